@@ -1,0 +1,137 @@
+package onemap.neo4jlocal;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.neo4j.configuration.GraphDatabaseSettings;
+import org.neo4j.configuration.connectors.BoltConnector;
+import org.neo4j.configuration.connectors.HttpConnector;
+import org.neo4j.configuration.helpers.SocketAddress;
+import org.neo4j.dbms.api.DatabaseManagementService;
+import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
+
+/**
+ * Starts Neo4j Community embedded with only the Bolt connector on 127.0.0.1, so the app
+ * talks to it through neo4j-driver exactly as it would to a server.
+ *
+ * Environment: NEO4J_BOLT_PORT (7687), NEO4J_DATA_DIR (.data/neo4j), NEO4J_USER (neo4j),
+ * NEO4J_PASSWORD (onemap-local), NEO4J_PAGECACHE (512m), NEO4J_TX_MEMORY (2g).
+ * Prints "ONEMAP_NEO4J_READY bolt://127.0.0.1:PORT" when Bolt accepts connections.
+ * Exits with status 2 and one line "ONEMAP_NEO4J_ERROR ..." on a known fault.
+ */
+public final class Launcher {
+  private Launcher() {}
+
+  public static void main(String[] args) {
+    Map<String, String> env = System.getenv();
+    int port = Integer.parseInt(env.getOrDefault("NEO4J_BOLT_PORT", "7687"));
+    Path dataDir = Path.of(env.getOrDefault("NEO4J_DATA_DIR", ".data/neo4j")).toAbsolutePath();
+    String user = env.getOrDefault("NEO4J_USER", "neo4j");
+    String password = env.getOrDefault("NEO4J_PASSWORD", "onemap-local");
+    String pageCache = env.getOrDefault("NEO4J_PAGECACHE", "512m");
+    String txMemory = env.getOrDefault("NEO4J_TX_MEMORY", "2g");
+
+    if (!portFree(port)) {
+      fail("port " + port + " on 127.0.0.1 is already in use; stop what holds it or set NEO4J_BOLT_PORT");
+    }
+    try {
+      Files.createDirectories(dataDir);
+    } catch (IOException e) {
+      fail("cannot create data directory " + dataDir + ": " + e.getMessage());
+    }
+    Path lock = dataDir.resolve("onemap-launcher.pid");
+    checkStaleLock(lock);
+
+    DatabaseManagementService dbms;
+    try {
+      dbms = new DatabaseManagementServiceBuilder(dataDir)
+          .setConfig(BoltConnector.enabled, true)
+          .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
+          .setConfig(BoltConnector.advertised_address, new SocketAddress("127.0.0.1", port))
+          .setConfig(HttpConnector.enabled, false)
+          .setConfig(GraphDatabaseSettings.auth_enabled, true)
+          .setConfig(GraphDatabaseSettings.pagecache_memory, org.neo4j.io.ByteUnit.parse(pageCache))
+          .setConfig(GraphDatabaseSettings.memory_transaction_global_max_size, org.neo4j.io.ByteUnit.parse(txMemory))
+          .setConfig(GraphDatabaseSettings.logs_directory, dataDir.resolve("logs"))
+          .build();
+    } catch (RuntimeException e) {
+      Throwable root = e;
+      while (root.getCause() != null) root = root.getCause();
+      fail("Neo4j did not start with data directory " + dataDir + ": " + root.getClass().getSimpleName() + ": " + root.getMessage()
+          + " (if a crashed run left it unusable, run: node scripts/services.mjs reset-neo4j)");
+      return;
+    }
+
+    try {
+      setPassword(dbms, user, password);
+      Files.writeString(lock, Long.toString(ProcessHandle.current().pid()));
+    } catch (Exception e) {
+      dbms.shutdown();
+      fail("could not set credentials for user " + user + ": " + e.getMessage());
+    }
+
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      System.out.println("ONEMAP_NEO4J_STOPPING");
+      dbms.shutdown();
+      try { Files.deleteIfExists(lock); } catch (IOException ignored) { }
+      System.out.println("ONEMAP_NEO4J_STOPPED");
+    }, "onemap-neo4j-shutdown"));
+
+    System.out.println("ONEMAP_NEO4J_READY bolt://127.0.0.1:" + port + " data=" + dataDir);
+    System.out.flush();
+    try {
+      Thread.currentThread().join();
+    } catch (InterruptedException ignored) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Creates or updates the user in the system database; Community has native users without roles. */
+  private static void setPassword(DatabaseManagementService dbms, String user, String password) {
+    var system = dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME);
+    boolean exists = system.executeTransactionally(
+        "SHOW USERS YIELD user WHERE user = $u RETURN count(*) AS n", Map.of("u", user),
+        r -> ((Number) r.next().get("n")).longValue() > 0);
+    if (exists) {
+      system.executeTransactionally("ALTER USER " + quoteName(user) + " SET PASSWORD $p CHANGE NOT REQUIRED", Map.of("p", password));
+    } else {
+      system.executeTransactionally("CREATE USER " + quoteName(user) + " SET PASSWORD $p CHANGE NOT REQUIRED", Map.of("p", password));
+    }
+  }
+
+  private static String quoteName(String name) {
+    return "`" + name.replace("`", "``") + "`";
+  }
+
+  private static void checkStaleLock(Path lock) {
+    if (!Files.exists(lock)) return;
+    try {
+      long pid = Long.parseLong(Files.readString(lock).trim());
+      if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+        fail("data directory " + lock.getParent() + " is in use by launcher pid " + pid + "; stop it first (node scripts/services.mjs down)");
+      }
+      System.out.println("ONEMAP_NEO4J_NOTE stale lock from crashed launcher pid " + pid + " removed; Neo4j will recover the store");
+      Files.deleteIfExists(lock);
+    } catch (IOException | NumberFormatException e) {
+      try { Files.deleteIfExists(lock); } catch (IOException ignored) { }
+    }
+  }
+
+  private static boolean portFree(int port) {
+    try (ServerSocket s = new ServerSocket()) {
+      s.setReuseAddress(true);
+      s.bind(new InetSocketAddress("127.0.0.1", port));
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static void fail(String message) {
+    System.err.println("ONEMAP_NEO4J_ERROR " + message);
+    System.exit(2);
+  }
+}

@@ -1,0 +1,2 @@
+export * from './universal/graph-model.ts';
+export * from './universal/catalog-types.ts';

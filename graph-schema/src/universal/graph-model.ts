@@ -1,0 +1,133 @@
+/**
+ * The OneMap graph model as constants and types. Import-safe for browser and Node
+ * (no driver, no Node built-ins). Every label, relationship type and property name
+ * used in Cypher anywhere in the repo comes from here.
+ */
+
+export const Label = {
+  Person: 'Person',
+  Organization: 'Organization',
+  Place: 'Place',
+  Vehicle: 'Vehicle',
+  Phone: 'Phone',
+  Case: 'Case',
+  Identifier: 'Identifier',
+  SourceRecord: 'SourceRecord',
+  Unit: 'Unit',
+  Source: 'Source',
+  Migration: '__OneMapMigration',
+  /** A merged-away entity id that still answers: it points to the surviving entity. */
+  Redirect: 'EidRedirect',
+} as const;
+export type Label = (typeof Label)[keyof typeof Label];
+
+/** Labels of resolved real-world entities (one node per entity, each with a stable `eid`). */
+export const ENTITY_LABELS = [
+  Label.Person,
+  Label.Organization,
+  Label.Place,
+  Label.Vehicle,
+  Label.Phone,
+  Label.Case,
+] as const;
+export type EntityKind = (typeof ENTITY_LABELS)[number];
+
+export const Rel = {
+  ResolvedTo: 'RESOLVED_TO',
+  HasIdentifier: 'HAS_IDENTIFIER',
+  HasPhone: 'HAS_PHONE',
+  Owns: 'OWNS',
+  LegalRepOf: 'LEGAL_REP_OF',
+  WorksFor: 'WORKS_FOR',
+  ResidesAt: 'RESIDES_AT',
+  InvolvedIn: 'INVOLVED_IN',
+  Visited: 'VISITED',
+  CoTraveled: 'CO_TRAVELED',
+  Parent: 'PARENT',
+  OwnedBy: 'OWNED_BY',
+  RedirectsTo: 'REDIRECTS_TO',
+} as const;
+export type Rel = (typeof Rel)[keyof typeof Rel];
+
+/** Relationship types between entities that a user may traverse in relation queries. */
+export const ENTITY_RELATION_TYPES = [
+  Rel.HasPhone,
+  Rel.Owns,
+  Rel.LegalRepOf,
+  Rel.WorksFor,
+  Rel.ResidesAt,
+  Rel.InvolvedIn,
+  Rel.CoTraveled,
+  Rel.Visited,
+] as const;
+export type EntityRelationType = (typeof ENTITY_RELATION_TYPES)[number];
+
+/** Kinds of identifier anchors; `(Identifier.kind, Identifier.value)` is unique. */
+export const IDENTIFIER_KINDS = [
+  'resident_id', // 18-digit PRC resident identity number (GB 11643)
+  'passport',
+  'national_id', // a generic national id (non-Chinese data)
+  'credit_code', // unified social credit code (GB 32100)
+  'plate', // vehicle plate
+  'vin',
+  'phone', // E.164
+  'place_code', // a venue's code in its source system
+  'case_number',
+] as const;
+export type IdentifierKind = (typeof IDENTIFIER_KINDS)[number];
+
+/** Kinds of sightings on a trajectory edge `VISITED.kind`. */
+export const TRACE_KINDS = [
+  'hotel_stay',
+  'internet_login',
+  'rail_departure',
+  'rail_arrival',
+  'checkpoint_pass',
+  'incident',
+  'residence',
+] as const;
+export type TraceKind = (typeof TRACE_KINDS)[number];
+
+export const PLACE_KINDS = [
+  'home',
+  'hotel',
+  'internet_cafe',
+  'rail_station',
+  'checkpoint',
+  'company',
+  'incident_site',
+  'other',
+] as const;
+export type PlaceKind = (typeof PLACE_KINDS)[number];
+
+/** Property names shared by code that writes and code that reads. */
+export const Prop = {
+  eid: 'eid',
+  kind: 'kind',
+  value: 'value',
+  rid: 'rid',
+  source: 'source',
+  receivedAt: 'receivedAt',
+  hash: 'hash',
+  location: 'location',
+  at: 'at',
+  until: 'until',
+  name: 'name',
+  namePinyin: 'namePinyin',
+  searchText: 'searchText',
+  unitCode: 'unitCode',
+} as const;
+
+/** Decision attached to `RESOLVED_TO`. */
+export type ResolutionDecision = 'anchor' | 'match' | 'possible_match' | 'new' | 'manual';
+
+/** Sharing classes of a source (R8). */
+export const SHARE_CLASSES = ['unconditional', 'conditional', 'none'] as const;
+export type ShareClass = (typeof SHARE_CLASSES)[number];
+
+/** Sensitivity grade of a field or source: 1 public .. 4 most sensitive. */
+export type Grade = 1 | 2 | 3 | 4;
+
+/** Unit levels, province down to police station (科所队). */
+export const UNIT_LEVELS = ['province', 'city', 'county', 'station'] as const;
+export type UnitLevel = (typeof UNIT_LEVELS)[number];
