@@ -5,6 +5,8 @@
  */
 
 export const Label = {
+  /** Shared label of every resolved entity node; `eid` is unique across all of them. */
+  Entity: 'Entity',
   Person: 'Person',
   Organization: 'Organization',
   Place: 'Place',

@@ -96,7 +96,12 @@ public final class Launcher {
         "SHOW USERS YIELD user WHERE user = $u RETURN count(*) AS n", Map.of("u", user),
         r -> ((Number) r.next().get("n")).longValue() > 0);
     if (exists) {
-      system.executeTransactionally("ALTER USER " + quoteName(user) + " SET PASSWORD $p CHANGE NOT REQUIRED", Map.of("p", password));
+      try {
+        system.executeTransactionally("ALTER USER " + quoteName(user) + " SET PASSWORD $p CHANGE NOT REQUIRED", Map.of("p", password));
+      } catch (RuntimeException e) {
+        // Restarting with the same password is the normal case, not a fault.
+        if (!String.valueOf(e.getMessage()).contains("Old password and new password cannot be the same")) throw e;
+      }
     } else {
       system.executeTransactionally("CREATE USER " + quoteName(user) + " SET PASSWORD $p CHANGE NOT REQUIRED", Map.of("p", password));
     }

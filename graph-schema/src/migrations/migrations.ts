@@ -1,0 +1,122 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Graph, readTx, runAutoCommit, writeTx } from '../neo4j/driver.ts';
+import { GraphError, GraphErrorCode } from '../neo4j/errors.ts';
+import { Label } from '../universal/graph-model.ts';
+
+/** Default folder of the versioned Cypher files `V<NNN>__<description>.cypher`. */
+export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations');
+
+export interface Migration {
+  version: number;
+  description: string;
+  file: string;
+  checksum: string;
+  statements: string[];
+}
+
+export interface MigrationResult {
+  applied: number[];
+  alreadyApplied: number[];
+}
+
+const FILE_RE = /^V(\d{3,})__([\w-]+)\.cypher$/;
+
+/** Splits a Cypher file into statements on `;` at line ends, dropping `//` comment lines. */
+export function splitStatements(text: string): string[] {
+  const body = text
+    .split('\n')
+    .filter((l) => !l.trim().startsWith('//'))
+    .join('\n');
+  return body
+    .split(/;\s*(?:\n|$)/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/** Reads the migration files in version order; a malformed name or duplicate version is an error. */
+export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
+  const seen = new Map<number, string>();
+  const out: Migration[] = [];
+  for (const file of fs.readdirSync(dir).sort()) {
+    if (!file.endsWith('.cypher')) continue;
+    const m = FILE_RE.exec(file);
+    if (!m) throw new GraphError(GraphErrorCode.MigrationFailed, `migration file name ${file} does not match V<NNN>__<name>.cypher`);
+    const version = Number(m[1]);
+    if (seen.has(version)) throw new GraphError(GraphErrorCode.MigrationFailed, `migrations ${seen.get(version)} and ${file} share version ${version}`);
+    seen.set(version, file);
+    const text = fs.readFileSync(path.join(dir, file), 'utf8');
+    out.push({
+      version,
+      description: m[2] ?? '',
+      file,
+      checksum: createHash('sha256').update(text).digest('hex'),
+      statements: splitStatements(text),
+    });
+  }
+  return out.sort((a, b) => a.version - b.version);
+}
+
+/**
+ * Applies pending migrations in order and records each as a `__OneMapMigration` node with its
+ * checksum. An applied migration whose file changed since is an error, never a silent re-run.
+ */
+export async function migrate(graph: Graph, dir = MIGRATIONS_DIR): Promise<MigrationResult> {
+  const migrations = readMigrations(dir);
+  await runAutoCommit(
+    graph,
+    `CREATE CONSTRAINT onemap_migration_version IF NOT EXISTS FOR (m:${Label.Migration}) REQUIRE m.version IS UNIQUE`,
+  );
+  const applied = await readTx(graph, async (tx) => {
+    const r = await tx.run(`MATCH (m:${Label.Migration}) RETURN m.version AS version, m.checksum AS checksum, m.file AS file`);
+    return new Map(r.records.map((x) => [x.get('version') as number, { checksum: x.get('checksum') as string, file: x.get('file') as string }]));
+  });
+  const result: MigrationResult = { applied: [], alreadyApplied: [] };
+  for (const m of migrations) {
+    const before = applied.get(m.version);
+    if (before) {
+      if (before.checksum !== m.checksum) {
+        throw new GraphError(
+          GraphErrorCode.MigrationChanged,
+          `migration ${m.file} was changed after it was applied (checksum differs); add a new version instead of editing it`,
+          { version: m.version, file: m.file },
+        );
+      }
+      result.alreadyApplied.push(m.version);
+      continue;
+    }
+    for (const [i, statement] of m.statements.entries()) {
+      try {
+        await runAutoCommit(graph, statement);
+      } catch (e) {
+        throw new GraphError(
+          GraphErrorCode.MigrationFailed,
+          `migration ${m.file} statement ${i + 1} failed: ${(e as Error).message}`,
+          { version: m.version },
+          { cause: e },
+        );
+      }
+    }
+    await writeTx(graph, (tx) =>
+      tx.run(
+        `CREATE (:${Label.Migration} {version: $version, description: $description, file: $file, checksum: $checksum, appliedAt: datetime()})`,
+        { version: m.version, description: m.description, file: m.file, checksum: m.checksum },
+      ),
+    );
+    result.applied.push(m.version);
+  }
+  return result;
+}
+
+/** A stable text of the schema (constraints and indexes), to compare before and after. */
+export async function describeSchema(graph: Graph): Promise<string[]> {
+  return readTx(graph, async (tx) => {
+    const c = await tx.run('SHOW CONSTRAINTS YIELD name, type, labelsOrTypes, properties RETURN name, type, labelsOrTypes, properties');
+    const i = await tx.run(
+      'SHOW INDEXES YIELD name, type, labelsOrTypes, properties, options WHERE type <> "LOOKUP" RETURN name, type, labelsOrTypes, properties',
+    );
+    return [...c.records, ...i.records].map((r) => JSON.stringify(r.toObject())).sort();
+  });
+}

@@ -1,0 +1,29 @@
+import neo4j from 'neo4j-driver';
+
+/**
+ * Converts driver values (Integer, temporal types, Point, Node, Relationship) into plain JSON
+ * at the repository edge, so nothing above it sees driver types.
+ */
+export function toPlain(value: unknown): unknown {
+  if (value === null || value === undefined) return value ?? null;
+  if (neo4j.isInt(value)) return (value as { toNumber(): number }).toNumber();
+  if (Array.isArray(value)) return value.map(toPlain);
+  if (typeof value !== 'object') return value;
+  if (neo4j.isDateTime(value) || neo4j.isLocalDateTime(value) || neo4j.isDate(value)) {
+    return new Date(value.toString()).toISOString();
+  }
+  if (neo4j.isPoint(value)) {
+    const p = value as unknown as { x: number; y: number };
+    return { lon: p.x, lat: p.y };
+  }
+  const v = value as Record<string, unknown>;
+  if ('labels' in v && 'properties' in v && 'elementId' in v) {
+    return { labels: v.labels, ...(toPlain(v.properties) as object) };
+  }
+  if ('type' in v && 'properties' in v && 'startNodeElementId' in v) {
+    return { type: v.type, ...(toPlain(v.properties) as object) };
+  }
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) out[k] = toPlain(x);
+  return out;
+}

@@ -1,0 +1,77 @@
+import { type ConnectionOptions, type Job, type JobsOptions, Queue, type Processor, Worker, type WorkerOptions } from 'bullmq';
+
+/** Queue names used by OneMap; one place, so producers and workers never disagree. */
+export const QueueName = {
+  /** A staged batch (file or pushed records) to standardize, resolve and write. */
+  Ingest: 'onemap-ingest',
+  /** Derivations after writes: co-travel, quality flags, watch alerts. */
+  Derive: 'onemap-derive',
+  /** Jobs that failed all their attempts, kept with their reason for an operator. */
+  DeadLetter: 'onemap-dead-letter',
+  /** Smoke-test queue used by tests and `services status`. */
+  Echo: 'onemap-echo',
+} as const;
+export type QueueName = (typeof QueueName)[keyof typeof QueueName];
+
+/** Retries with exponential backoff; completed jobs kept for a while so status stays queryable. */
+export const DEFAULT_JOB_OPTIONS: JobsOptions = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: { age: 7 * 24 * 3600, count: 10_000 },
+  removeOnFail: { age: 30 * 24 * 3600 },
+};
+
+export function createQueue<T = unknown>(name: QueueName, connection: ConnectionOptions): Queue<T> {
+  return new Queue<T>(name, { connection, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+}
+
+export interface DeadLetter {
+  queue: string;
+  jobId: string | undefined;
+  name: string;
+  data: unknown;
+  failedReason: string;
+  attemptsMade: number;
+  at: string;
+}
+
+/**
+ * A worker whose jobs, once they have failed every attempt, are copied to the dead-letter queue
+ * with their reason. Stalled jobs (a worker that died) are picked up again by BullMQ's stall check.
+ */
+export function createWorker<T, R>(
+  name: QueueName,
+  processor: Processor<T, R>,
+  connection: ConnectionOptions,
+  options: Partial<WorkerOptions> = {},
+): Worker<T, R> {
+  const worker = new Worker<T, R>(name, processor, {
+    connection,
+    concurrency: 1,
+    stalledInterval: 5_000,
+    maxStalledCount: 3,
+    lockDuration: 30_000,
+    ...options,
+  });
+  const dead = new Queue<DeadLetter>(QueueName.DeadLetter, { connection });
+  worker.on('failed', async (job: Job<T, R> | undefined, err) => {
+    if (!job) return;
+    const attempts = job.opts.attempts ?? 1;
+    if (job.attemptsMade < attempts) return;
+    await dead.add(
+      'dead',
+      {
+        queue: name,
+        jobId: job.id,
+        name: job.name,
+        data: job.data,
+        failedReason: err.message,
+        attemptsMade: job.attemptsMade,
+        at: new Date().toISOString(),
+      },
+      { jobId: `${name}--${job.id}`, removeOnComplete: false, removeOnFail: false },
+    );
+  });
+  worker.on('closed', () => void dead.close());
+  return worker;
+}

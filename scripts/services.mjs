@@ -1,0 +1,300 @@
+#!/usr/bin/env node
+/**
+ * Starts, stops and reports the two services OneMap needs on one machine:
+ * Neo4j 5.26 Community (embedded in graph-schema/neo4j-local, Bolt on 127.0.0.1)
+ * and Redis (Debian's redis-server, AOF on, maxmemory-policy noeviction).
+ *
+ *   node scripts/services.mjs up|down|status|reset-neo4j [--profile dev|test]
+ *
+ * If NEO4J_URI / REDIS_URL are set, nothing is started: those services are checked and used.
+ * Profiles keep the test services apart from the demo ones (ports and data directory).
+ * Every fault ends in one line "services: <what went wrong> — <what to do>" and exit code 2.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const launcherDir = path.join(root, 'graph-schema', 'neo4j-local');
+const launcherJar = path.join(launcherDir, 'target', 'neo4j-local-1.0.0.jar');
+
+const PROFILES = {
+  dev: { boltPort: 7687, redisPort: 6379, dataDir: '.data' },
+  test: { boltPort: 7688, redisPort: 6380, dataDir: '.data/test' },
+};
+
+export function serviceSettings(profileName = process.env.ONEMAP_PROFILE ?? 'dev') {
+  const profile = PROFILES[profileName];
+  if (!profile) fail(`unknown profile "${profileName}"`, 'use --profile dev or --profile test');
+  const dataDir = path.resolve(root, process.env.ONEMAP_DATA_DIR ?? profile.dataDir);
+  const boltPort = Number(process.env.NEO4J_BOLT_PORT ?? profile.boltPort);
+  const redisPort = Number(process.env.REDIS_PORT ?? profile.redisPort);
+  return {
+    profile: profileName,
+    dataDir,
+    boltPort,
+    redisPort,
+    external: { neo4j: process.env.NEO4J_URI, redis: process.env.REDIS_URL },
+    neo4jUri: process.env.NEO4J_URI ?? `bolt://127.0.0.1:${boltPort}`,
+    redisUrl: process.env.REDIS_URL ?? `redis://127.0.0.1:${redisPort}`,
+    neo4jUser: process.env.NEO4J_USER ?? 'neo4j',
+    neo4jPassword: process.env.NEO4J_PASSWORD ?? 'onemap-local',
+    neo4jDir: path.join(dataDir, 'neo4j'),
+    redisDir: path.join(dataDir, 'redis'),
+    logDir: path.join(dataDir, 'logs'),
+  };
+}
+
+function fail(what, todo) {
+  console.error(`services: ${what}${todo ? ` — ${todo}` : ''}`);
+  process.exit(2);
+}
+
+function have(cmd) {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+}
+
+function portOpen(port, host = '127.0.0.1', timeoutMs = 500) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host });
+    const done = (ok) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function neo4jAnswers(s) {
+  const { default: neo4j } = await import('neo4j-driver');
+  const driver = neo4j.driver(s.neo4jUri, neo4j.auth.basic(s.neo4jUser, s.neo4jPassword), {
+    connectionTimeout: 3000,
+    maxConnectionPoolSize: 1,
+  });
+  try {
+    await driver.verifyConnectivity();
+    return { ok: true };
+  } catch (e) {
+    return { ok: false, error: `${e.code ?? ''} ${e.message}`.trim() };
+  } finally {
+    await driver.close();
+  }
+}
+
+function redisPing(s) {
+  const r = spawnSync('redis-cli', ['-u', s.redisUrl, 'ping'], { encoding: 'utf8', timeout: 3000 });
+  return r.status === 0 && r.stdout.trim() === 'PONG';
+}
+
+// ---------- Neo4j ----------
+
+/** The java binary: $JAVA_HOME/bin/java when JAVA_HOME is set, else java on PATH. */
+function javaCommand() {
+  return process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
+}
+
+function ensureJava() {
+  const java = javaCommand();
+  if (process.env.JAVA_HOME && !fs.existsSync(java)) fail(`JAVA_HOME=${process.env.JAVA_HOME} has no bin/java`, 'point JAVA_HOME at a JDK 17+ or unset it');
+  if (!process.env.JAVA_HOME && !have('java')) fail('no Java runtime found (java not on PATH)', 'install a JDK 17+, e.g. apt-get install -y openjdk-17-jdk-headless');
+  const v = spawnSync(java, ['-version'], { encoding: 'utf8' });
+  const m = /version "(\d+)/.exec(v.stderr ?? '');
+  if (m && Number(m[1]) < 17) fail(`Java ${m[1]} found, Neo4j 5.26 needs 17+`, 'install openjdk-17-jdk-headless and put it first on PATH');
+}
+
+function ensureLauncherBuilt() {
+  const src = path.join(launcherDir, 'src', 'main', 'java', 'onemap', 'neo4jlocal', 'Launcher.java');
+  const pom = path.join(launcherDir, 'pom.xml');
+  const built = fs.existsSync(launcherJar) && fs.existsSync(path.join(launcherDir, 'target', 'lib'));
+  if (built && fs.statSync(launcherJar).mtimeMs >= Math.max(fs.statSync(src).mtimeMs, fs.statSync(pom).mtimeMs)) return;
+  if (!have('mvn')) fail('Maven (mvn) is not installed; it builds the Neo4j launcher', 'apt-get install -y maven');
+  console.log('services: building the Neo4j launcher with Maven (first run downloads Neo4j 5.26 from Maven Central)…');
+  const r = spawnSync('mvn', ['-q', '-B', 'package', '-DskipTests'], { cwd: launcherDir, stdio: 'inherit' });
+  if (r.status !== 0) fail('Maven build of graph-schema/neo4j-local failed (see output above)', 'check network access to Maven Central and the JDK');
+}
+
+async function startNeo4j(s) {
+  if (s.external.neo4j) {
+    const a = await neo4jAnswers(s);
+    if (!a.ok) fail(`NEO4J_URI=${s.neo4jUri} does not answer: ${a.error}`, 'start that server or unset NEO4J_URI');
+    return `external ${s.neo4jUri}`;
+  }
+  if (await portOpen(s.boltPort)) {
+    const a = await neo4jAnswers(s);
+    if (a.ok) return `reused ${s.neo4jUri}`;
+    fail(`port ${s.boltPort} is already taken by something that is not our Neo4j (${a.error})`, 'stop it or set NEO4J_BOLT_PORT to a free port');
+  }
+  ensureJava();
+  ensureLauncherBuilt();
+  fs.mkdirSync(s.logDir, { recursive: true });
+  const logFile = path.join(s.logDir, 'neo4j-launcher.log');
+  const out = fs.openSync(logFile, 'w');
+  const child = spawn(javaCommand(), ['-Xms512m', `-Xmx${process.env.NEO4J_HEAP ?? '2g'}`, '-cp', `${launcherJar}:${path.join(launcherDir, 'target', 'lib', '*')}`, 'onemap.neo4jlocal.Launcher'], {
+    detached: true,
+    stdio: ['ignore', out, out],
+    env: { ...process.env, NEO4J_BOLT_PORT: String(s.boltPort), NEO4J_DATA_DIR: s.neo4jDir },
+  });
+  child.unref();
+  fs.writeFileSync(path.join(s.dataDir, 'neo4j.pid'), String(child.pid));
+  const deadline = Date.now() + Number(process.env.ONEMAP_SERVICE_TIMEOUT_MS ?? 180_000);
+  while (Date.now() < deadline) {
+    const log = fs.readFileSync(logFile, 'utf8');
+    const err = /ONEMAP_NEO4J_ERROR (.*)/.exec(log);
+    if (err) fail(`Neo4j: ${err[1]}`);
+    if (log.includes('ONEMAP_NEO4J_READY')) return `started ${s.neo4jUri} (pid ${child.pid}, log ${path.relative(root, logFile)})`;
+    if (child.exitCode !== null) fail(`Neo4j launcher exited with code ${child.exitCode}`, `read ${logFile}`);
+    await sleep(500);
+  }
+  fail('Neo4j did not become ready in time', `read ${logFile}`);
+}
+
+function stopPidFile(file, name) {
+  if (!fs.existsSync(file)) return `${name}: not started by us`;
+  const pid = Number(fs.readFileSync(file, 'utf8'));
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    fs.rmSync(file, { force: true });
+    return `${name}: was not running`;
+  }
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      fs.rmSync(file, { force: true });
+      return `${name}: stopped (pid ${pid})`;
+    }
+    spawnSync('sleep', ['0.3']);
+  }
+  process.kill(pid, 'SIGKILL');
+  fs.rmSync(file, { force: true });
+  return `${name}: killed (pid ${pid}) after 60 s`;
+}
+
+// ---------- Redis ----------
+
+function ensureRedisInstalled() {
+  if (have('redis-server')) return;
+  const isRoot = process.getuid?.() === 0;
+  const debian = fs.existsSync('/etc/debian_version');
+  if (!(isRoot && debian)) fail('redis-server is not installed', 'on Debian/Ubuntu run: sudo apt-get install -y redis-server');
+  console.log('services: installing redis-server with apt-get…');
+  const u = spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
+  const i = spawnSync('apt-get', ['install', '-y', '-qq', 'redis-server'], {
+    stdio: 'inherit',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
+  if (u.status !== 0 || i.status !== 0 || !have('redis-server')) fail('apt-get could not install redis-server', 'install it by hand');
+}
+
+async function startRedis(s) {
+  if (s.external.redis) {
+    if (!have('redis-cli')) return `external ${s.redisUrl} (not checked: no redis-cli)`;
+    if (!redisPing(s)) fail(`REDIS_URL=${s.redisUrl} does not answer PING`, 'start that server or unset REDIS_URL');
+    return `external ${s.redisUrl}`;
+  }
+  ensureRedisInstalled();
+  if (await portOpen(s.redisPort)) {
+    if (redisPing(s)) {
+      configureRedis(s);
+      return `reused ${s.redisUrl}`;
+    }
+    fail(`port ${s.redisPort} is already taken by something that is not Redis`, 'stop it or set REDIS_PORT to a free port');
+  }
+  fs.mkdirSync(s.redisDir, { recursive: true });
+  fs.mkdirSync(s.logDir, { recursive: true });
+  const pidFile = path.join(s.dataDir, 'redis.pid');
+  const args = [
+    '--port', String(s.redisPort),
+    '--bind', '127.0.0.1',
+    '--dir', s.redisDir,
+    '--appendonly', 'yes',
+    '--appendfsync', 'everysec',
+    '--maxmemory-policy', 'noeviction',
+    '--daemonize', 'yes',
+    '--pidfile', pidFile,
+    '--logfile', path.join(s.logDir, 'redis.log'),
+    '--save', '',
+  ];
+  const r = spawnSync('redis-server', args, { encoding: 'utf8' });
+  if (r.status !== 0) fail(`redis-server did not start: ${(r.stderr || r.stdout).trim().split('\n')[0]}`, `read ${path.join(s.logDir, 'redis.log')}`);
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    if (redisPing(s)) return `started ${s.redisUrl} (AOF on, noeviction, dir ${path.relative(root, s.redisDir)})`;
+    await sleep(200);
+  }
+  fail('Redis did not answer PING in 20 s', `read ${path.join(s.logDir, 'redis.log')}`);
+}
+
+/** A reused Redis gets the settings BullMQ needs, whoever started it. */
+function configureRedis(s) {
+  spawnSync('redis-cli', ['-u', s.redisUrl, 'config', 'set', 'maxmemory-policy', 'noeviction'], { stdio: 'ignore' });
+}
+
+// ---------- commands ----------
+
+export async function up(profile) {
+  const s = serviceSettings(profile);
+  fs.mkdirSync(s.dataDir, { recursive: true });
+  const [redis, neo4j] = [await startRedis(s), await startNeo4j(s)];
+  console.log(`services[${s.profile}]: neo4j ${neo4j}`);
+  console.log(`services[${s.profile}]: redis ${redis}`);
+  return s;
+}
+
+/** Stops only Neo4j (tests use it to prove /health notices). */
+export async function stopNeo4jService(profile) {
+  const s = serviceSettings(profile);
+  return stopPidFile(path.join(s.dataDir, 'neo4j.pid'), 'neo4j');
+}
+
+/** Starts only Neo4j, or reuses the running one. */
+export async function startNeo4jService(profile) {
+  return startNeo4j(serviceSettings(profile));
+}
+
+async function down(profile) {
+  const s = serviceSettings(profile);
+  if (s.external.neo4j || s.external.redis) console.log('services: external services are not stopped by this script');
+  console.log(stopPidFile(path.join(s.dataDir, 'neo4j.pid'), 'neo4j'));
+  if (!s.external.redis && fs.existsSync(path.join(s.dataDir, 'redis.pid'))) {
+    spawnSync('redis-cli', ['-p', String(s.redisPort), 'shutdown'], { stdio: 'ignore' });
+    fs.rmSync(path.join(s.dataDir, 'redis.pid'), { force: true });
+    console.log('redis: stopped');
+  } else console.log('redis: not started by us');
+}
+
+async function status(profile) {
+  const s = serviceSettings(profile);
+  const n = await neo4jAnswers(s);
+  const r = have('redis-cli') && redisPing(s);
+  console.log(`neo4j ${s.neo4jUri}: ${n.ok ? 'up' : `down (${n.error})`}`);
+  console.log(`redis ${s.redisUrl}: ${r ? 'up' : 'down'}`);
+  return n.ok && r;
+}
+
+async function resetNeo4j(profile) {
+  const s = serviceSettings(profile);
+  if (await portOpen(s.boltPort)) fail(`Neo4j is running on ${s.boltPort}`, 'run "down" first');
+  fs.rmSync(s.neo4jDir, { recursive: true, force: true });
+  console.log(`services: removed ${s.neo4jDir}; the next "up" starts an empty graph`);
+}
+
+const isMain = process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1]);
+if (isMain) {
+  const args = process.argv.slice(2);
+  const pi = args.indexOf('--profile');
+  const profile = pi >= 0 ? args[pi + 1] : undefined;
+  const cmd = args.find((a, i) => !a.startsWith('--') && (pi < 0 || i !== pi + 1)) ?? 'status';
+  const commands = { up, down, status, 'reset-neo4j': resetNeo4j };
+  if (!commands[cmd]) fail(`unknown command "${cmd}"`, 'use up, down, status or reset-neo4j');
+  const ok = await commands[cmd](profile);
+  if (cmd === 'status' && !ok) process.exit(1);
+}

@@ -1,0 +1,30 @@
+/** Starts the OneMap server: `tsx server/src/main.ts` (config from the environment). */
+import { buildApp } from './app.ts';
+import { loadConfig } from './config.ts';
+
+let config: ReturnType<typeof loadConfig>;
+try {
+  config = loadConfig();
+} catch (e) {
+  console.error(`server: invalid configuration: ${(e as Error).message}`);
+  process.exit(2);
+}
+const app = await buildApp({ config });
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, async () => {
+    app.log.info({ signal }, 'shutting down');
+    await app.close();
+    process.exit(0);
+  });
+}
+try {
+  await app.listen({ host: config.HOST, port: config.PORT });
+} catch (e) {
+  const err = e as NodeJS.ErrnoException;
+  console.error(
+    err.code === 'EADDRINUSE'
+      ? `server: port ${config.PORT} on ${config.HOST} is already in use — stop what holds it or set PORT`
+      : `server: could not start: ${err.message}`,
+  );
+  process.exit(2);
+}

@@ -1,0 +1,78 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  createUnits,
+  describeSchema,
+  findUnit,
+  type Graph,
+  GraphError,
+  GraphErrorCode,
+  MIGRATIONS_DIR,
+  migrate,
+  readTx,
+  writeTx,
+} from '@onemap/graph-schema/server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clearGraph, openTestGraph } from '../helpers/graph.ts';
+
+let graph: Graph;
+beforeAll(async () => {
+  graph = openTestGraph();
+  await clearGraph(graph);
+});
+afterAll(async () => graph.driver.close());
+
+describe('the real Neo4j through Bolt', () => {
+  it('writes a node and reads it back with parameters', async () => {
+    const name = `兰州 ${Date.now()}`;
+    await writeTx(graph, (tx) => tx.run('CREATE (:Probe {name: $name, n: $n})', { name, n: 42 }));
+    const got = await readTx(graph, async (tx) => {
+      const r = await tx.run('MATCH (p:Probe {name: $name}) RETURN p.n AS n, p.name AS name', { name });
+      return r.records.map((x) => ({ n: x.get('n'), name: x.get('name') }));
+    });
+    expect(got).toEqual([{ n: 42, name }]);
+  });
+
+  it('surfaces a uniqueness violation as a typed repository error', async () => {
+    const unit = { code: '620102', name: '城关区', level: 'county' as const, parent: '620100' };
+    await createUnits(graph, [unit]);
+    const err = await createUnits(graph, [unit]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(GraphError);
+    expect((err as GraphError).code).toBe(GraphErrorCode.UniqueViolation);
+    expect((err as GraphError).message).toContain('Unit');
+    expect(await findUnit(graph, '620102')).toEqual(unit);
+  });
+});
+
+describe('migrations', () => {
+  it('applied twice leave the schema identical and record versions with checksums', async () => {
+    const before = await describeSchema(graph);
+    const second = await migrate(graph);
+    expect(second.applied).toEqual([]);
+    expect(second.alreadyApplied.length).toBeGreaterThanOrEqual(3);
+    expect(await describeSchema(graph)).toEqual(before);
+    expect(before.join('\n')).toContain('identifier_kind_value');
+    expect(before.join('\n')).toContain('entity_search');
+    const recorded = await readTx(graph, async (tx) => {
+      const r = await tx.run('MATCH (m:__OneMapMigration) RETURN m.version AS v, m.checksum AS c ORDER BY v');
+      return r.records.map((x) => [x.get('v'), (x.get('c') as string).length]);
+    });
+    expect(recorded.slice(0, 3)).toEqual([
+      [1, 64],
+      [2, 64],
+      [3, 64],
+    ]);
+  });
+
+  it('refuses an already-applied migration whose file was edited', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'onemap-mig-'));
+    for (const f of fs.readdirSync(MIGRATIONS_DIR)) fs.copyFileSync(path.join(MIGRATIONS_DIR, f), path.join(dir, f));
+    const first = fs.readdirSync(dir).sort()[0] as string;
+    fs.appendFileSync(path.join(dir, first), '\n// edited after it was applied\n');
+    const err = await migrate(graph, dir).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(GraphError);
+    expect((err as GraphError).code).toBe(GraphErrorCode.MigrationChanged);
+    expect((err as GraphError).message).toContain(first);
+  });
+});
