@@ -1,0 +1,96 @@
+/**
+ * Blocking rules as serialisable settings (splink `block_on`): two mentions are a candidate
+ * pair when every key part of a rule is present and equal. A key part is an attribute name,
+ * optionally with a transform: `pyGiven:first1` (first character), `birthDate:year`,
+ * or a derived key `@nameSorted` (Pinyin family and given sorted, so a swapped order still
+ * meets) or `@idBody` (first 17 characters of a resident id, valid or not).
+ */
+import type { Attrs } from '../model/types.ts';
+
+export interface BlockingRule {
+  name: string;
+  keys: string[];
+}
+
+/** @example blockOn('pyFamily', 'birthDate') // { name: 'pyFamily+birthDate', keys: [...] } */
+export function blockOn(...keys: string[]): BlockingRule {
+  return { name: keys.join('+'), keys };
+}
+
+export type KeyFn = (a: Attrs) => string | undefined;
+
+const DERIVED: Record<string, KeyFn> = {
+  '@nameSorted': (a) => {
+    const f = a.pyFamily;
+    const g = a.pyGiven;
+    if (!f || !g) return undefined;
+    return f < g ? `${f}|${g}` : `${g}|${f}`;
+  },
+  '@nameFull': (a) => (a.pyFamily || a.pyGiven ? (a.pyFamily ?? '') + (a.pyGiven ?? '') : undefined),
+  '@geo3': (a) => (a.lat && a.lon ? `${(+a.lat).toFixed(3)},${(+a.lon).toFixed(3)}` : undefined),
+  '@idBody': (a) => {
+    const id = a.residentId ?? a.residentIdRaw;
+    return id && id.length >= 17 ? id.slice(0, 17) : undefined;
+  },
+};
+
+const TRANSFORMS: Record<string, (v: string) => string> = {
+  first1: (v) => v.slice(0, 1),
+  first2: (v) => v.slice(0, 2),
+  first3: (v) => v.slice(0, 3),
+  year: (v) => v.slice(0, 4),
+  yearMonth: (v) => v.slice(0, 7),
+};
+
+/** @returns an error message for a key part that cannot be compiled, else undefined */
+export function checkKeyPart(part: string): string | undefined {
+  if (part.startsWith('@')) return DERIVED[part] ? undefined : `unknown derived key ${part}`;
+  const [, t] = part.split(':');
+  if (t !== undefined && !TRANSFORMS[t]) return `unknown key transform ${t} in ${part}`;
+  return undefined;
+}
+
+function keyPart(part: string): KeyFn {
+  const d = DERIVED[part];
+  if (d) return d;
+  const [attrSpec, t] = part.split(':') as [string, string | undefined];
+  const attrs = attrSpec.split('|');
+  const tf = t ? TRANSFORMS[t] : undefined;
+  const get: KeyFn =
+    attrs.length === 1
+      ? (a) => a[attrs[0]!]
+      : (a) => {
+          for (const k of attrs) if (a[k]) return a[k];
+          return undefined;
+        };
+  return tf
+    ? (a) => {
+        const v = get(a);
+        return v ? tf(v) : undefined;
+      }
+    : get;
+}
+
+/**
+ * Compile a rule into one function giving a mention's blocking key (undefined = no key).
+ * `skip(attr, value)` drops generic values (a shared front-desk phone blocks nobody together).
+ */
+export function compileRule(rule: BlockingRule, skip?: (part: string, value: string) => boolean): KeyFn {
+  const parts = rule.keys.map((p) => ({ p, fn: keyPart(p) }));
+  if (parts.length === 1) {
+    const { p, fn } = parts[0]!;
+    return (a) => {
+      const v = fn(a);
+      return v && !skip?.(p, v) ? v : undefined;
+    };
+  }
+  return (a) => {
+    let key = '';
+    for (const { p, fn } of parts) {
+      const v = fn(a);
+      if (!v || skip?.(p, v)) return undefined;
+      key = key ? `${key}\u0001${v}` : v;
+    }
+    return key;
+  };
+}

@@ -1,0 +1,115 @@
+/**
+ * Read a source file (CSV or JSON lines, UTF-8 or GBK) into raw records with their line
+ * numbers. File-level problems throw (unreadable file, a mapped column missing from the
+ * header); row-level problems (wrong number of fields, bad JSON) are returned as rejects and
+ * reading goes on.
+ */
+import { readFileSync } from 'node:fs';
+import iconv from 'iconv-lite';
+import { ResolverError } from '../errors.ts';
+import type { FieldProblem } from '../model/types.ts';
+import type { CompiledMapping } from '../standardize/compile-mapping.ts';
+import { parseCsv } from './parse-csv.ts';
+
+export interface RawRow {
+  line: number;
+  values: Record<string, string | undefined>;
+}
+
+export interface ReadResult {
+  rows: RawRow[];
+  rejects: FieldProblem[];
+  header: string[];
+}
+
+/** Decode bytes; invalid sequences become U+FFFD so the standardizer can flag the exact field. */
+export function decodeText(buf: Buffer, encoding: 'utf-8' | 'gbk'): string {
+  if (encoding === 'gbk') return iconv.decode(buf, 'gbk');
+  return new TextDecoder('utf-8', { fatal: false }).decode(buf);
+}
+
+export function readSourceFile(
+  path: string,
+  mapping: CompiledMapping,
+  opts: { format?: 'csv' | 'jsonl'; encoding?: 'utf-8' | 'gbk'; limit?: number } = {},
+): ReadResult {
+  let buf: Buffer;
+  try {
+    buf = readFileSync(path);
+  } catch (e) {
+    throw new ResolverError('ONEMAP_ERR_FILE_UNREADABLE', { detail: (e as NodeJS.ErrnoException).code ?? (e as Error).message }, { file: path });
+  }
+  const text = decodeText(buf, opts.encoding ?? mapping.encoding);
+  const format = opts.format ?? mapping.format ?? (/\.jsonl?$|\.ndjson$/i.test(path) ? 'jsonl' : 'csv');
+  return format === 'jsonl' ? readJsonl(text, path, mapping, opts.limit) : readCsv(text, path, mapping, opts.limit);
+}
+
+function readCsv(text: string, file: string, mapping: CompiledMapping, limit = Number.POSITIVE_INFINITY): ReadResult {
+  const rows: RawRow[] = [];
+  const rejects: FieldProblem[] = [];
+  let header: string[] | undefined;
+  parseCsv(text, mapping.delimiter, (fields, line) => {
+    if (!header) {
+      header = fields.map((f) => f.trim());
+      const missing = mapping.columns.filter((c) => !header!.includes(c));
+      if (missing.length) {
+        throw new ResolverError('ONEMAP_ERR_MISSING_COLUMN', { column: missing.join('", "') }, { file, line, field: missing[0]! });
+      }
+      return true;
+    }
+    if (fields.length !== header.length) {
+      rejects.push({
+        source: mapping.source,
+        file,
+        line,
+        code: 'ONEMAP_ERR_FIELD_COUNT',
+        reason: `row has ${fields.length} fields, header has ${header.length}`,
+      });
+      return true;
+    }
+    const values: Record<string, string | undefined> = {};
+    for (let i = 0; i < header.length; i++) values[header[i]!] = fields[i];
+    rows.push({ line, values });
+    return rows.length < limit;
+  });
+  if (!header) throw new ResolverError('ONEMAP_ERR_FILE_UNREADABLE', { detail: 'file is empty' }, { file });
+  return { rows, rejects, header };
+}
+
+function readJsonl(text: string, file: string, mapping: CompiledMapping, limit = Number.POSITIVE_INFINITY): ReadResult {
+  const rows: RawRow[] = [];
+  const rejects: FieldProblem[] = [];
+  const keys = new Set<string>();
+  let line = 0;
+  let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  while (pos < text.length && rows.length < limit) {
+    let nl = text.indexOf('\n', pos);
+    if (nl < 0) nl = text.length;
+    const s = text.slice(pos, nl).trim();
+    pos = nl + 1;
+    line++;
+    if (!s) continue;
+    let obj: unknown;
+    try {
+      obj = JSON.parse(s);
+    } catch (e) {
+      rejects.push({ source: mapping.source, file, line, code: 'ONEMAP_ERR_BAD_JSON', reason: (e as Error).message });
+      continue;
+    }
+    if (!obj || typeof obj !== 'object' || Array.isArray(obj)) {
+      rejects.push({ source: mapping.source, file, line, code: 'ONEMAP_ERR_BAD_JSON', reason: 'not an object' });
+      continue;
+    }
+    const values: Record<string, string | undefined> = {};
+    for (const [k, v] of Object.entries(obj as Record<string, unknown>)) {
+      keys.add(k);
+      if (v === null || v === undefined) continue;
+      values[k] = typeof v === 'object' ? JSON.stringify(v) : String(v);
+    }
+    rows.push({ line, values });
+  }
+  // JSON lines have no header: a mapped column that no line carries is a mapping error.
+  const missing = rows.length ? mapping.columns.filter((c) => !keys.has(c)) : [];
+  if (missing.length) throw new ResolverError('ONEMAP_ERR_MISSING_COLUMN', { column: missing.join('", "') }, { file, field: missing[0]! });
+  return { rows, rejects, header: [...keys] };
+}

@@ -1,0 +1,48 @@
+/**
+ * Default models per entity kind. Person is probabilistic; the other kinds resolve mostly
+ * deterministically: identifiers first (place code, credit code, plate/VIN, E.164 phone,
+ * case number), then fallback keys (a place's name with its division or coordinates, an
+ * organization's name without legal form).
+ */
+import type { EntityKind } from '@onemap/graph-schema';
+import { blockOn } from '../blocking/blocking-rule.ts';
+import { exactMatch, textComparison } from '../scoring/comparison-settings.ts';
+import { defaultPersonSettings } from './default-person-settings.ts';
+import { MODEL_VERSION, type Model } from './model-settings.ts';
+
+function deterministic(kind: EntityKind, partial: Pick<Model, 'anchors' | 'exclusive' | 'keyRules'>): Model {
+  return {
+    version: MODEL_VERSION,
+    kind,
+    lambda: 1e-6,
+    comparisons: [textComparison('name', 'nameKey|name'), exactMatch('address', 'addressKey')],
+    blockingRules: [blockOn('nameKey')],
+    thresholds: { match: 1, possible: 1 },
+    generic: { attrs: [], minDistinctNames: 4 },
+    alignNames: false,
+    cohesion: 0,
+    maxBlockSize: 200,
+    ...partial,
+  };
+}
+
+export function defaultSettings(kind: EntityKind): Model {
+  switch (kind) {
+    case 'Person':
+      return defaultPersonSettings();
+    case 'Place':
+      return deterministic(kind, {
+        anchors: ['place_code'],
+        exclusive: ['place_code'],
+        keyRules: [blockOn('nameKey', 'divisionCode'), blockOn('nameKey', '@geo3'), blockOn('nameKey', 'addressKey')],
+      });
+    case 'Organization':
+      return deterministic(kind, { anchors: ['credit_code'], exclusive: ['credit_code'], keyRules: [blockOn('nameKey')] });
+    case 'Vehicle':
+      return deterministic(kind, { anchors: ['plate', 'vin'], exclusive: ['vin'], keyRules: [] });
+    case 'Phone':
+      return deterministic(kind, { anchors: ['phone'], exclusive: ['phone'], keyRules: [] });
+    case 'Case':
+      return deterministic(kind, { anchors: ['case_number'], exclusive: ['case_number'], keyRules: [] });
+  }
+}

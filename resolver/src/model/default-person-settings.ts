@@ -1,0 +1,54 @@
+/** The default, untrained Person model: priors that already resolve reasonably; `trainModel` refines them. */
+import { blockOn } from '../blocking/blocking-rule.ts';
+import {
+  dateComparison,
+  divisionComparison,
+  exactMatch,
+  identifierComparison,
+  nameComparison,
+  textComparison,
+} from '../scoring/comparison-settings.ts';
+import { MODEL_VERSION, type Model } from './model-settings.ts';
+
+export function defaultPersonSettings(): Model {
+  return {
+    version: MODEL_VERSION,
+    kind: 'Person',
+    lambda: 1e-5,
+    comparisons: [
+      nameComparison('family name', 'family', 'pyFamily'),
+      nameComparison('given name', 'given', 'pyGiven'),
+      dateComparison('birth date', 'birthDate|idBirthDate'),
+      exactMatch('sex', 'sex'),
+      identifierComparison('resident id', 'residentId|residentIdRaw'),
+      identifierComparison('passport', 'passport|passportRaw'),
+      identifierComparison('national id', 'nationalId|nationalIdRaw'),
+      exactMatch('phone', 'phone', { tf: true, genericAware: true }),
+      exactMatch('email', 'email'),
+      textComparison('address', 'addressKey'),
+      divisionComparison('address division', 'divisionCode'),
+      exactMatch('postcode', 'postcode', { tf: true }),
+      exactMatch('nationality', 'nationality'),
+    ],
+    blockingRules: [
+      blockOn('residentId'),
+      blockOn('@idBody'),
+      blockOn('passport'),
+      blockOn('nationalId|nationalIdRaw'),
+      blockOn('phone'),
+      blockOn('pyFamily', 'birthDate|idBirthDate'),
+      blockOn('pyGiven', 'birthDate|idBirthDate'),
+      blockOn('@nameSorted'),
+      blockOn('@nameFull'),
+      blockOn('birthDate|idBirthDate', 'postcode'),
+      blockOn('email'),
+    ],
+    thresholds: { match: 0.9, possible: 0.5 },
+    anchors: ['resident_id', 'passport', 'national_id'],
+    exclusive: ['resident_id'],
+    generic: { attrs: ['phone', 'email'], minDistinctNames: 4 },
+    alignNames: true,
+    cohesion: 0.5,
+    maxBlockSize: 400,
+  };
+}

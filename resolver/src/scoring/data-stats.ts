@@ -1,0 +1,82 @@
+/**
+ * What the scorer needs to know about the data as a whole: term frequencies (for common
+ * surnames and given names) and generic values (one phone carried by many different names).
+ * Incremental, so the real-time index keeps it up to date as mentions arrive.
+ */
+import type { Model } from '../model/model-settings.ts';
+import type { Attrs } from '../model/types.ts';
+
+/** Name key used to count the different people behind a shared value. */
+function nameKey(a: Attrs): string | undefined {
+  const f = a.pyFamily ?? '';
+  const g = a.pyGiven ?? '';
+  if (!f && !g) return a.nameKey ?? a.name;
+  return f < g ? `${f}|${g}` : `${g}|${f}`;
+}
+
+export class DataStats {
+  total = 0;
+  readonly tfAttrs: string[];
+  readonly genericAttrs: string[];
+  readonly minDistinct: number;
+  private readonly counts = new Map<string, Map<string, number>>();
+  /** value -> first name seen | names seen | null once generic */
+  private readonly names = new Map<string, Map<string, string | string[] | null>>();
+
+  constructor(model: Model) {
+    const tf = new Set<string>();
+    for (const c of model.comparisons) for (const l of c.levels) if (l.tf) tf.add(l.tf);
+    this.tfAttrs = [...tf];
+    this.genericAttrs = [...model.generic.attrs];
+    this.minDistinct = model.generic.minDistinctNames;
+    for (const a of this.tfAttrs) this.counts.set(a, new Map());
+    for (const a of this.genericAttrs) this.names.set(a, new Map());
+  }
+
+  add(a: Attrs): void {
+    this.total++;
+    for (const attr of this.tfAttrs) {
+      const v = a[attr];
+      if (!v) continue;
+      const m = this.counts.get(attr)!;
+      m.set(v, (m.get(v) ?? 0) + 1);
+    }
+    for (const attr of this.genericAttrs) {
+      const v = a[attr];
+      if (!v) continue;
+      const m = this.names.get(attr)!;
+      const seen = m.get(v);
+      if (seen === null) continue;
+      const n = nameKey(a);
+      if (n === undefined) continue;
+      if (seen === undefined) m.set(v, n);
+      else if (typeof seen === 'string') {
+        if (seen !== n) m.set(v, this.minDistinct <= 2 ? null : [seen, n]);
+      } else if (!seen.includes(n)) {
+        if (seen.length + 1 >= this.minDistinct) m.set(v, null);
+        else seen.push(n);
+      }
+    }
+  }
+
+  /** Relative frequency of a value among mentions (at least 1/total). */
+  tf(attr: string, value: string): number {
+    const c = this.counts.get(attr)?.get(value) ?? 1;
+    return c / Math.max(1, this.total);
+  }
+
+  isGeneric(attr: string, value: string): boolean {
+    return this.names.get(attr)?.get(value) === null;
+  }
+
+  /** Generic values found so far, per attribute. */
+  genericValues(): Record<string, string[]> {
+    const out: Record<string, string[]> = {};
+    for (const [attr, m] of this.names) {
+      const list: string[] = [];
+      for (const [v, s] of m) if (s === null) list.push(v);
+      if (list.length) out[attr] = list;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,213 @@
+/**
+ * Fellegi-Sunter scoring of a mention pair with a model: each comparison picks its first
+ * passing level; the match weight is log2(lambda/(1-lambda)) + sum log2(m/u) + term-frequency
+ * adjustments. Compiled once per model so the hot loop only runs closures.
+ */
+import type { ComparisonSettings, LevelTest } from './comparison-settings.ts';
+import type { Model } from '../model/model-settings.ts';
+import type { Attrs } from '../model/types.ts';
+import type { DataStats } from './data-stats.ts';
+import { damerauLevenshtein, jaroWinkler } from './string-distance.ts';
+
+type Getter = (a: Attrs) => string | undefined;
+type Test = (va: string, vb: string, a: Attrs, b: Attrs) => boolean;
+
+function getter(spec: string): Getter {
+  const attrs = spec.split('|');
+  if (attrs.length === 1) {
+    const k = attrs[0]!;
+    return (a) => a[k] || undefined;
+  }
+  return (a) => {
+    for (const k of attrs) if (a[k]) return a[k];
+    return undefined;
+  };
+}
+
+function compileTest(t: LevelTest, stats: DataStats | undefined, genericAttr: string): Test {
+  const own = 'attr' in t && t.attr ? getter(t.attr) : undefined;
+  const pick =
+    (f: (x: string, y: string) => boolean): Test =>
+    own
+      ? (_va, _vb, a, b) => {
+          const x = own(a);
+          const y = own(b);
+          return x !== undefined && y !== undefined && f(x, y);
+        }
+      : (va, vb) => f(va, vb);
+  switch (t.type) {
+    case 'null':
+      return () => false; // handled before tests run
+    case 'generic':
+      return (va, vb) => (stats ? stats.isGeneric(genericAttr, va) || stats.isGeneric(genericAttr, vb) : false);
+    case 'exact':
+      return pick((x, y) => x === y);
+    case 'jaro_winkler': {
+      const th = t.threshold;
+      return pick((x, y) => jaroWinkler(x, y) >= th);
+    }
+    case 'damerau': {
+      const max = t.max;
+      return pick((x, y) => damerauLevenshtein(x, y, max) <= max);
+    }
+    case 'date_swap':
+      return pick((x, y) => x.length === 10 && x.slice(0, 4) === y.slice(0, 4) && x.slice(5, 7) === y.slice(8, 10) && x.slice(8, 10) === y.slice(5, 7));
+    case 'prefix': {
+      const n = t.length;
+      return pick((x, y) => x.length >= n && x.slice(0, n) === y.slice(0, n));
+    }
+    case 'else':
+      return () => true;
+  }
+}
+
+interface CompiledComparison {
+  settings: ComparisonSettings;
+  get: Getter;
+  nullLevel: number;
+  tests: Test[];
+  weights: Float64Array;
+  tfAttr: Array<string | undefined>;
+  u: Float64Array;
+}
+
+export interface ComparisonTerm {
+  comparison: string;
+  level: string;
+  levelIndex: number;
+  valueA?: string;
+  valueB?: string;
+  m: number;
+  u: number;
+  /** log2(m/u); 0 for null and generic levels */
+  weight: number;
+  /** term-frequency adjustment added to `weight` */
+  tfAdjustment: number;
+}
+
+/** Aligns family/given of `b` to `a` when they are the same name split or ordered differently. */
+export function alignNames(a: Attrs, b: Attrs): Attrs {
+  const af = a.pyFamily;
+  const ag = a.pyGiven;
+  const bf = b.pyFamily;
+  const bg = b.pyGiven;
+  if (!af || !ag || !bf || !bg || (af === bf && ag === bg)) return b;
+  if (af === bg && ag === bf) {
+    const v: Attrs = { ...b, pyFamily: bg, pyGiven: bf };
+    if (b.given !== undefined) v.family = b.given;
+    if (b.family !== undefined) v.given = b.family;
+    return v;
+  }
+  const full = af + ag;
+  if (full === bf + bg || full === bg + bf || ag + af === bf + bg) {
+    // same syllables, split differently (a minority name written with and without the dot)
+    return { ...b, pyFamily: af, pyGiven: ag, family: a.family ?? '', given: a.given ?? '' };
+  }
+  return b;
+}
+
+export class PairScorer {
+  readonly model: Model;
+  readonly prior: number;
+  private readonly comps: CompiledComparison[];
+  private readonly stats: DataStats | undefined;
+
+  constructor(model: Model, stats?: DataStats) {
+    this.model = model;
+    this.stats = stats;
+    this.prior = Math.log2(model.lambda / (1 - model.lambda));
+    this.comps = model.comparisons.map((c) => {
+      const weights = new Float64Array(c.levels.length);
+      const u = new Float64Array(c.levels.length);
+      c.levels.forEach((l, i) => {
+        const neutral = l.test.type === 'null' || l.test.type === 'generic';
+        weights[i] = neutral ? 0 : Math.log2(l.m / l.u);
+        u[i] = l.u;
+      });
+      const genericAttr = c.attr.split('|')[0]!;
+      return {
+        settings: c,
+        get: getter(c.attr),
+        nullLevel: c.levels.findIndex((l) => l.test.type === 'null'),
+        tests: c.levels.map((l) => compileTest(l.test, stats, genericAttr)),
+        weights,
+        tfAttr: c.levels.map((l) => l.tf),
+        u,
+      };
+    });
+  }
+
+  get comparisonCount(): number {
+    return this.comps.length;
+  }
+
+  /** Level index of every comparison for the pair, written to `out`. */
+  levels(a: Attrs, b0: Attrs, out: Uint8Array): void {
+    const b = this.model.alignNames ? alignNames(a, b0) : b0;
+    for (let i = 0; i < this.comps.length; i++) out[i] = this.levelOf(this.comps[i]!, a, b);
+  }
+
+  private levelOf(c: CompiledComparison, a: Attrs, b: Attrs): number {
+    const va = c.get(a);
+    const vb = c.get(b);
+    if (va === undefined || vb === undefined) return c.nullLevel >= 0 ? c.nullLevel : c.tests.length - 1;
+    for (let l = 0; l < c.tests.length; l++) {
+      if (l === c.nullLevel) continue;
+      if (c.tests[l]!(va, vb, a, b)) return l;
+    }
+    return c.tests.length - 1;
+  }
+
+  private tfAdjust(c: CompiledComparison, level: number, a: Attrs, b: Attrs): number {
+    const tfAttr = c.tfAttr[level];
+    if (!tfAttr || !this.stats || this.stats.total === 0) return 0;
+    const va = a[tfAttr];
+    const vb = b[tfAttr];
+    if (!va || !vb) return 0;
+    const tf = Math.max(this.stats.tf(tfAttr, va), this.stats.tf(tfAttr, vb));
+    return Math.log2(c.u[level]! / tf);
+  }
+
+  /** Total match weight (log2 Bayes factor including the prior). */
+  weight(a: Attrs, b0: Attrs): number {
+    const b = this.model.alignNames ? alignNames(a, b0) : b0;
+    let w = this.prior;
+    for (const c of this.comps) {
+      const l = this.levelOf(c, a, b);
+      w += c.weights[l]! + this.tfAdjust(c, l, a, b);
+    }
+    return w;
+  }
+
+  /** Every comparison's level, m, u and weight for the pair (the data behind a waterfall chart). */
+  terms(a: Attrs, b0: Attrs): ComparisonTerm[] {
+    const b = this.model.alignNames ? alignNames(a, b0) : b0;
+    return this.comps.map((c) => {
+      const l = this.levelOf(c, a, b);
+      const lv = c.settings.levels[l]!;
+      const t: ComparisonTerm = {
+        comparison: c.settings.name,
+        level: lv.label,
+        levelIndex: l,
+        m: lv.m,
+        u: lv.u,
+        weight: c.weights[l]!,
+        tfAdjustment: this.tfAdjust(c, l, a, b),
+      };
+      const va = c.get(a);
+      const vb = c.get(b);
+      if (va !== undefined) t.valueA = va;
+      if (vb !== undefined) t.valueB = vb;
+      return t;
+    });
+  }
+}
+
+export function probability(weight: number): number {
+  const bf = 2 ** weight;
+  return bf / (1 + bf);
+}
+
+export function weightOf(probability: number): number {
+  return Math.log2(probability / (1 - probability));
+}

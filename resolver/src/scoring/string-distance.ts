@@ -1,0 +1,83 @@
+/** String similarity measures used by comparison levels. Allocation-free except the DP row. */
+
+const flagsA = new Uint8Array(256);
+const flagsB = new Uint8Array(256);
+
+/** Jaro-Winkler similarity in [0, 1] (prefix scale 0.1, up to 4 characters). */
+export function jaroWinkler(a: string, b: string): number {
+  if (a === b) return 1;
+  const la = a.length;
+  const lb = b.length;
+  if (la === 0 || lb === 0) return 0;
+  if (la > 256 || lb > 256) return a === b ? 1 : 0;
+  const range = Math.max(0, (Math.max(la, lb) >> 1) - 1);
+  flagsA.fill(0, 0, la);
+  flagsB.fill(0, 0, lb);
+  let m = 0;
+  for (let i = 0; i < la; i++) {
+    const c = a.charCodeAt(i);
+    const hi = Math.min(lb - 1, i + range);
+    for (let j = Math.max(0, i - range); j <= hi; j++) {
+      if (flagsB[j] || b.charCodeAt(j) !== c) continue;
+      flagsA[i] = 1;
+      flagsB[j] = 1;
+      m++;
+      break;
+    }
+  }
+  if (m === 0) return 0;
+  let t = 0;
+  let k = 0;
+  for (let i = 0; i < la; i++) {
+    if (!flagsA[i]) continue;
+    while (!flagsB[k]) k++;
+    if (a.charCodeAt(i) !== b.charCodeAt(k)) t++;
+    k++;
+  }
+  const jaro = (m / la + m / lb + (m - t / 2) / m) / 3;
+  let p = 0;
+  const max = Math.min(4, la, lb);
+  while (p < max && a.charCodeAt(p) === b.charCodeAt(p)) p++;
+  return jaro + p * 0.1 * (1 - jaro);
+}
+
+const row0 = new Int32Array(256);
+const row1 = new Int32Array(256);
+const row2 = new Int32Array(256);
+
+/**
+ * Optimal-string-alignment (Damerau-Levenshtein with adjacent transpositions) distance,
+ * returning `max + 1` as soon as the distance exceeds `max`.
+ */
+export function damerauLevenshtein(a: string, b: string, max = 3): number {
+  if (a === b) return 0;
+  const la = a.length;
+  const lb = b.length;
+  if (Math.abs(la - lb) > max) return max + 1;
+  if (la === 0) return lb;
+  if (lb === 0) return la;
+  if (lb >= 255 || la >= 255) return Math.min(max + 1, Math.abs(la - lb) + 1);
+  let prev2 = row0;
+  let prev = row1;
+  let cur = row2;
+  for (let j = 0; j <= lb; j++) prev[j] = j;
+  for (let i = 1; i <= la; i++) {
+    cur[0] = i;
+    let rowMin = i;
+    const ca = a.charCodeAt(i - 1);
+    for (let j = 1; j <= lb; j++) {
+      const cb = b.charCodeAt(j - 1);
+      const cost = ca === cb ? 0 : 1;
+      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && ca === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === cb) v = Math.min(v, prev2[j - 2]! + 1);
+      cur[j] = v;
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin > max) return max + 1;
+    const t = prev2;
+    prev2 = prev;
+    prev = cur;
+    cur = t;
+  }
+  return Math.min(prev[lb]!, max + 1);
+}

@@ -1,0 +1,106 @@
+/**
+ * Addresses. Chinese addresses are split into province / city / county / rest on the
+ * administrative suffixes and matched to a division code through a gazetteer (load one with
+ * `setDivisionGazetteer`, e.g. from the datasets geography); Latin-script addresses are
+ * upper-cased with common street-type abbreviations unified.
+ */
+import * as OpenCC from 'opencc-js';
+import { cleanText, type StdResult } from './text.ts';
+
+const toSimplified = OpenCC.Converter({ from: 't', to: 'cn' });
+
+export interface DivisionEntry {
+  /** 6-digit division code (GB/T 2260). */
+  code: string;
+  /** Full name, e.g. `浙江省` / `杭州市` / `西湖区`. */
+  name: string;
+}
+
+/** name -> codes; short names (without 省/市/区/县 suffix) are also keys. */
+let gazetteer = new Map<string, string[]>();
+
+function shortName(n: string): string {
+  return n.replace(/(特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|自治州|自治县|省|市|区|县|盟|旗|地区)$/, '');
+}
+
+/** Install the list of divisions used to turn addresses into division codes. */
+export function setDivisionGazetteer(entries: DivisionEntry[]): void {
+  gazetteer = new Map();
+  for (const e of entries) {
+    for (const k of new Set([e.name, shortName(e.name)])) {
+      if (!k) continue;
+      const list = gazetteer.get(k) ?? [];
+      list.push(e.code);
+      gazetteer.set(k, list);
+    }
+  }
+}
+
+const RE_CN = /^(.{2,8}?(?:省|自治区|特别行政区))?(.{2,10}?(?:市|自治州|州|盟|地区))?(.{1,10}?(?:区|县|旗|市))?(.*)$/;
+const HAS_HAN = /[\u3400-\u9fff]/;
+
+const LATIN_ABBR: Array<[RegExp, string]> = [
+  [/\bSTREET\b/g, 'ST'],
+  [/\bROAD\b/g, 'RD'],
+  [/\bAVENUE\b/g, 'AVE'],
+  [/\bDRIVE\b/g, 'DR'],
+  [/\bPLACE\b/g, 'PL'],
+  [/\bCRESCENT\b/g, 'CRES'],
+  [/\bCIRCUIT\b/g, 'CCT'],
+  [/\bCOURT\b/g, 'CT'],
+  [/\bLANE\b/g, 'LN'],
+  [/\bBOULEVARD\b/g, 'BLVD'],
+  [/\bAPARTMENT\b|\bAPT\b|\bUNIT\b/g, 'UNIT'],
+];
+
+/** Pick the most specific code whose parts all agree (county under city under province). */
+function lookupDivision(province?: string, city?: string, county?: string): string | undefined {
+  if (gazetteer.size === 0) return undefined;
+  const prefix = (codes: string[] | undefined, p: string, len: number) => codes?.filter((c) => c.startsWith(p.slice(0, len)));
+  const prov = province ? gazetteer.get(province) ?? gazetteer.get(shortName(province)) : undefined;
+  const provCode = prov?.find((c) => c.endsWith('0000'));
+  let cityCodes = city ? gazetteer.get(city) ?? gazetteer.get(shortName(city)) : undefined;
+  if (provCode && cityCodes) cityCodes = prefix(cityCodes, provCode, 2);
+  const cityCode = cityCodes?.find((c) => c.endsWith('00')) ?? cityCodes?.[0];
+  let countyCodes = county ? gazetteer.get(county) : undefined;
+  if (countyCodes && cityCode) countyCodes = prefix(countyCodes, cityCode, 4);
+  else if (countyCodes && provCode) countyCodes = prefix(countyCodes, provCode, 2);
+  if (countyCodes && countyCodes.length === 1) return countyCodes[0];
+  if (cityCode) return cityCode;
+  return provCode;
+}
+
+/**
+ * @returns normalized address text, with derived `divisionCode` when the gazetteer knows it and
+ *   `addressKey` (the part below the county, used for comparison).
+ */
+export function standardizeAddress(rawValue: string | undefined): StdResult {
+  let s = cleanText(rawValue);
+  if (!s) return { ok: false, reason: 'empty', raw: s };
+  if (HAS_HAN.test(s)) {
+    s = toSimplified(s.replace(/\s+/g, '')).replace(/[，,。]/g, '');
+    const m = RE_CN.exec(s);
+    const derived: Record<string, string> = {};
+    if (m) {
+      const code = lookupDivision(m[1], m[2], m[3]);
+      if (code) derived.divisionCode = code;
+      derived.addressKey = m[4] || s;
+    }
+    return { ok: true, value: s, derived };
+  }
+  let u = s
+    .toUpperCase()
+    .replace(/[.,#;:]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  for (const [re, abbr] of LATIN_ABBR) u = u.replace(re, abbr);
+  return { ok: true, value: u, derived: { addressKey: u } };
+}
+
+/** Division codes: 6 digits (GB/T 2260), longer codes truncated to the county. */
+export function standardizeDivisionCode(rawValue: string | undefined): StdResult {
+  const s = cleanText(rawValue).replace(/\s/g, '');
+  if (!s) return { ok: false, reason: 'empty', raw: s };
+  if (!/^\d{6}(\d{3,6})?$/.test(s) || s.startsWith('00')) return { ok: false, reason: 'bad_division_code', raw: s };
+  return { ok: true, value: s.slice(0, 6) };
+}

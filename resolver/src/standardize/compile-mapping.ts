@@ -1,0 +1,107 @@
+/**
+ * Validate a source mapping (catalog field-mapping format) and compile it into the plan the
+ * record standardizer follows. Every problem is collected and reported at once.
+ */
+import { ATTRIBUTES, ENTITY_LABELS, type EntityKind, RECORD_ATTRIBUTES, type SourceMapping } from '@onemap/graph-schema';
+import { ResolverError } from '../errors.ts';
+
+export interface CompiledField {
+  column: string;
+  attr: string;
+  format?: string;
+  required: boolean;
+}
+
+export interface CompiledRole {
+  role: string;
+  kind: EntityKind;
+  placeKind?: string;
+  fields: CompiledField[];
+}
+
+export interface CompiledMapping {
+  source: string;
+  recordIdColumn: string;
+  roles: CompiledRole[];
+  recordFields: CompiledField[];
+  /** Every column the mapping reads (to check against a file header). */
+  columns: string[];
+  encoding: 'utf-8' | 'gbk';
+  format?: 'csv' | 'jsonl';
+  delimiter: string;
+}
+
+/** @returns every problem found in the mapping (empty when valid). */
+export function validateMapping(mapping: SourceMapping): string[] {
+  const problems: string[] = [];
+  if (!mapping || typeof mapping !== 'object') return ['mapping is not an object'];
+  if (typeof mapping.recordIdColumn !== 'string' || !mapping.recordIdColumn) problems.push('recordIdColumn is missing');
+  if (!Array.isArray(mapping.entities) || mapping.entities.length === 0) problems.push('entities must list at least one role');
+  if (!Array.isArray(mapping.fields)) problems.push('fields must be an array');
+  const roles = new Map<string, EntityKind>();
+  for (const [i, e] of (mapping.entities ?? []).entries()) {
+    if (!e?.role) problems.push(`entities[${i}].role is missing`);
+    else if (roles.has(e.role)) problems.push(`entities[${i}].role "${e.role}" is declared twice`);
+    if (!ENTITY_LABELS.includes(e?.kind)) problems.push(`entities[${i}].kind "${e?.kind}" is not one of ${ENTITY_LABELS.join(', ')}`);
+    else if (e.role) roles.set(e.role, e.kind);
+  }
+  for (const [i, f] of (Array.isArray(mapping.fields) ? mapping.fields : []).entries()) {
+    if (!f || typeof f.column !== 'string' || !f.column) {
+      problems.push(`fields[${i}].column is missing`);
+      continue;
+    }
+    if (f.target === null || f.target === undefined) continue;
+    const [prefix, attr, ...rest] = String(f.target).split('.');
+    if (!prefix || !attr || rest.length) {
+      problems.push(`fields[${i}] (${f.column}): target "${f.target}" is not <role>.<attribute>`);
+      continue;
+    }
+    if (prefix === 'record') {
+      if (!(RECORD_ATTRIBUTES as readonly string[]).includes(attr)) problems.push(`fields[${i}] (${f.column}): unknown record attribute "${attr}"`);
+      continue;
+    }
+    const kind = roles.get(prefix);
+    if (!kind) {
+      problems.push(`fields[${i}] (${f.column}): role "${prefix}" is not declared in entities`);
+      continue;
+    }
+    if (!(ATTRIBUTES[kind] as readonly string[]).includes(attr)) {
+      problems.push(`fields[${i}] (${f.column}): ${kind} has no attribute "${attr}" (known: ${ATTRIBUTES[kind].join(', ')})`);
+    }
+  }
+  return problems;
+}
+
+/** @throws ResolverError ONEMAP_ERR_INVALID_MAPPING listing every problem */
+export function compileMapping(mapping: SourceMapping, source?: string): CompiledMapping {
+  const problems = validateMapping(mapping);
+  if (problems.length) throw new ResolverError('ONEMAP_ERR_INVALID_MAPPING', { detail: problems.join('; ') });
+  const roles: CompiledRole[] = mapping.entities.map((e) => {
+    const r: CompiledRole = { role: e.role, kind: e.kind, fields: [] };
+    if (e.placeKind) r.placeKind = e.placeKind;
+    return r;
+  });
+  const byRole = new Map(roles.map((r) => [r.role, r]));
+  const recordFields: CompiledField[] = [];
+  const columns = new Set<string>([mapping.recordIdColumn]);
+  for (const f of mapping.fields) {
+    columns.add(f.column);
+    if (!f.target) continue;
+    const [prefix, attr] = f.target.split('.') as [string, string];
+    const cf: CompiledField = { column: f.column, attr, required: f.required === true };
+    if (f.format) cf.format = f.format;
+    if (prefix === 'record') recordFields.push(cf);
+    else byRole.get(prefix)?.fields.push(cf);
+  }
+  const c: CompiledMapping = {
+    source: source ?? mapping.id ?? 'source',
+    recordIdColumn: mapping.recordIdColumn,
+    roles,
+    recordFields,
+    columns: [...columns],
+    encoding: mapping.file?.encoding ?? 'utf-8',
+    delimiter: mapping.file?.delimiter ?? ',',
+  };
+  if (mapping.file?.format) c.format = mapping.file.format;
+  return c;
+}

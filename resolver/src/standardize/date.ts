@@ -1,0 +1,78 @@
+/**
+ * Dates and date-times in the formats sources really use: `yyyyMMdd`, `yyyy-MM-dd`,
+ * `yyyy/M/d`, `yyyy.MM.dd`, `yyyy年M月d日`, `yyyyMMddHHmmss`, `yyyy-MM-dd HH:mm[:ss]`,
+ * ISO 8601 with `T`/offset, epoch seconds or milliseconds, and with a format hint
+ * `dd/MM/yyyy` or `MM/dd/yyyy`. Output: `YYYY-MM-DD` or `YYYY-MM-DDTHH:mm:ss`.
+ * Impossible dates (Feb 30) are flagged, never rolled over.
+ */
+import { cleanText, type StdResult } from './text.ts';
+
+function pad(n: number, w = 2): string {
+  return String(n).padStart(w, '0');
+}
+
+export function isValidYmd(y: number, m: number, d: number): boolean {
+  if (!(y >= 1800 && y <= 2200 && m >= 1 && m <= 12 && d >= 1)) return false;
+  const dim = [31, (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+  return d <= (dim[m - 1] ?? 0);
+}
+
+function build(y: number, m: number, d: number, hh?: number, mi?: number, ss?: number): StdResult | null {
+  if (!isValidYmd(y, m, d)) return null;
+  const date = `${y}-${pad(m)}-${pad(d)}`;
+  if (hh === undefined) return { ok: true, value: date };
+  if (hh > 23 || (mi ?? 0) > 59 || (ss ?? 0) > 60) return null;
+  return { ok: true, value: `${date}T${pad(hh)}:${pad(mi ?? 0)}:${pad(ss ?? 0)}` };
+}
+
+const RE_COMPACT = /^(\d{4})(\d{2})(\d{2})(?:(\d{2})(\d{2})(\d{2})?)?$/;
+const RE_YMD = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T](\d{1,2})[:时](\d{1,2})(?:[:分](\d{1,2})(?:\.\d+)?秒?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+const RE_DMY = /^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?: (\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
+
+/**
+ * @param raw the value as delivered
+ * @param format optional hint from the mapping (`dd/MM/yyyy`, `MM/dd/yyyy`, `epoch_ms`, ...)
+ * @returns `YYYY-MM-DD` (date only) or `YYYY-MM-DDTHH:mm:ss`, or a reason
+ * @example standardizeDate('1990年3月7日') // { ok: true, value: '1990-03-07' }
+ */
+export function standardizeDate(raw: string | undefined, format?: string): StdResult {
+  const s = cleanText(raw);
+  if (!s) return { ok: false, reason: 'empty', raw: s };
+  let m = RE_COMPACT.exec(s);
+  if (m && !(format && /epoch/i.test(format))) {
+    const r = build(+m[1]!, +m[2]!, +m[3]!, m[4] === undefined ? undefined : +m[4], m[5] === undefined ? undefined : +m[5], m[6] === undefined ? undefined : +m[6]);
+    return r ?? { ok: false, reason: 'impossible_date', raw: s };
+  }
+  m = RE_YMD.exec(s);
+  if (m) {
+    const r = build(+m[1]!, +m[2]!, +m[3]!, m[4] === undefined ? undefined : +m[4], m[5] === undefined ? undefined : +m[5], m[6] === undefined ? undefined : +m[6]);
+    return r ?? { ok: false, reason: 'impossible_date', raw: s };
+  }
+  m = RE_DMY.exec(s);
+  if (m) {
+    const monthFirst = format !== undefined && /^M/.test(format);
+    const a = +m[1]!;
+    const b = +m[2]!;
+    if (!format && a <= 12 && b <= 12 && a !== b) return { ok: false, reason: 'ambiguous_day_month', raw: s };
+    const [d, mo] = monthFirst ? [b, a] : [a, b];
+    const r = build(+m[3]!, mo, d, m[4] === undefined ? undefined : +m[4], m[5] === undefined ? undefined : +m[5], m[6] === undefined ? undefined : +m[6]);
+    return r ?? { ok: false, reason: 'impossible_date', raw: s };
+  }
+  if (/^\d{9,13}$/.test(s)) {
+    const n = Number(s);
+    const ms = s.length >= 12 || (format !== undefined && /ms|milli/i.test(format)) ? n : n * 1000;
+    const dt = new Date(ms + 8 * 3600_000); // sources are in China time unless they say otherwise
+    const r = build(dt.getUTCFullYear(), dt.getUTCMonth() + 1, dt.getUTCDate(), dt.getUTCHours(), dt.getUTCMinutes(), dt.getUTCSeconds());
+    if (r) return r;
+  }
+  return { ok: false, reason: 'unrecognized_date_format', raw: s };
+}
+
+/** Date part only (`YYYY-MM-DD`) of a standardized date or date-time. */
+export function standardizeBirthDate(raw: string | undefined, format?: string): StdResult {
+  const r = standardizeDate(raw, format);
+  if (!r.ok) return r;
+  const value = r.value.slice(0, 10);
+  if (value > new Date().toISOString().slice(0, 10)) return { ok: false, reason: 'future_date', raw: value };
+  return { ok: true, value };
+}

@@ -1,0 +1,184 @@
+/**
+ * Standardize the attribute values of one entity role of one record. Table-driven: each
+ * attribute has one standardizer; invalid values are kept raw as `<attr>Raw` and flagged,
+ * valid identifiers become anchors. Names are assembled from `name`, `familyName`/`givenName`
+ * or `namePinyin`.
+ */
+import type { EntityKind, IdentifierKind } from '@onemap/graph-schema';
+import type { Attrs, Identifier } from '../model/types.ts';
+import { standardizeAddress, standardizeDivisionCode } from './address.ts';
+import { standardizeCreditCode } from './credit-code.ts';
+import { standardizeBirthDate, standardizeDate } from './date.ts';
+import {
+  standardizeEmail,
+  standardizeNationalId,
+  standardizeNationality,
+  standardizePassport,
+  standardizePostcode,
+  standardizeSex,
+} from './identifiers.ts';
+import { type PersonName, standardizeNameParts, standardizePersonName } from './person-name.ts';
+import { standardizePhone } from './phone.ts';
+import { standardizePlate, standardizeVin } from './plate.ts';
+import { standardizeResidentId } from './resident-id.ts';
+import { cleanText, type StdResult } from './text.ts';
+import { standardizeOrgName, standardizePlaceName } from './org-name.ts';
+
+export interface AttrValue {
+  value: string;
+  column: string;
+  format?: string;
+}
+
+export interface AttrProblem {
+  attr: string;
+  column: string;
+  value: string;
+  reason: string;
+  checksum?: boolean;
+}
+
+export interface EntityAttrsResult {
+  attrs: Attrs;
+  identifiers: Identifier[];
+  flags: string[];
+  problems: AttrProblem[];
+}
+
+type Std = (v: string, format?: string) => StdResult;
+
+const plain: Std = (v) => {
+  const s = cleanText(v);
+  return s ? { ok: true, value: s } : { ok: false, reason: 'empty', raw: s };
+};
+const coord: Std = (v) => {
+  const s = cleanText(v);
+  const n = Number(s);
+  return s && Number.isFinite(n) && Math.abs(n) <= 180 ? { ok: true, value: String(n) } : { ok: false, reason: 'bad_coordinate', raw: s };
+};
+
+const STANDARDIZERS: Record<string, Std> = {
+  residentId: (v) => standardizeResidentId(v),
+  passport: (v) => standardizePassport(v),
+  nationalId: (v) => standardizeNationalId(v),
+  nationality: (v) => standardizeNationality(v),
+  sex: (v) => standardizeSex(v),
+  birthDate: (v, f) => standardizeBirthDate(v, f),
+  phone: (v) => standardizePhone(v),
+  email: (v) => standardizeEmail(v),
+  address: (v) => standardizeAddress(v),
+  postcode: (v) => standardizePostcode(v),
+  creditCode: (v) => standardizeCreditCode(v),
+  plate: (v) => standardizePlate(v),
+  vin: (v) => standardizeVin(v),
+  divisionCode: (v) => standardizeDivisionCode(v),
+  registeredAt: (v, f) => standardizeDate(v, f),
+  activatedAt: (v, f) => standardizeDate(v, f),
+  occurredAt: (v, f) => standardizeDate(v, f),
+  lon: coord,
+  lat: coord,
+  caseNumber: (v) => {
+    const s = cleanText(v).toUpperCase().replace(/\s/g, '');
+    return s ? { ok: true, value: s } : { ok: false, reason: 'empty', raw: s };
+  },
+  placeCode: (v) => {
+    const s = cleanText(v).toUpperCase().replace(/\s/g, '');
+    return s ? { ok: true, value: s } : { ok: false, reason: 'empty', raw: s };
+  },
+};
+
+const IDENTIFIER_OF: Record<string, IdentifierKind> = {
+  residentId: 'resident_id',
+  passport: 'passport',
+  nationalId: 'national_id',
+  creditCode: 'credit_code',
+  plate: 'plate',
+  vin: 'vin',
+  phone: 'phone',
+  placeCode: 'place_code',
+  caseNumber: 'case_number',
+};
+
+const NAME_ATTRS = new Set(['name', 'familyName', 'givenName', 'namePinyin']);
+
+function applyName(kind: EntityKind, values: Map<string, AttrValue>, out: EntityAttrsResult): void {
+  const name = values.get('name');
+  if (kind === 'Organization' || kind === 'Place') {
+    if (!name) return;
+    const r = kind === 'Organization' ? standardizeOrgName(name.value) : standardizePlaceName(name.value);
+    if (r) Object.assign(out.attrs, r);
+    return;
+  }
+  if (kind !== 'Person') {
+    if (name) out.attrs.name = cleanText(name.value);
+    return;
+  }
+  const order = name?.format === 'family_first' || name?.format === 'given_first' ? name.format : undefined;
+  let pn: PersonName | null = name ? standardizePersonName(name.value, order) : null;
+  if (!pn && (values.has('familyName') || values.has('givenName'))) {
+    pn = standardizeNameParts(values.get('familyName')?.value, values.get('givenName')?.value);
+  }
+  const pyv = values.get('namePinyin');
+  const pyName = pyv ? standardizePersonName(pyv.value, 'family_first') : null;
+  if (!pn) pn = pyName;
+  else if (pyName && pn.script === 'han' && pyName.pyFamily + pyName.pyGiven !== pn.pyFamily + pn.pyGiven) {
+    out.flags.push('namePinyin:differs_from_name');
+  }
+  if (!pn) return;
+  out.attrs.name = pn.name;
+  out.attrs.nameScript = pn.script;
+  if (pn.family) out.attrs.family = pn.family;
+  if (pn.given) out.attrs.given = pn.given;
+  if (pn.pyFamily) out.attrs.pyFamily = pn.pyFamily;
+  if (pn.pyGiven) out.attrs.pyGiven = pn.pyGiven;
+  for (const n of pn.notes) out.flags.push(`name:${n}`);
+}
+
+/**
+ * @param kind entity kind of the role
+ * @param values attribute -> raw value (several columns mapped to one attribute are joined with a space)
+ */
+export function standardizeEntityAttrs(kind: EntityKind, values: Map<string, AttrValue>): EntityAttrsResult {
+  const out: EntityAttrsResult = { attrs: {}, identifiers: [], flags: [], problems: [] };
+  applyName(kind, values, out);
+  for (const [attr, v] of values) {
+    if (NAME_ATTRS.has(attr)) continue;
+    const std = STANDARDIZERS[attr] ?? plain;
+    const r = std(v.value, v.format);
+    if (r.ok) {
+      out.attrs[attr] = r.value;
+      if (r.derived) for (const [k, dv] of Object.entries(r.derived)) if (out.attrs[k] === undefined) out.attrs[k] = dv;
+      if (r.note) out.flags.push(`${attr}:${r.note}`);
+      const idk = IDENTIFIER_OF[attr];
+      if (idk) out.identifiers.push({ kind: idk, value: r.value });
+    } else if (r.reason !== 'empty') {
+      out.attrs[`${attr}Raw`] = r.raw;
+      out.flags.push(`${attr}:${r.reason}`);
+      const p: AttrProblem = { attr, column: v.column, value: v.value, reason: r.reason };
+      if (r.checksum) p.checksum = true;
+      out.problems.push(p);
+    }
+  }
+  if (kind === 'Person') derivePerson(out);
+  return out;
+}
+
+/** Person: birth date / sex from the resident id when not stated; conflicts flagged, not fixed. */
+function derivePerson(out: EntityAttrsResult): void {
+  const a = out.attrs;
+  if (a.residentId) {
+    const id = standardizeResidentId(a.residentId);
+    if (id.ok && id.derived) {
+      if (a.birthDate && a.birthDate !== id.derived.birthDate) out.flags.push('birthDate:conflicts_with_resident_id');
+      if (a.sex && a.sex !== id.derived.sex) out.flags.push('sex:conflicts_with_resident_id');
+      a.birthDate ??= id.derived.birthDate!;
+      a.sex ??= id.derived.sex!;
+      a.birthCounty = id.derived.birthCounty!;
+    }
+  } else if (a.residentIdRaw && /^\d{17}[\dXx]$/.test(a.residentIdRaw)) {
+    // A mistyped id still carries its birth date more often than not; keep it apart from a stated one.
+    const d = a.residentIdRaw;
+    const bd = `${d.slice(6, 10)}-${d.slice(10, 12)}-${d.slice(12, 14)}`;
+    if (standardizeBirthDate(bd).ok) a.idBirthDate = bd;
+  }
+}

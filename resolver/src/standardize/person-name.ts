@@ -1,0 +1,208 @@
+/**
+ * Person names, Hanzi or Latin script, to comparable parts:
+ * - Hanzi: traditional to simplified (opencc-js), family/given split (compound surnames such
+ *   as 欧阳, 司马), Pinyin in surname mode (单 -> shan, 曾 -> zeng) via pinyin-pro;
+ * - ethnic-minority and transliterated names with a middle dot (买买提·艾力): first part given,
+ *   last part family, every dot variant normalized to `·`;
+ * - Latin script (passports, foreign guests, Pinyin-only): diacritics removed, upper-case,
+ *   `FAMILY, Given`, `FAMILY/GIVEN`, MRZ `FAMILY<<GIVEN` or `Given Family`.
+ * Results are memoized per distinct input: pinyin-pro is the slowest step of standardizing.
+ */
+import * as OpenCC from 'opencc-js';
+import { pinyin } from 'pinyin-pro';
+import { cleanText } from './text.ts';
+
+export interface PersonName {
+  script: 'han' | 'latin';
+  /** Display form: simplified Hanzi (with `·` for minority names) or `GIVEN FAMILY` upper-case. */
+  name: string;
+  family: string;
+  given: string;
+  /** Lower-case toneless Pinyin (or Latin letters) without spaces, ü as v. */
+  pyFamily: string;
+  pyGiven: string;
+  /** `traditional_converted`, `mixed_script`, `minority_dot`. */
+  notes: string[];
+}
+
+const toSimplified = OpenCC.Converter({ from: 't', to: 'cn' });
+
+const COMPOUND_SURNAMES = new Set(
+  '欧阳 太史 端木 上官 司马 东方 独孤 南宫 万俟 闻人 夏侯 诸葛 尉迟 公羊 赫连 澹台 皇甫 宗政 濮阳 公冶 太叔 申屠 公孙 慕容 仲孙 钟离 长孙 宇文 司徒 鲜于 司空 闾丘 子车 亓官 司寇 巫马 公西 颛孙 壤驷 公良 漆雕 乐正 宰父 谷梁 拓跋 夹谷 轩辕 令狐 段干 百里 呼延 东郭 南门 羊舌 微生 公户 公玉 公仪 梁丘 公仲 公上 公门 公山 公坚 左丘 公伯 西门 公祖 第五 公乘 贯丘 公皙 南荣 东里 东宫 仲长 子书 子桑 即墨 达奚 褚师 吴铭'.split(
+    ' ',
+  ),
+);
+const DOTS = /[·•・‧．.\u30fb\u00b7\u2027\u2022\u2219\u22c5\u318d-]/g;
+const HAN = /^[\u3400-\u9fff\uf900-\ufaff\u{20000}-\u{2ebef}·]+$/u;
+const HAS_HAN = /[\u3400-\u9fff]/;
+
+const cache = new Map<string, PersonName>();
+
+function py(s: string): string {
+  if (!s) return '';
+  return pinyin(s, { toneType: 'none', type: 'array', v: true, nonZh: 'removed' }).join('');
+}
+
+function hanName(raw: string): PersonName {
+  const notes: string[] = [];
+  const compact = raw.replace(/\s+/g, '').replace(DOTS, '·');
+  const simp = toSimplified(compact);
+  if (simp !== compact) notes.push('traditional_converted');
+  if (!HAN.test(simp)) notes.push('mixed_script');
+  const cleaned = simp.replace(/[^\u3400-\u9fff\uf900-\ufaff\u{20000}-\u{2ebef}·]/gu, '');
+  if (cleaned.includes('·')) {
+    notes.push('minority_dot');
+    const parts = cleaned.split('·').filter(Boolean);
+    const family = parts.length > 1 ? parts[parts.length - 1]! : '';
+    const given = parts.length > 1 ? parts.slice(0, -1).join('·') : (parts[0] ?? '');
+    return { script: 'han', name: parts.join('·'), family, given, pyFamily: py(family), pyGiven: py(given), notes };
+  }
+  const famLen = cleaned.length > 2 && COMPOUND_SURNAMES.has(cleaned.slice(0, 2)) ? 2 : 1;
+  const syl = pinyin(cleaned, { surname: 'head', toneType: 'none', type: 'array', v: true });
+  const family = cleaned.slice(0, famLen);
+  const given = cleaned.slice(famLen);
+  return {
+    script: 'han',
+    name: cleaned,
+    family,
+    given,
+    pyFamily: syl.slice(0, famLen).join(''),
+    pyGiven: syl.slice(famLen).join(''),
+    notes,
+  };
+}
+
+function latinLetters(s: string): string {
+  return s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toUpperCase()
+    .replace(/[^A-Z ,/<'-]/g, ' ');
+}
+
+function pyLatin(s: string): string {
+  return s
+    .toLowerCase()
+    .replace(/[^a-z]/g, '')
+    .replace(/^(l|n)yu/, '$1v');
+}
+
+/** Chinese syllable check used to read `ZHANG SAN` (family first) vs `John Smith` (family last). */
+const PINYIN_SYLLABLE =
+  /^(?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)?(?:iang|iong|uang|ang|eng|ing|ong|uai|ian|iao|uan|van|ai|ei|ao|ou|an|en|er|in|un|vn|ia|ie|iu|ua|uo|ue|ve|ui|a|e|i|o|u|v)$/;
+const COMMON_PINYIN_SURNAMES = new Set(
+  'wang li zhang liu chen yang huang zhao wu zhou xu sun ma zhu hu guo he gao lin luo zheng liang xie song tang xu han feng deng cao peng zeng xiao tian dong yuan pan yu jiang cai jia ding wei xue ye yan lu du dai xia zhong wang qiu jin shi tan fu fan fang kong bai cui kang mao qin jiang shen gu meng'.split(
+    ' ',
+  ),
+);
+
+function isPinyinWord(w: string): boolean {
+  // greedy split into syllables
+  const s = w.toLowerCase();
+  let i = 0;
+  while (i < s.length) {
+    let ok = false;
+    for (let len = Math.min(6, s.length - i); len >= 1; len--) {
+      if (PINYIN_SYLLABLE.test(s.slice(i, i + len))) {
+        i += len;
+        ok = true;
+        break;
+      }
+    }
+    if (!ok) return false;
+  }
+  return true;
+}
+
+function latinName(raw: string, order?: 'family_first' | 'given_first'): PersonName {
+  const s = latinLetters(raw).trim();
+  let family = '';
+  let given = '';
+  const split = /<<|,|\//.exec(s);
+  if (split) {
+    family = s.slice(0, split.index).replace(/</g, ' ').trim();
+    given = s
+      .slice(split.index + split[0].length)
+      .replace(/[<,/]/g, ' ')
+      .trim();
+  } else {
+    const toks = s.split(/\s+/).filter(Boolean);
+    if (toks.length === 1) given = toks[0]!;
+    else {
+      const familyFirst =
+        order === 'family_first' ||
+        (order !== 'given_first' &&
+          COMMON_PINYIN_SURNAMES.has(toks[0]!.toLowerCase()) &&
+          toks.every((t) => isPinyinWord(t.replace(/['-]/g, ''))));
+      if (familyFirst) {
+        family = toks[0]!;
+        given = toks.slice(1).join(' ');
+      } else {
+        family = toks[toks.length - 1]!;
+        given = toks.slice(0, -1).join(' ');
+      }
+    }
+  }
+  family = family.replace(/\s+/g, ' ');
+  given = given.replace(/\s+/g, ' ');
+  return {
+    script: 'latin',
+    name: [given, family].filter(Boolean).join(' '),
+    family,
+    given,
+    pyFamily: pyLatin(family),
+    pyGiven: pyLatin(given),
+    notes: [],
+  };
+}
+
+/**
+ * Standardize one full name (`name`) written in any script.
+ * @param order hint for Latin names without a separator (`family_first` for Pinyin data)
+ * @example standardizePersonName('歐陽修').pyFamily // 'ouyang'
+ */
+export function standardizePersonName(rawValue: string | undefined, order?: 'family_first' | 'given_first'): PersonName | null {
+  const s = cleanText(rawValue);
+  if (!s) return null;
+  const ck = order ? `${order}|${s}` : s;
+  const hit = cache.get(ck);
+  if (hit) return hit;
+  const r = HAS_HAN.test(s) ? hanName(s) : latinName(s, order);
+  if (!r.pyFamily && !r.pyGiven) return null;
+  if (cache.size > 500_000) cache.clear();
+  cache.set(ck, r);
+  return r;
+}
+
+/** Names delivered as separate family and given columns (FEBRL-style data, passports). */
+export function standardizeNameParts(familyRaw: string | undefined, givenRaw: string | undefined): PersonName | null {
+  const f = cleanText(familyRaw);
+  const g = cleanText(givenRaw);
+  if (!f && !g) return null;
+  if (HAS_HAN.test(f) || HAS_HAN.test(g)) {
+    const fam = f ? hanName(f) : null;
+    const giv = g ? hanName(g) : null;
+    const family = fam?.name ?? '';
+    const given = giv?.name ?? '';
+    return {
+      script: 'han',
+      name: family + given,
+      family,
+      given,
+      pyFamily: fam ? py(fam.name) : '',
+      pyGiven: giv ? py(giv.name) : '',
+      notes: [...(fam?.notes ?? []), ...(giv?.notes ?? [])],
+    };
+  }
+  const family = latinLetters(f).replace(/[,/<]/g, ' ').replace(/\s+/g, ' ').trim();
+  const given = latinLetters(g).replace(/[,/<]/g, ' ').replace(/\s+/g, ' ').trim();
+  return {
+    script: 'latin',
+    name: [given, family].filter(Boolean).join(' '),
+    family,
+    given,
+    pyFamily: pyLatin(family),
+    pyGiven: pyLatin(given),
+    notes: [],
+  };
+}

@@ -1,0 +1,39 @@
+/** Text clean-up shared by the standardizers: full-width to half-width, trimmed, single spaces. */
+
+const NULLISH = new Set(['', 'null', 'NULL', 'None', 'none', 'N/A', 'n/a', 'NA', '-', '--', '无', '空', '\\N', 'undefined']);
+
+/** NFKC (full-width digits/letters to ASCII), trim, collapse whitespace; `''` for null-like placeholders. */
+export function cleanText(raw: string | undefined | null): string {
+  if (raw === undefined || raw === null) return '';
+  let s = raw;
+  // Fast path: pure printable ASCII needs no NFKC.
+  if (/[^\x20-\x7e]/.test(s)) s = s.normalize('NFKC').replace(/[\u3000\u00a0\t\r\n]/g, ' ');
+  s = s.trim();
+  if (s.includes('  ')) s = s.replace(/ {2,}/g, ' ');
+  return NULLISH.has(s) ? '' : s;
+}
+
+/** Upper-case ASCII letters and digits only (identifiers written with spaces, dashes or dots). */
+export function alnumUpper(s: string): string {
+  return s.toUpperCase().replace(/[^0-9A-Z]/g, '');
+}
+
+export interface StdOk {
+  ok: true;
+  value: string;
+  /** Other standardized attributes derived from the value (e.g. birth date from a resident id). */
+  derived?: Record<string, string>;
+  /** Note about an accepted normalization (e.g. `upgraded_from_15`). */
+  note?: string;
+}
+
+export interface StdBad {
+  ok: false;
+  /** Short machine reason, e.g. `bad_check_digit`. */
+  reason: string;
+  /** The cleaned raw value, kept for fuzzy comparison. */
+  raw: string;
+  checksum?: boolean;
+}
+
+export type StdResult = StdOk | StdBad;
