@@ -36,9 +36,9 @@ export function serviceSettings(profileName = process.env.ONEMAP_PROFILE ?? 'dev
     dataDir,
     boltPort,
     redisPort,
-    external: { neo4j: process.env.NEO4J_URI, redis: process.env.REDIS_URL },
-    neo4jUri: process.env.NEO4J_URI ?? `bolt://127.0.0.1:${boltPort}`,
-    redisUrl: process.env.REDIS_URL ?? `redis://127.0.0.1:${redisPort}`,
+    external: { neo4j: process.env.NEO4J_URI || undefined, redis: process.env.REDIS_URL || undefined },
+    neo4jUri: process.env.NEO4J_URI || `bolt://127.0.0.1:${boltPort}`,
+    redisUrl: process.env.REDIS_URL || `redis://127.0.0.1:${redisPort}`,
     neo4jUser: process.env.NEO4J_USER ?? 'neo4j',
     neo4jPassword: process.env.NEO4J_PASSWORD ?? 'onemap-local',
     neo4jDir: path.join(dataDir, 'neo4j'),
@@ -78,7 +78,12 @@ async function neo4jAnswers(s) {
     maxConnectionPoolSize: 1,
   });
   try {
-    await driver.verifyConnectivity();
+    await Promise.race([
+      driver.verifyConnectivity(),
+      sleep(5000).then(() => {
+        throw new Error('no Bolt handshake within 5 s');
+      }),
+    ]);
     return { ok: true };
   } catch (e) {
     return { ok: false, error: `${e.code ?? ''} ${e.message}`.trim() };

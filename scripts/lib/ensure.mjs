@@ -1,0 +1,76 @@
+/**
+ * What a fresh machine lacks, installed by the project's own scripts: npm packages (npm ci when
+ * the lockfile changed) and Debian packages (apt-get, only as root on Debian; otherwise one line
+ * that says what to install).
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: root, ...opts });
+  if (r.error) throw new Error(`${cmd} could not run: ${r.error.message}`);
+  return r.status ?? 1;
+}
+
+export function have(cmd) {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+}
+
+/** Runs `npm ci` when node_modules is missing or was installed from another lockfile. */
+export function ensureNodeModules() {
+  const lock = path.join(root, 'package-lock.json');
+  const stamp = path.join(root, 'node_modules', '.onemap-lock-hash');
+  const hash = createHash('sha256').update(fs.readFileSync(lock)).digest('hex');
+  if (fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === hash) return false;
+  console.log('setup: installing npm packages (npm ci)…');
+  if (run('npm', ['ci', '--no-audit', '--no-fund']) !== 0) {
+    console.error('setup: npm ci failed — check access to the npm registry');
+    process.exit(2);
+  }
+  fs.writeFileSync(stamp, hash);
+  return true;
+}
+
+let aptUpdated = false;
+/** Installs Debian packages whose command is missing: [{cmd, pkg}]. */
+export function ensureDebianPackages(needs) {
+  const missing = needs.filter((n) => !(n.cmd ? have(n.cmd) : fs.existsSync(n.path)));
+  if (!missing.length) return;
+  const pkgs = [...new Set(missing.map((m) => m.pkg))];
+  const isRoot = process.getuid?.() === 0;
+  if (!isRoot || !fs.existsSync('/etc/debian_version') || !have('apt-get')) {
+    console.error(`setup: missing ${pkgs.join(', ')} — install them (on Debian: sudo apt-get install -y ${pkgs.join(' ')})`);
+    process.exit(2);
+  }
+  console.log(`setup: installing Debian packages ${pkgs.join(', ')}…`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  if (!aptUpdated && run('apt-get', ['update', '-qq'], { env }) !== 0) process.exit(2);
+  aptUpdated = true;
+  if (run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...pkgs], { env }) !== 0) {
+    console.error(`setup: apt-get could not install ${pkgs.join(', ')}`);
+    process.exit(2);
+  }
+}
+
+/** Java 17+ and Maven build the embedded Neo4j launcher. */
+export function ensureJavaAndMaven() {
+  ensureDebianPackages([
+    { cmd: 'java', pkg: 'openjdk-17-jdk-headless' },
+    { cmd: 'mvn', pkg: 'maven' },
+  ]);
+}
+
+export const SERVICE_PACKAGES = [
+  { cmd: 'redis-server', pkg: 'redis-server' },
+  { cmd: 'redis-cli', pkg: 'redis-tools' },
+];
+
+export const BROWSER_PACKAGES = [
+  { cmd: 'chromium', pkg: 'chromium' },
+  { path: '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc', pkg: 'fonts-noto-cjk' },
+];
