@@ -11,7 +11,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{graph-schema,datasets,resolver,server}/src/**/*.test.ts'],
+          include: ['{graph-schema,datasets,resolver,server}/src/**/*.test.ts', 'web/src/**/*.test.ts'],
           environment: 'node',
         },
       },
@@ -24,6 +24,17 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 300_000,
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/integration/global-setup.ts'],
+          fileParallelism: false,
+          testTimeout: 180_000,
+          hookTimeout: 600_000,
         },
       },
     ],
