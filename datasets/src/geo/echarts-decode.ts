@@ -39,7 +39,11 @@ function decodeRing(coordinate: string, offsets: [number, number]): Ring {
  */
 export function decodeEchartsGeoJson(fc: { features: EncodedFeature[]; UTF8Encoding?: boolean }): {
   type: 'FeatureCollection';
-  features: { type: 'Feature'; properties: Record<string, unknown>; geometry: { type: string; coordinates: unknown } }[];
+  features: {
+    type: 'Feature';
+    properties: Record<string, unknown>;
+    geometry: { type: string; coordinates: unknown };
+  }[];
 } {
   const features = fc.features.map((f) => {
     const g = f.geometry;

@@ -1,0 +1,128 @@
+/**
+ * Options of the synthetic province generator and the noise it injects.
+ */
+
+/** The sources the generator writes, by catalog id. */
+export const SOURCE_IDS = [
+  'household',
+  'hotel',
+  'netcafe',
+  'rail',
+  'vehicle_registry',
+  'checkpoint',
+  'business',
+  'telecom',
+  'incident',
+] as const;
+export type SourceId = (typeof SOURCE_IDS)[number];
+
+/**
+ * Per-record noise rates (probabilities, before `noiseScale`). Name and id rates apply
+ * to each person mention that has that field; `duplicateDelivery` applies per daily
+ * batch file.
+ */
+export interface NoiseRates {
+  /** One name character replaced by a same-Pinyin character (伟→玮). */
+  homophone: number;
+  /** Name written in traditional characters (张→張). */
+  traditional: number;
+  /** Name written in Pinyin only (`ZHANG Wei`, `Wei Zhang`). */
+  pinyinOnly: number;
+  /** Given name before family name (伟张). */
+  swappedOrder: number;
+  /** Resident id left empty. */
+  missingId: number;
+  /** Resident id with a wrong check character. */
+  badCheckDigit: number;
+  /** Resident id with two adjacent digits transposed (check no longer matches). */
+  transposedId: number;
+  /** A timestamp or date written in another format than the source's own. */
+  dateFormat: number;
+  /** A previous address given instead of the current one. */
+  oldAddress: number;
+  /** A plate read wrongly by a camera (8↔B, 0↔D, ...). */
+  plateMisread: number;
+  /** A daily batch file delivered twice under another file name. */
+  duplicateDelivery: number;
+}
+
+/** Default noise rates for event sources. */
+export const DEFAULT_NOISE: NoiseRates = {
+  homophone: 0.02,
+  traditional: 0.01,
+  pinyinOnly: 0.01,
+  swappedOrder: 0.005,
+  missingId: 0.03,
+  badCheckDigit: 0.005,
+  transposedId: 0.005,
+  dateFormat: 0.02,
+  oldAddress: 0.05,
+  plateMisread: 0.01,
+  duplicateDelivery: 0.1,
+};
+
+/** Per-source multipliers on top of the defaults: the registries are cleaner. */
+export const SOURCE_NOISE: Partial<Record<SourceId, Partial<NoiseRates>>> = {
+  household: {
+    pinyinOnly: 0,
+    swappedOrder: 0,
+    missingId: 0,
+    oldAddress: 0,
+    homophone: 0.004,
+    traditional: 0.002,
+    badCheckDigit: 0.001,
+    transposedId: 0.001,
+  },
+  business: { pinyinOnly: 0, swappedOrder: 0, oldAddress: 0 },
+  vehicle_registry: { pinyinOnly: 0, swappedOrder: 0, missingId: 0.005 },
+  telecom: { pinyinOnly: 0, missingId: 0.01 },
+  hotel: { pinyinOnly: 0.02 },
+  rail: { pinyinOnly: 0.01, traditional: 0.005 },
+};
+
+/** Options of `generateProvince`. */
+export interface GenerateOptions {
+  /** Number of resident persons (foreign visitors come on top, about 0.5 %). Default 10,000. */
+  persons?: number;
+  /** Seed string; the same seed and options give byte-identical output. Default `onemap`. */
+  seed?: string;
+  /** Output directory. Default `datasets/out/<persons>`. */
+  outDir?: string;
+  /** Number of days of activity. Default 10. */
+  days?: number;
+  /** First day, `YYYY-MM-DD`. Default `2026-03-02`. */
+  startDate?: string;
+  /** Multiplier on every noise rate (0 = clean data). Default 1. */
+  noiseScale?: number;
+  /** Overrides of the default noise rates (before per-source rates and the scale). */
+  noise?: Partial<NoiseRates>;
+  /** Progress messages; default none. */
+  log?: (message: string) => void;
+}
+
+/** Options with every default filled in. */
+export type ResolvedOptions = Required<Omit<GenerateOptions, 'noise' | 'log'>> & {
+  noise: NoiseRates;
+  log: (message: string) => void;
+};
+
+/** Fill defaults. */
+export function resolveOptions(o: GenerateOptions): ResolvedOptions {
+  const persons = o.persons ?? 10_000;
+  return {
+    persons,
+    seed: o.seed ?? 'onemap',
+    outDir: o.outDir ?? `datasets/out/${persons}`,
+    days: o.days ?? 10,
+    startDate: o.startDate ?? '2026-03-02',
+    noiseScale: o.noiseScale ?? 1,
+    noise: { ...DEFAULT_NOISE, ...o.noise },
+    log: o.log ?? (() => {}),
+  };
+}
+
+/** The effective rate of one noise kind in one source. */
+export function noiseRate(opts: ResolvedOptions, source: SourceId, kind: keyof NoiseRates): number {
+  const base = SOURCE_NOISE[source]?.[kind] ?? opts.noise[kind];
+  return Math.min(1, base * opts.noiseScale);
+}

@@ -1,0 +1,480 @@
+/**
+ * Persons, households, phones, vehicles and companies, generated one block of persons
+ * at a time so a million-person run never holds more than one block. Households,
+ * companion groups, shared phones and aliases never cross a block boundary.
+ */
+
+import type { Position } from '../geo/point-in-polygon.ts';
+import { makeCreditCode } from '../ids/credit-code.ts';
+import { makeResidentId } from '../ids/resident-id.ts';
+import { pickGivenName, pickSurname } from '../names/han-names.ts';
+import { dottedName, tibetanName } from '../names/minority-names.ts';
+import { Rng } from '../random/rng.ts';
+import { AREA_CODE, type County, type Geography, PLATE_LETTER } from './geography.ts';
+import { eid, type PlaceRegistry } from './places.ts';
+import { formatTime } from './time.ts';
+
+/** A phone number and its subscription. */
+export interface PhoneLine {
+  eid: string;
+  number: string;
+  carrier: string;
+  activated: number;
+}
+
+/** A synthetic person (resident, or foreign visitor when `foreign` is set). */
+export interface Person {
+  idx: number;
+  eid: string;
+  name: string;
+  /** Characters of the family name in `name` (0 for Tibetan and dotted names, Latin names). */
+  familyLength: number;
+  sex: 'M' | 'F';
+  birth: string;
+  age: number;
+  residentId: string;
+  ethnicity: string;
+  county: County;
+  address: string;
+  oldAddress: string | null;
+  homeId: string;
+  homePoint: Position;
+  householdNo: string;
+  relation: string;
+  stationCode: string;
+  phones: PhoneLine[];
+  /** The phone this person gives in event records (own, or a shared one). */
+  contactPhone: string;
+  vehicle: Vehicle | null;
+  netcafeUser: boolean;
+  alias: string | null;
+  foreign: { passport: string; nationality: string } | null;
+}
+
+export interface Vehicle {
+  eid: string;
+  plate: string;
+  plateColor: string;
+  vin: string;
+  brand: string;
+  model: string;
+  color: string;
+  owner: Person | null;
+  company: Company | null;
+  registered: number;
+}
+
+export interface Company {
+  eid: string;
+  creditCode: string;
+  name: string;
+  address: string;
+  phone: string;
+  industry: string;
+  registeredAt: number;
+  status: string;
+  capital: number;
+  rep: Person;
+  county: County;
+}
+
+/** One block of the population and the planted ground truth inside it. */
+export interface Block {
+  persons: Person[];
+  foreigners: Person[];
+  companies: Company[];
+  vehicles: Vehicle[];
+  groups: { gid: string; members: Person[] }[];
+  sharedPhones: { phone: string; persons: Person[] }[];
+}
+
+/** Counters that run across blocks (entity numbering, id uniqueness). */
+export interface PopulationState {
+  phoneCount: number;
+  vehicleCount: number;
+  companyCount: number;
+  groupCount: number;
+  usedIdKeys: Set<number>;
+}
+
+export function newPopulationState(): PopulationState {
+  return { phoneCount: 0, vehicleCount: 0, companyCount: 0, groupCount: 0, usedIdKeys: new Set() };
+}
+
+const CARRIERS: [string, string[]][] = [
+  ['中国移动', ['139', '138', '137', '135', '150', '151', '188', '187', '182', '198']],
+  ['中国联通', ['130', '131', '132', '155', '156', '186', '185', '176']],
+  ['中国电信', ['133', '153', '189', '180', '181', '177', '199']],
+];
+const BRANDS: [string, string[]][] = [
+  ['大众', ['朗逸', '速腾', '宝来', '帕萨特']],
+  ['丰田', ['卡罗拉', '凯美瑞', 'RAV4']],
+  ['本田', ['思域', '雅阁', 'CR-V']],
+  ['比亚迪', ['秦PLUS', '宋PLUS', '汉', '元PLUS']],
+  ['吉利', ['帝豪', '博越', '星越L']],
+  ['长安', ['CS75', '逸动', 'UNI-K']],
+  ['哈弗', ['H6', 'H9', '大狗']],
+  ['五菱', ['宏光MINI', '宏光S', '征程']],
+  ['日产', ['轩逸', '奇骏']],
+  ['解放', ['J6P', 'JH6']],
+];
+const COLORS = ['白', '黑', '银', '灰', '红', '蓝', '金'];
+const INDUSTRIES = [
+  '商贸',
+  '建筑工程',
+  '农业科技',
+  '餐饮管理',
+  '物流',
+  '信息技术',
+  '旅游开发',
+  '矿业',
+  '牧业',
+  '文化传媒',
+  '汽车服务',
+  '医药',
+];
+const FIRM_WORDS = [
+  '金鼎',
+  '华夏',
+  '祁连',
+  '陇原',
+  '丝路',
+  '黄河',
+  '敦煌',
+  '飞天',
+  '永泰',
+  '宏达',
+  '瑞丰',
+  '昌盛',
+  '聚源',
+  '天成',
+  '鑫源',
+  '恒通',
+];
+const NATIONS: [string, string[], string[]][] = [
+  ['KAZ', ['Nursultan', 'Aibek', 'Dana', 'Aigerim', 'Yerlan'], ['ABDRAKHMANOV', 'NURLANOVA', 'SERIKOV', 'BEKOVA']],
+  ['RUS', ['Ivan', 'Olga', 'Sergey', 'Anna', 'Dmitry'], ['IVANOV', 'PETROVA', 'SMIRNOV', 'VOLKOVA']],
+  ['MNG', ['Bat-Erdene', 'Oyuun', 'Ganbold'], ['BATBAYAR', 'DORJ', 'GANBAATAR']],
+  ['PAK', ['Ahmed', 'Fatima', 'Imran'], ['KHAN', 'MALIK', 'HUSSAIN']],
+  ['USA', ['John', 'Emily', 'Michael', 'Sarah'], ['SMITH', 'JOHNSON', 'BROWN', 'MILLER']],
+  ['DEU', ['Lukas', 'Anna', 'Jonas'], ['MUELLER', 'SCHMIDT', 'WEBER']],
+  ['KOR', ['Minjun', 'Seoyeon', 'Jiho'], ['KIM', 'LEE', 'PARK']],
+  ['JPN', ['Haruto', 'Yui', 'Sota'], ['SATO', 'SUZUKI', 'TAKAHASHI']],
+];
+const PLATE_CHARS = '0123456789ABCDEFGHJKLMNPQRSTUVWXYZ';
+const CREDIT_CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+
+/** Bijective scramble of a counter into [0, mod) (mult coprime with mod). */
+function scramble(n: number, mult: number, mod: number, offset = 0): number {
+  return Number((BigInt(n) * BigInt(mult) + BigInt(offset)) % BigInt(mod));
+}
+
+function baseN(n: number, chars: string, width: number): string {
+  let s = '';
+  for (let i = 0; i < width; i++) {
+    s = chars[n % chars.length] + s;
+    n = Math.floor(n / chars.length);
+  }
+  return s;
+}
+
+function ethnicityFor(rng: Rng, county: County): string {
+  const c = county.code;
+  if (c.startsWith('6230')) return rng.chance(0.55) ? '藏族' : rng.chance(0.3) ? '回族' : '汉族';
+  if (c === '620623') return rng.chance(0.3) ? '藏族' : '汉族';
+  if (c === '622926') return rng.chance(0.8) ? '东乡族' : '回族';
+  if (c.startsWith('6229')) return rng.chance(0.35) ? '回族' : rng.chance(0.1) ? '东乡族' : '汉族';
+  if (c === '620924') return rng.chance(0.4) ? '哈萨克族' : '汉族';
+  const u = rng.next();
+  return u < 0.02 ? '回族' : u < 0.022 ? '维吾尔族' : u < 0.026 ? '藏族' : '汉族';
+}
+
+/** Population generator bound to one run. */
+export class PopulationGenerator {
+  constructor(
+    private readonly seed: string,
+    private readonly geo: Geography,
+    private readonly places: PlaceRegistry,
+    private readonly refTime: number,
+    private readonly totalPersons: number,
+  ) {}
+
+  private newPhone(rng: Rng, state: PopulationState): PhoneLine {
+    const k = state.phoneCount++;
+    const [carrier, prefixes] = rng.pick(CARRIERS);
+    const number = rng.pick(prefixes) + String(scramble(k, 48271, 100_000_000, 12_345_678)).padStart(8, '0');
+    return { eid: eid('T', k + 1), number, carrier, activated: this.refTime - rng.range(30, 4000) * 86400 };
+  }
+
+  private residentId(rng: Rng, state: PopulationState, county: County, birth: string, sex: 'M' | 'F'): string {
+    const dayKey =
+      Math.floor(Date.UTC(+birth.slice(0, 4), +birth.slice(4, 6) - 1, +birth.slice(6, 8)) / 86_400_000) + 30_000;
+    for (let attempt = 0; ; attempt++) {
+      let seq = rng.int(500) * 2 + (sex === 'M' ? 1 : 0);
+      if (attempt > 20) seq = (attempt * 2 + (sex === 'M' ? 1 : 0)) % 1000;
+      const key = (county.index * 60_000 + dayKey) * 1000 + seq;
+      if (!state.usedIdKeys.has(key)) {
+        state.usedIdKeys.add(key);
+        return makeResidentId(county.code, birth, seq);
+      }
+    }
+  }
+
+  private nameFor(rng: Rng, ethnicity: string, sex: 'M' | 'F', surname: string | null): [string, number] {
+    if (ethnicity === '藏族') return [tibetanName(rng, sex), 0];
+    if (ethnicity === '哈萨克族' || ethnicity === '维吾尔族') return [dottedName(rng, sex), 0];
+    let fam = surname;
+    if (!fam) fam = (ethnicity === '回族' || ethnicity === '东乡族') && rng.chance(0.45) ? '马' : pickSurname(rng);
+    return [fam + pickGivenName(rng, sex), fam.length];
+  }
+
+  private person(
+    idx: number,
+    state: PopulationState,
+    hh: {
+      county: County;
+      headSurname: string | null;
+      ethnicity: string;
+      homeId: string;
+      homePoint: Position;
+      address: string;
+      householdNo: string;
+      stationCode: string;
+    },
+    relation: string,
+    age: number,
+    sex: 'M' | 'F',
+  ): Person {
+    const rng = Rng.derive(this.seed, 'person', idx);
+    const [name, familyLength] = this.nameFor(
+      rng,
+      hh.ethnicity,
+      sex,
+      relation.startsWith('子') || relation.startsWith('女') || relation === '户主' ? hh.headSurname : null,
+    );
+    const birthSec = this.refTime - age * 365.25 * 86400 - rng.int(365) * 86400;
+    const birth = formatTime(birthSec, 'yyyyMMdd');
+    const birthCounty =
+      rng.chance(0.8) && hh.county.code.slice(4, 5) !== '7' ? hh.county : rng.pick(this.geo.birthCounties);
+    const adult = age >= 16;
+    const phones: PhoneLine[] = [];
+    if (adult && rng.chance(0.95)) phones.push(this.newPhone(rng, state));
+    if (adult && rng.chance(0.08)) phones.push(this.newPhone(rng, state));
+    const moved = adult && rng.chance(0.3);
+    return {
+      idx,
+      eid: eid('P', idx + 1),
+      name,
+      familyLength,
+      sex,
+      birth,
+      age,
+      residentId: this.residentId(rng, state, birthCounty, birth, sex),
+      ethnicity: hh.ethnicity,
+      county: hh.county,
+      address: hh.address,
+      oldAddress: moved ? this.geo.address(rng, rng.chance(0.5) ? hh.county : this.geo.pickCounty(rng)) : null,
+      homeId: hh.homeId,
+      homePoint: hh.homePoint,
+      householdNo: hh.householdNo,
+      relation,
+      stationCode: hh.stationCode,
+      phones,
+      contactPhone: phones[0]?.number ?? '',
+      vehicle: null,
+      netcafeUser: age >= 16 && age <= 40 && rng.chance(0.15),
+      alias: null,
+      foreign: null,
+    };
+  }
+
+  private household(start: number, size: number, state: PopulationState, out: Person[]): void {
+    const rng = Rng.derive(this.seed, 'household', start);
+    const county = this.geo.pickCounty(rng);
+    const ethnicity = ethnicityFor(rng, county);
+    const station = county.stations.length > 0 ? rng.pick(county.stations).code : `${county.code}001`;
+    const hh = {
+      county,
+      ethnicity,
+      headSurname: null as string | null,
+      homeId: this.places.homePlaceId(start),
+      homePoint: this.geo.pointIn(rng, county, 0.04),
+      address: this.geo.address(rng, county),
+      householdNo: String(scramble(start, 7919, 10_000_000_000, 1_234_567_891)).padStart(10, '0'),
+      stationCode: station,
+    };
+    const headAge = rng.range(24, 75);
+    const headSex: 'M' | 'F' = rng.chance(0.8) ? 'M' : 'F';
+    const head = this.person(start, state, hh, '户主', headAge, headSex);
+    hh.headSurname = head.familyLength > 0 ? head.name.slice(0, head.familyLength) : null;
+    out.push(head);
+    for (let k = 1; k < size; k++) {
+      let relation: string;
+      let age: number;
+      let sex: 'M' | 'F';
+      if (k === 1 && headAge >= 22) {
+        relation = '配偶';
+        age = Math.max(20, headAge + rng.range(-5, 5));
+        sex = headSex === 'M' ? 'F' : 'M';
+      } else if (k === 4 && headAge < 60) {
+        sex = rng.chance(0.5) ? 'M' : 'F';
+        relation = sex === 'M' ? '父亲' : '母亲';
+        age = Math.min(95, headAge + rng.range(22, 32));
+      } else {
+        sex = rng.chance(0.52) ? 'M' : 'F';
+        relation = sex === 'M' ? '子' : '女';
+        age = Math.max(0, headAge - rng.range(22, 36));
+      }
+      out.push(this.person(start + k, state, hh, relation, age, sex));
+    }
+  }
+
+  private foreigner(k: number, state: PopulationState): Person {
+    const rng = Rng.derive(this.seed, 'foreigner', k);
+    const [nationality, given, family] = rng.pick(NATIONS);
+    const sex: 'M' | 'F' = rng.chance(0.6) ? 'M' : 'F';
+    const age = rng.range(22, 65);
+    const county = this.geo.pickCounty(rng);
+    const phone = rng.chance(0.4) ? [this.newPhone(rng, state)] : [];
+    return {
+      idx: this.totalPersons + k,
+      eid: eid('P', this.totalPersons + k + 1),
+      name: `${rng.pick(given)} ${rng.pick(family)}`,
+      familyLength: 0,
+      sex,
+      birth: formatTime(this.refTime - age * 365.25 * 86400 - rng.int(365) * 86400, 'yyyyMMdd'),
+      age,
+      residentId: '',
+      ethnicity: '',
+      county,
+      address: '',
+      oldAddress: null,
+      homeId: '',
+      homePoint: county.seat,
+      householdNo: '',
+      relation: '',
+      stationCode: '',
+      phones: phone,
+      contactPhone: phone[0]?.number ?? '',
+      vehicle: null,
+      netcafeUser: false,
+      alias: null,
+      foreign: {
+        passport: `${nationality.slice(0, 1)}${String(scramble(k, 10007, 100_000_000, 3_141_592)).padStart(8, '0')}`,
+        nationality,
+      },
+    };
+  }
+
+  private vehicle(
+    rng: Rng,
+    state: PopulationState,
+    county: County,
+    owner: Person | null,
+    company: Company | null,
+  ): Vehicle {
+    const k = state.vehicleCount++;
+    const [brand, models] = rng.pick(BRANDS);
+    const truck = brand === '解放';
+    const green = !truck && rng.chance(0.1);
+    const serial = baseN(scramble(k, 7919, PLATE_CHARS.length ** 5, 777_777), PLATE_CHARS, 5);
+    const plate = `甘${PLATE_LETTER[county.city.code] ?? 'A'}${green ? `D${serial}` : serial}`;
+    const vin = `L${rng.pick(['SV', 'FV', 'GB', 'VH', 'BE'])}${baseN(scramble(k, 104729, 33 ** 14, 99), '0123456789ABCDEFGHJKLMNPRSTUVWXYZ', 14)}`;
+    return {
+      eid: eid('V', k + 1),
+      plate,
+      plateColor: truck ? '黄' : green ? '绿' : '蓝',
+      vin,
+      brand,
+      model: rng.pick(models),
+      color: rng.pick(COLORS),
+      owner,
+      company,
+      registered: this.refTime - rng.range(30, 5000) * 86400,
+    };
+  }
+
+  private company(rng: Rng, state: PopulationState, rep: Person): Company {
+    const k = state.companyCount++;
+    const county = rep.county;
+    const body = `MA${baseN(scramble(k, 7919, CREDIT_CHARS.length ** 6, 4242), CREDIT_CHARS, 6)}`;
+    const industry = rng.pick(INDUSTRIES);
+    const cityShort = county.city.name.replace(/(市|回族自治州|藏族自治州)$/, '');
+    return {
+      eid: eid('O', k + 1),
+      creditCode: makeCreditCode(county.code, body),
+      name: `${cityShort}${rng.pick(FIRM_WORDS)}${rng.pick(FIRM_WORDS)}${industry}有限公司`,
+      address: this.geo.address(rng, county, false),
+      phone: `${AREA_CODE[county.city.code] ?? '0931'}-${rng.range(2, 8)}${String(rng.int(1_000_000)).padStart(6, '0')}`,
+      industry,
+      registeredAt: this.refTime - rng.range(60, 7000) * 86400,
+      status: rng.chance(0.9) ? '存续' : rng.chance(0.7) ? '注销' : '吊销',
+      capital: rng.range(1, 500) * 10,
+      rep,
+      county,
+    };
+  }
+
+  /**
+   * Generate persons `[from, to)` with their households, phones, vehicles, companies and
+   * the planted groups, shared phones and aliases of this block.
+   */
+  block(from: number, to: number, state: PopulationState): Block {
+    const persons: Person[] = [];
+    const rng = Rng.derive(this.seed, 'block', from);
+    for (let i = from; i < to; ) {
+      const u = rng.next();
+      const size = Math.min(to - i, u < 0.15 ? 1 : u < 0.4 ? 2 : u < 0.7 ? 3 : u < 0.9 ? 4 : 5);
+      this.household(i, size, state, persons);
+      i += size;
+    }
+    const foreignFrom = Math.floor((from * 5) / 1000);
+    const foreignTo = Math.floor((to * 5) / 1000);
+    const foreigners: Person[] = [];
+    for (let k = foreignFrom; k < foreignTo; k++) foreigners.push(this.foreigner(k, state));
+    const adults = persons.filter((p) => p.age >= 18 && p.age <= 70);
+    const vehicles: Vehicle[] = [];
+    for (const p of adults) {
+      if (rng.chance(0.22)) {
+        p.vehicle = this.vehicle(rng, state, p.county, p, null);
+        vehicles.push(p.vehicle);
+      }
+    }
+    const companies: Company[] = [];
+    const nCompanies = Math.round((to - from) * 0.025 * (0.8 + rng.next() * 0.4));
+    for (let k = 0; k < nCompanies && adults.length > 0; k++) {
+      const c = this.company(rng, state, rng.pick(adults));
+      companies.push(c);
+      for (let v = rng.chance(0.3) ? rng.range(1, 2) : 0; v > 0; v--)
+        vehicles.push(this.vehicle(rng, state, c.county, null, c));
+    }
+    const groups: Block['groups'] = [];
+    const free = adults.filter(() => true);
+    const nGroups = Math.round(((to - from) * 0.01) / 3);
+    for (let g = 0; g < nGroups && free.length >= 5; g++) {
+      const members: Person[] = [];
+      const size = rng.range(2, 5);
+      for (let m = 0; m < size; m++) members.push(free.splice(rng.int(free.length), 1)[0] as Person);
+      groups.push({ gid: eid('G', ++state.groupCount), members });
+    }
+    const sharedPhones: Block['sharedPhones'] = [];
+    const withPhone = adults.filter((p) => p.phones.length > 0);
+    const nShared = Math.round((to - from) * 0.004);
+    for (let s = 0; s < nShared && withPhone.length >= 2; s++) {
+      const a = rng.pick(withPhone);
+      const b = rng.pick(withPhone);
+      if (a === b || a.householdNo === b.householdNo || b.contactPhone !== b.phones[0]?.number) continue;
+      const phone = a.phones[0]?.number as string;
+      b.contactPhone = phone;
+      sharedPhones.push({ phone, persons: [a, b] });
+    }
+    const nAlias = Math.round((to - from) * 0.003);
+    const aliasPool = adults.filter((p) => p.netcafeUser || p.vehicle);
+    for (let s = 0; s < nAlias && aliasPool.length > 0; s++) {
+      const p = rng.pick(aliasPool);
+      if (p.alias || p.familyLength === 0) continue;
+      p.alias = pickSurname(rng) + pickGivenName(rng, p.sex);
+    }
+    return { persons, foreigners, companies, vehicles, groups, sharedPhones };
+  }
+}
