@@ -30,9 +30,9 @@ export interface Summary {
   startDate: string;
   noiseScale: number;
   records: Record<string, number>;
-  /** Applied noise per kind. */
+  /** Noise tags written to `truth/noise.csv`, per kind. */
   noise: Record<string, number>;
-  /** Mentions where each rate-driven noise kind could have applied. */
+  /** Mentions where each rate-driven noise kind could have applied (drawn before records outside the window are dropped). */
   noiseOpportunities: Record<string, number>;
   /** Applied and opportunities per source and kind. */
   noiseBySource: Record<string, Record<string, { applied: number; opportunities: number }>>;
@@ -123,7 +123,7 @@ export async function generateProvince(options: GenerateOptions): Promise<Summar
     startDate: opts.startDate,
     noiseScale: opts.noiseScale,
     records: Object.fromEntries(SOURCE_IDS.map((s) => [s, out.records.get(s) ?? 0])),
-    noise: sortKeys(noise.applied),
+    noise: sortKeys(out.noiseWritten),
     noiseOpportunities: sortKeys(noise.opportunities),
     noiseBySource: Object.fromEntries(SOURCE_IDS.map((s) => [s, noise.bySource[s] ?? {}])),
     planted,

@@ -45,6 +45,8 @@ export class OutputSet {
   readonly records = new Map<SourceId, number>();
   readonly truth: Record<'records' | 'noise' | 'companions' | 'sharedPhones' | 'aliases', BufferedFile>;
   readonly files: FileEntry[] = [];
+  /** Noise tags written to `truth/noise.csv`, per kind (dropped records excluded). */
+  readonly noiseWritten: Record<string, number> = {};
   dropped = 0;
 
   constructor(
@@ -115,11 +117,12 @@ export class OutputSet {
     }
     this.records.set(source, (this.records.get(source) ?? 0) + 1);
     for (const m of mentions) this.truth.records.writeLine(`${source},${recordId},${m.role},${m.kind},${m.eid}`);
-    for (const t of tags) this.truth.noise.writeLine(`${source},${recordId},${t.field},${t.kind}`);
-    if (target.duplicate) {
-      this.truth.noise.writeLine(`${source},${recordId},,duplicate_delivery`);
-      this.noise.count('duplicate_delivery', source);
+    const all = target.duplicate ? [...tags, { field: '', kind: 'duplicate_delivery' as const }] : tags;
+    for (const t of all) {
+      this.truth.noise.writeLine(`${source},${recordId},${t.field},${t.kind}`);
+      this.noiseWritten[t.kind] = (this.noiseWritten[t.kind] ?? 0) + 1;
     }
+    if (target.duplicate) this.noise.count('duplicate_delivery', source);
   }
 
   /** Close everything, make the duplicate deliveries, and list every file with its hash. */

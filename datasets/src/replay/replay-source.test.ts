@@ -41,7 +41,8 @@ describe('replaySource', () => {
   it('posts the sample source in batches with the bearer token and counts the answers', async () => {
     const result = await replaySource({ source: 'netcafe', url, rate: 5000, batchSize: 25, token: 't0k', limit: 120 });
     expect(result.sent).toBe(120);
-    expect(result.batches).toBe(5);
+    expect(result.batches).toBeGreaterThanOrEqual(5);
+    expect(received.every((r) => r.records.length <= 25)).toBe(true);
     expect(received.every((r) => r.url === '/api/ingest/netcafe' && r.auth === 'Bearer t0k')).toBe(true);
     const all = received.flatMap((r) => r.records);
     expect(all).toHaveLength(120);

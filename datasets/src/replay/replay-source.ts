@@ -5,6 +5,7 @@
  */
 import type { SourceCatalogEntry } from '@onemap/graph-schema';
 import { getCatalogEntry } from '../catalog/load-catalog.ts';
+import { SAMPLE_DIR } from '../sample.ts';
 import { listSourceFiles, readSourceFile } from './read-source-files.ts';
 
 /** Options of `replaySource`. */
@@ -62,7 +63,7 @@ export async function replaySource(opts: ReplayOptions): Promise<ReplayResult> {
   const log = opts.log ?? (() => {});
   const result: ReplayResult = { sent: 0, accepted: 0, rejected: 0, batches: 0, failedBatches: 0 };
   const started = Date.now();
-  for (const file of listSourceFiles(opts.dir ?? 'datasets/sample', entry)) {
+  for (const file of listSourceFiles(opts.dir ?? SAMPLE_DIR, entry)) {
     const rows = readSourceFile(file, entry);
     if (atColumn) rows.sort((a, b) => String(a[atColumn]).localeCompare(String(b[atColumn])));
     for (let i = 0; i < rows.length; i += batchSize) {
