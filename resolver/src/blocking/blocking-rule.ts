@@ -19,6 +19,8 @@ export function blockOn(...keys: string[]): BlockingRule {
 
 export type KeyFn = (a: Attrs) => string | undefined;
 
+const FOLD: Record<string, string> = { B: '8', D: '0', Q: '0', T: '1', S: '5', Z: '2' };
+
 const DERIVED: Record<string, KeyFn> = {
   '@nameSorted': (a) => {
     const f = a.pyFamily;
@@ -27,6 +29,8 @@ const DERIVED: Record<string, KeyFn> = {
     return f < g ? `${f}|${g}` : `${g}|${f}`;
   },
   '@nameFull': (a) => (a.pyFamily || a.pyGiven ? (a.pyFamily ?? '') + (a.pyGiven ?? '') : undefined),
+  /** a plate with look-alike characters folded (8/B, 0/D/Q, 1/T, 5/S, 2/Z): camera misreads meet */
+  '@plateFold': (a) => (a.plate ? a.plate[0] + a.plate.slice(1).replace(/[BDQTSZ]/g, (c) => FOLD[c]!) : undefined),
   '@geo3': (a) => (a.lat && a.lon ? `${(+a.lat).toFixed(3)},${(+a.lon).toFixed(3)}` : undefined),
   '@idBody': (a) => {
     const id = a.residentId ?? a.residentIdRaw;

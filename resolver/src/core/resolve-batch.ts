@@ -57,7 +57,11 @@ function keyGroups(model: Model, mentions: Mention[]): Array<{ reason: string; m
  */
 export function resolveBatch(mentions: Mention[], opts: ResolveBatchOptions = {}): BatchResult {
   const byKind = new Map<EntityKind, Mention[]>();
+  const seen = new Set<string>();
   for (const m of mentions) {
+    // a redelivered record has the same key: delivering twice changes nothing
+    if (seen.has(m.key)) continue;
+    seen.add(m.key);
     const l = byKind.get(m.kind);
     if (l) l.push(m);
     else byKind.set(m.kind, [m]);

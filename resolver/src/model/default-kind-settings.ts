@@ -39,7 +39,7 @@ export function defaultSettings(kind: EntityKind): Model {
     case 'Organization':
       return deterministic(kind, { anchors: ['credit_code'], exclusive: ['credit_code'], keyRules: [blockOn('nameKey')] });
     case 'Vehicle':
-      return deterministic(kind, { anchors: ['plate', 'vin'], exclusive: ['vin'], keyRules: [] });
+      return deterministic(kind, { anchors: ['plate', 'vin'], exclusive: ['vin'], keyRules: [blockOn('@plateFold')] });
     case 'Phone':
       return deterministic(kind, { anchors: ['phone'], exclusive: ['phone'], keyRules: [] });
     case 'Case':

@@ -7,7 +7,7 @@ import type { ComparisonSettings, LevelTest } from './comparison-settings.ts';
 import type { Model } from '../model/model-settings.ts';
 import type { Attrs } from '../model/types.ts';
 import type { DataStats } from './data-stats.ts';
-import { damerauLevenshtein, jaroWinkler } from './string-distance.ts';
+import { damerauLevenshtein, jaroWinklerAtLeast } from './string-distance.ts';
 
 type Getter = (a: Attrs) => string | undefined;
 type Test = (va: string, vb: string, a: Attrs, b: Attrs) => boolean;
@@ -24,7 +24,19 @@ function getter(spec: string): Getter {
   };
 }
 
-function compileTest(t: LevelTest, stats: DataStats | undefined, genericAttr: string): Test {
+/** Per-comparison memo so several levels measuring the same pair compute a distance once. */
+interface Memo {
+  x: string;
+  y: string;
+  jw: number;
+  dx: string;
+  dy: string;
+  dl: number;
+  /** lowest Jaro-Winkler threshold of the comparison (below it the exact value is not needed) */
+  jwMin: number;
+}
+
+function compileTest(t: LevelTest, stats: DataStats | undefined, genericAttr: string, memo: Memo, maxEdits: number): Test {
   const own = 'attr' in t && t.attr ? getter(t.attr) : undefined;
   const pick =
     (f: (x: string, y: string) => boolean): Test =>
@@ -44,11 +56,25 @@ function compileTest(t: LevelTest, stats: DataStats | undefined, genericAttr: st
       return pick((x, y) => x === y);
     case 'jaro_winkler': {
       const th = t.threshold;
-      return pick((x, y) => jaroWinkler(x, y) >= th);
+      return pick((x, y) => {
+        if (memo.x !== x || memo.y !== y) {
+          memo.x = x;
+          memo.y = y;
+          memo.jw = jaroWinklerAtLeast(x, y, memo.jwMin);
+        }
+        return memo.jw >= th;
+      });
     }
     case 'damerau': {
       const max = t.max;
-      return pick((x, y) => damerauLevenshtein(x, y, max) <= max);
+      return pick((x, y) => {
+        if (memo.dx !== x || memo.dy !== y) {
+          memo.dx = x;
+          memo.dy = y;
+          memo.dl = damerauLevenshtein(x, y, maxEdits);
+        }
+        return memo.dl <= max;
+      });
     }
     case 'date_swap':
       return pick((x, y) => x.length === 10 && x.slice(0, 4) === y.slice(0, 4) && x.slice(5, 7) === y.slice(8, 10) && x.slice(8, 10) === y.slice(5, 7));
@@ -125,11 +151,14 @@ export class PairScorer {
         u[i] = l.u;
       });
       const genericAttr = c.attr.split('|')[0]!;
+      const jwMin = Math.min(1, ...c.levels.map((l) => (l.test.type === 'jaro_winkler' ? l.test.threshold : 1)));
+      const memo: Memo = { x: '', y: '', jw: 0, dx: '', dy: '', dl: 0, jwMin };
+      const maxEdits = Math.max(0, ...c.levels.map((l) => (l.test.type === 'damerau' ? l.test.max : 0)));
       return {
         settings: c,
         get: getter(c.attr),
         nullLevel: c.levels.findIndex((l) => l.test.type === 'null'),
-        tests: c.levels.map((l) => compileTest(l.test, stats, genericAttr)),
+        tests: c.levels.map((l) => compileTest(l.test, stats, genericAttr, memo, maxEdits)),
         weights,
         tfAttr: c.levels.map((l) => l.tf),
         u,

@@ -41,6 +41,32 @@ export function jaroWinkler(a: string, b: string): number {
   return jaro + p * 0.1 * (1 - jaro);
 }
 
+const counts = new Int32Array(65536);
+
+/**
+ * Jaro-Winkler, or 0 when a cheap upper bound (common characters regardless of position)
+ * shows it cannot reach `threshold`: most compared pairs are strangers.
+ */
+export function jaroWinklerAtLeast(a: string, b: string, threshold: number): number {
+  if (a === b) return 1;
+  const la = a.length;
+  const lb = b.length;
+  if (la === 0 || lb === 0) return 0;
+  for (let i = 0; i < la; i++) counts[a.charCodeAt(i)]!++;
+  let common = 0;
+  for (let j = 0; j < lb; j++) {
+    const c = b.charCodeAt(j);
+    if (counts[c]! > 0) {
+      counts[c]!--;
+      common++;
+    }
+  }
+  for (let i = 0; i < la; i++) counts[a.charCodeAt(i)] = 0;
+  const jaroMax = (common / la + common / lb + 1) / 3;
+  if (jaroMax + 0.4 * (1 - jaroMax) < threshold) return 0;
+  return jaroWinkler(a, b);
+}
+
 const row0 = new Int32Array(256);
 const row1 = new Int32Array(256);
 const row2 = new Int32Array(256);

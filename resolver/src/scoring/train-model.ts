@@ -11,7 +11,7 @@ import { DataStats } from './data-stats.ts';
 import { PairScorer } from './pair-scorer.ts';
 
 export interface TrainOptions {
-  /** random pairs sampled for u (default 1,000,000 or all pairs if fewer) */
+  /** random pairs sampled for u (default 300,000 or all pairs if fewer) */
   randomPairs?: number;
   maxIterations?: number;
   /** stop when no m changes by more than this */
@@ -54,7 +54,7 @@ export function trainModel(items: Attrs[], base: Model, opts: TrainOptions = {})
 
   // u from random pairs
   const totalPairs = (n * (n - 1)) / 2;
-  const R = Math.min(opts.randomPairs ?? 1_000_000, totalPairs);
+  const R = Math.min(opts.randomPairs ?? 300_000, totalPairs);
   const rnd = mulberry32(opts.seed ?? 42);
   const uCounts = L.map((l) => new Float64Array(l));
   for (let s = 0; s < R; s++) {

@@ -1,0 +1,311 @@
+/**
+ * Real-time resolution: resolved entities held in memory, one new mention resolved against
+ * them in milliseconds with the same models, blocking rules, anchors and constraints as
+ * `resolveBatch`. Analysts' merges, splits, cannot-links and must-links apply immediately.
+ */
+import type { EntityKind } from '@onemap/graph-schema';
+import { compileRule, type KeyFn } from '../blocking/blocking-rule.ts';
+import { clusterCohesionOf } from '../clustering/cohesion.ts';
+import { ResolverError } from '../errors.ts';
+import { explainPair, type PairExplanation } from '../explain/explain-pair.ts';
+import { defaultSettings } from '../model/default-kind-settings.ts';
+import type { Model } from '../model/model-settings.ts';
+import type { Mention } from '../model/types.ts';
+import { DataStats } from '../scoring/data-stats.ts';
+import { PairScorer, probability } from '../scoring/pair-scorer.ts';
+import { entityIdFor } from './entity-id.ts';
+
+export interface RealtimeResult {
+  /** entity the mention belongs to; null = a new entity (also for possible matches, pending review) */
+  entityId: string | null;
+  decision: 'anchor' | 'match' | 'possible_match' | 'new';
+  /** match probability of the best candidate (1 for anchors and keys, 0 when none) */
+  score: number;
+  /** best candidate entity for possible matches */
+  candidate?: string;
+  explanation?: PairExplanation;
+  /** anchor identifier or key rule that decided */
+  reason?: string;
+  /** the mention proves these existing entities are one (merge them, keep the first) */
+  mergeOf?: string[];
+}
+
+interface KindIndex {
+  model: Model;
+  stats: DataStats;
+  scorer: PairScorer;
+  rules: KeyFn[];
+  blocks: Array<Map<string, string[]>>;
+  keyRules: KeyFn[];
+  keyIndex: Array<Map<string, string>>;
+}
+
+export class ResolutionIndex {
+  private readonly kinds = new Map<EntityKind, KindIndex>();
+  private readonly models: Partial<Record<EntityKind, Model>>;
+  private readonly mentions = new Map<string, Mention>();
+  private readonly entityOfMention = new Map<string, string>();
+  private readonly members = new Map<string, Set<string>>();
+  /** `kind|idKind|value` -> entity */
+  private readonly anchors = new Map<string, string>();
+  private readonly cannot = new Map<string, Set<string>>();
+  private seq = 0;
+
+  constructor(opts: { models?: Partial<Record<EntityKind, Model>> } = {}) {
+    this.models = opts.models ?? {};
+  }
+
+  private kind(kind: EntityKind): KindIndex {
+    let k = this.kinds.get(kind);
+    if (!k) {
+      const model = this.models[kind] ?? defaultSettings(kind);
+      const stats = new DataStats(model);
+      const skip = (part: string, v: string) => stats.isGeneric(part.split(':')[0]!.split('|')[0]!, v);
+      const probabilistic = model.thresholds.match < 1;
+      k = {
+        model,
+        stats,
+        scorer: new PairScorer(model, stats),
+        rules: probabilistic ? model.blockingRules.map((r) => compileRule(r, skip)) : [],
+        blocks: probabilistic ? model.blockingRules.map(() => new Map()) : [],
+        keyRules: (model.keyRules ?? []).map((r) => compileRule(r)),
+        keyIndex: (model.keyRules ?? []).map(() => new Map()),
+      };
+      this.kinds.set(kind, k);
+    }
+    return k;
+  }
+
+  get size(): number {
+    return this.mentions.size;
+  }
+
+  entityOf(mentionKey: string): string | undefined {
+    return this.entityOfMention.get(mentionKey);
+  }
+
+  mentionsOf(entityId: string): Mention[] {
+    return [...(this.members.get(entityId) ?? [])].map((k) => this.mentions.get(k)!);
+  }
+
+  /** Exclusive identifier values of an entity, e.g. its resident id. */
+  private exclusiveConflict(entityId: string, m: Mention, model: Model): boolean {
+    const mine = m.identifiers.filter((i) => model.exclusive.includes(i.kind));
+    if (!mine.length) return false;
+    for (const k of this.members.get(entityId) ?? []) {
+      for (const id of this.mentions.get(k)!.identifiers) {
+        if (mine.some((x) => x.kind === id.kind && x.value !== id.value)) return true;
+      }
+    }
+    return false;
+  }
+
+  private entitiesConflict(a: string, b: string, model: Model): boolean {
+    if (this.cannot.get(a)?.has(b)) return true;
+    for (const k of this.members.get(a) ?? []) if (this.exclusiveConflict(b, this.mentions.get(k)!, model)) return true;
+    return false;
+  }
+
+  /** Resolve one mention against the index without adding it (call `add` with the outcome). */
+  resolveOne(m: Mention): RealtimeResult {
+    const ki = this.kind(m.kind);
+    const { model } = ki;
+    // 1. anchors
+    const anchored: string[] = [];
+    let reason: string | undefined;
+    for (const kind of model.anchors) {
+      for (const id of m.identifiers) {
+        if (id.kind !== kind) continue;
+        const e = this.anchors.get(`${m.kind}|${kind}|${id.value}`);
+        if (e && !anchored.includes(e) && !this.exclusiveConflict(e, m, model)) {
+          anchored.push(e);
+          reason ??= kind;
+        }
+      }
+    }
+    // 2. deterministic keys
+    if (!anchored.length) {
+      ki.keyRules.forEach((fn, r) => {
+        const key = fn(m.attrs);
+        const e = key === undefined ? undefined : ki.keyIndex[r]!.get(key);
+        if (e && !anchored.includes(e) && !this.exclusiveConflict(e, m, model)) {
+          anchored.push(e);
+          reason ??= model.keyRules![r]!.name;
+        }
+      });
+    }
+    // 3. scored candidates
+    const best = new Map<string, { w: number; key: string }>();
+    for (let r = 0; r < ki.rules.length; r++) {
+      const key = ki.rules[r]!(m.attrs);
+      if (key === undefined) continue;
+      const block = ki.blocks[r]!.get(key);
+      if (!block || block.length > model.maxBlockSize) continue;
+      for (const ck of block) {
+        const e = this.entityOfMention.get(ck)!;
+        const w = ki.scorer.weight(m.attrs, this.mentions.get(ck)!.attrs);
+        const cur = best.get(e);
+        if (!cur || w > cur.w) best.set(e, { w, key: ck });
+      }
+    }
+    const ranked = [...best.entries()]
+      .filter(([e]) => !this.exclusiveConflict(e, m, model) && !anchored.some((a) => this.cannot.get(a)?.has(e)))
+      .sort((x, y) => y[1].w - x[1].w);
+    const explain = (ck: string) => explainPair(m, this.mentions.get(ck)!, model, ki.stats, ki.scorer);
+    const strong = ranked.filter(([e, c]) => probability(c.w) >= model.thresholds.match && this.cohesive(ki, m, e));
+    if (anchored.length) {
+      const mergeOf = [...anchored];
+      for (const [e] of strong) if (!mergeOf.includes(e) && !mergeOf.some((x) => this.entitiesConflict(x, e, model))) mergeOf.push(e);
+      const r: RealtimeResult = { entityId: anchored[0]!, decision: 'anchor', score: 1 };
+      if (reason) r.reason = reason;
+      if (mergeOf.length > 1) r.mergeOf = mergeOf;
+      return r;
+    }
+    if (strong.length) {
+      const [e, c] = strong[0]!;
+      const r: RealtimeResult = { entityId: e, decision: 'match', score: probability(c.w), explanation: explain(c.key) };
+      const mergeOf = [e];
+      for (const [x] of strong.slice(1)) if (!mergeOf.some((y) => this.entitiesConflict(x, y, model))) mergeOf.push(x);
+      if (mergeOf.length > 1) r.mergeOf = mergeOf;
+      return r;
+    }
+    const top = ranked[0];
+    if (top && probability(top[1].w) >= model.thresholds.possible) {
+      return { entityId: null, decision: 'possible_match', score: probability(top[1].w), candidate: top[0], explanation: explain(top[1].key) };
+    }
+    return { entityId: null, decision: 'new', score: top ? probability(top[1].w) : 0 };
+  }
+
+  private cohesive(ki: KindIndex, m: Mention, entityId: string): boolean {
+    if (ki.model.cohesion <= 0) return true;
+    const keys = this.members.get(entityId);
+    if (!keys || keys.size < 2) return true;
+    return clusterCohesionOf(m, [...keys].map((k) => this.mentions.get(k)!), ki.scorer) >= ki.model.cohesion;
+  }
+
+  /** A fresh entity id for a mention that starts a new entity. */
+  newEntityId(m: Mention): string {
+    return entityIdFor(m.kind, `${m.key}#${this.seq++}`);
+  }
+
+  /** Resolve and add in one step; applies `mergeOf`. */
+  resolveAndAdd(m: Mention): RealtimeResult & { entityId: string } {
+    const r = this.resolveOne(m);
+    const entityId = r.entityId ?? this.newEntityId(m);
+    this.add(m, entityId);
+    if (r.mergeOf) for (const other of r.mergeOf.slice(1)) this.mergeEntities(entityId, other);
+    return { ...r, entityId };
+  }
+
+  /** Put a mention into an entity (new or existing). */
+  add(m: Mention, entityId: string): void {
+    if (this.mentions.has(m.key)) this.remove(m.key);
+    const ki = this.kind(m.kind);
+    this.mentions.set(m.key, m);
+    this.entityOfMention.set(m.key, entityId);
+    let set = this.members.get(entityId);
+    if (!set) this.members.set(entityId, (set = new Set()));
+    set.add(m.key);
+    ki.stats.add(m.attrs);
+    for (const id of m.identifiers) {
+      if (!ki.model.anchors.includes(id.kind)) continue;
+      const k = `${m.kind}|${id.kind}|${id.value}`;
+      if (!this.anchors.has(k)) this.anchors.set(k, entityId);
+    }
+    ki.rules.forEach((fn, r) => {
+      const key = fn(m.attrs);
+      if (key === undefined) return;
+      const b = ki.blocks[r]!.get(key);
+      if (b) b.push(m.key);
+      else ki.blocks[r]!.set(key, [m.key]);
+    });
+    ki.keyRules.forEach((fn, r) => {
+      const key = fn(m.attrs);
+      if (key !== undefined && !ki.keyIndex[r]!.has(key)) ki.keyIndex[r]!.set(key, entityId);
+    });
+  }
+
+  private remove(key: string): void {
+    const m = this.mentions.get(key);
+    if (!m) return;
+    const ki = this.kind(m.kind);
+    const e = this.entityOfMention.get(key)!;
+    this.members.get(e)?.delete(key);
+    if (this.members.get(e)?.size === 0) this.members.delete(e);
+    this.entityOfMention.delete(key);
+    this.mentions.delete(key);
+    ki.rules.forEach((fn, r) => {
+      const k = fn(m.attrs);
+      const b = k === undefined ? undefined : ki.blocks[r]!.get(k);
+      if (b) b.splice(b.indexOf(key), 1);
+    });
+  }
+
+  /** Rebuild from stored entities (e.g. read back from Neo4j). */
+  load(entities: Iterable<{ entityId: string; mentions: Mention[] }>): void {
+    for (const e of entities) for (const m of e.mentions) this.add(m, e.entityId);
+  }
+
+  /** Merge entity `b` into `a` (analyst decision or `mergeOf`); returns `a`. */
+  mergeEntities(a: string, b: string): string {
+    if (a === b) return a;
+    const mb = this.members.get(b);
+    if (!mb) throw new ResolverError('ONEMAP_ERR_UNKNOWN_ENTITY', { detail: b });
+    if (!this.members.has(a)) throw new ResolverError('ONEMAP_ERR_UNKNOWN_ENTITY', { detail: a });
+    for (const k of [...mb]) {
+      this.entityOfMention.set(k, a);
+      this.members.get(a)!.add(k);
+    }
+    this.members.delete(b);
+    for (const [k, v] of this.anchors) if (v === b) this.anchors.set(k, a);
+    for (const ki of this.kinds.values()) for (const idx of ki.keyIndex) for (const [k, v] of idx) if (v === b) idx.set(k, a);
+    const cb = this.cannot.get(b);
+    if (cb) for (const x of cb) this.addCannotLink(a, x);
+    return a;
+  }
+
+  /** Move the given mentions of an entity into a new entity; returns the new entity id. */
+  splitEntity(entityId: string, mentionKeys: string[]): string {
+    const set = this.members.get(entityId);
+    if (!set) throw new ResolverError('ONEMAP_ERR_UNKNOWN_ENTITY', { detail: entityId });
+    const moving = mentionKeys.filter((k) => set.has(k));
+    if (!moving.length) return entityId;
+    const first = this.mentions.get(moving[0]!)!;
+    const id = this.newEntityId(first);
+    for (const k of moving) {
+      const m = this.mentions.get(k)!;
+      this.remove(k);
+      this.add(m, id);
+    }
+    // anchors now owned by the split-off part point to it
+    for (const k of moving) {
+      for (const idf of this.mentions.get(k)!.identifiers) {
+        const ak = `${first.kind}|${idf.kind}|${idf.value}`;
+        if (this.anchors.get(ak) === entityId && ![...set].some((o) => this.mentions.get(o)!.identifiers.some((x) => x.kind === idf.kind && x.value === idf.value))) {
+          this.anchors.set(ak, id);
+        }
+      }
+    }
+    this.addCannotLink(entityId, id);
+    return id;
+  }
+
+  /** Never put these two entities (or the entities of these mention keys) together. */
+  addCannotLink(a: string, b: string): void {
+    const ea = this.entityOfMention.get(a) ?? a;
+    const eb = this.entityOfMention.get(b) ?? b;
+    for (const [x, y] of [
+      [ea, eb],
+      [eb, ea],
+    ] as const) {
+      let s = this.cannot.get(x);
+      if (!s) this.cannot.set(x, (s = new Set()));
+      s.add(y);
+    }
+  }
+
+  /** These two entities (or mentions' entities) are one: merge now. */
+  addMustLink(a: string, b: string): string {
+    return this.mergeEntities(this.entityOfMention.get(a) ?? a, this.entityOfMention.get(b) ?? b);
+  }
+}

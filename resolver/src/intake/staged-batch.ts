@@ -1,0 +1,60 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+/**
+ * A batch in the staging area (临时库): the raw bytes exactly as delivered, named by their
+ * content hash. The same content delivered twice, under any file name, is the same batch.
+ */
+export interface StagedBatch {
+  /** `<source>.<first 24 hex of sha256>`; also the BullMQ job id, so re-delivery is a no-op. */
+  batchId: string;
+  source: string;
+  hash: string;
+  stagedPath: string;
+  originalName: string;
+  format: 'csv' | 'jsonl';
+  encoding: 'utf-8' | 'gbk';
+  way: 'file' | 'push';
+  receivedAt: string;
+}
+
+export function sha256(data: Buffer | string): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** Default staging folder (git-ignored), overridable with ONEMAP_STAGING_DIR. */
+export function stagingDirFromEnv(env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(env.ONEMAP_STAGING_DIR ?? path.join(env.ONEMAP_DATA_DIR ?? '.data', 'staging'));
+}
+
+function stage(stagingDir: string, source: string, bytes: Buffer, meta: Omit<StagedBatch, 'batchId' | 'hash' | 'stagedPath' | 'receivedAt' | 'source'>): StagedBatch {
+  const hash = sha256(bytes);
+  const dir = path.join(stagingDir, source);
+  fs.mkdirSync(dir, { recursive: true });
+  const stagedPath = path.join(dir, `${hash}.${meta.format}`);
+  if (!fs.existsSync(stagedPath)) {
+    // write-then-rename: a crash never leaves a half file under the final name
+    const tmp = `${stagedPath}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, bytes);
+    fs.renameSync(tmp, stagedPath);
+  }
+  return { batchId: `${source}.${hash.slice(0, 24)}`, source, hash, stagedPath, receivedAt: new Date().toISOString(), ...meta };
+}
+
+/** Copies a delivered file into staging. Format and encoding come from the source's catalog entry. */
+export function stageFile(
+  stagingDir: string,
+  source: string,
+  filePath: string,
+  file: { format: 'csv' | 'jsonl'; encoding: 'utf-8' | 'gbk' },
+): StagedBatch {
+  const bytes = fs.readFileSync(filePath);
+  return stage(stagingDir, source, bytes, { originalName: path.basename(filePath), format: file.format, encoding: file.encoding, way: 'file' });
+}
+
+/** Stages records pushed in real time as one JSON-lines batch (UTF-8, keys sorted for a stable hash). */
+export function stageRecords(stagingDir: string, source: string, records: Record<string, unknown>[]): StagedBatch {
+  const lines = records.map((r) => JSON.stringify(r, Object.keys(r).sort())).join('\n');
+  return stage(stagingDir, source, Buffer.from(`${lines}\n`, 'utf8'), { originalName: `push-${records.length}.jsonl`, format: 'jsonl', encoding: 'utf-8', way: 'push' });
+}

@@ -1,0 +1,122 @@
+/**
+ * Resolver benchmark: `tsx scripts/bench-resolve.ts --input <dir> [--catalog datasets/catalog]
+ * [--limit N] [--no-train] [--model file] [--febrl]`.
+ * Prints records/s per stage and in total, peak RSS, and pairwise + cluster
+ * precision/recall/F1 per entity kind against `<dir>/truth/records.csv`.
+ * Speed and memory are measured here only, never asserted in tests.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { EntityKind } from '@onemap/graph-schema';
+import { evaluate, formatScores } from '../resolver/src/core/evaluate.ts';
+import { loadDirectory, loadTruth } from '../resolver/src/core/load-directory.ts';
+import { loadSource } from '../resolver/src/core/load-source.ts';
+import { resolveBatch } from '../resolver/src/core/resolve-batch.ts';
+import { loadModel } from '../resolver/src/model/model-io.ts';
+import type { Model } from '../resolver/src/model/model-settings.ts';
+import type { Mention } from '../resolver/src/model/types.ts';
+
+// Big runs need more than the default heap; re-run once with a larger one.
+if (!process.execArgv.some((a) => a.startsWith('--max-old-space-size')) && !process.env.ONEMAP_BENCH_CHILD) {
+  const r = spawnSync(process.execPath, ['--max-old-space-size=16384', ...process.execArgv, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    env: { ...process.env, ONEMAP_BENCH_CHILD: '1' },
+  });
+  process.exit(r.status ?? 1);
+}
+
+const { values: a } = parseArgs({
+  args: process.argv.slice(2).filter((x) => x !== '--'),
+  options: {
+    input: { type: 'string', default: 'datasets/sample' },
+    catalog: { type: 'string', default: 'datasets/catalog' },
+    limit: { type: 'string' },
+    'no-train': { type: 'boolean' },
+    model: { type: 'string' },
+    febrl: { type: 'boolean' },
+    help: { type: 'boolean' },
+  },
+});
+if (a.help) {
+  console.log('usage: tsx scripts/bench-resolve.ts --input <dir> [--catalog <dir>] [--limit N] [--no-train] [--model file] [--febrl]');
+  process.exit(0);
+}
+
+const rate = (n: number, ms: number) => (ms > 0 ? `${Math.round((n / ms) * 1000).toLocaleString('en-US')}/s` : '-');
+const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MiB`;
+const t0 = performance.now();
+
+let mentions: Mention[];
+let rows: number;
+let readMs: number;
+let stdMs: number;
+let truth: Map<string, string>;
+let rejects = 0;
+if (a.febrl) {
+  const dir = 'resolver/test-fixtures/febrl';
+  const mapping = JSON.parse(readFileSync(join(dir, 'mapping.json'), 'utf8'));
+  const l = loadSource(a.input?.endsWith('.csv') ? a.input : join(dir, 'febrl-dataset3.csv'), mapping, { truthColumn: 'true_id' });
+  ({ mentions, rows, readMs } = l);
+  stdMs = l.standardizeMs;
+  truth = l.truth!;
+  rejects = l.rejects.length;
+} else {
+  const l = loadDirectory(a.input!, a.catalog!, a.limit ? { limit: Number(a.limit) } : {});
+  ({ mentions, rows, readMs } = l);
+  stdMs = l.standardizeMs;
+  rejects = l.rejects.length;
+  const tf = join(a.input!, 'truth', 'records.csv');
+  truth = existsSync(tf) ? loadTruth(tf) : new Map();
+}
+const models: Partial<Record<EntityKind, Model>> = {};
+if (a.model) models.Person = loadModel(readFileSync(a.model, 'utf8'));
+const r0 = performance.now();
+const result = resolveBatch(mentions, { models, train: !a['no-train'] && !a.model });
+const resolveMs = performance.now() - r0;
+const totalMs = performance.now() - t0;
+
+console.log(`input ${a.febrl ? 'FEBRL' : a.input}: ${rows.toLocaleString('en-US')} records, ${mentions.length.toLocaleString('en-US')} mentions, ${rejects} rejected`);
+console.log(`  read        ${readMs.toFixed(0).padStart(7)} ms  ${rate(rows, readMs)} records`);
+console.log(`  standardize ${stdMs.toFixed(0).padStart(7)} ms  ${rate(rows, stdMs)} records`);
+const sum = { training: 0, stats: 0, blocking: 0, scoring: 0, clustering: 0 };
+for (const [kind, t] of Object.entries(result.timings)) {
+  if (!t) continue;
+  for (const k of Object.keys(sum) as Array<keyof typeof sum>) sum[k] += t[k];
+  console.log(
+    `  ${kind.padEnd(12)} ${t.mentions.toLocaleString('en-US')} mentions, ${t.candidatePairs.toLocaleString('en-US')} pairs: ` +
+      `train ${t.training.toFixed(0)} ms, stats ${t.stats.toFixed(0)}, block ${t.blocking.toFixed(0)}, score ${t.scoring.toFixed(0)}, cluster ${t.clustering.toFixed(0)}`,
+  );
+}
+const n = mentions.length;
+for (const k of Object.keys(sum) as Array<keyof typeof sum>) console.log(`  ${k.padEnd(11)} ${sum[k].toFixed(0).padStart(7)} ms  ${rate(n, sum[k])} mentions`);
+console.log(`  resolve     ${resolveMs.toFixed(0).padStart(7)} ms  ${rate(n, resolveMs)} mentions`);
+console.log(`  total       ${totalMs.toFixed(0).padStart(7)} ms  ${rate(rows, totalMs)} records`);
+console.log(`  peak RSS    ${mb(process.resourceUsage().maxRSS)}`);
+for (const [kind, st] of Object.entries(result.blockingStats)) {
+  if (!st?.length) continue;
+  console.log(`blocking ${kind}: ${st.map((s) => `${s.rule}=${s.pairs}${s.skippedBlocks ? `(skipped ${s.skippedBlocks})` : ''}`).join(' ')}`);
+}
+console.log(`review queue: ${result.reviewQueue.length} possible matches; refused merges: ${result.decisions.filter((d) => d.decision === 'cannot_link' || d.decision === 'no_cohesion').length}`);
+for (const [kind, g] of Object.entries(result.generic)) {
+  const s = Object.entries(g ?? {}).map(([k, v]) => `${k}: ${v.length}`);
+  if (s.length) console.log(`generic values ${kind}: ${s.join(', ')}`);
+}
+if (truth.size) {
+  const byKind = new Map<string, Map<string, string>>();
+  const kindOf = new Map<string, string>();
+  for (const m of mentions) kindOf.set(m.key, m.kind);
+  for (const [k, e] of result.entityOf) {
+    const kind = kindOf.get(k)!;
+    if (!byKind.has(kind)) byKind.set(kind, new Map());
+    byKind.get(kind)!.set(k, e);
+  }
+  console.log('accuracy against truth:');
+  for (const [kind, pred] of [...byKind].sort()) {
+    const ev = evaluate(pred, truth);
+    if (!ev.mentions) continue;
+    console.log(`  ${kind.padEnd(12)} ${ev.mentions} mentions, ${ev.trueEntities} true / ${ev.predictedEntities} predicted entities`);
+    console.log(`    pairwise ${formatScores(ev.pairwise)}   cluster ${formatScores(ev.cluster)}`);
+  }
+}
