@@ -10,11 +10,14 @@ import type { GenerateOptions } from './generator/options.ts';
 export const SAMPLE_DIR = join(dirname(fileURLToPath(import.meta.url)), '../sample');
 
 /** The options that produce the committed sample. */
-export const SAMPLE_OPTIONS: Required<Pick<GenerateOptions, 'persons' | 'seed' | 'days' | 'startDate' | 'noiseScale'>> =
-  {
-    persons: 2500,
-    seed: 'onemap-sample-v1',
-    days: 10,
-    startDate: '2026-03-02',
-    noiseScale: 1,
-  };
+export const SAMPLE_OPTIONS: Required<
+  Pick<GenerateOptions, 'persons' | 'seed' | 'days' | 'startDate' | 'noiseScale' | 'noise'>
+> = {
+  persons: 2500,
+  seed: 'onemap-sample-v1',
+  days: 10,
+  startDate: '2026-03-02',
+  noiseScale: 1,
+  // more redeliveries than the default so the demo shows a few
+  noise: { duplicateDelivery: 0.3 },
+};

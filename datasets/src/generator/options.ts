@@ -58,7 +58,7 @@ export const DEFAULT_NOISE: NoiseRates = {
   dateFormat: 0.02,
   oldAddress: 0.05,
   plateMisread: 0.01,
-  duplicateDelivery: 0.1,
+  duplicateDelivery: 0.15,
 };
 
 /** Per-source multipliers on top of the defaults: the registries are cleaner. */
