@@ -1,0 +1,257 @@
+/**
+ * The shapes the web app expects from the OneMap HTTP API. They follow docs/api.md / the
+ * server's TypeBox schemas as read when this was written; when the server's schemas land
+ * in an import-safe module, replace these by `import type` from there.
+ */
+
+export type Role = 'officer' | 'analyst' | 'planner' | 'admin' | 'auditor';
+
+export interface User {
+  username: string;
+  name: string;
+  role: Role;
+  /** Roles beyond the first, when a user holds several. */
+  roles?: Role[];
+  unitCode: string;
+  unitName?: string;
+}
+
+export interface LoginResponse {
+  token: string;
+  user: User;
+}
+
+/** 事由: why an individual-level query is made. */
+export interface Purpose {
+  kind: string;
+  caseNumber: string;
+  text: string;
+}
+
+export type EntityKind = 'Person' | 'Organization' | 'Place' | 'Vehicle' | 'Phone' | 'Case';
+
+export interface SearchHit {
+  eid: string;
+  kind: EntityKind;
+  name: string;
+  /** A short line under the name: masked ID, plate, address … */
+  detail?: string;
+  score?: number;
+}
+
+export interface AttributeValue {
+  name: string;
+  value: string | number | null;
+  masked?: boolean;
+  source?: string;
+  rid?: string;
+}
+
+export interface RelationRow {
+  type: string;
+  direction?: 'out' | 'in';
+  eid: string;
+  kind: EntityKind;
+  name: string;
+  props?: Record<string, unknown>;
+}
+
+export interface TracePoint {
+  at: string;
+  until?: string | null;
+  kind: string;
+  source: string;
+  rid?: string;
+  place: { eid: string; name: string; kind?: string; lon: number; lat: number };
+}
+
+export interface QualityFlag {
+  code: string;
+  message?: string;
+  source?: string;
+  severity?: 'info' | 'warn' | 'error';
+}
+
+export interface Profile {
+  eid: string;
+  kind: EntityKind;
+  name: string;
+  attributes: AttributeValue[];
+  relations: RelationRow[];
+  traces: TracePoint[];
+  quality: QualityFlag[];
+  sources?: { rid: string; source: string; receivedAt?: string }[];
+}
+
+export interface StayPoint {
+  lon: number;
+  lat: number;
+  from: string;
+  to: string;
+  placeName?: string;
+  placeEid?: string;
+}
+
+export interface Trajectory {
+  eid: string;
+  name?: string;
+  points: TracePoint[];
+  stays: StayPoint[];
+}
+
+export interface GraphNode {
+  eid: string;
+  kind: EntityKind;
+  name: string;
+  lon?: number | null;
+  lat?: number | null;
+}
+
+export interface GraphEdge {
+  id?: string;
+  source: string;
+  target: string;
+  type: string;
+  props?: Record<string, unknown>;
+}
+
+export interface GraphResult {
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+}
+
+export interface CoTraveler {
+  eid: string;
+  name: string;
+  kind: EntityKind;
+  count: number;
+  first?: string;
+  last?: string;
+  places: { eid?: string; name: string; lon: number; lat: number; at?: string }[];
+}
+
+export interface CollisionArea {
+  /** Closed ring of [lon, lat]. */
+  polygon: [number, number][];
+  from: string;
+  to: string;
+}
+
+export interface CollisionHit {
+  eid: string;
+  name: string;
+  kind: EntityKind;
+  visits: { area: number; at: string; place: string }[];
+}
+
+/** A long analysis runs as a job; the client polls it. */
+export interface JobStatus<T> {
+  id: string;
+  state: 'queued' | 'running' | 'done' | 'failed';
+  progress?: number;
+  result?: T;
+  error?: string;
+}
+
+export interface JurisdictionCount {
+  code: string;
+  count: number;
+  /** true when the server suppressed a cell under k (shown as "<k"). */
+  suppressed?: boolean;
+}
+
+export interface PlaceFeature {
+  eid: string;
+  name: string;
+  kind: string;
+  lon: number;
+  lat: number;
+}
+
+export interface DensityCell {
+  lon: number;
+  lat: number;
+  count: number;
+  h3?: string;
+}
+
+export interface IncidentPoint {
+  lon: number;
+  lat: number;
+  at: string;
+  type?: string;
+}
+
+export interface TrendPoint {
+  t: string;
+  count: number;
+  series?: string;
+}
+
+export interface MatchField {
+  field: string;
+  level: string;
+  weight: number;
+  left?: string | null;
+  right?: string | null;
+}
+
+export interface PossibleMatch {
+  id: string;
+  score: number;
+  left: { eid: string; name: string; kind: EntityKind };
+  right: { eid: string; name: string; kind: EntityKind };
+  fields: MatchField[];
+}
+
+export interface QualityReport {
+  source: string;
+  ownerUnit?: string;
+  records: number;
+  issues: { code: string; count: number; examples?: string[] }[];
+}
+
+export interface Watch {
+  id: string;
+  eid: string;
+  name?: string;
+  createdAt?: string;
+}
+
+export interface WatchAlert {
+  id?: string;
+  watchId?: string;
+  eid: string;
+  name?: string;
+  at: string;
+  kind: string;
+  place?: string;
+  message?: string;
+}
+
+export interface AuditEntry {
+  seq: number;
+  at: string;
+  user: string;
+  unit?: string;
+  role?: string;
+  purpose?: string | null;
+  action: string;
+  target?: string | null;
+  results?: number | null;
+  allowed: boolean;
+  hash?: string;
+}
+
+export interface AuditVerify {
+  ok: boolean;
+  checked: number;
+  firstBad?: number | null;
+  message?: string;
+}
+
+export interface SourceRecordView {
+  rid: string;
+  source: string;
+  attrs: Record<string, unknown>;
+}

@@ -1,0 +1,122 @@
+import cytoscape, { type Core, type ElementDefinition } from 'cytoscape';
+import { useEffect, useRef } from 'react';
+import type { GraphResult } from '../api/types.ts';
+
+export interface RelationGraphProps {
+  graph: GraphResult;
+  selected: string | null;
+  /** Node ids and edge ids of the highlighted path. */
+  highlight: { nodes: Set<string>; edges: Set<string> };
+  onSelect: (eid: string) => void;
+  onExpand: (eid: string) => void;
+}
+
+const KIND_COLORS: Record<string, string> = {
+  Person: '#1f77b4',
+  Organization: '#2ca02c',
+  Place: '#ff7f0e',
+  Vehicle: '#9467bd',
+  Phone: '#8c564b',
+  Case: '#d62728',
+};
+
+export function edgeId(e: { id?: string; source: string; target: string; type: string }): string {
+  return e.id ?? `${e.source}|${e.type}|${e.target}`;
+}
+
+declare global {
+  interface Window {
+    __onemapGraph?: Core;
+  }
+}
+
+/**
+ * The relation graph (cytoscape): node-link view, tap selects, double-tap (or the expand
+ * button) expands. New elements are laid out around the existing ones without moving them.
+ */
+export function RelationGraph({ graph, selected, highlight, onSelect, onExpand }: RelationGraphProps) {
+  const el = useRef<HTMLDivElement>(null);
+  const cyRef = useRef<Core | null>(null);
+  const cb = useRef({ onSelect, onExpand });
+  cb.current = { onSelect, onExpand };
+
+  useEffect(() => {
+    if (!el.current) return;
+    const cy = cytoscape({
+      container: el.current,
+      wheelSensitivity: 0.3,
+      style: [
+        {
+          selector: 'node',
+          style: {
+            label: 'data(label)',
+            'font-size': 11,
+            'background-color': 'data(color)',
+            width: 22,
+            height: 22,
+            'text-valign': 'bottom',
+            'text-margin-y': 3,
+            'font-family': 'Noto Sans CJK SC, sans-serif',
+          },
+        },
+        { selector: 'edge', style: { width: 1.5, 'line-color': '#b0b0b0', 'curve-style': 'bezier', label: 'data(type)', 'font-size': 8, color: '#888', 'target-arrow-shape': 'triangle', 'target-arrow-color': '#b0b0b0' } },
+        { selector: 'node:selected, node.sel', style: { 'border-width': 4, 'border-color': '#111' } },
+        { selector: 'node.path', style: { 'border-width': 4, 'border-color': '#d7301f', width: 28, height: 28 } },
+        { selector: 'edge.path', style: { width: 4, 'line-color': '#d7301f', 'target-arrow-color': '#d7301f' } },
+      ],
+    });
+    cy.on('tap', 'node', (e) => cb.current.onSelect(e.target.id()));
+    cy.on('dbltap', 'node', (e) => cb.current.onExpand(e.target.id()));
+    cyRef.current = cy;
+    window.__onemapGraph = cy;
+    return () => {
+      cy.destroy();
+      cyRef.current = null;
+      if (window.__onemapGraph === cy) window.__onemapGraph = undefined;
+    };
+  }, []);
+
+  useEffect(() => {
+    const cy = cyRef.current;
+    if (!cy) return;
+    const add: ElementDefinition[] = [];
+    for (const n of graph.nodes)
+      if (cy.getElementById(n.eid).empty()) add.push({ group: 'nodes', data: { id: n.eid, label: n.name, kind: n.kind, color: KIND_COLORS[n.kind] ?? '#777' } });
+    for (const e of graph.edges) {
+      const id = edgeId(e);
+      if (cy.getElementById(id).empty()) add.push({ group: 'edges', data: { id, source: e.source, target: e.target, type: e.type } });
+    }
+    if (!add.length) return;
+    const existing = cy.nodes().length;
+    const added = cy.add(add);
+    const layoutEls = existing ? added.union(added.connectedNodes()) : cy.elements();
+    layoutEls.layout({ name: existing ? 'concentric' : 'cose', animate: false, fit: true, padding: 30 } as cytoscape.LayoutOptions).run();
+    cy.fit(undefined, 30);
+  }, [graph]);
+
+  useEffect(() => {
+    const cy = cyRef.current;
+    if (!cy) return;
+    cy.nodes().removeClass('sel');
+    if (selected) cy.getElementById(selected).addClass('sel');
+  }, [selected]);
+
+  useEffect(() => {
+    const cy = cyRef.current;
+    if (!cy) return;
+    cy.elements().removeClass('path');
+    for (const id of highlight.nodes) cy.getElementById(id).addClass('path');
+    for (const id of highlight.edges) cy.getElementById(id).addClass('path');
+  }, [highlight]);
+
+  return <div ref={el} className="graph-canvas" data-testid="relation-graph" data-nodes={graph.nodes.length} />;
+}
+
+/** Merges a new neighbourhood into a graph (dedup by id). */
+export function mergeGraph(a: GraphResult, b: GraphResult): GraphResult {
+  const nodes = new Map(a.nodes.map((n) => [n.eid, n]));
+  for (const n of b.nodes) if (!nodes.has(n.eid)) nodes.set(n.eid, n);
+  const edges = new Map(a.edges.map((e) => [edgeId(e), e]));
+  for (const e of b.edges) if (!edges.has(edgeId(e)) && nodes.has(e.source) && nodes.has(e.target)) edges.set(edgeId(e), e);
+  return { nodes: [...nodes.values()], edges: [...edges.values()] };
+}

@@ -1,0 +1,184 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { api, type TimeRange } from '../api/client.ts';
+import type { DensityCell, IncidentPoint, JurisdictionCount, PlaceFeature, TrendPoint } from '../api/types.ts';
+import { useI18n } from '../i18n/i18n.tsx';
+import { GEO_URLS } from '../map/base-style.ts';
+import { LayerPanel, type LayerState, RampLegend } from '../map/layer-panel.tsx';
+import { CHOROPLETH, DENSITY, PLACE_COLORS, rgbCss } from '../map/layers/colors.ts';
+import { type BinaryPoints, densityLayer } from '../map/layers/density-layer.ts';
+import { incidentLayer } from '../map/layers/incident-layer.ts';
+import { choroplethMax, jurisdictionLayer } from '../map/layers/jurisdiction-layer.ts';
+import { placesLayer } from '../map/layers/places-layer.ts';
+import { MapView } from '../map/map-view.tsx';
+import { TimeFilter } from '../map/time-filter.tsx';
+import { TrendChart } from '../map/trend-chart.tsx';
+
+type LayerId = 'jurisdictions' | 'places' | 'density' | 'incidents';
+const PLACE_KINDS = ['hotel', 'netcafe', 'station', 'checkpoint', 'other'] as const;
+
+/** Synthetic points for the bench (`?benchPoints=1000000`): clustered around Gansu's cities. */
+function benchPoints(n: number): BinaryPoints {
+  const centers = [
+    [103.82, 36.06],
+    [104.17, 35.58],
+    [100.45, 38.93],
+    [98.49, 39.73],
+    [105.72, 34.58],
+    [107.64, 35.71],
+  ];
+  const positions = new Float32Array(n * 2);
+  let s = 1;
+  const rnd = () => {
+    s = (s * 16807) % 2147483647;
+    return s / 2147483647;
+  };
+  for (let i = 0; i < n; i++) {
+    const c = centers[i % centers.length] ?? [0, 0];
+    const r = Math.sqrt(-2 * Math.log(rnd() + 1e-9)) * 0.25;
+    const a = rnd() * Math.PI * 2;
+    positions[i * 2] = (c[0] ?? 0) + r * Math.cos(a);
+    positions[i * 2 + 1] = (c[1] ?? 0) + r * Math.sin(a) * 0.8;
+  }
+  return { length: n, positions };
+}
+
+function useLayerData<T>(enabled: boolean, load: () => Promise<T>, deps: unknown[], initial: T): [T, string | undefined] {
+  const [data, setData] = useState<T>(initial);
+  const [status, setStatus] = useState<string | undefined>(undefined);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: deps are explicit
+  useEffect(() => {
+    if (!enabled) return;
+    let live = true;
+    setStatus('loading');
+    load()
+      .then((d) => {
+        if (live) {
+          setData(d);
+          setStatus(undefined);
+        }
+      })
+      .catch((e: Error) => live && setStatus(`error: ${e.message}`));
+    return () => {
+      live = false;
+    };
+  }, [enabled, ...deps]);
+  return [data, status];
+}
+
+/** 一张图: the base map with thematic layers, a time filter with playback and a trend chart. */
+export default function MapScreen() {
+  const { t } = useI18n();
+  const [layers, setLayers] = useState<Record<LayerId, LayerState>>({
+    jurisdictions: { visible: true, opacity: 0.7 },
+    places: { visible: false, opacity: 0.9 },
+    density: { visible: false, opacity: 0.8 },
+    incidents: { visible: false, opacity: 0.8 },
+  });
+  const [kinds, setKinds] = useState<Set<string>>(new Set(PLACE_KINDS));
+  const [range, setRange] = useState<TimeRange | null>(null);
+  const bench = useMemo(() => Number(new URLSearchParams(location.search).get('benchPoints') ?? 0), []);
+  const synthetic = useMemo(() => (bench > 0 ? benchPoints(bench) : null), [bench]);
+
+  const [geo, setGeo] = useState<GeoJSON.FeatureCollection | null>(null);
+  useEffect(() => {
+    void fetch(GEO_URLS.jurisdictions)
+      .then((r) => r.json())
+      .then(setGeo);
+  }, []);
+
+  const [trend, trendStatus] = useLayerData<TrendPoint[]>(true, () => api.trend({ from: '', to: '' }), [], []);
+  const domain = useMemo<[number, number]>(() => {
+    const ts = trend.map((p) => Date.parse(p.t)).filter(Number.isFinite);
+    if (ts.length) return [Math.min(...ts), Math.max(...ts) + 86_400_000];
+    const now = Date.now();
+    return [now - 30 * 86_400_000, now];
+  }, [trend]);
+
+  const haveRange = range !== null;
+  const [counts, countsStatus] = useLayerData<JurisdictionCount[]>(layers.jurisdictions.visible && haveRange, () => api.jurisdictionCounts(range as TimeRange), [range?.from, range?.to], []);
+  const [places, placesStatus] = useLayerData<PlaceFeature[]>(layers.places.visible, () => api.places(), [], []);
+  const [cells, cellsStatus] = useLayerData<DensityCell[]>(layers.density.visible && haveRange && !synthetic, () => api.density(range as TimeRange), [range?.from, range?.to], []);
+  const [incidents, incidentsStatus] = useLayerData<IncidentPoint[]>(layers.incidents.visible && haveRange, () => api.incidents(range as TimeRange), [range?.from, range?.to], []);
+
+  const deckLayers = useMemo(
+    () => [
+      jurisdictionLayer({ geo, counts, ...layers.jurisdictions }),
+      densityLayer({ data: synthetic ?? cells, ...layers.density }),
+      incidentLayer({ incidents, ...layers.incidents }),
+      placesLayer({ places, kinds, ...layers.places }),
+    ],
+    [geo, counts, cells, synthetic, incidents, places, kinds, layers],
+  );
+
+  const onChange = useCallback((id: string, s: LayerState) => setLayers((l) => ({ ...l, [id]: s })), []);
+  const max = choroplethMax(counts);
+
+  return (
+    <div className="map-screen">
+      <LayerPanel
+        onChange={onChange}
+        entries={[
+          {
+            id: 'jurisdictions',
+            label: 'layer.jurisdictions',
+            state: layers.jurisdictions,
+            status: countsStatus,
+            legend: <RampLegend colors={CHOROPLETH} min="0" max={String(max)} />,
+          },
+          {
+            id: 'places',
+            label: 'layer.places',
+            state: layers.places,
+            status: placesStatus,
+            extra: (
+              <div className="kinds">
+                {PLACE_KINDS.map((k) => (
+                  <label key={k} className="inline">
+                    <input
+                      type="checkbox"
+                      checked={kinds.has(k)}
+                      onChange={(e) => {
+                        const n = new Set(kinds);
+                        if (e.target.checked) n.add(k);
+                        else n.delete(k);
+                        setKinds(n);
+                      }}
+                    />
+                    <span className="swatch" style={{ background: rgbCss(PLACE_COLORS[k] ?? [0, 0, 0]) }} />
+                    {t(`place.${k}`)}
+                  </label>
+                ))}
+              </div>
+            ),
+          },
+          { id: 'density', label: 'layer.density', state: layers.density, status: cellsStatus, legend: <RampLegend colors={DENSITY} min="low" max="high" /> },
+          { id: 'incidents', label: 'layer.incidents', state: layers.incidents, status: incidentsStatus, legend: <RampLegend colors={[[255, 255, 178], [254, 204, 92], [253, 141, 60], [240, 59, 32], [189, 0, 38]]} min="" max="" /> },
+        ]}
+      />
+      <div className="map-column">
+        <MapView
+          id="onemap"
+          layers={deckLayers}
+          getTooltip={(info) => {
+            const o = info.object as Record<string, unknown> | undefined;
+            if (!o) return null;
+            if (info.layer?.id === 'jurisdictions') {
+              const p = (o as { properties?: { code?: string; name?: string } }).properties;
+              const c = counts.find((x) => x.code === p?.code);
+              return `${p?.name ?? ''}: ${c ? (c.suppressed ? '<k' : c.count) : '—'}`;
+            }
+            if (info.layer?.id === 'places') return `${o.name as string} (${o.kind as string})`;
+            if (info.layer?.id === 'density') return `${(o as { colorValue?: number }).colorValue ?? ''}`;
+            return null;
+          }}
+        />
+        <TimeFilter domain={domain} onChange={setRange} />
+      </div>
+      <aside className="trend-panel">
+        <h3>{t('trend')}</h3>
+        {trendStatus === 'loading' && <span className="spinner small" />}
+        {trendStatus?.startsWith('error') ? <p className="muted">{trendStatus}</p> : <TrendChart points={trend} window={range ?? undefined} width={280} />}
+      </aside>
+    </div>
+  );
+}

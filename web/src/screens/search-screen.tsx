@@ -1,0 +1,170 @@
+import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { api } from '../api/client.ts';
+import type { Profile, SearchHit } from '../api/types.ts';
+import { usePurpose } from '../auth/purpose.tsx';
+import { screensFor } from '../auth/roles.ts';
+import { useSession } from '../auth/session.tsx';
+import { useI18n } from '../i18n/i18n.tsx';
+import { go, useRoute } from '../ui/route.ts';
+import { AsyncView, useAsync } from '../ui/states.tsx';
+
+/** Search (Hanzi, Pinyin, IDs, phones, plates) → profile (一人一档). */
+export default function SearchScreen() {
+  const { t } = useI18n();
+  const { requirePurpose } = usePurpose();
+  const route = useRoute();
+  const [q, setQ] = useState(route.params.get('q') ?? '');
+  const [hits, runSearch] = useAsync(useCallback(async (text: string) => api.search(text, await requirePurpose()), [requirePurpose]));
+  const [selected, setSelected] = useState<string | null>(route.params.get('eid'));
+
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    if (q.trim()) void runSearch(q.trim());
+  }
+
+  return (
+    <div className="split-screen">
+      <section className="side">
+        <form onSubmit={submit} className="row" data-testid="search-form">
+          <input name="q" value={q} onChange={(e) => setQ(e.target.value)} placeholder={t('searchPlaceholder')} className="grow" />
+          <button type="submit">{t('search')}</button>
+        </form>
+        <AsyncView st={hits} onRetry={() => void runSearch(q)} isEmpty={(d) => d.length === 0}>
+          {(list: SearchHit[]) => (
+            <ul className="hits" data-testid="search-results">
+              {list.map((h) => (
+                <li key={h.eid}>
+                  <button type="button" className={`hit ${selected === h.eid ? 'active' : ''}`} onClick={() => setSelected(h.eid)}>
+                    <span className={`kind kind-${h.kind}`}>{h.kind}</span> <strong>{h.name}</strong>
+                    {h.detail && <span className="muted"> {h.detail}</span>}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+        </AsyncView>
+      </section>
+      <section className="main-pane">{selected && <ProfilePanel eid={selected} />}</section>
+    </div>
+  );
+}
+
+/** One profile: golden values with sources, masked values, relations, traces, quality flags. */
+export function ProfilePanel({ eid }: { eid: string }) {
+  const { t } = useI18n();
+  const { user } = useSession();
+  const { requirePurpose } = usePurpose();
+  const [st, load] = useAsync(useCallback(async (id: string) => api.profile(id, await requirePurpose()), [requirePurpose]));
+  const [watchMsg, setWatchMsg] = useState<string | null>(null);
+  useEffect(() => {
+    void load(eid);
+  }, [eid, load]);
+  const screens = user ? screensFor(user) : [];
+
+  return (
+    <AsyncView st={st} onRetry={() => void load(eid)}>
+      {(p: Profile) => (
+        <article className="profile" data-testid="profile">
+          <header className="row">
+            <h2>
+              <span className={`kind kind-${p.kind}`}>{p.kind}</span> {p.name}
+            </h2>
+            <span className="muted mono">{p.eid}</span>
+            <span className="spacer" />
+            {screens.includes('trajectory') && (p.kind === 'Person' || p.kind === 'Vehicle') && (
+              <button type="button" onClick={() => go('trajectory', { eid: p.eid })}>
+                {t('openTrajectory')}
+              </button>
+            )}
+            {screens.includes('graph') && (
+              <button type="button" onClick={() => go('graph', { eid: p.eid })}>
+                {t('openGraph')}
+              </button>
+            )}
+            {screens.includes('watches') && (
+              <button
+                type="button"
+                className="secondary"
+                onClick={async () => {
+                  try {
+                    await api.addWatch(p.eid, await requirePurpose());
+                    setWatchMsg('✓');
+                  } catch (e) {
+                    setWatchMsg((e as Error).message);
+                  }
+                }}
+              >
+                {t('watch')} {watchMsg}
+              </button>
+            )}
+          </header>
+          <h3>{t('goldenValues')}</h3>
+          <table className="grid" data-testid="golden-values">
+            <tbody>
+              {p.attributes.map((a) => (
+                <tr key={a.name}>
+                  <th>{a.name}</th>
+                  <td className={a.masked ? 'masked' : ''}>
+                    {a.value ?? '—'} {a.masked && <span className="badge">{t('masked')}</span>}
+                  </td>
+                  <td className="muted mono">
+                    {a.source}
+                    {a.rid ? ` · ${a.rid}` : ''}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {p.quality.length > 0 && (
+            <>
+              <h3>{t('qualityFlags')}</h3>
+              <ul className="flags" data-testid="quality-flags">
+                {p.quality.map((f, i) => (
+                  <li key={`${f.code}-${i}`} className={`flag ${f.severity ?? 'warn'}`}>
+                    <code>{f.code}</code> {f.message} {f.source && <span className="muted">({f.source})</span>}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+          <div className="cols">
+            <div>
+              <h3>{t('relations')}</h3>
+              <ul className="plain">
+                {p.relations.map((r, i) => (
+                  <li key={`${r.eid}-${r.type}-${i}`}>
+                    <code>{r.type}</code> {r.direction === 'in' ? '←' : '→'} <span className={`kind kind-${r.kind}`}>{r.kind}</span> {r.name}
+                  </li>
+                ))}
+                {!p.relations.length && <li className="muted">{t('empty')}</li>}
+              </ul>
+            </div>
+            <div>
+              <h3>{t('recentTraces')}</h3>
+              <ul className="plain">
+                {p.traces.slice(0, 20).map((tr, i) => (
+                  <li key={`${tr.at}-${i}`}>
+                    <span className="mono">{tr.at.slice(0, 16).replace('T', ' ')}</span> <code>{tr.kind}</code> {tr.place.name}
+                  </li>
+                ))}
+                {!p.traces.length && <li className="muted">{t('empty')}</li>}
+              </ul>
+            </div>
+          </div>
+          {p.sources && p.sources.length > 0 && (
+            <>
+              <h3>{t('sources')}</h3>
+              <ul className="plain mono small">
+                {p.sources.map((s) => (
+                  <li key={s.rid}>
+                    {s.rid} {s.receivedAt && <span className="muted">{s.receivedAt}</span>}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+        </article>
+      )}
+    </AsyncView>
+  );
+}

@@ -1,0 +1,83 @@
+import { useEffect, useState } from 'react';
+import { api } from '../api/client.ts';
+import type { Watch, WatchAlert } from '../api/types.ts';
+import { usePurpose } from '../auth/purpose.tsx';
+import { useI18n } from '../i18n/i18n.tsx';
+import { EntityPicker } from '../ui/entity-picker.tsx';
+import { AsyncView, ErrorBox, useLoad } from '../ui/states.tsx';
+
+/** Watches (布控) and their live alerts over server-sent events. */
+export default function WatchesScreen() {
+  const { t } = useI18n();
+  const { requirePurpose } = usePurpose();
+  const [st, reload] = useLoad(() => api.watches(), []);
+  const [alerts, setAlerts] = useState<WatchAlert[]>([]);
+  const [open, setOpen] = useState(false);
+  const [error, setError] = useState<Error | null>(null);
+
+  useEffect(() => api.watchStream((a) => setAlerts((x) => [a, ...x].slice(0, 200)), setOpen), []);
+
+  return (
+    <div className="split-screen">
+      <section className="side">
+        <h3>{t('addWatch')}</h3>
+        <EntityPicker
+          kinds={['Person', 'Vehicle', 'Phone']}
+          onPick={async (h) => {
+            setError(null);
+            try {
+              await api.addWatch(h.eid, await requirePurpose());
+              reload();
+            } catch (e) {
+              setError(e as Error);
+            }
+          }}
+        />
+        {error && <ErrorBox error={error} />}
+        <h3>{t('nav.watches')}</h3>
+        <AsyncView st={st} onRetry={reload} isEmpty={(d) => d.length === 0}>
+          {(list: Watch[]) => (
+            <ul className="plain" data-testid="watch-list">
+              {list.map((w) => (
+                <li key={w.id} className="row">
+                  <span className="grow">{w.name ?? w.eid}</span>
+                  <button
+                    type="button"
+                    className="link"
+                    onClick={async () => {
+                      await api.removeWatch(w.id).catch((e: Error) => setError(e));
+                      reload();
+                    }}
+                  >
+                    {t('remove')}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+        </AsyncView>
+      </section>
+      <section className="main-pane">
+        <h3>
+          {t('liveAlerts')} <span className={`badge ${open ? 'ok' : 'error'}`} data-testid="sse-state">{open ? t('connected') : t('disconnected')}</span>
+        </h3>
+        <table className="grid" data-testid="alerts">
+          <tbody>
+            {alerts.map((a, i) => (
+              <tr key={a.id ?? `${a.at}-${i}`} className="alert-row">
+                <td className="mono">{a.at.slice(0, 19).replace('T', ' ')}</td>
+                <td>{a.name ?? a.eid}</td>
+                <td>
+                  <code>{a.kind}</code>
+                </td>
+                <td>{a.place}</td>
+                <td className="muted">{a.message}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {!alerts.length && <p className="muted">{t('empty')}</p>}
+      </section>
+    </div>
+  );
+}
