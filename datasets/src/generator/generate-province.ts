@@ -13,7 +13,7 @@ import { type ActivityContext, groupActivities, personActivities } from './activ
 import { Geography } from './geography.ts';
 import { type GenerateOptions, resolveOptions, SOURCE_IDS, type SourceId } from './options.ts';
 import { type FileEntry, OutputSet } from './output-set.ts';
-import { PlaceRegistry } from './places.ts';
+import { eid, PlaceRegistry } from './places.ts';
 import { newPopulationState, PopulationGenerator } from './population.ts';
 import { businessRow, householdRow, type RecordContext, telecomRow, vehicleRegistryRow } from './records.ts';
 import { dayStart } from './time.ts';
@@ -36,7 +36,14 @@ export interface Summary {
   noiseOpportunities: Record<string, number>;
   /** Applied and opportunities per source and kind. */
   noiseBySource: Record<string, Record<string, { applied: number; opportunities: number }>>;
-  planted: { companionGroups: number; companionMembers: number; sharedPhones: number; aliases: number; venues: number };
+  planted: {
+    companionGroups: number;
+    companionMembers: number;
+    sharedPhones: number;
+    aliases: number;
+    moves: number;
+    venues: number;
+  };
   duplicateFiles: string[];
   files: FileEntry[];
   outDir: string;
@@ -66,6 +73,7 @@ export async function generateProvince(options: GenerateOptions): Promise<Summar
     companionMembers: 0,
     sharedPhones: 0,
     aliases: 0,
+    moves: 0,
     venues: places.venues.length,
   };
   let foreigners = 0;
@@ -75,7 +83,21 @@ export async function generateProvince(options: GenerateOptions): Promise<Summar
     const block = pop.block(from, to, state);
     const rc: RecordContext = { ...rc0, rng: Rng.derive(opts.seed, 'registries', from) };
     for (const p of block.persons) {
-      householdRow(rc, p, start + 3600, start - rc.rng.range(30, 20 * 365) * DAY);
+      const registered = start - rc.rng.range(30, 20 * 365) * DAY;
+      if (p.oldAddress && p.oldCounty && opts.days > 1 && rc.rng.chance(0.05)) {
+        // moved during the window: the registry still lists the old home on day 0
+        const oldHome = {
+          id: eid('H', places.venues.length + 1 + opts.persons + p.idx),
+          address: p.oldAddress,
+          point: geo.pointIn(rc.rng, p.oldCounty, 0.04),
+        };
+        householdRow(rc, p, start + 3600, registered, oldHome);
+        const day = rc.rng.range(1, opts.days - 1);
+        householdRow(rc, p, start + day * DAY + 36_000, start + day * DAY);
+        planted.moves++;
+      } else {
+        householdRow(rc, p, start + 3600, registered);
+      }
       for (const line of p.phones) telecomRow(rc, p, line, start + 7200);
       if (p.alias) {
         out.truth.aliases.writeLine(`${p.eid},${p.name},${p.alias}`);

@@ -37,6 +37,8 @@ export interface Person {
   county: County;
   address: string;
   oldAddress: string | null;
+  /** County of the previous address, when the person has moved. */
+  oldCounty: County | null;
   homeId: string;
   homePoint: Position;
   householdNo: string;
@@ -261,6 +263,7 @@ export class PopulationGenerator {
     if (adult && rng.chance(0.95)) phones.push(this.newPhone(rng, state));
     if (adult && rng.chance(0.08)) phones.push(this.newPhone(rng, state));
     const moved = adult && rng.chance(0.3);
+    const oldCounty = moved ? (rng.chance(0.5) ? hh.county : this.geo.pickCounty(rng)) : null;
     return {
       idx,
       eid: eid('P', idx + 1),
@@ -273,7 +276,8 @@ export class PopulationGenerator {
       ethnicity: hh.ethnicity,
       county: hh.county,
       address: hh.address,
-      oldAddress: moved ? this.geo.address(rng, rng.chance(0.5) ? hh.county : this.geo.pickCounty(rng)) : null,
+      oldAddress: oldCounty ? this.geo.address(rng, oldCounty) : null,
+      oldCounty,
       homeId: hh.homeId,
       homePoint: hh.homePoint,
       householdNo: hh.householdNo,
@@ -349,6 +353,7 @@ export class PopulationGenerator {
       county,
       address: '',
       oldAddress: null,
+      oldCounty: null,
       homeId: '',
       homePoint: county.seat,
       householdNo: '',

@@ -52,10 +52,30 @@ function eventName(ctx: RecordContext, source: SourceId, p: Person, field: strin
   return ctx.noise.name(ctx.rng, source, p, field, tags);
 }
 
-/** 户籍: one row per person (initial full copy on day 0, moves later). */
-export function householdRow(ctx: RecordContext, p: Person, at: number, registeredAt: number): void {
+/** A home as the household registry lists it. */
+export interface HomeEntry {
+  id: string;
+  address: string;
+  point: [number, number];
+}
+
+/**
+ * 户籍: one row per person (initial full copy on day 0; a move during the window gives a
+ * day-0 row with the previous home, tagged `late_update`, and a row on the day of the move).
+ */
+export function householdRow(
+  ctx: RecordContext,
+  p: Person,
+  at: number,
+  registeredAt: number,
+  home: HomeEntry = { id: p.homeId, address: p.address, point: p.homePoint },
+): void {
   const { rng, noise } = ctx;
   const tags: NoiseTag[] = [];
+  if (home.id !== p.homeId) {
+    tags.push({ field: 'address', kind: 'late_update' });
+    noise.count('late_update', 'household');
+  }
   const row: Row = {
     household_no: p.householdNo,
     relation_to_head: p.relation,
@@ -73,14 +93,14 @@ export function householdRow(ctx: RecordContext, p: Person, at: number, register
     ),
     id_number: noise.residentId(rng, 'household', p.residentId, 'id_number', tags),
     phone: p.phones[0]?.number ?? '',
-    address: p.address,
-    division_code: p.county.code,
+    address: home.address,
+    division_code: home.id === p.homeId ? p.county.code : (p.oldCounty?.code ?? p.county.code),
     station_code: p.stationCode,
-    home_code: p.homeId,
+    home_code: home.id,
     home_name: `住宅(户号${p.householdNo})`,
-    home_lon: p.homePoint[0],
-    home_lat: p.homePoint[1],
-    home_address: p.address,
+    home_lon: home.point[0],
+    home_lat: home.point[1],
+    home_address: home.address,
     registered_at: noise.time(rng, 'household', registeredAt, 'yyyy-MM-dd', 'registered_at', tags, true),
   };
   ctx.emit(

@@ -25,7 +25,8 @@ export type NoiseKind =
   | 'plate_misread'
   | 'duplicate_delivery'
   | 'alias_name'
-  | 'partial_identity';
+  | 'partial_identity'
+  | 'late_update';
 
 /** One change made to one field of a record. */
 export interface NoiseTag {
