@@ -1,0 +1,132 @@
+/**
+ * `onemap ingest <source> <file|folder>` and `onemap ingest --all-samples`: stage files, queue
+ * them on BullMQ, and (unless --no-wait) run a worker in this process until they are done,
+ * with progress and a summary per source. Re-running changes nothing: batches are idempotent.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { SAMPLE_DIR } from '@onemap/datasets';
+import { ResolverError } from '../errors.ts';
+import { type BatchInfo, findBatch } from '../graph/batches.ts';
+import { startIngestWorker } from '../jobs/ingest-worker.ts';
+import { pipelineFromEnv } from '../pipeline/pipeline-from-env.ts';
+
+/** Authoritative registries first, so events resolve against good golden values. */
+export const SOURCE_ORDER = ['household', 'business', 'vehicle_registry', 'telecom', 'hotel', 'rail', 'netcafe', 'checkpoint', 'incident'];
+
+const USAGE = `usage: onemap ingest <source> <file|folder> [--no-wait]
+       onemap ingest --all-samples [--dir <sample dir>] [--no-wait]`;
+
+function filesOf(p: string): string[] {
+  if (!fs.existsSync(p)) throw new ResolverError('ONEMAP_ERR_FILE_UNREADABLE', { detail: 'no such file or folder' }, { file: p });
+  if (fs.statSync(p).isFile()) return [p];
+  return fs
+    .readdirSync(p)
+    .filter((f) => /\.(csv|jsonl|json|ndjson)$/i.test(f))
+    .sort()
+    .map((f) => path.join(p, f));
+}
+
+export async function run(argv: string[]): Promise<number> {
+  if (argv.includes('--help')) {
+    console.log(USAGE);
+    return 0;
+  }
+  const noWait = argv.includes('--no-wait');
+  const positional = argv.filter((a, i) => !a.startsWith('--') && argv[i - 1] !== '--dir');
+  const dirAt = argv.indexOf('--dir');
+  const pipeline = pipelineFromEnv();
+  const jobs: { source: string; file: string }[] = [];
+  try {
+    if (argv.includes('--all-samples')) {
+      const dir = dirAt >= 0 ? argv[dirAt + 1]! : SAMPLE_DIR;
+      const present = fs.readdirSync(dir).filter((d) => fs.statSync(path.join(dir, d)).isDirectory() && d !== 'truth');
+      const ordered = [...SOURCE_ORDER.filter((s) => present.includes(s)), ...present.filter((s) => !SOURCE_ORDER.includes(s)).sort()];
+      for (const source of ordered) {
+        pipeline.entry(source);
+        for (const file of filesOf(path.join(dir, source))) jobs.push({ source, file });
+      }
+    } else {
+      const [source, target] = positional;
+      if (!source || !target) throw new ResolverError('ONEMAP_ERR_USAGE', { detail: USAGE });
+      pipeline.entry(source);
+      for (const file of filesOf(target)) jobs.push({ source, file });
+    }
+    const t0 = performance.now();
+    const submitted: { source: string; file: string; batchId: string; duplicate: boolean }[] = [];
+    for (const j of jobs) {
+      const r = await pipeline.submitFile(j.source, j.file);
+      submitted.push({ ...j, batchId: r.batchId, duplicate: r.duplicate });
+    }
+    const dupes = submitted.filter((s) => s.duplicate).length;
+    console.log(`ingest: ${submitted.length} file(s) staged and queued${dupes ? `, ${dupes} already delivered before (no-op)` : ''}`);
+    if (noWait) return 0;
+
+    const worker = startIngestWorker(pipeline, { concurrency: 1 });
+    const results = new Map<string, BatchInfo>();
+    const tty = process.stdout.isTTY;
+    try {
+      for (;;) {
+        let done = 0;
+        for (const s of submitted) {
+          if (results.has(s.batchId)) {
+            done++;
+            continue;
+          }
+          const info = await findBatch(pipeline.deps.graph, s.batchId);
+          if (info && (info.status === 'done' || info.status === 'rejected' || info.status === 'failed')) {
+            results.set(s.batchId, info);
+            done++;
+            if (!tty) console.log(`ingest: ${s.source} ${path.basename(s.file)} ${info.status} (${info.written ?? 0} written, ${info.unchanged ?? 0} unchanged, ${info.rejected ?? 0} rejected)`);
+          }
+        }
+        if (tty) {
+          const w = 30;
+          const filled = Math.round((w * done) / submitted.length);
+          process.stdout.write(`\ringest: [${'#'.repeat(filled)}${'.'.repeat(w - filled)}] ${done}/${submitted.length} batches`);
+        }
+        if (done === submitted.length) break;
+        for (const s of submitted) {
+          if (results.has(s.batchId) || (await pipeline.jobState(s.batchId)) !== 'failed') continue;
+          results.set(s.batchId, { batchId: s.batchId, source: s.source, originalName: path.basename(s.file), way: 'file', status: 'failed' });
+          console.error(`ingest: ${s.source} ${path.basename(s.file)} failed every attempt; see the dead-letter queue (onemap jobs --dead)`);
+        }
+        await new Promise((r) => setTimeout(r, 300));
+      }
+    } finally {
+      await worker.close();
+    }
+    if (tty) process.stdout.write('\n');
+    printSummary(submitted, results, (performance.now() - t0) / 1000);
+    return [...results.values()].some((r) => r.status === 'failed') ? 1 : 0;
+  } finally {
+    await pipeline.shutdown();
+  }
+}
+
+function printSummary(submitted: { source: string; batchId: string }[], results: Map<string, BatchInfo>, seconds: number) {
+  const rows = new Map<string, Record<string, number>>();
+  const seen = new Set<string>();
+  for (const s of submitted) {
+    const r = results.get(s.batchId);
+    const acc = rows.get(s.source) ?? { files: 0, rows: 0, written: 0, unchanged: 0, updated: 0, rejected: 0, flagged: 0, merges: 0, review: 0 };
+    acc.files!++;
+    if (r && !seen.has(s.batchId)) {
+      seen.add(s.batchId);
+      acc.rows! += r.rows ?? 0;
+      acc.written! += r.written ?? 0;
+      acc.unchanged! += r.unchanged ?? 0;
+      acc.updated! += r.updated ?? 0;
+      acc.rejected! += r.rejected ?? 0;
+      acc.flagged! += r.flagged ?? 0;
+      acc.merges! += r.merges ?? 0;
+      acc.review! += r.possibleMatches ?? 0;
+    }
+    rows.set(s.source, acc);
+  }
+  const cols = ['files', 'rows', 'written', 'unchanged', 'updated', 'rejected', 'flagged', 'merges', 'review'];
+  console.log(['source'.padEnd(18), ...cols.map((c) => c.padStart(9))].join(''));
+  for (const [source, acc] of rows) console.log([source.padEnd(18), ...cols.map((c) => String(acc[c] ?? 0).padStart(9))].join(''));
+  const written = [...rows.values()].reduce((a, r) => a + (r.written ?? 0), 0);
+  console.log(`ingest: done in ${seconds.toFixed(1)} s (${Math.round(written / Math.max(seconds, 0.001))} records/s written); rejects reports in .data/rejects`);
+}

@@ -1,0 +1,78 @@
+import { Label } from '@onemap/graph-schema';
+import neo4j from 'neo4j-driver';
+import { type Graph, readTx } from '@onemap/graph-schema/server';
+import type { Mention } from '../model/types.ts';
+
+export interface StoredMention {
+  kind: Mention['kind'];
+  attrs: Mention['attrs'];
+  identifiers: Mention['identifiers'];
+  flags: string[];
+}
+
+/** A source record as the index needs it back: its mentions, each with its current entity. */
+export interface StoredRecord {
+  rid: string;
+  hash: string;
+  seq: number;
+  mentions: { mention: Mention; eid: string }[];
+}
+
+/** Serializes a record's mentions for `SourceRecord.attrs` (role -> mention). */
+export function mentionsToJson(mentions: Mention[]): string {
+  const out: Record<string, StoredMention> = {};
+  for (const m of mentions) out[m.role] = { kind: m.kind, attrs: m.attrs, identifiers: m.identifiers, flags: m.flags };
+  return JSON.stringify(out);
+}
+
+/** Reads source records written after `sinceSeq`, in pages ordered by (seq, rid). */
+export async function* readRecordsSince(graph: Graph, sinceSeq: number, pageSize = 20_000): AsyncGenerator<StoredRecord[]> {
+  let afterSeq = sinceSeq;
+  let afterRid = '\uffff'; // nothing sorts after it: records AT sinceSeq are excluded
+  for (;;) {
+    const page = await readTx(graph, async (tx) => {
+      const r = await tx.run(
+        `MATCH (r:SourceRecord) WHERE r.seq > $afterSeq OR (r.seq = $afterSeq AND r.rid > $afterRid)
+         WITH r ORDER BY r.seq, r.rid LIMIT $limit
+         RETURN r.rid AS rid, r.hash AS hash, r.seq AS seq, r.source AS source, r.recordId AS recordId, r.attrs AS attrs,
+                [(r)-[x:RESOLVED_TO]->(e:Entity) | {role: x.role, eid: e.eid}] AS resolved`,
+        { afterSeq, afterRid, limit: neo4j.int(pageSize) },
+      );
+      return r.records.map((x) => {
+        const source = x.get('source') as string;
+        const recordId = x.get('recordId') as string;
+        const stored = JSON.parse(x.get('attrs') as string) as Record<string, StoredMention>;
+        const eidOf = new Map((x.get('resolved') as { role: string; eid: string }[]).map((y) => [y.role, y.eid]));
+        const mentions: StoredRecord['mentions'] = [];
+        for (const [role, s] of Object.entries(stored)) {
+          const eid = eidOf.get(role);
+          if (!eid) continue;
+          mentions.push({ eid, mention: { key: `${source}:${recordId}:${role}`, source, recordId, role, kind: s.kind, attrs: s.attrs, identifiers: s.identifiers, flags: s.flags } });
+        }
+        return { rid: x.get('rid') as string, hash: x.get('hash') as string, seq: x.get('seq') as number, mentions };
+      });
+    });
+    if (!page.length) return;
+    yield page;
+    const last = page[page.length - 1]!;
+    afterSeq = last.seq;
+    afterRid = last.rid;
+    if (page.length < pageSize) return;
+  }
+}
+
+/** Redirects written after `sinceSeq` (merges made by any worker or analyst). */
+export async function readRedirectsSince(graph: Graph, sinceSeq: number): Promise<{ eid: string; to: string }[]> {
+  return readTx(graph, async (tx) => {
+    const r = await tx.run(`MATCH (d:${Label.Redirect}) WHERE d.seq > $since RETURN d.eid AS eid, d.to AS to ORDER BY d.seq`, { since: sinceSeq });
+    return r.records.map((x) => ({ eid: x.get('eid') as string, to: x.get('to') as string }));
+  });
+}
+
+/** The highest sequence committed so far. */
+export async function readPipelineSeq(graph: Graph): Promise<number> {
+  return readTx(graph, async (tx) => {
+    const r = await tx.run('MATCH (s:PipelineState {id: "main"}) RETURN s.seq AS seq');
+    return (r.records[0]?.get('seq') as number | undefined) ?? 0;
+  });
+}

@@ -1,0 +1,61 @@
+import type { EntityKind } from '@onemap/graph-schema';
+
+/** What one chunk of a batch writes to Neo4j, all in one transaction. */
+export interface ChunkRows {
+  seq: number;
+  merges: { from: string; into: string; reason: string }[];
+  entities: EntityRow[];
+  identifiers: { eid: string; kind: string; value: string; source: string; rid: string }[];
+  records: SourceRecordRow[];
+  relations: RelationRow[];
+  visits: VisitRow[];
+}
+
+export interface EntityRow {
+  eid: string;
+  kind: EntityKind;
+  props: Record<string, string>;
+  provenance: string;
+  searchText: string;
+  lon: number | null;
+  lat: number | null;
+}
+
+export interface SourceRecordRow {
+  rid: string;
+  source: string;
+  recordId: string;
+  receivedAt: string;
+  hash: string;
+  file: string;
+  line: number;
+  batchId: string;
+  /** JSON: role -> {kind, key, attrs, identifiers, flags} */
+  attrs: string;
+  raw: string;
+  flags: string[];
+  resolved: { eid: string; role: string; score: number; decision: string }[];
+}
+
+export interface RelationRow {
+  type: string;
+  from: string;
+  to: string;
+  source: string;
+  rid: string;
+  role: string | null;
+}
+
+export interface VisitRow {
+  subject: string;
+  place: string;
+  at: string;
+  until: string | null;
+  kind: string;
+  source: string;
+  rid: string;
+}
+
+export function emptyChunk(seq: number): ChunkRows {
+  return { seq, merges: [], entities: [], identifiers: [], records: [], relations: [], visits: [] };
+}

@@ -1,0 +1,45 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseCsv } from '../core/parse-csv.ts';
+import type { FieldProblem } from '../model/types.ts';
+
+const COLUMNS = ['source', 'file', 'line', 'record_id', 'field', 'code', 'reason', 'value'] as const;
+
+function csvCell(v: unknown): string {
+  const s = v === undefined || v === null ? '' : String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** Default folder of rejects reports (git-ignored), overridable with ONEMAP_REJECTS_DIR. */
+export function rejectsDirFromEnv(env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(env.ONEMAP_REJECTS_DIR ?? path.join(env.ONEMAP_DATA_DIR ?? '.data', 'rejects'));
+}
+
+/**
+ * Writes the rejects report of a batch as CSV: one row per rejected record (or dropped fact)
+ * with source, file, line, record id, field, code and reason. Returns the file path, or null
+ * when nothing was rejected.
+ */
+export function writeRejectsReport(dir: string, batchId: string, rejects: FieldProblem[]): string | null {
+  if (!rejects.length) return null;
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${batchId}.csv`);
+  const lines = [COLUMNS.join(',')];
+  for (const r of rejects) {
+    lines.push([r.source, r.file, r.line, r.recordId, r.field, r.code, r.reason, r.value].map(csvCell).join(','));
+  }
+  fs.writeFileSync(file, `${lines.join('\n')}\n`);
+  return file;
+}
+
+/** Reads a rejects report back (for the API and tests). */
+export function readRejectsReport(file: string): Record<(typeof COLUMNS)[number], string>[] {
+  const out: Record<string, string>[] = [];
+  let header: string[] | undefined;
+  parseCsv(fs.readFileSync(file, 'utf8'), ',', (fields) => {
+    if (!header) header = fields;
+    else out.push(Object.fromEntries(header.map((c, i) => [c, fields[i] ?? ''])));
+    return true;
+  });
+  return out as Record<(typeof COLUMNS)[number], string>[];
+}

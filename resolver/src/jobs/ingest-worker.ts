@@ -1,0 +1,28 @@
+import type { Worker } from 'bullmq';
+import type { BatchInfo } from '../graph/batches.ts';
+import type { StagedBatch } from '../intake/staged-batch.ts';
+import type { IngestPipeline } from '../pipeline/ingest-pipeline.ts';
+import { createWorker, QueueName } from '../queue/queues.ts';
+
+/**
+ * A BullMQ worker on the ingest queue. Jobs retry with backoff (transient Neo4j faults, a lost
+ * lock); a job whose worker died is taken up again by the stall check; jobs that fail every
+ * attempt go to the dead-letter queue. Safe to run in several processes at once.
+ */
+export function startIngestWorker(pipeline: IngestPipeline, opts: { concurrency?: number } = {}): Worker<StagedBatch, BatchInfo> {
+  return createWorker<StagedBatch, BatchInfo>(
+    QueueName.Ingest,
+    async (job) => {
+      let last = 0;
+      return pipeline.processBatch(job.data, (p) => {
+        const pct = p.total ? Math.round((100 * p.done) / p.total) : 0;
+        if (pct !== last) {
+          last = pct;
+          void job.updateProgress({ ...p, pct });
+        }
+      });
+    },
+    pipeline.deps.connection,
+    { concurrency: opts.concurrency ?? 2 },
+  );
+}

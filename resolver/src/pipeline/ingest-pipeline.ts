@@ -1,0 +1,160 @@
+import type { EntityKind, SourceCatalogEntry } from '@onemap/graph-schema';
+import type { Graph } from '@onemap/graph-schema/server';
+import type { ConnectionOptions, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { ResolverError } from '../errors.ts';
+import { type BatchInfo, findBatch, recordDelivery, updateBatch } from '../graph/batches.ts';
+import { type CoTravelSettings, deriveCoTravel } from '../derive/co-travel.ts';
+import { readBatch } from '../intake/read-batch.ts';
+import { writeRejectsReport } from '../intake/rejects-report.ts';
+import { type StagedBatch, stageFile, stageRecords } from '../intake/staged-batch.ts';
+import type { Model } from '../model/model-settings.ts';
+import type { FieldProblem } from '../model/types.ts';
+import { createQueue, QueueName } from '../queue/queues.ts';
+import { authorityFromCatalog } from './golden-values.ts';
+import { GraphResolver } from './graph-resolver.ts';
+import { publishEvents } from './publish-events.ts';
+import { withResolveLock } from './resolve-lock.ts';
+
+export interface PipelineDeps {
+  graph: Graph;
+  redis: Redis;
+  connection: ConnectionOptions;
+  catalog: SourceCatalogEntry[];
+  stagingDir: string;
+  rejectsDir: string;
+  coTravel: CoTravelSettings;
+  models?: Partial<Record<EntityKind, Model>>;
+  chunkSize?: number;
+}
+
+export interface SubmitResult {
+  batchId: string;
+  source: string;
+  status: BatchInfo['status'];
+  /** true when this exact content was delivered before (nothing new will be written) */
+  duplicate: boolean;
+}
+
+/**
+ * The pipeline's front door and its worker logic. Both ways in (a file drop, a real-time push)
+ * are staged by content hash and queued as one BullMQ job per batch with `jobId = batchId`,
+ * so the same content delivered twice is one job; the worker standardizes outside the lock and
+ * resolves + writes inside it.
+ */
+export class IngestPipeline {
+  readonly resolver: GraphResolver;
+  private queue: Queue<StagedBatch> | undefined;
+  private readonly catalogById: Map<string, SourceCatalogEntry>;
+
+  constructor(readonly deps: PipelineDeps) {
+    this.catalogById = new Map(deps.catalog.map((c) => [c.id, c]));
+    this.resolver = new GraphResolver(deps.graph, {
+      catalog: deps.catalog,
+      authority: authorityFromCatalog(deps.catalog),
+      ...(deps.models ? { models: deps.models } : {}),
+      ...(deps.chunkSize ? { chunkSize: deps.chunkSize } : {}),
+    });
+  }
+
+  entry(source: string): SourceCatalogEntry {
+    const e = this.catalogById.get(source);
+    if (!e) {
+      throw new ResolverError('ONEMAP_ERR_USAGE', { detail: `unknown source "${source}"; known: ${[...this.catalogById.keys()].join(', ')}` });
+    }
+    return e;
+  }
+
+  private ingestQueue(): Queue<StagedBatch> {
+    this.queue ??= createQueue<StagedBatch>(QueueName.Ingest, this.deps.connection);
+    return this.queue;
+  }
+
+  /** Stages a delivered file and queues it (a periodic copy). */
+  async submitFile(source: string, filePath: string): Promise<SubmitResult> {
+    const entry = this.entry(source);
+    const batch = stageFile(this.deps.stagingDir, source, filePath, entry.file);
+    return this.enqueue(batch);
+  }
+
+  /** Stages pushed records and queues them (the real-time way in). */
+  async submitRecords(source: string, records: Record<string, unknown>[]): Promise<SubmitResult> {
+    this.entry(source);
+    if (!Array.isArray(records) || !records.length) throw new ResolverError('ONEMAP_ERR_USAGE', { detail: 'records must be a non-empty array of objects' });
+    const batch = stageRecords(this.deps.stagingDir, source, records);
+    return this.enqueue(batch);
+  }
+
+  private async enqueue(batch: StagedBatch): Promise<SubmitResult> {
+    const info = await recordDelivery(this.deps.graph, batch);
+    const duplicate = (info.deliveries ?? 1) > 1;
+    if (info.status !== 'done' && info.status !== 'rejected') {
+      // jobId = batchId: BullMQ ignores a second add of a job it still knows; a job that failed
+      // every attempt before is retried by a new delivery.
+      const known = await this.ingestQueue().getJob(batch.batchId);
+      if (known && (await known.isFailed())) await known.retry('failed', { resetAttemptsMade: true });
+      else await this.ingestQueue().add('batch', batch, { jobId: batch.batchId });
+    }
+    return { batchId: batch.batchId, source: batch.source, status: info.status, duplicate };
+  }
+
+  /** The worker's job: read, standardize, resolve under the lock, write, derive, report. */
+  async processBatch(batch: StagedBatch, progress?: (p: { done: number; total: number; stage: string }) => void): Promise<BatchInfo> {
+    const before = await findBatch(this.deps.graph, batch.batchId);
+    if (before?.status === 'done' || before?.status === 'rejected') return before;
+    if (!before) await recordDelivery(this.deps.graph, batch);
+    await updateBatch(this.deps.graph, batch.batchId, { status: 'processing' });
+    const entry = this.entry(batch.source);
+    let read: ReturnType<typeof readBatch>;
+    try {
+      read = readBatch(batch, entry);
+    } catch (e) {
+      if (!(e instanceof ResolverError)) throw e;
+      // A file-level fault (unreadable, a mapped column missing) rejects the whole file, once.
+      const problem: FieldProblem = { source: batch.source, file: batch.originalName, code: e.code, reason: e.message };
+      if (e.location.line !== undefined) problem.line = e.location.line;
+      if (e.location.field !== undefined) problem.field = e.location.field;
+      const rejectsFile = writeRejectsReport(this.deps.rejectsDir, batch.batchId, [problem]);
+      await updateBatch(this.deps.graph, batch.batchId, { status: 'rejected', error: e.message, rejected: 1, ...(rejectsFile ? { rejectsFile } : {}), finishedAt: new Date().toISOString() });
+      return (await findBatch(this.deps.graph, batch.batchId))!;
+    }
+    progress?.({ done: 0, total: read.records.length, stage: 'resolve' });
+    const { stats, coTraveled } = await withResolveLock(this.deps.redis, async () => {
+      const s = await this.resolver.processBatch(batch, read.records, (done, total) => progress?.({ done, total, stage: 'write' }));
+      const persons = [...new Set(s.touched.filter((t) => t.type === 'trace').map((t) => t.eid).filter((e) => e.startsWith('P-')))];
+      const c = await deriveCoTravel(this.deps.graph, persons, this.deps.coTravel);
+      return { stats: s, coTraveled: c };
+    });
+    await publishEvents(this.deps.redis, stats.touched);
+    const dropped: FieldProblem[] = stats.droppedFacts.map((d) => {
+      const [rid, ...rest] = d.split(' ');
+      const [field, reason] = rest.join(' ').split(':');
+      return { source: batch.source, file: batch.originalName, recordId: rid?.split(':').slice(1).join(':'), field, code: 'ONEMAP_ERR_BAD_VALUE', reason: reason ?? d };
+    });
+    const rejectsFile = writeRejectsReport(this.deps.rejectsDir, batch.batchId, [...read.rejects, ...dropped]);
+    const info: Partial<BatchInfo> = {
+      status: 'done',
+      rows: read.rows,
+      written: stats.written,
+      unchanged: stats.unchanged,
+      updated: stats.updated,
+      rejected: read.rejects.length,
+      flagged: read.flagged.length,
+      merges: stats.merges,
+      possibleMatches: stats.possibleMatches,
+      finishedAt: new Date().toISOString(),
+      ...(rejectsFile ? { rejectsFile } : {}),
+    };
+    await updateBatch(this.deps.graph, batch.batchId, { ...info, coTraveled } as Partial<BatchInfo>);
+    return (await findBatch(this.deps.graph, batch.batchId))!;
+  }
+
+  /** BullMQ state of a batch's job ('completed', 'failed', 'active', 'waiting', ... or 'unknown'). */
+  async jobState(batchId: string): Promise<string> {
+    return this.ingestQueue().getJobState(batchId);
+  }
+
+  async close(): Promise<void> {
+    await this.queue?.close();
+  }
+}
