@@ -465,9 +465,11 @@ export class PopulationGenerator {
     const sharedPhones: Block['sharedPhones'] = [];
     const withPhone = adults.filter((p) => p.phones.length > 0);
     const nShared = Math.round((to - from) * 0.004);
-    for (let s = 0; s < nShared && withPhone.length >= 2; s++) {
+    // the second user is a vehicle owner, so the shared number shows up in the registry too
+    const drivers = withPhone.filter((p) => p.vehicle);
+    for (let s = 0; s < nShared && withPhone.length >= 2 && drivers.length > 0; s++) {
       const a = rng.pick(withPhone);
-      const b = rng.pick(withPhone);
+      const b = rng.pick(drivers);
       if (a === b || a.householdNo === b.householdNo || b.contactPhone !== b.phones[0]?.number) continue;
       const phone = a.phones[0]?.number as string;
       b.contactPhone = phone;
