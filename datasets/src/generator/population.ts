@@ -476,7 +476,7 @@ export class PopulationGenerator {
       sharedPhones.push({ phone, persons: [a, b] });
     }
     const nAlias = Math.round((to - from) * 0.003);
-    const aliasPool = adults.filter((p) => p.netcafeUser || p.vehicle);
+    const aliasPool = adults.filter((p) => p.phones.length > 0 && (p.netcafeUser || p.vehicle));
     for (let s = 0; s < nAlias && aliasPool.length > 0; s++) {
       const p = rng.pick(aliasPool);
       if (p.alias || p.familyLength === 0) continue;

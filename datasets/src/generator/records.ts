@@ -42,9 +42,16 @@ function venueColumns(prefix: string, v: Venue): Row {
   };
 }
 
-/** The name a person gives in an event record: now and then the planted alias. */
-function eventName(ctx: RecordContext, source: SourceId, p: Person, field: string, tags: NoiseTag[]): string {
-  if (p.alias && ctx.rng.chance(0.5)) {
+/** The name a person gives in an event record: with probability `aliasShare` the planted alias. */
+function eventName(
+  ctx: RecordContext,
+  source: SourceId,
+  p: Person,
+  field: string,
+  tags: NoiseTag[],
+  aliasShare = 0.5,
+): string {
+  if (p.alias && ctx.rng.chance(aliasShare)) {
     tags.push({ field, kind: 'alias_name' });
     ctx.noise.count('alias_name', source);
     return ctx.noise.name(ctx.rng, source, p, field, tags, p.alias);
@@ -321,7 +328,8 @@ export function telecomRow(ctx: RecordContext, p: Person, line: PhoneLine, at: n
     msisdn: line.number,
     carrier: line.carrier,
     activated_at: noise.time(rng, 'telecom', line.activated, 'yyyy/MM/dd', 'activated_at', tags, true),
-    subscriber_name: eventName(ctx, 'telecom', p, 'subscriber_name', tags),
+    // a phone registered under the second name is how most aliases surface
+    subscriber_name: eventName(ctx, 'telecom', p, 'subscriber_name', tags, 1),
     id_number: p.foreign ? '' : noise.residentId(rng, 'telecom', p.residentId, 'id_number', tags),
     address: p.foreign ? '' : noise.address(rng, 'telecom', p.address, p.oldAddress, 'address', tags),
     status: '正常',

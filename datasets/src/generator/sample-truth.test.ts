@@ -136,5 +136,23 @@ describe('committed sample', () => {
     const aliases = readCsv(join(SAMPLE_DIR, 'truth/aliases.csv'));
     expect(aliases.length).toBeGreaterThan(2);
     for (const a of aliases) expect(a.name_a).not.toBe(a.name_b);
+    const personOf = new Map(
+      truth.filter((t) => t.entity_kind === 'Person').map((t) => [`${t.source}|${t.record_id}`, t.entity_id]),
+    );
+    const seenAlias = new Set(
+      noise.filter((n) => n.noise_kind === 'alias_name').map((n) => personOf.get(`${n.source}|${n.record_id}`)),
+    );
+    for (const a of aliases) expect(seenAlias.has(a.person_entity_id), a.person_entity_id).toBe(true);
+    const phoneOf = new Map<string, Set<string>>();
+    for (const [source, list] of rows)
+      for (const r of list) {
+        const who = personOf.get(`${source}|${r.record_id}`);
+        if (!who) continue;
+        const set = phoneOf.get(who) ?? new Set<string>();
+        for (const [k, v] of Object.entries(r)) if (k.includes('phone') || k === 'msisdn') set.add(String(v));
+        phoneOf.set(who, set);
+      }
+    for (const p of phones)
+      expect(phoneOf.get(p.person_entity_id as string)?.has(p.phone as string), p.phone).toBe(true);
   });
 });
