@@ -215,7 +215,9 @@ function main(): void {
       });
     });
   }
-  writeFileSync(join(GEO_DIR, 'units.json'), `${JSON.stringify(units, null, 1)}\n`);
+  // same layout as the repo's JSON formatter, so a rebuild leaves no formatting diff
+  const unitsJson = JSON.stringify(units, null, 2).replace(/\[\n\s+(-?[\d.]+),\n\s+(-?[\d.]+)\n\s+\]/g, '[$1, $2]');
+  writeFileSync(join(GEO_DIR, 'units.json'), `${unitsJson}\n`);
   writeFileSync(
     join(GEO_DIR, 'jurisdictions.geojson'),
     JSON.stringify({ type: 'FeatureCollection', features: jurisdictions }),
