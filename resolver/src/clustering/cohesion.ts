@@ -1,17 +1,31 @@
-/** Mean match probability between one mention and the members of an entity (sampled when large). */
+/**
+ * Cohesion of a would-be merge: the share of cross pairs between the two sides that do not
+ * contradict each other on identity (different birth dates, sexes or resident ids). Names
+ * may differ inside an entity (aliases, Pinyin-only), missing values are no contradiction;
+ * two people chained through one ambiguous record are. Sampled when large.
+ */
 import type { Mention } from '../model/types.ts';
-import { type PairScorer, probability } from '../scoring/pair-scorer.ts';
+import type { PairScorer } from '../scoring/pair-scorer.ts';
 
-const SAMPLE = 32;
+const SAMPLE = 64;
 
-export function clusterCohesionOf(m: Mention, members: Mention[], scorer: PairScorer): number {
-  if (!members.length) return 1;
-  const step = members.length > SAMPLE ? members.length / SAMPLE : 1;
-  let sum = 0;
+/** 1 - (contradicting cross pairs / cross pairs). */
+export function cohesionBetween(A: Mention[], B: Mention[], scorer: PairScorer): number {
+  const total = A.length * B.length;
+  const step = total > SAMPLE ? total / SAMPLE : 1;
+  let bad = 0;
   let n = 0;
-  for (let t = 0; t < members.length; t += step) {
-    sum += probability(scorer.weight(m.attrs, members[Math.floor(t)]!.attrs));
+  for (let t = 0; t < total; t += step) {
+    const idx = Math.floor(t);
+    const x = A[idx % A.length]!;
+    const y = B[Math.floor(idx / A.length)]!;
+    scorer.weight(x.attrs, y.attrs);
+    if (scorer.lastContradiction) bad++;
     n++;
   }
-  return sum / n;
+  return n ? 1 - bad / n : 1;
+}
+
+export function clusterCohesionOf(m: Mention, members: Mention[], scorer: PairScorer): number {
+  return cohesionBetween([m], members, scorer);
 }

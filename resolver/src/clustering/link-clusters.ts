@@ -10,6 +10,7 @@ import type { PairDecision } from '../core/result-types.ts';
 import type { Model } from '../model/model-settings.ts';
 import type { Mention } from '../model/types.ts';
 import { type PairScorer, probability } from '../scoring/pair-scorer.ts';
+import { cohesionBetween } from './cohesion.ts';
 import { ConstrainedUnionFind } from './constrained-union-find.ts';
 
 export interface LinkInput {
@@ -32,24 +33,11 @@ export interface LinkOutput {
   reviewQueue: PairDecision[];
 }
 
-const COHESION_SAMPLE = 64;
-
-/** Mean match probability between two clusters (sampled when large). */
+/** Cohesion of two clusters of the union-find (see `cohesionBetween`). */
 export function clusterCohesion(uf: ConstrainedUnionFind, ra: number, rb: number, mentions: Mention[], scorer: PairScorer): number {
-  const A = uf.membersArray(ra);
-  const B = uf.membersArray(rb);
-  const total = A.length * B.length;
-  const step = total > COHESION_SAMPLE ? total / COHESION_SAMPLE : 1;
-  let sum = 0;
-  let n = 0;
-  for (let t = 0; t < total; t += step) {
-    const idx = Math.floor(t);
-    const x = A[idx % A.length]!;
-    const y = B[Math.floor(idx / A.length)]!;
-    sum += probability(scorer.weight(mentions[x]!.attrs, mentions[y]!.attrs));
-    n++;
-  }
-  return n ? sum / n : 1;
+  const A = uf.membersArray(ra).map((i) => mentions[i]!);
+  const B = uf.membersArray(rb).map((i) => mentions[i]!);
+  return cohesionBetween(A, B, scorer);
 }
 
 export function linkClusters(input: LinkInput): LinkOutput {
@@ -104,36 +92,80 @@ export function linkClusters(input: LinkInput): LinkOutput {
   // 3. scored pairs, strongest first
   const possibleW = Math.log2(model.thresholds.possible / (1 - model.thresholds.possible));
   const matchW = Math.log2(model.thresholds.match / (1 - model.thresholds.match));
+  const uniqueP = model.uniqueCandidate ?? 1;
+  const uniqueW = uniqueP >= 1 ? Number.POSITIVE_INFINITY : Math.log2(uniqueP / (1 - uniqueP));
+  const margin = model.ambiguityMargin ?? 0;
   const order: number[] = [];
-  for (let p = 0; p < input.count; p++) if (input.weights[p]! >= possibleW) order.push(p);
+  for (let p = 0; p < input.count; p++) if (input.weights[p]! >= Math.min(possibleW, uniqueW)) order.push(p);
   order.sort((x, y) => input.weights[y]! - input.weights[x]!);
-  const possibles: number[] = [];
+  // candidate pairs per mention (for ambiguity and only-candidate checks)
+  const adj = new Map<number, number[]>();
   for (const p of order) {
-    const a = input.left[p]!;
-    const b = input.right[p]!;
-    const w = input.weights[p]!;
-    if (w < matchW) {
-      possibles.push(p);
-      continue;
+    for (const x of [input.left[p]!, input.right[p]!]) {
+      const l = adj.get(x);
+      if (l) l.push(p);
+      else adj.set(x, [p]);
     }
+  }
+  const otherEnd = (p: number, x: number) => (input.left[p] === x ? input.right[p]! : input.left[p]!);
+  /** Another entity, that cannot be `rb`'s, scoring within `margin` bits of `w` with `x`. */
+  const ambiguous = (x: number, rb: number, w: number): boolean => {
+    if (margin <= 0) return false;
+    const rx = uf.find(x);
+    if (uf.size[rx]! > 1) return false; // already part of an entity: judged as a cluster
+    for (const q of adj.get(x) ?? []) {
+      const w2 = input.weights[q]!;
+      if (w2 < w - margin) break; // adjacency is in descending weight order
+      const rc = uf.find(otherEnd(q, x));
+      if (rc !== rb && rc !== rx && uf.conflict(rc, rb)) return true;
+    }
+    return false;
+  };
+  const merge = (a: number, b: number, w: number, reason?: string): 'merged' | 'refused' | 'ambiguous' | 'same' => {
     const ra = uf.find(a);
     const rb = uf.find(b);
-    if (ra === rb) continue;
+    if (ra === rb) return 'same';
     const d: PairDecision = { a: key(a), b: key(b), decision: 'match', weight: w, probability: probability(w) };
+    if (reason) d.reason = reason;
+    if (ambiguous(a, rb, w) || ambiguous(b, ra, w)) return 'ambiguous';
     if ((uf.size[ra]! > 1 || uf.size[rb]! > 1) && model.cohesion > 0) {
       const c = clusterCohesion(uf, ra, rb, mentions, scorer);
       if (c < model.cohesion) {
-        decisions.push({ ...d, decision: 'no_cohesion', reason: `mean probability ${c.toFixed(3)} < ${model.cohesion}` });
-        continue;
+        decisions.push({ ...d, decision: 'no_cohesion', reason: `cohesion ${c.toFixed(3)} < ${model.cohesion}` });
+        return 'refused';
       }
     }
-    tryUnion(a, b, d);
+    return tryUnion(a, b, d) ? 'merged' : 'refused';
+  };
+  const pending: number[] = [];
+  for (const p of order) {
+    const w = input.weights[p]!;
+    if (w < matchW || merge(input.left[p]!, input.right[p]!, w) === 'ambiguous') pending.push(p);
   }
-  for (const p of possibles) {
+  // 4. a mention whose only candidate entity is this one joins it
+  for (const p of pending) {
+    const w = input.weights[p]!;
+    if (w < uniqueW) continue;
     const a = input.left[p]!;
     const b = input.right[p]!;
-    if (uf.find(a) === uf.find(b)) continue;
+    for (const [x, y] of [
+      [a, b],
+      [b, a],
+    ] as const) {
+      const rx = uf.find(x);
+      const ry = uf.find(y);
+      if (rx === ry || uf.size[rx]! > 1) continue;
+      const candidates = new Set<number>();
+      for (const q of adj.get(x) ?? []) if (input.weights[q]! >= Math.min(possibleW, uniqueW)) candidates.add(uf.find(otherEnd(q, x)));
+      candidates.delete(rx);
+      if (candidates.size === 1 && merge(x, y, w, 'only candidate') === 'merged') break;
+    }
+  }
+  for (const p of pending) {
+    const a = input.left[p]!;
+    const b = input.right[p]!;
     const w = input.weights[p]!;
+    if (w < possibleW || uf.find(a) === uf.find(b)) continue;
     const d: PairDecision = { a: key(a), b: key(b), decision: 'possible_match', weight: w, probability: probability(w) };
     decisions.push(d);
     reviewQueue.push(d);

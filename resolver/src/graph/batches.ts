@@ -23,6 +23,10 @@ export interface BatchInfo {
   receivedAt?: string;
   finishedAt?: string;
   deliveries?: number;
+  coTraveled?: number;
+  /** JSON of stage timings in ms: read, lockWait, sync, resolve, write, derive */
+  msJson?: string;
+  ms?: Record<string, number>;
 }
 
 /** Records that a batch was delivered (again); returns its current status. */

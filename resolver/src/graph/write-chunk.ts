@@ -7,6 +7,23 @@ import type { ChunkRows, EntityRow, RelationRow } from './write-rows.ts';
 const MOVABLE = [Rel.ResolvedTo, Rel.HasIdentifier, ...ENTITY_RELATION_TYPES.filter((t) => t !== Rel.CoTraveled)];
 const WRITABLE_RELATIONS = new Set<string>([Rel.HasPhone, Rel.Owns, Rel.LegalRepOf, Rel.WorksFor, Rel.ResidesAt, Rel.InvolvedIn]);
 
+/** ONEMAP_TRACE_WRITES=1 prints the time of every statement (for tuning). */
+function traced(tx: ManagedTransaction): ManagedTransaction {
+  if (!process.env.ONEMAP_TRACE_WRITES) return tx;
+  return new Proxy(tx, {
+    get(target, prop) {
+      if (prop !== 'run') return Reflect.get(target, prop);
+      return async (q: string, p?: Record<string, unknown>) => {
+        const t = performance.now();
+        const r = await target.run(q, p);
+        const n = Array.isArray(p?.rows) ? p.rows.length : 0;
+        console.error(`write ${(performance.now() - t).toFixed(0)} ms rows=${n} ${q.replace(/\s+/g, ' ').slice(0, 90)}`);
+        return r;
+      };
+    },
+  });
+}
+
 async function applyMerge(tx: ManagedTransaction, m: { from: string; into: string; reason: string }, seq: number) {
   for (const type of MOVABLE) {
     // Labels and types come from the whitelist above, never from input.
@@ -70,7 +87,8 @@ async function writeRelations(tx: ManagedTransaction, rows: RelationRow[]) {
  * Either all of a record's facts are in the graph or none are, so a retried job is safe.
  */
 export async function writeChunk(graph: Graph, rows: ChunkRows): Promise<void> {
-  await writeTx(graph, async (tx) => {
+  await writeTx(graph, async (rawTx) => {
+    const tx = traced(rawTx);
     for (const m of rows.merges) await applyMerge(tx, m, rows.seq);
     await writeEntities(tx, rows.entities);
     if (rows.identifiers.length) {

@@ -1,6 +1,7 @@
 /** The default, untrained Person model: priors that already resolve reasonably; `trainModel` refines them. */
 import { blockOn } from '../blocking/blocking-rule.ts';
 import {
+  contradicting,
   dateComparison,
   divisionComparison,
   exactMatch,
@@ -18,9 +19,9 @@ export function defaultPersonSettings(): Model {
     comparisons: [
       nameComparison('family name', 'family', 'pyFamily'),
       nameComparison('given name', 'given', 'pyGiven'),
-      dateComparison('birth date', 'birthDate|idBirthDate'),
-      exactMatch('sex', 'sex'),
-      identifierComparison('resident id', 'residentId|residentIdRaw'),
+      contradicting(dateComparison('birth date', 'birthDate|idBirthDate')),
+      contradicting(exactMatch('sex', 'sex')),
+      contradicting(identifierComparison('resident id', 'residentId|residentIdRaw')),
       identifierComparison('passport', 'passport|passportRaw'),
       identifierComparison('national id', 'nationalId|nationalIdRaw'),
       exactMatch('phone', 'phone', { tf: true, genericAware: true }),
@@ -48,7 +49,9 @@ export function defaultPersonSettings(): Model {
     exclusive: ['resident_id'],
     generic: { attrs: ['phone', 'email'], minDistinctNames: 4 },
     alignNames: true,
-    cohesion: 0.5,
+    cohesion: 0.67,
+    uniqueCandidate: 0.6,
+    ambiguityMargin: 4,
     maxBlockSize: 400,
   };
 }

@@ -44,6 +44,17 @@ export interface Model {
    * (after anchors, under the same constraints), e.g. a place's name + division code.
    */
   keyRules?: BlockingRule[];
+  /**
+   * A mention whose only candidate entity scores at least this probability joins it (a rare
+   * name with nothing else to go on); below `match` it would otherwise wait for review.
+   * 1 disables the rule.
+   */
+  uniqueCandidate?: number;
+  /**
+   * A match is ambiguous, and goes to review, when the same mention also scores within this
+   * many bits of another entity that cannot be the same (two people with the same rare name).
+   */
+  ambiguityMargin?: number;
   /** Blocks larger than this are skipped and reported (never all-pairs). */
   maxBlockSize: number;
   training?: {

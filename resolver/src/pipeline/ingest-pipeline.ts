@@ -106,6 +106,7 @@ export class IngestPipeline {
     await updateBatch(this.deps.graph, batch.batchId, { status: 'processing' });
     const entry = this.entry(batch.source);
     let read: ReturnType<typeof readBatch>;
+    const t0 = performance.now();
     try {
       read = readBatch(batch, entry);
     } catch (e) {
@@ -118,11 +119,18 @@ export class IngestPipeline {
       await updateBatch(this.deps.graph, batch.batchId, { status: 'rejected', error: e.message, rejected: 1, ...(rejectsFile ? { rejectsFile } : {}), finishedAt: new Date().toISOString() });
       return (await findBatch(this.deps.graph, batch.batchId))!;
     }
+    const readMs = performance.now() - t0;
     progress?.({ done: 0, total: read.records.length, stage: 'resolve' });
+    const t1 = performance.now();
+    let lockWaitMs = 0;
+    let deriveMs = 0;
     const { stats, coTraveled } = await withResolveLock(this.deps.redis, async () => {
+      lockWaitMs = performance.now() - t1;
       const s = await this.resolver.processBatch(batch, read.records, (done, total) => progress?.({ done, total, stage: 'write' }));
       const persons = [...new Set(s.touched.filter((t) => t.type === 'trace').map((t) => t.eid).filter((e) => e.startsWith('P-')))];
+      const t2 = performance.now();
       const c = await deriveCoTravel(this.deps.graph, persons, this.deps.coTravel);
+      deriveMs = performance.now() - t2;
       return { stats: s, coTraveled: c };
     });
     await publishEvents(this.deps.redis, stats.touched);
@@ -144,8 +152,17 @@ export class IngestPipeline {
       possibleMatches: stats.possibleMatches,
       finishedAt: new Date().toISOString(),
       ...(rejectsFile ? { rejectsFile } : {}),
+      ms: {
+        read: Math.round(readMs),
+        lockWait: Math.round(lockWaitMs),
+        sync: Math.round(stats.ms.sync),
+        resolve: Math.round(stats.ms.resolve),
+        write: Math.round(stats.ms.write),
+        derive: Math.round(deriveMs),
+      },
     };
-    await updateBatch(this.deps.graph, batch.batchId, { ...info, coTraveled } as Partial<BatchInfo>);
+    const { ms, ...fields } = info;
+    await updateBatch(this.deps.graph, batch.batchId, { ...fields, coTraveled, msJson: JSON.stringify(ms) } as Partial<BatchInfo>);
     return (await findBatch(this.deps.graph, batch.batchId))!;
   }
 

@@ -26,6 +26,7 @@ export function pipelineFromEnv(env: NodeJS.ProcessEnv = process.env): IngestPip
     stagingDir: stagingDirFromEnv(env),
     rejectsDir: rejectsDirFromEnv(env),
     coTravel: coTravelSettingsFromEnv(env),
+    ...(env.ONEMAP_CHUNK_SIZE ? { chunkSize: Number(env.ONEMAP_CHUNK_SIZE) } : {}),
   });
   return Object.assign(pipeline, {
     async shutdown() {

@@ -13,9 +13,12 @@ export const QueueName = {
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
-/** Retries with exponential backoff; completed jobs kept for a while so status stays queryable. */
+/**
+ * Retries with exponential backoff (1 s, 2 s, 4 s … about two minutes in all: long enough to ride
+ * out a Neo4j restart); completed jobs kept for a while so status stays queryable.
+ */
 export const DEFAULT_JOB_OPTIONS: JobsOptions = {
-  attempts: 5,
+  attempts: 8,
   backoff: { type: 'exponential', delay: 1000 },
   removeOnComplete: { age: 7 * 24 * 3600, count: 10_000 },
   removeOnFail: { age: 30 * 24 * 3600 },

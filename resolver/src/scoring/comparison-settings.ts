@@ -36,6 +36,16 @@ export interface ComparisonSettings {
   levels: LevelSettings[];
   /** Values of `attr` flagged generic in the data are compared as the `generic` level. */
   genericAware?: boolean;
+  /**
+   * The last (`else`) level contradicts identity (two different birth dates): clusters whose
+   * members contradict each other are not merged through one link (see `cohesion`).
+   */
+  contradiction?: boolean;
+}
+
+/** Mark a comparison's `else` level as a contradiction of identity. */
+export function contradicting(c: ComparisonSettings): ComparisonSettings {
+  return { ...c, contradiction: true };
 }
 
 const lvl = (label: string, test: LevelTest, m: number, u: number, tf?: string): LevelSettings => {

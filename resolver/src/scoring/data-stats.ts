@@ -14,12 +14,20 @@ function nameKey(a: Attrs): string | undefined {
   return f < g ? `${f}|${g}` : `${g}|${f}`;
 }
 
+/**
+ * Name parts are counted per script: "Lee" is rare among Hanzi-named residents but common
+ * among Latin-named guests, and a frequency taken over everyone would over-reward it.
+ */
+const PARTITIONED = new Set(['pyFamily', 'pyGiven', 'family', 'given']);
+
 export class DataStats {
   total = 0;
   readonly tfAttrs: string[];
   readonly genericAttrs: string[];
   readonly minDistinct: number;
   private readonly counts = new Map<string, Map<string, number>>();
+  /** attr + partition -> number of mentions with a value */
+  private readonly totals = new Map<string, number>();
   /** value -> first name seen | names seen | null once generic */
   private readonly names = new Map<string, Map<string, string | string[] | null>>();
 
@@ -38,8 +46,11 @@ export class DataStats {
     for (const attr of this.tfAttrs) {
       const v = a[attr];
       if (!v) continue;
+      const part = PARTITIONED.has(attr) ? `${attr}|${a.nameScript ?? ''}` : attr;
+      const key = part === attr ? v : `${a.nameScript ?? ''}|${v}`;
       const m = this.counts.get(attr)!;
-      m.set(v, (m.get(v) ?? 0) + 1);
+      m.set(key, (m.get(key) ?? 0) + 1);
+      this.totals.set(part, (this.totals.get(part) ?? 0) + 1);
     }
     for (const attr of this.genericAttrs) {
       const v = a[attr];
@@ -59,10 +70,16 @@ export class DataStats {
     }
   }
 
-  /** Relative frequency of a value among mentions (at least 1/total). */
-  tf(attr: string, value: string): number {
-    const c = this.counts.get(attr)?.get(value) ?? 1;
-    return c / Math.max(1, this.total);
+  /**
+   * Relative frequency of a value among mentions with a value for `attr` (name parts: among
+   * mentions written in the same script), at least 1/total.
+   */
+  tf(attr: string, value: string, script?: string): number {
+    const partitioned = PARTITIONED.has(attr);
+    const key = partitioned ? `${script ?? ''}|${value}` : value;
+    const c = this.counts.get(attr)?.get(key) ?? 1;
+    const total = this.totals.get(partitioned ? `${attr}|${script ?? ''}` : attr) ?? 0;
+    return c / Math.max(1, total);
   }
 
   isGeneric(attr: string, value: string): boolean {

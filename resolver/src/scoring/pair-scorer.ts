@@ -89,6 +89,7 @@ function compileTest(t: LevelTest, stats: DataStats | undefined, genericAttr: st
 
 interface CompiledComparison {
   settings: ComparisonSettings;
+  contradiction: boolean;
   get: Getter;
   nullLevel: number;
   tests: Test[];
@@ -156,6 +157,7 @@ export class PairScorer {
       const maxEdits = Math.max(0, ...c.levels.map((l) => (l.test.type === 'damerau' ? l.test.max : 0)));
       return {
         settings: c,
+        contradiction: c.contradiction === true,
         get: getter(c.attr),
         nullLevel: c.levels.findIndex((l) => l.test.type === 'null'),
         tests: c.levels.map((l) => compileTest(l.test, stats, genericAttr, memo, maxEdits)),
@@ -193,18 +195,24 @@ export class PairScorer {
     const va = a[tfAttr];
     const vb = b[tfAttr];
     if (!va || !vb) return 0;
-    const tf = Math.max(this.stats.tf(tfAttr, va), this.stats.tf(tfAttr, vb));
+    const tf = Math.max(this.stats.tf(tfAttr, va, a.nameScript), this.stats.tf(tfAttr, vb, b.nameScript));
     return Math.log2(c.u[level]! / tf);
   }
+
+  /** Whether the last `weight` call found a contradiction (a `contradiction` comparison at its else level). */
+  lastContradiction = false;
 
   /** Total match weight (log2 Bayes factor including the prior). */
   weight(a: Attrs, b0: Attrs): number {
     const b = this.model.alignNames ? alignNames(a, b0) : b0;
     let w = this.prior;
+    let contra = false;
     for (const c of this.comps) {
       const l = this.levelOf(c, a, b);
       w += c.weights[l]! + this.tfAdjust(c, l, a, b);
+      if (c.contradiction && l === c.tests.length - 1) contra = true;
     }
+    this.lastContradiction = contra;
     return w;
   }
 

@@ -26,6 +26,8 @@ export interface CompiledMapping {
   recordFields: CompiledField[];
   /** Every column the mapping reads (to check against a file header). */
   columns: string[];
+  /** `HAS_PHONE` relations: the phone of the `to` role is also evidence on the `from` role. */
+  phoneLinks: Array<{ from: string; to: string }>;
   encoding: 'utf-8' | 'gbk';
   format?: 'csv' | 'jsonl';
   delimiter: string;
@@ -99,6 +101,7 @@ export function compileMapping(mapping: SourceMapping, source?: string): Compile
     roles,
     recordFields,
     columns: [...columns],
+    phoneLinks: (mapping.relations ?? []).filter((r) => r.type === 'HAS_PHONE').map((r) => ({ from: r.from, to: r.to })),
     encoding: mapping.file?.encoding ?? 'utf-8',
     delimiter: mapping.file?.delimiter ?? ',',
   };

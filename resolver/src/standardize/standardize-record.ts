@@ -116,6 +116,14 @@ export function standardizeRecord(
     if (ctx.line !== undefined) m.line = ctx.line;
     mentions.push(m);
   }
+  for (const link of cm.phoneLinks) {
+    const owner = mentions.find((m) => m.role === link.from);
+    const phone = mentions.find((m) => m.role === link.to)?.attrs.phone;
+    if (owner && phone && !owner.attrs.phone) {
+      owner.attrs.phone = phone;
+      owner.flags.push('phone:from_has_phone_relation');
+    }
+  }
   const record: Attrs = { id: recordId };
   for (const f of cm.recordFields) {
     const v = cleanText(get(f.column));
