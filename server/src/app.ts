@@ -9,7 +9,12 @@ import configPlugin from './plugins/config.ts';
 import errorHandler from './plugins/error-handler.ts';
 import graphPlugin from './plugins/graph.ts';
 import redisPlugin from './plugins/redis.ts';
+import accessPlugin from './plugins/access.ts';
+import auditPlugin from './plugins/audit.ts';
+import eventsPlugin from './plugins/events.ts';
+import apiRoutes from './routes/api/index.ts';
 import healthRoutes from './routes/health.ts';
+import { httpsOptions } from './tls.ts';
 
 export interface BuildOptions {
   config?: Config;
@@ -23,7 +28,9 @@ export interface BuildOptions {
  */
 export async function buildApp(opts: BuildOptions = {}): Promise<FastifyInstance> {
   const config = opts.config ?? loadConfig();
+  const https = httpsOptions(config);
   const app = Fastify({
+    ...(https ? { https } : {}),
     logger: opts.logger ?? { level: config.LOG_LEVEL },
     bodyLimit: config.BODY_LIMIT_BYTES,
     genReqId: () => crypto.randomUUID(),
@@ -32,8 +39,16 @@ export async function buildApp(opts: BuildOptions = {}): Promise<FastifyInstance
 
   await app.register(configPlugin, { config });
   await app.register(errorHandler);
-  await app.register(helmet, { contentSecurityPolicy: false });
-  await app.register(cors, { origin: config.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean) });
+  // CSP on: the API answers JSON and /docs is swagger-ui's own static page.
+  await app.register(helmet, {
+    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:', 'validator.swagger.io'], scriptSrc: ["'self'"], styleSrc: ["'self'", 'https:', "'unsafe-inline'"] } },
+  });
+  await app.register(cors, {
+    origin: config.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
+    allowedHeaders: ['authorization', 'content-type', 'x-onemap-purpose'],
+    methods: ['GET', 'POST', 'PATCH', 'DELETE'],
+    maxAge: 600,
+  });
   await app.register(rateLimit, { max: config.RATE_LIMIT_PER_MINUTE, timeWindow: '1 minute' });
   await app.register(swagger, {
     openapi: {
@@ -45,6 +60,11 @@ export async function buildApp(opts: BuildOptions = {}): Promise<FastifyInstance
   await app.register(graphPlugin);
   await app.register(redisPlugin);
 
+  await app.register(accessPlugin);
+  await app.register(auditPlugin);
+  await app.register(eventsPlugin);
+
   await app.register(healthRoutes);
+  await app.register(apiRoutes, { prefix: '/api' });
   return app;
 }

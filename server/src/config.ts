@@ -24,6 +24,23 @@ export const ConfigSchema = Type.Object({
   BODY_LIMIT_BYTES: Type.Integer({ default: 5_242_880, minimum: 1024 }),
   /** Folder of the built web app to serve at `/`, if it exists. */
   WEB_DIST: Type.String({ default: 'web/dist' }),
+  /** Lifetime of a login token (@fastify/jwt `expiresIn`). */
+  JWT_EXPIRES_IN: Type.String({ default: '8h' }),
+  /** HMAC key that signs audit checkpoints; the default is for local use only. */
+  AUDIT_SIGNING_KEY: Type.String({ default: 'onemap-local-audit-key-change-me', minLength: 16 }),
+  /** A signed checkpoint is written automatically every N audit entries. */
+  AUDIT_CHECKPOINT_EVERY: Type.Integer({ default: 1000, minimum: 1 }),
+  /** Aggregate cells with fewer distinct persons than this are suppressed (k-anonymity). */
+  K_ANONYMITY: Type.Integer({ default: 5, minimum: 1 }),
+  /** Redis pub/sub channel the pipeline publishes new traces and relations on (watches). */
+  EVENTS_CHANNEL: Type.String({ default: 'onemap:events' }),
+  /** Client-certificate mode: PEM files; when TLS_CERT_FILE is set the server listens on HTTPS. */
+  TLS_CERT_FILE: Type.String({ default: '' }),
+  TLS_KEY_FILE: Type.String({ default: '' }),
+  /** CA that issues officer certificates; with it the server asks for a client certificate. */
+  TLS_CA_FILE: Type.String({ default: '' }),
+  /** How long users, units, sources and grants are cached per process, in ms. */
+  ACCESS_CACHE_MS: Type.Integer({ default: 5000, minimum: 0 }),
 });
 export type Config = Static<typeof ConfigSchema>;
 

@@ -1,0 +1,91 @@
+import type { Grade } from '@onemap/graph-schema';
+import { PROTECTED_ATTRIBUTES } from './masking.ts';
+import type { FieldDecision, GrantInfo, PurposeKind, Role, SourceAccess, SourceInfo, UnitInfo } from './types.ts';
+import { ancestorsOf, isWithin } from './units.ts';
+
+/** Highest field grade a role may read in plain text without a field grant. */
+export const ROLE_CLEARANCE: Record<Role, number> = { officer: 3, analyst: 3, admin: 1, auditor: 1, planner: 0 };
+
+/** Roles that may see individual-level data at all. */
+export const INDIVIDUAL_ROLES: readonly Role[] = ['officer', 'analyst'];
+
+export interface PolicyInput {
+  unitCode: string;
+  roles: readonly Role[];
+  /** Purpose kind of the request; aggregate requests use `statistics`. */
+  purposeKind: PurposeKind;
+  units: ReadonlyMap<string, UnitInfo>;
+  sources: ReadonlyMap<string, SourceInfo>;
+  grants: readonly GrantInfo[];
+  now: Date;
+}
+
+/** Active grants that cover a unit: granted to it or to a unit above it. */
+export function grantsCovering(unitCode: string, grants: readonly GrantInfo[], units: ReadonlyMap<string, UnitInfo>): GrantInfo[] {
+  const chain = new Set(ancestorsOf(unitCode, units));
+  return grants.filter((g) => chain.has(g.unitCode));
+}
+
+/**
+ * Decides whether one source is visible to a viewer (R8):
+ * unconditional → everyone; the owner unit and units above it → always;
+ * conditional → a grant to the viewer's unit (or above) for this source, unexpired, listing the purpose kind;
+ * not shared → nobody else.
+ */
+export function decideSource(source: SourceInfo, input: PolicyInput): SourceAccess {
+  if (source.shareClass === 'unconditional') return { visible: true, via: 'unconditional' };
+  if (isWithin(source.ownerUnit, input.unitCode, input.units)) return { visible: true, via: 'owner' };
+  if (source.shareClass === 'none') return { visible: false, reason: 'not_shared' };
+  const mine = grantsCovering(input.unitCode, input.grants, input.units).filter((g) => g.sourceId === source.id);
+  if (mine.length === 0) return { visible: false, reason: 'no_grant' };
+  const live = mine.filter((g) => Date.parse(g.expiresAt) > input.now.getTime());
+  if (live.length === 0) return { visible: false, reason: 'grant_expired' };
+  const fit = live.find((g) => g.purposes.includes(input.purposeKind));
+  if (!fit) return { visible: false, reason: 'purpose_not_granted' };
+  return { visible: true, via: 'grant', grantId: fit.id };
+}
+
+/** Every source's decision for one viewer and purpose, and the list of visible source ids. */
+export function decideSources(input: PolicyInput): { access: Record<string, SourceAccess>; visible: string[] } {
+  const access: Record<string, SourceAccess> = {};
+  const visible: string[] = [];
+  for (const s of input.sources.values()) {
+    const d = decideSource(s, input);
+    access[s.id] = d;
+    if (d.visible) visible.push(s.id);
+  }
+  return { access, visible: visible.sort() };
+}
+
+/** The grade a field is treated with: the catalog's, raised to 4 for identifying and contact attributes. */
+export function effectiveGrade(source: SourceInfo | undefined, role: string, attribute: string): Grade {
+  if (PROTECTED_ATTRIBUTES.has(attribute)) return 4;
+  const g = source?.fieldSensitivity[`${role}.${attribute}`];
+  if (g) return g;
+  return attribute === 'name' || attribute === 'familyName' || attribute === 'givenName' || attribute === 'birthDate' ? 3 : 1;
+}
+
+/**
+ * Plain or masked, for one field of one visible source (R9):
+ * grade ≤ 2 plain; grade 3 plain for roles cleared to 3 (officer, analyst), else masked;
+ * grade 4 plain only for cleared roles whose unit owns the source (or is above the owner) or
+ * holds a live grant for this source and purpose that lists the attribute (or `*`).
+ */
+export function decideField(source: SourceInfo | undefined, role: string, attribute: string, input: PolicyInput): FieldDecision {
+  const grade = effectiveGrade(source, role, attribute);
+  const clearance = Math.max(0, ...input.roles.map((r) => ROLE_CLEARANCE[r] ?? 0));
+  if (grade <= 2) return clearance >= 1 ? 'plain' : 'masked';
+  if (clearance < 3) return 'masked';
+  if (grade === 3) return 'plain';
+  if (!source) return 'masked';
+  if (isWithin(source.ownerUnit, input.unitCode, input.units)) return 'plain';
+  const now = input.now.getTime();
+  const ok = grantsCovering(input.unitCode, input.grants, input.units).some(
+    (g) =>
+      g.sourceId === source.id &&
+      Date.parse(g.expiresAt) > now &&
+      g.purposes.includes(input.purposeKind) &&
+      (g.fields.includes('*') || g.fields.includes(attribute)),
+  );
+  return ok ? 'plain' : 'masked';
+}

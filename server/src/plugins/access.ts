@@ -1,0 +1,129 @@
+import type { TLSSocket } from 'node:tls';
+import jwt from '@fastify/jwt';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { PURPOSE_HEADER, parsePurpose } from '../access/purpose.ts';
+import { AccessStore } from '../access/store.ts';
+import { ROLES, type AccessRule, type Purpose, type Role, type UserInfo } from '../access/types.ts';
+import { buildViewer, type Viewer } from '../access/viewer.ts';
+import { httpError } from '../errors.ts';
+
+declare module '@fastify/jwt' {
+  interface FastifyJWT {
+    payload: { sub: string; unit: string; roles: Role[] };
+    user: { sub: string; unit: string; roles: Role[] };
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    access: AccessStore;
+  }
+  interface FastifyRequest {
+    /** Set by the access hook on every `/api` route before the handler runs. */
+    viewer: Viewer;
+    /** Filled by handlers: how many results the answer holds (audited). */
+    resultCount: number | null;
+    /** Identity claimed before authentication succeeded (audited on denials). */
+    claimedUser: string | null;
+    /** The purpose as sent, kept for the audit trail even when it was malformed. */
+    rawPurpose: string | null;
+  }
+  interface FastifyContextConfig {
+    /** Access rule of an `/api` route; a route without one (and not `public`) cannot be registered. */
+    access?: AccessRule;
+    /** Routes that need no login (login itself, health). */
+    public?: boolean;
+    /** Accept the token as `?access_token=` (EventSource cannot set headers). */
+    tokenInQuery?: boolean;
+  }
+}
+
+/**
+ * Identity and permissions: JWT verification, client-certificate mapping, the cached governance
+ * store and the `authenticate` / `authorize` steps the `/api` hook runs for every request.
+ */
+export default fp(
+  async (app: FastifyInstance) => {
+    await app.register(jwt, { secret: app.config.JWT_SECRET, sign: { expiresIn: app.config.JWT_EXPIRES_IN } });
+    app.decorate('access', new AccessStore(app.graph, app.config.ACCESS_CACHE_MS));
+    app.decorateRequest('viewer', null as unknown as Viewer);
+    app.decorateRequest('resultCount', null);
+    app.decorateRequest('claimedUser', null);
+    app.decorateRequest('rawPurpose', null);
+  },
+  { name: 'onemap-access', dependencies: ['onemap-config', 'onemap-graph'] },
+);
+
+/** The client certificate's SHA-256 fingerprint when the TLS handshake authorized one. */
+function clientCertificate(request: FastifyRequest): string | null {
+  const socket = request.raw.socket as TLSSocket;
+  if (!socket || typeof socket.getPeerCertificate !== 'function' || !socket.authorized) return null;
+  const cert = socket.getPeerCertificate();
+  return cert?.fingerprint256 ?? null;
+}
+
+/** Finds who is calling: a client certificate mapped to a user, or a bearer JWT. */
+export async function authenticate(app: FastifyInstance, request: FastifyRequest): Promise<{ user: UserInfo; method: 'jwt' | 'certificate' }> {
+  const fp256 = clientCertificate(request);
+  if (fp256) {
+    const user = await app.access.userByCertificate(fp256);
+    if (!user) throw httpError('UNAUTHENTICATED', { detail: 'this client certificate is not registered to any officer' });
+    request.claimedUser = user.username;
+    if (user.disabled) throw httpError('UNAUTHENTICATED', { detail: 'this account is disabled' });
+    return { user, method: 'certificate' };
+  }
+  const q = request.query as Record<string, unknown> | undefined;
+  if (request.routeOptions.config.tokenInQuery && typeof q?.access_token === 'string' && !request.headers.authorization) {
+    request.headers.authorization = `Bearer ${q.access_token}`;
+  }
+  if (!request.headers.authorization) throw httpError('UNAUTHENTICATED', { detail: 'send Authorization: Bearer <token> from POST /api/auth/login' });
+  let claims: { sub: string };
+  try {
+    claims = await request.jwtVerify<{ sub: string; unit: string; roles: Role[] }>();
+  } catch (e) {
+    throw httpError('UNAUTHENTICATED', { detail: `invalid or expired token (${(e as Error).message})` });
+  }
+  request.claimedUser = claims.sub;
+  const user = await app.access.user(claims.sub);
+  if (!user || user.disabled) throw httpError('UNAUTHENTICATED', { detail: 'this account no longer exists or is disabled' });
+  return { user, method: 'jwt' };
+}
+
+/**
+ * Checks the route's rule against the user — role, purpose — and builds the request's viewer.
+ * Denials throw (401/403/428) and are audited like any other answer.
+ */
+export async function authorize(app: FastifyInstance, request: FastifyRequest, rule: AccessRule, user: UserInfo, method: 'jwt' | 'certificate'): Promise<Viewer> {
+  const roles = user.roles.filter((r): r is Role => (ROLES as readonly string[]).includes(r));
+  if (!rule.roles.some((r) => roles.includes(r))) {
+    throw httpError('FORBIDDEN', { detail: `${rule.action} needs role ${rule.roles.join(' or ')}; you hold ${roles.join(', ') || 'none'}` });
+  }
+  const q = request.query as Record<string, unknown> | undefined;
+  const raw = (request.headers[PURPOSE_HEADER] as string | undefined) ?? (typeof q?.purpose === 'string' ? q.purpose : undefined);
+  request.rawPurpose = raw ?? null;
+  let purpose: Purpose | null = null;
+  if (rule.purpose) {
+    purpose = parsePurpose(raw);
+    if (!purpose) {
+      throw httpError('PURPOSE_REQUIRED', {
+        detail: `state why in header ${PURPOSE_HEADER}: URI-encoded JSON {"kind":"criminal_case","caseNumber":"A620102…","text":"…"}`,
+      });
+    }
+    if (purpose.kind === 'statistics') throw httpError('PURPOSE_REQUIRED', { detail: 'statistics is not a purpose for individual-level queries' });
+  }
+  const snap = await app.access.snapshot();
+  return buildViewer({
+    username: user.username,
+    displayName: user.displayName,
+    unitCode: user.unitCode,
+    roles,
+    authMethod: method,
+    purpose,
+    units: snap.units,
+    sources: snap.sources,
+    grants: snap.grants,
+    authority: snap.authority,
+    kAnonymity: app.config.K_ANONYMITY,
+  });
+}

@@ -1,0 +1,72 @@
+import { type Graph, readTx } from '@onemap/graph-schema/server';
+
+export interface LayerFilter {
+  from: string;
+  to: string;
+  traceKinds: string[] | null;
+  vs: readonly string[];
+  bbox: { minLon: number; minLat: number; maxLon: number; maxLat: number } | null;
+}
+
+const TRACE_WHERE = `v.source IN $vs AND v.at >= datetime($from) AND v.at < datetime($to) AND ($traceKinds IS NULL OR v.kind IN $traceKinds)`;
+const BBOX_WHERE = `($bbox IS NULL OR (p.location.x >= $bbox.minLon AND p.location.x <= $bbox.maxLon AND p.location.y >= $bbox.minLat AND p.location.y <= $bbox.maxLat))`;
+
+function params(f: LayerFilter) {
+  return { from: f.from, to: f.to, traceKinds: f.traceKinds, vs: f.vs, bbox: f.bbox };
+}
+
+/** Distinct subjects and traces per county (or city: first four digits + 00) of the visited place. */
+export async function countByJurisdiction(graph: Graph, f: LayerFilter, level: 'city' | 'county') {
+  return readTx(graph, async (tx) => {
+    const r = await tx.run(
+      `MATCH (s:Entity)-[v:VISITED]->(p:Place)
+       WHERE ${TRACE_WHERE} AND p.unitCode IS NOT NULL
+       WITH CASE $level WHEN 'city' THEN substring(p.unitCode, 0, 4) + '00' ELSE substring(p.unitCode, 0, 6) END AS unit, s, v
+       RETURN unit, count(DISTINCT CASE WHEN s:Person THEN s END) AS persons, count(DISTINCT s) AS subjects, count(v) AS traces ORDER BY unit`,
+      { ...params(f), level },
+    );
+    return r.records.map((x) => x.toObject() as { unit: string; persons: number; subjects: number; traces: number });
+  });
+}
+
+/** Places with at least one visible trace in the window, with distinct subjects and trace counts. */
+export async function countByPlace(graph: Graph, f: LayerFilter) {
+  return readTx(graph, async (tx) => {
+    const r = await tx.run(
+      `MATCH (s:Entity)-[v:VISITED]->(p:Place)
+       WHERE ${TRACE_WHERE} AND p.location IS NOT NULL AND ${BBOX_WHERE}
+       RETURN p.eid AS eid, p.location.x AS lon, p.location.y AS lat, collect(DISTINCT s.eid) AS subjects, count(v) AS traces`,
+      params(f),
+    );
+    return r.records.map((x) => x.toObject() as { eid: string; lon: number; lat: number; subjects: string[]; traces: number });
+  });
+}
+
+/** Distinct subjects and traces per day. */
+export async function countByDay(graph: Graph, f: LayerFilter, unitCode: string | null) {
+  return readTx(graph, async (tx) => {
+    const r = await tx.run(
+      `MATCH (s:Entity)-[v:VISITED]->(p:Place)
+       WHERE ${TRACE_WHERE} AND ($unit IS NULL OR p.unitCode STARTS WITH $unitPrefix)
+       WITH toString(date(v.at)) AS day, s, v
+       RETURN day, count(DISTINCT s) AS subjects, count(v) AS traces ORDER BY day`,
+      { ...params(f), unit: unitCode, unitPrefix: unitCode ? unitCode.replace(/0+$/, '') : '' },
+    );
+    return r.records.map((x) => x.toObject() as { day: string; subjects: number; traces: number });
+  });
+}
+
+/** Facilities (places that are not homes) visible through `$vs`, by kind. */
+export async function readFacilities(graph: Graph, f: Pick<LayerFilter, 'vs' | 'bbox'>, kinds: string[] | null, limit: number) {
+  return readTx(graph, async (tx) => {
+    const r = await tx.run(
+      `MATCH (p:Place)
+       WHERE p.placeKind <> 'home' AND ($kinds IS NULL OR p.placeKind IN $kinds) AND p.location IS NOT NULL AND ${BBOX_WHERE}
+         AND EXISTS { MATCH (p)<-[:RESOLVED_TO]-(sr:SourceRecord) WHERE sr.source IN $vs }
+       WITH p LIMIT toInteger($limit)
+       RETURN p.eid AS eid, p.name AS name, p.placeKind AS placeKind, p.unitCode AS unitCode, p.location.x AS lon, p.location.y AS lat`,
+      { vs: f.vs, bbox: f.bbox, kinds, limit },
+    );
+    return r.records.map((x) => x.toObject() as { eid: string; name: string | null; placeKind: string; unitCode: string | null; lon: number; lat: number });
+  });
+}

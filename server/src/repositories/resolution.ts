@@ -1,0 +1,211 @@
+import { randomUUID } from 'node:crypto';
+import { ENTITY_LABELS, Rel } from '@onemap/graph-schema';
+import { type Graph, readTx, toPlain, writeTx } from '@onemap/graph-schema/server';
+import type { ManagedTransaction } from 'neo4j-driver';
+
+const REL_TYPES = new Set<string>(Object.values(Rel));
+const KIND_SET = new Set<string>(ENTITY_LABELS);
+
+/** Relationship types come only from the graph model's whitelist; anything else is refused. */
+function relType(t: string): string {
+  if (!REL_TYPES.has(t) || !/^[A-Z_]+$/.test(t)) throw new Error(`relationship type ${t} is not in the graph model`);
+  return t;
+}
+function kindLabel(k: string): string {
+  if (!KIND_SET.has(k)) throw new Error(`label ${k} is not an entity kind`);
+  return k;
+}
+
+export interface DecisionRow {
+  id: string;
+  kind: 'merge' | 'split' | 'confirm_match' | 'confirm_non_match';
+  eids: string[];
+  by: string;
+  unit: string;
+  purpose: string;
+  reason: string;
+  at: string;
+  undone: boolean;
+  undoneBy: string | null;
+  undoneAt: string | null;
+}
+
+interface RelRow {
+  id: string;
+  type: string;
+  start: string;
+  end: string;
+  props: Record<string, unknown>;
+}
+
+/**
+ * Moves relationships from node `fromId` to node `toId` (Neo4j cannot re-point an edge: each is
+ * re-created with the same type and properties, then the old one deleted). `mark` is set on the
+ * new edges (which decision moved them); `unmark` removes those keys.
+ */
+async function moveRels(tx: ManagedTransaction, fromId: string, toId: string, relIds: string[], mark: Record<string, string> | null) {
+  if (relIds.length === 0) return 0;
+  const r = await tx.run(
+    `MATCH (x) WHERE elementId(x) = $fromId
+     MATCH (x)-[r]-() WHERE elementId(r) IN $ids
+     RETURN DISTINCT elementId(r) AS id, type(r) AS type, elementId(startNode(r)) AS start, elementId(endNode(r)) AS end, properties(r) AS props`,
+    { fromId, ids: relIds },
+  );
+  const rows = r.records.map((x) => x.toObject() as RelRow);
+  const byType = new Map<string, RelRow[]>();
+  for (const row of rows) byType.set(row.type, [...(byType.get(row.type) ?? []), row]);
+  for (const [type, list] of byType) {
+    const t = relType(type);
+    const moved = list.map((row) => {
+      const props: Record<string, unknown> = { ...row.props };
+      delete props.movedBy;
+      delete props.movedFrom;
+      return { start: row.start === fromId ? toId : row.start, end: row.end === fromId ? toId : row.end, props: { ...props, ...(mark ?? {}) } };
+    });
+    await tx.run(
+      `UNWIND $rows AS row
+       MATCH (a) WHERE elementId(a) = row.start
+       MATCH (b) WHERE elementId(b) = row.end
+       CREATE (a)-[n:${t}]->(b) SET n = row.props`,
+      { rows: moved },
+    );
+  }
+  await tx.run('MATCH (x) WHERE elementId(x) = $fromId MATCH (x)-[r]-() WHERE elementId(r) IN $ids DELETE r', { fromId, ids: rows.map((x) => x.id) });
+  return rows.length;
+}
+
+async function nodeOf(tx: ManagedTransaction, eid: string): Promise<{ id: string; kind: string } | null> {
+  const r = await tx.run(`MATCH (e:Entity {eid: $eid}) RETURN elementId(e) AS id, [l IN labels(e) WHERE l IN $kinds][0] AS kind`, { eid, kinds: [...KIND_SET] });
+  return (r.records[0]?.toObject() as { id: string; kind: string } | undefined) ?? null;
+}
+
+async function recordDecision(tx: ManagedTransaction, d: Omit<DecisionRow, 'at' | 'undone' | 'undoneBy' | 'undoneAt'>, extra: Record<string, unknown> = {}) {
+  await tx.run('CREATE (d:ResolutionDecision) SET d = $d, d.at = datetime(), d.undone = false', { d: { ...d, ...extra } });
+}
+
+export interface Actor {
+  by: string;
+  unit: string;
+  purpose: string;
+  reason: string;
+}
+
+/**
+ * Merges entities into a survivor: every relationship (provenance, identifiers, relations,
+ * traces) moves to the survivor, marked with the decision; the merged node loses its entity
+ * labels (kept as `:MergedEntity` for undo) and leaves an `EidRedirect`.
+ */
+export async function mergeEntities(graph: Graph, survivor: string, merged: string[], actor: Actor): Promise<string> {
+  const id = `D-${randomUUID()}`;
+  await writeTx(graph, async (tx) => {
+    const s = await nodeOf(tx, survivor);
+    if (!s) throw new Error(`entity ${survivor} vanished`);
+    for (const m of merged) {
+      const n = await nodeOf(tx, m);
+      if (!n) throw new Error(`entity ${m} vanished`);
+      const rels = await tx.run(`MATCH (m) WHERE elementId(m) = $mid MATCH (m)-[r]-(o) WHERE elementId(o) <> $sid RETURN collect(DISTINCT elementId(r)) AS ids`, { mid: n.id, sid: s.id });
+      await moveRels(tx, n.id, s.id, rels.records[0]?.get('ids') as string[], { movedBy: id, movedFrom: m });
+      await tx.run(
+        `MATCH (m) WHERE elementId(m) = $mid
+         REMOVE m:Entity, m:${kindLabel(n.kind)}
+         SET m:MergedEntity, m.kindLabel = $kind, m.mergedInto = $survivor, m.mergeDecision = $id
+         MERGE (x:EidRedirect {eid: $eid}) SET x.to = $survivor, x.at = datetime(), x.reason = $reason, x.decision = $id`,
+        { mid: n.id, kind: n.kind, survivor, id, eid: m, reason: actor.reason },
+      );
+    }
+    await recordDecision(tx, { id, kind: 'merge', eids: [survivor, ...merged], ...actor });
+  });
+  return id;
+}
+
+/**
+ * Splits records off an entity into a new one: their RESOLVED_TO edges, and every edge carrying
+ * one of their rids, move to the new entity.
+ */
+export async function splitEntity(graph: Graph, eid: string, rids: string[], actor: Actor): Promise<{ id: string; newEid: string }> {
+  const id = `D-${randomUUID()}`;
+  const newEid = `${eid.split('-')[0]}-M${randomUUID().replace(/-/g, '').slice(0, 15)}`;
+  await writeTx(graph, async (tx) => {
+    const n = await nodeOf(tx, eid);
+    if (!n) throw new Error(`entity ${eid} vanished`);
+    const created = await tx.run(
+      `MATCH (e) WHERE elementId(e) = $eidNode
+       CREATE (x:Entity:${kindLabel(n.kind)} {eid: $newEid, splitFrom: $eid, splitDecision: $id, name: e.name, namePinyin: e.namePinyin, searchText: e.searchText})
+       RETURN elementId(x) AS id`,
+      { eidNode: n.id, newEid, eid, id },
+    );
+    const newId = created.records[0]?.get('id') as string;
+    const rels = await tx.run(
+      `MATCH (e) WHERE elementId(e) = $eidNode
+       MATCH (e)-[r]-(o) WHERE (r:RESOLVED_TO AND o.rid IN $rids) OR (NOT r:RESOLVED_TO AND r.rid IN $rids)
+       RETURN collect(DISTINCT elementId(r)) AS ids`,
+      { eidNode: n.id, rids },
+    );
+    await moveRels(tx, n.id, newId, rels.records[0]?.get('ids') as string[], { movedBy: id, movedFrom: eid });
+    await recordDecision(tx, { id, kind: 'split', eids: [eid, newEid], ...actor }, { rids });
+  });
+  return { id, newEid };
+}
+
+/** Records that two entities are (or are not) the same, for the pipeline's must-link / cannot-link. */
+export async function confirmPair(graph: Graph, kind: 'confirm_match' | 'confirm_non_match', eids: [string, string], actor: Actor): Promise<string> {
+  const id = `D-${randomUUID()}`;
+  await writeTx(graph, (tx) => recordDecision(tx, { id, kind, eids, ...actor }));
+  return id;
+}
+
+export async function readDecision(graph: Graph, id: string): Promise<(DecisionRow & { rids?: string[] }) | null> {
+  return readTx(graph, async (tx) => {
+    const r = await tx.run('MATCH (d:ResolutionDecision {id: $id}) RETURN properties(d) AS d', { id });
+    const d = r.records[0]?.get('d');
+    return d ? (normalize(toPlain(d) as Record<string, unknown>) as DecisionRow & { rids?: string[] }) : null;
+  });
+}
+
+function normalize(d: Record<string, unknown>): DecisionRow {
+  return { undoneBy: null, undoneAt: null, reason: '', ...d } as DecisionRow;
+}
+
+export async function listDecisions(graph: Graph, eid: string | null, limit: number): Promise<DecisionRow[]> {
+  return readTx(graph, async (tx) => {
+    const r = await tx.run(
+      'MATCH (d:ResolutionDecision) WHERE $eid IS NULL OR $eid IN d.eids RETURN properties(d) AS d ORDER BY d.at DESC LIMIT toInteger($limit)',
+      { eid, limit },
+    );
+    return r.records.map((x) => normalize(toPlain(x.get('d')) as Record<string, unknown>));
+  });
+}
+
+/** Reverses a decision: moved edges go back, labels and redirects are restored; the decision is kept, marked undone. */
+export async function undoDecision(graph: Graph, d: DecisionRow, by: string): Promise<void> {
+  await writeTx(graph, async (tx) => {
+    if (d.kind === 'merge') {
+      const [survivor, ...merged] = d.eids;
+      const s = await nodeOf(tx, survivor as string);
+      if (!s) throw new Error(`survivor ${survivor} vanished`);
+      for (const m of merged) {
+        const mr = await tx.run('MATCH (m:MergedEntity {eid: $eid, mergeDecision: $id}) RETURN elementId(m) AS id, m.kindLabel AS kind', { eid: m, id: d.id });
+        const row = mr.records[0]?.toObject() as { id: string; kind: string } | undefined;
+        if (!row) throw new Error(`merged entity ${m} of ${d.id} is gone`);
+        const rels = await tx.run('MATCH (s) WHERE elementId(s) = $sid MATCH (s)-[r]-() WHERE r.movedBy = $id AND r.movedFrom = $m RETURN collect(DISTINCT elementId(r)) AS ids', { sid: s.id, id: d.id, m });
+        await moveRels(tx, s.id, row.id, rels.records[0]?.get('ids') as string[], null);
+        await tx.run(
+          `MATCH (m) WHERE elementId(m) = $mid
+           REMOVE m:MergedEntity, m.mergedInto, m.mergeDecision, m.kindLabel
+           SET m:Entity:${kindLabel(row.kind)}
+           WITH m MATCH (x:EidRedirect {eid: $eid, decision: $id}) DELETE x`,
+          { mid: row.id, eid: m, id: d.id },
+        );
+      }
+    } else if (d.kind === 'split') {
+      const [orig, created] = d.eids as [string, string];
+      const o = await nodeOf(tx, orig);
+      const n = await nodeOf(tx, created);
+      if (!o || !n) throw new Error(`entities of split ${d.id} are gone`);
+      const rels = await tx.run('MATCH (n) WHERE elementId(n) = $nid MATCH (n)-[r]-() RETURN collect(DISTINCT elementId(r)) AS ids', { nid: n.id });
+      await moveRels(tx, n.id, o.id, rels.records[0]?.get('ids') as string[], null);
+      await tx.run('MATCH (n) WHERE elementId(n) = $nid DETACH DELETE n', { nid: n.id });
+    }
+    await tx.run('MATCH (d:ResolutionDecision {id: $id}) SET d.undone = true, d.undoneBy = $by, d.undoneAt = datetime()', { id: d.id, by });
+  });
+}

@@ -1,0 +1,72 @@
+import { loadCatalog } from '@onemap/datasets';
+import type { SourceCatalogEntry } from '@onemap/graph-schema';
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { ROLES } from '../../access/types.ts';
+import { errorResponses } from '../../schemas/common.ts';
+
+export const CatalogSource = Type.Object({
+  id: Type.String(),
+  nameZh: Type.String(),
+  nameEn: Type.String(),
+  ownerUnit: Type.String(),
+  shareClass: Type.String(),
+  grade: Type.Integer(),
+  updateMode: Type.Union([Type.String(), Type.Null()]),
+  frequency: Type.Union([Type.String(), Type.Null()]),
+  access: Type.Object({ visible: Type.Boolean(), via: Type.Optional(Type.String()), reason: Type.Optional(Type.String()), grantId: Type.Optional(Type.String()) }),
+  fields: Type.Array(Type.Object({ column: Type.String(), target: Type.Union([Type.String(), Type.Null()]), meaning: Type.String(), sensitivity: Type.Integer() })),
+});
+export const CatalogAnswer = Type.Object({ sources: Type.Array(CatalogSource) });
+
+let cached: SourceCatalogEntry[] | null = null;
+function catalog(): SourceCatalogEntry[] {
+  if (!cached) {
+    try {
+      cached = loadCatalog();
+    } catch {
+      cached = [];
+    }
+  }
+  return cached;
+}
+
+/** `GET /api/catalog`: the source catalog (数据资源目录) with what the caller may see of each source. */
+export default async function catalogRoutes(app: FastifyInstance) {
+  app.get(
+    '/',
+    {
+      schema: {
+        tags: ['catalog'],
+        summary: 'Sources: owner, sharing class, grade, fields with sensitivity, and the caller’s access to each',
+        security: [{ bearer: [] }],
+        response: { 200: CatalogAnswer, ...errorResponses },
+      },
+      config: { access: { roles: ROLES, purpose: false, action: 'catalog' } },
+    },
+    async (request) => {
+      const v = request.viewer;
+      const snap = await app.access.snapshot();
+      const entries = new Map(catalog().map((e) => [e.id, e]));
+      const sources = [...snap.sources.values()]
+        .sort((a, b) => a.id.localeCompare(b.id))
+        .map((s) => {
+          const e = entries.get(s.id);
+          return {
+            id: s.id,
+            nameZh: s.nameZh,
+            nameEn: s.nameEn,
+            ownerUnit: s.ownerUnit,
+            shareClass: s.shareClass,
+            grade: s.grade,
+            updateMode: e?.updateMode ?? null,
+            frequency: e?.frequency ?? null,
+            access: v.sourceAccess[s.id] ?? { visible: false, reason: 'no_grant' },
+            fields: (e?.fields ?? []).map((f) => ({ column: f.column, target: f.target, meaning: f.meaning, sensitivity: f.sensitivity })),
+          };
+        });
+      request.resultCount = sources.length;
+      return { sources };
+    },
+  );
+}

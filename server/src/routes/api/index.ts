@@ -1,0 +1,65 @@
+import type { FastifyInstance } from 'fastify';
+import { authenticate, authorize } from '../../plugins/access.ts';
+import { auditFailed } from '../../plugins/audit.ts';
+import adminRoutes from './admin.ts';
+import analysisRoutes from './analysis.ts';
+import auditRoutes from './audit.ts';
+import authRoutes from './auth.ts';
+import catalogRoutes from './catalog.ts';
+import entityRoutes from './entities.ts';
+import layerRoutes from './layers.ts';
+import pathRoutes from './paths.ts';
+import resolutionRoutes from './resolution.ts';
+import searchRoutes from './search.ts';
+import watchRoutes from './watches.ts';
+
+/**
+ * The `/api` subtree. Three hooks make the access layer impossible to skip:
+ * - `onRoute` refuses to register a route that declares neither `config.access` nor `config.public`;
+ * - `onRequest` authenticates, checks role and purpose, and builds `request.viewer` (with the
+ *   viewer's visible sources) before the body is even parsed;
+ * - `onSend` appends an audit entry for every answer, allowed or denied, and withholds the
+ *   answer (503) if the entry cannot be written.
+ */
+export default async function apiRoutes(app: FastifyInstance) {
+  app.addHook('onRoute', (route) => {
+    const cfg = (route.config ?? {}) as { access?: unknown; public?: boolean };
+    if (!cfg.access && !cfg.public) {
+      throw new Error(`route ${route.method} ${route.url} declares no access rule: every /api route must go through the access layer`);
+    }
+  });
+
+  app.addHook('onRequest', async (request) => {
+    const cfg = request.routeOptions.config;
+    if (cfg.public) return;
+    const rule = cfg.access;
+    if (!rule) throw new Error('unreachable: route without access rule');
+    const { user, method } = await authenticate(app, request);
+    request.viewer = await authorize(app, request, rule, user, method);
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    try {
+      await app.auditRequest(request, reply.statusCode);
+    } catch (err) {
+      request.log.error({ err }, 'audit append failed');
+      return auditFailed(reply, String(request.id));
+    }
+    return payload;
+  });
+
+  await app.register(authRoutes, { prefix: '/auth' });
+  await app.register(searchRoutes, { prefix: '/search' });
+  await app.register(entityRoutes, { prefix: '/entities' });
+  await app.register(pathRoutes, { prefix: '/paths' });
+  await app.register(analysisRoutes, { prefix: '/analysis' });
+  await app.register(layerRoutes, { prefix: '/layers' });
+  await app.register(catalogRoutes, { prefix: '/catalog' });
+  await app.register(watchRoutes, { prefix: '/watches' });
+  await app.register(resolutionRoutes, { prefix: '/resolution' });
+  await app.register(adminRoutes, { prefix: '/admin' });
+  await app.register(auditRoutes, { prefix: '/audit' });
+  // INGEST (lead): `routes/api/ingest.ts` registers here with prefix '/ingest' — real-time batch push
+  // and file upload. It must declare `config.access` on each route like every other /api route.
+  // Jobs and rejects (lead) also go under this tree, e.g. './jobs.ts' with prefix '/jobs'.
+}

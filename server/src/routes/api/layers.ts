@@ -1,0 +1,68 @@
+import type { FastifyInstance } from 'fastify';
+import type { AccessRule } from '../../access/types.ts';
+import { errorResponses } from '../../schemas/common.ts';
+import {
+  FacilityLayer,
+  FacilityQuery,
+  HeatLayer,
+  HeatQuery,
+  HexbinLayer,
+  HexbinQuery,
+  JurisdictionLayer,
+  JurisdictionQuery,
+  TrendLayer,
+  TrendQuery,
+} from '../../schemas/layers.ts';
+import { facilityLayer, heatLayer, hexbinLayer, jurisdictionLayer, trendLayer } from '../../services/layers.ts';
+
+const aggregate = (action: string): AccessRule => ({ roles: ['planner', 'analyst', 'officer'], purpose: false, action });
+
+/** Thematic layers (专题图层) for the map: aggregates only, k-anonymous. */
+export default async function layerRoutes(app: FastifyInstance) {
+  const common = { tags: ['layers'], security: [{ bearer: [] }] };
+  app.get(
+    '/jurisdictions',
+    { schema: { ...common, summary: 'Persons and traces per county or city (k-suppressed)', querystring: JurisdictionQuery, response: { 200: JurisdictionLayer, ...errorResponses } }, config: { access: aggregate('layer-jurisdictions') } },
+    async (request) => {
+      const r = await jurisdictionLayer(app.graph, request.viewer, request.query as JurisdictionQuery);
+      request.resultCount = r.cells.length;
+      return r;
+    },
+  );
+  app.get(
+    '/hexbin',
+    { schema: { ...common, summary: 'Trace density on H3 hexagons (k-suppressed)', querystring: HexbinQuery, response: { 200: HexbinLayer, ...errorResponses } }, config: { access: aggregate('layer-hexbin') } },
+    async (request) => {
+      const r = await hexbinLayer(app.graph, request.viewer, request.query as HexbinQuery);
+      request.resultCount = r.cells.length;
+      return r;
+    },
+  );
+  app.get(
+    '/heat',
+    { schema: { ...common, summary: 'Heat points: places weighted by distinct persons (k-suppressed)', querystring: HeatQuery, response: { 200: HeatLayer, ...errorResponses } }, config: { access: aggregate('layer-heat') } },
+    async (request) => {
+      const r = await heatLayer(app.graph, request.viewer, request.query as HeatQuery);
+      request.resultCount = r.points.length;
+      return r;
+    },
+  );
+  app.get(
+    '/trend',
+    { schema: { ...common, summary: 'Persons and traces per day (k-suppressed)', querystring: TrendQuery, response: { 200: TrendLayer, ...errorResponses } }, config: { access: aggregate('layer-trend') } },
+    async (request) => {
+      const r = await trendLayer(app.graph, request.viewer, request.query as TrendQuery);
+      request.resultCount = r.days.length;
+      return r;
+    },
+  );
+  app.get(
+    '/facilities',
+    { schema: { ...common, summary: 'Facilities by kind (hotels, internet cafés, stations, checkpoints …)', querystring: FacilityQuery, response: { 200: FacilityLayer, ...errorResponses } }, config: { access: aggregate('layer-facilities') } },
+    async (request) => {
+      const r = await facilityLayer(app.graph, request.viewer, request.query as FacilityQuery);
+      request.resultCount = r.features.length;
+      return r;
+    },
+  );
+}

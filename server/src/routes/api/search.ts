@@ -1,0 +1,27 @@
+import type { FastifyInstance } from 'fastify';
+import { errorResponses } from '../../schemas/common.ts';
+import { SearchQuery, SearchResponse } from '../../schemas/entities.ts';
+import { search } from '../../services/search.ts';
+
+/** `GET /api/search`: names (Hanzi, Pinyin), identifiers, phones, plates — visible entities only. */
+export default async function searchRoutes(app: FastifyInstance) {
+  app.get(
+    '/',
+    {
+      schema: {
+        tags: ['query'],
+        summary: 'Search entities by name, Pinyin, identifier, phone or plate (purpose required)',
+        security: [{ bearer: [] }],
+        querystring: SearchQuery,
+        response: { 200: SearchResponse, ...errorResponses },
+      },
+      config: { access: { roles: ['officer', 'analyst'], purpose: true, action: 'search' } },
+    },
+    async (request) => {
+      const q = request.query as SearchQuery;
+      const res = await search(app.graph, request.viewer, q.q, q.kind ?? null, q.page, q.pageSize);
+      request.resultCount = res.items.length;
+      return res;
+    },
+  );
+}

@@ -1,0 +1,125 @@
+import { type Static, Type } from '@sinclair/typebox';
+import { AttributeValue, EntitySummary, FeatureCollection, IsoTime, PurposeQuery } from './common.ts';
+
+export const SearchQuery = Type.Object({
+  q: Type.String({ minLength: 1, maxLength: 100, description: 'name (Hanzi or Pinyin), identifier, phone or plate' }),
+  kind: Type.Optional(Type.Array(Type.Union(['Person', 'Organization', 'Place', 'Vehicle', 'Phone', 'Case'].map((k) => Type.Literal(k))), { maxItems: 6 })),
+  page: Type.Integer({ minimum: 1, maximum: 1000, default: 1 }),
+  pageSize: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+  ...PurposeQuery,
+});
+export type SearchQuery = Static<typeof SearchQuery>;
+
+export const SearchHit = Type.Object({ ...EntitySummary.properties, score: Type.Number() });
+export const SearchResponse = Type.Object({
+  total: Type.Integer({ description: 'visible matches (at most 500 are considered)' }),
+  page: Type.Integer(),
+  pageSize: Type.Integer(),
+  items: Type.Array(SearchHit),
+});
+export type SearchResponse = Static<typeof SearchResponse>;
+
+const TracePlace = Type.Object({
+  eid: Type.String(),
+  name: Type.Union([Type.String(), Type.Null()]),
+  lon: Type.Union([Type.Number(), Type.Null()]),
+  lat: Type.Union([Type.Number(), Type.Null()]),
+});
+
+export const Profile = Type.Object({
+  eid: Type.String(),
+  kind: Type.String(),
+  redirectedFrom: Type.Union([Type.String(), Type.Null()]),
+  golden: Type.Record(Type.String(), AttributeValue),
+  location: Type.Union([Type.Object({ lon: Type.Number(), lat: Type.Number() }), Type.Null()]),
+  identifiers: Type.Array(Type.Object({ kind: Type.String(), value: Type.String(), masked: Type.Boolean(), source: Type.String() })),
+  relations: Type.Array(
+    Type.Object({
+      type: Type.String(),
+      direction: Type.Union([Type.Literal('out'), Type.Literal('in')]),
+      other: EntitySummary,
+      source: Type.Union([Type.String(), Type.Null()]),
+      role: Type.Union([Type.String(), Type.Null()]),
+    }),
+  ),
+  recentTraces: Type.Array(
+    Type.Object({ at: Type.String(), until: Type.Union([Type.String(), Type.Null()]), kind: Type.String(), source: Type.String(), place: TracePlace }),
+  ),
+  sources: Type.Array(Type.Object({ source: Type.String(), records: Type.Integer(), lastReceivedAt: Type.Union([Type.String(), Type.Null()]) })),
+  records: Type.Array(Type.Object({ rid: Type.String(), source: Type.String(), receivedAt: Type.Union([Type.String(), Type.Null()]), role: Type.String() })),
+});
+export type Profile = Static<typeof Profile>;
+
+const RelationTypeName = Type.Union(
+  ['HAS_PHONE', 'OWNS', 'LEGAL_REP_OF', 'WORKS_FOR', 'RESIDES_AT', 'INVOLVED_IN', 'CO_TRAVELED', 'VISITED'].map((t) => Type.Literal(t)),
+);
+
+export const RelationsQuery = Type.Object({
+  depth: Type.Integer({ minimum: 1, maximum: 3, default: 2 }),
+  types: Type.Optional(Type.Array(RelationTypeName, { maxItems: 8 })),
+  limit: Type.Integer({ minimum: 1, maximum: 1000, default: 200, description: 'maximum edges in the answer' }),
+  ...PurposeQuery,
+});
+export type RelationsQuery = Static<typeof RelationsQuery>;
+
+export const GraphEdge = Type.Object({
+  from: Type.String(),
+  to: Type.String(),
+  type: Type.String(),
+  source: Type.Union([Type.String(), Type.Null()]),
+  props: Type.Record(Type.String(), Type.Unknown()),
+});
+export const GraphAnswer = Type.Object({
+  root: Type.String(),
+  nodes: Type.Array(Type.Object({ ...EntitySummary.properties, hop: Type.Integer() })),
+  edges: Type.Array(GraphEdge),
+  truncated: Type.Boolean(),
+});
+export type GraphAnswer = Static<typeof GraphAnswer>;
+
+export const PathsQuery = Type.Object({
+  from: Type.String({ pattern: '^[A-Za-z0-9:_-]{1,80}$' }),
+  to: Type.String({ pattern: '^[A-Za-z0-9:_-]{1,80}$' }),
+  maxHops: Type.Integer({ minimum: 1, maximum: 6, default: 4 }),
+  types: Type.Optional(Type.Array(RelationTypeName, { maxItems: 8 })),
+  limit: Type.Integer({ minimum: 1, maximum: 20, default: 5 }),
+  ...PurposeQuery,
+});
+export type PathsQuery = Static<typeof PathsQuery>;
+export const PathsAnswer = Type.Object({
+  from: Type.String(),
+  to: Type.String(),
+  paths: Type.Array(Type.Object({ nodes: Type.Array(EntitySummary), edges: Type.Array(GraphEdge) })),
+});
+
+export const TrajectoryQuery = Type.Object({
+  from: IsoTime,
+  to: IsoTime,
+  stayRadiusM: Type.Number({ minimum: 1, maximum: 5000, default: 100 }),
+  stayMinMinutes: Type.Number({ minimum: 1, maximum: 1440, default: 5 }),
+  limit: Type.Integer({ minimum: 1, maximum: 10000, default: 2000 }),
+  ...PurposeQuery,
+});
+export type TrajectoryQuery = Static<typeof TrajectoryQuery>;
+
+export const StayPoint = Type.Object({
+  lon: Type.Number(),
+  lat: Type.Number(),
+  start: Type.String(),
+  end: Type.String(),
+  minutes: Type.Number(),
+  points: Type.Integer(),
+  placeEids: Type.Array(Type.String()),
+});
+export const Trajectory = Type.Object({
+  eid: Type.String(),
+  kind: Type.String(),
+  from: Type.String(),
+  to: Type.String(),
+  points: FeatureCollection,
+  line: Type.Any({ description: 'GeoJSON Feature<LineString> of the ordered points (null with fewer than 2)' }),
+  stayPoints: Type.Array(StayPoint),
+  timeline: Type.Array(Type.Object({ kind: Type.String(), count: Type.Integer(), first: Type.String(), last: Type.String(), items: Type.Array(Type.Object({ at: Type.String(), until: Type.Union([Type.String(), Type.Null()]), placeEid: Type.String(), source: Type.String() })) })),
+  truncated: Type.Boolean(),
+});
+export type Trajectory = Static<typeof Trajectory>;

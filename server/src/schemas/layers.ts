@@ -1,0 +1,61 @@
+import { type Static, Type } from '@sinclair/typebox';
+import { IsoTime, Lat, Lon } from './common.ts';
+
+const TimeWindow = {
+  from: IsoTime,
+  to: IsoTime,
+  traceKind: Type.Optional(Type.Array(Type.String({ pattern: '^[a-z_]{1,30}$' }), { maxItems: 10 })),
+};
+const BBox = {
+  minLon: Type.Optional(Lon),
+  minLat: Type.Optional(Lat),
+  maxLon: Type.Optional(Lon),
+  maxLat: Type.Optional(Lat),
+};
+
+export const JurisdictionQuery = Type.Object({ ...TimeWindow, level: Type.Union([Type.Literal('city'), Type.Literal('county')], { default: 'county' }) });
+export type JurisdictionQuery = Static<typeof JurisdictionQuery>;
+export const HexbinQuery = Type.Object({ ...TimeWindow, ...BBox, resolution: Type.Integer({ minimum: 4, maximum: 9, default: 7, description: 'H3 resolution' }) });
+export type HexbinQuery = Static<typeof HexbinQuery>;
+export const HeatQuery = Type.Object({ ...TimeWindow, ...BBox });
+export type HeatQuery = Static<typeof HeatQuery>;
+export const TrendQuery = Type.Object({ ...TimeWindow, unitCode: Type.Optional(Type.String({ pattern: '^\\d{6}$|^\\d{9}$' })) });
+export type TrendQuery = Static<typeof TrendQuery>;
+export const FacilityQuery = Type.Object({
+  ...BBox,
+  kind: Type.Optional(Type.Array(Type.Union(['hotel', 'internet_cafe', 'rail_station', 'checkpoint', 'company', 'incident_site', 'other'].map((k) => Type.Literal(k))), { maxItems: 8 })),
+  limit: Type.Integer({ minimum: 1, maximum: 20000, default: 5000 }),
+});
+export type FacilityQuery = Static<typeof FacilityQuery>;
+
+const Suppression = { k: Type.Integer({ description: 'cells with fewer distinct persons are left out' }), suppressed: Type.Integer({ description: 'how many cells were left out' }) };
+
+export const JurisdictionLayer = Type.Object({
+  level: Type.String(),
+  ...Suppression,
+  cells: Type.Array(Type.Object({ unitCode: Type.String(), name: Type.Union([Type.String(), Type.Null()]), persons: Type.Integer(), traces: Type.Integer() })),
+});
+export const HexbinLayer = Type.Object({
+  resolution: Type.Integer(),
+  ...Suppression,
+  cells: Type.Array(Type.Object({ h3: Type.String(), lon: Type.Number(), lat: Type.Number(), persons: Type.Integer(), traces: Type.Integer() })),
+});
+export const HeatLayer = Type.Object({
+  ...Suppression,
+  points: Type.Array(Type.Object({ lon: Type.Number(), lat: Type.Number(), weight: Type.Integer() })),
+});
+export const TrendLayer = Type.Object({
+  ...Suppression,
+  days: Type.Array(Type.Object({ day: Type.String(), persons: Type.Integer(), traces: Type.Integer() })),
+});
+export const FacilityLayer = Type.Object({
+  counts: Type.Record(Type.String(), Type.Integer()),
+  features: Type.Array(
+    Type.Object({
+      type: Type.Literal('Feature'),
+      geometry: Type.Object({ type: Type.Literal('Point'), coordinates: Type.Array(Type.Number()) }),
+      properties: Type.Object({ eid: Type.String(), name: Type.Union([Type.String(), Type.Null()]), placeKind: Type.String(), unitCode: Type.Union([Type.String(), Type.Null()]) }),
+    }),
+  ),
+  truncated: Type.Boolean(),
+});

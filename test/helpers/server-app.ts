@@ -1,0 +1,33 @@
+import { buildApp, loadConfig } from '@onemap/server';
+import type { FastifyInstance, InjectOptions } from 'fastify';
+import { testEnv } from './env.ts';
+import { type LevelName, username } from './server-fixtures.ts';
+
+/** The server app on the test services, silent. Close it in afterAll. */
+export async function buildTestApp(overrides: Record<string, string | number> = {}): Promise<FastifyInstance> {
+  const app = await buildApp({ config: loadConfig({ ...testEnv, ACCESS_CACHE_MS: 0, ...overrides }), logger: process.env.ONEMAP_TEST_LOG ? { level: process.env.ONEMAP_TEST_LOG } : false });
+  await app.ready();
+  return app;
+}
+
+/** A token for a fixture user, signed like login signs it (the user is still looked up on every request). */
+export function tokenFor(app: FastifyInstance, level: LevelName, role: string): string {
+  return app.jwt.sign({ sub: username(level, role), unit: '', roles: [] });
+}
+
+export const PURPOSE = { kind: 'criminal_case', caseNumber: 'A6201022026110001', text: '盗窃案关系排查' } as const;
+export const ADMIN_PURPOSE = { kind: 'administrative_case', caseNumber: 'X6201042026110009', text: '行政案件核查' } as const;
+
+export function purposeHeader(p: object = PURPOSE): Record<string, string> {
+  return { 'x-onemap-purpose': encodeURIComponent(JSON.stringify(p)) };
+}
+
+/** `app.inject` as a fixture user, with or without a purpose. */
+export function as(app: FastifyInstance, level: LevelName, role: string, purpose: object | null = PURPOSE) {
+  const token = tokenFor(app, level, role);
+  return (opts: InjectOptions) =>
+    app.inject({
+      ...opts,
+      headers: { authorization: `Bearer ${token}`, ...(purpose ? purposeHeader(purpose) : {}), ...(opts.headers ?? {}) },
+    });
+}
