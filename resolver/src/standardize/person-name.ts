@@ -72,12 +72,9 @@ function hanName(raw: string): PersonName {
   };
 }
 
-function latinLetters(s: string): string {
-  return s
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toUpperCase()
-    .replace(/[^A-Z ,/<'-]/g, ' ');
+function latinLetters(s: string, keepCase = false): string {
+  const t = s.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+  return (keepCase ? t : t.toUpperCase()).replace(/[^A-Za-z ,/<'-]/g, ' ');
 }
 
 function pyLatin(s: string): string {
@@ -91,7 +88,7 @@ function pyLatin(s: string): string {
 const PINYIN_SYLLABLE =
   /^(?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)?(?:iang|iong|uang|ang|eng|ing|ong|uai|ian|iao|uan|van|ai|ei|ao|ou|an|en|er|in|un|vn|ia|ie|iu|ua|uo|ue|ve|ui|a|e|i|o|u|v)$/;
 const COMMON_PINYIN_SURNAMES = new Set(
-  'wang li zhang liu chen yang huang zhao wu zhou xu sun ma zhu hu guo he gao lin luo zheng liang xie song tang xu han feng deng cao peng zeng xiao tian dong yuan pan yu jiang cai jia ding wei xue ye yan lu du dai xia zhong wang qiu jin shi tan fu fan fang kong bai cui kang mao qin jiang shen gu meng'.split(
+  'wang li zhang liu chen yang huang zhao wu zhou xu sun ma zhu hu guo he gao lin luo zheng liang xie song tang han feng deng cao peng zeng xiao tian dong yuan pan yu jiang cai jia ding wei xue ye yan lu lv du dai xia zhong qiu jin shi tan fu fan fang kong bai cui kang mao qin shen gu meng ouyang sima zhuge'.split(
     ' ',
   ),
 );
@@ -126,14 +123,23 @@ function latinName(raw: string, order?: 'family_first' | 'given_first'): PersonN
       .replace(/[<,/]/g, ' ')
       .trim();
   } else {
+    const cased = latinLetters(raw, true).trim().split(/\s+/).filter(Boolean);
     const toks = s.split(/\s+/).filter(Boolean);
     if (toks.length === 1) given = toks[0]!;
     else {
+      const first = pyLatin(toks[0]!);
+      const last = pyLatin(toks[toks.length - 1]!);
+      // One all-capitals token is the family name (`ZHANG Wei`, `Wei ZHANG`); otherwise Pinyin
+      // names read family first when the first token is a known surname, Western names family last.
+      const caps = cased.map((t) => t.length > 1 && t === t.toUpperCase() && t !== t.toLowerCase());
+      const capsCount = caps.filter(Boolean).length;
       const familyFirst =
         order === 'family_first' ||
         (order !== 'given_first' &&
-          COMMON_PINYIN_SURNAMES.has(toks[0]!.toLowerCase()) &&
-          toks.every((t) => isPinyinWord(t.replace(/['-]/g, ''))));
+          (capsCount === 1 && capsCount < toks.length
+            ? caps[0] === true
+            : toks.every((t) => isPinyinWord(t.replace(/['-]/g, ''))) &&
+              (COMMON_PINYIN_SURNAMES.has(first) || !COMMON_PINYIN_SURNAMES.has(last))));
       if (familyFirst) {
         family = toks[0]!;
         given = toks.slice(1).join(' ');

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { standardizeBirthDate, standardizeDate } from './date.ts';
+
+describe('standardizeDate', () => {
+  it.each([
+    ['19900307', '1990-03-07'],
+    ['1990-3-7', '1990-03-07'],
+    ['1990/03/07', '1990-03-07'],
+    ['1990.03.07', '1990-03-07'],
+    ['1990年3月7日', '1990-03-07'],
+    ['20260302121526', '2026-03-02T12:15:26'],
+    ['2026-03-02 12:15:26', '2026-03-02T12:15:26'],
+    ['2026-03-02 12:15', '2026-03-02T12:15:00'],
+    ['2026/3/2 8:05:09', '2026-03-02T08:05:09'],
+    ['2026-03-02T12:15:26+08:00', '2026-03-02T12:15:26'],
+    ['1772424926', '2026-03-02T12:15:26'], // epoch seconds, China time
+  ])('%s -> %s', (input, out) => {
+    expect(standardizeDate(input)).toEqual({ ok: true, value: out });
+  });
+  it('reads day/month order from the format hint', () => {
+    expect(standardizeDate('07/03/1990', 'dd/MM/yyyy')).toEqual({ ok: true, value: '1990-03-07' });
+    expect(standardizeDate('03/07/1990', 'MM/dd/yyyy')).toEqual({ ok: true, value: '1990-03-07' });
+  });
+  it('flags an ambiguous day/month without a hint', () => {
+    expect(standardizeDate('07/03/1990')).toMatchObject({ ok: false, reason: 'ambiguous_day_month' });
+  });
+  it('flags an impossible date instead of rolling it over', () => {
+    expect(standardizeDate('1990-02-30')).toMatchObject({ ok: false, reason: 'impossible_date' });
+    expect(standardizeDate('19900230')).toMatchObject({ ok: false, reason: 'impossible_date' });
+  });
+  it('accepts 29 February only in leap years', () => {
+    expect(standardizeDate('2000-02-29').ok).toBe(true);
+    expect(standardizeDate('1900-02-29').ok).toBe(false);
+  });
+  it('flags a future birth date', () => {
+    expect(standardizeBirthDate('2199-01-01')).toMatchObject({ ok: false, reason: 'future_date' });
+  });
+});
