@@ -7,6 +7,11 @@
  */
 import type {
   AuditEntry,
+  EntityKind,
+  QualityFlag,
+  Role,
+  StayPoint,
+  TracePoint,
   AuditVerify,
   CollisionArea,
   CollisionHit,
@@ -14,7 +19,6 @@ import type {
   DensityCell,
   GraphResult,
   IncidentPoint,
-  JobStatus,
   JurisdictionCount,
   LoginResponse,
   PlaceFeature,
@@ -29,6 +33,7 @@ import type {
   Watch,
   WatchAlert,
 } from './types.ts';
+import type * as W from './wire.ts';
 
 /** An API failure with the server's stable error code (e.g. ONEMAP_ERR_PURPOSE_REQUIRED). */
 export class ApiError extends Error {
@@ -68,13 +73,15 @@ function qs(q?: Query): string {
   return s ? `?${s}` : '';
 }
 
+/** The purpose travels as URI-encoded JSON in `x-onemap-purpose` (server/src/access/purpose.ts). */
+export const PURPOSE_HEADER = 'x-onemap-purpose';
+
+export function encodePurpose(p: Purpose): string {
+  return encodeURIComponent(JSON.stringify(p));
+}
+
 function purposeHeaders(purpose?: Purpose): Record<string, string> {
-  if (!purpose) return {};
-  return {
-    'x-purpose-kind': encodeURIComponent(purpose.kind),
-    'x-purpose-case': encodeURIComponent(purpose.caseNumber),
-    'x-purpose-text': encodeURIComponent(purpose.text),
-  };
+  return purpose ? { [PURPOSE_HEADER]: encodePurpose(purpose) } : {};
 }
 
 async function request<T>(method: string, path: string, opts: { query?: Query; body?: unknown; purpose?: Purpose; signal?: AbortSignal } = {}): Promise<T> {
@@ -83,7 +90,7 @@ async function request<T>(method: string, path: string, opts: { query?: Query; b
   let body: string | undefined;
   if (opts.body !== undefined) {
     headers['content-type'] = 'application/json';
-    body = JSON.stringify(opts.purpose && typeof opts.body === 'object' ? { ...(opts.body as object), purpose: opts.purpose } : opts.body);
+    body = JSON.stringify(opts.body);
   }
   const res = await fetch(`/api${path}${qs(opts.query)}`, { method, headers, body, signal: opts.signal });
   const text = await res.text();
@@ -94,9 +101,9 @@ async function request<T>(method: string, path: string, opts: { query?: Query; b
     data = { message: text };
   }
   if (!res.ok) {
-    const d = (data ?? {}) as { code?: string; message?: string; error?: string };
+    const d = (data ?? {}) as { code?: string; message?: string; error?: string; detail?: string };
     if (res.status === 401) onUnauthorized?.();
-    throw new ApiError(res.status, d.code ?? `HTTP_${res.status}`, d.message ?? d.error ?? res.statusText);
+    throw new ApiError(res.status, d.code ?? `HTTP_${res.status}`, [d.message ?? d.error ?? res.statusText, d.detail].filter(Boolean).join(' — '));
   }
   return data as T;
 }
@@ -109,6 +116,66 @@ function list<T>(data: unknown, ...keys: string[]): T[] {
   return [];
 }
 
+
+// ---------------------------------------------------------------------------------------------
+// Adapters: server answer shapes (server/src/schemas, imported as types only) → the view models
+// in ./types.ts. A server change is absorbed here.
+
+const name = (n: string | null, masked: boolean) => n ?? (masked ? '***' : '—');
+
+/** Place eid → where and what it is, from the (aggregate, purpose-free) facilities layer. */
+let placeIndex: Promise<Map<string, PlaceFeature>> | null = null;
+export function places(): Promise<Map<string, PlaceFeature>> {
+  placeIndex ??= api
+    .places()
+    .then((ps) => new Map(ps.map((p) => [p.eid, p])))
+    .catch(() => {
+      placeIndex = null;
+      return new Map<string, PlaceFeature>();
+    });
+  return placeIndex;
+}
+
+function toProfile(p: W.Profile): Profile {
+  const attributes = Object.entries(p.golden).map(([k, v]) => ({ name: k, value: v.value === null || typeof v.value === 'boolean' ? (v.value === null ? null : String(v.value)) : v.value, masked: v.masked, source: v.source, rid: v.rid }));
+  for (const i of p.identifiers) attributes.push({ name: `id:${i.kind}`, value: i.value, masked: i.masked, source: i.source, rid: '' });
+  const nm = p.golden.name?.value ?? p.golden.plate?.value ?? p.golden.number?.value ?? p.eid;
+  return {
+    eid: p.eid,
+    kind: p.kind as EntityKind,
+    name: String(nm),
+    attributes,
+    relations: p.relations.map((r) => ({ type: r.type, direction: r.direction, eid: r.other.eid, kind: r.other.kind as EntityKind, name: name(r.other.name, r.other.nameMasked), props: { source: r.source, role: r.role } })),
+    traces: p.recentTraces.map((t) => ({ at: t.at, until: t.until, kind: t.kind, source: t.source, place: { eid: t.place.eid, name: t.place.name ?? '—', lon: t.place.lon ?? Number.NaN, lat: t.place.lat ?? Number.NaN } })),
+    quality: ((p as unknown as { quality?: QualityFlag[] }).quality ?? []) as QualityFlag[],
+    sources: p.records.map((r) => ({ rid: r.rid, source: r.source, receivedAt: r.receivedAt ?? undefined })),
+  };
+}
+
+function toTrajectory(t: W.Trajectory, placeIdx: Map<string, PlaceFeature>): Trajectory {
+  const points: TracePoint[] = (t.points.features as { geometry: { coordinates: [number, number] }; properties: Record<string, unknown> }[]).map((f) => ({
+    at: String(f.properties.at),
+    until: (f.properties.until as string | null) ?? null,
+    kind: String(f.properties.kind),
+    source: String(f.properties.source),
+    place: { eid: String(f.properties.placeEid), name: String(f.properties.placeName ?? '—'), kind: f.properties.placeKind as string | undefined, lon: f.geometry.coordinates[0], lat: f.geometry.coordinates[1] },
+  }));
+  const stays: StayPoint[] = t.stayPoints.map((s) => ({ lon: s.lon, lat: s.lat, from: s.start, to: s.end, placeEid: s.placeEids[0], placeName: s.placeEids.map((e) => placeIdx.get(e)?.name ?? points.find((p) => p.place.eid === e)?.place.name ?? e).join('、') }));
+  return { eid: t.eid, points, stays };
+}
+
+function toGraph(nodes: W.EntitySummary[], edges: W.GraphEdgeW[], placeIdx: Map<string, PlaceFeature>): GraphResult {
+  return {
+    nodes: nodes.map((n) => {
+      const p = placeIdx.get(n.eid);
+      return { eid: n.eid, kind: n.kind as EntityKind, name: name(n.name, n.nameMasked), lon: p?.lon ?? null, lat: p?.lat ?? null };
+    }),
+    edges: edges.map((e) => ({ source: e.from, target: e.to, type: e.type, props: e.props })),
+  };
+}
+
+const WIDE: TimeRange = { from: '2000-01-01T00:00:00Z', to: '2100-01-01T00:00:00Z' };
+
 let onUnauthorized: (() => void) | undefined;
 export function setUnauthorizedHandler(fn: () => void): void {
   onUnauthorized = fn;
@@ -116,43 +183,101 @@ export function setUnauthorizedHandler(fn: () => void): void {
 
 export const api = {
   // ---- auth
-  login: (username: string, password: string) => request<LoginResponse>('POST', '/auth/login', { body: { username, password } }),
-  me: async () => {
-    const d = await request<User | { user: User }>('GET', '/auth/me');
-    return 'user' in d ? d.user : d;
+  login: async (username: string, password: string): Promise<LoginResponse> => {
+    const r = await request<W.LoginAnswer>('POST', '/auth/login', { body: { username, password } });
+    const roles = r.user.roles as Role[];
+    return { token: r.token, user: { username: r.user.username, name: r.user.displayName, role: roles[0] ?? 'planner', roles, unitCode: r.user.unitCode } };
+  },
+  me: async (): Promise<User> => {
+    const m = await request<W.MeAnswer>('GET', '/auth/me');
+    const roles = m.roles as Role[];
+    return { username: m.username, name: m.displayName, role: roles[0] ?? 'planner', roles, unitCode: m.unitCode, unitName: m.unitName };
   },
 
-  // ---- aggregates (planner and up; no purpose needed)
-  jurisdictionCounts: async (t: TimeRange, level = 'county') => list<JurisdictionCount>(await request('GET', '/layers/jurisdictions', { query: { ...t, level } }), 'counts'),
-  places: async (kind?: string) => list<PlaceFeature>(await request('GET', '/layers/places', { query: { kind } }), 'places'),
-  density: async (t: TimeRange) => list<DensityCell>(await request('GET', '/layers/density', { query: t }), 'cells'),
-  incidents: async (t: TimeRange) => list<IncidentPoint>(await request('GET', '/layers/incidents', { query: t }), 'incidents'),
-  trend: async (t: TimeRange, bucket = 'day') => list<TrendPoint>(await request('GET', '/layers/trend', { query: { ...t, bucket } }), 'series', 'points'),
+  // ---- aggregates (no purpose: the server implies `statistics` and suppresses small cells)
+  jurisdictionCounts: async (t: TimeRange, level = 'county'): Promise<JurisdictionCount[]> => {
+    const r = await request<W.JurisdictionLayer>('GET', '/layers/jurisdictions', { query: { ...t, level } });
+    return r.cells.map((c) => ({ code: c.unitCode, count: c.persons, suppressed: false }));
+  },
+  places: async (kind?: string): Promise<PlaceFeature[]> => {
+    const r = await request<W.FacilityLayer>('GET', '/layers/facilities', { query: { kind, limit: 20000 } });
+    return r.features.map((f) => ({ eid: f.properties.eid, name: f.properties.name ?? '—', kind: f.properties.placeKind, lon: f.geometry.coordinates[0] ?? 0, lat: f.geometry.coordinates[1] ?? 0 }));
+  },
+  density: async (t: TimeRange): Promise<DensityCell[]> => {
+    const r = await request<W.HexbinLayer>('GET', '/layers/hexbin', { query: { ...t, resolution: 6 } });
+    return r.cells.map((c) => ({ lon: c.lon, lat: c.lat, count: c.traces, h3: c.h3 }));
+  },
+  incidents: async (t: TimeRange): Promise<IncidentPoint[]> => {
+    const r = await request<W.HeatLayer>('GET', '/layers/heat', { query: { ...t } });
+    return r.points.map((p) => ({ lon: p.lon, lat: p.lat, at: t.from, weight: p.weight }));
+  },
+  trend: async (t: TimeRange): Promise<TrendPoint[]> => {
+    const r = await request<W.TrendLayer>('GET', '/layers/trend', { query: t.from ? t : WIDE });
+    return r.days.map((d) => ({ t: d.day, count: d.traces }));
+  },
 
   // ---- individual level (purpose required)
-  search: async (q: string, purpose: Purpose) => list<SearchHit>(await request('GET', '/search', { query: { q }, purpose }), 'hits'),
-  profile: (eid: string, purpose: Purpose) => request<Profile>('GET', `/entities/${encodeURIComponent(eid)}/profile`, { purpose }),
-  trajectory: (eid: string, t: TimeRange, purpose: Purpose) => request<Trajectory>('GET', `/entities/${encodeURIComponent(eid)}/trajectory`, { query: t, purpose }),
-  relations: (eid: string, hops: number, purpose: Purpose) => request<GraphResult>('GET', `/entities/${encodeURIComponent(eid)}/relations`, { query: { hops }, purpose }),
-  path: (from: string, to: string, purpose: Purpose) => request<GraphResult>('GET', '/relations/path', { query: { from, to }, purpose }),
-  coTravel: async (eid: string, purpose: Purpose) => list<CoTraveler>(await request('GET', `/analysis/co-travel/${encodeURIComponent(eid)}`, { purpose }), 'companions'),
-  /** Starts a collision analysis; the server may answer at once (`result`) or with a job to poll. */
-  collision: (areas: CollisionArea[], purpose: Purpose) => request<JobStatus<CollisionHit[]> | { results: CollisionHit[] }>('POST', '/analysis/collision', { body: { areas }, purpose }),
-  job: <T>(id: string) => request<JobStatus<T>>('GET', `/analysis/jobs/${encodeURIComponent(id)}`),
+  search: async (q: string, purpose: Purpose): Promise<SearchHit[]> => {
+    const r = await request<W.SearchResponse>('GET', '/search', { query: { q, pageSize: 50 }, purpose });
+    return r.items.map((h) => ({ eid: h.eid, kind: h.kind as EntityKind, name: name(h.name, h.nameMasked), detail: h.eid, score: h.score }));
+  },
+  profile: async (eid: string, purpose: Purpose): Promise<Profile> => toProfile(await request<W.Profile>('GET', `/entities/${encodeURIComponent(eid)}`, { purpose })),
+  trajectory: async (eid: string, t: TimeRange, purpose: Purpose): Promise<Trajectory> => {
+    const [r, idx] = await Promise.all([request<W.Trajectory>('GET', `/entities/${encodeURIComponent(eid)}/trajectory`, { query: t, purpose }), places()]);
+    return toTrajectory(r, idx);
+  },
+  relations: async (eid: string, hops: number, purpose: Purpose): Promise<GraphResult> => {
+    const [r, idx] = await Promise.all([request<W.GraphAnswer>('GET', `/entities/${encodeURIComponent(eid)}/relations`, { query: { depth: hops }, purpose }), places()]);
+    return toGraph(r.nodes, r.edges, idx);
+  },
+  path: async (from: string, to: string, purpose: Purpose): Promise<GraphResult> => {
+    const [r, idx] = await Promise.all([request<W.PathsAnswer>('GET', '/paths', { query: { from, to, limit: 1 }, purpose }), places()]);
+    const p = r.paths[0];
+    if (!p) throw new ApiError(404, 'NO_PATH', 'no path');
+    return toGraph(p.nodes, p.edges, idx);
+  },
+  coTravel: async (eid: string, t: TimeRange, purpose: Purpose): Promise<CoTraveler[]> => {
+    const [r, idx] = await Promise.all([request<W.CoTravelAnswer>('GET', '/analysis/co-travel', { query: { eid, ...t }, purpose }), places()]);
+    return r.companions.map((c) => ({
+      eid: c.entity.eid,
+      name: name(c.entity.name, c.entity.nameMasked),
+      kind: c.entity.kind as EntityKind,
+      count: c.together,
+      first: c.first,
+      last: c.last,
+      places: c.places.flatMap((pe) => {
+        const p = idx.get(pe);
+        return p ? [{ eid: pe, name: p.name, lon: p.lon, lat: p.lat }] : [];
+      }),
+    }));
+  },
+  /** Who was inside every circle during its window. */
+  collision: async (areas: CollisionArea[], purpose: Purpose): Promise<CollisionHit[]> => {
+    const [r, idx] = await Promise.all([
+      request<W.CollisionAnswer>('POST', '/analysis/collision', { body: { windows: areas.map((a) => ({ lon: a.center[0], lat: a.center[1], radiusM: Math.round(a.radiusM), from: a.from, to: a.to })) }, purpose }),
+      places(),
+    ]);
+    return r.matches.map((m) => ({
+      eid: m.entity.eid,
+      name: name(m.entity.name, m.entity.nameMasked),
+      kind: m.entity.kind as EntityKind,
+      visits: m.hits.map((h) => ({ area: h.window, at: h.at, place: idx.get(h.placeEid)?.name ?? h.placeEid })),
+    }));
+  },
 
-  // ---- review and quality
-  matches: async () => list<PossibleMatch>(await request('GET', '/review/matches'), 'matches'),
-  decide: (id: string, decision: 'merge' | 'keep-apart', purpose?: Purpose) => request<unknown>('POST', `/review/matches/${encodeURIComponent(id)}`, { body: { decision }, purpose }),
-  split: (eid: string, rids: string[], purpose?: Purpose) => request<unknown>('POST', `/entities/${encodeURIComponent(eid)}/split`, { body: { rids }, purpose }),
-  qualityReports: async () => list<QualityReport>(await request('GET', '/quality/reports'), 'reports', 'sources'),
+  // ---- review and quality (shapes guessed until server/src/routes/api/resolution.ts lands)
+  matches: async () => list<PossibleMatch>(await request('GET', '/resolution/review'), 'matches', 'items'),
+  decide: (id: string, decision: 'merge' | 'keep-apart', purpose?: Purpose) => request<unknown>('POST', `/resolution/review/${encodeURIComponent(id)}`, { body: { decision }, purpose }),
+  split: (eid: string, rids: string[], purpose?: Purpose) => request<unknown>('POST', `/resolution/split`, { body: { eid, rids }, purpose }),
+  qualityReports: async () => list<QualityReport>(await request('GET', '/catalog/quality'), 'reports', 'sources'),
 
   // ---- watches
   watches: async () => list<Watch>(await request('GET', '/watches'), 'watches'),
   addWatch: (eid: string, purpose: Purpose) => request<Watch>('POST', '/watches', { body: { eid }, purpose }),
   removeWatch: (id: string) => request<unknown>('DELETE', `/watches/${encodeURIComponent(id)}`),
-  /** EventSource cannot send headers: the token goes in the query string. */
+  /** EventSource cannot send headers: the token goes as `?access_token=`. */
   watchStream: (onAlert: (a: WatchAlert) => void, onState: (open: boolean) => void): (() => void) => {
-    const es = new EventSource(`/api/watches/stream${qs({ token })}`);
+    const es = new EventSource(`/api/watches/stream${qs({ access_token: token })}`);
     const handle = (e: MessageEvent) => {
       try {
         onAlert(JSON.parse(e.data as string) as WatchAlert);

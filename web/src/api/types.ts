@@ -130,9 +130,10 @@ export interface CoTraveler {
   places: { eid?: string; name: string; lon: number; lat: number; at?: string }[];
 }
 
+/** A collision window: a circle on the map and a time range. */
 export interface CollisionArea {
-  /** Closed ring of [lon, lat]. */
-  polygon: [number, number][];
+  center: [number, number];
+  radiusM: number;
   from: string;
   to: string;
 }
@@ -179,6 +180,7 @@ export interface IncidentPoint {
   lon: number;
   lat: number;
   at: string;
+  weight?: number;
   type?: string;
 }
 

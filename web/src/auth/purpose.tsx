@@ -25,7 +25,8 @@ export class PurposeCancelled extends Error {
   }
 }
 
-const KINDS = ['pk.case', 'pk.verify', 'pk.security', 'pk.other'] as const;
+/** The server's purpose kinds (PURPOSE_KINDS less `statistics`, which only aggregates imply). */
+const KINDS = ['pk.criminal_case', 'pk.administrative_case', 'pk.security_check', 'pk.emergency', 'pk.investigation_lead'] as const;
 
 /** Holds the purpose (事由) for the session, and the modal that asks for it. */
 export function PurposeProvider({ children }: { children: ReactNode }) {
@@ -36,7 +37,7 @@ export function PurposeProvider({ children }: { children: ReactNode }) {
   });
   const [asking, setAsking] = useState(false);
   const waiters = useRef<{ resolve: (p: Purpose) => void; reject: (e: Error) => void }[]>([]);
-  const [kind, setKind] = useState<string>('pk.case');
+  const [kind, setKind] = useState<string>('pk.criminal_case');
   const [caseNumber, setCaseNumber] = useState('');
   const [text, setText] = useState('');
 
@@ -86,7 +87,7 @@ export function PurposeProvider({ children }: { children: ReactNode }) {
             </label>
             <label>
               {t('purpose.case')}
-              <input name="purpose-case" value={caseNumber} onChange={(e) => setCaseNumber(e.target.value)} required={kind === 'pk.case'} placeholder="A6201020000002026030001" />
+              <input name="purpose-case" value={caseNumber} onChange={(e) => setCaseNumber(e.target.value)} required pattern="[A-Za-z0-9][A-Za-z0-9_\-]{3,39}" placeholder="A6201022026030001" />
             </label>
             <label>
               {t('purpose.text')}

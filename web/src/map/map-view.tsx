@@ -58,8 +58,8 @@ export function MapView({ layers, id, onClick, getTooltip, fitBounds, style, chi
       const map = new maplibregl.Map({
         container: container.current,
         style: cfg.mapStyleUrl || offlineStyle(),
-        center: cfg.center ?? [103.8, 36.3],
-        zoom: cfg.zoom ?? 6,
+        center: cfg.center ?? [100.8, 37.6],
+        zoom: cfg.zoom ?? 5.4,
         fadeDuration: 0,
         attributionControl: false,
         canvasContextAttributes: { preserveDrawingBuffer: true },

@@ -1,7 +1,7 @@
 import { PolygonLayer, ScatterplotLayer } from '@deck.gl/layers';
 import { useCallback, useMemo, useState } from 'react';
 import { api } from '../api/client.ts';
-import type { CollisionArea, CollisionHit, CoTraveler, JobStatus } from '../api/types.ts';
+import type { CollisionHit, CoTraveler } from '../api/types.ts';
 import { usePurpose } from '../auth/purpose.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { boundsOf, MapView } from '../map/map-view.tsx';
@@ -10,6 +10,25 @@ import { go } from '../ui/route.ts';
 import { AsyncView, ErrorBox, Progress, useAsync } from '../ui/states.tsx';
 
 type Tab = 'cotravel' | 'collision';
+
+/** The range co-travel looks at (the sample data's span; a date picker is future work). */
+const DEFAULT_RANGE = { from: '2026-01-01T00:00:00Z', to: '2027-01-01T00:00:00Z' };
+
+/** A circle as a ring of [lon, lat], for drawing. */
+function circleRing(c: [number, number], radiusM: number, n = 48): [number, number][] {
+  const dLat = radiusM / 111_320;
+  const dLon = dLat / Math.cos((c[1] * Math.PI) / 180);
+  return Array.from({ length: n + 1 }, (_, i) => {
+    const a = (i / n) * Math.PI * 2;
+    return [c[0] + dLon * Math.cos(a), c[1] + dLat * Math.sin(a)] as [number, number];
+  });
+}
+
+function metres(a: [number, number], b: [number, number]): number {
+  const dy = (b[1] - a[1]) * 111_320;
+  const dx = (b[0] - a[0]) * 111_320 * Math.cos((a[1] * Math.PI) / 180);
+  return Math.hypot(dx, dy);
+}
 
 /** Analysis tools: co-travel for one entity; spatio-temporal collision over drawn areas. */
 export default function AnalysisScreen() {
@@ -34,7 +53,7 @@ function CoTravel() {
   const { t } = useI18n();
   const { requirePurpose } = usePurpose();
   const [subject, setSubject] = useState<{ eid: string; name: string } | null>(null);
-  const [st, run] = useAsync(useCallback(async (eid: string) => api.coTravel(eid, await requirePurpose()), [requirePurpose]));
+  const [st, run] = useAsync(useCallback(async (eid: string) => api.coTravel(eid, DEFAULT_RANGE, await requirePurpose()), [requirePurpose]));
   const [focus, setFocus] = useState<string | null>(null);
   const data = st.state === 'done' ? st.data : [];
   const pts = data.flatMap((c) => c.places.map((p) => ({ ...p, who: c.eid, name: `${c.name} · ${p.name}` })));
@@ -101,71 +120,57 @@ function CoTravel() {
 }
 
 interface DraftArea {
-  ring: [number, number][];
+  center: [number, number];
+  radiusM: number;
   from: string;
   to: string;
 }
 
+/**
+ * Spatio-temporal collision: draw circles (click the centre, then a point on the rim), give
+ * each a time window, get who was in all of them.
+ */
 function Collision() {
   const { t } = useI18n();
   const { requirePurpose } = usePurpose();
   const [areas, setAreas] = useState<DraftArea[]>([]);
-  const [drawing, setDrawing] = useState<[number, number][] | null>(null);
-  const [job, setJob] = useState<JobStatus<CollisionHit[]> | null>(null);
-  const [error, setError] = useState<Error | null>(null);
+  const [drawing, setDrawing] = useState<{ center: [number, number] | null; rim: [number, number] | null } | null>(null);
+  const [st, run] = useAsync(
+    useCallback(
+      async (as: DraftArea[]) => api.collision(as.map((a) => ({ center: a.center, radiusM: a.radiusM, from: new Date(`${a.from}Z`).toISOString(), to: new Date(`${a.to}Z`).toISOString() })), await requirePurpose()),
+      [requirePurpose],
+    ),
+  );
 
-  async function runAnalysis() {
-    setError(null);
-    setJob({ id: '', state: 'queued', progress: 0 });
-    try {
-      const purpose = await requirePurpose();
-      const body: CollisionArea[] = areas.map((a) => ({ polygon: [...a.ring, a.ring[0] as [number, number]], from: new Date(`${a.from}Z`).toISOString(), to: new Date(`${a.to}Z`).toISOString() }));
-      let r = await api.collision(body, purpose);
-      if ('results' in r) {
-        setJob({ id: '', state: 'done', progress: 100, result: r.results });
-        return;
-      }
-      setJob(r);
-      while (r.state === 'queued' || r.state === 'running') {
-        await new Promise((res) => setTimeout(res, 700));
-        r = await api.job<CollisionHit[]>(r.id);
-        setJob(r);
-      }
-      if (r.state === 'failed') setError(new Error(r.error ?? 'failed'));
-    } catch (e) {
-      setJob(null);
-      setError(e as Error);
-    }
-  }
-
+  const draft = drawing?.center && drawing.rim ? { center: drawing.center, radiusM: Math.max(50, metres(drawing.center, drawing.rim)) } : null;
   const layers = useMemo(
     () => [
       new PolygonLayer<DraftArea>({
         id: 'areas',
         data: areas,
-        getPolygon: (a) => a.ring,
+        getPolygon: (a) => circleRing(a.center, a.radiusM),
         getFillColor: [215, 48, 31, 50],
         getLineColor: [215, 48, 31],
         lineWidthMinPixels: 2,
       }),
-      new PolygonLayer<[number, number][]>({
+      new PolygonLayer<{ center: [number, number]; radiusM: number }>({
         id: 'draft',
-        data: drawing && drawing.length > 1 ? [drawing] : [],
-        getPolygon: (r) => r,
+        data: draft ? [draft] : [],
+        getPolygon: (a) => circleRing(a.center, a.radiusM),
         getFillColor: [31, 119, 180, 40],
         getLineColor: [31, 119, 180],
         lineWidthMinPixels: 2,
       }),
       new ScatterplotLayer<[number, number]>({
         id: 'draft-vertices',
-        data: drawing ?? [],
+        data: drawing?.center ? [drawing.center] : [],
         getPosition: (p) => p,
         radiusUnits: 'pixels',
         getRadius: 4,
         getFillColor: [31, 119, 180],
       }),
     ],
-    [areas, drawing],
+    [areas, drawing, draft],
   );
 
   return (
@@ -176,17 +181,17 @@ function Collision() {
           {drawing ? (
             <button
               type="button"
-              disabled={drawing.length < 3}
+              disabled={!draft}
               data-testid="finish-area"
               onClick={() => {
-                setAreas((a) => [...a, { ring: drawing, from: '2026-03-02T00:00', to: '2026-03-12T00:00' }]);
+                if (draft) setAreas((a) => [...a, { ...draft, from: '2026-03-02T00:00', to: '2026-03-12T00:00' }]);
                 setDrawing(null);
               }}
             >
               {t('finishArea')}
             </button>
           ) : (
-            <button type="button" onClick={() => setDrawing([])} data-testid="draw-area">
+            <button type="button" onClick={() => setDrawing({ center: null, rim: null })} data-testid="draw-area">
               {t('drawArea')}
             </button>
           )}
@@ -198,27 +203,27 @@ function Collision() {
           {t('areas')} ({areas.length})
         </h4>
         {areas.map((a, i) => (
-          <div key={`${i}-${a.ring.length}`} className="row wrap small">
-            <strong>#{i + 1}</strong>
+          <div key={`${i}-${a.center.join()}`} className="row wrap small">
+            <strong>#{i + 1}</strong> <span className="mono">{Math.round(a.radiusM)} m</span>
             <input type="datetime-local" value={a.from} onChange={(e) => setAreas((x) => x.map((y, j) => (j === i ? { ...y, from: e.target.value } : y)))} />
             <input type="datetime-local" value={a.to} onChange={(e) => setAreas((x) => x.map((y, j) => (j === i ? { ...y, to: e.target.value } : y)))} />
           </div>
         ))}
-        <button type="button" disabled={!areas.length || job?.state === 'running' || job?.state === 'queued'} onClick={() => void runAnalysis()} data-testid="run-collision">
+        <button type="button" disabled={areas.length < 2 || st.state === 'loading'} onClick={() => void run(areas)} data-testid="run-collision">
           {t('runAnalysis')}
         </button>
-        {job && (job.state === 'queued' || job.state === 'running') && <Progress value={job.progress} />}
-        {error && <ErrorBox error={error} />}
-        {job?.state === 'done' && (
+        {st.state === 'loading' && <Progress />}
+        {st.state === 'error' && <ErrorBox error={st.error} />}
+        {st.state === 'done' && (
           <>
             <h4>{t('whoInAll')}</h4>
             <ul className="plain" data-testid="collision-results">
-              {(job.result ?? []).map((h) => (
+              {st.data.map((h: CollisionHit) => (
                 <li key={h.eid}>
                   <strong>{h.name}</strong> <span className="muted small">{h.visits.map((v) => `#${v.area + 1} ${v.place} ${v.at.slice(5, 16).replace('T', ' ')}`).join('；')}</span>
                 </li>
               ))}
-              {!job.result?.length && <li className="muted">{t('noResults')}</li>}
+              {!st.data.length && <li className="muted">{t('noResults')}</li>}
             </ul>
           </>
         )}
@@ -227,9 +232,10 @@ function Collision() {
         <MapView
           id="collision"
           layers={layers}
-          fitBounds={boundsOf(areas.flatMap((a) => a.ring))}
           onClick={(ll) => {
-            if (drawing) setDrawing([...drawing, ll]);
+            if (!drawing) return;
+            if (!drawing.center) setDrawing({ center: ll, rim: null });
+            else setDrawing({ ...drawing, rim: ll });
           }}
         />
       </section>

@@ -14,7 +14,7 @@ import { TimeFilter } from '../map/time-filter.tsx';
 import { TrendChart } from '../map/trend-chart.tsx';
 
 type LayerId = 'jurisdictions' | 'places' | 'density' | 'incidents';
-const PLACE_KINDS = ['hotel', 'netcafe', 'station', 'checkpoint', 'other'] as const;
+const PLACE_KINDS = ['hotel', 'internet_cafe', 'rail_station', 'checkpoint', 'company', 'incident_site', 'other'] as const;
 
 /** Synthetic points for the bench (`?benchPoints=1000000`): clustered around Gansu's cities. */
 function benchPoints(n: number): BinaryPoints {

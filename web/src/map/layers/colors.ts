@@ -21,11 +21,14 @@ export const DENSITY: RGB[] = [
   [209, 55, 78],
 ];
 
+/** Place kinds as the server names them (FacilityQuery.kind). */
 export const PLACE_COLORS: Record<string, RGB> = {
   hotel: [214, 39, 40],
-  netcafe: [148, 103, 189],
-  station: [31, 119, 180],
+  internet_cafe: [148, 103, 189],
+  rail_station: [31, 119, 180],
   checkpoint: [255, 127, 14],
+  company: [44, 160, 44],
+  incident_site: [140, 86, 75],
   other: [120, 120, 120],
 };
 

@@ -18,7 +18,7 @@ export function incidentLayer({ incidents, radiusPixels = 40, opacity = 0.8, vis
     opacity,
     radiusPixels,
     getPosition: (d) => [d.lon, d.lat],
-    getWeight: 1,
+    getWeight: (d) => d.weight ?? 1,
     aggregation: 'SUM',
   });
 }
