@@ -16,9 +16,9 @@ import {
   type IncidentCase,
   incidentRow,
   netcafeRow,
-  type RecordContext,
   railRow,
-} from './records.ts';
+} from './rows/event-rows.ts';
+import type { RecordContext } from './rows/row-context.ts';
 
 const DAY = 86_400;
 const CASE_TYPES: [string, string][] = [

@@ -15,7 +15,8 @@ import { type GenerateOptions, resolveOptions, SOURCE_IDS, type SourceId } from 
 import { type FileEntry, OutputSet } from './output-set.ts';
 import { eid, PlaceRegistry } from './places.ts';
 import { newPopulationState, PopulationGenerator } from './population.ts';
-import { businessRow, householdRow, type RecordContext, telecomRow, vehicleRegistryRow } from './records.ts';
+import { businessRow, householdRow, telecomRow, vehicleRegistryRow } from './rows/registry-rows.ts';
+import type { RecordContext } from './rows/row-context.ts';
 import { dayStart } from './time.ts';
 
 const BLOCK = 1000;

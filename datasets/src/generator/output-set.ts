@@ -9,7 +9,7 @@ import type { NoiseInjector, NoiseTag } from '../noise/noise-injector.ts';
 import { BufferedFile, csvLine } from '../output/daily-writer.ts';
 import { Rng } from '../random/rng.ts';
 import { noiseRate, type ResolvedOptions, type SourceId } from './options.ts';
-import type { Mention, Row } from './records.ts';
+import type { Mention, Row } from './rows/row-context.ts';
 import { formatTime } from './time.ts';
 
 const DAY = 86_400;

@@ -1,158 +1,23 @@
 /**
- * Persons, households, phones, vehicles and companies, generated one block of persons
- * at a time so a million-person run never holds more than one block. Households,
- * companion groups, shared phones and aliases never cross a block boundary.
+ * Persons and households, generated one block of persons at a time so a million-person
+ * run never holds more than one block. Households, companion groups, shared phones and
+ * aliases never cross a block boundary.
  */
 
 import type { Position } from '../geo/point-in-polygon.ts';
-import { makeCreditCode } from '../ids/credit-code.ts';
 import { makeResidentId } from '../ids/resident-id.ts';
 import { pickGivenName, pickSurname } from '../names/han-names.ts';
 import { dottedName, tibetanName } from '../names/minority-names.ts';
 import { Rng } from '../random/rng.ts';
-import { AREA_CODE, type County, type Geography, PLATE_LETTER } from './geography.ts';
+import { newCompany, newPhone, newVehicle, scramble } from './assets.ts';
+import type { County, Geography } from './geography.ts';
 import { eid, type PlaceRegistry } from './places.ts';
+import type { Block, Company, Person, PhoneLine, PopulationState, Vehicle } from './population-types.ts';
 import { formatTime } from './time.ts';
 
-/** A phone number and its subscription. */
-export interface PhoneLine {
-  eid: string;
-  number: string;
-  carrier: string;
-  activated: number;
-}
+export type { Block, Company, Person, PhoneLine, PopulationState, Vehicle } from './population-types.ts';
+export { newPopulationState } from './population-types.ts';
 
-/** A synthetic person (resident, or foreign visitor when `foreign` is set). */
-export interface Person {
-  idx: number;
-  eid: string;
-  name: string;
-  /** Characters of the family name in `name` (0 for Tibetan and dotted names, Latin names). */
-  familyLength: number;
-  sex: 'M' | 'F';
-  birth: string;
-  age: number;
-  residentId: string;
-  ethnicity: string;
-  county: County;
-  address: string;
-  oldAddress: string | null;
-  /** County of the previous address, when the person has moved. */
-  oldCounty: County | null;
-  homeId: string;
-  homePoint: Position;
-  householdNo: string;
-  relation: string;
-  stationCode: string;
-  phones: PhoneLine[];
-  /** The phone this person gives in event records (own, or a shared one). */
-  contactPhone: string;
-  vehicle: Vehicle | null;
-  netcafeUser: boolean;
-  alias: string | null;
-  foreign: { passport: string; nationality: string } | null;
-}
-
-export interface Vehicle {
-  eid: string;
-  plate: string;
-  plateColor: string;
-  vin: string;
-  brand: string;
-  model: string;
-  color: string;
-  owner: Person | null;
-  company: Company | null;
-  registered: number;
-}
-
-export interface Company {
-  eid: string;
-  creditCode: string;
-  name: string;
-  address: string;
-  phone: string;
-  industry: string;
-  registeredAt: number;
-  status: string;
-  capital: number;
-  rep: Person;
-  county: County;
-}
-
-/** One block of the population and the planted ground truth inside it. */
-export interface Block {
-  persons: Person[];
-  foreigners: Person[];
-  companies: Company[];
-  vehicles: Vehicle[];
-  groups: { gid: string; members: Person[] }[];
-  sharedPhones: { phone: string; persons: Person[] }[];
-}
-
-/** Counters that run across blocks (entity numbering, id uniqueness). */
-export interface PopulationState {
-  phoneCount: number;
-  vehicleCount: number;
-  companyCount: number;
-  groupCount: number;
-  usedIdKeys: Set<number>;
-}
-
-export function newPopulationState(): PopulationState {
-  return { phoneCount: 0, vehicleCount: 0, companyCount: 0, groupCount: 0, usedIdKeys: new Set() };
-}
-
-const CARRIERS: [string, string[]][] = [
-  ['中国移动', ['139', '138', '137', '135', '150', '151', '188', '187', '182', '198']],
-  ['中国联通', ['130', '131', '132', '155', '156', '186', '185', '176']],
-  ['中国电信', ['133', '153', '189', '180', '181', '177', '199']],
-];
-const BRANDS: [string, string[]][] = [
-  ['大众', ['朗逸', '速腾', '宝来', '帕萨特']],
-  ['丰田', ['卡罗拉', '凯美瑞', 'RAV4']],
-  ['本田', ['思域', '雅阁', 'CR-V']],
-  ['比亚迪', ['秦PLUS', '宋PLUS', '汉', '元PLUS']],
-  ['吉利', ['帝豪', '博越', '星越L']],
-  ['长安', ['CS75', '逸动', 'UNI-K']],
-  ['哈弗', ['H6', 'H9', '大狗']],
-  ['五菱', ['宏光MINI', '宏光S', '征程']],
-  ['日产', ['轩逸', '奇骏']],
-  ['解放', ['J6P', 'JH6']],
-];
-const COLORS = ['白', '黑', '银', '灰', '红', '蓝', '金'];
-const INDUSTRIES = [
-  '商贸',
-  '建筑工程',
-  '农业科技',
-  '餐饮管理',
-  '物流',
-  '信息技术',
-  '旅游开发',
-  '矿业',
-  '牧业',
-  '文化传媒',
-  '汽车服务',
-  '医药',
-];
-const FIRM_WORDS = [
-  '金鼎',
-  '华夏',
-  '祁连',
-  '陇原',
-  '丝路',
-  '黄河',
-  '敦煌',
-  '飞天',
-  '永泰',
-  '宏达',
-  '瑞丰',
-  '昌盛',
-  '聚源',
-  '天成',
-  '鑫源',
-  '恒通',
-];
 const NATIONS: [string, string[], string[]][] = [
   ['KAZ', ['Nursultan', 'Aibek', 'Dana', 'Aigerim', 'Yerlan'], ['ABDRAKHMANOV', 'NURLANOVA', 'SERIKOV', 'BEKOVA']],
   ['RUS', ['Ivan', 'Olga', 'Sergey', 'Anna', 'Dmitry'], ['IVANOV', 'PETROVA', 'SMIRNOV', 'VOLKOVA']],
@@ -163,22 +28,6 @@ const NATIONS: [string, string[], string[]][] = [
   ['KOR', ['Minjun', 'Seoyeon', 'Jiho'], ['KIM', 'LEE', 'PARK']],
   ['JPN', ['Haruto', 'Yui', 'Sota'], ['SATO', 'SUZUKI', 'TAKAHASHI']],
 ];
-const PLATE_CHARS = '0123456789ABCDEFGHJKLMNPQRSTUVWXYZ';
-const CREDIT_CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-
-/** Bijective scramble of a counter into [0, mod) (mult coprime with mod). */
-function scramble(n: number, mult: number, mod: number, offset = 0): number {
-  return Number((BigInt(n) * BigInt(mult) + BigInt(offset)) % BigInt(mod));
-}
-
-function baseN(n: number, chars: string, width: number): string {
-  let s = '';
-  for (let i = 0; i < width; i++) {
-    s = chars[n % chars.length] + s;
-    n = Math.floor(n / chars.length);
-  }
-  return s;
-}
 
 function ethnicityFor(rng: Rng, county: County): string {
   const c = county.code;
@@ -200,13 +49,6 @@ export class PopulationGenerator {
     private readonly refTime: number,
     private readonly totalPersons: number,
   ) {}
-
-  private newPhone(rng: Rng, state: PopulationState): PhoneLine {
-    const k = state.phoneCount++;
-    const [carrier, prefixes] = rng.pick(CARRIERS);
-    const number = rng.pick(prefixes) + String(scramble(k, 48271, 100_000_000, 12_345_678)).padStart(8, '0');
-    return { eid: eid('T', k + 1), number, carrier, activated: this.refTime - rng.range(30, 4000) * 86400 };
-  }
 
   private residentId(rng: Rng, state: PopulationState, county: County, birth: string, sex: 'M' | 'F'): string {
     const dayKey =
@@ -260,8 +102,8 @@ export class PopulationGenerator {
       rng.chance(0.8) && hh.county.code.slice(4, 5) !== '7' ? hh.county : rng.pick(this.geo.birthCounties);
     const adult = age >= 16;
     const phones: PhoneLine[] = [];
-    if (adult && rng.chance(0.95)) phones.push(this.newPhone(rng, state));
-    if (adult && rng.chance(0.08)) phones.push(this.newPhone(rng, state));
+    if (adult && rng.chance(0.95)) phones.push(newPhone(rng, state, this.refTime));
+    if (adult && rng.chance(0.08)) phones.push(newPhone(rng, state, this.refTime));
     const moved = adult && rng.chance(0.3);
     const oldCounty = moved ? (rng.chance(0.5) ? hh.county : this.geo.pickCounty(rng)) : null;
     return {
@@ -339,7 +181,7 @@ export class PopulationGenerator {
     const sex: 'M' | 'F' = rng.chance(0.6) ? 'M' : 'F';
     const age = rng.range(22, 65);
     const county = this.geo.pickCounty(rng);
-    const phone = rng.chance(0.4) ? [this.newPhone(rng, state)] : [];
+    const phone = rng.chance(0.4) ? [newPhone(rng, state, this.refTime)] : [];
     return {
       idx: this.totalPersons + k,
       eid: eid('P', this.totalPersons + k + 1),
@@ -371,55 +213,6 @@ export class PopulationGenerator {
     };
   }
 
-  private vehicle(
-    rng: Rng,
-    state: PopulationState,
-    county: County,
-    owner: Person | null,
-    company: Company | null,
-  ): Vehicle {
-    const k = state.vehicleCount++;
-    const [brand, models] = rng.pick(BRANDS);
-    const truck = brand === '解放';
-    const green = !truck && rng.chance(0.1);
-    const serial = baseN(scramble(k, 7919, PLATE_CHARS.length ** 5, 777_777), PLATE_CHARS, 5);
-    const plate = `甘${PLATE_LETTER[county.city.code] ?? 'A'}${green ? `D${serial}` : serial}`;
-    const vin = `L${rng.pick(['SV', 'FV', 'GB', 'VH', 'BE'])}${baseN(scramble(k, 104729, 33 ** 14, 99), '0123456789ABCDEFGHJKLMNPRSTUVWXYZ', 14)}`;
-    return {
-      eid: eid('V', k + 1),
-      plate,
-      plateColor: truck ? '黄' : green ? '绿' : '蓝',
-      vin,
-      brand,
-      model: rng.pick(models),
-      color: rng.pick(COLORS),
-      owner,
-      company,
-      registered: this.refTime - rng.range(30, 5000) * 86400,
-    };
-  }
-
-  private company(rng: Rng, state: PopulationState, rep: Person): Company {
-    const k = state.companyCount++;
-    const county = rep.county;
-    const body = `MA${baseN(scramble(k, 7919, CREDIT_CHARS.length ** 6, 4242), CREDIT_CHARS, 6)}`;
-    const industry = rng.pick(INDUSTRIES);
-    const cityShort = county.city.name.replace(/(市|回族自治州|藏族自治州)$/, '');
-    return {
-      eid: eid('O', k + 1),
-      creditCode: makeCreditCode(county.code, body),
-      name: `${cityShort}${rng.pick(FIRM_WORDS)}${rng.pick(FIRM_WORDS)}${industry}有限公司`,
-      address: this.geo.address(rng, county, false),
-      phone: `${AREA_CODE[county.city.code] ?? '0931'}-${rng.range(2, 8)}${String(rng.int(1_000_000)).padStart(6, '0')}`,
-      industry,
-      registeredAt: this.refTime - rng.range(60, 7000) * 86400,
-      status: rng.chance(0.9) ? '存续' : rng.chance(0.7) ? '注销' : '吊销',
-      capital: rng.range(1, 500) * 10,
-      rep,
-      county,
-    };
-  }
-
   /**
    * Generate persons `[from, to)` with their households, phones, vehicles, companies and
    * the planted groups, shared phones and aliases of this block.
@@ -441,17 +234,17 @@ export class PopulationGenerator {
     const vehicles: Vehicle[] = [];
     for (const p of adults) {
       if (rng.chance(0.22)) {
-        p.vehicle = this.vehicle(rng, state, p.county, p, null);
+        p.vehicle = newVehicle(rng, state, this.refTime, p.county, p, null);
         vehicles.push(p.vehicle);
       }
     }
     const companies: Company[] = [];
     const nCompanies = Math.round((to - from) * 0.025 * (0.8 + rng.next() * 0.4));
     for (let k = 0; k < nCompanies && adults.length > 0; k++) {
-      const c = this.company(rng, state, rng.pick(adults));
+      const c = newCompany(rng, state, this.refTime, this.geo, rng.pick(adults));
       companies.push(c);
       for (let v = rng.chance(0.3) ? rng.range(1, 2) : 0; v > 0; v--)
-        vehicles.push(this.vehicle(rng, state, c.county, null, c));
+        vehicles.push(newVehicle(rng, state, this.refTime, c.county, null, c));
     }
     const groups: Block['groups'] = [];
     const free = adults.filter(() => true);
