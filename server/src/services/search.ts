@@ -6,9 +6,13 @@ import { summarize } from './entity-view.ts';
 
 const LUCENE_SPECIAL = /[+\-&|!(){}[\]^"~*?:\\/]/g;
 
-/** Escapes user text for a Lucene query: every operator character is quoted, so input is only ever terms. */
+/** Turns user text into a safe Lucene query of plain terms (no operators, no syntax errors). */
 export function escapeLucene(q: string): string {
-  return q.replace(LUCENE_SPECIAL, (c) => `\\${c}`).replace(/\s+/g, ' ').trim();
+  // Operator characters become spaces and words are lower-cased (so AND/OR/NOT are plain terms): input is only ever terms.
+  const terms = q.replace(LUCENE_SPECIAL, ' ').toLowerCase().split(/\s+/).filter(Boolean);
+  // A mainland mobile number is indexed in E.164 (+86…), which the analyzer keeps as one token 86….
+  const withVariants = terms.flatMap((t) => (/^1\d{10}$/.test(t) ? [t, `86${t}`] : [t]));
+  return withVariants.join(' ');
 }
 
 function norm(s: string): string {
