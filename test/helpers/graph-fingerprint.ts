@@ -1,0 +1,53 @@
+import { createHash } from 'node:crypto';
+import { type Graph, readTx } from '@onemap/graph-schema/server';
+
+/** Properties that record when something was written, not what: left out of fingerprints. */
+const VOLATILE = new Set(['updatedAt', 'at', 'firstAt', 'receivedAt', 'batchId', 'seq', 'file', 'line']);
+
+function stable(props: Record<string, unknown>): string {
+  return JSON.stringify(
+    Object.keys(props)
+      .filter((k) => !VOLATILE.has(k))
+      .sort()
+      .map((k) => [k, props[k]]),
+  );
+}
+
+/** Node counts by label and relationship counts by type. */
+export async function graphCounts(graph: Graph): Promise<Record<string, number>> {
+  return readTx(graph, async (tx) => {
+    const out: Record<string, number> = {};
+    const n = await tx.run('MATCH (n) WHERE NOT n:__OneMapMigration UNWIND labels(n) AS l RETURN l, count(*) AS c');
+    for (const r of n.records) out[`node:${r.get('l')}`] = r.get('c') as number;
+    const e = await tx.run('MATCH ()-[r]->() RETURN type(r) AS t, count(*) AS c');
+    for (const r of e.records) out[`rel:${r.get('t')}`] = r.get('c') as number;
+    return out;
+  });
+}
+
+/** A content hash of every entity, record and relationship (write times excluded). */
+export async function graphContentHash(graph: Graph): Promise<string> {
+  return readTx(graph, async (tx) => {
+    const h = createHash('sha256');
+    const nodes = await tx.run('MATCH (n) WHERE n:Entity OR n:SourceRecord OR n:Identifier RETURN labels(n) AS l, properties(n) AS p');
+    const lines = nodes.records.map((r) => `${(r.get('l') as string[]).sort().join(':')} ${stable(r.get('p'))}`).sort();
+    const rels = await tx.run(
+      'MATCH (a)-[r]->(b) RETURN type(r) AS t, coalesce(a.eid, a.rid, a.kind + a.value, a.batchId) AS a, coalesce(b.eid, b.rid, b.kind + b.value) AS b, properties(r) AS p',
+    );
+    lines.push(...rels.records.map((r) => `${r.get('t')} ${r.get('a')} ${r.get('b')} ${stable(r.get('p'))}`).sort());
+    for (const l of lines) h.update(`${l}\n`);
+    return h.digest('hex');
+  });
+}
+
+/** Entities as sets of source-record mention keys, independent of eids: `kind|rid:role,...` sorted. */
+export async function entityPartition(graph: Graph): Promise<string[]> {
+  return readTx(graph, async (tx) => {
+    const r = await tx.run(
+      `MATCH (s:SourceRecord)-[x:RESOLVED_TO]->(e:Entity)
+       WITH e, collect(s.rid + '#' + x.role) AS keys
+       RETURN [l IN labels(e) WHERE l <> 'Entity'][0] AS kind, keys`,
+    );
+    return r.records.map((x) => `${x.get('kind')}|${(x.get('keys') as string[]).sort().join(',')}`).sort();
+  });
+}

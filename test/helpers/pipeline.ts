@@ -1,0 +1,59 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadCatalog, SAMPLE_DIR } from '@onemap/datasets';
+import { IngestPipeline, redisConnectionFromEnv } from '@onemap/resolver/pipeline';
+import { Redis } from 'ioredis';
+import { testEnv } from './env.ts';
+import { openTestGraph } from './graph.ts';
+
+/** A pipeline on the test services with private staging and rejects folders. */
+export function openTestPipeline(opts: { chunkSize?: number } = {}) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'onemap-pipe-'));
+  const graph = openTestGraph();
+  const redis = new Redis(testEnv.REDIS_URL, { maxRetriesPerRequest: 3 });
+  const pipeline = new IngestPipeline({
+    graph,
+    redis,
+    connection: redisConnectionFromEnv({ REDIS_URL: testEnv.REDIS_URL }),
+    catalog: loadCatalog(),
+    stagingDir: path.join(dir, 'staging'),
+    rejectsDir: path.join(dir, 'rejects'),
+    coTravel: { toleranceMinutes: 30, minCount: 2 },
+    ...(opts.chunkSize ? { chunkSize: opts.chunkSize } : {}),
+  });
+  return {
+    pipeline,
+    graph,
+    redis,
+    dir,
+    async close() {
+      await pipeline.close();
+      redis.disconnect();
+      await graph.driver.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Sample files of the given days (all sources, authoritative sources first), as [source, file]. */
+export function sampleFiles(days: string[], order = ['household', 'business', 'vehicle_registry', 'telecom', 'hotel', 'rail', 'netcafe', 'checkpoint', 'incident']): [string, string][] {
+  const out: [string, string][] = [];
+  for (const source of order) {
+    const dir = path.join(SAMPLE_DIR, source);
+    if (!fs.existsSync(dir)) continue;
+    for (const f of fs.readdirSync(dir).sort()) if (days.some((d) => f.startsWith(d))) out.push([source, path.join(dir, f)]);
+  }
+  return out;
+}
+
+/** Processes files directly (no queue): stage, then the worker logic, in order. */
+export async function ingestDirect(pipeline: IngestPipeline, files: [string, string][]) {
+  const { stageFile } = await import('@onemap/resolver/pipeline');
+  const results = [];
+  for (const [source, file] of files) {
+    const batch = stageFile(pipeline.deps.stagingDir, source, file, pipeline.entry(source).file);
+    results.push(await pipeline.processBatch(batch));
+  }
+  return results;
+}

@@ -1,0 +1,75 @@
+import { makeResidentId } from '@onemap/datasets';
+import { Label } from '@onemap/graph-schema';
+import { readTx } from '@onemap/graph-schema/server';
+import { stageRecords } from '@onemap/resolver/pipeline';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clearGraph } from '../helpers/graph.ts';
+import { hotelRecord } from '../helpers/hotel-records.ts';
+import { openTestPipeline } from '../helpers/pipeline.ts';
+
+let t: ReturnType<typeof openTestPipeline>;
+beforeAll(async () => {
+  t = openTestPipeline();
+  await clearGraph(t.graph);
+  await t.redis.flushdb();
+});
+afterAll(async () => t.close());
+
+async function personOf(rid: string): Promise<string> {
+  return readTx(t.graph, async (tx) => {
+    const r = await tx.run("MATCH (:SourceRecord {rid: $rid})-[:RESOLVED_TO {role: 'guest'}]->(p:Person) RETURN p.eid AS eid", { rid });
+    return r.records[0]!.get('eid') as string;
+  });
+}
+
+/** Follows redirects the way every lookup must: an old eid keeps answering. */
+async function resolveEid(eid: string): Promise<string> {
+  return readTx(t.graph, async (tx) => {
+    const r = await tx.run(
+      `OPTIONAL MATCH (e:Entity {eid: $eid})
+       OPTIONAL MATCH (d:${Label.Redirect} {eid: $eid})
+       RETURN coalesce(e.eid, d.to) AS eid`,
+      { eid },
+    );
+    return r.records[0]!.get('eid') as string;
+  });
+}
+
+describe('incremental resolution against the graph', () => {
+  it('a bridging record merges two existing entities and the old eid resolves to the survivor', async () => {
+    const base = hotelRecord(1, { guest_name: '马晓东', birth_date: '19800101', phone: '' });
+    const byId = { ...base, record_id: 'BRIDGE-A' };
+    const byPassport = { ...base, record_id: 'BRIDGE-B', id_number: '', id_type: '护照', passport_no: 'E12345678', guest_name: 'MA XIAODONG', nationality: 'CHN', birth_date: '19750505', sex: '男', address: '' };
+    await t.pipeline.processBatch(stageRecords(t.pipeline.deps.stagingDir, 'hotel', [byId]));
+    await t.pipeline.processBatch(stageRecords(t.pipeline.deps.stagingDir, 'hotel', [byPassport]));
+    const a = await personOf('hotel:BRIDGE-A');
+    const b = await personOf('hotel:BRIDGE-B');
+    expect(a).not.toBe(b);
+
+    const bridge = { ...base, record_id: 'BRIDGE-C', passport_no: 'E12345678' };
+    const info = await t.pipeline.processBatch(stageRecords(t.pipeline.deps.stagingDir, 'hotel', [bridge]));
+    expect(info.merges).toBe(1);
+    const survivor = await personOf('hotel:BRIDGE-C');
+    expect(await personOf('hotel:BRIDGE-A')).toBe(survivor);
+    expect(await personOf('hotel:BRIDGE-B')).toBe(survivor);
+    const gone = a === survivor ? b : a;
+    expect(await resolveEid(gone)).toBe(survivor);
+    const ids = await readTx(t.graph, async (tx) => {
+      const r = await tx.run('MATCH (p:Person {eid: $eid})-[:HAS_IDENTIFIER]->(i) RETURN i.kind + ":" + i.value AS id ORDER BY id', { eid: survivor });
+      return r.records.map((x) => x.get('id') as string);
+    });
+    expect(ids).toEqual(['passport:E12345678', `resident_id:${base.id_number}`]);
+    const visits = await readTx(t.graph, async (tx) => {
+      const r = await tx.run('MATCH (p:Person {eid: $eid})-[v:VISITED]->() RETURN count(v) AS n', { eid: survivor });
+      return r.records[0]!.get('n') as number;
+    });
+    expect(visits).toBe(3);
+  });
+
+  it('two different valid resident IDs never end up in one person, even with the same name and birth date', async () => {
+    const one = hotelRecord(500, { record_id: 'TWIN-1', guest_name: '王静', birth_date: '19900101', id_number: makeResidentId('620102', '19900101', 123) });
+    const two = hotelRecord(501, { record_id: 'TWIN-2', guest_name: '王静', birth_date: '19900101', id_number: makeResidentId('620102', '19900101', 201), hotel_code: one.hotel_code as string });
+    await t.pipeline.processBatch(stageRecords(t.pipeline.deps.stagingDir, 'hotel', [one, two]));
+    expect(await personOf('hotel:TWIN-1')).not.toBe(await personOf('hotel:TWIN-2'));
+  });
+});
