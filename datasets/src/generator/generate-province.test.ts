@@ -42,6 +42,7 @@ describe('generateProvince', () => {
     const opts = resolveOptions({ noise });
     const kinds = {
       homophone: 'homophone',
+      typo: 'typo',
       traditional: 'traditional',
       pinyinOnly: 'pinyin_only',
       missingId: 'missing_id',

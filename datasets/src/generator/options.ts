@@ -24,6 +24,8 @@ export type SourceId = (typeof SOURCE_IDS)[number];
 export interface NoiseRates {
   /** One name character replaced by a same-Pinyin character (伟→玮). */
   homophone: number;
+  /** One name character replaced by a look-alike (王→玉), or the last one dropped. */
+  typo: number;
   /** Name written in traditional characters (张→張). */
   traditional: number;
   /** Name written in Pinyin only (`ZHANG Wei`, `Wei Zhang`). */
@@ -49,6 +51,7 @@ export interface NoiseRates {
 /** Default noise rates for event sources. */
 export const DEFAULT_NOISE: NoiseRates = {
   homophone: 0.02,
+  typo: 0.005,
   traditional: 0.01,
   pinyinOnly: 0.01,
   swappedOrder: 0.005,
@@ -69,6 +72,7 @@ export const SOURCE_NOISE: Partial<Record<SourceId, Partial<NoiseRates>>> = {
     missingId: 0,
     oldAddress: 0,
     homophone: 0.004,
+    typo: 0.001,
     traditional: 0.002,
     badCheckDigit: 0.001,
     transposedId: 0.001,

@@ -90,3 +90,29 @@ export function swappedVariant(name: string, familyLength: number): string | nul
   if (familyLength === 0 || name.length <= familyLength) return null;
   return name.slice(familyLength) + name.slice(0, familyLength);
 }
+
+/** Characters often confused by shape (形近字) when a form is typed from handwriting. */
+// biome-ignore format: a table reads better packed
+const SHAPE_SIMILAR: Record<string, string> = {
+  王: '玉', 玉: '王', 未: '末', 己: '已', 日: '曰', 土: '士', 人: '入', 大: '太', 天: '夫', 木: '本', 刀: '力',
+  千: '干', 贝: '见', 侯: '候', 戌: '戍', 折: '拆', 徐: '涂', 杨: '扬', 张: '弦', 晴: '睛', 清: '请', 军: '车',
+  明: '朋', 丽: '两', 辉: '挥', 凤: '风', 兰: '兴', 娟: '涓', 斌: '赋', 峰: '锋', 秀: '季', 建: '律', 文: '又',
+  春: '舂', 宇: '字', 治: '冶', 杰: '朵', 梅: '悔', 海: '诲', 波: '坡', 玲: '铃', 华: '毕', 平: '乎', 宏: '宋',
+};
+
+/**
+ * A typing error in a name: one character replaced by a look-alike (王→玉) or, for
+ * three-character names, the last character dropped.
+ * @returns the changed name, or null when the name offers no typo
+ */
+export function typoVariant(rng: Rng, name: string): string | null {
+  const chars = [...name];
+  const positions = chars.map((c, i) => (SHAPE_SIMILAR[c] ? i : -1)).filter((i) => i >= 0);
+  if (positions.length > 0 && (chars.length !== 3 || rng.chance(0.7))) {
+    const i = rng.pick(positions);
+    chars[i] = SHAPE_SIMILAR[chars[i] as string] as string;
+    return chars.join('');
+  }
+  if (chars.length === 3 && !name.includes('·')) return chars.slice(0, 2).join('');
+  return null;
+}

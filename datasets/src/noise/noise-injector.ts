@@ -8,12 +8,13 @@
 import { type NoiseRates, noiseRate, type ResolvedOptions, type SourceId } from '../generator/options.ts';
 import { ALT_DATE_FORMATS, ALT_TIME_FORMATS, formatTime, type TimeFormat } from '../generator/time.ts';
 import { residentIdCheckChar } from '../ids/resident-id.ts';
-import { homophoneVariant, pinyinVariant, swappedVariant, traditionalVariant } from '../names/variants.ts';
+import { homophoneVariant, pinyinVariant, swappedVariant, traditionalVariant, typoVariant } from '../names/variants.ts';
 import type { Rng } from '../random/rng.ts';
 
 /** Kinds of noise written to `truth/noise.csv`. */
 export type NoiseKind =
   | 'homophone'
+  | 'typo'
   | 'traditional'
   | 'pinyin_only'
   | 'swapped_order'
@@ -36,6 +37,7 @@ export interface NoiseTag {
 
 const KIND_OF: Record<keyof NoiseRates, NoiseKind> = {
   homophone: 'homophone',
+  typo: 'typo',
   traditional: 'traditional',
   pinyinOnly: 'pinyin_only',
   swappedOrder: 'swapped_order',
@@ -112,13 +114,15 @@ export class NoiseInjector {
   }
 
   /**
-   * A person's name as the source writes it: one of homophone, traditional, Pinyin-only
+   * A person's name as the source writes it: one of homophone, typo, traditional, Pinyin-only
    * or swapped order, each independently with its rate, at most one applied.
    */
   name(rng: Rng, source: SourceId, p: NamedPerson, field: string, tags: NoiseTag[], written = p.name): string {
     if (p.foreign) return written;
     const homo = homophoneVariant(rng, written);
     if (homo && this.roll(rng, source, 'homophone')) return tag(tags, field, 'homophone', homo);
+    const typo = typoVariant(rng, written);
+    if (typo && this.roll(rng, source, 'typo')) return tag(tags, field, 'typo', typo);
     const trad = traditionalVariant(written);
     if (trad && this.roll(rng, source, 'traditional')) return tag(tags, field, 'traditional', trad);
     const famLen = written === p.name ? p.familyLength : 1;
