@@ -26,6 +26,8 @@ declare module 'fastify' {
     resultCount: number | null;
     /** Identity claimed before authentication succeeded (audited on denials). */
     claimedUser: string | null;
+    /** The authenticated user's unit and roles, known before authorization (audited on denials). */
+    identity: { unitCode: string; roles: string[] } | null;
     /** The purpose as sent, kept for the audit trail even when it was malformed. */
     rawPurpose: string | null;
   }
@@ -50,6 +52,7 @@ export default fp(
     app.decorateRequest('viewer', null as unknown as Viewer);
     app.decorateRequest('resultCount', null);
     app.decorateRequest('claimedUser', null);
+    app.decorateRequest('identity', null);
     app.decorateRequest('rawPurpose', null);
   },
   { name: 'onemap-access', dependencies: ['onemap-config', 'onemap-graph'] },
@@ -70,6 +73,7 @@ export async function authenticate(app: FastifyInstance, request: FastifyRequest
     const user = await app.access.userByCertificate(fp256);
     if (!user) throw httpError('UNAUTHENTICATED', { detail: 'this client certificate is not registered to any officer' });
     request.claimedUser = user.username;
+    request.identity = { unitCode: user.unitCode, roles: user.roles };
     if (user.disabled) throw httpError('UNAUTHENTICATED', { detail: 'this account is disabled' });
     return { user, method: 'certificate' };
   }
@@ -87,6 +91,7 @@ export async function authenticate(app: FastifyInstance, request: FastifyRequest
   request.claimedUser = claims.sub;
   const user = await app.access.user(claims.sub);
   if (!user || user.disabled) throw httpError('UNAUTHENTICATED', { detail: 'this account no longer exists or is disabled' });
+  request.identity = { unitCode: user.unitCode, roles: user.roles };
   return { user, method: 'jwt' };
 }
 

@@ -1,0 +1,203 @@
+/**
+ * The audit trail: every request leaves an entry (allowed or denied, with who, unit, role,
+ * purpose, route, parameters, result count, outcome); editing, deleting or reordering a stored
+ * entry makes verification fail and say where — through the endpoint and the CLI.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { type Graph, readTx, writeTx } from '@onemap/graph-schema/server';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { testEnv } from '../helpers/env.ts';
+import { clearGraph, openTestGraph } from '../helpers/graph.ts';
+import { as, buildTestApp, PURPOSE } from '../helpers/server-app.ts';
+import { E, PASSWORD, seedServerFixture, username } from '../helpers/server-fixtures.ts';
+
+let graph: Graph;
+let app: FastifyInstance;
+beforeAll(async () => {
+  graph = openTestGraph();
+  await clearGraph(graph);
+  await seedServerFixture(graph);
+  app = await buildTestApp({ RATE_LIMIT_PER_MINUTE: 1_000_000, AUDIT_CHECKPOINT_EVERY: 10 });
+});
+afterAll(async () => {
+  await app?.close();
+  await graph?.driver.close();
+});
+
+async function wipeAudit() {
+  await writeTx(graph, (tx) => tx.run('MATCH (n) WHERE n:AuditEntry OR n:AuditHead OR n:AuditCheckpoint DETACH DELETE n'));
+}
+async function lastEntry() {
+  return readTx(graph, async (tx) => {
+    const r = await tx.run('MATCH (a:AuditEntry) RETURN properties(a) AS a ORDER BY a.seq DESC LIMIT 1');
+    const a = r.records[0]?.get('a') as Record<string, unknown>;
+    // Neo4j does not store nulls: absent fields read as null.
+    return { user: null, unit: null, role: null, purposeJson: null, resultCount: null, ...a };
+  });
+}
+async function count() {
+  return readTx(graph, async (tx) => (await tx.run('MATCH (a:AuditEntry) RETURN count(a) AS n')).records[0]?.get('n') as number);
+}
+const verify = async () => (await as(app, 'province', 'auditor', null)({ url: '/api/audit/verify' })).json();
+
+describe('every request writes an entry', () => {
+  beforeEach(wipeAudit);
+
+  it('an allowed query records who, unit, role, purpose, route, parameters and result count', async () => {
+    const res = await as(app, 'county', 'analyst')({ url: `/api/entities/${E.P1}/relations?depth=1&limit=50` });
+    expect(res.statusCode).toBe(200);
+    const e = await lastEntry();
+    expect(e).toMatchObject({
+      user: username('county', 'analyst'),
+      unit: '620102',
+      role: 'analyst',
+      route: '/api/entities/:eid/relations',
+      method: 'GET',
+      outcome: 'allowed',
+      status: 200,
+      resultCount: res.json().edges.length,
+    });
+    expect(JSON.parse(e.purposeJson as string)).toEqual(PURPOSE);
+    expect(JSON.parse(e.paramsJson as string)).toMatchObject({ params: { eid: E.P1 }, query: { depth: 1, limit: 50 } });
+  });
+
+  it('denials are recorded too: no token, wrong role, no purpose', async () => {
+    await app.inject({ url: `/api/entities/${E.P1}` });
+    expect(await lastEntry()).toMatchObject({ outcome: 'denied', status: 401, user: null, route: '/api/entities/:eid' });
+    await as(app, 'county', 'planner')({ url: `/api/entities/${E.P1}` });
+    expect(await lastEntry()).toMatchObject({ outcome: 'denied', status: 403, user: username('county', 'planner'), unit: '620102', role: 'planner' });
+    await as(app, 'county', 'officer', null)({ url: `/api/entities/${E.P1}` });
+    expect(await lastEntry()).toMatchObject({ outcome: 'denied', status: 428, user: username('county', 'officer') });
+  });
+
+  it('a failed login records the claimed user, never the password', async () => {
+    const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: username('county', 'officer'), password: 'wrong-password' } });
+    expect(res.statusCode).toBe(401);
+    const e = await lastEntry();
+    expect(e).toMatchObject({ outcome: 'denied', user: username('county', 'officer'), route: '/api/auth/login' });
+    expect(e.paramsJson).not.toContain('wrong-password');
+    const ok = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: username('county', 'officer'), password: PASSWORD } });
+    expect(ok.statusCode).toBe(200);
+    expect((await lastEntry()).paramsJson).not.toContain(PASSWORD);
+  });
+
+  it('each route of the API adds exactly one entry per request', async () => {
+    const spec = app.swagger() as { paths: Record<string, Record<string, unknown>> };
+    let n = 0;
+    for (const [p, methods] of Object.entries(spec.paths)) {
+      if (!p.startsWith('/api') || p.endsWith('/stream')) continue;
+      for (const m of Object.keys(methods)) {
+        const before = await count();
+        // As a user without the role: every route answers (403) and must still be audited.
+        const res = await as(app, 'otherCity', 'planner')({ method: m.toUpperCase() as 'GET', url: p.replace(/\{(\w+)\}/g, 'x'), payload: m === 'get' || m === 'delete' ? undefined : {} });
+        expect(res.statusCode, `${m} ${p}`).toBeGreaterThanOrEqual(200);
+        expect(await count(), `${m} ${p} wrote no audit entry`).toBe(before + 1);
+        n++;
+      }
+    }
+    expect(n).toBeGreaterThan(25);
+    expect((await verify()).ok).toBe(true);
+  });
+});
+
+describe('tampering is found', () => {
+  beforeEach(async () => {
+    await wipeAudit();
+    for (let i = 0; i < 6; i++) await as(app, 'station', 'officer')({ url: `/api/entities/${E.P3}` });
+  });
+
+  it('an intact chain verifies', async () => {
+    const r = await verify();
+    expect(r).toMatchObject({ ok: true, problems: [] });
+    expect(r.entries).toBeGreaterThanOrEqual(6);
+  });
+
+  it('an edited entry is named', async () => {
+    await writeTx(graph, (tx) => tx.run("MATCH (a:AuditEntry {seq: 3}) SET a.user = 'someone_else'"));
+    const r = await verify();
+    expect(r.ok).toBe(false);
+    expect(r.problems[0]).toMatchObject({ seq: 3, kind: 'edited' });
+  });
+
+  it('an edited result count is named', async () => {
+    await writeTx(graph, (tx) => tx.run('MATCH (a:AuditEntry {seq: 2}) SET a.resultCount = 0'));
+    expect((await verify()).problems[0]).toMatchObject({ seq: 2, kind: 'edited' });
+  });
+
+  it('a deleted entry is named', async () => {
+    await writeTx(graph, (tx) => tx.run('MATCH (a:AuditEntry {seq: 4}) DETACH DELETE a'));
+    const r = await verify();
+    expect(r.ok).toBe(false);
+    expect(r.problems[0]).toMatchObject({ seq: 4, kind: 'deleted' });
+  });
+
+  it('deleting the newest entries is found through the head', async () => {
+    await writeTx(graph, (tx) => tx.run('MATCH (a:AuditEntry) WITH max(a.seq) AS m MATCH (b:AuditEntry {seq: m}) DETACH DELETE b'));
+    const r = await verify();
+    expect(r.ok).toBe(false);
+    expect(r.problems.map((p: { kind: string }) => p.kind)).toContain('deleted');
+  });
+
+  it('two swapped entries are named', async () => {
+    await writeTx(graph, (tx) => tx.run('MATCH (a:AuditEntry {seq: 2}), (b:AuditEntry {seq: 3}) SET a.seq = -1 SET b.seq = 2 SET a.seq = 3'));
+    const r = await verify();
+    expect(r.ok).toBe(false);
+    expect(r.problems.map((p: { seq: number }) => p.seq)).toContain(2);
+  });
+
+  it('a rewritten chain (all hashes recomputed) is caught by the signed checkpoint', async () => {
+    const cp = await as(app, 'province', 'auditor', null)({ method: 'POST', url: '/api/audit/checkpoints' });
+    expect(cp.statusCode).toBe(201);
+    // An attacker with database access edits entry 2 and re-chains everything after it with valid hashes.
+    const { entryHash } = await import('../../server/src/audit/chain.ts');
+    await writeTx(graph, async (tx) => {
+      const all = (await tx.run('MATCH (a:AuditEntry) RETURN properties(a) AS a ORDER BY a.seq')).records.map((x) => x.get('a'));
+      let prev = '0'.repeat(64);
+      for (const a of all) {
+        if (a.seq === 2) a.user = 'forged';
+        a.prevHash = prev;
+        const { hash: _old, ...rest } = a;
+        a.hash = entryHash(rest);
+        prev = a.hash;
+        await tx.run('MATCH (x:AuditEntry {seq: $seq}) SET x = $a', { seq: a.seq, a });
+      }
+      await tx.run("MATCH (h:AuditHead {id: 'main'}) SET h.hash = $prev", { prev });
+    });
+    const r = await verify();
+    expect(r.ok).toBe(false);
+    expect(r.problems.map((p: { kind: string }) => p.kind)).toContain('checkpoint_mismatch');
+  });
+
+  it('the CLI says where, exits 1, and exports checkpoints', async () => {
+    await as(app, 'province', 'auditor', null)({ method: 'POST', url: '/api/audit/checkpoints' });
+    const file = path.join(os.tmpdir(), `onemap-cps-${process.pid}.json`);
+    const env = { ...process.env, ...testEnv };
+    const ok = execFileSync('npx', ['tsx', 'server/src/cli/audit-verify.ts', '--export', file], { env, encoding: 'utf8' });
+    expect(ok).toContain('OK');
+    expect(JSON.parse(fs.readFileSync(file, 'utf8')).checkpoints.length).toBeGreaterThanOrEqual(1);
+    await writeTx(graph, (tx) => tx.run("MATCH (a:AuditEntry {seq: 5}) SET a.route = '/api/elsewhere'"));
+    let out = '';
+    let code = 0;
+    try {
+      execFileSync('npx', ['tsx', 'server/src/cli/audit-verify.ts', '--against', file], { env, encoding: 'utf8' });
+    } catch (e) {
+      const err = e as { status: number; stdout: string };
+      code = err.status;
+      out = err.stdout;
+    }
+    expect(code).toBe(1);
+    expect(out).toContain('seq 5 (edited)');
+    fs.rmSync(file, { force: true });
+  });
+
+  it('automatic checkpoints are signed every N entries', async () => {
+    for (let i = 0; i < 10; i++) await as(app, 'station', 'officer')({ url: `/api/entities/${E.P3}` });
+    const cps = (await as(app, 'province', 'auditor', null)({ url: '/api/audit/checkpoints' })).json().checkpoints;
+    expect(cps.some((c: { by: string; seq: number }) => c.by === 'auto' && c.seq % 10 === 0)).toBe(true);
+    expect((await verify()).ok).toBe(true);
+  });
+});
