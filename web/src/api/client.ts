@@ -265,34 +265,58 @@ export const api = {
     }));
   },
 
-  // ---- review and quality (shapes guessed until server/src/routes/api/resolution.ts lands)
-  matches: async () => list<PossibleMatch>(await request('GET', '/resolution/review'), 'matches', 'items'),
-  decide: (id: string, decision: 'merge' | 'keep-apart', purpose?: Purpose) => request<unknown>('POST', `/resolution/review/${encodeURIComponent(id)}`, { body: { decision }, purpose }),
-  split: (eid: string, rids: string[], purpose?: Purpose) => request<unknown>('POST', `/resolution/split`, { body: { eid, rids }, purpose }),
-  qualityReports: async () => list<QualityReport>(await request('GET', '/catalog/quality'), 'reports', 'sources'),
+  // ---- review and quality
+  /** The possible-match queue. No server endpoint yet (see docs/web.md): the screen shows the error state. */
+  matches: async () => list<PossibleMatch>(await request('GET', '/resolution/candidates'), 'candidates', 'matches', 'items'),
+  /** Merge the right entity into the left, or record that the two are different (keep apart). */
+  decide: (left: string, right: string, decision: 'merge' | 'keep-apart', reason: string, purpose: Purpose) =>
+    decision === 'merge'
+      ? request<unknown>('POST', '/resolution/merge', { body: { survivor: left, merged: [right], reason }, purpose })
+      : request<unknown>('POST', '/resolution/confirm', { body: { eids: [left, right], match: false, reason }, purpose }),
+  split: (eid: string, rids: string[], reason: string, purpose: Purpose) => request<{ newEid: string }>('POST', '/resolution/split', { body: { eid, rids, reason }, purpose }),
+  /** Data-quality reports per source. No server endpoint yet: the screen falls back to the catalog. */
+  qualityReports: async () => list<QualityReport>(await request('GET', '/quality/reports'), 'reports', 'sources'),
+  catalog: async () => (await request<W.CatalogAnswer>('GET', '/catalog')).sources,
 
   // ---- watches
-  watches: async () => list<Watch>(await request('GET', '/watches'), 'watches'),
-  addWatch: (eid: string, purpose: Purpose) => request<Watch>('POST', '/watches', { body: { eid }, purpose }),
+  watches: async (): Promise<Watch[]> => (await request<{ watches: W.WatchW[] }>('GET', '/watches')).watches.map((w) => ({ id: w.id, eid: w.eid, createdAt: w.createdAt })),
+  addWatch: (eid: string, purpose: Purpose) => request<W.WatchW>('POST', '/watches', { body: { eid }, purpose }),
   removeWatch: (id: string) => request<unknown>('DELETE', `/watches/${encodeURIComponent(id)}`),
-  /** EventSource cannot send headers: the token goes as `?access_token=`. */
-  watchStream: (onAlert: (a: WatchAlert) => void, onState: (open: boolean) => void): (() => void) => {
-    const es = new EventSource(`/api/watches/stream${qs({ access_token: token })}`);
+  /** EventSource cannot send headers: token and purpose go in the query string. */
+  watchStream: (purpose: Purpose, onAlert: (a: WatchAlert) => void, onState: (open: boolean) => void): (() => void) => {
+    const es = new EventSource(`/api/watches/stream${qs({ access_token: token, purpose: encodePurpose(purpose) })}`);
     const handle = (e: MessageEvent) => {
       try {
-        onAlert(JSON.parse(e.data as string) as WatchAlert);
+        const d = JSON.parse(e.data as string) as { type?: string; eid: string; at: string; source?: string; rid?: string };
+        onAlert({ eid: d.eid, at: d.at, kind: d.type ?? e.type, message: [d.source, d.rid].filter(Boolean).join(' · ') });
       } catch {
         /* a keep-alive or a comment */
       }
     };
+    es.addEventListener('ready', () => onState(true));
     es.onopen = () => onState(true);
     es.onerror = () => onState(false);
-    es.onmessage = handle;
-    es.addEventListener('alert', handle as EventListener);
+    es.addEventListener('trace', handle as EventListener);
+    es.addEventListener('relation', handle as EventListener);
     return () => es.close();
   },
 
   // ---- audit
-  audit: async (q: Query) => list<AuditEntry>(await request('GET', '/audit', { query: q }), 'entries'),
-  auditVerify: () => request<AuditVerify>('GET', '/audit/verify'),
+  audit: async (q: { user?: string; outcome?: string; limit?: number }): Promise<AuditEntry[]> => {
+    const r = await request<{ entries: W.AuditEntryW[] }>('GET', '/audit/entries', { query: q });
+    return r.entries.map((e) => {
+      let purpose: string | null = null;
+      try {
+        const p = e.purposeJson ? (JSON.parse(e.purposeJson) as Purpose) : null;
+        purpose = p ? `${p.caseNumber} ${p.text}` : null;
+      } catch {
+        purpose = e.purposeJson;
+      }
+      return { seq: e.seq, at: e.at, user: e.user ?? '—', unit: e.unit ?? undefined, role: e.role ?? undefined, purpose, action: `${e.method} ${e.route}`, target: e.paramsJson === '{}' ? null : e.paramsJson, results: e.resultCount, allowed: e.outcome === 'allowed', hash: e.hash };
+    });
+  },
+  auditVerify: async (): Promise<AuditVerify> => {
+    const r = await request<W.AuditVerifyW>('GET', '/audit/verify');
+    return { ok: r.ok, checked: r.entries, firstBad: r.problems[0]?.seq ?? null, message: r.problems.map((p) => `#${p.seq} ${p.kind}: ${p.message}`).join('; ') };
+  },
 };

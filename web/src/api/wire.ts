@@ -39,3 +39,42 @@ export interface MeAnswer {
   roles: string[];
   visibleSources: string[];
 }
+
+/** GET /api/catalog (server/src/routes/api/catalog.ts) */
+export interface CatalogAnswer {
+  sources: { id: string; nameZh: string; nameEn: string; ownerUnit: string; shareClass: string; grade: number; updateMode: string | null; frequency: string | null; access: { visible: boolean; via?: string; reason?: string } }[];
+}
+
+/** A watch (server/src/routes/api/watches.ts) */
+export interface WatchW {
+  id: string;
+  eid: string;
+  unitCode: string;
+  createdBy: string;
+  createdAt: string;
+  active: boolean;
+}
+
+/** An audit entry (server/src/routes/api/audit.ts) */
+export interface AuditEntryW {
+  seq: number;
+  at: string;
+  user: string | null;
+  unit: string | null;
+  role: string | null;
+  purposeJson: string | null;
+  route: string;
+  method: string;
+  paramsJson: string;
+  resultCount: number | null;
+  outcome: string;
+  status: number;
+  hash: string;
+}
+
+export interface AuditVerifyW {
+  ok: boolean;
+  entries: number;
+  headSeq: number;
+  problems: { seq: number; kind: string; message: string }[];
+}

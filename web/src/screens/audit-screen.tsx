@@ -7,9 +7,9 @@ import { AsyncView, useAsync, useLoad } from '../ui/states.tsx';
 /** The audit trail, filterable, and the hash-chain verify result. */
 export default function AuditScreen() {
   const { t } = useI18n();
-  const [filter, setFilter] = useState({ user: '', action: '', allowed: '', from: '', to: '' });
+  const [filter, setFilter] = useState({ user: '', outcome: '' });
   const [applied, setApplied] = useState(filter);
-  const [st, reload] = useLoad(() => api.audit({ ...applied, limit: 200 }), [applied]);
+  const [st, reload] = useLoad(() => api.audit({ user: applied.user || undefined, outcome: applied.outcome || undefined, limit: 200 }), [applied]);
   const [verify, runVerify] = useAsync(api.auditVerify);
 
   return (
@@ -24,14 +24,12 @@ export default function AuditScreen() {
         }}
       >
         <input placeholder={t('audit.user')} value={filter.user} onChange={(e) => setFilter({ ...filter, user: e.target.value })} />
-        <input placeholder={t('audit.action')} value={filter.action} onChange={(e) => setFilter({ ...filter, action: e.target.value })} />
-        <select value={filter.allowed} onChange={(e) => setFilter({ ...filter, allowed: e.target.value })}>
+        <select value={filter.outcome} onChange={(e) => setFilter({ ...filter, outcome: e.target.value })} data-testid="audit-outcome">
           <option value="">—</option>
-          <option value="true">{t('audit.allowed')}</option>
-          <option value="false">{t('audit.denied')}</option>
+          <option value="allowed">{t('audit.allowed')}</option>
+          <option value="denied">{t('audit.denied')}</option>
+          <option value="error">{t('error')}</option>
         </select>
-        <input type="date" value={filter.from} onChange={(e) => setFilter({ ...filter, from: e.target.value })} />
-        <input type="date" value={filter.to} onChange={(e) => setFilter({ ...filter, to: e.target.value })} />
         <button type="submit">{t('filter')}</button>
         <span className="spacer" />
         <button type="button" className="secondary" onClick={() => void runVerify()} data-testid="audit-verify">
@@ -41,7 +39,7 @@ export default function AuditScreen() {
           {(v: AuditVerify) => (
             <span className={`badge ${v.ok ? 'ok' : 'error'}`} data-testid="audit-verify-result">
               {v.ok ? t('audit.ok') : t('audit.broken')} ({v.checked}
-              {v.firstBad != null ? `, #${v.firstBad}` : ''})
+              {v.firstBad != null ? `, #${v.firstBad}` : ''}) {v.message}
             </span>
           )}
         </AsyncView>

@@ -34,7 +34,7 @@ export default function SearchScreen() {
             <ul className="hits" data-testid="search-results">
               {list.map((h) => (
                 <li key={h.eid}>
-                  <button type="button" className={`hit ${selected === h.eid ? 'active' : ''}`} onClick={() => setSelected(h.eid)}>
+                  <button type="button" data-eid={h.eid} className={`hit ${selected === h.eid ? 'active' : ''}`} onClick={() => setSelected(h.eid)}>
                     <span className={`kind kind-${h.kind}`}>{h.kind}</span> <strong>{h.name}</strong>
                     {h.detail && <span className="muted"> {h.detail}</span>}
                   </button>

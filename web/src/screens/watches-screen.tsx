@@ -15,7 +15,9 @@ export default function WatchesScreen() {
   const [open, setOpen] = useState(false);
   const [error, setError] = useState<Error | null>(null);
 
-  useEffect(() => api.watchStream((a) => setAlerts((x) => [a, ...x].slice(0, 200)), setOpen), []);
+  const { purpose } = usePurpose();
+  // The stream is individual-level: it opens once the session has a purpose.
+  useEffect(() => (purpose ? api.watchStream(purpose, (a) => setAlerts((x) => [a, ...x].slice(0, 200)), setOpen) : undefined), [purpose]);
 
   return (
     <div className="split-screen">
@@ -59,6 +61,11 @@ export default function WatchesScreen() {
       </section>
       <section className="main-pane">
         <h3>
+          {!purpose && (
+            <button type="button" className="secondary" onClick={() => void requirePurpose().catch(() => {})}>
+              {t('purpose.title')}
+            </button>
+          )}{' '}
           {t('liveAlerts')} <span className={`badge ${open ? 'ok' : 'error'}`} data-testid="sse-state">{open ? t('connected') : t('disconnected')}</span>
         </h3>
         <table className="grid" data-testid="alerts">

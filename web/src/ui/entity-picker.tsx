@@ -40,6 +40,7 @@ export function EntityPicker({ onPick, kinds, testId }: { onPick: (h: SearchHit)
                 <li key={h.eid}>
                   <button
                     type="button"
+                    data-eid={h.eid}
                     className="hit"
                     onClick={() => {
                       setOpen(false);
