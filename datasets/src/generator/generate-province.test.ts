@@ -73,6 +73,12 @@ describe('generateProvince', () => {
     expect(Object.fromEntries([...tagged].sort())).toEqual(s.noise);
   });
 
+  it('rejects invalid options, naming each', async () => {
+    await expect(generateProvince({ persons: 0, days: 0, outDir: join(root, 'bad') })).rejects.toThrow(
+      /persons must be a positive integer.*days must be 1..366/,
+    );
+  });
+
   it('writes clean data with noise scale 0', async () => {
     const s = await generateProvince({
       persons: 300,

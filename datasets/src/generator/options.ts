@@ -110,9 +110,20 @@ export type ResolvedOptions = Required<Omit<GenerateOptions, 'noise' | 'log'>> &
   log: (message: string) => void;
 };
 
-/** Fill defaults. */
+/**
+ * Fill defaults and check ranges.
+ * @throws Error naming every invalid option
+ */
 export function resolveOptions(o: GenerateOptions): ResolvedOptions {
   const persons = o.persons ?? 10_000;
+  const problems: string[] = [];
+  if (!Number.isInteger(persons) || persons < 1) problems.push(`persons must be a positive integer, got ${persons}`);
+  if (o.days !== undefined && (!Number.isInteger(o.days) || o.days < 1 || o.days > 366))
+    problems.push(`days must be 1..366, got ${o.days}`);
+  if (o.startDate !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(o.startDate))
+    problems.push(`startDate must be YYYY-MM-DD, got ${o.startDate}`);
+  if (o.noiseScale !== undefined && !(o.noiseScale >= 0)) problems.push(`noiseScale must be >= 0, got ${o.noiseScale}`);
+  if (problems.length > 0) throw new Error(`invalid options: ${problems.join('; ')}`);
   return {
     persons,
     seed: o.seed ?? 'onemap',
