@@ -75,7 +75,7 @@ export async function seedServerFixture(graph: Graph): Promise<void> {
     UNITS.map((u) => ({ code: u.code, name: u.name, level: u.level, parent: u.parent })),
   );
   const hash = bcrypt.hashSync(PASSWORD, 4);
-  const users = [];
+  const users: Record<string, unknown>[] = [];
   for (const [level, unit] of Object.entries(LEVELS)) {
     for (const role of ROLES) users.push({ username: username(level as LevelName, role), displayName: `${level} ${role}`, unitCode: unit, roles: [role], passwordHash: hash });
   }

@@ -36,7 +36,7 @@ async function lastEntry() {
     const r = await tx.run('MATCH (a:AuditEntry) RETURN properties(a) AS a ORDER BY a.seq DESC LIMIT 1');
     const a = r.records[0]?.get('a') as Record<string, unknown>;
     // Neo4j does not store nulls: absent fields read as null.
-    return { user: null, unit: null, role: null, purposeJson: null, resultCount: null, ...a };
+    return { user: null, unit: null, role: null, purposeJson: null, resultCount: null, ...a } as Record<string, unknown>;
   });
 }
 async function count() {
