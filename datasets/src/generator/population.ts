@@ -18,15 +18,22 @@ import { formatTime } from './time.ts';
 export type { Block, Company, Person, PhoneLine, PopulationState, Vehicle } from './population-types.ts';
 export { newPopulationState } from './population-types.ts';
 
-const NATIONS: [string, string[], string[]][] = [
-  ['KAZ', ['Nursultan', 'Aibek', 'Dana', 'Aigerim', 'Yerlan'], ['ABDRAKHMANOV', 'NURLANOVA', 'SERIKOV', 'BEKOVA']],
-  ['RUS', ['Ivan', 'Olga', 'Sergey', 'Anna', 'Dmitry'], ['IVANOV', 'PETROVA', 'SMIRNOV', 'VOLKOVA']],
-  ['MNG', ['Bat-Erdene', 'Oyuun', 'Ganbold'], ['BATBAYAR', 'DORJ', 'GANBAATAR']],
-  ['PAK', ['Ahmed', 'Fatima', 'Imran'], ['KHAN', 'MALIK', 'HUSSAIN']],
-  ['USA', ['John', 'Emily', 'Michael', 'Sarah'], ['SMITH', 'JOHNSON', 'BROWN', 'MILLER']],
-  ['DEU', ['Lukas', 'Anna', 'Jonas'], ['MUELLER', 'SCHMIDT', 'WEBER']],
-  ['KOR', ['Minjun', 'Seoyeon', 'Jiho'], ['KIM', 'LEE', 'PARK']],
-  ['JPN', ['Haruto', 'Yui', 'Sota'], ['SATO', 'SUZUKI', 'TAKAHASHI']],
+/** Visitors' nationality, given names (male, female) and family names (male, female). */
+const NATIONS: [string, string[], string[], string[], string[]][] = [
+  [
+    'KAZ',
+    ['Nursultan', 'Aibek', 'Yerlan'],
+    ['Dana', 'Aigerim'],
+    ['SERIKOV', 'ABDRAKHMANOV'],
+    ['SERIKOVA', 'NURLANOVA'],
+  ],
+  ['RUS', ['Ivan', 'Sergey', 'Dmitry'], ['Olga', 'Anna'], ['IVANOV', 'SMIRNOV'], ['PETROVA', 'VOLKOVA']],
+  ['MNG', ['Bat-Erdene', 'Ganbold'], ['Oyuun', 'Saruul'], ['BATBAYAR', 'DORJ'], ['GANBAATAR', 'DORJ']],
+  ['PAK', ['Ahmed', 'Imran'], ['Fatima', 'Ayesha'], ['KHAN', 'MALIK'], ['KHAN', 'HUSSAIN']],
+  ['USA', ['John', 'Michael'], ['Emily', 'Sarah'], ['SMITH', 'JOHNSON'], ['BROWN', 'MILLER']],
+  ['DEU', ['Lukas', 'Jonas'], ['Anna', 'Lea'], ['MUELLER', 'SCHMIDT'], ['WEBER', 'MEYER']],
+  ['KOR', ['Minjun', 'Jiho'], ['Seoyeon', 'Jiwoo'], ['KIM', 'LEE'], ['PARK', 'CHOI']],
+  ['JPN', ['Haruto', 'Sota'], ['Yui', 'Hina'], ['SATO', 'SUZUKI'], ['TAKAHASHI', 'TANAKA']],
 ];
 
 function ethnicityFor(rng: Rng, county: County): string {
@@ -177,7 +184,7 @@ export class PopulationGenerator {
 
   private foreigner(k: number, state: PopulationState): Person {
     const rng = Rng.derive(this.seed, 'foreigner', k);
-    const [nationality, given, family] = rng.pick(NATIONS);
+    const [nationality, givenM, givenF, familyM, familyF] = rng.pick(NATIONS);
     const sex: 'M' | 'F' = rng.chance(0.6) ? 'M' : 'F';
     const age = rng.range(22, 65);
     const county = this.geo.pickCounty(rng);
@@ -185,7 +192,7 @@ export class PopulationGenerator {
     return {
       idx: this.totalPersons + k,
       eid: eid('P', this.totalPersons + k + 1),
-      name: `${rng.pick(given)} ${rng.pick(family)}`,
+      name: `${rng.pick(sex === 'M' ? givenM : givenF)} ${rng.pick(sex === 'M' ? familyM : familyF)}`,
       familyLength: 0,
       sex,
       birth: formatTime(this.refTime - age * 365.25 * 86400 - rng.int(365) * 86400, 'yyyyMMdd'),
