@@ -1,3 +1,4 @@
+import { Ajv } from 'ajv';
 import type { FastifyInstance } from 'fastify';
 import { authenticate, authorize } from '../../plugins/access.ts';
 import { auditFailed } from '../../plugins/audit.ts';
@@ -22,6 +23,12 @@ import watchRoutes from './watches.ts';
  *   answer (503) if the entry cannot be written.
  */
 export default async function apiRoutes(app: FastifyInstance) {
+  // JSON bodies are validated without type coercion: `42` is not an eid and `"x"` is not a list.
+  // Query strings and path params keep fastify's coercion (everything there arrives as text).
+  const strict = new Ajv({ coerceTypes: false, useDefaults: true, removeAdditional: false, allErrors: false, strict: false });
+  const lenient = new Ajv({ coerceTypes: 'array', useDefaults: true, removeAdditional: false, allErrors: false, strict: false });
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : lenient).compile(schema));
+
   app.addHook('onRoute', (route) => {
     const cfg = (route.config ?? {}) as { access?: unknown; public?: boolean };
     if (!cfg.access && !cfg.public) {
