@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import type { SourceCatalogEntry } from '@onemap/graph-schema';
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../catalog/load-catalog.ts';
+import { containsPoint, preparePolygon } from '../geo/point-in-polygon.ts';
+import { loadJurisdictions } from '../geo/units.ts';
 import { isValidCreditCode } from '../ids/credit-code.ts';
 import { isValidResidentId } from '../ids/resident-id.ts';
 import { listSourceFiles, parseCsvLine, readSourceFile } from '../replay/read-source-files.ts';
@@ -88,6 +90,23 @@ describe('committed sample', () => {
       }
     }
     expect(checked).toBeGreaterThan(5000);
+  });
+
+  it('places venues and homes inside the county the record names', () => {
+    const polys = new Map(loadJurisdictions().features.map((f) => [f.properties.code, preparePolygon(f.geometry)]));
+    const checks: [string, string, string][] = [
+      ['household', 'home_lon', 'home_lat'],
+      ['hotel', 'hotel_lon', 'hotel_lat'],
+      ['netcafe', 'cafe_lon', 'cafe_lat'],
+      ['checkpoint', 'checkpoint_lon', 'checkpoint_lat'],
+    ];
+    for (const [source, lon, lat] of checks) {
+      for (const r of rows.get(source) ?? []) {
+        const poly = polys.get(String(r.division_code));
+        expect(poly, `${source} ${r.division_code}`).toBeDefined();
+        if (poly) expect(containsPoint(poly, [Number(r[lon]), Number(r[lat])]), `${source} ${r.record_id}`).toBe(true);
+      }
+    }
   });
 
   it('has local plates (甘A..甘P) and 11-digit mobile numbers', () => {
