@@ -18,7 +18,7 @@ export default fp(
       }
       const status = fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500 ? fe.statusCode : 500;
       if (status < 500) {
-        const code = fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'ONEMAP_ERR_PAYLOAD_TOO_LARGE' : fe.code === 'FST_ERR_RATE_LIMITED' ? 'ONEMAP_ERR_RATE_LIMITED' : 'ONEMAP_ERR_BAD_REQUEST';
+        const code = fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'ONEMAP_ERR_PAYLOAD_TOO_LARGE' : fe.code === 'FST_ERR_RATE_LIMITED' || status === 429 ? 'ONEMAP_ERR_RATE_LIMITED' : 'ONEMAP_ERR_BAD_REQUEST';
         return reply.status(status).send({ statusCode: status, code, message: fe.message });
       }
       request.log.error({ err }, 'unhandled error');

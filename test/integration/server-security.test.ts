@@ -1,0 +1,177 @@
+/**
+ * Transport-level protections: login and tokens, disabled accounts, rate limiting, security
+ * headers, CORS, and the client-certificate mode (one certificate, one officer).
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash, X509Certificate } from 'node:crypto';
+import fs from 'node:fs';
+import https from 'node:https';
+import os from 'node:os';
+import path from 'node:path';
+import { type Graph, writeTx } from '@onemap/graph-schema/server';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clearGraph, openTestGraph } from '../helpers/graph.ts';
+import { as, buildTestApp, purposeHeader } from '../helpers/server-app.ts';
+import { E, PASSWORD, seedServerFixture, username } from '../helpers/server-fixtures.ts';
+
+let graph: Graph;
+let app: FastifyInstance;
+beforeAll(async () => {
+  graph = openTestGraph();
+  await clearGraph(graph);
+  await seedServerFixture(graph);
+  app = await buildTestApp({ RATE_LIMIT_PER_MINUTE: 1_000_000 });
+});
+afterAll(async () => {
+  await app?.close();
+  await graph?.driver.close();
+});
+
+describe('login and tokens', () => {
+  it('a user logs in with a password and uses the token', async () => {
+    const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: username('station', 'officer'), password: PASSWORD } });
+    expect(login.statusCode).toBe(200);
+    const { token, user } = login.json();
+    expect(user).toMatchObject({ unitCode: '620102001', roles: ['officer'] });
+    const me = await app.inject({ url: '/api/auth/me', headers: { authorization: `Bearer ${token}` } });
+    expect(me.json()).toMatchObject({ username: username('station', 'officer'), unitLevel: 'station', authMethod: 'jwt' });
+  });
+
+  it('a wrong password and an unknown user get the same 401', async () => {
+    const a = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: username('station', 'officer'), password: 'nope-nope-nope' } });
+    const b = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'nobody_here', password: 'nope-nope-nope' } });
+    expect(a.statusCode).toBe(401);
+    expect(a.json()).toEqual(b.json());
+  });
+
+  it('a forged or tampered token is refused', async () => {
+    const good = app.jwt.sign({ sub: username('station', 'officer'), unit: '620102001', roles: ['officer'] });
+    const [h, p, s] = good.split('.');
+    const claims = JSON.parse(Buffer.from(p as string, 'base64url').toString());
+    const forged = `${h}.${Buffer.from(JSON.stringify({ ...claims, sub: username('province', 'officer') })).toString('base64url')}.${s}`;
+    for (const t of [forged, 'not.a.token', `${good}x`]) {
+      const res = await app.inject({ url: '/api/auth/me', headers: { authorization: `Bearer ${t}` } });
+      expect(res.statusCode).toBe(401);
+      expect(res.json().code).toBe('ONEMAP_ERR_UNAUTHENTICATED');
+    }
+  });
+
+  it('a disabled user is refused at once, even with a valid token', async () => {
+    const me = as(app, 'otherCity', 'officer');
+    expect((await me({ url: '/api/auth/me' })).statusCode).toBe(200);
+    const admin = as(app, 'province', 'admin', null);
+    const res = await admin({ method: 'PATCH', url: `/api/admin/users/${username('otherCity', 'officer')}`, payload: { disabled: true } });
+    expect(res.statusCode).toBe(200);
+    expect((await me({ url: '/api/auth/me' })).statusCode).toBe(401);
+  });
+
+  it('the role a token claims is ignored: roles come from the user record', async () => {
+    const t = app.jwt.sign({ sub: username('county', 'planner'), unit: '620000', roles: ['officer', 'admin'] });
+    const res = await app.inject({ url: `/api/entities/${E.P1}`, headers: { authorization: `Bearer ${t}`, ...purposeHeader() } });
+    expect(res.statusCode).toBe(403);
+  });
+});
+
+describe('rate limiting, headers, CORS', () => {
+  it('answers 429 with a message after the per-minute limit', async () => {
+    const small = await buildTestApp({ RATE_LIMIT_PER_MINUTE: 5 });
+    try {
+      const codes: number[] = [];
+      for (let i = 0; i < 8; i++) codes.push((await as(small, 'station', 'officer')({ url: '/api/auth/me' })).statusCode);
+      expect(codes.slice(0, 5)).toEqual([200, 200, 200, 200, 200]);
+      expect(codes.slice(5)).toEqual([429, 429, 429]);
+      const res = await as(small, 'station', 'officer')({ url: '/api/auth/me' });
+      expect(res.json().code).toBe('ONEMAP_ERR_RATE_LIMITED');
+      expect(res.headers['retry-after']).toBeDefined();
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('login has its own, stricter limit', async () => {
+    const codes: number[] = [];
+    for (let i = 0; i < 22; i++) codes.push((await app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: '10.9.9.9', payload: { username: 'brute', password: `guess-${i}` } })).statusCode);
+    expect(codes.filter((c) => c === 429).length).toBeGreaterThan(0);
+  });
+
+  it('sends security headers', async () => {
+    const res = await as(app, 'station', 'officer')({ url: '/api/auth/me' });
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
+    expect(res.headers['strict-transport-security']).toContain('max-age=');
+    expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(res.headers['x-powered-by']).toBeUndefined();
+  });
+
+  it('CORS admits the configured web origin and no other', async () => {
+    const ok = await app.inject({ method: 'OPTIONS', url: '/api/search', headers: { origin: 'http://127.0.0.1:5173', 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization,x-onemap-purpose' } });
+    expect(ok.headers['access-control-allow-origin']).toBe('http://127.0.0.1:5173');
+    expect(String(ok.headers['access-control-allow-headers'])).toContain('x-onemap-purpose');
+    const evil = await app.inject({ method: 'OPTIONS', url: '/api/search', headers: { origin: 'https://evil.example', 'access-control-request-method': 'GET' } });
+    expect(evil.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('a 500 never carries internals', async () => {
+    const res = await as(app, 'province', 'auditor', null)({ url: '/api/audit/entries?limit=1' });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).not.toContain('at ');
+  });
+});
+
+describe('client-certificate mode (一人一证)', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'onemap-tls-'));
+  const run = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+  let server: FastifyInstance | null = null;
+  let fingerprint = '';
+  afterAll(async () => {
+    await server?.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('maps a certificate issued by the CA to exactly one officer, and an unknown one to nobody', async () => {
+    run(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=OneMap Test CA']);
+    run(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.crt', '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1']);
+    for (const who of ['officer', 'stranger']) {
+      run(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${who}.key`, '-out', `${who}.csr`, '-subj', `/CN=${who}`]);
+      run(['x509', '-req', '-in', `${who}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${who}.crt`, '-days', '2']);
+    }
+    fingerprint = new X509Certificate(fs.readFileSync(path.join(dir, 'officer.crt'))).fingerprint256;
+    await writeTx(graph, (tx) => tx.run('MATCH (u:User {username: $u}) SET u.certFingerprint = $fp', { u: username('station', 'officer'), fp: fingerprint }));
+    server = await buildTestApp({ TLS_CERT_FILE: path.join(dir, 'server.crt'), TLS_KEY_FILE: path.join(dir, 'server.key'), TLS_CA_FILE: path.join(dir, 'ca.crt') });
+    await server.listen({ host: '127.0.0.1', port: 0 });
+    const port = (server.server.address() as { port: number }).port;
+    const get = (who: string | null) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = https.request(
+          {
+            host: '127.0.0.1',
+            port,
+            path: '/api/auth/me',
+            ca: fs.readFileSync(path.join(dir, 'server.crt')),
+            ...(who ? { cert: fs.readFileSync(path.join(dir, `${who}.crt`)), key: fs.readFileSync(path.join(dir, `${who}.key`)) } : {}),
+          },
+          (res) => {
+            let body = '';
+            res.on('data', (c) => (body += c));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      });
+    const officer = await get('officer');
+    expect(officer.status).toBe(200);
+    expect(JSON.parse(officer.body)).toMatchObject({ username: username('station', 'officer'), authMethod: 'certificate' });
+    const stranger = await get('stranger');
+    expect(stranger.status).toBe(401);
+    expect(JSON.parse(stranger.body).message).toContain('not registered');
+    expect((await get(null)).status).toBe(401);
+    expect(createHash('sha256').update('x').digest('hex')).toHaveLength(64);
+  });
+
+  it('one certificate cannot be registered to two users', async () => {
+    const err = await writeTx(graph, (tx) => tx.run('MATCH (u:User {username: $u}) SET u.certFingerprint = $fp', { u: username('county', 'officer'), fp: fingerprint })).catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(/already exists|constraint/i);
+  });
+});
