@@ -46,6 +46,24 @@ const TRANSFORMS: Record<string, (v: string) => string> = {
   yearMonth: (v) => v.slice(0, 7),
 };
 
+const DERIVED_ATTRS: Record<string, string[]> = {
+  '@nameSorted': ['pyFamily', 'pyGiven', 'family', 'given'],
+  '@nameFull': ['pyFamily', 'pyGiven', 'family', 'given'],
+  '@plateFold': ['plate'],
+  '@geo3': ['lat', 'lon'],
+  '@idBody': ['residentId', 'residentIdRaw', 'birthDate', 'idBirthDate'],
+};
+
+/** Attributes a rule's keys read (a comparison on them cannot be trained on that rule's pairs). */
+export function ruleAttributes(rule: BlockingRule): Set<string> {
+  const out = new Set<string>();
+  for (const part of rule.keys) {
+    if (part.startsWith('@')) for (const a of DERIVED_ATTRS[part] ?? []) out.add(a);
+    else for (const a of part.split(':')[0]!.split('|')) out.add(a);
+  }
+  return out;
+}
+
 /** @returns an error message for a key part that cannot be compiled, else undefined */
 export function checkKeyPart(part: string): string | undefined {
   if (part.startsWith('@')) return DERIVED[part] ? undefined : `unknown derived key ${part}`;

@@ -7,7 +7,7 @@
 import type { EntityKind } from '@onemap/graph-schema';
 import { blockOn } from '../blocking/blocking-rule.ts';
 import { exactMatch, textComparison } from '../scoring/comparison-settings.ts';
-import { defaultPersonSettings } from './default-person-settings.ts';
+import { defaultPersonModel } from './default-person-model.ts';
 import { MODEL_VERSION, type Model } from './model-settings.ts';
 
 function deterministic(kind: EntityKind, partial: Pick<Model, 'anchors' | 'exclusive' | 'keyRules'>): Model {
@@ -29,7 +29,7 @@ function deterministic(kind: EntityKind, partial: Pick<Model, 'anchors' | 'exclu
 export function defaultSettings(kind: EntityKind): Model {
   switch (kind) {
     case 'Person':
-      return defaultPersonSettings();
+      return defaultPersonModel();
     case 'Place':
       return deterministic(kind, {
         anchors: ['place_code'],

@@ -20,6 +20,9 @@ function nameKey(a: Attrs): string | undefined {
  */
 const PARTITIONED = new Set(['pyFamily', 'pyGiven', 'family', 'given']);
 
+/** Values needed in a partition before term frequencies adjust weights. */
+export const MIN_TF_VALUES = 200;
+
 export class DataStats {
   total = 0;
   readonly tfAttrs: string[];
@@ -74,12 +77,14 @@ export class DataStats {
    * Relative frequency of a value among mentions with a value for `attr` (name parts: among
    * mentions written in the same script), at least 1/total.
    */
-  tf(attr: string, value: string, script?: string): number {
+  tf(attr: string, value: string, script?: string): number | undefined {
     const partitioned = PARTITIONED.has(attr);
     const key = partitioned ? `${script ?? ''}|${value}` : value;
-    const c = this.counts.get(attr)?.get(key) ?? 1;
     const total = this.totals.get(partitioned ? `${attr}|${script ?? ''}` : attr) ?? 0;
-    return c / Math.max(1, total);
+    // frequencies from a handful of values say nothing: no adjustment until there is enough data
+    if (total < MIN_TF_VALUES) return undefined;
+    const c = this.counts.get(attr)?.get(key) ?? 1;
+    return c / total;
   }
 
   isGeneric(attr: string, value: string): boolean {

@@ -195,8 +195,10 @@ export class PairScorer {
     const va = a[tfAttr];
     const vb = b[tfAttr];
     if (!va || !vb) return 0;
-    const tf = Math.max(this.stats.tf(tfAttr, va, a.nameScript), this.stats.tf(tfAttr, vb, b.nameScript));
-    return Math.log2(c.u[level]! / tf);
+    const ta = this.stats.tf(tfAttr, va, a.nameScript);
+    const tb = this.stats.tf(tfAttr, vb, b.nameScript);
+    if (ta === undefined || tb === undefined) return 0;
+    return Math.log2(c.u[level]! / Math.max(ta, tb));
   }
 
   /** Whether the last `weight` call found a contradiction (a `contradiction` comparison at its else level). */

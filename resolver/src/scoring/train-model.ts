@@ -5,6 +5,7 @@
  * first, so each EM iteration costs the number of distinct patterns, not pairs.
  */
 import { blockPairs } from '../blocking/block-pairs.ts';
+import { ruleAttributes } from '../blocking/blocking-rule.ts';
 import { MODEL_VERSION, type Model } from '../model/model-settings.ts';
 import type { Attrs } from '../model/types.ts';
 import { DataStats } from './data-stats.ts';
@@ -17,6 +18,8 @@ export interface TrainOptions {
   /** stop when no m changes by more than this */
   tolerance?: number;
   seed?: number;
+  /** pairs sampled per blocking rule for EM (default 2,000,000) */
+  maxPairsPerRule?: number;
 }
 
 function mulberry32(seed: number): () => number {
@@ -29,6 +32,9 @@ function mulberry32(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** Lowest m: a disagreement never seen among matches may still happen (a typo); cap its weight. */
+const M_FLOOR = 1e-4;
 
 const neutral = (m: Model, k: number, l: number) => {
   const t = m.comparisons[k]!.levels[l]!.test.type;
@@ -76,65 +82,112 @@ export function trainModel(items: Attrs[], base: Model, opts: TrainOptions = {})
     });
   });
 
-  // EM on candidate pairs, aggregated by pattern
-  const pairs = blockPairs(items, model.blockingRules, {
-    maxBlockSize: model.maxBlockSize,
-    skip: (part, v) => stats.isGeneric(part.split(':')[0]!.split('|')[0]!, v),
+  // EM per blocking rule (as splink does): on the pairs of one rule, the comparisons whose
+  // attributes the rule blocks on agree by construction and are left out of that session.
+  const skip = (part: string, v: string) => stats.isGeneric(part.split(':')[0]!.split('|')[0]!, v);
+  const compAttrs = model.comparisons.map((c) => {
+    const s = new Set(c.attr.split('|'));
+    for (const l of c.levels) if ('attr' in l.test && l.test.attr) for (const a of l.test.attr.split('|')) s.add(a);
+    return s;
   });
-  const patterns = new Map<string, number>();
-  for (let p = 0; p < pairs.count; p++) {
-    scorer.levels(items[pairs.left[p]!]!, items[pairs.right[p]!]!, gamma);
-    const key = String.fromCharCode(...gamma);
-    patterns.set(key, (patterns.get(key) ?? 0) + 1);
-  }
-  const pats = [...patterns.entries()].map(([k, c]) => ({ g: Array.from(k, (ch) => ch.charCodeAt(0)), c }));
-  let lambdaC = 0.3;
+  const mSum = model.comparisons.map((c) => new Float64Array(c.levels.length));
+  const mSessions = new Int32Array(K);
   let iterations = 0;
-  const maxIt = opts.maxIterations ?? 30;
-  const tol = opts.tolerance ?? 1e-4;
-  for (; iterations < maxIt && pairs.count > 0; iterations++) {
-    const mNum = L.map((l) => new Float64Array(l));
-    let rSum = 0;
-    for (const { g, c } of pats) {
-      let pm = lambdaC;
-      let pu = 1 - lambdaC;
-      for (let k = 0; k < K; k++) {
-        const l = g[k]!;
-        if (neutral(model, k, l)) continue;
-        const lv = model.comparisons[k]!.levels[l]!;
-        pm *= lv.m;
-        pu *= lv.u;
-      }
-      const r = pm / (pm + pu);
-      rSum += r * c;
-      for (let k = 0; k < K; k++) mNum[k]![g[k]!]! += r * c;
-    }
-    let delta = 0;
-    model.comparisons.forEach((cmp, k) => {
-      let tot = 0;
-      cmp.levels.forEach((_, l) => {
-        if (!neutral(model, k, l)) tot += mNum[k]![l]!;
-      });
-      if (tot < 1) return;
-      cmp.levels.forEach((lv, l) => {
-        if (neutral(model, k, l)) return;
-        const m = Math.min(0.999999, Math.max(mNum[k]![l]! / tot, 1e-6));
-        delta = Math.max(delta, Math.abs(m - lv.m));
-        lv.m = m;
-      });
-    });
-    lambdaC = Math.min(0.999, Math.max(rSum / pairs.count, 1e-6));
-    if (delta < tol) {
-      iterations++;
-      break;
+  let candidatePairs = 0;
+  const maxPairs = opts.maxPairsPerRule ?? 2_000_000;
+  for (const rule of model.blockingRules) {
+    const blocked = ruleAttributes(rule);
+    const active = compAttrs.map((attrs) => ![...attrs].some((a) => blocked.has(a)));
+    const pairs = blockPairs(items, [rule], { maxBlockSize: model.maxBlockSize, skip });
+    if (pairs.count < 50) continue;
+    candidatePairs += pairs.count;
+    const pats = patternsOf(pairs, Math.min(pairs.count, maxPairs));
+    const r = runEm(pats, active, opts);
+    iterations += r.iterations;
+    for (let k = 0; k < K; k++) {
+      if (!active[k] || r.m[k] === undefined) continue;
+      mSessions[k]!++;
+      for (let l = 0; l < L[k]!; l++) mSum[k]![l]! += r.m[k]![l]!;
     }
   }
-  const expectedMatches = lambdaC * pairs.count;
+  model.comparisons.forEach((c, k) => {
+    if (!mSessions[k]) return;
+    c.levels.forEach((lv, l) => {
+      if (!neutral(model, k, l)) lv.m = Math.min(0.999999, Math.max(mSum[k]![l]! / mSessions[k]!, M_FLOOR));
+    });
+  });
+  // the match proportion among all candidate pairs, with m and u now fixed
+  const all = blockPairs(items, model.blockingRules, { maxBlockSize: model.maxBlockSize, skip });
+  const lam = runEm(patternsOf(all, Math.min(all.count, maxPairs)), model.comparisons.map(() => true), { ...opts, fixM: true });
+  const lambdaC = lam.lambda;
+  iterations += lam.iterations;
+
+  function patternsOf(pairs: { left: Int32Array; right: Int32Array; count: number }, take: number) {
+    const patterns = new Map<string, number>();
+    const stride = pairs.count / take;
+    for (let t = 0; t < take; t++) {
+      const p = Math.floor(t * stride);
+      scorer.levels(items[pairs.left[p]!]!, items[pairs.right[p]!]!, gamma);
+      const key = String.fromCharCode(...gamma);
+      patterns.set(key, (patterns.get(key) ?? 0) + 1);
+    }
+    return { total: take, list: [...patterns.entries()].map(([k, c]) => ({ g: Array.from(k, (ch) => ch.charCodeAt(0)), c })) };
+  }
+
+  function runEm(pats: { total: number; list: Array<{ g: number[]; c: number }> }, active: boolean[], o: TrainOptions & { fixM?: boolean }) {
+    const m = model.comparisons.map((c) => Float64Array.from(c.levels.map((l) => l.m)));
+    let lambda = 0.3;
+    let it = 0;
+    const maxIt = o.maxIterations ?? 30;
+    const tol = o.tolerance ?? 1e-4;
+    for (; it < maxIt; it++) {
+      const mNum = L.map((l) => new Float64Array(l));
+      let rSum = 0;
+      for (const { g, c } of pats.list) {
+        let pm = lambda;
+        let pu = 1 - lambda;
+        for (let k = 0; k < K; k++) {
+          const l = g[k]!;
+          if (!active[k] || neutral(model, k, l)) continue;
+          pm *= m[k]![l]!;
+          pu *= model.comparisons[k]!.levels[l]!.u;
+        }
+        const r = pm / (pm + pu);
+        rSum += r * c;
+        for (let k = 0; k < K; k++) mNum[k]![g[k]!]! += r * c;
+      }
+      let delta = 0;
+      if (!o.fixM) {
+        for (let k = 0; k < K; k++) {
+          if (!active[k]) continue;
+          let tot = 0;
+          for (let l = 0; l < L[k]!; l++) if (!neutral(model, k, l)) tot += mNum[k]![l]!;
+          if (tot < 1) continue;
+          for (let l = 0; l < L[k]!; l++) {
+            if (neutral(model, k, l)) continue;
+            const v = Math.min(0.999999, Math.max(mNum[k]![l]! / tot, M_FLOOR));
+            delta = Math.max(delta, Math.abs(v - m[k]![l]!));
+            m[k]![l] = v;
+          }
+        }
+      }
+      const nl = Math.min(0.999, Math.max(rSum / pats.total, 1e-6));
+      delta = Math.max(delta, Math.abs(nl - lambda));
+      lambda = nl;
+      if (delta < tol) {
+        it++;
+        break;
+      }
+    }
+    return { m, lambda, iterations: it };
+  }
+
+  const expectedMatches = lambdaC * all.count;
   model.lambda = Math.min(0.5, Math.max(expectedMatches / totalPairs, 1e-12));
   model.training = {
     at: new Date().toISOString(),
     mentions: n,
-    candidatePairs: pairs.count,
+    candidatePairs,
     randomPairs: R,
     iterations,
     lambdaCandidates: lambdaC,

@@ -1,0 +1,77 @@
+import type { SourceMapping } from '@onemap/graph-schema';
+import { describe, expect, it } from 'vitest';
+import type { Mention } from '../model/types.ts';
+import { residentIdCheckChar } from '../standardize/resident-id.ts';
+import { standardizeRecord } from '../standardize/standardize-record.ts';
+import { ResolutionIndex } from './resolution-index.ts';
+import { resolveBatch } from './resolve-batch.ts';
+
+const mapping: SourceMapping = {
+  recordIdColumn: 'id',
+  entities: [{ role: 'p', kind: 'Person' }],
+  fields: ['name', 'residentId', 'birthDate', 'phone', 'sex'].map((a) => ({ column: a, target: `p.${a}`, meaning: a, sensitivity: 1 as const })),
+};
+let n = 0;
+function mention(r: Record<string, string>): Mention {
+  const s = standardizeRecord({ id: String(++n), ...r }, mapping, { source: 'rt' });
+  if (!s.ok || !s.mentions[0]) throw new Error('bad fixture');
+  return s.mentions[0];
+}
+const id1 = `11010519900307002${residentIdCheckChar('11010519900307002')}`;
+const id2 = `11010519900307004${residentIdCheckChar('11010519900307004')}`;
+
+describe('ResolutionIndex', () => {
+  it('resolves by anchor, by score, or as new', () => {
+    const ix = new ResolutionIndex();
+    const a = ix.resolveAndAdd(mention({ name: '王芳', residentId: id1, birthDate: '1990-03-07', phone: '13800138000' }));
+    expect(a.decision).toBe('new');
+    expect(ix.resolveOne(mention({ name: '王芳', residentId: id1 }))).toMatchObject({ decision: 'anchor', entityId: a.entityId, reason: 'resident_id' });
+    const m = ix.resolveOne(mention({ name: '王芳', birthDate: '1990-03-07', phone: '13800138000' }));
+    expect(m).toMatchObject({ decision: 'match', entityId: a.entityId });
+    expect(m.explanation?.waterfall[0]?.label).toBe('prior');
+    expect(ix.resolveOne(mention({ name: '李四', birthDate: '1970-01-01' }))).toMatchObject({ decision: 'new', entityId: null });
+  });
+
+  it('never matches an entity holding a different valid resident id', () => {
+    const ix = new ResolutionIndex();
+    ix.resolveAndAdd(mention({ name: '王芳', residentId: id1, birthDate: '1990-03-07', phone: '13800138000' }));
+    const r = ix.resolveOne(mention({ name: '王芳', residentId: id2, birthDate: '1990-03-07', phone: '13800138000' }));
+    expect(r.decision).toBe('new');
+  });
+
+  it('reports mergeOf when one mention proves two entities are one', () => {
+    const ix = new ResolutionIndex();
+    const a = ix.resolveAndAdd(mention({ name: '赵敏', residentId: id1 }));
+    const b = ix.resolveAndAdd(mention({ name: 'ZHAO Min', phone: '13900139000' }));
+    expect(b.entityId).not.toBe(a.entityId);
+    const c = ix.resolveOne(mention({ name: '赵敏', residentId: id1, phone: '13900139000' }));
+    expect(c.decision).toBe('anchor');
+    expect(c.mergeOf).toEqual([a.entityId, b.entityId]);
+  });
+
+  it('applies merges, splits and cannot-links from analysts', () => {
+    const ix = new ResolutionIndex();
+    const a = ix.resolveAndAdd(mention({ name: '孙丽', birthDate: '1980-01-01' }));
+    const b = ix.resolveAndAdd(mention({ name: '钱多', birthDate: '1970-01-01' }));
+    ix.mergeEntities(a.entityId, b.entityId);
+    expect(ix.mentionsOf(a.entityId)).toHaveLength(2);
+    const keyB = ix.mentionsOf(a.entityId)[1]!.key;
+    const split = ix.splitEntity(a.entityId, [keyB]);
+    expect(ix.entityOf(keyB)).toBe(split);
+    // after a split the two parts are cannot-linked: a record matching both does not merge them
+    const r = ix.resolveOne(mention({ name: '孙丽', birthDate: '1980-01-01' }));
+    expect(r.mergeOf).toBeUndefined();
+  });
+
+  it('loads entities from a batch and resolves the same way', () => {
+    const ms = [mention({ name: '周杰', birthDate: '1979-01-18', phone: '13700137000' }), mention({ name: '周傑', birthDate: '1979-01-18' })];
+    const batch = resolveBatch(ms);
+    const ix = new ResolutionIndex();
+    ix.load(batch.clusters.map((c) => ({ entityId: c.entityId, mentions: ms.filter((m) => c.mentionKeys.includes(m.key)) })));
+    expect(ix.size).toBe(2);
+    expect(ix.resolveOne(mention({ name: 'ZHOU Jie', birthDate: '1979-01-18', phone: '13700137000' }))).toMatchObject({
+      decision: 'match',
+      entityId: batch.clusters[0]!.entityId,
+    });
+  });
+});

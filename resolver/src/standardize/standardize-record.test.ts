@@ -1,0 +1,129 @@
+import type { SourceMapping } from '@onemap/graph-schema';
+import { describe, expect, it } from 'vitest';
+import { validateMapping } from './compile-mapping.ts';
+import { standardizeRecord } from './standardize-record.ts';
+
+const hotel: SourceMapping = {
+  id: 'hotel',
+  recordIdColumn: 'rid',
+  entities: [
+    { role: 'guest', kind: 'Person' },
+    { role: 'hotel', kind: 'Place', placeKind: 'hotel' },
+  ],
+  fields: [
+    { column: 'rid', target: 'record.id', meaning: 'id', sensitivity: 1, required: true },
+    { column: 'name', target: 'guest.name', meaning: 'name', sensitivity: 3, required: true },
+    { column: 'id_no', target: 'guest.residentId', meaning: 'id', sensitivity: 4 },
+    { column: 'phone', target: 'guest.phone', meaning: 'phone', sensitivity: 3 },
+    { column: 'hotel_code', target: 'hotel.placeCode', meaning: 'code', sensitivity: 1 },
+    { column: 'check_in', target: 'record.at', meaning: 'time', sensitivity: 1 },
+  ],
+};
+
+describe('standardizeRecord', () => {
+  it('makes one mention per role with valid identifiers and record attributes', () => {
+    const r = standardizeRecord(
+      { rid: 'r1', name: '張偉', id_no: '11010519491231002X', phone: '138 0013 8000', hotel_code: 'H01', check_in: '20260302121526' },
+      hotel,
+      { source: 'hotel', file: 'f.csv', line: 2 },
+    );
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const [guest, place] = r.mentions;
+    expect(guest).toMatchObject({ key: 'hotel:r1:guest', kind: 'Person', line: 2 });
+    expect(guest?.attrs).toMatchObject({ name: '张伟', pyFamily: 'zhang', birthDate: '1949-12-31', sex: 'F', phone: '+8613800138000' });
+    expect(guest?.identifiers).toEqual([
+      { kind: 'resident_id', value: '11010519491231002X' },
+      { kind: 'phone', value: '+8613800138000' },
+    ]);
+    expect(place).toMatchObject({ key: 'hotel:r1:hotel', kind: 'Place', attrs: { placeCode: 'H01', placeKind: 'hotel' } });
+    expect(r.record).toEqual({ id: 'r1', at: '2026-03-02T12:15:26' });
+  });
+
+  it('flags an invalid resident id with file, line and field, keeps it raw, and never makes it an identifier', () => {
+    const r = standardizeRecord({ rid: 'r2', name: '张伟', id_no: '110105194912310021' }, hotel, { source: 'hotel', file: 'f.csv', line: 3 });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.mentions[0]?.identifiers).toEqual([]);
+    expect(r.mentions[0]?.attrs.residentIdRaw).toBe('110105194912310021');
+    expect(r.mentions[0]?.attrs.residentId).toBeUndefined();
+    expect(r.mentions[0]?.flags).toContain('residentId:bad_check_digit');
+    expect(r.problems).toEqual([
+      expect.objectContaining({ file: 'f.csv', line: 3, field: 'id_no', code: 'ONEMAP_ERR_BAD_ID_CHECKSUM', recordId: 'r2' }),
+    ]);
+  });
+
+  it('rejects a record whose required field is empty', () => {
+    const r = standardizeRecord({ rid: 'r3', name: ' ' }, hotel, { source: 'hotel', line: 4 });
+    expect(r).toMatchObject({ ok: false, rejection: { code: 'ONEMAP_ERR_REQUIRED_MISSING', field: 'name', line: 4 } });
+  });
+
+  it('rejects a record without an id', () => {
+    expect(standardizeRecord({ name: '张伟' }, hotel).ok).toBe(false);
+  });
+
+  it('flags a value in the wrong encoding and treats it as missing', () => {
+    const r = standardizeRecord({ rid: 'r4', name: '张伟', phone: '138\uFFFD' }, hotel, { source: 'hotel', line: 5 });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.problems).toEqual([expect.objectContaining({ code: 'ONEMAP_ERR_BAD_ENCODING', field: 'phone', line: 5 })]);
+    expect(r.mentions[0]?.attrs.phone).toBeUndefined();
+  });
+
+  it('rejects a required field in the wrong encoding', () => {
+    const r = standardizeRecord({ rid: 'r5', name: '\uFFFD\uFFFD' }, hotel, { source: 'hotel', line: 6 });
+    expect(r).toMatchObject({ ok: false, rejection: { code: 'ONEMAP_ERR_REQUIRED_MISSING', field: 'name' } });
+    expect(r.problems[0]?.code).toBe('ONEMAP_ERR_BAD_ENCODING');
+  });
+
+  it('copies the phone of a HAS_PHONE relation onto the subscriber as evidence', () => {
+    const telecom: SourceMapping = {
+      recordIdColumn: 'rid',
+      entities: [
+        { role: 'phone', kind: 'Phone' },
+        { role: 'subscriber', kind: 'Person' },
+      ],
+      fields: [
+        { column: 'msisdn', target: 'phone.phone', meaning: '', sensitivity: 3 },
+        { column: 'name', target: 'subscriber.name', meaning: '', sensitivity: 3 },
+      ],
+      relations: [{ type: 'HAS_PHONE', from: 'subscriber', to: 'phone' }],
+    };
+    const r = standardizeRecord({ rid: '1', msisdn: '13800138000', name: 'Emily Brown' }, telecom, { source: 't' });
+    expect(r.ok && r.mentions[1]?.attrs.phone).toBe('+8613800138000');
+  });
+
+  it('joins several columns mapped to one attribute', () => {
+    const m: SourceMapping = {
+      recordIdColumn: 'id',
+      entities: [{ role: 'p', kind: 'Person' }],
+      fields: [
+        { column: 'no', target: 'p.address', meaning: '', sensitivity: 1 },
+        { column: 'street', target: 'p.address', meaning: '', sensitivity: 1 },
+      ],
+    };
+    const r = standardizeRecord({ id: '1', no: '6', street: 'Tullaroop Street' }, m, { source: 's' });
+    expect(r.ok && r.mentions[0]?.attrs.address).toBe('6 TULLAROOP ST');
+  });
+});
+
+describe('validateMapping', () => {
+  it('collects every problem at once', () => {
+    const problems = validateMapping({
+      recordIdColumn: '',
+      entities: [
+        { role: 'p', kind: 'Person' },
+        { role: 'p', kind: 'Alien' as never },
+      ],
+      fields: [
+        { column: 'a', target: 'p.shoeSize', meaning: '', sensitivity: 1 },
+        { column: 'b', target: 'q.name', meaning: '', sensitivity: 1 },
+        { column: 'c', target: 'record.nope', meaning: '', sensitivity: 1 },
+      ],
+    });
+    expect(problems).toHaveLength(6);
+    expect(problems.join('\n')).toMatch(/recordIdColumn/);
+    expect(problems.join('\n')).toMatch(/shoeSize/);
+    expect(problems.join('\n')).toMatch(/role "q"/);
+  });
+});
