@@ -40,7 +40,9 @@ const { values: a } = parseArgs({
   },
 });
 if (a.help) {
-  console.log('usage: tsx scripts/bench-resolve.ts --input <dir> [--catalog <dir>] [--limit N] [--no-train] [--model file] [--febrl]');
+  console.log(
+    'usage: tsx scripts/bench-resolve.ts --input <dir> [--catalog <dir>] [--limit N] [--no-train] [--model file] [--febrl]',
+  );
   process.exit(0);
 }
 
@@ -57,7 +59,9 @@ let rejects = 0;
 if (a.febrl) {
   const dir = 'resolver/test-fixtures/febrl';
   const mapping = JSON.parse(readFileSync(join(dir, 'mapping.json'), 'utf8'));
-  const l = loadSource(a.input?.endsWith('.csv') ? a.input : join(dir, 'febrl-dataset3.csv'), mapping, { truthColumn: 'true_id' });
+  const l = loadSource(a.input?.endsWith('.csv') ? a.input : join(dir, 'febrl-dataset3.csv'), mapping, {
+    truthColumn: 'true_id',
+  });
   ({ mentions, rows, readMs } = l);
   stdMs = l.standardizeMs;
   truth = l.truth!;
@@ -77,7 +81,9 @@ const result = resolveBatch(mentions, { models, train: !a['no-train'] && !a.mode
 const resolveMs = performance.now() - r0;
 const totalMs = performance.now() - t0;
 
-console.log(`input ${a.febrl ? 'FEBRL' : a.input}: ${rows.toLocaleString('en-US')} records, ${mentions.length.toLocaleString('en-US')} mentions, ${rejects} rejected`);
+console.log(
+  `input ${a.febrl ? 'FEBRL' : a.input}: ${rows.toLocaleString('en-US')} records, ${mentions.length.toLocaleString('en-US')} mentions, ${rejects} rejected`,
+);
 console.log(`  read        ${readMs.toFixed(0).padStart(7)} ms  ${rate(rows, readMs)} records`);
 console.log(`  standardize ${stdMs.toFixed(0).padStart(7)} ms  ${rate(rows, stdMs)} records`);
 const sum = { training: 0, stats: 0, blocking: 0, scoring: 0, clustering: 0 };
@@ -90,15 +96,20 @@ for (const [kind, t] of Object.entries(result.timings)) {
   );
 }
 const n = mentions.length;
-for (const k of Object.keys(sum) as Array<keyof typeof sum>) console.log(`  ${k.padEnd(11)} ${sum[k].toFixed(0).padStart(7)} ms  ${rate(n, sum[k])} mentions`);
+for (const k of Object.keys(sum) as Array<keyof typeof sum>)
+  console.log(`  ${k.padEnd(11)} ${sum[k].toFixed(0).padStart(7)} ms  ${rate(n, sum[k])} mentions`);
 console.log(`  resolve     ${resolveMs.toFixed(0).padStart(7)} ms  ${rate(n, resolveMs)} mentions`);
 console.log(`  total       ${totalMs.toFixed(0).padStart(7)} ms  ${rate(rows, totalMs)} records`);
 console.log(`  peak RSS    ${mb(process.resourceUsage().maxRSS)}`);
 for (const [kind, st] of Object.entries(result.blockingStats)) {
   if (!st?.length) continue;
-  console.log(`blocking ${kind}: ${st.map((s) => `${s.rule}=${s.pairs}${s.skippedBlocks ? `(skipped ${s.skippedBlocks})` : ''}`).join(' ')}`);
+  console.log(
+    `blocking ${kind}: ${st.map((s) => `${s.rule}=${s.pairs}${s.skippedBlocks ? `(skipped ${s.skippedBlocks})` : ''}`).join(' ')}`,
+  );
 }
-console.log(`review queue: ${result.reviewQueue.length} possible matches; refused merges: ${result.decisions.filter((d) => d.decision === 'cannot_link' || d.decision === 'no_cohesion').length}`);
+console.log(
+  `review queue: ${result.reviewQueue.length} possible matches; refused merges: ${result.decisions.filter((d) => d.decision === 'cannot_link' || d.decision === 'no_cohesion').length}`,
+);
 for (const [kind, g] of Object.entries(result.generic)) {
   const s = Object.entries(g ?? {}).map(([k, v]) => `${k}: ${v.length}`);
   if (s.length) console.log(`generic values ${kind}: ${s.join(', ')}`);
@@ -116,7 +127,9 @@ if (truth.size) {
   for (const [kind, pred] of [...byKind].sort()) {
     const ev = evaluate(pred, truth);
     if (!ev.mentions) continue;
-    console.log(`  ${kind.padEnd(12)} ${ev.mentions} mentions, ${ev.trueEntities} true / ${ev.predictedEntities} predicted entities`);
+    console.log(
+      `  ${kind.padEnd(12)} ${ev.mentions} mentions, ${ev.trueEntities} true / ${ev.predictedEntities} predicted entities`,
+    );
     console.log(`    pairwise ${formatScores(ev.pairwise)}   cluster ${formatScores(ev.cluster)}`);
   }
 }

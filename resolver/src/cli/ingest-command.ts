@@ -12,13 +12,24 @@ import { startIngestWorker } from '../jobs/ingest-worker.ts';
 import { pipelineFromEnv } from '../pipeline/pipeline-from-env.ts';
 
 /** Authoritative registries first, so events resolve against good golden values. */
-export const SOURCE_ORDER = ['household', 'business', 'vehicle_registry', 'telecom', 'hotel', 'rail', 'netcafe', 'checkpoint', 'incident'];
+export const SOURCE_ORDER = [
+  'household',
+  'business',
+  'vehicle_registry',
+  'telecom',
+  'hotel',
+  'rail',
+  'netcafe',
+  'checkpoint',
+  'incident',
+];
 
 const USAGE = `usage: onemap ingest <source> <file|folder> [--no-wait]
        onemap ingest --all-samples [--dir <sample dir>] [--no-wait]`;
 
 function filesOf(p: string): string[] {
-  if (!fs.existsSync(p)) throw new ResolverError('ONEMAP_ERR_FILE_UNREADABLE', { detail: 'no such file or folder' }, { file: p });
+  if (!fs.existsSync(p))
+    throw new ResolverError('ONEMAP_ERR_FILE_UNREADABLE', { detail: 'no such file or folder' }, { file: p });
   if (fs.statSync(p).isFile()) return [p];
   return fs
     .readdirSync(p)
@@ -41,7 +52,10 @@ export async function run(argv: string[]): Promise<number> {
     if (argv.includes('--all-samples')) {
       const dir = dirAt >= 0 ? argv[dirAt + 1]! : SAMPLE_DIR;
       const present = fs.readdirSync(dir).filter((d) => fs.statSync(path.join(dir, d)).isDirectory() && d !== 'truth');
-      const ordered = [...SOURCE_ORDER.filter((s) => present.includes(s)), ...present.filter((s) => !SOURCE_ORDER.includes(s)).sort()];
+      const ordered = [
+        ...SOURCE_ORDER.filter((s) => present.includes(s)),
+        ...present.filter((s) => !SOURCE_ORDER.includes(s)).sort(),
+      ];
       for (const source of ordered) {
         pipeline.entry(source);
         for (const file of filesOf(path.join(dir, source))) jobs.push({ source, file });
@@ -59,7 +73,9 @@ export async function run(argv: string[]): Promise<number> {
       submitted.push({ ...j, batchId: r.batchId, duplicate: r.duplicate });
     }
     const dupes = submitted.filter((s) => s.duplicate).length;
-    console.log(`ingest: ${submitted.length} file(s) staged and queued${dupes ? `, ${dupes} already delivered before (no-op)` : ''}`);
+    console.log(
+      `ingest: ${submitted.length} file(s) staged and queued${dupes ? `, ${dupes} already delivered before (no-op)` : ''}`,
+    );
     if (noWait) return 0;
 
     const worker = startIngestWorker(pipeline, { concurrency: 1 });
@@ -77,19 +93,32 @@ export async function run(argv: string[]): Promise<number> {
           if (info && (info.status === 'done' || info.status === 'rejected' || info.status === 'failed')) {
             results.set(s.batchId, info);
             done++;
-            if (!tty) console.log(`ingest: ${s.source} ${path.basename(s.file)} ${info.status} (${info.written ?? 0} written, ${info.unchanged ?? 0} unchanged, ${info.rejected ?? 0} rejected)`);
+            if (!tty)
+              console.log(
+                `ingest: ${s.source} ${path.basename(s.file)} ${info.status} (${info.written ?? 0} written, ${info.unchanged ?? 0} unchanged, ${info.rejected ?? 0} rejected)`,
+              );
           }
         }
         if (tty) {
           const w = 30;
           const filled = Math.round((w * done) / submitted.length);
-          process.stdout.write(`\ringest: [${'#'.repeat(filled)}${'.'.repeat(w - filled)}] ${done}/${submitted.length} batches`);
+          process.stdout.write(
+            `\ringest: [${'#'.repeat(filled)}${'.'.repeat(w - filled)}] ${done}/${submitted.length} batches`,
+          );
         }
         if (done === submitted.length) break;
         for (const s of submitted) {
           if (results.has(s.batchId) || (await pipeline.jobState(s.batchId)) !== 'failed') continue;
-          results.set(s.batchId, { batchId: s.batchId, source: s.source, originalName: path.basename(s.file), way: 'file', status: 'failed' });
-          console.error(`ingest: ${s.source} ${path.basename(s.file)} failed every attempt; see the dead-letter queue (onemap jobs --dead)`);
+          results.set(s.batchId, {
+            batchId: s.batchId,
+            source: s.source,
+            originalName: path.basename(s.file),
+            way: 'file',
+            status: 'failed',
+          });
+          console.error(
+            `ingest: ${s.source} ${path.basename(s.file)} failed every attempt; see the dead-letter queue (onemap jobs --dead)`,
+          );
         }
         await new Promise((r) => setTimeout(r, 300));
       }
@@ -104,12 +133,26 @@ export async function run(argv: string[]): Promise<number> {
   }
 }
 
-function printSummary(submitted: { source: string; batchId: string }[], results: Map<string, BatchInfo>, seconds: number) {
+function printSummary(
+  submitted: { source: string; batchId: string }[],
+  results: Map<string, BatchInfo>,
+  seconds: number,
+) {
   const rows = new Map<string, Record<string, number>>();
   const seen = new Set<string>();
   for (const s of submitted) {
     const r = results.get(s.batchId);
-    const acc = rows.get(s.source) ?? { files: 0, rows: 0, written: 0, unchanged: 0, updated: 0, rejected: 0, flagged: 0, merges: 0, review: 0 };
+    const acc = rows.get(s.source) ?? {
+      files: 0,
+      rows: 0,
+      written: 0,
+      unchanged: 0,
+      updated: 0,
+      rejected: 0,
+      flagged: 0,
+      merges: 0,
+      review: 0,
+    };
     acc.files!++;
     if (r && !seen.has(s.batchId)) {
       seen.add(s.batchId);
@@ -126,7 +169,10 @@ function printSummary(submitted: { source: string; batchId: string }[], results:
   }
   const cols = ['files', 'rows', 'written', 'unchanged', 'updated', 'rejected', 'flagged', 'merges', 'review'];
   console.log(['source'.padEnd(18), ...cols.map((c) => c.padStart(9))].join(''));
-  for (const [source, acc] of rows) console.log([source.padEnd(18), ...cols.map((c) => String(acc[c] ?? 0).padStart(9))].join(''));
+  for (const [source, acc] of rows)
+    console.log([source.padEnd(18), ...cols.map((c) => String(acc[c] ?? 0).padStart(9))].join(''));
   const written = [...rows.values()].reduce((a, r) => a + (r.written ?? 0), 0);
-  console.log(`ingest: done in ${seconds.toFixed(1)} s (${Math.round(written / Math.max(seconds, 0.001))} records/s written); rejects reports in .data/rejects`);
+  console.log(
+    `ingest: done in ${seconds.toFixed(1)} s (${Math.round(written / Math.max(seconds, 0.001))} records/s written); rejects reports in .data/rejects`,
+  );
 }

@@ -19,7 +19,10 @@ export async function run(argv: string[]): Promise<number> {
       return 0;
     }
     const source = arg('--source');
-    const batches = await listBatches(pipeline.deps.graph, { ...(source ? { source } : {}), limit: Number(arg('--limit') ?? 50) });
+    const batches = await listBatches(pipeline.deps.graph, {
+      ...(source ? { source } : {}),
+      limit: Number(arg('--limit') ?? 50),
+    });
     for (const b of batches) {
       console.log(
         `${b.batchId.padEnd(36)} ${b.status.padEnd(10)} ${String(b.originalName).padEnd(28)} rows=${b.rows ?? '-'} written=${b.written ?? '-'} rejected=${b.rejected ?? '-'} deliveries=${b.deliveries ?? 1}`,

@@ -14,10 +14,13 @@ const here = dirname(fileURLToPath(import.meta.url));
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === 'help') {
-    console.log('usage: onemap <command> [options]\n\ncommands:\n  resolve   resolve a file of records into entities (onemap resolve --help)');
+    console.log(
+      'usage: onemap <command> [options]\n\ncommands:\n  resolve   resolve a file of records into entities (onemap resolve --help)',
+    );
     return command ? 0 : 1;
   }
-  if (!/^[a-z][a-z-]*$/.test(command)) throw new ResolverError('ONEMAP_ERR_USAGE', { detail: `unknown command "${command}"` });
+  if (!/^[a-z][a-z-]*$/.test(command))
+    throw new ResolverError('ONEMAP_ERR_USAGE', { detail: `unknown command "${command}"` });
   const file = join(here, `${command}-command.ts`);
   if (!existsSync(file)) throw new ResolverError('ONEMAP_ERR_USAGE', { detail: `unknown command "${command}"` });
   const mod = (await import(pathToFileURL(file).href)) as { run: (argv: string[]) => Promise<number> };

@@ -38,18 +38,27 @@ function readJson(path: string, what: string): unknown {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new ResolverError('ONEMAP_ERR_FILE_UNREADABLE', { detail: (e as NodeJS.ErrnoException).code ?? String(e) }, { file: path });
+    throw new ResolverError(
+      'ONEMAP_ERR_FILE_UNREADABLE',
+      { detail: (e as NodeJS.ErrnoException).code ?? String(e) },
+      { file: path },
+    );
   }
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new ResolverError('ONEMAP_ERR_INVALID_MAPPING', { detail: `${what} is not JSON: ${(e as Error).message}` }, { file: path });
+    throw new ResolverError(
+      'ONEMAP_ERR_INVALID_MAPPING',
+      { detail: `${what} is not JSON: ${(e as Error).message}` },
+      { file: path },
+    );
   }
 }
 
 export function problemsCsv(problems: FieldProblem[]): string {
   const lines = ['file,line,record_id,field,code,reason,value'];
-  for (const p of problems) lines.push([p.file, p.line, p.recordId, p.field, p.code, p.reason, p.value].map(csvCell).join(','));
+  for (const p of problems)
+    lines.push([p.file, p.line, p.recordId, p.field, p.code, p.reason, p.value].map(csvCell).join(','));
   return `${lines.join('\n')}\n`;
 }
 
@@ -82,7 +91,8 @@ export async function run(argv: string[]): Promise<number> {
   try {
     mapping = compileMapping(readJson(a.mapping!, 'mapping') as SourceMapping, a.source);
   } catch (e) {
-    if (e instanceof ResolverError && !e.location.file) throw new ResolverError(e.code, { detail: e.message.replace(/^invalid mapping: /, '') }, { file: a.mapping! });
+    if (e instanceof ResolverError && !e.location.file)
+      throw new ResolverError(e.code, { detail: e.message.replace(/^invalid mapping: /, '') }, { file: a.mapping! });
     throw e;
   }
   const loaded = loadSource(a.input!, mapping, a.truth ? { truthColumn: a.truth } : {});
@@ -97,7 +107,9 @@ export async function run(argv: string[]): Promise<number> {
   const out = [multiRole ? 'record_id,entity_id,role,kind' : 'record_id,entity_id'];
   for (const m of loaded.mentions) {
     const e = result.entityOf.get(m.key) ?? '';
-    out.push(multiRole ? [m.recordId, e, m.role, m.kind].map(csvCell).join(',') : `${csvCell(m.recordId)},${csvCell(e)}`);
+    out.push(
+      multiRole ? [m.recordId, e, m.role, m.kind].map(csvCell).join(',') : `${csvCell(m.recordId)},${csvCell(e)}`,
+    );
   }
   writeFileSync(a.out!, `${out.join('\n')}\n`);
   const rejectsFile = a.rejects ?? `${a.out}.rejects.csv`;
@@ -118,9 +130,13 @@ export async function run(argv: string[]): Promise<number> {
   if (loaded.rejects.length > 10) console.log(`  ... ${loaded.rejects.length - 10} more in ${rejectsFile}`);
   for (const [kind, st] of Object.entries(result.blockingStats)) {
     if (!st.length) continue;
-    console.log(`blocking ${kind}: ${st.map((s) => `${s.rule}=${s.pairs}${s.skippedBlocks ? ` (skipped ${s.skippedBlocks} blocks)` : ''}`).join(', ')}`);
+    console.log(
+      `blocking ${kind}: ${st.map((s) => `${s.rule}=${s.pairs}${s.skippedBlocks ? ` (skipped ${s.skippedBlocks} blocks)` : ''}`).join(', ')}`,
+    );
   }
-  console.log(`resolved into ${result.clusters.length} entities in ${ms.toFixed(0)} ms; ${result.reviewQueue.length} possible matches to review`);
+  console.log(
+    `resolved into ${result.clusters.length} entities in ${ms.toFixed(0)} ms; ${result.reviewQueue.length} possible matches to review`,
+  );
   console.log(`wrote ${a.out}, ${rejectsFile}, ${reviewFile}`);
   if (loaded.truth) {
     const byKind = new Map<string, Map<string, string>>();
@@ -132,7 +148,9 @@ export async function run(argv: string[]): Promise<number> {
     for (const [kind, pred] of byKind) {
       const ev = evaluate(pred, loaded.truth);
       if (!ev.mentions) continue;
-      console.log(`${kind}: ${ev.mentions} mentions, ${ev.trueEntities} true / ${ev.predictedEntities} predicted entities`);
+      console.log(
+        `${kind}: ${ev.mentions} mentions, ${ev.trueEntities} true / ${ev.predictedEntities} predicted entities`,
+      );
       console.log(`  pairwise ${formatScores(ev.pairwise)}`);
       console.log(`  cluster  ${formatScores(ev.cluster)}`);
     }

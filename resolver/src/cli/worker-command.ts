@@ -10,8 +10,14 @@ export async function run(argv: string[]): Promise<number> {
   const concurrency = at >= 0 ? Number(argv[at + 1]) : 2;
   const pipeline = pipelineFromEnv();
   const worker = startIngestWorker(pipeline, { concurrency });
-  worker.on('completed', (job, info) => console.log(`worker: ${job.id} ${info.status} written=${info.written ?? 0} unchanged=${info.unchanged ?? 0} rejected=${info.rejected ?? 0}`));
-  worker.on('failed', (job, err) => console.error(`worker: ${job?.id} attempt ${job?.attemptsMade} failed: ${err.message}`));
+  worker.on('completed', (job, info) =>
+    console.log(
+      `worker: ${job.id} ${info.status} written=${info.written ?? 0} unchanged=${info.unchanged ?? 0} rejected=${info.rejected ?? 0}`,
+    ),
+  );
+  worker.on('failed', (job, err) =>
+    console.error(`worker: ${job?.id} attempt ${job?.attemptsMade} failed: ${err.message}`),
+  );
   console.log(`worker: pid ${process.pid} waiting for ingest jobs (concurrency ${concurrency})`);
   await new Promise<void>((resolve) => {
     for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => resolve());

@@ -34,7 +34,13 @@ export interface LinkOutput {
 }
 
 /** Cohesion of two clusters of the union-find (see `cohesionBetween`). */
-export function clusterCohesion(uf: ConstrainedUnionFind, ra: number, rb: number, mentions: Mention[], scorer: PairScorer): number {
+export function clusterCohesion(
+  uf: ConstrainedUnionFind,
+  ra: number,
+  rb: number,
+  mentions: Mention[],
+  scorer: PairScorer,
+): number {
   const A = uf.membersArray(ra).map((i) => mentions[i]!);
   const B = uf.membersArray(rb).map((i) => mentions[i]!);
   return cohesionBetween(A, B, scorer);
@@ -83,7 +89,12 @@ export function linkClusters(input: LinkInput): LinkOutput {
   }
   for (const g of input.keyGroups ?? []) {
     for (let t = 1; t < g.members.length; t++) {
-      tryUnion(g.members[0]!, g.members[t]!, { a: key(g.members[0]!), b: key(g.members[t]!), decision: 'key', reason: g.reason });
+      tryUnion(g.members[0]!, g.members[t]!, {
+        a: key(g.members[0]!),
+        b: key(g.members[t]!),
+        decision: 'key',
+        reason: g.reason,
+      });
     }
   }
   // 2. analysts' must-links
@@ -156,7 +167,8 @@ export function linkClusters(input: LinkInput): LinkOutput {
       const ry = uf.find(y);
       if (rx === ry || uf.size[rx]! > 1) continue;
       const candidates = new Set<number>();
-      for (const q of adj.get(x) ?? []) if (input.weights[q]! >= Math.min(possibleW, uniqueW)) candidates.add(uf.find(otherEnd(q, x)));
+      for (const q of adj.get(x) ?? [])
+        if (input.weights[q]! >= Math.min(possibleW, uniqueW)) candidates.add(uf.find(otherEnd(q, x)));
       candidates.delete(rx);
       if (candidates.size === 1 && merge(x, y, w, 'only candidate') === 'merged') break;
     }
@@ -166,7 +178,13 @@ export function linkClusters(input: LinkInput): LinkOutput {
     const b = input.right[p]!;
     const w = input.weights[p]!;
     if (w < possibleW || uf.find(a) === uf.find(b)) continue;
-    const d: PairDecision = { a: key(a), b: key(b), decision: 'possible_match', weight: w, probability: probability(w) };
+    const d: PairDecision = {
+      a: key(a),
+      b: key(b),
+      decision: 'possible_match',
+      weight: w,
+      probability: probability(w),
+    };
     decisions.push(d);
     reviewQueue.push(d);
   }

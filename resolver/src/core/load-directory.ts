@@ -34,7 +34,15 @@ export function loadDirectory(dir: string, catalogDir: string, opts: { limit?: n
   }
   files.sort((a, b) => (a.date === b.date ? a.file.localeCompare(b.file) : a.date.localeCompare(b.date)));
   const mappings = new Map<string, ReturnType<typeof compileMapping>>();
-  const out: LoadedDirectory = { files: 0, rows: 0, mentions: [], rejects: [], problems: [], readMs: 0, standardizeMs: 0 };
+  const out: LoadedDirectory = {
+    files: 0,
+    rows: 0,
+    mentions: [],
+    rejects: [],
+    problems: [],
+    readMs: 0,
+    standardizeMs: 0,
+  };
   const limit = opts.limit ?? Number.POSITIVE_INFINITY;
   for (const { source, file } of files) {
     if (out.rows >= limit) break;

@@ -32,7 +32,11 @@ export interface LoadOptions {
   onRecord?: (recordId: string, record: Record<string, string>, mentions: Mention[]) => void;
 }
 
-export function loadSource(file: string, mapping: SourceMapping | CompiledMapping, opts: LoadOptions = {}): LoadedSource {
+export function loadSource(
+  file: string,
+  mapping: SourceMapping | CompiledMapping,
+  opts: LoadOptions = {},
+): LoadedSource {
   const cm = 'roles' in mapping ? mapping : compileMapping(mapping, opts.source);
   if (opts.source) cm.source = opts.source;
   if (opts.truthColumn && !cm.columns.includes(opts.truthColumn)) cm.columns.push(opts.truthColumn);

@@ -7,7 +7,11 @@
 /**
  * @param onRow called per row with its fields and starting line; return false to stop
  */
-export function parseCsv(text: string, delimiter: string, onRow: (fields: string[], line: number) => boolean | undefined): void {
+export function parseCsv(
+  text: string,
+  delimiter: string,
+  onRow: (fields: string[], line: number) => boolean | undefined,
+): void {
   const len = text.length;
   const d = delimiter.charCodeAt(0);
   let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;

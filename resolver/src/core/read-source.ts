@@ -37,7 +37,11 @@ export function readSourceFile(
   try {
     buf = readFileSync(path);
   } catch (e) {
-    throw new ResolverError('ONEMAP_ERR_FILE_UNREADABLE', { detail: (e as NodeJS.ErrnoException).code ?? (e as Error).message }, { file: path });
+    throw new ResolverError(
+      'ONEMAP_ERR_FILE_UNREADABLE',
+      { detail: (e as NodeJS.ErrnoException).code ?? (e as Error).message },
+      { file: path },
+    );
   }
   const text = decodeText(buf, opts.encoding ?? mapping.encoding);
   const format = opts.format ?? mapping.format ?? (/\.jsonl?$|\.ndjson$/i.test(path) ? 'jsonl' : 'csv');
@@ -53,7 +57,11 @@ function readCsv(text: string, file: string, mapping: CompiledMapping, limit = N
       header = fields.map((f) => f.trim());
       const missing = mapping.columns.filter((c) => !header!.includes(c));
       if (missing.length) {
-        throw new ResolverError('ONEMAP_ERR_MISSING_COLUMN', { column: missing.join('", "') }, { file, line, field: missing[0]! });
+        throw new ResolverError(
+          'ONEMAP_ERR_MISSING_COLUMN',
+          { column: missing.join('", "') },
+          { file, line, field: missing[0]! },
+        );
       }
       return true;
     }
@@ -110,6 +118,11 @@ function readJsonl(text: string, file: string, mapping: CompiledMapping, limit =
   }
   // JSON lines have no header: a mapped column that no line carries is a mapping error.
   const missing = rows.length ? mapping.columns.filter((c) => !keys.has(c)) : [];
-  if (missing.length) throw new ResolverError('ONEMAP_ERR_MISSING_COLUMN', { column: missing.join('", "') }, { file, field: missing[0]! });
+  if (missing.length)
+    throw new ResolverError(
+      'ONEMAP_ERR_MISSING_COLUMN',
+      { column: missing.join('", "') },
+      { file, field: missing[0]! },
+    );
   return { rows, rejects, header: [...keys] };
 }

@@ -9,7 +9,12 @@ import { resolveBatch } from './resolve-batch.ts';
 const mapping: SourceMapping = {
   recordIdColumn: 'id',
   entities: [{ role: 'p', kind: 'Person' }],
-  fields: ['name', 'residentId', 'birthDate', 'phone', 'sex'].map((a) => ({ column: a, target: `p.${a}`, meaning: a, sensitivity: 1 as const })),
+  fields: ['name', 'residentId', 'birthDate', 'phone', 'sex'].map((a) => ({
+    column: a,
+    target: `p.${a}`,
+    meaning: a,
+    sensitivity: 1 as const,
+  })),
 };
 let n = 0;
 function mention(r: Record<string, string>): Mention {
@@ -23,13 +28,22 @@ const id2 = `11010519900307004${residentIdCheckChar('11010519900307004')}`;
 describe('ResolutionIndex', () => {
   it('resolves by anchor, by score, or as new', () => {
     const ix = new ResolutionIndex();
-    const a = ix.resolveAndAdd(mention({ name: '王芳', residentId: id1, birthDate: '1990-03-07', phone: '13800138000' }));
+    const a = ix.resolveAndAdd(
+      mention({ name: '王芳', residentId: id1, birthDate: '1990-03-07', phone: '13800138000' }),
+    );
     expect(a.decision).toBe('new');
-    expect(ix.resolveOne(mention({ name: '王芳', residentId: id1 }))).toMatchObject({ decision: 'anchor', entityId: a.entityId, reason: 'resident_id' });
+    expect(ix.resolveOne(mention({ name: '王芳', residentId: id1 }))).toMatchObject({
+      decision: 'anchor',
+      entityId: a.entityId,
+      reason: 'resident_id',
+    });
     const m = ix.resolveOne(mention({ name: '王芳', birthDate: '1990-03-07', phone: '13800138000' }));
     expect(m).toMatchObject({ decision: 'match', entityId: a.entityId });
     expect(m.explanation?.waterfall[0]?.label).toBe('prior');
-    expect(ix.resolveOne(mention({ name: '李四', birthDate: '1970-01-01' }))).toMatchObject({ decision: 'new', entityId: null });
+    expect(ix.resolveOne(mention({ name: '李四', birthDate: '1970-01-01' }))).toMatchObject({
+      decision: 'new',
+      entityId: null,
+    });
   });
 
   it('never matches an entity holding a different valid resident id', () => {
@@ -64,10 +78,15 @@ describe('ResolutionIndex', () => {
   });
 
   it('loads entities from a batch and resolves the same way', () => {
-    const ms = [mention({ name: '周杰', birthDate: '1979-01-18', phone: '13700137000' }), mention({ name: '周傑', birthDate: '1979-01-18' })];
+    const ms = [
+      mention({ name: '周杰', birthDate: '1979-01-18', phone: '13700137000' }),
+      mention({ name: '周傑', birthDate: '1979-01-18' }),
+    ];
     const batch = resolveBatch(ms);
     const ix = new ResolutionIndex();
-    ix.load(batch.clusters.map((c) => ({ entityId: c.entityId, mentions: ms.filter((m) => c.mentionKeys.includes(m.key)) })));
+    ix.load(
+      batch.clusters.map((c) => ({ entityId: c.entityId, mentions: ms.filter((m) => c.mentionKeys.includes(m.key)) })),
+    );
     expect(ix.size).toBe(2);
     expect(ix.resolveOne(mention({ name: 'ZHOU Jie', birthDate: '1979-01-18', phone: '13700137000' }))).toMatchObject({
       decision: 'match',

@@ -155,7 +155,8 @@ export class ResolutionIndex {
     const strong = ranked.filter(([e, c]) => probability(c.w) >= model.thresholds.match && this.cohesive(ki, m, e));
     if (anchored.length) {
       const mergeOf = [...anchored];
-      for (const [e] of strong) if (!mergeOf.includes(e) && !mergeOf.some((x) => this.entitiesConflict(x, e, model))) mergeOf.push(e);
+      for (const [e] of strong)
+        if (!mergeOf.includes(e) && !mergeOf.some((x) => this.entitiesConflict(x, e, model))) mergeOf.push(e);
       const r: RealtimeResult = { entityId: anchored[0]!, decision: 'anchor', score: 1 };
       if (reason) r.reason = reason;
       if (mergeOf.length > 1) r.mergeOf = mergeOf;
@@ -163,7 +164,12 @@ export class ResolutionIndex {
     }
     if (strong.length) {
       const [e, c] = strong[0]!;
-      const r: RealtimeResult = { entityId: e, decision: 'match', score: probability(c.w), explanation: explain(c.key) };
+      const r: RealtimeResult = {
+        entityId: e,
+        decision: 'match',
+        score: probability(c.w),
+        explanation: explain(c.key),
+      };
       const mergeOf = [e];
       for (const [x] of strong.slice(1)) if (!mergeOf.some((y) => this.entitiesConflict(x, y, model))) mergeOf.push(x);
       if (mergeOf.length > 1) r.mergeOf = mergeOf;
@@ -171,7 +177,13 @@ export class ResolutionIndex {
     }
     const top = ranked[0];
     if (top && probability(top[1].w) >= model.thresholds.possible) {
-      return { entityId: null, decision: 'possible_match', score: probability(top[1].w), candidate: top[0], explanation: explain(top[1].key) };
+      return {
+        entityId: null,
+        decision: 'possible_match',
+        score: probability(top[1].w),
+        candidate: top[0],
+        explanation: explain(top[1].key),
+      };
     }
     return { entityId: null, decision: 'new', score: top ? probability(top[1].w) : 0 };
   }
@@ -180,7 +192,13 @@ export class ResolutionIndex {
     if (ki.model.cohesion <= 0) return true;
     const keys = this.members.get(entityId);
     if (!keys || keys.size < 2) return true;
-    return clusterCohesionOf(m, [...keys].map((k) => this.mentions.get(k)!), ki.scorer) >= ki.model.cohesion;
+    return (
+      clusterCohesionOf(
+        m,
+        [...keys].map((k) => this.mentions.get(k)!),
+        ki.scorer,
+      ) >= ki.model.cohesion
+    );
   }
 
   /** A fresh entity id for a mention that starts a new entity. */
@@ -204,7 +222,10 @@ export class ResolutionIndex {
     this.mentions.set(m.key, m);
     this.entityOfMention.set(m.key, entityId);
     let set = this.members.get(entityId);
-    if (!set) this.members.set(entityId, (set = new Set()));
+    if (!set) {
+      set = new Set();
+      this.members.set(entityId, set);
+    }
     set.add(m.key);
     ki.stats.add(m.attrs);
     for (const id of m.identifiers) {
@@ -258,7 +279,8 @@ export class ResolutionIndex {
     }
     this.members.delete(b);
     for (const [k, v] of this.anchors) if (v === b) this.anchors.set(k, a);
-    for (const ki of this.kinds.values()) for (const idx of ki.keyIndex) for (const [k, v] of idx) if (v === b) idx.set(k, a);
+    for (const ki of this.kinds.values())
+      for (const idx of ki.keyIndex) for (const [k, v] of idx) if (v === b) idx.set(k, a);
     const cb = this.cannot.get(b);
     if (cb) for (const x of cb) this.addCannotLink(a, x);
     return a;
@@ -281,7 +303,12 @@ export class ResolutionIndex {
     for (const k of moving) {
       for (const idf of this.mentions.get(k)!.identifiers) {
         const ak = `${first.kind}|${idf.kind}|${idf.value}`;
-        if (this.anchors.get(ak) === entityId && ![...set].some((o) => this.mentions.get(o)!.identifiers.some((x) => x.kind === idf.kind && x.value === idf.value))) {
+        if (
+          this.anchors.get(ak) === entityId &&
+          ![...set].some((o) =>
+            this.mentions.get(o)!.identifiers.some((x) => x.kind === idf.kind && x.value === idf.value),
+          )
+        ) {
           this.anchors.set(ak, id);
         }
       }
@@ -299,7 +326,10 @@ export class ResolutionIndex {
       [eb, ea],
     ] as const) {
       let s = this.cannot.get(x);
-      if (!s) this.cannot.set(x, (s = new Set()));
+      if (!s) {
+        s = new Set();
+        this.cannot.set(x, s);
+      }
       s.add(y);
     }
   }

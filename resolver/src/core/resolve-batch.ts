@@ -77,7 +77,15 @@ export function resolveBatch(mentions: Mention[], opts: ResolveBatchOptions = {}
     generic: {},
   };
   for (const [kind, list] of byKind) {
-    const t: KindTimings = { mentions: list.length, stats: 0, training: 0, blocking: 0, scoring: 0, clustering: 0, candidatePairs: 0 };
+    const t: KindTimings = {
+      mentions: list.length,
+      stats: 0,
+      training: 0,
+      blocking: 0,
+      scoring: 0,
+      clustering: 0,
+      candidatePairs: 0,
+    };
     let model = opts.models?.[kind] ?? defaultSettings(kind);
     const probabilistic = model.thresholds.match < 1;
     let t0 = now();
@@ -103,7 +111,7 @@ export function resolveBatch(mentions: Mention[], opts: ResolveBatchOptions = {}
     t.scoring = now() - t0;
     t0 = now();
     const index = new Map<string, number>();
-    list.forEach((m, i) => index.set(m.key, i));
+    for (let i = 0; i < list.length; i++) index.set(list[i]!.key, i);
     const toIdx = (links?: Array<[string, string]>) =>
       (links ?? []).flatMap(([a, b]) => {
         const x = index.get(a);

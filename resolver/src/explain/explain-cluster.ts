@@ -18,7 +18,11 @@ export interface ClusterExplanation {
 /**
  * @param mentionsByKey all mentions of the batch by key
  */
-export function explainCluster(entityId: string, result: BatchResult, mentionsByKey: Map<string, Mention>): ClusterExplanation {
+export function explainCluster(
+  entityId: string,
+  result: BatchResult,
+  mentionsByKey: Map<string, Mention>,
+): ClusterExplanation {
   const cluster = result.clusters.find((c) => c.entityId === entityId);
   const keys = new Set(cluster?.mentionKeys ?? []);
   const built: PairDecision[] = [];

@@ -11,7 +11,11 @@ function mention(key: string, v: Record<string, string>): Mention {
 
 describe('explainPair', () => {
   it('gives every comparison level with its weight; the waterfall adds up to the total', () => {
-    const e = explainPair(mention('a', { name: '张伟', birthDate: '1990-03-07' }), mention('b', { name: 'ZHANG Wei', birthDate: '1990-03-07' }), defaultPersonSettings());
+    const e = explainPair(
+      mention('a', { name: '张伟', birthDate: '1990-03-07' }),
+      mention('b', { name: 'ZHANG Wei', birthDate: '1990-03-07' }),
+      defaultPersonSettings(),
+    );
     expect(e.terms.find((t) => t.comparison === 'family name')?.level).toBe('pinyin equal');
     expect(e.terms.find((t) => t.comparison === 'birth date')?.level).toBe('exact');
     const last = e.waterfall[e.waterfall.length - 1]!;

@@ -27,7 +27,13 @@ export interface PairExplanation {
 /**
  * @example explainPair(m1, m2, model).waterfall // [{ label: 'prior', ... }, { label: 'family name: exact', ... }]
  */
-export function explainPair(a: Mention, b: Mention, model: Model, stats?: DataStats, scorer?: PairScorer): PairExplanation {
+export function explainPair(
+  a: Mention,
+  b: Mention,
+  model: Model,
+  stats?: DataStats,
+  scorer?: PairScorer,
+): PairExplanation {
   const s = scorer ?? new PairScorer(model, stats);
   const terms = s.terms(a.attrs, b.attrs);
   let weight = s.prior;
@@ -67,7 +73,9 @@ export function formatPairExplanation(e: PairExplanation): string {
   for (const t of e.terms) {
     const w = t.weight + t.tfAdjustment;
     const tf = t.tfAdjustment ? ` (tf ${t.tfAdjustment >= 0 ? '+' : ''}${t.tfAdjustment.toFixed(2)})` : '';
-    lines.push(`  ${`${t.comparison}: ${t.level}`.padEnd(30)} ${w.toFixed(2).padStart(7)}${tf}   ${t.valueA ?? '∅'} | ${t.valueB ?? '∅'}`);
+    lines.push(
+      `  ${`${t.comparison}: ${t.level}`.padEnd(30)} ${w.toFixed(2).padStart(7)}${tf}   ${t.valueA ?? '∅'} | ${t.valueB ?? '∅'}`,
+    );
   }
   lines.push(`  = weight ${e.weight.toFixed(2)}, probability ${e.probability.toFixed(4)} -> ${e.decision}`);
   if (e.anchors.length) lines.push(`  anchors: ${e.anchors.join(', ')}`);

@@ -37,7 +37,11 @@ export function defaultSettings(kind: EntityKind): Model {
         keyRules: [blockOn('nameKey', 'divisionCode'), blockOn('nameKey', '@geo3'), blockOn('nameKey', 'addressKey')],
       });
     case 'Organization':
-      return deterministic(kind, { anchors: ['credit_code'], exclusive: ['credit_code'], keyRules: [blockOn('nameKey')] });
+      return deterministic(kind, {
+        anchors: ['credit_code'],
+        exclusive: ['credit_code'],
+        keyRules: [blockOn('nameKey')],
+      });
     case 'Vehicle':
       return deterministic(kind, { anchors: ['plate', 'vin'], exclusive: ['vin'], keyRules: [blockOn('@plateFold')] });
     case 'Phone':

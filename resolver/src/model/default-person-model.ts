@@ -12,5 +12,7 @@ import type { Model } from './model-settings.ts';
 export const DEFAULT_PERSON_MODEL_PATH = join(dirname(fileURLToPath(import.meta.url)), '../../models/person.json');
 
 export function defaultPersonModel(): Model {
-  return existsSync(DEFAULT_PERSON_MODEL_PATH) ? loadModel(readFileSync(DEFAULT_PERSON_MODEL_PATH, 'utf8')) : defaultPersonSettings();
+  return existsSync(DEFAULT_PERSON_MODEL_PATH)
+    ? loadModel(readFileSync(DEFAULT_PERSON_MODEL_PATH, 'utf8'))
+    : defaultPersonSettings();
 }

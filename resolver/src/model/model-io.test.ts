@@ -11,7 +11,8 @@ describe('model JSON', () => {
     expect(loadModel(json)).toEqual(m);
   });
   it('default models of every kind are valid', () => {
-    for (const k of ['Person', 'Place', 'Organization', 'Vehicle', 'Phone', 'Case'] as const) expect(validateModel(defaultSettings(k))).toEqual([]);
+    for (const k of ['Person', 'Place', 'Organization', 'Vehicle', 'Phone', 'Case'] as const)
+      expect(validateModel(defaultSettings(k))).toEqual([]);
   });
   it('collects every problem of a broken model', () => {
     const m = defaultPersonSettings();

@@ -18,7 +18,8 @@ export function validateModel(m: Model): string[] {
   for (const [i, c] of (m.comparisons ?? []).entries()) {
     if (!c.name) p.push(`comparisons[${i}].name is missing`);
     if (!c.attr) p.push(`comparisons[${i}] (${c.name}): attr is missing`);
-    if (!Array.isArray(c.levels) || c.levels.length < 2) p.push(`comparisons[${i}] (${c.name}): needs at least two levels`);
+    if (!Array.isArray(c.levels) || c.levels.length < 2)
+      p.push(`comparisons[${i}] (${c.name}): needs at least two levels`);
     for (const [j, l] of (c.levels ?? []).entries()) {
       const at = `comparisons[${i}].levels[${j}] (${c.name} / ${l?.label})`;
       if (!TEST_TYPES.has(l?.test?.type)) p.push(`${at}: unknown test type "${l?.test?.type}"`);
@@ -29,7 +30,8 @@ export function validateModel(m: Model): string[] {
     const last = c.levels?.[c.levels.length - 1];
     if (last && last.test?.type !== 'else') p.push(`comparisons[${i}] (${c.name}): last level must be "else"`);
   }
-  if (!Array.isArray(m.blockingRules) || m.blockingRules.length === 0) p.push('blockingRules must be a non-empty array');
+  if (!Array.isArray(m.blockingRules) || m.blockingRules.length === 0)
+    p.push('blockingRules must be a non-empty array');
   for (const [i, r] of (m.blockingRules ?? []).entries()) {
     if (!Array.isArray(r.keys) || r.keys.length === 0) p.push(`blockingRules[${i}]: keys must be a non-empty array`);
     for (const k of r.keys ?? []) {
@@ -38,7 +40,8 @@ export function validateModel(m: Model): string[] {
     }
   }
   const t = m.thresholds;
-  if (!t || !prob(t.match) || !prob(t.possible) || t.possible > t.match) p.push('thresholds need 0 <= possible <= match <= 1');
+  if (!t || !prob(t.match) || !prob(t.possible) || t.possible > t.match)
+    p.push('thresholds need 0 <= possible <= match <= 1');
   for (const k of [...(m.anchors ?? []), ...(m.exclusive ?? [])]) {
     if (!IDENTIFIER_KINDS.includes(k)) p.push(`unknown identifier kind "${k}"`);
   }

@@ -55,7 +55,11 @@ const lvl = (label: string, test: LevelTest, m: number, u: number, tf?: string):
 };
 
 /** Exact / else, with an optional term-frequency adjustment. */
-export function exactMatch(name: string, attr: string, opts: { tf?: boolean; genericAware?: boolean } = {}): ComparisonSettings {
+export function exactMatch(
+  name: string,
+  attr: string,
+  opts: { tf?: boolean; genericAware?: boolean } = {},
+): ComparisonSettings {
   const c: ComparisonSettings = {
     name,
     attr,

@@ -44,13 +44,19 @@ describe('name comparison levels', () => {
     expect(levelOf('given name', person({ name: '张伟明' }), person({ name: 'Weiming Zhang' }))).toBe('pinyin equal');
   });
   it('close by jaro-winkler for a typo', () => {
-    expect(levelOf('family name', person({ familyName: 'harrington', givenName: 'kayla' }), person({ familyName: 'harringtom', givenName: 'kayla' }))).toBe(
-      'jaro-winkler >= 0.92',
-    );
+    expect(
+      levelOf(
+        'family name',
+        person({ familyName: 'harrington', givenName: 'kayla' }),
+        person({ familyName: 'harringtom', givenName: 'kayla' }),
+      ),
+    ).toBe('jaro-winkler >= 0.92');
   });
   it('different and missing', () => {
     expect(levelOf('given name', person({ name: '张伟' }), person({ name: '张强' }))).toBe('different');
-    expect(levelOf('birth date', person({ name: '张伟' }), person({ name: '张伟', birthDate: '19900101' }))).toBe('null');
+    expect(levelOf('birth date', person({ name: '张伟' }), person({ name: '张伟', birthDate: '19900101' }))).toBe(
+      'null',
+    );
   });
 });
 
@@ -65,7 +71,13 @@ describe('other comparison levels', () => {
     expect(d('1990-03-07', '1985-11-20')).toBe('different');
   });
   it('a mistyped resident id is one edit from the valid one', () => {
-    expect(levelOf('resident id', person({ residentId: '11010519491231002X' }), person({ residentId: '11010519491213002X' }))).toBe('one edit');
+    expect(
+      levelOf(
+        'resident id',
+        person({ residentId: '11010519491231002X' }),
+        person({ residentId: '11010519491213002X' }),
+      ),
+    ).toBe('one edit');
   });
 });
 
@@ -73,7 +85,11 @@ describe('weights', () => {
   it('agreement adds, disagreement subtracts', () => {
     const s = new PairScorer(defaultPersonSettings());
     const a = person({ name: '张伟', birthDate: '19900307' });
-    expect(s.weight(a, person({ name: '张伟', birthDate: '19900307' }))).toBeGreaterThan(s.weight(a, person({ name: '张伟' })));
-    expect(s.weight(a, person({ name: '张伟', birthDate: '19850101' }))).toBeLessThan(s.weight(a, person({ name: '张伟' })));
+    expect(s.weight(a, person({ name: '张伟', birthDate: '19900307' }))).toBeGreaterThan(
+      s.weight(a, person({ name: '张伟' })),
+    );
+    expect(s.weight(a, person({ name: '张伟', birthDate: '19850101' }))).toBeLessThan(
+      s.weight(a, person({ name: '张伟' })),
+    );
   });
 });

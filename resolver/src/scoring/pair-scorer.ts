@@ -3,9 +3,10 @@
  * passing level; the match weight is log2(lambda/(1-lambda)) + sum log2(m/u) + term-frequency
  * adjustments. Compiled once per model so the hot loop only runs closures.
  */
-import type { ComparisonSettings, LevelTest } from './comparison-settings.ts';
+
 import type { Model } from '../model/model-settings.ts';
 import type { Attrs } from '../model/types.ts';
+import type { ComparisonSettings, LevelTest } from './comparison-settings.ts';
 import type { DataStats } from './data-stats.ts';
 import { damerauLevenshtein, jaroWinklerAtLeast } from './string-distance.ts';
 
@@ -36,10 +37,15 @@ interface Memo {
   jwMin: number;
 }
 
-function compileTest(t: LevelTest, stats: DataStats | undefined, genericAttr: string, memo: Memo, maxEdits: number): Test {
+function compileTest(
+  t: LevelTest,
+  stats: DataStats | undefined,
+  genericAttr: string,
+  memo: Memo,
+  maxEdits: number,
+): Test {
   const own = 'attr' in t && t.attr ? getter(t.attr) : undefined;
-  const pick =
-    (f: (x: string, y: string) => boolean): Test =>
+  const pick = (f: (x: string, y: string) => boolean): Test =>
     own
       ? (_va, _vb, a, b) => {
           const x = own(a);
@@ -77,7 +83,13 @@ function compileTest(t: LevelTest, stats: DataStats | undefined, genericAttr: st
       });
     }
     case 'date_swap':
-      return pick((x, y) => x.length === 10 && x.slice(0, 4) === y.slice(0, 4) && x.slice(5, 7) === y.slice(8, 10) && x.slice(8, 10) === y.slice(5, 7));
+      return pick(
+        (x, y) =>
+          x.length === 10 &&
+          x.slice(0, 4) === y.slice(0, 4) &&
+          x.slice(5, 7) === y.slice(8, 10) &&
+          x.slice(8, 10) === y.slice(5, 7),
+      );
     case 'prefix': {
       const n = t.length;
       return pick((x, y) => x.length >= n && x.slice(0, n) === y.slice(0, n));

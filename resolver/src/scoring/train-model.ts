@@ -118,7 +118,11 @@ export function trainModel(items: Attrs[], base: Model, opts: TrainOptions = {})
   });
   // the match proportion among all candidate pairs, with m and u now fixed
   const all = blockPairs(items, model.blockingRules, { maxBlockSize: model.maxBlockSize, skip });
-  const lam = runEm(patternsOf(all, Math.min(all.count, maxPairs)), model.comparisons.map(() => true), { ...opts, fixM: true });
+  const lam = runEm(
+    patternsOf(all, Math.min(all.count, maxPairs)),
+    model.comparisons.map(() => true),
+    { ...opts, fixM: true },
+  );
   const lambdaC = lam.lambda;
   iterations += lam.iterations;
 
@@ -131,10 +135,17 @@ export function trainModel(items: Attrs[], base: Model, opts: TrainOptions = {})
       const key = String.fromCharCode(...gamma);
       patterns.set(key, (patterns.get(key) ?? 0) + 1);
     }
-    return { total: take, list: [...patterns.entries()].map(([k, c]) => ({ g: Array.from(k, (ch) => ch.charCodeAt(0)), c })) };
+    return {
+      total: take,
+      list: [...patterns.entries()].map(([k, c]) => ({ g: Array.from(k, (ch) => ch.charCodeAt(0)), c })),
+    };
   }
 
-  function runEm(pats: { total: number; list: Array<{ g: number[]; c: number }> }, active: boolean[], o: TrainOptions & { fixM?: boolean }) {
+  function runEm(
+    pats: { total: number; list: Array<{ g: number[]; c: number }> },
+    active: boolean[],
+    o: TrainOptions & { fixM?: boolean },
+  ) {
     const m = model.comparisons.map((c) => Float64Array.from(c.levels.map((l) => l.m)));
     let lambda = 0.3;
     let it = 0;

@@ -56,10 +56,11 @@ const LATIN_ABBR: Array<[RegExp, string]> = [
 /** Pick the most specific code whose parts all agree (county under city under province). */
 function lookupDivision(province?: string, city?: string, county?: string): string | undefined {
   if (gazetteer.size === 0) return undefined;
-  const prefix = (codes: string[] | undefined, p: string, len: number) => codes?.filter((c) => c.startsWith(p.slice(0, len)));
-  const prov = province ? gazetteer.get(province) ?? gazetteer.get(shortName(province)) : undefined;
+  const prefix = (codes: string[] | undefined, p: string, len: number) =>
+    codes?.filter((c) => c.startsWith(p.slice(0, len)));
+  const prov = province ? (gazetteer.get(province) ?? gazetteer.get(shortName(province))) : undefined;
   const provCode = prov?.find((c) => c.endsWith('0000'));
-  let cityCodes = city ? gazetteer.get(city) ?? gazetteer.get(shortName(city)) : undefined;
+  let cityCodes = city ? (gazetteer.get(city) ?? gazetteer.get(shortName(city))) : undefined;
   if (provCode && cityCodes) cityCodes = prefix(cityCodes, provCode, 2);
   const cityCode = cityCodes?.find((c) => c.endsWith('00')) ?? cityCodes?.[0];
   let countyCodes = county ? gazetteer.get(county) : undefined;

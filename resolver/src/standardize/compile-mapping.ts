@@ -2,7 +2,13 @@
  * Validate a source mapping (catalog field-mapping format) and compile it into the plan the
  * record standardizer follows. Every problem is collected and reported at once.
  */
-import { ATTRIBUTES, ENTITY_LABELS, type EntityKind, RECORD_ATTRIBUTES, type SourceMapping } from '@onemap/graph-schema';
+import {
+  ATTRIBUTES,
+  ENTITY_LABELS,
+  type EntityKind,
+  RECORD_ATTRIBUTES,
+  type SourceMapping,
+} from '@onemap/graph-schema';
 import { ResolverError } from '../errors.ts';
 
 export interface CompiledField {
@@ -38,13 +44,15 @@ export function validateMapping(mapping: SourceMapping): string[] {
   const problems: string[] = [];
   if (!mapping || typeof mapping !== 'object') return ['mapping is not an object'];
   if (typeof mapping.recordIdColumn !== 'string' || !mapping.recordIdColumn) problems.push('recordIdColumn is missing');
-  if (!Array.isArray(mapping.entities) || mapping.entities.length === 0) problems.push('entities must list at least one role');
+  if (!Array.isArray(mapping.entities) || mapping.entities.length === 0)
+    problems.push('entities must list at least one role');
   if (!Array.isArray(mapping.fields)) problems.push('fields must be an array');
   const roles = new Map<string, EntityKind>();
   for (const [i, e] of (mapping.entities ?? []).entries()) {
     if (!e?.role) problems.push(`entities[${i}].role is missing`);
     else if (roles.has(e.role)) problems.push(`entities[${i}].role "${e.role}" is declared twice`);
-    if (!ENTITY_LABELS.includes(e?.kind)) problems.push(`entities[${i}].kind "${e?.kind}" is not one of ${ENTITY_LABELS.join(', ')}`);
+    if (!ENTITY_LABELS.includes(e?.kind))
+      problems.push(`entities[${i}].kind "${e?.kind}" is not one of ${ENTITY_LABELS.join(', ')}`);
     else if (e.role) roles.set(e.role, e.kind);
   }
   for (const [i, f] of (Array.isArray(mapping.fields) ? mapping.fields : []).entries()) {
@@ -59,7 +67,8 @@ export function validateMapping(mapping: SourceMapping): string[] {
       continue;
     }
     if (prefix === 'record') {
-      if (!(RECORD_ATTRIBUTES as readonly string[]).includes(attr)) problems.push(`fields[${i}] (${f.column}): unknown record attribute "${attr}"`);
+      if (!(RECORD_ATTRIBUTES as readonly string[]).includes(attr))
+        problems.push(`fields[${i}] (${f.column}): unknown record attribute "${attr}"`);
       continue;
     }
     const kind = roles.get(prefix);
@@ -68,7 +77,9 @@ export function validateMapping(mapping: SourceMapping): string[] {
       continue;
     }
     if (!(ATTRIBUTES[kind] as readonly string[]).includes(attr)) {
-      problems.push(`fields[${i}] (${f.column}): ${kind} has no attribute "${attr}" (known: ${ATTRIBUTES[kind].join(', ')})`);
+      problems.push(
+        `fields[${i}] (${f.column}): ${kind} has no attribute "${attr}" (known: ${ATTRIBUTES[kind].join(', ')})`,
+      );
     }
   }
   return problems;
@@ -101,7 +112,9 @@ export function compileMapping(mapping: SourceMapping, source?: string): Compile
     roles,
     recordFields,
     columns: [...columns],
-    phoneLinks: (mapping.relations ?? []).filter((r) => r.type === 'HAS_PHONE').map((r) => ({ from: r.from, to: r.to })),
+    phoneLinks: (mapping.relations ?? [])
+      .filter((r) => r.type === 'HAS_PHONE')
+      .map((r) => ({ from: r.from, to: r.to })),
     encoding: mapping.file?.encoding ?? 'utf-8',
     delimiter: mapping.file?.delimiter ?? ',',
   };

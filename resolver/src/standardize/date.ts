@@ -26,7 +26,8 @@ function build(y: number, m: number, d: number, hh?: number, mi?: number, ss?: n
 }
 
 const RE_COMPACT = /^(\d{4})(\d{2})(\d{2})(?:(\d{2})(\d{2})(\d{2})?)?$/;
-const RE_YMD = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T](\d{1,2})[:时](\d{1,2})(?:[:分](\d{1,2})(?:\.\d+)?秒?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+const RE_YMD =
+  /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T](\d{1,2})[:时](\d{1,2})(?:[:分](\d{1,2})(?:\.\d+)?秒?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
 const RE_DMY = /^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?: (\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
 
 /**
@@ -40,12 +41,26 @@ export function standardizeDate(raw: string | undefined, format?: string): StdRe
   if (!s) return { ok: false, reason: 'empty', raw: s };
   let m = RE_COMPACT.exec(s);
   if (m && !(format && /epoch/i.test(format))) {
-    const r = build(+m[1]!, +m[2]!, +m[3]!, m[4] === undefined ? undefined : +m[4], m[5] === undefined ? undefined : +m[5], m[6] === undefined ? undefined : +m[6]);
+    const r = build(
+      +m[1]!,
+      +m[2]!,
+      +m[3]!,
+      m[4] === undefined ? undefined : +m[4],
+      m[5] === undefined ? undefined : +m[5],
+      m[6] === undefined ? undefined : +m[6],
+    );
     return r ?? { ok: false, reason: 'impossible_date', raw: s };
   }
   m = RE_YMD.exec(s);
   if (m) {
-    const r = build(+m[1]!, +m[2]!, +m[3]!, m[4] === undefined ? undefined : +m[4], m[5] === undefined ? undefined : +m[5], m[6] === undefined ? undefined : +m[6]);
+    const r = build(
+      +m[1]!,
+      +m[2]!,
+      +m[3]!,
+      m[4] === undefined ? undefined : +m[4],
+      m[5] === undefined ? undefined : +m[5],
+      m[6] === undefined ? undefined : +m[6],
+    );
     return r ?? { ok: false, reason: 'impossible_date', raw: s };
   }
   m = RE_DMY.exec(s);
@@ -55,14 +70,28 @@ export function standardizeDate(raw: string | undefined, format?: string): StdRe
     const b = +m[2]!;
     if (!format && a <= 12 && b <= 12 && a !== b) return { ok: false, reason: 'ambiguous_day_month', raw: s };
     const [d, mo] = monthFirst ? [b, a] : [a, b];
-    const r = build(+m[3]!, mo, d, m[4] === undefined ? undefined : +m[4], m[5] === undefined ? undefined : +m[5], m[6] === undefined ? undefined : +m[6]);
+    const r = build(
+      +m[3]!,
+      mo,
+      d,
+      m[4] === undefined ? undefined : +m[4],
+      m[5] === undefined ? undefined : +m[5],
+      m[6] === undefined ? undefined : +m[6],
+    );
     return r ?? { ok: false, reason: 'impossible_date', raw: s };
   }
   if (/^\d{9,13}$/.test(s)) {
     const n = Number(s);
     const ms = s.length >= 12 || (format !== undefined && /ms|milli/i.test(format)) ? n : n * 1000;
     const dt = new Date(ms + 8 * 3600_000); // sources are in China time unless they say otherwise
-    const r = build(dt.getUTCFullYear(), dt.getUTCMonth() + 1, dt.getUTCDate(), dt.getUTCHours(), dt.getUTCMinutes(), dt.getUTCSeconds());
+    const r = build(
+      dt.getUTCFullYear(),
+      dt.getUTCMonth() + 1,
+      dt.getUTCDate(),
+      dt.getUTCHours(),
+      dt.getUTCMinutes(),
+      dt.getUTCSeconds(),
+    );
     if (r) return r;
   }
   return { ok: false, reason: 'unrecognized_date_format', raw: s };

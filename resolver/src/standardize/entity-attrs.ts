@@ -17,12 +17,12 @@ import {
   standardizePostcode,
   standardizeSex,
 } from './identifiers.ts';
+import { standardizeOrgName, standardizePlaceName } from './org-name.ts';
 import { type PersonName, standardizeNameParts, standardizePersonName } from './person-name.ts';
 import { standardizePhone } from './phone.ts';
 import { standardizePlate, standardizeVin } from './plate.ts';
 import { standardizeResidentId } from './resident-id.ts';
 import { cleanText, type StdResult } from './text.ts';
-import { standardizeOrgName, standardizePlaceName } from './org-name.ts';
 
 export interface AttrValue {
   value: string;
@@ -54,7 +54,9 @@ const plain: Std = (v) => {
 const coord: Std = (v) => {
   const s = cleanText(v);
   const n = Number(s);
-  return s && Number.isFinite(n) && Math.abs(n) <= 180 ? { ok: true, value: String(n) } : { ok: false, reason: 'bad_coordinate', raw: s };
+  return s && Number.isFinite(n) && Math.abs(n) <= 180
+    ? { ok: true, value: String(n) }
+    : { ok: false, reason: 'bad_coordinate', raw: s };
 };
 
 const STANDARDIZERS: Record<string, Std> = {

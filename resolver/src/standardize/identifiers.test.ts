@@ -48,7 +48,11 @@ describe('standardizeVin', () => {
 
 describe('standardizeCreditCode (GB 32100)', () => {
   it('accepts valid codes and derives the division code', () => {
-    expect(standardizeCreditCode('91350100M000100Y43')).toEqual({ ok: true, value: '91350100M000100Y43', derived: { divisionCode: '350100' } });
+    expect(standardizeCreditCode('91350100M000100Y43')).toEqual({
+      ok: true,
+      value: '91350100M000100Y43',
+      derived: { divisionCode: '350100' },
+    });
     expect(standardizeCreditCode('91620102MA0004CT18').ok).toBe(true);
   });
   it('computes the check character with mod 31', () => {

@@ -42,9 +42,18 @@ describe('standardizePersonName', () => {
 
 describe('standardizeNameParts', () => {
   it('keeps separate family and given columns (FEBRL style)', () => {
-    expect(standardizeNameParts('waller', 'lachlan')).toMatchObject({ family: 'WALLER', given: 'LACHLAN', pyFamily: 'waller' });
+    expect(standardizeNameParts('waller', 'lachlan')).toMatchObject({
+      family: 'WALLER',
+      given: 'LACHLAN',
+      pyFamily: 'waller',
+    });
   });
   it('handles Hanzi columns', () => {
-    expect(standardizeNameParts('歐陽', '修')).toMatchObject({ family: '欧阳', given: '修', pyFamily: 'ouyang', pyGiven: 'xiu' });
+    expect(standardizeNameParts('歐陽', '修')).toMatchObject({
+      family: '欧阳',
+      given: '修',
+      pyFamily: 'ouyang',
+      pyGiven: 'xiu',
+    });
   });
 });

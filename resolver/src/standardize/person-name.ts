@@ -167,7 +167,10 @@ function latinName(raw: string, order?: 'family_first' | 'given_first'): PersonN
  * @param order hint for Latin names without a separator (`family_first` for Pinyin data)
  * @example standardizePersonName('歐陽修').pyFamily // 'ouyang'
  */
-export function standardizePersonName(rawValue: string | undefined, order?: 'family_first' | 'given_first'): PersonName | null {
+export function standardizePersonName(
+  rawValue: string | undefined,
+  order?: 'family_first' | 'given_first',
+): PersonName | null {
   const s = cleanText(rawValue);
   if (!s) return null;
   const ck = order ? `${order}|${s}` : s;

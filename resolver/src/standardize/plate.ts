@@ -6,7 +6,9 @@
 import { cleanText, type StdResult } from './text.ts';
 
 const PROVINCES = '京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼';
-const PLATE = new RegExp(`^[${PROVINCES}][A-HJ-NP-Z](?:[A-HJ-NP-Z0-9]{5}|[A-HJ-NP-Z0-9]{4}[挂学警港澳领]|[DF][A-HJ-NP-Z0-9]{5}|[A-HJ-NP-Z0-9]{5}[DF])$`);
+const PLATE = new RegExp(
+  `^[${PROVINCES}][A-HJ-NP-Z](?:[A-HJ-NP-Z0-9]{5}|[A-HJ-NP-Z0-9]{4}[挂学警港澳领]|[DF][A-HJ-NP-Z0-9]{5}|[A-HJ-NP-Z0-9]{5}[DF])$`,
+);
 const SPECIAL = /^(?:WJ\d{2}[0-9A-Z]{5}|使\d{6}|[\d]{3}\d{3}使)$/;
 
 /** @example standardizePlate('浙a·12345') // { ok: true, value: '浙A12345' } */
@@ -21,10 +23,14 @@ export function standardizePlate(rawValue: string | undefined): StdResult {
 }
 
 const VIN_MAP: Record<string, number> = {};
-'0123456789'.split('').forEach((c, i) => { VIN_MAP[c] = i; });
+'0123456789'.split('').forEach((c, i) => {
+  VIN_MAP[c] = i;
+});
 const VIN_LETTERS = 'ABCDEFGHJKLMNPRSTUVWXYZ';
 const VIN_VALUES = [1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 7, 9, 2, 3, 4, 5, 6, 7, 8, 9];
-VIN_LETTERS.split('').forEach((c, i) => { VIN_MAP[c] = VIN_VALUES[i]!; });
+VIN_LETTERS.split('').forEach((c, i) => {
+  VIN_MAP[c] = VIN_VALUES[i]!;
+});
 const VIN_WEIGHTS = [8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2];
 
 /**

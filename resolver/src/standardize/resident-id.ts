@@ -33,7 +33,8 @@ export function standardizeResidentId(rawValue: string | undefined): StdResult {
   }
   if (id.length !== 18) return { ok: false, reason: 'bad_length', raw };
   if (!/^\d{17}[\dX]$/.test(id)) return { ok: false, reason: 'bad_chars', raw };
-  if (!/^[1-9]\d{5}$/.test(id.slice(0, 6)) || id.slice(2, 6) === '0000') return { ok: false, reason: 'bad_county', raw };
+  if (!/^[1-9]\d{5}$/.test(id.slice(0, 6)) || id.slice(2, 6) === '0000')
+    return { ok: false, reason: 'bad_county', raw };
   const y = +id.slice(6, 10);
   const m = +id.slice(10, 12);
   const d = +id.slice(12, 14);

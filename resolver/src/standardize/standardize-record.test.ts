@@ -23,7 +23,14 @@ const hotel: SourceMapping = {
 describe('standardizeRecord', () => {
   it('makes one mention per role with valid identifiers and record attributes', () => {
     const r = standardizeRecord(
-      { rid: 'r1', name: '張偉', id_no: '11010519491231002X', phone: '138 0013 8000', hotel_code: 'H01', check_in: '20260302121526' },
+      {
+        rid: 'r1',
+        name: '張偉',
+        id_no: '11010519491231002X',
+        phone: '138 0013 8000',
+        hotel_code: 'H01',
+        check_in: '20260302121526',
+      },
       hotel,
       { source: 'hotel', file: 'f.csv', line: 2 },
     );
@@ -31,17 +38,31 @@ describe('standardizeRecord', () => {
     if (!r.ok) return;
     const [guest, place] = r.mentions;
     expect(guest).toMatchObject({ key: 'hotel:r1:guest', kind: 'Person', line: 2 });
-    expect(guest?.attrs).toMatchObject({ name: '张伟', pyFamily: 'zhang', birthDate: '1949-12-31', sex: 'F', phone: '+8613800138000' });
+    expect(guest?.attrs).toMatchObject({
+      name: '张伟',
+      pyFamily: 'zhang',
+      birthDate: '1949-12-31',
+      sex: 'F',
+      phone: '+8613800138000',
+    });
     expect(guest?.identifiers).toEqual([
       { kind: 'resident_id', value: '11010519491231002X' },
       { kind: 'phone', value: '+8613800138000' },
     ]);
-    expect(place).toMatchObject({ key: 'hotel:r1:hotel', kind: 'Place', attrs: { placeCode: 'H01', placeKind: 'hotel' } });
+    expect(place).toMatchObject({
+      key: 'hotel:r1:hotel',
+      kind: 'Place',
+      attrs: { placeCode: 'H01', placeKind: 'hotel' },
+    });
     expect(r.record).toEqual({ id: 'r1', at: '2026-03-02T12:15:26' });
   });
 
   it('flags an invalid resident id with file, line and field, keeps it raw, and never makes it an identifier', () => {
-    const r = standardizeRecord({ rid: 'r2', name: '张伟', id_no: '110105194912310021' }, hotel, { source: 'hotel', file: 'f.csv', line: 3 });
+    const r = standardizeRecord({ rid: 'r2', name: '张伟', id_no: '110105194912310021' }, hotel, {
+      source: 'hotel',
+      file: 'f.csv',
+      line: 3,
+    });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.mentions[0]?.identifiers).toEqual([]);
@@ -49,7 +70,13 @@ describe('standardizeRecord', () => {
     expect(r.mentions[0]?.attrs.residentId).toBeUndefined();
     expect(r.mentions[0]?.flags).toContain('residentId:bad_check_digit');
     expect(r.problems).toEqual([
-      expect.objectContaining({ file: 'f.csv', line: 3, field: 'id_no', code: 'ONEMAP_ERR_BAD_ID_CHECKSUM', recordId: 'r2' }),
+      expect.objectContaining({
+        file: 'f.csv',
+        line: 3,
+        field: 'id_no',
+        code: 'ONEMAP_ERR_BAD_ID_CHECKSUM',
+        recordId: 'r2',
+      }),
     ]);
   });
 

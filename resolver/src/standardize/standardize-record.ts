@@ -54,7 +54,11 @@ export function standardizeRecord(
     if (v === undefined || v === null) return '';
     const s = typeof v === 'string' ? v : String(v);
     if (s.includes('\uFFFD')) {
-      problems.push({ ...where(column, s), code: 'ONEMAP_ERR_BAD_ENCODING', reason: `value is not valid ${cm.encoding}` });
+      problems.push({
+        ...where(column, s),
+        code: 'ONEMAP_ERR_BAD_ENCODING',
+        reason: `value is not valid ${cm.encoding}`,
+      });
       return '';
     }
     return s;
@@ -75,7 +79,12 @@ export function standardizeRecord(
       const v = cleanText(get(f.column));
       if (!v) {
         if (f.required) {
-          return reject({ ...where(f.column), recordId, code: 'ONEMAP_ERR_REQUIRED_MISSING', reason: `${role.role}.${f.attr} is required` });
+          return reject({
+            ...where(f.column),
+            recordId,
+            code: 'ONEMAP_ERR_REQUIRED_MISSING',
+            reason: `${role.role}.${f.attr} is required`,
+          });
         }
         continue;
       }
@@ -128,21 +137,37 @@ export function standardizeRecord(
   for (const f of cm.recordFields) {
     const v = cleanText(get(f.column));
     if (!v) {
-      if (f.required) return reject({ ...where(f.column), recordId, code: 'ONEMAP_ERR_REQUIRED_MISSING', reason: `record.${f.attr} is required` });
+      if (f.required)
+        return reject({
+          ...where(f.column),
+          recordId,
+          code: 'ONEMAP_ERR_REQUIRED_MISSING',
+          reason: `record.${f.attr} is required`,
+        });
       continue;
     }
     if (f.attr === 'at' || f.attr === 'until') {
       const d = standardizeDate(v, f.format);
       if (d.ok) record[f.attr] = d.value;
       else {
-        const fp: FieldProblem = { ...where(f.column, v), recordId, code: 'ONEMAP_ERR_BAD_VALUE', reason: `record.${f.attr}: ${d.reason}` };
+        const fp: FieldProblem = {
+          ...where(f.column, v),
+          recordId,
+          code: 'ONEMAP_ERR_BAD_VALUE',
+          reason: `record.${f.attr}: ${d.reason}`,
+        };
         if (f.required) return reject({ ...fp, code: 'ONEMAP_ERR_REQUIRED_INVALID' });
         problems.push(fp);
       }
     } else record[f.attr] = v;
   }
   if (mentions.length === 0) {
-    return reject({ ...where(cm.recordIdColumn, recordId), recordId, code: 'ONEMAP_ERR_NOTHING_USABLE', reason: 'no entity attribute is usable' });
+    return reject({
+      ...where(cm.recordIdColumn, recordId),
+      recordId,
+      code: 'ONEMAP_ERR_NOTHING_USABLE',
+      reason: 'no entity attribute is usable',
+    });
   }
   return { ok: true, recordId, mentions, record, problems };
 }

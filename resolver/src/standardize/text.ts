@@ -1,6 +1,21 @@
 /** Text clean-up shared by the standardizers: full-width to half-width, trimmed, single spaces. */
 
-const NULLISH = new Set(['', 'null', 'NULL', 'None', 'none', 'N/A', 'n/a', 'NA', '-', '--', '无', '空', '\\N', 'undefined']);
+const NULLISH = new Set([
+  '',
+  'null',
+  'NULL',
+  'None',
+  'none',
+  'N/A',
+  'n/a',
+  'NA',
+  '-',
+  '--',
+  '无',
+  '空',
+  '\\N',
+  'undefined',
+]);
 
 /** NFKC (full-width digits/letters to ASCII), trim, collapse whitespace; `''` for null-like placeholders. */
 export function cleanText(raw: string | undefined | null): string {
