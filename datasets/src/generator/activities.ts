@@ -229,6 +229,10 @@ export function personActivities(
   const adult = p.age >= 18;
   const favouriteCafes = p.netcafeUser ? ctx.places.cafesNear(p.county) : [];
   const cps = ctx.places.checkpointsByCounty.get(p.county.code) ?? [];
+  // a driver who works in another county of the city also passes that county's checkpoints
+  const workCounty =
+    p.vehicle && p.age <= 60 && rng.chance(0.3) ? rng.pick(ctx.geo.countiesOf(p.county.city.code)) : p.county;
+  const workCps = ctx.places.checkpointsByCounty.get(workCounty.code) ?? [];
   let busyUntil = -1;
   for (let day = 0; day < ctx.days; day++) {
     const t0 = ctx.start + day * DAY;
@@ -263,8 +267,16 @@ export function personActivities(
     if (p.vehicle && cps.length > 0 && rng.chance(weekday ? 0.45 : 0.25)) {
       const a = cps[p.idx % cps.length] as Venue;
       const b = cps[(p.idx + 1) % cps.length] as Venue;
-      checkpointRow(rc, p.vehicle, a, t0 + rng.range(7, 9) * 3600 + rng.int(3600), '进城');
-      checkpointRow(rc, p.vehicle, b, t0 + rng.range(17, 19) * 3600 + rng.int(3600), '出城');
+      const morning = t0 + rng.range(7, 8) * 3600 + rng.int(3600);
+      const evening = t0 + rng.range(17, 19) * 3600 + rng.int(3600);
+      checkpointRow(rc, p.vehicle, a, morning, '出城');
+      const w =
+        workCps.length > 0 && workCounty !== p.county && weekday ? (workCps[p.idx % workCps.length] as Venue) : null;
+      if (w) {
+        checkpointRow(rc, p.vehicle, w, morning + rng.range(15, 50) * 60, '进城');
+        checkpointRow(rc, p.vehicle, w, evening - rng.range(15, 50) * 60, '出城');
+      }
+      checkpointRow(rc, p.vehicle, b, evening, '进城');
     }
     if (rng.chance(0.0008)) incident(rc, ctx, p, day, others);
   }
