@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { type AuditEntry, entryHash, GENESIS_HASH, signCheckpoint, verifyCheckpointSignature } from './chain.ts';
+
+const base: Omit<AuditEntry, 'hash'> = {
+  seq: 1,
+  prevHash: GENESIS_HASH,
+  at: '2026-11-22T00:00:00.000Z',
+  requestId: 'r1',
+  user: 'u',
+  unit: '620102',
+  role: 'officer',
+  purposeJson: null,
+  route: '/api/entities/:eid',
+  method: 'GET',
+  paramsJson: '{}',
+  resultCount: 1,
+  outcome: 'allowed',
+  status: 200,
+};
+
+describe('entryHash', () => {
+  it('is stable and depends on every field and the link', () => {
+    const h = entryHash(base);
+    expect(h).toMatch(/^[0-9a-f]{64}$/);
+    expect(entryHash({ ...base })).toBe(h);
+    for (const [k, v] of Object.entries({ seq: 2, prevHash: '1'.repeat(64), user: 'v', resultCount: 2, outcome: 'denied', status: 403, paramsJson: '{"a":1}' })) {
+      expect(entryHash({ ...base, [k]: v } as Omit<AuditEntry, 'hash'>), k).not.toBe(h);
+    }
+  });
+  it('treats a missing field like null (Neo4j drops nulls)', () => {
+    const { purposeJson: _p, ...rest } = base;
+    expect(entryHash(rest as Omit<AuditEntry, 'hash'>)).toBe(entryHash(base));
+  });
+});
+
+describe('checkpoint signatures', () => {
+  it('verify with the key and fail with another or after an edit', () => {
+    const c = { seq: 10, hash: 'a'.repeat(64), at: '2026-11-22T00:00:00.000Z', by: 'auto', signature: signCheckpoint('k'.repeat(16), 10, 'a'.repeat(64), '2026-11-22T00:00:00.000Z') };
+    expect(verifyCheckpointSignature('k'.repeat(16), c)).toBe(true);
+    expect(verifyCheckpointSignature('x'.repeat(16), c)).toBe(false);
+    expect(verifyCheckpointSignature('k'.repeat(16), { ...c, seq: 11 })).toBe(false);
+  });
+});
