@@ -1,13 +1,14 @@
 /**
  * The integration tests' services: the `test` profile of scripts/services.mjs (Bolt 7688,
  * Redis 6380, data in .data/test), kept apart from the demo services so tests never touch
- * demo data. NEO4J_URI / REDIS_URL, when set, point the tests at external services instead.
+ * demo data. NEO4J_URI / REDIS_URL, when set, point the tests at external services instead;
+ * NEO4J_BOLT_PORT / REDIS_PORT / ONEMAP_DATA_DIR move the locally started ones.
  */
 export const TEST_PROFILE = 'test';
 export const testEnv = {
-  NEO4J_URI: process.env.NEO4J_URI ?? 'bolt://127.0.0.1:7688',
+  NEO4J_URI: process.env.NEO4J_URI || `bolt://127.0.0.1:${process.env.NEO4J_BOLT_PORT ?? 7688}`,
   NEO4J_USER: process.env.NEO4J_USER ?? 'neo4j',
   NEO4J_PASSWORD: process.env.NEO4J_PASSWORD ?? 'onemap-local',
   NEO4J_DATABASE: process.env.NEO4J_DATABASE ?? 'neo4j',
-  REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6380',
+  REDIS_URL: process.env.REDIS_URL || `redis://127.0.0.1:${process.env.REDIS_PORT ?? 6380}`,
 };

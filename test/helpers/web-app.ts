@@ -78,3 +78,32 @@ export async function startWebServer(extraEnv: Record<string, string> = {}): Pro
   const port = typeof addr === 'object' && addr ? addr.port : 0;
   return { app, url: `http://127.0.0.1:${port}/`, servedByHelper, close: () => app.close() };
 }
+
+/** Everything a web test needs: seeded graph, running server, a browser. */
+export interface WebFixture {
+  server: WebServer;
+  browser: import('playwright-core').Browser;
+  graph: import('@onemap/graph-schema/server').Graph;
+  close: () => Promise<void>;
+}
+
+export async function startWebFixture(log: (s: string) => void = () => {}): Promise<WebFixture> {
+  const { openTestGraph } = await import('./graph.ts');
+  const { ensureSampleLoaded, seedWebUsers } = await import('./web-seed.ts');
+  const { launchBrowser } = await import('./web-browser.ts');
+  const graph = openTestGraph();
+  await seedWebUsers(graph);
+  await ensureSampleLoaded(graph, log);
+  const server = await startWebServer();
+  const browser = await launchBrowser();
+  return {
+    server,
+    browser,
+    graph,
+    close: async () => {
+      await browser.close();
+      await server.close();
+      await graph.driver.close();
+    },
+  };
+}

@@ -1,0 +1,92 @@
+/**
+ * The analyst's relation graph: expanding a node adds its neighbours, the shortest path is
+ * highlighted, and the same entities are drawn on the map; co-travel and collision run.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWebFixture, type WebFixture } from '../helpers/web-app.ts';
+import { login, openPage, shot, waitForMap } from '../helpers/web-browser.ts';
+import { WEB_PASSWORD, WEB_USERS } from '../helpers/web-seed.ts';
+import { busiestTraveller, sharedPhone } from '../helpers/web-subjects.ts';
+
+let fx: WebFixture;
+
+beforeAll(async () => {
+  fx = await startWebFixture(console.log);
+});
+afterAll(async () => {
+  await fx?.close();
+});
+
+async function answerPurpose(page: import('playwright-core').Page) {
+  await page.waitForSelector('[data-testid=purpose-prompt]');
+  await page.fill('[data-testid=purpose-prompt] input[name=purpose-case]', 'A6201022026030002');
+  await page.fill('[data-testid=purpose-prompt] textarea', '团伙关系研判');
+  await page.click('[data-testid=purpose-prompt] button[type=submit]');
+}
+
+type Cy = { getElementById: (id: string) => { nonempty: () => boolean; renderedPosition: () => { x: number; y: number } }; nodes: () => { length: number }; $: (s: string) => { length: number } };
+
+describe('web: relation graph', () => {
+  it('clicking a node expands it: new nodes are added; the shortest path is highlighted', async () => {
+    const s = await sharedPhone(fx.graph);
+    const w = await openPage(fx.browser, fx.server.url);
+    await login(w.page, WEB_USERS.analyst.username, WEB_PASSWORD);
+    await w.page.goto(`${fx.server.url}#/graph?eid=${encodeURIComponent(s.a.eid)}`);
+    await answerPurpose(w.page);
+    await w.page.waitForFunction((phone) => (window as unknown as { __onemapGraph?: Cy }).__onemapGraph?.getElementById(phone).nonempty(), s.phone, { timeout: 30_000 });
+    const before = await w.page.evaluate(() => (window as unknown as { __onemapGraph: Cy }).__onemapGraph.nodes().length);
+    expect(await w.page.evaluate((b) => (window as unknown as { __onemapGraph: Cy }).__onemapGraph.getElementById(b).nonempty(), s.b)).toBe(false);
+
+    // Click the phone node where cytoscape drew it.
+    const box = await w.page.locator('[data-testid=relation-graph]').boundingBox();
+    const pos = await w.page.evaluate((phone) => (window as unknown as { __onemapGraph: Cy }).__onemapGraph.getElementById(phone).renderedPosition(), s.phone);
+    if (!box) throw new Error('graph not laid out');
+    await w.page.mouse.click(box.x + pos.x, box.y + pos.y);
+    await w.page.waitForFunction((b) => (window as unknown as { __onemapGraph: Cy }).__onemapGraph.getElementById(b).nonempty(), s.b, { timeout: 30_000 });
+    const after = await w.page.evaluate(() => (window as unknown as { __onemapGraph: Cy }).__onemapGraph.nodes().length);
+    expect(after).toBeGreaterThan(before);
+
+    await w.page.selectOption('[data-testid=path-from]', s.a.eid);
+    await w.page.selectOption('[data-testid=path-to]', s.b);
+    await w.page.click('text=查找路径');
+    await w.page.waitForFunction(() => (window as unknown as { __onemapGraph: Cy }).__onemapGraph.$('edge.path').length >= 2, null, { timeout: 30_000 });
+    await waitForMap(w.page, 'graph-map');
+    await shot(w.page, 'analyst-graph');
+    expect(w.foreignRequests).toEqual([]);
+    await w.context.close();
+  });
+
+  it('co-travel lists companions for the busiest traveller, and collision needs two drawn areas', async () => {
+    const t = await busiestTraveller(fx.graph);
+    const w = await openPage(fx.browser, fx.server.url);
+    await login(w.page, WEB_USERS.analyst.username, WEB_PASSWORD);
+    await w.page.goto(`${fx.server.url}#/analysis`);
+    await w.page.fill('.picker input', t.name);
+    await w.page.click('.picker button[type=submit]');
+    await answerPurpose(w.page);
+    await w.page.click(`.picker [data-eid="${t.eid}"]`);
+    await w.page.waitForSelector('[data-testid=cotravel-table], [data-testid=empty], [data-testid=error]');
+    expect(await w.page.locator('[data-testid=error]').count()).toBe(0);
+    await waitForMap(w.page, 'cotravel');
+    await shot(w.page, 'analyst-cotravel');
+
+    await w.page.click('[data-testid=tab-collision]');
+    await waitForMap(w.page, 'collision');
+    const map = await w.page.locator('[data-testid=map-collision]').boundingBox();
+    if (!map) throw new Error('no map');
+    for (const [cx, cy] of [
+      [0.55, 0.55],
+      [0.62, 0.6],
+    ] as const) {
+      await w.page.click('[data-testid=draw-area]');
+      await w.page.mouse.click(map.x + map.width * cx, map.y + map.height * cy);
+      await w.page.mouse.click(map.x + map.width * (cx + 0.04), map.y + map.height * cy);
+      await w.page.click('[data-testid=finish-area]');
+    }
+    await w.page.click('[data-testid=run-collision]');
+    await w.page.waitForSelector('[data-testid=collision-results], [data-testid=error]', { timeout: 60_000 });
+    await shot(w.page, 'analyst-collision');
+    expect(await w.page.locator('[data-testid=error]').count()).toBe(0);
+    await w.context.close();
+  });
+});

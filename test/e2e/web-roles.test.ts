@@ -1,0 +1,120 @@
+/**
+ * Each role logs in to the built app served by the real server and sees what it may and
+ * nothing else; the planner never sees an individual. The base map draws offline.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWebFixture, type WebFixture } from '../helpers/web-app.ts';
+import { distinctColours, login, openPage, shot, waitForMap } from '../helpers/web-browser.ts';
+import { WEB_PASSWORD, WEB_USERS } from '../helpers/web-seed.ts';
+
+let fx: WebFixture;
+
+beforeAll(async () => {
+  fx = await startWebFixture(console.log);
+});
+afterAll(async () => {
+  await fx?.close();
+});
+
+async function navOf(role: keyof typeof WEB_USERS) {
+  const w = await openPage(fx.browser, fx.server.url);
+  await login(w.page, WEB_USERS[role].username, WEB_PASSWORD);
+  const screens = await w.page.$$eval('[data-testid=nav] a', (as) => as.map((a) => a.getAttribute('data-screen')));
+  return { ...w, screens };
+}
+
+const INDIVIDUAL = /\/api\/(search|entities|paths|analysis|watches|resolution)/;
+
+describe('web: roles', () => {
+  it('the login page is Chinese by default, switches to English, and loads no map code', async () => {
+    const w = await openPage(fx.browser, fx.server.url);
+    const scripts: string[] = [];
+    w.page.on('request', (r) => scripts.push(r.url()));
+    await w.page.reload();
+    await w.page.waitForSelector('[data-testid=login-form]');
+    expect(await w.page.textContent('h1')).toContain('一张图');
+    expect(await w.page.textContent('button[type=submit]')).toBe('登录');
+    await shot(w.page, 'login');
+    expect(scripts.some((u) => /map-view|maplibre|graph-screen/.test(u))).toBe(false);
+    await w.page.click('text=English');
+    expect(await w.page.textContent('button[type=submit]')).toBe('Log in');
+    expect(w.foreignRequests).toEqual([]);
+    await w.context.close();
+  });
+
+  it('a wrong password is refused with a visible error', async () => {
+    const w = await openPage(fx.browser, fx.server.url);
+    await w.page.fill('input[name=username]', 'web_officer');
+    await w.page.fill('input[name=password]', 'wrong-password');
+    await w.page.click('button[type=submit]');
+    await w.page.waitForSelector('[role=alert]');
+    expect(await w.page.textContent('[role=alert]')).toContain('登录失败');
+    await w.context.close();
+  });
+
+  it('the planner sees only the map, draws the offline base map, and never reaches an individual', async () => {
+    const w = await navOf('planner');
+    const requests: string[] = [];
+    w.page.on('request', (r) => requests.push(r.url()));
+    expect(w.screens).toEqual(['map']);
+    await waitForMap(w.page, 'onemap');
+    const png = await shot(w.page, 'planner-map');
+    // A drawn map has many colours (land, borders, labels, choropleth); a blank canvas has one or two.
+    expect(await distinctColours(w.page, await w.page.locator('[data-testid=map-onemap]').screenshot())).toBeGreaterThan(20);
+    expect(png.length).toBeGreaterThan(10_000);
+    // Typing another screen's address shows "not allowed", and the server refuses the query itself.
+    await w.page.goto(`${fx.server.url}#/search`);
+    await w.page.waitForSelector('[data-testid=empty]');
+    expect(await w.page.textContent('[data-testid=empty]')).toContain('无权');
+    const status = await w.page.evaluate(async () => {
+      const p = encodeURIComponent(JSON.stringify({ kind: 'criminal_case', caseNumber: 'A6201022026110001', text: '越权测试' }));
+      const r = await fetch('/api/search?q=%E5%BC%A0', { headers: { authorization: `Bearer ${sessionStorage.getItem('onemap.token')}`, 'x-onemap-purpose': p } });
+      return r.status;
+    });
+    expect(status).toBe(403);
+    expect(requests.filter((u) => INDIVIDUAL.test(u) && !u.includes('/api/search?q=%E5%BC%A0'))).toEqual([]);
+    expect(w.foreignRequests).toEqual([]);
+    await w.context.close();
+  });
+
+  it('the officer gets search, trajectory and watches, not the graph, analysis or audit', async () => {
+    const w = await navOf('officer');
+    expect(w.screens).toEqual(['map', 'search', 'trajectory', 'watches']);
+    await w.context.close();
+  });
+
+  it('the analyst gets the graph, analysis, review and quality too', async () => {
+    const w = await navOf('analyst');
+    expect(w.screens).toEqual(['map', 'search', 'trajectory', 'graph', 'analysis', 'review', 'quality', 'watches']);
+    await w.context.close();
+  });
+
+  it('the administrator sees the map and the source catalog', async () => {
+    const w = await navOf('admin');
+    expect(w.screens).toEqual(['map', 'quality']);
+    await w.page.goto(`${fx.server.url}#/quality`);
+    await w.page.waitForSelector('[data-testid=catalog] tbody tr');
+    expect(await w.page.locator('[data-testid=catalog] tbody tr').count()).toBeGreaterThanOrEqual(9);
+    await shot(w.page, 'admin-quality');
+    await w.context.close();
+  });
+
+  it('the auditor sees only the audit trail, with the logins just made, and a verified chain', async () => {
+    const w = await navOf('auditor');
+    expect(w.screens).toEqual(['audit']);
+    await w.page.waitForSelector('[data-testid=audit-table] tbody tr');
+    const text = await w.page.textContent('[data-testid=audit-table]');
+    expect(text).toContain('/api/auth/login');
+    await w.page.selectOption('[data-testid=audit-outcome]', 'denied');
+    await w.page.click('[data-testid=audit-filter] button[type=submit]');
+    await w.page.waitForFunction(() => !document.querySelector('[data-testid=loading]'));
+    await w.page.click('[data-testid=audit-verify]');
+    await w.page.waitForSelector('[data-testid=audit-verify-result]');
+    expect(await w.page.textContent('[data-testid=audit-verify-result]')).toContain('哈希链完整');
+    await w.page.selectOption('[data-testid=audit-outcome]', '');
+    await w.page.click('[data-testid=audit-filter] button[type=submit]');
+    await w.page.waitForSelector('[data-testid=audit-table] tbody tr');
+    await shot(w.page, 'auditor-audit');
+    await w.context.close();
+  });
+});

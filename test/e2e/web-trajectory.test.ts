@@ -1,0 +1,102 @@
+/**
+ * The officer's path: the purpose prompt blocks the first individual-level query until it is
+ * answered; then a search, a profile, and a trajectory drawn on the map (checked in pixels).
+ */
+import type { Request } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWebFixture, type WebFixture } from '../helpers/web-app.ts';
+import { changedPixels, countColour, login, openPage, shot, waitForMap } from '../helpers/web-browser.ts';
+import { WEB_PASSWORD, WEB_USERS } from '../helpers/web-seed.ts';
+import { busiestTraveller } from '../helpers/web-subjects.ts';
+
+let fx: WebFixture;
+let subject: { eid: string; name: string; sightings: number };
+
+beforeAll(async () => {
+  fx = await startWebFixture(console.log);
+  subject = await busiestTraveller(fx.graph);
+});
+afterAll(async () => {
+  await fx?.close();
+});
+
+/** The trip colour of the TripsLayer ([220, 30, 60]). */
+const TRACK: [number, number, number] = [220, 30, 60];
+
+async function answerPurpose(page: import('playwright-core').Page) {
+  await page.selectOption('[data-testid=purpose-prompt] select', 'pk.criminal_case');
+  await page.fill('[data-testid=purpose-prompt] input[name=purpose-case]', 'A6201022026030001');
+  await page.fill('[data-testid=purpose-prompt] textarea', '盗窃案嫌疑人轨迹核查');
+  await page.click('[data-testid=purpose-prompt] button[type=submit]');
+}
+
+describe('web: purpose and trajectory', () => {
+  it('the purpose prompt blocks a search until answered, then sends it with the query and reuses it', async () => {
+    const w = await openPage(fx.browser, fx.server.url);
+    await login(w.page, WEB_USERS.officer.username, WEB_PASSWORD);
+    const searches: Request[] = [];
+    w.page.on('request', (r) => {
+      if (r.url().includes('/api/search')) searches.push(r);
+    });
+    await w.page.goto(`${fx.server.url}#/search`);
+    await w.page.fill('[data-testid=search-form] input', subject.name);
+    await w.page.click('[data-testid=search-form] button');
+    await w.page.waitForSelector('[data-testid=purpose-prompt]');
+    await shot(w.page, 'purpose-prompt');
+    // Cancelling sends nothing.
+    await w.page.click('[data-testid=purpose-prompt] button.secondary');
+    await w.page.waitForTimeout(500);
+    expect(searches).toHaveLength(0);
+    // Asking again, then answering, sends the query with the purpose header.
+    await w.page.click('[data-testid=search-form] button');
+    await w.page.waitForSelector('[data-testid=purpose-prompt]');
+    await w.page.waitForTimeout(300);
+    expect(searches).toHaveLength(0);
+    await answerPurpose(w.page);
+    await w.page.waitForSelector(`[data-testid=search-results] [data-eid="${subject.eid}"]`);
+    expect(searches).toHaveLength(1);
+    const header = decodeURIComponent(searches[0]?.headers()['x-onemap-purpose'] ?? '');
+    expect(JSON.parse(header)).toEqual({ kind: 'criminal_case', caseNumber: 'A6201022026030001', text: '盗窃案嫌疑人轨迹核查' });
+    // The profile (a follow-up on the same case) reuses the purpose: no second prompt.
+    await w.page.click(`[data-testid=search-results] [data-eid="${subject.eid}"]`);
+    await w.page.waitForSelector('[data-testid=golden-values]');
+    expect(await w.page.locator('[data-testid=purpose-prompt]').count()).toBe(0);
+    expect(await w.page.textContent('[data-testid=purpose-badge]')).toContain('A6201022026030001');
+    await shot(w.page, 'officer-profile');
+    await w.context.close();
+  });
+
+  it('a trajectory search draws the track on the map (pixels), with the places list and the timeline', async () => {
+    const w = await openPage(fx.browser, fx.server.url);
+    await login(w.page, WEB_USERS.officer.username, WEB_PASSWORD);
+    await w.page.goto(`${fx.server.url}#/trajectory`);
+    await waitForMap(w.page, 'trajectory');
+    const mapSel = '[data-testid=map-trajectory]';
+    const before = await w.page.locator(mapSel).screenshot();
+    expect(await countColour(w.page, before, TRACK, 30)).toBeLessThan(50);
+
+    await w.page.fill('[data-testid=trajectory-picker] input', subject.name);
+    await w.page.click('[data-testid=trajectory-picker] button[type=submit]');
+    await answerPurpose(w.page);
+    await w.page.click(`[data-testid=trajectory-picker] [data-eid="${subject.eid}"]`);
+    await w.page.waitForSelector('[data-testid=trajectory-places] li');
+    await w.page.waitForSelector('[data-testid=timeline]');
+    await waitForMap(w.page, 'trajectory');
+    const after = await w.page.locator(mapSel).screenshot();
+    await shot(w.page, 'officer-trajectory');
+    const red = await countColour(w.page, after, TRACK, 30);
+    const diff = await changedPixels(w.page, before, after);
+    expect(red, 'track-coloured pixels after drawing').toBeGreaterThan(150);
+    expect(diff.changed).toBeGreaterThan(1000);
+    expect(await w.page.locator('[data-testid=trajectory-places] ol li').count()).toBeGreaterThanOrEqual(3);
+
+    // Play moves the time cursor; pause stops it.
+    const t0 = await w.page.textContent('[data-testid=trip-controls] .mono');
+    await w.page.click('[data-testid=trip-play]');
+    await w.page.waitForTimeout(1500);
+    await w.page.click('[data-testid=trip-play]');
+    expect(await w.page.textContent('[data-testid=trip-controls] .mono')).not.toBe(t0);
+    expect(w.foreignRequests).toEqual([]);
+    await w.context.close();
+  });
+});
