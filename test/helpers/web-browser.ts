@@ -86,11 +86,26 @@ export async function shot(page: Page, name: string, selector?: string): Promise
 }
 
 /**
+ * A blank page in the same browser context for decoding screenshots: the app's own pages run
+ * under the server's CSP (connect-src 'self'), which forbids fetching data: URLs.
+ */
+const decoders = new WeakMap<BrowserContext, Promise<Page>>();
+function decoder(page: Page): Promise<Page> {
+  const ctx = page.context();
+  let p = decoders.get(ctx);
+  if (!p) {
+    p = ctx.newPage();
+    decoders.set(ctx, p);
+  }
+  return p;
+}
+
+/**
  * Counts pixels that differ between two PNGs of the same size by more than `tol` (0–255) in
  * any channel. Decoded in the page, so the test needs no image library.
  */
 export async function changedPixels(page: Page, a: Buffer, b: Buffer, tol = 8): Promise<{ changed: number; total: number }> {
-  return page.evaluate(
+  return (await decoder(page)).evaluate(
     async ({ a64, b64, tol }) => {
       const decode = async (s: string) => {
         const blob = await (await fetch(`data:image/png;base64,${s}`)).blob();
@@ -114,7 +129,7 @@ export async function changedPixels(page: Page, a: Buffer, b: Buffer, tol = 8): 
 
 /** Number of pixels in a PNG whose colour is close to `rgb` (± tol per channel). */
 export async function countColour(page: Page, png: Buffer, rgb: [number, number, number], tol = 40): Promise<number> {
-  return page.evaluate(
+  return (await decoder(page)).evaluate(
     async ({ s, rgb, tol }) => {
       const blob = await (await fetch(`data:image/png;base64,${s}`)).blob();
       const bmp = await createImageBitmap(blob);
@@ -132,7 +147,7 @@ export async function countColour(page: Page, png: Buffer, rgb: [number, number,
 
 /** Distinct colours (quantised to 16 levels per channel) in a PNG: a blank canvas has one or two. */
 export async function distinctColours(page: Page, png: Buffer): Promise<number> {
-  return page.evaluate(async (s) => {
+  return (await decoder(page)).evaluate(async (s) => {
     const blob = await (await fetch(`data:image/png;base64,${s}`)).blob();
     const bmp = await createImageBitmap(blob);
     const c = new OffscreenCanvas(bmp.width, bmp.height);

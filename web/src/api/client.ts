@@ -174,7 +174,7 @@ function toGraph(nodes: W.EntitySummary[], edges: W.GraphEdgeW[], placeIdx: Map<
   };
 }
 
-const WIDE: TimeRange = { from: '2000-01-01T00:00:00Z', to: '2100-01-01T00:00:00Z' };
+const WIDE: TimeRange = { from: '2000-01-01T00:00:00Z', to: '2099-12-31T00:00:00Z' };
 
 let onUnauthorized: (() => void) | undefined;
 export function setUnauthorizedHandler(fn: () => void): void {

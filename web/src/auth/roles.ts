@@ -10,7 +10,7 @@ export const SCREENS_BY_ROLE: Record<Role, Screen[]> = {
   planner: ['map'],
   officer: ['map', 'search', 'trajectory', 'watches'],
   analyst: ['map', 'search', 'trajectory', 'graph', 'analysis', 'review', 'quality', 'watches'],
-  admin: ['map', 'review', 'quality', 'watches'],
+  admin: ['map', 'quality'],
   auditor: ['audit'],
 };
 

@@ -5,11 +5,46 @@ import { AsyncView, useLoad } from '../ui/states.tsx';
 
 /** Data-quality reports per source and owner unit. */
 export default function QualityScreen() {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [st, reload] = useLoad(() => api.qualityReports(), []);
+  const [cat] = useLoad(() => api.catalog(), []);
   return (
     <div className="page">
       <h2>{t('nav.quality')}</h2>
+      <h3>{t('sources')}</h3>
+      <AsyncView st={cat} isEmpty={(d) => d.length === 0}>
+        {(sources) => (
+          <table className="grid small" data-testid="catalog">
+            <thead>
+              <tr>
+                <th>id</th>
+                <th>{t('entity')}</th>
+                <th>owner</th>
+                <th>share</th>
+                <th>grade</th>
+                <th>update</th>
+                <th>access</th>
+              </tr>
+            </thead>
+            <tbody>
+              {sources.map((s) => (
+                <tr key={s.id} className={s.access.visible ? '' : 'denied'}>
+                  <td className="mono">{s.id}</td>
+                  <td>{lang === 'zh' ? s.nameZh : s.nameEn}</td>
+                  <td className="mono">{s.ownerUnit}</td>
+                  <td>{s.shareClass}</td>
+                  <td>{s.grade}</td>
+                  <td>
+                    {s.updateMode} {s.frequency}
+                  </td>
+                  <td>{s.access.visible ? `✓ ${s.access.via ?? ''}` : `✗ ${s.access.reason ?? ''}`}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </AsyncView>
+      <h3>{t('issues')}</h3>
       <AsyncView st={st} onRetry={reload} isEmpty={(d) => d.length === 0}>
         {(reports: QualityReport[]) => (
           <div className="cards" data-testid="quality-reports">
