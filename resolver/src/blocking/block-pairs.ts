@@ -51,12 +51,12 @@ class PairBuffer {
 /**
  * @param items mentions' standardized attributes
  * @param rules blocking rules in order
- * @param opts `maxBlockSize`; `skip(part, value)` to drop generic values
+ * @param opts `maxBlockSize`; `skip(attr, value)` to drop generic values
  */
 export function blockPairs(
   items: Attrs[],
   rules: BlockingRule[],
-  opts: { maxBlockSize: number; skip?: (part: string, value: string) => boolean },
+  opts: { maxBlockSize: number; skip?: (attr: string, value: string) => boolean },
 ): BlockingResult {
   const n = items.length;
   const keys: Array<Array<string | undefined>> = [];

@@ -97,8 +97,9 @@ function keyPart(part: string): KeyFn {
  * Compile a rule into one function giving a mention's blocking key (undefined = no key).
  * `skip(attr, value)` drops generic values (a shared front-desk phone blocks nobody together).
  */
-export function compileRule(rule: BlockingRule, skip?: (part: string, value: string) => boolean): KeyFn {
-  const parts = rule.keys.map((p) => ({ p, fn: keyPart(p) }));
+export function compileRule(rule: BlockingRule, skip?: (attr: string, value: string) => boolean): KeyFn {
+  // generic values are looked up under the key part's first attribute
+  const parts = rule.keys.map((k) => ({ p: k.split(':')[0]!.split('|')[0]!, fn: keyPart(k) }));
   if (parts.length === 1) {
     const { p, fn } = parts[0]!;
     return (a) => {

@@ -60,7 +60,7 @@ export class ResolutionIndex {
     if (!k) {
       const model = this.models[kind] ?? defaultSettings(kind);
       const stats = new DataStats(model);
-      const skip = (part: string, v: string) => stats.isGeneric(part.split(':')[0]!.split('|')[0]!, v);
+      const skip = (part: string, v: string) => stats.isGeneric(part, v);
       const probabilistic = model.thresholds.match < 1;
       k = {
         model,

@@ -31,7 +31,7 @@ const now = () => performance.now();
 
 /** @returns a skip function for blocking that drops generic values */
 export function genericSkip(stats: DataStats): (part: string, value: string) => boolean {
-  return (part, v) => stats.isGeneric(part.split(':')[0]!.split('|')[0]!, v);
+  return (part, v) => stats.isGeneric(part, v);
 }
 
 function keyGroups(model: Model, mentions: Mention[]): Array<{ reason: string; members: number[] }> {
@@ -90,20 +90,21 @@ export function resolveBatch(mentions: Mention[], opts: ResolveBatchOptions = {}
     const probabilistic = model.thresholds.match < 1;
     let t0 = now();
     const items = list.map((m) => m.attrs);
-    if (opts.train && probabilistic) {
-      model = trainModel(items, model, typeof opts.train === 'object' ? opts.train : {});
-    }
-    t.training = now() - t0;
-    t0 = now();
     const stats = new DataStats(model);
     for (const a of items) stats.add(a);
     t.stats = now() - t0;
     t0 = now();
-    const scorer = new PairScorer(model, stats);
     const pairs = probabilistic
       ? blockPairs(items, model.blockingRules, { maxBlockSize: model.maxBlockSize, skip: genericSkip(stats) })
       : { left: new Int32Array(0), right: new Int32Array(0), count: 0, stats: [] };
     t.blocking = now() - t0;
+    t0 = now();
+    if (opts.train && probabilistic) {
+      // term frequencies and generic values do not depend on m and u: reuse them and the pairs
+      model = trainModel(items, model, { ...(typeof opts.train === 'object' ? opts.train : {}), stats, pairs });
+    }
+    t.training = now() - t0;
+    const scorer = new PairScorer(model, stats);
     t.candidatePairs = pairs.count;
     t0 = now();
     const weights = new Float64Array(pairs.count);

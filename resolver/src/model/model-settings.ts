@@ -39,6 +39,8 @@ export interface Model {
   alignNames: boolean;
   /** Two clusters joined by a link must have this mean pairwise match probability (no chaining). */
   cohesion: number;
+  /** Blocking rules whose pairs EM learns m from, one session each (default: `blockingRules`). */
+  trainingRules?: BlockingRule[];
   /**
    * Deterministic kinds: mentions with equal keys under one of these rules are one entity
    * (after anchors, under the same constraints), e.g. a place's name + division code.

@@ -137,6 +137,7 @@ export function alignNames(a: Attrs, b: Attrs): Attrs {
     if (b.family !== undefined) v.given = b.family;
     return v;
   }
+  if (af.length + ag.length !== bf.length + bg.length) return b;
   const full = af + ag;
   if (full === bf + bg || full === bg + bf || ag + af === bf + bg) {
     // same syllables, split differently (a minority name written with and without the dot)

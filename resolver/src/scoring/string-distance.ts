@@ -73,7 +73,8 @@ const row2 = new Int32Array(256);
 
 /**
  * Optimal-string-alignment (Damerau-Levenshtein with adjacent transpositions) distance,
- * returning `max + 1` as soon as the distance exceeds `max`.
+ * returning `max + 1` as soon as the distance exceeds `max`. Only the diagonal band of
+ * width `2 * max + 1` is computed (cells outside it exceed `max` anyway).
  */
 export function damerauLevenshtein(a: string, b: string, max = 3): number {
   if (a === b) return 0;
@@ -83,28 +84,38 @@ export function damerauLevenshtein(a: string, b: string, max = 3): number {
   if (la === 0) return lb;
   if (lb === 0) return la;
   if (lb >= 255 || la >= 255) return Math.min(max + 1, Math.abs(la - lb) + 1);
+  const BIG = max + 1;
   let prev2 = row0;
   let prev = row1;
   let cur = row2;
-  for (let j = 0; j <= lb; j++) prev[j] = j;
+  for (let j = 0; j <= lb; j++) prev[j] = j <= max ? j : BIG;
   for (let i = 1; i <= la; i++) {
-    cur[0] = i;
-    let rowMin = i;
+    const lo = Math.max(1, i - max);
+    const hi = Math.min(lb, i + max);
+    cur[lo - 1] = lo - 1 === 0 ? i : BIG;
+    if (hi < lb) cur[hi + 1] = BIG;
+    let rowMin = BIG;
     const ca = a.charCodeAt(i - 1);
-    for (let j = 1; j <= lb; j++) {
+    for (let j = lo; j <= hi; j++) {
       const cb = b.charCodeAt(j - 1);
-      const cost = ca === cb ? 0 : 1;
-      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
-      if (i > 1 && j > 1 && ca === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === cb)
-        v = Math.min(v, prev2[j - 2]! + 1);
+      let v = prev[j - 1]! + (ca === cb ? 0 : 1);
+      const del = prev[j]! + 1;
+      if (del < v) v = del;
+      const ins = cur[j - 1]! + 1;
+      if (ins < v) v = ins;
+      if (i > 1 && j > 1 && ca === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === cb) {
+        const tr = prev2[j - 2]! + 1;
+        if (tr < v) v = tr;
+      }
+      if (v > BIG) v = BIG;
       cur[j] = v;
       if (v < rowMin) rowMin = v;
     }
-    if (rowMin > max) return max + 1;
+    if (rowMin > max) return BIG;
     const t = prev2;
     prev2 = prev;
     prev = cur;
     cur = t;
   }
-  return Math.min(prev[lb]!, max + 1);
+  return Math.min(prev[lb]!, BIG);
 }

@@ -4,7 +4,7 @@
  * pairs for m and the match proportion. Pairs are aggregated into comparison-vector patterns
  * first, so each EM iteration costs the number of distinct patterns, not pairs.
  */
-import { blockPairs } from '../blocking/block-pairs.ts';
+import { type BlockingResult, blockPairs } from '../blocking/block-pairs.ts';
 import { ruleAttributes } from '../blocking/blocking-rule.ts';
 import { MODEL_VERSION, type Model } from '../model/model-settings.ts';
 import type { Attrs } from '../model/types.ts';
@@ -20,6 +20,9 @@ export interface TrainOptions {
   seed?: number;
   /** pairs sampled per blocking rule for EM (default 2,000,000) */
   maxPairsPerRule?: number;
+  /** statistics and candidate pairs already computed for these items (saves recomputing them) */
+  stats?: DataStats;
+  pairs?: BlockingResult;
 }
 
 function mulberry32(seed: number): () => number {
@@ -51,8 +54,12 @@ export function trainModel(items: Attrs[], base: Model, opts: TrainOptions = {})
   model.version = MODEL_VERSION;
   const n = items.length;
   if (n < 10) return model;
-  const stats = new DataStats(model);
-  for (const a of items) stats.add(a);
+  let stats = opts.stats;
+  if (!stats) {
+    stats = new DataStats(model);
+    for (const a of items) stats.add(a);
+  }
+  const st = stats;
   const scorer = new PairScorer(model, stats);
   const K = model.comparisons.length;
   const gamma = new Uint8Array(K);
@@ -84,7 +91,7 @@ export function trainModel(items: Attrs[], base: Model, opts: TrainOptions = {})
 
   // EM per blocking rule (as splink does): on the pairs of one rule, the comparisons whose
   // attributes the rule blocks on agree by construction and are left out of that session.
-  const skip = (part: string, v: string) => stats.isGeneric(part.split(':')[0]!.split('|')[0]!, v);
+  const skip = (part: string, v: string) => st.isGeneric(part, v);
   const compAttrs = model.comparisons.map((c) => {
     const s = new Set(c.attr.split('|'));
     for (const l of c.levels) if ('attr' in l.test && l.test.attr) for (const a of l.test.attr.split('|')) s.add(a);
@@ -95,7 +102,7 @@ export function trainModel(items: Attrs[], base: Model, opts: TrainOptions = {})
   let iterations = 0;
   let candidatePairs = 0;
   const maxPairs = opts.maxPairsPerRule ?? 2_000_000;
-  for (const rule of model.blockingRules) {
+  for (const rule of model.trainingRules ?? model.blockingRules) {
     const blocked = ruleAttributes(rule);
     const active = compAttrs.map((attrs) => ![...attrs].some((a) => blocked.has(a)));
     const pairs = blockPairs(items, [rule], { maxBlockSize: model.maxBlockSize, skip });
@@ -117,7 +124,7 @@ export function trainModel(items: Attrs[], base: Model, opts: TrainOptions = {})
     });
   });
   // the match proportion among all candidate pairs, with m and u now fixed
-  const all = blockPairs(items, model.blockingRules, { maxBlockSize: model.maxBlockSize, skip });
+  const all = opts.pairs ?? blockPairs(items, model.blockingRules, { maxBlockSize: model.maxBlockSize, skip });
   const lam = runEm(
     patternsOf(all, Math.min(all.count, maxPairs)),
     model.comparisons.map(() => true),

@@ -26,6 +26,7 @@ function shortName(n: string): string {
 /** Install the list of divisions used to turn addresses into division codes. */
 export function setDivisionGazetteer(entries: DivisionEntry[]): void {
   gazetteer = new Map();
+  cache.clear();
   for (const e of entries) {
     for (const k of new Set([e.name, shortName(e.name)])) {
       if (!k) continue;
@@ -76,6 +77,18 @@ function lookupDivision(province?: string, city?: string, county?: string): stri
  *   `addressKey` (the part below the county, used for comparison).
  */
 export function standardizeAddress(rawValue: string | undefined): StdResult {
+  const key = rawValue ?? '';
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const r = computeAddress(rawValue);
+  if (cache.size > 200_000) cache.clear();
+  cache.set(key, r);
+  return r;
+}
+
+const cache = new Map<string, StdResult>();
+
+function computeAddress(rawValue: string | undefined): StdResult {
   let s = cleanText(rawValue);
   if (!s) return { ok: false, reason: 'empty', raw: s };
   if (HAS_HAN.test(s)) {

@@ -141,6 +141,27 @@ function applyName(kind: EntityKind, values: Map<string, AttrValue>, out: Entity
  * @param values attribute -> raw value (several columns mapped to one attribute are joined with a space)
  */
 export function standardizeEntityAttrs(kind: EntityKind, values: Map<string, AttrValue>): EntityAttrsResult {
+  // Venues, vehicles and organizations repeat in every event that mentions them: memoize.
+  if (kind !== 'Person') {
+    let ck = kind;
+    for (const [a, v] of values) ck += `\u0001${a}\u0002${v.column}\u0002${v.format ?? ''}\u0002${v.value}`;
+    const hit = entityCache.get(ck);
+    if (hit) return copy(hit);
+    const r = computeEntityAttrs(kind, values);
+    if (entityCache.size > 100_000) entityCache.clear();
+    entityCache.set(ck, r);
+    return copy(r);
+  }
+  return computeEntityAttrs(kind, values);
+}
+
+const entityCache = new Map<string, EntityAttrsResult>();
+
+function copy(r: EntityAttrsResult): EntityAttrsResult {
+  return { attrs: { ...r.attrs }, identifiers: r.identifiers.slice(), flags: r.flags.slice(), problems: r.problems.slice() };
+}
+
+function computeEntityAttrs(kind: EntityKind, values: Map<string, AttrValue>): EntityAttrsResult {
   const out: EntityAttrsResult = { attrs: {}, identifiers: [], flags: [], problems: [] };
   applyName(kind, values, out);
   for (const [attr, v] of values) {

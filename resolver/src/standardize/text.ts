@@ -17,12 +17,14 @@ const NULLISH = new Set([
   'undefined',
 ]);
 
+const COMPAT = /[\u00a0\u2000-\u206f\u3000\u3002\uf900-\ufaff\ufe30-\ufe6f\uff00-\uffef\t\r\n]/;
+
 /** NFKC (full-width digits/letters to ASCII), trim, collapse whitespace; `''` for null-like placeholders. */
 export function cleanText(raw: string | undefined | null): string {
   if (raw === undefined || raw === null) return '';
   let s = raw;
-  // Fast path: pure printable ASCII needs no NFKC.
-  if (/[^\x20-\x7e]/.test(s)) s = s.normalize('NFKC').replace(/[\u3000\u00a0\t\r\n]/g, ' ');
+  // NFKC only for characters it changes (full-width forms, compatibility spaces and dots).
+  if (COMPAT.test(s)) s = s.normalize('NFKC').replace(/[\u3000\u00a0\t\r\n]/g, ' ');
   s = s.trim();
   if (s.includes('  ')) s = s.replace(/ {2,}/g, ' ');
   return NULLISH.has(s) ? '' : s;
