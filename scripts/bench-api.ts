@@ -2,10 +2,11 @@
  * `npm run bench api [-- --persons 20000 --seconds 10 --connections 10]`
  *
  * Query API latency on a big synthetic graph. Starts (or reuses) a separate Neo4j + Redis for
- * benchmarks (Bolt 7689, Redis 6381, data in .data/bench — never the demo or test data; set
+ * benchmarks (Bolt 7695, Redis 6395, data in .data/bench-api — never the demo or test data; set
  * NEO4J_URI / REDIS_URL to use others), loads the governance seed and, once, a generated
  * province: persons with hotel / household records, phones, employers, places across every
- * county and ~20 sightings per person. Then drives the real server (audit, access layer and all)
+ * county and ~20 sightings per person. It refuses to write into a database that holds anything
+ * but its own generated graph. Then drives the real server (audit, access layer and all)
  * with autocannon over random entities, as a city analyst with a purpose, and prints requests/s
  * and p50 / p95 / p99 per scenario. Goals: profile p95 < 20 ms, trajectory < 50 ms, 2-hop < 100 ms.
  */
@@ -159,13 +160,24 @@ async function run(name: string, url: string, paths: () => string, headers: Reco
 }
 
 if (!process.env.NEO4J_URI) {
-  process.env.NEO4J_BOLT_PORT ??= '7689';
-  process.env.REDIS_PORT ??= '6381';
-  process.env.ONEMAP_DATA_DIR ??= '.data/bench';
+  process.env.NEO4J_BOLT_PORT ??= '7695';
+  process.env.REDIS_PORT ??= '6395';
+  process.env.ONEMAP_DATA_DIR ??= '.data/bench-api';
   await up('dev');
 }
 const config = loadConfig({ LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: 100_000_000, PORT: 0 });
 const graph = { driver: createDriver({ uri: config.NEO4J_URI, user: config.NEO4J_USER, password: config.NEO4J_PASSWORD, database: config.NEO4J_DATABASE }), database: config.NEO4J_DATABASE };
+// Never write into someone else's database: it must be empty or hold this bench's graph.
+const foreign = await readTx(graph, async (tx) => {
+  const r = await tx.run("OPTIONAL MATCH (m:BenchMeta {id: 'api'}) WITH m CALL (m) { MATCH (n) WHERE m IS NULL AND NOT n:__OneMapMigration RETURN count(n) AS others } RETURN m IS NOT NULL AS ours, others");
+  const row = r.records[0];
+  return !row?.get('ours') && (row?.get('others') as number) > 0;
+});
+if (foreign) {
+  console.error(`bench api: ${config.NEO4J_URI} holds data that is not this bench's — refusing to write; point NEO4J_URI at an empty database`);
+  await graph.driver.close();
+  process.exit(2);
+}
 await migrate(graph);
 await seed(graph, { users: true });
 await generate(graph);
