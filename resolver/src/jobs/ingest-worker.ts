@@ -10,7 +10,8 @@ import { createWorker, QueueName } from '../queue/queues.ts';
  * attempt go to the dead-letter queue. Safe to run in several processes at once.
  */
 export function startIngestWorker(pipeline: IngestPipeline, opts: { concurrency?: number } = {}): Worker<StagedBatch, BatchInfo> {
-  return createWorker<StagedBatch, BatchInfo>(
+  const derive = createWorker<unknown, number>(QueueName.Derive, () => pipeline.deriveNow(), pipeline.deps.connection, { concurrency: 1 });
+  const ingest = createWorker<StagedBatch, BatchInfo>(
     QueueName.Ingest,
     async (job) => {
       let last = 0;
@@ -25,4 +26,10 @@ export function startIngestWorker(pipeline: IngestPipeline, opts: { concurrency?
     pipeline.deps.connection,
     { concurrency: opts.concurrency ?? 2 },
   );
+  // One handle stops both: closing the ingest worker closes the derive worker too.
+  const close = ingest.close.bind(ingest);
+  ingest.close = async (force?: boolean) => {
+    await Promise.all([close(force), derive.close(force)]);
+  };
+  return ingest;
 }

@@ -5,6 +5,7 @@ import type { Redis } from 'ioredis';
 import { ResolverError } from '../errors.ts';
 import { type BatchInfo, findBatch, recordDelivery, updateBatch } from '../graph/batches.ts';
 import { type CoTravelSettings, deriveCoTravel } from '../derive/co-travel.ts';
+import { scheduleCoTravel, takePendingCoTravel } from '../derive/derive-queue.ts';
 import { readBatch } from '../intake/read-batch.ts';
 import { writeRejectsReport } from '../intake/rejects-report.ts';
 import { type StagedBatch, stageFile, stageRecords } from '../intake/staged-batch.ts';
@@ -70,6 +71,25 @@ export class IngestPipeline {
     return this.queue;
   }
 
+  private deriveQueueInstance: Queue | undefined;
+  deriveQueue(): Queue {
+    this.deriveQueueInstance ??= createQueue(QueueName.Derive, this.deps.connection);
+    return this.deriveQueueInstance;
+  }
+
+  /**
+   * Recomputes co-travel for every person marked since the last run (the derive job's work;
+   * also called directly by tests and the CLI to finish derivations before reporting).
+   */
+  async deriveNow(): Promise<number> {
+    let written = 0;
+    for (;;) {
+      const eids = await takePendingCoTravel(this.deps.redis);
+      if (!eids.length) return written;
+      written += await withResolveLock(this.deps.redis, () => deriveCoTravel(this.deps.graph, eids, this.deps.coTravel));
+    }
+  }
+
   /** Stages a delivered file and queues it (a periodic copy). */
   async submitFile(source: string, filePath: string): Promise<SubmitResult> {
     const entry = this.entry(source);
@@ -123,16 +143,12 @@ export class IngestPipeline {
     progress?.({ done: 0, total: read.records.length, stage: 'resolve' });
     const t1 = performance.now();
     let lockWaitMs = 0;
-    let deriveMs = 0;
-    const { stats, coTraveled } = await withResolveLock(this.deps.redis, async () => {
+    const stats = await withResolveLock(this.deps.redis, async () => {
       lockWaitMs = performance.now() - t1;
-      const s = await this.resolver.processBatch(batch, read.records, (done, total) => progress?.({ done, total, stage: 'write' }));
-      const persons = [...new Set(s.touched.filter((t) => t.type === 'trace').map((t) => t.eid).filter((e) => e.startsWith('P-')))];
-      const t2 = performance.now();
-      const c = await deriveCoTravel(this.deps.graph, persons, this.deps.coTravel);
-      deriveMs = performance.now() - t2;
-      return { stats: s, coTraveled: c };
+      return this.resolver.processBatch(batch, read.records, (done, total) => progress?.({ done, total, stage: 'write' }));
     });
+    const persons = [...new Set(stats.touched.filter((t) => t.type === 'trace').map((t) => t.eid).filter((e) => e.startsWith('P-')))];
+    await scheduleCoTravel(this.deps.redis, this.deriveQueue(), persons);
     await publishEvents(this.deps.redis, stats.touched);
     const dropped: FieldProblem[] = stats.droppedFacts.map((d) => {
       const [rid, ...rest] = d.split(' ');
@@ -158,11 +174,10 @@ export class IngestPipeline {
         sync: Math.round(stats.ms.sync),
         resolve: Math.round(stats.ms.resolve),
         write: Math.round(stats.ms.write),
-        derive: Math.round(deriveMs),
       },
     };
     const { ms, ...fields } = info;
-    await updateBatch(this.deps.graph, batch.batchId, { ...fields, coTraveled, msJson: JSON.stringify(ms) } as Partial<BatchInfo>);
+    await updateBatch(this.deps.graph, batch.batchId, { ...fields, msJson: JSON.stringify(ms) } as Partial<BatchInfo>);
     return (await findBatch(this.deps.graph, batch.batchId))!;
   }
 
@@ -173,5 +188,6 @@ export class IngestPipeline {
 
   async close(): Promise<void> {
     await this.queue?.close();
+    await this.deriveQueueInstance?.close();
   }
 }

@@ -99,7 +99,7 @@ describe('standardizeRecord', () => {
 
   it('rejects a required field in the wrong encoding', () => {
     const r = standardizeRecord({ rid: 'r5', name: '\uFFFD\uFFFD' }, hotel, { source: 'hotel', line: 6 });
-    expect(r).toMatchObject({ ok: false, rejection: { code: 'ONEMAP_ERR_REQUIRED_MISSING', field: 'name' } });
+    expect(r).toMatchObject({ ok: false, rejection: { code: 'ONEMAP_ERR_BAD_ENCODING', field: 'name' } });
     expect(r.problems[0]?.code).toBe('ONEMAP_ERR_BAD_ENCODING');
   });
 

@@ -49,11 +49,13 @@ export function standardizeRecord(
     if (value !== undefined) p.value = value;
     return p;
   };
+  const badEncoding = new Set<string>();
   const get = (column: string): string => {
     const v = raw[column];
     if (v === undefined || v === null) return '';
     const s = typeof v === 'string' ? v : String(v);
     if (s.includes('\uFFFD')) {
+      badEncoding.add(column);
       problems.push({
         ...where(column, s),
         code: 'ONEMAP_ERR_BAD_ENCODING',
