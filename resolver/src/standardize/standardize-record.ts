@@ -81,11 +81,12 @@ export function standardizeRecord(
       const v = cleanText(get(f.column));
       if (!v) {
         if (f.required) {
+          const enc = badEncoding.has(f.column);
           return reject({
             ...where(f.column),
             recordId,
-            code: 'ONEMAP_ERR_REQUIRED_MISSING',
-            reason: `${role.role}.${f.attr} is required`,
+            code: enc ? 'ONEMAP_ERR_BAD_ENCODING' : 'ONEMAP_ERR_REQUIRED_MISSING',
+            reason: enc ? `${role.role}.${f.attr} is required and not valid ${cm.encoding}` : `${role.role}.${f.attr} is required`,
           });
         }
         continue;
