@@ -1,23 +1,9 @@
 import { loadCatalog } from '@onemap/datasets';
 import type { SourceCatalogEntry } from '@onemap/graph-schema';
-import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { ROLES } from '../../access/types.ts';
+import { CatalogAnswer } from '../../schemas/catalog.ts';
 import { errorResponses } from '../../schemas/common.ts';
-
-export const CatalogSource = Type.Object({
-  id: Type.String(),
-  nameZh: Type.String(),
-  nameEn: Type.String(),
-  ownerUnit: Type.String(),
-  shareClass: Type.String(),
-  grade: Type.Integer(),
-  updateMode: Type.Union([Type.String(), Type.Null()]),
-  frequency: Type.Union([Type.String(), Type.Null()]),
-  access: Type.Object({ visible: Type.Boolean(), via: Type.Optional(Type.String()), reason: Type.Optional(Type.String()), grantId: Type.Optional(Type.String()) }),
-  fields: Type.Array(Type.Object({ column: Type.String(), target: Type.Union([Type.String(), Type.Null()]), meaning: Type.String(), sensitivity: Type.Integer() })),
-});
-export const CatalogAnswer = Type.Object({ sources: Type.Array(CatalogSource) });
 
 let cached: SourceCatalogEntry[] | null = null;
 function catalog(): SourceCatalogEntry[] {
