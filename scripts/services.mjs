@@ -23,6 +23,7 @@ const launcherJar = path.join(launcherDir, 'target', 'neo4j-local-1.0.0.jar');
 const PROFILES = {
   dev: { boltPort: 7687, redisPort: 6379, dataDir: '.data' },
   test: { boltPort: 7688, redisPort: 6380, dataDir: '.data/test' },
+  bench: { boltPort: 7690, redisPort: 6382, dataDir: '.data/bench' },
 };
 
 export function serviceSettings(profileName = process.env.ONEMAP_PROFILE ?? 'dev') {

@@ -55,5 +55,6 @@ export async function ingestDirect(pipeline: IngestPipeline, files: [string, str
     const batch = stageFile(pipeline.deps.stagingDir, source, file, pipeline.entry(source).file);
     results.push(await pipeline.processBatch(batch));
   }
+  await pipeline.deriveNow();
   return results;
 }

@@ -1,0 +1,259 @@
+/**
+ * Pipeline benchmark: `npm run bench pipeline -- [--input <dir> | --persons N] [--realtime-seconds S] [--rate R]`.
+ * Runs on its own services (profile `bench`: Bolt 7690, Redis 6382, .data/bench), clears them,
+ * then pushes every file of the input through the real path (staging → BullMQ → worker →
+ * Neo4j) and prints: records/s end to end and per stage, peak memory of each process, F1 of the
+ * entities in the graph against the ground truth next to the in-memory resolver's F1, co-travel
+ * precision/recall against the planted companions, and (with --realtime-seconds) push-to-visible
+ * latency percentiles at a steady push rate. Figures are printed, never asserted.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadCatalog, SAMPLE_DIR } from '@onemap/datasets';
+import { createDriver, migrate, readTx } from '@onemap/graph-schema/server';
+import { evaluate } from '../resolver/src/core/evaluate.ts';
+import { loadDirectory, loadTruth } from '../resolver/src/core/load-directory.ts';
+import { resolveBatch } from '../resolver/src/core/resolve-batch.ts';
+import { SOURCE_ORDER } from '../resolver/src/cli/ingest-command.ts';
+import { type BatchInfo, findBatch } from '../resolver/src/graph/batches.ts';
+import { startIngestWorker } from '../resolver/src/jobs/ingest-worker.ts';
+import { IngestPipeline } from '../resolver/src/pipeline/ingest-pipeline.ts';
+import { redisConnectionFromEnv } from '../resolver/src/queue/connection.ts';
+// @ts-expect-error plain ESM script without types
+import { up } from './services.mjs';
+import { Redis } from 'ioredis';
+
+const { values: a } = parseArgs({
+  args: process.argv.slice(2).filter((x) => x !== '--'),
+  options: {
+    input: { type: 'string' },
+    persons: { type: 'string' },
+    'realtime-seconds': { type: 'string', default: '0' },
+    rate: { type: 'string', default: '500' },
+    'chunk-size': { type: 'string', default: '5000' },
+  },
+});
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((x, y) => x - y);
+  return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! : Number.NaN;
+};
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function vmHwmMiB(pid: number): string {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? `${fmt(Number(m[1]) / 1024)} MiB` : '?';
+  } catch {
+    return '?';
+  }
+}
+
+// ---- input ----
+let input = a.input ?? SAMPLE_DIR;
+if (a.persons) {
+  input = path.resolve('datasets/out', `bench-${a.persons}`);
+  if (!fs.existsSync(path.join(input, 'truth', 'records.csv'))) {
+    console.log(`bench: generating ${a.persons} persons into ${input}…`);
+    const r = spawnSync('npx', ['tsx', 'datasets/src/cli.ts', '--persons', a.persons, '--out', input], { stdio: 'inherit' });
+    if (r.status !== 0) process.exit(2);
+  }
+}
+
+// ---- services ----
+const s = await up('bench');
+const driver = createDriver({ uri: s.neo4jUri, user: s.neo4jUser, password: s.neo4jPassword, database: 'neo4j' });
+const graph = { driver, database: 'neo4j' };
+await migrate(graph);
+const session = driver.session();
+await session.run('MATCH (n) WHERE NOT n:__OneMapMigration CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS');
+await session.close();
+const redis = new Redis(s.redisUrl, { maxRetriesPerRequest: 3 });
+await redis.flushdb();
+const work = path.join(s.dataDir, 'work');
+fs.rmSync(work, { recursive: true, force: true });
+const pipeline = new IngestPipeline({
+  graph,
+  redis,
+  connection: redisConnectionFromEnv({ REDIS_URL: s.redisUrl }),
+  catalog: loadCatalog(),
+  stagingDir: path.join(work, 'staging'),
+  rejectsDir: path.join(work, 'rejects'),
+  coTravel: { toleranceMinutes: 30, minCount: 2 },
+  chunkSize: Number(a['chunk-size']),
+});
+
+// ---- batch run ----
+const files: [string, string][] = [];
+for (const source of SOURCE_ORDER) {
+  const dir = path.join(input, source);
+  if (!fs.existsSync(dir)) continue;
+  for (const f of fs.readdirSync(dir).sort()) files.push([source, path.join(dir, f)]);
+}
+console.log(`bench: ${files.length} files from ${input}`);
+const t0 = performance.now();
+const worker = startIngestWorker(pipeline, { concurrency: 1 });
+const submitted: string[] = [];
+for (const [source, file] of files) submitted.push((await pipeline.submitFile(source, file)).batchId);
+const infos = new Map<string, BatchInfo>();
+while (infos.size < new Set(submitted).size) {
+  for (const id of new Set(submitted)) {
+    if (infos.has(id)) continue;
+    const b = await findBatch(graph, id);
+    if (b && ['done', 'rejected', 'failed'].includes(b.status)) infos.set(id, b);
+  }
+  if ((await Promise.all(submitted.filter((id) => !infos.has(id)).map((id) => pipeline.jobState(id)))).includes('failed')) {
+    console.error('bench: a batch failed every attempt; see `onemap jobs --dead`');
+    break;
+  }
+  await sleep(200);
+}
+const writtenMs = performance.now() - t0;
+const t0d = performance.now();
+for (;;) {
+  const c = await pipeline.deriveQueue().getJobCounts('waiting', 'delayed', 'active');
+  if (!c.waiting && !c.delayed && !c.active && !(await redis.scard('onemap:derive:cotravel'))) break;
+  await sleep(200);
+}
+const deriveMs = performance.now() - t0d;
+const wallMs = writtenMs + deriveMs;
+const stage: Record<string, number> = {};
+let rows = 0;
+let written = 0;
+for (const b of infos.values()) {
+  rows += b.rows ?? 0;
+  written += b.written ?? 0;
+  for (const [k, v] of Object.entries(JSON.parse(b.msJson ?? '{}') as Record<string, number>)) stage[k] = (stage[k] ?? 0) + v;
+}
+console.log(`\n== batch: ${fmt(rows)} source records (${fmt(written)} written) in ${(wallMs / 1000).toFixed(1)} s → ${fmt((rows / wallMs) * 1000)} records/s end to end`);
+console.log(`   all batches written after ${(writtenMs / 1000).toFixed(1)} s; co-travel derivation finished ${(deriveMs / 1000).toFixed(1)} s later`);
+for (const [k, v] of Object.entries(stage)) console.log(`   ${k.padEnd(9)} ${(v / 1000).toFixed(1).padStart(8)} s   ${v > 0 ? `${fmt((rows / v) * 1000)} records/s` : ''}`);
+const neo4jPid = Number(fs.readFileSync(path.join(s.dataDir, 'neo4j.pid'), 'utf8'));
+const redisInfo = await redis.info('memory');
+console.log(
+  `   peak memory: pipeline process ${fmt(process.resourceUsage().maxRSS / 1024)} MiB, Neo4j JVM ${vmHwmMiB(neo4jPid)}, Redis ${/used_memory_peak_human:(\S+)/.exec(redisInfo)?.[1]}`,
+);
+
+// ---- accuracy: graph vs in-memory ----
+const truthFile = path.join(input, 'truth', 'records.csv');
+if (fs.existsSync(truthFile)) {
+  const truth = loadTruth(truthFile);
+  const inGraph = await readTx(graph, async (tx) => {
+    const r = await tx.run(
+      `MATCH (s:SourceRecord)-[x:RESOLVED_TO]->(e:Entity)
+       RETURN s.rid + ':' + x.role AS key, e.eid AS eid, [l IN labels(e) WHERE l <> 'Entity'][0] AS kind`,
+    );
+    return r.records.map((x) => [x.get('key') as string, x.get('eid') as string, x.get('kind') as string] as const);
+  });
+  const t1 = performance.now();
+  const loaded = loadDirectory(input, 'datasets/catalog');
+  const mem = resolveBatch(loaded.mentions);
+  const memMs = performance.now() - t1;
+  const kindOfKey = new Map(loaded.mentions.map((m) => [m.key, m.kind]));
+  console.log(`\n== accuracy against ground truth (graph after incremental ingestion vs the in-memory batch resolver, ${(memMs / 1000).toFixed(1)} s)`);
+  console.log('   kind            graph pairwise P/R/F1        in-memory pairwise P/R/F1    graph cluster F1  in-memory cluster F1');
+  for (const kind of ['Person', 'Organization', 'Place', 'Vehicle', 'Phone', 'Case']) {
+    const g = new Map(inGraph.filter(([, , k]) => k === kind).map(([key, eid]) => [key, eid]));
+    const m = new Map([...mem.entityOf].filter(([key]) => kindOfKey.get(key) === kind));
+    const t = new Map([...truth].filter(([key]) => kindOfKey.get(key) === kind));
+    if (!t.size) continue;
+    const eg = evaluate(g, t);
+    const em = evaluate(m, t);
+    const p3 = (e: typeof eg) => `${e.pairwise.precision.toFixed(4)}/${e.pairwise.recall.toFixed(4)}/${e.pairwise.f1.toFixed(4)}`;
+    console.log(`   ${kind.padEnd(14)}  ${p3(eg).padEnd(28)} ${p3(em).padEnd(28)} ${eg.cluster.f1.toFixed(4).padEnd(17)} ${em.cluster.f1.toFixed(4)}`);
+  }
+
+  // ---- co-travel vs planted companions ----
+  const compFile = path.join(input, 'truth', 'companions.csv');
+  if (fs.existsSync(compFile)) {
+    const groupOf = new Map<string, string>();
+    for (const line of fs.readFileSync(compFile, 'utf8').trim().split('\n').slice(1)) {
+      const [g, p] = line.split(',');
+      if (g && p) groupOf.set(p, g);
+    }
+    const truePairs = new Set<string>();
+    const byGroup = new Map<string, string[]>();
+    for (const [p, g] of groupOf) byGroup.set(g, [...(byGroup.get(g) ?? []), p]);
+    for (const ps of byGroup.values()) for (const x of ps) for (const y of ps) if (x < y) truePairs.add(`${x}|${y}`);
+    // graph eid -> true person id by majority of its mentions
+    const votes = new Map<string, Map<string, number>>();
+    for (const [key, eid, kind] of inGraph) {
+      if (kind !== 'Person') continue;
+      const tid = truth.get(key);
+      if (!tid) continue;
+      const v = votes.get(eid) ?? new Map<string, number>();
+      v.set(tid, (v.get(tid) ?? 0) + 1);
+      votes.set(eid, v);
+    }
+    const trueOf = (eid: string) => [...(votes.get(eid) ?? new Map()).entries()].sort((x, y) => y[1] - x[1])[0]?.[0];
+    const edges = await readTx(graph, async (tx) => {
+      const r = await tx.run('MATCH (a:Person)-[c:CO_TRAVELED]->(b:Person) RETURN a.eid AS a, b.eid AS b');
+      return r.records.map((x) => [x.get('a') as string, x.get('b') as string]);
+    });
+    const found = new Set<string>();
+    let correct = 0;
+    for (const [x, y] of edges) {
+      const tx = trueOf(x!);
+      const ty = trueOf(y!);
+      if (!tx || !ty) continue;
+      const k = tx < ty ? `${tx}|${ty}` : `${ty}|${tx}`;
+      if (truePairs.has(k)) {
+        correct++;
+        found.add(k);
+      }
+    }
+    console.log(
+      `\n== co-travel: ${edges.length} CO_TRAVELED edges; precision ${(correct / Math.max(edges.length, 1)).toFixed(3)}, recall ${(found.size / Math.max(truePairs.size, 1)).toFixed(3)} of ${truePairs.size} planted companion pairs`,
+    );
+  }
+}
+
+// ---- real-time ----
+const seconds = Number(a['realtime-seconds']);
+if (seconds > 0) {
+  const rate = Number(a.rate);
+  const hotelDir = path.join(input, 'hotel');
+  const template = fs
+    .readdirSync(hotelDir)
+    .flatMap((f) => fs.readFileSync(path.join(hotelDir, f), 'utf8').trim().split('\n'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  const perTick = Math.max(1, Math.round(rate / 10));
+  const latencies: number[] = [];
+  const pendingPushes: { batchId: string; at: number; n: number }[] = [];
+  let seq = 0;
+  const end = performance.now() + seconds * 1000;
+  console.log(`\n== real-time: pushing ${rate} records/s (${perTick} every 100 ms) for ${seconds} s…`);
+  const poller = (async () => {
+    while (performance.now() < end + 30_000 && (performance.now() < end || pendingPushes.length)) {
+      for (const p of [...pendingPushes]) {
+        const b = await findBatch(graph, p.batchId);
+        if (b?.status === 'done') {
+          const ms = performance.now() - p.at;
+          for (let i = 0; i < p.n; i++) latencies.push(ms);
+          pendingPushes.splice(pendingPushes.indexOf(p), 1);
+        }
+      }
+      await sleep(5);
+    }
+  })();
+  while (performance.now() < end) {
+    const tick = performance.now();
+    const records = Array.from({ length: perTick }, () => ({ ...template[seq % template.length]!, record_id: `RT-${Date.now()}-${seq++}` }));
+    const at = performance.now();
+    const r = await pipeline.submitRecords('hotel', records);
+    pendingPushes.push({ batchId: r.batchId, at, n: records.length });
+    await sleep(Math.max(0, 100 - (performance.now() - tick)));
+  }
+  await poller;
+  console.log(
+    `   ${fmt(latencies.length)} records visible; push-to-visible latency p50 ${pct(latencies, 50).toFixed(0)} ms, p95 ${pct(latencies, 95).toFixed(0)} ms, p99 ${pct(latencies, 99).toFixed(0)} ms; ${pendingPushes.length} pushes not visible within 30 s`,
+  );
+}
+
+await worker.close();
+await pipeline.close();
+redis.disconnect();
+await driver.close();
