@@ -13,6 +13,7 @@ import type { EntityKind } from '@onemap/graph-schema';
 import { evaluate, formatScores } from '../resolver/src/core/evaluate.ts';
 import { loadDirectory, loadTruth } from '../resolver/src/core/load-directory.ts';
 import { loadSource } from '../resolver/src/core/load-source.ts';
+import { ResolutionIndex } from '../resolver/src/core/resolution-index.ts';
 import { resolveBatch } from '../resolver/src/core/resolve-batch.ts';
 import { loadModel } from '../resolver/src/model/model-io.ts';
 import type { Model } from '../resolver/src/model/model-settings.ts';
@@ -36,6 +37,7 @@ const { values: a } = parseArgs({
     'no-train': { type: 'boolean' },
     model: { type: 'string' },
     febrl: { type: 'boolean' },
+    realtime: { type: 'string', default: '1000' },
     help: { type: 'boolean' },
   },
 });
@@ -49,6 +51,8 @@ if (a.help) {
 const rate = (n: number, ms: number) => (ms > 0 ? `${Math.round((n / ms) * 1000).toLocaleString('en-US')}/s` : '-');
 const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MiB`;
 const t0 = performance.now();
+const cpu0 = process.cpuUsage();
+const cpuSec = (u: NodeJS.CpuUsage) => ((u.user + u.system) / 1e6).toFixed(1);
 
 let mentions: Mention[];
 let rows: number;
@@ -74,12 +78,16 @@ if (a.febrl) {
   const tf = join(a.input!, 'truth', 'records.csv');
   truth = existsSync(tf) ? loadTruth(tf) : new Map();
 }
+const cpuLoad = process.cpuUsage(cpu0);
 const models: Partial<Record<EntityKind, Model>> = {};
 if (a.model) models.Person = loadModel(readFileSync(a.model, 'utf8'));
 const r0 = performance.now();
+const cpuR = process.cpuUsage();
 const result = resolveBatch(mentions, { models, train: !a['no-train'] && !a.model });
 const resolveMs = performance.now() - r0;
+const cpuResolve = process.cpuUsage(cpuR);
 const totalMs = performance.now() - t0;
+const cpuTotal = process.cpuUsage(cpu0);
 
 console.log(
   `input ${a.febrl ? 'FEBRL' : a.input}: ${rows.toLocaleString('en-US')} records, ${mentions.length.toLocaleString('en-US')} mentions, ${rejects} rejected`,
@@ -101,6 +109,7 @@ for (const k of Object.keys(sum) as Array<keyof typeof sum>)
 console.log(`  resolve     ${resolveMs.toFixed(0).padStart(7)} ms  ${rate(n, resolveMs)} mentions`);
 console.log(`  total       ${totalMs.toFixed(0).padStart(7)} ms  ${rate(rows, totalMs)} records`);
 console.log(`  peak RSS    ${mb(process.resourceUsage().maxRSS)}`);
+console.log(`  CPU time    read+standardize ${cpuSec(cpuLoad)} s, resolve ${cpuSec(cpuResolve)} s, total ${cpuSec(cpuTotal)} s (wall ${(totalMs / 1000).toFixed(1)} s)`);
 for (const [kind, st] of Object.entries(result.blockingStats)) {
   if (!st?.length) continue;
   console.log(
@@ -113,6 +122,39 @@ console.log(
 for (const [kind, g] of Object.entries(result.generic)) {
   const s = Object.entries(g ?? {}).map(([k, v]) => `${k}: ${v.length}`);
   if (s.length) console.log(`generic values ${kind}: ${s.join(', ')}`);
+}
+// Real time: hold out some person mentions, load the rest into an index, resolve them one by one.
+const holdOut = Number(a.realtime);
+if (holdOut > 0) {
+  const persons = mentions.filter((m) => m.kind === 'Person');
+  const step = Math.max(1, Math.floor(persons.length / holdOut));
+  const held = new Set(persons.filter((_, i) => i % step === 0).slice(0, holdOut).map((m) => m.key));
+  const byKey = new Map(persons.map((m) => [m.key, m]));
+  const i0 = performance.now();
+  const ix = new ResolutionIndex({ models: result.models });
+  ix.load(
+    result.clusters
+      .filter((c) => c.kind === 'Person')
+      .map((c) => ({ entityId: c.entityId, mentions: c.mentionKeys.filter((k) => !held.has(k)).map((k) => byKey.get(k)!) }))
+      .filter((e) => e.mentions.length > 0),
+  );
+  const loadMs = performance.now() - i0;
+  const lat: number[] = [];
+  let same = 0;
+  for (const k of held) {
+    const m = byKey.get(k)!;
+    const s0 = performance.now();
+    const r = ix.resolveOne(m);
+    lat.push(performance.now() - s0);
+    const batchEntity = result.entityOf.get(k);
+    if (r.entityId === batchEntity || (r.entityId === null && !ix.mentionsOf(batchEntity ?? '').length)) same++;
+  }
+  lat.sort((x, y) => x - y);
+  const q = (p: number) => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))]!.toFixed(2);
+  console.log(
+    `real time: index of ${ix.size.toLocaleString('en-US')} person mentions loaded in ${loadMs.toFixed(0)} ms; resolveOne on ${lat.length} held-out mentions: ` +
+      `median ${q(0.5)} ms, p99 ${q(0.99)} ms, max ${q(1)} ms; same entity as batch ${((same / lat.length) * 100).toFixed(1)}%`,
+  );
 }
 if (truth.size) {
   const byKind = new Map<string, Map<string, string>>();
