@@ -8,6 +8,7 @@ import { type Config, loadConfig } from './config.ts';
 import configPlugin from './plugins/config.ts';
 import errorHandler from './plugins/error-handler.ts';
 import graphPlugin from './plugins/graph.ts';
+import pipelinePlugin from './plugins/pipeline.ts';
 import redisPlugin from './plugins/redis.ts';
 import accessPlugin from './plugins/access.ts';
 import auditPlugin from './plugins/audit.ts';
@@ -63,6 +64,7 @@ export async function buildApp(opts: BuildOptions = {}): Promise<FastifyInstance
   await app.register(accessPlugin);
   await app.register(auditPlugin);
   await app.register(eventsPlugin);
+  await app.register(pipelinePlugin);
 
   await app.register(healthRoutes);
   await app.register(apiRoutes, { prefix: '/api' });

@@ -24,6 +24,10 @@ export const ConfigSchema = Type.Object({
   BODY_LIMIT_BYTES: Type.Integer({ default: 5_242_880, minimum: 1024 }),
   /** Folder of the built web app to serve at `/`, if it exists. */
   WEB_DIST: Type.String({ default: 'web/dist' }),
+  /** `embedded`: the server also runs an ingest worker (one machine); `none`: separate `onemap worker` processes. */
+  INGEST_WORKER: Type.Union([Type.Literal('embedded'), Type.Literal('none')], { default: 'embedded' }),
+  /** Largest file accepted by the upload endpoint, in bytes. */
+  UPLOAD_LIMIT_BYTES: Type.Integer({ default: 268_435_456, minimum: 1024 }),
   /** Lifetime of a login token (@fastify/jwt `expiresIn`). */
   JWT_EXPIRES_IN: Type.String({ default: '8h' }),
   /** HMAC key that signs audit checkpoints; the default is for local use only. */

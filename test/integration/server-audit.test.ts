@@ -74,6 +74,12 @@ describe('every request writes an entry', () => {
     expect(await lastEntry()).toMatchObject({ outcome: 'denied', status: 428, user: username('county', 'officer') });
   });
 
+  it('probing an unknown /api path is recorded too', async () => {
+    const res = await as(app, 'station', 'officer')({ url: '/api/internal/dump-everything' });
+    expect(res.statusCode).toBe(404);
+    expect(await lastEntry()).toMatchObject({ outcome: 'error', status: 404, method: 'GET' });
+  });
+
   it('a failed login records the claimed user, never the password', async () => {
     const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: username('county', 'officer'), password: 'wrong-password' } });
     expect(res.statusCode).toBe(401);

@@ -8,6 +8,7 @@ import auditRoutes from './audit.ts';
 import authRoutes from './auth.ts';
 import catalogRoutes from './catalog.ts';
 import entityRoutes from './entities.ts';
+import ingestRoutes from './ingest.ts';
 import layerRoutes from './layers.ts';
 import pathRoutes from './paths.ts';
 import resolutionRoutes from './resolution.ts';
@@ -36,7 +37,13 @@ export default async function apiRoutes(app: FastifyInstance) {
     }
   });
 
+  // Unknown /api paths answer 404 from this scope, so they are audited like everything else.
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({ statusCode: 404, code: 'ONEMAP_ERR_NOT_FOUND', message: `route ${request.method} ${request.url.split('?')[0]} not found` }),
+  );
+
   app.addHook('onRequest', async (request) => {
+    if (request.is404) return;
     const cfg = request.routeOptions.config;
     if (cfg.public) return;
     const rule = cfg.access;
@@ -66,7 +73,5 @@ export default async function apiRoutes(app: FastifyInstance) {
   await app.register(resolutionRoutes, { prefix: '/resolution' });
   await app.register(adminRoutes, { prefix: '/admin' });
   await app.register(auditRoutes, { prefix: '/audit' });
-  // INGEST (lead): `routes/api/ingest.ts` registers here with prefix '/ingest' — real-time batch push
-  // and file upload. It must declare `config.access` on each route like every other /api route.
-  // Jobs and rejects (lead) also go under this tree, e.g. './jobs.ts' with prefix '/jobs'.
+  await app.register(ingestRoutes, { prefix: '/ingest' });
 }

@@ -1,0 +1,72 @@
+import { type Static, Type } from '@sinclair/typebox';
+
+export const SourceParams = Type.Object({ source: Type.String({ pattern: '^[a-z][a-z0-9_]{1,40}$', description: 'source id from the catalog' }) });
+export const BatchParams = Type.Object({ batchId: Type.String({ pattern: '^[a-z][a-z0-9_]{1,40}\\.[0-9a-f]{24}$' }) });
+
+export const PushBody = Type.Object(
+  {
+    records: Type.Array(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()])), {
+      minItems: 1,
+      maxItems: 10_000,
+      description: 'raw records in the source’s own shape (see the catalog); at most 10,000 per push',
+    }),
+  },
+  { additionalProperties: false },
+);
+
+export const RecordReject = Type.Object({
+  line: Type.Optional(Type.Integer({ description: '1-based position of the record in the push' })),
+  recordId: Type.Optional(Type.String()),
+  field: Type.Optional(Type.String()),
+  code: Type.String(),
+  reason: Type.String(),
+});
+
+export const SubmitAnswer = Type.Object({
+  batchId: Type.String(),
+  source: Type.String(),
+  status: Type.String(),
+  duplicate: Type.Boolean({ description: 'this exact content was delivered before: nothing new is written' }),
+  accepted: Type.Optional(Type.Integer()),
+  rejected: Type.Optional(Type.Array(RecordReject)),
+});
+export type SubmitAnswer = Static<typeof SubmitAnswer>;
+
+export const UploadQuery = Type.Object({ name: Type.String({ pattern: '^[\\w.-]{1,120}$', description: 'original file name' }) });
+
+export const BatchAnswer = Type.Object(
+  {
+    batchId: Type.String(),
+    source: Type.String(),
+    originalName: Type.String(),
+    way: Type.String(),
+    status: Type.String(),
+    rows: Type.Optional(Type.Integer()),
+    written: Type.Optional(Type.Integer()),
+    unchanged: Type.Optional(Type.Integer()),
+    updated: Type.Optional(Type.Integer()),
+    rejected: Type.Optional(Type.Integer()),
+    flagged: Type.Optional(Type.Integer()),
+    merges: Type.Optional(Type.Integer()),
+    possibleMatches: Type.Optional(Type.Integer()),
+    deliveries: Type.Optional(Type.Integer()),
+    error: Type.Optional(Type.String()),
+    receivedAt: Type.Optional(Type.String()),
+    finishedAt: Type.Optional(Type.String()),
+    job: Type.Optional(Type.Object({ state: Type.String(), progress: Type.Optional(Type.Unknown()) })),
+  },
+  { additionalProperties: false },
+);
+export type BatchAnswer = Static<typeof BatchAnswer>;
+
+export const BatchList = Type.Object({ batches: Type.Array(BatchAnswer) });
+export const BatchListQuery = Type.Object({
+  source: Type.Optional(Type.String({ pattern: '^[a-z][a-z0-9_]{1,40}$' })),
+  limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+});
+export const RejectsAnswer = Type.Object({
+  batchId: Type.String(),
+  rejects: Type.Array(
+    Type.Object({ source: Type.String(), file: Type.String(), line: Type.String(), record_id: Type.String(), field: Type.String(), code: Type.String(), reason: Type.String() }),
+  ),
+});
