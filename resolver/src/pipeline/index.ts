@@ -3,7 +3,7 @@ export { IngestPipeline, type PipelineDeps, type SubmitResult } from './ingest-p
 export { pipelineFromEnv } from './pipeline-from-env.ts';
 export { GraphResolver, type ProcessStats } from './graph-resolver.ts';
 export { withResolveLock } from './resolve-lock.ts';
-export { EVENTS_CHANNEL, WATCHED_SET, type EntityEvent, publishEvents } from './publish-events.ts';
+export { EVENTS_CHANNEL, type EntityEvent, publishEvents } from './publish-events.ts';
 export { goldenValues, authorityFromCatalog } from './golden-values.ts';
 export { stageFile, stageRecords, type StagedBatch, stagingDirFromEnv } from '../intake/staged-batch.ts';
 export { readRejectsReport, rejectsDirFromEnv, writeRejectsReport } from '../intake/rejects-report.ts';

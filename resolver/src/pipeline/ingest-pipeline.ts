@@ -35,6 +35,9 @@ export interface SubmitResult {
   status: BatchInfo['status'];
   /** true when this exact content was delivered before (nothing new will be written) */
   duplicate: boolean;
+  /** for pushed records: how many will be used, and each rejected one with its reason */
+  accepted?: number;
+  rejected?: FieldProblem[];
 }
 
 /**
@@ -102,7 +105,11 @@ export class IngestPipeline {
     this.entry(source);
     if (!Array.isArray(records) || !records.length) throw new ResolverError('ONEMAP_ERR_USAGE', { detail: 'records must be a non-empty array of objects' });
     const batch = stageRecords(this.deps.stagingDir, source, records);
-    return this.enqueue(batch);
+    // Standardize now too, so the pusher learns at once which records are rejected and why;
+    // the worker repeats it (cheap) and the batch stays the one unit of work.
+    const read = readBatch(batch, this.entry(source));
+    const r = await this.enqueue(batch);
+    return { ...r, accepted: read.records.length, rejected: read.rejects };
   }
 
   private async enqueue(batch: StagedBatch): Promise<SubmitResult> {
@@ -149,7 +156,7 @@ export class IngestPipeline {
     });
     const persons = [...new Set(stats.touched.filter((t) => t.type === 'trace').map((t) => t.eid).filter((e) => e.startsWith('P-')))];
     await scheduleCoTravel(this.deps.redis, this.deriveQueue(), persons);
-    await publishEvents(this.deps.redis, stats.touched);
+    await publishEvents(this.deps.graph, this.deps.redis, stats.touched);
     const dropped: FieldProblem[] = stats.droppedFacts.map((d) => {
       const [rid, ...rest] = d.split(' ');
       const [field, reason] = rest.join(' ').split(':');

@@ -7,7 +7,7 @@
 import { type BlockingResult, blockPairs } from '../blocking/block-pairs.ts';
 import { ruleAttributes } from '../blocking/blocking-rule.ts';
 import { MODEL_VERSION, type Model } from '../model/model-settings.ts';
-import type { Attrs } from '../model/types.ts';
+import type { Attrs, Mention } from '../model/types.ts';
 import { DataStats } from './data-stats.ts';
 import { PairScorer } from './pair-scorer.ts';
 
@@ -45,11 +45,12 @@ const neutral = (m: Model, k: number, l: number) => {
 };
 
 /**
- * @param items standardized attributes of mentions of one kind
+ * @param data mentions of one kind (or their standardized attributes)
  * @param base settings (comparisons, blocking rules...) whose m/u are starting values
  * @returns a new model with learned m, u, lambda and a `training` summary
  */
-export function trainModel(items: Attrs[], base: Model, opts: TrainOptions = {}): Model {
+export function trainModel(data: Attrs[] | Mention[], base: Model, opts: TrainOptions = {}): Model {
+  const items: Attrs[] = data.map((d) => ('attrs' in d && typeof d.attrs === 'object' ? (d as Mention).attrs : (d as Attrs)));
   const model: Model = structuredClone(base);
   model.version = MODEL_VERSION;
   const n = items.length;
