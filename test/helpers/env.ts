@@ -10,5 +10,7 @@ export const testEnv = {
   NEO4J_USER: process.env.NEO4J_USER ?? 'neo4j',
   NEO4J_PASSWORD: process.env.NEO4J_PASSWORD ?? 'onemap-local',
   NEO4J_DATABASE: process.env.NEO4J_DATABASE ?? 'neo4j',
+  /** Server apps built in tests run no embedded ingest worker unless a test asks for one. */
+  INGEST_WORKER: 'none',
   REDIS_URL: process.env.REDIS_URL || `redis://127.0.0.1:${process.env.REDIS_PORT ?? 6380}`,
 };

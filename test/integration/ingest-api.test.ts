@@ -1,0 +1,75 @@
+import fs from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clearGraph, openTestGraph } from '../helpers/graph.ts';
+import { hotelRecord } from '../helpers/hotel-records.ts';
+import { sampleFiles } from '../helpers/pipeline.ts';
+import { as, buildTestApp } from '../helpers/server-app.ts';
+import { seedServerFixture } from '../helpers/server-fixtures.ts';
+
+let app: FastifyInstance;
+beforeAll(async () => {
+  const graph = openTestGraph();
+  await clearGraph(graph);
+  await seedServerFixture(graph);
+  await graph.driver.close();
+  app = await buildTestApp({ INGEST_WORKER: 'embedded' });
+});
+afterAll(async () => app?.close());
+
+async function waitDone(admin: ReturnType<typeof as>, batchId: string) {
+  for (let i = 0; i < 600; i++) {
+    const r = await admin({ url: `/api/ingest/jobs/${batchId}` });
+    if (r.statusCode === 200 && ['done', 'rejected', 'failed'].includes(r.json().status)) return r.json();
+    await new Promise((x) => setTimeout(x, 200));
+  }
+  throw new Error(`batch ${batchId} did not finish`);
+}
+
+describe('ingest over HTTP', () => {
+  it('a real-time push answers at once with the rejected records and their reasons; the rest reach the graph', async () => {
+    const admin = as(app, 'province', 'admin', null);
+    const records = Array.from({ length: 50 }, (_, i) => hotelRecord(2000 + i));
+    records[7] = hotelRecord(2007, { hotel_code: '' });
+    const res = await admin({ method: 'POST', url: '/api/ingest/hotel', payload: { records } });
+    expect(res.statusCode).toBe(202);
+    const body = res.json();
+    expect(body).toMatchObject({ source: 'hotel', duplicate: false, accepted: 49 });
+    expect(body.rejected).toEqual([{ line: 8, recordId: 'T-HOTEL-002007', field: 'hotel_code', code: 'ONEMAP_ERR_REQUIRED_MISSING', reason: expect.any(String) }]);
+    const done = await waitDone(admin, body.batchId);
+    expect(done).toMatchObject({ status: 'done', written: 49, rejected: 1, way: 'push' });
+    const rej = await admin({ url: `/api/ingest/jobs/${body.batchId}/rejects` });
+    expect(rej.json().rejects).toHaveLength(1);
+    expect(rej.json().rejects[0]).not.toHaveProperty('value');
+
+    const again = await admin({ method: 'POST', url: '/api/ingest/hotel', payload: { records } });
+    expect(again.json()).toMatchObject({ batchId: body.batchId, duplicate: true });
+  });
+
+  it('a file upload is staged, resolved, and the same content uploaded again is a no-op', async () => {
+    const admin = as(app, 'province', 'admin', null);
+    const [[, file]] = sampleFiles(['2026-03-03'], ['rail']) as [[string, string]];
+    const payload = fs.readFileSync(file);
+    const up = await admin({ method: 'POST', url: '/api/ingest/rail/files?name=2026-03-03.csv', payload, headers: { 'content-type': 'text/csv' } });
+    expect(up.statusCode).toBe(202);
+    const done = await waitDone(admin, up.json().batchId);
+    expect(done.status).toBe('done');
+    expect(done.written).toBeGreaterThan(10);
+    const again = await admin({ method: 'POST', url: '/api/ingest/rail/files?name=copy-of-2026-03-03.csv', payload, headers: { 'content-type': 'text/csv' } });
+    expect(again.json()).toMatchObject({ batchId: up.json().batchId, duplicate: true, status: 'done' });
+    const list = await admin({ url: '/api/ingest/jobs?source=rail' });
+    expect(list.json().batches.map((b: { batchId: string }) => b.batchId)).toContain(up.json().batchId);
+  });
+
+  it('bad input: unknown source 404, wrong body 400, non-admin 403, no token 401 — nothing staged', async () => {
+    const admin = as(app, 'province', 'admin', null);
+    expect((await admin({ method: 'POST', url: '/api/ingest/nosuch', payload: { records: [{ a: 1 }] } })).statusCode).toBe(404);
+    const wrong = await admin({ method: 'POST', url: '/api/ingest/hotel', payload: { records: 'MATCH (n) DETACH DELETE n' } });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json().message).toContain('records');
+    expect((await admin({ method: 'POST', url: '/api/ingest/hotel', payload: { records: [] } })).statusCode).toBe(400);
+    const officer = as(app, 'province', 'officer');
+    expect((await officer({ method: 'POST', url: '/api/ingest/hotel', payload: { records: [hotelRecord(1)] } })).statusCode).toBe(403);
+    expect((await app.inject({ method: 'POST', url: '/api/ingest/hotel', payload: { records: [hotelRecord(1)] } })).statusCode).toBe(401);
+  });
+});
