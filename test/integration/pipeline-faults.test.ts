@@ -88,7 +88,7 @@ describe('the pipeline survives faults', () => {
     const files = sampleFiles(['2026-03-03', '2026-03-04']);
     const worker = startIngestWorker(t.pipeline, { concurrency: 1 });
     try {
-      const submitted = [];
+      const submitted: { batchId: string }[] = [];
       for (const [s, f] of files) submitted.push(await t.pipeline.submitFile(s, f));
       await waitFor('a first finished batch', async () => (await findBatch(t.graph, submitted[0]!.batchId))?.status === 'done', 120_000);
       await stopNeo4jService(TEST_PROFILE);
