@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebFixture, type WebFixture } from '../helpers/web-app.ts';
 import { login, openPage, shot, waitForMap } from '../helpers/web-browser.ts';
 import { WEB_PASSWORD, WEB_USERS } from '../helpers/web-seed.ts';
-import { busiestTraveller, sharedPhone } from '../helpers/web-subjects.ts';
+import { busiestTraveller, sharedPhone, twoPlacesOf } from '../helpers/web-subjects.ts';
 
 let fx: WebFixture;
 
@@ -61,7 +61,7 @@ describe('web: relation graph', () => {
     const w = await openPage(fx.browser, fx.server.url);
     await login(w.page, WEB_USERS.analyst.username, WEB_PASSWORD);
     await w.page.goto(`${fx.server.url}#/analysis`);
-    await w.page.fill('.picker input', t.name);
+    await w.page.fill('.picker input', t.residentId);
     await w.page.click('.picker button[type=submit]');
     await answerPurpose(w.page);
     await w.page.click(`.picker [data-eid="${t.eid}"]`);
@@ -72,21 +72,30 @@ describe('web: relation graph', () => {
 
     await w.page.click('[data-testid=tab-collision]');
     await waitForMap(w.page, 'collision');
+    // Two small circles around the first two places the traveller visited: the traveller must be found.
+    const places = await twoPlacesOf(fx.graph, t.eid);
+    expect(places).toHaveLength(2);
     const map = await w.page.locator('[data-testid=map-collision]').boundingBox();
     if (!map) throw new Error('no map');
-    for (const [cx, cy] of [
-      [0.55, 0.55],
-      [0.62, 0.6],
-    ] as const) {
+    for (const p of places) {
+      const px = await w.page.evaluate(
+        ([lon, lat]) => {
+          const m = (window as unknown as { __onemapMaps: { id: string; map: { project: (c: [number, number]) => { x: number; y: number } } }[] }).__onemapMaps.find((x) => x.id === 'collision');
+          const q = m?.map.project([lon as number, lat as number]);
+          return { x: q?.x ?? 0, y: q?.y ?? 0 };
+        },
+        [p.lon, p.lat],
+      );
       await w.page.click('[data-testid=draw-area]');
-      await w.page.mouse.click(map.x + map.width * cx, map.y + map.height * cy);
-      await w.page.mouse.click(map.x + map.width * (cx + 0.04), map.y + map.height * cy);
+      await w.page.mouse.click(map.x + px.x, map.y + px.y);
+      await w.page.mouse.click(map.x + px.x + 2, map.y + px.y);
       await w.page.click('[data-testid=finish-area]');
     }
     await w.page.click('[data-testid=run-collision]');
     await w.page.waitForSelector('[data-testid=collision-results], [data-testid=error]', { timeout: 60_000 });
     await shot(w.page, 'analyst-collision');
     expect(await w.page.locator('[data-testid=error]').count()).toBe(0);
+    expect(await w.page.textContent('[data-testid=collision-results]')).toContain(t.name);
     await w.context.close();
   });
 });

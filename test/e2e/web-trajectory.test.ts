@@ -5,12 +5,12 @@
 import type { Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebFixture, type WebFixture } from '../helpers/web-app.ts';
-import { changedPixels, countColour, login, openPage, shot, waitForMap } from '../helpers/web-browser.ts';
+import { countColour, login, openPage, shot, waitForMap } from '../helpers/web-browser.ts';
 import { WEB_PASSWORD, WEB_USERS } from '../helpers/web-seed.ts';
 import { busiestTraveller } from '../helpers/web-subjects.ts';
 
 let fx: WebFixture;
-let subject: { eid: string; name: string; sightings: number };
+let subject: { eid: string; name: string; residentId: string; sightings: number };
 
 beforeAll(async () => {
   fx = await startWebFixture(console.log);
@@ -39,7 +39,7 @@ describe('web: purpose and trajectory', () => {
       if (r.url().includes('/api/search')) searches.push(r);
     });
     await w.page.goto(`${fx.server.url}#/search`);
-    await w.page.fill('[data-testid=search-form] input', subject.name);
+    await w.page.fill('[data-testid=search-form] input', subject.residentId);
     await w.page.click('[data-testid=search-form] button');
     await w.page.waitForSelector('[data-testid=purpose-prompt]');
     await shot(w.page, 'purpose-prompt');
@@ -75,7 +75,7 @@ describe('web: purpose and trajectory', () => {
     const before = await w.page.locator(mapSel).screenshot();
     expect(await countColour(w.page, before, TRACK, 30)).toBeLessThan(50);
 
-    await w.page.fill('[data-testid=trajectory-picker] input', subject.name);
+    await w.page.fill('[data-testid=trajectory-picker] input', subject.residentId);
     await w.page.click('[data-testid=trajectory-picker] button[type=submit]');
     await answerPurpose(w.page);
     await w.page.click(`[data-testid=trajectory-picker] [data-eid="${subject.eid}"]`);
@@ -85,9 +85,7 @@ describe('web: purpose and trajectory', () => {
     const after = await w.page.locator(mapSel).screenshot();
     await shot(w.page, 'officer-trajectory');
     const red = await countColour(w.page, after, TRACK, 30);
-    const diff = await changedPixels(w.page, before, after);
     expect(red, 'track-coloured pixels after drawing').toBeGreaterThan(150);
-    expect(diff.changed).toBeGreaterThan(1000);
     expect(await w.page.locator('[data-testid=trajectory-places] ol li').count()).toBeGreaterThanOrEqual(3);
 
     // Play moves the time cursor; pause stops it.

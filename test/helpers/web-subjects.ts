@@ -1,17 +1,20 @@
 /** Picks, from the loaded sample, the entities the web tests look at (by query, never by hard-coded id). */
 import { type Graph, readTx } from '@onemap/graph-schema/server';
 
-/** The person with the most sightings at located places. */
-export async function busiestTraveller(graph: Graph): Promise<{ eid: string; name: string; sightings: number }> {
+/**
+ * The person with the most sightings at located places. Tests search for them by resident ID
+ * (search matches identifiers from visible sources).
+ */
+export async function busiestTraveller(graph: Graph): Promise<{ eid: string; name: string; residentId: string; sightings: number }> {
   return readTx(graph, async (tx) => {
     const r = await tx.run(
-      `MATCH (p:Person)-[v:VISITED]->(pl:Place) WHERE pl.location IS NOT NULL AND p.name IS NOT NULL
+      `MATCH (p:Person)-[v:VISITED]->(pl:Place) WHERE pl.location IS NOT NULL AND p.name IS NOT NULL AND p.residentId IS NOT NULL
        WITH p, count(v) AS n, count(DISTINCT pl) AS places WHERE places >= 3
-       RETURN p.eid AS eid, p.name AS name, n ORDER BY n DESC, eid LIMIT 1`,
+       RETURN p.eid AS eid, p.name AS name, p.residentId AS residentId, n ORDER BY n DESC, eid LIMIT 1`,
     );
     const row = r.records[0];
     if (!row) throw new Error('no traveller in the sample: is it loaded?');
-    return { eid: row.get('eid'), name: row.get('name'), sightings: Number(row.get('n')) };
+    return { eid: row.get('eid'), name: row.get('name'), residentId: row.get('residentId'), sightings: Number(row.get('n')) };
   });
 }
 
@@ -25,5 +28,18 @@ export async function sharedPhone(graph: Graph): Promise<{ a: { eid: string; nam
     const row = r.records[0];
     if (!row) throw new Error('no shared phone in the sample');
     return { a: { eid: row.get('a'), name: row.get('name') }, phone: row.get('phone'), b: row.get('b') };
+  });
+}
+
+/** Two located places the entity visited (first sightings), for a collision that must find it. */
+export async function twoPlacesOf(graph: Graph, eid: string): Promise<{ lon: number; lat: number; at: string; name: string }[]> {
+  return readTx(graph, async (tx) => {
+    const r = await tx.run(
+      `MATCH (:Entity {eid: $eid})-[v:VISITED]->(pl:Place) WHERE pl.location IS NOT NULL
+       WITH pl, min(v.at) AS at ORDER BY at
+       RETURN pl.location.x AS lon, pl.location.y AS lat, toString(at) AS at, pl.name AS name LIMIT 2`,
+      { eid },
+    );
+    return r.records.map((x) => ({ lon: x.get('lon'), lat: x.get('lat'), at: x.get('at'), name: x.get('name') }));
   });
 }

@@ -174,7 +174,11 @@ function toGraph(nodes: W.EntitySummary[], edges: W.GraphEdgeW[], placeIdx: Map<
   };
 }
 
-const WIDE: TimeRange = { from: '2000-01-01T00:00:00Z', to: '2099-12-31T00:00:00Z' };
+/** The widest range the server accepts (at most 3660 days), ending tomorrow: for the trend's extent. */
+function wide(): TimeRange {
+  const now = Date.now();
+  return { from: new Date(now - 3650 * 86_400_000).toISOString(), to: new Date(now + 86_400_000).toISOString() };
+}
 
 let onUnauthorized: (() => void) | undefined;
 export function setUnauthorizedHandler(fn: () => void): void {
@@ -212,7 +216,7 @@ export const api = {
     return r.points.map((p) => ({ lon: p.lon, lat: p.lat, at: t.from, weight: p.weight }));
   },
   trend: async (t: TimeRange): Promise<TrendPoint[]> => {
-    const r = await request<W.TrendLayer>('GET', '/layers/trend', { query: t.from ? t : WIDE });
+    const r = await request<W.TrendLayer>('GET', '/layers/trend', { query: t.from ? t : wide() });
     return r.days.map((d) => ({ t: d.day, count: d.traces }));
   },
 

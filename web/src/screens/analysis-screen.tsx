@@ -11,6 +11,9 @@ import { AsyncView, ErrorBox, Progress, useAsync } from '../ui/states.tsx';
 
 type Tab = 'cotravel' | 'collision';
 
+/** The server's limit on a collision circle (CollisionWindow.radiusM). */
+const MAX_RADIUS_M = 5000;
+
 /** The range co-travel looks at (the sample data's span; a date picker is future work). */
 const DEFAULT_RANGE = { from: '2026-01-01T00:00:00Z', to: '2027-01-01T00:00:00Z' };
 
@@ -142,7 +145,7 @@ function Collision() {
     ),
   );
 
-  const draft = drawing?.center && drawing.rim ? { center: drawing.center, radiusM: Math.max(50, metres(drawing.center, drawing.rim)) } : null;
+  const draft = drawing?.center && drawing.rim ? { center: drawing.center, radiusM: Math.min(MAX_RADIUS_M, Math.max(50, metres(drawing.center, drawing.rim))) } : null;
   const layers = useMemo(
     () => [
       new PolygonLayer<DraftArea>({
