@@ -9,6 +9,7 @@ import configPlugin from './plugins/config.ts';
 import errorHandler from './plugins/error-handler.ts';
 import graphPlugin from './plugins/graph.ts';
 import pipelinePlugin from './plugins/pipeline.ts';
+import webAppPlugin from './plugins/web-app.ts';
 import redisPlugin from './plugins/redis.ts';
 import accessPlugin from './plugins/access.ts';
 import auditPlugin from './plugins/audit.ts';
@@ -68,5 +69,6 @@ export async function buildApp(opts: BuildOptions = {}): Promise<FastifyInstance
 
   await app.register(healthRoutes);
   await app.register(apiRoutes, { prefix: '/api' });
+  await app.register(webAppPlugin);
   return app;
 }
