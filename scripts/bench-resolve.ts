@@ -13,6 +13,8 @@ import type { EntityKind } from '@onemap/graph-schema';
 import { evaluate, formatScores } from '../resolver/src/core/evaluate.ts';
 import { loadDirectory, loadTruth } from '../resolver/src/core/load-directory.ts';
 import { loadSource } from '../resolver/src/core/load-source.ts';
+import { readGazetteer } from '../resolver/src/cli/resolve-command.ts';
+import { setDivisionGazetteer } from '../resolver/src/standardize/address.ts';
 import { ResolutionIndex } from '../resolver/src/core/resolution-index.ts';
 import { resolveBatch } from '../resolver/src/core/resolve-batch.ts';
 import { loadModel } from '../resolver/src/model/model-io.ts';
@@ -38,6 +40,7 @@ const { values: a } = parseArgs({
     model: { type: 'string' },
     febrl: { type: 'boolean' },
     realtime: { type: 'string', default: '1000' },
+    gazetteer: { type: 'string', default: 'datasets/geo/units.json' },
     help: { type: 'boolean' },
   },
 });
@@ -50,6 +53,7 @@ if (a.help) {
 
 const rate = (n: number, ms: number) => (ms > 0 ? `${Math.round((n / ms) * 1000).toLocaleString('en-US')}/s` : '-');
 const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MiB`;
+if (a.gazetteer && existsSync(a.gazetteer)) setDivisionGazetteer(readGazetteer(a.gazetteer));
 const t0 = performance.now();
 const cpu0 = process.cpuUsage();
 const cpuSec = (u: NodeJS.CpuUsage) => ((u.user + u.system) / 1e6).toFixed(1);

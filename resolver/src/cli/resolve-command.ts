@@ -14,6 +14,7 @@ import { ResolverError } from '../errors.ts';
 import { loadModel, saveModel } from '../model/model-io.ts';
 import type { Model } from '../model/model-settings.ts';
 import type { FieldProblem } from '../model/types.ts';
+import { type DivisionEntry, setDivisionGazetteer } from '../standardize/address.ts';
 import { compileMapping } from '../standardize/compile-mapping.ts';
 
 const HELP = `usage: onemap resolve --input <file> --mapping <mapping.json> --out <clusters.csv> [options]
@@ -26,7 +27,8 @@ const HELP = `usage: onemap resolve --input <file> --mapping <mapping.json> --ou
   --save-model <file>   write the (trained) person model
   --rejects <file>      rejected rows as CSV (default: <out>.rejects.csv)
   --review <file>       possible matches as CSV (default: <out>.review.csv)
-  --source <id>         source id (default: the mapping's id)`;
+  --source <id>         source id (default: the mapping's id)
+  --gazetteer <file>    JSON array of {code, name} divisions to turn addresses into division codes`;
 
 function csvCell(v: string | number | undefined): string {
   const s = v === undefined ? '' : String(v);
@@ -55,6 +57,13 @@ function readJson(path: string, what: string): unknown {
   }
 }
 
+/** A gazetteer file: `[{ code, name }]` (e.g. datasets/geo/units.json); 6-digit codes only. */
+export function readGazetteer(path: string): DivisionEntry[] {
+  const list = readJson(path, 'gazetteer');
+  if (!Array.isArray(list)) throw new ResolverError('ONEMAP_ERR_USAGE', { detail: 'gazetteer must be a JSON array of {code, name}' }, { file: path });
+  return list.filter((e): e is DivisionEntry => typeof e?.code === 'string' && /^\d{6}$/.test(e.code) && typeof e?.name === 'string');
+}
+
 export function problemsCsv(problems: FieldProblem[]): string {
   const lines = ['file,line,record_id,field,code,reason,value'];
   for (const p of problems)
@@ -77,6 +86,7 @@ export async function run(argv: string[]): Promise<number> {
       rejects: { type: 'string' },
       review: { type: 'string' },
       source: { type: 'string' },
+      gazetteer: { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -95,6 +105,7 @@ export async function run(argv: string[]): Promise<number> {
       throw new ResolverError(e.code, { detail: e.message.replace(/^invalid mapping: /, '') }, { file: a.mapping! });
     throw e;
   }
+  if (a.gazetteer) setDivisionGazetteer(readGazetteer(a.gazetteer));
   const loaded = loadSource(a.input!, mapping, a.truth ? { truthColumn: a.truth } : {});
   const models: Partial<Record<EntityKind, Model>> = {};
   if (a.model) models.Person = loadModel(readJson(a.model, 'model') as object);

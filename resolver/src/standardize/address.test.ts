@@ -1,0 +1,33 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { setDivisionGazetteer, standardizeAddress, standardizeDivisionCode } from './address.ts';
+
+afterEach(() => setDivisionGazetteer([]));
+
+describe('standardizeAddress', () => {
+  it('finds the county division code through the gazetteer and keeps the part below it', () => {
+    setDivisionGazetteer([
+      { code: '620000', name: '甘肃省' },
+      { code: '620100', name: '兰州市' },
+      { code: '620102', name: '城关区' },
+      { code: '620123', name: '榆中县' },
+      { code: '630102', name: '城东区' },
+    ]);
+    expect(standardizeAddress('甘肃省兰州市城关区草场街街道解放路341号')).toEqual({
+      ok: true,
+      value: '甘肃省兰州市城关区草场街街道解放路341号',
+      derived: { divisionCode: '620102', addressKey: '草场街街道解放路341号' },
+    });
+    expect(standardizeAddress('兰州市榆中县韦营乡团结路287号')).toMatchObject({ derived: { divisionCode: '620123' } });
+    expect(standardizeAddress('甘肅省蘭州市 城關區 解放路341號')).toMatchObject({ value: '甘肃省兰州市城关区解放路341号', derived: { divisionCode: '620102' } });
+  });
+  it('without a gazetteer: no division code, still normalized', () => {
+    expect(standardizeAddress('甘肃省兰州市城关区解放路341号')).toEqual({ ok: true, value: '甘肃省兰州市城关区解放路341号', derived: { addressKey: '解放路341号' } });
+  });
+  it('unifies Latin street types', () => {
+    expect(standardizeAddress('6 Tullaroop Street, Willaroo')).toMatchObject({ value: '6 TULLAROOP ST WILLAROO' });
+  });
+  it('division codes: 6 digits, longer codes cut to the county', () => {
+    expect(standardizeDivisionCode('620102001')).toEqual({ ok: true, value: '620102' });
+    expect(standardizeDivisionCode('62A102').ok).toBe(false);
+  });
+});
