@@ -4,9 +4,7 @@
  * (dev profile), applies migrations, loads the committed sample through the pipeline, builds the
  * web app, and serves API + map until Ctrl-C.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { SERVICE_PACKAGES, ensureDebianPackages, ensureJavaAndMaven, ensureNodeModules, root, run } from './lib/ensure.mjs';
+import { SERVICE_PACKAGES, ensureDebianPackages, ensureJavaAndMaven, ensureNodeModules, run } from './lib/ensure.mjs';
 
 const t0 = Date.now();
 const step = (msg) => console.log(`start: ${msg} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
@@ -21,14 +19,15 @@ step('services up');
 if (run('npx', ['tsx', 'graph-schema/src/cli/migrate.ts'], { env }) !== 0) process.exit(2);
 step('migrations applied');
 
-const ingestCli = path.join(root, 'resolver', 'src', 'cli', 'ingest-command.ts');
-if (fs.existsSync(ingestCli) && process.env.ONEMAP_SKIP_SAMPLE !== '1') {
+if (run('npx', ['tsx', 'server/src/cli/seed.ts'], { env }) !== 0) process.exit(2);
+step('units, sources, demo users and grants seeded (see docs/security.md for the demo logins)');
+if (process.env.ONEMAP_SKIP_SAMPLE !== '1') {
+  // Idempotent: a second `npm start` finds every sample batch already done and writes nothing.
   if (run('npx', ['tsx', 'resolver/src/cli/main.ts', 'ingest', '--all-samples'], { env }) !== 0) process.exit(2);
   step('sample data resolved into Neo4j');
 }
-if (fs.existsSync(path.join(root, 'web', 'package.json')) && fs.existsSync(path.join(root, 'web', 'vite.config.ts'))) {
-  if (run('npm', ['run', 'build', '-w', 'web']) !== 0) process.exit(2);
-  step('web app built');
-}
-step('starting the server (Ctrl-C stops it; `npm run services down` stops Neo4j and Redis)');
-process.exit(run('npx', ['tsx', 'server/src/main.ts'], { env }));
+if (run('npm', ['run', 'build', '-w', 'web']) !== 0) process.exit(2);
+step('web app built');
+const port = process.env.PORT ?? '8080';
+step(`starting the server: map at http://127.0.0.1:${port}/, API docs at http://127.0.0.1:${port}/docs (Ctrl-C stops it; \`npm run services down\` stops Neo4j and Redis)`);
+process.exit(run('npx', ['tsx', 'server/src/main.ts'], { env: { ...env, INGEST_WORKER: env.INGEST_WORKER ?? 'embedded' } }));
