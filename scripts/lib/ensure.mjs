@@ -21,18 +21,24 @@ export function have(cmd) {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 }
 
-/** Runs `npm ci` when node_modules is missing or was installed from another lockfile. */
+/**
+ * Installs the locked npm packages when node_modules is missing or was installed from another
+ * lockfile. `npm install` rather than `npm ci`: the registry mirror serves only this platform's
+ * optional binaries (e.g. Biome's), which leaves the lockfile without the others, and `npm ci`
+ * refuses such a lockfile; `npm install` installs the same locked versions.
+ */
 export function ensureNodeModules() {
   const lock = path.join(root, 'package-lock.json');
   const stamp = path.join(root, 'node_modules', '.onemap-lock-hash');
   const hash = createHash('sha256').update(fs.readFileSync(lock)).digest('hex');
   if (fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === hash) return false;
-  console.log('setup: installing npm packages (npm ci)…');
-  if (run('npm', ['ci', '--no-audit', '--no-fund']) !== 0) {
-    console.error('setup: npm ci failed — check access to the npm registry');
+  console.log('setup: installing npm packages (npm install from the lockfile)…');
+  if (run('npm', ['install', '--no-audit', '--no-fund']) !== 0) {
+    console.error('setup: npm install failed — check access to the npm registry');
     process.exit(2);
   }
-  fs.writeFileSync(stamp, hash);
+  // npm install may normalise the lockfile; stamp what is on disk now.
+  fs.writeFileSync(stamp, createHash('sha256').update(fs.readFileSync(lock)).digest('hex'));
   return true;
 }
 
