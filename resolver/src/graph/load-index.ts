@@ -76,3 +76,24 @@ export async function readPipelineSeq(graph: Graph): Promise<number> {
     return (r.records[0]?.get('seq') as number | undefined) ?? 0;
   });
 }
+
+/** A fingerprint of analysts' decisions (count, undone count): when it changes, the index reloads. */
+export async function readDecisionsSignature(graph: Graph): Promise<string> {
+  return readTx(graph, async (tx) => {
+    const r = await tx.run('MATCH (d:ResolutionDecision) RETURN count(d) AS n, sum(CASE WHEN d.undone THEN 1 ELSE 0 END) AS u');
+    return `${r.records[0]?.get('n') ?? 0}/${r.records[0]?.get('u') ?? 0}`;
+  });
+}
+
+/** Pairs of entities analysts kept apart (splits, confirmed non-matches) that are still in force. */
+export async function readCannotLinks(graph: Graph): Promise<[string, string][]> {
+  return readTx(graph, async (tx) => {
+    const r = await tx.run(
+      "MATCH (d:ResolutionDecision) WHERE d.kind IN ['split', 'confirm_non_match'] AND NOT coalesce(d.undone, false) AND size(d.eids) >= 2 RETURN d.eids AS eids",
+    );
+    return r.records.map((x) => {
+      const e = x.get('eids') as string[];
+      return [e[0]!, e[1]!];
+    });
+  });
+}

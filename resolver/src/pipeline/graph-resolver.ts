@@ -1,7 +1,7 @@
 import type { EntityKind, SourceCatalogEntry } from '@onemap/graph-schema';
 import type { Graph } from '@onemap/graph-schema/server';
 import { ResolutionIndex } from '../core/resolution-index.ts';
-import { mentionsToJson, readPipelineSeq, readRecordsSince, readRedirectsSince } from '../graph/load-index.ts';
+import { mentionsToJson, readCannotLinks, readDecisionsSignature, readPipelineSeq, readRecordsSince, readRedirectsSince } from '../graph/load-index.ts';
 import { writeChunk } from '../graph/write-chunk.ts';
 import { type ChunkRows, emptyChunk } from '../graph/write-rows.ts';
 import type { BatchRecord } from '../intake/read-batch.ts';
@@ -57,6 +57,7 @@ export class GraphResolver {
   private readonly recordHashes = new Map<string, string>();
   private lastSeq = 0;
   private dirty = true;
+  private decisions = '';
   private readonly catalogById: Map<string, SourceCatalogEntry>;
 
   constructor(
@@ -75,8 +76,15 @@ export class GraphResolver {
     return this.lastSeq;
   }
 
-  /** Catches the index up with the graph (everything, after a failure or at start). */
+  /**
+   * Catches the index up with the graph: incrementally by sequence number, or wholly at start,
+   * after a failed write, and after analysts' merges, splits or confirmations (rare; they change
+   * entities outside the pipeline's sequence). Splits and confirmed non-matches become
+   * cannot-links that later records respect.
+   */
   async sync(): Promise<void> {
+    const signature = await readDecisionsSignature(this.graph);
+    if (signature !== this.decisions) this.dirty = true;
     if (this.dirty) {
       this.index = this.newIndex();
       this.persisted.clear();
@@ -99,6 +107,12 @@ export class GraphResolver {
       if (this.index.mentionsOf(d.eid).length && this.index.mentionsOf(d.to).length) this.index.mergeEntities(d.to, d.eid);
     }
     this.lastSeq = Math.max(this.lastSeq, target);
+    if (this.dirty) {
+      for (const [a, b] of await readCannotLinks(this.graph)) {
+        if (this.index.mentionsOf(a).length && this.index.mentionsOf(b).length) this.index.addCannotLink(a, b);
+      }
+    }
+    this.decisions = signature;
     this.dirty = false;
   }
 
