@@ -1,6 +1,7 @@
 /**
  * Cohesion of a would-be merge: the share of cross pairs between the two sides that do not
- * contradict each other on identity (different birth dates, sexes or resident ids). Names
+ * contradict each other on identity (different birth dates, sexes or resident ids, and not a
+ * possible match overall). Names
  * may differ inside an entity (aliases, Pinyin-only), missing values are no contradiction;
  * two people chained through one ambiguous record are. Sampled when large.
  */
@@ -12,6 +13,8 @@ const SAMPLE = 64;
 /** 1 - (contradicting cross pairs / cross pairs). */
 export function cohesionBetween(A: Mention[], B: Mention[], scorer: PairScorer): number {
   const total = A.length * B.length;
+  const p = scorer.model.thresholds.possible;
+  const possibleW = Math.log2(p / (1 - p));
   const step = total > SAMPLE ? total / SAMPLE : 1;
   let bad = 0;
   let n = 0;
@@ -19,8 +22,9 @@ export function cohesionBetween(A: Mention[], B: Mention[], scorer: PairScorer):
     const idx = Math.floor(t);
     const x = A[idx % A.length]!;
     const y = B[Math.floor(idx / A.length)]!;
-    scorer.weight(x.attrs, y.attrs);
-    if (scorer.lastContradiction) bad++;
+    const w = scorer.weight(x.attrs, y.attrs);
+    // a contradiction outweighed by the rest of the evidence (a typo in a birth date) is no contradiction
+    if (scorer.lastContradiction && w < possibleW) bad++;
     n++;
   }
   return n ? 1 - bad / n : 1;
