@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import type { Mention } from '../model/types.ts';
+import { authorityFromCatalog, goldenValues } from './golden-values.ts';
+
+function person(source: string, recordId: string, attrs: Record<string, string>): Mention {
+  return { key: `${source}:${recordId}:p`, source, recordId, role: 'p', kind: 'Person', attrs, identifiers: [], flags: [] };
+}
+
+const authority = authorityFromCatalog([{ id: 'household', authorityFor: ['Person.name', 'Person.address'] }]);
+
+describe('golden values (一数一源)', () => {
+  it('takes the authoritative source over a more frequent value, and says where each value came from', () => {
+    const g = goldenValues(
+      'Person',
+      [
+        person('hotel', 'h1', { name: '张三丰', address: '旧地址1号' }),
+        person('hotel', 'h2', { name: '张三丰', address: '旧地址1号', phone: '+8613900000001' }),
+        person('household', 'r1', { name: '张三峰', address: '新地址2号', pyFamily: 'zhang', pyGiven: 'san feng' }),
+      ],
+      authority,
+    );
+    expect(g.props.name).toBe('张三峰');
+    expect(g.props.address).toBe('新地址2号');
+    expect(g.props.phone).toBe('+8613900000001');
+    expect(g.provenance.name).toEqual({ source: 'household', rid: 'household:r1' });
+    expect(g.provenance.phone).toEqual({ source: 'hotel', rid: 'hotel:h2' });
+    expect(g.props.namePinyin).toBe('zhang san feng');
+    // every spelling stays searchable
+    expect(g.searchText).toContain('张三丰');
+    expect(g.searchText).toContain('张三峰');
+  });
+
+  it('without an authority, the most frequent value wins, then the latest', () => {
+    const g = goldenValues('Person', [person('a', '1', { sex: 'M' }), person('b', '2', { sex: 'F' }), person('c', '3', { sex: 'M' }), person('d', '4', { birthDate: '1990-01-01' }), person('e', '5', { birthDate: '1991-01-01' })], authority);
+    expect(g.props.sex).toBe('M');
+    expect(g.props.birthDate).toBe('1991-01-01');
+  });
+
+  it('maps a place division code to unitCode and keeps coordinates for the location point', () => {
+    const place: Mention = { key: 'hotel:1:hotel', source: 'hotel', recordId: '1', role: 'hotel', kind: 'Place', attrs: { name: '如家', divisionCode: '620102', lon: '103.8', lat: '36.05' }, identifiers: [], flags: [] };
+    const g = goldenValues('Place', [place], authority);
+    expect(g.props).toMatchObject({ name: '如家', unitCode: '620102', lon: '103.8', lat: '36.05' });
+  });
+});
