@@ -97,4 +97,21 @@ describe('web: purpose and trajectory', () => {
     expect(w.foreignRequests).toEqual([]);
     await w.context.close();
   });
+
+  it('an officer adds a watch from the watches screen and the live alert stream connects', async () => {
+    const w = await openPage(fx.browser, fx.server.url);
+    await login(w.page, WEB_USERS.officer.username, WEB_PASSWORD);
+    await w.page.goto(`${fx.server.url}#/watches`);
+    await w.page.fill('.picker input', subject.residentId);
+    await w.page.click('.picker button[type=submit]');
+    await answerPurpose(w.page);
+    await w.page.click(`.picker [data-eid="${subject.eid}"]`);
+    await w.page.waitForSelector('[data-testid=watch-list] li');
+    await w.page.waitForFunction(() => document.querySelector('[data-testid=sse-state]')?.textContent === '已连接', null, { timeout: 30_000 });
+    await shot(w.page, 'officer-watches');
+    // Clean up: remove the watch again.
+    await w.page.click('[data-testid=watch-list] li button');
+    await w.page.waitForFunction(() => !document.querySelector('[data-testid=watch-list] li'));
+    await w.context.close();
+  });
 });

@@ -121,7 +121,8 @@ function list<T>(data: unknown, ...keys: string[]): T[] {
 // Adapters: server answer shapes (server/src/schemas, imported as types only) → the view models
 // in ./types.ts. A server change is absorbed here.
 
-const name = (n: string | null, masked: boolean) => n ?? (masked ? '***' : '—');
+/** A display name: the visible name, `***` when masked, else the eid (never blank). */
+const name = (n: string | null, masked: boolean, eid = '—') => n ?? (masked ? '***' : eid);
 
 /** Place eid → where and what it is, from the (aggregate, purpose-free) facilities layer. */
 let placeIndex: Promise<Map<string, PlaceFeature>> | null = null;
@@ -145,7 +146,7 @@ function toProfile(p: W.Profile): Profile {
     kind: p.kind as EntityKind,
     name: String(nm),
     attributes,
-    relations: p.relations.map((r) => ({ type: r.type, direction: r.direction, eid: r.other.eid, kind: r.other.kind as EntityKind, name: name(r.other.name, r.other.nameMasked), props: { source: r.source, role: r.role } })),
+    relations: p.relations.map((r) => ({ type: r.type, direction: r.direction, eid: r.other.eid, kind: r.other.kind as EntityKind, name: name(r.other.name, r.other.nameMasked, r.other.eid), props: { source: r.source, role: r.role } })),
     traces: p.recentTraces.map((t) => ({ at: t.at, until: t.until, kind: t.kind, source: t.source, place: { eid: t.place.eid, name: t.place.name ?? '—', lon: t.place.lon ?? Number.NaN, lat: t.place.lat ?? Number.NaN } })),
     quality: ((p as unknown as { quality?: QualityFlag[] }).quality ?? []) as QualityFlag[],
     sources: p.records.map((r) => ({ rid: r.rid, source: r.source, receivedAt: r.receivedAt ?? undefined })),
@@ -168,7 +169,7 @@ function toGraph(nodes: W.EntitySummary[], edges: W.GraphEdgeW[], placeIdx: Map<
   return {
     nodes: nodes.map((n) => {
       const p = placeIdx.get(n.eid);
-      return { eid: n.eid, kind: n.kind as EntityKind, name: name(n.name, n.nameMasked), lon: p?.lon ?? null, lat: p?.lat ?? null };
+      return { eid: n.eid, kind: n.kind as EntityKind, name: name(n.name, n.nameMasked, n.eid), lon: p?.lon ?? null, lat: p?.lat ?? null };
     }),
     edges: edges.map((e) => ({ source: e.from, target: e.to, type: e.type, props: e.props })),
   };
@@ -223,7 +224,7 @@ export const api = {
   // ---- individual level (purpose required)
   search: async (q: string, purpose: Purpose): Promise<SearchHit[]> => {
     const r = await request<W.SearchResponse>('GET', '/search', { query: { q, pageSize: 50 }, purpose });
-    return r.items.map((h) => ({ eid: h.eid, kind: h.kind as EntityKind, name: name(h.name, h.nameMasked), detail: h.eid, score: h.score }));
+    return r.items.map((h) => ({ eid: h.eid, kind: h.kind as EntityKind, name: name(h.name, h.nameMasked, h.eid), detail: h.eid, score: h.score }));
   },
   profile: async (eid: string, purpose: Purpose): Promise<Profile> => toProfile(await request<W.Profile>('GET', `/entities/${encodeURIComponent(eid)}`, { purpose })),
   trajectory: async (eid: string, t: TimeRange, purpose: Purpose): Promise<Trajectory> => {
@@ -244,7 +245,7 @@ export const api = {
     const [r, idx] = await Promise.all([request<W.CoTravelAnswer>('GET', '/analysis/co-travel', { query: { eid, ...t }, purpose }), places()]);
     return r.companions.map((c) => ({
       eid: c.entity.eid,
-      name: name(c.entity.name, c.entity.nameMasked),
+      name: name(c.entity.name, c.entity.nameMasked, c.entity.eid),
       kind: c.entity.kind as EntityKind,
       count: c.together,
       first: c.first,
@@ -263,7 +264,7 @@ export const api = {
     ]);
     return r.matches.map((m) => ({
       eid: m.entity.eid,
-      name: name(m.entity.name, m.entity.nameMasked),
+      name: name(m.entity.name, m.entity.nameMasked, m.entity.eid),
       kind: m.entity.kind as EntityKind,
       visits: m.hits.map((h) => ({ area: h.window, at: h.at, place: idx.get(h.placeEid)?.name ?? h.placeEid })),
     }));

@@ -114,7 +114,7 @@ export default function GraphScreen() {
             </select>
           </label>
           <button type="button" disabled={!selected || busy} onClick={() => selected && void expand(selected, hops)} data-testid="expand">
-            {t('expandHint').slice(0, 2)} {selected ? (graph.nodes.find((n) => n.eid === selected)?.name ?? '') : ''}
+            {t('expand')} {selected ? (graph.nodes.find((n) => n.eid === selected)?.name ?? '') : ''}
           </button>
         </div>
         <p className="muted small">{t('expandHint')}</p>

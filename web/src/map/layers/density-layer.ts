@@ -11,7 +11,7 @@ export interface BinaryPoints {
 export interface DensityLayerProps {
   /** Server-aggregated cells (weighted by count) or raw binary points (GPU aggregation). */
   data: DensityCell[] | BinaryPoints;
-  /** Hexagon radius in metres, default 3000. */
+  /** Hexagon radius in metres, default 8000 (a province at zoom 5–6). */
   radius?: number;
   opacity?: number;
   visible?: boolean;
@@ -21,7 +21,7 @@ export interface DensityLayerProps {
  * Trace density in hexagons. Aggregation runs on the GPU (`gpuAggregation`), so a million
  * points cost one buffer upload, never a million DOM elements or JS objects.
  */
-export function densityLayer({ data, radius = 3000, opacity = 0.8, visible = true }: DensityLayerProps) {
+export function densityLayer({ data, radius = 8000, opacity = 0.8, visible = true }: DensityLayerProps) {
   const common = {
     id: 'density',
     visible,
