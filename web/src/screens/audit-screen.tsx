@@ -63,7 +63,7 @@ export default function AuditScreen() {
               {rows.map((r) => (
                 <tr key={r.seq} className={r.allowed ? '' : 'denied'}>
                   <td className="mono">{r.seq}</td>
-                  <td className="mono">{r.at.slice(0, 19).replace('T', ' ')}</td>
+                  <td className="mono nowrap">{r.at.slice(0, 19).replace('T', ' ')}</td>
                   <td>
                     {r.user} <span className="muted">{[r.role, r.unit].filter(Boolean).join(' · ')}</span>
                   </td>
@@ -72,7 +72,7 @@ export default function AuditScreen() {
                     <code>{r.action}</code> {r.target}
                   </td>
                   <td className="mono">{r.results ?? ''}</td>
-                  <td>{r.allowed ? t('audit.allowed') : <strong>{t('audit.denied')}</strong>}</td>
+                  <td className="nowrap">{r.allowed ? t('audit.allowed') : <strong>{t('audit.denied')}</strong>}</td>
                   <td className="mono muted">{r.hash?.slice(0, 10)}</td>
                 </tr>
               ))}

@@ -44,7 +44,7 @@ function benchPoints(n: number): BinaryPoints {
 
 function useLayerData<T>(enabled: boolean, load: () => Promise<T>, deps: unknown[], initial: T): [T, string | undefined] {
   const [data, setData] = useState<T>(initial);
-  const [status, setStatus] = useState<string | undefined>(undefined);
+  const [status, setStatus] = useState<string | undefined>(enabled ? 'loading' : undefined);
   // biome-ignore lint/correctness/useExhaustiveDependencies: deps are explicit
   useEffect(() => {
     if (!enabled) return;
@@ -172,7 +172,8 @@ export default function MapScreen() {
             return null;
           }}
         />
-        <TimeFilter domain={domain} onChange={setRange} />
+        {/* The time filter waits for the data's extent, so layers never query an empty default window. */}
+        {trendStatus !== 'loading' && <TimeFilter domain={domain} onChange={setRange} />}
       </div>
       <aside className="trend-panel">
         <h3>{t('trend')}</h3>
