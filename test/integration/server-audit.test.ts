@@ -75,9 +75,11 @@ describe('every request writes an entry', () => {
   });
 
   it('probing an unknown /api path is recorded too', async () => {
-    const res = await as(app, 'station', 'officer')({ url: '/api/internal/dump-everything' });
-    expect(res.statusCode).toBe(404);
-    expect(await lastEntry()).toMatchObject({ outcome: 'error', status: 404, method: 'GET' });
+    for (const method of ['GET', 'POST'] as const) {
+      const res = await as(app, 'station', 'officer')({ method, url: '/api/internal/dump-everything' });
+      expect(res.statusCode).toBe(404);
+      expect(await lastEntry()).toMatchObject({ outcome: 'error', status: 404, method });
+    }
   });
 
   it('a failed login records the claimed user, never the password', async () => {

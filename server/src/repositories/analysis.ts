@@ -1,15 +1,15 @@
-import { type Graph, readTx } from '@onemap/graph-schema/server';
+import { read, type Reader } from './reader.ts';
 
 /**
  * Companions: for each visible sighting of the subject, other subjects with a visible sighting at
  * a place within `radiusM` and within `windowMinutes`; counted per companion.
  */
 export async function readCoTravel(
-  graph: Graph,
+  graph: Reader,
   p: { eid: string; from: string; to: string; windowMinutes: number; radiusM: number; minCount: number; limit: number },
   vs: readonly string[],
 ) {
-  return readTx(graph, async (tx) => {
+  return read(graph, async (tx) => {
     const r = await tx.run(
       `MATCH (e:Entity {eid: $eid})-[v:VISITED]->(p:Place)
        WHERE v.source IN $vs AND v.at >= datetime($from) AND v.at < datetime($to)
@@ -34,8 +34,8 @@ export async function readCoTravel(
 }
 
 /** Subjects with a visible sighting inside one place/time window. */
-export async function readWindowHits(graph: Graph, w: { lon: number; lat: number; radiusM: number; from: string; to: string }, kinds: readonly string[], vs: readonly string[]) {
-  return readTx(graph, async (tx) => {
+export async function readWindowHits(graph: Reader, w: { lon: number; lat: number; radiusM: number; from: string; to: string }, kinds: readonly string[], vs: readonly string[]) {
+  return read(graph, async (tx) => {
     const r = await tx.run(
       `MATCH (q:Place) WHERE point.distance(q.location, point({longitude: $lon, latitude: $lat})) <= $radius
        WITH q LIMIT 500

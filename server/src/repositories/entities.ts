@@ -1,4 +1,5 @@
-import { type Graph, readTx, toPlain } from '@onemap/graph-schema/server';
+import { toPlain } from '@onemap/graph-schema/server';
+import { read, type Reader } from './reader.ts';
 import type { VisibleRecord } from '../access/golden.ts';
 import { KINDS, kindOf, visibleEdge, visibleEntity } from './cypher.ts';
 
@@ -14,8 +15,8 @@ export interface EntityRow {
  * Follows `EidRedirect` nodes (left by merges) to the surviving eid.
  * @returns the current eid and the chain walked
  */
-export async function resolveEid(graph: Graph, eid: string): Promise<{ eid: string; redirectedFrom: string | null }> {
-  return readTx(graph, async (tx) => {
+export async function resolveEid(graph: Reader, eid: string): Promise<{ eid: string; redirectedFrom: string | null }> {
+  return read(graph, async (tx) => {
     let cur = eid;
     for (let i = 0; i < 10; i++) {
       const r = await tx.run('MATCH (x:EidRedirect {eid: $eid}) RETURN x.to AS to', { eid: cur });
@@ -30,9 +31,9 @@ export async function resolveEid(graph: Graph, eid: string): Promise<{ eid: stri
 const RECORD_LIMIT = 200;
 
 /** Entities with their visible records (newest first, at most 200 each); invisible entities come back with `visible: false`. */
-export async function readEntities(graph: Graph, eids: readonly string[], vs: readonly string[], recordLimit = RECORD_LIMIT): Promise<Map<string, EntityRow>> {
+export async function readEntities(graph: Reader, eids: readonly string[], vs: readonly string[], recordLimit = RECORD_LIMIT): Promise<Map<string, EntityRow>> {
   if (eids.length === 0) return new Map();
-  return readTx(graph, async (tx) => {
+  return read(graph, async (tx) => {
     const r = await tx.run(
       `UNWIND $eids AS id
        MATCH (e:Entity {eid: id})
@@ -86,8 +87,8 @@ export interface TraceRow {
 }
 
 /** The parts of a profile beyond golden values: identifiers, direct relations, recent traces, per-source counts — all filtered by `$vs`. */
-export async function readProfileParts(graph: Graph, eid: string, vs: readonly string[], limits: { relations: number; traces: number }) {
-  return readTx(graph, async (tx) => {
+export async function readProfileParts(graph: Reader, eid: string, vs: readonly string[], limits: { relations: number; traces: number }) {
+  return read(graph, async (tx) => {
     const ids = await tx.run(
       `MATCH (e:Entity {eid: $eid})-[h:HAS_IDENTIFIER]->(i:Identifier) WHERE h.source IN $vs
        RETURN i.kind AS kind, i.value AS value, h.source AS source, h.rid AS rid ORDER BY kind, value`,
@@ -125,8 +126,8 @@ export async function readProfileParts(graph: Graph, eid: string, vs: readonly s
  * Full-text candidates from `entity_search`, kept only when visible through `$vs`.
  * @param lucene an escaped Lucene query
  */
-export async function searchCandidates(graph: Graph, lucene: string, kinds: readonly string[] | null, vs: readonly string[], cap: number) {
-  return readTx(graph, async (tx) => {
+export async function searchCandidates(graph: Reader, lucene: string, kinds: readonly string[] | null, vs: readonly string[], cap: number) {
+  return read(graph, async (tx) => {
     const r = await tx.run(
       `CALL db.index.fulltext.queryNodes('entity_search', $q, {limit: toInteger($raw)}) YIELD node, score
        WHERE ($kindsFilter IS NULL OR any(l IN labels(node) WHERE l IN $kindsFilter)) AND ${visibleEntity('node')}

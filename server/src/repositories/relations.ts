@@ -1,4 +1,5 @@
-import { type Graph, readTx, toPlain } from '@onemap/graph-schema/server';
+import { toPlain } from '@onemap/graph-schema/server';
+import { read, type Reader } from './reader.ts';
 import { KINDS, visibleEdge, visibleEntity } from './cypher.ts';
 
 export interface EdgeRow {
@@ -14,9 +15,9 @@ export interface EdgeRow {
  * One hop out from a frontier: visible edges of the given types to visible entities.
  * @param types relationship types, from the whitelist in graph-model (validated by the route schema)
  */
-export async function expandHop(graph: Graph, frontier: readonly string[], types: readonly string[], vs: readonly string[], limit: number): Promise<EdgeRow[]> {
+export async function expandHop(graph: Reader, frontier: readonly string[], types: readonly string[], vs: readonly string[], limit: number): Promise<EdgeRow[]> {
   if (frontier.length === 0 || limit <= 0) return [];
-  return readTx(graph, async (tx) => {
+  return read(graph, async (tx) => {
     const r = await tx.run(
       `UNWIND $frontier AS fe
        MATCH (a:Entity {eid: fe})-[r]-(b:Entity)
@@ -33,8 +34,8 @@ export async function expandHop(graph: Graph, frontier: readonly string[], types
  * Shortest paths between two entities over visible edges only (the predicate is applied while
  * searching, so a path through an invisible edge is never found, not merely hidden).
  */
-export async function shortestPaths(graph: Graph, from: string, to: string, maxHops: number, types: readonly string[], vs: readonly string[], limit: number) {
-  return readTx(graph, async (tx) => {
+export async function shortestPaths(graph: Reader, from: string, to: string, maxHops: number, types: readonly string[], vs: readonly string[], limit: number) {
+  return read(graph, async (tx) => {
     const r = await tx.run(
       `MATCH (a:Entity {eid: $from}), (b:Entity {eid: $to})
        MATCH p = allShortestPaths((a)-[*..${Math.max(1, Math.min(6, Math.trunc(maxHops)))}]-(b))

@@ -1,9 +1,9 @@
-import { type Graph, readTx } from '@onemap/graph-schema/server';
+import { read, type Reader } from './reader.ts';
 import type { TraceRow } from './entities.ts';
 
 /** Visible sightings of one subject in `[from, to)`, oldest first. */
-export async function readTrajectory(graph: Graph, eid: string, from: string, to: string, vs: readonly string[], limit: number): Promise<TraceRow[]> {
-  return readTx(graph, async (tx) => {
+export async function readTrajectory(graph: Reader, eid: string, from: string, to: string, vs: readonly string[], limit: number): Promise<TraceRow[]> {
+  return read(graph, async (tx) => {
     const r = await tx.run(
       `MATCH (e:Entity {eid: $eid})-[v:VISITED]->(p:Place)
        WHERE v.source IN $vs AND v.at >= datetime($from) AND v.at < datetime($to)

@@ -1,4 +1,5 @@
 import type { Graph } from '@onemap/graph-schema/server';
+import { type Reader, withRead } from '../repositories/reader.ts';
 import { goldenValues, IDENTIFIER_ATTRIBUTE, present } from '../access/golden.ts';
 import { maskValue } from '../access/masking.ts';
 import type { Viewer } from '../access/viewer.ts';
@@ -35,7 +36,7 @@ export function parseProvenance(p: unknown): Record<string, { source?: string; r
 }
 
 /** Summaries of visible entities only; invisible ones are absent from the map. */
-export async function summaries(graph: Graph, eids: readonly string[], viewer: Viewer): Promise<Map<string, EntitySummary>> {
+export async function summaries(graph: Reader, eids: readonly string[], viewer: Viewer): Promise<Map<string, EntitySummary>> {
   const rows = await readEntities(graph, [...new Set(eids)], viewer.visibleSources, 20);
   const out = new Map<string, EntitySummary>();
   for (const [eid, row] of rows) if (row.visible) out.set(eid, summarize(row, viewer));
@@ -46,7 +47,7 @@ export async function summaries(graph: Graph, eids: readonly string[], viewer: V
  * Loads an entity the viewer may see, following merge redirects. An entity the viewer cannot
  * see answers exactly like one that does not exist (404), so ids cannot be probed.
  */
-export async function requireVisibleEntity(graph: Graph, eid: string, viewer: Viewer): Promise<{ row: EntityRow; redirectedFrom: string | null }> {
+export async function requireVisibleEntity(graph: Reader, eid: string, viewer: Viewer): Promise<{ row: EntityRow; redirectedFrom: string | null }> {
   const resolved = await resolveEid(graph, eid);
   const row = (await readEntities(graph, [resolved.eid], viewer.visibleSources)).get(resolved.eid);
   if (!row || !row.visible) throw httpError('NOT_FOUND', { what: `entity ${eid}` });
@@ -72,45 +73,47 @@ export function placeName(viewer: Viewer, t: Pick<TraceRow, 'placeKind' | 'sourc
 
 /** 一人一档 / 一企一档: one file per entity, built only from what the viewer may see. */
 export async function buildProfile(graph: Graph, eid: string, viewer: Viewer) {
-  const { row, redirectedFrom } = await requireVisibleEntity(graph, eid, viewer);
-  const parts = await readProfileParts(graph, row.eid, viewer.visibleSources, { relations: 200, traces: 50 });
-  const others = await summaries(
-    graph,
-    parts.relations.map((r) => r.other),
-    viewer,
-  );
-  const golden = goldenValues(row.kind, row.records, viewer);
-  const loc = row.props.location as { lon: number; lat: number } | undefined;
-  const locSource = parseProvenance(row.props.provenance).location?.source ?? row.records[0]?.source;
-  const location =
-    loc && (row.kind === 'Place' || row.kind === 'Case') && locSource
-      ? placePosition(viewer, { placeKind: (row.props.placeKind as string) ?? null, source: locSource, lon: loc.lon, lat: loc.lat })
-      : null;
-  return {
-    eid: row.eid,
-    kind: row.kind,
-    redirectedFrom,
-    golden,
-    location: location ? { lon: location.lon, lat: location.lat } : null,
-    identifiers: parts.identifiers.map((i) => {
-      const attr = IDENTIFIER_ATTRIBUTE[i.kind] ?? i.kind;
-      const v = present(viewer, i.source, attr, attr, i.value, i.rid ?? '');
-      return { kind: i.kind, value: String(v.value), masked: v.masked, source: i.source };
-    }),
-    relations: parts.relations
-      .filter((r) => others.has(r.other))
-      .map((r) => ({
-        type: r.type,
-        direction: r.outgoing ? ('out' as const) : ('in' as const),
-        other: others.get(r.other) as EntitySummary,
-        source: (r.props.source as string | undefined) ?? null,
-        role: (r.props.role as string | undefined) ?? null,
-      })),
-    recentTraces: parts.traces.map((t) => {
-      const pos = placePosition(viewer, t);
-      return { at: t.at, until: t.until, kind: t.kind, source: t.source, place: { eid: t.placeEid, name: placeName(viewer, t), lon: pos?.lon ?? null, lat: pos?.lat ?? null } };
-    }),
-    sources: parts.sources,
-    records: row.records.slice(0, 50).map((r) => ({ rid: r.rid, source: r.source, receivedAt: r.receivedAt, role: r.role })),
-  };
+  return withRead(graph, async (r) => {
+    const { row, redirectedFrom } = await requireVisibleEntity(r, eid, viewer);
+    const parts = await readProfileParts(r, row.eid, viewer.visibleSources, { relations: 200, traces: 50 });
+    const others = await summaries(
+      r,
+      parts.relations.map((r) => r.other),
+      viewer,
+    );
+    const golden = goldenValues(row.kind, row.records, viewer);
+    const loc = row.props.location as { lon: number; lat: number } | undefined;
+    const locSource = parseProvenance(row.props.provenance).location?.source ?? row.records[0]?.source;
+    const location =
+      loc && (row.kind === 'Place' || row.kind === 'Case') && locSource
+        ? placePosition(viewer, { placeKind: (row.props.placeKind as string) ?? null, source: locSource, lon: loc.lon, lat: loc.lat })
+        : null;
+    return {
+      eid: row.eid,
+      kind: row.kind,
+      redirectedFrom,
+      golden,
+      location: location ? { lon: location.lon, lat: location.lat } : null,
+      identifiers: parts.identifiers.map((i) => {
+        const attr = IDENTIFIER_ATTRIBUTE[i.kind] ?? i.kind;
+        const v = present(viewer, i.source, attr, attr, i.value, i.rid ?? '');
+        return { kind: i.kind, value: String(v.value), masked: v.masked, source: i.source };
+      }),
+      relations: parts.relations
+        .filter((r) => others.has(r.other))
+        .map((r) => ({
+          type: r.type,
+          direction: r.outgoing ? ('out' as const) : ('in' as const),
+          other: others.get(r.other) as EntitySummary,
+          source: (r.props.source as string | undefined) ?? null,
+          role: (r.props.role as string | undefined) ?? null,
+        })),
+      recentTraces: parts.traces.map((t) => {
+        const pos = placePosition(viewer, t);
+        return { at: t.at, until: t.until, kind: t.kind, source: t.source, place: { eid: t.placeEid, name: placeName(viewer, t), lon: pos?.lon ?? null, lat: pos?.lat ?? null } };
+      }),
+      sources: parts.sources,
+      records: row.records.slice(0, 50).map((r) => ({ rid: r.rid, source: r.source, receivedAt: r.receivedAt, role: r.role })),
+    };
+  });
 }

@@ -1,4 +1,5 @@
 import type { Graph } from '@onemap/graph-schema/server';
+import { withRead } from '../repositories/reader.ts';
 import type { Viewer } from '../access/viewer.ts';
 import { expandHop, shortestPaths } from '../repositories/relations.ts';
 import { requireVisibleEntity, summaries } from './entity-view.ts';
@@ -15,55 +16,59 @@ function edgeProps(p: Record<string, unknown>): Record<string, unknown> {
 
 /** n-hop neighbourhood, breadth first, with a cap on edges; only visible edges and entities. */
 export async function neighbourhood(graph: Graph, eid: string, viewer: Viewer, depth: number, types: string[] | undefined, limit: number) {
-  const { row } = await requireVisibleEntity(graph, eid, viewer);
-  const hopOf = new Map<string, number>([[row.eid, 0]]);
-  const edges: { from: string; to: string; type: string; source: string | null; props: Record<string, unknown> }[] = [];
-  const seenEdge = new Set<string>();
-  let frontier = [row.eid];
-  let truncated = false;
-  for (let hop = 1; hop <= depth && frontier.length > 0; hop++) {
-    const remaining = limit - edges.length;
-    const found = await expandHop(graph, frontier, types ?? DEFAULT_RELATION_TYPES, viewer.visibleSources, remaining + 1);
-    if (found.length > remaining) truncated = true;
-    const next: string[] = [];
-    for (const e of found.slice(0, remaining)) {
-      const [s, t] = e.outgoing ? [e.from, e.to] : [e.to, e.from];
-      const key = `${s}|${e.type}|${t}|${(e.props.rid as string) ?? ''}`;
-      if (seenEdge.has(key)) continue;
-      seenEdge.add(key);
-      edges.push({ from: s, to: t, type: e.type, source: (e.props.source as string) ?? null, props: edgeProps(e.props) });
-      if (!hopOf.has(e.to)) {
-        hopOf.set(e.to, hop);
-        next.push(e.to);
+  return withRead(graph, async (r) => {
+    const { row } = await requireVisibleEntity(r, eid, viewer);
+    const hopOf = new Map<string, number>([[row.eid, 0]]);
+    const edges: { from: string; to: string; type: string; source: string | null; props: Record<string, unknown> }[] = [];
+    const seenEdge = new Set<string>();
+    let frontier = [row.eid];
+    let truncated = false;
+    for (let hop = 1; hop <= depth && frontier.length > 0; hop++) {
+      const remaining = limit - edges.length;
+      const found = await expandHop(r, frontier, types ?? DEFAULT_RELATION_TYPES, viewer.visibleSources, remaining + 1);
+      if (found.length > remaining) truncated = true;
+      const next: string[] = [];
+      for (const e of found.slice(0, remaining)) {
+        const [s, t] = e.outgoing ? [e.from, e.to] : [e.to, e.from];
+        const key = `${s}|${e.type}|${t}|${(e.props.rid as string) ?? ''}`;
+        if (seenEdge.has(key)) continue;
+        seenEdge.add(key);
+        edges.push({ from: s, to: t, type: e.type, source: (e.props.source as string) ?? null, props: edgeProps(e.props) });
+        if (!hopOf.has(e.to)) {
+          hopOf.set(e.to, hop);
+          next.push(e.to);
+        }
       }
+      frontier = next;
+      if (edges.length >= limit) break;
     }
-    frontier = next;
-    if (edges.length >= limit) break;
-  }
-  const sums = await summaries(graph, [...hopOf.keys()], viewer);
-  const nodes = [...hopOf.entries()].filter(([id]) => sums.has(id)).map(([id, hop]) => ({ ...(sums.get(id) as NonNullable<ReturnType<typeof sums.get>>), hop }));
-  const kept = new Set(nodes.map((n) => n.eid));
-  return { root: row.eid, nodes, edges: edges.filter((e) => kept.has(e.from) && kept.has(e.to)), truncated };
+    const sums = await summaries(r, [...hopOf.keys()], viewer);
+    const nodes = [...hopOf.entries()].filter(([id]) => sums.has(id)).map(([id, hop]) => ({ ...(sums.get(id) as NonNullable<ReturnType<typeof sums.get>>), hop }));
+    const kept = new Set(nodes.map((n) => n.eid));
+    return { root: row.eid, nodes, edges: edges.filter((e) => kept.has(e.from) && kept.has(e.to)), truncated };
+  });
 }
 
 /** Shortest paths between two visible entities, through visible edges and visible entities only. */
 export async function paths(graph: Graph, from: string, to: string, viewer: Viewer, maxHops: number, types: string[] | undefined, limit: number) {
-  const a = await requireVisibleEntity(graph, from, viewer);
-  const b = await requireVisibleEntity(graph, to, viewer);
-  const found = a.row.eid === b.row.eid ? [] : await shortestPaths(graph, a.row.eid, b.row.eid, maxHops, types ?? DEFAULT_RELATION_TYPES, viewer.visibleSources, limit * 3);
-  const sums = await summaries(
-    graph,
-    found.flatMap((p) => p.eids),
-    viewer,
-  );
-  const out = [];
-  for (const p of found) {
-    if (!p.eids.every((e) => sums.has(e))) continue; // a path through an entity the viewer cannot see is absent
-    out.push({
-      nodes: p.eids.map((e) => sums.get(e) as NonNullable<ReturnType<typeof sums.get>>),
-      edges: p.rels.map((r) => ({ from: r.from, to: r.to, type: r.type, source: (r.props.source as string) ?? null, props: edgeProps(r.props) })),
-    });
-    if (out.length >= limit) break;
-  }
-  return { from: a.row.eid, to: b.row.eid, paths: out };
+  return withRead(graph, async (r) => {
+    const a = await requireVisibleEntity(r, from, viewer);
+    const b = await requireVisibleEntity(r, to, viewer);
+    const found = a.row.eid === b.row.eid ? [] : await shortestPaths(r, a.row.eid, b.row.eid, maxHops, types ?? DEFAULT_RELATION_TYPES, viewer.visibleSources, limit * 3);
+    const sums = await summaries(
+      r,
+      found.flatMap((p) => p.eids),
+      viewer,
+    );
+    const out = [];
+    for (const p of found) {
+      if (!p.eids.every((e) => sums.has(e))) continue; // a path through an entity the viewer cannot see is absent
+      out.push({
+        nodes: p.eids.map((e) => sums.get(e) as NonNullable<ReturnType<typeof sums.get>>),
+        edges: p.rels.map((r) => ({ from: r.from, to: r.to, type: r.type, source: (r.props.source as string) ?? null, props: edgeProps(r.props) })),
+      });
+      if (out.length >= limit) break;
+    }
+    return { from: a.row.eid, to: b.row.eid, paths: out };
+  });
 }

@@ -1,4 +1,5 @@
 import type { Graph } from '@onemap/graph-schema/server';
+import { withRead } from '../repositories/reader.ts';
 import { attrsOf } from '../access/golden.ts';
 import type { Viewer } from '../access/viewer.ts';
 import { readEntities, searchCandidates } from '../repositories/entities.ts';
@@ -28,34 +29,36 @@ const CAP = 500;
  * viewer may not see never makes a hit — through search either.
  */
 export async function search(graph: Graph, viewer: Viewer, q: string, kinds: string[] | null, page: number, pageSize: number) {
-  const lucene = escapeLucene(q);
-  if (!lucene) return { total: 0, page, pageSize, items: [] };
-  const cands = await searchCandidates(graph, lucene, kinds, viewer.visibleSources, CAP);
-  const rows = await readEntities(
-    graph,
-    cands.map((c) => c.eid),
-    viewer.visibleSources,
-    30,
-  );
-  const terms = q.split(/\s+/).map(norm).filter(Boolean);
-  const kept = [];
-  for (const c of cands) {
-    const row = rows.get(c.eid);
-    if (!row?.visible) continue;
-    const texts: string[] = [...c.identifiers];
-    const names = new Set<string>();
-    for (const r of row.records) {
-      for (const [k, v] of Object.entries(attrsOf(r))) {
-        if (v === null || typeof v === 'object') continue;
-        texts.push(String(v));
-        if (k === 'name') names.add(String(v));
+  return withRead(graph, async (r) => {
+    const lucene = escapeLucene(q);
+    if (!lucene) return { total: 0, page, pageSize, items: [] };
+    const cands = await searchCandidates(r, lucene, kinds, viewer.visibleSources, CAP);
+    const rows = await readEntities(
+      r,
+      cands.map((c) => c.eid),
+      viewer.visibleSources,
+      30,
+    );
+    const terms = q.split(/\s+/).map(norm).filter(Boolean);
+    const kept = [];
+    for (const c of cands) {
+      const row = rows.get(c.eid);
+      if (!row?.visible) continue;
+      const texts: string[] = [...c.identifiers];
+      const names = new Set<string>();
+      for (const r of row.records) {
+        for (const [k, v] of Object.entries(attrsOf(r))) {
+          if (v === null || typeof v === 'object') continue;
+          texts.push(String(v));
+          if (k === 'name') names.add(String(v));
+        }
       }
+      if (c.name && names.has(c.name) && c.namePinyin) texts.push(c.namePinyin);
+      const blob = norm(texts.join('|'));
+      if (!terms.every((t) => blob.includes(t))) continue;
+      kept.push({ ...summarize(row, viewer), score: c.score });
     }
-    if (c.name && names.has(c.name) && c.namePinyin) texts.push(c.namePinyin);
-    const blob = norm(texts.join('|'));
-    if (!terms.every((t) => blob.includes(t))) continue;
-    kept.push({ ...summarize(row, viewer), score: c.score });
-  }
-  const start = (page - 1) * pageSize;
-  return { total: kept.length, page, pageSize, items: kept.slice(start, start + pageSize) };
+    const start = (page - 1) * pageSize;
+    return { total: kept.length, page, pageSize, items: kept.slice(start, start + pageSize) };
+  });
 }

@@ -1,4 +1,5 @@
 import type { Graph } from '@onemap/graph-schema/server';
+import { withRead } from '../repositories/reader.ts';
 import type { Viewer } from '../access/viewer.ts';
 import { httpError } from '../errors.ts';
 import { stayPoints, type TimedPoint } from '../geo/stay-points.ts';
@@ -22,44 +23,46 @@ export async function trajectory(
   viewer: Viewer,
   q: { from: string; to: string; stayRadiusM: number; stayMinMinutes: number; limit: number },
 ) {
-  const range = timeRange(q.from, q.to);
-  const { row } = await requireVisibleEntity(graph, eid, viewer);
-  if (row.kind !== 'Person' && row.kind !== 'Vehicle') throw httpError('BAD_REQUEST', { detail: `a trajectory is for a Person or Vehicle, ${eid} is a ${row.kind}` });
-  const rows = await readTrajectory(graph, row.eid, range.from, range.to, viewer.visibleSources, q.limit + 1);
-  const truncated = rows.length > q.limit;
-  const traces = rows.slice(0, q.limit);
-  const features = [];
-  const timed: TimedPoint[] = [];
-  for (const t of traces) {
-    const pos = placePosition(viewer, t);
-    if (!pos) continue;
-    features.push({
-      type: 'Feature' as const,
-      geometry: { type: 'Point' as const, coordinates: [pos.lon, pos.lat] },
-      properties: { at: t.at, until: t.until, kind: t.kind, source: t.source, placeEid: t.placeEid, placeName: placeName(viewer, t), placeKind: t.placeKind, coarsened: pos.coarsened },
-    });
-    timed.push({ lon: pos.lon, lat: pos.lat, at: t.at, until: t.until, placeEid: t.placeEid });
-  }
-  const lanes = new Map<string, { kind: string; count: number; first: string; last: string; items: { at: string; until: string | null; placeEid: string; source: string }[] }>();
-  for (const t of traces) {
-    const lane = lanes.get(t.kind) ?? { kind: t.kind, count: 0, first: t.at, last: t.at, items: [] };
-    lane.count++;
-    lane.last = t.at;
-    lane.items.push({ at: t.at, until: t.until, placeEid: t.placeEid, source: t.source });
-    lanes.set(t.kind, lane);
-  }
-  return {
-    eid: row.eid,
-    kind: row.kind,
-    from: range.from,
-    to: range.to,
-    points: { type: 'FeatureCollection' as const, features },
-    line:
-      timed.length >= 2
-        ? { type: 'Feature', geometry: { type: 'LineString', coordinates: timed.map((p) => [p.lon, p.lat]) }, properties: { times: timed.map((p) => p.at) } }
-        : null,
-    stayPoints: stayPoints(timed, q.stayRadiusM, q.stayMinMinutes),
-    timeline: [...lanes.values()],
-    truncated,
-  };
+  return withRead(graph, async (r) => {
+    const range = timeRange(q.from, q.to);
+    const { row } = await requireVisibleEntity(r, eid, viewer);
+    if (row.kind !== 'Person' && row.kind !== 'Vehicle') throw httpError('BAD_REQUEST', { detail: `a trajectory is for a Person or Vehicle, ${eid} is a ${row.kind}` });
+    const rows = await readTrajectory(r, row.eid, range.from, range.to, viewer.visibleSources, q.limit + 1);
+    const truncated = rows.length > q.limit;
+    const traces = rows.slice(0, q.limit);
+    const features = [];
+    const timed: TimedPoint[] = [];
+    for (const t of traces) {
+      const pos = placePosition(viewer, t);
+      if (!pos) continue;
+      features.push({
+        type: 'Feature' as const,
+        geometry: { type: 'Point' as const, coordinates: [pos.lon, pos.lat] },
+        properties: { at: t.at, until: t.until, kind: t.kind, source: t.source, placeEid: t.placeEid, placeName: placeName(viewer, t), placeKind: t.placeKind, coarsened: pos.coarsened },
+      });
+      timed.push({ lon: pos.lon, lat: pos.lat, at: t.at, until: t.until, placeEid: t.placeEid });
+    }
+    const lanes = new Map<string, { kind: string; count: number; first: string; last: string; items: { at: string; until: string | null; placeEid: string; source: string }[] }>();
+    for (const t of traces) {
+      const lane = lanes.get(t.kind) ?? { kind: t.kind, count: 0, first: t.at, last: t.at, items: [] };
+      lane.count++;
+      lane.last = t.at;
+      lane.items.push({ at: t.at, until: t.until, placeEid: t.placeEid, source: t.source });
+      lanes.set(t.kind, lane);
+    }
+    return {
+      eid: row.eid,
+      kind: row.kind,
+      from: range.from,
+      to: range.to,
+      points: { type: 'FeatureCollection' as const, features },
+      line:
+        timed.length >= 2
+          ? { type: 'Feature', geometry: { type: 'LineString', coordinates: timed.map((p) => [p.lon, p.lat]) }, properties: { times: timed.map((p) => p.at) } }
+          : null,
+      stayPoints: stayPoints(timed, q.stayRadiusM, q.stayMinMinutes),
+      timeline: [...lanes.values()],
+      truncated,
+    };
+  });
 }
