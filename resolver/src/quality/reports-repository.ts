@@ -1,0 +1,98 @@
+/**
+ * QualityReport nodes: one per batch (`kind: 'batch'`) and one per source per scheduled run
+ * (`kind: 'period'`, the graph rules). Scores and capped example findings are JSON strings.
+ */
+import { randomUUID } from 'node:crypto';
+import { type Graph, readTx, toPlain, writeTx } from '@onemap/graph-schema/server';
+import neo4j from 'neo4j-driver';
+import type { QualityFinding, RuleScore } from './types.ts';
+
+/** Examples kept per rule in a report: the worst records, not every finding. */
+export const EXAMPLES_PER_RULE = 5;
+
+export interface QualityReport {
+  id: string;
+  kind: 'batch' | 'period';
+  source: string;
+  ownerUnit: string;
+  batchId: string | null;
+  at: string;
+  overall: number;
+  scores: RuleScore[];
+  examples: QualityFinding[];
+}
+
+/** Keeps the first few findings per rule, errors first. */
+export function capExamples(findings: QualityFinding[], perRule = EXAMPLES_PER_RULE): QualityFinding[] {
+  const rank = { error: 0, warning: 1, info: 2 } as const;
+  const byRule = new Map<string, QualityFinding[]>();
+  for (const f of [...findings].sort((a, b) => rank[a.severity] - rank[b.severity])) {
+    const l = byRule.get(f.rule) ?? [];
+    if (l.length < perRule) l.push(f);
+    byRule.set(f.rule, l);
+  }
+  return [...byRule.values()].flat();
+}
+
+/** Writes one report; returns its id. */
+export async function writeQualityReport(graph: Graph, r: Omit<QualityReport, 'id'>): Promise<string> {
+  const id = `QR-${randomUUID()}`;
+  await writeTx(graph, (tx) =>
+    tx.run(
+      `CREATE (q:QualityReport {id: $id, kind: $kind, source: $source, ownerUnit: $ownerUnit, batchId: $batchId, at: datetime($at),
+                                overall: $overall, scoresJson: $scores, examplesJson: $examples})`,
+      { id, kind: r.kind, source: r.source, ownerUnit: r.ownerUnit, batchId: r.batchId, at: r.at, overall: r.overall, scores: JSON.stringify(r.scores), examples: JSON.stringify(capExamples(r.examples)) },
+    ),
+  );
+  return id;
+}
+
+function toReport(row: Record<string, unknown>): QualityReport {
+  return {
+    id: String(row.id),
+    kind: row.kind === 'period' ? 'period' : 'batch',
+    source: String(row.source),
+    ownerUnit: String(row.ownerUnit),
+    batchId: (row.batchId as string | null) ?? null,
+    at: String(row.at),
+    overall: Number(row.overall ?? 1),
+    scores: JSON.parse(String(row.scoresJson ?? '[]')) as RuleScore[],
+    examples: JSON.parse(String(row.examplesJson ?? '[]')) as QualityFinding[],
+  };
+}
+
+/** Reports for the given sources (and optionally one owner unit), newest first. */
+export async function listQualityReports(graph: Graph, q: { sources: string[]; ownerUnit?: string | null; from?: string | null; to?: string | null; limit: number }): Promise<QualityReport[]> {
+  return readTx(graph, async (tx) => {
+    const res = await tx.run(
+      `MATCH (q:QualityReport) WHERE q.source IN $sources
+         AND ($ownerUnit IS NULL OR q.ownerUnit = $ownerUnit)
+         AND ($from IS NULL OR q.at >= datetime($from)) AND ($to IS NULL OR q.at < datetime($to))
+       RETURN q {.*, at: toString(q.at)} AS q ORDER BY q.at DESC LIMIT $limit`,
+      { sources: q.sources, ownerUnit: q.ownerUnit ?? null, from: q.from ?? null, to: q.to ?? null, limit: neo4j.int(q.limit) },
+    );
+    return res.records.map((r) => toReport(toPlain(r.get('q')) as Record<string, unknown>));
+  });
+}
+
+/** Per-rule score of one period: failed / checked summed over the reports in it. */
+export interface RulePeriodScore {
+  rule: string;
+  checked: number;
+  failed: number;
+  score: number;
+}
+
+/** Sums reports into one score per rule (reports of one source and period). */
+export function aggregateScores(reports: QualityReport[]): RulePeriodScore[] {
+  const m = new Map<string, { checked: number; failed: number }>();
+  for (const r of reports) {
+    for (const s of r.scores) {
+      const a = m.get(s.rule) ?? { checked: 0, failed: 0 };
+      a.checked += s.checked;
+      a.failed += s.failed;
+      m.set(s.rule, a);
+    }
+  }
+  return [...m].map(([rule, a]) => ({ rule, ...a, score: a.checked ? Math.round((1 - a.failed / a.checked) * 10_000) / 10_000 : 1 }));
+}
