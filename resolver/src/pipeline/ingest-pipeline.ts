@@ -12,6 +12,7 @@ import { type StagedBatch, stageFile, stageRecords } from '../intake/staged-batc
 import type { Model } from '../model/model-settings.ts';
 import type { FieldProblem } from '../model/types.ts';
 import { createQueue, QueueName } from '../queue/queues.ts';
+import { runBatchQuality } from '../quality/run-batch-quality.ts';
 import { authorityFromCatalog } from './golden-values.ts';
 import { GraphResolver } from './graph-resolver.ts';
 import { publishEvents } from './publish-events.ts';
@@ -147,6 +148,8 @@ export class IngestPipeline {
       return (await findBatch(this.deps.graph, batch.batchId))!;
     }
     const readMs = performance.now() - t0;
+    // Quality rules + ticket verification on the standardized batch; never fails the batch.
+    await runBatchQuality(this.deps.graph, batch, entry, read);
     progress?.({ done: 0, total: read.records.length, stage: 'resolve' });
     const t1 = performance.now();
     let lockWaitMs = 0;
