@@ -1,7 +1,7 @@
 /**
  * `npm run bench web`: the web app's performance, measured.
  *
- * 1. Bundle: every emitted file under web/dist/assets, raw and gzip, and what the login page
+ * 1. Bundle: every emitted file of a production build (test-artifacts/web-dist/assets), raw and gzip, and what the login page
  *    loads (index.html's entry and its preloads) against what the map and graph screens add.
  * 2. Time to first drawn map: navigation start → the map's first `idle` (style, geography and
  *    layers drawn), logged in, in headless Chromium (SwiftShader), median of N runs.
@@ -15,7 +15,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { startWebFixture, WEB_DIST } from '../test/helpers/web-app.ts';
+import { ensureWebBuilt, startWebFixture, WEB_DIST } from '../test/helpers/web-app.ts';
 import { openPage, waitForMap } from '../test/helpers/web-browser.ts';
 import { WEB_PASSWORD, WEB_USERS } from '../test/helpers/web-seed.ts';
 
@@ -36,10 +36,12 @@ const pct = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.floor((s.length * p) / 100))] ?? Number.NaN;
 };
 
+const dir = () => path.join(WEB_DIST, 'assets');
+
 function bundle() {
-  const dir = path.join(WEB_DIST, 'assets');
-  const files = fs.readdirSync(dir).map((f) => {
-    const buf = fs.readFileSync(path.join(dir, f));
+  const assets = dir();
+  const files = fs.readdirSync(assets).map((f) => {
+    const buf = fs.readFileSync(path.join(assets, f));
     return { file: f, raw: buf.length, gzip: zlib.gzipSync(buf, { level: 9 }).length };
   });
   files.sort((a, b) => b.raw - a.raw);
@@ -56,8 +58,9 @@ function bundle() {
 }
 
 async function main() {
+  ensureWebBuilt();
   const b = bundle();
-  console.log('\n== bundle (web/dist/assets) ==');
+  console.log(`\n== bundle (${path.relative(process.cwd(), dir())}) ==`);
   for (const f of b.files) console.log(`${f.file.padEnd(48)} ${kB(f.raw).padStart(10)} ${kB(f.gzip).padStart(10)} gz`);
   console.log(`login page loads: ${b.login.files.join(', ')} = ${kB(b.login.raw)} (${kB(b.login.gzip)} gz)`);
   console.log(`all JS: ${kB(b.allJs.raw)} (${kB(b.allJs.gzip)} gz)`);

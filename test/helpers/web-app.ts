@@ -11,7 +11,11 @@ import type { FastifyInstance } from 'fastify';
 import { testEnv } from './env.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
-export const WEB_DIST = path.join(ROOT, 'web/dist');
+/**
+ * The tests' own build of the app (git-ignored), not web/dist: others may rebuild web/dist in the
+ * same tree while a browser test runs, swapping chunk names under the page.
+ */
+export const WEB_DIST = path.join(ROOT, 'test-artifacts/web-dist');
 
 function newestMtime(dir: string): number {
   let max = 0;
@@ -22,12 +26,12 @@ function newestMtime(dir: string): number {
   return max;
 }
 
-/** Runs `vite build` for web/ when dist is missing or older than any source file. */
+/** Runs `vite build` for web/ into WEB_DIST when it is missing or older than any source file. */
 export function ensureWebBuilt(): void {
   const index = path.join(WEB_DIST, 'index.html');
   const srcNewest = Math.max(newestMtime(path.join(ROOT, 'web/src')), fs.statSync(path.join(ROOT, 'web/vite.config.ts')).mtimeMs, fs.statSync(path.join(ROOT, 'web/index.html')).mtimeMs);
   if (fs.existsSync(index) && fs.statSync(index).mtimeMs >= srcNewest) return;
-  execFileSync(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build'], { cwd: path.join(ROOT, 'web'), stdio: 'inherit' });
+  execFileSync(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', WEB_DIST, '--emptyOutDir'], { cwd: path.join(ROOT, 'web'), stdio: 'inherit' });
 }
 
 const MIME: Record<string, string> = {
