@@ -43,6 +43,8 @@ export const ConfigSchema = Type.Object({
   TLS_KEY_FILE: Type.String({ default: '' }),
   /** CA that issues officer certificates; with it the server asks for a client certificate. */
   TLS_CA_FILE: Type.String({ default: '' }),
+  /** Layer answers are cached per (visible sources, query) for this long, in ms; 0 turns the cache off. */
+  LAYER_CACHE_MS: Type.Integer({ default: 30_000, minimum: 0 }),
   /** How long users, units, sources and grants are cached per process, in ms. */
   ACCESS_CACHE_MS: Type.Integer({ default: 5000, minimum: 0 }),
 });

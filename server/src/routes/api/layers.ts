@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AccessRule } from '../../access/types.ts';
 import { errorResponses } from '../../schemas/common.ts';
 import {
@@ -15,6 +15,25 @@ import {
 } from '../../schemas/layers.ts';
 import { facilityLayer, heatLayer, hexbinLayer, jurisdictionLayer, trendLayer } from '../../services/layers.ts';
 
+/**
+ * Aggregates depend on the viewer only through the visible sources and k, so answers are shared
+ * between viewers with the same view for LAYER_CACHE_MS (layers may lag new data by that much).
+ */
+const caches = new WeakMap<FastifyInstance, Map<string, { at: number; value: unknown }>>();
+async function cached<T>(app: FastifyInstance, request: FastifyRequest, name: string, compute: () => Promise<T>): Promise<T> {
+  const ttl = app.config.LAYER_CACHE_MS;
+  if (ttl <= 0) return compute();
+  let cache = caches.get(app);
+  if (!cache) caches.set(app, (cache = new Map()));
+  const key = JSON.stringify([name, request.viewer.visibleSources, request.viewer.kAnonymity, request.query]);
+  const hit = cache.get(key);
+  if (hit && Date.now() - hit.at < ttl) return hit.value as T;
+  const value = await compute();
+  if (cache.size >= 500) cache.delete(cache.keys().next().value as string);
+  cache.set(key, { at: Date.now(), value });
+  return value;
+}
+
 const aggregate = (action: string): AccessRule => ({ roles: ['planner', 'analyst', 'officer'], purpose: false, action });
 
 /** Thematic layers (专题图层) for the map: aggregates only, k-anonymous. */
@@ -24,7 +43,7 @@ export default async function layerRoutes(app: FastifyInstance) {
     '/jurisdictions',
     { schema: { ...common, summary: 'Persons and traces per county or city (k-suppressed)', querystring: JurisdictionQuery, response: { 200: JurisdictionLayer, ...errorResponses } }, config: { access: aggregate('layer-jurisdictions') } },
     async (request) => {
-      const r = await jurisdictionLayer(app.graph, request.viewer, request.query as JurisdictionQuery);
+      const r = await cached(app, request, 'jurisdictionLayer', () => jurisdictionLayer(app.graph, request.viewer, request.query as JurisdictionQuery));
       request.resultCount = r.cells.length;
       return r;
     },
@@ -33,7 +52,7 @@ export default async function layerRoutes(app: FastifyInstance) {
     '/hexbin',
     { schema: { ...common, summary: 'Trace density on H3 hexagons (k-suppressed)', querystring: HexbinQuery, response: { 200: HexbinLayer, ...errorResponses } }, config: { access: aggregate('layer-hexbin') } },
     async (request) => {
-      const r = await hexbinLayer(app.graph, request.viewer, request.query as HexbinQuery);
+      const r = await cached(app, request, 'hexbinLayer', () => hexbinLayer(app.graph, request.viewer, request.query as HexbinQuery));
       request.resultCount = r.cells.length;
       return r;
     },
@@ -42,7 +61,7 @@ export default async function layerRoutes(app: FastifyInstance) {
     '/heat',
     { schema: { ...common, summary: 'Heat points: places weighted by distinct persons (k-suppressed)', querystring: HeatQuery, response: { 200: HeatLayer, ...errorResponses } }, config: { access: aggregate('layer-heat') } },
     async (request) => {
-      const r = await heatLayer(app.graph, request.viewer, request.query as HeatQuery);
+      const r = await cached(app, request, 'heatLayer', () => heatLayer(app.graph, request.viewer, request.query as HeatQuery));
       request.resultCount = r.points.length;
       return r;
     },
@@ -51,7 +70,7 @@ export default async function layerRoutes(app: FastifyInstance) {
     '/trend',
     { schema: { ...common, summary: 'Persons and traces per day (k-suppressed)', querystring: TrendQuery, response: { 200: TrendLayer, ...errorResponses } }, config: { access: aggregate('layer-trend') } },
     async (request) => {
-      const r = await trendLayer(app.graph, request.viewer, request.query as TrendQuery);
+      const r = await cached(app, request, 'trendLayer', () => trendLayer(app.graph, request.viewer, request.query as TrendQuery));
       request.resultCount = r.days.length;
       return r;
     },
@@ -60,7 +79,7 @@ export default async function layerRoutes(app: FastifyInstance) {
     '/facilities',
     { schema: { ...common, summary: 'Facilities by kind (hotels, internet cafés, stations, checkpoints …)', querystring: FacilityQuery, response: { 200: FacilityLayer, ...errorResponses } }, config: { access: aggregate('layer-facilities') } },
     async (request) => {
-      const r = await facilityLayer(app.graph, request.viewer, request.query as FacilityQuery);
+      const r = await cached(app, request, 'facilityLayer', () => facilityLayer(app.graph, request.viewer, request.query as FacilityQuery));
       request.resultCount = r.features.length;
       return r;
     },
