@@ -13,6 +13,7 @@
  * bench-results/web.json. Options: --runs N (default 3), --points N (default 1000000).
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { ensureWebBuilt, startWebFixture, WEB_DIST } from '../test/helpers/web-app.ts';
@@ -66,7 +67,7 @@ async function main() {
   console.log(`all JS: ${kB(b.allJs.raw)} (${kB(b.allJs.gzip)} gz)`);
 
   const fx = await startWebFixture(console.log);
-  const results: Record<string, unknown> = { bundle: b };
+  const results: Record<string, unknown> = { bundle: b, loadAverageAtStart: os.loadavg(), cores: os.cpus().length };
   try {
     // A token for the planner, put in sessionStorage before the app loads.
     const res = await fetch(`${fx.server.url}api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: WEB_USERS.planner.username, password: WEB_PASSWORD }) });
@@ -76,6 +77,7 @@ async function main() {
     const firstMap: number[] = [];
     for (let i = 0; i < RUNS; i++) {
       const ctx = await fx.browser.newContext({ viewport: { width: 1400, height: 860 } });
+      await ctx.addInitScript('globalThis.__name = globalThis.__name || ((f) => f);');
       await ctx.addInitScript((s) => {
         sessionStorage.setItem('onemap.token', s.token);
         sessionStorage.setItem('onemap.user', JSON.stringify(s.user));
@@ -86,7 +88,7 @@ async function main() {
       firstMap.push(await page.evaluate(() => (window as unknown as { __onemapMaps: { firstIdleAt: number }[] }).__onemapMaps[0]?.firstIdleAt ?? Number.NaN));
       await ctx.close();
     }
-    console.log(`\n== time to first drawn map (navigation → map idle), ${RUNS} runs ==`);
+    console.log(`\n== time to first drawn map (navigation → map idle), ${RUNS} runs; load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} on ${os.cpus().length} cores ==`);
     console.log(`median ${median(firstMap).toFixed(0)} ms; runs ${firstMap.map((x) => x.toFixed(0)).join(', ')} ms`);
     results.firstMapMs = { median: median(firstMap), runs: firstMap };
 

@@ -49,6 +49,9 @@ export async function openPage(browser: Browser, baseUrl: string, opts: { lang?:
     if (m.type() === 'error') consoleErrors.push(m.text());
   });
   page.on('pageerror', (e) => consoleErrors.push(String(e)));
+  // Functions passed to page.evaluate keep esbuild's `__name(...)` wrappers when run under tsx
+  // (the bench): give the page a no-op `__name` so they still run.
+  await context.addInitScript('globalThis.__name = globalThis.__name || ((f) => f);');
   if (opts.lang === 'en') await context.addInitScript(() => localStorage.setItem('onemap.lang', 'en'));
   await page.goto(baseUrl);
   return { context, page, foreignRequests, consoleErrors };
