@@ -11,6 +11,7 @@ import entityRoutes from './entities.ts';
 import ingestRoutes from './ingest.ts';
 import layerRoutes from './layers.ts';
 import pathRoutes from './paths.ts';
+import qualityRoutes from './quality.ts';
 import resolutionRoutes from './resolution.ts';
 import searchRoutes from './search.ts';
 import watchRoutes from './watches.ts';
@@ -74,4 +75,5 @@ export default async function apiRoutes(app: FastifyInstance) {
   await app.register(adminRoutes, { prefix: '/admin' });
   await app.register(auditRoutes, { prefix: '/audit' });
   await app.register(ingestRoutes, { prefix: '/ingest' });
+  await app.register(qualityRoutes, { prefix: '/quality' });
 }
