@@ -153,6 +153,10 @@ export function linkClusters(input: LinkInput): LinkOutput {
     const w = input.weights[p]!;
     if (w < matchW || merge(input.left[p]!, input.right[p]!, w) === 'ambiguous') pending.push(p);
   }
+  const hasExclusive = (root: number) => {
+    for (let k = 0; k < model.exclusive.length; k++) if (uf.exclusiveValue(root, k) !== undefined) return true;
+    return false;
+  };
   // 4. a mention whose only candidate entity is this one joins it
   for (const p of pending) {
     const w = input.weights[p]!;
@@ -170,7 +174,10 @@ export function linkClusters(input: LinkInput): LinkOutput {
       for (const q of adj.get(x) ?? [])
         if (input.weights[q]! >= Math.min(possibleW, uniqueW)) candidates.add(uf.find(otherEnd(q, x)));
       candidates.delete(rx);
-      if (candidates.size === 1 && merge(x, y, w, 'only candidate') === 'merged') break;
+      // other records as poorly identified as this one do not compete with an identified entity
+      const identified = [...candidates].filter((c) => hasExclusive(c));
+      const only = identified.length > 0 ? (identified.length === 1 ? identified[0] : undefined) : candidates.size === 1 ? ry : undefined;
+      if (only === ry && merge(x, y, w, 'only candidate') === 'merged') break;
     }
   }
   for (const p of pending) {

@@ -19,7 +19,8 @@ export function coTravelSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): C
  * Recomputes `CO_TRAVELED {count, first, last}` for the given persons: pairs seen at the same
  * place within the time tolerance on at least `minCount` distinct (place, day) occasions.
  * Incremental: only pairs involving these persons are recomputed. The edge points from the
- * smaller eid to the larger one, so a pair has one edge.
+ * smaller eid to the larger one, so a pair has one edge. `sources` lists the sources of the
+ * sightings it was derived from: a viewer sees the edge only if every one is visible to them.
  */
 export async function deriveCoTravel(graph: Graph, personEids: string[], s: CoTravelSettings): Promise<number> {
   if (!personEids.length) return 0;
@@ -31,11 +32,13 @@ export async function deriveCoTravel(graph: Graph, personEids: string[], s: CoTr
         `UNWIND $eids AS eid
          MATCH (a:Person {eid: eid})-[v1:VISITED]->(p:Place)<-[v2:VISITED]-(b:Person)
          WHERE a <> b AND v2.at >= v1.at - duration({minutes: $tol}) AND v2.at <= v1.at + duration({minutes: $tol})
-         WITH a, b, count(DISTINCT [p.eid, date(v1.at)]) AS n, min(v1.at) AS first, max(v1.at) AS last
+         WITH a, b, count(DISTINCT [p.eid, date(v1.at)]) AS n, min(v1.at) AS first, max(v1.at) AS last,
+              collect(DISTINCT v1.source) + collect(DISTINCT v2.source) AS srcs
          WHERE n >= $k
-         WITH CASE WHEN a.eid < b.eid THEN a ELSE b END AS x, CASE WHEN a.eid < b.eid THEN b ELSE a END AS y, n, first, last
+         WITH a, b, n, first, last, reduce(acc = [], s IN srcs | CASE WHEN s IN acc THEN acc ELSE acc + s END) AS sources
+         WITH CASE WHEN a.eid < b.eid THEN a ELSE b END AS x, CASE WHEN a.eid < b.eid THEN b ELSE a END AS y, n, first, last, sources
          MERGE (x)-[c:${Rel.CoTraveled}]->(y)
-         SET c.count = n, c.first = first, c.last = last, c.toleranceMinutes = $tol
+         SET c.count = n, c.first = first, c.last = last, c.toleranceMinutes = $tol, c.sources = sources
          RETURN count(c) AS written`,
         { eids, tol: s.toleranceMinutes, k: s.minCount },
       );

@@ -3,9 +3,9 @@ import neo4j from 'neo4j-driver';
 import { type Graph, readTx } from '@onemap/graph-schema/server';
 import type { Mention } from '../model/types.ts';
 
+/** What the index needs of a mention besides its attributes (`SourceRecord.mentions`, by role). */
 export interface StoredMention {
   kind: Mention['kind'];
-  attrs: Mention['attrs'];
   identifiers: Mention['identifiers'];
   flags: string[];
 }
@@ -18,11 +18,19 @@ export interface StoredRecord {
   mentions: { mention: Mention; eid: string }[];
 }
 
-/** Serializes a record's mentions for `SourceRecord.attrs` (role -> mention). */
-export function mentionsToJson(mentions: Mention[]): string {
-  const out: Record<string, StoredMention> = {};
-  for (const m of mentions) out[m.role] = { kind: m.kind, attrs: m.attrs, identifiers: m.identifiers, flags: m.flags };
-  return JSON.stringify(out);
+/**
+ * Serializes a record's mentions: `attrs` = role -> standardized attributes (what the server
+ * shows, per viewer), `mentions` = role -> kind, valid identifiers and flags (what the index
+ * needs to rebuild itself).
+ */
+export function mentionsToJson(mentions: Mention[]): { attrs: string; mentions: string } {
+  const attrs: Record<string, Mention['attrs']> = {};
+  const meta: Record<string, StoredMention> = {};
+  for (const m of mentions) {
+    attrs[m.role] = m.attrs;
+    meta[m.role] = { kind: m.kind, identifiers: m.identifiers, flags: m.flags };
+  }
+  return { attrs: JSON.stringify(attrs), mentions: JSON.stringify(meta) };
 }
 
 /** Reads source records written after `sinceSeq`, in pages ordered by (seq, rid). */
@@ -34,20 +42,21 @@ export async function* readRecordsSince(graph: Graph, sinceSeq: number, pageSize
       const r = await tx.run(
         `MATCH (r:SourceRecord) WHERE r.seq > $afterSeq OR (r.seq = $afterSeq AND r.rid > $afterRid)
          WITH r ORDER BY r.seq, r.rid LIMIT $limit
-         RETURN r.rid AS rid, r.hash AS hash, r.seq AS seq, r.source AS source, r.recordId AS recordId, r.attrs AS attrs,
+         RETURN r.rid AS rid, r.hash AS hash, r.seq AS seq, r.source AS source, r.recordId AS recordId, r.attrs AS attrs, r.mentions AS meta,
                 [(r)-[x:RESOLVED_TO]->(e:Entity) | {role: x.role, eid: e.eid}] AS resolved`,
         { afterSeq, afterRid, limit: neo4j.int(pageSize) },
       );
       return r.records.map((x) => {
         const source = x.get('source') as string;
         const recordId = x.get('recordId') as string;
-        const stored = JSON.parse(x.get('attrs') as string) as Record<string, StoredMention>;
+        const attrs = JSON.parse(x.get('attrs') as string) as Record<string, Mention['attrs']>;
+        const stored = JSON.parse((x.get('meta') as string | null) ?? '{}') as Record<string, StoredMention>;
         const eidOf = new Map((x.get('resolved') as { role: string; eid: string }[]).map((y) => [y.role, y.eid]));
         const mentions: StoredRecord['mentions'] = [];
         for (const [role, s] of Object.entries(stored)) {
           const eid = eidOf.get(role);
           if (!eid) continue;
-          mentions.push({ eid, mention: { key: `${source}:${recordId}:${role}`, source, recordId, role, kind: s.kind, attrs: s.attrs, identifiers: s.identifiers, flags: s.flags } });
+          mentions.push({ eid, mention: { key: `${source}:${recordId}:${role}`, source, recordId, role, kind: s.kind, attrs: attrs[role] ?? {}, identifiers: s.identifiers, flags: s.flags } });
         }
         return { rid: x.get('rid') as string, hash: x.get('hash') as string, seq: x.get('seq') as number, mentions };
       });

@@ -105,7 +105,7 @@ export async function writeChunk(graph: Graph, rows: ChunkRows): Promise<void> {
         `UNWIND $rows AS row
          MERGE (r:SourceRecord {rid: row.rid})
          SET r.source = row.source, r.recordId = row.recordId, r.receivedAt = datetime(row.receivedAt), r.hash = row.hash,
-             r.file = row.file, r.line = row.line, r.batchId = row.batchId, r.seq = $seq, r.attrs = row.attrs, r.raw = row.raw,
+             r.file = row.file, r.line = row.line, r.batchId = row.batchId, r.seq = $seq, r.attrs = row.attrs, r.mentions = row.mentions, r.raw = row.raw,
              r.flags = row.flags
          WITH r, row
          UNWIND row.resolved AS res

@@ -30,8 +30,10 @@ export interface SourceRecordRow {
   file: string;
   line: number;
   batchId: string;
-  /** JSON: role -> {kind, key, attrs, identifiers, flags} */
+  /** JSON: role -> standardized attributes */
   attrs: string;
+  /** JSON: role -> {kind, identifiers, flags} (for rebuilding the resolution index) */
+  mentions: string;
   raw: string;
   flags: string[];
   resolved: { eid: string; role: string; score: number; decision: string }[];

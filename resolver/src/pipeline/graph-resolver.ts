@@ -230,7 +230,7 @@ export class GraphResolver {
         file: batch.originalName,
         line: rec.line,
         batchId: batch.batchId,
-        attrs: mentionsToJson(facts.mentions),
+        ...mentionsToJson(facts.mentions),
         raw: JSON.stringify(rec.raw),
         flags: facts.mentions.flatMap((m) => m.flags.map((f) => `${m.role}.${f}`)),
         resolved: resolved.map((r) => ({ ...r, eid: eidOf(r.key) })),
