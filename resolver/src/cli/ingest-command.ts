@@ -168,9 +168,10 @@ function printSummary(
     rows.set(s.source, acc);
   }
   const cols = ['files', 'rows', 'written', 'unchanged', 'updated', 'rejected', 'flagged', 'merges', 'review'];
-  console.log(['source'.padEnd(18), ...cols.map((c) => c.padStart(9))].join(''));
+  const w = 11;
+  console.log(['source'.padEnd(18), ...cols.map((c) => c.padStart(w))].join(''));
   for (const [source, acc] of rows)
-    console.log([source.padEnd(18), ...cols.map((c) => String(acc[c] ?? 0).padStart(9))].join(''));
+    console.log([source.padEnd(18), ...cols.map((c) => String(acc[c] ?? 0).padStart(w))].join(''));
   const written = [...rows.values()].reduce((a, r) => a + (r.written ?? 0), 0);
   console.log(
     `ingest: done in ${seconds.toFixed(1)} s (${Math.round(written / Math.max(seconds, 0.001))} records/s written); rejects reports in .data/rejects`,

@@ -115,13 +115,24 @@ public final class Launcher {
     if (!Files.exists(lock)) return;
     try {
       long pid = Long.parseLong(Files.readString(lock).trim());
-      if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+      if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && !isZombie(pid)) {
         fail("data directory " + lock.getParent() + " is in use by launcher pid " + pid + "; stop it first (node scripts/services.mjs down)");
       }
       System.out.println("ONEMAP_NEO4J_NOTE stale lock from crashed launcher pid " + pid + " removed; Neo4j will recover the store");
       Files.deleteIfExists(lock);
     } catch (IOException | NumberFormatException e) {
       try { Files.deleteIfExists(lock); } catch (IOException ignored) { }
+    }
+  }
+
+  /** A killed launcher nobody has reaped yet still "lives" as a zombie; it holds nothing. */
+  private static boolean isZombie(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      int close = stat.lastIndexOf(')');
+      return close > 0 && stat.length() > close + 2 && stat.charAt(close + 2) == 'Z';
+    } catch (IOException e) {
+      return false;
     }
   }
 
