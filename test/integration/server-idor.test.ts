@@ -117,6 +117,15 @@ describe('through search', () => {
     noSecrets(res.body);
   });
 
+  it('a home seen through a grant without address rights shows no address', async () => {
+    const res = await as(app, 'station', 'officer')({ url: `/api/entities/${E.home}` });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).not.toContain('张苏滩路88号');
+    const traj = await as(app, 'station', 'officer')({ url: `/api/entities/${E.P1}/trajectory?${WINDOW}` });
+    expect(traj.body).not.toContain('张苏滩路88号');
+    expect(traj.body).not.toContain('103.8612');
+  });
+
   it('the profile of a visible person carries nothing from the hidden source', async () => {
     const res = await as(app, 'station', 'officer')({ url: `/api/entities/${E.P1}` });
     expect(res.statusCode).toBe(200);

@@ -82,6 +82,13 @@ export async function buildProfile(graph: Graph, eid: string, viewer: Viewer) {
       viewer,
     );
     const golden = goldenValues(row.kind, row.records, viewer);
+    if (row.props.placeKind === 'home') {
+      // A home's name and address are an address: masked unless the viewer may read addresses of that source.
+      for (const k of ['name', 'address'] as const) {
+        const g = golden[k];
+        if (g && !g.masked && viewer.fieldDecision(g.source, 'home', 'address') !== 'plain') golden[k] = { ...g, value: maskValue('address', g.value), masked: true };
+      }
+    }
     const loc = row.props.location as { lon: number; lat: number } | undefined;
     const locSource = parseProvenance(row.props.provenance).location?.source ?? row.records[0]?.source;
     const location =
