@@ -8,6 +8,23 @@ export interface BinaryPoints {
   positions: Float32Array;
 }
 
+/**
+ * deck.gl compares `data` by reference: a new wrapper object on every render would re-aggregate
+ * a million points on every toggle. One wrapper per BinaryPoints, kept here.
+ */
+const binaryData = new WeakMap<BinaryPoints, { length: number; attributes: { getPosition: { value: Float32Array; size: 2 } } }>();
+function binary(p: BinaryPoints) {
+  let d = binaryData.get(p);
+  if (!d) {
+    d = { length: p.length, attributes: { getPosition: { value: p.positions, size: 2 } } };
+    binaryData.set(p, d);
+  }
+  return d;
+}
+
+/** Built once: a new array per render would count as a changed prop. */
+const COLOR_RANGE = DENSITY.map((c) => [...c, 255] as [number, number, number, number]);
+
 export interface DensityLayerProps {
   /** Server-aggregated cells (weighted by count) or raw binary points (GPU aggregation). */
   data: DensityCell[] | BinaryPoints;
@@ -28,7 +45,7 @@ export function densityLayer({ data, radius = 8000, opacity = 0.8, visible = tru
     opacity,
     radius,
     gpuAggregation: true,
-    colorRange: DENSITY.map((c) => [...c, 255] as [number, number, number, number]),
+    colorRange: COLOR_RANGE,
     colorAggregation: 'SUM' as const,
     extruded: false,
     pickable: true,
@@ -44,7 +61,7 @@ export function densityLayer({ data, radius = 8000, opacity = 0.8, visible = tru
   }
   return new HexagonLayer({
     ...common,
-    data: { length: data.length, attributes: { getPosition: { value: data.positions, size: 2 } } },
+    data: binary(data),
     getColorWeight: 1,
     getElevationWeight: 1,
   });
