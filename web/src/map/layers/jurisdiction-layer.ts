@@ -11,6 +11,19 @@ export interface JurisdictionLayerProps {
   visible?: boolean;
 }
 
+const EMPTY: GeoJSON.FeatureCollection = { type: 'FeatureCollection', features: [] };
+/** Counties of a collection, computed once per collection (a new `data` re-tessellates every polygon). */
+const counties = new WeakMap<GeoJSON.FeatureCollection, GeoJSON.FeatureCollection>();
+function countiesOf(geo: GeoJSON.FeatureCollection | null): GeoJSON.FeatureCollection {
+  if (!geo) return EMPTY;
+  let c = counties.get(geo);
+  if (!c) {
+    c = { ...geo, features: geo.features.filter((f) => f.properties?.level === 'county') };
+    counties.set(geo, c);
+  }
+  return c;
+}
+
 /**
  * Jurisdiction boundaries filled by per-jurisdiction counts (choropleth). Cells the server
  * suppressed (under k people) are drawn grey.
@@ -20,7 +33,7 @@ export function jurisdictionLayer({ geo, counts, opacity = 0.7, visible = true }
   const max = counts.reduce((m, c) => Math.max(m, c.suppressed ? 0 : c.count), 0);
   return new GeoJsonLayer({
     id: 'jurisdictions',
-    data: geo ? { ...geo, features: geo.features.filter((f) => f.properties?.level === 'county') } : { type: 'FeatureCollection', features: [] },
+    data: countiesOf(geo),
     visible,
     opacity,
     pickable: true,
