@@ -10,16 +10,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { EntityKind } from '@onemap/graph-schema';
+import { readGazetteer } from '../resolver/src/cli/resolve-command.ts';
 import { evaluate, formatScores } from '../resolver/src/core/evaluate.ts';
 import { loadDirectory, loadTruth } from '../resolver/src/core/load-directory.ts';
 import { loadSource } from '../resolver/src/core/load-source.ts';
-import { readGazetteer } from '../resolver/src/cli/resolve-command.ts';
-import { setDivisionGazetteer } from '../resolver/src/standardize/address.ts';
 import { ResolutionIndex } from '../resolver/src/core/resolution-index.ts';
 import { resolveBatch } from '../resolver/src/core/resolve-batch.ts';
 import { loadModel } from '../resolver/src/model/model-io.ts';
 import type { Model } from '../resolver/src/model/model-settings.ts';
 import type { Mention } from '../resolver/src/model/types.ts';
+import { setDivisionGazetteer } from '../resolver/src/standardize/address.ts';
 
 // Big runs need more than the default heap; re-run once with a larger one.
 if (!process.execArgv.some((a) => a.startsWith('--max-old-space-size')) && !process.env.ONEMAP_BENCH_CHILD) {
@@ -113,7 +113,9 @@ for (const k of Object.keys(sum) as Array<keyof typeof sum>)
 console.log(`  resolve     ${resolveMs.toFixed(0).padStart(7)} ms  ${rate(n, resolveMs)} mentions`);
 console.log(`  total       ${totalMs.toFixed(0).padStart(7)} ms  ${rate(rows, totalMs)} records`);
 console.log(`  peak RSS    ${mb(process.resourceUsage().maxRSS)}`);
-console.log(`  CPU time    read+standardize ${cpuSec(cpuLoad)} s, resolve ${cpuSec(cpuResolve)} s, total ${cpuSec(cpuTotal)} s (wall ${(totalMs / 1000).toFixed(1)} s)`);
+console.log(
+  `  CPU time    read+standardize ${cpuSec(cpuLoad)} s, resolve ${cpuSec(cpuResolve)} s, total ${cpuSec(cpuTotal)} s (wall ${(totalMs / 1000).toFixed(1)} s)`,
+);
 for (const [kind, st] of Object.entries(result.blockingStats)) {
   if (!st?.length) continue;
   console.log(
@@ -132,14 +134,22 @@ const holdOut = Number(a.realtime);
 if (holdOut > 0) {
   const persons = mentions.filter((m) => m.kind === 'Person');
   const step = Math.max(1, Math.floor(persons.length / holdOut));
-  const held = new Set(persons.filter((_, i) => i % step === 0).slice(0, holdOut).map((m) => m.key));
+  const held = new Set(
+    persons
+      .filter((_, i) => i % step === 0)
+      .slice(0, holdOut)
+      .map((m) => m.key),
+  );
   const byKey = new Map(persons.map((m) => [m.key, m]));
   const i0 = performance.now();
   const ix = new ResolutionIndex({ models: result.models });
   ix.load(
     result.clusters
       .filter((c) => c.kind === 'Person')
-      .map((c) => ({ entityId: c.entityId, mentions: c.mentionKeys.filter((k) => !held.has(k)).map((k) => byKey.get(k)!) }))
+      .map((c) => ({
+        entityId: c.entityId,
+        mentions: c.mentionKeys.filter((k) => !held.has(k)).map((k) => byKey.get(k)!),
+      }))
       .filter((e) => e.mentions.length > 0),
   );
   const loadMs = performance.now() - i0;

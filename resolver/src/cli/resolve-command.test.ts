@@ -50,7 +50,9 @@ async function error(argv: string[]): Promise<ResolverError> {
 describe('onemap resolve', () => {
   it('writes record_id,entity_id and prints scores against a truth column', async () => {
     const f = files('id,name,dob,truth\n1,张伟,1990-03-07,a\n2,張偉,19900307,a\n3,李娜,1985-01-01,b\n');
-    expect(await run(['--input', f.input, '--mapping', f.map, '--out', f.out, '--truth', 'truth', '--no-train'])).toBe(0);
+    expect(await run(['--input', f.input, '--mapping', f.map, '--out', f.out, '--truth', 'truth', '--no-train'])).toBe(
+      0,
+    );
     const rows = readFileSync(f.out, 'utf8').trim().split('\n');
     expect(rows[0]).toBe('record_id,entity_id');
     const ent = Object.fromEntries(rows.slice(1).map((r) => r.split(',')));
@@ -63,7 +65,9 @@ describe('onemap resolve', () => {
     const f = files('id,fullname\n1,张伟\n');
     const e = await error(['--input', f.input, '--mapping', f.map, '--out', f.out]);
     expect(e.code).toBe('ONEMAP_ERR_MISSING_COLUMN');
-    expect(e.toLine()).toBe(`error ONEMAP_ERR_MISSING_COLUMN: mapping names column "name", "dob", "truth" which the file does not have (${f.input}:1 name)`);
+    expect(e.toLine()).toBe(
+      `error ONEMAP_ERR_MISSING_COLUMN: mapping names column "name", "dob", "truth" which the file does not have (${f.input}:1 name)`,
+    );
   });
 
   it('an unreadable file', async () => {
@@ -74,7 +78,11 @@ describe('onemap resolve', () => {
   });
 
   it('an invalid mapping lists every problem', async () => {
-    const f = files('id,name\n', { recordIdColumn: 'id', entities: [{ role: 'p', kind: 'Robot' }], fields: [{ column: 'name', target: 'x.name' }] });
+    const f = files('id,name\n', {
+      recordIdColumn: 'id',
+      entities: [{ role: 'p', kind: 'Robot' }],
+      fields: [{ column: 'name', target: 'x.name' }],
+    });
     const e = await error(['--input', f.input, '--mapping', f.map, '--out', f.out]);
     expect(e.code).toBe('ONEMAP_ERR_INVALID_MAPPING');
     expect(e.message).toMatch(/Robot.*role "x"/);
@@ -91,7 +99,9 @@ describe('onemap resolve', () => {
 
   it('a value in the wrong encoding is flagged with file, line and field', async () => {
     const gbk = iconv.encode('张伟', 'gbk');
-    const f = files(Buffer.concat([Buffer.from('id,name,dob,truth\n1,'), gbk, Buffer.from(',1990-03-07,a\n2,李娜,1985-01-01,b\n')]));
+    const f = files(
+      Buffer.concat([Buffer.from('id,name,dob,truth\n1,'), gbk, Buffer.from(',1990-03-07,a\n2,李娜,1985-01-01,b\n')]),
+    );
     expect(await run(['--input', f.input, '--mapping', f.map, '--out', f.out, '--no-train'])).toBe(0);
     const rejects = readFileSync(`${f.out}.rejects.csv`, 'utf8');
     expect(rejects).toMatch(/in\.csv,2,1,name,ONEMAP_ERR_BAD_ENCODING,person\.name is required and not valid utf-8/);
@@ -99,7 +109,10 @@ describe('onemap resolve', () => {
   });
 
   it('reads a GBK file when the mapping says so', async () => {
-    const f = files(iconv.encode('id,name,dob,truth\n1,张伟,1990-03-07,a\n', 'gbk'), { ...mapping, file: { format: 'csv', encoding: 'gbk' } });
+    const f = files(iconv.encode('id,name,dob,truth\n1,张伟,1990-03-07,a\n', 'gbk'), {
+      ...mapping,
+      file: { format: 'csv', encoding: 'gbk' },
+    });
     expect(await run(['--input', f.input, '--mapping', f.map, '--out', f.out, '--no-train'])).toBe(0);
     expect(log.join('\n')).toMatch(/0 rejected/);
   });

@@ -60,8 +60,15 @@ function readJson(path: string, what: string): unknown {
 /** A gazetteer file: `[{ code, name }]` (e.g. datasets/geo/units.json); 6-digit codes only. */
 export function readGazetteer(path: string): DivisionEntry[] {
   const list = readJson(path, 'gazetteer');
-  if (!Array.isArray(list)) throw new ResolverError('ONEMAP_ERR_USAGE', { detail: 'gazetteer must be a JSON array of {code, name}' }, { file: path });
-  return list.filter((e): e is DivisionEntry => typeof e?.code === 'string' && /^\d{6}$/.test(e.code) && typeof e?.name === 'string');
+  if (!Array.isArray(list))
+    throw new ResolverError(
+      'ONEMAP_ERR_USAGE',
+      { detail: 'gazetteer must be a JSON array of {code, name}' },
+      { file: path },
+    );
+  return list.filter(
+    (e): e is DivisionEntry => typeof e?.code === 'string' && /^\d{6}$/.test(e.code) && typeof e?.name === 'string',
+  );
 }
 
 export function problemsCsv(problems: FieldProblem[]): string {

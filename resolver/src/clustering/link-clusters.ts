@@ -176,7 +176,14 @@ export function linkClusters(input: LinkInput): LinkOutput {
       candidates.delete(rx);
       // other records as poorly identified as this one do not compete with an identified entity
       const identified = [...candidates].filter((c) => hasExclusive(c));
-      const only = identified.length > 0 ? (identified.length === 1 ? identified[0] : undefined) : candidates.size === 1 ? ry : undefined;
+      const only =
+        identified.length > 0
+          ? identified.length === 1
+            ? identified[0]
+            : undefined
+          : candidates.size === 1
+            ? ry
+            : undefined;
       if (only === ry && merge(x, y, w, 'only candidate') === 'merged') break;
     }
   }

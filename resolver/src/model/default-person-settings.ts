@@ -44,7 +44,12 @@ export function defaultPersonSettings(): Model {
       blockOn('birthDate|idBirthDate', 'postcode'),
       blockOn('email'),
     ],
-    trainingRules: [blockOn('residentId'), blockOn('pyFamily', 'birthDate|idBirthDate'), blockOn('@nameSorted'), blockOn('phone')],
+    trainingRules: [
+      blockOn('residentId'),
+      blockOn('pyFamily', 'birthDate|idBirthDate'),
+      blockOn('@nameSorted'),
+      blockOn('phone'),
+    ],
     thresholds: { match: 0.9, possible: 0.5 },
     anchors: ['resident_id', 'passport', 'national_id'],
     exclusive: ['resident_id'],

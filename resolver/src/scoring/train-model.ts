@@ -50,7 +50,9 @@ const neutral = (m: Model, k: number, l: number) => {
  * @returns a new model with learned m, u, lambda and a `training` summary
  */
 export function trainModel(data: Attrs[] | Mention[], base: Model, opts: TrainOptions = {}): Model {
-  const items: Attrs[] = data.map((d) => ('attrs' in d && typeof d.attrs === 'object' ? (d as Mention).attrs : (d as Attrs)));
+  const items: Attrs[] = data.map((d) =>
+    'attrs' in d && typeof d.attrs === 'object' ? (d as Mention).attrs : (d as Attrs),
+  );
   const model: Model = structuredClone(base);
   model.version = MODEL_VERSION;
   const n = items.length;

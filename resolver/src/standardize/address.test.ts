@@ -18,10 +18,17 @@ describe('standardizeAddress', () => {
       derived: { divisionCode: '620102', addressKey: '草场街街道解放路341号' },
     });
     expect(standardizeAddress('兰州市榆中县韦营乡团结路287号')).toMatchObject({ derived: { divisionCode: '620123' } });
-    expect(standardizeAddress('甘肅省蘭州市 城關區 解放路341號')).toMatchObject({ value: '甘肃省兰州市城关区解放路341号', derived: { divisionCode: '620102' } });
+    expect(standardizeAddress('甘肅省蘭州市 城關區 解放路341號')).toMatchObject({
+      value: '甘肃省兰州市城关区解放路341号',
+      derived: { divisionCode: '620102' },
+    });
   });
   it('without a gazetteer: no division code, still normalized', () => {
-    expect(standardizeAddress('甘肃省兰州市城关区解放路341号')).toEqual({ ok: true, value: '甘肃省兰州市城关区解放路341号', derived: { addressKey: '解放路341号' } });
+    expect(standardizeAddress('甘肃省兰州市城关区解放路341号')).toEqual({
+      ok: true,
+      value: '甘肃省兰州市城关区解放路341号',
+      derived: { addressKey: '解放路341号' },
+    });
   });
   it('unifies Latin street types', () => {
     expect(standardizeAddress('6 Tullaroop Street, Willaroo')).toMatchObject({ value: '6 TULLAROOP ST WILLAROO' });

@@ -158,7 +158,12 @@ export function standardizeEntityAttrs(kind: EntityKind, values: Map<string, Att
 const entityCache = new Map<string, EntityAttrsResult>();
 
 function copy(r: EntityAttrsResult): EntityAttrsResult {
-  return { attrs: { ...r.attrs }, identifiers: r.identifiers.slice(), flags: r.flags.slice(), problems: r.problems.slice() };
+  return {
+    attrs: { ...r.attrs },
+    identifiers: r.identifiers.slice(),
+    flags: r.flags.slice(),
+    problems: r.problems.slice(),
+  };
 }
 
 function computeEntityAttrs(kind: EntityKind, values: Map<string, AttrValue>): EntityAttrsResult {

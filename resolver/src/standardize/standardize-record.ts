@@ -86,7 +86,9 @@ export function standardizeRecord(
             ...where(f.column),
             recordId,
             code: enc ? 'ONEMAP_ERR_BAD_ENCODING' : 'ONEMAP_ERR_REQUIRED_MISSING',
-            reason: enc ? `${role.role}.${f.attr} is required and not valid ${cm.encoding}` : `${role.role}.${f.attr} is required`,
+            reason: enc
+              ? `${role.role}.${f.attr} is required and not valid ${cm.encoding}`
+              : `${role.role}.${f.attr} is required`,
           });
         }
         continue;
