@@ -38,7 +38,8 @@ const TICKET_ROLES = ['officer', 'analyst', 'admin', 'planner'] as const;
 
 /** Example values show in plain only to the source's owner unit (and above); everyone else sees them masked. */
 function viewReport(r: QualityReport, viewer: Viewer) {
-  const plain = viewer.sourceAccess[r.source]?.visible === true && (viewer.sourceAccess[r.source] as { via: string }).via === 'owner';
+  const owner = viewer.source(r.source)?.ownerUnit ?? r.ownerUnit;
+  const plain = viewer.visibleSources.includes(r.source) && isWithin(owner, viewer.unitCode, viewer.units);
   return {
     ...r,
     examples: r.examples.map((f) => ({
