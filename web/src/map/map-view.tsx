@@ -13,6 +13,9 @@ interface MapProbe {
   id: string;
   settled: () => boolean;
   map: maplibregl.Map;
+  /** performance.now() when the map was constructed, when its style loaded, when it was first idle. */
+  createdAt: number;
+  loadAt?: number;
   firstIdleAt?: number;
 }
 declare global {
@@ -88,8 +91,12 @@ export function MapView({ layers, id, onClick, getTooltip, fitBounds, style, chi
       probe = {
         id,
         map,
+        createdAt: performance.now(),
         settled: () => map.loaded() && map.areTilesLoaded() && deckRendered && layersRef.current.every((l) => l.isLoaded),
       };
+      map.once('load', () => {
+        if (probe) probe.loadAt = performance.now();
+      });
       map.once('idle', () => {
         if (probe) probe.firstIdleAt = performance.now();
         container.current?.setAttribute('data-map-ready', '1');
