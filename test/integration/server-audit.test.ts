@@ -1,4 +1,7 @@
 /**
+ * Note: the test services are shared; the tampering tests need nobody else appending to (or wiping)
+ * the chain while they run, like every integration file here (vitest runs them one at a time).
+ *
  * The audit trail: every request leaves an entry (allowed or denied, with who, unit, role,
  * purpose, route, parameters, result count, outcome); editing, deleting or reordering a stored
  * entry makes verification fail and say where — through the endpoint and the CLI.
@@ -31,26 +34,27 @@ afterAll(async () => {
 async function wipeAudit() {
   await writeTx(graph, (tx) => tx.run('MATCH (n) WHERE n:AuditEntry OR n:AuditHead OR n:AuditCheckpoint DETACH DELETE n'));
 }
-async function lastEntry() {
+/** The entries whose recorded parameters carry `nonce` (robust to other writers of the shared test database). */
+async function entriesWith(nonce: string) {
   return readTx(graph, async (tx) => {
-    const r = await tx.run('MATCH (a:AuditEntry) RETURN properties(a) AS a ORDER BY a.seq DESC LIMIT 1');
-    const a = r.records[0]?.get('a') as Record<string, unknown>;
-    // Neo4j does not store nulls: absent fields read as null.
-    return { user: null, unit: null, role: null, purposeJson: null, resultCount: null, ...a } as Record<string, unknown>;
+    const r = await tx.run('MATCH (a:AuditEntry) WHERE a.paramsJson CONTAINS $nonce RETURN properties(a) AS a ORDER BY a.seq', { nonce });
+    return r.records.map((x) => ({ user: null, unit: null, role: null, purposeJson: null, resultCount: null, ...(x.get('a') as object) }) as Record<string, unknown>);
   });
 }
-async function count() {
-  return readTx(graph, async (tx) => (await tx.run('MATCH (a:AuditEntry) RETURN count(a) AS n')).records[0]?.get('n') as number);
-}
+let n = 0;
+const nonce = () => `probe${process.pid}x${Date.now()}x${n++}`;
+
 const verify = async () => (await as(app, 'province', 'auditor', null)({ url: '/api/audit/verify' })).json();
 
 describe('every request writes an entry', () => {
   beforeEach(wipeAudit);
 
   it('an allowed query records who, unit, role, purpose, route, parameters and result count', async () => {
-    const res = await as(app, 'county', 'analyst')({ url: `/api/entities/${E.P1}/relations?depth=1&limit=50` });
+    const id = nonce();
+    const res = await as(app, 'county', 'analyst')({ url: `/api/entities/${E.P1}/relations?depth=1&limit=50&probe=${id}` });
     expect(res.statusCode).toBe(200);
-    const e = await lastEntry();
+    const [e] = await entriesWith(id);
+    if (!e) throw new Error('no audit entry');
     expect(e).toMatchObject({
       user: username('county', 'analyst'),
       unit: '620102',
@@ -62,35 +66,40 @@ describe('every request writes an entry', () => {
       resultCount: res.json().edges.length,
     });
     expect(JSON.parse(e.purposeJson as string)).toEqual(PURPOSE);
-    expect(JSON.parse(e.paramsJson as string)).toMatchObject({ params: { eid: E.P1 }, query: { depth: 1, limit: 50 } });
+    expect(JSON.parse(e.paramsJson as string)).toMatchObject({ params: { eid: E.P1 }, query: { depth: 1, limit: 50, probe: id } });
   });
 
   it('denials are recorded too: no token, wrong role, no purpose', async () => {
-    await app.inject({ url: `/api/entities/${E.P1}` });
-    expect(await lastEntry()).toMatchObject({ outcome: 'denied', status: 401, user: null, route: '/api/entities/:eid' });
-    await as(app, 'county', 'planner')({ url: `/api/entities/${E.P1}` });
-    expect(await lastEntry()).toMatchObject({ outcome: 'denied', status: 403, user: username('county', 'planner'), unit: '620102', role: 'planner' });
-    await as(app, 'county', 'officer', null)({ url: `/api/entities/${E.P1}` });
-    expect(await lastEntry()).toMatchObject({ outcome: 'denied', status: 428, user: username('county', 'officer') });
+    const [a, b, c] = [nonce(), nonce(), nonce()];
+    await app.inject({ url: `/api/entities/${E.P1}?probe=${a}` });
+    expect((await entriesWith(a))[0]).toMatchObject({ outcome: 'denied', status: 401, user: null, route: '/api/entities/:eid' });
+    await as(app, 'county', 'planner')({ url: `/api/entities/${E.P1}?probe=${b}` });
+    expect((await entriesWith(b))[0]).toMatchObject({ outcome: 'denied', status: 403, user: username('county', 'planner'), unit: '620102', role: 'planner' });
+    await as(app, 'county', 'officer', null)({ url: `/api/entities/${E.P1}?probe=${c}` });
+    expect((await entriesWith(c))[0]).toMatchObject({ outcome: 'denied', status: 428, user: username('county', 'officer') });
   });
 
   it('probing an unknown /api path is recorded too', async () => {
     for (const method of ['GET', 'POST'] as const) {
-      const res = await as(app, 'station', 'officer')({ method, url: '/api/internal/dump-everything' });
+      const id = nonce();
+      const res = await as(app, 'station', 'officer')({ method, url: `/api/internal/dump-everything?probe=${id}` });
       expect(res.statusCode).toBe(404);
-      expect(await lastEntry()).toMatchObject({ outcome: 'error', status: 404, method });
+      expect((await entriesWith(id))[0]).toMatchObject({ outcome: 'error', status: 404, method });
     }
   });
 
   it('a failed login records the claimed user, never the password', async () => {
-    const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: username('county', 'officer'), password: 'wrong-password' } });
+    const id = nonce();
+    const res = await app.inject({ method: 'POST', url: `/api/auth/login?probe=${id}`, payload: { username: username('county', 'officer'), password: 'wrong-password' } });
     expect(res.statusCode).toBe(401);
-    const e = await lastEntry();
+    const [e] = await entriesWith(id);
+    if (!e) throw new Error('no audit entry');
     expect(e).toMatchObject({ outcome: 'denied', user: username('county', 'officer'), route: '/api/auth/login' });
     expect(e.paramsJson).not.toContain('wrong-password');
-    const ok = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: username('county', 'officer'), password: PASSWORD } });
+    const id2 = nonce();
+    const ok = await app.inject({ method: 'POST', url: `/api/auth/login?probe=${id2}`, payload: { username: username('county', 'officer'), password: PASSWORD } });
     expect(ok.statusCode).toBe(200);
-    expect((await lastEntry()).paramsJson).not.toContain(PASSWORD);
+    expect((await entriesWith(id2))[0]?.paramsJson).not.toContain(PASSWORD);
   });
 
   it('each route of the API adds exactly one entry per request', async () => {
@@ -99,16 +108,41 @@ describe('every request writes an entry', () => {
     for (const [p, methods] of Object.entries(spec.paths)) {
       if (!p.startsWith('/api') || p.endsWith('/stream')) continue;
       for (const m of Object.keys(methods)) {
-        const before = await count();
-        // As a user without the role: every route answers (403) and must still be audited.
-        const res = await as(app, 'otherCity', 'planner')({ method: m.toUpperCase() as 'GET', url: p.replace(/\{(\w+)\}/g, 'x'), payload: m === 'get' || m === 'delete' ? undefined : {} });
+        const id = nonce();
+        // As a user without the role: every route answers (403) and must still be audited, once.
+        const res = await as(app, 'otherCity', 'planner')({ method: m.toUpperCase() as 'GET', url: `${p.replace(/\{(\w+)\}/g, 'x')}?probe=${id}`, payload: m === 'get' || m === 'delete' ? undefined : {} });
         expect(res.statusCode, `${m} ${p}`).toBeGreaterThanOrEqual(200);
-        expect(await count(), `${m} ${p} wrote no audit entry`).toBe(before + 1);
+        expect((await entriesWith(id)).length, `${m} ${p} wrote no audit entry`).toBe(1);
         n++;
       }
     }
     expect(n).toBeGreaterThan(25);
     expect((await verify()).ok).toBe(true);
+  });
+});
+
+describe('appends from several replicas at once', () => {
+  beforeEach(wipeAudit);
+
+  it('two server instances answering 30 concurrent requests each leave one gapless, valid chain', async () => {
+    const other = await buildTestApp({ RATE_LIMIT_PER_MINUTE: 1_000_000 });
+    try {
+      const jobs = [];
+      for (let i = 0; i < 30; i++) {
+        jobs.push(as(app, 'station', 'officer')({ url: `/api/entities/${E.P3}` }));
+        jobs.push(as(other, 'county', 'officer')({ url: `/api/entities/${E.P1}` }));
+      }
+      const res = await Promise.all(jobs);
+      expect(res.every((r) => r.statusCode === 200)).toBe(true);
+      const seqs = await readTx(graph, async (tx) => (await tx.run('MATCH (a:AuditEntry) RETURN a.seq AS s ORDER BY s')).records.map((x) => x.get('s') as number));
+      // Gapless from the first to the last entry, whoever else appended meanwhile.
+      expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => (seqs[0] as number) + i));
+      expect(seqs.length).toBeGreaterThanOrEqual(60);
+      const report = await verify();
+      expect(report.ok, JSON.stringify(report.problems.slice(0, 5))).toBe(true);
+    } finally {
+      await other.close();
+    }
   });
 });
 
