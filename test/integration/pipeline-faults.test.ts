@@ -83,6 +83,32 @@ describe('the pipeline survives faults', () => {
     }
   }, 600_000);
 
+  it('a graph reset while Redis still remembers the completed jobs: delivering the files again runs them again', async () => {
+    await clearGraph(t.graph);
+    const files = sampleFiles(['2026-03-03'], ['rail']);
+    const worker = startIngestWorker(t.pipeline, { concurrency: 1 });
+    try {
+      const [source, file] = files[0]!;
+      const first = await t.pipeline.submitFile(source, file);
+      const done = await waitFor('the first run', async () => {
+        const b = await findBatch(t.graph, first.batchId);
+        return b?.status === 'done' && b;
+      }, 120_000);
+      expect(await t.pipeline.jobState(first.batchId)).toBe('completed');
+      await clearGraph(t.graph); // the graph is restored from an older backup, Redis is not
+      const again = await t.pipeline.submitFile(source, file);
+      expect(again.batchId).toBe(first.batchId);
+      const redone = await waitFor('the second run', async () => {
+        const b = await findBatch(t.graph, again.batchId);
+        return b?.status === 'done' && b;
+      }, 120_000);
+      expect(redone.written).toBe(done.written);
+      expect(await countRecords(first.batchId)).toBe(done.written);
+    } finally {
+      await worker.close();
+    }
+  }, 300_000);
+
   it.runIf(!process.env.NEO4J_URI)('Neo4j stopped in the middle of a run and started again: the run completes', async () => {
     await clearGraph(t.graph);
     const files = sampleFiles(['2026-03-03', '2026-03-04']);

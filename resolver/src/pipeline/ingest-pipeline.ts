@@ -118,10 +118,15 @@ export class IngestPipeline {
     const duplicate = (info.deliveries ?? 1) > 1;
     if (info.status !== 'done' && info.status !== 'rejected') {
       // jobId = batchId: BullMQ ignores a second add of a job it still knows; a job that failed
-      // every attempt before is retried by a new delivery.
+      // every attempt before is retried by a new delivery; a job BullMQ remembers as completed while
+      // the graph has no finished batch (the graph was reset or restored) is run again.
       const known = await this.ingestQueue().getJob(batch.batchId);
-      if (known && (await known.isFailed())) await known.retry('failed', { resetAttemptsMade: true });
-      else await this.ingestQueue().add('batch', batch, { jobId: batch.batchId });
+      const state = known ? await known.getState() : 'unknown';
+      if (state === 'failed') await known!.retry('failed', { resetAttemptsMade: true });
+      else {
+        if (state === 'completed') await known!.remove();
+        await this.ingestQueue().add('batch', batch, { jobId: batch.batchId });
+      }
     }
     return { batchId: batch.batchId, source: batch.source, status: info.status, duplicate };
   }
