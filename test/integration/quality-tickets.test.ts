@@ -18,7 +18,10 @@ let app: FastifyInstance;
 let graph: Graph;
 const WRONG = '甘肃省兰州市城关区错误路1号';
 const RIGHT = '甘肃省兰州市城关区正确路1号';
-const rec = (i: number, over: Record<string, string | number> = {}) => hotelRecord(7100 + i, { record_id: `Q-HOTEL-${i}`, ...over });
+// A per-run room number: BullMQ remembers completed batches by content hash across clearGraph,
+// so the same content pushed by an earlier run would never be processed again.
+const RUN = String(Date.now() % 1_000_000);
+const rec = (i: number, over: Record<string, string | number> = {}) => hotelRecord(7100 + i, { record_id: `Q-HOTEL-${i}`, room_no: RUN, ...over });
 
 beforeAll(async () => {
   graph = openTestGraph();
@@ -103,7 +106,7 @@ describe('correction tickets', () => {
     expect(reported).toBeTruthy();
     await as(app, 'county', 'admin', null)({ method: 'POST', url: `/api/quality/tickets/${t.id}/fixed`, payload: { note: '已改' } });
     // Delivered again, another field changed, the name still the wrong one.
-    await push([rec(2, { room_no: '999' })]);
+    await push([rec(2, { room_no: `${RUN}9` })]);
     const after = (await officer({ url: `/api/quality/tickets/${t.id}` })).json();
     expect(after.status).toBe('fixed_at_source');
     expect(after.history.at(-1)).toMatchObject({ by: 'pipeline', action: 'delivery_checked' });
