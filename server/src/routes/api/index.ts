@@ -16,6 +16,15 @@ import resolutionRoutes from './resolution.ts';
 import searchRoutes from './search.ts';
 import watchRoutes from './watches.ts';
 
+/** Refuses to register an /api route that declares neither an access rule nor `public`. */
+export function requireAccessRule(route: { method: string | string[]; url: string; config?: unknown }): void {
+  const cfg = (route.config ?? {}) as { access?: { roles?: unknown[]; action?: string }; public?: boolean };
+  if (cfg.public) return;
+  if (!cfg.access || !Array.isArray(cfg.access.roles) || cfg.access.roles.length === 0 || !cfg.access.action) {
+    throw new Error(`route ${String(route.method)} ${route.url} declares no access rule: every /api route must go through the access layer`);
+  }
+}
+
 /**
  * The `/api` subtree. Three hooks make the access layer impossible to skip:
  * - `onRoute` refuses to register a route that declares neither `config.access` nor `config.public`;
@@ -31,12 +40,7 @@ export default async function apiRoutes(app: FastifyInstance) {
   const lenient = new Ajv({ coerceTypes: 'array', useDefaults: true, removeAdditional: false, allErrors: false, strict: false });
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : lenient).compile(schema));
 
-  app.addHook('onRoute', (route) => {
-    const cfg = (route.config ?? {}) as { access?: unknown; public?: boolean };
-    if (!cfg.access && !cfg.public) {
-      throw new Error(`route ${route.method} ${route.url} declares no access rule: every /api route must go through the access layer`);
-    }
-  });
+  app.addHook('onRoute', requireAccessRule);
 
   // Unknown /api paths answer 404 from this scope, so they are audited like everything else.
   app.setNotFoundHandler((request, reply) =>
