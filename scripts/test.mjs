@@ -19,6 +19,13 @@ if (!args.length) {
   status = run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
   if (status !== 0) console.error('test: typecheck failed');
 }
-if (status === 0) status = run('npx', ['vitest', 'run', ...args]);
+// Projects run one after another: integration and browser tests share one Neo4j database, and
+// vitest would otherwise run files of different projects at the same time.
+const projects = args.length ? [null] : ['unit', 'integration', 'e2e'];
+for (const project of projects) {
+  if (status !== 0) break;
+  if (project) console.log(`test: ${project} tests…`);
+  status = run('npx', ['vitest', 'run', ...(project ? ['--project', project] : []), ...args]);
+}
 console.log(`test: finished in ${((Date.now() - t0) / 1000).toFixed(1)} s with exit code ${status}`);
 process.exit(status);
