@@ -1,0 +1,65 @@
+/**
+ * `onemap train --input <dir|file> [--catalog datasets/catalog | --mapping <mapping.json>]
+ *   --out <model.json>`: learn a Person model (u from random pairs, m and lambda by EM) from
+ * a delivery directory (one catalog entry per source) or one file with its mapping, and save
+ * it as JSON. `resolver/models/person.json` is made this way.
+ */
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import type { SourceMapping } from '@onemap/graph-schema';
+import { loadDirectory } from '../core/load-directory.ts';
+import { loadSource } from '../core/load-source.ts';
+import { ResolverError } from '../errors.ts';
+import { defaultPersonSettings } from '../model/default-person-settings.ts';
+import { saveModel } from '../model/model-io.ts';
+import type { Mention } from '../model/types.ts';
+import { trainModel } from '../scoring/train-model.ts';
+
+export async function run(argv: string[]): Promise<number> {
+  const { values: a } = parseArgs({
+    args: argv,
+    options: {
+      input: { type: 'string' },
+      catalog: { type: 'string', default: 'datasets/catalog' },
+      mapping: { type: 'string' },
+      out: { type: 'string' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (a.help || !a.input || !a.out) {
+    console.log(
+      'usage: onemap train --input <dir|file> [--catalog <dir> | --mapping <mapping.json>] --out <model.json>',
+    );
+    if (a.help) return 0;
+    throw new ResolverError('ONEMAP_ERR_USAGE', { detail: '--input and --out are required' });
+  }
+  let mentions: Mention[];
+  let isDir = false;
+  try {
+    isDir = statSync(a.input).isDirectory();
+  } catch (e) {
+    throw new ResolverError(
+      'ONEMAP_ERR_FILE_UNREADABLE',
+      { detail: (e as NodeJS.ErrnoException).code ?? String(e) },
+      { file: a.input },
+    );
+  }
+  if (isDir) mentions = loadDirectory(a.input, a.catalog!).mentions;
+  else {
+    if (!a.mapping) throw new ResolverError('ONEMAP_ERR_USAGE', { detail: '--mapping is required for a single file' });
+    mentions = loadSource(a.input, JSON.parse(readFileSync(a.mapping, 'utf8')) as SourceMapping).mentions;
+  }
+  const seen = new Set<string>();
+  const persons = mentions.filter((m) => m.kind === 'Person' && !seen.has(m.key) && seen.add(m.key));
+  const model = trainModel(persons, defaultPersonSettings());
+  writeFileSync(a.out, saveModel(model));
+  console.log(
+    `trained on ${persons.length} person mentions (${model.training?.candidatePairs} candidate pairs), lambda ${model.lambda.toExponential(3)}; wrote ${a.out}`,
+  );
+  for (const c of model.comparisons) {
+    console.log(
+      `  ${c.name.padEnd(18)} ${c.levels.map((l) => `${l.label} m=${l.m.toPrecision(2)} u=${l.u.toPrecision(2)}`).join(' | ')}`,
+    );
+  }
+  return 0;
+}
