@@ -12,7 +12,12 @@ import { parseArgs } from 'node:util';
 import { loadCatalog, SAMPLE_DIR } from '@onemap/datasets';
 import { readBatch } from '../resolver/src/intake/read-batch.ts';
 import { stageFile } from '../resolver/src/intake/staged-batch.ts';
-import { type AuthorityValue, authorityConflictRule, COMPARED, staleAuthorityFinding } from '../resolver/src/quality/authority-rule.ts';
+import {
+  type AuthorityValue,
+  authorityConflictRule,
+  COMPARED,
+  staleAuthorityFinding,
+} from '../resolver/src/quality/authority-rule.ts';
 import { runBatchRules } from '../resolver/src/quality/batch-rules.ts';
 import { RULE_TARGETS } from '../resolver/src/quality/noise-targets.ts';
 import type { QualityFinding } from '../resolver/src/quality/types.ts';
@@ -21,7 +26,17 @@ const { values } = parseArgs({ options: { input: { type: 'string', default: SAMP
 const input = path.resolve(values.input!);
 const catalog = loadCatalog();
 const byId = new Map(catalog.map((c) => [c.id, c]));
-const ORDER = ['household', 'business', 'vehicle_registry', 'telecom', 'hotel', 'rail', 'netcafe', 'checkpoint', 'incident'];
+const ORDER = [
+  'household',
+  'business',
+  'vehicle_registry',
+  'telecom',
+  'hotel',
+  'rail',
+  'netcafe',
+  'checkpoint',
+  'incident',
+];
 const staging = fs.mkdtempSync(path.join(os.tmpdir(), 'onemap-bq-'));
 
 // Files grouped by day, authorities first, a re-delivery right after its original.
@@ -31,7 +46,10 @@ for (const source of ORDER) {
   if (!fs.existsSync(dir)) continue;
   for (const f of fs.readdirSync(dir).sort()) files.push({ day: f.slice(0, 10), source, file: path.join(dir, f) });
 }
-files.sort((a, b) => a.day.localeCompare(b.day) || ORDER.indexOf(a.source) - ORDER.indexOf(b.source) || a.file.localeCompare(b.file));
+files.sort(
+  (a, b) =>
+    a.day.localeCompare(b.day) || ORDER.indexOf(a.source) - ORDER.indexOf(b.source) || a.file.localeCompare(b.file),
+);
 
 const findings: QualityFinding[] = [];
 const priorHashes = new Map<string, string>();
@@ -45,7 +63,15 @@ for (const { day, source, file } of files) {
   const read = readBatch(batch, entry);
   records += read.records.length;
   const arrivedAt = new Date(Date.parse(`${day}T00:00:00+08:00`) + 86_400_000).toISOString();
-  const r = runBatchRules({ source, entry, records: read.records, rejects: read.rejects, flagged: read.flagged, arrivedAt, priorHashes });
+  const r = runBatchRules({
+    source,
+    entry,
+    records: read.records,
+    rejects: read.rejects,
+    flagged: read.flagged,
+    arrivedAt,
+    priorHashes,
+  });
   findings.push(...r.findings);
   const lookup = (attr: string, id: string) => authority.get(`${attr}|${id}`);
   findings.push(...authorityConflictRule(entry, read.records, lookup).findings);
@@ -67,12 +93,18 @@ const ms = performance.now() - t0;
 fs.rmSync(staging, { recursive: true, force: true });
 
 // Ground truth: source,record_id,field,noise_kind
-const truth = fs.readFileSync(path.join(input, 'truth', 'noise.csv'), 'utf8').trim().split('\n').slice(1).map((l) => {
-  const [source = '', recordId = '', field = '', kind = ''] = l.split(',');
-  return { rid: `${source}:${recordId}`, field, kind };
-});
+const truth = fs
+  .readFileSync(path.join(input, 'truth', 'noise.csv'), 'utf8')
+  .trim()
+  .split('\n')
+  .slice(1)
+  .map((l) => {
+    const [source = '', recordId = '', field = '', kind = ''] = l.split(',');
+    return { rid: `${source}:${recordId}`, field, kind };
+  });
 const planted = (kinds: string[]) => truth.filter((t) => kinds.includes(t.kind));
-const matches = (f: QualityFinding, t: { rid: string; field: string }) => f.rid === t.rid && (!t.field || !f.field || f.field === t.field);
+const matches = (f: QualityFinding, t: { rid: string; field: string }) =>
+  f.rid === t.rid && (!t.field || !f.field || f.field === t.field);
 
 // Authority conflicts are scored per attribute: an address differs for other reasons than a name.
 for (const f of findings) if (f.rule === 'authority_conflict') f.rule = `authority_conflict[${f.attribute}]`;
@@ -80,7 +112,9 @@ for (const f of findings) if (f.rule === 'authority_conflict') f.rule = `authori
 const lateRids = new Set(truth.filter((t) => t.kind === 'late_update').map((t) => t.rid));
 const explained = (f: QualityFinding) => lateRids.has(/authority, ([^)]+)\)/.exec(f.detail)?.[1] ?? '');
 const rows: string[][] = [];
-const rules = [...new Set(findings.map((f) => f.rule)), ...Object.keys(RULE_TARGETS)].filter((v, i, a) => a.indexOf(v) === i).sort();
+const rules = [...new Set(findings.map((f) => f.rule)), ...Object.keys(RULE_TARGETS)]
+  .filter((v, i, a) => a.indexOf(v) === i)
+  .sort();
 for (const rule of rules) {
   const mine = findings.filter((f) => f.rule === rule);
   const uniq = [...new Map(mine.map((f) => [`${f.rid}|${f.field}`, f])).values()];
@@ -88,7 +122,9 @@ for (const rule of rules) {
   const target = planted(kinds);
   const found = target.filter((t) => uniq.some((f) => matches(f, t))).length;
   const anyNoise = truth;
-  const truePos = uniq.filter((f) => target.some((t) => matches(f, t)) || (rule.startsWith('authority_conflict') && explained(f))).length;
+  const truePos = uniq.filter(
+    (f) => target.some((t) => matches(f, t)) || (rule.startsWith('authority_conflict') && explained(f)),
+  ).length;
   const plantedAny = uniq.filter((f) => anyNoise.some((t) => matches(f, t))).length;
   rows.push([
     rule,
@@ -102,16 +138,24 @@ for (const rule of rules) {
 const head = ['rule', 'targets (noise kinds)', 'flagged', 'recall', 'precision', 'any-noise prec.'];
 const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => [...r[i]!].length)));
 const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ');
-console.log(`quality rules on ${input}: ${files.length} files, ${records} records, ${Math.round(ms)} ms (${Math.round((records / ms) * 1000)} records/s)`);
+console.log(
+  `quality rules on ${input}: ${files.length} files, ${records} records, ${Math.round(ms)} ms (${Math.round((records / ms) * 1000)} records/s)`,
+);
 console.log(line(head));
 for (const r of rows) console.log(line(r));
-const untargeted = [...new Set(truth.map((t) => t.kind))].filter((k) => !Object.values(RULE_TARGETS).flat().includes(k));
+const untargeted = [...new Set(truth.map((t) => t.kind))].filter(
+  (k) => !Object.values(RULE_TARGETS).flat().includes(k),
+);
 console.log(`noise kinds no rule targets (variation the resolver absorbs, not defects): ${untargeted.join(', ')}`);
 if (process.env.QDEBUG) {
   const ac = findings.filter((f) => f.rule === process.env.QDEBUG);
   const by = new Map<string, number>();
   for (const f of ac) {
-    const t = truth.filter((x) => matches(f, x)).map((x) => x.kind).join('+') || 'NONE';
+    const t =
+      truth
+        .filter((x) => matches(f, x))
+        .map((x) => x.kind)
+        .join('+') || 'NONE';
     const k = `${f.source} ${f.field} ${t}`;
     by.set(k, (by.get(k) ?? 0) + 1);
   }

@@ -1,7 +1,12 @@
 /** The scheduled quality report: a BullMQ job scheduler whose worker writes one period report per source. */
 import { loadCatalog } from '@onemap/datasets';
 import { redisConnectionFromEnv } from '@onemap/resolver/pipeline';
-import { listQualityReports, producePeriodReports, scheduleQualityReports, startQualityWorker } from '@onemap/resolver/quality/index.ts';
+import {
+  listQualityReports,
+  producePeriodReports,
+  scheduleQualityReports,
+  startQualityWorker,
+} from '@onemap/resolver/quality/index.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEnv } from '../helpers/env.ts';
 import { clearGraph, openTestGraph } from '../helpers/graph.ts';
@@ -25,9 +30,15 @@ describe('scheduled quality reports', () => {
       });
       expect(await done).toEqual({ reports: 2 });
       const reports = await listQualityReports(graph, { sources: ['hotel', 'vehicle_registry'], limit: 10 });
-      expect(reports.filter((r) => r.kind === 'period').map((r) => r.source).sort()).toEqual(['hotel', 'vehicle_registry']);
+      expect(
+        reports
+          .filter((r) => r.kind === 'period')
+          .map((r) => r.source)
+          .sort(),
+      ).toEqual(['hotel', 'vehicle_registry']);
       // nothing delivered yet: every source is late
-      for (const r of reports) expect(r.scores.find((s) => s.rule === 'delivery_timeliness')).toMatchObject({ checked: 1, failed: 1 });
+      for (const r of reports)
+        expect(r.scores.find((s) => s.rule === 'delivery_timeliness')).toMatchObject({ checked: 1, failed: 1 });
     } finally {
       await queue.removeJobScheduler('quality-period-report');
       await worker.close();

@@ -15,7 +15,8 @@ let app: FastifyInstance;
 let graph: Graph;
 const RUN = String(Date.now() % 1_000_000);
 // One person (same resident id, name, birth date) in every record.
-const rec = (n: number, over: Record<string, string | number> = {}) => hotelRecord(8123, { record_id: `Q-SPLIT-${n}`, room_no: `${RUN}${n}`, ...over });
+const rec = (n: number, over: Record<string, string | number> = {}) =>
+  hotelRecord(8123, { record_id: `Q-SPLIT-${n}`, room_no: `${RUN}${n}`, ...over });
 
 beforeAll(async () => {
   graph = openTestGraph();
@@ -43,7 +44,10 @@ async function push(records: Record<string, string | number>[]) {
 async function guestEid(rid: string): Promise<string> {
   const s = graph.driver.session({ database: graph.database });
   try {
-    const r = await s.run("MATCH (:SourceRecord {rid: $rid})-[:RESOLVED_TO {role: 'guest'}]->(e:Person) RETURN e.eid AS eid", { rid });
+    const r = await s.run(
+      "MATCH (:SourceRecord {rid: $rid})-[:RESOLVED_TO {role: 'guest'}]->(e:Person) RETURN e.eid AS eid",
+      { rid },
+    );
     expect(r.records).toHaveLength(1);
     return String(r.records[0]!.get('eid'));
   } finally {
@@ -58,7 +62,11 @@ describe('a confirmed split survives re-ingestion', () => {
     expect(await guestEid('hotel:Q-SPLIT-2')).toBe(eid);
 
     const analyst = as(app, 'province', 'analyst');
-    const split = await analyst({ method: 'POST', url: '/api/resolution/split', payload: { eid, rids: ['hotel:Q-SPLIT-2'], reason: '同号不同人,经核实为两人' } });
+    const split = await analyst({
+      method: 'POST',
+      url: '/api/resolution/split',
+      payload: { eid, rids: ['hotel:Q-SPLIT-2'], reason: '同号不同人,经核实为两人' },
+    });
     expect(split.statusCode).toBe(201);
     const newEid = split.json().newEid as string;
     expect(await guestEid('hotel:Q-SPLIT-2')).toBe(newEid);

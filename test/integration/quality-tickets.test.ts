@@ -21,7 +21,8 @@ const RIGHT = '甘肃省兰州市城关区正确路1号';
 // A per-run room number: BullMQ remembers completed batches by content hash across clearGraph,
 // so the same content pushed by an earlier run would never be processed again.
 const RUN = String(Date.now() % 1_000_000);
-const rec = (i: number, over: Record<string, string | number> = {}) => hotelRecord(7100 + i, { record_id: `Q-HOTEL-${i}`, room_no: RUN, ...over });
+const rec = (i: number, over: Record<string, string | number> = {}) =>
+  hotelRecord(7100 + i, { record_id: `Q-HOTEL-${i}`, room_no: RUN, ...over });
 
 beforeAll(async () => {
   graph = openTestGraph();
@@ -29,7 +30,18 @@ beforeAll(async () => {
   await seedServerFixture(graph);
   // The hotel source, owned here by the county 620102 so the owner unit is not the province.
   const hotel = loadCatalog().find((e) => e.id === 'hotel')!;
-  await upsertSources(graph, [{ id: 'hotel', nameZh: hotel.name.zh, nameEn: hotel.name.en, ownerUnit: '620102', shareClass: 'unconditional', grade: 2, updateMode: hotel.updateMode, frequency: hotel.frequency }]);
+  await upsertSources(graph, [
+    {
+      id: 'hotel',
+      nameZh: hotel.name.zh,
+      nameEn: hotel.name.en,
+      ownerUnit: '620102',
+      shareClass: 'unconditional',
+      grade: 2,
+      updateMode: hotel.updateMode,
+      frequency: hotel.frequency,
+    },
+  ]);
   app = await buildTestApp({ INGEST_WORKER: 'embedded' });
 });
 afterAll(async () => {
@@ -52,7 +64,9 @@ async function push(records: Record<string, string | number>[]) {
 async function auditActions(): Promise<string[]> {
   const s = graph.driver.session({ database: graph.database });
   try {
-    const r = await s.run("MATCH (a:AuditEntry) WHERE a.route STARTS WITH '/api/quality/tickets' RETURN a.method + ' ' + a.route + ' ' + a.status AS x ORDER BY a.seq");
+    const r = await s.run(
+      "MATCH (a:AuditEntry) WHERE a.route STARTS WITH '/api/quality/tickets' RETURN a.method + ' ' + a.route + ' ' + a.status AS x ORDER BY a.seq",
+    );
     return r.records.map((x) => String(x.get('x')));
   } finally {
     await s.close();
@@ -63,10 +77,24 @@ describe('correction tickets', () => {
   it('a ticket goes from the reporter to the owner unit, is fixed at the source, verified by the next delivery and confirmed by the reporter', async () => {
     await push([rec(1, { address: WRONG }), rec(2)]);
     const officer = as(app, 'county', 'officer');
-    const opened = await officer({ method: 'POST', url: '/api/quality/tickets', payload: { rid: 'hotel:Q-HOTEL-1', field: 'address', expected: RIGHT, reason: '住址与实际不符' } });
+    const opened = await officer({
+      method: 'POST',
+      url: '/api/quality/tickets',
+      payload: { rid: 'hotel:Q-HOTEL-1', field: 'address', expected: RIGHT, reason: '住址与实际不符' },
+    });
     expect(opened.statusCode).toBe(201);
     const t = opened.json();
-    expect(t).toMatchObject({ source: 'hotel', ownerUnit: '620102', rid: 'hotel:Q-HOTEL-1', field: 'address', attribute: 'address', reportedValue: WRONG, expected: RIGHT, status: 'open', openedBy: 'fx_county_officer' });
+    expect(t).toMatchObject({
+      source: 'hotel',
+      ownerUnit: '620102',
+      rid: 'hotel:Q-HOTEL-1',
+      field: 'address',
+      attribute: 'address',
+      reportedValue: WRONG,
+      expected: RIGHT,
+      status: 'open',
+      openedBy: 'fx_county_officer',
+    });
 
     // The owner unit sees it in its list; a unit elsewhere does not.
     const ownerList = await as(app, 'county', 'admin', null)({ url: '/api/quality/tickets' });
@@ -75,10 +103,36 @@ describe('correction tickets', () => {
     expect(elsewhere.json().tickets.map((x: { id: string }) => x.id)).not.toContain(t.id);
 
     // Nothing to confirm before the corrected value arrived; only the owner's admin marks it fixed.
-    expect((await officer({ method: 'POST', url: `/api/quality/tickets/${t.id}/confirm`, payload: { accept: true } })).statusCode).toBe(409);
-    expect((await as(app, 'otherCounty', 'admin', null)({ method: 'POST', url: `/api/quality/tickets/${t.id}/fixed`, payload: { note: '已改' } })).statusCode).toBe(404);
-    expect((await as(app, 'county', 'officer', null)({ method: 'POST', url: `/api/quality/tickets/${t.id}/fixed`, payload: { note: '已改' } })).statusCode).toBe(403);
-    const fixed = await as(app, 'county', 'admin', null)({ method: 'POST', url: `/api/quality/tickets/${t.id}/fixed`, payload: { note: '源系统已更正' } });
+    expect(
+      (await officer({ method: 'POST', url: `/api/quality/tickets/${t.id}/confirm`, payload: { accept: true } }))
+        .statusCode,
+    ).toBe(409);
+    expect(
+      (
+        await as(
+          app,
+          'otherCounty',
+          'admin',
+          null,
+        )({ method: 'POST', url: `/api/quality/tickets/${t.id}/fixed`, payload: { note: '已改' } })
+      ).statusCode,
+    ).toBe(404);
+    expect(
+      (
+        await as(
+          app,
+          'county',
+          'officer',
+          null,
+        )({ method: 'POST', url: `/api/quality/tickets/${t.id}/fixed`, payload: { note: '已改' } })
+      ).statusCode,
+    ).toBe(403);
+    const fixed = await as(
+      app,
+      'county',
+      'admin',
+      null,
+    )({ method: 'POST', url: `/api/quality/tickets/${t.id}/fixed`, payload: { note: '源系统已更正' } });
     expect(fixed.statusCode).toBe(200);
     expect(fixed.json().status).toBe('fixed_at_source');
 
@@ -86,32 +140,75 @@ describe('correction tickets', () => {
     await push([rec(1, { address: RIGHT })]);
     const after = await officer({ url: `/api/quality/tickets/${t.id}` });
     expect(after.json().status).toBe('verified');
-    expect(after.json().history.map((h: { action: string }) => h.action)).toEqual(['opened', 'fixed_at_source', 'verified']);
+    expect(after.json().history.map((h: { action: string }) => h.action)).toEqual([
+      'opened',
+      'fixed_at_source',
+      'verified',
+    ]);
 
     // Only the reporter confirms.
-    expect((await as(app, 'county', 'analyst', null)({ method: 'POST', url: `/api/quality/tickets/${t.id}/confirm`, payload: { accept: true } })).statusCode).toBe(403);
-    const confirmed = await officer({ method: 'POST', url: `/api/quality/tickets/${t.id}/confirm`, payload: { accept: true, note: '核实无误' } });
+    expect(
+      (
+        await as(
+          app,
+          'county',
+          'analyst',
+          null,
+        )({ method: 'POST', url: `/api/quality/tickets/${t.id}/confirm`, payload: { accept: true } })
+      ).statusCode,
+    ).toBe(403);
+    const confirmed = await officer({
+      method: 'POST',
+      url: `/api/quality/tickets/${t.id}/confirm`,
+      payload: { accept: true, note: '核实无误' },
+    });
     expect(confirmed.statusCode).toBe(200);
     expect(confirmed.json().status).toBe('confirmed');
 
     // Every step is in the audit trail, allowed or denied.
     const audited = await auditActions();
-    expect(audited).toEqual(expect.arrayContaining(['POST /api/quality/tickets 201', 'POST /api/quality/tickets/:id/fixed 200', 'POST /api/quality/tickets/:id/fixed 403', 'POST /api/quality/tickets/:id/confirm 200', 'POST /api/quality/tickets/:id/confirm 409']));
+    expect(audited).toEqual(
+      expect.arrayContaining([
+        'POST /api/quality/tickets 201',
+        'POST /api/quality/tickets/:id/fixed 200',
+        'POST /api/quality/tickets/:id/fixed 403',
+        'POST /api/quality/tickets/:id/confirm 200',
+        'POST /api/quality/tickets/:id/confirm 409',
+      ]),
+    );
   });
 
   it('a fix that does not arrive leaves the ticket open (fixed at source, awaiting), and the reporter can reopen it', async () => {
     const officer = as(app, 'county', 'officer');
-    const t = (await officer({ method: 'POST', url: '/api/quality/tickets', payload: { rid: 'hotel:Q-HOTEL-2', field: 'guest_name', reason: '姓名错误' } })).json();
+    const t = (
+      await officer({
+        method: 'POST',
+        url: '/api/quality/tickets',
+        payload: { rid: 'hotel:Q-HOTEL-2', field: 'guest_name', reason: '姓名错误' },
+      })
+    ).json();
     const reported = t.reportedValue;
     expect(reported).toBeTruthy();
-    await as(app, 'county', 'admin', null)({ method: 'POST', url: `/api/quality/tickets/${t.id}/fixed`, payload: { note: '已改' } });
+    await as(
+      app,
+      'county',
+      'admin',
+      null,
+    )({ method: 'POST', url: `/api/quality/tickets/${t.id}/fixed`, payload: { note: '已改' } });
     // Delivered again, another field changed, the name still the wrong one.
     await push([rec(2, { room_no: `${RUN}9` })]);
     const after = (await officer({ url: `/api/quality/tickets/${t.id}` })).json();
     expect(after.status).toBe('fixed_at_source');
     expect(after.history.at(-1)).toMatchObject({ by: 'pipeline', action: 'delivery_checked' });
-    expect((await officer({ method: 'POST', url: `/api/quality/tickets/${t.id}/confirm`, payload: { accept: true } })).statusCode).toBe(409);
-    const reopened = await officer({ method: 'POST', url: `/api/quality/tickets/${t.id}/confirm`, payload: { accept: false, note: '仍未更正' } });
+    expect(
+      (await officer({ method: 'POST', url: `/api/quality/tickets/${t.id}/confirm`, payload: { accept: true } }))
+        .statusCode,
+    ).toBe(409);
+    const reopened = await officer({
+      method: 'POST',
+      url: `/api/quality/tickets/${t.id}/confirm`,
+      payload: { accept: false, note: '仍未更正' },
+    });
     expect(reopened.json().status).toBe('reopened');
     const open = await as(app, 'county', 'admin', null)({ url: '/api/quality/tickets?status=reopened' });
     expect(open.json().tickets.map((x: { id: string }) => x.id)).toContain(t.id);
@@ -119,9 +216,38 @@ describe('correction tickets', () => {
 
   it('a ticket on a record the reporter may not see, or a field the source does not have, is refused', async () => {
     const officer = as(app, 'county', 'officer');
-    expect((await officer({ method: 'POST', url: '/api/quality/tickets', payload: { rid: 'hotel:Q-HOTEL-404', field: 'address', reason: '不存在' } })).statusCode).toBe(404);
-    expect((await officer({ method: 'POST', url: '/api/quality/tickets', payload: { rid: 'hotel:Q-HOTEL-1', field: 'no_such_column', reason: '字段' } })).statusCode).toBe(400);
-    expect((await as(app, 'county', 'officer', null)({ method: 'POST', url: '/api/quality/tickets', payload: { rid: 'hotel:Q-HOTEL-1', field: 'address', reason: '无事由' } })).statusCode).toBe(428);
+    expect(
+      (
+        await officer({
+          method: 'POST',
+          url: '/api/quality/tickets',
+          payload: { rid: 'hotel:Q-HOTEL-404', field: 'address', reason: '不存在' },
+        })
+      ).statusCode,
+    ).toBe(404);
+    expect(
+      (
+        await officer({
+          method: 'POST',
+          url: '/api/quality/tickets',
+          payload: { rid: 'hotel:Q-HOTEL-1', field: 'no_such_column', reason: '字段' },
+        })
+      ).statusCode,
+    ).toBe(400);
+    expect(
+      (
+        await as(
+          app,
+          'county',
+          'officer',
+          null,
+        )({
+          method: 'POST',
+          url: '/api/quality/tickets',
+          payload: { rid: 'hotel:Q-HOTEL-1', field: 'address', reason: '无事由' },
+        })
+      ).statusCode,
+    ).toBe(428);
   });
 });
 
@@ -132,10 +258,22 @@ describe('quality reports', () => {
     expect(owner.statusCode).toBe(200);
     const withBad = owner.json().reports.find((r: any) => r.examples.some((e: any) => e.rule === 'id_check_digit'));
     expect(withBad).toBeDefined();
-    expect(withBad.scores.find((s: any) => s.rule === 'id_check_digit')).toMatchObject({ checked: 2, failed: 1, score: 0.5 });
-    expect(withBad.examples.find((e: any) => e.rule === 'id_check_digit')).toMatchObject({ rid: 'hotel:Q-HOTEL-3', field: 'id_number', value: '620102198001011235', masked: false });
+    expect(withBad.scores.find((s: any) => s.rule === 'id_check_digit')).toMatchObject({
+      checked: 2,
+      failed: 1,
+      score: 0.5,
+    });
+    expect(withBad.examples.find((e: any) => e.rule === 'id_check_digit')).toMatchObject({
+      rid: 'hotel:Q-HOTEL-3',
+      field: 'id_number',
+      value: '620102198001011235',
+      masked: false,
+    });
     const other = await as(app, 'otherCity', 'planner', null)({ url: '/api/quality/reports?source=hotel&limit=10' });
-    const ex = other.json().reports.flatMap((r: any) => r.examples).find((e: any) => e.rule === 'id_check_digit');
+    const ex = other
+      .json()
+      .reports.flatMap((r: any) => r.examples)
+      .find((e: any) => e.rule === 'id_check_digit');
     expect(ex).toMatchObject({ value: '620102********1235', masked: true });
   });
 
@@ -154,6 +292,10 @@ describe('quality reports', () => {
     expect(run.statusCode).toBe(201);
     expect(run.json().reports).toBe(loadCatalog().length);
     const periods = await planner({ url: '/api/quality/reports?source=hotel' });
-    expect(periods.json().reports.some((r: any) => r.kind === 'period' && r.scores.some((x: any) => x.rule === 'delivery_timeliness'))).toBe(true);
+    expect(
+      periods
+        .json()
+        .reports.some((r: any) => r.kind === 'period' && r.scores.some((x: any) => x.rule === 'delivery_timeliness')),
+    ).toBe(true);
   });
 });

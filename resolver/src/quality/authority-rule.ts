@@ -10,7 +10,12 @@ import { columnOf } from './batch-rules.ts';
 import { type QualityFinding, type RuleOutput, scoreOf } from './types.ts';
 
 /** Person attributes compared with the authority, and the standardized key each compares on. */
-export const COMPARED: Record<string, string> = { address: 'addressKey', name: 'name', sex: 'sex', birthDate: 'birthDate' };
+export const COMPARED: Record<string, string> = {
+  address: 'addressKey',
+  name: 'name',
+  sex: 'sex',
+  birthDate: 'birthDate',
+};
 
 export interface AuthorityValue {
   value: string;
@@ -24,7 +29,11 @@ export interface AuthorityValue {
 export type AuthorityLookup = (attribute: string, residentId: string) => AuthorityValue | undefined;
 
 /** Finds values in `records` (of a non-authoritative source) that differ from the authority's. */
-export function authorityConflictRule(entry: SourceCatalogEntry, records: BatchRecord[], lookup: AuthorityLookup): RuleOutput {
+export function authorityConflictRule(
+  entry: SourceCatalogEntry,
+  records: BatchRecord[],
+  lookup: AuthorityLookup,
+): RuleOutput {
   const findings: QualityFinding[] = [];
   let checked = 0;
   for (const rec of records) {
@@ -53,7 +62,10 @@ export function authorityConflictRule(entry: SourceCatalogEntry, records: BatchR
     }
     if (relevant) checked++;
   }
-  return { score: scoreOf('authority_conflict', 'authority', checked, new Set(findings.map((f) => f.rid)).size), findings };
+  return {
+    score: scoreOf('authority_conflict', 'authority', checked, new Set(findings.map((f) => f.rid)).size),
+    findings,
+  };
 }
 
 /**
@@ -61,7 +73,12 @@ export function authorityConflictRule(entry: SourceCatalogEntry, records: BatchR
  * record carried a value that was already out of date (a late update, 更新不及时).
  * @returns a finding on the earlier record, or undefined
  */
-export function staleAuthorityFinding(entry: SourceCatalogEntry, rec: BatchRecord, attr: string, previous: AuthorityValue | undefined): QualityFinding | undefined {
+export function staleAuthorityFinding(
+  entry: SourceCatalogEntry,
+  rec: BatchRecord,
+  attr: string,
+  previous: AuthorityValue | undefined,
+): QualityFinding | undefined {
   const m = rec.mentions.find((x) => x.kind === 'Person' && x.attrs.residentId);
   if (!m || !previous || previous.source !== entry.id || previous.rid === rec.rid) return undefined;
   const keyAttr = COMPARED[attr] ?? attr;

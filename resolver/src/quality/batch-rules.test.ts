@@ -16,7 +16,14 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'onemap-quality-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const ID = '620402197411046954'; // valid, male, born 1974-11-04
-const GOOD_GUEST = { guest_name: '马良翰', sex: '男', birth_date: '19741104', id_type: '居民身份证', id_number: ID, phone: '18512345678' };
+const GOOD_GUEST = {
+  guest_name: '马良翰',
+  sex: '男',
+  birth_date: '19741104',
+  id_type: '居民身份证',
+  id_number: ID,
+  phone: '18512345678',
+};
 let n = 0;
 function hotel(over: Record<string, unknown>, recordId = `LGQ${++n}`) {
   return {
@@ -44,7 +51,15 @@ function hotelBatch(rows: Record<string, unknown>[], extra: Partial<BatchQuality
   fs.writeFileSync(file, `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`);
   const e = entry('hotel');
   const read = readBatch(stageFile(path.join(dir, 'staging'), 'hotel', file, e.file), e);
-  return { source: 'hotel', entry: e, records: read.records, rejects: read.rejects, flagged: read.flagged, arrivedAt: '2026-03-02T06:00:00Z', ...extra };
+  return {
+    source: 'hotel',
+    entry: e,
+    records: read.records,
+    rejects: read.rejects,
+    flagged: read.flagged,
+    arrivedAt: '2026-03-02T06:00:00Z',
+    ...extra,
+  };
 }
 
 function findings(input: BatchQualityInput, rule: string) {
@@ -58,7 +73,11 @@ describe('per-batch quality rules', () => {
   });
 
   it('id_check_digit flags a resident id whose check character is wrong (and a transposition) and passes a valid one', () => {
-    const input = hotelBatch([hotel({ id_number: '620402197411046955' }, 'LGC1'), hotel({ id_number: '620402197411049654' }, 'LGC2'), hotel({}, 'LGC3')]);
+    const input = hotelBatch([
+      hotel({ id_number: '620402197411046955' }, 'LGC1'),
+      hotel({ id_number: '620402197411049654' }, 'LGC2'),
+      hotel({}, 'LGC3'),
+    ]);
     const f = findings(input, 'id_check_digit');
     expect(f.map((x) => x.rid).sort()).toEqual(['hotel:LGC1', 'hotel:LGC2']);
     expect(f[0]).toMatchObject({ field: 'id_number', severity: 'error', attribute: 'residentId' });
@@ -72,7 +91,10 @@ describe('per-batch quality rules', () => {
   });
 
   it('coordinates_in_province flags a hotel located outside Gansu and passes one inside', () => {
-    const input = hotelBatch([hotel({ hotel_code: 'H999001', hotel_lon: 121.47, hotel_lat: 31.23 }, 'LGG1'), hotel({}, 'LGG2')]);
+    const input = hotelBatch([
+      hotel({ hotel_code: 'H999001', hotel_lon: 121.47, hotel_lat: 31.23 }, 'LGG1'),
+      hotel({}, 'LGG2'),
+    ]);
     expect(findings(input, 'coordinates_in_province').map((f) => f.rid)).toEqual(['hotel:LGG1']);
   });
 
@@ -82,25 +104,47 @@ describe('per-batch quality rules', () => {
   });
 
   it('record_age flags a check-in that arrives days late (or from the future) and passes a fresh one', () => {
-    const input = hotelBatch([hotel({ check_in: '2026-02-20 12:00:00' }, 'LGA1'), hotel({ check_in: '2026-03-09 12:00:00', check_out: '' }, 'LGA2'), hotel({}, 'LGA3')], { arrivedAt: '2026-03-02T06:00:00Z' });
-    expect(findings(input, 'record_age').map((f) => f.rid).sort()).toEqual(['hotel:LGA1', 'hotel:LGA2']);
+    const input = hotelBatch(
+      [
+        hotel({ check_in: '2026-02-20 12:00:00' }, 'LGA1'),
+        hotel({ check_in: '2026-03-09 12:00:00', check_out: '' }, 'LGA2'),
+        hotel({}, 'LGA3'),
+      ],
+      { arrivedAt: '2026-03-02T06:00:00Z' },
+    );
+    expect(
+      findings(input, 'record_age')
+        .map((f) => f.rid)
+        .sort(),
+    ).toEqual(['hotel:LGA1', 'hotel:LGA2']);
   });
 
   it('duplicates flags a record delivered again unchanged and passes a changed or new one', () => {
     const first = hotelBatch([hotel({}, 'LGD1'), hotel({}, 'LGD2')]);
     const prior = new Map(first.records.map((r) => [r.rid, r.hash]));
-    const again = hotelBatch([hotel({}, 'LGD1'), hotel({ room_no: '2' }, 'LGD2'), hotel({}, 'LGD3')], { priorHashes: prior });
+    const again = hotelBatch([hotel({}, 'LGD1'), hotel({ room_no: '2' }, 'LGD2'), hotel({}, 'LGD3')], {
+      priorHashes: prior,
+    });
     expect(findings(again, 'duplicates').map((f) => f.rid)).toEqual(['hotel:LGD1']);
   });
 
   it('duplicates flags one person twice in one authoritative delivery', () => {
     const file = path.join(dir, 'hh.csv');
-    const head = 'record_id,household_no,relation_to_head,name,sex,ethnicity,birth_date,id_number,phone,address,division_code,station_code,home_code,home_name,home_lon,home_lat,home_address,registered_at';
-    const row = (id: string) => `${id},1234567891,户主,马良翰,1,汉族,19741104,${ID},18512345678,甘肃省白银市白银区北环路248号,620402,620402001,H000491,住宅,104.15009,36.53424,甘肃省白银市白银区北环路248号,2016-04-23`;
+    const head =
+      'record_id,household_no,relation_to_head,name,sex,ethnicity,birth_date,id_number,phone,address,division_code,station_code,home_code,home_name,home_lon,home_lat,home_address,registered_at';
+    const row = (id: string) =>
+      `${id},1234567891,户主,马良翰,1,汉族,19741104,${ID},18512345678,甘肃省白银市白银区北环路248号,620402,620402001,H000491,住宅,104.15009,36.53424,甘肃省白银市白银区北环路248号,2016-04-23`;
     fs.writeFileSync(file, `${head}\n${row('HJQ1')}\n${row('HJQ2')}\n`);
     const e = entry('household');
     const read = readBatch(stageFile(path.join(dir, 'staging'), 'household', file, e.file), e);
-    const input: BatchQualityInput = { source: 'household', entry: e, records: read.records, rejects: read.rejects, flagged: read.flagged, arrivedAt: '2026-03-02T06:00:00Z' };
+    const input: BatchQualityInput = {
+      source: 'household',
+      entry: e,
+      records: read.records,
+      rejects: read.rejects,
+      flagged: read.flagged,
+      arrivedAt: '2026-03-02T06:00:00Z',
+    };
     expect(findings(input, 'duplicates').map((f) => [f.rid, f.field])).toEqual([['household:HJQ2', 'id_number']]);
   });
 
@@ -116,9 +160,15 @@ describe('authority rules', () => {
   it('authority_conflict flags an address that differs from the authority and passes an equal one', () => {
     const input = hotelBatch([hotel({}, 'LGX1')]);
     const key = input.records[0]!.mentions.find((m) => m.role === 'guest')!.attrs.addressKey!;
-    const differ = authorityConflictRule(input.entry, input.records, (attr) => (attr === 'address' ? { value: '甘肃省兰州市城关区别处1号', key: '别处1号', source: 'household', rid: 'household:HJ1' } : undefined));
+    const differ = authorityConflictRule(input.entry, input.records, (attr) =>
+      attr === 'address'
+        ? { value: '甘肃省兰州市城关区别处1号', key: '别处1号', source: 'household', rid: 'household:HJ1' }
+        : undefined,
+    );
     expect(differ.findings.map((f) => [f.rid, f.field, f.attribute])).toEqual([['hotel:LGX1', 'address', 'address']]);
-    const same = authorityConflictRule(input.entry, input.records, (attr) => (attr === 'address' ? { value: 'x', key, source: 'household', rid: 'household:HJ1' } : undefined));
+    const same = authorityConflictRule(input.entry, input.records, (attr) =>
+      attr === 'address' ? { value: 'x', key, source: 'household', rid: 'household:HJ1' } : undefined,
+    );
     expect(same.findings).toEqual([]);
   });
 
@@ -126,10 +176,17 @@ describe('authority rules', () => {
     const e = entry('household');
     const input = hotelBatch([hotel({}, 'LGY1')]);
     const rec = { ...input.records[0]!, rid: 'household:HJ2' };
-    const stale = staleAuthorityFinding(e, rec, 'address', { value: 'old', key: 'old', source: 'household', rid: 'household:HJ1' });
+    const stale = staleAuthorityFinding(e, rec, 'address', {
+      value: 'old',
+      key: 'old',
+      source: 'household',
+      rid: 'household:HJ1',
+    });
     expect(stale).toMatchObject({ rule: 'stale_authority', rid: 'household:HJ1' });
     const key = rec.mentions.find((m) => m.role === 'guest')!.attrs.addressKey!;
-    expect(staleAuthorityFinding(e, rec, 'address', { value: 'same', key, source: 'household', rid: 'household:HJ1' })).toBeUndefined();
+    expect(
+      staleAuthorityFinding(e, rec, 'address', { value: 'same', key, source: 'household', rid: 'household:HJ1' }),
+    ).toBeUndefined();
   });
 
   it('durationMs reads the catalog frequencies', () => {

@@ -24,24 +24,58 @@ export interface PeriodReportOptions {
 }
 
 /** Runs the graph rules for every source and writes one period report each; returns the report ids. */
-export async function producePeriodReports(graph: Graph, catalog: SourceCatalogEntry[], opts: PeriodReportOptions = {}): Promise<string[]> {
+export async function producePeriodReports(
+  graph: Graph,
+  catalog: SourceCatalogEntry[],
+  opts: PeriodReportOptions = {},
+): Promise<string[]> {
   const now = opts.now ?? new Date();
   const periodMs = opts.periodMs ?? 86_400_000;
   const ids: string[] = [];
   for (const entry of catalog) {
-    const outs: RuleOutput[] = [await graphAuthorityConflicts(graph, entry), await graphDeliveryTimeliness(graph, entry, now)];
+    const outs: RuleOutput[] = [
+      await graphAuthorityConflicts(graph, entry),
+      await graphDeliveryTimeliness(graph, entry, now),
+    ];
     const owner = await graphOwnerExists(graph, entry);
     if (owner) outs.push(owner);
-    const batches = await listQualityReports(graph, { sources: [entry.id], from: new Date(now.getTime() - periodMs).toISOString(), to: now.toISOString(), limit: 10_000 });
-    const batchScores: RuleScore[] = aggregateScores(batches.filter((b) => b.kind === 'batch')).map((s) => ({ ...s, dimension: 'validity' as const }));
+    const batches = await listQualityReports(graph, {
+      sources: [entry.id],
+      from: new Date(now.getTime() - periodMs).toISOString(),
+      to: now.toISOString(),
+      limit: 10_000,
+    });
+    const batchScores: RuleScore[] = aggregateScores(batches.filter((b) => b.kind === 'batch')).map((s) => ({
+      ...s,
+      dimension: 'validity' as const,
+    }));
     const batchDims = new Map(batches.flatMap((b) => b.scores).map((s) => [s.rule, s.dimension]));
-    const scores = [...batchScores.map((s) => ({ ...s, dimension: batchDims.get(s.rule) ?? s.dimension })), ...outs.map((o) => o.score)];
+    const scores = [
+      ...batchScores.map((s) => ({ ...s, dimension: batchDims.get(s.rule) ?? s.dimension })),
+      ...outs.map((o) => o.score),
+    ];
     const findings: QualityFinding[] = [...batches.flatMap((b) => b.examples), ...outs.flatMap((o) => o.findings)];
     const checked = scores.reduce((a, s) => a + s.checked, 0);
-    const overall = checked ? Math.round((scores.reduce((a, s) => a + s.score * s.checked, 0) / checked) * 10_000) / 10_000 : 1;
-    ids.push(await writeQualityReport(graph, { kind: 'period', source: entry.id, ownerUnit: entry.ownerUnit, batchId: null, at: now.toISOString(), overall, scores, examples: findings }));
+    const overall = checked
+      ? Math.round((scores.reduce((a, s) => a + s.score * s.checked, 0) / checked) * 10_000) / 10_000
+      : 1;
+    ids.push(
+      await writeQualityReport(graph, {
+        kind: 'period',
+        source: entry.id,
+        ownerUnit: entry.ownerUnit,
+        batchId: null,
+        at: now.toISOString(),
+        overall,
+        scores,
+        examples: findings,
+      }),
+    );
     if (opts.openTickets !== false) {
-      for (const f of outs.flatMap((o) => o.findings).filter((x) => x.rule === 'authority_conflict').slice(0, RULE_TICKETS_PER_RUN)) {
+      for (const f of outs
+        .flatMap((o) => o.findings)
+        .filter((x) => x.rule === 'authority_conflict')
+        .slice(0, RULE_TICKETS_PER_RUN)) {
         await openTicket(graph, {
           source: entry.id,
           ownerUnit: entry.ownerUnit,
@@ -69,5 +103,8 @@ export async function scheduleQualityReports(connection: ConnectionOptions, ever
 
 /** The worker that produces the period reports when the scheduler fires. */
 export function startQualityWorker(connection: ConnectionOptions, graph: Graph, catalog: SourceCatalogEntry[]): Worker {
-  return new Worker(QUALITY_QUEUE, async () => ({ reports: (await producePeriodReports(graph, catalog)).length }), { connection, concurrency: 1 });
+  return new Worker(QUALITY_QUEUE, async () => ({ reports: (await producePeriodReports(graph, catalog)).length }), {
+    connection,
+    concurrency: 1,
+  });
 }

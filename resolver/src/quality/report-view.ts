@@ -24,7 +24,9 @@ export function summarize(current: QualityReport[], previous: QualityReport[]): 
   const sources = [...new Set(current.map((r) => r.source))].sort();
   return sources.map((source) => {
     const cur = current.filter((r) => r.source === source && r.kind === 'batch');
-    const prev = new Map(aggregateScores(previous.filter((r) => r.source === source && r.kind === 'batch')).map((s) => [s.rule, s.score]));
+    const prev = new Map(
+      aggregateScores(previous.filter((r) => r.source === source && r.kind === 'batch')).map((s) => [s.rule, s.score]),
+    );
     const rules = aggregateScores(cur).map((s) => {
       const p = prev.get(s.rule) ?? null;
       return { ...s, previous: p, delta: p === null ? null : Math.round((s.score - p) * 10_000) / 10_000 };
@@ -43,6 +45,10 @@ const cell = (v: unknown) => {
 /** One CSV row per source and rule. */
 export function summaryCsv(summary: SourceQualitySummary[]): string {
   const lines = ['source,owner_unit,rule,checked,failed,score,previous_score,delta'];
-  for (const s of summary) for (const r of s.rules) lines.push([s.source, s.ownerUnit, r.rule, r.checked, r.failed, r.score, r.previous, r.delta].map(cell).join(','));
+  for (const s of summary)
+    for (const r of s.rules)
+      lines.push(
+        [s.source, s.ownerUnit, r.rule, r.checked, r.failed, r.score, r.previous, r.delta].map(cell).join(','),
+      );
   return `${lines.join('\n')}\n`;
 }

@@ -41,7 +41,17 @@ export async function writeQualityReport(graph: Graph, r: Omit<QualityReport, 'i
     tx.run(
       `CREATE (q:QualityReport {id: $id, kind: $kind, source: $source, ownerUnit: $ownerUnit, batchId: $batchId, at: datetime($at),
                                 overall: $overall, scoresJson: $scores, examplesJson: $examples})`,
-      { id, kind: r.kind, source: r.source, ownerUnit: r.ownerUnit, batchId: r.batchId, at: r.at, overall: r.overall, scores: JSON.stringify(r.scores), examples: JSON.stringify(capExamples(r.examples)) },
+      {
+        id,
+        kind: r.kind,
+        source: r.source,
+        ownerUnit: r.ownerUnit,
+        batchId: r.batchId,
+        at: r.at,
+        overall: r.overall,
+        scores: JSON.stringify(r.scores),
+        examples: JSON.stringify(capExamples(r.examples)),
+      },
     ),
   );
   return id;
@@ -62,14 +72,23 @@ function toReport(row: Record<string, unknown>): QualityReport {
 }
 
 /** Reports for the given sources (and optionally one owner unit), newest first. */
-export async function listQualityReports(graph: Graph, q: { sources: string[]; ownerUnit?: string | null; from?: string | null; to?: string | null; limit: number }): Promise<QualityReport[]> {
+export async function listQualityReports(
+  graph: Graph,
+  q: { sources: string[]; ownerUnit?: string | null; from?: string | null; to?: string | null; limit: number },
+): Promise<QualityReport[]> {
   return readTx(graph, async (tx) => {
     const res = await tx.run(
       `MATCH (q:QualityReport) WHERE q.source IN $sources
          AND ($ownerUnit IS NULL OR q.ownerUnit = $ownerUnit)
          AND ($from IS NULL OR q.at >= datetime($from)) AND ($to IS NULL OR q.at < datetime($to))
        RETURN q {.*, at: toString(q.at)} AS q ORDER BY q.at DESC LIMIT $limit`,
-      { sources: q.sources, ownerUnit: q.ownerUnit ?? null, from: q.from ?? null, to: q.to ?? null, limit: neo4j.int(q.limit) },
+      {
+        sources: q.sources,
+        ownerUnit: q.ownerUnit ?? null,
+        from: q.from ?? null,
+        to: q.to ?? null,
+        limit: neo4j.int(q.limit),
+      },
     );
     return res.records.map((r) => toReport(toPlain(r.get('q')) as Record<string, unknown>));
   });
@@ -94,5 +113,9 @@ export function aggregateScores(reports: QualityReport[]): RulePeriodScore[] {
       m.set(s.rule, a);
     }
   }
-  return [...m].map(([rule, a]) => ({ rule, ...a, score: a.checked ? Math.round((1 - a.failed / a.checked) * 10_000) / 10_000 : 1 }));
+  return [...m].map(([rule, a]) => ({
+    rule,
+    ...a,
+    score: a.checked ? Math.round((1 - a.failed / a.checked) * 10_000) / 10_000 : 1,
+  }));
 }

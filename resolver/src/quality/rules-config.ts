@@ -56,7 +56,8 @@ const SOURCE_DEFAULTS: Record<string, QualitySettings> = {
 /** The settings in force for one source: defaults, then source defaults, then the catalog's `quality`. */
 export function qualitySettings(entry: SourceCatalogEntry): Required<QualitySettings> {
   const fromCatalog = ((entry as unknown as { quality?: QualitySettings }).quality ?? {}) as QualitySettings;
-  const keyFields = entry.entities.flatMap((r) => (KEY_BY_KIND[r.kind] ?? []).map((k) => `${r.role}.${k}`))
+  const keyFields = entry.entities
+    .flatMap((r) => (KEY_BY_KIND[r.kind] ?? []).map((k) => `${r.role}.${k}`))
     // only keys the source maps at all: a hotel record has no way to carry a credit code
     .filter((k) => {
       const [role, attrs] = k.split('.') as [string, string];

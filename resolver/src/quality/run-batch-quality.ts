@@ -5,8 +5,8 @@
  */
 import type { SourceCatalogEntry } from '@onemap/graph-schema';
 import { type Graph, readTx } from '@onemap/graph-schema/server';
-import type { StagedBatch } from '../intake/staged-batch.ts';
 import type { ReadBatchResult } from '../intake/read-batch.ts';
+import type { StagedBatch } from '../intake/staged-batch.ts';
 import { runBatchRules } from './batch-rules.ts';
 import { writeQualityReport } from './reports-repository.ts';
 import { verifyTicketsForBatch } from './tickets-repository.ts';
@@ -22,7 +22,9 @@ export interface BatchQualityOutcome {
 /** Hashes already stored for the batch's rids (a record delivered again unchanged is a duplicate). */
 async function priorHashes(graph: Graph, rids: string[]): Promise<Map<string, string>> {
   if (!rids.length) return new Map();
-  const res = await readTx(graph, (tx) => tx.run('UNWIND $rids AS rid MATCH (r:SourceRecord {rid: rid}) RETURN r.rid AS rid, r.hash AS hash', { rids }));
+  const res = await readTx(graph, (tx) =>
+    tx.run('UNWIND $rids AS rid MATCH (r:SourceRecord {rid: rid}) RETURN r.rid AS rid, r.hash AS hash', { rids }),
+  );
   return new Map(res.records.map((r) => [String(r.get('rid')), String(r.get('hash'))]));
 }
 

@@ -1,7 +1,7 @@
 /** Data-quality types shared by the per-batch rules, the graph rules, the reports and the server. Import-safe. */
 import type { SourceCatalogEntry } from '@onemap/graph-schema';
-import type { FieldProblem } from '../model/types.ts';
 import type { BatchRecord } from '../intake/read-batch.ts';
+import type { FieldProblem } from '../model/types.ts';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -60,5 +60,11 @@ export interface BatchQualityResult {
 }
 
 export function scoreOf(rule: string, dimension: RuleDimension, checked: number, failed: number): RuleScore {
-  return { rule, dimension, checked, failed, score: checked ? Math.round((1 - failed / checked) * 10_000) / 10_000 : 1 };
+  return {
+    rule,
+    dimension,
+    checked,
+    failed,
+    score: checked ? Math.round((1 - failed / checked) * 10_000) / 10_000 : 1,
+  };
 }

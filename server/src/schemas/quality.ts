@@ -7,7 +7,13 @@ const UnitCode = Type.String({ pattern: '^[0-9]{6}([0-9]{3})?$' });
 const Rid = Type.String({ pattern: '^[A-Za-z0-9_]+:[A-Za-z0-9:_.*-]{1,80}$' });
 const Column = Type.String({ pattern: '^[A-Za-z0-9_.]{0,60}$' });
 
-export const RuleScoreSchema = Type.Object({ rule: Type.String(), dimension: Type.String(), checked: Type.Integer(), failed: Type.Integer(), score: Type.Number() });
+export const RuleScoreSchema = Type.Object({
+  rule: Type.String(),
+  dimension: Type.String(),
+  checked: Type.Integer(),
+  failed: Type.Integer(),
+  score: Type.Number(),
+});
 
 export const QualityExample = Type.Object({
   rule: Type.String(),
@@ -61,11 +67,20 @@ export const RuleTrendSchema = Type.Object({
 export const QualitySummarySchema = Type.Object({
   from: Type.String(),
   to: Type.String(),
-  sources: Type.Array(Type.Object({ source: Type.String(), ownerUnit: Type.String(), reports: Type.Integer(), rules: Type.Array(RuleTrendSchema) })),
+  sources: Type.Array(
+    Type.Object({
+      source: Type.String(),
+      ownerUnit: Type.String(),
+      reports: Type.Integer(),
+      rules: Type.Array(RuleTrendSchema),
+    }),
+  ),
 });
 export type QualitySummary = Static<typeof QualitySummarySchema>;
 
-export const TicketStatusSchema = Type.Union(['open', 'fixed_at_source', 'verified', 'confirmed', 'reopened'].map((s) => Type.Literal(s)));
+export const TicketStatusSchema = Type.Union(
+  ['open', 'fixed_at_source', 'verified', 'confirmed', 'reopened'].map((s) => Type.Literal(s)),
+);
 
 export const TicketSchema = Type.Object({
   id: Type.String(),
@@ -83,7 +98,9 @@ export const TicketSchema = Type.Object({
   rule: Type.Union([Type.String(), Type.Null()]),
   createdAt: Type.String(),
   updatedAt: Type.String(),
-  history: Type.Array(Type.Object({ at: Type.String(), by: Type.String(), action: Type.String(), note: Type.Optional(Type.String()) })),
+  history: Type.Array(
+    Type.Object({ at: Type.String(), by: Type.String(), action: Type.String(), note: Type.Optional(Type.String()) }),
+  ),
 });
 export type TicketView = Static<typeof TicketSchema>;
 
@@ -107,6 +124,12 @@ export const TicketsQuery = Type.Object({
 });
 
 export const TicketParams = Type.Object({ id: Type.String({ pattern: '^QT-[0-9a-f-]{36}$' }) });
-export const FixedBody = Type.Object({ note: Type.String({ minLength: 2, maxLength: 500 }) }, { additionalProperties: false });
-export const ConfirmTicketBody = Type.Object({ accept: Type.Boolean(), note: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false });
+export const FixedBody = Type.Object(
+  { note: Type.String({ minLength: 2, maxLength: 500 }) },
+  { additionalProperties: false },
+);
+export const ConfirmTicketBody = Type.Object(
+  { accept: Type.Boolean(), note: Type.Optional(Type.String({ maxLength: 500 })) },
+  { additionalProperties: false },
+);
 export const PurposeOnlyQuery = Type.Object({ ...PurposeQuery });

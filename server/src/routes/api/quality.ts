@@ -67,7 +67,15 @@ function window(q: { from?: string; to?: string; days: number }) {
 async function ticketFor(app: FastifyInstance, request: FastifyRequest, id: string): Promise<QualityTicket> {
   const t = await readTicket(app.graph, id);
   const v = request.viewer;
-  if (!t || !(isWithin(t.ownerUnit, v.unitCode, v.units) || t.openedBy === v.username || isWithin(t.openedUnit, v.unitCode, v.units))) throw httpError('NOT_FOUND', { what: `ticket ${id}` });
+  if (
+    !t ||
+    !(
+      isWithin(t.ownerUnit, v.unitCode, v.units) ||
+      t.openedBy === v.username ||
+      isWithin(t.openedUnit, v.unitCode, v.units)
+    )
+  )
+    throw httpError('NOT_FOUND', { what: `ticket ${id}` });
   return t;
 }
 
@@ -95,12 +103,27 @@ export default async function qualityRoutes(app: FastifyInstance) {
 
   app.get(
     '/reports',
-    { schema: { ...common, summary: 'Quality reports (per batch and per period), newest first; example values masked unless you own the source', querystring: ReportsQuery, response: { 200: Type.Object({ reports: Type.Array(QualityReportSchema) }), ...errorResponses } }, config: { access: { roles: REPORT_ROLES, purpose: false, action: 'quality-reports' } } },
+    {
+      schema: {
+        ...common,
+        summary:
+          'Quality reports (per batch and per period), newest first; example values masked unless you own the source',
+        querystring: ReportsQuery,
+        response: { 200: Type.Object({ reports: Type.Array(QualityReportSchema) }), ...errorResponses },
+      },
+      config: { access: { roles: REPORT_ROLES, purpose: false, action: 'quality-reports' } },
+    },
     async (request) => {
       const q = request.query as { source?: string; ownerUnit?: string; from?: string; to?: string; limit: number };
       const v = request.viewer;
       const sources = v.visibleSources.filter((s) => !q.source || s === q.source);
-      const reports = await listQualityReports(app.graph, { sources, ownerUnit: q.ownerUnit ?? null, from: q.from ?? null, to: q.to ?? null, limit: q.limit });
+      const reports = await listQualityReports(app.graph, {
+        sources,
+        ownerUnit: q.ownerUnit ?? null,
+        from: q.from ?? null,
+        to: q.to ?? null,
+        limit: q.limit,
+      });
       request.resultCount = reports.length;
       return { reports: reports.map((r) => viewReport(r, v)) };
     },
@@ -118,7 +141,16 @@ export default async function qualityRoutes(app: FastifyInstance) {
 
   app.get(
     '/summary',
-    { schema: { ...common, summary: 'Per source (optionally one owner unit): per-rule scores in the period and the trend against the period before', querystring: SummaryQuery, response: { 200: QualitySummarySchema, ...errorResponses } }, config: { access: { roles: REPORT_ROLES, purpose: false, action: 'quality-summary' } } },
+    {
+      schema: {
+        ...common,
+        summary:
+          'Per source (optionally one owner unit): per-rule scores in the period and the trend against the period before',
+        querystring: SummaryQuery,
+        response: { 200: QualitySummarySchema, ...errorResponses },
+      },
+      config: { access: { roles: REPORT_ROLES, purpose: false, action: 'quality-summary' } },
+    },
     async (request) => {
       const s = await summary(request);
       request.resultCount = s.sources.length;
@@ -128,17 +160,36 @@ export default async function qualityRoutes(app: FastifyInstance) {
 
   app.get(
     '/summary.csv',
-    { schema: { ...common, summary: 'The summary as CSV (one row per source and rule)', querystring: SummaryQuery, response: { 200: Type.String(), ...errorResponses } }, config: { access: { roles: REPORT_ROLES, purpose: false, action: 'quality-summary-csv' } } },
+    {
+      schema: {
+        ...common,
+        summary: 'The summary as CSV (one row per source and rule)',
+        querystring: SummaryQuery,
+        response: { 200: Type.String(), ...errorResponses },
+      },
+      config: { access: { roles: REPORT_ROLES, purpose: false, action: 'quality-summary-csv' } },
+    },
     async (request, reply) => {
       const s = await summary(request);
       request.resultCount = s.sources.length;
-      return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="quality-summary.csv"').send(summaryCsv(s.sources));
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="quality-summary.csv"')
+        .send(summaryCsv(s.sources));
     },
   );
 
   app.post(
     '/reports/run',
-    { schema: { ...common, summary: 'Produce the period reports now (the scheduled job does this every day)', querystring: PurposeOnlyQuery, response: { 201: Type.Object({ reports: Type.Integer() }), ...errorResponses } }, config: { access: { roles: ['admin'] as const, purpose: false, action: 'quality-run' } } },
+    {
+      schema: {
+        ...common,
+        summary: 'Produce the period reports now (the scheduled job does this every day)',
+        querystring: PurposeOnlyQuery,
+        response: { 201: Type.Object({ reports: Type.Integer() }), ...errorResponses },
+      },
+      config: { access: { roles: ['admin'] as const, purpose: false, action: 'quality-run' } },
+    },
     async (request, reply) => {
       const v = request.viewer;
       // an admin runs the graph rules for the sources their unit owns (the province: all)
@@ -151,16 +202,30 @@ export default async function qualityRoutes(app: FastifyInstance) {
 
   app.post(
     '/tickets',
-    { schema: { ...common, summary: 'Open a correction ticket on a wrong value; it goes to the source’s owner unit', querystring: PurposeOnlyQuery, body: OpenTicketBody, response: { 201: TicketSchema, ...errorResponses } }, config: { access: { roles: ['officer', 'analyst'] as const, purpose: true, action: 'quality-ticket-open' } } },
+    {
+      schema: {
+        ...common,
+        summary: 'Open a correction ticket on a wrong value; it goes to the source’s owner unit',
+        querystring: PurposeOnlyQuery,
+        body: OpenTicketBody,
+        response: { 201: TicketSchema, ...errorResponses },
+      },
+      config: { access: { roles: ['officer', 'analyst'] as const, purpose: true, action: 'quality-ticket-open' } },
+    },
     async (request, reply) => {
       const b = request.body as { rid: string; field: string; expected?: string; reason: string };
       const v = request.viewer;
-      const rec = await readTx(app.graph, (tx) => tx.run('MATCH (r:SourceRecord {rid: $rid}) RETURN r.source AS source, r.raw AS raw', { rid: b.rid }));
-      const row = rec.records[0] ? (toPlain(rec.records[0].toObject()) as { source: string; raw: string | null }) : null;
+      const rec = await readTx(app.graph, (tx) =>
+        tx.run('MATCH (r:SourceRecord {rid: $rid}) RETURN r.source AS source, r.raw AS raw', { rid: b.rid }),
+      );
+      const row = rec.records[0]
+        ? (toPlain(rec.records[0].toObject()) as { source: string; raw: string | null })
+        : null;
       if (!row || !v.visibleSources.includes(row.source)) throw httpError('NOT_FOUND', { what: `record ${b.rid}` });
       const entry = catalog().find((e) => e.id === row.source);
       const raw = JSON.parse(row.raw ?? '{}') as Record<string, string>;
-      if (!(b.field in raw) && !entry?.fields.some((f) => f.column === b.field)) throw httpError('VALIDATION', { detail: `${row.source} has no field ${b.field}` });
+      if (!(b.field in raw) && !entry?.fields.some((f) => f.column === b.field))
+        throw httpError('VALIDATION', { detail: `${row.source} has no field ${b.field}` });
       const target = entry?.fields.find((f) => f.column === b.field)?.target ?? null;
       const { ticket } = await openTicket(app.graph, {
         source: row.source,
@@ -181,13 +246,28 @@ export default async function qualityRoutes(app: FastifyInstance) {
 
   app.get(
     '/tickets',
-    { schema: { ...common, summary: 'Tickets addressed to your unit (and the units under it) and tickets you or your unit opened', querystring: TicketsQuery, response: { 200: Type.Object({ tickets: Type.Array(TicketSchema) }), ...errorResponses } }, config: { access: { roles: TICKET_ROLES, purpose: false, action: 'quality-tickets' } } },
+    {
+      schema: {
+        ...common,
+        summary: 'Tickets addressed to your unit (and the units under it) and tickets you or your unit opened',
+        querystring: TicketsQuery,
+        response: { 200: Type.Object({ tickets: Type.Array(TicketSchema) }), ...errorResponses },
+      },
+      config: { access: { roles: TICKET_ROLES, purpose: false, action: 'quality-tickets' } },
+    },
     async (request) => {
       const q = request.query as { status?: QualityTicket['status']; source?: string; limit: number };
       const v = request.viewer;
       const below = [...v.units.keys()].filter((u) => isWithin(u, v.unitCode, v.units));
       const units = below.length ? below : [v.unitCode];
-      const tickets = await listTickets(app.graph, { ownerUnits: units, openedBy: v.username, openedUnits: units, status: q.status ?? null, source: q.source ?? null, limit: q.limit });
+      const tickets = await listTickets(app.graph, {
+        ownerUnits: units,
+        openedBy: v.username,
+        openedUnits: units,
+        status: q.status ?? null,
+        source: q.source ?? null,
+        limit: q.limit,
+      });
       request.resultCount = tickets.length;
       return { tickets };
     },
@@ -195,7 +275,16 @@ export default async function qualityRoutes(app: FastifyInstance) {
 
   app.get(
     '/tickets/:id',
-    { schema: { ...common, summary: 'One ticket with its history', params: TicketParams, querystring: PurposeOnlyQuery, response: { 200: TicketSchema, ...errorResponses } }, config: { access: { roles: TICKET_ROLES, purpose: false, action: 'quality-ticket' } } },
+    {
+      schema: {
+        ...common,
+        summary: 'One ticket with its history',
+        params: TicketParams,
+        querystring: PurposeOnlyQuery,
+        response: { 200: TicketSchema, ...errorResponses },
+      },
+      config: { access: { roles: TICKET_ROLES, purpose: false, action: 'quality-ticket' } },
+    },
     async (request) => {
       const t = await ticketFor(app, request, (request.params as { id: string }).id);
       request.resultCount = 1;
@@ -205,14 +294,33 @@ export default async function qualityRoutes(app: FastifyInstance) {
 
   app.post(
     '/tickets/:id/fixed',
-    { schema: { ...common, summary: 'The owner unit’s admin marks the value fixed at the source; the next delivery verifies it', params: TicketParams, querystring: PurposeOnlyQuery, body: FixedBody, response: { 200: TicketSchema, ...errorResponses } }, config: { access: { roles: ['admin'] as const, purpose: false, action: 'quality-ticket-fixed' } } },
+    {
+      schema: {
+        ...common,
+        summary: 'The owner unit’s admin marks the value fixed at the source; the next delivery verifies it',
+        params: TicketParams,
+        querystring: PurposeOnlyQuery,
+        body: FixedBody,
+        response: { 200: TicketSchema, ...errorResponses },
+      },
+      config: { access: { roles: ['admin'] as const, purpose: false, action: 'quality-ticket-fixed' } },
+    },
     async (request) => {
       const { id } = request.params as { id: string };
       const v = request.viewer;
       const t = await ticketFor(app, request, id);
-      if (!isWithin(t.ownerUnit, v.unitCode, v.units)) throw httpError('FORBIDDEN', { detail: `ticket ${id} is addressed to unit ${t.ownerUnit}, not yours` });
-      const next = await transitionTicket(app.graph, id, ['open', 'reopened'], 'fixed_at_source', { at: new Date().toISOString(), by: v.username, action: 'fixed_at_source', note: (request.body as { note: string }).note });
-      if (!next) throw httpError('CONFLICT', { detail: `ticket ${id} is ${t.status}; only an open or reopened ticket can be marked fixed` });
+      if (!isWithin(t.ownerUnit, v.unitCode, v.units))
+        throw httpError('FORBIDDEN', { detail: `ticket ${id} is addressed to unit ${t.ownerUnit}, not yours` });
+      const next = await transitionTicket(app.graph, id, ['open', 'reopened'], 'fixed_at_source', {
+        at: new Date().toISOString(),
+        by: v.username,
+        action: 'fixed_at_source',
+        note: (request.body as { note: string }).note,
+      });
+      if (!next)
+        throw httpError('CONFLICT', {
+          detail: `ticket ${id} is ${t.status}; only an open or reopened ticket can be marked fixed`,
+        });
       request.resultCount = 1;
       return next;
     },
@@ -220,21 +328,45 @@ export default async function qualityRoutes(app: FastifyInstance) {
 
   app.post(
     '/tickets/:id/confirm',
-    { schema: { ...common, summary: 'The reporter confirms a verified correction (accept) or reopens the ticket (accept: false)', params: TicketParams, querystring: PurposeOnlyQuery, body: ConfirmTicketBody, response: { 200: TicketSchema, ...errorResponses } }, config: { access: { roles: TICKET_ROLES, purpose: false, action: 'quality-ticket-confirm' } } },
+    {
+      schema: {
+        ...common,
+        summary: 'The reporter confirms a verified correction (accept) or reopens the ticket (accept: false)',
+        params: TicketParams,
+        querystring: PurposeOnlyQuery,
+        body: ConfirmTicketBody,
+        response: { 200: TicketSchema, ...errorResponses },
+      },
+      config: { access: { roles: TICKET_ROLES, purpose: false, action: 'quality-ticket-confirm' } },
+    },
     async (request) => {
       const { id } = request.params as { id: string };
       const b = request.body as { accept: boolean; note?: string };
       const v = request.viewer;
       const t = await ticketFor(app, request, id);
       // A rule-opened ticket is confirmed by an admin of the unit the rule opened it for.
-      const reporter = t.openedBy === v.username || (t.rule !== null && v.hasRole('admin') && isWithin(t.openedUnit, v.unitCode, v.units));
-      if (!reporter) throw httpError('FORBIDDEN', { detail: `only ${t.openedBy}, who reported it, confirms ticket ${id}` });
-      const event = { at: new Date().toISOString(), by: v.username, action: b.accept ? ('confirmed' as const) : ('reopened' as const), ...(b.note ? { note: b.note } : {}) };
-      const next = b.accept ? await transitionTicket(app.graph, id, ['verified'], 'confirmed', event) : await transitionTicket(app.graph, id, ['verified', 'fixed_at_source'], 'reopened', event);
-      if (!next) throw httpError('CONFLICT', { detail: b.accept ? `ticket ${id} is ${t.status}: it can be confirmed only once the corrected value has arrived (verified)` : `ticket ${id} is ${t.status} and cannot be reopened` });
+      const reporter =
+        t.openedBy === v.username ||
+        (t.rule !== null && v.hasRole('admin') && isWithin(t.openedUnit, v.unitCode, v.units));
+      if (!reporter)
+        throw httpError('FORBIDDEN', { detail: `only ${t.openedBy}, who reported it, confirms ticket ${id}` });
+      const event = {
+        at: new Date().toISOString(),
+        by: v.username,
+        action: b.accept ? ('confirmed' as const) : ('reopened' as const),
+        ...(b.note ? { note: b.note } : {}),
+      };
+      const next = b.accept
+        ? await transitionTicket(app.graph, id, ['verified'], 'confirmed', event)
+        : await transitionTicket(app.graph, id, ['verified', 'fixed_at_source'], 'reopened', event);
+      if (!next)
+        throw httpError('CONFLICT', {
+          detail: b.accept
+            ? `ticket ${id} is ${t.status}: it can be confirmed only once the corrected value has arrived (verified)`
+            : `ticket ${id} is ${t.status} and cannot be reopened`,
+        });
       request.resultCount = 1;
       return next;
     },
   );
-
 }
