@@ -89,9 +89,18 @@ export function RelationGraph({ graph, selected, highlight, onSelect, onExpand }
     if (!add.length) return;
     const existing = cy.nodes().length;
     const added = cy.add(add);
-    const layoutEls = existing ? added.union(added.connectedNodes()) : cy.elements();
-    layoutEls.layout({ name: existing ? 'concentric' : 'cose', animate: false, fit: true, padding: 30 } as cytoscape.LayoutOptions).run();
-    cy.fit(undefined, 30);
+    // New nodes start next to the node they hang off; a force layout seeded with the current
+    // positions (randomize: false) then spreads them without scrambling the picture.
+    if (existing) {
+      for (const n of added.nodes()) {
+        const anchor = n.neighborhood().nodes().filter((m) => !added.contains(m));
+        if (anchor.nonempty()) {
+          const p = anchor[0]?.position() ?? { x: 0, y: 0 };
+          n.position({ x: p.x + (Math.random() - 0.5) * 80, y: p.y + (Math.random() - 0.5) * 80 });
+        }
+      }
+    }
+    cy.layout({ name: 'cose', animate: false, fit: true, padding: 30, randomize: !existing, nodeRepulsion: () => 8000, idealEdgeLength: () => 80 } as cytoscape.LayoutOptions).run();
   }, [graph]);
 
   useEffect(() => {
