@@ -214,6 +214,12 @@ describe('correction tickets', () => {
     expect(open.json().tickets.map((x: { id: string }) => x.id)).toContain(t.id);
   });
 
+  it('a ticket may name the standardized value as <role>.<attribute> instead of a source column', async () => {
+    const res = await as(app, 'county', 'analyst')({ method: 'POST', url: '/api/quality/tickets', payload: { rid: 'hotel:Q-HOTEL-2', field: 'guest.sex', reason: '性别有误' } });
+    expect(res.statusCode).toBe(201);
+    expect(res.json()).toMatchObject({ field: 'guest.sex', attribute: 'sex', reportedValue: expect.stringMatching(/^[MF]$/) });
+  });
+
   it('a ticket on a record the reporter may not see, or a field the source does not have, is refused', async () => {
     const officer = as(app, 'county', 'officer');
     expect(

@@ -209,7 +209,10 @@ export async function verifyTicketsForBatch(
   for (const r of res.records) {
     const t = toTicket(toPlain(r.get('t')) as Record<string, unknown>);
     const rec = byRid.get(t.rid)!;
-    const value = rec.raw[t.field];
+    // a source column, or `<role>.<attribute>` of the standardized record
+    const [role, attribute] = t.field.split('.');
+    const value =
+      t.field in rec.raw || !attribute ? rec.raw[t.field] : rec.mentions.find((m) => m.role === role)?.attrs[attribute];
     const at = now.toISOString();
     const changed = norm(value) !== norm(t.reportedValue);
     const asExpected = t.expected === null || norm(value) === norm(t.expected);

@@ -216,24 +216,31 @@ export default async function qualityRoutes(app: FastifyInstance) {
       const b = request.body as { rid: string; field: string; expected?: string; reason: string };
       const v = request.viewer;
       const rec = await readTx(app.graph, (tx) =>
-        tx.run('MATCH (r:SourceRecord {rid: $rid}) RETURN r.source AS source, r.raw AS raw', { rid: b.rid }),
+        tx.run('MATCH (r:SourceRecord {rid: $rid}) RETURN r.source AS source, r.raw AS raw, r.attrs AS attrs', {
+          rid: b.rid,
+        }),
       );
       const row = rec.records[0]
-        ? (toPlain(rec.records[0].toObject()) as { source: string; raw: string | null })
+        ? (toPlain(rec.records[0].toObject()) as { source: string; raw: string | null; attrs: string | null })
         : null;
       if (!row || !v.visibleSources.includes(row.source)) throw httpError('NOT_FOUND', { what: `record ${b.rid}` });
       const entry = catalog().find((e) => e.id === row.source);
       const raw = JSON.parse(row.raw ?? '{}') as Record<string, string>;
-      if (!(b.field in raw) && !entry?.fields.some((f) => f.column === b.field))
+      // `field` is a source column, or `<role>.<attribute>` of the standardized record
+      const [role = '', attribute = ''] = b.field.split('.');
+      const std = b.field.includes('.')
+        ? (JSON.parse(row.attrs ?? '{}') as Record<string, Record<string, string>>)[role]?.[attribute]
+        : undefined;
+      if (!(b.field in raw) && std === undefined && !entry?.fields.some((f) => f.column === b.field))
         throw httpError('VALIDATION', { detail: `${row.source} has no field ${b.field}` });
-      const target = entry?.fields.find((f) => f.column === b.field)?.target ?? null;
+      const target = entry?.fields.find((f) => f.column === b.field)?.target ?? (std !== undefined ? b.field : null);
       const { ticket } = await openTicket(app.graph, {
         source: row.source,
         ownerUnit: v.source(row.source)?.ownerUnit ?? entry?.ownerUnit ?? '',
         rid: b.rid,
         field: b.field,
         attribute: target ? (target.split('.')[1] ?? null) : null,
-        reportedValue: raw[b.field] ?? '',
+        reportedValue: raw[b.field] ?? std ?? '',
         expected: b.expected ?? null,
         reason: b.reason,
         openedBy: v.username,
