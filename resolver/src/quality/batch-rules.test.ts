@@ -8,6 +8,7 @@ import { stageFile } from '../intake/staged-batch.ts';
 import { authorityConflictRule, staleAuthorityFinding } from './authority-rule.ts';
 import { runBatchRules } from './batch-rules.ts';
 import { durationMs } from './graph-rules.ts';
+import { qualitySettings } from './rules-config.ts';
 import type { BatchQualityInput } from './types.ts';
 
 const catalog = loadCatalog();
@@ -153,6 +154,21 @@ describe('per-batch quality rules', () => {
     expect(r.findings).toEqual([]);
     expect(r.overall).toBe(1);
     for (const s of r.scores) expect(s.score).toBe(1);
+  });
+});
+
+describe('per-source settings', () => {
+  it('defaults follow the entity kinds the source maps; a catalog `quality` key overrides them', () => {
+    expect(qualitySettings(entry('hotel'))).toMatchObject({
+      keyFields: ['guest.residentId|passport|nationalId'],
+      maxRecordAgeHours: 48,
+      disabled: [],
+    });
+    expect(qualitySettings(entry('household')).uniqueKeys).toEqual(['person.residentId']);
+    const tuned = { ...entry('hotel'), quality: { maxRecordAgeHours: 1, disabled: ['time_order'] } };
+    expect(qualitySettings(tuned)).toMatchObject({ maxRecordAgeHours: 1, disabled: ['time_order'] });
+    const input = hotelBatch([hotel({ check_out: '2026-03-01 10:00:00' }, 'LGP1')], { entry: tuned });
+    expect(runBatchRules(input).scores.map((x) => x.rule)).not.toContain('time_order');
   });
 });
 
