@@ -288,12 +288,12 @@ describe('quality reports', () => {
     const s = await planner({ url: '/api/quality/summary?days=1' });
     expect(s.statusCode).toBe(200);
     const hotel = s.json().sources.find((x: any) => x.source === 'hotel');
-    expect(hotel.ownerUnit).toBe('620000'); // the catalog's owner, as the pipeline recorded it
+    expect(hotel.ownerUnit).toBe('620102'); // the owner as governance records it, not the catalog's 620000
     expect(hotel.rules.map((r: any) => r.rule)).toContain('id_check_digit');
     const csv = await planner({ url: '/api/quality/summary.csv?days=1' });
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
     expect(csv.body.split('\n')[0]).toBe('source,owner_unit,rule,checked,failed,score,previous_score,delta');
-    expect(csv.body).toMatch(/^hotel,620000,id_check_digit,\d+,1,/m);
+    expect(csv.body).toMatch(/^hotel,620102,id_check_digit,\d+,1,/m);
     const run = await as(app, 'province', 'admin', null)({ method: 'POST', url: '/api/quality/reports/run' });
     expect(run.statusCode).toBe(201);
     expect(run.json().reports).toBe(loadCatalog().length);

@@ -8,7 +8,7 @@ import type { SourceCatalogEntry } from '@onemap/graph-schema';
 import type { Graph } from '@onemap/graph-schema/server';
 import { type ConnectionOptions, Queue, Worker } from 'bullmq';
 import { graphAuthorityConflicts, graphDeliveryTimeliness, graphOwnerExists } from './graph-rules.ts';
-import { aggregateScores, listQualityReports, writeQualityReport } from './reports-repository.ts';
+import { aggregateScores, listQualityReports, sourceOwnerUnit, writeQualityReport } from './reports-repository.ts';
 import { openTicket } from './tickets-repository.ts';
 import type { QualityFinding, RuleOutput, RuleScore } from './types.ts';
 
@@ -33,6 +33,7 @@ export async function producePeriodReports(
   const periodMs = opts.periodMs ?? 86_400_000;
   const ids: string[] = [];
   for (const entry of catalog) {
+    const ownerUnit = await sourceOwnerUnit(graph, entry);
     const outs: RuleOutput[] = [
       await graphAuthorityConflicts(graph, entry),
       await graphDeliveryTimeliness(graph, entry, now),
@@ -63,7 +64,7 @@ export async function producePeriodReports(
       await writeQualityReport(graph, {
         kind: 'period',
         source: entry.id,
-        ownerUnit: entry.ownerUnit,
+        ownerUnit,
         batchId: null,
         at: now.toISOString(),
         overall,
@@ -78,14 +79,14 @@ export async function producePeriodReports(
         .slice(0, RULE_TICKETS_PER_RUN)) {
         await openTicket(graph, {
           source: entry.id,
-          ownerUnit: entry.ownerUnit,
+          ownerUnit,
           rid: f.rid,
           field: f.field,
           attribute: f.attribute ?? null,
           reportedValue: f.value ?? '',
           reason: f.detail,
           openedBy: 'rule:authority_conflict',
-          openedUnit: entry.ownerUnit,
+          openedUnit: ownerUnit,
           rule: f.rule,
         });
       }

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type Graph, readTx, toPlain, writeTx } from '@onemap/graph-schema/server';
+import type { SourceCatalogEntry } from '@onemap/graph-schema';
 import neo4j from 'neo4j-driver';
 import type { QualityFinding, RuleScore } from './types.ts';
 
@@ -118,4 +119,13 @@ export function aggregateScores(reports: QualityReport[]): RulePeriodScore[] {
     ...a,
     score: a.checked ? Math.round((1 - a.failed / a.checked) * 10_000) / 10_000 : 1,
   }));
+}
+
+/** The owner unit as governance records it (a `Source` node may reassign the catalog's owner). */
+export async function sourceOwnerUnit(graph: Graph, entry: SourceCatalogEntry): Promise<string> {
+  const res = await readTx(graph, (tx) =>
+    tx.run('MATCH (s:Source {id: $id}) RETURN s.ownerUnit AS owner', { id: entry.id }),
+  );
+  const owner = res.records[0]?.get('owner');
+  return typeof owner === 'string' && owner ? owner : entry.ownerUnit;
 }

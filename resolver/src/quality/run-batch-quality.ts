@@ -8,7 +8,7 @@ import { type Graph, readTx } from '@onemap/graph-schema/server';
 import type { ReadBatchResult } from '../intake/read-batch.ts';
 import type { StagedBatch } from '../intake/staged-batch.ts';
 import { runBatchRules } from './batch-rules.ts';
-import { writeQualityReport } from './reports-repository.ts';
+import { sourceOwnerUnit, writeQualityReport } from './reports-repository.ts';
 import { verifyTicketsForBatch } from './tickets-repository.ts';
 
 export interface BatchQualityOutcome {
@@ -49,7 +49,7 @@ export async function runBatchQuality(
     const reportId = await writeQualityReport(graph, {
       kind: 'batch',
       source: entry.id,
-      ownerUnit: entry.ownerUnit,
+      ownerUnit: await sourceOwnerUnit(graph, entry),
       batchId: batch.batchId,
       at: new Date().toISOString(),
       overall: result.overall,

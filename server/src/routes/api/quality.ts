@@ -193,7 +193,7 @@ export default async function qualityRoutes(app: FastifyInstance) {
     async (request, reply) => {
       const v = request.viewer;
       // an admin runs the graph rules for the sources their unit owns (the province: all)
-      const mine = catalog().filter((e) => isWithin(e.ownerUnit, v.unitCode, v.units));
+      const mine = catalog().filter((e) => isWithin(v.source(e.id)?.ownerUnit ?? e.ownerUnit, v.unitCode, v.units));
       const ids = await producePeriodReports(app.graph, mine);
       request.resultCount = ids.length;
       return reply.status(201).send({ reports: ids.length });
