@@ -40,19 +40,18 @@ export async function producePeriodReports(
     ];
     const owner = await graphOwnerExists(graph, entry);
     if (owner) outs.push(owner);
-    const batches = await listQualityReports(graph, {
-      sources: [entry.id],
-      from: new Date(now.getTime() - periodMs).toISOString(),
-      to: now.toISOString(),
-      limit: 10_000,
-    });
-    const batchScores: RuleScore[] = aggregateScores(batches.filter((b) => b.kind === 'batch')).map((s) => ({
-      ...s,
-      dimension: 'validity' as const,
-    }));
-    const batchDims = new Map(batches.flatMap((b) => b.scores).map((s) => [s.rule, s.dimension]));
-    const scores = [
-      ...batchScores.map((s) => ({ ...s, dimension: batchDims.get(s.rule) ?? s.dimension })),
+    // the batch reports of the period: their per-rule scores summed, their examples kept
+    const batches = (
+      await listQualityReports(graph, {
+        sources: [entry.id],
+        from: new Date(now.getTime() - periodMs).toISOString(),
+        to: now.toISOString(),
+        limit: 10_000,
+      })
+    ).filter((b) => b.kind === 'batch');
+    const dimension = new Map(batches.flatMap((b) => b.scores).map((s) => [s.rule, s.dimension]));
+    const scores: RuleScore[] = [
+      ...aggregateScores(batches).map((s) => ({ ...s, dimension: dimension.get(s.rule) ?? ('validity' as const) })),
       ...outs.map((o) => o.score),
     ];
     const findings: QualityFinding[] = [...batches.flatMap((b) => b.examples), ...outs.flatMap((o) => o.findings)];
