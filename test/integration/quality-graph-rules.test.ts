@@ -168,4 +168,15 @@ describe('graph quality rules', () => {
     expect(out).toBeNull();
     expect(logged[0]).toContain('the batch goes on');
   });
+
+  it('a batch processed again (a retry) keeps one quality report', async () => {
+    const batch = stageRecords(t.pipeline.deps.stagingDir, 'hotel', [
+      hotelRecord(9004, { record_id: `QG-LG-4-${RUN}` }),
+    ]);
+    const read = readBatch(batch, entry('hotel'));
+    const first = await runBatchQuality(t.graph, batch, entry('hotel'), read);
+    const second = await runBatchQuality(t.graph, batch, entry('hotel'), read);
+    expect(first?.reportId).toBe(`QR-B-${batch.batchId}`);
+    expect(second?.reportId).toBe(first?.reportId);
+  });
 });

@@ -35,13 +35,17 @@ export function capExamples(findings: QualityFinding[], perRule = EXAMPLES_PER_R
   return [...byRule.values()].flat();
 }
 
-/** Writes one report; returns its id. */
+/**
+ * Writes one report; returns its id. A batch has one report: a batch processed again (a retry after
+ * a fault) replaces it rather than counting twice.
+ */
 export async function writeQualityReport(graph: Graph, r: Omit<QualityReport, 'id'>): Promise<string> {
-  const id = `QR-${randomUUID()}`;
+  const id = r.kind === 'batch' && r.batchId ? `QR-B-${r.batchId}` : `QR-${randomUUID()}`;
   await writeTx(graph, (tx) =>
     tx.run(
-      `CREATE (q:QualityReport {id: $id, kind: $kind, source: $source, ownerUnit: $ownerUnit, batchId: $batchId, at: datetime($at),
-                                overall: $overall, scoresJson: $scores, examplesJson: $examples})`,
+      `MERGE (q:QualityReport {id: $id})
+       SET q.kind = $kind, q.source = $source, q.ownerUnit = $ownerUnit, q.batchId = $batchId, q.at = datetime($at),
+           q.overall = $overall, q.scoresJson = $scores, q.examplesJson = $examples`,
       {
         id,
         kind: r.kind,
