@@ -1,16 +1,23 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { buildApp, loadConfig } from '@onemap/server';
-import { afterAll, describe, expect, it } from 'vitest';
-// @ts-expect-error plain ESM script without types
-import { startNeo4jService, stopNeo4jService } from '../../scripts/services.mjs';
-import { TEST_PROFILE, testEnv } from '../helpers/env.ts';
+import { describe, expect, it } from 'vitest';
+import { testEnv } from '../helpers/env.ts';
+
+async function freePort(): Promise<number> {
+  const srv = net.createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as net.AddressInfo).port;
+  await new Promise((r) => srv.close(r));
+  return port;
+}
 
 const external = Boolean(process.env.NEO4J_URI);
 
 describe('/health against the real services', () => {
-  afterAll(async () => {
-    if (!external) await startNeo4jService(TEST_PROFILE);
-  });
-
   it('answers 200 when both are up and serves OpenAPI at /docs', async () => {
     const app = await buildApp({ config: loadConfig(testEnv), logger: false });
     try {
@@ -37,22 +44,40 @@ describe('/health against the real services', () => {
   });
 
   it.runIf(!external)('answers 503 naming neo4j while Neo4j is stopped, and 200 once it is back', async () => {
-    await stopNeo4jService(TEST_PROFILE);
-    const down = await buildApp({ config: loadConfig(testEnv), logger: false });
+    // A Neo4j of its own (free port, private data dir), so stopping it disturbs nothing else and
+    // works even when the test services were started by another checkout.
+    const port = await freePort();
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'onemap-health-'));
+    const env = { ...process.env, NEO4J_URI: '', REDIS_URL: '', NEO4J_BOLT_PORT: String(port), ONEMAP_DATA_DIR: dataDir, REDIS_PORT: new URL(testEnv.REDIS_URL).port };
+    const services = (cmd: string) => spawnSync(process.execPath, [path.resolve('scripts/services.mjs'), cmd, '--profile', 'test'], { env, encoding: 'utf8', timeout: 240_000 });
+    const config = loadConfig({ ...testEnv, NEO4J_URI: `bolt://127.0.0.1:${port}` });
     try {
-      const res = await down.inject('/health');
-      expect(res.statusCode).toBe(503);
-      expect(res.json().down).toEqual(['neo4j']);
+      expect(services('up').status).toBe(0);
+      const up = await buildApp({ config, logger: false });
+      try {
+        expect((await up.inject('/health')).statusCode).toBe(200);
+      } finally {
+        await up.close();
+      }
+      services('down');
+      const down = await buildApp({ config, logger: false });
+      try {
+        const res = await down.inject('/health');
+        expect(res.statusCode).toBe(503);
+        expect(res.json().down).toEqual(['neo4j']);
+      } finally {
+        await down.close();
+      }
+      expect(services('up').status).toBe(0);
+      const back = await buildApp({ config, logger: false });
+      try {
+        expect((await back.inject('/health')).statusCode).toBe(200);
+      } finally {
+        await back.close();
+      }
     } finally {
-      await down.close();
+      services('down');
+      fs.rmSync(dataDir, { recursive: true, force: true });
     }
-    await startNeo4jService(TEST_PROFILE);
-    const back = await buildApp({ config: loadConfig(testEnv), logger: false });
-    try {
-      const res = await back.inject('/health');
-      expect(res.statusCode).toBe(200);
-    } finally {
-      await back.close();
-    }
-  });
+  }, 600_000);
 });
