@@ -27,16 +27,21 @@ export async function graphCounts(graph: Graph): Promise<Record<string, number>>
 
 /** A content hash of every entity, record and relationship (write times excluded). */
 export async function graphContentHash(graph: Graph): Promise<string> {
+  const h = createHash('sha256');
+  for (const l of await graphContentLines(graph)) h.update(`${l}\n`);
+  return h.digest('hex');
+}
+
+/** The lines the content hash is made of (sorted), to show what differs when hashes do. */
+export async function graphContentLines(graph: Graph): Promise<string[]> {
   return readTx(graph, async (tx) => {
-    const h = createHash('sha256');
     const nodes = await tx.run('MATCH (n) WHERE n:Entity OR n:SourceRecord OR n:Identifier RETURN labels(n) AS l, properties(n) AS p');
     const lines = nodes.records.map((r) => `${(r.get('l') as string[]).sort().join(':')} ${stable(r.get('p'))}`).sort();
     const rels = await tx.run(
       'MATCH (a)-[r]->(b) RETURN type(r) AS t, coalesce(a.eid, a.rid, a.kind + a.value, a.batchId) AS a, coalesce(b.eid, b.rid, b.kind + b.value) AS b, properties(r) AS p',
     );
     lines.push(...rels.records.map((r) => `${r.get('t')} ${r.get('a')} ${r.get('b')} ${stable(r.get('p'))}`).sort());
-    for (const l of lines) h.update(`${l}\n`);
-    return h.digest('hex');
+    return lines;
   });
 }
 

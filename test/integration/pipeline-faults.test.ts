@@ -69,7 +69,10 @@ describe('the pipeline survives faults', () => {
       }, 180_000);
       expect(await countRecords(submitted.batchId)).toBe((info.rows ?? 0) - (info.rejected ?? 0));
     } finally {
+      // Wait until it is gone: a worker left running would take jobs meant for later tests.
+      const exited = new Promise((r) => second.once('exit', r));
       second.kill('SIGTERM');
+      await Promise.race([exited, sleep(30_000).then(() => second.kill('SIGKILL'))]);
     }
     const afterKill = await entityPartition(t.graph);
     // The same file resolved in one uninterrupted run gives the same entities.

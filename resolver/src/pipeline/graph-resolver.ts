@@ -85,6 +85,8 @@ export class GraphResolver {
   async sync(): Promise<void> {
     const signature = await readDecisionsSignature(this.graph);
     if (signature !== this.decisions) this.dirty = true;
+    // A sequence behind ours means the graph was reset or restored from a backup: start over.
+    if ((await readPipelineSeq(this.graph)) < this.lastSeq) this.dirty = true;
     if (this.dirty) {
       this.index = this.newIndex();
       this.persisted.clear();
