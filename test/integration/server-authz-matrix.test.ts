@@ -230,6 +230,39 @@ const ROUTES: RouteCase[] = [
   { name: 'ingest jobs', req: { url: '/api/ingest/jobs' }, roles: ['admin'], purpose: false },
   { name: 'ingest job', req: { url: '/api/ingest/jobs/no-such-batch' }, roles: ['admin'], purpose: false, ok: [400, 404] },
   { name: 'ingest rejects', req: { url: '/api/ingest/jobs/no-such-batch/rejects' }, roles: ['admin'], purpose: false, ok: [400, 404] },
+  // Data quality (docs/quality.md): reports and summaries show only visible sources; a ticket opens only on a visible record.
+  {
+    name: 'quality reports',
+    req: { url: '/api/quality/reports' },
+    roles: ['planner', 'analyst', 'admin'],
+    purpose: false,
+    check: (b, vis) => {
+      for (const r of b.reports) expect(vis.has(r.source)).toBe(true);
+    },
+  },
+  {
+    name: 'quality summary',
+    req: { url: '/api/quality/summary' },
+    roles: ['planner', 'analyst', 'admin'],
+    purpose: false,
+    check: (b, vis) => {
+      for (const s of b.sources) expect(vis.has(s.source)).toBe(true);
+    },
+  },
+  { name: 'quality summary csv', req: { url: '/api/quality/summary.csv' }, roles: ['planner', 'analyst', 'admin'], purpose: false },
+  { name: 'quality run', req: { method: 'POST', url: '/api/quality/reports/run' }, roles: ['admin'], purpose: false },
+  { name: 'quality tickets', req: { url: '/api/quality/tickets' }, roles: ['officer', 'analyst', 'admin', 'planner'], purpose: false },
+  {
+    name: 'quality ticket open (record in the non-shared source)',
+    req: { method: 'POST', url: '/api/quality/tickets', payload: { rid: 'fx_closed:2', field: 'person.name', reason: '姓名有误' } },
+    roles: INDIVIDUAL,
+    purpose: true,
+    ok: [404],
+    check: (b, vis) => {
+      expect(vis.has(FX.closed)).toBe(true);
+      expect(b).toMatchObject({ source: FX.closed, ownerUnit: '620102', rid: 'fx_closed:2', reportedValue: '李娜' });
+    },
+  },
 ];
 
 let graph: Graph;
@@ -316,6 +349,10 @@ describe('authorization matrix: route × role × unit level × purpose', () => {
       'PATCH /api/admin/sources/:id',
       'GET /api/audit/verify',
       'POST /api/audit/checkpoints',
+      // ticket steps by id: the life cycle, with who may and may not, in quality-tickets.test.ts
+      'GET /api/quality/tickets/:id',
+      'POST /api/quality/tickets/:id/fixed',
+      'POST /api/quality/tickets/:id/confirm',
     ]);
     const covered = new Set(
       ROUTES.map((r) =>
