@@ -4,9 +4,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { GEO_DIR } from '@onemap/datasets';
+import { GEO_DIR, loadCatalog } from '@onemap/datasets';
 import { type Graph, readTx, upsertUnits, writeTx } from '@onemap/graph-schema/server';
 import bcrypt from 'bcryptjs';
+import { sourceFromCatalog } from '../../server/src/access/store.ts';
+import { upsertSources } from '../../server/src/repositories/governance.ts';
 import { ingestDirect, openTestPipeline, sampleFiles } from './pipeline.ts';
 
 export const WEB_PASSWORD = 'web-password-1';
@@ -28,6 +30,15 @@ export async function seedWebUsers(graph: Graph): Promise<void> {
   await upsertUnits(
     graph,
     units.map((u) => ({ code: u.code, name: u.name, level: u.level, parent: u.parent })),
+  );
+  // The catalog's sources with their sharing classes: the web tests must not depend on what
+  // earlier test files happened to leave in the graph.
+  await upsertSources(
+    graph,
+    loadCatalog().map((e) => {
+      const src = sourceFromCatalog(e);
+      return { ...src, updateMode: e.updateMode, frequency: e.frequency, fieldSensitivity: JSON.stringify(src.fieldSensitivity) };
+    }),
   );
   const passwordHash = bcrypt.hashSync(WEB_PASSWORD, 4);
   await writeTx(graph, (tx) =>
