@@ -279,8 +279,20 @@ export const api = {
       ? request<unknown>('POST', '/resolution/merge', { body: { survivor: left, merged: [right], reason }, purpose })
       : request<unknown>('POST', '/resolution/confirm', { body: { eids: [left, right], match: false, reason }, purpose }),
   split: (eid: string, rids: string[], reason: string, purpose: Purpose) => request<{ newEid: string }>('POST', '/resolution/split', { body: { eid, rids, reason }, purpose }),
-  /** Data-quality reports per source. No server endpoint yet: the screen falls back to the catalog. */
-  qualityReports: async () => list<QualityReport>(await request('GET', '/quality/reports'), 'reports', 'sources'),
+  /** Data-quality reports (one per batch or period) adapted to the screen's per-source cards: rules with failures. */
+  qualityReports: async (): Promise<QualityReport[]> =>
+    list<{ id?: string; source: string; ownerUnit?: string; batchId?: string | null; scores?: { rule: string; checked: number; failed: number }[]; examples?: { rule: string; rid: string; field: string }[] }>(
+      await request('GET', '/quality/reports'),
+      'reports',
+      'items',
+    ).map((r) => ({
+      source: r.batchId ? `${r.source} · ${r.batchId}` : r.source,
+      ...(r.ownerUnit ? { ownerUnit: r.ownerUnit } : {}),
+      records: Math.max(0, ...(r.scores ?? []).map((x) => x.checked)),
+      issues: (r.scores ?? [])
+        .filter((x) => x.failed > 0)
+        .map((x) => ({ code: x.rule, count: x.failed, examples: (r.examples ?? []).filter((e) => e.rule === x.rule).map((e) => `${e.rid} ${e.field}`) })),
+    })),
   catalog: async () => (await request<W.CatalogAnswer>('GET', '/catalog')).sources,
 
   // ---- watches
