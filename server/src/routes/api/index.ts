@@ -1,8 +1,7 @@
 import { formatErrorMessage } from '@onemap/graph-schema';
-import { GraphErrorCode } from '@onemap/graph-schema/server';
+import { GRAPH_ERRORS, GraphErrorCode } from '@onemap/graph-schema/server';
 import { Ajv } from 'ajv';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { ALL_ERRORS } from '../../errors.ts';
 import { authenticate, authorize } from '../../plugins/access.ts';
 import { auditFailed } from '../../plugins/audit.ts';
 import adminRoutes from './admin.ts';
@@ -22,7 +21,7 @@ import watchRoutes from './watches.ts';
 /** The answer that replaces any other while Neo4j (graph and audit trail alike) cannot be reached. */
 function graphUnavailable(reply: FastifyReply, requestId: string): string {
   reply.code(503).header('content-type', 'application/json; charset=utf-8');
-  const message = formatErrorMessage(ALL_ERRORS[GraphErrorCode.Unavailable].message, { detail: `see the server log (request ${requestId})` });
+  const message = formatErrorMessage(GRAPH_ERRORS[GraphErrorCode.Unavailable].message, { detail: `see the server log (request ${requestId})` });
   return JSON.stringify({ statusCode: 503, code: GraphErrorCode.Unavailable, message });
 }
 
