@@ -58,7 +58,7 @@ function CoLocation() {
   const [subject, setSubject] = useState<{ eid: string; name: string } | null>(null);
   const [st, run] = useAsync(useCallback(async (eid: string) => api.coLocation(eid, DEFAULT_RANGE, await requirePurpose()), [requirePurpose]));
   const [focus, setFocus] = useState<string | null>(null);
-  const data = st.state === 'done' ? st.data : [];
+  const data = st.state === 'done' ? st.data.coLocated : [];
   const pts = data.flatMap((c) => c.places.map((p) => ({ ...p, who: c.eid, name: `${c.name} · ${p.name}` })));
   const layers = useMemo(
     () => [
@@ -86,32 +86,39 @@ function CoLocation() {
           }}
         />
         {subject && <h3>{subject.name}</h3>}
-        <AsyncView st={st} isEmpty={(d) => d.length === 0}>
-          {(list: CoLocated[]) => (
-            <table className="grid" data-testid="colocation-table">
-              <thead>
-                <tr>
-                  <th>{t('coLocated')}</th>
-                  <th>{t('times')}</th>
-                  <th>{t('placesVisited')}</th>
-                  <th />
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((c) => (
-                  <tr key={c.eid} className={focus === c.eid ? 'active' : ''} onClick={() => setFocus(c.eid)}>
-                    <td>{c.name}</td>
-                    <td>{c.count}</td>
-                    <td className="small">{c.places.map((p) => p.name).join('、')}</td>
-                    <td>
-                      <button type="button" className="link" onClick={() => go('graph', { eid: c.eid })}>
-                        {t('openGraph')}
-                      </button>
-                    </td>
+        <AsyncView st={st} isEmpty={(d) => d.coLocated.length === 0}>
+          {({ coLocated: list, truncated }: { coLocated: CoLocated[]; truncated: boolean }) => (
+            <>
+              {truncated && (
+                <p className="muted small" data-testid="colocation-truncated">
+                  {t('answerCut')}
+                </p>
+              )}
+              <table className="grid" data-testid="colocation-table">
+                <thead>
+                  <tr>
+                    <th>{t('coLocated')}</th>
+                    <th>{t('times')}</th>
+                    <th>{t('placesVisited')}</th>
+                    <th />
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {list.map((c) => (
+                    <tr key={c.eid} className={focus === c.eid ? 'active' : ''} onClick={() => setFocus(c.eid)}>
+                      <td>{c.name}</td>
+                      <td>{c.count}</td>
+                      <td className="small">{c.places.map((p) => p.name).join('、')}</td>
+                      <td>
+                        <button type="button" className="link" onClick={() => go('graph', { eid: c.eid })}>
+                          {t('openGraph')}
+                        </button>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </>
           )}
         </AsyncView>
       </section>
