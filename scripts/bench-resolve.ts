@@ -11,14 +11,14 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { EntityKind } from '@onemap/graph-schema';
 import { readGazetteer } from '../resolver/src/cli/resolve-command.ts';
-import { evaluate, formatScores } from '../resolver/src/core/evaluate.ts';
-import { loadDirectory, loadTruth } from '../resolver/src/core/load-directory.ts';
-import { loadSource } from '../resolver/src/core/load-source.ts';
-import { ResolutionIndex } from '../resolver/src/core/resolution-index.ts';
-import { resolveBatch } from '../resolver/src/core/resolve-batch.ts';
-import { loadModel } from '../resolver/src/model/model-io.ts';
-import type { Model } from '../resolver/src/model/model-settings.ts';
-import type { Mention } from '../resolver/src/model/types.ts';
+import { evaluate, formatScores } from '../resolver/src/resolve/evaluate.ts';
+import { loadDirectory, loadTruth } from '../resolver/src/intake/load-directory.ts';
+import { loadSource } from '../resolver/src/intake/load-source.ts';
+import { ResolutionIndex } from '../resolver/src/resolve/resolution-index.ts';
+import { resolveBatch } from '../resolver/src/resolve/resolve-batch.ts';
+import { loadModel } from '../resolver/src/scoring/model-io.ts';
+import type { Model } from '../resolver/src/scoring/model-settings.ts';
+import type { Mention } from '../resolver/src/types.ts';
 import { setDivisionGazetteer } from '../resolver/src/standardize/address.ts';
 
 // Big runs need more than the default heap; re-run once with a larger one.

@@ -10,26 +10,26 @@ export { type BlockingRule, blockOn } from './blocking/blocking-rule.ts';
 // clustering
 export { ConstrainedUnionFind } from './clustering/constrained-union-find.ts';
 export { linkClusters } from './clustering/link-clusters.ts';
-export { entityIdFor } from './core/entity-id.ts';
-export { type Evaluation, evaluate } from './core/evaluate.ts';
+export { entityIdFor } from './resolve/entity-id.ts';
+export { type Evaluation, evaluate } from './resolve/evaluate.ts';
 // files and evaluation
-export { type LoadedSource, type LoadOptions, loadSource } from './core/load-source.ts';
-export { parseCsv } from './core/parse-csv.ts';
-export { decodeText, readSourceFile } from './core/read-source.ts';
-export { type RealtimeResult, ResolutionIndex } from './core/resolution-index.ts';
+export { type LoadedSource, type LoadOptions, loadSource } from './intake/load-source.ts';
+export { parseCsv } from './intake/parse-csv.ts';
+export { decodeText, readSourceFile } from './intake/read-source.ts';
+export { type RealtimeResult, ResolutionIndex } from './resolve/resolution-index.ts';
 // batch and real time
-export { type ResolveBatchOptions, resolveBatch } from './core/resolve-batch.ts';
-export type { BatchResult, EntityCluster, KindTimings, PairDecision, PairDecisionKind } from './core/result-types.ts';
+export { type ResolveBatchOptions, resolveBatch } from './resolve/resolve-batch.ts';
+export type { BatchResult, EntityCluster, KindTimings, PairDecision, PairDecisionKind } from './result-types.ts';
 // errors
 export { ERRORS, type ErrorCode, type ErrorLocation, formatMessage, ResolverError } from './errors.ts';
 export { type ClusterExplanation, explainCluster } from './explain/explain-cluster.ts';
 // explain
 export { explainPair, formatPairExplanation, type PairExplanation } from './explain/explain-pair.ts';
-export { defaultSettings } from './model/default-kind-settings.ts';
-export { defaultPersonModel } from './model/default-person-model.ts';
-export { defaultPersonSettings } from './model/default-person-settings.ts';
-export { loadModel, saveModel, validateModel } from './model/model-io.ts';
-export { type GenericSettings, MODEL_VERSION, type Model, type Thresholds } from './model/model-settings.ts';
+export { defaultSettings } from './scoring/default-kind-settings.ts';
+export { defaultPersonModel } from './scoring/default-person-model.ts';
+export { defaultPersonSettings } from './scoring/default-person-settings.ts';
+export { loadModel, saveModel, validateModel } from './scoring/model-io.ts';
+export { type GenericSettings, MODEL_VERSION, type Model, type Thresholds } from './scoring/model-settings.ts';
 // types
 export type {
   Attrs,
@@ -40,7 +40,7 @@ export type {
   RejectedRecord,
   StandardizedRecord,
   StandardizeResult,
-} from './model/types.ts';
+} from './types.ts';
 // scoring and models
 export * from './scoring/comparison-settings.ts';
 export { DataStats } from './scoring/data-stats.ts';

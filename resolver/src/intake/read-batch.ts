@@ -1,7 +1,7 @@
 import type { SourceCatalogEntry } from '@onemap/graph-schema';
-import { readSourceFile } from '../core/read-source.ts';
+import { readSourceFile } from './read-source.ts';
 import { ResolverError } from '../errors.ts';
-import type { FieldProblem, Mention } from '../model/types.ts';
+import type { FieldProblem, Mention } from '../types.ts';
 import { type CompiledMapping, compileMapping } from '../standardize/compile-mapping.ts';
 import { standardizeRecord } from '../standardize/standardize-record.ts';
 import { sha256, type StagedBatch } from './staged-batch.ts';

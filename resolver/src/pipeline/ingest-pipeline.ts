@@ -9,8 +9,8 @@ import { scheduleCoTravel, takePendingCoTravel } from '../derive/derive-queue.ts
 import { readBatch } from '../intake/read-batch.ts';
 import { writeRejectsReport } from '../intake/rejects-report.ts';
 import { type StagedBatch, stageFile, stageRecords } from '../intake/staged-batch.ts';
-import type { Model } from '../model/model-settings.ts';
-import type { FieldProblem } from '../model/types.ts';
+import type { Model } from '../scoring/model-settings.ts';
+import type { FieldProblem } from '../types.ts';
 import { createQueue, QueueName } from '../queue/queues.ts';
 import { runBatchQuality } from '../quality/run-batch-quality.ts';
 import { authorityFromCatalog } from './golden-values.ts';

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import iconv from 'iconv-lite';
 import { ResolverError } from '../errors.ts';
-import type { FieldProblem } from '../model/types.ts';
+import type { FieldProblem } from '../types.ts';
 import type { CompiledMapping } from '../standardize/compile-mapping.ts';
 import { parseCsv } from './parse-csv.ts';
 

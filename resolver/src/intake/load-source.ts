@@ -4,7 +4,7 @@
  * even when bad ones are rejected.
  */
 import type { SourceMapping } from '@onemap/graph-schema';
-import type { FieldProblem, Mention } from '../model/types.ts';
+import type { FieldProblem, Mention } from '../types.ts';
 import { type CompiledMapping, compileMapping } from '../standardize/compile-mapping.ts';
 import { standardizeRecord } from '../standardize/standardize-record.ts';
 import { readSourceFile } from './read-source.ts';
