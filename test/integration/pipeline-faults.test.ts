@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { readTx } from '@onemap/graph-schema/server';
-import { findBatch, startIngestWorker } from '@onemap/resolver/pipeline';
+import { findBatch } from '@onemap/resolver/graph';
+import { startIngestWorker } from '@onemap/resolver/jobs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM script without types
 import { startNeo4jService, stopNeo4jService } from '../../scripts/services.mjs';
