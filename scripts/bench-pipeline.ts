@@ -19,10 +19,10 @@ import { loadDirectory, loadTruth } from '@onemap/resolver/intake';
 import { startIngestWorker } from '@onemap/resolver/jobs';
 import { IngestPipeline } from '@onemap/resolver/pipeline';
 import { redisConnectionFromEnv } from '@onemap/resolver/queue';
+import { Redis } from 'ioredis';
 import { SOURCE_ORDER } from '../resolver/src/cli/ingest-command.ts';
 // @ts-expect-error plain ESM script without types
 import { up } from './services.mjs';
-import { Redis } from 'ioredis';
 
 const { values: a } = parseArgs({
   args: process.argv.slice(2).filter((x) => x !== '--'),

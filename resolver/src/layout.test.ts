@@ -148,7 +148,10 @@ describe('resolver layout', () => {
 
   it('finds Cypher and transactions outside graph/ (the check can fail)', () => {
     const hits = cypherOutsideGraph([
-      { file: join(SRC, 'quality', 'q.ts'), text: "const r = await readTx(graph, (t) => t.run('MATCH (n:X) RETURN n'));" },
+      {
+        file: join(SRC, 'quality', 'q.ts'),
+        text: "const r = await readTx(graph, (t) => t.run('MATCH (n:X) RETURN n'));",
+      },
       { file: join(SRC, 'graph', 'ok.ts'), text: "tx.run('MERGE (n:X {id: $id})')" },
       { file: join(SRC, 'derive', 'd.ts'), text: '`UNWIND $eids AS eid`' },
     ]);

@@ -1,9 +1,9 @@
+import { readTx } from '@onemap/graph-schema/server';
 import { findBatch } from '@onemap/resolver/graph';
 import { readRejectsReport } from '@onemap/resolver/intake';
-import { readTx } from '@onemap/graph-schema/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { graphContentHash, graphContentLines, graphCounts } from '../helpers/graph-fingerprint.ts';
 import { clearGraph } from '../helpers/graph.ts';
+import { graphContentHash, graphContentLines, graphCounts } from '../helpers/graph-fingerprint.ts';
 import { hotelRecord } from '../helpers/hotel-records.ts';
 import { ingestDirect, openTestPipeline, sampleFiles } from '../helpers/pipeline.ts';
 

@@ -8,8 +8,8 @@
  */
 import type { PairDecision } from '../result-types.ts';
 import type { Model } from '../scoring/model-settings.ts';
-import type { Mention } from '../types.ts';
 import { type PairScorer, probability } from '../scoring/pair-scorer.ts';
+import type { Mention } from '../types.ts';
 import { cohesionBetween } from './cohesion.ts';
 import { ConstrainedUnionFind } from './constrained-union-find.ts';
 

@@ -59,7 +59,11 @@ export async function readRoleEntitiesOwned(
       { source, role, limit: neo4j.int(limit) },
     ),
   );
-  return res.records.map((r) => ({ rid: String(r.get('rid')), eid: String(r.get('eid')), owned: Boolean(r.get('owned')) }));
+  return res.records.map((r) => ({
+    rid: String(r.get('rid')),
+    eid: String(r.get('eid')),
+    owned: Boolean(r.get('owned')),
+  }));
 }
 
 /** Deliveries of `source`: the last `receivedAt` (ISO, null when none), batch count, batches delivered more than once. */

@@ -4,8 +4,8 @@
  * it flags. Good rows resolve even when bad ones are rejected.
  */
 import type { SourceMapping } from '@onemap/graph-schema';
-import type { FieldProblem, Mention } from '../types.ts';
 import { type CompiledMapping, compileMapping } from '../standardize/compile-mapping.ts';
+import type { FieldProblem, Mention } from '../types.ts';
 import { readSource } from './read-source.ts';
 
 export interface LoadedSource {

@@ -1,7 +1,7 @@
 import type { SourceCatalogEntry } from '@onemap/graph-schema';
 import { ResolverError } from '../errors.ts';
-import type { FieldProblem } from '../types.ts';
 import { type CompiledMapping, compileMapping } from '../standardize/compile-mapping.ts';
+import type { FieldProblem } from '../types.ts';
 import { type BatchRecord, readSource } from './read-source.ts';
 import type { StagedBatch } from './staged-batch.ts';
 

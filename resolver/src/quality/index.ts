@@ -1,5 +1,11 @@
 /** Data quality: per-batch and graph rules, reports, correction tickets, the scheduled report job. */
-export { type AuthorityLookup, type AuthorityValue, authorityConflictRule, COMPARED, staleAuthorityFinding } from './authority-rule.ts';
+export {
+  type AuthorityLookup,
+  type AuthorityValue,
+  authorityConflictRule,
+  COMPARED,
+  staleAuthorityFinding,
+} from './authority-rule.ts';
 export {
   BATCH_RULES,
   columnOf,
@@ -15,7 +21,13 @@ export {
   timeOrderRule,
   vinCheckDigitRule,
 } from './batch-rules.ts';
-export { durationMs, GRAPH_RULE_LIMIT, graphAuthorityConflicts, graphDeliveryTimeliness, graphOwnerExists } from './graph-rules.ts';
+export {
+  durationMs,
+  GRAPH_RULE_LIMIT,
+  graphAuthorityConflicts,
+  graphDeliveryTimeliness,
+  graphOwnerExists,
+} from './graph-rules.ts';
 export { RULE_TARGETS } from './noise-targets.ts';
 export {
   type PeriodReportOptions,
