@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
-/** The source roots scanned for Cypher and for sessions/transactions (widen here, e.g. with 'resolver/src'). */
-export const SCANNED_ROOTS = ['server/src', 'graph-schema/src'] as const;
+/** The source roots scanned for Cypher and for sessions/transactions (one list; add a package's src here). */
+export const SCANNED_ROOTS = ['server/src', 'graph-schema/src', 'resolver/src'] as const;
 
 /**
  * The only places that may hold Cypher or open a session/transaction: repository modules, the
