@@ -10,7 +10,7 @@ export const CoTravelQuery = Type.Object({
   minCount: Type.Integer({ minimum: 1, maximum: 100, default: 2, description: 'times together to count as a companion' }),
   limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
   ...PurposeQuery,
-});
+}, { 'x-time-range': { from: 'from', to: 'to', maxDays: 366 } });
 export type CoTravelQuery = Static<typeof CoTravelQuery>;
 
 export const CoTravelAnswer = Type.Object({
@@ -29,7 +29,7 @@ export type CoTravelAnswer = Static<typeof CoTravelAnswer>;
 
 export const CollisionWindow = Type.Object(
   { lon: Lon, lat: Lat, radiusM: Type.Number({ minimum: 1, maximum: 5000, default: 200 }), from: IsoTime, to: IsoTime },
-  { additionalProperties: false },
+  { additionalProperties: false, 'x-time-range': { from: 'from', to: 'to', maxDays: 31 }, description: 'a circle and a time range of at most 31 days (from before to)' },
 );
 export const CollisionBody = Type.Object(
   {
