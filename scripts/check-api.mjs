@@ -50,6 +50,12 @@ const stopServer = () => {
   }
 };
 process.on('exit', stopServer);
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(sig, () => {
+    stopServer();
+    process.exit(130);
+  });
+}
 const base = await new Promise((resolve, reject) => {
   let out = '';
   server.stdout.on('data', (d) => {
@@ -80,33 +86,43 @@ let streamOk = true;
   }
 }
 
-// 5. schemathesis against the OpenAPI document.
-const args = [
-  'run',
-  `${base}/docs/json`,
-  '--url',
-  base,
-  '--checks',
-  CHECKS.join(','),
-  '--header',
-  `Authorization: Bearer ${token}`,
-  '--header',
-  `x-onemap-purpose: ${purpose}`,
-  '--exclude-path',
-  '/api/watches/stream',
-  '--max-examples',
-  process.env.API_CHECK_EXAMPLES ?? '20',
-  '--workers',
-  '1',
-  '--phases',
-  'examples,coverage,fuzzing',
-  '--request-timeout',
-  '30',
-  ...process.argv.slice(2),
+// 5. schemathesis against the OpenAPI document. Two passes: the check user is an admin, and the
+// fuzzer learns its name from answers; changing or replacing that user (its roles) would lock the
+// rest of the run out, so the user routes go last.
+const USERS = '^/api/admin/users';
+const passes = [
+  ['--exclude-path-regex', `${USERS}|^/api/watches/stream`],
+  ['--include-path-regex', USERS],
 ];
-console.log(`check:api: st ${args.map((a) => (a.startsWith('Authorization') ? 'Authorization: Bearer …' : a)).join(' ')}`);
-const r = spawnSync(st, args, { stdio: 'inherit', cwd: root });
+let stOk = true;
+for (const pass of passes) {
+  const args = [
+    'run',
+    `${base}/docs/json`,
+    '--url',
+    base,
+    '--checks',
+    CHECKS.join(','),
+    '--header',
+    `Authorization: Bearer ${token}`,
+    '--header',
+    `x-onemap-purpose: ${purpose}`,
+    ...pass,
+    '--max-examples',
+    process.env.API_CHECK_EXAMPLES ?? '20',
+    '--workers',
+    '1',
+    '--phases',
+    'examples,coverage,fuzzing',
+    '--request-timeout',
+    '30',
+    ...process.argv.slice(2),
+  ];
+  console.log(`check:api: st ${args.map((a) => (a.startsWith('Authorization') ? 'Authorization: Bearer …' : a)).join(' ')}`);
+  const r = spawnSync(st, args, { stdio: 'inherit', cwd: root });
+  if (r.status !== 0) stOk = false;
+}
 stopServer();
-const ok = r.status === 0 && streamOk;
+const ok = stOk && streamOk;
 console.log(ok ? 'check:api: the server keeps its OpenAPI contract' : 'check:api: contract violations found (see above)');
 process.exit(ok ? 0 : 1);
