@@ -41,6 +41,9 @@ describe('ingest over HTTP', () => {
     const rej = await admin({ url: `/api/ingest/jobs/${body.batchId}/rejects` });
     expect(rej.json().items).toHaveLength(1);
     expect(rej.json().items[0]).not.toHaveProperty('value');
+    const csv = await admin({ url: `/api/ingest/jobs/${body.batchId}/rejects`, headers: { accept: 'text/csv' } });
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    expect(csv.body.trim().split('\n')).toEqual(['source,file,line,record_id,field,code,reason', expect.stringContaining('T-HOTEL-002007,hotel_code,ONEMAP_ERR_REQUIRED_MISSING,')]);
 
     const again = await admin({ method: 'POST', url: '/api/ingest/hotel', payload: { records } });
     expect(again.json()).toMatchObject({ batchId: body.batchId, duplicate: true });

@@ -145,3 +145,8 @@ export const PurposeOnlyQuery = Type.Object({ ...PurposeQuery });
 
 /** Request parts of a purpose route: the header and the query alternative. */
 export const purposeParts = { headers: PurposeHeaders } as const;
+
+/** A CSV answer (UTF-8, header row first). */
+export const CsvText = Type.String({ description: 'CSV, UTF-8, header row first' });
+/** A server-sent events stream (`event:` / `data:` lines). */
+export const EventStreamText = Type.String({ description: 'text/event-stream' });

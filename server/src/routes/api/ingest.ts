@@ -3,10 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { type BatchInfo, findBatch, listBatches, readRejectsReport } from '@onemap/resolver/pipeline';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { httpError } from '../../errors.ts';
-import { errorAnswers } from '../../schemas/common.ts';
+import { CsvText, errorAnswers } from '../../schemas/common.ts';
 import { BatchAnswer, BatchList, BatchListQuery, BatchParams, PushBody, REJECT_COLUMNS, RejectsAnswer, SourceParams, SubmitAnswer, UploadQuery } from '../../schemas/ingest.ts';
 
 const INGEST = { roles: ['admin'] as const, purpose: false };
@@ -158,8 +157,8 @@ const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: BatchParams,
         response: {
           200: {
-            description: 'the rejected records, without their raw values',
-            content: { 'application/json': { schema: RejectsAnswer }, 'text/csv': { schema: Type.String({ description: `CSV with the columns ${REJECT_COLUMNS.join(',')}` }) } },
+            description: `the rejected records without their raw values; as CSV the columns are ${REJECT_COLUMNS.join(',')}`,
+            content: { 'application/json': { schema: RejectsAnswer }, 'text/csv': { schema: CsvText } },
           },
           ...errorAnswers({ also: [404] }),
         },

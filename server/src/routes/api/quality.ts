@@ -15,13 +15,12 @@ import {
   transitionTicket,
 } from '@onemap/resolver/quality/index.ts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { maskValue } from '../../access/masking.ts';
 import { isWithin } from '../../access/units.ts';
 import type { Viewer } from '../../access/viewer.ts';
 import { httpError } from '../../errors.ts';
-import { errorAnswers, PurposeHeaders, PurposeOnlyQuery } from '../../schemas/common.ts';
+import { CsvText, errorAnswers, PurposeHeaders, PurposeOnlyQuery } from '../../schemas/common.ts';
 import {
   ConfirmTicketBody,
   FixedBody,
@@ -167,7 +166,7 @@ const qualityRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'The summary as CSV (one row per source and rule)',
         querystring: SummaryQuery,
         response: {
-          200: { description: 'one row per source and rule', content: { 'text/csv': { schema: Type.String() } } },
+          200: { description: 'one row per source and rule', content: { 'text/csv': { schema: CsvText } } },
           ...errorAnswers(),
         },
       },

@@ -1,9 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
 import type { GraphEvent } from '../../plugins/events.ts';
 import { httpError } from '../../errors.ts';
 import { createWatch, endWatch, listWatches } from '../../repositories/watches.ts';
-import { errorAnswers, PurposeHeaders, PurposeOnlyQuery } from '../../schemas/common.ts';
+import { errorAnswers, EventStreamText, PurposeHeaders, PurposeOnlyQuery } from '../../schemas/common.ts';
 import { Watch, WatchBody, WatchEnded, WatchList, WatchParams, WatchStreamQuery } from '../../schemas/watches.ts';
 import { requireVisibleEntity } from '../../services/entity-view.ts';
 
@@ -61,7 +60,7 @@ const watchRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: {
           200: {
             description: 'server-sent events: `ready` {watching}, then `trace` / `relation` {type, eid, at, source, rid}',
-            content: { 'text/event-stream': { schema: Type.String() } },
+            content: { 'text/event-stream': { schema: EventStreamText } },
           },
           ...errorAnswers({ purpose: true }),
         },
