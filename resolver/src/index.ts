@@ -55,7 +55,7 @@ export {
 } from './standardize/address.ts';
 // standardize
 export { type CompiledMapping, compileMapping, validateMapping } from './standardize/compile-mapping.ts';
-export { creditCodeCheckChar, standardizeCreditCode } from './standardize/credit-code.ts';
+export { standardizeCreditCode } from './standardize/credit-code.ts';
 export { standardizeBirthDate, standardizeDate } from './standardize/date.ts';
 export { standardizeEntityAttrs } from './standardize/entity-attrs.ts';
 export {
@@ -70,5 +70,5 @@ export { standardizeOrgName, standardizePlaceName } from './standardize/org-name
 export { type PersonName, standardizeNameParts, standardizePersonName } from './standardize/person-name.ts';
 export { standardizePhone } from './standardize/phone.ts';
 export { standardizePlate, standardizeVin } from './standardize/plate.ts';
-export { residentIdCheckChar, standardizeResidentId } from './standardize/resident-id.ts';
+export { standardizeResidentId } from './standardize/resident-id.ts';
 export { type RecordContext, standardizeRecord } from './standardize/standardize-record.ts';

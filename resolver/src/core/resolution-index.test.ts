@@ -1,7 +1,6 @@
-import type { SourceMapping } from '@onemap/graph-schema';
+import { residentIdCheckChar, type SourceMapping } from '@onemap/graph-schema';
 import { describe, expect, it } from 'vitest';
 import type { Mention } from '../model/types.ts';
-import { residentIdCheckChar } from '../standardize/resident-id.ts';
 import { standardizeRecord } from '../standardize/standardize-record.ts';
 import { ResolutionIndex } from './resolution-index.ts';
 import { resolveBatch } from './resolve-batch.ts';

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
-import type { SourceMapping } from '@onemap/graph-schema';
+import { residentIdCheckChar, type SourceMapping } from '@onemap/graph-schema';
 import { describe, expect, it } from 'vitest';
 import type { Mention } from '../model/types.ts';
-import { residentIdCheckChar } from '../standardize/resident-id.ts';
 import { standardizeRecord } from '../standardize/standardize-record.ts';
 import { evaluate } from './evaluate.ts';
 import { loadSource } from './load-source.ts';
