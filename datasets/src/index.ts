@@ -3,6 +3,7 @@
  * truth, the replayer and the offline geography.
  */
 export { CATALOG_DIR, getCatalogEntry, loadCatalog } from './catalog/load-catalog.ts';
+export { SOURCE_ORDER } from './catalog/source-order.ts';
 export { type CatalogValidation, validateCatalog } from './catalog/validate-catalog.ts';
 export { generateProvince, type Summary } from './generator/generate-province.ts';
 export {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadCatalog, SAMPLE_DIR } from '@onemap/datasets';
+import { loadCatalog, SAMPLE_DIR, SOURCE_ORDER } from '@onemap/datasets';
 import { IngestPipeline, redisConnectionFromEnv } from '@onemap/resolver/pipeline';
 import { Redis } from 'ioredis';
 import { testEnv } from './env.ts';
@@ -37,7 +37,7 @@ export function openTestPipeline(opts: { chunkSize?: number } = {}) {
 }
 
 /** Sample files of the given days (all sources, authoritative sources first), as [source, file]. */
-export function sampleFiles(days: string[], order = ['household', 'business', 'vehicle_registry', 'telecom', 'hotel', 'rail', 'netcafe', 'checkpoint', 'incident']): [string, string][] {
+export function sampleFiles(days: string[], order: readonly string[] = SOURCE_ORDER): [string, string][] {
   const out: [string, string][] = [];
   for (const source of order) {
     const dir = path.join(SAMPLE_DIR, source);

@@ -5,24 +5,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { SAMPLE_DIR } from '@onemap/datasets';
+import { SAMPLE_DIR, SOURCE_ORDER } from '@onemap/datasets';
 import { ResolverError } from '../errors.ts';
 import { type BatchInfo, findBatch } from '../graph/batches.ts';
 import { startIngestWorker } from '../jobs/ingest-worker.ts';
 import { pipelineFromEnv } from '../pipeline/pipeline-from-env.ts';
 
-/** Authoritative registries first, so events resolve against good golden values. */
-export const SOURCE_ORDER = [
-  'household',
-  'business',
-  'vehicle_registry',
-  'telecom',
-  'hotel',
-  'rail',
-  'netcafe',
-  'checkpoint',
-  'incident',
-];
 
 const USAGE = `usage: onemap ingest <source> <file|folder> [--no-wait]
        onemap ingest --all-samples [--dir <sample dir>] [--no-wait]`;

@@ -1,11 +1,11 @@
-import { ENTITY_LABELS, ENTITY_RELATION_TYPES, Label, Rel } from '@onemap/graph-schema';
+import { ENTITY_LABELS, ENTITY_RELATION_TYPES, Label, RECORD_RELATION_TYPES, Rel } from '@onemap/graph-schema';
 import { type Graph, writeTx } from '@onemap/graph-schema/server';
 import type { ManagedTransaction } from 'neo4j-driver';
 import type { ChunkRows, EntityRow, RelationRow } from './write-rows.ts';
 
 /** Relationship types a merge moves from the merged-away entity to the survivor. */
 const MOVABLE = [Rel.ResolvedTo, Rel.HasIdentifier, ...ENTITY_RELATION_TYPES.filter((t) => t !== Rel.CoTraveled)];
-const WRITABLE_RELATIONS = new Set<string>([Rel.HasPhone, Rel.Owns, Rel.LegalRepOf, Rel.WorksFor, Rel.ResidesAt, Rel.InvolvedIn]);
+const WRITABLE_RELATIONS = new Set<string>(RECORD_RELATION_TYPES);
 
 /** ONEMAP_TRACE_WRITES=1 prints the time of every statement (for tuning). */
 function traced(tx: ManagedTransaction): ManagedTransaction {

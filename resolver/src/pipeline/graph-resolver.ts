@@ -1,4 +1,4 @@
-import type { EntityKind, SourceCatalogEntry } from '@onemap/graph-schema';
+import { ANCHOR_KINDS, type EntityKind, type SourceCatalogEntry } from '@onemap/graph-schema';
 import type { Graph } from '@onemap/graph-schema/server';
 import { ResolutionIndex } from '../core/resolution-index.ts';
 import { mentionsToJson, readCannotLinks, readDecisionsSignature, readPipelineSeq, readRecordsSince, readRedirectsSince } from '../graph/load-index.ts';
@@ -35,14 +35,7 @@ export interface GraphResolverOptions {
 }
 
 /** Identifiers written as anchors; a person's phone becomes a Phone entity instead. */
-const ANCHOR_KINDS_OF: Record<EntityKind, Set<string>> = {
-  Person: new Set(['resident_id', 'passport', 'national_id']),
-  Organization: new Set(['credit_code']),
-  Place: new Set(['place_code']),
-  Vehicle: new Set(['plate', 'vin']),
-  Phone: new Set(['phone']),
-  Case: new Set(['case_number']),
-};
+const ANCHOR_KINDS_OF = Object.fromEntries(Object.entries(ANCHOR_KINDS).map(([k, v]) => [k, new Set<string>(v)])) as Record<EntityKind, Set<string>>;
 
 /**
  * Incremental resolution into Neo4j. Holds the resolver core's real-time `ResolutionIndex`,

@@ -3,6 +3,7 @@
  * server's TypeBox schemas as read when this was written; when the server's schemas land
  * in an import-safe module, replace these by `import type` from there.
  */
+import type { EntityKind } from '@onemap/graph-schema';
 
 export type Role = 'officer' | 'analyst' | 'planner' | 'admin' | 'auditor';
 
@@ -28,7 +29,8 @@ export interface Purpose {
   text: string;
 }
 
-export type EntityKind = 'Person' | 'Organization' | 'Place' | 'Vehicle' | 'Phone' | 'Case';
+/** Entity kinds and relation types come from the graph model (import-safe universal export). */
+export type { EntityKind, EntityRelationType } from '@onemap/graph-schema';
 
 export interface SearchHit {
   eid: string;
