@@ -48,6 +48,8 @@ export class GraphResolver {
   private index: ResolutionIndex;
   private readonly persisted = new Set<string>();
   private readonly recordHashes = new Map<string, string>();
+  /** rid -> when the record was received (epoch ms): the recency of the golden-value rule. */
+  private readonly receivedAt = new Map<string, number>();
   private lastSeq = 0;
   private dirty = true;
   private decisions = '';
@@ -84,6 +86,7 @@ export class GraphResolver {
       this.index = this.newIndex();
       this.persisted.clear();
       this.recordHashes.clear();
+      this.receivedAt.clear();
       this.lastSeq = 0;
     }
     const target = await readPipelineSeq(this.graph);
@@ -91,6 +94,7 @@ export class GraphResolver {
     for await (const page of readRecordsSince(this.graph, this.lastSeq)) {
       for (const r of page) {
         this.recordHashes.set(r.rid, r.hash);
+        if (r.receivedAt !== null) this.receivedAt.set(r.rid, r.receivedAt);
         for (const { mention, eid } of r.mentions) {
           this.index.add(mention, eid);
           this.persisted.add(eid);
@@ -194,6 +198,7 @@ export class GraphResolver {
       }
       if (prev !== undefined) stats.updated++;
       else stats.written++;
+      this.receivedAt.set(rec.rid, Date.parse(batch.receivedAt));
       pending.push({ rec, facts, resolved });
     }
     if (!pending.length) return rows;
@@ -249,10 +254,11 @@ export class GraphResolver {
     let mentions: Mention[] = this.index.mentionsOf(eid);
     const cap = this.opts.goldenSample ?? 200;
     if (mentions.length > cap) {
+      // A bounded sample: authoritative mentions and the latest ones (mentions are kept in arrival order).
       const auth = mentions.filter((m) => this.catalogById.get(m.source)?.authorityFor.some((a) => a.startsWith(`${kind}.`)));
-      mentions = [...auth.slice(0, cap), ...mentions.slice(-cap)];
+      mentions = [...new Set([...auth.slice(0, cap), ...mentions.slice(-cap)])];
     }
-    const g = goldenValues(kind, mentions, this.opts.authority);
+    const g = goldenValues(kind, mentions, this.opts.authority, (m) => this.receivedAt.get(`${m.source}:${m.recordId}`) ?? null);
     const lon = g.props.lon !== undefined ? Number(g.props.lon) : null;
     const lat = g.props.lat !== undefined ? Number(g.props.lat) : null;
     return { eid, kind, props: g.props, provenance: JSON.stringify(g.provenance), searchText: g.searchText, lon, lat };
