@@ -19,7 +19,7 @@ import { resolveBatch } from '../resolver/src/core/resolve-batch.ts';
 import { type BatchInfo, findBatch } from '../resolver/src/graph/batches.ts';
 import { startIngestWorker } from '../resolver/src/jobs/ingest-worker.ts';
 import { IngestPipeline } from '../resolver/src/pipeline/ingest-pipeline.ts';
-import { redisConnectionFromEnv } from '../resolver/src/queue/connection.ts';
+import { redisConnectionOf } from '../resolver/src/queue/connection.ts';
 // @ts-expect-error plain ESM script without types
 import { up } from './services.mjs';
 import { Redis } from 'ioredis';
@@ -77,7 +77,7 @@ fs.rmSync(work, { recursive: true, force: true });
 const pipeline = new IngestPipeline({
   graph,
   redis,
-  connection: redisConnectionFromEnv({ REDIS_URL: s.redisUrl }),
+  connection: redisConnectionOf(s.redisUrl),
   catalog: loadCatalog(),
   stagingDir: path.join(work, 'staging'),
   rejectsDir: path.join(work, 'rejects'),

@@ -13,6 +13,7 @@ export const ERRORS = {
   ONEMAP_ERR_INVALID_MAPPING: 'invalid mapping: {detail}',
   ONEMAP_ERR_INVALID_SETTINGS: 'invalid settings: {detail}',
   ONEMAP_ERR_INVALID_MODEL: 'invalid model: {detail}',
+  ONEMAP_ERR_INVALID_CONFIG: 'invalid configuration: {detail}',
   ONEMAP_ERR_REQUIRED_MISSING: 'required field is empty',
   ONEMAP_ERR_REQUIRED_INVALID: 'required field is invalid: {detail}',
   ONEMAP_ERR_NOTHING_USABLE: 'record yields no usable entity attribute',

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadCatalog, SAMPLE_DIR, SOURCE_ORDER } from '@onemap/datasets';
-import { IngestPipeline, redisConnectionFromEnv } from '@onemap/resolver/pipeline';
+import { IngestPipeline, redisConnectionOf } from '@onemap/resolver/pipeline';
 import { Redis } from 'ioredis';
 import { testEnv } from './env.ts';
 import { openTestGraph } from './graph.ts';
@@ -15,7 +15,7 @@ export function openTestPipeline(opts: { chunkSize?: number } = {}) {
   const pipeline = new IngestPipeline({
     graph,
     redis,
-    connection: redisConnectionFromEnv({ REDIS_URL: testEnv.REDIS_URL }),
+    connection: redisConnectionOf(testEnv.REDIS_URL),
     catalog: loadCatalog(),
     stagingDir: path.join(dir, 'staging'),
     rejectsDir: path.join(dir, 'rejects'),

@@ -32,6 +32,8 @@ export interface GraphResolverOptions {
   chunkSize?: number;
   /** golden values are computed from at most this many mentions (plus authoritative ones) */
   goldenSample?: number;
+  /** print the time of every write statement */
+  traceWrites?: boolean;
 }
 
 /** Identifiers written as anchors; a person's phone becomes a Phone entity instead. */
@@ -143,7 +145,7 @@ export class GraphResolver {
       if (rows.records.length) {
         t = performance.now();
         try {
-          await writeChunk(this.graph, rows);
+          await writeChunk(this.graph, rows, { trace: this.opts.traceWrites ?? false });
         } catch (e) {
           // The index already holds this chunk's decisions; rebuild it from the graph next time.
           this.dirty = true;
