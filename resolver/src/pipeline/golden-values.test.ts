@@ -36,7 +36,7 @@ describe('golden values (一数一源)', () => {
     expect(g.props.birthDate).toBe('1991-01-01');
   });
 
-  it('with receive times, recency is by time (the server's rule), not by list order', () => {
+  it('with receive times, recency is by time (as on the server), not by list order', () => {
     const mentions = [person('d', '4', { birthDate: '1990-01-01' }), person('e', '5', { birthDate: '1991-01-01' })];
     const at: Record<string, number> = { d: 2_000, e: 1_000 };
     const g = goldenValues('Person', mentions, authority, (m) => at[m.source] ?? null);
