@@ -20,14 +20,23 @@ describe('resolver config', () => {
   });
 
   it('reports every bad variable at once, out-of-range and not-a-number alike', () => {
-    const e = bootError({ ONEMAP_COTRAVEL_MIN_COUNT: '0', ONEMAP_CHUNK_SIZE: '1e', ONEMAP_QUALITY_REPORTS_EVERY_MS: '-5' });
+    const e = bootError({
+      ONEMAP_COTRAVEL_MIN_COUNT: '0',
+      ONEMAP_CHUNK_SIZE: '1e',
+      ONEMAP_QUALITY_REPORTS_EVERY_MS: '-5',
+    });
     expect(e.message).toContain('ONEMAP_COTRAVEL_MIN_COUNT must be >= 1 (got "0")');
     expect(e.message).toContain('ONEMAP_CHUNK_SIZE must be integer (got "1e")');
     expect(e.message).toContain('ONEMAP_QUALITY_REPORTS_EVERY_MS must be >= 0 (got "-5")');
   });
 
   it('gives numbers as numbers and safe local defaults, with the port shortcuts', () => {
-    const c = loadResolverConfig({ ONEMAP_COTRAVEL_TOLERANCE_MINUTES: '45', NEO4J_BOLT_PORT: '7702', REDIS_PORT: '6402', ONEMAP_TRACE_WRITES: 'true' });
+    const c = loadResolverConfig({
+      ONEMAP_COTRAVEL_TOLERANCE_MINUTES: '45',
+      NEO4J_BOLT_PORT: '7702',
+      REDIS_PORT: '6402',
+      ONEMAP_TRACE_WRITES: 'true',
+    });
     expect(c).toMatchObject({
       ONEMAP_COTRAVEL_TOLERANCE_MINUTES: 45,
       ONEMAP_COTRAVEL_MIN_COUNT: 2,

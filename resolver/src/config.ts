@@ -52,10 +52,21 @@ export const BackgroundJobSettings = {
   ONEMAP_QUALITY_REPORTS_EVERY_MS: Type.Integer({ default: 0, minimum: 0 }),
 };
 
-export const ResolverConfigSchema = Type.Object({ ...Neo4jSettings, ...RedisSettings, ...PipelineSettings, ...BackgroundJobSettings });
+export const ResolverConfigSchema = Type.Object({
+  ...Neo4jSettings,
+  ...RedisSettings,
+  ...PipelineSettings,
+  ...BackgroundJobSettings,
+});
 export type ResolverConfig = Static<typeof ResolverConfigSchema>;
 /** The settings the pipeline and the background jobs read (a server config has them too). */
-export type PipelineConfig = Pick<ResolverConfig, keyof typeof Neo4jSettings | keyof typeof RedisSettings | keyof typeof PipelineSettings | keyof typeof BackgroundJobSettings>;
+export type PipelineConfig = Pick<
+  ResolverConfig,
+  | keyof typeof Neo4jSettings
+  | keyof typeof RedisSettings
+  | keyof typeof PipelineSettings
+  | keyof typeof BackgroundJobSettings
+>;
 
 /**
  * Validates `data` against a config schema, collecting every problem and reporting once, each
@@ -63,14 +74,21 @@ export type PipelineConfig = Pick<ResolverConfig, keyof typeof Neo4jSettings | k
  * shortcuts NEO4J_BOLT_PORT and REDIS_PORT when NEO4J_URI / REDIS_URL are not set.
  * @example loadConfigFrom(ResolverConfigSchema, process.env)
  */
-export function loadConfigFrom<T extends TProperties>(schema: TObject<T>, data: Record<string, unknown>): Static<TObject<T>> {
+export function loadConfigFrom<T extends TProperties>(
+  schema: TObject<T>,
+  data: Record<string, unknown>,
+): Static<TObject<T>> {
   const env = { ...data };
   if (!env.NEO4J_URI && env.NEO4J_BOLT_PORT) env.NEO4J_URI = `bolt://127.0.0.1:${env.NEO4J_BOLT_PORT}`;
   if (!env.REDIS_URL && env.REDIS_PORT) env.REDIS_URL = `redis://127.0.0.1:${env.REDIS_PORT}`;
   try {
     return envSchema<Static<TObject<T>>>({ schema, data: env, dotenv: false });
   } catch (e) {
-    const errors = (e as { errors?: { instancePath: string; message?: string; keyword?: string; params?: { allowedValue?: unknown } }[] }).errors;
+    const errors = (
+      e as {
+        errors?: { instancePath: string; message?: string; keyword?: string; params?: { allowedValue?: unknown } }[];
+      }
+    ).errors;
     if (!errors) throw e;
     const byVar = new Map<string, string[]>();
     for (const x of errors) {
@@ -92,7 +110,10 @@ export function loadConfigFrom<T extends TProperties>(schema: TObject<T>, data: 
 }
 
 /** Loads and validates the resolver's configuration from the environment (and overrides, for tests). */
-export function loadResolverConfig(env: Record<string, string | undefined> = process.env, overrides: Partial<Record<keyof ResolverConfig, string | number | boolean>> = {}): ResolverConfig {
+export function loadResolverConfig(
+  env: Record<string, string | undefined> = process.env,
+  overrides: Partial<Record<keyof ResolverConfig, string | number | boolean>> = {},
+): ResolverConfig {
   return loadConfigFrom(ResolverConfigSchema, { ...env, ...overrides });
 }
 

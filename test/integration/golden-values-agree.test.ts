@@ -34,10 +34,11 @@ beforeAll(async () => {
   await clearGraph(t.graph);
   await t.redis.flushdb();
   await seedWebUsers(t.graph);
-  const results = await ingestDirect(t.pipeline, sampleFiles(['2026-03-02']));
+  // The first day of persons and companies: registries (authorities) and the person events that restate them.
+  const results = await ingestDirect(t.pipeline, sampleFiles(['2026-03-02'], ['household', 'business', 'telecom', 'hotel', 'rail', 'netcafe']));
   expect(results.every((b) => b.status === 'done')).toBe(true);
   app = await buildTestApp({ RATE_LIMIT_PER_MINUTE: 1_000_000 });
-});
+}, 1_200_000);
 afterAll(async () => {
   await app?.close();
   await t?.close();

@@ -11,8 +11,19 @@ const c = (value: unknown, source: string, id: string, at: number | null, author
 
 describe('chooseGoldenValue: authority, then frequency, then recency, then the smallest value', () => {
   it('an authoritative value beats a more frequent and more recent one', () => {
-    const g = chooseGoldenValue([c('旧地址1号', 'hotel', '1', 20), c('旧地址1号', 'hotel', '2', 30), c('新地址2号', 'household', '9', 10, true)]);
-    expect(g).toMatchObject({ value: '新地址2号', source: 'household', rid: 'household:9', authoritative: true, count: 1, at: 10 });
+    const g = chooseGoldenValue([
+      c('旧地址1号', 'hotel', '1', 20),
+      c('旧地址1号', 'hotel', '2', 30),
+      c('新地址2号', 'household', '9', 10, true),
+    ]);
+    expect(g).toMatchObject({
+      value: '新地址2号',
+      source: 'household',
+      rid: 'household:9',
+      authoritative: true,
+      count: 1,
+      at: 10,
+    });
   });
 
   it('among authoritative candidates only: non-authoritative ones add no weight', () => {
@@ -31,7 +42,9 @@ describe('chooseGoldenValue: authority, then frequency, then recency, then the s
   });
 
   it('equal counts: the value stated most recently wins; an unknown time counts as oldest', () => {
-    expect(chooseGoldenValue([c('1990-01-01', 'd', '4', 100), c('1991-01-01', 'e', '5', 200)])?.value).toBe('1991-01-01');
+    expect(chooseGoldenValue([c('1990-01-01', 'd', '4', 100), c('1991-01-01', 'e', '5', 200)])?.value).toBe(
+      '1991-01-01',
+    );
     expect(chooseGoldenValue([c('X', 'a', '1', null), c('Y', 'b', '2', 0)])?.value).toBe('Y');
   });
 
@@ -48,7 +61,10 @@ describe('chooseGoldenValue: authority, then frequency, then recency, then the s
   });
 
   it('ignores empty values and answers undefined when nothing is left', () => {
-    expect(chooseGoldenValue([c('', 'household', '1', 9, true), c(null, 'household', '2', 9, true), c('Z', 'hotel', '3', 1)])?.value).toBe('Z');
+    expect(
+      chooseGoldenValue([c('', 'household', '1', 9, true), c(null, 'household', '2', 9, true), c('Z', 'hotel', '3', 1)])
+        ?.value,
+    ).toBe('Z');
     expect(chooseGoldenValue([c('', 'a', '1', 1)])).toBeUndefined();
     expect(chooseGoldenValue([])).toBeUndefined();
   });

@@ -58,7 +58,9 @@ const NEVER = Number.NEGATIVE_INFINITY;
  *   { value: '新地址', source: 'household', rid: 'household:9', authoritative: true, at: 1 },
  * ])?.value // '新地址'
  */
-export function chooseGoldenValue<V, C extends ValueCandidate<V> = ValueCandidate<V>>(candidates: readonly C[]): GoldenChoice<V, C> | undefined {
+export function chooseGoldenValue<V, C extends ValueCandidate<V> = ValueCandidate<V>>(
+  candidates: readonly C[],
+): GoldenChoice<V, C> | undefined {
   const present = candidates.filter((c) => c.value !== null && c.value !== undefined && (c.value as unknown) !== '');
   const pool = present.some((c) => c.authoritative) ? present.filter((c) => c.authoritative) : present;
   const groups = new Map<string, { key: string; count: number; latest: C }>();
@@ -76,14 +78,24 @@ export function chooseGoldenValue<V, C extends ValueCandidate<V> = ValueCandidat
     if (
       !best ||
       g.count > best.count ||
-      (g.count === best.count && ((g.latest.at ?? NEVER) > (best.latest.at ?? NEVER) || ((g.latest.at ?? NEVER) === (best.latest.at ?? NEVER) && g.key < best.key)))
+      (g.count === best.count &&
+        ((g.latest.at ?? NEVER) > (best.latest.at ?? NEVER) ||
+          ((g.latest.at ?? NEVER) === (best.latest.at ?? NEVER) && g.key < best.key)))
     ) {
       best = g;
     }
   }
   if (!best) return undefined;
   const { latest } = best;
-  return { candidate: latest, value: latest.value, source: latest.source, rid: latest.rid, authoritative: latest.authoritative, count: best.count, at: latest.at };
+  return {
+    candidate: latest,
+    value: latest.value,
+    source: latest.source,
+    rid: latest.rid,
+    authoritative: latest.authoritative,
+    count: best.count,
+    at: latest.at,
+  };
 }
 
 function newer(a: ValueCandidate, b: ValueCandidate): boolean {

@@ -11,7 +11,10 @@ export function pipelineSettingsOf(config: PipelineConfig): Omit<PipelineDeps, '
     catalog: config.ONEMAP_CATALOG_DIR ? loadCatalog(config.ONEMAP_CATALOG_DIR) : loadCatalog(),
     stagingDir: stagingDirOf(config),
     rejectsDir: rejectsDirOf(config),
-    coTravel: { toleranceMinutes: config.ONEMAP_COTRAVEL_TOLERANCE_MINUTES, minCount: config.ONEMAP_COTRAVEL_MIN_COUNT },
+    coTravel: {
+      toleranceMinutes: config.ONEMAP_COTRAVEL_TOLERANCE_MINUTES,
+      minCount: config.ONEMAP_COTRAVEL_MIN_COUNT,
+    },
     chunkSize: config.ONEMAP_CHUNK_SIZE,
     eventsChannel: config.EVENTS_CHANNEL,
     traceWrites: config.ONEMAP_TRACE_WRITES,
@@ -23,7 +26,12 @@ export function pipelineSettingsOf(config: PipelineConfig): Omit<PipelineDeps, '
  * (`loadResolverConfig()`). `shutdown()` releases the driver, Redis and the queues.
  */
 export function pipelineFromConfig(config: PipelineConfig): IngestPipeline & { shutdown(): Promise<void> } {
-  const driver = createDriver({ uri: config.NEO4J_URI, user: config.NEO4J_USER, password: config.NEO4J_PASSWORD, database: config.NEO4J_DATABASE });
+  const driver = createDriver({
+    uri: config.NEO4J_URI,
+    user: config.NEO4J_USER,
+    password: config.NEO4J_PASSWORD,
+    database: config.NEO4J_DATABASE,
+  });
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 });
   const pipeline = new IngestPipeline({
     graph: { driver, database: config.NEO4J_DATABASE },
