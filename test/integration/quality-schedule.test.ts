@@ -4,14 +4,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadCatalog } from '@onemap/datasets';
-import { redisConnectionOf } from '@onemap/resolver/pipeline';
 import {
   listQualityReports,
   producePeriodReports,
   QUALITY_QUEUE,
   scheduleQualityReports,
   startQualityWorker,
-} from '@onemap/resolver/quality/index.ts';
+} from '@onemap/resolver/quality';
+import { redisConnectionOf } from '@onemap/resolver/queue';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEnv } from '../helpers/env.ts';

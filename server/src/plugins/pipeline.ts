@@ -1,4 +1,6 @@
-import { IngestPipeline, pipelineSettingsOf, redisConnectionOf, startBackgroundJobs } from '@onemap/resolver/pipeline';
+import { startBackgroundJobs } from '@onemap/resolver/jobs';
+import { IngestPipeline, pipelineSettingsOf } from '@onemap/resolver/pipeline';
+import { redisConnectionOf } from '@onemap/resolver/queue';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { Redis } from 'ioredis';
