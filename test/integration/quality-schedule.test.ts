@@ -19,8 +19,15 @@ import { clearGraph, openTestGraph } from '../helpers/graph.ts';
 
 const graph = openTestGraph();
 const catalog = loadCatalog().filter((e) => e.id === 'hotel' || e.id === 'vehicle_registry');
+/** A scheduler left by an aborted run would hold its next run an hour away: start from none. */
+async function removeScheduler() {
+  const queue = new Queue(QUALITY_QUEUE, { connection: redisConnectionOf(testEnv.REDIS_URL) });
+  await queue.removeJobScheduler('quality-period-report');
+  await queue.close();
+}
 beforeAll(async () => {
   await clearGraph(graph);
+  await removeScheduler();
 });
 afterAll(async () => graph.driver.close());
 
@@ -61,7 +68,8 @@ describe('scheduled quality reports', () => {
     await clearGraph(graph);
     const all = loadCatalog().map((e) => e.id).sort();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'onemap-qworker-'));
-    const worker = spawn(process.execPath, [path.resolve('node_modules/tsx/dist/cli.mjs'), 'resolver/src/cli/main.ts', 'worker', '--concurrency', '1'], {
+    // `node --import tsx` (no tsx wrapper process): SIGTERM reaches the worker's own handler.
+    const worker = spawn(process.execPath, ['--import', 'tsx', 'resolver/src/cli/main.ts', 'worker', '--concurrency', '1'], {
       env: { ...process.env, ...testEnv, ONEMAP_DATA_DIR: dir, ONEMAP_QUALITY_REPORTS_EVERY_MS: '3600000' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -82,11 +90,10 @@ describe('scheduled quality reports', () => {
       expect(out).toContain('quality reports every 3600000 ms');
     } finally {
       worker.kill('SIGTERM');
-      expect(await exited, out).toBe(0);
-      const queue = new Queue(QUALITY_QUEUE, { connection: redisConnectionOf(testEnv.REDIS_URL) });
-      await queue.removeJobScheduler('quality-period-report');
-      await queue.close();
+      const code = await exited;
+      await removeScheduler();
       fs.rmSync(dir, { recursive: true, force: true });
+      expect(code, out).toBe(0);
     }
   });
 });
