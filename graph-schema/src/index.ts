@@ -3,3 +3,4 @@ export * from './universal/graph-model.ts';
 export * from './universal/catalog-types.ts';
 export * from './universal/id-check-chars.ts';
 export * from './universal/golden-value.ts';
+export * from './universal/errors.ts';
