@@ -7,8 +7,6 @@ import {
   type QualityReport,
   type QualityTicket,
   readTicket,
-  scheduleQualityReports,
-  startQualityWorker,
   summarize,
   summaryCsv,
   transitionTicket,
@@ -88,19 +86,8 @@ const qualityRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const common = { tags: ['quality'], security: [{ bearer: [] }] };
   const catalog = (): SourceCatalogEntry[] => app.pipeline.deps.catalog;
 
-  // The scheduled period report (BullMQ job scheduler). Opt-in per process, so test apps and extra
-  // replicas do not all run it: ONEMAP_QUALITY_REPORTS_EVERY_MS=86400000 on the process that should.
-  const every = Number(process.env.ONEMAP_QUALITY_REPORTS_EVERY_MS ?? 0);
-  if (every > 0) {
-    const connection = app.pipeline.deps.connection;
-    const queue = await scheduleQualityReports(connection, every);
-    const worker = startQualityWorker(connection, app.graph, catalog());
-    worker.on('error', (err) => app.log.warn({ err: err.message }, 'quality report worker error'));
-    app.addHook('onClose', async () => {
-      await worker.close();
-      await queue.close();
-    });
-  }
+  // The scheduled period report is a background job (resolver/src/jobs/background-jobs.ts): it runs
+  // under `onemap worker`, or in the server's pipeline plugin with INGEST_WORKER=embedded.
 
   app.get(
     '/reports',
