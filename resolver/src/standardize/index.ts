@@ -19,7 +19,7 @@ export {
   standardizeSex,
 } from './identifiers.ts';
 export { standardizeOrgName, standardizePlaceName } from './org-name.ts';
-export { type PersonName, standardizeNameParts, standardizePersonName } from './person-name.ts';
+export { type PersonName, pinyinInitials, standardizeNameParts, standardizePersonName } from './person-name.ts';
 export { standardizePhone } from './phone.ts';
 export { standardizePlate, standardizeVin } from './plate.ts';
 export { standardizeResidentId } from './resident-id.ts';
