@@ -44,33 +44,42 @@ export class AuditGroupCommit {
 
   /** Writes whatever is waiting and waits for the writes in flight (for shutdown). */
   async flush(): Promise<void> {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = null;
-    }
-    while (this.writing || this.queue.length > 0) {
-      if (!this.writing) this.writing = this.writeGroup();
-      await this.writing;
-    }
+    do {
+      if (this.timer) {
+        clearTimeout(this.timer);
+        this.timer = null;
+      }
+      this.drain();
+      if (this.writing) await this.writing;
+    } while (this.writing || this.queue.length > 0);
   }
 
   private schedule(): void {
-    // While a group is being written, the queue fills and the next group starts when it finishes.
+    // While groups are being written the queue fills; the writer takes it when the current group is done.
     if (this.writing || this.timer) return;
-    if (this.queue.length >= this.opts.maxGroup || this.opts.windowMs === 0) {
-      this.writing = this.writeGroup();
+    if (this.queue.length >= this.opts.maxGroup || this.opts.windowMs <= 0) {
+      this.drain();
       return;
     }
     this.timer = setTimeout(() => {
       this.timer = null;
-      if (!this.writing) this.writing = this.writeGroup();
+      this.drain();
     }, this.opts.windowMs);
   }
 
-  private async writeGroup(): Promise<void> {
-    const group = this.queue.splice(0, this.opts.maxGroup);
-    try {
-      if (group.length === 0) return;
+  /** Starts the writer unless it runs: it writes groups until the queue is empty. */
+  private drain(): void {
+    if (this.writing || this.queue.length === 0) return;
+    this.writing = this.writeAll().finally(() => {
+      this.writing = null;
+      // Entries queued after the writer's last look start the next round.
+      if (this.queue.length > 0) this.schedule();
+    });
+  }
+
+  private async writeAll(): Promise<void> {
+    while (this.queue.length > 0) {
+      const group = this.queue.splice(0, Math.max(1, this.opts.maxGroup));
       try {
         const heads = await appendAuditGroup(
           this.graph,
@@ -84,11 +93,6 @@ export class AuditGroupCommit {
         });
       } catch (err) {
         for (const w of group) w.reject(err);
-      }
-    } finally {
-      this.writing = null;
-      if (this.queue.length > 0) {
-        this.writing = this.writeGroup();
       }
     }
   }
