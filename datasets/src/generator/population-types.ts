@@ -1,6 +1,7 @@
 /**
  * The shapes of the synthetic population and the counters that run across blocks.
  */
+import type { OrgNameParts } from './org-variants.ts';
 import type { Position } from '../geo/point-in-polygon.ts';
 import type { County } from './geography.ts';
 
@@ -59,7 +60,9 @@ export interface Vehicle {
 export interface Company {
   eid: string;
   creditCode: string;
+  /** The registered name, `composeOrgName(nameParts)`. */
   name: string;
+  nameParts: OrgNameParts;
   address: string;
   phone: string;
   industry: string;
