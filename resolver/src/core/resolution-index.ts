@@ -91,11 +91,15 @@ export class ResolutionIndex {
   /** Exclusive identifier values of an entity, e.g. its resident id. */
   private exclusiveConflict(entityId: string, m: Mention, model: Model): boolean {
     const mine = m.identifiers.filter((i) => model.exclusive.includes(i.kind));
-    if (!mine.length) return false;
+    const attrs = (model.exclusiveAttrs ?? []).filter((a) => m.attrs[a]);
+    if (!mine.length && !attrs.length) return false;
     for (const k of this.members.get(entityId) ?? []) {
-      for (const id of this.mentions.get(k)!.identifiers) {
+      const other = this.mentions.get(k)!;
+      for (const id of other.identifiers) {
         if (mine.some((x) => x.kind === id.kind && x.value !== id.value)) return true;
       }
+      // a branch and its head office (different `orgBranch`) are never one entity
+      for (const a of attrs) if (other.attrs[a] && other.attrs[a] !== m.attrs[a]) return true;
     }
     return false;
   }
