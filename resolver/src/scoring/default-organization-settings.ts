@@ -31,7 +31,10 @@ export function tradeNameComparison(name: string, hanziAttr: string, pinyinAttr:
   };
 }
 
-/** Regions by division code: same, one inside the other (甘肃 / 酒泉), different. */
+/**
+ * Regions by division code: same, same city (临夏 / 临夏市), one inside the other (甘肃 /
+ * 酒泉), different.
+ */
 export function regionComparison(name: string, attr: string): ComparisonSettings {
   return {
     name,
@@ -39,7 +42,8 @@ export function regionComparison(name: string, attr: string): ComparisonSettings
     levels: [
       { label: 'null', test: { type: 'null' }, m: 1, u: 1 },
       { label: 'same region', test: { type: 'exact' }, m: 0.8, u: 0.1 },
-      { label: 'one inside the other', test: { type: 'nested' }, m: 0.15, u: 0.1 },
+      { label: 'same city', test: { type: 'prefix', length: 4 }, m: 0.05, u: 0.02 },
+      { label: 'one inside the other', test: { type: 'nested' }, m: 0.1, u: 0.1 },
       { label: 'different', test: { type: 'else' }, m: 0.05, u: 0.8 },
     ],
   };
@@ -76,6 +80,9 @@ export function defaultOrganizationSettings(): Model {
     generic: { attrs: [], minDistinctNames: 4 },
     alignNames: false,
     cohesion: 0.67,
+    // a name-only mention (a fleet record without the code) whose only candidate is one company joins it
+    uniqueCandidate: 0.5,
+    ambiguityMargin: 4,
     maxBlockSize: 400,
   };
 }
