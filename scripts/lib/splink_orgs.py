@@ -29,6 +29,8 @@ def main(inp: str, out: str, threshold: float) -> None:
         blocking_rules_to_generate_predictions=[
             block_on("credit_code"),
             block_on("substr(name, 1, 4)"),
+            # the same name behind a two-character region prefix (兰州华宇… / 甘肃华宇…)
+            block_on("substr(name, 3, 4)"),
             block_on("phone"),
             block_on("address"),
         ],
@@ -38,7 +40,7 @@ def main(inp: str, out: str, threshold: float) -> None:
     linker.training.estimate_probability_two_random_records_match(
         [block_on("credit_code"), block_on("name")], recall=0.8
     )
-    linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=42)
+    linker.training.estimate_u_using_random_sampling(max_pairs=1e7, seed=42)
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("credit_code"))
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("name"))
     pred = linker.inference.predict(threshold_match_probability=0.2)
