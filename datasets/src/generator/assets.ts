@@ -132,7 +132,16 @@ export function newCompany(
   const k = state.companyCount++;
   const body = `MA${baseN(scramble(k, 7919, CREDIT_CHARS.length ** 6, 4242), CREDIT_CHARS, 6)}`;
   const industry = rng.pick(INDUSTRIES);
-  const nameParts = { region: cityShort(county), trade: rng.pick(FIRM_WORDS) + rng.pick(FIRM_WORDS), industry, form: '有限公司' };
+  const nameParts = {
+    region: cityShort(county),
+    trade: rng.pick(FIRM_WORDS) + rng.pick(FIRM_WORDS),
+    industry,
+    form: '有限公司',
+  };
+  // a registered name is unique: draw another trade name while this one is taken (rarely)
+  for (let t = 0; t < 20 && state.usedOrgNames.has(composeOrgName(nameParts)); t++)
+    nameParts.trade = rng.pick(FIRM_WORDS) + rng.pick(FIRM_WORDS);
+  state.usedOrgNames.add(composeOrgName(nameParts));
   return {
     eid: eid('O', k + 1),
     creditCode: makeCreditCode(county.code, body),
@@ -170,22 +179,26 @@ export function hardNegatives(
       if (k.city.code !== c.county.city.code) return k;
     }
   };
-  const like = (county: County, parts: Company['nameParts']): Company => {
+  const like = (county: County, parts: Company['nameParts']): void => {
+    const name = composeOrgName(parts);
+    if (state.usedOrgNames.has(name)) return; // that name is registered already
     const n = newCompany(rng, state, refTime, geo, rng.pick(reps), county);
-    return { ...n, industry: parts.industry, nameParts: parts, name: composeOrgName(parts) };
+    state.usedOrgNames.delete(n.name);
+    state.usedOrgNames.add(name);
+    out.push({ ...n, industry: parts.industry, nameParts: parts, name });
   };
   if (rng.chance(rates.otherCity)) {
     const county = elsewhere();
-    out.push(like(county, { ...c.nameParts, region: cityShort(county) }));
+    like(county, { ...c.nameParts, region: cityShort(county) });
   }
   if (rng.chance(rates.branch)) {
     const county = elsewhere();
-    out.push(like(county, { ...c.nameParts, branchCity: cityShort(county) }));
+    like(county, { ...c.nameParts, branchCity: cityShort(county) });
   }
   if (rng.chance(rates.lookAlike)) {
     const trade = lookAlikeTrade(rng, c.nameParts.trade);
     const county = rng.pick(geo.countiesOf(c.county.city.code));
-    if (trade) out.push(like(county, { ...c.nameParts, trade }));
+    if (trade) like(county, { ...c.nameParts, trade });
   }
   return out;
 }

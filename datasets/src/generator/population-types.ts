@@ -90,8 +90,17 @@ export interface PopulationState {
   companyCount: number;
   groupCount: number;
   usedIdKeys: Set<number>;
+  /** Registered company names: a name is unique in the province, as registration requires. */
+  usedOrgNames: Set<string>;
 }
 
 export function newPopulationState(): PopulationState {
-  return { phoneCount: 0, vehicleCount: 0, companyCount: 0, groupCount: 0, usedIdKeys: new Set() };
+  return {
+    phoneCount: 0,
+    vehicleCount: 0,
+    companyCount: 0,
+    groupCount: 0,
+    usedIdKeys: new Set(),
+    usedOrgNames: new Set(),
+  };
 }

@@ -87,7 +87,9 @@ describe('committed sample', () => {
         const code = source === 'business' ? 'credit_code' : source === 'vehicle_registry' ? 'owner_credit_code' : '';
         const v = code ? String(r[code] ?? '') : '';
         if (code && (source === 'business' || v) && !isValidCreditCode(v)) {
-          const tagged = ['credit_lower', 'credit_typo'].find((k) => noiseKey.has(`${source}|${r.record_id}|${code}|${k}`));
+          const tagged = ['credit_lower', 'credit_typo'].find((k) =>
+            noiseKey.has(`${source}|${r.record_id}|${code}|${k}`),
+          );
           expect(tagged, `${source} ${r.record_id} ${code}=${v}`).toBeDefined();
           // lower case is only lower case; a typo is one character away and fails the check
           if (tagged === 'credit_lower') expect(isValidCreditCode(v.toUpperCase())).toBe(true);

@@ -40,8 +40,13 @@ export async function run(argv: string[]): Promise<number> {
     throw new ResolverError('ONEMAP_ERR_USAGE', { detail: '--input and --out are required' });
   }
   const base =
-    a.kind === 'Person' ? defaultPersonSettings() : a.kind === 'Organization' ? defaultOrganizationSettings() : undefined;
-  if (!base) throw new ResolverError('ONEMAP_ERR_USAGE', { detail: `--kind must be Person or Organization, got ${a.kind}` });
+    a.kind === 'Person'
+      ? defaultPersonSettings()
+      : a.kind === 'Organization'
+        ? defaultOrganizationSettings()
+        : undefined;
+  if (!base)
+    throw new ResolverError('ONEMAP_ERR_USAGE', { detail: `--kind must be Person or Organization, got ${a.kind}` });
   if (a.gazetteer) setDivisionGazetteer(readGazetteer(a.gazetteer));
   let mentions: Mention[];
   let isDir = false;

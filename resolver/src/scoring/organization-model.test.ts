@@ -29,10 +29,19 @@ function org(f: { name: string; creditCode?: string; address?: string; phone?: s
 }
 
 const registry = () => ({
-  head: org({ name: '兰州华宇商贸有限公司', creditCode: HUAYU, address: '甘肃省兰州市城关区东岗路1号', phone: '0931-8123456' }),
+  head: org({
+    name: '兰州华宇商贸有限公司',
+    creditCode: HUAYU,
+    address: '甘肃省兰州市城关区东岗路1号',
+    phone: '0931-8123456',
+  }),
   otherCity: org({ name: '武威华宇商贸有限公司', creditCode: HUAYU_WUWEI, address: '甘肃省武威市凉州区新华路9号' }),
   branch: org({ name: '兰州华宇商贸有限公司武威分公司', creditCode: HUAYU_BRANCH, phone: '0931-8123456' }),
-  lookAlike: org({ name: '兰州桦宇商贸有限公司', creditCode: HUAYU_LOOKALIKE, address: '甘肃省兰州市七里河区西津路3号' }),
+  lookAlike: org({
+    name: '兰州桦宇商贸有限公司',
+    creditCode: HUAYU_LOOKALIKE,
+    address: '甘肃省兰州市七里河区西津路3号',
+  }),
 });
 
 describe('Organization model', () => {
@@ -69,14 +78,18 @@ describe('Organization model', () => {
     const m = org({ name: '兰州桦宇商贸有限公司' });
     const res = resolveBatch([r.head, m]);
     expect(res.entityOf.get(m.key)).not.toBe(res.entityOf.get(r.head.key));
-    expect(explainPair(r.head, m, res.models.Organization!).terms.find((t) => t.comparison === 'trade name')?.level).toBe(
-      'pinyin equal',
-    );
+    expect(
+      explainPair(r.head, m, res.models.Organization!).terms.find((t) => t.comparison === 'trade name')?.level,
+    ).toBe('pinyin equal');
   });
 
   it('never merges a branch with its head office, whatever else they share', () => {
     const head = org({ name: '兰州华宇商贸有限公司', phone: '0931-8123456', address: '甘肃省兰州市城关区东岗路1号' });
-    const branch = org({ name: '兰州华宇商贸有限公司武威分公司', phone: '0931-8123456', address: '甘肃省兰州市城关区东岗路1号' });
+    const branch = org({
+      name: '兰州华宇商贸有限公司武威分公司',
+      phone: '0931-8123456',
+      address: '甘肃省兰州市城关区东岗路1号',
+    });
     const res = resolveBatch([head, branch]);
     expect(res.entityOf.get(branch.key)).not.toBe(res.entityOf.get(head.key));
     expect(explainPair(head, branch, res.models.Organization!).conflicts).toContain('different orgBranch');
@@ -129,7 +142,9 @@ describe('Organization model in real time (ResolutionIndex.resolveOne)', () => {
       decision: 'anchor',
       entityId: ix.entityOf(r.head.key),
     });
-    const typo = ix.resolveOne(org({ name: '兰州华宇商贸有限公司', creditCode: `${HUAYU.slice(0, 10)}X${HUAYU.slice(11)}` }));
+    const typo = ix.resolveOne(
+      org({ name: '兰州华宇商贸有限公司', creditCode: `${HUAYU.slice(0, 10)}X${HUAYU.slice(11)}` }),
+    );
     expect(typo.decision).toBe('match');
     expect(typo.entityId).toBe(ix.entityOf(r.head.key));
     expect(typo.explanation?.terms.find((t) => t.comparison === 'credit code')?.level).toBe('one edit');

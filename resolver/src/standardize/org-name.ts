@@ -75,7 +75,8 @@ export interface OrgNameParts {
 const py = (s: string) => pinyin(s, { toneType: 'none', type: 'array', v: true, nonZh: 'consecutive' }).join('');
 
 function stripForm(s: string): { rest: string; form?: string } {
-  for (const [w, code] of FORMS) if (s.length > w.length && s.endsWith(w)) return { rest: s.slice(0, -w.length), form: code };
+  for (const [w, code] of FORMS)
+    if (s.length > w.length && s.endsWith(w)) return { rest: s.slice(0, -w.length), form: code };
   return { rest: s };
 }
 
@@ -187,7 +188,13 @@ export function standardizeOrgName(rawValue: string | undefined): StandardOrgNam
   const compact = name.toUpperCase().replace(/[\s()（）.,·\-'"&]/g, '');
   const nameKey = compact.replace(LEGAL_FORMS, '') || compact;
   const p = parseOrgName(compactOrgName(name));
-  const out: StandardOrgName = { name, nameKey, orgTrade: p.trade, orgTradePy: p.tradePinyin, orgBranch: p.branch ?? '-' };
+  const out: StandardOrgName = {
+    name,
+    nameKey,
+    orgTrade: p.trade,
+    orgTradePy: p.tradePinyin,
+    orgBranch: p.branch ?? '-',
+  };
   if (p.region !== undefined) out.orgRegion = p.region;
   if (p.regionCode !== undefined) out.orgRegionCode = p.regionCode;
   if (p.industry !== undefined) out.orgIndustry = p.industry;

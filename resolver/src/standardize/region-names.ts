@@ -23,7 +23,8 @@ export function regionShortName(name: string): string {
 
 /** name (full or short) -> division code prefix (2 digits: province, 4: city). */
 const REGIONS = new Map<string, string>();
-for (const p of provinces) for (const n of [p.name, regionShortName(p.name)]) if (!REGIONS.has(n)) REGIONS.set(n, p.code);
+for (const p of provinces)
+  for (const n of [p.name, regionShortName(p.name)]) if (!REGIONS.has(n)) REGIONS.set(n, p.code);
 for (const c of cities) {
   if (c.name === '市辖区' || c.name.endsWith('直辖县级行政区划')) continue;
   for (const n of [c.name, regionShortName(c.name)]) if (!REGIONS.has(n)) REGIONS.set(n, c.code);
@@ -50,7 +51,10 @@ export function leadingRegion(s: string): { name: string; code: string } | undef
     const name = s.slice(0, len);
     const code = regionCodeOf(name);
     // 临夏市 is a county-level city below 临夏(州): the short name with 市 or 省 is still that region
-    if (code) return /[省市]/.test(s[len] ?? '') && !/[省市州]$/.test(name) ? { name: s.slice(0, len + 1), code } : { name, code };
+    if (code)
+      return /[省市]/.test(s[len] ?? '') && !/[省市州]$/.test(name)
+        ? { name: s.slice(0, len + 1), code }
+        : { name, code };
   }
   return undefined;
 }
