@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Mention } from '../../resolver/src/model/types.ts';
+import type { Mention } from '@onemap/resolver';
 
 const PYTHON = '.venv/bin/python';
 

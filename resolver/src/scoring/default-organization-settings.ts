@@ -7,7 +7,7 @@
  * `resolver/models/organization.json` is this model trained on the synthetic province.
  */
 import { blockOn } from '../blocking/blocking-rule.ts';
-import { MODEL_VERSION, type Model } from '../model/model-settings.ts';
+import { MODEL_VERSION, type Model } from './model-settings.ts';
 import {
   type ComparisonSettings,
   contradicting,

@@ -4,12 +4,12 @@
  * valid credit code) stay apart, in batch and in real time, with the same explanations.
  */
 import { describe, expect, it } from 'vitest';
-import { ResolutionIndex } from '../core/resolution-index.ts';
-import { resolveBatch } from '../core/resolve-batch.ts';
+import { ResolutionIndex } from './resolution-index.ts';
+import { resolveBatch } from './resolve-batch.ts';
 import { explainPair } from '../explain/explain-pair.ts';
-import { defaultSettings } from '../model/default-kind-settings.ts';
-import { validateModel } from '../model/model-io.ts';
-import type { Mention } from '../model/types.ts';
+import { defaultSettings } from '../scoring/default-kind-settings.ts';
+import { validateModel } from '../scoring/model-io.ts';
+import type { Mention } from '../types.ts';
 import { creditCodeCheckChar } from '../standardize/credit-code.ts';
 import { type AttrValue, standardizeEntityAttrs } from '../standardize/entity-attrs.ts';
 
