@@ -4,9 +4,9 @@
  * of a run-wide counter), so no lookup table is needed at any scale.
  */
 import { makeCreditCode } from '../ids/credit-code.ts';
-import { composeOrgName, lookAlikeTrade } from './org-variants.ts';
 import type { Rng } from '../random/rng.ts';
 import { AREA_CODE, type County, type Geography, PLATE_LETTER } from './geography.ts';
+import { composeOrgName, lookAlikeTrade } from './org-variants.ts';
 import { eid } from './places.ts';
 import type { Company, Person, PhoneLine, PopulationState, Vehicle } from './population-types.ts';
 

@@ -1,9 +1,10 @@
 /**
  * The shapes of the synthetic population and the counters that run across blocks.
  */
-import type { OrgNameParts } from './org-variants.ts';
+
 import type { Position } from '../geo/point-in-polygon.ts';
 import type { County } from './geography.ts';
+import type { OrgNameParts } from './org-variants.ts';
 
 /** A phone number and its subscription. */
 export interface PhoneLine {

@@ -4,14 +4,14 @@
  * valid credit code) stay apart, in batch and in real time, with the same explanations.
  */
 import { describe, expect, it } from 'vitest';
-import { ResolutionIndex } from './resolution-index.ts';
-import { resolveBatch } from './resolve-batch.ts';
 import { explainPair } from '../explain/explain-pair.ts';
 import { defaultSettings } from '../scoring/default-kind-settings.ts';
 import { validateModel } from '../scoring/model-io.ts';
-import type { Mention } from '../types.ts';
 import { creditCodeCheckChar } from '../standardize/credit-code.ts';
 import { type AttrValue, standardizeEntityAttrs } from '../standardize/entity-attrs.ts';
+import type { Mention } from '../types.ts';
+import { ResolutionIndex } from './resolution-index.ts';
+import { resolveBatch } from './resolve-batch.ts';
 
 const code = (body17: string) => body17 + creditCodeCheckChar(body17);
 const HUAYU = code('91620102MA0004CT1'); // 兰州华宇商贸 (head office)

@@ -5,9 +5,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { defaultOrganizationSettings } from './default-organization-settings.ts';
 import { loadModel } from './model-io.ts';
 import type { Model } from './model-settings.ts';
-import { defaultOrganizationSettings } from './default-organization-settings.ts';
 
 export const DEFAULT_ORGANIZATION_MODEL_PATH = join(
   dirname(fileURLToPath(import.meta.url)),

@@ -7,7 +7,6 @@
  * `resolver/models/organization.json` is this model trained on the synthetic province.
  */
 import { blockOn } from '../blocking/blocking-rule.ts';
-import { MODEL_VERSION, type Model } from './model-settings.ts';
 import {
   type ComparisonSettings,
   contradicting,
@@ -15,6 +14,7 @@ import {
   identifierComparison,
   textComparison,
 } from './comparison-settings.ts';
+import { MODEL_VERSION, type Model } from './model-settings.ts';
 
 /** Trade name (字号): exact, Pinyin-equal (traditional/homophone renderings), close, different. */
 export function tradeNameComparison(name: string, hanziAttr: string, pinyinAttr: string): ComparisonSettings {

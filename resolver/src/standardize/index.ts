@@ -25,9 +25,9 @@ export {
   standardizeOrgName,
   standardizePlaceName,
 } from './org-name.ts';
-export { leadingRegion, regionCodeOf, regionShortName } from './region-names.ts';
 export { type PersonName, standardizeNameParts, standardizePersonName } from './person-name.ts';
 export { standardizePhone } from './phone.ts';
 export { standardizePlate, standardizeVin } from './plate.ts';
+export { leadingRegion, regionCodeOf, regionShortName } from './region-names.ts';
 export { residentIdCheckChar, standardizeResidentId } from './resident-id.ts';
 export { type RecordContext, standardizeRecord } from './standardize-record.ts';
