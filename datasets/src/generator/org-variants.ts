@@ -5,7 +5,7 @@
  * must keep apart (the same trade name in another city, branches, look-alike trade names).
  * Every variant is a noise tag; every hard negative is its own entity in the truth.
  */
-import { creditCodeCheckChar } from '../ids/credit-code.ts';
+import { creditCodeCheckChar } from '@onemap/graph-schema';
 import type { NoiseInjector, NoiseTag } from '../noise/noise-injector.ts';
 import type { Rng } from '../random/rng.ts';
 import type { SourceId } from './options.ts';

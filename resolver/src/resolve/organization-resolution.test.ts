@@ -3,11 +3,12 @@
  * hard negatives (same trade name in another city, a branch, a look-alike trade name, another
  * valid credit code) stay apart, in batch and in real time, with the same explanations.
  */
+
+import { creditCodeCheckChar } from '@onemap/graph-schema';
 import { describe, expect, it } from 'vitest';
 import { explainPair } from '../explain/explain-pair.ts';
 import { defaultSettings } from '../scoring/default-kind-settings.ts';
 import { validateModel } from '../scoring/model-io.ts';
-import { creditCodeCheckChar } from '../standardize/credit-code.ts';
 import { type AttrValue, standardizeEntityAttrs } from '../standardize/entity-attrs.ts';
 import type { Mention } from '../types.ts';
 import { ResolutionIndex } from './resolution-index.ts';

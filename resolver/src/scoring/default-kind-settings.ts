@@ -3,7 +3,7 @@
  * kinds resolve mostly deterministically: identifiers first (place code, plate/VIN, E.164
  * phone, case number), then fallback keys (a place's name with its division or coordinates).
  */
-import type { EntityKind } from '@onemap/graph-schema';
+import { ANCHOR_KINDS, type EntityKind } from '@onemap/graph-schema';
 import { blockOn } from '../blocking/blocking-rule.ts';
 import { exactMatch, textComparison } from './comparison-settings.ts';
 import { defaultOrganizationModel } from './default-organization-model.ts';
@@ -32,17 +32,17 @@ export function defaultSettings(kind: EntityKind): Model {
       return defaultPersonModel();
     case 'Place':
       return deterministic(kind, {
-        anchors: ['place_code'],
+        anchors: [...ANCHOR_KINDS.Place],
         exclusive: ['place_code'],
         keyRules: [blockOn('nameKey', 'divisionCode'), blockOn('nameKey', '@geo3'), blockOn('nameKey', 'addressKey')],
       });
     case 'Organization':
       return defaultOrganizationModel();
     case 'Vehicle':
-      return deterministic(kind, { anchors: ['plate', 'vin'], exclusive: ['vin'], keyRules: [blockOn('@plateFold')] });
+      return deterministic(kind, { anchors: [...ANCHOR_KINDS.Vehicle], exclusive: ['vin'], keyRules: [blockOn('@plateFold')] });
     case 'Phone':
-      return deterministic(kind, { anchors: ['phone'], exclusive: ['phone'], keyRules: [] });
+      return deterministic(kind, { anchors: [...ANCHOR_KINDS.Phone], exclusive: ['phone'], keyRules: [] });
     case 'Case':
-      return deterministic(kind, { anchors: ['case_number'], exclusive: ['case_number'], keyRules: [] });
+      return deterministic(kind, { anchors: [...ANCHOR_KINDS.Case], exclusive: ['case_number'], keyRules: [] });
   }
 }

@@ -6,6 +6,7 @@
  * head office (`orgBranch` is exclusive). `trainModel` learns m and u; the committed
  * `resolver/models/organization.json` is this model trained on the synthetic province.
  */
+import { ANCHOR_KINDS } from '@onemap/graph-schema';
 import { blockOn } from '../blocking/blocking-rule.ts';
 import {
   type ComparisonSettings,
@@ -74,7 +75,7 @@ export function defaultOrganizationSettings(): Model {
     ],
     trainingRules: [blockOn('creditCode|creditCodeRaw'), blockOn('orgTradePy'), blockOn('phone')],
     thresholds: { match: 0.9, possible: 0.5 },
-    anchors: ['credit_code'],
+    anchors: [...ANCHOR_KINDS.Organization],
     exclusive: ['credit_code'],
     exclusiveAttrs: ['orgBranch'],
     generic: { attrs: [], minDistinctNames: 4 },
