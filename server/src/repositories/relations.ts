@@ -1,6 +1,7 @@
 import { toPlain } from '@onemap/graph-schema/server';
 import { read, type Reader } from './reader.ts';
-import { KINDS, relTypes, visibleEdge, visibleEntity } from './cypher.ts';
+import { KINDS, kindOf, relTypes, visibleEdge, visibleEntity } from './cypher.ts';
+import type { NeighbourRow } from './entities.ts';
 
 export interface EdgeRow {
   from: string;
@@ -9,6 +10,8 @@ export interface EdgeRow {
   /** True when the edge points from `from` to `to`. */
   outgoing: boolean;
   props: Record<string, unknown>;
+  /** The entity at `to`, with its golden values (for a summary without reading its records). */
+  neighbour: NeighbourRow;
 }
 
 /**
@@ -23,7 +26,8 @@ export async function expandHop(graph: Reader, frontier: readonly string[], type
        MATCH (a:Entity {eid: fe})-[r${relTypes(types)}]-(b:Entity)
        WHERE ${visibleEdge('r')} AND ${visibleEntity('b')}
        WITH a, r, b LIMIT toInteger($limit)
-       RETURN a.eid AS from, b.eid AS to, type(r) AS type, startNode(r) = a AS outgoing, properties(r) AS props`,
+       RETURN a.eid AS from, b.eid AS to, type(r) AS type, startNode(r) = a AS outgoing, properties(r) AS props,
+              {eid: b.eid, kind: ${kindOf('b')}, name: b.name, placeKind: b.placeKind, provenance: b.provenance} AS neighbour`,
       { frontier, vs, limit, kinds: KINDS },
     );
     return r.records.map((x) => ({ ...(x.toObject() as EdgeRow), props: toPlain(x.get('props')) as Record<string, unknown> }));
