@@ -9,6 +9,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
+import net from 'node:net';
 import path from 'node:path';
 import { type Graph, readTx, writeTx } from '@onemap/graph-schema/server';
 import type { FastifyInstance } from 'fastify';
@@ -146,28 +147,41 @@ describe('appends from several replicas at once', () => {
   });
 });
 
-/** A server in a child process of its own (no shared memory with this one), on a free port. */
+/** A port nothing listens on: bound, noted, released. */
+async function freePort(): Promise<number> {
+  const srv = net.createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as net.AddressInfo).port;
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+/** A server in a child process of its own (no shared memory with this one), on a free port; ready when it accepts connections. */
 async function startServerProcess(): Promise<{ child: ChildProcess; base: string }> {
+  const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
-    env: { ...process.env, ...testEnv, PORT: '0', LOG_LEVEL: 'info', RATE_LIMIT_PER_MINUTE: '1000000', ACCESS_CACHE_MS: '0' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...testEnv, PORT: String(port), LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '1000000', ACCESS_CACHE_MS: '0' },
+    stdio: ['ignore', 'ignore', 'pipe'],
   });
   let log = '';
-  const base = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server process did not start:\n${log.slice(-2000)}`)), 120_000);
-    const onData = (d: Buffer) => {
-      log += d.toString();
-      const m = /listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(log);
-      if (m?.[1]) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`server process exited ${code}:\n${log.slice(-2000)}`)));
+  child.stderr?.on('data', (d: Buffer) => {
+    log += d.toString();
   });
-  return { child, base };
+  const deadline = Date.now() + 240_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`server process exited ${child.exitCode}: ${log.slice(-2000)}`);
+    const open = await new Promise<boolean>((resolve) => {
+      const sock = net.connect(port, '127.0.0.1', () => {
+        sock.destroy();
+        resolve(true);
+      });
+      sock.on('error', () => resolve(false));
+    });
+    if (open) return { child, base: `http://127.0.0.1:${port}` };
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`server process did not listen within 240 s: ${log.slice(-2000)}`);
 }
 
 async function stopServerProcess(child: ChildProcess) {
@@ -181,8 +195,9 @@ describe('group commit: two server processes', () => {
   beforeEach(wipeAudit);
 
   it('50 concurrent requests through two server processes leave one gapless, verifiable chain, each answer after its entry', async () => {
-    const servers = await Promise.all([startServerProcess(), startServerProcess()]);
+    const servers: { child: ChildProcess; base: string }[] = [];
     try {
+      servers.push(await startServerProcess(), await startServerProcess());
       const token = tokenFor(app, 'station', 'officer');
       const id = nonce();
       const jobs = Array.from({ length: 50 }, (_, i) =>
@@ -206,7 +221,7 @@ describe('group commit: two server processes', () => {
     } finally {
       await Promise.all(servers.map((s) => stopServerProcess(s.child)));
     }
-  }, 300_000);
+  }, 900_000);
 
   it('an answer is withheld (503) when its audit entry cannot be written, for every request of the failed group', async () => {
     await as(app, 'station', 'officer')({ url: `/api/entities/${E.P3}` });

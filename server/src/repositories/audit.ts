@@ -23,12 +23,17 @@ export interface AuditAppend {
  */
 export async function appendAuditEntries(graph: Graph, genesis: string, next: (head: AuditHead) => AuditAppend[]): Promise<AuditHead> {
   return writeTx(graph, async (tx) => {
-    const head = await tx.run(
-      `MERGE (h:AuditHead {id: 'main'}) ON CREATE SET h.seq = 0, h.hash = $genesis
-       SET h._lock = true
-       RETURN h.seq AS seq, h.hash AS hash`,
-      { genesis },
-    );
+    // Take the head's write lock straight away (MATCH reads take no lock): MERGE would take a shared lock
+    // first, and two replicas upgrading theirs at once deadlock and wait out the driver's retry backoff.
+    let head = await tx.run(`MATCH (h:AuditHead {id: 'main'}) SET h._lock = true RETURN h.seq AS seq, h.hash AS hash`);
+    if (head.records.length === 0) {
+      head = await tx.run(
+        `MERGE (h:AuditHead {id: 'main'}) ON CREATE SET h.seq = 0, h.hash = $genesis
+         SET h._lock = true
+         RETURN h.seq AS seq, h.hash AS hash`,
+        { genesis },
+      );
+    }
     const group = next({
       seq: (head.records[0]?.get('seq') as number) ?? 0,
       hash: (head.records[0]?.get('hash') as string) ?? genesis,
