@@ -1,5 +1,6 @@
+import { isInternalAttribute } from '@onemap/graph-schema';
 import type { AttributeValue } from '../schemas/common.ts';
-import { maskValue } from './masking.ts';
+import { closeCompletions, maskForViewer } from './mask-for-viewer.ts';
 import type { Viewer } from './viewer.ts';
 
 /** A SourceRecord as a viewer may see it: only records of visible sources reach this code. */
@@ -42,6 +43,7 @@ export function goldenValues(kind: string, records: readonly VisibleRecord[], vi
   for (const r of records) {
     if (!viewer.visibleSources.includes(r.source)) continue;
     for (const [attr, value] of Object.entries(attrsOf(r))) {
+      if (isInternalAttribute(attr)) continue;
       if (value === null || value === undefined || value === '') continue;
       const auth = viewer.isAuthority(r.source, `${kind}.${attr}`);
       const cur = best.get(attr);
@@ -54,14 +56,14 @@ export function goldenValues(kind: string, records: readonly VisibleRecord[], vi
   for (const [attr, { value, r }] of [...best.entries()].sort(([a], [b]) => a.localeCompare(b))) {
     out[attr] = present(viewer, r.source, r.role, attr, value, r.rid);
   }
-  return out;
+  // internal keys never leave; a birth date never completes a resident ID shown masked
+  return closeCompletions(out);
 }
 
 /** One value as the viewer gets it: plain or masked by the field rule. */
 export function present(viewer: Viewer, source: string, role: string, attr: string, value: unknown, rid: string): AttributeValue {
-  const plain = viewer.fieldDecision(source, role, attr) === 'plain';
-  const v = typeof value === 'number' || typeof value === 'boolean' ? value : String(value);
-  return { value: plain ? v : maskValue(attr, value), masked: !plain, source, rid };
+  const m = maskForViewer(viewer, { attribute: attr, value, source, role });
+  return { value: m.value, masked: m.masked, source, rid };
 }
 
 /** Identifier kinds → the attribute whose masking rule applies. */
