@@ -41,6 +41,8 @@ export const ATTRIBUTE_META: Readonly<Record<string, AttributeMeta>> = {
   number: { minGrade: 4 },
   email: { minGrade: 4 },
   address: { minGrade: 4 },
+  /** a source column kept only as raw provenance (no attribute): graded as sensitive as anything */
+  unmappedColumn: { minGrade: 4 },
   // from the resident ID (GB 11643: county, birth date, sequence with the sex digit); the masked
   // form shows county and last four digits, so the birth date is what would complete it
   birthDate: { derivedFrom: ['residentId'], completes: ['residentId', 'nationalId'], defaultGrade: 3 },
