@@ -69,16 +69,6 @@ export function maskText(viewer: Viewer, text: string): string {
   return out;
 }
 
-/** The identifier attribute an identifier-shaped search term would match, or null (used to refuse confirming masked values). */
-export function identifierAttributeOf(term: string): string | null {
-  for (const { attribute, re } of IDENTIFIER_PATTERNS) {
-    re.lastIndex = 0;
-    const m = new RegExp(`^(?:${re.source})$`).exec(term);
-    if (m) return attribute;
-  }
-  return null;
-}
-
 /**
  * Masks, in one answer, every value that would complete an identifier shown masked in the same
  * answer (graph-schema `completes`: the birth date fills the hidden middle of a resident ID),
