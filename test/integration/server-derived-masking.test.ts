@@ -8,7 +8,7 @@
  */
 import type { Graph } from '@onemap/graph-schema/server';
 import { writeTx } from '@onemap/graph-schema/server';
-import { writeQualityReport } from '@onemap/resolver/quality/index.ts';
+import { writeQualityReport } from '@onemap/resolver/quality';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clearGraph, openTestGraph } from '../helpers/graph.ts';
