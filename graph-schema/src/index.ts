@@ -1,3 +1,4 @@
 export * from './universal/graph-model.ts';
 export * from './universal/catalog-types.ts';
 export * from './universal/attribute-meta.ts';
+export * from './universal/errors.ts';

@@ -1,9 +1,10 @@
 import type { Graph } from '@onemap/graph-schema/server';
-import { cellToLatLng, getHexagonEdgeLengthAvg, latLngToCell, UNITS } from 'h3-js';
+import { getHexagonEdgeLengthAvg, UNITS } from 'h3-js';
 import { attrsOf, type VisibleRecord } from '../access/golden.ts';
 import { effectiveGrade } from '../access/policy.ts';
 import type { Viewer } from '../access/viewer.ts';
 import { httpError } from '../errors.ts';
+import { hexAggregate } from '../geo/hex-aggregate.ts';
 import { countByDay, countByJurisdiction, countByPlace, type LayerFilter, readFacilities } from '../repositories/layers.ts';
 import type { FacilityQuery, HeatQuery, HexbinQuery, JurisdictionQuery, TrendQuery } from '../schemas/layers.ts';
 import { timeRange } from './trajectory.ts';
@@ -74,11 +75,7 @@ export async function jurisdictionLayer(graph: Graph, viewer: Viewer, q: Jurisdi
   return { level: q.level, k, roundedTo: ROUNDING_BASE, from: f.from, to: f.to, cells };
 }
 
-/**
- * Density of traces on H3 hexagons. H3 rather than a turf hexGrid: cells have stable ids at
- * every resolution (the web layer renders them by id with deck.gl's H3HexagonLayer, and cells
- * roll up to coarser resolutions), and no grid has to be laid over the province first.
- */
+/** Density of traces on H3 hexagons (`hexAggregate`), cells under k left out, counts rounded. */
 export async function hexbinLayer(graph: Graph, viewer: Viewer, q: HexbinQuery) {
   // A box only chooses which whole cells come back: the places of every cell it touches are
   // counted, so moving the box's edges changes no count.
@@ -86,23 +83,11 @@ export async function hexbinLayer(graph: Graph, viewer: Viewer, q: HexbinQuery) 
   const bbox = f.bbox;
   const margin = (getHexagonEdgeLengthAvg(q.resolution, UNITS.km) * 2) / 90; // ≥ one cell, in degrees (cos 36° ≈ 0.8)
   const places = await countByPlace(graph, { ...f, bbox: bbox && { minLon: bbox.minLon - margin, minLat: bbox.minLat - margin, maxLon: bbox.maxLon + margin, maxLat: bbox.maxLat + margin } });
-  const cells = new Map<string, { subjects: Set<string>; traces: number }>();
-  for (const p of places) {
-    const id = latLngToCell(p.lat, p.lon, q.resolution);
-    const c = cells.get(id) ?? { subjects: new Set<string>(), traces: 0 };
-    for (const s of p.subjects) c.subjects.add(s);
-    c.traces += p.traces;
-    cells.set(id, c);
-  }
   const k = viewer.kAnonymity;
-  const out = [];
-  for (const [h3, c] of cells) {
-    if (!keep(k, c.subjects.size)) continue;
-    const [lat, lon] = cellToLatLng(h3);
-    if (bbox && (lon < bbox.minLon || lon > bbox.maxLon || lat < bbox.minLat || lat > bbox.maxLat)) continue;
-    out.push({ h3, lon, lat, persons: publish(k, c.subjects.size) as number, traces: publish(k, c.traces) as number });
-  }
-  out.sort((a, b) => b.persons - a.persons || a.h3.localeCompare(b.h3));
+  const out = hexAggregate(places, { resolution: q.resolution })
+    .filter((c) => keep(k, c.subjects))
+    .filter((c) => !bbox || (c.lon >= bbox.minLon && c.lon <= bbox.maxLon && c.lat >= bbox.minLat && c.lat <= bbox.maxLat))
+    .map((c) => ({ h3: c.h3, lon: c.lon, lat: c.lat, persons: publish(k, c.subjects) as number, traces: publish(k, c.traces) as number }));
   return { resolution: q.resolution, k, roundedTo: ROUNDING_BASE, from: f.from, to: f.to, cells: out };
 }
 
