@@ -194,11 +194,11 @@ describe('quality examples and tickets follow the same masking (12.7)', () => {
     const planner = await as(app, 'province', 'planner', null)({ url: '/api/quality/reports?source=fx_derived' });
     expect(planner.statusCode).toBe(200);
     expect(planner.body).not.toContain(RID);
-    const ex = planner.json().reports[0].examples[0];
+    const ex = planner.json().items[0].examples[0];
     expect(ex).toMatchObject({ value: '620102********1234', masked: true });
     expect(ex.detail).not.toContain(RID);
     const analyst = await as(app, 'province', 'analyst', null)({ url: '/api/quality/reports?source=fx_derived' });
-    expect(analyst.json().reports[0].examples[0]).toMatchObject({ value: RID, masked: false });
+    expect(analyst.json().items[0].examples[0]).toMatchObject({ value: RID, masked: false });
     const admin = await as(app, 'province', 'admin', null)({ url: '/api/quality/reports?source=fx_derived' });
     expect(admin.body).not.toContain(RID);
   });
@@ -215,10 +215,10 @@ describe('quality examples and tickets follow the same masking (12.7)', () => {
       expect(one.body).not.toContain(RID);
     }
     const list = await officer({ url: '/api/quality/tickets' });
-    expect(list.json().tickets.length).toBeGreaterThanOrEqual(3);
+    expect(list.json().items.length).toBeGreaterThanOrEqual(3);
     expect(list.body).not.toContain(RID);
     // the owner unit's officer, who may read it, sees what was reported
     const owner = await as(app, 'province', 'officer', null)({ url: '/api/quality/tickets?source=fx_derived' });
-    expect(owner.json().tickets.some((t: { reportedValue: string }) => t.reportedValue === RID)).toBe(true);
+    expect(owner.json().items.some((t: { reportedValue: string }) => t.reportedValue === RID)).toBe(true);
   });
 });
