@@ -1,8 +1,9 @@
 import type { Graph } from '@onemap/graph-schema/server';
 import { pinyinInitials } from '@onemap/resolver/standardize';
 import { withRead } from '../repositories/reader.ts';
-import { attrsOf, goldenValues, type VisibleRecord } from '../access/golden.ts';
-import { maskValue } from '../access/masking.ts';
+import { isInternalAttribute } from '@onemap/graph-schema';
+import { attrsOf, goldenValues, IDENTIFIER_ATTRIBUTE, type VisibleRecord } from '../access/golden.ts';
+import { closeCompletions, maskForViewer } from '../access/mask-for-viewer.ts';
 import type { Viewer } from '../access/viewer.ts';
 import { type EntityRow, identifierTailCandidates, readEntities, searchCandidates } from '../repositories/entities.ts';
 import type { SearchResponse } from '../schemas/entities.ts';
@@ -84,21 +85,30 @@ interface Searchable {
   names: string[];
 }
 
-function searchableOf(row: EntityRow, viewer: Viewer, namePinyin: string | null): Searchable {
+function searchableOf(row: EntityRow, viewer: Viewer, namePinyin: string | null, identifiers: readonly { kind: string; value: string; source: string }[]): Searchable {
   const out: Searchable = { plain: [], shown: [], names: [] };
+  const add = (attr: string, value: unknown, source: string, role: string) => {
+    const m = maskForViewer(viewer, { attribute: attr, value, source, role });
+    if (m.masked) {
+      // Only what the mask shows (a resident ID's region prefix and last four digits): never the hidden part.
+      out.shown.push(...shownFragments(String(m.value)));
+      return;
+    }
+    const s = String(value);
+    out.plain.push(norm(s));
+    if (attr === 'name') out.names.push(s);
+    // Mobile numbers: also without +86.
+    if (/^\+86\d{11}$/.test(s)) out.plain.push(s.slice(3));
+  };
   for (const r of row.records as VisibleRecord[]) {
     for (const [attr, v] of Object.entries(attrsOf(r))) {
-      if (v === null || v === undefined || typeof v === 'object') continue;
-      const s = String(v);
-      if (viewer.fieldDecision(r.source, r.role, attr) === 'plain') {
-        out.plain.push(norm(s));
-        if (attr === 'name') out.names.push(s);
-        // Mobile numbers: also without +86.
-        if (/^\+86\d{11}$/.test(s)) out.plain.push(s.slice(3));
-      } else {
-        out.shown.push(...shownFragments(maskValue(attr, s)));
-      }
+      if (v === null || v === undefined || typeof v === 'object' || isInternalAttribute(attr)) continue;
+      add(attr, v, r.source, r.role);
     }
+  }
+  for (const i of identifiers) {
+    const attr = IDENTIFIER_ATTRIBUTE[i.kind] ?? i.kind;
+    add(attr, i.value, i.source, attr);
   }
   // The node's Pinyin counts only when the name it spells is one the viewer sees in plain.
   if (namePinyin && row.props.name && out.names.includes(String(row.props.name))) out.plain.push(norm(namePinyin));
@@ -131,7 +141,9 @@ function matchTerm(term: string, s: Searchable): MatchKind | null {
 
 /** What tells three 张伟 apart, under the viewer's masking. */
 function hitDetails(row: EntityRow, viewer: Viewer) {
-  const g = goldenValues(row.kind, row.records, viewer);
+  const raw = goldenValues(row.kind, row.records, viewer);
+  // Nothing in a hit completes the ID it shows masked (a birth date fills a resident ID's hidden middle).
+  const g = closeCompletions(raw, raw.residentId?.masked ? ['residentId'] : []);
   const plainOf = (k: string) => (g[k] && !g[k].masked ? String(g[k].value) : null);
   const birth = plainOf('birthDate');
   const county = plainOf('homeDivision');
@@ -160,12 +172,12 @@ export async function search(graph: Graph, viewer: Viewer, q: string, kinds: str
     if (!lucene) return { total: 0, page, pageSize, items: [] };
     const terms = q.split(/\s+/).filter((t) => norm(t));
     const cands = await searchCandidates(r, lucene, kinds, viewer.visibleSources, SEARCH_CANDIDATE_CAP);
-    const luceneScore = new Map(cands.map((c) => [c.eid, { score: c.score, namePinyin: c.namePinyin }]));
+    const luceneScore = new Map(cands.map((c) => [c.eid, { score: c.score, namePinyin: c.namePinyin, identifiers: c.identifiers }]));
     const tails = terms.map(norm).filter((t) => /^\d+x?$/.test(t) && t.length >= ID_TAIL_MIN_DIGITS && t.length < 18);
     const wantsIds = !kinds || kinds.includes('Person') || kinds.includes('Phone');
     for (const tail of wantsIds ? tails : []) {
       for (const eid of await identifierTailCandidates(r, tail.toUpperCase(), ID_TAIL_KINDS, viewer.visibleSources, SEARCH_CANDIDATE_CAP)) {
-        if (!luceneScore.has(eid)) luceneScore.set(eid, { score: 0, namePinyin: null });
+        if (!luceneScore.has(eid)) luceneScore.set(eid, { score: 0, namePinyin: null, identifiers: [] });
       }
     }
     const rows = await readEntities(r, [...luceneScore.keys()], viewer.visibleSources, SEARCH_RECORDS_PER_HIT);
@@ -174,7 +186,7 @@ export async function search(graph: Graph, viewer: Viewer, q: string, kinds: str
       const row = rows.get(eid);
       if (!row?.visible) continue;
       if (kinds && !kinds.includes(row.kind)) continue;
-      const s = searchableOf(row, viewer, c.namePinyin);
+      const s = searchableOf(row, viewer, c.namePinyin, c.identifiers);
       const matched = terms.map((t) => matchTerm(t, s));
       if (matched.some((m) => m === null)) continue;
       const kindsMatched = [...new Set(matched as MatchKind[])];
