@@ -1,9 +1,12 @@
+import path from 'node:path';
 import { type Static, Type } from '@sinclair/typebox';
 import envSchema from 'env-schema';
+import { resolveSecrets, type SecretName } from './secrets.ts';
 
 /**
  * Server configuration, validated at boot. Every variable is documented in `.env.example`;
- * defaults are safe for one local machine. Behaviour never branches on NODE_ENV.
+ * defaults are safe for one local machine. Behaviour never branches on NODE_ENV. The signing
+ * secrets have no default: unset, they are generated per installation (see `secrets.ts`).
  */
 export const ConfigSchema = Type.Object({
   HOST: Type.String({ default: '127.0.0.1' }),
@@ -17,8 +20,8 @@ export const ConfigSchema = Type.Object({
   NEO4J_PASSWORD: Type.String({ default: 'onemap-local' }),
   NEO4J_DATABASE: Type.String({ default: 'neo4j' }),
   REDIS_URL: Type.String({ default: 'redis://127.0.0.1:6379' }),
-  /** Secret that signs JWTs; the default is for local use only. */
-  JWT_SECRET: Type.String({ default: 'onemap-local-dev-secret-change-me', minLength: 16 }),
+  /** Secret that signs JWTs (≥ 32 characters, never a published value); unset: generated under ONEMAP_SECRETS_DIR. */
+  JWT_SECRET: Type.Optional(Type.String()),
   CORS_ORIGINS: Type.String({ default: 'http://127.0.0.1:5173,http://localhost:5173' }),
   RATE_LIMIT_PER_MINUTE: Type.Integer({ default: 600, minimum: 1 }),
   BODY_LIMIT_BYTES: Type.Integer({ default: 5_242_880, minimum: 1024 }),
@@ -30,8 +33,12 @@ export const ConfigSchema = Type.Object({
   UPLOAD_LIMIT_BYTES: Type.Integer({ default: 268_435_456, minimum: 1024 }),
   /** Lifetime of a login token (@fastify/jwt `expiresIn`). */
   JWT_EXPIRES_IN: Type.String({ default: '8h' }),
-  /** HMAC key that signs audit checkpoints; the default is for local use only. */
-  AUDIT_SIGNING_KEY: Type.String({ default: 'onemap-local-audit-key-change-me', minLength: 16 }),
+  /** HMAC key that signs audit checkpoints (≥ 32 characters, never a published value); unset: generated. */
+  AUDIT_SIGNING_KEY: Type.Optional(Type.String()),
+  /** Data directory of this installation (staging, rejects, generated secrets). */
+  ONEMAP_DATA_DIR: Type.String({ default: '.data' }),
+  /** Where generated secrets are kept (mode 0600; default `<ONEMAP_DATA_DIR>/secrets`). */
+  ONEMAP_SECRETS_DIR: Type.String({ default: '' }),
   /** A signed checkpoint is written automatically every N audit entries. */
   AUDIT_CHECKPOINT_EVERY: Type.Integer({ default: 1000, minimum: 1 }),
   /** Aggregate cells with fewer distinct persons than this are suppressed (k-anonymity). */
@@ -48,12 +55,18 @@ export const ConfigSchema = Type.Object({
   /** How long users, units, sources and grants are cached per process, in ms. */
   ACCESS_CACHE_MS: Type.Integer({ default: 5000, minimum: 0 }),
 });
-export type Config = Static<typeof ConfigSchema>;
+export type Config = Omit<Static<typeof ConfigSchema>, SecretName> & Record<SecretName, string>;
 
-/** Loads and validates configuration from the environment (and overrides, for tests). */
+/**
+ * Loads and validates configuration from the environment (and overrides, for tests), then
+ * resolves the signing secrets: a configured one that is published or short throws (one line
+ * naming the variable); an unset one is read from, or generated into, the secrets folder.
+ */
 export function loadConfig(overrides: Partial<Record<keyof Config, string | number>> = {}): Config {
   const env = { ...process.env } as Record<string, unknown>;
   if (!env.NEO4J_URI && env.NEO4J_BOLT_PORT) env.NEO4J_URI = `bolt://127.0.0.1:${env.NEO4J_BOLT_PORT}`;
   if (!env.REDIS_URL && env.REDIS_PORT) env.REDIS_URL = `redis://127.0.0.1:${env.REDIS_PORT}`;
-  return envSchema<Config>({ schema: ConfigSchema, data: { ...env, ...overrides }, dotenv: false });
+  const raw = envSchema<Static<typeof ConfigSchema>>({ schema: ConfigSchema, data: { ...env, ...overrides }, dotenv: false });
+  const secretsDir = path.resolve(raw.ONEMAP_SECRETS_DIR || path.join(raw.ONEMAP_DATA_DIR, 'secrets'));
+  return { ...raw, ONEMAP_SECRETS_DIR: secretsDir, ...resolveSecrets(raw, secretsDir) };
 }
