@@ -1,12 +1,10 @@
-import { upsertUnits } from '@onemap/graph-schema/server';
 import { Type } from '@sinclair/typebox';
 import bcrypt from 'bcryptjs';
 import type { FastifyInstance } from 'fastify';
-import { PURPOSE_KINDS, ROLES } from '../../access/types.ts';
-import { isWithin } from '../../access/units.ts';
-import type { Viewer } from '../../access/viewer.ts';
+import { adminScope, checkUserChange, checkUserCreate, planUnitChanges, requireUnitInScope } from '../../access/admin-scope.ts';
+import { PURPOSE_KINDS, ROLES, type UnitInfo } from '../../access/types.ts';
 import { httpError } from '../../errors.ts';
-import { createGrant, listUsers, revokeGrant, updateUser, upsertSources, upsertUser } from '../../repositories/governance.ts';
+import { changeUser, createGrant, createUser, listUsers, revokeGrant, upsertSources, writeUnitChanges } from '../../repositories/governance.ts';
 import { errorResponses, IsoTime } from '../../schemas/common.ts';
 
 const UnitCode = Type.String({ pattern: '^\\d{6}$|^\\d{9}$' });
@@ -31,6 +29,7 @@ const UserPatch = Type.Object(
     disabled: Type.Optional(Type.Boolean()),
     roles: Type.Optional(Type.Array(RoleName, { minItems: 1, maxItems: 5, uniqueItems: true })),
     password: Type.Optional(Password),
+    unitCode: Type.Optional(UnitCode),
     certFingerprint: Type.Optional(Type.Union([Type.String({ pattern: '^([0-9A-F]{2}:){31}[0-9A-F]{2}$' }), Type.Null()])),
   },
   { additionalProperties: false },
@@ -75,12 +74,11 @@ const SourcePatch = Type.Object(
 
 const rule = (action: string) => ({ access: { roles: ['admin'] as const, purpose: false, action } });
 
-/** An admin manages only units at or below their own. */
-function requireScope(v: Viewer, unitCode: string): void {
-  if (!isWithin(unitCode, v.unitCode, v.units)) throw httpError('FORBIDDEN', { detail: `unit ${unitCode} is outside your unit ${v.unitCode}` });
-}
-
-/** Units, users, grants and sources, for admins, each scoped to the admin's unit subtree. */
+/**
+ * Units, users, grants and sources, for admins, each scoped to the admin's unit subtree: every
+ * write is inside it before and after (rules in `access/admin-scope.ts`), and whatever lies outside
+ * answers exactly like something that does not exist.
+ */
 export default async function adminRoutes(app: FastifyInstance) {
   const common = { tags: ['admin'], security: [{ bearer: [] }] };
 
@@ -89,7 +87,8 @@ export default async function adminRoutes(app: FastifyInstance) {
     { schema: { ...common, summary: 'Units at and below the caller’s', response: { 200: Type.Object({ units: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), level: Type.String(), parent: Type.Union([Type.String(), Type.Null()]) })) }), ...errorResponses } }, config: rule('admin-units') },
     async (request) => {
       const v = request.viewer;
-      const units = [...v.units.values()].filter((u) => isWithin(u.code, v.unitCode, v.units)).sort((a, b) => a.code.localeCompare(b.code));
+      const scope = adminScope(v);
+      const units = [...v.units.values()].filter((u) => scope.units.has(u.code)).sort((a, b) => a.code.localeCompare(b.code));
       request.resultCount = units.length;
       return { units };
     },
@@ -97,11 +96,20 @@ export default async function adminRoutes(app: FastifyInstance) {
 
   app.post(
     '/units',
-    { schema: { ...common, summary: 'Create or update units (within the caller’s unit)', body: UnitBody, response: { 200: Type.Object({ upserted: Type.Integer() }), ...errorResponses } }, config: rule('admin-units-upsert') },
+    {
+      schema: {
+        ...common,
+        summary: 'Create, rename or move units below the caller’s unit (never the caller’s own unit or one above it); the batch is checked whole and keeps one tree',
+        body: UnitBody,
+        response: { 200: Type.Object({ upserted: Type.Integer() }), ...errorResponses },
+      },
+      config: rule('admin-units-upsert'),
+    },
     async (request) => {
-      const { units } = request.body as { units: { code: string; name: string; level: 'province' | 'city' | 'county' | 'station'; parent: string | null }[] };
-      for (const u of units) requireScope(request.viewer, u.parent ?? u.code);
-      await upsertUnits(app.graph, units);
+      const { units } = request.body as { units: UnitInfo[] };
+      const v = request.viewer;
+      // Decided on the tree as read in the writing transaction, not on the cached one.
+      await writeUnitChanges(app.graph, (current) => planUnitChanges(adminScope({ username: v.username, unitCode: v.unitCode, units: current }), current, units));
       app.access.invalidate();
       request.resultCount = units.length;
       return { upserted: units.length };
@@ -113,8 +121,7 @@ export default async function adminRoutes(app: FastifyInstance) {
     { schema: { ...common, summary: 'Users of units at and below the caller’s', response: { 200: Type.Object({ users: Type.Array(Type.Object({ username: Type.String(), displayName: Type.String(), unitCode: Type.String(), roles: Type.Array(Type.String()), disabled: Type.Boolean(), hasCertificate: Type.Boolean() })) }), ...errorResponses } }, config: rule('admin-users') },
     async (request) => {
       const v = request.viewer;
-      const scope = [...v.units.keys()].filter((c) => isWithin(c, v.unitCode, v.units));
-      const users = await listUsers(app.graph, scope.length ? scope : [v.unitCode]);
+      const users = await listUsers(app.graph, [...adminScope(v).units]);
       request.resultCount = users.length;
       return { users };
     },
@@ -122,11 +129,22 @@ export default async function adminRoutes(app: FastifyInstance) {
 
   app.post(
     '/users',
-    { schema: { ...common, summary: 'Create or replace a user', body: UserBody, response: { 201: Type.Object({ username: Type.String() }), ...errorResponses } }, config: rule('admin-users-create') },
+    {
+      schema: {
+        ...common,
+        summary: 'Create a user in a unit below the caller’s (409 when the username exists anywhere: creating never replaces)',
+        body: UserBody,
+        response: { 201: Type.Object({ username: Type.String() }), ...errorResponses },
+      },
+      config: rule('admin-users-create'),
+    },
     async (request, reply) => {
       const b = request.body as { username: string; displayName: string; unitCode: string; roles: string[]; password: string; certFingerprint?: string };
-      requireScope(request.viewer, b.unitCode);
-      await upsertUser(app.graph, { ...b, passwordHash: await bcrypt.hash(b.password, 10) });
+      checkUserCreate(adminScope(request.viewer), b.unitCode);
+      const created = await createUser(app.graph, { ...b, passwordHash: await bcrypt.hash(b.password, 10) });
+      if (created === 'taken') throw httpError('USERNAME_TAKEN', { username: b.username });
+      if (created === 'certificate_taken') throw httpError('CONFLICT', { detail: 'this certificate is registered to another user' });
+      if (created === 'no_unit') throw httpError('NOT_FOUND', { what: `unit ${b.unitCode}` });
       app.access.invalidate();
       request.resultCount = 1;
       return reply.status(201).send({ username: b.username });
@@ -135,14 +153,29 @@ export default async function adminRoutes(app: FastifyInstance) {
 
   app.patch(
     '/users/:username',
-    { schema: { ...common, summary: 'Disable, re-role, reset password or set the certificate of a user', params: Type.Object({ username: Type.String({ pattern: '^[A-Za-z0-9._-]{1,64}$' }) }), body: UserPatch, response: { 200: Type.Object({ username: Type.String() }), ...errorResponses } }, config: rule('admin-users-update') },
+    {
+      schema: {
+        ...common,
+        summary: 'Disable, re-role, move, reset the password or set the certificate of a user of the caller’s subtree (a password, role, unit or disable change revokes the user’s earlier tokens)',
+        params: Type.Object({ username: Type.String({ pattern: '^[A-Za-z0-9._-]{1,64}$' }) }),
+        body: UserPatch,
+        response: { 200: Type.Object({ username: Type.String() }), ...errorResponses },
+      },
+      config: rule('admin-users-update'),
+    },
     async (request) => {
       const { username } = request.params as { username: string };
-      const b = request.body as { disabled?: boolean; roles?: string[]; password?: string; certFingerprint?: string | null };
-      const target = await app.access.user(username);
-      if (!target) throw httpError('NOT_FOUND', { what: `user ${username}` });
-      requireScope(request.viewer, target.unitCode);
-      await updateUser(app.graph, username, { disabled: b.disabled, roles: b.roles, passwordHash: b.password ? await bcrypt.hash(b.password, 10) : undefined, certFingerprint: b.certFingerprint });
+      const b = request.body as { disabled?: boolean; roles?: string[]; password?: string; unitCode?: string; certFingerprint?: string | null };
+      const scope = adminScope(request.viewer);
+      const change = { disabled: b.disabled, roles: b.roles, password: b.password !== undefined, unitCode: b.unitCode, certFingerprint: b.certFingerprint };
+      // Hashed whatever the answer will be, so timing does not tell a user outside the scope from a missing one.
+      const passwordHash = b.password ? await bcrypt.hash(b.password, 10) : undefined;
+      const out = await changeUser(app.graph, username, { disabled: b.disabled, roles: b.roles, passwordHash, unitCode: b.unitCode, certFingerprint: b.certFingerprint }, (current) =>
+        checkUserChange(scope, username, current, change),
+      );
+      if (out === 'certificate_taken') throw httpError('CONFLICT', { detail: 'this certificate is registered to another user' });
+      if (out === 'gone') throw httpError('NOT_FOUND', { what: b.unitCode ? `unit ${b.unitCode}` : `user ${username}` });
+      // Revocation and role changes take effect at once here; other server processes within ACCESS_CACHE_MS.
       app.access.invalidate();
       request.resultCount = 1;
       return { username };
@@ -155,7 +188,8 @@ export default async function adminRoutes(app: FastifyInstance) {
     async (request) => {
       const v = request.viewer;
       const snap = await app.access.snapshot();
-      const grants = snap.grants.filter((g) => isWithin(g.unitCode, v.unitCode, v.units));
+      const scope = adminScope(v);
+      const grants = snap.grants.filter((g) => scope.units.has(g.unitCode));
       request.resultCount = grants.length;
       return { grants };
     },
@@ -170,11 +204,12 @@ export default async function adminRoutes(app: FastifyInstance) {
     async (request, reply) => {
       const b = request.body as { unitCode: string; sourceId: string; purposes: string[]; expiresAt: string; fields: string[] };
       const v = request.viewer;
-      requireScope(v, b.unitCode);
+      const scope = adminScope(v);
+      requireUnitInScope(scope, b.unitCode);
       const source = v.source(b.sourceId);
-      if (!source) throw httpError('NOT_FOUND', { what: `source ${b.sourceId}` });
-      // Only the owner of a source (or a unit above it) decides who else may use it.
-      if (!isWithin(source.ownerUnit, v.unitCode, v.units)) throw httpError('FORBIDDEN', { detail: `source ${b.sourceId} belongs to unit ${source.ownerUnit}; only its admins (or those above) grant it` });
+      // Only the owner of a source (or a unit above it) decides who else may use it; to anyone
+      // else the source answers like one that does not exist.
+      if (!source || !scope.units.has(source.ownerUnit)) throw httpError('NOT_FOUND', { what: `source ${b.sourceId}` });
       if (Date.parse(b.expiresAt) <= Date.now()) throw httpError('VALIDATION', { detail: 'expiresAt must be in the future' });
       const g = await createGrant(app.graph, { ...b, expiresAt: new Date(b.expiresAt).toISOString(), purposes: b.purposes as never, createdBy: v.username });
       app.access.invalidate();
@@ -188,11 +223,8 @@ export default async function adminRoutes(app: FastifyInstance) {
     { schema: { ...common, summary: 'Revoke a grant', params: Type.Object({ id: Type.String({ pattern: '^G-[0-9a-f-]{36}$' }) }), response: { 200: Grant, ...errorResponses } }, config: rule('admin-grants-revoke') },
     async (request) => {
       const { id } = request.params as { id: string };
-      const snap = await app.access.snapshot();
-      const g = snap.grants.find((x) => x.id === id);
-      if (!g) throw httpError('NOT_FOUND', { what: `grant ${id}` });
-      requireScope(request.viewer, g.unitCode);
-      const revoked = await revokeGrant(app.graph, id, request.viewer.username);
+      // Only grants to the admin's subtree; any other answers like a grant that does not exist.
+      const revoked = await revokeGrant(app.graph, id, [...adminScope(request.viewer).units], request.viewer.username);
       if (!revoked) throw httpError('NOT_FOUND', { what: `grant ${id}` });
       app.access.invalidate();
       request.resultCount = 1;
@@ -207,10 +239,10 @@ export default async function adminRoutes(app: FastifyInstance) {
       const { id } = request.params as { id: string };
       const b = request.body as { shareClass?: string; grade?: number; ownerUnit?: string };
       const v = request.viewer;
+      const scope = adminScope(v);
       const s = v.source(id);
-      if (!s) throw httpError('NOT_FOUND', { what: `source ${id}` });
-      if (!isWithin(s.ownerUnit, v.unitCode, v.units)) throw httpError('FORBIDDEN', { detail: `source ${id} belongs to unit ${s.ownerUnit}` });
-      if (b.ownerUnit) requireScope(v, b.ownerUnit);
+      if (!s || !scope.units.has(s.ownerUnit)) throw httpError('NOT_FOUND', { what: `source ${id}` });
+      if (b.ownerUnit) requireUnitInScope(scope, b.ownerUnit);
       await upsertSources(app.graph, [{ id, nameZh: s.nameZh, nameEn: s.nameEn, ownerUnit: b.ownerUnit ?? s.ownerUnit, shareClass: b.shareClass ?? s.shareClass, grade: b.grade ?? s.grade, fieldSensitivity: JSON.stringify(s.fieldSensitivity) }]);
       app.access.invalidate();
       request.resultCount = 1;
