@@ -35,15 +35,19 @@ export class SecretConfigError extends Error {
     readonly variable: SecretName,
     reason: string,
   ) {
-    super(`${variable} ${reason}; set a long random value (openssl rand -base64 48) or leave ${variable} unset to have one generated under the data directory`);
+    super(
+      `${variable} ${reason}; set a long random value (openssl rand -base64 48) or leave ${variable} unset to have one generated under the data directory`,
+    );
     this.name = 'SecretConfigError';
   }
 }
 
 /** Throws when a configured secret is published or too short; the value itself is never echoed. */
 export function checkConfiguredSecret(name: SecretName, value: string): void {
-  if (KNOWN_PUBLIC_SECRET_SHA256.has(sha256Hex(value))) throw new SecretConfigError(name, 'holds a value published in the OneMap repository or its docs');
-  if (value.length < MIN_SECRET_LENGTH) throw new SecretConfigError(name, `is shorter than ${MIN_SECRET_LENGTH} characters`);
+  if (KNOWN_PUBLIC_SECRET_SHA256.has(sha256Hex(value)))
+    throw new SecretConfigError(name, 'holds a value published in the OneMap repository or its docs');
+  if (value.length < MIN_SECRET_LENGTH)
+    throw new SecretConfigError(name, `is shorter than ${MIN_SECRET_LENGTH} characters`);
 }
 
 /**
@@ -58,7 +62,11 @@ function generatedSecret(name: SecretName, dir: string): string {
     if (!fs.existsSync(file)) return null;
     if ((fs.statSync(file).mode & 0o077) !== 0) fs.chmodSync(file, 0o600);
     const value = fs.readFileSync(file, 'utf8').trim();
-    if (value.length < MIN_SECRET_LENGTH) throw new SecretConfigError(name, `has a generated file ${file} that is damaged (too short); delete it to generate a new one`);
+    if (value.length < MIN_SECRET_LENGTH)
+      throw new SecretConfigError(
+        name,
+        `has a generated file ${file} that is damaged (too short); delete it to generate a new one`,
+      );
     return value;
   };
   const existing = read();
@@ -81,7 +89,10 @@ function generatedSecret(name: SecretName, dir: string): string {
  * Resolves every signing secret: a configured value must be neither published nor short; an
  * unset (or empty) one is this installation's generated secret under `secretsDir`.
  */
-export function resolveSecrets(configured: Partial<Record<SecretName, string | undefined>>, secretsDir: string): Record<SecretName, string> {
+export function resolveSecrets(
+  configured: Partial<Record<SecretName, string | undefined>>,
+  secretsDir: string,
+): Record<SecretName, string> {
   const out = {} as Record<SecretName, string>;
   for (const name of SECRET_NAMES) {
     const value = configured[name];

@@ -32,19 +32,30 @@ let loginAddress = 0;
 /** Logs in from a fresh address each time (login has its own per-client limit). */
 async function login(user: string, password: string) {
   loginAddress += 1;
-  return app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: `10.12.0.${loginAddress}`, payload: { username: user, password } });
+  return app.inject({
+    method: 'POST',
+    url: '/api/auth/login',
+    remoteAddress: `10.12.0.${loginAddress}`,
+    payload: { username: user, password },
+  });
 }
 
 async function userRow(name: string) {
   return readTx(graph, async (tx) => {
-    const r = await tx.run('MATCH (u:User {username: $name}) RETURN u.unitCode AS unitCode, u.roles AS roles, coalesce(u.disabled, false) AS disabled', { name });
+    const r = await tx.run(
+      'MATCH (u:User {username: $name}) RETURN u.unitCode AS unitCode, u.roles AS roles, coalesce(u.disabled, false) AS disabled',
+      { name },
+    );
     return r.records[0]?.toObject() as { unitCode: string; roles: string[]; disabled: boolean } | undefined;
   });
 }
 
 async function unitRow(code: string) {
   return readTx(graph, async (tx) => {
-    const r = await tx.run('MATCH (u:Unit {code: $code}) OPTIONAL MATCH (u)-[:PARENT]->(p:Unit) RETURN u.name AS name, u.parent AS parent, collect(p.code) AS parentEdges', { code });
+    const r = await tx.run(
+      'MATCH (u:Unit {code: $code}) OPTIONAL MATCH (u)-[:PARENT]->(p:Unit) RETURN u.name AS name, u.parent AS parent, collect(p.code) AS parentEdges',
+      { code },
+    );
     return r.records[0]?.toObject() as { name: string; parent: string | null; parentEdges: string[] } | undefined;
   });
 }
@@ -56,12 +67,22 @@ function answer(res: LightMyRequestResponse, id: string) {
 }
 
 const admin = (level: Parameters<typeof as>[1]) => as(app, level, 'admin', null);
-const newUser = (name: string, unitCode: string, roles = ['officer']) => ({ username: name, displayName: name, unitCode, roles, password: NEW_PASSWORD });
+const newUser = (name: string, unitCode: string, roles = ['officer']) => ({
+  username: name,
+  displayName: name,
+  unitCode,
+  roles,
+  password: NEW_PASSWORD,
+});
 
 describe('creating users never takes over an account', () => {
   it('creating a user whose username exists in another unit answers 409 and leaves that account untouched', async () => {
     const victim = username('otherCity', 'officer');
-    const res = await admin('county')({ method: 'POST', url: '/api/admin/users', payload: newUser(victim, '620102001') });
+    const res = await admin('county')({
+      method: 'POST',
+      url: '/api/admin/users',
+      payload: newUser(victim, '620102001'),
+    });
     expect(res.statusCode).toBe(409);
     expect(res.json().code).toBe('ONEMAP_ERR_USERNAME_TAKEN');
     expect(await userRow(victim)).toMatchObject({ unitCode: '620200', roles: ['officer'], disabled: false });
@@ -71,7 +92,11 @@ describe('creating users never takes over an account', () => {
 
   it('the province admin cannot replace an account of its own subtree by creating it again either', async () => {
     const existing = username('station', 'officer');
-    const res = await admin('province')({ method: 'POST', url: '/api/admin/users', payload: newUser(existing, '620102001', ['officer', 'analyst']) });
+    const res = await admin('province')({
+      method: 'POST',
+      url: '/api/admin/users',
+      payload: newUser(existing, '620102001', ['officer', 'analyst']),
+    });
     expect(res.statusCode).toBe(409);
     expect(res.json().code).toBe('ONEMAP_ERR_USERNAME_TAKEN');
     expect(await userRow(existing)).toMatchObject({ unitCode: '620102001', roles: ['officer'] });
@@ -79,14 +104,26 @@ describe('creating users never takes over an account', () => {
   });
 
   it('a new username is created in a unit below the admin and can log in', async () => {
-    const res = await admin('county')({ method: 'POST', url: '/api/admin/users', payload: newUser('fx_new_station_officer', '620102001') });
+    const res = await admin('county')({
+      method: 'POST',
+      url: '/api/admin/users',
+      payload: newUser('fx_new_station_officer', '620102001'),
+    });
     expect(res.statusCode).toBe(201);
     expect((await login('fx_new_station_officer', NEW_PASSWORD)).statusCode).toBe(200);
   });
 
   it('a user in a unit outside the admin’s scope answers like a unit that does not exist, and nothing is created', async () => {
-    const outside = await admin('county')({ method: 'POST', url: '/api/admin/users', payload: newUser('fx_probe_a', '620103001') });
-    const missing = await admin('county')({ method: 'POST', url: '/api/admin/users', payload: newUser('fx_probe_b', '620102999') });
+    const outside = await admin('county')({
+      method: 'POST',
+      url: '/api/admin/users',
+      payload: newUser('fx_probe_a', '620103001'),
+    });
+    const missing = await admin('county')({
+      method: 'POST',
+      url: '/api/admin/users',
+      payload: newUser('fx_probe_b', '620102999'),
+    });
     expect(outside.statusCode).toBe(404);
     expect(answer(outside, '620103001')).toEqual(answer(missing, '620102999'));
     expect(await userRow('fx_probe_a')).toBeUndefined();
@@ -97,7 +134,11 @@ describe('creating users never takes over an account', () => {
 describe('changing users: inside the scope before and after', () => {
   it('moving a user out of the admin’s scope is refused and changes nothing', async () => {
     const name = username('station', 'planner');
-    const res = await admin('county')({ method: 'PATCH', url: `/api/admin/users/${name}`, payload: { unitCode: '620103001' } });
+    const res = await admin('county')({
+      method: 'PATCH',
+      url: `/api/admin/users/${name}`,
+      payload: { unitCode: '620103001' },
+    });
     expect(res.statusCode).toBe(404);
     expect(res.json().code).toBe('ONEMAP_ERR_NOT_FOUND');
     expect((await userRow(name))?.unitCode).toBe('620102001');
@@ -105,15 +146,27 @@ describe('changing users: inside the scope before and after', () => {
 
   it('a city admin moves a user between two of its counties', async () => {
     const name = username('otherCounty', 'analyst');
-    const res = await admin('city')({ method: 'PATCH', url: `/api/admin/users/${name}`, payload: { unitCode: '620104' } });
+    const res = await admin('city')({
+      method: 'PATCH',
+      url: `/api/admin/users/${name}`,
+      payload: { unitCode: '620104' },
+    });
     expect(res.statusCode).toBe(200);
     expect((await userRow(name))?.unitCode).toBe('620104');
   });
 
   it('a user outside the admin’s scope answers exactly like a user that does not exist', async () => {
     const outside = username('otherCity', 'planner');
-    const a = await admin('county')({ method: 'PATCH', url: `/api/admin/users/${outside}`, payload: { disabled: true } });
-    const b = await admin('county')({ method: 'PATCH', url: '/api/admin/users/fx_nobody_at_all', payload: { disabled: true } });
+    const a = await admin('county')({
+      method: 'PATCH',
+      url: `/api/admin/users/${outside}`,
+      payload: { disabled: true },
+    });
+    const b = await admin('county')({
+      method: 'PATCH',
+      url: '/api/admin/users/fx_nobody_at_all',
+      payload: { disabled: true },
+    });
     expect(a.statusCode).toBe(404);
     expect(answer(a, outside)).toEqual(answer(b, 'fx_nobody_at_all'));
     expect((await userRow(outside))?.disabled).toBe(false);
@@ -121,7 +174,13 @@ describe('changing users: inside the scope before and after', () => {
 });
 
 describe('grants and sources: inside the scope before and after', () => {
-  const grant = (unitCode: string) => ({ unitCode, sourceId: FX.closed, purposes: ['criminal_case'], expiresAt: new Date(Date.now() + 86_400_000).toISOString(), fields: [] });
+  const grant = (unitCode: string) => ({
+    unitCode,
+    sourceId: FX.closed,
+    purposes: ['criminal_case'],
+    expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+    fields: [],
+  });
 
   it('granting to a unit outside the scope answers like a unit that does not exist, and grants nothing', async () => {
     const outside = await admin('county')({ method: 'POST', url: '/api/admin/grants', payload: grant('620103') });
@@ -133,7 +192,11 @@ describe('grants and sources: inside the scope before and after', () => {
   });
 
   it('revoking a grant outside the scope answers like a grant that does not exist, and revokes nothing', async () => {
-    const made = await admin('province')({ method: 'POST', url: '/api/admin/grants', payload: { ...grant('620103'), sourceId: FX.cond } });
+    const made = await admin('province')({
+      method: 'POST',
+      url: '/api/admin/grants',
+      payload: { ...grant('620103'), sourceId: FX.cond },
+    });
     expect(made.statusCode).toBe(201);
     const outside = made.json().id as string; // a grant to 620103, outside the county admin's 620102
     const missing = 'G-00000000-0000-4000-8000-00000000ffff';
@@ -147,23 +210,38 @@ describe('grants and sources: inside the scope before and after', () => {
 
   it('a source outside the scope answers exactly like a source that does not exist', async () => {
     const a = await admin('county')({ method: 'PATCH', url: `/api/admin/sources/${FX.open}`, payload: { grade: 1 } });
-    const b = await admin('county')({ method: 'PATCH', url: '/api/admin/sources/fx_no_such_source', payload: { grade: 1 } });
+    const b = await admin('county')({
+      method: 'PATCH',
+      url: '/api/admin/sources/fx_no_such_source',
+      payload: { grade: 1 },
+    });
     expect(a.statusCode).toBe(404);
     expect(answer(a, FX.open)).toEqual(answer(b, 'fx_no_such_source'));
   });
 
   it('handing a source to a unit outside the scope is refused and changes nothing', async () => {
-    const res = await admin('county')({ method: 'PATCH', url: `/api/admin/sources/${FX.closed}`, payload: { ownerUnit: '620103' } });
-    const missing = await admin('county')({ method: 'PATCH', url: `/api/admin/sources/${FX.closed}`, payload: { ownerUnit: '620102997' } });
+    const res = await admin('county')({
+      method: 'PATCH',
+      url: `/api/admin/sources/${FX.closed}`,
+      payload: { ownerUnit: '620103' },
+    });
+    const missing = await admin('county')({
+      method: 'PATCH',
+      url: `/api/admin/sources/${FX.closed}`,
+      payload: { ownerUnit: '620102997' },
+    });
     expect(res.statusCode).toBe(404);
     expect(answer(res, '620103')).toEqual(answer(missing, '620102997'));
-    const owner = await readTx(graph, async (tx) => (await tx.run('MATCH (s:Source {id: $id}) RETURN s.ownerUnit AS o', { id: FX.closed })).records[0]?.get('o'));
+    const owner = await readTx(graph, async (tx) =>
+      (await tx.run('MATCH (s:Source {id: $id}) RETURN s.ownerUnit AS o', { id: FX.closed })).records[0]?.get('o'),
+    );
     expect(owner).toBe('620102');
   });
 });
 
 describe('units: only the admin’s subtree changes, and the tree stays a tree', () => {
-  const post = (level: Parameters<typeof as>[1], units: object[]) => admin(level)({ method: 'POST', url: '/api/admin/units', payload: { units } });
+  const post = (level: Parameters<typeof as>[1], units: object[]) =>
+    admin(level)({ method: 'POST', url: '/api/admin/units', payload: { units } });
 
   it('a county admin cannot put the province under itself', async () => {
     const res = await post('county', [{ code: '620000', name: '甘肃省', level: 'province', parent: '620102' }]);
@@ -233,7 +311,11 @@ describe('nobody grants themselves anything', () => {
   const self = username('county', 'admin');
 
   it('an admin cannot add roles to itself', async () => {
-    const res = await admin('county')({ method: 'PATCH', url: `/api/admin/users/${self}`, payload: { roles: ['admin', 'officer', 'analyst'] } });
+    const res = await admin('county')({
+      method: 'PATCH',
+      url: `/api/admin/users/${self}`,
+      payload: { roles: ['admin', 'officer', 'analyst'] },
+    });
     expect(res.statusCode).toBe(403);
     expect(res.json().code).toBe('ONEMAP_ERR_SELF_ADMINISTRATION');
     expect((await userRow(self))?.roles).toEqual(['admin']);
@@ -250,11 +332,19 @@ describe('nobody grants themselves anything', () => {
 
   it('roles of users of the admin’s own unit change only by an admin of a unit above', async () => {
     const peer = username('county', 'officer');
-    const own = await admin('county')({ method: 'PATCH', url: `/api/admin/users/${peer}`, payload: { roles: ['officer', 'analyst'] } });
+    const own = await admin('county')({
+      method: 'PATCH',
+      url: `/api/admin/users/${peer}`,
+      payload: { roles: ['officer', 'analyst'] },
+    });
     expect(own.statusCode).toBe(403);
     expect(own.json().code).toBe('ONEMAP_ERR_NEEDS_HIGHER_UNIT');
     expect((await userRow(peer))?.roles).toEqual(['officer']);
-    const above = await admin('city')({ method: 'PATCH', url: `/api/admin/users/${peer}`, payload: { roles: ['officer', 'analyst'] } });
+    const above = await admin('city')({
+      method: 'PATCH',
+      url: `/api/admin/users/${peer}`,
+      payload: { roles: ['officer', 'analyst'] },
+    });
     expect(above.statusCode).toBe(200);
     expect((await userRow(peer))?.roles).toEqual(['officer', 'analyst']);
   });
@@ -272,22 +362,38 @@ describe('nobody grants themselves anything', () => {
 
   it('an admin may still disable a peer of its own unit (that only takes rights away)', async () => {
     const peer = username('county', 'planner');
-    const res = await admin('county')({ method: 'PATCH', url: `/api/admin/users/${peer}`, payload: { disabled: true } });
+    const res = await admin('county')({
+      method: 'PATCH',
+      url: `/api/admin/users/${peer}`,
+      payload: { disabled: true },
+    });
     expect(res.statusCode).toBe(200);
     expect((await userRow(peer))?.disabled).toBe(true);
   });
 
   it('creating a user in the admin’s own unit needs an admin of a unit above', async () => {
-    const own = await admin('county')({ method: 'POST', url: '/api/admin/users', payload: newUser('fx_new_county_admin', '620102', ['admin']) });
+    const own = await admin('county')({
+      method: 'POST',
+      url: '/api/admin/users',
+      payload: newUser('fx_new_county_admin', '620102', ['admin']),
+    });
     expect(own.statusCode).toBe(403);
     expect(own.json().code).toBe('ONEMAP_ERR_NEEDS_HIGHER_UNIT');
     expect(await userRow('fx_new_county_admin')).toBeUndefined();
-    const above = await admin('city')({ method: 'POST', url: '/api/admin/users', payload: newUser('fx_new_county_admin', '620102', ['admin']) });
+    const above = await admin('city')({
+      method: 'POST',
+      url: '/api/admin/users',
+      payload: newUser('fx_new_county_admin', '620102', ['admin']),
+    });
     expect(above.statusCode).toBe(201);
   });
 
   it('an admin changes its own password', async () => {
-    const res = await admin('otherCity')({ method: 'PATCH', url: `/api/admin/users/${username('otherCity', 'admin')}`, payload: { password: NEW_PASSWORD } });
+    const res = await admin('otherCity')({
+      method: 'PATCH',
+      url: `/api/admin/users/${username('otherCity', 'admin')}`,
+      payload: { password: NEW_PASSWORD },
+    });
     expect(res.statusCode).toBe(200);
     expect((await login(username('otherCity', 'admin'), NEW_PASSWORD)).statusCode).toBe(200);
   });

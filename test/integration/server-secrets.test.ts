@@ -48,7 +48,12 @@ afterAll(async () => {
 
 describe('published secrets sign nothing', () => {
   it('a token signed with the JWT_SECRET the docs published is refused', async () => {
-    const forged = hs256(PUBLISHED_JWT_SECRET, { sub: username('province', 'admin'), unit: '620000', roles: ['admin'], tv: 0 });
+    const forged = hs256(PUBLISHED_JWT_SECRET, {
+      sub: username('province', 'admin'),
+      unit: '620000',
+      roles: ['admin'],
+      tv: 0,
+    });
     const res = await app.inject({ url: '/api/admin/users', headers: { authorization: `Bearer ${forged}` } });
     expect(res.statusCode).toBe(401);
     expect(res.json().code).toBe('ONEMAP_ERR_UNAUTHENTICATED');
@@ -60,7 +65,9 @@ describe('published secrets sign nothing', () => {
     const res = await auditor({ method: 'POST', url: '/api/audit/checkpoints' });
     expect(res.statusCode).toBe(201);
     const c = res.json() as { seq: number; hash: string; at: string; signature: string };
-    const withPublished = createHmac('sha256', PUBLISHED_AUDIT_KEY).update(`onemap-audit-checkpoint:${c.seq}:${c.hash}:${c.at}`).digest('hex');
+    const withPublished = createHmac('sha256', PUBLISHED_AUDIT_KEY)
+      .update(`onemap-audit-checkpoint:${c.seq}:${c.hash}:${c.at}`)
+      .digest('hex');
     expect(c.signature).not.toBe(withPublished);
     // …and the installation's own key verifies it.
     const verify = await auditor({ url: '/api/audit/verify' });
@@ -92,14 +99,23 @@ describe('secrets generated per installation', () => {
   });
 
   it('the generated secrets are never committed: git ignores the secrets folder', () => {
-    const out = execFileSync('git', ['check-ignore', '-v', '.data/secrets/jwt-secret', '.data/test/secrets/audit-signing-key'], { cwd: root, encoding: 'utf8' });
+    const out = execFileSync(
+      'git',
+      ['check-ignore', '-v', '.data/secrets/jwt-secret', '.data/test/secrets/audit-signing-key'],
+      { cwd: root, encoding: 'utf8' },
+    );
     expect(out.trim().split('\n')).toHaveLength(2);
   });
 
   it('a configured strong value is used as given', () => {
     // Made at run time: a literal here would be a value published in the repository.
     const strong = randomBytes(32).toString('base64url');
-    const c = loadConfig({ ...testEnv, ONEMAP_DATA_DIR: tmp, JWT_SECRET: `${strong}-jwt`, AUDIT_SIGNING_KEY: `${strong}-audit` });
+    const c = loadConfig({
+      ...testEnv,
+      ONEMAP_DATA_DIR: tmp,
+      JWT_SECRET: `${strong}-jwt`,
+      AUDIT_SIGNING_KEY: `${strong}-audit`,
+    });
     expect(c.JWT_SECRET).toBe(`${strong}-jwt`);
     expect(c.AUDIT_SIGNING_KEY).toBe(`${strong}-audit`);
   });
@@ -129,7 +145,8 @@ describe('the server refuses to start with a published or short secret', () => {
 
   it('loadConfig refuses every value the repository ever documented, in any variable', () => {
     for (const value of [PUBLISHED_JWT_SECRET, PUBLISHED_AUDIT_KEY]) {
-      for (const name of ['JWT_SECRET', 'AUDIT_SIGNING_KEY']) expect(() => loadConfig({ ...testEnv, [name]: value })).toThrow(name);
+      for (const name of ['JWT_SECRET', 'AUDIT_SIGNING_KEY'])
+        expect(() => loadConfig({ ...testEnv, [name]: value })).toThrow(name);
     }
   });
 });

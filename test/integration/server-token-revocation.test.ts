@@ -27,11 +27,17 @@ afterAll(async () => {
 let loginAddress = 0;
 async function login(server: FastifyInstance, user: string, password = PASSWORD): Promise<string> {
   loginAddress += 1;
-  const res = await server.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: `10.13.0.${loginAddress}`, payload: { username: user, password } });
+  const res = await server.inject({
+    method: 'POST',
+    url: '/api/auth/login',
+    remoteAddress: `10.13.0.${loginAddress}`,
+    payload: { username: user, password },
+  });
   expect(res.statusCode).toBe(200);
   return res.json().token as string;
 }
-const me = (server: FastifyInstance, token: string) => server.inject({ url: '/api/auth/me', headers: { authorization: `Bearer ${token}` } });
+const me = (server: FastifyInstance, token: string) =>
+  server.inject({ url: '/api/auth/me', headers: { authorization: `Bearer ${token}` } });
 const cityAdmin = () => as(app, 'city', 'admin', null);
 
 describe('a change to a user revokes the tokens issued before it', () => {
@@ -39,7 +45,11 @@ describe('a change to a user revokes the tokens issued before it', () => {
     const name = username('station', 'officer');
     const before = await login(app, name);
     expect((await me(app, before)).statusCode).toBe(200);
-    const reset = await cityAdmin()({ method: 'PATCH', url: `/api/admin/users/${name}`, payload: { password: 'a-new-password-1' } });
+    const reset = await cityAdmin()({
+      method: 'PATCH',
+      url: `/api/admin/users/${name}`,
+      payload: { password: 'a-new-password-1' },
+    });
     expect(reset.statusCode).toBe(200);
     const res = await me(app, before);
     expect(res.statusCode).toBe(401);
@@ -52,7 +62,10 @@ describe('a change to a user revokes the tokens issued before it', () => {
   it('a token issued before a role change is refused after it', async () => {
     const name = username('station', 'analyst');
     const before = await login(app, name);
-    expect((await cityAdmin()({ method: 'PATCH', url: `/api/admin/users/${name}`, payload: { roles: ['officer'] } })).statusCode).toBe(200);
+    expect(
+      (await cityAdmin()({ method: 'PATCH', url: `/api/admin/users/${name}`, payload: { roles: ['officer'] } }))
+        .statusCode,
+    ).toBe(200);
     expect((await me(app, before)).statusCode).toBe(401);
     const after = await login(app, name);
     expect((await me(app, after)).json().roles).toEqual(['officer']);
@@ -61,16 +74,24 @@ describe('a change to a user revokes the tokens issued before it', () => {
   it('a token issued before a unit move is refused after it', async () => {
     const name = username('otherCounty', 'officer');
     const before = await login(app, name);
-    expect((await cityAdmin()({ method: 'PATCH', url: `/api/admin/users/${name}`, payload: { unitCode: '620104' } })).statusCode).toBe(200);
+    expect(
+      (await cityAdmin()({ method: 'PATCH', url: `/api/admin/users/${name}`, payload: { unitCode: '620104' } }))
+        .statusCode,
+    ).toBe(200);
     expect((await me(app, before)).statusCode).toBe(401);
   });
 
   it('a token issued before a disable stays refused after the account is enabled again', async () => {
     const name = username('wrongPurposeCounty', 'officer');
     const before = await login(app, name);
-    expect((await cityAdmin()({ method: 'PATCH', url: `/api/admin/users/${name}`, payload: { disabled: true } })).statusCode).toBe(200);
+    expect(
+      (await cityAdmin()({ method: 'PATCH', url: `/api/admin/users/${name}`, payload: { disabled: true } })).statusCode,
+    ).toBe(200);
     expect((await me(app, before)).statusCode).toBe(401);
-    expect((await cityAdmin()({ method: 'PATCH', url: `/api/admin/users/${name}`, payload: { disabled: false } })).statusCode).toBe(200);
+    expect(
+      (await cityAdmin()({ method: 'PATCH', url: `/api/admin/users/${name}`, payload: { disabled: false } }))
+        .statusCode,
+    ).toBe(200);
     expect((await me(app, before)).statusCode).toBe(401);
     expect((await me(app, await login(app, name))).statusCode).toBe(200);
   });
@@ -78,7 +99,10 @@ describe('a change to a user revokes the tokens issued before it', () => {
   it('a change that cuts no rights (the same roles again) keeps the tokens valid', async () => {
     const name = username('station', 'planner');
     const before = await login(app, name);
-    expect((await cityAdmin()({ method: 'PATCH', url: `/api/admin/users/${name}`, payload: { roles: ['planner'] } })).statusCode).toBe(200);
+    expect(
+      (await cityAdmin()({ method: 'PATCH', url: `/api/admin/users/${name}`, payload: { roles: ['planner'] } }))
+        .statusCode,
+    ).toBe(200);
     expect((await me(app, before)).statusCode).toBe(200);
   });
 
@@ -99,9 +123,16 @@ describe('with the access cache on', () => {
       // Both processes now hold the user in their caches.
       expect((await me(changing, before)).statusCode).toBe(200);
       expect((await me(other, before)).statusCode).toBe(200);
-      const reset = await as(changing, 'city', 'admin', null)({ method: 'PATCH', url: `/api/admin/users/${name}`, payload: { password: 'a-new-password-2' } });
+      const reset = await as(
+        changing,
+        'city',
+        'admin',
+        null,
+      )({ method: 'PATCH', url: `/api/admin/users/${name}`, payload: { password: 'a-new-password-2' } });
       expect(reset.statusCode).toBe(200);
-      const version = await readTx(graph, async (tx) => (await tx.run('MATCH (u:User {username: $name}) RETURN u.tokenVersion AS v', { name })).records[0]?.get('v'));
+      const version = await readTx(graph, async (tx) =>
+        (await tx.run('MATCH (u:User {username: $name}) RETURN u.tokenVersion AS v', { name })).records[0]?.get('v'),
+      );
       expect(version).toBe(1);
       expect((await me(changing, before)).statusCode).toBe(401);
       await new Promise((r) => setTimeout(r, cacheMs + 100));

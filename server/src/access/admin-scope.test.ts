@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HttpError } from '../errors.ts';
+import type { HttpError } from '../errors.ts';
 import { adminScope, checkUserChange, planUnitChanges, subtreeOf } from './admin-scope.ts';
 import type { UnitInfo } from './types.ts';
 
@@ -53,9 +53,17 @@ describe('planUnitChanges', () => {
   it.each([
     ['own unit', [{ code: '620100', name: 'x', level: 'city', parent: '620000' }], 'ONEMAP_ERR_OWN_UNIT'],
     ['an ancestor', [{ code: '620000', name: 'x', level: 'province', parent: '620102' }], 'ONEMAP_ERR_OWN_UNIT'],
-    ['a unit outside', [{ code: '620200', name: 'x', level: 'county', parent: '620100' }], 'ONEMAP_ERR_UNIT_CODE_TAKEN'],
+    [
+      'a unit outside',
+      [{ code: '620200', name: 'x', level: 'county', parent: '620100' }],
+      'ONEMAP_ERR_UNIT_CODE_TAKEN',
+    ],
     ['a parent outside', [{ code: '620201', name: 'x', level: 'county', parent: '620200' }], 'ONEMAP_ERR_NOT_FOUND'],
-    ['a parent that does not exist', [{ code: '620109', name: 'x', level: 'county', parent: '620199' }], 'ONEMAP_ERR_NOT_FOUND'],
+    [
+      'a parent that does not exist',
+      [{ code: '620109', name: 'x', level: 'county', parent: '620199' }],
+      'ONEMAP_ERR_NOT_FOUND',
+    ],
     ['a cycle', [{ code: '620102', name: 'K1', level: 'county', parent: '620102001' }], 'ONEMAP_ERR_UNIT_TREE'],
     [
       'a cycle across two entries',
@@ -66,8 +74,16 @@ describe('planUnitChanges', () => {
       'ONEMAP_ERR_UNIT_TREE',
     ],
     ['a second root', [{ code: '630000', name: 'x', level: 'province', parent: null }], 'ONEMAP_ERR_UNIT_TREE'],
-    ['a level not below the parent', [{ code: '620103', name: 'K2', level: 'city', parent: '620100' }], 'ONEMAP_ERR_UNIT_TREE'],
-    ['a re-level above its children', [{ code: '620102', name: 'K1', level: 'station', parent: '620100' }], 'ONEMAP_ERR_UNIT_TREE'],
+    [
+      'a level not below the parent',
+      [{ code: '620103', name: 'K2', level: 'city', parent: '620100' }],
+      'ONEMAP_ERR_UNIT_TREE',
+    ],
+    [
+      'a re-level above its children',
+      [{ code: '620102', name: 'K1', level: 'station', parent: '620100' }],
+      'ONEMAP_ERR_UNIT_TREE',
+    ],
     [
       'the same code twice',
       [
@@ -85,7 +101,9 @@ describe('checkUserChange', () => {
   const county = scopeOf('620102', 'boss');
   const user = (username: string, unitCode: string) => ({ username, unitCode, roles: ['officer'], disabled: false });
   it('answers a user outside the scope like a missing one', () => {
-    expect(codeOf(() => checkUserChange(county, 'x', user('x', '620103'), { disabled: true }))).toBe('ONEMAP_ERR_NOT_FOUND');
+    expect(codeOf(() => checkUserChange(county, 'x', user('x', '620103'), { disabled: true }))).toBe(
+      'ONEMAP_ERR_NOT_FOUND',
+    );
     expect(codeOf(() => checkUserChange(county, 'x', null, { disabled: true }))).toBe('ONEMAP_ERR_NOT_FOUND');
   });
   it('says which changes revoke earlier tokens', () => {
@@ -105,6 +123,8 @@ describe('checkUserChange', () => {
     }
   });
   it('moving a user into the admin’s own unit needs an admin above', () => {
-    expect(codeOf(() => checkUserChange(county, 'x', user('x', '620102001'), { unitCode: '620102' }))).toBe('ONEMAP_ERR_NEEDS_HIGHER_UNIT');
+    expect(codeOf(() => checkUserChange(county, 'x', user('x', '620102001'), { unitCode: '620102' }))).toBe(
+      'ONEMAP_ERR_NEEDS_HIGHER_UNIT',
+    );
   });
 });

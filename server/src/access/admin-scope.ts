@@ -44,7 +44,11 @@ export interface AdminScope {
   units: ReadonlySet<string>;
 }
 
-export function adminScope(admin: { username: string; unitCode: string; units: ReadonlyMap<string, UnitInfo> }): AdminScope {
+export function adminScope(admin: {
+  username: string;
+  unitCode: string;
+  units: ReadonlyMap<string, UnitInfo>;
+}): AdminScope {
   return { username: admin.username, unitCode: admin.unitCode, units: subtreeOf(admin.unitCode, admin.units) };
 }
 
@@ -81,18 +85,40 @@ const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.l
  * tokens issued before it: a password change, a role change, a unit move or a disable does.
  * `target` is null when no such user exists; one outside the scope answers the same.
  */
-export function checkUserChange(scope: AdminScope, username: string, target: UserTarget | null, change: UserChange): { revokesTokens: boolean } {
+export function checkUserChange(
+  scope: AdminScope,
+  username: string,
+  target: UserTarget | null,
+  change: UserChange,
+): { revokesTokens: boolean } {
   if (!target || !scope.units.has(target.unitCode)) throw httpError('NOT_FOUND', { what: `user ${username}` });
   if (change.unitCode !== undefined) requireUnitInScope(scope, change.unitCode);
   const rolesChange = change.roles !== undefined && !sameSet(change.roles, target.roles);
   const unitChange = change.unitCode !== undefined && change.unitCode !== target.unitCode;
   if (target.username === scope.username) {
-    const what = change.roles !== undefined ? 'roles' : change.unitCode !== undefined ? 'unit' : change.disabled !== undefined ? 'enabled state' : null;
+    const what =
+      change.roles !== undefined
+        ? 'roles'
+        : change.unitCode !== undefined
+          ? 'unit'
+          : change.disabled !== undefined
+            ? 'enabled state'
+            : null;
     if (what) throw httpError('SELF_ADMINISTRATION', { what });
   } else if (target.unitCode === scope.unitCode || change.unitCode === scope.unitCode) {
     // A peer of the admin's own unit (or a user moved into it): only taking rights away is allowed.
     const what =
-      change.roles !== undefined ? 'the roles' : change.password ? 'the password' : change.certFingerprint !== undefined ? 'the certificate' : change.unitCode !== undefined ? 'the unit' : change.disabled === false ? 'enabling an account' : null;
+      change.roles !== undefined
+        ? 'the roles'
+        : change.password
+          ? 'the password'
+          : change.certFingerprint !== undefined
+            ? 'the certificate'
+            : change.unitCode !== undefined
+              ? 'the unit'
+              : change.disabled === false
+                ? 'enabling an account'
+                : null;
     if (what) throw httpError('NEEDS_HIGHER_UNIT', { what });
   }
   return { revokesTokens: Boolean(change.password) || rolesChange || unitChange || change.disabled === true };
@@ -104,10 +130,19 @@ const rank = (level: UnitLevel) => UNIT_LEVELS.indexOf(level);
  * Validates a whole batch of unit writes against the current tree before anything is written,
  * and returns the rows to write. `current` must be read in the transaction that writes.
  */
-export function planUnitChanges(scope: AdminScope, current: ReadonlyMap<string, UnitInfo>, entries: readonly UnitInfo[]): UnitInfo[] {
+export function planUnitChanges(
+  scope: AdminScope,
+  current: ReadonlyMap<string, UnitInfo>,
+  entries: readonly UnitInfo[],
+): UnitInfo[] {
   const before = subtreeOf(scope.unitCode, current);
   const aboveOrOwn = new Set<string>();
-  for (let code: string | null = scope.unitCode; code && !aboveOrOwn.has(code); code = current.get(code)?.parent ?? null) aboveOrOwn.add(code);
+  for (
+    let code: string | null = scope.unitCode;
+    code && !aboveOrOwn.has(code);
+    code = current.get(code)?.parent ?? null
+  )
+    aboveOrOwn.add(code);
   const batch = new Map<string, UnitInfo>();
   for (const e of entries) {
     if (batch.has(e.code)) throw httpError('UNIT_TREE', { detail: `unit ${e.code} appears twice in one batch` });
@@ -116,7 +151,8 @@ export function planUnitChanges(scope: AdminScope, current: ReadonlyMap<string, 
   for (const e of entries) {
     if (aboveOrOwn.has(e.code)) throw httpError('OWN_UNIT', { code: e.code });
     if (current.has(e.code) && !before.has(e.code)) throw httpError('UNIT_CODE_TAKEN', { code: e.code });
-    if (e.parent === null) throw httpError('UNIT_TREE', { detail: `unit ${e.code} has no parent, and the tree has one root already` });
+    if (e.parent === null)
+      throw httpError('UNIT_TREE', { detail: `unit ${e.code} has no parent, and the tree has one root already` });
     if (!batch.has(e.parent) && !before.has(e.parent)) throw httpError('NOT_FOUND', { what: `unit ${e.parent}` });
   }
   const after = new Map(current);
@@ -125,14 +161,18 @@ export function planUnitChanges(scope: AdminScope, current: ReadonlyMap<string, 
     // Every parent is inside the subtree or in the batch, so each chain ends at the admin's unit — or loops.
     const seen = new Set<string>();
     for (let code: string | null = e.code; code !== scope.unitCode; code = after.get(code as string)?.parent ?? null) {
-      if (code === null || seen.has(code)) throw httpError('UNIT_TREE', { detail: `moving unit ${e.code} under ${e.parent} would make a cycle` });
+      if (code === null || seen.has(code))
+        throw httpError('UNIT_TREE', { detail: `moving unit ${e.code} under ${e.parent} would make a cycle` });
       seen.add(code);
     }
   }
   for (const u of after.values()) {
     if (!u.parent || !(batch.has(u.code) || batch.has(u.parent))) continue;
     const parent = after.get(u.parent);
-    if (parent && rank(u.level) <= rank(parent.level)) throw httpError('UNIT_TREE', { detail: `unit ${u.code} (${u.level}) would sit under ${parent.code} (${parent.level}); a unit's level is below its parent's` });
+    if (parent && rank(u.level) <= rank(parent.level))
+      throw httpError('UNIT_TREE', {
+        detail: `unit ${u.code} (${u.level}) would sit under ${parent.code} (${parent.level}); a unit's level is below its parent's`,
+      });
   }
   return [...batch.values()];
 }
