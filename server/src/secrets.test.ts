@@ -38,7 +38,7 @@ describe('secrets published in the repository', () => {
   it('the refusal names the variable and never echoes the value', () => {
     const value = 'x'.repeat(20);
     expect(() => checkConfiguredSecret('AUDIT_SIGNING_KEY', value)).toThrow(
-      /^AUDIT_SIGNING_KEY is shorter than 32 characters/,
+      /^invalid configuration: AUDIT_SIGNING_KEY is shorter than 32 characters/,
     );
     try {
       checkConfiguredSecret('JWT_SECRET', value);

@@ -31,12 +31,14 @@ export function sha256Hex(value: string): string {
 
 /** Refused configuration: the message is one line that names the variable and says what to do. */
 export class SecretConfigError extends Error {
+  /** The configuration error code every process prints at boot (registered by the resolver). */
+  readonly code = 'ONEMAP_ERR_INVALID_CONFIG';
   constructor(
     readonly variable: SecretName,
     reason: string,
   ) {
     super(
-      `${variable} ${reason}; set a long random value (openssl rand -base64 48) or leave ${variable} unset to have one generated under the data directory`,
+      `invalid configuration: ${variable} ${reason}; set a long random value (openssl rand -base64 48) or leave ${variable} unset to have one generated under the data directory`,
     );
     this.name = 'SecretConfigError';
   }

@@ -188,7 +188,7 @@ describe('grants and sources: inside the scope before and after', () => {
     expect(outside.statusCode).toBe(404);
     expect(answer(outside, '620103')).toEqual(answer(missing, '620102998'));
     const list = await admin('province')({ url: '/api/admin/grants' });
-    expect(list.json().grants.filter((g: { sourceId: string }) => g.sourceId === FX.closed)).toEqual([]);
+    expect(list.json().items.filter((g: { sourceId: string }) => g.sourceId === FX.closed)).toEqual([]);
   });
 
   it('revoking a grant outside the scope answers like a grant that does not exist, and revokes nothing', async () => {
@@ -205,7 +205,7 @@ describe('grants and sources: inside the scope before and after', () => {
     expect(a.statusCode).toBe(404);
     expect(answer(a, outside)).toEqual(answer(b, missing));
     const list = await admin('province')({ url: '/api/admin/grants' });
-    expect(list.json().grants.map((g: { id: string }) => g.id)).toContain(outside);
+    expect(list.json().items.map((g: { id: string }) => g.id)).toContain(outside);
   });
 
   it('a source outside the scope answers exactly like a source that does not exist', async () => {
@@ -302,7 +302,7 @@ describe('units: only the admin’s subtree changes, and the tree stays a tree',
     expect(res.statusCode).toBe(200);
     expect(await unitRow('620103001')).toMatchObject({ parent: '620104', parentEdges: ['620104'] });
     expect(await unitRow('620104001')).toMatchObject({ parent: '620104', parentEdges: ['620104'] });
-    const units = (await admin('city')({ url: '/api/admin/units' })).json().units as { code: string; parent: string }[];
+    const units = (await admin('city')({ url: '/api/admin/units' })).json().items as { code: string; parent: string }[];
     expect(units.find((u) => u.code === '620103001')?.parent).toBe('620104');
   });
 });

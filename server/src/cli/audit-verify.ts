@@ -26,7 +26,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     config = loadConfig();
   } catch (e) {
-    console.error(`audit: invalid configuration: ${(e as Error).message}`);
+    console.error(`audit: ${(e as Error).message}`);
     return 2;
   }
   const graph = { driver: createDriver({ uri: config.NEO4J_URI, user: config.NEO4J_USER, password: config.NEO4J_PASSWORD, database: config.NEO4J_DATABASE }), database: config.NEO4J_DATABASE };

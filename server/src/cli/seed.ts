@@ -70,7 +70,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   try {
     config = loadConfig();
   } catch (e) {
-    console.error(`seed: invalid configuration: ${(e as Error).message}`);
+    console.error(`seed: ${(e as Error).message}`);
     process.exit(2);
   }
   const graph = { driver: createDriver({ uri: config.NEO4J_URI, user: config.NEO4J_USER, password: config.NEO4J_PASSWORD, database: config.NEO4J_DATABASE }), database: config.NEO4J_DATABASE };
