@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { httpError } from '../../errors.ts';
-import { confirmPair, listDecisions, mergeEntities, readDecision, splitEntity, undoDecision } from '../../repositories/resolution.ts';
+import { confirmPair, decisionVisible, listDecisions, mergeEntities, readDecision, splitEntity, undoDecision } from '../../repositories/resolution.ts';
 import { Eid, errorResponses, PurposeQuery } from '../../schemas/common.ts';
 import { requireVisibleEntity } from '../../services/entity-view.ts';
 
@@ -25,7 +25,10 @@ const ConfirmBody = Type.Object({ eids: Type.Array(Eid, { minItems: 2, maxItems:
 const rule = (action: string) => ({ access: { roles: ['analyst'] as const, purpose: true, action } });
 const pq = Type.Object({ ...PurposeQuery });
 
-/** Manual merge, split and confirm (analyst + purpose); each is a ResolutionDecision, audited and reversible. */
+/**
+ * Manual merge, split and confirm (analyst + purpose); each is a ResolutionDecision, audited and
+ * reversible. Listing and undoing a decision need every record it touches to be visible.
+ */
 export default async function resolutionRoutes(app: FastifyInstance) {
   const common = { tags: ['resolution'], security: [{ bearer: [] }] };
   const actor = (request: { viewer: { username: string; unitCode: string; purpose: unknown } }, reason: string) => ({
@@ -87,7 +90,8 @@ export default async function resolutionRoutes(app: FastifyInstance) {
     async (request) => {
       const { id } = request.params as { id: string };
       const d = await readDecision(app.graph, id);
-      if (!d) throw httpError('NOT_FOUND', { what: `decision ${id}` });
+      // A decision touching any record the viewer may not see answers like a missing one.
+      if (!d || !(await decisionVisible(app.graph, id, request.viewer.visibleSources))) throw httpError('NOT_FOUND', { what: `decision ${id}` });
       if (d.undone) throw httpError('CONFLICT', { detail: `decision ${id} was already undone` });
       await undoDecision(app.graph, d, request.viewer.username);
       request.resultCount = 1;
@@ -100,7 +104,7 @@ export default async function resolutionRoutes(app: FastifyInstance) {
     { schema: { ...common, summary: 'Manual decisions, newest first (the pipeline reads them as must-link / cannot-link)', querystring: Type.Object({ ...PurposeQuery, eid: Type.Optional(Eid), limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }) }), response: { 200: Type.Object({ decisions: Type.Array(Decision) }), ...errorResponses } }, config: rule('decisions') },
     async (request) => {
       const q = request.query as { eid?: string; limit: number };
-      const decisions = await listDecisions(app.graph, q.eid ?? null, q.limit);
+      const decisions = await listDecisions(app.graph, q.eid ?? null, q.limit, request.viewer.visibleSources);
       request.resultCount = decisions.length;
       return { decisions };
     },
