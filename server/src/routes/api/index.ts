@@ -1,6 +1,6 @@
 import { Ajv } from 'ajv';
 import type { FastifyInstance } from 'fastify';
-import { authenticate, authorize } from '../../plugins/access.ts';
+import { authenticate, authenticateTicket, authorize } from '../../plugins/access.ts';
 import { auditFailed } from '../../plugins/audit.ts';
 import adminRoutes from './admin.ts';
 import analysisRoutes from './analysis.ts';
@@ -58,6 +58,11 @@ export default async function apiRoutes(app: FastifyInstance) {
     if (cfg.public) return;
     const rule = cfg.access;
     if (!rule) throw new Error('unreachable: route without access rule');
+    if (cfg.streamTicket) {
+      const { user, method, purpose } = await authenticateTicket(app, request);
+      request.viewer = await authorize(app, request, rule, user, method, purpose);
+      return;
+    }
     const { user, method } = await authenticate(app, request);
     request.viewer = await authorize(app, request, rule, user, method);
   });
