@@ -5,8 +5,9 @@ import fp from 'fastify-plugin';
 import { PURPOSE_HEADER, parsePurpose } from '../access/purpose.ts';
 import { AccessStore } from '../access/store.ts';
 import { redeemStreamTicket } from '../access/stream-tickets.ts';
-import { ROLES, type AccessRule, type Purpose, type Role, type UserInfo } from '../access/types.ts';
-import { buildViewer, type Viewer } from '../access/viewer.ts';
+import { ROLES, SOURCE_SYSTEM, type AccessRule, type Purpose, type Role, type UserInfo } from '../access/types.ts';
+import { type AuthMethod, buildViewer, type Viewer } from '../access/viewer.ts';
+import { SOURCE_KEY_HEADER, type SourceKeyRow, verifySourceKey } from '../repositories/source-keys.ts';
 import { httpError } from '../errors.ts';
 
 declare module '@fastify/jwt' {
@@ -31,6 +32,8 @@ declare module 'fastify' {
     identity: { unitCode: string; roles: string[] } | null;
     /** The purpose as sent, kept for the audit trail even when it was malformed. */
     rawPurpose: string | null;
+    /** The source system's key when the caller authenticated with one (ingest routes). */
+    sourceKey: SourceKeyRow | null;
   }
   interface FastifyContextConfig {
     /** Access rule of an `/api` route; a route without one (and not `public`) cannot be registered. */
@@ -55,6 +58,7 @@ export default fp(
     app.decorateRequest('claimedUser', null);
     app.decorateRequest('identity', null);
     app.decorateRequest('rawPurpose', null);
+    app.decorateRequest('sourceKey', null);
   },
   { name: 'onemap-access', dependencies: ['onemap-config', 'onemap-graph'] },
 );
@@ -93,6 +97,23 @@ export async function authenticate(app: FastifyInstance, request: FastifyRequest
 }
 
 /**
+ * Authenticates a source system by its key (`x-onemap-source-key`), read from the graph on every
+ * request so a revoked key stops at once. The viewer is the issuing unit's, with no user role;
+ * which sources the key may deliver is checked by the route against `request.sourceKey`.
+ */
+export async function authenticateSource(app: FastifyInstance, request: FastifyRequest): Promise<Viewer> {
+  const raw = request.headers[SOURCE_KEY_HEADER];
+  const key = typeof raw === 'string' ? await verifySourceKey(app.graph, raw) : null;
+  if (!key) throw httpError('UNAUTHENTICATED', { detail: `the key in ${SOURCE_KEY_HEADER} is malformed, unknown or revoked` });
+  const username = `source-key:${key.id}`;
+  request.claimedUser = username;
+  request.identity = { unitCode: key.unitCode, roles: [SOURCE_SYSTEM] };
+  request.sourceKey = key;
+  const principal: UserInfo = { username, displayName: key.name, unitCode: key.unitCode, roles: [], passwordHash: '', certFingerprint: null, disabled: false };
+  return viewerOf(app, principal, [], 'source_key', null);
+}
+
+/**
  * Finds who is calling a stream route: the single-use ticket in `?ticket=` stands for a user and a
  * purpose; the user is read again (disabled since the ticket was issued: refused).
  */
@@ -113,7 +134,7 @@ export async function authenticateTicket(app: FastifyInstance, request: FastifyR
  */
 export async function authorize(app: FastifyInstance, request: FastifyRequest, rule: AccessRule, user: UserInfo, method: 'jwt' | 'certificate', given?: Purpose): Promise<Viewer> {
   const roles = user.roles.filter((r): r is Role => (ROLES as readonly string[]).includes(r));
-  if (!rule.roles.some((r) => roles.includes(r))) {
+  if (!rule.roles.some((r) => (roles as string[]).includes(r))) {
     throw httpError('FORBIDDEN', { detail: `${rule.action} needs role ${rule.roles.join(' or ')}; you hold ${roles.join(', ') || 'none'}` });
   }
   const q = request.query as Record<string, unknown> | undefined;
@@ -133,7 +154,7 @@ export async function authorize(app: FastifyInstance, request: FastifyRequest, r
 }
 
 /** The viewer of a user as the governance data says now (units, sources, grants): built per request, and again per streamed event. */
-export async function viewerOf(app: FastifyInstance, user: UserInfo, roles: Role[], method: 'jwt' | 'certificate', purpose: Purpose | null): Promise<Viewer> {
+export async function viewerOf(app: FastifyInstance, user: UserInfo, roles: Role[], method: AuthMethod, purpose: Purpose | null): Promise<Viewer> {
   const snap = await app.access.snapshot();
   return buildViewer({
     username: user.username,

@@ -47,7 +47,7 @@ export default fp(
         requestId: String(request.id),
         user: v?.username ?? request.claimedUser ?? null,
         unit: v?.unitCode ?? request.identity?.unitCode ?? null,
-        role: v ? v.roles.join(',') : request.identity ? request.identity.roles.join(',') : null,
+        role: request.sourceKey ? 'source_system' : v ? v.roles.join(',') : request.identity ? request.identity.roles.join(',') : null,
         purposeJson: v?.purpose ? JSON.stringify(v.purpose) : request.rawPurpose ? `raw:${request.rawPurpose.slice(0, 500)}` : null,
         route: request.routeOptions.url ?? request.url.split('?')[0] ?? '',
         method: request.method,

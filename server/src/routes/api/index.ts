@@ -1,6 +1,8 @@
 import { Ajv } from 'ajv';
 import type { FastifyInstance } from 'fastify';
-import { authenticate, authenticateTicket, authorize } from '../../plugins/access.ts';
+import { SOURCE_SYSTEM } from '../../access/types.ts';
+import { SOURCE_KEY_HEADER } from '../../repositories/source-keys.ts';
+import { authenticate, authenticateSource, authenticateTicket, authorize } from '../../plugins/access.ts';
 import { auditFailed } from '../../plugins/audit.ts';
 import adminRoutes from './admin.ts';
 import analysisRoutes from './analysis.ts';
@@ -14,6 +16,7 @@ import pathRoutes from './paths.ts';
 import qualityRoutes from './quality.ts';
 import resolutionRoutes from './resolution.ts';
 import searchRoutes from './search.ts';
+import sourceKeyRoutes from './source-keys.ts';
 import watchRoutes from './watches.ts';
 
 /** Refuses to register an /api route that declares neither an access rule nor `public`. */
@@ -58,6 +61,11 @@ export default async function apiRoutes(app: FastifyInstance) {
     if (cfg.public) return;
     const rule = cfg.access;
     if (!rule) throw new Error('unreachable: route without access rule');
+    // A source system presents its key; users (whatever their roles) present tokens.
+    if (rule.roles.includes(SOURCE_SYSTEM) && request.headers[SOURCE_KEY_HEADER] !== undefined) {
+      request.viewer = await authenticateSource(app, request);
+      return;
+    }
     if (cfg.streamTicket) {
       const { user, method, purpose } = await authenticateTicket(app, request);
       request.viewer = await authorize(app, request, rule, user, method, purpose);
@@ -87,6 +95,7 @@ export default async function apiRoutes(app: FastifyInstance) {
   await app.register(watchRoutes, { prefix: '/watches' });
   await app.register(resolutionRoutes, { prefix: '/resolution' });
   await app.register(adminRoutes, { prefix: '/admin' });
+  await app.register(sourceKeyRoutes, { prefix: '/admin/source-keys' });
   await app.register(auditRoutes, { prefix: '/audit' });
   await app.register(ingestRoutes, { prefix: '/ingest' });
   await app.register(qualityRoutes, { prefix: '/quality' });
