@@ -13,17 +13,16 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadCatalog, SAMPLE_DIR } from '@onemap/datasets';
 import { createDriver, migrate, readTx } from '@onemap/graph-schema/server';
-import { evaluate } from '../resolver/src/core/evaluate.ts';
-import { loadDirectory, loadTruth } from '../resolver/src/core/load-directory.ts';
-import { resolveBatch } from '../resolver/src/core/resolve-batch.ts';
+import { evaluate, resolveBatch } from '@onemap/resolver';
+import { type BatchInfo, findBatch } from '@onemap/resolver/graph';
+import { loadDirectory, loadTruth } from '@onemap/resolver/intake';
+import { startIngestWorker } from '@onemap/resolver/jobs';
+import { IngestPipeline } from '@onemap/resolver/pipeline';
+import { redisConnectionFromEnv } from '@onemap/resolver/queue';
+import { Redis } from 'ioredis';
 import { SOURCE_ORDER } from '../resolver/src/cli/ingest-command.ts';
-import { type BatchInfo, findBatch } from '../resolver/src/graph/batches.ts';
-import { startIngestWorker } from '../resolver/src/jobs/ingest-worker.ts';
-import { IngestPipeline } from '../resolver/src/pipeline/ingest-pipeline.ts';
-import { redisConnectionFromEnv } from '../resolver/src/queue/connection.ts';
 // @ts-expect-error plain ESM script without types
 import { up } from './services.mjs';
-import { Redis } from 'ioredis';
 
 const { values: a } = parseArgs({
   args: process.argv.slice(2).filter((x) => x !== '--'),

@@ -10,17 +10,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadCatalog, SAMPLE_DIR } from '@onemap/datasets';
-import { readBatch } from '../resolver/src/intake/read-batch.ts';
-import { stageFile } from '../resolver/src/intake/staged-batch.ts';
+import { readBatch, stageFile } from '@onemap/resolver/intake';
 import {
   type AuthorityValue,
   authorityConflictRule,
   COMPARED,
+  type QualityFinding,
+  RULE_TARGETS,
+  runBatchRules,
   staleAuthorityFinding,
-} from '../resolver/src/quality/authority-rule.ts';
-import { runBatchRules } from '../resolver/src/quality/batch-rules.ts';
-import { RULE_TARGETS } from '../resolver/src/quality/noise-targets.ts';
-import type { QualityFinding } from '../resolver/src/quality/types.ts';
+} from '@onemap/resolver/quality';
 
 const { values } = parseArgs({ options: { input: { type: 'string', default: SAMPLE_DIR } } });
 const input = path.resolve(values.input!);

@@ -10,16 +10,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { EntityKind } from '@onemap/graph-schema';
+import { evaluate, formatScores, type Mention, ResolutionIndex, resolveBatch } from '@onemap/resolver';
+import { loadDirectory, loadSource, loadTruth } from '@onemap/resolver/intake';
+import { loadModel, type Model } from '@onemap/resolver/scoring';
+import { setDivisionGazetteer } from '@onemap/resolver/standardize';
 import { readGazetteer } from '../resolver/src/cli/resolve-command.ts';
-import { evaluate, formatScores } from '../resolver/src/core/evaluate.ts';
-import { loadDirectory, loadTruth } from '../resolver/src/core/load-directory.ts';
-import { loadSource } from '../resolver/src/core/load-source.ts';
-import { ResolutionIndex } from '../resolver/src/core/resolution-index.ts';
-import { resolveBatch } from '../resolver/src/core/resolve-batch.ts';
-import { loadModel } from '../resolver/src/model/model-io.ts';
-import type { Model } from '../resolver/src/model/model-settings.ts';
-import type { Mention } from '../resolver/src/model/types.ts';
-import { setDivisionGazetteer } from '../resolver/src/standardize/address.ts';
 
 // Big runs need more than the default heap; re-run once with a larger one.
 if (!process.execArgv.some((a) => a.startsWith('--max-old-space-size')) && !process.env.ONEMAP_BENCH_CHILD) {

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadCatalog, SAMPLE_DIR } from '@onemap/datasets';
-import { IngestPipeline, redisConnectionFromEnv } from '@onemap/resolver/pipeline';
+import { IngestPipeline } from '@onemap/resolver/pipeline';
+import { redisConnectionFromEnv } from '@onemap/resolver/queue';
 import { Redis } from 'ioredis';
 import { testEnv } from './env.ts';
 import { openTestGraph } from './graph.ts';
@@ -49,7 +50,7 @@ export function sampleFiles(days: string[], order = ['household', 'business', 'v
 
 /** Processes files directly (no queue): stage, then the worker logic, in order. */
 export async function ingestDirect(pipeline: IngestPipeline, files: [string, string][]) {
-  const { stageFile } = await import('@onemap/resolver/pipeline');
+  const { stageFile } = await import('@onemap/resolver/intake');
   const results = [];
   for (const [source, file] of files) {
     const batch = stageFile(pipeline.deps.stagingDir, source, file, pipeline.entry(source).file);

@@ -1,13 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { readTx } from '@onemap/graph-schema/server';
-import { findBatch, startIngestWorker } from '@onemap/resolver/pipeline';
+import { findBatch } from '@onemap/resolver/graph';
+import { startIngestWorker } from '@onemap/resolver/jobs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM script without types
 import { startNeo4jService, stopNeo4jService } from '../../scripts/services.mjs';
 import { TEST_PROFILE, testEnv } from '../helpers/env.ts';
-import { entityPartition } from '../helpers/graph-fingerprint.ts';
 import { clearGraph } from '../helpers/graph.ts';
+import { entityPartition } from '../helpers/graph-fingerprint.ts';
 import { ingestDirect, openTestPipeline, sampleFiles } from '../helpers/pipeline.ts';
 
 let t: ReturnType<typeof openTestPipeline>;

@@ -1,8 +1,9 @@
-import { findBatch, readRejectsReport } from '@onemap/resolver/pipeline';
 import { readTx } from '@onemap/graph-schema/server';
+import { findBatch } from '@onemap/resolver/graph';
+import { readRejectsReport } from '@onemap/resolver/intake';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { graphContentHash, graphContentLines, graphCounts } from '../helpers/graph-fingerprint.ts';
 import { clearGraph } from '../helpers/graph.ts';
+import { graphContentHash, graphContentLines, graphCounts } from '../helpers/graph-fingerprint.ts';
 import { hotelRecord } from '../helpers/hotel-records.ts';
 import { ingestDirect, openTestPipeline, sampleFiles } from '../helpers/pipeline.ts';
 
@@ -44,7 +45,7 @@ describe('the pipeline is idempotent', () => {
       const rows = fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
       const pushed = await fresh.pipeline.submitRecords(source, rows.reverse());
       expect(pushed.duplicate).toBe(false);
-      const { stageRecords } = await import('@onemap/resolver/pipeline');
+      const { stageRecords } = await import('@onemap/resolver/intake');
       const info = await fresh.pipeline.processBatch(stageRecords(fresh.pipeline.deps.stagingDir, source, rows));
       expect(info.written).toBe(0);
       expect(info.unchanged).toBe(rows.length);
@@ -66,7 +67,7 @@ describe('bad records are rejected with their reason; the rest go in', () => {
   it('one bad record in a pushed batch of 1,000', async () => {
     const rows = Array.from({ length: 1000 }, (_, i) => hotelRecord(i));
     rows[417] = hotelRecord(417, { hotel_code: '' });
-    const { stageRecords } = await import('@onemap/resolver/pipeline');
+    const { stageRecords } = await import('@onemap/resolver/intake');
     const batch = stageRecords(t.pipeline.deps.stagingDir, 'hotel', rows);
     const info = await t.pipeline.processBatch(batch);
     expect(info.status).toBe('done');
@@ -88,7 +89,7 @@ describe('bad records are rejected with their reason; the rest go in', () => {
     const path = await import('node:path');
     const bad = path.join(t.dir, 'business-bad.csv');
     fs.writeFileSync(bad, 'record_id,company_name\nB1,某公司\n');
-    const { stageFile } = await import('@onemap/resolver/pipeline');
+    const { stageFile } = await import('@onemap/resolver/intake');
     const info = await t.pipeline.processBatch(stageFile(t.pipeline.deps.stagingDir, 'business', bad, t.pipeline.entry('business').file));
     expect(info.status).toBe('rejected');
     expect(info.error).toContain('credit_code');

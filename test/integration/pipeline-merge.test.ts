@@ -1,7 +1,7 @@
 import { makeResidentId } from '@onemap/datasets';
 import { Label } from '@onemap/graph-schema';
 import { readTx } from '@onemap/graph-schema/server';
-import { stageRecords } from '@onemap/resolver/pipeline';
+import { stageRecords } from '@onemap/resolver/intake';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clearGraph } from '../helpers/graph.ts';
 import { hotelRecord } from '../helpers/hotel-records.ts';

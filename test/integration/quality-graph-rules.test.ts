@@ -4,15 +4,14 @@
  * without an owner fails `owner_exists`. Own ids: `QG-*`.
  */
 import { loadCatalog, makeResidentId } from '@onemap/datasets';
-import { readBatch } from '@onemap/resolver/intake/read-batch.ts';
-import { stageRecords } from '@onemap/resolver/pipeline';
+import { readBatch, stageRecords } from '@onemap/resolver/intake';
 import {
   graphAuthorityConflicts,
   graphOwnerExists,
   listTickets,
   producePeriodReports,
   runBatchQuality,
-} from '@onemap/resolver/quality/index.ts';
+} from '@onemap/resolver/quality';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clearGraph } from '../helpers/graph.ts';
 import { hotelRecord } from '../helpers/hotel-records.ts';

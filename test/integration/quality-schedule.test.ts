@@ -1,12 +1,12 @@
 /** The scheduled quality report: a BullMQ job scheduler whose worker writes one period report per source. */
 import { loadCatalog } from '@onemap/datasets';
-import { redisConnectionFromEnv } from '@onemap/resolver/pipeline';
 import {
   listQualityReports,
   producePeriodReports,
   scheduleQualityReports,
   startQualityWorker,
-} from '@onemap/resolver/quality/index.ts';
+} from '@onemap/resolver/quality';
+import { redisConnectionFromEnv } from '@onemap/resolver/queue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEnv } from '../helpers/env.ts';
 import { clearGraph, openTestGraph } from '../helpers/graph.ts';

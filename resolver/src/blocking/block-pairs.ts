@@ -4,7 +4,7 @@
  * a pair whose keys for an earlier rule are equal). Blocks above `maxBlockSize` are skipped
  * and reported: they are values too common to block on.
  */
-import type { Attrs } from '../model/types.ts';
+import type { Attrs } from '../types.ts';
 import { type BlockingRule, compileRule } from './blocking-rule.ts';
 
 export interface BlockingRuleStats {

@@ -5,7 +5,7 @@
  * or a derived key `@nameSorted` (Pinyin family and given sorted, so a swapped order still
  * meets) or `@idBody` (first 17 characters of a resident id, valid or not).
  */
-import type { Attrs } from '../model/types.ts';
+import type { Attrs } from '../types.ts';
 
 export interface BlockingRule {
   name: string;

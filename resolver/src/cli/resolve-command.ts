@@ -7,15 +7,15 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { EntityKind, SourceMapping } from '@onemap/graph-schema';
-import { evaluate, formatScores } from '../core/evaluate.ts';
-import { loadSource } from '../core/load-source.ts';
-import { resolveBatch } from '../core/resolve-batch.ts';
 import { ResolverError } from '../errors.ts';
-import { loadModel, saveModel } from '../model/model-io.ts';
-import type { Model } from '../model/model-settings.ts';
-import type { FieldProblem } from '../model/types.ts';
+import { loadSource } from '../intake/load-source.ts';
+import { evaluate, formatScores } from '../resolve/evaluate.ts';
+import { resolveBatch } from '../resolve/resolve-batch.ts';
+import { loadModel, saveModel } from '../scoring/model-io.ts';
+import type { Model } from '../scoring/model-settings.ts';
 import { type DivisionEntry, setDivisionGazetteer } from '../standardize/address.ts';
 import { compileMapping } from '../standardize/compile-mapping.ts';
+import type { FieldProblem } from '../types.ts';
 
 const HELP = `usage: onemap resolve --input <file> --mapping <mapping.json> --out <clusters.csv> [options]
   --input <file>        CSV or JSON lines (encoding and delimiter from the mapping's "file")

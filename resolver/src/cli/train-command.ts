@@ -7,13 +7,13 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { SourceMapping } from '@onemap/graph-schema';
-import { loadDirectory } from '../core/load-directory.ts';
-import { loadSource } from '../core/load-source.ts';
 import { ResolverError } from '../errors.ts';
-import { defaultPersonSettings } from '../model/default-person-settings.ts';
-import { saveModel } from '../model/model-io.ts';
-import type { Mention } from '../model/types.ts';
+import { loadDirectory } from '../intake/load-directory.ts';
+import { loadSource } from '../intake/load-source.ts';
+import { defaultPersonSettings } from '../scoring/default-person-settings.ts';
+import { saveModel } from '../scoring/model-io.ts';
 import { trainModel } from '../scoring/train-model.ts';
+import type { Mention } from '../types.ts';
 
 export async function run(argv: string[]): Promise<number> {
   const { values: a } = parseArgs({

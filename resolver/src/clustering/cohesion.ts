@@ -5,8 +5,9 @@
  * may differ inside an entity (aliases, Pinyin-only), missing values are no contradiction;
  * two people chained through one ambiguous record are. Sampled when large.
  */
-import type { Mention } from '../model/types.ts';
+
 import type { PairScorer } from '../scoring/pair-scorer.ts';
+import type { Mention } from '../types.ts';
 
 const SAMPLE = 64;
 

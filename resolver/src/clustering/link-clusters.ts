@@ -6,10 +6,10 @@
  * `cohesion`: one bad link does not chain two people together). Pairs between the
  * thresholds that end in different clusters go to the review queue.
  */
-import type { PairDecision } from '../core/result-types.ts';
-import type { Model } from '../model/model-settings.ts';
-import type { Mention } from '../model/types.ts';
+import type { PairDecision } from '../result-types.ts';
+import type { Model } from '../scoring/model-settings.ts';
 import { type PairScorer, probability } from '../scoring/pair-scorer.ts';
+import type { Mention } from '../types.ts';
 import { cohesionBetween } from './cohesion.ts';
 import { ConstrainedUnionFind } from './constrained-union-find.ts';
 

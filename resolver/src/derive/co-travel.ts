@@ -1,5 +1,5 @@
-import { Rel } from '@onemap/graph-schema';
-import { type Graph, writeTx } from '@onemap/graph-schema/server';
+import type { Graph } from '@onemap/graph-schema/server';
+import { mergeCoTravelEdges } from '../graph/co-travel.ts';
 
 export interface CoTravelSettings {
   /** two sightings at the same place count together when this close in time */
@@ -27,23 +27,7 @@ export async function deriveCoTravel(graph: Graph, personEids: string[], s: CoTr
   let written = 0;
   for (let i = 0; i < personEids.length; i += 500) {
     const eids = personEids.slice(i, i + 500);
-    written += await writeTx(graph, async (tx) => {
-      const r = await tx.run(
-        `UNWIND $eids AS eid
-         MATCH (a:Person {eid: eid})-[v1:VISITED]->(p:Place)<-[v2:VISITED]-(b:Person)
-         WHERE a <> b AND v2.at >= v1.at - duration({minutes: $tol}) AND v2.at <= v1.at + duration({minutes: $tol})
-         WITH a, b, count(DISTINCT [p.eid, date(v1.at)]) AS n, min(v1.at) AS first, max(v1.at) AS last,
-              collect(DISTINCT v1.source) + collect(DISTINCT v2.source) AS srcs
-         WHERE n >= $k
-         WITH a, b, n, first, last, reduce(acc = [], s IN srcs | CASE WHEN s IN acc THEN acc ELSE acc + s END) AS sources
-         WITH CASE WHEN a.eid < b.eid THEN a ELSE b END AS x, CASE WHEN a.eid < b.eid THEN b ELSE a END AS y, n, first, last, sources
-         MERGE (x)-[c:${Rel.CoTraveled}]->(y)
-         SET c.count = n, c.first = first, c.last = last, c.toleranceMinutes = $tol, c.sources = sources
-         RETURN count(c) AS written`,
-        { eids, tol: s.toleranceMinutes, k: s.minCount },
-      );
-      return (r.records[0]?.get('written') as number) ?? 0;
-    });
+    written += await mergeCoTravelEdges(graph, eids, s.toleranceMinutes, s.minCount);
   }
   return written;
 }

@@ -2,8 +2,8 @@
  * How an entity was built: its mentions and the decisions (anchors, matches, keys,
  * must-links) that joined them, plus the refused and possible links that touch it.
  */
-import type { BatchResult, PairDecision } from '../core/result-types.ts';
-import type { Mention } from '../model/types.ts';
+import type { BatchResult, PairDecision } from '../result-types.ts';
+import type { Mention } from '../types.ts';
 
 export interface ClusterExplanation {
   entityId: string;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { defaultPersonSettings } from '../model/default-person-settings.ts';
-import type { Mention } from '../model/types.ts';
+import { defaultPersonSettings } from '../scoring/default-person-settings.ts';
 import { standardizeEntityAttrs } from '../standardize/entity-attrs.ts';
+import type { Mention } from '../types.ts';
 import { explainPair, formatPairExplanation } from './explain-pair.ts';
 
 function mention(key: string, v: Record<string, string>): Mention {

@@ -3,10 +3,11 @@
  * weight and term-frequency adjustment, the prior, the total match weight and probability.
  * `waterfall` is the data of a waterfall chart (prior first, then one bar per comparison).
  */
-import type { Model } from '../model/model-settings.ts';
-import type { Mention } from '../model/types.ts';
+
 import type { DataStats } from '../scoring/data-stats.ts';
+import type { Model } from '../scoring/model-settings.ts';
 import { type ComparisonTerm, PairScorer, probability } from '../scoring/pair-scorer.ts';
+import type { Mention } from '../types.ts';
 
 export interface PairExplanation {
   a: string;

@@ -1,7 +1,7 @@
 import { Label } from '@onemap/graph-schema';
-import neo4j from 'neo4j-driver';
 import { type Graph, readTx } from '@onemap/graph-schema/server';
-import type { Mention } from '../model/types.ts';
+import neo4j from 'neo4j-driver';
+import type { Mention } from '../types.ts';
 
 /** What the index needs of a mention besides its attributes (`SourceRecord.mentions`, by role). */
 export interface StoredMention {

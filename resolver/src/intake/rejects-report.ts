@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseCsv } from '../core/parse-csv.ts';
-import type { FieldProblem } from '../model/types.ts';
+import type { FieldProblem } from '../types.ts';
+import { parseCsv } from './parse-csv.ts';
 
 const COLUMNS = ['source', 'file', 'line', 'record_id', 'field', 'code', 'reason', 'value'] as const;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Mention } from '../model/types.ts';
+import type { Mention } from '../types.ts';
 import { authorityFromCatalog, goldenValues } from './golden-values.ts';
 
 function person(source: string, recordId: string, attrs: Record<string, string>): Mention {

@@ -1,5 +1,5 @@
 import type { EntityKind } from '@onemap/graph-schema';
-import type { Mention } from '../model/types.ts';
+import type { Mention } from '../types.ts';
 
 /** Where a golden value came from. */
 export interface ValueSource {

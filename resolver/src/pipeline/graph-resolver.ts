@@ -1,13 +1,13 @@
 import type { EntityKind, SourceCatalogEntry } from '@onemap/graph-schema';
 import type { Graph } from '@onemap/graph-schema/server';
-import { ResolutionIndex } from '../core/resolution-index.ts';
 import { mentionsToJson, readCannotLinks, readDecisionsSignature, readPipelineSeq, readRecordsSince, readRedirectsSince } from '../graph/load-index.ts';
 import { writeChunk } from '../graph/write-chunk.ts';
 import { type ChunkRows, emptyChunk } from '../graph/write-rows.ts';
 import type { BatchRecord } from '../intake/read-batch.ts';
 import type { StagedBatch } from '../intake/staged-batch.ts';
-import type { Model } from '../model/model-settings.ts';
-import type { Mention } from '../model/types.ts';
+import { ResolutionIndex } from '../resolve/resolution-index.ts';
+import type { Model } from '../scoring/model-settings.ts';
+import type { Mention } from '../types.ts';
 import { type AuthorityFn, goldenValues } from './golden-values.ts';
 import { type RecordFacts, recordFacts } from './record-facts.ts';
 

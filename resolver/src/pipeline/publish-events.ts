@@ -1,5 +1,6 @@
-import { type Graph, readTx } from '@onemap/graph-schema/server';
+import type { Graph } from '@onemap/graph-schema/server';
 import type { Redis } from 'ioredis';
+import { readWatchedEids } from '../graph/watches.ts';
 
 /** Redis pub/sub channel the server's watch streams (SSE) listen on. */
 export const EVENTS_CHANNEL = 'onemap:events';
@@ -19,10 +20,7 @@ export interface EntityEvent {
 export async function publishEvents(graph: Graph, redis: Redis, events: EntityEvent[]): Promise<number> {
   if (!events.length) return 0;
   const eids = [...new Set(events.map((e) => e.eid))];
-  const watched = await readTx(graph, async (tx) => {
-    const r = await tx.run('UNWIND $eids AS eid MATCH (w:Watch {eid: eid}) WHERE w.active RETURN DISTINCT eid', { eids });
-    return new Set(r.records.map((x) => x.get('eid') as string));
-  });
+  const watched = await readWatchedEids(graph, eids);
   const mine = events.filter((e) => watched.has(e.eid));
   if (!mine.length) return 0;
   const p = redis.pipeline();

@@ -1,6 +1,6 @@
 import { Rel, type SourceCatalogEntry } from '@onemap/graph-schema';
 import type { BatchRecord } from '../intake/read-batch.ts';
-import type { Mention } from '../model/types.ts';
+import type { Mention } from '../types.ts';
 
 /** A relation or trace stated by one record, between roles of that record. */
 export interface RoleRelation {

@@ -6,7 +6,7 @@
  */
 import type { SourceCatalogEntry } from '@onemap/graph-schema';
 import type { BatchRecord } from '../intake/read-batch.ts';
-import type { Mention } from '../model/types.ts';
+import type { Mention } from '../types.ts';
 import { type QualitySettings, qualitySettings } from './rules-config.ts';
 import {
   type BatchQualityInput,

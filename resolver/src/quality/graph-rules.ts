@@ -1,11 +1,16 @@
 /**
  * Graph-level quality rules, run by the scheduled report job over what the pipeline wrote:
  * conflicts with the authoritative source's golden values, vehicles without an owner, and
- * timeliness of deliveries against the declared frequency. Parameterized Cypher, bounded reads.
+ * timeliness of deliveries against the declared frequency. Bounded reads through graph/quality-reads.ts.
  */
 import type { SourceCatalogEntry } from '@onemap/graph-schema';
-import { type Graph, readTx, toPlain } from '@onemap/graph-schema/server';
-import neo4j from 'neo4j-driver';
+import type { Graph } from '@onemap/graph-schema/server';
+import {
+  readDeliveryStats,
+  readPersonRecordsWithProvenance,
+  readRecordAttrs,
+  readRoleEntitiesOwned,
+} from '../graph/quality-reads.ts';
 import { COMPARED } from './authority-rule.ts';
 import { columnOf } from './batch-rules.ts';
 import { type QualityFinding, type RuleOutput, scoreOf } from './types.ts';
@@ -25,20 +30,7 @@ export async function graphAuthorityConflicts(
   entry: SourceCatalogEntry,
   limit = GRAPH_RULE_LIMIT,
 ): Promise<RuleOutput> {
-  const rows = await readTx(graph, async (tx) => {
-    const res = await tx.run(
-      `MATCH (r:SourceRecord {source: $source})-[x:RESOLVED_TO]->(e:Person)
-       WHERE e.provenance IS NOT NULL
-       RETURN r.rid AS rid, r.attrs AS attrs, x.role AS role, e.provenance AS provenance LIMIT $limit`,
-      { source: entry.id, limit: neo4j.int(limit) },
-    );
-    return res.records.map((r) => ({
-      rid: String(r.get('rid')),
-      attrs: String(r.get('attrs') ?? '{}'),
-      role: String(r.get('role')),
-      provenance: String(r.get('provenance') ?? '{}'),
-    }));
-  });
+  const rows = await readPersonRecordsWithProvenance(graph, entry.id, limit);
   // The authority records the golden values came from, fetched once.
   const parsed = rows.map((r) => ({
     ...r,
@@ -55,12 +47,7 @@ export async function graphAuthorityConflicts(
   ];
   const authAttrs = new Map<string, StoredAttrs>();
   if (authRids.length) {
-    const res = await readTx(graph, (tx) =>
-      tx.run('UNWIND $rids AS rid MATCH (r:SourceRecord {rid: rid}) RETURN r.rid AS rid, r.attrs AS attrs', {
-        rids: authRids,
-      }),
-    );
-    for (const r of res.records) authAttrs.set(String(r.get('rid')), JSON.parse(String(r.get('attrs') ?? '{}')));
+    for (const [rid, attrs] of await readRecordAttrs(graph, authRids)) authAttrs.set(rid, JSON.parse(attrs));
   }
   const findings: QualityFinding[] = [];
   let checked = 0;
@@ -108,27 +95,20 @@ export async function graphOwnerExists(
 ): Promise<RuleOutput | null> {
   const owns = entry.relations?.find((r) => r.type === 'OWNS');
   if (!owns) return null;
-  const res = await readTx(graph, (tx) =>
-    tx.run(
-      `MATCH (r:SourceRecord {source: $source})-[:RESOLVED_TO {role: $role}]->(v:Entity)
-       WITH r, v LIMIT $limit
-       RETURN r.rid AS rid, v.eid AS eid, EXISTS { MATCH (:Entity)-[o:OWNS]->(v) } AS owned`,
-      { source: entry.id, role: owns.to, limit: neo4j.int(limit) },
-    ),
-  );
+  const rows = await readRoleEntitiesOwned(graph, entry.id, owns.to, limit);
   const findings: QualityFinding[] = [];
-  for (const r of res.records) {
-    if (r.get('owned')) continue;
+  for (const r of rows) {
+    if (r.owned) continue;
     findings.push({
       rule: 'owner_exists',
       source: entry.id,
-      rid: String(r.get('rid')),
+      rid: r.rid,
       field: columnOf(entry, owns.from, 'residentId'),
       severity: 'error',
-      detail: `${owns.to} ${String(r.get('eid'))} has no owner in the graph`,
+      detail: `${owns.to} ${r.eid} has no owner in the graph`,
     });
   }
-  return { score: scoreOf('owner_exists', 'consistency', res.records.length, findings.length), findings };
+  return { score: scoreOf('owner_exists', 'consistency', rows.length, findings.length), findings };
 }
 
 /** ISO 8601 duration (`PT1M`, `P1D`, `P1W`) in milliseconds; NaN when unreadable. */
@@ -149,18 +129,7 @@ export async function graphDeliveryTimeliness(
   now: Date,
   tolerance = 2,
 ): Promise<RuleOutput> {
-  const res = await readTx(graph, (tx) =>
-    tx.run(
-      `MATCH (b:Batch {source: $source})
-       RETURN toString(max(b.receivedAt)) AS last, count(b) AS batches, sum(CASE WHEN coalesce(b.deliveries, 1) > 1 THEN 1 ELSE 0 END) AS redelivered`,
-      { source: entry.id },
-    ),
-  );
-  const row = toPlain(res.records[0]?.toObject() ?? {}) as {
-    last?: string | null;
-    batches?: number;
-    redelivered?: number;
-  };
+  const row = await readDeliveryStats(graph, entry.id);
   const findings: QualityFinding[] = [];
   const period = Math.max(durationMs(entry.frequency), 3_600_000 / tolerance);
   const last = row.last ? Date.parse(row.last) : NaN;

@@ -8,8 +8,8 @@ import type { SourceCatalogEntry } from '@onemap/graph-schema';
 import type { Graph } from '@onemap/graph-schema/server';
 import { type ConnectionOptions, Queue, Worker } from 'bullmq';
 import { graphAuthorityConflicts, graphDeliveryTimeliness, graphOwnerExists } from './graph-rules.ts';
-import { aggregateScores, listQualityReports, sourceOwnerUnit, writeQualityReport } from './reports-repository.ts';
-import { openTicket } from './tickets-repository.ts';
+import { aggregateScores, listQualityReports, sourceOwnerUnit, writeQualityReport } from './reports.ts';
+import { openTicket } from './tickets.ts';
 import type { QualityFinding, RuleOutput, RuleScore } from './types.ts';
 
 export const QUALITY_QUEUE = 'onemap-quality';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { summarize, summaryCsv } from './report-view.ts';
-import { capExamples, type QualityReport } from './reports-repository.ts';
+import { capExamples, type QualityReport } from './reports.ts';
 import type { QualityFinding } from './types.ts';
 
 const report = (source: string, failed: number, checked = 10): QualityReport => ({

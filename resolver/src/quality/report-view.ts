@@ -2,8 +2,8 @@
  * Report views: per source or per owner unit over periods, with the trend against the previous
  * period, and CSV export. Pure functions over stored reports. Import-safe.
  */
-import type { QualityReport, RulePeriodScore } from './reports-repository.ts';
-import { aggregateScores } from './reports-repository.ts';
+import type { QualityReport, RulePeriodScore } from './reports.ts';
+import { aggregateScores } from './reports.ts';
 
 export interface RuleTrend extends RulePeriodScore {
   /** score of the previous period, null if it had none */

@@ -4,12 +4,13 @@
  * correction tickets. Never throws: a fault in quality is logged and the batch goes on.
  */
 import type { SourceCatalogEntry } from '@onemap/graph-schema';
-import { type Graph, readTx } from '@onemap/graph-schema/server';
+import type { Graph } from '@onemap/graph-schema/server';
+import { readRecordHashes } from '../graph/quality-reads.ts';
 import type { ReadBatchResult } from '../intake/read-batch.ts';
 import type { StagedBatch } from '../intake/staged-batch.ts';
 import { runBatchRules } from './batch-rules.ts';
-import { sourceOwnerUnit, writeQualityReport } from './reports-repository.ts';
-import { verifyTicketsForBatch } from './tickets-repository.ts';
+import { sourceOwnerUnit, writeQualityReport } from './reports.ts';
+import { verifyTicketsForBatch } from './tickets.ts';
 
 export interface BatchQualityOutcome {
   reportId: string;
@@ -17,15 +18,6 @@ export interface BatchQualityOutcome {
   findings: number;
   verified: number;
   unchanged: number;
-}
-
-/** Hashes already stored for the batch's rids (a record delivered again unchanged is a duplicate). */
-async function priorHashes(graph: Graph, rids: string[]): Promise<Map<string, string>> {
-  if (!rids.length) return new Map();
-  const res = await readTx(graph, (tx) =>
-    tx.run('UNWIND $rids AS rid MATCH (r:SourceRecord {rid: rid}) RETURN r.rid AS rid, r.hash AS hash', { rids }),
-  );
-  return new Map(res.records.map((r) => [String(r.get('rid')), String(r.get('hash'))]));
 }
 
 export async function runBatchQuality(
@@ -44,7 +36,8 @@ export async function runBatchQuality(
       rejects: read.rejects,
       flagged: read.flagged,
       arrivedAt: batch.receivedAt,
-      priorHashes: await priorHashes(graph, rids),
+      // hashes already stored for the batch's rids (a record delivered again unchanged is a duplicate)
+      priorHashes: await readRecordHashes(graph, rids),
     });
     const reportId = await writeQualityReport(graph, {
       kind: 'batch',

@@ -1,7 +1,7 @@
 /** Data-quality types shared by the per-batch rules, the graph rules, the reports and the server. Import-safe. */
 import type { SourceCatalogEntry } from '@onemap/graph-schema';
 import type { BatchRecord } from '../intake/read-batch.ts';
-import type { FieldProblem } from '../model/types.ts';
+import type { FieldProblem } from '../types.ts';
 
 export type Severity = 'error' | 'warning' | 'info';
 

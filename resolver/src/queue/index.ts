@@ -1,2 +1,3 @@
-export * from './connection.ts';
-export * from './queues.ts';
+/** BullMQ queues and the Redis connection they use. */
+export { redisConnectionFromEnv } from './connection.ts';
+export { createQueue, createWorker, DEFAULT_JOB_OPTIONS, type DeadLetter, QueueName } from './queues.ts';

@@ -3,8 +3,9 @@
  * surnames and given names) and generic values (one phone carried by many different names).
  * Incremental, so the real-time index keeps it up to date as mentions arrive.
  */
-import type { Model } from '../model/model-settings.ts';
-import type { Attrs } from '../model/types.ts';
+
+import type { Attrs } from '../types.ts';
+import type { Model } from './model-settings.ts';
 
 /** Name key used to count the different people behind a shared value. */
 function nameKey(a: Attrs): string | undefined {

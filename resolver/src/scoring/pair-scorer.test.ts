@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { defaultPersonSettings } from '../model/default-person-settings.ts';
-import type { Attrs } from '../model/types.ts';
 import { standardizeEntityAttrs } from '../standardize/entity-attrs.ts';
+import type { Attrs } from '../types.ts';
+import { defaultPersonSettings } from './default-person-settings.ts';
 import { PairScorer } from './pair-scorer.ts';
 import { damerauLevenshtein, jaroWinkler } from './string-distance.ts';
 

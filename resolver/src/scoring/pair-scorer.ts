@@ -4,10 +4,10 @@
  * adjustments. Compiled once per model so the hot loop only runs closures.
  */
 
-import type { Model } from '../model/model-settings.ts';
-import type { Attrs } from '../model/types.ts';
+import type { Attrs } from '../types.ts';
 import type { ComparisonSettings, LevelTest } from './comparison-settings.ts';
 import type { DataStats } from './data-stats.ts';
+import type { Model } from './model-settings.ts';
 import { damerauLevenshtein, jaroWinklerAtLeast } from './string-distance.ts';
 
 type Getter = (a: Attrs) => string | undefined;

@@ -6,9 +6,9 @@
  */
 import { type BlockingResult, blockPairs } from '../blocking/block-pairs.ts';
 import { ruleAttributes } from '../blocking/blocking-rule.ts';
-import { MODEL_VERSION, type Model } from '../model/model-settings.ts';
-import type { Attrs, Mention } from '../model/types.ts';
+import type { Attrs, Mention } from '../types.ts';
 import { DataStats } from './data-stats.ts';
+import { MODEL_VERSION, type Model } from './model-settings.ts';
 import { PairScorer } from './pair-scorer.ts';
 
 export interface TrainOptions {

@@ -5,7 +5,7 @@
  * or `namePinyin`.
  */
 import type { EntityKind, IdentifierKind } from '@onemap/graph-schema';
-import type { Attrs, Identifier } from '../model/types.ts';
+import type { Attrs, Identifier } from '../types.ts';
 import { standardizeAddress, standardizeDivisionCode } from './address.ts';
 import { standardizeCreditCode } from './credit-code.ts';
 import { standardizeBirthDate, standardizeDate } from './date.ts';

@@ -5,7 +5,7 @@
  * missing or invalid, or when it yields nothing usable.
  */
 import type { SourceMapping } from '@onemap/graph-schema';
-import type { Attrs, FieldProblem, Mention, StandardizeResult } from '../model/types.ts';
+import type { Attrs, FieldProblem, Mention, StandardizeResult } from '../types.ts';
 import { type CompiledMapping, compileMapping } from './compile-mapping.ts';
 import { standardizeDate } from './date.ts';
 import { type AttrValue, standardizeEntityAttrs } from './entity-attrs.ts';

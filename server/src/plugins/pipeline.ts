@@ -1,5 +1,9 @@
 import { loadCatalog } from '@onemap/datasets';
-import { coTravelSettingsFromEnv, IngestPipeline, redisConnectionFromEnv, rejectsDirFromEnv, startIngestWorker, stagingDirFromEnv } from '@onemap/resolver/pipeline';
+import { coTravelSettingsFromEnv } from '@onemap/resolver/derive';
+import { rejectsDirFromEnv, stagingDirFromEnv } from '@onemap/resolver/intake';
+import { startIngestWorker } from '@onemap/resolver/jobs';
+import { IngestPipeline } from '@onemap/resolver/pipeline';
+import { redisConnectionFromEnv } from '@onemap/resolver/queue';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { Redis } from 'ioredis';

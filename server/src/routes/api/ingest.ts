@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type BatchInfo, findBatch, listBatches, readRejectsReport } from '@onemap/resolver/pipeline';
+import { type BatchInfo, findBatch, listBatches } from '@onemap/resolver/graph';
+import { readRejectsReport } from '@onemap/resolver/intake';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { SOURCE_SYSTEM } from '../../access/types.ts';
 import { isWithin } from '../../access/units.ts';

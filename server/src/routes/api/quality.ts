@@ -13,7 +13,7 @@ import {
   summarize,
   summaryCsv,
   transitionTicket,
-} from '@onemap/resolver/quality/index.ts';
+} from '@onemap/resolver/quality';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { maskValue } from '../../access/masking.ts';

@@ -4,7 +4,7 @@
  */
 import type { EntityKind, IdentifierKind } from '@onemap/graph-schema';
 import type { BlockingRule } from '../blocking/blocking-rule.ts';
-import type { ComparisonSettings } from '../scoring/comparison-settings.ts';
+import type { ComparisonSettings } from './comparison-settings.ts';
 
 export const MODEL_VERSION = 1;
 

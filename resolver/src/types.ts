@@ -1,6 +1,6 @@
 /** Core data types shared by every resolver stage. Import-safe (no Node built-ins). */
 import type { EntityKind, IdentifierKind } from '@onemap/graph-schema';
-import type { ErrorCode } from '../errors.ts';
+import type { ErrorCode } from './errors.ts';
 
 /** Standardized attribute values of a mention, keyed by standardized attribute name. */
 export type Attrs = Record<string, string>;

@@ -4,8 +4,15 @@
  * ticket's history (who, when, what); the server's audit trail records the requests too.
  */
 import { randomUUID } from 'node:crypto';
-import { type Graph, readTx, toPlain, writeTx } from '@onemap/graph-schema/server';
-import neo4j from 'neo4j-driver';
+import type { Graph } from '@onemap/graph-schema/server';
+import {
+  createTicket,
+  readTicketById,
+  readTicketFor,
+  readTickets,
+  readTicketsForRecords,
+  updateTicketStatus,
+} from '../graph/quality-tickets.ts';
 import type { BatchRecord } from '../intake/read-batch.ts';
 
 export type TicketStatus = 'open' | 'fixed_at_source' | 'verified' | 'confirmed' | 'reopened';
@@ -74,8 +81,6 @@ function toTicket(row: Record<string, unknown>): QualityTicket {
   };
 }
 
-const RETURN = `RETURN t {.*, createdAt: toString(t.createdAt), updatedAt: toString(t.updatedAt)} AS t`;
-
 /**
  * Opens a ticket. A rule-opened ticket for a value that already has an awaiting ticket returns
  * that one instead of a second.
@@ -86,43 +91,34 @@ export async function openTicket(
   now = new Date(),
 ): Promise<{ ticket: QualityTicket; created: boolean }> {
   if (t.rule) {
-    const existing = await readTx(graph, (tx) =>
-      tx.run(`MATCH (t:QualityTicket {rid: $rid}) WHERE t.field = $field AND t.status IN $awaiting ${RETURN} LIMIT 1`, {
-        rid: t.rid,
-        field: t.field,
-        awaiting: AWAITING,
-      }),
-    );
-    const row = existing.records[0];
-    if (row) return { ticket: toTicket(toPlain(row.get('t')) as Record<string, unknown>), created: false };
+    const existing = await readTicketFor(graph, t.rid, t.field, AWAITING);
+    if (existing) return { ticket: toTicket(existing), created: false };
   }
   const id = `QT-${randomUUID()}`;
   const at = now.toISOString();
   const history: TicketEvent[] = [{ at, by: t.openedBy, action: 'opened', note: t.reason }];
-  const res = await writeTx(graph, (tx) =>
-    tx.run(
-      `CREATE (t:QualityTicket {id: $id, source: $source, ownerUnit: $ownerUnit, rid: $rid, field: $field, attribute: $attribute,
-                                reportedValue: $reportedValue, expected: $expected, reason: $reason, status: 'open',
-                                openedBy: $openedBy, openedUnit: $openedUnit, rule: $rule,
-                                createdAt: datetime($at), updatedAt: datetime($at), history: $history}) ${RETURN}`,
-      {
-        id,
-        ...t,
-        attribute: t.attribute ?? null,
-        expected: t.expected ?? null,
-        rule: t.rule ?? null,
-        at,
-        history: JSON.stringify(history),
-      },
-    ),
-  );
-  return { ticket: toTicket(toPlain(res.records[0]!.get('t')) as Record<string, unknown>), created: true };
+  const row = await createTicket(graph, {
+    id,
+    source: t.source,
+    ownerUnit: t.ownerUnit,
+    rid: t.rid,
+    field: t.field,
+    attribute: t.attribute ?? null,
+    reportedValue: t.reportedValue,
+    expected: t.expected ?? null,
+    reason: t.reason,
+    openedBy: t.openedBy,
+    openedUnit: t.openedUnit,
+    rule: t.rule ?? null,
+    at,
+    history: JSON.stringify(history),
+  });
+  return { ticket: toTicket(row), created: true };
 }
 
 export async function readTicket(graph: Graph, id: string): Promise<QualityTicket | null> {
-  const res = await readTx(graph, (tx) => tx.run(`MATCH (t:QualityTicket {id: $id}) ${RETURN}`, { id }));
-  const row = res.records[0];
-  return row ? toTicket(toPlain(row.get('t')) as Record<string, unknown>) : null;
+  const row = await readTicketById(graph, id);
+  return row ? toTicket(row) : null;
 }
 
 /** Tickets addressed to any of `ownerUnits` or opened by `openedBy` (either filter may be null), newest first. */
@@ -137,23 +133,15 @@ export async function listTickets(
     limit: number;
   },
 ): Promise<QualityTicket[]> {
-  const res = await readTx(graph, (tx) =>
-    tx.run(
-      `MATCH (t:QualityTicket)
-       WHERE (($ownerUnits IS NULL OR t.ownerUnit IN $ownerUnits) OR ($openedBy IS NOT NULL AND t.openedBy = $openedBy) OR ($openedUnits IS NOT NULL AND t.openedUnit IN $openedUnits))
-         AND ($status IS NULL OR t.status = $status) AND ($source IS NULL OR t.source = $source)
-       ${RETURN} ORDER BY t.createdAt DESC LIMIT $limit`,
-      {
-        ownerUnits: q.ownerUnits,
-        openedBy: q.openedBy,
-        openedUnits: q.openedUnits ?? null,
-        status: q.status,
-        source: q.source,
-        limit: neo4j.int(q.limit),
-      },
-    ),
-  );
-  return res.records.map((r) => toTicket(toPlain(r.get('t')) as Record<string, unknown>));
+  const rows = await readTickets(graph, {
+    ownerUnits: q.ownerUnits,
+    openedBy: q.openedBy,
+    openedUnits: q.openedUnits ?? null,
+    status: q.status,
+    source: q.source,
+    limit: q.limit,
+  });
+  return rows.map(toTicket);
 }
 
 /** Moves a ticket to `status` if it is in one of `from`, appending `event`; returns the ticket or null if it was not in `from`. */
@@ -164,20 +152,8 @@ export async function transitionTicket(
   status: TicketStatus,
   event: TicketEvent,
 ): Promise<QualityTicket | null> {
-  const res = await writeTx(graph, async (tx) => {
-    const cur = await tx.run('MATCH (t:QualityTicket {id: $id}) RETURN t.status AS status, t.history AS history', {
-      id,
-    });
-    const row = cur.records[0];
-    if (!row || !from.includes(row.get('status') as TicketStatus)) return null;
-    const history = [...(JSON.parse(String(row.get('history') ?? '[]')) as TicketEvent[]), event];
-    return tx.run(
-      `MATCH (t:QualityTicket {id: $id}) SET t.status = $status, t.updatedAt = datetime($at), t.history = $history ${RETURN}`,
-      { id, status, at: event.at, history: JSON.stringify(history) },
-    );
-  });
-  const row = res?.records[0];
-  return row ? toTicket(toPlain(row.get('t')) as Record<string, unknown>) : null;
+  const row = await updateTicketStatus(graph, id, from, status, event.at, event);
+  return row ? toTicket(row) : null;
 }
 
 const norm = (v: string | undefined | null) => (v ?? '').normalize('NFKC').trim();
@@ -197,17 +173,11 @@ export async function verifyTicketsForBatch(
 ): Promise<{ verified: number; unchanged: number }> {
   if (!records.length) return { verified: 0, unchanged: 0 };
   const byRid = new Map(records.map((r) => [r.rid, r]));
-  const res = await readTx(graph, (tx) =>
-    tx.run(`MATCH (t:QualityTicket) WHERE t.rid IN $rids AND t.source = $source AND t.status IN $awaiting ${RETURN}`, {
-      rids: [...byRid.keys()],
-      source,
-      awaiting: AWAITING,
-    }),
-  );
+  const rows = await readTicketsForRecords(graph, source, [...byRid.keys()], AWAITING);
   let verified = 0;
   let unchanged = 0;
-  for (const r of res.records) {
-    const t = toTicket(toPlain(r.get('t')) as Record<string, unknown>);
+  for (const row of rows) {
+    const t = toTicket(row);
     const rec = byRid.get(t.rid)!;
     // a source column, or `<role>.<attribute>` of the standardized record
     const [role, attribute] = t.field.split('.');

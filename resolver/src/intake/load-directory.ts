@@ -8,8 +8,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SourceCatalogEntry } from '@onemap/graph-schema';
-import type { FieldProblem, Mention } from '../model/types.ts';
 import { compileMapping } from '../standardize/compile-mapping.ts';
+import type { FieldProblem, Mention } from '../types.ts';
 import { loadSource } from './load-source.ts';
 import { parseCsv } from './parse-csv.ts';
 

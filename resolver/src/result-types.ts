@@ -1,7 +1,7 @@
 /** Result types of batch resolution. */
 import type { EntityKind } from '@onemap/graph-schema';
-import type { BlockingRuleStats } from '../blocking/block-pairs.ts';
-import type { Model } from '../model/model-settings.ts';
+import type { BlockingRuleStats } from './blocking/block-pairs.ts';
+import type { Model } from './scoring/model-settings.ts';
 
 export type PairDecisionKind =
   | 'anchor' // same anchor identifier

@@ -3,9 +3,9 @@
  * (`kind: 'period'`, the graph rules). Scores and capped example findings are JSON strings.
  */
 import { randomUUID } from 'node:crypto';
-import { type Graph, readTx, toPlain, writeTx } from '@onemap/graph-schema/server';
 import type { SourceCatalogEntry } from '@onemap/graph-schema';
-import neo4j from 'neo4j-driver';
+import type { Graph } from '@onemap/graph-schema/server';
+import { mergeQualityReport, readQualityReports, readSourceOwnerUnit } from '../graph/quality-reports.ts';
 import type { QualityFinding, RuleScore } from './types.ts';
 
 /** Examples kept per rule in a report: the worst records, not every finding. */
@@ -41,24 +41,17 @@ export function capExamples(findings: QualityFinding[], perRule = EXAMPLES_PER_R
  */
 export async function writeQualityReport(graph: Graph, r: Omit<QualityReport, 'id'>): Promise<string> {
   const id = r.kind === 'batch' && r.batchId ? `QR-B-${r.batchId}` : `QR-${randomUUID()}`;
-  await writeTx(graph, (tx) =>
-    tx.run(
-      `MERGE (q:QualityReport {id: $id})
-       SET q.kind = $kind, q.source = $source, q.ownerUnit = $ownerUnit, q.batchId = $batchId, q.at = datetime($at),
-           q.overall = $overall, q.scoresJson = $scores, q.examplesJson = $examples`,
-      {
-        id,
-        kind: r.kind,
-        source: r.source,
-        ownerUnit: r.ownerUnit,
-        batchId: r.batchId,
-        at: r.at,
-        overall: r.overall,
-        scores: JSON.stringify(r.scores),
-        examples: JSON.stringify(capExamples(r.examples)),
-      },
-    ),
-  );
+  await mergeQualityReport(graph, {
+    id,
+    kind: r.kind,
+    source: r.source,
+    ownerUnit: r.ownerUnit,
+    batchId: r.batchId,
+    at: r.at,
+    overall: r.overall,
+    scoresJson: JSON.stringify(r.scores),
+    examplesJson: JSON.stringify(capExamples(r.examples)),
+  });
   return id;
 }
 
@@ -81,22 +74,7 @@ export async function listQualityReports(
   graph: Graph,
   q: { sources: string[]; ownerUnit?: string | null; from?: string | null; to?: string | null; limit: number },
 ): Promise<QualityReport[]> {
-  return readTx(graph, async (tx) => {
-    const res = await tx.run(
-      `MATCH (q:QualityReport) WHERE q.source IN $sources
-         AND ($ownerUnit IS NULL OR q.ownerUnit = $ownerUnit)
-         AND ($from IS NULL OR q.at >= datetime($from)) AND ($to IS NULL OR q.at < datetime($to))
-       RETURN q {.*, at: toString(q.at)} AS q ORDER BY q.at DESC LIMIT $limit`,
-      {
-        sources: q.sources,
-        ownerUnit: q.ownerUnit ?? null,
-        from: q.from ?? null,
-        to: q.to ?? null,
-        limit: neo4j.int(q.limit),
-      },
-    );
-    return res.records.map((r) => toReport(toPlain(r.get('q')) as Record<string, unknown>));
-  });
+  return (await readQualityReports(graph, q)).map(toReport);
 }
 
 /** Per-rule score of one period: failed / checked summed over the reports in it. */
@@ -127,9 +105,6 @@ export function aggregateScores(reports: QualityReport[]): RulePeriodScore[] {
 
 /** The owner unit as governance records it (a `Source` node may reassign the catalog's owner). */
 export async function sourceOwnerUnit(graph: Graph, entry: SourceCatalogEntry): Promise<string> {
-  const res = await readTx(graph, (tx) =>
-    tx.run('MATCH (s:Source {id: $id}) RETURN s.ownerUnit AS owner', { id: entry.id }),
-  );
-  const owner = res.records[0]?.get('owner');
+  const owner = await readSourceOwnerUnit(graph, entry.id);
   return typeof owner === 'string' && owner ? owner : entry.ownerUnit;
 }

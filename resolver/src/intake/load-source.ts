@@ -1,13 +1,12 @@
 /**
- * Read and standardize one source file with its mapping: the mentions it makes, the rows it
- * rejects (with file, line, field and reason) and the values it flags. Good rows resolve
- * even when bad ones are rejected.
+ * Read and standardize one source file with its mapping (through the one reader, `readSource`):
+ * the mentions it makes, the rows it rejects (with file, line, field and reason) and the values
+ * it flags. Good rows resolve even when bad ones are rejected.
  */
 import type { SourceMapping } from '@onemap/graph-schema';
-import type { FieldProblem, Mention } from '../model/types.ts';
 import { type CompiledMapping, compileMapping } from '../standardize/compile-mapping.ts';
-import { standardizeRecord } from '../standardize/standardize-record.ts';
-import { readSourceFile } from './read-source.ts';
+import type { FieldProblem, Mention } from '../types.ts';
+import { readSource } from './read-source.ts';
 
 export interface LoadedSource {
   file: string;
@@ -40,36 +39,26 @@ export function loadSource(
   const cm = 'roles' in mapping ? mapping : compileMapping(mapping, opts.source);
   if (opts.source) cm.source = opts.source;
   if (opts.truthColumn && !cm.columns.includes(opts.truthColumn)) cm.columns.push(opts.truthColumn);
-  let t0 = performance.now();
-  const read = readSourceFile(file, cm, opts.limit !== undefined ? { limit: opts.limit } : {});
-  const readMs = performance.now() - t0;
-  t0 = performance.now();
+  const read = readSource(file, cm, opts.limit !== undefined ? { limit: opts.limit } : {});
   const out: LoadedSource = {
     file,
-    rows: read.rows.length + read.rejects.length,
+    rows: read.rows,
     mentions: [],
     rejects: read.rejects,
-    problems: [],
-    readMs,
-    standardizeMs: 0,
+    problems: read.flagged,
+    readMs: read.readMs,
+    standardizeMs: read.standardizeMs,
   };
   if (opts.truthColumn) out.truth = new Map();
-  for (const row of read.rows) {
-    const r = standardizeRecord(row.values, cm, { source: cm.source, file, line: row.line });
-    if (!r.ok) {
-      out.rejects.push(r.rejection);
-      continue;
-    }
-    for (const p of r.problems) out.problems.push(p);
-    for (const m of r.mentions) {
+  for (const rec of read.records) {
+    for (const m of rec.mentions) {
       out.mentions.push(m);
       if (out.truth && opts.truthColumn) {
-        const t = row.values[opts.truthColumn]?.trim();
+        const t = rec.raw[opts.truthColumn]?.trim();
         if (t) out.truth.set(m.key, t);
       }
     }
-    opts.onRecord?.(r.recordId, r.record, r.mentions);
+    opts.onRecord?.(rec.recordId, rec.record, rec.mentions);
   }
-  out.standardizeMs = performance.now() - t0;
   return out;
 }

@@ -8,14 +8,14 @@ import type { EntityKind } from '@onemap/graph-schema';
 import { blockPairs } from '../blocking/block-pairs.ts';
 import { compileRule } from '../blocking/blocking-rule.ts';
 import { linkClusters } from '../clustering/link-clusters.ts';
-import { defaultSettings } from '../model/default-kind-settings.ts';
-import type { Model } from '../model/model-settings.ts';
-import type { Mention } from '../model/types.ts';
+import type { BatchResult, KindTimings } from '../result-types.ts';
 import { DataStats } from '../scoring/data-stats.ts';
+import { defaultSettings } from '../scoring/default-kind-settings.ts';
+import type { Model } from '../scoring/model-settings.ts';
 import { PairScorer } from '../scoring/pair-scorer.ts';
 import { type TrainOptions, trainModel } from '../scoring/train-model.ts';
+import type { Mention } from '../types.ts';
 import { entityIdFor } from './entity-id.ts';
-import type { BatchResult, KindTimings } from './result-types.ts';
 
 export interface ResolveBatchOptions {
   /** Models per kind; defaults from `defaultSettings(kind)` (or the committed person model). */

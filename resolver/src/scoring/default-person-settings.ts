@@ -8,7 +8,7 @@ import {
   identifierComparison,
   nameComparison,
   textComparison,
-} from '../scoring/comparison-settings.ts';
+} from './comparison-settings.ts';
 import { MODEL_VERSION, type Model } from './model-settings.ts';
 
 export function defaultPersonSettings(): Model {

@@ -8,11 +8,11 @@ import { compileRule, type KeyFn } from '../blocking/blocking-rule.ts';
 import { clusterCohesionOf } from '../clustering/cohesion.ts';
 import { ResolverError } from '../errors.ts';
 import { explainPair, type PairExplanation } from '../explain/explain-pair.ts';
-import { defaultSettings } from '../model/default-kind-settings.ts';
-import type { Model } from '../model/model-settings.ts';
-import type { Mention } from '../model/types.ts';
 import { DataStats } from '../scoring/data-stats.ts';
+import { defaultSettings } from '../scoring/default-kind-settings.ts';
+import type { Model } from '../scoring/model-settings.ts';
 import { PairScorer, probability } from '../scoring/pair-scorer.ts';
+import type { Mention } from '../types.ts';
 import { entityIdFor } from './entity-id.ts';
 
 export interface RealtimeResult {

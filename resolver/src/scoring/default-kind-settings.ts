@@ -6,7 +6,7 @@
  */
 import type { EntityKind } from '@onemap/graph-schema';
 import { blockOn } from '../blocking/blocking-rule.ts';
-import { exactMatch, textComparison } from '../scoring/comparison-settings.ts';
+import { exactMatch, textComparison } from './comparison-settings.ts';
 import { defaultPersonModel } from './default-person-model.ts';
 import { MODEL_VERSION, type Model } from './model-settings.ts';
 

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type { SourceMapping } from '@onemap/graph-schema';
 import { describe, expect, it } from 'vitest';
-import type { Mention } from '../model/types.ts';
+import { loadSource } from '../intake/load-source.ts';
 import { residentIdCheckChar } from '../standardize/resident-id.ts';
 import { standardizeRecord } from '../standardize/standardize-record.ts';
+import type { Mention } from '../types.ts';
 import { evaluate } from './evaluate.ts';
-import { loadSource } from './load-source.ts';
 import { resolveBatch } from './resolve-batch.ts';
 
 const mapping: SourceMapping = {

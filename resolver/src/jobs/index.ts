@@ -1,0 +1,2 @@
+/** BullMQ workers that run pipeline work. */
+export { startIngestWorker } from './ingest-worker.ts';
