@@ -12,9 +12,11 @@ describe('maskIdentifiersInText', () => {
     ['{"vin":"LSVAU2180N2183294"}', '{"vin":"***"}'],
     ['{"passport":"E12345678"}', '{"passport":"E1*****78"}'],
   ];
-  for (const [plain, masked] of table) it(`${plain} → ${masked}`, () => expect(maskIdentifiersInText(plain)).toBe(masked));
+  for (const [plain, masked] of table)
+    it(`${plain} → ${masked}`, () => expect(maskIdentifiersInText(plain)).toBe(masked));
   it('leaves eids, case numbers, dates and counts alone', () => {
-    const s = '{"params":{"eid":"P-FX1"},"query":{"depth":2,"limit":50,"from":"2026-11-01T00:00:00Z"},"purpose":"A6201022026110001"}';
+    const s =
+      '{"params":{"eid":"P-FX1"},"query":{"depth":2,"limit":50,"from":"2026-11-01T00:00:00Z"},"purpose":"A6201022026110001"}';
     expect(maskIdentifiersInText(s)).toBe(s);
   });
 });

@@ -23,19 +23,36 @@ export async function main(argv: string[]): Promise<number> {
   };
   const command = argv[0];
   const config = loadConfig();
-  const graph = { driver: createDriver({ uri: config.NEO4J_URI, user: config.NEO4J_USER, password: config.NEO4J_PASSWORD, database: config.NEO4J_DATABASE }), database: config.NEO4J_DATABASE };
+  const graph = {
+    driver: createDriver({
+      uri: config.NEO4J_URI,
+      user: config.NEO4J_USER,
+      password: config.NEO4J_PASSWORD,
+      database: config.NEO4J_DATABASE,
+    }),
+    database: config.NEO4J_DATABASE,
+  };
   try {
     if (command === 'issue') {
-      const sources = (arg('--sources') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+      const sources = (arg('--sources') ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       const unit = arg('--unit');
       if (!sources.length || !unit) throw new Error('issue needs --sources a,b and --unit CODE');
       const snap = await new AccessStore(graph, 0).snapshot();
       for (const id of sources) {
         const s = snap.sources.get(id);
         if (!s) throw new Error(`source ${id} is not in the catalog`);
-        if (!isWithin(s.ownerUnit, unit, snap.units)) throw new Error(`source ${id} belongs to unit ${s.ownerUnit}, which is not ${unit} or below it`);
+        if (!isWithin(s.ownerUnit, unit, snap.units))
+          throw new Error(`source ${id} belongs to unit ${s.ownerUnit}, which is not ${unit} or below it`);
       }
-      const k = await issueSourceKey(graph, { name: arg('--name') ?? `source system for ${sources.join(', ')}`, sources, unitCode: unit, createdBy: 'cli' });
+      const k = await issueSourceKey(graph, {
+        name: arg('--name') ?? `source system for ${sources.join(', ')}`,
+        sources,
+        unitCode: unit,
+        createdBy: 'cli',
+      });
       console.log(`source key ${k.id} for ${sources.join(', ')} (unit ${unit}); shown once:`);
       console.log(k.key);
       return 0;

@@ -26,7 +26,10 @@ const RETURN_ROW = `k.id AS id, k.name AS name, k.sources AS sources, k.unitCode
  * Issues a key for a source system: `osk.<id>.<secret>`. The secret (256 random bits) is shown
  * once, in the return value; the graph keeps its SHA-256 only.
  */
-export async function issueSourceKey(graph: Graph, k: { name: string; sources: string[]; unitCode: string; createdBy: string }): Promise<SourceKeyRow & { key: string }> {
+export async function issueSourceKey(
+  graph: Graph,
+  k: { name: string; sources: string[]; unitCode: string; createdBy: string },
+): Promise<SourceKeyRow & { key: string }> {
   const id = `SK-${randomUUID()}`;
   const secret = randomBytes(32).toString('base64url');
   const row = await writeTx(graph, async (tx) => {
@@ -61,13 +64,21 @@ export async function verifySourceKey(graph: Graph, presented: string): Promise<
 /** Keys issued by the given units (active and revoked), newest first; never the secret. */
 export async function listSourceKeys(graph: Graph, unitCodes: readonly string[]): Promise<SourceKeyRow[]> {
   return readTx(graph, async (tx) => {
-    const r = await tx.run(`MATCH (k:SourceKey) WHERE k.unitCode IN $units RETURN ${RETURN_ROW} ORDER BY k.createdAt DESC`, { units: [...unitCodes] });
+    const r = await tx.run(
+      `MATCH (k:SourceKey) WHERE k.unitCode IN $units RETURN ${RETURN_ROW} ORDER BY k.createdAt DESC`,
+      { units: [...unitCodes] },
+    );
     return r.records.map((x) => x.toObject() as SourceKeyRow);
   });
 }
 
 /** Revokes a key issued by one of `unitCodes`; null when there is no such key there. */
-export async function revokeSourceKey(graph: Graph, id: string, unitCodes: readonly string[], by: string): Promise<SourceKeyRow | null> {
+export async function revokeSourceKey(
+  graph: Graph,
+  id: string,
+  unitCodes: readonly string[],
+  by: string,
+): Promise<SourceKeyRow | null> {
   return writeTx(graph, async (tx) => {
     const r = await tx.run(
       `MATCH (k:SourceKey {id: $id}) WHERE k.unitCode IN $units

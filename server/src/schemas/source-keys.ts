@@ -19,8 +19,16 @@ export const IssuedSourceKey = Type.Intersect([
 
 export const SourceKeyBody = Type.Object(
   {
-    name: Type.String({ minLength: 2, maxLength: 100, description: 'which system delivers with it, e.g. "hotel registration gateway"' }),
-    sources: Type.Array(Type.String({ pattern: '^[a-z][a-z0-9_]{1,40}$' }), { minItems: 1, maxItems: 50, uniqueItems: true }),
+    name: Type.String({
+      minLength: 2,
+      maxLength: 100,
+      description: 'which system delivers with it, e.g. "hotel registration gateway"',
+    }),
+    sources: Type.Array(Type.String({ pattern: '^[a-z][a-z0-9_]{1,40}$' }), {
+      minItems: 1,
+      maxItems: 50,
+      uniqueItems: true,
+    }),
   },
   { additionalProperties: false },
 );

@@ -18,16 +18,32 @@ export default async function sourceKeyRoutes(app: FastifyInstance) {
 
   app.post(
     '/',
-    { schema: { ...common, summary: 'Issue a key for a source system, bound to the sources it delivers (the key is shown once)', body: SourceKeyBody, response: { 201: IssuedSourceKey, ...errorResponses } }, config: rule('admin-source-key-issue') },
+    {
+      schema: {
+        ...common,
+        summary: 'Issue a key for a source system, bound to the sources it delivers (the key is shown once)',
+        body: SourceKeyBody,
+        response: { 201: IssuedSourceKey, ...errorResponses },
+      },
+      config: rule('admin-source-key-issue'),
+    },
     async (request, reply) => {
       const b = request.body as { name: string; sources: string[] };
       const v = request.viewer;
       for (const id of b.sources) {
         const s = v.source(id);
         if (!s) throw httpError('NOT_FOUND', { what: `source ${id}` });
-        if (!isWithin(s.ownerUnit, v.unitCode, v.units)) throw httpError('FORBIDDEN', { detail: `source ${id} belongs to unit ${s.ownerUnit}; only its admins (or those above) issue keys for it` });
+        if (!isWithin(s.ownerUnit, v.unitCode, v.units))
+          throw httpError('FORBIDDEN', {
+            detail: `source ${id} belongs to unit ${s.ownerUnit}; only its admins (or those above) issue keys for it`,
+          });
       }
-      const k = await issueSourceKey(app.graph, { name: b.name, sources: b.sources, unitCode: v.unitCode, createdBy: v.username });
+      const k = await issueSourceKey(app.graph, {
+        name: b.name,
+        sources: b.sources,
+        unitCode: v.unitCode,
+        createdBy: v.username,
+      });
       request.resultCount = 1;
       return reply.status(201).send(k);
     },
@@ -35,7 +51,14 @@ export default async function sourceKeyRoutes(app: FastifyInstance) {
 
   app.get(
     '/',
-    { schema: { ...common, summary: 'Keys issued by the caller’s unit and the units below it', response: { 200: Type.Object({ keys: Type.Array(SourceKey) }), ...errorResponses } }, config: rule('admin-source-keys') },
+    {
+      schema: {
+        ...common,
+        summary: 'Keys issued by the caller’s unit and the units below it',
+        response: { 200: Type.Object({ keys: Type.Array(SourceKey) }), ...errorResponses },
+      },
+      config: rule('admin-source-keys'),
+    },
     async (request) => {
       const keys = await listSourceKeys(app.graph, unitsWithin(request.viewer.unitCode, request.viewer.units));
       request.resultCount = keys.length;
@@ -45,10 +68,23 @@ export default async function sourceKeyRoutes(app: FastifyInstance) {
 
   app.delete(
     '/:id',
-    { schema: { ...common, summary: 'Revoke a key (effective on its next request)', params: SourceKeyParams, response: { 200: SourceKey, ...errorResponses } }, config: rule('admin-source-key-revoke') },
+    {
+      schema: {
+        ...common,
+        summary: 'Revoke a key (effective on its next request)',
+        params: SourceKeyParams,
+        response: { 200: SourceKey, ...errorResponses },
+      },
+      config: rule('admin-source-key-revoke'),
+    },
     async (request) => {
       const { id } = request.params as { id: string };
-      const k = await revokeSourceKey(app.graph, id, unitsWithin(request.viewer.unitCode, request.viewer.units), request.viewer.username);
+      const k = await revokeSourceKey(
+        app.graph,
+        id,
+        unitsWithin(request.viewer.unitCode, request.viewer.units),
+        request.viewer.username,
+      );
       if (!k) throw httpError('NOT_FOUND', { what: `source key ${id}` });
       request.resultCount = 1;
       return k;
