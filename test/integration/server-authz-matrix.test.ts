@@ -120,12 +120,12 @@ const ROUTES: RouteCase[] = [
     },
   },
   {
-    name: 'co-travel',
-    req: { url: `/api/analysis/co-travel?eid=${E.P1}&${WINDOW}&minCount=1` },
+    name: 'co-location',
+    req: { url: `/api/analysis/co-location?eid=${E.P1}&${WINDOW}&minCount=1` },
     roles: ['analyst'],
     purpose: true,
     check: (b, vis) => {
-      const ids = b.companions.map((c: any) => c.entity.eid);
+      const ids = b.coLocated.map((c: any) => c.entity.eid);
       expect(ids).toContain(E.P3);
       expect(ids.includes(E.P2)).toBe(vis.has(FX.closed));
     },

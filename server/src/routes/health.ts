@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { pingGraph } from '../repositories/system.ts';
 
 const Check = Type.Object({ ok: Type.Boolean(), latencyMs: Type.Number(), error: Type.Optional(Type.String()) });
 const HealthResponse = Type.Object({
@@ -32,14 +33,7 @@ export default async function healthRoutes(app: FastifyInstance) {
     },
     async (_req, reply) => {
       const [neo4j, redis] = await Promise.all([
-        timed(async () => {
-          const s = app.graph.driver.session({ database: app.graph.database });
-          try {
-            await s.run('RETURN 1');
-          } finally {
-            await s.close();
-          }
-        }),
+        timed(() => pingGraph(app.graph)),
         timed(async () => {
           if (app.redis.status === 'wait' || app.redis.status === 'end') await app.redis.connect().catch(() => undefined);
           const pong = await app.redis.ping();

@@ -15,7 +15,7 @@ import type {
   AuditVerify,
   CollisionArea,
   CollisionHit,
-  CoTraveler,
+  CoLocated,
   DensityCell,
   GraphResult,
   IncidentPoint,
@@ -241,9 +241,10 @@ export const api = {
     if (!p) throw new ApiError(404, 'NO_PATH', 'no path');
     return toGraph(p.nodes, p.edges, idx);
   },
-  coTravel: async (eid: string, t: TimeRange, purpose: Purpose): Promise<CoTraveler[]> => {
-    const [r, idx] = await Promise.all([request<W.CoTravelAnswer>('GET', '/analysis/co-travel', { query: { eid, ...t }, purpose }), places()]);
-    return r.companions.map((c) => ({
+  /** Co-location (同地出现): entities of any kind seen near this one (not the derived CO_TRAVELED companions). */
+  coLocation: async (eid: string, t: TimeRange, purpose: Purpose): Promise<{ coLocated: CoLocated[]; truncated: boolean }> => {
+    const [r, idx] = await Promise.all([request<W.CoLocationAnswer>('GET', '/analysis/co-location', { query: { eid, ...t }, purpose }), places()]);
+    const coLocated = r.coLocated.map((c) => ({
       eid: c.entity.eid,
       name: name(c.entity.name, c.entity.nameMasked, c.entity.eid),
       kind: c.entity.kind as EntityKind,
@@ -255,6 +256,7 @@ export const api = {
         return p ? [{ eid: pe, name: p.name, lon: p.lon, lat: p.lat }] : [];
       }),
     }));
+    return { coLocated, truncated: r.truncated };
   },
   /** Who was inside every circle during its window. */
   collision: async (areas: CollisionArea[], purpose: Purpose): Promise<CollisionHit[]> => {

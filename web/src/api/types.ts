@@ -120,7 +120,8 @@ export interface GraphResult {
   edges: GraphEdge[];
 }
 
-export interface CoTraveler {
+/** An entity seen near the subject (co-location, 同地出现), with how often and where. */
+export interface CoLocated {
   eid: string;
   name: string;
   kind: EntityKind;

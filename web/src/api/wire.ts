@@ -3,7 +3,7 @@
  * nothing from the server reaches the bundle).
  */
 import type { Static } from '@sinclair/typebox';
-import type { CollisionAnswer as CA, CoTravelAnswer as CTA } from '../../../server/src/schemas/analysis.ts';
+import type { CollisionAnswer as CA, CoLocationAnswer as CLA } from '../../../server/src/schemas/analysis.ts';
 import type { EntitySummary as ES } from '../../../server/src/schemas/common.ts';
 import type { GraphAnswer as GA, GraphEdge as GE, PathsAnswer as PA, Profile as P, SearchResponse as SR, Trajectory as T } from '../../../server/src/schemas/entities.ts';
 import type { FacilityLayer as FL, HeatLayer as HL, HexbinLayer as XL, JurisdictionLayer as JL, TrendLayer as TL } from '../../../server/src/schemas/layers.ts';
@@ -15,7 +15,7 @@ export type GraphAnswer = GA;
 export type GraphEdgeW = Static<typeof GE>;
 export type PathsAnswer = Static<typeof PA>;
 export type Trajectory = T;
-export type CoTravelAnswer = CTA;
+export type CoLocationAnswer = CLA;
 export type CollisionAnswer = CA;
 export type JurisdictionLayer = Static<typeof JL>;
 export type HexbinLayer = Static<typeof XL>;

@@ -1,26 +1,26 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import { CollisionAnswer, CollisionBody, CoTravelAnswer, CoTravelQuery } from '../../schemas/analysis.ts';
+import { CollisionAnswer, CollisionBody, CoLocationAnswer, CoLocationQuery } from '../../schemas/analysis.ts';
 import { errorResponses, PurposeQuery } from '../../schemas/common.ts';
-import { collision, coTravel } from '../../services/analysis.ts';
+import { collision, coLocation } from '../../services/analysis.ts';
 
-/** Analysis for analysts: co-travel and spatio-temporal collision. */
+/** Analysis for analysts: co-location (同地出现) and spatio-temporal collision (时空碰撞). */
 export default async function analysisRoutes(app: FastifyInstance) {
   app.get(
-    '/co-travel',
+    '/co-location',
     {
       schema: {
         tags: ['analysis'],
-        summary: 'Companions (同行): who was repeatedly near this entity in space and time',
+        summary: 'Co-location (同地出现): which entities, of any kind, were near this entity (radius, ±minutes) and how often; not the derived CO_TRAVELED companions edge',
         security: [{ bearer: [] }],
-        querystring: CoTravelQuery,
-        response: { 200: CoTravelAnswer, ...errorResponses },
+        querystring: CoLocationQuery,
+        response: { 200: CoLocationAnswer, ...errorResponses },
       },
-      config: { access: { roles: ['analyst'], purpose: true, action: 'co-travel' } },
+      config: { access: { roles: ['analyst'], purpose: true, action: 'co-location' } },
     },
     async (request) => {
-      const r = await coTravel(app.graph, request.viewer, request.query as CoTravelQuery);
-      request.resultCount = r.companions.length;
+      const r = await coLocation(app.graph, request.viewer, request.query as CoLocationQuery);
+      request.resultCount = r.coLocated.length;
       return r;
     },
   );

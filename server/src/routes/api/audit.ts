@@ -4,8 +4,8 @@ import { maskIdentifiersInText } from '../../access/mask-text.ts';
 import { isTopUnit, unitsWithin } from '../../access/units.ts';
 import type { Viewer } from '../../access/viewer.ts';
 import { createCheckpoint, listCheckpoints, listEntries, verifyAudit } from '../../audit/chain.ts';
-import { unitsBySeq } from '../../audit/hashes.ts';
 import { httpError } from '../../errors.ts';
+import { readUnitsBySeq } from '../../repositories/audit.ts';
 import { errorResponses } from '../../schemas/common.ts';
 
 const Entry = Type.Object({
@@ -93,7 +93,7 @@ export default async function auditRoutes(app: FastifyInstance) {
       const units = auditScope(request.viewer);
       let checkpoints = await listCheckpoints(app.graph);
       if (units) {
-        const bySeq = await unitsBySeq(app.graph, checkpoints.map((c) => c.seq));
+        const bySeq = await readUnitsBySeq(app.graph, checkpoints.map((c) => c.seq));
         checkpoints = checkpoints.filter((c) => units.includes(bySeq.get(c.seq) ?? ''));
       }
       request.resultCount = checkpoints.length;

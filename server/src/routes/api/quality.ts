@@ -1,5 +1,4 @@
 import type { SourceCatalogEntry } from '@onemap/graph-schema';
-import { readTx, toPlain } from '@onemap/graph-schema/server';
 import {
   listQualityReports,
   listTickets,
@@ -20,6 +19,7 @@ import { maskValue } from '../../access/masking.ts';
 import { isWithin } from '../../access/units.ts';
 import type { Viewer } from '../../access/viewer.ts';
 import { httpError } from '../../errors.ts';
+import { readSourceRecord } from '../../repositories/records.ts';
 import { errorResponses } from '../../schemas/common.ts';
 import {
   ConfirmTicketBody,
@@ -215,14 +215,7 @@ export default async function qualityRoutes(app: FastifyInstance) {
     async (request, reply) => {
       const b = request.body as { rid: string; field: string; expected?: string; reason: string };
       const v = request.viewer;
-      const rec = await readTx(app.graph, (tx) =>
-        tx.run('MATCH (r:SourceRecord {rid: $rid}) RETURN r.source AS source, r.raw AS raw, r.attrs AS attrs', {
-          rid: b.rid,
-        }),
-      );
-      const row = rec.records[0]
-        ? (toPlain(rec.records[0].toObject()) as { source: string; raw: string | null; attrs: string | null })
-        : null;
+      const row = await readSourceRecord(app.graph, b.rid);
       if (!row || !v.visibleSources.includes(row.source)) throw httpError('NOT_FOUND', { what: `record ${b.rid}` });
       const entry = catalog().find((e) => e.id === row.source);
       const raw = JSON.parse(row.raw ?? '{}') as Record<string, string>;
