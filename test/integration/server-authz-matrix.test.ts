@@ -212,7 +212,7 @@ const ROUTES: RouteCase[] = [
     roles: ROLES,
     purpose: false,
     check: (b, vis) => {
-      for (const s of b.sources.filter((x: any) => x.id.startsWith('fx_'))) expect(s.access.visible).toBe(vis.has(s.id));
+      for (const s of b.items.filter((x: any) => x.id.startsWith('fx_'))) expect(s.access.visible).toBe(vis.has(s.id));
     },
   },
   { name: 'watch list', req: { url: '/api/watches' }, roles: INDIVIDUAL, purpose: false },
@@ -241,7 +241,7 @@ const ROUTES: RouteCase[] = [
     roles: ['planner', 'analyst', 'admin'],
     purpose: false,
     check: (b, vis) => {
-      for (const r of b.reports) expect(vis.has(r.source)).toBe(true);
+      for (const r of b.items) expect(vis.has(r.source)).toBe(true);
     },
   },
   {

@@ -12,10 +12,11 @@ export type SearchQuery = Static<typeof SearchQuery>;
 
 export const SearchHit = Type.Object({ ...EntitySummary.properties, score: Type.Number() });
 export const SearchResponse = Type.Object({
+  items: Type.Array(SearchHit),
   total: Type.Integer({ description: 'visible matches (at most 500 are considered)' }),
+  truncated: Type.Optional(Type.Boolean()),
   page: Type.Integer(),
   pageSize: Type.Integer(),
-  items: Type.Array(SearchHit),
 });
 export type SearchResponse = Static<typeof SearchResponse>;
 
@@ -99,7 +100,7 @@ export const TrajectoryQuery = Type.Object({
   stayMinMinutes: Type.Number({ minimum: 1, maximum: 1440, default: 5 }),
   limit: Type.Integer({ minimum: 1, maximum: 10000, default: 2000 }),
   ...PurposeQuery,
-});
+}, { 'x-time-range': { from: 'from', to: 'to', maxDays: 366 } });
 export type TrajectoryQuery = Static<typeof TrajectoryQuery>;
 
 export const StayPoint = Type.Object({

@@ -1,5 +1,5 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
 import { issueStreamTicket, STREAM_TICKET_TTL_SECONDS } from '../../access/stream-tickets.ts';
 import { ROLES, type Role } from '../../access/types.ts';
 import type { Viewer } from '../../access/viewer.ts';
@@ -7,18 +7,10 @@ import { viewerOf } from '../../plugins/access.ts';
 import type { GraphEvent } from '../../plugins/events.ts';
 import { httpError } from '../../errors.ts';
 import { createWatch, endWatch, listWatches } from '../../repositories/watches.ts';
-import { Eid, errorResponses, PurposeQuery } from '../../schemas/common.ts';
+import { errorAnswers, EventStreamText, PurposeHeaders, PurposeOnlyQuery } from '../../schemas/common.ts';
+import { Watch, WatchBody, WatchEnded, WatchList, WatchParams, WatchStreamQuery } from '../../schemas/watches.ts';
 import { requireVisibleEntity } from '../../services/entity-view.ts';
 
-export const Watch = Type.Object({
-  id: Type.String(),
-  eid: Type.String(),
-  unitCode: Type.String(),
-  createdBy: Type.String(),
-  purposeJson: Type.String(),
-  createdAt: Type.String(),
-  active: Type.Boolean(),
-});
 const STREAM_ROLES: readonly Role[] = ['officer', 'analyst'];
 const individual = (action: string) => ({ access: { roles: STREAM_ROLES, purpose: true, action } });
 
@@ -28,14 +20,14 @@ const individual = (action: string) => ({ access: { roles: STREAM_ROLES, purpose
  * viewer may see — checked again for every event, so a revoked grant, a disabled account or a
  * lost role stops the events. The stream opens with a single-use ticket, never a token in the URL.
  */
-export default async function watchRoutes(app: FastifyInstance) {
+const watchRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const common = { tags: ['watches'], security: [{ bearer: [] }] };
 
   app.post(
     '/',
-    { schema: { ...common, summary: 'Watch an entity for the caller’s unit', querystring: Type.Object({ ...PurposeQuery }), body: Type.Object({ eid: Eid }, { additionalProperties: false }), response: { 201: Watch, ...errorResponses } }, config: individual('watch-create') },
+    { schema: { ...common, summary: 'Watch an entity for the caller’s unit', headers: PurposeHeaders, querystring: PurposeOnlyQuery, body: WatchBody, response: { 201: Watch, ...errorAnswers({ purpose: true, body: true, also: [404] }) } }, config: individual('watch-create') },
     async (request, reply) => {
-      const { eid } = request.body as { eid: string };
+      const { eid } = request.body;
       const v = request.viewer;
       const { row } = await requireVisibleEntity(app.graph, eid, v);
       const w = await createWatch(app.graph, { eid: row.eid, unitCode: v.unitCode, createdBy: v.username, purposeJson: JSON.stringify(v.purpose) });
@@ -46,19 +38,19 @@ export default async function watchRoutes(app: FastifyInstance) {
 
   app.get(
     '/',
-    { schema: { ...common, summary: 'Active watches of the caller’s unit', response: { 200: Type.Object({ watches: Type.Array(Watch) }), ...errorResponses } }, config: { access: { roles: ['officer', 'analyst'] as const, purpose: false, action: 'watch-list' } } },
+    { schema: { ...common, summary: 'Active watches of the caller’s unit', response: { 200: WatchList, ...errorAnswers() } }, config: { access: { roles: ['officer', 'analyst'] as const, purpose: false, action: 'watch-list' } } },
     async (request) => {
       const watches = await listWatches(app.graph, request.viewer.unitCode);
       request.resultCount = watches.length;
-      return { watches };
+      return { items: watches };
     },
   );
 
   app.delete(
     '/:id',
-    { schema: { ...common, summary: 'Stop a watch of the caller’s unit', params: Type.Object({ id: Type.String({ pattern: '^W-[0-9a-f-]{36}$' }) }), response: { 200: Type.Object({ id: Type.String(), active: Type.Boolean() }), ...errorResponses } }, config: { access: { roles: ['officer', 'analyst'] as const, purpose: false, action: 'watch-end' } } },
+    { schema: { ...common, summary: 'Stop a watch of the caller’s unit', params: WatchParams, response: { 200: WatchEnded, ...errorAnswers({ also: [404] }) } }, config: { access: { roles: ['officer', 'analyst'] as const, purpose: false, action: 'watch-end' } } },
     async (request) => {
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       if (!(await endWatch(app.graph, id, request.viewer.unitCode, request.viewer.username))) throw httpError('NOT_FOUND', { what: `watch ${id}` });
       request.resultCount = 1;
       return { id, active: false };
@@ -71,8 +63,9 @@ export default async function watchRoutes(app: FastifyInstance) {
       schema: {
         ...common,
         summary: 'A single-use ticket (30 s) to open the watch stream with; the purpose sent here is the stream’s purpose',
-        querystring: Type.Object({ ...PurposeQuery }),
-        response: { 201: Type.Object({ ticket: Type.String(), expiresInSeconds: Type.Integer() }), ...errorResponses },
+        headers: PurposeHeaders,
+        querystring: PurposeOnlyQuery,
+        response: { 201: Type.Object({ ticket: Type.String(), expiresInSeconds: Type.Integer() }), ...errorAnswers({ purpose: true }) },
       },
       config: individual('watch-stream-ticket'),
     },
@@ -89,9 +82,15 @@ export default async function watchRoutes(app: FastifyInstance) {
     {
       schema: {
         ...common,
-        summary: 'Server-sent events for the unit’s watched entities; open with ?ticket= from POST /api/watches/stream-ticket',
-        querystring: Type.Object({ ticket: Type.String({ maxLength: 200 }) }),
-        response: { 200: Type.String({ description: 'text/event-stream of {type, eid, at, source, rid}; event `closed` {reason} when access ends' }), ...errorResponses },
+        summary: 'Server-sent events for the unit’s watched entities ; open with ?ticket= from POST /api/watches/stream-ticket (no token in the URL)',
+        querystring: WatchStreamQuery,
+        response: {
+          200: {
+            description: 'server-sent events: `ready` {watching}, then `trace` / `relation` {type, eid, at, source, rid}; `closed` {reason} when access ends',
+            content: { 'text/event-stream': { schema: EventStreamText } },
+          },
+          ...errorAnswers({ purpose: true }),
+        },
       },
       config: { ...individual('watch-stream'), streamTicket: true },
     },
@@ -158,4 +157,5 @@ export default async function watchRoutes(app: FastifyInstance) {
       res.on('close', close);
     },
   );
-}
+};
+export default watchRoutes;
