@@ -144,18 +144,18 @@ describe('8: ingest authenticates the source system', () => {
     const { id, key } = issued.json() as { id: string; key: string };
     expect(key).toMatch(/^osk\.SK-[0-9a-f-]{36}\.[A-Za-z0-9_-]{43}$/);
     // Listed for the county and the province above it, without the secret; not for the other county.
-    const listed = (await as(app, 'county', 'admin', null)({ url: '/api/admin/source-keys' })).json().keys;
+    const listed = (await as(app, 'county', 'admin', null)({ url: '/api/admin/source-keys' })).json().items;
     expect(listed.map((k: { id: string }) => k.id)).toContain(id);
     expect(JSON.stringify(listed)).not.toContain(key.split('.')[2]);
     expect(
       (await as(app, 'province', 'admin', null)({ url: '/api/admin/source-keys' }))
         .json()
-        .keys.map((k: { id: string }) => k.id),
+        .items.map((k: { id: string }) => k.id),
     ).toContain(id);
     expect(
       (await as(app, 'otherCounty', 'admin', null)({ url: '/api/admin/source-keys' }))
         .json()
-        .keys.map((k: { id: string }) => k.id),
+        .items.map((k: { id: string }) => k.id),
     ).not.toContain(id);
     expect(
       (await as(app, 'otherCounty', 'admin', null)({ method: 'DELETE', url: `/api/admin/source-keys/${id}` }))
@@ -225,7 +225,7 @@ describe('8: ingest authenticates the source system', () => {
     // The key that delivered it reads its own batches.
     expect((await incidentSystem({ url: `/api/ingest/jobs/${batchId}` })).statusCode).toBe(200);
     expect(
-      (await province({ url: '/api/ingest/jobs?limit=500' })).json().batches.map((b: { batchId: string }) => b.batchId),
+      (await province({ url: '/api/ingest/jobs?limit=500' })).json().items.map((b: { batchId: string }) => b.batchId),
     ).toContain(batchId);
 
     const county = as(app, 'county', 'admin', null);
@@ -238,15 +238,15 @@ describe('8: ingest authenticates the source system', () => {
     );
     expect((await county({ url: `/api/ingest/jobs/${batchId}/rejects` })).statusCode).toBe(404);
     expect(
-      (await county({ url: '/api/ingest/jobs?limit=500' })).json().batches.map((b: { source: string }) => b.source),
+      (await county({ url: '/api/ingest/jobs?limit=500' })).json().items.map((b: { source: string }) => b.source),
     ).not.toContain('incident');
-    expect((await county({ url: '/api/ingest/jobs?source=incident' })).json().batches).toEqual([]);
+    expect((await county({ url: '/api/ingest/jobs?source=incident' })).json().items).toEqual([]);
     const hotelSystem = asSource(app, await sourceKeyFor(app, ['hotel']));
     expect((await hotelSystem({ url: `/api/ingest/jobs/${batchId}` })).statusCode).toBe(404);
     expect(
       (await hotelSystem({ url: '/api/ingest/jobs?limit=500' }))
         .json()
-        .batches.every((b: { source: string }) => b.source === 'hotel'),
+        .items.every((b: { source: string }) => b.source === 'hotel'),
     ).toBe(true);
   });
 });

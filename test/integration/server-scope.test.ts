@@ -32,7 +32,7 @@ async function auditorSees(level: Parameters<typeof as>[1], probe: string) {
   const res = await as(app, level, 'auditor', null)({ url: '/api/audit/entries?limit=1000' });
   expect(res.statusCode, res.body).toBe(200);
   return (
-    res.json().entries as {
+    res.json().items as {
       seq: number;
       user: string | null;
       unit: string | null;
@@ -133,11 +133,11 @@ describe('6: the audit trail is scoped to the auditor’s unit and below', () =>
         ),
       );
     const forCounty = (await as(app, 'county', 'auditor', null)({ url: '/api/audit/checkpoints' })).json()
-      .checkpoints as { seq: number }[];
+      .items as { seq: number }[];
     for (const u of await units(forCounty.map((c) => c.seq))) expect(['620102', '620102001']).toContain(u);
     expect(forCounty.map((c) => c.seq)).not.toContain(cp.json().seq);
     const forProvince = (await as(app, 'province', 'auditor', null)({ url: '/api/audit/checkpoints' })).json()
-      .checkpoints as { seq: number }[];
+      .items as { seq: number }[];
     expect(forProvince.map((c) => c.seq)).toContain(cp.json().seq);
   });
 });
@@ -164,10 +164,10 @@ describe('9: resolution decisions follow the visibility of every record they tou
     const station = as(app, 'station', 'analyst');
     const listed = (await station({ url: '/api/resolution/decisions' }))
       .json()
-      .decisions.map((d: { id: string }) => d.id);
+      .items.map((d: { id: string }) => d.id);
     expect(listed).not.toContain(id);
     expect(listed).toContain(open.json().id);
-    expect((await station({ url: `/api/resolution/decisions?eid=${E.P3}` })).json().decisions).toEqual([]);
+    expect((await station({ url: `/api/resolution/decisions?eid=${E.P3}` })).json().items).toEqual([]);
     const undo = await station({ method: 'POST', url: `/api/resolution/decisions/${id}/undo` });
     expect(undo.statusCode).toBe(404);
     expect(undo.json().code).toBe('ONEMAP_ERR_NOT_FOUND');
@@ -180,7 +180,7 @@ describe('9: resolution decisions follow the visibility of every record they tou
     expect(
       (await as(app, 'otherCity', 'analyst')({ url: '/api/resolution/decisions' }))
         .json()
-        .decisions.map((d: { id: string }) => d.id),
+        .items.map((d: { id: string }) => d.id),
     ).not.toContain(id);
     // Nothing moved.
     const still = await readTx(graph, (tx) =>
@@ -191,13 +191,13 @@ describe('9: resolution decisions follow the visibility of every record they tou
     // The county owns the closed source and holds the grant: it lists and undoes.
     const county = as(app, 'county', 'analyst');
     expect(
-      (await county({ url: '/api/resolution/decisions' })).json().decisions.map((d: { id: string }) => d.id),
+      (await county({ url: '/api/resolution/decisions' })).json().items.map((d: { id: string }) => d.id),
     ).toContain(id);
     const ok = await county({ method: 'POST', url: `/api/resolution/decisions/${id}/undo` });
     expect(ok.statusCode, ok.body).toBe(200);
     // Undone, P3 is back on its own records (all shared), P1 keeps the closed one: still hidden from the station.
     expect(
-      (await station({ url: '/api/resolution/decisions' })).json().decisions.map((d: { id: string }) => d.id),
+      (await station({ url: '/api/resolution/decisions' })).json().items.map((d: { id: string }) => d.id),
     ).not.toContain(id);
   });
 
@@ -211,18 +211,18 @@ describe('9: resolution decisions follow the visibility of every record they tou
     expect(confirm.statusCode, confirm.body).toBe(201);
     const id = confirm.json().id as string;
     expect(
-      (await county({ url: '/api/resolution/decisions' })).json().decisions.map((d: { id: string }) => d.id),
+      (await county({ url: '/api/resolution/decisions' })).json().items.map((d: { id: string }) => d.id),
     ).toContain(id);
     // The other county's grant expired; the wrong-purpose county's grant is for administrative cases only.
     expect(
       (await as(app, 'otherCounty', 'analyst')({ url: '/api/resolution/decisions' }))
         .json()
-        .decisions.map((d: { id: string }) => d.id),
+        .items.map((d: { id: string }) => d.id),
     ).not.toContain(id);
     expect(
       (await as(app, 'wrongPurposeCounty', 'analyst')({ url: '/api/resolution/decisions' }))
         .json()
-        .decisions.map((d: { id: string }) => d.id),
+        .items.map((d: { id: string }) => d.id),
     ).not.toContain(id);
   });
 });

@@ -142,7 +142,7 @@ describe('17: the watch stream re-checks the viewer per event, and takes no toke
     const first = await new Promise<number>((resolve) => http.get({ host: '127.0.0.1', port, path: `/api/watches/stream?ticket=${ticket}` }, (r) => { resolve(r.statusCode ?? 0); r.destroy(); }));
     expect(first).toBe(200);
     expect((await app.inject({ url: `/api/watches/stream?ticket=${ticket}` })).statusCode).toBe(401);
-    const entries = (await as(app, 'province', 'auditor', null)({ url: '/api/audit/entries?limit=50' })).json().entries as { paramsJson: string }[];
+    const entries = (await as(app, 'province', 'auditor', null)({ url: '/api/audit/entries?limit=50' })).json().items as { paramsJson: string }[];
     expect(JSON.stringify(entries)).not.toContain(ticket);
   });
 

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { isWithin, unitsWithin } from '../../access/units.ts';
 import { httpError } from '../../errors.ts';
 import { issueSourceKey, listSourceKeys, revokeSourceKey } from '../../repositories/source-keys.ts';
-import { errorResponses } from '../../schemas/common.ts';
+import { errorResponses, ListOf } from '../../schemas/common.ts';
 import { IssuedSourceKey, SourceKey, SourceKeyBody, SourceKeyParams } from '../../schemas/source-keys.ts';
 
 const rule = (action: string) => ({ access: { roles: ['admin'] as const, purpose: false, action } });
@@ -55,14 +55,14 @@ export default async function sourceKeyRoutes(app: FastifyInstance) {
       schema: {
         ...common,
         summary: 'Keys issued by the caller’s unit and the units below it',
-        response: { 200: Type.Object({ keys: Type.Array(SourceKey) }), ...errorResponses },
+        response: { 200: ListOf(SourceKey), ...errorResponses },
       },
       config: rule('admin-source-keys'),
     },
     async (request) => {
       const keys = await listSourceKeys(app.graph, unitsWithin(request.viewer.unitCode, request.viewer.units));
       request.resultCount = keys.length;
-      return { keys };
+      return { items: keys };
     },
   );
 
