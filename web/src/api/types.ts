@@ -4,7 +4,8 @@
  * `@onemap/server/schemas`), and `./client.ts` adapts one to the other. The vocabulary shared
  * with the server (roles, entity kinds, the purpose's fields) is taken from the schemas here.
  */
-import type { EntityKindName, LoginAnswer, PurposeBody } from '@onemap/server/schemas';
+import type { EntityKind } from '@onemap/graph-schema';
+import type { LoginAnswer, PurposeBody } from '@onemap/server/schemas';
 
 export type Role = 'officer' | 'analyst' | 'planner' | 'admin' | 'auditor';
 
@@ -26,7 +27,8 @@ export interface LoginResponse {
 /** 事由: why an individual-level query is made (the server's purpose fields; it checks the kind). */
 export type Purpose = { [K in keyof PurposeBody]: string };
 
-export type EntityKind = EntityKindName;
+/** Entity kinds and relation types come from the graph model (import-safe universal export). */
+export type { EntityKind, EntityRelationType } from '@onemap/graph-schema';
 
 export interface SearchHit {
   eid: string;
