@@ -10,6 +10,7 @@ import { ResolverError } from '../errors.ts';
 import { type BatchInfo, findBatch } from '../graph/batches.ts';
 import { startIngestWorker } from '../jobs/ingest-worker.ts';
 import { pipelineFromEnv } from '../pipeline/pipeline-from-env.ts';
+import { progressBar } from './progress-bar.ts';
 
 /** Authoritative registries first, so events resolve against good golden values. */
 export const SOURCE_ORDER = [
@@ -80,7 +81,8 @@ export async function run(argv: string[]): Promise<number> {
 
     const worker = startIngestWorker(pipeline, { concurrency: 1 });
     const results = new Map<string, BatchInfo>();
-    const tty = process.stdout.isTTY;
+    const tty = process.stderr.isTTY;
+    const bar = progressBar();
     try {
       for (;;) {
         let done = 0;
@@ -99,13 +101,7 @@ export async function run(argv: string[]): Promise<number> {
               );
           }
         }
-        if (tty) {
-          const w = 30;
-          const filled = Math.round((w * done) / submitted.length);
-          process.stdout.write(
-            `\ringest: [${'#'.repeat(filled)}${'.'.repeat(w - filled)}] ${done}/${submitted.length} batches`,
-          );
-        }
+        bar.report('ingest batches', done, submitted.length);
         if (done === submitted.length) break;
         for (const s of submitted) {
           if (results.has(s.batchId) || (await pipeline.jobState(s.batchId)) !== 'failed') continue;
@@ -125,7 +121,7 @@ export async function run(argv: string[]): Promise<number> {
     } finally {
       await worker.close();
     }
-    if (tty) process.stdout.write('\n');
+    bar.stop();
     printSummary(submitted, results, (performance.now() - t0) / 1000);
     return [...results.values()].some((r) => r.status === 'failed') ? 1 : 0;
   } finally {

@@ -11,6 +11,7 @@ import { ResolverError } from '../errors.ts';
 import { loadSource } from '../intake/load-source.ts';
 import { evaluate, formatScores } from '../resolve/evaluate.ts';
 import { resolveBatch } from '../resolve/resolve-batch.ts';
+import { progressBar } from './progress-bar.ts';
 import { loadModel, saveModel } from '../scoring/model-io.ts';
 import type { Model } from '../scoring/model-settings.ts';
 import { type DivisionEntry, setDivisionGazetteer } from '../standardize/address.ts';
@@ -113,13 +114,18 @@ export async function run(argv: string[]): Promise<number> {
     throw e;
   }
   if (a.gazetteer) setDivisionGazetteer(readGazetteer(a.gazetteer));
-  const loaded = loadSource(a.input!, mapping, a.truth ? { truthColumn: a.truth } : {});
+  const bar = progressBar();
+  const loaded = loadSource(a.input!, mapping, {
+    ...(a.truth ? { truthColumn: a.truth } : {}),
+    onProgress: bar.report,
+  });
   const models: Partial<Record<EntityKind, Model>> = {};
   if (a.model) models.Person = loadModel(readJson(a.model, 'model') as object);
   const train = a['no-train'] ? false : (a.train ?? !a.model);
   const t0 = performance.now();
-  const result = resolveBatch(loaded.mentions, { models, train });
+  const result = resolveBatch(loaded.mentions, { models, train, onProgress: bar.report });
   const ms = performance.now() - t0;
+  bar.stop();
 
   const multiRole = mapping.roles.length > 1;
   const out = [multiRole ? 'record_id,entity_id,role,kind' : 'record_id,entity_id'];

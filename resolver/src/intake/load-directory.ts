@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SourceCatalogEntry } from '@onemap/graph-schema';
 import { compileMapping } from '../standardize/compile-mapping.ts';
-import type { FieldProblem, Mention } from '../types.ts';
+import type { FieldProblem, Mention, ProgressFn } from '../types.ts';
 import { loadSource } from './load-source.ts';
 import { parseCsv } from './parse-csv.ts';
 
@@ -23,7 +23,14 @@ export interface LoadedDirectory {
   standardizeMs: number;
 }
 
-export function loadDirectory(dir: string, catalogDir: string, opts: { limit?: number } = {}): LoadedDirectory {
+/**
+ * @param opts `limit` rows in all; `onProgress` after each file (stage `standardize files`)
+ */
+export function loadDirectory(
+  dir: string,
+  catalogDir: string,
+  opts: { limit?: number; onProgress?: ProgressFn } = {},
+): LoadedDirectory {
   const files: Array<{ source: string; file: string; date: string }> = [];
   for (const source of readdirSync(dir).sort()) {
     const catalogFile = join(catalogDir, `${source}.json`);
@@ -60,6 +67,7 @@ export function loadDirectory(dir: string, catalogDir: string, opts: { limit?: n
     for (const p of l.problems) out.problems.push(p);
     out.readMs += l.readMs;
     out.standardizeMs += l.standardizeMs;
+    opts.onProgress?.('standardize files', out.files, files.length);
   }
   return out;
 }
