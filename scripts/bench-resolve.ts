@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import type { EntityKind } from '@onemap/graph-schema';
 import {
   analyseBlocking,
+  capSweep,
   evaluate,
   formatBlockingAnalysis,
   formatScores,
@@ -51,6 +52,7 @@ const { values: a } = parseArgs({
     febrl4: { type: 'boolean' },
     kinds: { type: 'string' },
     splink: { type: 'boolean' },
+    'cap-sweep': { type: 'string' },
     realtime: { type: 'string', default: '1000' },
     gazetteer: { type: 'string', default: 'datasets/geo/units.json' },
     help: { type: 'boolean' },
@@ -58,7 +60,7 @@ const { values: a } = parseArgs({
 });
 if (a.help) {
   console.log(
-    'usage: tsx scripts/bench-resolve.ts --input <dir> [--catalog <dir>] [--limit N] [--no-train] [--model file] [--febrl] [--febrl4] [--kinds Person] [--splink]',
+    'usage: tsx scripts/bench-resolve.ts --input <dir> [--catalog <dir>] [--limit N] [--no-train] [--model file] [--febrl] [--febrl4] [--kinds Person] [--splink] [--cap-sweep <rule name>]',
   );
   process.exit(0);
 }
@@ -186,6 +188,18 @@ for (const [kind, model] of Object.entries(result.models)) {
   );
   console.log(`blocking analysis ${kind} (onemap rules):`);
   for (const line of formatBlockingAnalysis(result.blockingStats[kind as EntityKind] ?? [], ba)) console.log(line);
+  const sweep = a['cap-sweep'] ? model.blockingRules.findIndex((r) => r.name === a['cap-sweep']) : -1;
+  if (sweep >= 0) {
+    const pts = capSweep(
+      items,
+      list.map((m) => truth.get(m.key)),
+      model.blockingRules,
+      sweep,
+      [5, 10, 20, 40, 60, 100, 200, 400],
+      { maxBlockSize: model.maxBlockSize, skip: (p, v) => stats.isGeneric(p, v) },
+    );
+    console.log(`cap sweep ${kind} ${a['cap-sweep']}: ${pts.map((p) => `cap ${p.cap}: ${p.pairs} pairs, ${p.trueAlone} true alone`).join('; ')}`);
+  }
 }
 console.log(
   `review queue: ${result.reviewQueue.length} possible matches; refused merges: ${result.decisions.filter((d) => d.decision === 'cannot_link' || d.decision === 'no_cohesion').length}`,

@@ -9,6 +9,8 @@
 export {
   type BlockingAnalysis,
   analyseBlocking,
+  type CapPoint,
+  capSweep,
   formatBlockingAnalysis,
   type RuleRecall,
 } from './blocking/blocking-analysis.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Attrs } from '../types.ts';
 import { blockPairs } from './block-pairs.ts';
-import { analyseBlocking } from './blocking-analysis.ts';
+import { analyseBlocking, capSweep } from './blocking-analysis.ts';
 import { blockOn, capped } from './blocking-rule.ts';
 
 // five people share a common sorted name; two of them (0, 1) are one person with one birth date
@@ -43,6 +43,17 @@ describe('analyseBlocking', () => {
       // 0 and 1 carry their names swapped: pyFamily differs
       { rule: 'pyFamily+birthDate', trueFound: 0, trueAlone: 0, trueInCappedBlocks: 0 },
       { rule: '@nameSorted', trueFound: 1, trueAlone: 0, trueInCappedBlocks: 1 },
+    ]);
+  });
+});
+
+describe('capSweep', () => {
+  it('gives pairs and lone true matches of one rule per cap', () => {
+    // without the phone rule, li|na (block of 2) is found by @nameSorted alone; wang|wei (5) holds 0-1
+    const rules = [blockOn('pyFamily', 'birthDate'), blockOn('@nameSorted')];
+    expect(capSweep(items, truth, rules, 1, [2, 5], { maxBlockSize: 400 })).toEqual([
+      { cap: 2, pairs: 1, trueAlone: 1 },
+      { cap: 5, pairs: 11, trueAlone: 2 },
     ]);
   });
 });

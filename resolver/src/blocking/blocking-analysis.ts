@@ -105,3 +105,71 @@ export function formatBlockingAnalysis(stats: BlockingRuleStats[], a: BlockingAn
   lines.push(`  blocking recall ${a.blockedTruePairs}/${a.truePairs} true pairs (${(recall * 100).toFixed(2)}%)`);
   return lines;
 }
+
+export interface CapPoint {
+  cap: number;
+  /** pairs the rule's blocks hold at this cap (before other rules' deduplication) */
+  pairs: number;
+  /** true pairs the rule finds alone at this cap (no other rule finds them) */
+  trueAlone: number;
+}
+
+/**
+ * What capping one rule's blocks costs and saves: for each cap, the pairs its blocks hold and
+ * the true matches only it finds. Choose the lowest cap whose lone true matches stay put.
+ * @example capSweep(items, truth, rules, 7, [20, 40, 60, 100], { maxBlockSize: 400 })
+ */
+export function capSweep(
+  items: Attrs[],
+  truth: Array<string | undefined>,
+  rules: BlockingRule[],
+  ruleIndex: number,
+  caps: number[],
+  opts: { maxBlockSize: number; skip?: (attr: string, value: string) => boolean },
+): CapPoint[] {
+  const n = items.length;
+  const keyOf = (r: number) => {
+    const fn = compileRule(rules[r]!, opts.skip);
+    const k: Array<string | undefined> = new Array(n);
+    const s = new Map<string, number>();
+    for (let i = 0; i < n; i++) {
+      const v = fn(items[i]!);
+      k[i] = v;
+      if (v !== undefined) s.set(v, (s.get(v) ?? 0) + 1);
+    }
+    return { k, s, cap: blockCap(rules[r]!, opts.maxBlockSize) };
+  };
+  const target = keyOf(ruleIndex);
+  const others = rules.map((_, r) => (r === ruleIndex ? undefined : keyOf(r)));
+  const groups = new Map<string, number[]>();
+  for (let i = 0; i < n; i++) {
+    const t = truth[i];
+    if (t === undefined) continue;
+    const g = groups.get(t);
+    if (g) g.push(i);
+    else groups.set(t, [i]);
+  }
+  // block sizes of the true pairs only this rule can find
+  const aloneSizes: number[] = [];
+  for (const g of groups.values()) {
+    for (let x = 0; x < g.length; x++) {
+      for (let y = x + 1; y < g.length; y++) {
+        const a = g[x]!;
+        const b = g[y]!;
+        const ka = target.k[a];
+        if (ka === undefined || ka !== target.k[b]) continue;
+        const byOther = others.some((o) => {
+          if (!o) return false;
+          const v = o.k[a];
+          return v !== undefined && v === o.k[b] && o.s.get(v)! <= o.cap;
+        });
+        if (!byOther) aloneSizes.push(target.s.get(ka)!);
+      }
+    }
+  }
+  return caps.map((cap) => {
+    let pairs = 0;
+    for (const size of target.s.values()) if (size >= 2 && size <= cap) pairs += (size * (size - 1)) / 2;
+    return { cap, pairs, trueAlone: aloneSizes.filter((s) => s <= cap).length };
+  });
+}
