@@ -53,6 +53,7 @@ const { values: a } = parseArgs({
     kinds: { type: 'string' },
     splink: { type: 'boolean' },
     'cap-sweep': { type: 'string' },
+    sources: { type: 'string' },
     realtime: { type: 'string', default: '1000' },
     gazetteer: { type: 'string', default: 'datasets/geo/units.json' },
     help: { type: 'boolean' },
@@ -60,7 +61,7 @@ const { values: a } = parseArgs({
 });
 if (a.help) {
   console.log(
-    'usage: tsx scripts/bench-resolve.ts --input <dir> [--catalog <dir>] [--limit N] [--no-train] [--model file] [--febrl] [--febrl4] [--kinds Person] [--splink] [--cap-sweep <rule name>]',
+    'usage: tsx scripts/bench-resolve.ts --input <dir> [--catalog <dir>] [--limit N] [--no-train] [--model file] [--febrl] [--febrl4] [--kinds Person] [--splink] [--cap-sweep <rule name>] [--sources a,b]',
   );
   process.exit(0);
 }
@@ -109,7 +110,10 @@ if (a.febrl) {
   truth = l.truth!;
   rejects = l.rejects.length;
 } else {
-  const l = loadDirectory(a.input!, a.catalog!, a.limit ? { limit: Number(a.limit) } : {});
+  const opts: { limit?: number; sources?: string[] } = {};
+  if (a.limit) opts.limit = Number(a.limit);
+  if (a.sources) opts.sources = a.sources.split(',');
+  const l = loadDirectory(a.input!, a.catalog!, opts);
   ({ mentions, rows, readMs } = l);
   stdMs = l.standardizeMs;
   rejects = l.rejects.length;

@@ -24,15 +24,18 @@ export interface LoadedDirectory {
 }
 
 /**
- * @param opts `limit` rows in all; `onProgress` after each file (stage `standardize files`)
+ * @param opts.limit stop after this many rows
+ * @param opts.sources read only these sources (default: every source with a catalog entry)
+ * @param opts.onProgress called after each file (stage `standardize files`)
  */
 export function loadDirectory(
   dir: string,
   catalogDir: string,
-  opts: { limit?: number; onProgress?: ProgressFn } = {},
+  opts: { limit?: number; sources?: string[]; onProgress?: ProgressFn } = {},
 ): LoadedDirectory {
   const files: Array<{ source: string; file: string; date: string }> = [];
   for (const source of readdirSync(dir).sort()) {
+    if (opts.sources && !opts.sources.includes(source)) continue;
     const catalogFile = join(catalogDir, `${source}.json`);
     if (!existsSync(catalogFile)) continue;
     for (const f of readdirSync(join(dir, source))) {
