@@ -72,12 +72,9 @@ def person(inp: str, out: str, threshold: float) -> None:
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("surname", "dob"))
     pred = linker.inference.predict(threshold_match_probability=0.2)
     clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(pred, threshold)
-    rows = clusters.as_record_list()
-    with open(out, "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(["unique_id", "cluster_id"])
-        for r in rows:
-            w.writerow([r["unique_id"], r["cluster_id"]])
+    frame = clusters.as_pandas_dataframe()[["unique_id", "cluster_id"]]
+    frame.to_csv(out, index=False)
+    rows = frame
     wall = time.time() - t0
     cpu, rss = usage()
 
