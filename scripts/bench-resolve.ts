@@ -202,7 +202,9 @@ for (const [kind, model] of Object.entries(result.models)) {
       [5, 10, 20, 40, 60, 100, 200, 400],
       { maxBlockSize: model.maxBlockSize, skip: (p, v) => stats.isGeneric(p, v) },
     );
-    console.log(`cap sweep ${kind} ${a['cap-sweep']}: ${pts.map((p) => `cap ${p.cap}: ${p.pairs} pairs, ${p.trueAlone} true alone`).join('; ')}`);
+    console.log(
+      `cap sweep ${kind} ${a['cap-sweep']}: ${pts.map((p) => `cap ${p.cap}: ${p.pairs} pairs, ${p.trueAlone} true alone`).join('; ')}`,
+    );
   }
 }
 console.log(

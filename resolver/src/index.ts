@@ -7,8 +7,8 @@
  */
 
 export {
-  type BlockingAnalysis,
   analyseBlocking,
+  type BlockingAnalysis,
   type CapPoint,
   capSweep,
   formatBlockingAnalysis,

@@ -24,12 +24,14 @@ export function ensureSplink(): string | undefined {
   if (py.error || py.status !== 0)
     return 'python3 is not installed: install Python 3.9+ (e.g. `apt-get install python3 python3-venv`) to compare with Splink';
   const importable = () =>
-    existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import splink, duckdb, recordlinkage'], { stdio: 'ignore' }).status === 0;
+    existsSync(PYTHON) &&
+    spawnSync(PYTHON, ['-c', 'import splink, duckdb, recordlinkage'], { stdio: 'ignore' }).status === 0;
   if (importable()) return undefined;
   if (!existsSync(PYTHON)) {
     console.log(`splink: creating ${VENV} (python3 -m venv)`);
     const v = spawnSync('python3', ['-m', 'venv', VENV], { stdio: 'inherit' });
-    if (v.status !== 0) return `python3 -m venv ${VENV} failed: install the venv module (e.g. apt-get install python3-venv)`;
+    if (v.status !== 0)
+      return `python3 -m venv ${VENV} failed: install the venv module (e.g. apt-get install python3-venv)`;
   }
   console.log(`splink: installing ${PACKAGES.join(' ')} from PyPI into ${VENV}`);
   const p = spawnSync(PYTHON, ['-m', 'pip', 'install', '-q', ...PACKAGES], { stdio: 'inherit' });
@@ -88,9 +90,7 @@ export function runSplinkPersons(mentions: Mention[], truth?: Map<string, string
     const inp = join(dir, 'persons.csv');
     const out = join(dir, 'clusters.csv');
     const withTruth = truth && truth.size > 0;
-    const lines = [
-      `unique_id,first_name,surname,dob,id,phone,address,postcode${withTruth ? ',truth' : ''}`,
-    ];
+    const lines = [`unique_id,first_name,surname,dob,id,phone,address,postcode${withTruth ? ',truth' : ''}`];
     mentions.forEach((m, i) => {
       const row = [String(i), ...personRow(m)];
       if (withTruth) row.push(truth.get(m.key) ?? `none-${i}`);

@@ -63,7 +63,10 @@ describe('onemap resolve', () => {
 
   it('reuses the model trained on the same input, and trains again when the input changes', async () => {
     const rows = ['id,name,dob,truth'];
-    for (let i = 0; i < 40; i++) rows.push(`${i},${['张伟', '李娜', '王芳', '刘洋'][i % 4]},19${60 + (i % 30)}-0${1 + (i % 9)}-1${i % 10},t${i % 30}`);
+    for (let i = 0; i < 40; i++)
+      rows.push(
+        `${i},${['张伟', '李娜', '王芳', '刘洋'][i % 4]},19${60 + (i % 30)}-0${1 + (i % 9)}-1${i % 10},t${i % 30}`,
+      );
     const f = files(`${rows.join('\n')}\n`);
     const cache = join(dir, 'cache');
     const argv = ['--input', f.input, '--mapping', f.map, '--out', f.out, '--model-cache', cache];
