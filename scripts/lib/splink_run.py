@@ -38,16 +38,10 @@ def usage():
 def person(inp: str, out: str, threshold: float) -> None:
     import splink.comparison_library as cl
     from splink import DuckDBAPI, Linker, SettingsCreator, block_on
-    from splink.blocking_analysis import cumulative_comparisons_to_be_scored_from_blocking_rules_data
 
     t0 = time.time()
     db = DuckDBAPI()
-    df = db.register_from_csv(inp) if hasattr(db, "register_from_csv") else None
-    if df is None:
-        import duckdb
-
-        con = db._con if hasattr(db, "_con") else duckdb.connect()
-        df = con.sql(f"select * from read_csv('{inp}', all_varchar=true)")
+    df = _read_csv(db, inp)
     rules = [block_on(*cols) for _, cols, _ in PERSON_RULES]
     settings = SettingsCreator(
         link_type="dedupe_only",
@@ -78,36 +72,12 @@ def person(inp: str, out: str, threshold: float) -> None:
     wall = time.time() - t0
     cpu, rss = usage()
 
-    # blocking analysis, outside the timed run
-    cum = cumulative_comparisons_to_be_scored_from_blocking_rules_data(
-        table_or_tables=df, blocking_rules=rules, link_type="dedupe_only", db_api=db
-    )
-    new_pairs = [int(x) for x in cum["row_count"].tolist()]
-    per_rule = [{"rule": name, "pairs": new_pairs[i]} for i, (name, _, _) in enumerate(PERSON_RULES)]
-    import duckdb
-
-    con = duckdb.connect()
-    cols = [c.lower() for c in con.sql(f"select * from read_csv('{inp}', all_varchar=true) limit 0").columns]
-    if "truth" in cols:
-        con.sql(f"create table t as select * from read_csv('{inp}', all_varchar=true)")
-        found = ", ".join(f"coalesce({cond}, false) as r{i}" for i, (_, _, cond) in enumerate(PERSON_RULES))
-        con.sql(
-            "create table tp as select "
-            + found
-            + " from t l join t r on l.truth = r.truth and l.unique_id::bigint < r.unique_id::bigint"
-        )
-        n = len(PERSON_RULES)
-        total, any_found = con.sql(f"select count(*), count(*) filter (where {' or '.join(f'r{i}' for i in range(n))}) from tp").fetchone()
-        for i in range(n):
-            others = " or ".join(f"r{j}" for j in range(n) if j != i) or "false"
-            f_, alone = con.sql(
-                f"select count(*) filter (where r{i}), count(*) filter (where r{i} and not ({others})) from tp"
-            ).fetchone()
-            per_rule[i]["trueFound"] = int(f_)
-            per_rule[i]["trueAlone"] = int(alone)
-        true_pairs = {"true": int(total), "blocked": int(any_found)}
-    else:
-        true_pairs = None
+    # blocking analysis, outside the timed run; a failure here still reports the run
+    try:
+        per_rule, true_pairs = blocking_analysis(inp, df, db, rules)
+    except Exception as e:  # noqa: BLE001
+        print(f"splink blocking analysis failed: {e}", file=sys.stderr)
+        per_rule, true_pairs = [{"rule": name, "pairs": -1} for name, _, _ in PERSON_RULES], None
     print(
         json.dumps(
             {
@@ -121,6 +91,49 @@ def person(inp: str, out: str, threshold: float) -> None:
             }
         )
     )
+
+
+def blocking_analysis(inp, df, db, rules):
+    """Splink's new pairs per rule, and with a truth column the true pairs each rule finds (alone)."""
+    import duckdb
+    from splink.blocking_analysis import cumulative_comparisons_to_be_scored_from_blocking_rules_data
+
+    cum = cumulative_comparisons_to_be_scored_from_blocking_rules_data(
+        table_or_tables=df, blocking_rules=rules, link_type="dedupe_only", db_api=db
+    )
+    new_pairs = [int(x) for x in cum["row_count"].tolist()]
+    per_rule = [{"rule": name, "pairs": new_pairs[i]} for i, (name, _, _) in enumerate(PERSON_RULES)]
+    con = duckdb.connect()
+    con.execute(f"create table t as select * from read_csv('{inp}', all_varchar=true)")
+    cols = [r[0].lower() for r in con.execute("describe t").fetchall()]
+    if "truth" not in cols:
+        return per_rule, None
+    found = ", ".join(f"coalesce({cond}, false) as r{i}" for i, (_, _, cond) in enumerate(PERSON_RULES))
+    con.execute(
+        f"create table tp as select {found} from t l join t r"
+        " on l.truth = r.truth and l.unique_id::bigint < r.unique_id::bigint"
+    )
+    n = len(PERSON_RULES)
+    any_rule = " or ".join(f"r{i}" for i in range(n))
+    total, any_found = con.execute(f"select count(*), count(*) filter (where {any_rule}) from tp").fetchone()
+    for i in range(n):
+        others = " or ".join(f"r{j}" for j in range(n) if j != i) or "false"
+        f_, alone = con.execute(
+            f"select count(*) filter (where r{i}), count(*) filter (where r{i} and not ({others})) from tp"
+        ).fetchone()
+        per_rule[i]["trueFound"] = int(f_)
+        per_rule[i]["trueAlone"] = int(alone)
+    return per_rule, {"true": int(total), "blocked": int(any_found)}
+
+
+def _read_csv(db, inp: str):
+    """The input as a DuckDB relation on Splink's connection, every column as text (NULL when empty)."""
+    import duckdb
+
+    if hasattr(db, "register_from_csv"):
+        return db.register_from_csv(inp)
+    con = getattr(db, "_con", None) or duckdb.connect()
+    return con.sql(f"select * from read_csv('{inp}', all_varchar=true)")
 
 
 def _linker_takes_db_api() -> bool:
