@@ -206,7 +206,7 @@ try {
   rows.push(await run('profile', base, () => `/api/entities/${person()}`, headers, 20));
   rows.push(await run('trajectory (30 days)', base, () => `/api/entities/${person()}/trajectory?${win}`, headers, 50));
   rows.push(await run('relations 2-hop', base, () => `/api/entities/${person()}/relations?depth=2&limit=200`, headers, 100));
-  rows.push(await run('co-travel (30 days)', base, () => `/api/analysis/co-travel?eid=${person()}&${win}&minCount=2&radiusM=0`, headers, null));
+  rows.push(await run('co-location (30 days)', base, () => `/api/analysis/co-location?eid=${person()}&${win}&minCount=2&radiusM=0`, headers, null));
   rows.push(await run('layer: jurisdictions (30 days)', base, () => `/api/layers/jurisdictions?${win}`, headers, null));
   rows.push(await run('layer: hexbin r7 (1 day)', base, () => `/api/layers/hexbin?from=2026-10-15T00:00:00Z&to=2026-10-16T00:00:00Z&resolution=7`, headers, null));
   rows.push(await run('search', base, () => `/api/search?q=${encodeURIComponent(`王${'伟芳娜敏静'[Math.floor(rand() * 5)]}`)}`, headers, null));

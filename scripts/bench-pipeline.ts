@@ -11,16 +11,15 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadCatalog, SAMPLE_DIR } from '@onemap/datasets';
+import { loadCatalog, SAMPLE_DIR, SOURCE_ORDER } from '@onemap/datasets';
 import { createDriver, migrate, readTx } from '@onemap/graph-schema/server';
 import { evaluate, resolveBatch } from '@onemap/resolver';
 import { type BatchInfo, findBatch } from '@onemap/resolver/graph';
 import { loadDirectory, loadTruth } from '@onemap/resolver/intake';
 import { startIngestWorker } from '@onemap/resolver/jobs';
 import { IngestPipeline } from '@onemap/resolver/pipeline';
-import { redisConnectionFromEnv } from '@onemap/resolver/queue';
+import { redisConnectionOf } from '@onemap/resolver/queue';
 import { Redis } from 'ioredis';
-import { SOURCE_ORDER } from '../resolver/src/cli/ingest-command.ts';
 // @ts-expect-error plain ESM script without types
 import { up } from './services.mjs';
 
@@ -77,7 +76,7 @@ fs.rmSync(work, { recursive: true, force: true });
 const pipeline = new IngestPipeline({
   graph,
   redis,
-  connection: redisConnectionFromEnv({ REDIS_URL: s.redisUrl }),
+  connection: redisConnectionOf(s.redisUrl),
   catalog: loadCatalog(),
   stagingDir: path.join(work, 'staging'),
   rejectsDir: path.join(work, 'rejects'),

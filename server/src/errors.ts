@@ -1,21 +1,41 @@
+import { defineErrors, type ErrorDef, type ErrorRegistry, formatErrorMessage, mergeErrorRegistries } from '@onemap/graph-schema';
+import { GRAPH_ERRORS } from '@onemap/graph-schema/server';
+import { ERRORS as RESOLVER_ERRORS } from '@onemap/resolver';
+
 /**
- * The server's error registry: stable codes, a message template and an HTTP status each.
- * Throw with `httpError('PURPOSE_REQUIRED', {...})`; the error handler renders them.
+ * The server's error registry (the one registry shape, `defineErrors` from graph-schema): stable
+ * codes, an HTTP status and a message template each. Throw with `httpError('PURPOSE_REQUIRED', {...})`;
+ * the error handler renders them, and every other package's registered codes too (`ALL_ERRORS`).
  */
-export const ERRORS = {
-  BAD_REQUEST: { status: 400, message: 'bad request: {detail}' },
-  VALIDATION: { status: 400, message: 'invalid request: {detail}' },
-  UNAUTHENTICATED: { status: 401, message: 'authentication required: {detail}' },
-  FORBIDDEN: { status: 403, message: 'not allowed: {detail}' },
-  PURPOSE_REQUIRED: { status: 428, message: 'a purpose (事由) is required for individual-level queries: {detail}' },
-  NOT_FOUND: { status: 404, message: '{what} not found' },
-  CONFLICT: { status: 409, message: 'conflict: {detail}' },
-  PAYLOAD_TOO_LARGE: { status: 413, message: 'request body too large: {detail}' },
-  RATE_LIMITED: { status: 429, message: 'too many requests: {detail}' },
-  SERVICE_UNAVAILABLE: { status: 503, message: 'service unavailable: {detail}' },
-  INTERNAL: { status: 500, message: 'internal error (request {requestId})' },
-} as const;
-export type ErrorName = keyof typeof ERRORS;
+export const SERVER_ERRORS = defineErrors({
+  ONEMAP_ERR_BAD_REQUEST: { status: 400, message: 'bad request: {detail}' },
+  ONEMAP_ERR_VALIDATION: { status: 400, message: 'invalid request: {detail}' },
+  ONEMAP_ERR_UNAUTHENTICATED: { status: 401, message: 'authentication required: {detail}' },
+  ONEMAP_ERR_FORBIDDEN: { status: 403, message: 'not allowed: {detail}' },
+  ONEMAP_ERR_PURPOSE_REQUIRED: { status: 428, message: 'a purpose (事由) is required for individual-level queries: {detail}' },
+  ONEMAP_ERR_NOT_FOUND: { status: 404, message: '{what} not found' },
+  ONEMAP_ERR_CONFLICT: { status: 409, message: 'conflict: {detail}' },
+  ONEMAP_ERR_PAYLOAD_TOO_LARGE: { status: 413, message: 'request body too large: {detail}' },
+  ONEMAP_ERR_RATE_LIMITED: { status: 429, message: 'too many requests: {detail}' },
+  ONEMAP_ERR_SERVICE_UNAVAILABLE: { status: 503, message: 'service unavailable: {detail}' },
+  ONEMAP_ERR_AUDIT_UNAVAILABLE: { status: 503, message: 'the audit trail could not be written, so the answer is withheld (request {requestId})' },
+  ONEMAP_ERR_INTERNAL: { status: 500, message: 'internal error (request {requestId})' },
+});
+
+/** Every registered code of every package, as the error handler maps them (server templates win on a shared code). */
+export const ALL_ERRORS: ErrorRegistry = mergeErrorRegistries(SERVER_ERRORS, GRAPH_ERRORS, RESOLVER_ERRORS);
+
+type ServerCode = keyof typeof SERVER_ERRORS;
+/** A server code without its `ONEMAP_ERR_` prefix, as `httpError` takes it. */
+export type ErrorName = ServerCode extends `ONEMAP_ERR_${infer N}` ? N : never;
+
+/** The server's registry by short name (`ERRORS.NOT_FOUND.status`). */
+export const ERRORS = Object.fromEntries(Object.entries(SERVER_ERRORS).map(([code, def]) => [code.slice('ONEMAP_ERR_'.length), def])) as Record<ErrorName, ErrorDef>;
+
+/** The registered definition of `code`, from any package; undefined when no registry declares it. */
+export function registeredError(code: unknown): ErrorDef | undefined {
+  return typeof code === 'string' && Object.hasOwn(ALL_ERRORS, code) ? ALL_ERRORS[code] : undefined;
+}
 
 export class HttpError extends Error {
   readonly code: string;
@@ -26,7 +46,7 @@ export class HttpError extends Error {
     readonly extra: Record<string, unknown> = {},
   ) {
     const def = ERRORS[errorName];
-    super(def.message.replace(/\{(\w+)\}/g, (_, k: string) => String(params[k] ?? '')));
+    super(formatErrorMessage(def.message, params));
     this.code = `ONEMAP_ERR_${errorName}`;
     this.statusCode = def.status;
   }

@@ -1,6 +1,6 @@
 /**
  * The analyst's relation graph: expanding a node adds its neighbours, the shortest path is
- * highlighted, and the same entities are drawn on the map; co-travel and collision run.
+ * highlighted, and the same entities are drawn on the map; co-location and collision run.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebFixture, type WebFixture } from '../helpers/web-app.ts';
@@ -56,7 +56,7 @@ describe('web: relation graph', () => {
     await w.context.close();
   });
 
-  it('co-travel lists companions for the busiest traveller, and collision needs two drawn areas', async () => {
+  it('co-location lists who was seen near the busiest traveller, and collision needs two drawn areas', async () => {
     const t = await busiestTraveller(fx.graph);
     const w = await openPage(fx.browser, fx.server.url);
     await login(w.page, WEB_USERS.analyst.username, WEB_PASSWORD);
@@ -65,10 +65,10 @@ describe('web: relation graph', () => {
     await w.page.click('.picker button[type=submit]');
     await answerPurpose(w.page);
     await w.page.click(`.picker [data-eid="${t.eid}"]`);
-    await w.page.waitForSelector('[data-testid=cotravel-table], [data-testid=empty], [data-testid=error]');
+    await w.page.waitForSelector('[data-testid=colocation-table], [data-testid=empty], [data-testid=error]');
     expect(await w.page.locator('[data-testid=error]').count()).toBe(0);
-    await waitForMap(w.page, 'cotravel');
-    await shot(w.page, 'analyst-cotravel');
+    await waitForMap(w.page, 'colocation');
+    await shot(w.page, 'analyst-colocation');
 
     await w.page.click('[data-testid=tab-collision]');
     await waitForMap(w.page, 'collision');

@@ -98,9 +98,9 @@ describe('correction tickets', () => {
 
     // The owner unit sees it in its list; a unit elsewhere does not.
     const ownerList = await as(app, 'county', 'admin', null)({ url: '/api/quality/tickets' });
-    expect(ownerList.json().tickets.map((x: { id: string }) => x.id)).toContain(t.id);
+    expect(ownerList.json().items.map((x: { id: string }) => x.id)).toContain(t.id);
     const elsewhere = await as(app, 'otherCity', 'admin', null)({ url: '/api/quality/tickets' });
-    expect(elsewhere.json().tickets.map((x: { id: string }) => x.id)).not.toContain(t.id);
+    expect(elsewhere.json().items.map((x: { id: string }) => x.id)).not.toContain(t.id);
 
     // Nothing to confirm before the corrected value arrived; only the owner's admin marks it fixed.
     expect(
@@ -211,7 +211,7 @@ describe('correction tickets', () => {
     });
     expect(reopened.json().status).toBe('reopened');
     const open = await as(app, 'county', 'admin', null)({ url: '/api/quality/tickets?status=reopened' });
-    expect(open.json().tickets.map((x: { id: string }) => x.id)).toContain(t.id);
+    expect(open.json().items.map((x: { id: string }) => x.id)).toContain(t.id);
   });
 
   it('a ticket may name the standardized value as <role>.<attribute> instead of a source column', async () => {
@@ -262,7 +262,7 @@ describe('quality reports', () => {
     await push([rec(3, { id_number: '620102198001011235' }), rec(4)]);
     const owner = await as(app, 'county', 'planner', null)({ url: '/api/quality/reports?source=hotel&limit=10' });
     expect(owner.statusCode).toBe(200);
-    const withBad = owner.json().reports.find((r: any) => r.examples.some((e: any) => e.rule === 'id_check_digit'));
+    const withBad = owner.json().items.find((r: any) => r.examples.some((e: any) => e.rule === 'id_check_digit'));
     expect(withBad).toBeDefined();
     expect(withBad.scores.find((s: any) => s.rule === 'id_check_digit')).toMatchObject({
       checked: 2,
@@ -278,7 +278,7 @@ describe('quality reports', () => {
     const other = await as(app, 'otherCity', 'planner', null)({ url: '/api/quality/reports?source=hotel&limit=10' });
     const ex = other
       .json()
-      .reports.flatMap((r: any) => r.examples)
+      .items.flatMap((r: any) => r.examples)
       .find((e: any) => e.rule === 'id_check_digit');
     expect(ex).toMatchObject({ value: '620102********1235', masked: true });
   });
@@ -301,7 +301,7 @@ describe('quality reports', () => {
     expect(
       periods
         .json()
-        .reports.some((r: any) => r.kind === 'period' && r.scores.some((x: any) => x.rule === 'delivery_timeliness')),
+        .items.some((r: any) => r.kind === 'period' && r.scores.some((x: any) => x.rule === 'delivery_timeliness')),
     ).toBe(true);
   });
 });

@@ -120,12 +120,12 @@ const ROUTES: RouteCase[] = [
     },
   },
   {
-    name: 'co-travel',
-    req: { url: `/api/analysis/co-travel?eid=${E.P1}&${WINDOW}&minCount=1` },
+    name: 'co-location',
+    req: { url: `/api/analysis/co-location?eid=${E.P1}&${WINDOW}&minCount=1` },
     roles: ['analyst'],
     purpose: true,
     check: (b, vis) => {
-      const ids = b.companions.map((c: any) => c.entity.eid);
+      const ids = b.coLocated.map((c: any) => c.entity.eid);
       expect(ids).toContain(E.P3);
       expect(ids.includes(E.P2)).toBe(vis.has(FX.closed));
     },
@@ -212,7 +212,7 @@ const ROUTES: RouteCase[] = [
     roles: ROLES,
     purpose: false,
     check: (b, vis) => {
-      for (const s of b.sources.filter((x: any) => x.id.startsWith('fx_'))) expect(s.access.visible).toBe(vis.has(s.id));
+      for (const s of b.items.filter((x: any) => x.id.startsWith('fx_'))) expect(s.access.visible).toBe(vis.has(s.id));
     },
   },
   { name: 'watch list', req: { url: '/api/watches' }, roles: INDIVIDUAL, purpose: false },
@@ -237,7 +237,7 @@ const ROUTES: RouteCase[] = [
     roles: ['planner', 'analyst', 'admin'],
     purpose: false,
     check: (b, vis) => {
-      for (const r of b.reports) expect(vis.has(r.source)).toBe(true);
+      for (const r of b.items) expect(vis.has(r.source)).toBe(true);
     },
   },
   {

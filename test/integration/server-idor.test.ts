@@ -44,7 +44,7 @@ describe('guessing ids (IDOR)', () => {
       expect(hidden.json().code).toBe(missing.json().code);
       expect(hidden.json().message.replace(eid, 'X')).toBe(missing.json().message.replace('P-NOSUCHENTITY', 'X'));
       for (const sub of ['relations', `trajectory?${WINDOW}`]) expect((await me({ url: `/api/entities/${eid}/${sub}` })).statusCode).toBe(404);
-      expect((await me({ url: `/api/analysis/co-travel?eid=${eid}&${WINDOW}` })).statusCode).toBe(404);
+      expect((await me({ url: `/api/analysis/co-location?eid=${eid}&${WINDOW}` })).statusCode).toBe(404);
       expect((await me({ method: 'POST', url: '/api/watches', payload: { eid } })).statusCode).toBe(404);
       expect((await me({ method: 'POST', url: '/api/resolution/merge', payload: { survivor: E.P1, merged: [eid], reason: '试探' } })).statusCode).toBe(404);
       expect((await me({ method: 'POST', url: '/api/resolution/confirm', payload: { eids: [E.P1, eid], match: true, reason: '试探' } })).statusCode).toBe(404);

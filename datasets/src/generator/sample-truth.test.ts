@@ -4,13 +4,11 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SourceCatalogEntry } from '@onemap/graph-schema';
+import { isValidCreditCode, isValidResidentId, type SourceCatalogEntry } from '@onemap/graph-schema';
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../catalog/load-catalog.ts';
 import { containsPoint, preparePolygon } from '../geo/point-in-polygon.ts';
 import { loadJurisdictions } from '../geo/units.ts';
-import { isValidCreditCode } from '../ids/credit-code.ts';
-import { isValidResidentId } from '../ids/resident-id.ts';
 import { listSourceFiles, parseCsvLine, readSourceFile } from '../replay/read-source-files.ts';
 import { SAMPLE_DIR } from '../sample.ts';
 

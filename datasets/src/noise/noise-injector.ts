@@ -5,9 +5,9 @@
  * applications, so tests can check the realised rate against the configured one.
  */
 
+import { residentIdCheckChar } from '@onemap/graph-schema';
 import { type NoiseRates, noiseRate, type ResolvedOptions, type SourceId } from '../generator/options.ts';
 import { ALT_DATE_FORMATS, ALT_TIME_FORMATS, formatTime, type TimeFormat } from '../generator/time.ts';
-import { residentIdCheckChar } from '../ids/resident-id.ts';
 import { homophoneVariant, pinyinVariant, swappedVariant, traditionalVariant, typoVariant } from '../names/variants.ts';
 import type { Rng } from '../random/rng.ts';
 

@@ -43,9 +43,9 @@ export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
   for (const file of fs.readdirSync(dir).sort()) {
     if (!file.endsWith('.cypher')) continue;
     const m = FILE_RE.exec(file);
-    if (!m) throw new GraphError(GraphErrorCode.MigrationFailed, `migration file name ${file} does not match V<NNN>__<name>.cypher`);
+    if (!m) throw new GraphError(GraphErrorCode.MigrationFailed, { detail: `migration file name ${file} does not match V<NNN>__<name>.cypher` });
     const version = Number(m[1]);
-    if (seen.has(version)) throw new GraphError(GraphErrorCode.MigrationFailed, `migrations ${seen.get(version)} and ${file} share version ${version}`);
+    if (seen.has(version)) throw new GraphError(GraphErrorCode.MigrationFailed, { detail: `migrations ${seen.get(version)} and ${file} share version ${version}` });
     seen.set(version, file);
     const text = fs.readFileSync(path.join(dir, file), 'utf8');
     out.push({
@@ -80,7 +80,6 @@ export async function migrate(graph: Graph, dir = MIGRATIONS_DIR): Promise<Migra
       if (before.checksum !== m.checksum) {
         throw new GraphError(
           GraphErrorCode.MigrationChanged,
-          `migration ${m.file} was changed after it was applied (checksum differs); add a new version instead of editing it`,
           { version: m.version, file: m.file },
         );
       }
@@ -93,8 +92,7 @@ export async function migrate(graph: Graph, dir = MIGRATIONS_DIR): Promise<Migra
       } catch (e) {
         throw new GraphError(
           GraphErrorCode.MigrationFailed,
-          `migration ${m.file} statement ${i + 1} failed: ${(e as Error).message}`,
-          { version: m.version },
+          { detail: `migration ${m.file} statement ${i + 1} failed: ${(e as Error).message}`, version: m.version },
           { cause: e },
         );
       }

@@ -2,7 +2,7 @@
 /**
  * `onemap <command> [options]`: dispatches to `./<command>-command.ts`, which exports
  * `run(argv: string[]): Promise<number>` (the exit code). Errors print one line
- * `error ONEMAP_ERR_X: <what> (file:line field)` and exit non-zero.
+ * `error ONEMAP_ERR_<NAME>: <what> (file:line field)` and exit non-zero.
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';

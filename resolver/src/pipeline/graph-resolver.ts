@@ -1,4 +1,4 @@
-import type { EntityKind, SourceCatalogEntry } from '@onemap/graph-schema';
+import { ANCHOR_KINDS, type EntityKind, type SourceCatalogEntry } from '@onemap/graph-schema';
 import type { Graph } from '@onemap/graph-schema/server';
 import { mentionsToJson, readCannotLinks, readDecisionsSignature, readPipelineSeq, readRecordsSince, readRedirectsSince } from '../graph/load-index.ts';
 import { writeChunk } from '../graph/write-chunk.ts';
@@ -32,17 +32,12 @@ export interface GraphResolverOptions {
   chunkSize?: number;
   /** golden values are computed from at most this many mentions (plus authoritative ones) */
   goldenSample?: number;
+  /** print the time of every write statement */
+  traceWrites?: boolean;
 }
 
 /** Identifiers written as anchors; a person's phone becomes a Phone entity instead. */
-const ANCHOR_KINDS_OF: Record<EntityKind, Set<string>> = {
-  Person: new Set(['resident_id', 'passport', 'national_id']),
-  Organization: new Set(['credit_code']),
-  Place: new Set(['place_code']),
-  Vehicle: new Set(['plate', 'vin']),
-  Phone: new Set(['phone']),
-  Case: new Set(['case_number']),
-};
+const ANCHOR_KINDS_OF = Object.fromEntries(Object.entries(ANCHOR_KINDS).map(([k, v]) => [k, new Set<string>(v)])) as Record<EntityKind, Set<string>>;
 
 /**
  * Incremental resolution into Neo4j. Holds the resolver core's real-time `ResolutionIndex`,
@@ -55,6 +50,8 @@ export class GraphResolver {
   private index: ResolutionIndex;
   private readonly persisted = new Set<string>();
   private readonly recordHashes = new Map<string, string>();
+  /** rid -> when the record was received (epoch ms): the recency of the golden-value rule. */
+  private readonly receivedAt = new Map<string, number>();
   private lastSeq = 0;
   private dirty = true;
   private decisions = '';
@@ -91,6 +88,7 @@ export class GraphResolver {
       this.index = this.newIndex();
       this.persisted.clear();
       this.recordHashes.clear();
+      this.receivedAt.clear();
       this.lastSeq = 0;
     }
     const target = await readPipelineSeq(this.graph);
@@ -98,6 +96,7 @@ export class GraphResolver {
     for await (const page of readRecordsSince(this.graph, this.lastSeq)) {
       for (const r of page) {
         this.recordHashes.set(r.rid, r.hash);
+        if (r.receivedAt !== null) this.receivedAt.set(r.rid, r.receivedAt);
         for (const { mention, eid } of r.mentions) {
           this.index.add(mention, eid);
           this.persisted.add(eid);
@@ -146,7 +145,7 @@ export class GraphResolver {
       if (rows.records.length) {
         t = performance.now();
         try {
-          await writeChunk(this.graph, rows);
+          await writeChunk(this.graph, rows, { trace: this.opts.traceWrites ?? false });
         } catch (e) {
           // The index already holds this chunk's decisions; rebuild it from the graph next time.
           this.dirty = true;
@@ -201,6 +200,7 @@ export class GraphResolver {
       }
       if (prev !== undefined) stats.updated++;
       else stats.written++;
+      this.receivedAt.set(rec.rid, Date.parse(batch.receivedAt));
       pending.push({ rec, facts, resolved });
     }
     if (!pending.length) return rows;
@@ -256,10 +256,11 @@ export class GraphResolver {
     let mentions: Mention[] = this.index.mentionsOf(eid);
     const cap = this.opts.goldenSample ?? 200;
     if (mentions.length > cap) {
+      // A bounded sample: authoritative mentions and the latest ones (mentions are kept in arrival order).
       const auth = mentions.filter((m) => this.catalogById.get(m.source)?.authorityFor.some((a) => a.startsWith(`${kind}.`)));
-      mentions = [...auth.slice(0, cap), ...mentions.slice(-cap)];
+      mentions = [...new Set([...auth.slice(0, cap), ...mentions.slice(-cap)])];
     }
-    const g = goldenValues(kind, mentions, this.opts.authority);
+    const g = goldenValues(kind, mentions, this.opts.authority, (m) => this.receivedAt.get(`${m.source}:${m.recordId}`) ?? null);
     const lon = g.props.lon !== undefined ? Number(g.props.lon) : null;
     const lat = g.props.lat !== undefined ? Number(g.props.lat) : null;
     return { eid, kind, props: g.props, provenance: JSON.stringify(g.provenance), searchText: g.searchText, lon, lat };

@@ -1,7 +1,8 @@
 import { loadCatalog } from '@onemap/datasets';
 import type { Grade, SourceCatalogEntry } from '@onemap/graph-schema';
-import { type Graph, readTx } from '@onemap/graph-schema/server';
-import type { GrantInfo, Role, SourceInfo, UnitInfo, UserInfo } from './types.ts';
+import type { Graph } from '@onemap/graph-schema/server';
+import { readGovernance, readUser } from '../repositories/access.ts';
+import type { GrantInfo, SourceInfo, UnitInfo, UserInfo } from './types.ts';
 
 interface Snapshot {
   at: number;
@@ -62,16 +63,8 @@ export class AccessStore {
   }
 
   private async load(): Promise<Snapshot> {
-    const rows = await readTx(this.graph, async (tx) => {
-      const u = await tx.run('MATCH (u:Unit) RETURN u.code AS code, u.name AS name, u.level AS level, u.parent AS parent');
-      const s = await tx.run(
-        'MATCH (s:Source) RETURN s.id AS id, s.nameZh AS nameZh, s.nameEn AS nameEn, s.ownerUnit AS ownerUnit, s.shareClass AS shareClass, s.grade AS grade, s.fieldSensitivity AS fs',
-      );
-      const g = await tx.run(
-        'MATCH (g:Grant) WHERE coalesce(g.revoked, false) = false RETURN g.id AS id, g.unitCode AS unitCode, g.sourceId AS sourceId, g.purposes AS purposes, toString(g.expiresAt) AS expiresAt, coalesce(g.fields, []) AS fields, g.createdBy AS createdBy, toString(g.createdAt) AS createdAt',
-      );
-      return { u: u.records.map((r) => r.toObject()), s: s.records.map((r) => r.toObject()), g: g.records.map((r) => r.toObject()) };
-    });
+    const g = await readGovernance(this.graph);
+    const rows = { u: g.units, s: g.sources, g: g.grants };
     const units = new Map<string, UnitInfo>();
     for (const r of rows.u) units.set(r.code as string, { code: r.code, name: r.name ?? r.code, level: r.level, parent: r.parent ?? null });
     const sources = new Map<string, SourceInfo>();
@@ -116,26 +109,12 @@ export class AccessStore {
   async user(username: string): Promise<UserInfo | null> {
     const hit = this.users.get(username);
     if (hit && Date.now() - hit.at < this.ttlMs) return hit.user;
-    const user = await this.readUser('u.username = $key', username);
+    const user = await readUser(this.graph, 'username', username);
     this.users.set(username, { at: Date.now(), user });
     return user;
   }
 
   async userByCertificate(fingerprint: string): Promise<UserInfo | null> {
-    return this.readUser('u.certFingerprint = $key', fingerprint);
-  }
-
-  private async readUser(where: string, key: string): Promise<UserInfo | null> {
-    return readTx(this.graph, async (tx) => {
-      const r = await tx.run(
-        `MATCH (u:User) WHERE ${where}
-         RETURN u.username AS username, coalesce(u.displayName, u.username) AS displayName, u.unitCode AS unitCode,
-                u.roles AS roles, u.passwordHash AS passwordHash, u.certFingerprint AS certFingerprint, coalesce(u.disabled, false) AS disabled`,
-        { key },
-      );
-      const row = r.records[0]?.toObject();
-      if (!row) return null;
-      return { ...row, roles: (row.roles ?? []) as Role[], certFingerprint: row.certFingerprint ?? null } as UserInfo;
-    });
+    return readUser(this.graph, 'certificate', fingerprint);
   }
 }

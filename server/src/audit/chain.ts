@@ -1,5 +1,14 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { type Graph, readTx, writeTx } from '@onemap/graph-schema/server';
+import type { Graph } from '@onemap/graph-schema/server';
+import {
+  appendAuditEntry,
+  type EntryFilter,
+  listCheckpoints,
+  listEntries,
+  mergeAuditCheckpoint,
+  readEntryPage,
+  readHeadAndCheckpoints,
+} from '../repositories/audit.ts';
 
 /** Hash that the first entry points back to. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -74,36 +83,12 @@ export interface AppendOptions {
  * @returns the new entry's sequence number and hash
  */
 export async function appendAudit(graph: Graph, input: AuditInput, opts: AppendOptions): Promise<{ seq: number; hash: string }> {
-  return writeTx(graph, async (tx) => {
-    const head = await tx.run(
-      `MERGE (h:AuditHead {id: 'main'}) ON CREATE SET h.seq = 0, h.hash = $genesis
-       SET h._lock = true
-       RETURN h.seq AS seq, h.hash AS hash`,
-      { genesis: GENESIS_HASH },
-    );
-    const prevSeq = (head.records[0]?.get('seq') as number) ?? 0;
-    const prevHash = (head.records[0]?.get('hash') as string) ?? GENESIS_HASH;
-    const entry: Omit<AuditEntry, 'hash'> = { ...input, seq: prevSeq + 1, prevHash };
+  return appendAuditEntry(graph, GENESIS_HASH, (head) => {
+    const entry: Omit<AuditEntry, 'hash'> = { ...input, seq: head.seq + 1, prevHash: head.hash };
     const hash = entryHash(entry);
-    await tx.run(
-      `MATCH (h:AuditHead {id: 'main'})
-       CREATE (a:AuditEntry) SET a = $entry, a.seq = toInteger($entry.seq), a.status = toInteger($entry.status),
-                                 a.resultCount = toInteger($entry.resultCount), a.hash = $hash
-       SET h.seq = toInteger($entry.seq), h.hash = $hash
-       REMOVE h._lock`,
-      { entry, hash },
-    );
-    if (entry.seq % opts.checkpointEvery === 0) {
-      const at = new Date().toISOString();
-      await tx.run('CREATE (c:AuditCheckpoint {seq: toInteger($seq), hash: $hash, at: $at, signature: $sig, by: $by})', {
-        seq: entry.seq,
-        hash,
-        at,
-        sig: signCheckpoint(opts.signingKey, entry.seq, hash, at),
-        by: 'auto',
-      });
-    }
-    return { seq: entry.seq, hash };
+    if (entry.seq % opts.checkpointEvery !== 0) return { entry, hash, checkpoint: null };
+    const at = new Date().toISOString();
+    return { entry, hash, checkpoint: { at, signature: signCheckpoint(opts.signingKey, entry.seq, hash, at), by: 'auto' } };
   });
 }
 
@@ -117,46 +102,14 @@ export interface Checkpoint {
 
 /** Signs the current head as a checkpoint (idempotent per sequence number). */
 export async function createCheckpoint(graph: Graph, signingKey: string, by: string): Promise<Checkpoint | null> {
-  return writeTx(graph, async (tx) => {
-    const r = await tx.run(`MATCH (h:AuditHead {id: 'main'}) WHERE h.seq > 0 RETURN h.seq AS seq, h.hash AS hash`);
-    const row = r.records[0];
-    if (!row) return null;
-    const seq = row.get('seq') as number;
-    const hash = row.get('hash') as string;
+  return mergeAuditCheckpoint(graph, by, (head) => {
     const at = new Date().toISOString();
-    const c = await tx.run(
-      `MERGE (c:AuditCheckpoint {seq: toInteger($seq)}) ON CREATE SET c.hash = $hash, c.at = $at, c.signature = $sig, c.by = $by
-       RETURN c {.seq, .hash, .at, .signature, .by} AS c`,
-      { seq, hash, at, sig: signCheckpoint(signingKey, seq, hash, at), by },
-    );
-    return c.records[0]?.get('c') as Checkpoint;
+    return { at, signature: signCheckpoint(signingKey, head.seq, head.hash, at) };
   });
 }
 
-export async function listCheckpoints(graph: Graph): Promise<Checkpoint[]> {
-  return readTx(graph, async (tx) => {
-    const r = await tx.run('MATCH (c:AuditCheckpoint) RETURN c {.seq, .hash, .at, .signature, .by} AS c ORDER BY c.seq');
-    return r.records.map((x) => x.get('c') as Checkpoint);
-  });
-}
-
-export interface EntryFilter {
-  afterSeq?: number;
-  limit: number;
-  user?: string;
-  outcome?: AuditOutcome;
-}
-
-export async function listEntries(graph: Graph, f: EntryFilter): Promise<AuditEntry[]> {
-  return readTx(graph, async (tx) => {
-    const r = await tx.run(
-      `MATCH (a:AuditEntry) WHERE a.seq > $after AND ($user IS NULL OR a.user = $user) AND ($outcome IS NULL OR a.outcome = $outcome)
-       RETURN properties(a) AS a ORDER BY a.seq DESC LIMIT toInteger($limit)`,
-      { after: f.afterSeq ?? 0, user: f.user ?? null, outcome: f.outcome ?? null, limit: f.limit },
-    );
-    return r.records.map((x) => x.get('a') as AuditEntry);
-  });
-}
+export { listCheckpoints, listEntries };
+export type { EntryFilter };
 
 export type ProblemKind = 'edited' | 'deleted' | 'reordered' | 'head_mismatch' | 'checkpoint_mismatch' | 'checkpoint_signature';
 
@@ -191,10 +144,7 @@ export async function verifyAudit(graph: Graph, signingKey: string, pageSize = 5
   let count = 0;
   let after = 0;
   for (;;) {
-    const page = await readTx(graph, async (tx) => {
-      const r = await tx.run('MATCH (a:AuditEntry) WHERE a.seq > $after RETURN properties(a) AS a ORDER BY a.seq LIMIT toInteger($n)', { after, n: pageSize });
-      return r.records.map((x) => x.get('a') as AuditEntry);
-    });
+    const page = await readEntryPage(graph, after, pageSize);
     for (const e of page) {
       count++;
       if (e.seq !== expectedSeq) {
@@ -217,11 +167,7 @@ export async function verifyAudit(graph: Graph, signingKey: string, pageSize = 5
     }
     if (page.length < pageSize) break;
   }
-  const meta = await readTx(graph, async (tx) => {
-    const h = await tx.run("MATCH (h:AuditHead {id: 'main'}) RETURN h.seq AS seq, h.hash AS hash");
-    const c = await tx.run('MATCH (c:AuditCheckpoint) RETURN c {.seq, .hash, .at, .signature, .by} AS c ORDER BY c.seq');
-    return { head: h.records[0]?.toObject() as { seq: number; hash: string } | undefined, checkpoints: c.records.map((x) => x.get('c') as Checkpoint) };
-  });
+  const meta = await readHeadAndCheckpoints(graph);
   const headSeq = meta.head?.seq ?? 0;
   if (meta.head && (meta.head.seq !== expectedSeq - 1 || meta.head.hash !== prevHash)) {
     add({

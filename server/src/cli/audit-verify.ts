@@ -14,7 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDriver } from '@onemap/graph-schema/server';
 import { type Checkpoint, listCheckpoints, verifyAudit, verifyCheckpointSignature } from '../audit/chain.ts';
-import { hashesBySeq } from '../audit/hashes.ts';
+import { readHashesBySeq } from '../repositories/audit.ts';
 import { loadConfig } from '../config.ts';
 
 export async function main(argv: string[]): Promise<number> {
@@ -33,7 +33,7 @@ export async function main(argv: string[]): Promise<number> {
     if (against) {
       const kept = JSON.parse(fs.readFileSync(against, 'utf8')) as { checkpoints: Checkpoint[] };
       const stored = new Map((await listCheckpoints(graph)).map((c) => [c.seq, c]));
-      const hashes = await hashesBySeq(
+      const hashes = await readHashesBySeq(
         graph,
         kept.checkpoints.map((c) => c.seq),
       );

@@ -10,11 +10,11 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadCatalog, loadUnits } from '@onemap/datasets';
-import { createDriver, type Graph, upsertUnits, writeTx } from '@onemap/graph-schema/server';
+import { createDriver, type Graph, upsertUnits } from '@onemap/graph-schema/server';
 import bcrypt from 'bcryptjs';
 import { sourceFromCatalog } from '../access/store.ts';
 import { loadConfig } from '../config.ts';
-import { upsertSources, upsertUser } from '../repositories/governance.ts';
+import { upsertGrants, upsertSources, upsertUser } from '../repositories/governance.ts';
 
 /** The demo password of every demo user (documented in docs/security.md; local use only). */
 export const DEMO_PASSWORD = 'onemap-demo-2026';
@@ -61,15 +61,7 @@ export async function seed(graph: Graph, opts: { users: boolean }): Promise<{ un
   const hash = await bcrypt.hash(DEMO_PASSWORD, 10);
   for (const [username, displayName, unitCode, roles] of DEMO_USERS) await upsertUser(graph, { username, displayName, unitCode, roles, passwordHash: hash });
   const expiresAt = new Date(Date.now() + 365 * 86_400_000).toISOString();
-  await writeTx(graph, (tx) =>
-    tx.run(
-      `UNWIND $grants AS g
-       MERGE (n:Grant {id: g.id})
-       SET n.unitCode = g.unitCode, n.sourceId = g.sourceId, n.purposes = g.purposes, n.fields = g.fields,
-           n.expiresAt = datetime($expiresAt), n.createdBy = 'seed', n.createdAt = datetime(), n.revoked = false`,
-      { grants: DEMO_GRANTS, expiresAt },
-    ),
-  );
+  await upsertGrants(graph, DEMO_GRANTS, expiresAt, 'seed');
   return { units: units.length, sources: catalog.length, users: DEMO_USERS.length, grants: DEMO_GRANTS.length };
 }
 

@@ -32,8 +32,7 @@ describe('stayPoints', () => {
         { lon: 103.85, lat: 36.06, at: at(20) },
         { lon: 103.85, lat: 36.06, at: at(40) },
       ],
-      100,
-      5,
+      { radiusM: 100, minMinutes: 5 },
     );
     expect(s.map((x) => x.points)).toEqual([2, 2]);
   });

@@ -1,5 +1,18 @@
 import distance from '@turf/distance';
 
+/** Distance threshold of a stay, in metres (trackintel's default). */
+export const DEFAULT_STAY_RADIUS_M = 100;
+/** Time threshold of a stay, in minutes (trackintel's default). */
+export const DEFAULT_STAY_MIN_MINUTES = 5;
+
+/** Options of `stayPoints`. */
+export interface StayPointOptions {
+  /** distance threshold in metres; default `DEFAULT_STAY_RADIUS_M` */
+  radiusM?: number;
+  /** time threshold in minutes; default `DEFAULT_STAY_MIN_MINUTES` */
+  minMinutes?: number;
+}
+
 export interface TimedPoint {
   lon: number;
   lat: number;
@@ -26,12 +39,13 @@ export interface StayPointResult {
  * first point for at least `minMinutes` becomes one stay point at the run's mean position.
  * A single sighting whose own `until` spans `minMinutes` is a stay by itself.
  * @param points points ordered by `at`
- * @param radiusM distance threshold in metres (trackintel default 100)
- * @param minMinutes time threshold in minutes (trackintel default 5)
+ * @param options `radiusM` (default `DEFAULT_STAY_RADIUS_M`) and `minMinutes` (default `DEFAULT_STAY_MIN_MINUTES`)
  * @returns stay points in time order
- * @example stayPoints([{lon:103.8,lat:36.06,at:'2026-11-01T08:00:00Z'},{lon:103.8001,lat:36.06,at:'2026-11-01T08:30:00Z'}]) // one stay of 30 min
+ * @example stayPoints([{lon:103.8,lat:36.06,at:'2026-11-01T08:00:00Z'},{lon:103.8001,lat:36.06,at:'2026-11-01T08:30:00Z'}], { radiusM: 100 }) // one stay of 30 min
  */
-export function stayPoints(points: readonly TimedPoint[], radiusM = 100, minMinutes = 5): StayPointResult[] {
+export function stayPoints(points: readonly TimedPoint[], options: StayPointOptions = {}): StayPointResult[] {
+  const radiusM = options.radiusM ?? DEFAULT_STAY_RADIUS_M;
+  const minMinutes = options.minMinutes ?? DEFAULT_STAY_MIN_MINUTES;
   const out: StayPointResult[] = [];
   const endOf = (p: TimedPoint) => Date.parse(p.until ?? p.at);
   let i = 0;

@@ -1,18 +1,35 @@
+import { formatErrorMessage } from '@onemap/graph-schema';
+import { toGraphError } from '@onemap/graph-schema/server';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { HttpError } from '../errors.ts';
+import { HttpError, registeredError } from '../errors.ts';
+
+/** A neo4j-driver error that escaped a repository helper (they translate their own). */
+function isDriverError(err: unknown): boolean {
+  return (err as Error | undefined)?.name === 'Neo4jError';
+}
 
 /**
- * One handler turns anything thrown into `{statusCode, code, error, message}`; 5xx answers never
- * carry internals, and are logged with the request id.
+ * One handler turns anything thrown into `{statusCode, code, message}`: server `HttpError`s, any
+ * code registered by any package (graph-schema, resolver, server — `ALL_ERRORS`), driver errors
+ * (a Neo4j that is down or unreachable is a 503 `ONEMAP_ERR_GRAPH_UNAVAILABLE`), fastify's own
+ * 4xx. 5xx answers never carry internals, and are logged with the request id.
  */
 export default fp(
   async (app: FastifyInstance) => {
-    app.setErrorHandler((err: FastifyError | HttpError | Error, request, reply) => {
-      if (err instanceof HttpError) {
-        return reply.status(err.statusCode).send({ statusCode: err.statusCode, code: err.code, message: err.message, ...err.extra });
+    app.setErrorHandler((thrown: FastifyError | HttpError | Error, request, reply) => {
+      if (thrown instanceof HttpError) {
+        return reply.status(thrown.statusCode).send({ statusCode: thrown.statusCode, code: thrown.code, message: thrown.message, ...thrown.extra });
       }
+      const err = isDriverError(thrown) ? toGraphError(thrown) : thrown;
       const fe = err as FastifyError;
+      const def = fe.validation ? undefined : registeredError(fe.code);
+      if (def) {
+        if (def.status < 500) return reply.status(def.status).send({ statusCode: def.status, code: fe.code, message: err.message });
+        request.log.error({ err }, `answered ${def.status} ${fe.code}`);
+        const message = formatErrorMessage(def.message, { detail: `see the server log (request ${request.id})`, requestId: request.id });
+        return reply.status(def.status).send({ statusCode: def.status, code: fe.code, message });
+      }
       if (fe.validation) {
         return reply.status(400).send({ statusCode: 400, code: 'ONEMAP_ERR_VALIDATION', message: `invalid request: ${fe.message}` });
       }

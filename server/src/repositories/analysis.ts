@@ -1,22 +1,40 @@
 import { read, type Reader } from './reader.ts';
 
 /**
- * Companions: for each visible sighting of the subject, other subjects with a visible sighting at
- * a place within `radiusM` and within `windowMinutes`; counted per companion.
+ * Caps of the co-location query, named so an answer can say which one it hit:
+ * the subject's sightings looked at (earliest first), and places within the radius looked at per sighting.
  */
-export async function readCoTravel(
+export const CO_LOCATION_LIMITS = { subjectSightings: 5000, nearbyPlaces: 50 } as const;
+
+/** Caps of one collision window: places within its radius, and subjects hit in it. */
+export const WINDOW_HIT_LIMITS = { places: 500, subjects: 20_000 } as const;
+
+/** Which named caps a co-location read hit. */
+export interface CoLocationTruncation {
+  subjectSightings: boolean;
+  nearbyPlaces: boolean;
+}
+
+/**
+ * Co-location (同地出现): for each visible sighting of the subject, other entities (any kind) with a
+ * visible sighting at a place within `radiusM` and within ±`windowMinutes`; counted per other entity.
+ * Not the derived `CO_TRAVELED` edge (same place, persons, distinct place-days). Reads `limit + 1`
+ * rows so the caller can tell when the answer was cut; `truncatedBy` says which named caps were hit.
+ */
+export async function readCoLocation(
   graph: Reader,
   p: { eid: string; from: string; to: string; windowMinutes: number; radiusM: number; minCount: number; limit: number },
   vs: readonly string[],
 ) {
   return read(graph, async (tx) => {
+    const params = { ...p, win: p.windowMinutes, radius: p.radiusM, vs, maxSightings: CO_LOCATION_LIMITS.subjectSightings, maxPlaces: CO_LOCATION_LIMITS.nearbyPlaces };
     const r = await tx.run(
       `MATCH (e:Entity {eid: $eid})-[v:VISITED]->(p:Place)
        WHERE v.source IN $vs AND v.at >= datetime($from) AND v.at < datetime($to)
-       WITH e, v, p ORDER BY v.at LIMIT 5000
+       WITH e, v, p ORDER BY v.at LIMIT toInteger($maxSightings)
        CALL (p) {
          MATCH (q:Place) WHERE point.distance(q.location, p.location) <= $radius
-         RETURN q LIMIT 50
+         RETURN q LIMIT toInteger($maxPlaces)
          UNION
          RETURN p AS q
        }
@@ -26,26 +44,49 @@ export async function readCoTravel(
        WITH o, count(DISTINCT v) AS together, min(w.at) AS first, max(w.at) AS last, collect(DISTINCT q.eid)[..10] AS places
        WHERE together >= $minCount
        RETURN o.eid AS eid, together, toString(first) AS first, toString(last) AS last, places
-       ORDER BY together DESC, eid LIMIT toInteger($limit)`,
-      { ...p, win: p.windowMinutes, radius: p.radiusM, vs },
+       ORDER BY together DESC, eid LIMIT toInteger($limit) + 1`,
+      params,
     );
-    return r.records.map((x) => x.toObject() as { eid: string; together: number; first: string; last: string; places: string[] });
+    const caps = await tx.run(
+      `MATCH (e:Entity {eid: $eid})-[v:VISITED]->(p:Place)
+       WHERE v.source IN $vs AND v.at >= datetime($from) AND v.at < datetime($to)
+       WITH v, p ORDER BY v.at LIMIT toInteger($maxSightings) + 1
+       WITH count(v) > $maxSightings AS sightings, collect(DISTINCT p)[..toInteger($maxSightings)] AS places
+       RETURN sightings,
+              any(p IN places WHERE COUNT { MATCH (q:Place) WHERE point.distance(q.location, p.location) <= $radius } > $maxPlaces) AS nearby`,
+      params,
+    );
+    const c = caps.records[0];
+    const truncatedBy: CoLocationTruncation = { subjectSightings: Boolean(c?.get('sightings')), nearbyPlaces: Boolean(c?.get('nearby')) };
+    return { rows: r.records.map((x) => x.toObject() as { eid: string; together: number; first: string; last: string; places: string[] }), truncatedBy };
   });
 }
 
-/** Subjects with a visible sighting inside one place/time window. */
+/**
+ * Subjects with a visible sighting inside one place/time window, with their first hit there.
+ * `truncated` says a cap of `WINDOW_HIT_LIMITS` was hit (more places in the radius, or more subjects).
+ */
 export async function readWindowHits(graph: Reader, w: { lon: number; lat: number; radiusM: number; from: string; to: string }, kinds: readonly string[], vs: readonly string[]) {
   return read(graph, async (tx) => {
+    const params = { ...w, radius: w.radiusM, kinds, vs, maxPlaces: WINDOW_HIT_LIMITS.places, maxSubjects: WINDOW_HIT_LIMITS.subjects };
     const r = await tx.run(
       `MATCH (q:Place) WHERE point.distance(q.location, point({longitude: $lon, latitude: $lat})) <= $radius
-       WITH q LIMIT 500
+       WITH q LIMIT toInteger($maxPlaces)
        MATCH (q)<-[v:VISITED]-(o:Entity)
        WHERE v.source IN $vs AND v.at >= datetime($from) AND v.at < datetime($to) AND any(l IN labels(o) WHERE l IN $kinds)
        WITH o, v, q ORDER BY v.at
        WITH o, collect({at: toString(v.at), placeEid: q.eid, source: v.source})[0] AS hit
-       RETURN o.eid AS eid, hit LIMIT 20000`,
-      { ...w, radius: w.radiusM, kinds, vs },
+       RETURN o.eid AS eid, hit LIMIT toInteger($maxSubjects) + 1`,
+      params,
     );
-    return r.records.map((x) => x.toObject() as { eid: string; hit: { at: string; placeEid: string; source: string } });
+    const places = await tx.run(
+      `MATCH (q:Place) WHERE point.distance(q.location, point({longitude: $lon, latitude: $lat})) <= $radius
+       WITH q LIMIT toInteger($maxPlaces) + 1
+       RETURN count(q) > $maxPlaces AS cut`,
+      params,
+    );
+    const rows = r.records.map((x) => x.toObject() as { eid: string; hit: { at: string; placeEid: string; source: string } });
+    const truncated = rows.length > WINDOW_HIT_LIMITS.subjects || Boolean(places.records[0]?.get('cut'));
+    return { hits: rows.slice(0, WINDOW_HIT_LIMITS.subjects), truncated };
   });
 }

@@ -88,3 +88,21 @@ export async function upsertSources(
     ),
   );
 }
+
+/** Creates or renews grants with fixed ids (idempotent on id), all expiring at `expiresAt`; for seeding. */
+export async function upsertGrants(
+  graph: Graph,
+  grants: { id: string; unitCode: string; sourceId: string; purposes: string[]; fields: string[] }[],
+  expiresAt: string,
+  createdBy: string,
+): Promise<void> {
+  await writeTx(graph, (tx) =>
+    tx.run(
+      `UNWIND $grants AS g
+       MERGE (n:Grant {id: g.id})
+       SET n.unitCode = g.unitCode, n.sourceId = g.sourceId, n.purposes = g.purposes, n.fields = g.fields,
+           n.expiresAt = datetime($expiresAt), n.createdBy = $createdBy, n.createdAt = datetime(), n.revoked = false`,
+      { grants, expiresAt, createdBy },
+    ),
+  );
+}

@@ -1,35 +1,45 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { Eid, EntitySummary, IsoTime, Lat, Lon, PurposeQuery } from './common.ts';
 
-export const CoTravelQuery = Type.Object({
+/** Co-location (同地出现) query: any entity near the subject's sightings in space and time. */
+export const CoLocationQuery = Type.Object({
   eid: Eid,
   from: IsoTime,
   to: IsoTime,
   windowMinutes: Type.Integer({ minimum: 1, maximum: 1440, default: 30, description: 'how close in time two sightings must be' }),
   radiusM: Type.Number({ minimum: 0, maximum: 2000, default: 100, description: 'how close in space (0 = the same place)' }),
-  minCount: Type.Integer({ minimum: 1, maximum: 100, default: 2, description: 'times together to count as a companion' }),
+  minCount: Type.Integer({ minimum: 1, maximum: 100, default: 2, description: 'sightings of the subject with the other entity nearby, at least' }),
   limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
   ...PurposeQuery,
-});
-export type CoTravelQuery = Static<typeof CoTravelQuery>;
+}, { 'x-time-range': { from: 'from', to: 'to', maxDays: 366 } });
+export type CoLocationQuery = Static<typeof CoLocationQuery>;
 
-export const CoTravelAnswer = Type.Object({
+export const CoLocationAnswer = Type.Object({
   eid: Type.String(),
-  companions: Type.Array(
+  coLocated: Type.Array(
     Type.Object({
       entity: EntitySummary,
-      together: Type.Integer({ description: 'sightings of the subject with this companion nearby' }),
+      together: Type.Integer({ description: 'sightings of the subject with this entity nearby' }),
       first: Type.String(),
       last: Type.String(),
       places: Type.Array(Type.String()),
     }),
   ),
+  truncated: Type.Boolean({ description: 'true when the answer was cut by `limit` or by a cap of the query (see truncatedBy)' }),
+  truncatedBy: Type.Object(
+    {
+      limit: Type.Boolean({ description: 'more entities than `limit`' }),
+      subjectSightings: Type.Boolean({ description: 'the subject has more sightings in the range than the query looks at (CO_LOCATION_LIMITS.subjectSightings, earliest kept)' }),
+      nearbyPlaces: Type.Boolean({ description: 'a sighting has more places within the radius than the query looks at (CO_LOCATION_LIMITS.nearbyPlaces)' }),
+    },
+    { description: 'which limit cut the answer' },
+  ),
 });
-export type CoTravelAnswer = Static<typeof CoTravelAnswer>;
+export type CoLocationAnswer = Static<typeof CoLocationAnswer>;
 
 export const CollisionWindow = Type.Object(
   { lon: Lon, lat: Lat, radiusM: Type.Number({ minimum: 1, maximum: 5000, default: 200 }), from: IsoTime, to: IsoTime },
-  { additionalProperties: false },
+  { additionalProperties: false, 'x-time-range': { from: 'from', to: 'to', maxDays: 31 }, description: 'a circle and a time range of at most 31 days (from before to)' },
 );
 export const CollisionBody = Type.Object(
   {
@@ -48,5 +58,6 @@ export const CollisionAnswer = Type.Object({
       hits: Type.Array(Type.Object({ window: Type.Integer(), at: Type.String(), placeEid: Type.String(), source: Type.String() })),
     }),
   ),
+  truncated: Type.Boolean({ description: 'true when more subjects matched than `limit`, or a window hit a cap (WINDOW_HIT_LIMITS: places in its radius, subjects in it)' }),
 });
 export type CollisionAnswer = Static<typeof CollisionAnswer>;

@@ -1,26 +1,36 @@
 import type { Graph } from '@onemap/graph-schema/server';
-import { withRead } from '../repositories/reader.ts';
 import type { Viewer } from '../access/viewer.ts';
-import { readCoTravel, readWindowHits } from '../repositories/analysis.ts';
-import type { CollisionBody, CoTravelQuery } from '../schemas/analysis.ts';
+import { intersectWindows, type WindowHit } from '../geo/window-intersection.ts';
+import { readCoLocation, readWindowHits } from '../repositories/analysis.ts';
+import { withRead } from '../repositories/reader.ts';
+import type { CollisionBody, CoLocationQuery } from '../schemas/analysis.ts';
 import type { EntitySummary } from '../schemas/common.ts';
 import { requireVisibleEntity, summaries } from './entity-view.ts';
 import { timeRange } from './trajectory.ts';
 
-/** Co-travel (同行): who was repeatedly near this entity in space and time, from visible traces only. */
-export async function coTravel(graph: Graph, viewer: Viewer, q: CoTravelQuery) {
+/**
+ * Co-location (同地出现): which entities, of any kind, had sightings at places within `radiusM` of
+ * this entity's sightings and within ±`windowMinutes`, and how often — from visible traces only.
+ * Not the derived `CO_TRAVELED` edge ("companions": persons at the same place on ≥ 2 place-days).
+ * `truncated` says the answer was cut: by `limit`, or by a named cap of the query (`truncatedBy`).
+ */
+export async function coLocation(graph: Graph, viewer: Viewer, q: CoLocationQuery) {
   return withRead(graph, async (r) => {
     const range = timeRange(q.from, q.to);
     const { row } = await requireVisibleEntity(r, q.eid, viewer);
-    const rows = await readCoTravel(r, { ...q, ...range, eid: row.eid }, viewer.visibleSources);
+    const { rows, truncatedBy: caps } = await readCoLocation(r, { ...q, ...range, eid: row.eid }, viewer.visibleSources);
+    const kept = rows.slice(0, q.limit);
     const sums = await summaries(
       r,
-      rows.map((r) => r.eid),
+      kept.map((x) => x.eid),
       viewer,
     );
+    const truncatedBy = { limit: rows.length > q.limit, ...caps };
     return {
       eid: row.eid,
-      companions: rows.filter((r) => sums.has(r.eid)).map((r) => ({ entity: sums.get(r.eid) as EntitySummary, together: r.together, first: r.first, last: r.last, places: r.places })),
+      coLocated: kept.filter((x) => sums.has(x.eid)).map((x) => ({ entity: sums.get(x.eid) as EntitySummary, together: x.together, first: x.first, last: x.last, places: x.places })),
+      truncated: Object.values(truncatedBy).some(Boolean),
+      truncatedBy,
     };
   });
 }
@@ -30,22 +40,21 @@ export async function collision(graph: Graph, viewer: Viewer, body: CollisionBod
   return withRead(graph, async (r) => {
     const windows = body.windows.map((w) => ({ ...w, ...timeRange(w.from, w.to, 31) }));
     const kinds = body.kinds ?? ['Person', 'Vehicle'];
-    let common: Map<string, { window: number; at: string; placeEid: string; source: string }[]> | null = null;
-    for (const [i, w] of windows.entries()) {
-      const hits = await readWindowHits(r, w, kinds, viewer.visibleSources);
-      const next = new Map<string, { window: number; at: string; placeEid: string; source: string }[]>();
-      for (const h of hits) {
-        if (common && !common.has(h.eid)) continue;
-        next.set(h.eid, [...(common?.get(h.eid) ?? []), { window: i, ...h.hit }]);
-      }
-      common = next;
-      if (common.size === 0) break;
+    const perWindow: WindowHit[][] = [];
+    let capped = false;
+    for (const w of windows) {
+      const { hits, truncated } = await readWindowHits(r, w, kinds, viewer.visibleSources);
+      perWindow.push(hits);
+      capped ||= truncated;
+      if (intersectWindows(perWindow).size === 0) break;
     }
-    const ids = [...(common?.keys() ?? [])].slice(0, body.limit);
+    const common = intersectWindows(perWindow);
+    const ids = [...common.keys()].slice(0, body.limit);
     const sums = await summaries(r, ids, viewer);
     return {
       windows: windows.length,
-      matches: ids.filter((id) => sums.has(id)).map((id) => ({ entity: sums.get(id) as EntitySummary, hits: common?.get(id) ?? [] })),
+      matches: ids.filter((id) => sums.has(id)).map((id) => ({ entity: sums.get(id) as EntitySummary, hits: common.get(id) ?? [] })),
+      truncated: capped || common.size > body.limit,
     };
   });
 }

@@ -1,7 +1,7 @@
 import type { Graph } from '@onemap/graph-schema/server';
-import { cellToLatLng, latLngToCell } from 'h3-js';
 import type { Viewer } from '../access/viewer.ts';
 import { httpError } from '../errors.ts';
+import { hexAggregate } from '../geo/hex-aggregate.ts';
 import { countByDay, countByJurisdiction, countByPlace, type LayerFilter, readFacilities } from '../repositories/layers.ts';
 import type { FacilityQuery, HeatQuery, HexbinQuery, JurisdictionQuery, TrendQuery } from '../schemas/layers.ts';
 import { timeRange } from './trajectory.ts';
@@ -40,30 +40,13 @@ export async function jurisdictionLayer(graph: Graph, viewer: Viewer, q: Jurisdi
   return { level: q.level, k, suppressed: rows.length - cells.length, cells };
 }
 
-/**
- * Density of traces on H3 hexagons. H3 rather than a turf hexGrid: cells have stable ids at
- * every resolution (the web layer renders them by id with deck.gl's H3HexagonLayer, and cells
- * roll up to coarser resolutions), and no grid has to be laid over the province first.
- */
+/** Density of traces on H3 hexagons (`hexAggregate`), cells under k suppressed. */
 export async function hexbinLayer(graph: Graph, viewer: Viewer, q: HexbinQuery) {
   const places = await countByPlace(graph, filterOf(viewer, q));
-  const cells = new Map<string, { subjects: Set<string>; traces: number }>();
-  for (const p of places) {
-    const id = latLngToCell(p.lat, p.lon, q.resolution);
-    const c = cells.get(id) ?? { subjects: new Set<string>(), traces: 0 };
-    for (const s of p.subjects) c.subjects.add(s);
-    c.traces += p.traces;
-    cells.set(id, c);
-  }
+  const cells = hexAggregate(places, { resolution: q.resolution });
   const k = viewer.kAnonymity;
-  const out = [];
-  for (const [h3, c] of cells) {
-    if (!keep(k, c.subjects.size)) continue;
-    const [lat, lon] = cellToLatLng(h3);
-    out.push({ h3, lon, lat, persons: c.subjects.size, traces: c.traces });
-  }
-  out.sort((a, b) => b.persons - a.persons);
-  return { resolution: q.resolution, k, suppressed: cells.size - out.length, cells: out };
+  const out = cells.filter((c) => keep(k, c.subjects)).map((c) => ({ h3: c.h3, lon: c.lon, lat: c.lat, persons: c.subjects, traces: c.traces }));
+  return { resolution: q.resolution, k, suppressed: cells.length - out.length, cells: out };
 }
 
 /** Heat points: visited places weighted by distinct subjects, small ones suppressed. */

@@ -60,7 +60,7 @@ export async function trajectory(
         timed.length >= 2
           ? { type: 'Feature', geometry: { type: 'LineString', coordinates: timed.map((p) => [p.lon, p.lat]) }, properties: { times: timed.map((p) => p.at) } }
           : null,
-      stayPoints: stayPoints(timed, q.stayRadiusM, q.stayMinMinutes),
+      stayPoints: stayPoints(timed, { radiusM: q.stayRadiusM, minMinutes: q.stayMinMinutes }),
       timeline: [...lanes.values()],
       truncated,
     };

@@ -1,7 +1,7 @@
 import { PolygonLayer, ScatterplotLayer } from '@deck.gl/layers';
 import { useCallback, useMemo, useState } from 'react';
 import { api } from '../api/client.ts';
-import type { CollisionHit, CoTraveler } from '../api/types.ts';
+import type { CollisionHit, CoLocated } from '../api/types.ts';
 import { usePurpose } from '../auth/purpose.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { boundsOf, MapView } from '../map/map-view.tsx';
@@ -9,12 +9,12 @@ import { EntityPicker } from '../ui/entity-picker.tsx';
 import { go } from '../ui/route.ts';
 import { AsyncView, ErrorBox, Progress, useAsync } from '../ui/states.tsx';
 
-type Tab = 'cotravel' | 'collision';
+type Tab = 'colocation' | 'collision';
 
 /** The server's limit on a collision circle (CollisionWindow.radiusM). */
 const MAX_RADIUS_M = 5000;
 
-/** The range co-travel looks at (the sample data's span; a date picker is future work). */
+/** The range co-location looks at (the sample data's span; a date picker is future work). */
 const DEFAULT_RANGE = { from: '2026-01-01T00:00:00Z', to: '2027-01-01T00:00:00Z' };
 
 /** A circle as a ring of [lon, lat], for drawing. */
@@ -33,37 +33,37 @@ function metres(a: [number, number], b: [number, number]): number {
   return Math.hypot(dx, dy);
 }
 
-/** Analysis tools: co-travel for one entity; spatio-temporal collision over drawn areas. */
+/** Analysis tools: co-location (同地出现) for one entity; spatio-temporal collision over drawn areas. */
 export default function AnalysisScreen() {
   const { t } = useI18n();
-  const [tab, setTab] = useState<Tab>('cotravel');
+  const [tab, setTab] = useState<Tab>('colocation');
   return (
     <div className="analysis">
       <div className="tabs">
-        <button type="button" className={tab === 'cotravel' ? 'active' : ''} onClick={() => setTab('cotravel')}>
-          {t('coTravel')}
+        <button type="button" className={tab === 'colocation' ? 'active' : ''} onClick={() => setTab('colocation')}>
+          {t('coLocation')}
         </button>
         <button type="button" className={tab === 'collision' ? 'active' : ''} onClick={() => setTab('collision')} data-testid="tab-collision">
           {t('collision')}
         </button>
       </div>
-      {tab === 'cotravel' ? <CoTravel /> : <Collision />}
+      {tab === 'colocation' ? <CoLocation /> : <Collision />}
     </div>
   );
 }
 
-function CoTravel() {
+function CoLocation() {
   const { t } = useI18n();
   const { requirePurpose } = usePurpose();
   const [subject, setSubject] = useState<{ eid: string; name: string } | null>(null);
-  const [st, run] = useAsync(useCallback(async (eid: string) => api.coTravel(eid, DEFAULT_RANGE, await requirePurpose()), [requirePurpose]));
+  const [st, run] = useAsync(useCallback(async (eid: string) => api.coLocation(eid, DEFAULT_RANGE, await requirePurpose()), [requirePurpose]));
   const [focus, setFocus] = useState<string | null>(null);
-  const data = st.state === 'done' ? st.data : [];
+  const data = st.state === 'done' ? st.data.coLocated : [];
   const pts = data.flatMap((c) => c.places.map((p) => ({ ...p, who: c.eid, name: `${c.name} · ${p.name}` })));
   const layers = useMemo(
     () => [
       new ScatterplotLayer({
-        id: 'cotravel-places',
+        id: 'colocation-places',
         data: pts,
         pickable: true,
         getPosition: (p: (typeof pts)[number]) => [p.lon, p.lat],
@@ -86,37 +86,44 @@ function CoTravel() {
           }}
         />
         {subject && <h3>{subject.name}</h3>}
-        <AsyncView st={st} isEmpty={(d) => d.length === 0}>
-          {(list: CoTraveler[]) => (
-            <table className="grid" data-testid="cotravel-table">
-              <thead>
-                <tr>
-                  <th>{t('companions')}</th>
-                  <th>{t('times')}</th>
-                  <th>{t('placesVisited')}</th>
-                  <th />
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((c) => (
-                  <tr key={c.eid} className={focus === c.eid ? 'active' : ''} onClick={() => setFocus(c.eid)}>
-                    <td>{c.name}</td>
-                    <td>{c.count}</td>
-                    <td className="small">{c.places.map((p) => p.name).join('、')}</td>
-                    <td>
-                      <button type="button" className="link" onClick={() => go('graph', { eid: c.eid })}>
-                        {t('openGraph')}
-                      </button>
-                    </td>
+        <AsyncView st={st} isEmpty={(d) => d.coLocated.length === 0}>
+          {({ coLocated: list, truncated }: { coLocated: CoLocated[]; truncated: boolean }) => (
+            <>
+              {truncated && (
+                <p className="muted small" data-testid="colocation-truncated">
+                  {t('answerCut')}
+                </p>
+              )}
+              <table className="grid" data-testid="colocation-table">
+                <thead>
+                  <tr>
+                    <th>{t('coLocated')}</th>
+                    <th>{t('times')}</th>
+                    <th>{t('placesVisited')}</th>
+                    <th />
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {list.map((c) => (
+                    <tr key={c.eid} className={focus === c.eid ? 'active' : ''} onClick={() => setFocus(c.eid)}>
+                      <td>{c.name}</td>
+                      <td>{c.count}</td>
+                      <td className="small">{c.places.map((p) => p.name).join('、')}</td>
+                      <td>
+                        <button type="button" className="link" onClick={() => go('graph', { eid: c.eid })}>
+                          {t('openGraph')}
+                        </button>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </>
           )}
         </AsyncView>
       </section>
       <section className="main-pane map-pane">
-        <MapView id="cotravel" layers={layers} fitBounds={boundsOf(pts.map((p) => [p.lon, p.lat]))} getTooltip={(i) => (i.object ? (i.object as { name: string }).name : null)} />
+        <MapView id="colocation" layers={layers} fitBounds={boundsOf(pts.map((p) => [p.lon, p.lat]))} getTooltip={(i) => (i.object ? (i.object as { name: string }).name : null)} />
       </section>
     </div>
   );

@@ -1,7 +1,10 @@
+import { formatErrorMessage } from '@onemap/graph-schema';
+import { GRAPH_ERRORS, GraphErrorCode } from '@onemap/graph-schema/server';
 import { Ajv } from 'ajv';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { authenticate, authorize } from '../../plugins/access.ts';
 import { auditFailed } from '../../plugins/audit.ts';
+import { addRequestKeywords } from '../../schemas/keywords.ts';
 import adminRoutes from './admin.ts';
 import analysisRoutes from './analysis.ts';
 import auditRoutes from './audit.ts';
@@ -15,6 +18,13 @@ import qualityRoutes from './quality.ts';
 import resolutionRoutes from './resolution.ts';
 import searchRoutes from './search.ts';
 import watchRoutes from './watches.ts';
+
+/** The answer that replaces any other while Neo4j (graph and audit trail alike) cannot be reached. */
+function graphUnavailable(reply: FastifyReply, requestId: string): string {
+  reply.code(503).header('content-type', 'application/json; charset=utf-8');
+  const message = formatErrorMessage(GRAPH_ERRORS[GraphErrorCode.Unavailable].message, { detail: `see the server log (request ${requestId})` });
+  return JSON.stringify({ statusCode: 503, code: GraphErrorCode.Unavailable, message });
+}
 
 /** Refuses to register an /api route that declares neither an access rule nor `public`. */
 export function requireAccessRule(route: { method: string | string[]; url: string; config?: unknown }): void {
@@ -36,8 +46,9 @@ export function requireAccessRule(route: { method: string | string[]; url: strin
 export default async function apiRoutes(app: FastifyInstance) {
   // JSON bodies are validated without type coercion: `42` is not an eid and `"x"` is not a list.
   // Query strings and path params keep fastify's coercion (everything there arrives as text).
-  const strict = new Ajv({ coerceTypes: false, useDefaults: true, removeAdditional: false, allErrors: false, strict: false });
-  const lenient = new Ajv({ coerceTypes: 'array', useDefaults: true, removeAdditional: false, allErrors: false, strict: false });
+  // Both know the cross-field keywords of server/src/schemas/keywords.ts (time ranges, bounding boxes …).
+  const strict = addRequestKeywords(new Ajv({ coerceTypes: false, useDefaults: true, removeAdditional: false, allErrors: false, strict: false }));
+  const lenient = addRequestKeywords(new Ajv({ coerceTypes: 'array', useDefaults: true, removeAdditional: false, allErrors: false, strict: false }));
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : lenient).compile(schema));
 
   app.addHook('onRoute', requireAccessRule);
@@ -62,6 +73,8 @@ export default async function apiRoutes(app: FastifyInstance) {
       await app.auditRequest(request, reply.statusCode);
     } catch (err) {
       request.log.error({ err }, 'audit append failed');
+      // The answer is withheld either way; when the graph itself is down, say so (503 GRAPH_UNAVAILABLE).
+      if ((err as { code?: string }).code === GraphErrorCode.Unavailable) return graphUnavailable(reply, String(request.id));
       return auditFailed(reply, String(request.id));
     }
     return payload;

@@ -1,0 +1,125 @@
+import { type Graph, readTx, writeTx } from '@onemap/graph-schema/server';
+import type { AuditEntry, AuditOutcome, Checkpoint } from '../audit/chain.ts';
+
+/** The chain's head: the last entry's sequence number and hash. */
+export interface AuditHead {
+  seq: number;
+  hash: string;
+}
+
+/** What `appendAuditEntry` writes once it knows the head: the entry, and a checkpoint when one is due. */
+export interface AuditAppend {
+  entry: Omit<AuditEntry, 'hash'>;
+  hash: string;
+  checkpoint: Omit<Checkpoint, 'seq' | 'hash'> | null;
+}
+
+/**
+ * Appends one entry. The single `(:AuditHead {id:'main'})` node is write-locked in the same
+ * transaction, so appends from any number of server replicas form one chain without gaps;
+ * `next` builds the entry (and its hash) from the head it was given under that lock.
+ */
+export async function appendAuditEntry(graph: Graph, genesis: string, next: (head: AuditHead) => AuditAppend): Promise<AuditHead> {
+  return writeTx(graph, async (tx) => {
+    const head = await tx.run(
+      `MERGE (h:AuditHead {id: 'main'}) ON CREATE SET h.seq = 0, h.hash = $genesis
+       SET h._lock = true
+       RETURN h.seq AS seq, h.hash AS hash`,
+      { genesis },
+    );
+    const { entry, hash, checkpoint } = next({
+      seq: (head.records[0]?.get('seq') as number) ?? 0,
+      hash: (head.records[0]?.get('hash') as string) ?? genesis,
+    });
+    await tx.run(
+      `MATCH (h:AuditHead {id: 'main'})
+       CREATE (a:AuditEntry) SET a = $entry, a.seq = toInteger($entry.seq), a.status = toInteger($entry.status),
+                                 a.resultCount = toInteger($entry.resultCount), a.hash = $hash
+       SET h.seq = toInteger($entry.seq), h.hash = $hash
+       REMOVE h._lock`,
+      { entry, hash },
+    );
+    if (checkpoint) {
+      await tx.run('CREATE (c:AuditCheckpoint {seq: toInteger($seq), hash: $hash, at: $at, signature: $sig, by: $by})', {
+        seq: entry.seq,
+        hash,
+        at: checkpoint.at,
+        sig: checkpoint.signature,
+        by: checkpoint.by,
+      });
+    }
+    return { seq: entry.seq, hash };
+  });
+}
+
+/**
+ * Records a checkpoint of the current head (idempotent per sequence number); `sign` gives the
+ * checkpoint's time and signature for the head read in the same transaction. Null when the chain is empty.
+ */
+export async function mergeAuditCheckpoint(graph: Graph, by: string, sign: (head: AuditHead) => { at: string; signature: string }): Promise<Checkpoint | null> {
+  return writeTx(graph, async (tx) => {
+    const r = await tx.run(`MATCH (h:AuditHead {id: 'main'}) WHERE h.seq > 0 RETURN h.seq AS seq, h.hash AS hash`);
+    const row = r.records[0];
+    if (!row) return null;
+    const seq = row.get('seq') as number;
+    const hash = row.get('hash') as string;
+    const { at, signature } = sign({ seq, hash });
+    const c = await tx.run(
+      `MERGE (c:AuditCheckpoint {seq: toInteger($seq)}) ON CREATE SET c.hash = $hash, c.at = $at, c.signature = $sig, c.by = $by
+       RETURN c {.seq, .hash, .at, .signature, .by} AS c`,
+      { seq, hash, at, sig: signature, by },
+    );
+    return c.records[0]?.get('c') as Checkpoint;
+  });
+}
+
+export async function listCheckpoints(graph: Graph): Promise<Checkpoint[]> {
+  return readTx(graph, async (tx) => {
+    const r = await tx.run('MATCH (c:AuditCheckpoint) RETURN c {.seq, .hash, .at, .signature, .by} AS c ORDER BY c.seq');
+    return r.records.map((x) => x.get('c') as Checkpoint);
+  });
+}
+
+export interface EntryFilter {
+  afterSeq?: number;
+  limit: number;
+  user?: string;
+  outcome?: AuditOutcome;
+}
+
+/** Newest entries first, filtered. */
+export async function listEntries(graph: Graph, f: EntryFilter): Promise<AuditEntry[]> {
+  return readTx(graph, async (tx) => {
+    const r = await tx.run(
+      `MATCH (a:AuditEntry) WHERE a.seq > $after AND ($user IS NULL OR a.user = $user) AND ($outcome IS NULL OR a.outcome = $outcome)
+       RETURN properties(a) AS a ORDER BY a.seq DESC LIMIT toInteger($limit)`,
+      { after: f.afterSeq ?? 0, user: f.user ?? null, outcome: f.outcome ?? null, limit: f.limit },
+    );
+    return r.records.map((x) => x.get('a') as AuditEntry);
+  });
+}
+
+/** One page of the chain in sequence order, after `after`. */
+export async function readEntryPage(graph: Graph, after: number, pageSize: number): Promise<AuditEntry[]> {
+  return readTx(graph, async (tx) => {
+    const r = await tx.run('MATCH (a:AuditEntry) WHERE a.seq > $after RETURN properties(a) AS a ORDER BY a.seq LIMIT toInteger($n)', { after, n: pageSize });
+    return r.records.map((x) => x.get('a') as AuditEntry);
+  });
+}
+
+/** The head (undefined before the first entry) and every checkpoint, read together. */
+export async function readHeadAndCheckpoints(graph: Graph): Promise<{ head: AuditHead | undefined; checkpoints: Checkpoint[] }> {
+  return readTx(graph, async (tx) => {
+    const h = await tx.run("MATCH (h:AuditHead {id: 'main'}) RETURN h.seq AS seq, h.hash AS hash");
+    const c = await tx.run('MATCH (c:AuditCheckpoint) RETURN c {.seq, .hash, .at, .signature, .by} AS c ORDER BY c.seq');
+    return { head: h.records[0]?.toObject() as AuditHead | undefined, checkpoints: c.records.map((x) => x.get('c') as Checkpoint) };
+  });
+}
+
+/** Stored hashes of some entries, by sequence number. */
+export async function readHashesBySeq(graph: Graph, seqs: number[]): Promise<Map<number, string>> {
+  return readTx(graph, async (tx) => {
+    const r = await tx.run('UNWIND $seqs AS s MATCH (a:AuditEntry {seq: toInteger(s)}) RETURN a.seq AS seq, a.hash AS hash', { seqs });
+    return new Map(r.records.map((x) => [x.get('seq') as number, x.get('hash') as string]));
+  });
+}
