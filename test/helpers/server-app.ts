@@ -10,9 +10,13 @@ export async function buildTestApp(overrides: Record<string, string | number> = 
   return app;
 }
 
-/** A token for a fixture user, signed like login signs it (the user is still looked up on every request). */
+/**
+ * A token for a fixture user, signed like login signs it (the user is still looked up on every
+ * request). Fixture users start at token version 0; after a password, role, unit or disable
+ * change their earlier tokens — these included — are refused: log in again.
+ */
 export function tokenFor(app: FastifyInstance, level: LevelName, role: string): string {
-  return app.jwt.sign({ sub: username(level, role), unit: '', roles: [] });
+  return app.jwt.sign({ sub: username(level, role), unit: '', roles: [], tv: 0 });
 }
 
 export const PURPOSE = { kind: 'criminal_case', caseNumber: 'A6201022026110001', text: '盗窃案关系排查' } as const;

@@ -55,6 +55,8 @@ export interface UserInfo {
   passwordHash: string;
   certFingerprint: string | null;
   disabled: boolean;
+  /** Raised by a password, role, unit or disable change; a token carrying another version is refused. */
+  tokenVersion: number;
 }
 
 /** Why a source is (not) visible to a viewer; shown by the catalog route and used in tests. */

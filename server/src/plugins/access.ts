@@ -10,8 +10,9 @@ import { httpError } from '../errors.ts';
 
 declare module '@fastify/jwt' {
   interface FastifyJWT {
-    payload: { sub: string; unit: string; roles: Role[] };
-    user: { sub: string; unit: string; roles: Role[] };
+    /** `tv`: the user's token version at login; a password, role, unit or disable change raises it. */
+    payload: { sub: string; unit: string; roles: Role[]; tv: number };
+    user: { sub: string; unit: string; roles: Role[]; tv: number };
   }
 }
 
@@ -82,15 +83,17 @@ export async function authenticate(app: FastifyInstance, request: FastifyRequest
     request.headers.authorization = `Bearer ${q.access_token}`;
   }
   if (!request.headers.authorization) throw httpError('UNAUTHENTICATED', { detail: 'send Authorization: Bearer <token> from POST /api/auth/login' });
-  let claims: { sub: string };
+  let claims: { sub: string; tv?: unknown };
   try {
-    claims = await request.jwtVerify<{ sub: string; unit: string; roles: Role[] }>();
+    claims = await request.jwtVerify<{ sub: string; unit: string; roles: Role[]; tv: number }>();
   } catch (e) {
     throw httpError('UNAUTHENTICATED', { detail: `invalid or expired token (${(e as Error).message})` });
   }
   request.claimedUser = claims.sub;
   const user = await app.access.user(claims.sub);
   if (!user || user.disabled) throw httpError('UNAUTHENTICATED', { detail: 'this account no longer exists or is disabled' });
+  // Costs nothing extra: the user is read (and cached for ACCESS_CACHE_MS) for every request anyway.
+  if (claims.tv !== user.tokenVersion) throw httpError('UNAUTHENTICATED', { detail: 'this token was issued before a password, role, unit or account change; log in again' });
   request.identity = { unitCode: user.unitCode, roles: user.roles };
   return { user, method: 'jwt' };
 }
