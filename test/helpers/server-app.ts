@@ -35,3 +35,18 @@ export function as(app: FastifyInstance, level: LevelName, role: string, purpose
       headers: { authorization: `Bearer ${token}`, ...(purpose ? purposeHeader(purpose) : {}), ...(opts.headers ?? {}) },
     });
 }
+
+/**
+ * Issues a source system's key through the API, as the admin of `level` (who must own the
+ * sources or sit above their owner), and returns the key text.
+ */
+export async function sourceKeyFor(app: FastifyInstance, sources: string[], level: LevelName = 'province'): Promise<string> {
+  const res = await as(app, level, 'admin', null)({ method: 'POST', url: '/api/admin/source-keys', payload: { name: `test system for ${sources.join(', ')}`, sources } });
+  if (res.statusCode !== 201) throw new Error(`could not issue a source key: ${res.statusCode} ${res.body}`);
+  return res.json().key as string;
+}
+
+/** `app.inject` as a source system presenting its key. */
+export function asSource(app: FastifyInstance, key: string) {
+  return (opts: InjectOptions) => app.inject({ ...opts, headers: { 'x-onemap-source-key': key, ...(opts.headers ?? {}) } });
+}
