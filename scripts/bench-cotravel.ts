@@ -166,8 +166,8 @@ if (a.graph) {
     await writeTx(graph, (tx) =>
       tx.run(
         `UNWIND $rows AS r MATCH (p:Person {eid: r.person}), (pl:Place {eid: r.place})
-         CREATE (p)-[:VISITED {at: datetime(r.at), source: r.source, rid: r.rid}]->(pl)`,
-        { rows: sightings.slice(i, i + 10_000).map(({ person, place, at, source, rid }) => ({ person, place, at, source, rid })) },
+         CREATE (p)-[:VISITED {at: datetime(r.at), until: CASE WHEN r.until IS NULL THEN null ELSE datetime(r.until) END, source: r.source, rid: r.rid}]->(pl)`,
+        { rows: sightings.slice(i, i + 10_000).map(({ person, place, at, u, source, rid }) => ({ person, place, at, until: u === null ? null : new Date(u).toISOString(), source, rid })) },
       ),
     );
   const t2 = performance.now();
