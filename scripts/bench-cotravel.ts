@@ -15,12 +15,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadCatalog, SAMPLE_DIR, SOURCE_ORDER } from '@onemap/datasets';
 import { createDriver, migrate, readTx, writeTx } from '@onemap/graph-schema/server';
-import {
-  type CoOccurrence,
-  DEFAULT_COTRAVEL_SCORE,
-  deriveCoTravel,
-  scoreCoTravel,
-} from '@onemap/resolver/derive';
+import { type CoOccurrence, DEFAULT_COTRAVEL_SCORE, deriveCoTravel, scoreCoTravel } from '@onemap/resolver/derive';
 import { loadTruth, readBatch, stageFile } from '@onemap/resolver/intake';
 import { recordFacts } from '@onemap/resolver/pipeline';
 
@@ -40,7 +35,9 @@ if (a.persons) {
   input = path.resolve('datasets/out', `bench-${a.persons}`);
   if (!fs.existsSync(path.join(input, 'truth', 'records.csv'))) {
     console.log(`bench: generating ${a.persons} persons into ${input}…`);
-    const r = spawnSync('npx', ['tsx', 'datasets/src/cli.ts', '--persons', a.persons, '--out', input], { stdio: 'inherit' });
+    const r = spawnSync('npx', ['tsx', 'datasets/src/cli.ts', '--persons', a.persons, '--out', input], {
+      stdio: 'inherit',
+    });
     if (r.status !== 0) process.exit(2);
   }
 }
@@ -76,7 +73,15 @@ for (const source of SOURCE_ORDER) {
         const person = truth.get(`${rec.rid}:${v.subjectRole}`);
         const place = truth.get(`${rec.rid}:${v.placeRole}`);
         if (!person?.startsWith('P') || !place) continue;
-        sightings.push({ person, place, at: v.at, t: Date.parse(v.at), u: v.until ? Date.parse(v.until) : null, rid: rec.rid, source });
+        sightings.push({
+          person,
+          place,
+          at: v.at,
+          t: Date.parse(v.at),
+          u: v.until ? Date.parse(v.until) : null,
+          rid: rec.rid,
+          source,
+        });
       }
     }
   }
@@ -89,7 +94,11 @@ console.log(
 
 // ---- planted companions ----
 const groups = new Map<string, string[]>();
-const compCsv = fs.readFileSync(path.join(input, 'truth', 'companions.csv'), 'utf8').trim().split('\n').slice(1);
+const compCsv = fs
+  .readFileSync(path.join(input, 'truth', 'companions.csv'), 'utf8')
+  .trim()
+  .split('\n')
+  .slice(1);
 for (const line of compCsv) {
   const [g, p] = line.split(',');
   if (g && p) groups.set(g, [...(groups.get(g) ?? []), p]);
@@ -126,13 +135,30 @@ for (const list of byPlace.values()) {
     const crowd = new Set(near.map((n) => n.person)).size;
     for (const n of near)
       if (n.person > s.person)
-        rows.push({ a: s.person, b: n.person, place: s.place, day: s.at.slice(0, 10), at: s.at, ridA: s.rid, ridB: n.rid, sourceA: s.source, sourceB: n.source, crowd, leftApart: s.u !== null && n.u !== null && Math.abs(s.u - n.u) > tolMs });
+        rows.push({
+          a: s.person,
+          b: n.person,
+          place: s.place,
+          day: s.at.slice(0, 10),
+          at: s.at,
+          ridA: s.rid,
+          ridB: n.rid,
+          sourceA: s.source,
+          sourceB: n.source,
+          crowd,
+          leftApart: s.u !== null && n.u !== null && Math.abs(s.u - n.u) > tolMs,
+        });
   }
 }
 const scored = scoreCoTravel(rows, population, DEFAULT_COTRAVEL_SCORE);
 console.log('   (* the default; every scored rule also needs ≥ 2 legs together at ≥ 2 places on ≥ 2 place-days)');
-console.log(`   ${rows.length.toLocaleString('en-US')} co-occurrences, ${scored.length.toLocaleString('en-US')} pairs scored in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
-report('old rule (≥ 2 place-days)', scored.filter((p) => p.count >= 2).map((p) => `${p.x}|${p.y}`));
+console.log(
+  `   ${rows.length.toLocaleString('en-US')} co-occurrences, ${scored.length.toLocaleString('en-US')} pairs scored in ${((performance.now() - t1) / 1000).toFixed(1)} s`,
+);
+report(
+  'old rule (≥ 2 place-days)',
+  scored.filter((p) => p.count >= 2).map((p) => `${p.x}|${p.y}`),
+);
 for (const minCoincidences of [1.4, 1.6, 1.8, 2.0, 2.2])
   report(
     `score ≥ ${minCoincidences} × log10 ${population} = ${(minCoincidences * Math.log10(population)).toFixed(2)}${minCoincidences === DEFAULT_COTRAVEL_SCORE.minCoincidences ? ' *' : ''}`,
@@ -141,7 +167,8 @@ for (const minCoincidences of [1.4, 1.6, 1.8, 2.0, 2.2])
       .map((p) => `${p.x}|${p.y}`),
   );
 const missed = scored.filter((p) => truePairs.has(`${p.x}|${p.y}`) && !p.companions);
-for (const p of missed.slice(0, 5)) console.log(`   missed ${p.x}|${p.y} score ${p.score} ${JSON.stringify(p.reasons)}`);
+for (const p of missed.slice(0, 5))
+  console.log(`   missed ${p.x}|${p.y} score ${p.score} ${JSON.stringify(p.reasons)}`);
 const fps = scored.filter((p) => !truePairs.has(`${p.x}|${p.y}`) && p.companions).sort((p, q) => q.score - p.score);
 for (const p of fps.slice(0, 5)) console.log(`   false ${p.x}|${p.y} score ${p.score} ${JSON.stringify(p.reasons)}`);
 
@@ -154,7 +181,9 @@ if (a.graph) {
   const graph = { driver, database: 'neo4j' };
   await migrate(graph);
   const session = driver.session();
-  await session.run('MATCH (n) WHERE NOT n:__OneMapMigration CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS');
+  await session.run(
+    'MATCH (n) WHERE NOT n:__OneMapMigration CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS',
+  );
   await session.close();
   const persons = [...new Set(sightings.map((x) => x.person))];
   const places = [...new Set(sightings.map((x) => x.place))];
@@ -167,7 +196,18 @@ if (a.graph) {
       tx.run(
         `UNWIND $rows AS r MATCH (p:Person {eid: r.person}), (pl:Place {eid: r.place})
          CREATE (p)-[:VISITED {at: datetime(r.at), until: CASE WHEN r.until IS NULL THEN null ELSE datetime(r.until) END, source: r.source, rid: r.rid}]->(pl)`,
-        { rows: sightings.slice(i, i + 10_000).map(({ person, place, at, u, source, rid }) => ({ person, place, at, until: u === null ? null : new Date(u).toISOString(), source, rid })) },
+        {
+          rows: sightings
+            .slice(i, i + 10_000)
+            .map(({ person, place, at, u, source, rid }) => ({
+              person,
+              place,
+              at,
+              until: u === null ? null : new Date(u).toISOString(),
+              source,
+              rid,
+            })),
+        },
       ),
     );
   const t2 = performance.now();
@@ -182,7 +222,9 @@ if (a.graph) {
       (r) => `${r.get('x')}|${r.get('y')}`,
     ),
   );
-  console.log(`   graph: deriveCoTravel over ${persons.length.toLocaleString('en-US')} persons wrote ${written} edges in ${(ms / 1000).toFixed(1)} s`);
+  console.log(
+    `   graph: deriveCoTravel over ${persons.length.toLocaleString('en-US')} persons wrote ${written} edges in ${(ms / 1000).toFixed(1)} s`,
+  );
   report('graph CO_TRAVELED (default)', edges);
   await driver.close();
 }

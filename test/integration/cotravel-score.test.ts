@@ -23,15 +23,36 @@ const S1 = 'L-FCT-S1';
 const S2 = 'L-FCT-S2';
 const HOTEL = 'L-FCT-H1';
 
-interface V { eid: string; place: string; at: string; until?: string; source: string; rid: string }
+interface V {
+  eid: string;
+  place: string;
+  at: string;
+  until?: string;
+  source: string;
+  rid: string;
+}
 const visits: V[] = [];
 const ride = (eid: string, tag: string, from: string, to: string, depart: string, arrive: string) => {
   visits.push({ eid, place: from, at: depart, source: FX.open, rid: `fx_open:ct-${eid}-${tag}` });
   visits.push({ eid, place: to, at: arrive, source: FX.open, rid: `fx_open:ct-${eid}-${tag}` });
 };
 for (const p of [A, B, C]) ride(p, 'out', S1, S2, '2026-11-05T01:00:00Z', '2026-11-05T03:00:00Z');
-visits.push({ eid: A, place: HOTEL, at: '2026-11-05T03:40:00Z', until: '2026-11-06T02:00:00Z', source: FX.cond, rid: 'fx_cond:ct-A-hotel' });
-visits.push({ eid: B, place: HOTEL, at: '2026-11-05T03:44:00Z', until: '2026-11-06T02:03:00Z', source: FX.cond, rid: 'fx_cond:ct-B-hotel' });
+visits.push({
+  eid: A,
+  place: HOTEL,
+  at: '2026-11-05T03:40:00Z',
+  until: '2026-11-06T02:00:00Z',
+  source: FX.cond,
+  rid: 'fx_cond:ct-A-hotel',
+});
+visits.push({
+  eid: B,
+  place: HOTEL,
+  at: '2026-11-05T03:44:00Z',
+  until: '2026-11-06T02:03:00Z',
+  source: FX.cond,
+  rid: 'fx_cond:ct-B-hotel',
+});
 for (const p of [A, B]) ride(p, 'back', S2, S1, '2026-11-06T05:00:00Z', '2026-11-06T07:00:00Z');
 for (const p of [G, H, ...CROWD]) {
   ride(p, 'busy1', S1, S2, '2026-11-07T00:00:00Z', '2026-11-07T02:00:00Z');
@@ -77,7 +98,10 @@ beforeAll(async () => {
   });
   // a count-based edge left by the old rule for strangers must not survive the recomputation
   await writeTx(graph, (tx) =>
-    tx.run(`MATCH (g:Person {eid: $g}), (h:Person {eid: $h}) CREATE (g)-[:CO_TRAVELED {count: 2, sources: [$open]}]->(h)`, { g: G, h: H, open: FX.open }),
+    tx.run(
+      `MATCH (g:Person {eid: $g}), (h:Person {eid: $h}) CREATE (g)-[:CO_TRAVELED {count: 2, sources: [$open]}]->(h)`,
+      { g: G, h: H, open: FX.open },
+    ),
   );
   await deriveCoTravel(graph, persons, { toleranceMinutes: 30, minCount: 2 });
   app = await buildTestApp();
@@ -92,21 +116,27 @@ describe('CO_TRAVELED scored by chance (issue 17, part 3)', () => {
   it('companions get one edge with a score above the threshold and their legs as reasons', async () => {
     const edges = await coTraveled(as(app, 'county', 'analyst'), A);
     expect(edges.map((e) => [e.from, e.to])).toEqual([[A, B]]);
-    const p = edges[0]!.props as { score: number; count: number; reasons: Record<string, unknown> & { top: { place: string; crowd: number }[]; minScore: number } };
+    const p = edges[0]!.props as {
+      score: number;
+      count: number;
+      reasons: Record<string, unknown> & { top: { place: string; crowd: number }[]; minScore: number };
+    };
     expect(p.score).toBeGreaterThanOrEqual(p.reasons.minScore);
     expect(p.reasons).toMatchObject({ legs: 3, places: 3, days: 2, chainedLegs: 1 });
     expect(p.reasons.top[0]).toMatchObject({ place: HOTEL, crowd: 2 });
     expect(p.count).toBe(5); // (place, day): S1, S2, the hotel on the 5th; S2, S1 on the 6th
   });
 
-  it('a stranger on the companions\' train is not a companion (one leg)', async () => {
+  it("a stranger on the companions' train is not a companion (one leg)", async () => {
     expect(await coTraveled(as(app, 'county', 'analyst'), C)).toEqual([]);
   });
 
   it('two strangers on the same crowded trains out and back get no edge, and the old count-based edge is gone', async () => {
     expect(await coTraveled(as(app, 'county', 'analyst'), G)).toEqual([]);
     const left = await readTx(graph, async (tx) =>
-      (await tx.run(`MATCH (:Person {eid: $g})-[c:CO_TRAVELED]-() RETURN count(c) AS n`, { g: G })).records[0]?.get('n'),
+      (await tx.run(`MATCH (:Person {eid: $g})-[c:CO_TRAVELED]-() RETURN count(c) AS n`, { g: G })).records[0]?.get(
+        'n',
+      ),
     );
     expect(Number(left)).toBe(0);
   });
@@ -116,7 +146,11 @@ describe('CO_TRAVELED scored by chance (issue 17, part 3)', () => {
   });
 
   it('an officer may not ask for relations at all', async () => {
-    const res = await as(app, 'county', 'officer')({ method: 'GET', url: `/api/entities/${A}/relations?types=CO_TRAVELED` });
+    const res = await as(
+      app,
+      'county',
+      'officer',
+    )({ method: 'GET', url: `/api/entities/${A}/relations?types=CO_TRAVELED` });
     expect(res.statusCode).toBe(403);
   });
 

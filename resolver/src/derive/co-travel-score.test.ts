@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { type CoOccurrence, DEFAULT_COTRAVEL_SCORE, minScoreOf, scoreCoTravel, surpriseOf } from './co-travel-score.ts';
 
-const row = (o: Partial<CoOccurrence> & Pick<CoOccurrence, 'place' | 'at' | 'ridA' | 'ridB' | 'crowd'>): CoOccurrence => ({
+const row = (
+  o: Partial<CoOccurrence> & Pick<CoOccurrence, 'place' | 'at' | 'ridA' | 'ridB' | 'crowd'>,
+): CoOccurrence => ({
   a: 'P1',
   b: 'P2',
   day: o.at.slice(0, 10),
@@ -18,7 +20,15 @@ describe('scoreCoTravel', () => {
       [
         row({ place: 'S1', at: '2026-03-02T08:00:00+08:00', ridA: 'rail:1', ridB: 'rail:2', crowd: 12 }),
         row({ place: 'S2', at: '2026-03-02T10:00:00+08:00', ridA: 'rail:1', ridB: 'rail:2', crowd: 9 }),
-        row({ place: 'H1', at: '2026-03-02T11:00:00+08:00', ridA: 'hotel:1', ridB: 'hotel:2', crowd: 2, sourceA: 'hotel', sourceB: 'hotel' }),
+        row({
+          place: 'H1',
+          at: '2026-03-02T11:00:00+08:00',
+          ridA: 'hotel:1',
+          ridB: 'hotel:2',
+          crowd: 2,
+          sourceA: 'hotel',
+          sourceB: 'hotel',
+        }),
         row({ place: 'S2', at: '2026-03-04T09:00:00+08:00', ridA: 'rail:3', ridB: 'rail:4', crowd: 15 }),
       ],
       POP,

@@ -49,7 +49,12 @@ export interface CoTravelScoreSettings {
 }
 
 /** Defaults measured on the sample and a generated province (docs/analysis.md, `npm run bench cotravel`). */
-export const DEFAULT_COTRAVEL_SCORE: CoTravelScoreSettings = { minLegs: 2, minOccasions: 2, minPlaces: 2, minCoincidences: 1.8 };
+export const DEFAULT_COTRAVEL_SCORE: CoTravelScoreSettings = {
+  minLegs: 2,
+  minOccasions: 2,
+  minPlaces: 2,
+  minCoincidences: 1.8,
+};
 
 /**
  * Weight of a stay the two began together but ended apart (a hotel check-in at the same hour,
@@ -127,7 +132,8 @@ export function scoreCoTravel(rows: CoOccurrence[], population: number, settings
   const byPair = new Map<string, CoOccurrence[]>();
   for (const r of rows) {
     if (r.a === r.b) continue;
-    const o = r.a < r.b ? r : { ...r, a: r.b, b: r.a, ridA: r.ridB, ridB: r.ridA, sourceA: r.sourceB, sourceB: r.sourceA };
+    const o =
+      r.a < r.b ? r : { ...r, a: r.b, b: r.a, ridA: r.ridB, ridB: r.ridA, sourceA: r.sourceB, sourceB: r.sourceA };
     const k = `${o.a}|${o.b}`;
     const list = byPair.get(k);
     if (list) list.push(o);
@@ -167,12 +173,17 @@ function scorePair(list: CoOccurrence[], population: number, s: CoTravelScoreSet
   const byTime = [...legList].sort((p, q) => Date.parse(p.at) - Date.parse(q.at));
   let chainedLegs = 0;
   for (let i = 1; i < byTime.length; i++)
-    if (Date.parse((byTime[i] as CoTravelLeg).at) - Date.parse((byTime[i - 1] as CoTravelLeg).at) < DAY_MS) chainedLegs++;
+    if (Date.parse((byTime[i] as CoTravelLeg).at) - Date.parse((byTime[i - 1] as CoTravelLeg).at) < DAY_MS)
+      chainedLegs++;
   const top = [...legList]
     .sort((p, q) => q.surprise - p.surprise || p.at.localeCompare(q.at))
     .slice(0, COTRAVEL_REASON_LEGS)
     .map((l) => ({ ...l, surprise: round2(l.surprise) }));
-  const companions = legs.size >= s.minLegs && occasions.size >= s.minOccasions && places.size >= s.minPlaces && score >= minScoreOf(population, s);
+  const companions =
+    legs.size >= s.minLegs &&
+    occasions.size >= s.minOccasions &&
+    places.size >= s.minPlaces &&
+    score >= minScoreOf(population, s);
   return {
     x: first0.a,
     y: first0.b,
@@ -181,7 +192,15 @@ function scorePair(list: CoOccurrence[], population: number, s: CoTravelScoreSet
     first,
     last,
     sources: [...sources].sort(),
-    reasons: { legs: legs.size, places: places.size, days: days.size, chainedLegs, population, minScore: round2(minScoreOf(population, s)), top },
+    reasons: {
+      legs: legs.size,
+      places: places.size,
+      days: days.size,
+      chainedLegs,
+      population,
+      minScore: round2(minScoreOf(population, s)),
+      top,
+    },
     companions,
   };
 }

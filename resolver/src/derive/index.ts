@@ -1,8 +1,8 @@
 /** Derived facts computed off the write path: the CO_TRAVELED edge and its pending queue. */
 export { type CoTravelSettings, deriveCoTravel } from './co-travel.ts';
 export {
-  type CoOccurrence,
   COTRAVEL_REASON_LEGS,
+  type CoOccurrence,
   type CoTravelLeg,
   type CoTravelReasons,
   type CoTravelScoreSettings,

@@ -42,7 +42,11 @@ export async function countTravellers(graph: Graph): Promise<number> {
  * one of `eids`, with the crowd then (distinct persons at the place within the tolerance, the
  * pair included) and whether both were stays that ended more than the tolerance apart.
  */
-export async function findCoOccurrences(graph: Graph, eids: string[], toleranceMinutes: number): Promise<CoOccurrenceRow[]> {
+export async function findCoOccurrences(
+  graph: Graph,
+  eids: string[],
+  toleranceMinutes: number,
+): Promise<CoOccurrenceRow[]> {
   return readTx(graph, async (tx) => {
     const r = await tx.run(
       `UNWIND $eids AS eid
