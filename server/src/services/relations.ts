@@ -12,7 +12,15 @@ export const DEFAULT_RELATION_TYPES: readonly string[] = NETWORK_RELATION_TYPES;
 /** Edge properties that are safe to show: provenance and time, never copied personal values. */
 function edgeProps(p: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const k of ['role', 'count', 'first', 'last', 'at', 'until', 'kind', 'rid', 'since']) if (p[k] !== undefined) out[k] = p[k];
+  for (const k of ['role', 'count', 'first', 'last', 'at', 'until', 'kind', 'rid', 'since', 'score']) if (p[k] !== undefined) out[k] = p[k];
+  // CO_TRAVELED: why the pair is companions (legs, places, days, the most surprising legs)
+  if (typeof p.reasons === 'string') {
+    try {
+      out.reasons = JSON.parse(p.reasons);
+    } catch {
+      // an unreadable reasons string is left out rather than failing the answer
+    }
+  }
   return out;
 }
 

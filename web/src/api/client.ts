@@ -172,6 +172,22 @@ function wide(): TimeRange {
   return { from: new Date(now - 3650 * 86_400_000).toISOString(), to: new Date(now + 86_400_000).toISOString() };
 }
 
+/** Why a pair is companions (the API's `CO_TRAVELED` `props.reasons`, abridged). */
+export interface CompanionReasons {
+  legs: number;
+  places: number;
+  days: number;
+  minScore: number;
+}
+
+/** One derived companion of a subject. */
+export interface Companion {
+  eid: string;
+  name: string;
+  score: number;
+  reasons: CompanionReasons;
+}
+
 let onUnauthorized: (() => void) | undefined;
 export function setUnauthorizedHandler(fn: () => void): void {
   onUnauthorized = fn;
@@ -231,6 +247,24 @@ export const api = {
     const p = r.paths[0];
     if (!p) throw new ApiError(404, 'NO_PATH', 'no path');
     return toGraph(p.nodes, p.edges, idx);
+  },
+  /** Companions (同行): the subject's derived CO_TRAVELED edges with their chance score and reasons, most likely first. */
+  companions: async (eid: string, purpose: Purpose): Promise<Companion[]> => {
+    const r = await request<W.GraphAnswer>('GET', `/entities/${encodeURIComponent(eid)}/relations`, { query: { depth: 1, types: 'CO_TRAVELED' }, purpose });
+    const names = new Map(r.nodes.map((n) => [n.eid, name(n.name, n.nameMasked, n.eid)]));
+    return r.edges
+      .filter((e) => e.type === 'CO_TRAVELED')
+      .map((e) => {
+        const other = e.from === eid ? e.to : e.from;
+        const reasons = (e.props.reasons ?? {}) as Partial<CompanionReasons>;
+        return {
+          eid: other,
+          name: names.get(other) ?? other,
+          score: Number(e.props.score ?? 0),
+          reasons: { legs: reasons.legs ?? 0, places: reasons.places ?? 0, days: reasons.days ?? 0, minScore: reasons.minScore ?? 0 },
+        };
+      })
+      .sort((a, b) => b.score - a.score);
   },
   /** Co-location (同地出现): entities of any kind seen near this one (not the derived CO_TRAVELED companions). */
   coLocation: async (eid: string, t: TimeRange, purpose: Purpose): Promise<{ coLocated: CoLocated[]; truncated: boolean }> => {
