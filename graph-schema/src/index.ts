@@ -4,3 +4,4 @@ export * from './universal/catalog-types.ts';
 export * from './universal/id-check-chars.ts';
 export * from './universal/golden-value.ts';
 export * from './universal/errors.ts';
+export * from './universal/beijing-time.ts';

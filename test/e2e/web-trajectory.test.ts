@@ -2,12 +2,13 @@
  * The officer's path: the purpose prompt blocks the first individual-level query until it is
  * answered; then a search, a profile, and a trajectory drawn on the map (checked in pixels).
  */
+import { formatBeijing } from '@onemap/graph-schema';
 import type { Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebFixture, type WebFixture } from '../helpers/web-app.ts';
 import { countColour, login, openPage, shot, waitForMap } from '../helpers/web-browser.ts';
 import { WEB_PASSWORD, WEB_USERS } from '../helpers/web-seed.ts';
-import { busiestTraveller } from '../helpers/web-subjects.ts';
+import { busiestTraveller, hotelGuest } from '../helpers/web-subjects.ts';
 
 let fx: WebFixture;
 let subject: { eid: string; name: string; residentId: string; sightings: number };
@@ -95,6 +96,35 @@ describe('web: purpose and trajectory', () => {
     await w.page.click('[data-testid=trip-play]');
     expect(await w.page.textContent('[data-testid=trip-controls] .mono')).not.toBe(t0);
     expect(w.foreignRequests).toEqual([]);
+    await w.context.close();
+  });
+
+  it('a stay\'s start and end are both Beijing time (+08:00 in the answer) and in order on screen (ends were UTC: issue 16)', async () => {
+    const guest = await hotelGuest(fx.graph);
+    const w = await openPage(fx.browser, fx.server.url);
+    await login(w.page, WEB_USERS.officer.username, WEB_PASSWORD);
+    expect(await w.page.textContent('[data-testid=time-zone]')).toContain('北京时间');
+    const answer = w.page.waitForResponse((r) => r.url().includes(`/entities/${encodeURIComponent(guest.eid)}/trajectory`));
+    await w.page.goto(`${fx.server.url}#/trajectory?eid=${encodeURIComponent(guest.eid)}`);
+    await answerPurpose(w.page);
+    const body = (await (await answer).json()) as { stayPoints: { start: string; end: string }[]; points: { features: { properties: { at: string } }[] } };
+    expect(body.stayPoints.length).toBeGreaterThan(0);
+    for (const s of body.stayPoints) {
+      expect(s.start).toMatch(/\+08:00$/);
+      expect(s.end).toMatch(/\+08:00$/);
+      expect(Date.parse(s.end)).toBeGreaterThanOrEqual(Date.parse(s.start));
+    }
+    for (const f of body.points.features) expect(f.properties.at).toMatch(/\+08:00$/);
+    await w.page.waitForSelector('[data-testid=stay-time]');
+    const shown = await w.page.locator('[data-testid=stay-time]').allTextContents();
+    expect(shown.map((x) => x.trim())).toEqual(body.stayPoints.map((s) => `${formatBeijing(s.start)} – ${formatBeijing(s.end)}`));
+    for (const x of shown) {
+      const [a, b] = x.split('–').map((y) => y.trim());
+      expect((b ?? '') >= (a ?? ''), x).toBe(true);
+    }
+    // The timeline axis reads the first sighting in Beijing time, as the list does.
+    const first = body.points.features.map((f) => f.properties.at).sort((p, q) => Date.parse(p) - Date.parse(q))[0] ?? '';
+    expect(await w.page.textContent('[data-testid=timeline]')).toContain(formatBeijing(first));
     await w.context.close();
   });
 

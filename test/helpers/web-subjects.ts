@@ -43,3 +43,16 @@ export async function twoPlacesOf(graph: Graph, eid: string): Promise<{ lon: num
     return r.records.map((x) => ({ lon: x.get('lon'), lat: x.get('lat'), at: x.get('at'), name: x.get('name') }));
   });
 }
+
+/** A person with a stay that has its own end (a hotel night), so the trajectory shows a stay with a start and an end. */
+export async function hotelGuest(graph: Graph): Promise<{ eid: string; name: string; residentId: string }> {
+  return readTx(graph, async (tx) => {
+    const r = await tx.run(
+      `MATCH (p:Person)-[v:VISITED]->(pl:Place) WHERE v.until IS NOT NULL AND pl.location IS NOT NULL AND p.name IS NOT NULL AND p.residentId IS NOT NULL
+       RETURN p.eid AS eid, p.name AS name, p.residentId AS residentId ORDER BY eid LIMIT 1`,
+    );
+    const row = r.records[0];
+    if (!row) throw new Error('no hotel stay with an end in the sample');
+    return { eid: row.get('eid'), name: row.get('name'), residentId: row.get('residentId') };
+  });
+}

@@ -1,6 +1,8 @@
 /** UI strings. Chinese is the default; every key must exist in both. */
 export const zh = {
   appName: 'OneMap 一张图',
+  timeZoneNote: '北京时间',
+  timeZoneTitle: '所有时间均为北京时间（UTC+8）',
   login: '登录',
   logout: '退出',
   username: '用户名',
@@ -135,6 +137,8 @@ export type MessageKey = keyof typeof zh;
 
 export const en: Record<MessageKey, string> = {
   appName: 'OneMap',
+  timeZoneNote: 'Beijing time',
+  timeZoneTitle: 'All times are Beijing time (UTC+8)',
   login: 'Log in',
   logout: 'Log out',
   username: 'User name',

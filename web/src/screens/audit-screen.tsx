@@ -3,6 +3,7 @@ import { api } from '../api/client.ts';
 import type { AuditEntry, AuditVerify } from '../api/types.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { AsyncView, useAsync, useLoad } from '../ui/states.tsx';
+import { formatBeijing } from '@onemap/graph-schema';
 
 /** The audit trail, filterable, and the hash-chain verify result. */
 export default function AuditScreen() {
@@ -63,7 +64,7 @@ export default function AuditScreen() {
               {rows.map((r) => (
                 <tr key={r.seq} className={r.allowed ? '' : 'denied'}>
                   <td className="mono">{r.seq}</td>
-                  <td className="mono nowrap">{r.at.slice(0, 19).replace('T', ' ')}</td>
+                  <td className="mono nowrap">{formatBeijing(r.at, 'second')}</td>
                   <td>
                     {r.user} <span className="muted">{[r.role, r.unit].filter(Boolean).join(' · ')}</span>
                   </td>

@@ -7,6 +7,7 @@ import { useSession } from '../auth/session.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { go, useRoute } from '../ui/route.ts';
 import { AsyncView, useAsync } from '../ui/states.tsx';
+import { formatBeijing } from '@onemap/graph-schema';
 
 /** Search (Hanzi, Pinyin, IDs, phones, plates) → profile (一人一档). */
 export default function SearchScreen() {
@@ -144,7 +145,7 @@ export function ProfilePanel({ eid }: { eid: string }) {
               <ul className="plain">
                 {p.traces.slice(0, 20).map((tr, i) => (
                   <li key={`${tr.at}-${i}`}>
-                    <span className="mono">{tr.at.slice(0, 16).replace('T', ' ')}</span> <code>{tr.kind}</code> {tr.place.name}
+                    <span className="mono">{formatBeijing(tr.at)}</span> <code>{tr.kind}</code> {tr.place.name}
                   </li>
                 ))}
                 {!p.traces.length && <li className="muted">{t('empty')}</li>}
