@@ -22,3 +22,4 @@ export type {
   StandardizedRecord,
   StandardizeResult,
 } from './types.ts';
+export { explainPair, type PairExplanation } from './explain/explain-pair.ts';

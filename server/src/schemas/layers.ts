@@ -39,6 +39,7 @@ const Suppression = { k: Type.Integer({ description: 'cells with fewer distinct 
 export const JurisdictionLayer = Type.Object({
   level: Type.String(),
   ...Suppression,
+  suppressedUnits: Type.Array(Type.String(), { description: 'codes of the units under k (their counts are never sent)' }),
   cells: Type.Array(Type.Object({ unitCode: Type.String(), name: Type.Union([Type.String(), Type.Null()]), persons: Type.Integer(), traces: Type.Integer() })),
 });
 export const HexbinLayer = Type.Object({

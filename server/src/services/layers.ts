@@ -37,7 +37,11 @@ export async function jurisdictionLayer(graph: Graph, viewer: Viewer, q: Jurisdi
   const cells = rows
     .filter((r) => keep(k, r.subjects, r.persons))
     .map((r) => ({ unitCode: r.unit, name: viewer.units.get(r.unit)?.name ?? null, persons: r.persons, traces: r.traces }));
-  return { level: q.level, k, suppressed: rows.length - cells.length, cells };
+  // Which units were suppressed (never their counts), so a map can draw them as "fewer than k"
+  // instead of as empty: a planner must tell "nobody" from "too few to show".
+  const shown = new Set(cells.map((c) => c.unitCode));
+  const suppressedUnits = rows.filter((r) => !shown.has(r.unit)).map((r) => r.unit);
+  return { level: q.level, k, suppressed: suppressedUnits.length, suppressedUnits, cells };
 }
 
 /** Density of traces on H3 hexagons (`hexAggregate`), cells under k suppressed. */

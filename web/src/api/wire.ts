@@ -7,6 +7,8 @@ import type { Static } from '@sinclair/typebox';
 import type {
   AuditEntry,
   AuditVerifyAnswer,
+  Candidate as CandidateT,
+  Decision as DecisionT,
   CatalogAnswer as CatalogAnswerSchema,
   CollisionAnswer as CollisionAnswerT,
   CoLocationAnswer as CoLocationAnswerT,
@@ -54,3 +56,5 @@ export type AuditEntryW = AuditEntry;
 export type AuditVerifyW = AuditVerifyAnswer;
 export type QualityReportW = QualityReportView;
 export type WatchEvent = WatchEventT;
+export type Candidate = CandidateT;
+export type Decision = DecisionT;

@@ -9,16 +9,18 @@ export interface TimeFilterProps {
   /** The span the slider covers, epoch ms. */
   domain: [number, number];
   onChange: (r: TimeRange) => void;
+  /** the window playback starts with, in hours (default 24; one of 6, 24, 72, 168) */
+  defaultWindowHours?: number;
 }
 
 /**
  * A time window over a domain, with playback: the window slides forward by a step each
  * tick. Every time-aware layer reads the same window. "All time" covers the whole domain.
  */
-export function TimeFilter({ domain, onChange }: TimeFilterProps) {
+export function TimeFilter({ domain, onChange, defaultWindowHours = 24 }: TimeFilterProps) {
   const { t } = useI18n();
   const [all, setAll] = useState(true);
-  const [windowHours, setWindowHours] = useState(24);
+  const [windowHours, setWindowHours] = useState(defaultWindowHours);
   const [start, setStart] = useState(domain[0]);
   const [playing, setPlaying] = useState(false);
   const [speed, setSpeed] = useState(1);

@@ -7,7 +7,7 @@ import { LayerPanel, type LayerState, RampLegend } from '../map/layer-panel.tsx'
 import { CHOROPLETH, DENSITY, PLACE_COLORS, rgbCss } from '../map/layers/colors.ts';
 import { type BinaryPoints, densityLayer } from '../map/layers/density-layer.ts';
 import { incidentLayer } from '../map/layers/incident-layer.ts';
-import { choroplethMax, jurisdictionLayer } from '../map/layers/jurisdiction-layer.ts';
+import { choroplethMax, jurisdictionLayer, SUPPRESSED_CSS, suppressedLayer } from '../map/layers/jurisdiction-layer.ts';
 import { placesLayer } from '../map/layers/places-layer.ts';
 import { MapView } from '../map/map-view.tsx';
 import { TimeFilter } from '../map/time-filter.tsx';
@@ -65,6 +65,13 @@ function useLayerData<T>(enabled: boolean, load: () => Promise<T>, deps: unknown
   return [data, status];
 }
 
+const NO_COUNTS = { counts: [] as JurisdictionCount[], k: 0 };
+/**
+ * The playback window the map starts with: a week. With one day nearly every county of the sample
+ * is under k and the choropleth shows nothing (issue 16); a week shows counts in most of them.
+ */
+const PLAYBACK_WINDOW_HOURS = 168;
+
 /** 一张图: the base map with thematic layers, a time filter with playback and a trend chart. */
 export default function MapScreen() {
   const { t } = useI18n();
@@ -95,7 +102,8 @@ export default function MapScreen() {
   }, [trend]);
 
   const haveRange = range !== null;
-  const [counts, countsStatus] = useLayerData<JurisdictionCount[]>(layers.jurisdictions.visible && haveRange, () => api.jurisdictionCounts(range as TimeRange), [range?.from, range?.to], []);
+  const [jur, countsStatus] = useLayerData<{ counts: JurisdictionCount[]; k: number }>(layers.jurisdictions.visible && haveRange, () => api.jurisdictionCounts(range as TimeRange), [range?.from, range?.to], NO_COUNTS);
+  const counts = jur.counts;
   const [places, placesStatus] = useLayerData<PlaceFeature[]>(layers.places.visible, () => api.places(), [], []);
   const [cells, cellsStatus] = useLayerData<DensityCell[]>(layers.density.visible && haveRange && !synthetic, () => api.density(range as TimeRange), [range?.from, range?.to], []);
   const [incidents, incidentsStatus] = useLayerData<IncidentPoint[]>(layers.incidents.visible && haveRange, () => api.incidents(range as TimeRange), [range?.from, range?.to], []);
@@ -103,6 +111,7 @@ export default function MapScreen() {
   const deckLayers = useMemo(
     () => [
       jurisdictionLayer({ geo, counts, ...layers.jurisdictions }),
+      suppressedLayer({ geo, counts, ...layers.jurisdictions }),
       densityLayer({ data: synthetic ?? cells, ...layers.density }),
       incidentLayer({ incidents, ...layers.incidents }),
       placesLayer({ places, kinds, ...layers.places }),
@@ -123,7 +132,21 @@ export default function MapScreen() {
             label: 'layer.jurisdictions',
             state: layers.jurisdictions,
             status: countsStatus,
-            legend: <RampLegend colors={CHOROPLETH} min="0" max={String(max)} />,
+            legend: (
+              <>
+                <RampLegend colors={CHOROPLETH} min="1" max={String(max)} />
+                <div className="legend-row" data-testid="legend-suppressed">
+                  <span className="swatch hatch" style={{ background: SUPPRESSED_CSS }} /> {t('legend.suppressed').replace('{k}', String(jur.k || 5))}
+                  {counts.some((c) => c.suppressed) && (
+                    <span className="muted small">
+                      {' '}
+                      · {counts.filter((c) => c.suppressed).length} {t('legend.suppressedCount')}
+                    </span>
+                  )}
+                </div>
+                <p className="muted small">{t('legend.suppressedWhy').replace('{k}', String(jur.k || 5))}</p>
+              </>
+            ),
           },
           {
             id: 'places',
@@ -162,6 +185,10 @@ export default function MapScreen() {
           getTooltip={(info) => {
             const o = info.object as Record<string, unknown> | undefined;
             if (!o) return null;
+            if (info.layer?.id === 'jurisdictions-suppressed') {
+              const p = (o as { properties?: { name?: string } }).properties;
+              return `${p?.name ?? ''}: ${t('legend.suppressed').replace('{k}', String(jur.k || 5))}`;
+            }
             if (info.layer?.id === 'jurisdictions') {
               const p = (o as { properties?: { code?: string; name?: string } }).properties;
               const c = counts.find((x) => x.code === p?.code);
@@ -173,7 +200,7 @@ export default function MapScreen() {
           }}
         />
         {/* The time filter waits for the data's extent, so layers never query an empty default window. */}
-        {trendStatus !== 'loading' && <TimeFilter domain={domain} onChange={setRange} />}
+        {trendStatus !== 'loading' && <TimeFilter domain={domain} onChange={setRange} defaultWindowHours={PLAYBACK_WINDOW_HOURS} />}
       </div>
       <aside className="trend-panel">
         <h3>{t('trend')}</h3>

@@ -1,3 +1,4 @@
+import { FillStyleExtension } from '@deck.gl/extensions';
 import { GeoJsonLayer } from '@deck.gl/layers';
 import type { JurisdictionCount } from '../../api/types.ts';
 import { CHOROPLETH, rampColor } from './colors.ts';
@@ -24,9 +25,40 @@ function countiesOf(geo: GeoJSON.FeatureCollection | null): GeoJSON.FeatureColle
   return c;
 }
 
+/** Fill of a suppressed cell: dark hatch lines over a light grey ground (legend: `SUPPRESSED_CSS`). */
+export const SUPPRESSED_HATCH: [number, number, number, number] = [80, 80, 80, 230];
+export const SUPPRESSED_GROUND: [number, number, number, number] = [215, 215, 215, 200];
+/** The same hatch for the legend swatch. */
+export const SUPPRESSED_CSS = 'repeating-linear-gradient(45deg, rgb(80,80,80) 0 2px, rgb(215,215,215) 2px 8px)';
+const HATCH = new FillStyleExtension({ pattern: true, proceduralPattern: true });
+
+/**
+ * Jurisdictions the server suppressed (fewer than k persons in the window), hatched, so "too few
+ * to show" never reads as "nobody": one layer of only those counties, drawn over the choropleth.
+ */
+export function suppressedLayer({ geo, counts, opacity = 0.7, visible = true }: JurisdictionLayerProps) {
+  const suppressed = new Set(counts.filter((c) => c.suppressed).map((c) => c.code));
+  const all = countiesOf(geo);
+  return new GeoJsonLayer({
+    id: 'jurisdictions-suppressed',
+    data: { ...all, features: all.features.filter((f) => suppressed.has(String(f.properties?.code))) },
+    visible,
+    opacity,
+    pickable: true,
+    stroked: false,
+    filled: true,
+    extensions: [HATCH],
+    fillPatternMapping: { hatch: { type: 'hatch', angle: 45, strokeWidth: 2, gap: 6 } },
+    fillPatternSizeUnits: 'pixels',
+    getFillPattern: () => 'hatch',
+    getFillColor: SUPPRESSED_HATCH,
+    getFillPatternBackgroundColor: SUPPRESSED_GROUND,
+  } as ConstructorParameters<typeof GeoJsonLayer>[0]);
+}
+
 /**
  * Jurisdiction boundaries filled by per-jurisdiction counts (choropleth). Cells the server
- * suppressed (under k people) are drawn grey.
+ * suppressed (under k people) are left to `suppressedLayer`, which hatches them.
  */
 export function jurisdictionLayer({ geo, counts, opacity = 0.7, visible = true }: JurisdictionLayerProps) {
   const byCode = new Map(counts.map((c) => [c.code, c]));
@@ -45,7 +77,7 @@ export function jurisdictionLayer({ geo, counts, opacity = 0.7, visible = true }
     getFillColor: (f: GeoJSON.Feature) => {
       const c = byCode.get(String(f.properties?.code));
       if (!c) return [0, 0, 0, 0];
-      if (c.suppressed) return [170, 170, 170, 160];
+      if (c.suppressed) return [0, 0, 0, 0];
       return [...rampColor(CHOROPLETH, c.count, max), 220];
     },
     updateTriggers: { getFillColor: [counts] },
