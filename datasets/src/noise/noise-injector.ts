@@ -27,7 +27,16 @@ export type NoiseKind =
   | 'duplicate_delivery'
   | 'alias_name'
   | 'partial_identity'
-  | 'late_update';
+  | 'late_update'
+  | 'org_legal_form'
+  | 'org_region'
+  | 'org_spaces'
+  | 'org_drop_industry'
+  | 'credit_lower'
+  | 'credit_typo'
+  | 'org_traditional'
+  | 'credit_missing'
+  | 'missing_field';
 
 /** One change made to one field of a record. */
 export interface NoiseTag {
@@ -48,6 +57,14 @@ const KIND_OF: Record<keyof NoiseRates, NoiseKind> = {
   oldAddress: 'old_address',
   plateMisread: 'plate_misread',
   duplicateDelivery: 'duplicate_delivery',
+  orgLegalForm: 'org_legal_form',
+  orgRegion: 'org_region',
+  orgSpaces: 'org_spaces',
+  orgTraditional: 'org_traditional',
+  orgDropIndustry: 'org_drop_industry',
+  creditMissing: 'credit_missing',
+  creditLower: 'credit_lower',
+  creditTypo: 'credit_typo',
 };
 
 const MISREAD: Record<string, string> = {
