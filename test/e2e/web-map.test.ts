@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebFixture, type WebFixture } from '../helpers/web-app.ts';
-import { changedPixels, login, openPage, shot, waitForMap } from '../helpers/web-browser.ts';
+import { changedPixels, countColour, login, openPage, shot, waitForMap } from '../helpers/web-browser.ts';
 import { WEB_PASSWORD, WEB_USERS } from '../helpers/web-seed.ts';
 
 let fx: WebFixture;
@@ -64,6 +64,49 @@ describe('web: one map', () => {
     await w.page.click('[data-testid=time-play]');
     expect(await w.page.textContent('[data-testid=time-label]')).not.toBe(label0);
     expect(new Set(windows).size).toBeGreaterThanOrEqual(2);
+    await w.context.close();
+  });
+
+  it('playback starts with a window that shows counts; suppressed counties are hatched and the legend says why (an empty 0–0 map: issue 16)', async () => {
+    const w = await openPage(fx.browser, fx.server.url);
+    await login(w.page, WEB_USERS.planner.username, WEB_PASSWORD);
+    await waitForMap(w.page, 'onemap');
+    const map = '[data-testid=map-onemap]';
+    const answers: { cells: unknown[]; suppressedUnits: string[]; k: number }[] = [];
+    w.page.on('response', async (r) => {
+      if (r.url().includes('/api/layers/jurisdictions') && r.ok()) answers.push(await r.json());
+    });
+    // Play once, pause: the default playback window is a week and it shows counties with counts.
+    await w.page.click('[data-testid=time-play]');
+    await w.page.waitForTimeout(300);
+    await w.page.click('[data-testid=time-play]');
+    const label = (await w.page.textContent('[data-testid=time-label]')) ?? '';
+    const [from = '', to = ''] = label.split('–').map((x) => x.trim());
+    expect((Date.parse(`${to.replace(' ', 'T')}:00+08:00`) - Date.parse(`${from.replace(' ', 'T')}:00+08:00`)) / 3_600_000).toBeGreaterThanOrEqual(72);
+    await expect.poll(() => answers.length, { timeout: 60_000 }).toBeGreaterThan(0);
+    await w.page.waitForFunction(() => !document.querySelector('[data-layer=jurisdictions] .spinner'));
+    await w.page.waitForTimeout(500);
+    expect(answers.at(-1)?.cells.length ?? 0, 'counties with counts in the default playback window').toBeGreaterThan(5);
+    await waitForMap(w.page, 'onemap');
+    const week = await w.page.locator(map).screenshot();
+
+    // A 6-hour window leaves most counties under k: they are hatched, not blank, and the legend explains.
+    const before = answers.length;
+    await w.page.selectOption('[data-testid=time-filter] select >> nth=0', '6');
+    await expect.poll(() => answers.length, { timeout: 60_000 }).toBeGreaterThan(before);
+    await w.page.waitForFunction(() => !document.querySelector('[data-layer=jurisdictions] .spinner'));
+    await w.page.waitForTimeout(800);
+    const last = answers.at(-1);
+    expect(last?.suppressedUnits.length ?? 0).toBeGreaterThan(0);
+    const legend = (await w.page.textContent('[data-testid=legend-suppressed]')) ?? '';
+    expect(legend).toContain(`少于${last?.k}人`);
+    expect(legend).toContain(String(last?.suppressedUnits.length));
+    await waitForMap(w.page, 'onemap');
+    const narrow = await w.page.locator(map).screenshot();
+    await shot(w.page, 'planner-map-suppressed');
+    // Hatch lines are neutral grey (80,80,80 at the layer's opacity over the base map).
+    const grey: [number, number, number] = [125, 125, 125];
+    expect(await countColour(w.page, narrow, grey, 30), 'hatched pixels').toBeGreaterThan((await countColour(w.page, week, grey, 30)) + 500);
     await w.context.close();
   });
 });
