@@ -88,6 +88,19 @@ describe('web: purpose and trajectory', () => {
     const red = await countColour(w.page, after, TRACK, 30);
     expect(red, 'track-coloured pixels after drawing').toBeGreaterThan(150);
     expect(await w.page.locator('[data-testid=trajectory-places] ol li').count()).toBeGreaterThanOrEqual(3);
+    // Titled by the person's name, not the eid; every trace kind has its own colour (all were grey: issue 16).
+    expect(await w.page.textContent('[data-testid=trajectory-title]')).toBe(subject.name);
+    const swatches = await w.page.locator('[data-testid=trajectory-places] ol li').evaluateAll((lis) =>
+      lis.map((li) => ({ kind: li.querySelector('[data-kind]')?.getAttribute('data-kind') ?? '', colour: (li.querySelector('.swatch') as HTMLElement | null)?.style.background ?? '' })),
+    );
+    const colourOf = new Map<string, Set<string>>();
+    for (const x of swatches) colourOf.set(x.kind, new Set([...(colourOf.get(x.kind) ?? []), x.colour]));
+    expect(colourOf.size).toBeGreaterThanOrEqual(2);
+    for (const [kind, colours] of colourOf) {
+      expect(colours.size, kind).toBe(1);
+      expect([...colours][0], kind).not.toBe('rgb(120, 120, 120)');
+    }
+    expect(new Set([...colourOf.values()].map((c) => [...c][0])).size).toBe(colourOf.size);
 
     // Play moves the time cursor; pause stops it.
     const t0 = await w.page.textContent('[data-testid=trip-controls] .mono');

@@ -4,7 +4,8 @@ import type { Profile, SearchHit } from '../api/types.ts';
 import { usePurpose } from '../auth/purpose.tsx';
 import { screensFor } from '../auth/roles.ts';
 import { useSession } from '../auth/session.tsx';
-import { useI18n } from '../i18n/i18n.tsx';
+import { translateValue, useI18n } from '../i18n/i18n.tsx';
+import { rgbCss, traceColor } from '../map/layers/colors.ts';
 import { go, useRoute } from '../ui/route.ts';
 import { AsyncView, useAsync } from '../ui/states.tsx';
 import { formatBeijing } from '@onemap/graph-schema';
@@ -73,7 +74,7 @@ export function ProfilePanel({ eid }: { eid: string }) {
             <span className="muted mono">{p.eid}</span>
             <span className="spacer" />
             {screens.includes('trajectory') && (p.kind === 'Person' || p.kind === 'Vehicle') && (
-              <button type="button" onClick={() => go('trajectory', { eid: p.eid })}>
+              <button type="button" onClick={() => go('trajectory', { eid: p.eid, name: p.name })}>
                 {t('openTrajectory')}
               </button>
             )}
@@ -134,7 +135,7 @@ export function ProfilePanel({ eid }: { eid: string }) {
               <ul className="plain">
                 {p.relations.map((r, i) => (
                   <li key={`${r.eid}-${r.type}-${i}`}>
-                    <code>{r.type}</code> {r.direction === 'in' ? '←' : '→'} <span className={`kind kind-${r.kind}`}>{r.kind}</span> {r.name}
+                    <span data-rel={r.type}>{translateValue(t, 'rel', r.type)}</span> {r.direction === 'in' ? '←' : '→'} <span className={`kind kind-${r.kind}`}>{translateValue(t, 'kind', r.kind)}</span> {r.name}
                   </li>
                 ))}
                 {!p.relations.length && <li className="muted">{t('empty')}</li>}
@@ -145,7 +146,7 @@ export function ProfilePanel({ eid }: { eid: string }) {
               <ul className="plain">
                 {p.traces.slice(0, 20).map((tr, i) => (
                   <li key={`${tr.at}-${i}`}>
-                    <span className="mono">{formatBeijing(tr.at)}</span> <code>{tr.kind}</code> {tr.place.name}
+                    <span className="mono">{formatBeijing(tr.at)}</span> <span className="swatch" style={{ background: rgbCss(traceColor(tr.kind)) }} /> {translateValue(t, 'trace', tr.kind)} {tr.place.name}
                   </li>
                 ))}
                 {!p.traces.length && <li className="muted">{t('empty')}</li>}

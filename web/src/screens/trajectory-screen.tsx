@@ -4,7 +4,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../api/client.ts';
 import type { StayPoint, TracePoint, Trajectory } from '../api/types.ts';
 import { usePurpose } from '../auth/purpose.tsx';
-import { useI18n } from '../i18n/i18n.tsx';
+import { translateValue, useI18n } from '../i18n/i18n.tsx';
 import { rgbCss, traceColor } from '../map/layers/colors.ts';
 import { boundsOf, MapView } from '../map/map-view.tsx';
 import { EntityPicker } from '../ui/entity-picker.tsx';
@@ -32,7 +32,7 @@ export default function TrajectoryScreen() {
   return (
     <div className="split-screen">
       <section className="side">
-        <EntityPicker kinds={['Person', 'Vehicle']} onPick={(h) => go('trajectory', { eid: h.eid })} testId="trajectory-picker" />
+        <EntityPicker kinds={['Person', 'Vehicle']} onPick={(h) => go('trajectory', { eid: h.eid, name: h.name })} testId="trajectory-picker" />
         <div className="row wrap">
           <label className="inline">
             {t('from')} <input type="datetime-local" value={from} onChange={(e) => setFrom(e.target.value)} />
@@ -45,7 +45,7 @@ export default function TrajectoryScreen() {
           </button>
         </div>
         <AsyncView st={st} onRetry={() => eid && void load(eid, from, to)} isEmpty={(d) => d.points.length === 0}>
-          {(tr: Trajectory) => <PlacesList tr={tr} />}
+          {(tr: Trajectory) => <PlacesList tr={tr} title={route.params.get('name')} />}
         </AsyncView>
       </section>
       <section className="main-pane map-pane">
@@ -55,12 +55,12 @@ export default function TrajectoryScreen() {
   );
 }
 
-function PlacesList({ tr }: { tr: Trajectory }) {
+function PlacesList({ tr, title }: { tr: Trajectory; title: string | null }) {
   const { t } = useI18n();
   return (
     <div data-testid="trajectory-places">
       <h3>
-        {tr.name ?? tr.eid} · {tr.points.length}
+        <span data-testid="trajectory-title">{title ?? tr.name ?? tr.eid}</span> · {tr.points.length}
       </h3>
       {tr.stays.length > 0 && (
         <>
@@ -81,7 +81,7 @@ function PlacesList({ tr }: { tr: Trajectory }) {
       <ol className="plain small">
         {tr.points.map((p, i) => (
           <li key={`${p.at}-${i}`}>
-            <span className="swatch" style={{ background: rgbCss(traceColor(p.kind)) }} /> <span className="mono">{formatBeijing(p.at)}</span> <code>{p.kind}</code> {p.place.name}
+            <span className="swatch" style={{ background: rgbCss(traceColor(p.kind)) }} /> <span className="mono">{formatBeijing(p.at)}</span> <span data-kind={p.kind}>{translateValue(t, 'trace', p.kind)}</span> {p.place.name}
           </li>
         ))}
       </ol>
@@ -206,7 +206,7 @@ function Timeline({ points, t0, span, time }: { points: TracePoint[]; t0: number
         {kinds.map((k, i) => (
           <g key={k} transform={`translate(0, ${i * rowH})`}>
             <text x={4} y={13} fontSize={11}>
-              {k}
+              {translateValue(t, 'trace', k)}
             </text>
             <line x1={left} x2={w - 10} y1={9} y2={9} stroke="#ddd" />
             {points
