@@ -141,6 +141,33 @@ describe('web: purpose and trajectory', () => {
     await w.context.close();
   });
 
+  it('a bad check character is explained, not searched; a new search clears the old profile (issue 16)', async () => {
+    const w = await openPage(fx.browser, fx.server.url);
+    await login(w.page, WEB_USERS.officer.username, WEB_PASSWORD);
+    const searches: string[] = [];
+    w.page.on('request', (r) => {
+      if (r.url().includes('/api/search')) searches.push(new URL(r.url()).searchParams.get('q') ?? '');
+    });
+    await w.page.goto(`${fx.server.url}#/search`);
+    await w.page.fill('[data-testid=search-form] input', subject.residentId);
+    await w.page.click('[data-testid=search-form] button');
+    await answerPurpose(w.page);
+    await w.page.click(`[data-testid=search-results] [data-eid="${subject.eid}"]`);
+    await w.page.waitForSelector('[data-testid=golden-values]');
+    const body = subject.residentId.slice(0, 17);
+    const last = subject.residentId.slice(17);
+    const wrong = `${body}${last === '1' ? '2' : '1'}`;
+    await w.page.fill('[data-testid=search-form] input', wrong);
+    await w.page.click('[data-testid=search-form] button');
+    const note = (await w.page.textContent('[data-testid=search-input-note]')) ?? '';
+    expect(note).toContain('校验位');
+    expect(note).toContain(last);
+    expect(await w.page.locator('[data-testid=profile]').count(), 'old profile cleared').toBe(0);
+    expect(searches).toEqual([subject.residentId]);
+    await shot(w.page, 'officer-search-bad-id');
+    await w.context.close();
+  });
+
   it('an officer adds a watch from the watches screen and the live alert stream connects', async () => {
     const w = await openPage(fx.browser, fx.server.url);
     await login(w.page, WEB_USERS.officer.username, WEB_PASSWORD);

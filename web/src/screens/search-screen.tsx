@@ -7,6 +7,7 @@ import { useSession } from '../auth/session.tsx';
 import { translateValue, useI18n } from '../i18n/i18n.tsx';
 import { rgbCss, traceColor } from '../map/layers/colors.ts';
 import { go, useRoute } from '../ui/route.ts';
+import { checkSearchInput } from '../ui/search-input.ts';
 import { AsyncView, useAsync } from '../ui/states.tsx';
 import { formatBeijing } from '@onemap/graph-schema';
 
@@ -18,10 +19,20 @@ export default function SearchScreen() {
   const [q, setQ] = useState(route.params.get('q') ?? '');
   const [hits, runSearch] = useAsync(useCallback(async (text: string) => api.search(text, await requirePurpose()), [requirePurpose]));
   const [selected, setSelected] = useState<string | null>(route.params.get('eid'));
+  const [inputNote, setInputNote] = useState<{ error: boolean; text: string } | null>(null);
 
   function submit(e: FormEvent) {
     e.preventDefault();
-    if (q.trim()) void runSearch(q.trim());
+    if (!q.trim()) return;
+    // A new search clears the previous profile: it belonged to another question.
+    setSelected(null);
+    const c = checkSearchInput(q);
+    if (!c.ok) {
+      setInputNote({ error: true, text: t(c.error).replace('{expected}', c.params.expected ?? '').replace('{got}', c.params.got ?? '') });
+      return;
+    }
+    setInputNote(c.normalized ? { error: false, text: t('search.phoneNormalized').replace('{to}', c.normalized.to) } : null);
+    void runSearch(c.query);
   }
 
   return (
@@ -31,13 +42,19 @@ export default function SearchScreen() {
           <input name="q" value={q} onChange={(e) => setQ(e.target.value)} placeholder={t('searchPlaceholder')} className="grow" />
           <button type="submit">{t('search')}</button>
         </form>
+        {inputNote && (
+          <p className={inputNote.error ? 'error-text' : 'muted small'} data-testid="search-input-note" role={inputNote.error ? 'alert' : undefined}>
+            {inputNote.text}
+          </p>
+        )}
+        {!inputNote?.error && (
         <AsyncView st={hits} onRetry={() => void runSearch(q)} isEmpty={(d) => d.length === 0}>
           {(list: SearchHit[]) => (
             <ul className="hits" data-testid="search-results">
               {list.map((h) => (
                 <li key={h.eid}>
                   <button type="button" data-eid={h.eid} className={`hit ${selected === h.eid ? 'active' : ''}`} onClick={() => setSelected(h.eid)}>
-                    <span className={`kind kind-${h.kind}`}>{h.kind}</span> <strong>{h.name}</strong>
+                    <span className={`kind kind-${h.kind}`}>{translateValue(t, 'kind', h.kind)}</span> <strong>{h.name}</strong>
                     {h.detail && <span className="muted"> {h.detail}</span>}
                   </button>
                 </li>
@@ -45,6 +62,7 @@ export default function SearchScreen() {
             </ul>
           )}
         </AsyncView>
+        )}
       </section>
       <section className="main-pane">{selected && <ProfilePanel eid={selected} />}</section>
     </div>
