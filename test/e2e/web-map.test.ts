@@ -76,6 +76,9 @@ describe('web: one map', () => {
     w.page.on('response', async (r) => {
       if (r.url().includes('/api/layers/jurisdictions') && r.ok()) answers.push(await r.json());
     });
+    // City names are drawn above the choropleth (they sat under the fills: issue 16): near-black text pixels.
+    const start = await w.page.locator(map).screenshot();
+    expect(await countColour(w.page, start, [20, 20, 20], 35), 'label pixels over the fills').toBeGreaterThan(200);
     // Play once, pause: the default playback window is a week and it shows counties with counts.
     await w.page.click('[data-testid=time-play]');
     await w.page.waitForTimeout(300);

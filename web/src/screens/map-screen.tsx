@@ -8,6 +8,7 @@ import { CHOROPLETH, DENSITY, PLACE_COLORS, rgbCss } from '../map/layers/colors.
 import { type BinaryPoints, densityLayer } from '../map/layers/density-layer.ts';
 import { incidentLayer } from '../map/layers/incident-layer.ts';
 import { choroplethMax, jurisdictionLayer, SUPPRESSED_CSS, suppressedLayer } from '../map/layers/jurisdiction-layer.ts';
+import { hexRadiusForZoom, jurisdictionLabels, labelLayer } from '../map/layers/label-layer.ts';
 import { placesLayer } from '../map/layers/places-layer.ts';
 import { MapView } from '../map/map-view.tsx';
 import { TimeFilter } from '../map/time-filter.tsx';
@@ -83,6 +84,7 @@ export default function MapScreen() {
   });
   const [kinds, setKinds] = useState<Set<string>>(new Set(PLACE_KINDS));
   const [range, setRange] = useState<TimeRange | null>(null);
+  const [zoom, setZoom] = useState(5.4);
   const bench = useMemo(() => Number(new URLSearchParams(location.search).get('benchPoints') ?? 0), []);
   const synthetic = useMemo(() => (bench > 0 ? benchPoints(bench) : null), [bench]);
 
@@ -112,11 +114,13 @@ export default function MapScreen() {
     () => [
       jurisdictionLayer({ geo, counts, ...layers.jurisdictions }),
       suppressedLayer({ geo, counts, ...layers.jurisdictions }),
-      densityLayer({ data: synthetic ?? cells, ...layers.density }),
+      densityLayer({ data: synthetic ?? cells, radius: hexRadiusForZoom(zoom), ...layers.density }),
       incidentLayer({ incidents, ...layers.incidents }),
       placesLayer({ places, kinds, ...layers.places }),
+      // names last: above every fill
+      labelLayer({ labels: jurisdictionLabels(geo), zoom }),
     ],
-    [geo, counts, cells, synthetic, incidents, places, kinds, layers],
+    [geo, counts, cells, synthetic, incidents, places, kinds, layers, zoom],
   );
 
   const onChange = useCallback((id: string, s: LayerState) => setLayers((l) => ({ ...l, [id]: s })), []);
@@ -182,6 +186,7 @@ export default function MapScreen() {
         <MapView
           id="onemap"
           layers={deckLayers}
+          onZoom={setZoom}
           getTooltip={(info) => {
             const o = info.object as Record<string, unknown> | undefined;
             if (!o) return null;
