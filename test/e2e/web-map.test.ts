@@ -69,8 +69,19 @@ describe('web: one map', () => {
 
   it('playback starts with a window that shows counts; suppressed counties are hatched and the legend says why (an empty 0–0 map: issue 16)', async () => {
     const w = await openPage(fx.browser, fx.server.url);
+    const asked: string[] = [];
+    const trendDays: number[] = [];
+    w.page.on('request', (r) => {
+      const u = new URL(r.url());
+      if (u.pathname.startsWith('/api/layers/')) asked.push(u.pathname);
+      if (u.pathname === '/api/layers/trend') trendDays.push((Date.parse(u.searchParams.get('to') ?? '') - Date.parse(u.searchParams.get('from') ?? '')) / 86_400_000);
+    });
     await login(w.page, WEB_USERS.planner.username, WEB_PASSWORD);
     await waitForMap(w.page, 'onemap');
+    // The time range comes from the data-extent answer; the trend spans the data, not ten years.
+    expect(asked[0]).toBe('/api/layers/extent');
+    expect(trendDays.length).toBeGreaterThan(0);
+    for (const d of trendDays) expect(d).toBeLessThanOrEqual(60);
     const map = '[data-testid=map-onemap]';
     const answers: { cells: unknown[]; suppressedUnits: string[]; k: number }[] = [];
     w.page.on('response', async (r) => {

@@ -210,6 +210,8 @@ export const api = {
     const r = await request<W.HeatLayer>('GET', '/layers/heat', { query: { ...t } });
     return r.points.map((p) => ({ lon: p.lon, lat: p.lat, at: t.from, weight: p.weight }));
   },
+  /** The first and last trace time the caller's sources hold (null when there is no data). */
+  extent: async (): Promise<{ from: string | null; to: string | null }> => request<W.DataExtent>('GET', '/layers/extent'),
   trend: async (t: TimeRange): Promise<TrendPoint[]> => {
     const r = await request<W.TrendLayer>('GET', '/layers/trend', { query: t.from ? t : wide() });
     return r.days.map((d) => ({ t: d.day, count: d.traces }));

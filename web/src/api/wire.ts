@@ -8,6 +8,7 @@ import type {
   AuditEntry,
   AuditVerifyAnswer,
   Candidate as CandidateT,
+  DataExtent as DataExtentT,
   Decision as DecisionT,
   CatalogAnswer as CatalogAnswerSchema,
   CollisionAnswer as CollisionAnswerT,
@@ -58,3 +59,4 @@ export type QualityReportW = QualityReportView;
 export type WatchEvent = WatchEventT;
 export type Candidate = CandidateT;
 export type Decision = DecisionT;
+export type DataExtent = DataExtentT;

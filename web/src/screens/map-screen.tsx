@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api, type TimeRange } from '../api/client.ts';
 import type { DensityCell, IncidentPoint, JurisdictionCount, PlaceFeature, TrendPoint } from '../api/types.ts';
+import { formatBeijing, parseBeijingLocal, toBeijingIso } from '@onemap/graph-schema';
 import { useI18n } from '../i18n/i18n.tsx';
 import { GEO_URLS } from '../map/base-style.ts';
 import { LayerPanel, type LayerState, RampLegend } from '../map/layer-panel.tsx';
@@ -95,13 +96,17 @@ export default function MapScreen() {
       .then(setGeo);
   }, []);
 
-  const [trend, trendStatus] = useLayerData<TrendPoint[]>(true, () => api.trend({ from: '', to: '' }), [], []);
+  // The data's time extent (one cheap answer) sets the time filter's domain; the trend asks for that span only.
+  const [extent, extentStatus] = useLayerData<{ from: string | null; to: string | null } | null>(true, () => api.extent(), [], null);
   const domain = useMemo<[number, number]>(() => {
-    const ts = trend.map((p) => Date.parse(p.t)).filter(Number.isFinite);
-    if (ts.length) return [Math.min(...ts), Math.max(...ts) + 86_400_000];
+    if (extent?.from && extent.to) {
+      const from = parseBeijingLocal(formatBeijing(extent.from, 'date'));
+      return [from, parseBeijingLocal(formatBeijing(extent.to, 'date')) + 86_400_000];
+    }
     const now = Date.now();
     return [now - 30 * 86_400_000, now];
-  }, [trend]);
+  }, [extent]);
+  const [trend, trendStatus] = useLayerData<TrendPoint[]>(extentStatus === undefined, () => api.trend({ from: toBeijingIso(domain[0]), to: toBeijingIso(domain[1]) }), [domain[0], domain[1], extentStatus], []);
 
   const haveRange = range !== null;
   const [jur, countsStatus] = useLayerData<{ counts: JurisdictionCount[]; k: number }>(layers.jurisdictions.visible && haveRange, () => api.jurisdictionCounts(range as TimeRange), [range?.from, range?.to], NO_COUNTS);
@@ -205,7 +210,7 @@ export default function MapScreen() {
           }}
         />
         {/* The time filter waits for the data's extent, so layers never query an empty default window. */}
-        {trendStatus !== 'loading' && <TimeFilter domain={domain} onChange={setRange} defaultWindowHours={PLAYBACK_WINDOW_HOURS} />}
+        {extentStatus !== 'loading' && <TimeFilter domain={domain} onChange={setRange} defaultWindowHours={PLAYBACK_WINDOW_HOURS} />}
       </div>
       <aside className="trend-panel">
         <h3>{t('trend')}</h3>
