@@ -168,6 +168,35 @@ describe('web: purpose and trajectory', () => {
     await w.context.close();
   });
 
+  it('the officer journey works at 390×844 (警务通): search, profile, trajectory with no sideways scrolling', async () => {
+    const w = await openPage(fx.browser, fx.server.url, { viewport: { width: 390, height: 844 } });
+    await login(w.page, WEB_USERS.officer.username, WEB_PASSWORD);
+    const noSideScroll = async (where: string) => {
+      const overflow = await w.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflow, `horizontal overflow on ${where}`).toBeLessThanOrEqual(1);
+    };
+    await w.page.goto(`${fx.server.url}#/search`);
+    await w.page.fill('[data-testid=search-form] input', subject.residentId);
+    await w.page.click('[data-testid=search-form] button');
+    await answerPurpose(w.page);
+    await w.page.click(`[data-testid=search-results] [data-eid="${subject.eid}"]`);
+    await w.page.waitForSelector('[data-testid=golden-values]');
+    const profile = await w.page.locator('[data-testid=profile]').boundingBox();
+    expect(profile?.width ?? 0).toBeGreaterThan(300);
+    expect(profile?.width ?? 999).toBeLessThanOrEqual(390);
+    await noSideScroll('profile');
+    await shot(w.page, 'officer-phone-profile');
+    await w.page.goto(`${fx.server.url}#/trajectory?eid=${encodeURIComponent(subject.eid)}&name=${encodeURIComponent(subject.name)}`);
+    await w.page.waitForSelector('[data-testid=trajectory-places] li');
+    await waitForMap(w.page, 'trajectory');
+    const map = await w.page.locator('[data-testid=map-trajectory]').boundingBox();
+    expect(map?.height ?? 0).toBeGreaterThan(300);
+    expect(map?.width ?? 0).toBeGreaterThan(350);
+    await noSideScroll('trajectory');
+    await shot(w.page, 'officer-phone-trajectory');
+    await w.context.close();
+  });
+
   it('an officer adds a watch from the watches screen and the live alert stream connects', async () => {
     const w = await openPage(fx.browser, fx.server.url);
     await login(w.page, WEB_USERS.officer.username, WEB_PASSWORD);
