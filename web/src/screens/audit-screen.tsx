@@ -110,7 +110,7 @@ export function summarizeParams(json: string): string {
   }
 }
 
-function Params({ json }: { json: string | null }) {
+function Params({ json }: { json: string | null | undefined }) {
   if (!json) return null;
   let pretty = json;
   try {
