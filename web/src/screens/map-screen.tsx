@@ -2,6 +2,8 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api, type TimeRange } from '../api/client.ts';
 import type { DensityCell, IncidentPoint, JurisdictionCount, PlaceFeature, TrendPoint } from '../api/types.ts';
 import { formatBeijing, parseBeijingLocal, toBeijingIso } from '@onemap/graph-schema';
+import { seesAggregates } from '../auth/roles.ts';
+import { useSession } from '../auth/session.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { GEO_URLS } from '../map/base-style.ts';
 import { LayerPanel, type LayerState, RampLegend } from '../map/layer-panel.tsx';
@@ -77,8 +79,12 @@ const PLAYBACK_WINDOW_HOURS = 168;
 /** 一张图: the base map with thematic layers, a time filter with playback and a trend chart. */
 export default function MapScreen() {
   const { t } = useI18n();
+  const { user } = useSession();
+  // An admin's map: base map, boundaries and names only — the server keeps aggregates to the
+  // roles that analyse (no 403s on screen, issue 16).
+  const aggregates = user ? seesAggregates(user) : false;
   const [layers, setLayers] = useState<Record<LayerId, LayerState>>({
-    jurisdictions: { visible: true, opacity: 0.7 },
+    jurisdictions: { visible: aggregates, opacity: 0.7 },
     places: { visible: false, opacity: 0.9 },
     density: { visible: false, opacity: 0.8 },
     incidents: { visible: false, opacity: 0.8 },
@@ -97,7 +103,7 @@ export default function MapScreen() {
   }, []);
 
   // The data's time extent (one cheap answer) sets the time filter's domain; the trend asks for that span only.
-  const [extent, extentStatus] = useLayerData<{ from: string | null; to: string | null } | null>(true, () => api.extent(), [], null);
+  const [extent, extentStatus] = useLayerData<{ from: string | null; to: string | null } | null>(aggregates, () => api.extent(), [], null);
   const domain = useMemo<[number, number]>(() => {
     if (extent?.from && extent.to) {
       const from = parseBeijingLocal(formatBeijing(extent.from, 'date'));
@@ -106,7 +112,7 @@ export default function MapScreen() {
     const now = Date.now();
     return [now - 30 * 86_400_000, now];
   }, [extent]);
-  const [trend, trendStatus] = useLayerData<TrendPoint[]>(extentStatus === undefined, () => api.trend({ from: toBeijingIso(domain[0]), to: toBeijingIso(domain[1]) }), [domain[0], domain[1], extentStatus], []);
+  const [trend, trendStatus] = useLayerData<TrendPoint[]>(aggregates && extentStatus === undefined, () => api.trend({ from: toBeijingIso(domain[0]), to: toBeijingIso(domain[1]) }), [domain[0], domain[1], extentStatus], []);
 
   const haveRange = range !== null;
   const [jur, countsStatus] = useLayerData<{ counts: JurisdictionCount[]; k: number }>(layers.jurisdictions.visible && haveRange, () => api.jurisdictionCounts(range as TimeRange), [range?.from, range?.to], NO_COUNTS);
@@ -117,7 +123,8 @@ export default function MapScreen() {
 
   const deckLayers = useMemo(
     () => [
-      jurisdictionLayer({ geo, counts, ...layers.jurisdictions }),
+      // without aggregates the boundaries still draw (empty counts: outlines only)
+      jurisdictionLayer({ geo, counts, ...layers.jurisdictions, ...(aggregates ? {} : { visible: true }) }),
       suppressedLayer({ geo, counts, ...layers.jurisdictions }),
       densityLayer({ data: synthetic ?? cells, radius: hexRadiusForZoom(zoom), ...layers.density }),
       incidentLayer({ incidents, ...layers.incidents }),
@@ -125,7 +132,7 @@ export default function MapScreen() {
       // names last: above every fill
       labelLayer({ labels: jurisdictionLabels(geo), zoom }),
     ],
-    [geo, counts, cells, synthetic, incidents, places, kinds, layers, zoom],
+    [geo, counts, cells, synthetic, incidents, places, kinds, layers, zoom, aggregates],
   );
 
   const onChange = useCallback((id: string, s: LayerState) => setLayers((l) => ({ ...l, [id]: s })), []);
@@ -133,7 +140,12 @@ export default function MapScreen() {
 
   return (
     <div className="map-screen">
-      <LayerPanel
+      {!aggregates && (
+        <aside className="layer-panel" data-testid="map-base-only">
+          <p className="muted small">{t('map.baseOnly')}</p>
+        </aside>
+      )}
+      {aggregates && <LayerPanel
         onChange={onChange}
         entries={[
           {
@@ -186,7 +198,7 @@ export default function MapScreen() {
           { id: 'density', label: 'layer.density', state: layers.density, status: cellsStatus, legend: <RampLegend colors={DENSITY} min="low" max="high" /> },
           { id: 'incidents', label: 'layer.incidents', state: layers.incidents, status: incidentsStatus, legend: <RampLegend colors={[[255, 255, 178], [254, 204, 92], [253, 141, 60], [240, 59, 32], [189, 0, 38]]} min="" max="" /> },
         ]}
-      />
+      />}
       <div className="map-column">
         <MapView
           id="onemap"
@@ -210,13 +222,15 @@ export default function MapScreen() {
           }}
         />
         {/* The time filter waits for the data's extent, so layers never query an empty default window. */}
-        {extentStatus !== 'loading' && <TimeFilter domain={domain} onChange={setRange} defaultWindowHours={PLAYBACK_WINDOW_HOURS} />}
+        {aggregates && extentStatus !== 'loading' && <TimeFilter domain={domain} onChange={setRange} defaultWindowHours={PLAYBACK_WINDOW_HOURS} />}
       </div>
-      <aside className="trend-panel">
-        <h3>{t('trend')}</h3>
-        {trendStatus === 'loading' && <span className="spinner small" />}
-        {trendStatus?.startsWith('error') ? <p className="muted">{trendStatus}</p> : <TrendChart points={trend} window={range ?? undefined} width={280} />}
-      </aside>
+      {aggregates && (
+        <aside className="trend-panel">
+          <h3>{t('trend')}</h3>
+          {trendStatus === 'loading' && <span className="spinner small" />}
+          {trendStatus?.startsWith('error') ? <p className="muted">{trendStatus}</p> : <TrendChart points={trend} window={range ?? undefined} width={280} />}
+        </aside>
+      )}
     </div>
   );
 }
