@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api/client.ts';
 import type { DecisionInfo, PossibleMatch, Profile, SearchHit } from '../api/types.ts';
 import { usePurpose } from '../auth/purpose.tsx';
-import { useI18n } from '../i18n/i18n.tsx';
+import { translateValue, useI18n } from '../i18n/i18n.tsx';
 import { EntityPicker } from '../ui/entity-picker.tsx';
 import { AsyncView, ErrorBox, useAsync } from '../ui/states.tsx';
 import { WaterfallChart } from '../ui/waterfall-chart.tsx';
@@ -143,7 +143,7 @@ function SideBySide({ left, right }: { left: string; right: string }) {
                 const cls = a?.value != null && b?.value != null && !a.masked && !b.masked ? (String(a.value) === String(b.value) ? 'agree' : 'disagree') : '';
                 return (
                   <tr key={n} className={cls}>
-                    <td>{n}</td>
+                    <td title={n}>{translateValue(t, 'field', n)}</td>
                     <td>{a?.value ?? '—'}</td>
                     <td>{b?.value ?? '—'}</td>
                   </tr>

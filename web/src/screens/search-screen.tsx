@@ -123,7 +123,7 @@ export function ProfilePanel({ eid }: { eid: string }) {
             <tbody>
               {p.attributes.map((a) => (
                 <tr key={a.name}>
-                  <th>{a.name}</th>
+                  <th title={a.name}>{translateValue(t, 'field', a.name)}</th>
                   <td className={a.masked ? 'masked' : ''}>
                     {a.value ?? '—'} {a.masked && <span className="badge">{t('masked')}</span>}
                   </td>
