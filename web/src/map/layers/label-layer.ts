@@ -66,7 +66,6 @@ export function labelLayer({ labels, zoom, visible = true }: LabelLayerProps) {
     fontSettings: { sdf: true },
     outlineWidth: 3,
     outlineColor: [255, 255, 255, 230],
-    collisionEnabled: false,
     updateTriggers: { getSize: [zoom] },
   });
 }
