@@ -29,5 +29,5 @@ export function seesIndividuals(user: User): boolean {
 /** Roles the server lets read the map's aggregate layers (`/api/layers/*`); others get the base map only. */
 export const AGGREGATE_ROLES: readonly Role[] = ['planner', 'analyst', 'officer'];
 export function seesAggregates(user: User): boolean {
-  return user.roles.some((r) => AGGREGATE_ROLES.includes(r));
+  return [user.role, ...(user.roles ?? [])].some((r) => AGGREGATE_ROLES.includes(r));
 }
