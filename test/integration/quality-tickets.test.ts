@@ -258,9 +258,10 @@ describe('correction tickets', () => {
 });
 
 describe('quality reports', () => {
-  it('every batch leaves a report; examples are plain for the owner unit and masked for others', async () => {
+  it('every batch leaves a report; examples are plain for a cleared role of the owner unit and masked for others', async () => {
     await push([rec(3, { id_number: '620102198001011235' }), rec(4)]);
-    const owner = await as(app, 'county', 'planner', null)({ url: '/api/quality/reports?source=hotel&limit=10' });
+    // role AND unit, like profiles: the owner county's analyst reads the value, its planner does not (issue 12.7)
+    const owner = await as(app, 'county', 'analyst', null)({ url: '/api/quality/reports?source=hotel&limit=10' });
     expect(owner.statusCode).toBe(200);
     const withBad = owner.json().items.find((r: any) => r.examples.some((e: any) => e.rule === 'id_check_digit'));
     expect(withBad).toBeDefined();
@@ -281,6 +282,15 @@ describe('quality reports', () => {
       .items.flatMap((r: any) => r.examples)
       .find((e: any) => e.rule === 'id_check_digit');
     expect(ex).toMatchObject({ value: '620102********1235', masked: true });
+    for (const level of ['county', 'province'] as const) {
+      const planner = await as(app, level, 'planner', null)({ url: '/api/quality/reports?source=hotel&limit=10' });
+      expect(planner.body).not.toContain('620102198001011235');
+      const pex = planner
+        .json()
+        .items.flatMap((r: any) => r.examples)
+        .find((e: any) => e.rule === 'id_check_digit');
+      expect(pex).toMatchObject({ value: '620102********1235', masked: true });
+    }
   });
 
   it('the summary gives per-rule scores with the trend and exports as CSV; the period job writes period reports', async () => {

@@ -1,6 +1,6 @@
-import { chooseGoldenValue, type ValueCandidate } from '@onemap/graph-schema';
+import { chooseGoldenValue, isInternalAttribute, type ValueCandidate } from '@onemap/graph-schema';
 import type { AttributeValue } from '../schemas/common.ts';
-import { maskValue } from './masking.ts';
+import { closeCompletions, maskForViewer } from './mask-for-viewer.ts';
 import type { Viewer } from './viewer.ts';
 
 /** A SourceRecord as a viewer may see it: only records of visible sources reach this code. */
@@ -46,6 +46,7 @@ export function goldenValues(kind: string, records: readonly VisibleRecord[], vi
     if (!viewer.visibleSources.includes(r.source)) continue;
     const at = r.receivedAt ? Date.parse(r.receivedAt) : Number.NaN;
     for (const [attr, value] of Object.entries(attrsOf(r))) {
+      if (isInternalAttribute(attr)) continue;
       if (value === null || value === undefined || value === '') continue;
       let list = candidates.get(attr);
       if (!list) candidates.set(attr, (list = []));
@@ -58,14 +59,14 @@ export function goldenValues(kind: string, records: readonly VisibleRecord[], vi
     if (!best) continue;
     out[attr] = present(viewer, best.source, best.candidate.role, attr, best.value, best.rid);
   }
-  return out;
+  // internal keys never leave; a birth date never completes a resident ID shown masked
+  return closeCompletions(out);
 }
 
 /** One value as the viewer gets it: plain or masked by the field rule. */
 export function present(viewer: Viewer, source: string, role: string, attr: string, value: unknown, rid: string): AttributeValue {
-  const plain = viewer.fieldDecision(source, role, attr) === 'plain';
-  const v = typeof value === 'number' || typeof value === 'boolean' ? value : String(value);
-  return { value: plain ? v : maskValue(attr, value), masked: !plain, source, rid };
+  const m = maskForViewer(viewer, { attribute: attr, value, source, role });
+  return { value: m.value, masked: m.masked, source, rid };
 }
 
 /** Identifier kinds → the attribute whose masking rule applies. */

@@ -34,12 +34,17 @@ export const FacilityQuery = Type.Object({
 }, inBox);
 export type FacilityQuery = Static<typeof FacilityQuery>;
 
-const Suppression = { k: Type.Integer({ description: 'cells with fewer distinct persons are left out' }), suppressed: Type.Integer({ description: 'how many cells were left out' }) };
+/** Cells under k are left out without trace (no count of them is published); counts are rounded; the window is widened to whole UTC days. */
+const Suppression = {
+  k: Type.Integer({ description: 'cells with fewer distinct persons are left out (and not counted anywhere)' }),
+  roundedTo: Type.Integer({ description: 'published counts are rounded to a multiple of this' }),
+  from: Type.String({ description: 'start of the whole-day window the counts cover' }),
+  to: Type.String({ description: 'end (exclusive) of the whole-day window the counts cover' }),
+};
 
 export const JurisdictionLayer = Type.Object({
   level: Type.String(),
   ...Suppression,
-  suppressedUnits: Type.Array(Type.String(), { description: 'codes of the units under k (their counts are never sent)' }),
   cells: Type.Array(Type.Object({ unitCode: Type.String(), name: Type.Union([Type.String(), Type.Null()]), persons: Type.Integer(), traces: Type.Integer() })),
 });
 export const HexbinLayer = Type.Object({

@@ -192,10 +192,13 @@ export const api = {
   },
 
   // ---- aggregates (no purpose: the server implies `statistics` and suppresses small cells)
-  /** Counts per jurisdiction; units under k come back as `suppressed` (no count), with the k applied. */
+  /**
+   * Counts per jurisdiction with the k the server applied. Units under k are absent from the answer
+   * (the server does not say which: 0 and "fewer than k" look the same on purpose).
+   */
   jurisdictionCounts: async (t: TimeRange, level = 'county'): Promise<{ counts: JurisdictionCount[]; k: number }> => {
     const r = await request<W.JurisdictionLayer>('GET', '/layers/jurisdictions', { query: { ...t, level } });
-    const counts = [...r.cells.map((c) => ({ code: c.unitCode, count: c.persons, suppressed: false })), ...r.suppressedUnits.map((code) => ({ code, count: 0, suppressed: true }))];
+    const counts = r.cells.map((c) => ({ code: c.unitCode, count: c.persons, suppressed: false }));
     return { counts, k: r.k };
   },
   places: async (kind?: string): Promise<PlaceFeature[]> => {

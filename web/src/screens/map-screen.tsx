@@ -10,7 +10,7 @@ import { LayerPanel, type LayerState, RampLegend } from '../map/layer-panel.tsx'
 import { CHOROPLETH, DENSITY, PLACE_COLORS, rgbCss } from '../map/layers/colors.ts';
 import { type BinaryPoints, densityLayer } from '../map/layers/density-layer.ts';
 import { incidentLayer } from '../map/layers/incident-layer.ts';
-import { choroplethMax, jurisdictionLayer, SUPPRESSED_CSS, suppressedLayer } from '../map/layers/jurisdiction-layer.ts';
+import { choroplethMax, jurisdictionLayer, SUPPRESSED_CSS, suppressedLayer, uncountedCounties } from '../map/layers/jurisdiction-layer.ts';
 import { hexRadiusForZoom, jurisdictionLabels, labelLayer } from '../map/layers/label-layer.ts';
 import { placesLayer } from '../map/layers/places-layer.ts';
 import { MapView } from '../map/map-view.tsx';
@@ -137,6 +137,7 @@ export default function MapScreen() {
 
   const onChange = useCallback((id: string, s: LayerState) => setLayers((l) => ({ ...l, [id]: s })), []);
   const max = choroplethMax(counts);
+  const uncounted = useMemo(() => uncountedCounties(geo, counts).size, [geo, counts]);
 
   return (
     <div className="map-screen">
@@ -158,10 +159,10 @@ export default function MapScreen() {
                 <RampLegend colors={CHOROPLETH} min="1" max={String(max)} />
                 <div className="legend-row" data-testid="legend-suppressed">
                   <span className="swatch hatch" style={{ background: SUPPRESSED_CSS }} /> {t('legend.suppressed').replace('{k}', String(jur.k || 5))}
-                  {counts.some((c) => c.suppressed) && (
+                  {uncounted > 0 && (
                     <span className="muted small">
                       {' '}
-                      · {counts.filter((c) => c.suppressed).length} {t('legend.suppressedCount')}
+                      · {uncounted} {t('legend.suppressedCount')}
                     </span>
                   )}
                 </div>

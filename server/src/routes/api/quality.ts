@@ -13,7 +13,7 @@ import {
 } from '@onemap/resolver/quality';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { maskValue } from '../../access/masking.ts';
+import { maskForViewer, maskText } from '../../access/mask-for-viewer.ts';
 import { isWithin } from '../../access/units.ts';
 import type { Viewer } from '../../access/viewer.ts';
 import { httpError } from '../../errors.ts';
@@ -37,22 +37,49 @@ import {
 const REPORT_ROLES = ['planner', 'analyst', 'admin'] as const;
 const TICKET_ROLES = ['officer', 'analyst', 'admin', 'planner'] as const;
 
-/** Example values show in plain only to the source's owner unit (and above); everyone else sees them masked. */
-function viewReport(r: QualityReport, viewer: Viewer) {
-  const owner = viewer.source(r.source)?.ownerUnit ?? r.ownerUnit;
-  const plain = viewer.visibleSources.includes(r.source) && isWithin(owner, viewer.unitCode, viewer.units);
+/** `<role>.<attribute>` a source column (or a standardized `role.attribute` field) stands for. */
+function targetOf(entry: SourceCatalogEntry | undefined, field: string, attribute: string | null | undefined): { role: string | null; attribute: string } {
+  const column = entry?.fields.find((f) => f.column === field);
+  const target = column?.target ?? (field.includes('.') ? field : null);
+  const [role = null, attr = null] = target && !target.startsWith('record.') ? target.split('.') : [];
+  // A column kept only as raw provenance has no attribute rule: masked unless the catalog calls it public.
+  const fallback = column && column.sensitivity <= 2 ? field : 'unmappedColumn';
+  return { role, attribute: attribute ?? attr ?? fallback };
+}
+
+/**
+ * Example values follow the same masking as profiles: the field rule for the viewer's roles AND
+ * unit (a planner sees no value in plain; a resident ID needs the source's owner unit or a grant).
+ */
+function viewReport(r: QualityReport, viewer: Viewer, catalog: readonly SourceCatalogEntry[]) {
+  const entry = catalog.find((e) => e.id === r.source);
   return {
     ...r,
-    examples: r.examples.map((f) => ({
-      rule: f.rule,
-      rid: f.rid,
-      field: f.field,
-      severity: f.severity,
-      detail: f.detail,
-      ...(f.value !== undefined ? { value: plain ? f.value : maskValue(f.attribute ?? 'unknown', f.value) } : {}),
-      masked: f.value !== undefined && !plain,
-    })),
+    examples: r.examples.map((f) => {
+      const t = targetOf(entry, f.field, f.attribute);
+      const m = f.value !== undefined ? maskForViewer(viewer, { attribute: t.attribute, value: f.value, source: r.source, role: t.role }) : null;
+      return {
+        rule: f.rule,
+        rid: f.rid,
+        field: f.field,
+        severity: f.severity,
+        detail: maskText(viewer, f.detail),
+        ...(m ? { value: String(m.value) } : {}),
+        masked: m?.masked ?? false,
+      };
+    }),
   };
+}
+
+/** A ticket as the viewer may see it: the reported and expected values masked like the column they belong to. */
+function viewTicket(t: QualityTicket, viewer: Viewer, catalog: readonly SourceCatalogEntry[]): QualityTicket {
+  const target = targetOf(
+    catalog.find((e) => e.id === t.source),
+    t.field,
+    t.attribute,
+  );
+  const mask = (value: string) => String(maskForViewer(viewer, { attribute: target.attribute, value, source: t.source, role: target.role }).value);
+  return { ...t, reportedValue: mask(t.reportedValue), expected: t.expected === null ? null : mask(t.expected) };
 }
 
 function window(q: { from?: string; to?: string; days: number }) {
@@ -113,7 +140,7 @@ const qualityRoutes: FastifyPluginAsyncTypebox = async (app) => {
         limit: q.limit,
       });
       request.resultCount = reports.length;
-      return { items: reports.map((r) => viewReport(r, v)) };
+      return { items: reports.map((r) => viewReport(r, v, catalog())) };
     },
   );
 
@@ -231,7 +258,7 @@ const qualityRoutes: FastifyPluginAsyncTypebox = async (app) => {
         openedUnit: v.unitCode,
       });
       request.resultCount = 1;
-      return reply.status(201).send(ticket);
+      return reply.status(201).send(viewTicket(ticket, v, catalog()));
     },
   );
 
@@ -260,7 +287,7 @@ const qualityRoutes: FastifyPluginAsyncTypebox = async (app) => {
         limit: q.limit,
       });
       request.resultCount = tickets.length;
-      return { items: tickets };
+      return { items: tickets.map((t) => viewTicket(t, v, catalog())) };
     },
   );
 
@@ -279,7 +306,7 @@ const qualityRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const t = await ticketFor(app, request, request.params.id);
       request.resultCount = 1;
-      return t;
+      return viewTicket(t, request.viewer, catalog());
     },
   );
 
@@ -313,7 +340,7 @@ const qualityRoutes: FastifyPluginAsyncTypebox = async (app) => {
           detail: `ticket ${id} is ${t.status}; only an open or reopened ticket can be marked fixed`,
         });
       request.resultCount = 1;
-      return next;
+      return viewTicket(next, v, catalog());
     },
   );
 
@@ -357,7 +384,7 @@ const qualityRoutes: FastifyPluginAsyncTypebox = async (app) => {
             : `ticket ${id} is ${t.status} and cannot be reopened`,
         });
       request.resultCount = 1;
-      return next;
+      return viewTicket(next, v, catalog());
     },
   );
 };

@@ -33,15 +33,16 @@ export const SUPPRESSED_CSS = 'repeating-linear-gradient(45deg, rgb(80,80,80) 0 
 const HATCH = new FillStyleExtension({ pattern: true, proceduralPattern: true });
 
 /**
- * Jurisdictions the server suppressed (fewer than k persons in the window), hatched, so "too few
- * to show" never reads as "nobody": one layer of only those counties, drawn over the choropleth.
+ * Counties with no published count in the window — nobody, or fewer than k persons (the server
+ * does not say which, on purpose) — hatched, so they never read as an empty map: one layer of
+ * only those counties, drawn over the choropleth.
  */
 export function suppressedLayer({ geo, counts, opacity = 0.7, visible = true }: JurisdictionLayerProps) {
-  const suppressed = new Set(counts.filter((c) => c.suppressed).map((c) => c.code));
   const all = countiesOf(geo);
+  const hatched = uncountedCounties(geo, counts);
   return new GeoJsonLayer({
     id: 'jurisdictions-suppressed',
-    data: { ...all, features: all.features.filter((f) => suppressed.has(String(f.properties?.code))) },
+    data: { ...all, features: all.features.filter((f) => hatched.has(String(f.properties?.code))) },
     visible,
     opacity,
     pickable: true,
@@ -82,6 +83,13 @@ export function jurisdictionLayer({ geo, counts, opacity = 0.7, visible = true }
     },
     updateTriggers: { getFillColor: [counts] },
   });
+}
+
+/** Codes of the counties without a published count (none at all before the first answer). */
+export function uncountedCounties(geo: GeoJSON.FeatureCollection | null, counts: JurisdictionCount[]): Set<string> {
+  if (!counts.length) return new Set();
+  const shown = new Set(counts.filter((c) => !c.suppressed).map((c) => c.code));
+  return new Set(countiesOf(geo).features.map((f) => String(f.properties?.code)).filter((c) => !shown.has(c)));
 }
 
 export function choroplethMax(counts: JurisdictionCount[]): number {
