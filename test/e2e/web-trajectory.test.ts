@@ -117,7 +117,7 @@ describe('web: purpose and trajectory', () => {
     const w = await openPage(fx.browser, fx.server.url);
     await login(w.page, WEB_USERS.officer.username, WEB_PASSWORD);
     expect(await w.page.textContent('[data-testid=time-zone]')).toContain('北京时间');
-    const answer = w.page.waitForResponse((r) => r.url().includes(`/entities/${encodeURIComponent(guest.eid)}/trajectory`));
+    const answer = w.page.waitForResponse((r) => r.url().includes(`/entities/${encodeURIComponent(guest.eid)}/trajectory`), { timeout: 180_000 });
     await w.page.goto(`${fx.server.url}#/trajectory?eid=${encodeURIComponent(guest.eid)}`);
     await answerPurpose(w.page);
     const body = (await (await answer).json()) as { stayPoints: { start: string; end: string }[]; points: { features: { properties: { at: string } }[] } };
