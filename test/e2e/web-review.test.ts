@@ -37,7 +37,7 @@ describe('web: review queue', () => {
 
     // The first row is a pair the pipeline really left for review.
     const row = w.page.locator('[data-testid=matches] tr[data-match]').first();
-    const eids = await row.locator('.mono').allTextContents();
+    const eids = await row.locator('td .muted.mono').allTextContents();
     expect(eids).toHaveLength(2);
     const [left = '', right = ''] = eids.map((x) => x.trim());
     expect(await possibleMatchesBetween(fx.graph, left, right)).toBeGreaterThan(0);
