@@ -59,7 +59,7 @@ describe('web: review queue', () => {
     await w.page.waitForSelector('[data-testid=decision-done]');
     expect(await redirectOf(fx.graph, right)).toBe(left);
     const merges = await auditedWithCase(fx.graph, '/api/resolution/merge', 'A6201022026039002');
-    expect(merges.map((m) => m.outcome)).toEqual(['ok']);
+    expect(merges.map((m) => m.outcome)).toEqual(['allowed']);
     // …and the queue's own purpose was not reused for it.
     expect(await auditedWithCase(fx.graph, '/api/resolution/merge', 'A6201022026039001')).toEqual([]);
 
