@@ -120,11 +120,15 @@ export interface VerifyProblem {
 }
 
 export interface VerifyReport {
+  /** The whole chain is intact (verification is always global). */
   ok: boolean;
+  /** Entries walked (in scope, when a scope was given). */
   entries: number;
   headSeq: number;
   checkpointsChecked: number;
   problems: VerifyProblem[];
+  /** Problems at entries outside the scope: counted, not described. */
+  problemsOutOfScope: number;
 }
 
 /**
@@ -133,20 +137,26 @@ export interface VerifyReport {
  * reordered one (a valid entry whose link points at another entry than the one before it),
  * a head that does not match the last entry, and checkpoints whose hash or signature disagree.
  */
-export async function verifyAudit(graph: Graph, signingKey: string, pageSize = 5000): Promise<VerifyReport> {
+export async function verifyAudit(graph: Graph, signingKey: string, pageSize = 5000, inScope: (unit: string | null) => boolean = () => true): Promise<VerifyReport> {
   const problems: VerifyProblem[] = [];
+  // Entries outside the scope: their problems are counted, not described (gaps, the head and
+  // checkpoints name no entry's content and are shown to everyone).
+  const hidden = new Set<number>();
+  let problemsOutOfScope = 0;
   const add = (p: VerifyProblem) => {
-    if (problems.length < 100) problems.push(p);
+    if (hidden.has(p.seq) && p.kind !== 'deleted') problemsOutOfScope++;
+    else if (problems.length < 100) problems.push(p);
   };
+  let inScopeCount = 0;
   const hashes = new Map<number, string>();
   let expectedSeq = 1;
   let prevHash = GENESIS_HASH;
-  let count = 0;
   let after = 0;
   for (;;) {
     const page = await readEntryPage(graph, after, pageSize);
     for (const e of page) {
-      count++;
+      if (inScope(e.unit ?? null)) inScopeCount++;
+      else hidden.add(e.seq);
       if (e.seq !== expectedSeq) {
         add({ seq: expectedSeq, kind: 'deleted', message: `entries ${expectedSeq}..${e.seq - 1} are missing` });
       }
@@ -189,7 +199,7 @@ export async function verifyAudit(graph: Graph, signingKey: string, pageSize = 5
     }
   }
   problems.sort((a, b) => a.seq - b.seq);
-  return { ok: problems.length === 0, entries: count, headSeq, checkpointsChecked: meta.checkpoints.length, problems };
+  return { ok: problems.length === 0 && problemsOutOfScope === 0, entries: inScopeCount, headSeq, checkpointsChecked: meta.checkpoints.length, problems, problemsOutOfScope };
 }
 
 /** Verifies an exported checkpoint file against the key (for keeping checkpoints elsewhere). */

@@ -9,7 +9,7 @@ declare module 'fastify' {
   }
 }
 
-const REDACT = new Set(['password', 'passwordHash', 'access_token', 'token']);
+const REDACT = new Set(['password', 'passwordHash', 'access_token', 'token', 'ticket']);
 const MAX_PARAMS_CHARS = 4000;
 
 function redact(v: unknown, depth = 0): unknown {
@@ -25,6 +25,7 @@ export function auditParams(request: FastifyRequest): string {
   const query = { ...((request.query as Record<string, unknown>) ?? {}) };
   delete query.purpose;
   delete query.access_token;
+  delete query.ticket;
   const body = request.body === undefined || typeof request.body !== 'object' ? (request.body === undefined ? undefined : '[non-JSON body]') : redact(request.body);
   const s = JSON.stringify({ params: request.params ?? {}, query, body });
   return s.length > MAX_PARAMS_CHARS ? `${s.slice(0, MAX_PARAMS_CHARS)}…[truncated ${s.length} chars]` : s;
@@ -46,7 +47,7 @@ export default fp(
         requestId: String(request.id),
         user: v?.username ?? request.claimedUser ?? null,
         unit: v?.unitCode ?? request.identity?.unitCode ?? null,
-        role: v ? v.roles.join(',') : request.identity ? request.identity.roles.join(',') : null,
+        role: request.sourceKey ? 'source_system' : v ? v.roles.join(',') : request.identity ? request.identity.roles.join(',') : null,
         purposeJson: v?.purpose ? JSON.stringify(v.purpose) : request.rawPurpose ? `raw:${request.rawPurpose.slice(0, 500)}` : null,
         route: request.routeOptions.url ?? request.url.split('?')[0] ?? '',
         method: request.method,

@@ -85,6 +85,8 @@ export interface EntryFilter {
   limit: number;
   user?: string;
   outcome?: AuditOutcome;
+  /** Only entries recorded for these units; null or absent: the whole trail. */
+  units?: string[] | null;
 }
 
 /** Newest entries first, filtered. */
@@ -92,8 +94,9 @@ export async function listEntries(graph: Graph, f: EntryFilter): Promise<AuditEn
   return readTx(graph, async (tx) => {
     const r = await tx.run(
       `MATCH (a:AuditEntry) WHERE a.seq > $after AND ($user IS NULL OR a.user = $user) AND ($outcome IS NULL OR a.outcome = $outcome)
+         AND ($units IS NULL OR a.unit IN $units)
        RETURN properties(a) AS a ORDER BY a.seq DESC LIMIT toInteger($limit)`,
-      { after: f.afterSeq ?? 0, user: f.user ?? null, outcome: f.outcome ?? null, limit: f.limit },
+      { after: f.afterSeq ?? 0, user: f.user ?? null, outcome: f.outcome ?? null, units: f.units ?? null, limit: f.limit },
     );
     return r.records.map((x) => x.get('a') as AuditEntry);
   });
@@ -121,5 +124,13 @@ export async function readHashesBySeq(graph: Graph, seqs: number[]): Promise<Map
   return readTx(graph, async (tx) => {
     const r = await tx.run('UNWIND $seqs AS s MATCH (a:AuditEntry {seq: toInteger(s)}) RETURN a.seq AS seq, a.hash AS hash', { seqs });
     return new Map(r.records.map((x) => [x.get('seq') as number, x.get('hash') as string]));
+  });
+}
+
+/** The unit recorded in some entries, by sequence number (null for an entry without a caller). */
+export async function readUnitsBySeq(graph: Graph, seqs: number[]): Promise<Map<number, string | null>> {
+  return readTx(graph, async (tx) => {
+    const r = await tx.run('UNWIND $seqs AS s MATCH (a:AuditEntry {seq: toInteger(s)}) RETURN a.seq AS seq, a.unit AS unit', { seqs });
+    return new Map(r.records.map((x) => [x.get('seq') as number, (x.get('unit') as string | null) ?? null]));
   });
 }

@@ -166,13 +166,54 @@ function normalize(d: Record<string, unknown>): DecisionRow {
   return { undoneBy: null, undoneAt: null, reason: '', ...d } as DecisionRow;
 }
 
-export async function listDecisions(graph: Graph, eid: string | null, limit: number): Promise<DecisionRow[]> {
+/**
+ * The sources of every record a decision touches: the records of each entity it names (live or
+ * merged away, wherever its moved records now are) and the records it split off. A viewer who
+ * cannot see one of them must not see the decision.
+ */
+const TOUCHED_SOURCES = `
+  CALL (d) {
+    UNWIND d.eids AS eid
+    OPTIONAL MATCH (e:Entity {eid: eid})
+    OPTIONAL MATCH (m:MergedEntity {eid: eid})
+    UNWIND [x IN [e, m] WHERE x IS NOT NULL] AS n
+    MATCH (r:SourceRecord)-[:RESOLVED_TO]->(n)
+    RETURN collect(DISTINCT r.source) AS onEntities
+  }
+  CALL (d) {
+    UNWIND coalesce(d.rids, []) AS rid
+    MATCH (r:SourceRecord {rid: rid})
+    RETURN collect(DISTINCT r.source) AS splitOff
+  }
+  WITH d, onEntities + splitOff AS touched`;
+
+/**
+ * Decisions newest first, only those whose every touched record comes from `visibleSources`.
+ * @param eid only decisions naming this entity (null: all)
+ */
+export async function listDecisions(graph: Graph, eid: string | null, limit: number, visibleSources: readonly string[]): Promise<DecisionRow[]> {
   return readTx(graph, async (tx) => {
     const r = await tx.run(
-      'MATCH (d:ResolutionDecision) WHERE $eid IS NULL OR $eid IN d.eids RETURN properties(d) AS d ORDER BY d.at DESC LIMIT toInteger($limit)',
-      { eid, limit },
+      `MATCH (d:ResolutionDecision) WHERE $eid IS NULL OR $eid IN d.eids
+       ${TOUCHED_SOURCES}
+       WHERE all(s IN touched WHERE s IN $visible)
+       RETURN properties(d) AS d ORDER BY d.at DESC LIMIT toInteger($limit)`,
+      { eid, limit, visible: [...visibleSources] },
     );
     return r.records.map((x) => normalize(toPlain(x.get('d')) as Record<string, unknown>));
+  });
+}
+
+/** True when every record decision `id` touches comes from `visibleSources` (false when there is no such decision). */
+export async function decisionVisible(graph: Graph, id: string, visibleSources: readonly string[]): Promise<boolean> {
+  return readTx(graph, async (tx) => {
+    const r = await tx.run(
+      `MATCH (d:ResolutionDecision {id: $id})
+       ${TOUCHED_SOURCES}
+       RETURN all(s IN touched WHERE s IN $visible) AS ok`,
+      { id, visible: [...visibleSources] },
+    );
+    return r.records[0]?.get('ok') === true;
   });
 }
 

@@ -312,9 +312,15 @@ export const api = {
   watches: async (): Promise<Watch[]> => (await request<W.List<W.WatchW>>('GET', '/watches')).items.map((w) => ({ id: w.id, eid: w.eid, createdAt: w.createdAt })),
   addWatch: (eid: string, purpose: Purpose) => request<W.WatchW>('POST', '/watches', { body: { eid }, purpose }),
   removeWatch: (id: string) => request<unknown>('DELETE', `/watches/${encodeURIComponent(id)}`),
-  /** EventSource cannot send headers: token and purpose go in the query string. */
+  /**
+   * EventSource cannot send headers, and a token in a URL is logged: each (re)connection first asks
+   * for a single-use ticket (token and purpose in headers) and opens the stream with it. The server
+   * closes the stream (event `closed`) when the account, role or unit no longer allows it.
+   */
   watchStream: (purpose: Purpose, onAlert: (a: WatchAlert) => void, onState: (open: boolean) => void): (() => void) => {
-    const es = new EventSource(`/api/watches/stream${qs({ access_token: token, purpose: encodePurpose(purpose) })}`);
+    let es: EventSource | null = null;
+    let stopped = false;
+    let retry: ReturnType<typeof setTimeout> | null = null;
     const handle = (e: MessageEvent) => {
       try {
         const d: Partial<W.WatchEvent> = JSON.parse(String(e.data));
@@ -324,12 +330,39 @@ export const api = {
         /* a keep-alive or a comment */
       }
     };
-    es.addEventListener('ready', () => onState(true));
-    es.onopen = () => onState(true);
-    es.onerror = () => onState(false);
-    es.addEventListener('trace', handle as EventListener);
-    es.addEventListener('relation', handle as EventListener);
-    return () => es.close();
+    const connect = async () => {
+      if (stopped) return;
+      try {
+        const { ticket } = await request<{ ticket: string }>('POST', '/watches/stream-ticket', { purpose });
+        if (stopped) return;
+        es = new EventSource(`/api/watches/stream${qs({ ticket })}`);
+      } catch {
+        onState(false);
+        retry = setTimeout(connect, 5000);
+        return;
+      }
+      es.addEventListener('ready', () => onState(true));
+      es.onopen = () => onState(true);
+      // A ticket opens one stream: on an error, or when the server ends it, reconnect with a new one.
+      const reconnect = () => {
+        es?.close();
+        onState(false);
+        if (!stopped) retry = setTimeout(connect, 3000);
+      };
+      es.onerror = reconnect;
+      es.addEventListener('closed', () => {
+        es?.close();
+        onState(false);
+      });
+      es.addEventListener('trace', handle as EventListener);
+      es.addEventListener('relation', handle as EventListener);
+    };
+    void connect();
+    return () => {
+      stopped = true;
+      if (retry) clearTimeout(retry);
+      es?.close();
+    };
   },
 
   // ---- audit
