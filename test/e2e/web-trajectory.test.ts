@@ -117,9 +117,14 @@ describe('web: purpose and trajectory', () => {
     const w = await openPage(fx.browser, fx.server.url);
     await login(w.page, WEB_USERS.officer.username, WEB_PASSWORD);
     expect(await w.page.textContent('[data-testid=time-zone]')).toContain('北京时间');
+    // The purpose is given on the search (as an officer works), then the trajectory follows it.
+    await w.page.goto(`${fx.server.url}#/search`);
+    await w.page.fill('[data-testid=search-form] input', guest.residentId);
+    await w.page.click('[data-testid=search-form] button');
+    await answerPurpose(w.page);
+    await w.page.waitForSelector(`[data-testid=search-results] [data-eid="${guest.eid}"]`);
     const answer = w.page.waitForResponse((r) => r.url().includes(`/entities/${encodeURIComponent(guest.eid)}/trajectory`), { timeout: 180_000 });
     await w.page.goto(`${fx.server.url}#/trajectory?eid=${encodeURIComponent(guest.eid)}`);
-    await answerPurpose(w.page);
     const body = (await (await answer).json()) as { stayPoints: { start: string; end: string }[]; points: { features: { properties: { at: string } }[] } };
     expect(body.stayPoints.length).toBeGreaterThan(0);
     for (const s of body.stayPoints) {
