@@ -11,6 +11,8 @@ import { WEB_PASSWORD, WEB_USERS } from '../helpers/web-seed.ts';
 import { auditedWithCase, phoneSharers, possibleMatchesBetween, redirectOf } from '../helpers/web-subjects.ts';
 
 let fx: WebFixture;
+/** Case numbers unique to this run: the audit trail outlives a run in the shared test graph. */
+const RUN = String(Date.now()).slice(-8);
 
 beforeAll(async () => {
   fx = await startWebFixture(console.log);
@@ -32,7 +34,7 @@ describe('web: review queue', () => {
     const w = await openPage(fx.browser, fx.server.url);
     await login(w.page, WEB_USERS.analyst.username, WEB_PASSWORD);
     await w.page.goto(`${fx.server.url}#/review`);
-    await answerPurpose(w.page, 'A6201022026039001', '疑似匹配日常审核');
+    await answerPurpose(w.page, `Q${RUN}01`, '疑似匹配日常审核');
     await w.page.waitForSelector('[data-testid=matches] tr[data-match]', { timeout: 60_000 });
 
     // The first row is a pair the pipeline really left for review.
@@ -55,17 +57,17 @@ describe('web: review queue', () => {
     // The merge asks for its purpose again although the session already has one.
     await w.page.fill('[data-testid=match-detail] input[name=reason]', '同一人：证件号与电话一致');
     await w.page.click('[data-testid=match-detail] [data-testid=merge]');
-    await answerPurpose(w.page, 'A6201022026039002', '合并疑似重复档案');
+    await answerPurpose(w.page, `M${RUN}02`, '合并疑似重复档案');
     await w.page.waitForSelector('[data-testid=decision-done]');
     expect(await redirectOf(fx.graph, right)).toBe(left);
-    const merges = await auditedWithCase(fx.graph, '/api/resolution/merge', 'A6201022026039002');
+    const merges = await auditedWithCase(fx.graph, '/api/resolution/merge', `M${RUN}02`);
     expect(merges.map((m) => m.outcome)).toEqual(['allowed']);
     // …and the queue's own purpose was not reused for it.
-    expect(await auditedWithCase(fx.graph, '/api/resolution/merge', 'A6201022026039001')).toEqual([]);
+    expect(await auditedWithCase(fx.graph, '/api/resolution/merge', `Q${RUN}01`)).toEqual([]);
 
     // Undo (again with its purpose) brings the merged entity back.
     await w.page.click('[data-testid=undo]');
-    await answerPurpose(w.page, 'A6201022026039002', '撤销误合并');
+    await answerPurpose(w.page, `M${RUN}02`, '撤销误合并');
     await w.page.waitForFunction(() => document.querySelector('[data-testid=decision-done]')?.textContent?.includes('已撤销'));
     expect(await redirectOf(fx.graph, right)).toBeNull();
     await w.context.close();
