@@ -1,7 +1,9 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { Graph } from '@onemap/graph-schema/server';
 import {
-  appendAuditEntry,
+  type AuditAppend,
+  type AuditHead,
+  appendAuditEntries,
   type EntryFilter,
   listCheckpoints,
   listEntries,
@@ -78,18 +80,40 @@ export interface AppendOptions {
 }
 
 /**
- * Appends one entry. The single `(:AuditHead {id:'main'})` node is write-locked in the same
- * transaction, so appends from any number of server replicas form one chain without gaps.
- * @returns the new entry's sequence number and hash
+ * Chains a group of inputs onto `head`: sequence numbers, links and hashes in order, and a signed
+ * checkpoint for every entry whose sequence number is a multiple of `checkpointEvery`. Pure.
  */
-export async function appendAudit(graph: Graph, input: AuditInput, opts: AppendOptions): Promise<{ seq: number; hash: string }> {
-  return appendAuditEntry(graph, GENESIS_HASH, (head) => {
-    const entry: Omit<AuditEntry, 'hash'> = { ...input, seq: head.seq + 1, prevHash: head.hash };
+export function chainGroup(head: AuditHead, inputs: readonly AuditInput[], opts: AppendOptions): AuditAppend[] {
+  let prev = head;
+  return inputs.map((input) => {
+    const entry: Omit<AuditEntry, 'hash'> = { ...input, seq: prev.seq + 1, prevHash: prev.hash };
     const hash = entryHash(entry);
+    prev = { seq: entry.seq, hash };
     if (entry.seq % opts.checkpointEvery !== 0) return { entry, hash, checkpoint: null };
     const at = new Date().toISOString();
     return { entry, hash, checkpoint: { at, signature: signCheckpoint(opts.signingKey, entry.seq, hash, at), by: 'auto' } };
   });
+}
+
+/**
+ * Appends a group of entries in one transaction under the head's write lock, so appends from any
+ * number of server replicas form one chain without gaps (see `AuditGroupCommit` for the batching).
+ * @returns the sequence number and hash of each input's entry, in input order
+ */
+export async function appendAuditGroup(graph: Graph, inputs: readonly AuditInput[], opts: AppendOptions): Promise<AuditHead[]> {
+  let written: AuditAppend[] = [];
+  await appendAuditEntries(graph, GENESIS_HASH, (head) => {
+    written = chainGroup(head, inputs, opts);
+    return written;
+  });
+  return written.map((w) => ({ seq: w.entry.seq, hash: w.hash }));
+}
+
+/** Appends one entry on its own transaction. */
+export async function appendAudit(graph: Graph, input: AuditInput, opts: AppendOptions): Promise<AuditHead> {
+  const [head] = await appendAuditGroup(graph, [input], opts);
+  if (!head) throw new Error('unreachable: no audit entry written');
+  return head;
 }
 
 export interface Checkpoint {

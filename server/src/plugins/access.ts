@@ -112,7 +112,7 @@ export async function authenticateSource(app: FastifyInstance, request: FastifyR
   request.claimedUser = username;
   request.identity = { unitCode: key.unitCode, roles: [SOURCE_SYSTEM] };
   request.sourceKey = key;
-  const principal: UserInfo = { username, displayName: key.name, unitCode: key.unitCode, roles: [], passwordHash: '', certFingerprint: null, disabled: false };
+  const principal: UserInfo = { username, displayName: key.name, unitCode: key.unitCode, roles: [], passwordHash: '', certFingerprint: null, disabled: false, tokenVersion: 0 };
   return viewerOf(app, principal, [], 'source_key', null);
 }
 

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { type AuditInput, type AuditOutcome, appendAudit } from '../audit/chain.ts';
+import type { AuditInput, AuditOutcome } from '../audit/chain.ts';
+import { AuditGroupCommit } from '../audit/group-commit.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -40,6 +41,14 @@ export function outcomeOf(status: number): AuditOutcome {
 /** The audit trail writer; the `/api` hook calls it for every answer, allowed or denied. */
 export default fp(
   async (app: FastifyInstance) => {
+    const committer = new AuditGroupCommit(app.graph, {
+      signingKey: app.config.AUDIT_SIGNING_KEY,
+      checkpointEvery: app.config.AUDIT_CHECKPOINT_EVERY,
+      windowMs: app.config.AUDIT_GROUP_WINDOW_MS,
+      maxGroup: app.config.AUDIT_GROUP_MAX,
+    });
+    // Entries still waiting when the server stops are written before the graph closes.
+    app.addHook('onClose', async () => committer.flush());
     app.decorate('auditRequest', async (request: FastifyRequest, status: number) => {
       const v = request.viewer;
       const input: AuditInput = {
@@ -56,7 +65,8 @@ export default fp(
         outcome: outcomeOf(status),
         status,
       };
-      await appendAudit(app.graph, input, { signingKey: app.config.AUDIT_SIGNING_KEY, checkpointEvery: app.config.AUDIT_CHECKPOINT_EVERY });
+      // Resolves only after the group holding this entry committed; rejects (answer withheld) otherwise.
+      await committer.append(input);
     });
   },
   { name: 'onemap-audit', dependencies: ['onemap-config', 'onemap-graph'] },
