@@ -30,3 +30,4 @@ export type {
   StandardizedRecord,
   StandardizeResult,
 } from './types.ts';
+export { explainPair, type PairExplanation } from './explain/explain-pair.ts';

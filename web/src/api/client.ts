@@ -21,6 +21,7 @@ import type {
   JurisdictionCount,
   LoginResponse,
   PlaceFeature,
+  DecisionInfo,
   PossibleMatch,
   Profile,
   Purpose,
@@ -207,9 +208,14 @@ export const api = {
   },
 
   // ---- aggregates (no purpose: the server implies `statistics` and suppresses small cells)
-  jurisdictionCounts: async (t: TimeRange, level = 'county'): Promise<JurisdictionCount[]> => {
+  /**
+   * Counts per jurisdiction with the k the server applied. Units under k are absent from the answer
+   * (the server does not say which: 0 and "fewer than k" look the same on purpose).
+   */
+  jurisdictionCounts: async (t: TimeRange, level = 'county'): Promise<{ counts: JurisdictionCount[]; k: number }> => {
     const r = await request<W.JurisdictionLayer>('GET', '/layers/jurisdictions', { query: { ...t, level } });
-    return r.cells.map((c) => ({ code: c.unitCode, count: c.persons, suppressed: false }));
+    const counts = r.cells.map((c) => ({ code: c.unitCode, count: c.persons, suppressed: false }));
+    return { counts, k: r.k };
   },
   places: async (kind?: string): Promise<PlaceFeature[]> => {
     const r = await request<W.FacilityLayer>('GET', '/layers/facilities', { query: { kind, limit: 20000 } });
@@ -223,6 +229,8 @@ export const api = {
     const r = await request<W.HeatLayer>('GET', '/layers/heat', { query: { ...t } });
     return r.points.map((p) => ({ lon: p.lon, lat: p.lat, at: t.from, weight: p.weight }));
   },
+  /** The first and last trace time the caller's sources hold (null when there is no data). */
+  extent: async (): Promise<{ from: string | null; to: string | null }> => request<W.DataExtent>('GET', '/layers/extent'),
   trend: async (t: TimeRange): Promise<TrendPoint[]> => {
     const r = await request<W.TrendLayer>('GET', '/layers/trend', { query: t.from ? t : wide() });
     return r.days.map((d) => ({ t: d.day, count: d.traces }));
@@ -298,14 +306,30 @@ export const api = {
   },
 
   // ---- review and quality
-  /** The possible-match queue. No server endpoint yet (see docs/web.md): the screen shows the error state. */
-  matches: async (): Promise<PossibleMatch[]> => (await request<W.List<PossibleMatch>>('GET', '/resolution/candidates')).items,
+  /** The possible-match queue (analyst + purpose), most uncertain first; `source`/`unit` filter it. */
+  matches: async (filter: { source?: string; unit?: string }, purpose: Purpose): Promise<PossibleMatch[]> => {
+    const query: Record<string, string> = {};
+    if (filter.source) query.source = filter.source;
+    if (filter.unit) query.unit = filter.unit;
+    const r = await request<W.List<W.Candidate>>('GET', '/resolution/candidates', { query, purpose });
+    return r.items.map((c) => ({
+      id: c.id,
+      rid: c.rid,
+      source: c.source,
+      score: c.score,
+      left: { eid: c.left.eid, kind: c.left.kind as EntityKind, name: name(c.left.name, c.left.nameMasked, c.left.eid) },
+      right: { eid: c.right.eid, kind: c.right.kind as EntityKind, name: name(c.right.name, c.right.nameMasked, c.right.eid) },
+      explanation: c.explanation,
+    }));
+  },
   /** Merge the right entity into the left, or record that the two are different (keep apart). */
-  decide: (left: string, right: string, decision: 'merge' | 'keep-apart', reason: string, purpose: Purpose) =>
+  decide: async (left: string, right: string, decision: 'merge' | 'keep-apart', reason: string, purpose: Purpose): Promise<DecisionInfo> =>
     decision === 'merge'
-      ? request<unknown>('POST', '/resolution/merge', { body: { survivor: left, merged: [right], reason }, purpose })
-      : request<unknown>('POST', '/resolution/confirm', { body: { eids: [left, right], match: false, reason }, purpose }),
-  split: (eid: string, rids: string[], reason: string, purpose: Purpose) => request<{ newEid: string }>('POST', '/resolution/split', { body: { eid, rids, reason }, purpose }),
+      ? request<W.Decision>('POST', '/resolution/merge', { body: { survivor: left, merged: [right], reason }, purpose })
+      : request<W.Decision>('POST', '/resolution/confirm', { body: { eids: [left, right], match: false, reason }, purpose }),
+  split: (eid: string, rids: string[], reason: string, purpose: Purpose) => request<{ newEid: string; decision: DecisionInfo }>('POST', '/resolution/split', { body: { eid, rids, reason }, purpose }),
+  /** Reverse a merge, keep-apart or split. */
+  undo: (id: string, purpose: Purpose) => request<W.Decision>('POST', `/resolution/decisions/${encodeURIComponent(id)}/undo`, { purpose }),
   /** Data-quality reports (one per batch or period) adapted to the screen's per-source cards: rules with failures. */
   qualityReports: async (): Promise<QualityReport[]> =>
     (await request<W.List<W.QualityReportW>>('GET', '/quality/reports')).items.map((r) => ({

@@ -8,6 +8,7 @@ import { boundsOf, MapView } from '../map/map-view.tsx';
 import { EntityPicker } from '../ui/entity-picker.tsx';
 import { go } from '../ui/route.ts';
 import { type Async, AsyncView, ErrorBox, Progress, useAsync } from '../ui/states.tsx';
+import { formatBeijing, parseBeijingLocal, toBeijingIso } from '@onemap/graph-schema';
 
 type Tab = 'colocation' | 'collision';
 
@@ -192,7 +193,7 @@ function Collision() {
   const [drawing, setDrawing] = useState<{ center: [number, number] | null; rim: [number, number] | null } | null>(null);
   const [st, run] = useAsync(
     useCallback(
-      async (as: DraftArea[]) => api.collision(as.map((a) => ({ center: a.center, radiusM: a.radiusM, from: new Date(`${a.from}Z`).toISOString(), to: new Date(`${a.to}Z`).toISOString() })), await requirePurpose()),
+      async (as: DraftArea[]) => api.collision(as.map((a) => ({ center: a.center, radiusM: a.radiusM, from: toBeijingIso(parseBeijingLocal(a.from)), to: toBeijingIso(parseBeijingLocal(a.to)) })), await requirePurpose()),
       [requirePurpose],
     ),
   );
@@ -275,7 +276,7 @@ function Collision() {
             <ul className="plain" data-testid="collision-results">
               {st.data.map((h: CollisionHit) => (
                 <li key={h.eid}>
-                  <strong>{h.name}</strong> <span className="muted small">{h.visits.map((v) => `#${v.area + 1} ${v.place} ${v.at.slice(5, 16).replace('T', ' ')}`).join('；')}</span>
+                  <strong>{h.name}</strong> <span className="muted small">{h.visits.map((v) => `#${v.area + 1} ${v.place} ${formatBeijing(v.at)}`).join('；')}</span>
                 </li>
               ))}
               {!st.data.length && <li className="muted">{t('noResults')}</li>}

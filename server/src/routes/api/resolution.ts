@@ -2,8 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { httpError } from '../../errors.ts';
 import { confirmPair, decisionVisible, listDecisions, mergeEntities, readDecision, splitEntity, undoDecision } from '../../repositories/resolution.ts';
 import { errorAnswers, PurposeHeaders, PurposeOnlyQuery } from '../../schemas/common.ts';
-import { ConfirmBody, Decision, DecisionList, DecisionParams, DecisionsQuery, MergeBody, SplitAnswer, SplitBody } from '../../schemas/resolution.ts';
+import { CandidateList, CandidatesQuery, ConfirmBody, Decision, DecisionList, DecisionParams, DecisionsQuery, MergeBody, SplitAnswer, SplitBody } from '../../schemas/resolution.ts';
 import { requireVisibleEntity } from '../../services/entity-view.ts';
+import { reviewQueue } from '../../services/review-queue.ts';
 
 const rule = (action: string) => ({ access: { roles: ['analyst'] as const, purpose: true, action } });
 
@@ -84,6 +85,17 @@ const resolutionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       await undoDecision(app.graph, d, request.viewer.username);
       request.resultCount = 1;
       return written(id);
+    },
+  );
+
+  app.get(
+    '/candidates',
+    { schema: { ...common, summary: 'The review queue: the pipeline\'s possible matches the viewer may see, most uncertain first, each explained (waterfall)', querystring: CandidatesQuery, response: { 200: CandidateList, ...errorAnswers({ purpose: true }) } }, config: rule('candidates') },
+    async (request) => {
+      const q = request.query;
+      const answer = await reviewQueue(app.graph, request.viewer, { source: q.source ?? null, unit: q.unit ?? null }, q.limit);
+      request.resultCount = answer.items.length;
+      return answer;
     },
   );
 
