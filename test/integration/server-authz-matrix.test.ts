@@ -211,6 +211,8 @@ const ROUTES: RouteCase[] = [
       for (const f of b.features) if (f.properties.eid === E.hotel) expect(f.properties.placeKind).toBe('hotel');
     },
   },
+  // the data's time range for the map (issue 16), from the caller's visible sources
+  { name: 'layer extent', req: { url: '/api/layers/extent' }, roles: AGGREGATE, purpose: false },
   {
     name: 'catalog',
     req: { url: '/api/catalog' },
@@ -224,6 +226,8 @@ const ROUTES: RouteCase[] = [
   { name: 'watch create', req: { method: 'POST', url: '/api/watches', payload: { eid: E.P3 } }, roles: INDIVIDUAL, purpose: true },
   { name: 'watch stream ticket', req: { method: 'POST', url: '/api/watches/stream-ticket' }, roles: INDIVIDUAL, purpose: true },
   { name: 'decisions', req: { url: '/api/resolution/decisions' }, roles: ['analyst'], purpose: true },
+  // the review queue (issue 16): possible matches whose records the viewer may all see
+  { name: 'review candidates', req: { url: '/api/resolution/candidates' }, roles: ['analyst'], purpose: true },
   { name: 'confirm', req: { method: 'POST', url: '/api/resolution/confirm', payload: { eids: [E.P1, E.P3], match: false, reason: '不同人' } }, roles: ['analyst'], purpose: true },
   { name: 'admin units', req: { url: '/api/admin/units' }, roles: ['admin'], purpose: false },
   { name: 'admin users', req: { url: '/api/admin/users' }, roles: ['admin'], purpose: false },

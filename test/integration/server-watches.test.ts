@@ -182,7 +182,10 @@ describe('17: the watch stream re-checks the viewer per event, and takes no toke
         expect(s.text()).not.toContain(`fx_open:${reason}-2`);
       } finally {
         s.close();
-        await writeTx(graph, (tx) => tx.run("MATCH (u:User {username: $u}) SET u.disabled = false, u.roles = ['officer']", { u: username('county', 'officer') }));
+        // Restore the fixture user for the next case: enabled, an officer, and tokens of version 0 (the
+        // helpers sign version 0; the PATCH above raised it), then drop the app's cached copy.
+        await writeTx(graph, (tx) => tx.run("MATCH (u:User {username: $u}) SET u.disabled = false, u.roles = ['officer'], u.tokenVersion = 0", { u: username('county', 'officer') }));
+        app.access.invalidate();
       }
     });
   }
