@@ -97,8 +97,11 @@ export async function replaceCoTravelEdges(
       { eids },
     );
     const r = await tx.run(
+      // One edge per pair whichever side derived it: the pair is ordered by eid, so a pair derived
+      // from both persons (touched in different chunks) is merged, never doubled.
       `UNWIND $edges AS e
-       MATCH (x:${Label.Person} {eid: e.x}), (y:${Label.Person} {eid: e.y})
+       WITH e, CASE WHEN e.x < e.y THEN e.x ELSE e.y END AS a, CASE WHEN e.x < e.y THEN e.y ELSE e.x END AS b
+       MATCH (x:${Label.Person} {eid: a}), (y:${Label.Person} {eid: b})
        MERGE (x)-[c:${Rel.CoTraveled}]->(y)
        SET c.count = e.count, c.first = datetime(e.first), c.last = datetime(e.last), c.toleranceMinutes = $tol,
            c.sources = e.sources, c.score = e.score, c.reasons = e.reasons
