@@ -9,7 +9,7 @@
  */
 import { Rng } from '../random/rng.ts';
 import type { ActivityContext } from './activities.ts';
-import type { County } from './geography.ts';
+import { type County, Geography } from './geography.ts';
 import { eid, type Venue } from './places.ts';
 import type { Person } from './population.ts';
 import { checkpointRow, type Identity, type IncidentCase, incidentRow, netcafeRow } from './rows/event-rows.ts';
@@ -139,19 +139,30 @@ function plantCase(
   return c;
 }
 
-/** The offender's trace near a scene: their car through a checkpoint of the county, or a café login there. */
+/** The venue of `list` closest to the scene (the scene itself when it is one). */
+function nearest(list: readonly Venue[], scene: Venue): Venue | null {
+  let best: Venue | null = null;
+  let bestKm = Number.POSITIVE_INFINITY;
+  for (const v of list) {
+    const d = Geography.distanceKm(v.point, scene.point);
+    if (d < bestKm) [best, bestKm] = [v, d];
+  }
+  return best;
+}
+
+/** The offender's trace near a scene: their car through the county's checkpoint closest to it, or a login at the closest café. */
 function traceNear(rc: RecordContext, ctx: ActivityContext, p: Person, scene: Venue, at: number): void {
   const { rng } = rc;
-  const cps = ctx.places.checkpointsByCounty.get(scene.county.code) ?? [];
-  if (p.vehicle && cps.length > 0) {
-    checkpointRow(rc, p.vehicle, rng.pick(cps), at - rng.range(20, 80) * 60, '进城');
-    if (rng.chance(0.6)) checkpointRow(rc, p.vehicle, rng.pick(cps), at + rng.range(15, 90) * 60, '出城');
+  const cp = nearest(ctx.places.checkpointsByCounty.get(scene.county.code) ?? [], scene);
+  if (p.vehicle && cp) {
+    checkpointRow(rc, p.vehicle, cp, at - rng.range(20, 80) * 60, '进城');
+    if (rng.chance(0.6)) checkpointRow(rc, p.vehicle, cp, at + rng.range(15, 90) * 60, '出城');
     return;
   }
-  const cafes = ctx.places.cafesNear(scene.county);
-  if (cafes.length > 0) {
+  const cafe = nearest(ctx.places.cafesNear(scene.county), scene);
+  if (cafe) {
     const login = at - rng.range(60, 180) * 60;
-    netcafeRow(rc, p, rng.pick(cafes), login, at - rng.range(10, 40) * 60, `A${String(rng.range(1, 120)).padStart(3, '0')}`);
+    netcafeRow(rc, p, cafe, login, at - rng.range(10, 40) * 60, `A${String(rng.range(1, 120)).padStart(3, '0')}`);
   }
 }
 
