@@ -250,6 +250,8 @@ export interface SeriesAround {
   members: string[];
   /** every pair scored (same case type) */
   pairs: SeriesPair[];
+  /** the MO text vectors the pairs were scored with (for `sharedWords`) */
+  corpus: MoCorpus;
 }
 
 /**
@@ -259,7 +261,8 @@ export interface SeriesAround {
  * @param texts case eid → MO summary, for the cases whose summary may be compared
  */
 export function seriesAround(seed: string, cases: readonly SeriesCase[], texts: ReadonlyMap<string, string>, s: SeriesSettings = DEFAULT_SERIES_SETTINGS): SeriesAround {
-  const { pairs, series } = linkSeries(cases, new MoCorpus(texts), s);
+  const corpus = new MoCorpus(texts);
+  const { pairs, series } = linkSeries(cases, corpus, s);
   const mine = series.find((g) => g.includes(seed));
-  return { members: mine ?? [seed], pairs };
+  return { members: mine ?? [seed], pairs, corpus };
 }
