@@ -13,7 +13,7 @@ import type { WindowHit } from '../geo/window-intersection.ts';
 import { rankByWindows } from '../geo/window-ranking.ts';
 import { readWindowHits } from '../repositories/analysis.ts';
 import type { AttributeValue, EntitySummary } from '../schemas/common.ts';
-import { requireVisibleEntity, summaries, summarize } from './entity-view.ts';
+import { requireVisibleEntity, summaries, summarize, viewerPosition } from './entity-view.ts';
 
 /** A case as this viewer may see it: the values series linking compares, plain or unknown. */
 export interface ViewedCase {
@@ -37,16 +37,16 @@ export function viewCase(row: EntityRow, viewer: Viewer): ViewedCase {
   const g = goldenValues('Case', row.records, viewer);
   const occurredAt = plain(g.occurredAt);
   const at = occurredAt ? parseBeijingLocal(occurredAt) : Number.NaN;
-  const lon = Number(plain(g.lon) ?? Number.NaN);
-  const lat = Number(plain(g.lat) ?? Number.NaN);
+  // the same position rule as profiles: visible records' lon/lat, else the node's point when its source is visible
+  const pos = viewerPosition(row, g, viewer, false);
   return {
     eid: row.eid,
     summary: summarize(row, viewer),
     caseType: plain(g.caseType),
     occurredAt,
     at: Number.isNaN(at) ? null : at,
-    lon: Number.isFinite(lon) ? lon : null,
-    lat: Number.isFinite(lat) ? lat : null,
+    lon: pos?.lon ?? null,
+    lat: pos?.lat ?? null,
     description: g.description ?? null,
   };
 }
