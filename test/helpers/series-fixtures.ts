@@ -142,3 +142,30 @@ export async function seedSeriesFixture(graph: Graph): Promise<void> {
     );
   });
 }
+
+/** A source whose case summaries are grade 4 (owner 620102 reads them plain, others masked), and case SR5 in it. */
+export const MASKED = { source: 'fx_series_desc', sr5: 'C-SR5' } as const;
+
+/**
+ * SR5: the same suspect (the involvement is in fx_open), its record only in `fx_series_desc`, whose
+ * summary field is grade 4: the owner county reads it, another city sees it masked.
+ */
+export async function seedMaskedSummaryCase(graph: Graph): Promise<void> {
+  await writeTx(graph, async (tx) => {
+    await tx.run(
+      `CREATE (:Source {id: $source, nameZh: '案情测试源', nameEn: 'fixture case summaries', ownerUnit: '620102', shareClass: 'unconditional', grade: 4,
+                        fieldSensitivity: $fs})`,
+      { source: MASKED.source, fs: JSON.stringify({ 'case.description': 4, 'case.caseType': 1, 'case.occurredAt': 1, 'case.caseNumber': 1, 'case.address': 1, 'case.lon': 1, 'case.lat': 1 }) },
+    );
+    const attrs = JSON.stringify({ case: { caseNumber: 'A6201022026110055', caseType: '盗窃', occurredAt: '2026-11-02T03:00:00', description: '凌晨嫌疑人用锡纸开锁入室盗走金项链', lon: 103.84, lat: 36.065 } });
+    await tx.run(
+      `CREATE (e:Entity:Case {eid: $eid, name: 'A6201022026110055', caseNumber: 'A6201022026110055', caseType: '盗窃', occurredAt: '2026-11-02T03:00:00',
+                              location: point({longitude: 103.84, latitude: 36.065}), searchText: 'A6201022026110055', provenance: '{}'})
+       CREATE (r:SourceRecord {rid: $source + ':' + $eid, source: $source, recordId: $eid, receivedAt: datetime('2026-11-06T00:00:00Z'), attrs: $attrs, hash: $eid})
+       CREATE (r)-[:RESOLVED_TO {role: 'case', decision: 'anchor', score: 1.0, at: datetime()}]->(e)
+       WITH e MATCH (p:Person {eid: $offender})
+       CREATE (p)-[:INVOLVED_IN {source: $open, rid: $open + ':' + $eid, role: '嫌疑人'}]->(e)`,
+      { eid: MASKED.sr5, source: MASKED.source, attrs, offender: SR.offender, open: FX.open },
+    );
+  });
+}

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clearGraph, openTestGraph } from '../helpers/graph.ts';
 import { as, buildTestApp, PURPOSE } from '../helpers/server-app.ts';
 import { seedServerFixture, username } from '../helpers/server-fixtures.ts';
-import { SR, seedSeriesFixture } from '../helpers/series-fixtures.ts';
+import { MASKED, SR, seedMaskedSummaryCase, seedSeriesFixture } from '../helpers/series-fixtures.ts';
 
 let graph: Graph;
 let app: FastifyInstance;
@@ -19,6 +19,7 @@ beforeAll(async () => {
   await clearGraph(graph);
   await seedServerFixture(graph);
   await seedSeriesFixture(graph);
+  await seedMaskedSummaryCase(graph);
   app = await buildTestApp({ RATE_LIMIT_PER_MINUTE: 1_000_000 });
 });
 afterAll(async () => {
@@ -39,7 +40,7 @@ describe('GET /api/analysis/series: a case’s likely series with reasons', () =
     expect(res.statusCode).toBe(200);
     const b = res.json();
     const members = b.cases.filter((c: any) => c.inSeries).map((c: any) => c.entity.eid).sort();
-    expect(members).toEqual([SR.sr1, SR.sr2, SR.sr3, SR.sr4].sort());
+    expect(members).toEqual([SR.sr1, SR.sr2, SR.sr3, SR.sr4, MASKED.sr5].sort());
     expect(members).not.toContain(SR.la1);
     expect(mentioned(b).has(SR.ot1)).toBe(false);
     // cases come by time, placed for the map
@@ -88,7 +89,21 @@ describe('GET /api/analysis/series: a case’s likely series with reasons', () =
   });
 
   it('compares MO summaries only where the viewer may read them; a masked summary is “masked”, not dissimilar', async () => {
-    const b = (await series('county')).json();
+    // another city sees SR5 (same suspect) with its grade-4 summary masked: never compared, no shared words
+    const other = (await series('otherCity')).json();
+    const sr5 = other.cases.find((c: any) => c.entity.eid === MASKED.sr5);
+    expect(sr5).toMatchObject({ inSeries: true, description: { masked: true } });
+    expect(sr5.description.value).not.toContain('锡纸');
+    const masked = linkOf(other.links, SR.sr1, MASKED.sr5) as Link;
+    expect(feature(masked, 'moText')).toMatchObject({ level: 'masked', value: null, contribution: 0 });
+    expect(masked.sharedWords).toEqual([]);
+    // the owner county reads it and gets it compared
+    const owner = (await series('county')).json();
+    expect(owner.cases.find((c: any) => c.entity.eid === MASKED.sr5).description).toMatchObject({ masked: false });
+    const plainLink = linkOf(owner.links, SR.sr1, MASKED.sr5) as Link;
+    expect(typeof feature(plainLink, 'moText')?.value).toBe('number');
+    expect(plainLink.sharedWords).toContain('锡纸');
+    const b = owner;
     for (const c of b.cases) {
       const masked = c.description?.masked ?? true;
       const links = (b.links as Link[]).filter((l) => l.a === c.entity.eid || l.b === c.entity.eid);
