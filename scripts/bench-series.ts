@@ -120,13 +120,21 @@ for (const c of cases.values()) {
   }
   const nearby = new Set<string>();
   if (c.lon !== null && c.lat !== null && c.at !== null) {
+    const seen = new Set<string>();
+    const days = new Map<string, Set<string>>();
     for (const [place, pt] of placeAt) {
       if (km(pt, [c.lon, c.lat]) * 1000 > SERIES_WINDOW.nearbyRadiusM) continue;
       for (const s of byPlace.get(place) ?? []) {
-        if (s.t < c.at - SERIES_WINDOW.nearbyBeforeMinutes * 60_000 || s.t > c.at + SERIES_WINDOW.nearbyAfterMinutes * 60_000) continue;
-        nearby.add(s.subject);
-        for (const o of ownersOf.get(s.subject) ?? []) nearby.add(o);
+        if (Math.abs(s.t - c.at) < SERIES_WINDOW.routineWindowDays * 86_400_000) add(days, s.subject, new Date(s.t + 8 * 3_600_000).toISOString().slice(0, 10));
+        if (s.t < c.at - SERIES_WINDOW.nearbyBeforeMinutes * 60_000 || s.t >= c.at + SERIES_WINDOW.nearbyAfterMinutes * 60_000) continue;
+        seen.add(s.subject);
       }
+    }
+    // routinely there (commuters, residents): not evidence
+    for (const s of seen) {
+      if ((days.get(s)?.size ?? 0) >= SERIES_WINDOW.routineDays) continue;
+      nearby.add(s);
+      for (const o of ownersOf.get(s) ?? []) nearby.add(o);
     }
   }
   seriesCases.set(c.eid, { eid: c.eid, caseType: c.caseType, occurredAt: c.at, lon: c.lon, lat: c.lat, entities: [...entities], nearby: [...nearby] });

@@ -28,8 +28,12 @@ export const SERIES_WINDOW = {
   nearbyRadiusM: 5000,
   /** … from this many minutes before the case … */
   nearbyBeforeMinutes: 180,
-  /** … to this many minutes after it is "near the scene" */
+  /** … to this many minutes after it is "near the scene" … */
   nearbyAfterMinutes: 120,
+  /** … unless the subject is routinely there: sighted within the radius on this many distinct days … */
+  routineDays: 3,
+  /** … within ± this many days of the case (commuters and residents pass every scene near them) */
+  routineWindowDays: 7,
 } as const;
 
 /** Involvement roles that do not link cases (the reporter and the victim are not the offender). */

@@ -63,12 +63,14 @@ export const SCENE_LIMITS = { places: 500, subjects: 2000 } as const;
 
 /**
  * Per scene, the persons and vehicles with a visible sighting (not the case's own involvement
- * trace) at a place within `radiusM` in [`from`, `to`), and the visible owners of those vehicles.
+ * trace) at a place within `radiusM` in [`from`, `to`) — leaving out those routinely there (sighted
+ * within the radius on `routineDays` or more distinct days in [`routineFrom`, `routineTo`)) — and the
+ * visible owners of those vehicles.
  */
 export async function readSceneSubjects(
   graph: Reader,
-  scenes: readonly { eid: string; lon: number; lat: number; from: string; to: string }[],
-  radiusM: number,
+  scenes: readonly { eid: string; lon: number; lat: number; from: string; to: string; routineFrom: string; routineTo: string }[],
+  p: { radiusM: number; routineDays: number },
   vs: readonly string[],
 ): Promise<{ subjects: Map<string, string[]>; truncated: boolean }> {
   if (scenes.length === 0) return { subjects: new Map(), truncated: false };
@@ -78,20 +80,29 @@ export async function readSceneSubjects(
        CALL (s) {
          MATCH (q:Place) WHERE point.distance(q.location, point({longitude: s.lon, latitude: s.lat})) <= $radius
          WITH q LIMIT toInteger($maxPlaces)
+         WITH collect(q) AS qs
+         UNWIND qs AS q
          MATCH (q)<-[v:VISITED]-(o:Person|Vehicle)
          WHERE v.source IN $vs AND v.kind <> 'incident' AND v.at >= datetime(s.from) AND v.at < datetime(s.to)
-         WITH DISTINCT o LIMIT toInteger($maxSubjects) + 1
-         OPTIONAL MATCH (o)<-[w:OWNS]-(owner:Person) WHERE w.source IN $vs
-         RETURN collect(DISTINCT o.eid) AS seen, collect(DISTINCT owner.eid) AS owners
+         WITH qs, collect(DISTINCT o)[..toInteger($maxSubjects) + 1] AS os
+         UNWIND os AS o
+         CALL (o, qs) {
+           MATCH (o)-[w:VISITED]->(q2:Place)
+           WHERE q2 IN qs AND w.source IN $vs AND w.at >= datetime(s.routineFrom) AND w.at < datetime(s.routineTo)
+           RETURN count(DISTINCT date(w.at)) AS days
+         }
+         WITH size(os) AS found, o, days WHERE days < $routineDays
+         OPTIONAL MATCH (o)<-[x:OWNS]-(owner:Person) WHERE x.source IN $vs
+         RETURN max(found) AS found, collect(DISTINCT o.eid) AS seen, collect(DISTINCT owner.eid) AS owners
        }
-       RETURN s.eid AS eid, seen, owners`,
-      { scenes: [...scenes], radius: radiusM, vs, maxPlaces: SCENE_LIMITS.places, maxSubjects: SCENE_LIMITS.subjects },
+       RETURN s.eid AS eid, found, seen, owners`,
+      { scenes: [...scenes], radius: p.radiusM, routineDays: p.routineDays, vs, maxPlaces: SCENE_LIMITS.places, maxSubjects: SCENE_LIMITS.subjects },
     );
     let truncated = false;
     const subjects = new Map<string, string[]>();
     for (const x of r.records) {
       const seen = x.get('seen') as string[];
-      if (seen.length > SCENE_LIMITS.subjects) truncated = true;
+      if (Number(x.get('found') ?? 0) > SCENE_LIMITS.subjects) truncated = true;
       subjects.set(x.get('eid') as string, [...new Set([...seen.slice(0, SCENE_LIMITS.subjects), ...(x.get('owners') as string[])])].sort());
     }
     return { subjects, truncated };

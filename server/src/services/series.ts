@@ -58,14 +58,24 @@ export async function requireVisibleCase(r: Reader, eid: string, viewer: Viewer)
   return viewCase(row, viewer);
 }
 
-/** Sightings near each scene, from `before` minutes before to `after` minutes after the case. */
+/** Who was near each scene around its time and is not routinely there (`SERIES_WINDOW`). */
 async function nearScenes(r: Reader, cases: readonly ViewedCase[], viewer: Viewer) {
   const scenes = cases.flatMap((c) =>
     c.lon !== null && c.lat !== null && c.at !== null
-      ? [{ eid: c.eid, lon: c.lon, lat: c.lat, from: new Date(c.at - SERIES_WINDOW.nearbyBeforeMinutes * 60_000).toISOString(), to: new Date(c.at + SERIES_WINDOW.nearbyAfterMinutes * 60_000).toISOString() }]
+      ? [
+          {
+            eid: c.eid,
+            lon: c.lon,
+            lat: c.lat,
+            from: new Date(c.at - SERIES_WINDOW.nearbyBeforeMinutes * 60_000).toISOString(),
+            to: new Date(c.at + SERIES_WINDOW.nearbyAfterMinutes * 60_000).toISOString(),
+            routineFrom: new Date(c.at - SERIES_WINDOW.routineWindowDays * 86_400_000).toISOString(),
+            routineTo: new Date(c.at + SERIES_WINDOW.routineWindowDays * 86_400_000).toISOString(),
+          },
+        ]
       : [],
   );
-  return readSceneSubjects(r, scenes, SERIES_WINDOW.nearbyRadiusM, viewer.visibleSources);
+  return readSceneSubjects(r, scenes, { radiusM: SERIES_WINDOW.nearbyRadiusM, routineDays: SERIES_WINDOW.routineDays }, viewer.visibleSources);
 }
 
 /** Where a case lies, for the map and the timeline. */
