@@ -57,6 +57,12 @@ describe('series pair score', () => {
     expect(p.features.find((f) => f.feature === 'trajectory')?.value).toEqual(['V9']);
   });
 
+  it('someone involved in one case and sighted near the other scene is trajectory evidence', () => {
+    const p = scoreSeriesPair(kase('C1', { entities: ['P1'] }), kase('C2', { nearby: ['P1'] }), corpus);
+    expect(p.features.find((f) => f.feature === 'trajectory')).toMatchObject({ value: ['P1'], contribution: DEFAULT_SERIES_SETTINGS.trajectory });
+    expect(p.features.find((f) => f.feature === 'sharedEntities')?.value).toEqual([]);
+  });
+
   it('a masked or missing summary compares as unknown (0), not as dissimilar', () => {
     const p = scoreSeriesPair(kase('C1'), kase('C9'), corpus);
     expect(p.features.find((f) => f.feature === 'moText')).toMatchObject({ value: null, contribution: 0 });

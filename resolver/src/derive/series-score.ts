@@ -9,7 +9,8 @@
  * - `spaceTime`: kilometres between scenes and days between occurrences;
  * - `timeOfDay`: offenders keep their hours;
  * - `sharedEntities`: persons, phones or vehicles linked to both cases in the graph;
- * - `trajectory`: someone (a person, or a vehicle and its owner) sighted near both scenes at the time.
+ * - `trajectory`: someone (a person, or a vehicle and its owner) sighted near both scenes at the time,
+ *   or involved in one case and sighted near the other's scene.
  */
 import { MoCorpus } from './mo-text.ts';
 
@@ -189,9 +190,12 @@ export function scoreSeriesPair(x: SeriesCase, y: SeriesCase, corpus: MoCorpus, 
   const ents = shared(a.entities, b.entities);
   features.push({ feature: 'sharedEntities', value: ents, level: `${ents.length} shared`, contribution: capped(ents.length, s.sharedEntity, s.sharedEntityMore, s.sharedEntityCap) });
 
-  // someone already counted as a linked entity is not counted again as a trajectory
-  const near = shared(a.nearby, b.nearby).filter((e) => !ents.includes(e));
-  features.push({ feature: 'trajectory', value: near, level: `${near.length} near both scenes`, contribution: capped(near.length, s.trajectory, s.trajectoryMore, s.trajectoryCap) });
+  // near both scenes, or involved in one case and near the other's scene; someone already counted
+  // as a linked entity is not counted again
+  const near = [...new Set([...shared(a.nearby, b.nearby), ...shared(a.entities, b.nearby), ...shared(a.nearby, b.entities)])]
+    .filter((e) => !ents.includes(e))
+    .sort();
+  features.push({ feature: 'trajectory', value: near, level: `${near.length} near both scenes (or in one case and near the other)`, contribution: capped(near.length, s.trajectory, s.trajectoryMore, s.trajectoryCap) });
 
   const score = Math.round(features.reduce((t, f) => t + f.contribution, 0) * 100) / 100;
   return { a: a.eid, b: b.eid, score, features };
