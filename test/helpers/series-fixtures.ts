@@ -40,12 +40,48 @@ const SCENES = {
 } as const;
 
 const CASES = [
-  { eid: SR.sr1, source: FX.open, caseType: '盗窃', occurredAt: '2026-11-01T02:10:00', description: '凌晨嫌疑人用锡纸撬开如家酒店附近住户防盗门锁芯，入室盗走金项链、手镯' },
-  { eid: SR.sr2, source: FX.open, caseType: '盗窃', occurredAt: '2026-11-03T02:40:00', description: '报警人称凌晨家中被人撬锁入室，金项链、手镯被盗，门锁有锡纸痕迹' },
-  { eid: SR.sr3, source: FX.open, caseType: '盗窃', occurredAt: '2026-11-05T01:30:00', description: '凌晨有人用锡纸开锁进入汉庭附近民宅，翻找卧室后盗走金项链、手镯' },
-  { eid: SR.sr4, source: FX.closed, caseType: '盗窃', occurredAt: '2026-11-04T02:00:00', description: '凌晨一住户被盗，嫌疑人以锡纸破坏锁芯进入，窃取金项链' },
-  { eid: SR.la1, source: FX.open, caseType: '盗窃', occurredAt: '2026-11-08T15:00:00', description: '白天上班时间有人用螺丝刀撬开民宅防盗门锁芯，入室盗走笔记本电脑' },
-  { eid: SR.ot1, source: FX.open, caseType: '诈骗', occurredAt: '2026-11-01T10:00:00', description: '报警人称接到自称客服的电话后被骗转账' },
+  {
+    eid: SR.sr1,
+    source: FX.open,
+    caseType: '盗窃',
+    occurredAt: '2026-11-01T02:10:00',
+    description: '凌晨嫌疑人用锡纸撬开如家酒店附近住户防盗门锁芯，入室盗走金项链、手镯',
+  },
+  {
+    eid: SR.sr2,
+    source: FX.open,
+    caseType: '盗窃',
+    occurredAt: '2026-11-03T02:40:00',
+    description: '报警人称凌晨家中被人撬锁入室，金项链、手镯被盗，门锁有锡纸痕迹',
+  },
+  {
+    eid: SR.sr3,
+    source: FX.open,
+    caseType: '盗窃',
+    occurredAt: '2026-11-05T01:30:00',
+    description: '凌晨有人用锡纸开锁进入汉庭附近民宅，翻找卧室后盗走金项链、手镯',
+  },
+  {
+    eid: SR.sr4,
+    source: FX.closed,
+    caseType: '盗窃',
+    occurredAt: '2026-11-04T02:00:00',
+    description: '凌晨一住户被盗，嫌疑人以锡纸破坏锁芯进入，窃取金项链',
+  },
+  {
+    eid: SR.la1,
+    source: FX.open,
+    caseType: '盗窃',
+    occurredAt: '2026-11-08T15:00:00',
+    description: '白天上班时间有人用螺丝刀撬开民宅防盗门锁芯，入室盗走笔记本电脑',
+  },
+  {
+    eid: SR.ot1,
+    source: FX.open,
+    caseType: '诈骗',
+    occurredAt: '2026-11-01T10:00:00',
+    description: '报警人称接到自称客服的电话后被骗转账',
+  },
 ];
 
 /** Write the series fixture (after `seedServerFixture`). */
@@ -54,7 +90,15 @@ export async function seedSeriesFixture(graph: Graph): Promise<void> {
     const cases = CASES.map((c) => {
       const [lon, lat] = SCENES[c.eid as keyof typeof SCENES];
       const caseNumber = `A620102202611${c.eid.slice(-3).replace(/\D/g, '0')}${c.eid.length}`;
-      return { ...c, lon, lat, caseNumber, attrs: JSON.stringify({ case: { caseNumber, caseType: c.caseType, occurredAt: c.occurredAt, description: c.description, lon, lat } }) };
+      return {
+        ...c,
+        lon,
+        lat,
+        caseNumber,
+        attrs: JSON.stringify({
+          case: { caseNumber, caseType: c.caseType, occurredAt: c.occurredAt, description: c.description, lon, lat },
+        }),
+      };
     });
     await tx.run(
       `UNWIND $cases AS c
@@ -155,9 +199,29 @@ export async function seedMaskedSummaryCase(graph: Graph): Promise<void> {
     await tx.run(
       `CREATE (:Source {id: $source, nameZh: '案情测试源', nameEn: 'fixture case summaries', ownerUnit: '620102', shareClass: 'unconditional', grade: 4,
                         fieldSensitivity: $fs})`,
-      { source: MASKED.source, fs: JSON.stringify({ 'case.description': 4, 'case.caseType': 1, 'case.occurredAt': 1, 'case.caseNumber': 1, 'case.address': 1, 'case.lon': 1, 'case.lat': 1 }) },
+      {
+        source: MASKED.source,
+        fs: JSON.stringify({
+          'case.description': 4,
+          'case.caseType': 1,
+          'case.occurredAt': 1,
+          'case.caseNumber': 1,
+          'case.address': 1,
+          'case.lon': 1,
+          'case.lat': 1,
+        }),
+      },
     );
-    const attrs = JSON.stringify({ case: { caseNumber: 'A6201022026110055', caseType: '盗窃', occurredAt: '2026-11-02T03:00:00', description: '凌晨嫌疑人用锡纸开锁入室盗走金项链', lon: 103.84, lat: 36.065 } });
+    const attrs = JSON.stringify({
+      case: {
+        caseNumber: 'A6201022026110055',
+        caseType: '盗窃',
+        occurredAt: '2026-11-02T03:00:00',
+        description: '凌晨嫌疑人用锡纸开锁入室盗走金项链',
+        lon: 103.84,
+        lat: 36.065,
+      },
+    });
     await tx.run(
       `CREATE (e:Entity:Case {eid: $eid, name: 'A6201022026110055', caseNumber: 'A6201022026110055', caseType: '盗窃', occurredAt: '2026-11-02T03:00:00',
                               location: point({longitude: 103.84, latitude: 36.065}), searchText: 'A6201022026110055', provenance: '{}'})

@@ -8,9 +8,9 @@ import { readTx } from '@onemap/graph-schema/server';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clearGraph, openTestGraph } from '../helpers/graph.ts';
+import { MASKED, SR, seedMaskedSummaryCase, seedSeriesFixture } from '../helpers/series-fixtures.ts';
 import { as, buildTestApp, PURPOSE } from '../helpers/server-app.ts';
 import { seedServerFixture, username } from '../helpers/server-fixtures.ts';
-import { MASKED, SR, seedMaskedSummaryCase, seedSeriesFixture } from '../helpers/series-fixtures.ts';
 
 let graph: Graph;
 let app: FastifyInstance;
@@ -27,10 +27,18 @@ afterAll(async () => {
   await graph?.driver.close();
 });
 
-type Link = { a: string; b: string; score: number; features: { feature: string; value: unknown; level: string; contribution: number }[]; sharedWords: string[] };
-const series = (level: 'county' | 'otherCity' | 'province', eid: string = SR.sr1) => as(app, level, 'analyst')({ url: `/api/analysis/series?eid=${eid}` });
+type Link = {
+  a: string;
+  b: string;
+  score: number;
+  features: { feature: string; value: unknown; level: string; contribution: number }[];
+  sharedWords: string[];
+};
+const series = (level: 'county' | 'otherCity' | 'province', eid: string = SR.sr1) =>
+  as(app, level, 'analyst')({ url: `/api/analysis/series?eid=${eid}` });
 const feature = (l: Link, name: string) => l.features.find((f) => f.feature === name);
-const linkOf = (links: Link[], x: string, y: string) => links.find((l) => (l.a === x && l.b === y) || (l.a === y && l.b === x));
+const linkOf = (links: Link[], x: string, y: string) =>
+  links.find((l) => (l.a === x && l.b === y) || (l.a === y && l.b === x));
 /** Every eid an answer mentions anywhere. */
 const mentioned = (body: unknown) => new Set(JSON.stringify(body).match(/[A-Z]-[A-Z0-9-]+/g) ?? []);
 
@@ -39,14 +47,22 @@ describe('GET /api/analysis/series: a case’s likely series with reasons', () =
     const res = await series('county');
     expect(res.statusCode).toBe(200);
     const b = res.json();
-    const members = b.cases.filter((c: any) => c.inSeries).map((c: any) => c.entity.eid).sort();
+    const members = b.cases
+      .filter((c: any) => c.inSeries)
+      .map((c: any) => c.entity.eid)
+      .sort();
     expect(members).toEqual([SR.sr1, SR.sr2, SR.sr3, SR.sr4, MASKED.sr5].sort());
     expect(members).not.toContain(SR.la1);
     expect(mentioned(b).has(SR.ot1)).toBe(false);
     // cases come by time, placed for the map
     const times = b.cases.map((c: any) => c.occurredAt);
     expect([...times].sort()).toEqual(times);
-    expect(b.cases.find((c: any) => c.entity.eid === SR.sr1)).toMatchObject({ caseType: '盗窃', occurredAt: '2026-11-01T02:10:00+08:00', lon: 103.83, lat: 36.06 });
+    expect(b.cases.find((c: any) => c.entity.eid === SR.sr1)).toMatchObject({
+      caseType: '盗窃',
+      occurredAt: '2026-11-01T02:10:00+08:00',
+      lon: 103.83,
+      lat: 36.06,
+    });
   });
 
   it('explains each link: the shared suspect, phone and car; the car near both scenes; contributions summing to the score', async () => {
@@ -58,8 +74,18 @@ describe('GET /api/analysis/series: a case’s likely series with reasons', () =
     expect(feature(l13, 'sharedEntities')?.value).toEqual([]);
     expect(feature(l13, 'trajectory')?.value).toEqual(expect.arrayContaining([SR.car, SR.offender]));
     for (const l of b.links as Link[]) {
-      expect(l.score).toBeCloseTo(l.features.reduce((s, f) => s + f.contribution, 0), 1);
-      expect(l.features.map((f) => f.feature)).toEqual(['caseType', 'moText', 'spaceTime', 'timeOfDay', 'sharedEntities', 'trajectory']);
+      expect(l.score).toBeCloseTo(
+        l.features.reduce((s, f) => s + f.contribution, 0),
+        1,
+      );
+      expect(l.features.map((f) => f.feature)).toEqual([
+        'caseType',
+        'moText',
+        'spaceTime',
+        'timeOfDay',
+        'sharedEntities',
+        'trajectory',
+      ]);
     }
     expect(b.links.some((l: Link) => l.score >= b.threshold)).toBe(true);
     // the names behind the reasons, as the viewer may see them
@@ -128,7 +154,9 @@ describe('GET /api/analysis/series: a case’s likely series with reasons', () =
     const person = await series('county', SR.offender);
     expect(person.statusCode).toBe(400);
     expect(person.json().code).toBe('ONEMAP_ERR_NOT_A_CASE');
-    expect((await as(app, 'county', 'analyst', null)({ url: `/api/analysis/series?eid=${SR.sr1}` })).statusCode).toBe(428);
+    expect((await as(app, 'county', 'analyst', null)({ url: `/api/analysis/series?eid=${SR.sr1}` })).statusCode).toBe(
+      428,
+    );
     expect((await as(app, 'county', 'planner')({ url: `/api/analysis/series?eid=${SR.sr1}` })).statusCode).toBe(403);
     expect((await as(app, 'county', 'analyst')({ url: '/api/analysis/series?eid=bad%20id' })).statusCode).toBe(400);
   });
@@ -136,7 +164,12 @@ describe('GET /api/analysis/series: a case’s likely series with reasons', () =
   it('is audited with who, purpose and the number of cases answered', async () => {
     const res = await series('county', SR.sr2);
     const rows = await readTx(graph, async (tx) =>
-      (await tx.run("MATCH (a:AuditEntry) WHERE a.route = '/api/analysis/series' AND a.paramsJson CONTAINS $eid RETURN properties(a) AS a ORDER BY a.seq DESC LIMIT 1", { eid: SR.sr2 })).records.map((x) => x.get('a')),
+      (
+        await tx.run(
+          "MATCH (a:AuditEntry) WHERE a.route = '/api/analysis/series' AND a.paramsJson CONTAINS $eid RETURN properties(a) AS a ORDER BY a.seq DESC LIMIT 1",
+          { eid: SR.sr2 },
+        )
+      ).records.map((x) => x.get('a')),
     );
     expect(rows[0]).toMatchObject({ user: username('county', 'analyst'), outcome: 'allowed', status: 200 });
     expect(Number(rows[0].resultCount)).toBe(res.json().cases.length);
@@ -146,7 +179,8 @@ describe('GET /api/analysis/series: a case’s likely series with reasons', () =
 
 describe('POST /api/analysis/scene-collision: who was near these scenes at those times', () => {
   const body = { cases: [SR.sr1, SR.sr2, SR.sr3], radiusM: 1000, beforeMinutes: 180, afterMinutes: 120 };
-  const post = (level: 'county' | 'otherCity', payload: object = body) => as(app, level, 'analyst')({ method: 'POST', url: '/api/analysis/scene-collision', payload });
+  const post = (level: 'county' | 'otherCity', payload: object = body) =>
+    as(app, level, 'analyst')({ method: 'POST', url: '/api/analysis/scene-collision', payload });
 
   it('ranks by the number of scenes: the walker near all three first, the car near two, nobody near only one', async () => {
     const res = await post('county');

@@ -99,16 +99,30 @@ export function seriesInBlock(opts: SeriesOptions, from: number, to: number): nu
   return Math.floor((to * opts.perTenThousand) / 10_000) - Math.floor((from * opts.perTenThousand) / 10_000);
 }
 
-function describe(rng: Rng, family: MoFamily, place: string, keep: { tool: string; target: string; time: string } | null): string {
+function describe(
+  rng: Rng,
+  family: MoFamily,
+  place: string,
+  keep: { tool: string; target: string; time: string } | null,
+): string {
   // An offender keeps their tool, target and hour most of the time; the wording changes every time.
   const tool = keep && rng.chance(0.8) ? keep.tool : rng.pick(family.tools);
   const target = keep && rng.chance(0.7) ? keep.target : rng.pick(family.targets);
   const time = keep && rng.chance(0.7) ? keep.time : rng.pick(family.times);
-  return rng.pick(family.templates).replace('{place}', place).replace('{tool}', tool).replace('{target}', target).replace('{time}', time);
+  return rng
+    .pick(family.templates)
+    .replace('{place}', place)
+    .replace('{tool}', tool)
+    .replace('{target}', target)
+    .replace('{time}', time);
 }
 
 function sceneIn(rng: Rng, ctx: ActivityContext, county: County): Venue | null {
-  const venues = [...(ctx.places.hotelsByCounty.get(county.code) ?? []), ...ctx.places.cafesNear(county), ...(ctx.places.checkpointsByCounty.get(county.code) ?? [])];
+  const venues = [
+    ...(ctx.places.hotelsByCounty.get(county.code) ?? []),
+    ...ctx.places.cafesNear(county),
+    ...(ctx.places.checkpointsByCounty.get(county.code) ?? []),
+  ];
   return venues.length > 0 ? rng.pick(venues) : null;
 }
 
@@ -199,16 +213,23 @@ export function plantSeries(
       const county = i === 0 ? offender.county : rng.pick(counties);
       const scene = sceneIn(rng, ctx, county);
       if (!scene) continue;
-      const occurredAt = ctx.start + day * DAY + Math.min(21, Math.max(1, hour + rng.range(-2, 2))) * 3600 + rng.int(3600);
+      const occurredAt =
+        ctx.start + day * DAY + Math.min(21, Math.max(1, hour + rng.range(-2, 2))) * 3600 + rng.int(3600);
       const victim = rng.pick(block.filter((p) => p !== offender && p !== accomplice));
       const c = plantCase(rc, ctx, family, scene, occurredAt, describe(rng, family, scene.name, keep), victim);
       if (rng.chance(0.45)) {
         const identity: Identity = rng.pick<Identity>(['name_phone', 'name_id', 'full', 'name']);
         incidentRow(rc, c, offender, '嫌疑人', identity, 2);
-        if (accomplice && rng.chance(0.5)) incidentRow(rc, c, accomplice, '嫌疑人', rng.pick<Identity>(['name_phone', 'name']), 3);
+        if (accomplice && rng.chance(0.5))
+          incidentRow(rc, c, accomplice, '嫌疑人', rng.pick<Identity>(['name_phone', 'name']), 3);
       }
       if (rng.chance(0.75)) traceNear(rc, ctx, offender, scene, occurredAt);
-      out.push({ seriesId, caseEid: c.eid, kind: 'series', offenders: accomplice ? [offender.eid, accomplice.eid] : [offender.eid] });
+      out.push({
+        seriesId,
+        caseEid: c.eid,
+        kind: 'series',
+        offenders: accomplice ? [offender.eid, accomplice.eid] : [offender.eid],
+      });
       day += rng.range(1, 3);
     }
     // look-alikes: same MO family, same city or a neighbouring one, other people, any day
@@ -220,9 +241,18 @@ export function plantSeries(
       if (!scene) continue;
       const occurredAt = ctx.start + lrng.int(ctx.days - 1) * DAY + lrng.range(1, 21) * 3600 + lrng.int(3600);
       const victim = lrng.pick(block);
-      const c = plantCase(lrc, ctx, family, scene, occurredAt, describe(lrng, family, scene.name, lrng.chance(0.5) ? keep : null), victim);
+      const c = plantCase(
+        lrc,
+        ctx,
+        family,
+        scene,
+        occurredAt,
+        describe(lrng, family, scene.name, lrng.chance(0.5) ? keep : null),
+        victim,
+      );
       const other = lrng.pick(adults.filter((p) => p !== offender && p !== accomplice && p !== victim));
-      if (lrng.chance(0.45)) incidentRow(lrc, c, other, '嫌疑人', lrng.pick<Identity>(['name_phone', 'name_id', 'name']), 2);
+      if (lrng.chance(0.45))
+        incidentRow(lrc, c, other, '嫌疑人', lrng.pick<Identity>(['name_phone', 'name_id', 'name']), 2);
       if (lrng.chance(0.5)) traceNear(lrc, ctx, other, scene, occurredAt);
       out.push({ seriesId: `L${seriesId.slice(1)}${j}`, caseEid: c.eid, kind: 'lookalike', offenders: [other.eid] });
     }

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { MoCorpus, moTokens } from './mo-text.ts';
-import { clusterSeries, DEFAULT_SERIES_SETTINGS, type SeriesCase, scoreSeriesPair, seriesAround } from './series-score.ts';
+import {
+  clusterSeries,
+  DEFAULT_SERIES_SETTINGS,
+  type SeriesCase,
+  scoreSeriesPair,
+  seriesAround,
+} from './series-score.ts';
 
 const H = 3_600_000;
 const base = Date.parse('2026-03-03T02:00:00+08:00');
@@ -35,31 +41,56 @@ describe('series pair score', () => {
   const corpus = new MoCorpus(TEXTS);
 
   it('explains every feature and sums their contributions', () => {
-    const p = scoreSeriesPair(kase('C2', { entities: ['P1'], occurredAt: base + 26 * H }), kase('C1', { entities: ['P1', 'T1'] }), corpus);
+    const p = scoreSeriesPair(
+      kase('C2', { entities: ['P1'], occurredAt: base + 26 * H }),
+      kase('C1', { entities: ['P1', 'T1'] }),
+      corpus,
+    );
     expect([p.a, p.b]).toEqual(['C1', 'C2']);
-    expect(p.features.map((f) => f.feature)).toEqual(['caseType', 'moText', 'spaceTime', 'timeOfDay', 'sharedEntities', 'trajectory']);
-    expect(p.score).toBeCloseTo(p.features.reduce((s, f) => s + f.contribution, 0), 5);
+    expect(p.features.map((f) => f.feature)).toEqual([
+      'caseType',
+      'moText',
+      'spaceTime',
+      'timeOfDay',
+      'sharedEntities',
+      'trajectory',
+    ]);
+    expect(p.score).toBeCloseTo(
+      p.features.reduce((s, f) => s + f.contribution, 0),
+      5,
+    );
     expect(p.features.find((f) => f.feature === 'sharedEntities')?.value).toEqual(['P1']);
     expect(p.score).toBeGreaterThanOrEqual(DEFAULT_SERIES_SETTINGS.threshold);
   });
 
   it('a shared suspect outweighs distance, another case type vetoes', () => {
     const far = { lon: 98.5, lat: 39.7, occurredAt: base + 40 * 24 * H };
-    expect(scoreSeriesPair(kase('C1', { entities: ['P1'] }), kase('C2', { entities: ['P1'], ...far }), corpus).score).toBeLessThan(
-      scoreSeriesPair(kase('C1', { entities: ['P1'] }), kase('C2', { entities: ['P1'] }), corpus).score,
+    expect(
+      scoreSeriesPair(kase('C1', { entities: ['P1'] }), kase('C2', { entities: ['P1'], ...far }), corpus).score,
+    ).toBeLessThan(scoreSeriesPair(kase('C1', { entities: ['P1'] }), kase('C2', { entities: ['P1'] }), corpus).score);
+    const other = scoreSeriesPair(
+      kase('C1', { entities: ['P1'] }),
+      kase('C2', { entities: ['P1'], caseType: '诈骗' }),
+      corpus,
     );
-    const other = scoreSeriesPair(kase('C1', { entities: ['P1'] }), kase('C2', { entities: ['P1'], caseType: '诈骗' }), corpus);
     expect(other.score).toBeLessThan(DEFAULT_SERIES_SETTINGS.threshold);
   });
 
   it('counts someone near both scenes as trajectory evidence, once (not again when linked already)', () => {
-    const p = scoreSeriesPair(kase('C1', { nearby: ['V9', 'P1'], entities: ['P1'] }), kase('C2', { nearby: ['V9', 'P1'], entities: ['P1'] }), corpus);
+    const p = scoreSeriesPair(
+      kase('C1', { nearby: ['V9', 'P1'], entities: ['P1'] }),
+      kase('C2', { nearby: ['V9', 'P1'], entities: ['P1'] }),
+      corpus,
+    );
     expect(p.features.find((f) => f.feature === 'trajectory')?.value).toEqual(['V9']);
   });
 
   it('someone involved in one case and sighted near the other scene is trajectory evidence', () => {
     const p = scoreSeriesPair(kase('C1', { entities: ['P1'] }), kase('C2', { nearby: ['P1'] }), corpus);
-    expect(p.features.find((f) => f.feature === 'trajectory')).toMatchObject({ value: ['P1'], contribution: DEFAULT_SERIES_SETTINGS.trajectory });
+    expect(p.features.find((f) => f.feature === 'trajectory')).toMatchObject({
+      value: ['P1'],
+      contribution: DEFAULT_SERIES_SETTINGS.trajectory,
+    });
     expect(p.features.find((f) => f.feature === 'sharedEntities')?.value).toEqual([]);
   });
 
@@ -80,7 +111,11 @@ describe('series clusters', () => {
   });
 
   it('finds the series around a seed and not the look-alike', () => {
-    const cases = [kase('C1', { entities: ['P1'] }), kase('C2', { entities: ['P1'], occurredAt: base + 48 * H }), kase('C3', { lon: 104.5, lat: 35.5 })];
+    const cases = [
+      kase('C1', { entities: ['P1'] }),
+      kase('C2', { entities: ['P1'], occurredAt: base + 48 * H }),
+      kase('C3', { lon: 104.5, lat: 35.5 }),
+    ];
     const r = seriesAround('C1', cases, TEXTS);
     expect(r.members).toEqual(['C1', 'C2']);
     expect(r.pairs).toHaveLength(3);

@@ -158,44 +158,82 @@ function capped(n: number, first: number, more: number, cap: number): number {
  * @returns score and each feature's contribution, `a`/`b` ordered by eid
  * @example scoreSeriesPair(c1, c2, new MoCorpus(texts)).features.map((f) => f.contribution)
  */
-export function scoreSeriesPair(x: SeriesCase, y: SeriesCase, corpus: MoCorpus, s: SeriesSettings = DEFAULT_SERIES_SETTINGS): SeriesPair {
+export function scoreSeriesPair(
+  x: SeriesCase,
+  y: SeriesCase,
+  corpus: MoCorpus,
+  s: SeriesSettings = DEFAULT_SERIES_SETTINGS,
+): SeriesPair {
   const [a, b] = x.eid < y.eid ? [x, y] : [y, x];
   const features: SeriesFeature[] = [];
   const sameType = a.caseType !== null && a.caseType === b.caseType;
-  features.push({ feature: 'caseType', value: a.caseType === b.caseType ? a.caseType : null, level: sameType ? 'same' : 'different', contribution: sameType ? 0 : s.caseTypeMismatch });
+  features.push({
+    feature: 'caseType',
+    value: a.caseType === b.caseType ? a.caseType : null,
+    level: sameType ? 'same' : 'different',
+    contribution: sameType ? 0 : s.caseTypeMismatch,
+  });
 
   const sim = corpus.similarity(a.eid, b.eid);
   if (sim === null) features.push({ feature: 'moText', value: null, level: 'unknown', contribution: 0 });
   else {
     const lvl = s.moText.find((l) => sim >= l.min);
-    features.push({ feature: 'moText', value: Math.round(sim * 1000) / 1000, level: lvl ? `cosine ≥ ${lvl.min}` : 'dissimilar', contribution: lvl ? lvl.weight : s.moTextBelow });
+    features.push({
+      feature: 'moText',
+      value: Math.round(sim * 1000) / 1000,
+      level: lvl ? `cosine ≥ ${lvl.min}` : 'dissimilar',
+      contribution: lvl ? lvl.weight : s.moTextBelow,
+    });
   }
 
   const d = km(a, b);
   const days = a.occurredAt !== null && b.occurredAt !== null ? Math.abs(a.occurredAt - b.occurredAt) / DAY_MS : null;
-  if (d === null || days === null) features.push({ feature: 'spaceTime', value: null, level: 'unknown', contribution: 0 });
+  if (d === null || days === null)
+    features.push({ feature: 'spaceTime', value: null, level: 'unknown', contribution: 0 });
   else {
     const lvl = s.spaceTime.find((l) => d <= l.km && days <= l.days);
     const value = { km: Math.round(d * 10) / 10, days: Math.round(days * 10) / 10 };
-    features.push({ feature: 'spaceTime', value, level: lvl ? `≤ ${lvl.km} km and ≤ ${lvl.days} days` : 'far', contribution: lvl ? lvl.weight : s.spaceTimeFar });
+    features.push({
+      feature: 'spaceTime',
+      value,
+      level: lvl ? `≤ ${lvl.km} km and ≤ ${lvl.days} days` : 'far',
+      contribution: lvl ? lvl.weight : s.spaceTimeFar,
+    });
   }
 
   if (a.occurredAt !== null && b.occurredAt !== null) {
-    const h = (((a.occurredAt - b.occurredAt) / 3_600_000) % 24 + 24) % 24;
+    const h = ((((a.occurredAt - b.occurredAt) / 3_600_000) % 24) + 24) % 24;
     const apart = Math.round(Math.min(h, 24 - h) * 10) / 10;
     const close = apart <= s.timeOfDayHours;
-    features.push({ feature: 'timeOfDay', value: apart, level: close ? `≤ ${s.timeOfDayHours} h apart on the clock` : 'other hours', contribution: close ? s.timeOfDayWeight : 0 });
+    features.push({
+      feature: 'timeOfDay',
+      value: apart,
+      level: close ? `≤ ${s.timeOfDayHours} h apart on the clock` : 'other hours',
+      contribution: close ? s.timeOfDayWeight : 0,
+    });
   }
 
   const ents = shared(a.entities, b.entities);
-  features.push({ feature: 'sharedEntities', value: ents, level: `${ents.length} shared`, contribution: capped(ents.length, s.sharedEntity, s.sharedEntityMore, s.sharedEntityCap) });
+  features.push({
+    feature: 'sharedEntities',
+    value: ents,
+    level: `${ents.length} shared`,
+    contribution: capped(ents.length, s.sharedEntity, s.sharedEntityMore, s.sharedEntityCap),
+  });
 
   // near both scenes, or involved in one case and near the other's scene; someone already counted
   // as a linked entity is not counted again
-  const near = [...new Set([...shared(a.nearby, b.nearby), ...shared(a.entities, b.nearby), ...shared(a.nearby, b.entities)])]
+  const near = [
+    ...new Set([...shared(a.nearby, b.nearby), ...shared(a.entities, b.nearby), ...shared(a.nearby, b.entities)]),
+  ]
     .filter((e) => !ents.includes(e))
     .sort();
-  features.push({ feature: 'trajectory', value: near, level: `${near.length} near both scenes (or in one case and near the other)`, contribution: capped(near.length, s.trajectory, s.trajectoryMore, s.trajectoryCap) });
+  features.push({
+    feature: 'trajectory',
+    value: near,
+    level: `${near.length} near both scenes (or in one case and near the other)`,
+    contribution: capped(near.length, s.trajectory, s.trajectoryMore, s.trajectoryCap),
+  });
 
   const score = Math.round(features.reduce((t, f) => t + f.contribution, 0) * 100) / 100;
   return { a: a.eid, b: b.eid, score, features };
@@ -240,7 +278,11 @@ export function clusterSeries(pairs: readonly Pick<SeriesPair, 'a' | 'b' | 'scor
  * Score every pair among `cases` and cluster: the whole of series linking over one set of cases.
  * Pairs of different case types are not scored (they can never link).
  */
-export function linkSeries(cases: readonly SeriesCase[], corpus: MoCorpus, s: SeriesSettings = DEFAULT_SERIES_SETTINGS): { pairs: SeriesPair[]; series: string[][] } {
+export function linkSeries(
+  cases: readonly SeriesCase[],
+  corpus: MoCorpus,
+  s: SeriesSettings = DEFAULT_SERIES_SETTINGS,
+): { pairs: SeriesPair[]; series: string[][] } {
   const pairs: SeriesPair[] = [];
   for (let i = 0; i < cases.length; i++)
     for (let j = i + 1; j < cases.length; j++) {
@@ -268,7 +310,12 @@ export interface SeriesAround {
  * `npm run bench series` both answer "the series of this case" with this function.
  * @param texts case eid → MO summary, for the cases whose summary may be compared
  */
-export function seriesAround(seed: string, cases: readonly SeriesCase[], texts: ReadonlyMap<string, string>, s: SeriesSettings = DEFAULT_SERIES_SETTINGS): SeriesAround {
+export function seriesAround(
+  seed: string,
+  cases: readonly SeriesCase[],
+  texts: ReadonlyMap<string, string>,
+  s: SeriesSettings = DEFAULT_SERIES_SETTINGS,
+): SeriesAround {
   const corpus = new MoCorpus(texts);
   const { pairs, series } = linkSeries(cases, corpus, s);
   const mine = series.find((g) => g.includes(seed));

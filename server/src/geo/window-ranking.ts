@@ -21,7 +21,10 @@ export const DEFAULT_MIN_WINDOWS = 2;
  * @example rankByWindows([[{ eid: 'P-1', hit: a }], [{ eid: 'P-1', hit: b }, { eid: 'P-2', hit: c }]], { minWindows: 1 })
  *   // [{ eid: 'P-1', hits: [{window:0,...a},{window:1,...b}] }, { eid: 'P-2', hits: [{window:1,...c}] }]
  */
-export function rankByWindows(windows: readonly (readonly WindowHit[])[], options: RankByWindowsOptions = {}): { eid: string; hits: IndexedHit[] }[] {
+export function rankByWindows(
+  windows: readonly (readonly WindowHit[])[],
+  options: RankByWindowsOptions = {},
+): { eid: string; hits: IndexedHit[] }[] {
   const min = options.minWindows ?? DEFAULT_MIN_WINDOWS;
   const bySubject = new Map<string, IndexedHit[]>();
   for (const [i, hits] of windows.entries()) {

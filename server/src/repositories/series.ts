@@ -1,4 +1,4 @@
-import { read, type Reader } from './reader.ts';
+import { type Reader, read } from './reader.ts';
 
 /**
  * Series linking (类案串并) reads: candidate cases around a seed, what links each case to persons,
@@ -12,7 +12,17 @@ import { read, type Reader } from './reader.ts';
  */
 export async function readSeriesCandidates(
   graph: Reader,
-  p: { eid: string; caseType: string; from: string; to: string; at: string; lon: number; lat: number; km: number; limit: number },
+  p: {
+    eid: string;
+    caseType: string;
+    from: string;
+    to: string;
+    at: string;
+    lon: number;
+    lat: number;
+    km: number;
+    limit: number;
+  },
   vs: readonly string[],
 ): Promise<string[]> {
   return read(graph, async (tx) => {
@@ -34,7 +44,12 @@ export async function readSeriesCandidates(
  * Per case, the persons involved in it other than in `skipRoles` (reporters, victims), and their
  * phones and vehicles — each through an edge the viewer may see.
  */
-export async function readCaseLinks(graph: Reader, eids: readonly string[], skipRoles: readonly string[], vs: readonly string[]): Promise<Map<string, string[]>> {
+export async function readCaseLinks(
+  graph: Reader,
+  eids: readonly string[],
+  skipRoles: readonly string[],
+  vs: readonly string[],
+): Promise<Map<string, string[]>> {
   if (eids.length === 0) return new Map();
   return read(graph, async (tx) => {
     const r = await tx.run(
@@ -69,7 +84,15 @@ export const SCENE_LIMITS = { places: 500, subjects: 2000 } as const;
  */
 export async function readSceneSubjects(
   graph: Reader,
-  scenes: readonly { eid: string; lon: number; lat: number; from: string; to: string; routineFrom: string; routineTo: string }[],
+  scenes: readonly {
+    eid: string;
+    lon: number;
+    lat: number;
+    from: string;
+    to: string;
+    routineFrom: string;
+    routineTo: string;
+  }[],
   p: { radiusM: number; routineDays: number },
   vs: readonly string[],
 ): Promise<{ subjects: Map<string, string[]>; truncated: boolean }> {
@@ -96,14 +119,24 @@ export async function readSceneSubjects(
          RETURN max(found) AS found, collect(DISTINCT o.eid) AS seen, collect(DISTINCT owner.eid) AS owners
        }
        RETURN s.eid AS eid, found, seen, owners`,
-      { scenes: [...scenes], radius: p.radiusM, routineDays: p.routineDays, vs, maxPlaces: SCENE_LIMITS.places, maxSubjects: SCENE_LIMITS.subjects },
+      {
+        scenes: [...scenes],
+        radius: p.radiusM,
+        routineDays: p.routineDays,
+        vs,
+        maxPlaces: SCENE_LIMITS.places,
+        maxSubjects: SCENE_LIMITS.subjects,
+      },
     );
     let truncated = false;
     const subjects = new Map<string, string[]>();
     for (const x of r.records) {
       const seen = x.get('seen') as string[];
       if (Number(x.get('found') ?? 0) > SCENE_LIMITS.subjects) truncated = true;
-      subjects.set(x.get('eid') as string, [...new Set([...seen.slice(0, SCENE_LIMITS.subjects), ...(x.get('owners') as string[])])].sort());
+      subjects.set(
+        x.get('eid') as string,
+        [...new Set([...seen.slice(0, SCENE_LIMITS.subjects), ...(x.get('owners') as string[])])].sort(),
+      );
     }
     return { subjects, truncated };
   });

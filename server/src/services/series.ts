@@ -1,18 +1,25 @@
 import { parseBeijingLocal, toBeijingIso } from '@onemap/graph-schema';
 import type { Graph } from '@onemap/graph-schema/server';
-import { DEFAULT_SERIES_SETTINGS, NON_SUSPECT_ROLES, SERIES_WINDOW, type SeriesCase, type SeriesPair, seriesAround } from '@onemap/resolver/derive';
+import {
+  DEFAULT_SERIES_SETTINGS,
+  NON_SUSPECT_ROLES,
+  SERIES_WINDOW,
+  type SeriesCase,
+  type SeriesPair,
+  seriesAround,
+} from '@onemap/resolver/derive';
 import { goldenValues } from '../access/golden.ts';
 import type { Viewer } from '../access/viewer.ts';
 import { httpError } from '../errors.ts';
+import type { WindowHit } from '../geo/window-intersection.ts';
+import { rankByWindows } from '../geo/window-ranking.ts';
+import { readWindowHits } from '../repositories/analysis.ts';
 import { type EntityRow, readEntities } from '../repositories/entities.ts';
 import type { Reader } from '../repositories/reader.ts';
 import { withRead } from '../repositories/reader.ts';
 import { readCaseLinks, readSceneSubjects, readSeriesCandidates } from '../repositories/series.ts';
-import type { CaseSeriesQuery, SceneCollisionBody } from '../schemas/series.ts';
-import type { WindowHit } from '../geo/window-intersection.ts';
-import { rankByWindows } from '../geo/window-ranking.ts';
-import { readWindowHits } from '../repositories/analysis.ts';
 import type { AttributeValue, EntitySummary } from '../schemas/common.ts';
+import type { CaseSeriesQuery, SceneCollisionBody } from '../schemas/series.ts';
 import { requireVisibleEntity, summaries, summarize, viewerPosition } from './entity-view.ts';
 
 /** A case as this viewer may see it: the values series linking compares, plain or unknown. */
@@ -75,7 +82,12 @@ async function nearScenes(r: Reader, cases: readonly ViewedCase[], viewer: Viewe
         ]
       : [],
   );
-  return readSceneSubjects(r, scenes, { radiusM: SERIES_WINDOW.nearbyRadiusM, routineDays: SERIES_WINDOW.routineDays }, viewer.visibleSources);
+  return readSceneSubjects(
+    r,
+    scenes,
+    { radiusM: SERIES_WINDOW.nearbyRadiusM, routineDays: SERIES_WINDOW.routineDays },
+    viewer.visibleSources,
+  );
 }
 
 /** Where a case lies, for the map and the timeline. */
@@ -124,10 +136,18 @@ export async function caseSeries(graph: Graph, viewer: Viewer, q: CaseSeriesQuer
       truncated = eids.length > SERIES_WINDOW.candidates;
       const rows = await readEntities(r, eids.slice(0, SERIES_WINDOW.candidates), vs, 20);
       // the node said "same type" from every source; keep only what the viewer's own values say
-      candidates = [...rows.values()].filter((x) => x.visible).map((x) => viewCase(x, viewer)).filter((c) => c.caseType === seed.caseType);
+      candidates = [...rows.values()]
+        .filter((x) => x.visible)
+        .map((x) => viewCase(x, viewer))
+        .filter((c) => c.caseType === seed.caseType);
     }
     const all = [seed, ...candidates];
-    const links = await readCaseLinks(r, all.map((c) => c.eid), NON_SUSPECT_ROLES, vs);
+    const links = await readCaseLinks(
+      r,
+      all.map((c) => c.eid),
+      NON_SUSPECT_ROLES,
+      vs,
+    );
     const near = await nearScenes(r, all, viewer);
     const cases: SeriesCase[] = all.map((c) => ({
       eid: c.eid,
@@ -138,16 +158,32 @@ export async function caseSeries(graph: Graph, viewer: Viewer, q: CaseSeriesQuer
       entities: links.get(c.eid) ?? [],
       nearby: near.subjects.get(c.eid) ?? [],
     }));
-    const texts = new Map(all.flatMap((c) => (c.description && !c.description.masked && c.description.value !== '' ? [[c.eid, String(c.description.value)] as [string, string]] : [])));
+    const texts = new Map(
+      all.flatMap((c) =>
+        c.description && !c.description.masked && c.description.value !== ''
+          ? [[c.eid, String(c.description.value)] as [string, string]]
+          : [],
+      ),
+    );
     const { members, pairs, corpus } = seriesAround(seed.eid, cases, texts);
     const inSeries = new Set(members);
     const shown: SeriesPair[] = pairs
-      .filter((p) => inSeries.has(p.a) && inSeries.has(p.b) && (p.score >= DEFAULT_SERIES_SETTINGS.threshold || p.a === seed.eid || p.b === seed.eid))
+      .filter(
+        (p) =>
+          inSeries.has(p.a) &&
+          inSeries.has(p.b) &&
+          (p.score >= DEFAULT_SERIES_SETTINGS.threshold || p.a === seed.eid || p.b === seed.eid),
+      )
       .sort((x, y) => y.score - x.score)
       .slice(0, q.limit * 4);
     // candidates just below the threshold, with their reasons: what an analyst checks next
     const near_ = pairs
-      .filter((p) => (p.a === seed.eid || p.b === seed.eid) && !inSeries.has(p.a === seed.eid ? p.b : p.a) && p.score >= DEFAULT_SERIES_SETTINGS.threshold - q.belowThreshold)
+      .filter(
+        (p) =>
+          (p.a === seed.eid || p.b === seed.eid) &&
+          !inSeries.has(p.a === seed.eid ? p.b : p.a) &&
+          p.score >= DEFAULT_SERIES_SETTINGS.threshold - q.belowThreshold,
+      )
       .sort((x, y) => y.score - x.score)
       .slice(0, q.limit);
     const named = new Set<string>();
@@ -170,7 +206,10 @@ export async function caseSeries(graph: Graph, viewer: Viewer, q: CaseSeriesQuer
       threshold: DEFAULT_SERIES_SETTINGS.threshold,
       version: DEFAULT_SERIES_SETTINGS.version,
       candidates: candidates.length,
-      cases: [...memberCases, ...near_.map((p) => caseOut(byEid.get(p.a === seed.eid ? p.b : p.a) as ViewedCase, false))].sort((x, y) => String(x.occurredAt).localeCompare(String(y.occurredAt))),
+      cases: [
+        ...memberCases,
+        ...near_.map((p) => caseOut(byEid.get(p.a === seed.eid ? p.b : p.a) as ViewedCase, false)),
+      ].sort((x, y) => String(x.occurredAt).localeCompare(String(y.occurredAt))),
       links: shown.map(withMasked),
       nearMisses: near_.map(withMasked),
       entities: [...sums.values()],
@@ -191,7 +230,13 @@ export async function sceneCollision(graph: Graph, viewer: Viewer, body: SceneCo
     for (const eid of body.cases) seeds.push(await requireVisibleCase(r, eid, viewer));
     const windows = seeds.map((c) => {
       if (c.at === null || c.lon === null || c.lat === null) throw httpError('CASE_NOT_PLACED', { eid: c.eid });
-      return { lon: c.lon, lat: c.lat, radiusM: body.radiusM, from: new Date(c.at - body.beforeMinutes * 60_000).toISOString(), to: new Date(c.at + body.afterMinutes * 60_000).toISOString() };
+      return {
+        lon: c.lon,
+        lat: c.lat,
+        radiusM: body.radiusM,
+        from: new Date(c.at - body.beforeMinutes * 60_000).toISOString(),
+        to: new Date(c.at + body.afterMinutes * 60_000).toISOString(),
+      };
     });
     const kinds = body.kinds ?? ['Person', 'Vehicle'];
     const perWindow: WindowHit[][] = [];
@@ -203,10 +248,26 @@ export async function sceneCollision(graph: Graph, viewer: Viewer, body: SceneCo
     }
     const ranked = rankByWindows(perWindow, { minWindows: Math.min(body.minScenes, windows.length) });
     const kept = ranked.slice(0, body.limit);
-    const sums = await summaries(r, kept.map((x) => x.eid), viewer);
+    const sums = await summaries(
+      r,
+      kept.map((x) => x.eid),
+      viewer,
+    );
     return {
-      scenes: seeds.map((c, i) => ({ case: c.summary, lon: c.lon as number, lat: c.lat as number, from: toBeijingIso((windows[i] as { from: string }).from), to: toBeijingIso((windows[i] as { to: string }).to) })),
-      matches: kept.filter((x) => sums.has(x.eid)).map((x) => ({ entity: sums.get(x.eid) as EntitySummary, scenes: x.hits.length, hits: x.hits.map((h) => ({ ...h, at: toBeijingIso(h.at) })) })),
+      scenes: seeds.map((c, i) => ({
+        case: c.summary,
+        lon: c.lon as number,
+        lat: c.lat as number,
+        from: toBeijingIso((windows[i] as { from: string }).from),
+        to: toBeijingIso((windows[i] as { to: string }).to),
+      })),
+      matches: kept
+        .filter((x) => sums.has(x.eid))
+        .map((x) => ({
+          entity: sums.get(x.eid) as EntitySummary,
+          scenes: x.hits.length,
+          hits: x.hits.map((h) => ({ ...h, at: toBeijingIso(h.at) })),
+        })),
       truncated: capped || ranked.length > body.limit,
     };
   });

@@ -33,7 +33,9 @@ function valueText(f: Link['features'][number], names: Map<string, string>): str
 export function SeriesPanel() {
   const { t } = useI18n();
   const { requirePurpose } = usePurpose();
-  const [st, run] = useAsync(useCallback(async (eid: string) => api.caseSeries(eid, await requirePurpose()), [requirePurpose]));
+  const [st, run] = useAsync(
+    useCallback(async (eid: string) => api.caseSeries(eid, await requirePurpose()), [requirePurpose]),
+  );
   const [focus, setFocus] = useState<string | null>(null);
   const data = st.state === 'done' ? st.data : null;
   const placed = useMemo(() => (data?.cases ?? []).filter((c) => c.lon !== null && c.lat !== null), [data]);
@@ -60,7 +62,13 @@ export function SeriesPanel() {
       }),
     ];
   }, [placed, focus, data]);
-  const names = useMemo(() => new Map([...(data?.entities ?? []), ...(data?.cases ?? []).map((c) => c.entity)].map((e) => [e.eid, e.name ?? e.eid])), [data]);
+  const names = useMemo(
+    () =>
+      new Map(
+        [...(data?.entities ?? []), ...(data?.cases ?? []).map((c) => c.entity)].map((e) => [e.eid, e.name ?? e.eid]),
+      ),
+    [data],
+  );
   return (
     <div className="split-screen">
       <section className="side">
@@ -72,15 +80,21 @@ export function SeriesPanel() {
                 {t('seriesThreshold')}: {d.threshold}
               </p>
               {d.cases.filter((c) => c.inSeries).length < 2 && <p data-testid="series-none">{t('seriesNone')}</p>}
-              <SeriesTimeline cases={d.cases} seed={d.eid} onFocus={setFocus} />
+              <SeriesTimeline cases={d.cases} seed={d.eid} />
               <h4>{t('seriesCases')}</h4>
               <table className="grid" data-testid="series-table">
                 <tbody>
                   {d.cases.map((c) => (
-                    <tr key={c.entity.eid} className={focus === c.entity.eid ? 'active' : ''} onClick={() => setFocus(c.entity.eid)}>
+                    <tr
+                      key={c.entity.eid}
+                      className={focus === c.entity.eid ? 'active' : ''}
+                      onClick={() => setFocus(c.entity.eid)}
+                    >
                       <td>{c.entity.name ?? c.entity.eid}</td>
                       <td>{c.occurredAt ? formatBeijing(c.occurredAt) : ''}</td>
-                      <td className="small">{c.description?.masked ? t('seriesMasked') : (c.description?.value ?? '')}</td>
+                      <td className="small">
+                        {c.description?.masked ? t('seriesMasked') : (c.description?.value ?? '')}
+                      </td>
                       <td className="small">{c.inSeries ? '' : t('seriesNearMiss')}</td>
                     </tr>
                   ))}
@@ -95,14 +109,19 @@ export function SeriesPanel() {
         </AsyncView>
       </section>
       <section className="main-pane map-pane">
-        <MapView id="series" layers={layers} fitBounds={boundsOf(placed.map((c) => [c.lon as number, c.lat as number]))} getTooltip={(i) => (i.object ? ((i.object as SeriesCase).entity.name ?? null) : null)} />
+        <MapView
+          id="series"
+          layers={layers}
+          fitBounds={boundsOf(placed.map((c) => [c.lon as number, c.lat as number]))}
+          getTooltip={(i) => (i.object ? ((i.object as SeriesCase).entity.name ?? null) : null)}
+        />
       </section>
     </div>
   );
 }
 
 /** The cases on one time axis, series in red and near misses in grey. */
-function SeriesTimeline({ cases, seed, onFocus }: { cases: SeriesCase[]; seed: string; onFocus: (eid: string) => void }) {
+function SeriesTimeline({ cases, seed }: { cases: SeriesCase[]; seed: string }) {
   const { t } = useI18n();
   const timed = cases.filter((c) => c.occurredAt);
   if (timed.length === 0) return null;
@@ -122,7 +141,6 @@ function SeriesTimeline({ cases, seed, onFocus }: { cases: SeriesCase[]; seed: s
             cy={22}
             r={c.entity.eid === seed ? 7 : 5}
             fill={`rgb(${(c.inSeries ? SERIES_COLOR : NEAR_COLOR).join(',')})`}
-            onClick={() => onFocus(c.entity.eid)}
           >
             <title>{`${c.entity.name ?? c.entity.eid} · ${formatBeijing(c.occurredAt as string)}`}</title>
           </circle>
