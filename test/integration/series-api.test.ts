@@ -150,6 +150,14 @@ describe('GET /api/analysis/series: a case’s likely series with reasons', () =
     }
   });
 
+  it('a `limit` that cuts the series keeps the case asked about and says truncated', async () => {
+    const b = (await as(app, 'county', 'analyst')({ url: `/api/analysis/series?eid=${SR.sr3}&limit=1` })).json();
+    const members = b.cases.filter((c: { inSeries: boolean }) => c.inSeries).map((c: { entity: { eid: string } }) => c.entity.eid);
+    expect(members).toHaveLength(2);
+    expect(members).toContain(SR.sr3);
+    expect(b.truncated).toBe(true);
+  });
+
   it('takes cases only (400 ONEMAP_ERR_NOT_A_CASE), needs a purpose (428) and the analyst role (403)', async () => {
     const person = await series('county', SR.offender);
     expect(person.statusCode).toBe(400);

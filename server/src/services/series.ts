@@ -200,7 +200,8 @@ export async function caseSeries(graph: Graph, viewer: Viewer, q: CaseSeriesQuer
       ),
       sharedWords: corpus.sharedWords(p.a, p.b),
     });
-    const memberCases = members.slice(0, q.limit + 1).map((e) => caseOut(byEid.get(e) as ViewedCase, true));
+    // the seed first, so `limit` never cuts the case asked about
+    const memberCases = [seed.eid, ...members.filter((e) => e !== seed.eid)].slice(0, q.limit + 1).map((e) => caseOut(byEid.get(e) as ViewedCase, true));
     return {
       eid: seed.eid,
       threshold: DEFAULT_SERIES_SETTINGS.threshold,
