@@ -7,6 +7,7 @@
  * - SR4: only in the non-shared source fx_closed (owner 620102): the same suspect; units that may not
  *   see fx_closed must never get it.
  * - LA1: same type and a similar summary, 60 km and four days away, another suspect: a near miss.
+ * - December 2026, after the windows the other fixture rows count in (layers, co-location).
  * - P-SR-WALK is sighted near all three scenes SR1–SR3, P-SR-ONE near one, P-SR-HID near two but only
  *   in fx_closed (multi-scene collision).
  */
@@ -44,42 +45,42 @@ const CASES = [
     eid: SR.sr1,
     source: FX.open,
     caseType: '盗窃',
-    occurredAt: '2026-11-01T02:10:00',
+    occurredAt: '2026-12-01T02:10:00',
     description: '凌晨嫌疑人用锡纸撬开如家酒店附近住户防盗门锁芯，入室盗走金项链、手镯',
   },
   {
     eid: SR.sr2,
     source: FX.open,
     caseType: '盗窃',
-    occurredAt: '2026-11-03T02:40:00',
+    occurredAt: '2026-12-03T02:40:00',
     description: '报警人称凌晨家中被人撬锁入室，金项链、手镯被盗，门锁有锡纸痕迹',
   },
   {
     eid: SR.sr3,
     source: FX.open,
     caseType: '盗窃',
-    occurredAt: '2026-11-05T01:30:00',
+    occurredAt: '2026-12-05T01:30:00',
     description: '凌晨有人用锡纸开锁进入汉庭附近民宅，翻找卧室后盗走金项链、手镯',
   },
   {
     eid: SR.sr4,
     source: FX.closed,
     caseType: '盗窃',
-    occurredAt: '2026-11-04T02:00:00',
+    occurredAt: '2026-12-04T02:00:00',
     description: '凌晨一住户被盗，嫌疑人以锡纸破坏锁芯进入，窃取金项链',
   },
   {
     eid: SR.la1,
     source: FX.open,
     caseType: '盗窃',
-    occurredAt: '2026-11-08T15:00:00',
+    occurredAt: '2026-12-08T15:00:00',
     description: '白天上班时间有人用螺丝刀撬开民宅防盗门锁芯，入室盗走笔记本电脑',
   },
   {
     eid: SR.ot1,
     source: FX.open,
     caseType: '诈骗',
-    occurredAt: '2026-11-01T10:00:00',
+    occurredAt: '2026-12-01T10:00:00',
     description: '报警人称接到自称客服的电话后被骗转账',
   },
 ];
@@ -104,7 +105,7 @@ export async function seedSeriesFixture(graph: Graph): Promise<void> {
       `UNWIND $cases AS c
        CREATE (e:Entity:Case {eid: c.eid, name: c.caseNumber, caseNumber: c.caseNumber, caseType: c.caseType, occurredAt: c.occurredAt, description: c.description,
                               location: point({longitude: c.lon, latitude: c.lat}), searchText: c.caseNumber, provenance: '{}'})
-       CREATE (r:SourceRecord {rid: c.source + ':' + c.eid, source: c.source, recordId: c.eid, receivedAt: datetime('2026-11-06T00:00:00Z'), attrs: c.attrs, hash: c.eid})
+       CREATE (r:SourceRecord {rid: c.source + ':' + c.eid, source: c.source, recordId: c.eid, receivedAt: datetime('2026-12-06T00:00:00Z'), attrs: c.attrs, hash: c.eid})
        CREATE (r)-[:RESOLVED_TO {role: 'case', decision: 'anchor', score: 1.0, at: datetime()}]->(e)`,
       { cases },
     );
@@ -166,17 +167,17 @@ export async function seedSeriesFixture(graph: Graph): Promise<void> {
     );
     const visits = [
       // the car before SR1 and before SR3 (Beijing 01:30 and 00:50 → UTC)
-      { eid: SR.car, place: 'L-SRK1', at: '2026-10-31T17:30:00Z', kind: 'checkpoint_pass', source: FX.open },
-      { eid: SR.car, place: 'L-SRK3', at: '2026-11-04T16:50:00Z', kind: 'checkpoint_pass', source: FX.open },
+      { eid: SR.car, place: 'L-SRK1', at: '2026-11-30T17:30:00Z', kind: 'checkpoint_pass', source: FX.open },
+      { eid: SR.car, place: 'L-SRK3', at: '2026-12-04T16:50:00Z', kind: 'checkpoint_pass', source: FX.open },
       // the walker near all three scenes
-      { eid: SR.walker, place: 'L-SRK1', at: '2026-10-31T18:00:00Z', kind: 'internet_login', source: FX.open },
-      { eid: SR.walker, place: 'L-SRW2', at: '2026-11-02T18:20:00Z', kind: 'internet_login', source: FX.open },
-      { eid: SR.walker, place: 'L-SRK3', at: '2026-11-04T17:10:00Z', kind: 'internet_login', source: FX.open },
+      { eid: SR.walker, place: 'L-SRK1', at: '2026-11-30T18:00:00Z', kind: 'internet_login', source: FX.open },
+      { eid: SR.walker, place: 'L-SRW2', at: '2026-12-02T18:20:00Z', kind: 'internet_login', source: FX.open },
+      { eid: SR.walker, place: 'L-SRK3', at: '2026-12-04T17:10:00Z', kind: 'internet_login', source: FX.open },
       // one scene only
-      { eid: SR.one, place: 'L-SRW2', at: '2026-11-02T18:00:00Z', kind: 'internet_login', source: FX.open },
+      { eid: SR.one, place: 'L-SRW2', at: '2026-12-02T18:00:00Z', kind: 'internet_login', source: FX.open },
       // two scenes, seen only in the non-shared source
-      { eid: SR.hidden, place: 'L-SRK1', at: '2026-10-31T17:50:00Z', kind: 'internet_login', source: FX.closed },
-      { eid: SR.hidden, place: 'L-SRW2', at: '2026-11-02T18:10:00Z', kind: 'internet_login', source: FX.closed },
+      { eid: SR.hidden, place: 'L-SRK1', at: '2026-11-30T17:50:00Z', kind: 'internet_login', source: FX.closed },
+      { eid: SR.hidden, place: 'L-SRW2', at: '2026-12-02T18:10:00Z', kind: 'internet_login', source: FX.closed },
     ];
     await tx.run(
       `UNWIND $visits AS x
@@ -216,16 +217,16 @@ export async function seedMaskedSummaryCase(graph: Graph): Promise<void> {
       case: {
         caseNumber: 'A6201022026110055',
         caseType: '盗窃',
-        occurredAt: '2026-11-02T03:00:00',
+        occurredAt: '2026-12-02T03:00:00',
         description: '凌晨嫌疑人用锡纸开锁入室盗走金项链',
         lon: 103.84,
         lat: 36.065,
       },
     });
     await tx.run(
-      `CREATE (e:Entity:Case {eid: $eid, name: 'A6201022026110055', caseNumber: 'A6201022026110055', caseType: '盗窃', occurredAt: '2026-11-02T03:00:00',
+      `CREATE (e:Entity:Case {eid: $eid, name: 'A6201022026110055', caseNumber: 'A6201022026110055', caseType: '盗窃', occurredAt: '2026-12-02T03:00:00',
                               location: point({longitude: 103.84, latitude: 36.065}), searchText: 'A6201022026110055', provenance: '{}'})
-       CREATE (r:SourceRecord {rid: $source + ':' + $eid, source: $source, recordId: $eid, receivedAt: datetime('2026-11-06T00:00:00Z'), attrs: $attrs, hash: $eid})
+       CREATE (r:SourceRecord {rid: $source + ':' + $eid, source: $source, recordId: $eid, receivedAt: datetime('2026-12-06T00:00:00Z'), attrs: $attrs, hash: $eid})
        CREATE (r)-[:RESOLVED_TO {role: 'case', decision: 'anchor', score: 1.0, at: datetime()}]->(e)
        WITH e MATCH (p:Person {eid: $offender})
        CREATE (p)-[:INVOLVED_IN {source: $open, rid: $open + ':' + $eid, role: '嫌疑人'}]->(e)`,

@@ -59,7 +59,7 @@ describe('GET /api/analysis/series: a case’s likely series with reasons', () =
     expect([...times].sort()).toEqual(times);
     expect(b.cases.find((c: any) => c.entity.eid === SR.sr1)).toMatchObject({
       caseType: '盗窃',
-      occurredAt: '2026-11-01T02:10:00+08:00',
+      occurredAt: '2026-12-01T02:10:00+08:00',
       lon: 103.83,
       lat: 36.06,
     });
