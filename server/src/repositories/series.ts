@@ -109,7 +109,7 @@ export async function readSceneSubjects(
          WHERE v.source IN $vs AND v.kind <> 'incident' AND v.at >= datetime(s.from) AND v.at < datetime(s.to)
          WITH qs, collect(DISTINCT o)[..toInteger($maxSubjects) + 1] AS os
          UNWIND os AS o
-         CALL (o, qs) {
+         CALL (o, qs, s) {
            MATCH (o)-[w:VISITED]->(q2:Place)
            WHERE q2 IN qs AND w.source IN $vs AND w.at >= datetime(s.routineFrom) AND w.at < datetime(s.routineTo)
            RETURN count(DISTINCT date(w.at)) AS days
