@@ -27,6 +27,7 @@ export const SR = {
   walker: 'P-SR-WALK',
   one: 'P-SR-ONE',
   hidden: 'P-SR-HID',
+  commuter: 'P-SR-COM',
   car: 'V-SR',
   phone: 'T-SR',
 } as const;
@@ -115,6 +116,7 @@ export async function seedSeriesFixture(graph: Graph): Promise<void> {
       { eid: SR.walker, name: '吴行', source: FX.open },
       { eid: SR.one, name: '陈一', source: FX.open },
       { eid: SR.hidden, name: '匿名', source: FX.closed },
+      { eid: SR.commuter, name: '郑通勤', source: FX.open },
     ];
     await tx.run(
       `UNWIND $persons AS p
@@ -175,6 +177,11 @@ export async function seedSeriesFixture(graph: Graph): Promise<void> {
       { eid: SR.walker, place: 'L-SRK3', at: '2026-12-04T17:10:00Z', kind: 'internet_login', source: FX.open },
       // one scene only
       { eid: SR.one, place: 'L-SRW2', at: '2026-12-02T18:00:00Z', kind: 'internet_login', source: FX.open },
+      // a commuter: past SR1's checkpoint every night (routine there, so no evidence) and once near SR3
+      { eid: SR.commuter, place: 'L-SRK1', at: '2026-11-28T17:40:00Z', kind: 'checkpoint_pass', source: FX.open },
+      { eid: SR.commuter, place: 'L-SRK1', at: '2026-11-29T17:40:00Z', kind: 'checkpoint_pass', source: FX.open },
+      { eid: SR.commuter, place: 'L-SRK1', at: '2026-11-30T17:40:00Z', kind: 'checkpoint_pass', source: FX.open },
+      { eid: SR.commuter, place: 'L-SRK3', at: '2026-12-04T17:00:00Z', kind: 'checkpoint_pass', source: FX.open },
       // two scenes, seen only in the non-shared source
       { eid: SR.hidden, place: 'L-SRK1', at: '2026-11-30T17:50:00Z', kind: 'internet_login', source: FX.closed },
       { eid: SR.hidden, place: 'L-SRW2', at: '2026-12-02T18:10:00Z', kind: 'internet_login', source: FX.closed },

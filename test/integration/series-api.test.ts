@@ -73,6 +73,8 @@ describe('GET /api/analysis/series: a case’s likely series with reasons', () =
     const l13 = linkOf(b.links, SR.sr1, SR.sr3) as Link;
     expect(feature(l13, 'sharedEntities')?.value).toEqual([]);
     expect(feature(l13, 'trajectory')?.value).toEqual(expect.arrayContaining([SR.car, SR.offender]));
+    // someone routinely near a scene (sighted there on 3+ days around it) is not evidence
+    expect(feature(l13, 'trajectory')?.value).not.toContain(SR.commuter);
     for (const l of b.links as Link[]) {
       expect(l.score).toBeCloseTo(
         l.features.reduce((s, f) => s + f.contribution, 0),
