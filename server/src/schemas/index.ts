@@ -6,6 +6,7 @@
  */
 export * from './admin.ts';
 export * from './analysis.ts';
+export * from './areas.ts';
 export * from './audit.ts';
 export * from './auth.ts';
 export * from './catalog.ts';
