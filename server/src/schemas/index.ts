@@ -17,4 +17,5 @@ export * from './ingest.ts';
 export * from './layers.ts';
 export * from './quality.ts';
 export * from './resolution.ts';
+export * from './warnings.ts';
 export * from './watches.ts';
