@@ -32,7 +32,10 @@ const warningRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/rules',
-    { schema: { ...common, summary: 'The caller’s unit’s early-warning rules, with the hits the caller may see', response: { 200: WarningRuleList, ...errorAnswers() } }, config: { access: { roles: ROLES, purpose: false, action: 'warning-rule-list' } } },
+    {
+      schema: { ...common, summary: 'The caller’s unit’s early-warning rules, with the hits the caller may see under the purpose given', headers: PurposeHeaders, querystring: PurposeOnlyQuery, response: { 200: WarningRuleList, ...errorAnswers({ purpose: true }) } },
+      config: { access: { roles: ROLES, purpose: true, action: 'warning-rule-list' } },
+    },
     async (request) => {
       const items = await listRules(app.graph, request.viewer);
       request.resultCount = items.length;
