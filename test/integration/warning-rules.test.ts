@@ -108,7 +108,7 @@ describe('early-warning rules through the API', () => {
   beforeAll(async () => {
     // Three persons, first seen at other hotels (outside the polygon).
     await push(hotel, 'hotel', [guest(1, 1), guest(2, 2), guest(3, 3)]);
-    [x, y, z] = await Promise.all(['hotel:T-HOTEL-000001', 'hotel:T-HOTEL-000002', 'hotel:T-HOTEL-000003'].map(eidOfRecord));
+    [x = '', y = '', z = ''] = await Promise.all(['hotel:T-HOTEL-000001', 'hotel:T-HOTEL-000002', 'hotel:T-HOTEL-000003'].map(eidOfRecord));
     expect(x && y && z).toBeTruthy();
   });
 
