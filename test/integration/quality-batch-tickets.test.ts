@@ -66,6 +66,8 @@ describe('per-batch quality findings open correction tickets', () => {
     const mine = (await tickets('county')).filter((t) => t.rid.startsWith('hotel:QB-HOTEL-'));
     expect(mine.map((t) => t.rid)).toEqual([`hotel:QB-HOTEL-1-${RUN}`]);
     expect(mine[0]).toMatchObject({ rule: 'coordinates_in_province', openedBy: 'rule:coordinates_in_province', ownerUnit: '620102', status: 'open' });
+    // It carries the value as delivered, so the next delivery can verify a fix against it.
+    expect(['116.4', '39.9']).toContain((mine[0] as Ticket & { reportedValue: string }).reportedValue);
     // The same values delivered again in another batch: the awaiting ticket stands, no second one.
     await push('hotel', [{ ...records[0]!, room_no: `${RUN}1` }]);
     expect((await tickets('county')).filter((t) => t.rid === `hotel:QB-HOTEL-1-${RUN}` && t.field === mine[0]!.field)).toHaveLength(1);
@@ -86,7 +88,7 @@ describe('stale_authority is a graph rule of the period report', () => {
     await push('household', [hh(`QB-HJ-2-${RUN}`, id, '甄旧', '甘肃省兰州市城关区新址路2号'), hh(`QB-HJ-4-${RUN}`, same, '甄同', '甘肃省兰州市城关区同址路3号')]);
     const admin = as(app, 'county', 'admin', null);
     const ran = await admin({ method: 'POST', url: '/api/quality/reports/run' });
-    expect(ran.statusCode, ran.body).toBe(200);
+    expect(ran.statusCode, ran.body).toBe(201);
     const reports = (await as(app, 'county', 'analyst', null)({ url: '/api/quality/reports?source=household' })).json().items as { kind: string; scores: { rule: string; checked: number; failed: number }[]; examples: { rule: string; rid: string }[] }[];
     const period = reports.find((r) => r.kind === 'period');
     expect(period).toBeDefined();

@@ -80,14 +80,19 @@ export async function runBatchQuality(
     // Verify awaiting tickets first, so a ticket opened below is not checked against the batch that found it.
     const v = await verifyTicketsForBatch(graph, entry.id, batch.batchId, read.records);
     let ticketsOpened = 0;
+    const byRid = new Map(read.records.map((r) => [r.rid, r]));
     for (const f of ticketableFindings(result.findings, new Set(rids)).slice(0, BATCH_TICKETS_PER_BATCH)) {
+      // The ticket carries the column's value as delivered: the next delivery is verified by comparing
+      // that same column with it (a finding's own `value` may combine columns, e.g. "lon,lat").
+      const raw = byRid.get(f.rid)?.raw;
+      const delivered = raw && f.field in raw ? raw[f.field] : undefined;
       const { created } = await openTicket(graph, {
         source: entry.id,
         ownerUnit,
         rid: f.rid,
         field: f.field,
         attribute: f.attribute ?? null,
-        reportedValue: f.value ?? '',
+        reportedValue: delivered === undefined || delivered === null ? (f.value ?? '') : String(delivered),
         reason: f.detail,
         openedBy: `rule:${f.rule}`,
         openedUnit: ownerUnit,
