@@ -7,7 +7,10 @@
 import http from 'node:http';
 import type { Graph } from '@onemap/graph-schema/server';
 import type { FastifyInstance } from 'fastify';
+import { evaluateCoTravelWarnings } from '@onemap/resolver/derive';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testEnv } from '../helpers/env.ts';
 import { clearGraph, openTestGraph } from '../helpers/graph.ts';
 import { hotelRecord } from '../helpers/hotel-records.ts';
 import { as, asSource, buildTestApp, sourceKeyFor } from '../helpers/server-app.ts';
@@ -229,5 +232,32 @@ describe('early-warning rules through the API', () => {
     await sleep(500);
     expect(s.alerts().filter((a) => a.ruleId === rule.json().id)).toHaveLength(1);
     s.close();
+  });
+
+  it('co-travel with someone new fires once, after the derivation writes the edge; a companion known when the rule was made does not', async () => {
+    const edge = (a: string, b: string) =>
+      graph.driver.executeQuery(
+        `MATCH (a:Person {eid: $a}), (b:Person {eid: $b}) MERGE (a)-[c:CO_TRAVELED]->(b)
+         SET c.count = 2, c.first = datetime('2026-04-14T12:00:00Z'), c.last = datetime('2026-04-15T12:00:00Z'), c.sources = ['hotel'], c.score = 9.0, c.reasons = '{}'`,
+        { a: a < b ? a : b, b: a < b ? b : a },
+        { database: graph.database },
+      );
+    await edge(y, z); // z is already y's companion when the rule is made
+    const county = as(app, 'county', 'officer');
+    const rule = (await county({ method: 'POST', url: '/api/warnings/rules', payload: { name: '新同行人', kind: 'cotravel', subjects: [y], expiresAt: inAYear() } })).json();
+    expect(rule.kind).toBe('cotravel');
+    const s = await openStream('county');
+    const redis = new Redis(testEnv.REDIS_URL);
+    try {
+      // What the derive job does after it wrote the edges of the persons it recomputed.
+      await edge(x, y);
+      expect(await evaluateCoTravelWarnings(graph, redis, [y], CHANNEL)).toBe(1);
+      expect(await evaluateCoTravelWarnings(graph, redis, [y], CHANNEL)).toBe(0);
+      expect(await s.waitFor(() => s.alerts().some((a) => a.ruleId === rule.id))).toBe(true);
+      expect(s.alerts().filter((a) => a.ruleId === rule.id).map((a) => a.eids)).toEqual([[y, x]]);
+    } finally {
+      redis.disconnect();
+      s.close();
+    }
   });
 });
