@@ -160,7 +160,7 @@ export function WarningRules() {
                 <td className="mono">{formatBeijing(h.at, 'second')}</td>
                 <td>{h.entities.map((e) => e.name ?? e.eid).join(' + ')}</td>
                 <td>{h.placeEid}</td>
-                <td className="muted">{h.detail}</td>
+                <td className="muted">{h.kind === 'area' && (h.detail === 'enter' || h.detail === 'leave') ? t(`warn.trigger.${h.detail}`) : t(`warn.kind.${h.kind}`)}</td>
               </tr>
             ))}
           </tbody>
