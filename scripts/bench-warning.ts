@@ -29,23 +29,43 @@ const ALERTS = opt('alerts', 40);
 const RESET = args.includes('--reset');
 
 if (!process.env.NEO4J_URI) await up(process.env.ONEMAP_PROFILE ?? 'bench');
-const config = loadConfig({ LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: 100_000_000, PORT: 0, INGEST_WORKER: 'embedded', ACCESS_CACHE_MS: 5000 });
-const graph = { driver: createDriver({ uri: config.NEO4J_URI, user: config.NEO4J_USER, password: config.NEO4J_PASSWORD, database: config.NEO4J_DATABASE }), database: config.NEO4J_DATABASE };
+const config = loadConfig({
+  LOG_LEVEL: 'warn',
+  RATE_LIMIT_PER_MINUTE: 100_000_000,
+  PORT: 0,
+  INGEST_WORKER: 'embedded',
+  ACCESS_CACHE_MS: 5000,
+});
+const graph = {
+  driver: createDriver({
+    uri: config.NEO4J_URI,
+    user: config.NEO4J_USER,
+    password: config.NEO4J_PASSWORD,
+    database: config.NEO4J_DATABASE,
+  }),
+  database: config.NEO4J_DATABASE,
+};
 if (RESET) {
   // CALL … IN TRANSACTIONS needs an implicit (auto-commit) transaction: session.run.
   const session = graph.driver.session({ database: graph.database });
   try {
-    await session.run('MATCH (n) WHERE NOT n:__OneMapMigration CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS');
+    await session.run(
+      'MATCH (n) WHERE NOT n:__OneMapMigration CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS',
+    );
   } finally {
     await session.close();
   }
 }
 const foreign = await readTx(graph, async (tx) => {
-  const r = await tx.run("OPTIONAL MATCH (m:BenchMeta {id: 'warning'}) WITH m CALL (m) { MATCH (n) WHERE m IS NULL AND NOT n:__OneMapMigration RETURN count(n) AS others } RETURN m IS NOT NULL AS ours, others");
+  const r = await tx.run(
+    "OPTIONAL MATCH (m:BenchMeta {id: 'warning'}) WITH m CALL (m) { MATCH (n) WHERE m IS NULL AND NOT n:__OneMapMigration RETURN count(n) AS others } RETURN m IS NOT NULL AS ours, others",
+  );
   return !r.records[0]?.get('ours') && Number(r.records[0]?.get('others')) > 0;
 });
 if (foreign) {
-  console.error(`bench warning: ${config.NEO4J_URI} holds data that is not this bench's — refusing to write (use --reset to empty it)`);
+  console.error(
+    `bench warning: ${config.NEO4J_URI} holds data that is not this bench's — refusing to write (use --reset to empty it)`,
+  );
   await graph.driver.close();
   process.exit(2);
 }
@@ -68,13 +88,21 @@ const json = async (path: string, init: RequestInit & { token?: string; key?: st
   if (r.status >= 400) throw new Error(`${path}: ${r.status} ${JSON.stringify(body)}`);
   return body;
 };
-const login = async (username: string) => (await json('/api/auth/login', { method: 'POST', body: JSON.stringify({ username, password: 'onemap-demo-2026' }) })).token as string;
+const login = async (username: string) =>
+  (await json('/api/auth/login', { method: 'POST', body: JSON.stringify({ username, password: 'onemap-demo-2026' }) }))
+    .token as string;
 const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 
 try {
   const admin = await login('prov_admin');
   const officer = await login('cg_officer');
-  const key = (await json('/api/admin/source-keys', { method: 'POST', token: admin, body: JSON.stringify({ name: 'bench warning hotel system', sources: ['hotel'] }) })).key as string;
+  const key = (
+    await json('/api/admin/source-keys', {
+      method: 'POST',
+      token: admin,
+      body: JSON.stringify({ name: 'bench warning hotel system', sources: ['hotel'] }),
+    })
+  ).key as string;
   const run = Date.now() % 1_000_000;
   const person = hotelRecord(1);
   const at = (i: number, inside: boolean) =>
@@ -96,11 +124,45 @@ try {
     }
     throw new Error('first batch did not finish');
   };
-  const first = await json('/api/ingest/hotel', { method: 'POST', key, body: JSON.stringify({ records: [at(0, false)] }) });
+  const first = await json('/api/ingest/hotel', {
+    method: 'POST',
+    key,
+    body: JSON.stringify({ records: [at(0, false)] }),
+  });
   await waitDone(first.batchId);
-  const eid = await readTx(graph, async (tx) => (await tx.run("MATCH (:SourceRecord {rid: $rid})-[:RESOLVED_TO]->(p:Person) RETURN p.eid AS eid", { rid: `hotel:BW-${run}-0` })).records[0]?.get('eid') as string);
-  const polygon = { type: 'Polygon', coordinates: [[[103.835, 36.085], [103.848, 36.085], [103.848, 36.098], [103.835, 36.098], [103.835, 36.085]]] };
-  const rule = await json('/api/warnings/rules', { method: 'POST', token: officer, body: JSON.stringify({ name: '时延测试', kind: 'area', subjects: [eid], polygon, trigger: 'both', expiresAt: new Date(Date.now() + 86_400_000).toISOString() }) });
+  const eid = await readTx(
+    graph,
+    async (tx) =>
+      (
+        await tx.run('MATCH (:SourceRecord {rid: $rid})-[:RESOLVED_TO]->(p:Person) RETURN p.eid AS eid', {
+          rid: `hotel:BW-${run}-0`,
+        })
+      ).records[0]?.get('eid') as string,
+  );
+  const polygon = {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [103.835, 36.085],
+        [103.848, 36.085],
+        [103.848, 36.098],
+        [103.835, 36.098],
+        [103.835, 36.085],
+      ],
+    ],
+  };
+  const rule = await json('/api/warnings/rules', {
+    method: 'POST',
+    token: officer,
+    body: JSON.stringify({
+      name: '时延测试',
+      kind: 'area',
+      subjects: [eid],
+      polygon,
+      trigger: 'both',
+      expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+    }),
+  });
   const { ticket } = await json('/api/watches/stream-ticket', { method: 'POST', token: officer });
 
   let onAlert: (() => void) | null = null;
@@ -119,7 +181,12 @@ try {
     });
     req.on('error', reject);
   });
-  console.log(`bench warning: machine ${os.cpus().length} CPUs, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' / ')} at start; ${ALERTS} sequential pushes`);
+  console.log(
+    `bench warning: machine ${os.cpus().length} CPUs, load average ${os
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' / ')} at start; ${ALERTS} sequential pushes`,
+  );
   const ms: number[] = [];
   let missed = 0;
   for (let i = 1; i <= ALERTS; i++) {
@@ -138,9 +205,15 @@ try {
   }
   req.destroy();
   ms.sort((a, b) => a - b);
-  const load = os.loadavg().map((x) => x.toFixed(1)).join(' / ');
+  const load = os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' / ');
   console.log(`bench warning: push → alert at the subscriber, ${ms.length} alerts, ${missed} missed (30 s)`);
-  if (ms.length) console.log(`  p50 ${pct(ms, 50).toFixed(0)} ms  p90 ${pct(ms, 90).toFixed(0)} ms  p99 ${pct(ms, 99).toFixed(0)} ms  max ${ms[ms.length - 1]!.toFixed(0)} ms  (load average ${load} at end)`);
+  if (ms.length)
+    console.log(
+      `  p50 ${pct(ms, 50).toFixed(0)} ms  p90 ${pct(ms, 90).toFixed(0)} ms  p99 ${pct(ms, 99).toFixed(0)} ms  max ${ms[ms.length - 1]!.toFixed(0)} ms  (load average ${load} at end)`,
+    );
   // The evaluator's own share: from the batch's end (written, status done) to the hit being recorded.
   const evalMs = await readTx(graph, async (tx) => {
     const r = await tx.run(
@@ -150,7 +223,10 @@ try {
     );
     return r.records.map((x) => Number(x.get('ms'))).sort((a, b) => a - b);
   });
-  if (evalMs.length) console.log(`  of which batch done → hit recorded: p50 ${pct(evalMs, 50)} ms  p99 ${pct(evalMs, 99)} ms (${evalMs.length} hits; the rest is staging, queueing, resolving and writing)`);
+  if (evalMs.length)
+    console.log(
+      `  of which batch done → hit recorded: p50 ${pct(evalMs, 50)} ms  p99 ${pct(evalMs, 99)} ms (${evalMs.length} hits; the rest is staging, queueing, resolving and writing)`,
+    );
 } finally {
   await app.close();
   await graph.driver.close();

@@ -6,8 +6,8 @@
  */
 import http from 'node:http';
 import type { Graph } from '@onemap/graph-schema/server';
-import type { FastifyInstance } from 'fastify';
 import { evaluateCoTravelWarnings } from '@onemap/resolver/derive';
+import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEnv } from '../helpers/env.ts';
@@ -64,7 +64,11 @@ async function push(system: ReturnType<typeof asSource>, source: string, records
 }
 
 async function eidOfRecord(rid: string): Promise<string> {
-  const r = await graph.driver.executeQuery('MATCH (:SourceRecord {rid: $rid})-[x:RESOLVED_TO]->(e:Entity) WHERE x.role IN ["guest", "person", "vehicle"] OR e:Person OR e:Vehicle RETURN e.eid AS eid LIMIT 1', { rid }, { database: graph.database });
+  const r = await graph.driver.executeQuery(
+    'MATCH (:SourceRecord {rid: $rid})-[x:RESOLVED_TO]->(e:Entity) WHERE x.role IN ["guest", "person", "vehicle"] OR e:Person OR e:Vehicle RETURN e.eid AS eid LIMIT 1',
+    { rid },
+    { database: graph.database },
+  );
   return r.records[0]?.get('eid') as string;
 }
 
@@ -93,16 +97,42 @@ async function openStream(level: LevelName, role = 'officer') {
     text()
       .split('\n\n')
       .filter((b) => b.startsWith('event: warning'))
-      .map((b) => JSON.parse(b.slice(b.indexOf('data: ') + 6)) as { ruleId: string; kind: string; eids: string[]; sources: string[] });
+      .map(
+        (b) =>
+          JSON.parse(b.slice(b.indexOf('data: ') + 6)) as {
+            ruleId: string;
+            kind: string;
+            eids: string[];
+            sources: string[];
+          },
+      );
   return { text, waitFor, alerts, close: () => req.destroy() };
 }
 
 const guest = (i: number, who: number, over: Record<string, string | number> = {}) => {
   const p = hotelRecord(who);
-  return hotelRecord(i, { id_number: p.id_number as string, guest_name: p.guest_name as string, birth_date: p.birth_date as string, sex: p.sex as string, address: p.address as string, ...over });
+  return hotelRecord(i, {
+    id_number: p.id_number as string,
+    guest_name: p.guest_name as string,
+    birth_date: p.birth_date as string,
+    sex: p.sex as string,
+    address: p.address as string,
+    ...over,
+  });
 };
 /** Around hotel HT0041 (103.841, 36.091), not HT0001 (103.801, 36.051). */
-const AROUND_41 = { type: 'Polygon', coordinates: [[[103.835, 36.085], [103.848, 36.085], [103.848, 36.098], [103.835, 36.098], [103.835, 36.085]]] };
+const AROUND_41 = {
+  type: 'Polygon',
+  coordinates: [
+    [
+      [103.835, 36.085],
+      [103.848, 36.085],
+      [103.848, 36.098],
+      [103.835, 36.098],
+      [103.835, 36.085],
+    ],
+  ],
+};
 
 describe('early-warning rules through the API', () => {
   let x = '';
@@ -111,7 +141,9 @@ describe('early-warning rules through the API', () => {
   beforeAll(async () => {
     // Three persons, first seen at other hotels (outside the polygon).
     await push(hotel, 'hotel', [guest(1, 1), guest(2, 2), guest(3, 3)]);
-    [x = '', y = '', z = ''] = await Promise.all(['hotel:T-HOTEL-000001', 'hotel:T-HOTEL-000002', 'hotel:T-HOTEL-000003'].map(eidOfRecord));
+    [x = '', y = '', z = ''] = await Promise.all(
+      ['hotel:T-HOTEL-000001', 'hotel:T-HOTEL-000002', 'hotel:T-HOTEL-000003'].map(eidOfRecord),
+    );
     expect(x && y && z).toBeTruthy();
   });
 
@@ -122,10 +154,17 @@ describe('early-warning rules through the API', () => {
 
   it('refuses rules without purpose, for other roles, on invisible subjects, and of the wrong shape', async () => {
     const body = { name: '进入测试区', kind: 'area', subjects: [x], polygon: AROUND_41, expiresAt: inAYear() };
-    expect((await as(app, 'county', 'officer', null)({ method: 'POST', url: '/api/warnings/rules', payload: body })).statusCode).toBe(428);
-    expect((await as(app, 'county', 'planner')({ method: 'POST', url: '/api/warnings/rules', payload: body })).statusCode).toBe(403);
+    expect(
+      (await as(app, 'county', 'officer', null)({ method: 'POST', url: '/api/warnings/rules', payload: body }))
+        .statusCode,
+    ).toBe(428);
+    expect(
+      (await as(app, 'county', 'planner')({ method: 'POST', url: '/api/warnings/rules', payload: body })).statusCode,
+    ).toBe(403);
     // Another city has no grant on the hotel source: the subject does not exist for it.
-    expect((await as(app, 'otherCity', 'officer')({ method: 'POST', url: '/api/warnings/rules', payload: body })).statusCode).toBe(404);
+    expect(
+      (await as(app, 'otherCity', 'officer')({ method: 'POST', url: '/api/warnings/rules', payload: body })).statusCode,
+    ).toBe(404);
     const bad = async (payload: object, code: string, re: RegExp) => {
       const r = await as(app, 'county', 'officer')({ method: 'POST', url: '/api/warnings/rules', payload });
       expect(r.statusCode, r.body).toBe(400);
@@ -135,25 +174,90 @@ describe('early-warning rules through the API', () => {
     await bad({ ...body, polygon: undefined }, 'ONEMAP_ERR_BAD_WARNING_RULE', /exactly one of polygon or jurisdiction/);
     await bad({ ...body, kind: 'meet' }, 'ONEMAP_ERR_BAD_WARNING_RULE', /at least 2 subjects/);
     await bad({ ...body, kind: 'checkpoint', polygon: undefined }, 'ONEMAP_ERR_BAD_WARNING_RULE', /watches Vehicle/);
-    await bad({ ...body, kind: 'gather', subjects: [x, y], minCount: 3, polygon: undefined }, 'ONEMAP_ERR_BAD_WARNING_RULE', /gathering of 3/);
+    await bad(
+      { ...body, kind: 'gather', subjects: [x, y], minCount: 3, polygon: undefined },
+      'ONEMAP_ERR_BAD_WARNING_RULE',
+      /gathering of 3/,
+    );
     await bad({ ...body, polygon: undefined, jurisdiction: '620103' }, 'ONEMAP_ERR_UNKNOWN_JURISDICTION', /620103/);
     await bad({ ...body, expiresAt: '2020-01-01T00:00:00Z' }, 'ONEMAP_ERR_VALIDATION', /future/);
-    await bad({ ...body, expiresAt: new Date(Date.now() + 200 * 86_400_000).toISOString() }, 'ONEMAP_ERR_BAD_WARNING_RULE', /within 90 days/);
-    await bad({ ...body, polygon: { type: 'Polygon', coordinates: [[[103.8, 36], [103.9, 36], [103.9, 36.1], [103.8, 36.1]]] } }, 'ONEMAP_ERR_VALIDATION', /not closed/);
+    await bad(
+      { ...body, expiresAt: new Date(Date.now() + 200 * 86_400_000).toISOString() },
+      'ONEMAP_ERR_BAD_WARNING_RULE',
+      /within 90 days/,
+    );
+    await bad(
+      {
+        ...body,
+        polygon: {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [103.8, 36],
+              [103.9, 36],
+              [103.9, 36.1],
+              [103.8, 36.1],
+            ],
+          ],
+        },
+      },
+      'ONEMAP_ERR_VALIDATION',
+      /not closed/,
+    );
   });
 
   it('enter, meet and gather fire once each and reach the unit’s stream; a unit that lost the source gets nothing', async () => {
     const county = as(app, 'county', 'officer');
     const other = as(app, 'otherCounty', 'officer');
-    const enter = (await county({ method: 'POST', url: '/api/warnings/rules', payload: { name: '进入测试区', kind: 'area', subjects: [x], polygon: AROUND_41, trigger: 'enter', expiresAt: inAYear() } })).json();
+    const enter = (
+      await county({
+        method: 'POST',
+        url: '/api/warnings/rules',
+        payload: {
+          name: '进入测试区',
+          kind: 'area',
+          subjects: [x],
+          polygon: AROUND_41,
+          trigger: 'enter',
+          expiresAt: inAYear(),
+        },
+      })
+    ).json();
     expect(enter).toMatchObject({ kind: 'area', unitCode: '620102', active: true, trigger: 'enter', hits: 0 });
-    const meet = (await county({ method: 'POST', url: '/api/warnings/rules', payload: { name: '甲乙碰面', kind: 'meet', subjects: [x, y], windowMinutes: 30, expiresAt: inAYear() } })).json();
-    const gather = (await county({ method: 'POST', url: '/api/warnings/rules', payload: { name: '三人聚集', kind: 'gather', subjects: [x, y, z], minCount: 3, windowMinutes: 60, expiresAt: inAYear() } })).json();
+    const meet = (
+      await county({
+        method: 'POST',
+        url: '/api/warnings/rules',
+        payload: { name: '甲乙碰面', kind: 'meet', subjects: [x, y], windowMinutes: 30, expiresAt: inAYear() },
+      })
+    ).json();
+    const gather = (
+      await county({
+        method: 'POST',
+        url: '/api/warnings/rules',
+        payload: {
+          name: '三人聚集',
+          kind: 'gather',
+          subjects: [x, y, z],
+          minCount: 3,
+          windowMinutes: 60,
+          expiresAt: inAYear(),
+        },
+      })
+    ).json();
     // The other county makes the same area rule while it may still see the hotel records ...
-    const theirs = await other({ method: 'POST', url: '/api/warnings/rules', payload: { name: '进入测试区', kind: 'area', subjects: [x], polygon: AROUND_41, expiresAt: inAYear() } });
+    const theirs = await other({
+      method: 'POST',
+      url: '/api/warnings/rules',
+      payload: { name: '进入测试区', kind: 'area', subjects: [x], polygon: AROUND_41, expiresAt: inAYear() },
+    });
     expect(theirs.statusCode, theirs.body).toBe(201);
     // ... and then loses its grant on the hotel source.
-    await graph.driver.executeQuery("MATCH (g:Grant {unitCode: '620103', sourceId: 'hotel'}) SET g.revoked = true", {}, { database: graph.database });
+    await graph.driver.executeQuery(
+      "MATCH (g:Grant {unitCode: '620103', sourceId: 'hotel'}) SET g.revoked = true",
+      {},
+      { database: graph.database },
+    );
 
     const ours = await openStream('county');
     const theirStream = await openStream('otherCounty');
@@ -187,13 +291,31 @@ describe('early-warning rules through the API', () => {
     expect(hits.items[0]).toMatchObject({ kind: 'area', detail: 'enter', eids: [x] });
     expect(hits.items[0].entities[0].eid).toBe(x);
     // Another unit cannot read or end this unit's rule: it does not exist for them.
-    expect((await as(app, 'otherCity', 'officer')({ url: `/api/warnings/rules/${enter.id}/hits` })).statusCode).toBe(404);
-    expect((await as(app, 'otherCity', 'officer', null)({ method: 'DELETE', url: `/api/warnings/rules/${enter.id}` })).statusCode).toBe(404);
+    expect((await as(app, 'otherCity', 'officer')({ url: `/api/warnings/rules/${enter.id}/hits` })).statusCode).toBe(
+      404,
+    );
+    expect(
+      (await as(app, 'otherCity', 'officer', null)({ method: 'DELETE', url: `/api/warnings/rules/${enter.id}` }))
+        .statusCode,
+    ).toBe(404);
   });
 
   it('leave fires when the subject is next seen outside; an ended rule fires no more', async () => {
     const county = as(app, 'county', 'officer');
-    const leave = (await county({ method: 'POST', url: '/api/warnings/rules', payload: { name: '离开测试区', kind: 'area', subjects: [x], polygon: AROUND_41, trigger: 'leave', expiresAt: inAYear() } })).json();
+    const leave = (
+      await county({
+        method: 'POST',
+        url: '/api/warnings/rules',
+        payload: {
+          name: '离开测试区',
+          kind: 'area',
+          subjects: [x],
+          polygon: AROUND_41,
+          trigger: 'leave',
+          expiresAt: inAYear(),
+        },
+      })
+    ).json();
     await push(hotel, 'hotel', [guest(5, 1, { check_in: '2026-04-20 20:00:00' })]);
     const waitHits = async (id: string, n: number) => {
       for (let i = 0; i < 150; i++) {
@@ -206,24 +328,51 @@ describe('early-warning rules through the API', () => {
     const hits = await waitHits(leave.id, 1);
     expect(hits).toHaveLength(1);
     expect(hits[0].detail).toBe('leave');
-    expect((await as(app, 'county', 'officer', null)({ method: 'DELETE', url: `/api/warnings/rules/${leave.id}` })).json()).toEqual({ id: leave.id, active: false });
+    expect(
+      (await as(app, 'county', 'officer', null)({ method: 'DELETE', url: `/api/warnings/rules/${leave.id}` })).json(),
+    ).toEqual({ id: leave.id, active: false });
     // Back in, out again: the ended rule stays at one hit.
     await push(hotel, 'hotel', [guest(191, 1, { check_in: '2026-04-22 20:00:00' })]);
     await push(hotel, 'hotel', [guest(6, 1, { check_in: '2026-04-23 20:00:00' })]);
     await sleep(2000);
     expect((await county({ url: `/api/warnings/rules/${leave.id}/hits` })).json().items).toHaveLength(1);
-    const listed = (await county({ url: '/api/warnings/rules' })).json().items.find((r: { id: string }) => r.id === leave.id);
+    const listed = (await county({ url: '/api/warnings/rules' }))
+      .json()
+      .items.find((r: { id: string }) => r.id === leave.id);
     expect(listed.active).toBe(false);
   });
 
   it('a watched vehicle passing a checkpoint fires, at the named checkpoint only', async () => {
-    const pass = (i: number, code: string, at: string) => ({ record_id: `T-CP-${i}`, plate: '甘A7W123', plate_color: '蓝', checkpoint_code: code, checkpoint_name: `测试卡口${code}`, checkpoint_address: '城关区测试路', direction: '东向西', speed_kmh: 40, checkpoint_lon: 103.85, checkpoint_lat: 36.06, division_code: '620102', pass_time: at });
+    const pass = (i: number, code: string, at: string) => ({
+      record_id: `T-CP-${i}`,
+      plate: '甘A7W123',
+      plate_color: '蓝',
+      checkpoint_code: code,
+      checkpoint_name: `测试卡口${code}`,
+      checkpoint_address: '城关区测试路',
+      direction: '东向西',
+      speed_kmh: 40,
+      checkpoint_lon: 103.85,
+      checkpoint_lat: 36.06,
+      division_code: '620102',
+      pass_time: at,
+    });
     await push(checkpoint, 'checkpoint', [pass(1, 'KK0001', '2026-04-10 08:00:00')]);
     const v = await eidOfRecord('checkpoint:T-CP-1');
-    const place = (await graph.driver.executeQuery("MATCH (:SourceRecord {rid: 'checkpoint:T-CP-1'})-[:RESOLVED_TO]->(p:Place) RETURN p.eid AS eid", {}, { database: graph.database })).records[0]?.get('eid') as string;
+    const place = (
+      await graph.driver.executeQuery(
+        "MATCH (:SourceRecord {rid: 'checkpoint:T-CP-1'})-[:RESOLVED_TO]->(p:Place) RETURN p.eid AS eid",
+        {},
+        { database: graph.database },
+      )
+    ).records[0]?.get('eid') as string;
     expect(v).toMatch(/^V-/);
     const county = as(app, 'county', 'analyst');
-    const rule = await county({ method: 'POST', url: '/api/warnings/rules', payload: { name: '过卡预警', kind: 'checkpoint', subjects: [v], placeEids: [place], expiresAt: inAYear() } });
+    const rule = await county({
+      method: 'POST',
+      url: '/api/warnings/rules',
+      payload: { name: '过卡预警', kind: 'checkpoint', subjects: [v], placeEids: [place], expiresAt: inAYear() },
+    });
     expect(rule.statusCode, rule.body).toBe(201);
     const s = await openStream('county', 'analyst');
     await push(checkpoint, 'checkpoint', [pass(2, 'KK0002', '2026-04-10 09:00:00')]);
@@ -244,7 +393,13 @@ describe('early-warning rules through the API', () => {
       );
     await edge(y, z); // z is already y's companion when the rule is made
     const county = as(app, 'county', 'officer');
-    const rule = (await county({ method: 'POST', url: '/api/warnings/rules', payload: { name: '新同行人', kind: 'cotravel', subjects: [y], expiresAt: inAYear() } })).json();
+    const rule = (
+      await county({
+        method: 'POST',
+        url: '/api/warnings/rules',
+        payload: { name: '新同行人', kind: 'cotravel', subjects: [y], expiresAt: inAYear() },
+      })
+    ).json();
     expect(rule.kind).toBe('cotravel');
     const s = await openStream('county');
     const redis = new Redis(testEnv.REDIS_URL);
@@ -254,7 +409,12 @@ describe('early-warning rules through the API', () => {
       expect(await evaluateCoTravelWarnings(graph, redis, [y], CHANNEL)).toBe(1);
       expect(await evaluateCoTravelWarnings(graph, redis, [y], CHANNEL)).toBe(0);
       expect(await s.waitFor(() => s.alerts().some((a) => a.ruleId === rule.id))).toBe(true);
-      expect(s.alerts().filter((a) => a.ruleId === rule.id).map((a) => a.eids)).toEqual([[y, x]]);
+      expect(
+        s
+          .alerts()
+          .filter((a) => a.ruleId === rule.id)
+          .map((a) => a.eids),
+      ).toEqual([[y, x]]);
     } finally {
       redis.disconnect();
       s.close();

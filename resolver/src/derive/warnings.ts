@@ -80,24 +80,51 @@ async function hitsOf(graph: Graph, rule: WarningRuleRow, s: SightingRow): Promi
       if (!moved || (trigger !== 'both' && trigger !== moved)) return [];
       // A leave (and an enter from a known place) is fired by two records: both must be visible.
       const prev = s.prev ? [s.prev] : [];
-      return [{ ...base, key: `${rule.id}|${s.rid}|${moved}`, eids: [s.eid], sources: uniq([s.source, ...prev.map((p) => p.source)]), rids: [s.rid, ...prev.map((p) => p.rid)], detail: moved }];
+      return [
+        {
+          ...base,
+          key: `${rule.id}|${s.rid}|${moved}`,
+          eids: [s.eid],
+          sources: uniq([s.source, ...prev.map((p) => p.source)]),
+          rids: [s.rid, ...prev.map((p) => p.rid)],
+          detail: moved,
+        },
+      ];
     }
     case 'checkpoint': {
       if (s.placeKind !== 'checkpoint') return [];
       if (rule.placeEids?.length && !rule.placeEids.includes(s.placeEid)) return [];
-      return [{ ...base, key: `${rule.id}|${s.rid}`, eids: [s.eid], sources: [s.source], rids: [s.rid], detail: 'checkpoint' }];
+      return [
+        {
+          ...base,
+          key: `${rule.id}|${s.rid}`,
+          eids: [s.eid],
+          sources: [s.source],
+          rids: [s.rid],
+          detail: 'checkpoint',
+        },
+      ];
     }
     case 'meet':
     case 'gather': {
       const minutes = rule.windowMinutes ?? WARNING_DEFAULTS.windowMinutes;
       const others = rule.subjects.filter((e) => e !== s.eid);
-      const near = (await readSightingsNear(graph, { placeEid: s.placeEid, eids: others, at: s.at, minutes })).filter((n) => n.rid !== s.rid);
+      const near = (await readSightingsNear(graph, { placeEid: s.placeEid, eids: others, at: s.at, minutes })).filter(
+        (n) => n.rid !== s.rid,
+      );
       if (rule.kind === 'meet') {
         // One hit per pair and place-hour: the pair meeting again the next day fires again.
         return near.map((n) => {
           const pair = [s.eid, n.eid].sort();
           const rids = [s.rid, n.rid].sort();
-          return { ...base, key: `${rule.id}|${pair.join('+')}|${rids.join('+')}`, eids: pair, sources: uniq([s.source, n.source]), rids, detail: `${minutes} min` };
+          return {
+            ...base,
+            key: `${rule.id}|${pair.join('+')}|${rids.join('+')}`,
+            eids: pair,
+            sources: uniq([s.source, n.source]),
+            rids,
+            detail: `${minutes} min`,
+          };
         });
       }
       const firstOf = new Map<string, (typeof near)[number]>();
@@ -152,9 +179,16 @@ async function publish(redis: Redis, channel: string, hits: (WarningHitRow & { i
  * publishes the new hits. Costs one indexed read when no rule names a touched entity.
  * @returns the number of new hits
  */
-export async function evaluateWarnings(graph: Graph, redis: Redis, touched: readonly TouchedFact[], channel: string): Promise<number> {
+export async function evaluateWarnings(
+  graph: Graph,
+  redis: Redis,
+  touched: readonly TouchedFact[],
+  channel: string,
+): Promise<number> {
   const traces = touched.filter((t) => t.type === 'trace');
-  const rules = (await readActiveWarningRules(graph, uniq(traces.map((t) => t.eid)))).filter((r) => r.kind !== 'cotravel');
+  const rules = (await readActiveWarningRules(graph, uniq(traces.map((t) => t.eid)))).filter(
+    (r) => r.kind !== 'cotravel',
+  );
   if (!rules.length) return 0;
   const named = new Set(rules.flatMap((r) => r.subjects));
   const sightings = await readSightings(
@@ -162,7 +196,8 @@ export async function evaluateWarnings(graph: Graph, redis: Redis, touched: read
     traces.filter((t) => named.has(t.eid)).map((t) => ({ eid: t.eid, rid: t.rid })),
   );
   const hits: WarningHitRow[] = [];
-  for (const s of sightings) for (const r of rules) if (r.subjects.includes(s.eid)) hits.push(...(await hitsOf(graph, r, s)));
+  for (const s of sightings)
+    for (const r of rules) if (r.subjects.includes(s.eid)) hits.push(...(await hitsOf(graph, r, s)));
   const fresh = await writeWarningHits(graph, hits);
   await publish(redis, channel, fresh);
   return fresh.length;
@@ -173,7 +208,12 @@ export async function evaluateWarnings(graph: Graph, redis: Redis, touched: read
  * companion neither known when the rule was made nor fired before makes one hit.
  * @returns the number of new hits
  */
-export async function evaluateCoTravelWarnings(graph: Graph, redis: Redis, personEids: readonly string[], channel: string): Promise<number> {
+export async function evaluateCoTravelWarnings(
+  graph: Graph,
+  redis: Redis,
+  personEids: readonly string[],
+  channel: string,
+): Promise<number> {
   const rules = (await readActiveWarningRules(graph, [...personEids])).filter((r) => r.kind === 'cotravel');
   if (!rules.length) return 0;
   const subjects = uniq(rules.flatMap((r) => r.subjects));

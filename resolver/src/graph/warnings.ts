@@ -33,7 +33,14 @@ export interface SightingRow {
   lat: number | null;
   unitCode: string | null;
   placeKind: string | null;
-  prev: { rid: string; source: string; placeEid: string; lon: number | null; lat: number | null; unitCode: string | null } | null;
+  prev: {
+    rid: string;
+    source: string;
+    placeEid: string;
+    lon: number | null;
+    lat: number | null;
+    unitCode: string | null;
+  } | null;
 }
 
 /** A hit to record; `key` makes it idempotent. */
@@ -85,7 +92,10 @@ export async function readSightings(graph: Graph, items: { eid: string; rid: str
 }
 
 /** Sightings of any of `eids` at `placeEid` within ±`minutes` of `at`. */
-export async function readSightingsNear(graph: Graph, p: { placeEid: string; eids: string[]; at: string; minutes: number }) {
+export async function readSightingsNear(
+  graph: Graph,
+  p: { placeEid: string; eids: string[]; at: string; minutes: number },
+) {
   return readTx(graph, async (tx) => {
     const r = await tx.run(
       `MATCH (q:Place {eid: $placeEid})<-[v:VISITED]-(s:Entity)
@@ -111,7 +121,10 @@ export async function readCompanions(graph: Graph, eids: string[]) {
 }
 
 /** Records hits; returns those that are new (a key seen before is not fired again). */
-export async function writeWarningHits(graph: Graph, hits: WarningHitRow[]): Promise<(WarningHitRow & { id: string })[]> {
+export async function writeWarningHits(
+  graph: Graph,
+  hits: WarningHitRow[],
+): Promise<(WarningHitRow & { id: string })[]> {
   if (!hits.length) return [];
   return writeTx(graph, async (tx) => {
     const r = await tx.run(

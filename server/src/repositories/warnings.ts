@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { toBeijingIso } from '@onemap/graph-schema';
 import { type Graph, writeTx } from '@onemap/graph-schema/server';
-import { read, type Reader } from './reader.ts';
+import { type Reader, read } from './reader.ts';
 
 export interface NewWarningRule {
   name: string;
@@ -52,7 +52,12 @@ export interface WarningRuleRow {
 
 function toRow(o: Record<string, unknown>): WarningRuleRow {
   const r = o as unknown as WarningRuleRow;
-  return { ...r, createdAt: toBeijingIso(r.createdAt), expiresAt: toBeijingIso(r.expiresAt), lastHitAt: r.lastHitAt ? toBeijingIso(r.lastHitAt) : null };
+  return {
+    ...r,
+    createdAt: toBeijingIso(r.createdAt),
+    expiresAt: toBeijingIso(r.expiresAt),
+    lastHitAt: r.lastHitAt ? toBeijingIso(r.lastHitAt) : null,
+  };
 }
 
 /** Creates a rule for a unit; returns it as listed. */
@@ -70,7 +75,11 @@ export async function createWarningRule(graph: Graph, w: NewWarningRule): Promis
 }
 
 /** The unit's rules, newest first, with the hits `vs` may see. */
-export async function listWarningRules(graph: Reader, unitCode: string, vs: readonly string[]): Promise<WarningRuleRow[]> {
+export async function listWarningRules(
+  graph: Reader,
+  unitCode: string,
+  vs: readonly string[],
+): Promise<WarningRuleRow[]> {
   return read(graph, async (tx) => {
     const r = await tx.run(
       `MATCH (w:WarningRule {unitCode: $unitCode})
@@ -104,7 +113,12 @@ export interface WarningHitRow {
 }
 
 /** A rule's hits the viewer may see, newest first; `limit + 1` read so the caller can say truncated. */
-export async function listWarningHits(graph: Reader, ruleId: string, vs: readonly string[], limit: number): Promise<WarningHitRow[]> {
+export async function listWarningHits(
+  graph: Reader,
+  ruleId: string,
+  vs: readonly string[],
+  limit: number,
+): Promise<WarningHitRow[]> {
   return read(graph, async (tx) => {
     const r = await tx.run(
       `MATCH (h:WarningHit {ruleId: $ruleId}) WHERE ${VISIBLE_HIT}
@@ -134,7 +148,10 @@ export async function endWarningRule(graph: Graph, id: string, unitCode: string,
 /** Everyone already a companion (CO_TRAVELED) of these persons: not "new" for a co-travel rule. */
 export async function readCompanionEids(graph: Reader, eids: readonly string[]): Promise<string[]> {
   return read(graph, async (tx) => {
-    const r = await tx.run('UNWIND $eids AS eid MATCH (:Person {eid: eid})-[:CO_TRAVELED]-(b:Person) RETURN collect(DISTINCT b.eid) AS known', { eids });
+    const r = await tx.run(
+      'UNWIND $eids AS eid MATCH (:Person {eid: eid})-[:CO_TRAVELED]-(b:Person) RETURN collect(DISTINCT b.eid) AS known',
+      { eids },
+    );
     return (r.records[0]?.get('known') as string[] | undefined) ?? [];
   });
 }

@@ -16,9 +16,16 @@ export const GeoPolygon = Type.Object(
       maxItems: 1 + POLYGON_LIMITS.holes,
     }),
   },
-  { additionalProperties: false, 'x-polygon': true, description: `a GeoJSON Polygon: closed rings of [lon, lat], ≤ ${POLYGON_LIMITS.vertices} positions, ≤ ${POLYGON_LIMITS.areaKm2} km²` },
+  {
+    additionalProperties: false,
+    'x-polygon': true,
+    description: `a GeoJSON Polygon: closed rings of [lon, lat], ≤ ${POLYGON_LIMITS.vertices} positions, ≤ ${POLYGON_LIMITS.areaKm2} km²`,
+  },
 );
 export type GeoPolygon = Static<typeof GeoPolygon>;
 
 /** A jurisdiction by its GB/T 2260 code (province, city or county); only one the caller's unit may see. */
-export const JurisdictionCode = Type.String({ pattern: '^[0-9]{6}$', description: 'a province, city or county code at or below the caller’s unit (a station user: its county)' });
+export const JurisdictionCode = Type.String({
+  pattern: '^[0-9]{6}$',
+  description: 'a province, city or county code at or below the caller’s unit (a station user: its county)',
+});

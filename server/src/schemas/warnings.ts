@@ -7,8 +7,17 @@ import { Eid, EntitySummary, IsoTime, ListOf } from './common.ts';
 export const WARNING_RULE_LIMITS = { subjects: 50, checkpoints: 20, maxDays: 90 } as const;
 
 export const WarningKind = Type.Union(
-  [Type.Literal('area'), Type.Literal('checkpoint'), Type.Literal('meet'), Type.Literal('gather'), Type.Literal('cotravel')],
-  { description: 'area: enters/leaves a polygon or jurisdiction; checkpoint: a vehicle passes one; meet: two persons at one place within the window; gather: minCount persons at one place within the window (聚集); cotravel: a new companion' },
+  [
+    Type.Literal('area'),
+    Type.Literal('checkpoint'),
+    Type.Literal('meet'),
+    Type.Literal('gather'),
+    Type.Literal('cotravel'),
+  ],
+  {
+    description:
+      'area: enters/leaves a polygon or jurisdiction; checkpoint: a vehicle passes one; meet: two persons at one place within the window; gather: minCount persons at one place within the window (聚集); cotravel: a new companion',
+  },
 );
 export type WarningKind = Static<typeof WarningKind>;
 export const WarningTrigger = Type.Union([Type.Literal('enter'), Type.Literal('leave'), Type.Literal('both')]);
@@ -17,14 +26,38 @@ export const WarningRuleBody = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 60, description: 'what the unit calls this rule' }),
     kind: WarningKind,
-    subjects: Type.Array(Eid, { minItems: 1, maxItems: WARNING_RULE_LIMITS.subjects, uniqueItems: true, description: 'the watched persons or vehicles (visible to the caller)' }),
+    subjects: Type.Array(Eid, {
+      minItems: 1,
+      maxItems: WARNING_RULE_LIMITS.subjects,
+      uniqueItems: true,
+      description: 'the watched persons or vehicles (visible to the caller)',
+    }),
     polygon: Type.Optional(GeoPolygon),
     jurisdiction: Type.Optional(JurisdictionCode),
     trigger: Type.Optional(WarningTrigger),
-    placeEids: Type.Optional(Type.Array(Eid, { minItems: 1, maxItems: WARNING_RULE_LIMITS.checkpoints, uniqueItems: true, description: 'checkpoint: only these places (default: any checkpoint)' })),
-    windowMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 1440, description: 'meet/gather: how close in time (default 30)' })),
-    minCount: Type.Optional(Type.Integer({ minimum: 2, maximum: WARNING_RULE_LIMITS.subjects, description: 'gather: how many persons make a gathering (default 3)' })),
-    expiresAt: Type.String({ pattern: IsoTime.pattern, 'x-future': true, description: `when the rule stops (in the future, at most ${WARNING_RULE_LIMITS.maxDays} days ahead)` }),
+    placeEids: Type.Optional(
+      Type.Array(Eid, {
+        minItems: 1,
+        maxItems: WARNING_RULE_LIMITS.checkpoints,
+        uniqueItems: true,
+        description: 'checkpoint: only these places (default: any checkpoint)',
+      }),
+    ),
+    windowMinutes: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 1440, description: 'meet/gather: how close in time (default 30)' }),
+    ),
+    minCount: Type.Optional(
+      Type.Integer({
+        minimum: 2,
+        maximum: WARNING_RULE_LIMITS.subjects,
+        description: 'gather: how many persons make a gathering (default 3)',
+      }),
+    ),
+    expiresAt: Type.String({
+      pattern: IsoTime.pattern,
+      'x-future': true,
+      description: `when the rule stops (in the future, at most ${WARNING_RULE_LIMITS.maxDays} days ahead)`,
+    }),
   },
   { additionalProperties: false },
 );

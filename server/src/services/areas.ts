@@ -15,7 +15,8 @@ export type AreaInput = { polygon: GeoPolygon } | { jurisdiction: string };
 export function requireVisibleJurisdiction(viewer: Viewer, code: string): string {
   const own = viewer.unitCode.length === 9 ? (parentByCode(viewer.unitCode) ?? viewer.unitCode) : viewer.unitCode;
   const prefix = jurisdictionPrefix(code);
-  if (!prefix || !viewer.units.has(code) || !isWithin(code, own, viewer.units)) throw httpError('UNKNOWN_JURISDICTION', { code });
+  if (!prefix || !viewer.units.has(code) || !isWithin(code, own, viewer.units))
+    throw httpError('UNKNOWN_JURISDICTION', { code });
   return prefix;
 }
 
@@ -32,12 +33,18 @@ function boxOf(p: GeoPolygon) {
  * in the graph, then exactly in memory; a jurisdiction by its places' county codes. `truncated`
  * when more than `AREA_PLACE_LIMITS.places` places lie inside (the first ones are kept).
  */
-export async function placesInArea(r: Reader, viewer: Viewer, area: AreaInput): Promise<{ placeEids: string[]; truncated: boolean }> {
+export async function placesInArea(
+  r: Reader,
+  viewer: Viewer,
+  area: AreaInput,
+): Promise<{ placeEids: string[]; truncated: boolean }> {
   let eids: string[];
   if ('polygon' in area) {
     const { problems } = checkPolygon(area.polygon);
     if (problems.length) throw httpError('VALIDATION', { detail: problems.join('; ') });
-    eids = (await readPlacesInBox(r, boxOf(area.polygon))).filter((p) => pointInPolygon(p.lon, p.lat, area.polygon)).map((p) => p.eid);
+    eids = (await readPlacesInBox(r, boxOf(area.polygon)))
+      .filter((p) => pointInPolygon(p.lon, p.lat, area.polygon))
+      .map((p) => p.eid);
   } else {
     eids = await readPlacesInJurisdiction(r, requireVisibleJurisdiction(viewer, area.jurisdiction));
   }

@@ -2,7 +2,14 @@ import type { Graph } from '@onemap/graph-schema/server';
 import type { Viewer } from '../access/viewer.ts';
 import { httpError } from '../errors.ts';
 import { withRead } from '../repositories/reader.ts';
-import { createWarningRule, listWarningHits, listWarningRules, readCompanionEids, readWarningRule, type WarningRuleRow } from '../repositories/warnings.ts';
+import {
+  createWarningRule,
+  listWarningHits,
+  listWarningRules,
+  readCompanionEids,
+  readWarningRule,
+  type WarningRuleRow,
+} from '../repositories/warnings.ts';
 import type { EntitySummary } from '../schemas/common.ts';
 import { WARNING_RULE_LIMITS, type WarningRule, type WarningRuleBody } from '../schemas/warnings.ts';
 import { requireVisibleJurisdiction } from './areas.ts';
@@ -26,19 +33,29 @@ function checkShape(b: WarningRuleBody): void {
   if (b.subjects.length < need.min) problems.push(`a ${b.kind} rule watches at least ${need.min} subjects`);
   const areas = [b.polygon, b.jurisdiction].filter((x) => x !== undefined).length;
   if (b.kind === 'area' && areas !== 1) problems.push('an area rule names exactly one of polygon or jurisdiction');
-  if (b.kind !== 'area' && (areas || b.trigger)) problems.push(`polygon, jurisdiction and trigger belong to area rules, not ${b.kind}`);
+  if (b.kind !== 'area' && (areas || b.trigger))
+    problems.push(`polygon, jurisdiction and trigger belong to area rules, not ${b.kind}`);
   if (b.kind !== 'checkpoint' && b.placeEids) problems.push('placeEids belong to checkpoint rules');
-  if (b.kind !== 'meet' && b.kind !== 'gather' && b.windowMinutes !== undefined) problems.push('windowMinutes belongs to meet and gather rules');
+  if (b.kind !== 'meet' && b.kind !== 'gather' && b.windowMinutes !== undefined)
+    problems.push('windowMinutes belongs to meet and gather rules');
   if (b.kind !== 'gather' && b.minCount !== undefined) problems.push('minCount belongs to gather rules');
-  if (b.kind === 'gather' && (b.minCount ?? 3) > b.subjects.length) problems.push(`a gathering of ${b.minCount ?? 3} needs at least that many subjects`);
-  if (Date.parse(b.expiresAt) - Date.now() > WARNING_RULE_LIMITS.maxDays * 86_400_000) problems.push(`a rule expires within ${WARNING_RULE_LIMITS.maxDays} days`);
+  if (b.kind === 'gather' && (b.minCount ?? 3) > b.subjects.length)
+    problems.push(`a gathering of ${b.minCount ?? 3} needs at least that many subjects`);
+  if (Date.parse(b.expiresAt) - Date.now() > WARNING_RULE_LIMITS.maxDays * 86_400_000)
+    problems.push(`a rule expires within ${WARNING_RULE_LIMITS.maxDays} days`);
   if (problems.length) throw bad(problems.join('; '));
 }
 
 function toRule(r: WarningRuleRow): WarningRule {
   const area = r.areaJson ? (JSON.parse(r.areaJson) as { polygon?: unknown }) : null;
   const { areaJson: _a, ...rest } = r;
-  return { ...rest, kind: r.kind as WarningRule['kind'], trigger: r.trigger as WarningRule['trigger'], polygon: area?.polygon ?? null, hits: Number(r.hits) };
+  return {
+    ...rest,
+    kind: r.kind as WarningRule['kind'],
+    trigger: r.trigger as WarningRule['trigger'],
+    polygon: area?.polygon ?? null,
+    hits: Number(r.hits),
+  };
 }
 
 /**
@@ -51,7 +68,8 @@ export async function createRule(graph: Graph, viewer: Viewer, b: WarningRuleBod
     const subjects: string[] = [];
     for (const eid of b.subjects) {
       const { row } = await requireVisibleEntity(r, eid, viewer);
-      if (!KIND_RULES[b.kind].kinds.includes(row.kind)) throw bad(`a ${b.kind} rule watches ${KIND_RULES[b.kind].kinds.join(' or ')}; ${eid} is a ${row.kind}`);
+      if (!KIND_RULES[b.kind].kinds.includes(row.kind))
+        throw bad(`a ${b.kind} rule watches ${KIND_RULES[b.kind].kinds.join(' or ')}; ${eid} is a ${row.kind}`);
       subjects.push(row.eid);
     }
     const places: string[] = [];
@@ -93,7 +111,8 @@ export async function listRules(graph: Graph, viewer: Viewer): Promise<WarningRu
 /** A rule's hits the viewer may see, each entity as the viewer may see it; another unit's rule is a 404. */
 export async function listHits(graph: Graph, viewer: Viewer, ruleId: string, limit: number) {
   return withRead(graph, async (r) => {
-    if (!(await readWarningRule(r, ruleId, viewer.unitCode))) throw httpError('NOT_FOUND', { what: `warning rule ${ruleId}` });
+    if (!(await readWarningRule(r, ruleId, viewer.unitCode)))
+      throw httpError('NOT_FOUND', { what: `warning rule ${ruleId}` });
     const rows = await listWarningHits(r, ruleId, viewer.visibleSources, limit);
     const kept = rows.slice(0, limit);
     const sums = await summaries(
@@ -102,9 +121,12 @@ export async function listHits(graph: Graph, viewer: Viewer, ruleId: string, lim
       viewer,
     );
     return {
-      items: kept.map((h) => ({ ...h, kind: h.kind as WarningRule['kind'], entities: h.eids.map((e) => sums.get(e)).filter((s): s is EntitySummary => Boolean(s)) })),
+      items: kept.map((h) => ({
+        ...h,
+        kind: h.kind as WarningRule['kind'],
+        entities: h.eids.map((e) => sums.get(e)).filter((s): s is EntitySummary => Boolean(s)),
+      })),
       truncated: rows.length > limit,
     };
   });
 }
-

@@ -11,7 +11,13 @@ import { AsyncView, ErrorBox, useLoad } from '../ui/states.tsx';
 const KINDS = ['area', 'checkpoint', 'meet', 'gather', 'cotravel'] as const;
 type Kind = (typeof KINDS)[number];
 /** Subject kinds each rule kind watches (the server checks the same). */
-const SUBJECT_KINDS: Record<Kind, string[]> = { area: ['Person', 'Vehicle'], checkpoint: ['Vehicle'], meet: ['Person'], gather: ['Person'], cotravel: ['Person'] };
+const SUBJECT_KINDS: Record<Kind, string[]> = {
+  area: ['Person', 'Vehicle'],
+  checkpoint: ['Vehicle'],
+  meet: ['Person'],
+  gather: ['Person'],
+  cotravel: ['Person'],
+};
 
 /**
  * Early-warning rules (预警) of the caller's unit: create one with a purpose and an expiry, list
@@ -36,7 +42,12 @@ export function WarningRules() {
   const create = async () => {
     setError(null);
     try {
-      const body: WarningRuleBody = { name, kind, subjects: subjects.map((s) => s.eid), expiresAt: new Date(Date.now() + days * 86_400_000).toISOString() };
+      const body: WarningRuleBody = {
+        name,
+        kind,
+        subjects: subjects.map((s) => s.eid),
+        expiresAt: new Date(Date.now() + days * 86_400_000).toISOString(),
+      };
       if (kind === 'area') {
         if (jurisdiction) body.jurisdiction = jurisdiction;
         else {
@@ -67,7 +78,8 @@ export function WarningRules() {
     <div data-testid="warning-rules">
       <h3>{t('warn.new')}</h3>
       <label>
-        {t('warn.name')} <input value={name} maxLength={60} onChange={(e) => setName(e.target.value)} data-testid="warn-name" />
+        {t('warn.name')}{' '}
+        <input value={name} maxLength={60} onChange={(e) => setName(e.target.value)} data-testid="warn-name" />
       </label>
       <label>
         {t('warn.kind')}{' '}
@@ -82,14 +94,25 @@ export function WarningRules() {
       <div>
         {t('warn.subjects')}: {subjects.map((s) => s.name ?? s.eid).join('、')}
       </div>
-      <EntityPicker kinds={SUBJECT_KINDS[kind]} testId="warn-subject" onPick={(h) => setSubjects((xs) => (xs.some((x) => x.eid === h.eid) ? xs : [...xs, h]))} />
+      <EntityPicker
+        kinds={SUBJECT_KINDS[kind]}
+        testId="warn-subject"
+        onPick={(h) => setSubjects((xs) => (xs.some((x) => x.eid === h.eid) ? xs : [...xs, h]))}
+      />
       {kind === 'area' && (
         <>
           <label>
-            {t('warn.jurisdiction')} <input value={jurisdiction} pattern="[0-9]{6}" onChange={(e) => setJurisdiction(e.target.value.trim())} />
+            {t('warn.jurisdiction')}{' '}
+            <input value={jurisdiction} pattern="[0-9]{6}" onChange={(e) => setJurisdiction(e.target.value.trim())} />
           </label>
           <label>
-            {t('warn.polygon')} <textarea rows={3} value={polygon} disabled={Boolean(jurisdiction)} onChange={(e) => setPolygon(e.target.value)} />
+            {t('warn.polygon')}{' '}
+            <textarea
+              rows={3}
+              value={polygon}
+              disabled={Boolean(jurisdiction)}
+              onChange={(e) => setPolygon(e.target.value)}
+            />
           </label>
           <label>
             {t('warn.trigger')}{' '}
@@ -105,18 +128,38 @@ export function WarningRules() {
       )}
       {(kind === 'meet' || kind === 'gather') && (
         <label>
-          {t('warn.window')} <input type="number" min={1} max={1440} value={windowMinutes} onChange={(e) => setWindowMinutes(Number(e.target.value))} />
+          {t('warn.window')}{' '}
+          <input
+            type="number"
+            min={1}
+            max={1440}
+            value={windowMinutes}
+            onChange={(e) => setWindowMinutes(Number(e.target.value))}
+          />
         </label>
       )}
       {kind === 'gather' && (
         <label>
-          {t('warn.minCount')} <input type="number" min={2} max={50} value={minCount} onChange={(e) => setMinCount(Number(e.target.value))} />
+          {t('warn.minCount')}{' '}
+          <input
+            type="number"
+            min={2}
+            max={50}
+            value={minCount}
+            onChange={(e) => setMinCount(Number(e.target.value))}
+          />
         </label>
       )}
       <label>
-        {t('warn.days')} <input type="number" min={1} max={90} value={days} onChange={(e) => setDays(Number(e.target.value))} />
+        {t('warn.days')}{' '}
+        <input type="number" min={1} max={90} value={days} onChange={(e) => setDays(Number(e.target.value))} />
       </label>
-      <button type="button" disabled={!name || !subjects.length} onClick={() => void create()} data-testid="warn-create">
+      <button
+        type="button"
+        disabled={!name || !subjects.length}
+        onClick={() => void create()}
+        data-testid="warn-create"
+      >
         {t('warn.create')}
       </button>
       {error && <ErrorBox error={error} />}
@@ -127,12 +170,22 @@ export function WarningRules() {
             {rules.map((r) => (
               <li key={r.id} className="row">
                 <span className="grow">
-                  {r.name} · {t(`warn.kind.${r.kind}`)} · <span className={`badge ${r.active ? 'ok' : 'error'}`}>{r.active ? t('warn.active') : t('warn.expired')}</span> · {t('warn.hits')} {r.hits} ·{' '}
+                  {r.name} · {t(`warn.kind.${r.kind}`)} ·{' '}
+                  <span className={`badge ${r.active ? 'ok' : 'error'}`}>
+                    {r.active ? t('warn.active') : t('warn.expired')}
+                  </span>{' '}
+                  · {t('warn.hits')} {r.hits} ·{' '}
                   <span className="muted">
                     {t('warn.expires')} {formatBeijing(r.expiresAt, 'minute')}
                   </span>
                 </span>
-                <button type="button" className="link" onClick={async () => setHits({ rule: r.id, items: await api.warningHits(r.id, await requirePurpose()) })}>
+                <button
+                  type="button"
+                  className="link"
+                  onClick={async () =>
+                    setHits({ rule: r.id, items: await api.warningHits(r.id, await requirePurpose()) })
+                  }
+                >
                   {t('warn.showHits')}
                 </button>
                 {r.active && (
@@ -160,7 +213,11 @@ export function WarningRules() {
                 <td className="mono">{formatBeijing(h.at, 'second')}</td>
                 <td>{h.entities.map((e) => e.name ?? e.eid).join(' + ')}</td>
                 <td>{h.placeEid}</td>
-                <td className="muted">{h.kind === 'area' && (h.detail === 'enter' || h.detail === 'leave') ? t(`warn.trigger.${h.detail}`) : t(`warn.kind.${h.kind}`)}</td>
+                <td className="muted">
+                  {h.kind === 'area' && (h.detail === 'enter' || h.detail === 'leave')
+                    ? t(`warn.trigger.${h.detail}`)
+                    : t(`warn.kind.${h.kind}`)}
+                </td>
               </tr>
             ))}
           </tbody>

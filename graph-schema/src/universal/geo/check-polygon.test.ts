@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { checkPolygon, jurisdictionPrefix, pointInPolygon } from '../../index.ts';
 
-const SQUARE = { type: 'Polygon' as const, coordinates: [[[103.8, 36], [103.9, 36], [103.9, 36.1], [103.8, 36.1], [103.8, 36]]] };
+const SQUARE = {
+  type: 'Polygon' as const,
+  coordinates: [
+    [
+      [103.8, 36],
+      [103.9, 36],
+      [103.9, 36.1],
+      [103.8, 36.1],
+      [103.8, 36],
+    ],
+  ],
+};
 
 describe('checkPolygon', () => {
   it('a closed square about 9 km by 11 km has its area and no problems', () => {
@@ -11,11 +22,36 @@ describe('checkPolygon', () => {
     expect(r.areaKm2).toBeLessThan(105);
   });
   it('collects every problem of a bad polygon at once', () => {
-    const r = checkPolygon({ type: 'Polygon', coordinates: [[[103.8, 36], [103.9, 36], [103.9, 36.1]], [[1, 1], [2, 2]]] });
+    const r = checkPolygon({
+      type: 'Polygon',
+      coordinates: [
+        [
+          [103.8, 36],
+          [103.9, 36],
+          [103.9, 36.1],
+        ],
+        [
+          [1, 1],
+          [2, 2],
+        ],
+      ],
+    });
     expect(r.problems).toHaveLength(2);
   });
   it('a hole is outside', () => {
-    const withHole = { type: 'Polygon' as const, coordinates: [SQUARE.coordinates[0]!, [[103.84, 36.04], [103.86, 36.04], [103.86, 36.06], [103.84, 36.06], [103.84, 36.04]]] };
+    const withHole = {
+      type: 'Polygon' as const,
+      coordinates: [
+        SQUARE.coordinates[0]!,
+        [
+          [103.84, 36.04],
+          [103.86, 36.04],
+          [103.86, 36.06],
+          [103.84, 36.06],
+          [103.84, 36.04],
+        ],
+      ],
+    };
     expect(pointInPolygon(103.85, 36.05, withHole)).toBe(false);
     expect(pointInPolygon(103.81, 36.05, withHole)).toBe(true);
     expect(pointInPolygon(103.95, 36.05, withHole)).toBe(false);

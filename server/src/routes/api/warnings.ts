@@ -2,7 +2,15 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { httpError } from '../../errors.ts';
 import { endWarningRule } from '../../repositories/warnings.ts';
 import { errorAnswers, PurposeHeaders, PurposeOnlyQuery } from '../../schemas/common.ts';
-import { WarningHitList, WarningHitQuery, WarningRule, WarningRuleBody, WarningRuleEnded, WarningRuleList, WarningRuleParams } from '../../schemas/warnings.ts';
+import {
+  WarningHitList,
+  WarningHitQuery,
+  WarningRule,
+  WarningRuleBody,
+  WarningRuleEnded,
+  WarningRuleList,
+  WarningRuleParams,
+} from '../../schemas/warnings.ts';
 import { createRule, listHits, listRules } from '../../services/warnings.ts';
 
 const ROLES = ['officer', 'analyst'] as const;
@@ -20,7 +28,14 @@ const warningRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/rules',
     {
-      schema: { ...common, summary: 'Create an early-warning rule for the caller’s unit (with a purpose, until expiresAt)', headers: PurposeHeaders, querystring: PurposeOnlyQuery, body: WarningRuleBody, response: { 201: WarningRule, ...errorAnswers({ purpose: true, body: true, also: [404] }) } },
+      schema: {
+        ...common,
+        summary: 'Create an early-warning rule for the caller’s unit (with a purpose, until expiresAt)',
+        headers: PurposeHeaders,
+        querystring: PurposeOnlyQuery,
+        body: WarningRuleBody,
+        response: { 201: WarningRule, ...errorAnswers({ purpose: true, body: true, also: [404] }) },
+      },
       config: { access: { roles: ROLES, purpose: true, action: 'warning-rule-create' } },
     },
     async (request, reply) => {
@@ -33,7 +48,13 @@ const warningRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/rules',
     {
-      schema: { ...common, summary: 'The caller’s unit’s early-warning rules, with the hits the caller may see under the purpose given', headers: PurposeHeaders, querystring: PurposeOnlyQuery, response: { 200: WarningRuleList, ...errorAnswers({ purpose: true }) } },
+      schema: {
+        ...common,
+        summary: 'The caller’s unit’s early-warning rules, with the hits the caller may see under the purpose given',
+        headers: PurposeHeaders,
+        querystring: PurposeOnlyQuery,
+        response: { 200: WarningRuleList, ...errorAnswers({ purpose: true }) },
+      },
       config: { access: { roles: ROLES, purpose: true, action: 'warning-rule-list' } },
     },
     async (request) => {
@@ -46,7 +67,14 @@ const warningRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/rules/:id/hits',
     {
-      schema: { ...common, summary: 'Hits of one of the unit’s rules, newest first (only those whose every record the caller may see)', headers: PurposeHeaders, params: WarningRuleParams, querystring: WarningHitQuery, response: { 200: WarningHitList, ...errorAnswers({ purpose: true, also: [404] }) } },
+      schema: {
+        ...common,
+        summary: 'Hits of one of the unit’s rules, newest first (only those whose every record the caller may see)',
+        headers: PurposeHeaders,
+        params: WarningRuleParams,
+        querystring: WarningHitQuery,
+        response: { 200: WarningHitList, ...errorAnswers({ purpose: true, also: [404] }) },
+      },
       config: { access: { roles: ROLES, purpose: true, action: 'warning-hits' } },
     },
     async (request) => {
@@ -58,10 +86,19 @@ const warningRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.delete(
     '/rules/:id',
-    { schema: { ...common, summary: 'End (expire) one of the unit’s rules now', params: WarningRuleParams, response: { 200: WarningRuleEnded, ...errorAnswers({ also: [404] }) } }, config: { access: { roles: ROLES, purpose: false, action: 'warning-rule-end' } } },
+    {
+      schema: {
+        ...common,
+        summary: 'End (expire) one of the unit’s rules now',
+        params: WarningRuleParams,
+        response: { 200: WarningRuleEnded, ...errorAnswers({ also: [404] }) },
+      },
+      config: { access: { roles: ROLES, purpose: false, action: 'warning-rule-end' } },
+    },
     async (request) => {
       const { id } = request.params;
-      if (!(await endWarningRule(app.graph, id, request.viewer.unitCode, request.viewer.username))) throw httpError('NOT_FOUND', { what: `warning rule ${id}` });
+      if (!(await endWarningRule(app.graph, id, request.viewer.unitCode, request.viewer.username)))
+        throw httpError('NOT_FOUND', { what: `warning rule ${id}` });
       request.resultCount = 1;
       return { id, active: false };
     },
