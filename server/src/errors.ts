@@ -25,6 +25,9 @@ export const SERVER_ERRORS = defineErrors({
   // Series linking and scene collision (issue 17) take cases.
   ONEMAP_ERR_NOT_A_CASE: { status: 400, message: '{eid} is a {kind}, not a case: series linking and scene collision take cases (案事件)' },
   ONEMAP_ERR_CASE_NOT_PLACED: { status: 400, message: 'case {eid} has no scene and time you may see, so no window can be drawn around it' },
+  // Areas (issue 17): a jurisdiction is named only when it is the caller's or below it.
+  ONEMAP_ERR_UNKNOWN_JURISDICTION: { status: 400, message: 'no jurisdiction {code} you may use: name your unit’s territory or one below it (province, city or county code)' },
+  ONEMAP_ERR_BAD_WARNING_RULE: { status: 400, message: 'this early-warning rule cannot be made: {detail}' },
   ONEMAP_ERR_PAYLOAD_TOO_LARGE: { status: 413, message: 'request body too large: {detail}' },
   ONEMAP_ERR_RATE_LIMITED: { status: 429, message: 'too many requests: {detail}' },
   ONEMAP_ERR_SERVICE_UNAVAILABLE: { status: 503, message: 'service unavailable: {detail}' },

@@ -28,3 +28,4 @@ export {
   type SeriesSettings,
   scoreSeriesPair,
 } from './series-score.ts';
+export { evaluateCoTravelWarnings, evaluateWarnings, type TouchedFact, WARNING_DEFAULTS, type WarningEvent } from './warnings.ts';
