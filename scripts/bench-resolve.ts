@@ -80,7 +80,9 @@ if (a.persons) {
   const dir = join('datasets', 'out', a.persons);
   if (!existsSync(join(dir, 'truth', 'records.csv'))) {
     console.log(`generating ${a.persons} persons into ${dir} (once; later runs reuse it)`);
-    const g = spawnSync('npx', ['tsx', 'datasets/src/cli.ts', '--persons', a.persons, '--out', dir], { stdio: 'inherit' });
+    const g = spawnSync('npx', ['tsx', 'datasets/src/cli.ts', '--persons', a.persons, '--out', dir], {
+      stdio: 'inherit',
+    });
     if (g.status !== 0) process.exit(g.status ?? 1);
   }
   a.input = dir;

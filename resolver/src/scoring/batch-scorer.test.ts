@@ -12,8 +12,22 @@ const person = (v: Record<string, string>): Attrs =>
 // every level of every comparison is hit somewhere: typos, swapped and re-split names,
 // Pinyin-only spellings, swapped day/month, missing values, a generic phone
 const PERSONS: Array<Record<string, string>> = [
-  { name: '张伟', residentId: '620402197411046954', birthDate: '1974-11-04', sex: 'M', phone: '13912345678', address: '甘肃省兰州市城关区东岗西路1号' },
-  { name: '张伟', residentId: '620402197411406954', birthDate: '1974-04-11', sex: 'M', phone: '13912345678', address: '甘肃省兰州市城关区东岗西路1号' },
+  {
+    name: '张伟',
+    residentId: '620402197411046954',
+    birthDate: '1974-11-04',
+    sex: 'M',
+    phone: '13912345678',
+    address: '甘肃省兰州市城关区东岗西路1号',
+  },
+  {
+    name: '张伟',
+    residentId: '620402197411406954',
+    birthDate: '1974-04-11',
+    sex: 'M',
+    phone: '13912345678',
+    address: '甘肃省兰州市城关区东岗西路1号',
+  },
   { name: '張偉', birthDate: '1974-11-04', sex: 'M', phone: '13900000000', address: '甘肃省兰州市城关区东岗西路10号' },
   { name: 'ZHANG Wei', birthDate: '1974-11-05', phone: '13900000000' },
   { name: 'WEI Zhang', birthDate: '1974-11-04', phone: '13900000000' },
@@ -58,7 +72,13 @@ describe('BatchScorer (columnar batch path)', () => {
     const items = PERSONS.map(person);
     // enough filler to switch term frequencies on, and four names on one phone (generic)
     for (let i = 0; i < MIN_TF_VALUES; i++)
-      items.push(person({ name: `赵${'一二三四五六七八九十'[i % 10]}${i % 7}`, phone: i < 4 ? '13900000000' : `1370000${String(i).padStart(4, '0')}`, postcode: '730000' }));
+      items.push(
+        person({
+          name: `赵${'一二三四五六七八九十'[i % 10]}${i % 7}`,
+          phone: i < 4 ? '13900000000' : `1370000${String(i).padStart(4, '0')}`,
+          postcode: '730000',
+        }),
+      );
     const model = defaultPersonSettings();
     const stats = new DataStats(model);
     for (const a of items) stats.add(a);
@@ -90,12 +110,13 @@ describe('BatchScorer (columnar batch path)', () => {
     const org = (v: Record<string, string>): Attrs =>
       standardizeEntityAttrs('Organization', new Map(Object.entries(v).map(([k, value]) => [k, { value, column: k }])))
         .attrs;
-    const items = [
+    const raw: Array<Record<string, string>> = [
       { name: '兰州市城关区东岗餐饮有限公司', creditCode: '91620102MA71234567', phone: '0931-8888888' },
       { name: '兰州东岗餐饮有限公司', creditCode: '91620102MA71234568' },
       { name: '天水市秦州区东岗餐饮店', phone: '0931-8888888' },
       { name: '甘肃东岗餐饮有限责任公司' },
-    ].map(org);
+    ];
+    const items = raw.map(org);
     expect(allPairs(items, undefined, defaultOrganizationSettings())).toBe(12);
   });
 });

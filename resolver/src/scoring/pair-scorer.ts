@@ -449,7 +449,7 @@ export class BatchScorer {
         const ta = tf[i]!;
         const tb = tf[j]!;
         // NaN (no value or too little data) on either side: no adjustment
-        if (ta === ta && tb === tb) adj = Math.log2(c.u[l]! / Math.max(ta, tb));
+        if (!Number.isNaN(ta) && !Number.isNaN(tb)) adj = Math.log2(c.u[l]! / Math.max(ta, tb));
       }
       w += c.weights[l]! + adj;
       if (c.contradiction && l === c.types.length - 1) contra = true;
