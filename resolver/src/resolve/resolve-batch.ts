@@ -142,6 +142,7 @@ export function resolveBatch(mentions: Mention[], opts: ResolveBatchOptions = {}
       mentions: list,
       model,
       scorer,
+      batch,
       left: pairs.left,
       right: pairs.right,
       weights,
