@@ -18,7 +18,7 @@ const mention = (i: number, v: Record<string, string>): Mention => ({
 });
 
 // one 张伟 born 1974-11-04 (0-3) and another born 1988-02-09 (4-6): two people, one name
-const mentions = [
+const people: Array<Record<string, string>> = [
   { name: '张伟', birthDate: '1974-11-04', sex: 'M', phone: '13912345678' },
   { name: '張偉', birthDate: '1974-11-04', sex: 'M' },
   { name: 'ZHANG Wei', birthDate: '1974-11-04' },
@@ -26,7 +26,8 @@ const mentions = [
   { name: '张伟', birthDate: '1988-02-09', sex: 'M' },
   { name: '张伟', birthDate: '1988-02-09', sex: 'M', phone: '13700000000' },
   { name: '张伟', sex: 'M' },
-].map((v, i) => mention(i, v));
+];
+const mentions = people.map((v, i) => mention(i, v));
 
 describe('cohesion', () => {
   const model = defaultPersonSettings();
