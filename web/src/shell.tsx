@@ -18,6 +18,7 @@ const SCREENS: Record<Screen, React.LazyExoticComponent<React.ComponentType>> = 
   quality: lazy(() => import('./screens/quality-screen.tsx')),
   watches: lazy(() => import('./screens/watches-screen.tsx')),
   audit: lazy(() => import('./screens/audit-screen.tsx')),
+  admin: lazy(() => import('./screens/admin-screen.tsx')),
 };
 
 /** The logged-in app: header, role-aware navigation, the current screen. */

@@ -16,4 +16,5 @@ export * from './ingest.ts';
 export * from './layers.ts';
 export * from './quality.ts';
 export * from './resolution.ts';
+export * from './source-keys.ts';
 export * from './watches.ts';

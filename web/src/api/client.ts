@@ -84,7 +84,7 @@ function purposeHeaders(purpose?: Purpose): Record<string, string> {
   return purpose ? { [PURPOSE_HEADER]: encodePurpose(purpose) } : {};
 }
 
-async function request<T>(method: string, path: string, opts: { query?: Query; body?: unknown; purpose?: Purpose; signal?: AbortSignal } = {}): Promise<T> {
+export async function request<T>(method: string, path: string, opts: { query?: Query; body?: unknown; purpose?: Purpose; signal?: AbortSignal } = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json', ...purposeHeaders(opts.purpose) };
   if (token) headers.authorization = `Bearer ${token}`;
   let body: string | undefined;
