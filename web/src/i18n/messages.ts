@@ -1,8 +1,12 @@
 /** UI strings. Chinese is the default; every key must exist in both. */
 import { adminEn, adminZh } from './messages-admin.ts';
+import { errorsEn, errorsZh } from './messages-errors.ts';
+import { vocabEn, vocabZh } from './messages-vocab.ts';
 
 export const zh = {
   ...adminZh,
+  ...errorsZh,
+  ...vocabZh,
   appName: 'OneMap 一张图',
   timeZoneNote: '北京时间',
   timeZoneTitle: '所有时间均为北京时间（UTC+8）',
@@ -239,6 +243,8 @@ export type MessageKey = keyof typeof zh;
 
 export const en: Record<MessageKey, string> = {
   ...adminEn,
+  ...errorsEn,
+  ...vocabEn,
   appName: 'OneMap',
   timeZoneNote: 'Beijing time',
   timeZoneTitle: 'All times are Beijing time (UTC+8)',
