@@ -239,7 +239,18 @@ export const api = {
   // ---- individual level (purpose required)
   search: async (q: string, purpose: Purpose): Promise<SearchHit[]> => {
     const r = await request<W.SearchResponse>('GET', '/search', { query: { q, pageSize: 50 }, purpose });
-    return r.items.map((h) => ({ eid: h.eid, kind: h.kind as EntityKind, name: name(h.name, h.nameMasked, h.eid), detail: h.eid, score: h.score }));
+    return r.items.map((h) => ({
+      eid: h.eid,
+      kind: h.kind as EntityKind,
+      name: name(h.name, h.nameMasked, h.eid),
+      detail: h.eid,
+      score: h.score,
+      birthYear: h.birthYear,
+      sex: h.sex,
+      homeCounty: h.homeCounty,
+      idTail: h.idTail,
+      sources: h.sources,
+    }));
   },
   profile: async (eid: string, purpose: Purpose): Promise<Profile> => toProfile(await request<W.Profile>('GET', `/entities/${encodeURIComponent(eid)}`, { purpose })),
   trajectory: async (eid: string, t: TimeRange, purpose: Purpose): Promise<Trajectory> => {

@@ -67,7 +67,7 @@ export default function AuditScreen() {
                 <th>{t('audit.action')}</th>
                 <th>{t('audit.results')}</th>
                 <th />
-                <th>hash</th>
+                <th>{t('audit.hash')}</th>
               </tr>
             </thead>
             <tbody>
