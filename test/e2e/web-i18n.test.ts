@@ -7,7 +7,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebFixture, type WebFixture } from '../helpers/web-app.ts';
-import { login, openPage } from '../helpers/web-browser.ts';
+import { openPage, shot } from '../helpers/web-browser.ts';
 import { type TextProblem, untranslated } from '../helpers/web-i18n-check.ts';
 import { WEB_PASSWORD, WEB_USERS } from '../helpers/web-seed.ts';
 import { busiestTraveller } from '../helpers/web-subjects.ts';
@@ -43,19 +43,35 @@ async function walk(role: keyof typeof WEB_USERS, lang: 'zh' | 'en'): Promise<{ 
   const w = await openPage(fx.browser, fx.server.url, { lang });
   const problems: TextProblem[] = [];
   problems.push(...(await untranslated(w.page, lang, 'login')));
-  await login(w.page, WEB_USERS[role].username, WEB_PASSWORD);
+  await w.page.fill('input[name=username]', WEB_USERS[role].username);
+  await w.page.fill('input[name=password]', WEB_PASSWORD);
+  await w.page.click('button[type=submit]');
+  await w.page.waitForSelector('[data-testid=nav]', { timeout: 120_000 });
   const screens = await w.page.$$eval('[data-testid=nav] a', (as) => as.map((a) => a.getAttribute('data-screen') ?? ''));
   for (const s of screens) {
     await w.page.goto(new URL(`#/${s}`, fx.server.url).href);
     await w.page.waitForSelector(`main[data-screen=${s}]`);
     await settled(w.page);
+    // Every screen in both languages, for docs/img (test-artifacts/web/screen-<role>-<screen>-<lang>.png).
+    await shot(w.page, `screen-${role}-${s}-${lang}`);
     problems.push(...(await untranslated(w.page, lang, `${role}/${s}`)));
     if (s === 'admin')
       for (const tab of ADMIN_TABS) {
         await w.page.click(`[data-testid=admin-tabs] button[data-tab=${tab}]`);
         await settled(w.page);
+        await shot(w.page, `screen-${role}-admin-${tab}-${lang}`);
         problems.push(...(await untranslated(w.page, lang, `${role}/admin/${tab}`)));
       }
+    if (s === 'review' && (await w.page.locator('[data-testid=matches] tr[data-match]').count()) > 0) {
+      // A possible match opened: both sides and the waterfall (docs/resolution.md shows it).
+      await w.page.locator('[data-testid=matches] tr[data-match]').first().click();
+      const prompt = await w.page.waitForSelector('[data-testid=waterfall], [data-testid=purpose-prompt]', { timeout: 120_000 });
+      if ((await prompt.getAttribute('data-testid')) === 'purpose-prompt') await givePurpose(w.page);
+      await w.page.waitForSelector('[data-testid=waterfall]', { timeout: 120_000 });
+      await settled(w.page);
+      await shot(w.page, `screen-${role}-review-detail-${lang}`);
+      problems.push(...(await untranslated(w.page, lang, `${role}/review-detail`)));
+    }
     if (s === 'search') {
       await w.page.fill('[data-testid=search-form] input', subject.residentId);
       await w.page.click('[data-testid=search-form] button');
@@ -64,6 +80,7 @@ async function walk(role: keyof typeof WEB_USERS, lang: 'zh' | 'en'): Promise<{ 
       await w.page.click(`[data-testid=search-results] [data-eid="${subject.eid}"]`);
       await w.page.waitForSelector('[data-testid=profile]');
       await settled(w.page);
+      await shot(w.page, `screen-${role}-profile-${lang}`);
       problems.push(...(await untranslated(w.page, lang, `${role}/search+profile`)));
     }
   }
