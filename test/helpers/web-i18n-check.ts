@@ -40,7 +40,9 @@ export async function uiStrings(page: Page): Promise<{ text: string; where: stri
       const text = (n.textContent ?? '').trim();
       if (!el || !text || el.closest(SKIP)) continue;
       const isOption = el.tagName === 'OPTION';
-      if (!isOption && !(el as HTMLElement).offsetParent && getComputedStyle(el).position !== 'fixed') continue;
+      // SVG text (charts) has no offsetParent: visible when it takes space.
+      const shown = el instanceof SVGElement ? el.getBoundingClientRect().width > 0 : Boolean((el as HTMLElement).offsetParent) || getComputedStyle(el).position === 'fixed';
+      if (!isOption && !shown) continue;
       out.push({ text, where: where(el) });
     }
     for (const el of document.querySelectorAll('[placeholder],[aria-label]')) {

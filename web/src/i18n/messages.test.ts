@@ -6,6 +6,8 @@
  */
 import { ATTRIBUTE_META, ATTRIBUTES, ENTITY_LABELS, ENTITY_RELATION_TYPES, IDENTIFIER_KINDS, PLACE_KINDS, SHARE_CLASSES, TRACE_KINDS, UNIT_LEVELS } from '@onemap/graph-schema';
 import { loadCatalog } from '@onemap/datasets';
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PURPOSE_KINDS, ROLES } from '../../../server/src/access/types.ts';
 import { ALL_ERRORS } from '../../../server/src/errors.ts';
@@ -41,6 +43,20 @@ describe('message catalog', () => {
     const catalog = loadCatalog();
     expect(missing([...new Set(catalog.map((e) => `update.${e.updateMode}`))])).toEqual([]);
     expect(missing([...new Set(catalog.map((e) => `freq.${e.frequency}`))])).toEqual([]);
+  });
+
+  it('names every comparison and level of the resolution models (the review waterfall)', () => {
+    const dir = path.resolve(import.meta.dirname, '../../../resolver/models');
+    const keys = new Set<string>();
+    for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.json'))) {
+      const m = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as { comparisons: { name: string; levels: { label: string }[] }[] };
+      for (const c of m.comparisons) {
+        keys.add(`cmp.${c.name}`);
+        for (const l of c.levels) keys.add(`lvl.${l.label}`);
+      }
+    }
+    expect(keys.size).toBeGreaterThan(10);
+    expect(missing([...keys])).toEqual([]);
   });
 
   it('writes Chinese in Chinese and English in English', () => {

@@ -1,12 +1,14 @@
 /** UI strings. Chinese is the default; every key must exist in both. */
 import { adminEn, adminZh } from './messages-admin.ts';
 import { errorsEn, errorsZh } from './messages-errors.ts';
+import { resolutionEn, resolutionZh } from './messages-resolution.ts';
 import { vocabEn, vocabZh } from './messages-vocab.ts';
 
 export const zh = {
   ...adminZh,
   ...errorsZh,
   ...vocabZh,
+  ...resolutionZh,
   appName: 'OneMap 一张图',
   timeZoneNote: '北京时间',
   timeZoneTitle: '所有时间均为北京时间（UTC+8）',
@@ -245,6 +247,7 @@ export const en: Record<MessageKey, string> = {
   ...adminEn,
   ...errorsEn,
   ...vocabEn,
+  ...resolutionEn,
   appName: 'OneMap',
   timeZoneNote: 'Beijing time',
   timeZoneTitle: 'All times are Beijing time (UTC+8)',

@@ -51,7 +51,7 @@ export default function QualityScreen() {
               return (
                 <article key={r.source} className="card">
                   <header className="row">
-                    <strong>{r.source}</strong>
+                    <strong data-raw>{r.source}</strong>
                     {r.ownerUnit && <span className="muted">{r.ownerUnit}</span>}
                     <span className="spacer" />
                     <span>
