@@ -57,7 +57,7 @@ export default function GrantsTab() {
             <tbody>
               {list.map((g) => (
                 <tr key={g.id} data-grant={g.id}>
-                  <td>{label(g.unitCode)}</td>
+                  <td data-raw>{label(g.unitCode)}</td>
                   <td>{srcName(g.sourceId)}</td>
                   <td>{g.purposes.map((p) => translateValue(t, 'pk', p)).join('、')}</td>
                   <td>{g.fields.length === 0 || g.fields.includes('*') ? t('admin.allFields') : g.fields.map((f) => (`field.${f}` in zh ? t(`field.${f}` as MessageKey) : f)).join('、')}</td>
@@ -80,7 +80,7 @@ export default function GrantsTab() {
         <select name="unitCode" value={form.unitCode} onChange={(e) => setForm({ ...form, unitCode: e.target.value })} required>
           <option value="">{t('admin.unit')}</option>
           {(units.state === 'done' ? units.data : []).map((u) => (
-            <option key={u.code} value={u.code}>
+            <option key={u.code} value={u.code} data-raw>
               {u.name} ({u.code})
             </option>
           ))}

@@ -54,9 +54,9 @@ export default function KeysTab() {
             <tbody>
               {list.map((k) => (
                 <tr key={k.id} data-key={k.id} className={k.revoked ? 'denied' : ''}>
-                  <td>{k.name}</td>
+                  <td data-raw>{k.name}</td>
                   <td>{k.sources.map(srcName).join('、')}</td>
-                  <td>{label(k.unitCode)}</td>
+                  <td data-raw>{label(k.unitCode)}</td>
                   <td>{formatBeijing(k.createdAt)}</td>
                   <td>{k.revoked ? t('admin.revoked') : t('admin.active')}</td>
                   <td>

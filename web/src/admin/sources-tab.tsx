@@ -42,7 +42,7 @@ export default function SourcesTab() {
                 return (
                   <tr key={s.id} data-source={s.id}>
                     <td title={s.id}>{lang === 'zh' ? s.nameZh : s.nameEn}</td>
-                    <td>{label(s.ownerUnit)}</td>
+                    <td data-raw>{label(s.ownerUnit)}</td>
                     <td>
                       {mine.has(s.ownerUnit) ? (
                         <span className="row">

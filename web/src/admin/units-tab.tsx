@@ -40,9 +40,9 @@ export default function UnitsTab() {
               {list.map((u) => (
                 <tr key={u.code} data-code={u.code}>
                   <td className="mono">{u.code}</td>
-                  <td>{u.name}</td>
+                  <td data-raw>{u.name}</td>
                   <td>{translateValue(t, 'level', u.level)}</td>
-                  <td>{u.parent ? label(u.parent) : '—'}</td>
+                  <td data-raw>{u.parent ? label(u.parent) : '—'}</td>
                 </tr>
               ))}
             </tbody>
@@ -61,7 +61,7 @@ export default function UnitsTab() {
             <select name="parent" value={parent} onChange={(e) => setParent(e.target.value)} required>
               <option value="">{t('admin.parent')}</option>
               {list.map((u) => (
-                <option key={u.code} value={u.code}>
+                <option key={u.code} value={u.code} data-raw>
                   {u.name} ({u.code})
                 </option>
               ))}

@@ -48,8 +48,8 @@ export default function UsersTab() {
               {list.map((u) => (
                 <tr key={u.username} data-username={u.username} className={u.disabled ? 'denied' : ''}>
                   <td className="mono">{u.username}</td>
-                  <td>{u.displayName}</td>
-                  <td>{label(u.unitCode)}</td>
+                  <td data-raw>{u.displayName}</td>
+                  <td data-raw>{label(u.unitCode)}</td>
                   <td>{u.roles.map((r) => t(`role.${r as Role}`)).join('、')}</td>
                   <td>{u.hasCertificate ? t('admin.yes') : t('admin.no')}</td>
                   <td>{u.disabled ? t('admin.disabled') : t('admin.enabled')}</td>
@@ -72,7 +72,7 @@ export default function UsersTab() {
         <select name="unitCode" value={form.unitCode} onChange={(e) => setForm({ ...form, unitCode: e.target.value })} required>
           <option value="">{t('admin.unit')}</option>
           {unitList.map((u) => (
-            <option key={u.code} value={u.code}>
+            <option key={u.code} value={u.code} data-raw>
               {u.name} ({u.code})
             </option>
           ))}
