@@ -208,7 +208,7 @@ function HitDetails({ hit, sourceName }: { hit: SearchHit; sourceName: (id: stri
   if (hit.homeCounty) parts.push(hit.homeCounty.name ?? hit.homeCounty.code);
   return (
     <span className="hit-details small" data-testid="hit-details">
-      {parts.length > 0 && <span data-raw> · {parts.join(' · ')}</span>}
+      {parts.length > 0 && <span data-raw>{parts.join(' · ')}</span>}
       {hit.idTail && (
         <span className="mono" data-testid="hit-id-tail">
           {' '}
