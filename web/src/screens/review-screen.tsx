@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api/client.ts';
 import type { DecisionInfo, PossibleMatch, Profile, SearchHit } from '../api/types.ts';
 import { usePurpose } from '../auth/purpose.tsx';
+import { fieldValue } from '../i18n/field-value.ts';
 import { translateValue, useI18n } from '../i18n/i18n.tsx';
 import { EntityPicker } from '../ui/entity-picker.tsx';
 import { AsyncView, ErrorBox, useAsync } from '../ui/states.tsx';
@@ -147,8 +148,8 @@ function SideBySide({ left, right }: { left: string; right: string }) {
                 return (
                   <tr key={n} className={cls}>
                     <td title={n}>{translateValue(t, 'field', n)}</td>
-                    <td data-raw>{a?.value ?? '—'}</td>
-                    <td data-raw>{b?.value ?? '—'}</td>
+                    <td data-raw>{a?.value == null ? '—' : fieldValue(t, n, String(a.value))}</td>
+                    <td data-raw>{b?.value == null ? '—' : fieldValue(t, n, String(b.value))}</td>
                   </tr>
                 );
               })}
