@@ -72,7 +72,7 @@ export function MapView({ layers, id, onClick, getTooltip, fitBounds, style, chi
         fadeDuration: 0,
         attributionControl: false,
         // The map's own controls speak the app's language (their tooltips and aria labels).
-        locale: lang === 'zh' ? { 'NavigationControl.ZoomIn': '放大', 'NavigationControl.ZoomOut': '缩小', 'NavigationControl.ResetBearing': '正北朝上', 'ScaleControl.Meters': '米', 'ScaleControl.Kilometers': '公里' } : undefined,
+        locale: lang === 'zh' ? { 'Map.Title': '地图', 'NavigationControl.ZoomIn': '放大', 'NavigationControl.ZoomOut': '缩小', 'NavigationControl.ResetBearing': '正北朝上', 'ScaleControl.Meters': '米', 'ScaleControl.Kilometers': '公里' } : undefined,
         canvasContextAttributes: { preserveDrawingBuffer: true },
       });
       map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');

@@ -70,7 +70,9 @@ export default function QualityScreen() {
                           <td>
                             <div className="hbar" style={{ width: `${Math.max(2, (i.count / Math.max(1, r.records)) * 100)}%` }} />
                           </td>
-                          <td className="muted">{(i.examples ?? []).slice(0, 3).join(', ')}</td>
+                          <td className="muted mono" title={t('records')}>
+                            {(i.examples ?? []).slice(0, 3).join(', ')}
+                          </td>
                         </tr>
                       ))}
                     </tbody>
