@@ -22,7 +22,11 @@ afterAll(async () => {
   await fx?.close();
 });
 
-async function adminPage(username: string = WEB_USERS.admin.username, password = WEB_PASSWORD, lang: 'zh' | 'en' = 'zh') {
+async function adminPage(
+  username: string = WEB_USERS.admin.username,
+  password = WEB_PASSWORD,
+  lang: 'zh' | 'en' = 'zh',
+) {
   const w = await openPage(fx.browser, fx.server.url, { lang });
   await login(w.page, username, password);
   await w.page.goto(new URL('#/admin', fx.server.url).href);
@@ -64,12 +68,16 @@ describe('web: administration', () => {
 
     const c = await adminPage(COUNTY_ADMIN, COUNTY_PASSWORD);
     await tab(c.page, 'units', 'admin-units');
-    const codes = await c.page.$$eval('[data-testid=admin-units] tbody tr', (rows) => rows.map((r) => r.getAttribute('data-code') ?? ''));
+    const codes = await c.page.$$eval('[data-testid=admin-units] tbody tr', (rows) =>
+      rows.map((r) => r.getAttribute('data-code') ?? ''),
+    );
     expect(codes).toContain('620102');
     expect(codes).toContain('620102001');
     expect(codes.every((x) => x.startsWith('620102'))).toBe(true);
     await tab(c.page, 'users', 'admin-users');
-    const users = await c.page.$$eval('[data-testid=admin-users] tbody tr', (rows) => rows.map((r) => r.getAttribute('data-username') ?? ''));
+    const users = await c.page.$$eval('[data-testid=admin-users] tbody tr', (rows) =>
+      rows.map((r) => r.getAttribute('data-username') ?? ''),
+    );
     expect(users).toContain(WEB_USERS.countyOfficer.username);
     expect(users).not.toContain(WEB_USERS.admin.username);
     expect(users).not.toContain(WEB_USERS.officer.username);
@@ -124,7 +132,10 @@ describe('web: administration', () => {
     const id = await mine.getAttribute('data-grant');
     await shot(w.page, 'admin-grants');
     await mine.locator('[data-testid=admin-grant-revoke]').click();
-    await w.page.waitForFunction((g) => !document.querySelector(`[data-testid=admin-grants] tr[data-grant="${g}"]`), id);
+    await w.page.waitForFunction(
+      (g) => !document.querySelector(`[data-testid=admin-grants] tr[data-grant="${g}"]`),
+      id,
+    );
     await w.context.close();
   });
 
@@ -137,8 +148,11 @@ describe('web: administration', () => {
     await row.locator('[data-testid=admin-source-save]').click();
     await row.locator('[data-testid=admin-source-save]').waitFor({ state: 'detached' });
     const catalog = await w.page.evaluate(async () => {
-      const r = await fetch('/api/catalog', { headers: { authorization: `Bearer ${sessionStorage.getItem('onemap.token')}` } });
-      return ((await r.json()) as { items: { id: string; shareClass: string }[] }).items.find((s) => s.id === 'netcafe')?.shareClass;
+      const r = await fetch('/api/catalog', {
+        headers: { authorization: `Bearer ${sessionStorage.getItem('onemap.token')}` },
+      });
+      return ((await r.json()) as { items: { id: string; shareClass: string }[] }).items.find((s) => s.id === 'netcafe')
+        ?.shareClass;
     });
     expect(catalog).toBe('conditional');
     await shot(w.page, 'admin-sources');
@@ -166,10 +180,20 @@ describe('web: administration', () => {
     expect(await w.page.textContent('[data-testid=admin-keys]')).not.toContain(secret);
     await shot(w.page, 'admin-keys');
     await row.locator('[data-testid=admin-key-revoke]').click();
-    await w.page.waitForFunction((n) => [...document.querySelectorAll('[data-testid=admin-keys] tbody tr.denied')].some((r) => r.textContent?.includes(n)), keyName);
+    await w.page.waitForFunction(
+      (n) =>
+        [...document.querySelectorAll('[data-testid=admin-keys] tbody tr.denied')].some((r) =>
+          r.textContent?.includes(n),
+        ),
+      keyName,
+    );
     expect(await row.textContent()).toContain('已撤销');
     // The revoked key no longer pushes.
-    const push = await fetch(new URL('/api/ingest/hotel', fx.server.url), { method: 'POST', headers: { 'content-type': 'application/json', 'x-onemap-source-key': secret }, body: JSON.stringify({ records: [] }) });
+    const push = await fetch(new URL('/api/ingest/hotel', fx.server.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-onemap-source-key': secret },
+      body: JSON.stringify({ records: [] }),
+    });
     expect(push.status).toBe(401);
     await w.context.close();
   });
@@ -181,7 +205,14 @@ describe('web: administration', () => {
     await w.page.goto(new URL('#/admin', fx.server.url).href);
     await w.page.waitForSelector('[data-testid=empty]');
     expect(await w.page.textContent('[data-testid=empty]')).toContain('无权');
-    const status = await w.page.evaluate(async () => (await fetch('/api/admin/users', { headers: { authorization: `Bearer ${sessionStorage.getItem('onemap.token')}` } })).status);
+    const status = await w.page.evaluate(
+      async () =>
+        (
+          await fetch('/api/admin/users', {
+            headers: { authorization: `Bearer ${sessionStorage.getItem('onemap.token')}` },
+          })
+        ).status,
+    );
     expect(status).toBe(403);
     await w.context.close();
   });

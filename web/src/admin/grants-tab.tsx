@@ -7,7 +7,14 @@ import { AsyncView, useAsync, useLoad } from '../ui/states.tsx';
 import { ActionResult } from './action.tsx';
 import { useUnits } from './use-units.ts';
 
-const PURPOSES = ['criminal_case', 'administrative_case', 'security_check', 'emergency', 'investigation_lead', 'statistics'] as const;
+const PURPOSES = [
+  'criminal_case',
+  'administrative_case',
+  'security_check',
+  'emergency',
+  'investigation_lead',
+  'statistics',
+] as const;
 
 /** A date 90 days ahead, as a Beijing `YYYY-MM-DD`. */
 const inNinetyDays = () => formatBeijing(Date.now() + 90 * 86_400_000, 'date');
@@ -18,11 +25,21 @@ export default function GrantsTab() {
   const { units, label } = useUnits();
   const [grants, reload] = useLoad(() => adminApi.grants(), []);
   const [sources] = useLoad(() => adminApi.sources(), []);
-  const [form, setForm] = useState({ unitCode: '', sourceId: '', purposes: ['criminal_case'] as string[], until: inNinetyDays() });
+  const [form, setForm] = useState({
+    unitCode: '',
+    sourceId: '',
+    purposes: ['criminal_case'] as string[],
+    until: inNinetyDays(),
+  });
   const [createSt, create] = useAsync(async () => {
     // Valid through the whole last day, Beijing time.
     const expiresAt = toBeijingIso(parseBeijingLocal(`${form.until}T23:59`));
-    await adminApi.createGrant({ unitCode: form.unitCode, sourceId: form.sourceId, purposes: form.purposes as (typeof PURPOSES)[number][], expiresAt });
+    await adminApi.createGrant({
+      unitCode: form.unitCode,
+      sourceId: form.sourceId,
+      purposes: form.purposes as (typeof PURPOSES)[number][],
+      expiresAt,
+    });
     reload();
   });
   const [revokeSt, revoke] = useAsync(async (id: string) => {
@@ -60,11 +77,20 @@ export default function GrantsTab() {
                   <td data-raw>{label(g.unitCode)}</td>
                   <td>{srcName(g.sourceId)}</td>
                   <td>{g.purposes.map((p) => translateValue(t, 'pk', p)).join('、')}</td>
-                  <td>{g.fields.length === 0 || g.fields.includes('*') ? t('admin.allFields') : g.fields.map((f) => (`field.${f}` in zh ? t(`field.${f}` as MessageKey) : f)).join('、')}</td>
+                  <td>
+                    {g.fields.length === 0 || g.fields.includes('*')
+                      ? t('admin.allFields')
+                      : g.fields.map((f) => (`field.${f}` in zh ? t(`field.${f}` as MessageKey) : f)).join('、')}
+                  </td>
                   <td>{formatBeijing(g.expiresAt)}</td>
                   <td className="mono">{g.createdBy ?? '—'}</td>
                   <td>
-                    <button type="button" className="link" data-testid="admin-grant-revoke" onClick={() => void revoke(g.id)}>
+                    <button
+                      type="button"
+                      className="link"
+                      data-testid="admin-grant-revoke"
+                      onClick={() => void revoke(g.id)}
+                    >
                       {t('admin.revoke')}
                     </button>
                   </td>
@@ -77,7 +103,12 @@ export default function GrantsTab() {
       <ActionResult st={revokeSt} done={t('admin.revoked')} />
       <form className="card row wrap" onSubmit={submit} data-testid="admin-grant-form">
         <strong>{t('admin.addGrant')}</strong>
-        <select name="unitCode" value={form.unitCode} onChange={(e) => setForm({ ...form, unitCode: e.target.value })} required>
+        <select
+          name="unitCode"
+          value={form.unitCode}
+          onChange={(e) => setForm({ ...form, unitCode: e.target.value })}
+          required
+        >
           <option value="">{t('admin.unit')}</option>
           {(units.state === 'done' ? units.data : []).map((u) => (
             <option key={u.code} value={u.code} data-raw>
@@ -85,7 +116,12 @@ export default function GrantsTab() {
             </option>
           ))}
         </select>
-        <select name="sourceId" value={form.sourceId} onChange={(e) => setForm({ ...form, sourceId: e.target.value })} required>
+        <select
+          name="sourceId"
+          value={form.sourceId}
+          onChange={(e) => setForm({ ...form, sourceId: e.target.value })}
+          required
+        >
           <option value="">{t('admin.source')}</option>
           {srcList
             .filter((s) => s.shareClass === 'conditional')
@@ -101,13 +137,25 @@ export default function GrantsTab() {
               type="checkbox"
               name={`purpose-${p}`}
               checked={form.purposes.includes(p)}
-              onChange={(e) => setForm({ ...form, purposes: e.target.checked ? [...form.purposes, p] : form.purposes.filter((x) => x !== p) })}
+              onChange={(e) =>
+                setForm({
+                  ...form,
+                  purposes: e.target.checked ? [...form.purposes, p] : form.purposes.filter((x) => x !== p),
+                })
+              }
             />
             {translateValue(t, 'pk', p)}
           </label>
         ))}
         <label className="small">
-          {t('admin.expires')} <input type="date" name="until" value={form.until} onChange={(e) => setForm({ ...form, until: e.target.value })} required />
+          {t('admin.expires')}{' '}
+          <input
+            type="date"
+            name="until"
+            value={form.until}
+            onChange={(e) => setForm({ ...form, until: e.target.value })}
+            required
+          />
         </label>
         <button type="submit">{t('admin.create')}</button>
         <ActionResult st={createSt} done={t('admin.created')} />

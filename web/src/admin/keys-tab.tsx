@@ -61,7 +61,12 @@ export default function KeysTab() {
                   <td>{k.revoked ? t('admin.revoked') : t('admin.active')}</td>
                   <td>
                     {!k.revoked && (
-                      <button type="button" className="link" data-testid="admin-key-revoke" onClick={() => void revoke(k.id)}>
+                      <button
+                        type="button"
+                        className="link"
+                        data-testid="admin-key-revoke"
+                        onClick={() => void revoke(k.id)}
+                      >
                         {t('admin.revoke')}
                       </button>
                     )}
@@ -75,10 +80,22 @@ export default function KeysTab() {
       <ActionResult st={revokeSt} done={t('admin.revoked')} />
       <form className="card row wrap" onSubmit={submit} data-testid="admin-key-form">
         <strong>{t('admin.issueKey')}</strong>
-        <input name="keyName" placeholder={t('admin.keyName')} value={name} onChange={(e) => setName(e.target.value)} required minLength={2} />
+        <input
+          name="keyName"
+          placeholder={t('admin.keyName')}
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          required
+          minLength={2}
+        />
         {own.map((s) => (
           <label key={s.id} className="small">
-            <input type="checkbox" name={`key-source-${s.id}`} checked={picked.includes(s.id)} onChange={(e) => setPicked(e.target.checked ? [...picked, s.id] : picked.filter((x) => x !== s.id))} />
+            <input
+              type="checkbox"
+              name={`key-source-${s.id}`}
+              checked={picked.includes(s.id)}
+              onChange={(e) => setPicked(e.target.checked ? [...picked, s.id] : picked.filter((x) => x !== s.id))}
+            />
             {lang === 'zh' ? s.nameZh : s.nameEn}
           </label>
         ))}

@@ -46,7 +46,11 @@ export default function SourcesTab() {
                     <td>
                       {mine.has(s.ownerUnit) ? (
                         <span className="row">
-                          <select name={`share-${s.id}`} value={value} onChange={(e) => setEdit({ ...edit, [s.id]: e.target.value as ShareClass })}>
+                          <select
+                            name={`share-${s.id}`}
+                            value={value}
+                            onChange={(e) => setEdit({ ...edit, [s.id]: e.target.value as ShareClass })}
+                          >
                             {SHARE.map((c) => (
                               <option key={c} value={c}>
                                 {t(`share.${c}`)}
@@ -54,7 +58,11 @@ export default function SourcesTab() {
                             ))}
                           </select>
                           {value !== s.shareClass && (
-                            <button type="button" data-testid="admin-source-save" onClick={() => void save(s.id, value)}>
+                            <button
+                              type="button"
+                              data-testid="admin-source-save"
+                              onClick={() => void save(s.id, value)}
+                            >
                               {t('admin.save')}
                             </button>
                           )}
@@ -65,9 +73,14 @@ export default function SourcesTab() {
                     </td>
                     <td>{s.grade}</td>
                     <td>
-                      {s.updateMode ? translateValue(t, 'update', s.updateMode) : '—'} {s.frequency ? translateValue(t, 'freq', s.frequency) : ''}
+                      {s.updateMode ? translateValue(t, 'update', s.updateMode) : '—'}{' '}
+                      {s.frequency ? translateValue(t, 'freq', s.frequency) : ''}
                     </td>
-                    <td>{s.access.visible ? `✓ ${translateValue(t, 'access', s.access.via ?? '')}` : `✗ ${translateValue(t, 'access', s.access.reason ?? '')}`}</td>
+                    <td>
+                      {s.access.visible
+                        ? `✓ ${translateValue(t, 'access', s.access.via ?? '')}`
+                        : `✗ ${translateValue(t, 'access', s.access.reason ?? '')}`}
+                    </td>
                   </tr>
                 );
               })}

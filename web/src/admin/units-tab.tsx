@@ -49,8 +49,21 @@ export default function UnitsTab() {
           </table>
           <form className="card row wrap" onSubmit={submit} data-testid="admin-unit-form">
             <strong>{t('admin.addUnit')}</strong>
-            <input name="code" placeholder={t('admin.code')} value={code} onChange={(e) => setCode(e.target.value.trim())} required pattern="\d{6}|\d{9}" />
-            <input name="name" placeholder={t('admin.unitName')} value={name} onChange={(e) => setName(e.target.value)} required />
+            <input
+              name="code"
+              placeholder={t('admin.code')}
+              value={code}
+              onChange={(e) => setCode(e.target.value.trim())}
+              required
+              pattern="\d{6}|\d{9}"
+            />
+            <input
+              name="name"
+              placeholder={t('admin.unitName')}
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              required
+            />
             <select name="level" value={level} onChange={(e) => setLevel(e.target.value as (typeof LEVELS)[number])}>
               {LEVELS.map((l) => (
                 <option key={l} value={l}>

@@ -13,7 +13,13 @@ export default function UsersTab() {
   const { t } = useI18n();
   const { units, label } = useUnits();
   const [users, reload] = useLoad(() => adminApi.users(), []);
-  const [form, setForm] = useState({ username: '', displayName: '', unitCode: '', password: '', roles: ['officer'] as Role[] });
+  const [form, setForm] = useState({
+    username: '',
+    displayName: '',
+    unitCode: '',
+    password: '',
+    roles: ['officer'] as Role[],
+  });
   const [createSt, create] = useAsync(async () => {
     await adminApi.createUser({ ...form });
     setForm((f) => ({ ...f, username: '', displayName: '', password: '' }));
@@ -54,7 +60,12 @@ export default function UsersTab() {
                   <td>{u.hasCertificate ? t('admin.yes') : t('admin.no')}</td>
                   <td>{u.disabled ? t('admin.disabled') : t('admin.enabled')}</td>
                   <td>
-                    <button type="button" className="link" data-testid="admin-user-toggle" onClick={() => void toggle(u)}>
+                    <button
+                      type="button"
+                      className="link"
+                      data-testid="admin-user-toggle"
+                      onClick={() => void toggle(u)}
+                    >
                       {u.disabled ? t('admin.enable') : t('admin.disable')}
                     </button>
                   </td>
@@ -67,9 +78,26 @@ export default function UsersTab() {
       <ActionResult st={toggleSt} done={t('admin.saved')} />
       <form className="card row wrap" onSubmit={submit} data-testid="admin-user-form">
         <strong>{t('admin.addUser')}</strong>
-        <input name="username" placeholder={t('admin.username')} value={form.username} onChange={(e) => setForm({ ...form, username: e.target.value.trim() })} required />
-        <input name="displayName" placeholder={t('admin.displayName')} value={form.displayName} onChange={(e) => setForm({ ...form, displayName: e.target.value })} required />
-        <select name="unitCode" value={form.unitCode} onChange={(e) => setForm({ ...form, unitCode: e.target.value })} required>
+        <input
+          name="username"
+          placeholder={t('admin.username')}
+          value={form.username}
+          onChange={(e) => setForm({ ...form, username: e.target.value.trim() })}
+          required
+        />
+        <input
+          name="displayName"
+          placeholder={t('admin.displayName')}
+          value={form.displayName}
+          onChange={(e) => setForm({ ...form, displayName: e.target.value })}
+          required
+        />
+        <select
+          name="unitCode"
+          value={form.unitCode}
+          onChange={(e) => setForm({ ...form, unitCode: e.target.value })}
+          required
+        >
           <option value="">{t('admin.unit')}</option>
           {unitList.map((u) => (
             <option key={u.code} value={u.code} data-raw>
@@ -83,12 +111,23 @@ export default function UsersTab() {
               type="checkbox"
               name={`role-${r}`}
               checked={form.roles.includes(r)}
-              onChange={(e) => setForm({ ...form, roles: e.target.checked ? [...form.roles, r] : form.roles.filter((x) => x !== r) })}
+              onChange={(e) =>
+                setForm({ ...form, roles: e.target.checked ? [...form.roles, r] : form.roles.filter((x) => x !== r) })
+              }
             />
             {t(`role.${r}`)}
           </label>
         ))}
-        <input name="password" type="password" autoComplete="new-password" placeholder={t('admin.initialPassword')} value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} required minLength={10} />
+        <input
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          placeholder={t('admin.initialPassword')}
+          value={form.password}
+          onChange={(e) => setForm({ ...form, password: e.target.value })}
+          required
+          minLength={10}
+        />
         <button type="submit">{t('admin.create')}</button>
         <ActionResult st={createSt} done={t('admin.created')} />
       </form>

@@ -26,18 +26,26 @@ export type ShareClass = 'unconditional' | 'conditional' | 'none';
 
 export const adminApi = {
   units: async (): Promise<AdminUnit[]> => (await request<W.List<AdminUnit>>('GET', '/admin/units')).items,
-  upsertUnit: (u: { code: string; name: string; level: 'province' | 'city' | 'county' | 'station'; parent: string | null }) => request<{ upserted: number }>('POST', '/admin/units', { body: { units: [u] } }),
+  upsertUnit: (u: {
+    code: string;
+    name: string;
+    level: 'province' | 'city' | 'county' | 'station';
+    parent: string | null;
+  }) => request<{ upserted: number }>('POST', '/admin/units', { body: { units: [u] } }),
   users: async (): Promise<AdminUser[]> => (await request<W.List<AdminUser>>('GET', '/admin/users')).items,
   createUser: (b: UserBodyT) => request<{ username: string }>('POST', '/admin/users', { body: b }),
   changeUser: (username: string, b: { disabled?: boolean; roles?: string[]; password?: string; unitCode?: string }) =>
     request<{ username: string }>('PATCH', `/admin/users/${encodeURIComponent(username)}`, { body: b }),
   grants: async (): Promise<AdminGrant[]> => (await request<W.List<AdminGrant>>('GET', '/admin/grants')).items,
-  createGrant: (b: Omit<GrantBodyT, 'fields'> & { fields?: string[] }) => request<AdminGrant>('POST', '/admin/grants', { body: b }),
+  createGrant: (b: Omit<GrantBodyT, 'fields'> & { fields?: string[] }) =>
+    request<AdminGrant>('POST', '/admin/grants', { body: b }),
   revokeGrant: (id: string) => request<AdminGrant>('DELETE', `/admin/grants/${encodeURIComponent(id)}`),
   /** Sources with owner and sharing class come from the catalog (every role reads it). */
   sources: async (): Promise<CatalogSource[]> => (await request<W.CatalogAnswer>('GET', '/catalog')).items,
-  changeSource: (id: string, b: { shareClass?: ShareClass; grade?: number; ownerUnit?: string }) => request<{ id: string }>('PATCH', `/admin/sources/${encodeURIComponent(id)}`, { body: b }),
+  changeSource: (id: string, b: { shareClass?: ShareClass; grade?: number; ownerUnit?: string }) =>
+    request<{ id: string }>('PATCH', `/admin/sources/${encodeURIComponent(id)}`, { body: b }),
   sourceKeys: async (): Promise<SourceKey[]> => (await request<W.List<SourceKey>>('GET', '/admin/source-keys')).items,
-  issueSourceKey: (name: string, sources: string[]) => request<IssuedSourceKey>('POST', '/admin/source-keys', { body: { name, sources } }),
+  issueSourceKey: (name: string, sources: string[]) =>
+    request<IssuedSourceKey>('POST', '/admin/source-keys', { body: { name, sources } }),
   revokeSourceKey: (id: string) => request<SourceKey>('DELETE', `/admin/source-keys/${encodeURIComponent(id)}`),
 };

@@ -89,7 +89,8 @@ export const adminEn: Record<keyof typeof adminZh, string> = {
   'admin.grants': 'Grants',
   'admin.sources': 'Sources',
   'admin.keys': 'Source keys',
-  'admin.scopeNote': 'Only your unit and the units below it are shown and managed; anything outside answers like something that does not exist.',
+  'admin.scopeNote':
+    'Only your unit and the units below it are shown and managed; anything outside answers like something that does not exist.',
   'admin.code': 'Code',
   'admin.unitName': 'Unit name',
   'admin.level': 'Level',

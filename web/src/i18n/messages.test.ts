@@ -4,7 +4,17 @@
  * place and entity kinds, identifier kinds, roles, purposes, sharing classes, unit levels and the
  * catalog's update modes and frequencies. A new code without a message fails here, not on screen.
  */
-import { ATTRIBUTE_META, ATTRIBUTES, ENTITY_LABELS, ENTITY_RELATION_TYPES, IDENTIFIER_KINDS, PLACE_KINDS, SHARE_CLASSES, TRACE_KINDS, UNIT_LEVELS } from '@onemap/graph-schema';
+import {
+  ATTRIBUTE_META,
+  ATTRIBUTES,
+  ENTITY_LABELS,
+  ENTITY_RELATION_TYPES,
+  IDENTIFIER_KINDS,
+  PLACE_KINDS,
+  SHARE_CLASSES,
+  TRACE_KINDS,
+  UNIT_LEVELS,
+} from '@onemap/graph-schema';
 import { loadCatalog } from '@onemap/datasets';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -22,7 +32,12 @@ describe('message catalog', () => {
   });
 
   it('names every attribute a profile can show, derived ones included, and every identifier kind', () => {
-    const attrs = new Set<string>([...Object.values(ATTRIBUTES).flat(), ...Object.entries(ATTRIBUTE_META).filter(([, m]) => !m.internal).map(([k]) => k)]);
+    const attrs = new Set<string>([
+      ...Object.values(ATTRIBUTES).flat(),
+      ...Object.entries(ATTRIBUTE_META)
+        .filter(([, m]) => !m.internal)
+        .map(([k]) => k),
+    ]);
     attrs.delete('unmappedColumn');
     expect(missing([...attrs].map((a) => `field.${a}`))).toEqual([]);
     expect(missing(IDENTIFIER_KINDS.map((k) => `field.id:${k}`))).toEqual([]);
@@ -49,7 +64,9 @@ describe('message catalog', () => {
     const dir = path.resolve(import.meta.dirname, '../../../resolver/models');
     const keys = new Set<string>();
     for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.json'))) {
-      const m = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as { comparisons: { name: string; levels: { label: string }[] }[] };
+      const m = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as {
+        comparisons: { name: string; levels: { label: string }[] }[];
+      };
       for (const c of m.comparisons) {
         keys.add(`cmp.${c.name}`);
         for (const l of c.levels) keys.add(`lvl.${l.label}`);
@@ -62,7 +79,9 @@ describe('message catalog', () => {
   it('writes Chinese in Chinese and English in English', () => {
     // The language switch names the other language; the brand and the zone are names.
     const names = new Set(['language', 'appName']);
-    const notChinese = Object.entries(zh).filter(([k, v]) => !names.has(k) && !HAN.test(v) && !/^[\d\s{}.,:;()+-]*$/.test(v));
+    const notChinese = Object.entries(zh).filter(
+      ([k, v]) => !names.has(k) && !HAN.test(v) && !/^[\d\s{}.,:;()+-]*$/.test(v),
+    );
     expect(notChinese).toEqual([]);
     const notEnglish = Object.entries(en).filter(([k, v]) => !names.has(k) && HAN.test(v));
     expect(notEnglish).toEqual([]);
