@@ -17,8 +17,9 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { ensureWebBuilt, startWebFixture, WEB_DIST } from '../test/helpers/web-app.ts';
-import { openPage, waitForMap } from '../test/helpers/web-browser.ts';
+import { login, openPage, waitForMap } from '../test/helpers/web-browser.ts';
 import { WEB_PASSWORD, WEB_USERS } from '../test/helpers/web-seed.ts';
+import { busiestTraveller } from '../test/helpers/web-subjects.ts';
 
 const arg = (name: string, def: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -98,6 +99,50 @@ async function main() {
     console.log(`median ${median(firstMap).toFixed(0)} ms; runs ${firstMap.map((x) => x.toFixed(0)).join(', ')} ms`);
     console.log(`phases (ms since navigation): ${phases.map((p) => `map constructed ${p.created.toFixed(0)}, style loaded ${p.load.toFixed(0)}, first idle ${p.idle.toFixed(0)}`).join(' | ')}`);
     results.firstMapMs = { median: median(firstMap), runs: firstMap, phases };
+
+    // Login form → first drawn map: what a planner waits for after pressing 登录.
+    const loginToMap: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const lw = await openPage(fx.browser, fx.server.url);
+      await lw.page.fill('input[name=username]', WEB_USERS.planner.username);
+      await lw.page.fill('input[name=password]', WEB_PASSWORD);
+      const t = Date.now();
+      await lw.page.click('button[type=submit]');
+      await lw.page.waitForFunction(() => (window as unknown as { __onemapMaps?: { firstIdleAt?: number }[] }).__onemapMaps?.[0]?.firstIdleAt !== undefined, null, { timeout: 180_000, polling: 50 });
+      loginToMap.push(Date.now() - t);
+      await lw.context.close();
+    }
+    console.log(`\n== login (submit) → first drawn map, ${RUNS} runs; load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} ==`);
+    console.log(`median ${median(loginToMap).toFixed(0)} ms; runs ${loginToMap.map((x) => x.toFixed(0)).join(', ')} ms`);
+    results.loginToFirstMapMs = { median: median(loginToMap), runs: loginToMap };
+
+    // Trajectory drawn: an officer picks the busiest traveller; from the click on the hit to the
+    // track's layer drawn and the map settled (purpose already given on the search).
+    const traveller = await busiestTraveller(fx.graph);
+    const trajectoryMs: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const tw = await openPage(fx.browser, fx.server.url);
+      await login(tw.page, WEB_USERS.officer.username, WEB_PASSWORD);
+      await tw.page.goto(`${fx.server.url}#/trajectory`);
+      await waitForMap(tw.page, 'trajectory', 180_000);
+      await tw.page.fill('[data-testid=trajectory-picker] input', traveller.residentId);
+      await tw.page.click('[data-testid=trajectory-picker] button[type=submit]');
+      await tw.page.waitForSelector('[data-testid=purpose-prompt]');
+      await tw.page.fill('[data-testid=purpose-prompt] input[name=purpose-case]', 'A6201022026030001');
+      await tw.page.fill('[data-testid=purpose-prompt] textarea', '性能测试 轨迹');
+      await tw.page.click('[data-testid=purpose-prompt] button[type=submit]');
+      const hit = `[data-testid=trajectory-picker] [data-eid="${traveller.eid}"]`;
+      await tw.page.waitForSelector(hit);
+      const t = Date.now();
+      await tw.page.click(hit);
+      await tw.page.waitForSelector('[data-testid=trajectory-places] li', { timeout: 180_000 });
+      await waitForMap(tw.page, 'trajectory', 180_000);
+      trajectoryMs.push(Date.now() - t);
+      await tw.context.close();
+    }
+    console.log(`\n== trajectory: pick → track drawn and map settled, ${RUNS} runs; load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} ==`);
+    console.log(`median ${median(trajectoryMs).toFixed(0)} ms; runs ${trajectoryMs.map((x) => x.toFixed(0)).join(', ')} ms`);
+    results.trajectoryDrawnMs = { median: median(trajectoryMs), runs: trajectoryMs, loadAverage: os.loadavg() };
 
     // 1M points aggregated on the GPU; then the panel's responsiveness.
     const w = await openPage(fx.browser, `${fx.server.url}?benchPoints=${POINTS}#/map`);

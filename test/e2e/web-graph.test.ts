@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebFixture, type WebFixture } from '../helpers/web-app.ts';
-import { login, openPage, shot, waitForMap } from '../helpers/web-browser.ts';
+import { countColour, login, openPage, shot, waitForMap } from '../helpers/web-browser.ts';
 import { WEB_PASSWORD, WEB_USERS } from '../helpers/web-seed.ts';
 import { busiestTraveller, sharedPhone, twoPlacesOf } from '../helpers/web-subjects.ts';
 
@@ -69,6 +69,17 @@ describe('web: relation graph', () => {
     const labels = await w.page.evaluate(() => (window as unknown as { __onemapGraph: { edges: () => { map: (f: (e: { data: (k: string) => string }) => string) => string[] } } }).__onemapGraph.edges().map((e) => e.data('label')));
     expect(labels.length).toBeGreaterThan(0);
     for (const l of labels) expect(l).not.toMatch(/^[A-Z_]+$/);
+    // The map beside the graph shows the drawn person's places (venues, checkpoints…), not an empty map.
+    await w.page.waitForFunction(() => Number(document.querySelector('[data-testid=graph-map-places]')?.getAttribute('data-count') ?? 0) > 0, null, { timeout: 120_000 });
+    await waitForMap(w.page, 'graph-map');
+    const placed = await w.page.evaluate(() => {
+      const m = (window as unknown as { __onemapMaps: { id: string; map: { getBounds: () => { getWest: () => number; getEast: () => number } } }[] }).__onemapMaps.find((x) => x.id === 'graph-map');
+      const b = m?.map.getBounds();
+      return b ? b.getEast() - b.getWest() : 0;
+    });
+    expect(placed).toBeGreaterThan(0);
+    // Places are drawn in orange (the base map has none of it).
+    expect(await countColour(w.page, await w.page.locator('[data-testid=map-graph-map]').screenshot(), [255, 127, 14], 30)).toBeGreaterThan(20);
     await shot(w.page, 'analyst-graph-new-search');
     await w.context.close();
   });

@@ -115,7 +115,7 @@ describe('web: one map', () => {
     const last = answers.at(-1);
     // The server names no suppressed unit (0 and "fewer than k" look alike on purpose): every county
     // without a published count is hatched and counted in the legend.
-    const counties = JSON.parse(fs.readFileSync(path.join(ROOT, 'datasets/geo/jurisdictions.geojson'), 'utf8')).features.filter((f: { properties: { level: string } }) => f.properties.level === 'county').length as number;
+    const counties = JSON.parse(fs.readFileSync(path.join(ROOT, 'datasets/geo/jurisdictions-real.geojson'), 'utf8')).features.filter((f: { properties: { level: string } }) => f.properties.level === 'county').length as number;
     const uncounted = counties - (last?.cells.length ?? 0);
     expect(uncounted).toBeGreaterThan(0);
     const legend = (await w.page.textContent('[data-testid=legend-suppressed]')) ?? '';

@@ -95,7 +95,7 @@ describe('web: roles', () => {
     w.page.on('response', (r) => {
       if (r.url().includes('/api/') && r.status() === 403) refused.push(r.url());
     });
-    expect(w.screens).toEqual(['map', 'quality']);
+    expect(w.screens).toEqual(['map', 'quality', 'admin']);
     // The admin's map works: base map, boundaries and names, no aggregate layer refused with 403 (issue 16).
     await w.page.goto(`${fx.server.url}#/map`);
     await waitForMap(w.page, 'onemap');

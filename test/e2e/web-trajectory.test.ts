@@ -58,6 +58,11 @@ describe('web: purpose and trajectory', () => {
     expect(searches).toHaveLength(1);
     const header = decodeURIComponent(searches[0]?.headers()['x-onemap-purpose'] ?? '');
     expect(JSON.parse(header)).toEqual({ kind: 'criminal_case', caseNumber: 'A6201022026030001', text: '盗窃案嫌疑人轨迹核查' });
+    // The hit tells this person apart from namesakes: birth year, ID tail and sources (issue 16, item 6).
+    const details = (await w.page.textContent(`[data-testid=search-results] [data-eid="${subject.eid}"] [data-testid=hit-details]`)) ?? '';
+    expect(details).toContain(`${subject.residentId.slice(6, 10)}年生`);
+    expect(await w.page.textContent(`[data-testid=search-results] [data-eid="${subject.eid}"] [data-testid=hit-id-tail]`)).toContain(subject.residentId.slice(-4));
+    expect(await w.page.locator(`[data-testid=search-results] [data-eid="${subject.eid}"] [data-testid=hit-sources]`).count()).toBe(1);
     // The profile (a follow-up on the same case) reuses the purpose: no second prompt.
     await w.page.click(`[data-testid=search-results] [data-eid="${subject.eid}"]`);
     await w.page.waitForSelector('[data-testid=golden-values]');

@@ -18,6 +18,7 @@ const SCREENS: Record<Screen, React.LazyExoticComponent<React.ComponentType>> = 
   quality: lazy(() => import('./screens/quality-screen.tsx')),
   watches: lazy(() => import('./screens/watches-screen.tsx')),
   audit: lazy(() => import('./screens/audit-screen.tsx')),
+  admin: lazy(() => import('./screens/admin-screen.tsx')),
 };
 
 /** The logged-in app: header, role-aware navigation, the current screen. */
@@ -51,7 +52,7 @@ export default function Shell({ user }: { user: User }) {
             {t('timeZoneNote')} UTC+8
           </span>
           <span className="user" data-testid="user">
-            {user.name} · {t(`role.${user.role}`)} · {user.unitName ?? user.unitCode}
+            <span data-raw>{user.name}</span> · {t(`role.${user.role}`)} · <span data-raw>{user.unitName ?? user.unitCode}</span>
           </span>
           <button type="button" className="link" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}>
             {t('language')}

@@ -18,5 +18,6 @@ export * from './layers.ts';
 export * from './quality.ts';
 export * from './resolution.ts';
 export * from './series.ts';
+export * from './source-keys.ts';
 export * from './warnings.ts';
 export * from './watches.ts';

@@ -84,7 +84,7 @@ function purposeHeaders(purpose?: Purpose): Record<string, string> {
   return purpose ? { [PURPOSE_HEADER]: encodePurpose(purpose) } : {};
 }
 
-async function request<T>(method: string, path: string, opts: { query?: Query; body?: unknown; purpose?: Purpose; signal?: AbortSignal } = {}): Promise<T> {
+export async function request<T>(method: string, path: string, opts: { query?: Query; body?: unknown; purpose?: Purpose; signal?: AbortSignal } = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json', ...purposeHeaders(opts.purpose) };
   if (token) headers.authorization = `Bearer ${token}`;
   let body: string | undefined;
@@ -239,7 +239,18 @@ export const api = {
   // ---- individual level (purpose required)
   search: async (q: string, purpose: Purpose): Promise<SearchHit[]> => {
     const r = await request<W.SearchResponse>('GET', '/search', { query: { q, pageSize: 50 }, purpose });
-    return r.items.map((h) => ({ eid: h.eid, kind: h.kind as EntityKind, name: name(h.name, h.nameMasked, h.eid), detail: h.eid, score: h.score }));
+    return r.items.map((h) => ({
+      eid: h.eid,
+      kind: h.kind as EntityKind,
+      name: name(h.name, h.nameMasked, h.eid),
+      detail: h.eid,
+      score: h.score,
+      birthYear: h.birthYear,
+      sex: h.sex,
+      homeCounty: h.homeCounty,
+      idTail: h.idTail,
+      sources: h.sources,
+    }));
   },
   profile: async (eid: string, purpose: Purpose): Promise<Profile> => toProfile(await request<W.Profile>('GET', `/entities/${encodeURIComponent(eid)}`, { purpose })),
   trajectory: async (eid: string, t: TimeRange, purpose: Purpose): Promise<Trajectory> => {

@@ -37,6 +37,14 @@ export interface SearchHit {
   /** A short line under the name: masked ID, plate, address … */
   detail?: string;
   score?: number;
+  /** What tells three 张伟 apart (each null when absent or masked for the viewer). */
+  birthYear?: string | null;
+  sex?: string | null;
+  homeCounty?: { code: string; name: string | null } | null;
+  /** The resident ID's last four characters as the viewer sees them (`…1234`). */
+  idTail?: string | null;
+  /** Visible sources the entity's records come from. */
+  sources?: string[];
 }
 
 export interface AttributeValue {

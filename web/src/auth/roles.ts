@@ -1,6 +1,6 @@
 import type { Role, User } from '../api/types.ts';
 
-export type Screen = 'map' | 'search' | 'trajectory' | 'graph' | 'analysis' | 'review' | 'quality' | 'watches' | 'audit';
+export type Screen = 'map' | 'search' | 'trajectory' | 'graph' | 'analysis' | 'review' | 'quality' | 'watches' | 'audit' | 'admin';
 
 /**
  * Which screens each role sees. This only shapes navigation: the server decides what each
@@ -10,11 +10,11 @@ export const SCREENS_BY_ROLE: Record<Role, Screen[]> = {
   planner: ['map'],
   officer: ['map', 'search', 'trajectory', 'watches'],
   analyst: ['map', 'search', 'trajectory', 'graph', 'analysis', 'review', 'quality', 'watches'],
-  admin: ['map', 'quality'],
+  admin: ['map', 'quality', 'admin'],
   auditor: ['audit'],
 };
 
-export const ALL_SCREENS: Screen[] = ['map', 'search', 'trajectory', 'graph', 'analysis', 'review', 'quality', 'watches', 'audit'];
+export const ALL_SCREENS: Screen[] = ['map', 'search', 'trajectory', 'graph', 'analysis', 'review', 'quality', 'watches', 'audit', 'admin'];
 
 export function screensFor(user: User): Screen[] {
   const roles = new Set<Role>([user.role, ...(user.roles ?? [])]);

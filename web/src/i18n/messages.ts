@@ -1,5 +1,14 @@
 /** UI strings. Chinese is the default; every key must exist in both. */
+import { adminEn, adminZh } from './messages-admin.ts';
+import { errorsEn, errorsZh } from './messages-errors.ts';
+import { resolutionEn, resolutionZh } from './messages-resolution.ts';
+import { vocabEn, vocabZh } from './messages-vocab.ts';
+
 export const zh = {
+  ...adminZh,
+  ...errorsZh,
+  ...vocabZh,
+  ...resolutionZh,
   appName: 'OneMap 一张图',
   timeZoneNote: '北京时间',
   timeZoneTitle: '所有时间均为北京时间（UTC+8）',
@@ -151,6 +160,7 @@ export const zh = {
   'pk.security_check': '安全检查/身份核查',
   'pk.emergency': '紧急情况',
   'pk.investigation_lead': '线索核查',
+  'pk.statistics': '统计分析',
   entity: '对象',
   from: '从',
   to: '到',
@@ -278,6 +288,10 @@ export const zh = {
 export type MessageKey = keyof typeof zh;
 
 export const en: Record<MessageKey, string> = {
+  ...adminEn,
+  ...errorsEn,
+  ...vocabEn,
+  ...resolutionEn,
   appName: 'OneMap',
   timeZoneNote: 'Beijing time',
   timeZoneTitle: 'All times are Beijing time (UTC+8)',
@@ -429,6 +443,7 @@ export const en: Record<MessageKey, string> = {
   'pk.security_check': 'Security / identity check',
   'pk.emergency': 'Emergency',
   'pk.investigation_lead': 'Investigation lead',
+  'pk.statistics': 'Statistics',
   entity: 'Entity',
   from: 'From',
   to: 'To',

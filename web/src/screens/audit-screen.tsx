@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { api } from '../api/client.ts';
 import type { AuditEntry, AuditVerify } from '../api/types.ts';
-import { useI18n } from '../i18n/i18n.tsx';
+import { translateValue, useI18n } from '../i18n/i18n.tsx';
 import { AsyncView, useAsync, useLoad } from '../ui/states.tsx';
 import { formatBeijing } from '@onemap/graph-schema';
 
@@ -67,7 +67,7 @@ export default function AuditScreen() {
                 <th>{t('audit.action')}</th>
                 <th>{t('audit.results')}</th>
                 <th />
-                <th>hash</th>
+                <th>{t('audit.hash')}</th>
               </tr>
             </thead>
             <tbody>
@@ -76,9 +76,14 @@ export default function AuditScreen() {
                   <td className="mono">{r.seq}</td>
                   <td className="mono nowrap">{formatBeijing(r.at, 'second')}</td>
                   <td>
-                    {r.user} <span className="muted">{[r.role, r.unit].filter(Boolean).join(' · ')}</span>
+                    <span data-raw>{r.user}</span>{' '}
+                    <span className="muted">
+                      {[r.role ? r.role.split(/[,\s]+/).map((x) => translateValue(t, 'role', x)).join('、') : null, r.unit].filter(Boolean).join(' · ')}
+                    </span>
                   </td>
-                  <td className="wrap">{r.purpose ?? '—'}</td>
+                  <td className="wrap" data-raw>
+                    {r.purpose ?? '—'}
+                  </td>
                   <td className="wrap">
                     <code>{r.action}</code> <Params json={r.target} />
                   </td>

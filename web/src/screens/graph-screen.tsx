@@ -3,15 +3,17 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api } from '../api/client.ts';
 import type { GraphResult } from '../api/types.ts';
 import { usePurpose } from '../auth/purpose.tsx';
-import { type Arc, graphOnMap, type PositionedNode } from '../graph/graph-geo.ts';
+import { type Arc, graphOnMap, type PersonPlace, placesOfTrajectory, type PositionedNode, withPersonPlaces } from '../graph/graph-geo.ts';
 import { edgeId, mergeGraph, RelationGraph } from '../graph/relation-graph.tsx';
-import { useI18n } from '../i18n/i18n.tsx';
+import { translateValue, useI18n } from '../i18n/i18n.tsx';
 import { boundsOf, MapView } from '../map/map-view.tsx';
 import { EntityPicker } from '../ui/entity-picker.tsx';
 import { go, useRoute } from '../ui/route.ts';
 import { ErrorBox, Loading } from '../ui/states.tsx';
 
 const EMPTY: GraphResult = { nodes: [], edges: [] };
+/** Persons whose places are fetched for the map (one trajectory request each). */
+const MAX_PERSONS_ON_MAP = 8;
 
 /** Relation graph with the same entities on the map; selection is shared by both views. */
 export default function GraphScreen() {
@@ -67,7 +69,37 @@ export default function GraphScreen() {
     }
   }
 
-  const geo = useMemo(() => graphOnMap(graph), [graph]);
+  // The drawn persons' places (venues, checkpoints, homes — as the server masks them for this
+  // viewer) from their trajectories over the data's time range, for the map only.
+  const [personPlaces, setPersonPlaces] = useState<PersonPlace[]>([]);
+  const persons = useMemo(() => graph.nodes.filter((n) => n.kind === 'Person').map((n) => n.eid).slice(0, MAX_PERSONS_ON_MAP).join(','), [graph]);
+  useEffect(() => {
+    let stale = false;
+    setPersonPlaces([]);
+    if (!persons) return;
+    void (async () => {
+      try {
+        const purpose = await requirePurpose();
+        const ext = await api.extent();
+        if (!ext.from || !ext.to) return;
+        const to = ext.to;
+        const from = new Date(Math.max(Date.parse(ext.from), Date.parse(to) - 365 * 86_400_000)).toISOString();
+        const out: PersonPlace[] = [];
+        for (const eid of persons.split(',')) {
+          const tr = await api.trajectory(eid, { from, to }, purpose);
+          if (stale) return;
+          out.push(...placesOfTrajectory(eid, tr.points));
+          setPersonPlaces([...out]);
+        }
+      } catch {
+        // The map then shows the relations' own places only; the graph itself is unaffected.
+      }
+    })();
+    return () => {
+      stale = true;
+    };
+  }, [persons, requirePurpose]);
+  const geo = useMemo(() => graphOnMap(withPersonPlaces(graph, personPlaces)), [graph, personPlaces]);
   const layers = useMemo(
     () => [
       new ArcLayer<Arc>({
@@ -99,7 +131,7 @@ export default function GraphScreen() {
   const bounds = useMemo(() => boundsOf(geo.nodes.map((n) => n.position)), [geo]);
   const nodeOptions = graph.nodes.map((n) => (
     <option key={n.eid} value={n.eid}>
-      {n.name} ({n.kind})
+      {n.name} ({translateValue(t, 'kind', n.kind)})
     </option>
   ));
 
@@ -123,6 +155,10 @@ export default function GraphScreen() {
         <p className="muted small">{t('expandHint')}</p>
         <p data-testid="graph-counts">
           {graph.nodes.length} {t('nodes')} · {graph.edges.length} {t('edges')}
+        </p>
+        <p className="small" data-testid="graph-map-places" data-count={new Set(personPlaces.map((p) => p.eid)).size}>
+          <span className="swatch" style={{ background: 'rgb(255,127,14)' }} /> {t('graph.mapPlaces').replace('{n}', String(new Set(personPlaces.map((p) => p.eid)).size))}{' '}
+          <span className="swatch" style={{ background: 'rgb(31,119,180)' }} /> {t('graph.mapPersons')}
         </p>
         <h4>{t('shortestPath')}</h4>
         <label>

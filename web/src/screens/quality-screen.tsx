@@ -1,6 +1,6 @@
 import { api } from '../api/client.ts';
 import type { QualityReport } from '../api/types.ts';
-import { useI18n } from '../i18n/i18n.tsx';
+import { translateValue, useI18n } from '../i18n/i18n.tsx';
 import { AsyncView, useLoad } from '../ui/states.tsx';
 
 /** Data-quality reports per source and owner unit. */
@@ -17,27 +17,25 @@ export default function QualityScreen() {
           <table className="grid small" data-testid="catalog">
             <thead>
               <tr>
-                <th>id</th>
-                <th>{t('entity')}</th>
-                <th>owner</th>
-                <th>share</th>
-                <th>grade</th>
-                <th>update</th>
-                <th>access</th>
+                <th>{t('admin.source')}</th>
+                <th>{t('admin.owner')}</th>
+                <th>{t('admin.shareClass')}</th>
+                <th>{t('admin.grade')}</th>
+                <th>{t('admin.update')}</th>
+                <th>{t('admin.myAccess')}</th>
               </tr>
             </thead>
             <tbody>
               {sources.map((s) => (
                 <tr key={s.id} className={s.access.visible ? '' : 'denied'}>
-                  <td className="mono">{s.id}</td>
-                  <td>{lang === 'zh' ? s.nameZh : s.nameEn}</td>
+                  <td title={s.id}>{lang === 'zh' ? s.nameZh : s.nameEn}</td>
                   <td className="mono">{s.ownerUnit}</td>
-                  <td>{s.shareClass}</td>
+                  <td>{translateValue(t, 'share', s.shareClass)}</td>
                   <td>{s.grade}</td>
                   <td>
-                    {s.updateMode} {s.frequency}
+                    {s.updateMode ? translateValue(t, 'update', s.updateMode) : '—'} {s.frequency ? translateValue(t, 'freq', s.frequency) : ''}
                   </td>
-                  <td>{s.access.visible ? `✓ ${s.access.via ?? ''}` : `✗ ${s.access.reason ?? ''}`}</td>
+                  <td>{s.access.visible ? `✓ ${translateValue(t, 'access', s.access.via ?? '')}` : `✗ ${translateValue(t, 'access', s.access.reason ?? '')}`}</td>
                 </tr>
               ))}
             </tbody>
@@ -53,7 +51,7 @@ export default function QualityScreen() {
               return (
                 <article key={r.source} className="card">
                   <header className="row">
-                    <strong>{r.source}</strong>
+                    <strong data-raw>{r.source}</strong>
                     {r.ownerUnit && <span className="muted">{r.ownerUnit}</span>}
                     <span className="spacer" />
                     <span>
@@ -67,14 +65,14 @@ export default function QualityScreen() {
                     <tbody>
                       {r.issues.map((i) => (
                         <tr key={i.code}>
-                          <td>
-                            <code>{i.code}</code>
-                          </td>
+                          <td title={i.code}>{translateValue(t, 'rule', i.code)}</td>
                           <td className="mono">{i.count}</td>
                           <td>
                             <div className="hbar" style={{ width: `${Math.max(2, (i.count / Math.max(1, r.records)) * 100)}%` }} />
                           </td>
-                          <td className="muted">{(i.examples ?? []).slice(0, 3).join(', ')}</td>
+                          <td className="muted mono" title={t('records')}>
+                            {(i.examples ?? []).slice(0, 3).join(', ')}
+                          </td>
                         </tr>
                       ))}
                     </tbody>

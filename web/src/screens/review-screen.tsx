@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api/client.ts';
 import type { DecisionInfo, PossibleMatch, Profile, SearchHit } from '../api/types.ts';
 import { usePurpose } from '../auth/purpose.tsx';
+import { fieldValue } from '../i18n/field-value.ts';
 import { translateValue, useI18n } from '../i18n/i18n.tsx';
 import { EntityPicker } from '../ui/entity-picker.tsx';
 import { AsyncView, ErrorBox, useAsync } from '../ui/states.tsx';
@@ -14,16 +15,16 @@ import { WaterfallChart } from '../ui/waterfall-chart.tsx';
  * search can be compared the same way, and source records split off an entity.
  */
 export default function ReviewScreen() {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const { requirePurpose } = usePurpose();
   const [source, setSource] = useState('');
   const [unit, setUnit] = useState('');
-  const [sources, setSources] = useState<string[]>([]);
+  const [sources, setSources] = useState<{ id: string; nameZh: string; nameEn: string }[]>([]);
   const [chosen, setChosen] = useState<PossibleMatch | null>(null);
   const [st, load] = useAsync(useCallback(async (s: string, u: string) => api.matches({ source: s, unit: u }, await requirePurpose()), [requirePurpose]));
   useEffect(() => {
     void load('', '');
-    void api.catalog().then((c) => setSources(c.map((x) => x.id)), () => setSources([]));
+    void api.catalog().then((c) => setSources(c.map((x) => ({ id: x.id, nameZh: x.nameZh, nameEn: x.nameEn }))), () => setSources([]));
   }, [load]);
   return (
     <div className="page review">
@@ -44,8 +45,8 @@ export default function ReviewScreen() {
             <select name="source" value={source} onChange={(e) => setSource(e.target.value)}>
               <option value="">{t('review.allSources')}</option>
               {sources.map((s) => (
-                <option key={s} value={s}>
-                  {s}
+                <option key={s.id} value={s.id}>
+                  {lang === 'zh' ? s.nameZh : s.nameEn}
                 </option>
               ))}
             </select>
@@ -71,12 +72,15 @@ export default function ReviewScreen() {
                 {list.map((m) => (
                   <tr key={m.id} data-match={m.id} className={chosen?.id === m.id ? 'selected' : ''} onClick={() => setChosen(m)} style={{ cursor: 'pointer' }}>
                     <td>
-                      <strong>{m.left.name}</strong> <span className="muted mono">{m.left.eid}</span>
+                      <strong data-raw>{m.left.name}</strong> <span className="muted mono">{m.left.eid}</span>
                     </td>
                     <td>
-                      <strong>{m.right.name}</strong> <span className="muted mono">{m.right.eid}</span>
+                      <strong data-raw>{m.right.name}</strong> <span className="muted mono">{m.right.eid}</span>
                     </td>
-                    <td>{m.source}</td>
+                    <td title={m.source}>{(() => {
+                      const c = sources.find((x) => x.id === m.source);
+                      return c ? (lang === 'zh' ? c.nameZh : c.nameEn) : m.source;
+                    })()}</td>
                     <td className="mono">{(m.score * 100).toFixed(1)}%</td>
                   </tr>
                 ))}
@@ -97,7 +101,7 @@ function MatchDetail({ m }: { m: PossibleMatch }) {
   const { t } = useI18n();
   return (
     <section className="card" data-testid="match-detail">
-      <h3>
+      <h3 data-raw>
         {m.left.name} ↔ {m.right.name}
       </h3>
       <SideBySide left={m.left.eid} right={m.right.eid} />
@@ -129,10 +133,10 @@ function SideBySide({ left, right }: { left: string; right: string }) {
               <tr>
                 <th>{t('field')}</th>
                 <th>
-                  {pair[0].name} <span className="muted mono">{pair[0].eid}</span>
+                  <span data-raw>{pair[0].name}</span> <span className="muted mono">{pair[0].eid}</span>
                 </th>
                 <th>
-                  {pair[1].name} <span className="muted mono">{pair[1].eid}</span>
+                  <span data-raw>{pair[1].name}</span> <span className="muted mono">{pair[1].eid}</span>
                 </th>
               </tr>
             </thead>
@@ -144,8 +148,8 @@ function SideBySide({ left, right }: { left: string; right: string }) {
                 return (
                   <tr key={n} className={cls}>
                     <td title={n}>{translateValue(t, 'field', n)}</td>
-                    <td>{a?.value ?? '—'}</td>
-                    <td>{b?.value ?? '—'}</td>
+                    <td data-raw>{a?.value == null ? '—' : fieldValue(t, n, String(a.value))}</td>
+                    <td data-raw>{b?.value == null ? '—' : fieldValue(t, n, String(b.value))}</td>
                   </tr>
                 );
               })}

@@ -8,7 +8,8 @@ import { translateValue, useI18n } from '../i18n/i18n.tsx';
 import { rgbCss, traceColor } from '../map/layers/colors.ts';
 import { go, useRoute } from '../ui/route.ts';
 import { checkSearchInput } from '../ui/search-input.ts';
-import { AsyncView, useAsync } from '../ui/states.tsx';
+import { AsyncView, errorText, useAsync, useLoad } from '../ui/states.tsx';
+import { fieldValue } from '../i18n/field-value.ts';
 import { formatBeijing } from '@onemap/graph-schema';
 
 /** Search (Hanzi, Pinyin, IDs, phones, plates) → profile (一人一档). */
@@ -20,6 +21,12 @@ export default function SearchScreen() {
   const [hits, runSearch] = useAsync(useCallback(async (text: string) => api.search(text, await requirePurpose()), [requirePurpose]));
   const [selected, setSelected] = useState<string | null>(route.params.get('eid'));
   const [inputNote, setInputNote] = useState<{ error: boolean; text: string } | null>(null);
+  // Source names are catalog data (not UI strings): from the catalog every role may read.
+  const [catalog] = useLoad(() => api.catalog(), []);
+  const sourceName = (id: string, lang: 'zh' | 'en') => {
+    const s = catalog.state === 'done' ? catalog.data.find((x) => x.id === id) : undefined;
+    return s ? (lang === 'zh' ? s.nameZh : s.nameEn) : id;
+  };
 
   function submit(e: FormEvent) {
     e.preventDefault();
@@ -54,8 +61,8 @@ export default function SearchScreen() {
               {list.map((h) => (
                 <li key={h.eid}>
                   <button type="button" data-eid={h.eid} className={`hit ${selected === h.eid ? 'active' : ''}`} onClick={() => setSelected(h.eid)}>
-                    <span className={`kind kind-${h.kind}`}>{translateValue(t, 'kind', h.kind)}</span> <strong>{h.name}</strong>
-                    {h.detail && <span className="muted"> {h.detail}</span>}
+                    <span className={`kind kind-${h.kind}`}>{translateValue(t, 'kind', h.kind)}</span> <strong data-raw>{h.name}</strong>
+                    <HitDetails hit={h} sourceName={sourceName} />
                   </button>
                 </li>
               ))}
@@ -87,7 +94,7 @@ export function ProfilePanel({ eid }: { eid: string }) {
         <article className="profile" data-testid="profile">
           <header className="row">
             <h2>
-              <span className={`kind kind-${p.kind}`}>{p.kind}</span> {p.name}
+              <span className={`kind kind-${p.kind}`}>{translateValue(t, 'kind', p.kind)}</span> <span data-raw>{p.name}</span>
             </h2>
             <span className="muted mono">{p.eid}</span>
             <span className="spacer" />
@@ -110,7 +117,7 @@ export function ProfilePanel({ eid }: { eid: string }) {
                     await api.addWatch(p.eid, await requirePurpose());
                     setWatchMsg('✓');
                   } catch (e) {
-                    setWatchMsg((e as Error).message);
+                    setWatchMsg(errorText(t, e as Error));
                   }
                 }}
               >
@@ -125,7 +132,7 @@ export function ProfilePanel({ eid }: { eid: string }) {
                 <tr key={a.name}>
                   <th title={a.name}>{translateValue(t, 'field', a.name)}</th>
                   <td className={a.masked ? 'masked' : ''}>
-                    {a.value ?? '—'} {a.masked && <span className="badge">{t('masked')}</span>}
+                    <span data-raw>{a.value === null ? '—' : fieldValue(t, a.name, String(a.value))}</span> {a.masked && <span className="badge">{t('masked')}</span>}
                   </td>
                   <td className="muted mono">
                     {a.source}
@@ -141,7 +148,7 @@ export function ProfilePanel({ eid }: { eid: string }) {
               <ul className="flags" data-testid="quality-flags">
                 {p.quality.map((f, i) => (
                   <li key={`${f.code}-${i}`} className={`flag ${f.severity ?? 'warn'}`}>
-                    <code>{f.code}</code> {f.message} {f.source && <span className="muted">({f.source})</span>}
+                    <span title={f.code}>{translateValue(t, 'flag', f.code)}</span> {f.source && <span className="muted">({f.source})</span>}
                   </li>
                 ))}
               </ul>
@@ -153,7 +160,7 @@ export function ProfilePanel({ eid }: { eid: string }) {
               <ul className="plain">
                 {p.relations.map((r, i) => (
                   <li key={`${r.eid}-${r.type}-${i}`}>
-                    <span data-rel={r.type}>{translateValue(t, 'rel', r.type)}</span> {r.direction === 'in' ? '←' : '→'} <span className={`kind kind-${r.kind}`}>{translateValue(t, 'kind', r.kind)}</span> {r.name}
+                    <span data-rel={r.type}>{translateValue(t, 'rel', r.type)}</span> {r.direction === 'in' ? '←' : '→'} <span className={`kind kind-${r.kind}`}>{translateValue(t, 'kind', r.kind)}</span> <span data-raw>{r.name}</span>
                   </li>
                 ))}
                 {!p.relations.length && <li className="muted">{t('empty')}</li>}
@@ -164,7 +171,7 @@ export function ProfilePanel({ eid }: { eid: string }) {
               <ul className="plain">
                 {p.traces.slice(0, 20).map((tr, i) => (
                   <li key={`${tr.at}-${i}`}>
-                    <span className="mono">{formatBeijing(tr.at)}</span> <span className="swatch" style={{ background: rgbCss(traceColor(tr.kind)) }} /> {translateValue(t, 'trace', tr.kind)} {tr.place.name}
+                    <span className="mono">{formatBeijing(tr.at)}</span> <span className="swatch" style={{ background: rgbCss(traceColor(tr.kind)) }} /> {translateValue(t, 'trace', tr.kind)} <span data-raw>{tr.place.name}</span>
                   </li>
                 ))}
                 {!p.traces.length && <li className="muted">{t('empty')}</li>}
@@ -186,5 +193,34 @@ export function ProfilePanel({ eid }: { eid: string }) {
         </article>
       )}
     </AsyncView>
+  );
+}
+
+/**
+ * What tells hits with the same name apart: birth year, sex, home county, the ID's last four
+ * characters and the sources — each only as the viewer may see it (the server masks).
+ */
+function HitDetails({ hit, sourceName }: { hit: SearchHit; sourceName: (id: string, lang: 'zh' | 'en') => string }) {
+  const { t, lang } = useI18n();
+  const parts: string[] = [];
+  if (hit.birthYear) parts.push(t('hit.born').replace('{year}', hit.birthYear));
+  if (hit.sex) parts.push(fieldValue(t, 'sex', hit.sex));
+  if (hit.homeCounty) parts.push(hit.homeCounty.name ?? hit.homeCounty.code);
+  return (
+    <span className="hit-details small" data-testid="hit-details">
+      {parts.length > 0 && <span data-raw>{parts.join(' · ')}</span>}
+      {hit.idTail && (
+        <span className="mono" data-testid="hit-id-tail">
+          {' '}
+          {t('hit.idTail')} {hit.idTail}
+        </span>
+      )}
+      {hit.sources && hit.sources.length > 0 && (
+        <span className="muted" data-testid="hit-sources">
+          {' '}
+          {t('hit.sources')} {hit.sources.map((s) => sourceName(s, lang)).join(lang === 'zh' ? '、' : ', ')}
+        </span>
+      )}
+    </span>
   );
 }

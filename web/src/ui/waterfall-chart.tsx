@@ -1,8 +1,16 @@
 import type { WaterfallStep } from '../api/types.ts';
-import { useI18n } from '../i18n/i18n.tsx';
+import { translateValue, useI18n } from '../i18n/i18n.tsx';
 
 /** Probability of a match weight (log2 Bayes factor), as the resolver computes it. */
 const probabilityOf = (w: number) => 1 / (1 + 2 ** -w);
+
+/** A step's label (`prior`, `<comparison>: <level>`) in the current language. */
+export function stepLabel(t: ReturnType<typeof useI18n>['t'], label: string): string {
+  if (label === 'prior') return t('review.prior');
+  const i = label.indexOf(': ');
+  if (i < 0) return translateValue(t, 'cmp', label);
+  return `${translateValue(t, 'cmp', label.slice(0, i))}: ${translateValue(t, 'lvl', label.slice(i + 2))}`;
+}
 
 /**
  * Why two records are (or are not) one entity, as a waterfall: the prior, then each comparison's
@@ -30,9 +38,9 @@ export function WaterfallChart({ steps, width = 560 }: { steps: WaterfallStep[];
         const fill = r.final ? '#3a5a99' : r.weight >= 0 ? '#2e8b57' : '#c0392b';
         return (
           <g key={`${r.label}-${i}`} transform={`translate(0, ${i * rowH})`} data-step={r.final ? 'final' : r.label}>
-            <title>{`${r.label}: ${r.weight >= 0 ? '+' : ''}${r.weight.toFixed(2)}${r.tfAdjustment ? ` (${t('review.tf')} ${r.tfAdjustment.toFixed(2)})` : ''}`}</title>
+            <title>{`${r.final ? r.label : stepLabel(t, r.label)}: ${r.weight >= 0 ? '+' : ''}${r.weight.toFixed(2)}${r.tfAdjustment ? ` (${t('review.tf')} ${r.tfAdjustment.toFixed(2)})` : ''}`}</title>
             <text x={labelW - 6} y={14} fontSize={11} textAnchor="end">
-              {r.label}
+              {r.final ? r.label : stepLabel(t, r.label)}
             </text>
             <rect x={a} y={3} width={Math.max(1.5, b - a)} height={rowH - 6} fill={fill} />
             <text x={b + 4} y={14} fontSize={10} className="mono">

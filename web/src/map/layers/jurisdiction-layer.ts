@@ -4,7 +4,7 @@ import type { JurisdictionCount } from '../../api/types.ts';
 import { CHOROPLETH, rampColor } from './colors.ts';
 
 export interface JurisdictionLayerProps {
-  /** FeatureCollection of jurisdictions (datasets/geo/jurisdictions.geojson). */
+  /** FeatureCollection of jurisdictions (datasets/geo/jurisdictions-real.geojson: real county boundaries). */
   geo: GeoJSON.FeatureCollection | null;
   counts: JurisdictionCount[];
   /** 0..1, default 0.7 */

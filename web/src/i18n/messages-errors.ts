@@ -1,0 +1,56 @@
+/**
+ * The server's error codes not covered in `messages.ts`, in both languages: graph, resolver and
+ * ingest codes. Every code in the server's merged registry (`ALL_ERRORS`) has a message here or
+ * there (`messages.test.ts`), so a user never reads the server's English text.
+ */
+export const errorsZh = {
+  'err.ONEMAP_ERR_UNIQUE_VIOLATION': '该记录已存在',
+  'err.ONEMAP_ERR_GRAPH_UNAVAILABLE': '图数据库暂时不可用，请稍后再试',
+  'err.ONEMAP_ERR_GRAPH_AUTH': '图数据库拒绝了服务的凭据，请联系系统管理员',
+  'err.ONEMAP_ERR_GRAPH_TRANSIENT': '图数据库暂时繁忙，请重试',
+  'err.ONEMAP_ERR_MIGRATION_CHANGED': '数据库结构版本被改动，请联系系统管理员',
+  'err.ONEMAP_ERR_MIGRATION_FAILED': '数据库结构升级失败，请联系系统管理员',
+  'err.ONEMAP_ERR_GRAPH_QUERY': '图数据库查询失败',
+  'err.ONEMAP_ERR_FILE_UNREADABLE': '无法读取文件',
+  'err.ONEMAP_ERR_BAD_ENCODING': '文件编码不正确',
+  'err.ONEMAP_ERR_FIELD_COUNT': '某行的字段数与表头不一致',
+  'err.ONEMAP_ERR_BAD_JSON': '某行不是有效的 JSON 对象',
+  'err.ONEMAP_ERR_MISSING_COLUMN': '数据缺少映射要求的列',
+  'err.ONEMAP_ERR_INVALID_MAPPING': '字段映射配置有误',
+  'err.ONEMAP_ERR_INVALID_SETTINGS': '比对设置有误',
+  'err.ONEMAP_ERR_INVALID_MODEL': '匹配模型文件有误',
+  'err.ONEMAP_ERR_INVALID_CONFIG': '服务配置有误',
+  'err.ONEMAP_ERR_REQUIRED_MISSING': '必填字段为空',
+  'err.ONEMAP_ERR_REQUIRED_INVALID': '必填字段无效',
+  'err.ONEMAP_ERR_NOTHING_USABLE': '记录中没有可用的实体属性',
+  'err.ONEMAP_ERR_BAD_ID_CHECKSUM': '证件号或代码的校验位不正确',
+  'err.ONEMAP_ERR_BAD_VALUE': '取值格式不正确',
+  'err.ONEMAP_ERR_USAGE': '用法不正确',
+  'err.ONEMAP_ERR_UNKNOWN_ENTITY': '未找到该对象（或无权查看）',
+} as const;
+
+export const errorsEn: Record<keyof typeof errorsZh, string> = {
+  'err.ONEMAP_ERR_UNIQUE_VIOLATION': 'That record already exists',
+  'err.ONEMAP_ERR_GRAPH_UNAVAILABLE': 'The graph database is unavailable; try again shortly',
+  'err.ONEMAP_ERR_GRAPH_AUTH': 'The graph database refused the service’s credentials; contact an administrator',
+  'err.ONEMAP_ERR_GRAPH_TRANSIENT': 'The graph database is busy; try again',
+  'err.ONEMAP_ERR_MIGRATION_CHANGED': 'A database schema version was altered; contact an administrator',
+  'err.ONEMAP_ERR_MIGRATION_FAILED': 'The database schema upgrade failed; contact an administrator',
+  'err.ONEMAP_ERR_GRAPH_QUERY': 'The graph query failed',
+  'err.ONEMAP_ERR_FILE_UNREADABLE': 'The file cannot be read',
+  'err.ONEMAP_ERR_BAD_ENCODING': 'The file’s text encoding is wrong',
+  'err.ONEMAP_ERR_FIELD_COUNT': 'A row has a different number of fields than the header',
+  'err.ONEMAP_ERR_BAD_JSON': 'A line is not a JSON object',
+  'err.ONEMAP_ERR_MISSING_COLUMN': 'The data lacks a column the mapping needs',
+  'err.ONEMAP_ERR_INVALID_MAPPING': 'The field mapping is invalid',
+  'err.ONEMAP_ERR_INVALID_SETTINGS': 'The comparison settings are invalid',
+  'err.ONEMAP_ERR_INVALID_MODEL': 'The matching model file is invalid',
+  'err.ONEMAP_ERR_INVALID_CONFIG': 'The service configuration is invalid',
+  'err.ONEMAP_ERR_REQUIRED_MISSING': 'A required field is empty',
+  'err.ONEMAP_ERR_REQUIRED_INVALID': 'A required field is invalid',
+  'err.ONEMAP_ERR_NOTHING_USABLE': 'The record has no usable entity attribute',
+  'err.ONEMAP_ERR_BAD_ID_CHECKSUM': 'The check character of the ID or code is wrong',
+  'err.ONEMAP_ERR_BAD_VALUE': 'A value has the wrong format',
+  'err.ONEMAP_ERR_USAGE': 'Wrong usage',
+  'err.ONEMAP_ERR_UNKNOWN_ENTITY': 'Not found (or not yours to see)',
+};
