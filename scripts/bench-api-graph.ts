@@ -154,7 +154,7 @@ export function generateBenchCsv(dir: string, persons: number, visits = 10, log:
       identifiers.row(`resident_id|${residentId}`, 'Identifier', 'resident_id', residentId);
       hasIdentifier.row(eid, `resident_id|${residentId}`, 'HAS_IDENTIFIER', 'incident', rid);
       const prov = { name: { source: 'incident', rid }, residentId: { source: 'incident', rid } };
-      entities.row(eid, 'Entity;Person', name, pinyin, name.slice(0, 1), name.slice(1), null, null, residentId, null, null, null, c.code, null, words.join(' '), JSON.stringify(prov), [...sources].join(';'));
+      entities.row(eid, 'Entity;Person', name, pinyin, name.slice(0, 1), name.slice(1), null, null, residentId, null, null, null, c.code, null, words.join(' '), JSON.stringify(prov), [...sources].sort().join(';'));
       continue;
     }
     const hrid = `household:P${i}`;
@@ -172,7 +172,7 @@ export function generateBenchCsv(dir: string, persons: number, visits = 10, log:
       resolved.row(trid, `T-B${i}`, 'RESOLVED_TO', 'subscriber', 'anchor');
       identifiers.row(`phone|${phone}`, 'Identifier', 'phone', phone);
       hasIdentifier.row(`T-B${i}`, `phone|${phone}`, 'HAS_IDENTIFIER', 'telecom', trid);
-      entities.row(`T-B${i}`, 'Entity;Phone', phone, null, null, null, null, null, null, null, phone, null, null, null, `${phone} ${phone.slice(3)}`, JSON.stringify({ number: { source: 'telecom', rid: trid } }), 'telecom;hotel');
+      entities.row(`T-B${i}`, 'Entity;Phone', phone, null, null, null, null, null, null, null, phone, null, null, null, `${phone} ${phone.slice(3)}`, JSON.stringify({ number: { source: 'telecom', rid: trid } }), 'hotel;telecom');
     }
     words.push(phone.slice(3));
     const firstVisit = `${PLACE_KINDS[0].source}:V${i}-0`;
@@ -195,7 +195,7 @@ export function generateBenchCsv(dir: string, persons: number, visits = 10, log:
       sightings++;
     }
     const prov = Object.fromEntries(['name', 'residentId', 'sex', 'birthDate', 'address'].map((a) => [a, { source: 'household', rid: hrid }]));
-    entities.row(eid, 'Entity;Person', name, pinyin, name.slice(0, 1), name.slice(1), sex, birth, residentId, address, null, null, c.code, null, words.join(' '), JSON.stringify(prov), [...sources].join(';'));
+    entities.row(eid, 'Entity;Person', name, pinyin, name.slice(0, 1), name.slice(1), sex, birth, residentId, address, null, null, c.code, null, words.join(' '), JSON.stringify(prov), [...sources].sort().join(';'));
     if (i % 50_000 === 0) log(`generated ${i} / ${persons} persons`);
   }
   for (const p of places) {
@@ -205,7 +205,7 @@ export function generateBenchCsv(dir: string, persons: number, visits = 10, log:
     records.row(rid, 'SourceRecord', p.k.source, p.eid, '2026-07-01T00:00:00Z', JSON.stringify({ [p.k.role]: { name: p.name, placeKind: p.k.kind } }));
     resolved.row(rid, p.eid, 'RESOLVED_TO', p.k.role, 'anchor');
     const loc = `{longitude:${(lon + (rand() - 0.5) * 0.1).toFixed(5)},latitude:${(lat + (rand() - 0.5) * 0.1).toFixed(5)}}`;
-    entities.row(p.eid, 'Entity;Place', p.name, null, null, null, null, null, null, null, null, p.k.kind, p.unit, loc, p.name, JSON.stringify({ name: { source: p.k.source, rid }, placeKind: { source: p.k.source, rid } }), [...p.sources].join(';'));
+    entities.row(p.eid, 'Entity;Place', p.name, null, null, null, null, null, null, null, null, p.k.kind, p.unit, loc, p.name, JSON.stringify({ name: { source: p.k.source, rid }, placeKind: { source: p.k.source, rid } }), [...p.sources].sort().join(';'));
   }
   const all = [entities, records, identifiers, resolved, hasIdentifier, relations, visited, meta];
   for (const x of all) x.close();
