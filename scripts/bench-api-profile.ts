@@ -36,7 +36,8 @@ if (!process.env.NEO4J_URI) {
   await up('dev');
 }
 const uri = process.env.NEO4J_URI ?? `bolt://127.0.0.1:${process.env.NEO4J_BOLT_PORT}`;
-const graph = { driver: createDriver({ uri, user: process.env.NEO4J_USER ?? 'neo4j', password: process.env.NEO4J_PASSWORD ?? 'onemap-local' }), database: process.env.NEO4J_DATABASE ?? 'neo4j' };
+const database = process.env.NEO4J_DATABASE ?? 'neo4j';
+const graph = { driver: createDriver({ uri, user: process.env.NEO4J_USER ?? 'neo4j', password: process.env.NEO4J_PASSWORD ?? 'onemap-local', database }), database };
 
 interface Captured {
   query: string;
