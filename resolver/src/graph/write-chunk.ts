@@ -73,6 +73,17 @@ async function applyMerges(tx: ManagedTransaction, merges: ChunkRows['merges'], 
   }
   await tx.run(
     `UNWIND $rows AS m
+     MATCH (old:Entity {eid: m.from}), (new:Entity {eid: m.into})
+     CALL (old, new) {
+       UNWIND coalesce(new.inSources, []) + coalesce(old.inSources, []) AS s
+       WITH DISTINCT s ORDER BY s
+       RETURN collect(s) AS seen
+     }
+     SET new.inSources = CASE WHEN old.inSources IS NULL OR new.inSources IS NULL THEN null ELSE seen END`,
+    { rows },
+  );
+  await tx.run(
+    `UNWIND $rows AS m
      MATCH (old:Entity {eid: m.from}) DETACH DELETE old
      WITH m
      MERGE (r:${Label.Redirect} {eid: m.from}) SET r.to = m.into, r.at = datetime(), r.reason = m.reason, r.seq = $seq
@@ -111,6 +122,71 @@ async function writeRelations(tx: ManagedTransaction, rows: RelationRow[]) {
       { rows: rows.filter((r) => r.type === type) },
     );
   }
+}
+
+/**
+ * The sources each entity of the chunk is seen in (its records, identifier edges, relations and
+ * visits; none for an entity the chunk only writes or merges into), sorted by eid so concurrent writers lock hubs in one order. The list on the node is
+ * kept sorted, so it never depends on the order chunks arrive in.
+ */
+export function entitySources(rows: ChunkRows): { eid: string; sources: string[] }[] {
+  const by = new Map<string, Set<string>>();
+  const add = (eid: string, source: string) => {
+    let set = by.get(eid);
+    if (!set) by.set(eid, (set = new Set()));
+    set.add(source);
+  };
+  // Every entity the chunk writes or merges into is listed, so one that has no list yet gets it.
+  for (const e of rows.entities) if (!by.has(e.eid)) by.set(e.eid, new Set());
+  for (const m of rows.merges) if (!by.has(m.into)) by.set(m.into, new Set());
+  for (const r of rows.records) for (const res of r.resolved) add(res.eid, r.source);
+  for (const i of rows.identifiers) add(i.eid, i.source);
+  for (const r of rows.relations) {
+    add(r.from, r.source);
+    add(r.to, r.source);
+  }
+  for (const v of rows.visits) {
+    add(v.subject, v.source);
+    add(v.place, v.source);
+  }
+  return [...by].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([eid, set]) => ({ eid, sources: [...set].sort() }));
+}
+
+/**
+ * Keeps `inSources` (visibility as a property, read by the server's `visibleEntity`): adds the
+ * chunk's sources an entity does not list yet. Only entities that gain a source are written, under
+ * their write lock (taken before the list is read again, so two writers never lose each other's).
+ * An entity without the list yet (new, or written by something that does not keep it) gets it
+ * from its records and edges first, so the list is never a subset of what the graph says.
+ */
+async function addEntitySources(tx: ManagedTransaction, rows: ChunkRows) {
+  const list = entitySources(rows);
+  if (!list.length) return;
+  await tx.run(
+    `UNWIND $rows AS row
+     MATCH (e:Entity {eid: row.eid})
+     WITH e, row WHERE e.inSources IS NULL OR any(s IN row.sources WHERE NOT s IN e.inSources)
+     SET e._lock = true
+     WITH e, row
+     CALL (e) {
+       WITH e WHERE e.inSources IS NULL
+       OPTIONAL MATCH (e)<-[:RESOLVED_TO]-(r:SourceRecord)
+       RETURN collect(DISTINCT r.source) AS recs
+     }
+     CALL (e) {
+       WITH e WHERE e.inSources IS NULL
+       OPTIONAL MATCH (e)-[x]-() WHERE NOT x:RESOLVED_TO AND x.source IS NOT NULL
+       RETURN collect(DISTINCT x.source) AS edges
+     }
+     CALL (e, recs, edges, row) {
+       UNWIND coalesce(e.inSources, []) + recs + edges + row.sources AS s
+       WITH DISTINCT s ORDER BY s
+       RETURN collect(s) AS seen
+     }
+     SET e.inSources = seen
+     REMOVE e._lock`,
+    { rows: list },
+  );
 }
 
 /**
@@ -157,6 +233,7 @@ export async function writeChunk(graph: Graph, rows: ChunkRows, opts: { trace?: 
         { rows: rows.visits },
       );
     }
+    await addEntitySources(tx, rows);
     await tx.run('MERGE (s:PipelineState {id: "main"}) SET s.seq = CASE WHEN coalesce(s.seq, 0) < $seq THEN $seq ELSE s.seq END', { seq: rows.seq });
   });
 }

@@ -4,11 +4,16 @@ import { ENTITY_LABELS, ENTITY_RELATION_TYPES } from '@onemap/graph-schema';
 export const KINDS = [...ENTITY_LABELS];
 
 /**
- * Cypher predicate: entity `v` is visible through `$vs` (visible source ids) — it has a visible
- * SourceRecord, or a visible edge (which itself says the entity exists in that source).
+ * Cypher predicate: entity `v` is visible through `$vs` (visible source ids) — visibility as a
+ * property test: `inSources` lists the sources of the entity's records and edges (kept by the
+ * writers: the pipeline's chunk writer, merges and splits; filled for older data by migration
+ * V036), so the test reads one list instead of walking records, whatever the entity's degree.
+ * An entity without the property (written by something that does not keep it) falls back to the
+ * walk: it has a visible SourceRecord, or a visible edge (which itself says the entity exists in
+ * that source).
  */
 export function visibleEntity(v: string): string {
-  return `(EXISTS { MATCH (${v})<-[:RESOLVED_TO]-(vr:SourceRecord) WHERE vr.source IN $vs } OR EXISTS { MATCH (${v})-[vx]-() WHERE vx.source IN $vs AND NOT vx:RESOLVED_TO })`;
+  return `(CASE WHEN ${v}.inSources IS NULL THEN (EXISTS { MATCH (${v})<-[:RESOLVED_TO]-(vr:SourceRecord) WHERE vr.source IN $vs } OR EXISTS { MATCH (${v})-[vx]-() WHERE vx.source IN $vs AND NOT vx:RESOLVED_TO }) ELSE any(vsrc IN ${v}.inSources WHERE vsrc IN $vs) END)`;
 }
 
 /** Cypher predicate: relationship `r` may be read through `$vs`. CO_TRAVELED needs every source it was derived from. */

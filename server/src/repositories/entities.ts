@@ -30,8 +30,17 @@ export async function resolveEid(graph: Reader, eid: string): Promise<{ eid: str
 }
 
 const RECORD_LIMIT = 200;
+/**
+ * Records read before the newest are kept: `limit × RECORD_SCAN_FACTOR` per entity, so a hub
+ * (a station with a million sightings) is never sorted whole; Neo4j expands a node's newest
+ * relationships first, so for such an entity the answer is the newest of its latest records.
+ */
+export const RECORD_SCAN_FACTOR = 5;
 
-/** Entities with their visible records (newest first, at most 200 each); invisible entities come back with `visible: false`. */
+/**
+ * Entities with their visible records (newest first, at most `recordLimit` each, chosen among the
+ * latest `recordLimit × RECORD_SCAN_FACTOR`); invisible entities come back with `visible: false`.
+ */
 export async function readEntities(graph: Reader, eids: readonly string[], vs: readonly string[], recordLimit = RECORD_LIMIT): Promise<Map<string, EntityRow>> {
   if (eids.length === 0) return new Map();
   return read(graph, async (tx) => {
@@ -40,11 +49,12 @@ export async function readEntities(graph: Reader, eids: readonly string[], vs: r
        MATCH (e:Entity {eid: id})
        CALL (e) {
          OPTIONAL MATCH (e)<-[rt:RESOLVED_TO]-(sr:SourceRecord) WHERE sr.source IN $vs
+         WITH rt, sr LIMIT toInteger($lim * $scanFactor)
          WITH rt, sr ORDER BY sr.receivedAt DESC LIMIT toInteger($lim)
          RETURN collect(CASE WHEN sr IS NULL THEN null ELSE {rid: sr.rid, source: sr.source, receivedAt: toString(sr.receivedAt), role: rt.role, attrs: sr.attrs} END) AS recs
        }
        RETURN e.eid AS eid, ${kindOf('e')} AS kind, properties(e) AS props, recs, ${visibleEntity('e')} AS visible`,
-      { eids, vs, kinds: KINDS, lim: recordLimit },
+      { eids, vs, kinds: KINDS, lim: recordLimit, scanFactor: RECORD_SCAN_FACTOR },
     );
     const out = new Map<string, EntityRow>();
     for (const x of r.records) {
@@ -122,6 +132,7 @@ export async function readProfile(
       `MATCH (e:Entity {eid: $eid})
        CALL (e) {
          OPTIONAL MATCH (e)<-[rt:RESOLVED_TO]-(sr:SourceRecord) WHERE sr.source IN $vs
+         WITH rt, sr LIMIT toInteger($recLim * $scanFactor)
          WITH rt, sr ORDER BY sr.receivedAt DESC LIMIT toInteger($recLim)
          RETURN collect(CASE WHEN sr IS NULL THEN null ELSE {rid: sr.rid, source: sr.source, receivedAt: toString(sr.receivedAt), role: rt.role, attrs: sr.attrs} END) AS recs
        }
@@ -150,7 +161,7 @@ export async function readProfile(
          RETURN collect({source: source, records: n, lastReceivedAt: toString(last)}) AS sources
        }
        RETURN e.eid AS eid, ${kindOf('e')} AS kind, properties(e) AS props, ${visibleEntity('e')} AS visible, recs, ids, rels, traces, sources`,
-      { eid, vs, kinds: KINDS, recLim: limits.records, relLim: limits.relations, trLim: limits.traces },
+      { eid, vs, kinds: KINDS, recLim: limits.records, relLim: limits.relations, trLim: limits.traces, scanFactor: RECORD_SCAN_FACTOR },
     );
     const x = r.records[0];
     if (!x) return null;

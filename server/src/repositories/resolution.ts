@@ -71,7 +71,35 @@ async function moveRels(tx: ManagedTransaction, fromId: string, toId: string, re
     );
   }
   await tx.run('MATCH (x) WHERE elementId(x) = $fromId MATCH (x)-[r]-() WHERE elementId(r) IN $ids DELETE r', { fromId, ids: rows.map((x) => x.id) });
+  await refreshInSources(tx, [fromId, toId]);
   return rows.length;
+}
+
+/**
+ * Recomputes `inSources` (visibility as a property: the sources of an entity's records and edges,
+ * see `visibleEntity`) of nodes whose edges an analyst's decision moved: a split or an undo can
+ * take sources away, so the list is rebuilt from the graph, not added to.
+ */
+async function refreshInSources(tx: ManagedTransaction, nodeIds: string[]) {
+  await tx.run(
+    `UNWIND $ids AS id
+     MATCH (e) WHERE elementId(e) = id
+     CALL (e) {
+       OPTIONAL MATCH (e)<-[:RESOLVED_TO]-(r:SourceRecord)
+       RETURN collect(DISTINCT r.source) AS recs
+     }
+     CALL (e) {
+       OPTIONAL MATCH (e)-[x]-() WHERE NOT x:RESOLVED_TO AND x.source IS NOT NULL
+       RETURN collect(DISTINCT x.source) AS edges
+     }
+     CALL (recs, edges) {
+       UNWIND recs + edges AS s
+       WITH DISTINCT s ORDER BY s
+       RETURN collect(s) AS seen
+     }
+     SET e.inSources = seen`,
+    { ids: nodeIds },
+  );
 }
 
 async function nodeOf(tx: ManagedTransaction, eid: string): Promise<{ id: string; kind: string } | null> {

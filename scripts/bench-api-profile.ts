@@ -1,0 +1,118 @@
+/**
+ * `npm run bench api-profile [-- --persons 1000000 --samples 5]`
+ *
+ * PROFILE plans of the query API's hot queries on the bench store of `npm run bench api` (same
+ * ports and data dir; start it with that bench first): the repository functions run unchanged
+ * through a transaction that prefixes `PROFILE`, for a few random persons, as a viewer who sees
+ * every source but `incident`. Prints per query the db hits and rows of each operator (the plan
+ * of the first sample) and the db hits of every sample, for docs/api.md.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { createDriver, readTx } from '@onemap/graph-schema/server';
+import type { ManagedTransaction, ProfiledPlan } from 'neo4j-driver';
+import { readEntities, readProfile } from '../server/src/repositories/entities.ts';
+import { expandHop } from '../server/src/repositories/relations.ts';
+import { readTrajectory } from '../server/src/repositories/traces.ts';
+import { PROFILE_LIMITS } from '../server/src/services/entity-view.ts';
+import { DEFAULT_RELATION_TYPES } from '../server/src/services/relations.ts';
+import { rng } from './bench-api-graph.ts';
+// @ts-expect-error plain ESM script without types
+import { up } from './services.mjs';
+
+const args = process.argv.slice(2);
+const opt = (name: string, def: number) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : def;
+};
+const PERSONS = opt('persons', 20_000);
+const SAMPLES = opt('samples', 5);
+const VS = ['business', 'checkpoint', 'hotel', 'household', 'netcafe', 'rail', 'telecom', 'vehicle_registry'];
+
+if (!process.env.NEO4J_URI) {
+  process.env.NEO4J_BOLT_PORT ??= '7695';
+  process.env.REDIS_PORT ??= '6395';
+  process.env.ONEMAP_DATA_DIR ??= path.join('.data', 'bench-api', `n${PERSONS}`);
+  await up('dev');
+}
+const uri = process.env.NEO4J_URI ?? `bolt://127.0.0.1:${process.env.NEO4J_BOLT_PORT}`;
+const database = process.env.NEO4J_DATABASE ?? 'neo4j';
+const graph = { driver: createDriver({ uri, user: process.env.NEO4J_USER ?? 'neo4j', password: process.env.NEO4J_PASSWORD ?? 'onemap-local', database }), database };
+
+interface Captured {
+  query: string;
+  plan: ProfiledPlan;
+  ms: number;
+}
+
+/** A transaction whose every query runs under PROFILE, its plan kept. */
+function profiling(tx: ManagedTransaction, out: Captured[]): ManagedTransaction {
+  return new Proxy(tx, {
+    get(target, prop) {
+      if (prop !== 'run') return Reflect.get(target, prop);
+      return async (q: string, p?: Record<string, unknown>) => {
+        const t = performance.now();
+        const r = await target.run(`PROFILE ${q}`, p);
+        if (r.summary.profile) out.push({ query: q, plan: r.summary.profile, ms: performance.now() - t });
+        return r;
+      };
+    },
+  });
+}
+
+function totalHits(p: ProfiledPlan): number {
+  return p.dbHits + p.children.reduce((s, c) => s + totalHits(c), 0);
+}
+
+function printPlan(p: ProfiledPlan, depth = 0): string[] {
+  const details = String((p.arguments as Record<string, unknown>).Details ?? '').replace(/\s+/g, ' ').slice(0, 90);
+  const line = `${'  '.repeat(depth)}${p.operatorType.replace(/@.*$/, '')}  rows=${p.rows} dbHits=${p.dbHits}${details ? `  ${details}` : ''}`;
+  return [line, ...p.children.flatMap((c) => printPlan(c, depth + 1))];
+}
+
+const rand = rng(11);
+const person = () => `P-B${Math.floor(rand() * PERSONS)}`;
+const from = '2026-10-02T00:00:00Z';
+const to = '2026-11-01T00:00:00Z';
+const scenarios: Record<string, (tx: ManagedTransaction, eid: string) => Promise<unknown>> = {
+  'profile (readProfile)': (tx, eid) => readProfile({ tx }, eid, VS, PROFILE_LIMITS),
+  'trajectory 30 days (readTrajectory)': (tx, eid) => readTrajectory({ tx }, eid, from, to, VS, 501),
+  'places of a trajectory (readEntities, 20 records each)': async (tx, eid) => {
+    const rows = await readTrajectory({ tx: unprofiled(tx) }, eid, from, to, VS, 501);
+    return readEntities({ tx }, [...new Set(rows.map((r) => r.placeEid))], VS, 20);
+  },
+  'relations hop 1 (expandHop)': (tx, eid) => expandHop({ tx }, [eid], DEFAULT_RELATION_TYPES, VS, 201),
+  'relations hop 2 (expandHop over hop 1)': async (tx, eid) => {
+    const hop1 = await expandHop({ tx: unprofiled(tx) }, [eid], DEFAULT_RELATION_TYPES, VS, 201);
+    return expandHop({ tx }, [...new Set(hop1.map((e) => e.to))], DEFAULT_RELATION_TYPES, VS, 201 - hop1.length);
+  },
+};
+const raw = new WeakMap<ManagedTransaction, ManagedTransaction>();
+function unprofiled(tx: ManagedTransaction): ManagedTransaction {
+  return raw.get(tx) ?? tx;
+}
+
+console.log(`bench api-profile: ${PERSONS} persons, ${SAMPLES} random persons per query, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' / ')}`);
+try {
+  for (const [name, work] of Object.entries(scenarios)) {
+    const hits: number[] = [];
+    let first: Captured | null = null;
+    for (let i = 0; i < SAMPLES; i++) {
+      const eid = person();
+      const captured: Captured[] = [];
+      await readTx(graph, async (tx) => {
+        const p = profiling(tx, captured);
+        raw.set(p, tx);
+        await work(p, eid);
+      });
+      const last = captured.at(-1);
+      if (!last) continue;
+      hits.push(totalHits(last.plan));
+      first ??= last;
+    }
+    console.log(`\n### ${name}\ndb hits per sample: ${hits.join(', ')}`);
+    if (first) console.log(printPlan(first.plan).join('\n'));
+  }
+} finally {
+  await graph.driver.close();
+}
