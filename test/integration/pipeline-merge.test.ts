@@ -73,3 +73,64 @@ describe('incremental resolution against the graph', () => {
     expect(await personOf('hotel:TWIN-1')).not.toBe(await personOf('hotel:TWIN-2'));
   });
 });
+
+describe('merges written after the entities they point to', () => {
+  it('a merge whose survivor is created in the same chunk loses no edge', async () => {
+    const base = hotelRecord(700, { guest_name: '赵立新', birth_date: '19820303', phone: '', passport_no: 'G55500011' });
+    // An existing person known only by passport (one record, one stay).
+    const byPassport = { ...base, record_id: 'SAMECHUNK-A', id_number: '', id_type: '护照', guest_name: 'ZHAO LIXIN', nationality: 'CHN', birth_date: '19750505', sex: '男', address: '' };
+    await t.pipeline.processBatch(stageRecords(t.pipeline.deps.stagingDir, 'hotel', [byPassport]));
+    const old = await personOf('hotel:SAMECHUNK-A');
+
+    // One chunk: a new person by resident id, then a record carrying both identifiers. The resident
+    // id anchors first, so the survivor is the entity this very chunk creates.
+    const byId = { ...base, record_id: 'SAMECHUNK-B', passport_no: '' };
+    const bridge = { ...base, record_id: 'SAMECHUNK-C' };
+    const info = await t.pipeline.processBatch(stageRecords(t.pipeline.deps.stagingDir, 'hotel', [byId, bridge]));
+    expect(info.merges).toBe(1);
+    const survivor = await personOf('hotel:SAMECHUNK-C');
+    expect(survivor).not.toBe(old);
+    expect(await personOf('hotel:SAMECHUNK-B')).toBe(survivor);
+    // The old entity's own record, identifier and trace all moved to the survivor.
+    expect(await personOf('hotel:SAMECHUNK-A')).toBe(survivor);
+    expect(await resolveEid(old)).toBe(survivor);
+    const facts = await readTx(t.graph, async (tx) => {
+      const r = await tx.run(
+        `MATCH (p:Person {eid: $eid})
+         RETURN COUNT { (p)-[:VISITED]->() } AS visits, COUNT { (p)<-[:RESOLVED_TO]-() } AS records,
+                [(p)-[:HAS_IDENTIFIER]->(i) | i.kind + ':' + i.value] AS ids`,
+        { eid: survivor },
+      );
+      const x = r.records[0]!;
+      return { visits: x.get('visits') as number, records: x.get('records') as number, ids: (x.get('ids') as string[]).sort() };
+    });
+    expect(facts).toEqual({ visits: 3, records: 3, ids: ['passport:G55500011', `resident_id:${base.id_number}`] });
+    const orphans = await readTx(t.graph, async (tx) => {
+      const r = await tx.run("MATCH (s:SourceRecord) WHERE s.rid STARTS WITH 'hotel:SAMECHUNK-' AND NOT (s)-[:RESOLVED_TO {role: 'guest'}]->() RETURN count(s) AS n");
+      return r.records[0]!.get('n') as number;
+    });
+    expect(orphans).toBe(0);
+  });
+
+  it('a merge never duplicates an identifier edge (HAS_IDENTIFIER once per entity and identifier)', async () => {
+    const base = hotelRecord(720, { guest_name: '钱文博', birth_date: '19850505', phone: '', passport_no: 'G66600022' });
+    const byPassport = { ...base, record_id: 'DUPID-A', id_number: '', id_type: '护照', guest_name: 'QIAN WENBO', nationality: 'CHN', birth_date: '19750505', sex: '男', address: '' };
+    const byId = { ...base, record_id: 'DUPID-B', passport_no: '' };
+    await t.pipeline.processBatch(stageRecords(t.pipeline.deps.stagingDir, 'hotel', [byPassport]));
+    await t.pipeline.processBatch(stageRecords(t.pipeline.deps.stagingDir, 'hotel', [byId]));
+    // The bridge carries the passport the merged-away entity already holds: both sides point at it.
+    await t.pipeline.processBatch(stageRecords(t.pipeline.deps.stagingDir, 'hotel', [{ ...base, record_id: 'DUPID-C' }]));
+    const survivor = await personOf('hotel:DUPID-C');
+    expect(await personOf('hotel:DUPID-A')).toBe(survivor);
+    const dupes = await readTx(t.graph, async (tx) => {
+      const r = await tx.run('MATCH (e:Entity)-[h:HAS_IDENTIFIER]->(i:Identifier) WITH e, i, count(h) AS n WHERE n > 1 RETURN count(*) AS pairs');
+      return r.records[0]!.get('pairs') as number;
+    });
+    expect(dupes).toBe(0);
+    const ids = await readTx(t.graph, async (tx) => {
+      const r = await tx.run('MATCH (p:Person {eid: $eid})-[:HAS_IDENTIFIER]->(i) RETURN i.kind + ":" + i.value AS id ORDER BY id', { eid: survivor });
+      return r.records.map((x) => x.get('id') as string);
+    });
+    expect(ids).toEqual(['passport:G66600022', `resident_id:${base.id_number}`]);
+  });
+});

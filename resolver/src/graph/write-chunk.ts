@@ -3,8 +3,18 @@ import { type Graph, writeTx } from '@onemap/graph-schema/server';
 import type { ManagedTransaction } from 'neo4j-driver';
 import type { ChunkRows, EntityRow, RelationRow } from './write-rows.ts';
 
-/** Relationship types a merge moves from the merged-away entity to the survivor. */
-const MOVABLE = [Rel.ResolvedTo, Rel.HasIdentifier, ...ENTITY_RELATION_TYPES.filter((t) => t !== Rel.CoTraveled)];
+/**
+ * How a merge moves each relationship type from the merged-away entity to the survivor: the
+ * properties that identify one edge of that type (MERGE on them, so an edge the survivor already
+ * has is never doubled: one HAS_IDENTIFIER per identifier, one relation per pair and source), and
+ * its direction as seen from the entity. CO_TRAVELED is not moved: it is derived again.
+ */
+const MOVES: { type: string; key: string[]; out: boolean; inc: boolean }[] = [
+  { type: Rel.ResolvedTo, key: ['role'], out: false, inc: true },
+  { type: Rel.HasIdentifier, key: [], out: true, inc: false },
+  { type: Rel.Visited, key: ['rid', 'kind'], out: true, inc: false },
+  ...ENTITY_RELATION_TYPES.filter((t) => t !== Rel.CoTraveled && t !== Rel.Visited).map((type) => ({ type, key: ['source'], out: true, inc: true })),
+];
 const WRITABLE_RELATIONS = new Set<string>([Rel.HasPhone, Rel.Owns, Rel.LegalRepOf, Rel.WorksFor, Rel.ResidesAt, Rel.InvolvedIn]);
 
 /** ONEMAP_TRACE_WRITES=1 prints the time of every statement (for tuning). */
@@ -24,29 +34,51 @@ function traced(tx: ManagedTransaction): ManagedTransaction {
   });
 }
 
-async function applyMerge(tx: ManagedTransaction, m: { from: string; into: string; reason: string }, seq: number) {
-  for (const type of MOVABLE) {
-    // Labels and types come from the whitelist above, never from input.
-    await tx.run(
-      `MATCH (old:Entity {eid: $from})-[r:${type}]->(x) WHERE x.eid IS NULL OR x.eid <> $into
-       MATCH (new:Entity {eid: $into})
-       CREATE (new)-[r2:${type}]->(x) SET r2 = properties(r) DELETE r`,
-      m,
-    );
-    await tx.run(
-      `MATCH (x)-[r:${type}]->(old:Entity {eid: $from}) WHERE x.eid IS NULL OR x.eid <> $into
-       MATCH (new:Entity {eid: $into})
-       CREATE (x)-[r2:${type}]->(new) SET r2 = properties(r) DELETE r`,
-      m,
-    );
+/**
+ * Applies a chunk's merges, all at once, AFTER the chunk's entities are written: a survivor
+ * created in this very chunk exists by now, so every edge of the merged-away entity moves to it
+ * before that entity is deleted (nothing is lost to a `MATCH (new)` that finds nothing).
+ * A chunk's merges go from distinct merged-away entities to final survivors, never in chains.
+ */
+async function applyMerges(tx: ManagedTransaction, merges: ChunkRows['merges'], seq: number) {
+  if (!merges.length) return;
+  const rows = merges;
+  for (const { type, key, out, inc } of MOVES) {
+    // Types and key names come from the table above, never from input.
+    const keyMap = `{${key.map((k) => `${k}: r.${k}`).join(', ')}}`;
+    const onMatch =
+      key[0] === 'source'
+        ? 'ON MATCH SET r2.rids = (coalesce(r2.rids, []) + [x IN coalesce(r.rids, []) WHERE NOT x IN coalesce(r2.rids, [])])[..100]'
+        : '';
+    if (out) {
+      await tx.run(
+        `UNWIND $rows AS m
+         MATCH (old:Entity {eid: m.from})-[r:${type}]->(x) WHERE x.eid IS NULL OR x.eid <> m.into
+         MATCH (new:Entity {eid: m.into})
+         MERGE (new)-[r2:${type} ${keyMap}]->(x) ON CREATE SET r2 = properties(r) ${onMatch}
+         DELETE r`,
+        { rows },
+      );
+    }
+    if (inc) {
+      await tx.run(
+        `UNWIND $rows AS m
+         MATCH (x)-[r:${type}]->(old:Entity {eid: m.from}) WHERE x.eid IS NULL OR x.eid <> m.into
+         MATCH (new:Entity {eid: m.into})
+         MERGE (x)-[r2:${type} ${keyMap}]->(new) ON CREATE SET r2 = properties(r) ${onMatch}
+         DELETE r`,
+        { rows },
+      );
+    }
   }
   await tx.run(
-    `MATCH (old:Entity {eid: $from}) DETACH DELETE old
-     WITH 1 AS one
-     MERGE (r:${Label.Redirect} {eid: $from}) SET r.to = $into, r.at = datetime(), r.reason = $reason, r.seq = $seq
-     WITH 1 AS one
-     MATCH (older:${Label.Redirect} {to: $from}) SET older.to = $into`,
-    { ...m, seq },
+    `UNWIND $rows AS m
+     MATCH (old:Entity {eid: m.from}) DETACH DELETE old
+     WITH m
+     MERGE (r:${Label.Redirect} {eid: m.from}) SET r.to = m.into, r.at = datetime(), r.reason = m.reason, r.seq = $seq
+     WITH m
+     MATCH (older:${Label.Redirect} {to: m.from}) SET older.to = m.into`,
+    { rows, seq },
   );
 }
 
@@ -82,15 +114,15 @@ async function writeRelations(tx: ManagedTransaction, rows: RelationRow[]) {
 }
 
 /**
- * Writes one chunk in ONE transaction: merges, entities with golden values, identifier anchors,
+ * Writes one chunk in ONE transaction: entities with golden values, then merges into them, identifier anchors,
  * source records with RESOLVED_TO, relations and VISITED edges, and the pipeline sequence.
  * Either all of a record's facts are in the graph or none are, so a retried job is safe.
  */
 export async function writeChunk(graph: Graph, rows: ChunkRows): Promise<void> {
   await writeTx(graph, async (rawTx) => {
     const tx = traced(rawTx);
-    for (const m of rows.merges) await applyMerge(tx, m, rows.seq);
     await writeEntities(tx, rows.entities);
+    await applyMerges(tx, rows.merges, rows.seq);
     if (rows.identifiers.length) {
       await tx.run(
         `UNWIND $rows AS row
