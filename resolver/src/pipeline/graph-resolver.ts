@@ -1,15 +1,14 @@
 import type { EntityKind, SourceCatalogEntry } from '@onemap/graph-schema';
 import type { Graph } from '@onemap/graph-schema/server';
-import { mentionsToJson, readCannotLinks, readDecisionsSignature, readPipelineSeq, readRecordsSince, readRedirectsSince } from '../graph/load-index.ts';
+import { readCannotLinks, readDecisionsSignature, readPipelineSeq, readRecordsSince, readRedirectsSince } from '../graph/load-index.ts';
 import { writeChunk } from '../graph/write-chunk.ts';
 import { type ChunkRows, emptyChunk } from '../graph/write-rows.ts';
 import type { BatchRecord } from '../intake/read-batch.ts';
 import type { StagedBatch } from '../intake/staged-batch.ts';
-import { ResolutionIndex } from '../resolve/resolution-index.ts';
+import type { ResolutionIndex } from '../resolve/resolution-index.ts';
 import type { Model } from '../scoring/model-settings.ts';
-import type { Mention } from '../types.ts';
-import { type AuthorityFn, goldenValues } from './golden-values.ts';
-import { type RecordFacts, recordFacts } from './record-facts.ts';
+import type { AuthorityFn } from './golden-values.ts';
+import { RecordResolver, type ResolvedRecord } from './record-resolver.ts';
 
 export interface ProcessStats {
   records: number;
@@ -34,16 +33,6 @@ export interface GraphResolverOptions {
   goldenSample?: number;
 }
 
-/** Identifiers written as anchors; a person's phone becomes a Phone entity instead. */
-const ANCHOR_KINDS_OF: Record<EntityKind, Set<string>> = {
-  Person: new Set(['resident_id', 'passport', 'national_id']),
-  Organization: new Set(['credit_code']),
-  Place: new Set(['place_code']),
-  Vehicle: new Set(['plate', 'vin']),
-  Phone: new Set(['phone']),
-  Case: new Set(['case_number']),
-};
-
 /**
  * Incremental resolution into Neo4j. Holds the resolver core's real-time `ResolutionIndex`,
  * kept consistent with the graph by sequence number: before each batch it reads what other
@@ -52,9 +41,8 @@ const ANCHOR_KINDS_OF: Record<EntityKind, Set<string>> = {
  * Callers must serialize `processBatch` across processes (see `withResolveLock`).
  */
 export class GraphResolver {
-  private index: ResolutionIndex;
+  private records: RecordResolver;
   private readonly persisted = new Set<string>();
-  private readonly recordHashes = new Map<string, string>();
   private lastSeq = 0;
   private dirty = true;
   private decisions = '';
@@ -64,12 +52,12 @@ export class GraphResolver {
     private readonly graph: Graph,
     private readonly opts: GraphResolverOptions,
   ) {
-    this.index = this.newIndex();
+    this.records = new RecordResolver(opts);
     this.catalogById = new Map(opts.catalog.map((c) => [c.id, c]));
   }
 
-  private newIndex() {
-    return new ResolutionIndex(this.opts.models ? { models: this.opts.models } : {});
+  private get index(): ResolutionIndex {
+    return this.records.index;
   }
 
   get sequence(): number {
@@ -88,16 +76,15 @@ export class GraphResolver {
     // A sequence behind ours means the graph was reset or restored from a backup: start over.
     if ((await readPipelineSeq(this.graph)) < this.lastSeq) this.dirty = true;
     if (this.dirty) {
-      this.index = this.newIndex();
+      this.records = new RecordResolver(this.opts);
       this.persisted.clear();
-      this.recordHashes.clear();
       this.lastSeq = 0;
     }
     const target = await readPipelineSeq(this.graph);
     if (!this.dirty && target === this.lastSeq) return;
     for await (const page of readRecordsSince(this.graph, this.lastSeq)) {
       for (const r of page) {
-        this.recordHashes.set(r.rid, r.hash);
+        this.records.recordHashes.set(r.rid, r.hash);
         for (const { mention, eid } of r.mentions) {
           this.index.add(mention, eid);
           this.persisted.add(eid);
@@ -165,48 +152,27 @@ export class GraphResolver {
 
   private resolveChunk(batch: StagedBatch, entry: SourceCatalogEntry, slice: BatchRecord[], stats: ProcessStats): ChunkRows {
     const rows = emptyChunk(this.lastSeq + 1);
-    const pending: { rec: BatchRecord; facts: RecordFacts; resolved: { key: string; role: string; score: number; decision: string; candidate?: string }[] }[] = [];
+    const pending: ResolvedRecord[] = [];
     const mergedAway = new Map<string, string>(); // persisted eid -> a mention key it held
     for (const rec of slice) {
-      const prev = this.recordHashes.get(rec.rid);
-      if (prev === rec.hash) {
+      const p = this.records.resolveRecord(entry, rec, (other, heldKey) => {
+        if (this.persisted.has(other) && !mergedAway.has(other)) mergedAway.set(other, heldKey);
+        stats.merges++;
+      });
+      if (!p) {
         stats.unchanged++;
         continue;
       }
-      const facts = recordFacts(entry, rec);
-      for (const d of facts.dropped) stats.droppedFacts.push(`${rec.rid} ${d}`);
-      const resolved: (typeof pending)[number]['resolved'] = [];
-      for (const m of facts.mentions) {
-        const current = prev !== undefined ? this.index.entityOf(m.key) : undefined;
-        if (current) {
-          // A corrected re-delivery keeps its entity; its values replace the old ones.
-          this.index.add(m, current);
-          resolved.push({ key: m.key, role: m.role, score: 1, decision: 'update' });
-          continue;
-        }
-        const r = this.index.resolveOne(m);
-        const eid = r.entityId ?? this.index.newEntityId(m);
-        this.index.add(m, eid);
-        for (const other of r.mergeOf?.slice(1) ?? []) {
-          const members = this.index.mentionsOf(other);
-          if (!members.length || other === eid) continue;
-          if (this.persisted.has(other) && !mergedAway.has(other)) mergedAway.set(other, members[0]!.key);
-          this.index.mergeEntities(eid, other);
-          stats.merges++;
-        }
-        if (r.decision === 'possible_match') stats.possibleMatches++;
-        const row: (typeof resolved)[number] = { key: m.key, role: m.role, score: Math.round(r.score * 1e4) / 1e4, decision: r.decision };
-        if (r.candidate) row.candidate = r.candidate;
-        resolved.push(row);
-      }
-      if (prev !== undefined) stats.updated++;
+      for (const d of p.facts.dropped) stats.droppedFacts.push(`${rec.rid} ${d}`);
+      stats.possibleMatches += p.resolved.filter((r) => r.decision === 'possible_match').length;
+      if (p.updated) stats.updated++;
       else stats.written++;
-      pending.push({ rec, facts, resolved });
+      pending.push(p);
     }
     if (!pending.length) return rows;
 
     // Final entity of every mention, after all merges in this chunk.
-    const eidOf = (key: string) => this.index.entityOf(key)!;
+    const eidOf = (key: string) => this.records.eidOf(key);
     for (const [from, key] of mergedAway) {
       const into = eidOf(key);
       if (into !== from) rows.merges.push({ from, into, reason: `merged by ${batch.batchId}` });
@@ -214,55 +180,9 @@ export class GraphResolver {
     const touched = new Map<string, EntityKind>();
     for (const p of pending) for (const m of p.facts.mentions) touched.set(eidOf(m.key), m.kind);
     for (const m of rows.merges) touched.set(m.into, this.index.mentionsOf(m.into)[0]!.kind);
-    for (const [eid, kind] of touched) rows.entities.push(this.entityRow(eid, kind));
-
-    for (const { rec, facts, resolved } of pending) {
-      const roleEid = new Map(facts.mentions.map((m) => [m.role, eidOf(m.key)]));
-      for (const m of facts.mentions) {
-        for (const id of m.identifiers) {
-          if (ANCHOR_KINDS_OF[m.kind].has(id.kind)) rows.identifiers.push({ eid: roleEid.get(m.role)!, kind: id.kind, value: id.value, source: entry.id, rid: rec.rid });
-        }
-      }
-      rows.records.push({
-        rid: rec.rid,
-        source: entry.id,
-        recordId: rec.recordId,
-        receivedAt: batch.receivedAt,
-        hash: rec.hash,
-        file: batch.originalName,
-        line: rec.line,
-        batchId: batch.batchId,
-        ...mentionsToJson(facts.mentions),
-        raw: JSON.stringify(rec.raw),
-        flags: facts.mentions.flatMap((m) => m.flags.map((f) => `${m.role}.${f}`)),
-        resolved: resolved.map((r) => ({ ...r, eid: eidOf(r.key) })),
-      });
-      for (const rel of facts.relations) {
-        const from = roleEid.get(rel.fromRole)!;
-        const to = roleEid.get(rel.toRole)!;
-        rows.relations.push({ type: rel.type, from, to, source: entry.id, rid: rec.rid, role: rel.role });
-        stats.touched.push({ eid: from, type: 'relation', at: null, source: entry.id, rid: rec.rid });
-      }
-      for (const v of facts.visits) {
-        const subject = roleEid.get(v.subjectRole)!;
-        rows.visits.push({ subject, place: roleEid.get(v.placeRole)!, at: v.at, until: v.until, kind: v.kind, source: entry.id, rid: rec.rid });
-        stats.touched.push({ eid: subject, type: 'trace', at: v.at, source: entry.id, rid: rec.rid });
-      }
-    }
+    for (const [eid, kind] of touched) rows.entities.push(this.records.entityRow(eid, kind));
+    for (const p of pending) stats.touched.push(...this.records.recordRows(batch, entry, p, rows));
     return rows;
-  }
-
-  private entityRow(eid: string, kind: EntityKind) {
-    let mentions: Mention[] = this.index.mentionsOf(eid);
-    const cap = this.opts.goldenSample ?? 200;
-    if (mentions.length > cap) {
-      const auth = mentions.filter((m) => this.catalogById.get(m.source)?.authorityFor.some((a) => a.startsWith(`${kind}.`)));
-      mentions = [...auth.slice(0, cap), ...mentions.slice(-cap)];
-    }
-    const g = goldenValues(kind, mentions, this.opts.authority);
-    const lon = g.props.lon !== undefined ? Number(g.props.lon) : null;
-    const lat = g.props.lat !== undefined ? Number(g.props.lat) : null;
-    return { eid, kind, props: g.props, provenance: JSON.stringify(g.provenance), searchText: g.searchText, lon, lat };
   }
 
   /** The in-memory index (read-only use: explanations, evaluation). */
