@@ -126,7 +126,7 @@ function ensureLauncherBuilt() {
   if (r.status !== 0) fail('Maven build of graph-schema/neo4j-local failed (see output above)', 'check network access to Maven Central and the JDK');
 }
 
-async function startNeo4j(s) {
+async function startNeo4j(s, timeoutMs = Number(process.env.ONEMAP_SERVICE_TIMEOUT_MS ?? 180_000)) {
   if (s.external.neo4j) {
     const a = await neo4jAnswers(s);
     if (!a.ok) fail(`NEO4J_URI=${s.neo4jUri} does not answer: ${a.error}`, 'start that server or unset NEO4J_URI');
@@ -149,7 +149,7 @@ async function startNeo4j(s) {
   });
   child.unref();
   fs.writeFileSync(path.join(s.dataDir, 'neo4j.pid'), String(child.pid));
-  const deadline = Date.now() + Number(process.env.ONEMAP_SERVICE_TIMEOUT_MS ?? 180_000);
+  const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const log = fs.readFileSync(logFile, 'utf8');
     const err = /ONEMAP_NEO4J_ERROR (.*)/.exec(log);
@@ -310,7 +310,8 @@ export async function importNeo4j(profile, dir) {
   }
   ms.import = Date.now() - t;
   t = Date.now();
-  await startNeo4j(s);
+  // The imported store is opened for the first time: give a busy machine more than the usual start time.
+  await startNeo4j(s, Math.max(600_000, Number(process.env.ONEMAP_SERVICE_TIMEOUT_MS ?? 0)));
   ms.start = Date.now() - t;
   return ms;
 }

@@ -7,7 +7,9 @@ import { clearGraph } from '../helpers/graph.ts';
 import { entityPartition, graphContentLines, graphCounts } from '../helpers/graph-fingerprint.ts';
 import { ingestDirect, openTestPipeline, sampleFiles } from '../helpers/pipeline.ts';
 
-const DAYS = ['2026-03-02', '2026-03-03'];
+const DAYS = ['2026-03-02'];
+/** Two loads of a sample day and a Neo4j restart: minutes on a busy machine. */
+const SLOW = 900_000;
 let t: ReturnType<typeof openTestPipeline>;
 
 beforeAll(async () => {
@@ -30,7 +32,7 @@ describe('bulk load (neo4j-admin import) writes the graph the incremental pipeli
     const results = await ingestDirect(t.pipeline, files);
     expect(results.every((b) => b.status === 'done')).toBe(true);
     incremental = { partition: await entityPartition(t.graph), lines: await graphContentLines(t.graph), counts: await graphCounts(t.graph) };
-    expect(incremental.counts['node:SourceRecord']).toBeGreaterThan(2500);
+    expect(incremental.counts['node:SourceRecord']).toBeGreaterThan(900);
 
     report = await runBulkLoad({
       files: files.map(([source, path]) => ({ source, path })),
@@ -50,7 +52,7 @@ describe('bulk load (neo4j-admin import) writes the graph the incremental pipeli
     const missing = incremental.lines.filter((l) => !bulkLines.includes(l));
     const extra = bulkLines.filter((l) => !incremental.lines.includes(l));
     expect({ missing: missing.slice(0, 5), extra: extra.slice(0, 5) }).toEqual({ missing: [], extra: [] });
-  });
+  }, SLOW);
 
   it('after a bulk load the same files delivered again are no-ops and the pipeline continues from it', async () => {
     const files = sampleFiles(DAYS);
@@ -59,7 +61,7 @@ describe('bulk load (neo4j-admin import) writes the graph the incremental pipeli
     expect(await findBatch(t.graph, again[0]!.batchId)).toMatchObject({ status: 'done' });
     const before = await graphCounts(t.graph);
     // A new day resolves against the loaded entities (no duplicate persons for the same resident IDs).
-    const next = await ingestDirect(t.pipeline, sampleFiles(['2026-03-04']));
+    const next = await ingestDirect(t.pipeline, sampleFiles(['2026-03-03']));
     expect(next.every((b) => b.status === 'done')).toBe(true);
     const after = await graphCounts(t.graph);
     expect(after['node:SourceRecord']!).toBeGreaterThan(before['node:SourceRecord']!);
@@ -70,5 +72,5 @@ describe('bulk load (neo4j-admin import) writes the graph the incremental pipeli
       }),
     );
     expect(dupes).toBe(0);
-  });
+  }, SLOW);
 });
