@@ -24,7 +24,7 @@ import { planBulkLoad } from '../pipeline/bulk-load.ts';
 import { SOURCE_ORDER } from './ingest-command.ts';
 
 const SERVICES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../scripts/services.mjs');
-const USAGE = 'usage: onemap load <dir> [--force]   (bulk load of an empty graph; --force replaces a graph that holds data)';
+const USAGE = 'usage: onemap load <dir> [--if-empty | --force]   (bulk load of an empty graph; --if-empty: do nothing when it holds data; --force: replace it)';
 
 /** Delivery files of a directory in load order: authoritative sources first, files by name. */
 export function deliveryFiles(dir: string, catalog: SourceCatalogEntry[]): { source: string; path: string }[] {
@@ -54,10 +54,14 @@ export interface BulkLoadRun {
   profile?: string;
   env?: NodeJS.ProcessEnv;
   force?: boolean;
+  /** a graph that holds data is left alone (no error): `npm start` on a graph loaded before */
+  ifEmpty?: boolean;
   log?: (line: string) => void;
 }
 
 export interface BulkLoadReport {
+  /** false when `ifEmpty` found data and nothing was loaded */
+  loaded: boolean;
   rows: number;
   written: number;
   rejected: number;
@@ -92,6 +96,10 @@ export async function runBulkLoad(o: BulkLoadRun): Promise<BulkLoadReport> {
   let graph = open();
   try {
     const before = await countLoadedFacts(graph);
+    if ((before.entities || before.records) && o.ifEmpty) {
+      log(`load: the graph already holds ${before.entities} entities and ${before.records} source records; nothing loaded`);
+      return { loaded: false, rows: 0, written: 0, rejected: 0, batches: 0, nodes: 0, relationships: 0, ms: {} };
+    }
     if ((before.entities || before.records) && !o.force) {
       throw new ResolverError('ONEMAP_ERR_USAGE', {
         detail: `the graph already holds ${before.entities} entities and ${before.records} source records; a bulk load replaces the database (use onemap ingest, or --force)`,
@@ -131,7 +139,7 @@ export async function runBulkLoad(o: BulkLoadRun): Promise<BulkLoadReport> {
   } finally {
     await graph.driver.close();
   }
-  return { rows: plan.rows, written: plan.written, rejected: plan.rejected, batches: plan.batches, nodes: files.nodeCount, relationships: files.relationshipCount, ms };
+  return { loaded: true, rows: plan.rows, written: plan.written, rejected: plan.rejected, batches: plan.batches, nodes: files.nodeCount, relationships: files.relationshipCount, ms };
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -153,8 +161,10 @@ export async function run(argv: string[]): Promise<number> {
     coTravel: coTravelSettingsFromEnv(),
     ...(process.env.ONEMAP_PROFILE ? { profile: process.env.ONEMAP_PROFILE } : {}),
     force: argv.includes('--force'),
+    ifEmpty: argv.includes('--if-empty'),
     log: (l) => console.log(l),
   });
+  if (!report.loaded) return 0;
   console.log(
     `load: ${report.rows} records (${report.written} written, ${report.rejected} rejected) in ${((performance.now() - t0) / 1000).toFixed(1)} s; stages ${Object.entries(report.ms)
       .map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`)
