@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import type { EntityKind, SourceCatalogEntry } from '@onemap/graph-schema';
 import type { Graph } from '@onemap/graph-schema/server';
 import { readCannotLinks, readDecisionsSignature, readPipelineSeq, readRecordsSince, readRedirectsSince } from '../graph/load-index.ts';
 import { writeChunk } from '../graph/write-chunk.ts';
-import { type ChunkRows, emptyChunk } from '../graph/write-rows.ts';
+import { type ChunkRows, type EntityRow, emptyChunk } from '../graph/write-rows.ts';
 import type { BatchRecord } from '../intake/read-batch.ts';
 import type { StagedBatch } from '../intake/staged-batch.ts';
 import type { ResolutionIndex } from '../resolve/resolution-index.ts';
@@ -22,6 +23,12 @@ export interface ProcessStats {
   /** eids that got a new trace or relation (for watches) */
   touched: { eid: string; type: 'trace' | 'relation'; at: string | null; source: string; rid: string }[];
   ms: { resolve: number; write: number; sync: number };
+  /** touched entities whose golden values were already in the graph (not rewritten) */
+  entitiesUnchanged: number;
+}
+
+function valuesHash(e: EntityRow): string {
+  return createHash('sha1').update(JSON.stringify([e.kind, e.props, e.provenance, e.searchText, e.lon, e.lat])).digest('base64');
 }
 
 export interface GraphResolverOptions {
@@ -43,6 +50,8 @@ export interface GraphResolverOptions {
 export class GraphResolver {
   private records: RecordResolver;
   private readonly persisted = new Set<string>();
+  /** eid -> hash of the golden values last written: an entity whose values did not change is not rewritten */
+  private readonly writtenValues = new Map<string, string>();
   private lastSeq = 0;
   private dirty = true;
   private decisions = '';
@@ -78,6 +87,7 @@ export class GraphResolver {
     if (this.dirty) {
       this.records = new RecordResolver(this.opts);
       this.persisted.clear();
+      this.writtenValues.clear();
       this.lastSeq = 0;
     }
     const target = await readPipelineSeq(this.graph);
@@ -120,6 +130,7 @@ export class GraphResolver {
       chunks: 0,
       touched: [],
       ms: { resolve: 0, write: 0, sync: 0 },
+      entitiesUnchanged: 0,
     };
     let t = performance.now();
     await this.sync();
@@ -141,8 +152,14 @@ export class GraphResolver {
         }
         stats.ms.write += performance.now() - t;
         this.lastSeq = rows.seq;
-        for (const m of rows.merges) this.persisted.delete(m.from);
-        for (const e of rows.entities) this.persisted.add(e.eid);
+        for (const m of rows.merges) {
+          this.persisted.delete(m.from);
+          this.writtenValues.delete(m.from);
+        }
+        for (const e of rows.entities) {
+          this.persisted.add(e.eid);
+          this.writtenValues.set(e.eid, valuesHash(e));
+        }
         stats.chunks++;
       }
       onChunk?.(Math.min(i + size, records.length), records.length);
@@ -180,7 +197,17 @@ export class GraphResolver {
     const touched = new Map<string, EntityKind>();
     for (const p of pending) for (const m of p.facts.mentions) touched.set(eidOf(m.key), m.kind);
     for (const m of rows.merges) touched.set(m.into, this.index.mentionsOf(m.into)[0]!.kind);
-    for (const [eid, kind] of touched) rows.entities.push(this.records.entityRow(eid, kind));
+    const survivors = new Set(rows.merges.map((m) => m.into));
+    for (const [eid, kind] of touched) {
+      const row = this.records.entityRow(eid, kind);
+      // Hubs (hotels, stations) are touched by every chunk; rewrite only what changed.
+      if (!survivors.has(eid) && this.persisted.has(eid) && this.writtenValues.get(eid) === valuesHash(row)) {
+        stats.entitiesUnchanged++;
+        continue;
+      }
+      if (!this.persisted.has(eid)) row.isNew = true;
+      rows.entities.push(row);
+    }
     for (const p of pending) stats.touched.push(...this.records.recordRows(batch, entry, p, rows));
     return rows;
   }

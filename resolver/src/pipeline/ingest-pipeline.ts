@@ -90,7 +90,9 @@ export class IngestPipeline {
     for (;;) {
       const eids = await takePendingCoTravel(this.deps.redis);
       if (!eids.length) return written;
-      written += await withResolveLock(this.deps.redis, () => deriveCoTravel(this.deps.graph, eids, this.deps.coTravel));
+      // Off the write path and never under the resolve lock: it only reads VISITED and merges
+      // CO_TRAVELED, which resolution never reads; a deadlock with a merge is retried by writeTx.
+      written += await deriveCoTravel(this.deps.graph, eids, this.deps.coTravel);
     }
   }
 
