@@ -13,6 +13,9 @@ export default defineConfig({
           name: 'unit',
           include: ['{graph-schema,datasets,resolver,server}/src/**/*.test.ts', 'web/src/**/*.test.ts'],
           environment: 'node',
+          // A safety cap, not a speed check: the generator tests write a whole sample and take
+          // tens of seconds on a busy 2-core machine.
+          testTimeout: 120_000,
         },
       },
       {
@@ -22,8 +25,10 @@ export default defineConfig({
           environment: 'node',
           globalSetup: ['test/integration/global-setup.ts'],
           fileParallelism: false,
-          testTimeout: 120_000,
-          hookTimeout: 300_000,
+          // Safety caps, not speed checks (tests never assert time): ingesting the sample twice
+          // takes minutes on a busy 2-core machine.
+          testTimeout: 600_000,
+          hookTimeout: 600_000,
         },
       },
       {

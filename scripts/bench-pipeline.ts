@@ -22,7 +22,7 @@ import { type BatchInfo, findBatch } from '@onemap/resolver/graph';
 import { loadDirectory, loadTruth } from '@onemap/resolver/intake';
 import { startIngestWorker } from '@onemap/resolver/jobs';
 import { IngestPipeline } from '@onemap/resolver/pipeline';
-import { redisConnectionFromEnv } from '@onemap/resolver/queue';
+import { redisConnectionOf } from '@onemap/resolver/queue';
 import { Redis } from 'ioredis';
 import { deliveryFiles, runBulkLoad } from '../resolver/src/cli/load-command.ts';
 // @ts-expect-error plain ESM script without types
@@ -107,7 +107,7 @@ await migrate(graph);
 const pipeline = new IngestPipeline({
   graph,
   redis,
-  connection: redisConnectionFromEnv({ REDIS_URL: s.redisUrl }),
+  connection: redisConnectionOf(s.redisUrl),
   catalog,
   stagingDir: path.join(work, 'staging'),
   rejectsDir: path.join(work, 'rejects'),

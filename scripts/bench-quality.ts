@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadCatalog, SAMPLE_DIR } from '@onemap/datasets';
+import { loadCatalog, SAMPLE_DIR, SOURCE_ORDER } from '@onemap/datasets';
 import { readBatch, stageFile } from '@onemap/resolver/intake';
 import {
   type AuthorityValue,
@@ -25,17 +25,7 @@ const { values } = parseArgs({ options: { input: { type: 'string', default: SAMP
 const input = path.resolve(values.input!);
 const catalog = loadCatalog();
 const byId = new Map(catalog.map((c) => [c.id, c]));
-const ORDER = [
-  'household',
-  'business',
-  'vehicle_registry',
-  'telecom',
-  'hotel',
-  'rail',
-  'netcafe',
-  'checkpoint',
-  'incident',
-];
+const ORDER = SOURCE_ORDER;
 const staging = fs.mkdtempSync(path.join(os.tmpdir(), 'onemap-bq-'));
 
 // Files grouped by day, authorities first, a re-delivery right after its original.

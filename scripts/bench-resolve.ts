@@ -1,12 +1,15 @@
 /**
  * Resolver benchmark: `tsx scripts/bench-resolve.ts --input <dir> [--catalog datasets/catalog]
- * [--limit N] [--no-train] [--model file] [--febrl]`.
+ * [--limit N] [--no-train] [--model file] [--febrl] [--sources a,b] [--kinds Organization] [--splink]`.
  * Prints records/s per stage and in total, peak RSS, and pairwise + cluster
- * precision/recall/F1 per entity kind against `<dir>/truth/records.csv`.
+ * precision/recall/F1 per entity kind against `<dir>/truth/records.csv`, each with the
+ * machine's load average. `--splink` also resolves the organization mentions with Splink
+ * (see scripts/lib/splink-side-by-side.ts) in the same run and prints both tools' figures.
  * Speed and memory are measured here only, never asserted in tests.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { EntityKind } from '@onemap/graph-schema';
@@ -15,6 +18,7 @@ import { loadDirectory, loadSource, loadTruth } from '@onemap/resolver/intake';
 import { loadModel, type Model } from '@onemap/resolver/scoring';
 import { setDivisionGazetteer } from '@onemap/resolver/standardize';
 import { readGazetteer } from '../resolver/src/cli/resolve-command.ts';
+import { runSplink, splinkUnavailable } from './lib/splink-side-by-side.ts';
 
 // Big runs need more than the default heap; re-run once with a larger one.
 if (!process.execArgv.some((a) => a.startsWith('--max-old-space-size')) && !process.env.ONEMAP_BENCH_CHILD) {
@@ -36,16 +40,23 @@ const { values: a } = parseArgs({
     febrl: { type: 'boolean' },
     realtime: { type: 'string', default: '1000' },
     gazetteer: { type: 'string', default: 'datasets/geo/units.json' },
+    sources: { type: 'string' },
+    kinds: { type: 'string' },
+    splink: { type: 'boolean' },
     help: { type: 'boolean' },
   },
 });
 if (a.help) {
   console.log(
-    'usage: tsx scripts/bench-resolve.ts --input <dir> [--catalog <dir>] [--limit N] [--no-train] [--model file] [--febrl]',
+    'usage: tsx scripts/bench-resolve.ts --input <dir> [--catalog <dir>] [--limit N] [--no-train] [--model file] [--febrl] [--sources a,b] [--kinds Organization] [--splink]',
   );
   process.exit(0);
 }
 
+const load = () =>
+  `load average ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}`;
 const rate = (n: number, ms: number) => (ms > 0 ? `${Math.round((n / ms) * 1000).toLocaleString('en-US')}/s` : '-');
 const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MiB`;
 if (a.gazetteer && existsSync(a.gazetteer)) setDivisionGazetteer(readGazetteer(a.gazetteer));
@@ -70,12 +81,19 @@ if (a.febrl) {
   truth = l.truth!;
   rejects = l.rejects.length;
 } else {
-  const l = loadDirectory(a.input!, a.catalog!, a.limit ? { limit: Number(a.limit) } : {});
+  const opts: { limit?: number; sources?: string[] } = {};
+  if (a.limit) opts.limit = Number(a.limit);
+  if (a.sources) opts.sources = a.sources.split(',');
+  const l = loadDirectory(a.input!, a.catalog!, opts);
   ({ mentions, rows, readMs } = l);
   stdMs = l.standardizeMs;
   rejects = l.rejects.length;
   const tf = join(a.input!, 'truth', 'records.csv');
   truth = existsSync(tf) ? loadTruth(tf) : new Map();
+}
+if (a.kinds) {
+  const kinds = new Set(a.kinds.split(','));
+  mentions = mentions.filter((m) => kinds.has(m.kind));
 }
 const cpuLoad = process.cpuUsage(cpu0);
 const models: Partial<Record<EntityKind, Model>> = {};
@@ -124,10 +142,12 @@ for (const [kind, g] of Object.entries(result.generic)) {
   const s = Object.entries(g ?? {}).map(([k, v]) => `${k}: ${v.length}`);
   if (s.length) console.log(`generic values ${kind}: ${s.join(', ')}`);
 }
-// Real time: hold out some person mentions, load the rest into an index, resolve them one by one.
+// Real time: hold out some mentions of each probabilistic kind, load the rest into an index,
+// resolve them one by one.
 const holdOut = Number(a.realtime);
-if (holdOut > 0) {
-  const persons = mentions.filter((m) => m.kind === 'Person');
+for (const rtKind of ['Person', 'Organization'] as const) {
+  const persons = mentions.filter((m) => m.kind === rtKind);
+  if (holdOut <= 0 || persons.length < 2) continue;
   const step = Math.max(1, Math.floor(persons.length / holdOut));
   const held = new Set(
     persons
@@ -140,7 +160,7 @@ if (holdOut > 0) {
   const ix = new ResolutionIndex({ models: result.models });
   ix.load(
     result.clusters
-      .filter((c) => c.kind === 'Person')
+      .filter((c) => c.kind === rtKind)
       .map((c) => ({
         entityId: c.entityId,
         mentions: c.mentionKeys.filter((k) => !held.has(k)).map((k) => byKey.get(k)!),
@@ -161,8 +181,8 @@ if (holdOut > 0) {
   lat.sort((x, y) => x - y);
   const q = (p: number) => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))]!.toFixed(2);
   console.log(
-    `real time: index of ${ix.size.toLocaleString('en-US')} person mentions loaded in ${loadMs.toFixed(0)} ms; resolveOne on ${lat.length} held-out mentions: ` +
-      `median ${q(0.5)} ms, p99 ${q(0.99)} ms, max ${q(1)} ms; same entity as batch ${((same / lat.length) * 100).toFixed(1)}%`,
+    `real time ${rtKind}: index of ${ix.size.toLocaleString('en-US')} mentions loaded in ${loadMs.toFixed(0)} ms; resolveOne on ${lat.length} held-out mentions: ` +
+      `median ${q(0.5)} ms, p99 ${q(0.99)} ms, max ${q(1)} ms; same entity as batch ${((same / lat.length) * 100).toFixed(1)}%; ${load()}`,
   );
 }
 if (truth.size) {
@@ -174,7 +194,7 @@ if (truth.size) {
     if (!byKind.has(kind)) byKind.set(kind, new Map());
     byKind.get(kind)!.set(k, e);
   }
-  console.log('accuracy against truth:');
+  console.log(`accuracy against truth (onemap resolve, ${(resolveMs / 1000).toFixed(1)} s wall; ${load()}):`);
   for (const [kind, pred] of [...byKind].sort()) {
     const ev = evaluate(pred, truth);
     if (!ev.mentions) continue;
@@ -182,5 +202,32 @@ if (truth.size) {
       `  ${kind.padEnd(12)} ${ev.mentions} mentions, ${ev.trueEntities} true / ${ev.predictedEntities} predicted entities`,
     );
     console.log(`    pairwise ${formatScores(ev.pairwise)}   cluster ${formatScores(ev.cluster)}`);
+  }
+}
+
+if (a.splink) {
+  const orgs = mentions.filter((m) => m.kind === 'Organization');
+  const why = splinkUnavailable();
+  if (why) console.log(`splink side by side: skipped, ${why}`);
+  else if (!orgs.length) console.log('splink side by side: no organization mentions in the input');
+  else {
+    const seen = new Set<string>();
+    const unique = orgs.filter((m) => !seen.has(m.key) && seen.add(m.key));
+    // our organization pass alone, timed the same way as Splink's, for the side-by-side line
+    const o0 = performance.now();
+    const ours = resolveBatch(unique, { models, train: !a['no-train'] && !a.model });
+    const oursMs = performance.now() - o0;
+    const sp = runSplink(unique);
+    console.log(`organizations side by side (${unique.length} mentions; ${load()}):`);
+    for (const [tool, pred, ms] of [
+      ['onemap', ours.entityOf, oursMs],
+      ['splink', sp.entityOf, sp.ms],
+    ] as const) {
+      const ev = evaluate(pred, truth);
+      console.log(
+        `  ${tool.padEnd(7)} pairwise ${formatScores(ev.pairwise)}   cluster ${formatScores(ev.cluster)}   ` +
+          `${ev.predictedEntities} entities (true ${ev.trueEntities}), wall ${(ms / 1000).toFixed(1)} s`,
+      );
+    }
   }
 }

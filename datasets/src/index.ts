@@ -3,6 +3,7 @@
  * truth, the replayer and the offline geography.
  */
 export { CATALOG_DIR, getCatalogEntry, loadCatalog } from './catalog/load-catalog.ts';
+export { SOURCE_ORDER } from './catalog/source-order.ts';
 export { type CatalogValidation, validateCatalog } from './catalog/validate-catalog.ts';
 export { generateProvince, type Summary } from './generator/generate-province.ts';
 export {
@@ -22,8 +23,8 @@ export {
   loadJurisdictions,
   loadUnits,
 } from './geo/units.ts';
-export { creditCodeCheckChar, isValidCreditCode, makeCreditCode, orgCodeCheckChar } from './ids/credit-code.ts';
-export { isValidResidentId, makeResidentId, residentIdCheckChar, sexOfResidentId } from './ids/resident-id.ts';
+export { makeCreditCode } from './ids/credit-code.ts';
+export { makeResidentId, sexOfResidentId } from './ids/resident-id.ts';
 export type { NoiseKind } from './noise/noise-injector.ts';
 export { listSourceFiles, parseCsvLine, readSourceFile } from './replay/read-source-files.ts';
 export { type ReplayOptions, type ReplayResult, replaySource } from './replay/replay-source.ts';

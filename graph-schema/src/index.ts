@@ -1,3 +1,7 @@
+/** The universal (import-safe) exports of graph-schema: browser and Node both import these. */
 export * from './universal/graph-model.ts';
 export * from './universal/catalog-types.ts';
+export * from './universal/attribute-meta.ts';
+export * from './universal/id-check-chars.ts';
+export * from './universal/golden-value.ts';
 export * from './universal/errors.ts';

@@ -15,6 +15,7 @@ export const ERRORS = defineErrors({
   ONEMAP_ERR_INVALID_MAPPING: { status: 500, message: 'invalid mapping: {detail}' },
   ONEMAP_ERR_INVALID_SETTINGS: { status: 500, message: 'invalid settings: {detail}' },
   ONEMAP_ERR_INVALID_MODEL: { status: 500, message: 'invalid model: {detail}' },
+  ONEMAP_ERR_INVALID_CONFIG: { status: 500, message: 'invalid configuration: {detail}' },
   ONEMAP_ERR_REQUIRED_MISSING: { status: 400, message: 'required field is empty' },
   ONEMAP_ERR_REQUIRED_INVALID: { status: 400, message: 'required field is invalid: {detail}' },
   ONEMAP_ERR_NOTHING_USABLE: { status: 400, message: 'record yields no usable entity attribute' },

@@ -1,5 +1,5 @@
+import { BackgroundJobSettings, loadConfigFrom, Neo4jSettings, PipelineSettings, RedisSettings } from '@onemap/resolver/config';
 import { type Static, Type } from '@sinclair/typebox';
-import envSchema from 'env-schema';
 
 /**
  * Server configuration, validated at boot. Every variable is documented in `.env.example`;
@@ -12,11 +12,6 @@ export const ConfigSchema = Type.Object({
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
     { default: 'info' },
   ),
-  NEO4J_URI: Type.String({ default: 'bolt://127.0.0.1:7687' }),
-  NEO4J_USER: Type.String({ default: 'neo4j' }),
-  NEO4J_PASSWORD: Type.String({ default: 'onemap-local' }),
-  NEO4J_DATABASE: Type.String({ default: 'neo4j' }),
-  REDIS_URL: Type.String({ default: 'redis://127.0.0.1:6379' }),
   /** Secret that signs JWTs; the default is for local use only. */
   JWT_SECRET: Type.String({ default: 'onemap-local-dev-secret-change-me', minLength: 16 }),
   CORS_ORIGINS: Type.String({ default: 'http://127.0.0.1:5173,http://localhost:5173' }),
@@ -24,7 +19,7 @@ export const ConfigSchema = Type.Object({
   BODY_LIMIT_BYTES: Type.Integer({ default: 5_242_880, minimum: 1024 }),
   /** Folder of the built web app to serve at `/`, if it exists. */
   WEB_DIST: Type.String({ default: 'web/dist' }),
-  /** `embedded`: the server also runs an ingest worker (one machine); `none`: separate `onemap worker` processes. */
+  /** `embedded`: the server also runs the background jobs of `onemap worker` (one machine); `none`: separate worker processes run them. */
   INGEST_WORKER: Type.Union([Type.Literal('embedded'), Type.Literal('none')], { default: 'embedded' }),
   /** Largest file accepted by the upload endpoint, in bytes. */
   UPLOAD_LIMIT_BYTES: Type.Integer({ default: 268_435_456, minimum: 1024 }),
@@ -36,8 +31,6 @@ export const ConfigSchema = Type.Object({
   AUDIT_CHECKPOINT_EVERY: Type.Integer({ default: 1000, minimum: 1 }),
   /** Aggregate cells with fewer distinct persons than this are suppressed (k-anonymity). */
   K_ANONYMITY: Type.Integer({ default: 5, minimum: 1 }),
-  /** Redis pub/sub channel the pipeline publishes new traces and relations on (watches). */
-  EVENTS_CHANNEL: Type.String({ default: 'onemap:events' }),
   /** Client-certificate mode: PEM files; when TLS_CERT_FILE is set the server listens on HTTPS. */
   TLS_CERT_FILE: Type.String({ default: '' }),
   TLS_KEY_FILE: Type.String({ default: '' }),
@@ -47,13 +40,18 @@ export const ConfigSchema = Type.Object({
   LAYER_CACHE_MS: Type.Integer({ default: 30_000, minimum: 0 }),
   /** How long users, units, sources and grants are cached per process, in ms. */
   ACCESS_CACHE_MS: Type.Integer({ default: 5000, minimum: 0 }),
+  // Shared with the resolver's config (resolver/src/config.ts): one definition of each setting.
+  ...Neo4jSettings,
+  ...RedisSettings,
+  ...PipelineSettings,
+  ...BackgroundJobSettings,
 });
 export type Config = Static<typeof ConfigSchema>;
 
-/** Loads and validates configuration from the environment (and overrides, for tests). */
-export function loadConfig(overrides: Partial<Record<keyof Config, string | number>> = {}): Config {
-  const env = { ...process.env } as Record<string, unknown>;
-  if (!env.NEO4J_URI && env.NEO4J_BOLT_PORT) env.NEO4J_URI = `bolt://127.0.0.1:${env.NEO4J_BOLT_PORT}`;
-  if (!env.REDIS_URL && env.REDIS_PORT) env.REDIS_URL = `redis://127.0.0.1:${env.REDIS_PORT}`;
-  return envSchema<Config>({ schema: ConfigSchema, data: { ...env, ...overrides }, dotenv: false });
+/**
+ * Loads and validates configuration from the environment (and overrides, for tests). A bad
+ * setting is a boot error `ONEMAP_ERR_INVALID_CONFIG` naming every bad variable and its value.
+ */
+export function loadConfig(overrides: Partial<Record<keyof Config, string | number | boolean>> = {}): Config {
+  return loadConfigFrom(ConfigSchema, { ...process.env, ...overrides });
 }

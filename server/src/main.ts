@@ -6,7 +6,9 @@ let config: ReturnType<typeof loadConfig>;
 try {
   config = loadConfig();
 } catch (e) {
-  console.error(`server: invalid configuration: ${(e as Error).message}`);
+  // ResolverError's message already reads `invalid configuration: VAR must be … (got …)`; prefix its stable code.
+  const code = (e as { code?: string }).code;
+  console.error(`server: ${code ? `${code}: ` : ''}${(e as Error).message}`);
   process.exit(2);
 }
 const app = await buildApp({ config });

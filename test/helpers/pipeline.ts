@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadCatalog, SAMPLE_DIR } from '@onemap/datasets';
+import { loadCatalog, SAMPLE_DIR, SOURCE_ORDER } from '@onemap/datasets';
 import { IngestPipeline } from '@onemap/resolver/pipeline';
-import { redisConnectionFromEnv } from '@onemap/resolver/queue';
+import { redisConnectionOf } from '@onemap/resolver/queue';
 import { Redis } from 'ioredis';
 import { testEnv } from './env.ts';
 import { openTestGraph } from './graph.ts';
@@ -16,7 +16,7 @@ export function openTestPipeline(opts: { chunkSize?: number } = {}) {
   const pipeline = new IngestPipeline({
     graph,
     redis,
-    connection: redisConnectionFromEnv({ REDIS_URL: testEnv.REDIS_URL }),
+    connection: redisConnectionOf(testEnv.REDIS_URL),
     catalog: loadCatalog(),
     stagingDir: path.join(dir, 'staging'),
     rejectsDir: path.join(dir, 'rejects'),
@@ -38,7 +38,7 @@ export function openTestPipeline(opts: { chunkSize?: number } = {}) {
 }
 
 /** Sample files of the given days (all sources, authoritative sources first), as [source, file]. */
-export function sampleFiles(days: string[], order = ['household', 'business', 'vehicle_registry', 'telecom', 'hotel', 'rail', 'netcafe', 'checkpoint', 'incident']): [string, string][] {
+export function sampleFiles(days: string[], order: readonly string[] = SOURCE_ORDER): [string, string][] {
   const out: [string, string][] = [];
   for (const source of order) {
     const dir = path.join(SAMPLE_DIR, source);

@@ -39,8 +39,11 @@ describe('ingest over HTTP', () => {
     const done = await waitDone(admin, body.batchId);
     expect(done).toMatchObject({ status: 'done', written: 49, rejected: 1, way: 'push' });
     const rej = await admin({ url: `/api/ingest/jobs/${body.batchId}/rejects` });
-    expect(rej.json().rejects).toHaveLength(1);
-    expect(rej.json().rejects[0]).not.toHaveProperty('value');
+    expect(rej.json().items).toHaveLength(1);
+    expect(rej.json().items[0]).not.toHaveProperty('value');
+    const csv = await admin({ url: `/api/ingest/jobs/${body.batchId}/rejects`, headers: { accept: 'text/csv' } });
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    expect(csv.body.trim().split('\n')).toEqual(['source,file,line,record_id,field,code,reason', expect.stringContaining('T-HOTEL-002007,hotel_code,ONEMAP_ERR_REQUIRED_MISSING,')]);
 
     const again = await admin({ method: 'POST', url: '/api/ingest/hotel', payload: { records } });
     expect(again.json()).toMatchObject({ batchId: body.batchId, duplicate: true });
@@ -58,7 +61,7 @@ describe('ingest over HTTP', () => {
     const again = await admin({ method: 'POST', url: '/api/ingest/rail/files?name=copy-of-2026-03-03.csv', payload, headers: { 'content-type': 'text/csv' } });
     expect(again.json()).toMatchObject({ batchId: up.json().batchId, duplicate: true, status: 'done' });
     const list = await admin({ url: '/api/ingest/jobs?source=rail' });
-    expect(list.json().batches.map((b: { batchId: string }) => b.batchId)).toContain(up.json().batchId);
+    expect(list.json().items.map((b: { batchId: string }) => b.batchId)).toContain(up.json().batchId);
   });
 
   it('bad input: unknown source 404, wrong body 400, non-admin 403, no token 401 — nothing staged', async () => {

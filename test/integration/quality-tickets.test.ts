@@ -98,9 +98,9 @@ describe('correction tickets', () => {
 
     // The owner unit sees it in its list; a unit elsewhere does not.
     const ownerList = await as(app, 'county', 'admin', null)({ url: '/api/quality/tickets' });
-    expect(ownerList.json().tickets.map((x: { id: string }) => x.id)).toContain(t.id);
+    expect(ownerList.json().items.map((x: { id: string }) => x.id)).toContain(t.id);
     const elsewhere = await as(app, 'otherCity', 'admin', null)({ url: '/api/quality/tickets' });
-    expect(elsewhere.json().tickets.map((x: { id: string }) => x.id)).not.toContain(t.id);
+    expect(elsewhere.json().items.map((x: { id: string }) => x.id)).not.toContain(t.id);
 
     // Nothing to confirm before the corrected value arrived; only the owner's admin marks it fixed.
     expect(
@@ -211,7 +211,7 @@ describe('correction tickets', () => {
     });
     expect(reopened.json().status).toBe('reopened');
     const open = await as(app, 'county', 'admin', null)({ url: '/api/quality/tickets?status=reopened' });
-    expect(open.json().tickets.map((x: { id: string }) => x.id)).toContain(t.id);
+    expect(open.json().items.map((x: { id: string }) => x.id)).toContain(t.id);
   });
 
   it('a ticket may name the standardized value as <role>.<attribute> instead of a source column', async () => {
@@ -258,11 +258,12 @@ describe('correction tickets', () => {
 });
 
 describe('quality reports', () => {
-  it('every batch leaves a report; examples are plain for the owner unit and masked for others', async () => {
+  it('every batch leaves a report; examples are plain for a cleared role of the owner unit and masked for others', async () => {
     await push([rec(3, { id_number: '620102198001011235' }), rec(4)]);
-    const owner = await as(app, 'county', 'planner', null)({ url: '/api/quality/reports?source=hotel&limit=10' });
+    // role AND unit, like profiles: the owner county's analyst reads the value, its planner does not (issue 12.7)
+    const owner = await as(app, 'county', 'analyst', null)({ url: '/api/quality/reports?source=hotel&limit=10' });
     expect(owner.statusCode).toBe(200);
-    const withBad = owner.json().reports.find((r: any) => r.examples.some((e: any) => e.rule === 'id_check_digit'));
+    const withBad = owner.json().items.find((r: any) => r.examples.some((e: any) => e.rule === 'id_check_digit'));
     expect(withBad).toBeDefined();
     expect(withBad.scores.find((s: any) => s.rule === 'id_check_digit')).toMatchObject({
       checked: 2,
@@ -278,9 +279,18 @@ describe('quality reports', () => {
     const other = await as(app, 'otherCity', 'planner', null)({ url: '/api/quality/reports?source=hotel&limit=10' });
     const ex = other
       .json()
-      .reports.flatMap((r: any) => r.examples)
+      .items.flatMap((r: any) => r.examples)
       .find((e: any) => e.rule === 'id_check_digit');
     expect(ex).toMatchObject({ value: '620102********1235', masked: true });
+    for (const level of ['county', 'province'] as const) {
+      const planner = await as(app, level, 'planner', null)({ url: '/api/quality/reports?source=hotel&limit=10' });
+      expect(planner.body).not.toContain('620102198001011235');
+      const pex = planner
+        .json()
+        .items.flatMap((r: any) => r.examples)
+        .find((e: any) => e.rule === 'id_check_digit');
+      expect(pex).toMatchObject({ value: '620102********1235', masked: true });
+    }
   });
 
   it('the summary gives per-rule scores with the trend and exports as CSV; the period job writes period reports', async () => {
@@ -301,7 +311,7 @@ describe('quality reports', () => {
     expect(
       periods
         .json()
-        .reports.some((r: any) => r.kind === 'period' && r.scores.some((x: any) => x.rule === 'delivery_timeliness')),
+        .items.some((r: any) => r.kind === 'period' && r.scores.some((x: any) => x.rule === 'delivery_timeliness')),
     ).toBe(true);
   });
 });

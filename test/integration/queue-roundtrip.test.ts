@@ -1,11 +1,11 @@
-import { QueueName, createQueue, createWorker, redisConnectionFromEnv } from '@onemap/resolver/queue';
+import { QueueName, createQueue, createWorker, redisConnectionOf } from '@onemap/resolver/queue';
 import { QueueEvents } from 'bullmq';
 import { describe, expect, it } from 'vitest';
 import { testEnv } from '../helpers/env.ts';
 
 describe('BullMQ on the real Redis', () => {
   it('enqueues a job and a worker completes it', async () => {
-    const connection = redisConnectionFromEnv({ REDIS_URL: testEnv.REDIS_URL });
+    const connection = redisConnectionOf(testEnv.REDIS_URL);
     const queue = createQueue<{ a: number; b: number }>(QueueName.Echo, connection);
     const events = new QueueEvents(QueueName.Echo, { connection });
     const worker = createWorker<{ a: number; b: number }, number>(QueueName.Echo, async (job) => job.data.a + job.data.b, connection);
@@ -25,7 +25,7 @@ describe('BullMQ on the real Redis', () => {
   });
 
   it('moves a job that fails every attempt to the dead-letter queue with its reason', async () => {
-    const connection = redisConnectionFromEnv({ REDIS_URL: testEnv.REDIS_URL });
+    const connection = redisConnectionOf(testEnv.REDIS_URL);
     const queue = createQueue<{ x: number }>(QueueName.Echo, connection);
     const dead = createQueue(QueueName.DeadLetter, connection);
     const worker = createWorker<{ x: number }, never>(

@@ -238,7 +238,7 @@ describe('tampering is found', () => {
 
   it('automatic checkpoints are signed every N entries', async () => {
     for (let i = 0; i < 10; i++) await as(app, 'station', 'officer')({ url: `/api/entities/${E.P3}` });
-    const cps = (await as(app, 'province', 'auditor', null)({ url: '/api/audit/checkpoints' })).json().checkpoints;
+    const cps = (await as(app, 'province', 'auditor', null)({ url: '/api/audit/checkpoints' })).json().items;
     expect(cps.some((c: { by: string; seq: number }) => c.by === 'auto' && c.seq % 10 === 0)).toBe(true);
     expect((await verify()).ok).toBe(true);
   });

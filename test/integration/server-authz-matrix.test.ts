@@ -161,6 +161,7 @@ const ROUTES: RouteCase[] = [
       expect(units).toContain('620102');
       expect(units.includes('620103')).toBe(vis.has(FX.closed)); // the far hotel's crowd is non-shared
       for (const c of b.cells) expect(c.persons).toBeGreaterThanOrEqual(5);
+      expect(b).not.toHaveProperty('suppressed');
     },
   },
   {
@@ -189,9 +190,11 @@ const ROUTES: RouteCase[] = [
     roles: AGGREGATE,
     purpose: false,
     check: (b, vis) => {
-      // 2026-11-01 has at most 3 persons: always suppressed. 2026-11-02 has 6 (or 12 with fx_closed).
+      // 2026-11-01 has at most 3 persons: always suppressed, and not counted anywhere. 2026-11-02 has
+      // 6 (or 12 with fx_closed), published rounded to a multiple of 5 (issue 12.11).
       expect(b.days.map((d: any) => d.day)).toEqual(['2026-11-02']);
-      expect(b.days[0].persons).toBe(vis.has(FX.closed) ? 12 : 6);
+      expect(b.days[0].persons).toBe(vis.has(FX.closed) ? 10 : 5);
+      expect(b).not.toHaveProperty('suppressed');
     },
   },
   {
@@ -204,6 +207,8 @@ const ROUTES: RouteCase[] = [
       expect(ids).toContain(E.hotel);
       expect(ids.includes(E.far)).toBe(vis.has(FX.closed));
       expect(ids).not.toContain(E.home);
+      // kinds as the viewer's sources say them (issue 12.5)
+      for (const f of b.features) if (f.properties.eid === E.hotel) expect(f.properties.placeKind).toBe('hotel');
     },
   },
   {
@@ -212,7 +217,7 @@ const ROUTES: RouteCase[] = [
     roles: ROLES,
     purpose: false,
     check: (b, vis) => {
-      for (const s of b.sources.filter((x: any) => x.id.startsWith('fx_'))) expect(s.access.visible).toBe(vis.has(s.id));
+      for (const s of b.items.filter((x: any) => x.id.startsWith('fx_'))) expect(s.access.visible).toBe(vis.has(s.id));
     },
   },
   { name: 'watch list', req: { url: '/api/watches' }, roles: INDIVIDUAL, purpose: false },
@@ -237,7 +242,7 @@ const ROUTES: RouteCase[] = [
     roles: ['planner', 'analyst', 'admin'],
     purpose: false,
     check: (b, vis) => {
-      for (const r of b.reports) expect(vis.has(r.source)).toBe(true);
+      for (const r of b.items) expect(vis.has(r.source)).toBe(true);
     },
   },
   {

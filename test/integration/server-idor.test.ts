@@ -90,7 +90,8 @@ describe('through aggregates', () => {
 
   it('the trend of the other city never includes the 6 non-shared persons', async () => {
     const res = await as(app, 'otherCity', 'planner', null)({ url: `/api/layers/trend?${WINDOW}` });
-    expect(res.json().days).toEqual([{ day: '2026-11-02', persons: 6, traces: 6 }]);
+    // 6 persons and 6 traces, published rounded to a multiple of 5 (issue 12.11); with the non-shared 6 it would be 10
+    expect(res.json().days).toEqual([{ day: '2026-11-02', persons: 5, traces: 5 }]);
   });
 
   it('a planner cannot reach individual data at all', async () => {
@@ -112,9 +113,15 @@ describe('through search', () => {
   }
 
   it('a visible person is still found by what the viewer may see, with masked values', async () => {
-    const res = await as(app, 'otherCity', 'officer')({ url: '/api/search?q=13800000001' });
-    expect(res.json().items.map((i: { eid: string }) => i.eid).sort()).toEqual([E.P1, E.phone].sort());
+    // by name: the phone the viewer sees only masked (+86138****0001) no longer finds anyone, or
+    // search would confirm guesses of the hidden digits (issue 12.14, server-derived-masking.test.ts)
+    const res = await as(app, 'otherCity', 'officer')({ url: `/api/search?q=${encodeURIComponent('张伟')}` });
+    expect(res.json().items.map((i: { eid: string }) => i.eid)).toEqual([E.P1]);
     noSecrets(res.body);
+    const profile = await as(app, 'otherCity', 'officer')({ url: `/api/entities/${E.P1}` });
+    expect(profile.json().golden.phone).toMatchObject({ value: '+86138****0001', masked: true });
+    const byPhone = await as(app, 'province', 'officer')({ url: '/api/search?q=13800000001' });
+    expect(byPhone.json().items.map((i: { eid: string }) => i.eid).sort()).toEqual([E.P1, E.phone].sort());
   });
 
   it('a home seen through a grant without address rights shows no address', async () => {

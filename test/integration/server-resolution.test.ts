@@ -93,7 +93,7 @@ describe('confirm', () => {
     const analyst = as(app, 'county', 'analyst');
     await analyst({ method: 'POST', url: '/api/resolution/confirm', payload: { eids: [E.P1, E.P3], match: false, reason: '不同人' } });
     const list = await analyst({ url: `/api/resolution/decisions?eid=${E.P3}` });
-    expect(list.json().decisions[0]).toMatchObject({ kind: 'confirm_non_match', eids: [E.P1, E.P3], unit: '620102' });
+    expect(list.json().items[0]).toMatchObject({ kind: 'confirm_non_match', eids: [E.P1, E.P3], unit: '620102' });
     const stored = await readTx(graph, async (tx) => (await tx.run("MATCH (d:ResolutionDecision {kind: 'confirm_non_match'}) RETURN d.eids AS eids, d.undone AS undone")).records[0]?.toObject());
     expect(stored).toEqual({ eids: [E.P1, E.P3], undone: false });
   });

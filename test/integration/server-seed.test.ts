@@ -29,8 +29,8 @@ describe('demo seed', () => {
       const me = (await app.inject({ url: '/api/auth/me', headers: { authorization: `Bearer ${login.json().token}` } })).json();
       levels.add(me.unitLevel);
       const cat = (await app.inject({ url: '/api/catalog', headers: { authorization: `Bearer ${login.json().token}` } })).json();
-      const household = cat.sources.find((s: { id: string }) => s.id === 'household');
-      const incident = cat.sources.find((s: { id: string }) => s.id === 'incident');
+      const household = cat.items.find((s: { id: string }) => s.id === 'household');
+      const incident = cat.items.find((s: { id: string }) => s.id === 'incident');
       // household: conditional, owned by the province, granted to Lanzhou (620100) and so to the units below it.
       expect(household.access.visible, username).toBe(me.unitCode.startsWith('6201') || me.unitCode === '620000');
       // incident: not shared, owned by the province.

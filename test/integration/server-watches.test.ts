@@ -32,7 +32,7 @@ describe('watches', () => {
     const officer = as(app, 'station', 'officer');
     const w = await officer({ method: 'POST', url: '/api/watches', payload: { eid: E.P1 } });
     expect(w.statusCode).toBe(201);
-    expect((await officer({ url: '/api/watches' })).json().watches.map((x: { eid: string }) => x.eid)).toContain(E.P1);
+    expect((await officer({ url: '/api/watches' })).json().items.map((x: { eid: string }) => x.eid)).toContain(E.P1);
 
     const port = (app.server.address() as { port: number }).port;
     const q = new URLSearchParams({ access_token: tokenFor(app, 'station', 'officer'), purpose: encodeURIComponent(JSON.stringify(PURPOSE)) });

@@ -1,6 +1,7 @@
 import type { SourceCatalogEntry } from '@onemap/graph-schema';
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from './load-catalog.ts';
+import { SOURCE_ORDER } from './source-order.ts';
 import { validateCatalog } from './validate-catalog.ts';
 
 const REQUIRED_SOURCES = [
@@ -20,6 +21,15 @@ describe('source catalog', () => {
     const entries = loadCatalog();
     expect(entries.map((e) => e.id).sort()).toEqual(REQUIRED_SOURCES);
     expect(validateCatalog(entries).problems).toEqual([]);
+  });
+
+  it('SOURCE_ORDER loads every catalog source once, the person, company, vehicle and phone registries before any event', () => {
+    const entries = loadCatalog();
+    expect([...SOURCE_ORDER].sort()).toEqual(entries.map((e) => e.id).sort());
+    const registries = ['household', 'business', 'vehicle_registry', 'telecom'];
+    const lastRegistry = Math.max(...registries.map((s) => SOURCE_ORDER.indexOf(s)));
+    const events = entries.filter((e) => e.authorityFor.length === 0).map((e) => SOURCE_ORDER.indexOf(e.id));
+    expect(Math.min(...events)).toBeGreaterThan(lastRegistry);
   });
 
   it('maps every field of every source (target set, or null with a stated meaning)', () => {

@@ -8,7 +8,7 @@ import {
   type EntityKind,
   PLACE_KINDS,
   RECORD_ATTRIBUTES,
-  Rel,
+  RECORD_RELATION_TYPES,
   SHARE_CLASSES,
   type SourceCatalogEntry,
   TRACE_KINDS,
@@ -21,14 +21,7 @@ export interface CatalogValidation {
 }
 
 const ISO_DURATION = /^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/;
-const RELATION_TYPES: readonly string[] = [
-  Rel.HasPhone,
-  Rel.Owns,
-  Rel.LegalRepOf,
-  Rel.WorksFor,
-  Rel.ResidesAt,
-  Rel.InvolvedIn,
-];
+const RELATION_TYPES: readonly string[] = RECORD_RELATION_TYPES;
 const GRADES: readonly unknown[] = [1, 2, 3, 4];
 
 function validateEntry(e: SourceCatalogEntry, problems: string[]): void {

@@ -6,6 +6,7 @@
 import { makeCreditCode } from '../ids/credit-code.ts';
 import type { Rng } from '../random/rng.ts';
 import { AREA_CODE, type County, type Geography, PLATE_LETTER } from './geography.ts';
+import { composeOrgName, lookAlikeTrade } from './org-variants.ts';
 import { eid } from './places.ts';
 import type { Company, Person, PhoneLine, PopulationState, Vehicle } from './population-types.ts';
 
@@ -114,17 +115,38 @@ export function newVehicle(
   };
 }
 
+/** The city of a county as company names write it (酒泉, 临夏). */
+export function cityShort(county: County): string {
+  return county.city.name.replace(/(市|回族自治州|藏族自治州)$/, '');
+}
+
 /** A new company registered in its legal representative's county, with a valid credit code. */
-export function newCompany(rng: Rng, state: PopulationState, refTime: number, geo: Geography, rep: Person): Company {
+export function newCompany(
+  rng: Rng,
+  state: PopulationState,
+  refTime: number,
+  geo: Geography,
+  rep: Person,
+  county: County = rep.county,
+): Company {
   const k = state.companyCount++;
-  const county = rep.county;
   const body = `MA${baseN(scramble(k, 7919, CREDIT_CHARS.length ** 6, 4242), CREDIT_CHARS, 6)}`;
   const industry = rng.pick(INDUSTRIES);
-  const cityShort = county.city.name.replace(/(市|回族自治州|藏族自治州)$/, '');
+  const nameParts = {
+    region: cityShort(county),
+    trade: rng.pick(FIRM_WORDS) + rng.pick(FIRM_WORDS),
+    industry,
+    form: '有限公司',
+  };
+  // a registered name is unique: draw another trade name while this one is taken (rarely)
+  for (let t = 0; t < 20 && state.usedOrgNames.has(composeOrgName(nameParts)); t++)
+    nameParts.trade = rng.pick(FIRM_WORDS) + rng.pick(FIRM_WORDS);
+  state.usedOrgNames.add(composeOrgName(nameParts));
   return {
     eid: eid('O', k + 1),
     creditCode: makeCreditCode(county.code, body),
-    name: `${cityShort}${rng.pick(FIRM_WORDS)}${rng.pick(FIRM_WORDS)}${industry}有限公司`,
+    name: composeOrgName(nameParts),
+    nameParts,
     address: geo.address(rng, county, false),
     phone: `${AREA_CODE[county.city.code] ?? '0931'}-${rng.range(2, 8)}${String(rng.int(1_000_000)).padStart(6, '0')}`,
     industry,
@@ -134,4 +156,49 @@ export function newCompany(rng: Rng, state: PopulationState, refTime: number, ge
     rep,
     county,
   };
+}
+
+/**
+ * The hard negatives planted next to a company, each a company of its own with its own credit
+ * code, address and phone: the same trade name and industry in another city, a branch in
+ * another city (`…兰州分公司`), a look-alike trade name (华宇 / 桦宇) in the same city.
+ */
+export function hardNegatives(
+  rng: Rng,
+  state: PopulationState,
+  refTime: number,
+  geo: Geography,
+  c: Company,
+  reps: Person[],
+  rates: { otherCity: number; branch: number; lookAlike: number },
+): Company[] {
+  const out: Company[] = [];
+  const elsewhere = (): County => {
+    for (;;) {
+      const k = geo.counties[rng.int(geo.counties.length)] as County;
+      if (k.city.code !== c.county.city.code) return k;
+    }
+  };
+  const like = (county: County, parts: Company['nameParts']): void => {
+    const name = composeOrgName(parts);
+    if (state.usedOrgNames.has(name)) return; // that name is registered already
+    const n = newCompany(rng, state, refTime, geo, rng.pick(reps), county);
+    state.usedOrgNames.delete(n.name);
+    state.usedOrgNames.add(name);
+    out.push({ ...n, industry: parts.industry, nameParts: parts, name });
+  };
+  if (rng.chance(rates.otherCity)) {
+    const county = elsewhere();
+    like(county, { ...c.nameParts, region: cityShort(county) });
+  }
+  if (rng.chance(rates.branch)) {
+    const county = elsewhere();
+    like(county, { ...c.nameParts, branchCity: cityShort(county) });
+  }
+  if (rng.chance(rates.lookAlike)) {
+    const trade = lookAlikeTrade(rng, c.nameParts.trade);
+    const county = rng.pick(geo.countiesOf(c.county.city.code));
+    if (trade) like(county, { ...c.nameParts, trade });
+  }
+  return out;
 }

@@ -67,7 +67,7 @@ export async function generateProvince(options: GenerateOptions): Promise<Summar
   const emit = out.emit.bind(out);
   const rc0 = { noise, emit };
   const actx: ActivityContext = { seed: opts.seed, start, days: opts.days, geo, places, cases: { count: 0 } };
-  const pop = new PopulationGenerator(opts.seed, geo, places, start, opts.persons);
+  const pop = new PopulationGenerator(opts.seed, geo, places, start, opts.persons, opts.companies);
   const state = newPopulationState();
   const planted = {
     companionGroups: 0,
@@ -111,6 +111,11 @@ export async function generateProvince(options: GenerateOptions): Promise<Summar
       businessRow(rc, c, start + 3600);
       if (opts.days > 1 && c.status === '存续' && rc.rng.chance(0.02)) {
         businessRow(rc, c, start + rc.rng.range(1, opts.days - 1) * DAY + 36_000, '注销');
+      }
+      // a change registration, written by another clerk: the name and code as they write them
+      const crng = Rng.derive(opts.seed, 'org-change', c.eid);
+      if (opts.days > 1 && c.status === '存续' && crng.chance(opts.companies.changeRecord)) {
+        businessRow({ ...rc, rng: crng }, c, start + crng.range(1, opts.days - 1) * DAY + 40_000, '存续', true);
       }
     }
     for (const g of block.groups) {

@@ -1,6 +1,7 @@
 /**
  * Options of the synthetic province generator and the noise it injects.
  */
+import { type CompanyOptions, DEFAULT_COMPANY_OPTIONS } from './org-variants.ts';
 
 /** The sources the generator writes, by catalog id. */
 export const SOURCE_IDS = [
@@ -46,6 +47,22 @@ export interface NoiseRates {
   plateMisread: number;
   /** A daily batch file delivered twice under another file name. */
   duplicateDelivery: number;
+  /** Company name: another legal form (有限责任公司, （有限公司）, 股份有限公司). */
+  orgLegalForm: number;
+  /** Company name: the region as the province, the city with 市, in parentheses after the trade name, or left out. */
+  orgRegion: number;
+  /** Company name: a stray (half- or full-width) space. */
+  orgSpaces: number;
+  /** Company name in traditional characters. */
+  orgTraditional: number;
+  /** Company name without its industry word. */
+  orgDropIndustry: number;
+  /** Credit code left empty. */
+  creditMissing: number;
+  /** Credit code written in lower case. */
+  creditLower: number;
+  /** Credit code with one character mistyped (the check character no longer matches). */
+  creditTypo: number;
 }
 
 /** Default noise rates for event sources. */
@@ -62,6 +79,14 @@ export const DEFAULT_NOISE: NoiseRates = {
   oldAddress: 0.05,
   plateMisread: 0.01,
   duplicateDelivery: 0.15,
+  orgLegalForm: 0.12,
+  orgRegion: 0.2,
+  orgSpaces: 0.04,
+  orgTraditional: 0.03,
+  orgDropIndustry: 0.06,
+  creditMissing: 0.25,
+  creditLower: 0.04,
+  creditTypo: 0.03,
 };
 
 /** Per-source multipliers on top of the defaults: the registries are cleaner. */
@@ -77,7 +102,18 @@ export const SOURCE_NOISE: Partial<Record<SourceId, Partial<NoiseRates>>> = {
     badCheckDigit: 0.001,
     transposedId: 0.001,
   },
-  business: { pinyinOnly: 0, swappedOrder: 0, oldAddress: 0 },
+  business: {
+    pinyinOnly: 0,
+    swappedOrder: 0,
+    oldAddress: 0,
+    // the registry is the authority: its own change records are cleaner than other sources
+    orgLegalForm: 0.05,
+    orgRegion: 0.08,
+    orgDropIndustry: 0.02,
+    // the code is a required column of the registry: it is never left out nor mistyped there
+    creditMissing: 0,
+    creditTypo: 0,
+  },
   vehicle_registry: { pinyinOnly: 0, swappedOrder: 0, missingId: 0.005 },
   telecom: { pinyinOnly: 0, missingId: 0.01 },
   hotel: { pinyinOnly: 0.02 },
@@ -100,13 +136,16 @@ export interface GenerateOptions {
   noiseScale?: number;
   /** Overrides of the default noise rates (before per-source rates and the scale). */
   noise?: Partial<NoiseRates>;
+  /** Rates of planted organization hard negatives and change records (see `CompanyOptions`). */
+  companies?: Partial<CompanyOptions>;
   /** Progress messages; default none. */
   log?: (message: string) => void;
 }
 
 /** Options with every default filled in. */
-export type ResolvedOptions = Required<Omit<GenerateOptions, 'noise' | 'log'>> & {
+export type ResolvedOptions = Required<Omit<GenerateOptions, 'noise' | 'log' | 'companies'>> & {
   noise: NoiseRates;
+  companies: CompanyOptions;
   log: (message: string) => void;
 };
 
@@ -132,6 +171,7 @@ export function resolveOptions(o: GenerateOptions): ResolvedOptions {
     startDate: o.startDate ?? '2026-03-02',
     noiseScale: o.noiseScale ?? 1,
     noise: { ...DEFAULT_NOISE, ...o.noise },
+    companies: { ...DEFAULT_COMPANY_OPTIONS, ...o.companies },
     log: o.log ?? (() => {}),
   };
 }

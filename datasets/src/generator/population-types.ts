@@ -1,8 +1,10 @@
 /**
  * The shapes of the synthetic population and the counters that run across blocks.
  */
+
 import type { Position } from '../geo/point-in-polygon.ts';
 import type { County } from './geography.ts';
+import type { OrgNameParts } from './org-variants.ts';
 
 /** A phone number and its subscription. */
 export interface PhoneLine {
@@ -59,7 +61,9 @@ export interface Vehicle {
 export interface Company {
   eid: string;
   creditCode: string;
+  /** The registered name, `composeOrgName(nameParts)`. */
   name: string;
+  nameParts: OrgNameParts;
   address: string;
   phone: string;
   industry: string;
@@ -87,8 +91,17 @@ export interface PopulationState {
   companyCount: number;
   groupCount: number;
   usedIdKeys: Set<number>;
+  /** Registered company names: a name is unique in the province, as registration requires. */
+  usedOrgNames: Set<string>;
 }
 
 export function newPopulationState(): PopulationState {
-  return { phoneCount: 0, vehicleCount: 0, companyCount: 0, groupCount: 0, usedIdKeys: new Set() };
+  return {
+    phoneCount: 0,
+    vehicleCount: 0,
+    companyCount: 0,
+    groupCount: 0,
+    usedIdKeys: new Set(),
+    usedOrgNames: new Set(),
+  };
 }

@@ -9,8 +9,9 @@ import { makeResidentId } from '../ids/resident-id.ts';
 import { pickGivenName, pickSurname } from '../names/han-names.ts';
 import { dottedName, tibetanName } from '../names/minority-names.ts';
 import { Rng } from '../random/rng.ts';
-import { newCompany, newPhone, newVehicle, scramble } from './assets.ts';
+import { hardNegatives, newCompany, newPhone, newVehicle, scramble } from './assets.ts';
 import type { County, Geography } from './geography.ts';
+import { type CompanyOptions, DEFAULT_COMPANY_OPTIONS } from './org-variants.ts';
 import { eid, type PlaceRegistry } from './places.ts';
 import type { Block, Company, Person, PhoneLine, PopulationState, Vehicle } from './population-types.ts';
 import { formatTime } from './time.ts';
@@ -55,6 +56,7 @@ export class PopulationGenerator {
     private readonly places: PlaceRegistry,
     private readonly refTime: number,
     private readonly totalPersons: number,
+    private readonly companyOptions: CompanyOptions = DEFAULT_COMPANY_OPTIONS,
   ) {}
 
   private residentId(rng: Rng, state: PopulationState, county: County, birth: string, sex: 'M' | 'F'): string {
@@ -252,6 +254,13 @@ export class PopulationGenerator {
       companies.push(c);
       for (let v = rng.chance(0.3) ? rng.range(1, 2) : 0; v > 0; v--)
         vehicles.push(newVehicle(rng, state, this.refTime, c.county, null, c));
+      // a stream of their own, so planting negatives leaves every other draw unchanged
+      const nrng = Rng.derive(this.seed, 'org-negatives', c.eid);
+      for (const n of hardNegatives(nrng, state, this.refTime, this.geo, c, adults, this.companyOptions)) {
+        companies.push(n);
+        for (let v = nrng.chance(0.3) ? nrng.range(1, 2) : 0; v > 0; v--)
+          vehicles.push(newVehicle(nrng, state, this.refTime, n.county, null, n));
+      }
     }
     const groups: Block['groups'] = [];
     const free = adults.filter(() => true);

@@ -5,9 +5,9 @@
  * applications, so tests can check the realised rate against the configured one.
  */
 
+import { residentIdCheckChar } from '@onemap/graph-schema';
 import { type NoiseRates, noiseRate, type ResolvedOptions, type SourceId } from '../generator/options.ts';
 import { ALT_DATE_FORMATS, ALT_TIME_FORMATS, formatTime, type TimeFormat } from '../generator/time.ts';
-import { residentIdCheckChar } from '../ids/resident-id.ts';
 import { homophoneVariant, pinyinVariant, swappedVariant, traditionalVariant, typoVariant } from '../names/variants.ts';
 import type { Rng } from '../random/rng.ts';
 
@@ -27,7 +27,16 @@ export type NoiseKind =
   | 'duplicate_delivery'
   | 'alias_name'
   | 'partial_identity'
-  | 'late_update';
+  | 'late_update'
+  | 'org_legal_form'
+  | 'org_region'
+  | 'org_spaces'
+  | 'org_drop_industry'
+  | 'credit_lower'
+  | 'credit_typo'
+  | 'org_traditional'
+  | 'credit_missing'
+  | 'missing_field';
 
 /** One change made to one field of a record. */
 export interface NoiseTag {
@@ -48,6 +57,14 @@ const KIND_OF: Record<keyof NoiseRates, NoiseKind> = {
   oldAddress: 'old_address',
   plateMisread: 'plate_misread',
   duplicateDelivery: 'duplicate_delivery',
+  orgLegalForm: 'org_legal_form',
+  orgRegion: 'org_region',
+  orgSpaces: 'org_spaces',
+  orgTraditional: 'org_traditional',
+  orgDropIndustry: 'org_drop_industry',
+  creditMissing: 'credit_missing',
+  creditLower: 'credit_lower',
+  creditTypo: 'credit_typo',
 };
 
 const MISREAD: Record<string, string> = {

@@ -51,17 +51,19 @@ export const Rel = {
 } as const;
 export type Rel = (typeof Rel)[keyof typeof Rel];
 
-/** Relationship types between entities that a user may traverse in relation queries. */
-export const ENTITY_RELATION_TYPES = [
-  Rel.HasPhone,
-  Rel.Owns,
-  Rel.LegalRepOf,
-  Rel.WorksFor,
-  Rel.ResidesAt,
-  Rel.InvolvedIn,
-  Rel.CoTraveled,
-  Rel.Visited,
-] as const;
+/**
+ * Relations a source record states between the entities it mentions: the catalog's
+ * `relations[].type` values, and the only relations the pipeline writes from records.
+ */
+export const RECORD_RELATION_TYPES = [Rel.HasPhone, Rel.Owns, Rel.LegalRepOf, Rel.WorksFor, Rel.ResidesAt, Rel.InvolvedIn] as const;
+export type RecordRelationType = (typeof RECORD_RELATION_TYPES)[number];
+
+/** The relation network between entities: stated relations and derived `CO_TRAVELED` (no trajectory edges). A relation query's default. */
+export const NETWORK_RELATION_TYPES = [...RECORD_RELATION_TYPES, Rel.CoTraveled] as const;
+export type NetworkRelationType = (typeof NETWORK_RELATION_TYPES)[number];
+
+/** Relationship types between entities that a user may traverse in relation queries: the network plus `VISITED`. */
+export const ENTITY_RELATION_TYPES = [...NETWORK_RELATION_TYPES, Rel.Visited] as const;
 export type EntityRelationType = (typeof ENTITY_RELATION_TYPES)[number];
 
 /** Kinds of identifier anchors; `(Identifier.kind, Identifier.value)` is unique. */
@@ -77,6 +79,19 @@ export const IDENTIFIER_KINDS = [
   'case_number',
 ] as const;
 export type IdentifierKind = (typeof IDENTIFIER_KINDS)[number];
+
+/**
+ * Identifier kinds written as `Identifier` anchors per entity kind, and the default anchors of
+ * each kind's resolution model. A person's phone is not an anchor: it becomes a `Phone` entity.
+ */
+export const ANCHOR_KINDS: Readonly<Record<EntityKind, readonly IdentifierKind[]>> = {
+  Person: ['resident_id', 'passport', 'national_id'],
+  Organization: ['credit_code'],
+  Place: ['place_code'],
+  Vehicle: ['plate', 'vin'],
+  Phone: ['phone'],
+  Case: ['case_number'],
+};
 
 /** Kinds of sightings on a trajectory edge `VISITED.kind`. */
 export const TRACE_KINDS = [

@@ -5,24 +5,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { SAMPLE_DIR } from '@onemap/datasets';
+import { SAMPLE_DIR, SOURCE_ORDER } from '@onemap/datasets';
+import { loadResolverConfig } from '../config.ts';
 import { ResolverError } from '../errors.ts';
 import { type BatchInfo, findBatch } from '../graph/batches.ts';
 import { startIngestWorker } from '../jobs/ingest-worker.ts';
-import { pipelineFromEnv } from '../pipeline/pipeline-from-env.ts';
+import { pipelineFromConfig } from '../pipeline/pipeline-from-config.ts';
 
-/** Authoritative registries first, so events resolve against good golden values. */
-export const SOURCE_ORDER = [
-  'household',
-  'business',
-  'vehicle_registry',
-  'telecom',
-  'hotel',
-  'rail',
-  'netcafe',
-  'checkpoint',
-  'incident',
-];
 
 const USAGE = `usage: onemap ingest <source> <file|folder> [--no-wait]
        onemap ingest --all-samples [--dir <sample dir>] [--no-wait]`;
@@ -46,7 +35,7 @@ export async function run(argv: string[]): Promise<number> {
   const noWait = argv.includes('--no-wait');
   const positional = argv.filter((a, i) => !a.startsWith('--') && argv[i - 1] !== '--dir');
   const dirAt = argv.indexOf('--dir');
-  const pipeline = pipelineFromEnv();
+  const pipeline = pipelineFromConfig(loadResolverConfig());
   const jobs: { source: string; file: string }[] = [];
   try {
     if (argv.includes('--all-samples')) {

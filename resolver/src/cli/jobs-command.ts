@@ -1,6 +1,7 @@
 /** `onemap jobs [--source S] [--limit N] [--dead]`: batch status from the graph, or the dead-letter list. */
 import { listBatches } from '../graph/batches.ts';
-import { pipelineFromEnv } from '../pipeline/pipeline-from-env.ts';
+import { loadResolverConfig } from '../config.ts';
+import { pipelineFromConfig } from '../pipeline/pipeline-from-config.ts';
 import { createQueue, QueueName } from '../queue/queues.ts';
 
 export async function run(argv: string[]): Promise<number> {
@@ -8,7 +9,7 @@ export async function run(argv: string[]): Promise<number> {
     const i = argv.indexOf(name);
     return i >= 0 ? argv[i + 1] : undefined;
   };
-  const pipeline = pipelineFromEnv();
+  const pipeline = pipelineFromConfig(loadResolverConfig());
   try {
     if (argv.includes('--dead')) {
       const dead = createQueue(QueueName.DeadLetter, pipeline.deps.connection);

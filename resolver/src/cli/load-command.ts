@@ -11,17 +11,17 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadCatalog } from '@onemap/datasets';
+import { SOURCE_ORDER } from '@onemap/datasets';
 import type { SourceCatalogEntry } from '@onemap/graph-schema';
-import { createDriver, type Graph, migrate, neo4jConfigFromEnv } from '@onemap/graph-schema/server';
-import { type CoTravelSettings, coTravelSettingsFromEnv, deriveCoTravel } from '../derive/co-travel.ts';
+import { createDriver, type Graph, migrate } from '@onemap/graph-schema/server';
+import { loadResolverConfig } from '../config.ts';
+import { type CoTravelSettings, deriveCoTravel } from '../derive/co-travel.ts';
 import { ResolverError } from '../errors.ts';
 import { writeImportCsv } from '../graph/bulk-import-csv.ts';
 import { awaitIndexesOnline, countLoadedFacts } from '../graph/bulk-load-state.ts';
-import { rejectsDirFromEnv } from '../intake/rejects-report.ts';
-import { stagingDirFromEnv } from '../intake/staged-batch.ts';
 import { planBulkLoad } from '../pipeline/bulk-load.ts';
-import { SOURCE_ORDER } from './ingest-command.ts';
+import { pipelineSettingsOf } from '../pipeline/pipeline-from-config.ts';
+
 
 const SERVICES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../scripts/services.mjs');
 const USAGE = 'usage: onemap load <dir> [--if-empty | --force]   (bulk load of an empty graph; --if-empty: do nothing when it holds data; --force: replace it)';
@@ -149,16 +149,17 @@ export async function run(argv: string[]): Promise<number> {
   }
   const dir = argv.find((a) => !a.startsWith('--'));
   if (!dir || !fs.existsSync(dir)) throw new ResolverError('ONEMAP_ERR_USAGE', { detail: USAGE });
-  const catalog = loadCatalog(process.env.ONEMAP_CATALOG_DIR);
+  const config = loadResolverConfig();
+  const settings = pipelineSettingsOf(config);
   const t0 = performance.now();
   const report = await runBulkLoad({
-    files: deliveryFiles(dir, catalog),
-    catalog,
-    neo4j: neo4jConfigFromEnv(),
-    stagingDir: stagingDirFromEnv(),
-    rejectsDir: rejectsDirFromEnv(),
-    csvDir: path.resolve(process.env.ONEMAP_DATA_DIR ?? '.data', 'import-csv'),
-    coTravel: coTravelSettingsFromEnv(),
+    files: deliveryFiles(dir, settings.catalog),
+    catalog: settings.catalog,
+    neo4j: { uri: config.NEO4J_URI, user: config.NEO4J_USER, password: config.NEO4J_PASSWORD, database: config.NEO4J_DATABASE },
+    stagingDir: settings.stagingDir,
+    rejectsDir: settings.rejectsDir,
+    csvDir: path.resolve(config.ONEMAP_DATA_DIR ?? '.data', 'import-csv'),
+    coTravel: settings.coTravel,
     ...(process.env.ONEMAP_PROFILE ? { profile: process.env.ONEMAP_PROFILE } : {}),
     force: argv.includes('--force'),
     ifEmpty: argv.includes('--if-empty'),

@@ -1,8 +1,9 @@
 /**
  * `onemap train --input <dir|file> [--catalog datasets/catalog | --mapping <mapping.json>]
- *   --out <model.json>`: learn a Person model (u from random pairs, m and lambda by EM) from
- * a delivery directory (one catalog entry per source) or one file with its mapping, and save
- * it as JSON. `resolver/models/person.json` is made this way.
+ *   [--kind Person|Organization] --out <model.json>`: learn a Person (default) or Organization
+ * model (u from random pairs, m and lambda by EM) from a delivery directory (one catalog entry
+ * per source) or one file with its mapping, and save it as JSON. `resolver/models/person.json`
+ * and `resolver/models/organization.json` are made this way.
  */
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -10,10 +11,13 @@ import type { SourceMapping } from '@onemap/graph-schema';
 import { ResolverError } from '../errors.ts';
 import { loadDirectory } from '../intake/load-directory.ts';
 import { loadSource } from '../intake/load-source.ts';
+import { defaultOrganizationSettings } from '../scoring/default-organization-settings.ts';
 import { defaultPersonSettings } from '../scoring/default-person-settings.ts';
 import { saveModel } from '../scoring/model-io.ts';
 import { trainModel } from '../scoring/train-model.ts';
+import { setDivisionGazetteer } from '../standardize/address.ts';
 import type { Mention } from '../types.ts';
+import { readGazetteer } from './resolve-command.ts';
 
 export async function run(argv: string[]): Promise<number> {
   const { values: a } = parseArgs({
@@ -23,16 +27,27 @@ export async function run(argv: string[]): Promise<number> {
       catalog: { type: 'string', default: 'datasets/catalog' },
       mapping: { type: 'string' },
       out: { type: 'string' },
+      kind: { type: 'string', default: 'Person' },
+      gazetteer: { type: 'string' },
       help: { type: 'boolean' },
     },
   });
   if (a.help || !a.input || !a.out) {
     console.log(
-      'usage: onemap train --input <dir|file> [--catalog <dir> | --mapping <mapping.json>] --out <model.json>',
+      'usage: onemap train --input <dir|file> [--catalog <dir> | --mapping <mapping.json>] [--kind Person|Organization] [--gazetteer units.json] --out <model.json>',
     );
     if (a.help) return 0;
     throw new ResolverError('ONEMAP_ERR_USAGE', { detail: '--input and --out are required' });
   }
+  const base =
+    a.kind === 'Person'
+      ? defaultPersonSettings()
+      : a.kind === 'Organization'
+        ? defaultOrganizationSettings()
+        : undefined;
+  if (!base)
+    throw new ResolverError('ONEMAP_ERR_USAGE', { detail: `--kind must be Person or Organization, got ${a.kind}` });
+  if (a.gazetteer) setDivisionGazetteer(readGazetteer(a.gazetteer));
   let mentions: Mention[];
   let isDir = false;
   try {
@@ -50,11 +65,11 @@ export async function run(argv: string[]): Promise<number> {
     mentions = loadSource(a.input, JSON.parse(readFileSync(a.mapping, 'utf8')) as SourceMapping).mentions;
   }
   const seen = new Set<string>();
-  const persons = mentions.filter((m) => m.kind === 'Person' && !seen.has(m.key) && seen.add(m.key));
-  const model = trainModel(persons, defaultPersonSettings());
+  const persons = mentions.filter((m) => m.kind === base.kind && !seen.has(m.key) && seen.add(m.key));
+  const model = trainModel(persons, base);
   writeFileSync(a.out, saveModel(model));
   console.log(
-    `trained on ${persons.length} person mentions (${model.training?.candidatePairs} candidate pairs), lambda ${model.lambda.toExponential(3)}; wrote ${a.out}`,
+    `trained on ${persons.length} ${base.kind} mentions (${model.training?.candidatePairs} candidate pairs), lambda ${model.lambda.toExponential(3)}; wrote ${a.out}`,
   );
   for (const c of model.comparisons) {
     console.log(

@@ -49,7 +49,9 @@ export function clusterCohesion(
 export function linkClusters(input: LinkInput): LinkOutput {
   const { mentions, model, scorer } = input;
   const n = mentions.length;
-  const uf = new ConstrainedUnionFind(n, model.exclusive.length);
+  const exAttrs = model.exclusiveAttrs ?? [];
+  // exclusive identifiers first, then exclusive attributes (slots after the identifiers')
+  const uf = new ConstrainedUnionFind(n, model.exclusive.length + exAttrs.length);
   const decisions: PairDecision[] = [];
   const reviewQueue: PairDecision[] = [];
   for (let i = 0; i < n; i++) {
@@ -57,6 +59,10 @@ export function linkClusters(input: LinkInput): LinkOutput {
       const k = model.exclusive.indexOf(id.kind);
       if (k >= 0) uf.setExclusive(i, k, id.value);
     }
+    exAttrs.forEach((a, k) => {
+      const v = mentions[i]!.attrs[a];
+      if (v) uf.setExclusive(i, model.exclusive.length + k, v);
+    });
   }
   for (const [a, b] of input.cannotLinks ?? []) uf.addCannotLink(a, b);
   const key = (i: number) => mentions[i]!.key;

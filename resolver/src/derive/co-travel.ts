@@ -8,13 +8,6 @@ export interface CoTravelSettings {
   minCount: number;
 }
 
-export function coTravelSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): CoTravelSettings {
-  return {
-    toleranceMinutes: Number(env.ONEMAP_COTRAVEL_TOLERANCE_MINUTES ?? 30),
-    minCount: Number(env.ONEMAP_COTRAVEL_MIN_COUNT ?? 2),
-  };
-}
-
 /**
  * Recomputes `CO_TRAVELED {count, first, last}` for the given persons: pairs seen at the same
  * place within the time tolerance on at least `minCount` distinct (place, day) occasions.

@@ -20,7 +20,7 @@ export interface PairExplanation {
   decision: 'match' | 'possible_match' | 'non_match';
   /** shared anchor identifiers (`resident_id=...`) that decide regardless of the score */
   anchors: string[];
-  /** constraints that forbid the pair (`different resident_id`) */
+  /** constraints that forbid the pair (`different resident_id`, `different orgBranch`) */
   conflicts: string[];
   waterfall: Array<{ label: string; weight: number; cumulative: number }>;
 }
@@ -53,6 +53,11 @@ export function explainPair(
       if (ia.value === ib.value && model.anchors.includes(ia.kind)) anchors.push(`${ia.kind}=${ia.value}`);
       else if (ia.value !== ib.value && model.exclusive.includes(ia.kind)) conflicts.push(`different ${ia.kind}`);
     }
+  }
+  for (const attr of model.exclusiveAttrs ?? []) {
+    const x = a.attrs[attr];
+    const y = b.attrs[attr];
+    if (x && y && x !== y) conflicts.push(`different ${attr}`);
   }
   return {
     a: a.key,

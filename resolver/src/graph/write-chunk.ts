@@ -1,4 +1,4 @@
-import { ENTITY_LABELS, ENTITY_RELATION_TYPES, Label, Rel } from '@onemap/graph-schema';
+import { ENTITY_LABELS, ENTITY_RELATION_TYPES, Label, RECORD_RELATION_TYPES, Rel } from '@onemap/graph-schema';
 import { type Graph, writeTx } from '@onemap/graph-schema/server';
 import type { ManagedTransaction } from 'neo4j-driver';
 import type { ChunkRows, EntityRow, RelationRow } from './write-rows.ts';
@@ -15,11 +15,11 @@ const MOVES: { type: string; key: string[]; out: boolean; inc: boolean }[] = [
   { type: Rel.Visited, key: ['rid', 'kind'], out: true, inc: false },
   ...ENTITY_RELATION_TYPES.filter((t) => t !== Rel.CoTraveled && t !== Rel.Visited).map((type) => ({ type, key: ['source'], out: true, inc: true })),
 ];
-const WRITABLE_RELATIONS = new Set<string>([Rel.HasPhone, Rel.Owns, Rel.LegalRepOf, Rel.WorksFor, Rel.ResidesAt, Rel.InvolvedIn]);
+const WRITABLE_RELATIONS = new Set<string>(RECORD_RELATION_TYPES);
 
-/** ONEMAP_TRACE_WRITES=1 prints the time of every statement (for tuning). */
-function traced(tx: ManagedTransaction): ManagedTransaction {
-  if (!process.env.ONEMAP_TRACE_WRITES) return tx;
+/** With `trace` (config ONEMAP_TRACE_WRITES) prints the time of every statement (for tuning). */
+function traced(tx: ManagedTransaction, trace: boolean): ManagedTransaction {
+  if (!trace) return tx;
   return new Proxy(tx, {
     get(target, prop) {
       if (prop !== 'run') return Reflect.get(target, prop);
@@ -120,9 +120,9 @@ async function writeRelations(tx: ManagedTransaction, rows: RelationRow[]) {
  * source records with RESOLVED_TO, relations and VISITED edges, and the pipeline sequence.
  * Either all of a record's facts are in the graph or none are, so a retried job is safe.
  */
-export async function writeChunk(graph: Graph, rows: ChunkRows): Promise<void> {
+export async function writeChunk(graph: Graph, rows: ChunkRows, opts: { trace?: boolean } = {}): Promise<void> {
   await writeTx(graph, async (rawTx) => {
-    const tx = traced(rawTx);
+    const tx = traced(rawTx, opts.trace ?? false);
     await writeEntities(tx, rows.entities);
     await applyMerges(tx, rows.merges, rows.seq);
     if (rows.identifiers.length) {

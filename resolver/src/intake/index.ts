@@ -12,5 +12,5 @@ export {
   readSource,
   readSourceFile,
 } from './read-source.ts';
-export { readRejectsReport, rejectsDirFromEnv, writeRejectsReport } from './rejects-report.ts';
-export { type StagedBatch, sha256, stageFile, stageRecords, stagingDirFromEnv } from './staged-batch.ts';
+export { readRejectsReport, writeRejectsReport } from './rejects-report.ts';
+export { type StagedBatch, sha256, stageFile, stageRecords } from './staged-batch.ts';

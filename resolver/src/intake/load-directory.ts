@@ -23,9 +23,18 @@ export interface LoadedDirectory {
   standardizeMs: number;
 }
 
-export function loadDirectory(dir: string, catalogDir: string, opts: { limit?: number } = {}): LoadedDirectory {
+/**
+ * @param opts.limit stop after this many rows
+ * @param opts.sources read only these sources (default: every source with a catalog entry)
+ */
+export function loadDirectory(
+  dir: string,
+  catalogDir: string,
+  opts: { limit?: number; sources?: string[] } = {},
+): LoadedDirectory {
   const files: Array<{ source: string; file: string; date: string }> = [];
   for (const source of readdirSync(dir).sort()) {
+    if (opts.sources && !opts.sources.includes(source)) continue;
     const catalogFile = join(catalogDir, `${source}.json`);
     if (!existsSync(catalogFile)) continue;
     for (const f of readdirSync(join(dir, source))) {

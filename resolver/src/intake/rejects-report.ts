@@ -10,11 +10,6 @@ function csvCell(v: unknown): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** Default folder of rejects reports (git-ignored), overridable with ONEMAP_REJECTS_DIR. */
-export function rejectsDirFromEnv(env: NodeJS.ProcessEnv = process.env): string {
-  return path.resolve(env.ONEMAP_REJECTS_DIR ?? path.join(env.ONEMAP_DATA_DIR ?? '.data', 'rejects'));
-}
-
 /**
  * Writes the rejects report of a batch as CSV: one row per rejected record (or dropped fact)
  * with source, file, line, record id, field, code and reason. Returns the file path, or null

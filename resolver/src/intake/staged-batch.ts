@@ -23,11 +23,6 @@ export function sha256(data: Buffer | string): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-/** Default staging folder (git-ignored), overridable with ONEMAP_STAGING_DIR. */
-export function stagingDirFromEnv(env: NodeJS.ProcessEnv = process.env): string {
-  return path.resolve(env.ONEMAP_STAGING_DIR ?? path.join(env.ONEMAP_DATA_DIR ?? '.data', 'staging'));
-}
-
 function stage(stagingDir: string, source: string, bytes: Buffer, meta: Omit<StagedBatch, 'batchId' | 'hash' | 'stagedPath' | 'receivedAt' | 'source'>): StagedBatch {
   const hash = sha256(bytes);
   const dir = path.join(stagingDir, source);

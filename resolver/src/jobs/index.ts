@@ -1,2 +1,3 @@
 /** BullMQ workers that run pipeline work. */
+export { type BackgroundJobs, startBackgroundJobs } from './background-jobs.ts';
 export { startIngestWorker } from './ingest-worker.ts';

@@ -92,7 +92,7 @@ export function planBulkLoad(files: { source: string; path: string }[], opts: Bu
     const dropped: FieldProblem[] = [];
     const origin: RecordOrigin = { batchId: batch.batchId, receivedAt: batch.receivedAt, originalName: batch.originalName };
     for (const rec of read.records) {
-      const p = rr.resolveRecord(entry, rec, () => stats.merges++);
+      const p = rr.resolveRecord(entry, rec, batch.receivedAt, () => stats.merges++);
       if (!p) {
         stats.unchanged++;
         continue;

@@ -36,6 +36,14 @@ describe('golden values (一数一源)', () => {
     expect(g.props.birthDate).toBe('1991-01-01');
   });
 
+  it('with receive times, recency is by time (as on the server), not by list order', () => {
+    const mentions = [person('d', '4', { birthDate: '1990-01-01' }), person('e', '5', { birthDate: '1991-01-01' })];
+    const at: Record<string, number> = { d: 2_000, e: 1_000 };
+    const g = goldenValues('Person', mentions, authority, (m) => at[m.source] ?? null);
+    expect(g.props.birthDate).toBe('1990-01-01');
+    expect(g.provenance.birthDate).toEqual({ source: 'd', rid: 'd:4' });
+  });
+
   it('maps a place division code to unitCode and keeps coordinates for the location point', () => {
     const place: Mention = { key: 'hotel:1:hotel', source: 'hotel', recordId: '1', role: 'hotel', kind: 'Place', attrs: { name: '如家', divisionCode: '620102', lon: '103.8', lat: '36.05' }, identifiers: [], flags: [] };
     const g = goldenValues('Place', [place], authority);

@@ -1,4 +1,4 @@
-import type { EntityKind } from '@onemap/graph-schema';
+import { chooseGoldenValue, type EntityKind, type ValueCandidate } from '@onemap/graph-schema';
 import type { Mention } from '../types.ts';
 
 /** Where a golden value came from. */
@@ -46,37 +46,33 @@ export function authorityFromCatalog(entries: { id: string; authorityFor: string
   return (source, kind, attribute) => set.has(`${source}|${kind}.${attribute}`);
 }
 
+/** When a mention's record was received (epoch ms), or null when unknown. */
+export type ReceivedAtFn = (m: Mention) => number | null;
+
 /**
- * Chooses each property's value among an entity's mentions: the authoritative source first,
- * then the most frequent value, then the latest mention. Names and Pinyin keep every variant
- * in `searchText` so a search by any spelling finds the entity.
+ * Chooses each property's value among an entity's mentions by the one golden-value rule
+ * (`chooseGoldenValue` in graph-schema: authority, then frequency, then recency, then the
+ * smallest value), the same rule the server applies per viewer. Names and Pinyin keep every
+ * variant in `searchText` so a search by any spelling finds the entity.
+ * @param receivedAt when each mention's record was received; by default the mentions' order
+ *   stands for their arrival (later in the list = more recent)
  */
-export function goldenValues(kind: EntityKind, mentions: Mention[], isAuthority: AuthorityFn): GoldenValues {
+export function goldenValues(kind: EntityKind, mentions: Mention[], isAuthority: AuthorityFn, receivedAt?: ReceivedAtFn): GoldenValues {
   const props: Record<string, string> = {};
   const provenance: Record<string, ValueSource> = {};
   const map = PROPERTY_OF[kind];
+  const times = new Map(mentions.map((m, i) => [m, receivedAt ? receivedAt(m) : i]));
   for (const [attr, prop] of Object.entries(map)) {
-    let best: { value: string; m: Mention; auth: boolean; count: number; order: number } | undefined;
-    const counts = new Map<string, number>();
+    const candidates: ValueCandidate<string>[] = [];
     for (const m of mentions) {
-      const v = m.attrs[attr];
-      if (v) counts.set(v, (counts.get(v) ?? 0) + 1);
-    }
-    mentions.forEach((m, order) => {
       const value = m.attrs[attr];
-      if (!value) return;
-      const cand = { value, m, auth: isAuthority(m.source, kind, attr === 'divisionCode' ? 'divisionCode' : attr), count: counts.get(value) ?? 0, order };
-      if (
-        !best ||
-        (cand.auth && !best.auth) ||
-        (cand.auth === best.auth && (cand.count > best.count || (cand.count === best.count && cand.order > best.order)))
-      ) {
-        best = cand;
-      }
-    });
+      if (!value) continue;
+      candidates.push({ value, source: m.source, rid: `${m.source}:${m.recordId}`, authoritative: isAuthority(m.source, kind, attr), at: times.get(m) ?? null });
+    }
+    const best = chooseGoldenValue(candidates);
     if (best) {
-      props[prop] = best.value;
-      provenance[prop] = { source: best.m.source, rid: `${best.m.source}:${best.m.recordId}` };
+      props[prop] = best.candidate.value;
+      provenance[prop] = { source: best.source, rid: best.rid };
     }
   }
   if (kind === 'Person') {

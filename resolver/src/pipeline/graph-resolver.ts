@@ -38,6 +38,8 @@ export interface GraphResolverOptions {
   chunkSize?: number;
   /** golden values are computed from at most this many mentions (plus authoritative ones) */
   goldenSample?: number;
+  /** print the time of every write statement */
+  traceWrites?: boolean;
 }
 
 /**
@@ -95,6 +97,7 @@ export class GraphResolver {
     for await (const page of readRecordsSince(this.graph, this.lastSeq)) {
       for (const r of page) {
         this.records.recordHashes.set(r.rid, r.hash);
+        if (r.receivedAt !== null) this.records.receivedAt.set(r.rid, r.receivedAt);
         for (const { mention, eid } of r.mentions) {
           this.index.add(mention, eid);
           this.persisted.add(eid);
@@ -144,7 +147,7 @@ export class GraphResolver {
       if (rows.records.length) {
         t = performance.now();
         try {
-          await writeChunk(this.graph, rows);
+          await writeChunk(this.graph, rows, { trace: this.opts.traceWrites ?? false });
         } catch (e) {
           // The index already holds this chunk's decisions; rebuild it from the graph next time.
           this.dirty = true;
@@ -172,7 +175,7 @@ export class GraphResolver {
     const pending: ResolvedRecord[] = [];
     const mergedAway = new Map<string, string>(); // persisted eid -> a mention key it held
     for (const rec of slice) {
-      const p = this.records.resolveRecord(entry, rec, (other, heldKey) => {
+      const p = this.records.resolveRecord(entry, rec, batch.receivedAt, (other, heldKey) => {
         if (this.persisted.has(other) && !mergedAway.has(other)) mergedAway.set(other, heldKey);
         stats.merges++;
       });

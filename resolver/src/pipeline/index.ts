@@ -2,6 +2,6 @@
 export { authorityFromCatalog, goldenValues } from './golden-values.ts';
 export { GraphResolver, type ProcessStats } from './graph-resolver.ts';
 export { IngestPipeline, type PipelineDeps, type SubmitResult } from './ingest-pipeline.ts';
-export { pipelineFromEnv } from './pipeline-from-env.ts';
+export { pipelineFromConfig, pipelineSettingsOf } from './pipeline-from-config.ts';
 export { type EntityEvent, EVENTS_CHANNEL, publishEvents } from './publish-events.ts';
 export { withResolveLock } from './resolve-lock.ts';

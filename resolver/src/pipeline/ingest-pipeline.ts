@@ -28,6 +28,10 @@ export interface PipelineDeps {
   coTravel: CoTravelSettings;
   models?: Partial<Record<EntityKind, Model>>;
   chunkSize?: number;
+  /** Redis pub/sub channel for watch events (default `EVENTS_CHANNEL`; the config's EVENTS_CHANNEL). */
+  eventsChannel?: string;
+  /** Print the time of every write statement (the config's ONEMAP_TRACE_WRITES). */
+  traceWrites?: boolean;
 }
 
 export interface SubmitResult {
@@ -59,6 +63,7 @@ export class IngestPipeline {
       authority: authorityFromCatalog(deps.catalog),
       ...(deps.models ? { models: deps.models } : {}),
       ...(deps.chunkSize ? { chunkSize: deps.chunkSize } : {}),
+      ...(deps.traceWrites ? { traceWrites: true } : {}),
     });
   }
 
@@ -166,7 +171,7 @@ export class IngestPipeline {
     });
     const persons = [...new Set(stats.touched.filter((t) => t.type === 'trace').map((t) => t.eid).filter((e) => e.startsWith('P-')))];
     await scheduleCoTravel(this.deps.redis, this.deriveQueue(), persons);
-    await publishEvents(this.deps.graph, this.deps.redis, stats.touched);
+    await publishEvents(this.deps.graph, this.deps.redis, stats.touched, this.deps.eventsChannel);
     const dropped: FieldProblem[] = stats.droppedFacts.map((d) => {
       const [rid, ...rest] = d.split(' ');
       const [field, reason] = rest.join(' ').split(':');

@@ -2,7 +2,7 @@ import type { Graph } from '@onemap/graph-schema/server';
 import type { Redis } from 'ioredis';
 import { readWatchedEids } from '../graph/watches.ts';
 
-/** Redis pub/sub channel the server's watch streams (SSE) listen on. */
+/** Default Redis pub/sub channel the server's watch streams (SSE) listen on (config EVENTS_CHANNEL). */
 export const EVENTS_CHANNEL = 'onemap:events';
 
 export interface EntityEvent {
@@ -17,14 +17,14 @@ export interface EntityEvent {
  * Publishes the events of watched entities (active `(:Watch {eid})` nodes, kept by the server's
  * watch API), one message each; unwatched entities cost one indexed read per batch, no messages.
  */
-export async function publishEvents(graph: Graph, redis: Redis, events: EntityEvent[]): Promise<number> {
+export async function publishEvents(graph: Graph, redis: Redis, events: EntityEvent[], channel: string = EVENTS_CHANNEL): Promise<number> {
   if (!events.length) return 0;
   const eids = [...new Set(events.map((e) => e.eid))];
   const watched = await readWatchedEids(graph, eids);
   const mine = events.filter((e) => watched.has(e.eid));
   if (!mine.length) return 0;
   const p = redis.pipeline();
-  for (const e of mine) p.publish(EVENTS_CHANNEL, JSON.stringify({ ...e, at: e.at ?? new Date().toISOString() }));
+  for (const e of mine) p.publish(channel, JSON.stringify({ ...e, at: e.at ?? new Date().toISOString() }));
   await p.exec();
   return mine.length;
 }

@@ -1,4 +1,4 @@
-import type { EntityKind, SourceCatalogEntry } from '@onemap/graph-schema';
+import { ANCHOR_KINDS, type EntityKind, type SourceCatalogEntry } from '@onemap/graph-schema';
 import { mentionsToJson } from '../graph/load-index.ts';
 import type { ChunkRows, EntityRow, SourceRecordRow } from '../graph/write-rows.ts';
 import type { BatchRecord } from '../intake/read-batch.ts';
@@ -42,14 +42,7 @@ export interface RecordOrigin {
 }
 
 /** Identifiers written as anchors; a person's phone becomes a Phone entity instead. */
-const ANCHOR_KINDS_OF: Record<EntityKind, Set<string>> = {
-  Person: new Set(['resident_id', 'passport', 'national_id']),
-  Organization: new Set(['credit_code']),
-  Place: new Set(['place_code']),
-  Vehicle: new Set(['plate', 'vin']),
-  Phone: new Set(['phone']),
-  Case: new Set(['case_number']),
-};
+const ANCHOR_KINDS_OF = Object.fromEntries(Object.entries(ANCHOR_KINDS).map(([k, v]) => [k, new Set<string>(v)])) as Record<EntityKind, Set<string>>;
 
 /**
  * Record-at-a-time resolution, shared by the incremental pipeline (`GraphResolver`, against an
@@ -61,6 +54,8 @@ export class RecordResolver {
   readonly index: ResolutionIndex;
   /** rid -> content hash of the version resolved last */
   readonly recordHashes = new Map<string, string>();
+  /** rid -> when the record was received (epoch ms): the recency of the golden-value rule. */
+  readonly receivedAt = new Map<string, number>();
   private readonly catalogById: Map<string, SourceCatalogEntry>;
 
   constructor(private readonly opts: RecordResolverOptions) {
@@ -73,10 +68,11 @@ export class RecordResolver {
    * resolved before. `onMerge(other, heldKey)` is called for every entity merged into another
    * (with a mention key it held, to find its survivor after later merges).
    */
-  resolveRecord(entry: SourceCatalogEntry, rec: BatchRecord, onMerge?: (other: string, heldKey: string) => void): ResolvedRecord | null {
+  resolveRecord(entry: SourceCatalogEntry, rec: BatchRecord, receivedAt: string, onMerge?: (other: string, heldKey: string) => void): ResolvedRecord | null {
     const prev = this.recordHashes.get(rec.rid);
     if (prev === rec.hash) return null;
     this.recordHashes.set(rec.rid, rec.hash);
+    this.receivedAt.set(rec.rid, Date.parse(receivedAt));
     const facts = recordFacts(entry, rec);
     const resolved: MentionOutcome[] = [];
     for (const m of facts.mentions) {
@@ -113,10 +109,11 @@ export class RecordResolver {
     let mentions: Mention[] = this.index.mentionsOf(eid);
     const cap = this.opts.goldenSample ?? 200;
     if (mentions.length > cap) {
+      // A bounded sample: authoritative mentions and the latest ones (mentions are kept in arrival order).
       const auth = mentions.filter((m) => this.catalogById.get(m.source)?.authorityFor.some((a) => a.startsWith(`${kind}.`)));
-      mentions = [...auth.slice(0, cap), ...mentions.slice(-cap)];
+      mentions = [...new Set([...auth.slice(0, cap), ...mentions.slice(-cap)])];
     }
-    const g = goldenValues(kind, mentions, this.opts.authority);
+    const g = goldenValues(kind, mentions, this.opts.authority, (m) => this.receivedAt.get(`${m.source}:${m.recordId}`) ?? null);
     const lon = g.props.lon !== undefined ? Number(g.props.lon) : null;
     const lat = g.props.lat !== undefined ? Number(g.props.lat) : null;
     return { eid, kind, props: g.props, provenance: JSON.stringify(g.provenance), searchText: g.searchText, lon, lat };

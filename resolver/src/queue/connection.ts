@@ -1,8 +1,11 @@
 import type { ConnectionOptions } from 'bullmq';
 
-/** Redis connection for BullMQ from REDIS_URL (default: the local dev Redis). */
-export function redisConnectionFromEnv(env: NodeJS.ProcessEnv = process.env): ConnectionOptions {
-  const url = new URL(env.REDIS_URL ?? `redis://127.0.0.1:${env.REDIS_PORT ?? '6379'}`);
+/**
+ * Redis connection options for BullMQ from a `redis://` URL (the config's REDIS_URL).
+ * @example redisConnectionOf('redis://127.0.0.1:6379/0')
+ */
+export function redisConnectionOf(redisUrl: string): ConnectionOptions {
+  const url = new URL(redisUrl);
   return {
     host: url.hostname,
     port: Number(url.port || 6379),

@@ -1,3 +1,3 @@
 /** BullMQ queues and the Redis connection they use. */
-export { redisConnectionFromEnv } from './connection.ts';
+export { redisConnectionOf } from './connection.ts';
 export { createQueue, createWorker, DEFAULT_JOB_OPTIONS, type DeadLetter, QueueName } from './queues.ts';

@@ -1,6 +1,5 @@
-import type { SourceMapping } from '@onemap/graph-schema';
+import { residentIdCheckChar, type SourceMapping } from '@onemap/graph-schema';
 import { describe, expect, it } from 'vitest';
-import { residentIdCheckChar } from '../standardize/resident-id.ts';
 import { standardizeRecord } from '../standardize/standardize-record.ts';
 import type { Mention } from '../types.ts';
 import { ResolutionIndex } from './resolution-index.ts';

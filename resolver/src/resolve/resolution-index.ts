@@ -91,12 +91,23 @@ export class ResolutionIndex {
   /** Exclusive identifier values of an entity, e.g. its resident id. */
   private exclusiveConflict(entityId: string, m: Mention, model: Model): boolean {
     const mine = m.identifiers.filter((i) => model.exclusive.includes(i.kind));
-    if (!mine.length) return false;
+    const attrs = (model.exclusiveAttrs ?? []).filter((a) => m.attrs[a]);
+    if (!mine.length && !attrs.length) return false;
     for (const k of this.members.get(entityId) ?? []) {
-      for (const id of this.mentions.get(k)!.identifiers) {
+      const other = this.mentions.get(k)!;
+      for (const id of other.identifiers) {
         if (mine.some((x) => x.kind === id.kind && x.value !== id.value)) return true;
       }
+      // a branch and its head office (different `orgBranch`) are never one entity
+      for (const a of attrs) if (other.attrs[a] && other.attrs[a] !== m.attrs[a]) return true;
     }
+    return false;
+  }
+
+  /** Whether an entity holds a value of one of the model's exclusive identifiers. */
+  private hasExclusive(entityId: string, model: Model): boolean {
+    for (const k of this.members.get(entityId) ?? [])
+      if (this.mentions.get(k)!.identifiers.some((i) => model.exclusive.includes(i.kind))) return true;
     return false;
   }
 
@@ -176,6 +187,30 @@ export class ResolutionIndex {
       return r;
     }
     const top = ranked[0];
+    // as in batch: a mention whose only candidate entity reaches `uniqueCandidate` joins it;
+    // other records as poorly identified as this one do not compete with an identified entity
+    const uniqueP = model.uniqueCandidate ?? 1;
+    if (top && uniqueP < 1 && probability(top[1].w) >= uniqueP) {
+      const floor = Math.min(model.thresholds.possible, uniqueP);
+      const candidates = ranked.filter(([, c]) => probability(c.w) >= floor).map(([e]) => e);
+      const identified = candidates.filter((e) => this.hasExclusive(e, model));
+      const only = identified.length
+        ? identified.length === 1
+          ? identified[0]
+          : undefined
+        : candidates.length === 1
+          ? candidates[0]
+          : undefined;
+      if (only === top[0] && this.cohesive(ki, m, only)) {
+        return {
+          entityId: only,
+          decision: 'match',
+          score: probability(top[1].w),
+          reason: 'only candidate',
+          explanation: explain(top[1].key),
+        };
+      }
+    }
     if (top && probability(top[1].w) >= model.thresholds.possible) {
       return {
         entityId: null,

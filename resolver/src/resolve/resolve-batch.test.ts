@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
-import type { SourceMapping } from '@onemap/graph-schema';
+import { residentIdCheckChar, type SourceMapping } from '@onemap/graph-schema';
 import { describe, expect, it } from 'vitest';
 import { loadSource } from '../intake/load-source.ts';
-import { residentIdCheckChar } from '../standardize/resident-id.ts';
 import { standardizeRecord } from '../standardize/standardize-record.ts';
 import type { Mention } from '../types.ts';
 import { evaluate } from './evaluate.ts';

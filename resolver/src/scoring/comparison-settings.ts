@@ -16,6 +16,8 @@ export type LevelTest =
   | { type: 'date_swap'; attr?: string }
   /** first `length` characters equal */
   | { type: 'prefix'; attr?: string; length: number }
+  /** one value starts with the other (division codes: a city inside its province) */
+  | { type: 'nested'; attr?: string }
   | { type: 'else' };
 
 export interface LevelSettings {

@@ -1,12 +1,12 @@
 /**
- * Default models per entity kind. Person is probabilistic; the other kinds resolve mostly
- * deterministically: identifiers first (place code, credit code, plate/VIN, E.164 phone,
- * case number), then fallback keys (a place's name with its division or coordinates, an
- * organization's name without legal form).
+ * Default models per entity kind. Persons and organizations are probabilistic; the other
+ * kinds resolve mostly deterministically: identifiers first (place code, plate/VIN, E.164
+ * phone, case number), then fallback keys (a place's name with its division or coordinates).
  */
-import type { EntityKind } from '@onemap/graph-schema';
+import { ANCHOR_KINDS, type EntityKind } from '@onemap/graph-schema';
 import { blockOn } from '../blocking/blocking-rule.ts';
 import { exactMatch, textComparison } from './comparison-settings.ts';
+import { defaultOrganizationModel } from './default-organization-model.ts';
 import { defaultPersonModel } from './default-person-model.ts';
 import { MODEL_VERSION, type Model } from './model-settings.ts';
 
@@ -32,21 +32,17 @@ export function defaultSettings(kind: EntityKind): Model {
       return defaultPersonModel();
     case 'Place':
       return deterministic(kind, {
-        anchors: ['place_code'],
+        anchors: [...ANCHOR_KINDS.Place],
         exclusive: ['place_code'],
         keyRules: [blockOn('nameKey', 'divisionCode'), blockOn('nameKey', '@geo3'), blockOn('nameKey', 'addressKey')],
       });
     case 'Organization':
-      return deterministic(kind, {
-        anchors: ['credit_code'],
-        exclusive: ['credit_code'],
-        keyRules: [blockOn('nameKey')],
-      });
+      return defaultOrganizationModel();
     case 'Vehicle':
-      return deterministic(kind, { anchors: ['plate', 'vin'], exclusive: ['vin'], keyRules: [blockOn('@plateFold')] });
+      return deterministic(kind, { anchors: [...ANCHOR_KINDS.Vehicle], exclusive: ['vin'], keyRules: [blockOn('@plateFold')] });
     case 'Phone':
-      return deterministic(kind, { anchors: ['phone'], exclusive: ['phone'], keyRules: [] });
+      return deterministic(kind, { anchors: [...ANCHOR_KINDS.Phone], exclusive: ['phone'], keyRules: [] });
     case 'Case':
-      return deterministic(kind, { anchors: ['case_number'], exclusive: ['case_number'], keyRules: [] });
+      return deterministic(kind, { anchors: [...ANCHOR_KINDS.Case], exclusive: ['case_number'], keyRules: [] });
   }
 }

@@ -1,4 +1,5 @@
 /** The default, untrained Person model: priors that already resolve reasonably; `trainModel` refines them. */
+import { ANCHOR_KINDS } from '@onemap/graph-schema';
 import { blockOn } from '../blocking/blocking-rule.ts';
 import {
   contradicting,
@@ -51,7 +52,7 @@ export function defaultPersonSettings(): Model {
       blockOn('phone'),
     ],
     thresholds: { match: 0.9, possible: 0.5 },
-    anchors: ['resident_id', 'passport', 'national_id'],
+    anchors: [...ANCHOR_KINDS.Person],
     exclusive: ['resident_id'],
     generic: { attrs: ['phone', 'email'], minDistinctNames: 4 },
     alignNames: true,

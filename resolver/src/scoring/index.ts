@@ -13,6 +13,12 @@ export {
 } from './comparison-settings.ts';
 export { DataStats } from './data-stats.ts';
 export { defaultSettings } from './default-kind-settings.ts';
+export { DEFAULT_ORGANIZATION_MODEL_PATH, defaultOrganizationModel } from './default-organization-model.ts';
+export {
+  defaultOrganizationSettings,
+  regionComparison,
+  tradeNameComparison,
+} from './default-organization-settings.ts';
 export { DEFAULT_PERSON_MODEL_PATH, defaultPersonModel } from './default-person-model.ts';
 export { defaultPersonSettings } from './default-person-settings.ts';
 export { loadModel, saveModel, validateModel } from './model-io.ts';

@@ -4,7 +4,17 @@ import { checkKeyPart } from '../blocking/blocking-rule.ts';
 import { ResolverError } from '../errors.ts';
 import { MODEL_VERSION, type Model } from './model-settings.ts';
 
-const TEST_TYPES = new Set(['null', 'generic', 'exact', 'jaro_winkler', 'damerau', 'date_swap', 'prefix', 'else']);
+const TEST_TYPES = new Set([
+  'null',
+  'generic',
+  'exact',
+  'jaro_winkler',
+  'damerau',
+  'date_swap',
+  'prefix',
+  'nested',
+  'else',
+]);
 const prob = (x: unknown) => typeof x === 'number' && x >= 0 && x <= 1;
 
 /** @returns every problem in a model/settings object (empty when valid) */
@@ -47,6 +57,8 @@ export function validateModel(m: Model): string[] {
   }
   if (!(m.maxBlockSize >= 2)) p.push('maxBlockSize must be >= 2');
   if (!prob(m.cohesion)) p.push('cohesion must be in [0, 1]');
+  for (const a of m.exclusiveAttrs ?? [])
+    if (typeof a !== 'string' || !a) p.push('exclusiveAttrs must name attributes');
   return p;
 }
 

@@ -34,6 +34,11 @@ export interface Model {
   anchors: IdentifierKind[];
   /** Identifiers of which one entity holds at most one (different valid values = cannot-link). */
   exclusive: IdentifierKind[];
+  /**
+   * Attributes of which one entity holds one value, like `exclusive` identifiers: two mentions
+   * with different values are never merged (a branch and its head office: `orgBranch`).
+   */
+  exclusiveAttrs?: string[];
   generic: GenericSettings;
   /** Align family/given parts before comparing (swapped order, differently split names). */
   alignNames: boolean;

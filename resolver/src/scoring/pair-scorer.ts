@@ -94,6 +94,8 @@ function compileTest(
       const n = t.length;
       return pick((x, y) => x.length >= n && x.slice(0, n) === y.slice(0, n));
     }
+    case 'nested':
+      return pick((x, y) => (x.length < y.length ? y.startsWith(x) : x.startsWith(y)));
     case 'else':
       return () => true;
   }

@@ -37,6 +37,11 @@ export function setDivisionGazetteer(entries: DivisionEntry[]): void {
   }
 }
 
+/** Division codes known for a name (full, e.g. `酒泉市`, or short, `酒泉`); empty without a gazetteer. */
+export function divisionCodesOf(name: string): string[] {
+  return gazetteer.get(name) ?? [];
+}
+
 const RE_CN = /^(.{2,8}?(?:省|自治区|特别行政区))?(.{2,10}?(?:市|自治州|州|盟|地区))?(.{1,10}?(?:区|县|旗|市))?(.*)$/;
 const HAS_HAN = /[\u3400-\u9fff]/;
 

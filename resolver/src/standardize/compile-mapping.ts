@@ -34,6 +34,8 @@ export interface CompiledMapping {
   columns: string[];
   /** `HAS_PHONE` relations: the phone of the `to` role is also evidence on the `from` role. */
   phoneLinks: Array<{ from: string; to: string }>;
+  /** `LEGAL_REP_OF` relations: the representative's name (`from`) is evidence on the organization (`to`). */
+  legalRepLinks: Array<{ from: string; to: string }>;
   encoding: 'utf-8' | 'gbk';
   format?: 'csv' | 'jsonl';
   delimiter: string;
@@ -114,6 +116,9 @@ export function compileMapping(mapping: SourceMapping, source?: string): Compile
     columns: [...columns],
     phoneLinks: (mapping.relations ?? [])
       .filter((r) => r.type === 'HAS_PHONE')
+      .map((r) => ({ from: r.from, to: r.to })),
+    legalRepLinks: (mapping.relations ?? [])
+      .filter((r) => r.type === 'LEGAL_REP_OF')
       .map((r) => ({ from: r.from, to: r.to })),
     encoding: mapping.file?.encoding ?? 'utf-8',
     delimiter: mapping.file?.delimiter ?? ',',

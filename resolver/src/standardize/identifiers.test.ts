@@ -1,5 +1,6 @@
+import { creditCodeCheckChar } from '@onemap/graph-schema';
 import { describe, expect, it } from 'vitest';
-import { creditCodeCheckChar, standardizeCreditCode } from './credit-code.ts';
+import { standardizeCreditCode } from './credit-code.ts';
 import { standardizeNationality, standardizePassport, standardizeSex } from './identifiers.ts';
 import { standardizePhone } from './phone.ts';
 import { standardizePlate, standardizeVin } from './plate.ts';

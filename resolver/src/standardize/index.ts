@@ -7,7 +7,7 @@ export {
   compileMapping,
   validateMapping,
 } from './compile-mapping.ts';
-export { creditCodeCheckChar, standardizeCreditCode } from './credit-code.ts';
+export { standardizeCreditCode } from './credit-code.ts';
 export { standardizeBirthDate, standardizeDate } from './date.ts';
 export { standardizeEntityAttrs } from './entity-attrs.ts';
 export {
@@ -18,9 +18,16 @@ export {
   standardizePostcode,
   standardizeSex,
 } from './identifiers.ts';
-export { standardizeOrgName, standardizePlaceName } from './org-name.ts';
+export {
+  type OrgNameParts,
+  parseOrgName,
+  type StandardOrgName,
+  standardizeOrgName,
+  standardizePlaceName,
+} from './org-name.ts';
 export { type PersonName, standardizeNameParts, standardizePersonName } from './person-name.ts';
 export { standardizePhone } from './phone.ts';
 export { standardizePlate, standardizeVin } from './plate.ts';
-export { residentIdCheckChar, standardizeResidentId } from './resident-id.ts';
+export { leadingRegion, regionCodeOf, regionShortName } from './region-names.ts';
+export { standardizeResidentId } from './resident-id.ts';
 export { type RecordContext, standardizeRecord } from './standardize-record.ts';

@@ -1,5 +1,6 @@
+import { residentIdCheckChar } from '@onemap/graph-schema';
 import { describe, expect, it } from 'vitest';
-import { residentIdCheckChar, standardizeResidentId } from './resident-id.ts';
+import { standardizeResidentId } from './resident-id.ts';
 
 describe('standardizeResidentId (GB 11643)', () => {
   it('accepts a valid id and derives birth date, sex and birth county', () => {

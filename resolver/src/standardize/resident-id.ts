@@ -3,18 +3,9 @@
  * 3-digit sequence (odd = male), check character. 15-digit first-generation numbers are
  * upgraded to 18 digits (a documented, lossless conversion, noted as `upgraded_from_15`).
  */
+import { residentIdCheckChar } from '@onemap/graph-schema';
 import { isValidYmd } from './date.ts';
 import { cleanText, type StdResult } from './text.ts';
-
-const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-const CHECK = '10X98765432';
-
-/** Check character for the first 17 digits. */
-export function residentIdCheckChar(first17: string): string {
-  let sum = 0;
-  for (let i = 0; i < 17; i++) sum += (first17.charCodeAt(i) - 48) * WEIGHTS[i]!;
-  return CHECK[sum % 11]!;
-}
 
 /**
  * @returns the 18-character id with derived `birthDate`, `sex` (M/F) and `birthCounty`, or a reason:
@@ -42,7 +33,7 @@ export function standardizeResidentId(rawValue: string | undefined): StdResult {
   if (!isValidYmd(y, m, d) || y < 1880 || birthDate > new Date().toISOString().slice(0, 10)) {
     return { ok: false, reason: 'bad_birth_date', raw };
   }
-  if (residentIdCheckChar(id) !== id[17]) return { ok: false, reason: 'bad_check_digit', raw, checksum: true };
+  if (residentIdCheckChar(id.slice(0, 17)) !== id[17]) return { ok: false, reason: 'bad_check_digit', raw, checksum: true };
   const sex = (id.charCodeAt(16) - 48) % 2 === 1 ? 'M' : 'F';
   const r: StdResult = { ok: true, value: id, derived: { birthDate, sex, birthCounty: id.slice(0, 6) } };
   if (note) r.note = note;

@@ -138,6 +138,13 @@ export function standardizeRecord(
       owner.flags.push('phone:from_has_phone_relation');
     }
   }
+  for (const link of cm.legalRepLinks) {
+    const rep = mentions.find((m) => m.role === link.from)?.attrs;
+    const org = mentions.find((m) => m.role === link.to);
+    // the Pinyin of the name, so a homophone or traditional rendering of it still agrees
+    const name = rep && (rep.pyFamily || rep.pyGiven ? `${rep.pyFamily ?? ''}${rep.pyGiven ?? ''}` : rep.name);
+    if (org && name && !org.attrs.legalRep) org.attrs.legalRep = name;
+  }
   const record: Attrs = { id: recordId };
   for (const f of cm.recordFields) {
     const v = cleanText(get(f.column));

@@ -1,5 +1,6 @@
+import { chooseGoldenValue, isInternalAttribute, type ValueCandidate } from '@onemap/graph-schema';
 import type { AttributeValue } from '../schemas/common.ts';
-import { maskValue } from './masking.ts';
+import { closeCompletions, maskForViewer } from './mask-for-viewer.ts';
 import type { Viewer } from './viewer.ts';
 
 /** A SourceRecord as a viewer may see it: only records of visible sources reach this code. */
@@ -31,37 +32,41 @@ export function attrsOf(r: VisibleRecord): Record<string, unknown> {
 }
 
 /**
- * Golden values for one viewer (一数一源 per viewer): for each attribute, the value from the
- * authoritative source if the viewer sees one, else the most recent visible record. Values of
- * sources the viewer may not see never enter; masked values come out masked.
+ * Golden values for one viewer (一数一源 per viewer): for each attribute, the one golden-value
+ * rule of graph-schema (`chooseGoldenValue`: authority, then frequency, then recency, then the
+ * smallest value) over the records this viewer may see — the same rule the pipeline used for the
+ * entity node, so a viewer who sees every source gets the node's values. Values of sources the
+ * viewer may not see never enter; masked values come out masked.
  * @param kind entity kind, for authority lookups (`Person.name`)
  * @param records visible records only
  */
 export function goldenValues(kind: string, records: readonly VisibleRecord[], viewer: Viewer): Record<string, AttributeValue> {
-  const best = new Map<string, { value: unknown; r: VisibleRecord; auth: boolean }>();
+  const candidates = new Map<string, (ValueCandidate & { role: string })[]>();
   for (const r of records) {
     if (!viewer.visibleSources.includes(r.source)) continue;
+    const at = r.receivedAt ? Date.parse(r.receivedAt) : Number.NaN;
     for (const [attr, value] of Object.entries(attrsOf(r))) {
+      if (isInternalAttribute(attr)) continue;
       if (value === null || value === undefined || value === '') continue;
-      const auth = viewer.isAuthority(r.source, `${kind}.${attr}`);
-      const cur = best.get(attr);
-      if (!cur || (auth && !cur.auth) || (auth === cur.auth && (r.receivedAt ?? '') > (cur.r.receivedAt ?? ''))) {
-        best.set(attr, { value, r, auth });
-      }
+      let list = candidates.get(attr);
+      if (!list) candidates.set(attr, (list = []));
+      list.push({ value, source: r.source, rid: r.rid, role: r.role, authoritative: viewer.isAuthority(r.source, `${kind}.${attr}`), at: Number.isNaN(at) ? null : at });
     }
   }
   const out: Record<string, AttributeValue> = {};
-  for (const [attr, { value, r }] of [...best.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-    out[attr] = present(viewer, r.source, r.role, attr, value, r.rid);
+  for (const [attr, list] of [...candidates.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    const best = chooseGoldenValue(list);
+    if (!best) continue;
+    out[attr] = present(viewer, best.source, best.candidate.role, attr, best.value, best.rid);
   }
-  return out;
+  // internal keys never leave; a birth date never completes a resident ID shown masked
+  return closeCompletions(out);
 }
 
 /** One value as the viewer gets it: plain or masked by the field rule. */
 export function present(viewer: Viewer, source: string, role: string, attr: string, value: unknown, rid: string): AttributeValue {
-  const plain = viewer.fieldDecision(source, role, attr) === 'plain';
-  const v = typeof value === 'number' || typeof value === 'boolean' ? value : String(value);
-  return { value: plain ? v : maskValue(attr, value), masked: !plain, source, rid };
+  const m = maskForViewer(viewer, { attribute: attr, value, source, role });
+  return { value: m.value, masked: m.masked, source, rid };
 }
 
 /** Identifier kinds → the attribute whose masking rule applies. */

@@ -3,8 +3,10 @@
  * needs to tell values apart (region prefix, last digits) and nothing more.
  */
 
-/** Attributes that are always treated as grade 4, whatever the catalog says (R9). */
-export const PROTECTED_ATTRIBUTES = new Set(['residentId', 'passport', 'nationalId', 'phone', 'number', 'address', 'email']);
+import { ATTRIBUTE_META, attributeMeta } from '@onemap/graph-schema';
+
+/** Attributes that are always treated as grade 4, whatever the catalog says (R9); declared in graph-schema `ATTRIBUTE_META`. */
+export const PROTECTED_ATTRIBUTES = new Set(Object.entries(ATTRIBUTE_META).filter(([, m]) => m.minGrade === 4).map(([a]) => a));
 
 /**
  * Masks one attribute value.
@@ -41,7 +43,11 @@ export function maskValue(attribute: string, value: unknown): string {
       const at = s.indexOf('@');
       return at > 0 ? `${s[0]}***${s.slice(at)}` : '***';
     }
-    default:
+    default: {
+      // a derived attribute is masked like what it came from (given name like a name), else entirely
+      const from = attributeMeta(attribute).derivedFrom ?? [];
+      if (from.includes('name') && attribute !== 'nameKey') return maskValue('name', s);
       return '***';
+    }
   }
 }

@@ -1,5 +1,5 @@
 import type { Grade } from '@onemap/graph-schema';
-import { PROTECTED_ATTRIBUTES } from './masking.ts';
+import { attributeMeta, derivationChain } from '@onemap/graph-schema';
 import type { FieldDecision, GrantInfo, PurposeKind, Role, SourceAccess, SourceInfo, UnitInfo } from './types.ts';
 import { ancestorsOf, isWithin } from './units.ts';
 
@@ -57,12 +57,26 @@ export function decideSources(input: PolicyInput): { access: Record<string, Sour
   return { access, visible: visible.sort() };
 }
 
-/** The grade a field is treated with: the catalog's, raised to 4 for identifying and contact attributes. */
-export function effectiveGrade(source: SourceInfo | undefined, role: string, attribute: string): Grade {
-  if (PROTECTED_ATTRIBUTES.has(attribute)) return 4;
-  const g = source?.fieldSensitivity[`${role}.${attribute}`];
-  if (g) return g;
-  return attribute === 'name' || attribute === 'familyName' || attribute === 'givenName' || attribute === 'birthDate' ? 3 : 1;
+/**
+ * The grade a field is treated with: the catalog's grade for what the source delivers, raised to
+ * the attribute's floor (4 for identifying and contact attributes). An attribute the source does
+ * not deliver itself was derived by the standardizer (birth date from the resident ID, `addressKey`
+ * from the address …): it takes the highest grade of what it was derived from (graph-schema
+ * `ATTRIBUTE_META`), so a derived value is never plainer than its origin.
+ */
+export function effectiveGrade(source: SourceInfo | undefined, role: string, attribute: string, seen: ReadonlySet<string> = new Set()): Grade {
+  const meta = attributeMeta(attribute);
+  const floor = meta.minGrade ?? 1;
+  const delivered = source?.fieldSensitivity[`${role}.${attribute}`];
+  let g: number = delivered ?? 0;
+  if (!delivered) {
+    for (const parent of meta.derivedFrom ?? []) {
+      if (seen.has(parent)) continue;
+      g = Math.max(g, effectiveGrade(source, role, parent, new Set([...seen, attribute])));
+    }
+    if (!g) g = meta.defaultGrade ?? 1;
+  }
+  return Math.min(4, Math.max(g, floor)) as Grade;
 }
 
 /**
@@ -80,12 +94,14 @@ export function decideField(source: SourceInfo | undefined, role: string, attrib
   if (!source) return 'masked';
   if (isWithin(source.ownerUnit, input.unitCode, input.units)) return 'plain';
   const now = input.now.getTime();
+  // a grant that unmasks an attribute unmasks what was derived from it (birth date from the resident ID)
+  const names = [attribute, ...derivationChain(attribute)];
   const ok = grantsCovering(input.unitCode, input.grants, input.units).some(
     (g) =>
       g.sourceId === source.id &&
       Date.parse(g.expiresAt) > now &&
       g.purposes.includes(input.purposeKind) &&
-      (g.fields.includes('*') || g.fields.includes(attribute)),
+      (g.fields.includes('*') || names.some((n) => g.fields.includes(n))),
   );
   return ok ? 'plain' : 'masked';
 }

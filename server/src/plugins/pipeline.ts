@@ -1,9 +1,6 @@
-import { loadCatalog } from '@onemap/datasets';
-import { coTravelSettingsFromEnv } from '@onemap/resolver/derive';
-import { rejectsDirFromEnv, stagingDirFromEnv } from '@onemap/resolver/intake';
-import { startIngestWorker } from '@onemap/resolver/jobs';
-import { IngestPipeline } from '@onemap/resolver/pipeline';
-import { redisConnectionFromEnv } from '@onemap/resolver/queue';
+import { startBackgroundJobs } from '@onemap/resolver/jobs';
+import { IngestPipeline, pipelineSettingsOf } from '@onemap/resolver/pipeline';
+import { redisConnectionOf } from '@onemap/resolver/queue';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { Redis } from 'ioredis';
@@ -16,9 +13,11 @@ declare module 'fastify' {
 }
 
 /**
- * The pipeline's front door inside the server. With `INGEST_WORKER=embedded` (the one-machine
- * default) the server also runs an ingest worker; deployments run `onemap worker` processes
- * instead and set `INGEST_WORKER=none`.
+ * The pipeline's front door inside the server, built from the validated config. With
+ * `INGEST_WORKER=embedded` (the one-machine default) the server also runs the background jobs of
+ * `onemap worker` (ingest, co-travel and watch derivations, and the quality report scheduler when
+ * ONEMAP_QUALITY_REPORTS_EVERY_MS > 0); deployments run `onemap worker` processes instead and set
+ * `INGEST_WORKER=none`.
  */
 export default fp(
   async (app: FastifyInstance) => {
@@ -27,17 +26,16 @@ export default fp(
     const pipeline = new IngestPipeline({
       graph: app.graph,
       redis,
-      connection: redisConnectionFromEnv({ REDIS_URL: app.config.REDIS_URL }),
-      catalog: loadCatalog(),
-      stagingDir: stagingDirFromEnv(),
-      rejectsDir: rejectsDirFromEnv(),
-      coTravel: coTravelSettingsFromEnv(),
+      connection: redisConnectionOf(app.config.REDIS_URL),
+      ...pipelineSettingsOf(app.config),
     });
     app.decorate('pipeline', pipeline);
-    const worker = app.config.INGEST_WORKER === 'embedded' ? startIngestWorker(pipeline, { concurrency: 1 }) : null;
-    worker?.on('error', (err) => app.log.warn({ err: err.message }, 'ingest worker error'));
+    const jobs =
+      app.config.INGEST_WORKER === 'embedded'
+        ? await startBackgroundJobs(pipeline, app.config, { concurrency: 1, onError: (what, err) => app.log.warn({ err: err.message }, `${what} error`) })
+        : null;
     app.addHook('onClose', async () => {
-      await worker?.close();
+      await jobs?.close();
       await pipeline.close();
       redis.disconnect();
     });

@@ -133,9 +133,10 @@ export async function searchCandidates(graph: Reader, lucene: string, kinds: rea
        WHERE ($kindsFilter IS NULL OR any(l IN labels(node) WHERE l IN $kindsFilter)) AND ${visibleEntity('node')}
        WITH node, score LIMIT toInteger($cap)
        OPTIONAL MATCH (node)-[h:HAS_IDENTIFIER]->(i:Identifier) WHERE h.source IN $vs
-       RETURN node.eid AS eid, score, node.name AS name, node.namePinyin AS namePinyin, collect(i.value) AS identifiers`,
+       RETURN node.eid AS eid, score, node.name AS name, node.namePinyin AS namePinyin,
+              [x IN collect(CASE WHEN i IS NULL THEN null ELSE {kind: i.kind, value: i.value, source: h.source} END) WHERE x IS NOT NULL] AS identifiers`,
       { q: lucene, raw: cap * 4, kindsFilter: kinds, vs, cap },
     );
-    return r.records.map((x) => x.toObject() as { eid: string; score: number; name: string | null; namePinyin: string | null; identifiers: string[] });
+    return r.records.map((x) => x.toObject() as { eid: string; score: number; name: string | null; namePinyin: string | null; identifiers: { kind: string; value: string; source: string }[] });
   });
 }

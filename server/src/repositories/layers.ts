@@ -1,4 +1,5 @@
 import { type Graph, readTx } from '@onemap/graph-schema/server';
+import type { VisibleRecord } from '../access/golden.ts';
 
 export interface LayerFilter {
   from: string;
@@ -29,16 +30,21 @@ export async function countByJurisdiction(graph: Graph, f: LayerFilter, level: '
   });
 }
 
-/** Places with at least one visible trace in the window, with distinct subjects and trace counts. */
+/** Cypher predicate: place `p` is a home for some source (its node, a record in the role `home`, a RESIDES_AT edge or a residence trace), whoever can see it. */
+const IS_HOME = `(p.placeKind = 'home' OR EXISTS { MATCH (p)<-[:RESIDES_AT]-() } OR EXISTS { MATCH (p)<-[hr:RESOLVED_TO]-() WHERE hr.role = 'home' }
+  OR EXISTS { MATCH (p)<-[hv:VISITED]-() WHERE hv.kind = 'residence' })`;
+
+/** Places with at least one visible trace in the window, with distinct subjects and trace counts; `home` says whether any source calls it a home. */
 export async function countByPlace(graph: Graph, f: LayerFilter) {
   return readTx(graph, async (tx) => {
     const r = await tx.run(
       `MATCH (s:Entity)-[v:VISITED]->(p:Place)
        WHERE ${TRACE_WHERE} AND p.location IS NOT NULL AND ${BBOX_WHERE}
-       RETURN p.eid AS eid, p.location.x AS lon, p.location.y AS lat, collect(DISTINCT s.eid) AS subjects, count(v) AS traces`,
+       WITH p, collect(DISTINCT s.eid) AS subjects, count(v) AS traces
+       RETURN p.eid AS eid, p.location.x AS lon, p.location.y AS lat, subjects, traces, ${IS_HOME} AS home`,
       params(f),
     );
-    return r.records.map((x) => x.toObject() as { eid: string; lon: number; lat: number; subjects: string[]; traces: number });
+    return r.records.map((x) => x.toObject() as { eid: string; lon: number; lat: number; subjects: string[]; traces: number; home: boolean });
   });
 }
 
@@ -56,17 +62,26 @@ export async function countByDay(graph: Graph, f: LayerFilter, unitCode: string 
   });
 }
 
-/** Facilities (places that are not homes) visible through `$vs`, by kind. */
-export async function readFacilities(graph: Graph, f: Pick<LayerFilter, 'vs' | 'bbox'>, kinds: string[] | null, limit: number) {
+/**
+ * Places that no source calls a home, with a record of a visible source, and the attributes those
+ * visible records state (the node's `placeKind` and `name` are merged over every source).
+ */
+export async function readFacilities(graph: Graph, f: Pick<LayerFilter, 'vs' | 'bbox'>, limit: number) {
   return readTx(graph, async (tx) => {
     const r = await tx.run(
       `MATCH (p:Place)
-       WHERE p.placeKind <> 'home' AND ($kinds IS NULL OR p.placeKind IN $kinds) AND p.location IS NOT NULL AND ${BBOX_WHERE}
+       WHERE p.location IS NOT NULL AND ${BBOX_WHERE}
          AND EXISTS { MATCH (p)<-[:RESOLVED_TO]-(sr:SourceRecord) WHERE sr.source IN $vs }
+         AND NOT ${IS_HOME}
        WITH p LIMIT toInteger($limit)
-       RETURN p.eid AS eid, p.name AS name, p.placeKind AS placeKind, p.unitCode AS unitCode, p.location.x AS lon, p.location.y AS lat`,
-      { vs: f.vs, bbox: f.bbox, kinds, limit },
+       CALL (p) {
+         MATCH (p)<-[rt:RESOLVED_TO]-(sr:SourceRecord) WHERE sr.source IN $vs
+         WITH rt, sr ORDER BY sr.receivedAt DESC LIMIT 20
+         RETURN collect({rid: sr.rid, source: sr.source, receivedAt: toString(sr.receivedAt), role: rt.role, attrs: sr.attrs}) AS recs
+       }
+       RETURN p.eid AS eid, p.unitCode AS unitCode, p.location.x AS lon, p.location.y AS lat, recs`,
+      { vs: f.vs, bbox: f.bbox, limit },
     );
-    return r.records.map((x) => x.toObject() as { eid: string; name: string | null; placeKind: string; unitCode: string | null; lon: number; lat: number });
+    return r.records.map((x) => x.toObject() as { eid: string; unitCode: string | null; lon: number; lat: number; recs: VisibleRecord[] });
   });
 }

@@ -1,13 +1,11 @@
-import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { pingGraph } from '../repositories/system.ts';
+import { errorsOf } from '../schemas/common.ts';
+import { HealthAnswer } from '../schemas/health.ts';
 
-const Check = Type.Object({ ok: Type.Boolean(), latencyMs: Type.Number(), error: Type.Optional(Type.String()) });
-const HealthResponse = Type.Object({
-  status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]),
-  down: Type.Array(Type.String()),
-  checks: Type.Object({ neo4j: Check, redis: Check }),
-});
+/** Besides its own answers, /health can only be rate limited (or refused by Node for huge headers). */
+const { 429: tooMany, 431: headersTooLarge } = errorsOf([429]);
+const errorsOfHealth = { 429: tooMany, 431: headersTooLarge };
 
 async function timed(fn: () => Promise<unknown>, timeoutMs = 2500) {
   const t0 = performance.now();
@@ -20,14 +18,14 @@ async function timed(fn: () => Promise<unknown>, timeoutMs = 2500) {
 }
 
 /** `/health`: real round trips to Neo4j and Redis; 503 names which one is down. */
-export default async function healthRoutes(app: FastifyInstance) {
+const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/health',
     {
       schema: {
         tags: ['system'],
         summary: 'Checks Neo4j and Redis for real',
-        response: { 200: HealthResponse, 503: HealthResponse },
+        response: { 200: HealthAnswer, 503: HealthAnswer, ...errorsOfHealth },
       },
       config: { public: true },
     },
@@ -44,4 +42,5 @@ export default async function healthRoutes(app: FastifyInstance) {
       return reply.status(down.length ? 503 : 200).send({ status: down.length ? 'degraded' : 'ok', down, checks: { neo4j, redis } });
     },
   );
-}
+};
+export default healthRoutes;

@@ -11,7 +11,7 @@ export const CoLocationQuery = Type.Object({
   minCount: Type.Integer({ minimum: 1, maximum: 100, default: 2, description: 'sightings of the subject with the other entity nearby, at least' }),
   limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
   ...PurposeQuery,
-});
+}, { 'x-time-range': { from: 'from', to: 'to', maxDays: 366 } });
 export type CoLocationQuery = Static<typeof CoLocationQuery>;
 
 export const CoLocationAnswer = Type.Object({
@@ -39,7 +39,7 @@ export type CoLocationAnswer = Static<typeof CoLocationAnswer>;
 
 export const CollisionWindow = Type.Object(
   { lon: Lon, lat: Lat, radiusM: Type.Number({ minimum: 1, maximum: 5000, default: 200 }), from: IsoTime, to: IsoTime },
-  { additionalProperties: false },
+  { additionalProperties: false, 'x-time-range': { from: 'from', to: 'to', maxDays: 31 }, description: 'a circle and a time range of at most 31 days (from before to)' },
 );
 export const CollisionBody = Type.Object(
   {

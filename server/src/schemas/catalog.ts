@@ -1,4 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { ListOf } from './common.ts';
 
 export const CatalogSource = Type.Object({
   id: Type.String(),
@@ -12,5 +13,6 @@ export const CatalogSource = Type.Object({
   access: Type.Object({ visible: Type.Boolean(), via: Type.Optional(Type.String()), reason: Type.Optional(Type.String()), grantId: Type.Optional(Type.String()) }),
   fields: Type.Array(Type.Object({ column: Type.String(), target: Type.Union([Type.String(), Type.Null()]), meaning: Type.String(), sensitivity: Type.Integer() })),
 });
-export const CatalogAnswer = Type.Object({ sources: Type.Array(CatalogSource) });
+export type CatalogSource = Static<typeof CatalogSource>;
+export const CatalogAnswer = ListOf(CatalogSource);
 export type CatalogAnswer = Static<typeof CatalogAnswer>;

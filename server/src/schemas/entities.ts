@@ -1,3 +1,4 @@
+import { ENTITY_RELATION_TYPES } from '@onemap/graph-schema';
 import { type Static, Type } from '@sinclair/typebox';
 import { AttributeValue, EntitySummary, FeatureCollection, IsoTime, PurposeQuery } from './common.ts';
 
@@ -12,10 +13,11 @@ export type SearchQuery = Static<typeof SearchQuery>;
 
 export const SearchHit = Type.Object({ ...EntitySummary.properties, score: Type.Number() });
 export const SearchResponse = Type.Object({
+  items: Type.Array(SearchHit),
   total: Type.Integer({ description: 'visible matches (at most 500 are considered)' }),
+  truncated: Type.Optional(Type.Boolean()),
   page: Type.Integer(),
   pageSize: Type.Integer(),
-  items: Type.Array(SearchHit),
 });
 export type SearchResponse = Static<typeof SearchResponse>;
 
@@ -50,13 +52,11 @@ export const Profile = Type.Object({
 });
 export type Profile = Static<typeof Profile>;
 
-const RelationTypeName = Type.Union(
-  ['HAS_PHONE', 'OWNS', 'LEGAL_REP_OF', 'WORKS_FOR', 'RESIDES_AT', 'INVOLVED_IN', 'CO_TRAVELED', 'VISITED'].map((t) => Type.Literal(t)),
-);
+const RelationTypeName = Type.Union(ENTITY_RELATION_TYPES.map((t) => Type.Literal(t)));
 
 export const RelationsQuery = Type.Object({
   depth: Type.Integer({ minimum: 1, maximum: 3, default: 2 }),
-  types: Type.Optional(Type.Array(RelationTypeName, { maxItems: 8 })),
+  types: Type.Optional(Type.Array(RelationTypeName, { maxItems: ENTITY_RELATION_TYPES.length })),
   limit: Type.Integer({ minimum: 1, maximum: 1000, default: 200, description: 'maximum edges in the answer' }),
   ...PurposeQuery,
 });
@@ -81,7 +81,7 @@ export const PathsQuery = Type.Object({
   from: Type.String({ pattern: '^[A-Za-z0-9:_-]{1,80}$' }),
   to: Type.String({ pattern: '^[A-Za-z0-9:_-]{1,80}$' }),
   maxHops: Type.Integer({ minimum: 1, maximum: 6, default: 4 }),
-  types: Type.Optional(Type.Array(RelationTypeName, { maxItems: 8 })),
+  types: Type.Optional(Type.Array(RelationTypeName, { maxItems: ENTITY_RELATION_TYPES.length })),
   limit: Type.Integer({ minimum: 1, maximum: 20, default: 5 }),
   ...PurposeQuery,
 });
@@ -99,7 +99,7 @@ export const TrajectoryQuery = Type.Object({
   stayMinMinutes: Type.Number({ minimum: 1, maximum: 1440, default: 5 }),
   limit: Type.Integer({ minimum: 1, maximum: 10000, default: 2000 }),
   ...PurposeQuery,
-});
+}, { 'x-time-range': { from: 'from', to: 'to', maxDays: 366 } });
 export type TrajectoryQuery = Static<typeof TrajectoryQuery>;
 
 export const StayPoint = Type.Object({

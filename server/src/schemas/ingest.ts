@@ -1,4 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { ListOf } from './common.ts';
 
 export const SourceParams = Type.Object({ source: Type.String({ pattern: '^[a-z][a-z0-9_]{1,40}$', description: 'source id from the catalog' }) });
 export const BatchParams = Type.Object({ batchId: Type.String({ pattern: '^[a-z][a-z0-9_]{1,40}\\.[0-9a-f]{24}$' }) });
@@ -59,14 +60,13 @@ export const BatchAnswer = Type.Object(
 );
 export type BatchAnswer = Static<typeof BatchAnswer>;
 
-export const BatchList = Type.Object({ batches: Type.Array(BatchAnswer) });
+export const BatchList = ListOf(BatchAnswer);
 export const BatchListQuery = Type.Object({
   source: Type.Optional(Type.String({ pattern: '^[a-z][a-z0-9_]{1,40}$' })),
   limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
 });
-export const RejectsAnswer = Type.Object({
-  batchId: Type.String(),
-  rejects: Type.Array(
-    Type.Object({ source: Type.String(), file: Type.String(), line: Type.String(), record_id: Type.String(), field: Type.String(), code: Type.String(), reason: Type.String() }),
-  ),
-});
+/** The columns of a rejects report as the API gives them (the file also keeps the raw `value`). */
+export const REJECT_COLUMNS = ['source', 'file', 'line', 'record_id', 'field', 'code', 'reason'] as const;
+export const RejectRow = Type.Object({ source: Type.String(), file: Type.String(), line: Type.String(), record_id: Type.String(), field: Type.String(), code: Type.String(), reason: Type.String() });
+export const RejectsAnswer = ListOf(RejectRow, { batchId: Type.String() });
+export type RejectsAnswer = Static<typeof RejectsAnswer>;

@@ -2,10 +2,11 @@ import { type Static, Type } from '@sinclair/typebox';
 import { IsoTime, Lat, Lon } from './common.ts';
 
 const TimeWindow = {
-  from: IsoTime,
+  from: Type.String({ pattern: IsoTime.pattern, description: 'start (inclusive), before `to` and at most 3660 days before it' }),
   to: IsoTime,
   traceKind: Type.Optional(Type.Array(Type.String({ pattern: '^[a-z_]{1,30}$' }), { maxItems: 10 })),
 };
+/** A bounding box: all four or none, min below max. */
 const BBox = {
   minLon: Type.Optional(Lon),
   minLat: Type.Optional(Lat),
@@ -13,22 +14,33 @@ const BBox = {
   maxLat: Type.Optional(Lat),
 };
 
-export const JurisdictionQuery = Type.Object({ ...TimeWindow, level: Type.Union([Type.Literal('city'), Type.Literal('county')], { default: 'county' }) });
+/** Layers cover at most ten years; the rule is part of the schema (see schemas/keywords.ts). */
+export const LAYER_MAX_DAYS = 3660;
+const inRange = { 'x-time-range': { from: 'from', to: 'to', maxDays: LAYER_MAX_DAYS } };
+const inBox = { 'x-bbox': ['minLon', 'minLat', 'maxLon', 'maxLat'] };
+
+export const JurisdictionQuery = Type.Object({ ...TimeWindow, level: Type.Union([Type.Literal('city'), Type.Literal('county')], { default: 'county' }) }, inRange);
 export type JurisdictionQuery = Static<typeof JurisdictionQuery>;
-export const HexbinQuery = Type.Object({ ...TimeWindow, ...BBox, resolution: Type.Integer({ minimum: 4, maximum: 9, default: 7, description: 'H3 resolution' }) });
+export const HexbinQuery = Type.Object({ ...TimeWindow, ...BBox, resolution: Type.Integer({ minimum: 4, maximum: 9, default: 7, description: 'H3 resolution' }) }, { ...inRange, ...inBox });
 export type HexbinQuery = Static<typeof HexbinQuery>;
-export const HeatQuery = Type.Object({ ...TimeWindow, ...BBox });
+export const HeatQuery = Type.Object({ ...TimeWindow, ...BBox }, { ...inRange, ...inBox });
 export type HeatQuery = Static<typeof HeatQuery>;
-export const TrendQuery = Type.Object({ ...TimeWindow, unitCode: Type.Optional(Type.String({ pattern: '^\\d{6}$|^\\d{9}$' })) });
+export const TrendQuery = Type.Object({ ...TimeWindow, unitCode: Type.Optional(Type.String({ pattern: '^\\d{6}$|^\\d{9}$' })) }, inRange);
 export type TrendQuery = Static<typeof TrendQuery>;
 export const FacilityQuery = Type.Object({
   ...BBox,
   kind: Type.Optional(Type.Array(Type.Union(['hotel', 'internet_cafe', 'rail_station', 'checkpoint', 'company', 'incident_site', 'other'].map((k) => Type.Literal(k))), { maxItems: 8 })),
   limit: Type.Integer({ minimum: 1, maximum: 20000, default: 5000 }),
-});
+}, inBox);
 export type FacilityQuery = Static<typeof FacilityQuery>;
 
-const Suppression = { k: Type.Integer({ description: 'cells with fewer distinct persons are left out' }), suppressed: Type.Integer({ description: 'how many cells were left out' }) };
+/** Cells under k are left out without trace (no count of them is published); counts are rounded; the window is widened to whole UTC days. */
+const Suppression = {
+  k: Type.Integer({ description: 'cells with fewer distinct persons are left out (and not counted anywhere)' }),
+  roundedTo: Type.Integer({ description: 'published counts are rounded to a multiple of this' }),
+  from: Type.String({ description: 'start of the whole-day window the counts cover' }),
+  to: Type.String({ description: 'end (exclusive) of the whole-day window the counts cover' }),
+};
 
 export const JurisdictionLayer = Type.Object({
   level: Type.String(),

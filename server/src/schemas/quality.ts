@@ -1,6 +1,6 @@
 /** TypeBox schemas of the data-quality routes (`/api/quality`): reports, summaries, correction tickets. */
 import { type Static, Type } from '@sinclair/typebox';
-import { IsoTime, PurposeQuery } from './common.ts';
+import { IsoTime, ListOf, PurposeQuery } from './common.ts';
 
 const SourceId = Type.String({ pattern: '^[A-Za-z0-9_]{1,40}$' });
 const UnitCode = Type.String({ pattern: '^[0-9]{6}([0-9]{3})?$' });
@@ -37,6 +37,8 @@ export const QualityReportSchema = Type.Object({
   examples: Type.Array(QualityExample),
 });
 export type QualityReportView = Static<typeof QualityReportSchema>;
+export const QualityReportList = ListOf(QualityReportSchema);
+export const RunAnswer = Type.Object({ reports: Type.Integer({ description: 'how many period reports were produced' }) });
 
 export const ReportsQuery = Type.Object({
   ...PurposeQuery,
@@ -55,6 +57,7 @@ export const SummaryQuery = Type.Object({
   /** period length in days when `from` is absent (ends at `to` or now); the trend compares with the period before */
   days: Type.Integer({ minimum: 1, maximum: 366, default: 7 }),
 });
+export type SummaryQuery = Static<typeof SummaryQuery>;
 
 export const RuleTrendSchema = Type.Object({
   rule: Type.String(),
@@ -79,7 +82,7 @@ export const QualitySummarySchema = Type.Object({
 export type QualitySummary = Static<typeof QualitySummarySchema>;
 
 export const TicketStatusSchema = Type.Union(
-  ['open', 'fixed_at_source', 'verified', 'confirmed', 'reopened'].map((s) => Type.Literal(s)),
+  (['open', 'fixed_at_source', 'verified', 'confirmed', 'reopened'] as const).map((s) => Type.Literal(s)),
 );
 
 export const TicketSchema = Type.Object({
@@ -103,6 +106,7 @@ export const TicketSchema = Type.Object({
   ),
 });
 export type TicketView = Static<typeof TicketSchema>;
+export const TicketList = ListOf(TicketSchema);
 
 export const OpenTicketBody = Type.Object(
   {
@@ -132,4 +136,3 @@ export const ConfirmTicketBody = Type.Object(
   { accept: Type.Boolean(), note: Type.Optional(Type.String({ maxLength: 500 })) },
   { additionalProperties: false },
 );
-export const PurposeOnlyQuery = Type.Object({ ...PurposeQuery });

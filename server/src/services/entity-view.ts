@@ -1,18 +1,19 @@
 import type { Graph } from '@onemap/graph-schema/server';
 import { type Reader, withRead } from '../repositories/reader.ts';
-import { goldenValues, IDENTIFIER_ATTRIBUTE, present } from '../access/golden.ts';
+import { attrsOf, goldenValues, IDENTIFIER_ATTRIBUTE, present } from '../access/golden.ts';
+import { closeCompletions } from '../access/mask-for-viewer.ts';
 import { maskValue } from '../access/masking.ts';
 import type { Viewer } from '../access/viewer.ts';
 import { httpError } from '../errors.ts';
 import { type EntityRow, readEntities, readProfileParts, resolveEid, type TraceRow } from '../repositories/entities.ts';
-import type { EntitySummary } from '../schemas/common.ts';
+import type { AttributeValue, EntitySummary } from '../schemas/common.ts';
 
 /** Name for an entity as this viewer may see it: from visible records, or the node's golden name when its provenance is visible. */
 export function summarize(row: EntityRow, viewer: Viewer): EntitySummary {
   const golden = goldenValues(row.kind, row.records, viewer);
   const fromRecords = golden.name ?? golden.plate ?? golden.phone ?? golden.caseNumber ?? null;
   // A home's name is its address: it follows the address rule of the source it came from.
-  if (fromRecords && row.props.placeKind === 'home' && !fromRecords.masked && viewer.fieldDecision(fromRecords.source, 'home', 'address') !== 'plain') {
+  if (fromRecords && isHome(row) && !fromRecords.masked && viewer.fieldDecision(fromRecords.source, 'home', 'address') !== 'plain') {
     return { eid: row.eid, kind: row.kind, name: maskValue('address', fromRecords.value), nameMasked: true };
   }
   if (fromRecords) return { eid: row.eid, kind: row.kind, name: String(fromRecords.value), nameMasked: fromRecords.masked };
@@ -66,9 +67,79 @@ export function placePosition(viewer: Viewer, t: Pick<TraceRow, 'placeKind' | 's
   return { lon: t.lon, lat: t.lat, coarsened: false };
 }
 
-export function placeName(viewer: Viewer, t: Pick<TraceRow, 'placeKind' | 'source' | 'placeName'>): string | null {
-  if (t.placeKind === 'home' && viewer.fieldDecision(t.source, 'home', 'address') !== 'plain') return t.placeName ? maskValue('address', t.placeName) : null;
-  return t.placeName;
+
+/** A visited place as one viewer may see it: name, kind and position from the records that viewer may read. */
+export interface PlaceView {
+  name: string | null;
+  nameMasked: boolean;
+  placeKind: string | null;
+  home: boolean;
+  position: { lon: number; lat: number; coarsened: boolean } | null;
+}
+
+/**
+ * Places of traces as this viewer may see them (the node's name, kind and point are golden values
+ * merged over every source, so they are not used unless their provenance is visible).
+ */
+export async function placeViews(graph: Reader, eids: readonly string[], viewer: Viewer): Promise<Map<string, PlaceView>> {
+  const rows = await readEntities(graph, [...new Set(eids)], viewer.visibleSources, 20);
+  const out = new Map<string, PlaceView>();
+  for (const [eid, row] of rows) {
+    const golden = goldenValues(row.kind, row.records, viewer);
+    const home = isHome(row);
+    const prov = parseProvenance(row.props.provenance);
+    const kindSource = prov.placeKind?.source;
+    const placeKind = home ? 'home' : golden.placeKind && !golden.placeKind.masked ? String(golden.placeKind.value) : kindSource && viewer.visibleSources.includes(kindSource) ? ((row.props.placeKind as string) ?? null) : null;
+    const sum = summarize(row, viewer);
+    out.set(eid, { name: sum.name, nameMasked: sum.nameMasked, placeKind, home, position: viewerPosition(row, golden, viewer, home) });
+  }
+  return out;
+}
+
+/**
+ * One trace's place for the viewer: a home (by any visible record, the node, or a residence trace)
+ * is named by its masked address and coarsened unless the trace's source lets the viewer read
+ * home addresses in plain.
+ */
+export function tracePlace(viewer: Viewer, t: Pick<TraceRow, 'kind' | 'source' | 'placeEid'>, views: ReadonlyMap<string, PlaceView>) {
+  const pv = views.get(t.placeEid);
+  const home = (pv?.home ?? false) || t.kind === 'residence';
+  let pos = pv?.position ?? null;
+  let name = pv?.name ?? null;
+  if (home && viewer.fieldDecision(t.source, 'home', 'address') !== 'plain') {
+    if (pos && !pos.coarsened) pos = { lon: Math.round(pos.lon * 100) / 100, lat: Math.round(pos.lat * 100) / 100, coarsened: true };
+    if (name && !pv?.nameMasked) name = maskValue('address', name);
+  }
+  return { name, placeKind: home ? 'home' : (pv?.placeKind ?? null), position: pos };
+}
+
+/** True when any record, the node or a RESIDES_AT edge says this place is a home (homes are never shown as facilities). */
+export function isHome(row: EntityRow): boolean {
+  if (row.kind !== 'Place') return false;
+  if (row.props.placeKind === 'home') return true;
+  return row.records.some((r) => attrsOf(r).placeKind === 'home');
+}
+
+/**
+ * A place's or case's position as the viewer may see it: from the `lon`/`lat` of the records the
+ * viewer may see (一数一源 per viewer), else the node's point only when the record it was chosen
+ * from is visible; a home is coarsened to ~1 km unless the viewer may read that source's addresses.
+ */
+export function viewerPosition(row: EntityRow, golden: Record<string, AttributeValue>, viewer: Viewer, home: boolean): { lon: number; lat: number; coarsened: boolean } | null {
+  let lon = Number(golden.lon?.value);
+  let lat = Number(golden.lat?.value);
+  let source = golden.lon?.source ?? null;
+  if (!golden.lon || !golden.lat || golden.lon.masked || golden.lat.masked || !Number.isFinite(lon) || !Number.isFinite(lat)) {
+    const loc = row.props.location as { lon: number; lat: number } | undefined;
+    const prov = parseProvenance(row.props.provenance);
+    source = prov.lon?.source ?? prov.location?.source ?? null;
+    // nodes written without provenance (fixtures, old data): the node's point stands for the visible records
+    if (!source && Object.keys(prov).length === 0) source = row.records[0]?.source ?? null;
+    if (!loc || !source || !viewer.visibleSources.includes(source)) return null;
+    lon = loc.lon;
+    lat = loc.lat;
+  }
+  return placePosition(viewer, { placeKind: home ? 'home' : ((row.props.placeKind as string) ?? null), source: source as string, lon, lat });
 }
 
 /** 一人一档 / 一企一档: one file per entity, built only from what the viewer may see. */
@@ -81,31 +152,39 @@ export async function buildProfile(graph: Graph, eid: string, viewer: Viewer) {
       parts.relations.map((r) => r.other),
       viewer,
     );
-    const golden = goldenValues(row.kind, row.records, viewer);
-    if (row.props.placeKind === 'home') {
+    const places = await placeViews(
+      r,
+      parts.traces.map((t) => t.placeEid),
+      viewer,
+    );
+    const identifiers = parts.identifiers.map((i) => {
+      const attr = IDENTIFIER_ATTRIBUTE[i.kind] ?? i.kind;
+      const v = present(viewer, i.source, attr, attr, i.value, i.rid ?? '');
+      return { kind: i.kind, attr, value: String(v.value), masked: v.masked, source: i.source };
+    });
+    let golden = goldenValues(row.kind, row.records, viewer);
+    const home = isHome(row);
+    if (home) {
       // A home's name and address are an address: masked unless the viewer may read addresses of that source.
       for (const k of ['name', 'address'] as const) {
         const g = golden[k];
         if (g && !g.masked && viewer.fieldDecision(g.source, 'home', 'address') !== 'plain') golden[k] = { ...g, value: maskValue('address', g.value), masked: true };
       }
     }
-    const loc = row.props.location as { lon: number; lat: number } | undefined;
-    const locSource = parseProvenance(row.props.provenance).location?.source ?? row.records[0]?.source;
-    const location =
-      loc && (row.kind === 'Place' || row.kind === 'Case') && locSource
-        ? placePosition(viewer, { placeKind: (row.props.placeKind as string) ?? null, source: locSource, lon: loc.lon, lat: loc.lat })
-        : null;
+    // a value never completes an identifier this answer shows masked (birth date + masked resident ID)
+    golden = closeCompletions(
+      golden,
+      identifiers.filter((i) => i.masked).map((i) => i.attr),
+    );
+    const location = row.kind === 'Place' || row.kind === 'Case' ? viewerPosition(row, golden, viewer, home) : null;
+    for (const k of ['lon', 'lat'] as const) if (golden[k] && location) golden[k] = { ...(golden[k] as AttributeValue), value: location[k], masked: location.coarsened || golden[k].masked };
     return {
       eid: row.eid,
       kind: row.kind,
       redirectedFrom,
       golden,
       location: location ? { lon: location.lon, lat: location.lat } : null,
-      identifiers: parts.identifiers.map((i) => {
-        const attr = IDENTIFIER_ATTRIBUTE[i.kind] ?? i.kind;
-        const v = present(viewer, i.source, attr, attr, i.value, i.rid ?? '');
-        return { kind: i.kind, value: String(v.value), masked: v.masked, source: i.source };
-      }),
+      identifiers: identifiers.map(({ attr: _attr, ...i }) => i),
       relations: parts.relations
         .filter((r) => others.has(r.other))
         .map((r) => ({
@@ -116,8 +195,8 @@ export async function buildProfile(graph: Graph, eid: string, viewer: Viewer) {
           role: (r.props.role as string | undefined) ?? null,
         })),
       recentTraces: parts.traces.map((t) => {
-        const pos = placePosition(viewer, t);
-        return { at: t.at, until: t.until, kind: t.kind, source: t.source, place: { eid: t.placeEid, name: placeName(viewer, t), lon: pos?.lon ?? null, lat: pos?.lat ?? null } };
+        const pl = tracePlace(viewer, t, places);
+        return { at: t.at, until: t.until, kind: t.kind, source: t.source, place: { eid: t.placeEid, name: pl.name, lon: pl.position?.lon ?? null, lat: pl.position?.lat ?? null } };
       }),
       sources: parts.sources,
       records: row.records.slice(0, 50).map((r) => ({ rid: r.rid, source: r.source, receivedAt: r.receivedAt, role: r.role })),

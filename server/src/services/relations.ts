@@ -1,11 +1,12 @@
+import { NETWORK_RELATION_TYPES } from '@onemap/graph-schema';
 import type { Graph } from '@onemap/graph-schema/server';
 import { withRead } from '../repositories/reader.ts';
 import type { Viewer } from '../access/viewer.ts';
 import { expandHop, shortestPaths } from '../repositories/relations.ts';
 import { requireVisibleEntity, summaries } from './entity-view.ts';
 
-/** Relation types traversed when the caller names none (VISITED would swamp the answer). */
-export const DEFAULT_RELATION_TYPES = ['HAS_PHONE', 'OWNS', 'LEGAL_REP_OF', 'WORKS_FOR', 'RESIDES_AT', 'INVOLVED_IN', 'CO_TRAVELED'];
+/** Relation types traversed when the caller names none: the network without VISITED, which would swamp the answer. */
+export const DEFAULT_RELATION_TYPES: readonly string[] = NETWORK_RELATION_TYPES;
 
 /** Edge properties that are safe to show: provenance and time, never copied personal values. */
 function edgeProps(p: Record<string, unknown>): Record<string, unknown> {

@@ -1,6 +1,8 @@
 import type { Graph } from '@onemap/graph-schema/server';
 import { withRead } from '../repositories/reader.ts';
-import { attrsOf } from '../access/golden.ts';
+import { isInternalAttribute } from '@onemap/graph-schema';
+import { attrsOf, IDENTIFIER_ATTRIBUTE } from '../access/golden.ts';
+import { maskForViewer } from '../access/mask-for-viewer.ts';
 import type { Viewer } from '../access/viewer.ts';
 import { readEntities, searchCandidates } from '../repositories/entities.ts';
 import { summarize } from './entity-view.ts';
@@ -44,16 +46,25 @@ export async function search(graph: Graph, viewer: Viewer, q: string, kinds: str
     for (const c of cands) {
       const row = rows.get(c.eid);
       if (!row?.visible) continue;
-      const texts: string[] = [...c.identifiers];
-      const names = new Set<string>();
+      // Only what the viewer sees in plain can match: a value shown masked (a phone with hidden
+      // middle digits, a resident ID without a field grant) never makes a hit, so guessing the
+      // hidden part and searching for it confirms nothing (docs/security.md, search oracle).
+      const texts: string[] = [];
+      for (const i of c.identifiers) {
+        const attr = IDENTIFIER_ATTRIBUTE[i.kind] ?? i.kind;
+        const m = maskForViewer(viewer, { attribute: attr, value: i.value, source: i.source, role: attr });
+        if (!m.masked) texts.push(i.value);
+      }
+      let nameVisible = false;
       for (const r of row.records) {
         for (const [k, v] of Object.entries(attrsOf(r))) {
-          if (v === null || typeof v === 'object') continue;
+          if (v === null || typeof v === 'object' || isInternalAttribute(k)) continue;
+          if (maskForViewer(viewer, { attribute: k, value: v, source: r.source, role: r.role }).masked) continue;
           texts.push(String(v));
-          if (k === 'name') names.add(String(v));
+          if (k === 'name' && String(v) === c.name) nameVisible = true;
         }
       }
-      if (c.name && names.has(c.name) && c.namePinyin) texts.push(c.namePinyin);
+      if (nameVisible && c.namePinyin) texts.push(c.namePinyin);
       const blob = norm(texts.join('|'));
       if (!terms.every((t) => blob.includes(t))) continue;
       kept.push({ ...summarize(row, viewer), score: c.score });

@@ -4,7 +4,7 @@ import type { Viewer } from '../access/viewer.ts';
 import { httpError } from '../errors.ts';
 import { stayPoints, type TimedPoint } from '../geo/stay-points.ts';
 import { readTrajectory } from '../repositories/traces.ts';
-import { placeName, placePosition, requireVisibleEntity } from './entity-view.ts';
+import { placeViews, requireVisibleEntity, tracePlace } from './entity-view.ts';
 
 /** Parses a time range and checks it: from < to, at most 366 days. */
 export function timeRange(from: string, to: string, maxDays = 366): { from: string; to: string } {
@@ -32,13 +32,19 @@ export async function trajectory(
     const traces = rows.slice(0, q.limit);
     const features = [];
     const timed: TimedPoint[] = [];
+    const places = await placeViews(
+      r,
+      traces.map((t) => t.placeEid),
+      viewer,
+    );
     for (const t of traces) {
-      const pos = placePosition(viewer, t);
+      const pl = tracePlace(viewer, t, places);
+      const pos = pl.position;
       if (!pos) continue;
       features.push({
         type: 'Feature' as const,
         geometry: { type: 'Point' as const, coordinates: [pos.lon, pos.lat] },
-        properties: { at: t.at, until: t.until, kind: t.kind, source: t.source, placeEid: t.placeEid, placeName: placeName(viewer, t), placeKind: t.placeKind, coarsened: pos.coarsened },
+        properties: { at: t.at, until: t.until, kind: t.kind, source: t.source, placeEid: t.placeEid, placeName: pl.name, placeKind: pl.placeKind, coarsened: pos.coarsened },
       });
       timed.push({ lon: pos.lon, lat: pos.lat, at: t.at, until: t.until, placeEid: t.placeEid });
     }

@@ -8,7 +8,6 @@
 import type {
   AuditEntry,
   EntityKind,
-  QualityFlag,
   Role,
   StayPoint,
   TracePoint,
@@ -108,17 +107,9 @@ async function request<T>(method: string, path: string, opts: { query?: Query; b
   return data as T;
 }
 
-/** Accepts either a bare array or `{ items | results | rows | data: [...] }`. */
-function list<T>(data: unknown, ...keys: string[]): T[] {
-  if (Array.isArray(data)) return data as T[];
-  const o = (data ?? {}) as Record<string, unknown>;
-  for (const k of [...keys, 'items', 'results', 'rows', 'data']) if (Array.isArray(o[k])) return o[k] as T[];
-  return [];
-}
-
 
 // ---------------------------------------------------------------------------------------------
-// Adapters: server answer shapes (server/src/schemas, imported as types only) → the view models
+// Adapters: server answer shapes (@onemap/server/schemas, imported as types only) → the view models
 // in ./types.ts. A server change is absorbed here.
 
 /** A display name: the visible name, `***` when masked, else the eid (never blank). */
@@ -148,7 +139,7 @@ function toProfile(p: W.Profile): Profile {
     attributes,
     relations: p.relations.map((r) => ({ type: r.type, direction: r.direction, eid: r.other.eid, kind: r.other.kind as EntityKind, name: name(r.other.name, r.other.nameMasked, r.other.eid), props: { source: r.source, role: r.role } })),
     traces: p.recentTraces.map((t) => ({ at: t.at, until: t.until, kind: t.kind, source: t.source, place: { eid: t.place.eid, name: t.place.name ?? '—', lon: t.place.lon ?? Number.NaN, lat: t.place.lat ?? Number.NaN } })),
-    quality: ((p as unknown as { quality?: QualityFlag[] }).quality ?? []) as QualityFlag[],
+    quality: [], // the profile answer carries no quality flags (yet): tickets live under /api/quality
     sources: p.records.map((r) => ({ rid: r.rid, source: r.source, receivedAt: r.receivedAt ?? undefined })),
   };
 }
@@ -274,7 +265,7 @@ export const api = {
 
   // ---- review and quality
   /** The possible-match queue. No server endpoint yet (see docs/web.md): the screen shows the error state. */
-  matches: async () => list<PossibleMatch>(await request('GET', '/resolution/candidates'), 'candidates', 'matches', 'items'),
+  matches: async (): Promise<PossibleMatch[]> => (await request<W.List<PossibleMatch>>('GET', '/resolution/candidates')).items,
   /** Merge the right entity into the left, or record that the two are different (keep apart). */
   decide: (left: string, right: string, decision: 'merge' | 'keep-apart', reason: string, purpose: Purpose) =>
     decision === 'merge'
@@ -283,22 +274,18 @@ export const api = {
   split: (eid: string, rids: string[], reason: string, purpose: Purpose) => request<{ newEid: string }>('POST', '/resolution/split', { body: { eid, rids, reason }, purpose }),
   /** Data-quality reports (one per batch or period) adapted to the screen's per-source cards: rules with failures. */
   qualityReports: async (): Promise<QualityReport[]> =>
-    list<{ id?: string; source: string; ownerUnit?: string; batchId?: string | null; scores?: { rule: string; checked: number; failed: number }[]; examples?: { rule: string; rid: string; field: string }[] }>(
-      await request('GET', '/quality/reports'),
-      'reports',
-      'items',
-    ).map((r) => ({
+    (await request<W.List<W.QualityReportW>>('GET', '/quality/reports')).items.map((r) => ({
       source: r.batchId ? `${r.source} · ${r.batchId}` : r.source,
       ...(r.ownerUnit ? { ownerUnit: r.ownerUnit } : {}),
-      records: Math.max(0, ...(r.scores ?? []).map((x) => x.checked)),
-      issues: (r.scores ?? [])
+      records: Math.max(0, ...r.scores.map((x) => x.checked)),
+      issues: r.scores
         .filter((x) => x.failed > 0)
-        .map((x) => ({ code: x.rule, count: x.failed, examples: (r.examples ?? []).filter((e) => e.rule === x.rule).map((e) => `${e.rid} ${e.field}`) })),
+        .map((x) => ({ code: x.rule, count: x.failed, examples: r.examples.filter((e) => e.rule === x.rule).map((e) => `${e.rid} ${e.field}`) })),
     })),
-  catalog: async () => (await request<W.CatalogAnswer>('GET', '/catalog')).sources,
+  catalog: async () => (await request<W.CatalogAnswer>('GET', '/catalog')).items,
 
   // ---- watches
-  watches: async (): Promise<Watch[]> => (await request<{ watches: W.WatchW[] }>('GET', '/watches')).watches.map((w) => ({ id: w.id, eid: w.eid, createdAt: w.createdAt })),
+  watches: async (): Promise<Watch[]> => (await request<W.List<W.WatchW>>('GET', '/watches')).items.map((w) => ({ id: w.id, eid: w.eid, createdAt: w.createdAt })),
   addWatch: (eid: string, purpose: Purpose) => request<W.WatchW>('POST', '/watches', { body: { eid }, purpose }),
   removeWatch: (id: string) => request<unknown>('DELETE', `/watches/${encodeURIComponent(id)}`),
   /** EventSource cannot send headers: token and purpose go in the query string. */
@@ -306,7 +293,8 @@ export const api = {
     const es = new EventSource(`/api/watches/stream${qs({ access_token: token, purpose: encodePurpose(purpose) })}`);
     const handle = (e: MessageEvent) => {
       try {
-        const d = JSON.parse(e.data as string) as { type?: string; eid: string; at: string; source?: string; rid?: string };
+        const d: Partial<W.WatchEvent> = JSON.parse(String(e.data));
+        if (!d.eid || !d.at) return;
         onAlert({ eid: d.eid, at: d.at, kind: d.type ?? e.type, message: [d.source, d.rid].filter(Boolean).join(' · ') });
       } catch {
         /* a keep-alive or a comment */
@@ -322,8 +310,8 @@ export const api = {
 
   // ---- audit
   audit: async (q: { user?: string; outcome?: string; limit?: number }): Promise<AuditEntry[]> => {
-    const r = await request<{ entries: W.AuditEntryW[] }>('GET', '/audit/entries', { query: q });
-    return r.entries.map((e) => {
+    const r = await request<W.List<W.AuditEntryW>>('GET', '/audit/entries', { query: q });
+    return r.items.map((e) => {
       let purpose: string | null = null;
       try {
         const p = e.purposeJson ? (JSON.parse(e.purposeJson) as Purpose) : null;

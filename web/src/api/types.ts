@@ -1,8 +1,11 @@
 /**
- * The shapes the web app expects from the OneMap HTTP API. They follow docs/api.md / the
- * server's TypeBox schemas as read when this was written; when the server's schemas land
- * in an import-safe module, replace these by `import type` from there.
+ * The web app's view models: what the screens render. They are not a copy of the server's
+ * answers — those are the static types of its TypeBox schemas (`./wire.ts`, from
+ * `@onemap/server/schemas`), and `./client.ts` adapts one to the other. The vocabulary shared
+ * with the server (roles, entity kinds, the purpose's fields) is taken from the schemas here.
  */
+import type { EntityKind } from '@onemap/graph-schema';
+import type { LoginAnswer, PurposeBody } from '@onemap/server/schemas';
 
 export type Role = 'officer' | 'analyst' | 'planner' | 'admin' | 'auditor';
 
@@ -17,18 +20,15 @@ export interface User {
 }
 
 export interface LoginResponse {
-  token: string;
+  token: LoginAnswer['token'];
   user: User;
 }
 
-/** 事由: why an individual-level query is made. */
-export interface Purpose {
-  kind: string;
-  caseNumber: string;
-  text: string;
-}
+/** 事由: why an individual-level query is made (the server's purpose fields; it checks the kind). */
+export type Purpose = { [K in keyof PurposeBody]: string };
 
-export type EntityKind = 'Person' | 'Organization' | 'Place' | 'Vehicle' | 'Phone' | 'Case';
+/** Entity kinds and relation types come from the graph model (import-safe universal export). */
+export type { EntityKind, EntityRelationType } from '@onemap/graph-schema';
 
 export interface SearchHit {
   eid: string;
@@ -146,15 +146,6 @@ export interface CollisionHit {
   visits: { area: number; at: string; place: string }[];
 }
 
-/** A long analysis runs as a job; the client polls it. */
-export interface JobStatus<T> {
-  id: string;
-  state: 'queued' | 'running' | 'done' | 'failed';
-  progress?: number;
-  result?: T;
-  error?: string;
-}
-
 export interface JurisdictionCount {
   code: string;
   count: number;
@@ -251,10 +242,4 @@ export interface AuditVerify {
   checked: number;
   firstBad?: number | null;
   message?: string;
-}
-
-export interface SourceRecordView {
-  rid: string;
-  source: string;
-  attrs: Record<string, unknown>;
 }

@@ -3,6 +3,7 @@
  * sources, delivered as a full copy on the first day and deltas after.
  */
 import type { NoiseTag } from '../../noise/noise-injector.ts';
+import { creditCodeVariant, orgNameVariant } from '../org-variants.ts';
 import type { Company, Person, PhoneLine, Vehicle } from '../population.ts';
 import { eventName, type Mention, type RecordContext, type Row } from './row-context.ts';
 
@@ -85,8 +86,10 @@ export function vehicleRegistryRow(ctx: RecordContext, v: Vehicle, at: number): 
     owner_id: o ? noise.residentId(rng, 'vehicle_registry', o.residentId, 'owner_id', tags) : '',
     owner_phone: o ? o.contactPhone : '',
     owner_address: o ? noise.address(rng, 'vehicle_registry', o.address, o.oldAddress, 'owner_address', tags) : '',
-    owner_org_name: v.company?.name ?? '',
-    owner_credit_code: v.company?.creditCode ?? '',
+    owner_org_name: v.company ? orgNameVariant(rng, noise, 'vehicle_registry', v.company, 'owner_org_name', tags) : '',
+    owner_credit_code: v.company
+      ? creditCodeVariant(rng, noise, 'vehicle_registry', v.company.creditCode, 'owner_credit_code', tags)
+      : '',
     registered_at: noise.time(rng, 'vehicle_registry', v.registered, 'yyyy-MM-dd', 'registered_at', tags, true),
   };
   const mentions = [{ role: 'vehicle', kind: 'Vehicle', eid: v.eid }] as Mention[];
@@ -95,33 +98,40 @@ export function vehicleRegistryRow(ctx: RecordContext, v: Vehicle, at: number): 
   ctx.emit('vehicle_registry', at, row, mentions, tags);
 }
 
-/** 工商登记: one row per company (and per status change). */
-export function businessRow(ctx: RecordContext, c: Company, at: number, status = c.status): void {
+/**
+ * 工商登记: one row per company (and per status change). A change registration (`change`)
+ * is written by another clerk: address, phone and legal representative are each filled in
+ * only sometimes.
+ */
+export function businessRow(ctx: RecordContext, c: Company, at: number, status = c.status, change = false): void {
   const { rng, noise } = ctx;
   const tags: NoiseTag[] = [];
+  const keep = (field: string) => {
+    if (!change || rng.chance(0.6)) return true;
+    tags.push({ field, kind: 'missing_field' });
+    noise.count('missing_field', 'business');
+    return false;
+  };
   const row: Row = {
-    credit_code: c.creditCode,
-    company_name: c.name,
-    address: c.address,
-    phone: c.phone,
+    credit_code: creditCodeVariant(rng, noise, 'business', c.creditCode, 'credit_code', tags),
+    company_name: orgNameVariant(rng, noise, 'business', c, 'company_name', tags),
+    address: keep('address') ? c.address : '',
+    phone: keep('phone') ? c.phone : '',
     industry: c.industry,
     registered_at: noise.time(rng, 'business', c.registeredAt, 'yyyy-MM-dd', 'registered_at', tags, true),
     status,
     registered_capital: c.capital,
-    legal_rep_name: noise.name(rng, 'business', c.rep, 'legal_rep_name', tags),
-    legal_rep_id: noise.residentId(rng, 'business', c.rep.residentId, 'legal_rep_id', tags),
+    legal_rep_name: '',
+    legal_rep_id: '',
     registry_unit: c.county.code,
   };
-  ctx.emit(
-    'business',
-    at,
-    row,
-    [
-      { role: 'company', kind: 'Organization', eid: c.eid },
-      { role: 'legal_rep', kind: 'Person', eid: c.rep.eid },
-    ],
-    tags,
-  );
+  const mentions: Mention[] = [{ role: 'company', kind: 'Organization', eid: c.eid }];
+  if (keep('legal_rep_name')) {
+    row.legal_rep_name = noise.name(rng, 'business', c.rep, 'legal_rep_name', tags);
+    row.legal_rep_id = noise.residentId(rng, 'business', c.rep.residentId, 'legal_rep_id', tags);
+    mentions.push({ role: 'legal_rep', kind: 'Person', eid: c.rep.eid });
+  }
+  ctx.emit('business', at, row, mentions, tags);
 }
 
 /** 实名手机: one row per subscription. */

@@ -1,11 +1,10 @@
-import type { FastifyInstance } from 'fastify';
-import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { CollisionAnswer, CollisionBody, CoLocationAnswer, CoLocationQuery } from '../../schemas/analysis.ts';
-import { errorResponses, PurposeQuery } from '../../schemas/common.ts';
+import { errorAnswers, PurposeHeaders, PurposeOnlyQuery } from '../../schemas/common.ts';
 import { collision, coLocation } from '../../services/analysis.ts';
 
 /** Analysis for analysts: co-location (同地出现) and spatio-temporal collision (时空碰撞). */
-export default async function analysisRoutes(app: FastifyInstance) {
+const analysisRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/co-location',
     {
@@ -13,13 +12,14 @@ export default async function analysisRoutes(app: FastifyInstance) {
         tags: ['analysis'],
         summary: 'Co-location (同地出现): which entities, of any kind, were near this entity (radius, ±minutes) and how often; not the derived CO_TRAVELED companions edge',
         security: [{ bearer: [] }],
+        headers: PurposeHeaders,
         querystring: CoLocationQuery,
-        response: { 200: CoLocationAnswer, ...errorResponses },
+        response: { 200: CoLocationAnswer, ...errorAnswers({ purpose: true, also: [404] }) },
       },
       config: { access: { roles: ['analyst'], purpose: true, action: 'co-location' } },
     },
     async (request) => {
-      const r = await coLocation(app.graph, request.viewer, request.query as CoLocationQuery);
+      const r = await coLocation(app.graph, request.viewer, request.query);
       request.resultCount = r.coLocated.length;
       return r;
     },
@@ -32,16 +32,18 @@ export default async function analysisRoutes(app: FastifyInstance) {
         tags: ['analysis'],
         summary: 'Spatio-temporal collision (时空碰撞): who was at all of these place/time windows',
         security: [{ bearer: [] }],
-        querystring: Type.Object({ ...PurposeQuery }),
+        headers: PurposeHeaders,
+        querystring: PurposeOnlyQuery,
         body: CollisionBody,
-        response: { 200: CollisionAnswer, ...errorResponses },
+        response: { 200: CollisionAnswer, ...errorAnswers({ purpose: true, body: true }) },
       },
       config: { access: { roles: ['analyst'], purpose: true, action: 'collision' } },
     },
     async (request) => {
-      const r = await collision(app.graph, request.viewer, request.body as CollisionBody);
+      const r = await collision(app.graph, request.viewer, request.body);
       request.resultCount = r.matches.length;
       return r;
     },
   );
-}
+};
+export default analysisRoutes;

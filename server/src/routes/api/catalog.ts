@@ -1,9 +1,9 @@
 import { loadCatalog } from '@onemap/datasets';
 import type { SourceCatalogEntry } from '@onemap/graph-schema';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ROLES } from '../../access/types.ts';
 import { CatalogAnswer } from '../../schemas/catalog.ts';
-import { errorResponses } from '../../schemas/common.ts';
+import { errorAnswers } from '../../schemas/common.ts';
 
 let cached: SourceCatalogEntry[] | null = null;
 function catalog(): SourceCatalogEntry[] {
@@ -18,7 +18,7 @@ function catalog(): SourceCatalogEntry[] {
 }
 
 /** `GET /api/catalog`: the source catalog (数据资源目录) with what the caller may see of each source. */
-export default async function catalogRoutes(app: FastifyInstance) {
+const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/',
     {
@@ -26,7 +26,7 @@ export default async function catalogRoutes(app: FastifyInstance) {
         tags: ['catalog'],
         summary: 'Sources: owner, sharing class, grade, fields with sensitivity, and the caller’s access to each',
         security: [{ bearer: [] }],
-        response: { 200: CatalogAnswer, ...errorResponses },
+        response: { 200: CatalogAnswer, ...errorAnswers() },
       },
       config: { access: { roles: ROLES, purpose: false, action: 'catalog' } },
     },
@@ -52,7 +52,8 @@ export default async function catalogRoutes(app: FastifyInstance) {
           };
         });
       request.resultCount = sources.length;
-      return { sources };
+      return { items: sources };
     },
   );
-}
+};
+export default catalogRoutes;

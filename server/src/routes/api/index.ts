@@ -4,6 +4,7 @@ import { Ajv } from 'ajv';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { authenticate, authorize } from '../../plugins/access.ts';
 import { auditFailed } from '../../plugins/audit.ts';
+import { addRequestKeywords } from '../../schemas/keywords.ts';
 import adminRoutes from './admin.ts';
 import analysisRoutes from './analysis.ts';
 import auditRoutes from './audit.ts';
@@ -45,8 +46,9 @@ export function requireAccessRule(route: { method: string | string[]; url: strin
 export default async function apiRoutes(app: FastifyInstance) {
   // JSON bodies are validated without type coercion: `42` is not an eid and `"x"` is not a list.
   // Query strings and path params keep fastify's coercion (everything there arrives as text).
-  const strict = new Ajv({ coerceTypes: false, useDefaults: true, removeAdditional: false, allErrors: false, strict: false });
-  const lenient = new Ajv({ coerceTypes: 'array', useDefaults: true, removeAdditional: false, allErrors: false, strict: false });
+  // Both know the cross-field keywords of server/src/schemas/keywords.ts (time ranges, bounding boxes …).
+  const strict = addRequestKeywords(new Ajv({ coerceTypes: false, useDefaults: true, removeAdditional: false, allErrors: false, strict: false }));
+  const lenient = addRequestKeywords(new Ajv({ coerceTypes: 'array', useDefaults: true, removeAdditional: false, allErrors: false, strict: false }));
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : lenient).compile(schema));
 
   app.addHook('onRoute', requireAccessRule);

@@ -3,10 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { type BatchInfo, findBatch, listBatches } from '@onemap/resolver/graph';
 import { readRejectsReport } from '@onemap/resolver/intake';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { httpError } from '../../errors.ts';
-import { errorResponses } from '../../schemas/common.ts';
-import { BatchAnswer, BatchList, BatchListQuery, BatchParams, PushBody, RejectsAnswer, SourceParams, SubmitAnswer, UploadQuery } from '../../schemas/ingest.ts';
+import { CsvText, errorAnswers } from '../../schemas/common.ts';
+import { BatchAnswer, BatchList, BatchListQuery, BatchParams, PushBody, REJECT_COLUMNS, RejectsAnswer, SourceParams, SubmitAnswer, UploadQuery } from '../../schemas/ingest.ts';
 
 const INGEST = { roles: ['admin'] as const, purpose: false };
 
@@ -18,11 +19,30 @@ function knownSource(app: FastifyInstance, source: string) {
   }
 }
 
-function toAnswer(b: BatchInfo) {
-  const keys = ['batchId', 'source', 'originalName', 'way', 'status', 'rows', 'written', 'unchanged', 'updated', 'rejected', 'flagged', 'merges', 'possibleMatches', 'deliveries', 'error', 'receivedAt', 'finishedAt'] as const;
-  const out: Record<string, unknown> = {};
-  for (const k of keys) if (b[k] !== undefined && b[k] !== null) out[k] = k === 'originalName' || k === 'way' ? String(b[k]) : b[k];
-  return out as unknown as BatchAnswer;
+const COUNTS = ['rows', 'written', 'unchanged', 'updated', 'rejected', 'flagged', 'merges', 'possibleMatches', 'deliveries'] as const;
+const TEXTS = ['error', 'receivedAt', 'finishedAt'] as const;
+
+/** A batch as the API shows it: the counts and times it has, nothing null. */
+function toAnswer(b: BatchInfo): BatchAnswer {
+  const out: BatchAnswer = { batchId: b.batchId, source: b.source, originalName: String(b.originalName), way: String(b.way), status: b.status };
+  for (const k of COUNTS) {
+    const v = b[k];
+    if (typeof v === 'number') out[k] = v;
+  }
+  for (const k of TEXTS) {
+    const v = b[k];
+    if (typeof v === 'string') out[k] = v;
+  }
+  return out;
+}
+
+/** CSV only when asked for it and JSON is not (an Accept of any type gets JSON). */
+function wantsCsv(accept: string | undefined): boolean {
+  return !!accept && /\btext\/csv\b/.test(accept) && !/\bapplication\/json\b/.test(accept);
+}
+
+function csvCell(v: string): string {
+  return /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 
 /**
@@ -30,7 +50,7 @@ function toAnswer(b: BatchInfo) {
  * push of records), `POST /api/ingest/:source/files?name=` (a periodic copy uploaded as a raw
  * CSV / JSON-lines body, UTF-8 or GBK), `GET /api/ingest/jobs[/:batchId[/rejects]]`.
  */
-export default async function ingestRoutes(app: FastifyInstance) {
+const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addContentTypeParser(['text/csv', 'application/x-ndjson', 'application/octet-stream'], { parseAs: 'buffer', bodyLimit: app.config.UPLOAD_LIMIT_BYTES }, (_req, body, done) =>
     done(null, body),
   );
@@ -44,14 +64,14 @@ export default async function ingestRoutes(app: FastifyInstance) {
         security: [{ bearer: [] }],
         params: SourceParams,
         body: PushBody,
-        response: { 202: SubmitAnswer, ...errorResponses },
+        response: { 202: SubmitAnswer, ...errorAnswers({ body: true, also: [404] }) },
       },
       config: { access: { ...INGEST, action: 'ingest.push' } },
     },
     async (request, reply) => {
-      const { source } = request.params as { source: string };
+      const { source } = request.params;
       knownSource(app, source);
-      const { records } = request.body as { records: Record<string, unknown>[] };
+      const { records } = request.body;
       const r = await app.pipeline.submitRecords(source, records);
       request.resultCount = r.accepted ?? records.length;
       const rejected = (r.rejected ?? []).map((p) => ({
@@ -74,14 +94,14 @@ export default async function ingestRoutes(app: FastifyInstance) {
         security: [{ bearer: [] }],
         params: SourceParams,
         querystring: UploadQuery,
-        response: { 202: SubmitAnswer, ...errorResponses },
+        response: { 202: SubmitAnswer, ...errorAnswers({ body: true, also: [404] }) },
       },
       config: { access: { ...INGEST, action: 'ingest.upload' } },
       bodyLimit: app.config.UPLOAD_LIMIT_BYTES,
     },
     async (request, reply) => {
-      const { source } = request.params as { source: string };
-      const { name } = request.query as { name: string };
+      const { source } = request.params;
+      const { name } = request.query;
       knownSource(app, source);
       if (!Buffer.isBuffer(request.body) || !request.body.length) {
         throw httpError('BAD_REQUEST', { detail: 'send the file as the raw body with Content-Type text/csv, application/x-ndjson or application/octet-stream' });
@@ -102,25 +122,25 @@ export default async function ingestRoutes(app: FastifyInstance) {
   app.get(
     '/jobs',
     {
-      schema: { tags: ['ingest'], summary: 'Recent batches and their status', security: [{ bearer: [] }], querystring: BatchListQuery, response: { 200: BatchList, ...errorResponses } },
+      schema: { tags: ['ingest'], summary: 'Recent batches and their status', security: [{ bearer: [] }], querystring: BatchListQuery, response: { 200: BatchList, ...errorAnswers() } },
       config: { access: { ...INGEST, action: 'ingest.jobs' } },
     },
     async (request) => {
-      const q = request.query as { source?: string; limit: number };
+      const q = request.query;
       const batches = await listBatches(app.graph, { ...(q.source ? { source: q.source } : {}), limit: q.limit });
       request.resultCount = batches.length;
-      return { batches: batches.map(toAnswer) };
+      return { items: batches.map(toAnswer) };
     },
   );
 
   app.get(
     '/jobs/:batchId',
     {
-      schema: { tags: ['ingest'], summary: 'One batch: status, counts, and its job state and progress', security: [{ bearer: [] }], params: BatchParams, response: { 200: BatchAnswer, ...errorResponses } },
+      schema: { tags: ['ingest'], summary: 'One batch: status, counts, and its job state and progress', security: [{ bearer: [] }], params: BatchParams, response: { 200: BatchAnswer, ...errorAnswers({ also: [404] }) } },
       config: { access: { ...INGEST, action: 'ingest.job' } },
     },
     async (request) => {
-      const { batchId } = request.params as { batchId: string };
+      const { batchId } = request.params;
       const b = await findBatch(app.graph, batchId);
       if (!b) throw httpError('NOT_FOUND', { what: `batch ${batchId}` });
       request.resultCount = 1;
@@ -131,17 +151,37 @@ export default async function ingestRoutes(app: FastifyInstance) {
   app.get(
     '/jobs/:batchId/rejects',
     {
-      schema: { tags: ['ingest'], summary: 'The rejects report of a batch: source, file, line, record, field, code, reason', security: [{ bearer: [] }], params: BatchParams, response: { 200: RejectsAnswer, ...errorResponses } },
+      schema: {
+        tags: ['ingest'],
+        summary: 'The rejects report of a batch: source, file, line, record, field, code, reason (JSON, or CSV with Accept: text/csv)',
+        security: [{ bearer: [] }],
+        params: BatchParams,
+        response: {
+          200: {
+            description: `the rejected records without their raw values; as CSV the columns are ${REJECT_COLUMNS.join(',')}`,
+            content: { 'application/json': { schema: RejectsAnswer }, 'text/csv': { schema: CsvText } },
+          },
+          ...errorAnswers({ also: [404] }),
+        },
+      },
       config: { access: { ...INGEST, action: 'ingest.rejects' } },
     },
-    async (request) => {
-      const { batchId } = request.params as { batchId: string };
+    async (request, reply) => {
+      const { batchId } = request.params;
       const b = await findBatch(app.graph, batchId);
       if (!b) throw httpError('NOT_FOUND', { what: `batch ${batchId}` });
       // Raw values stay out of the API answer (they may be sensitive); the report file keeps them.
       const rejects = b.rejectsFile && fs.existsSync(b.rejectsFile) ? readRejectsReport(b.rejectsFile).map(({ value: _v, ...r }) => r) : [];
       request.resultCount = rejects.length;
-      return { batchId, rejects };
+      if (wantsCsv(request.headers.accept)) {
+        const lines = [REJECT_COLUMNS.join(','), ...rejects.map((r) => REJECT_COLUMNS.map((c) => csvCell(r[c])).join(','))];
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="${batchId}.rejects.csv"`)
+          .send(`${lines.join('\n')}\n`);
+      }
+      return reply.type('application/json; charset=utf-8').send({ batchId, items: rejects });
     },
   );
-}
+};
+export default ingestRoutes;

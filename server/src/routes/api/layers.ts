@@ -1,6 +1,7 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AccessRule } from '../../access/types.ts';
-import { errorResponses } from '../../schemas/common.ts';
+import { errorAnswers } from '../../schemas/common.ts';
 import {
   FacilityLayer,
   FacilityQuery,
@@ -29,7 +30,8 @@ async function cached<T>(app: FastifyInstance, request: FastifyRequest, name: st
   const hit = cache.get(key);
   if (hit && Date.now() - hit.at < ttl) return hit.value as T;
   const value = await compute();
-  if (cache.size >= 500) cache.delete(cache.keys().next().value as string);
+  const oldest = cache.keys().next();
+  if (cache.size >= 500 && !oldest.done) cache.delete(oldest.value);
   cache.set(key, { at: Date.now(), value });
   return value;
 }
@@ -37,51 +39,52 @@ async function cached<T>(app: FastifyInstance, request: FastifyRequest, name: st
 const aggregate = (action: string): AccessRule => ({ roles: ['planner', 'analyst', 'officer'], purpose: false, action });
 
 /** Thematic layers (专题图层) for the map: aggregates only, k-anonymous. */
-export default async function layerRoutes(app: FastifyInstance) {
+const layerRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const common = { tags: ['layers'], security: [{ bearer: [] }] };
   app.get(
     '/jurisdictions',
-    { schema: { ...common, summary: 'Persons and traces per county or city (k-suppressed)', querystring: JurisdictionQuery, response: { 200: JurisdictionLayer, ...errorResponses } }, config: { access: aggregate('layer-jurisdictions') } },
+    { schema: { ...common, summary: 'Persons and traces per county or city (k-suppressed)', querystring: JurisdictionQuery, response: { 200: JurisdictionLayer, ...errorAnswers() } }, config: { access: aggregate('layer-jurisdictions') } },
     async (request) => {
-      const r = await cached(app, request, 'jurisdictionLayer', () => jurisdictionLayer(app.graph, request.viewer, request.query as JurisdictionQuery));
+      const r = await cached(app, request, 'jurisdictionLayer', () => jurisdictionLayer(app.graph, request.viewer, request.query));
       request.resultCount = r.cells.length;
       return r;
     },
   );
   app.get(
     '/hexbin',
-    { schema: { ...common, summary: 'Trace density on H3 hexagons (k-suppressed)', querystring: HexbinQuery, response: { 200: HexbinLayer, ...errorResponses } }, config: { access: aggregate('layer-hexbin') } },
+    { schema: { ...common, summary: 'Trace density on H3 hexagons (k-suppressed)', querystring: HexbinQuery, response: { 200: HexbinLayer, ...errorAnswers() } }, config: { access: aggregate('layer-hexbin') } },
     async (request) => {
-      const r = await cached(app, request, 'hexbinLayer', () => hexbinLayer(app.graph, request.viewer, request.query as HexbinQuery));
+      const r = await cached(app, request, 'hexbinLayer', () => hexbinLayer(app.graph, request.viewer, request.query));
       request.resultCount = r.cells.length;
       return r;
     },
   );
   app.get(
     '/heat',
-    { schema: { ...common, summary: 'Heat points: places weighted by distinct persons (k-suppressed)', querystring: HeatQuery, response: { 200: HeatLayer, ...errorResponses } }, config: { access: aggregate('layer-heat') } },
+    { schema: { ...common, summary: 'Heat points: places weighted by distinct persons (k-suppressed)', querystring: HeatQuery, response: { 200: HeatLayer, ...errorAnswers() } }, config: { access: aggregate('layer-heat') } },
     async (request) => {
-      const r = await cached(app, request, 'heatLayer', () => heatLayer(app.graph, request.viewer, request.query as HeatQuery));
+      const r = await cached(app, request, 'heatLayer', () => heatLayer(app.graph, request.viewer, request.query));
       request.resultCount = r.points.length;
       return r;
     },
   );
   app.get(
     '/trend',
-    { schema: { ...common, summary: 'Persons and traces per day (k-suppressed)', querystring: TrendQuery, response: { 200: TrendLayer, ...errorResponses } }, config: { access: aggregate('layer-trend') } },
+    { schema: { ...common, summary: 'Persons and traces per day (k-suppressed)', querystring: TrendQuery, response: { 200: TrendLayer, ...errorAnswers() } }, config: { access: aggregate('layer-trend') } },
     async (request) => {
-      const r = await cached(app, request, 'trendLayer', () => trendLayer(app.graph, request.viewer, request.query as TrendQuery));
+      const r = await cached(app, request, 'trendLayer', () => trendLayer(app.graph, request.viewer, request.query));
       request.resultCount = r.days.length;
       return r;
     },
   );
   app.get(
     '/facilities',
-    { schema: { ...common, summary: 'Facilities by kind (hotels, internet cafés, stations, checkpoints …)', querystring: FacilityQuery, response: { 200: FacilityLayer, ...errorResponses } }, config: { access: aggregate('layer-facilities') } },
+    { schema: { ...common, summary: 'Facilities by kind (hotels, internet cafés, stations, checkpoints …)', querystring: FacilityQuery, response: { 200: FacilityLayer, ...errorAnswers() } }, config: { access: aggregate('layer-facilities') } },
     async (request) => {
-      const r = await cached(app, request, 'facilityLayer', () => facilityLayer(app.graph, request.viewer, request.query as FacilityQuery));
+      const r = await cached(app, request, 'facilityLayer', () => facilityLayer(app.graph, request.viewer, request.query));
       request.resultCount = r.features.length;
       return r;
     },
   );
-}
+};
+export default layerRoutes;

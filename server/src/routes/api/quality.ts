@@ -7,29 +7,28 @@ import {
   type QualityReport,
   type QualityTicket,
   readTicket,
-  scheduleQualityReports,
-  startQualityWorker,
   summarize,
   summaryCsv,
   transitionTicket,
 } from '@onemap/resolver/quality';
-import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { maskValue } from '../../access/masking.ts';
+import { maskForViewer, maskText } from '../../access/mask-for-viewer.ts';
 import { isWithin } from '../../access/units.ts';
 import type { Viewer } from '../../access/viewer.ts';
 import { httpError } from '../../errors.ts';
 import { readSourceRecord } from '../../repositories/records.ts';
-import { errorResponses } from '../../schemas/common.ts';
+import { CsvText, errorAnswers, PurposeHeaders, PurposeOnlyQuery } from '../../schemas/common.ts';
 import {
   ConfirmTicketBody,
   FixedBody,
   OpenTicketBody,
-  PurposeOnlyQuery,
-  QualityReportSchema,
+  QualityReportList,
   QualitySummarySchema,
   ReportsQuery,
+  RunAnswer,
   SummaryQuery,
+  TicketList,
   TicketParams,
   TicketSchema,
   TicketsQuery,
@@ -38,22 +37,49 @@ import {
 const REPORT_ROLES = ['planner', 'analyst', 'admin'] as const;
 const TICKET_ROLES = ['officer', 'analyst', 'admin', 'planner'] as const;
 
-/** Example values show in plain only to the source's owner unit (and above); everyone else sees them masked. */
-function viewReport(r: QualityReport, viewer: Viewer) {
-  const owner = viewer.source(r.source)?.ownerUnit ?? r.ownerUnit;
-  const plain = viewer.visibleSources.includes(r.source) && isWithin(owner, viewer.unitCode, viewer.units);
+/** `<role>.<attribute>` a source column (or a standardized `role.attribute` field) stands for. */
+function targetOf(entry: SourceCatalogEntry | undefined, field: string, attribute: string | null | undefined): { role: string | null; attribute: string } {
+  const column = entry?.fields.find((f) => f.column === field);
+  const target = column?.target ?? (field.includes('.') ? field : null);
+  const [role = null, attr = null] = target && !target.startsWith('record.') ? target.split('.') : [];
+  // A column kept only as raw provenance has no attribute rule: masked unless the catalog calls it public.
+  const fallback = column && column.sensitivity <= 2 ? field : 'unmappedColumn';
+  return { role, attribute: attribute ?? attr ?? fallback };
+}
+
+/**
+ * Example values follow the same masking as profiles: the field rule for the viewer's roles AND
+ * unit (a planner sees no value in plain; a resident ID needs the source's owner unit or a grant).
+ */
+function viewReport(r: QualityReport, viewer: Viewer, catalog: readonly SourceCatalogEntry[]) {
+  const entry = catalog.find((e) => e.id === r.source);
   return {
     ...r,
-    examples: r.examples.map((f) => ({
-      rule: f.rule,
-      rid: f.rid,
-      field: f.field,
-      severity: f.severity,
-      detail: f.detail,
-      ...(f.value !== undefined ? { value: plain ? f.value : maskValue(f.attribute ?? 'unknown', f.value) } : {}),
-      masked: f.value !== undefined && !plain,
-    })),
+    examples: r.examples.map((f) => {
+      const t = targetOf(entry, f.field, f.attribute);
+      const m = f.value !== undefined ? maskForViewer(viewer, { attribute: t.attribute, value: f.value, source: r.source, role: t.role }) : null;
+      return {
+        rule: f.rule,
+        rid: f.rid,
+        field: f.field,
+        severity: f.severity,
+        detail: maskText(viewer, f.detail),
+        ...(m ? { value: String(m.value) } : {}),
+        masked: m?.masked ?? false,
+      };
+    }),
   };
+}
+
+/** A ticket as the viewer may see it: the reported and expected values masked like the column they belong to. */
+function viewTicket(t: QualityTicket, viewer: Viewer, catalog: readonly SourceCatalogEntry[]): QualityTicket {
+  const target = targetOf(
+    catalog.find((e) => e.id === t.source),
+    t.field,
+    t.attribute,
+  );
+  const mask = (value: string) => String(maskForViewer(viewer, { attribute: target.attribute, value, source: t.source, role: target.role }).value);
+  return { ...t, reportedValue: mask(t.reportedValue), expected: t.expected === null ? null : mask(t.expected) };
 }
 
 function window(q: { from?: string; to?: string; days: number }) {
@@ -83,23 +109,12 @@ async function ticketFor(app: FastifyInstance, request: FastifyRequest, id: stri
  * Data quality (R5, R14): reports per source and owner unit with trend and CSV export, and the
  * correction-ticket life cycle (open → fixed at source → verified by the next delivery → confirmed).
  */
-export default async function qualityRoutes(app: FastifyInstance) {
+const qualityRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const common = { tags: ['quality'], security: [{ bearer: [] }] };
   const catalog = (): SourceCatalogEntry[] => app.pipeline.deps.catalog;
 
-  // The scheduled period report (BullMQ job scheduler). Opt-in per process, so test apps and extra
-  // replicas do not all run it: ONEMAP_QUALITY_REPORTS_EVERY_MS=86400000 on the process that should.
-  const every = Number(process.env.ONEMAP_QUALITY_REPORTS_EVERY_MS ?? 0);
-  if (every > 0) {
-    const connection = app.pipeline.deps.connection;
-    const queue = await scheduleQualityReports(connection, every);
-    const worker = startQualityWorker(connection, app.graph, catalog());
-    worker.on('error', (err) => app.log.warn({ err: err.message }, 'quality report worker error'));
-    app.addHook('onClose', async () => {
-      await worker.close();
-      await queue.close();
-    });
-  }
+  // The scheduled period report is a background job (resolver/src/jobs/background-jobs.ts): it runs
+  // under `onemap worker`, or in the server's pipeline plugin with INGEST_WORKER=embedded.
 
   app.get(
     '/reports',
@@ -109,12 +124,12 @@ export default async function qualityRoutes(app: FastifyInstance) {
         summary:
           'Quality reports (per batch and per period), newest first; example values masked unless you own the source',
         querystring: ReportsQuery,
-        response: { 200: Type.Object({ reports: Type.Array(QualityReportSchema) }), ...errorResponses },
+        response: { 200: QualityReportList, ...errorAnswers() },
       },
       config: { access: { roles: REPORT_ROLES, purpose: false, action: 'quality-reports' } },
     },
     async (request) => {
-      const q = request.query as { source?: string; ownerUnit?: string; from?: string; to?: string; limit: number };
+      const q = request.query;
       const v = request.viewer;
       const sources = v.visibleSources.filter((s) => !q.source || s === q.source);
       const reports = await listQualityReports(app.graph, {
@@ -125,12 +140,11 @@ export default async function qualityRoutes(app: FastifyInstance) {
         limit: q.limit,
       });
       request.resultCount = reports.length;
-      return { reports: reports.map((r) => viewReport(r, v)) };
+      return { items: reports.map((r) => viewReport(r, v, catalog())) };
     },
   );
 
-  const summary = async (request: FastifyRequest) => {
-    const q = request.query as { ownerUnit?: string; from?: string; to?: string; days: number };
+  const summary = async (request: FastifyRequest, q: SummaryQuery) => {
     const w = window(q);
     const sources = request.viewer.visibleSources;
     const args = { sources, ownerUnit: q.ownerUnit ?? null, limit: 10_000 };
@@ -147,12 +161,12 @@ export default async function qualityRoutes(app: FastifyInstance) {
         summary:
           'Per source (optionally one owner unit): per-rule scores in the period and the trend against the period before',
         querystring: SummaryQuery,
-        response: { 200: QualitySummarySchema, ...errorResponses },
+        response: { 200: QualitySummarySchema, ...errorAnswers() },
       },
       config: { access: { roles: REPORT_ROLES, purpose: false, action: 'quality-summary' } },
     },
     async (request) => {
-      const s = await summary(request);
+      const s = await summary(request, request.query);
       request.resultCount = s.sources.length;
       return s;
     },
@@ -165,12 +179,15 @@ export default async function qualityRoutes(app: FastifyInstance) {
         ...common,
         summary: 'The summary as CSV (one row per source and rule)',
         querystring: SummaryQuery,
-        response: { 200: Type.String(), ...errorResponses },
+        response: {
+          200: { description: 'one row per source and rule', content: { 'text/csv': { schema: CsvText } } },
+          ...errorAnswers(),
+        },
       },
       config: { access: { roles: REPORT_ROLES, purpose: false, action: 'quality-summary-csv' } },
     },
     async (request, reply) => {
-      const s = await summary(request);
+      const s = await summary(request, request.query);
       request.resultCount = s.sources.length;
       return reply
         .type('text/csv; charset=utf-8')
@@ -186,7 +203,7 @@ export default async function qualityRoutes(app: FastifyInstance) {
         ...common,
         summary: 'Produce the period reports now (the scheduled job does this every day)',
         querystring: PurposeOnlyQuery,
-        response: { 201: Type.Object({ reports: Type.Integer() }), ...errorResponses },
+        response: { 201: RunAnswer, ...errorAnswers() },
       },
       config: { access: { roles: ['admin'] as const, purpose: false, action: 'quality-run' } },
     },
@@ -206,14 +223,15 @@ export default async function qualityRoutes(app: FastifyInstance) {
       schema: {
         ...common,
         summary: 'Open a correction ticket on a wrong value; it goes to the source’s owner unit',
+        headers: PurposeHeaders,
         querystring: PurposeOnlyQuery,
         body: OpenTicketBody,
-        response: { 201: TicketSchema, ...errorResponses },
+        response: { 201: TicketSchema, ...errorAnswers({ purpose: true, body: true, also: [404] }) },
       },
       config: { access: { roles: ['officer', 'analyst'] as const, purpose: true, action: 'quality-ticket-open' } },
     },
     async (request, reply) => {
-      const b = request.body as { rid: string; field: string; expected?: string; reason: string };
+      const b = request.body;
       const v = request.viewer;
       const row = await readSourceRecord(app.graph, b.rid);
       if (!row || !v.visibleSources.includes(row.source)) throw httpError('NOT_FOUND', { what: `record ${b.rid}` });
@@ -240,7 +258,7 @@ export default async function qualityRoutes(app: FastifyInstance) {
         openedUnit: v.unitCode,
       });
       request.resultCount = 1;
-      return reply.status(201).send(ticket);
+      return reply.status(201).send(viewTicket(ticket, v, catalog()));
     },
   );
 
@@ -251,12 +269,12 @@ export default async function qualityRoutes(app: FastifyInstance) {
         ...common,
         summary: 'Tickets addressed to your unit (and the units under it) and tickets you or your unit opened',
         querystring: TicketsQuery,
-        response: { 200: Type.Object({ tickets: Type.Array(TicketSchema) }), ...errorResponses },
+        response: { 200: TicketList, ...errorAnswers() },
       },
       config: { access: { roles: TICKET_ROLES, purpose: false, action: 'quality-tickets' } },
     },
     async (request) => {
-      const q = request.query as { status?: QualityTicket['status']; source?: string; limit: number };
+      const q = request.query;
       const v = request.viewer;
       const below = [...v.units.keys()].filter((u) => isWithin(u, v.unitCode, v.units));
       const units = below.length ? below : [v.unitCode];
@@ -269,7 +287,7 @@ export default async function qualityRoutes(app: FastifyInstance) {
         limit: q.limit,
       });
       request.resultCount = tickets.length;
-      return { tickets };
+      return { items: tickets.map((t) => viewTicket(t, v, catalog())) };
     },
   );
 
@@ -281,14 +299,14 @@ export default async function qualityRoutes(app: FastifyInstance) {
         summary: 'One ticket with its history',
         params: TicketParams,
         querystring: PurposeOnlyQuery,
-        response: { 200: TicketSchema, ...errorResponses },
+        response: { 200: TicketSchema, ...errorAnswers({ also: [404] }) },
       },
       config: { access: { roles: TICKET_ROLES, purpose: false, action: 'quality-ticket' } },
     },
     async (request) => {
-      const t = await ticketFor(app, request, (request.params as { id: string }).id);
+      const t = await ticketFor(app, request, request.params.id);
       request.resultCount = 1;
-      return t;
+      return viewTicket(t, request.viewer, catalog());
     },
   );
 
@@ -301,12 +319,12 @@ export default async function qualityRoutes(app: FastifyInstance) {
         params: TicketParams,
         querystring: PurposeOnlyQuery,
         body: FixedBody,
-        response: { 200: TicketSchema, ...errorResponses },
+        response: { 200: TicketSchema, ...errorAnswers({ body: true, also: [404, 409] }) },
       },
       config: { access: { roles: ['admin'] as const, purpose: false, action: 'quality-ticket-fixed' } },
     },
     async (request) => {
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       const v = request.viewer;
       const t = await ticketFor(app, request, id);
       if (!isWithin(t.ownerUnit, v.unitCode, v.units))
@@ -315,14 +333,14 @@ export default async function qualityRoutes(app: FastifyInstance) {
         at: new Date().toISOString(),
         by: v.username,
         action: 'fixed_at_source',
-        note: (request.body as { note: string }).note,
+        note: request.body.note,
       });
       if (!next)
         throw httpError('CONFLICT', {
           detail: `ticket ${id} is ${t.status}; only an open or reopened ticket can be marked fixed`,
         });
       request.resultCount = 1;
-      return next;
+      return viewTicket(next, v, catalog());
     },
   );
 
@@ -335,13 +353,13 @@ export default async function qualityRoutes(app: FastifyInstance) {
         params: TicketParams,
         querystring: PurposeOnlyQuery,
         body: ConfirmTicketBody,
-        response: { 200: TicketSchema, ...errorResponses },
+        response: { 200: TicketSchema, ...errorAnswers({ body: true, also: [404, 409] }) },
       },
       config: { access: { roles: TICKET_ROLES, purpose: false, action: 'quality-ticket-confirm' } },
     },
     async (request) => {
-      const { id } = request.params as { id: string };
-      const b = request.body as { accept: boolean; note?: string };
+      const { id } = request.params;
+      const b = request.body;
       const v = request.viewer;
       const t = await ticketFor(app, request, id);
       // A rule-opened ticket is confirmed by an admin of the unit the rule opened it for.
@@ -366,7 +384,8 @@ export default async function qualityRoutes(app: FastifyInstance) {
             : `ticket ${id} is ${t.status} and cannot be reopened`,
         });
       request.resultCount = 1;
-      return next;
+      return viewTicket(next, v, catalog());
     },
   );
-}
+};
+export default qualityRoutes;

@@ -1,34 +1,25 @@
-import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { GraphEvent } from '../../plugins/events.ts';
 import { httpError } from '../../errors.ts';
 import { createWatch, endWatch, listWatches } from '../../repositories/watches.ts';
-import { Eid, errorResponses, PurposeQuery } from '../../schemas/common.ts';
+import { errorAnswers, EventStreamText, PurposeHeaders, PurposeOnlyQuery } from '../../schemas/common.ts';
+import { Watch, WatchBody, WatchEnded, WatchList, WatchParams, WatchStreamQuery } from '../../schemas/watches.ts';
 import { requireVisibleEntity } from '../../services/entity-view.ts';
 
-export const Watch = Type.Object({
-  id: Type.String(),
-  eid: Type.String(),
-  unitCode: Type.String(),
-  createdBy: Type.String(),
-  purposeJson: Type.String(),
-  createdAt: Type.String(),
-  active: Type.Boolean(),
-});
 const individual = (action: string) => ({ access: { roles: ['officer', 'analyst'] as const, purpose: true, action } });
 
 /**
  * Watches (精准推送): a unit subscribes to an entity; `GET /api/watches/stream` pushes server-sent
  * events when a new trace or relation of a watched entity arrives from a source the unit may see.
  */
-export default async function watchRoutes(app: FastifyInstance) {
+const watchRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const common = { tags: ['watches'], security: [{ bearer: [] }] };
 
   app.post(
     '/',
-    { schema: { ...common, summary: 'Watch an entity for the caller’s unit', querystring: Type.Object({ ...PurposeQuery }), body: Type.Object({ eid: Eid }, { additionalProperties: false }), response: { 201: Watch, ...errorResponses } }, config: individual('watch-create') },
+    { schema: { ...common, summary: 'Watch an entity for the caller’s unit', headers: PurposeHeaders, querystring: PurposeOnlyQuery, body: WatchBody, response: { 201: Watch, ...errorAnswers({ purpose: true, body: true, also: [404] }) } }, config: individual('watch-create') },
     async (request, reply) => {
-      const { eid } = request.body as { eid: string };
+      const { eid } = request.body;
       const v = request.viewer;
       const { row } = await requireVisibleEntity(app.graph, eid, v);
       const w = await createWatch(app.graph, { eid: row.eid, unitCode: v.unitCode, createdBy: v.username, purposeJson: JSON.stringify(v.purpose) });
@@ -39,19 +30,19 @@ export default async function watchRoutes(app: FastifyInstance) {
 
   app.get(
     '/',
-    { schema: { ...common, summary: 'Active watches of the caller’s unit', response: { 200: Type.Object({ watches: Type.Array(Watch) }), ...errorResponses } }, config: { access: { roles: ['officer', 'analyst'] as const, purpose: false, action: 'watch-list' } } },
+    { schema: { ...common, summary: 'Active watches of the caller’s unit', response: { 200: WatchList, ...errorAnswers() } }, config: { access: { roles: ['officer', 'analyst'] as const, purpose: false, action: 'watch-list' } } },
     async (request) => {
       const watches = await listWatches(app.graph, request.viewer.unitCode);
       request.resultCount = watches.length;
-      return { watches };
+      return { items: watches };
     },
   );
 
   app.delete(
     '/:id',
-    { schema: { ...common, summary: 'Stop a watch of the caller’s unit', params: Type.Object({ id: Type.String({ pattern: '^W-[0-9a-f-]{36}$' }) }), response: { 200: Type.Object({ id: Type.String(), active: Type.Boolean() }), ...errorResponses } }, config: { access: { roles: ['officer', 'analyst'] as const, purpose: false, action: 'watch-end' } } },
+    { schema: { ...common, summary: 'Stop a watch of the caller’s unit', params: WatchParams, response: { 200: WatchEnded, ...errorAnswers({ also: [404] }) } }, config: { access: { roles: ['officer', 'analyst'] as const, purpose: false, action: 'watch-end' } } },
     async (request) => {
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       if (!(await endWatch(app.graph, id, request.viewer.unitCode, request.viewer.username))) throw httpError('NOT_FOUND', { what: `watch ${id}` });
       request.resultCount = 1;
       return { id, active: false };
@@ -64,8 +55,15 @@ export default async function watchRoutes(app: FastifyInstance) {
       schema: {
         ...common,
         summary: 'Server-sent events for the unit’s watched entities (token and purpose may be query parameters)',
-        querystring: Type.Object({ ...PurposeQuery, access_token: Type.Optional(Type.String({ maxLength: 4000 })) }),
-        response: { 200: Type.String({ description: 'text/event-stream of {type, eid, at, source, rid}' }), ...errorResponses },
+        headers: PurposeHeaders,
+        querystring: WatchStreamQuery,
+        response: {
+          200: {
+            description: 'server-sent events: `ready` {watching}, then `trace` / `relation` {type, eid, at, source, rid}',
+            content: { 'text/event-stream': { schema: EventStreamText } },
+          },
+          ...errorAnswers({ purpose: true }),
+        },
       },
       config: { ...individual('watch-stream'), tokenInQuery: true },
     },
@@ -100,4 +98,5 @@ export default async function watchRoutes(app: FastifyInstance) {
       res.on('close', close);
     },
   );
-}
+};
+export default watchRoutes;

@@ -1,0 +1,105 @@
+/**
+ * The golden-value rule (一数一源): which of the values an entity's records give one attribute
+ * becomes the entity's value. One rule, used by the pipeline when it writes an entity node and by
+ * the server when it recomputes an entity per viewer from the records that viewer may see, so the
+ * two agree whenever the viewer sees every record. Import-safe (no driver, no Node built-ins).
+ */
+
+/** One record's value for one attribute of one entity. */
+export interface ValueCandidate<V = unknown> {
+  value: V;
+  /** Catalog id of the source that delivered the record. */
+  source: string;
+  /** `<source>:<recordId>` of the record. */
+  rid: string;
+  /** Whether `source` is the catalog's authority for this attribute (`authorityFor`). */
+  authoritative: boolean;
+  /** When the record was received (epoch ms); null when unknown, which counts as oldest. */
+  at: number | null;
+}
+
+/** The chosen value, the record it is traced to, and what decided it. */
+export interface GoldenChoice<V = unknown, C extends ValueCandidate<V> = ValueCandidate<V>> {
+  /** The candidate the value is traced to (the latest one stating it). */
+  candidate: C;
+  value: V;
+  source: string;
+  rid: string;
+  authoritative: boolean;
+  /** How many candidates (of the authoritative ones, if any) state this value. */
+  count: number;
+  /** Latest `at` among those candidates. */
+  at: number | null;
+}
+
+/** Equality of values: strings as they are, anything else by its JSON form. */
+export function valueKey(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+const NEVER = Number.NEGATIVE_INFINITY;
+
+/**
+ * Chooses one attribute's golden value among its candidates:
+ * 1. **authority** — if any candidate comes from an authoritative source, only those compete;
+ * 2. **frequency** — the value stated by the most candidates;
+ * 3. **recency** — the value whose latest candidate is the most recent;
+ * 4. **stable tie-break** — the smallest value (by {@link valueKey}), so the answer never
+ *    depends on the order the candidates come in.
+ *
+ * The choice is traced to the most recent candidate stating it (ties: the smallest `rid`).
+ * Empty values (`null`, `undefined`, `''`) are no candidates.
+ * @param candidates one per record (and role) that states the attribute
+ * @returns the choice, or `undefined` when no candidate has a value
+ * @example
+ * chooseGoldenValue([
+ *   { value: '旧地址', source: 'hotel', rid: 'hotel:1', authoritative: false, at: 2 },
+ *   { value: '旧地址', source: 'hotel', rid: 'hotel:2', authoritative: false, at: 3 },
+ *   { value: '新地址', source: 'household', rid: 'household:9', authoritative: true, at: 1 },
+ * ])?.value // '新地址'
+ */
+export function chooseGoldenValue<V, C extends ValueCandidate<V> = ValueCandidate<V>>(
+  candidates: readonly C[],
+): GoldenChoice<V, C> | undefined {
+  const present = candidates.filter((c) => c.value !== null && c.value !== undefined && (c.value as unknown) !== '');
+  const pool = present.some((c) => c.authoritative) ? present.filter((c) => c.authoritative) : present;
+  const groups = new Map<string, { key: string; count: number; latest: C }>();
+  for (const c of pool) {
+    const key = valueKey(c.value);
+    const g = groups.get(key);
+    if (!g) groups.set(key, { key, count: 1, latest: c });
+    else {
+      g.count++;
+      if (newer(c, g.latest)) g.latest = c;
+    }
+  }
+  let best: { key: string; count: number; latest: C } | undefined;
+  for (const g of groups.values()) {
+    if (
+      !best ||
+      g.count > best.count ||
+      (g.count === best.count &&
+        ((g.latest.at ?? NEVER) > (best.latest.at ?? NEVER) ||
+          ((g.latest.at ?? NEVER) === (best.latest.at ?? NEVER) && g.key < best.key)))
+    ) {
+      best = g;
+    }
+  }
+  if (!best) return undefined;
+  const { latest } = best;
+  return {
+    candidate: latest,
+    value: latest.value,
+    source: latest.source,
+    rid: latest.rid,
+    authoritative: latest.authoritative,
+    count: best.count,
+    at: latest.at,
+  };
+}
+
+function newer(a: ValueCandidate, b: ValueCandidate): boolean {
+  const ta = a.at ?? NEVER;
+  const tb = b.at ?? NEVER;
+  return ta > tb || (ta === tb && a.rid < b.rid);
+}

@@ -1,0 +1,128 @@
+/**
+ * Resolver configuration (the `onemap` CLI and workers), validated at start against a TypeBox
+ * schema. The schema pieces are exported so the server's config (server/src/config.ts) is built
+ * from the same pieces, not a copy. Every variable is documented in `.env.example`. Only
+ * `loadResolverConfig` reads the environment; everything below it gets settings passed down.
+ */
+import path from 'node:path';
+import { type Static, type TObject, type TProperties, Type } from '@sinclair/typebox';
+import envSchema from 'env-schema';
+import { ResolverError } from './errors.ts';
+
+/** Where the graph is. */
+export const Neo4jSettings = {
+  NEO4J_URI: Type.String({ default: 'bolt://127.0.0.1:7687' }),
+  NEO4J_USER: Type.String({ default: 'neo4j' }),
+  NEO4J_PASSWORD: Type.String({ default: 'onemap-local' }),
+  NEO4J_DATABASE: Type.String({ default: 'neo4j' }),
+};
+
+/** Where the queues, locks and events are. */
+export const RedisSettings = {
+  REDIS_URL: Type.String({ default: 'redis://127.0.0.1:6379' }),
+};
+
+/** What the ingest pipeline needs, in the server and in workers alike. */
+export const PipelineSettings = {
+  /** Folder of the source catalog (`*.json`); empty = datasets/catalog. */
+  ONEMAP_CATALOG_DIR: Type.String({ default: '' }),
+  /** Root of local data; staging and rejects go under it unless set on their own. */
+  ONEMAP_DATA_DIR: Type.String({ default: '.data' }),
+  /** Staged raw files and batches; empty = `<ONEMAP_DATA_DIR>/staging`. */
+  ONEMAP_STAGING_DIR: Type.String({ default: '' }),
+  /** Rejects reports; empty = `<ONEMAP_DATA_DIR>/rejects`. */
+  ONEMAP_REJECTS_DIR: Type.String({ default: '' }),
+  /** Records resolved and written per transaction. */
+  ONEMAP_CHUNK_SIZE: Type.Integer({ default: 2000, minimum: 1 }),
+  /** CO_TRAVELED: two sightings at one place count together when this many minutes apart at most. */
+  ONEMAP_COTRAVEL_TOLERANCE_MINUTES: Type.Integer({ default: 30, minimum: 0 }),
+  /** CO_TRAVELED: distinct (place, day) occasions a pair needs. */
+  ONEMAP_COTRAVEL_MIN_COUNT: Type.Integer({ default: 2, minimum: 1 }),
+  /** Redis pub/sub channel the pipeline publishes new traces and relations on (watches). */
+  EVENTS_CHANNEL: Type.String({ default: 'onemap:events', minLength: 1 }),
+  /** Print the time of every write statement to stderr (tuning). */
+  ONEMAP_TRACE_WRITES: Type.Boolean({ default: false }),
+};
+
+/** Background jobs a worker process runs (the server runs them only with `INGEST_WORKER=embedded`). */
+export const BackgroundJobSettings = {
+  /** Concurrent ingest jobs per `onemap worker` process (`--concurrency` overrides it). */
+  ONEMAP_WORKER_CONCURRENCY: Type.Integer({ default: 2, minimum: 1 }),
+  /** Period quality reports every N ms (BullMQ job scheduler); 0 = this process does not schedule them. */
+  ONEMAP_QUALITY_REPORTS_EVERY_MS: Type.Integer({ default: 0, minimum: 0 }),
+};
+
+export const ResolverConfigSchema = Type.Object({
+  ...Neo4jSettings,
+  ...RedisSettings,
+  ...PipelineSettings,
+  ...BackgroundJobSettings,
+});
+export type ResolverConfig = Static<typeof ResolverConfigSchema>;
+/** The settings the pipeline and the background jobs read (a server config has them too). */
+export type PipelineConfig = Pick<
+  ResolverConfig,
+  | keyof typeof Neo4jSettings
+  | keyof typeof RedisSettings
+  | keyof typeof PipelineSettings
+  | keyof typeof BackgroundJobSettings
+>;
+
+/**
+ * Validates `data` against a config schema, collecting every problem and reporting once, each
+ * naming its variable and the value it had: `ONEMAP_ERR_INVALID_CONFIG`. Applies the local
+ * shortcuts NEO4J_BOLT_PORT and REDIS_PORT when NEO4J_URI / REDIS_URL are not set.
+ * @example loadConfigFrom(ResolverConfigSchema, process.env)
+ */
+export function loadConfigFrom<T extends TProperties>(
+  schema: TObject<T>,
+  data: Record<string, unknown>,
+): Static<TObject<T>> {
+  const env = { ...data };
+  if (!env.NEO4J_URI && env.NEO4J_BOLT_PORT) env.NEO4J_URI = `bolt://127.0.0.1:${env.NEO4J_BOLT_PORT}`;
+  if (!env.REDIS_URL && env.REDIS_PORT) env.REDIS_URL = `redis://127.0.0.1:${env.REDIS_PORT}`;
+  try {
+    return envSchema<Static<TObject<T>>>({ schema, data: env, dotenv: false });
+  } catch (e) {
+    const errors = (
+      e as {
+        errors?: { instancePath: string; message?: string; keyword?: string; params?: { allowedValue?: unknown } }[];
+      }
+    ).errors;
+    if (!errors) throw e;
+    const byVar = new Map<string, string[]>();
+    for (const x of errors) {
+      const name = x.instancePath.replace(/^\//, '') || '(config)';
+      const list = byVar.get(name) ?? [];
+      if (x.keyword === 'const') list.push(`"${String(x.params?.allowedValue)}"`);
+      else if (x.keyword !== 'anyOf') list.push(x.message ?? 'is invalid');
+      byVar.set(name, list);
+    }
+    const detail = [...byVar.entries()]
+      .map(([name, msgs]) => {
+        const allowed = msgs.filter((m) => m.startsWith('"'));
+        const what = allowed.length ? `must be one of ${allowed.join(', ')}` : msgs.join(' and ');
+        return `${name} ${what} (got ${JSON.stringify(env[name] ?? null)})`;
+      })
+      .join('; ');
+    throw new ResolverError('ONEMAP_ERR_INVALID_CONFIG', { detail });
+  }
+}
+
+/** Loads and validates the resolver's configuration from the environment (and overrides, for tests). */
+export function loadResolverConfig(
+  env: Record<string, string | undefined> = process.env,
+  overrides: Partial<Record<keyof ResolverConfig, string | number | boolean>> = {},
+): ResolverConfig {
+  return loadConfigFrom(ResolverConfigSchema, { ...env, ...overrides });
+}
+
+/** Staging folder: ONEMAP_STAGING_DIR, else `<ONEMAP_DATA_DIR>/staging`, absolute. */
+export function stagingDirOf(c: Pick<PipelineConfig, 'ONEMAP_STAGING_DIR' | 'ONEMAP_DATA_DIR'>): string {
+  return path.resolve(c.ONEMAP_STAGING_DIR || path.join(c.ONEMAP_DATA_DIR, 'staging'));
+}
+
+/** Rejects folder: ONEMAP_REJECTS_DIR, else `<ONEMAP_DATA_DIR>/rejects`, absolute. */
+export function rejectsDirOf(c: Pick<PipelineConfig, 'ONEMAP_REJECTS_DIR' | 'ONEMAP_DATA_DIR'>): string {
+  return path.resolve(c.ONEMAP_REJECTS_DIR || path.join(c.ONEMAP_DATA_DIR, 'rejects'));
+}

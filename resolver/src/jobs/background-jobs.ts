@@ -1,0 +1,47 @@
+import type { Queue, Worker } from 'bullmq';
+import type { PipelineConfig } from '../config.ts';
+import type { IngestPipeline } from '../pipeline/ingest-pipeline.ts';
+import { scheduleQualityReports, startQualityWorker } from '../quality/report-job.ts';
+import { startIngestWorker } from './ingest-worker.ts';
+
+/** The background jobs of one process, stopped together. */
+export interface BackgroundJobs {
+  /** Ingest worker (closing it also closes the derive worker: co-travel and watch events). */
+  ingest: Worker;
+  /** Period quality report worker, when this process schedules them (ONEMAP_QUALITY_REPORTS_EVERY_MS > 0). */
+  quality: Worker | null;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts every background job a worker runs: ingest, derivations (co-travel, watch events) and,
+ * when `ONEMAP_QUALITY_REPORTS_EVERY_MS` > 0, the quality report scheduler and its worker.
+ * `onemap worker` calls this; the server calls it only with `INGEST_WORKER=embedded`.
+ * @param concurrency concurrent ingest jobs (default: the config's ONEMAP_WORKER_CONCURRENCY)
+ * @param onError where worker errors go (a logger); they never crash the process
+ */
+export async function startBackgroundJobs(
+  pipeline: IngestPipeline,
+  config: Pick<PipelineConfig, 'ONEMAP_WORKER_CONCURRENCY' | 'ONEMAP_QUALITY_REPORTS_EVERY_MS'>,
+  opts: { concurrency?: number; onError?: (what: string, err: Error) => void } = {},
+): Promise<BackgroundJobs> {
+  const onError = opts.onError ?? (() => {});
+  const ingest = startIngestWorker(pipeline, { concurrency: opts.concurrency ?? config.ONEMAP_WORKER_CONCURRENCY });
+  ingest.on('error', (err) => onError('ingest worker', err));
+  let quality: Worker | null = null;
+  let scheduler: Queue | null = null;
+  if (config.ONEMAP_QUALITY_REPORTS_EVERY_MS > 0) {
+    const { connection } = pipeline.deps;
+    scheduler = await scheduleQualityReports(connection, config.ONEMAP_QUALITY_REPORTS_EVERY_MS);
+    quality = startQualityWorker(connection, pipeline.deps.graph, pipeline.deps.catalog);
+    quality.on('error', (err) => onError('quality report worker', err));
+  }
+  return {
+    ingest,
+    quality,
+    async close() {
+      await Promise.all([ingest.close(), quality?.close()]);
+      await scheduler?.close();
+    },
+  };
+}

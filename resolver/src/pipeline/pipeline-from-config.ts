@@ -1,0 +1,49 @@
+import { loadCatalog } from '@onemap/datasets';
+import { createDriver } from '@onemap/graph-schema/server';
+import { Redis } from 'ioredis';
+import { type PipelineConfig, rejectsDirOf, stagingDirOf } from '../config.ts';
+import { redisConnectionOf } from '../queue/connection.ts';
+import { IngestPipeline, type PipelineDeps } from './ingest-pipeline.ts';
+
+/** The pipeline's settings from a validated config (the parts of `PipelineDeps` that are not connections). */
+export function pipelineSettingsOf(config: PipelineConfig): Omit<PipelineDeps, 'graph' | 'redis' | 'connection'> {
+  return {
+    catalog: config.ONEMAP_CATALOG_DIR ? loadCatalog(config.ONEMAP_CATALOG_DIR) : loadCatalog(),
+    stagingDir: stagingDirOf(config),
+    rejectsDir: rejectsDirOf(config),
+    coTravel: {
+      toleranceMinutes: config.ONEMAP_COTRAVEL_TOLERANCE_MINUTES,
+      minCount: config.ONEMAP_COTRAVEL_MIN_COUNT,
+    },
+    chunkSize: config.ONEMAP_CHUNK_SIZE,
+    eventsChannel: config.EVENTS_CHANNEL,
+    traceWrites: config.ONEMAP_TRACE_WRITES,
+  };
+}
+
+/**
+ * Builds the pipeline, with its own Neo4j driver and Redis connections, from a validated config
+ * (`loadResolverConfig()`). `shutdown()` releases the driver, Redis and the queues.
+ */
+export function pipelineFromConfig(config: PipelineConfig): IngestPipeline & { shutdown(): Promise<void> } {
+  const driver = createDriver({
+    uri: config.NEO4J_URI,
+    user: config.NEO4J_USER,
+    password: config.NEO4J_PASSWORD,
+    database: config.NEO4J_DATABASE,
+  });
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 });
+  const pipeline = new IngestPipeline({
+    graph: { driver, database: config.NEO4J_DATABASE },
+    redis,
+    connection: redisConnectionOf(config.REDIS_URL),
+    ...pipelineSettingsOf(config),
+  });
+  return Object.assign(pipeline, {
+    async shutdown() {
+      await pipeline.close();
+      redis.disconnect();
+      await driver.close();
+    },
+  });
+}

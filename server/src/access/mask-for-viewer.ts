@@ -1,0 +1,90 @@
+/**
+ * The one masking helper for every value that leaves the server: profiles, search hits, node
+ * summaries, trajectories, analysis answers, quality examples and tickets, audit parameters.
+ * It applies the field rule (role AND unit, sharing class, grants) and the derivation metadata of
+ * graph-schema (`ATTRIBUTE_META`): derived attributes inherit their origin's grade, internal keys
+ * never leave, and a value that would complete a masked identifier is masked with it.
+ */
+import { attributeMeta, isInternalAttribute } from '@onemap/graph-schema';
+import type { AttributeValue } from '../schemas/common.ts';
+import { maskValue } from './masking.ts';
+import { effectiveGrade, ROLE_CLEARANCE } from './policy.ts';
+import type { Viewer } from './viewer.ts';
+
+export interface MaskTarget {
+  /** Standardized attribute name (`residentId`, `birthDate`, `address` …). */
+  attribute: string;
+  value: unknown;
+  /** Source the value came from; without one the value is treated as coming from a source the viewer does not own. */
+  source?: string | null;
+  /** Role of the entity in the source's record (`guest`, `person`, `home` …); defaults to the attribute's own rule. */
+  role?: string | null;
+}
+
+/**
+ * One value as `viewer` may see it.
+ * - With a visible `source`: plain or masked by the field rule for that source, role and attribute.
+ * - With no source or an invisible one (free text, audit parameters): plain only when the
+ *   attribute's grade is within the viewer's clearance and below 4 (grade 4 needs an owner or a
+ *   grant, which only a source can give).
+ * - Internal keys (`*Key`, `py*`, `nameScript`) always come back masked; callers drop them.
+ * @example maskForViewer(viewer, { attribute: 'residentId', value: '620102198805051234', source: 'hotel', role: 'guest' })
+ *   // { value: '620102********1234', masked: true } for an officer of a unit that does not own `hotel`
+ */
+export function maskForViewer(viewer: Viewer, t: MaskTarget): { value: string | number | boolean; masked: boolean } {
+  const v = typeof t.value === 'number' || typeof t.value === 'boolean' ? t.value : t.value === null || t.value === undefined ? '' : String(t.value);
+  if (v === '') return { value: v, masked: false };
+  if (isInternalAttribute(t.attribute)) return { value: maskValue(t.attribute, v), masked: true };
+  const role = t.role ?? t.attribute;
+  let plain: boolean;
+  if (t.source && viewer.visibleSources.includes(t.source)) {
+    plain = viewer.fieldDecision(t.source, role, t.attribute) === 'plain';
+  } else {
+    const grade = effectiveGrade(undefined, role, t.attribute);
+    const clearance = Math.max(0, ...viewer.roles.map((r) => ROLE_CLEARANCE[r] ?? 0));
+    plain = grade < 4 && (grade <= 2 ? clearance >= 1 : clearance >= 3);
+  }
+  return plain ? { value: v, masked: false } : { value: maskValue(t.attribute, v), masked: true };
+}
+
+/** Identifier-shaped tokens in free text, with the attribute whose rule masks them. */
+const IDENTIFIER_PATTERNS: { attribute: string; re: RegExp }[] = [
+  { attribute: 'residentId', re: /(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])/g },
+  { attribute: 'residentId', re: /(?<![0-9A-Za-z])\d{15}(?![0-9A-Za-z])/g },
+  { attribute: 'phone', re: /(?<![0-9A-Za-z])(?:\+?86)?1\d{10}(?![0-9A-Za-z])/g },
+  { attribute: 'passport', re: /(?<![0-9A-Za-z])[A-Z]{1,2}\d{7,8}(?![0-9A-Za-z])/g },
+];
+
+/**
+ * Masks every identifier-shaped token (resident IDs, mobile numbers, passports) in free text as
+ * the viewer would see a value of that kind from a source they do not own: for audit parameters,
+ * search terms and ticket notes. Text without identifiers comes back unchanged.
+ * @example maskText(auditor, 'q=620102198805051234') // 'q=620102********1234'
+ */
+export function maskText(viewer: Viewer, text: string): string {
+  let out = text;
+  for (const { attribute, re } of IDENTIFIER_PATTERNS) {
+    out = out.replace(re, (m) => String(maskForViewer(viewer, { attribute, value: m }).value));
+  }
+  return out;
+}
+
+/**
+ * Masks, in one answer, every value that would complete an identifier shown masked in the same
+ * answer (graph-schema `completes`: the birth date fills the hidden middle of a resident ID),
+ * whatever source it came from, and drops internal keys.
+ * @param values attribute → value as presented (mutated copy returned)
+ * @param maskedIdentifiers attributes shown masked elsewhere in the answer (e.g. from the identifier list)
+ */
+export function closeCompletions(values: Record<string, AttributeValue>, maskedIdentifiers: Iterable<string> = []): Record<string, AttributeValue> {
+  const out: Record<string, AttributeValue> = {};
+  for (const [k, v] of Object.entries(values)) if (!isInternalAttribute(k)) out[k] = v;
+  const masked = new Set(maskedIdentifiers);
+  for (const [k, v] of Object.entries(out)) if (v.masked) masked.add(k);
+  for (const [k, v] of Object.entries(out)) {
+    if (v.masked) continue;
+    const completes = attributeMeta(k).completes ?? [];
+    if (completes.some((c) => masked.has(c))) out[k] = { ...v, value: maskValue(k, v.value), masked: true };
+  }
+  return out;
+}

@@ -1,0 +1,146 @@
+/**
+ * Issue 12, classes 5, 11 and 12 through the real API: every layer is computed from what the
+ * viewer's visible sources say (never from node values merged over all sources), homes are never
+ * returned, aggregates cover whole days only, published counts are rounded so a one-person
+ * difference between overlapping queries does not show, and a suppressed cell is never counted.
+ * Own ids: `L-FXA*`, `P-FXA*`.
+ */
+import type { Graph } from '@onemap/graph-schema/server';
+import { writeTx } from '@onemap/graph-schema/server';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clearGraph, openTestGraph } from '../helpers/graph.ts';
+import { as, buildTestApp } from '../helpers/server-app.ts';
+import { E, FX, seedServerFixture } from '../helpers/server-fixtures.ts';
+
+const MERGED = 'L-FXA1'; // a hotel the non-shared source calls an incident site
+const HOME = 'L-FXA2'; // a home the node calls `other`
+const HOME_LON = 103.9133;
+const HOME_LAT = 36.1177;
+
+let graph: Graph;
+let app: FastifyInstance;
+
+beforeAll(async () => {
+  graph = openTestGraph();
+  await clearGraph(graph);
+  await seedServerFixture(graph);
+  await writeTx(graph, async (tx) => {
+    await tx.run(
+      `CREATE (m:Entity:Place {eid: $merged, name: '城关合并宾馆', placeKind: 'incident_site', unitCode: '620102', location: point({longitude: 103.85, latitude: 36.08}), provenance: '{}'})
+       CREATE (a:SourceRecord {rid: 'fx_open:a1', source: $open, recordId: 'a1', receivedAt: datetime('2026-10-01T00:00:00Z'), attrs: '{"place":{"name":"城关合并宾馆","placeKind":"hotel"}}'})
+       CREATE (a)-[:RESOLVED_TO {role: 'place', decision: 'anchor', score: 1.0, at: datetime()}]->(m)
+       CREATE (b:SourceRecord {rid: 'fx_closed:a1', source: $closed, recordId: 'a1', receivedAt: datetime('2026-10-09T00:00:00Z'), attrs: '{"site":{"name":"城关合并宾馆","placeKind":"incident_site"}}'})
+       CREATE (b)-[:RESOLVED_TO {role: 'site', decision: 'match', score: 0.9, at: datetime()}]->(m)
+       CREATE (h:Entity:Place {eid: $home, name: '城关区隐秘巷3号', placeKind: 'other', unitCode: '620102', location: point({longitude: $lon, latitude: $lat}), provenance: '{}'})
+       CREATE (c:SourceRecord {rid: 'fx_open:a2', source: $open, recordId: 'a2', receivedAt: datetime('2026-10-01T00:00:00Z'), attrs: '{"home":{"name":"城关区隐秘巷3号","placeKind":"home"}}'})
+       CREATE (c)-[:RESOLVED_TO {role: 'home', decision: 'anchor', score: 1.0, at: datetime()}]->(h)`,
+      { merged: MERGED, home: HOME, open: FX.open, closed: FX.closed, lon: HOME_LON, lat: HOME_LAT },
+    );
+    // six residents of the home on 2026-11-05 (enough for k), one lone visitor of the hotel at 2026-11-06 14:00
+    await tx.run(
+      `UNWIND range(1, 6) AS i
+       MATCH (h:Place {eid: $home})
+       CREATE (p:Entity:Person {eid: 'P-FXA' + i, name: '丙' + i, provenance: '{}'})
+       CREATE (r:SourceRecord {rid: 'fx_open:ah' + i, source: $open, recordId: 'ah' + i, receivedAt: datetime('2026-11-05T00:00:00Z'), attrs: '{"person":{"name":"丙"}}'})
+       CREATE (r)-[:RESOLVED_TO {role: 'person', decision: 'new', score: 1.0, at: datetime()}]->(p)
+       CREATE (p)-[:RESIDES_AT {source: $open, rid: 'fx_open:ah' + i}]->(h)
+       CREATE (p)-[:VISITED {at: datetime('2026-11-05T20:00:00Z'), kind: 'residence', source: $open, rid: 'fx_open:ahv' + i}]->(h)`,
+      { home: HOME, open: FX.open },
+    );
+    await tx.run(
+      `MATCH (p:Person {eid: $p}), (h:Place {eid: $hotel})
+       CREATE (p)-[:VISITED {at: datetime('2026-11-06T14:00:00Z'), kind: 'hotel_stay', source: $open, rid: 'fx_open:lone'}]->(h)`,
+      { p: E.P3, hotel: E.hotel, open: FX.open },
+    );
+  });
+  app = await buildTestApp({ RATE_LIMIT_PER_MINUTE: 1_000_000, LAYER_CACHE_MS: 0 });
+});
+afterAll(async () => {
+  await app?.close();
+  await graph?.driver.close();
+});
+
+const planner = (level: 'otherCity' | 'county' | 'province' = 'otherCity') => as(app, level, 'planner', null);
+
+describe('layers are computed from the viewer’s visible sources, never homes (12.5)', () => {
+  it('a hotel another unit’s non-shared source calls an incident site stays a hotel for a unit that cannot see it', async () => {
+    const mine = await planner()({ url: '/api/layers/facilities' });
+    const f = mine.json().features.find((x: any) => x.properties.eid === MERGED);
+    expect(f?.properties.placeKind).toBe('hotel');
+    const sites = await planner()({ url: '/api/layers/facilities?kind=incident_site' });
+    expect(sites.json().features.map((x: any) => x.properties.eid)).not.toContain(MERGED);
+    expect(mine.json().counts.incident_site ?? 0).toBe(0);
+    // the owner of the non-shared source reads what it says (its record is the latest)
+    const owner = await planner('county')({ url: '/api/layers/facilities' });
+    expect(owner.json().features.find((x: any) => x.properties.eid === MERGED)?.properties.placeKind).toBe('incident_site');
+  });
+
+  it('a home is never a facility, whatever the node’s kind says', async () => {
+    for (const level of ['otherCity', 'county', 'province'] as const) {
+      for (const url of ['/api/layers/facilities', '/api/layers/facilities?kind=other']) {
+        const res = await planner(level)({ url });
+        expect(res.statusCode).toBe(200);
+        expect(res.json().features.map((x: any) => x.properties.eid)).not.toContain(HOME);
+        expect(res.body).not.toContain(String(HOME_LON));
+      }
+    }
+  });
+
+  it('the heat layer never places a point on a home, even one with k residents', async () => {
+    const res = await planner()({ url: '/api/layers/heat?from=2026-11-05T00:00:00Z&to=2026-11-06T00:00:00Z' });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).not.toContain(String(HOME_LON));
+    expect(res.body).not.toContain(String(HOME_LAT));
+  });
+});
+
+describe('aggregates resist differencing: whole days, rounded counts (12.11)', () => {
+  it('two windows that differ by an hour around one sighting give the same answer (whole days)', async () => {
+    for (const layer of ['jurisdictions', 'trend', 'hexbin', 'heat']) {
+      const a = await planner()({ url: `/api/layers/${layer}?from=2026-11-02T00:00:00Z&to=2026-11-02T08:30:00Z` });
+      const b = await planner()({ url: `/api/layers/${layer}?from=2026-11-02T00:00:00Z&to=2026-11-02T09:30:00Z` });
+      expect(a.statusCode).toBe(200);
+      expect(a.json()).toEqual(b.json());
+      expect(a.json()).toMatchObject({ from: '2026-11-02T00:00:00.000Z', to: '2026-11-03T00:00:00.000Z' });
+    }
+  });
+
+  it('published counts are rounded, so one more person does not show', async () => {
+    const before = await planner()({ url: '/api/layers/jurisdictions?from=2026-11-02T00:00:00Z&to=2026-11-03T00:00:00Z' });
+    const cell = before.json().cells.find((c: any) => c.unitCode === '620102');
+    expect(cell.persons % before.json().roundedTo).toBe(0);
+    await writeTx(graph, (tx) =>
+      tx.run(
+        `MATCH (p:Person {eid: $p}), (h:Place {eid: $hotel})
+         CREATE (p)-[:VISITED {at: datetime('2026-11-02T15:00:00Z'), kind: 'hotel_stay', source: $open, rid: 'fx_open:extra'}]->(h)`,
+        { p: 'P-FXA1', hotel: E.hotel, open: FX.open },
+      ),
+    );
+    const after = await planner()({ url: '/api/layers/jurisdictions?from=2026-11-02T00:00:00Z&to=2026-11-03T00:00:00Z' });
+    expect(after.json().cells.find((c: any) => c.unitCode === '620102').persons).toBe(cell.persons);
+    for (const url of ['/api/layers/trend?from=2026-11-01T00:00:00Z&to=2026-11-07T00:00:00Z', '/api/layers/hexbin?from=2026-11-01T00:00:00Z&to=2026-11-07T00:00:00Z']) {
+      const res = await planner('province')({ url });
+      for (const c of res.json().days ?? res.json().cells) expect(c.persons % 5).toBe(0);
+    }
+  });
+});
+
+describe('a suppressed cell is never published (12.12)', () => {
+  it('a box around one sighting answers exactly like an empty box: no cell, no suppressed count', async () => {
+    const around = `minLon=${103.83 - 0.001}&minLat=${36.06 - 0.001}&maxLon=${103.83 + 0.001}&maxLat=${36.06 + 0.001}`;
+    const empty = 'minLon=90.001&minLat=40.001&maxLon=90.002&maxLat=40.002';
+    for (const layer of ['hexbin', 'heat']) {
+      const one = await planner()({ url: `/api/layers/${layer}?from=2026-11-06T00:00:00Z&to=2026-11-07T00:00:00Z&${around}` });
+      const none = await planner()({ url: `/api/layers/${layer}?from=2026-11-06T00:00:00Z&to=2026-11-07T00:00:00Z&${empty}` });
+      expect(one.statusCode).toBe(200);
+      expect(one.json()).toEqual(none.json());
+      expect(one.body).not.toContain('suppressed');
+    }
+    for (const layer of ['jurisdictions', 'trend']) {
+      const res = await planner()({ url: `/api/layers/${layer}?from=2026-11-06T00:00:00Z&to=2026-11-07T00:00:00Z` });
+      expect(res.json()).not.toHaveProperty('suppressed');
+      expect(res.json().cells ?? res.json().days).toEqual([]);
+    }
+  });
+});

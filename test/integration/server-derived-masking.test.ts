@@ -1,0 +1,224 @@
+/**
+ * Issue 12, classes 4, 7 and 14 through the real API: masking follows the derivation declared in
+ * graph-schema (a birth date, birth county, address key, Pinyin or a home's coordinates never
+ * leak what the resident ID, address or location masking hides), a masked identifier is never
+ * completed from another visible field, internal keys never leave, quality examples and tickets
+ * are masked by role AND unit, and search never confirms a value the viewer sees masked.
+ * Own ids: `P-FXM*`, `L-FXM*`, sources `fx_derived` and `fx_birth`.
+ */
+import type { Graph } from '@onemap/graph-schema/server';
+import { writeTx } from '@onemap/graph-schema/server';
+import { writeQualityReport } from '@onemap/resolver/quality';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clearGraph, openTestGraph } from '../helpers/graph.ts';
+import { as, buildTestApp } from '../helpers/server-app.ts';
+import { E, seedServerFixture } from '../helpers/server-fixtures.ts';
+
+const RID = '620102199003071234';
+const BIRTH = ['19900307', '1990-03-07'];
+const STREET = '秘密街9号';
+const HOME_LON = '103.8711';
+const HOME_LAT = '36.0522';
+const INTERNAL = ['addressKey', 'nameKey', 'pyFamily', 'pyGiven', 'nameScript', 'searchText'];
+const P = 'P-FXM1';
+const HOME = 'L-FXM1';
+const WINDOW = 'from=2026-11-01T00:00:00Z&to=2026-11-03T00:00:00Z';
+
+let graph: Graph;
+let app: FastifyInstance;
+
+beforeAll(async () => {
+  graph = openTestGraph();
+  await clearGraph(graph);
+  await seedServerFixture(graph);
+  await writeTx(graph, async (tx) => {
+    await tx.run(`UNWIND $sources AS s MERGE (n:Source {id: s.id}) SET n += s`, {
+      sources: [
+        // the catalog grades what each source delivers; birthDate, birthCounty, addressKey … are derived by the standardizer
+        { id: 'fx_derived', nameZh: '派生测试源', nameEn: 'fixture derived', ownerUnit: '620000', shareClass: 'unconditional', grade: 3, fieldSensitivity: JSON.stringify({ 'person.name': 3, 'person.residentId': 4, 'person.address': 3, 'person.sex': 1, 'home.name': 3, 'home.address': 3 }) },
+        // a source that states the birth date itself, graded low
+        { id: 'fx_birth', nameZh: '出生日期测试源', nameEn: 'fixture birth date', ownerUnit: '620000', shareClass: 'unconditional', grade: 2, fieldSensitivity: JSON.stringify({ 'person.name': 3, 'person.birthDate': 2 }) },
+      ],
+    });
+    const person = {
+      name: '钱多多', residentId: RID, birthDate: '1990-03-07', sex: 'M', birthCounty: '620102', address: `甘肃省兰州市城关区${STREET}`,
+      addressKey: STREET, divisionCode: '620102', nameScript: 'han', family: '钱', given: '多多', pyFamily: 'qian', pyGiven: 'duo duo', nameKey: 'QIANDUODUO',
+    };
+    await tx.run(
+      `CREATE (e:Entity:Person {eid: $p, name: '钱多多', namePinyin: 'qian duo duo', residentId: $rid, birthDate: '1990-03-07', searchText: $rid + ' 钱多多 qian duoduo', unitCode: '620102',
+                                provenance: '{"name":{"source":"fx_derived","rid":"fx_derived:m1"},"residentId":{"source":"fx_derived","rid":"fx_derived:m1"}}'})
+       CREATE (r1:SourceRecord {rid: 'fx_derived:m1', source: 'fx_derived', recordId: 'm1', receivedAt: datetime('2026-10-02T00:00:00Z'), attrs: $a1, raw: $raw1})
+       CREATE (r1)-[:RESOLVED_TO {role: 'person', decision: 'anchor', score: 1.0, at: datetime()}]->(e)
+       CREATE (r2:SourceRecord {rid: 'fx_birth:m1', source: 'fx_birth', recordId: 'm1', receivedAt: datetime('2026-10-05T00:00:00Z'), attrs: $a2})
+       CREATE (r2)-[:RESOLVED_TO {role: 'person', decision: 'match', score: 0.9, at: datetime()}]->(e)
+       MERGE (i:Identifier {kind: 'resident_id', value: $rid})
+       CREATE (e)-[:HAS_IDENTIFIER {source: 'fx_derived', rid: 'fx_derived:m1'}]->(i)
+       CREATE (h:Entity:Place {eid: $home, name: $homeName, placeKind: 'hotel', unitCode: '620102', location: point({longitude: toFloat($lon), latitude: toFloat($lat)}),
+                               searchText: $homeName, provenance: '{"name":{"source":"fx_derived","rid":"fx_derived:m1h"},"lon":{"source":"fx_derived","rid":"fx_derived:m1h"}}'})
+       CREATE (r3:SourceRecord {rid: 'fx_derived:m1h', source: 'fx_derived', recordId: 'm1h', receivedAt: datetime('2026-10-02T00:00:00Z'), attrs: $a3})
+       CREATE (r3)-[:RESOLVED_TO {role: 'home', decision: 'anchor', score: 1.0, at: datetime()}]->(h)
+       CREATE (e)-[:RESIDES_AT {source: 'fx_derived', rid: 'fx_derived:m1'}]->(h)
+       CREATE (e)-[:VISITED {at: datetime('2026-11-01T21:00:00Z'), kind: 'residence', source: 'fx_derived', rid: 'fx_derived:m1v'}]->(h)
+       CREATE (e)-[:VISITED {at: datetime('2026-11-02T09:00:00Z'), kind: 'hotel_stay', source: 'fx_derived', rid: 'fx_derived:m1w'}]->(h)`,
+      {
+        p: P,
+        rid: RID,
+        home: HOME,
+        homeName: `甘肃省兰州市城关区${STREET}`,
+        lon: HOME_LON,
+        lat: HOME_LAT,
+        a1: JSON.stringify({ person }),
+        raw1: JSON.stringify({ id_number: RID, name: '钱多多' }),
+        a2: JSON.stringify({ person: { name: '钱多多', birthDate: '1990-03-07' } }),
+        a3: JSON.stringify({ home: { name: `甘肃省兰州市城关区${STREET}`, placeKind: 'home', address: `甘肃省兰州市城关区${STREET}`, addressKey: STREET, lon: HOME_LON, lat: HOME_LAT } }),
+      },
+    );
+  });
+  await writeQualityReport(graph, {
+    kind: 'batch',
+    source: 'fx_derived',
+    ownerUnit: '620000',
+    batchId: `fx-derived-${Date.now()}`,
+    at: new Date().toISOString(),
+    overall: 0.5,
+    scores: [{ rule: 'id_check_digit', dimension: 'validity', checked: 2, failed: 1, score: 0.5 }],
+    examples: [{ rule: 'id_check_digit', source: 'fx_derived', rid: 'fx_derived:m1', field: 'person.residentId', severity: 'error', detail: `check digit of ${RID} is wrong`, value: RID, attribute: 'residentId' }],
+  });
+  app = await buildTestApp({ RATE_LIMIT_PER_MINUTE: 1_000_000 });
+});
+afterAll(async () => {
+  await app?.close();
+  await graph?.driver.close();
+});
+
+/** Nothing in the answer rebuilds what masking hid. */
+function noDerivedLeak(body: string) {
+  expect(body).not.toContain(RID);
+  for (const b of BIRTH) expect(body).not.toContain(b);
+  expect(body).not.toContain(STREET);
+  expect(body).not.toContain('QIANDUODUO');
+  expect(body).not.toContain(HOME_LON);
+  expect(body).not.toContain(HOME_LAT);
+}
+
+describe('derived attributes are masked like what they derive from (12.4)', () => {
+  it('a masked resident ID comes with no birth date, birth county or address key that would rebuild it', async () => {
+    const res = await as(app, 'otherCity', 'officer')({ url: `/api/entities/${P}` });
+    expect(res.statusCode).toBe(200);
+    const g = res.json().golden;
+    expect(g.residentId).toMatchObject({ value: '620102********1234', masked: true });
+    // birth date stated in plain by another source still completes the masked ID: masked with it
+    expect(g.birthDate.masked).toBe(true);
+    expect(g.birthCounty?.masked ?? true).toBe(true);
+    expect(g.address.masked).toBe(true);
+    expect(g.divisionCode?.masked ?? true).toBe(true);
+    noDerivedLeak(res.body);
+  });
+
+  it('internal keys (*Key, py*, nameScript) are never part of an answer', async () => {
+    for (const [level, role] of [['otherCity', 'officer'], ['province', 'officer'], ['province', 'analyst']] as const) {
+      const res = await as(app, level, role)({ url: `/api/entities/${P}` });
+      for (const k of INTERNAL) expect(Object.keys(res.json().golden)).not.toContain(k);
+      expect(res.body).not.toContain('QIANDUODUO');
+      expect(res.body).not.toContain('"duo duo"');
+    }
+  });
+
+  it('the owner unit still reads the resident ID and birth date in plain', async () => {
+    const res = await as(app, 'province', 'officer')({ url: `/api/entities/${P}` });
+    const g = res.json().golden;
+    expect(g.residentId).toMatchObject({ value: RID, masked: false });
+    expect(g.birthDate).toMatchObject({ value: '1990-03-07', masked: false });
+  });
+
+  it("a home's exact position and street never leak through its lon/lat, name or address key", async () => {
+    const viewer = as(app, 'otherCity', 'officer');
+    const home = await viewer({ url: `/api/entities/${HOME}` });
+    expect(home.statusCode).toBe(200);
+    noDerivedLeak(home.body);
+    const traj = await viewer({ url: `/api/entities/${P}/trajectory?${WINDOW}` });
+    expect(traj.statusCode).toBe(200);
+    noDerivedLeak(traj.body);
+    // the node says hotel (merged from elsewhere); the record the viewer sees says home
+    for (const f of traj.json().points.features) expect(f.properties.coarsened).toBe(true);
+  });
+
+  it('relation and path node summaries and search hits carry no derived value either', async () => {
+    const rel = await as(app, 'otherCity', 'analyst')({ url: `/api/entities/${P}/relations?depth=2` });
+    expect(rel.statusCode).toBe(200);
+    expect(rel.json().nodes.map((n: { eid: string }) => n.eid)).toContain(HOME);
+    noDerivedLeak(rel.body);
+    const hits = await as(app, 'otherCity', 'officer')({ url: `/api/search?q=${encodeURIComponent('钱多多')}` });
+    expect(hits.json().items.map((i: { eid: string }) => i.eid)).toContain(P);
+    noDerivedLeak(hits.body);
+  });
+});
+
+describe('search is no oracle for masked values (12.14)', () => {
+  it('a full resident ID the viewer sees only masked finds nothing, the same as an unknown one', async () => {
+    const viewer = as(app, 'otherCity', 'officer');
+    const known = await viewer({ url: `/api/search?q=${RID}` });
+    const unknown = await viewer({ url: '/api/search?q=620102199003079999' });
+    expect(known.statusCode).toBe(200);
+    expect(known.json()).toEqual(unknown.json());
+    expect(known.json().total).toBe(0);
+    // with a visible name it still confirms nothing
+    expect((await viewer({ url: `/api/search?q=${encodeURIComponent(`钱多多 ${RID}`)}` })).json().total).toBe(0);
+    // nor does a guess of the hidden middle alone
+    for (const b of BIRTH) expect((await viewer({ url: `/api/search?q=${b}` })).json().total).toBe(0);
+  });
+
+  it('a mobile number shown as +86138****0001 cannot be confirmed by searching candidates', async () => {
+    const viewer = as(app, 'otherCity', 'officer');
+    const profile = await viewer({ url: `/api/entities/${E.P1}` });
+    expect(profile.json().golden.phone).toMatchObject({ value: '+86138****0001', masked: true });
+    for (const guess of ['13800000001', '+8613800000001', '13800000002']) {
+      expect((await viewer({ url: `/api/search?q=${encodeURIComponent(guess)}` })).json().total).toBe(0);
+    }
+    // the person is still found by what the viewer may see
+    const byName = await viewer({ url: `/api/search?q=${encodeURIComponent('张伟')}` });
+    expect(byName.json().items.map((i: { eid: string }) => i.eid)).toContain(E.P1);
+  });
+
+  it('a viewer who may read the identifier in plain still finds by it', async () => {
+    const res = await as(app, 'province', 'officer')({ url: `/api/search?q=${RID}` });
+    expect(res.json().items.map((i: { eid: string }) => i.eid)).toEqual([P]);
+    const phone = await as(app, 'province', 'officer')({ url: '/api/search?q=13800000001' });
+    expect(phone.json().items.map((i: { eid: string }) => i.eid)).toContain(E.P1);
+  });
+});
+
+describe('quality examples and tickets follow the same masking (12.7)', () => {
+  it('a planner of the owner unit reads quality examples masked; an analyst of the owner unit in plain', async () => {
+    const planner = await as(app, 'province', 'planner', null)({ url: '/api/quality/reports?source=fx_derived' });
+    expect(planner.statusCode).toBe(200);
+    expect(planner.body).not.toContain(RID);
+    const ex = planner.json().items[0].examples[0];
+    expect(ex).toMatchObject({ value: '620102********1234', masked: true });
+    expect(ex.detail).not.toContain(RID);
+    const analyst = await as(app, 'province', 'analyst', null)({ url: '/api/quality/reports?source=fx_derived' });
+    expect(analyst.json().items[0].examples[0]).toMatchObject({ value: RID, masked: false });
+    const admin = await as(app, 'province', 'admin', null)({ url: '/api/quality/reports?source=fx_derived' });
+    expect(admin.body).not.toContain(RID);
+  });
+
+  it('opening a ticket on a column the caller sees masked does not echo its raw value, nor does listing it', async () => {
+    const officer = as(app, 'otherCity', 'officer');
+    for (const field of ['person.residentId', 'id_number', 'person.birthDate']) {
+      const res = await officer({ method: 'POST', url: '/api/quality/tickets', payload: { rid: 'fx_derived:m1', field, reason: '证件号有误' } });
+      expect(res.statusCode).toBe(201);
+      expect(res.body).not.toContain(RID);
+      for (const b of BIRTH) expect(res.body).not.toContain(b);
+      const one = await officer({ url: `/api/quality/tickets/${res.json().id}` });
+      expect(one.statusCode).toBe(200);
+      expect(one.body).not.toContain(RID);
+    }
+    const list = await officer({ url: '/api/quality/tickets' });
+    expect(list.json().items.length).toBeGreaterThanOrEqual(3);
+    expect(list.body).not.toContain(RID);
+    // the owner unit's officer, who may read it, sees what was reported
+    const owner = await as(app, 'province', 'officer', null)({ url: '/api/quality/tickets?source=fx_derived' });
+    expect(owner.json().items.some((t: { reportedValue: string }) => t.reportedValue === RID)).toBe(true);
+  });
+});
