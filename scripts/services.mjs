@@ -14,6 +14,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -21,11 +22,37 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const launcherDir = path.join(root, 'graph-schema', 'neo4j-local');
 const launcherJar = path.join(launcherDir, 'target', 'neo4j-local-1.0.0.jar');
 
+// memoryShare: the part of the machine's RAM the profile's Neo4j may take by default (NEO4J_MEMORY_SHARE overrides).
+// dev and bench own the machine with the server, workers and Redis beside them; test services are small and often several.
 const PROFILES = {
-  dev: { boltPort: 7687, redisPort: 6379, dataDir: '.data' },
-  test: { boltPort: 7688, redisPort: 6380, dataDir: '.data/test' },
-  bench: { boltPort: 7690, redisPort: 6382, dataDir: '.data/bench' },
+  dev: { boltPort: 7687, redisPort: 6379, dataDir: '.data', memoryShare: 0.5 },
+  test: { boltPort: 7688, redisPort: 6380, dataDir: '.data/test', memoryShare: 0.2 },
+  bench: { boltPort: 7690, redisPort: 6382, dataDir: '.data/bench', memoryShare: 0.5 },
 };
+
+const MiB = 1024 * 1024;
+/** Heap share of Neo4j's budget, its floor and its ceiling (compressed oops end at ~31 GiB). */
+const HEAP_SHARE = 0.4;
+const HEAP_MIN_MIB = 512;
+const HEAP_MAX_MIB = 31 * 1024;
+const PAGECACHE_MIN_MIB = 256;
+
+/**
+ * Neo4j's heap and page cache, sized from the machine unless NEO4J_HEAP / NEO4J_PAGECACHE say
+ * otherwise: the budget is `share` of total RAM (the rest stays with the OS file cache, the server,
+ * the workers and Redis); 40 % of it heap (0.5–31 GiB), the rest page cache (≥ 256 MiB).
+ * @param {number} totalBytes the machine's RAM
+ * @param {number} share part of it Neo4j may take (0–1)
+ * @param {Record<string, string|undefined>} env NEO4J_HEAP / NEO4J_PAGECACHE (Neo4j units: 512m, 4g)
+ * @returns {{heap: string, pageCache: string}}
+ * @example neo4jMemory(24 * 1024 ** 3, 0.5, {}) // { heap: '4915m', pageCache: '7373m' }
+ */
+export function neo4jMemory(totalBytes, share, env = process.env) {
+  const budget = Math.floor((totalBytes * share) / MiB);
+  const heapMiB = Math.min(HEAP_MAX_MIB, Math.max(HEAP_MIN_MIB, Math.floor(budget * HEAP_SHARE)));
+  const pageMiB = Math.max(PAGECACHE_MIN_MIB, budget - heapMiB);
+  return { heap: env.NEO4J_HEAP || `${heapMiB}m`, pageCache: env.NEO4J_PAGECACHE || `${pageMiB}m` };
+}
 
 export function serviceSettings(profileName = process.env.ONEMAP_PROFILE ?? 'dev') {
   const profile = PROFILES[profileName];
@@ -44,6 +71,7 @@ export function serviceSettings(profileName = process.env.ONEMAP_PROFILE ?? 'dev
     neo4jUser: process.env.NEO4J_USER ?? 'neo4j',
     neo4jPassword: process.env.NEO4J_PASSWORD ?? 'onemap-local',
     neo4jDir: path.join(dataDir, 'neo4j'),
+    memory: neo4jMemory(os.totalmem(), Number(process.env.NEO4J_MEMORY_SHARE ?? profile.memoryShare)),
     redisDir: path.join(dataDir, 'redis'),
     logDir: path.join(dataDir, 'logs'),
   };
@@ -142,10 +170,10 @@ async function startNeo4j(s, timeoutMs = Number(process.env.ONEMAP_SERVICE_TIMEO
   fs.mkdirSync(s.logDir, { recursive: true });
   const logFile = path.join(s.logDir, 'neo4j-launcher.log');
   const out = fs.openSync(logFile, 'w');
-  const child = spawn(javaCommand(), ['-Xms512m', `-Xmx${process.env.NEO4J_HEAP ?? '2g'}`, '-cp', `${launcherJar}:${path.join(launcherDir, 'target', 'lib', '*')}`, 'onemap.neo4jlocal.Launcher'], {
+  const child = spawn(javaCommand(), ['-Xms512m', `-Xmx${s.memory.heap}`, '-cp', `${launcherJar}:${path.join(launcherDir, 'target', 'lib', '*')}`, 'onemap.neo4jlocal.Launcher'], {
     detached: true,
     stdio: ['ignore', out, out],
-    env: { ...process.env, NEO4J_BOLT_PORT: String(s.boltPort), NEO4J_DATA_DIR: s.neo4jDir },
+    env: { ...process.env, NEO4J_BOLT_PORT: String(s.boltPort), NEO4J_DATA_DIR: s.neo4jDir, NEO4J_PAGECACHE: s.memory.pageCache },
   });
   child.unref();
   fs.writeFileSync(path.join(s.dataDir, 'neo4j.pid'), String(child.pid));
@@ -154,7 +182,7 @@ async function startNeo4j(s, timeoutMs = Number(process.env.ONEMAP_SERVICE_TIMEO
     const log = fs.readFileSync(logFile, 'utf8');
     const err = /ONEMAP_NEO4J_ERROR (.*)/.exec(log);
     if (err) fail(`Neo4j: ${err[1]}`);
-    if (log.includes('ONEMAP_NEO4J_READY')) return `started ${s.neo4jUri} (pid ${child.pid}, log ${path.relative(root, logFile)})`;
+    if (log.includes('ONEMAP_NEO4J_READY')) return `started ${s.neo4jUri} (pid ${child.pid}, heap ${s.memory.heap}, page cache ${s.memory.pageCache}, log ${path.relative(root, logFile)})`;
     if (child.exitCode !== null) fail(`Neo4j launcher exited with code ${child.exitCode}`, `read ${logFile}`);
     await sleep(500);
   }

@@ -37,5 +37,8 @@ if (process.env.ONEMAP_SKIP_SAMPLE !== '1') {
 if (run('npm', ['run', 'build', '-w', 'web']) !== 0) process.exit(2);
 step('web app built');
 const port = process.env.PORT ?? '8080';
+console.log('start: to replay a real-time source over HTTP, issue its system a key first (shown once):');
+console.log('  npx tsx server/src/cli/source-key.ts issue --sources hotel --unit 620000   # then');
+console.log(`  npm run datasets -- replay --source hotel --url http://127.0.0.1:${port} --key osk.…`);
 step(`starting the server: map at http://127.0.0.1:${port}/, API docs at http://127.0.0.1:${port}/docs (Ctrl-C stops it; \`npm run services down\` stops Neo4j and Redis)`);
 process.exit(run('npx', ['tsx', 'server/src/main.ts'], { env: { ...env, INGEST_WORKER: env.INGEST_WORKER ?? 'embedded' } }));

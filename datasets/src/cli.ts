@@ -3,7 +3,8 @@
  *
  *   [generate] --persons N --seed S --out DIR [--days D] [--noise-scale X] [--start YYYY-MM-DD]
  *   sample                         regenerate the committed sample in datasets/sample
- *   replay --source ID --url URL [--rate N] [--token T] [--dir DIR] [--limit N]
+ *   replay --source ID --url URL [--rate N] [--key K] [--dir DIR] [--limit N]
+ *                                  (K: the source system's key, default $ONEMAP_SOURCE_KEY)
  *   validate                       validate the source catalog
  */
 import { loadCatalog } from './catalog/load-catalog.ts';
@@ -94,7 +95,7 @@ async function main(): Promise<void> {
       source,
       url,
       rate: num(flags, 'rate'),
-      token: flags.get('token'),
+      key: flags.get('key'),
       dir: flags.get('dir'),
       limit: num(flags, 'limit'),
       log,

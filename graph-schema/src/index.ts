@@ -5,3 +5,4 @@ export * from './universal/attribute-meta.ts';
 export * from './universal/id-check-chars.ts';
 export * from './universal/golden-value.ts';
 export * from './universal/errors.ts';
+export * from './universal/beijing-time.ts';

@@ -6,6 +6,14 @@
  * See docs/resolution.md.
  */
 
+export {
+  analyseBlocking,
+  type BlockingAnalysis,
+  type CapPoint,
+  capSweep,
+  formatBlockingAnalysis,
+  type RuleRecall,
+} from './blocking/blocking-analysis.ts';
 export { ERRORS, type ErrorCode, type ErrorLocation, formatLocation, formatMessage, ResolverError } from './errors.ts';
 export { entityIdFor } from './resolve/entity-id.ts';
 export { type Evaluation, evaluate, formatScores, type Scores } from './resolve/evaluate.ts';
@@ -22,3 +30,4 @@ export type {
   StandardizedRecord,
   StandardizeResult,
 } from './types.ts';
+export { explainPair, type PairExplanation } from './explain/explain-pair.ts';

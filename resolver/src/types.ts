@@ -2,6 +2,12 @@
 import type { EntityKind, IdentifierKind } from '@onemap/graph-schema';
 import type { ErrorCode } from './errors.ts';
 
+/**
+ * Progress of long work: the stage, units done and the total when known. Stages call it now and
+ * then (every few thousand units); only the CLI draws it (`cli/progress-bar.ts`).
+ */
+export type ProgressFn = (stage: string, done: number, total: number) => void;
+
 /** Standardized attribute values of a mention, keyed by standardized attribute name. */
 export type Attrs = Record<string, string>;
 

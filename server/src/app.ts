@@ -55,7 +55,12 @@ export async function buildApp(opts: BuildOptions = {}): Promise<FastifyInstance
   await app.register(swagger, {
     openapi: {
       info: { title: 'OneMap API', version: '0.1.0', description: 'Spatio-temporal analytics and entity resolution' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+          sourceKey: { type: 'apiKey', in: 'header', name: 'x-onemap-source-key', description: 'a source system’s key (POST /api/admin/source-keys): delivers into the sources it is bound to' },
+        },
+      },
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });

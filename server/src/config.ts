@@ -1,5 +1,7 @@
 import { BackgroundJobSettings, loadConfigFrom, Neo4jSettings, PipelineSettings, RedisSettings } from '@onemap/resolver/config';
+import path from 'node:path';
 import { type Static, Type } from '@sinclair/typebox';
+import { resolveSecrets, type SecretName } from './secrets.ts';
 
 /**
  * Server configuration, validated at boot. Every variable is documented in `.env.example`;
@@ -12,8 +14,8 @@ export const ConfigSchema = Type.Object({
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
     { default: 'info' },
   ),
-  /** Secret that signs JWTs; the default is for local use only. */
-  JWT_SECRET: Type.String({ default: 'onemap-local-dev-secret-change-me', minLength: 16 }),
+  /** Secret that signs JWTs (≥ 32 characters, never a published value); unset: generated under ONEMAP_SECRETS_DIR. */
+  JWT_SECRET: Type.Optional(Type.String()),
   CORS_ORIGINS: Type.String({ default: 'http://127.0.0.1:5173,http://localhost:5173' }),
   RATE_LIMIT_PER_MINUTE: Type.Integer({ default: 600, minimum: 1 }),
   BODY_LIMIT_BYTES: Type.Integer({ default: 5_242_880, minimum: 1024 }),
@@ -25,10 +27,16 @@ export const ConfigSchema = Type.Object({
   UPLOAD_LIMIT_BYTES: Type.Integer({ default: 268_435_456, minimum: 1024 }),
   /** Lifetime of a login token (@fastify/jwt `expiresIn`). */
   JWT_EXPIRES_IN: Type.String({ default: '8h' }),
-  /** HMAC key that signs audit checkpoints; the default is for local use only. */
-  AUDIT_SIGNING_KEY: Type.String({ default: 'onemap-local-audit-key-change-me', minLength: 16 }),
+  /** HMAC key that signs audit checkpoints (≥ 32 characters, never a published value); unset: generated. */
+  AUDIT_SIGNING_KEY: Type.Optional(Type.String()),
+  /** Where generated secrets are kept (mode 0600; default `<ONEMAP_DATA_DIR>/secrets`). */
+  ONEMAP_SECRETS_DIR: Type.String({ default: '' }),
   /** A signed checkpoint is written automatically every N audit entries. */
   AUDIT_CHECKPOINT_EVERY: Type.Integer({ default: 1000, minimum: 1 }),
+  /** Audit group commit: the first waiting entry waits this long (ms) for others before one transaction chains them all; 0 = write at once. */
+  AUDIT_GROUP_WINDOW_MS: Type.Integer({ default: 3, minimum: 0, maximum: 1000 }),
+  /** Most audit entries chained in one transaction. */
+  AUDIT_GROUP_MAX: Type.Integer({ default: 256, minimum: 1, maximum: 10_000 }),
   /** Aggregate cells with fewer distinct persons than this are suppressed (k-anonymity). */
   K_ANONYMITY: Type.Integer({ default: 5, minimum: 1 }),
   /** Client-certificate mode: PEM files; when TLS_CERT_FILE is set the server listens on HTTPS. */
@@ -46,12 +54,16 @@ export const ConfigSchema = Type.Object({
   ...PipelineSettings,
   ...BackgroundJobSettings,
 });
-export type Config = Static<typeof ConfigSchema>;
+export type Config = Omit<Static<typeof ConfigSchema>, SecretName> & Record<SecretName, string>;
 
 /**
  * Loads and validates configuration from the environment (and overrides, for tests). A bad
  * setting is a boot error `ONEMAP_ERR_INVALID_CONFIG` naming every bad variable and its value.
+ * Then resolves the signing secrets: a configured one that is published or short throws (one line
+ * naming the variable, never the value); an unset one is read from, or generated into, the secrets folder.
  */
 export function loadConfig(overrides: Partial<Record<keyof Config, string | number | boolean>> = {}): Config {
-  return loadConfigFrom(ConfigSchema, { ...process.env, ...overrides });
+  const raw = loadConfigFrom(ConfigSchema, { ...process.env, ...overrides });
+  const secretsDir = path.resolve(raw.ONEMAP_SECRETS_DIR || path.join(raw.ONEMAP_DATA_DIR, 'secrets'));
+  return { ...raw, ONEMAP_SECRETS_DIR: secretsDir, ...resolveSecrets(raw, secretsDir) };
 }

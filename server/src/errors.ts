@@ -15,6 +15,13 @@ export const SERVER_ERRORS = defineErrors({
   ONEMAP_ERR_PURPOSE_REQUIRED: { status: 428, message: 'a purpose (事由) is required for individual-level queries: {detail}' },
   ONEMAP_ERR_NOT_FOUND: { status: 404, message: '{what} not found' },
   ONEMAP_ERR_CONFLICT: { status: 409, message: 'conflict: {detail}' },
+  // Administration (issue 12): scope, self-administration and the unit tree.
+  ONEMAP_ERR_USERNAME_TAKEN: { status: 409, message: 'username {username} is taken: creating never replaces a user; change an existing one with PATCH /api/admin/users/{username}' },
+  ONEMAP_ERR_UNIT_CODE_TAKEN: { status: 409, message: 'unit code {code} is taken by a unit outside the units you administer' },
+  ONEMAP_ERR_OWN_UNIT: { status: 403, message: 'not allowed: unit {code} is your own unit or one above it; only an admin of a unit above it changes it' },
+  ONEMAP_ERR_UNIT_TREE: { status: 400, message: 'the units would no longer form one tree: {detail}' },
+  ONEMAP_ERR_SELF_ADMINISTRATION: { status: 403, message: 'not allowed: nobody changes their own {what}; ask an admin of a unit above yours' },
+  ONEMAP_ERR_NEEDS_HIGHER_UNIT: { status: 403, message: 'not allowed: {what} of users of your own unit is decided by an admin of a unit above it' },
   ONEMAP_ERR_PAYLOAD_TOO_LARGE: { status: 413, message: 'request body too large: {detail}' },
   ONEMAP_ERR_RATE_LIMITED: { status: 429, message: 'too many requests: {detail}' },
   ONEMAP_ERR_SERVICE_UNAVAILABLE: { status: 503, message: 'service unavailable: {detail}' },

@@ -1,5 +1,4 @@
 /** Starts the OneMap server: `tsx server/src/main.ts` (config from the environment). */
-import { buildApp } from './app.ts';
 import { loadConfig } from './config.ts';
 
 let config: ReturnType<typeof loadConfig>;
@@ -11,6 +10,8 @@ try {
   console.error(`server: ${code ? `${code}: ` : ''}${(e as Error).message}`);
   process.exit(2);
 }
+// The app (and every plugin) loads only once the configuration is known to be good.
+const { buildApp } = await import('./app.ts');
 const app = await buildApp({ config });
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, async () => {

@@ -2,12 +2,13 @@
  * The officer's path: the purpose prompt blocks the first individual-level query until it is
  * answered; then a search, a profile, and a trajectory drawn on the map (checked in pixels).
  */
+import { formatBeijing } from '@onemap/graph-schema';
 import type { Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebFixture, type WebFixture } from '../helpers/web-app.ts';
 import { countColour, login, openPage, shot, waitForMap } from '../helpers/web-browser.ts';
 import { WEB_PASSWORD, WEB_USERS } from '../helpers/web-seed.ts';
-import { busiestTraveller } from '../helpers/web-subjects.ts';
+import { busiestTraveller, hotelGuest } from '../helpers/web-subjects.ts';
 
 let fx: WebFixture;
 let subject: { eid: string; name: string; residentId: string; sightings: number };
@@ -87,6 +88,19 @@ describe('web: purpose and trajectory', () => {
     const red = await countColour(w.page, after, TRACK, 30);
     expect(red, 'track-coloured pixels after drawing').toBeGreaterThan(150);
     expect(await w.page.locator('[data-testid=trajectory-places] ol li').count()).toBeGreaterThanOrEqual(3);
+    // Titled by the person's name, not the eid; every trace kind has its own colour (all were grey: issue 16).
+    expect(await w.page.textContent('[data-testid=trajectory-title]')).toBe(subject.name);
+    const swatches = await w.page.locator('[data-testid=trajectory-places] ol li').evaluateAll((lis) =>
+      lis.map((li) => ({ kind: li.querySelector('[data-kind]')?.getAttribute('data-kind') ?? '', colour: (li.querySelector('.swatch') as HTMLElement | null)?.style.background ?? '' })),
+    );
+    const colourOf = new Map<string, Set<string>>();
+    for (const x of swatches) colourOf.set(x.kind, new Set([...(colourOf.get(x.kind) ?? []), x.colour]));
+    expect(colourOf.size).toBeGreaterThanOrEqual(2);
+    for (const [kind, colours] of colourOf) {
+      expect(colours.size, kind).toBe(1);
+      expect([...colours][0], kind).not.toBe('rgb(120, 120, 120)');
+    }
+    expect(new Set([...colourOf.values()].map((c) => [...c][0])).size).toBe(colourOf.size);
 
     // Play moves the time cursor; pause stops it.
     const t0 = await w.page.textContent('[data-testid=trip-controls] .mono');
@@ -95,6 +109,96 @@ describe('web: purpose and trajectory', () => {
     await w.page.click('[data-testid=trip-play]');
     expect(await w.page.textContent('[data-testid=trip-controls] .mono')).not.toBe(t0);
     expect(w.foreignRequests).toEqual([]);
+    await w.context.close();
+  });
+
+  it('a stay\'s start and end are both Beijing time (+08:00 in the answer) and in order on screen (ends were UTC: issue 16)', async () => {
+    const guest = await hotelGuest(fx.graph);
+    const w = await openPage(fx.browser, fx.server.url);
+    await login(w.page, WEB_USERS.officer.username, WEB_PASSWORD);
+    expect(await w.page.textContent('[data-testid=time-zone]')).toContain('北京时间');
+    // The purpose is given on the search (as an officer works), then the trajectory follows it.
+    await w.page.goto(`${fx.server.url}#/search`);
+    await w.page.fill('[data-testid=search-form] input', guest.residentId);
+    await w.page.click('[data-testid=search-form] button');
+    await answerPurpose(w.page);
+    await w.page.waitForSelector(`[data-testid=search-results] [data-eid="${guest.eid}"]`);
+    const answer = w.page.waitForResponse((r) => r.url().includes(`/entities/${encodeURIComponent(guest.eid)}/trajectory`), { timeout: 180_000 });
+    await w.page.goto(`${fx.server.url}#/trajectory?eid=${encodeURIComponent(guest.eid)}`);
+    const body = (await (await answer).json()) as { stayPoints: { start: string; end: string }[]; points: { features: { properties: { at: string } }[] } };
+    expect(body.stayPoints.length).toBeGreaterThan(0);
+    for (const s of body.stayPoints) {
+      expect(s.start).toMatch(/\+08:00$/);
+      expect(s.end).toMatch(/\+08:00$/);
+      expect(Date.parse(s.end)).toBeGreaterThanOrEqual(Date.parse(s.start));
+    }
+    for (const f of body.points.features) expect(f.properties.at).toMatch(/\+08:00$/);
+    await w.page.waitForSelector('[data-testid=stay-time]');
+    const shown = await w.page.locator('[data-testid=stay-time]').allTextContents();
+    expect(shown.map((x) => x.trim())).toEqual(body.stayPoints.map((s) => `${formatBeijing(s.start)} – ${formatBeijing(s.end)}`));
+    for (const x of shown) {
+      const [a, b] = x.split('–').map((y) => y.trim());
+      expect((b ?? '') >= (a ?? ''), x).toBe(true);
+    }
+    // The timeline axis reads the first sighting in Beijing time, as the list does.
+    const first = body.points.features.map((f) => f.properties.at).sort((p, q) => Date.parse(p) - Date.parse(q))[0] ?? '';
+    expect(await w.page.textContent('[data-testid=timeline]')).toContain(formatBeijing(first));
+    await w.context.close();
+  });
+
+  it('a bad check character is explained, not searched; a new search clears the old profile (issue 16)', async () => {
+    const w = await openPage(fx.browser, fx.server.url);
+    await login(w.page, WEB_USERS.officer.username, WEB_PASSWORD);
+    const searches: string[] = [];
+    w.page.on('request', (r) => {
+      if (r.url().includes('/api/search')) searches.push(new URL(r.url()).searchParams.get('q') ?? '');
+    });
+    await w.page.goto(`${fx.server.url}#/search`);
+    await w.page.fill('[data-testid=search-form] input', subject.residentId);
+    await w.page.click('[data-testid=search-form] button');
+    await answerPurpose(w.page);
+    await w.page.click(`[data-testid=search-results] [data-eid="${subject.eid}"]`);
+    await w.page.waitForSelector('[data-testid=golden-values]');
+    const body = subject.residentId.slice(0, 17);
+    const last = subject.residentId.slice(17);
+    const wrong = `${body}${last === '1' ? '2' : '1'}`;
+    await w.page.fill('[data-testid=search-form] input', wrong);
+    await w.page.click('[data-testid=search-form] button');
+    const note = (await w.page.textContent('[data-testid=search-input-note]')) ?? '';
+    expect(note).toContain('校验位');
+    expect(note).toContain(last);
+    expect(await w.page.locator('[data-testid=profile]').count(), 'old profile cleared').toBe(0);
+    expect(searches).toEqual([subject.residentId]);
+    await shot(w.page, 'officer-search-bad-id');
+    await w.context.close();
+  });
+
+  it('the officer journey works at 390×844 (警务通): search, profile, trajectory with no sideways scrolling', async () => {
+    const w = await openPage(fx.browser, fx.server.url, { viewport: { width: 390, height: 844 } });
+    await login(w.page, WEB_USERS.officer.username, WEB_PASSWORD);
+    const noSideScroll = async (where: string) => {
+      const overflow = await w.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflow, `horizontal overflow on ${where}`).toBeLessThanOrEqual(1);
+    };
+    await w.page.goto(`${fx.server.url}#/search`);
+    await w.page.fill('[data-testid=search-form] input', subject.residentId);
+    await w.page.click('[data-testid=search-form] button');
+    await answerPurpose(w.page);
+    await w.page.click(`[data-testid=search-results] [data-eid="${subject.eid}"]`);
+    await w.page.waitForSelector('[data-testid=golden-values]');
+    const profile = await w.page.locator('[data-testid=profile]').boundingBox();
+    expect(profile?.width ?? 0).toBeGreaterThan(300);
+    expect(profile?.width ?? 999).toBeLessThanOrEqual(390);
+    await noSideScroll('profile');
+    await shot(w.page, 'officer-phone-profile');
+    await w.page.goto(`${fx.server.url}#/trajectory?eid=${encodeURIComponent(subject.eid)}&name=${encodeURIComponent(subject.name)}`);
+    await w.page.waitForSelector('[data-testid=trajectory-places] li');
+    await waitForMap(w.page, 'trajectory');
+    const map = await w.page.locator('[data-testid=map-trajectory]').boundingBox();
+    expect(map?.height ?? 0).toBeGreaterThan(300);
+    expect(map?.width ?? 0).toBeGreaterThan(350);
+    await noSideScroll('trajectory');
+    await shot(w.page, 'officer-phone-trajectory');
     await w.context.close();
   });
 

@@ -13,4 +13,6 @@ export const testEnv = {
   /** Server apps built in tests run no embedded ingest worker unless a test asks for one. */
   INGEST_WORKER: 'none',
   REDIS_URL: process.env.REDIS_URL || `redis://127.0.0.1:${process.env.REDIS_PORT ?? 6380}`,
+  /** The test profile's data folder: servers and CLIs built in tests share its generated secrets. */
+  ONEMAP_DATA_DIR: process.env.ONEMAP_DATA_DIR ?? '.data/test',
 };

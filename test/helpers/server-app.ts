@@ -10,9 +10,13 @@ export async function buildTestApp(overrides: Record<string, string | number> = 
   return app;
 }
 
-/** A token for a fixture user, signed like login signs it (the user is still looked up on every request). */
+/**
+ * A token for a fixture user, signed like login signs it (the user is still looked up on every
+ * request). Fixture users start at token version 0; after a password, role, unit or disable
+ * change their earlier tokens — these included — are refused: log in again.
+ */
 export function tokenFor(app: FastifyInstance, level: LevelName, role: string): string {
-  return app.jwt.sign({ sub: username(level, role), unit: '', roles: [] });
+  return app.jwt.sign({ sub: username(level, role), unit: '', roles: [], tv: 0 });
 }
 
 export const PURPOSE = { kind: 'criminal_case', caseNumber: 'A6201022026110001', text: '盗窃案关系排查' } as const;
@@ -30,4 +34,19 @@ export function as(app: FastifyInstance, level: LevelName, role: string, purpose
       ...opts,
       headers: { authorization: `Bearer ${token}`, ...(purpose ? purposeHeader(purpose) : {}), ...(opts.headers ?? {}) },
     });
+}
+
+/**
+ * Issues a source system's key through the API, as the admin of `level` (who must own the
+ * sources or sit above their owner), and returns the key text.
+ */
+export async function sourceKeyFor(app: FastifyInstance, sources: string[], level: LevelName = 'province'): Promise<string> {
+  const res = await as(app, level, 'admin', null)({ method: 'POST', url: '/api/admin/source-keys', payload: { name: `test system for ${sources.join(', ')}`, sources } });
+  if (res.statusCode !== 201) throw new Error(`could not issue a source key: ${res.statusCode} ${res.body}`);
+  return res.json().key as string;
+}
+
+/** `app.inject` as a source system presenting its key. */
+export function asSource(app: FastifyInstance, key: string) {
+  return (opts: InjectOptions) => app.inject({ ...opts, headers: { 'x-onemap-source-key': key, ...(opts.headers ?? {}) } });
 }

@@ -35,8 +35,8 @@ export interface WebPage {
 }
 
 /** A fresh context (own sessionStorage) with a fixed viewport, recording off-origin requests. */
-export async function openPage(browser: Browser, baseUrl: string, opts: { lang?: 'zh' | 'en' } = {}): Promise<WebPage> {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 860 }, deviceScaleFactor: 1, locale: 'zh-CN' });
+export async function openPage(browser: Browser, baseUrl: string, opts: { lang?: 'zh' | 'en'; viewport?: { width: number; height: number } } = {}): Promise<WebPage> {
+  const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1400, height: 860 }, deviceScaleFactor: 1, locale: 'zh-CN' });
   const page = await context.newPage();
   const origin = new URL(baseUrl).origin;
   const foreignRequests: string[] = [];

@@ -80,7 +80,7 @@ describe('golden values: the entity node and the profile agree', () => {
     // The sample's noise gives real conflicts (typos, stale addresses, re-deliveries): the rule is exercised.
     expect(conflicting.length).toBeGreaterThan(5);
     const chosen = [...conflicting.slice(0, 40), ...all.filter((e) => !conflicting.includes(e)).slice(0, 10)];
-    const token = app.jwt.sign({ sub: WEB_USERS.officer.username, unit: '', roles: [] });
+    const token = app.jwt.sign({ sub: WEB_USERS.officer.username, unit: '', roles: [], tv: 0 });
     let compared = 0;
     let comparedConflicts = 0;
     let plainValues = 0;

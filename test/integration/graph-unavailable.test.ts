@@ -24,7 +24,7 @@ describe('a Neo4j that cannot be reached', () => {
   afterAll(async () => app?.close());
 
   it('answers 503 ONEMAP_ERR_GRAPH_UNAVAILABLE on an authenticated route, without internals', async () => {
-    const token = app.jwt.sign({ sub: 'prov_analyst', unit: '', roles: [] });
+    const token = app.jwt.sign({ sub: 'prov_analyst', unit: '', roles: [], tv: 0 });
     const res = await app.inject({ method: 'GET', url: '/api/catalog/sources', headers: { authorization: `Bearer ${token}`, ...purposeHeader(PURPOSE) } });
     expect(res.statusCode).toBe(503);
     const body = res.json();

@@ -4,16 +4,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clearGraph, openTestGraph } from '../helpers/graph.ts';
 import { hotelRecord } from '../helpers/hotel-records.ts';
 import { sampleFiles } from '../helpers/pipeline.ts';
-import { as, buildTestApp } from '../helpers/server-app.ts';
+import { as, asSource, buildTestApp, sourceKeyFor } from '../helpers/server-app.ts';
 import { seedServerFixture } from '../helpers/server-fixtures.ts';
 
 let app: FastifyInstance;
+/** The source systems: the hotel gateway and the rail operator, each with its own key. */
+let hotelSystem: ReturnType<typeof asSource>;
+let railSystem: ReturnType<typeof asSource>;
 beforeAll(async () => {
   const graph = openTestGraph();
   await clearGraph(graph);
   await seedServerFixture(graph);
   await graph.driver.close();
   app = await buildTestApp({ INGEST_WORKER: 'embedded' });
+  hotelSystem = asSource(app, await sourceKeyFor(app, ['hotel']));
+  railSystem = asSource(app, await sourceKeyFor(app, ['rail']));
 });
 afterAll(async () => app?.close());
 
@@ -31,7 +36,7 @@ describe('ingest over HTTP', () => {
     const admin = as(app, 'province', 'admin', null);
     const records = Array.from({ length: 50 }, (_, i) => hotelRecord(2000 + i));
     records[7] = hotelRecord(2007, { hotel_code: '' });
-    const res = await admin({ method: 'POST', url: '/api/ingest/hotel', payload: { records } });
+    const res = await hotelSystem({ method: 'POST', url: '/api/ingest/hotel', payload: { records } });
     expect(res.statusCode).toBe(202);
     const body = res.json();
     expect(body).toMatchObject({ source: 'hotel', duplicate: false, accepted: 49 });
@@ -45,7 +50,7 @@ describe('ingest over HTTP', () => {
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
     expect(csv.body.trim().split('\n')).toEqual(['source,file,line,record_id,field,code,reason', expect.stringContaining('T-HOTEL-002007,hotel_code,ONEMAP_ERR_REQUIRED_MISSING,')]);
 
-    const again = await admin({ method: 'POST', url: '/api/ingest/hotel', payload: { records } });
+    const again = await hotelSystem({ method: 'POST', url: '/api/ingest/hotel', payload: { records } });
     expect(again.json()).toMatchObject({ batchId: body.batchId, duplicate: true });
   });
 
@@ -53,26 +58,26 @@ describe('ingest over HTTP', () => {
     const admin = as(app, 'province', 'admin', null);
     const [[, file]] = sampleFiles(['2026-03-03'], ['rail']) as [[string, string]];
     const payload = fs.readFileSync(file);
-    const up = await admin({ method: 'POST', url: '/api/ingest/rail/files?name=2026-03-03.csv', payload, headers: { 'content-type': 'text/csv' } });
+    const up = await railSystem({ method: 'POST', url: '/api/ingest/rail/files?name=2026-03-03.csv', payload, headers: { 'content-type': 'text/csv' } });
     expect(up.statusCode).toBe(202);
     const done = await waitDone(admin, up.json().batchId);
     expect(done.status).toBe('done');
     expect(done.written).toBeGreaterThan(10);
-    const again = await admin({ method: 'POST', url: '/api/ingest/rail/files?name=copy-of-2026-03-03.csv', payload, headers: { 'content-type': 'text/csv' } });
+    const again = await railSystem({ method: 'POST', url: '/api/ingest/rail/files?name=copy-of-2026-03-03.csv', payload, headers: { 'content-type': 'text/csv' } });
     expect(again.json()).toMatchObject({ batchId: up.json().batchId, duplicate: true, status: 'done' });
     const list = await admin({ url: '/api/ingest/jobs?source=rail' });
     expect(list.json().items.map((b: { batchId: string }) => b.batchId)).toContain(up.json().batchId);
   });
 
-  it('bad input: unknown source 404, wrong body 400, non-admin 403, no token 401 — nothing staged', async () => {
-    const admin = as(app, 'province', 'admin', null);
-    expect((await admin({ method: 'POST', url: '/api/ingest/nosuch', payload: { records: [{ a: 1 }] } })).statusCode).toBe(404);
-    const wrong = await admin({ method: 'POST', url: '/api/ingest/hotel', payload: { records: 'MATCH (n) DETACH DELETE n' } });
+  it('bad input: unknown source 404, wrong body 400, a user token (officer or admin) 403, no credential 401 — nothing staged', async () => {
+    expect((await hotelSystem({ method: 'POST', url: '/api/ingest/nosuch', payload: { records: [{ a: 1 }] } })).statusCode).toBe(404);
+    const wrong = await hotelSystem({ method: 'POST', url: '/api/ingest/hotel', payload: { records: 'MATCH (n) DETACH DELETE n' } });
     expect(wrong.statusCode).toBe(400);
     expect(wrong.json().message).toContain('records');
-    expect((await admin({ method: 'POST', url: '/api/ingest/hotel', payload: { records: [] } })).statusCode).toBe(400);
+    expect((await hotelSystem({ method: 'POST', url: '/api/ingest/hotel', payload: { records: [] } })).statusCode).toBe(400);
     const officer = as(app, 'province', 'officer');
     expect((await officer({ method: 'POST', url: '/api/ingest/hotel', payload: { records: [hotelRecord(1)] } })).statusCode).toBe(403);
+    expect((await as(app, 'province', 'admin', null)({ method: 'POST', url: '/api/ingest/hotel', payload: { records: [hotelRecord(1)] } })).statusCode).toBe(403);
     expect((await app.inject({ method: 'POST', url: '/api/ingest/hotel', payload: { records: [hotelRecord(1)] } })).statusCode).toBe(401);
   });
 });

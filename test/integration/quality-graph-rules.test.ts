@@ -71,6 +71,15 @@ beforeAll(async () => {
       id_number: ids[1]!,
       address: HOME,
     }),
+    // the registry's 甄二 in Pinyin only: the same name, no conflict (issue 17)
+    hotelRecord(9005, {
+      record_id: `QG-LG-5-${RUN}`,
+      guest_name: 'ZHEN ER',
+      sex: '男',
+      birth_date: '19850316',
+      id_number: ids[1]!,
+      address: HOME,
+    }),
   ]);
   await run('vehicle_registry', [
     {
@@ -115,6 +124,11 @@ describe('graph quality rules', () => {
     const mine = out.findings.filter((f) => f.rid.startsWith('hotel:QG-'));
     expect(mine.map((f) => [f.rid, f.field, f.attribute])).toEqual([[`hotel:QG-LG-1-${RUN}`, 'address', 'address']]);
     expect(mine[0]!.detail).toContain('household (authority, household:QG-HJ-0)');
+  });
+
+  it('a Pinyin-only spelling of the registry name is no name conflict', async () => {
+    const out = await graphAuthorityConflicts(t.graph, entry('hotel'));
+    expect(out.findings.filter((f) => f.rid === `hotel:QG-LG-5-${RUN}`)).toEqual([]);
   });
 
   it('owner_exists flags a registered vehicle nobody owns', async () => {

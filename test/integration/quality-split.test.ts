@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clearGraph, openTestGraph } from '../helpers/graph.ts';
 import { hotelRecord } from '../helpers/hotel-records.ts';
-import { as, buildTestApp } from '../helpers/server-app.ts';
+import { as, asSource, buildTestApp, sourceKeyFor } from '../helpers/server-app.ts';
 import { seedServerFixture } from '../helpers/server-fixtures.ts';
 
 let app: FastifyInstance;
@@ -30,11 +30,12 @@ afterAll(async () => {
 });
 
 async function push(records: Record<string, string | number>[]) {
-  const admin = as(app, 'province', 'admin', null);
-  const res = await admin({ method: 'POST', url: '/api/ingest/hotel', payload: { records } });
+  // The hotel system delivers with its own key (issued by the province, above the source's owner).
+  const hotelSystem = asSource(app, await sourceKeyFor(app, ['hotel']));
+  const res = await hotelSystem({ method: 'POST', url: '/api/ingest/hotel', payload: { records } });
   expect(res.statusCode).toBe(202);
   for (let i = 0; i < 600; i++) {
-    const r = await admin({ url: `/api/ingest/jobs/${res.json().batchId}` });
+    const r = await hotelSystem({ url: `/api/ingest/jobs/${res.json().batchId}` });
     if (r.statusCode === 200 && ['done', 'rejected', 'failed'].includes(r.json().status)) return r.json();
     await new Promise((x) => setTimeout(x, 200));
   }

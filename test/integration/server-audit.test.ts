@@ -6,16 +6,17 @@
  * purpose, route, parameters, result count, outcome); editing, deleting or reordering a stored
  * entry makes verification fail and say where — through the endpoint and the CLI.
  */
-import { execFileSync } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
+import net from 'node:net';
 import path from 'node:path';
 import { type Graph, readTx, writeTx } from '@onemap/graph-schema/server';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { testEnv } from '../helpers/env.ts';
 import { clearGraph, openTestGraph } from '../helpers/graph.ts';
-import { as, buildTestApp, PURPOSE } from '../helpers/server-app.ts';
+import { as, buildTestApp, PURPOSE, purposeHeader, tokenFor } from '../helpers/server-app.ts';
 import { E, PASSWORD, seedServerFixture, username } from '../helpers/server-fixtures.ts';
 
 let graph: Graph;
@@ -143,6 +144,98 @@ describe('appends from several replicas at once', () => {
     } finally {
       await other.close();
     }
+  });
+});
+
+/** A port nothing listens on: bound, noted, released. */
+async function freePort(): Promise<number> {
+  const srv = net.createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as net.AddressInfo).port;
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+/** A server in a child process of its own (no shared memory with this one), on a free port; ready when it accepts connections. */
+async function startServerProcess(): Promise<{ child: ChildProcess; base: string }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+    env: { ...process.env, ...testEnv, PORT: String(port), LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '1000000', ACCESS_CACHE_MS: '0' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let log = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    log += d.toString();
+  });
+  const deadline = Date.now() + 240_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`server process exited ${child.exitCode}: ${log.slice(-2000)}`);
+    const open = await new Promise<boolean>((resolve) => {
+      const sock = net.connect(port, '127.0.0.1', () => {
+        sock.destroy();
+        resolve(true);
+      });
+      sock.on('error', () => resolve(false));
+    });
+    if (open) return { child, base: `http://127.0.0.1:${port}` };
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`server process did not listen within 240 s: ${log.slice(-2000)}`);
+}
+
+async function stopServerProcess(child: ChildProcess) {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+describe('group commit: two server processes', () => {
+  beforeEach(wipeAudit);
+
+  it('50 concurrent requests through two server processes leave one gapless, verifiable chain, each answer after its entry', async () => {
+    const servers: { child: ChildProcess; base: string }[] = [];
+    try {
+      servers.push(await startServerProcess(), await startServerProcess());
+      const token = tokenFor(app, 'station', 'officer');
+      const id = nonce();
+      const jobs = Array.from({ length: 50 }, (_, i) =>
+        fetch(`${servers[i % 2]?.base}/api/entities/${E.P3}?probe=${id}x${i}`, { headers: { authorization: `Bearer ${token}`, ...purposeHeader() } }).then(async (r) => {
+          // The answer arrives only after its entry committed: the entry must be readable now.
+          const seen = await entriesWith(`${id}x${i}"`);
+          return { status: r.status, entries: seen.length };
+        }),
+      );
+      const res = await Promise.all(jobs);
+      expect(res.map((r) => r.status)).toEqual(Array(50).fill(200));
+      expect(res.map((r) => r.entries)).toEqual(Array(50).fill(1));
+      const seqs = await readTx(graph, async (tx) => (await tx.run('MATCH (a:AuditEntry) RETURN a.seq AS s ORDER BY s')).records.map((x) => x.get('s') as number));
+      expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
+      expect(seqs.length).toBeGreaterThanOrEqual(50);
+      // Grouped: fewer transactions than entries shows as entries sharing one commit, which the chain cannot show;
+      // what must hold is that every request's entry is in the chain exactly once and the chain verifies.
+      expect((await entriesWith(id)).length).toBe(50);
+      const report = await verify();
+      expect(report.ok, JSON.stringify(report.problems.slice(0, 5))).toBe(true);
+    } finally {
+      await Promise.all(servers.map((s) => stopServerProcess(s.child)));
+    }
+  }, 900_000);
+
+  it('an answer is withheld (503) when its audit entry cannot be written, for every request of the failed group', async () => {
+    await as(app, 'station', 'officer')({ url: `/api/entities/${E.P3}` });
+    // Occupy the next sequence number: the group's CREATE then violates the unique seq constraint.
+    await writeTx(graph, (tx) => tx.run("MATCH (h:AuditHead {id: 'main'}) CREATE (:AuditEntry {seq: h.seq + 1, hash: 'planted'})"));
+    const res = await Promise.all(Array.from({ length: 5 }, () => as(app, 'station', 'officer')({ url: `/api/entities/${E.P3}` })));
+    for (const r of res) {
+      expect(r.statusCode).toBe(503);
+      expect(r.json().code).toBe('ONEMAP_ERR_AUDIT_UNAVAILABLE');
+      expect(r.body).not.toContain(E.P3);
+    }
+    await writeTx(graph, (tx) => tx.run("MATCH (a:AuditEntry {hash: 'planted'}) DELETE a"));
+    expect((await as(app, 'station', 'officer')({ url: `/api/entities/${E.P3}` })).statusCode).toBe(200);
+    expect((await verify()).ok).toBe(true);
   });
 });
 

@@ -211,6 +211,8 @@ const ROUTES: RouteCase[] = [
       for (const f of b.features) if (f.properties.eid === E.hotel) expect(f.properties.placeKind).toBe('hotel');
     },
   },
+  // the data's time range for the map (issue 16), from the caller's visible sources
+  { name: 'layer extent', req: { url: '/api/layers/extent' }, roles: AGGREGATE, purpose: false },
   {
     name: 'catalog',
     req: { url: '/api/catalog' },
@@ -222,19 +224,25 @@ const ROUTES: RouteCase[] = [
   },
   { name: 'watch list', req: { url: '/api/watches' }, roles: INDIVIDUAL, purpose: false },
   { name: 'watch create', req: { method: 'POST', url: '/api/watches', payload: { eid: E.P3 } }, roles: INDIVIDUAL, purpose: true },
+  { name: 'watch stream ticket', req: { method: 'POST', url: '/api/watches/stream-ticket' }, roles: INDIVIDUAL, purpose: true },
   { name: 'decisions', req: { url: '/api/resolution/decisions' }, roles: ['analyst'], purpose: true },
+  // the review queue (issue 16): possible matches whose records the viewer may all see
+  { name: 'review candidates', req: { url: '/api/resolution/candidates' }, roles: ['analyst'], purpose: true },
   { name: 'confirm', req: { method: 'POST', url: '/api/resolution/confirm', payload: { eids: [E.P1, E.P3], match: false, reason: '不同人' } }, roles: ['analyst'], purpose: true },
   { name: 'admin units', req: { url: '/api/admin/units' }, roles: ['admin'], purpose: false },
   { name: 'admin users', req: { url: '/api/admin/users' }, roles: ['admin'], purpose: false },
   { name: 'admin grants', req: { url: '/api/admin/grants' }, roles: ['admin'], purpose: false },
   { name: 'audit entries', req: { url: '/api/audit/entries?limit=5' }, roles: ['auditor'], purpose: false },
   { name: 'audit checkpoints', req: { url: '/api/audit/checkpoints' }, roles: ['auditor'], purpose: false },
-  // The pipeline's routes (lead): admitted callers are checked by the pipeline tests; here, who is admitted.
-  { name: 'ingest push', req: { method: 'POST', url: '/api/ingest/no_such_source', payload: { records: [] } }, roles: ['admin'], purpose: false, ok: [400, 404] },
-  { name: 'ingest upload', req: { method: 'POST', url: '/api/ingest/no_such_source/files?name=x.csv', headers: { 'content-type': 'text/csv' }, payload: 'a,b\n' }, roles: ['admin'], purpose: false, ok: [400, 404] },
+  // The pipeline's routes: no user role delivers (a source system's key does: ingest-source-credential.test.ts);
+  // admins read batch metadata of the sources they may see.
+  { name: 'ingest push', req: { method: 'POST', url: '/api/ingest/no_such_source', payload: { records: [] } }, roles: [], purpose: false },
+  { name: 'ingest upload', req: { method: 'POST', url: '/api/ingest/no_such_source/files?name=x.csv', headers: { 'content-type': 'text/csv' }, payload: 'a,b\n' }, roles: [], purpose: false },
   { name: 'ingest jobs', req: { url: '/api/ingest/jobs' }, roles: ['admin'], purpose: false },
   { name: 'ingest job', req: { url: '/api/ingest/jobs/no-such-batch' }, roles: ['admin'], purpose: false, ok: [400, 404] },
   { name: 'ingest rejects', req: { url: '/api/ingest/jobs/no-such-batch/rejects' }, roles: ['admin'], purpose: false, ok: [400, 404] },
+  // Source keys: admins issue them for sources their unit owns (or owns from above); who may and may not, in ingest-source-credential.test.ts.
+  { name: 'source keys', req: { url: '/api/admin/source-keys' }, roles: ['admin'], purpose: false },
   // Data quality (docs/quality.md): reports and summaries show only visible sources; a ticket opens only on a visible record.
   {
     name: 'quality reports',
@@ -351,6 +359,9 @@ describe('authorization matrix: route × role × unit level × purpose', () => {
       'PATCH /api/admin/users/:username',
       'POST /api/admin/grants',
       'DELETE /api/admin/grants/:id',
+      // issuing and revoking source keys, with who may and may not, in ingest-source-credential.test.ts
+      'POST /api/admin/source-keys',
+      'DELETE /api/admin/source-keys/:id',
       'PATCH /api/admin/sources/:id',
       'GET /api/audit/verify',
       'POST /api/audit/checkpoints',

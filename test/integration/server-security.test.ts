@@ -46,7 +46,7 @@ describe('login and tokens', () => {
   });
 
   it('a forged or tampered token is refused', async () => {
-    const good = app.jwt.sign({ sub: username('station', 'officer'), unit: '620102001', roles: ['officer'] });
+    const good = app.jwt.sign({ sub: username('station', 'officer'), unit: '620102001', roles: ['officer'], tv: 0 });
     const [h, p, s] = good.split('.');
     const claims = JSON.parse(Buffer.from(p as string, 'base64url').toString());
     const forged = `${h}.${Buffer.from(JSON.stringify({ ...claims, sub: username('province', 'officer') })).toString('base64url')}.${s}`;
@@ -67,7 +67,7 @@ describe('login and tokens', () => {
   });
 
   it('the role a token claims is ignored: roles come from the user record', async () => {
-    const t = app.jwt.sign({ sub: username('county', 'planner'), unit: '620000', roles: ['officer', 'admin'] });
+    const t = app.jwt.sign({ sub: username('county', 'planner'), unit: '620000', roles: ['officer', 'admin'], tv: 0 });
     const res = await app.inject({ url: `/api/entities/${E.P1}`, headers: { authorization: `Bearer ${t}`, ...purposeHeader() } });
     expect(res.statusCode).toBe(403);
   });

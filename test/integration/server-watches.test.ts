@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEnv } from '../helpers/env.ts';
 import { clearGraph, openTestGraph } from '../helpers/graph.ts';
 import { as, buildTestApp, PURPOSE, tokenFor } from '../helpers/server-app.ts';
-import { E, seedServerFixture } from '../helpers/server-fixtures.ts';
+import { writeTx } from '@onemap/graph-schema/server';
+import { E, type LevelName, seedServerFixture, username } from '../helpers/server-fixtures.ts';
 
 const CHANNEL = `onemap:events:test-${process.pid}`;
 let graph: Graph;
@@ -35,9 +36,9 @@ describe('watches', () => {
     expect((await officer({ url: '/api/watches' })).json().items.map((x: { eid: string }) => x.eid)).toContain(E.P1);
 
     const port = (app.server.address() as { port: number }).port;
-    const q = new URLSearchParams({ access_token: tokenFor(app, 'station', 'officer'), purpose: encodeURIComponent(JSON.stringify(PURPOSE)) });
+    const ticket = (await officer({ method: 'POST', url: '/api/watches/stream-ticket' })).json().ticket as string;
     const received: string[] = [];
-    const req = http.get({ host: '127.0.0.1', port, path: `/api/watches/stream?${q}` });
+    const req = http.get({ host: '127.0.0.1', port, path: `/api/watches/stream?ticket=${ticket}` });
     const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
       req.on('response', resolve);
       req.on('error', reject);
@@ -69,7 +70,7 @@ describe('watches', () => {
   });
 
   it('opening a stream needs a purpose and is audited', async () => {
-    const res = await app.inject({ url: `/api/watches/stream?access_token=${tokenFor(app, 'station', 'officer')}` });
+    const res = await as(app, 'station', 'officer', null)({ method: 'POST', url: '/api/watches/stream-ticket' });
     expect(res.statusCode).toBe(428);
   });
 
@@ -78,4 +79,114 @@ describe('watches', () => {
     expect((await as(app, 'otherCity', 'officer', null)({ method: 'DELETE', url: `/api/watches/${w.id}` })).statusCode).toBe(404);
     expect((await as(app, 'county', 'analyst', null)({ method: 'DELETE', url: `/api/watches/${w.id}` })).statusCode).toBe(200);
   });
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Opens the watch stream as a fixture user (ticket first), collecting what arrives. */
+async function openStream(level: LevelName, role: string, eid: string) {
+  const user = as(app, level, role);
+  expect((await user({ method: 'POST', url: '/api/watches', payload: { eid } })).statusCode).toBe(201);
+  const t = await user({ method: 'POST', url: '/api/watches/stream-ticket' });
+  expect(t.statusCode, t.body).toBe(201);
+  const port = (app.server.address() as { port: number }).port;
+  const chunks: string[] = [];
+  let ended = false;
+  const req = http.get({ host: '127.0.0.1', port, path: `/api/watches/stream?ticket=${t.json().ticket}` });
+  const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
+    req.on('response', resolve);
+    req.on('error', reject);
+  });
+  expect(res.statusCode).toBe(200);
+  res.setEncoding('utf8');
+  res.on('data', (c: string) => chunks.push(c));
+  res.on('end', () => {
+    ended = true;
+  });
+  const text = () => chunks.join('');
+  const waitFor = async (pred: () => boolean, ms = 5000) => {
+    const t0 = Date.now();
+    while (!pred() && Date.now() - t0 < ms) await sleep(50);
+    return pred();
+  };
+  await waitFor(() => text().includes('event: ready'));
+  /** Publishes `event` until it arrives (the subscriber connects with the first stream). */
+  const deliver = async (event: object, rid: string) => {
+    for (let i = 0; i < 40 && !text().includes(rid); i++) {
+      await pub.publish(CHANNEL, JSON.stringify(event));
+      await waitFor(() => text().includes(rid), 250);
+    }
+    return text().includes(rid);
+  };
+  return { text, waitFor, deliver, ended: () => ended, close: () => req.destroy() };
+}
+
+const trace = (source: string, rid: string, eid: string = E.P1) => ({ type: 'trace', eid, at: '2026-11-06T10:00:00Z', source, rid });
+
+describe('17: the watch stream re-checks the viewer per event, and takes no token in the URL', () => {
+  it('a token in the URL no longer opens the stream; a ticket opens one stream, once', async () => {
+    const token = tokenFor(app, 'station', 'officer');
+    const purpose = encodeURIComponent(encodeURIComponent(JSON.stringify(PURPOSE)));
+    const viaUrl = await app.inject({ url: `/api/watches/stream?access_token=${token}&purpose=${purpose}` });
+    expect(viaUrl.statusCode).toBe(401);
+    expect(viaUrl.json().code).toBe('ONEMAP_ERR_UNAUTHENTICATED');
+    // A bearer header does not open it either: the stream is for tickets (its URL is what gets logged).
+    expect((await as(app, 'station', 'officer')({ url: '/api/watches/stream' })).statusCode).toBe(401);
+    expect((await app.inject({ url: '/api/watches/stream?ticket=st_forgedforgedforgedforgedforgedforged' })).statusCode).toBe(401);
+
+    const s = await openStream('station', 'officer', E.P3);
+    s.close();
+    // The same ticket again: refused (single use). Read from the audit: the ticket itself is never recorded.
+    const ticket = (await as(app, 'station', 'officer')({ method: 'POST', url: '/api/watches/stream-ticket' })).json().ticket as string;
+    const port = (app.server.address() as { port: number }).port;
+    const first = await new Promise<number>((resolve) => http.get({ host: '127.0.0.1', port, path: `/api/watches/stream?ticket=${ticket}` }, (r) => { resolve(r.statusCode ?? 0); r.destroy(); }));
+    expect(first).toBe(200);
+    expect((await app.inject({ url: `/api/watches/stream?ticket=${ticket}` })).statusCode).toBe(401);
+    const entries = (await as(app, 'province', 'auditor', null)({ url: '/api/audit/entries?limit=50' })).json().items as { paramsJson: string }[];
+    expect(JSON.stringify(entries)).not.toContain(ticket);
+  });
+
+  it('a grant revoked while the stream is open stops the events of the source it covered', async () => {
+    // The other county's own grant on fx_cond expired; the province grants it again, for criminal cases.
+    const admin = as(app, 'province', 'admin', null);
+    const g = await admin({ method: 'POST', url: '/api/admin/grants', payload: { unitCode: '620103', sourceId: 'fx_cond', purposes: ['criminal_case'], expiresAt: new Date(Date.now() + 86_400_000).toISOString() } });
+    expect(g.statusCode, g.body).toBe(201);
+    const s = await openStream('otherCounty', 'analyst', E.P1);
+    try {
+      expect(await s.deliver(trace('fx_cond', 'fx_cond:live1'), 'fx_cond:live1')).toBe(true);
+      const revoke = await admin({ method: 'DELETE', url: `/api/admin/grants/${g.json().id}` });
+      expect(revoke.statusCode, revoke.body).toBe(200);
+      // Events are checked in order: once the open-source one after it has arrived, the conditional one was dropped.
+      await pub.publish(CHANNEL, JSON.stringify(trace('fx_cond', 'fx_cond:live2')));
+      expect(await s.deliver(trace('fx_open', 'fx_open:live3'), 'fx_open:live3')).toBe(true);
+      expect(s.text()).not.toContain('fx_cond:live2');
+      expect(s.ended()).toBe(false);
+    } finally {
+      s.close();
+    }
+  });
+
+  for (const [what, patch, reason] of [
+    ['a disabled account', { disabled: true }, 'account disabled'],
+    ['a role change away from officer/analyst', { roles: ['planner'] }, 'role withdrawn'],
+  ] as const) {
+    it(`${what} gets no more events: the stream is closed`, async () => {
+      const s = await openStream('county', 'officer', E.P1);
+      try {
+        expect(await s.deliver(trace('fx_open', `fx_open:${reason}-1`), `fx_open:${reason}-1`)).toBe(true);
+        const res = await as(app, 'province', 'admin', null)({ method: 'PATCH', url: `/api/admin/users/${username('county', 'officer')}`, payload: patch });
+        expect(res.statusCode, res.body).toBe(200);
+        await pub.publish(CHANNEL, JSON.stringify(trace('fx_open', `fx_open:${reason}-2`)));
+        expect(await s.waitFor(() => s.ended(), 8000)).toBe(true);
+        expect(s.text()).toContain(`event: closed\ndata: {"reason":"${reason}"}`);
+        expect(s.text()).not.toContain(`fx_open:${reason}-2`);
+      } finally {
+        s.close();
+        // Restore the fixture user for the next case: enabled, an officer, and tokens of version 0 (the
+        // helpers sign version 0; the PATCH above raised it), then drop the app's cached copy.
+        await writeTx(graph, (tx) => tx.run("MATCH (u:User {username: $u}) SET u.disabled = false, u.roles = ['officer'], u.tokenVersion = 0", { u: username('county', 'officer') }));
+        app.access.invalidate();
+      }
+    });
+  }
 });

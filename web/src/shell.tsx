@@ -47,6 +47,9 @@ export default function Shell({ user }: { user: User }) {
           </nav>
           <span className="spacer" />
           <PurposeBadge />
+          <span className="muted small" data-testid="time-zone" title={t('timeZoneTitle')}>
+            {t('timeZoneNote')} UTC+8
+          </span>
           <span className="user" data-testid="user">
             {user.name} · {t(`role.${user.role}`)} · {user.unitName ?? user.unitCode}
           </span>

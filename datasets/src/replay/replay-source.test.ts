@@ -5,7 +5,7 @@ import { replaySource } from './replay-source.ts';
 
 interface Received {
   url: string;
-  auth: string | undefined;
+  key: string | string[] | undefined;
   records: Record<string, unknown>[];
 }
 
@@ -27,7 +27,7 @@ describe('replaySource', () => {
   beforeAll(async () => {
     server = createServer(async (req, res) => {
       const body = JSON.parse(await readBody(req)) as { records: Record<string, unknown>[] };
-      received.push({ url: req.url ?? '', auth: req.headers.authorization, records: body.records });
+      received.push({ url: req.url ?? '', key: req.headers['x-onemap-source-key'], records: body.records });
       // reject records without a resident id to check the counting
       const rejected = body.records.filter((r) => !r.id_number).map((r) => ({ record: r.record_id, reason: 'no id' }));
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -38,12 +38,12 @@ describe('replaySource', () => {
   });
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-  it('posts the sample source in batches with the bearer token and counts the answers', async () => {
-    const result = await replaySource({ source: 'netcafe', url, rate: 5000, batchSize: 25, token: 't0k', limit: 120 });
+  it('posts the sample source in batches with the source system’s key and counts the answers', async () => {
+    const result = await replaySource({ source: 'netcafe', url, rate: 5000, batchSize: 25, key: 'osk.k3y', limit: 120 });
     expect(result.sent).toBe(120);
     expect(result.batches).toBeGreaterThanOrEqual(5);
     expect(received.every((r) => r.records.length <= 25)).toBe(true);
-    expect(received.every((r) => r.url === '/api/ingest/netcafe' && r.auth === 'Bearer t0k')).toBe(true);
+    expect(received.every((r) => r.url === '/api/ingest/netcafe' && r.key === 'osk.k3y')).toBe(true);
     const all = received.flatMap((r) => r.records);
     expect(all).toHaveLength(120);
     expect(typeof all[0]?.user_name).toBe('string');

@@ -1,7 +1,8 @@
 /**
  * Replays a source's daily files to the ingest endpoint as a live push would:
  * `POST <url>/api/ingest/<sourceId>` with `{"records": [...]}` in small batches at a
- * fixed record rate, with a bearer token.
+ * fixed record rate, authenticated as the source system with its key (`x-onemap-source-key`;
+ * an admin of the source's owner unit issues one: `POST /api/admin/source-keys`).
  */
 import type { SourceCatalogEntry } from '@onemap/graph-schema';
 import { getCatalogEntry } from '../catalog/load-catalog.ts';
@@ -16,8 +17,8 @@ export interface ReplayOptions {
   url: string;
   /** Records per second. Default 50. */
   rate?: number;
-  /** Bearer token; default `process.env.ONEMAP_TOKEN`. */
-  token?: string;
+  /** The source system's key (`osk.…`); default `process.env.ONEMAP_SOURCE_KEY`. */
+  key?: string;
   /** Directory holding `<sourceId>/<date>.<ext>` files. Default `datasets/sample`. */
   dir?: string;
   /** Records per POST. Default rate/10 clamped to 1..100. */
@@ -57,7 +58,7 @@ export async function replaySource(opts: ReplayOptions): Promise<ReplayResult> {
   const entry = opts.entry ?? getCatalogEntry(opts.source);
   const rate = opts.rate ?? 50;
   const batchSize = opts.batchSize ?? Math.max(1, Math.min(100, Math.ceil(rate / 10)));
-  const token = opts.token ?? process.env.ONEMAP_TOKEN;
+  const key = opts.key ?? process.env.ONEMAP_SOURCE_KEY;
   const endpoint = `${opts.url.replace(/\/$/, '')}/api/ingest/${entry.id}`;
   const atColumn = entry.traces?.[0]?.atColumn;
   const log = opts.log ?? (() => {});
@@ -75,7 +76,7 @@ export async function replaySource(opts: ReplayOptions): Promise<ReplayResult> {
       try {
         const res = await fetch(endpoint, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+          headers: { 'content-type': 'application/json', ...(key ? { 'x-onemap-source-key': key } : {}) },
           body: JSON.stringify({ records }),
         });
         const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;

@@ -1,4 +1,5 @@
 import neo4j from 'neo4j-driver';
+import { toBeijingIso } from '../universal/beijing-time.ts';
 
 /**
  * Converts driver values (Integer, temporal types, Point, Node, Relationship) into plain JSON
@@ -10,7 +11,8 @@ export function toPlain(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(toPlain);
   if (typeof value !== 'object') return value;
   if (neo4j.isDateTime(value) || neo4j.isLocalDateTime(value) || neo4j.isDate(value)) {
-    return new Date(value.toString()).toISOString();
+    // every time in an answer carries the explicit Beijing offset (issue 16)
+    return toBeijingIso(value.toString());
   }
   if (neo4j.isPoint(value)) {
     const p = value as unknown as { x: number; y: number };

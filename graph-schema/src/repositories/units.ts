@@ -26,7 +26,10 @@ export async function upsertUnits(graph: Graph, units: UnitRow[]): Promise<void>
   await writeTx(graph, async (tx) => {
     await tx.run(
       `UNWIND $units AS u
-       MERGE (n:Unit {code: u.code}) SET n.name = u.name, n.level = u.level, n.parent = u.parent`,
+       MERGE (n:Unit {code: u.code}) SET n.name = u.name, n.level = u.level, n.parent = u.parent
+       WITH n, u
+       OPTIONAL MATCH (n)-[old:PARENT]->(p:Unit) WHERE u.parent IS NULL OR p.code <> u.parent
+       DELETE old`,
       { units },
     );
     await tx.run(

@@ -1,11 +1,11 @@
 /**
  * Candidate pairs from several blocking rules (never all pairs). A pair produced by an
  * earlier rule is not produced again (splink's rule-order deduplication: a later rule skips
- * a pair whose keys for an earlier rule are equal). Blocks above `maxBlockSize` are skipped
- * and reported: they are values too common to block on.
+ * a pair whose keys for an earlier rule are equal). Blocks above the rule's cap (its own
+ * `maxBlockSize`, else the model's) are skipped and reported: values too common to block on.
  */
 import type { Attrs } from '../types.ts';
-import { type BlockingRule, compileRule } from './blocking-rule.ts';
+import { type BlockingRule, blockCap, compileRule } from './blocking-rule.ts';
 
 export interface BlockingRuleStats {
   rule: string;
@@ -51,7 +51,7 @@ class PairBuffer {
 /**
  * @param items mentions' standardized attributes
  * @param rules blocking rules in order
- * @param opts `maxBlockSize`; `skip(attr, value)` to drop generic values
+ * @param opts `maxBlockSize` (for rules without their own cap); `skip(attr, value)` to drop generic values
  */
 export function blockPairs(
   items: Attrs[],
@@ -65,6 +65,7 @@ export function blockPairs(
   const stats: BlockingRuleStats[] = [];
   for (let r = 0; r < rules.length; r++) {
     const fn = compileRule(rules[r]!, opts.skip);
+    const cap = blockCap(rules[r]!, opts.maxBlockSize);
     const k: Array<string | undefined> = new Array(n);
     const groups = new Map<string, number[]>();
     let keyed = 0;
@@ -95,7 +96,7 @@ export function blockPairs(
       s.blocks++;
       const gp = (g.length * (g.length - 1)) / 2;
       if (g.length > s.largestBlock) s.largestBlock = g.length;
-      if (g.length > opts.maxBlockSize) {
+      if (g.length > cap) {
         skip.add(key);
         s.skippedBlocks++;
         s.skippedPairs += gp;

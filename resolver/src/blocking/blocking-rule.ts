@@ -10,11 +10,27 @@ import type { Attrs } from '../types.ts';
 export interface BlockingRule {
   name: string;
   keys: string[];
+  /**
+   * Largest block this rule pairs up (default: the model's `maxBlockSize`). A rule keyed on
+   * common values (a sorted name without a birth date) gets a lower cap, chosen by the true
+   * matches it alone finds in its large blocks (`analyseBlocking`).
+   */
+  maxBlockSize?: number;
 }
 
 /** @example blockOn('pyFamily', 'birthDate') // { name: 'pyFamily+birthDate', keys: [...] } */
 export function blockOn(...keys: string[]): BlockingRule {
   return { name: keys.join('+'), keys };
+}
+
+/** @example capped(blockOn('@nameSorted'), 40) // pairs only blocks of at most 40 mentions */
+export function capped(rule: BlockingRule, maxBlockSize: number): BlockingRule {
+  return { ...rule, maxBlockSize };
+}
+
+/** The block size above which `rule` pairs nobody. */
+export function blockCap(rule: BlockingRule, modelMax: number): number {
+  return rule.maxBlockSize ?? modelMax;
 }
 
 export type KeyFn = (a: Attrs) => string | undefined;

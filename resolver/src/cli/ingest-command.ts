@@ -11,6 +11,7 @@ import { ResolverError } from '../errors.ts';
 import { type BatchInfo, findBatch } from '../graph/batches.ts';
 import { startIngestWorker } from '../jobs/ingest-worker.ts';
 import { pipelineFromConfig } from '../pipeline/pipeline-from-config.ts';
+import { progressBar } from './progress-bar.ts';
 
 
 const USAGE = `usage: onemap ingest <source> <file|folder> [--no-wait]
@@ -69,7 +70,8 @@ export async function run(argv: string[]): Promise<number> {
 
     const worker = startIngestWorker(pipeline, { concurrency: 1 });
     const results = new Map<string, BatchInfo>();
-    const tty = process.stdout.isTTY;
+    const tty = process.stderr.isTTY;
+    const bar = progressBar();
     try {
       for (;;) {
         let done = 0;
@@ -88,13 +90,7 @@ export async function run(argv: string[]): Promise<number> {
               );
           }
         }
-        if (tty) {
-          const w = 30;
-          const filled = Math.round((w * done) / submitted.length);
-          process.stdout.write(
-            `\ringest: [${'#'.repeat(filled)}${'.'.repeat(w - filled)}] ${done}/${submitted.length} batches`,
-          );
-        }
+        bar.report('ingest batches', done, submitted.length);
         if (done === submitted.length) break;
         for (const s of submitted) {
           if (results.has(s.batchId) || (await pipeline.jobState(s.batchId)) !== 'failed') continue;
@@ -114,7 +110,7 @@ export async function run(argv: string[]): Promise<number> {
     } finally {
       await worker.close();
     }
-    if (tty) process.stdout.write('\n');
+    bar.stop();
     printSummary(submitted, results, (performance.now() - t0) / 1000);
     return [...results.values()].some((r) => r.status === 'failed') ? 1 : 0;
   } finally {

@@ -61,6 +61,28 @@ describe('onemap resolve', () => {
     expect(log.join('\n')).toMatch(/pairwise P 1\.0000 R 1\.0000 F1 1\.0000/);
   });
 
+  it('reuses the model trained on the same input, and trains again when the input changes', async () => {
+    const rows = ['id,name,dob,truth'];
+    for (let i = 0; i < 40; i++)
+      rows.push(
+        `${i},${['张伟', '李娜', '王芳', '刘洋'][i % 4]},19${60 + (i % 30)}-0${1 + (i % 9)}-1${i % 10},t${i % 30}`,
+      );
+    const f = files(`${rows.join('\n')}\n`);
+    const cache = join(dir, 'cache');
+    const argv = ['--input', f.input, '--mapping', f.map, '--out', f.out, '--model-cache', cache];
+    expect(await run(argv)).toBe(0);
+    expect(log.join('\n')).not.toMatch(/reused the person model/);
+    const first = readFileSync(f.out, 'utf8');
+    log.length = 0;
+    expect(await run(argv)).toBe(0);
+    expect(log.join('\n')).toMatch(/reused the person model trained on this input/);
+    expect(readFileSync(f.out, 'utf8')).toBe(first);
+    writeFileSync(f.input, `${rows.join('\n')}\n40,赵敏,1970-01-01,t40\n`);
+    log.length = 0;
+    expect(await run(argv)).toBe(0);
+    expect(log.join('\n')).not.toMatch(/reused the person model/);
+  });
+
   it('a mapping naming a missing column: one clear error with file, line and field', async () => {
     const f = files('id,fullname\n1,张伟\n');
     const e = await error(['--input', f.input, '--mapping', f.map, '--out', f.out]);

@@ -11,11 +11,14 @@ import { ResolverError } from '../errors.ts';
 import { loadSource } from '../intake/load-source.ts';
 import { evaluate, formatScores } from '../resolve/evaluate.ts';
 import { resolveBatch } from '../resolve/resolve-batch.ts';
+import { defaultSettings } from '../scoring/default-kind-settings.ts';
 import { loadModel, saveModel } from '../scoring/model-io.ts';
 import type { Model } from '../scoring/model-settings.ts';
 import { type DivisionEntry, setDivisionGazetteer } from '../standardize/address.ts';
 import { compileMapping } from '../standardize/compile-mapping.ts';
 import type { FieldProblem } from '../types.ts';
+import { modelCachePath, readCachedModel, writeCachedModel } from './model-cache.ts';
+import { progressBar } from './progress-bar.ts';
 
 const HELP = `usage: onemap resolve --input <file> --mapping <mapping.json> --out <clusters.csv> [options]
   --input <file>        CSV or JSON lines (encoding and delimiter from the mapping's "file")
@@ -25,6 +28,8 @@ const HELP = `usage: onemap resolve --input <file> --mapping <mapping.json> --ou
   --model <file>        model JSON for the person kind (default: train on the input)
   --no-train            do not learn m/u from the input
   --save-model <file>   write the (trained) person model
+  --model-cache <dir>   reuse the person model trained on this same input, mapping and base model
+                        (default .data/model-cache; --no-model-cache to always train)
   --rejects <file>      rejected rows as CSV (default: <out>.rejects.csv)
   --review <file>       possible matches as CSV (default: <out>.review.csv)
   --source <id>         source id (default: the mapping's id)
@@ -90,6 +95,8 @@ export async function run(argv: string[]): Promise<number> {
       train: { type: 'boolean' },
       'no-train': { type: 'boolean' },
       'save-model': { type: 'string' },
+      'model-cache': { type: 'string', default: '.data/model-cache' },
+      'no-model-cache': { type: 'boolean' },
       rejects: { type: 'string' },
       review: { type: 'string' },
       source: { type: 'string' },
@@ -113,13 +120,29 @@ export async function run(argv: string[]): Promise<number> {
     throw e;
   }
   if (a.gazetteer) setDivisionGazetteer(readGazetteer(a.gazetteer));
-  const loaded = loadSource(a.input!, mapping, a.truth ? { truthColumn: a.truth } : {});
+  const bar = progressBar();
+  const loaded = loadSource(a.input!, mapping, {
+    ...(a.truth ? { truthColumn: a.truth } : {}),
+    onProgress: bar.report,
+  });
   const models: Partial<Record<EntityKind, Model>> = {};
   if (a.model) models.Person = loadModel(readJson(a.model, 'model') as object);
-  const train = a['no-train'] ? false : (a.train ?? !a.model);
+  let train = a['no-train'] ? false : (a.train ?? !a.model);
+  const cachePath =
+    train && !a.model && !a['no-model-cache']
+      ? modelCachePath(a['model-cache']!, a.input!, readFileSync(a.mapping!, 'utf8'), defaultSettings('Person'))
+      : undefined;
+  const cached = cachePath ? readCachedModel(cachePath) : undefined;
+  if (cached) {
+    models.Person = cached;
+    train = false;
+  }
   const t0 = performance.now();
-  const result = resolveBatch(loaded.mentions, { models, train });
+  const result = resolveBatch(loaded.mentions, { models, train, onProgress: bar.report });
   const ms = performance.now() - t0;
+  bar.stop();
+  if (cached) console.log(`reused the person model trained on this input (${cachePath})`);
+  else if (cachePath && result.models.Person) writeCachedModel(cachePath, result.models.Person);
 
   const multiRole = mapping.roles.length > 1;
   const out = [multiRole ? 'record_id,entity_id,role,kind' : 'record_id,entity_id'];

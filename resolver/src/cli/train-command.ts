@@ -17,6 +17,7 @@ import { saveModel } from '../scoring/model-io.ts';
 import { trainModel } from '../scoring/train-model.ts';
 import { setDivisionGazetteer } from '../standardize/address.ts';
 import type { Mention } from '../types.ts';
+import { progressBar } from './progress-bar.ts';
 import { readGazetteer } from './resolve-command.ts';
 
 export async function run(argv: string[]): Promise<number> {
@@ -59,14 +60,18 @@ export async function run(argv: string[]): Promise<number> {
       { file: a.input },
     );
   }
-  if (isDir) mentions = loadDirectory(a.input, a.catalog!).mentions;
+  const bar = progressBar();
+  if (isDir) mentions = loadDirectory(a.input, a.catalog!, { onProgress: bar.report }).mentions;
   else {
     if (!a.mapping) throw new ResolverError('ONEMAP_ERR_USAGE', { detail: '--mapping is required for a single file' });
-    mentions = loadSource(a.input, JSON.parse(readFileSync(a.mapping, 'utf8')) as SourceMapping).mentions;
+    mentions = loadSource(a.input, JSON.parse(readFileSync(a.mapping, 'utf8')) as SourceMapping, {
+      onProgress: bar.report,
+    }).mentions;
   }
   const seen = new Set<string>();
   const persons = mentions.filter((m) => m.kind === base.kind && !seen.has(m.key) && seen.add(m.key));
-  const model = trainModel(persons, base);
+  const model = trainModel(persons, base, { onProgress: bar.report });
+  bar.stop();
   writeFileSync(a.out, saveModel(model));
   console.log(
     `trained on ${persons.length} ${base.kind} mentions (${model.training?.candidatePairs} candidate pairs), lambda ${model.lambda.toExponential(3)}; wrote ${a.out}`,

@@ -1,3 +1,14 @@
 /** Derived facts computed off the write path: the CO_TRAVELED edge and its pending queue. */
 export { type CoTravelSettings, deriveCoTravel } from './co-travel.ts';
+export {
+  COTRAVEL_REASON_LEGS,
+  type CoOccurrence,
+  type CoTravelLeg,
+  type CoTravelReasons,
+  type CoTravelScoreSettings,
+  DEFAULT_COTRAVEL_SCORE,
+  type ScoredPair,
+  scoreCoTravel,
+  surpriseOf,
+} from './co-travel-score.ts';
 export { PENDING_COTRAVEL, scheduleCoTravel, takePendingCoTravel } from './derive-queue.ts';

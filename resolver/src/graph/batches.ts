@@ -56,12 +56,13 @@ export async function findBatch(graph: Graph, batchId: string): Promise<BatchInf
   });
 }
 
-export async function listBatches(graph: Graph, opts: { source?: string; limit?: number } = {}): Promise<BatchInfo[]> {
+/** Recent batches, newest first; `sources` keeps only batches of those sources (the caller's visible ones). */
+export async function listBatches(graph: Graph, opts: { source?: string; sources?: readonly string[]; limit?: number } = {}): Promise<BatchInfo[]> {
   return readTx(graph, async (tx) => {
     const r = await tx.run(
-      `MATCH (b:Batch) WHERE $source IS NULL OR b.source = $source
+      `MATCH (b:Batch) WHERE ($source IS NULL OR b.source = $source) AND ($sources IS NULL OR b.source IN $sources)
        RETURN b {.*} AS b ORDER BY b.receivedAt DESC LIMIT $limit`,
-      { source: opts.source ?? null, limit: neo4j.int(opts.limit ?? 100) },
+      { source: opts.source ?? null, sources: opts.sources ? [...opts.sources] : null, limit: neo4j.int(opts.limit ?? 100) },
     );
     return r.records.map((x) => toPlain(x.get('b')) as BatchInfo);
   });

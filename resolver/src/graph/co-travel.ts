@@ -1,33 +1,113 @@
-/** The derived CO_TRAVELED edge, written in one transaction per call. */
-import { Rel } from '@onemap/graph-schema';
-import { type Graph, writeTx } from '@onemap/graph-schema/server';
+/** The derived CO_TRAVELED edge: reading co-occurrences with their crowd, writing scored edges. */
+import { Label, Rel } from '@onemap/graph-schema';
+import { type Graph, readTx, writeTx } from '@onemap/graph-schema/server';
+
+/** One co-occurrence of a touched person `a` with another person `b` (see `CoOccurrence` in derive/). */
+export interface CoOccurrenceRow {
+  a: string;
+  b: string;
+  place: string;
+  day: string;
+  at: string;
+  ridA: string;
+  ridB: string;
+  sourceA: string;
+  sourceB: string;
+  crowd: number;
+  leftApart: boolean;
+}
+
+/** A scored pair to write: `x` < `y`; `reasons` is the JSON the API shows. */
+export interface CoTravelEdgeRow {
+  x: string;
+  y: string;
+  count: number;
+  first: string;
+  last: string;
+  sources: string[];
+  score: number;
+  reasons: string;
+}
+
+/** Persons with at least one sighting: the denominator of every chance in the co-travel score. */
+export async function countTravellers(graph: Graph): Promise<number> {
+  return readTx(graph, async (tx) => {
+    const r = await tx.run(`MATCH (p:${Label.Person}) WHERE EXISTS { (p)-[:${Rel.Visited}]->() } RETURN count(p) AS n`);
+    return Number(r.records[0]?.get('n') ?? 0);
+  });
+}
 
 /**
- * Recomputes `CO_TRAVELED {count, first, last, toleranceMinutes, sources}` for pairs involving
- * `eids`: same place within `toleranceMinutes` on at least `minCount` distinct (place, day)
- * occasions; the edge points from the smaller eid to the larger. Returns the edges written.
+ * Every sighting of another person at the same place within `toleranceMinutes` of a sighting of
+ * one of `eids`, with the crowd then (distinct persons at the place within the tolerance, the
+ * pair included) and whether both were stays that ended more than the tolerance apart.
  */
-export async function mergeCoTravelEdges(
+export async function findCoOccurrences(
   graph: Graph,
   eids: string[],
   toleranceMinutes: number,
-  minCount: number,
-): Promise<number> {
-  return writeTx(graph, async (tx) => {
+): Promise<CoOccurrenceRow[]> {
+  return readTx(graph, async (tx) => {
     const r = await tx.run(
       `UNWIND $eids AS eid
-       MATCH (a:Person {eid: eid})-[v1:VISITED]->(p:Place)<-[v2:VISITED]-(b:Person)
-       WHERE a <> b AND v2.at >= v1.at - duration({minutes: $tol}) AND v2.at <= v1.at + duration({minutes: $tol})
-       WITH a, b, count(DISTINCT [p.eid, date(v1.at)]) AS n, min(v1.at) AS first, max(v1.at) AS last,
-            collect(DISTINCT v1.source) + collect(DISTINCT v2.source) AS srcs
-       WHERE n >= $k
-       WITH a, b, n, first, last, reduce(acc = [], s IN srcs | CASE WHEN s IN acc THEN acc ELSE acc + s END) AS sources
-       WITH CASE WHEN a.eid < b.eid THEN a ELSE b END AS x, CASE WHEN a.eid < b.eid THEN b ELSE a END AS y, n, first, last, sources
-       MERGE (x)-[c:${Rel.CoTraveled}]->(y)
-       SET c.count = n, c.first = first, c.last = last, c.toleranceMinutes = $tol, c.sources = sources
-       RETURN count(c) AS written`,
-      { eids, tol: toleranceMinutes, k: minCount },
+       MATCH (a:${Label.Person} {eid: eid})-[v1:${Rel.Visited}]->(p:${Label.Place})
+       CALL (p, v1) {
+         MATCH (p)<-[v2:${Rel.Visited}]-(o:${Label.Person})
+         WHERE v2.at >= v1.at - duration({minutes: $tol}) AND v2.at <= v1.at + duration({minutes: $tol})
+         WITH collect(DISTINCT o.eid) AS crowd, collect({eid: o.eid, rid: v2.rid, source: v2.source, until: v2.until}) AS near
+         RETURN size(crowd) AS crowd, near
+       }
+       UNWIND near AS n
+       WITH a, v1, p, crowd, n WHERE n.eid <> a.eid
+       RETURN a.eid AS a, n.eid AS b, p.eid AS place, toString(date(v1.at)) AS day, toString(v1.at) AS at,
+              v1.rid AS ridA, n.rid AS ridB, v1.source AS sourceA, n.source AS sourceB, crowd,
+              (v1.until IS NOT NULL AND n.until IS NOT NULL AND
+               abs(duration.inSeconds(v1.until, n.until).seconds) > $tol * 60) AS leftApart`,
+      { eids, tol: toleranceMinutes },
     );
-    return (r.records[0]?.get('written') as number) ?? 0;
+    return r.records.map((x) => ({
+      a: x.get('a'),
+      b: x.get('b'),
+      place: x.get('place'),
+      day: x.get('day'),
+      at: x.get('at'),
+      ridA: x.get('ridA'),
+      ridB: x.get('ridB'),
+      sourceA: x.get('sourceA'),
+      sourceB: x.get('sourceB'),
+      crowd: Number(x.get('crowd')),
+      leftApart: x.get('leftApart') === true,
+    }));
+  });
+}
+
+/**
+ * Replaces the CO_TRAVELED edges of `eids` by `edges` in one transaction: an edge of a touched
+ * person that is no longer scored as companions goes. Returns the edges written.
+ */
+export async function replaceCoTravelEdges(
+  graph: Graph,
+  eids: string[],
+  edges: CoTravelEdgeRow[],
+  toleranceMinutes: number,
+): Promise<number> {
+  return writeTx(graph, async (tx) => {
+    await tx.run(
+      `UNWIND $eids AS eid MATCH (:${Label.Person} {eid: eid})-[c:${Rel.CoTraveled}]-(:${Label.Person}) DELETE c`,
+      { eids },
+    );
+    const r = await tx.run(
+      // One edge per pair whichever side derived it: the pair is ordered by eid, so a pair derived
+      // from both persons (touched in different chunks) is merged, never doubled.
+      `UNWIND $edges AS e
+       WITH e, CASE WHEN e.x < e.y THEN e.x ELSE e.y END AS a, CASE WHEN e.x < e.y THEN e.y ELSE e.x END AS b
+       MATCH (x:${Label.Person} {eid: a}), (y:${Label.Person} {eid: b})
+       MERGE (x)-[c:${Rel.CoTraveled}]->(y)
+       SET c.count = e.count, c.first = datetime(e.first), c.last = datetime(e.last), c.toleranceMinutes = $tol,
+           c.sources = e.sources, c.score = e.score, c.reasons = e.reasons
+       RETURN count(c) AS written`,
+      { edges, tol: toleranceMinutes },
+    );
+    return Number(r.records[0]?.get('written') ?? 0);
   });
 }

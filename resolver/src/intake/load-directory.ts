@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SourceCatalogEntry } from '@onemap/graph-schema';
 import { compileMapping } from '../standardize/compile-mapping.ts';
-import type { FieldProblem, Mention } from '../types.ts';
+import type { FieldProblem, Mention, ProgressFn } from '../types.ts';
 import { loadSource } from './load-source.ts';
 import { parseCsv } from './parse-csv.ts';
 
@@ -26,11 +26,12 @@ export interface LoadedDirectory {
 /**
  * @param opts.limit stop after this many rows
  * @param opts.sources read only these sources (default: every source with a catalog entry)
+ * @param opts.onProgress called after each file (stage `standardize files`)
  */
 export function loadDirectory(
   dir: string,
   catalogDir: string,
-  opts: { limit?: number; sources?: string[] } = {},
+  opts: { limit?: number; sources?: string[]; onProgress?: ProgressFn } = {},
 ): LoadedDirectory {
   const files: Array<{ source: string; file: string; date: string }> = [];
   for (const source of readdirSync(dir).sort()) {
@@ -69,6 +70,7 @@ export function loadDirectory(
     for (const p of l.problems) out.problems.push(p);
     out.readMs += l.readMs;
     out.standardizeMs += l.standardizeMs;
+    opts.onProgress?.('standardize files', out.files, files.length);
   }
   return out;
 }

@@ -5,7 +5,7 @@
  */
 import type { SourceMapping } from '@onemap/graph-schema';
 import { type CompiledMapping, compileMapping } from '../standardize/compile-mapping.ts';
-import type { FieldProblem, Mention } from '../types.ts';
+import type { FieldProblem, Mention, ProgressFn } from '../types.ts';
 import { readSource } from './read-source.ts';
 
 export interface LoadedSource {
@@ -29,6 +29,8 @@ export interface LoadOptions {
   limit?: number;
   /** keep standardized `record.*` attributes per record id */
   onRecord?: (recordId: string, record: Record<string, string>, mentions: Mention[]) => void;
+  /** called every few thousand records while standardizing */
+  onProgress?: ProgressFn;
 }
 
 export function loadSource(
@@ -39,7 +41,10 @@ export function loadSource(
   const cm = 'roles' in mapping ? mapping : compileMapping(mapping, opts.source);
   if (opts.source) cm.source = opts.source;
   if (opts.truthColumn && !cm.columns.includes(opts.truthColumn)) cm.columns.push(opts.truthColumn);
-  const read = readSource(file, cm, opts.limit !== undefined ? { limit: opts.limit } : {});
+  const read = readSource(file, cm, {
+    ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
+    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+  });
   const out: LoadedSource = {
     file,
     rows: read.rows,

@@ -11,9 +11,12 @@ import iconv from 'iconv-lite';
 import { ResolverError } from '../errors.ts';
 import type { CompiledMapping } from '../standardize/compile-mapping.ts';
 import { standardizeRecord } from '../standardize/standardize-record.ts';
-import type { FieldProblem, Mention } from '../types.ts';
+import type { FieldProblem, Mention, ProgressFn } from '../types.ts';
 import { parseCsv } from './parse-csv.ts';
 import { sha256 } from './staged-batch.ts';
+
+/** Records between two progress calls. */
+const PROGRESS_EVERY = 2_000;
 
 /** One usable source record, standardized, with what provenance needs. */
 export interface BatchRecord {
@@ -37,6 +40,8 @@ export interface ReadSourceOptions {
   fileLabel?: string;
   /** reject a record id seen earlier in the file (the first is kept) instead of passing both on */
   rejectRepeatedIds?: boolean;
+  /** called every few thousand records while standardizing */
+  onProgress?: ProgressFn;
 }
 
 export interface ReadSourceResult {
@@ -71,7 +76,10 @@ export function readSource(path: string, mapping: CompiledMapping, opts: ReadSou
     standardizeMs: 0,
   };
   const seen = new Set<string>();
+  const total = read.rows.length;
+  let done = 0;
   for (const row of read.rows) {
+    if (opts.onProgress && ++done % PROGRESS_EVERY === 0) opts.onProgress('standardize', done, total);
     const r = standardizeRecord(row.values, mapping, { source: mapping.source, file, line: row.line });
     if (!r.ok) {
       out.rejects.push(r.rejection);

@@ -28,6 +28,8 @@ describe('golden values (一数一源)', () => {
     // every spelling stays searchable
     expect(g.searchText).toContain('张三丰');
     expect(g.searchText).toContain('张三峰');
+    // and its Pinyin initials are one search term
+    expect(g.searchText.split(' ')).toContain('zsf');
   });
 
   it('without an authority, the most frequent value wins, then the latest', () => {

@@ -1,5 +1,6 @@
 import { chooseGoldenValue, type EntityKind, type ValueCandidate } from '@onemap/graph-schema';
 import type { Mention } from '../types.ts';
+import { pinyinInitials } from '../standardize/index.ts';
 
 /** Where a golden value came from. */
 export interface ValueSource {
@@ -86,6 +87,11 @@ export function goldenValues(kind: EntityKind, mentions: Mention[], isAuthority:
   for (const m of mentions) {
     for (const k of ['name', 'pyFamily', 'pyGiven']) if (m.attrs[k]) words.add(m.attrs[k]!);
     if (m.attrs.pyFamily && m.attrs.pyGiven) words.add(`${m.attrs.pyFamily}${m.attrs.pyGiven}`.replace(/\s/g, ''));
+    // Pinyin initials (张伟 → zw) so a search by initials is one index term.
+    if (kind === 'Person' && m.attrs.name) {
+      const ini = pinyinInitials(m.attrs.name);
+      if (ini.length >= 2) words.add(ini);
+    }
     for (const id of m.identifiers) words.add(id.value);
     if (kind === 'Person' || kind === 'Organization') {
       for (const id of m.identifiers) if (id.kind === 'phone') words.add(id.value.replace(/^\+86/, ''));

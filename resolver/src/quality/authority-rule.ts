@@ -7,6 +7,7 @@
 import type { SourceCatalogEntry } from '@onemap/graph-schema';
 import type { BatchRecord } from '../intake/read-batch.ts';
 import { columnOf } from './batch-rules.ts';
+import { sameNameSpelling } from './same-name-spelling.ts';
 import { type QualityFinding, type RuleOutput, scoreOf } from './types.ts';
 
 /** Person attributes compared with the authority, and the standardized key each compares on. */
@@ -48,6 +49,8 @@ export function authorityConflictRule(
         if (!auth || auth.source === entry.id) continue;
         relevant = true;
         if ((auth.key ?? auth.value) === mine) continue;
+        // a Pinyin-only or traditional spelling of the authority's name is not a conflict
+        if (attr === 'name' && sameNameSpelling(mine, auth.value)) continue;
         findings.push({
           rule: 'authority_conflict',
           source: entry.id,

@@ -188,6 +188,19 @@ describe('authority rules', () => {
     expect(same.findings).toEqual([]);
   });
 
+  it('authority_conflict does not count a Pinyin-only or traditional spelling of the authority name, but does a homophone', () => {
+    const byName = (name: string) => (attr: string) =>
+      attr === 'name' ? { value: name, key: name, source: 'household', rid: 'household:HJ9' } : undefined;
+    const pinyin = hotelBatch([hotel({ guest_name: 'MA LIANGHAN' }, 'LGN1')]);
+    expect(authorityConflictRule(pinyin.entry, pinyin.records, byName('马良翰')).findings).toEqual([]);
+    const traditional = hotelBatch([hotel({ guest_name: '馬良翰' }, 'LGN2')]);
+    expect(authorityConflictRule(traditional.entry, traditional.records, byName('马良翰')).findings).toEqual([]);
+    const homophone = hotelBatch([hotel({ guest_name: '马良汉' }, 'LGN3')]);
+    expect(authorityConflictRule(homophone.entry, homophone.records, byName('马良翰')).findings.map((f) => [f.rid, f.attribute])).toEqual([
+      ['hotel:LGN3', 'name'],
+    ]);
+  });
+
   it('stale_authority flags the earlier authority record when the authority later states another value', () => {
     const e = entry('household');
     const input = hotelBatch([hotel({}, 'LGY1')]);

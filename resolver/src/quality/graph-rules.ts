@@ -13,6 +13,7 @@ import {
 } from '../graph/quality-reads.ts';
 import { COMPARED } from './authority-rule.ts';
 import { columnOf } from './batch-rules.ts';
+import { sameNameSpelling } from './same-name-spelling.ts';
 import { type QualityFinding, type RuleOutput, scoreOf } from './types.ts';
 
 /** Records examined per source per run by the record-level graph rules. */
@@ -68,6 +69,8 @@ export async function graphAuthorityConflicts(
       if (!theirs || !ours) continue;
       relevant = true;
       if (theirs === ours) continue;
+      // a Pinyin-only or traditional spelling of the authority's name is not a conflict
+      if (attr === 'name' && sameNameSpelling(ours, theirs)) continue;
       findings.push({
         rule: 'authority_conflict',
         source: entry.id,

@@ -11,6 +11,6 @@ export const RULE_TARGETS: Record<string, string[]> = {
   // scored per attribute; an address conflict with an authority record that was itself a planted
   // late update counts as found too (the other source was right, the authority stale)
   'authority_conflict[address]': ['old_address'],
-  'authority_conflict[name]': ['homophone', 'typo', 'swapped_order', 'alias_name', 'pinyin_only', 'traditional'],
+  'authority_conflict[name]': ['homophone', 'typo', 'swapped_order', 'alias_name'],
   stale_authority: ['late_update'],
 };

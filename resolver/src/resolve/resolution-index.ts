@@ -4,7 +4,7 @@
  * `resolveBatch`. Analysts' merges, splits, cannot-links and must-links apply immediately.
  */
 import type { EntityKind } from '@onemap/graph-schema';
-import { compileRule, type KeyFn } from '../blocking/blocking-rule.ts';
+import { blockCap, compileRule, type KeyFn } from '../blocking/blocking-rule.ts';
 import { clusterCohesionOf } from '../clustering/cohesion.ts';
 import { ResolverError } from '../errors.ts';
 import { explainPair, type PairExplanation } from '../explain/explain-pair.ts';
@@ -151,7 +151,7 @@ export class ResolutionIndex {
       const key = ki.rules[r]!(m.attrs);
       if (key === undefined) continue;
       const block = ki.blocks[r]!.get(key);
-      if (!block || block.length > model.maxBlockSize) continue;
+      if (!block || block.length > blockCap(model.blockingRules[r]!, model.maxBlockSize)) continue;
       for (const ck of block) {
         const e = this.entityOfMention.get(ck)!;
         const w = ki.scorer.weight(m.attrs, this.mentions.get(ck)!.attrs);

@@ -14,7 +14,7 @@ import { defaultSettings } from '../scoring/default-kind-settings.ts';
 import type { Model } from '../scoring/model-settings.ts';
 import { PairScorer } from '../scoring/pair-scorer.ts';
 import { type TrainOptions, trainModel } from '../scoring/train-model.ts';
-import type { Mention } from '../types.ts';
+import type { Mention, ProgressFn } from '../types.ts';
 import { entityIdFor } from './entity-id.ts';
 
 export interface ResolveBatchOptions {
@@ -25,7 +25,12 @@ export interface ResolveBatchOptions {
   /** Analysts' decisions, by mention key. */
   cannotLinks?: Array<[string, string]>;
   mustLinks?: Array<[string, string]>;
+  /** Long work reports its stage (`Person: score` ...), units done and total. */
+  onProgress?: ProgressFn;
 }
+
+/** Pairs between two progress calls while scoring. */
+const PROGRESS_PAIRS = 200_000;
 
 const now = () => performance.now();
 
@@ -99,16 +104,26 @@ export function resolveBatch(mentions: Mention[], opts: ResolveBatchOptions = {}
       : { left: new Int32Array(0), right: new Int32Array(0), count: 0, stats: [] };
     t.blocking = now() - t0;
     t0 = now();
+    const progress = opts.onProgress;
     if (opts.train && probabilistic) {
       // term frequencies and generic values do not depend on m and u: reuse them and the pairs
-      model = trainModel(items, model, { ...(typeof opts.train === 'object' ? opts.train : {}), stats, pairs });
+      model = trainModel(items, model, {
+        ...(typeof opts.train === 'object' ? opts.train : {}),
+        stats,
+        pairs,
+        ...(progress ? { onProgress: progress } : {}),
+      });
     }
     t.training = now() - t0;
     const scorer = new PairScorer(model, stats);
     t.candidatePairs = pairs.count;
     t0 = now();
     const weights = new Float64Array(pairs.count);
-    for (let p = 0; p < pairs.count; p++) weights[p] = scorer.weight(items[pairs.left[p]!]!, items[pairs.right[p]!]!);
+    for (let p = 0; p < pairs.count; p++) {
+      weights[p] = scorer.weight(items[pairs.left[p]!]!, items[pairs.right[p]!]!);
+      if (progress && p % PROGRESS_PAIRS === 0) progress(`${kind}: score pairs`, p, pairs.count);
+    }
+    if (progress && pairs.count) progress(`${kind}: score pairs`, pairs.count, pairs.count);
     t.scoring = now() - t0;
     t0 = now();
     const index = new Map<string, number>();

@@ -29,9 +29,11 @@ export class DataStats {
   readonly tfAttrs: string[];
   readonly genericAttrs: string[];
   readonly minDistinct: number;
-  private readonly counts = new Map<string, Map<string, number>>();
-  /** attr + partition -> number of mentions with a value */
-  private readonly totals = new Map<string, number>();
+  /**
+   * attr -> script partition ('' when not partitioned) -> value -> count, and the partition's
+   * total: nested maps so a look-up on the scoring hot path builds no string
+   */
+  private readonly counts = new Map<string, Map<string, { total: number; values: Map<string, number> }>>();
   /** value -> first name seen | names seen | null once generic */
   private readonly names = new Map<string, Map<string, string | string[] | null>>();
 
@@ -50,11 +52,15 @@ export class DataStats {
     for (const attr of this.tfAttrs) {
       const v = a[attr];
       if (!v) continue;
-      const part = PARTITIONED.has(attr) ? `${attr}|${a.nameScript ?? ''}` : attr;
-      const key = part === attr ? v : `${a.nameScript ?? ''}|${v}`;
-      const m = this.counts.get(attr)!;
-      m.set(key, (m.get(key) ?? 0) + 1);
-      this.totals.set(part, (this.totals.get(part) ?? 0) + 1);
+      const script = PARTITIONED.has(attr) ? (a.nameScript ?? '') : '';
+      const parts = this.counts.get(attr)!;
+      let p = parts.get(script);
+      if (!p) {
+        p = { total: 0, values: new Map() };
+        parts.set(script, p);
+      }
+      p.values.set(v, (p.values.get(v) ?? 0) + 1);
+      p.total++;
     }
     for (const attr of this.genericAttrs) {
       const v = a[attr];
@@ -79,13 +85,10 @@ export class DataStats {
    * mentions written in the same script), at least 1/total.
    */
   tf(attr: string, value: string, script?: string): number | undefined {
-    const partitioned = PARTITIONED.has(attr);
-    const key = partitioned ? `${script ?? ''}|${value}` : value;
-    const total = this.totals.get(partitioned ? `${attr}|${script ?? ''}` : attr) ?? 0;
+    const p = this.counts.get(attr)?.get(PARTITIONED.has(attr) ? (script ?? '') : '');
     // frequencies from a handful of values say nothing: no adjustment until there is enough data
-    if (total < MIN_TF_VALUES) return undefined;
-    const c = this.counts.get(attr)?.get(key) ?? 1;
-    return c / total;
+    if (!p || p.total < MIN_TF_VALUES) return undefined;
+    return (p.values.get(value) ?? 1) / p.total;
   }
 
   isGeneric(attr: string, value: string): boolean {

@@ -1,6 +1,6 @@
 /** The default, untrained Person model: priors that already resolve reasonably; `trainModel` refines them. */
 import { ANCHOR_KINDS } from '@onemap/graph-schema';
-import { blockOn } from '../blocking/blocking-rule.ts';
+import { blockOn, capped } from '../blocking/blocking-rule.ts';
 import {
   contradicting,
   dateComparison,
@@ -11,6 +11,11 @@ import {
   textComparison,
 } from './comparison-settings.ts';
 import { MODEL_VERSION, type Model } from './model-settings.ts';
+
+/** Largest block the name-only rules pair up (chosen with `capSweep`, see docs/resolution.md). */
+export const NAME_ONLY_CAP = 40;
+/** Largest block of one address that is paired up (a household, not a hotel or a school). */
+export const ADDRESS_CAP = 20;
 
 export function defaultPersonSettings(): Model {
   return {
@@ -40,15 +45,18 @@ export function defaultPersonSettings(): Model {
       blockOn('phone'),
       blockOn('pyFamily', 'birthDate|idBirthDate'),
       blockOn('pyGiven', 'birthDate|idBirthDate'),
-      blockOn('@nameSorted'),
-      blockOn('@nameFull'),
+      // common names without a birth date: only blocks small enough to be worth scoring
+      capped(blockOn('@nameSorted'), NAME_ONLY_CAP),
+      capped(blockOn('@nameFull'), NAME_ONLY_CAP),
       blockOn('birthDate|idBirthDate', 'postcode'),
+      // a shared address (a typo in the names and a missing birth date, as in Febrl4)
+      capped(blockOn('addressKey'), ADDRESS_CAP),
       blockOn('email'),
     ],
     trainingRules: [
       blockOn('residentId'),
       blockOn('pyFamily', 'birthDate|idBirthDate'),
-      blockOn('@nameSorted'),
+      capped(blockOn('@nameSorted'), NAME_ONLY_CAP),
       blockOn('phone'),
     ],
     thresholds: { match: 0.9, possible: 0.5 },

@@ -48,6 +48,8 @@ export function validateModel(m: Model): string[] {
       const e = checkKeyPart(k);
       if (e) p.push(`blockingRules[${i}] (${r.name}): ${e}`);
     }
+    if (r.maxBlockSize !== undefined && !(r.maxBlockSize >= 2))
+      p.push(`blockingRules[${i}] (${r.name}): maxBlockSize must be >= 2`);
   }
   const t = m.thresholds;
   if (!t || !prob(t.match) || !prob(t.possible) || t.possible > t.match)

@@ -6,7 +6,7 @@
  */
 import { type BlockingResult, blockPairs } from '../blocking/block-pairs.ts';
 import { ruleAttributes } from '../blocking/blocking-rule.ts';
-import type { Attrs, Mention } from '../types.ts';
+import type { Attrs, Mention, ProgressFn } from '../types.ts';
 import { DataStats } from './data-stats.ts';
 import { MODEL_VERSION, type Model } from './model-settings.ts';
 import { PairScorer } from './pair-scorer.ts';
@@ -23,6 +23,8 @@ export interface TrainOptions {
   /** statistics and candidate pairs already computed for these items (saves recomputing them) */
   stats?: DataStats;
   pairs?: BlockingResult;
+  /** called after each EM session (one per training rule, then the match proportion) */
+  onProgress?: ProgressFn;
 }
 
 function mulberry32(seed: number): () => number {
@@ -105,7 +107,10 @@ export function trainModel(data: Attrs[] | Mention[], base: Model, opts: TrainOp
   let iterations = 0;
   let candidatePairs = 0;
   const maxPairs = opts.maxPairsPerRule ?? 2_000_000;
-  for (const rule of model.trainingRules ?? model.blockingRules) {
+  const sessions = model.trainingRules ?? model.blockingRules;
+  let session = 0;
+  for (const rule of sessions) {
+    opts.onProgress?.(`${model.kind}: train (EM per rule)`, session++, sessions.length + 1);
     const blocked = ruleAttributes(rule);
     const active = compAttrs.map((attrs) => ![...attrs].some((a) => blocked.has(a)));
     const pairs = blockPairs(items, [rule], { maxBlockSize: model.maxBlockSize, skip });
@@ -126,6 +131,7 @@ export function trainModel(data: Attrs[] | Mention[], base: Model, opts: TrainOp
       if (!neutral(model, k, l)) lv.m = Math.min(0.999999, Math.max(mSum[k]![l]! / mSessions[k]!, M_FLOOR));
     });
   });
+  opts.onProgress?.(`${model.kind}: train (EM per rule)`, sessions.length, sessions.length + 1);
   // the match proportion among all candidate pairs, with m and u now fixed
   const all = opts.pairs ?? blockPairs(items, model.blockingRules, { maxBlockSize: model.maxBlockSize, skip });
   const lam = runEm(
@@ -134,6 +140,7 @@ export function trainModel(data: Attrs[] | Mention[], base: Model, opts: TrainOp
     { ...opts, fixM: true },
   );
   const lambdaC = lam.lambda;
+  opts.onProgress?.(`${model.kind}: train (EM per rule)`, sessions.length + 1, sessions.length + 1);
   iterations += lam.iterations;
 
   function patternsOf(pairs: { left: Int32Array; right: Int32Array; count: number }, take: number) {

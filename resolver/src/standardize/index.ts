@@ -25,7 +25,7 @@ export {
   standardizeOrgName,
   standardizePlaceName,
 } from './org-name.ts';
-export { type PersonName, standardizeNameParts, standardizePersonName } from './person-name.ts';
+export { type PersonName, pinyinInitials, standardizeNameParts, standardizePersonName } from './person-name.ts';
 export { standardizePhone } from './phone.ts';
 export { standardizePlate, standardizeVin } from './plate.ts';
 export { leadingRegion, regionCodeOf, regionShortName } from './region-names.ts';

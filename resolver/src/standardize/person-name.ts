@@ -215,3 +215,22 @@ export function standardizeNameParts(familyRaw: string | undefined, givenRaw: st
     notes: [],
   };
 }
+
+const initialsCache = new Map<string, string>();
+
+/**
+ * Pinyin initials of a Hanzi name in surname mode, lower-case (张小明 → zxm, 单田芳 → stf), for
+ * searching by initials; '' when the name has no Hanzi. Memoized.
+ * @example pinyinInitials('张伟') // 'zw'
+ */
+export function pinyinInitials(name: string): string {
+  if (!HAS_HAN.test(name)) return '';
+  let v = initialsCache.get(name);
+  if (v === undefined) {
+    const hanzi = [...name].filter((c) => HAS_HAN.test(c)).join('');
+    v = pinyin(hanzi, { pattern: 'first', toneType: 'none', type: 'array', surname: 'head' }).join('').toLowerCase();
+    if (initialsCache.size > 100_000) initialsCache.clear();
+    initialsCache.set(name, v);
+  }
+  return v;
+}

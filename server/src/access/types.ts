@@ -3,6 +3,12 @@ import type { Grade, ShareClass, UnitLevel } from '@onemap/graph-schema';
 /** Roles a user can hold; each route names the roles it admits. */
 export const ROLES = ['officer', 'analyst', 'planner', 'admin', 'auditor'] as const;
 export type Role = (typeof ROLES)[number];
+/**
+ * The principal of a source system's key (`x-onemap-source-key`). Not a role a user can hold:
+ * it is not in ROLES, so no admin can give it to an account, and no token carries it.
+ */
+export const SOURCE_SYSTEM = 'source_system' as const;
+export type Principal = Role | typeof SOURCE_SYSTEM;
 
 /** Kinds of purpose (事由) a query can state; grants list the kinds they allow. */
 /** `statistics` is implied by aggregate (layer) queries, which carry no purpose of their own. */
@@ -55,6 +61,8 @@ export interface UserInfo {
   passwordHash: string;
   certFingerprint: string | null;
   disabled: boolean;
+  /** Raised by a password, role, unit or disable change; a token carrying another version is refused. */
+  tokenVersion: number;
 }
 
 /** Why a source is (not) visible to a viewer; shown by the catalog route and used in tests. */
@@ -66,8 +74,8 @@ export type SourceAccess =
 export type FieldDecision = 'plain' | 'masked';
 
 export interface AccessRule {
-  /** Roles admitted; a user needs at least one of them. */
-  roles: readonly Role[];
+  /** Roles admitted; a user needs at least one of them (`source_system`: a source key bound to the source). */
+  roles: readonly Principal[];
   /** Individual-level queries require a purpose (事由). */
   purpose: boolean;
   /** Short name recorded in the audit trail. */

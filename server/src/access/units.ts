@@ -31,3 +31,13 @@ export function ancestorsOf(code: string, units: ReadonlyMap<string, UnitInfo>):
 export function isWithin(unit: string, ancestor: string, units: ReadonlyMap<string, UnitInfo>): boolean {
   return ancestorsOf(unit, units).includes(ancestor);
 }
+
+/** Every known unit at or below `code`, the unit itself first. */
+export function unitsWithin(code: string, units: ReadonlyMap<string, UnitInfo>): string[] {
+  return [code, ...[...units.keys()].filter((u) => u !== code && isWithin(u, code, units))];
+}
+
+/** True for a unit with nothing above it (the province). */
+export function isTopUnit(code: string, units: ReadonlyMap<string, UnitInfo>): boolean {
+  return ancestorsOf(code, units).length === 1;
+}

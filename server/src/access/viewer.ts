@@ -3,6 +3,9 @@ import { decideField, decideSources, type PolicyInput } from './policy.ts';
 import type { FieldDecision, GrantInfo, Purpose, Role, SourceAccess, SourceInfo, UnitInfo } from './types.ts';
 import { parentByCode } from './units.ts';
 
+/** How the caller proved who it is: a user's token or client certificate, or a source system's key. */
+export type AuthMethod = 'jwt' | 'certificate' | 'source_key';
+
 /**
  * Who is asking, and what they may see for this request. Built once per request by the access
  * hook; every repository that reads individual-level data takes `viewer.visibleSources`.
@@ -14,7 +17,7 @@ export interface Viewer {
   unitName: string;
   unitLevel: UnitLevel;
   roles: Role[];
-  authMethod: 'jwt' | 'certificate';
+  authMethod: AuthMethod;
   purpose: Purpose | null;
   /** Source ids whose records, edges and traces this request may read. Sorted. */
   visibleSources: string[];
@@ -36,7 +39,7 @@ export interface ViewerInput {
   displayName: string;
   unitCode: string;
   roles: Role[];
-  authMethod: 'jwt' | 'certificate';
+  authMethod: AuthMethod;
   purpose: Purpose | null;
   units: ReadonlyMap<string, UnitInfo>;
   sources: ReadonlyMap<string, SourceInfo>;

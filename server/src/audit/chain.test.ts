@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type AuditEntry, entryHash, GENESIS_HASH, signCheckpoint, verifyCheckpointSignature } from './chain.ts';
+import { type AuditEntry, chainGroup, entryHash, GENESIS_HASH, signCheckpoint, verifyCheckpointSignature } from './chain.ts';
 
 const base: Omit<AuditEntry, 'hash'> = {
   seq: 1,
@@ -39,5 +39,22 @@ describe('checkpoint signatures', () => {
     expect(verifyCheckpointSignature('k'.repeat(16), c)).toBe(true);
     expect(verifyCheckpointSignature('x'.repeat(16), c)).toBe(false);
     expect(verifyCheckpointSignature('k'.repeat(16), { ...c, seq: 11 })).toBe(false);
+  });
+});
+
+describe('chainGroup', () => {
+  it('chains a group onto the head: consecutive seqs, each linking the one before, checkpoints where due', () => {
+    const { seq: _s, prevHash: _p, ...input } = base;
+    const head = { seq: 8, hash: 'b'.repeat(64) };
+    const group = chainGroup(head, [input, { ...input, requestId: 'r2' }, { ...input, requestId: 'r3' }], { signingKey: 'k'.repeat(16), checkpointEvery: 10 });
+    expect(group.map((g) => g.entry.seq)).toEqual([9, 10, 11]);
+    expect(group[0]?.entry.prevHash).toBe(head.hash);
+    expect(group[1]?.entry.prevHash).toBe(group[0]?.hash);
+    expect(group[2]?.entry.prevHash).toBe(group[1]?.hash);
+    for (const g of group) expect(g.hash).toBe(entryHash(g.entry));
+    expect(group.map((g) => g.checkpoint !== null)).toEqual([false, true, false]);
+    const cp = group[1]?.checkpoint;
+    if (!cp) throw new Error('no checkpoint');
+    expect(verifyCheckpointSignature('k'.repeat(16), { seq: 10, hash: group[1]?.hash ?? '', at: cp.at, by: cp.by, signature: cp.signature })).toBe(true);
   });
 });

@@ -1,7 +1,9 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { Graph } from '@onemap/graph-schema/server';
 import {
-  appendAuditEntry,
+  type AuditAppend,
+  type AuditHead,
+  appendAuditEntries,
   type EntryFilter,
   listCheckpoints,
   listEntries,
@@ -78,18 +80,40 @@ export interface AppendOptions {
 }
 
 /**
- * Appends one entry. The single `(:AuditHead {id:'main'})` node is write-locked in the same
- * transaction, so appends from any number of server replicas form one chain without gaps.
- * @returns the new entry's sequence number and hash
+ * Chains a group of inputs onto `head`: sequence numbers, links and hashes in order, and a signed
+ * checkpoint for every entry whose sequence number is a multiple of `checkpointEvery`. Pure.
  */
-export async function appendAudit(graph: Graph, input: AuditInput, opts: AppendOptions): Promise<{ seq: number; hash: string }> {
-  return appendAuditEntry(graph, GENESIS_HASH, (head) => {
-    const entry: Omit<AuditEntry, 'hash'> = { ...input, seq: head.seq + 1, prevHash: head.hash };
+export function chainGroup(head: AuditHead, inputs: readonly AuditInput[], opts: AppendOptions): AuditAppend[] {
+  let prev = head;
+  return inputs.map((input) => {
+    const entry: Omit<AuditEntry, 'hash'> = { ...input, seq: prev.seq + 1, prevHash: prev.hash };
     const hash = entryHash(entry);
+    prev = { seq: entry.seq, hash };
     if (entry.seq % opts.checkpointEvery !== 0) return { entry, hash, checkpoint: null };
     const at = new Date().toISOString();
     return { entry, hash, checkpoint: { at, signature: signCheckpoint(opts.signingKey, entry.seq, hash, at), by: 'auto' } };
   });
+}
+
+/**
+ * Appends a group of entries in one transaction under the head's write lock, so appends from any
+ * number of server replicas form one chain without gaps (see `AuditGroupCommit` for the batching).
+ * @returns the sequence number and hash of each input's entry, in input order
+ */
+export async function appendAuditGroup(graph: Graph, inputs: readonly AuditInput[], opts: AppendOptions): Promise<AuditHead[]> {
+  let written: AuditAppend[] = [];
+  await appendAuditEntries(graph, GENESIS_HASH, (head) => {
+    written = chainGroup(head, inputs, opts);
+    return written;
+  });
+  return written.map((w) => ({ seq: w.entry.seq, hash: w.hash }));
+}
+
+/** Appends one entry on its own transaction. */
+export async function appendAudit(graph: Graph, input: AuditInput, opts: AppendOptions): Promise<AuditHead> {
+  const [head] = await appendAuditGroup(graph, [input], opts);
+  if (!head) throw new Error('unreachable: no audit entry written');
+  return head;
 }
 
 export interface Checkpoint {
@@ -120,11 +144,15 @@ export interface VerifyProblem {
 }
 
 export interface VerifyReport {
+  /** The whole chain is intact (verification is always global). */
   ok: boolean;
+  /** Entries walked (in scope, when a scope was given). */
   entries: number;
   headSeq: number;
   checkpointsChecked: number;
   problems: VerifyProblem[];
+  /** Problems at entries outside the scope: counted, not described. */
+  problemsOutOfScope: number;
 }
 
 /**
@@ -133,20 +161,26 @@ export interface VerifyReport {
  * reordered one (a valid entry whose link points at another entry than the one before it),
  * a head that does not match the last entry, and checkpoints whose hash or signature disagree.
  */
-export async function verifyAudit(graph: Graph, signingKey: string, pageSize = 5000): Promise<VerifyReport> {
+export async function verifyAudit(graph: Graph, signingKey: string, pageSize = 5000, inScope: (unit: string | null) => boolean = () => true): Promise<VerifyReport> {
   const problems: VerifyProblem[] = [];
+  // Entries outside the scope: their problems are counted, not described (gaps, the head and
+  // checkpoints name no entry's content and are shown to everyone).
+  const hidden = new Set<number>();
+  let problemsOutOfScope = 0;
   const add = (p: VerifyProblem) => {
-    if (problems.length < 100) problems.push(p);
+    if (hidden.has(p.seq) && p.kind !== 'deleted') problemsOutOfScope++;
+    else if (problems.length < 100) problems.push(p);
   };
+  let inScopeCount = 0;
   const hashes = new Map<number, string>();
   let expectedSeq = 1;
   let prevHash = GENESIS_HASH;
-  let count = 0;
   let after = 0;
   for (;;) {
     const page = await readEntryPage(graph, after, pageSize);
     for (const e of page) {
-      count++;
+      if (inScope(e.unit ?? null)) inScopeCount++;
+      else hidden.add(e.seq);
       if (e.seq !== expectedSeq) {
         add({ seq: expectedSeq, kind: 'deleted', message: `entries ${expectedSeq}..${e.seq - 1} are missing` });
       }
@@ -189,7 +223,7 @@ export async function verifyAudit(graph: Graph, signingKey: string, pageSize = 5
     }
   }
   problems.sort((a, b) => a.seq - b.seq);
-  return { ok: problems.length === 0, entries: count, headSeq, checkpointsChecked: meta.checkpoints.length, problems };
+  return { ok: problems.length === 0 && problemsOutOfScope === 0, entries: inScopeCount, headSeq, checkpointsChecked: meta.checkpoints.length, problems, problemsOutOfScope };
 }
 
 /** Verifies an exported checkpoint file against the key (for keeping checkpoints elsewhere). */

@@ -66,7 +66,13 @@ export async function seed(graph: Graph, opts: { users: boolean }): Promise<{ un
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const config = loadConfig();
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    console.error(`seed: ${(e as Error).message}`);
+    process.exit(2);
+  }
   const graph = { driver: createDriver({ uri: config.NEO4J_URI, user: config.NEO4J_USER, password: config.NEO4J_PASSWORD, database: config.NEO4J_DATABASE }), database: config.NEO4J_DATABASE };
   try {
     const r = await seed(graph, { users: !process.argv.includes('--no-users') });

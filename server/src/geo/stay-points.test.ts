@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { toBeijingIso } from '@onemap/graph-schema';
 import { stayPoints } from './stay-points.ts';
 
 const at = (m: number) => new Date(Date.UTC(2026, 10, 1, 8, m)).toISOString();
@@ -11,7 +12,7 @@ describe('stayPoints', () => {
       { lon: 103.9, lat: 36.1, at: at(20) },
     ]);
     expect(s).toHaveLength(1);
-    expect(s[0]).toMatchObject({ start: at(0), points: 2, minutes: 10 });
+    expect(s[0]).toMatchObject({ start: toBeijingIso(at(0)), points: 2, minutes: 10 });
   });
 
   it('ignores a short pause below the time threshold', () => {
@@ -35,5 +36,11 @@ describe('stayPoints', () => {
       { radiusM: 100, minMinutes: 5 },
     );
     expect(s.map((x) => x.points)).toEqual([2, 2]);
+  });
+
+  it('states a stay\'s start and end both in +08:00 and in order (ends came back in UTC: issue 16)', () => {
+    const s = stayPoints([{ lon: 103.8, lat: 36.06, at: '2026-03-09T14:23:00+08:00', until: '2026-03-09T20:25:00+08:00' }]);
+    expect(s[0]).toMatchObject({ start: '2026-03-09T14:23:00+08:00', end: '2026-03-09T20:25:00+08:00' });
+    expect(Date.parse(s[0]?.end ?? '')).toBeGreaterThan(Date.parse(s[0]?.start ?? ''));
   });
 });

@@ -1,3 +1,4 @@
+import { toBeijingIso } from '@onemap/graph-schema';
 import distance from '@turf/distance';
 
 /** Distance threshold of a stay, in metres (trackintel's default). */
@@ -26,7 +27,9 @@ export interface TimedPoint {
 export interface StayPointResult {
   lon: number;
   lat: number;
+  /** start, ISO 8601 with the explicit Beijing offset `+08:00` */
   start: string;
+  /** end, ISO 8601 with the explicit Beijing offset `+08:00` */
   end: string;
   minutes: number;
   points: number;
@@ -40,7 +43,7 @@ export interface StayPointResult {
  * A single sighting whose own `until` spans `minMinutes` is a stay by itself.
  * @param points points ordered by `at`
  * @param options `radiusM` (default `DEFAULT_STAY_RADIUS_M`) and `minMinutes` (default `DEFAULT_STAY_MIN_MINUTES`)
- * @returns stay points in time order
+ * @returns stay points in time order, start and end both in Beijing time (`+08:00`)
  * @example stayPoints([{lon:103.8,lat:36.06,at:'2026-11-01T08:00:00Z'},{lon:103.8001,lat:36.06,at:'2026-11-01T08:30:00Z'}], { radiusM: 100 }) // one stay of 30 min
  */
 export function stayPoints(points: readonly TimedPoint[], options: StayPointOptions = {}): StayPointResult[] {
@@ -65,8 +68,8 @@ export function stayPoints(points: readonly TimedPoint[], options: StayPointOpti
       out.push({
         lon: run.reduce((s, p) => s + p.lon, 0) / run.length,
         lat: run.reduce((s, p) => s + p.lat, 0) / run.length,
-        start: first.at,
-        end: new Date(end).toISOString(),
+        start: toBeijingIso(start),
+        end: toBeijingIso(end),
         minutes: Math.round(minutes * 10) / 10,
         points: run.length,
         placeEids: [...new Set(run.map((p) => p.placeEid).filter((x): x is string => Boolean(x)))],

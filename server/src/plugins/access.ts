@@ -4,14 +4,17 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { PURPOSE_HEADER, parsePurpose } from '../access/purpose.ts';
 import { AccessStore } from '../access/store.ts';
-import { ROLES, type AccessRule, type Purpose, type Role, type UserInfo } from '../access/types.ts';
-import { buildViewer, type Viewer } from '../access/viewer.ts';
+import { redeemStreamTicket } from '../access/stream-tickets.ts';
+import { ROLES, SOURCE_SYSTEM, type AccessRule, type Purpose, type Role, type UserInfo } from '../access/types.ts';
+import { type AuthMethod, buildViewer, type Viewer } from '../access/viewer.ts';
+import { SOURCE_KEY_HEADER, type SourceKeyRow, verifySourceKey } from '../repositories/source-keys.ts';
 import { httpError } from '../errors.ts';
 
 declare module '@fastify/jwt' {
   interface FastifyJWT {
-    payload: { sub: string; unit: string; roles: Role[] };
-    user: { sub: string; unit: string; roles: Role[] };
+    /** `tv`: the user's token version at login; a password, role, unit or disable change raises it. */
+    payload: { sub: string; unit: string; roles: Role[]; tv: number };
+    user: { sub: string; unit: string; roles: Role[]; tv: number };
   }
 }
 
@@ -30,14 +33,16 @@ declare module 'fastify' {
     identity: { unitCode: string; roles: string[] } | null;
     /** The purpose as sent, kept for the audit trail even when it was malformed. */
     rawPurpose: string | null;
+    /** The source system's key when the caller authenticated with one (ingest routes). */
+    sourceKey: SourceKeyRow | null;
   }
   interface FastifyContextConfig {
     /** Access rule of an `/api` route; a route without one (and not `public`) cannot be registered. */
     access?: AccessRule;
     /** Routes that need no login (login itself, health). */
     public?: boolean;
-    /** Accept the token as `?access_token=` (EventSource cannot set headers). */
-    tokenInQuery?: boolean;
+    /** Authenticate with a single-use `?ticket=` from `POST /api/watches/stream-ticket` instead of a token (EventSource cannot set headers). */
+    streamTicket?: boolean;
   }
 }
 
@@ -54,6 +59,7 @@ export default fp(
     app.decorateRequest('claimedUser', null);
     app.decorateRequest('identity', null);
     app.decorateRequest('rawPurpose', null);
+    app.decorateRequest('sourceKey', null);
   },
   { name: 'onemap-access', dependencies: ['onemap-config', 'onemap-graph'] },
 );
@@ -77,39 +83,69 @@ export async function authenticate(app: FastifyInstance, request: FastifyRequest
     if (user.disabled) throw httpError('UNAUTHENTICATED', { detail: 'this account is disabled' });
     return { user, method: 'certificate' };
   }
-  const q = request.query as Record<string, unknown> | undefined;
-  if (request.routeOptions.config.tokenInQuery && typeof q?.access_token === 'string' && !request.headers.authorization) {
-    request.headers.authorization = `Bearer ${q.access_token}`;
-  }
   if (!request.headers.authorization) throw httpError('UNAUTHENTICATED', { detail: 'send Authorization: Bearer <token> from POST /api/auth/login' });
-  let claims: { sub: string };
+  let claims: { sub: string; tv?: unknown };
   try {
-    claims = await request.jwtVerify<{ sub: string; unit: string; roles: Role[] }>();
+    claims = await request.jwtVerify<{ sub: string; unit: string; roles: Role[]; tv: number }>();
   } catch (e) {
     throw httpError('UNAUTHENTICATED', { detail: `invalid or expired token (${(e as Error).message})` });
   }
   request.claimedUser = claims.sub;
   const user = await app.access.user(claims.sub);
   if (!user || user.disabled) throw httpError('UNAUTHENTICATED', { detail: 'this account no longer exists or is disabled' });
+  // Costs nothing extra: the user is read (and cached for ACCESS_CACHE_MS) for every request anyway.
+  if (claims.tv !== user.tokenVersion) throw httpError('UNAUTHENTICATED', { detail: 'this token was issued before a password, role, unit or account change; log in again' });
   request.identity = { unitCode: user.unitCode, roles: user.roles };
   return { user, method: 'jwt' };
+}
+
+/**
+ * Authenticates a source system by its key (`x-onemap-source-key`), read from the graph on every
+ * request so a revoked key stops at once. The viewer is the issuing unit's, with no user role;
+ * which sources the key may deliver is checked by the route against `request.sourceKey`.
+ */
+export async function authenticateSource(app: FastifyInstance, request: FastifyRequest): Promise<Viewer> {
+  const raw = request.headers[SOURCE_KEY_HEADER];
+  const key = typeof raw === 'string' ? await verifySourceKey(app.graph, raw) : null;
+  if (!key) throw httpError('UNAUTHENTICATED', { detail: `the key in ${SOURCE_KEY_HEADER} is malformed, unknown or revoked` });
+  const username = `source-key:${key.id}`;
+  request.claimedUser = username;
+  request.identity = { unitCode: key.unitCode, roles: [SOURCE_SYSTEM] };
+  request.sourceKey = key;
+  const principal: UserInfo = { username, displayName: key.name, unitCode: key.unitCode, roles: [], passwordHash: '', certFingerprint: null, disabled: false, tokenVersion: 0 };
+  return viewerOf(app, principal, [], 'source_key', null);
+}
+
+/**
+ * Finds who is calling a stream route: the single-use ticket in `?ticket=` stands for a user and a
+ * purpose; the user is read again (disabled since the ticket was issued: refused).
+ */
+export async function authenticateTicket(app: FastifyInstance, request: FastifyRequest): Promise<{ user: UserInfo; method: 'jwt'; purpose: Purpose }> {
+  const q = request.query as Record<string, unknown> | undefined;
+  const ticket = typeof q?.ticket === 'string' ? await redeemStreamTicket(app.redis, q.ticket) : null;
+  if (!ticket) throw httpError('UNAUTHENTICATED', { detail: 'open the stream with a fresh ticket from POST /api/watches/stream-ticket (single use, 30 s)' });
+  request.claimedUser = ticket.username;
+  const user = await app.access.user(ticket.username);
+  if (!user || user.disabled) throw httpError('UNAUTHENTICATED', { detail: 'this account no longer exists or is disabled' });
+  request.identity = { unitCode: user.unitCode, roles: user.roles };
+  return { user, method: 'jwt', purpose: ticket.purpose };
 }
 
 /**
  * Checks the route's rule against the user — role, purpose — and builds the request's viewer.
  * Denials throw (401/403/428) and are audited like any other answer.
  */
-export async function authorize(app: FastifyInstance, request: FastifyRequest, rule: AccessRule, user: UserInfo, method: 'jwt' | 'certificate'): Promise<Viewer> {
+export async function authorize(app: FastifyInstance, request: FastifyRequest, rule: AccessRule, user: UserInfo, method: 'jwt' | 'certificate', given?: Purpose): Promise<Viewer> {
   const roles = user.roles.filter((r): r is Role => (ROLES as readonly string[]).includes(r));
-  if (!rule.roles.some((r) => roles.includes(r))) {
+  if (!rule.roles.some((r) => (roles as string[]).includes(r))) {
     throw httpError('FORBIDDEN', { detail: `${rule.action} needs role ${rule.roles.join(' or ')}; you hold ${roles.join(', ') || 'none'}` });
   }
   const q = request.query as Record<string, unknown> | undefined;
-  const raw = (request.headers[PURPOSE_HEADER] as string | undefined) ?? (typeof q?.purpose === 'string' ? q.purpose : undefined);
+  const raw = given ? JSON.stringify(given) : ((request.headers[PURPOSE_HEADER] as string | undefined) ?? (typeof q?.purpose === 'string' ? q.purpose : undefined));
   request.rawPurpose = raw ?? null;
   let purpose: Purpose | null = null;
   if (rule.purpose) {
-    purpose = parsePurpose(raw);
+    purpose = given ?? parsePurpose(raw);
     if (!purpose) {
       throw httpError('PURPOSE_REQUIRED', {
         detail: `state why in header ${PURPOSE_HEADER}: URI-encoded JSON {"kind":"criminal_case","caseNumber":"A620102…","text":"…"}`,
@@ -117,6 +153,11 @@ export async function authorize(app: FastifyInstance, request: FastifyRequest, r
     }
     if (purpose.kind === 'statistics') throw httpError('PURPOSE_REQUIRED', { detail: 'statistics is not a purpose for individual-level queries' });
   }
+  return viewerOf(app, user, roles, method, purpose);
+}
+
+/** The viewer of a user as the governance data says now (units, sources, grants): built per request, and again per streamed event. */
+export async function viewerOf(app: FastifyInstance, user: UserInfo, roles: Role[], method: AuthMethod, purpose: Purpose | null): Promise<Viewer> {
   const snap = await app.access.snapshot();
   return buildViewer({
     username: user.username,

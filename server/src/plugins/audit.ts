@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { type AuditInput, type AuditOutcome, appendAudit } from '../audit/chain.ts';
+import type { AuditInput, AuditOutcome } from '../audit/chain.ts';
+import { AuditGroupCommit } from '../audit/group-commit.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -9,7 +10,7 @@ declare module 'fastify' {
   }
 }
 
-const REDACT = new Set(['password', 'passwordHash', 'access_token', 'token']);
+const REDACT = new Set(['password', 'passwordHash', 'access_token', 'token', 'ticket']);
 const MAX_PARAMS_CHARS = 4000;
 
 function redact(v: unknown, depth = 0): unknown {
@@ -25,6 +26,7 @@ export function auditParams(request: FastifyRequest): string {
   const query = { ...((request.query as Record<string, unknown>) ?? {}) };
   delete query.purpose;
   delete query.access_token;
+  delete query.ticket;
   const body = request.body === undefined || typeof request.body !== 'object' ? (request.body === undefined ? undefined : '[non-JSON body]') : redact(request.body);
   const s = JSON.stringify({ params: request.params ?? {}, query, body });
   return s.length > MAX_PARAMS_CHARS ? `${s.slice(0, MAX_PARAMS_CHARS)}…[truncated ${s.length} chars]` : s;
@@ -39,6 +41,14 @@ export function outcomeOf(status: number): AuditOutcome {
 /** The audit trail writer; the `/api` hook calls it for every answer, allowed or denied. */
 export default fp(
   async (app: FastifyInstance) => {
+    const committer = new AuditGroupCommit(app.graph, {
+      signingKey: app.config.AUDIT_SIGNING_KEY,
+      checkpointEvery: app.config.AUDIT_CHECKPOINT_EVERY,
+      windowMs: app.config.AUDIT_GROUP_WINDOW_MS,
+      maxGroup: app.config.AUDIT_GROUP_MAX,
+    });
+    // Entries still waiting when the server stops are written before the graph closes.
+    app.addHook('onClose', async () => committer.flush());
     app.decorate('auditRequest', async (request: FastifyRequest, status: number) => {
       const v = request.viewer;
       const input: AuditInput = {
@@ -46,7 +56,7 @@ export default fp(
         requestId: String(request.id),
         user: v?.username ?? request.claimedUser ?? null,
         unit: v?.unitCode ?? request.identity?.unitCode ?? null,
-        role: v ? v.roles.join(',') : request.identity ? request.identity.roles.join(',') : null,
+        role: request.sourceKey ? 'source_system' : v ? v.roles.join(',') : request.identity ? request.identity.roles.join(',') : null,
         purposeJson: v?.purpose ? JSON.stringify(v.purpose) : request.rawPurpose ? `raw:${request.rawPurpose.slice(0, 500)}` : null,
         route: request.routeOptions.url ?? request.url.split('?')[0] ?? '',
         method: request.method,
@@ -55,7 +65,8 @@ export default fp(
         outcome: outcomeOf(status),
         status,
       };
-      await appendAudit(app.graph, input, { signingKey: app.config.AUDIT_SIGNING_KEY, checkpointEvery: app.config.AUDIT_CHECKPOINT_EVERY });
+      // Resolves only after the group holding this entry committed; rejects (answer withheld) otherwise.
+      await committer.append(input);
     });
   },
   { name: 'onemap-audit', dependencies: ['onemap-config', 'onemap-graph'] },

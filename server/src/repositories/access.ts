@@ -35,11 +35,12 @@ export async function readUser(graph: Graph, by: keyof typeof USER_KEYS, key: st
     const r = await tx.run(
       `MATCH (u:User) WHERE ${USER_KEYS[by]}
        RETURN u.username AS username, coalesce(u.displayName, u.username) AS displayName, u.unitCode AS unitCode,
-              u.roles AS roles, u.passwordHash AS passwordHash, u.certFingerprint AS certFingerprint, coalesce(u.disabled, false) AS disabled`,
+              u.roles AS roles, u.passwordHash AS passwordHash, u.certFingerprint AS certFingerprint, coalesce(u.disabled, false) AS disabled,
+              coalesce(u.tokenVersion, 0) AS tokenVersion`,
       { key },
     );
     const row = r.records[0]?.toObject();
     if (!row) return null;
-    return { ...row, roles: (row.roles ?? []) as Role[], certFingerprint: row.certFingerprint ?? null } as UserInfo;
+    return { ...row, roles: (row.roles ?? []) as Role[], certFingerprint: row.certFingerprint ?? null, tokenVersion: Number(row.tokenVersion) } as UserInfo;
   });
 }

@@ -7,7 +7,7 @@ export interface AuditHead {
   hash: string;
 }
 
-/** What `appendAuditEntry` writes once it knows the head: the entry, and a checkpoint when one is due. */
+/** One entry of a group `appendAuditEntries` writes once it knows the head: the entry, and a checkpoint when one is due. */
 export interface AuditAppend {
   entry: Omit<AuditEntry, 'hash'>;
   hash: string;
@@ -15,40 +15,44 @@ export interface AuditAppend {
 }
 
 /**
- * Appends one entry. The single `(:AuditHead {id:'main'})` node is write-locked in the same
- * transaction, so appends from any number of server replicas form one chain without gaps;
- * `next` builds the entry (and its hash) from the head it was given under that lock.
+ * Appends a group of entries in ONE transaction (group commit). The single `(:AuditHead {id:'main'})`
+ * node is write-locked first, so groups from any number of server replicas form one chain without
+ * gaps; `next` builds the group's entries (chained, with their hashes and any due checkpoints) from
+ * the head it was given under that lock. A retried transaction calls `next` again with the new head.
+ * @returns the head after the group (the last entry's sequence number and hash)
  */
-export async function appendAuditEntry(graph: Graph, genesis: string, next: (head: AuditHead) => AuditAppend): Promise<AuditHead> {
+export async function appendAuditEntries(graph: Graph, genesis: string, next: (head: AuditHead) => AuditAppend[]): Promise<AuditHead> {
   return writeTx(graph, async (tx) => {
-    const head = await tx.run(
-      `MERGE (h:AuditHead {id: 'main'}) ON CREATE SET h.seq = 0, h.hash = $genesis
-       SET h._lock = true
-       RETURN h.seq AS seq, h.hash AS hash`,
-      { genesis },
-    );
-    const { entry, hash, checkpoint } = next({
+    // Take the head's write lock straight away (MATCH reads take no lock): MERGE would take a shared lock
+    // first, and two replicas upgrading theirs at once deadlock and wait out the driver's retry backoff.
+    let head = await tx.run(`MATCH (h:AuditHead {id: 'main'}) SET h._lock = true RETURN h.seq AS seq, h.hash AS hash`);
+    if (head.records.length === 0) {
+      head = await tx.run(
+        `MERGE (h:AuditHead {id: 'main'}) ON CREATE SET h.seq = 0, h.hash = $genesis
+         SET h._lock = true
+         RETURN h.seq AS seq, h.hash AS hash`,
+        { genesis },
+      );
+    }
+    const group = next({
       seq: (head.records[0]?.get('seq') as number) ?? 0,
       hash: (head.records[0]?.get('hash') as string) ?? genesis,
     });
+    const last = group[group.length - 1];
+    if (!last) throw new Error('unreachable: empty audit group');
+    const rows = group.map(({ entry, hash }) => ({ entry, hash }));
     await tx.run(
-      `MATCH (h:AuditHead {id: 'main'})
-       CREATE (a:AuditEntry) SET a = $entry, a.seq = toInteger($entry.seq), a.status = toInteger($entry.status),
-                                 a.resultCount = toInteger($entry.resultCount), a.hash = $hash
-       SET h.seq = toInteger($entry.seq), h.hash = $hash
-       REMOVE h._lock`,
-      { entry, hash },
+      `UNWIND $rows AS row
+       CREATE (a:AuditEntry) SET a = row.entry, a.seq = toInteger(row.entry.seq), a.status = toInteger(row.entry.status),
+                                 a.resultCount = toInteger(row.entry.resultCount), a.hash = row.hash`,
+      { rows },
     );
-    if (checkpoint) {
-      await tx.run('CREATE (c:AuditCheckpoint {seq: toInteger($seq), hash: $hash, at: $at, signature: $sig, by: $by})', {
-        seq: entry.seq,
-        hash,
-        at: checkpoint.at,
-        sig: checkpoint.signature,
-        by: checkpoint.by,
-      });
+    await tx.run(`MATCH (h:AuditHead {id: 'main'}) SET h.seq = toInteger($seq), h.hash = $hash REMOVE h._lock`, { seq: last.entry.seq, hash: last.hash });
+    const checkpoints = group.flatMap(({ entry, hash, checkpoint }) => (checkpoint ? [{ seq: entry.seq, hash, at: checkpoint.at, sig: checkpoint.signature, by: checkpoint.by }] : []));
+    if (checkpoints.length > 0) {
+      await tx.run('UNWIND $cps AS c CREATE (:AuditCheckpoint {seq: toInteger(c.seq), hash: c.hash, at: c.at, signature: c.sig, by: c.by})', { cps: checkpoints });
     }
-    return { seq: entry.seq, hash };
+    return { seq: last.entry.seq, hash: last.hash };
   });
 }
 
@@ -85,6 +89,8 @@ export interface EntryFilter {
   limit: number;
   user?: string;
   outcome?: AuditOutcome;
+  /** Only entries recorded for these units; null or absent: the whole trail. */
+  units?: string[] | null;
 }
 
 /** Newest entries first, filtered. */
@@ -92,8 +98,9 @@ export async function listEntries(graph: Graph, f: EntryFilter): Promise<AuditEn
   return readTx(graph, async (tx) => {
     const r = await tx.run(
       `MATCH (a:AuditEntry) WHERE a.seq > $after AND ($user IS NULL OR a.user = $user) AND ($outcome IS NULL OR a.outcome = $outcome)
+         AND ($units IS NULL OR a.unit IN $units)
        RETURN properties(a) AS a ORDER BY a.seq DESC LIMIT toInteger($limit)`,
-      { after: f.afterSeq ?? 0, user: f.user ?? null, outcome: f.outcome ?? null, limit: f.limit },
+      { after: f.afterSeq ?? 0, user: f.user ?? null, outcome: f.outcome ?? null, units: f.units ?? null, limit: f.limit },
     );
     return r.records.map((x) => x.get('a') as AuditEntry);
   });
@@ -121,5 +128,13 @@ export async function readHashesBySeq(graph: Graph, seqs: number[]): Promise<Map
   return readTx(graph, async (tx) => {
     const r = await tx.run('UNWIND $seqs AS s MATCH (a:AuditEntry {seq: toInteger(s)}) RETURN a.seq AS seq, a.hash AS hash', { seqs });
     return new Map(r.records.map((x) => [x.get('seq') as number, x.get('hash') as string]));
+  });
+}
+
+/** The unit recorded in some entries, by sequence number (null for an entry without a caller). */
+export async function readUnitsBySeq(graph: Graph, seqs: number[]): Promise<Map<number, string | null>> {
+  return readTx(graph, async (tx) => {
+    const r = await tx.run('UNWIND $seqs AS s MATCH (a:AuditEntry {seq: toInteger(s)}) RETURN a.seq AS seq, a.unit AS unit', { seqs });
+    return new Map(r.records.map((x) => [x.get('seq') as number, (x.get('unit') as string | null) ?? null]));
   });
 }

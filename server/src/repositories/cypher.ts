@@ -1,4 +1,4 @@
-import { ENTITY_LABELS } from '@onemap/graph-schema';
+import { ENTITY_LABELS, ENTITY_RELATION_TYPES } from '@onemap/graph-schema';
 
 /** Entity labels, for `[l IN labels(n) WHERE l IN $kinds][0]`. */
 export const KINDS = [...ENTITY_LABELS];
@@ -18,4 +18,18 @@ export function visibleEdge(r: string): string {
 
 export function kindOf(v: string): string {
   return `[l IN labels(${v}) WHERE l IN $kinds][0]`;
+}
+
+const RELATION_TYPE_SET: ReadonlySet<string> = new Set(ENTITY_RELATION_TYPES);
+
+/**
+ * A typed relationship pattern `:A|B|C` for the given types, so the planner expands only those
+ * edges (an untyped `-[r]-` then `type(r) IN $types` walks every VISITED of a hub). Types come
+ * from the graph-model whitelist; anything else is refused, never spliced.
+ */
+export function relTypes(types: readonly string[]): string {
+  const list = [...new Set(types)];
+  const bad = list.find((t) => !RELATION_TYPE_SET.has(t));
+  if (bad !== undefined || list.length === 0) throw new Error(`relation type not in the graph model: ${bad ?? '(none)'}`);
+  return `:${list.join('|')}`;
 }

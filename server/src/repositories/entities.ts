@@ -1,7 +1,8 @@
 import { toPlain } from '@onemap/graph-schema/server';
 import { read, type Reader } from './reader.ts';
 import type { VisibleRecord } from '../access/golden.ts';
-import { KINDS, kindOf, visibleEdge, visibleEntity } from './cypher.ts';
+import { NETWORK_RELATION_TYPES } from '@onemap/graph-schema';
+import { KINDS, kindOf, relTypes, visibleEdge, visibleEntity } from './cypher.ts';
 
 export interface EntityRow {
   eid: string;
@@ -86,38 +87,91 @@ export interface TraceRow {
   lat: number | null;
 }
 
-/** The parts of a profile beyond golden values: identifiers, direct relations, recent traces, per-source counts — all filtered by `$vs`. */
-export async function readProfileParts(graph: Reader, eid: string, vs: readonly string[], limits: { relations: number; traces: number }) {
+/** A neighbour as the profile summarizes it: its golden values from the node, no record expansion. */
+export interface NeighbourRow {
+  eid: string;
+  kind: string;
+  name: string | null;
+  placeKind: string | null;
+  provenance: string | null;
+}
+
+export interface ProfileRow {
+  entity: EntityRow;
+  identifiers: IdentifierRow[];
+  relations: (RelationRow & { neighbour: NeighbourRow })[];
+  traces: TraceRow[];
+  sources: { source: string; records: number; lastReceivedAt: string | null }[];
+}
+
+/**
+ * A whole profile in ONE query (one round trip): the entity with its newest visible records,
+ * visible identifiers, direct relations through typed expansions (never VISITED, so a hub's
+ * sightings are not walked) with each neighbour's golden values, the newest visible traces and
+ * per-source record counts. Every part is filtered by `$vs` and limited inside its subquery.
+ * @returns null when there is no entity with this eid (a merged-away eid: follow `resolveEid`)
+ */
+export async function readProfile(
+  graph: Reader,
+  eid: string,
+  vs: readonly string[],
+  limits: { records: number; relations: number; traces: number },
+): Promise<ProfileRow | null> {
   return read(graph, async (tx) => {
-    const ids = await tx.run(
-      `MATCH (e:Entity {eid: $eid})-[h:HAS_IDENTIFIER]->(i:Identifier) WHERE h.source IN $vs
-       RETURN i.kind AS kind, i.value AS value, h.source AS source, h.rid AS rid ORDER BY kind, value`,
-      { eid, vs },
+    const r = await tx.run(
+      `MATCH (e:Entity {eid: $eid})
+       CALL (e) {
+         OPTIONAL MATCH (e)<-[rt:RESOLVED_TO]-(sr:SourceRecord) WHERE sr.source IN $vs
+         WITH rt, sr ORDER BY sr.receivedAt DESC LIMIT toInteger($recLim)
+         RETURN collect(CASE WHEN sr IS NULL THEN null ELSE {rid: sr.rid, source: sr.source, receivedAt: toString(sr.receivedAt), role: rt.role, attrs: sr.attrs} END) AS recs
+       }
+       CALL (e) {
+         OPTIONAL MATCH (e)-[h:HAS_IDENTIFIER]->(i:Identifier) WHERE h.source IN $vs
+         WITH i, h ORDER BY i.kind, i.value
+         RETURN collect(CASE WHEN i IS NULL THEN null ELSE {kind: i.kind, value: i.value, source: h.source, rid: h.rid} END) AS ids
+       }
+       CALL (e) {
+         OPTIONAL MATCH (e)-[r${relTypes(NETWORK_RELATION_TYPES)}]-(o:Entity)
+         WHERE ${visibleEdge('r')} AND ${visibleEntity('o')}
+         WITH r, o LIMIT toInteger($relLim)
+         RETURN collect(CASE WHEN r IS NULL THEN null ELSE {type: type(r), outgoing: startNode(r) = e, other: o.eid, props: properties(r),
+                 neighbour: {eid: o.eid, kind: ${kindOf('o')}, name: o.name, placeKind: o.placeKind, provenance: o.provenance}} END) AS rels
+       }
+       CALL (e) {
+         OPTIONAL MATCH (e)-[v:VISITED]->(p:Place) WHERE v.source IN $vs
+         WITH v, p ORDER BY v.at DESC LIMIT toInteger($trLim)
+         RETURN collect(CASE WHEN v IS NULL THEN null ELSE {at: toString(v.at), until: toString(v.until), kind: v.kind, source: v.source, rid: v.rid,
+                 placeEid: p.eid, placeName: p.name, placeKind: p.placeKind, lon: p.location.x, lat: p.location.y} END) AS traces
+       }
+       CALL (e) {
+         OPTIONAL MATCH (e)<-[:RESOLVED_TO]-(sr:SourceRecord) WHERE sr.source IN $vs
+         WITH sr.source AS source, count(sr) AS n, max(sr.receivedAt) AS last WHERE source IS NOT NULL
+         WITH source, n, last ORDER BY source
+         RETURN collect({source: source, records: n, lastReceivedAt: toString(last)}) AS sources
+       }
+       RETURN e.eid AS eid, ${kindOf('e')} AS kind, properties(e) AS props, ${visibleEntity('e')} AS visible, recs, ids, rels, traces, sources`,
+      { eid, vs, kinds: KINDS, recLim: limits.records, relLim: limits.relations, trLim: limits.traces },
     );
-    const rels = await tx.run(
-      `MATCH (e:Entity {eid: $eid})-[r]-(o:Entity)
-       WHERE NOT r:VISITED AND NOT r:HAS_IDENTIFIER AND ${visibleEdge('r')} AND ${visibleEntity('o')}
-       RETURN type(r) AS type, startNode(r) = e AS outgoing, o.eid AS other, properties(r) AS props
-       LIMIT toInteger($lim)`,
-      { eid, vs, lim: limits.relations },
-    );
-    const traces = await tx.run(
-      `MATCH (e:Entity {eid: $eid})-[v:VISITED]->(p:Place) WHERE v.source IN $vs
-       WITH v, p ORDER BY v.at DESC LIMIT toInteger($lim)
-       RETURN toString(v.at) AS at, toString(v.until) AS until, v.kind AS kind, v.source AS source, v.rid AS rid,
-              p.eid AS placeEid, p.name AS placeName, p.placeKind AS placeKind, p.location.x AS lon, p.location.y AS lat`,
-      { eid, vs, lim: limits.traces },
-    );
-    const sources = await tx.run(
-      `MATCH (e:Entity {eid: $eid})<-[:RESOLVED_TO]-(sr:SourceRecord) WHERE sr.source IN $vs
-       RETURN sr.source AS source, count(*) AS records, toString(max(sr.receivedAt)) AS lastReceivedAt ORDER BY source`,
-      { eid, vs },
-    );
+    const x = r.records[0];
+    if (!x) return null;
+    const plain = toPlain(x.toObject()) as {
+      eid: string;
+      kind: string;
+      props: Record<string, unknown>;
+      visible: boolean;
+      recs: (VisibleRecord | null)[];
+      ids: (IdentifierRow | null)[];
+      rels: ((RelationRow & { neighbour: NeighbourRow }) | null)[];
+      traces: (TraceRow | null)[];
+      sources: { source: string; records: number; lastReceivedAt: string | null }[];
+    };
+    const nonNull = <T>(a: (T | null)[]): T[] => a.filter((v): v is T => v !== null);
     return {
-      identifiers: ids.records.map((x) => x.toObject() as IdentifierRow),
-      relations: rels.records.map((x) => ({ ...(x.toObject() as RelationRow), props: toPlain(x.get('props')) as Record<string, unknown> })),
-      traces: traces.records.map((x) => x.toObject() as TraceRow),
-      sources: sources.records.map((x) => x.toObject() as { source: string; records: number; lastReceivedAt: string | null }),
+      entity: { eid: plain.eid, kind: plain.kind, props: plain.props, records: nonNull(plain.recs), visible: plain.visible },
+      identifiers: nonNull(plain.ids),
+      relations: nonNull(plain.rels),
+      traces: nonNull(plain.traces),
+      sources: plain.sources,
     };
   });
 }
@@ -138,5 +192,23 @@ export async function searchCandidates(graph: Reader, lucene: string, kinds: rea
       { q: lucene, raw: cap * 4, kindsFilter: kinds, vs, cap },
     );
     return r.records.map((x) => x.toObject() as { eid: string; score: number; name: string | null; namePinyin: string | null; identifiers: { kind: string; value: string; source: string }[] });
+  });
+}
+
+/**
+ * Entities whose identifier ends with `tail` (the last digits of a resident ID or phone), through
+ * identifier edges of visible sources only; the TEXT index `identifier_value_text` answers ENDS WITH.
+ * Whether the viewer may match that far into a masked value is the caller's check.
+ */
+export async function identifierTailCandidates(graph: Reader, tail: string, idKinds: readonly string[], vs: readonly string[], cap: number) {
+  return read(graph, async (tx) => {
+    const r = await tx.run(
+      `MATCH (i:Identifier) WHERE i.value ENDS WITH $tail AND i.kind IN $idKinds
+       WITH i LIMIT toInteger($raw)
+       MATCH (e:Entity)-[h:HAS_IDENTIFIER]->(i) WHERE h.source IN $vs
+       RETURN DISTINCT e.eid AS eid LIMIT toInteger($cap)`,
+      { tail, idKinds, vs, raw: cap * 4, cap },
+    );
+    return r.records.map((x) => x.get('eid') as string);
   });
 }

@@ -85,3 +85,20 @@ export async function readFacilities(graph: Graph, f: Pick<LayerFilter, 'vs' | '
     return r.records.map((x) => x.toObject() as { eid: string; unitCode: string | null; lon: number; lat: number; recs: VisibleRecord[] });
   });
 }
+
+/**
+ * First and last sighting time visible through `$vs` (the data's time extent), read from the
+ * VISITED.at range index in order — no scan of every trace, unlike a trend over all time.
+ */
+export async function readTraceExtent(graph: Graph, vs: readonly string[]): Promise<{ from: string | null; to: string | null }> {
+  return readTx(graph, async (tx) => {
+    const r = await tx.run(
+      `CALL () { MATCH ()-[v:VISITED]->() WHERE v.at IS NOT NULL AND v.source IN $vs RETURN v.at AS first ORDER BY v.at ASC LIMIT 1 }
+       CALL () { MATCH ()-[v:VISITED]->() WHERE v.at IS NOT NULL AND v.source IN $vs RETURN v.at AS last ORDER BY v.at DESC LIMIT 1 }
+       RETURN toString(first) AS from, toString(last) AS to`,
+      { vs: [...vs] },
+    );
+    const row = r.records[0];
+    return { from: (row?.get('from') as string | null) ?? null, to: (row?.get('to') as string | null) ?? null };
+  });
+}

@@ -1,6 +1,7 @@
 import { toPlain } from '@onemap/graph-schema/server';
 import { read, type Reader } from './reader.ts';
-import { KINDS, visibleEdge, visibleEntity } from './cypher.ts';
+import { KINDS, kindOf, relTypes, visibleEdge, visibleEntity } from './cypher.ts';
+import type { NeighbourRow } from './entities.ts';
 
 export interface EdgeRow {
   from: string;
@@ -9,6 +10,8 @@ export interface EdgeRow {
   /** True when the edge points from `from` to `to`. */
   outgoing: boolean;
   props: Record<string, unknown>;
+  /** The entity at `to`, with its golden values (for a summary without reading its records). */
+  neighbour: NeighbourRow;
 }
 
 /**
@@ -20,11 +23,12 @@ export async function expandHop(graph: Reader, frontier: readonly string[], type
   return read(graph, async (tx) => {
     const r = await tx.run(
       `UNWIND $frontier AS fe
-       MATCH (a:Entity {eid: fe})-[r]-(b:Entity)
-       WHERE type(r) IN $types AND ${visibleEdge('r')} AND ${visibleEntity('b')}
+       MATCH (a:Entity {eid: fe})-[r${relTypes(types)}]-(b:Entity)
+       WHERE ${visibleEdge('r')} AND ${visibleEntity('b')}
        WITH a, r, b LIMIT toInteger($limit)
-       RETURN a.eid AS from, b.eid AS to, type(r) AS type, startNode(r) = a AS outgoing, properties(r) AS props`,
-      { frontier, types, vs, limit, kinds: KINDS },
+       RETURN a.eid AS from, b.eid AS to, type(r) AS type, startNode(r) = a AS outgoing, properties(r) AS props,
+              {eid: b.eid, kind: ${kindOf('b')}, name: b.name, placeKind: b.placeKind, provenance: b.provenance} AS neighbour`,
+      { frontier, vs, limit, kinds: KINDS },
     );
     return r.records.map((x) => ({ ...(x.toObject() as EdgeRow), props: toPlain(x.get('props')) as Record<string, unknown> }));
   });
@@ -38,12 +42,12 @@ export async function shortestPaths(graph: Reader, from: string, to: string, max
   return read(graph, async (tx) => {
     const r = await tx.run(
       `MATCH (a:Entity {eid: $from}), (b:Entity {eid: $to})
-       MATCH p = allShortestPaths((a)-[*..${Math.max(1, Math.min(6, Math.trunc(maxHops)))}]-(b))
-       WHERE all(r IN relationships(p) WHERE type(r) IN $types AND ${visibleEdge('r')})
+       MATCH p = allShortestPaths((a)-[${relTypes(types)}*..${Math.max(1, Math.min(6, Math.trunc(maxHops)))}]-(b))
+       WHERE all(r IN relationships(p) WHERE ${visibleEdge('r')})
        WITH p LIMIT toInteger($limit)
        RETURN [n IN nodes(p) | n.eid] AS eids,
               [r IN relationships(p) | {from: startNode(r).eid, to: endNode(r).eid, type: type(r), props: properties(r)}] AS rels`,
-      { from, to, types, vs, limit },
+      { from, to, vs, limit },
     );
     return r.records.map((x) => ({
       eids: x.get('eids') as string[],

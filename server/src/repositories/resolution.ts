@@ -166,13 +166,54 @@ function normalize(d: Record<string, unknown>): DecisionRow {
   return { undoneBy: null, undoneAt: null, reason: '', ...d } as DecisionRow;
 }
 
-export async function listDecisions(graph: Graph, eid: string | null, limit: number): Promise<DecisionRow[]> {
+/**
+ * The sources of every record a decision touches: the records of each entity it names (live or
+ * merged away, wherever its moved records now are) and the records it split off. A viewer who
+ * cannot see one of them must not see the decision.
+ */
+const TOUCHED_SOURCES = `
+  CALL (d) {
+    UNWIND d.eids AS eid
+    OPTIONAL MATCH (e:Entity {eid: eid})
+    OPTIONAL MATCH (m:MergedEntity {eid: eid})
+    UNWIND [x IN [e, m] WHERE x IS NOT NULL] AS n
+    MATCH (r:SourceRecord)-[:RESOLVED_TO]->(n)
+    RETURN collect(DISTINCT r.source) AS onEntities
+  }
+  CALL (d) {
+    UNWIND coalesce(d.rids, []) AS rid
+    MATCH (r:SourceRecord {rid: rid})
+    RETURN collect(DISTINCT r.source) AS splitOff
+  }
+  WITH d, onEntities + splitOff AS touched`;
+
+/**
+ * Decisions newest first, only those whose every touched record comes from `visibleSources`.
+ * @param eid only decisions naming this entity (null: all)
+ */
+export async function listDecisions(graph: Graph, eid: string | null, limit: number, visibleSources: readonly string[]): Promise<DecisionRow[]> {
   return readTx(graph, async (tx) => {
     const r = await tx.run(
-      'MATCH (d:ResolutionDecision) WHERE $eid IS NULL OR $eid IN d.eids RETURN properties(d) AS d ORDER BY d.at DESC LIMIT toInteger($limit)',
-      { eid, limit },
+      `MATCH (d:ResolutionDecision) WHERE $eid IS NULL OR $eid IN d.eids
+       ${TOUCHED_SOURCES}
+       WHERE all(s IN touched WHERE s IN $visible)
+       RETURN properties(d) AS d ORDER BY d.at DESC LIMIT toInteger($limit)`,
+      { eid, limit, visible: [...visibleSources] },
     );
     return r.records.map((x) => normalize(toPlain(x.get('d')) as Record<string, unknown>));
+  });
+}
+
+/** True when every record decision `id` touches comes from `visibleSources` (false when there is no such decision). */
+export async function decisionVisible(graph: Graph, id: string, visibleSources: readonly string[]): Promise<boolean> {
+  return readTx(graph, async (tx) => {
+    const r = await tx.run(
+      `MATCH (d:ResolutionDecision {id: $id})
+       ${TOUCHED_SOURCES}
+       RETURN all(s IN touched WHERE s IN $visible) AS ok`,
+      { id, visible: [...visibleSources] },
+    );
+    return r.records[0]?.get('ok') === true;
   });
 }
 
@@ -207,5 +248,66 @@ export async function undoDecision(graph: Graph, d: DecisionRow, by: string): Pr
       await tx.run('MATCH (n) WHERE elementId(n) = $nid DETACH DELETE n', { nid: n.id });
     }
     await tx.run('MATCH (d:ResolutionDecision {id: $id}) SET d.undone = true, d.undoneBy = $by, d.undoneAt = datetime()', { id: d.id, by });
+  });
+}
+
+/** Most pairs the review queue reads before it keeps the visible ones (a named cap, not a silent one). */
+export const CANDIDATES_SCAN_FACTOR = 4;
+/** Records of the candidate entity compared with the possible-match record to explain the pair. */
+export const CANDIDATE_RECORDS_COMPARED = 20;
+
+/** A source record as the explanation needs it: its standardized attributes and stored mention metadata, by role. */
+export interface StoredRecordRow {
+  rid: string;
+  source: string;
+  recordId: string;
+  /** JSON: role -> standardized attributes */
+  attrs: string;
+  /** JSON: role -> {kind, identifiers, flags} */
+  mentions: string | null;
+  /** the role whose mention resolved to the entity in question */
+  role: string;
+}
+
+/** One possible match the pipeline left for review: a record's mention and the entity it nearly joined. */
+export interface PossibleMatchRow {
+  rid: string;
+  source: string;
+  role: string;
+  score: number;
+  at: string | null;
+  recordEid: string;
+  candidateEid: string;
+  record: StoredRecordRow;
+  candidateRecords: StoredRecordRow[];
+}
+
+/**
+ * The pipeline's possible matches (RESOLVED_TO {decision: 'possible_match', candidate}) whose record
+ * comes from a visible source, most uncertain first (probability closest to 0.5); pairs already
+ * decided by an analyst (a live merge or confirmation naming both) and candidates merged away are left out.
+ * @param sources the viewer's visible sources
+ * @param filter `source` one source, `unit` sources owned by that unit code (or its sub-units by prefix)
+ */
+export async function listPossibleMatches(graph: Graph, sources: readonly string[], filter: { source?: string | null; unit?: string | null }, limit: number): Promise<PossibleMatchRow[]> {
+  return readTx(graph, async (tx) => {
+    const r = await tx.run(
+      `MATCH (r:SourceRecord)-[x:RESOLVED_TO {decision: 'possible_match'}]->(a:Entity)
+       WHERE r.source IN $sources AND x.candidate IS NOT NULL
+         AND ($source IS NULL OR r.source = $source)
+         AND ($unit IS NULL OR EXISTS { MATCH (s:Source {id: r.source}) WHERE s.ownerUnit STARTS WITH $unit })
+       MATCH (b:Entity {eid: x.candidate}) WHERE b <> a
+         AND NOT EXISTS { MATCH (d:ResolutionDecision) WHERE d.undone = false AND a.eid IN d.eids AND b.eid IN d.eids }
+       WITH r, x, a, b ORDER BY abs(x.score - 0.5), r.rid LIMIT toInteger($scan)
+       CALL (b) {
+         MATCH (b)<-[y:RESOLVED_TO]-(br:SourceRecord) WHERE br.source IN $sources
+         WITH br, y ORDER BY br.rid LIMIT toInteger($compared)
+         RETURN collect(br {.rid, .source, .recordId, .attrs, .mentions, role: y.role}) AS candidateRecords
+       }
+       RETURN r.rid AS rid, r.source AS source, x.role AS role, x.score AS score, toString(x.at) AS at, a.eid AS recordEid, b.eid AS candidateEid,
+              r {.rid, .source, .recordId, .attrs, .mentions, role: x.role} AS record, candidateRecords`,
+      { sources: [...sources], source: filter.source ?? null, unit: filter.unit ?? null, scan: limit * CANDIDATES_SCAN_FACTOR, compared: CANDIDATE_RECORDS_COMPARED },
+    );
+    return r.records.map((x) => toPlain(x.toObject()) as PossibleMatchRow);
   });
 }

@@ -46,6 +46,8 @@ export const UserPatch = Type.Object(
     disabled: Type.Optional(Type.Boolean()),
     roles: Type.Optional(Type.Array(RoleName, { minItems: 1, maxItems: 5, uniqueItems: true })),
     password: Type.Optional(Password),
+    /** Move the user to another unit of the admin's subtree. */
+    unitCode: Type.Optional(UnitCode),
     certFingerprint: Type.Optional(Type.Union([Fingerprint, Type.Null()])),
   },
   { additionalProperties: false },

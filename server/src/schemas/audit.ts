@@ -37,5 +37,6 @@ export const AuditVerifyAnswer = Type.Object({
   headSeq: Type.Integer(),
   checkpointsChecked: Type.Integer(),
   problems: Type.Array(Type.Object({ seq: Type.Integer(), kind: Type.String(), message: Type.String() })),
+  problemsOutOfScope: Type.Integer({ description: 'problems at entries of units outside the auditor’s scope: counted, not described' }),
 });
 export type AuditVerifyAnswer = Static<typeof AuditVerifyAnswer>;

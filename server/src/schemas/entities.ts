@@ -11,7 +11,19 @@ export const SearchQuery = Type.Object({
 });
 export type SearchQuery = Static<typeof SearchQuery>;
 
-export const SearchHit = Type.Object({ ...EntitySummary.properties, score: Type.Number() });
+/** What lets a user choose between three 张伟, each under the viewer's masking (null when absent or masked). */
+export const SearchHitDetails = Type.Object({
+  birthYear: Type.Union([Type.String(), Type.Null()]),
+  sex: Type.Union([Type.String(), Type.Null()]),
+  homeCounty: Type.Union([Type.Object({ code: Type.String(), name: Type.Union([Type.String(), Type.Null()]) }), Type.Null()]),
+  /** The resident ID as the viewer sees it, reduced to its last four characters (`…1234`). */
+  idTail: Type.Union([Type.String(), Type.Null()]),
+  /** The visible sources the entity's records come from. */
+  sources: Type.Array(Type.String()),
+  /** How the query matched: exact, prefix, initials, pinyin, identifier_tail, fuzzy. */
+  matchedBy: Type.Array(Type.String()),
+});
+export const SearchHit = Type.Object({ ...EntitySummary.properties, score: Type.Number(), ...SearchHitDetails.properties });
 export const SearchResponse = Type.Object({
   items: Type.Array(SearchHit),
   total: Type.Integer({ description: 'visible matches (at most 500 are considered)' }),

@@ -60,6 +60,9 @@ export const TrendLayer = Type.Object({
   ...Suppression,
   days: Type.Array(Type.Object({ day: Type.String(), persons: Type.Integer(), traces: Type.Integer() })),
 });
+/** The time extent of the traces the viewer's sources hold (+08:00; null when there are none). */
+export const DataExtent = Type.Object({ from: Type.Union([Type.String(), Type.Null()]), to: Type.Union([Type.String(), Type.Null()]) });
+export type DataExtent = Static<typeof DataExtent>;
 export const FacilityLayer = Type.Object({
   counts: Type.Record(Type.String(), Type.Integer()),
   features: Type.Array(

@@ -1,6 +1,6 @@
 /** TypeBox schemas of `/api/resolution`: manual merge, split, confirm and undo. */
 import { type Static, Type } from '@sinclair/typebox';
-import { Eid, ListOf, PurposeQuery } from './common.ts';
+import { Eid, EntitySummary, ListOf, PurposeQuery } from './common.ts';
 
 export const Decision = Type.Object({
   id: Type.String(),
@@ -37,3 +37,40 @@ export const ConfirmBody = Type.Object(
 export type ConfirmBody = Static<typeof ConfirmBody>;
 export const DecisionParams = Type.Object({ id: Type.String({ pattern: '^D-[0-9a-f-]{36}$' }) });
 export const DecisionsQuery = Type.Object({ ...PurposeQuery, eid: Type.Optional(Eid), limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }) });
+
+/** One bar of the waterfall: the prior, then each comparison's weight with its term-frequency adjustment. */
+export const WaterfallStep = Type.Object({
+  label: Type.String({ description: '`prior`, or `<comparison>: <level>`' }),
+  weight: Type.Number({ description: 'match weight (log2 Bayes factor) this step adds' }),
+  tfAdjustment: Type.Number({ description: 'the term-frequency part of `weight` (0 for the prior)' }),
+  cumulative: Type.Number(),
+});
+export const PairExplanation = Type.Object({
+  priorWeight: Type.Number(),
+  weight: Type.Number(),
+  probability: Type.Number(),
+  decision: Type.String(),
+  anchors: Type.Array(Type.String()),
+  conflicts: Type.Array(Type.String()),
+  waterfall: Type.Array(WaterfallStep),
+  compared: Type.Object({ left: Type.String({ description: 'rid of the possible-match record' }), right: Type.String({ description: 'rid of the candidate record that explains the pair best' }) }),
+});
+export type PairExplanation = Static<typeof PairExplanation>;
+export const Candidate = Type.Object({
+  id: Type.String({ description: '`<rid>|<role>`: the record mention left for review' }),
+  rid: Type.String(),
+  source: Type.String(),
+  score: Type.Number({ description: 'the pipeline\'s match probability when it wrote the record' }),
+  at: Type.Union([Type.String(), Type.Null()]),
+  left: EntitySummary,
+  right: EntitySummary,
+  explanation: Type.Union([PairExplanation, Type.Null()]),
+});
+export type Candidate = Static<typeof Candidate>;
+export const CandidateList = ListOf(Candidate);
+export const CandidatesQuery = Type.Object({
+  ...PurposeQuery,
+  source: Type.Optional(Type.String({ pattern: '^[a-z][a-z0-9_]{0,40}$' })),
+  unit: Type.Optional(Type.String({ pattern: '^[0-9]{2,12}$', description: 'owner unit code (or a prefix: a city takes its counties)' })),
+  limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+});

@@ -5,7 +5,7 @@ import { closeCompletions } from '../access/mask-for-viewer.ts';
 import { maskValue } from '../access/masking.ts';
 import type { Viewer } from '../access/viewer.ts';
 import { httpError } from '../errors.ts';
-import { type EntityRow, readEntities, readProfileParts, resolveEid, type TraceRow } from '../repositories/entities.ts';
+import { type EntityRow, type NeighbourRow, readEntities, readProfile, resolveEid, type TraceRow } from '../repositories/entities.ts';
 import type { AttributeValue, EntitySummary } from '../schemas/common.ts';
 
 /** Name for an entity as this viewer may see it: from visible records, or the node's golden name when its provenance is visible. */
@@ -34,6 +34,23 @@ export function parseProvenance(p: unknown): Record<string, { source?: string; r
   } catch {
     return {};
   }
+}
+
+/**
+ * A neighbour's summary from its node's golden values, without reading its records: the name is
+ * shown when the record it came from (provenance) is of a source the viewer may see, masked by that
+ * source's rule. Null for places (a home's name is an address, and only its records tell a home) and
+ * when the viewer cannot see that source: the caller then summarizes from the viewer's visible
+ * records (`summaries`).
+ */
+export function summarizeNode(n: NeighbourRow, viewer: Viewer): EntitySummary | null {
+  // A place is a home when any of its records says so (isHome), which its node alone cannot tell: read its records.
+  if (n.kind === 'Place') return null;
+  const src = parseProvenance(n.provenance).name?.source;
+  if (typeof n.name !== 'string' || !src || !viewer.visibleSources.includes(src)) return null;
+  const attr = n.kind === 'Phone' ? 'phone' : 'name';
+  const plain = viewer.fieldDecision(src, attr, attr) === 'plain' || (n.kind !== 'Person' && n.kind !== 'Phone');
+  return { eid: n.eid, kind: n.kind, name: plain ? n.name : maskValue(attr, n.name), nameMasked: !plain };
 }
 
 /** Summaries of visible entities only; invisible ones are absent from the map. */
@@ -142,16 +159,34 @@ export function viewerPosition(row: EntityRow, golden: Record<string, AttributeV
   return placePosition(viewer, { placeKind: home ? 'home' : ((row.props.placeKind as string) ?? null), source: source as string, lon, lat });
 }
 
-/** 一人一档 / 一企一档: one file per entity, built only from what the viewer may see. */
+/** Limits of a profile's parts (named, not hidden in Cypher). */
+export const PROFILE_LIMITS = { records: 200, relations: 200, traces: 50 } as const;
+
+/** 一人一档 / 一企一档: one file per entity, built only from what the viewer may see, in one query. */
 export async function buildProfile(graph: Graph, eid: string, viewer: Viewer) {
   return withRead(graph, async (r) => {
-    const { row, redirectedFrom } = await requireVisibleEntity(r, eid, viewer);
-    const parts = await readProfileParts(r, row.eid, viewer.visibleSources, { relations: 200, traces: 50 });
-    const others = await summaries(
-      r,
-      parts.relations.map((r) => r.other),
-      viewer,
-    );
+    let found = await readProfile(r, eid, viewer.visibleSources, PROFILE_LIMITS);
+    let redirectedFrom: string | null = null;
+    if (!found) {
+      // A merged-away eid: follow the redirects, then read the survivor.
+      const resolved = await resolveEid(r, eid);
+      if (resolved.redirectedFrom) {
+        redirectedFrom = resolved.redirectedFrom;
+        found = await readProfile(r, resolved.eid, viewer.visibleSources, PROFILE_LIMITS);
+      }
+    }
+    if (!found || !found.entity.visible) throw httpError('NOT_FOUND', { what: `entity ${eid}` });
+    const row = found.entity;
+    const parts = found;
+    // Neighbours from their golden values; only those whose name source the viewer cannot see are read record by record.
+    const others = new Map<string, EntitySummary>();
+    const unresolved: string[] = [];
+    for (const rel of parts.relations) {
+      const sum = summarizeNode(rel.neighbour, viewer);
+      if (sum) others.set(rel.other, sum);
+      else unresolved.push(rel.other);
+    }
+    if (unresolved.length > 0) for (const [k, v] of await summaries(r, unresolved, viewer)) others.set(k, v);
     const places = await placeViews(
       r,
       parts.traces.map((t) => t.placeEid),

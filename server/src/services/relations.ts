@@ -3,7 +3,8 @@ import type { Graph } from '@onemap/graph-schema/server';
 import { withRead } from '../repositories/reader.ts';
 import type { Viewer } from '../access/viewer.ts';
 import { expandHop, shortestPaths } from '../repositories/relations.ts';
-import { requireVisibleEntity, summaries } from './entity-view.ts';
+import type { EntitySummary } from '../schemas/common.ts';
+import { requireVisibleEntity, summaries, summarize, summarizeNode } from './entity-view.ts';
 
 /** Relation types traversed when the caller names none: the network without VISITED, which would swamp the answer. */
 export const DEFAULT_RELATION_TYPES: readonly string[] = NETWORK_RELATION_TYPES;
@@ -11,7 +12,15 @@ export const DEFAULT_RELATION_TYPES: readonly string[] = NETWORK_RELATION_TYPES;
 /** Edge properties that are safe to show: provenance and time, never copied personal values. */
 function edgeProps(p: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const k of ['role', 'count', 'first', 'last', 'at', 'until', 'kind', 'rid', 'since']) if (p[k] !== undefined) out[k] = p[k];
+  for (const k of ['role', 'count', 'first', 'last', 'at', 'until', 'kind', 'rid', 'since', 'score']) if (p[k] !== undefined) out[k] = p[k];
+  // CO_TRAVELED: why the pair is companions (legs, places, days, the most surprising legs)
+  if (typeof p.reasons === 'string') {
+    try {
+      out.reasons = JSON.parse(p.reasons);
+    } catch {
+      // an unreadable reasons string is left out rather than failing the answer
+    }
+  }
   return out;
 }
 
@@ -20,6 +29,8 @@ export async function neighbourhood(graph: Graph, eid: string, viewer: Viewer, d
   return withRead(graph, async (r) => {
     const { row } = await requireVisibleEntity(r, eid, viewer);
     const hopOf = new Map<string, number>([[row.eid, 0]]);
+    // Summaries from each neighbour's golden values as the hops find them; the rest from visible records below.
+    const sums = new Map<string, EntitySummary>([[row.eid, summarize(row, viewer)]]);
     const edges: { from: string; to: string; type: string; source: string | null; props: Record<string, unknown> }[] = [];
     const seenEdge = new Set<string>();
     let frontier = [row.eid];
@@ -35,6 +46,10 @@ export async function neighbourhood(graph: Graph, eid: string, viewer: Viewer, d
         if (seenEdge.has(key)) continue;
         seenEdge.add(key);
         edges.push({ from: s, to: t, type: e.type, source: (e.props.source as string) ?? null, props: edgeProps(e.props) });
+        if (!sums.has(e.to)) {
+          const sum = summarizeNode(e.neighbour, viewer);
+          if (sum) sums.set(e.to, sum);
+        }
         if (!hopOf.has(e.to)) {
           hopOf.set(e.to, hop);
           next.push(e.to);
@@ -43,7 +58,8 @@ export async function neighbourhood(graph: Graph, eid: string, viewer: Viewer, d
       frontier = next;
       if (edges.length >= limit) break;
     }
-    const sums = await summaries(r, [...hopOf.keys()], viewer);
+    const unresolved = [...hopOf.keys()].filter((id) => !sums.has(id));
+    if (unresolved.length > 0) for (const [k, v] of await summaries(r, unresolved, viewer)) sums.set(k, v);
     const nodes = [...hopOf.entries()].filter(([id]) => sums.has(id)).map(([id, hop]) => ({ ...(sums.get(id) as NonNullable<ReturnType<typeof sums.get>>), hop }));
     const kept = new Set(nodes.map((n) => n.eid));
     return { root: row.eid, nodes, edges: edges.filter((e) => kept.has(e.from) && kept.has(e.to)), truncated };

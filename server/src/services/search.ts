@@ -1,13 +1,30 @@
 import type { Graph } from '@onemap/graph-schema/server';
+import { pinyinInitials } from '@onemap/resolver/standardize';
 import { withRead } from '../repositories/reader.ts';
 import { isInternalAttribute } from '@onemap/graph-schema';
-import { attrsOf, IDENTIFIER_ATTRIBUTE } from '../access/golden.ts';
-import { maskForViewer } from '../access/mask-for-viewer.ts';
+import { attrsOf, goldenValues, IDENTIFIER_ATTRIBUTE, type VisibleRecord } from '../access/golden.ts';
+import { closeCompletions, maskForViewer } from '../access/mask-for-viewer.ts';
 import type { Viewer } from '../access/viewer.ts';
-import { readEntities, searchCandidates } from '../repositories/entities.ts';
+import { type EntityRow, identifierTailCandidates, readEntities, searchCandidates } from '../repositories/entities.ts';
+import type { SearchResponse } from '../schemas/entities.ts';
 import { summarize } from './entity-view.ts';
 
 const LUCENE_SPECIAL = /[+\-&|!(){}[\]^"~*?:\\/]/g;
+
+/** Full-text candidates considered per query (the answer says `truncated` when there were more). */
+export const SEARCH_CANDIDATE_CAP = 500;
+/** Records read per candidate to check what the viewer may see and to describe the hit. */
+export const SEARCH_RECORDS_PER_HIT = 30;
+/** Shortest Latin term that is also matched with one typo (Lucene fuzzy `~1`). */
+export const FUZZY_MIN_LENGTH = 4;
+/** A digit run this long (or longer, up to a whole identifier) is also looked up as an identifier tail. */
+export const ID_TAIL_MIN_DIGITS = 4;
+/** Identifier kinds searched by their last digits. */
+export const ID_TAIL_KINDS = ['resident_id', 'phone', 'national_id', 'passport'] as const;
+
+/** Match kinds, strongest first, with the score each adds. */
+const MATCH_WEIGHT = { exact: 100, identifier_tail: 90, initials: 80, pinyin: 75, prefix: 60, fuzzy: 30 } as const;
+type MatchKind = keyof typeof MATCH_WEIGHT;
 
 /** Turns user text into a safe Lucene query of plain terms (no operators, no syntax errors). */
 export function escapeLucene(q: string): string {
@@ -18,58 +35,167 @@ export function escapeLucene(q: string): string {
   return withVariants.join(' ');
 }
 
+/**
+ * The Lucene query for cloud search: per term the exact term (boosted), its prefix and, for Latin
+ * terms of 4+ characters, one typo (`~1`); terms are OR-ed for recall and the answer is then ranked
+ * and checked term by term. Terms are escaped plain words, so no user syntax reaches Lucene.
+ * @example luceneQuery('zhang wei') // '(zhang^4 OR zhang*^2 OR zhang~1) OR (wei^4 OR wei*^2)'
+ */
+export function luceneQuery(q: string): string {
+  const terms = escapeLucene(q).split(' ').filter(Boolean);
+  const groups = terms.map((t) => {
+    const parts = [`${t}^4`];
+    // A wildcard over one or two characters expands to too many terms to be useful.
+    if ([...t].length >= 1 && !(/^[a-z0-9]$/.test(t))) parts.push(`${t}*^2`);
+    if (/^[a-z0-9]+$/.test(t) && t.length >= FUZZY_MIN_LENGTH && !/^\d+$/.test(t)) parts.push(`${t}~1`);
+    return parts.length === 1 ? parts[0] : `(${parts.join(' OR ')})`;
+  });
+  return groups.join(' OR ');
+}
+
 function norm(s: string): string {
   return s.toLowerCase().replace(/[\s\-_.:,，。·()（）+]/g, '');
 }
 
-const CAP = 500;
+/** The parts of a masked value that the mask shows (`620102********1234` → 620102, 1234). */
+function shownFragments(masked: string): string[] {
+  return masked.split(/\*+/).map(norm).filter(Boolean);
+}
+
+/** Damerau–Levenshtein distance ≤ 1 (one substitution, insertion, deletion or transposition). */
+export function withinOneEdit(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  if (a.length === b.length) {
+    if (a.slice(i + 1) === b.slice(i + 1)) return true;
+    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+  }
+  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+}
+
+/** What the viewer may match a term against: values as the viewer sees them. */
+interface Searchable {
+  /** Plain values (normalized), e.g. a name, a plate, an ID the viewer may read in full. */
+  plain: string[];
+  /** Fragments a mask shows (normalized): a masked ID's region prefix and last digits. */
+  shown: string[];
+  /** Names the viewer sees in plain, for Pinyin and initials. */
+  names: string[];
+}
+
+function searchableOf(row: EntityRow, viewer: Viewer, namePinyin: string | null, identifiers: readonly { kind: string; value: string; source: string }[]): Searchable {
+  const out: Searchable = { plain: [], shown: [], names: [] };
+  const add = (attr: string, value: unknown, source: string, role: string) => {
+    const m = maskForViewer(viewer, { attribute: attr, value, source, role });
+    if (m.masked) {
+      // Only what the mask shows (a resident ID's region prefix and last four digits): never the hidden part.
+      out.shown.push(...shownFragments(String(m.value)));
+      return;
+    }
+    const s = String(value);
+    out.plain.push(norm(s));
+    if (attr === 'name') out.names.push(s);
+    // Mobile numbers: also without +86.
+    if (/^\+86\d{11}$/.test(s)) out.plain.push(s.slice(3));
+  };
+  for (const r of row.records as VisibleRecord[]) {
+    for (const [attr, v] of Object.entries(attrsOf(r))) {
+      if (v === null || v === undefined || typeof v === 'object' || isInternalAttribute(attr)) continue;
+      add(attr, v, r.source, r.role);
+    }
+  }
+  for (const i of identifiers) {
+    const attr = IDENTIFIER_ATTRIBUTE[i.kind] ?? i.kind;
+    add(attr, i.value, i.source, attr);
+  }
+  // The node's Pinyin counts only when the name it spells is one the viewer sees in plain.
+  if (namePinyin && row.props.name && out.names.includes(String(row.props.name))) out.plain.push(norm(namePinyin));
+  return out;
+}
 
 /**
- * Cloud search (云搜索) over the `entity_search` index, then kept only where the viewer could have
- * found it: the entity must be visible, and every query term must occur in a value of a record
- * the viewer may see (or the Pinyin of a visible name). So a value known only to a source the
- * viewer may not see never makes a hit — through search either.
+ * How `term` matches what the viewer may see, or null: in plain values (exact, prefix, Pinyin,
+ * initials, one typo), or inside what a mask shows (a masked ID's last digits) — never further
+ * into a masked value than the mask shows.
  */
-export async function search(graph: Graph, viewer: Viewer, q: string, kinds: string[] | null, page: number, pageSize: number) {
-  return withRead(graph, async (r) => {
-    const lucene = escapeLucene(q);
-    if (!lucene) return { total: 0, page, pageSize, items: [] };
-    const cands = await searchCandidates(r, lucene, kinds, viewer.visibleSources, CAP);
-    const rows = await readEntities(
-      r,
-      cands.map((c) => c.eid),
-      viewer.visibleSources,
-      30,
-    );
-    const terms = q.split(/\s+/).map(norm).filter(Boolean);
-    const kept = [];
-    for (const c of cands) {
-      const row = rows.get(c.eid);
-      if (!row?.visible) continue;
-      // Only what the viewer sees in plain can match: a value shown masked (a phone with hidden
-      // middle digits, a resident ID without a field grant) never makes a hit, so guessing the
-      // hidden part and searching for it confirms nothing (docs/security.md, search oracle).
-      const texts: string[] = [];
-      for (const i of c.identifiers) {
-        const attr = IDENTIFIER_ATTRIBUTE[i.kind] ?? i.kind;
-        const m = maskForViewer(viewer, { attribute: attr, value: i.value, source: i.source, role: attr });
-        if (!m.masked) texts.push(i.value);
-      }
-      let nameVisible = false;
-      for (const r of row.records) {
-        for (const [k, v] of Object.entries(attrsOf(r))) {
-          if (v === null || typeof v === 'object' || isInternalAttribute(k)) continue;
-          if (maskForViewer(viewer, { attribute: k, value: v, source: r.source, role: r.role }).masked) continue;
-          texts.push(String(v));
-          if (k === 'name' && String(v) === c.name) nameVisible = true;
-        }
-      }
-      if (nameVisible && c.namePinyin) texts.push(c.namePinyin);
-      const blob = norm(texts.join('|'));
-      if (!terms.every((t) => blob.includes(t))) continue;
-      kept.push({ ...summarize(row, viewer), score: c.score });
+function matchTerm(term: string, s: Searchable): MatchKind | null {
+  const t = norm(term);
+  if (!t) return null;
+  if (s.plain.includes(t)) return 'exact';
+  if (/^\d+x?$/.test(t) && t.length >= ID_TAIL_MIN_DIGITS && [...s.plain, ...s.shown].some((v) => v.endsWith(t))) return 'identifier_tail';
+  if (/^[a-z]+$/.test(t)) {
+    for (const n of s.names) {
+      const ini = pinyinInitials(n);
+      if (ini && ini === t) return 'initials';
     }
+  }
+  if (s.plain.some((v) => v.startsWith(t))) return /^[a-z]+$/.test(t) ? 'pinyin' : 'prefix';
+  if (s.plain.some((v) => v.includes(t)) || s.shown.some((v) => v.includes(t))) return 'prefix';
+  if (/^[a-z0-9]+$/.test(t) && t.length >= FUZZY_MIN_LENGTH && s.plain.some((v) => withinOneEdit(v, t) || v.split(/(?=[^a-z0-9])/).some((w) => withinOneEdit(w, t)))) {
+    return 'fuzzy';
+  }
+  return null;
+}
+
+/** What tells three 张伟 apart, under the viewer's masking. */
+function hitDetails(row: EntityRow, viewer: Viewer) {
+  const raw = goldenValues(row.kind, row.records, viewer);
+  // Nothing in a hit completes the ID it shows masked (a birth date fills a resident ID's hidden middle).
+  const g = closeCompletions(raw, raw.residentId?.masked ? ['residentId'] : []);
+  const plainOf = (k: string) => (g[k] && !g[k].masked ? String(g[k].value) : null);
+  const birth = plainOf('birthDate');
+  const county = plainOf('homeDivision');
+  const rid = g.residentId ? String(g.residentId.value) : null;
+  return {
+    birthYear: birth && /^\d{4}/.test(birth) ? birth.slice(0, 4) : null,
+    sex: plainOf('sex'),
+    homeCounty: county ? { code: county, name: viewer.units.get(county)?.name ?? null } : null,
+    // Only the last four characters, which every mask shows anyway.
+    idTail: rid && rid.length >= 4 ? `…${rid.slice(-4)}` : null,
+    sources: [...new Set(row.records.map((r) => r.source))].sort(),
+  };
+}
+
+/**
+ * Cloud search (云搜索): names by prefix, full Pinyin and Pinyin initials, identifiers and phones
+ * (whole, or their last digits), plates, with one typo tolerated. Candidates come from the
+ * `entity_search` full-text index and the identifier tail index; each is kept only when the entity
+ * is visible and every query term matches a value the viewer may see, as the viewer sees it — a
+ * masked ID matches only in the digits its mask shows, and a value known only to a source the
+ * viewer may not see never makes a hit. Ranked by how well the terms matched, then Lucene's score.
+ */
+export async function search(graph: Graph, viewer: Viewer, q: string, kinds: string[] | null, page: number, pageSize: number): Promise<SearchResponse> {
+  return withRead(graph, async (r) => {
+    const lucene = luceneQuery(q);
+    if (!lucene) return { total: 0, page, pageSize, items: [] };
+    const terms = q.split(/\s+/).filter((t) => norm(t));
+    const cands = await searchCandidates(r, lucene, kinds, viewer.visibleSources, SEARCH_CANDIDATE_CAP);
+    const luceneScore = new Map(cands.map((c) => [c.eid, { score: c.score, namePinyin: c.namePinyin, identifiers: c.identifiers }]));
+    const tails = terms.map(norm).filter((t) => /^\d+x?$/.test(t) && t.length >= ID_TAIL_MIN_DIGITS && t.length < 18);
+    const wantsIds = !kinds || kinds.includes('Person') || kinds.includes('Phone');
+    for (const tail of wantsIds ? tails : []) {
+      for (const eid of await identifierTailCandidates(r, tail.toUpperCase(), ID_TAIL_KINDS, viewer.visibleSources, SEARCH_CANDIDATE_CAP)) {
+        if (!luceneScore.has(eid)) luceneScore.set(eid, { score: 0, namePinyin: null, identifiers: [] });
+      }
+    }
+    const rows = await readEntities(r, [...luceneScore.keys()], viewer.visibleSources, SEARCH_RECORDS_PER_HIT);
+    const kept: (SearchResponse['items'][number] & { rank: number })[] = [];
+    for (const [eid, c] of luceneScore) {
+      const row = rows.get(eid);
+      if (!row?.visible) continue;
+      if (kinds && !kinds.includes(row.kind)) continue;
+      const s = searchableOf(row, viewer, c.namePinyin, c.identifiers);
+      const matched = terms.map((t) => matchTerm(t, s));
+      if (matched.some((m) => m === null)) continue;
+      const kindsMatched = [...new Set(matched as MatchKind[])];
+      const rank = (matched as MatchKind[]).reduce((a, m) => a + MATCH_WEIGHT[m], 0) + Math.min(10, row.records.length) / 10;
+      kept.push({ ...summarize(row, viewer), score: c.score, ...hitDetails(row, viewer), matchedBy: kindsMatched, rank });
+    }
+    kept.sort((a, b) => b.rank - a.rank || b.score - a.score || a.eid.localeCompare(b.eid));
     const start = (page - 1) * pageSize;
-    return { total: kept.length, page, pageSize, items: kept.slice(start, start + pageSize) };
+    const items = kept.slice(start, start + pageSize).map(({ rank: _rank, ...hit }) => hit);
+    return { total: kept.length, page, pageSize, items, ...(cands.length >= SEARCH_CANDIDATE_CAP ? { truncated: true } : {}) };
   });
 }

@@ -21,6 +21,7 @@ import type {
   JurisdictionCount,
   LoginResponse,
   PlaceFeature,
+  DecisionInfo,
   PossibleMatch,
   Profile,
   Purpose,
@@ -172,6 +173,22 @@ function wide(): TimeRange {
   return { from: new Date(now - 3650 * 86_400_000).toISOString(), to: new Date(now + 86_400_000).toISOString() };
 }
 
+/** Why a pair is companions (the API's `CO_TRAVELED` `props.reasons`, abridged). */
+export interface CompanionReasons {
+  legs: number;
+  places: number;
+  days: number;
+  minScore: number;
+}
+
+/** One derived companion of a subject. */
+export interface Companion {
+  eid: string;
+  name: string;
+  score: number;
+  reasons: CompanionReasons;
+}
+
 let onUnauthorized: (() => void) | undefined;
 export function setUnauthorizedHandler(fn: () => void): void {
   onUnauthorized = fn;
@@ -191,9 +208,14 @@ export const api = {
   },
 
   // ---- aggregates (no purpose: the server implies `statistics` and suppresses small cells)
-  jurisdictionCounts: async (t: TimeRange, level = 'county'): Promise<JurisdictionCount[]> => {
+  /**
+   * Counts per jurisdiction with the k the server applied. Units under k are absent from the answer
+   * (the server does not say which: 0 and "fewer than k" look the same on purpose).
+   */
+  jurisdictionCounts: async (t: TimeRange, level = 'county'): Promise<{ counts: JurisdictionCount[]; k: number }> => {
     const r = await request<W.JurisdictionLayer>('GET', '/layers/jurisdictions', { query: { ...t, level } });
-    return r.cells.map((c) => ({ code: c.unitCode, count: c.persons, suppressed: false }));
+    const counts = r.cells.map((c) => ({ code: c.unitCode, count: c.persons, suppressed: false }));
+    return { counts, k: r.k };
   },
   places: async (kind?: string): Promise<PlaceFeature[]> => {
     const r = await request<W.FacilityLayer>('GET', '/layers/facilities', { query: { kind, limit: 20000 } });
@@ -207,6 +229,8 @@ export const api = {
     const r = await request<W.HeatLayer>('GET', '/layers/heat', { query: { ...t } });
     return r.points.map((p) => ({ lon: p.lon, lat: p.lat, at: t.from, weight: p.weight }));
   },
+  /** The first and last trace time the caller's sources hold (null when there is no data). */
+  extent: async (): Promise<{ from: string | null; to: string | null }> => request<W.DataExtent>('GET', '/layers/extent'),
   trend: async (t: TimeRange): Promise<TrendPoint[]> => {
     const r = await request<W.TrendLayer>('GET', '/layers/trend', { query: t.from ? t : wide() });
     return r.days.map((d) => ({ t: d.day, count: d.traces }));
@@ -231,6 +255,24 @@ export const api = {
     const p = r.paths[0];
     if (!p) throw new ApiError(404, 'NO_PATH', 'no path');
     return toGraph(p.nodes, p.edges, idx);
+  },
+  /** Companions (同行): the subject's derived CO_TRAVELED edges with their chance score and reasons, most likely first. */
+  companions: async (eid: string, purpose: Purpose): Promise<Companion[]> => {
+    const r = await request<W.GraphAnswer>('GET', `/entities/${encodeURIComponent(eid)}/relations`, { query: { depth: 1, types: 'CO_TRAVELED' }, purpose });
+    const names = new Map(r.nodes.map((n) => [n.eid, name(n.name, n.nameMasked, n.eid)]));
+    return r.edges
+      .filter((e) => e.type === 'CO_TRAVELED')
+      .map((e) => {
+        const other = e.from === eid ? e.to : e.from;
+        const reasons = (e.props.reasons ?? {}) as Partial<CompanionReasons>;
+        return {
+          eid: other,
+          name: names.get(other) ?? other,
+          score: Number(e.props.score ?? 0),
+          reasons: { legs: reasons.legs ?? 0, places: reasons.places ?? 0, days: reasons.days ?? 0, minScore: reasons.minScore ?? 0 },
+        };
+      })
+      .sort((a, b) => b.score - a.score);
   },
   /** Co-location (同地出现): entities of any kind seen near this one (not the derived CO_TRAVELED companions). */
   coLocation: async (eid: string, t: TimeRange, purpose: Purpose): Promise<{ coLocated: CoLocated[]; truncated: boolean }> => {
@@ -264,14 +306,30 @@ export const api = {
   },
 
   // ---- review and quality
-  /** The possible-match queue. No server endpoint yet (see docs/web.md): the screen shows the error state. */
-  matches: async (): Promise<PossibleMatch[]> => (await request<W.List<PossibleMatch>>('GET', '/resolution/candidates')).items,
+  /** The possible-match queue (analyst + purpose), most uncertain first; `source`/`unit` filter it. */
+  matches: async (filter: { source?: string; unit?: string }, purpose: Purpose): Promise<PossibleMatch[]> => {
+    const query: Record<string, string> = {};
+    if (filter.source) query.source = filter.source;
+    if (filter.unit) query.unit = filter.unit;
+    const r = await request<W.List<W.Candidate>>('GET', '/resolution/candidates', { query, purpose });
+    return r.items.map((c) => ({
+      id: c.id,
+      rid: c.rid,
+      source: c.source,
+      score: c.score,
+      left: { eid: c.left.eid, kind: c.left.kind as EntityKind, name: name(c.left.name, c.left.nameMasked, c.left.eid) },
+      right: { eid: c.right.eid, kind: c.right.kind as EntityKind, name: name(c.right.name, c.right.nameMasked, c.right.eid) },
+      explanation: c.explanation,
+    }));
+  },
   /** Merge the right entity into the left, or record that the two are different (keep apart). */
-  decide: (left: string, right: string, decision: 'merge' | 'keep-apart', reason: string, purpose: Purpose) =>
+  decide: async (left: string, right: string, decision: 'merge' | 'keep-apart', reason: string, purpose: Purpose): Promise<DecisionInfo> =>
     decision === 'merge'
-      ? request<unknown>('POST', '/resolution/merge', { body: { survivor: left, merged: [right], reason }, purpose })
-      : request<unknown>('POST', '/resolution/confirm', { body: { eids: [left, right], match: false, reason }, purpose }),
-  split: (eid: string, rids: string[], reason: string, purpose: Purpose) => request<{ newEid: string }>('POST', '/resolution/split', { body: { eid, rids, reason }, purpose }),
+      ? request<W.Decision>('POST', '/resolution/merge', { body: { survivor: left, merged: [right], reason }, purpose })
+      : request<W.Decision>('POST', '/resolution/confirm', { body: { eids: [left, right], match: false, reason }, purpose }),
+  split: (eid: string, rids: string[], reason: string, purpose: Purpose) => request<{ newEid: string; decision: DecisionInfo }>('POST', '/resolution/split', { body: { eid, rids, reason }, purpose }),
+  /** Reverse a merge, keep-apart or split. */
+  undo: (id: string, purpose: Purpose) => request<W.Decision>('POST', `/resolution/decisions/${encodeURIComponent(id)}/undo`, { purpose }),
   /** Data-quality reports (one per batch or period) adapted to the screen's per-source cards: rules with failures. */
   qualityReports: async (): Promise<QualityReport[]> =>
     (await request<W.List<W.QualityReportW>>('GET', '/quality/reports')).items.map((r) => ({
@@ -288,9 +346,15 @@ export const api = {
   watches: async (): Promise<Watch[]> => (await request<W.List<W.WatchW>>('GET', '/watches')).items.map((w) => ({ id: w.id, eid: w.eid, createdAt: w.createdAt })),
   addWatch: (eid: string, purpose: Purpose) => request<W.WatchW>('POST', '/watches', { body: { eid }, purpose }),
   removeWatch: (id: string) => request<unknown>('DELETE', `/watches/${encodeURIComponent(id)}`),
-  /** EventSource cannot send headers: token and purpose go in the query string. */
+  /**
+   * EventSource cannot send headers, and a token in a URL is logged: each (re)connection first asks
+   * for a single-use ticket (token and purpose in headers) and opens the stream with it. The server
+   * closes the stream (event `closed`) when the account, role or unit no longer allows it.
+   */
   watchStream: (purpose: Purpose, onAlert: (a: WatchAlert) => void, onState: (open: boolean) => void): (() => void) => {
-    const es = new EventSource(`/api/watches/stream${qs({ access_token: token, purpose: encodePurpose(purpose) })}`);
+    let es: EventSource | null = null;
+    let stopped = false;
+    let retry: ReturnType<typeof setTimeout> | null = null;
     const handle = (e: MessageEvent) => {
       try {
         const d: Partial<W.WatchEvent> = JSON.parse(String(e.data));
@@ -300,12 +364,39 @@ export const api = {
         /* a keep-alive or a comment */
       }
     };
-    es.addEventListener('ready', () => onState(true));
-    es.onopen = () => onState(true);
-    es.onerror = () => onState(false);
-    es.addEventListener('trace', handle as EventListener);
-    es.addEventListener('relation', handle as EventListener);
-    return () => es.close();
+    const connect = async () => {
+      if (stopped) return;
+      try {
+        const { ticket } = await request<{ ticket: string }>('POST', '/watches/stream-ticket', { purpose });
+        if (stopped) return;
+        es = new EventSource(`/api/watches/stream${qs({ ticket })}`);
+      } catch {
+        onState(false);
+        retry = setTimeout(connect, 5000);
+        return;
+      }
+      es.addEventListener('ready', () => onState(true));
+      es.onopen = () => onState(true);
+      // A ticket opens one stream: on an error, or when the server ends it, reconnect with a new one.
+      const reconnect = () => {
+        es?.close();
+        onState(false);
+        if (!stopped) retry = setTimeout(connect, 3000);
+      };
+      es.onerror = reconnect;
+      es.addEventListener('closed', () => {
+        es?.close();
+        onState(false);
+      });
+      es.addEventListener('trace', handle as EventListener);
+      es.addEventListener('relation', handle as EventListener);
+    };
+    void connect();
+    return () => {
+      stopped = true;
+      if (retry) clearTimeout(retry);
+      es?.close();
+    };
   },
 
   // ---- audit

@@ -190,12 +190,31 @@ export interface MatchField {
   right?: string | null;
 }
 
+/** One bar of a match-weight waterfall (prior, then each comparison). */
+export interface WaterfallStep {
+  label: string;
+  weight: number;
+  tfAdjustment: number;
+  cumulative: number;
+}
+
+/** A possible match from the pipeline, waiting for an analyst. */
 export interface PossibleMatch {
   id: string;
+  rid: string;
+  source: string;
   score: number;
   left: { eid: string; name: string; kind: EntityKind };
   right: { eid: string; name: string; kind: EntityKind };
-  fields: MatchField[];
+  explanation: { probability: number; weight: number; decision: string; anchors: string[]; conflicts: string[]; waterfall: WaterfallStep[]; compared: { left: string; right: string } } | null;
+}
+
+/** A manual resolution decision (merge, keep apart, split), reversible. */
+export interface DecisionInfo {
+  id: string;
+  kind: string;
+  eids: string[];
+  undone: boolean;
 }
 
 export interface QualityReport {

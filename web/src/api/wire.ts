@@ -7,6 +7,9 @@ import type { Static } from '@sinclair/typebox';
 import type {
   AuditEntry,
   AuditVerifyAnswer,
+  Candidate as CandidateT,
+  DataExtent as DataExtentT,
+  Decision as DecisionT,
   CatalogAnswer as CatalogAnswerSchema,
   CollisionAnswer as CollisionAnswerT,
   CoLocationAnswer as CoLocationAnswerT,
@@ -54,3 +57,6 @@ export type AuditEntryW = AuditEntry;
 export type AuditVerifyW = AuditVerifyAnswer;
 export type QualityReportW = QualityReportView;
 export type WatchEvent = WatchEventT;
+export type Candidate = CandidateT;
+export type Decision = DecisionT;
+export type DataExtent = DataExtentT;

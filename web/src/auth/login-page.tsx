@@ -1,11 +1,12 @@
 import { type FormEvent, useState } from 'react';
 import { useI18n } from '../i18n/i18n.tsx';
+import { errorText } from '../ui/states.tsx';
 import { useSession } from './session.tsx';
 
 /** The login page: plain DOM only, so the first load stays light (map and graph load after). */
 export function LoginPage() {
   const { t, lang, setLang } = useI18n();
-  const { login } = useSession();
+  const { login, expired } = useSession();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
@@ -18,7 +19,7 @@ export function LoginPage() {
     try {
       await login(username, password);
     } catch (err) {
-      setError(`${t('loginFailed')}: ${(err as Error).message}`);
+      setError(`${t('loginFailed')}: ${errorText(t, err as Error)}`);
     } finally {
       setBusy(false);
     }
@@ -28,6 +29,11 @@ export function LoginPage() {
     <div className="login">
       <form className="login-card" onSubmit={submit} data-testid="login-form">
         <h1>{t('appName')}</h1>
+        {expired && (
+          <p className="notice" role="status" data-testid="session-expired">
+            {t('session.expired')}
+          </p>
+        )}
         <label>
           {t('username')}
           <input name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required />

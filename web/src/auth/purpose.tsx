@@ -11,12 +11,18 @@ interface PurposeCtx {
   requirePurpose: () => Promise<Purpose>;
   /** Forget the current purpose: the next individual-level query asks again (a new case). */
   changePurpose: () => void;
+  /**
+   * Always asks: a decision (merge, keep apart, split, undo) states its own purpose, it never
+   * reuses the one an earlier unrelated query left in the session. Rejects on cancel.
+   */
+  askPurpose: () => Promise<Purpose>;
 }
 
 const Ctx = createContext<PurposeCtx>({
   purpose: null,
   requirePurpose: () => Promise.reject(new Error('no purpose provider')),
   changePurpose: () => {},
+  askPurpose: () => Promise.reject(new Error('no purpose provider')),
 });
 
 export class PurposeCancelled extends Error {
@@ -47,6 +53,12 @@ export function PurposeProvider({ children }: { children: ReactNode }) {
     return new Promise<Purpose>((resolve, reject) => waiters.current.push({ resolve, reject }));
   }, [purpose]);
 
+  const askPurpose = useCallback(() => {
+    setText('');
+    setAsking(true);
+    return new Promise<Purpose>((resolve, reject) => waiters.current.push({ resolve, reject }));
+  }, []);
+
   const changePurpose = useCallback(() => {
     sessionStorage.removeItem('onemap.purpose');
     setPurpose(null);
@@ -66,7 +78,7 @@ export function PurposeProvider({ children }: { children: ReactNode }) {
     for (const w of waiters.current.splice(0)) w.reject(new PurposeCancelled());
   }
 
-  const value = useMemo(() => ({ purpose, requirePurpose, changePurpose }), [purpose, requirePurpose, changePurpose]);
+  const value = useMemo(() => ({ purpose, requirePurpose, changePurpose, askPurpose }), [purpose, requirePurpose, changePurpose, askPurpose]);
   return (
     <Ctx.Provider value={value}>
       {children}

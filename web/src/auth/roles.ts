@@ -25,3 +25,9 @@ export function screensFor(user: User): Screen[] {
 export function seesIndividuals(user: User): boolean {
   return screensFor(user).includes('search');
 }
+
+/** Roles the server lets read the map's aggregate layers (`/api/layers/*`); others get the base map only. */
+export const AGGREGATE_ROLES: readonly Role[] = ['planner', 'analyst', 'officer'];
+export function seesAggregates(user: User): boolean {
+  return [user.role, ...(user.roles ?? [])].some((r) => AGGREGATE_ROLES.includes(r));
+}

@@ -7,9 +7,11 @@ interface Session {
   ready: boolean;
   login: (username: string, password: string) => Promise<void>;
   logout: () => void;
+  /** true when the last session ended because the server no longer accepted it (expired). */
+  expired: boolean;
 }
 
-const Ctx = createContext<Session>({ user: null, ready: false, login: async () => {}, logout: () => {} });
+const Ctx = createContext<Session>({ user: null, ready: false, login: async () => {}, logout: () => {}, expired: false });
 
 /** Holds the JWT (sessionStorage, gone when the tab closes) and the logged-in user. */
 export function SessionProvider({ children }: { children: ReactNode }) {
@@ -18,6 +20,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     return raw && getToken() ? (JSON.parse(raw) as User) : null;
   });
   const [ready] = useState(true);
+  const [expired, setExpired] = useState(false);
 
   const logout = useCallback(() => {
     setToken(null);
@@ -26,16 +29,28 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setUser(null);
   }, []);
 
-  useEffect(() => setUnauthorizedHandler(logout), [logout]);
+  // A 401 on a logged-in page means the session ended on the server: go back to login and say so.
+  useEffect(
+    () =>
+      setUnauthorizedHandler(() => {
+        if (getToken()) setExpired(true);
+        logout();
+      }),
+    [logout],
+  );
 
   const login = useCallback(async (username: string, password: string) => {
     const res = await api.login(username, password);
     setToken(res.token);
-    sessionStorage.setItem('onemap.user', JSON.stringify(res.user));
-    setUser(res.user);
+    // The login answer names the unit by code only; the header shows its name (甘肃省, not 620000).
+    const me = await api.me().catch(() => null);
+    const u = me ? { ...res.user, unitName: me.unitName } : res.user;
+    sessionStorage.setItem('onemap.user', JSON.stringify(u));
+    setExpired(false);
+    setUser(u);
   }, []);
 
-  const value = useMemo(() => ({ user, ready, login, logout }), [user, ready, login, logout]);
+  const value = useMemo(() => ({ user, ready, login, logout, expired }), [user, ready, login, logout, expired]);
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
 }
 

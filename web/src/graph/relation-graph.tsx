@@ -1,6 +1,7 @@
 import cytoscape, { type Core, type ElementDefinition } from 'cytoscape';
 import { useEffect, useRef } from 'react';
 import type { GraphResult } from '../api/types.ts';
+import { translateValue, useI18n } from '../i18n/i18n.tsx';
 
 export interface RelationGraphProps {
   graph: GraphResult;
@@ -11,7 +12,8 @@ export interface RelationGraphProps {
   onExpand: (eid: string) => void;
 }
 
-const KIND_COLORS: Record<string, string> = {
+/** Colour of each node kind, shared by the graph and its legend. */
+export const KIND_COLORS: Record<string, string> = {
   Person: '#1f77b4',
   Organization: '#2ca02c',
   Place: '#ff7f0e',
@@ -37,6 +39,7 @@ declare global {
 export function RelationGraph({ graph, selected, highlight, onSelect, onExpand }: RelationGraphProps) {
   const el = useRef<HTMLDivElement>(null);
   const cyRef = useRef<Core | null>(null);
+  const { t } = useI18n();
   const cb = useRef({ onSelect, onExpand });
   cb.current = { onSelect, onExpand };
 
@@ -57,9 +60,16 @@ export function RelationGraph({ graph, selected, highlight, onSelect, onExpand }
             'text-valign': 'bottom',
             'text-margin-y': 3,
             'font-family': 'Noto Sans CJK SC, sans-serif',
+            // readable over edges and neighbours: a light plate, long names cut
+            'text-background-color': '#ffffff',
+            'text-background-opacity': 0.85,
+            'text-background-padding': '1px',
+            'text-wrap': 'ellipsis',
+            'text-max-width': '90px',
+            'min-zoomed-font-size': 7,
           },
         },
-        { selector: 'edge', style: { width: 1.5, 'line-color': '#b0b0b0', 'curve-style': 'bezier', label: 'data(type)', 'font-size': 8, color: '#888', 'target-arrow-shape': 'triangle', 'target-arrow-color': '#b0b0b0' } },
+        { selector: 'edge', style: { width: 1.5, 'line-color': '#b0b0b0', 'curve-style': 'bezier', label: 'data(label)', 'font-size': 8, color: '#666', 'text-rotation': 'autorotate', 'text-background-color': '#ffffff', 'text-background-opacity': 0.7, 'min-zoomed-font-size': 9, 'target-arrow-shape': 'triangle', 'target-arrow-color': '#b0b0b0' } },
         { selector: 'node:selected, node.sel', style: { 'border-width': 4, 'border-color': '#111' } },
         { selector: 'node.path', style: { 'border-width': 4, 'border-color': '#d7301f', width: 28, height: 28 } },
         { selector: 'edge.path', style: { width: 4, 'line-color': '#d7301f', 'target-arrow-color': '#d7301f' } },
@@ -79,12 +89,15 @@ export function RelationGraph({ graph, selected, highlight, onSelect, onExpand }
   useEffect(() => {
     const cy = cyRef.current;
     if (!cy) return;
+    // A new search replaces the graph: drop what the new one no longer holds.
+    const keep = new Set([...graph.nodes.map((n) => n.eid), ...graph.edges.map(edgeId)]);
+    cy.elements().filter((x) => !keep.has(x.id())).remove();
     const add: ElementDefinition[] = [];
     for (const n of graph.nodes)
       if (cy.getElementById(n.eid).empty()) add.push({ group: 'nodes', data: { id: n.eid, label: n.name, kind: n.kind, color: KIND_COLORS[n.kind] ?? '#777' } });
     for (const e of graph.edges) {
       const id = edgeId(e);
-      if (cy.getElementById(id).empty()) add.push({ group: 'edges', data: { id, source: e.source, target: e.target, type: e.type } });
+      if (cy.getElementById(id).empty()) add.push({ group: 'edges', data: { id, source: e.source, target: e.target, type: e.type, label: translateValue(t, 'rel', e.type) } });
     }
     if (!add.length) return;
     const existing = cy.nodes().length;
@@ -101,6 +114,7 @@ export function RelationGraph({ graph, selected, highlight, onSelect, onExpand }
       }
     }
     cy.layout({ name: 'cose', animate: false, fit: true, padding: 30, randomize: !existing, nodeRepulsion: () => 8000, idealEdgeLength: () => 80 } as cytoscape.LayoutOptions).run();
+    // biome-ignore lint/correctness/useExhaustiveDependencies: labels follow the graph; a language switch re-renders the screen
   }, [graph]);
 
   useEffect(() => {
@@ -118,7 +132,21 @@ export function RelationGraph({ graph, selected, highlight, onSelect, onExpand }
     for (const id of highlight.edges) cy.getElementById(id).addClass('path');
   }, [highlight]);
 
-  return <div ref={el} className="graph-canvas" data-testid="relation-graph" data-nodes={graph.nodes.length} />;
+  const kinds = [...new Set(graph.nodes.map((n) => n.kind))];
+  return (
+    <>
+      <div ref={el} className="graph-canvas" data-testid="relation-graph" data-nodes={graph.nodes.length} />
+      {kinds.length > 0 && (
+        <div className="graph-legend row wrap small" data-testid="graph-legend" aria-label={t('graph.legend')}>
+          {kinds.map((k) => (
+            <span key={k} className="inline">
+              <span className="swatch" style={{ background: KIND_COLORS[k] ?? '#777' }} /> {translateValue(t, 'kind', k)}
+            </span>
+          ))}
+        </div>
+      )}
+    </>
+  );
 }
 
 /** Merges a new neighbourhood into a graph (dedup by id). */

@@ -26,3 +26,12 @@ export function I18nProvider({ children }: { children: ReactNode }) {
 export function useI18n(): I18n {
   return useContext(Ctx);
 }
+
+/**
+ * A catalog value (`rel.OWNS`, `kind.Person`) in the current language; a value the catalog does
+ * not know yet is shown as it came, never as a broken key.
+ */
+export function translateValue(t: I18n['t'], prefix: string, value: string): string {
+  const key = `${prefix}.${value}`;
+  return key in zh ? t(key as MessageKey) : value;
+}

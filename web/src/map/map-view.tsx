@@ -35,13 +35,17 @@ export interface MapViewProps {
   fitBounds?: [[number, number], [number, number]] | null;
   style?: CSSProperties;
   children?: ReactNode;
+  /** Called with the zoom once the map is ready and after every zoom (layers that size by zoom). */
+  onZoom?: (zoom: number) => void;
 }
 
 /**
  * A maplibre map (offline style unless /config.json names another) with a deck.gl overlay
  * (`interleaved: false`: interleaving does not work with maplibre 6 yet).
  */
-export function MapView({ layers, id, onClick, getTooltip, fitBounds, style, children }: MapViewProps) {
+export function MapView({ layers, id, onClick, getTooltip, fitBounds, style, children, onZoom }: MapViewProps) {
+  const zoomRef = useRef(onZoom);
+  zoomRef.current = onZoom;
   const container = useRef<HTMLDivElement>(null);
   const mapRef = useRef<maplibregl.Map | null>(null);
   const overlayRef = useRef<MapboxOverlay | null>(null);
@@ -85,6 +89,8 @@ export function MapView({ layers, id, onClick, getTooltip, fitBounds, style, chi
         },
       });
       map.addControl(overlay);
+      zoomRef.current?.(map.getZoom());
+      map.on('zoomend', () => zoomRef.current?.(map.getZoom()));
       mapRef.current = map;
       overlayRef.current = overlay;
       if (fitRef.current) map.fitBounds(fitRef.current, { padding: 60, duration: 0, maxZoom: 13 });

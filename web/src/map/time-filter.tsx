@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { TimeRange } from '../api/client.ts';
 import { useI18n } from '../i18n/i18n.tsx';
+import { formatBeijing, toBeijingIso } from '@onemap/graph-schema';
 
 const HOUR = 3_600_000;
 
@@ -8,16 +9,18 @@ export interface TimeFilterProps {
   /** The span the slider covers, epoch ms. */
   domain: [number, number];
   onChange: (r: TimeRange) => void;
+  /** the window playback starts with, in hours (default 24; one of 6, 24, 72, 168) */
+  defaultWindowHours?: number;
 }
 
 /**
  * A time window over a domain, with playback: the window slides forward by a step each
  * tick. Every time-aware layer reads the same window. "All time" covers the whole domain.
  */
-export function TimeFilter({ domain, onChange }: TimeFilterProps) {
+export function TimeFilter({ domain, onChange, defaultWindowHours = 24 }: TimeFilterProps) {
   const { t } = useI18n();
   const [all, setAll] = useState(true);
-  const [windowHours, setWindowHours] = useState(24);
+  const [windowHours, setWindowHours] = useState(defaultWindowHours);
   const [start, setStart] = useState(domain[0]);
   const [playing, setPlaying] = useState(false);
   const [speed, setSpeed] = useState(1);
@@ -25,8 +28,8 @@ export function TimeFilter({ domain, onChange }: TimeFilterProps) {
   useEffect(() => setStart(domain[0]), [domain[0]]);
 
   const range = useMemo<TimeRange>(() => {
-    if (all) return { from: new Date(domain[0]).toISOString(), to: new Date(domain[1]).toISOString() };
-    return { from: new Date(start).toISOString(), to: new Date(Math.min(domain[1], start + windowHours * HOUR)).toISOString() };
+    if (all) return { from: toBeijingIso(domain[0]), to: toBeijingIso(domain[1]) };
+    return { from: toBeijingIso(start), to: toBeijingIso(Math.min(domain[1], start + windowHours * HOUR)) };
   }, [all, start, windowHours, domain]);
 
   useEffect(() => {
@@ -45,7 +48,6 @@ export function TimeFilter({ domain, onChange }: TimeFilterProps) {
     return () => clearInterval(id);
   }, [playing, speed, windowHours, domain]);
 
-  const fmt = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
   return (
     <div className="time-filter" data-testid="time-filter">
       <label className="inline">
@@ -80,7 +82,7 @@ export function TimeFilter({ domain, onChange }: TimeFilterProps) {
         onChange={(e) => setStart(Number(e.target.value))}
       />
       <span className="mono" data-testid="time-label">
-        {fmt(Date.parse(range.from))} – {fmt(Date.parse(range.to))}
+        {formatBeijing(range.from)} – {formatBeijing(range.to)}
       </span>
       <label className="inline">
         {t('window')}

@@ -1,4 +1,5 @@
 import type { TrendPoint } from '../api/types.ts';
+import { formatBeijing } from '@onemap/graph-schema';
 
 export interface TrendChartProps {
   points: TrendPoint[];
@@ -44,10 +45,10 @@ export function TrendChart({ points, window, width = 300, height = 140 }: TrendC
         0
       </text>
       <text x={pad.l} y={height - 4} fontSize={10}>
-        {new Date(t0).toISOString().slice(5, 10)}
+        {formatBeijing(t0, 'day')}
       </text>
       <text x={width - pad.r} y={height - 4} fontSize={10} textAnchor="end">
-        {new Date(t1).toISOString().slice(5, 10)}
+        {formatBeijing(t1, 'day')}
       </text>
       {[...series.entries()].map(([k, ps], i) => (
         <g key={k}>

@@ -1,13 +1,14 @@
 import { PolygonLayer, ScatterplotLayer } from '@deck.gl/layers';
 import { useCallback, useMemo, useState } from 'react';
-import { api } from '../api/client.ts';
+import { api, type Companion } from '../api/client.ts';
 import type { CollisionHit, CoLocated } from '../api/types.ts';
 import { usePurpose } from '../auth/purpose.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { boundsOf, MapView } from '../map/map-view.tsx';
 import { EntityPicker } from '../ui/entity-picker.tsx';
 import { go } from '../ui/route.ts';
-import { AsyncView, ErrorBox, Progress, useAsync } from '../ui/states.tsx';
+import { type Async, AsyncView, ErrorBox, Progress, useAsync } from '../ui/states.tsx';
+import { formatBeijing, parseBeijingLocal, toBeijingIso } from '@onemap/graph-schema';
 
 type Tab = 'colocation' | 'collision';
 
@@ -57,6 +58,7 @@ function CoLocation() {
   const { requirePurpose } = usePurpose();
   const [subject, setSubject] = useState<{ eid: string; name: string } | null>(null);
   const [st, run] = useAsync(useCallback(async (eid: string) => api.coLocation(eid, DEFAULT_RANGE, await requirePurpose()), [requirePurpose]));
+  const [companions, runCompanions] = useAsync(useCallback(async (eid: string) => api.companions(eid, await requirePurpose()), [requirePurpose]));
   const [focus, setFocus] = useState<string | null>(null);
   const data = st.state === 'done' ? st.data.coLocated : [];
   const pts = data.flatMap((c) => c.places.map((p) => ({ ...p, who: c.eid, name: `${c.name} · ${p.name}` })));
@@ -83,6 +85,7 @@ function CoLocation() {
           onPick={(h) => {
             setSubject(h);
             void run(h.eid);
+            if (h.eid.startsWith('P')) void runCompanions(h.eid);
           }}
         />
         {subject && <h3>{subject.name}</h3>}
@@ -121,11 +124,54 @@ function CoLocation() {
             </>
           )}
         </AsyncView>
+        {subject?.eid.startsWith('P') && <Companions st={companions} />}
       </section>
       <section className="main-pane map-pane">
         <MapView id="colocation" layers={layers} fitBounds={boundsOf(pts.map((p) => [p.lon, p.lat]))} getTooltip={(i) => (i.object ? (i.object as { name: string }).name : null)} />
       </section>
     </div>
+  );
+}
+
+/** The subject's derived companions (CO_TRAVELED) with their chance score and why. */
+function Companions({ st }: { st: Async<Companion[]> }) {
+  const { t } = useI18n();
+  return (
+    <>
+      <h4>{t('companions')}</h4>
+      <AsyncView st={st} isEmpty={(d) => d.length === 0}>
+        {(list: Companion[]) => (
+          <table className="grid" data-testid="companions-table">
+            <thead>
+              <tr>
+                <th>{t('companions')}</th>
+                <th>{t('companionScore')}</th>
+                <th>{t('companionWhy')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.map((c) => (
+                <tr key={c.eid}>
+                  <td>
+                    <button type="button" className="link" onClick={() => go('graph', { eid: c.eid })}>
+                      {c.name}
+                    </button>
+                  </td>
+                  <td>{c.score.toFixed(1)}</td>
+                  <td className="small">
+                    {t('companionWhyText')
+                      .replace('{legs}', String(c.reasons.legs))
+                      .replace('{places}', String(c.reasons.places))
+                      .replace('{days}', String(c.reasons.days))
+                      .replace('{min}', c.reasons.minScore.toFixed(1))}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </AsyncView>
+    </>
   );
 }
 
@@ -147,7 +193,7 @@ function Collision() {
   const [drawing, setDrawing] = useState<{ center: [number, number] | null; rim: [number, number] | null } | null>(null);
   const [st, run] = useAsync(
     useCallback(
-      async (as: DraftArea[]) => api.collision(as.map((a) => ({ center: a.center, radiusM: a.radiusM, from: new Date(`${a.from}Z`).toISOString(), to: new Date(`${a.to}Z`).toISOString() })), await requirePurpose()),
+      async (as: DraftArea[]) => api.collision(as.map((a) => ({ center: a.center, radiusM: a.radiusM, from: toBeijingIso(parseBeijingLocal(a.from)), to: toBeijingIso(parseBeijingLocal(a.to)) })), await requirePurpose()),
       [requirePurpose],
     ),
   );
@@ -230,7 +276,7 @@ function Collision() {
             <ul className="plain" data-testid="collision-results">
               {st.data.map((h: CollisionHit) => (
                 <li key={h.eid}>
-                  <strong>{h.name}</strong> <span className="muted small">{h.visits.map((v) => `#${v.area + 1} ${v.place} ${v.at.slice(5, 16).replace('T', ' ')}`).join('；')}</span>
+                  <strong>{h.name}</strong> <span className="muted small">{h.visits.map((v) => `#${v.area + 1} ${v.place} ${formatBeijing(v.at)}`).join('；')}</span>
                 </li>
               ))}
               {!st.data.length && <li className="muted">{t('noResults')}</li>}

@@ -3,6 +3,7 @@ import { api } from '../api/client.ts';
 import type { AuditEntry, AuditVerify } from '../api/types.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { AsyncView, useAsync, useLoad } from '../ui/states.tsx';
+import { formatBeijing } from '@onemap/graph-schema';
 
 /** The audit trail, filterable, and the hash-chain verify result. */
 export default function AuditScreen() {
@@ -46,7 +47,17 @@ export default function AuditScreen() {
       </form>
       <AsyncView st={st} onRetry={reload} isEmpty={(d) => d.length === 0}>
         {(rows: AuditEntry[]) => (
-          <table className="grid small" data-testid="audit-table">
+          <table className="grid small audit-table" data-testid="audit-table">
+            <colgroup>
+              <col style={{ width: '4em' }} />
+              <col style={{ width: '10.5em' }} />
+              <col style={{ width: '12%' }} />
+              <col style={{ width: '16%' }} />
+              <col />
+              <col style={{ width: '4em' }} />
+              <col style={{ width: '4.5em' }} />
+              <col style={{ width: '7em' }} />
+            </colgroup>
             <thead>
               <tr>
                 <th>#</th>
@@ -63,13 +74,13 @@ export default function AuditScreen() {
               {rows.map((r) => (
                 <tr key={r.seq} className={r.allowed ? '' : 'denied'}>
                   <td className="mono">{r.seq}</td>
-                  <td className="mono nowrap">{r.at.slice(0, 19).replace('T', ' ')}</td>
+                  <td className="mono nowrap">{formatBeijing(r.at, 'second')}</td>
                   <td>
                     {r.user} <span className="muted">{[r.role, r.unit].filter(Boolean).join(' · ')}</span>
                   </td>
-                  <td>{r.purpose ?? '—'}</td>
-                  <td>
-                    <code>{r.action}</code> {r.target}
+                  <td className="wrap">{r.purpose ?? '—'}</td>
+                  <td className="wrap">
+                    <code>{r.action}</code> <Params json={r.target} />
                   </td>
                   <td className="mono">{r.results ?? ''}</td>
                   <td className="nowrap">{r.allowed ? t('audit.allowed') : <strong>{t('audit.denied')}</strong>}</td>
@@ -81,5 +92,36 @@ export default function AuditScreen() {
         )}
       </AsyncView>
     </div>
+  );
+}
+
+/** One line per request's parameters (`key=value`, long values cut), the whole JSON on demand. */
+export function summarizeParams(json: string): string {
+  try {
+    const v = JSON.parse(json) as Record<string, unknown>;
+    const flat: string[] = [];
+    for (const part of Object.values(v)) {
+      if (part && typeof part === 'object') for (const [k, x] of Object.entries(part)) flat.push(`${k}=${typeof x === 'string' ? x : JSON.stringify(x)}`);
+    }
+    const line = flat.map((f) => (f.length > 40 ? `${f.slice(0, 39)}…` : f)).join(' ');
+    return line.length > 120 ? `${line.slice(0, 119)}…` : line;
+  } catch {
+    return json.length > 120 ? `${json.slice(0, 119)}…` : json;
+  }
+}
+
+function Params({ json }: { json: string | null | undefined }) {
+  if (!json) return null;
+  let pretty = json;
+  try {
+    pretty = JSON.stringify(JSON.parse(json), null, 2);
+  } catch {
+    // not JSON: shown as it is
+  }
+  return (
+    <details className="params" data-testid="audit-params">
+      <summary className="mono">{summarizeParams(json)}</summary>
+      <pre>{pretty}</pre>
+    </details>
   );
 }

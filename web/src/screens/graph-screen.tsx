@@ -45,6 +45,9 @@ export default function GraphScreen() {
   );
 
   useEffect(() => {
+    // A new search starts a new picture: no old path, no old path ends.
+    setHighlight({ nodes: new Set(), edges: new Set() });
+    setPathEnds({ from: '', to: '' });
     if (root) void expand(root, hops, true);
     // biome-ignore lint/correctness/useExhaustiveDependencies: a new root resets the view
   }, [root]);

@@ -1,13 +1,17 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api, type TimeRange } from '../api/client.ts';
 import type { DensityCell, IncidentPoint, JurisdictionCount, PlaceFeature, TrendPoint } from '../api/types.ts';
+import { formatBeijing, parseBeijingLocal, toBeijingIso } from '@onemap/graph-schema';
+import { seesAggregates } from '../auth/roles.ts';
+import { useSession } from '../auth/session.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { GEO_URLS } from '../map/base-style.ts';
 import { LayerPanel, type LayerState, RampLegend } from '../map/layer-panel.tsx';
 import { CHOROPLETH, DENSITY, PLACE_COLORS, rgbCss } from '../map/layers/colors.ts';
 import { type BinaryPoints, densityLayer } from '../map/layers/density-layer.ts';
 import { incidentLayer } from '../map/layers/incident-layer.ts';
-import { choroplethMax, jurisdictionLayer } from '../map/layers/jurisdiction-layer.ts';
+import { choroplethMax, jurisdictionLayer, SUPPRESSED_CSS, suppressedLayer, uncountedCounties } from '../map/layers/jurisdiction-layer.ts';
+import { hexRadiusForZoom, jurisdictionLabels, labelLayer } from '../map/layers/label-layer.ts';
 import { placesLayer } from '../map/layers/places-layer.ts';
 import { MapView } from '../map/map-view.tsx';
 import { TimeFilter } from '../map/time-filter.tsx';
@@ -65,17 +69,29 @@ function useLayerData<T>(enabled: boolean, load: () => Promise<T>, deps: unknown
   return [data, status];
 }
 
+const NO_COUNTS = { counts: [] as JurisdictionCount[], k: 0 };
+/**
+ * The playback window the map starts with: a week. With one day nearly every county of the sample
+ * is under k and the choropleth shows nothing (issue 16); a week shows counts in most of them.
+ */
+const PLAYBACK_WINDOW_HOURS = 168;
+
 /** 一张图: the base map with thematic layers, a time filter with playback and a trend chart. */
 export default function MapScreen() {
   const { t } = useI18n();
+  const { user } = useSession();
+  // An admin's map: base map, boundaries and names only — the server keeps aggregates to the
+  // roles that analyse (no 403s on screen, issue 16).
+  const aggregates = user ? seesAggregates(user) : false;
   const [layers, setLayers] = useState<Record<LayerId, LayerState>>({
-    jurisdictions: { visible: true, opacity: 0.7 },
+    jurisdictions: { visible: aggregates, opacity: 0.7 },
     places: { visible: false, opacity: 0.9 },
     density: { visible: false, opacity: 0.8 },
     incidents: { visible: false, opacity: 0.8 },
   });
   const [kinds, setKinds] = useState<Set<string>>(new Set(PLACE_KINDS));
   const [range, setRange] = useState<TimeRange | null>(null);
+  const [zoom, setZoom] = useState(5.4);
   const bench = useMemo(() => Number(new URLSearchParams(location.search).get('benchPoints') ?? 0), []);
   const synthetic = useMemo(() => (bench > 0 ? benchPoints(bench) : null), [bench]);
 
@@ -86,36 +102,51 @@ export default function MapScreen() {
       .then(setGeo);
   }, []);
 
-  const [trend, trendStatus] = useLayerData<TrendPoint[]>(true, () => api.trend({ from: '', to: '' }), [], []);
+  // The data's time extent (one cheap answer) sets the time filter's domain; the trend asks for that span only.
+  const [extent, extentStatus] = useLayerData<{ from: string | null; to: string | null } | null>(aggregates, () => api.extent(), [], null);
   const domain = useMemo<[number, number]>(() => {
-    const ts = trend.map((p) => Date.parse(p.t)).filter(Number.isFinite);
-    if (ts.length) return [Math.min(...ts), Math.max(...ts) + 86_400_000];
+    if (extent?.from && extent.to) {
+      const from = parseBeijingLocal(formatBeijing(extent.from, 'date'));
+      return [from, parseBeijingLocal(formatBeijing(extent.to, 'date')) + 86_400_000];
+    }
     const now = Date.now();
     return [now - 30 * 86_400_000, now];
-  }, [trend]);
+  }, [extent]);
+  const [trend, trendStatus] = useLayerData<TrendPoint[]>(aggregates && extentStatus === undefined, () => api.trend({ from: toBeijingIso(domain[0]), to: toBeijingIso(domain[1]) }), [domain[0], domain[1], extentStatus], []);
 
   const haveRange = range !== null;
-  const [counts, countsStatus] = useLayerData<JurisdictionCount[]>(layers.jurisdictions.visible && haveRange, () => api.jurisdictionCounts(range as TimeRange), [range?.from, range?.to], []);
+  const [jur, countsStatus] = useLayerData<{ counts: JurisdictionCount[]; k: number }>(layers.jurisdictions.visible && haveRange, () => api.jurisdictionCounts(range as TimeRange), [range?.from, range?.to], NO_COUNTS);
+  const counts = jur.counts;
   const [places, placesStatus] = useLayerData<PlaceFeature[]>(layers.places.visible, () => api.places(), [], []);
   const [cells, cellsStatus] = useLayerData<DensityCell[]>(layers.density.visible && haveRange && !synthetic, () => api.density(range as TimeRange), [range?.from, range?.to], []);
   const [incidents, incidentsStatus] = useLayerData<IncidentPoint[]>(layers.incidents.visible && haveRange, () => api.incidents(range as TimeRange), [range?.from, range?.to], []);
 
   const deckLayers = useMemo(
     () => [
-      jurisdictionLayer({ geo, counts, ...layers.jurisdictions }),
-      densityLayer({ data: synthetic ?? cells, ...layers.density }),
+      // without aggregates the boundaries still draw (empty counts: outlines only)
+      jurisdictionLayer({ geo, counts, ...layers.jurisdictions, ...(aggregates ? {} : { visible: true }) }),
+      suppressedLayer({ geo, counts, ...layers.jurisdictions }),
+      densityLayer({ data: synthetic ?? cells, radius: hexRadiusForZoom(zoom), ...layers.density }),
       incidentLayer({ incidents, ...layers.incidents }),
       placesLayer({ places, kinds, ...layers.places }),
+      // names last: above every fill
+      labelLayer({ labels: jurisdictionLabels(geo), zoom }),
     ],
-    [geo, counts, cells, synthetic, incidents, places, kinds, layers],
+    [geo, counts, cells, synthetic, incidents, places, kinds, layers, zoom, aggregates],
   );
 
   const onChange = useCallback((id: string, s: LayerState) => setLayers((l) => ({ ...l, [id]: s })), []);
   const max = choroplethMax(counts);
+  const uncounted = useMemo(() => uncountedCounties(geo, counts).size, [geo, counts]);
 
   return (
     <div className="map-screen">
-      <LayerPanel
+      {!aggregates && (
+        <aside className="layer-panel" data-testid="map-base-only">
+          <p className="muted small">{t('map.baseOnly')}</p>
+        </aside>
+      )}
+      {aggregates && <LayerPanel
         onChange={onChange}
         entries={[
           {
@@ -123,7 +154,21 @@ export default function MapScreen() {
             label: 'layer.jurisdictions',
             state: layers.jurisdictions,
             status: countsStatus,
-            legend: <RampLegend colors={CHOROPLETH} min="0" max={String(max)} />,
+            legend: (
+              <>
+                <RampLegend colors={CHOROPLETH} min="1" max={String(max)} />
+                <div className="legend-row" data-testid="legend-suppressed">
+                  <span className="swatch hatch" style={{ background: SUPPRESSED_CSS }} /> {t('legend.suppressed').replace('{k}', String(jur.k || 5))}
+                  {uncounted > 0 && (
+                    <span className="muted small">
+                      {' '}
+                      · {uncounted} {t('legend.suppressedCount')}
+                    </span>
+                  )}
+                </div>
+                <p className="muted small">{t('legend.suppressedWhy').replace('{k}', String(jur.k || 5))}</p>
+              </>
+            ),
           },
           {
             id: 'places',
@@ -154,14 +199,19 @@ export default function MapScreen() {
           { id: 'density', label: 'layer.density', state: layers.density, status: cellsStatus, legend: <RampLegend colors={DENSITY} min="low" max="high" /> },
           { id: 'incidents', label: 'layer.incidents', state: layers.incidents, status: incidentsStatus, legend: <RampLegend colors={[[255, 255, 178], [254, 204, 92], [253, 141, 60], [240, 59, 32], [189, 0, 38]]} min="" max="" /> },
         ]}
-      />
+      />}
       <div className="map-column">
         <MapView
           id="onemap"
           layers={deckLayers}
+          onZoom={setZoom}
           getTooltip={(info) => {
             const o = info.object as Record<string, unknown> | undefined;
             if (!o) return null;
+            if (info.layer?.id === 'jurisdictions-suppressed') {
+              const p = (o as { properties?: { name?: string } }).properties;
+              return `${p?.name ?? ''}: ${t('legend.suppressed').replace('{k}', String(jur.k || 5))}`;
+            }
             if (info.layer?.id === 'jurisdictions') {
               const p = (o as { properties?: { code?: string; name?: string } }).properties;
               const c = counts.find((x) => x.code === p?.code);
@@ -173,13 +223,15 @@ export default function MapScreen() {
           }}
         />
         {/* The time filter waits for the data's extent, so layers never query an empty default window. */}
-        {trendStatus !== 'loading' && <TimeFilter domain={domain} onChange={setRange} />}
+        {aggregates && extentStatus !== 'loading' && <TimeFilter domain={domain} onChange={setRange} defaultWindowHours={PLAYBACK_WINDOW_HOURS} />}
       </div>
-      <aside className="trend-panel">
-        <h3>{t('trend')}</h3>
-        {trendStatus === 'loading' && <span className="spinner small" />}
-        {trendStatus?.startsWith('error') ? <p className="muted">{trendStatus}</p> : <TrendChart points={trend} window={range ?? undefined} width={280} />}
-      </aside>
+      {aggregates && (
+        <aside className="trend-panel">
+          <h3>{t('trend')}</h3>
+          {trendStatus === 'loading' && <span className="spinner small" />}
+          {trendStatus?.startsWith('error') ? <p className="muted">{trendStatus}</p> : <TrendChart points={trend} window={range ?? undefined} width={280} />}
+        </aside>
+      )}
     </div>
   );
 }

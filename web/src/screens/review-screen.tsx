@@ -1,146 +1,139 @@
-import { useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api/client.ts';
-import type { PossibleMatch, Profile } from '../api/types.ts';
+import type { DecisionInfo, PossibleMatch, Profile, SearchHit } from '../api/types.ts';
 import { usePurpose } from '../auth/purpose.tsx';
-import { useI18n } from '../i18n/i18n.tsx';
-import { AsyncView, ErrorBox, useLoad } from '../ui/states.tsx';
+import { translateValue, useI18n } from '../i18n/i18n.tsx';
+import { EntityPicker } from '../ui/entity-picker.tsx';
+import { AsyncView, ErrorBox, useAsync } from '../ui/states.tsx';
+import { WaterfallChart } from '../ui/waterfall-chart.tsx';
 
 /**
- * Review: the possible-match queue with each pair's explanation (fields, levels, weights),
- * a side-by-side check of any two entities, merge / keep apart, and split.
+ * Review (疑似匹配审核): the pipeline's possible matches, most uncertain first, filtered by source
+ * or owner unit; the chosen pair side by side with its explanation as a waterfall; merge or keep
+ * apart with a reason and a purpose asked for that decision; undo. Any two entities picked by
+ * search can be compared the same way, and source records split off an entity.
  */
 export default function ReviewScreen() {
   const { t } = useI18n();
-  const [st, reload] = useLoad(() => api.matches(), []);
+  const { requirePurpose } = usePurpose();
+  const [source, setSource] = useState('');
+  const [unit, setUnit] = useState('');
+  const [sources, setSources] = useState<string[]>([]);
+  const [chosen, setChosen] = useState<PossibleMatch | null>(null);
+  const [st, load] = useAsync(useCallback(async (s: string, u: string) => api.matches({ source: s, unit: u }, await requirePurpose()), [requirePurpose]));
+  useEffect(() => {
+    void load('', '');
+    void api.catalog().then((c) => setSources(c.map((x) => x.id)), () => setSources([]));
+  }, [load]);
   return (
-    <div className="page">
+    <div className="page review">
       <h2>{t('nav.review')}</h2>
-      <AsyncView st={st} onRetry={reload} isEmpty={(d) => d.length === 0}>
-        {(list: PossibleMatch[]) => (
-          <div className="cards" data-testid="matches">
-            {list.map((m) => (
-              <MatchCard key={m.id} m={m} />
-            ))}
-          </div>
-        )}
-      </AsyncView>
+      <section className="card">
+        <h3>{t('review.queue')}</h3>
+        <form
+          className="row wrap"
+          data-testid="review-filter"
+          onSubmit={(e) => {
+            e.preventDefault();
+            setChosen(null);
+            void load(source, unit.trim());
+          }}
+        >
+          <label className="inline">
+            {t('review.source')}
+            <select name="source" value={source} onChange={(e) => setSource(e.target.value)}>
+              <option value="">{t('review.allSources')}</option>
+              {sources.map((s) => (
+                <option key={s} value={s}>
+                  {s}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="inline">
+            {t('review.unit')}
+            <input name="unit" value={unit} onChange={(e) => setUnit(e.target.value)} inputMode="numeric" pattern="[0-9]{2,12}" size={10} />
+          </label>
+          <button type="submit">{t('review.filter')}</button>
+        </form>
+        <AsyncView st={st} onRetry={() => void load(source, unit.trim())} isEmpty={(d) => d.length === 0}>
+          {(list: PossibleMatch[]) => (
+            <table className="grid small" data-testid="matches">
+              <thead>
+                <tr>
+                  <th>{t('review.record')}</th>
+                  <th>{t('review.candidate')}</th>
+                  <th>{t('review.source')}</th>
+                  <th>{t('review.probability')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.map((m) => (
+                  <tr key={m.id} data-match={m.id} className={chosen?.id === m.id ? 'selected' : ''} onClick={() => setChosen(m)} style={{ cursor: 'pointer' }}>
+                    <td>
+                      <strong>{m.left.name}</strong> <span className="muted mono">{m.left.eid}</span>
+                    </td>
+                    <td>
+                      <strong>{m.right.name}</strong> <span className="muted mono">{m.right.eid}</span>
+                    </td>
+                    <td>{m.source}</td>
+                    <td className="mono">{(m.score * 100).toFixed(1)}%</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </AsyncView>
+      </section>
+      {chosen && <MatchDetail key={chosen.id} m={chosen} />}
       <PairCheck />
       <SplitTool />
     </div>
   );
 }
 
-function Decide({ left, right }: { left: string; right: string }) {
-  const { t } = useI18n();
-  const { requirePurpose } = usePurpose();
-  const [reason, setReason] = useState('');
-  const [done, setDone] = useState<string | null>(null);
-  const [error, setError] = useState<Error | null>(null);
-  async function go(d: 'merge' | 'keep-apart') {
-    setError(null);
-    try {
-      await api.decide(left, right, d, reason, await requirePurpose());
-      setDone(d === 'merge' ? t('merge') : t('keepApart'));
-    } catch (e) {
-      setError(e as Error);
-    }
-  }
-  if (done) return <p className="muted">✓ {done}</p>;
-  return (
-    <>
-      <div className="row">
-        <input className="grow" placeholder={t('purpose.text')} value={reason} onChange={(e) => setReason(e.target.value)} />
-        <button type="button" disabled={reason.trim().length < 2} onClick={() => void go('merge')}>
-          {t('merge')}
-        </button>
-        <button type="button" className="secondary" disabled={reason.trim().length < 2} onClick={() => void go('keep-apart')}>
-          {t('keepApart')}
-        </button>
-      </div>
-      {error && <ErrorBox error={error} />}
-    </>
-  );
-}
-
-function MatchCard({ m }: { m: PossibleMatch }) {
+/** A possible match side by side with its waterfall and the decision. */
+function MatchDetail({ m }: { m: PossibleMatch }) {
   const { t } = useI18n();
   return (
-    <article className="card">
-      <header className="row">
-        <strong>{m.left.name}</strong> ↔ <strong>{m.right.name}</strong>
-        <span className="spacer" />
-        <span className="badge">
-          {t('score')} {m.score.toFixed(2)}
-        </span>
-      </header>
-      <table className="grid small">
-        <thead>
-          <tr>
-            <th>{t('field')}</th>
-            <th>{m.left.eid}</th>
-            <th>{m.right.eid}</th>
-            <th>{t('level')}</th>
-            <th>{t('weight')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {m.fields.map((f) => (
-            <tr key={f.field} className={f.weight > 0 ? 'agree' : f.weight < 0 ? 'disagree' : ''}>
-              <td>{f.field}</td>
-              <td>{f.left ?? '—'}</td>
-              <td>{f.right ?? '—'}</td>
-              <td>{f.level}</td>
-              <td className="mono">
-                {f.weight > 0 ? '+' : ''}
-                {f.weight.toFixed(2)}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <Decide left={m.left.eid} right={m.right.eid} />
-    </article>
-  );
-}
-
-/** Any two entities side by side: which golden values agree, then merge or keep apart. */
-function PairCheck() {
-  const { t } = useI18n();
-  const { requirePurpose } = usePurpose();
-  const [ids, setIds] = useState<[string, string]>(['', '']);
-  const [pair, setPair] = useState<[Profile, Profile] | null>(null);
-  const [error, setError] = useState<Error | null>(null);
-  async function load() {
-    setError(null);
-    try {
-      const p = await requirePurpose();
-      setPair([await api.profile(ids[0], p), await api.profile(ids[1], p)]);
-    } catch (e) {
-      setError(e as Error);
-    }
-  }
-  const names = pair ? [...new Set([...pair[0].attributes.map((a) => a.name), ...pair[1].attributes.map((a) => a.name)])] : [];
-  return (
-    <section className="card" data-testid="pair-check">
+    <section className="card" data-testid="match-detail">
       <h3>
-        {t('merge')} / {t('keepApart')}
+        {m.left.name} ↔ {m.right.name}
       </h3>
-      <div className="row">
-        <input className="grow" placeholder="eid A" value={ids[0]} onChange={(e) => setIds([e.target.value, ids[1]])} />
-        <input className="grow" placeholder="eid B" value={ids[1]} onChange={(e) => setIds([ids[0], e.target.value])} />
-        <button type="button" disabled={!ids[0] || !ids[1]} onClick={() => void load()}>
-          {t('query')}
-        </button>
-      </div>
-      {error && <ErrorBox error={error} />}
-      {pair && (
-        <>
-          <table className="grid small">
+      <SideBySide left={m.left.eid} right={m.right.eid} />
+      <h4>{t('review.explanation')}</h4>
+      {m.explanation ? <WaterfallChart steps={m.explanation.waterfall} /> : <p className="muted">{t('review.noExplanation')}</p>}
+      <Decide left={m.left.eid} right={m.right.eid} />
+    </section>
+  );
+}
+
+/** Two entities' golden values side by side: agreeing rows green, disagreeing red. */
+function SideBySide({ left, right }: { left: string; right: string }) {
+  const { t } = useI18n();
+  const { requirePurpose } = usePurpose();
+  const [st, load] = useAsync(useCallback(async (a: string, b: string) => {
+    const p = await requirePurpose();
+    return Promise.all([api.profile(a, p), api.profile(b, p)]) as Promise<[Profile, Profile]>;
+  }, [requirePurpose]));
+  useEffect(() => {
+    void load(left, right);
+  }, [left, right, load]);
+  return (
+    <AsyncView st={st} onRetry={() => void load(left, right)}>
+      {(pair: [Profile, Profile]) => {
+        const names = [...new Set([...pair[0].attributes.map((a) => a.name), ...pair[1].attributes.map((a) => a.name)])];
+        return (
+          <table className="grid small" data-testid="side-by-side">
             <thead>
               <tr>
                 <th>{t('field')}</th>
-                <th>{pair[0].name}</th>
-                <th>{pair[1].name}</th>
+                <th>
+                  {pair[0].name} <span className="muted mono">{pair[0].eid}</span>
+                </th>
+                <th>
+                  {pair[1].name} <span className="muted mono">{pair[1].eid}</span>
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -150,7 +143,7 @@ function PairCheck() {
                 const cls = a?.value != null && b?.value != null && !a.masked && !b.masked ? (String(a.value) === String(b.value) ? 'agree' : 'disagree') : '';
                 return (
                   <tr key={n} className={cls}>
-                    <td>{n}</td>
+                    <td title={n}>{translateValue(t, 'field', n)}</td>
                     <td>{a?.value ?? '—'}</td>
                     <td>{b?.value ?? '—'}</td>
                   </tr>
@@ -158,45 +151,128 @@ function PairCheck() {
               })}
             </tbody>
           </table>
-          <Decide left={pair[0].eid} right={pair[1].eid} />
+        );
+      }}
+    </AsyncView>
+  );
+}
+
+/** Merge / keep apart with a reason; the purpose is asked for this decision; the decision can be undone. */
+function Decide({ left, right }: { left: string; right: string }) {
+  const { t } = useI18n();
+  const { askPurpose } = usePurpose();
+  const [reason, setReason] = useState('');
+  const [done, setDone] = useState<DecisionInfo | null>(null);
+  const [undone, setUndone] = useState(false);
+  const [error, setError] = useState<Error | null>(null);
+  async function decide(d: 'merge' | 'keep-apart') {
+    setError(null);
+    try {
+      setDone(await api.decide(left, right, d, reason.trim(), await askPurpose()));
+    } catch (e) {
+      setError(e as Error);
+    }
+  }
+  async function undo() {
+    if (!done) return;
+    setError(null);
+    try {
+      await api.undo(done.id, await askPurpose());
+      setUndone(true);
+    } catch (e) {
+      setError(e as Error);
+    }
+  }
+  return (
+    <div data-testid="decide">
+      {done ? (
+        <p className="row" data-testid="decision-done">
+          ✓ {undone ? t('review.undone') : done.kind === 'merge' ? t('review.merged') : t('review.keptApart')} <span className="muted mono">{done.id}</span>
+          {!undone && (
+            <button type="button" className="secondary" data-testid="undo" onClick={() => void undo()}>
+              {t('review.undo')}
+            </button>
+          )}
+        </p>
+      ) : (
+        <div className="row">
+          <input className="grow" name="reason" placeholder={t('review.reason')} value={reason} onChange={(e) => setReason(e.target.value)} />
+          <button type="button" data-testid="merge" disabled={reason.trim().length < 2} onClick={() => void decide('merge')}>
+            {t('merge')}
+          </button>
+          <button type="button" data-testid="keep-apart" className="secondary" disabled={reason.trim().length < 2} onClick={() => void decide('keep-apart')}>
+            {t('keepApart')}
+          </button>
+        </div>
+      )}
+      {error && <ErrorBox error={error} />}
+    </div>
+  );
+}
+
+/** Any two entities, picked by search, side by side; then merge or keep apart. */
+function PairCheck() {
+  const { t } = useI18n();
+  const [a, setA] = useState<SearchHit | null>(null);
+  const [b, setB] = useState<SearchHit | null>(null);
+  return (
+    <section className="card" data-testid="pair-check">
+      <h3>
+        {t('merge')} / {t('keepApart')}
+      </h3>
+      <div className="row wrap">
+        <div className="grow">
+          <h4>
+            {t('review.pickA')}: {a ? <strong data-testid="pick-a">{a.name}</strong> : '—'}
+          </h4>
+          <EntityPicker onPick={setA} testId="pair-pick-a" />
+        </div>
+        <div className="grow">
+          <h4>
+            {t('review.pickB')}: {b ? <strong data-testid="pick-b">{b.name}</strong> : '—'}
+          </h4>
+          <EntityPicker onPick={setB} testId="pair-pick-b" />
+        </div>
+      </div>
+      {a && b && a.eid !== b.eid && (
+        <>
+          <SideBySide left={a.eid} right={b.eid} />
+          <Decide key={`${a.eid}-${b.eid}`} left={a.eid} right={b.eid} />
         </>
       )}
     </section>
   );
 }
 
-/** Split: pick an entity's source records to move into a new entity. */
+/** Split: pick an entity by search, then the source records to move into a new entity. */
 function SplitTool() {
   const { t } = useI18n();
-  const { requirePurpose } = usePurpose();
-  const [eid, setEid] = useState('');
+  const { requirePurpose, askPurpose } = usePurpose();
+  const [hit, setHit] = useState<SearchHit | null>(null);
   const [rids, setRids] = useState<{ rid: string; source: string }[] | null>(null);
   const [chosen, setChosen] = useState<Set<string>>(new Set());
   const [reason, setReason] = useState('');
   const [msg, setMsg] = useState<string | null>(null);
   const [error, setError] = useState<Error | null>(null);
+  async function pick(h: SearchHit) {
+    setHit(h);
+    setError(null);
+    setMsg(null);
+    try {
+      const p = await api.profile(h.eid, await requirePurpose());
+      setRids(p.sources ?? []);
+      setChosen(new Set());
+    } catch (e) {
+      setError(e as Error);
+    }
+  }
   return (
-    <section className="card">
-      <h3>{t('split')}</h3>
-      <div className="row">
-        <input value={eid} onChange={(e) => setEid(e.target.value)} placeholder="eid" className="grow" />
-        <button
-          type="button"
-          onClick={async () => {
-            setError(null);
-            try {
-              const p = await api.profile(eid, await requirePurpose());
-              setRids(p.sources ?? []);
-              setChosen(new Set());
-            } catch (e) {
-              setError(e as Error);
-            }
-          }}
-        >
-          {t('query')}
-        </button>
-      </div>
-      {rids && (
+    <section className="card" data-testid="split-tool">
+      <h3>
+        {t('split')} {hit && <strong>{hit.name}</strong>}
+      </h3>
+      <EntityPicker onPick={(h) => void pick(h)} testId="split-pick" />
+      {hit && rids && (
         <>
           <p className="muted small">{t('splitHint')}</p>
           {rids.map((r) => (
@@ -215,14 +291,15 @@ function SplitTool() {
             </label>
           ))}
           <div className="row">
-            <input className="grow" placeholder={t('purpose.text')} value={reason} onChange={(e) => setReason(e.target.value)} />
+            <input className="grow" placeholder={t('review.reason')} value={reason} onChange={(e) => setReason(e.target.value)} />
             <button
               type="button"
               disabled={!chosen.size || reason.trim().length < 2}
               onClick={async () => {
+                setError(null);
                 try {
-                  const r = await api.split(eid, [...chosen], reason, await requirePurpose());
-                  setMsg(`✓ ${r.newEid}`);
+                  const r = await api.split(hit.eid, [...chosen], reason.trim(), await askPurpose());
+                  setMsg(`✓ ${t('review.split')} ${r.newEid}`);
                 } catch (e) {
                   setError(e as Error);
                 }

@@ -4,9 +4,12 @@ import type { Profile, SearchHit } from '../api/types.ts';
 import { usePurpose } from '../auth/purpose.tsx';
 import { screensFor } from '../auth/roles.ts';
 import { useSession } from '../auth/session.tsx';
-import { useI18n } from '../i18n/i18n.tsx';
+import { translateValue, useI18n } from '../i18n/i18n.tsx';
+import { rgbCss, traceColor } from '../map/layers/colors.ts';
 import { go, useRoute } from '../ui/route.ts';
+import { checkSearchInput } from '../ui/search-input.ts';
 import { AsyncView, useAsync } from '../ui/states.tsx';
+import { formatBeijing } from '@onemap/graph-schema';
 
 /** Search (Hanzi, Pinyin, IDs, phones, plates) → profile (一人一档). */
 export default function SearchScreen() {
@@ -16,10 +19,20 @@ export default function SearchScreen() {
   const [q, setQ] = useState(route.params.get('q') ?? '');
   const [hits, runSearch] = useAsync(useCallback(async (text: string) => api.search(text, await requirePurpose()), [requirePurpose]));
   const [selected, setSelected] = useState<string | null>(route.params.get('eid'));
+  const [inputNote, setInputNote] = useState<{ error: boolean; text: string } | null>(null);
 
   function submit(e: FormEvent) {
     e.preventDefault();
-    if (q.trim()) void runSearch(q.trim());
+    if (!q.trim()) return;
+    // A new search clears the previous profile: it belonged to another question.
+    setSelected(null);
+    const c = checkSearchInput(q);
+    if (!c.ok) {
+      setInputNote({ error: true, text: t(c.error).replace('{expected}', c.params.expected ?? '').replace('{got}', c.params.got ?? '') });
+      return;
+    }
+    setInputNote(c.normalized ? { error: false, text: t('search.phoneNormalized').replace('{to}', c.normalized.to) } : null);
+    void runSearch(c.query);
   }
 
   return (
@@ -29,13 +42,19 @@ export default function SearchScreen() {
           <input name="q" value={q} onChange={(e) => setQ(e.target.value)} placeholder={t('searchPlaceholder')} className="grow" />
           <button type="submit">{t('search')}</button>
         </form>
+        {inputNote && (
+          <p className={inputNote.error ? 'error-text' : 'muted small'} data-testid="search-input-note" role={inputNote.error ? 'alert' : undefined}>
+            {inputNote.text}
+          </p>
+        )}
+        {!inputNote?.error && (
         <AsyncView st={hits} onRetry={() => void runSearch(q)} isEmpty={(d) => d.length === 0}>
           {(list: SearchHit[]) => (
             <ul className="hits" data-testid="search-results">
               {list.map((h) => (
                 <li key={h.eid}>
                   <button type="button" data-eid={h.eid} className={`hit ${selected === h.eid ? 'active' : ''}`} onClick={() => setSelected(h.eid)}>
-                    <span className={`kind kind-${h.kind}`}>{h.kind}</span> <strong>{h.name}</strong>
+                    <span className={`kind kind-${h.kind}`}>{translateValue(t, 'kind', h.kind)}</span> <strong>{h.name}</strong>
                     {h.detail && <span className="muted"> {h.detail}</span>}
                   </button>
                 </li>
@@ -43,6 +62,7 @@ export default function SearchScreen() {
             </ul>
           )}
         </AsyncView>
+        )}
       </section>
       <section className="main-pane">{selected && <ProfilePanel eid={selected} />}</section>
     </div>
@@ -72,7 +92,7 @@ export function ProfilePanel({ eid }: { eid: string }) {
             <span className="muted mono">{p.eid}</span>
             <span className="spacer" />
             {screens.includes('trajectory') && (p.kind === 'Person' || p.kind === 'Vehicle') && (
-              <button type="button" onClick={() => go('trajectory', { eid: p.eid })}>
+              <button type="button" onClick={() => go('trajectory', { eid: p.eid, name: p.name })}>
                 {t('openTrajectory')}
               </button>
             )}
@@ -103,7 +123,7 @@ export function ProfilePanel({ eid }: { eid: string }) {
             <tbody>
               {p.attributes.map((a) => (
                 <tr key={a.name}>
-                  <th>{a.name}</th>
+                  <th title={a.name}>{translateValue(t, 'field', a.name)}</th>
                   <td className={a.masked ? 'masked' : ''}>
                     {a.value ?? '—'} {a.masked && <span className="badge">{t('masked')}</span>}
                   </td>
@@ -133,7 +153,7 @@ export function ProfilePanel({ eid }: { eid: string }) {
               <ul className="plain">
                 {p.relations.map((r, i) => (
                   <li key={`${r.eid}-${r.type}-${i}`}>
-                    <code>{r.type}</code> {r.direction === 'in' ? '←' : '→'} <span className={`kind kind-${r.kind}`}>{r.kind}</span> {r.name}
+                    <span data-rel={r.type}>{translateValue(t, 'rel', r.type)}</span> {r.direction === 'in' ? '←' : '→'} <span className={`kind kind-${r.kind}`}>{translateValue(t, 'kind', r.kind)}</span> {r.name}
                   </li>
                 ))}
                 {!p.relations.length && <li className="muted">{t('empty')}</li>}
@@ -144,7 +164,7 @@ export function ProfilePanel({ eid }: { eid: string }) {
               <ul className="plain">
                 {p.traces.slice(0, 20).map((tr, i) => (
                   <li key={`${tr.at}-${i}`}>
-                    <span className="mono">{tr.at.slice(0, 16).replace('T', ' ')}</span> <code>{tr.kind}</code> {tr.place.name}
+                    <span className="mono">{formatBeijing(tr.at)}</span> <span className="swatch" style={{ background: rgbCss(traceColor(tr.kind)) }} /> {translateValue(t, 'trace', tr.kind)} {tr.place.name}
                   </li>
                 ))}
                 {!p.traces.length && <li className="muted">{t('empty')}</li>}

@@ -4,14 +4,14 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../api/client.ts';
 import type { StayPoint, TracePoint, Trajectory } from '../api/types.ts';
 import { usePurpose } from '../auth/purpose.tsx';
-import { useI18n } from '../i18n/i18n.tsx';
+import { translateValue, useI18n } from '../i18n/i18n.tsx';
 import { rgbCss, traceColor } from '../map/layers/colors.ts';
 import { boundsOf, MapView } from '../map/map-view.tsx';
 import { EntityPicker } from '../ui/entity-picker.tsx';
 import { go, useRoute } from '../ui/route.ts';
 import { AsyncView, useAsync } from '../ui/states.tsx';
+import { formatBeijing, parseBeijingLocal, toBeijingIso, toBeijingLocalInput } from '@onemap/graph-schema';
 
-const toLocalInput = (ms: number) => new Date(ms).toISOString().slice(0, 16);
 
 /** The track of a person or vehicle in a time range: trips animation, points, stays, timeline, places. */
 export default function TrajectoryScreen() {
@@ -20,9 +20,9 @@ export default function TrajectoryScreen() {
   const { requirePurpose } = usePurpose();
   const eid = route.params.get('eid');
   const [from, setFrom] = useState(route.params.get('from') ?? '2026-01-01T00:00');
-  const [to, setTo] = useState(route.params.get('to') ?? toLocalInput(Date.now()));
+  const [to, setTo] = useState(route.params.get('to') ?? toBeijingLocalInput(Date.now()));
   const [st, load] = useAsync(
-    useCallback(async (id: string, f: string, tt: string) => api.trajectory(id, { from: new Date(`${f}Z`).toISOString(), to: new Date(`${tt}Z`).toISOString() }, await requirePurpose()), [requirePurpose]),
+    useCallback(async (id: string, f: string, tt: string) => api.trajectory(id, { from: toBeijingIso(parseBeijingLocal(f)), to: toBeijingIso(parseBeijingLocal(tt)) }, await requirePurpose()), [requirePurpose]),
   );
   useEffect(() => {
     if (eid) void load(eid, from, to);
@@ -32,7 +32,7 @@ export default function TrajectoryScreen() {
   return (
     <div className="split-screen">
       <section className="side">
-        <EntityPicker kinds={['Person', 'Vehicle']} onPick={(h) => go('trajectory', { eid: h.eid })} testId="trajectory-picker" />
+        <EntityPicker kinds={['Person', 'Vehicle']} onPick={(h) => go('trajectory', { eid: h.eid, name: h.name })} testId="trajectory-picker" />
         <div className="row wrap">
           <label className="inline">
             {t('from')} <input type="datetime-local" value={from} onChange={(e) => setFrom(e.target.value)} />
@@ -45,7 +45,7 @@ export default function TrajectoryScreen() {
           </button>
         </div>
         <AsyncView st={st} onRetry={() => eid && void load(eid, from, to)} isEmpty={(d) => d.points.length === 0}>
-          {(tr: Trajectory) => <PlacesList tr={tr} />}
+          {(tr: Trajectory) => <PlacesList tr={tr} title={route.params.get('name')} />}
         </AsyncView>
       </section>
       <section className="main-pane map-pane">
@@ -55,12 +55,12 @@ export default function TrajectoryScreen() {
   );
 }
 
-function PlacesList({ tr }: { tr: Trajectory }) {
+function PlacesList({ tr, title }: { tr: Trajectory; title: string | null }) {
   const { t } = useI18n();
   return (
     <div data-testid="trajectory-places">
       <h3>
-        {tr.name ?? tr.eid} · {tr.points.length}
+        <span data-testid="trajectory-title">{title ?? tr.name ?? tr.eid}</span> · {tr.points.length}
       </h3>
       {tr.stays.length > 0 && (
         <>
@@ -68,8 +68,8 @@ function PlacesList({ tr }: { tr: Trajectory }) {
           <ul className="plain small">
             {tr.stays.map((s, i) => (
               <li key={`${s.from}-${i}`}>
-                <span className="mono">
-                  {s.from.slice(5, 16).replace('T', ' ')} – {s.to.slice(5, 16).replace('T', ' ')}
+                <span className="mono" data-testid="stay-time">
+                  {formatBeijing(s.from)} – {formatBeijing(s.to)}
                 </span>{' '}
                 {s.placeName}
               </li>
@@ -81,7 +81,7 @@ function PlacesList({ tr }: { tr: Trajectory }) {
       <ol className="plain small">
         {tr.points.map((p, i) => (
           <li key={`${p.at}-${i}`}>
-            <span className="swatch" style={{ background: rgbCss(traceColor(p.kind)) }} /> <span className="mono">{p.at.slice(5, 16).replace('T', ' ')}</span> <code>{p.kind}</code> {p.place.name}
+            <span className="swatch" style={{ background: rgbCss(traceColor(p.kind)) }} /> <span className="mono">{formatBeijing(p.at)}</span> <span data-kind={p.kind}>{translateValue(t, 'trace', p.kind)}</span> {p.place.name}
           </li>
         ))}
       </ol>
@@ -168,7 +168,7 @@ function TrajectoryMap({ tr }: { tr: Trajectory | null }) {
   const bounds = useMemo(() => boundsOf(points.map((p) => [p.place.lon, p.place.lat])), [points]);
   return (
     <>
-      <MapView id="trajectory" layers={layers} fitBounds={bounds} getTooltip={(i) => (i.object ? `${(i.object as TracePoint).at.slice(0, 16)} ${(i.object as TracePoint).place.name}` : null)}>
+      <MapView id="trajectory" layers={layers} fitBounds={bounds} getTooltip={(i) => (i.object ? `${formatBeijing((i.object as TracePoint).at)} ${(i.object as TracePoint).place.name}` : null)}>
         {points.length > 0 && (
           <div className="map-controls" data-testid="trip-controls">
             <button type="button" onClick={() => setPlaying((p) => !p)} data-testid="trip-play">
@@ -182,7 +182,7 @@ function TrajectoryMap({ tr }: { tr: Trajectory | null }) {
                 </option>
               ))}
             </select>
-            <span className="mono">{new Date(t0 + time * 1000).toISOString().slice(0, 16).replace('T', ' ')}</span>
+            <span className="mono">{formatBeijing(t0 + time * 1000)}</span>
           </div>
         )}
       </MapView>
@@ -206,7 +206,7 @@ function Timeline({ points, t0, span, time }: { points: TracePoint[]; t0: number
         {kinds.map((k, i) => (
           <g key={k} transform={`translate(0, ${i * rowH})`}>
             <text x={4} y={13} fontSize={11}>
-              {k}
+              {translateValue(t, 'trace', k)}
             </text>
             <line x1={left} x2={w - 10} y1={9} y2={9} stroke="#ddd" />
             {points
@@ -218,10 +218,10 @@ function Timeline({ points, t0, span, time }: { points: TracePoint[]; t0: number
         ))}
         <line x1={x(t0 + time * 1000)} x2={x(t0 + time * 1000)} y1={0} y2={kinds.length * rowH} stroke="#d7301f" strokeWidth={1.5} />
         <text x={left} y={kinds.length * rowH + 12} fontSize={10}>
-          {new Date(t0).toISOString().slice(0, 16).replace('T', ' ')}
+          {formatBeijing(t0)}
         </text>
         <text x={w - 10} y={kinds.length * rowH + 12} fontSize={10} textAnchor="end">
-          {new Date(t0 + span * 1000).toISOString().slice(0, 16).replace('T', ' ')}
+          {formatBeijing(t0 + span * 1000)}
         </text>
       </svg>
     </div>

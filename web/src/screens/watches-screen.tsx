@@ -5,6 +5,7 @@ import { usePurpose } from '../auth/purpose.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { EntityPicker } from '../ui/entity-picker.tsx';
 import { AsyncView, ErrorBox, useLoad } from '../ui/states.tsx';
+import { formatBeijing } from '@onemap/graph-schema';
 
 /** Watches (布控) and their live alerts over server-sent events. */
 export default function WatchesScreen() {
@@ -72,7 +73,7 @@ export default function WatchesScreen() {
           <tbody>
             {alerts.map((a, i) => (
               <tr key={a.id ?? `${a.at}-${i}`} className="alert-row">
-                <td className="mono">{a.at.slice(0, 19).replace('T', ' ')}</td>
+                <td className="mono">{formatBeijing(a.at, 'second')}</td>
                 <td>{a.name ?? a.eid}</td>
                 <td>
                   <code>{a.kind}</code>

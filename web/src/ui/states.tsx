@@ -2,6 +2,7 @@ import { type ReactNode, useCallback, useEffect, useRef, useState } from 'react'
 import { ApiError } from '../api/client.ts';
 import { PurposeCancelled } from '../auth/purpose.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
+import { type MessageKey, zh } from '../i18n/messages.ts';
 
 export type Async<T> = { state: 'idle' } | { state: 'loading' } | { state: 'error'; error: Error } | { state: 'done'; data: T };
 
@@ -21,7 +22,8 @@ export function useAsync<T, A extends unknown[]>(fn: (...args: A) => Promise<T>)
         if (my === seq.current) setSt({ state: 'done', data });
         return data;
       } catch (e) {
-        if (my === seq.current) setSt(e instanceof PurposeCancelled ? { state: 'idle' } : { state: 'error', error: e as Error });
+        // A cancelled purpose prompt is an error state with a retry, never a blank page.
+        if (my === seq.current) setSt({ state: 'error', error: e as Error });
         return undefined;
       }
     },
@@ -58,13 +60,26 @@ export function Empty({ children }: { children?: ReactNode }) {
   );
 }
 
+/**
+ * What a user reads for an error: the server's stable code from the message catalog in the
+ * current language (never the server's English text), a cancelled purpose as such.
+ */
+export function errorText(t: ReturnType<typeof useI18n>['t'], error: Error): string {
+  if (error instanceof PurposeCancelled) return t('purpose.cancelled');
+  if (error instanceof ApiError) {
+    const key = `err.${error.code}`;
+    return key in zh ? t(key as MessageKey) : `${t('error')} (HTTP ${error.status})`;
+  }
+  return t('error');
+}
+
 export function ErrorBox({ error, onRetry }: { error: Error; onRetry?: () => void }) {
   const { t } = useI18n();
   const code = error instanceof ApiError ? ` [${error.code}]` : '';
   return (
     <div className="state error" role="alert" data-testid="error">
-      {t('error')}: {error.message}
-      {code}
+      {errorText(t, error)}
+      <span className="muted small">{code}</span>
       {onRetry && (
         <button type="button" className="link" onClick={onRetry}>
           {t('retry')}

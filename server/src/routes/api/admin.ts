@@ -1,10 +1,8 @@
-import { upsertUnits } from '@onemap/graph-schema/server';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import bcrypt from 'bcryptjs';
-import { isWithin } from '../../access/units.ts';
-import type { Viewer } from '../../access/viewer.ts';
+import { adminScope, checkUserChange, checkUserCreate, planUnitChanges, requireUnitInScope } from '../../access/admin-scope.ts';
 import { httpError } from '../../errors.ts';
-import { createGrant, listUsers, revokeGrant, updateUser, upsertSources, upsertUser } from '../../repositories/governance.ts';
+import { changeUser, createGrant, createUser, listUsers, revokeGrant, upsertSources, writeUnitChanges } from '../../repositories/governance.ts';
 import {
   Grant,
   GrantBody,
@@ -26,12 +24,11 @@ import { errorAnswers } from '../../schemas/common.ts';
 
 const rule = (action: string) => ({ access: { roles: ['admin'] as const, purpose: false, action } });
 
-/** An admin manages only units at or below their own. */
-function requireScope(v: Viewer, unitCode: string): void {
-  if (!isWithin(unitCode, v.unitCode, v.units)) throw httpError('FORBIDDEN', { detail: `unit ${unitCode} is outside your unit ${v.unitCode}` });
-}
-
-/** Units, users, grants and sources, for admins, each scoped to the admin's unit subtree. */
+/**
+ * Units, users, grants and sources, for admins, each scoped to the admin's unit subtree: every
+ * write is inside it before and after (rules in `access/admin-scope.ts`), and whatever lies outside
+ * answers exactly like something that does not exist.
+ */
 const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const common = { tags: ['admin'], security: [{ bearer: [] }] };
 
@@ -40,7 +37,8 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { schema: { ...common, summary: 'Units at and below the caller’s', response: { 200: UnitList, ...errorAnswers() } }, config: rule('admin-units') },
     async (request) => {
       const v = request.viewer;
-      const units = [...v.units.values()].filter((u) => isWithin(u.code, v.unitCode, v.units)).sort((a, b) => a.code.localeCompare(b.code));
+      const scope = adminScope(v);
+      const units = [...v.units.values()].filter((u) => scope.units.has(u.code)).sort((a, b) => a.code.localeCompare(b.code));
       request.resultCount = units.length;
       return { items: units };
     },
@@ -48,11 +46,20 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/units',
-    { schema: { ...common, summary: 'Create or update units (within the caller’s unit)', body: UnitBody, response: { 200: UpsertedAnswer, ...errorAnswers({ body: true }) } }, config: rule('admin-units-upsert') },
+    {
+      schema: {
+        ...common,
+        summary: 'Create, rename or move units below the caller’s unit (never the caller’s own unit or one above it); the batch is checked whole and keeps one tree',
+        body: UnitBody,
+        response: { 200: UpsertedAnswer, ...errorAnswers({ body: true, also: [404, 409] }) },
+      },
+      config: rule('admin-units-upsert'),
+    },
     async (request) => {
       const { units } = request.body;
-      for (const u of units) requireScope(request.viewer, u.parent ?? u.code);
-      await upsertUnits(app.graph, units);
+      const v = request.viewer;
+      // Decided on the tree as read in the writing transaction, not on the cached one.
+      await writeUnitChanges(app.graph, (current) => planUnitChanges(adminScope({ username: v.username, unitCode: v.unitCode, units: current }), current, units));
       app.access.invalidate();
       request.resultCount = units.length;
       return { upserted: units.length };
@@ -64,8 +71,7 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { schema: { ...common, summary: 'Users of units at and below the caller’s', response: { 200: UserList, ...errorAnswers() } }, config: rule('admin-users') },
     async (request) => {
       const v = request.viewer;
-      const scope = [...v.units.keys()].filter((c) => isWithin(c, v.unitCode, v.units));
-      const users = await listUsers(app.graph, scope.length ? scope : [v.unitCode]);
+      const users = await listUsers(app.graph, [...adminScope(v).units]);
       request.resultCount = users.length;
       return { items: users };
     },
@@ -73,11 +79,22 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/users',
-    { schema: { ...common, summary: 'Create or replace a user', body: UserBody, response: { 201: UsernameAnswer, ...errorAnswers({ body: true }) } }, config: rule('admin-users-create') },
+    {
+      schema: {
+        ...common,
+        summary: 'Create a user in a unit below the caller’s (409 when the username exists anywhere: creating never replaces)',
+        body: UserBody,
+        response: { 201: UsernameAnswer, ...errorAnswers({ body: true, also: [404, 409] }) },
+      },
+      config: rule('admin-users-create'),
+    },
     async (request, reply) => {
       const b = request.body;
-      requireScope(request.viewer, b.unitCode);
-      await upsertUser(app.graph, { ...b, passwordHash: await bcrypt.hash(b.password, 10) });
+      checkUserCreate(adminScope(request.viewer), b.unitCode);
+      const created = await createUser(app.graph, { ...b, passwordHash: await bcrypt.hash(b.password, 10) });
+      if (created === 'taken') throw httpError('USERNAME_TAKEN', { username: b.username });
+      if (created === 'certificate_taken') throw httpError('CONFLICT', { detail: 'this certificate is registered to another user' });
+      if (created === 'no_unit') throw httpError('NOT_FOUND', { what: `unit ${b.unitCode}` });
       app.access.invalidate();
       request.resultCount = 1;
       return reply.status(201).send({ username: b.username });
@@ -86,14 +103,29 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.patch(
     '/users/:username',
-    { schema: { ...common, summary: 'Disable, re-role, reset password or set the certificate of a user', params: UserParams, body: UserPatch, response: { 200: UsernameAnswer, ...errorAnswers({ body: true, also: [404] }) } }, config: rule('admin-users-update') },
+    {
+      schema: {
+        ...common,
+        summary: 'Disable, re-role, move, reset the password or set the certificate of a user of the caller’s subtree (a password, role, unit or disable change revokes the user’s earlier tokens)',
+        params: UserParams,
+        body: UserPatch,
+        response: { 200: UsernameAnswer, ...errorAnswers({ body: true, also: [404, 409] }) },
+      },
+      config: rule('admin-users-update'),
+    },
     async (request) => {
       const { username } = request.params;
       const b = request.body;
-      const target = await app.access.user(username);
-      if (!target) throw httpError('NOT_FOUND', { what: `user ${username}` });
-      requireScope(request.viewer, target.unitCode);
-      await updateUser(app.graph, username, { disabled: b.disabled, roles: b.roles, passwordHash: b.password ? await bcrypt.hash(b.password, 10) : undefined, certFingerprint: b.certFingerprint });
+      const scope = adminScope(request.viewer);
+      const change = { disabled: b.disabled, roles: b.roles, password: b.password !== undefined, unitCode: b.unitCode, certFingerprint: b.certFingerprint };
+      // Hashed whatever the answer will be, so timing does not tell a user outside the scope from a missing one.
+      const passwordHash = b.password ? await bcrypt.hash(b.password, 10) : undefined;
+      const out = await changeUser(app.graph, username, { disabled: b.disabled, roles: b.roles, passwordHash, unitCode: b.unitCode, certFingerprint: b.certFingerprint }, (current) =>
+        checkUserChange(scope, username, current, change),
+      );
+      if (out === 'certificate_taken') throw httpError('CONFLICT', { detail: 'this certificate is registered to another user' });
+      if (out === 'gone') throw httpError('NOT_FOUND', { what: b.unitCode ? `unit ${b.unitCode}` : `user ${username}` });
+      // Revocation and role changes take effect at once here; other server processes within ACCESS_CACHE_MS.
       app.access.invalidate();
       request.resultCount = 1;
       return { username };
@@ -106,7 +138,8 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const v = request.viewer;
       const snap = await app.access.snapshot();
-      const grants = snap.grants.filter((g) => isWithin(g.unitCode, v.unitCode, v.units));
+      const scope = adminScope(v);
+      const grants = snap.grants.filter((g) => scope.units.has(g.unitCode));
       request.resultCount = grants.length;
       return { items: grants };
     },
@@ -121,11 +154,12 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const b = request.body;
       const v = request.viewer;
-      requireScope(v, b.unitCode);
+      const scope = adminScope(v);
+      requireUnitInScope(scope, b.unitCode);
       const source = v.source(b.sourceId);
-      if (!source) throw httpError('NOT_FOUND', { what: `source ${b.sourceId}` });
-      // Only the owner of a source (or a unit above it) decides who else may use it.
-      if (!isWithin(source.ownerUnit, v.unitCode, v.units)) throw httpError('FORBIDDEN', { detail: `source ${b.sourceId} belongs to unit ${source.ownerUnit}; only its admins (or those above) grant it` });
+      // Only the owner of a source (or a unit above it) decides who else may use it; to anyone
+      // else the source answers like one that does not exist.
+      if (!source || !scope.units.has(source.ownerUnit)) throw httpError('NOT_FOUND', { what: `source ${b.sourceId}` });
       const g = await createGrant(app.graph, { ...b, expiresAt: new Date(b.expiresAt).toISOString(), purposes: b.purposes, createdBy: v.username });
       app.access.invalidate();
       request.resultCount = 1;
@@ -138,11 +172,8 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { schema: { ...common, summary: 'Revoke a grant', params: GrantParams, response: { 200: Grant, ...errorAnswers({ also: [404] }) } }, config: rule('admin-grants-revoke') },
     async (request) => {
       const { id } = request.params;
-      const snap = await app.access.snapshot();
-      const g = snap.grants.find((x) => x.id === id);
-      if (!g) throw httpError('NOT_FOUND', { what: `grant ${id}` });
-      requireScope(request.viewer, g.unitCode);
-      const revoked = await revokeGrant(app.graph, id, request.viewer.username);
+      // Only grants to the admin's subtree; any other answers like a grant that does not exist.
+      const revoked = await revokeGrant(app.graph, id, [...adminScope(request.viewer).units], request.viewer.username);
       if (!revoked) throw httpError('NOT_FOUND', { what: `grant ${id}` });
       app.access.invalidate();
       request.resultCount = 1;
@@ -157,10 +188,10 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { id } = request.params;
       const b = request.body;
       const v = request.viewer;
+      const scope = adminScope(v);
       const s = v.source(id);
-      if (!s) throw httpError('NOT_FOUND', { what: `source ${id}` });
-      if (!isWithin(s.ownerUnit, v.unitCode, v.units)) throw httpError('FORBIDDEN', { detail: `source ${id} belongs to unit ${s.ownerUnit}` });
-      if (b.ownerUnit) requireScope(v, b.ownerUnit);
+      if (!s || !scope.units.has(s.ownerUnit)) throw httpError('NOT_FOUND', { what: `source ${id}` });
+      if (b.ownerUnit) requireUnitInScope(scope, b.ownerUnit);
       await upsertSources(app.graph, [{ id, nameZh: s.nameZh, nameEn: s.nameEn, ownerUnit: b.ownerUnit ?? s.ownerUnit, shareClass: b.shareClass ?? s.shareClass, grade: b.grade ?? s.grade, fieldSensitivity: JSON.stringify(s.fieldSensitivity) }]);
       app.access.invalidate();
       request.resultCount = 1;

@@ -1,12 +1,28 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { maskIdentifiersInText } from '../../access/mask-text.ts';
+import { isTopUnit, unitsWithin } from '../../access/units.ts';
+import type { Viewer } from '../../access/viewer.ts';
 import { createCheckpoint, listCheckpoints, listEntries, verifyAudit } from '../../audit/chain.ts';
 import { httpError } from '../../errors.ts';
+import { readUnitsBySeq } from '../../repositories/audit.ts';
 import { AuditEntriesQuery, AuditEntryList, AuditVerifyAnswer, Checkpoint, CheckpointList } from '../../schemas/audit.ts';
 import { errorAnswers } from '../../schemas/common.ts';
 
 const rule = (action: string) => ({ access: { roles: ['auditor'] as const, purpose: false, action } });
 
-/** The audit trail for auditors: entries, verification, signed checkpoints. */
+/**
+ * The units whose entries an auditor reads: its unit and those below it. An auditor at the top
+ * unit reads the whole trail, entries without a caller included (null).
+ */
+export function auditScope(v: Viewer): string[] | null {
+  return isTopUnit(v.unitCode, v.units) ? null : unitsWithin(v.unitCode, v.units);
+}
+
+/**
+ * The audit trail for auditors, scoped to the auditor's unit and below: entries (identifiers in
+ * recorded parameters and purposes masked), verification (global, problems described only for
+ * entries in scope), signed checkpoints (of entries in scope; signing one is for the top unit).
+ */
 const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const common = { tags: ['audit'], security: [{ bearer: [] }] };
   app.get(
@@ -22,7 +38,9 @@ const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const q = request.query;
-      const entries = (await listEntries(app.graph, q)).map((e) => ({ ...e, resultCount: e.resultCount ?? null, user: e.user ?? null, unit: e.unit ?? null, role: e.role ?? null, purposeJson: e.purposeJson ?? null }));
+      const units = auditScope(request.viewer);
+      // The stored entry keeps its values (the hash covers them); the answer masks identifiers, as for any other viewer.
+      const entries = (await listEntries(app.graph, { ...q, units })).map((e) => ({ ...e, paramsJson: maskIdentifiersInText(e.paramsJson), purposeJson: e.purposeJson ? maskIdentifiersInText(e.purposeJson) : null, resultCount: e.resultCount ?? null, user: e.user ?? null, unit: e.unit ?? null, role: e.role ?? null }));
       request.resultCount = entries.length;
       return { items: entries };
     },
@@ -31,7 +49,8 @@ const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/verify',
     { schema: { ...common, summary: 'Recompute the hash chain and check checkpoints; names any edited, deleted or reordered entry', response: { 200: AuditVerifyAnswer, ...errorAnswers() } }, config: rule('audit-verify') },
     async (request) => {
-      const r = await verifyAudit(app.graph, app.config.AUDIT_SIGNING_KEY);
+      const units = auditScope(request.viewer);
+      const r = await verifyAudit(app.graph, app.config.AUDIT_SIGNING_KEY, undefined, units ? (u) => u !== null && units.includes(u) : undefined);
       request.resultCount = r.problems.length;
       return r;
     },
@@ -40,7 +59,12 @@ const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/checkpoints',
     { schema: { ...common, summary: 'Signed checkpoints, to export and keep elsewhere', response: { 200: CheckpointList, ...errorAnswers() } }, config: rule('audit-checkpoints') },
     async (request) => {
-      const checkpoints = await listCheckpoints(app.graph);
+      const units = auditScope(request.viewer);
+      let checkpoints = await listCheckpoints(app.graph);
+      if (units) {
+        const bySeq = await readUnitsBySeq(app.graph, checkpoints.map((c) => c.seq));
+        checkpoints = checkpoints.filter((c) => units.includes(bySeq.get(c.seq) ?? ''));
+      }
       request.resultCount = checkpoints.length;
       return { items: checkpoints };
     },
@@ -49,6 +73,8 @@ const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/checkpoints',
     { schema: { ...common, summary: 'Sign the current head as a checkpoint now', response: { 201: Checkpoint, ...errorAnswers({ also: [409] }) } }, config: rule('audit-checkpoint-create') },
     async (request, reply) => {
+      // A checkpoint signs the head of the whole trail, so only the trail's keeper at the top unit signs one.
+      if (auditScope(request.viewer)) throw httpError('FORBIDDEN', { detail: 'a checkpoint signs the whole audit trail: only an auditor of the top unit signs one' });
       const c = await createCheckpoint(app.graph, app.config.AUDIT_SIGNING_KEY, request.viewer.username);
       if (!c) throw httpError('CONFLICT', { detail: 'the audit trail is empty' });
       request.resultCount = 1;

@@ -23,7 +23,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const ok = await bcrypt.compare(password, user?.passwordHash ?? DUMMY_HASH);
       if (!user || !ok || user.disabled) throw httpError('UNAUTHENTICATED', { detail: 'wrong username or password' });
       const roles = user.roles.filter((r) => (ROLES as readonly string[]).includes(r));
-      const token = app.jwt.sign({ sub: user.username, unit: user.unitCode, roles });
+      const token = app.jwt.sign({ sub: user.username, unit: user.unitCode, roles, tv: user.tokenVersion });
       request.resultCount = 1;
       return { token, user: { username: user.username, displayName: user.displayName, unitCode: user.unitCode, roles } };
     },

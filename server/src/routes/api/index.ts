@@ -2,7 +2,9 @@ import { formatErrorMessage } from '@onemap/graph-schema';
 import { GRAPH_ERRORS, GraphErrorCode } from '@onemap/graph-schema/server';
 import { Ajv } from 'ajv';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { authenticate, authorize } from '../../plugins/access.ts';
+import { SOURCE_SYSTEM } from '../../access/types.ts';
+import { authenticate, authenticateSource, authenticateTicket, authorize } from '../../plugins/access.ts';
+import { SOURCE_KEY_HEADER } from '../../repositories/source-keys.ts';
 import { auditFailed } from '../../plugins/audit.ts';
 import { addRequestKeywords } from '../../schemas/keywords.ts';
 import adminRoutes from './admin.ts';
@@ -17,6 +19,7 @@ import pathRoutes from './paths.ts';
 import qualityRoutes from './quality.ts';
 import resolutionRoutes from './resolution.ts';
 import searchRoutes from './search.ts';
+import sourceKeyRoutes from './source-keys.ts';
 import watchRoutes from './watches.ts';
 
 /** The answer that replaces any other while Neo4j (graph and audit trail alike) cannot be reached. */
@@ -59,11 +62,26 @@ export default async function apiRoutes(app: FastifyInstance) {
   );
 
   app.addHook('onRequest', async (request) => {
-    if (request.is404) return;
+    if (request.is404) {
+      // An unknown route still answers 404 to everyone, but a caller with a valid token is named
+      // in its audit entry (probing for routes is something an auditor wants to see, by whom).
+      if (request.headers.authorization) await authenticate(app, request).catch(() => undefined);
+      return;
+    }
     const cfg = request.routeOptions.config;
     if (cfg.public) return;
     const rule = cfg.access;
     if (!rule) throw new Error('unreachable: route without access rule');
+    // A source system presents its key; users (whatever their roles) present tokens.
+    if (rule.roles.includes(SOURCE_SYSTEM) && request.headers[SOURCE_KEY_HEADER] !== undefined) {
+      request.viewer = await authenticateSource(app, request);
+      return;
+    }
+    if (cfg.streamTicket) {
+      const { user, method, purpose } = await authenticateTicket(app, request);
+      request.viewer = await authorize(app, request, rule, user, method, purpose);
+      return;
+    }
     const { user, method } = await authenticate(app, request);
     request.viewer = await authorize(app, request, rule, user, method);
   });
@@ -90,6 +108,7 @@ export default async function apiRoutes(app: FastifyInstance) {
   await app.register(watchRoutes, { prefix: '/watches' });
   await app.register(resolutionRoutes, { prefix: '/resolution' });
   await app.register(adminRoutes, { prefix: '/admin' });
+  await app.register(sourceKeyRoutes, { prefix: '/admin/source-keys' });
   await app.register(auditRoutes, { prefix: '/audit' });
   await app.register(ingestRoutes, { prefix: '/ingest' });
   await app.register(qualityRoutes, { prefix: '/quality' });

@@ -4,12 +4,17 @@ import path from 'node:path';
 import { type BatchInfo, findBatch, listBatches } from '@onemap/resolver/graph';
 import { readRejectsReport } from '@onemap/resolver/intake';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { SOURCE_SYSTEM } from '../../access/types.ts';
+import { isWithin } from '../../access/units.ts';
 import { httpError } from '../../errors.ts';
 import { CsvText, errorAnswers } from '../../schemas/common.ts';
 import { BatchAnswer, BatchList, BatchListQuery, BatchParams, PushBody, REJECT_COLUMNS, RejectsAnswer, SourceParams, SubmitAnswer, UploadQuery } from '../../schemas/ingest.ts';
 
-const INGEST = { roles: ['admin'] as const, purpose: false };
+/** Delivering records: source systems only, each with its key (no user role pushes, admins included). */
+const DELIVER = { roles: [SOURCE_SYSTEM] as const, purpose: false };
+/** Reading batch metadata: admins (sources they may see) and source systems (sources they deliver). */
+const READ = { roles: ['admin', SOURCE_SYSTEM] as const, purpose: false };
 
 function knownSource(app: FastifyInstance, source: string) {
   try {
@@ -17,6 +22,20 @@ function knownSource(app: FastifyInstance, source: string) {
   } catch {
     throw httpError('NOT_FOUND', { what: `source "${source}" (not in the catalog)` });
   }
+}
+
+/** Refuses a source key that is not bound to `source`, or whose issuing unit no longer owns it (or owns it from above). */
+function requireDelivers(request: FastifyRequest, source: string) {
+  const key = request.sourceKey;
+  const s = request.viewer.source(source);
+  if (!key || !key.sources.includes(source) || !s || !isWithin(s.ownerUnit, key.unitCode, request.viewer.units)) {
+    throw httpError('FORBIDDEN', { detail: `this source key does not deliver source "${source}"` });
+  }
+}
+
+/** The sources whose batches the caller may read about: a key's own, or the viewer's visible ones. */
+function readableSources(request: FastifyRequest): readonly string[] {
+  return request.sourceKey ? request.sourceKey.sources : request.viewer.visibleSources;
 }
 
 const COUNTS = ['rows', 'written', 'unchanged', 'updated', 'rejected', 'flagged', 'merges', 'possibleMatches', 'deliveries'] as const;
@@ -49,6 +68,8 @@ function csvCell(v: string): string {
  * The pipeline's two ways in over HTTP, and batch status: `POST /api/ingest/:source` (real-time
  * push of records), `POST /api/ingest/:source/files?name=` (a periodic copy uploaded as a raw
  * CSV / JSON-lines body, UTF-8 or GBK), `GET /api/ingest/jobs[/:batchId[/rejects]]`.
+ * Delivering takes a source system's key bound to the source (`x-onemap-source-key`); batch
+ * metadata is shown only for sources the caller may see (admins) or delivers (keys).
  */
 const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addContentTypeParser(['text/csv', 'application/x-ndjson', 'application/octet-stream'], { parseAs: 'buffer', bodyLimit: app.config.UPLOAD_LIMIT_BYTES }, (_req, body, done) =>
@@ -61,16 +82,17 @@ const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['ingest'],
         summary: 'Push records of a real-time source; rejected records come back with their reasons, the rest are queued',
-        security: [{ bearer: [] }],
+        security: [{ sourceKey: [] }],
         params: SourceParams,
         body: PushBody,
         response: { 202: SubmitAnswer, ...errorAnswers({ body: true, also: [404] }) },
       },
-      config: { access: { ...INGEST, action: 'ingest.push' } },
+      config: { access: { ...DELIVER, action: 'ingest.push' } },
     },
     async (request, reply) => {
       const { source } = request.params;
       knownSource(app, source);
+      requireDelivers(request, source);
       const { records } = request.body;
       const r = await app.pipeline.submitRecords(source, records);
       request.resultCount = r.accepted ?? records.length;
@@ -91,18 +113,19 @@ const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['ingest'],
         summary: 'Upload a periodic copy (CSV or JSON lines, as the catalog declares); the same content twice is one batch',
-        security: [{ bearer: [] }],
+        security: [{ sourceKey: [] }],
         params: SourceParams,
         querystring: UploadQuery,
         response: { 202: SubmitAnswer, ...errorAnswers({ body: true, also: [404] }) },
       },
-      config: { access: { ...INGEST, action: 'ingest.upload' } },
+      config: { access: { ...DELIVER, action: 'ingest.upload' } },
       bodyLimit: app.config.UPLOAD_LIMIT_BYTES,
     },
     async (request, reply) => {
       const { source } = request.params;
       const { name } = request.query;
       knownSource(app, source);
+      requireDelivers(request, source);
       if (!Buffer.isBuffer(request.body) || !request.body.length) {
         throw httpError('BAD_REQUEST', { detail: 'send the file as the raw body with Content-Type text/csv, application/x-ndjson or application/octet-stream' });
       }
@@ -122,12 +145,12 @@ const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/jobs',
     {
-      schema: { tags: ['ingest'], summary: 'Recent batches and their status', security: [{ bearer: [] }], querystring: BatchListQuery, response: { 200: BatchList, ...errorAnswers() } },
-      config: { access: { ...INGEST, action: 'ingest.jobs' } },
+      schema: { tags: ['ingest'], summary: 'Recent batches and their status', security: [{ bearer: [] }, { sourceKey: [] }], querystring: BatchListQuery, response: { 200: BatchList, ...errorAnswers() } },
+      config: { access: { ...READ, action: 'ingest.jobs' } },
     },
     async (request) => {
       const q = request.query;
-      const batches = await listBatches(app.graph, { ...(q.source ? { source: q.source } : {}), limit: q.limit });
+      const batches = await listBatches(app.graph, { ...(q.source ? { source: q.source } : {}), sources: readableSources(request), limit: q.limit });
       request.resultCount = batches.length;
       return { items: batches.map(toAnswer) };
     },
@@ -136,13 +159,14 @@ const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/jobs/:batchId',
     {
-      schema: { tags: ['ingest'], summary: 'One batch: status, counts, and its job state and progress', security: [{ bearer: [] }], params: BatchParams, response: { 200: BatchAnswer, ...errorAnswers({ also: [404] }) } },
-      config: { access: { ...INGEST, action: 'ingest.job' } },
+      schema: { tags: ['ingest'], summary: 'One batch: status, counts, and its job state and progress', security: [{ bearer: [] }, { sourceKey: [] }], params: BatchParams, response: { 200: BatchAnswer, ...errorAnswers({ also: [404] }) } },
+      config: { access: { ...READ, action: 'ingest.job' } },
     },
     async (request) => {
       const { batchId } = request.params;
       const b = await findBatch(app.graph, batchId);
-      if (!b) throw httpError('NOT_FOUND', { what: `batch ${batchId}` });
+      // A batch of a source the caller may not see answers like a missing one.
+      if (!b || !readableSources(request).includes(b.source)) throw httpError('NOT_FOUND', { what: `batch ${batchId}` });
       request.resultCount = 1;
       return { ...toAnswer(b), job: { state: await app.pipeline.jobState(batchId) } };
     },
@@ -154,7 +178,7 @@ const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['ingest'],
         summary: 'The rejects report of a batch: source, file, line, record, field, code, reason (JSON, or CSV with Accept: text/csv)',
-        security: [{ bearer: [] }],
+        security: [{ bearer: [] }, { sourceKey: [] }],
         params: BatchParams,
         response: {
           200: {
@@ -164,12 +188,12 @@ const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
           ...errorAnswers({ also: [404] }),
         },
       },
-      config: { access: { ...INGEST, action: 'ingest.rejects' } },
+      config: { access: { ...READ, action: 'ingest.rejects' } },
     },
     async (request, reply) => {
       const { batchId } = request.params;
       const b = await findBatch(app.graph, batchId);
-      if (!b) throw httpError('NOT_FOUND', { what: `batch ${batchId}` });
+      if (!b || !readableSources(request).includes(b.source)) throw httpError('NOT_FOUND', { what: `batch ${batchId}` });
       // Raw values stay out of the API answer (they may be sensitive); the report file keeps them.
       const rejects = b.rejectsFile && fs.existsSync(b.rejectsFile) ? readRejectsReport(b.rejectsFile).map(({ value: _v, ...r }) => r) : [];
       request.resultCount = rejects.length;

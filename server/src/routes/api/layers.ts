@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AccessRule } from '../../access/types.ts';
 import { errorAnswers } from '../../schemas/common.ts';
 import {
+  DataExtent,
   FacilityLayer,
   FacilityQuery,
   HeatLayer,
@@ -14,6 +15,8 @@ import {
   TrendLayer,
   TrendQuery,
 } from '../../schemas/layers.ts';
+import { readTraceExtent } from '../../repositories/layers.ts';
+import { toBeijingIsoOrNull } from '../../services/time.ts';
 import { facilityLayer, heatLayer, hexbinLayer, jurisdictionLayer, trendLayer } from '../../services/layers.ts';
 
 /**
@@ -66,6 +69,15 @@ const layerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const r = await cached(app, request, 'heatLayer', () => heatLayer(app.graph, request.viewer, request.query));
       request.resultCount = r.points.length;
       return r;
+    },
+  );
+  app.get(
+    '/extent',
+    { schema: { ...common, summary: 'First and last trace time the caller\'s sources hold (the map\'s time range), +08:00', response: { 200: DataExtent, ...errorAnswers() } }, config: { access: aggregate('layer-extent') } },
+    async (request) => {
+      const r = await cached(app, request, 'traceExtent', () => readTraceExtent(app.graph, request.viewer.visibleSources));
+      request.resultCount = r.from ? 1 : 0;
+      return { from: toBeijingIsoOrNull(r.from), to: toBeijingIsoOrNull(r.to) };
     },
   );
   app.get(

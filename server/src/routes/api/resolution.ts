@@ -1,13 +1,17 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { httpError } from '../../errors.ts';
-import { confirmPair, listDecisions, mergeEntities, readDecision, splitEntity, undoDecision } from '../../repositories/resolution.ts';
+import { confirmPair, decisionVisible, listDecisions, mergeEntities, readDecision, splitEntity, undoDecision } from '../../repositories/resolution.ts';
 import { errorAnswers, PurposeHeaders, PurposeOnlyQuery } from '../../schemas/common.ts';
-import { ConfirmBody, Decision, DecisionList, DecisionParams, DecisionsQuery, MergeBody, SplitAnswer, SplitBody } from '../../schemas/resolution.ts';
+import { CandidateList, CandidatesQuery, ConfirmBody, Decision, DecisionList, DecisionParams, DecisionsQuery, MergeBody, SplitAnswer, SplitBody } from '../../schemas/resolution.ts';
 import { requireVisibleEntity } from '../../services/entity-view.ts';
+import { reviewQueue } from '../../services/review-queue.ts';
 
 const rule = (action: string) => ({ access: { roles: ['analyst'] as const, purpose: true, action } });
 
-/** Manual merge, split and confirm (analyst + purpose); each is a ResolutionDecision, audited and reversible. */
+/**
+ * Manual merge, split and confirm (analyst + purpose); each is a ResolutionDecision, audited and
+ * reversible. Listing and undoing a decision need every record it touches to be visible.
+ */
 const resolutionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const common = { tags: ['resolution'], security: [{ bearer: [] }], headers: PurposeHeaders };
   /** A decision just written; its absence would be a bug, not a client error. */
@@ -75,7 +79,8 @@ const resolutionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { id } = request.params;
       const d = await readDecision(app.graph, id);
-      if (!d) throw httpError('NOT_FOUND', { what: `decision ${id}` });
+      // A decision touching any record the viewer may not see answers like a missing one.
+      if (!d || !(await decisionVisible(app.graph, id, request.viewer.visibleSources))) throw httpError('NOT_FOUND', { what: `decision ${id}` });
       if (d.undone) throw httpError('CONFLICT', { detail: `decision ${id} was already undone` });
       await undoDecision(app.graph, d, request.viewer.username);
       request.resultCount = 1;
@@ -84,11 +89,22 @@ const resolutionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.get(
+    '/candidates',
+    { schema: { ...common, summary: 'The review queue: the pipeline\'s possible matches the viewer may see, most uncertain first, each explained (waterfall)', querystring: CandidatesQuery, response: { 200: CandidateList, ...errorAnswers({ purpose: true }) } }, config: rule('candidates') },
+    async (request) => {
+      const q = request.query;
+      const answer = await reviewQueue(app.graph, request.viewer, { source: q.source ?? null, unit: q.unit ?? null }, q.limit);
+      request.resultCount = answer.items.length;
+      return answer;
+    },
+  );
+
+  app.get(
     '/decisions',
     { schema: { ...common, summary: 'Manual decisions, newest first (the pipeline reads them as must-link / cannot-link)', querystring: DecisionsQuery, response: { 200: DecisionList, ...errorAnswers({ purpose: true }) } }, config: rule('decisions') },
     async (request) => {
       const q = request.query;
-      const decisions = await listDecisions(app.graph, q.eid ?? null, q.limit);
+      const decisions = await listDecisions(app.graph, q.eid ?? null, q.limit, request.viewer.visibleSources);
       request.resultCount = decisions.length;
       return { items: decisions };
     },

@@ -1,4 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { issueStreamTicket, STREAM_TICKET_TTL_SECONDS } from '../../access/stream-tickets.ts';
+import { ROLES, type Role } from '../../access/types.ts';
+import type { Viewer } from '../../access/viewer.ts';
+import { viewerOf } from '../../plugins/access.ts';
 import type { GraphEvent } from '../../plugins/events.ts';
 import { httpError } from '../../errors.ts';
 import { createWatch, endWatch, listWatches } from '../../repositories/watches.ts';
@@ -6,11 +11,14 @@ import { errorAnswers, EventStreamText, PurposeHeaders, PurposeOnlyQuery } from 
 import { Watch, WatchBody, WatchEnded, WatchList, WatchParams, WatchStreamQuery } from '../../schemas/watches.ts';
 import { requireVisibleEntity } from '../../services/entity-view.ts';
 
-const individual = (action: string) => ({ access: { roles: ['officer', 'analyst'] as const, purpose: true, action } });
+const STREAM_ROLES: readonly Role[] = ['officer', 'analyst'];
+const individual = (action: string) => ({ access: { roles: STREAM_ROLES, purpose: true, action } });
 
 /**
- * Watches (精准推送): a unit subscribes to an entity; `GET /api/watches/stream` pushes server-sent
- * events when a new trace or relation of a watched entity arrives from a source the unit may see.
+ * Watches (精准推送): a unit subscribes to an entity; `GET /api/watches/stream?ticket=` pushes
+ * server-sent events when a new trace or relation of a watched entity arrives from a source the
+ * viewer may see — checked again for every event, so a revoked grant, a disabled account or a
+ * lost role stops the events. The stream opens with a single-use ticket, never a token in the URL.
  */
 const watchRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const common = { tags: ['watches'], security: [{ bearer: [] }] };
@@ -49,27 +57,46 @@ const watchRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
+  app.post(
+    '/stream-ticket',
+    {
+      schema: {
+        ...common,
+        summary: 'A single-use ticket (30 s) to open the watch stream with; the purpose sent here is the stream’s purpose',
+        headers: PurposeHeaders,
+        querystring: PurposeOnlyQuery,
+        response: { 201: Type.Object({ ticket: Type.String(), expiresInSeconds: Type.Integer() }), ...errorAnswers({ purpose: true }) },
+      },
+      config: individual('watch-stream-ticket'),
+    },
+    async (request, reply) => {
+      const v = request.viewer;
+      const ticket = await issueStreamTicket(app.redis, { username: v.username, purpose: v.purpose as NonNullable<Viewer['purpose']> });
+      request.resultCount = 1;
+      return reply.status(201).send({ ticket, expiresInSeconds: STREAM_TICKET_TTL_SECONDS });
+    },
+  );
+
   app.get(
     '/stream',
     {
       schema: {
         ...common,
-        summary: 'Server-sent events for the unit’s watched entities (token and purpose may be query parameters)',
-        headers: PurposeHeaders,
+        summary: 'Server-sent events for the unit’s watched entities ; open with ?ticket= from POST /api/watches/stream-ticket (no token in the URL)',
         querystring: WatchStreamQuery,
         response: {
           200: {
-            description: 'server-sent events: `ready` {watching}, then `trace` / `relation` {type, eid, at, source, rid}',
+            description: 'server-sent events: `ready` {watching}, then `trace` / `relation` {type, eid, at, source, rid}; `closed` {reason} when access ends',
             content: { 'text/event-stream': { schema: EventStreamText } },
           },
           ...errorAnswers({ purpose: true }),
         },
       },
-      config: { ...individual('watch-stream'), tokenInQuery: true },
+      config: { ...individual('watch-stream'), streamTicket: true },
     },
     async (request, reply) => {
-      const v = request.viewer;
-      let watched = new Set((await listWatches(app.graph, v.unitCode)).map((w) => w.eid));
+      const opened = request.viewer;
+      let watched = new Set((await listWatches(app.graph, opened.unitCode)).map((w) => w.eid));
       request.resultCount = watched.size;
       // The stream is hijacked, so onSend never runs: audit its opening here, and refuse if that fails.
       await app.auditRequest(request, 200);
@@ -77,20 +104,52 @@ const watchRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const res = reply.raw;
       res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
       res.write(`event: ready\ndata: ${JSON.stringify({ watching: watched.size })}\n\n`);
+      let ended = false;
+      /** The viewer as the governance data says now, or why the stream must end. */
+      const current = async (): Promise<Viewer | string> => {
+        const user = await app.access.user(opened.username);
+        if (!user || user.disabled) return 'account disabled';
+        if (user.unitCode !== opened.unitCode) return 'unit changed';
+        const roles = user.roles.filter((r): r is Role => (ROLES as readonly string[]).includes(r));
+        if (!roles.some((r) => STREAM_ROLES.includes(r))) return 'role withdrawn';
+        return viewerOf(app, user, roles, opened.authMethod, opened.purpose);
+      };
+      const end = (reason: string) => {
+        if (ended) return;
+        ended = true;
+        res.write(`event: closed\ndata: ${JSON.stringify({ reason })}\n\n`);
+        res.end();
+      };
+      // Events are checked one after another, in the order they came, each against the viewer as it is now.
+      let queue = Promise.resolve();
       const onEvent = (e: GraphEvent) => {
-        if (!watched.has(e.eid) || !v.visibleSources.includes(e.source)) return;
-        res.write(`event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`);
+        if (!watched.has(e.eid)) return;
+        queue = queue.then(async () => {
+          if (ended) return;
+          try {
+            const v = await current();
+            if (typeof v === 'string') return end(v);
+            if (!v.visibleSources.includes(e.source)) return;
+            res.write(`event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`);
+          } catch (err) {
+            // Cannot tell what the viewer may see: drop the event rather than guess.
+            request.log.warn({ err }, 'watch stream: could not re-check the viewer; event dropped');
+          }
+        });
       };
       app.events.on('event', onEvent);
       const refresh = setInterval(async () => {
         try {
-          watched = new Set((await listWatches(app.graph, v.unitCode)).map((w) => w.eid));
+          const v = await current();
+          if (typeof v === 'string') return end(v);
+          watched = new Set((await listWatches(app.graph, opened.unitCode)).map((w) => w.eid));
           res.write(': keep-alive\n\n');
         } catch {
           /* keep the last known set */
         }
       }, 5000);
       const close = () => {
+        ended = true;
         clearInterval(refresh);
         app.events.off('event', onEvent);
       };

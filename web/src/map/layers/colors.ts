@@ -1,3 +1,4 @@
+import type { TraceKind } from '@onemap/graph-schema';
 /** Colour ramps shared by layers and their legends (RGB). */
 export type RGB = [number, number, number];
 
@@ -32,18 +33,24 @@ export const PLACE_COLORS: Record<string, RGB> = {
   other: [120, 120, 120],
 };
 
-export const TRACE_KIND_COLORS: Record<string, RGB> = {
-  hotel: [214, 39, 40],
-  netcafe: [148, 103, 189],
-  rail: [31, 119, 180],
-  checkpoint: [255, 127, 14],
-  telecom: [44, 160, 44],
+/**
+ * One colour per trace kind the server sends (`VISITED.kind`, graph-schema `TRACE_KINDS`): typed
+ * over the whole list, so a new kind fails the build instead of drawing grey.
+ */
+export const TRACE_KIND_COLORS: Record<TraceKind, RGB> = {
+  hotel_stay: [214, 39, 40],
+  internet_login: [148, 103, 189],
+  rail_departure: [31, 119, 180],
+  rail_arrival: [23, 190, 207],
+  checkpoint_pass: [255, 127, 14],
   incident: [140, 86, 75],
-  other: [120, 120, 120],
+  residence: [44, 160, 44],
 };
+/** A kind the app does not know yet (shown in the legend as it came). */
+export const UNKNOWN_TRACE_COLOR: RGB = [120, 120, 120];
 
 export function traceColor(kind: string): RGB {
-  return TRACE_KIND_COLORS[kind] ?? TRACE_KIND_COLORS.other ?? [120, 120, 120];
+  return (TRACE_KIND_COLORS as Record<string, RGB>)[kind] ?? UNKNOWN_TRACE_COLOR;
 }
 
 export function rgbCss([r, g, b]: RGB, a = 1): string {

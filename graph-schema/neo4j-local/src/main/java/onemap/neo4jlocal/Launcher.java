@@ -18,12 +18,23 @@ import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
  * talks to it through neo4j-driver exactly as it would to a server.
  *
  * Environment: NEO4J_BOLT_PORT (7687), NEO4J_DATA_DIR (.data/neo4j), NEO4J_USER (neo4j),
- * NEO4J_PASSWORD (onemap-local), NEO4J_PAGECACHE (512m), NEO4J_TX_MEMORY (2g).
+ * NEO4J_PASSWORD (onemap-local), NEO4J_PAGECACHE, NEO4J_TX_MEMORY. Without them the page cache is
+ * half the machine's RAM minus this JVM's heap (at least 256m; scripts/services.mjs passes the size it
+ * computed for the profile) and the transaction memory 70% of the heap, so one query cannot exhaust it.
  * Prints "ONEMAP_NEO4J_READY bolt://127.0.0.1:PORT" when Bolt accepts connections.
  * Exits with status 2 and one line "ONEMAP_NEO4J_ERROR ..." on a known fault.
  */
 public final class Launcher {
   private Launcher() {}
+
+  /** Half the machine's physical RAM minus the heap, in MiB (at least 256). */
+  static long defaultPageCacheMiB(long heapBytes) {
+    long total = 0;
+    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+      total = os.getTotalMemorySize();
+    }
+    return Math.max(256, (total / 2 - heapBytes) / (1024 * 1024));
+  }
 
   public static void main(String[] args) {
     Map<String, String> env = System.getenv();
@@ -31,8 +42,10 @@ public final class Launcher {
     Path dataDir = Path.of(env.getOrDefault("NEO4J_DATA_DIR", ".data/neo4j")).toAbsolutePath();
     String user = env.getOrDefault("NEO4J_USER", "neo4j");
     String password = env.getOrDefault("NEO4J_PASSWORD", "onemap-local");
-    String pageCache = env.getOrDefault("NEO4J_PAGECACHE", "512m");
-    String txMemory = env.getOrDefault("NEO4J_TX_MEMORY", "2g");
+    long heapBytes = Runtime.getRuntime().maxMemory();
+    String pageCache = env.getOrDefault("NEO4J_PAGECACHE", defaultPageCacheMiB(heapBytes) + "m");
+    String txMemory = env.getOrDefault("NEO4J_TX_MEMORY", (heapBytes / (1024 * 1024) * 7 / 10) + "m");
+    System.out.println("ONEMAP_NEO4J_MEMORY heap=" + (heapBytes / (1024 * 1024)) + "m pagecache=" + pageCache + " txmemory=" + txMemory);
 
     if (!portFree(port)) {
       fail("port " + port + " on 127.0.0.1 is already in use; stop what holds it or set NEO4J_BOLT_PORT");

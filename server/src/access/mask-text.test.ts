@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { maskIdentifiersInText } from './mask-text.ts';
+
+describe('maskIdentifiersInText', () => {
+  const table: [string, string][] = [
+    ['{"q":"620102199001011234"}', '{"q":"620102********1234"}'],
+    ['q=62010219900101123X&limit=5', 'q=620102********123X&limit=5'],
+    ['{"q":"+8613800001234"}', '{"q":"+86138****1234"}'],
+    ['call 13800001234 now', 'call 138****1234 now'],
+    ['{"plate":"甘A12345"}', '{"plate":"***"}'],
+    ['{"code":"91620102MA00000000"}', '{"code":"***"}'],
+    ['{"vin":"LSVAU2180N2183294"}', '{"vin":"***"}'],
+    ['{"passport":"E12345678"}', '{"passport":"E1*****78"}'],
+  ];
+  for (const [plain, masked] of table)
+    it(`${plain} → ${masked}`, () => expect(maskIdentifiersInText(plain)).toBe(masked));
+  it('leaves eids, case numbers, dates and counts alone', () => {
+    const s =
+      '{"params":{"eid":"P-FX1"},"query":{"depth":2,"limit":50,"from":"2026-11-01T00:00:00Z"},"purpose":"A6201022026110001"}';
+    expect(maskIdentifiersInText(s)).toBe(s);
+  });
+});

@@ -1,0 +1,40 @@
+/**
+ * Short-lived, single-use tickets for the watch stream. EventSource cannot send headers, and a
+ * token in a URL ends up in logs; so the client asks for a ticket with its token (header) and
+ * purpose, and opens the stream with the ticket. Redis keeps only the ticket's SHA-256, for
+ * `STREAM_TICKET_TTL_SECONDS`; redeeming deletes it (GETDEL), so a ticket opens one stream.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { Purpose } from './types.ts';
+
+/** Seconds a ticket stays redeemable. */
+export const STREAM_TICKET_TTL_SECONDS = 30;
+const PREFIX = 'onemap:stream-ticket:';
+
+/** What a ticket stands for: who asked, and why. */
+export interface StreamTicket {
+  username: string;
+  purpose: Purpose;
+}
+
+const keyOf = (ticket: string) => `${PREFIX}${createHash('sha256').update(ticket).digest('hex')}`;
+
+/** Issues a ticket for `who`; returns the ticket text (shown once, stored hashed). */
+export async function issueStreamTicket(redis: Redis, who: StreamTicket): Promise<string> {
+  const ticket = `st_${randomBytes(24).toString('base64url')}`;
+  await redis.set(keyOf(ticket), JSON.stringify(who), 'EX', STREAM_TICKET_TTL_SECONDS);
+  return ticket;
+}
+
+/** Redeems a ticket once: what it stands for, or null when unknown, expired or already used. */
+export async function redeemStreamTicket(redis: Redis, ticket: string): Promise<StreamTicket | null> {
+  if (!/^st_[A-Za-z0-9_-]{32}$/.test(ticket)) return null;
+  const raw = await redis.getdel(keyOf(ticket));
+  if (!raw) return null;
+  try {
+    return JSON.parse(raw) as StreamTicket;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,79 @@
+import type { EntityKind } from '@onemap/graph-schema';
+import type { Graph } from '@onemap/graph-schema/server';
+import { explainPair, type Mention } from '@onemap/resolver';
+import { defaultSettings, type Model, PairScorer } from '@onemap/resolver/scoring';
+import type { Viewer } from '../access/viewer.ts';
+import { listPossibleMatches, type StoredRecordRow } from '../repositories/resolution.ts';
+import type { Candidate, PairExplanation } from '../schemas/resolution.ts';
+import { summaries } from './entity-view.ts';
+
+const scorers = new Map<EntityKind, { model: Model; scorer: PairScorer }>();
+/** The models the pipeline scores with (the committed defaults), one scorer per kind. */
+function scorerFor(kind: EntityKind) {
+  let s = scorers.get(kind);
+  if (!s) {
+    const model = defaultSettings(kind);
+    s = { model, scorer: new PairScorer(model) };
+    scorers.set(kind, s);
+  }
+  return s;
+}
+
+/** A stored record's mention in one role, rebuilt as the resolver's Mention (null when it is not stored). */
+export function mentionOf(r: StoredRecordRow): Mention | null {
+  try {
+    const attrs = JSON.parse(r.attrs) as Record<string, Mention['attrs']>;
+    const meta = JSON.parse(r.mentions ?? '{}') as Record<string, { kind: EntityKind; identifiers: Mention['identifiers']; flags: string[] }>;
+    const m = meta[r.role];
+    if (!m) return null;
+    return { key: `${r.rid}:${r.role}`, source: r.source, recordId: r.recordId, role: r.role, kind: m.kind, attrs: attrs[r.role] ?? {}, identifiers: m.identifiers ?? [], flags: m.flags ?? [] };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Why the pair is a possible match: `explainPair` of the review record's mention against each
+ * visible record of the candidate entity, keeping the comparison with the highest probability
+ * (the one that made the pipeline hesitate). Term frequencies are the model's, not the live index's,
+ * so the probability can differ slightly from the stored score.
+ */
+export function explainCandidate(record: StoredRecordRow, candidateRecords: StoredRecordRow[]): PairExplanation | null {
+  const left = mentionOf(record);
+  if (!left) return null;
+  const { model, scorer } = scorerFor(left.kind);
+  let best: PairExplanation | null = null;
+  for (const cr of candidateRecords) {
+    const right = mentionOf(cr);
+    if (!right || right.kind !== left.kind) continue;
+    const e = explainPair(left, right, model, undefined, scorer);
+    if (best && e.probability <= best.probability) continue;
+    const tf = new Map(e.terms.map((t) => [`${t.comparison}: ${t.level}`, t.tfAdjustment]));
+    best = {
+      priorWeight: e.priorWeight,
+      weight: e.weight,
+      probability: e.probability,
+      decision: e.decision,
+      anchors: e.anchors,
+      conflicts: e.conflicts,
+      waterfall: e.waterfall.map((w) => ({ ...w, tfAdjustment: w.label === 'prior' ? 0 : (tf.get(w.label) ?? 0) })),
+      compared: { left: record.rid, right: cr.rid },
+    };
+  }
+  return best;
+}
+
+/** The review queue as this viewer may see it: both entities visible, most uncertain first, each with its explanation. */
+export async function reviewQueue(graph: Graph, viewer: Viewer, filter: { source?: string | null; unit?: string | null }, limit: number): Promise<{ items: Candidate[]; truncated: boolean }> {
+  const rows = await listPossibleMatches(graph, viewer.visibleSources, filter, limit);
+  const seen = await summaries(graph, rows.flatMap((r) => [r.recordEid, r.candidateEid]), viewer);
+  const items: Candidate[] = [];
+  for (const r of rows) {
+    const left = seen.get(r.recordEid);
+    const right = seen.get(r.candidateEid);
+    if (!left || !right) continue;
+    items.push({ id: `${r.rid}|${r.role}`, rid: r.rid, source: r.source, score: r.score, at: r.at, left, right, explanation: explainCandidate(r.record, r.candidateRecords) });
+    if (items.length === limit) break;
+  }
+  return { items, truncated: items.length === limit && rows.length > limit };
+}

@@ -1,0 +1,127 @@
+/**
+ * Cloud search (云搜索) that finds people: prefix, full Pinyin, Pinyin initials, the last digits of
+ * an ID, one typo; ranked; hits that tell three 张伟 apart; never an entity the viewer may not see,
+ * never a match deeper into a masked value than its mask shows.
+ */
+import { type Graph, writeTx } from '@onemap/graph-schema/server';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clearGraph, openTestGraph } from '../helpers/graph.ts';
+import { as, buildTestApp } from '../helpers/server-app.ts';
+import { FX, seedServerFixture } from '../helpers/server-fixtures.ts';
+
+let graph: Graph;
+let app: FastifyInstance;
+
+/** Three 张伟 in the unconditional source, one more in the non-shared one, and a 张伟民; searchText as the pipeline writes it. */
+const PEOPLE = [
+  { eid: 'P-SR1', name: '张伟', source: FX.open, residentId: '620102198501017777', birthDate: '1985-01-01', sex: '男', home: '620102' },
+  { eid: 'P-SR2', name: '张伟', source: FX.open, residentId: '620103199202024448', birthDate: '1992-02-02', sex: '女', home: '620103' },
+  { eid: 'P-SR3', name: '张伟', source: FX.open, residentId: '620104197003035555', birthDate: '1970-03-03', sex: '男', home: '620104' },
+  { eid: 'P-SR4', name: '张伟', source: FX.closed, residentId: '620102199909097777', birthDate: '1999-09-09', sex: '男', home: '620102' },
+  { eid: 'P-SR5', name: '张伟民', source: FX.open, residentId: '620102196006066666', birthDate: '1960-06-06', sex: '男', home: '620102' },
+];
+
+beforeAll(async () => {
+  graph = openTestGraph();
+  await clearGraph(graph);
+  await seedServerFixture(graph);
+  await writeTx(graph, async (tx) => {
+    for (const p of PEOPLE) {
+      const initials = p.name === '张伟' ? 'zw' : 'zwm';
+      const joined = p.name === '张伟' ? 'zhangwei' : 'zhangweimin';
+      await tx.run(
+        `CREATE (e:Entity:Person {eid: $p.eid, name: $p.name, namePinyin: $py, residentId: $p.residentId, unitCode: $p.home,
+                                  searchText: $searchText, provenance: $prov})
+         CREATE (r:SourceRecord {rid: $rid, source: $p.source, recordId: $p.eid, receivedAt: datetime('2026-10-02T00:00:00Z'), hash: $rid, attrs: $attrs})
+         CREATE (r)-[:RESOLVED_TO {role: 'person', decision: 'anchor', score: 1.0, at: datetime()}]->(e)
+         MERGE (i:Identifier {kind: 'resident_id', value: $p.residentId})
+         CREATE (e)-[:HAS_IDENTIFIER {source: $p.source, rid: $rid}]->(i)`,
+        {
+          p,
+          py: p.name === '张伟' ? 'zhang wei' : 'zhang weimin',
+          rid: `${p.source}:${p.eid}`,
+          searchText: `${p.name} zhang ${joined.slice(5)} ${joined} ${initials} ${p.residentId}`,
+          prov: JSON.stringify({ name: { source: p.source, rid: `${p.source}:${p.eid}` } }),
+          attrs: JSON.stringify({ person: { name: p.name, residentId: p.residentId, birthDate: p.birthDate, sex: p.sex, homeDivision: p.home } }),
+        },
+      );
+    }
+  });
+  app = await buildTestApp({ RATE_LIMIT_PER_MINUTE: 1_000_000 });
+});
+afterAll(async () => {
+  await app?.close();
+  await graph?.driver.close();
+});
+
+async function searchAs(level: 'province' | 'station' | 'county', q: string) {
+  const res = await as(app, level, 'officer')({ url: `/api/search?q=${encodeURIComponent(q)}&kind=Person&pageSize=50` });
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json() as { total: number; items: { eid: string; name: string; birthYear: string | null; sex: string | null; homeCounty: { code: string; name: string | null } | null; idTail: string | null; sources: string[]; matchedBy: string[] }[] };
+}
+const eids = (b: { items: { eid: string }[] }) => b.items.map((i) => i.eid);
+
+describe('finds people', () => {
+  it('by a Hanzi prefix, the exact names ranked before longer ones', async () => {
+    const b = await searchAs('station', '张伟');
+    const ids = eids(b).filter((e) => e.startsWith('P-SR'));
+    expect(ids.slice(0, 3).sort()).toEqual(['P-SR1', 'P-SR2', 'P-SR3']);
+    expect(ids).toContain('P-SR5');
+    expect(ids.indexOf('P-SR5')).toBeGreaterThan(2);
+    const one = await searchAs('station', '张');
+    expect(eids(one)).toEqual(expect.arrayContaining(['P-SR1', 'P-SR2', 'P-SR3', 'P-SR5']));
+  });
+
+  it('by full Pinyin, joined or spaced, and by Pinyin initials', async () => {
+    for (const q of ['zhangwei', 'zhang wei']) expect(eids(await searchAs('station', q))).toEqual(expect.arrayContaining(['P-SR1', 'P-SR2', 'P-SR3']));
+    const ini = await searchAs('station', 'zw');
+    expect(eids(ini).filter((e) => e.startsWith('P-SR')).sort()).toEqual(['P-SR1', 'P-SR2', 'P-SR3']);
+    expect(ini.items[0]?.matchedBy).toContain('initials');
+  });
+
+  it('with one typo', async () => {
+    const b = await searchAs('station', 'zhangwie');
+    expect(eids(b)).toEqual(expect.arrayContaining(['P-SR1', 'P-SR2', 'P-SR3']));
+    expect(b.items.find((i) => i.eid === 'P-SR1')?.matchedBy).toContain('fuzzy');
+  });
+
+  it('by the last digits of a resident ID, as far as the mask shows', async () => {
+    // A station officer sees these IDs masked (620102********7777): the last four digits are shown, so they may search by them.
+    const tail = await searchAs('station', '7777');
+    expect(eids(tail)).toEqual(['P-SR1']);
+    expect(tail.items[0]?.matchedBy).toEqual(['identifier_tail']);
+    // Six digits reach into the masked part: no hit, so the search is no oracle for hidden digits.
+    expect((await searchAs('station', '017777')).total).toBe(0);
+    expect((await searchAs('station', '620102198501017777')).total).toBe(0);
+    // The owner unit reads them in plain and may search deeper.
+    expect(eids(await searchAs('province', '017777'))).toEqual(['P-SR1']);
+    expect(eids(await searchAs('province', '620102198501017777'))).toEqual(['P-SR1']);
+  });
+
+  it('each hit tells the three 张伟 apart: birth year, sex, home county, masked ID tail, sources', async () => {
+    const b = await searchAs('province', '张伟');
+    const byEid = new Map(b.items.map((i) => [i.eid, i]));
+    expect(byEid.get('P-SR1')).toMatchObject({ name: '张伟', birthYear: '1985', sex: '男', homeCounty: { code: '620102', name: '城关区' }, idTail: '…7777', sources: [FX.open] });
+    expect(byEid.get('P-SR2')).toMatchObject({ birthYear: '1992', sex: '女', homeCounty: { code: '620103', name: '七里河区' }, idTail: '…4448' });
+    expect(byEid.get('P-SR3')).toMatchObject({ birthYear: '1970', homeCounty: { code: '620104' }, idTail: '…5555' });
+    // A masked viewer gets the same tail (the mask shows it) and never the whole ID.
+    const s = await searchAs('station', '张伟');
+    expect(s.items.find((i) => i.eid === 'P-SR1')?.idTail).toBe('…7777');
+    expect(JSON.stringify(s)).not.toContain('620102198501017777');
+  });
+});
+
+describe('never returns what the viewer may not see', () => {
+  it('the 张伟 known only to the non-shared source is absent for a station officer, by name, Pinyin, initials and ID tail', async () => {
+    for (const q of ['张伟', 'zhangwei', 'zw', '7777', '9097777', '620102199909097777']) {
+      const b = await searchAs('station', q);
+      expect(eids(b), q).not.toContain('P-SR4');
+      expect(JSON.stringify(b), q).not.toContain('620102199909097777');
+    }
+  });
+
+  it('the owner unit of that source finds it', async () => {
+    expect(eids(await searchAs('county', '张伟'))).toContain('P-SR4');
+  });
+});
