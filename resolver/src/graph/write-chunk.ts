@@ -120,9 +120,14 @@ async function writeRelations(tx: ManagedTransaction, rows: RelationRow[]) {
  * source records with RESOLVED_TO, relations and VISITED edges, and the pipeline sequence.
  * Either all of a record's facts are in the graph or none are, so a retried job is safe.
  */
-export async function writeChunk(graph: Graph, rows: ChunkRows, opts: { trace?: boolean } = {}): Promise<void> {
+export async function writeChunk(
+  graph: Graph,
+  rows: ChunkRows,
+  opts: { trace?: boolean; /** runs first in the same transaction (the leader's fence, the group's batch bookkeeping) */ inTx?: (tx: ManagedTransaction) => Promise<void> } = {},
+): Promise<void> {
   await writeTx(graph, async (rawTx) => {
     const tx = traced(rawTx, opts.trace ?? false);
+    await opts.inTx?.(tx);
     await writeEntities(tx, rows.entities);
     await applyMerges(tx, rows.merges, rows.seq);
     if (rows.identifiers.length) {

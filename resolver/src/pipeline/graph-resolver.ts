@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EntityKind, SourceCatalogEntry } from '@onemap/graph-schema';
 import type { Graph } from '@onemap/graph-schema/server';
+import type { ManagedTransaction } from 'neo4j-driver';
 import { readCannotLinks, readDecisionsSignature, readPipelineSeq, readRecordsSince, readRedirectsSince } from '../graph/load-index.ts';
 import { writeChunk } from '../graph/write-chunk.ts';
 import { type ChunkRows, type EntityRow, emptyChunk } from '../graph/write-rows.ts';
@@ -25,10 +26,16 @@ export interface ProcessStats {
   ms: { resolve: number; write: number; sync: number };
   /** touched entities whose golden values were already in the graph (not rewritten) */
   entitiesUnchanged: number;
+  /** group commit: [rid, hash] of the batch's records already resolved before (for the quality rules) */
+  prior?: [string, string][];
 }
 
 function valuesHash(e: EntityRow): string {
   return createHash('sha1').update(JSON.stringify([e.kind, e.props, e.provenance, e.searchText, e.lon, e.lat])).digest('base64');
+}
+
+function emptyStats(records: number): ProcessStats {
+  return { records, written: 0, unchanged: 0, updated: 0, merges: 0, possibleMatches: 0, droppedFacts: [], chunks: 0, touched: [], ms: { resolve: 0, write: 0, sync: 0 }, entitiesUnchanged: 0 };
 }
 
 export interface GraphResolverOptions {
@@ -122,19 +129,7 @@ export class GraphResolver {
   async processBatch(batch: StagedBatch, records: BatchRecord[], onChunk?: (done: number, total: number) => void): Promise<ProcessStats> {
     const entry = this.catalogById.get(batch.source);
     if (!entry) throw new Error(`source ${batch.source} is not in the catalog`);
-    const stats: ProcessStats = {
-      records: records.length,
-      written: 0,
-      unchanged: 0,
-      updated: 0,
-      merges: 0,
-      possibleMatches: 0,
-      droppedFacts: [],
-      chunks: 0,
-      touched: [],
-      ms: { resolve: 0, write: 0, sync: 0 },
-      entitiesUnchanged: 0,
-    };
+    const stats = emptyStats(records.length);
     let t = performance.now();
     await this.sync();
     stats.ms.sync = performance.now() - t;
@@ -155,14 +150,7 @@ export class GraphResolver {
         }
         stats.ms.write += performance.now() - t;
         this.lastSeq = rows.seq;
-        for (const m of rows.merges) {
-          this.persisted.delete(m.from);
-          this.writtenValues.delete(m.from);
-        }
-        for (const e of rows.entities) {
-          this.persisted.add(e.eid);
-          this.writtenValues.set(e.eid, valuesHash(e));
-        }
+        this.afterWrite(rows);
         stats.chunks++;
       }
       onChunk?.(Math.min(i + size, records.length), records.length);
@@ -171,48 +159,111 @@ export class GraphResolver {
   }
 
   private resolveChunk(batch: StagedBatch, entry: SourceCatalogEntry, slice: BatchRecord[], stats: ProcessStats): ChunkRows {
+    return this.resolveParts([{ batch, entry, records: slice, stats }]);
+  }
+
+  /** Resolves the records of one or more batches (in order) into the rows of ONE transaction. */
+  private resolveParts(parts: { batch: StagedBatch; entry: SourceCatalogEntry; records: BatchRecord[]; stats: ProcessStats }[]): ChunkRows {
     const rows = emptyChunk(this.lastSeq + 1);
-    const pending: ResolvedRecord[] = [];
-    const mergedAway = new Map<string, string>(); // persisted eid -> a mention key it held
-    for (const rec of slice) {
-      const p = this.records.resolveRecord(entry, rec, batch.receivedAt, (other, heldKey) => {
-        if (this.persisted.has(other) && !mergedAway.has(other)) mergedAway.set(other, heldKey);
-        stats.merges++;
-      });
-      if (!p) {
-        stats.unchanged++;
-        continue;
+    const pending: { p: ResolvedRecord; part: (typeof parts)[number] }[] = [];
+    const mergedAway = new Map<string, { key: string; batchId: string }>(); // persisted eid -> a mention key it held
+    for (const part of parts) {
+      const { batch, entry, stats } = part;
+      for (const rec of part.records) {
+        const p = this.records.resolveRecord(entry, rec, batch.receivedAt, (other, heldKey) => {
+          if (this.persisted.has(other) && !mergedAway.has(other)) mergedAway.set(other, { key: heldKey, batchId: batch.batchId });
+          stats.merges++;
+        });
+        if (!p) {
+          stats.unchanged++;
+          continue;
+        }
+        for (const d of p.facts.dropped) stats.droppedFacts.push(`${rec.rid} ${d}`);
+        stats.possibleMatches += p.resolved.filter((r) => r.decision === 'possible_match').length;
+        if (p.updated) stats.updated++;
+        else stats.written++;
+        pending.push({ p, part });
       }
-      for (const d of p.facts.dropped) stats.droppedFacts.push(`${rec.rid} ${d}`);
-      stats.possibleMatches += p.resolved.filter((r) => r.decision === 'possible_match').length;
-      if (p.updated) stats.updated++;
-      else stats.written++;
-      pending.push(p);
     }
     if (!pending.length) return rows;
 
     // Final entity of every mention, after all merges in this chunk.
     const eidOf = (key: string) => this.records.eidOf(key);
-    for (const [from, key] of mergedAway) {
-      const into = eidOf(key);
-      if (into !== from) rows.merges.push({ from, into, reason: `merged by ${batch.batchId}` });
+    for (const [from, held] of mergedAway) {
+      const into = eidOf(held.key);
+      if (into !== from) rows.merges.push({ from, into, reason: `merged by ${held.batchId}` });
     }
     const touched = new Map<string, EntityKind>();
-    for (const p of pending) for (const m of p.facts.mentions) touched.set(eidOf(m.key), m.kind);
+    for (const { p } of pending) for (const m of p.facts.mentions) touched.set(eidOf(m.key), m.kind);
     for (const m of rows.merges) touched.set(m.into, this.index.mentionsOf(m.into)[0]!.kind);
     const survivors = new Set(rows.merges.map((m) => m.into));
+    let unchangedEntities = 0;
     for (const [eid, kind] of touched) {
       const row = this.records.entityRow(eid, kind);
       // Hubs (hotels, stations) are touched by every chunk; rewrite only what changed.
       if (!survivors.has(eid) && this.persisted.has(eid) && this.writtenValues.get(eid) === valuesHash(row)) {
-        stats.entitiesUnchanged++;
+        unchangedEntities++;
         continue;
       }
       if (!this.persisted.has(eid)) row.isNew = true;
       rows.entities.push(row);
     }
-    for (const p of pending) stats.touched.push(...this.records.recordRows(batch, entry, p, rows));
+    parts[0]!.stats.entitiesUnchanged += unchangedEntities;
+    for (const { p, part } of pending) part.stats.touched.push(...this.records.recordRows(part.batch, part.entry, p, rows));
     return rows;
+  }
+
+  /**
+   * Group commit: resolves the records of several (small, pushed) batches and writes them in ONE
+   * transaction, which also runs `inTx(stats)` first (the leader's fence and the batches'
+   * bookkeeping, built from each batch's counts). Returns one stats object per batch.
+   */
+  async processGroup(
+    items: { batch: StagedBatch; records: BatchRecord[] }[],
+    inTx: (stats: ProcessStats[]) => (tx: ManagedTransaction) => Promise<void>,
+  ): Promise<ProcessStats[]> {
+    const parts = items.map((it) => {
+      const entry = this.catalogById.get(it.batch.source);
+      if (!entry) throw new Error(`source ${it.batch.source} is not in the catalog`);
+      return { batch: it.batch, entry, records: it.records, stats: emptyStats(it.records.length) };
+    });
+    let t = performance.now();
+    await this.sync();
+    const syncMs = performance.now() - t;
+    for (const p of parts) {
+      const hashes = this.records.recordHashes;
+      p.stats.prior = p.records.flatMap((r) => (hashes.has(r.rid) ? [[r.rid, hashes.get(r.rid)!] as [string, string]] : []));
+    }
+    t = performance.now();
+    const rows = this.resolveParts(parts);
+    const resolveMs = performance.now() - t;
+    const stats = parts.map((p) => p.stats);
+    t = performance.now();
+    try {
+      await writeChunk(this.graph, rows, { trace: this.opts.traceWrites ?? false, inTx: inTx(stats) });
+    } catch (e) {
+      this.dirty = true;
+      throw e;
+    }
+    const writeMs = performance.now() - t;
+    if (rows.records.length) this.lastSeq = rows.seq;
+    this.afterWrite(rows);
+    for (const s of stats) {
+      s.ms = { sync: syncMs, resolve: resolveMs, write: writeMs };
+      s.chunks = 1;
+    }
+    return stats;
+  }
+
+  private afterWrite(rows: ChunkRows): void {
+    for (const m of rows.merges) {
+      this.persisted.delete(m.from);
+      this.writtenValues.delete(m.from);
+    }
+    for (const e of rows.entities) {
+      this.persisted.add(e.eid);
+      this.writtenValues.set(e.eid, valuesHash(e));
+    }
   }
 
   /** The in-memory index (read-only use: explanations, evaluation). */
