@@ -1,5 +1,6 @@
 /**
- * Pipeline benchmark: `npm run bench pipeline -- [--input <dir> | --persons N] [--realtime-seconds S] [--rate R] [--bulk-days D]`.
+ * Pipeline benchmark: `npm run bench pipeline -- [--input <dir> | --persons N] [--realtime-seconds S] [--rate R]
+ * [--realtime-source hotel|checkpoint] [--push-size 10] [--workers 0|1|2] [--bulk-days D]` (the real-time part alone: `npm run bench realtime`).
  * Runs on its own services (profile `bench`: Bolt 7690, Redis 6382, .data/bench; NEO4J_BOLT_PORT /
  * REDIS_PORT override the ports). First a bulk load (`onemap load`: resolve in memory, import CSVs,
  * neo4j-admin import, indexes online) of every day but the last `--bulk-days` (default: all but the
@@ -24,6 +25,7 @@ import { startIngestWorker } from '@onemap/resolver/jobs';
 import { IngestPipeline } from '@onemap/resolver/pipeline';
 import { redisConnectionOf } from '@onemap/resolver/queue';
 import { Redis } from 'ioredis';
+import { benchRealtime } from './lib/bench-realtime.ts';
 import { deliveryFiles, runBulkLoad } from '../resolver/src/cli/load-command.ts';
 // @ts-expect-error plain ESM script without types
 import { up } from './services.mjs';
@@ -35,6 +37,10 @@ const { values: a } = parseArgs({
     persons: { type: 'string' },
     'realtime-seconds': { type: 'string', default: '0' },
     rate: { type: 'string', default: '500' },
+    /** real time: the pushing source (checkpoint is trace-only), records per push, `onemap worker` processes (0: in this process) */
+    'realtime-source': { type: 'string', default: 'hotel' },
+    'push-size': { type: 'string', default: '10' },
+    workers: { type: 'string', default: '0' },
     'chunk-size': { type: 'string', default: '5000' },
     /** how many of the last days go through the incremental path (the rest is bulk loaded) */
     'incremental-days': { type: 'string', default: '1' },
@@ -42,10 +48,6 @@ const { values: a } = parseArgs({
 });
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((x, y) => x - y);
-  return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! : Number.NaN;
-};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function vmHwmMiB(pid: number): string {
@@ -238,43 +240,25 @@ if (fs.existsSync(truthFile)) {
 // ---- real-time ----
 const seconds = Number(a['realtime-seconds']);
 if (seconds > 0) {
-  const rate = Number(a.rate);
-  const hotelDir = path.join(input, 'hotel');
-  const template = fs
-    .readdirSync(hotelDir)
-    .flatMap((f) => fs.readFileSync(path.join(hotelDir, f), 'utf8').trim().split('\n'))
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
-  const perTick = Math.max(1, Math.round(rate / 10));
-  const latencies: number[] = [];
-  const pendingPushes: { batchId: string; at: number; n: number }[] = [];
-  let seq = 0;
-  const end = performance.now() + seconds * 1000;
-  console.log(`\n== real-time: pushing ${rate} records/s (${perTick} every 100 ms) for ${seconds} s…`);
-  const poller = (async () => {
-    while (performance.now() < end + 30_000 && (performance.now() < end || pendingPushes.length)) {
-      for (const p of [...pendingPushes]) {
-        const b = await findBatch(graph, p.batchId);
-        if (b?.status === 'done') {
-          const ms = performance.now() - p.at;
-          for (let i = 0; i < p.n; i++) latencies.push(ms);
-          pendingPushes.splice(pendingPushes.indexOf(p), 1);
-        }
-      }
-      await sleep(5);
-    }
-  })();
-  while (performance.now() < end) {
-    const tick = performance.now();
-    const records = Array.from({ length: perTick }, () => ({ ...template[seq % template.length]!, record_id: `RT-${Date.now()}-${seq++}` }));
-    const at = performance.now();
-    const r = await pipeline.submitRecords('hotel', records);
-    pendingPushes.push({ batchId: r.batchId, at, n: records.length });
-    await sleep(Math.max(0, 100 - (performance.now() - tick)));
-  }
-  await poller;
-  console.log(
-    `   ${fmt(latencies.length)} records visible; push-to-visible latency p50 ${pct(latencies, 50).toFixed(0)} ms, p95 ${pct(latencies, 95).toFixed(0)} ms, p99 ${pct(latencies, 99).toFixed(0)} ms; ${pendingPushes.length} pushes not visible within 30 s`,
-  );
+  await benchRealtime({
+    pipeline,
+    graph,
+    input,
+    source: a['realtime-source']!,
+    seconds,
+    rate: Number(a.rate),
+    pushSize: Number(a['push-size']),
+    workers: Number(a.workers),
+    workerEnv: {
+      NEO4J_URI: s.neo4jUri,
+      NEO4J_USER: s.neo4jUser,
+      NEO4J_PASSWORD: s.neo4jPassword,
+      NEO4J_DATABASE: 'neo4j',
+      REDIS_URL: s.redisUrl,
+      ONEMAP_STAGING_DIR: pipeline.deps.stagingDir,
+      ONEMAP_REJECTS_DIR: pipeline.deps.rejectsDir,
+    },
+  });
 }
 
 const neo4jPidEnd = Number(fs.readFileSync(path.join(s.dataDir, 'neo4j.pid'), 'utf8'));

@@ -36,8 +36,14 @@ export async function writeTraceRecords(
   graph: Graph,
   groups: { id: string; records: TraceRecordRows[] }[],
   anchors: TraceAnchor[],
-  inTx: (tx: ManagedTransaction, written: Map<string, { prior: Map<string, string>; unchanged: number }>) => Promise<void>,
-): Promise<{ groups: Map<string, { prior: Map<string, string>; unchanged: number } | 'leader'>; eidOf: Map<string, string> }> {
+  inTx: (
+    tx: ManagedTransaction,
+    written: Map<string, { prior: Map<string, string>; unchanged: number }>,
+  ) => Promise<void>,
+): Promise<{
+  groups: Map<string, { prior: Map<string, string>; unchanged: number } | 'leader'>;
+  eidOf: Map<string, string>;
+}> {
   return writeTx(graph, async (tx) => {
     const found = await tx.run(
       `UNWIND $anchors AS a
@@ -53,8 +59,16 @@ export async function writeTraceRecords(
       if (eids.length === 1) eidOf.set(r.get('key') as string, eids[0]!);
     }
     const rids = groups.flatMap((g) => g.records.map((r) => r.record.rid));
-    const existing = await tx.run('UNWIND $rids AS rid MATCH (r:SourceRecord {rid: rid}) RETURN r.rid AS rid, r.hash AS hash, r.seq IS NOT NULL AS byLeader', { rids });
-    const prior = new Map(existing.records.map((r) => [r.get('rid') as string, { hash: r.get('hash') as string, byLeader: r.get('byLeader') as boolean }]));
+    const existing = await tx.run(
+      'UNWIND $rids AS rid MATCH (r:SourceRecord {rid: rid}) RETURN r.rid AS rid, r.hash AS hash, r.seq IS NOT NULL AS byLeader',
+      { rids },
+    );
+    const prior = new Map(
+      existing.records.map((r) => [
+        r.get('rid') as string,
+        { hash: r.get('hash') as string, byLeader: r.get('byLeader') as boolean },
+      ]),
+    );
 
     const out = new Map<string, { prior: Map<string, string>; unchanged: number } | 'leader'>();
     const written = new Map<string, { prior: Map<string, string>; unchanged: number }>();
@@ -118,7 +132,8 @@ export async function writeTraceRecords(
       );
       // An entity found above was merged away meanwhile (by the leader): roll back, the job retries.
       const expected = records.reduce((n, x) => n + x.resolved.length, 0);
-      if (Number(r.records[0]!.get('n')) !== expected) throw new Error('an anchor entity changed while trace records were written; the job is retried');
+      if (Number(r.records[0]!.get('n')) !== expected)
+        throw new Error('an anchor entity changed while trace records were written; the job is retried');
     }
     if (visits.length) {
       await tx.run(

@@ -28,12 +28,22 @@ export interface RealtimeWorkers {
  */
 export function startRealtimeWorkers(
   pipeline: IngestPipeline,
-  opts: { concurrency?: number; leaseTtlMs?: number; onError?: (what: string, err: Error) => void; onLeader?: (epoch: number | null) => void } = {},
+  opts: {
+    concurrency?: number;
+    leaseTtlMs?: number;
+    onError?: (what: string, err: Error) => void;
+    onLeader?: (epoch: number | null) => void;
+  } = {},
 ): RealtimeWorkers {
   const { connection, graph } = pipeline.deps;
   const onError = opts.onError ?? (() => {});
   const concurrency = opts.concurrency ?? 64;
-  const traces = createWorker<PushJob, unknown>(QueueName.Traces, (job) => pipeline.realtime.writeTraces(job.data), connection, { concurrency, ...FAST_RECOVERY });
+  const traces = createWorker<PushJob, unknown>(
+    QueueName.Traces,
+    (job) => pipeline.realtime.writeTraces(job.data),
+    connection,
+    { concurrency, ...FAST_RECOVERY },
+  );
   traces.on('error', (err) => onError('trace writer', err));
   let leader: Worker<PushJob> | null = null;
   const lease: LeaderLease = new LeaderLease(pipeline.deps.redis, {
@@ -47,7 +57,12 @@ export function startRealtimeWorkers(
         if (mine === null) return;
         await fenceLeader(graph, mine);
         pipeline.realtime.epoch = mine;
-        leader = createWorker<PushJob, unknown>(QueueName.Realtime, (job) => pipeline.realtime.resolvePush(job.data), connection, { concurrency, ...FAST_RECOVERY });
+        leader = createWorker<PushJob, unknown>(
+          QueueName.Realtime,
+          (job) => pipeline.realtime.resolvePush(job.data),
+          connection,
+          { concurrency, ...FAST_RECOVERY },
+        );
         leader.on('error', (err) => onError('resolve leader', err));
         opts.onLeader?.(mine);
       } catch (e) {

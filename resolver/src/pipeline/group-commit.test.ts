@@ -27,7 +27,11 @@ describe('GroupCommit', () => {
 
   it('never puts more than maxRecords in one flush (a bigger single item goes alone)', async () => {
     const flushes: number[][] = [];
-    const gc = new GroupCommit<number, number>(async (items) => (flushes.push(items), items), { size: (n) => n, maxRecords: 10, lingerMs: 5 });
+    const gc = new GroupCommit<number, number>(async (items) => (flushes.push(items), items), {
+      size: (n) => n,
+      maxRecords: 10,
+      lingerMs: 5,
+    });
     await Promise.all([4, 4, 4, 30, 1].map((n) => gc.add(n)));
     for (const f of flushes) if (f.length > 1) expect(f.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(10);
     expect(flushes.flat().sort((a, b) => a - b)).toEqual([1, 4, 4, 4, 30]);

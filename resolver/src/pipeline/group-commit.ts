@@ -46,7 +46,7 @@ export class GroupCommit<T, R> {
         }
         try {
           const out = await this.flush(take.map((w) => w.item));
-          take.forEach((w, i) => w.resolve(out[i]!));
+          for (const [i, w] of take.entries()) w.resolve(out[i]!);
         } catch (e) {
           for (const w of take) w.reject(e);
         }

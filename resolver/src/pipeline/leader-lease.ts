@@ -62,7 +62,9 @@ export class LeaderLease {
     this.busy = true;
     try {
       if (this.current === null) {
-        const epoch = Number(await this.redis.eval(ACQUIRE, 2, this.key, `${this.key}:epoch`, this.token, String(this.ttl)));
+        const epoch = Number(
+          await this.redis.eval(ACQUIRE, 2, this.key, `${this.key}:epoch`, this.token, String(this.ttl)),
+        );
         if (epoch > 0) {
           this.current = epoch;
           await this.opts.onGain?.(epoch);

@@ -54,7 +54,10 @@ export class RealtimeIngest {
   private readonly group: GroupCommit<PushJob, BatchInfo>;
   private readonly traces: GroupCommit<PushJob, BatchInfo | typeof LEADER_ONLY>;
 
-  constructor(private readonly pipeline: IngestPipeline, opts: { maxRecords?: number; lingerMs?: number } = {}) {
+  constructor(
+    private readonly pipeline: IngestPipeline,
+    opts: { maxRecords?: number; lingerMs?: number } = {},
+  ) {
     const size = (j: PushJob) => Math.max(1, j.read.records.length);
     const common = { size, maxRecords: opts.maxRecords ?? 2000, lingerMs: opts.lingerMs ?? 2 };
     this.group = new GroupCommit((jobs) => this.flushResolve(jobs), common);
@@ -84,7 +87,10 @@ export class RealtimeIngest {
   }
 
   private async pending(jobs: PushJob[]): Promise<{ known: Map<string, BatchInfo>; todo: PushJob[] }> {
-    const known = await findBatches(this.pipeline.deps.graph, jobs.map((j) => j.batch.batchId));
+    const known = await findBatches(
+      this.pipeline.deps.graph,
+      jobs.map((j) => j.batch.batchId),
+    );
     const todo: PushJob[] = [];
     const seen = new Set<string>();
     for (const j of jobs) {
@@ -99,12 +105,23 @@ export class RealtimeIngest {
   }
 
   /** The batch's final status and counts, and its rejects report (written before the commit). */
-  private bookkeeping(j: PushJob, s: Pick<ProcessStats, 'written' | 'unchanged' | 'updated' | 'merges' | 'possibleMatches' | 'droppedFacts'>, ms: Record<string, number>): Partial<BatchInfo> {
+  private bookkeeping(
+    j: PushJob,
+    s: Pick<ProcessStats, 'written' | 'unchanged' | 'updated' | 'merges' | 'possibleMatches' | 'droppedFacts'>,
+    ms: Record<string, number>,
+  ): Partial<BatchInfo> {
     const { batch, read } = j;
     const dropped: FieldProblem[] = s.droppedFacts.map((d) => {
       const [rid, ...rest] = d.split(' ');
       const [field, reason] = rest.join(' ').split(':');
-      return { source: batch.source, file: batch.originalName, recordId: rid?.split(':').slice(1).join(':'), field, code: 'ONEMAP_ERR_BAD_VALUE', reason: reason ?? d };
+      return {
+        source: batch.source,
+        file: batch.originalName,
+        recordId: rid?.split(':').slice(1).join(':'),
+        field,
+        code: 'ONEMAP_ERR_BAD_VALUE',
+        reason: reason ?? d,
+      };
     });
     const rejectsFile = writeRejectsReport(this.pipeline.deps.rejectsDir, batch.batchId, [...read.rejects, ...dropped]);
     return {
@@ -138,7 +155,11 @@ export class RealtimeIngest {
               if (epoch !== null) await fenceLeaderTx(tx, epoch);
               const rows = todo.map((j, i) => {
                 const s = stats[i]!;
-                const f = this.bookkeeping(j, s, { sync: Math.round(s.ms.sync), resolve: Math.round(s.ms.resolve), group: todo.length });
+                const f = this.bookkeeping(j, s, {
+                  sync: Math.round(s.ms.sync),
+                  resolve: Math.round(s.ms.resolve),
+                  group: todo.length,
+                });
                 fields.set(j.batch.batchId, f);
                 return { batchId: j.batch.batchId, fields: f };
               });
@@ -147,8 +168,16 @@ export class RealtimeIngest {
           ),
         { ttlMs: 5_000 },
       );
-      await this.afterCommit(todo.map((j, i) => ({ batch: j.batch, read: j.read, prior: stats[i]!.prior ?? [], touched: stats[i]!.touched })));
-      for (const j of todo) known.set(j.batch.batchId, { ...known.get(j.batch.batchId)!, ...fields.get(j.batch.batchId) });
+      await this.afterCommit(
+        todo.map((j, i) => ({
+          batch: j.batch,
+          read: j.read,
+          prior: stats[i]!.prior ?? [],
+          touched: stats[i]!.touched,
+        })),
+      );
+      for (const j of todo)
+        known.set(j.batch.batchId, { ...known.get(j.batch.batchId)!, ...fields.get(j.batch.batchId) });
     }
     return jobs.map((j) => known.get(j.batch.batchId)!);
   }
@@ -193,7 +222,15 @@ export class RealtimeIngest {
             flags: facts.mentions.flatMap((m) => m.flags.map((f) => `${m.role}.${f}`)),
             resolved: facts.mentions.map((m) => ({ role: m.role, score: 1, decision: 'anchor' })),
           },
-          visits: facts.visits.map((v) => ({ subjectRole: v.subjectRole, placeRole: v.placeRole, at: v.at, until: v.until, kind: v.kind, source: entry.id, rid: rec.rid })),
+          visits: facts.visits.map((v) => ({
+            subjectRole: v.subjectRole,
+            placeRole: v.placeRole,
+            at: v.at,
+            until: v.until,
+            kind: v.kind,
+            source: entry.id,
+            rid: rec.rid,
+          })),
         });
       }
       dropped.set(j.batch.batchId, drops);
@@ -208,8 +245,16 @@ export class RealtimeIngest {
             .map((j) => {
               const w = done.get(j.batch.batchId)!;
               // new records, corrected ones (known with another hash), and ones known with this very hash
-              const counts = { written: j.read.records.length - w.prior.size, updated: w.prior.size - w.unchanged, unchanged: w.unchanged };
-              const f = this.bookkeeping(j, { ...counts, merges: 0, possibleMatches: 0, droppedFacts: dropped.get(j.batch.batchId)! }, { traces: 1, group: todo.length });
+              const counts = {
+                written: j.read.records.length - w.prior.size,
+                updated: w.prior.size - w.unchanged,
+                unchanged: w.unchanged,
+              };
+              const f = this.bookkeeping(
+                j,
+                { ...counts, merges: 0, possibleMatches: 0, droppedFacts: dropped.get(j.batch.batchId)! },
+                { traces: 1, group: todo.length },
+              );
               fields.set(j.batch.batchId, f);
               return { batchId: j.batch.batchId, fields: f };
             });
@@ -224,7 +269,15 @@ export class RealtimeIngest {
         continue;
       }
       const j = todo.find((x) => x.batch.batchId === g.id)!;
-      const touched: EntityEvent[] = g.records.flatMap((r) => r.visits.map((v) => ({ eid: written.eidOf.get(r.anchors[v.subjectRole]!)!, type: 'trace' as const, at: v.at, source: v.source, rid: v.rid })));
+      const touched: EntityEvent[] = g.records.flatMap((r) =>
+        r.visits.map((v) => ({
+          eid: written.eidOf.get(r.anchors[v.subjectRole]!)!,
+          type: 'trace' as const,
+          at: v.at,
+          source: v.source,
+          rid: v.rid,
+        })),
+      );
       after.push({ batch: j.batch, read: j.read, prior: [...w.prior], touched });
       known.set(g.id, { ...known.get(g.id)!, ...fields.get(g.id) });
     }
@@ -246,10 +299,24 @@ export class RealtimeIngest {
     const { graph, redis } = this.pipeline.deps;
     const touched: EntityEvent[] = [];
     for (const it of job.items) {
-      await runBatchQuality(graph, it.batch, this.pipeline.entry(it.batch.source), it.read, undefined, new Map(it.prior));
+      await runBatchQuality(
+        graph,
+        it.batch,
+        this.pipeline.entry(it.batch.source),
+        it.read,
+        undefined,
+        new Map(it.prior),
+      );
       touched.push(...it.touched);
     }
-    const persons = [...new Set(touched.filter((t) => t.type === 'trace').map((t) => t.eid).filter((e) => e.startsWith('P-')))];
+    const persons = [
+      ...new Set(
+        touched
+          .filter((t) => t.type === 'trace')
+          .map((t) => t.eid)
+          .filter((e) => e.startsWith('P-')),
+      ),
+    ];
     await scheduleCoTravel(redis, this.pipeline.deriveQueue(), persons);
     return publishEvents(graph, redis, touched, this.pipeline.deps.eventsChannel);
   }
