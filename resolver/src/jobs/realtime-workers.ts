@@ -6,7 +6,7 @@ import type { PushJob } from '../pipeline/realtime-ingest.ts';
 import { createWorker, QueueName } from '../queue/queues.ts';
 
 /** Job lock and stall check of the real-time queues: a dead worker's jobs are taken up again within seconds. */
-const FAST_RECOVERY = { lockDuration: 5_000, stalledInterval: 2_000, maxStalledCount: 3 };
+const FAST_RECOVERY = { lockDuration: 10_000, stalledInterval: 3_000, maxStalledCount: 5 };
 
 export interface RealtimeWorkers {
   /** the lease this process competes for; `lease.epoch` is set while it is the resolve leader */
@@ -47,7 +47,7 @@ export function startRealtimeWorkers(
   traces.on('error', (err) => onError('trace writer', err));
   let leader: Worker<PushJob> | null = null;
   const lease: LeaderLease = new LeaderLease(pipeline.deps.redis, {
-    ttlMs: opts.leaseTtlMs ?? 5_000,
+    ttlMs: opts.leaseTtlMs ?? 8_000,
     onError: (err) => onError('resolve leader lease', err),
     onGain: async (epoch) => {
       try {

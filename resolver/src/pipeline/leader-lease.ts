@@ -14,7 +14,7 @@ export const LEADER_KEY = 'onemap:resolve-leader';
 
 export interface LeaderLeaseOptions {
   key?: string;
-  /** the lease expires this long after its holder stops renewing it (default 5 s) */
+  /** the lease expires this long after its holder stops renewing it (default 5 s; the workers use 8 s) */
   ttlMs?: number;
   /** called when this process becomes leader, with the lease's epoch; leadership starts when it resolves */
   onGain?: (epoch: number) => Promise<void> | void;
