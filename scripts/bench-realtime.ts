@@ -90,6 +90,7 @@ await benchRealtime({
   graph,
   input: SAMPLE_DIR,
   source: a.source!,
+  days,
   seconds: Number(a.seconds),
   rate: Number(a.rate),
   pushSize: Number(a['push-size']),

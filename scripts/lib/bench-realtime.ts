@@ -24,6 +24,8 @@ export interface RealtimeBenchOptions {
   /** 0: the real-time workers run in this process; N: N `onemap worker` processes with `workerEnv` */
   workers: number;
   workerEnv: Record<string, string>;
+  /** take the pushed records' template from these days' files only (the ones already in the graph) */
+  days?: string[];
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -33,10 +35,11 @@ const pct = (xs: number[], p: number) => {
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function templateOf(input: string, source: string): Record<string, unknown>[] {
+function templateOf(input: string, source: string, days?: string[]): Record<string, unknown>[] {
   const dir = path.join(input, source);
   return fs
     .readdirSync(dir)
+    .filter((f) => !days || days.some((d) => f.startsWith(d)))
     .sort()
     .flatMap((f) => fs.readFileSync(path.join(dir, f), 'utf8').trim().split('\n'))
     .map((l) => JSON.parse(l) as Record<string, unknown>);
@@ -47,7 +50,7 @@ export async function benchRealtime(
   o: RealtimeBenchOptions,
 ): Promise<{ p50: number; p95: number; p99: number; visible: number; late: number; maxBacklog: number }> {
   const { pipeline, graph } = o;
-  const template = templateOf(o.input, o.source);
+  const template = templateOf(o.input, o.source, o.days);
   const procs: ChildProcess[] = [];
   let local: { close(): Promise<void> } | null = null;
   if (o.workers > 0) {

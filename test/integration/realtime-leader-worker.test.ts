@@ -12,7 +12,7 @@ import { readTx, writeTx } from '@onemap/graph-schema/server';
 import { findBatch } from '@onemap/resolver/graph';
 import { LEADER_KEY } from '@onemap/resolver/pipeline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FencedError, fenceLeader, fenceLeaderTx } from '../../resolver/src/graph/batches.ts';
+import { fenceLeader, fenceLeaderTx } from '../../resolver/src/graph/batches.ts';
 import { testEnv } from '../helpers/env.ts';
 import { clearGraph } from '../helpers/graph.ts';
 import { openTestPipeline } from '../helpers/pipeline.ts';
@@ -70,6 +70,15 @@ async function leaderPid(): Promise<number | undefined> {
   return token ? Number(token.split(':')[0]) : undefined;
 }
 
+/** The parent pid of a process (tsx runs the worker in a child of the process we spawned). */
+function parentOf(pid: number): number | undefined {
+  try {
+    return Number(fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
+  } catch {
+    return undefined;
+  }
+}
+
 function sampleLines(source: string, n: number): Record<string, unknown>[] {
   const dir = path.join(SAMPLE_DIR, source);
   return fs
@@ -91,9 +100,9 @@ describe('real-time pushes with a resolve leader and trace writers in separate p
         'a leader',
         async () => {
           const p = await leaderPid();
-          return p !== undefined && pids.includes(p) && p;
+          return p !== undefined && pids.includes(parentOf(p)) && p;
         },
-        120_000,
+        180_000,
       );
       const hotel = sampleLines('hotel', 200);
       const checkpoint = sampleLines('checkpoint', 200);
@@ -112,14 +121,20 @@ describe('real-time pushes with a resolve leader and trace writers in separate p
         async () => (await findBatch(t.graph, pushed[0]!.batchId))?.status === 'done',
         120_000,
       );
-      const leader = first === a.proc.pid ? a : b;
-      const survivor = leader === a ? b : a;
-      leader.proc.kill('SIGKILL');
+      const survivor = parentOf(first) === a.proc.pid ? b : a;
+      process.kill(first, 'SIGKILL');
       for (let i = 100; i < 200; i += 10) {
         await push('hotel', hotel.slice(i, i + 10));
         await push('checkpoint', checkpoint.slice(i, i + 10));
       }
-      await waitFor('the survivor to take the lease', async () => (await leaderPid()) === survivor.proc.pid, 120_000);
+      await waitFor(
+        'the survivor to take the lease',
+        async () => {
+          const p = await leaderPid();
+          return p !== undefined && p !== first && parentOf(p) === survivor.proc.pid;
+        },
+        120_000,
+      );
       for (const p of pushed) {
         const info = await waitFor(
           `push ${p.batchId}`,
@@ -152,7 +167,8 @@ describe('real-time pushes with a resolve leader and trace writers in separate p
         }));
       });
       expect(rows).toHaveLength(400);
-      const wrong = rows.filter((r) => r.records !== 1 || r.resolved !== 2 || r.roles !== 2 || r.visits !== 1);
+      // one source record, one RESOLVED_TO per role (a hotel stay names guest, hotel and maybe a phone), one VISITED
+      const wrong = rows.filter((r) => r.records !== 1 || r.roles < 2 || r.resolved !== r.roles || r.visits !== 1);
       expect(wrong).toEqual([]);
       // Passes of plates at checkpoints the graph knows are written by the trace writers, outside
       // the resolve lock and the index (no pipeline sequence), onto the entities the leader made.
@@ -183,7 +199,7 @@ describe('real-time pushes with a resolve leader and trace writers in separate p
   it('a stale leader cannot commit after a newer epoch has written', async () => {
     await fenceLeader(t.graph, 1_000_001);
     await fenceLeader(t.graph, 1_000_002);
-    await expect(writeTx(t.graph, (tx) => fenceLeaderTx(tx, 1_000_001))).rejects.toBeInstanceOf(FencedError);
+    await expect(writeTx(t.graph, (tx) => fenceLeaderTx(tx, 1_000_001))).rejects.toThrow(/epoch 1000001 is fenced off/);
     // the newer one still can
     await writeTx(t.graph, (tx) => fenceLeaderTx(tx, 1_000_002));
   });
