@@ -1,6 +1,6 @@
 /**
  * Real-time benchmark alone (no bulk load): `npm run bench realtime -- [--seconds 20] [--rate 500]
- * [--source hotel|checkpoint] [--workers 0|1|2] [--push-size 10] [--seed-days 1]`.
+ * [--source hotel|checkpoint] [--workers 0|1|2] [--push-size 10] [--seed-days 1] [--seed-sources hotel,…]`.
  * On its own services (profile `bench`; NEO4J_BOLT_PORT / REDIS_PORT override the ports): clears
  * the graph, ingests the first `--seed-days` of the sample (so pushes meet an index and a graph
  * with entities; checkpoint passes then name known plates and checkpoints), then pushes
@@ -32,6 +32,8 @@ const { values: a } = parseArgs({
     workers: { type: 'string', default: '0' },
     'push-size': { type: 'string', default: '10' },
     'seed-days': { type: 'string', default: '1' },
+    /** comma-separated sources to seed (default: all) */
+    'seed-sources': { type: 'string', default: '' },
   },
 });
 
@@ -70,7 +72,8 @@ const days = [...new Set(fs.readdirSync(path.join(SAMPLE_DIR, 'hotel')).map((f) 
   .slice(0, Number(a['seed-days']));
 const t0 = performance.now();
 let seeded = 0;
-for (const source of SOURCE_ORDER) {
+const seedSources = a['seed-sources'] ? a['seed-sources'].split(',') : SOURCE_ORDER;
+for (const source of SOURCE_ORDER.filter((x) => seedSources.includes(x))) {
   const dir = path.join(SAMPLE_DIR, source);
   if (!fs.existsSync(dir)) continue;
   for (const f of fs.readdirSync(dir).sort()) {

@@ -238,6 +238,7 @@ export class GraphResolver {
     const rows = this.resolveParts(parts);
     const resolveMs = performance.now() - t;
     const stats = parts.map((p) => p.stats);
+    for (const s of stats) s.ms = { sync: syncMs, resolve: resolveMs, write: 0 };
     t = performance.now();
     try {
       await writeChunk(this.graph, rows, { trace: this.opts.traceWrites ?? false, inTx: inTx(stats) });
@@ -249,7 +250,7 @@ export class GraphResolver {
     if (rows.records.length) this.lastSeq = rows.seq;
     this.afterWrite(rows);
     for (const s of stats) {
-      s.ms = { sync: syncMs, resolve: resolveMs, write: writeMs };
+      s.ms.write = writeMs;
       s.chunks = 1;
     }
     return stats;
