@@ -22,6 +22,8 @@ export interface BatchInfo {
   error?: string;
   receivedAt?: string;
   finishedAt?: string;
+  /** when the quality rules and ticket checks of the batch ran (after the commit for a push) */
+  checkedAt?: string;
   deliveries?: number;
   coTraveled?: number;
   /** JSON of stage timings in ms: read, lockWait, sync, resolve, write, derive */
@@ -125,4 +127,10 @@ export async function readLeaderEpoch(graph: Graph): Promise<number> {
     const r = await tx.run('MATCH (s:PipelineState {id: "main"}) RETURN coalesce(s.leaderEpoch, 0) AS e');
     return r.records.length ? Number(r.records[0]!.get('e')) : 0;
   });
+}
+
+/** Marks batches whose quality rules and ticket checks have run (the after-commit job of pushes). */
+export async function markBatchesChecked(graph: Graph, batchIds: string[]): Promise<void> {
+  if (!batchIds.length) return;
+  await writeTx(graph, (tx) => tx.run('UNWIND $ids AS id MATCH (b:Batch {batchId: id}) SET b.checkedAt = $at', { ids: batchIds, at: new Date().toISOString() }));
 }

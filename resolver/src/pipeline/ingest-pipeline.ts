@@ -217,6 +217,8 @@ export class IngestPipeline {
       merges: stats.merges,
       possibleMatches: stats.possibleMatches,
       finishedAt: new Date().toISOString(),
+      // the quality rules ran above, before the write
+      checkedAt: new Date().toISOString(),
       ...(rejectsFile ? { rejectsFile } : {}),
       ms: {
         read: Math.round(readMs),
