@@ -1,7 +1,14 @@
 import { ANCHOR_KINDS, type SourceCatalogEntry } from '@onemap/graph-schema';
 import type { ManagedTransaction } from 'neo4j-driver';
 import { scheduleCoTravel } from '../derive/derive-queue.ts';
-import { type BatchInfo, fenceLeaderTx, findBatches, finishBatchesTx, markBatchesChecked, recordDelivery } from '../graph/batches.ts';
+import {
+  type BatchInfo,
+  fenceLeaderTx,
+  findBatches,
+  finishBatchesTx,
+  markBatchesChecked,
+  recordDelivery,
+} from '../graph/batches.ts';
 import { mentionsToJson } from '../graph/load-index.ts';
 import { anchorKey, type TraceAnchor, type TraceRecordRows, writeTraceRecords } from '../graph/trace-records.ts';
 import type { ReadBatchResult } from '../intake/read-batch.ts';
@@ -309,7 +316,10 @@ export class RealtimeIngest {
       );
       touched.push(...it.touched);
     }
-    await markBatchesChecked(graph, job.items.map((it) => it.batch.batchId));
+    await markBatchesChecked(
+      graph,
+      job.items.map((it) => it.batch.batchId),
+    );
     const persons = [
       ...new Set(
         touched
