@@ -22,6 +22,9 @@ export const SERVER_ERRORS = defineErrors({
   ONEMAP_ERR_UNIT_TREE: { status: 400, message: 'the units would no longer form one tree: {detail}' },
   ONEMAP_ERR_SELF_ADMINISTRATION: { status: 403, message: 'not allowed: nobody changes their own {what}; ask an admin of a unit above yours' },
   ONEMAP_ERR_NEEDS_HIGHER_UNIT: { status: 403, message: 'not allowed: {what} of users of your own unit is decided by an admin of a unit above it' },
+  // Areas (issue 17): a jurisdiction is named only when it is the caller's or below it.
+  ONEMAP_ERR_UNKNOWN_JURISDICTION: { status: 400, message: 'no jurisdiction {code} you may use: name your unit’s territory or one below it (province, city or county code)' },
+  ONEMAP_ERR_BAD_WARNING_RULE: { status: 400, message: 'this early-warning rule cannot be made: {detail}' },
   ONEMAP_ERR_PAYLOAD_TOO_LARGE: { status: 413, message: 'request body too large: {detail}' },
   ONEMAP_ERR_RATE_LIMITED: { status: 429, message: 'too many requests: {detail}' },
   ONEMAP_ERR_SERVICE_UNAVAILABLE: { status: 503, message: 'service unavailable: {detail}' },

@@ -12,3 +12,4 @@ export {
   surpriseOf,
 } from './co-travel-score.ts';
 export { PENDING_COTRAVEL, scheduleCoTravel, takePendingCoTravel } from './derive-queue.ts';
+export { evaluateCoTravelWarnings, evaluateWarnings, type TouchedFact, WARNING_DEFAULTS, type WarningEvent } from './warnings.ts';

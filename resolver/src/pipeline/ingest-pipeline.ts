@@ -4,6 +4,7 @@ import type { ConnectionOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { type CoTravelSettings, deriveCoTravel } from '../derive/co-travel.ts';
 import { scheduleCoTravel, takePendingCoTravel } from '../derive/derive-queue.ts';
+import { evaluateCoTravelWarnings, evaluateWarnings, type TouchedFact } from '../derive/warnings.ts';
 import { ResolverError } from '../errors.ts';
 import { type BatchInfo, findBatch, recordDelivery, updateBatch } from '../graph/batches.ts';
 import { readBatch } from '../intake/read-batch.ts';
@@ -15,7 +16,7 @@ import type { Model } from '../scoring/model-settings.ts';
 import type { FieldProblem } from '../types.ts';
 import { authorityFromCatalog } from './golden-values.ts';
 import { GraphResolver } from './graph-resolver.ts';
-import { publishEvents } from './publish-events.ts';
+import { EVENTS_CHANNEL, publishEvents } from './publish-events.ts';
 import { isTraceOnly, type PushJob, RealtimeIngest } from './realtime-ingest.ts';
 import { withResolveLock } from './resolve-lock.ts';
 
@@ -37,6 +38,8 @@ export interface PipelineDeps {
   groupMaxRecords?: number;
   /** Group commit of pushes: how long a flush waits for more pushes once one arrives (default 2 ms). */
   groupLingerMs?: number;
+  /** Where early-warning evaluation errors go (a logger); they never fail a batch. */
+  onWarningError?: (err: Error) => void;
 }
 
 /** The queues a batch can wait on: files, pushes for the resolve leader, pushes of trace-only sources. */
@@ -118,7 +121,34 @@ export class IngestPipeline {
       // Off the write path and never under the resolve lock: it only reads VISITED and merges
       // CO_TRAVELED, which resolution never reads; a deadlock with a merge is retried by writeTx.
       written += await deriveCoTravel(this.deps.graph, eids, this.deps.coTravel);
+      // Early warning "co-travels with someone new", once the new edges are committed (outside the lock).
+      await evaluateCoTravelWarnings(this.deps.graph, this.deps.redis, eids, this.deps.eventsChannel ?? EVENTS_CHANNEL).catch((e: Error) => this.warningFailed(e));
     }
+  }
+
+  private readonly warningRuns = new Set<Promise<unknown>>();
+
+  private warningFailed(e: Error): void {
+    if (this.deps.onWarningError) this.deps.onWarningError(e);
+    else console.warn(`early warning evaluation failed: ${e.message}`);
+  }
+
+  /**
+   * Early warning (预警) for a batch whose write has committed: the rules of the touched entities
+   * are evaluated and new hits published, without the batch waiting for it (ingestion never
+   * blocks on a rule). This is the pipeline's one call site into `derive/warnings.ts`.
+   */
+  evaluateWarningsAfterCommit(touched: readonly TouchedFact[]): void {
+    if (!touched.length) return;
+    const run = evaluateWarnings(this.deps.graph, this.deps.redis, touched, this.deps.eventsChannel ?? EVENTS_CHANNEL)
+      .catch((e: Error) => this.warningFailed(e))
+      .finally(() => this.warningRuns.delete(run));
+    this.warningRuns.add(run);
+  }
+
+  /** Resolves when every warning evaluation started so far has finished (tests, shutdown). */
+  async warningsSettled(): Promise<void> {
+    while (this.warningRuns.size) await Promise.all([...this.warningRuns]);
   }
 
   /** Stages a delivered file and queues it (a periodic copy). */
@@ -200,6 +230,7 @@ export class IngestPipeline {
     const persons = [...new Set(stats.touched.filter((t) => t.type === 'trace').map((t) => t.eid).filter((e) => e.startsWith('P-')))];
     await scheduleCoTravel(this.deps.redis, this.deriveQueue(), persons);
     await publishEvents(this.deps.graph, this.deps.redis, stats.touched, this.deps.eventsChannel);
+    this.evaluateWarningsAfterCommit(stats.touched);
     const dropped: FieldProblem[] = stats.droppedFacts.map((d) => {
       const [rid, ...rest] = d.split(' ');
       const [field, reason] = rest.join(' ').split(':');
@@ -245,6 +276,7 @@ export class IngestPipeline {
   }
 
   async close(): Promise<void> {
+    await this.warningsSettled();
     await Promise.all([...this.queues.values()].map((q) => q.close()));
     await this.deriveQueueInstance?.close();
   }

@@ -300,7 +300,7 @@ export class RealtimeIngest {
 
   /**
    * The after-commit job: the batch quality rules (with the hashes the records had before), the
-   * persons whose co-travel must be recomputed, and the watched entities' events.
+   * persons whose co-travel must be recomputed, early-warning rules, and the watched entities' events.
    */
   async runAfterCommit(job: AfterCommitJob): Promise<number> {
     const { graph, redis } = this.pipeline.deps;
@@ -329,6 +329,8 @@ export class RealtimeIngest {
       ),
     ];
     await scheduleCoTravel(redis, this.pipeline.deriveQueue(), persons);
+    // Early warning rules of the touched entities (the same call site a file batch uses after its write).
+    this.pipeline.evaluateWarningsAfterCommit(touched);
     return publishEvents(graph, redis, touched, this.pipeline.deps.eventsChannel);
   }
 }

@@ -30,6 +30,9 @@ import type {
   TrendLayer as TrendLayerSchema,
   Watch,
   WatchEvent as WatchEventT,
+  WarningHit as WarningHitT,
+  WarningRule as WarningRuleT,
+  WarningRuleBody as WarningRuleBodyT,
 } from '@onemap/server/schemas';
 
 /** The one list shape of the API. */
@@ -57,6 +60,9 @@ export type AuditEntryW = AuditEntry;
 export type AuditVerifyW = AuditVerifyAnswer;
 export type QualityReportW = QualityReportView;
 export type WatchEvent = WatchEventT;
+export type WarningRule = WarningRuleT;
+export type WarningHit = WarningHitT;
+export type WarningRuleBody = WarningRuleBodyT;
 export type Candidate = CandidateT;
 export type Decision = DecisionT;
 export type DataExtent = DataExtentT;
