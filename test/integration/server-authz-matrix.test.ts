@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clearGraph, openTestGraph } from '../helpers/graph.ts';
 import { ADMIN_PURPOSE, as, buildTestApp, PURPOSE } from '../helpers/server-app.ts';
 import { E, FX, LEVELS, type LevelName, seedServerFixture } from '../helpers/server-fixtures.ts';
+import { SR, seedSeriesFixture } from '../helpers/series-fixtures.ts';
 
 const ROLES = ['officer', 'analyst', 'planner', 'admin', 'auditor'] as const;
 type Role = (typeof ROLES)[number];
@@ -128,6 +129,29 @@ const ROUTES: RouteCase[] = [
       const ids = b.coLocated.map((c: any) => c.entity.eid);
       expect(ids).toContain(E.P3);
       expect(ids.includes(E.P2)).toBe(vis.has(FX.closed));
+    },
+  },
+  {
+    name: 'case series (类案串并)',
+    req: { url: `/api/analysis/series?eid=${SR.sr1}` },
+    roles: ['analyst'],
+    purpose: true,
+    check: (b, vis) => {
+      const ids = b.cases.filter((c: any) => c.inSeries).map((c: any) => c.entity.eid);
+      expect(ids).toEqual(expect.arrayContaining([SR.sr1, SR.sr2]));
+      // the case only in the non-shared source: shown exactly to those who may see that source
+      expect(JSON.stringify(b).includes(SR.sr4)).toBe(vis.has(FX.closed));
+    },
+  },
+  {
+    name: 'scene collision (多点碰撞)',
+    req: { method: 'POST', url: '/api/analysis/scene-collision', payload: { cases: [SR.sr1, SR.sr2, SR.sr3] } },
+    roles: ['analyst'],
+    purpose: true,
+    check: (b, vis) => {
+      const ids = b.matches.map((m: any) => m.entity.eid);
+      expect(ids).toContain(SR.walker);
+      expect(ids.includes(SR.hidden)).toBe(vis.has(FX.closed));
     },
   },
   {
@@ -295,6 +319,7 @@ beforeAll(async () => {
   graph = openTestGraph();
   await clearGraph(graph);
   await seedServerFixture(graph);
+  await seedSeriesFixture(graph);
   app = await buildTestApp({ RATE_LIMIT_PER_MINUTE: 1_000_000 });
 });
 afterAll(async () => {

@@ -17,5 +17,6 @@ export * from './ingest.ts';
 export * from './layers.ts';
 export * from './quality.ts';
 export * from './resolution.ts';
+export * from './series.ts';
 export * from './warnings.ts';
 export * from './watches.ts';

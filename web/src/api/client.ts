@@ -291,6 +291,8 @@ export const api = {
     }));
     return { coLocated, truncated: r.truncated };
   },
+  /** From a case, its likely series (类案串并): cases, links with each feature's contribution, near misses. */
+  caseSeries: (eid: string, purpose: Purpose): Promise<W.CaseSeriesAnswer> => request<W.CaseSeriesAnswer>('GET', '/analysis/series', { query: { eid }, purpose }),
   /** Who was inside every circle during its window. */
   collision: async (areas: CollisionArea[], purpose: Purpose): Promise<CollisionHit[]> => {
     const [r, idx] = await Promise.all([

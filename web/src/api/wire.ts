@@ -11,6 +11,7 @@ import type {
   DataExtent as DataExtentT,
   Decision as DecisionT,
   CatalogAnswer as CatalogAnswerSchema,
+  CaseSeriesAnswer as CaseSeriesAnswerT,
   CollisionAnswer as CollisionAnswerT,
   CoLocationAnswer as CoLocationAnswerT,
   EntitySummary as EntitySummaryT,
@@ -47,6 +48,7 @@ export type PathsAnswer = Static<typeof PathsAnswerSchema>;
 export type Trajectory = TrajectoryT;
 export type CoLocationAnswer = CoLocationAnswerT;
 export type CollisionAnswer = CollisionAnswerT;
+export type CaseSeriesAnswer = CaseSeriesAnswerT;
 export type JurisdictionLayer = Static<typeof JurisdictionLayerSchema>;
 export type HexbinLayer = Static<typeof HexbinLayerSchema>;
 export type HeatLayer = Static<typeof HeatLayerSchema>;
