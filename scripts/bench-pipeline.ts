@@ -1,17 +1,22 @@
 /**
- * Pipeline benchmark: `npm run bench pipeline -- [--input <dir> | --persons N] [--realtime-seconds S] [--rate R]`.
- * Runs on its own services (profile `bench`: Bolt 7690, Redis 6382, .data/bench), clears them,
- * then pushes every file of the input through the real path (staging → BullMQ → worker →
- * Neo4j) and prints: records/s end to end and per stage, peak memory of each process, F1 of the
+ * Pipeline benchmark: `npm run bench pipeline -- [--input <dir> | --persons N] [--realtime-seconds S] [--rate R]
+ * [--realtime-source hotel|checkpoint] [--push-size 10] [--workers 0|1|2] [--bulk-days D]` (the real-time part alone: `npm run bench realtime`).
+ * Runs on its own services (profile `bench`: Bolt 7690, Redis 6382, .data/bench; NEO4J_BOLT_PORT /
+ * REDIS_PORT override the ports). First a bulk load (`onemap load`: resolve in memory, import CSVs,
+ * neo4j-admin import, indexes online) of every day but the last `--bulk-days` (default: all but the
+ * last day), timed per stage; then the remaining files through the real incremental path (staging →
+ * BullMQ → worker → Neo4j) on the loaded graph, and prints: records/s end to end and per stage,
+ * peak memory of each process, the machine's load average, F1 of the
  * entities in the graph against the ground truth next to the in-memory resolver's F1, co-travel
  * precision/recall against the planted companions, and (with --realtime-seconds) push-to-visible
  * latency percentiles at a steady push rate. Figures are printed, never asserted.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadCatalog, SAMPLE_DIR, SOURCE_ORDER } from '@onemap/datasets';
+import { loadCatalog, SAMPLE_DIR } from '@onemap/datasets';
 import { createDriver, migrate, readTx } from '@onemap/graph-schema/server';
 import { evaluate, resolveBatch } from '@onemap/resolver';
 import { type BatchInfo, findBatch } from '@onemap/resolver/graph';
@@ -20,6 +25,8 @@ import { startIngestWorker } from '@onemap/resolver/jobs';
 import { IngestPipeline } from '@onemap/resolver/pipeline';
 import { redisConnectionOf } from '@onemap/resolver/queue';
 import { Redis } from 'ioredis';
+import { benchRealtime } from './lib/bench-realtime.ts';
+import { deliveryFiles, runBulkLoad } from '../resolver/src/cli/load-command.ts';
 // @ts-expect-error plain ESM script without types
 import { up } from './services.mjs';
 
@@ -30,15 +37,17 @@ const { values: a } = parseArgs({
     persons: { type: 'string' },
     'realtime-seconds': { type: 'string', default: '0' },
     rate: { type: 'string', default: '500' },
+    /** real time: the pushing source (checkpoint is trace-only), records per push, `onemap worker` processes (0: in this process) */
+    'realtime-source': { type: 'string', default: 'hotel' },
+    'push-size': { type: 'string', default: '10' },
+    workers: { type: 'string', default: '0' },
     'chunk-size': { type: 'string', default: '5000' },
+    /** how many of the last days go through the incremental path (the rest is bulk loaded) */
+    'incremental-days': { type: 'string', default: '1' },
   },
 });
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((x, y) => x - y);
-  return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! : Number.NaN;
-};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function vmHwmMiB(pid: number): string {
@@ -62,36 +71,55 @@ if (a.persons) {
 }
 
 // ---- services ----
+const loadAtStart = os.loadavg();
 const s = await up('bench');
-const driver = createDriver({ uri: s.neo4jUri, user: s.neo4jUser, password: s.neo4jPassword, database: 'neo4j' });
-const graph = { driver, database: 'neo4j' };
-await migrate(graph);
-const session = driver.session();
-await session.run('MATCH (n) WHERE NOT n:__OneMapMigration CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS');
-await session.close();
 const redis = new Redis(s.redisUrl, { maxRetriesPerRequest: 3 });
 await redis.flushdb();
 const work = path.join(s.dataDir, 'work');
 fs.rmSync(work, { recursive: true, force: true });
+const catalog = loadCatalog();
+
+// ---- bulk load of all days but the last ----
+const all = deliveryFiles(input, catalog);
+const days = [...new Set(all.map((f) => path.basename(f.path).slice(0, 10)))].sort();
+const incrementalDays = new Set(days.slice(-Number(a['incremental-days'])));
+const bulkFiles = all.filter((f) => !incrementalDays.has(path.basename(f.path).slice(0, 10)));
+console.log(`bench: bulk load of ${bulkFiles.length} files (${days.length - incrementalDays.size} days), then ${all.length - bulkFiles.length} files incrementally`);
+const tb = performance.now();
+const bulk = await runBulkLoad({
+  files: bulkFiles,
+  catalog,
+  neo4j: { uri: s.neo4jUri, user: s.neo4jUser, password: s.neo4jPassword, database: 'neo4j' },
+  stagingDir: path.join(work, 'staging'),
+  rejectsDir: path.join(work, 'rejects'),
+  csvDir: path.join(work, 'import-csv'),
+  coTravel: { toleranceMinutes: 30, minCount: 2 },
+  profile: 'bench',
+  force: true,
+  log: (l) => console.log(`   ${l}`),
+});
+const bulkMs = performance.now() - tb;
+const bulkRss = process.resourceUsage().maxRSS / 1024;
+console.log(`\n== bulk load: ${fmt(bulk.rows)} source records → ${fmt(bulk.nodes)} nodes, ${fmt(bulk.relationships)} relationships in ${(bulkMs / 1000).toFixed(1)} s wall (${fmt((bulk.rows / bulkMs) * 1000)} records/s)`);
+for (const [k, v] of Object.entries(bulk.ms)) console.log(`   ${k.padEnd(9)} ${(v / 1000).toFixed(1).padStart(8)} s`);
+console.log(`   peak RSS of the loading process so far ${fmt(bulkRss)} MiB`);
+const driver = createDriver({ uri: s.neo4jUri, user: s.neo4jUser, password: s.neo4jPassword, database: 'neo4j' });
+const graph = { driver, database: 'neo4j' };
+await migrate(graph);
 const pipeline = new IngestPipeline({
   graph,
   redis,
   connection: redisConnectionOf(s.redisUrl),
-  catalog: loadCatalog(),
+  catalog,
   stagingDir: path.join(work, 'staging'),
   rejectsDir: path.join(work, 'rejects'),
   coTravel: { toleranceMinutes: 30, minCount: 2 },
   chunkSize: Number(a['chunk-size']),
 });
 
-// ---- batch run ----
-const files: [string, string][] = [];
-for (const source of SOURCE_ORDER) {
-  const dir = path.join(input, source);
-  if (!fs.existsSync(dir)) continue;
-  for (const f of fs.readdirSync(dir).sort()) files.push([source, path.join(dir, f)]);
-}
-console.log(`bench: ${files.length} files from ${input}`);
+// ---- incremental run on the loaded graph ----
+const files: [string, string][] = all.filter((f) => !bulkFiles.includes(f)).map((f) => [f.source, f.path]);
+console.log(`\nbench: ${files.length} files from ${input} through the incremental path`);
 const t0 = performance.now();
 const worker = startIngestWorker(pipeline, { concurrency: 1 });
 const submitted: string[] = [];
@@ -126,7 +154,7 @@ for (const b of infos.values()) {
   written += b.written ?? 0;
   for (const [k, v] of Object.entries(JSON.parse(b.msJson ?? '{}') as Record<string, number>)) stage[k] = (stage[k] ?? 0) + v;
 }
-console.log(`\n== batch: ${fmt(rows)} source records (${fmt(written)} written) in ${(wallMs / 1000).toFixed(1)} s → ${fmt((rows / wallMs) * 1000)} records/s end to end`);
+console.log(`\n== incremental on the loaded graph: ${fmt(rows)} source records (${fmt(written)} written) in ${(wallMs / 1000).toFixed(1)} s → ${fmt((rows / wallMs) * 1000)} records/s end to end`);
 console.log(`   all batches written after ${(writtenMs / 1000).toFixed(1)} s; co-travel derivation finished ${(deriveMs / 1000).toFixed(1)} s later`);
 for (const [k, v] of Object.entries(stage)) console.log(`   ${k.padEnd(9)} ${(v / 1000).toFixed(1).padStart(8)} s   ${v > 0 ? `${fmt((rows / v) * 1000)} records/s` : ''}`);
 const neo4jPid = Number(fs.readFileSync(path.join(s.dataDir, 'neo4j.pid'), 'utf8'));
@@ -212,45 +240,33 @@ if (fs.existsSync(truthFile)) {
 // ---- real-time ----
 const seconds = Number(a['realtime-seconds']);
 if (seconds > 0) {
-  const rate = Number(a.rate);
-  const hotelDir = path.join(input, 'hotel');
-  const template = fs
-    .readdirSync(hotelDir)
-    .flatMap((f) => fs.readFileSync(path.join(hotelDir, f), 'utf8').trim().split('\n'))
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
-  const perTick = Math.max(1, Math.round(rate / 10));
-  const latencies: number[] = [];
-  const pendingPushes: { batchId: string; at: number; n: number }[] = [];
-  let seq = 0;
-  const end = performance.now() + seconds * 1000;
-  console.log(`\n== real-time: pushing ${rate} records/s (${perTick} every 100 ms) for ${seconds} s…`);
-  const poller = (async () => {
-    while (performance.now() < end + 30_000 && (performance.now() < end || pendingPushes.length)) {
-      for (const p of [...pendingPushes]) {
-        const b = await findBatch(graph, p.batchId);
-        if (b?.status === 'done') {
-          const ms = performance.now() - p.at;
-          for (let i = 0; i < p.n; i++) latencies.push(ms);
-          pendingPushes.splice(pendingPushes.indexOf(p), 1);
-        }
-      }
-      await sleep(5);
-    }
-  })();
-  while (performance.now() < end) {
-    const tick = performance.now();
-    const records = Array.from({ length: perTick }, () => ({ ...template[seq % template.length]!, record_id: `RT-${Date.now()}-${seq++}` }));
-    const at = performance.now();
-    const r = await pipeline.submitRecords('hotel', records);
-    pendingPushes.push({ batchId: r.batchId, at, n: records.length });
-    await sleep(Math.max(0, 100 - (performance.now() - tick)));
-  }
-  await poller;
-  console.log(
-    `   ${fmt(latencies.length)} records visible; push-to-visible latency p50 ${pct(latencies, 50).toFixed(0)} ms, p95 ${pct(latencies, 95).toFixed(0)} ms, p99 ${pct(latencies, 99).toFixed(0)} ms; ${pendingPushes.length} pushes not visible within 30 s`,
-  );
+  await benchRealtime({
+    pipeline,
+    graph,
+    input,
+    source: a['realtime-source']!,
+    seconds,
+    rate: Number(a.rate),
+    pushSize: Number(a['push-size']),
+    workers: Number(a.workers),
+    workerEnv: {
+      NEO4J_URI: s.neo4jUri,
+      NEO4J_USER: s.neo4jUser,
+      NEO4J_PASSWORD: s.neo4jPassword,
+      NEO4J_DATABASE: 'neo4j',
+      REDIS_URL: s.redisUrl,
+      ONEMAP_STAGING_DIR: pipeline.deps.stagingDir,
+      ONEMAP_REJECTS_DIR: pipeline.deps.rejectsDir,
+    },
+  });
 }
 
+const neo4jPidEnd = Number(fs.readFileSync(path.join(s.dataDir, 'neo4j.pid'), 'utf8'));
+const redisEnd = await redis.info('memory');
+console.log(
+  `\n== peak memory: bench process (bulk resolver + worker) ${fmt(process.resourceUsage().maxRSS / 1024)} MiB, Neo4j JVM ${vmHwmMiB(neo4jPidEnd)}, Redis ${/used_memory_peak_human:(\S+)/.exec(redisEnd)?.[1]}`,
+);
+console.log(`== load average (1/5/15 min): at start ${loadAtStart.map((x) => x.toFixed(1)).join('/')}, at end ${os.loadavg().map((x) => x.toFixed(1)).join('/')} on ${os.cpus().length} cores`);
 await worker.close();
 await pipeline.close();
 redis.disconnect();

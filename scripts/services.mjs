@@ -4,7 +4,8 @@
  * Neo4j 5.26 Community (embedded in graph-schema/neo4j-local, Bolt on 127.0.0.1)
  * and Redis (Debian's redis-server, AOF on, maxmemory-policy noeviction).
  *
- *   node scripts/services.mjs up|down|status|reset-neo4j [--profile dev|test]
+ *   node scripts/services.mjs up|down|status|reset-neo4j [--profile dev|test|bench]
+ *   node scripts/services.mjs import <csv dir> [--profile …]   (bulk load: stop, neo4j-admin import, start)
  *
  * If NEO4J_URI / REDIS_URL are set, nothing is started: those services are checked and used.
  * Profiles keep the test services apart from the demo ones (ports and data directory).
@@ -153,7 +154,7 @@ function ensureLauncherBuilt() {
   if (r.status !== 0) fail('Maven build of graph-schema/neo4j-local failed (see output above)', 'check network access to Maven Central and the JDK');
 }
 
-async function startNeo4j(s) {
+async function startNeo4j(s, timeoutMs = Number(process.env.ONEMAP_SERVICE_TIMEOUT_MS ?? 180_000)) {
   if (s.external.neo4j) {
     const a = await neo4jAnswers(s);
     if (!a.ok) fail(`NEO4J_URI=${s.neo4jUri} does not answer: ${a.error}`, 'start that server or unset NEO4J_URI');
@@ -176,7 +177,7 @@ async function startNeo4j(s) {
   });
   child.unref();
   fs.writeFileSync(path.join(s.dataDir, 'neo4j.pid'), String(child.pid));
-  const deadline = Date.now() + Number(process.env.ONEMAP_SERVICE_TIMEOUT_MS ?? 180_000);
+  const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const log = fs.readFileSync(logFile, 'utf8');
     const err = /ONEMAP_NEO4J_ERROR (.*)/.exec(log);
@@ -294,6 +295,55 @@ export async function startNeo4jService(profile) {
   return startNeo4j(serviceSettings(profile));
 }
 
+/**
+ * Bulk load with the real tool for it: stops Neo4j, runs `neo4j-admin database import full`
+ * (org.neo4j.cli.AdminTool, on the launcher's classpath) over the CSVs described by
+ * `<dir>/manifest.json` ({nodes: [...], relationships: [...], multiline}), replacing the `neo4j`
+ * database, and starts Neo4j again. Schema (constraints, indexes) is applied afterwards by the
+ * migrations. Returns the stage timings in ms.
+ */
+export async function importNeo4j(profile, dir) {
+  const s = serviceSettings(profile);
+  if (s.external.neo4j) fail(`NEO4J_URI=${s.neo4jUri} is external: a bulk import needs the local Neo4j`, `run neo4j-admin database import full on that server with the CSVs in ${dir}`);
+  const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+  ensureJava();
+  ensureLauncherBuilt();
+  const ms = {};
+  let t = Date.now();
+  stopPidFile(path.join(s.dataDir, 'neo4j.pid'), 'neo4j');
+  ms.stop = Date.now() - t;
+  t = Date.now();
+  const conf = path.join(s.neo4jDir, 'conf');
+  fs.mkdirSync(conf, { recursive: true });
+  const args = [
+    'database', 'import', 'full',
+    ...manifest.nodes.map((f) => `--nodes=${f}`),
+    ...manifest.relationships.map((f) => `--relationships=${f}`),
+    '--overwrite-destination=true',
+    `--multiline-fields=${manifest.multiline ? 'true' : 'false'}`,
+    `--report-file=${path.join(s.logDir, 'import.report')}`,
+    'neo4j',
+  ];
+  fs.mkdirSync(s.logDir, { recursive: true });
+  const r = spawnSync(javaCommand(), [`-Xmx${process.env.NEO4J_IMPORT_HEAP ?? '1g'}`, '-cp', `${launcherJar}:${path.join(launcherDir, 'target', 'lib', '*')}`, 'org.neo4j.cli.AdminTool', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, NEO4J_HOME: s.neo4jDir, NEO4J_CONF: conf },
+    maxBuffer: 64 << 20,
+  });
+  fs.writeFileSync(path.join(s.logDir, 'import.log'), `${r.stdout ?? ''}\n${r.stderr ?? ''}`);
+  if (r.status !== 0) {
+    const last = `${r.stderr || r.stdout}`.trim().split('\n').filter(Boolean).slice(-3).join(' | ');
+    await startNeo4j(s);
+    fail(`neo4j-admin import failed (exit ${r.status}): ${last}`, `read ${path.join(s.logDir, 'import.log')}; the neo4j database may be empty now: run the load again`);
+  }
+  ms.import = Date.now() - t;
+  t = Date.now();
+  // The imported store is opened for the first time: give a busy machine more than the usual start time.
+  await startNeo4j(s, Math.max(600_000, Number(process.env.ONEMAP_SERVICE_TIMEOUT_MS ?? 0)));
+  ms.start = Date.now() - t;
+  return ms;
+}
+
 async function down(profile) {
   const s = serviceSettings(profile);
   if (s.external.neo4j || s.external.redis) console.log('services: external services are not stopped by this script');
@@ -327,8 +377,9 @@ if (isMain) {
   const pi = args.indexOf('--profile');
   const profile = pi >= 0 ? args[pi + 1] : undefined;
   const cmd = args.find((a, i) => !a.startsWith('--') && (pi < 0 || i !== pi + 1)) ?? 'status';
-  const commands = { up, down, status, 'reset-neo4j': resetNeo4j };
-  if (!commands[cmd]) fail(`unknown command "${cmd}"`, 'use up, down, status or reset-neo4j');
+  const importDir = args[args.indexOf('import') + 1];
+  const commands = { up, down, status, 'reset-neo4j': resetNeo4j, import: async (p) => console.log(`ONEMAP_IMPORT_MS ${JSON.stringify(await importNeo4j(p, path.resolve(importDir)))}`) };
+  if (!commands[cmd]) fail(`unknown command "${cmd}"`, 'use up, down, status, reset-neo4j or import <csv dir>');
   const ok = await commands[cmd](profile);
   if (cmd === 'status' && !ok) process.exit(1);
 }

@@ -56,7 +56,8 @@ async function push(records: Record<string, string | number>[]) {
   expect(res.statusCode).toBe(202);
   for (let i = 0; i < 600; i++) {
     const r = await hotelSystem({ url: `/api/ingest/jobs/${res.json().batchId}` });
-    if (r.statusCode === 200 && ['done', 'rejected', 'failed'].includes(r.json().status)) return r.json();
+    // A push is visible once `done`; its quality rules and ticket checks run right after (`checkedAt`).
+    if (r.statusCode === 200 && (r.json().checkedAt || ['rejected', 'failed'].includes(r.json().status))) return r.json();
     await new Promise((x) => setTimeout(x, 200));
   }
   throw new Error('batch did not finish');

@@ -54,7 +54,8 @@ async function push(system: ReturnType<typeof asSource>, source: string, records
   const admin = as(app, 'province', 'admin', null);
   for (let i = 0; i < 600; i++) {
     const r = await admin({ url: `/api/ingest/jobs/${res.json().batchId}` });
-    if (r.statusCode === 200 && ['done', 'rejected', 'failed'].includes(r.json().status)) {
+    // A push is visible once `done`; its after-commit work (quality, warnings) starts right after (`checkedAt`).
+    if (r.statusCode === 200 && (r.json().checkedAt || ['rejected', 'failed'].includes(r.json().status))) {
       expect(r.json().status).toBe('done');
       return;
     }

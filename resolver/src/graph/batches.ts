@@ -1,5 +1,5 @@
 import { type Graph, readTx, toPlain, writeTx } from '@onemap/graph-schema/server';
-import neo4j from 'neo4j-driver';
+import neo4j, { type ManagedTransaction } from 'neo4j-driver';
 import type { StagedBatch } from '../intake/staged-batch.ts';
 
 export type BatchStatus = 'queued' | 'processing' | 'done' | 'failed' | 'rejected';
@@ -22,6 +22,8 @@ export interface BatchInfo {
   error?: string;
   receivedAt?: string;
   finishedAt?: string;
+  /** when the quality rules and ticket checks of the batch ran (after the commit for a push) */
+  checkedAt?: string;
   deliveries?: number;
   coTraveled?: number;
   /** JSON of stage timings in ms: read, lockWait, sync, resolve, write, derive */
@@ -66,4 +68,69 @@ export async function listBatches(graph: Graph, opts: { source?: string; sources
     );
     return r.records.map((x) => toPlain(x.get('b')) as BatchInfo);
   });
+}
+
+/**
+ * Batch bookkeeping inside the group-commit transaction: each batch of the group is marked with
+ * its final status and counts in the same transaction as its records, so a batch is `done`
+ * exactly when its records are visible.
+ */
+export async function finishBatchesTx(tx: ManagedTransaction, rows: { batchId: string; fields: Partial<BatchInfo> }[]): Promise<void> {
+  if (!rows.length) return;
+  await tx.run('UNWIND $rows AS row MATCH (b:Batch {batchId: row.batchId}) SET b += row.fields', { rows });
+}
+
+/** Batches by id (one read for a whole group). */
+export async function findBatches(graph: Graph, batchIds: string[]): Promise<Map<string, BatchInfo>> {
+  return readTx(graph, async (tx) => {
+    const r = await tx.run('UNWIND $ids AS id MATCH (b:Batch {batchId: id}) RETURN b {.*} AS b', { ids: batchIds });
+    return new Map(r.records.map((x) => {
+      const b = toPlain(x.get('b')) as BatchInfo;
+      return [b.batchId, b];
+    }));
+  });
+}
+
+/** Thrown when a leader that lost its lease tries to write: its transaction is rolled back. */
+export class FencedError extends Error {
+  constructor(epoch: number, seen: number) {
+    super(`resolve leader epoch ${epoch} is fenced off: epoch ${seen} has taken over`);
+  }
+}
+
+/**
+ * The fence of the resolve leader, first statement of each of its write transactions: records its
+ * lease epoch in the pipeline state and fails (rolling the transaction back) when a newer leader
+ * has written there. It also takes the pipeline state's write lock, so a stale leader's transaction
+ * either commits before the new leader's first one or not at all.
+ */
+export async function fenceLeaderTx(tx: ManagedTransaction, epoch: number): Promise<void> {
+  const r = await tx.run(
+    `MERGE (s:PipelineState {id: "main"})
+     WITH s, coalesce(s.leaderEpoch, 0) AS seen
+     SET s.leaderEpoch = CASE WHEN seen < $epoch THEN $epoch ELSE seen END
+     RETURN seen`,
+    { epoch: neo4j.int(epoch) },
+  );
+  const seen = Number(r.records[0]!.get('seen'));
+  if (seen > epoch) throw new FencedError(epoch, seen);
+}
+
+/** A leader's fence alone, in its own transaction: a new leader runs it once before its first sync. */
+export async function fenceLeader(graph: Graph, epoch: number): Promise<void> {
+  await writeTx(graph, (tx) => fenceLeaderTx(tx, epoch));
+}
+
+/** The highest resolve-leader epoch that has written to the graph (0 when none). */
+export async function readLeaderEpoch(graph: Graph): Promise<number> {
+  return readTx(graph, async (tx) => {
+    const r = await tx.run('MATCH (s:PipelineState {id: "main"}) RETURN coalesce(s.leaderEpoch, 0) AS e');
+    return r.records.length ? Number(r.records[0]!.get('e')) : 0;
+  });
+}
+
+/** Marks batches whose quality rules and ticket checks have run (the after-commit job of pushes). */
+export async function markBatchesChecked(graph: Graph, batchIds: string[]): Promise<void> {
+  if (!batchIds.length) return;
+  await writeTx(graph, (tx) => tx.run('UNWIND $ids AS id MATCH (b:Batch {batchId: id}) SET b.checkedAt = $at', { ids: batchIds, at: new Date().toISOString() }));
 }

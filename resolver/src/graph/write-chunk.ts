@@ -93,19 +93,21 @@ async function applyMerges(tx: ManagedTransaction, merges: ChunkRows['merges'], 
   );
 }
 
+/**
+ * Entities in two statements whatever their kinds (the kind label is set from the row, from the
+ * closed set of entity labels): CREATE for entities this chunk makes, MERGE for the ones it changes.
+ */
 async function writeEntities(tx: ManagedTransaction, rows: EntityRow[]) {
-  for (const label of ENTITY_LABELS) {
-    const mine = rows.filter((r) => r.kind === label);
-    if (!mine.length) continue;
-    await tx.run(
-      `UNWIND $rows AS row
-       MERGE (e:Entity {eid: row.eid})
-       SET e:${label}, e += row.props, e.provenance = row.provenance, e.searchText = row.searchText, e.updatedAt = datetime()
-       WITH e, row WHERE row.lon IS NOT NULL AND row.lat IS NOT NULL
-       SET e.location = point({longitude: row.lon, latitude: row.lat})`,
-      { rows: mine },
-    );
+  for (const label of new Set(rows.map((r) => r.kind))) {
+    if (!(ENTITY_LABELS as readonly string[]).includes(label)) throw new Error(`${label} is not an entity label`);
   }
+  const set = `SET e += row.props, e.provenance = row.provenance, e.searchText = row.searchText, e.updatedAt = datetime()
+       WITH e, row WHERE row.lon IS NOT NULL AND row.lat IS NOT NULL
+       SET e.location = point({longitude: row.lon, latitude: row.lat})`;
+  const created = rows.filter((r) => r.isNew);
+  const changed = rows.filter((r) => !r.isNew);
+  if (created.length) await tx.run(`UNWIND $rows AS row CREATE (e:Entity:$(row.kind) {eid: row.eid}) ${set}`, { rows: created });
+  if (changed.length) await tx.run(`UNWIND $rows AS row MERGE (e:Entity {eid: row.eid}) SET e:$(row.kind) ${set}`, { rows: changed });
 }
 
 async function writeRelations(tx: ManagedTransaction, rows: RelationRow[]) {
@@ -194,9 +196,14 @@ async function addEntitySources(tx: ManagedTransaction, rows: ChunkRows) {
  * source records with RESOLVED_TO, relations and VISITED edges, and the pipeline sequence.
  * Either all of a record's facts are in the graph or none are, so a retried job is safe.
  */
-export async function writeChunk(graph: Graph, rows: ChunkRows, opts: { trace?: boolean } = {}): Promise<void> {
+export async function writeChunk(
+  graph: Graph,
+  rows: ChunkRows,
+  opts: { trace?: boolean; /** runs first in the same transaction (the leader's fence, the group's batch bookkeeping) */ inTx?: (tx: ManagedTransaction) => Promise<void> } = {},
+): Promise<void> {
   await writeTx(graph, async (rawTx) => {
     const tx = traced(rawTx, opts.trace ?? false);
+    await opts.inTx?.(tx);
     await writeEntities(tx, rows.entities);
     await applyMerges(tx, rows.merges, rows.seq);
     if (rows.identifiers.length) {

@@ -19,6 +19,8 @@ export interface EntityRow {
   searchText: string;
   lon: number | null;
   lat: number | null;
+  /** made by this chunk (written with CREATE); otherwise it exists and is MERGEd */
+  isNew?: boolean;
 }
 
 export interface SourceRecordRow {

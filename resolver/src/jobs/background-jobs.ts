@@ -3,18 +3,23 @@ import type { PipelineConfig } from '../config.ts';
 import type { IngestPipeline } from '../pipeline/ingest-pipeline.ts';
 import { scheduleQualityReports, startQualityWorker } from '../quality/report-job.ts';
 import { startIngestWorker } from './ingest-worker.ts';
+import { type RealtimeWorkers, startRealtimeWorkers } from './realtime-workers.ts';
 
 /** The background jobs of one process, stopped together. */
 export interface BackgroundJobs {
   /** Ingest worker (closing it also closes the derive worker: co-travel and watch events). */
   ingest: Worker;
+  /** Real-time pushes: the trace-only writer, and the group-commit worker while this process is the resolve leader. */
+  realtime: RealtimeWorkers;
   /** Period quality report worker, when this process schedules them (ONEMAP_QUALITY_REPORTS_EVERY_MS > 0). */
   quality: Worker | null;
   close(): Promise<void>;
 }
 
 /**
- * Starts every background job a worker runs: ingest, derivations (co-travel, watch events) and,
+ * Starts every background job a worker runs: ingest of files, real-time pushes (the trace-only
+ * writer, and the resolve leader's group commit when this process holds the lease), derivations
+ * (quality rules of pushes, co-travel, watch events) and,
  * when `ONEMAP_QUALITY_REPORTS_EVERY_MS` > 0, the quality report scheduler and its worker.
  * `onemap worker` calls this; the server calls it only with `INGEST_WORKER=embedded`.
  * @param concurrency concurrent ingest jobs (default: the config's ONEMAP_WORKER_CONCURRENCY)
@@ -28,6 +33,7 @@ export async function startBackgroundJobs(
   const onError = opts.onError ?? (() => {});
   const ingest = startIngestWorker(pipeline, { concurrency: opts.concurrency ?? config.ONEMAP_WORKER_CONCURRENCY });
   ingest.on('error', (err) => onError('ingest worker', err));
+  const realtime = startRealtimeWorkers(pipeline, { onError });
   let quality: Worker | null = null;
   let scheduler: Queue | null = null;
   if (config.ONEMAP_QUALITY_REPORTS_EVERY_MS > 0) {
@@ -38,9 +44,10 @@ export async function startBackgroundJobs(
   }
   return {
     ingest,
+    realtime,
     quality,
     async close() {
-      await Promise.all([ingest.close(), quality?.close()]);
+      await Promise.all([ingest.close(), realtime.close(), quality?.close()]);
       await scheduler?.close();
     },
   };

@@ -1,3 +1,4 @@
 /** BullMQ workers that run pipeline work. */
 export { type BackgroundJobs, startBackgroundJobs } from './background-jobs.ts';
 export { startIngestWorker } from './ingest-worker.ts';
+export { type RealtimeWorkers, startRealtimeWorkers } from './realtime-workers.ts';

@@ -2,6 +2,7 @@ import type { Worker } from 'bullmq';
 import type { BatchInfo } from '../graph/batches.ts';
 import type { StagedBatch } from '../intake/staged-batch.ts';
 import type { IngestPipeline } from '../pipeline/ingest-pipeline.ts';
+import type { AfterCommitJob } from '../pipeline/realtime-ingest.ts';
 import { createWorker, QueueName } from '../queue/queues.ts';
 
 /**
@@ -10,7 +11,14 @@ import { createWorker, QueueName } from '../queue/queues.ts';
  * attempt go to the dead-letter queue. Safe to run in several processes at once.
  */
 export function startIngestWorker(pipeline: IngestPipeline, opts: { concurrency?: number } = {}): Worker<StagedBatch, BatchInfo> {
-  const derive = createWorker<unknown, number>(QueueName.Derive, () => pipeline.deriveNow(), pipeline.deps.connection, { concurrency: 1 });
+  // Derive jobs: co-travel recomputation, and the after-commit work of pushed batches (quality
+  // rules, co-travel marks, watch events), both off the write path.
+  const derive = createWorker<unknown, number>(
+    QueueName.Derive,
+    (job) => (job.name === 'after-commit' ? pipeline.realtime.runAfterCommit(job.data as AfterCommitJob) : pipeline.deriveNow()),
+    pipeline.deps.connection,
+    { concurrency: 1 },
+  );
   const ingest = createWorker<StagedBatch, BatchInfo>(
     QueueName.Ingest,
     async (job) => {

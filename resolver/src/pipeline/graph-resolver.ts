@@ -1,15 +1,16 @@
-import { ANCHOR_KINDS, type EntityKind, type SourceCatalogEntry } from '@onemap/graph-schema';
+import { createHash } from 'node:crypto';
+import type { EntityKind, SourceCatalogEntry } from '@onemap/graph-schema';
 import type { Graph } from '@onemap/graph-schema/server';
-import { mentionsToJson, readCannotLinks, readDecisionsSignature, readPipelineSeq, readRecordsSince, readRedirectsSince } from '../graph/load-index.ts';
+import type { ManagedTransaction } from 'neo4j-driver';
+import { readCannotLinks, readDecisionsSignature, readPipelineSeq, readRecordsSince, readRedirectsSince } from '../graph/load-index.ts';
 import { writeChunk } from '../graph/write-chunk.ts';
-import { type ChunkRows, emptyChunk } from '../graph/write-rows.ts';
+import { type ChunkRows, type EntityRow, emptyChunk } from '../graph/write-rows.ts';
 import type { BatchRecord } from '../intake/read-batch.ts';
 import type { StagedBatch } from '../intake/staged-batch.ts';
-import { ResolutionIndex } from '../resolve/resolution-index.ts';
+import type { ResolutionIndex } from '../resolve/resolution-index.ts';
 import type { Model } from '../scoring/model-settings.ts';
-import type { Mention } from '../types.ts';
-import { type AuthorityFn, goldenValues } from './golden-values.ts';
-import { type RecordFacts, recordFacts } from './record-facts.ts';
+import type { AuthorityFn } from './golden-values.ts';
+import { RecordResolver, type ResolvedRecord } from './record-resolver.ts';
 
 export interface ProcessStats {
   records: number;
@@ -23,6 +24,18 @@ export interface ProcessStats {
   /** eids that got a new trace or relation (for watches) */
   touched: { eid: string; type: 'trace' | 'relation'; at: string | null; source: string; rid: string }[];
   ms: { resolve: number; write: number; sync: number };
+  /** touched entities whose golden values were already in the graph (not rewritten) */
+  entitiesUnchanged: number;
+  /** group commit: [rid, hash] of the batch's records already resolved before (for the quality rules) */
+  prior?: [string, string][];
+}
+
+function valuesHash(e: EntityRow): string {
+  return createHash('sha1').update(JSON.stringify([e.kind, e.props, e.provenance, e.searchText, e.lon, e.lat])).digest('base64');
+}
+
+function emptyStats(records: number): ProcessStats {
+  return { records, written: 0, unchanged: 0, updated: 0, merges: 0, possibleMatches: 0, droppedFacts: [], chunks: 0, touched: [], ms: { resolve: 0, write: 0, sync: 0 }, entitiesUnchanged: 0 };
 }
 
 export interface GraphResolverOptions {
@@ -36,9 +49,6 @@ export interface GraphResolverOptions {
   traceWrites?: boolean;
 }
 
-/** Identifiers written as anchors; a person's phone becomes a Phone entity instead. */
-const ANCHOR_KINDS_OF = Object.fromEntries(Object.entries(ANCHOR_KINDS).map(([k, v]) => [k, new Set<string>(v)])) as Record<EntityKind, Set<string>>;
-
 /**
  * Incremental resolution into Neo4j. Holds the resolver core's real-time `ResolutionIndex`,
  * kept consistent with the graph by sequence number: before each batch it reads what other
@@ -47,11 +57,10 @@ const ANCHOR_KINDS_OF = Object.fromEntries(Object.entries(ANCHOR_KINDS).map(([k,
  * Callers must serialize `processBatch` across processes (see `withResolveLock`).
  */
 export class GraphResolver {
-  private index: ResolutionIndex;
+  private records: RecordResolver;
   private readonly persisted = new Set<string>();
-  private readonly recordHashes = new Map<string, string>();
-  /** rid -> when the record was received (epoch ms): the recency of the golden-value rule. */
-  private readonly receivedAt = new Map<string, number>();
+  /** eid -> hash of the golden values last written: an entity whose values did not change is not rewritten */
+  private readonly writtenValues = new Map<string, string>();
   private lastSeq = 0;
   private dirty = true;
   private decisions = '';
@@ -61,12 +70,12 @@ export class GraphResolver {
     private readonly graph: Graph,
     private readonly opts: GraphResolverOptions,
   ) {
-    this.index = this.newIndex();
+    this.records = new RecordResolver(opts);
     this.catalogById = new Map(opts.catalog.map((c) => [c.id, c]));
   }
 
-  private newIndex() {
-    return new ResolutionIndex(this.opts.models ? { models: this.opts.models } : {});
+  private get index(): ResolutionIndex {
+    return this.records.index;
   }
 
   get sequence(): number {
@@ -85,18 +94,17 @@ export class GraphResolver {
     // A sequence behind ours means the graph was reset or restored from a backup: start over.
     if ((await readPipelineSeq(this.graph)) < this.lastSeq) this.dirty = true;
     if (this.dirty) {
-      this.index = this.newIndex();
+      this.records = new RecordResolver(this.opts);
       this.persisted.clear();
-      this.recordHashes.clear();
-      this.receivedAt.clear();
+      this.writtenValues.clear();
       this.lastSeq = 0;
     }
     const target = await readPipelineSeq(this.graph);
     if (!this.dirty && target === this.lastSeq) return;
     for await (const page of readRecordsSince(this.graph, this.lastSeq)) {
       for (const r of page) {
-        this.recordHashes.set(r.rid, r.hash);
-        if (r.receivedAt !== null) this.receivedAt.set(r.rid, r.receivedAt);
+        this.records.recordHashes.set(r.rid, r.hash);
+        if (r.receivedAt !== null) this.records.receivedAt.set(r.rid, r.receivedAt);
         for (const { mention, eid } of r.mentions) {
           this.index.add(mention, eid);
           this.persisted.add(eid);
@@ -121,18 +129,7 @@ export class GraphResolver {
   async processBatch(batch: StagedBatch, records: BatchRecord[], onChunk?: (done: number, total: number) => void): Promise<ProcessStats> {
     const entry = this.catalogById.get(batch.source);
     if (!entry) throw new Error(`source ${batch.source} is not in the catalog`);
-    const stats: ProcessStats = {
-      records: records.length,
-      written: 0,
-      unchanged: 0,
-      updated: 0,
-      merges: 0,
-      possibleMatches: 0,
-      droppedFacts: [],
-      chunks: 0,
-      touched: [],
-      ms: { resolve: 0, write: 0, sync: 0 },
-    };
+    const stats = emptyStats(records.length);
     let t = performance.now();
     await this.sync();
     stats.ms.sync = performance.now() - t;
@@ -153,8 +150,7 @@ export class GraphResolver {
         }
         stats.ms.write += performance.now() - t;
         this.lastSeq = rows.seq;
-        for (const m of rows.merges) this.persisted.delete(m.from);
-        for (const e of rows.entities) this.persisted.add(e.eid);
+        this.afterWrite(rows);
         stats.chunks++;
       }
       onChunk?.(Math.min(i + size, records.length), records.length);
@@ -163,107 +159,112 @@ export class GraphResolver {
   }
 
   private resolveChunk(batch: StagedBatch, entry: SourceCatalogEntry, slice: BatchRecord[], stats: ProcessStats): ChunkRows {
+    return this.resolveParts([{ batch, entry, records: slice, stats }]);
+  }
+
+  /** Resolves the records of one or more batches (in order) into the rows of ONE transaction. */
+  private resolveParts(parts: { batch: StagedBatch; entry: SourceCatalogEntry; records: BatchRecord[]; stats: ProcessStats }[]): ChunkRows {
     const rows = emptyChunk(this.lastSeq + 1);
-    const pending: { rec: BatchRecord; facts: RecordFacts; resolved: { key: string; role: string; score: number; decision: string; candidate?: string }[] }[] = [];
-    const mergedAway = new Map<string, string>(); // persisted eid -> a mention key it held
-    for (const rec of slice) {
-      const prev = this.recordHashes.get(rec.rid);
-      if (prev === rec.hash) {
-        stats.unchanged++;
-        continue;
-      }
-      const facts = recordFacts(entry, rec);
-      for (const d of facts.dropped) stats.droppedFacts.push(`${rec.rid} ${d}`);
-      const resolved: (typeof pending)[number]['resolved'] = [];
-      for (const m of facts.mentions) {
-        const current = prev !== undefined ? this.index.entityOf(m.key) : undefined;
-        if (current) {
-          // A corrected re-delivery keeps its entity; its values replace the old ones.
-          this.index.add(m, current);
-          resolved.push({ key: m.key, role: m.role, score: 1, decision: 'update' });
+    const pending: { p: ResolvedRecord; part: (typeof parts)[number] }[] = [];
+    const mergedAway = new Map<string, { key: string; batchId: string }>(); // persisted eid -> a mention key it held
+    for (const part of parts) {
+      const { batch, entry, stats } = part;
+      for (const rec of part.records) {
+        const p = this.records.resolveRecord(entry, rec, batch.receivedAt, (other, heldKey) => {
+          if (this.persisted.has(other) && !mergedAway.has(other)) mergedAway.set(other, { key: heldKey, batchId: batch.batchId });
+          stats.merges++;
+        });
+        if (!p) {
+          stats.unchanged++;
           continue;
         }
-        const r = this.index.resolveOne(m);
-        const eid = r.entityId ?? this.index.newEntityId(m);
-        this.index.add(m, eid);
-        for (const other of r.mergeOf?.slice(1) ?? []) {
-          const members = this.index.mentionsOf(other);
-          if (!members.length || other === eid) continue;
-          if (this.persisted.has(other) && !mergedAway.has(other)) mergedAway.set(other, members[0]!.key);
-          this.index.mergeEntities(eid, other);
-          stats.merges++;
-        }
-        if (r.decision === 'possible_match') stats.possibleMatches++;
-        const row: (typeof resolved)[number] = { key: m.key, role: m.role, score: Math.round(r.score * 1e4) / 1e4, decision: r.decision };
-        if (r.candidate) row.candidate = r.candidate;
-        resolved.push(row);
+        for (const d of p.facts.dropped) stats.droppedFacts.push(`${rec.rid} ${d}`);
+        stats.possibleMatches += p.resolved.filter((r) => r.decision === 'possible_match').length;
+        if (p.updated) stats.updated++;
+        else stats.written++;
+        pending.push({ p, part });
       }
-      if (prev !== undefined) stats.updated++;
-      else stats.written++;
-      this.receivedAt.set(rec.rid, Date.parse(batch.receivedAt));
-      pending.push({ rec, facts, resolved });
     }
     if (!pending.length) return rows;
 
     // Final entity of every mention, after all merges in this chunk.
-    const eidOf = (key: string) => this.index.entityOf(key)!;
-    for (const [from, key] of mergedAway) {
-      const into = eidOf(key);
-      if (into !== from) rows.merges.push({ from, into, reason: `merged by ${batch.batchId}` });
+    const eidOf = (key: string) => this.records.eidOf(key);
+    for (const [from, held] of mergedAway) {
+      const into = eidOf(held.key);
+      if (into !== from) rows.merges.push({ from, into, reason: `merged by ${held.batchId}` });
     }
     const touched = new Map<string, EntityKind>();
-    for (const p of pending) for (const m of p.facts.mentions) touched.set(eidOf(m.key), m.kind);
+    for (const { p } of pending) for (const m of p.facts.mentions) touched.set(eidOf(m.key), m.kind);
     for (const m of rows.merges) touched.set(m.into, this.index.mentionsOf(m.into)[0]!.kind);
-    for (const [eid, kind] of touched) rows.entities.push(this.entityRow(eid, kind));
-
-    for (const { rec, facts, resolved } of pending) {
-      const roleEid = new Map(facts.mentions.map((m) => [m.role, eidOf(m.key)]));
-      for (const m of facts.mentions) {
-        for (const id of m.identifiers) {
-          if (ANCHOR_KINDS_OF[m.kind].has(id.kind)) rows.identifiers.push({ eid: roleEid.get(m.role)!, kind: id.kind, value: id.value, source: entry.id, rid: rec.rid });
-        }
+    const survivors = new Set(rows.merges.map((m) => m.into));
+    let unchangedEntities = 0;
+    for (const [eid, kind] of touched) {
+      const row = this.records.entityRow(eid, kind);
+      // Hubs (hotels, stations) are touched by every chunk; rewrite only what changed.
+      if (!survivors.has(eid) && this.persisted.has(eid) && this.writtenValues.get(eid) === valuesHash(row)) {
+        unchangedEntities++;
+        continue;
       }
-      rows.records.push({
-        rid: rec.rid,
-        source: entry.id,
-        recordId: rec.recordId,
-        receivedAt: batch.receivedAt,
-        hash: rec.hash,
-        file: batch.originalName,
-        line: rec.line,
-        batchId: batch.batchId,
-        ...mentionsToJson(facts.mentions),
-        raw: JSON.stringify(rec.raw),
-        flags: facts.mentions.flatMap((m) => m.flags.map((f) => `${m.role}.${f}`)),
-        resolved: resolved.map((r) => ({ ...r, eid: eidOf(r.key) })),
-      });
-      for (const rel of facts.relations) {
-        const from = roleEid.get(rel.fromRole)!;
-        const to = roleEid.get(rel.toRole)!;
-        rows.relations.push({ type: rel.type, from, to, source: entry.id, rid: rec.rid, role: rel.role });
-        stats.touched.push({ eid: from, type: 'relation', at: null, source: entry.id, rid: rec.rid });
-      }
-      for (const v of facts.visits) {
-        const subject = roleEid.get(v.subjectRole)!;
-        rows.visits.push({ subject, place: roleEid.get(v.placeRole)!, at: v.at, until: v.until, kind: v.kind, source: entry.id, rid: rec.rid });
-        stats.touched.push({ eid: subject, type: 'trace', at: v.at, source: entry.id, rid: rec.rid });
-      }
+      if (!this.persisted.has(eid)) row.isNew = true;
+      rows.entities.push(row);
     }
+    parts[0]!.stats.entitiesUnchanged += unchangedEntities;
+    for (const { p, part } of pending) part.stats.touched.push(...this.records.recordRows(part.batch, part.entry, p, rows));
     return rows;
   }
 
-  private entityRow(eid: string, kind: EntityKind) {
-    let mentions: Mention[] = this.index.mentionsOf(eid);
-    const cap = this.opts.goldenSample ?? 200;
-    if (mentions.length > cap) {
-      // A bounded sample: authoritative mentions and the latest ones (mentions are kept in arrival order).
-      const auth = mentions.filter((m) => this.catalogById.get(m.source)?.authorityFor.some((a) => a.startsWith(`${kind}.`)));
-      mentions = [...new Set([...auth.slice(0, cap), ...mentions.slice(-cap)])];
+  /**
+   * Group commit: resolves the records of several (small, pushed) batches and writes them in ONE
+   * transaction, which also runs `inTx(stats)` first (the leader's fence and the batches'
+   * bookkeeping, built from each batch's counts). Returns one stats object per batch.
+   */
+  async processGroup(
+    items: { batch: StagedBatch; records: BatchRecord[] }[],
+    inTx: (stats: ProcessStats[]) => (tx: ManagedTransaction) => Promise<void>,
+  ): Promise<ProcessStats[]> {
+    const parts = items.map((it) => {
+      const entry = this.catalogById.get(it.batch.source);
+      if (!entry) throw new Error(`source ${it.batch.source} is not in the catalog`);
+      return { batch: it.batch, entry, records: it.records, stats: emptyStats(it.records.length) };
+    });
+    let t = performance.now();
+    await this.sync();
+    const syncMs = performance.now() - t;
+    for (const p of parts) {
+      const hashes = this.records.recordHashes;
+      p.stats.prior = p.records.flatMap((r) => (hashes.has(r.rid) ? [[r.rid, hashes.get(r.rid)!] as [string, string]] : []));
     }
-    const g = goldenValues(kind, mentions, this.opts.authority, (m) => this.receivedAt.get(`${m.source}:${m.recordId}`) ?? null);
-    const lon = g.props.lon !== undefined ? Number(g.props.lon) : null;
-    const lat = g.props.lat !== undefined ? Number(g.props.lat) : null;
-    return { eid, kind, props: g.props, provenance: JSON.stringify(g.provenance), searchText: g.searchText, lon, lat };
+    t = performance.now();
+    const rows = this.resolveParts(parts);
+    const resolveMs = performance.now() - t;
+    const stats = parts.map((p) => p.stats);
+    for (const s of stats) s.ms = { sync: syncMs, resolve: resolveMs, write: 0 };
+    t = performance.now();
+    try {
+      await writeChunk(this.graph, rows, { trace: this.opts.traceWrites ?? false, inTx: inTx(stats) });
+    } catch (e) {
+      this.dirty = true;
+      throw e;
+    }
+    const writeMs = performance.now() - t;
+    if (rows.records.length) this.lastSeq = rows.seq;
+    this.afterWrite(rows);
+    for (const s of stats) {
+      s.ms.write = writeMs;
+      s.chunks = 1;
+    }
+    return stats;
+  }
+
+  private afterWrite(rows: ChunkRows): void {
+    for (const m of rows.merges) {
+      this.persisted.delete(m.from);
+      this.writtenValues.delete(m.from);
+    }
+    for (const e of rows.entities) {
+      this.persisted.add(e.eid);
+      this.writtenValues.set(e.eid, valuesHash(e));
+    }
   }
 
   /** The in-memory index (read-only use: explanations, evaluation). */

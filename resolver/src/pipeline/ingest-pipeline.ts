@@ -17,6 +17,7 @@ import type { FieldProblem } from '../types.ts';
 import { authorityFromCatalog } from './golden-values.ts';
 import { GraphResolver } from './graph-resolver.ts';
 import { EVENTS_CHANNEL, publishEvents } from './publish-events.ts';
+import { isTraceOnly, type PushJob, RealtimeIngest } from './realtime-ingest.ts';
 import { withResolveLock } from './resolve-lock.ts';
 
 export interface PipelineDeps {
@@ -33,9 +34,17 @@ export interface PipelineDeps {
   eventsChannel?: string;
   /** Print the time of every write statement (the config's ONEMAP_TRACE_WRITES). */
   traceWrites?: boolean;
+  /** Group commit of pushes: at most this many records per transaction (default 2000). */
+  groupMaxRecords?: number;
+  /** Group commit of pushes: how long a flush waits for more pushes once one arrives (default 2 ms). */
+  groupLingerMs?: number;
   /** Where early-warning evaluation errors go (a logger); they never fail a batch. */
   onWarningError?: (err: Error) => void;
 }
+
+/** The queues a batch can wait on: files, pushes for the resolve leader, pushes of trace-only sources. */
+export type IngestLane = 'files' | 'leader' | 'traces';
+const LANE_QUEUE = { files: QueueName.Ingest, leader: QueueName.Realtime, traces: QueueName.Traces } as const;
 
 export interface SubmitResult {
   batchId: string;
@@ -51,12 +60,15 @@ export interface SubmitResult {
 /**
  * The pipeline's front door and its worker logic. Both ways in (a file drop, a real-time push)
  * are staged by content hash and queued as one BullMQ job per batch with `jobId = batchId`,
- * so the same content delivered twice is one job; the worker standardizes outside the lock and
- * resolves + writes inside it.
+ * so the same content delivered twice is one job. A file is standardized by the worker outside
+ * the lock and resolved + written inside it, chunk by chunk; a push is standardized once, at the
+ * door, and group-committed by the resolve leader (or, for trace-only sources, written by any
+ * worker without the lock): see `RealtimeIngest`.
  */
 export class IngestPipeline {
   readonly resolver: GraphResolver;
-  private queue: Queue<StagedBatch> | undefined;
+  readonly realtime: RealtimeIngest;
+  private readonly queues = new Map<IngestLane, Queue>();
   private readonly catalogById: Map<string, SourceCatalogEntry>;
 
   constructor(readonly deps: PipelineDeps) {
@@ -68,6 +80,10 @@ export class IngestPipeline {
       ...(deps.chunkSize ? { chunkSize: deps.chunkSize } : {}),
       ...(deps.traceWrites ? { traceWrites: true } : {}),
     });
+    this.realtime = new RealtimeIngest(this, {
+      ...(deps.groupMaxRecords ? { maxRecords: deps.groupMaxRecords } : {}),
+      ...(deps.groupLingerMs !== undefined ? { lingerMs: deps.groupLingerMs } : {}),
+    });
   }
 
   entry(source: string): SourceCatalogEntry {
@@ -78,9 +94,13 @@ export class IngestPipeline {
     return e;
   }
 
-  private ingestQueue(): Queue<StagedBatch> {
-    this.queue ??= createQueue<StagedBatch>(QueueName.Ingest, this.deps.connection);
-    return this.queue;
+  queueFor(lane: IngestLane): Queue {
+    let q = this.queues.get(lane);
+    if (!q) {
+      q = createQueue(LANE_QUEUE[lane], this.deps.connection);
+      this.queues.set(lane, q);
+    }
+    return q;
   }
 
   private deriveQueueInstance: Queue | undefined;
@@ -98,7 +118,9 @@ export class IngestPipeline {
     for (;;) {
       const eids = await takePendingCoTravel(this.deps.redis);
       if (!eids.length) return written;
-      written += await withResolveLock(this.deps.redis, () => deriveCoTravel(this.deps.graph, eids, this.deps.coTravel));
+      // Off the write path and never under the resolve lock: it only reads VISITED and merges
+      // CO_TRAVELED, which resolution never reads; a deadlock with a merge is retried by writeTx.
+      written += await deriveCoTravel(this.deps.graph, eids, this.deps.coTravel);
       // Early warning "co-travels with someone new", once the new edges are committed (outside the lock).
       await evaluateCoTravelWarnings(this.deps.graph, this.deps.redis, eids, this.deps.eventsChannel ?? EVENTS_CHANNEL).catch((e: Error) => this.warningFailed(e));
     }
@@ -136,34 +158,42 @@ export class IngestPipeline {
     return this.enqueue(batch);
   }
 
-  /** Stages pushed records and queues them (the real-time way in). */
+  /**
+   * Stages pushed records and queues them (the real-time way in). They are standardized here,
+   * once: the pusher learns at once which records are rejected and why, and the job carries the
+   * standardized records, so the worker never reads or standardizes them again.
+   */
   async submitRecords(source: string, records: Record<string, unknown>[]): Promise<SubmitResult> {
-    this.entry(source);
+    const entry = this.entry(source);
     if (!Array.isArray(records) || !records.length) throw new ResolverError('ONEMAP_ERR_USAGE', { detail: 'records must be a non-empty array of objects' });
     const batch = stageRecords(this.deps.stagingDir, source, records);
-    // Standardize now too, so the pusher learns at once which records are rejected and why;
-    // the worker repeats it (cheap) and the batch stays the one unit of work.
-    const read = readBatch(batch, this.entry(source));
-    const r = await this.enqueue(batch);
+    const read = readBatch(batch, entry);
+    const r = await this.enqueue(batch, isTraceOnly(entry) ? 'traces' : 'leader', { batch, read } satisfies PushJob);
     return { ...r, accepted: read.records.length, rejected: read.rejects };
   }
 
-  private async enqueue(batch: StagedBatch): Promise<SubmitResult> {
+  private async enqueue(batch: StagedBatch, lane: IngestLane = 'files', data: unknown = batch): Promise<SubmitResult> {
     const info = await recordDelivery(this.deps.graph, batch);
     const duplicate = (info.deliveries ?? 1) > 1;
-    if (info.status !== 'done' && info.status !== 'rejected') {
-      // jobId = batchId: BullMQ ignores a second add of a job it still knows; a job that failed
-      // every attempt before is retried by a new delivery; a job BullMQ remembers as completed while
-      // the graph has no finished batch (the graph was reset or restored) is run again.
-      const known = await this.ingestQueue().getJob(batch.batchId);
-      const state = known ? await known.getState() : 'unknown';
-      if (state === 'failed') await known!.retry('failed', { resetAttemptsMade: true });
-      else {
-        if (state === 'completed') await known!.remove();
-        await this.ingestQueue().add('batch', batch, { jobId: batch.batchId });
-      }
-    }
+    if (info.status !== 'done' && info.status !== 'rejected') await this.enqueueJob(lane, data, batch.batchId);
     return { batchId: batch.batchId, source: batch.source, status: info.status, duplicate };
+  }
+
+  /**
+   * Adds a batch's job to a lane with `jobId = batchId`: BullMQ ignores a second add of a job it
+   * still knows; a job that failed every attempt before is retried by a new delivery; a job BullMQ
+   * remembers as completed while the graph has no finished batch (the graph was reset or restored,
+   * or a trace-only push was handed to the leader) is run again.
+   */
+  async enqueueJob(lane: IngestLane, data: unknown, batchId: string = (data as PushJob).batch.batchId): Promise<void> {
+    const queue = this.queueFor(lane);
+    const known = await queue.getJob(batchId);
+    const state = known ? await known.getState() : 'unknown';
+    if (state === 'failed') await known!.retry('failed', { resetAttemptsMade: true });
+    else {
+      if (state === 'completed') await known!.remove();
+      await queue.add('batch', data, { jobId: batchId });
+    }
   }
 
   /** The worker's job: read, standardize, resolve under the lock, write, derive, report. */
@@ -218,6 +248,8 @@ export class IngestPipeline {
       merges: stats.merges,
       possibleMatches: stats.possibleMatches,
       finishedAt: new Date().toISOString(),
+      // the quality rules ran above, before the write
+      checkedAt: new Date().toISOString(),
       ...(rejectsFile ? { rejectsFile } : {}),
       ms: {
         read: Math.round(readMs),
@@ -234,12 +266,18 @@ export class IngestPipeline {
 
   /** BullMQ state of a batch's job ('completed', 'failed', 'active', 'waiting', ... or 'unknown'). */
   async jobState(batchId: string): Promise<string> {
-    return this.ingestQueue().getJobState(batchId);
+    let state = 'unknown';
+    for (const lane of ['files', 'leader', 'traces'] as const) {
+      const s = await this.queueFor(lane).getJobState(batchId);
+      // a trace-only push handed to the leader: its leader job is the one that tells
+      if (s !== 'unknown' && (state === 'unknown' || state === 'completed')) state = s;
+    }
+    return state;
   }
 
   async close(): Promise<void> {
     await this.warningsSettled();
-    await this.queue?.close();
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
     await this.deriveQueueInstance?.close();
   }
 }

@@ -53,6 +53,8 @@ export async function runBatchQuality(
   entry: SourceCatalogEntry,
   read: ReadBatchResult,
   log: (msg: string, err?: unknown) => void = (msg, err) => console.warn(msg, err ?? ''),
+  /** the hashes the batch's records had before it was written (read from the graph when not given) */
+  priorHashes?: Map<string, string>,
 ): Promise<BatchQualityOutcome | null> {
   try {
     const rids = read.records.map((r) => r.rid);
@@ -64,7 +66,7 @@ export async function runBatchQuality(
       flagged: read.flagged,
       arrivedAt: batch.receivedAt,
       // hashes already stored for the batch's rids (a record delivered again unchanged is a duplicate)
-      priorHashes: await readRecordHashes(graph, rids),
+      priorHashes: priorHashes ?? (await readRecordHashes(graph, rids)),
     });
     const ownerUnit = await sourceOwnerUnit(graph, entry);
     const reportId = await writeQualityReport(graph, {

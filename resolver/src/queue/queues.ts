@@ -4,7 +4,11 @@ import { type ConnectionOptions, type Job, type JobsOptions, Queue, type Process
 export const QueueName = {
   /** A staged batch (file or pushed records) to standardize, resolve and write. */
   Ingest: 'onemap-ingest',
-  /** Derivations after writes: co-travel, quality flags, watch alerts. */
+  /** Pushed records, standardized once at the door; the resolve leader group-commits them. */
+  Realtime: 'onemap-realtime',
+  /** Pushed records of trace-only sources: written by every worker in parallel, no resolve lock. */
+  Traces: 'onemap-traces',
+  /** Derivations after writes: co-travel, quality rules of pushed batches, watch events. */
   Derive: 'onemap-derive',
   /** Jobs that failed all their attempts, kept with their reason for an operator. */
   DeadLetter: 'onemap-dead-letter',

@@ -54,6 +54,8 @@ export const BatchAnswer = Type.Object(
     error: Type.Optional(Type.String()),
     receivedAt: Type.Optional(Type.String()),
     finishedAt: Type.Optional(Type.String()),
+    /** when the batch's quality rules and ticket checks ran (for a push, shortly after `finishedAt`, off the write path) */
+    checkedAt: Type.Optional(Type.String()),
     job: Type.Optional(Type.Object({ state: Type.String(), progress: Type.Optional(Type.Unknown()) })),
   },
   { additionalProperties: false },

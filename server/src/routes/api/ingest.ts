@@ -39,7 +39,7 @@ function readableSources(request: FastifyRequest): readonly string[] {
 }
 
 const COUNTS = ['rows', 'written', 'unchanged', 'updated', 'rejected', 'flagged', 'merges', 'possibleMatches', 'deliveries'] as const;
-const TEXTS = ['error', 'receivedAt', 'finishedAt'] as const;
+const TEXTS = ['error', 'receivedAt', 'finishedAt', 'checkedAt'] as const;
 
 /** A batch as the API shows it: the counts and times it has, nothing null. */
 function toAnswer(b: BatchInfo): BatchAnswer {

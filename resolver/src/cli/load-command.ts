@@ -1,0 +1,175 @@
+/**
+ * `onemap load <dir> [--force]`: bulk load of an empty graph with the real tool for it. Resolves
+ * every delivery file of `<dir>` (laid out `<dir>/<source>/<files>`, authoritative sources first)
+ * in memory with the pipeline's own record-at-a-time logic and the committed models, writes
+ * neo4j-admin import CSVs, stops Neo4j, imports, starts it, applies the migrations (constraints,
+ * indexes) and waits until every index is ONLINE, then derives co-travel. The graph is the one
+ * `onemap ingest` would write for the same files, with its batches and pipeline state, so later
+ * incremental deliveries continue from it (and the same files delivered again are no-ops).
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SOURCE_ORDER } from '@onemap/datasets';
+import type { SourceCatalogEntry } from '@onemap/graph-schema';
+import { createDriver, type Graph, migrate } from '@onemap/graph-schema/server';
+import { loadResolverConfig } from '../config.ts';
+import { type CoTravelSettings, deriveCoTravel } from '../derive/co-travel.ts';
+import { ResolverError } from '../errors.ts';
+import { writeImportCsv } from '../graph/bulk-import-csv.ts';
+import { awaitIndexesOnline, countLoadedFacts } from '../graph/bulk-load-state.ts';
+import { planBulkLoad } from '../pipeline/bulk-load.ts';
+import { pipelineSettingsOf } from '../pipeline/pipeline-from-config.ts';
+
+
+const SERVICES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../scripts/services.mjs');
+const USAGE = 'usage: onemap load <dir> [--if-empty | --force]   (bulk load of an empty graph; --if-empty: do nothing when it holds data; --force: replace it)';
+
+/** Delivery files of a directory in load order: authoritative sources first, files by name. */
+export function deliveryFiles(dir: string, catalog: SourceCatalogEntry[]): { source: string; path: string }[] {
+  const known = new Set(catalog.map((c) => c.id));
+  const present = fs.readdirSync(dir).filter((d) => known.has(d) && fs.statSync(path.join(dir, d)).isDirectory());
+  const ordered = [...SOURCE_ORDER.filter((s) => present.includes(s)), ...present.filter((s) => !SOURCE_ORDER.includes(s)).sort()];
+  return ordered.flatMap((source) =>
+    fs
+      .readdirSync(path.join(dir, source))
+      .filter((f) => /\.(csv|jsonl|json|ndjson)$/i.test(f))
+      .sort()
+      .map((f) => ({ source, path: path.join(dir, source, f) })),
+  );
+}
+
+export interface BulkLoadRun {
+  files: { source: string; path: string }[];
+  catalog: SourceCatalogEntry[];
+  /** Neo4j connection (a fresh driver is made after the restart) */
+  neo4j: { uri: string; user: string; password: string; database: string };
+  stagingDir: string;
+  rejectsDir: string;
+  /** where the import CSVs are written */
+  csvDir: string;
+  coTravel: CoTravelSettings;
+  /** services profile (dev, test, bench) and environment for scripts/services.mjs */
+  profile?: string;
+  env?: NodeJS.ProcessEnv;
+  force?: boolean;
+  /** a graph that holds data is left alone (no error): `npm start` on a graph loaded before */
+  ifEmpty?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface BulkLoadReport {
+  /** false when `ifEmpty` found data and nothing was loaded */
+  loaded: boolean;
+  rows: number;
+  written: number;
+  rejected: number;
+  batches: number;
+  nodes: number;
+  relationships: number;
+  /** stage timings in ms */
+  ms: Record<string, number>;
+}
+
+/** The environment for scripts/services.mjs: a local NEO4J_URI becomes its Bolt port, so the script manages that Neo4j. */
+function servicesEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out = { ...env };
+  const m = /^(?:bolt|neo4j):\/\/(?:127\.0\.0\.1|localhost):(\d+)\/?$/.exec(env.NEO4J_URI ?? '');
+  if (m) {
+    out.NEO4J_BOLT_PORT = m[1];
+    delete out.NEO4J_URI;
+  }
+  const r = /^redis:\/\/(?:127\.0\.0\.1|localhost):(\d+)\/?$/.exec(env.REDIS_URL ?? '');
+  if (r) {
+    out.REDIS_PORT = r[1];
+    delete out.REDIS_URL;
+  }
+  return out;
+}
+
+/** Runs a bulk load end to end (see the file comment). */
+export async function runBulkLoad(o: BulkLoadRun): Promise<BulkLoadReport> {
+  const log = o.log ?? (() => undefined);
+  const ms: Record<string, number> = {};
+  const open = (): Graph => ({ driver: createDriver(o.neo4j), database: o.neo4j.database });
+  let graph = open();
+  try {
+    const before = await countLoadedFacts(graph);
+    if ((before.entities || before.records) && o.ifEmpty) {
+      log(`load: the graph already holds ${before.entities} entities and ${before.records} source records; nothing loaded`);
+      return { loaded: false, rows: 0, written: 0, rejected: 0, batches: 0, nodes: 0, relationships: 0, ms: {} };
+    }
+    if ((before.entities || before.records) && !o.force) {
+      throw new ResolverError('ONEMAP_ERR_USAGE', {
+        detail: `the graph already holds ${before.entities} entities and ${before.records} source records; a bulk load replaces the database (use onemap ingest, or --force)`,
+      });
+    }
+  } finally {
+    await graph.driver.close();
+  }
+  let t = performance.now();
+  const plan = planBulkLoad(o.files, { catalog: o.catalog, stagingDir: o.stagingDir, rejectsDir: o.rejectsDir });
+  ms.read = plan.ms.read;
+  ms.resolve = plan.ms.resolve + plan.ms.rows;
+  log(`load: ${plan.rows} records in ${plan.batches} batches resolved (${((performance.now() - t) / 1000).toFixed(1)} s)`);
+  t = performance.now();
+  const files = writeImportCsv(plan.graph, o.csvDir);
+  fs.writeFileSync(path.join(o.csvDir, 'manifest.json'), JSON.stringify({ nodes: files.nodes, relationships: files.relationships, multiline: files.multiline }));
+  ms.csv = performance.now() - t;
+  log(`load: ${files.nodeCount} nodes, ${files.relationshipCount} relationships written as CSV to ${o.csvDir} (${(ms.csv / 1000).toFixed(1)} s)`);
+  t = performance.now();
+  const args = [SERVICES, 'import', o.csvDir, ...(o.profile ? ['--profile', o.profile] : [])];
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', env: servicesEnv(o.env ?? process.env), maxBuffer: 16 << 20 });
+  if (r.status !== 0) throw new ResolverError('ONEMAP_ERR_INTERNAL', { detail: `bulk import failed: ${(r.stderr || r.stdout).trim().split('\n').slice(-2).join(' ')}` });
+  const stages = JSON.parse(/ONEMAP_IMPORT_MS (\{.*\})/.exec(r.stdout)?.[1] ?? '{}') as Record<string, number>;
+  Object.assign(ms, { stop: stages.stop ?? 0, import: stages.import ?? 0, start: stages.start ?? 0 });
+  log(`load: neo4j-admin import done (stop ${(ms.stop! / 1000).toFixed(1)} s, import ${(ms.import! / 1000).toFixed(1)} s, start ${(ms.start! / 1000).toFixed(1)} s)`);
+  graph = open();
+  try {
+    t = performance.now();
+    await migrate(graph);
+    await awaitIndexesOnline(graph);
+    ms.indexes = performance.now() - t;
+    log(`load: migrations applied, every index ONLINE (${(ms.indexes / 1000).toFixed(1)} s)`);
+    t = performance.now();
+    const coTraveled = await deriveCoTravel(graph, plan.travellers, o.coTravel);
+    ms.derive = performance.now() - t;
+    log(`load: ${coTraveled} CO_TRAVELED edges derived (${(ms.derive / 1000).toFixed(1)} s)`);
+  } finally {
+    await graph.driver.close();
+  }
+  return { loaded: true, rows: plan.rows, written: plan.written, rejected: plan.rejected, batches: plan.batches, nodes: files.nodeCount, relationships: files.relationshipCount, ms };
+}
+
+export async function run(argv: string[]): Promise<number> {
+  if (argv.includes('--help')) {
+    console.log(USAGE);
+    return 0;
+  }
+  const dir = argv.find((a) => !a.startsWith('--'));
+  if (!dir || !fs.existsSync(dir)) throw new ResolverError('ONEMAP_ERR_USAGE', { detail: USAGE });
+  const config = loadResolverConfig();
+  const settings = pipelineSettingsOf(config);
+  const t0 = performance.now();
+  const report = await runBulkLoad({
+    files: deliveryFiles(dir, settings.catalog),
+    catalog: settings.catalog,
+    neo4j: { uri: config.NEO4J_URI, user: config.NEO4J_USER, password: config.NEO4J_PASSWORD, database: config.NEO4J_DATABASE },
+    stagingDir: settings.stagingDir,
+    rejectsDir: settings.rejectsDir,
+    csvDir: path.resolve(config.ONEMAP_DATA_DIR ?? '.data', 'import-csv'),
+    coTravel: settings.coTravel,
+    ...(process.env.ONEMAP_PROFILE ? { profile: process.env.ONEMAP_PROFILE } : {}),
+    force: argv.includes('--force'),
+    ifEmpty: argv.includes('--if-empty'),
+    log: (l) => console.log(l),
+  });
+  if (!report.loaded) return 0;
+  console.log(
+    `load: ${report.rows} records (${report.written} written, ${report.rejected} rejected) in ${((performance.now() - t0) / 1000).toFixed(1)} s; stages ${Object.entries(report.ms)
+      .map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`)
+      .join(', ')}`,
+  );
+  return 0;
+}

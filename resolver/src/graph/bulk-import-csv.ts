@@ -1,0 +1,168 @@
+/**
+ * The graph as neo4j-admin import CSV files (`neo4j-admin database import full`): one node file
+ * per entity kind plus identifiers, source records, batches and the pipeline state; one
+ * relationship file per kind of edge. The properties are exactly the ones the incremental
+ * writes (`write-chunk.ts`) set, with the same types (numbers the driver sends are doubles).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { ENTITY_LABELS, Label, Rel } from '@onemap/graph-schema';
+import type { BatchInfo } from './batches.ts';
+import type { EntityRow, RelationRow, SourceRecordRow, VisitRow } from './write-rows.ts';
+
+/** Everything a bulk load writes. */
+export interface BulkGraph {
+  entities: EntityRow[];
+  identifiers: { eid: string; kind: string; value: string; source: string; rid: string }[];
+  records: SourceRecordRow[];
+  relations: (RelationRow & { rids: string[] })[];
+  visits: VisitRow[];
+  batches: (BatchInfo & { names: string[]; hash: string })[];
+  seq: number;
+  /** ISO time written as updatedAt / at / firstAt (the incremental path's `datetime()`) */
+  loadedAt: string;
+}
+
+export interface ImportFiles {
+  dir: string;
+  /** `--nodes=` arguments (file paths) */
+  nodes: string[];
+  /** `--relationships=` arguments */
+  relationships: string[];
+  /** some value spans lines: the import must run with --multiline-fields=true */
+  multiline: boolean;
+  nodeCount: number;
+  relationshipCount: number;
+}
+
+const ARRAY_DELIMITER = ';';
+
+/** A CSV writer that streams rows to a file in blocks. */
+class CsvFile {
+  private buf: string[] = [];
+  private size = 0;
+  private readonly fd: number;
+  rows = 0;
+  multiline = false;
+
+  constructor(
+    readonly file: string,
+    header: string[],
+  ) {
+    this.fd = fs.openSync(file, 'w');
+    fs.writeSync(this.fd, `${header.join(',')}\n`);
+  }
+
+  /** Values: string (quoted), number, boolean, string[] (joined), null/undefined (no property). */
+  row(values: unknown[]) {
+    const line = values.map((v) => this.cell(v)).join(',');
+    this.buf.push(line);
+    this.size += line.length;
+    this.rows++;
+    if (this.size > 1 << 20) this.flush();
+  }
+
+  private cell(v: unknown): string {
+    if (v === null || v === undefined) return '';
+    if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '';
+    if (typeof v === 'boolean') return String(v);
+    const s = Array.isArray(v) ? v.join(ARRAY_DELIMITER) : String(v);
+    if (s.includes('\n') || s.includes('\r')) this.multiline = true;
+    return `"${s.replace(/"/g, '""')}"`;
+  }
+
+  flush() {
+    if (this.buf.length) fs.writeSync(this.fd, `${this.buf.join('\n')}\n`);
+    this.buf = [];
+    this.size = 0;
+  }
+
+  close() {
+    this.flush();
+    fs.closeSync(this.fd);
+  }
+}
+
+/** Writes the import CSVs of `g` into `dir` (emptied first). */
+export function writeImportCsv(g: BulkGraph, dir: string): ImportFiles {
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  const files: CsvFile[] = [];
+  const nodes: string[] = [];
+  const relationships: string[] = [];
+  const open = (name: string, header: string[], kind: 'node' | 'rel') => {
+    const f = new CsvFile(path.join(dir, name), header);
+    files.push(f);
+    (kind === 'node' ? nodes : relationships).push(f.file);
+    return f;
+  };
+
+  // Entities: one file per kind, columns = the properties that kind's rows carry.
+  for (const kind of ENTITY_LABELS) {
+    const rows = g.entities.filter((e) => e.kind === kind);
+    if (!rows.length) continue;
+    const props = [...new Set(rows.flatMap((r) => Object.keys(r.props)))].sort();
+    const hasLocation = rows.some((r) => r.lon !== null && r.lat !== null);
+    const f = open(`nodes-${kind}.csv`, [
+      'eid:ID(Entity)',
+      ':LABEL',
+      ...props,
+      'provenance',
+      'searchText',
+      'updatedAt:datetime',
+      ...(hasLocation ? ['location:point{crs:WGS-84}'] : []),
+    ], 'node');
+    for (const r of rows) {
+      f.row([
+        r.eid,
+        [Label.Entity, kind],
+        ...props.map((p) => r.props[p]),
+        r.provenance,
+        r.searchText,
+        g.loadedAt,
+        ...(hasLocation ? [r.lon !== null && r.lat !== null ? `{longitude:${r.lon},latitude:${r.lat}}` : null] : []),
+      ]);
+    }
+  }
+  const idOf = (kind: string, value: string) => `${kind}|${value}`;
+  const ids = open('nodes-identifiers.csv', [':ID(Identifier)', ':LABEL', 'kind', 'value'], 'node');
+  const seenIds = new Set<string>();
+  for (const i of g.identifiers) {
+    const k = idOf(i.kind, i.value);
+    if (seenIds.has(k)) continue;
+    seenIds.add(k);
+    ids.row([k, Label.Identifier, i.kind, i.value]);
+  }
+  const recs = open('nodes-source-records.csv', [
+    'rid:ID(SourceRecord)', ':LABEL', 'source', 'recordId', 'receivedAt:datetime', 'hash', 'file', 'line:double', 'batchId', 'seq:double', 'attrs', 'mentions', 'raw', 'flags:string[]',
+  ], 'node');
+  for (const r of g.records) {
+    recs.row([r.rid, Label.SourceRecord, r.source, r.recordId, r.receivedAt, r.hash, r.file, r.line, r.batchId, g.seq, r.attrs, r.mentions, r.raw, r.flags]);
+  }
+  const batches = open('nodes-batches.csv', [
+    ':ID(Batch)', ':LABEL', 'batchId', 'source', 'originalName', 'way', 'hash', 'status', 'receivedAt:datetime', 'deliveries:long', 'names:string[]',
+    'rows:double', 'written:double', 'unchanged:double', 'updated:double', 'rejected:double', 'flagged:double', 'merges:double', 'possibleMatches:double',
+    'finishedAt', 'rejectsFile', 'error',
+  ], 'node');
+  for (const b of g.batches) {
+    batches.row([
+      b.batchId, 'Batch', b.batchId, b.source, b.originalName, b.way, b.hash, b.status, b.receivedAt, b.deliveries ?? 1, b.names,
+      b.rows, b.written, b.unchanged, b.updated, b.rejected, b.flagged, b.merges, b.possibleMatches, b.finishedAt, b.rejectsFile, b.error,
+    ]);
+  }
+  const state = open('nodes-pipeline-state.csv', [':ID(PipelineState)', ':LABEL', 'id', 'seq:double'], 'node');
+  state.row(['main', 'PipelineState', 'main', g.seq]);
+
+  const resolvedTo = open('rels-resolved-to.csv', [':START_ID(SourceRecord)', ':END_ID(Entity)', ':TYPE', 'role', 'score:double', 'decision', 'candidate', 'at:datetime'], 'rel');
+  for (const r of g.records) for (const x of r.resolved) resolvedTo.row([r.rid, x.eid, Rel.ResolvedTo, x.role, x.score, x.decision, (x as { candidate?: string }).candidate, g.loadedAt]);
+  const hasId = open('rels-has-identifier.csv', [':START_ID(Entity)', ':END_ID(Identifier)', ':TYPE', 'source', 'rid'], 'rel');
+  for (const i of g.identifiers) hasId.row([i.eid, idOf(i.kind, i.value), Rel.HasIdentifier, i.source, i.rid]);
+  const rels = open('rels-relations.csv', [':START_ID(Entity)', ':END_ID(Entity)', ':TYPE', 'source', 'rid', 'rids:string[]', 'role', 'firstAt:datetime'], 'rel');
+  for (const r of g.relations) rels.row([r.from, r.to, r.type, r.source, r.rid, r.rids, r.role, g.loadedAt]);
+  const visited = open('rels-visited.csv', [':START_ID(Entity)', ':END_ID(Entity)', ':TYPE', 'rid', 'kind', 'at:datetime', 'until:datetime', 'source'], 'rel');
+  for (const v of g.visits) visited.row([v.subject, v.place, Rel.Visited, v.rid, v.kind, v.at, v.until, v.source]);
+
+  for (const f of files) f.close();
+  const count = (xs: string[]) => files.filter((f) => xs.includes(f.file)).reduce((a, f) => a + f.rows, 0);
+  return { dir, nodes, relationships, multiline: files.some((f) => f.multiline), nodeCount: count(nodes), relationshipCount: count(relationships) };
+}

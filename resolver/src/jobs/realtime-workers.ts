@@ -1,0 +1,93 @@
+import type { Worker } from 'bullmq';
+import { fenceLeader, readLeaderEpoch } from '../graph/batches.ts';
+import type { IngestPipeline } from '../pipeline/ingest-pipeline.ts';
+import { LeaderLease } from '../pipeline/leader-lease.ts';
+import type { PushJob } from '../pipeline/realtime-ingest.ts';
+import { createWorker, QueueName } from '../queue/queues.ts';
+
+/** Job lock and stall check of the real-time queues: a dead worker's jobs are taken up again within seconds. */
+const FAST_RECOVERY = { lockDuration: 10_000, stalledInterval: 3_000, maxStalledCount: 5 };
+
+export interface RealtimeWorkers {
+  /** the lease this process competes for; `lease.epoch` is set while it is the resolve leader */
+  lease: LeaderLease;
+  /** the trace-only writer every process runs */
+  traces: Worker<PushJob>;
+  /** the leader's group-commit worker, while this process is leader */
+  leader(): Worker<PushJob> | null;
+  close(): Promise<void>;
+}
+
+/**
+ * The real-time workers of one process. Every process runs the trace-only writer (pushes of
+ * trace-only sources, in parallel, no resolve lock) and competes for the resolve leader's lease;
+ * the process holding it runs the group-commit worker of the leader queue. A new leader first
+ * fences the graph with its epoch, so a stale leader can no longer commit, then starts taking jobs;
+ * the jobs a killed leader held are taken up again by BullMQ's stall check.
+ * @param concurrency jobs taken at once per queue: they wait together and are committed as one group
+ */
+export function startRealtimeWorkers(
+  pipeline: IngestPipeline,
+  opts: {
+    concurrency?: number;
+    leaseTtlMs?: number;
+    onError?: (what: string, err: Error) => void;
+    onLeader?: (epoch: number | null) => void;
+  } = {},
+): RealtimeWorkers {
+  const { connection, graph } = pipeline.deps;
+  const onError = opts.onError ?? (() => {});
+  const concurrency = opts.concurrency ?? 64;
+  const traces = createWorker<PushJob, unknown>(
+    QueueName.Traces,
+    (job) => pipeline.realtime.writeTraces(job.data),
+    connection,
+    { concurrency, ...FAST_RECOVERY },
+  );
+  traces.on('error', (err) => onError('trace writer', err));
+  let leader: Worker<PushJob> | null = null;
+  const lease: LeaderLease = new LeaderLease(pipeline.deps.redis, {
+    ttlMs: opts.leaseTtlMs ?? 8_000,
+    onError: (err) => onError('resolve leader lease', err),
+    onGain: async (epoch) => {
+      try {
+        // Redis may know fewer epochs than the graph has seen (its data was lost): go past them.
+        const seen = await readLeaderEpoch(graph);
+        const mine = seen >= epoch ? await lease.raiseEpoch(seen + 1) : epoch;
+        if (mine === null) return;
+        await fenceLeader(graph, mine);
+        pipeline.realtime.epoch = mine;
+        leader = createWorker<PushJob, unknown>(
+          QueueName.Realtime,
+          (job) => pipeline.realtime.resolvePush(job.data),
+          connection,
+          { concurrency, ...FAST_RECOVERY },
+        );
+        leader.on('error', (err) => onError('resolve leader', err));
+        opts.onLeader?.(mine);
+      } catch (e) {
+        onError('resolve leader start', e as Error);
+        await lease.release();
+      }
+    },
+    onLose: async () => {
+      pipeline.realtime.epoch = null;
+      const w = leader;
+      leader = null;
+      opts.onLeader?.(null);
+      // Jobs still running fail on the fence and are retried by the new leader.
+      if (w) void w.close().catch((err: Error) => onError('resolve leader stop', err));
+    },
+  });
+  lease.start();
+  return {
+    lease,
+    traces,
+    leader: () => leader,
+    async close() {
+      const w = leader;
+      await lease.stop();
+      await Promise.all([traces.close(), w?.close()]);
+    },
+  };
+}

@@ -1,0 +1,58 @@
+/**
+ * Group commit: callers add items one at a time and get a promise each; whatever is waiting when
+ * the previous flush ends (up to `maxRecords`, after at most `lingerMs` more) is flushed together,
+ * in one call of `flush` (the resolver writes it in one transaction). At most one flush runs at a
+ * time, so under load the batches grow and the fixed cost per record falls; when idle, a lone item
+ * is flushed after `lingerMs`.
+ * @example
+ * const gc = new GroupCommit<Push, Info>((items) => resolveAndWrite(items), { size: (p) => p.records.length });
+ * const info = await gc.add(push);
+ */
+export class GroupCommit<T, R> {
+  private waiting: { item: T; resolve: (r: R) => void; reject: (e: unknown) => void }[] = [];
+  private running = false;
+
+  constructor(
+    private readonly flush: (items: T[]) => Promise<R[]>,
+    private readonly opts: { size?: (item: T) => number; maxRecords?: number; lingerMs?: number } = {},
+  ) {}
+
+  /** Items waiting for a flush (for the bench and tests). */
+  get backlog(): number {
+    return this.waiting.length;
+  }
+
+  add(item: T): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.waiting.push({ item, resolve, reject });
+      if (!this.running) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.running = true;
+    try {
+      const linger = this.opts.lingerMs ?? 2;
+      if (linger > 0) await new Promise((r) => setTimeout(r, linger));
+      while (this.waiting.length) {
+        const max = this.opts.maxRecords ?? 2000;
+        const size = this.opts.size ?? (() => 1);
+        const take: typeof this.waiting = [];
+        let n = 0;
+        while (this.waiting.length && (take.length === 0 || n + size(this.waiting[0]!.item) <= max)) {
+          const w = this.waiting.shift()!;
+          n += size(w.item);
+          take.push(w);
+        }
+        try {
+          const out = await this.flush(take.map((w) => w.item));
+          for (const [i, w] of take.entries()) w.resolve(out[i]!);
+        } catch (e) {
+          for (const w of take) w.reject(e);
+        }
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+}

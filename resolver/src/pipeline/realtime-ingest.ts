@@ -1,0 +1,336 @@
+import { ANCHOR_KINDS, type SourceCatalogEntry } from '@onemap/graph-schema';
+import type { ManagedTransaction } from 'neo4j-driver';
+import { scheduleCoTravel } from '../derive/derive-queue.ts';
+import {
+  type BatchInfo,
+  fenceLeaderTx,
+  findBatches,
+  finishBatchesTx,
+  markBatchesChecked,
+  recordDelivery,
+} from '../graph/batches.ts';
+import { mentionsToJson } from '../graph/load-index.ts';
+import { anchorKey, type TraceAnchor, type TraceRecordRows, writeTraceRecords } from '../graph/trace-records.ts';
+import type { ReadBatchResult } from '../intake/read-batch.ts';
+import { writeRejectsReport } from '../intake/rejects-report.ts';
+import type { StagedBatch } from '../intake/staged-batch.ts';
+import { runBatchQuality } from '../quality/run-batch-quality.ts';
+import type { FieldProblem } from '../types.ts';
+import type { ProcessStats } from './graph-resolver.ts';
+import { GroupCommit } from './group-commit.ts';
+import type { IngestPipeline } from './ingest-pipeline.ts';
+import { type EntityEvent, publishEvents } from './publish-events.ts';
+import { recordFacts } from './record-facts.ts';
+import { withResolveLock } from './resolve-lock.ts';
+
+/** A push standardized once at the door, queued as one job (`jobId = batchId`). */
+export interface PushJob {
+  batch: StagedBatch;
+  read: ReadBatchResult;
+}
+
+/** What runs after a group committed, off the write path: quality rules, co-travel marks, watch events. */
+export interface AfterCommitJob {
+  items: { batch: StagedBatch; read: ReadBatchResult; prior: [string, string][]; touched: EntityEvent[] }[];
+}
+
+/** Entity kinds a record names by an identifier anchor alone: no probabilistic resolution. */
+const KEYED_KINDS = new Set(['Vehicle', 'Place']);
+
+/**
+ * A trace-only source: every entity it names is keyed by an anchor (a plate, a place code) and it
+ * states no relations, only traces (a checkpoint pass: a plate at a known checkpoint). Its pushed
+ * records are written by any worker, in parallel, without the resolve lock.
+ */
+export function isTraceOnly(entry: SourceCatalogEntry): boolean {
+  return !entry.relations?.length && !!entry.traces?.length && entry.entities.every((e) => KEYED_KINDS.has(e.kind));
+}
+
+const LEADER_ONLY = Symbol('leader');
+
+/**
+ * The real-time half of the pipeline. Pushes are standardized once by `IngestPipeline.submitRecords`
+ * and queued; the resolve leader (one process, holding the Redis lease) takes whatever is waiting
+ * and writes it in ONE transaction with the batches' bookkeeping (group commit); pushes of
+ * trace-only sources are written by every worker in parallel without the resolve lock; quality
+ * rules, co-travel marks and watch events run after the commit on the derive queue.
+ */
+export class RealtimeIngest {
+  /** The resolve leader's lease epoch while this process is leader (null: not leader, no fence). */
+  epoch: number | null = null;
+  private readonly group: GroupCommit<PushJob, BatchInfo>;
+  private readonly traces: GroupCommit<PushJob, BatchInfo | typeof LEADER_ONLY>;
+
+  constructor(
+    private readonly pipeline: IngestPipeline,
+    opts: { maxRecords?: number; lingerMs?: number } = {},
+  ) {
+    const size = (j: PushJob) => Math.max(1, j.read.records.length);
+    const common = { size, maxRecords: opts.maxRecords ?? 2000, lingerMs: opts.lingerMs ?? 2 };
+    this.group = new GroupCommit((jobs) => this.flushResolve(jobs), common);
+    this.traces = new GroupCommit((jobs) => this.flushTraces(jobs), common);
+  }
+
+  /** Pushes waiting in this process for the next group commit. */
+  get backlog(): number {
+    return this.group.backlog + this.traces.backlog;
+  }
+
+  /** The leader's job: resolve a push, group-committed with whatever else is waiting. */
+  resolvePush(job: PushJob): Promise<BatchInfo> {
+    return this.group.add(job);
+  }
+
+  /**
+   * Any worker's job for a trace-only push: written without the lock when its entities exist;
+   * otherwise (a new plate, a new checkpoint, a correction of a record the leader resolved) it is
+   * handed to the leader's queue, and this job's answer is the batch as it stands then.
+   */
+  async writeTraces(job: PushJob): Promise<BatchInfo | 'leader'> {
+    const r = await this.traces.add(job);
+    if (r !== LEADER_ONLY) return r;
+    await this.pipeline.enqueueJob('leader', job);
+    return 'leader';
+  }
+
+  private async pending(jobs: PushJob[]): Promise<{ known: Map<string, BatchInfo>; todo: PushJob[] }> {
+    const known = await findBatches(
+      this.pipeline.deps.graph,
+      jobs.map((j) => j.batch.batchId),
+    );
+    const todo: PushJob[] = [];
+    const seen = new Set<string>();
+    for (const j of jobs) {
+      const b = known.get(j.batch.batchId);
+      if (b?.status === 'done' || b?.status === 'rejected' || seen.has(j.batch.batchId)) continue;
+      seen.add(j.batch.batchId);
+      // The graph lost the batch (reset, restored) while the queue kept it: record it again.
+      if (!b) known.set(j.batch.batchId, await recordDelivery(this.pipeline.deps.graph, j.batch));
+      todo.push(j);
+    }
+    return { known, todo };
+  }
+
+  /** The batch's final status and counts, and its rejects report (written before the commit). */
+  private bookkeeping(
+    j: PushJob,
+    s: Pick<ProcessStats, 'written' | 'unchanged' | 'updated' | 'merges' | 'possibleMatches' | 'droppedFacts'>,
+    ms: Record<string, number>,
+  ): Partial<BatchInfo> {
+    const { batch, read } = j;
+    const dropped: FieldProblem[] = s.droppedFacts.map((d) => {
+      const [rid, ...rest] = d.split(' ');
+      const [field, reason] = rest.join(' ').split(':');
+      return {
+        source: batch.source,
+        file: batch.originalName,
+        recordId: rid?.split(':').slice(1).join(':'),
+        field,
+        code: 'ONEMAP_ERR_BAD_VALUE',
+        reason: reason ?? d,
+      };
+    });
+    const rejectsFile = writeRejectsReport(this.pipeline.deps.rejectsDir, batch.batchId, [...read.rejects, ...dropped]);
+    return {
+      status: 'done',
+      rows: read.rows,
+      written: s.written,
+      unchanged: s.unchanged,
+      updated: s.updated,
+      rejected: read.rejects.length,
+      flagged: read.flagged.length,
+      merges: s.merges,
+      possibleMatches: s.possibleMatches,
+      finishedAt: new Date().toISOString(),
+      ...(rejectsFile ? { rejectsFile } : {}),
+      msJson: JSON.stringify(ms),
+    };
+  }
+
+  private async flushResolve(jobs: PushJob[]): Promise<BatchInfo[]> {
+    const { known, todo } = await this.pending(jobs);
+    if (todo.length) {
+      const epoch = this.epoch;
+      const resolver = this.pipeline.resolver;
+      const fields = new Map<string, Partial<BatchInfo>>();
+      const stats = await withResolveLock(
+        this.pipeline.deps.redis,
+        async () =>
+          resolver.processGroup(
+            todo.map((j) => ({ batch: j.batch, records: j.read.records })),
+            (stats) => async (tx: ManagedTransaction) => {
+              if (epoch !== null) await fenceLeaderTx(tx, epoch);
+              const rows = todo.map((j, i) => {
+                const s = stats[i]!;
+                const f = this.bookkeeping(j, s, {
+                  sync: Math.round(s.ms.sync),
+                  resolve: Math.round(s.ms.resolve),
+                  group: todo.length,
+                });
+                fields.set(j.batch.batchId, f);
+                return { batchId: j.batch.batchId, fields: f };
+              });
+              await finishBatchesTx(tx, rows);
+            },
+          ),
+        { ttlMs: 5_000 },
+      );
+      await this.afterCommit(
+        todo.map((j, i) => ({
+          batch: j.batch,
+          read: j.read,
+          prior: stats[i]!.prior ?? [],
+          touched: stats[i]!.touched,
+        })),
+      );
+      for (const j of todo)
+        known.set(j.batch.batchId, { ...known.get(j.batch.batchId)!, ...fields.get(j.batch.batchId) });
+    }
+    return jobs.map((j) => known.get(j.batch.batchId)!);
+  }
+
+  private async flushTraces(jobs: PushJob[]): Promise<(BatchInfo | typeof LEADER_ONLY)[]> {
+    const { known, todo } = await this.pending(jobs);
+    const leader = new Set<string>();
+    const anchors = new Map<string, TraceAnchor>();
+    const groups: { id: string; records: TraceRecordRows[] }[] = [];
+    const dropped = new Map<string, string[]>();
+    for (const j of todo) {
+      const entry = this.pipeline.entry(j.batch.source);
+      const rows: TraceRecordRows[] = [];
+      const drops: string[] = [];
+      let ok = true;
+      for (const rec of j.read.records) {
+        const facts = recordFacts(entry, rec);
+        for (const d of facts.dropped) drops.push(`${rec.rid} ${d}`);
+        const byRole: Record<string, string> = {};
+        for (const m of facts.mentions) {
+          const id = m.identifiers.find((x) => (ANCHOR_KINDS[m.kind] as readonly string[]).includes(x.kind));
+          if (!id) ok = false;
+          else {
+            const a = { kind: m.kind, idKind: id.kind, value: id.value };
+            anchors.set(anchorKey(a), a);
+            byRole[m.role] = anchorKey(a);
+          }
+        }
+        rows.push({
+          anchors: byRole,
+          record: {
+            rid: rec.rid,
+            source: entry.id,
+            recordId: rec.recordId,
+            receivedAt: j.batch.receivedAt,
+            hash: rec.hash,
+            file: j.batch.originalName,
+            line: rec.line,
+            batchId: j.batch.batchId,
+            ...mentionsToJson(facts.mentions),
+            raw: JSON.stringify(rec.raw),
+            flags: facts.mentions.flatMap((m) => m.flags.map((f) => `${m.role}.${f}`)),
+            resolved: facts.mentions.map((m) => ({ role: m.role, score: 1, decision: 'anchor' })),
+          },
+          visits: facts.visits.map((v) => ({
+            subjectRole: v.subjectRole,
+            placeRole: v.placeRole,
+            at: v.at,
+            until: v.until,
+            kind: v.kind,
+            source: entry.id,
+            rid: rec.rid,
+          })),
+        });
+      }
+      dropped.set(j.batch.batchId, drops);
+      if (ok) groups.push({ id: j.batch.batchId, records: rows });
+      else leader.add(j.batch.batchId);
+    }
+    const fields = new Map<string, Partial<BatchInfo>>();
+    const written = groups.length
+      ? await writeTraceRecords(this.pipeline.deps.graph, groups, [...anchors.values()], async (tx, done) => {
+          const rows = todo
+            .filter((j) => done.has(j.batch.batchId))
+            .map((j) => {
+              const w = done.get(j.batch.batchId)!;
+              // new records, corrected ones (known with another hash), and ones known with this very hash
+              const counts = {
+                written: j.read.records.length - w.prior.size,
+                updated: w.prior.size - w.unchanged,
+                unchanged: w.unchanged,
+              };
+              const f = this.bookkeeping(
+                j,
+                { ...counts, merges: 0, possibleMatches: 0, droppedFacts: dropped.get(j.batch.batchId)! },
+                { traces: 1, group: todo.length },
+              );
+              fields.set(j.batch.batchId, f);
+              return { batchId: j.batch.batchId, fields: f };
+            });
+          await finishBatchesTx(tx, rows);
+        })
+      : { groups: new Map(), eidOf: new Map<string, string>() };
+    const after: AfterCommitJob['items'] = [];
+    for (const g of groups) {
+      const w = written.groups.get(g.id);
+      if (w === 'leader' || !w) {
+        leader.add(g.id);
+        continue;
+      }
+      const j = todo.find((x) => x.batch.batchId === g.id)!;
+      const touched: EntityEvent[] = g.records.flatMap((r) =>
+        r.visits.map((v) => ({
+          eid: written.eidOf.get(r.anchors[v.subjectRole]!)!,
+          type: 'trace' as const,
+          at: v.at,
+          source: v.source,
+          rid: v.rid,
+        })),
+      );
+      after.push({ batch: j.batch, read: j.read, prior: [...w.prior], touched });
+      known.set(g.id, { ...known.get(g.id)!, ...fields.get(g.id) });
+    }
+    await this.afterCommit(after);
+    return jobs.map((j) => (leader.has(j.batch.batchId) ? LEADER_ONLY : known.get(j.batch.batchId)!));
+  }
+
+  /** Queues the derivations of committed batches (one job per group, off the write path). */
+  private async afterCommit(items: AfterCommitJob['items']): Promise<void> {
+    if (!items.length) return;
+    await this.pipeline.deriveQueue().add('after-commit', { items } satisfies AfterCommitJob);
+  }
+
+  /**
+   * The after-commit job: the batch quality rules (with the hashes the records had before), the
+   * persons whose co-travel must be recomputed, early-warning rules, and the watched entities' events.
+   */
+  async runAfterCommit(job: AfterCommitJob): Promise<number> {
+    const { graph, redis } = this.pipeline.deps;
+    const touched: EntityEvent[] = [];
+    for (const it of job.items) {
+      await runBatchQuality(
+        graph,
+        it.batch,
+        this.pipeline.entry(it.batch.source),
+        it.read,
+        undefined,
+        new Map(it.prior),
+      );
+      touched.push(...it.touched);
+    }
+    await markBatchesChecked(
+      graph,
+      job.items.map((it) => it.batch.batchId),
+    );
+    const persons = [
+      ...new Set(
+        touched
+          .filter((t) => t.type === 'trace')
+          .map((t) => t.eid)
+          .filter((e) => e.startsWith('P-')),
+      ),
+    ];
+    await scheduleCoTravel(redis, this.pipeline.deriveQueue(), persons);
+    // Early warning rules of the touched entities (the same call site a file batch uses after its write).
+    this.pipeline.evaluateWarningsAfterCommit(touched);
+    return publishEvents(graph, redis, touched, this.pipeline.deps.eventsChannel);
+  }
+}

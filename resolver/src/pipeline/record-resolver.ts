@@ -1,0 +1,164 @@
+import { ANCHOR_KINDS, type EntityKind, type SourceCatalogEntry } from '@onemap/graph-schema';
+import { mentionsToJson } from '../graph/load-index.ts';
+import type { ChunkRows, EntityRow, SourceRecordRow } from '../graph/write-rows.ts';
+import type { BatchRecord } from '../intake/read-batch.ts';
+import { ResolutionIndex } from '../resolve/resolution-index.ts';
+import type { Model } from '../scoring/model-settings.ts';
+import type { Mention } from '../types.ts';
+import { type AuthorityFn, goldenValues } from './golden-values.ts';
+import { type RecordFacts, recordFacts } from './record-facts.ts';
+
+export interface RecordResolverOptions {
+  catalog: SourceCatalogEntry[];
+  authority: AuthorityFn;
+  models?: Partial<Record<EntityKind, Model>>;
+  /** golden values are computed from at most this many mentions (plus authoritative ones) */
+  goldenSample?: number;
+}
+
+/** How one mention of a record was resolved (its entity is read from the index when rows are built). */
+export interface MentionOutcome {
+  key: string;
+  role: string;
+  score: number;
+  decision: string;
+  candidate?: string;
+}
+
+/** A record resolved into the index, waiting to be turned into graph rows. */
+export interface ResolvedRecord {
+  rec: BatchRecord;
+  facts: RecordFacts;
+  resolved: MentionOutcome[];
+  /** a corrected re-delivery of a record already resolved */
+  updated: boolean;
+}
+
+/** Where a record came from (the batch it was delivered in). */
+export interface RecordOrigin {
+  batchId: string;
+  receivedAt: string;
+  originalName: string;
+}
+
+/** Identifiers written as anchors; a person's phone becomes a Phone entity instead. */
+const ANCHOR_KINDS_OF = Object.fromEntries(Object.entries(ANCHOR_KINDS).map(([k, v]) => [k, new Set<string>(v)])) as Record<EntityKind, Set<string>>;
+
+/**
+ * Record-at-a-time resolution, shared by the incremental pipeline (`GraphResolver`, against an
+ * index kept in step with the graph) and the bulk loader (`planBulkLoad`, in memory): both
+ * resolve the same records in the same order through the same `ResolutionIndex`, so a bulk load
+ * and an incremental load of the same files make the same entities with the same eids.
+ */
+export class RecordResolver {
+  readonly index: ResolutionIndex;
+  /** rid -> content hash of the version resolved last */
+  readonly recordHashes = new Map<string, string>();
+  /** rid -> when the record was received (epoch ms): the recency of the golden-value rule. */
+  readonly receivedAt = new Map<string, number>();
+  private readonly catalogById: Map<string, SourceCatalogEntry>;
+
+  constructor(private readonly opts: RecordResolverOptions) {
+    this.index = new ResolutionIndex(opts.models ? { models: opts.models } : {});
+    this.catalogById = new Map(opts.catalog.map((c) => [c.id, c]));
+  }
+
+  /**
+   * Resolves one record's mentions into the index. Returns null when the same version was
+   * resolved before. `onMerge(other, heldKey)` is called for every entity merged into another
+   * (with a mention key it held, to find its survivor after later merges).
+   */
+  resolveRecord(entry: SourceCatalogEntry, rec: BatchRecord, receivedAt: string, onMerge?: (other: string, heldKey: string) => void): ResolvedRecord | null {
+    const prev = this.recordHashes.get(rec.rid);
+    if (prev === rec.hash) return null;
+    this.recordHashes.set(rec.rid, rec.hash);
+    this.receivedAt.set(rec.rid, Date.parse(receivedAt));
+    const facts = recordFacts(entry, rec);
+    const resolved: MentionOutcome[] = [];
+    for (const m of facts.mentions) {
+      const current = prev !== undefined ? this.index.entityOf(m.key) : undefined;
+      if (current) {
+        // A corrected re-delivery keeps its entity; its values replace the old ones.
+        this.index.add(m, current);
+        resolved.push({ key: m.key, role: m.role, score: 1, decision: 'update' });
+        continue;
+      }
+      const r = this.index.resolveOne(m);
+      const eid = r.entityId ?? this.index.newEntityId(m);
+      this.index.add(m, eid);
+      for (const other of r.mergeOf?.slice(1) ?? []) {
+        const members = this.index.mentionsOf(other);
+        if (!members.length || other === eid) continue;
+        onMerge?.(other, members[0]!.key);
+        this.index.mergeEntities(eid, other);
+      }
+      const row: MentionOutcome = { key: m.key, role: m.role, score: Math.round(r.score * 1e4) / 1e4, decision: r.decision };
+      if (r.candidate) row.candidate = r.candidate;
+      resolved.push(row);
+    }
+    return { rec, facts, resolved, updated: prev !== undefined };
+  }
+
+  /** The current entity of a mention key. */
+  eidOf(key: string): string {
+    return this.index.entityOf(key)!;
+  }
+
+  /** An entity's golden values, provenance and search text, from its mentions in the index. */
+  entityRow(eid: string, kind: EntityKind): EntityRow {
+    let mentions: Mention[] = this.index.mentionsOf(eid);
+    const cap = this.opts.goldenSample ?? 200;
+    if (mentions.length > cap) {
+      // A bounded sample: authoritative mentions and the latest ones (mentions are kept in arrival order).
+      const auth = mentions.filter((m) => this.catalogById.get(m.source)?.authorityFor.some((a) => a.startsWith(`${kind}.`)));
+      mentions = [...new Set([...auth.slice(0, cap), ...mentions.slice(-cap)])];
+    }
+    const g = goldenValues(kind, mentions, this.opts.authority, (m) => this.receivedAt.get(`${m.source}:${m.recordId}`) ?? null);
+    const lon = g.props.lon !== undefined ? Number(g.props.lon) : null;
+    const lat = g.props.lat !== undefined ? Number(g.props.lat) : null;
+    return { eid, kind, props: g.props, provenance: JSON.stringify(g.provenance), searchText: g.searchText, lon, lat };
+  }
+
+  /**
+   * Adds a resolved record's facts to `rows` with every mention's current entity: identifier
+   * anchors, the source record with RESOLVED_TO, relations and VISITED edges. Returns the events
+   * watches care about (new traces and relations, by entity).
+   */
+  recordRows(origin: RecordOrigin, entry: SourceCatalogEntry, p: ResolvedRecord, rows: Pick<ChunkRows, 'identifiers' | 'records' | 'relations' | 'visits'>) {
+    const { rec, facts, resolved } = p;
+    const touched: { eid: string; type: 'trace' | 'relation'; at: string | null; source: string; rid: string }[] = [];
+    const roleEid = new Map(facts.mentions.map((m) => [m.role, this.eidOf(m.key)]));
+    for (const m of facts.mentions) {
+      for (const id of m.identifiers) {
+        if (ANCHOR_KINDS_OF[m.kind].has(id.kind)) rows.identifiers.push({ eid: roleEid.get(m.role)!, kind: id.kind, value: id.value, source: entry.id, rid: rec.rid });
+      }
+    }
+    const record: SourceRecordRow = {
+      rid: rec.rid,
+      source: entry.id,
+      recordId: rec.recordId,
+      receivedAt: origin.receivedAt,
+      hash: rec.hash,
+      file: origin.originalName,
+      line: rec.line,
+      batchId: origin.batchId,
+      ...mentionsToJson(facts.mentions),
+      raw: JSON.stringify(rec.raw),
+      flags: facts.mentions.flatMap((m) => m.flags.map((f) => `${m.role}.${f}`)),
+      resolved: resolved.map((r) => ({ ...r, eid: this.eidOf(r.key) })),
+    };
+    rows.records.push(record);
+    for (const rel of facts.relations) {
+      const from = roleEid.get(rel.fromRole)!;
+      const to = roleEid.get(rel.toRole)!;
+      rows.relations.push({ type: rel.type, from, to, source: entry.id, rid: rec.rid, role: rel.role });
+      touched.push({ eid: from, type: 'relation', at: null, source: entry.id, rid: rec.rid });
+    }
+    for (const v of facts.visits) {
+      const subject = roleEid.get(v.subjectRole)!;
+      rows.visits.push({ subject, place: roleEid.get(v.placeRole)!, at: v.at, until: v.until, kind: v.kind, source: entry.id, rid: rec.rid });
+      touched.push({ eid: subject, type: 'trace', at: v.at, source: entry.id, rid: rec.rid });
+    }
+    return touched;
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * Real-time benchmark alone (no bulk load): `npm run bench realtime -- [--seconds 20] [--rate 500]
+ * [--source hotel|checkpoint] [--workers 0|1|2] [--push-size 10] [--seed-days 1] [--seed-sources hotel,…]`.
+ * On its own services (profile `bench`; NEO4J_BOLT_PORT / REDIS_PORT override the ports): clears
+ * the graph, ingests the first `--seed-days` of the sample (so pushes meet an index and a graph
+ * with entities; checkpoint passes then name known plates and checkpoints), then pushes
+ * `--push-size`-record batches of `--source` at `--rate` records/s for `--seconds` and prints
+ * push→visible p50/p95/p99, the backlog each second and the load average. `--workers 0` runs the
+ * real-time workers in this process; N > 0 starts N `onemap worker` processes (one is the resolve
+ * leader; trace-only sources are written by all). Figures are printed, never asserted.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadCatalog, SAMPLE_DIR, SOURCE_ORDER } from '@onemap/datasets';
+import { createDriver, migrate } from '@onemap/graph-schema/server';
+import { stageFile } from '@onemap/resolver/intake';
+import { IngestPipeline } from '@onemap/resolver/pipeline';
+import { redisConnectionOf } from '@onemap/resolver/queue';
+import { Redis } from 'ioredis';
+import { benchRealtime } from './lib/bench-realtime.ts';
+// @ts-expect-error plain ESM script without types
+import { up } from './services.mjs';
+
+const { values: a } = parseArgs({
+  args: process.argv.slice(2).filter((x) => x !== '--'),
+  options: {
+    seconds: { type: 'string', default: '20' },
+    rate: { type: 'string', default: '500' },
+    source: { type: 'string', default: 'hotel' },
+    workers: { type: 'string', default: '0' },
+    'push-size': { type: 'string', default: '10' },
+    'seed-days': { type: 'string', default: '1' },
+    /** comma-separated sources to seed (default: all) */
+    'seed-sources': { type: 'string', default: '' },
+  },
+});
+
+const loadAtStart = os.loadavg();
+const s = await up('bench');
+const redis = new Redis(s.redisUrl, { maxRetriesPerRequest: 3 });
+await redis.flushdb();
+const driver = createDriver({ uri: s.neo4jUri, user: s.neo4jUser, password: s.neo4jPassword, database: 'neo4j' });
+const graph = { driver, database: 'neo4j' };
+{
+  const session = driver.session({ database: 'neo4j' });
+  try {
+    await session.run(
+      'MATCH (n) WHERE NOT n:__OneMapMigration CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS',
+    );
+  } finally {
+    await session.close();
+  }
+}
+await migrate(graph);
+const work = path.join(s.dataDir, 'work-realtime');
+fs.rmSync(work, { recursive: true, force: true });
+const catalog = loadCatalog();
+const pipeline = new IngestPipeline({
+  graph,
+  redis,
+  connection: redisConnectionOf(s.redisUrl),
+  catalog,
+  stagingDir: path.join(work, 'staging'),
+  rejectsDir: path.join(work, 'rejects'),
+  coTravel: { toleranceMinutes: 30, minCount: 2 },
+});
+
+const days = [...new Set(fs.readdirSync(path.join(SAMPLE_DIR, 'hotel')).map((f) => f.slice(0, 10)))]
+  .sort()
+  .slice(0, Number(a['seed-days']));
+const t0 = performance.now();
+let seeded = 0;
+const seedSources = a['seed-sources'] ? a['seed-sources'].split(',') : SOURCE_ORDER;
+for (const source of SOURCE_ORDER.filter((x) => seedSources.includes(x))) {
+  const dir = path.join(SAMPLE_DIR, source);
+  if (!fs.existsSync(dir)) continue;
+  for (const f of fs.readdirSync(dir).sort()) {
+    if (!days.some((d) => f.startsWith(d))) continue;
+    const info = await pipeline.processBatch(
+      stageFile(pipeline.deps.stagingDir, source, path.join(dir, f), pipeline.entry(source).file),
+    );
+    seeded += info.written ?? 0;
+  }
+}
+console.log(
+  `bench: seeded ${seeded} records (${days.join(', ')}) in ${((performance.now() - t0) / 1000).toFixed(1)} s; load average at start ${loadAtStart.map((x) => x.toFixed(1)).join('/')}`,
+);
+
+await benchRealtime({
+  pipeline,
+  graph,
+  input: SAMPLE_DIR,
+  source: a.source!,
+  days,
+  seconds: Number(a.seconds),
+  rate: Number(a.rate),
+  pushSize: Number(a['push-size']),
+  workers: Number(a.workers),
+  workerEnv: {
+    NEO4J_URI: s.neo4jUri,
+    NEO4J_USER: s.neo4jUser,
+    NEO4J_PASSWORD: s.neo4jPassword,
+    NEO4J_DATABASE: 'neo4j',
+    REDIS_URL: s.redisUrl,
+    ONEMAP_STAGING_DIR: pipeline.deps.stagingDir,
+    ONEMAP_REJECTS_DIR: pipeline.deps.rejectsDir,
+  },
+});
+await pipeline.close();
+redis.disconnect();
+await driver.close();

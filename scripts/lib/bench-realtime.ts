@@ -1,0 +1,173 @@
+/**
+ * The real-time part of the pipeline benchmarks (`bench-pipeline --realtime-seconds`, `bench-realtime`):
+ * pushes of `pushSize` records at a steady `rate` for `seconds`, and push→visible latency (a push is
+ * visible when its batch is `done`: its records are committed with its bookkeeping) and backlog.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Graph } from '@onemap/graph-schema/server';
+import { findBatch } from '@onemap/resolver/graph';
+import { startIngestWorker, startRealtimeWorkers } from '@onemap/resolver/jobs';
+import type { IngestPipeline } from '@onemap/resolver/pipeline';
+import { findBatches } from '../../resolver/src/graph/batches.ts';
+
+export interface RealtimeBenchOptions {
+  pipeline: IngestPipeline;
+  graph: Graph;
+  input: string;
+  source: string;
+  seconds: number;
+  rate: number;
+  pushSize: number;
+  /** 0: the real-time workers run in this process; N: N `onemap worker` processes with `workerEnv` */
+  workers: number;
+  workerEnv: Record<string, string>;
+  /** take the pushed records' template from these days' files only (the ones already in the graph) */
+  days?: string[];
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((x, y) => x - y);
+  return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! : Number.NaN;
+};
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function templateOf(input: string, source: string, days?: string[]): Record<string, unknown>[] {
+  const dir = path.join(input, source);
+  return fs
+    .readdirSync(dir)
+    .filter((f) => !days || days.some((d) => f.startsWith(d)))
+    .sort()
+    .flatMap((f) => fs.readFileSync(path.join(dir, f), 'utf8').trim().split('\n'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+/** Runs the real-time benchmark and prints its figures; returns the latencies' percentiles. */
+export async function benchRealtime(
+  o: RealtimeBenchOptions,
+): Promise<{ p50: number; p95: number; p99: number; visible: number; late: number; maxBacklog: number }> {
+  const { pipeline, graph } = o;
+  const template = templateOf(o.input, o.source, o.days);
+  const procs: ChildProcess[] = [];
+  let local: { close(): Promise<void> } | null = null;
+  if (o.workers > 0) {
+    for (let i = 0; i < o.workers; i++) {
+      const p = spawn(
+        process.execPath,
+        [path.resolve('node_modules/tsx/dist/cli.mjs'), 'resolver/src/cli/main.ts', 'worker', '--concurrency', '1'],
+        {
+          env: { ...process.env, ...o.workerEnv },
+          stdio: ['ignore', 'ignore', 'inherit'],
+        },
+      );
+      procs.push(p);
+    }
+  } else {
+    const rt = startRealtimeWorkers(pipeline, {
+      onError: (what, err) => console.error(`bench: ${what}: ${err.message}`),
+    });
+    const derive = startIngestWorker(pipeline, { concurrency: 1 });
+    local = { close: async () => void (await Promise.all([rt.close(), derive.close()])) };
+  }
+  try {
+    // Warm-up: one push through the whole path (workers up, a leader elected, code paths compiled).
+    const warm = await pipeline.submitRecords(
+      o.source,
+      template.slice(0, o.pushSize).map((r, i) => ({ ...r, record_id: `RTW-${Date.now()}-${i}` })),
+    );
+    for (let i = 0; i < 1200 && (await findBatch(graph, warm.batchId))?.status !== 'done'; i++) await sleep(100);
+
+    const perSecond = Math.max(1, Math.round(o.rate / o.pushSize));
+    const latencies: number[] = [];
+    const pending = new Map<string, { at: number; n: number }>();
+    const backlog: { t: number; queued: number }[] = [];
+    let seq = 0;
+    const start = performance.now();
+    const end = start + o.seconds * 1000;
+    console.log(
+      `\n== real-time (${o.source}): pushing ${o.rate} records/s in pushes of ${o.pushSize} for ${o.seconds} s, ${o.workers || 'in-process'} worker${o.workers === 1 ? '' : 's'}…`,
+    );
+    const poller = (async () => {
+      while (performance.now() < end + 30_000 && (performance.now() < end || pending.size)) {
+        if (pending.size) {
+          const found = await findBatches(graph, [...pending.keys()]);
+          const now = performance.now();
+          for (const [id, b] of found) {
+            const p = pending.get(id);
+            if (p && b.status === 'done') {
+              for (let i = 0; i < p.n; i++) latencies.push(now - p.at);
+              pending.delete(id);
+            }
+          }
+        }
+        await sleep(5);
+      }
+    })();
+    const sampler = (async () => {
+      while (performance.now() < end) {
+        const c = await Promise.all(
+          ['leader', 'traces'].map((l) =>
+            pipeline.queueFor(l as 'leader').getJobCounts('waiting', 'active', 'prioritized'),
+          ),
+        );
+        backlog.push({
+          t: (performance.now() - start) / 1000,
+          queued: c.reduce((n, x) => n + (x.waiting ?? 0) + (x.active ?? 0) + (x.prioritized ?? 0), 0),
+        });
+        await sleep(1000);
+      }
+    })();
+    let sent = 0;
+    while (performance.now() < end) {
+      // Pushes are spread evenly over each second, as independent source systems would send them.
+      const due = Math.floor(((performance.now() - start) / 1000) * perSecond) + 1;
+      const batch: Promise<void>[] = [];
+      // At most 20 pushes in flight: a door that falls behind shows as a lower rate sent, not as a burst.
+      for (; sent < due && batch.length < 20; sent++) {
+        const records = Array.from({ length: o.pushSize }, () => ({
+          ...template[seq % template.length]!,
+          record_id: `RT-${process.pid}-${Date.now()}-${seq++}`,
+        }));
+        const at = performance.now();
+        batch.push(
+          pipeline.submitRecords(o.source, records).then((r) => {
+            pending.set(r.batchId, { at, n: r.accepted ?? records.length });
+          }),
+        );
+      }
+      await Promise.all(batch);
+      await sleep(Math.max(0, 1000 / perSecond - 1));
+    }
+    await Promise.all([poller, sampler]);
+    const r = {
+      p50: pct(latencies, 50),
+      p95: pct(latencies, 95),
+      p99: pct(latencies, 99),
+      visible: latencies.length,
+      late: pending.size,
+      maxBacklog: Math.max(0, ...backlog.map((b) => b.queued)),
+    };
+    console.log(`   ${fmt(sent)} pushes sent (${fmt((sent * o.pushSize) / o.seconds)} records/s offered by the door)`);
+    console.log(
+      `   ${fmt(r.visible)} records visible; push→visible p50 ${r.p50.toFixed(0)} ms, p95 ${r.p95.toFixed(0)} ms, p99 ${r.p99.toFixed(0)} ms, max ${pct(latencies, 100).toFixed(0)} ms; ${r.late} pushes not visible within 30 s after the end`,
+    );
+    const q = (f: number) => backlog[Math.min(backlog.length - 1, Math.floor(f * backlog.length))]?.queued ?? 0;
+    console.log(
+      `   queued+active pushes sampled each second: max ${r.maxBacklog}; at 25/50/75/100% of the run ${q(0.25)}/${q(0.5)}/${q(0.75)}/${q(0.999)}`,
+    );
+    console.log(
+      `   load average (1/5/15 min) ${os
+        .loadavg()
+        .map((x) => x.toFixed(1))
+        .join('/')} on ${os.cpus().length} cores`,
+    );
+    return r;
+  } finally {
+    await local?.close();
+    for (const p of procs) p.kill('SIGTERM');
+    await Promise.all(procs.map((p) => new Promise((r) => (p.exitCode !== null ? r(null) : p.once('exit', r)))));
+  }
+}

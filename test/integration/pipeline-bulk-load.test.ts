@@ -1,0 +1,76 @@
+import { loadCatalog } from '@onemap/datasets';
+import { findBatch } from '@onemap/resolver/graph';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BulkLoadReport, runBulkLoad } from '../../resolver/src/cli/load-command.ts';
+import { testEnv } from '../helpers/env.ts';
+import { clearGraph } from '../helpers/graph.ts';
+import { entityPartition, graphContentLines, graphCounts } from '../helpers/graph-fingerprint.ts';
+import { ingestDirect, openTestPipeline, sampleFiles } from '../helpers/pipeline.ts';
+
+const DAYS = ['2026-03-02'];
+/** Two loads of a sample day and a Neo4j restart: minutes on a busy machine. */
+const SLOW = 900_000;
+let t: ReturnType<typeof openTestPipeline>;
+
+beforeAll(async () => {
+  t = openTestPipeline();
+  await clearGraph(t.graph);
+  await t.redis.flushdb();
+});
+afterAll(async () => t.close());
+
+/** What both loads must agree on: nodes and edges by kind (not the delivery bookkeeping or derived reports). */
+const facts = (c: Record<string, number>) =>
+  Object.fromEntries(Object.entries(c).filter(([k]) => !['node:Batch', 'node:QualityReport', 'node:PipelineState', 'node:EidRedirect'].includes(k)));
+
+describe('bulk load (neo4j-admin import) writes the graph the incremental pipeline writes', () => {
+  let incremental: { partition: string[]; lines: string[]; counts: Record<string, number> };
+  let report: BulkLoadReport;
+
+  it('bulk load of the sample == incremental load of the sample: same entity partition, same facts', async () => {
+    const files = sampleFiles(DAYS);
+    const results = await ingestDirect(t.pipeline, files);
+    expect(results.every((b) => b.status === 'done')).toBe(true);
+    incremental = { partition: await entityPartition(t.graph), lines: await graphContentLines(t.graph), counts: await graphCounts(t.graph) };
+    expect(incremental.counts['node:SourceRecord']).toBeGreaterThan(900);
+
+    report = await runBulkLoad({
+      files: files.map(([source, path]) => ({ source, path })),
+      catalog: loadCatalog(),
+      neo4j: { uri: testEnv.NEO4J_URI, user: testEnv.NEO4J_USER, password: testEnv.NEO4J_PASSWORD, database: testEnv.NEO4J_DATABASE },
+      stagingDir: t.pipeline.deps.stagingDir,
+      rejectsDir: t.pipeline.deps.rejectsDir,
+      csvDir: `${t.dir}/import-csv`,
+      coTravel: { toleranceMinutes: 30, minCount: 2 },
+      profile: 'test',
+      force: true,
+    });
+    expect(report.ms.import).toBeGreaterThan(0);
+    expect(await entityPartition(t.graph)).toEqual(incremental.partition);
+    expect(facts(await graphCounts(t.graph))).toEqual(facts(incremental.counts));
+    const bulkLines = await graphContentLines(t.graph);
+    const missing = incremental.lines.filter((l) => !bulkLines.includes(l));
+    const extra = bulkLines.filter((l) => !incremental.lines.includes(l));
+    expect({ missing: missing.slice(0, 5), extra: extra.slice(0, 5) }).toEqual({ missing: [], extra: [] });
+  }, SLOW);
+
+  it('after a bulk load the same files delivered again are no-ops and the pipeline continues from it', async () => {
+    const files = sampleFiles(DAYS);
+    const again = await ingestDirect(t.pipeline, files);
+    for (const b of again) expect(b.status).toBe('done');
+    expect(await findBatch(t.graph, again[0]!.batchId)).toMatchObject({ status: 'done' });
+    const before = await graphCounts(t.graph);
+    // A new day resolves against the loaded entities (no duplicate persons for the same resident IDs).
+    const next = await ingestDirect(t.pipeline, sampleFiles(['2026-03-03']));
+    expect(next.every((b) => b.status === 'done')).toBe(true);
+    const after = await graphCounts(t.graph);
+    expect(after['node:SourceRecord']!).toBeGreaterThan(before['node:SourceRecord']!);
+    const dupes = await import('@onemap/graph-schema/server').then(({ readTx }) =>
+      readTx(t.graph, async (tx) => {
+        const r = await tx.run("MATCH (i:Identifier {kind: 'resident_id'})<-[:HAS_IDENTIFIER]-(p:Person) WITH i, count(DISTINCT p) AS n WHERE n > 1 RETURN count(i) AS n");
+        return Number(r.records[0]!.get('n'));
+      }),
+    );
+    expect(dupes).toBe(0);
+  }, SLOW);
+});
