@@ -2,6 +2,7 @@ import { Label } from '@onemap/graph-schema';
 import { type Graph, writeTx } from '@onemap/graph-schema/server';
 import type { ManagedTransaction } from 'neo4j-driver';
 import type { SourceRecordRow, VisitRow } from './write-rows.ts';
+import { addSourcesToEntities } from './write-chunk.ts';
 
 /** An anchor a trace record names: an entity of `kind` holding identifier `idKind = value`. */
 export interface TraceAnchor {
@@ -144,6 +145,15 @@ export async function writeTraceRecords(
         { rows: visits },
       );
     }
+    // Visibility as a property: the entities these records and visits touch list their source.
+    const touched = new Map<string, Set<string>>();
+    const touch = (eid: string, source: string) => (touched.get(eid) ?? touched.set(eid, new Set()).get(eid)!).add(source);
+    for (const r of records) for (const x of r.resolved) touch(x.eid, r.source);
+    for (const v of visits) {
+      touch(v.subject, v.source);
+      touch(v.place, v.source);
+    }
+    await addSourcesToEntities(tx, [...touched].map(([eid, sources]) => ({ eid, sources: [...sources].sort() })));
     await inTx(tx, written);
     return { groups: out, eidOf };
   });

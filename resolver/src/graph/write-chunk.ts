@@ -162,7 +162,11 @@ export function entitySources(rows: ChunkRows): { eid: string; sources: string[]
  * from its records and edges first, so the list is never a subset of what the graph says.
  */
 async function addEntitySources(tx: ManagedTransaction, rows: ChunkRows) {
-  const list = entitySources(rows);
+  await addSourcesToEntities(tx, entitySources(rows));
+}
+
+/** `addEntitySources` for writers that know each entity's new sources directly (the trace writer). */
+export async function addSourcesToEntities(tx: ManagedTransaction, list: { eid: string; sources: string[] }[]) {
   if (!list.length) return;
   await tx.run(
     `UNWIND $rows AS row
