@@ -1,5 +1,4 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
 import { readTx } from '@onemap/graph-schema/server';
 import { findBatch } from '@onemap/resolver/graph';
 import { startIngestWorker } from '@onemap/resolver/jobs';
@@ -22,7 +21,9 @@ afterAll(async () => t.close());
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function startWorkerProcess(): ChildProcess {
-  return spawn(process.execPath, [path.resolve('node_modules/tsx/dist/cli.mjs'), 'resolver/src/cli/main.ts', 'worker', '--concurrency', '1'], {
+  // `node --import tsx`, not tsx's cli wrapper: the wrapper runs the worker in a child process, so
+  // SIGKILL reached only the wrapper and the real worker lived on, taking later tests' jobs.
+  return spawn(process.execPath, ['--import', 'tsx', 'resolver/src/cli/main.ts', 'worker', '--concurrency', '1'], {
     env: { ...process.env, ...testEnv, ONEMAP_CHUNK_SIZE: '250', ONEMAP_STAGING_DIR: t.pipeline.deps.stagingDir, ONEMAP_REJECTS_DIR: t.pipeline.deps.rejectsDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
