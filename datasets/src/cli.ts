@@ -1,7 +1,7 @@
 /**
  * `npm run datasets -- <command> [options]`
  *
- *   [generate] --persons N --seed S --out DIR [--days D] [--noise-scale X] [--start YYYY-MM-DD]
+ *   [generate] --persons N --seed S --out DIR [--days D] [--noise-scale X] [--start YYYY-MM-DD] [--series PER_10K]
  *   sample                         regenerate the committed sample in datasets/sample
  *   replay --source ID --url URL [--rate N] [--key K] [--dir DIR] [--limit N]
  *                                  (K: the source system's key, default $ONEMAP_SOURCE_KEY)
@@ -83,6 +83,7 @@ async function main(): Promise<void> {
             days: num(flags, 'days'),
             startDate: flags.get('start'),
             noiseScale: num(flags, 'noise-scale'),
+            ...(flags.has('series') ? { series: { perTenThousand: num(flags, 'series') as number } } : {}),
             log,
           };
     console.log(`Generating ${options.persons ?? 10_000} persons, seed ${options.seed ?? 'onemap'} ...`);

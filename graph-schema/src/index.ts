@@ -6,3 +6,4 @@ export * from './universal/id-check-chars.ts';
 export * from './universal/golden-value.ts';
 export * from './universal/errors.ts';
 export * from './universal/beijing-time.ts';
+export * from './universal/geo/index.ts';

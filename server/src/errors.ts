@@ -22,6 +22,12 @@ export const SERVER_ERRORS = defineErrors({
   ONEMAP_ERR_UNIT_TREE: { status: 400, message: 'the units would no longer form one tree: {detail}' },
   ONEMAP_ERR_SELF_ADMINISTRATION: { status: 403, message: 'not allowed: nobody changes their own {what}; ask an admin of a unit above yours' },
   ONEMAP_ERR_NEEDS_HIGHER_UNIT: { status: 403, message: 'not allowed: {what} of users of your own unit is decided by an admin of a unit above it' },
+  // Series linking and scene collision (issue 17) take cases.
+  ONEMAP_ERR_NOT_A_CASE: { status: 400, message: '{eid} is a {kind}, not a case: series linking and scene collision take cases (案事件)' },
+  ONEMAP_ERR_CASE_NOT_PLACED: { status: 400, message: 'case {eid} has no scene and time you may see, so no window can be drawn around it' },
+  // Areas (issue 17): a jurisdiction is named only when it is the caller's or below it.
+  ONEMAP_ERR_UNKNOWN_JURISDICTION: { status: 400, message: 'no jurisdiction {code} you may use: name your unit’s territory or one below it (province, city or county code)' },
+  ONEMAP_ERR_BAD_WARNING_RULE: { status: 400, message: 'this early-warning rule cannot be made: {detail}' },
   ONEMAP_ERR_PAYLOAD_TOO_LARGE: { status: 413, message: 'request body too large: {detail}' },
   ONEMAP_ERR_RATE_LIMITED: { status: 429, message: 'too many requests: {detail}' },
   ONEMAP_ERR_SERVICE_UNAVAILABLE: { status: 503, message: 'service unavailable: {detail}' },

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clearGraph, openTestGraph } from '../helpers/graph.ts';
 import { ADMIN_PURPOSE, as, buildTestApp, PURPOSE } from '../helpers/server-app.ts';
 import { E, FX, LEVELS, type LevelName, seedServerFixture } from '../helpers/server-fixtures.ts';
+import { SR, seedSeriesFixture } from '../helpers/series-fixtures.ts';
 
 const ROLES = ['officer', 'analyst', 'planner', 'admin', 'auditor'] as const;
 type Role = (typeof ROLES)[number];
@@ -131,6 +132,29 @@ const ROUTES: RouteCase[] = [
     },
   },
   {
+    name: 'case series (类案串并)',
+    req: { url: `/api/analysis/series?eid=${SR.sr1}` },
+    roles: ['analyst'],
+    purpose: true,
+    check: (b, vis) => {
+      const ids = b.cases.filter((c: any) => c.inSeries).map((c: any) => c.entity.eid);
+      expect(ids).toEqual(expect.arrayContaining([SR.sr1, SR.sr2]));
+      // the case only in the non-shared source: shown exactly to those who may see that source
+      expect(JSON.stringify(b).includes(SR.sr4)).toBe(vis.has(FX.closed));
+    },
+  },
+  {
+    name: 'scene collision (多点碰撞)',
+    req: { method: 'POST', url: '/api/analysis/scene-collision', payload: { cases: [SR.sr1, SR.sr2, SR.sr3] } },
+    roles: ['analyst'],
+    purpose: true,
+    check: (b, vis) => {
+      const ids = b.matches.map((m: any) => m.entity.eid);
+      expect(ids).toContain(SR.walker);
+      expect(ids.includes(SR.hidden)).toBe(vis.has(FX.closed));
+    },
+  },
+  {
     name: 'collision',
     req: {
       method: 'POST',
@@ -225,6 +249,17 @@ const ROUTES: RouteCase[] = [
   { name: 'watch list', req: { url: '/api/watches' }, roles: INDIVIDUAL, purpose: false },
   { name: 'watch create', req: { method: 'POST', url: '/api/watches', payload: { eid: E.P3 } }, roles: INDIVIDUAL, purpose: true },
   { name: 'watch stream ticket', req: { method: 'POST', url: '/api/watches/stream-ticket' }, roles: INDIVIDUAL, purpose: true },
+  // Early warning (预警, docs/analysis.md): rules of the caller's unit; hits only when every record that fired them is visible (warning-rules.test.ts).
+  { name: 'warning rules', req: { url: '/api/warnings/rules' }, roles: INDIVIDUAL, purpose: true },
+  {
+    name: 'warning rule create',
+    req: { method: 'POST', url: '/api/warnings/rules', payload: { name: '矩阵', kind: 'area', subjects: [E.P3], polygon: { type: 'Polygon', coordinates: [[[103.82, 36.05], [103.85, 36.05], [103.85, 36.08], [103.82, 36.05]]] }, expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString() } },
+    roles: INDIVIDUAL,
+    purpose: true,
+    check: (b, _vis, level) => expect(b).toMatchObject({ unitCode: LEVELS[level], subjects: [E.P3], active: true }),
+  },
+  { name: 'warning hits', req: { url: '/api/warnings/rules/R-00000000-0000-0000-0000-000000000000/hits' }, roles: INDIVIDUAL, purpose: true, ok: [404] },
+  { name: 'warning rule end', req: { method: 'DELETE', url: '/api/warnings/rules/R-00000000-0000-0000-0000-000000000000' }, roles: INDIVIDUAL, purpose: false, ok: [404] },
   { name: 'decisions', req: { url: '/api/resolution/decisions' }, roles: ['analyst'], purpose: true },
   // the review queue (issue 16): possible matches whose records the viewer may all see
   { name: 'review candidates', req: { url: '/api/resolution/candidates' }, roles: ['analyst'], purpose: true },
@@ -284,6 +319,7 @@ beforeAll(async () => {
   graph = openTestGraph();
   await clearGraph(graph);
   await seedServerFixture(graph);
+  await seedSeriesFixture(graph);
   app = await buildTestApp({ RATE_LIMIT_PER_MINUTE: 1_000_000 });
 });
 afterAll(async () => {

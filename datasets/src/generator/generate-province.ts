@@ -15,6 +15,7 @@ import { type GenerateOptions, resolveOptions, SOURCE_IDS, type SourceId } from 
 import { type FileEntry, OutputSet } from './output-set.ts';
 import { eid, PlaceRegistry } from './places.ts';
 import { newPopulationState, PopulationGenerator } from './population.ts';
+import { plantSeries } from './series.ts';
 import { businessRow, householdRow, telecomRow, vehicleRegistryRow } from './rows/registry-rows.ts';
 import type { RecordContext } from './rows/row-context.ts';
 import { dayStart } from './time.ts';
@@ -44,6 +45,10 @@ export interface Summary {
     aliases: number;
     moves: number;
     venues: number;
+    /** Planted case series and look-alike cases (present only when series are planted). */
+    series?: number;
+    seriesCases?: number;
+    lookalikeCases?: number;
   };
   duplicateFiles: string[];
   files: FileEntry[];
@@ -69,7 +74,7 @@ export async function generateProvince(options: GenerateOptions): Promise<Summar
   const actx: ActivityContext = { seed: opts.seed, start, days: opts.days, geo, places, cases: { count: 0 } };
   const pop = new PopulationGenerator(opts.seed, geo, places, start, opts.persons, opts.companies);
   const state = newPopulationState();
-  const planted = {
+  const planted: Summary['planted'] = {
     companionGroups: 0,
     companionMembers: 0,
     sharedPhones: 0,
@@ -132,6 +137,13 @@ export async function generateProvince(options: GenerateOptions): Promise<Summar
     for (const p of block.persons) personActivities(rc0, actx, p, block.persons);
     for (const p of block.foreigners) personActivities(rc0, actx, p, block.persons);
     for (const g of block.groups) groupActivities(rc0, actx, g);
+    if (out.truth.series) {
+      const rows = plantSeries(rc0, actx, opts.series, block.persons, from);
+      for (const r of rows) out.truth.series.writeLine(`${r.seriesId},${r.caseEid},${r.kind},${r.offenders.join(' ')}`);
+      planted.series = (planted.series ?? 0) + new Set(rows.filter((r) => r.kind === 'series').map((r) => r.seriesId)).size;
+      planted.seriesCases = (planted.seriesCases ?? 0) + rows.filter((r) => r.kind === 'series').length;
+      planted.lookalikeCases = (planted.lookalikeCases ?? 0) + rows.filter((r) => r.kind === 'lookalike').length;
+    }
     foreigners += block.foreigners.length;
     const pct = Math.floor((to / opts.persons) * 20);
     if (pct !== lastLog) {

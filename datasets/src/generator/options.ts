@@ -2,6 +2,7 @@
  * Options of the synthetic province generator and the noise it injects.
  */
 import { type CompanyOptions, DEFAULT_COMPANY_OPTIONS } from './org-variants.ts';
+import { DEFAULT_SERIES_OPTIONS, type SeriesOptions } from './series.ts';
 
 /** The sources the generator writes, by catalog id. */
 export const SOURCE_IDS = [
@@ -138,14 +139,17 @@ export interface GenerateOptions {
   noise?: Partial<NoiseRates>;
   /** Rates of planted organization hard negatives and change records (see `CompanyOptions`). */
   companies?: Partial<CompanyOptions>;
+  /** Planted case series and look-alikes (see `SeriesOptions`); `{ perTenThousand: 0 }` plants none. */
+  series?: Partial<SeriesOptions>;
   /** Progress messages; default none. */
   log?: (message: string) => void;
 }
 
 /** Options with every default filled in. */
-export type ResolvedOptions = Required<Omit<GenerateOptions, 'noise' | 'log' | 'companies'>> & {
+export type ResolvedOptions = Required<Omit<GenerateOptions, 'noise' | 'log' | 'companies' | 'series'>> & {
   noise: NoiseRates;
   companies: CompanyOptions;
+  series: SeriesOptions;
   log: (message: string) => void;
 };
 
@@ -172,6 +176,7 @@ export function resolveOptions(o: GenerateOptions): ResolvedOptions {
     noiseScale: o.noiseScale ?? 1,
     noise: { ...DEFAULT_NOISE, ...o.noise },
     companies: { ...DEFAULT_COMPANY_OPTIONS, ...o.companies },
+    series: { ...DEFAULT_SERIES_OPTIONS, ...o.series },
     log: o.log ?? (() => {}),
   };
 }

@@ -43,7 +43,7 @@ export class OutputSet {
   private readonly days: DayFile[][];
   private readonly counters = new Map<SourceId, number>();
   readonly records = new Map<SourceId, number>();
-  readonly truth: Record<'records' | 'noise' | 'companions' | 'sharedPhones' | 'aliases', BufferedFile>;
+  readonly truth: Record<'records' | 'noise' | 'companions' | 'sharedPhones' | 'aliases', BufferedFile> & { series?: BufferedFile };
   readonly files: FileEntry[] = [];
   /** Noise tags written to `truth/noise.csv`, per kind (dropped records excluded). */
   readonly noiseWritten: Record<string, number> = {};
@@ -83,6 +83,9 @@ export class OutputSet {
       companions: truthFile('companions.csv', 'group_id,person_entity_id'),
       sharedPhones: truthFile('shared_phones.csv', 'phone,person_entity_id'),
       aliases: truthFile('aliases.csv', 'person_entity_id,name_a,name_b'),
+      ...(opts.series.perTenThousand > 0
+        ? { series: truthFile('series.csv', 'series_id,case_entity_id,kind,offender_entity_ids') }
+        : {}),
     };
   }
 
@@ -142,6 +145,7 @@ export class OutputSet {
       }
     });
     for (const f of Object.values(this.truth)) {
+      if (!f) continue;
       const sha256 = f.close();
       this.files.push({ path: rel(f.path), sha256, bytes: f.bytes, records: f.lines - 1 });
     }

@@ -57,3 +57,74 @@ describe('capSweep', () => {
     ]);
   });
 });
+
+describe('blockPairs on interned keys', () => {
+  it('gives the pairs, in the order and with the counts, of grouping by key strings with rule-order dedup', () => {
+    let seed = 7;
+    const rnd = (k: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % k;
+    };
+    const pick = (xs: string[]) => (rnd(5) === 0 ? undefined : xs[rnd(xs.length)]);
+    const many: Attrs[] = Array.from({ length: 300 }, () => {
+      const a: Attrs = {};
+      for (const [k, xs] of [
+        ['pyFamily', ['wang', 'li', 'zhang', 'liu']],
+        ['pyGiven', ['wei', 'na', 'fang', 'min', 'jie']],
+        ['birthDate', ['1980-01-02', '1990-05-06', '1971-03-03']],
+        ['phone', ['+8613800000000', '+8613900000000', '+8613700000000', '+8613600000000', '+8613500000000']],
+      ] as const) {
+        const v = pick([...xs]);
+        if (v) a[k] = v;
+      }
+      return a;
+    });
+    const rules = [blockOn('phone'), blockOn('pyFamily', 'birthDate'), capped(blockOn('@nameSorted'), 30)];
+    const skip = (attr: string, v: string) => attr === 'phone' && v === '+8613500000000';
+    const r = blockPairs(many, rules, { maxBlockSize: 60, skip });
+    // reference: string keys in Maps, blocks in first-seen order
+    const keyOf = [
+      (a: Attrs) => (a.phone && !skip('phone', a.phone) ? a.phone : undefined),
+      (a: Attrs) => (a.pyFamily && a.birthDate ? `${a.pyFamily}\u0001${a.birthDate}` : undefined),
+      (a: Attrs) =>
+        a.pyFamily && a.pyGiven
+          ? a.pyFamily < a.pyGiven
+            ? `${a.pyFamily}|${a.pyGiven}`
+            : `${a.pyGiven}|${a.pyFamily}`
+          : undefined,
+    ];
+    const caps = [60, 60, 30];
+    const expected: string[] = [];
+    const counts: number[] = [];
+    const big: Array<Set<string>> = [];
+    for (let q = 0; q < rules.length; q++) {
+      const groups = new Map<string, number[]>();
+      many.forEach((a, i) => {
+        const k = keyOf[q]!(a);
+        if (k !== undefined) groups.set(k, [...(groups.get(k) ?? []), i]);
+      });
+      big.push(new Set([...groups].filter(([, g]) => g.length > caps[q]!).map(([k]) => k)));
+      let c = 0;
+      for (const g of groups.values()) {
+        if (g.length > caps[q]!) continue;
+        for (let x = 0; x < g.length; x++)
+          for (let y = x + 1; y < g.length; y++) {
+            const [a, b] = [many[g[x]!]!, many[g[y]!]!];
+            const earlier = keyOf.slice(0, q).some((f, e) => {
+              const ka = f(a);
+              return ka !== undefined && ka === f(b) && !big[e]!.has(ka);
+            });
+            if (!earlier) {
+              expected.push(`${g[x]}-${g[y]}`);
+              c++;
+            }
+          }
+      }
+      counts.push(c);
+    }
+    expect(Array.from({ length: r.count }, (_, i) => `${r.left[i]}-${r.right[i]}`)).toEqual(expected);
+    expect(r.stats.map((s) => s.pairs)).toEqual(counts);
+    expect(r.stats[2]!.skippedBlocks).toBeGreaterThan(0);
+    expect(r.count).toBeGreaterThan(100);
+  });
+});

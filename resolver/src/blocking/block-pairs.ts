@@ -59,27 +59,46 @@ export function blockPairs(
   opts: { maxBlockSize: number; skip?: (attr: string, value: string) => boolean },
 ): BlockingResult {
   const n = items.length;
-  const keys: Array<Array<string | undefined>> = [];
-  const skipped: Array<Set<string>> = [];
+  // per rule: each item's key as an interned id (-1: no key), and which key ids were skipped
+  const keys: Int32Array[] = [];
+  const skipped: Uint8Array[] = [];
   const out = new PairBuffer();
   const stats: BlockingRuleStats[] = [];
   for (let r = 0; r < rules.length; r++) {
     const fn = compileRule(rules[r]!, opts.skip);
     const cap = blockCap(rules[r]!, opts.maxBlockSize);
-    const k: Array<string | undefined> = new Array(n);
-    const groups = new Map<string, number[]>();
+    const k = new Int32Array(n);
+    const ids = new Map<string, number>();
+    const sizes: number[] = [];
     let keyed = 0;
     for (let i = 0; i < n; i++) {
       const v = fn(items[i]!);
-      k[i] = v;
-      if (v === undefined) continue;
+      if (v === undefined) {
+        k[i] = -1;
+        continue;
+      }
       keyed++;
-      const g = groups.get(v);
-      if (g) g.push(i);
-      else groups.set(v, [i]);
+      let id = ids.get(v);
+      if (id === undefined) {
+        id = sizes.length;
+        ids.set(v, id);
+        sizes.push(0);
+      }
+      k[i] = id;
+      sizes[id]!++;
+    }
+    const B = sizes.length;
+    // blocks as one members array in key order (first seen first), members in item order
+    const start = new Int32Array(B + 1);
+    for (let b = 0; b < B; b++) start[b + 1] = start[b]! + sizes[b]!;
+    const fill = start.slice(0, B);
+    const members = new Int32Array(keyed);
+    for (let i = 0; i < n; i++) {
+      const id = k[i]!;
+      if (id >= 0) members[fill[id]!++] = i;
     }
     keys.push(k);
-    const skip = new Set<string>();
+    const skip = new Uint8Array(B);
     skipped.push(skip);
     const s: BlockingRuleStats = {
       rule: rules[r]!.name,
@@ -91,32 +110,34 @@ export function blockPairs(
       skippedPairs: 0,
       largestBlock: 0,
     };
-    for (const [key, g] of groups) {
-      if (g.length < 2) continue;
+    for (let b = 0; b < B; b++) {
+      const size = sizes[b]!;
+      if (size < 2) continue;
       s.blocks++;
-      const gp = (g.length * (g.length - 1)) / 2;
-      if (g.length > s.largestBlock) s.largestBlock = g.length;
-      if (g.length > cap) {
-        skip.add(key);
+      const gp = (size * (size - 1)) / 2;
+      if (size > s.largestBlock) s.largestBlock = size;
+      if (size > cap) {
+        skip[b] = 1;
         s.skippedBlocks++;
         s.skippedPairs += gp;
         continue;
       }
       s.rawPairs += gp;
-      for (let x = 0; x < g.length; x++) {
-        const a = g[x]!;
-        for (let y = x + 1; y < g.length; y++) {
-          const b = g[y]!;
+      const end = start[b + 1]!;
+      for (let x = start[b]!; x < end; x++) {
+        const a = members[x]!;
+        for (let y = x + 1; y < end; y++) {
+          const c = members[y]!;
           let seen = false;
           for (let e = 0; e < r; e++) {
-            const ka = keys[e]![a];
-            if (ka !== undefined && ka === keys[e]![b] && !skipped[e]!.has(ka)) {
+            const ka = keys[e]![a]!;
+            if (ka >= 0 && ka === keys[e]![c] && skipped[e]![ka] === 0) {
               seen = true;
               break;
             }
           }
           if (seen) continue;
-          out.push(a, b);
+          out.push(a, c);
           s.pairs++;
         }
       }

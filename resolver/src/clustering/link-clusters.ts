@@ -8,15 +8,17 @@
  */
 import type { PairDecision } from '../result-types.ts';
 import type { Model } from '../scoring/model-settings.ts';
-import { type PairScorer, probability } from '../scoring/pair-scorer.ts';
+import { type BatchScorer, type PairScorer, probability } from '../scoring/pair-scorer.ts';
 import type { Mention } from '../types.ts';
-import { cohesionBetween } from './cohesion.ts';
+import { cohesionBetween, cohesionBetweenItems } from './cohesion.ts';
 import { ConstrainedUnionFind } from './constrained-union-find.ts';
 
 export interface LinkInput {
   mentions: Mention[];
   model: Model;
   scorer: PairScorer;
+  /** the same scorer over the mentions' attributes as columns (`scorer.forItems`): cohesion reads it */
+  batch?: BatchScorer;
   left: Int32Array;
   right: Int32Array;
   weights: Float64Array;
@@ -40,7 +42,9 @@ export function clusterCohesion(
   rb: number,
   mentions: Mention[],
   scorer: PairScorer,
+  batch?: BatchScorer,
 ): number {
+  if (batch) return cohesionBetweenItems(uf.membersArray(ra), uf.membersArray(rb), batch, scorer.model);
   const A = uf.membersArray(ra).map((i) => mentions[i]!);
   const B = uf.membersArray(rb).map((i) => mentions[i]!);
   return cohesionBetween(A, B, scorer);
@@ -146,7 +150,7 @@ export function linkClusters(input: LinkInput): LinkOutput {
     if (reason) d.reason = reason;
     if (ambiguous(a, rb, w) || ambiguous(b, ra, w)) return 'ambiguous';
     if ((uf.size[ra]! > 1 || uf.size[rb]! > 1) && model.cohesion > 0) {
-      const c = clusterCohesion(uf, ra, rb, mentions, scorer);
+      const c = clusterCohesion(uf, ra, rb, mentions, scorer, input.batch);
       if (c < model.cohesion) {
         decisions.push({ ...d, decision: 'no_cohesion', reason: `cohesion ${c.toFixed(3)} < ${model.cohesion}` });
         return 'refused';

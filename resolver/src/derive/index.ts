@@ -12,3 +12,20 @@ export {
   surpriseOf,
 } from './co-travel-score.ts';
 export { PENDING_COTRAVEL, scheduleCoTravel, takePendingCoTravel } from './derive-queue.ts';
+export { MoCorpus, moTokens } from './mo-text.ts';
+export {
+  clusterSeries,
+  DEFAULT_SERIES_SETTINGS,
+  linkSeries,
+  NON_SUSPECT_ROLES,
+  SERIES_WINDOW,
+  type SeriesAround,
+  seriesAround,
+  type SeriesCase,
+  type SeriesFeature,
+  type SeriesFeatureName,
+  type SeriesPair,
+  type SeriesSettings,
+  scoreSeriesPair,
+} from './series-score.ts';
+export { evaluateCoTravelWarnings, evaluateWarnings, type TouchedFact, WARNING_DEFAULTS, type WarningEvent } from './warnings.ts';

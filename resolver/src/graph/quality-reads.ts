@@ -80,3 +80,25 @@ export async function readDeliveryStats(
   );
   return toPlain(res.records[0]?.toObject() ?? {}) as { last?: string | null; batches?: number; redelivered?: number };
 }
+
+/**
+ * The stale-authority graph rule's read: persons with two or more records of the authoritative
+ * `source`, each person's records oldest first (by `receivedAt`, then rid), at most `limit` persons.
+ */
+export async function readAuthorityHistories(
+  graph: Graph,
+  source: string,
+  limit: number,
+): Promise<{ eid: string; records: { rid: string; role: string; attrs: string }[] }[]> {
+  return readTx(graph, async (tx) => {
+    const res = await tx.run(
+      `MATCH (r:SourceRecord {source: $source})-[x:RESOLVED_TO]->(p:Person)
+       WITH p, r, x ORDER BY r.receivedAt, r.rid
+       WITH p, collect({rid: r.rid, role: x.role, attrs: coalesce(r.attrs, '{}')}) AS records
+       WHERE size(records) > 1
+       RETURN p.eid AS eid, records LIMIT $limit`,
+      { source, limit: neo4j.int(limit) },
+    );
+    return res.records.map((r) => ({ eid: String(r.get('eid')), records: r.get('records') as { rid: string; role: string; attrs: string }[] }));
+  });
+}

@@ -4,6 +4,7 @@ import type { ConnectionOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { type CoTravelSettings, deriveCoTravel } from '../derive/co-travel.ts';
 import { scheduleCoTravel, takePendingCoTravel } from '../derive/derive-queue.ts';
+import { evaluateCoTravelWarnings, evaluateWarnings, type TouchedFact } from '../derive/warnings.ts';
 import { ResolverError } from '../errors.ts';
 import { type BatchInfo, findBatch, recordDelivery, updateBatch } from '../graph/batches.ts';
 import { readBatch } from '../intake/read-batch.ts';
@@ -15,7 +16,7 @@ import type { Model } from '../scoring/model-settings.ts';
 import type { FieldProblem } from '../types.ts';
 import { authorityFromCatalog } from './golden-values.ts';
 import { GraphResolver } from './graph-resolver.ts';
-import { publishEvents } from './publish-events.ts';
+import { EVENTS_CHANNEL, publishEvents } from './publish-events.ts';
 import { withResolveLock } from './resolve-lock.ts';
 
 export interface PipelineDeps {
@@ -32,6 +33,8 @@ export interface PipelineDeps {
   eventsChannel?: string;
   /** Print the time of every write statement (the config's ONEMAP_TRACE_WRITES). */
   traceWrites?: boolean;
+  /** Where early-warning evaluation errors go (a logger); they never fail a batch. */
+  onWarningError?: (err: Error) => void;
 }
 
 export interface SubmitResult {
@@ -98,7 +101,34 @@ export class IngestPipeline {
       // Off the write path and never under the resolve lock: it only reads VISITED and merges
       // CO_TRAVELED, which resolution never reads; a deadlock with a merge is retried by writeTx.
       written += await deriveCoTravel(this.deps.graph, eids, this.deps.coTravel);
+      // Early warning "co-travels with someone new", once the new edges are committed (outside the lock).
+      await evaluateCoTravelWarnings(this.deps.graph, this.deps.redis, eids, this.deps.eventsChannel ?? EVENTS_CHANNEL).catch((e: Error) => this.warningFailed(e));
     }
+  }
+
+  private readonly warningRuns = new Set<Promise<unknown>>();
+
+  private warningFailed(e: Error): void {
+    if (this.deps.onWarningError) this.deps.onWarningError(e);
+    else console.warn(`early warning evaluation failed: ${e.message}`);
+  }
+
+  /**
+   * Early warning (预警) for a batch whose write has committed: the rules of the touched entities
+   * are evaluated and new hits published, without the batch waiting for it (ingestion never
+   * blocks on a rule). This is the pipeline's one call site into `derive/warnings.ts`.
+   */
+  evaluateWarningsAfterCommit(touched: readonly TouchedFact[]): void {
+    if (!touched.length) return;
+    const run = evaluateWarnings(this.deps.graph, this.deps.redis, touched, this.deps.eventsChannel ?? EVENTS_CHANNEL)
+      .catch((e: Error) => this.warningFailed(e))
+      .finally(() => this.warningRuns.delete(run));
+    this.warningRuns.add(run);
+  }
+
+  /** Resolves when every warning evaluation started so far has finished (tests, shutdown). */
+  async warningsSettled(): Promise<void> {
+    while (this.warningRuns.size) await Promise.all([...this.warningRuns]);
   }
 
   /** Stages a delivered file and queues it (a periodic copy). */
@@ -172,6 +202,7 @@ export class IngestPipeline {
     const persons = [...new Set(stats.touched.filter((t) => t.type === 'trace').map((t) => t.eid).filter((e) => e.startsWith('P-')))];
     await scheduleCoTravel(this.deps.redis, this.deriveQueue(), persons);
     await publishEvents(this.deps.graph, this.deps.redis, stats.touched, this.deps.eventsChannel);
+    this.evaluateWarningsAfterCommit(stats.touched);
     const dropped: FieldProblem[] = stats.droppedFacts.map((d) => {
       const [rid, ...rest] = d.split(' ');
       const [field, reason] = rest.join(' ').split(':');
@@ -209,6 +240,7 @@ export class IngestPipeline {
   }
 
   async close(): Promise<void> {
+    await this.warningsSettled();
     await this.queue?.close();
     await this.deriveQueueInstance?.close();
   }

@@ -6,6 +6,7 @@
 import type { SourceCatalogEntry } from '@onemap/graph-schema';
 import type { Graph } from '@onemap/graph-schema/server';
 import {
+  readAuthorityHistories,
   readDeliveryStats,
   readPersonRecordsWithProvenance,
   readRecordAttrs,
@@ -158,4 +159,42 @@ export async function graphDeliveryTimeliness(
     });
   }
   return { score: scoreOf('delivery_timeliness', 'timeliness', 1, late ? 1 : 0), findings };
+}
+
+/**
+ * Stale authority records (更新不及时), as a graph rule: for an authoritative source, a person's
+ * later record of that source states another value of an attribute it is the authority for, so
+ * the earlier record carried a value that was already out of date. The finding is on the earlier
+ * record. Replaces scanning the records in memory with a lookup index.
+ */
+export async function graphStaleAuthority(graph: Graph, entry: SourceCatalogEntry, limit = GRAPH_RULE_LIMIT): Promise<RuleOutput> {
+  const attrs = Object.keys(COMPARED).filter((a) => entry.authorityFor.includes(`Person.${a}`));
+  const findings: QualityFinding[] = [];
+  let checked = 0;
+  if (attrs.length) {
+    for (const person of await readAuthorityHistories(graph, entry.id, limit)) {
+      const recs = person.records.map((r) => ({ ...r, stated: (JSON.parse(r.attrs) as StoredAttrs)[r.role] ?? {} }));
+      for (const attr of attrs) {
+        const keyAttr = COMPARED[attr] ?? attr;
+        const stating = recs.filter((r) => r.stated[keyAttr] ?? r.stated[attr]);
+        checked += Math.max(0, stating.length - 1);
+        for (let i = 1; i < stating.length; i++) {
+          const before = stating[i - 1]!;
+          const now = stating[i]!;
+          if ((before.stated[keyAttr] ?? before.stated[attr]) === (now.stated[keyAttr] ?? now.stated[attr])) continue;
+          findings.push({
+            rule: 'stale_authority',
+            source: entry.id,
+            rid: before.rid,
+            field: columnOf(entry, before.role, attr),
+            severity: 'warning',
+            detail: `${attr} superseded by ${now.rid}: the earlier record was out of date`,
+            value: before.stated[attr] ?? before.stated[keyAttr] ?? '',
+            attribute: attr,
+          });
+        }
+      }
+    }
+  }
+  return { score: scoreOf('stale_authority', 'timeliness', checked, new Set(findings.map((f) => f.rid)).size), findings };
 }

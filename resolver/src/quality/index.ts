@@ -27,6 +27,7 @@ export {
   graphAuthorityConflicts,
   graphDeliveryTimeliness,
   graphOwnerExists,
+  graphStaleAuthority,
 } from './graph-rules.ts';
 export { RULE_TARGETS } from './noise-targets.ts';
 export {
@@ -49,7 +50,7 @@ export {
   writeQualityReport,
 } from './reports.ts';
 export { DEFAULT_QUALITY, GANSU_BBOX, type QualitySettings, qualitySettings } from './rules-config.ts';
-export { type BatchQualityOutcome, runBatchQuality } from './run-batch-quality.ts';
+export { BATCH_TICKETS_PER_BATCH, type BatchQualityOutcome, runBatchQuality, TICKETED_BATCH_RULES, ticketableFindings } from './run-batch-quality.ts';
 export {
   AWAITING,
   listTickets,

@@ -7,7 +7,7 @@
 import type { SourceCatalogEntry } from '@onemap/graph-schema';
 import type { Graph } from '@onemap/graph-schema/server';
 import { type ConnectionOptions, Queue, Worker } from 'bullmq';
-import { graphAuthorityConflicts, graphDeliveryTimeliness, graphOwnerExists } from './graph-rules.ts';
+import { graphAuthorityConflicts, graphDeliveryTimeliness, graphOwnerExists, graphStaleAuthority } from './graph-rules.ts';
 import { aggregateScores, listQualityReports, sourceOwnerUnit, writeQualityReport } from './reports.ts';
 import { openTicket } from './tickets.ts';
 import type { QualityFinding, RuleOutput, RuleScore } from './types.ts';
@@ -37,6 +37,7 @@ export async function producePeriodReports(
     const outs: RuleOutput[] = [
       await graphAuthorityConflicts(graph, entry),
       await graphDeliveryTimeliness(graph, entry, now),
+      await graphStaleAuthority(graph, entry),
     ];
     const owner = await graphOwnerExists(graph, entry);
     if (owner) outs.push(owner);

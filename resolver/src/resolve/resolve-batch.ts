@@ -12,7 +12,7 @@ import type { BatchResult, KindTimings } from '../result-types.ts';
 import { DataStats } from '../scoring/data-stats.ts';
 import { defaultSettings } from '../scoring/default-kind-settings.ts';
 import type { Model } from '../scoring/model-settings.ts';
-import { PairScorer } from '../scoring/pair-scorer.ts';
+import { ItemColumns, PairScorer } from '../scoring/pair-scorer.ts';
 import { type TrainOptions, trainModel } from '../scoring/train-model.ts';
 import type { Mention, ProgressFn } from '../types.ts';
 import { entityIdFor } from './entity-id.ts';
@@ -104,6 +104,8 @@ export function resolveBatch(mentions: Mention[], opts: ResolveBatchOptions = {}
       : { left: new Int32Array(0), right: new Int32Array(0), count: 0, stats: [] };
     t.blocking = now() - t0;
     t0 = now();
+    // interned value columns of the items, shared by training and scoring
+    const columns = new ItemColumns(items, stats);
     const progress = opts.onProgress;
     if (opts.train && probabilistic) {
       // term frequencies and generic values do not depend on m and u: reuse them and the pairs
@@ -111,6 +113,7 @@ export function resolveBatch(mentions: Mention[], opts: ResolveBatchOptions = {}
         ...(typeof opts.train === 'object' ? opts.train : {}),
         stats,
         pairs,
+        columns,
         ...(progress ? { onProgress: progress } : {}),
       });
     }
@@ -118,9 +121,10 @@ export function resolveBatch(mentions: Mention[], opts: ResolveBatchOptions = {}
     const scorer = new PairScorer(model, stats);
     t.candidatePairs = pairs.count;
     t0 = now();
+    const batch = scorer.forItems(items, columns);
     const weights = new Float64Array(pairs.count);
     for (let p = 0; p < pairs.count; p++) {
-      weights[p] = scorer.weight(items[pairs.left[p]!]!, items[pairs.right[p]!]!);
+      weights[p] = batch.weight(pairs.left[p]!, pairs.right[p]!);
       if (progress && p % PROGRESS_PAIRS === 0) progress(`${kind}: score pairs`, p, pairs.count);
     }
     if (progress && pairs.count) progress(`${kind}: score pairs`, pairs.count, pairs.count);
@@ -138,6 +142,7 @@ export function resolveBatch(mentions: Mention[], opts: ResolveBatchOptions = {}
       mentions: list,
       model,
       scorer,
+      batch,
       left: pairs.left,
       right: pairs.right,
       weights,

@@ -37,72 +37,80 @@ interface Memo {
   jwMin: number;
 }
 
-function compileTest(
-  t: LevelTest,
-  stats: DataStats | undefined,
-  genericAttr: string,
-  memo: Memo,
-  maxEdits: number,
-): Test {
-  const own = 'attr' in t && t.attr ? getter(t.attr) : undefined;
-  const pick = (f: (x: string, y: string) => boolean): Test =>
-    own
-      ? (_va, _vb, a, b) => {
-          const x = own(a);
-          const y = own(b);
-          return x !== undefined && y !== undefined && f(x, y);
-        }
-      : (va, vb) => f(va, vb);
+/** The string predicate of a level test (null, generic and else have none); shared by both paths. */
+function levelPredicate(t: LevelTest, memo: Memo, maxEdits: number): ((x: string, y: string) => boolean) | undefined {
   switch (t.type) {
     case 'null':
-      return () => false; // handled before tests run
     case 'generic':
-      return (va, vb) => (stats ? stats.isGeneric(genericAttr, va) || stats.isGeneric(genericAttr, vb) : false);
+    case 'else':
+      return undefined;
     case 'exact':
-      return pick((x, y) => x === y);
+      return (x, y) => x === y;
     case 'jaro_winkler': {
       const th = t.threshold;
-      return pick((x, y) => {
+      return (x, y) => {
         if (memo.x !== x || memo.y !== y) {
           memo.x = x;
           memo.y = y;
           memo.jw = jaroWinklerAtLeast(x, y, memo.jwMin);
         }
         return memo.jw >= th;
-      });
+      };
     }
     case 'damerau': {
       const max = t.max;
-      return pick((x, y) => {
+      return (x, y) => {
         if (memo.dx !== x || memo.dy !== y) {
           memo.dx = x;
           memo.dy = y;
           memo.dl = damerauLevenshtein(x, y, maxEdits);
         }
         return memo.dl <= max;
-      });
+      };
     }
     case 'date_swap':
-      return pick(
-        (x, y) =>
-          x.length === 10 &&
-          x.slice(0, 4) === y.slice(0, 4) &&
-          x.slice(5, 7) === y.slice(8, 10) &&
-          x.slice(8, 10) === y.slice(5, 7),
-      );
+      return (x, y) =>
+        x.length === 10 &&
+        x.slice(0, 4) === y.slice(0, 4) &&
+        x.slice(5, 7) === y.slice(8, 10) &&
+        x.slice(8, 10) === y.slice(5, 7);
     case 'prefix': {
       const n = t.length;
-      return pick((x, y) => x.length >= n && x.slice(0, n) === y.slice(0, n));
+      return (x, y) => x.length >= n && x.slice(0, n) === y.slice(0, n);
     }
     case 'nested':
-      return pick((x, y) => (x.length < y.length ? y.startsWith(x) : x.startsWith(y)));
-    case 'else':
-      return () => true;
+      return (x, y) => (x.length < y.length ? y.startsWith(x) : x.startsWith(y));
   }
+}
+
+function compileTest(
+  t: LevelTest,
+  stats: DataStats | undefined,
+  genericAttr: string,
+  pred: ((x: string, y: string) => boolean) | undefined,
+): Test {
+  const own = 'attr' in t && t.attr ? getter(t.attr) : undefined;
+  if (t.type === 'null') return () => false; // handled before tests run
+  if (t.type === 'else') return () => true;
+  if (t.type === 'generic')
+    return (va, vb) => (stats ? stats.isGeneric(genericAttr, va) || stats.isGeneric(genericAttr, vb) : false);
+  const f = pred!;
+  return own
+    ? (_va, _vb, a, b) => {
+        const x = own(a);
+        const y = own(b);
+        return x !== undefined && y !== undefined && f(x, y);
+      }
+    : (va, vb) => f(va, vb);
 }
 
 interface CompiledComparison {
   settings: ComparisonSettings;
+  /** per level: its test type, the attribute spec of a test with its own attribute, its string predicate */
+  types: Array<LevelTest['type']>;
+  own: Array<string | undefined>;
+  preds: Array<((x: string, y: string) => boolean) | undefined>;
+  genericAttr: string;
   contradiction: boolean;
   get: Getter;
   nullLevel: number;
@@ -170,17 +178,32 @@ export class PairScorer {
       const jwMin = Math.min(1, ...c.levels.map((l) => (l.test.type === 'jaro_winkler' ? l.test.threshold : 1)));
       const memo: Memo = { x: '', y: '', jw: 0, dx: '', dy: '', dl: 0, jwMin };
       const maxEdits = Math.max(0, ...c.levels.map((l) => (l.test.type === 'damerau' ? l.test.max : 0)));
+      const preds = c.levels.map((l) => levelPredicate(l.test, memo, maxEdits));
       return {
         settings: c,
+        types: c.levels.map((l) => l.test.type),
+        own: c.levels.map((l) => ('attr' in l.test && l.test.attr ? l.test.attr : undefined)),
+        preds,
+        genericAttr,
         contradiction: c.contradiction === true,
         get: getter(c.attr),
         nullLevel: c.levels.findIndex((l) => l.test.type === 'null'),
-        tests: c.levels.map((l) => compileTest(l.test, stats, genericAttr, memo, maxEdits)),
+        tests: c.levels.map((l, i) => compileTest(l.test, stats, genericAttr, preds[i])),
         weights,
         tfAttr: c.levels.map((l) => l.tf),
         u,
       };
     });
+  }
+
+  /**
+   * The batch path: this scorer over a fixed array of items, reading interned value columns
+   * (typed arrays) instead of the items' dictionaries. Same levels and weights as `levels` and
+   * `weight` on the items (the string tests are the same predicates); `columns` can be shared
+   * between scorers of the same items and statistics (training, then scoring).
+   */
+  forItems(items: Attrs[], columns: ItemColumns = new ItemColumns(items, this.stats)): BatchScorer {
+    return new BatchScorer(this, this.comps, columns);
   }
 
   get comparisonCount(): number {
@@ -254,6 +277,185 @@ export class PairScorer {
       if (vb !== undefined) t.valueB = vb;
       return t;
     });
+  }
+}
+
+/** One attribute spec's value for every item as an interned id (-1: no value) and the values. */
+export interface Column {
+  ids: Int32Array;
+  values: string[];
+}
+
+/**
+ * Columnar view of a batch's items for scoring: per attribute spec an id column, per value a
+ * generic flag, per term-frequency attribute the item's frequency (NaN: none). Built lazily, once.
+ */
+export class ItemColumns {
+  readonly items: Attrs[];
+  readonly stats: DataStats | undefined;
+  private readonly cols = new Map<string, Column>();
+  private readonly generic = new Map<string, Uint8Array>();
+  private readonly tfs = new Map<string, Float64Array>();
+
+  constructor(items: Attrs[], stats?: DataStats) {
+    this.items = items;
+    this.stats = stats;
+  }
+
+  column(spec: string): Column {
+    let c = this.cols.get(spec);
+    if (c) return c;
+    const get = getter(spec);
+    const index = new Map<string, number>();
+    const values: string[] = [];
+    const ids = new Int32Array(this.items.length);
+    for (let i = 0; i < this.items.length; i++) {
+      const v = get(this.items[i]!);
+      if (v === undefined) {
+        ids[i] = -1;
+        continue;
+      }
+      let id = index.get(v);
+      if (id === undefined) {
+        id = values.length;
+        values.push(v);
+        index.set(v, id);
+      }
+      ids[i] = id;
+    }
+    c = { ids, values };
+    this.cols.set(spec, c);
+    return c;
+  }
+
+  /** 1 for each value of `spec`'s column that is generic under `attr` */
+  genericFlags(spec: string, attr: string): Uint8Array | undefined {
+    if (!this.stats) return undefined;
+    const key = `${spec}\u0001${attr}`;
+    let g = this.generic.get(key);
+    if (g) return g;
+    const { values } = this.column(spec);
+    g = new Uint8Array(values.length);
+    for (let v = 0; v < values.length; v++) g[v] = this.stats.isGeneric(attr, values[v]!) ? 1 : 0;
+    this.generic.set(key, g);
+    return g;
+  }
+
+  /** each item's term frequency for `attr` (NaN when it has none), or undefined without statistics */
+  termFrequencies(attr: string): Float64Array | undefined {
+    const st = this.stats;
+    if (!st || st.total === 0) return undefined;
+    let t = this.tfs.get(attr);
+    if (t) return t;
+    t = new Float64Array(this.items.length);
+    for (let i = 0; i < this.items.length; i++) {
+      const a = this.items[i]!;
+      const v = a[attr];
+      const f = v ? st.tf(attr, v, a.nameScript) : undefined;
+      t[i] = f === undefined ? Number.NaN : f;
+    }
+    this.tfs.set(attr, t);
+    return t;
+  }
+}
+
+/** A `PairScorer` over the items of `ItemColumns`: pairs are item indices. */
+export class BatchScorer {
+  /** Whether the last `weight` call found a contradiction. */
+  lastContradiction = false;
+  private readonly scorer: PairScorer;
+  private readonly comps: CompiledComparison[];
+  private readonly items: Attrs[];
+  private readonly align: boolean;
+  private readonly col: Column[];
+  private readonly own: Array<Array<Column | undefined>>;
+  private readonly gen: Array<Uint8Array | undefined>;
+  private readonly tf: Array<Array<Float64Array | undefined>>;
+
+  constructor(scorer: PairScorer, comps: CompiledComparison[], columns: ItemColumns) {
+    this.scorer = scorer;
+    this.comps = comps;
+    this.items = columns.items;
+    this.align = scorer.model.alignNames === true;
+    this.col = comps.map((c) => columns.column(c.settings.attr));
+    this.own = comps.map((c) => c.own.map((spec) => (spec ? columns.column(spec) : undefined)));
+    this.gen = comps.map((c) =>
+      c.types.includes('generic') ? columns.genericFlags(c.settings.attr, c.genericAttr) : undefined,
+    );
+    this.tf = comps.map((c) => c.tfAttr.map((attr) => (attr ? columns.termFrequencies(attr) : undefined)));
+  }
+
+  /** `alignNames` would rewrite the second item: such pairs take the dictionary path */
+  private aligned(i: number, j: number): boolean {
+    if (!this.align) return false;
+    const b = this.items[j]!;
+    return alignNames(this.items[i]!, b) !== b;
+  }
+
+  private levelAt(k: number, i: number, j: number): number {
+    const c = this.comps[k]!;
+    const col = this.col[k]!;
+    const last = c.types.length - 1;
+    const ia = col.ids[i]!;
+    const ib = col.ids[j]!;
+    if (ia < 0 || ib < 0) return c.nullLevel >= 0 ? c.nullLevel : last;
+    const own = this.own[k]!;
+    for (let l = 0; l < c.types.length; l++) {
+      const type = c.types[l]!;
+      if (type === 'null') continue;
+      if (type === 'else') return l;
+      if (type === 'generic') {
+        const g = this.gen[k];
+        if (g && (g[ia] === 1 || g[ib] === 1)) return l;
+        continue;
+      }
+      const o = own[l];
+      if (o) {
+        const x = o.ids[i]!;
+        const y = o.ids[j]!;
+        if (x < 0 || y < 0) continue;
+        if (type === 'exact' ? x === y : c.preds[l]!(o.values[x]!, o.values[y]!)) return l;
+        continue;
+      }
+      if (type === 'exact' ? ia === ib : c.preds[l]!(col.values[ia]!, col.values[ib]!)) return l;
+    }
+    return last;
+  }
+
+  /** Level index of every comparison for the pair (i, j), written to `out`. */
+  levels(i: number, j: number, out: Uint8Array): void {
+    if (this.aligned(i, j)) {
+      this.scorer.levels(this.items[i]!, this.items[j]!, out);
+      return;
+    }
+    for (let k = 0; k < this.comps.length; k++) out[k] = this.levelAt(k, i, j);
+  }
+
+  /** Total match weight of the pair (i, j), as `PairScorer.weight` on the two items. */
+  weight(i: number, j: number): number {
+    if (this.aligned(i, j)) {
+      const w = this.scorer.weight(this.items[i]!, this.items[j]!);
+      this.lastContradiction = this.scorer.lastContradiction;
+      return w;
+    }
+    let w = this.scorer.prior;
+    let contra = false;
+    for (let k = 0; k < this.comps.length; k++) {
+      const c = this.comps[k]!;
+      const l = this.levelAt(k, i, j);
+      let adj = 0;
+      const tf = this.tf[k]![l];
+      if (tf) {
+        const ta = tf[i]!;
+        const tb = tf[j]!;
+        // NaN (no value or too little data) on either side: no adjustment
+        if (!Number.isNaN(ta) && !Number.isNaN(tb)) adj = Math.log2(c.u[l]! / Math.max(ta, tb));
+      }
+      w += c.weights[l]! + adj;
+      if (c.contradiction && l === c.types.length - 1) contra = true;
+    }
+    this.lastContradiction = contra;
+    return w;
   }
 }
 

@@ -9,7 +9,7 @@ import { ruleAttributes } from '../blocking/blocking-rule.ts';
 import type { Attrs, Mention, ProgressFn } from '../types.ts';
 import { DataStats } from './data-stats.ts';
 import { MODEL_VERSION, type Model } from './model-settings.ts';
-import { PairScorer } from './pair-scorer.ts';
+import { ItemColumns, PairScorer } from './pair-scorer.ts';
 
 export interface TrainOptions {
   /** random pairs sampled for u (default 300,000 or all pairs if fewer) */
@@ -18,11 +18,13 @@ export interface TrainOptions {
   /** stop when no m changes by more than this */
   tolerance?: number;
   seed?: number;
-  /** pairs sampled per blocking rule for EM (default 2,000,000) */
+  /** pairs sampled (evenly) per blocking rule for EM, as splink samples (default 500,000) */
   maxPairsPerRule?: number;
   /** statistics and candidate pairs already computed for these items (saves recomputing them) */
   stats?: DataStats;
   pairs?: BlockingResult;
+  /** interned value columns of these items (shared with the scorer that follows) */
+  columns?: ItemColumns;
   /** called after each EM session (one per training rule, then the match proportion) */
   onProgress?: ProgressFn;
 }
@@ -65,7 +67,7 @@ export function trainModel(data: Attrs[] | Mention[], base: Model, opts: TrainOp
     for (const a of items) stats.add(a);
   }
   const st = stats;
-  const scorer = new PairScorer(model, stats);
+  const scorer = new PairScorer(model, stats).forItems(items, opts.columns ?? new ItemColumns(items, stats));
   const K = model.comparisons.length;
   const gamma = new Uint8Array(K);
   const L = model.comparisons.map((c) => c.levels.length);
@@ -79,7 +81,7 @@ export function trainModel(data: Attrs[] | Mention[], base: Model, opts: TrainOp
     const i = Math.floor(rnd() * n);
     let j = Math.floor(rnd() * (n - 1));
     if (j >= i) j++;
-    scorer.levels(items[i]!, items[j]!, gamma);
+    scorer.levels(i, j, gamma);
     for (let k = 0; k < K; k++) uCounts[k]![gamma[k]!]!++;
   }
   model.comparisons.forEach((c, k) => {
@@ -106,7 +108,7 @@ export function trainModel(data: Attrs[] | Mention[], base: Model, opts: TrainOp
   const mSessions = new Int32Array(K);
   let iterations = 0;
   let candidatePairs = 0;
-  const maxPairs = opts.maxPairsPerRule ?? 2_000_000;
+  const maxPairs = opts.maxPairsPerRule ?? 500_000;
   const sessions = model.trainingRules ?? model.blockingRules;
   let session = 0;
   for (const rule of sessions) {
@@ -148,7 +150,7 @@ export function trainModel(data: Attrs[] | Mention[], base: Model, opts: TrainOp
     const stride = pairs.count / take;
     for (let t = 0; t < take; t++) {
       const p = Math.floor(t * stride);
-      scorer.levels(items[pairs.left[p]!]!, items[pairs.right[p]!]!, gamma);
+      scorer.levels(pairs.left[p]!, pairs.right[p]!, gamma);
       const key = String.fromCharCode(...gamma);
       patterns.set(key, (patterns.get(key) ?? 0) + 1);
     }

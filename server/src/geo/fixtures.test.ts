@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { hexAggregate } from './hex-aggregate.ts';
 import { stayPoints } from './stay-points.ts';
 import { intersectWindows } from './window-intersection.ts';
+import { rankByWindows } from './window-ranking.ts';
 
 const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'test');
 
@@ -20,6 +21,7 @@ const FUNCTIONS: Record<string, (input: any, options: any) => unknown> = {
   'stay-points': (input, options) => stayPoints(input, options),
   'hex-aggregate': (input, options) => hexAggregate(input, options),
   'window-intersection': (input, options) => Object.fromEntries(intersectWindows(input, options)),
+  'window-ranking': (input, options) => rankByWindows(input, options),
 };
 
 const cases = fs.readdirSync(path.join(dir, 'in')).filter((f) => f.endsWith('.json')).sort();

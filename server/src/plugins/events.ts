@@ -12,16 +12,55 @@ export interface GraphEvent {
   rid: string;
 }
 
+/** An early-warning hit (预警) the pipeline's evaluator published: for the rule's unit only, and only when every source that fired it is visible. */
+export interface WarningAlert {
+  type: 'warning';
+  hitId: string;
+  ruleId: string;
+  kind: string;
+  unitCode: string;
+  eids: string[];
+  eid: string;
+  placeEid: string | null;
+  at: string;
+  sources: string[];
+  source: string;
+}
+
+/** A message on the events channel. */
+export type BusEvent = GraphEvent | WarningAlert;
+
+const strings = (x: unknown): x is string[] => Array.isArray(x) && x.length > 0 && x.every((s) => typeof s === 'string');
+
+function parseWarning(e: Record<string, unknown>): WarningAlert | null {
+  if (typeof e.hitId !== 'string' || typeof e.ruleId !== 'string' || typeof e.unitCode !== 'string' || !strings(e.eids) || !strings(e.sources)) return null;
+  return {
+    type: 'warning',
+    hitId: e.hitId,
+    ruleId: e.ruleId,
+    kind: String(e.kind ?? ''),
+    unitCode: e.unitCode,
+    eids: e.eids,
+    eid: e.eids[0]!,
+    placeEid: typeof e.placeEid === 'string' ? e.placeEid : null,
+    at: String(e.at ?? new Date().toISOString()),
+    sources: e.sources,
+    source: e.sources[0]!,
+  };
+}
+
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Emits `event` with a GraphEvent for every valid message on the events channel. */
+    /** Emits `event` with a BusEvent (GraphEvent or WarningAlert) for every valid message on the events channel. */
     events: EventEmitter;
   }
 }
 
-export function parseEvent(message: string): GraphEvent | null {
+export function parseEvent(message: string): BusEvent | null {
   try {
-    const e = JSON.parse(message) as Partial<GraphEvent>;
+    const raw = JSON.parse(message) as Record<string, unknown>;
+    if (raw?.type === 'warning') return parseWarning(raw);
+    const e = raw as Partial<GraphEvent>;
     if ((e.type !== 'trace' && e.type !== 'relation') || typeof e.eid !== 'string' || typeof e.source !== 'string') return null;
     return { type: e.type, eid: e.eid, at: String(e.at ?? new Date().toISOString()), source: e.source, rid: String(e.rid ?? '') };
   } catch {

@@ -62,15 +62,25 @@ export async function readCoLocation(
   });
 }
 
+/** Where a collision window looks: a circle, or the places an area (polygon, jurisdiction) was resolved to. */
+export type WindowPlaces = { lon: number; lat: number; radiusM: number } | { placeEids: readonly string[] };
+
+/** Place selection of a window, by mode (fixed fragments, never built from input). */
+const WINDOW_PLACES = {
+  circle: 'MATCH (q:Place) WHERE point.distance(q.location, point({longitude: $lon, latitude: $lat})) <= $radius',
+  listed: 'MATCH (q:Place) WHERE q.eid IN $placeEids',
+} as const;
+
 /**
  * Subjects with a visible sighting inside one place/time window, with their first hit there.
  * `truncated` says a cap of `WINDOW_HIT_LIMITS` was hit (more places in the radius, or more subjects).
  */
-export async function readWindowHits(graph: Reader, w: { lon: number; lat: number; radiusM: number; from: string; to: string }, kinds: readonly string[], vs: readonly string[]) {
+export async function readWindowHits(graph: Reader, w: WindowPlaces & { from: string; to: string }, kinds: readonly string[], vs: readonly string[]) {
   return read(graph, async (tx) => {
-    const params = { ...w, radius: w.radiusM, kinds, vs, maxPlaces: WINDOW_HIT_LIMITS.places, maxSubjects: WINDOW_HIT_LIMITS.subjects };
+    const places = 'placeEids' in w ? WINDOW_PLACES.listed : WINDOW_PLACES.circle;
+    const params = { ...w, radius: 'radiusM' in w ? w.radiusM : 0, kinds, vs, maxPlaces: 'placeEids' in w ? w.placeEids.length : WINDOW_HIT_LIMITS.places, maxSubjects: WINDOW_HIT_LIMITS.subjects };
     const r = await tx.run(
-      `MATCH (q:Place) WHERE point.distance(q.location, point({longitude: $lon, latitude: $lat})) <= $radius
+      `${places}
        WITH q LIMIT toInteger($maxPlaces)
        MATCH (q)<-[v:VISITED]-(o:Entity)
        WHERE v.source IN $vs AND v.at >= datetime($from) AND v.at < datetime($to) AND any(l IN labels(o) WHERE l IN $kinds)
@@ -79,14 +89,42 @@ export async function readWindowHits(graph: Reader, w: { lon: number; lat: numbe
        RETURN o.eid AS eid, hit LIMIT toInteger($maxSubjects) + 1`,
       params,
     );
-    const places = await tx.run(
-      `MATCH (q:Place) WHERE point.distance(q.location, point({longitude: $lon, latitude: $lat})) <= $radius
-       WITH q LIMIT toInteger($maxPlaces) + 1
-       RETURN count(q) > $maxPlaces AS cut`,
-      params,
-    );
+    let cut = false;
+    if (!('placeEids' in w)) {
+      const more = await tx.run(
+        `${places}
+         WITH q LIMIT toInteger($maxPlaces) + 1
+         RETURN count(q) > $maxPlaces AS cut`,
+        params,
+      );
+      cut = Boolean(more.records[0]?.get('cut'));
+    }
     const rows = r.records.map((x) => x.toObject() as { eid: string; hit: { at: string; placeEid: string; source: string } });
-    const truncated = rows.length > WINDOW_HIT_LIMITS.subjects || Boolean(places.records[0]?.get('cut'));
+    const truncated = rows.length > WINDOW_HIT_LIMITS.subjects || cut;
     return { hits: rows.slice(0, WINDOW_HIT_LIMITS.subjects), truncated };
+  });
+}
+
+/** Caps of the places an area (polygon, jurisdiction) resolves to before its hits are read. */
+export const AREA_PLACE_LIMITS = { places: 5000 } as const;
+
+/** Places with a location inside a bounding box (a polygon's, filtered by the caller): at most `AREA_PLACE_LIMITS.places` + 1. */
+export async function readPlacesInBox(graph: Reader, box: { minLon: number; minLat: number; maxLon: number; maxLat: number }) {
+  return read(graph, async (tx) => {
+    const r = await tx.run(
+      `MATCH (q:Place)
+       WHERE point.withinBBox(q.location, point({longitude: $minLon, latitude: $minLat}), point({longitude: $maxLon, latitude: $maxLat}))
+       RETURN q.eid AS eid, q.location.x AS lon, q.location.y AS lat LIMIT toInteger($cap) + 1`,
+      { ...box, cap: AREA_PLACE_LIMITS.places * 4 },
+    );
+    return r.records.map((x) => x.toObject() as { eid: string; lon: number; lat: number });
+  });
+}
+
+/** Places whose county code starts with `prefix` (a jurisdiction): at most `AREA_PLACE_LIMITS.places` + 1. */
+export async function readPlacesInJurisdiction(graph: Reader, prefix: string) {
+  return read(graph, async (tx) => {
+    const r = await tx.run('MATCH (q:Place) WHERE q.unitCode STARTS WITH $prefix RETURN q.eid AS eid LIMIT toInteger($cap) + 1', { prefix, cap: AREA_PLACE_LIMITS.places });
+    return r.records.map((x) => x.get('eid') as string);
   });
 }

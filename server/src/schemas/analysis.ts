@@ -1,4 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { GeoPolygon, JurisdictionCode } from './areas.ts';
 import { Eid, EntitySummary, IsoTime, Lat, Lon, PurposeQuery } from './common.ts';
 
 /** Co-location (同地出现) query: any entity near the subject's sightings in space and time. */
@@ -37,10 +38,26 @@ export const CoLocationAnswer = Type.Object({
 });
 export type CoLocationAnswer = Static<typeof CoLocationAnswer>;
 
+/** Radius of a collision circle when none is given, metres. */
+export const DEFAULT_COLLISION_RADIUS_M = 200;
 export const CollisionWindow = Type.Object(
-  { lon: Lon, lat: Lat, radiusM: Type.Number({ minimum: 1, maximum: 5000, default: 200 }), from: IsoTime, to: IsoTime },
-  { additionalProperties: false, 'x-time-range': { from: 'from', to: 'to', maxDays: 31 }, description: 'a circle and a time range of at most 31 days (from before to)' },
+  {
+    lon: Type.Optional(Lon),
+    lat: Type.Optional(Lat),
+    radiusM: Type.Optional(Type.Number({ minimum: 1, maximum: 5000, description: `radius of the circle around lon/lat (default ${DEFAULT_COLLISION_RADIUS_M} m)` })),
+    polygon: Type.Optional(GeoPolygon),
+    jurisdiction: Type.Optional(JurisdictionCode),
+    from: IsoTime,
+    to: IsoTime,
+  },
+  {
+    additionalProperties: false,
+    'x-time-range': { from: 'from', to: 'to', maxDays: 31 },
+    'x-one-area': [['lon', 'lat'], ['polygon'], ['jurisdiction']],
+    description: 'one area — a circle (lon, lat, radiusM ≤ 5 km), a drawn polygon, or a jurisdiction code — and a time range of at most 31 days (from before to)',
+  },
 );
+export type CollisionWindow = Static<typeof CollisionWindow>;
 export const CollisionBody = Type.Object(
   {
     windows: Type.Array(CollisionWindow, { minItems: 2, maxItems: 6 }),

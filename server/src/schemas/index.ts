@@ -6,6 +6,7 @@
  */
 export * from './admin.ts';
 export * from './analysis.ts';
+export * from './areas.ts';
 export * from './audit.ts';
 export * from './auth.ts';
 export * from './catalog.ts';
@@ -16,4 +17,6 @@ export * from './ingest.ts';
 export * from './layers.ts';
 export * from './quality.ts';
 export * from './resolution.ts';
+export * from './series.ts';
+export * from './warnings.ts';
 export * from './watches.ts';

@@ -1,9 +1,10 @@
 /**
  * Rules that span several fields of a request, declared in the schemas (`x-time-range`, `x-bbox`,
- * `x-not-in`, `x-future`) and enforced by the same Ajv that validates everything else, so a
+ * `x-not-in`, `x-future`, `x-polygon`, `x-one-area`) and enforced by the same Ajv that validates everything else, so a
  * schema and its validation are one thing: a request the schema accepts is never refused later
  * for its shape. Register them with `addRequestKeywords(ajv)` on every validator compiler.
  */
+import { checkPolygon, type GeoPolygon } from '@onemap/graph-schema';
 import type { Ajv, ErrorObject, KeywordDefinition } from 'ajv';
 
 type Fn = ((schema: never, data: unknown) => boolean) & { errors?: Partial<ErrorObject>[] };
@@ -78,7 +79,38 @@ const future: KeywordDefinition = {
   } as never,
 };
 
-export const REQUEST_KEYWORDS = [timeRange, bbox, notIn, future];
+/** `x-polygon: true` on a GeoJSON Polygon: closed rings, no self-crossing, vertex and area caps (`checkPolygon`). */
+const polygon: KeywordDefinition = {
+  keyword: 'x-polygon',
+  type: 'object',
+  schemaType: 'boolean',
+  errors: true,
+  validate: function check(on: boolean, data: GeoPolygon) {
+    const fn = check as unknown as Fn;
+    if (!on || !Array.isArray(data?.coordinates)) return true;
+    const { problems } = checkPolygon(data);
+    return problems.length ? fail(fn, 'x-polygon', problems.join('; ')) : true;
+  } as never,
+};
+
+/** `x-one-area: [[lon, lat], [polygon], [jurisdiction]]` (groups of property names): exactly one group given, whole. */
+const oneArea: KeywordDefinition = {
+  keyword: 'x-one-area',
+  type: 'object',
+  schemaType: 'array',
+  errors: true,
+  validate: function check(groups: string[][], data: Record<string, unknown>) {
+    const fn = check as unknown as Fn;
+    const given = groups.filter((g) => g.some((k) => data[k] !== undefined));
+    const names = groups.map((g) => g.join(' + ')).join(', or ');
+    if (given.length !== 1) return fail(fn, 'x-one-area', `give exactly one area: ${names}`);
+    const partial = given[0]!.filter((k) => data[k] === undefined);
+    if (partial.length) return fail(fn, 'x-one-area', `${given[0]!.join(' + ')} go together (missing ${partial.join(', ')})`);
+    return true;
+  } as never,
+};
+
+export const REQUEST_KEYWORDS = [timeRange, bbox, notIn, future, polygon, oneArea];
 
 /** Adds the cross-field keywords to an Ajv instance (idempotent). */
 export function addRequestKeywords(ajv: Ajv): Ajv {

@@ -1,9 +1,10 @@
 import type { Graph } from '@onemap/graph-schema/server';
 import type { Viewer } from '../access/viewer.ts';
 import { intersectWindows, type WindowHit } from '../geo/window-intersection.ts';
-import { readCoLocation, readWindowHits } from '../repositories/analysis.ts';
+import { readCoLocation, readWindowHits, type WindowPlaces } from '../repositories/analysis.ts';
 import { withRead } from '../repositories/reader.ts';
-import type { CollisionBody, CoLocationQuery } from '../schemas/analysis.ts';
+import { type CollisionBody, type CoLocationQuery, DEFAULT_COLLISION_RADIUS_M } from '../schemas/analysis.ts';
+import { placesInArea } from './areas.ts';
 import type { EntitySummary } from '../schemas/common.ts';
 import { requireVisibleEntity, summaries } from './entity-view.ts';
 import { timeRange } from './trajectory.ts';
@@ -35,13 +36,25 @@ export async function coLocation(graph: Graph, viewer: Viewer, q: CoLocationQuer
   });
 }
 
-/** Spatio-temporal collision (时空碰撞): who was in every one of these place/time windows. */
+/**
+ * Spatio-temporal collision (时空碰撞): who was in every one of these place/time windows. A window's
+ * area is a circle, a drawn polygon or a jurisdiction the viewer may name (else 400).
+ */
 export async function collision(graph: Graph, viewer: Viewer, body: CollisionBody) {
   return withRead(graph, async (r) => {
-    const windows = body.windows.map((w) => ({ ...w, ...timeRange(w.from, w.to, 31) }));
     const kinds = body.kinds ?? ['Person', 'Vehicle'];
-    const perWindow: WindowHit[][] = [];
     let capped = false;
+    // Every area is checked before any hit is read, so a bad jurisdiction in the last window is a 400 whatever the data.
+    const windows: (WindowPlaces & { from: string; to: string })[] = [];
+    for (const w of body.windows) {
+      const range = timeRange(w.from, w.to, 31);
+      if (w.polygon || w.jurisdiction) {
+        const area = await placesInArea(r, viewer, w.polygon ? { polygon: w.polygon } : { jurisdiction: w.jurisdiction as string });
+        capped ||= area.truncated;
+        windows.push({ placeEids: area.placeEids, ...range });
+      } else windows.push({ lon: w.lon as number, lat: w.lat as number, radiusM: w.radiusM ?? DEFAULT_COLLISION_RADIUS_M, ...range });
+    }
+    const perWindow: WindowHit[][] = [];
     for (const w of windows) {
       const { hits, truncated } = await readWindowHits(r, w, kinds, viewer.visibleSources);
       perWindow.push(hits);

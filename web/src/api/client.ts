@@ -291,6 +291,8 @@ export const api = {
     }));
     return { coLocated, truncated: r.truncated };
   },
+  /** From a case, its likely series (类案串并): cases, links with each feature's contribution, near misses. */
+  caseSeries: (eid: string, purpose: Purpose): Promise<W.CaseSeriesAnswer> => request<W.CaseSeriesAnswer>('GET', '/analysis/series', { query: { eid }, purpose }),
   /** Who was inside every circle during its window. */
   collision: async (areas: CollisionArea[], purpose: Purpose): Promise<CollisionHit[]> => {
     const [r, idx] = await Promise.all([
@@ -346,6 +348,11 @@ export const api = {
   watches: async (): Promise<Watch[]> => (await request<W.List<W.WatchW>>('GET', '/watches')).items.map((w) => ({ id: w.id, eid: w.eid, createdAt: w.createdAt })),
   addWatch: (eid: string, purpose: Purpose) => request<W.WatchW>('POST', '/watches', { body: { eid }, purpose }),
   removeWatch: (id: string) => request<unknown>('DELETE', `/watches/${encodeURIComponent(id)}`),
+  // ---- early-warning rules (预警): the unit's rules; alerts arrive on the watch stream
+  warningRules: async (purpose: Purpose): Promise<W.WarningRule[]> => (await request<W.List<W.WarningRule>>('GET', '/warnings/rules', { purpose })).items,
+  createWarningRule: (body: W.WarningRuleBody, purpose: Purpose) => request<W.WarningRule>('POST', '/warnings/rules', { body, purpose }),
+  warningHits: async (id: string, purpose: Purpose): Promise<W.WarningHit[]> => (await request<W.List<W.WarningHit>>('GET', `/warnings/rules/${encodeURIComponent(id)}/hits`, { purpose })).items,
+  endWarningRule: (id: string) => request<unknown>('DELETE', `/warnings/rules/${encodeURIComponent(id)}`),
   /**
    * EventSource cannot send headers, and a token in a URL is logged: each (re)connection first asks
    * for a single-use ticket (token and purpose in headers) and opens the stream with it. The server
@@ -357,8 +364,12 @@ export const api = {
     let retry: ReturnType<typeof setTimeout> | null = null;
     const handle = (e: MessageEvent) => {
       try {
-        const d: Partial<W.WatchEvent> = JSON.parse(String(e.data));
+        const d: Partial<W.WatchEvent> & { ruleId?: string; hitId?: string; kind?: string; eids?: string[]; placeEid?: string | null } = JSON.parse(String(e.data));
         if (!d.eid || !d.at) return;
+        if (e.type === 'warning') {
+          onAlert({ id: d.hitId, ruleId: d.ruleId, eid: (d.eids ?? [d.eid]).join(' + '), at: d.at, kind: `warning:${d.kind ?? ''}`, place: d.placeEid ?? undefined, message: d.ruleId });
+          return;
+        }
         onAlert({ eid: d.eid, at: d.at, kind: d.type ?? e.type, message: [d.source, d.rid].filter(Boolean).join(' · ') });
       } catch {
         /* a keep-alive or a comment */
@@ -390,6 +401,7 @@ export const api = {
       });
       es.addEventListener('trace', handle as EventListener);
       es.addEventListener('relation', handle as EventListener);
+      es.addEventListener('warning', handle as EventListener);
     };
     void connect();
     return () => {

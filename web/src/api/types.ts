@@ -234,6 +234,8 @@ export interface Watch {
 export interface WatchAlert {
   id?: string;
   watchId?: string;
+  /** set for an early-warning hit (`kind` is `warning:<rule kind>`) */
+  ruleId?: string;
   eid: string;
   name?: string;
   at: string;

@@ -11,6 +11,7 @@ import type {
   DataExtent as DataExtentT,
   Decision as DecisionT,
   CatalogAnswer as CatalogAnswerSchema,
+  CaseSeriesAnswer as CaseSeriesAnswerT,
   CollisionAnswer as CollisionAnswerT,
   CoLocationAnswer as CoLocationAnswerT,
   EntitySummary as EntitySummaryT,
@@ -30,6 +31,9 @@ import type {
   TrendLayer as TrendLayerSchema,
   Watch,
   WatchEvent as WatchEventT,
+  WarningHit as WarningHitT,
+  WarningRule as WarningRuleT,
+  WarningRuleBody as WarningRuleBodyT,
 } from '@onemap/server/schemas';
 
 /** The one list shape of the API. */
@@ -44,6 +48,7 @@ export type PathsAnswer = Static<typeof PathsAnswerSchema>;
 export type Trajectory = TrajectoryT;
 export type CoLocationAnswer = CoLocationAnswerT;
 export type CollisionAnswer = CollisionAnswerT;
+export type CaseSeriesAnswer = CaseSeriesAnswerT;
 export type JurisdictionLayer = Static<typeof JurisdictionLayerSchema>;
 export type HexbinLayer = Static<typeof HexbinLayerSchema>;
 export type HeatLayer = Static<typeof HeatLayerSchema>;
@@ -57,6 +62,9 @@ export type AuditEntryW = AuditEntry;
 export type AuditVerifyW = AuditVerifyAnswer;
 export type QualityReportW = QualityReportView;
 export type WatchEvent = WatchEventT;
+export type WarningRule = WarningRuleT;
+export type WarningHit = WarningHitT;
+export type WarningRuleBody = WarningRuleBodyT;
 export type Candidate = CandidateT;
 export type Decision = DecisionT;
 export type DataExtent = DataExtentT;

@@ -8,9 +8,10 @@ import { boundsOf, MapView } from '../map/map-view.tsx';
 import { EntityPicker } from '../ui/entity-picker.tsx';
 import { go } from '../ui/route.ts';
 import { type Async, AsyncView, ErrorBox, Progress, useAsync } from '../ui/states.tsx';
+import { SeriesPanel } from './series-panel.tsx';
 import { formatBeijing, parseBeijingLocal, toBeijingIso } from '@onemap/graph-schema';
 
-type Tab = 'colocation' | 'collision';
+type Tab = 'colocation' | 'collision' | 'series';
 
 /** The server's limit on a collision circle (CollisionWindow.radiusM). */
 const MAX_RADIUS_M = 5000;
@@ -34,7 +35,7 @@ function metres(a: [number, number], b: [number, number]): number {
   return Math.hypot(dx, dy);
 }
 
-/** Analysis tools: co-location (同地出现) for one entity; spatio-temporal collision over drawn areas. */
+/** Analysis tools: co-location (同地出现) for one entity; spatio-temporal collision over drawn areas; series linking (类案串并) from a case. */
 export default function AnalysisScreen() {
   const { t } = useI18n();
   const [tab, setTab] = useState<Tab>('colocation');
@@ -47,8 +48,11 @@ export default function AnalysisScreen() {
         <button type="button" className={tab === 'collision' ? 'active' : ''} onClick={() => setTab('collision')} data-testid="tab-collision">
           {t('collision')}
         </button>
+        <button type="button" className={tab === 'series' ? 'active' : ''} onClick={() => setTab('series')} data-testid="tab-series">
+          {t('series')}
+        </button>
       </div>
-      {tab === 'colocation' ? <CoLocation /> : <Collision />}
+      {tab === 'colocation' ? <CoLocation /> : tab === 'collision' ? <Collision /> : <SeriesPanel />}
     </div>
   );
 }

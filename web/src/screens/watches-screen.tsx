@@ -5,9 +5,10 @@ import { usePurpose } from '../auth/purpose.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { EntityPicker } from '../ui/entity-picker.tsx';
 import { AsyncView, ErrorBox, useLoad } from '../ui/states.tsx';
+import { WarningRules } from './warning-rules.tsx';
 import { formatBeijing } from '@onemap/graph-schema';
 
-/** Watches (布控) and their live alerts over server-sent events. */
+/** Watches (布控), early-warning rules (预警) and their live alerts over server-sent events. */
 export default function WatchesScreen() {
   const { t } = useI18n();
   const { requirePurpose } = usePurpose();
@@ -59,6 +60,7 @@ export default function WatchesScreen() {
             </ul>
           )}
         </AsyncView>
+        <WarningRules />
       </section>
       <section className="main-pane">
         <h3>

@@ -20,6 +20,7 @@ import qualityRoutes from './quality.ts';
 import resolutionRoutes from './resolution.ts';
 import searchRoutes from './search.ts';
 import sourceKeyRoutes from './source-keys.ts';
+import warningRoutes from './warnings.ts';
 import watchRoutes from './watches.ts';
 
 /** The answer that replaces any other while Neo4j (graph and audit trail alike) cannot be reached. */
@@ -106,6 +107,7 @@ export default async function apiRoutes(app: FastifyInstance) {
   await app.register(layerRoutes, { prefix: '/layers' });
   await app.register(catalogRoutes, { prefix: '/catalog' });
   await app.register(watchRoutes, { prefix: '/watches' });
+  await app.register(warningRoutes, { prefix: '/warnings' });
   await app.register(resolutionRoutes, { prefix: '/resolution' });
   await app.register(adminRoutes, { prefix: '/admin' });
   await app.register(sourceKeyRoutes, { prefix: '/admin/source-keys' });

@@ -4,7 +4,7 @@ import { issueStreamTicket, STREAM_TICKET_TTL_SECONDS } from '../../access/strea
 import { ROLES, type Role } from '../../access/types.ts';
 import type { Viewer } from '../../access/viewer.ts';
 import { viewerOf } from '../../plugins/access.ts';
-import type { GraphEvent } from '../../plugins/events.ts';
+import type { BusEvent } from '../../plugins/events.ts';
 import { httpError } from '../../errors.ts';
 import { createWatch, endWatch, listWatches } from '../../repositories/watches.ts';
 import { errorAnswers, EventStreamText, PurposeHeaders, PurposeOnlyQuery } from '../../schemas/common.ts';
@@ -86,7 +86,7 @@ const watchRoutes: FastifyPluginAsyncTypebox = async (app) => {
         querystring: WatchStreamQuery,
         response: {
           200: {
-            description: 'server-sent events: `ready` {watching}, then `trace` / `relation` {type, eid, at, source, rid}; `closed` {reason} when access ends',
+            description: 'server-sent events: `ready` {watching}, then `trace` / `relation` {type, eid, at, source, rid}, `warning` {hitId, ruleId, kind, eids, placeEid, at, sources} for the unit’s early-warning rules; `closed` {reason} when access ends',
             content: { 'text/event-stream': { schema: EventStreamText } },
           },
           ...errorAnswers({ purpose: true }),
@@ -122,14 +122,17 @@ const watchRoutes: FastifyPluginAsyncTypebox = async (app) => {
       };
       // Events are checked one after another, in the order they came, each against the viewer as it is now.
       let queue = Promise.resolve();
-      const onEvent = (e: GraphEvent) => {
-        if (!watched.has(e.eid)) return;
+      const onEvent = (e: BusEvent) => {
+        // Early-warning alerts go to the rule's unit; entity events to the unit's watches.
+        if (e.type === 'warning' ? e.unitCode !== opened.unitCode : !watched.has(e.eid)) return;
         queue = queue.then(async () => {
           if (ended) return;
           try {
             const v = await current();
             if (typeof v === 'string') return end(v);
-            if (!v.visibleSources.includes(e.source)) return;
+            // An alert is fired by one or more records: the viewer must see every one of their sources.
+            const sources = e.type === 'warning' ? e.sources : [e.source];
+            if (!sources.every((s) => v.visibleSources.includes(s))) return;
             res.write(`event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`);
           } catch (err) {
             // Cannot tell what the viewer may see: drop the event rather than guess.

@@ -1,0 +1,4 @@
+/** Spatial functions the server, the resolver and the web share (import-safe: no Node built-ins). */
+export { checkPolygon, type GeoPolygon, POLYGON_LIMITS } from './check-polygon.ts';
+export { jurisdictionPrefix } from './jurisdiction-prefix.ts';
+export { pointInPolygon } from './point-in-polygon.ts';

@@ -1,0 +1,243 @@
+/**
+ * Early warning (预警): evaluates the active rules of the entities a batch touched, after the
+ * batch's write committed, records each new hit and publishes it on the events channel, where the
+ * server pushes it to the rule's unit (SSE) after checking every record that fired it against the
+ * viewer. Kinds: a watched person/vehicle enters or leaves an area (a drawn polygon or a
+ * jurisdiction); a watched vehicle passes a checkpoint; two watched persons meet (same place
+ * within a window); N watched persons gather at one place (聚集); a watched person co-travels
+ * with someone new (evaluated after co-travel derivation).
+ */
+import { type GeoPolygon, pointInPolygon } from '@onemap/graph-schema';
+import type { Graph } from '@onemap/graph-schema/server';
+import type { Redis } from 'ioredis';
+import {
+  readActiveWarningRules,
+  readCompanions,
+  readSightings,
+  readSightingsNear,
+  type SightingRow,
+  type WarningHitRow,
+  type WarningRuleRow,
+  writeWarningHits,
+} from '../graph/warnings.ts';
+
+/** Settings of the rule kinds that have one, by name. */
+export const WARNING_DEFAULTS = {
+  /** meet/gather: how close in time two sightings at one place must be. */
+  windowMinutes: 30,
+  /** gather: how many of the rule's persons make a gathering. */
+  minCount: 3,
+} as const;
+
+/** What the evaluator publishes for a new hit (the server's SSE route reads it). */
+export interface WarningEvent {
+  type: 'warning';
+  hitId: string;
+  ruleId: string;
+  kind: WarningRuleRow['kind'];
+  unitCode: string;
+  /** the entities the hit is about; `eid` is the first */
+  eids: string[];
+  eid: string;
+  placeEid: string | null;
+  at: string;
+  /** the source of every record that fired it: a viewer sees the alert only when it sees them all */
+  sources: string[];
+  source: string;
+  rids: string[];
+  rid: string;
+}
+
+/** A touched fact as the pipeline reports it (`GraphResolver` stats). */
+export interface TouchedFact {
+  eid: string;
+  type: 'trace' | 'relation';
+  at: string | null;
+  source: string;
+  rid: string;
+}
+
+type Area = { polygon: GeoPolygon } | { prefix: string };
+
+function inArea(area: Area, p: { lon: number | null; lat: number | null; unitCode: string | null }): boolean {
+  if ('prefix' in area) return typeof p.unitCode === 'string' && p.unitCode.startsWith(area.prefix);
+  return p.lon != null && p.lat != null && pointInPolygon(p.lon, p.lat, area.polygon);
+}
+
+const uniq = <T>(xs: T[]) => [...new Set(xs)];
+
+/** The hits one rule makes of one sighting (queries only for meet/gather). */
+async function hitsOf(graph: Graph, rule: WarningRuleRow, s: SightingRow): Promise<WarningHitRow[]> {
+  const base = { ruleId: rule.id, kind: rule.kind, unitCode: rule.unitCode, at: s.at, placeEid: s.placeEid };
+  switch (rule.kind) {
+    case 'area': {
+      const area = JSON.parse(rule.areaJson ?? 'null') as Area | null;
+      if (!area) return [];
+      const now = inArea(area, s);
+      const before = s.prev ? inArea(area, s.prev) : false;
+      const trigger = rule.trigger ?? 'both';
+      const moved = now && !before ? 'enter' : !now && before ? 'leave' : null;
+      if (!moved || (trigger !== 'both' && trigger !== moved)) return [];
+      // A leave (and an enter from a known place) is fired by two records: both must be visible.
+      const prev = s.prev ? [s.prev] : [];
+      return [
+        {
+          ...base,
+          key: `${rule.id}|${s.rid}|${moved}`,
+          eids: [s.eid],
+          sources: uniq([s.source, ...prev.map((p) => p.source)]),
+          rids: [s.rid, ...prev.map((p) => p.rid)],
+          detail: moved,
+        },
+      ];
+    }
+    case 'checkpoint': {
+      if (s.placeKind !== 'checkpoint') return [];
+      if (rule.placeEids?.length && !rule.placeEids.includes(s.placeEid)) return [];
+      return [
+        {
+          ...base,
+          key: `${rule.id}|${s.rid}`,
+          eids: [s.eid],
+          sources: [s.source],
+          rids: [s.rid],
+          detail: 'checkpoint',
+        },
+      ];
+    }
+    case 'meet':
+    case 'gather': {
+      const minutes = rule.windowMinutes ?? WARNING_DEFAULTS.windowMinutes;
+      const others = rule.subjects.filter((e) => e !== s.eid);
+      const near = (await readSightingsNear(graph, { placeEid: s.placeEid, eids: others, at: s.at, minutes })).filter(
+        (n) => n.rid !== s.rid,
+      );
+      if (rule.kind === 'meet') {
+        // One hit per pair and place-hour: the pair meeting again the next day fires again.
+        return near.map((n) => {
+          const pair = [s.eid, n.eid].sort();
+          const rids = [s.rid, n.rid].sort();
+          return {
+            ...base,
+            key: `${rule.id}|${pair.join('+')}|${rids.join('+')}`,
+            eids: pair,
+            sources: uniq([s.source, n.source]),
+            rids,
+            detail: `${minutes} min`,
+          };
+        });
+      }
+      const firstOf = new Map<string, (typeof near)[number]>();
+      for (const n of near) if (!firstOf.has(n.eid)) firstOf.set(n.eid, n);
+      const group = [s.eid, ...firstOf.keys()].sort();
+      const min = rule.minCount ?? WARNING_DEFAULTS.minCount;
+      if (group.length < min) return [];
+      const members = [...firstOf.values()];
+      return [
+        {
+          ...base,
+          key: `${rule.id}|${s.placeEid}|${group.join('+')}`,
+          eids: group,
+          sources: uniq([s.source, ...members.map((m) => m.source)]),
+          rids: [s.rid, ...members.map((m) => m.rid)],
+          detail: `${group.length} ≥ ${min} within ${minutes} min`,
+        },
+      ];
+    }
+    default:
+      return [];
+  }
+}
+
+/** Publishes new hits, one message each, on the events channel. */
+async function publish(redis: Redis, channel: string, hits: (WarningHitRow & { id: string })[]): Promise<void> {
+  if (!hits.length) return;
+  const p = redis.pipeline();
+  for (const h of hits) {
+    const e: WarningEvent = {
+      type: 'warning',
+      hitId: h.id,
+      ruleId: h.ruleId,
+      kind: h.kind as WarningEvent['kind'],
+      unitCode: h.unitCode,
+      eids: h.eids,
+      eid: h.eids[0]!,
+      placeEid: h.placeEid,
+      at: h.at,
+      sources: h.sources,
+      source: h.sources[0]!,
+      rids: h.rids,
+      rid: h.rids[0] ?? '',
+    };
+    p.publish(channel, JSON.stringify(e));
+  }
+  await p.exec();
+}
+
+/**
+ * Evaluates the rules of the entities a committed batch touched (their new sightings) and
+ * publishes the new hits. Costs one indexed read when no rule names a touched entity.
+ * @returns the number of new hits
+ */
+export async function evaluateWarnings(
+  graph: Graph,
+  redis: Redis,
+  touched: readonly TouchedFact[],
+  channel: string,
+): Promise<number> {
+  const traces = touched.filter((t) => t.type === 'trace');
+  const rules = (await readActiveWarningRules(graph, uniq(traces.map((t) => t.eid)))).filter(
+    (r) => r.kind !== 'cotravel',
+  );
+  if (!rules.length) return 0;
+  const named = new Set(rules.flatMap((r) => r.subjects));
+  const sightings = await readSightings(
+    graph,
+    traces.filter((t) => named.has(t.eid)).map((t) => ({ eid: t.eid, rid: t.rid })),
+  );
+  const hits: WarningHitRow[] = [];
+  for (const s of sightings)
+    for (const r of rules) if (r.subjects.includes(s.eid)) hits.push(...(await hitsOf(graph, r, s)));
+  const fresh = await writeWarningHits(graph, hits);
+  await publish(redis, channel, fresh);
+  return fresh.length;
+}
+
+/**
+ * Evaluates "co-travels with someone new" for persons whose co-travel was just recomputed: a
+ * companion neither known when the rule was made nor fired before makes one hit.
+ * @returns the number of new hits
+ */
+export async function evaluateCoTravelWarnings(
+  graph: Graph,
+  redis: Redis,
+  personEids: readonly string[],
+  channel: string,
+): Promise<number> {
+  const rules = (await readActiveWarningRules(graph, [...personEids])).filter((r) => r.kind === 'cotravel');
+  if (!rules.length) return 0;
+  const subjects = uniq(rules.flatMap((r) => r.subjects));
+  const companions = await readCompanions(graph, subjects);
+  const hits: WarningHitRow[] = [];
+  for (const r of rules) {
+    const known = new Set(r.knownCompanions ?? []);
+    for (const c of companions) {
+      if (!r.subjects.includes(c.eid) || known.has(c.other)) continue;
+      hits.push({
+        key: `${r.id}|${c.eid}+${c.other}`,
+        ruleId: r.id,
+        kind: 'cotravel',
+        unitCode: r.unitCode,
+        at: c.last ?? new Date().toISOString(),
+        eids: [c.eid, c.other],
+        placeEid: null,
+        sources: c.sources.length ? c.sources : ['derived'],
+        rids: [],
+        detail: 'new companion',
+      });
+    }
+  }
+  const fresh = await writeWarningHits(graph, hits);
+  await publish(redis, channel, fresh);
+  return fresh.length;
+}

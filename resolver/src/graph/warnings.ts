@@ -1,0 +1,144 @@
+/**
+ * Early-warning rules (预警) as the pipeline's evaluator needs them: active rules naming touched
+ * entities, the sightings that may fire them, and their hits (merged on a key, so a batch
+ * delivered twice or evaluated twice fires once). Rules themselves are kept by the server's API.
+ */
+import { type Graph, readTx, writeTx } from '@onemap/graph-schema/server';
+
+/** One active, unexpired rule (its kind-specific settings as stored). */
+export interface WarningRuleRow {
+  id: string;
+  kind: 'area' | 'checkpoint' | 'meet' | 'gather' | 'cotravel';
+  unitCode: string;
+  subjects: string[];
+  /** area: JSON `{polygon}` or `{prefix}` (a jurisdiction's county-code prefix). */
+  areaJson: string | null;
+  trigger: 'enter' | 'leave' | 'both' | null;
+  placeEids: string[] | null;
+  windowMinutes: number | null;
+  minCount: number | null;
+  /** cotravel: companions the subjects already had when the rule was made (never "new"). */
+  knownCompanions: string[] | null;
+}
+
+/** A sighting (VISITED edge) with its place, and the subject's sighting just before it. */
+export interface SightingRow {
+  eid: string;
+  rid: string;
+  source: string;
+  at: string;
+  kind: string;
+  placeEid: string;
+  lon: number | null;
+  lat: number | null;
+  unitCode: string | null;
+  placeKind: string | null;
+  prev: {
+    rid: string;
+    source: string;
+    placeEid: string;
+    lon: number | null;
+    lat: number | null;
+    unitCode: string | null;
+  } | null;
+}
+
+/** A hit to record; `key` makes it idempotent. */
+export interface WarningHitRow {
+  key: string;
+  ruleId: string;
+  kind: string;
+  unitCode: string;
+  at: string;
+  eids: string[];
+  placeEid: string | null;
+  sources: string[];
+  rids: string[];
+  detail: string;
+}
+
+/** Active, unexpired rules naming any of `eids`. Rules are few per unit; the list test is cheap. */
+export async function readActiveWarningRules(graph: Graph, eids: string[]): Promise<WarningRuleRow[]> {
+  if (!eids.length) return [];
+  return readTx(graph, async (tx) => {
+    const r = await tx.run(
+      `MATCH (w:WarningRule) WHERE w.active AND w.expiresAt > datetime() AND any(s IN w.subjects WHERE s IN $eids)
+       RETURN w.id AS id, w.kind AS kind, w.unitCode AS unitCode, w.subjects AS subjects, w.areaJson AS areaJson, w.trigger AS trigger,
+              w.placeEids AS placeEids, w.windowMinutes AS windowMinutes, w.minCount AS minCount, w.knownCompanions AS knownCompanions`,
+      { eids },
+    );
+    return r.records.map((x) => x.toObject() as WarningRuleRow);
+  });
+}
+
+/** The sightings written under `rids` for subjects `eids`, each with the subject's sighting just before it. */
+export async function readSightings(graph: Graph, items: { eid: string; rid: string }[]): Promise<SightingRow[]> {
+  if (!items.length) return [];
+  return readTx(graph, async (tx) => {
+    const r = await tx.run(
+      `UNWIND $items AS it
+       MATCH (s:Entity {eid: it.eid})-[v:VISITED {rid: it.rid}]->(p:Place)
+       CALL (s, v) {
+         OPTIONAL MATCH (s)-[u:VISITED]->(q:Place) WHERE u.at < v.at
+         WITH u, q ORDER BY u.at DESC LIMIT 1
+         RETURN CASE WHEN u IS NULL THEN null ELSE {rid: u.rid, source: u.source, placeEid: q.eid, lon: q.location.x, lat: q.location.y, unitCode: q.unitCode} END AS prev
+       }
+       RETURN s.eid AS eid, v.rid AS rid, v.source AS source, toString(v.at) AS at, v.kind AS kind, p.eid AS placeEid,
+              p.location.x AS lon, p.location.y AS lat, p.unitCode AS unitCode, p.placeKind AS placeKind, prev`,
+      { items },
+    );
+    return r.records.map((x) => x.toObject() as SightingRow);
+  });
+}
+
+/** Sightings of any of `eids` at `placeEid` within ±`minutes` of `at`. */
+export async function readSightingsNear(
+  graph: Graph,
+  p: { placeEid: string; eids: string[]; at: string; minutes: number },
+) {
+  return readTx(graph, async (tx) => {
+    const r = await tx.run(
+      `MATCH (q:Place {eid: $placeEid})<-[v:VISITED]-(s:Entity)
+       WHERE s.eid IN $eids AND v.at >= datetime($at) - duration({minutes: $minutes}) AND v.at <= datetime($at) + duration({minutes: $minutes})
+       RETURN s.eid AS eid, v.rid AS rid, v.source AS source, toString(v.at) AS at ORDER BY v.at`,
+      p,
+    );
+    return r.records.map((x) => x.toObject() as { eid: string; rid: string; source: string; at: string });
+  });
+}
+
+/** Companions (CO_TRAVELED, either direction) of `eid`, with the sources the edge was derived from. */
+export async function readCompanions(graph: Graph, eids: string[]) {
+  return readTx(graph, async (tx) => {
+    const r = await tx.run(
+      `UNWIND $eids AS eid
+       MATCH (a:Person {eid: eid})-[c:CO_TRAVELED]-(b:Person)
+       RETURN a.eid AS eid, b.eid AS other, coalesce(c.sources, []) AS sources, toString(c.last) AS last`,
+      { eids },
+    );
+    return r.records.map((x) => x.toObject() as { eid: string; other: string; sources: string[]; last: string | null });
+  });
+}
+
+/** Records hits; returns those that are new (a key seen before is not fired again). */
+export async function writeWarningHits(
+  graph: Graph,
+  hits: WarningHitRow[],
+): Promise<(WarningHitRow & { id: string })[]> {
+  if (!hits.length) return [];
+  return writeTx(graph, async (tx) => {
+    const r = await tx.run(
+      `UNWIND $hits AS h
+       MERGE (n:WarningHit {key: h.key})
+       ON CREATE SET n.id = 'H-' + randomUUID(), n.ruleId = h.ruleId, n.kind = h.kind, n.unitCode = h.unitCode, n.at = datetime(h.at),
+                     n.eids = h.eids, n.placeEid = h.placeEid, n.sources = h.sources, n.rids = h.rids, n.detail = h.detail,
+                     n.firedAt = datetime(), n.fresh = true
+       WITH n, h, coalesce(n.fresh, false) AS fresh
+       REMOVE n.fresh
+       WITH n, h WHERE fresh
+       RETURN n.id AS id, h AS hit`,
+      { hits },
+    );
+    return r.records.map((x) => ({ ...(x.get('hit') as WarningHitRow), id: x.get('id') as string }));
+  });
+}

@@ -1,0 +1,157 @@
+/** Early-warning rules (预警) and their hits as the server's API keeps and shows them (the pipeline's evaluator writes hits). */
+import { randomUUID } from 'node:crypto';
+import { toBeijingIso } from '@onemap/graph-schema';
+import { type Graph, writeTx } from '@onemap/graph-schema/server';
+import { type Reader, read } from './reader.ts';
+
+export interface NewWarningRule {
+  name: string;
+  kind: string;
+  unitCode: string;
+  createdBy: string;
+  purposeJson: string;
+  expiresAt: string;
+  subjects: string[];
+  areaJson: string | null;
+  jurisdiction: string | null;
+  trigger: string | null;
+  placeEids: string[];
+  windowMinutes: number | null;
+  minCount: number | null;
+  knownCompanions: string[];
+}
+
+const RULE_FIELDS = `w.id AS id, w.name AS name, w.kind AS kind, w.unitCode AS unitCode, w.createdBy AS createdBy, w.purposeJson AS purposeJson,
+  toString(w.createdAt) AS createdAt, toString(w.expiresAt) AS expiresAt, (w.active AND w.expiresAt > datetime()) AS active, w.subjects AS subjects,
+  w.areaJson AS areaJson, w.jurisdiction AS jurisdiction, w.trigger AS trigger, coalesce(w.placeEids, []) AS placeEids,
+  w.windowMinutes AS windowMinutes, w.minCount AS minCount`;
+
+/** A visible hit: every source that fired it is one the viewer sees. */
+const VISIBLE_HIT = 'all(s IN h.sources WHERE s IN $vs)';
+
+export interface WarningRuleRow {
+  id: string;
+  name: string;
+  kind: string;
+  unitCode: string;
+  createdBy: string;
+  purposeJson: string;
+  createdAt: string;
+  expiresAt: string;
+  active: boolean;
+  subjects: string[];
+  areaJson: string | null;
+  jurisdiction: string | null;
+  trigger: string | null;
+  placeEids: string[];
+  windowMinutes: number | null;
+  minCount: number | null;
+  hits: number;
+  lastHitAt: string | null;
+}
+
+function toRow(o: Record<string, unknown>): WarningRuleRow {
+  const r = o as unknown as WarningRuleRow;
+  return {
+    ...r,
+    createdAt: toBeijingIso(r.createdAt),
+    expiresAt: toBeijingIso(r.expiresAt),
+    lastHitAt: r.lastHitAt ? toBeijingIso(r.lastHitAt) : null,
+  };
+}
+
+/** Creates a rule for a unit; returns it as listed. */
+export async function createWarningRule(graph: Graph, w: NewWarningRule): Promise<WarningRuleRow> {
+  const id = `R-${randomUUID()}`;
+  return writeTx(graph, async (tx) => {
+    const r = await tx.run(
+      `CREATE (w:WarningRule {id: $id, active: true, createdAt: datetime()})
+       SET w += $props, w.expiresAt = datetime($expiresAt)
+       RETURN ${RULE_FIELDS}, 0 AS hits, null AS lastHitAt`,
+      { id, expiresAt: w.expiresAt, props: { ...w, expiresAt: null } },
+    );
+    return toRow(r.records[0]!.toObject());
+  });
+}
+
+/** The unit's rules, newest first, with the hits `vs` may see. */
+export async function listWarningRules(
+  graph: Reader,
+  unitCode: string,
+  vs: readonly string[],
+): Promise<WarningRuleRow[]> {
+  return read(graph, async (tx) => {
+    const r = await tx.run(
+      `MATCH (w:WarningRule {unitCode: $unitCode})
+       CALL (w) { OPTIONAL MATCH (h:WarningHit {ruleId: w.id}) WHERE ${VISIBLE_HIT} RETURN count(h) AS hits, max(h.at) AS last }
+       RETURN ${RULE_FIELDS}, hits, toString(last) AS lastHitAt
+       ORDER BY w.createdAt DESC LIMIT 500`,
+      { unitCode, vs },
+    );
+    return r.records.map((x) => toRow(x.toObject()));
+  });
+}
+
+/** One rule of the unit, or null (another unit's rule answers like a missing one). */
+export async function readWarningRule(graph: Reader, id: string, unitCode: string): Promise<{ id: string } | null> {
+  return read(graph, async (tx) => {
+    const r = await tx.run('MATCH (w:WarningRule {id: $id, unitCode: $unitCode}) RETURN w.id AS id', { id, unitCode });
+    return (r.records[0]?.toObject() as { id: string } | undefined) ?? null;
+  });
+}
+
+export interface WarningHitRow {
+  id: string;
+  ruleId: string;
+  kind: string;
+  at: string;
+  firedAt: string;
+  eids: string[];
+  placeEid: string | null;
+  detail: string;
+  sources: string[];
+}
+
+/** A rule's hits the viewer may see, newest first; `limit + 1` read so the caller can say truncated. */
+export async function listWarningHits(
+  graph: Reader,
+  ruleId: string,
+  vs: readonly string[],
+  limit: number,
+): Promise<WarningHitRow[]> {
+  return read(graph, async (tx) => {
+    const r = await tx.run(
+      `MATCH (h:WarningHit {ruleId: $ruleId}) WHERE ${VISIBLE_HIT}
+       RETURN h.id AS id, h.ruleId AS ruleId, h.kind AS kind, toString(h.at) AS at, toString(h.firedAt) AS firedAt, h.eids AS eids,
+              h.placeEid AS placeEid, coalesce(h.detail, '') AS detail, h.sources AS sources
+       ORDER BY h.at DESC, h.id LIMIT toInteger($limit) + 1`,
+      { ruleId, vs, limit },
+    );
+    return r.records.map((x) => {
+      const o = x.toObject() as WarningHitRow;
+      return { ...o, at: toBeijingIso(o.at), firedAt: toBeijingIso(o.firedAt) };
+    });
+  });
+}
+
+/** Ends a unit's rule now (it expires); false when the unit has no such active rule. */
+export async function endWarningRule(graph: Graph, id: string, unitCode: string, by: string): Promise<boolean> {
+  return writeTx(graph, async (tx) => {
+    const r = await tx.run(
+      'MATCH (w:WarningRule {id: $id, unitCode: $unitCode}) WHERE w.active SET w.active = false, w.endedBy = $by, w.endedAt = datetime() RETURN count(w) AS n',
+      { id, unitCode, by },
+    );
+    return Number(r.records[0]?.get('n') ?? 0) > 0;
+  });
+}
+
+/** Everyone already a companion (CO_TRAVELED) of these persons: not "new" for a co-travel rule. */
+export async function readCompanionEids(graph: Reader, eids: readonly string[]): Promise<string[]> {
+  return read(graph, async (tx) => {
+    const r = await tx.run(
+      'UNWIND $eids AS eid MATCH (:Person {eid: eid})-[:CO_TRAVELED]-(b:Person) RETURN collect(DISTINCT b.eid) AS known',
+      { eids },
+    );
+    return (r.records[0]?.get('known') as string[] | undefined) ?? [];
+  });
+}
