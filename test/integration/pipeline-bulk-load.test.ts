@@ -8,8 +8,8 @@ import { entityPartition, graphContentLines, graphCounts } from '../helpers/grap
 import { ingestDirect, openTestPipeline, sampleFiles } from '../helpers/pipeline.ts';
 
 const DAYS = ['2026-03-02'];
-/** Two loads of a sample day and a Neo4j restart: minutes on a busy machine. */
-const SLOW = 900_000;
+/** Two loads of a sample day and a Neo4j restart: minutes, and more than 15 on a machine shared by many (load average 30). */
+const SLOW = 1_800_000;
 let t: ReturnType<typeof openTestPipeline>;
 
 beforeAll(async () => {
@@ -19,9 +19,14 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 
-/** What both loads must agree on: nodes and edges by kind (not the delivery bookkeeping or derived reports). */
+/**
+ * What both loads must agree on: nodes and edges by kind (not the delivery bookkeeping, nor the
+ * per-batch quality reports and the tickets they open, which a bulk load does not make yet).
+ */
 const facts = (c: Record<string, number>) =>
-  Object.fromEntries(Object.entries(c).filter(([k]) => !['node:Batch', 'node:QualityReport', 'node:PipelineState', 'node:EidRedirect'].includes(k)));
+  Object.fromEntries(
+    Object.entries(c).filter(([k]) => !['node:Batch', 'node:QualityReport', 'node:QualityTicket', 'node:PipelineState', 'node:EidRedirect'].includes(k)),
+  );
 
 describe('bulk load (neo4j-admin import) writes the graph the incremental pipeline writes', () => {
   let incremental: { partition: string[]; lines: string[]; counts: Record<string, number> };
@@ -51,7 +56,16 @@ describe('bulk load (neo4j-admin import) writes the graph the incremental pipeli
     const bulkLines = await graphContentLines(t.graph);
     const missing = incremental.lines.filter((l) => !bulkLines.includes(l));
     const extra = bulkLines.filter((l) => !incremental.lines.includes(l));
-    expect({ missing: missing.slice(0, 5), extra: extra.slice(0, 5) }).toEqual({ missing: [], extra: [] });
+    // A few of each kind of line (node labels / relationship type), so one difference does not hide another.
+    const sample = (ls: string[]) => {
+      const seen = new Map<string, number>();
+      return ls.filter((l) => {
+        const kind = l.slice(0, l.indexOf(' '));
+        seen.set(kind, (seen.get(kind) ?? 0) + 1);
+        return seen.get(kind)! <= 2;
+      });
+    };
+    expect({ missing: sample(missing), extra: sample(extra) }).toEqual({ missing: [], extra: [] });
   }, SLOW);
 
   it('after a bulk load the same files delivered again are no-ops and the pipeline continues from it', async () => {

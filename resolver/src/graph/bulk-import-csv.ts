@@ -55,20 +55,23 @@ class CsvFile {
 
   /** Values: string (quoted), number, boolean, string[] (joined), null/undefined (no property). */
   row(values: unknown[]) {
-    const line = values.map((v) => this.cell(v)).join(',');
+    let line = '';
+    for (let i = 0; i < values.length; i++) line += i ? `,${this.cell(values[i])}` : this.cell(values[i]);
     this.buf.push(line);
     this.size += line.length;
     this.rows++;
-    if (this.size > 1 << 20) this.flush();
+    if (this.size > 4 << 20) this.flush();
   }
 
   private cell(v: unknown): string {
     if (v === null || v === undefined) return '';
     if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '';
-    if (typeof v === 'boolean') return String(v);
+    if (typeof v === 'boolean') return v ? 'true' : 'false';
+    // an empty list is no property, as the incremental writes store it
+    if (Array.isArray(v) && !v.length) return '';
     const s = Array.isArray(v) ? v.join(ARRAY_DELIMITER) : String(v);
-    if (s.includes('\n') || s.includes('\r')) this.multiline = true;
-    return `"${s.replace(/"/g, '""')}"`;
+    if (!this.multiline && (s.includes('\n') || s.includes('\r'))) this.multiline = true;
+    return s.includes('"') ? `"${s.replaceAll('"', '""')}"` : `"${s}"`;
   }
 
   flush() {

@@ -211,38 +211,76 @@ export async function writeChunk(
     await writeEntities(tx, rows.entities);
     await applyMerges(tx, rows.merges, rows.seq);
     if (rows.identifiers.length) {
+      // one row per entity and identifier (a chunk names a hotel guest's id once per stay); the
+      // first row wins, as the edge keeps the record that linked it first
+      const ids = new Map<string, (typeof rows.identifiers)[number]>();
+      for (const i of rows.identifiers) {
+        const k = `${i.eid}|${i.kind}|${i.value}`;
+        if (!ids.has(k)) ids.set(k, i);
+      }
       await tx.run(
         `UNWIND $rows AS row
          MATCH (e:Entity {eid: row.eid})
          MERGE (i:Identifier {kind: row.kind, value: row.value})
          MERGE (e)-[h:HAS_IDENTIFIER]->(i) ON CREATE SET h.source = row.source, h.rid = row.rid`,
-        { rows: rows.identifiers },
+        { rows: [...ids.values()] },
       );
     }
-    if (rows.records.length) {
+    // A record delivered for the first time has no node and no edge yet: CREATE them (no lookup
+    // of existing edges on hubs); a corrected re-delivery MERGEs onto what it replaces.
+    const created = rows.records.filter((r) => r.isNew);
+    const updated = rows.records.filter((r) => !r.isNew);
+    const recordProps = `r.source = row.source, r.recordId = row.recordId, r.receivedAt = datetime(row.receivedAt), r.hash = row.hash,
+             r.file = row.file, r.line = row.line, r.batchId = row.batchId, r.seq = $seq, r.attrs = row.attrs, r.mentions = row.mentions, r.raw = row.raw,
+             r.flags = CASE WHEN size(row.flags) = 0 THEN null ELSE row.flags END`;
+    if (created.length) {
+      await tx.run(
+        `UNWIND $rows AS row
+         CREATE (r:SourceRecord {rid: row.rid}) SET ${recordProps}
+         WITH r, row
+         UNWIND row.resolved AS res
+         MATCH (e:Entity {eid: res.eid})
+         CREATE (r)-[:RESOLVED_TO {role: res.role, score: res.score, decision: res.decision, candidate: res.candidate, at: datetime()}]->(e)`,
+        { rows: created, seq: rows.seq },
+      );
+    }
+    if (updated.length) {
       await tx.run(
         `UNWIND $rows AS row
          MERGE (r:SourceRecord {rid: row.rid})
-         SET r.source = row.source, r.recordId = row.recordId, r.receivedAt = datetime(row.receivedAt), r.hash = row.hash,
-             r.file = row.file, r.line = row.line, r.batchId = row.batchId, r.seq = $seq, r.attrs = row.attrs, r.mentions = row.mentions, r.raw = row.raw,
-             r.flags = row.flags
+         SET ${recordProps}
          WITH r, row
          UNWIND row.resolved AS res
          MATCH (e:Entity {eid: res.eid})
          MERGE (r)-[x:RESOLVED_TO {role: res.role}]->(e)
          SET x.score = res.score, x.decision = res.decision, x.candidate = res.candidate, x.at = datetime()`,
-        { rows: rows.records, seq: rows.seq },
+        { rows: updated, seq: rows.seq },
       );
     }
     await writeRelations(tx, rows.relations);
     if (rows.visits.length) {
-      await tx.run(
-        `UNWIND $rows AS row
-         MATCH (s:Entity {eid: row.subject}), (p:Place {eid: row.place})
-         MERGE (s)-[v:VISITED {rid: row.rid, kind: row.kind}]->(p)
-         SET v.at = datetime(row.at), v.until = CASE WHEN row.until IS NULL THEN null ELSE datetime(row.until) END, v.source = row.source`,
-        { rows: rows.visits },
-      );
+      const newRids = new Set(created.map((r) => r.rid));
+      // one edge per (subject, place, rid, kind), the last row winning, as the MERGE below keeps it
+      const fresh = [...new Map(rows.visits.filter((v) => newRids.has(v.rid)).map((v) => [`${v.subject}|${v.place}|${v.rid}|${v.kind}`, v])).values()];
+      const again = rows.visits.filter((v) => !newRids.has(v.rid));
+      const until = 'CASE WHEN row.until IS NULL THEN null ELSE datetime(row.until) END';
+      if (fresh.length) {
+        await tx.run(
+          `UNWIND $rows AS row
+           MATCH (s:Entity {eid: row.subject}), (p:Place {eid: row.place})
+           CREATE (s)-[:VISITED {rid: row.rid, kind: row.kind, at: datetime(row.at), until: ${until}, source: row.source}]->(p)`,
+          { rows: fresh },
+        );
+      }
+      if (again.length) {
+        await tx.run(
+          `UNWIND $rows AS row
+           MATCH (s:Entity {eid: row.subject}), (p:Place {eid: row.place})
+           MERGE (s)-[v:VISITED {rid: row.rid, kind: row.kind}]->(p)
+           SET v.at = datetime(row.at), v.until = ${until}, v.source = row.source`,
+          { rows: again },
+        );
+      }
     }
     await addEntitySources(tx, rows);
     await tx.run('MERGE (s:PipelineState {id: "main"}) SET s.seq = CASE WHEN coalesce(s.seq, 0) < $seq THEN $seq ELSE s.seq END', { seq: rows.seq });

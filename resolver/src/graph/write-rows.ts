@@ -39,6 +39,8 @@ export interface SourceRecordRow {
   raw: string;
   flags: string[];
   resolved: { eid: string; role: string; score: number; decision: string }[];
+  /** first delivery of this record (no SourceRecord with its rid in the graph): its node and edges are CREATEd */
+  isNew?: boolean;
 }
 
 export interface RelationRow {

@@ -104,7 +104,10 @@ export function planBulkLoad(files: { source: string; path: string }[], opts: Bu
       stats.possibleMatches += p.resolved.filter((r) => r.decision === 'possible_match').length;
       if (p.updated) stats.updated++;
       else stats.written++;
-      resolved.push({ origin, entry, p });
+      // Kept until the CSVs are written: only what the rows need (not the mapped record, its
+      // problems or a second list of its mentions).
+      const { rid, recordId, line, hash, raw } = p.rec;
+      resolved.push({ origin, entry, p: { ...p, rec: { rid, recordId, line, hash, raw, record: {}, mentions: [], problems: [] } } });
     }
     ms.resolve += performance.now() - t;
     const rejectsFile = writeRejectsReport(opts.rejectsDir, batch.batchId, [...read.rejects, ...dropped]);

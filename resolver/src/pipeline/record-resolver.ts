@@ -147,6 +147,7 @@ export class RecordResolver {
       flags: facts.mentions.flatMap((m) => m.flags.map((f) => `${m.role}.${f}`)),
       resolved: resolved.map((r) => ({ ...r, eid: this.eidOf(r.key) })),
     };
+    if (!p.updated) record.isNew = true;
     rows.records.push(record);
     for (const rel of facts.relations) {
       const from = roleEid.get(rel.fromRole)!;

@@ -76,6 +76,31 @@ describe('ResolutionIndex', () => {
     expect(r.mergeOf).toBeUndefined();
   });
 
+  it('a merged entity keeps the exclusive ids of both parts and the anchors of the merged-away one', () => {
+    const ix = new ResolutionIndex();
+    const withId = ix.resolveAndAdd(mention({ name: '张伟', residentId: id1, birthDate: '1990-03-07' }));
+    const noId = ix.resolveAndAdd(mention({ name: '张伟', birthDate: '1990-03-07', phone: '13600136000' }));
+    ix.mergeEntities(noId.entityId, withId.entityId);
+    // the survivor now holds id1: the anchor on id1 finds it, a different resident id never joins it
+    expect(ix.resolveOne(mention({ name: '张伟', residentId: id1 }))).toMatchObject({ decision: 'anchor', entityId: noId.entityId });
+    const other = ix.resolveOne(mention({ name: '张伟', residentId: id2, birthDate: '1990-03-07', phone: '13600136000' }));
+    expect(other.entityId).toBeNull();
+  });
+
+  it('a corrected mention no longer holds its old exclusive id', () => {
+    const ix = new ResolutionIndex();
+    const first = mention({ name: '王芳', residentId: id1, birthDate: '1990-03-07' });
+    const a = ix.resolveAndAdd(first);
+    const corrected = { ...mention({ name: '王芳', residentId: id2, birthDate: '1990-03-07' }), key: first.key };
+    ix.add(corrected, a.entityId);
+    expect(ix.resolveOne(mention({ name: '王芳', residentId: id2 }))).toMatchObject({ decision: 'anchor', entityId: a.entityId });
+    // a split-off part takes its ids along: the rest no longer conflicts with them
+    const b = ix.resolveAndAdd(mention({ name: '王芳', birthDate: '1990-03-07', phone: '13800138000' }));
+    expect(b.entityId).toBe(a.entityId);
+    ix.splitEntity(a.entityId, [first.key]);
+    expect(ix.resolveOne(mention({ name: '王芳', residentId: id1, birthDate: '1990-03-07', phone: '13800138000' })).entityId).toBe(a.entityId);
+  });
+
   it('loads entities from a batch and resolves the same way', () => {
     const ms = [
       mention({ name: '周杰', birthDate: '1979-01-18', phone: '13700137000' }),

@@ -49,6 +49,18 @@ export class ResolutionIndex {
   /** `kind|idKind|value` -> entity */
   private readonly anchors = new Map<string, string>();
   private readonly cannot = new Map<string, Set<string>>();
+  /**
+   * entity -> `id:<kind>` / `attr:<name>` -> value -> how many of its mentions hold it: the
+   * exclusive identifiers and attributes of each entity, so a conflict check costs the
+   * mention's own values, not a scan over every member of the entity.
+   */
+  private readonly exclusiveValues = new Map<string, Map<string, Map<string, number>>>();
+  /**
+   * merged-away entity -> the entity it was merged into: anchors and key indexes keep the
+   * entity they were first written with and are read through `live`, so a merge costs the
+   * merged entity's members, not a scan over every anchor.
+   */
+  private readonly mergedInto = new Map<string, string>();
   private seq = 0;
 
   constructor(opts: { models?: Partial<Record<EntityKind, Model>> } = {}) {
@@ -88,32 +100,77 @@ export class ResolutionIndex {
     return [...(this.members.get(entityId) ?? [])].map((k) => this.mentions.get(k)!);
   }
 
-  /** Exclusive identifier values of an entity, e.g. its resident id. */
-  private exclusiveConflict(entityId: string, m: Mention, model: Model): boolean {
-    const mine = m.identifiers.filter((i) => model.exclusive.includes(i.kind));
-    const attrs = (model.exclusiveAttrs ?? []).filter((a) => m.attrs[a]);
-    if (!mine.length && !attrs.length) return false;
-    for (const k of this.members.get(entityId) ?? []) {
-      const other = this.mentions.get(k)!;
-      for (const id of other.identifiers) {
-        if (mine.some((x) => x.kind === id.kind && x.value !== id.value)) return true;
+  /** The entity an id written into an anchor or key index stands for now (after merges). */
+  private live(entityId: string | undefined): string | undefined {
+    if (entityId === undefined) return undefined;
+    let e = entityId;
+    for (let next = this.mergedInto.get(e); next !== undefined; next = this.mergedInto.get(e)) e = next;
+    if (e !== entityId) this.mergedInto.set(entityId, e);
+    return e;
+  }
+
+  /** A mention's values of the model's exclusive identifiers (`id:<kind>`) and attributes (`attr:<name>`). */
+  private exclusiveOf(m: Mention, model: Model): [string, string][] {
+    const out: [string, string][] = [];
+    for (const i of m.identifiers) if (model.exclusive.includes(i.kind)) out.push([`id:${i.kind}`, i.value]);
+    for (const a of model.exclusiveAttrs ?? []) if (m.attrs[a]) out.push([`attr:${a}`, m.attrs[a]!]);
+    return out;
+  }
+
+  private countExclusive(entityId: string, m: Mention, model: Model, by: 1 | -1): void {
+    const values = this.exclusiveOf(m, model);
+    if (!values.length) return;
+    let ex = this.exclusiveValues.get(entityId);
+    if (!ex) {
+      ex = new Map();
+      this.exclusiveValues.set(entityId, ex);
+    }
+    for (const [slot, value] of values) {
+      let counts = ex.get(slot);
+      if (!counts) {
+        counts = new Map();
+        ex.set(slot, counts);
       }
-      // a branch and its head office (different `orgBranch`) are never one entity
-      for (const a of attrs) if (other.attrs[a] && other.attrs[a] !== m.attrs[a]) return true;
+      const n = (counts.get(value) ?? 0) + by;
+      if (n > 0) counts.set(value, n);
+      else counts.delete(value);
+      if (!counts.size) ex.delete(slot);
+    }
+    if (!ex.size) this.exclusiveValues.delete(entityId);
+  }
+
+  /**
+   * Whether the entity holds another value of one of the mention's exclusive identifiers (a
+   * resident id) or attributes (a branch and its head office, different `orgBranch`, are never one entity).
+   */
+  private exclusiveConflict(entityId: string, m: Mention, model: Model): boolean {
+    const ex = this.exclusiveValues.get(entityId);
+    if (!ex) return false;
+    for (const [slot, value] of this.exclusiveOf(m, model)) {
+      const held = ex.get(slot);
+      if (held && (held.size > 1 || !held.has(value))) return true;
     }
     return false;
   }
 
   /** Whether an entity holds a value of one of the model's exclusive identifiers. */
-  private hasExclusive(entityId: string, model: Model): boolean {
-    for (const k of this.members.get(entityId) ?? [])
-      if (this.mentions.get(k)!.identifiers.some((i) => model.exclusive.includes(i.kind))) return true;
+  private hasExclusive(entityId: string): boolean {
+    for (const slot of this.exclusiveValues.get(entityId)?.keys() ?? []) if (slot.startsWith('id:')) return true;
     return false;
   }
 
-  private entitiesConflict(a: string, b: string, model: Model): boolean {
+  private entitiesConflict(a: string, b: string): boolean {
     if (this.cannot.get(a)?.has(b)) return true;
-    for (const k of this.members.get(a) ?? []) if (this.exclusiveConflict(b, this.mentions.get(k)!, model)) return true;
+    const ea = this.exclusiveValues.get(a);
+    const eb = this.exclusiveValues.get(b);
+    if (!ea || !eb) return false;
+    // some mention of `a` and some mention of `b` hold different values of one exclusive slot
+    for (const [slot, va] of ea) {
+      const vb = eb.get(slot);
+      if (!vb) continue;
+      if (va.size > 1 || vb.size > 1) return true;
+      if (!vb.has(va.keys().next().value!)) return true;
+    }
     return false;
   }
 
@@ -127,7 +184,7 @@ export class ResolutionIndex {
     for (const kind of model.anchors) {
       for (const id of m.identifiers) {
         if (id.kind !== kind) continue;
-        const e = this.anchors.get(`${m.kind}|${kind}|${id.value}`);
+        const e = this.live(this.anchors.get(`${m.kind}|${kind}|${id.value}`));
         if (e && !anchored.includes(e) && !this.exclusiveConflict(e, m, model)) {
           anchored.push(e);
           reason ??= kind;
@@ -138,7 +195,7 @@ export class ResolutionIndex {
     if (!anchored.length) {
       ki.keyRules.forEach((fn, r) => {
         const key = fn(m.attrs);
-        const e = key === undefined ? undefined : ki.keyIndex[r]!.get(key);
+        const e = key === undefined ? undefined : this.live(ki.keyIndex[r]!.get(key));
         if (e && !anchored.includes(e) && !this.exclusiveConflict(e, m, model)) {
           anchored.push(e);
           reason ??= model.keyRules![r]!.name;
@@ -167,7 +224,7 @@ export class ResolutionIndex {
     if (anchored.length) {
       const mergeOf = [...anchored];
       for (const [e] of strong)
-        if (!mergeOf.includes(e) && !mergeOf.some((x) => this.entitiesConflict(x, e, model))) mergeOf.push(e);
+        if (!mergeOf.includes(e) && !mergeOf.some((x) => this.entitiesConflict(x, e))) mergeOf.push(e);
       const r: RealtimeResult = { entityId: anchored[0]!, decision: 'anchor', score: 1 };
       if (reason) r.reason = reason;
       if (mergeOf.length > 1) r.mergeOf = mergeOf;
@@ -182,7 +239,7 @@ export class ResolutionIndex {
         explanation: explain(c.key),
       };
       const mergeOf = [e];
-      for (const [x] of strong.slice(1)) if (!mergeOf.some((y) => this.entitiesConflict(x, y, model))) mergeOf.push(x);
+      for (const [x] of strong.slice(1)) if (!mergeOf.some((y) => this.entitiesConflict(x, y))) mergeOf.push(x);
       if (mergeOf.length > 1) r.mergeOf = mergeOf;
       return r;
     }
@@ -193,7 +250,7 @@ export class ResolutionIndex {
     if (top && uniqueP < 1 && probability(top[1].w) >= uniqueP) {
       const floor = Math.min(model.thresholds.possible, uniqueP);
       const candidates = ranked.filter(([, c]) => probability(c.w) >= floor).map(([e]) => e);
-      const identified = candidates.filter((e) => this.hasExclusive(e, model));
+      const identified = candidates.filter((e) => this.hasExclusive(e));
       const only = identified.length
         ? identified.length === 1
           ? identified[0]
@@ -262,6 +319,7 @@ export class ResolutionIndex {
       this.members.set(entityId, set);
     }
     set.add(m.key);
+    this.countExclusive(entityId, m, ki.model, 1);
     ki.stats.add(m.attrs);
     for (const id of m.identifiers) {
       if (!ki.model.anchors.includes(id.kind)) continue;
@@ -288,6 +346,7 @@ export class ResolutionIndex {
     const e = this.entityOfMention.get(key)!;
     this.members.get(e)?.delete(key);
     if (this.members.get(e)?.size === 0) this.members.delete(e);
+    this.countExclusive(e, m, ki.model, -1);
     this.entityOfMention.delete(key);
     this.mentions.delete(key);
     ki.rules.forEach((fn, r) => {
@@ -311,11 +370,14 @@ export class ResolutionIndex {
     for (const k of [...mb]) {
       this.entityOfMention.set(k, a);
       this.members.get(a)!.add(k);
+      const m = this.mentions.get(k)!;
+      const { model } = this.kind(m.kind);
+      this.countExclusive(b, m, model, -1);
+      this.countExclusive(a, m, model, 1);
     }
     this.members.delete(b);
-    for (const [k, v] of this.anchors) if (v === b) this.anchors.set(k, a);
-    for (const ki of this.kinds.values())
-      for (const idx of ki.keyIndex) for (const [k, v] of idx) if (v === b) idx.set(k, a);
+    // anchors and key indexes that name `b` now stand for `a` (read through `live`)
+    this.mergedInto.set(b, a);
     const cb = this.cannot.get(b);
     if (cb) for (const x of cb) this.addCannotLink(a, x);
     return a;
@@ -339,7 +401,7 @@ export class ResolutionIndex {
       for (const idf of this.mentions.get(k)!.identifiers) {
         const ak = `${first.kind}|${idf.kind}|${idf.value}`;
         if (
-          this.anchors.get(ak) === entityId &&
+          this.live(this.anchors.get(ak)) === entityId &&
           ![...set].some((o) =>
             this.mentions.get(o)!.identifiers.some((x) => x.kind === idf.kind && x.value === idf.value),
           )
