@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ENTITY_LABELS, Label, Rel } from '@onemap/graph-schema';
 import type { BatchInfo } from './batches.ts';
+import { entitySources } from './write-chunk.ts';
 import type { EntityRow, RelationRow, SourceRecordRow, VisitRow } from './write-rows.ts';
 
 /** Everything a bulk load writes. */
@@ -100,6 +101,8 @@ export function writeImportCsv(g: BulkGraph, dir: string): ImportFiles {
     return f;
   };
 
+  // Visibility as a property: each entity's sources, as the incremental writer keeps them.
+  const inSources = new Map(entitySources({ ...g, merges: [] }).map((x) => [x.eid, x.sources]));
   // Entities: one file per kind, columns = the properties that kind's rows carry.
   for (const kind of ENTITY_LABELS) {
     const rows = g.entities.filter((e) => e.kind === kind);
@@ -113,6 +116,7 @@ export function writeImportCsv(g: BulkGraph, dir: string): ImportFiles {
       'provenance',
       'searchText',
       'updatedAt:datetime',
+      'inSources:string[]',
       ...(hasLocation ? ['location:point{crs:WGS-84}'] : []),
     ], 'node');
     for (const r of rows) {
@@ -123,6 +127,7 @@ export function writeImportCsv(g: BulkGraph, dir: string): ImportFiles {
         r.provenance,
         r.searchText,
         g.loadedAt,
+        inSources.get(r.eid) ?? [],
         ...(hasLocation ? [r.lon !== null && r.lat !== null ? `{longitude:${r.lon},latitude:${r.lat}}` : null] : []),
       ]);
     }
