@@ -15,8 +15,8 @@ export interface TextProblem {
   why: string;
 }
 
-/** Latin words allowed in the Chinese UI: the brand, the time zone, the other language's name. */
-const ZH_LATIN_OK = new Set(['OneMap', 'UTC', 'English', 'HTTP', 'ID', 'km']);
+/** Latin words allowed in the Chinese UI: the brand, the time zone, the other language's name, format and unit names (a drawn area is pasted as GeoJSON). */
+const ZH_LATIN_OK = new Set(['OneMap', 'UTC', 'English', 'HTTP', 'ID', 'km', 'GeoJSON']);
 /** Chinese allowed in the English UI: only the switch back to Chinese. */
 const EN_HAN_OK = new Set(['中文']);
 
