@@ -68,8 +68,34 @@ function printSummary(s: Summary, ms: number): void {
   console.log(`Done in ${(ms / 1000).toFixed(1)} s, peak RSS ${peak.toFixed(0)} MiB`);
 }
 
+const USAGE = `npm run datasets -- <command> [options]
+
+  [generate] --persons N --seed S --out DIR [--days D] [--noise-scale X] [--start YYYY-MM-DD] [--series PER_10K]
+  sample                         regenerate the committed sample in datasets/sample
+  replay --source ID --url URL [--rate N] [--key K] [--dir DIR] [--limit N]
+                                 (K: the source system's key, default $ONEMAP_SOURCE_KEY)
+  validate                       validate the source catalog`;
+
+/** The options each command takes: anything else is a typo, refused before any work starts. */
+const OPTIONS: Record<string, string[]> = {
+  generate: ['persons', 'seed', 'out', 'days', 'noise-scale', 'start', 'series'],
+  sample: [],
+  replay: ['source', 'url', 'rate', 'key', 'dir', 'limit'],
+  validate: [],
+};
+
 async function main(): Promise<void> {
   const { command, flags } = parseArgs(process.argv.slice(2));
+  if (command === 'help' || flags.has('help') || flags.has('h')) {
+    console.log(USAGE);
+    return;
+  }
+  const known = OPTIONS[command];
+  if (known) {
+    const unknown = [...flags.keys()].filter((k) => !known.includes(k));
+    if (unknown.length)
+      throw new Error(`datasets ${command}: unknown option ${unknown.map((k) => `--${k}`).join(', ')} (takes ${known.length ? known.map((k) => `--${k}`).join(', ') : 'no options'}); see npm run datasets -- --help`);
+  }
   const log = (m: string) => console.log(m);
   const t0 = Date.now();
   if (command === 'generate' || command === 'sample') {
