@@ -94,7 +94,9 @@ async function main(): Promise<void> {
   if (known) {
     const unknown = [...flags.keys()].filter((k) => !known.includes(k));
     if (unknown.length)
-      throw new Error(`datasets ${command}: unknown option ${unknown.map((k) => `--${k}`).join(', ')} (takes ${known.length ? known.map((k) => `--${k}`).join(', ') : 'no options'}); see npm run datasets -- --help`);
+      throw new Error(
+        `datasets ${command}: unknown option ${unknown.map((k) => `--${k}`).join(', ')} (takes ${known.length ? known.map((k) => `--${k}`).join(', ') : 'no options'}); see npm run datasets -- --help`,
+      );
   }
   const log = (m: string) => console.log(m);
   const t0 = Date.now();
