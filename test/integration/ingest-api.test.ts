@@ -40,7 +40,15 @@ describe('ingest over HTTP', () => {
     expect(res.statusCode).toBe(202);
     const body = res.json();
     expect(body).toMatchObject({ source: 'hotel', duplicate: false, accepted: 49 });
-    expect(body.rejected).toEqual([{ line: 8, recordId: 'T-HOTEL-002007', field: 'hotel_code', code: 'ONEMAP_ERR_REQUIRED_MISSING', reason: expect.any(String) }]);
+    expect(body.rejected).toEqual([
+      {
+        line: 8,
+        recordId: 'T-HOTEL-002007',
+        field: 'hotel_code',
+        code: 'ONEMAP_ERR_REQUIRED_MISSING',
+        reason: expect.any(String),
+      },
+    ]);
     const done = await waitDone(admin, body.batchId);
     expect(done).toMatchObject({ status: 'done', written: 49, rejected: 1, way: 'push' });
     const rej = await admin({ url: `/api/ingest/jobs/${body.batchId}/rejects` });
@@ -48,36 +56,91 @@ describe('ingest over HTTP', () => {
     expect(rej.json().items[0]).not.toHaveProperty('value');
     const csv = await admin({ url: `/api/ingest/jobs/${body.batchId}/rejects`, headers: { accept: 'text/csv' } });
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
-    expect(csv.body.trim().split('\n')).toEqual(['source,file,line,record_id,field,code,reason', expect.stringContaining('T-HOTEL-002007,hotel_code,ONEMAP_ERR_REQUIRED_MISSING,')]);
+    expect(csv.body.trim().split('\n')).toEqual([
+      'source,file,line,record_id,field,code,reason',
+      expect.stringContaining('T-HOTEL-002007,hotel_code,ONEMAP_ERR_REQUIRED_MISSING,'),
+    ]);
 
     const again = await hotelSystem({ method: 'POST', url: '/api/ingest/hotel', payload: { records } });
     expect(again.json()).toMatchObject({ batchId: body.batchId, duplicate: true });
+  });
+
+  it('pushed records that leave out keys are checked one by one: a missing required key rejects that record only', async () => {
+    const admin = as(app, 'province', 'admin', null);
+    // No record carries `hotel_address` (optional): not a mapping error for pushes. Record 2 also
+    // leaves out `hotel_code` (required): that record alone is rejected, with its reason.
+    const records = [3000, 3001, 3002].map((i) => {
+      const { hotel_address: _a, ...r } = hotelRecord(i);
+      return r;
+    });
+    const { hotel_code: _c, ...noCode } = records[1]!;
+    records[1] = noCode;
+    const res = await hotelSystem({ method: 'POST', url: '/api/ingest/hotel', payload: { records } });
+    expect(res.statusCode, res.body).toBe(202);
+    const body = res.json();
+    expect(body).toMatchObject({ source: 'hotel', accepted: 2 });
+    expect(body.rejected).toEqual([
+      expect.objectContaining({ recordId: 'T-HOTEL-003001', field: 'hotel_code', code: 'ONEMAP_ERR_REQUIRED_MISSING' }),
+    ]);
+    expect(await waitDone(admin, body.batchId)).toMatchObject({ status: 'done', written: 2, rejected: 1 });
   });
 
   it('a file upload is staged, resolved, and the same content uploaded again is a no-op', async () => {
     const admin = as(app, 'province', 'admin', null);
     const [[, file]] = sampleFiles(['2026-03-03'], ['rail']) as [[string, string]];
     const payload = fs.readFileSync(file);
-    const up = await railSystem({ method: 'POST', url: '/api/ingest/rail/files?name=2026-03-03.csv', payload, headers: { 'content-type': 'text/csv' } });
+    const up = await railSystem({
+      method: 'POST',
+      url: '/api/ingest/rail/files?name=2026-03-03.csv',
+      payload,
+      headers: { 'content-type': 'text/csv' },
+    });
     expect(up.statusCode).toBe(202);
     const done = await waitDone(admin, up.json().batchId);
     expect(done.status).toBe('done');
     expect(done.written).toBeGreaterThan(10);
-    const again = await railSystem({ method: 'POST', url: '/api/ingest/rail/files?name=copy-of-2026-03-03.csv', payload, headers: { 'content-type': 'text/csv' } });
+    const again = await railSystem({
+      method: 'POST',
+      url: '/api/ingest/rail/files?name=copy-of-2026-03-03.csv',
+      payload,
+      headers: { 'content-type': 'text/csv' },
+    });
     expect(again.json()).toMatchObject({ batchId: up.json().batchId, duplicate: true, status: 'done' });
     const list = await admin({ url: '/api/ingest/jobs?source=rail' });
     expect(list.json().items.map((b: { batchId: string }) => b.batchId)).toContain(up.json().batchId);
   });
 
   it('bad input: unknown source 404, wrong body 400, a user token (officer or admin) 403, no credential 401 — nothing staged', async () => {
-    expect((await hotelSystem({ method: 'POST', url: '/api/ingest/nosuch', payload: { records: [{ a: 1 }] } })).statusCode).toBe(404);
-    const wrong = await hotelSystem({ method: 'POST', url: '/api/ingest/hotel', payload: { records: 'MATCH (n) DETACH DELETE n' } });
+    expect(
+      (await hotelSystem({ method: 'POST', url: '/api/ingest/nosuch', payload: { records: [{ a: 1 }] } })).statusCode,
+    ).toBe(404);
+    const wrong = await hotelSystem({
+      method: 'POST',
+      url: '/api/ingest/hotel',
+      payload: { records: 'MATCH (n) DETACH DELETE n' },
+    });
     expect(wrong.statusCode).toBe(400);
     expect(wrong.json().message).toContain('records');
-    expect((await hotelSystem({ method: 'POST', url: '/api/ingest/hotel', payload: { records: [] } })).statusCode).toBe(400);
+    expect((await hotelSystem({ method: 'POST', url: '/api/ingest/hotel', payload: { records: [] } })).statusCode).toBe(
+      400,
+    );
     const officer = as(app, 'province', 'officer');
-    expect((await officer({ method: 'POST', url: '/api/ingest/hotel', payload: { records: [hotelRecord(1)] } })).statusCode).toBe(403);
-    expect((await as(app, 'province', 'admin', null)({ method: 'POST', url: '/api/ingest/hotel', payload: { records: [hotelRecord(1)] } })).statusCode).toBe(403);
-    expect((await app.inject({ method: 'POST', url: '/api/ingest/hotel', payload: { records: [hotelRecord(1)] } })).statusCode).toBe(401);
+    expect(
+      (await officer({ method: 'POST', url: '/api/ingest/hotel', payload: { records: [hotelRecord(1)] } })).statusCode,
+    ).toBe(403);
+    expect(
+      (
+        await as(
+          app,
+          'province',
+          'admin',
+          null,
+        )({ method: 'POST', url: '/api/ingest/hotel', payload: { records: [hotelRecord(1)] } })
+      ).statusCode,
+    ).toBe(403);
+    expect(
+      (await app.inject({ method: 'POST', url: '/api/ingest/hotel', payload: { records: [hotelRecord(1)] } }))
+        .statusCode,
+    ).toBe(401);
   });
 });

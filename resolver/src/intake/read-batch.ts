@@ -37,6 +37,8 @@ export function readBatch(batch: StagedBatch, entry: SourceCatalogEntry): ReadBa
     encoding: batch.encoding,
     fileLabel: batch.originalName,
     rejectRepeatedIds: true,
+    // Pushed records are objects that leave out what they do not have: checked one by one.
+    absentKeysAreEmpty: batch.way === 'push',
   });
   return { records: read.records, rejects: read.rejects, flagged: read.flagged, rows: read.rows };
 }

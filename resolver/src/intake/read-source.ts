@@ -42,6 +42,12 @@ export interface ReadSourceOptions {
   rejectRepeatedIds?: boolean;
   /** called every few thousand records while standardizing */
   onProgress?: ProgressFn;
+  /**
+   * JSON lines pushed record by record: a mapped key no record carries is an empty value, not a
+   * file-level mapping error, so the records are checked one by one (a required field missing is
+   * that record's reject) and nothing else is lost.
+   */
+  absentKeysAreEmpty?: boolean;
 }
 
 export interface ReadSourceResult {
@@ -64,6 +70,7 @@ export function readSource(path: string, mapping: CompiledMapping, opts: ReadSou
     ...(opts.format ? { format: opts.format } : {}),
     ...(opts.encoding ? { encoding: opts.encoding } : {}),
     ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
+    ...(opts.absentKeysAreEmpty ? { absentKeysAreEmpty: true } : {}),
   });
   const readMs = performance.now() - t0;
   t0 = performance.now();
@@ -138,7 +145,7 @@ export function decodeText(buf: Buffer, encoding: 'utf-8' | 'gbk'): string {
 export function readSourceFile(
   path: string,
   mapping: CompiledMapping,
-  opts: { format?: 'csv' | 'jsonl'; encoding?: 'utf-8' | 'gbk'; limit?: number } = {},
+  opts: { format?: 'csv' | 'jsonl'; encoding?: 'utf-8' | 'gbk'; limit?: number; absentKeysAreEmpty?: boolean } = {},
 ): ReadResult {
   let buf: Buffer;
   try {
@@ -152,7 +159,9 @@ export function readSourceFile(
   }
   const text = decodeText(buf, opts.encoding ?? mapping.encoding);
   const format = opts.format ?? mapping.format ?? (/\.jsonl?$|\.ndjson$/i.test(path) ? 'jsonl' : 'csv');
-  return format === 'jsonl' ? readJsonl(text, path, mapping, opts.limit) : readCsv(text, path, mapping, opts.limit);
+  return format === 'jsonl'
+    ? readJsonl(text, path, mapping, opts.limit, opts.absentKeysAreEmpty)
+    : readCsv(text, path, mapping, opts.limit);
 }
 
 function readCsv(text: string, file: string, mapping: CompiledMapping, limit = Number.POSITIVE_INFINITY): ReadResult {
@@ -191,7 +200,13 @@ function readCsv(text: string, file: string, mapping: CompiledMapping, limit = N
   return { rows, rejects, header };
 }
 
-function readJsonl(text: string, file: string, mapping: CompiledMapping, limit = Number.POSITIVE_INFINITY): ReadResult {
+function readJsonl(
+  text: string,
+  file: string,
+  mapping: CompiledMapping,
+  limit = Number.POSITIVE_INFINITY,
+  absentKeysAreEmpty = false,
+): ReadResult {
   const rows: RawRow[] = [];
   const rejects: FieldProblem[] = [];
   const keys = new Set<string>();
@@ -224,7 +239,7 @@ function readJsonl(text: string, file: string, mapping: CompiledMapping, limit =
     rows.push({ line, values });
   }
   // JSON lines have no header: a mapped column that no line carries is a mapping error.
-  const missing = rows.length ? mapping.columns.filter((c) => !keys.has(c)) : [];
+  const missing = rows.length && !absentKeysAreEmpty ? mapping.columns.filter((c) => !keys.has(c)) : [];
   if (missing.length)
     throw new ResolverError(
       'ONEMAP_ERR_MISSING_COLUMN',
