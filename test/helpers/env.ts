@@ -16,3 +16,14 @@ export const testEnv = {
   /** The test profile's data folder: servers and CLIs built in tests share its generated secrets. */
   ONEMAP_DATA_DIR: process.env.ONEMAP_DATA_DIR ?? '.data/test',
 };
+
+/**
+ * For tests that stop and start the locally started test services (fault tests): against
+ * external services (NEO4J_URI set) they cannot run, and say so by failing, never by skipping.
+ */
+export function requireLocalServices(): void {
+  if (process.env.NEO4J_URI)
+    throw new Error(
+      `this test stops and starts the local test Neo4j and cannot run against NEO4J_URI=${process.env.NEO4J_URI}; unset NEO4J_URI to run the integration suite`,
+    );
+}

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildApp, loadConfig } from '@onemap/server';
 import { describe, expect, it } from 'vitest';
-import { testEnv } from '../helpers/env.ts';
+import { requireLocalServices, testEnv } from '../helpers/env.ts';
 
 async function freePort(): Promise<number> {
   const srv = net.createServer();
@@ -14,8 +14,6 @@ async function freePort(): Promise<number> {
   await new Promise((r) => srv.close(r));
   return port;
 }
-
-const external = Boolean(process.env.NEO4J_URI);
 
 describe('/health against the real services', () => {
   it('answers 200 when both are up and serves OpenAPI at /docs', async () => {
@@ -43,13 +41,26 @@ describe('/health against the real services', () => {
     }
   });
 
-  it.runIf(!external)('answers 503 naming neo4j while Neo4j is stopped, and 200 once it is back', async () => {
+  it('answers 503 naming neo4j while Neo4j is stopped, and 200 once it is back', async () => {
+    requireLocalServices();
     // A Neo4j of its own (free port, private data dir), so stopping it disturbs nothing else and
     // works even when the test services were started by another checkout.
     const port = await freePort();
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'onemap-health-'));
-    const env = { ...process.env, NEO4J_URI: '', REDIS_URL: '', NEO4J_BOLT_PORT: String(port), ONEMAP_DATA_DIR: dataDir, REDIS_PORT: new URL(testEnv.REDIS_URL).port };
-    const services = (cmd: string) => spawnSync(process.execPath, [path.resolve('scripts/services.mjs'), cmd, '--profile', 'test'], { env, encoding: 'utf8', timeout: 240_000 });
+    const env = {
+      ...process.env,
+      NEO4J_URI: '',
+      REDIS_URL: '',
+      NEO4J_BOLT_PORT: String(port),
+      ONEMAP_DATA_DIR: dataDir,
+      REDIS_PORT: new URL(testEnv.REDIS_URL).port,
+    };
+    const services = (cmd: string) =>
+      spawnSync(process.execPath, [path.resolve('scripts/services.mjs'), cmd, '--profile', 'test'], {
+        env,
+        encoding: 'utf8',
+        timeout: 240_000,
+      });
     const config = loadConfig({ ...testEnv, NEO4J_URI: `bolt://127.0.0.1:${port}` });
     try {
       expect(services('up').status).toBe(0);

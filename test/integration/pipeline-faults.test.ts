@@ -5,7 +5,7 @@ import { startIngestWorker } from '@onemap/resolver/jobs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM script without types
 import { startNeo4jService, stopNeo4jService } from '../../scripts/services.mjs';
-import { TEST_PROFILE, testEnv } from '../helpers/env.ts';
+import { requireLocalServices, TEST_PROFILE, testEnv } from '../helpers/env.ts';
 import { clearGraph } from '../helpers/graph.ts';
 import { entityPartition } from '../helpers/graph-fingerprint.ts';
 import { ingestDirect, openTestPipeline, sampleFiles } from '../helpers/pipeline.ts';
@@ -24,7 +24,13 @@ function startWorkerProcess(): ChildProcess {
   // `node --import tsx`, not tsx's cli wrapper: the wrapper runs the worker in a child process, so
   // SIGKILL reached only the wrapper and the real worker lived on, taking later tests' jobs.
   return spawn(process.execPath, ['--import', 'tsx', 'resolver/src/cli/main.ts', 'worker', '--concurrency', '1'], {
-    env: { ...process.env, ...testEnv, ONEMAP_CHUNK_SIZE: '250', ONEMAP_STAGING_DIR: t.pipeline.deps.stagingDir, ONEMAP_REJECTS_DIR: t.pipeline.deps.rejectsDir },
+    env: {
+      ...process.env,
+      ...testEnv,
+      ONEMAP_CHUNK_SIZE: '250',
+      ONEMAP_STAGING_DIR: t.pipeline.deps.stagingDir,
+      ONEMAP_REJECTS_DIR: t.pipeline.deps.rejectsDir,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
@@ -53,10 +59,14 @@ describe('the pipeline survives faults', () => {
     const first = startWorkerProcess();
     try {
       // Kill it after some chunks were committed but before the batch is done.
-      const partial = await waitFor('a first committed chunk', async () => {
-        const n = await countRecords(submitted.batchId);
-        return n > 0 && n;
-      }, 120_000);
+      const partial = await waitFor(
+        'a first committed chunk',
+        async () => {
+          const n = await countRecords(submitted.batchId);
+          return n > 0 && n;
+        },
+        120_000,
+      );
       first.kill('SIGKILL');
       expect(partial).toBeLessThan(2500);
       expect((await findBatch(t.graph, submitted.batchId))?.status).toBe('processing');
@@ -65,10 +75,14 @@ describe('the pipeline survives faults', () => {
     }
     const second = startWorkerProcess();
     try {
-      const info = await waitFor('the batch to finish after restart', async () => {
-        const b = await findBatch(t.graph, submitted.batchId);
-        return b?.status === 'done' && b;
-      }, 180_000);
+      const info = await waitFor(
+        'the batch to finish after restart',
+        async () => {
+          const b = await findBatch(t.graph, submitted.batchId);
+          return b?.status === 'done' && b;
+        },
+        180_000,
+      );
       expect(await countRecords(submitted.batchId)).toBe((info.rows ?? 0) - (info.rejected ?? 0));
     } finally {
       // Wait until it is gone: a worker left running would take jobs meant for later tests.
@@ -95,18 +109,26 @@ describe('the pipeline survives faults', () => {
     try {
       const [source, file] = files[0]!;
       const first = await t.pipeline.submitFile(source, file);
-      const done = await waitFor('the first run', async () => {
-        const b = await findBatch(t.graph, first.batchId);
-        return b?.status === 'done' && b;
-      }, 120_000);
+      const done = await waitFor(
+        'the first run',
+        async () => {
+          const b = await findBatch(t.graph, first.batchId);
+          return b?.status === 'done' && b;
+        },
+        120_000,
+      );
       expect(await t.pipeline.jobState(first.batchId)).toBe('completed');
       await clearGraph(t.graph); // the graph is restored from an older backup, Redis is not
       const again = await t.pipeline.submitFile(source, file);
       expect(again.batchId).toBe(first.batchId);
-      const redone = await waitFor('the second run', async () => {
-        const b = await findBatch(t.graph, again.batchId);
-        return b?.status === 'done' && b;
-      }, 120_000);
+      const redone = await waitFor(
+        'the second run',
+        async () => {
+          const b = await findBatch(t.graph, again.batchId);
+          return b?.status === 'done' && b;
+        },
+        120_000,
+      );
       expect(redone.written).toBe(done.written);
       expect(await countRecords(first.batchId)).toBe(done.written);
     } finally {
@@ -114,23 +136,32 @@ describe('the pipeline survives faults', () => {
     }
   }, 300_000);
 
-  it.runIf(!process.env.NEO4J_URI)('Neo4j stopped in the middle of a run and started again: the run completes', async () => {
+  it('Neo4j stopped in the middle of a run and started again: the run completes', async () => {
+    requireLocalServices();
     await clearGraph(t.graph);
     const files = sampleFiles(['2026-03-03', '2026-03-04']);
     const worker = startIngestWorker(t.pipeline, { concurrency: 1 });
     try {
       const submitted: { batchId: string }[] = [];
       for (const [s, f] of files) submitted.push(await t.pipeline.submitFile(s, f));
-      await waitFor('a first finished batch', async () => (await findBatch(t.graph, submitted[0]!.batchId))?.status === 'done', 120_000);
+      await waitFor(
+        'a first finished batch',
+        async () => (await findBatch(t.graph, submitted[0]!.batchId))?.status === 'done',
+        120_000,
+      );
       // Must really stop it: a test Neo4j started by another checkout cannot be stopped from here.
       expect(await stopNeo4jService(TEST_PROFILE)).toMatch(/stopped|killed/);
       await sleep(3000);
       await startNeo4jService(TEST_PROFILE);
       for (const s of submitted) {
-        const b = await waitFor(`batch ${s.batchId}`, async () => {
-          const x = await findBatch(t.graph, s.batchId);
-          return (x?.status === 'done' || x?.status === 'rejected') && x;
-        }, 240_000);
+        const b = await waitFor(
+          `batch ${s.batchId}`,
+          async () => {
+            const x = await findBatch(t.graph, s.batchId);
+            return (x?.status === 'done' || x?.status === 'rejected') && x;
+          },
+          240_000,
+        );
         expect(b.status).toBe('done');
         expect(await countRecords(s.batchId)).toBe((b.rows ?? 0) - (b.rejected ?? 0) - (b.unchanged ?? 0));
       }

@@ -4,6 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { requireLocalServices } from '../helpers/env.ts';
 
 const script = path.resolve('scripts/services.mjs');
 
@@ -36,7 +37,8 @@ afterAll(() => {
 });
 
 describe('services script faults give one clear line', () => {
-  it.runIf(!process.env.NEO4J_URI)('a Bolt port already taken by something else', async () => {
+  it('a Bolt port already taken by something else', async () => {
+    requireLocalServices();
     const blocker = net.createServer((s) => s.end('not neo4j\n'));
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
     const port = (blocker.address() as net.AddressInfo).port;
@@ -50,13 +52,21 @@ describe('services script faults give one clear line', () => {
     }
   });
 
-  it.runIf(!process.env.NEO4J_URI)('a missing JDK', async () => {
-    const r = services('up', { NEO4J_BOLT_PORT: String(await freePort()), ONEMAP_DATA_DIR: tmpData(), JAVA_HOME: '/nonexistent-jdk' });
+  it('a missing JDK', async () => {
+    requireLocalServices();
+    const r = services('up', {
+      NEO4J_BOLT_PORT: String(await freePort()),
+      ONEMAP_DATA_DIR: tmpData(),
+      JAVA_HOME: '/nonexistent-jdk',
+    });
     expect(r.status).toBe(2);
-    expect(r.stderr).toBe('services: JAVA_HOME=/nonexistent-jdk has no bin/java — point JAVA_HOME at a JDK 17+ or unset it');
+    expect(r.stderr).toBe(
+      'services: JAVA_HOME=/nonexistent-jdk has no bin/java — point JAVA_HOME at a JDK 17+ or unset it',
+    );
   });
 
-  it.runIf(!process.env.NEO4J_URI)('a stale data directory from a crashed run is recovered', async () => {
+  it('a stale data directory from a crashed run is recovered', async () => {
+    requireLocalServices();
     const dataDir = tmpData();
     const env = { NEO4J_BOLT_PORT: String(await freePort()), ONEMAP_DATA_DIR: dataDir };
     const first = services('up', env);
