@@ -1,8 +1,9 @@
 import { formatBeijing, parseBeijingLocal, toBeijingIso } from '@onemap/graph-schema';
 import { type FormEvent, useState } from 'react';
 import { adminApi } from '../api/admin-client.ts';
-import { type MessageKey, zh } from '../i18n/messages.ts';
 import { translateValue, useI18n } from '../i18n/i18n.tsx';
+import { type MessageKey, zh } from '../i18n/messages.ts';
+import { localName, sourceName } from '../i18n/source-name.ts';
 import { AsyncView, useAsync, useLoad } from '../ui/states.tsx';
 import { ActionResult } from './action.tsx';
 import { useUnits } from './use-units.ts';
@@ -47,10 +48,7 @@ export default function GrantsTab() {
     reload();
   });
   const srcList = sources.state === 'done' ? sources.data : [];
-  const srcName = (id: string) => {
-    const s = srcList.find((x) => x.id === id);
-    return s ? (lang === 'zh' ? s.nameZh : s.nameEn) : id;
-  };
+  const srcName = (id: string) => sourceName(srcList, id, lang);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     void create();
@@ -127,7 +125,7 @@ export default function GrantsTab() {
             .filter((s) => s.shareClass === 'conditional')
             .map((s) => (
               <option key={s.id} value={s.id}>
-                {lang === 'zh' ? s.nameZh : s.nameEn}
+                {localName(s, lang)}
               </option>
             ))}
         </select>

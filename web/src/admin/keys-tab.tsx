@@ -2,6 +2,7 @@ import { formatBeijing } from '@onemap/graph-schema';
 import { type FormEvent, useState } from 'react';
 import { adminApi } from '../api/admin-client.ts';
 import { useI18n } from '../i18n/i18n.tsx';
+import { localName, sourceName } from '../i18n/source-name.ts';
 import { AsyncView, useAsync, useLoad } from '../ui/states.tsx';
 import { ActionResult } from './action.tsx';
 import { useUnits } from './use-units.ts';
@@ -28,10 +29,7 @@ export default function KeysTab() {
   });
   const mine = new Set(units.state === 'done' ? units.data.map((u) => u.code) : []);
   const own = (sources.state === 'done' ? sources.data : []).filter((s) => mine.has(s.ownerUnit));
-  const srcName = (id: string) => {
-    const s = sources.state === 'done' ? sources.data.find((x) => x.id === id) : undefined;
-    return s ? (lang === 'zh' ? s.nameZh : s.nameEn) : id;
-  };
+  const srcName = (id: string) => sourceName(sources.state === 'done' ? sources.data : [], id, lang);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     void issue();
@@ -96,7 +94,7 @@ export default function KeysTab() {
               checked={picked.includes(s.id)}
               onChange={(e) => setPicked(e.target.checked ? [...picked, s.id] : picked.filter((x) => x !== s.id))}
             />
-            {lang === 'zh' ? s.nameZh : s.nameEn}
+            {localName(s, lang)}
           </label>
         ))}
         <button type="submit" disabled={picked.length === 0}>

@@ -1,6 +1,7 @@
 import { useState } from 'react';
-import { type CatalogSource, adminApi, type ShareClass } from '../api/admin-client.ts';
+import { adminApi, type CatalogSource, type ShareClass } from '../api/admin-client.ts';
 import { translateValue, useI18n } from '../i18n/i18n.tsx';
+import { localName } from '../i18n/source-name.ts';
 import { AsyncView, useAsync, useLoad } from '../ui/states.tsx';
 import { ActionResult } from './action.tsx';
 import { useUnits } from './use-units.ts';
@@ -41,7 +42,7 @@ export default function SourcesTab() {
                 const value = edit[s.id] ?? (s.shareClass as ShareClass);
                 return (
                   <tr key={s.id} data-source={s.id}>
-                    <td title={s.id}>{lang === 'zh' ? s.nameZh : s.nameEn}</td>
+                    <td title={s.id}>{localName(s, lang)}</td>
                     <td data-raw>{label(s.ownerUnit)}</td>
                     <td>
                       {mine.has(s.ownerUnit) ? (

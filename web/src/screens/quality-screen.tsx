@@ -1,6 +1,7 @@
 import { api } from '../api/client.ts';
 import type { QualityReport } from '../api/types.ts';
 import { translateValue, useI18n } from '../i18n/i18n.tsx';
+import { localName } from '../i18n/source-name.ts';
 import { AsyncView, useLoad } from '../ui/states.tsx';
 
 /** Data-quality reports per source and owner unit. */
@@ -28,14 +29,19 @@ export default function QualityScreen() {
             <tbody>
               {sources.map((s) => (
                 <tr key={s.id} className={s.access.visible ? '' : 'denied'}>
-                  <td title={s.id}>{lang === 'zh' ? s.nameZh : s.nameEn}</td>
+                  <td title={s.id}>{localName(s, lang)}</td>
                   <td className="mono">{s.ownerUnit}</td>
                   <td>{translateValue(t, 'share', s.shareClass)}</td>
                   <td>{s.grade}</td>
                   <td>
-                    {s.updateMode ? translateValue(t, 'update', s.updateMode) : '—'} {s.frequency ? translateValue(t, 'freq', s.frequency) : ''}
+                    {s.updateMode ? translateValue(t, 'update', s.updateMode) : '—'}{' '}
+                    {s.frequency ? translateValue(t, 'freq', s.frequency) : ''}
                   </td>
-                  <td>{s.access.visible ? `✓ ${translateValue(t, 'access', s.access.via ?? '')}` : `✗ ${translateValue(t, 'access', s.access.reason ?? '')}`}</td>
+                  <td>
+                    {s.access.visible
+                      ? `✓ ${translateValue(t, 'access', s.access.via ?? '')}`
+                      : `✗ ${translateValue(t, 'access', s.access.reason ?? '')}`}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -68,7 +74,10 @@ export default function QualityScreen() {
                           <td title={i.code}>{translateValue(t, 'rule', i.code)}</td>
                           <td className="mono">{i.count}</td>
                           <td>
-                            <div className="hbar" style={{ width: `${Math.max(2, (i.count / Math.max(1, r.records)) * 100)}%` }} />
+                            <div
+                              className="hbar"
+                              style={{ width: `${Math.max(2, (i.count / Math.max(1, r.records)) * 100)}%` }}
+                            />
                           </td>
                           <td className="muted mono" title={t('records')}>
                             {(i.examples ?? []).slice(0, 3).join(', ')}

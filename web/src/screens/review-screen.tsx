@@ -4,6 +4,7 @@ import type { DecisionInfo, PossibleMatch, Profile, SearchHit } from '../api/typ
 import { usePurpose } from '../auth/purpose.tsx';
 import { fieldValue } from '../i18n/field-value.ts';
 import { translateValue, useI18n } from '../i18n/i18n.tsx';
+import { localName } from '../i18n/source-name.ts';
 import { EntityPicker } from '../ui/entity-picker.tsx';
 import { AsyncView, ErrorBox, useAsync } from '../ui/states.tsx';
 import { WaterfallChart } from '../ui/waterfall-chart.tsx';
@@ -21,10 +22,18 @@ export default function ReviewScreen() {
   const [unit, setUnit] = useState('');
   const [sources, setSources] = useState<{ id: string; nameZh: string; nameEn: string }[]>([]);
   const [chosen, setChosen] = useState<PossibleMatch | null>(null);
-  const [st, load] = useAsync(useCallback(async (s: string, u: string) => api.matches({ source: s, unit: u }, await requirePurpose()), [requirePurpose]));
+  const [st, load] = useAsync(
+    useCallback(
+      async (s: string, u: string) => api.matches({ source: s, unit: u }, await requirePurpose()),
+      [requirePurpose],
+    ),
+  );
   useEffect(() => {
     void load('', '');
-    void api.catalog().then((c) => setSources(c.map((x) => ({ id: x.id, nameZh: x.nameZh, nameEn: x.nameEn }))), () => setSources([]));
+    void api.catalog().then(
+      (c) => setSources(c.map((x) => ({ id: x.id, nameZh: x.nameZh, nameEn: x.nameEn }))),
+      () => setSources([]),
+    );
   }, [load]);
   return (
     <div className="page review">
@@ -46,14 +55,21 @@ export default function ReviewScreen() {
               <option value="">{t('review.allSources')}</option>
               {sources.map((s) => (
                 <option key={s.id} value={s.id}>
-                  {lang === 'zh' ? s.nameZh : s.nameEn}
+                  {localName(s, lang)}
                 </option>
               ))}
             </select>
           </label>
           <label className="inline">
             {t('review.unit')}
-            <input name="unit" value={unit} onChange={(e) => setUnit(e.target.value)} inputMode="numeric" pattern="[0-9]{2,12}" size={10} />
+            <input
+              name="unit"
+              value={unit}
+              onChange={(e) => setUnit(e.target.value)}
+              inputMode="numeric"
+              pattern="[0-9]{2,12}"
+              size={10}
+            />
           </label>
           <button type="submit">{t('review.filter')}</button>
         </form>
@@ -70,17 +86,25 @@ export default function ReviewScreen() {
               </thead>
               <tbody>
                 {list.map((m) => (
-                  <tr key={m.id} data-match={m.id} className={chosen?.id === m.id ? 'selected' : ''} onClick={() => setChosen(m)} style={{ cursor: 'pointer' }}>
+                  <tr
+                    key={m.id}
+                    data-match={m.id}
+                    className={chosen?.id === m.id ? 'selected' : ''}
+                    onClick={() => setChosen(m)}
+                    style={{ cursor: 'pointer' }}
+                  >
                     <td>
                       <strong data-raw>{m.left.name}</strong> <span className="muted mono">{m.left.eid}</span>
                     </td>
                     <td>
                       <strong data-raw>{m.right.name}</strong> <span className="muted mono">{m.right.eid}</span>
                     </td>
-                    <td title={m.source}>{(() => {
-                      const c = sources.find((x) => x.id === m.source);
-                      return c ? (lang === 'zh' ? c.nameZh : c.nameEn) : m.source;
-                    })()}</td>
+                    <td title={m.source}>
+                      {(() => {
+                        const c = sources.find((x) => x.id === m.source);
+                        return c ? localName(c, lang) : m.source;
+                      })()}
+                    </td>
                     <td className="mono">{(m.score * 100).toFixed(1)}%</td>
                   </tr>
                 ))}
@@ -106,7 +130,11 @@ function MatchDetail({ m }: { m: PossibleMatch }) {
       </h3>
       <SideBySide left={m.left.eid} right={m.right.eid} />
       <h4>{t('review.explanation')}</h4>
-      {m.explanation ? <WaterfallChart steps={m.explanation.waterfall} /> : <p className="muted">{t('review.noExplanation')}</p>}
+      {m.explanation ? (
+        <WaterfallChart steps={m.explanation.waterfall} />
+      ) : (
+        <p className="muted">{t('review.noExplanation')}</p>
+      )}
       <Decide left={m.left.eid} right={m.right.eid} />
     </section>
   );
@@ -116,17 +144,24 @@ function MatchDetail({ m }: { m: PossibleMatch }) {
 function SideBySide({ left, right }: { left: string; right: string }) {
   const { t } = useI18n();
   const { requirePurpose } = usePurpose();
-  const [st, load] = useAsync(useCallback(async (a: string, b: string) => {
-    const p = await requirePurpose();
-    return Promise.all([api.profile(a, p), api.profile(b, p)]) as Promise<[Profile, Profile]>;
-  }, [requirePurpose]));
+  const [st, load] = useAsync(
+    useCallback(
+      async (a: string, b: string) => {
+        const p = await requirePurpose();
+        return Promise.all([api.profile(a, p), api.profile(b, p)]) as Promise<[Profile, Profile]>;
+      },
+      [requirePurpose],
+    ),
+  );
   useEffect(() => {
     void load(left, right);
   }, [left, right, load]);
   return (
     <AsyncView st={st} onRetry={() => void load(left, right)}>
       {(pair: [Profile, Profile]) => {
-        const names = [...new Set([...pair[0].attributes.map((a) => a.name), ...pair[1].attributes.map((a) => a.name)])];
+        const names = [
+          ...new Set([...pair[0].attributes.map((a) => a.name), ...pair[1].attributes.map((a) => a.name)]),
+        ];
         return (
           <table className="grid small" data-testid="side-by-side">
             <thead>
@@ -144,7 +179,12 @@ function SideBySide({ left, right }: { left: string; right: string }) {
               {names.map((n) => {
                 const a = pair[0].attributes.find((x) => x.name === n);
                 const b = pair[1].attributes.find((x) => x.name === n);
-                const cls = a?.value != null && b?.value != null && !a.masked && !b.masked ? (String(a.value) === String(b.value) ? 'agree' : 'disagree') : '';
+                const cls =
+                  a?.value != null && b?.value != null && !a.masked && !b.masked
+                    ? String(a.value) === String(b.value)
+                      ? 'agree'
+                      : 'disagree'
+                    : '';
                 return (
                   <tr key={n} className={cls}>
                     <td title={n}>{translateValue(t, 'field', n)}</td>
@@ -191,7 +231,8 @@ function Decide({ left, right }: { left: string; right: string }) {
     <div data-testid="decide">
       {done ? (
         <p className="row" data-testid="decision-done">
-          ✓ {undone ? t('review.undone') : done.kind === 'merge' ? t('review.merged') : t('review.keptApart')} <span className="muted mono">{done.id}</span>
+          ✓ {undone ? t('review.undone') : done.kind === 'merge' ? t('review.merged') : t('review.keptApart')}{' '}
+          <span className="muted mono">{done.id}</span>
           {!undone && (
             <button type="button" className="secondary" data-testid="undo" onClick={() => void undo()}>
               {t('review.undo')}
@@ -200,11 +241,28 @@ function Decide({ left, right }: { left: string; right: string }) {
         </p>
       ) : (
         <div className="row">
-          <input className="grow" name="reason" placeholder={t('review.reason')} value={reason} onChange={(e) => setReason(e.target.value)} />
-          <button type="button" data-testid="merge" disabled={reason.trim().length < 2} onClick={() => void decide('merge')}>
+          <input
+            className="grow"
+            name="reason"
+            placeholder={t('review.reason')}
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+          />
+          <button
+            type="button"
+            data-testid="merge"
+            disabled={reason.trim().length < 2}
+            onClick={() => void decide('merge')}
+          >
             {t('merge')}
           </button>
-          <button type="button" data-testid="keep-apart" className="secondary" disabled={reason.trim().length < 2} onClick={() => void decide('keep-apart')}>
+          <button
+            type="button"
+            data-testid="keep-apart"
+            className="secondary"
+            disabled={reason.trim().length < 2}
+            onClick={() => void decide('keep-apart')}
+          >
             {t('keepApart')}
           </button>
         </div>
@@ -295,7 +353,12 @@ function SplitTool() {
             </label>
           ))}
           <div className="row">
-            <input className="grow" placeholder={t('review.reason')} value={reason} onChange={(e) => setReason(e.target.value)} />
+            <input
+              className="grow"
+              placeholder={t('review.reason')}
+              value={reason}
+              onChange={(e) => setReason(e.target.value)}
+            />
             <button
               type="button"
               disabled={!chosen.size || reason.trim().length < 2}

@@ -1,16 +1,17 @@
+import { formatBeijing } from '@onemap/graph-schema';
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { api } from '../api/client.ts';
 import type { Profile, SearchHit } from '../api/types.ts';
 import { usePurpose } from '../auth/purpose.tsx';
 import { screensFor } from '../auth/roles.ts';
 import { useSession } from '../auth/session.tsx';
+import { fieldValue } from '../i18n/field-value.ts';
 import { translateValue, useI18n } from '../i18n/i18n.tsx';
+import { sourceName } from '../i18n/source-name.ts';
 import { rgbCss, traceColor } from '../map/layers/colors.ts';
 import { go, useRoute } from '../ui/route.ts';
 import { checkSearchInput } from '../ui/search-input.ts';
 import { AsyncView, errorText, useAsync, useLoad } from '../ui/states.tsx';
-import { fieldValue } from '../i18n/field-value.ts';
-import { formatBeijing } from '@onemap/graph-schema';
 
 /** Search (Hanzi, Pinyin, IDs, phones, plates) → profile (一人一档). */
 export default function SearchScreen() {
@@ -18,15 +19,15 @@ export default function SearchScreen() {
   const { requirePurpose } = usePurpose();
   const route = useRoute();
   const [q, setQ] = useState(route.params.get('q') ?? '');
-  const [hits, runSearch] = useAsync(useCallback(async (text: string) => api.search(text, await requirePurpose()), [requirePurpose]));
+  const [hits, runSearch] = useAsync(
+    useCallback(async (text: string) => api.search(text, await requirePurpose()), [requirePurpose]),
+  );
   const [selected, setSelected] = useState<string | null>(route.params.get('eid'));
   const [inputNote, setInputNote] = useState<{ error: boolean; text: string } | null>(null);
   // Source names are catalog data (not UI strings): from the catalog every role may read.
   const [catalog] = useLoad(() => api.catalog(), []);
-  const sourceName = (id: string, lang: 'zh' | 'en') => {
-    const s = catalog.state === 'done' ? catalog.data.find((x) => x.id === id) : undefined;
-    return s ? (lang === 'zh' ? s.nameZh : s.nameEn) : id;
-  };
+  const sourceNameIn = (id: string, lang: 'zh' | 'en') =>
+    sourceName(catalog.state === 'done' ? catalog.data : [], id, lang);
 
   function submit(e: FormEvent) {
     e.preventDefault();
@@ -35,10 +36,17 @@ export default function SearchScreen() {
     setSelected(null);
     const c = checkSearchInput(q);
     if (!c.ok) {
-      setInputNote({ error: true, text: t(c.error).replace('{expected}', c.params.expected ?? '').replace('{got}', c.params.got ?? '') });
+      setInputNote({
+        error: true,
+        text: t(c.error)
+          .replace('{expected}', c.params.expected ?? '')
+          .replace('{got}', c.params.got ?? ''),
+      });
       return;
     }
-    setInputNote(c.normalized ? { error: false, text: t('search.phoneNormalized').replace('{to}', c.normalized.to) } : null);
+    setInputNote(
+      c.normalized ? { error: false, text: t('search.phoneNormalized').replace('{to}', c.normalized.to) } : null,
+    );
     void runSearch(c.query);
   }
 
@@ -46,29 +54,45 @@ export default function SearchScreen() {
     <div className="split-screen">
       <section className="side">
         <form onSubmit={submit} className="row" data-testid="search-form">
-          <input name="q" value={q} onChange={(e) => setQ(e.target.value)} placeholder={t('searchPlaceholder')} className="grow" />
+          <input
+            name="q"
+            value={q}
+            onChange={(e) => setQ(e.target.value)}
+            placeholder={t('searchPlaceholder')}
+            className="grow"
+          />
           <button type="submit">{t('search')}</button>
         </form>
         {inputNote && (
-          <p className={inputNote.error ? 'error-text' : 'muted small'} data-testid="search-input-note" role={inputNote.error ? 'alert' : undefined}>
+          <p
+            className={inputNote.error ? 'error-text' : 'muted small'}
+            data-testid="search-input-note"
+            role={inputNote.error ? 'alert' : undefined}
+          >
             {inputNote.text}
           </p>
         )}
         {!inputNote?.error && (
-        <AsyncView st={hits} onRetry={() => void runSearch(q)} isEmpty={(d) => d.length === 0}>
-          {(list: SearchHit[]) => (
-            <ul className="hits" data-testid="search-results">
-              {list.map((h) => (
-                <li key={h.eid}>
-                  <button type="button" data-eid={h.eid} className={`hit ${selected === h.eid ? 'active' : ''}`} onClick={() => setSelected(h.eid)}>
-                    <span className={`kind kind-${h.kind}`}>{translateValue(t, 'kind', h.kind)}</span> <strong data-raw>{h.name}</strong>
-                    <HitDetails hit={h} sourceName={sourceName} />
-                  </button>
-                </li>
-              ))}
-            </ul>
-          )}
-        </AsyncView>
+          <AsyncView st={hits} onRetry={() => void runSearch(q)} isEmpty={(d) => d.length === 0}>
+            {(list: SearchHit[]) => (
+              <ul className="hits" data-testid="search-results">
+                {list.map((h) => (
+                  <li key={h.eid}>
+                    <button
+                      type="button"
+                      data-eid={h.eid}
+                      className={`hit ${selected === h.eid ? 'active' : ''}`}
+                      onClick={() => setSelected(h.eid)}
+                    >
+                      <span className={`kind kind-${h.kind}`}>{translateValue(t, 'kind', h.kind)}</span>{' '}
+                      <strong data-raw>{h.name}</strong>
+                      <HitDetails hit={h} nameOf={sourceNameIn} />
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </AsyncView>
         )}
       </section>
       <section className="main-pane">{selected && <ProfilePanel eid={selected} />}</section>
@@ -81,7 +105,9 @@ export function ProfilePanel({ eid }: { eid: string }) {
   const { t } = useI18n();
   const { user } = useSession();
   const { requirePurpose } = usePurpose();
-  const [st, load] = useAsync(useCallback(async (id: string) => api.profile(id, await requirePurpose()), [requirePurpose]));
+  const [st, load] = useAsync(
+    useCallback(async (id: string) => api.profile(id, await requirePurpose()), [requirePurpose]),
+  );
   const [watchMsg, setWatchMsg] = useState<string | null>(null);
   useEffect(() => {
     void load(eid);
@@ -94,7 +120,8 @@ export function ProfilePanel({ eid }: { eid: string }) {
         <article className="profile" data-testid="profile">
           <header className="row">
             <h2>
-              <span className={`kind kind-${p.kind}`}>{translateValue(t, 'kind', p.kind)}</span> <span data-raw>{p.name}</span>
+              <span className={`kind kind-${p.kind}`}>{translateValue(t, 'kind', p.kind)}</span>{' '}
+              <span data-raw>{p.name}</span>
             </h2>
             <span className="muted mono">{p.eid}</span>
             <span className="spacer" />
@@ -132,7 +159,8 @@ export function ProfilePanel({ eid }: { eid: string }) {
                 <tr key={a.name}>
                   <th title={a.name}>{translateValue(t, 'field', a.name)}</th>
                   <td className={a.masked ? 'masked' : ''}>
-                    <span data-raw>{a.value === null ? '—' : fieldValue(t, a.name, String(a.value))}</span> {a.masked && <span className="badge">{t('masked')}</span>}
+                    <span data-raw>{a.value === null ? '—' : fieldValue(t, a.name, String(a.value))}</span>{' '}
+                    {a.masked && <span className="badge">{t('masked')}</span>}
                   </td>
                   <td className="muted mono">
                     {a.source}
@@ -148,7 +176,8 @@ export function ProfilePanel({ eid }: { eid: string }) {
               <ul className="flags" data-testid="quality-flags">
                 {p.quality.map((f, i) => (
                   <li key={`${f.code}-${i}`} className={`flag ${f.severity ?? 'warn'}`}>
-                    <span title={f.code}>{translateValue(t, 'flag', f.code)}</span> {f.source && <span className="muted">({f.source})</span>}
+                    <span title={f.code}>{translateValue(t, 'flag', f.code)}</span>{' '}
+                    {f.source && <span className="muted">({f.source})</span>}
                   </li>
                 ))}
               </ul>
@@ -160,7 +189,9 @@ export function ProfilePanel({ eid }: { eid: string }) {
               <ul className="plain">
                 {p.relations.map((r, i) => (
                   <li key={`${r.eid}-${r.type}-${i}`}>
-                    <span data-rel={r.type}>{translateValue(t, 'rel', r.type)}</span> {r.direction === 'in' ? '←' : '→'} <span className={`kind kind-${r.kind}`}>{translateValue(t, 'kind', r.kind)}</span> <span data-raw>{r.name}</span>
+                    <span data-rel={r.type}>{translateValue(t, 'rel', r.type)}</span> {r.direction === 'in' ? '←' : '→'}{' '}
+                    <span className={`kind kind-${r.kind}`}>{translateValue(t, 'kind', r.kind)}</span>{' '}
+                    <span data-raw>{r.name}</span>
                   </li>
                 ))}
                 {!p.relations.length && <li className="muted">{t('empty')}</li>}
@@ -171,7 +202,9 @@ export function ProfilePanel({ eid }: { eid: string }) {
               <ul className="plain">
                 {p.traces.slice(0, 20).map((tr, i) => (
                   <li key={`${tr.at}-${i}`}>
-                    <span className="mono">{formatBeijing(tr.at)}</span> <span className="swatch" style={{ background: rgbCss(traceColor(tr.kind)) }} /> {translateValue(t, 'trace', tr.kind)} <span data-raw>{tr.place.name}</span>
+                    <span className="mono">{formatBeijing(tr.at)}</span>{' '}
+                    <span className="swatch" style={{ background: rgbCss(traceColor(tr.kind)) }} />{' '}
+                    {translateValue(t, 'trace', tr.kind)} <span data-raw>{tr.place.name}</span>
                   </li>
                 ))}
                 {!p.traces.length && <li className="muted">{t('empty')}</li>}
@@ -200,7 +233,7 @@ export function ProfilePanel({ eid }: { eid: string }) {
  * What tells hits with the same name apart: birth year, sex, home county, the ID's last four
  * characters and the sources — each only as the viewer may see it (the server masks).
  */
-function HitDetails({ hit, sourceName }: { hit: SearchHit; sourceName: (id: string, lang: 'zh' | 'en') => string }) {
+function HitDetails({ hit, nameOf }: { hit: SearchHit; nameOf: (id: string, lang: 'zh' | 'en') => string }) {
   const { t, lang } = useI18n();
   const parts: string[] = [];
   if (hit.birthYear) parts.push(t('hit.born').replace('{year}', hit.birthYear));
@@ -218,7 +251,7 @@ function HitDetails({ hit, sourceName }: { hit: SearchHit; sourceName: (id: stri
       {hit.sources && hit.sources.length > 0 && (
         <span className="muted" data-testid="hit-sources">
           {' '}
-          {t('hit.sources')} {hit.sources.map((s) => sourceName(s, lang)).join(lang === 'zh' ? '、' : ', ')}
+          {t('hit.sources')} {hit.sources.map((s) => nameOf(s, lang)).join(lang === 'zh' ? '、' : ', ')}
         </span>
       )}
     </span>
