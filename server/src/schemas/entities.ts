@@ -52,8 +52,11 @@ export const Profile = Type.Object({
       type: Type.String(),
       direction: Type.Union([Type.Literal('out'), Type.Literal('in')]),
       other: EntitySummary,
+      /** The first of `sources`. */
       source: Type.Union([Type.String(), Type.Null()]),
       role: Type.Union([Type.String(), Type.Null()]),
+      /** Every visible source stating this relation (one edge per source in the graph, one entry here). */
+      sources: Type.Array(Type.String()),
     }),
   ),
   recentTraces: Type.Array(

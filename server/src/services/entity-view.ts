@@ -5,7 +5,7 @@ import { closeCompletions } from '../access/mask-for-viewer.ts';
 import { maskValue } from '../access/masking.ts';
 import type { Viewer } from '../access/viewer.ts';
 import { httpError } from '../errors.ts';
-import { type EntityRow, type NeighbourRow, readEntities, readProfile, resolveEid, type TraceRow } from '../repositories/entities.ts';
+import { type EntityRow, type NeighbourRow, readEntities, readProfile, type RelationRow, resolveEid, type TraceRow } from '../repositories/entities.ts';
 import type { AttributeValue, EntitySummary } from '../schemas/common.ts';
 
 /** Name for an entity as this viewer may see it: from visible records, or the node's golden name when its provenance is visible. */
@@ -159,6 +159,35 @@ export function viewerPosition(row: EntityRow, golden: Record<string, AttributeV
   return placePosition(viewer, { placeKind: home ? 'home' : ((row.props.placeKind as string) ?? null), source: source as string, lon, lat });
 }
 
+/**
+ * A profile's relations, one per (type, direction, other entity): the pipeline keeps one edge per
+ * source (`MERGE (a)-[:HAS_PHONE {source}]->(b)`) and a merge can bring two, so the same phone came
+ * back once per source. `sources` lists the visible sources of the edges (sorted), `source` is
+ * the first of them; `role` the first role an edge states. Neighbours the viewer may not see are dropped.
+ */
+export function profileRelations(rels: readonly RelationRow[], others: ReadonlyMap<string, EntitySummary>) {
+  const out = new Map<string, { type: string; direction: 'out' | 'in'; other: EntitySummary; source: string | null; role: string | null; sources: string[] }>();
+  for (const r of rels) {
+    const other = others.get(r.other);
+    if (!other) continue;
+    const direction = r.outgoing ? ('out' as const) : ('in' as const);
+    const key = `${r.type}|${direction}|${r.other}`;
+    const source = (r.props.source as string | undefined) ?? null;
+    const role = (r.props.role as string | undefined) ?? null;
+    const seen = out.get(key);
+    if (!seen) {
+      out.set(key, { type: r.type, direction, other, source, role, sources: source ? [source] : [] });
+      continue;
+    }
+    if (source && !seen.sources.includes(source)) seen.sources.push(source);
+    seen.role ??= role;
+  }
+  return [...out.values()].map((r) => {
+    r.sources.sort();
+    return { ...r, source: r.sources[0] ?? r.source };
+  });
+}
+
 /** Limits of a profile's parts (named, not hidden in Cypher). */
 export const PROFILE_LIMITS = { records: 200, relations: 200, traces: 50 } as const;
 
@@ -220,15 +249,7 @@ export async function buildProfile(graph: Graph, eid: string, viewer: Viewer) {
       golden,
       location: location ? { lon: location.lon, lat: location.lat } : null,
       identifiers: identifiers.map(({ attr: _attr, ...i }) => i),
-      relations: parts.relations
-        .filter((r) => others.has(r.other))
-        .map((r) => ({
-          type: r.type,
-          direction: r.outgoing ? ('out' as const) : ('in' as const),
-          other: others.get(r.other) as EntitySummary,
-          source: (r.props.source as string | undefined) ?? null,
-          role: (r.props.role as string | undefined) ?? null,
-        })),
+      relations: profileRelations(parts.relations, others),
       recentTraces: parts.traces.map((t) => {
         const pl = tracePlace(viewer, t, places);
         return { at: t.at, until: t.until, kind: t.kind, source: t.source, place: { eid: t.placeEid, name: pl.name, lon: pl.position?.lon ?? null, lat: pl.position?.lat ?? null } };
