@@ -161,7 +161,7 @@ export function viewerPosition(row: EntityRow, golden: Record<string, AttributeV
 
 /**
  * A profile's relations, one per (type, direction, other entity): the pipeline keeps one edge per
- * source (`MERGE (a)-[:HAS_PHONE {source}]->(b)`) and a merge can bring two, so the same phone came
+ * source (the writer merges relations on type and source) and a merge can bring two, so the same phone came
  * back once per source. `sources` lists the visible sources of the edges (sorted), `source` is
  * the first of them; `role` the first role an edge states. Neighbours the viewer may not see are dropped.
  */
