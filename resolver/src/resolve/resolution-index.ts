@@ -82,8 +82,6 @@ export class ResolutionIndex {
    * merged entity's members, not a scan over every anchor.
    */
   private readonly mergedInto = new Map<string, string>();
-  /** mention -> `entity|attributes` it was put into the blocks with (see `Block`) */
-  private readonly blockSame = new Map<string, string>();
   private seq = 0;
 
   constructor(opts: { models?: Partial<Record<EntityKind, Model>> } = {}) {
@@ -351,7 +349,6 @@ export class ResolutionIndex {
     }
     if (ki.rules.length) {
       const same = `${entityId}\u0000${attrsSignature(m.attrs)}`;
-      this.blockSame.set(m.key, same);
       ki.rules.forEach((fn, r) => {
         const key = fn(m.attrs);
         if (key === undefined) return;
@@ -385,13 +382,26 @@ export class ResolutionIndex {
     this.countExclusive(e, m, ki.model, -1);
     this.entityOfMention.delete(key);
     this.mentions.delete(key);
-    const same = this.blockSame.get(key);
-    this.blockSame.delete(key);
+    // the (entity, attributes) a mention was blocked with: its entity then, which a merge may
+    // have changed since (then the block's lists are searched: removals are rare)
+    const sig = ki.rules.length ? attrsSignature(m.attrs) : '';
     ki.rules.forEach((fn, r) => {
       const k = fn(m.attrs);
       const b = k === undefined ? undefined : ki.blocks[r]!.get(k);
-      const list = same === undefined ? undefined : b?.same.get(same);
-      if (!b || !list) return;
+      if (!b) return;
+      let same = `${e}\u0000${sig}`;
+      let list = b.same.get(same);
+      if (!list?.includes(key)) {
+        list = undefined;
+        for (const [s2, l] of b.same) {
+          if (l.includes(key)) {
+            same = s2;
+            list = l;
+            break;
+          }
+        }
+      }
+      if (!list) return;
       b.n--;
       const i = list.indexOf(key);
       if (i < 0) return;
@@ -402,7 +412,7 @@ export class ResolutionIndex {
       if (list.length) b.keys[at] = list[0]!;
       else {
         b.keys.splice(at, 1);
-        b.same.delete(same!);
+        b.same.delete(same);
       }
       if (!b.n) ki.blocks[r]!.delete(k!);
     });
