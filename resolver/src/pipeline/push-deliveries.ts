@@ -29,7 +29,9 @@ export async function claimPush(redis: Redis, batch: StagedBatch, ttlSeconds = P
     way: batch.way,
     receivedAt: batch.receivedAt,
   };
-  return (await redis.set(`${PUSH_KEY_PREFIX}${batch.batchId}`, JSON.stringify(pending), 'EX', ttlSeconds, 'NX')) === 'OK';
+  return (
+    (await redis.set(`${PUSH_KEY_PREFIX}${batch.batchId}`, JSON.stringify(pending), 'EX', ttlSeconds, 'NX')) === 'OK'
+  );
 }
 
 /** A pushed batch the door accepted and no group has committed yet, as a queued `BatchInfo` (null if unknown). */

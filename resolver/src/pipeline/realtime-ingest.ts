@@ -1,13 +1,7 @@
 import { ANCHOR_KINDS, type SourceCatalogEntry } from '@onemap/graph-schema';
 import type { ManagedTransaction } from 'neo4j-driver';
 import { scheduleCoTravel } from '../derive/derive-queue.ts';
-import {
-  type BatchInfo,
-  fenceLeaderTx,
-  findBatches,
-  finishBatchesTx,
-  markBatchesChecked,
-} from '../graph/batches.ts';
+import { type BatchInfo, fenceLeaderTx, findBatches, finishBatchesTx, markBatchesChecked } from '../graph/batches.ts';
 import { mentionsToJson } from '../graph/load-index.ts';
 import { anchorKey, type TraceAnchor, type TraceRecordRows, writeTraceRecords } from '../graph/trace-records.ts';
 import type { ReadBatchResult } from '../intake/read-batch.ts';
@@ -49,7 +43,15 @@ const LEADER_ONLY = Symbol('leader');
 
 /** A pushed batch not in the graph yet, as it stands until its group commits. */
 function queuedBatch(b: StagedBatch): BatchInfo {
-  return { batchId: b.batchId, source: b.source, originalName: b.originalName, way: b.way, receivedAt: b.receivedAt, status: 'queued', deliveries: 1 };
+  return {
+    batchId: b.batchId,
+    source: b.source,
+    originalName: b.originalName,
+    way: b.way,
+    receivedAt: b.receivedAt,
+    status: 'queued',
+    deliveries: 1,
+  };
 }
 
 /**
