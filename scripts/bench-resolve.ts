@@ -159,13 +159,13 @@ console.log(
 );
 console.log(`  read        ${readMs.toFixed(0).padStart(7)} ms  ${rate(rows, readMs)} records`);
 console.log(`  standardize ${stdMs.toFixed(0).padStart(7)} ms  ${rate(rows, stdMs)} records`);
-const sum = { training: 0, stats: 0, blocking: 0, scoring: 0, clustering: 0 };
+const sum = { stats: 0, blocking: 0, comparing: 0, training: 0, scoring: 0, clustering: 0 };
 for (const [kind, t] of Object.entries(result.timings)) {
   if (!t) continue;
   for (const k of Object.keys(sum) as Array<keyof typeof sum>) sum[k] += t[k];
   console.log(
     `  ${kind.padEnd(12)} ${t.mentions.toLocaleString('en-US')} mentions, ${t.candidatePairs.toLocaleString('en-US')} pairs: ` +
-      `train ${t.training.toFixed(0)} ms, stats ${t.stats.toFixed(0)}, block ${t.blocking.toFixed(0)}, score ${t.scoring.toFixed(0)}, cluster ${t.clustering.toFixed(0)}`,
+      `train ${t.training.toFixed(0)} ms, stats ${t.stats.toFixed(0)}, block ${t.blocking.toFixed(0)}, compare ${t.comparing.toFixed(0)}, score ${t.scoring.toFixed(0)}, cluster ${t.clustering.toFixed(0)}`,
   );
 }
 const n = mentions.length;
