@@ -6,10 +6,10 @@ const SAMPLE = join(ROOT, 'datasets/sample');
 const CATALOG = join(ROOT, 'datasets/catalog');
 const OPTS = { limit: 20_000, sources: ['hotel', 'household', 'business', 'netcafe'] };
 
-type Loader = typeof import('../intake/load-directory.ts');
+type Loader = typeof import('./load-directory.ts');
 
 async function sampleMentions(): Promise<string> {
-  const { loadDirectory } = (await import('../intake/load-directory.ts')) as Loader;
+  const { loadDirectory } = (await import('./load-directory.ts')) as Loader;
   const l = loadDirectory(SAMPLE, CATALOG, OPTS);
   return JSON.stringify({ mentions: l.mentions, rejects: l.rejects, problems: l.problems });
 }
@@ -19,12 +19,12 @@ describe('memoized standardization', () => {
     vi.resetModules();
     const cold = await sampleMentions();
     // a second pass hits the memo for every value: shared results must not leak between mentions
-    const { loadDirectory } = (await import('../intake/load-directory.ts')) as Loader;
+    const { loadDirectory } = (await import('./load-directory.ts')) as Loader;
     const warm = loadDirectory(SAMPLE, CATALOG, OPTS);
     vi.resetModules();
     let plainCalls = 0;
-    vi.doMock('./entity-attrs.ts', async (orig) => {
-      const m = (await orig()) as typeof import('./entity-attrs.ts');
+    vi.doMock('../standardize/entity-attrs.ts', async (orig) => {
+      const m = (await orig()) as typeof import('../standardize/entity-attrs.ts');
       return {
         ...m,
         standardizeEntityAttrs: (...args: Parameters<typeof m.standardizeEntityAttrs>) => {
@@ -34,7 +34,7 @@ describe('memoized standardization', () => {
       };
     });
     const plain = await sampleMentions();
-    vi.doUnmock('./entity-attrs.ts');
+    vi.doUnmock('../standardize/entity-attrs.ts');
     expect(plainCalls).toBeGreaterThan(1000);
     expect(JSON.parse(cold).mentions.length).toBeGreaterThan(1000);
     expect(cold).toBe(plain);
