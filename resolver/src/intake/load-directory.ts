@@ -134,6 +134,10 @@ export async function loadDirectoryParallel(
     jobs[w]!.push({ index: f.index, source: f.source, file: f.file, entry });
   }
   for (const j of jobs) j.sort((a, b) => a.index - b.index);
+  // a worker holds one file's rows and mentions at a time: bound its heap (it would otherwise
+  // inherit the parent's limit and grow lazily, on top of the parent's copy of the mentions)
+  const largestMb = (bySize[0]?.size ?? 0) / 2 ** 20;
+  const heapMb = Math.max(1536, Math.ceil(largestMb * 16));
   interface Part {
     rows: number;
     mentions: Mention[];
@@ -151,6 +155,7 @@ export async function loadDirectoryParallel(
         new Promise<void>((resolve, reject) => {
           const w = new Worker(workerBoot(), {
             eval: true,
+            resourceLimits: { maxOldGenerationSizeMb: heapMb },
             workerData: { files: job, ...(gazetteer.length ? { gazetteer } : {}) },
           });
           w.on('message', (m: Part & { index: number }) => {
