@@ -13,9 +13,9 @@ import {
 import { MODEL_VERSION, type Model } from './model-settings.ts';
 
 /** Largest block the name-only rules pair up (chosen with `capSweep`, see docs/resolution.md). */
-export const NAME_ONLY_CAP = 10;
+export const NAME_ONLY_CAP = 40;
 /** Largest block of one address that is paired up (a household, not a hotel or a school). */
-export const ADDRESS_CAP = 4;
+export const ADDRESS_CAP = 20;
 
 export function defaultPersonSettings(): Model {
   return {
