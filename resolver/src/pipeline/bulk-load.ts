@@ -20,8 +20,6 @@ export interface BulkLoadOptions {
 
 export interface BulkPlan {
   graph: BulkGraph;
-  /** persons with at least one VISITED edge (co-travel is derived for them after the import) */
-  travellers: string[];
   batches: number;
   rows: number;
   written: number;
@@ -161,8 +159,6 @@ export function planBulkLoad(files: { source: string; path: string }[], opts: Bu
   }
   const entityRows: EntityRow[] = [];
   for (const [eid, kind] of entities) entityRows.push(rr.entityRow(eid, kind));
-  const travellers = new Set<string>();
-  for (const v of visits.values()) if (entities.get(v.subject) === 'Person') travellers.add(v.subject);
   ms.rows = performance.now() - t;
   return {
     graph: {
@@ -175,7 +171,6 @@ export function planBulkLoad(files: { source: string; path: string }[], opts: Bu
       seq: 1,
       loadedAt: now,
     },
-    travellers: [...travellers],
     batches: batches.size,
     rows,
     written,
