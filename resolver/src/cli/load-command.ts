@@ -18,7 +18,7 @@ import { createDriver, type Graph, migrate } from '@onemap/graph-schema/server';
 import { loadResolverConfig } from '../config.ts';
 import type { CoTravelSettings } from '../derive/co-travel.ts';
 import { ResolverError } from '../errors.ts';
-import { writeImportCsv } from '../graph/bulk-import-csv.ts';
+import { type BulkGraph, writeImportCsv } from '../graph/bulk-import-csv.ts';
 import { awaitIndexesOnline, countLoadedFacts } from '../graph/bulk-load-state.ts';
 import { bulkCoTravel } from '../pipeline/bulk-co-travel.ts';
 import { planBulkLoad } from '../pipeline/bulk-load.ts';
@@ -116,13 +116,18 @@ export async function runBulkLoad(o: BulkLoadRun): Promise<BulkLoadReport> {
   ms.resolve = plan.ms.resolve + plan.ms.rows;
   log(`load: ${plan.rows} records in ${plan.batches} batches resolved (${((performance.now() - t) / 1000).toFixed(1)} s)`);
   t = performance.now();
-  const kindOf = new Map(plan.graph.entities.map((e) => [e.eid, e.kind]));
-  plan.graph.coTraveled = { edges: bulkCoTravel(plan.graph.visits, kindOf, o.coTravel), toleranceMinutes: o.coTravel.toleranceMinutes };
+  // The plan's rows are the largest thing this process holds: only the CSV writer keeps them, so
+  // they are garbage before Neo4j is started on the imported store.
+  let bulkGraph: BulkGraph | null = plan.graph;
+  (plan as { graph?: BulkGraph }).graph = undefined;
+  const kindOf = new Map(bulkGraph.entities.map((e) => [e.eid, e.kind]));
+  bulkGraph.coTraveled = { edges: bulkCoTravel(bulkGraph.visits, kindOf, o.coTravel), toleranceMinutes: o.coTravel.toleranceMinutes };
   kindOf.clear();
   ms.coTravel = performance.now() - t;
-  log(`load: ${plan.graph.coTraveled.edges.length} CO_TRAVELED edges derived in memory (${(ms.coTravel / 1000).toFixed(1)} s)`);
+  log(`load: ${bulkGraph.coTraveled.edges.length} CO_TRAVELED edges derived in memory (${(ms.coTravel / 1000).toFixed(1)} s)`);
   t = performance.now();
-  const files = writeImportCsv(plan.graph, o.csvDir);
+  const files = writeImportCsv(bulkGraph, o.csvDir);
+  bulkGraph = null;
   fs.writeFileSync(path.join(o.csvDir, 'manifest.json'), JSON.stringify({ nodes: files.nodes, relationships: files.relationships, multiline: files.multiline }));
   ms.csv = performance.now() - t;
   log(`load: ${files.nodeCount} nodes, ${files.relationshipCount} relationships written as CSV to ${o.csvDir} (${(ms.csv / 1000).toFixed(1)} s)`);

@@ -129,7 +129,10 @@ export function planBulkLoad(files: { source: string; path: string }[], opts: Bu
   const records = new Map<string, SourceRecordRow>();
   const relations = new Map<string, RelationRow & { rids: string[] }>();
   const visits = new Map<string, VisitRow>();
-  for (const { origin, entry, p } of resolved) {
+  for (let i = 0; i < resolved.length; i++) {
+    const { origin, entry, p } = resolved[i]!;
+    // Released as its rows are made: the resolved records and the rows never coexist whole.
+    resolved[i] = undefined as never;
     for (const m of p.facts.mentions) entities.set(rr.eidOf(m.key), m.kind);
     const r = { identifiers: [] as { eid: string; kind: string; value: string; source: string; rid: string }[], records: [] as SourceRecordRow[], relations: [] as RelationRow[], visits: [] as VisitRow[] };
     rr.recordRows(origin, entry, p, r);
@@ -157,6 +160,7 @@ export function planBulkLoad(files: { source: string; path: string }[], opts: Bu
     }
     for (const v of r.visits) visits.set(`${v.subject}|${v.place}|${v.rid}|${v.kind}`, v);
   }
+  resolved.length = 0;
   const entityRows: EntityRow[] = [];
   for (const [eid, kind] of entities) entityRows.push(rr.entityRow(eid, kind));
   ms.rows = performance.now() - t;
