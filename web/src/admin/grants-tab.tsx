@@ -1,11 +1,12 @@
 import { formatBeijing, parseBeijingLocal, toBeijingIso } from '@onemap/graph-schema';
 import { type FormEvent, useState } from 'react';
-import { adminApi } from '../api/admin-client.ts';
+import { type AdminGrant, adminApi } from '../api/admin-client.ts';
 import { translateValue, useI18n } from '../i18n/i18n.tsx';
 import { type MessageKey, zh } from '../i18n/messages.ts';
 import { localName, sourceName } from '../i18n/source-name.ts';
 import { AsyncView, useAsync, useLoad } from '../ui/states.tsx';
 import { ActionResult } from './action.tsx';
+import { AdminTable, CheckboxGroup, RowAction, UnitSelect } from './admin-table.tsx';
 import { useUnits } from './use-units.ts';
 
 const PURPOSES = [
@@ -49,6 +50,10 @@ export default function GrantsTab() {
   });
   const srcList = sources.state === 'done' ? sources.data : [];
   const srcName = (id: string) => sourceName(srcList, id, lang);
+  const fieldList = (g: AdminGrant) =>
+    g.fields.length === 0 || g.fields.includes('*')
+      ? t('admin.allFields')
+      : g.fields.map((f) => (`field.${f}` in zh ? t(`field.${f}` as MessageKey) : f)).join('、');
   const submit = (e: FormEvent) => {
     e.preventDefault();
     void create();
@@ -57,63 +62,33 @@ export default function GrantsTab() {
     <>
       <AsyncView st={grants} onRetry={reload} isEmpty={(d) => d.length === 0}>
         {(list) => (
-          <table className="grid small" data-testid="admin-grants">
-            <thead>
-              <tr>
-                <th>{t('admin.unit')}</th>
-                <th>{t('admin.source')}</th>
-                <th>{t('admin.purposes')}</th>
-                <th>{t('admin.fields')}</th>
-                <th>{t('admin.expires')}</th>
-                <th>{t('admin.grantedBy')}</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((g) => (
-                <tr key={g.id} data-grant={g.id}>
-                  <td data-raw>{label(g.unitCode)}</td>
-                  <td>{srcName(g.sourceId)}</td>
-                  <td>{g.purposes.map((p) => translateValue(t, 'pk', p)).join('、')}</td>
-                  <td>
-                    {g.fields.length === 0 || g.fields.includes('*')
-                      ? t('admin.allFields')
-                      : g.fields.map((f) => (`field.${f}` in zh ? t(`field.${f}` as MessageKey) : f)).join('、')}
-                  </td>
-                  <td>{formatBeijing(g.expiresAt)}</td>
-                  <td className="mono">{g.createdBy ?? '—'}</td>
-                  <td>
-                    <button
-                      type="button"
-                      className="link"
-                      data-testid="admin-grant-revoke"
-                      onClick={() => void revoke(g.id)}
-                    >
-                      {t('admin.revoke')}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <AdminTable
+            testid="admin-grants"
+            rows={list}
+            rowAttr="grant"
+            rowId={(g) => g.id}
+            columns={[
+              { head: 'admin.unit', cell: (g) => label(g.unitCode), raw: true },
+              { head: 'admin.source', cell: (g) => srcName(g.sourceId) },
+              { head: 'admin.purposes', cell: (g) => g.purposes.map((p) => translateValue(t, 'pk', p)).join('、') },
+              { head: 'admin.fields', cell: fieldList },
+              { head: 'admin.expires', cell: (g) => formatBeijing(g.expiresAt) },
+              { head: 'admin.grantedBy', cell: (g) => g.createdBy ?? '—', mono: true },
+            ]}
+            action={(g) => (
+              <RowAction testid="admin-grant-revoke" label={t('admin.revoke')} onClick={() => void revoke(g.id)} />
+            )}
+          />
         )}
       </AsyncView>
       <ActionResult st={revokeSt} done={t('admin.revoked')} />
       <form className="card row wrap" onSubmit={submit} data-testid="admin-grant-form">
         <strong>{t('admin.addGrant')}</strong>
-        <select
-          name="unitCode"
+        <UnitSelect
+          units={units.state === 'done' ? units.data : []}
           value={form.unitCode}
-          onChange={(e) => setForm({ ...form, unitCode: e.target.value })}
-          required
-        >
-          <option value="">{t('admin.unit')}</option>
-          {(units.state === 'done' ? units.data : []).map((u) => (
-            <option key={u.code} value={u.code} data-raw>
-              {u.name} ({u.code})
-            </option>
-          ))}
-        </select>
+          onChange={(unitCode) => setForm({ ...form, unitCode })}
+        />
         <select
           name="sourceId"
           value={form.sourceId}
@@ -129,22 +104,12 @@ export default function GrantsTab() {
               </option>
             ))}
         </select>
-        {PURPOSES.map((p) => (
-          <label key={p} className="small">
-            <input
-              type="checkbox"
-              name={`purpose-${p}`}
-              checked={form.purposes.includes(p)}
-              onChange={(e) =>
-                setForm({
-                  ...form,
-                  purposes: e.target.checked ? [...form.purposes, p] : form.purposes.filter((x) => x !== p),
-                })
-              }
-            />
-            {translateValue(t, 'pk', p)}
-          </label>
-        ))}
+        <CheckboxGroup
+          name="purpose"
+          options={PURPOSES.map((p) => ({ value: p, label: translateValue(t, 'pk', p) }))}
+          picked={form.purposes}
+          onChange={(purposes) => setForm({ ...form, purposes })}
+        />
         <label className="small">
           {t('admin.expires')}{' '}
           <input

@@ -5,6 +5,7 @@ import { useI18n } from '../i18n/i18n.tsx';
 import { localName, sourceName } from '../i18n/source-name.ts';
 import { AsyncView, useAsync, useLoad } from '../ui/states.tsx';
 import { ActionResult } from './action.tsx';
+import { AdminTable, CheckboxGroup, RowAction } from './admin-table.tsx';
 import { useUnits } from './use-units.ts';
 
 /**
@@ -38,41 +39,25 @@ export default function KeysTab() {
     <>
       <AsyncView st={keys} onRetry={reload} isEmpty={(d) => d.length === 0}>
         {(list) => (
-          <table className="grid small" data-testid="admin-keys">
-            <thead>
-              <tr>
-                <th>{t('admin.keyName')}</th>
-                <th>{t('admin.keySources')}</th>
-                <th>{t('admin.issuedBy')}</th>
-                <th>{t('admin.issuedAt')}</th>
-                <th>{t('admin.status')}</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((k) => (
-                <tr key={k.id} data-key={k.id} className={k.revoked ? 'denied' : ''}>
-                  <td data-raw>{k.name}</td>
-                  <td>{k.sources.map(srcName).join('、')}</td>
-                  <td data-raw>{label(k.unitCode)}</td>
-                  <td>{formatBeijing(k.createdAt)}</td>
-                  <td>{k.revoked ? t('admin.revoked') : t('admin.active')}</td>
-                  <td>
-                    {!k.revoked && (
-                      <button
-                        type="button"
-                        className="link"
-                        data-testid="admin-key-revoke"
-                        onClick={() => void revoke(k.id)}
-                      >
-                        {t('admin.revoke')}
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <AdminTable
+            testid="admin-keys"
+            rows={list}
+            rowAttr="key"
+            rowId={(k) => k.id}
+            dimmed={(k) => k.revoked}
+            columns={[
+              { head: 'admin.keyName', cell: (k) => k.name, raw: true },
+              { head: 'admin.keySources', cell: (k) => k.sources.map(srcName).join('、') },
+              { head: 'admin.issuedBy', cell: (k) => label(k.unitCode), raw: true },
+              { head: 'admin.issuedAt', cell: (k) => formatBeijing(k.createdAt) },
+              { head: 'admin.status', cell: (k) => (k.revoked ? t('admin.revoked') : t('admin.active')) },
+            ]}
+            action={(k) =>
+              !k.revoked && (
+                <RowAction testid="admin-key-revoke" label={t('admin.revoke')} onClick={() => void revoke(k.id)} />
+              )
+            }
+          />
         )}
       </AsyncView>
       <ActionResult st={revokeSt} done={t('admin.revoked')} />
@@ -86,17 +71,12 @@ export default function KeysTab() {
           required
           minLength={2}
         />
-        {own.map((s) => (
-          <label key={s.id} className="small">
-            <input
-              type="checkbox"
-              name={`key-source-${s.id}`}
-              checked={picked.includes(s.id)}
-              onChange={(e) => setPicked(e.target.checked ? [...picked, s.id] : picked.filter((x) => x !== s.id))}
-            />
-            {localName(s, lang)}
-          </label>
-        ))}
+        <CheckboxGroup
+          name="key-source"
+          options={own.map((s) => ({ value: s.id, label: localName(s, lang) }))}
+          picked={picked}
+          onChange={setPicked}
+        />
         <button type="submit" disabled={picked.length === 0}>
           {t('admin.issueKey')}
         </button>

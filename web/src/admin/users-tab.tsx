@@ -4,6 +4,7 @@ import type { Role } from '../api/types.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { AsyncView, useAsync, useLoad } from '../ui/states.tsx';
 import { ActionResult } from './action.tsx';
+import { AdminTable, CheckboxGroup, RowAction, UnitSelect } from './admin-table.tsx';
 import { useUnits } from './use-units.ts';
 
 const ROLES: Role[] = ['officer', 'analyst', 'planner', 'admin', 'auditor'];
@@ -38,41 +39,28 @@ export default function UsersTab() {
     <>
       <AsyncView st={users} onRetry={reload} isEmpty={(d) => d.length === 0}>
         {(list) => (
-          <table className="grid small" data-testid="admin-users">
-            <thead>
-              <tr>
-                <th>{t('admin.username')}</th>
-                <th>{t('admin.displayName')}</th>
-                <th>{t('admin.unit')}</th>
-                <th>{t('admin.roles')}</th>
-                <th>{t('admin.certificate')}</th>
-                <th>{t('admin.status')}</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((u) => (
-                <tr key={u.username} data-username={u.username} className={u.disabled ? 'denied' : ''}>
-                  <td className="mono">{u.username}</td>
-                  <td data-raw>{u.displayName}</td>
-                  <td data-raw>{label(u.unitCode)}</td>
-                  <td>{u.roles.map((r) => t(`role.${r as Role}`)).join('、')}</td>
-                  <td>{u.hasCertificate ? t('admin.yes') : t('admin.no')}</td>
-                  <td>{u.disabled ? t('admin.disabled') : t('admin.enabled')}</td>
-                  <td>
-                    <button
-                      type="button"
-                      className="link"
-                      data-testid="admin-user-toggle"
-                      onClick={() => void toggle(u)}
-                    >
-                      {u.disabled ? t('admin.enable') : t('admin.disable')}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <AdminTable
+            testid="admin-users"
+            rows={list}
+            rowAttr="username"
+            rowId={(u) => u.username}
+            dimmed={(u) => u.disabled}
+            columns={[
+              { head: 'admin.username', cell: (u) => u.username, mono: true },
+              { head: 'admin.displayName', cell: (u) => u.displayName, raw: true },
+              { head: 'admin.unit', cell: (u) => label(u.unitCode), raw: true },
+              { head: 'admin.roles', cell: (u) => u.roles.map((r) => t(`role.${r as Role}`)).join('、') },
+              { head: 'admin.certificate', cell: (u) => (u.hasCertificate ? t('admin.yes') : t('admin.no')) },
+              { head: 'admin.status', cell: (u) => (u.disabled ? t('admin.disabled') : t('admin.enabled')) },
+            ]}
+            action={(u) => (
+              <RowAction
+                testid="admin-user-toggle"
+                label={u.disabled ? t('admin.enable') : t('admin.disable')}
+                onClick={() => void toggle(u)}
+              />
+            )}
+          />
         )}
       </AsyncView>
       <ActionResult st={toggleSt} done={t('admin.saved')} />
@@ -92,32 +80,13 @@ export default function UsersTab() {
           onChange={(e) => setForm({ ...form, displayName: e.target.value })}
           required
         />
-        <select
-          name="unitCode"
-          value={form.unitCode}
-          onChange={(e) => setForm({ ...form, unitCode: e.target.value })}
-          required
-        >
-          <option value="">{t('admin.unit')}</option>
-          {unitList.map((u) => (
-            <option key={u.code} value={u.code} data-raw>
-              {u.name} ({u.code})
-            </option>
-          ))}
-        </select>
-        {ROLES.map((r) => (
-          <label key={r} className="small">
-            <input
-              type="checkbox"
-              name={`role-${r}`}
-              checked={form.roles.includes(r)}
-              onChange={(e) =>
-                setForm({ ...form, roles: e.target.checked ? [...form.roles, r] : form.roles.filter((x) => x !== r) })
-              }
-            />
-            {t(`role.${r}`)}
-          </label>
-        ))}
+        <UnitSelect units={unitList} value={form.unitCode} onChange={(unitCode) => setForm({ ...form, unitCode })} />
+        <CheckboxGroup
+          name="role"
+          options={ROLES.map((r) => ({ value: r, label: t(`role.${r}`) }))}
+          picked={form.roles}
+          onChange={(roles) => setForm({ ...form, roles: roles as Role[] })}
+        />
         <input
           name="password"
           type="password"
