@@ -64,7 +64,8 @@ function vmHwmMiB(pid: number): string {
 // ---- input ----
 let input = a.input ?? SAMPLE_DIR;
 if (a.persons) {
-  input = path.resolve('datasets/out', `bench-${a.persons}`);
+  // the same folder `npm run bench resolve -- --persons N` generates: one province per size for every bench
+  input = path.resolve('datasets/out', a.persons);
   // Generated once and reused by later runs (datasets/out is git-ignored; delete the folder to regenerate).
   if (fs.existsSync(path.join(input, 'truth', 'records.csv'))) console.log(`bench: reusing the data set in ${input}`);
   else {
