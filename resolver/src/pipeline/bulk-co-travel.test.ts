@@ -55,6 +55,8 @@ describe('bulkCoTravel: CO_TRAVELED of a bulk load computed in memory', () => {
     ];
     const edges = bulkCoTravel(visits, kinds, SETTINGS);
     expect(edges.map((e) => [e.x, e.y])).toEqual([['pA', 'pB']]);
+    // scored a chunk of one person at a time, the pair (in the chunk of its smaller eid) is the same
+    expect(bulkCoTravel(visits, kinds, SETTINGS, 1)).toEqual(edges);
     const e = edges[0]!;
     expect(e.count).toBe(3);
     expect(e.first).toBe('2026-03-02T08:00:00+08:00');
