@@ -73,7 +73,11 @@ describe('bulkCoTravel: CO_TRAVELED of a bulk load computed in memory', () => {
       ['x1', 'Place'],
       ['x2', 'Place'],
     ]);
-    const once = [...crowdOfStrangers(kinds), visit('pA', 'x1', '2026-03-02T08:00:00+08:00'), visit('pB', 'x1', '2026-03-02T08:00:00+08:00')];
+    const once = [
+      ...crowdOfStrangers(kinds),
+      visit('pA', 'x1', '2026-03-02T08:00:00+08:00'),
+      visit('pB', 'x1', '2026-03-02T08:00:00+08:00'),
+    ];
     expect(bulkCoTravel(once, kinds, SETTINGS)).toEqual([]);
     // twice together, but each time among 150 others at the same place and hour: chance, not company
     const crowded = [...crowdOfStrangers(kinds)];

@@ -1,6 +1,11 @@
 import type { EntityKind } from '@onemap/graph-schema';
-import { type CoOccurrence, type CoTravelScoreSettings, DEFAULT_COTRAVEL_SCORE, scoreCoTravel } from '../derive/co-travel-score.ts';
 import type { CoTravelSettings } from '../derive/co-travel.ts';
+import {
+  type CoOccurrence,
+  type CoTravelScoreSettings,
+  DEFAULT_COTRAVEL_SCORE,
+  scoreCoTravel,
+} from '../derive/co-travel-score.ts';
 import type { CoTravelEdgeRow } from '../graph/co-travel.ts';
 import type { VisitRow } from '../graph/write-rows.ts';
 
@@ -34,7 +39,12 @@ interface Sighting {
  * @returns the edges to write
  * @example bulkCoTravel(plan.graph.visits, kinds, { toleranceMinutes: 30, minCount: 2 })
  */
-export function bulkCoTravel(visits: VisitRow[], kindOf: Map<string, EntityKind>, s: CoTravelSettings, personsPerChunk = 2000): CoTravelEdgeRow[] {
+export function bulkCoTravel(
+  visits: VisitRow[],
+  kindOf: Map<string, EntityKind>,
+  s: CoTravelSettings,
+  personsPerChunk = 2000,
+): CoTravelEdgeRow[] {
   const settings: CoTravelScoreSettings = { ...DEFAULT_COTRAVEL_SCORE, ...s.score, minOccasions: s.minCount };
   const tolMs = s.toleranceMinutes * 60_000;
   const byPlace = new Map<string, Sighting[]>();
@@ -48,7 +58,17 @@ export function bulkCoTravel(visits: VisitRow[], kindOf: Map<string, EntityKind>
     const until = v.until ? Date.parse(v.until) : Number.NaN;
     let list = byPlace.get(v.place);
     if (!list) byPlace.set(v.place, (list = []));
-    list.push({ person: v.subject, rid: v.rid, source: v.source, at: v.at, t, until: Number.isNaN(until) ? null : until, lo: 0, hi: 0, crowd: 0 });
+    list.push({
+      person: v.subject,
+      rid: v.rid,
+      source: v.source,
+      at: v.at,
+      t,
+      until: Number.isNaN(until) ? null : until,
+      lo: 0,
+      hi: 0,
+      crowd: 0,
+    });
   }
   // Each sighting's window (the sightings at its place within the tolerance) and crowd, once.
   const ofPerson = new Map<string, { place: string; list: Sighting[]; i: number }[]>();
@@ -83,7 +103,8 @@ export function bulkCoTravel(visits: VisitRow[], kindOf: Map<string, EntityKind>
     sourceA: a.source,
     sourceB: b.source,
     crowd: a.crowd,
-    leftApart: a.until !== null && b.until !== null && Math.trunc(Math.abs(a.until - b.until) / 1000) > s.toleranceMinutes * 60,
+    leftApart:
+      a.until !== null && b.until !== null && Math.trunc(Math.abs(a.until - b.until) / 1000) > s.toleranceMinutes * 60,
   });
   // A pair is scored once, in the chunk of its smaller eid, from both sides' sightings (each side's
   // crowd is the one around its own sighting), so memory is bounded by a chunk's pairs.
@@ -103,7 +124,16 @@ export function bulkCoTravel(visits: VisitRow[], kindOf: Map<string, EntityKind>
     }
     for (const x of scoreCoTravel(rows, travellers.size, settings)) {
       if (x.companions)
-        edges.push({ x: x.x, y: x.y, count: x.count, first: x.first, last: x.last, sources: x.sources, score: x.score, reasons: JSON.stringify(x.reasons) });
+        edges.push({
+          x: x.x,
+          y: x.y,
+          count: x.count,
+          first: x.first,
+          last: x.last,
+          sources: x.sources,
+          score: x.score,
+          reasons: JSON.stringify(x.reasons),
+        });
     }
   }
   return edges;
