@@ -10,9 +10,29 @@ export const GEO_URLS = { basemap: basemapUrl, jurisdictions: jurisdictionsUrl }
 /**
  * The offline base style: provinces of China and the province's city and county boundaries
  * from datasets/geo, drawn from GeoJSON. No `glyphs`: maplibre draws labels (Hanzi included)
- * with local fonts, so nothing is fetched from outside.
+ * with local fonts, so nothing is fetched from outside. `labels: false` leaves the city and county
+ * names out, for a screen that draws them itself over its fills.
  */
-export function offlineStyle(): StyleSpecification {
+export function offlineStyle({ labels = true }: { labels?: boolean } = {}): StyleSpecification {
+  const names: StyleSpecification['layers'] = [
+    {
+      id: 'city-label',
+      type: 'symbol',
+      source: 'jurisdictions',
+      filter: ['==', ['get', 'level'], 'city'],
+      layout: { 'text-field': ['get', 'name'], 'text-size': 13, 'symbol-placement': 'point' },
+      paint: { 'text-color': '#4a4032', 'text-halo-color': '#ffffff', 'text-halo-width': 1.2 },
+    },
+    {
+      id: 'county-label',
+      type: 'symbol',
+      source: 'jurisdictions',
+      minzoom: 8,
+      filter: ['==', ['get', 'level'], 'county'],
+      layout: { 'text-field': ['get', 'name'], 'text-size': 11 },
+      paint: { 'text-color': '#6b604f', 'text-halo-color': '#ffffff', 'text-halo-width': 1 },
+    },
+  ];
   return {
     version: 8,
     name: 'onemap-offline',
@@ -28,23 +48,7 @@ export function offlineStyle(): StyleSpecification {
       { id: 'county-fill', type: 'fill', source: 'jurisdictions', filter: ['==', ['get', 'level'], 'county'], paint: { 'fill-color': '#fbfaf5' } },
       { id: 'county-line', type: 'line', source: 'jurisdictions', filter: ['==', ['get', 'level'], 'county'], paint: { 'line-color': '#c9bfae', 'line-width': 0.6 } },
       { id: 'city-line', type: 'line', source: 'jurisdictions', filter: ['==', ['get', 'level'], 'city'], paint: { 'line-color': '#8c7f6a', 'line-width': 1.4 } },
-      {
-        id: 'city-label',
-        type: 'symbol',
-        source: 'jurisdictions',
-        filter: ['==', ['get', 'level'], 'city'],
-        layout: { 'text-field': ['get', 'name'], 'text-size': 13, 'symbol-placement': 'point' },
-        paint: { 'text-color': '#4a4032', 'text-halo-color': '#ffffff', 'text-halo-width': 1.2 },
-      },
-      {
-        id: 'county-label',
-        type: 'symbol',
-        source: 'jurisdictions',
-        minzoom: 8,
-        filter: ['==', ['get', 'level'], 'county'],
-        layout: { 'text-field': ['get', 'name'], 'text-size': 11 },
-        paint: { 'text-color': '#6b604f', 'text-halo-color': '#ffffff', 'text-halo-width': 1 },
-      },
+      ...(labels ? names : []),
     ],
   };
 }

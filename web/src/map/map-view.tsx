@@ -38,13 +38,15 @@ export interface MapViewProps {
   children?: ReactNode;
   /** Called with the zoom once the map is ready and after every zoom (layers that size by zoom). */
   onZoom?: (zoom: number) => void;
+  /** The screen draws jurisdiction names itself (over its fills): the base map's own are left out, not drawn twice. */
+  ownLabels?: boolean;
 }
 
 /**
  * A maplibre map (offline style unless /config.json names another) with a deck.gl overlay
  * (`interleaved: false`: interleaving does not work with maplibre 6 yet).
  */
-export function MapView({ layers, id, onClick, getTooltip, fitBounds, style, children, onZoom }: MapViewProps) {
+export function MapView({ layers, id, onClick, getTooltip, fitBounds, style, children, onZoom, ownLabels }: MapViewProps) {
   const { lang } = useI18n();
   const zoomRef = useRef(onZoom);
   zoomRef.current = onZoom;
@@ -66,7 +68,7 @@ export function MapView({ layers, id, onClick, getTooltip, fitBounds, style, chi
       if (disposed || !container.current) return;
       const map = new maplibregl.Map({
         container: container.current,
-        style: cfg.mapStyleUrl || offlineStyle(),
+        style: cfg.mapStyleUrl || offlineStyle({ labels: !ownLabels }),
         center: cfg.center ?? [100.8, 37.6],
         zoom: cfg.zoom ?? 5.4,
         fadeDuration: 0,

@@ -205,6 +205,7 @@ export default function MapScreen() {
           id="onemap"
           layers={deckLayers}
           onZoom={setZoom}
+          ownLabels
           getTooltip={(info) => {
             const o = info.object as Record<string, unknown> | undefined;
             if (!o) return null;
