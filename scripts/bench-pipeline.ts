@@ -1,15 +1,17 @@
 /**
  * Pipeline benchmark: `npm run bench pipeline -- [--input <dir> | --persons N] [--realtime-seconds S] [--rate R]
- * [--realtime-source hotel|checkpoint] [--push-size 10] [--workers 0|1|2] [--bulk-days D]` (the real-time part alone: `npm run bench realtime`).
+ * [--realtime-source hotel|checkpoint] [--push-size 10] [--workers 0|1|2] [--incremental-days D]` (the real-time part alone:
+ * `npm run bench realtime`).
  * Runs on its own services (profile `bench`: Bolt 7690, Redis 6382, .data/bench; NEO4J_BOLT_PORT /
  * REDIS_PORT override the ports). First a bulk load (`onemap load`: resolve in memory, import CSVs,
- * neo4j-admin import, indexes online) of every day but the last `--bulk-days` (default: all but the
- * last day), timed per stage; then the remaining files through the real incremental path (staging →
+ * neo4j-admin import, indexes online) of every day but the last `--incremental-days` (default 1), timed
+ * per stage; then the remaining files through the real incremental path (staging →
  * BullMQ → worker → Neo4j) on the loaded graph, and prints: records/s end to end and per stage,
  * peak memory of each process, the machine's load average, F1 of the
  * entities in the graph against the ground truth next to the in-memory resolver's F1, co-travel
- * precision/recall against the planted companions, and (with --realtime-seconds) push-to-visible
- * latency percentiles at a steady push rate. Figures are printed, never asserted.
+ * precision/recall against the planted companions, and push-to-visible latency percentiles at a
+ * steady push rate (`--realtime-seconds`, default 60, at `--rate`, default 500 records/s; 0 skips it).
+ * A summary block at the end repeats the headline figures. Figures are printed, never asserted.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -35,7 +37,7 @@ const { values: a } = parseArgs({
   options: {
     input: { type: 'string' },
     persons: { type: 'string' },
-    'realtime-seconds': { type: 'string', default: '0' },
+    'realtime-seconds': { type: 'string', default: '60' },
     rate: { type: 'string', default: '500' },
     /** real time: the pushing source (checkpoint is trace-only), records per push, `onemap worker` processes (0: in this process) */
     'realtime-source': { type: 'string', default: 'hotel' },
@@ -62,7 +64,8 @@ function vmHwmMiB(pid: number): string {
 // ---- input ----
 let input = a.input ?? SAMPLE_DIR;
 if (a.persons) {
-  input = path.resolve('datasets/out', `bench-${a.persons}`);
+  // the same folder `npm run bench resolve -- --persons N` generates: one province per size for every bench
+  input = path.resolve('datasets/out', a.persons);
   // Generated once and reused by later runs (datasets/out is git-ignored; delete the folder to regenerate).
   if (fs.existsSync(path.join(input, 'truth', 'records.csv'))) console.log(`bench: reusing the data set in ${input}`);
   else {
@@ -102,6 +105,11 @@ const bulk = await runBulkLoad({
 });
 const bulkMs = performance.now() - tb;
 const bulkRss = process.resourceUsage().maxRSS / 1024;
+const summary: string[] = [
+  `bulk load ${fmt(bulk.rows)} records in ${(bulkMs / 1000).toFixed(1)} s wall: ${Object.entries(bulk.ms)
+    .map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`)
+    .join(', ')}; peak RSS of the bulk resolver ${fmt(bulkRss)} MiB`,
+];
 console.log(`\n== bulk load: ${fmt(bulk.rows)} source records → ${fmt(bulk.nodes)} nodes, ${fmt(bulk.relationships)} relationships in ${(bulkMs / 1000).toFixed(1)} s wall (${fmt((bulk.rows / bulkMs) * 1000)} records/s)`);
 for (const [k, v] of Object.entries(bulk.ms)) console.log(`   ${k.padEnd(9)} ${(v / 1000).toFixed(1).padStart(8)} s`);
 console.log(`   peak RSS of the loading process so far ${fmt(bulkRss)} MiB`);
@@ -156,6 +164,7 @@ for (const b of infos.values()) {
   written += b.written ?? 0;
   for (const [k, v] of Object.entries(JSON.parse(b.msJson ?? '{}') as Record<string, number>)) stage[k] = (stage[k] ?? 0) + v;
 }
+summary.push(`incremental on the loaded graph: ${fmt(rows)} records in ${(wallMs / 1000).toFixed(1)} s → ${fmt((rows / wallMs) * 1000)} records/s end to end`);
 console.log(`\n== incremental on the loaded graph: ${fmt(rows)} source records (${fmt(written)} written) in ${(wallMs / 1000).toFixed(1)} s → ${fmt((rows / wallMs) * 1000)} records/s end to end`);
 console.log(`   all batches written after ${(writtenMs / 1000).toFixed(1)} s; co-travel derivation finished ${(deriveMs / 1000).toFixed(1)} s later`);
 for (const [k, v] of Object.entries(stage)) console.log(`   ${k.padEnd(9)} ${(v / 1000).toFixed(1).padStart(8)} s   ${v > 0 ? `${fmt((rows / v) * 1000)} records/s` : ''}`);
@@ -193,6 +202,7 @@ if (fs.existsSync(truthFile)) {
     const p3 = (e: typeof eg) => `${e.pairwise.precision.toFixed(4)}/${e.pairwise.recall.toFixed(4)}/${e.pairwise.f1.toFixed(4)}`;
     // the graph's partition scored with the in-memory resolver's clusters as the truth
     const gm = evaluate(g, new Map([...m].filter(([key]) => g.has(key))));
+    if (kind === 'Person') summary.push(`Person pairwise F1: graph ${eg.pairwise.f1.toFixed(4)} vs ground truth, in-memory resolver ${em.pairwise.f1.toFixed(4)}; graph vs in-memory ${gm.pairwise.f1.toFixed(4)}`);
     console.log(
       `   ${kind.padEnd(14)}  ${p3(eg).padEnd(28)} ${p3(em).padEnd(28)} ${eg.cluster.f1.toFixed(4).padEnd(17)} ${em.cluster.f1.toFixed(4).padEnd(21)} ${gm.pairwise.f1.toFixed(4)}`,
     );
@@ -246,7 +256,7 @@ if (fs.existsSync(truthFile)) {
 // ---- real-time ----
 const seconds = Number(a['realtime-seconds']);
 if (seconds > 0) {
-  await benchRealtime({
+  const rt = await benchRealtime({
     pipeline,
     graph,
     input,
@@ -265,6 +275,9 @@ if (seconds > 0) {
       ONEMAP_REJECTS_DIR: pipeline.deps.rejectsDir,
     },
   });
+  summary.push(
+    `real time at ${a.rate} records/s for ${seconds} s (${a['realtime-source']}): push→visible p50 ${rt.p50.toFixed(0)} ms, p95 ${rt.p95.toFixed(0)} ms, p99 ${rt.p99.toFixed(0)} ms; ${rt.late} pushes late; max backlog ${rt.maxBacklog}`,
+  );
 }
 
 const neo4jPidEnd = Number(fs.readFileSync(path.join(s.dataDir, 'neo4j.pid'), 'utf8'));
@@ -272,6 +285,9 @@ const redisEnd = await redis.info('memory');
 console.log(
   `\n== peak memory: bench process (bulk resolver + worker) ${fmt(process.resourceUsage().maxRSS / 1024)} MiB, Neo4j JVM ${vmHwmMiB(neo4jPidEnd)}, Redis ${/used_memory_peak_human:(\S+)/.exec(redisEnd)?.[1]}`,
 );
+summary.push(`peak RSS: bench process (bulk resolver + worker) ${fmt(process.resourceUsage().maxRSS / 1024)} MiB, Neo4j JVM ${vmHwmMiB(neo4jPidEnd)}, Redis ${/used_memory_peak_human:(\S+)/.exec(redisEnd)?.[1]}`);
+summary.push(`load average (1/5/15 min): at start ${loadAtStart.map((x) => x.toFixed(1)).join('/')}, at end ${os.loadavg().map((x) => x.toFixed(1)).join('/')} on ${os.cpus().length} cores`);
+console.log(`\n== summary (${path.basename(input)})\n${summary.map((l) => `   ${l}`).join('\n')}`);
 console.log(`== load average (1/5/15 min): at start ${loadAtStart.map((x) => x.toFixed(1)).join('/')}, at end ${os.loadavg().map((x) => x.toFixed(1)).join('/')} on ${os.cpus().length} cores`);
 await worker.close();
 await pipeline.close();

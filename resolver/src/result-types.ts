@@ -35,6 +35,8 @@ export interface KindTimings {
   stats: number;
   training: number;
   blocking: number;
+  /** the candidate pairs' comparison vectors, computed once for training and scoring */
+  comparing: number;
   scoring: number;
   clustering: number;
   candidatePairs: number;

@@ -57,7 +57,19 @@ export async function benchRealtime(
     for (let i = 0; i < o.workers; i++) {
       const p = spawn(
         process.execPath,
-        [path.resolve('node_modules/tsx/dist/cli.mjs'), 'resolver/src/cli/main.ts', 'worker', '--concurrency', '1'],
+        // `node --import tsx` (not tsx's wrapper): the worker is this pid, so node flags apply to it
+        // (ONEMAP_WORKER_CPU_PROF=<dir> profiles each worker; the profile is written on SIGTERM).
+        [
+          ...(process.env.ONEMAP_WORKER_CPU_PROF
+            ? ['--cpu-prof', `--cpu-prof-dir=${process.env.ONEMAP_WORKER_CPU_PROF}`]
+            : []),
+          '--import',
+          'tsx',
+          'resolver/src/cli/main.ts',
+          'worker',
+          '--concurrency',
+          '1',
+        ],
         {
           env: { ...process.env, ...o.workerEnv },
           stdio: ['ignore', 'ignore', 'inherit'],

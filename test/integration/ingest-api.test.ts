@@ -49,8 +49,12 @@ describe('ingest over HTTP', () => {
         reason: expect.any(String),
       },
     ]);
+    // The door keeps a first push in Redis until its group commits: its batch is visible at once.
+    const queued = await admin({ url: `/api/ingest/jobs/${body.batchId}` });
+    expect(queued.statusCode).toBe(200);
+    expect(queued.json()).toMatchObject({ batchId: body.batchId, source: 'hotel', way: 'push' });
     const done = await waitDone(admin, body.batchId);
-    expect(done).toMatchObject({ status: 'done', written: 49, rejected: 1, way: 'push' });
+    expect(done).toMatchObject({ status: 'done', written: 49, rejected: 1, way: 'push', deliveries: 1 });
     const rej = await admin({ url: `/api/ingest/jobs/${body.batchId}/rejects` });
     expect(rej.json().items).toHaveLength(1);
     expect(rej.json().items[0]).not.toHaveProperty('value');
@@ -63,6 +67,15 @@ describe('ingest over HTTP', () => {
 
     const again = await hotelSystem({ method: 'POST', url: '/api/ingest/hotel', payload: { records } });
     expect(again.json()).toMatchObject({ batchId: body.batchId, duplicate: true });
+
+    // The same content pushed twice at once: one first delivery, one duplicate, two deliveries, one write.
+    const twice = [hotelRecord(2100), hotelRecord(2101)];
+    const both = await Promise.all(
+      [0, 1].map(() => hotelSystem({ method: 'POST', url: '/api/ingest/hotel', payload: { records: twice } })),
+    );
+    expect(both.map((r) => r.json().duplicate).sort()).toEqual([false, true]);
+    expect(both[0]!.json().batchId).toBe(both[1]!.json().batchId);
+    expect(await waitDone(admin, both[0]!.json().batchId)).toMatchObject({ status: 'done', written: 2, deliveries: 2 });
   });
 
   it('pushed records that leave out keys are checked one by one: a missing required key rejects that record only', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Attrs } from '../types.ts';
-import { blockPairs } from './block-pairs.ts';
+import { blockPairs, pairsInRule } from './block-pairs.ts';
 import { analyseBlocking, capSweep } from './blocking-analysis.ts';
 import { blockOn, capped } from './blocking-rule.ts';
 
@@ -29,6 +29,27 @@ describe('blockPairs with a per-rule cap', () => {
   it('uses the model limit for rules without a cap', () => {
     const r = blockPairs(items, [blockOn('@nameSorted')], { maxBlockSize: 400 });
     expect(r.count).toBe(11);
+  });
+});
+
+describe('pairsInRule', () => {
+  it('finds among all candidates exactly the pairs the rule alone makes', () => {
+    const rules = [
+      blockOn('phone'),
+      blockOn('pyFamily', 'birthDate'),
+      capped(blockOn('@nameSorted'), 4),
+      blockOn('@nameSorted'),
+    ];
+    const all = blockPairs(items, rules, { maxBlockSize: 400 });
+    for (let r = 0; r < rules.length; r++) {
+      const alone = blockPairs(items, [rules[r]!], { maxBlockSize: 400 });
+      const idx = pairsInRule(all, r)!;
+      const found = Array.from(idx, (p) => `${all.left[p]}-${all.right[p]}`).sort();
+      expect(found, rules[r]!.name).toEqual(pairs(alone));
+    }
+    // the capped rule skips the 5-mention wang|wei block, the uncapped one pairs it
+    expect(pairsInRule(all, 2)!.length).toBe(1);
+    expect(pairsInRule(all, 3)!.length).toBe(11);
   });
 });
 

@@ -27,6 +27,26 @@ export interface BlockingResult {
   right: Int32Array;
   count: number;
   stats: BlockingRuleStats[];
+  /**
+   * per rule: each item's key id (-1: none) and, per key id, 1 when its block was over the cap;
+   * pair (a, b) is in rule r's blocks when `keys[r][a] >= 0`, `keys[r][a] === keys[r][b]` and
+   * `skipped[r][keys[r][a]] === 0` (training finds each rule's pairs among the candidates with it)
+   */
+  keys?: Int32Array[];
+  skipped?: Uint8Array[];
+}
+
+/** Indices of the candidate pairs that lie in the blocks of rule `r` (all of them, any rule found them). */
+export function pairsInRule(pairs: BlockingResult, r: number): Int32Array | undefined {
+  const k = pairs.keys?.[r];
+  const sk = pairs.skipped?.[r];
+  if (!k || !sk) return undefined;
+  const out: number[] = [];
+  for (let p = 0; p < pairs.count; p++) {
+    const ka = k[pairs.left[p]!]!;
+    if (ka >= 0 && ka === k[pairs.right[p]!] && sk[ka] === 0) out.push(p);
+  }
+  return Int32Array.from(out);
 }
 
 class PairBuffer {
@@ -144,5 +164,5 @@ export function blockPairs(
     }
     stats.push(s);
   }
-  return { left: out.left, right: out.right, count: out.count, stats };
+  return { left: out.left, right: out.right, count: out.count, stats, keys, skipped };
 }

@@ -3,7 +3,8 @@
  * every delivery file of `<dir>` (laid out `<dir>/<source>/<files>`, authoritative sources first)
  * in memory with the pipeline's own record-at-a-time logic and the committed models, writes
  * neo4j-admin import CSVs, stops Neo4j, imports, starts it, applies the migrations (constraints,
- * indexes) and waits until every index is ONLINE, then derives co-travel. The graph is the one
+ * indexes) and waits until every index is ONLINE. Co-travel is derived in memory before the import and its
+ * CO_TRAVELED edges imported with the rest (`bulk-co-travel.ts`). The graph is the one
  * `onemap ingest` would write for the same files, with its batches and pipeline state, so later
  * incremental deliveries continue from it (and the same files delivered again are no-ops).
  */
@@ -15,10 +16,11 @@ import { SOURCE_ORDER } from '@onemap/datasets';
 import type { SourceCatalogEntry } from '@onemap/graph-schema';
 import { createDriver, type Graph, migrate } from '@onemap/graph-schema/server';
 import { loadResolverConfig } from '../config.ts';
-import { type CoTravelSettings, deriveCoTravel } from '../derive/co-travel.ts';
+import type { CoTravelSettings } from '../derive/co-travel.ts';
 import { ResolverError } from '../errors.ts';
-import { writeImportCsv } from '../graph/bulk-import-csv.ts';
+import { type BulkGraph, writeImportCsv } from '../graph/bulk-import-csv.ts';
 import { awaitIndexesOnline, countLoadedFacts } from '../graph/bulk-load-state.ts';
+import { bulkCoTravel } from '../pipeline/bulk-co-travel.ts';
 import { planBulkLoad } from '../pipeline/bulk-load.ts';
 import { pipelineSettingsOf } from '../pipeline/pipeline-from-config.ts';
 
@@ -114,7 +116,18 @@ export async function runBulkLoad(o: BulkLoadRun): Promise<BulkLoadReport> {
   ms.resolve = plan.ms.resolve + plan.ms.rows;
   log(`load: ${plan.rows} records in ${plan.batches} batches resolved (${((performance.now() - t) / 1000).toFixed(1)} s)`);
   t = performance.now();
-  const files = writeImportCsv(plan.graph, o.csvDir);
+  // The plan's rows are the largest thing this process holds: only the CSV writer keeps them, so
+  // they are garbage before Neo4j is started on the imported store.
+  let bulkGraph: BulkGraph | null = plan.graph;
+  (plan as { graph?: BulkGraph }).graph = undefined;
+  const kindOf = new Map(bulkGraph.entities.map((e) => [e.eid, e.kind]));
+  bulkGraph.coTraveled = { edges: bulkCoTravel(bulkGraph.visits, kindOf, o.coTravel), toleranceMinutes: o.coTravel.toleranceMinutes };
+  kindOf.clear();
+  ms.coTravel = performance.now() - t;
+  log(`load: ${bulkGraph.coTraveled.edges.length} CO_TRAVELED edges derived in memory (${(ms.coTravel / 1000).toFixed(1)} s)`);
+  t = performance.now();
+  const files = writeImportCsv(bulkGraph, o.csvDir);
+  bulkGraph = null;
   fs.writeFileSync(path.join(o.csvDir, 'manifest.json'), JSON.stringify({ nodes: files.nodes, relationships: files.relationships, multiline: files.multiline }));
   ms.csv = performance.now() - t;
   log(`load: ${files.nodeCount} nodes, ${files.relationshipCount} relationships written as CSV to ${o.csvDir} (${(ms.csv / 1000).toFixed(1)} s)`);
@@ -132,10 +145,6 @@ export async function runBulkLoad(o: BulkLoadRun): Promise<BulkLoadReport> {
     await awaitIndexesOnline(graph);
     ms.indexes = performance.now() - t;
     log(`load: migrations applied, every index ONLINE (${(ms.indexes / 1000).toFixed(1)} s)`);
-    t = performance.now();
-    const coTraveled = await deriveCoTravel(graph, plan.travellers, o.coTravel);
-    ms.derive = performance.now() - t;
-    log(`load: ${coTraveled} CO_TRAVELED edges derived (${(ms.derive / 1000).toFixed(1)} s)`);
   } finally {
     await graph.driver.close();
   }

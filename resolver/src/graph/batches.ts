@@ -31,17 +31,20 @@ export interface BatchInfo {
   ms?: Record<string, number>;
 }
 
-/** Records that a batch was delivered (again); returns its current status. */
-export async function recordDelivery(graph: Graph, batch: StagedBatch): Promise<BatchInfo> {
+/**
+ * Records that a batch was delivered (again); returns its current status. `earlier`: deliveries
+ * not in the graph yet (a push the door claimed in Redis whose group has not committed).
+ */
+export async function recordDelivery(graph: Graph, batch: StagedBatch, earlier = 0): Promise<BatchInfo> {
   return writeTx(graph, async (tx) => {
     const r = await tx.run(
       `MERGE (b:Batch {batchId: $batchId})
        ON CREATE SET b.source = $source, b.originalName = $originalName, b.way = $way, b.hash = $hash, b.status = 'queued',
-                     b.receivedAt = datetime($receivedAt), b.deliveries = 0, b.names = []
+                     b.receivedAt = datetime($receivedAt), b.deliveries = $earlier, b.names = []
        SET b.deliveries = b.deliveries + 1,
            b.names = CASE WHEN $originalName IN b.names THEN b.names ELSE b.names + $originalName END
        RETURN b {.*} AS b`,
-      batch,
+      { ...batch, earlier: neo4j.int(earlier) },
     );
     return toPlain(r.records[0]!.get('b')) as BatchInfo;
   });
@@ -75,9 +78,29 @@ export async function listBatches(graph: Graph, opts: { source?: string; sources
  * its final status and counts in the same transaction as its records, so a batch is `done`
  * exactly when its records are visible.
  */
-export async function finishBatchesTx(tx: ManagedTransaction, rows: { batchId: string; fields: Partial<BatchInfo> }[]): Promise<void> {
+export async function finishBatchesTx(
+  tx: ManagedTransaction,
+  rows: { batchId: string; fields: Partial<BatchInfo>; /** the delivery, for a push whose Batch node is not written yet */ batch?: StagedBatch }[],
+): Promise<void> {
   if (!rows.length) return;
-  await tx.run('UNWIND $rows AS row MATCH (b:Batch {batchId: row.batchId}) SET b += row.fields', { rows });
+  // A push the door claimed in Redis has no Batch node yet: its delivery is recorded here, in the
+  // transaction of its records (so a batch exists in the graph exactly when it is done).
+  await tx.run(
+    `UNWIND $rows AS row
+     MERGE (b:Batch {batchId: row.batchId})
+     ON CREATE SET b.source = row.batch.source, b.originalName = row.batch.originalName, b.way = row.batch.way, b.hash = row.batch.hash,
+                   b.receivedAt = datetime(row.batch.receivedAt), b.deliveries = 1, b.names = [row.batch.originalName]
+     SET b += row.fields`,
+    {
+      rows: rows.map((r) => ({
+        batchId: r.batchId,
+        fields: r.fields,
+        batch: r.batch
+          ? { source: r.batch.source, originalName: r.batch.originalName, way: r.batch.way, hash: r.batch.hash, receivedAt: r.batch.receivedAt }
+          : null,
+      })),
+    },
+  );
 }
 
 /** Batches by id (one read for a whole group). */

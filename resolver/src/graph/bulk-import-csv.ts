@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ENTITY_LABELS, Label, Rel } from '@onemap/graph-schema';
 import type { BatchInfo } from './batches.ts';
+import type { CoTravelEdgeRow } from './co-travel.ts';
 import { entitySources } from './write-chunk.ts';
 import type { EntityRow, RelationRow, SourceRecordRow, VisitRow } from './write-rows.ts';
 
@@ -19,6 +20,8 @@ export interface BulkGraph {
   relations: (RelationRow & { rids: string[] })[];
   visits: VisitRow[];
   batches: (BatchInfo & { names: string[]; hash: string })[];
+  /** CO_TRAVELED edges computed before the import, with the tolerance they were derived with */
+  coTraveled?: { edges: CoTravelEdgeRow[]; toleranceMinutes: number };
   seq: number;
   /** ISO time written as updatedAt / at / firstAt (the incremental path's `datetime()`) */
   loadedAt: string;
@@ -169,6 +172,13 @@ export function writeImportCsv(g: BulkGraph, dir: string): ImportFiles {
   for (const r of g.relations) rels.row([r.from, r.to, r.type, r.source, r.rid, r.rids, r.role, g.loadedAt]);
   const visited = open('rels-visited.csv', [':START_ID(Entity)', ':END_ID(Entity)', ':TYPE', 'rid', 'kind', 'at:datetime', 'until:datetime', 'source'], 'rel');
   for (const v of g.visits) visited.row([v.subject, v.place, Rel.Visited, v.rid, v.kind, v.at, v.until, v.source]);
+  if (g.coTraveled?.edges.length) {
+    const co = open('rels-co-traveled.csv', [
+      ':START_ID(Entity)', ':END_ID(Entity)', ':TYPE', 'count:double', 'first:datetime', 'last:datetime', 'toleranceMinutes:double', 'sources:string[]', 'score:double', 'reasons',
+    ], 'rel');
+    const tol = g.coTraveled.toleranceMinutes;
+    for (const e of g.coTraveled.edges) co.row([e.x < e.y ? e.x : e.y, e.x < e.y ? e.y : e.x, Rel.CoTraveled, e.count, e.first, e.last, tol, e.sources, e.score, e.reasons]);
+  }
 
   for (const f of files) f.close();
   const count = (xs: string[]) => files.filter((f) => xs.includes(f.file)).reduce((a, f) => a + f.rows, 0);

@@ -88,6 +88,25 @@ export async function readPipelineSeq(graph: Graph): Promise<number> {
   });
 }
 
+/**
+ * What a sync checks first, in one read: the highest sequence committed and the fingerprint of
+ * analysts' decisions (`readPipelineSeq` and `readDecisionsSignature` together).
+ */
+export async function readSyncState(graph: Graph): Promise<{ seq: number; decisions: string }> {
+  return readTx(graph, async (tx) => {
+    const r = await tx.run(
+      `OPTIONAL MATCH (s:PipelineState {id: "main"})
+       CALL () {
+         MATCH (d:ResolutionDecision)
+         RETURN count(d) AS n, sum(CASE WHEN d.undone THEN 1 ELSE 0 END) AS u
+       }
+       RETURN s.seq AS seq, n, u`,
+    );
+    const x = r.records[0];
+    return { seq: (x?.get('seq') as number | null) ?? 0, decisions: `${x?.get('n') ?? 0}/${x?.get('u') ?? 0}` };
+  });
+}
+
 /** A fingerprint of analysts' decisions (count, undone count): when it changes, the index reloads. */
 export async function readDecisionsSignature(graph: Graph): Promise<string> {
   return readTx(graph, async (tx) => {

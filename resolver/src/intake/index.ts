@@ -1,5 +1,5 @@
 /** Intake: staging deliveries, reading and standardizing source files (one reader), rejects reports. */
-export { type LoadedDirectory, loadDirectory, loadTruth } from './load-directory.ts';
+export { type LoadedDirectory, loadDirectory, loadDirectoryParallel, loadTruth } from './load-directory.ts';
 export { type LoadedSource, type LoadOptions, loadSource } from './load-source.ts';
 export { parseCsv } from './parse-csv.ts';
 export { type BatchRecord, type ReadBatchResult, readBatch } from './read-batch.ts';

@@ -42,6 +42,7 @@ export function loadSource(
   if (opts.source) cm.source = opts.source;
   if (opts.truthColumn && !cm.columns.includes(opts.truthColumn)) cm.columns.push(opts.truthColumn);
   const read = readSource(file, cm, {
+    hashes: false,
     ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
   });

@@ -20,8 +20,6 @@ export interface BulkLoadOptions {
 
 export interface BulkPlan {
   graph: BulkGraph;
-  /** persons with at least one VISITED edge (co-travel is derived for them after the import) */
-  travellers: string[];
   batches: number;
   rows: number;
   written: number;
@@ -131,7 +129,10 @@ export function planBulkLoad(files: { source: string; path: string }[], opts: Bu
   const records = new Map<string, SourceRecordRow>();
   const relations = new Map<string, RelationRow & { rids: string[] }>();
   const visits = new Map<string, VisitRow>();
-  for (const { origin, entry, p } of resolved) {
+  for (let i = 0; i < resolved.length; i++) {
+    const { origin, entry, p } = resolved[i]!;
+    // Released as its rows are made: the resolved records and the rows never coexist whole.
+    resolved[i] = undefined as never;
     for (const m of p.facts.mentions) entities.set(rr.eidOf(m.key), m.kind);
     const r = { identifiers: [] as { eid: string; kind: string; value: string; source: string; rid: string }[], records: [] as SourceRecordRow[], relations: [] as RelationRow[], visits: [] as VisitRow[] };
     rr.recordRows(origin, entry, p, r);
@@ -159,10 +160,9 @@ export function planBulkLoad(files: { source: string; path: string }[], opts: Bu
     }
     for (const v of r.visits) visits.set(`${v.subject}|${v.place}|${v.rid}|${v.kind}`, v);
   }
+  resolved.length = 0;
   const entityRows: EntityRow[] = [];
   for (const [eid, kind] of entities) entityRows.push(rr.entityRow(eid, kind));
-  const travellers = new Set<string>();
-  for (const v of visits.values()) if (entities.get(v.subject) === 'Person') travellers.add(v.subject);
   ms.rows = performance.now() - t;
   return {
     graph: {
@@ -175,7 +175,6 @@ export function planBulkLoad(files: { source: string; path: string }[], opts: Bu
       seq: 1,
       loadedAt: now,
     },
-    travellers: [...travellers],
     batches: batches.size,
     rows,
     written,

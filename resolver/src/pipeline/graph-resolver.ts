@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { EntityKind, SourceCatalogEntry } from '@onemap/graph-schema';
 import type { Graph } from '@onemap/graph-schema/server';
 import type { ManagedTransaction } from 'neo4j-driver';
-import { readCannotLinks, readDecisionsSignature, readPipelineSeq, readRecordsSince, readRedirectsSince } from '../graph/load-index.ts';
+import { readCannotLinks, readRecordsSince, readRedirectsSince, readSyncState } from '../graph/load-index.ts';
 import { writeChunk } from '../graph/write-chunk.ts';
 import { type ChunkRows, type EntityRow, emptyChunk } from '../graph/write-rows.ts';
 import type { BatchRecord } from '../intake/read-batch.ts';
@@ -89,17 +89,17 @@ export class GraphResolver {
    * cannot-links that later records respect.
    */
   async sync(): Promise<void> {
-    const signature = await readDecisionsSignature(this.graph);
+    // One read: analysts' decisions and the committed sequence (the leader's common case ends here).
+    const { seq: target, decisions: signature } = await readSyncState(this.graph);
     if (signature !== this.decisions) this.dirty = true;
     // A sequence behind ours means the graph was reset or restored from a backup: start over.
-    if ((await readPipelineSeq(this.graph)) < this.lastSeq) this.dirty = true;
+    if (target < this.lastSeq) this.dirty = true;
     if (this.dirty) {
       this.records = new RecordResolver(this.opts);
       this.persisted.clear();
       this.writtenValues.clear();
       this.lastSeq = 0;
     }
-    const target = await readPipelineSeq(this.graph);
     if (!this.dirty && target === this.lastSeq) return;
     for await (const page of readRecordsSince(this.graph, this.lastSeq)) {
       for (const r of page) {

@@ -17,6 +17,7 @@ import type { FieldProblem } from '../types.ts';
 import { authorityFromCatalog } from './golden-values.ts';
 import { GraphResolver } from './graph-resolver.ts';
 import { EVENTS_CHANNEL, publishEvents } from './publish-events.ts';
+import { claimPush, pendingPush } from './push-deliveries.ts';
 import { isTraceOnly, type PushJob, RealtimeIngest } from './realtime-ingest.ts';
 import { withResolveLock } from './resolve-lock.ts';
 
@@ -168,12 +169,31 @@ export class IngestPipeline {
     if (!Array.isArray(records) || !records.length) throw new ResolverError('ONEMAP_ERR_USAGE', { detail: 'records must be a non-empty array of objects' });
     const batch = stageRecords(this.deps.stagingDir, source, records);
     const read = readBatch(batch, entry);
-    const r = await this.enqueue(batch, isTraceOnly(entry) ? 'traces' : 'leader', { batch, read } satisfies PushJob);
-    return { ...r, accepted: read.records.length, rejected: read.rejects };
+    const lane = isTraceOnly(entry) ? 'traces' : 'leader';
+    const job = { batch, read } satisfies PushJob;
+    const answer = { accepted: read.records.length, rejected: read.rejects };
+    // Content never pushed before: claimed in Redis (one round trip) and queued; its Batch node is
+    // written by the group transaction that commits its records. A re-delivery takes the exact
+    // path below (the graph's batch status and delivery count, a failed job retried).
+    if (await claimPush(this.deps.redis, batch)) {
+      await this.queueFor(lane).add('batch', job, { jobId: batch.batchId });
+      return { batchId: batch.batchId, source: batch.source, status: 'queued', duplicate: false, ...answer };
+    }
+    // Claimed before: the exact path. A first delivery still in the queue is not in the graph yet
+    // and counts as one (a claim that outlived a graph reset does not).
+    const state = await this.queueFor(lane).getJobState(batch.batchId);
+    const inFlight = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children'].includes(state);
+    const r = await this.enqueue(batch, lane, job, inFlight ? 1 : 0);
+    return { ...r, ...answer };
   }
 
-  private async enqueue(batch: StagedBatch, lane: IngestLane = 'files', data: unknown = batch): Promise<SubmitResult> {
-    const info = await recordDelivery(this.deps.graph, batch);
+  /** A batch as the graph has it, or a push the door accepted that no group has committed yet. */
+  async findBatch(batchId: string): Promise<BatchInfo | null> {
+    return (await findBatch(this.deps.graph, batchId)) ?? (await pendingPush(this.deps.redis, batchId));
+  }
+
+  private async enqueue(batch: StagedBatch, lane: IngestLane = 'files', data: unknown = batch, earlier = 0): Promise<SubmitResult> {
+    const info = await recordDelivery(this.deps.graph, batch, earlier);
     const duplicate = (info.deliveries ?? 1) > 1;
     if (info.status !== 'done' && info.status !== 'rejected') await this.enqueueJob(lane, data, batch.batchId);
     return { batchId: batch.batchId, source: batch.source, status: info.status, duplicate };

@@ -1,14 +1,7 @@
 import { ANCHOR_KINDS, type SourceCatalogEntry } from '@onemap/graph-schema';
 import type { ManagedTransaction } from 'neo4j-driver';
 import { scheduleCoTravel } from '../derive/derive-queue.ts';
-import {
-  type BatchInfo,
-  fenceLeaderTx,
-  findBatches,
-  finishBatchesTx,
-  markBatchesChecked,
-  recordDelivery,
-} from '../graph/batches.ts';
+import { type BatchInfo, fenceLeaderTx, findBatches, finishBatchesTx, markBatchesChecked } from '../graph/batches.ts';
 import { mentionsToJson } from '../graph/load-index.ts';
 import { anchorKey, type TraceAnchor, type TraceRecordRows, writeTraceRecords } from '../graph/trace-records.ts';
 import type { ReadBatchResult } from '../intake/read-batch.ts';
@@ -47,6 +40,19 @@ export function isTraceOnly(entry: SourceCatalogEntry): boolean {
 }
 
 const LEADER_ONLY = Symbol('leader');
+
+/** A pushed batch not in the graph yet, as it stands until its group commits. */
+function queuedBatch(b: StagedBatch): BatchInfo {
+  return {
+    batchId: b.batchId,
+    source: b.source,
+    originalName: b.originalName,
+    way: b.way,
+    receivedAt: b.receivedAt,
+    status: 'queued',
+    deliveries: 1,
+  };
+}
 
 /**
  * The real-time half of the pipeline. Pushes are standardized once by `IngestPipeline.submitRecords`
@@ -104,8 +110,9 @@ export class RealtimeIngest {
       const b = known.get(j.batch.batchId);
       if (b?.status === 'done' || b?.status === 'rejected' || seen.has(j.batch.batchId)) continue;
       seen.add(j.batch.batchId);
-      // The graph lost the batch (reset, restored) while the queue kept it: record it again.
-      if (!b) known.set(j.batch.batchId, await recordDelivery(this.pipeline.deps.graph, j.batch));
+      // A push the door claimed in Redis (or one the graph lost while the queue kept it): its
+      // Batch node is written by the group transaction, with its records (finishBatchesTx).
+      if (!b) known.set(j.batch.batchId, queuedBatch(j.batch));
       todo.push(j);
     }
     return { known, todo };
@@ -168,7 +175,7 @@ export class RealtimeIngest {
                   group: todo.length,
                 });
                 fields.set(j.batch.batchId, f);
-                return { batchId: j.batch.batchId, fields: f };
+                return { batchId: j.batch.batchId, fields: f, batch: j.batch };
               });
               await finishBatchesTx(tx, rows);
             },
@@ -263,7 +270,7 @@ export class RealtimeIngest {
                 { traces: 1, group: todo.length },
               );
               fields.set(j.batch.batchId, f);
-              return { batchId: j.batch.batchId, fields: f };
+              return { batchId: j.batch.batchId, fields: f, batch: j.batch };
             });
           await finishBatchesTx(tx, rows);
         })

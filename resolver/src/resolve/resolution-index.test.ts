@@ -25,6 +25,22 @@ const id1 = `11010519900307002${residentIdCheckChar('11010519900307002')}`;
 const id2 = `11010519900307004${residentIdCheckChar('11010519900307004')}`;
 
 describe('ResolutionIndex', () => {
+  it('scores one mention per entity and attributes, and keeps finding the entity when that mention changes', () => {
+    const ix = new ResolutionIndex();
+    const values = { name: '李娜', birthDate: '1985-11-02', phone: '13912345678' };
+    const first = ix.resolveAndAdd(mention(values));
+    // the same guest again and again: one entity, and candidates stay found
+    const again = Array.from({ length: 50 }, () => ix.resolveAndAdd(mention(values)));
+    expect(new Set(again.map((r) => r.entityId))).toEqual(new Set([first.entityId]));
+    expect(ix.mentionsOf(first.entityId)).toHaveLength(51);
+    // a corrected re-delivery of the first mention (the one scored for the others) moves it out of the
+    // block; the others still stand for the entity
+    const firstKey = ix.mentionsOf(first.entityId)[0]!.key;
+    const moved = { ...mention({ name: '赵伟', birthDate: '1970-01-01', phone: '13700000000' }), key: firstKey };
+    ix.add(moved, ix.newEntityId(moved));
+    expect(ix.resolveOne(mention(values))).toMatchObject({ decision: 'match', entityId: first.entityId });
+  });
+
   it('resolves by anchor, by score, or as new', () => {
     const ix = new ResolutionIndex();
     const a = ix.resolveAndAdd(

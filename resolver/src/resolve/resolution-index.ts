@@ -30,12 +30,33 @@ export interface RealtimeResult {
   mergeOf?: string[];
 }
 
+/**
+ * One blocking key's candidates. Scoring a candidate depends only on its attributes, so of the
+ * mentions of one entity with the same attributes (a guest checking in again and again, a plate
+ * passing the same checkpoint) only the first is scored: `keys` holds one mention per (entity,
+ * attributes), `same` every mention of that pair (first = the one in `keys`), and `n` counts all
+ * mentions, so the block's size limit is what it would be with every mention in it.
+ */
+interface Block {
+  n: number;
+  keys: string[];
+  same: Map<string, string[]>;
+}
+
+/** A mention's attributes as a string (keys sorted): equal strings score equally against any mention. */
+function attrsSignature(attrs: Mention['attrs']): string {
+  const keys = Object.keys(attrs).sort();
+  let s = '';
+  for (const k of keys) s += `${k}\u0001${attrs[k] ?? ''}\u0002`;
+  return s;
+}
+
 interface KindIndex {
   model: Model;
   stats: DataStats;
   scorer: PairScorer;
   rules: KeyFn[];
-  blocks: Array<Map<string, string[]>>;
+  blocks: Array<Map<string, Block>>;
   keyRules: KeyFn[];
   keyIndex: Array<Map<string, string>>;
 }
@@ -208,8 +229,8 @@ export class ResolutionIndex {
       const key = ki.rules[r]!(m.attrs);
       if (key === undefined) continue;
       const block = ki.blocks[r]!.get(key);
-      if (!block || block.length > blockCap(model.blockingRules[r]!, model.maxBlockSize)) continue;
-      for (const ck of block) {
+      if (!block || block.n > blockCap(model.blockingRules[r]!, model.maxBlockSize)) continue;
+      for (const ck of block.keys) {
         const e = this.entityOfMention.get(ck)!;
         const w = ki.scorer.weight(m.attrs, this.mentions.get(ck)!.attrs);
         const cur = best.get(e);
@@ -326,13 +347,25 @@ export class ResolutionIndex {
       const k = `${m.kind}|${id.kind}|${id.value}`;
       if (!this.anchors.has(k)) this.anchors.set(k, entityId);
     }
-    ki.rules.forEach((fn, r) => {
-      const key = fn(m.attrs);
-      if (key === undefined) return;
-      const b = ki.blocks[r]!.get(key);
-      if (b) b.push(m.key);
-      else ki.blocks[r]!.set(key, [m.key]);
-    });
+    if (ki.rules.length) {
+      const same = `${entityId}\u0000${attrsSignature(m.attrs)}`;
+      ki.rules.forEach((fn, r) => {
+        const key = fn(m.attrs);
+        if (key === undefined) return;
+        let b = ki.blocks[r]!.get(key);
+        if (!b) {
+          b = { n: 0, keys: [], same: new Map() };
+          ki.blocks[r]!.set(key, b);
+        }
+        b.n++;
+        const list = b.same.get(same);
+        if (list) list.push(m.key);
+        else {
+          b.same.set(same, [m.key]);
+          b.keys.push(m.key);
+        }
+      });
+    }
     ki.keyRules.forEach((fn, r) => {
       const key = fn(m.attrs);
       if (key !== undefined && !ki.keyIndex[r]!.has(key)) ki.keyIndex[r]!.set(key, entityId);
@@ -349,10 +382,39 @@ export class ResolutionIndex {
     this.countExclusive(e, m, ki.model, -1);
     this.entityOfMention.delete(key);
     this.mentions.delete(key);
+    // the (entity, attributes) a mention was blocked with: its entity then, which a merge may
+    // have changed since (then the block's lists are searched: removals are rare)
+    const sig = ki.rules.length ? attrsSignature(m.attrs) : '';
     ki.rules.forEach((fn, r) => {
       const k = fn(m.attrs);
       const b = k === undefined ? undefined : ki.blocks[r]!.get(k);
-      if (b) b.splice(b.indexOf(key), 1);
+      if (!b) return;
+      let same = `${e}\u0000${sig}`;
+      let list = b.same.get(same);
+      if (!list?.includes(key)) {
+        list = undefined;
+        for (const [s2, l] of b.same) {
+          if (l.includes(key)) {
+            same = s2;
+            list = l;
+            break;
+          }
+        }
+      }
+      if (!list) return;
+      b.n--;
+      const i = list.indexOf(key);
+      if (i < 0) return;
+      list.splice(i, 1);
+      if (i > 0) return;
+      // the scored mention of its (entity, attributes) leaves: the next one takes its place
+      const at = b.keys.indexOf(key);
+      if (list.length) b.keys[at] = list[0]!;
+      else {
+        b.keys.splice(at, 1);
+        b.same.delete(same);
+      }
+      if (!b.n) ki.blocks[r]!.delete(k!);
     });
   }
 

@@ -88,6 +88,7 @@ export function resolveBatch(mentions: Mention[], opts: ResolveBatchOptions = {}
       training: 0,
       blocking: 0,
       scoring: 0,
+      comparing: 0,
       clustering: 0,
       candidatePairs: 0,
     };
@@ -107,6 +108,15 @@ export function resolveBatch(mentions: Mention[], opts: ResolveBatchOptions = {}
     // interned value columns of the items, shared by training and scoring
     const columns = new ItemColumns(items, stats);
     const progress = opts.onProgress;
+    // each candidate pair's comparison vector, once, as integers: EM and scoring both read it
+    // (levels depend on the comparisons' tests only, not on the m and u training changes)
+    const levels = new PairScorer(model, stats)
+      .forItems(items, columns)
+      .levelsOfPairs(pairs.left, pairs.right, pairs.count, (done) =>
+        progress?.(`${kind}: compare pairs`, done, pairs.count),
+      );
+    t.comparing = now() - t0;
+    t0 = now();
     if (opts.train && probabilistic) {
       // term frequencies and generic values do not depend on m and u: reuse them and the pairs
       model = trainModel(items, model, {
@@ -114,6 +124,7 @@ export function resolveBatch(mentions: Mention[], opts: ResolveBatchOptions = {}
         stats,
         pairs,
         columns,
+        levels,
         ...(progress ? { onProgress: progress } : {}),
       });
     }
@@ -123,8 +134,9 @@ export function resolveBatch(mentions: Mention[], opts: ResolveBatchOptions = {}
     t0 = now();
     const batch = scorer.forItems(items, columns);
     const weights = new Float64Array(pairs.count);
+    const K = batch.width;
     for (let p = 0; p < pairs.count; p++) {
-      weights[p] = batch.weight(pairs.left[p]!, pairs.right[p]!);
+      weights[p] = batch.weightOfLevels(pairs.left[p]!, pairs.right[p]!, levels, p * K);
       if (progress && p % PROGRESS_PAIRS === 0) progress(`${kind}: score pairs`, p, pairs.count);
     }
     if (progress && pairs.count) progress(`${kind}: score pairs`, pairs.count, pairs.count);

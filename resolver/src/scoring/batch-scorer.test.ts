@@ -59,6 +59,23 @@ function allPairs(items: Attrs[], stats: DataStats | undefined, model = defaultP
       expect(batch.lastContradiction).toBe(scorer.lastContradiction);
       compared++;
     }
+  // comparison vectors computed once for many pairs give the same levels and weights
+  const left = Int32Array.from({ length: items.length * items.length }, (_, p) => Math.floor(p / items.length));
+  const right = Int32Array.from({ length: items.length * items.length }, (_, p) => p % items.length);
+  const gamma = batch.levelsOfPairs(left, right, left.length);
+  const K = batch.width;
+  expect(K).toBe(scorer.comparisonCount);
+  for (let p = 0; p < left.length; p++) {
+    const i = left[p]!;
+    const j = right[p]!;
+    if (i === j) continue;
+    scorer.levels(items[i]!, items[j]!, g1);
+    expect([...gamma.subarray(p * K, p * K + K)], `vector ${i}-${j}`).toEqual([...g1]);
+    expect(batch.weightOfLevels(i, j, gamma, p * K), `weight of levels ${i}-${j}`).toBe(
+      scorer.weight(items[i]!, items[j]!),
+    );
+    expect(batch.lastContradiction).toBe(scorer.lastContradiction);
+  }
   return compared;
 }
 

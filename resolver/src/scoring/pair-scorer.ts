@@ -431,6 +431,50 @@ export class BatchScorer {
     for (let k = 0; k < this.comps.length; k++) out[k] = this.levelAt(k, i, j);
   }
 
+  /** Number of comparisons: the length of one pair's comparison vector. */
+  get width(): number {
+    return this.comps.length;
+  }
+
+  /**
+   * Comparison vectors of many pairs at once, as integers: pair p's level of comparison k at
+   * `p * width + k`. Computed once per batch, read by training (EM) and by scoring.
+   */
+  levelsOfPairs(left: Int32Array, right: Int32Array, count: number, onProgress?: (done: number) => void): Uint8Array {
+    const K = this.comps.length;
+    const out = new Uint8Array(count * K);
+    for (let p = 0; p < count; p++) {
+      this.levels(left[p]!, right[p]!, out.subarray(p * K, p * K + K));
+      if (onProgress && p % 200_000 === 0) onProgress(p);
+    }
+    return out;
+  }
+
+  /**
+   * Total match weight of the pair (i, j) from its comparison vector (`levelsOfPairs` at
+   * `off`): the same value as `weight(i, j)`, without comparing the values again.
+   */
+  weightOfLevels(i: number, j: number, gamma: Uint8Array, off: number): number {
+    if (this.aligned(i, j)) return this.weight(i, j);
+    let w = this.scorer.prior;
+    let contra = false;
+    for (let k = 0; k < this.comps.length; k++) {
+      const c = this.comps[k]!;
+      const l = gamma[off + k]!;
+      let adj = 0;
+      const tf = this.tf[k]![l];
+      if (tf) {
+        const ta = tf[i]!;
+        const tb = tf[j]!;
+        if (!Number.isNaN(ta) && !Number.isNaN(tb)) adj = Math.log2(c.u[l]! / Math.max(ta, tb));
+      }
+      w += c.weights[l]! + adj;
+      if (c.contradiction && l === c.types.length - 1) contra = true;
+    }
+    this.lastContradiction = contra;
+    return w;
+  }
+
   /** Total match weight of the pair (i, j), as `PairScorer.weight` on the two items. */
   weight(i: number, j: number): number {
     if (this.aligned(i, j)) {

@@ -4,8 +4,8 @@
  * pairs for m and the match proportion. Pairs are aggregated into comparison-vector patterns
  * first, so each EM iteration costs the number of distinct patterns, not pairs.
  */
-import { type BlockingResult, blockPairs } from '../blocking/block-pairs.ts';
-import { ruleAttributes } from '../blocking/blocking-rule.ts';
+import { type BlockingResult, blockPairs, pairsInRule } from '../blocking/block-pairs.ts';
+import { blockCap, ruleAttributes } from '../blocking/blocking-rule.ts';
 import type { Attrs, Mention, ProgressFn } from '../types.ts';
 import { DataStats } from './data-stats.ts';
 import { MODEL_VERSION, type Model } from './model-settings.ts';
@@ -25,8 +25,18 @@ export interface TrainOptions {
   pairs?: BlockingResult;
   /** interned value columns of these items (shared with the scorer that follows) */
   columns?: ItemColumns;
+  /**
+   * comparison vectors of `pairs` (`BatchScorer.levelsOfPairs`): EM then reads them instead of
+   * comparing values again, and finds each training rule's pairs among the candidates
+   */
+  levels?: Uint8Array;
   /** called after each EM session (one per training rule, then the match proportion) */
   onProgress?: ProgressFn;
+}
+
+interface Patterns {
+  total: number;
+  list: Array<{ g: number[]; c: number }>;
 }
 
 function mulberry32(seed: number): () => number {
@@ -115,10 +125,21 @@ export function trainModel(data: Attrs[] | Mention[], base: Model, opts: TrainOp
     opts.onProgress?.(`${model.kind}: train (EM per rule)`, session++, sessions.length + 1);
     const blocked = ruleAttributes(rule);
     const active = compAttrs.map((attrs) => ![...attrs].some((a) => blocked.has(a)));
-    const pairs = blockPairs(items, [rule], { maxBlockSize: model.maxBlockSize, skip });
-    if (pairs.count < 50) continue;
-    candidatePairs += pairs.count;
-    const pats = patternsOf(pairs, Math.min(pairs.count, maxPairs));
+    const ri = model.blockingRules.findIndex(
+      (b) => b.name === rule.name && blockCap(b, model.maxBlockSize) === blockCap(rule, model.maxBlockSize),
+    );
+    const inRule = opts.levels && opts.pairs && ri >= 0 ? pairsInRule(opts.pairs, ri) : undefined;
+    let pats: Patterns;
+    if (inRule && opts.levels) {
+      if (inRule.length < 50) continue;
+      candidatePairs += inRule.length;
+      pats = patternsOfLevels(opts.levels, inRule, inRule.length);
+    } else {
+      const pairs = blockPairs(items, [rule], { maxBlockSize: model.maxBlockSize, skip });
+      if (pairs.count < 50) continue;
+      candidatePairs += pairs.count;
+      pats = patternsOf(pairs, Math.min(pairs.count, maxPairs));
+    }
     const r = runEm(pats, active, opts);
     iterations += r.iterations;
     for (let k = 0; k < K; k++) {
@@ -137,7 +158,9 @@ export function trainModel(data: Attrs[] | Mention[], base: Model, opts: TrainOp
   // the match proportion among all candidate pairs, with m and u now fixed
   const all = opts.pairs ?? blockPairs(items, model.blockingRules, { maxBlockSize: model.maxBlockSize, skip });
   const lam = runEm(
-    patternsOf(all, Math.min(all.count, maxPairs)),
+    opts.levels && opts.pairs
+      ? patternsOfLevels(opts.levels, undefined, opts.pairs.count)
+      : patternsOf(all, Math.min(all.count, maxPairs)),
     model.comparisons.map(() => true),
     { ...opts, fixM: true },
   );
@@ -145,7 +168,38 @@ export function trainModel(data: Attrs[] | Mention[], base: Model, opts: TrainOp
   opts.onProgress?.(`${model.kind}: train (EM per rule)`, sessions.length + 1, sessions.length + 1);
   iterations += lam.iterations;
 
-  function patternsOf(pairs: { left: Int32Array; right: Int32Array; count: number }, take: number) {
+  /**
+   * Patterns of precomputed comparison vectors: of the pairs `which` (all when undefined,
+   * `count` of them), an even sample of at most `maxPairs`; integer keys, no strings per pair.
+   */
+  function patternsOfLevels(levels: Uint8Array, which: Int32Array | undefined, count: number): Patterns {
+    const take = Math.min(count, maxPairs);
+    const stride = count / take;
+    // mixed-radix integer key of a vector (exact while the product of level counts fits a double)
+    if (L.reduce((x, y) => x * y, 1) > 2 ** 52) throw new Error('too many comparison levels for integer patterns');
+    const counts = new Map<number, number>();
+    const first = new Map<number, number>();
+    for (let t = 0; t < take; t++) {
+      const q = Math.floor(t * stride);
+      const p = which ? which[q]! : q;
+      const off = p * K;
+      let key = 0;
+      for (let k = 0; k < K; k++) key = key * L[k]! + levels[off + k]!;
+      const c = counts.get(key);
+      if (c === undefined) {
+        counts.set(key, 1);
+        first.set(key, off);
+      } else counts.set(key, c + 1);
+    }
+    const list: Patterns['list'] = [];
+    for (const [key, c] of counts) {
+      const off = first.get(key)!;
+      list.push({ g: Array.from(levels.subarray(off, off + K)), c });
+    }
+    return { total: take, list };
+  }
+
+  function patternsOf(pairs: { left: Int32Array; right: Int32Array; count: number }, take: number): Patterns {
     const patterns = new Map<string, number>();
     const stride = pairs.count / take;
     for (let t = 0; t < take; t++) {
@@ -160,11 +214,7 @@ export function trainModel(data: Attrs[] | Mention[], base: Model, opts: TrainOp
     };
   }
 
-  function runEm(
-    pats: { total: number; list: Array<{ g: number[]; c: number }> },
-    active: boolean[],
-    o: TrainOptions & { fixM?: boolean },
-  ) {
+  function runEm(pats: Patterns, active: boolean[], o: TrainOptions & { fixM?: boolean }) {
     const m = model.comparisons.map((c) => Float64Array.from(c.levels.map((l) => l.m)));
     let lambda = 0.3;
     let it = 0;

@@ -23,8 +23,16 @@ function shortName(n: string): string {
   return n.replace(/(特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|自治州|自治县|省|市|区|县|盟|旗|地区)$/, '');
 }
 
+let gazetteerEntries: DivisionEntry[] = [];
+
+/** The divisions installed with `setDivisionGazetteer` (handed to worker threads). */
+export function divisionGazetteer(): DivisionEntry[] {
+  return gazetteerEntries;
+}
+
 /** Install the list of divisions used to turn addresses into division codes. */
 export function setDivisionGazetteer(entries: DivisionEntry[]): void {
+  gazetteerEntries = entries;
   gazetteer = new Map();
   cache.clear();
   for (const e of entries) {

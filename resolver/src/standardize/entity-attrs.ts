@@ -59,7 +59,7 @@ const coord: Std = (v) => {
     : { ok: false, reason: 'bad_coordinate', raw: s };
 };
 
-const STANDARDIZERS: Record<string, Std> = {
+const PLAIN_STANDARDIZERS: Record<string, Std> = {
   residentId: (v) => standardizeResidentId(v),
   passport: (v) => standardizePassport(v),
   nationalId: (v) => standardizeNationalId(v),
@@ -88,6 +88,34 @@ const STANDARDIZERS: Record<string, Std> = {
     return s ? { ok: true, value: s } : { ok: false, reason: 'empty', raw: s };
   },
 };
+
+/** Distinct values kept per attribute before a memo starts over (bounds memory on a long run). */
+const MEMO_LIMIT = 200_000;
+
+/**
+ * The same standardizer, remembering its result per distinct (value, format): names, birth
+ * dates, addresses and phones repeat across the mentions of a person and across sources.
+ * Results are shared, so callers read them and never change them.
+ */
+export function memoized<R>(fn: (v: string, format?: string) => R): (v: string, format?: string) => R {
+  const memo = new Map<string, R>();
+  return (v, format) => {
+    const key = format === undefined ? v : `${format}\u0001${v}`;
+    let r = memo.get(key);
+    if (r === undefined) {
+      r = fn(v, format);
+      if (memo.size >= MEMO_LIMIT) memo.clear();
+      memo.set(key, r);
+    }
+    return r;
+  };
+}
+
+/** Address and phone keep their own caches (the address one is reset with the gazetteer). */
+const OWN_CACHE = new Set(['address', 'divisionCode', 'phone']);
+const STANDARDIZERS: Record<string, Std> = Object.fromEntries(
+  Object.entries(PLAIN_STANDARDIZERS).map(([attr, fn]) => [attr, OWN_CACHE.has(attr) ? fn : memoized(fn)]),
+);
 
 const IDENTIFIER_OF: Record<string, IdentifierKind> = {
   residentId: 'resident_id',
@@ -166,12 +194,21 @@ function copy(r: EntityAttrsResult): EntityAttrsResult {
   };
 }
 
-function computeEntityAttrs(kind: EntityKind, values: Map<string, AttrValue>): EntityAttrsResult {
+/** The same standardization without any memo (tests check the memoized path equals it). */
+export function standardizeEntityAttrsUncached(kind: EntityKind, values: Map<string, AttrValue>): EntityAttrsResult {
+  return computeEntityAttrs(kind, values, PLAIN_STANDARDIZERS);
+}
+
+function computeEntityAttrs(
+  kind: EntityKind,
+  values: Map<string, AttrValue>,
+  table: Record<string, Std> = STANDARDIZERS,
+): EntityAttrsResult {
   const out: EntityAttrsResult = { attrs: {}, identifiers: [], flags: [], problems: [] };
   applyName(kind, values, out);
   for (const [attr, v] of values) {
     if (NAME_ATTRS.has(attr)) continue;
-    const std = STANDARDIZERS[attr] ?? plain;
+    const std = table[attr] ?? plain;
     const r = std(v.value, v.format);
     if (r.ok) {
       out.attrs[attr] = r.value;
@@ -187,15 +224,15 @@ function computeEntityAttrs(kind: EntityKind, values: Map<string, AttrValue>): E
       out.problems.push(p);
     }
   }
-  if (kind === 'Person') derivePerson(out);
+  if (kind === 'Person') derivePerson(out, table.residentId!);
   return out;
 }
 
 /** Person: birth date / sex from the resident id when not stated; conflicts flagged, not fixed. */
-function derivePerson(out: EntityAttrsResult): void {
+function derivePerson(out: EntityAttrsResult, residentIdOf: Std): void {
   const a = out.attrs;
   if (a.residentId) {
-    const id = standardizeResidentId(a.residentId);
+    const id = residentIdOf(a.residentId);
     if (id.ok && id.derived) {
       if (a.birthDate && a.birthDate !== id.derived.birthDate) out.flags.push('birthDate:conflicts_with_resident_id');
       if (a.sex && a.sex !== id.derived.sex) out.flags.push('sex:conflicts_with_resident_id');

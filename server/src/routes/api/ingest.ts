@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type BatchInfo, findBatch, listBatches } from '@onemap/resolver/graph';
+import { type BatchInfo, listBatches } from '@onemap/resolver/graph';
 import { readRejectsReport } from '@onemap/resolver/intake';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -164,7 +164,7 @@ const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { batchId } = request.params;
-      const b = await findBatch(app.graph, batchId);
+      const b = await app.pipeline.findBatch(batchId);
       // A batch of a source the caller may not see answers like a missing one.
       if (!b || !readableSources(request).includes(b.source)) throw httpError('NOT_FOUND', { what: `batch ${batchId}` });
       request.resultCount = 1;
@@ -192,7 +192,7 @@ const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { batchId } = request.params;
-      const b = await findBatch(app.graph, batchId);
+      const b = await app.pipeline.findBatch(batchId);
       if (!b || !readableSources(request).includes(b.source)) throw httpError('NOT_FOUND', { what: `batch ${batchId}` });
       // Raw values stay out of the API answer (they may be sensitive); the report file keeps them.
       const rejects = b.rejectsFile && fs.existsSync(b.rejectsFile) ? readRejectsReport(b.rejectsFile).map(({ value: _v, ...r }) => r) : [];

@@ -6,6 +6,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.neo4j.configuration.GraphDatabaseInternalSettings;
 import org.neo4j.configuration.GraphDatabaseSettings;
 import org.neo4j.configuration.connectors.BoltConnector;
 import org.neo4j.configuration.connectors.HttpConnector;
@@ -69,6 +70,10 @@ public final class Launcher {
           .setConfig(GraphDatabaseSettings.pagecache_memory, org.neo4j.io.ByteUnit.parse(pageCache))
           .setConfig(GraphDatabaseSettings.memory_transaction_global_max_size, org.neo4j.io.ByteUnit.parse(txMemory))
           .setConfig(GraphDatabaseSettings.logs_directory, dataDir.resolve("logs"))
+          // Bolt's two Netty event loop groups each wait a 5 s quiet period on shutdown, after the
+          // databases are already stopped and checkpointed: 10 s of every stop spent waiting for
+          // connections that a stopping server no longer accepts.
+          .setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, 0)
           .build();
     } catch (RuntimeException e) {
       Throwable root = e;
@@ -87,10 +92,11 @@ public final class Launcher {
     }
 
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      long t = System.nanoTime();
       System.out.println("ONEMAP_NEO4J_STOPPING");
       dbms.shutdown();
       try { Files.deleteIfExists(lock); } catch (IOException ignored) { }
-      System.out.println("ONEMAP_NEO4J_STOPPED");
+      System.out.println("ONEMAP_NEO4J_STOPPED in " + (System.nanoTime() - t) / 1_000_000 + " ms");
     }, "onemap-neo4j-shutdown"));
 
     System.out.println("ONEMAP_NEO4J_READY bolt://127.0.0.1:" + port + " data=" + dataDir);

@@ -1,0 +1,35 @@
+/**
+ * Worker thread of `loadDirectoryParallel`: reads and standardizes the files it is given, one
+ * message per file back to the parent (same `loadSource` as the serial path).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { DivisionEntry } from '../standardize/address.ts';
+import { setDivisionGazetteer } from '../standardize/address.ts';
+import { compileMapping } from '../standardize/compile-mapping.ts';
+import { loadSource } from './load-source.ts';
+
+interface Job {
+  files: Array<{ index: number; source: string; file: string; entry: Parameters<typeof compileMapping>[0] }>;
+  gazetteer?: DivisionEntry[];
+}
+
+const job = workerData as Job;
+if (job.gazetteer) setDivisionGazetteer(job.gazetteer);
+const mappings = new Map<string, ReturnType<typeof compileMapping>>();
+for (const { index, source, file, entry } of job.files) {
+  let cm = mappings.get(source);
+  if (!cm) {
+    cm = compileMapping(entry, source);
+    mappings.set(source, cm);
+  }
+  const l = loadSource(file, cm);
+  parentPort!.postMessage({
+    index,
+    rows: l.rows,
+    mentions: l.mentions,
+    rejects: l.rejects,
+    problems: l.problems,
+    readMs: l.readMs,
+    standardizeMs: l.standardizeMs,
+  });
+}

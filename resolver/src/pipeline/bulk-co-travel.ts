@@ -1,0 +1,140 @@
+import type { EntityKind } from '@onemap/graph-schema';
+import type { CoTravelSettings } from '../derive/co-travel.ts';
+import {
+  type CoOccurrence,
+  type CoTravelScoreSettings,
+  DEFAULT_COTRAVEL_SCORE,
+  scoreCoTravel,
+} from '../derive/co-travel-score.ts';
+import type { CoTravelEdgeRow } from '../graph/co-travel.ts';
+import type { VisitRow } from '../graph/write-rows.ts';
+
+interface Sighting {
+  person: string;
+  rid: string;
+  source: string;
+  at: string;
+  t: number;
+  until: number | null;
+  /** the window of sightings at its place within the tolerance: [lo, hi) of the place's sorted list */
+  lo: number;
+  hi: number;
+  /** distinct persons in the window, itself included */
+  crowd: number;
+}
+
+/**
+ * The CO_TRAVELED edges of a bulk load, computed in memory from its VISITED rows before the
+ * import, so they are written by neo4j-admin with the rest instead of being derived by queries
+ * on the started database (the largest stage of a bulk load before). The co-occurrences are the
+ * ones `findCoOccurrences` reads (every sighting of another person at the same place within the
+ * tolerance, the crowd then with the pair included, `leftApart` for stays that ended more than
+ * the tolerance apart), from both persons' sightings, scored by the same `scoreCoTravel`; only
+ * companions get an edge, from the smaller eid to the larger. Pairs are scored in chunks of
+ * `personsPerChunk` persons (by their smaller eid), so a province's hubs do not hold every
+ * co-occurrence of the load at once.
+ * @param visits the load's VISITED rows
+ * @param kindOf the kind of every entity (only Person → Place sightings count)
+ * @param s the pipeline's co-travel settings
+ * @returns the edges to write
+ * @example bulkCoTravel(plan.graph.visits, kinds, { toleranceMinutes: 30, minCount: 2 })
+ */
+export function bulkCoTravel(
+  visits: VisitRow[],
+  kindOf: Map<string, EntityKind>,
+  s: CoTravelSettings,
+  personsPerChunk = 2000,
+): CoTravelEdgeRow[] {
+  const settings: CoTravelScoreSettings = { ...DEFAULT_COTRAVEL_SCORE, ...s.score, minOccasions: s.minCount };
+  const tolMs = s.toleranceMinutes * 60_000;
+  const byPlace = new Map<string, Sighting[]>();
+  const travellers = new Set<string>();
+  for (const v of visits) {
+    if (kindOf.get(v.subject) !== 'Person') continue;
+    travellers.add(v.subject);
+    if (kindOf.get(v.place) !== 'Place') continue;
+    const t = Date.parse(v.at);
+    if (Number.isNaN(t)) continue;
+    const until = v.until ? Date.parse(v.until) : Number.NaN;
+    let list = byPlace.get(v.place);
+    if (!list) byPlace.set(v.place, (list = []));
+    list.push({
+      person: v.subject,
+      rid: v.rid,
+      source: v.source,
+      at: v.at,
+      t,
+      until: Number.isNaN(until) ? null : until,
+      lo: 0,
+      hi: 0,
+      crowd: 0,
+    });
+  }
+  // Each sighting's window (the sightings at its place within the tolerance) and crowd, once.
+  const ofPerson = new Map<string, { place: string; list: Sighting[]; i: number }[]>();
+  for (const [place, list] of byPlace) {
+    list.sort((x, y) => x.t - y.t);
+    let lo = 0;
+    let hi = 0;
+    for (let i = 0; i < list.length; i++) {
+      const a = list[i]!;
+      while (list[lo]!.t < a.t - tolMs) lo++;
+      while (hi < list.length && list[hi]!.t <= a.t + tolMs) hi++;
+      a.lo = lo;
+      a.hi = hi;
+      if (hi - lo < 2) continue;
+      const crowd = new Set<string>();
+      for (let j = lo; j < hi; j++) crowd.add(list[j]!.person);
+      a.crowd = crowd.size;
+      if (crowd.size < 2) continue;
+      let mine = ofPerson.get(a.person);
+      if (!mine) ofPerson.set(a.person, (mine = []));
+      mine.push({ place, list, i });
+    }
+  }
+  const row = (place: string, a: Sighting, b: Sighting): CoOccurrence => ({
+    a: a.person,
+    b: b.person,
+    place,
+    day: a.at.slice(0, 10),
+    at: a.at,
+    ridA: a.rid,
+    ridB: b.rid,
+    sourceA: a.source,
+    sourceB: b.source,
+    crowd: a.crowd,
+    leftApart:
+      a.until !== null && b.until !== null && Math.trunc(Math.abs(a.until - b.until) / 1000) > s.toleranceMinutes * 60,
+  });
+  // A pair is scored once, in the chunk of its smaller eid, from both sides' sightings (each side's
+  // crowd is the one around its own sighting), so memory is bounded by a chunk's pairs.
+  const edges: CoTravelEdgeRow[] = [];
+  const persons = [...ofPerson.keys()].sort();
+  for (let c = 0; c < persons.length; c += personsPerChunk) {
+    const rows: CoOccurrence[] = [];
+    for (const p of persons.slice(c, c + personsPerChunk)) {
+      for (const { place, list, i } of ofPerson.get(p)!) {
+        const a = list[i]!;
+        for (let j = a.lo; j < a.hi; j++) {
+          const b = list[j]!;
+          if (b.person <= p) continue;
+          rows.push(row(place, a, b), row(place, b, a));
+        }
+      }
+    }
+    for (const x of scoreCoTravel(rows, travellers.size, settings)) {
+      if (x.companions)
+        edges.push({
+          x: x.x,
+          y: x.y,
+          count: x.count,
+          first: x.first,
+          last: x.last,
+          sources: x.sources,
+          score: x.score,
+          reasons: JSON.stringify(x.reasons),
+        });
+    }
+  }
+  return edges;
+}
