@@ -131,9 +131,11 @@ if (a.febrl) {
   truth = l.truth!;
   rejects = l.rejects.length;
 } else {
-  const opts: { limit?: number; sources?: string[]; workers?: number } = {};
+  const opts: { limit?: number; sources?: string[]; kinds?: string[]; workers?: number } = {};
   if (a.limit) opts.limit = Number(a.limit);
   if (a.sources) opts.sources = a.sources.split(',');
+  // only the sources and roles that make mentions of these kinds are read and standardized
+  if (a.kinds) opts.kinds = a.kinds.split(',');
   // files standardized on worker threads (one per core; --workers 1: serial; --limit: serial)
   opts.workers = a.limit ? 1 : Number(a.workers ?? availableParallelism());
   const w0 = performance.now();

@@ -138,4 +138,38 @@ describe('onemap resolve', () => {
     expect(await run(['--input', f.input, '--mapping', f.map, '--out', f.out, '--no-train'])).toBe(0);
     expect(log.join('\n')).toMatch(/0 rejected/);
   });
+
+  it('--kinds resolves only the mentions of those kinds; a record rejected for another role stays rejected', async () => {
+    const two = {
+      id: 'stays',
+      recordIdColumn: 'id',
+      entities: [
+        { role: 'guest', kind: 'Person' },
+        { role: 'hotel', kind: 'Place' },
+      ],
+      fields: [
+        { column: 'id', target: 'record.id' },
+        { column: 'name', target: 'guest.name' },
+        { column: 'dob', target: 'guest.birthDate' },
+        { column: 'hotel', target: 'hotel.placeCode', required: true },
+        { column: 'hotel_name', target: 'hotel.name' },
+      ],
+    };
+    const f = files(
+      'id,name,dob,hotel,hotel_name\n1,张伟,1990-03-07,H1,如家\n2,張偉,19900307,,如家\n3,李娜,1985-01-01,H2,汉庭\n4,,,H3,锦江\n',
+      two,
+    );
+    expect(await run(['--input', f.input, '--mapping', f.map, '--out', f.out, '--no-train', '--kinds', 'Person'])).toBe(
+      0,
+    );
+    const rows = readFileSync(f.out, 'utf8').trim().split('\n');
+    expect(rows[0]).toBe('record_id,entity_id,role,kind');
+    expect(rows.slice(1).map((r) => r.split(',')[0])).toEqual(['1', '3']);
+    expect(rows.slice(1).every((r) => r.endsWith(',guest,Person'))).toBe(true);
+    expect(readFileSync(`${f.out}.rejects.csv`, 'utf8')).toMatch(/in\.csv,3,2,hotel,ONEMAP_ERR_REQUIRED_MISSING/);
+    const bad = await error(['--input', f.input, '--mapping', f.map, '--out', f.out, '--kinds', 'Robot']);
+    expect(bad.code).toBe('ONEMAP_ERR_USAGE');
+    const none = await error(['--input', f.input, '--mapping', f.map, '--out', f.out, '--kinds', 'Vehicle']);
+    expect(none.message).toMatch(/no role of kind Vehicle/);
+  });
 });

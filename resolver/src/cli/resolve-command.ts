@@ -6,7 +6,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { EntityKind, SourceMapping } from '@onemap/graph-schema';
+import { ENTITY_LABELS, type EntityKind, type SourceMapping } from '@onemap/graph-schema';
 import { ResolverError } from '../errors.ts';
 import { loadSource } from '../intake/load-source.ts';
 import { evaluate, formatScores } from '../resolve/evaluate.ts';
@@ -15,7 +15,7 @@ import { defaultSettings } from '../scoring/default-kind-settings.ts';
 import { loadModel, saveModel } from '../scoring/model-io.ts';
 import type { Model } from '../scoring/model-settings.ts';
 import { type DivisionEntry, setDivisionGazetteer } from '../standardize/address.ts';
-import { compileMapping } from '../standardize/compile-mapping.ts';
+import { compileMapping, restrictMapping } from '../standardize/compile-mapping.ts';
 import type { FieldProblem } from '../types.ts';
 import { modelCachePath, readCachedModel, writeCachedModel } from './model-cache.ts';
 import { progressBar } from './progress-bar.ts';
@@ -33,6 +33,7 @@ const HELP = `usage: onemap resolve --input <file> --mapping <mapping.json> --ou
   --rejects <file>      rejected rows as CSV (default: <out>.rejects.csv)
   --review <file>       possible matches as CSV (default: <out>.review.csv)
   --source <id>         source id (default: the mapping's id)
+  --kinds <a,b>         resolve only these entity kinds (e.g. Person): other roles are not standardized
   --gazetteer <file>    JSON array of {code, name} divisions to turn addresses into division codes`;
 
 function csvCell(v: string | number | undefined): string {
@@ -101,6 +102,7 @@ export async function run(argv: string[]): Promise<number> {
       review: { type: 'string' },
       source: { type: 'string' },
       gazetteer: { type: 'string' },
+      kinds: { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -118,6 +120,20 @@ export async function run(argv: string[]): Promise<number> {
     if (e instanceof ResolverError && !e.location.file)
       throw new ResolverError(e.code, { detail: e.message.replace(/^invalid mapping: /, '') }, { file: a.mapping! });
     throw e;
+  }
+  if (a.kinds) {
+    const kinds = a.kinds.split(',').filter(Boolean);
+    const unknown = kinds.filter((k) => !(ENTITY_LABELS as readonly string[]).includes(k));
+    if (unknown.length)
+      throw new ResolverError('ONEMAP_ERR_USAGE', {
+        detail: `--kinds: unknown kind ${unknown.join(', ')} (known: ${ENTITY_LABELS.join(', ')})`,
+      });
+    const restricted = restrictMapping(mapping, new Set(kinds));
+    if (!restricted)
+      throw new ResolverError('ONEMAP_ERR_USAGE', {
+        detail: `--kinds: the mapping has no role of kind ${kinds.join(', ')}`,
+      });
+    mapping = restricted;
   }
   if (a.gazetteer) setDivisionGazetteer(readGazetteer(a.gazetteer));
   const bar = progressBar();

@@ -25,3 +25,29 @@ describe('loadDirectoryParallel', () => {
     expect(JSON.stringify(parallel.problems)).toBe(JSON.stringify(serial.problems));
   }, 180_000);
 });
+
+describe('loadDirectory with kinds', () => {
+  it('reads only what mentions of the kinds need and makes exactly the full read’s mentions of them', async () => {
+    // checkpoint has no Person role (its files are not read); telecom's subscriber takes the
+    // phone of its Phone role (HAS_PHONE); business's Organization takes its legal rep's name
+    const sources = ['checkpoint', 'telecom', 'business', 'hotel', 'rail'];
+    const full = loadDirectory(SAMPLE, CATALOG, { sources });
+    for (const kinds of [['Person'], ['Organization'], ['Place', 'Phone']]) {
+      const want = full.mentions.filter((m) => kinds.includes(m.kind));
+      const serial = loadDirectory(SAMPLE, CATALOG, { sources, kinds });
+      const parallel = await loadDirectoryParallel(SAMPLE, CATALOG, { sources, kinds, workers: 2 });
+      expect(want.length).toBeGreaterThan(50);
+      expect(JSON.stringify(serial.mentions)).toBe(JSON.stringify(want));
+      expect(JSON.stringify(parallel.mentions)).toBe(JSON.stringify(want));
+      // the same records are rejected, except those of sources not read
+      const read = new Set(serial.mentions.map((m) => m.source));
+      const rejects = (l: typeof full) => l.rejects.filter((r) => read.has(r.source)).map((r) => `${r.file}:${r.line}`);
+      expect(rejects(serial)).toEqual(rejects(full));
+    }
+    const persons = loadDirectory(SAMPLE, CATALOG, { sources, kinds: ['Person'] });
+    expect(persons.files).toBeLessThan(full.files);
+    expect(
+      persons.mentions.some((m) => m.source === 'telecom' && m.flags.includes('phone:from_has_phone_relation')),
+    ).toBe(true);
+  }, 180_000);
+});

@@ -5,21 +5,24 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { DivisionEntry } from '../standardize/address.ts';
 import { setDivisionGazetteer } from '../standardize/address.ts';
-import { compileMapping } from '../standardize/compile-mapping.ts';
+import type { CompiledMapping, compileMapping } from '../standardize/compile-mapping.ts';
+import { kindMapping } from './load-directory.ts';
 import { loadSource } from './load-source.ts';
 
 interface Job {
   files: Array<{ index: number; source: string; file: string; entry: Parameters<typeof compileMapping>[0] }>;
   gazetteer?: DivisionEntry[];
+  kinds?: string[];
 }
 
 const job = workerData as Job;
 if (job.gazetteer) setDivisionGazetteer(job.gazetteer);
-const mappings = new Map<string, ReturnType<typeof compileMapping>>();
+const mappings = new Map<string, CompiledMapping>();
 for (const { index, source, file, entry } of job.files) {
   let cm = mappings.get(source);
   if (!cm) {
-    cm = compileMapping(entry, source);
+    // listFiles gave only sources with a role of the kinds
+    cm = kindMapping(entry, source, job.kinds)!;
     mappings.set(source, cm);
   }
   const l = loadSource(file, cm);

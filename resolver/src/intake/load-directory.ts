@@ -9,9 +9,9 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { SourceCatalogEntry } from '@onemap/graph-schema';
+import type { SourceCatalogEntry, SourceMapping } from '@onemap/graph-schema';
 import { divisionGazetteer } from '../standardize/address.ts';
-import { compileMapping } from '../standardize/compile-mapping.ts';
+import { type CompiledMapping, compileMapping, restrictMapping } from '../standardize/compile-mapping.ts';
 import type { FieldProblem, Mention, ProgressFn } from '../types.ts';
 import { loadSource } from './load-source.ts';
 import { parseCsv } from './parse-csv.ts';
@@ -29,15 +29,18 @@ export interface LoadedDirectory {
 /**
  * @param opts.limit stop after this many rows
  * @param opts.sources read only these sources (default: every source with a catalog entry)
+ * @param opts.kinds make mentions of these entity kinds only: a source with no role of them is not
+ *   read, and other roles are not standardized (`restrictMapping`; the mentions of these kinds
+ *   are exactly the full read's)
  * @param opts.onProgress called after each file (stage `standardize files`)
  */
 export function loadDirectory(
   dir: string,
   catalogDir: string,
-  opts: { limit?: number; sources?: string[]; onProgress?: ProgressFn } = {},
+  opts: { limit?: number; sources?: string[]; kinds?: string[]; onProgress?: ProgressFn } = {},
 ): LoadedDirectory {
-  const files = listFiles(dir, catalogDir, opts.sources);
-  const mappings = new Map<string, ReturnType<typeof compileMapping>>();
+  const files = listFiles(dir, catalogDir, opts.sources, opts.kinds);
+  const mappings = new Map<string, CompiledMapping>();
   const out: LoadedDirectory = {
     files: 0,
     rows: 0,
@@ -53,7 +56,9 @@ export function loadDirectory(
     let cm = mappings.get(source);
     if (!cm) {
       const entry = JSON.parse(readFileSync(join(catalogDir, `${source}.json`), 'utf8')) as SourceCatalogEntry;
-      cm = compileMapping(entry, source);
+      const c = kindMapping(entry, source, opts.kinds);
+      if (!c) continue;
+      cm = c;
       mappings.set(source, cm);
     }
     const l = loadSource(file, cm, { limit: limit - out.rows });
@@ -69,12 +74,22 @@ export function loadDirectory(
   return out;
 }
 
-function listFiles(dir: string, catalogDir: string, sources?: string[]) {
+/** The source's compiled mapping, restricted to `kinds` when given (undefined: no role of them). */
+export function kindMapping(entry: SourceMapping, source: string, kinds?: string[]) {
+  const cm = compileMapping(entry, source);
+  return kinds ? restrictMapping(cm, new Set(kinds)) : cm;
+}
+
+function listFiles(dir: string, catalogDir: string, sources?: string[], kinds?: string[]) {
   const files: Array<{ source: string; file: string; date: string }> = [];
   for (const source of readdirSync(dir).sort()) {
     if (sources && !sources.includes(source)) continue;
     const catalogFile = join(catalogDir, `${source}.json`);
     if (!existsSync(catalogFile)) continue;
+    if (kinds) {
+      const entry = JSON.parse(readFileSync(catalogFile, 'utf8')) as SourceCatalogEntry;
+      if (!entry.entities?.some((e) => kinds.includes(e.kind))) continue;
+    }
     for (const f of readdirSync(join(dir, source))) {
       if (/\.(csv|jsonl)$/.test(f)) files.push({ source, file: join(dir, source, f), date: f.slice(0, 10) });
     }
@@ -107,9 +122,9 @@ function workerBoot(): string {
 export async function loadDirectoryParallel(
   dir: string,
   catalogDir: string,
-  opts: { sources?: string[]; workers?: number; onProgress?: ProgressFn } = {},
+  opts: { sources?: string[]; kinds?: string[]; workers?: number; onProgress?: ProgressFn } = {},
 ): Promise<LoadedDirectory> {
-  const files = listFiles(dir, catalogDir, opts.sources);
+  const files = listFiles(dir, catalogDir, opts.sources, opts.kinds);
   const n = Math.max(1, Math.min(opts.workers ?? availableParallelism(), files.length));
   if (n < 2) return loadDirectory(dir, catalogDir, opts);
   const entries = new Map<string, SourceCatalogEntry>();
@@ -156,7 +171,11 @@ export async function loadDirectoryParallel(
           const w = new Worker(workerBoot(), {
             eval: true,
             resourceLimits: { maxOldGenerationSizeMb: heapMb },
-            workerData: { files: job, ...(gazetteer.length ? { gazetteer } : {}) },
+            workerData: {
+              files: job,
+              ...(opts.kinds ? { kinds: opts.kinds } : {}),
+              ...(gazetteer.length ? { gazetteer } : {}),
+            },
           });
           w.on('message', (m: Part & { index: number }) => {
             parts[m.index] = m;

@@ -23,6 +23,11 @@ export interface CompiledRole {
   kind: EntityKind;
   placeKind?: string;
   fields: CompiledField[];
+  /**
+   * set by `restrictMapping`: the role is read for another role's sake (a relation's evidence,
+   * or its required fields, which reject the record) but makes no mention
+   */
+  hidden?: true;
 }
 
 export interface CompiledMapping {
@@ -39,6 +44,12 @@ export interface CompiledMapping {
   encoding: 'utf-8' | 'gbk';
   format?: 'csv' | 'jsonl';
   delimiter: string;
+  /**
+   * set by `restrictMapping`: columns of the roles it dropped or hid; a record with no mention of
+   * the kept kinds is passed on without mentions when one of them has a value (it would have made
+   * a mention of another kind), and rejected as having nothing usable only when all are empty
+   */
+  droppedColumns?: string[];
 }
 
 /** @returns every problem found in the mapping (empty when valid). */
@@ -125,4 +136,34 @@ export function compileMapping(mapping: SourceMapping, source?: string): Compile
   };
   if (mapping.file?.format) c.format = mapping.file.format;
   return c;
+}
+
+/**
+ * The mapping as far as mentions of `kinds` need it, or `undefined` when the source makes none
+ * (its files need not be read). Roles of other kinds are dropped, except a role whose value is
+ * evidence on a kept role (the phone of `HAS_PHONE`'s \`to\`, the representative of
+ * `LEGAL_REP_OF`'s \`from\`), kept whole, and a role with required fields, kept with those fields
+ * only, so exactly the same records are rejected; both are hidden (make no mention). The mentions
+ * of the kept kinds are exactly the full mapping's; the problems flagged on dropped fields are not
+ * looked for.
+ */
+export function restrictMapping(cm: CompiledMapping, kinds: ReadonlySet<string>): CompiledMapping | undefined {
+  const kept = new Set(cm.roles.filter((r) => kinds.has(r.kind)).map((r) => r.role));
+  if (kept.size === 0) return undefined;
+  if (kept.size === cm.roles.length) return cm;
+  const helpers = new Set<string>();
+  for (const l of cm.phoneLinks) if (kept.has(l.from)) helpers.add(l.to);
+  for (const l of cm.legalRepLinks) if (kept.has(l.to)) helpers.add(l.from);
+  const roles: CompiledRole[] = [];
+  const dropped = new Set<string>();
+  for (const r of cm.roles) {
+    if (kept.has(r.role)) roles.push(r);
+    else if (helpers.has(r.role)) roles.push({ ...r, hidden: true });
+    else {
+      for (const f of r.fields) dropped.add(f.column);
+      const required = r.fields.filter((f) => f.required);
+      if (required.length) roles.push({ ...r, fields: required, hidden: true });
+    }
+  }
+  return { ...cm, roles, droppedColumns: [...dropped] };
 }

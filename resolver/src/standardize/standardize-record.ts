@@ -75,6 +75,8 @@ export function standardizeRecord(
     return reject({ ...where(cm.recordIdColumn), code: 'ONEMAP_ERR_REQUIRED_MISSING', reason: 'record id is empty' });
   }
   const mentions: Mention[] = [];
+  // mentions of hidden roles (`restrictMapping`): read for the relations, not passed on
+  let hidden: Mention[] | undefined;
   for (const role of cm.roles) {
     const values = new Map<string, AttrValue>();
     for (const f of role.fields) {
@@ -128,18 +130,20 @@ export function standardizeRecord(
       flags: r.flags,
     };
     if (ctx.line !== undefined) m.line = ctx.line;
-    mentions.push(m);
+    if (role.hidden) (hidden ??= []).push(m);
+    else mentions.push(m);
   }
+  const byRole = (role: string) => mentions.find((m) => m.role === role) ?? hidden?.find((m) => m.role === role);
   for (const link of cm.phoneLinks) {
     const owner = mentions.find((m) => m.role === link.from);
-    const phone = mentions.find((m) => m.role === link.to)?.attrs.phone;
+    const phone = byRole(link.to)?.attrs.phone;
     if (owner && phone && !owner.attrs.phone) {
       owner.attrs.phone = phone;
       owner.flags.push('phone:from_has_phone_relation');
     }
   }
   for (const link of cm.legalRepLinks) {
-    const rep = mentions.find((m) => m.role === link.from)?.attrs;
+    const rep = byRole(link.from)?.attrs;
     const org = mentions.find((m) => m.role === link.to);
     // the Pinyin of the name, so a homophone or traditional rendering of it still agrees
     const name = rep && (rep.pyFamily || rep.pyGiven ? `${rep.pyFamily ?? ''}${rep.pyGiven ?? ''}` : rep.name);
@@ -174,6 +178,9 @@ export function standardizeRecord(
     } else record[f.attr] = v;
   }
   if (mentions.length === 0) {
+    // a restricted mapping: the record made (or would have made) a mention of another kind
+    if (hidden?.length || cm.droppedColumns?.some((c) => cleanText(raw[c] ?? '') !== ''))
+      return { ok: true, recordId, mentions, record, problems };
     return reject({
       ...where(cm.recordIdColumn, recordId),
       recordId,
