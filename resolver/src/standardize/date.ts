@@ -97,11 +97,27 @@ export function standardizeDate(raw: string | undefined, format?: string): StdRe
   return { ok: false, reason: 'unrecognized_date_format', raw: s };
 }
 
+let today = '';
+let todayUntil = 0;
+
+/**
+ * Today's UTC date `YYYY-MM-DD`, computed once a UTC day (a Date and its ISO string per birth
+ * date or resident id were a tenth of standardizing a person).
+ */
+export function todayIso(): string {
+  const now = Date.now();
+  if (now >= todayUntil) {
+    today = new Date(now).toISOString().slice(0, 10);
+    todayUntil = (Math.floor(now / 86_400_000) + 1) * 86_400_000;
+  }
+  return today;
+}
+
 /** Date part only (`YYYY-MM-DD`) of a standardized date or date-time. */
 export function standardizeBirthDate(raw: string | undefined, format?: string): StdResult {
   const r = standardizeDate(raw, format);
   if (!r.ok) return r;
   const value = r.value.slice(0, 10);
-  if (value > new Date().toISOString().slice(0, 10)) return { ok: false, reason: 'future_date', raw: value };
+  if (value > todayIso()) return { ok: false, reason: 'future_date', raw: value };
   return { ok: true, value };
 }

@@ -4,7 +4,7 @@
  * upgraded to 18 digits (a documented, lossless conversion, noted as `upgraded_from_15`).
  */
 import { residentIdCheckChar } from '@onemap/graph-schema';
-import { isValidYmd } from './date.ts';
+import { isValidYmd, todayIso } from './date.ts';
 import { cleanText, type StdResult } from './text.ts';
 
 /**
@@ -30,7 +30,7 @@ export function standardizeResidentId(rawValue: string | undefined): StdResult {
   const m = +id.slice(10, 12);
   const d = +id.slice(12, 14);
   const birthDate = `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`;
-  if (!isValidYmd(y, m, d) || y < 1880 || birthDate > new Date().toISOString().slice(0, 10)) {
+  if (!isValidYmd(y, m, d) || y < 1880 || birthDate > todayIso()) {
     return { ok: false, reason: 'bad_birth_date', raw };
   }
   if (residentIdCheckChar(id.slice(0, 17)) !== id[17]) return { ok: false, reason: 'bad_check_digit', raw, checksum: true };
