@@ -155,6 +155,8 @@ if (a.kinds) {
   mentions = mentions.filter((m) => kinds.has(m.kind));
 }
 const cpuLoad = process.cpuUsage(cpu0);
+// what holds the memory: after the load (mentions as objects) and after resolve
+const memAfterLoad = memLine(process.memoryUsage(), process.resourceUsage().maxRSS);
 const models: Partial<Record<EntityKind, Model>> = {};
 if (a.model) models.Person = loadModel(readFileSync(a.model, 'utf8'));
 const r0 = performance.now();
@@ -165,6 +167,7 @@ const cpuResolve = process.cpuUsage(cpuR);
 const totalMs = performance.now() - t0;
 const cpuTotal = process.cpuUsage(cpu0);
 const peakRss = process.resourceUsage().maxRSS;
+const memAfterResolve = memLine(process.memoryUsage(), peakRss);
 const loadAtEnd = load();
 
 console.log(
@@ -191,6 +194,8 @@ for (const k of Object.keys(sum) as Array<keyof typeof sum>)
 console.log(`  resolve     ${resolveMs.toFixed(0).padStart(7)} ms  ${rate(n, resolveMs)} mentions`);
 console.log(`  total       ${totalMs.toFixed(0).padStart(7)} ms  ${rate(rows, totalMs)} records`);
 console.log(`  peak RSS    ${mb(peakRss)}`);
+console.log(`  memory after load:    ${memAfterLoad}`);
+console.log(`  memory after resolve: ${memAfterResolve}`);
 console.log(
   `  CPU time    read+standardize ${cpuSec(cpuLoad)} s, resolve ${cpuSec(cpuResolve)} s, total ${cpuSec(cpuTotal)} s (wall ${(totalMs / 1000).toFixed(1)} s)`,
 );
@@ -372,4 +377,9 @@ if (a.splink && !splinkWhy) {
       );
     }
   }
+}
+
+function memLine(m: NodeJS.MemoryUsage, maxRssKiB: number): string {
+  const g = (b: number) => `${(b / 2 ** 30).toFixed(2)} GiB`;
+  return `RSS ${g(m.rss)} (peak so far ${g(maxRssKiB * 1024)}), JS heap used ${g(m.heapUsed)} of ${g(m.heapTotal)}, outside the heap ${g(m.external)} (array buffers ${g(m.arrayBuffers)})`;
 }
