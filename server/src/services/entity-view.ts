@@ -112,9 +112,12 @@ export function placeFromNode(n: NodeSummaryRow, viewer: Viewer): PlaceView | nu
   const name = shown('name', n.name);
   const kind = shown('placeKind', n.placeKind);
   if (name === undefined || kind === undefined) return null;
+  // A point without provenance was not chosen from any record (the pipeline writes `lon` with the
+  // point): the record path shows none either. A point from a source the viewer may not see: ask the records.
   let position: PlaceView['position'] = null;
-  if (typeof n.lon === 'number' && typeof n.lat === 'number') {
-    const src = visibleSource('lon') ?? visibleSource('location');
+  const pointProv = prov.lon ?? prov.location;
+  if (typeof n.lon === 'number' && typeof n.lat === 'number' && pointProv) {
+    const src = visibleSource(prov.lon ? 'lon' : 'location');
     if (!src) return null;
     position = placePosition(viewer, { placeKind: n.placeKind, source: src, lon: n.lon, lat: n.lat });
   }
