@@ -14,14 +14,21 @@ export interface VisibleRecord {
   attrs: string | Record<string, unknown> | null;
 }
 
+/** Parsed `attrs` per record object: a search or profile reads a record's attrs more than once (matching, golden values, summary). */
+const parsedAttrs = new WeakMap<VisibleRecord, unknown>();
+
 /** The attributes one record gives one role, from `attrs` JSON by role (or flat attrs). */
 export function attrsOf(r: VisibleRecord): Record<string, unknown> {
   let a: unknown = r.attrs;
   if (typeof a === 'string') {
-    try {
-      a = JSON.parse(a);
-    } catch {
-      return {};
+    if (parsedAttrs.has(r)) a = parsedAttrs.get(r);
+    else {
+      try {
+        a = JSON.parse(a);
+      } catch {
+        a = null;
+      }
+      parsedAttrs.set(r, a);
     }
   }
   if (!a || typeof a !== 'object') return {};

@@ -223,3 +223,56 @@ export async function identifierTailCandidates(graph: Reader, tail: string, idKi
     return r.records.map((x) => x.get('eid') as string);
   });
 }
+
+/** An entity's node as summaries use it: golden values and provenance, plus what its visible records say in brief. */
+export interface NodeSummaryRow extends NeighbourRow {
+  visible: boolean;
+  lon: number | null;
+  lat: number | null;
+  /** Roles (`RESOLVED_TO.role`) of the visible records in the window the record path would read. */
+  roles: string[];
+  /** Some visible record in that window mentions `home` anywhere in its attrs (a superset of "a record says home"). */
+  homeHint: boolean;
+}
+
+/**
+ * Nodes of entities with their golden values and provenance, for summaries that need no record
+ * attrs: per entity one bounded look at its visible records (the same newest-`recordLimit` window
+ * as `readEntities`) returns only their roles and whether any mentions `home`, evaluated in the
+ * database, so no attrs JSON crosses the wire or gets parsed.
+ */
+export async function readNodeSummaries(
+  graph: Reader,
+  eids: readonly string[],
+  vs: readonly string[],
+  recordLimit = 20,
+): Promise<Map<string, NodeSummaryRow>> {
+  if (eids.length === 0) return new Map();
+  return read(graph, async (tx) => {
+    const r = await tx.run(
+      `UNWIND $eids AS id
+       MATCH (e:Entity {eid: id})
+       CALL (e) {
+         OPTIONAL MATCH (e)<-[rt:RESOLVED_TO]-(sr:SourceRecord) WHERE sr.source IN $vs
+         WITH rt, sr LIMIT toInteger($lim * $scanFactor)
+         WITH rt, sr ORDER BY sr.receivedAt DESC LIMIT toInteger($lim)
+         RETURN [x IN collect(DISTINCT rt.role) WHERE x IS NOT NULL] AS roles,
+                any(a IN collect(sr.attrs) WHERE a CONTAINS $homeWord) AS homeHint
+       }
+       RETURN e.eid AS eid, ${kindOf('e')} AS kind, e.name AS name, e.placeKind AS placeKind, e.provenance AS provenance,
+              e.location.x AS lon, e.location.y AS lat, ${visibleEntity('e')} AS visible, roles, homeHint`,
+      { eids, vs, kinds: KINDS, lim: recordLimit, scanFactor: RECORD_SCAN_FACTOR, homeWord: 'home' },
+    );
+    const out = new Map<string, NodeSummaryRow>();
+    for (const x of r.records) {
+      const o = x.toObject() as NodeSummaryRow;
+      out.set(o.eid, {
+        ...o,
+        name: typeof o.name === 'string' ? o.name : null,
+        roles: o.roles ?? [],
+        homeHint: o.homeHint === true,
+      });
+    }
+    return out;
+  });
+}

@@ -1,11 +1,11 @@
 import type { Graph } from '@onemap/graph-schema/server';
 import { type Reader, withRead } from '../repositories/reader.ts';
 import { attrsOf, goldenValues, IDENTIFIER_ATTRIBUTE, present } from '../access/golden.ts';
-import { closeCompletions } from '../access/mask-for-viewer.ts';
+import { closeCompletions, maskForViewer } from '../access/mask-for-viewer.ts';
 import { maskValue } from '../access/masking.ts';
 import type { Viewer } from '../access/viewer.ts';
 import { httpError } from '../errors.ts';
-import { type EntityRow, type NeighbourRow, readEntities, readProfile, type RelationRow, resolveEid, type TraceRow } from '../repositories/entities.ts';
+import { type EntityRow, type NeighbourRow, type NodeSummaryRow, readEntities, readNodeSummaries, readProfile, type RelationRow, resolveEid, type TraceRow } from '../repositories/entities.ts';
 import type { AttributeValue, EntitySummary } from '../schemas/common.ts';
 
 /** Name for an entity as this viewer may see it: from visible records, or the node's golden name when its provenance is visible. */
@@ -53,12 +53,75 @@ export function summarizeNode(n: NeighbourRow, viewer: Viewer): EntitySummary | 
   return { eid: n.eid, kind: n.kind, name: plain ? n.name : maskValue(attr, n.name), nameMasked: !plain };
 }
 
-/** Summaries of visible entities only; invisible ones are absent from the map. */
+/**
+ * Summaries of visible entities only; invisible ones are absent from the map. Built from the nodes'
+ * golden values (`summarizeNode`, `placeFromNode`); only entities those cannot answer for this
+ * viewer (a name from a source the viewer may not see, a possible home) are read record by record.
+ */
 export async function summaries(graph: Reader, eids: readonly string[], viewer: Viewer): Promise<Map<string, EntitySummary>> {
-  const rows = await readEntities(graph, [...new Set(eids)], viewer.visibleSources, 20);
+  const nodes = await readNodeSummaries(graph, [...new Set(eids)], viewer.visibleSources, 20);
   const out = new Map<string, EntitySummary>();
+  const unresolved: string[] = [];
+  for (const [eid, n] of nodes) {
+    if (!n.visible) continue;
+    let sum: EntitySummary | null;
+    if (n.kind === 'Place') {
+      const place = placeFromNode(n, viewer);
+      sum = place ? { eid, kind: n.kind, name: place.name, nameMasked: place.nameMasked } : null;
+    } else sum = summarizeNode(n, viewer);
+    if (sum) out.set(eid, sum);
+    else unresolved.push(eid);
+  }
+  if (unresolved.length === 0) return out;
+  const rows = await readEntities(graph, unresolved, viewer.visibleSources, 20);
   for (const [eid, row] of rows) if (row.visible) out.set(eid, summarize(row, viewer));
   return out;
+}
+
+/**
+ * A place as the viewer may see it from its node alone, or null when only its records can tell:
+ * - a possible home (the node says home, or a visible record in the window mentions `home`):
+ *   homes follow the address rule of each source, so the record path decides;
+ * - a node without provenance (fixtures, old data), or a golden name, kind or point whose
+ *   provenance source the viewer may not see (the viewer's own records may name it otherwise).
+ * Otherwise each value is shown from a source the viewer may see, masked when the field rule of
+ * that source masks it for ANY role the place's visible records give it (stricter than or equal
+ * to the record path, which uses the chosen record's role).
+ */
+export function placeFromNode(n: NodeSummaryRow, viewer: Viewer): PlaceView | null {
+  if (n.kind !== 'Place' || n.placeKind === 'home' || n.homeHint) return null;
+  const prov = parseProvenance(n.provenance);
+  if (Object.keys(prov).length === 0) return null;
+  const visibleSource = (attr: string) => {
+    const src = prov[attr]?.source;
+    return src && viewer.visibleSources.includes(src) ? src : null;
+  };
+  const roles = n.roles.length > 0 ? n.roles : ['place'];
+  // undefined: the node has a value the viewer may not see (ask the records); null: no value
+  const shown = (attr: string, value: unknown): { value: string; masked: boolean } | null | undefined => {
+    if (value === null || value === undefined || value === '') return null;
+    const src = visibleSource(attr);
+    if (!src) return undefined;
+    let out = { value: String(value), masked: false };
+    for (const role of roles) {
+      const m = maskForViewer(viewer, { attribute: attr, value, source: src, role });
+      if (m.masked) out = { value: String(m.value), masked: true };
+    }
+    return out;
+  };
+  const name = shown('name', n.name);
+  const kind = shown('placeKind', n.placeKind);
+  if (name === undefined || kind === undefined) return null;
+  // A point without provenance was not chosen from any record (the pipeline writes `lon` with the
+  // point): the record path shows none either. A point from a source the viewer may not see: ask the records.
+  let position: PlaceView['position'] = null;
+  const pointProv = prov.lon ?? prov.location;
+  if (typeof n.lon === 'number' && typeof n.lat === 'number' && pointProv) {
+    const src = visibleSource(prov.lon ? 'lon' : 'location');
+    if (!src) return null;
+    position = placePosition(viewer, { placeKind: n.placeKind, source: src, lon: n.lon, lat: n.lat });
+  }
+  return { name: name?.value ?? null, nameMasked: name?.masked ?? false, placeKind: kind && !kind.masked ? kind.value : null, home: false, position };
 }
 
 /**
@@ -95,12 +158,21 @@ export interface PlaceView {
 }
 
 /**
- * Places of traces as this viewer may see them (the node's name, kind and point are golden values
- * merged over every source, so they are not used unless their provenance is visible).
+ * Places of traces as this viewer may see them: from the node's golden values when their
+ * provenance is visible and the place is surely no home (`placeFromNode`), else from the records
+ * the viewer may read (the node's values are merged over every source, so they are not used
+ * unless their provenance is visible).
  */
 export async function placeViews(graph: Reader, eids: readonly string[], viewer: Viewer): Promise<Map<string, PlaceView>> {
-  const rows = await readEntities(graph, [...new Set(eids)], viewer.visibleSources, 20);
   const out = new Map<string, PlaceView>();
+  const unresolved: string[] = [];
+  for (const [eid, n] of await readNodeSummaries(graph, [...new Set(eids)], viewer.visibleSources, 20)) {
+    const pv = placeFromNode(n, viewer);
+    if (pv) out.set(eid, pv);
+    else unresolved.push(eid);
+  }
+  if (unresolved.length === 0) return out;
+  const rows = await readEntities(graph, unresolved, viewer.visibleSources, 20);
   for (const [eid, row] of rows) {
     const golden = goldenValues(row.kind, row.records, viewer);
     const home = isHome(row);

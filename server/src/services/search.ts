@@ -181,7 +181,8 @@ export async function search(graph: Graph, viewer: Viewer, q: string, kinds: str
       }
     }
     const rows = await readEntities(r, [...luceneScore.keys()], viewer.visibleSources, SEARCH_RECORDS_PER_HIT);
-    const kept: (SearchResponse['items'][number] & { rank: number })[] = [];
+    // Rank every visible candidate that matches; describe (golden values, summary) only the page returned.
+    const kept: { row: EntityRow; score: number; matchedBy: MatchKind[]; rank: number }[] = [];
     for (const [eid, c] of luceneScore) {
       const row = rows.get(eid);
       if (!row?.visible) continue;
@@ -191,11 +192,11 @@ export async function search(graph: Graph, viewer: Viewer, q: string, kinds: str
       if (matched.some((m) => m === null)) continue;
       const kindsMatched = [...new Set(matched as MatchKind[])];
       const rank = (matched as MatchKind[]).reduce((a, m) => a + MATCH_WEIGHT[m], 0) + Math.min(10, row.records.length) / 10;
-      kept.push({ ...summarize(row, viewer), score: c.score, ...hitDetails(row, viewer), matchedBy: kindsMatched, rank });
+      kept.push({ row, score: c.score, matchedBy: kindsMatched, rank });
     }
-    kept.sort((a, b) => b.rank - a.rank || b.score - a.score || a.eid.localeCompare(b.eid));
+    kept.sort((a, b) => b.rank - a.rank || b.score - a.score || a.row.eid.localeCompare(b.row.eid));
     const start = (page - 1) * pageSize;
-    const items = kept.slice(start, start + pageSize).map(({ rank: _rank, ...hit }) => hit);
+    const items = kept.slice(start, start + pageSize).map((k) => ({ ...summarize(k.row, viewer), score: k.score, ...hitDetails(k.row, viewer), matchedBy: k.matchedBy }));
     return { total: kept.length, page, pageSize, items, ...(cands.length >= SEARCH_CANDIDATE_CAP ? { truncated: true } : {}) };
   });
 }
