@@ -81,9 +81,14 @@ describe('web: administration', () => {
     expect(users).toContain(WEB_USERS.countyOfficer.username);
     expect(users).not.toContain(WEB_USERS.admin.username);
     expect(users).not.toContain(WEB_USERS.officer.username);
-    // Province-owned sources: the county admin reads their sharing class but has nothing to change.
+    // Province-owned sources: the county admin reads their sharing class but has nothing to change;
+    // only a source its county owns (other tests in the shared graph register some) offers a choice.
     await tab(c.page, 'sources', 'admin-sources');
-    expect(await c.page.locator('[data-testid=admin-sources] select').count()).toBe(0);
+    expect(await c.page.locator('[data-testid=admin-sources] tr[data-source=household] select').count()).toBe(0);
+    const editableOwners = await c.page.$$eval('[data-testid=admin-sources] tbody tr', (rows) =>
+      rows.filter((r) => r.querySelector('select')).map((r) => r.querySelector('td[data-raw]')?.textContent ?? ''),
+    );
+    expect(editableOwners.every((o) => /\(620102\d*\)/.test(o))).toBe(true);
     expect(await c.page.textContent('[data-testid=admin-sources] tr[data-source=household]')).toContain('有条件共享');
     await c.context.close();
   });
