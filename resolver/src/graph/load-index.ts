@@ -15,6 +15,8 @@ export interface StoredRecord {
   rid: string;
   hash: string;
   seq: number;
+  /** The batch that wrote this version of the record. */
+  batchId: string | null;
   /** `SourceRecord.receivedAt` in epoch ms (null if missing): the recency the golden-value rule uses. */
   receivedAt: number | null;
   mentions: { mention: Mention; eid: string }[];
@@ -44,7 +46,7 @@ export async function* readRecordsSince(graph: Graph, sinceSeq: number, pageSize
       const r = await tx.run(
         `MATCH (r:SourceRecord) WHERE r.seq > $afterSeq OR (r.seq = $afterSeq AND r.rid > $afterRid)
          WITH r ORDER BY r.seq, r.rid LIMIT $limit
-         RETURN r.rid AS rid, r.hash AS hash, r.seq AS seq, r.receivedAt.epochMillis AS receivedAt, r.source AS source, r.recordId AS recordId, r.attrs AS attrs, r.mentions AS meta,
+         RETURN r.rid AS rid, r.hash AS hash, r.seq AS seq, r.batchId AS batchId, r.receivedAt.epochMillis AS receivedAt, r.source AS source, r.recordId AS recordId, r.attrs AS attrs, r.mentions AS meta,
                 [(r)-[x:RESOLVED_TO]->(e:Entity) | {role: x.role, eid: e.eid}] AS resolved`,
         { afterSeq, afterRid, limit: neo4j.int(pageSize) },
       );
@@ -60,7 +62,7 @@ export async function* readRecordsSince(graph: Graph, sinceSeq: number, pageSize
           if (!eid) continue;
           mentions.push({ eid, mention: { key: `${source}:${recordId}:${role}`, source, recordId, role, kind: s.kind, attrs: attrs[role] ?? {}, identifiers: s.identifiers, flags: s.flags } });
         }
-        return { rid: x.get('rid') as string, hash: x.get('hash') as string, seq: x.get('seq') as number, receivedAt: (x.get('receivedAt') as number | null) ?? null, mentions };
+        return { rid: x.get('rid') as string, hash: x.get('hash') as string, seq: x.get('seq') as number, batchId: (x.get('batchId') as string | null) ?? null, receivedAt: (x.get('receivedAt') as number | null) ?? null, mentions };
       });
     });
     if (!page.length) return;

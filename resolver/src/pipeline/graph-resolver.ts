@@ -61,6 +61,8 @@ export class GraphResolver {
   private readonly persisted = new Set<string>();
   /** eid -> hash of the golden values last written: an entity whose values did not change is not rewritten */
   private readonly writtenValues = new Map<string, string>();
+  /** rid -> the batch that wrote the record's current version (a retried batch counts what its earlier attempt wrote as written) */
+  private readonly writtenBy = new Map<string, string>();
   private lastSeq = 0;
   private dirty = true;
   private decisions = '';
@@ -98,12 +100,14 @@ export class GraphResolver {
       this.records = new RecordResolver(this.opts);
       this.persisted.clear();
       this.writtenValues.clear();
+      this.writtenBy.clear();
       this.lastSeq = 0;
     }
     if (!this.dirty && target === this.lastSeq) return;
     for await (const page of readRecordsSince(this.graph, this.lastSeq)) {
       for (const r of page) {
         this.records.recordHashes.set(r.rid, r.hash);
+        if (r.batchId) this.writtenBy.set(r.rid, r.batchId);
         if (r.receivedAt !== null) this.records.receivedAt.set(r.rid, r.receivedAt);
         for (const { mention, eid } of r.mentions) {
           this.index.add(mention, eid);
@@ -175,7 +179,10 @@ export class GraphResolver {
           stats.merges++;
         });
         if (!p) {
-          stats.unchanged++;
+          // The same content already in the graph: unchanged, unless an earlier attempt of THIS
+          // batch wrote it (a retry after a failure between chunks): then this batch wrote it.
+          if (this.writtenBy.get(rec.rid) === batch.batchId) stats.written++;
+          else stats.unchanged++;
           continue;
         }
         for (const d of p.facts.dropped) stats.droppedFacts.push(`${rec.rid} ${d}`);
@@ -257,6 +264,7 @@ export class GraphResolver {
   }
 
   private afterWrite(rows: ChunkRows): void {
+    for (const r of rows.records) this.writtenBy.set(r.rid, r.batchId);
     for (const m of rows.merges) {
       this.persisted.delete(m.from);
       this.writtenValues.delete(m.from);
