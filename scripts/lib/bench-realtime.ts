@@ -28,6 +28,16 @@ export interface RealtimeBenchOptions {
   days?: string[];
 }
 
+/** Resident memory of a process in MiB (Linux `/proc`), or null when it is gone. */
+function rssMiB(pid: number): number | null {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Math.round(Number(m[1]) / 1024) : null;
+  } catch {
+    return null;
+  }
+}
+
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((x, y) => x - y);
@@ -48,7 +58,7 @@ function templateOf(input: string, source: string, days?: string[]): Record<stri
 /** Runs the real-time benchmark and prints its figures; returns the latencies' percentiles. */
 export async function benchRealtime(
   o: RealtimeBenchOptions,
-): Promise<{ p50: number; p95: number; p99: number; visible: number; late: number; maxBacklog: number }> {
+): Promise<{ p50: number; p95: number; p99: number; visible: number; late: number; maxBacklog: number; lost: number; peakRss: number[] }> {
   const { pipeline, graph } = o;
   const template = templateOf(o.input, o.source, o.days);
   const procs: ChildProcess[] = [];
@@ -92,6 +102,16 @@ export async function benchRealtime(
     );
     for (let i = 0; i < 1200 && (await findBatch(graph, warm.batchId))?.status !== 'done'; i++) await sleep(100);
 
+    // Resident memory of the workers (or this process), every 2 s until they stop.
+    const pids = procs.length ? procs.map((p) => p.pid!) : [process.pid];
+    const rss: (number | null)[][] = [];
+    let sampling = true;
+    const rssSampler = (async () => {
+      while (sampling) {
+        rss.push(pids.map(rssMiB));
+        await sleep(2000);
+      }
+    })();
     const perSecond = Math.max(1, Math.round(o.rate / o.pushSize));
     const latencies: number[] = [];
     const pending = new Map<string, { at: number; n: number }>();
@@ -154,7 +174,20 @@ export async function benchRealtime(
       await sleep(Math.max(0, 1000 / perSecond - 1));
     }
     await Promise.all([poller, sampler]);
+    sampling = false;
+    await rssSampler;
+    // Not visible yet: late while its job waits or runs; lost when its job failed for good, or
+    // completed (or vanished) without its batch done.
+    const states = new Map<string, number>();
+    let lost = 0;
+    for (const id of pending.keys()) {
+      const state = await pipeline.jobState(id);
+      states.set(state, (states.get(state) ?? 0) + 1);
+      if (['failed', 'completed', 'unknown'].includes(state)) lost++;
+    }
     const r = {
+      lost,
+      peakRss: pids.map((_, i) => Math.max(0, ...rss.map((x) => x[i] ?? 0))),
       p50: pct(latencies, 50),
       p95: pct(latencies, 95),
       p99: pct(latencies, 99),
@@ -165,6 +198,16 @@ export async function benchRealtime(
     console.log(`   ${fmt(sent)} pushes sent (${fmt((sent * o.pushSize) / o.seconds)} records/s offered by the door)`);
     console.log(
       `   ${fmt(r.visible)} records visible; push→visible p50 ${r.p50.toFixed(0)} ms, p95 ${r.p95.toFixed(0)} ms, p99 ${r.p99.toFixed(0)} ms, max ${pct(latencies, 100).toFixed(0)} ms; ${r.late} pushes not visible within 30 s after the end`,
+    );
+    if (r.late)
+      console.log(
+        `   not visible, by job state: ${[...states].map(([k, n]) => `${k} ${n}`).join(', ')} → ${lost} lost, ${r.late - lost} still queued (late)`,
+      );
+    const at = (f: number) => rss[Math.min(rss.length - 1, Math.floor(f * rss.length))] ?? [];
+    console.log(
+      `   RSS MiB of ${procs.length ? 'each worker' : 'this process'} at 25/50/75/100% of the run: ${pids
+        .map((_, i) => `${[0.25, 0.5, 0.75, 0.999].map((f) => at(f)[i] ?? '-').join('/')} (peak ${r.peakRss[i]})`)
+        .join('; ')}`,
     );
     const q = (f: number) => backlog[Math.min(backlog.length - 1, Math.floor(f * backlog.length))]?.queued ?? 0;
     console.log(

@@ -41,6 +41,13 @@ export async function countTravellers(graph: Graph): Promise<number> {
  * Every sighting of another person at the same place within `toleranceMinutes` of a sighting of
  * one of `eids`, with the crowd then (distinct persons at the place within the tolerance, the
  * pair included) and whether both were stays that ended more than the tolerance apart.
+ *
+ * A sighting is a person at a place at a time: VISITED edges that repeat one (the same stay
+ * delivered again under another record id) are one sighting, the one with the smallest rid, on
+ * both sides. So the rows grow with distinct sightings, not with deliveries:
+ * before, a guest pushed R times next to n others R times made R²·n rows (1.4 million rows,
+ * 1 GiB of heap, for 500 persons of the real-time bench), and duplicates added legs to a score.
+ * `bulkCoTravel` reads the same sightings.
  */
 export async function findCoOccurrences(
   graph: Graph,
@@ -50,10 +57,14 @@ export async function findCoOccurrences(
   return readTx(graph, async (tx) => {
     const r = await tx.run(
       `UNWIND $eids AS eid
-       MATCH (a:${Label.Person} {eid: eid})-[v1:${Rel.Visited}]->(p:${Label.Place})
+       MATCH (a:${Label.Person} {eid: eid})-[v:${Rel.Visited}]->(p:${Label.Place})
+       WITH a, p, v ORDER BY v.rid
+       WITH a, p, v.at AS at, head(collect(v)) AS v1
        CALL (p, v1) {
-         MATCH (p)<-[v2:${Rel.Visited}]-(o:${Label.Person})
-         WHERE v2.at >= v1.at - duration({minutes: $tol}) AND v2.at <= v1.at + duration({minutes: $tol})
+         MATCH (p)<-[v:${Rel.Visited}]-(o:${Label.Person})
+         WHERE v.at >= v1.at - duration({minutes: $tol}) AND v.at <= v1.at + duration({minutes: $tol})
+         WITH o, v ORDER BY v.rid
+         WITH o, v.at AS at, head(collect(v)) AS v2
          WITH collect(DISTINCT o.eid) AS crowd, collect({eid: o.eid, rid: v2.rid, source: v2.source, until: v2.until}) AS near
          RETURN size(crowd) AS crowd, near
        }

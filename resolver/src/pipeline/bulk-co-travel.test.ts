@@ -90,4 +90,29 @@ describe('bulkCoTravel: CO_TRAVELED of a bulk load computed in memory', () => {
     }
     expect(bulkCoTravel(crowded, kinds, SETTINGS).filter((e) => e.x === 'pA' && e.y === 'pB')).toEqual([]);
   });
+
+  it('a stay delivered again under other record ids is one sighting: the same edge, score and reasons however many times', () => {
+    const kinds = new Map<string, EntityKind>([
+      ['pA', 'Person'],
+      ['pB', 'Person'],
+      ['x1', 'Place'],
+      ['x2', 'Place'],
+      ['x3', 'Place'],
+    ]);
+    const together = [
+      visit('pA', 'x1', '2026-03-02T08:00:00+08:00', '2026-03-03T08:00:00+08:00', 'hotel'),
+      visit('pB', 'x1', '2026-03-02T08:10:00+08:00', '2026-03-03T08:05:00+08:00', 'hotel'),
+      visit('pA', 'x2', '2026-03-03T12:00:00+08:00'),
+      visit('pB', 'x2', '2026-03-03T12:29:00+08:00'),
+      visit('pA', 'x3', '2026-03-04T18:00:00+08:00'),
+      visit('pB', 'x3', '2026-03-04T18:05:00+08:00'),
+    ];
+    const once = [...crowdOfStrangers(kinds), ...together];
+    // every stay of the pair pushed 20 more times, each time as a new record (the real-time bench's pattern)
+    const again = [...once];
+    for (let k = 0; k < 20; k++) for (const v of together) again.push({ ...v, rid: `${v.rid}-again${k}` });
+    const edges = bulkCoTravel(once, kinds, SETTINGS);
+    expect(edges.map((e) => [e.x, e.y])).toEqual([['pA', 'pB']]);
+    expect(bulkCoTravel(again, kinds, SETTINGS)).toEqual(edges);
+  });
 });

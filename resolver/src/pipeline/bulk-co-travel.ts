@@ -27,7 +27,8 @@ interface Sighting {
  * The CO_TRAVELED edges of a bulk load, computed in memory from its VISITED rows before the
  * import, so they are written by neo4j-admin with the rest instead of being derived by queries
  * on the started database (the largest stage of a bulk load before). The co-occurrences are the
- * ones `findCoOccurrences` reads (every sighting of another person at the same place within the
+ * ones `findCoOccurrences` reads (a sighting is a person at a place at a time, records that
+ * repeat one counting once; every sighting of another person at the same place within the
  * tolerance, the crowd then with the pair included, `leftApart` for stays that ended more than
  * the tolerance apart), from both persons' sightings, scored by the same `scoreCoTravel`; only
  * companions get an edge, from the smaller eid to the larger. Pairs are scored in chunks of
@@ -49,12 +50,20 @@ export function bulkCoTravel(
   const tolMs = s.toleranceMinutes * 60_000;
   const byPlace = new Map<string, Sighting[]>();
   const travellers = new Set<string>();
+  // One sighting per (person, place, time), the one with the smallest rid, as `findCoOccurrences` reads them.
+  const sightings = new Map<string, VisitRow>();
   for (const v of visits) {
     if (kindOf.get(v.subject) !== 'Person') continue;
     travellers.add(v.subject);
     if (kindOf.get(v.place) !== 'Place') continue;
     const t = Date.parse(v.at);
     if (Number.isNaN(t)) continue;
+    const key = `${v.subject}\u0000${v.place}\u0000${t}`;
+    const held = sightings.get(key);
+    if (!held || v.rid < held.rid) sightings.set(key, v);
+  }
+  for (const v of sightings.values()) {
+    const t = Date.parse(v.at);
     const until = v.until ? Date.parse(v.until) : Number.NaN;
     let list = byPlace.get(v.place);
     if (!list) byPlace.set(v.place, (list = []));
