@@ -165,20 +165,26 @@ export async function authorize(app: FastifyInstance, request: FastifyRequest, r
   return viewerOf(app, user, roles, method, purpose);
 }
 
-/** The viewer of a user as the governance data says now (units, sources, grants): built per request, and again per streamed event. */
+/**
+ * The viewer of a user as the governance data says now (units, sources, grants): built once per
+ * governance snapshot, caller and purpose (`AccessStore.viewer`), and checked again per streamed event.
+ */
 export async function viewerOf(app: FastifyInstance, user: UserInfo, roles: Role[], method: AuthMethod, purpose: Purpose | null): Promise<Viewer> {
   const snap = await app.access.snapshot();
-  return buildViewer({
-    username: user.username,
-    displayName: user.displayName,
-    unitCode: user.unitCode,
-    roles,
-    authMethod: method,
-    purpose,
-    units: snap.units,
-    sources: snap.sources,
-    grants: snap.grants,
-    authority: snap.authority,
-    kAnonymity: app.config.K_ANONYMITY,
-  });
+  const key = JSON.stringify([user.username, user.displayName, user.unitCode, roles, method, purpose, app.config.K_ANONYMITY]);
+  return app.access.viewer(snap, key, () =>
+    buildViewer({
+      username: user.username,
+      displayName: user.displayName,
+      unitCode: user.unitCode,
+      roles,
+      authMethod: method,
+      purpose,
+      units: snap.units,
+      sources: snap.sources,
+      grants: snap.grants,
+      authority: snap.authority,
+      kAnonymity: app.config.K_ANONYMITY,
+    }),
+  );
 }
