@@ -35,7 +35,7 @@ describe('the viewer cache and admin changes', () => {
     // Twice: the second answer comes from the cached viewer.
     expect(await visible()).not.toContain(FX.cond);
     expect(await visible()).not.toContain(FX.cond);
-    const admin = as(app, 'city', 'admin', null);
+    const admin = as(app, 'province', 'admin', null);
     const granted = await admin({
       method: 'POST',
       url: '/api/admin/grants',
