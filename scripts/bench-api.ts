@@ -1,5 +1,5 @@
 /**
- * `npm run bench api [-- --persons 20000 --visits 10 --seconds 10 --connections 10 --build-only]`
+ * `npm run bench api [-- --persons 20000 --visits 10 --seconds 10 --connections 10 --only profile,fixed --build-only]`
  *
  * Query API latency on a big synthetic graph. Starts (or reuses) its own Neo4j + Redis (Bolt
  * 7695, Redis 6395 unless NEO4J_BOLT_PORT / REDIS_PORT say otherwise) with the store under
@@ -8,7 +8,10 @@
  * records, RESOLVED_TO, VISITED, relations, hub places) and reused by later runs. Then migrations
  * and the governance seed, and the real server (auth, access layer, hash-chained audit) driven by
  * autocannon over random entities as a city analyst with a purpose: per scenario the lone-request
- * latency, requests/s, p50 / p95 / p99 and non-2xx, with the load average.
+ * latency, requests/s, p50 / p95 / p99 and non-2xx, with the load average. The first scenario,
+ * `fixed cost` (`GET /api/auth/me`: no query of its own), is what every request pays before its
+ * query — JWT, viewer, audit append (docs/api.md, "Per-request cost"). `--only` runs the scenarios
+ * whose names start with one of the given words.
  * Goals at 1M persons: profile p95 < 20 ms, trajectory < 50 ms, 2-hop < 100 ms, search < 50 ms,
  * co-travel < 200 ms, layers < 100 ms.
  */
@@ -32,6 +35,7 @@ const PERSONS = opt('persons', 20_000);
 const VISITS = opt('visits', 10);
 const SECONDS = opt('seconds', 10);
 const CONNECTIONS = opt('connections', 10);
+const ONLY = args.includes('--only') ? String(args[args.indexOf('--only') + 1]).split(',') : null;
 const load = () => os.loadavg().map((x) => x.toFixed(1)).join(' / ');
 
 /** Builds the store for this size once (CSV → neo4j-admin import), while Neo4j is stopped. */
@@ -64,6 +68,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function run(name: string, url: string, paths: () => string, headers: Record<string, string>, goalMs: number | null) {
+  if (ONLY && !ONLY.some((w) => name.startsWith(w))) return null;
   // Requests alone first: the latency without queueing behind other connections (the median of
   // five, after three to warm the query plans; layers are cached per window, so this is cached).
   const alone: number[] = [];
@@ -100,9 +105,10 @@ async function run(name: string, url: string, paths: () => string, headers: Reco
     'p99 ms': Number(percentile(latencies, 99).toFixed(1)),
     requests: latencies.length,
     'non-2xx': non2xx,
+    load: load(),
     goal: goalMs ? `p95 < ${goalMs} ms ${percentile(latencies, 95) < goalMs ? 'met' : 'MISSED'}` : '',
   };
-  console.log(`bench api: ${name}: alone ${aloneMs} ms; ${row['req/s']} req/s, p50 ${row['p50 ms']} ms, p95 ${row['p95 ms']} ms, p99 ${row['p99 ms']} ms (${non2xx} non-2xx)`);
+  console.log(`bench api: ${name}: alone ${aloneMs} ms; ${row['req/s']} req/s, p50 ${row['p50 ms']} ms, p95 ${row['p95 ms']} ms, p99 ${row['p99 ms']} ms (${non2xx} non-2xx), load ${load()}`);
   return row;
 }
 
@@ -147,6 +153,7 @@ try {
   const person = () => `P-B${Math.floor(rand() * PERSONS)}`;
   const win = 'from=2026-10-02T00:00:00Z&to=2026-11-01T00:00:00Z';
   const rows: Awaited<ReturnType<typeof run>>[] = [];
+  rows.push(await run('fixed cost (GET /api/auth/me)', base, () => '/api/auth/me', headers, null));
   rows.push(await run('profile', base, () => `/api/entities/${person()}`, headers, 20));
   rows.push(await run('trajectory (30 days)', base, () => `/api/entities/${person()}/trajectory?${win}`, headers, 50));
   rows.push(await run('relations 2-hop', base, () => `/api/entities/${person()}/relations?depth=2&limit=200`, headers, 100));
@@ -156,7 +163,7 @@ try {
   rows.push(await run('search', base, () => `/api/search?q=${encodeURIComponent(`王${'伟芳娜敏静'[Math.floor(rand() * 5)]}`)}`, headers, 50));
   rows.push(await run('search: Pinyin initials', base, () => `/api/search?q=w${'wfnmj'[Math.floor(rand() * 5)]}`, headers, 50));
   rows.push(await run('search: ID tail (4 digits)', base, () => `/api/search?q=${String(Math.floor(rand() * 10_000)).padStart(4, '0')}`, headers, 50));
-  console.table(rows);
+  console.table(rows.filter((r) => r !== null));
   console.log(`bench api: ${PERSONS} persons, ${VISITS * PERSONS} sightings (≈), ${CONNECTIONS} connections, ${SECONDS} s per scenario; every request passes auth, the access layer and a hash-chained audit append.`);
   console.log(`bench api: machine: ${os.cpus().length} CPUs, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' / ')} (1 / 5 / 15 min) — figures on a busy machine are upper bounds.`);
 } finally {

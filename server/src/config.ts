@@ -34,7 +34,7 @@ export const ConfigSchema = Type.Object({
   /** A signed checkpoint is written automatically every N audit entries. */
   AUDIT_CHECKPOINT_EVERY: Type.Integer({ default: 1000, minimum: 1 }),
   /** Audit group commit: the first waiting entry waits this long (ms) for others before one transaction chains them all; 0 = write at once. */
-  AUDIT_GROUP_WINDOW_MS: Type.Integer({ default: 3, minimum: 0, maximum: 1000 }),
+  AUDIT_GROUP_WINDOW_MS: Type.Integer({ default: 0, minimum: 0, maximum: 1000 }),
   /** Most audit entries chained in one transaction. */
   AUDIT_GROUP_MAX: Type.Integer({ default: 256, minimum: 1, maximum: 10_000 }),
   /** Aggregate cells with fewer distinct persons than this are suppressed (k-anonymity). */

@@ -17,11 +17,32 @@ export interface Graph {
   database: string;
 }
 
+/**
+ * The transaction `work` gets: `run` without the driver's stack capture. The driver records a stack
+ * trace on every `run` to attach to a later error, and where stacks are source-mapped (tsx) that is
+ * a measurable share of a short request's CPU (docs/api.md, "Per-request cost"). A failed query
+ * still throws, translated into a GraphError with its own stack where `readTx`/`writeTx` catch it.
+ */
+export function withoutStackCapture(tx: ManagedTransaction): ManagedTransaction {
+  const run = tx.run.bind(tx);
+  const fast = Object.create(tx) as ManagedTransaction;
+  fast.run = ((query: string, parameters?: Record<string, unknown>, config?: unknown) => {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      return (run as (q: string, p?: Record<string, unknown>, c?: unknown) => ReturnType<ManagedTransaction['run']>)(query, parameters, config);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
+  }) as ManagedTransaction['run'];
+  return fast;
+}
+
 /** Runs `work` in a managed read transaction; driver errors become GraphErrors. */
 export async function readTx<T>(graph: Graph, work: (tx: ManagedTransaction) => Promise<T>): Promise<T> {
   const session = graph.driver.session({ database: graph.database, defaultAccessMode: neo4j.session.READ });
   try {
-    return await session.executeRead(work);
+    return await session.executeRead((tx) => work(withoutStackCapture(tx)));
   } catch (e) {
     throw toGraphError(e);
   } finally {
@@ -33,7 +54,7 @@ export async function readTx<T>(graph: Graph, work: (tx: ManagedTransaction) => 
 export async function writeTx<T>(graph: Graph, work: (tx: ManagedTransaction) => Promise<T>): Promise<T> {
   const session = graph.driver.session({ database: graph.database, defaultAccessMode: neo4j.session.WRITE });
   try {
-    return await session.executeWrite(work);
+    return await session.executeWrite((tx) => work(withoutStackCapture(tx)));
   } catch (e) {
     throw toGraphError(e);
   } finally {

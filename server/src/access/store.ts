@@ -3,13 +3,21 @@ import type { Grade, SourceCatalogEntry } from '@onemap/graph-schema';
 import type { Graph } from '@onemap/graph-schema/server';
 import { readGovernance, readUser } from '../repositories/access.ts';
 import type { GrantInfo, SourceInfo, UnitInfo, UserInfo } from './types.ts';
+import type { Viewer } from './viewer.ts';
 
-interface Snapshot {
+/** Most viewers one snapshot keeps (callers × purposes); past it the snapshot's viewers are dropped and rebuilt. */
+export const VIEWER_CACHE_MAX = 5_000;
+
+export interface Snapshot {
   at: number;
   units: Map<string, UnitInfo>;
   sources: Map<string, SourceInfo>;
   grants: GrantInfo[];
   authority: Map<string, Set<string>>;
+  /** Viewers built on this snapshot, by caller and purpose (`AccessStore.viewer`). */
+  viewers: Map<string, Viewer>;
+  /** When the first grant of this snapshot expires (ms): from then on its viewers are not reused. */
+  viewersUntil: number;
 }
 
 /** Source info from a catalog entry (field grades keyed by `role.attribute`). */
@@ -103,7 +111,27 @@ export class AccessStore {
       createdBy: r.createdBy ?? undefined,
       createdAt: r.createdAt ?? undefined,
     }));
-    return { at: Date.now(), units, sources, grants, authority };
+    const at = Date.now();
+    const viewersUntil = Math.min(Number.POSITIVE_INFINITY, ...grants.map((g) => Date.parse(g.expiresAt)).filter((t) => t > at));
+    return { at, units, sources, grants, authority, viewers: new Map(), viewersUntil };
+  }
+
+  /**
+   * The viewer `build` makes, built once per snapshot and `key` (the caller, roles, auth method and
+   * purpose): a viewer depends on nothing else but the clock, and the clock only matters where a
+   * grant expires, so viewers are reused until the snapshot's next grant expiry. An admin change
+   * (`invalidate`) or the snapshot's TTL starts a new snapshot and so new viewers.
+   */
+  viewer(snap: Snapshot, key: string, build: () => Viewer): Viewer {
+    const reusable = Date.now() < snap.viewersUntil;
+    const hit = reusable ? snap.viewers.get(key) : undefined;
+    if (hit) return hit;
+    const v = build();
+    if (reusable) {
+      if (snap.viewers.size >= VIEWER_CACHE_MAX) snap.viewers.clear();
+      snap.viewers.set(key, v);
+    }
+    return v;
   }
 
   async user(username: string): Promise<UserInfo | null> {

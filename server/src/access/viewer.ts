@@ -7,8 +7,8 @@ import { parentByCode } from './units.ts';
 export type AuthMethod = 'jwt' | 'certificate' | 'source_key';
 
 /**
- * Who is asking, and what they may see for this request. Built once per request by the access
- * hook; every repository that reads individual-level data takes `viewer.visibleSources`.
+ * Who is asking, and what they may see for this request. Built by the access hook, once per
+ * governance snapshot, caller and purpose (reused across requests, hence frozen); every repository that reads individual-level data takes `viewer.visibleSources`.
  */
 export interface Viewer {
   username: string;
@@ -69,7 +69,10 @@ export function buildViewer(v: ViewerInput): Viewer {
   };
   const { access, visible } = decideSources(policy);
   const fieldCache = new Map<string, FieldDecision>();
-  return {
+  // Frozen: one viewer serves every request of the same caller and purpose (AccessStore.viewer).
+  Object.freeze(visible);
+  Object.freeze(access);
+  return Object.freeze<Viewer>({
     username: v.username,
     displayName: v.displayName,
     unitCode: v.unitCode,
@@ -95,5 +98,5 @@ export function buildViewer(v: ViewerInput): Viewer {
       return d;
     },
     isAuthority: (sourceId, ka) => v.authority.get(sourceId)?.has(ka) ?? false,
-  };
+  });
 }

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { PURPOSE_HEADER, parsePurpose } from '../access/purpose.ts';
 import { AccessStore } from '../access/store.ts';
+import { bearerToken, type TokenClaims, TokenCache } from '../access/token-cache.ts';
 import { redeemStreamTicket } from '../access/stream-tickets.ts';
 import { ROLES, SOURCE_SYSTEM, type AccessRule, type Purpose, type Role, type UserInfo } from '../access/types.ts';
 import { type AuthMethod, buildViewer, type Viewer } from '../access/viewer.ts';
@@ -21,6 +22,8 @@ declare module '@fastify/jwt' {
 declare module 'fastify' {
   interface FastifyInstance {
     access: AccessStore;
+    /** Tokens this process verified, so each is verified once (revocation is still checked per request). */
+    verifiedTokens: TokenCache;
   }
   interface FastifyRequest {
     /** Set by the access hook on every `/api` route before the handler runs. */
@@ -54,6 +57,7 @@ export default fp(
   async (app: FastifyInstance) => {
     await app.register(jwt, { secret: app.config.JWT_SECRET, sign: { expiresIn: app.config.JWT_EXPIRES_IN } });
     app.decorate('access', new AccessStore(app.graph, app.config.ACCESS_CACHE_MS));
+    app.decorate('verifiedTokens', new TokenCache());
     app.decorateRequest('viewer', null as unknown as Viewer);
     app.decorateRequest('resultCount', null);
     app.decorateRequest('claimedUser', null);
@@ -84,11 +88,16 @@ export async function authenticate(app: FastifyInstance, request: FastifyRequest
     return { user, method: 'certificate' };
   }
   if (!request.headers.authorization) throw httpError('UNAUTHENTICATED', { detail: 'send Authorization: Bearer <token> from POST /api/auth/login' });
-  let claims: { sub: string; tv?: unknown };
-  try {
-    claims = await request.jwtVerify<{ sub: string; unit: string; roles: Role[]; tv: number }>();
-  } catch (e) {
-    throw httpError('UNAUTHENTICATED', { detail: `invalid or expired token (${(e as Error).message})` });
+  // The signature is checked once per token (TokenCache); the user, version and disabled checks below run every time.
+  const token = bearerToken(request.headers.authorization);
+  let claims: TokenClaims | null = token ? app.verifiedTokens.get(token) : null;
+  if (!claims) {
+    try {
+      claims = await request.jwtVerify<TokenClaims & { unit: string; roles: Role[] }>();
+    } catch (e) {
+      throw httpError('UNAUTHENTICATED', { detail: `invalid or expired token (${(e as Error).message})` });
+    }
+    if (token) app.verifiedTokens.set(token, claims);
   }
   request.claimedUser = claims.sub;
   const user = await app.access.user(claims.sub);
@@ -156,20 +165,26 @@ export async function authorize(app: FastifyInstance, request: FastifyRequest, r
   return viewerOf(app, user, roles, method, purpose);
 }
 
-/** The viewer of a user as the governance data says now (units, sources, grants): built per request, and again per streamed event. */
+/**
+ * The viewer of a user as the governance data says now (units, sources, grants): built once per
+ * governance snapshot, caller and purpose (`AccessStore.viewer`), and checked again per streamed event.
+ */
 export async function viewerOf(app: FastifyInstance, user: UserInfo, roles: Role[], method: AuthMethod, purpose: Purpose | null): Promise<Viewer> {
   const snap = await app.access.snapshot();
-  return buildViewer({
-    username: user.username,
-    displayName: user.displayName,
-    unitCode: user.unitCode,
-    roles,
-    authMethod: method,
-    purpose,
-    units: snap.units,
-    sources: snap.sources,
-    grants: snap.grants,
-    authority: snap.authority,
-    kAnonymity: app.config.K_ANONYMITY,
-  });
+  const key = JSON.stringify([user.username, user.displayName, user.unitCode, roles, method, purpose, app.config.K_ANONYMITY]);
+  return app.access.viewer(snap, key, () =>
+    buildViewer({
+      username: user.username,
+      displayName: user.displayName,
+      unitCode: user.unitCode,
+      roles,
+      authMethod: method,
+      purpose,
+      units: snap.units,
+      sources: snap.sources,
+      grants: snap.grants,
+      authority: snap.authority,
+      kAnonymity: app.config.K_ANONYMITY,
+    }),
+  );
 }

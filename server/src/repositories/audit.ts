@@ -41,17 +41,19 @@ export async function appendAuditEntries(graph: Graph, genesis: string, next: (h
     const last = group[group.length - 1];
     if (!last) throw new Error('unreachable: empty audit group');
     const rows = group.map(({ entry, hash }) => ({ entry, hash }));
+    const checkpoints = group.flatMap(({ entry, hash, checkpoint }) => (checkpoint ? [{ seq: entry.seq, hash, at: checkpoint.at, sig: checkpoint.signature, by: checkpoint.by }] : []));
+    // Entries, the new head and any due checkpoints in ONE statement: one round trip after the head's.
     await tx.run(
       `UNWIND $rows AS row
        CREATE (a:AuditEntry) SET a = row.entry, a.seq = toInteger(row.entry.seq), a.status = toInteger(row.entry.status),
-                                 a.resultCount = toInteger(row.entry.resultCount), a.hash = row.hash`,
-      { rows },
+                                 a.resultCount = toInteger(row.entry.resultCount), a.hash = row.hash
+       WITH count(a) AS written
+       MATCH (h:AuditHead {id: 'main'}) SET h.seq = toInteger($seq), h.hash = $hash REMOVE h._lock
+       WITH h
+       UNWIND $cps AS c
+       CREATE (:AuditCheckpoint {seq: toInteger(c.seq), hash: c.hash, at: c.at, signature: c.sig, by: c.by})`,
+      { rows, seq: last.entry.seq, hash: last.hash, cps: checkpoints },
     );
-    await tx.run(`MATCH (h:AuditHead {id: 'main'}) SET h.seq = toInteger($seq), h.hash = $hash REMOVE h._lock`, { seq: last.entry.seq, hash: last.hash });
-    const checkpoints = group.flatMap(({ entry, hash, checkpoint }) => (checkpoint ? [{ seq: entry.seq, hash, at: checkpoint.at, sig: checkpoint.signature, by: checkpoint.by }] : []));
-    if (checkpoints.length > 0) {
-      await tx.run('UNWIND $cps AS c CREATE (:AuditCheckpoint {seq: toInteger(c.seq), hash: c.hash, at: c.at, signature: c.sig, by: c.by})', { cps: checkpoints });
-    }
     return { seq: last.entry.seq, hash: last.hash };
   });
 }
