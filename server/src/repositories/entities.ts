@@ -38,6 +38,15 @@ const RECORD_LIMIT = 200;
 export const RECORD_SCAN_FACTOR = 5;
 
 /**
+ * The entity `e`'s visible records in the window every record-reading view uses: the newest
+ * `$lim`, chosen among the latest `$lim × $scanFactor` (binds `rt`, `sr`; needs `$vs`, `$lim`,
+ * `$scanFactor`).
+ */
+const RECORD_WINDOW = `OPTIONAL MATCH (e)<-[rt:RESOLVED_TO]-(sr:SourceRecord) WHERE sr.source IN $vs
+         WITH rt, sr LIMIT toInteger($lim * $scanFactor)
+         WITH rt, sr ORDER BY sr.receivedAt DESC LIMIT toInteger($lim)`;
+
+/**
  * Entities with their visible records (newest first, at most `recordLimit` each, chosen among the
  * latest `recordLimit × RECORD_SCAN_FACTOR`); invisible entities come back with `visible: false`.
  */
@@ -48,9 +57,7 @@ export async function readEntities(graph: Reader, eids: readonly string[], vs: r
       `UNWIND $eids AS id
        MATCH (e:Entity {eid: id})
        CALL (e) {
-         OPTIONAL MATCH (e)<-[rt:RESOLVED_TO]-(sr:SourceRecord) WHERE sr.source IN $vs
-         WITH rt, sr LIMIT toInteger($lim * $scanFactor)
-         WITH rt, sr ORDER BY sr.receivedAt DESC LIMIT toInteger($lim)
+         ${RECORD_WINDOW}
          RETURN collect(CASE WHEN sr IS NULL THEN null ELSE {rid: sr.rid, source: sr.source, receivedAt: toString(sr.receivedAt), role: rt.role, attrs: sr.attrs} END) AS recs
        }
        RETURN e.eid AS eid, ${kindOf('e')} AS kind, properties(e) AS props, recs, ${visibleEntity('e')} AS visible`,
@@ -253,9 +260,7 @@ export async function readNodeSummaries(
       `UNWIND $eids AS id
        MATCH (e:Entity {eid: id})
        CALL (e) {
-         OPTIONAL MATCH (e)<-[rt:RESOLVED_TO]-(sr:SourceRecord) WHERE sr.source IN $vs
-         WITH rt, sr LIMIT toInteger($lim * $scanFactor)
-         WITH rt, sr ORDER BY sr.receivedAt DESC LIMIT toInteger($lim)
+         ${RECORD_WINDOW}
          RETURN [x IN collect(DISTINCT rt.role) WHERE x IS NOT NULL] AS roles,
                 any(a IN collect(sr.attrs) WHERE a CONTAINS $homeWord) AS homeHint
        }
