@@ -94,6 +94,43 @@ async function applyMerges(tx: ManagedTransaction, merges: ChunkRows['merges'], 
 }
 
 /**
+ * A corrected re-delivery replaces its record's facts: before they are written again, the edges
+ * the record's earlier version made — its RESOLVED_TO, its VISITED and HAS_IDENTIFIER edges and its
+ * share of stated relations (an edge whose last record it was goes) — are removed from the entities
+ * it resolved to (after this chunk's merges moved them), so a value the correction changed (a
+ * place, an id number, a guest who was someone else) leaves nothing behind. Returns the entities the
+ * record no longer resolves to: their `inSources` is computed again from what they keep.
+ */
+async function withdrawRecordFacts(tx: ManagedTransaction, records: ChunkRows['records']): Promise<string[]> {
+  if (!records.length) return [];
+  const rows = records.map((r) => ({ rid: r.rid, eids: r.resolved.map((x) => x.eid) }));
+  const res = await tx.run(
+    `UNWIND $rows AS row
+     MATCH (r:SourceRecord {rid: row.rid})-[x:RESOLVED_TO]->(e:Entity)
+     CALL (r, e) {
+       MATCH (e)-[v:VISITED]->() WHERE v.rid = r.rid
+       DELETE v
+     }
+     CALL (r, e) {
+       MATCH (e)-[h:HAS_IDENTIFIER]->() WHERE h.rid = r.rid
+       DELETE h
+     }
+     CALL (r, e) {
+       MATCH (e)-[y:${RECORD_RELATION_TYPES.join('|')}]->() WHERE r.rid IN y.rids
+       SET y.rids = [i IN y.rids WHERE i <> r.rid]
+       WITH y WHERE size(y.rids) = 0
+       DELETE y
+     }
+     DELETE x
+     WITH DISTINCT e, row WHERE NOT e.eid IN row.eids
+     SET e.inSources = null
+     RETURN collect(DISTINCT e.eid) AS left`,
+    { rows },
+  );
+  return (res.records[0]?.get('left') as string[] | undefined) ?? [];
+}
+
+/**
  * Entities in two statements whatever their kinds (the kind label is set from the row, from the
  * closed set of entity labels): CREATE for entities this chunk makes, MERGE for the ones it changes.
  */
@@ -210,6 +247,7 @@ export async function writeChunk(
     await opts.inTx?.(tx);
     await writeEntities(tx, rows.entities);
     await applyMerges(tx, rows.merges, rows.seq);
+    const left = await withdrawRecordFacts(tx, rows.records.filter((r) => !r.isNew));
     if (rows.identifiers.length) {
       // one row per entity and identifier (a chunk names a hotel guest's id once per stay); the
       // first row wins, as the edge keeps the record that linked it first
@@ -227,7 +265,7 @@ export async function writeChunk(
       );
     }
     // A record delivered for the first time has no node and no edge yet: CREATE them (no lookup
-    // of existing edges on hubs); a corrected re-delivery MERGEs onto what it replaces.
+    // of existing edges on hubs); a corrected re-delivery MERGEs its node (its old edges were withdrawn).
     const created = rows.records.filter((r) => r.isNew);
     const updated = rows.records.filter((r) => !r.isNew);
     const recordProps = `r.source = row.source, r.recordId = row.recordId, r.receivedAt = datetime(row.receivedAt), r.hash = row.hash,
@@ -259,30 +297,19 @@ export async function writeChunk(
     }
     await writeRelations(tx, rows.relations);
     if (rows.visits.length) {
-      const newRids = new Set(created.map((r) => r.rid));
-      // one edge per (subject, place, rid, kind), the last row winning, as the MERGE below keeps it
-      const fresh = [...new Map(rows.visits.filter((v) => newRids.has(v.rid)).map((v) => [`${v.subject}|${v.place}|${v.rid}|${v.kind}`, v])).values()];
-      const again = rows.visits.filter((v) => !newRids.has(v.rid));
+      // every visit is new by now (a corrected record's earlier ones were withdrawn above); one
+      // edge per (subject, place, rid, kind), the last row winning
+      const fresh = [...new Map(rows.visits.map((v) => [`${v.subject}|${v.place}|${v.rid}|${v.kind}`, v])).values()];
       const until = 'CASE WHEN row.until IS NULL THEN null ELSE datetime(row.until) END';
-      if (fresh.length) {
-        await tx.run(
-          `UNWIND $rows AS row
-           MATCH (s:Entity {eid: row.subject}), (p:Place {eid: row.place})
-           CREATE (s)-[:VISITED {rid: row.rid, kind: row.kind, at: datetime(row.at), until: ${until}, source: row.source}]->(p)`,
-          { rows: fresh },
-        );
-      }
-      if (again.length) {
-        await tx.run(
-          `UNWIND $rows AS row
-           MATCH (s:Entity {eid: row.subject}), (p:Place {eid: row.place})
-           MERGE (s)-[v:VISITED {rid: row.rid, kind: row.kind}]->(p)
-           SET v.at = datetime(row.at), v.until = ${until}, v.source = row.source`,
-          { rows: again },
-        );
-      }
+      await tx.run(
+        `UNWIND $rows AS row
+         MATCH (s:Entity {eid: row.subject}), (p:Place {eid: row.place})
+         CREATE (s)-[:VISITED {rid: row.rid, kind: row.kind, at: datetime(row.at), until: ${until}, source: row.source}]->(p)`,
+        { rows: fresh },
+      );
     }
     await addEntitySources(tx, rows);
+    await addSourcesToEntities(tx, left.map((eid) => ({ eid, sources: [] })));
     await tx.run('MERGE (s:PipelineState {id: "main"}) SET s.seq = CASE WHEN coalesce(s.seq, 0) < $seq THEN $seq ELSE s.seq END', { seq: rows.seq });
   });
 }

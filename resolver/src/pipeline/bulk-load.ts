@@ -43,7 +43,9 @@ export function planBulkLoad(files: { source: string; path: string }[], opts: Bu
   const rr = new RecordResolver({ catalog: opts.catalog, authority: authorityFromCatalog(opts.catalog), ...(opts.models ? { models: opts.models } : {}) });
   const ms = { read: 0, resolve: 0, rows: 0 };
   const batches = new Map<string, { batch: StagedBatch; info: BatchInfo & { names: string[] } }>();
-  const resolved: { origin: RecordOrigin; entry: SourceCatalogEntry; p: ResolvedRecord }[] = [];
+  const resolved: ({ origin: RecordOrigin; entry: SourceCatalogEntry; p: ResolvedRecord } | undefined)[] = [];
+  /** rids delivered again with other content: only their last version's facts are written */
+  const corrected = new Set<string>();
   const now = new Date().toISOString();
   let rows = 0;
   let written = 0;
@@ -105,6 +107,7 @@ export function planBulkLoad(files: { source: string; path: string }[], opts: Bu
       // Kept until the CSVs are written: only what the rows need (not the mapped record, its
       // problems or a second list of its mentions).
       const { rid, recordId, line, hash, raw } = p.rec;
+      if (p.updated) corrected.add(rid);
       resolved.push({ origin, entry, p: { ...p, rec: { rid, recordId, line, hash, raw, record: {}, mentions: [], problems: [] } } });
     }
     ms.resolve += performance.now() - t;
@@ -129,10 +132,20 @@ export function planBulkLoad(files: { source: string; path: string }[], opts: Bu
   const records = new Map<string, SourceRecordRow>();
   const relations = new Map<string, RelationRow & { rids: string[] }>();
   const visits = new Map<string, VisitRow>();
+  // A corrected re-delivery replaces its record's facts: earlier versions are dropped.
+  const seen = new Set<string>();
+  for (let i = resolved.length - 1; i >= 0 && corrected.size; i--) {
+    const rid = resolved[i]!.p.rec.rid;
+    if (!corrected.has(rid)) continue;
+    if (seen.has(rid)) resolved[i] = undefined;
+    else seen.add(rid);
+  }
   for (let i = 0; i < resolved.length; i++) {
-    const { origin, entry, p } = resolved[i]!;
+    const at = resolved[i];
+    if (!at) continue; // a version a later delivery corrected
+    const { origin, entry, p } = at;
     // Released as its rows are made: the resolved records and the rows never coexist whole.
-    resolved[i] = undefined as never;
+    resolved[i] = undefined;
     for (const m of p.facts.mentions) entities.set(rr.eidOf(m.key), m.kind);
     const r = { identifiers: [] as { eid: string; kind: string; value: string; source: string; rid: string }[], records: [] as SourceRecordRow[], relations: [] as RelationRow[], visits: [] as VisitRow[] };
     rr.recordRows(origin, entry, p, r);
@@ -140,15 +153,7 @@ export function planBulkLoad(files: { source: string; path: string }[], opts: Bu
       const k = `${i.eid}|${i.kind}|${i.value}`;
       if (!identifiers.has(k)) identifiers.set(k, i);
     }
-    for (const s of r.records) {
-      // A corrected re-delivery replaces the record; RESOLVED_TO keeps one edge per role.
-      const before = records.get(s.rid);
-      if (before) {
-        const roles = new Set(s.resolved.map((x) => x.role));
-        s.resolved = [...before.resolved.filter((x) => !roles.has(x.role)), ...s.resolved];
-      }
-      records.set(s.rid, s);
-    }
+    for (const s of r.records) records.set(s.rid, s);
     for (const rel of r.relations) {
       const k = `${rel.type}|${rel.from}|${rel.to}|${rel.source}`;
       const x = relations.get(k);

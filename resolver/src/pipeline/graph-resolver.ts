@@ -169,7 +169,8 @@ export class GraphResolver {
   /** Resolves the records of one or more batches (in order) into the rows of ONE transaction. */
   private resolveParts(parts: { batch: StagedBatch; entry: SourceCatalogEntry; records: BatchRecord[]; stats: ProcessStats }[]): ChunkRows {
     const rows = emptyChunk(this.lastSeq + 1);
-    const pending: { p: ResolvedRecord; part: (typeof parts)[number] }[] = [];
+    const pending: ({ p: ResolvedRecord; part: (typeof parts)[number] } | undefined)[] = [];
+    const pendingAt = new Map<string, number>();
     const mergedAway = new Map<string, { key: string; batchId: string }>(); // persisted eid -> a mention key it held
     for (const part of parts) {
       const { batch, entry, stats } = part;
@@ -189,10 +190,21 @@ export class GraphResolver {
         stats.possibleMatches += p.resolved.filter((r) => r.decision === 'possible_match').length;
         if (p.updated) stats.updated++;
         else stats.written++;
+        // A record delivered again in the same transaction: only its last version is written
+        // (as new if the first one was).
+        const earlier = pendingAt.get(rec.rid);
+        if (earlier !== undefined) {
+          const first = pending[earlier]!.p;
+          pending[earlier] = undefined;
+          p.updated = first.updated;
+          p.left = [...first.left, ...p.left];
+        }
+        pendingAt.set(rec.rid, pending.length);
         pending.push({ p, part });
       }
     }
-    if (!pending.length) return rows;
+    const live = pending.filter((x) => x !== undefined);
+    if (!live.length) return rows;
 
     // Final entity of every mention, after all merges in this chunk.
     const eidOf = (key: string) => this.records.eidOf(key);
@@ -201,7 +213,11 @@ export class GraphResolver {
       if (into !== from) rows.merges.push({ from, into, reason: `merged by ${held.batchId}` });
     }
     const touched = new Map<string, EntityKind>();
-    for (const { p } of pending) for (const m of p.facts.mentions) touched.set(eidOf(m.key), m.kind);
+    for (const { p } of live) {
+      for (const m of p.facts.mentions) touched.set(eidOf(m.key), m.kind);
+      // an entity a corrected record left keeps its other records: its golden values change
+      for (const l of p.left) if (this.index.mentionsOf(l.eid).length) touched.set(l.eid, l.kind);
+    }
     for (const m of rows.merges) touched.set(m.into, this.index.mentionsOf(m.into)[0]!.kind);
     const survivors = new Set(rows.merges.map((m) => m.into));
     let unchangedEntities = 0;
@@ -216,7 +232,7 @@ export class GraphResolver {
       rows.entities.push(row);
     }
     parts[0]!.stats.entitiesUnchanged += unchangedEntities;
-    for (const { p, part } of pending) part.stats.touched.push(...this.records.recordRows(part.batch, part.entry, p, rows));
+    for (const { p, part } of live) part.stats.touched.push(...this.records.recordRows(part.batch, part.entry, p, rows));
     return rows;
   }
 

@@ -32,6 +32,8 @@ export interface ResolvedRecord {
   resolved: MentionOutcome[];
   /** a corrected re-delivery of a record already resolved */
   updated: boolean;
+  /** entities a corrected re-delivery's mentions left that keep other mentions (their golden values change) */
+  left: { eid: string; kind: EntityKind }[];
 }
 
 /** Where a record came from (the batch it was delivered in). */
@@ -75,16 +77,19 @@ export class RecordResolver {
     this.receivedAt.set(rec.rid, Date.parse(receivedAt));
     const facts = recordFacts(entry, rec);
     const resolved: MentionOutcome[] = [];
+    const left: { eid: string; kind: EntityKind }[] = [];
     for (const m of facts.mentions) {
-      const current = prev !== undefined ? this.index.entityOf(m.key) : undefined;
-      if (current) {
-        // A corrected re-delivery keeps its entity; its values replace the old ones.
-        this.index.add(m, current);
-        resolved.push({ key: m.key, role: m.role, score: 1, decision: 'update' });
-        continue;
+      // A corrected re-delivery is resolved again from its new values: it may stay, move to
+      // another entity or become one of its own. An entity it empties continues in the one it
+      // went to (a merge, so the graph keeps a redirect); one it leaves keeps its other records.
+      const was = prev !== undefined ? this.index.withdraw(m.key) : undefined;
+      let r = this.index.resolveOne(m);
+      // an analyst's split holds: a correction never takes a record into an entity its own was split from
+      if (was && r.entityId && this.index.cannotLink(was.entityId, r.entityId)) {
+        const { mergeOf: _none, ...kept } = r;
+        r = { ...kept, entityId: was.entityId };
       }
-      const r = this.index.resolveOne(m);
-      const eid = r.entityId ?? this.index.newEntityId(m);
+      const eid = r.entityId ?? (was?.emptied ? was.entityId : this.index.newEntityId(m));
       this.index.add(m, eid);
       for (const other of r.mergeOf?.slice(1) ?? []) {
         const members = this.index.mentionsOf(other);
@@ -92,11 +97,17 @@ export class RecordResolver {
         onMerge?.(other, members[0]!.key);
         this.index.mergeEntities(eid, other);
       }
+      if (was && was.entityId !== this.index.entityOf(m.key)) {
+        if (was.emptied) {
+          onMerge?.(was.entityId, m.key);
+          this.index.retire(was.entityId, this.index.entityOf(m.key)!);
+        } else left.push({ eid: was.entityId, kind: m.kind });
+      }
       const row: MentionOutcome = { key: m.key, role: m.role, score: Math.round(r.score * 1e4) / 1e4, decision: r.decision };
       if (r.candidate) row.candidate = r.candidate;
       resolved.push(row);
     }
-    return { rec, facts, resolved, updated: prev !== undefined };
+    return { rec, facts, resolved, updated: prev !== undefined, left };
   }
 
   /** The current entity of a mention key. */

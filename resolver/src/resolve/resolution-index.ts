@@ -423,6 +423,27 @@ export class ResolutionIndex {
     for (const e of entities) for (const m of e.mentions) this.add(m, e.entityId);
   }
 
+  /**
+   * Takes a mention out of its entity so that it can be resolved again (a corrected re-delivery
+   * of its record). Returns the entity it was in and whether that entity is now empty; an emptied
+   * entity's anchors and keys still name it until `retire` says where it went.
+   */
+  withdraw(mentionKey: string): { entityId: string; emptied: boolean } | undefined {
+    const entityId = this.entityOfMention.get(mentionKey);
+    if (entityId === undefined) return undefined;
+    this.remove(mentionKey);
+    return { entityId, emptied: !this.members.has(entityId) };
+  }
+
+  /** An entity emptied by `withdraw` continues in `into`: its anchors, keys and cannot-links stand for `into`. */
+  retire(entityId: string, into: string): void {
+    if (entityId === into) return;
+    if (this.members.has(entityId)) throw new ResolverError('ONEMAP_ERR_UNKNOWN_ENTITY', { detail: `${entityId} still has mentions` });
+    this.mergedInto.set(entityId, into);
+    const c = this.cannot.get(entityId);
+    if (c) for (const x of c) this.addCannotLink(into, x);
+  }
+
   /** Merge entity `b` into `a` (analyst decision or `mergeOf`); returns `a`. */
   mergeEntities(a: string, b: string): string {
     if (a === b) return a;
@@ -474,6 +495,11 @@ export class ResolutionIndex {
     }
     this.addCannotLink(entityId, id);
     return id;
+  }
+
+  /** Whether an analyst said these two entities are never one. */
+  cannotLink(a: string, b: string): boolean {
+    return this.cannot.get(a)?.has(b) ?? false;
   }
 
   /** Never put these two entities (or the entities of these mention keys) together. */

@@ -1,0 +1,40 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadCatalog } from '@onemap/datasets';
+import { afterAll, describe, expect, it } from 'vitest';
+import { hotelRecord } from '../../../test/helpers/hotel-records.ts';
+import { planBulkLoad } from './bulk-load.ts';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'onemap-bulk-plan-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function file(name: string, rows: Record<string, string | number>[]) {
+  const p = path.join(dir, name);
+  fs.writeFileSync(p, `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`);
+  return { source: 'hotel', path: p };
+}
+const guestOf = (r: Record<string, string | number>) => ({ guest_name: r.guest_name!, sex: r.sex!, birth_date: r.birth_date!, id_number: r.id_number!, address: r.address! });
+
+describe('bulk plan of a corrected re-delivery (the same graph the incremental pipeline writes)', () => {
+  it('resolves the corrected record again and writes only its last version', () => {
+    const a = hotelRecord(1);
+    const b = hotelRecord(2);
+    const c = hotelRecord(3);
+    const files = [file('day1.jsonl', [a, b, c]), file('day2.jsonl', [{ ...a, ...guestOf(b) }, { ...c, hotel_code: 'HT0040', hotel_name: '测试宾馆40号店' }])];
+    const plan = planBulkLoad(files, { catalog: loadCatalog(), stagingDir: path.join(dir, 'staging'), rejectsDir: path.join(dir, 'rejects') });
+    const { graph } = plan;
+    const rec = (i: number) => graph.records.filter((r) => r.recordId === `T-HOTEL-00000${i}`);
+    const eidOf = (i: number, role: string) => rec(i)[0]!.resolved.find((x) => x.role === role)!.eid;
+    expect(rec(1)).toHaveLength(1);
+    // a's stay is b's now, and a's first person is gone (it had no other record)
+    expect(eidOf(1, 'guest')).toBe(eidOf(2, 'guest'));
+    expect(graph.entities.filter((e) => e.kind === 'Person')).toHaveLength(2);
+    expect(graph.visits.filter((v) => v.rid === rec(1)[0]!.rid).map((v) => v.subject)).toEqual([eidOf(2, 'guest')]);
+    expect(graph.identifiers.filter((i) => i.value === a.id_number)).toEqual([]);
+    // c's stay moved to the corrected hotel; the hotel it named first has no record left
+    const places = graph.entities.filter((e) => e.kind === 'Place').map((e) => e.props.placeCode);
+    expect(places.sort()).toEqual(['HT0001', 'HT0002', 'HT0040']);
+    expect(graph.visits.filter((v) => v.rid === rec(3)[0]!.rid).map((v) => v.place)).toEqual([eidOf(3, 'hotel')]);
+  });
+});
