@@ -5,8 +5,9 @@ import { loadCatalog, SAMPLE_DIR, SOURCE_ORDER } from '@onemap/datasets';
 import { IngestPipeline } from '@onemap/resolver/pipeline';
 import { redisConnectionOf } from '@onemap/resolver/queue';
 import { Redis } from 'ioredis';
+import { afterAll, beforeAll } from 'vitest';
 import { testEnv } from './env.ts';
-import { openTestGraph } from './graph.ts';
+import { clearGraph, openTestGraph } from './graph.ts';
 
 /** A pipeline on the test services with private staging and rejects folders. */
 export function openTestPipeline(opts: { chunkSize?: number } = {}) {
@@ -35,6 +36,21 @@ export function openTestPipeline(opts: { chunkSize?: number } = {}) {
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The pipeline of a test file: opened on an empty graph and an empty Redis before the file's
+ * tests, closed after them. The object is filled in by `beforeAll`; use its fields inside tests.
+ */
+export function useTestPipeline(opts: { chunkSize?: number } = {}): ReturnType<typeof openTestPipeline> {
+  const t = {} as ReturnType<typeof openTestPipeline>;
+  beforeAll(async () => {
+    Object.assign(t, openTestPipeline(opts));
+    await clearGraph(t.graph);
+    await t.redis.flushdb();
+  });
+  afterAll(async () => t.close?.());
+  return t;
 }
 
 /** Sample files of the given days (all sources, authoritative sources first), as [source, file]. */

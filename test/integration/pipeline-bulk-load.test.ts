@@ -1,23 +1,15 @@
 import { loadCatalog } from '@onemap/datasets';
 import { findBatch } from '@onemap/resolver/graph';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type BulkLoadReport, runBulkLoad } from '../../resolver/src/cli/load-command.ts';
 import { testEnv } from '../helpers/env.ts';
-import { clearGraph } from '../helpers/graph.ts';
 import { entityPartition, graphContentLines, graphCounts } from '../helpers/graph-fingerprint.ts';
-import { ingestDirect, openTestPipeline, sampleFiles } from '../helpers/pipeline.ts';
+import { ingestDirect, sampleFiles, useTestPipeline } from '../helpers/pipeline.ts';
 
 const DAYS = ['2026-03-02'];
 /** Two loads of a sample day and a Neo4j restart: minutes, and more than 15 on a machine shared by many (load average 30). */
 const SLOW = 1_800_000;
-let t: ReturnType<typeof openTestPipeline>;
-
-beforeAll(async () => {
-  t = openTestPipeline();
-  await clearGraph(t.graph);
-  await t.redis.flushdb();
-});
-afterAll(async () => t.close());
+const t = useTestPipeline();
 
 /**
  * What both loads must agree on: nodes and edges by kind (not the delivery bookkeeping, nor the

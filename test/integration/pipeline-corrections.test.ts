@@ -1,22 +1,14 @@
 import { readTx } from '@onemap/graph-schema/server';
 import { readBatch, stageRecords } from '@onemap/resolver/intake';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clearGraph } from '../helpers/graph.ts';
+import { describe, expect, it } from 'vitest';
 import { hotelRecord } from '../helpers/hotel-records.ts';
-import { openTestPipeline } from '../helpers/pipeline.ts';
+import { useTestPipeline } from '../helpers/pipeline.ts';
 
 /**
  * A corrected re-delivery (the same record id with other content) is resolved again from its new
  * values, and the facts its earlier version wrote are replaced, not kept beside the new ones.
  */
-let t: ReturnType<typeof openTestPipeline>;
-
-beforeAll(async () => {
-  t = openTestPipeline();
-  await clearGraph(t.graph);
-  await t.redis.flushdb();
-});
-afterAll(async () => t.close());
+const t = useTestPipeline();
 
 const rid = (i: number) => `hotel:T-HOTEL-${String(i).padStart(6, '0')}`;
 const deliver = (rows: Record<string, string | number>[]) => t.pipeline.processBatch(stageRecords(t.pipeline.deps.stagingDir, 'hotel', rows));

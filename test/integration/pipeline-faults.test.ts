@@ -2,21 +2,15 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readTx } from '@onemap/graph-schema/server';
 import { findBatch } from '@onemap/resolver/graph';
 import { startIngestWorker } from '@onemap/resolver/jobs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM script without types
 import { startNeo4jService, stopNeo4jService } from '../../scripts/services.mjs';
 import { requireLocalServices, TEST_PROFILE, testEnv } from '../helpers/env.ts';
 import { clearGraph } from '../helpers/graph.ts';
 import { entityPartition } from '../helpers/graph-fingerprint.ts';
-import { ingestDirect, openTestPipeline, sampleFiles } from '../helpers/pipeline.ts';
+import { ingestDirect, openTestPipeline, sampleFiles, useTestPipeline } from '../helpers/pipeline.ts';
 
-let t: ReturnType<typeof openTestPipeline>;
-beforeAll(async () => {
-  t = openTestPipeline();
-  await clearGraph(t.graph);
-  await t.redis.flushdb();
-});
-afterAll(async () => t.close());
+const t = useTestPipeline();
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -1,21 +1,13 @@
 import { readTx } from '@onemap/graph-schema/server';
 import { findBatch } from '@onemap/resolver/graph';
 import { readRejectsReport } from '@onemap/resolver/intake';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clearGraph } from '../helpers/graph.ts';
+import { describe, expect, it } from 'vitest';
 import { graphContentHash, graphContentLines, graphCounts } from '../helpers/graph-fingerprint.ts';
 import { hotelRecord } from '../helpers/hotel-records.ts';
-import { ingestDirect, openTestPipeline, sampleFiles } from '../helpers/pipeline.ts';
+import { ingestDirect, openTestPipeline, sampleFiles, useTestPipeline } from '../helpers/pipeline.ts';
 
 const DAYS = ['2026-03-02', '2026-03-03'];
-let t: ReturnType<typeof openTestPipeline>;
-
-beforeAll(async () => {
-  t = openTestPipeline();
-  await clearGraph(t.graph);
-  await t.redis.flushdb();
-});
-afterAll(async () => t.close());
+const t = useTestPipeline();
 
 describe('the pipeline is idempotent', () => {
   it('ingesting the same sample files twice leaves an identical graph', async () => {

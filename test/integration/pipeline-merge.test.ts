@@ -2,18 +2,11 @@ import { makeResidentId } from '@onemap/datasets';
 import { Label } from '@onemap/graph-schema';
 import { readTx } from '@onemap/graph-schema/server';
 import { stageRecords } from '@onemap/resolver/intake';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clearGraph } from '../helpers/graph.ts';
+import { describe, expect, it } from 'vitest';
 import { hotelRecord } from '../helpers/hotel-records.ts';
-import { openTestPipeline } from '../helpers/pipeline.ts';
+import { useTestPipeline } from '../helpers/pipeline.ts';
 
-let t: ReturnType<typeof openTestPipeline>;
-beforeAll(async () => {
-  t = openTestPipeline();
-  await clearGraph(t.graph);
-  await t.redis.flushdb();
-});
-afterAll(async () => t.close());
+const t = useTestPipeline();
 
 async function personOf(rid: string): Promise<string> {
   return readTx(t.graph, async (tx) => {

@@ -11,19 +11,12 @@ import { SAMPLE_DIR } from '@onemap/datasets';
 import { readTx, writeTx } from '@onemap/graph-schema/server';
 import { findBatch } from '@onemap/resolver/graph';
 import { LEADER_KEY } from '@onemap/resolver/pipeline';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fenceLeader, fenceLeaderTx } from '../../resolver/src/graph/batches.ts';
 import { testEnv } from '../helpers/env.ts';
-import { clearGraph } from '../helpers/graph.ts';
-import { openTestPipeline } from '../helpers/pipeline.ts';
+import { useTestPipeline } from '../helpers/pipeline.ts';
 
-let t: ReturnType<typeof openTestPipeline>;
-beforeAll(async () => {
-  t = openTestPipeline();
-  await clearGraph(t.graph);
-  await t.redis.flushdb();
-});
-afterAll(async () => t.close());
+const t = useTestPipeline();
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
