@@ -1,7 +1,30 @@
 import { buildApp, loadConfig } from '@onemap/server';
+import type { Graph } from '@onemap/graph-schema/server';
 import type { FastifyInstance, InjectOptions } from 'fastify';
+import { afterAll, beforeAll } from 'vitest';
 import { testEnv } from './env.ts';
-import { type LevelName, username } from './server-fixtures.ts';
+import { clearGraph, openTestGraph } from './graph.ts';
+import { type LevelName, seedServerFixture, username } from './server-fixtures.ts';
+
+/**
+ * A test file's server: before its tests, an empty graph seeded with the server fixture and the
+ * app built with `overrides`, handed to `set`; after them, both closed.
+ */
+export function useServerApp(overrides: Record<string, string | number>, set: (s: { app: FastifyInstance; graph: Graph }) => void): void {
+  let graph: Graph | undefined;
+  let app: FastifyInstance | undefined;
+  beforeAll(async () => {
+    graph = openTestGraph();
+    await clearGraph(graph);
+    await seedServerFixture(graph);
+    app = await buildTestApp(overrides);
+    set({ app, graph });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await graph?.driver.close();
+  });
+}
 
 /** The server app on the test services, silent. Close it in afterAll. */
 export async function buildTestApp(overrides: Record<string, string | number> = {}): Promise<FastifyInstance> {

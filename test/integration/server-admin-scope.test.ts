@@ -9,22 +9,14 @@
  */
 import { type Graph, readTx } from '@onemap/graph-schema/server';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clearGraph, openTestGraph } from '../helpers/graph.ts';
-import { as, buildTestApp } from '../helpers/server-app.ts';
-import { FX, PASSWORD, seedServerFixture, username } from '../helpers/server-fixtures.ts';
+import { describe, expect, it } from 'vitest';
+import { as, useServerApp } from '../helpers/server-app.ts';
+import { FX, PASSWORD, username } from '../helpers/server-fixtures.ts';
 
 let graph: Graph;
 let app: FastifyInstance;
-beforeAll(async () => {
-  graph = openTestGraph();
-  await clearGraph(graph);
-  await seedServerFixture(graph);
-  app = await buildTestApp({ RATE_LIMIT_PER_MINUTE: 1_000_000 });
-});
-afterAll(async () => {
-  await app?.close();
-  await graph?.driver.close();
+useServerApp({ RATE_LIMIT_PER_MINUTE: 1_000_000 }, (s) => {
+  ({ app, graph } = s);
 });
 
 const NEW_PASSWORD = 'another-password-2';

@@ -13,23 +13,15 @@ import net from 'node:net';
 import path from 'node:path';
 import { type Graph, readTx, writeTx } from '@onemap/graph-schema/server';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { testEnv } from '../helpers/env.ts';
-import { clearGraph, openTestGraph } from '../helpers/graph.ts';
-import { as, buildTestApp, PURPOSE, purposeHeader, tokenFor } from '../helpers/server-app.ts';
-import { E, PASSWORD, seedServerFixture, username } from '../helpers/server-fixtures.ts';
+import { as, buildTestApp, PURPOSE, purposeHeader, tokenFor, useServerApp } from '../helpers/server-app.ts';
+import { E, PASSWORD, username } from '../helpers/server-fixtures.ts';
 
 let graph: Graph;
 let app: FastifyInstance;
-beforeAll(async () => {
-  graph = openTestGraph();
-  await clearGraph(graph);
-  await seedServerFixture(graph);
-  app = await buildTestApp({ RATE_LIMIT_PER_MINUTE: 1_000_000, AUDIT_CHECKPOINT_EVERY: 10 });
-});
-afterAll(async () => {
-  await app?.close();
-  await graph?.driver.close();
+useServerApp({ RATE_LIMIT_PER_MINUTE: 1_000_000, AUDIT_CHECKPOINT_EVERY: 10 }, (s) => {
+  ({ app, graph } = s);
 });
 
 async function wipeAudit() {

@@ -4,24 +4,14 @@
  * county's analyst must learn nothing of P-FX2 (only in fx_closed, owned by county 620102),
  * of the case, or of P-FX1's non-shared phone.
  */
-import type { Graph } from '@onemap/graph-schema/server';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clearGraph, openTestGraph } from '../helpers/graph.ts';
-import { as, buildTestApp } from '../helpers/server-app.ts';
-import { E, seedServerFixture } from '../helpers/server-fixtures.ts';
+import { describe, expect, it } from 'vitest';
+import { as, useServerApp } from '../helpers/server-app.ts';
+import { E } from '../helpers/server-fixtures.ts';
 
-let graph: Graph;
 let app: FastifyInstance;
-beforeAll(async () => {
-  graph = openTestGraph();
-  await clearGraph(graph);
-  await seedServerFixture(graph);
-  app = await buildTestApp({ RATE_LIMIT_PER_MINUTE: 1_000_000 });
-});
-afterAll(async () => {
-  await app?.close();
-  await graph?.driver.close();
+useServerApp({ RATE_LIMIT_PER_MINUTE: 1_000_000 }, (s) => {
+  ({ app } = s);
 });
 
 const SECRET = [E.P2, E.case, E.far, 'P-FXD1', 'P-FXD2'];

@@ -1,22 +1,14 @@
 /** Manual merge, split and confirm: graph changes, redirects, decisions for the pipeline, and undo. */
 import { type Graph, readTx } from '@onemap/graph-schema/server';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clearGraph, openTestGraph } from '../helpers/graph.ts';
-import { as, buildTestApp } from '../helpers/server-app.ts';
-import { E, seedServerFixture } from '../helpers/server-fixtures.ts';
+import { describe, expect, it } from 'vitest';
+import { as, useServerApp } from '../helpers/server-app.ts';
+import { E } from '../helpers/server-fixtures.ts';
 
 let graph: Graph;
 let app: FastifyInstance;
-beforeAll(async () => {
-  graph = openTestGraph();
-  await clearGraph(graph);
-  await seedServerFixture(graph);
-  app = await buildTestApp({ RATE_LIMIT_PER_MINUTE: 1_000_000 });
-});
-afterAll(async () => {
-  await app?.close();
-  await graph?.driver.close();
+useServerApp({ RATE_LIMIT_PER_MINUTE: 1_000_000 }, (s) => {
+  ({ app, graph } = s);
 });
 
 async function shape(eid: string) {

@@ -10,14 +10,12 @@ import { createHmac, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Graph } from '@onemap/graph-schema/server';
 import { loadConfig } from '@onemap/server';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { testEnv } from '../helpers/env.ts';
-import { clearGraph, openTestGraph } from '../helpers/graph.ts';
-import { as, buildTestApp } from '../helpers/server-app.ts';
-import { seedServerFixture, username } from '../helpers/server-fixtures.ts';
+import { as, useServerApp } from '../helpers/server-app.ts';
+import { username } from '../helpers/server-fixtures.ts';
 
 /** The values `.env.example` and config.ts shipped as defaults before this fix (public forever). */
 const PUBLISHED_JWT_SECRET = 'onemap-local-dev-secret-change-me';
@@ -33,17 +31,9 @@ function hs256(key: string, claims: object): string {
 
 const root = path.resolve(import.meta.dirname, '../..');
 
-let graph: Graph;
 let app: FastifyInstance;
-beforeAll(async () => {
-  graph = openTestGraph();
-  await clearGraph(graph);
-  await seedServerFixture(graph);
-  app = await buildTestApp();
-});
-afterAll(async () => {
-  await app?.close();
-  await graph?.driver.close();
+useServerApp({}, (s) => {
+  ({ app } = s);
 });
 
 describe('published secrets sign nothing', () => {

@@ -10,22 +10,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { type Graph, writeTx } from '@onemap/graph-schema/server';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clearGraph, openTestGraph } from '../helpers/graph.ts';
-import { as, buildTestApp, purposeHeader } from '../helpers/server-app.ts';
-import { E, PASSWORD, seedServerFixture, username } from '../helpers/server-fixtures.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { as, buildTestApp, purposeHeader, useServerApp } from '../helpers/server-app.ts';
+import { E, PASSWORD, username } from '../helpers/server-fixtures.ts';
 
 let graph: Graph;
 let app: FastifyInstance;
-beforeAll(async () => {
-  graph = openTestGraph();
-  await clearGraph(graph);
-  await seedServerFixture(graph);
-  app = await buildTestApp({ RATE_LIMIT_PER_MINUTE: 1_000_000 });
-});
-afterAll(async () => {
-  await app?.close();
-  await graph?.driver.close();
+useServerApp({ RATE_LIMIT_PER_MINUTE: 1_000_000 }, (s) => {
+  ({ app, graph } = s);
 });
 
 describe('login and tokens', () => {

@@ -6,22 +6,14 @@
  */
 import { type Graph, readTx } from '@onemap/graph-schema/server';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clearGraph, openTestGraph } from '../helpers/graph.ts';
-import { as, buildTestApp } from '../helpers/server-app.ts';
-import { PASSWORD, seedServerFixture, username } from '../helpers/server-fixtures.ts';
+import { describe, expect, it } from 'vitest';
+import { as, buildTestApp, useServerApp } from '../helpers/server-app.ts';
+import { PASSWORD, username } from '../helpers/server-fixtures.ts';
 
 let graph: Graph;
 let app: FastifyInstance;
-beforeAll(async () => {
-  graph = openTestGraph();
-  await clearGraph(graph);
-  await seedServerFixture(graph);
-  app = await buildTestApp({ RATE_LIMIT_PER_MINUTE: 1_000_000 });
-});
-afterAll(async () => {
-  await app?.close();
-  await graph?.driver.close();
+useServerApp({ RATE_LIMIT_PER_MINUTE: 1_000_000 }, (s) => {
+  ({ app, graph } = s);
 });
 
 let loginAddress = 0;
