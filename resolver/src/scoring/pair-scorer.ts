@@ -461,14 +461,7 @@ export class BatchScorer {
     for (let k = 0; k < this.comps.length; k++) {
       const c = this.comps[k]!;
       const l = gamma[off + k]!;
-      let adj = 0;
-      const tf = this.tf[k]![l];
-      if (tf) {
-        const ta = tf[i]!;
-        const tb = tf[j]!;
-        if (!Number.isNaN(ta) && !Number.isNaN(tb)) adj = Math.log2(c.u[l]! / Math.max(ta, tb));
-      }
-      w += c.weights[l]! + adj;
+      w += this.levelWeight(k, l, i, j);
       if (c.contradiction && l === c.types.length - 1) contra = true;
     }
     this.lastContradiction = contra;
@@ -487,19 +480,24 @@ export class BatchScorer {
     for (let k = 0; k < this.comps.length; k++) {
       const c = this.comps[k]!;
       const l = this.levelAt(k, i, j);
-      let adj = 0;
-      const tf = this.tf[k]![l];
-      if (tf) {
-        const ta = tf[i]!;
-        const tb = tf[j]!;
-        // NaN (no value or too little data) on either side: no adjustment
-        if (!Number.isNaN(ta) && !Number.isNaN(tb)) adj = Math.log2(c.u[l]! / Math.max(ta, tb));
-      }
-      w += c.weights[l]! + adj;
+      w += this.levelWeight(k, l, i, j);
       if (c.contradiction && l === c.types.length - 1) contra = true;
     }
     this.lastContradiction = contra;
     return w;
+  }
+
+  /** Comparison `k`'s weight at level `l` for the pair (i, j), with its term-frequency adjustment. */
+  private levelWeight(k: number, l: number, i: number, j: number): number {
+    const c = this.comps[k]!;
+    const tf = this.tf[k]![l];
+    if (tf) {
+      const ta = tf[i]!;
+      const tb = tf[j]!;
+      // NaN (no value or too little data) on either side: no adjustment
+      if (!Number.isNaN(ta) && !Number.isNaN(tb)) return c.weights[l]! + Math.log2(c.u[l]! / Math.max(ta, tb));
+    }
+    return c.weights[l]!;
   }
 }
 
