@@ -42,6 +42,17 @@ export function isTraceOnly(entry: SourceCatalogEntry): boolean {
 
 const LEADER_ONLY = Symbol('leader');
 
+/**
+ * At most this many pushes in one group commit. A queue worker takes jobs up to its concurrency,
+ * and a job holds its slot until its group has committed: with a concurrency no bigger than a
+ * group, the pushes arriving while a big group commits find no free slot, so the next group is a
+ * handful of pushes paying the whole fixed cost of a group, and groups alternate big and tiny.
+ * The real-time workers therefore take `REALTIME_CONCURRENCY` = twice this many jobs at once.
+ */
+export const GROUP_MAX_PUSHES = 128;
+/** Jobs a real-time queue worker takes at once: one full group committing, the next one filling. */
+export const REALTIME_CONCURRENCY = 2 * GROUP_MAX_PUSHES;
+
 /** A pushed batch not in the graph yet, as it stands until its group commits. */
 function queuedBatch(b: StagedBatch): BatchInfo {
   return {
@@ -78,7 +89,7 @@ export class RealtimeIngest {
   ) {
     this.timings = opts.timings ?? false;
     const size = (j: PushJob) => Math.max(1, j.read.records.length);
-    const common = { size, maxRecords: opts.maxRecords ?? 2000, lingerMs: opts.lingerMs ?? 2 };
+    const common = { size, maxRecords: opts.maxRecords ?? 2000, maxItems: GROUP_MAX_PUSHES, lingerMs: opts.lingerMs ?? 2 };
     this.group = new GroupCommit((jobs) => this.flushResolve(jobs), common);
     this.traces = new GroupCommit((jobs) => this.flushTraces(jobs), common);
   }
