@@ -65,6 +65,7 @@ const pipeline = new IngestPipeline({
   stagingDir: path.join(work, 'staging'),
   rejectsDir: path.join(work, 'rejects'),
   coTravel: { toleranceMinutes: 30, minCount: 2 },
+  groupTimings: true,
 });
 
 const days = [...new Set(fs.readdirSync(path.join(SAMPLE_DIR, 'hotel')).map((f) => f.slice(0, 10)))]

@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { Graph } from '@onemap/graph-schema/server';
 import { findBatch } from '@onemap/resolver/graph';
 import { startIngestWorker, startRealtimeWorkers } from '@onemap/resolver/jobs';
-import type { IngestPipeline } from '@onemap/resolver/pipeline';
+import { type GroupTiming, type IngestPipeline, readGroupTimings } from '@onemap/resolver/pipeline';
 import { findBatches } from '../../resolver/src/graph/batches.ts';
 
 export interface RealtimeBenchOptions {
@@ -44,6 +44,64 @@ const pct = (xs: number[], p: number) => {
   return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! : Number.NaN;
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Pending pushes read per poller check (the oldest; all of them every 50th check). */
+const POLL_OLDEST = 100;
+/** Wall-clock ms (comparable with BullMQ's job timestamps, set by other processes). */
+const wall = () => performance.timeOrigin + performance.now();
+
+/** One push's way: submitted, answered by the door, queued, taken by the leader's worker, acked, seen done by the poller. */
+interface PushTimes {
+  at: number;
+  answered: number;
+  seen?: number;
+  queuedAt?: number;
+  takenAt?: number;
+  finishedAt?: number;
+}
+
+/** p50/p95/p99 of `xs`, in ms. */
+const pcts = (xs: number[]) => [50, 95, 99].map((p) => pct(xs, p).toFixed(0)).join('/');
+
+/** Where the pushes' latency went: door, queue, worker (group commit + ack), poller; and the leader's stages per group. */
+async function printBreakdown(o: RealtimeBenchOptions, pushes: Map<string, PushTimes>, polls: { ms: number; n: number }[]) {
+  const queue = o.pipeline.queueFor('leader');
+  const ids = [...pushes.keys()];
+  for (let i = 0; i < ids.length; i += 200) {
+    await Promise.all(
+      ids.slice(i, i + 200).map(async (id) => {
+        const job = await queue.getJob(id);
+        const p = pushes.get(id)!;
+        if (job) Object.assign(p, { queuedAt: job.timestamp, takenAt: job.processedOn, finishedAt: job.finishedOn });
+      }),
+    );
+  }
+  const done = [...pushes.values()].filter((p) => p.seen && p.takenAt && p.finishedAt);
+  if (!done.length) return;
+  console.log(`   breakdown of ${done.length} visible leader pushes, p50/p95/p99 ms:`);
+  console.log(`     door (submit → answer)                  ${pcts(done.map((p) => p.answered - p.at))}`);
+  console.log(`     queue (job added → taken by the worker) ${pcts(done.map((p) => p.takenAt! - p.queuedAt!))}`);
+  console.log(`     worker (taken → job completed)          ${pcts(done.map((p) => p.finishedAt! - p.takenAt!))}`);
+  console.log(`     poller (job completed → seen done)      ${pcts(done.map((p) => p.seen! - p.finishedAt!))}`);
+  console.log(`     total (submit → seen done)              ${pcts(done.map((p) => p.seen! - p.at))}`);
+  const pollMs = polls.map((x) => x.ms);
+  console.log(
+    `   poller: ${polls.length} checks, ${pcts(pollMs)} ms each (p50/p95/p99), ${(polls.reduce((a, x) => a + x.n, 0) / Math.max(1, polls.length)).toFixed(0)} pending per check (the oldest ${POLL_OLDEST} read, all every 50th check), then 5 ms sleep`,
+  );
+  const groups: GroupTiming[] = await readGroupTimings(o.pipeline.deps.redis);
+  if (!groups.length) return;
+  const col = (k: keyof GroupTiming) => groups.map((g) => g[k]);
+  console.log(`   leader: ${groups.length} groups; per group p50/p95/p99 (ms unless said):`);
+  for (const k of ['jobs', 'records', 'waitedMax', 'pending', 'lock', 'sync', 'resolve', 'tx', 'commit', 'after', 'total'] as const)
+    console.log(`     ${k.padEnd(10)} ${pcts(col(k))}`);
+  const records = groups.reduce((a, g) => a + g.records, 0);
+  const per = (k: keyof GroupTiming) => (groups.reduce((a, g) => a + g[k], 0) / Math.max(1, records)).toFixed(2);
+  console.log(
+    `     per record (sum over groups / ${fmt(records)} records): resolve ${per('resolve')} ms, tx ${per('tx')} ms, commit ${per('commit')} ms, all stages ${per('total')} ms`,
+  );
+  const span = (groups.at(-1)!.at + groups.at(-1)!.total - groups[0]!.at) / 1000;
+  const busy = groups.reduce((a, g) => a + g.total, 0) / 1000;
+  console.log(`     the leader flushed ${busy.toFixed(1)} s of ${span.toFixed(1)} s (${((100 * busy) / span).toFixed(0)}% busy)`);
+}
 
 function templateOf(input: string, source: string, days?: string[]): Record<string, unknown>[] {
   const dir = path.join(input, source);
@@ -81,7 +139,7 @@ export async function benchRealtime(
           '1',
         ],
         {
-          env: { ...process.env, ...o.workerEnv },
+          env: { ...process.env, ...o.workerEnv, ONEMAP_GROUP_TIMINGS: 'true' },
           stdio: ['ignore', 'ignore', 'inherit'],
         },
       );
@@ -115,6 +173,9 @@ export async function benchRealtime(
     const perSecond = Math.max(1, Math.round(o.rate / o.pushSize));
     const latencies: number[] = [];
     const pending = new Map<string, { at: number; n: number }>();
+    const pushes = new Map<string, PushTimes>();
+    const polls: { ms: number; n: number }[] = [];
+    await pipeline.deps.redis.del('onemap:group-timings');
     const backlog: { t: number; queued: number }[] = [];
     let seq = 0;
     const start = performance.now();
@@ -125,13 +186,20 @@ export async function benchRealtime(
     const poller = (async () => {
       while (performance.now() < end + 30_000 && (performance.now() < end || pending.size)) {
         if (pending.size) {
-          const found = await findBatches(graph, [...pending.keys()]);
+          const t = performance.now();
+          // Groups commit in queue order: the oldest pending pushes are read each check, all of them
+          // every 50th (the poller's own reads are load on the same Neo4j and cores).
+          const ids = [...pending.keys()];
+          const found = await findBatches(graph, polls.length % 50 ? ids.slice(0, POLL_OLDEST) : ids);
           const now = performance.now();
+          polls.push({ ms: now - t, n: pending.size });
           for (const [id, b] of found) {
             const p = pending.get(id);
             if (p && b.status === 'done') {
               for (let i = 0; i < p.n; i++) latencies.push(now - p.at);
               pending.delete(id);
+              const times = pushes.get(id);
+              if (times) times.seen = wall();
             }
           }
         }
@@ -164,9 +232,11 @@ export async function benchRealtime(
           record_id: `RT-${process.pid}-${Date.now()}-${seq++}`,
         }));
         const at = performance.now();
+        const atWall = wall();
         batch.push(
           pipeline.submitRecords(o.source, records).then((r) => {
             pending.set(r.batchId, { at, n: r.accepted ?? records.length });
+            pushes.set(r.batchId, { at: atWall, answered: wall() });
           }),
         );
       }
@@ -180,8 +250,11 @@ export async function benchRealtime(
     // completed (or vanished) without its batch done.
     const states = new Map<string, number>();
     let lost = 0;
+    // A job that completed after the poller's last check is late, not lost: its batch is done now.
+    const doneNow = await findBatches(graph, [...pending.keys()]);
     for (const id of pending.keys()) {
-      const state = await pipeline.jobState(id);
+      let state = await pipeline.jobState(id);
+      if (doneNow.get(id)?.status === 'done') state = `${state}, batch done after the window`;
       states.set(state, (states.get(state) ?? 0) + 1);
       if (['failed', 'completed', 'unknown'].includes(state)) lost++;
     }
@@ -213,6 +286,7 @@ export async function benchRealtime(
     console.log(
       `   queued+active pushes sampled each second: max ${r.maxBacklog}; at 25/50/75/100% of the run ${q(0.25)}/${q(0.5)}/${q(0.75)}/${q(0.999)}`,
     );
+    await printBreakdown(o, pushes, polls);
     console.log(
       `   load average (1/5/15 min) ${os
         .loadavg()

@@ -111,7 +111,8 @@ describe('the pipeline survives faults', () => {
         },
         120_000,
       );
-      expect(await t.pipeline.jobState(first.batchId)).toBe('completed');
+      // the batch is done in the graph a moment before BullMQ records its job as completed
+      await waitFor('the first job completed', async () => (await t.pipeline.jobState(first.batchId)) === 'completed', 30_000);
       await clearGraph(t.graph); // the graph is restored from an older backup, Redis is not
       const again = await t.pipeline.submitFile(source, file);
       expect(again.batchId).toBe(first.batchId);

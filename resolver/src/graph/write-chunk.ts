@@ -236,13 +236,16 @@ export async function addSourcesToEntities(tx: ManagedTransaction, list: { eid: 
  * Writes one chunk in ONE transaction: entities with golden values, then merges into them, identifier anchors,
  * source records with RESOLVED_TO, relations and VISITED edges, and the pipeline sequence.
  * Either all of a record's facts are in the graph or none are, so a retried job is safe.
+ * @returns `statementsMs`: the time the (last attempt's) statements took; the rest of the call is the commit
  */
 export async function writeChunk(
   graph: Graph,
   rows: ChunkRows,
   opts: { trace?: boolean; /** runs first in the same transaction (the leader's fence, the group's batch bookkeeping) */ inTx?: (tx: ManagedTransaction) => Promise<void> } = {},
-): Promise<void> {
+): Promise<{ statementsMs: number }> {
+  let statementsMs = 0;
   await writeTx(graph, async (rawTx) => {
+    const t0 = performance.now();
     const tx = traced(rawTx, opts.trace ?? false);
     await opts.inTx?.(tx);
     await writeEntities(tx, rows.entities);
@@ -311,5 +314,7 @@ export async function writeChunk(
     await addEntitySources(tx, rows);
     await addSourcesToEntities(tx, left.map((eid) => ({ eid, sources: [] })));
     await tx.run('MERGE (s:PipelineState {id: "main"}) SET s.seq = CASE WHEN coalesce(s.seq, 0) < $seq THEN $seq ELSE s.seq END', { seq: rows.seq });
+    statementsMs = performance.now() - t0;
   });
+  return { statementsMs };
 }

@@ -2,7 +2,7 @@ import type { Worker } from 'bullmq';
 import { fenceLeader, readLeaderEpoch } from '../graph/batches.ts';
 import type { IngestPipeline } from '../pipeline/ingest-pipeline.ts';
 import { LeaderLease } from '../pipeline/leader-lease.ts';
-import type { PushJob } from '../pipeline/realtime-ingest.ts';
+import { type PushJob, REALTIME_CONCURRENCY } from '../pipeline/realtime-ingest.ts';
 import { createWorker, QueueName } from '../queue/queues.ts';
 
 /** Job lock and stall check of the real-time queues: a dead worker's jobs are taken up again within seconds. */
@@ -24,7 +24,8 @@ export interface RealtimeWorkers {
  * the process holding it runs the group-commit worker of the leader queue. A new leader first
  * fences the graph with its epoch, so a stale leader can no longer commit, then starts taking jobs;
  * the jobs a killed leader held are taken up again by BullMQ's stall check.
- * @param concurrency jobs taken at once per queue: they wait together and are committed as one group
+ * @param concurrency jobs taken at once per queue (default `REALTIME_CONCURRENCY`): they wait together
+ *   and are committed in groups of at most `GROUP_MAX_PUSHES`
  */
 export function startRealtimeWorkers(
   pipeline: IngestPipeline,
@@ -37,7 +38,7 @@ export function startRealtimeWorkers(
 ): RealtimeWorkers {
   const { connection, graph } = pipeline.deps;
   const onError = opts.onError ?? (() => {});
-  const concurrency = opts.concurrency ?? 64;
+  const concurrency = opts.concurrency ?? REALTIME_CONCURRENCY;
   const traces = createWorker<PushJob, unknown>(
     QueueName.Traces,
     (job) => pipeline.realtime.writeTraces(job.data),

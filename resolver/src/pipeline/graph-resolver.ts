@@ -23,7 +23,8 @@ export interface ProcessStats {
   chunks: number;
   /** eids that got a new trace or relation (for watches) */
   touched: { eid: string; type: 'trace' | 'relation'; at: string | null; source: string; rid: string }[];
-  ms: { resolve: number; write: number; sync: number };
+  /** `tx`: of `write`, the statements of the transaction (the rest is its commit); group commit only */
+  ms: { resolve: number; write: number; sync: number; tx?: number };
   /** touched entities whose golden values were already in the graph (not rewritten) */
   entitiesUnchanged: number;
   /** group commit: [rid, hash] of the batch's records already resolved before (for the quality rules) */
@@ -263,8 +264,9 @@ export class GraphResolver {
     const stats = parts.map((p) => p.stats);
     for (const s of stats) s.ms = { sync: syncMs, resolve: resolveMs, write: 0 };
     t = performance.now();
+    let txMs: number;
     try {
-      await writeChunk(this.graph, rows, { trace: this.opts.traceWrites ?? false, inTx: inTx(stats) });
+      txMs = (await writeChunk(this.graph, rows, { trace: this.opts.traceWrites ?? false, inTx: inTx(stats) })).statementsMs;
     } catch (e) {
       this.dirty = true;
       throw e;
@@ -274,6 +276,7 @@ export class GraphResolver {
     this.afterWrite(rows);
     for (const s of stats) {
       s.ms.write = writeMs;
+      s.ms.tx = txMs;
       s.chunks = 1;
     }
     return stats;

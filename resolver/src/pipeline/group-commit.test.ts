@@ -1,5 +1,36 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { GroupCommit } from './group-commit.ts';
+import { GROUP_MAX_PUSHES, REALTIME_CONCURRENCY } from './realtime-ingest.ts';
+
+/**
+ * A queue worker with `slots` (BullMQ's concurrency) over a queue that always has jobs waiting:
+ * a job holds its slot until its group has flushed. Flushes end only when the test says so.
+ * Returns the size of each flush.
+ */
+async function groupsUnderBacklog(slots: number, maxItems: number, flushes: number): Promise<number[]> {
+  const sizes: number[] = [];
+  const ends: (() => void)[] = [];
+  let inFlight = 0;
+  const gc = new GroupCommit<number, number>(
+    (items) =>
+      new Promise((resolve) => {
+        sizes.push(items.length);
+        ends.push(() => resolve(items));
+      }),
+    { maxItems, lingerMs: 0 },
+  );
+  const fill = () => {
+    for (; inFlight < slots; inFlight++) void gc.add(inFlight).then(() => inFlight--);
+  };
+  fill();
+  for (let i = 0; i < flushes; i++) {
+    await vi.waitFor(() => expect(sizes).toHaveLength(i + 1));
+    fill(); // what the worker takes while the group commits: only its free slots
+    ends[i]!();
+    await new Promise((r) => setTimeout(r, 0)); // the group's jobs are answered and leave their slots
+  }
+  return sizes;
+}
 
 describe('GroupCommit', () => {
   it('flushes what waits together, one flush at a time, and answers each caller with its own result', async () => {
@@ -47,5 +78,22 @@ describe('GroupCommit', () => {
     const a = gc.add(1);
     await expect(a).rejects.toThrow('neo4j down');
     expect(await gc.add(2)).toBe(2);
+  });
+
+  it('never puts more than maxItems in one flush', async () => {
+    const flushes: number[][] = [];
+    const gc = new GroupCommit<number, number>(async (items) => (flushes.push(items), items), { maxItems: 3, lingerMs: 5 });
+    await Promise.all([1, 2, 3, 4, 5, 6, 7].map((n) => gc.add(n)));
+    expect(flushes.map((f) => f.length)).toEqual([3, 3, 1]);
+  });
+
+  it('under a backlog the real-time workers keep every group full, not big and tiny in turn (jobs hold their slot until their group commits)', async () => {
+    // what the leader did with 64 slots and no cap on a group: a group of nearly every slot, then one
+    // of the few slots left free while it committed, each paying the whole fixed cost of a group
+    const before = await groupsUnderBacklog(64, Number.POSITIVE_INFINITY, 6);
+    expect(Math.min(...before.slice(1))).toBeLessThan(8);
+    const sizes = await groupsUnderBacklog(REALTIME_CONCURRENCY, GROUP_MAX_PUSHES, 6);
+    // after the first group (the first job alone, or a full group), every group is a full one
+    expect(sizes.slice(1, 6)).toEqual(Array.from({ length: 5 }, () => GROUP_MAX_PUSHES));
   });
 });

@@ -1,6 +1,6 @@
 /**
  * Group commit: callers add items one at a time and get a promise each; whatever is waiting when
- * the previous flush ends (up to `maxRecords`, after at most `lingerMs` more) is flushed together,
+ * the previous flush ends (up to `maxRecords` and `maxItems`, after at most `lingerMs` more) is flushed together,
  * in one call of `flush` (the resolver writes it in one transaction). At most one flush runs at a
  * time, so under load the batches grow and the fixed cost per record falls; when idle, a lone item
  * is flushed after `lingerMs`.
@@ -14,7 +14,7 @@ export class GroupCommit<T, R> {
 
   constructor(
     private readonly flush: (items: T[]) => Promise<R[]>,
-    private readonly opts: { size?: (item: T) => number; maxRecords?: number; lingerMs?: number } = {},
+    private readonly opts: { size?: (item: T) => number; maxRecords?: number; maxItems?: number; lingerMs?: number } = {},
   ) {}
 
   /** Items waiting for a flush (for the bench and tests). */
@@ -36,10 +36,14 @@ export class GroupCommit<T, R> {
       if (linger > 0) await new Promise((r) => setTimeout(r, linger));
       while (this.waiting.length) {
         const max = this.opts.maxRecords ?? 2000;
+        const maxItems = this.opts.maxItems ?? Number.POSITIVE_INFINITY;
         const size = this.opts.size ?? (() => 1);
         const take: typeof this.waiting = [];
         let n = 0;
-        while (this.waiting.length && (take.length === 0 || n + size(this.waiting[0]!.item) <= max)) {
+        while (
+          this.waiting.length &&
+          (take.length === 0 || (n + size(this.waiting[0]!.item) <= max && take.length < maxItems))
+        ) {
           const w = this.waiting.shift()!;
           n += size(w.item);
           take.push(w);

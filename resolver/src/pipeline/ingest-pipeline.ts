@@ -39,6 +39,8 @@ export interface PipelineDeps {
   groupMaxRecords?: number;
   /** Group commit of pushes: how long a flush waits for more pushes once one arrives (default 2 ms). */
   groupLingerMs?: number;
+  /** Keep each group commit's stage timings in Redis (`GroupTiming`; the config's ONEMAP_GROUP_TIMINGS). */
+  groupTimings?: boolean;
   /** Where early-warning evaluation errors go (a logger); they never fail a batch. */
   onWarningError?: (err: Error) => void;
 }
@@ -84,6 +86,7 @@ export class IngestPipeline {
     this.realtime = new RealtimeIngest(this, {
       ...(deps.groupMaxRecords ? { maxRecords: deps.groupMaxRecords } : {}),
       ...(deps.groupLingerMs !== undefined ? { lingerMs: deps.groupLingerMs } : {}),
+      timings: deps.groupTimings ?? false,
     });
   }
 

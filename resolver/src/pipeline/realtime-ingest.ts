@@ -11,6 +11,7 @@ import { runBatchQuality } from '../quality/run-batch-quality.ts';
 import type { FieldProblem } from '../types.ts';
 import type { ProcessStats } from './graph-resolver.ts';
 import { GroupCommit } from './group-commit.ts';
+import { recordGroupTiming } from './group-timings.ts';
 import type { IngestPipeline } from './ingest-pipeline.ts';
 import { type EntityEvent, publishEvents } from './publish-events.ts';
 import { recordFacts } from './record-facts.ts';
@@ -41,6 +42,17 @@ export function isTraceOnly(entry: SourceCatalogEntry): boolean {
 
 const LEADER_ONLY = Symbol('leader');
 
+/**
+ * At most this many pushes in one group commit. A queue worker takes jobs up to its concurrency,
+ * and a job holds its slot until its group has committed: with a concurrency no bigger than a
+ * group, the pushes arriving while a big group commits find no free slot, so the next group is a
+ * handful of pushes paying the whole fixed cost of a group, and groups alternate big and tiny.
+ * The real-time workers therefore take `REALTIME_CONCURRENCY` = twice this many jobs at once.
+ */
+export const GROUP_MAX_PUSHES = 128;
+/** Jobs a real-time queue worker takes at once: one full group committing, the next one filling. */
+export const REALTIME_CONCURRENCY = 2 * GROUP_MAX_PUSHES;
+
 /** A pushed batch not in the graph yet, as it stands until its group commits. */
 function queuedBatch(b: StagedBatch): BatchInfo {
   return {
@@ -66,13 +78,18 @@ export class RealtimeIngest {
   epoch: number | null = null;
   private readonly group: GroupCommit<PushJob, BatchInfo>;
   private readonly traces: GroupCommit<PushJob, BatchInfo | typeof LEADER_ONLY>;
+  /** keep each group's stage timings in Redis (`GroupTiming`, config ONEMAP_GROUP_TIMINGS) */
+  private readonly timings: boolean;
+  /** batchId -> when its job reached this process (timings only) */
+  private readonly addedAt = new Map<string, number>();
 
   constructor(
     private readonly pipeline: IngestPipeline,
-    opts: { maxRecords?: number; lingerMs?: number } = {},
+    opts: { maxRecords?: number; lingerMs?: number; timings?: boolean } = {},
   ) {
+    this.timings = opts.timings ?? false;
     const size = (j: PushJob) => Math.max(1, j.read.records.length);
-    const common = { size, maxRecords: opts.maxRecords ?? 2000, lingerMs: opts.lingerMs ?? 2 };
+    const common = { size, maxRecords: opts.maxRecords ?? 2000, maxItems: GROUP_MAX_PUSHES, lingerMs: opts.lingerMs ?? 2 };
     this.group = new GroupCommit((jobs) => this.flushResolve(jobs), common);
     this.traces = new GroupCommit((jobs) => this.flushTraces(jobs), common);
   }
@@ -84,6 +101,7 @@ export class RealtimeIngest {
 
   /** The leader's job: resolve a push, group-committed with whatever else is waiting. */
   resolvePush(job: PushJob): Promise<BatchInfo> {
+    if (this.timings) this.addedAt.set(job.batch.batchId, Date.now());
     return this.group.add(job);
   }
 
@@ -155,15 +173,22 @@ export class RealtimeIngest {
   }
 
   private async flushResolve(jobs: PushJob[]): Promise<BatchInfo[]> {
+    const t0 = performance.now();
+    const at = Date.now();
+    const waited = jobs.map((j) => at - (this.addedAt.get(j.batch.batchId) ?? at));
+    for (const j of jobs) this.addedAt.delete(j.batch.batchId);
     const { known, todo } = await this.pending(jobs);
+    const tPending = performance.now();
+    let tLocked = tPending;
     if (todo.length) {
       const epoch = this.epoch;
       const resolver = this.pipeline.resolver;
       const fields = new Map<string, Partial<BatchInfo>>();
       const stats = await withResolveLock(
         this.pipeline.deps.redis,
-        async () =>
-          resolver.processGroup(
+        async () => {
+          tLocked = performance.now();
+          return resolver.processGroup(
             todo.map((j) => ({ batch: j.batch, records: j.read.records })),
             (stats) => async (tx: ManagedTransaction) => {
               if (epoch !== null) await fenceLeaderTx(tx, epoch);
@@ -179,9 +204,11 @@ export class RealtimeIngest {
               });
               await finishBatchesTx(tx, rows);
             },
-          ),
+          );
+        },
         { ttlMs: 5_000 },
       );
+      const tWritten = performance.now();
       await this.afterCommit(
         todo.map((j, i) => ({
           batch: j.batch,
@@ -192,6 +219,25 @@ export class RealtimeIngest {
       );
       for (const j of todo)
         known.set(j.batch.batchId, { ...known.get(j.batch.batchId)!, ...fields.get(j.batch.batchId) });
+      if (this.timings) {
+        const ms = stats[0]!.ms;
+        const r = (x: number) => Math.round(x * 10) / 10;
+        void recordGroupTiming(this.pipeline.deps.redis, {
+          at,
+          jobs: jobs.length,
+          records: todo.reduce((n, j) => n + j.read.records.length, 0),
+          waitedMax: Math.max(...waited),
+          waitedMean: r(waited.reduce((a, b) => a + b, 0) / waited.length),
+          pending: r(tPending - t0),
+          lock: r(tLocked - tPending),
+          sync: r(ms.sync),
+          resolve: r(ms.resolve),
+          tx: r(ms.tx ?? 0),
+          commit: r(ms.write - (ms.tx ?? 0)),
+          after: r(performance.now() - tWritten),
+          total: r(performance.now() - t0),
+        });
+      }
     }
     return jobs.map((j) => known.get(j.batch.batchId)!);
   }

@@ -1,5 +1,6 @@
 import { residentIdCheckChar, type SourceMapping } from '@onemap/graph-schema';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { PairScorer } from '../scoring/pair-scorer.ts';
 import { standardizeRecord } from '../standardize/standardize-record.ts';
 import type { Mention } from '../types.ts';
 import { ResolutionIndex } from './resolution-index.ts';
@@ -59,6 +60,24 @@ describe('ResolutionIndex', () => {
       decision: 'new',
       entityId: null,
     });
+  });
+
+  it('a mention anchored to a big entity is not cohesion-checked against it (scoring per record stays flat as the entity grows)', () => {
+    const ix = new ResolutionIndex();
+    const values = { name: '王芳', residentId: id1, birthDate: '1990-03-07', phone: '13800138000' };
+    const first = ix.resolveAndAdd(mention(values));
+    // the same guest checking in again and again: an entity of 101 mentions, one candidate per block
+    for (let i = 0; i < 100; i++) ix.resolveAndAdd(mention(values));
+    const weight = vi.spyOn(PairScorer.prototype, 'weight');
+    try {
+      const r = ix.resolveOne(mention(values));
+      expect(r).toMatchObject({ decision: 'anchor', entityId: first.entityId });
+      expect(r.mergeOf).toBeUndefined();
+      // the block's candidates (one per distinct attributes) are scored; the 64-pair cohesion sample is not
+      expect(weight.mock.calls.length).toBeLessThan(16);
+    } finally {
+      weight.mockRestore();
+    }
   });
 
   it('never matches an entity holding a different valid resident id', () => {

@@ -241,7 +241,11 @@ export class ResolutionIndex {
       .filter(([e]) => !this.exclusiveConflict(e, m, model) && !anchored.some((a) => this.cannot.get(a)?.has(e)))
       .sort((x, y) => y[1].w - x[1].w);
     const explain = (ck: string) => explainPair(m, this.mentions.get(ck)!, model, ki.stats, ki.scorer);
-    const strong = ranked.filter(([e, c]) => probability(c.w) >= model.thresholds.match && this.cohesive(ki, m, e));
+    // An anchored entity is the answer whatever its cohesion, so it is not checked: a hub (a hotel
+    // every stay names, a guest pushed again and again) would cost a sampled scoring per record.
+    const strong = ranked.filter(
+      ([e, c]) => probability(c.w) >= model.thresholds.match && !anchored.includes(e) && this.cohesive(ki, m, e),
+    );
     if (anchored.length) {
       const mergeOf = [...anchored];
       for (const [e] of strong)

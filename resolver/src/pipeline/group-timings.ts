@@ -1,0 +1,46 @@
+import type { Redis } from 'ioredis';
+
+/** Redis list the leader appends one `GroupTiming` per group to, when timings are on (the bench reads it). */
+export const GROUP_TIMINGS_KEY = 'onemap:group-timings';
+/** The list keeps the newest this many groups. */
+const GROUP_TIMINGS_KEPT = 20_000;
+
+/**
+ * Where one group commit of the resolve leader spent its time, in ms (config ONEMAP_GROUP_TIMINGS):
+ * `waited` how long its pushes sat in the leader's process before the flush began (oldest / mean),
+ * then each stage of the flush in order: `pending` (the batches' status read), `lock` (taking the
+ * resolve lock), `sync` (the index catch-up read), `resolve` (CPU), `tx` (the write transaction's
+ * statements) and `commit` (the rest of the transaction: the commit itself), `after` (queueing the
+ * after-commit job). BullMQ's acks follow the flush and are not in it.
+ */
+export interface GroupTiming {
+  /** flush start, epoch ms */
+  at: number;
+  jobs: number;
+  records: number;
+  waitedMax: number;
+  waitedMean: number;
+  pending: number;
+  lock: number;
+  sync: number;
+  resolve: number;
+  tx: number;
+  commit: number;
+  after: number;
+  total: number;
+}
+
+/** Appends a group's timing (one Redis round trip; errors are ignored, timings never fail a group). */
+export async function recordGroupTiming(redis: Redis, t: GroupTiming): Promise<void> {
+  await redis
+    .multi()
+    .rpush(GROUP_TIMINGS_KEY, JSON.stringify(t))
+    .ltrim(GROUP_TIMINGS_KEY, -GROUP_TIMINGS_KEPT, -1)
+    .exec()
+    .catch(() => undefined);
+}
+
+/** Every group timing kept, oldest first. */
+export async function readGroupTimings(redis: Redis): Promise<GroupTiming[]> {
+  return (await redis.lrange(GROUP_TIMINGS_KEY, 0, -1)).map((s) => JSON.parse(s) as GroupTiming);
+}
