@@ -11,9 +11,9 @@ const mapping = compileMapping(
     recordIdColumn: 'id',
     entities: [{ role: 'guest', kind: 'Person' }],
     fields: [
-      { column: 'id', target: null },
-      { column: 'name', target: 'guest.name', required: true },
-      { column: 'birth', target: 'guest.birthDate' },
+      { column: 'id', target: null, meaning: 'record id', sensitivity: 1 },
+      { column: 'name', target: 'guest.name', required: true, meaning: 'guest name', sensitivity: 2 },
+      { column: 'birth', target: 'guest.birthDate', meaning: 'birth date', sensitivity: 2 },
     ],
   },
   'hotel',
