@@ -178,33 +178,19 @@ function applyName(kind: EntityKind, values: Map<string, AttrValue>, out: Entity
 export function standardizeEntityAttrs(kind: EntityKind, values: Map<string, AttrValue>): EntityAttrsResult {
   // Venues, vehicles and organizations repeat in every event that mentions them: memoize.
   if (kind !== 'Person') {
-    // a trie over (kind, then attribute, column, format, value of each value in order): no key
-    // string is built, and only the values (not the constant names) are hashed per lookup
-    let node = child(entityCache, kind);
-    for (const [a, v] of values) node = child(child(child(child(node, a), v.column), v.format ?? ''), v.value);
-    const hit = node.get(RESULT) as EntityAttrsResult | undefined;
+    let ck = kind;
+    for (const [a, v] of values) ck += `\u0001${a}\u0002${v.column}\u0002${v.format ?? ''}\u0002${v.value}`;
+    const hit = entityCache.get(ck);
     if (hit) return copy(hit);
     const r = computeEntityAttrs(kind, values);
-    if (++entityCacheSize > 100_000) {
-      entityCache.clear();
-      entityCacheSize = 0;
-    } else node.set(RESULT, r);
+    if (entityCache.size > 100_000) entityCache.clear();
+    entityCache.set(ck, r);
     return copy(r);
   }
   return computeEntityAttrs(kind, values);
 }
 
-/** Trie node of the entity memo; the result is kept under `RESULT` (no attribute is named so). */
-type CacheNode = Map<string, CacheNode | EntityAttrsResult>;
-const RESULT = '\u0000result';
-const entityCache: CacheNode = new Map();
-let entityCacheSize = 0;
-
-function child(node: CacheNode, k: string): CacheNode {
-  let next = node.get(k) as CacheNode | undefined;
-  if (!next) node.set(k, (next = new Map()));
-  return next;
-}
+const entityCache = new Map<string, EntityAttrsResult>();
 
 function copy(r: EntityAttrsResult): EntityAttrsResult {
   return {
