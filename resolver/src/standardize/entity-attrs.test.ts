@@ -40,3 +40,38 @@ describe('standardizeEntityAttrs, Person', () => {
     expect(b.flags).toContain('sex:conflicts_with_resident_id');
   });
 });
+
+describe('standardizeEntityAttrs, memoized kinds', () => {
+  const one = (attr: string, value: string, column: string, format?: string) =>
+    new Map<string, AttrValue>([[attr, format ? { value, column, format } : { value, column }]]);
+
+  it('tells apart values that differ only in column, format or order, as the uncached path does', () => {
+    const cases = [
+      one('occurredAt', '01/02/2020', 'at', 'dd/MM/yyyy'),
+      one('occurredAt', '01/02/2020', 'at', 'MM/dd/yyyy'),
+      one('occurredAt', '01/02/2020', 'at'),
+      one('caseNumber', 'a 1', 'no'),
+      one('caseNumber', 'a 1', 'number'),
+      new Map<string, AttrValue>([
+        ['caseNumber', { value: 'x1', column: 'no' }],
+        ['occurredAt', { value: '2020-01-02', column: 'at' }],
+      ]),
+      new Map<string, AttrValue>([
+        ['occurredAt', { value: '2020-01-02', column: 'at' }],
+        ['caseNumber', { value: 'x1', column: 'no' }],
+      ]),
+    ];
+    for (let round = 0; round < 2; round++)
+      for (const v of cases) expect(standardizeEntityAttrs('Case', v)).toEqual(standardizeEntityAttrsUncached('Case', v));
+    expect(standardizeEntityAttrs('Case', cases[0]!).attrs.occurredAt).toBe('2020-02-01');
+    expect(standardizeEntityAttrs('Case', cases[1]!).attrs.occurredAt).toBe('2020-01-02');
+  });
+
+  it('gives each caller its own copy of a remembered result', () => {
+    const a = standardizeEntityAttrs('Case', one('caseNumber', 'k 9', 'no'));
+    a.attrs.caseNumber = 'changed';
+    a.flags.push('x');
+    const b = standardizeEntityAttrs('Case', one('caseNumber', 'k 9', 'no'));
+    expect([b.attrs.caseNumber, b.flags]).toEqual(['K9', []]);
+  });
+});
