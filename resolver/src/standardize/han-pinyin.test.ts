@@ -1,20 +1,23 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pinyin } from 'pinyin-pro';
 import { describe, expect, it } from 'vitest';
-import { loadDirectory } from '../intake/load-directory.ts';
 import { plainPinyin, singleReading, surnamePinyin } from './han-pinyin.ts';
 
 const ROOT = join(import.meta.dirname, '../../..');
 const whole = (s: string) => pinyin(s, { surname: 'head', toneType: 'none', type: 'array', v: true });
 const wholePlain = (s: string) => pinyin(s, { toneType: 'none', type: 'array', v: true, nonZh: 'removed' }).join('');
 
-/** Every Hanzi name (and its family and given parts) the sample's person mentions carry. */
+/** Every run of two to four Hanzi in the sample's files: its names (and parts of its addresses). */
 function sampleNames(): string[] {
-  const l = loadDirectory(join(ROOT, 'datasets/sample'), join(ROOT, 'datasets/catalog'), { kinds: ['Person'] });
+  const dir = join(ROOT, 'datasets/sample');
   const names = new Set<string>();
-  for (const m of l.mentions) {
-    if (m.attrs.nameScript !== 'han') continue;
-    for (const v of [m.attrs.name, m.attrs.family, m.attrs.given]) if (v) names.add(v);
+  for (const source of readdirSync(dir, { withFileTypes: true })) {
+    if (!source.isDirectory()) continue;
+    for (const f of readdirSync(join(dir, source.name))) {
+      if (!/\.(csv|jsonl)$/.test(f)) continue;
+      for (const m of readFileSync(join(dir, source.name, f), 'utf8').matchAll(/[\u3400-\u9fff]{2,4}/g)) names.add(m[0]);
+    }
   }
   return [...names];
 }
