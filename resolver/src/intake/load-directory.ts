@@ -13,6 +13,7 @@ import type { SourceCatalogEntry, SourceMapping } from '@onemap/graph-schema';
 import { divisionGazetteer } from '../standardize/address.ts';
 import { type CompiledMapping, compileMapping, restrictMapping } from '../standardize/compile-mapping.ts';
 import type { FieldProblem, Mention, ProgressFn } from '../types.ts';
+import { StringInterner } from './intern-mentions.ts';
 import { loadSource } from './load-source.ts';
 import { parseCsv } from './parse-csv.ts';
 
@@ -164,6 +165,7 @@ export async function loadDirectoryParallel(
   const parts = new Array<Part | undefined>(files.length);
   let done = 0;
   const gazetteer = divisionGazetteer();
+  const interner = new StringInterner();
   await Promise.all(
     jobs.map(
       (job) =>
@@ -178,6 +180,7 @@ export async function loadDirectoryParallel(
             },
           });
           w.on('message', (m: Part & { index: number }) => {
+            interner.mentions(m.mentions);
             parts[m.index] = m;
             opts.onProgress?.('standardize files', ++done, files.length);
           });

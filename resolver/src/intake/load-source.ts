@@ -41,30 +41,33 @@ export function loadSource(
   const cm = 'roles' in mapping ? mapping : compileMapping(mapping, opts.source);
   if (opts.source) cm.source = opts.source;
   if (opts.truthColumn && !cm.columns.includes(opts.truthColumn)) cm.columns.push(opts.truthColumn);
+  const mentions: Mention[] = [];
+  const truth = opts.truthColumn ? new Map<string, string>() : undefined;
+  // records one by one: only their mentions are kept, not the raw rows
   const read = readSource(file, cm, {
     hashes: false,
     ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    onRecord: (rec) => {
+      for (const m of rec.mentions) {
+        mentions.push(m);
+        if (truth && opts.truthColumn) {
+          const t = rec.raw[opts.truthColumn]?.trim();
+          if (t) truth.set(m.key, t);
+        }
+      }
+      opts.onRecord?.(rec.recordId, rec.record, rec.mentions);
+    },
   });
   const out: LoadedSource = {
     file,
     rows: read.rows,
-    mentions: [],
+    mentions,
     rejects: read.rejects,
     problems: read.flagged,
     readMs: read.readMs,
     standardizeMs: read.standardizeMs,
   };
-  if (opts.truthColumn) out.truth = new Map();
-  for (const rec of read.records) {
-    for (const m of rec.mentions) {
-      out.mentions.push(m);
-      if (out.truth && opts.truthColumn) {
-        const t = rec.raw[opts.truthColumn]?.trim();
-        if (t) out.truth.set(m.key, t);
-      }
-    }
-    opts.onRecord?.(rec.recordId, rec.record, rec.mentions);
-  }
+  if (truth) out.truth = truth;
   return out;
 }

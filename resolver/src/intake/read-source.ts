@@ -53,6 +53,11 @@ export interface ReadSourceOptions {
    * provenance skips it (a SHA-256 per record is a tenth of the standardization time)
    */
   hashes?: boolean;
+  /**
+   * receive each record as it is standardized instead of in `records` (left empty): neither the
+   * raw rows nor the records of the whole file are held at once
+   */
+  onRecord?: (record: BatchRecord) => void;
 }
 
 export interface ReadSourceResult {
@@ -67,41 +72,32 @@ export interface ReadSourceResult {
   standardizeMs: number;
 }
 
-/** Reads and standardizes one source file with its compiled mapping. */
+/**
+ * Reads and standardizes one source file with its compiled mapping, row by row as the file is
+ * parsed (a raw row is released once standardized). The rejects of the reading (field count, bad
+ * JSON) come first, then those of standardizing, each in file order.
+ */
 export function readSource(path: string, mapping: CompiledMapping, opts: ReadSourceOptions = {}): ReadSourceResult {
   const file = opts.fileLabel ?? path;
-  let t0 = performance.now();
-  const read = readSourceFile(path, mapping, {
-    ...(opts.format ? { format: opts.format } : {}),
-    ...(opts.encoding ? { encoding: opts.encoding } : {}),
-    ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
-    ...(opts.absentKeysAreEmpty ? { absentKeysAreEmpty: true } : {}),
-  });
-  const readMs = performance.now() - t0;
-  t0 = performance.now();
-  const out: ReadSourceResult = {
-    rows: read.rows.length + read.rejects.length,
-    records: [],
-    rejects: read.rejects.map((r) => (r.file === file ? r : { ...r, file })),
-    flagged: [],
-    readMs,
-    standardizeMs: 0,
-  };
+  const t0 = performance.now();
+  let standardizeMs = 0;
+  const records: BatchRecord[] = [];
+  const stdRejects: FieldProblem[] = [];
+  const flagged: FieldProblem[] = [];
   const seen = new Set<string>();
   const hashes = opts.hashes ?? true;
-  const total = read.rows.length;
+  const onRecord = opts.onRecord ?? ((r: BatchRecord) => void records.push(r));
   let done = 0;
-  for (const row of read.rows) {
+  let total = 0;
+  const standardizeRow = (row: RawRow) => {
+    const t = performance.now();
     if (opts.onProgress && ++done % PROGRESS_EVERY === 0) opts.onProgress('standardize', done, total);
     const r = standardizeRecord(row.values, mapping, { source: mapping.source, file, line: row.line });
-    if (!r.ok) {
-      out.rejects.push(r.rejection);
-      continue;
-    }
-    const rid = `${mapping.source}:${r.recordId}`;
-    if (opts.rejectRepeatedIds) {
-      if (seen.has(rid)) {
-        out.rejects.push({
+    if (!r.ok) stdRejects.push(r.rejection);
+    else {
+      const rid = `${mapping.source}:${r.recordId}`;
+      if (opts.rejectRepeatedIds && seen.has(rid)) {
+        stdRejects.push({
           source: mapping.source,
           file,
           line: row.line,
@@ -110,24 +106,48 @@ export function readSource(path: string, mapping: CompiledMapping, opts: ReadSou
           code: 'ONEMAP_ERR_BAD_VALUE',
           reason: `record id ${r.recordId} appears twice in this batch; the first is kept`,
         });
-        continue;
+      } else {
+        if (opts.rejectRepeatedIds) seen.add(rid);
+        for (const p of r.problems) flagged.push(p);
+        onRecord({
+          rid,
+          recordId: r.recordId,
+          line: row.line,
+          hash: hashes ? sha256(JSON.stringify(row.values, Object.keys(row.values).sort())).slice(0, 32) : '',
+          raw: row.values,
+          record: r.record,
+          mentions: r.mentions,
+          problems: r.problems,
+        });
       }
-      seen.add(rid);
     }
-    for (const p of r.problems) out.flagged.push(p);
-    out.records.push({
-      rid,
-      recordId: r.recordId,
-      line: row.line,
-      hash: hashes ? sha256(JSON.stringify(row.values, Object.keys(row.values).sort())).slice(0, 32) : '',
-      raw: row.values,
-      record: r.record,
-      mentions: r.mentions,
-      problems: r.problems,
-    });
-  }
-  out.standardizeMs = performance.now() - t0;
-  return out;
+    standardizeMs += performance.now() - t;
+  };
+  const read = readSourceFile(path, mapping, {
+    ...(opts.format ? { format: opts.format } : {}),
+    ...(opts.encoding ? { encoding: opts.encoding } : {}),
+    ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
+    ...(opts.absentKeysAreEmpty ? { absentKeysAreEmpty: true } : {}),
+    onRow: standardizeRow,
+    ...(opts.onProgress ? { onText: (text: string) => (total = countLines(text)) } : {}),
+  });
+  const rejects = read.rejects.map((r) => (r.file === file ? r : { ...r, file }));
+  for (const r of stdRejects) rejects.push(r);
+  return {
+    rows: read.rowCount + read.rejects.length,
+    records,
+    rejects,
+    flagged,
+    readMs: performance.now() - t0 - standardizeMs,
+    standardizeMs,
+  };
+}
+
+/** Lines of a text (an estimate of its rows for progress reports). */
+function countLines(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 export interface RawRow {
@@ -136,9 +156,23 @@ export interface RawRow {
 }
 
 export interface ReadResult {
+  /** the rows read (empty when they were passed to `onRow`) */
   rows: RawRow[];
+  /** rows read (accepted by the reader) */
+  rowCount: number;
   rejects: FieldProblem[];
   header: string[];
+}
+
+interface ReadFileOptions {
+  format?: 'csv' | 'jsonl';
+  encoding?: 'utf-8' | 'gbk';
+  limit?: number;
+  absentKeysAreEmpty?: boolean;
+  /** receive each row as it is read instead of in `rows` */
+  onRow?: (row: RawRow) => void;
+  /** the decoded text, before the first row */
+  onText?: (text: string) => void;
 }
 
 /** Decode bytes; invalid sequences become U+FFFD so the standardizer can flag the exact field. */
@@ -150,7 +184,7 @@ export function decodeText(buf: Buffer, encoding: 'utf-8' | 'gbk'): string {
 export function readSourceFile(
   path: string,
   mapping: CompiledMapping,
-  opts: { format?: 'csv' | 'jsonl'; encoding?: 'utf-8' | 'gbk'; limit?: number; absentKeysAreEmpty?: boolean } = {},
+  opts: ReadFileOptions = {},
 ): ReadResult {
   let buf: Buffer;
   try {
@@ -163,14 +197,25 @@ export function readSourceFile(
     );
   }
   const text = decodeText(buf, opts.encoding ?? mapping.encoding);
+  opts.onText?.(text);
   const format = opts.format ?? mapping.format ?? (/\.jsonl?$|\.ndjson$/i.test(path) ? 'jsonl' : 'csv');
-  return format === 'jsonl'
-    ? readJsonl(text, path, mapping, opts.limit, opts.absentKeysAreEmpty)
-    : readCsv(text, path, mapping, opts.limit);
+  const rows: RawRow[] = [];
+  const onRow = opts.onRow ?? ((row: RawRow) => void rows.push(row));
+  const r =
+    format === 'jsonl'
+      ? readJsonl(text, path, mapping, onRow, opts.limit, opts.absentKeysAreEmpty)
+      : readCsv(text, path, mapping, onRow, opts.limit);
+  return { rows, ...r };
 }
 
-function readCsv(text: string, file: string, mapping: CompiledMapping, limit = Number.POSITIVE_INFINITY): ReadResult {
-  const rows: RawRow[] = [];
+function readCsv(
+  text: string,
+  file: string,
+  mapping: CompiledMapping,
+  onRow: (row: RawRow) => void,
+  limit = Number.POSITIVE_INFINITY,
+): Omit<ReadResult, 'rows'> {
+  let rowCount = 0;
   const rejects: FieldProblem[] = [];
   let header: string[] | undefined;
   parseCsv(text, mapping.delimiter, (fields, line) => {
@@ -198,26 +243,27 @@ function readCsv(text: string, file: string, mapping: CompiledMapping, limit = N
     }
     const values: Record<string, string | undefined> = {};
     for (let i = 0; i < header.length; i++) values[header[i]!] = fields[i];
-    rows.push({ line, values });
-    return rows.length < limit;
+    onRow({ line, values });
+    return ++rowCount < limit;
   });
   if (!header) throw new ResolverError('ONEMAP_ERR_FILE_UNREADABLE', { detail: 'file is empty' }, { file });
-  return { rows, rejects, header };
+  return { rowCount, rejects, header };
 }
 
 function readJsonl(
   text: string,
   file: string,
   mapping: CompiledMapping,
+  onRow: (row: RawRow) => void,
   limit = Number.POSITIVE_INFINITY,
   absentKeysAreEmpty = false,
-): ReadResult {
-  const rows: RawRow[] = [];
+): Omit<ReadResult, 'rows'> {
+  let rowCount = 0;
   const rejects: FieldProblem[] = [];
   const keys = new Set<string>();
   let line = 0;
   let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  while (pos < text.length && rows.length < limit) {
+  while (pos < text.length && rowCount < limit) {
     let nl = text.indexOf('\n', pos);
     if (nl < 0) nl = text.length;
     const s = text.slice(pos, nl).trim();
@@ -241,15 +287,16 @@ function readJsonl(
       if (v === null || v === undefined) continue;
       values[k] = typeof v === 'object' ? JSON.stringify(v) : String(v);
     }
-    rows.push({ line, values });
+    onRow({ line, values });
+    rowCount++;
   }
   // JSON lines have no header: a mapped column that no line carries is a mapping error.
-  const missing = rows.length && !absentKeysAreEmpty ? mapping.columns.filter((c) => !keys.has(c)) : [];
+  const missing = rowCount && !absentKeysAreEmpty ? mapping.columns.filter((c) => !keys.has(c)) : [];
   if (missing.length)
     throw new ResolverError(
       'ONEMAP_ERR_MISSING_COLUMN',
       { column: missing.join('", "') },
       { file, field: missing[0]! },
     );
-  return { rows, rejects, header: [...keys] };
+  return { rowCount, rejects, header: [...keys] };
 }

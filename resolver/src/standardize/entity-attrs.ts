@@ -98,14 +98,21 @@ const MEMO_LIMIT = 200_000;
  * Results are shared, so callers read them and never change them.
  */
 export function memoized<R>(fn: (v: string, format?: string) => R): (v: string, format?: string) => R {
-  const memo = new Map<string, R>();
+  // one map per format: no key string is built per lookup
+  const plain = new Map<string, R>();
+  const byFormat = new Map<string, Map<string, R>>();
   return (v, format) => {
-    const key = format === undefined ? v : `${format}\u0001${v}`;
-    let r = memo.get(key);
+    let memo = plain;
+    if (format !== undefined) {
+      let m = byFormat.get(format);
+      if (!m) byFormat.set(format, (m = new Map()));
+      memo = m;
+    }
+    let r = memo.get(v);
     if (r === undefined) {
       r = fn(v, format);
       if (memo.size >= MEMO_LIMIT) memo.clear();
-      memo.set(key, r);
+      memo.set(v, r);
     }
     return r;
   };
@@ -206,10 +213,12 @@ function computeEntityAttrs(
 ): EntityAttrsResult {
   const out: EntityAttrsResult = { attrs: {}, identifiers: [], flags: [], problems: [] };
   applyName(kind, values, out);
+  let residentId: StdResult | undefined;
   for (const [attr, v] of values) {
     if (NAME_ATTRS.has(attr)) continue;
     const std = table[attr] ?? plain;
     const r = std(v.value, v.format);
+    if (attr === 'residentId') residentId = r;
     if (r.ok) {
       out.attrs[attr] = r.value;
       if (r.derived) for (const [k, dv] of Object.entries(r.derived)) if (out.attrs[k] === undefined) out.attrs[k] = dv;
@@ -224,16 +233,18 @@ function computeEntityAttrs(
       out.problems.push(p);
     }
   }
-  if (kind === 'Person') derivePerson(out, table.residentId!);
+  if (kind === 'Person') derivePerson(out, residentId);
   return out;
 }
 
-/** Person: birth date / sex from the resident id when not stated; conflicts flagged, not fixed. */
-function derivePerson(out: EntityAttrsResult, residentIdOf: Std): void {
+/**
+ * Person: birth date / sex from the resident id when not stated; conflicts flagged, not fixed.
+ * @param id the resident id's standardization (`a.residentId` is its value when it is valid)
+ */
+function derivePerson(out: EntityAttrsResult, id: StdResult | undefined): void {
   const a = out.attrs;
   if (a.residentId) {
-    const id = residentIdOf(a.residentId);
-    if (id.ok && id.derived) {
+    if (id?.ok && id.derived) {
       if (a.birthDate && a.birthDate !== id.derived.birthDate) out.flags.push('birthDate:conflicts_with_resident_id');
       if (a.sex && a.sex !== id.derived.sex) out.flags.push('sex:conflicts_with_resident_id');
       a.birthDate ??= id.derived.birthDate!;

@@ -6,10 +6,12 @@
  *   last part family, every dot variant normalized to `·`;
  * - Latin script (passports, foreign guests, Pinyin-only): diacritics removed, upper-case,
  *   `FAMILY, Given`, `FAMILY/GIVEN`, MRZ `FAMILY<<GIVEN` or `Given Family`.
- * Results are memoized per distinct input: pinyin-pro is the slowest step of standardizing.
+ * Results are memoized per distinct input, and the Pinyin per character (`han-pinyin.ts`):
+ * pinyin-pro is the slowest step of standardizing.
  */
 import * as OpenCC from 'opencc-js';
 import { pinyin } from 'pinyin-pro';
+import { plainPinyin, surnamePinyin } from './han-pinyin.ts';
 import { cleanText } from './text.ts';
 
 export interface PersonName {
@@ -38,10 +40,7 @@ const HAS_HAN = /[\u3400-\u9fff]/;
 
 const cache = new Map<string, PersonName>();
 
-function py(s: string): string {
-  if (!s) return '';
-  return pinyin(s, { toneType: 'none', type: 'array', v: true, nonZh: 'removed' }).join('');
-}
+const py = plainPinyin;
 
 function hanName(raw: string): PersonName {
   const notes: string[] = [];
@@ -58,7 +57,7 @@ function hanName(raw: string): PersonName {
     return { script: 'han', name: parts.join('·'), family, given, pyFamily: py(family), pyGiven: py(given), notes };
   }
   const famLen = cleaned.length > 2 && COMPOUND_SURNAMES.has(cleaned.slice(0, 2)) ? 2 : 1;
-  const syl = pinyin(cleaned, { surname: 'head', toneType: 'none', type: 'array', v: true });
+  const syl = surnamePinyin(cleaned);
   const family = cleaned.slice(0, famLen);
   const given = cleaned.slice(famLen);
   return {

@@ -42,37 +42,11 @@ export function standardizeRecord(
   const cm = compiled(mapping, ctx.source);
   const source = ctx.source ?? cm.source;
   const problems: FieldProblem[] = [];
-  const where = (field: string, value?: string): Pick<FieldProblem, 'source' | 'file' | 'line' | 'field' | 'value'> => {
-    const p: Pick<FieldProblem, 'source' | 'file' | 'line' | 'field' | 'value'> = { source, field };
-    if (ctx.file !== undefined) p.file = ctx.file;
-    if (ctx.line !== undefined) p.line = ctx.line;
-    if (value !== undefined) p.value = value;
-    return p;
-  };
-  const badEncoding = new Set<string>();
-  const get = (column: string): string => {
-    const v = raw[column];
-    if (v === undefined || v === null) return '';
-    const s = typeof v === 'string' ? v : String(v);
-    if (s.includes('\uFFFD')) {
-      badEncoding.add(column);
-      problems.push({
-        ...where(column, s),
-        code: 'ONEMAP_ERR_BAD_ENCODING',
-        reason: `value is not valid ${cm.encoding}`,
-      });
-      return '';
-    }
-    return s;
-  };
-  const recordId = cleanText(get(cm.recordIdColumn));
-  const reject = (p: FieldProblem): StandardizeResult => {
-    const r: StandardizeResult = { ok: false, rejection: p, problems };
-    if (recordId) r.recordId = recordId;
-    return r;
-  };
+  // one state object instead of closures per record (allocation is a large part of the cost)
+  const st: RecordState = { raw, cm, source, ctx, problems };
+  const recordId = cleanText(getValue(st, cm.recordIdColumn));
   if (!recordId) {
-    return reject({ ...where(cm.recordIdColumn), code: 'ONEMAP_ERR_REQUIRED_MISSING', reason: 'record id is empty' });
+    return rejectWith(st, recordId, { ...whereOf(st, cm.recordIdColumn), code: 'ONEMAP_ERR_REQUIRED_MISSING', reason: 'record id is empty' });
   }
   const mentions: Mention[] = [];
   // mentions of hidden roles (`restrictMapping`): read for the relations, not passed on
@@ -80,12 +54,12 @@ export function standardizeRecord(
   for (const role of cm.roles) {
     const values = new Map<string, AttrValue>();
     for (const f of role.fields) {
-      const v = cleanText(get(f.column));
+      const v = cleanText(getValue(st, f.column));
       if (!v) {
         if (f.required) {
-          const enc = badEncoding.has(f.column);
-          return reject({
-            ...where(f.column),
+          const enc = st.badEncoding?.has(f.column) === true;
+          return rejectWith(st, recordId, {
+            ...whereOf(st, f.column),
             recordId,
             code: enc ? 'ONEMAP_ERR_BAD_ENCODING' : 'ONEMAP_ERR_REQUIRED_MISSING',
             reason: enc
@@ -108,15 +82,15 @@ export function standardizeRecord(
     for (const p of r.problems) {
       const requiredField = role.fields.find((f) => f.column === p.column && f.required);
       const fp: FieldProblem = {
-        ...where(p.column, p.value),
+        ...whereOf(st, p.column, p.value),
         recordId,
         code: p.checksum ? 'ONEMAP_ERR_BAD_ID_CHECKSUM' : 'ONEMAP_ERR_BAD_VALUE',
         reason: `${role.role}.${p.attr}: ${p.reason}`,
       };
-      if (requiredField) return reject({ ...fp, code: 'ONEMAP_ERR_REQUIRED_INVALID' });
+      if (requiredField) return rejectWith(st, recordId, { ...fp, code: 'ONEMAP_ERR_REQUIRED_INVALID' });
       problems.push(fp);
     }
-    const usable = Object.keys(r.attrs).some((k) => !k.endsWith('Raw'));
+    const usable = hasUsableAttr(r.attrs);
     if (!usable && r.identifiers.length === 0) continue;
     if (role.placeKind) r.attrs.placeKind ??= role.placeKind;
     const m: Mention = {
@@ -133,17 +107,16 @@ export function standardizeRecord(
     if (role.hidden) (hidden ??= []).push(m);
     else mentions.push(m);
   }
-  const byRole = (role: string) => mentions.find((m) => m.role === role) ?? hidden?.find((m) => m.role === role);
   for (const link of cm.phoneLinks) {
     const owner = mentions.find((m) => m.role === link.from);
-    const phone = byRole(link.to)?.attrs.phone;
+    const phone = byRole(mentions, hidden, link.to)?.attrs.phone;
     if (owner && phone && !owner.attrs.phone) {
       owner.attrs.phone = phone;
       owner.flags.push('phone:from_has_phone_relation');
     }
   }
   for (const link of cm.legalRepLinks) {
-    const rep = byRole(link.from)?.attrs;
+    const rep = byRole(mentions, hidden, link.from)?.attrs;
     const org = mentions.find((m) => m.role === link.to);
     // the Pinyin of the name, so a homophone or traditional rendering of it still agrees
     const name = rep && (rep.pyFamily || rep.pyGiven ? `${rep.pyFamily ?? ''}${rep.pyGiven ?? ''}` : rep.name);
@@ -151,11 +124,11 @@ export function standardizeRecord(
   }
   const record: Attrs = { id: recordId };
   for (const f of cm.recordFields) {
-    const v = cleanText(get(f.column));
+    const v = cleanText(getValue(st, f.column));
     if (!v) {
       if (f.required)
-        return reject({
-          ...where(f.column),
+        return rejectWith(st, recordId, {
+          ...whereOf(st, f.column),
           recordId,
           code: 'ONEMAP_ERR_REQUIRED_MISSING',
           reason: `record.${f.attr} is required`,
@@ -167,12 +140,12 @@ export function standardizeRecord(
       if (d.ok) record[f.attr] = d.value;
       else {
         const fp: FieldProblem = {
-          ...where(f.column, v),
+          ...whereOf(st, f.column, v),
           recordId,
           code: 'ONEMAP_ERR_BAD_VALUE',
           reason: `record.${f.attr}: ${d.reason}`,
         };
-        if (f.required) return reject({ ...fp, code: 'ONEMAP_ERR_REQUIRED_INVALID' });
+        if (f.required) return rejectWith(st, recordId, { ...fp, code: 'ONEMAP_ERR_REQUIRED_INVALID' });
         problems.push(fp);
       }
     } else record[f.attr] = v;
@@ -181,12 +154,67 @@ export function standardizeRecord(
     // a restricted mapping: the record made (or would have made) a mention of another kind
     if (hidden?.length || cm.droppedColumns?.some((c) => cleanText(raw[c] ?? '') !== ''))
       return { ok: true, recordId, mentions, record, problems };
-    return reject({
-      ...where(cm.recordIdColumn, recordId),
+    return rejectWith(st, recordId, {
+      ...whereOf(st, cm.recordIdColumn, recordId),
       recordId,
       code: 'ONEMAP_ERR_NOTHING_USABLE',
       reason: 'no entity attribute is usable',
     });
   }
   return { ok: true, recordId, mentions, record, problems };
+}
+
+interface RecordState {
+  raw: Record<string, string | undefined>;
+  cm: CompiledMapping;
+  source: string;
+  ctx: RecordContext;
+  problems: FieldProblem[];
+  /** columns whose value was not valid in the file's encoding (made when one is found) */
+  badEncoding?: Set<string>;
+}
+
+function whereOf(
+  st: RecordState,
+  field: string,
+  value?: string,
+): Pick<FieldProblem, 'source' | 'file' | 'line' | 'field' | 'value'> {
+  const p: Pick<FieldProblem, 'source' | 'file' | 'line' | 'field' | 'value'> = { source: st.source, field };
+  if (st.ctx.file !== undefined) p.file = st.ctx.file;
+  if (st.ctx.line !== undefined) p.line = st.ctx.line;
+  if (value !== undefined) p.value = value;
+  return p;
+}
+
+/** The column's value as a string ('' when absent or not valid in the file's encoding, flagged). */
+function getValue(st: RecordState, column: string): string {
+  const v = st.raw[column];
+  if (v === undefined || v === null) return '';
+  const s = typeof v === 'string' ? v : String(v);
+  if (s.includes('\uFFFD')) {
+    (st.badEncoding ??= new Set()).add(column);
+    st.problems.push({
+      ...whereOf(st, column, s),
+      code: 'ONEMAP_ERR_BAD_ENCODING',
+      reason: `value is not valid ${st.cm.encoding}`,
+    });
+    return '';
+  }
+  return s;
+}
+
+function rejectWith(st: RecordState, recordId: string, p: FieldProblem): StandardizeResult {
+  const r: StandardizeResult = { ok: false, rejection: p, problems: st.problems };
+  if (recordId) r.recordId = recordId;
+  return r;
+}
+
+function byRole(mentions: Mention[], hidden: Mention[] | undefined, role: string): Mention | undefined {
+  return mentions.find((m) => m.role === role) ?? hidden?.find((m) => m.role === role);
+}
+
+/** Some attribute other than a kept-raw invalid value (`<attr>Raw`). */
+function hasUsableAttr(attrs: Attrs): boolean {
+  for (const k in attrs) if (!k.endsWith('Raw')) return true;
+  return false;
 }

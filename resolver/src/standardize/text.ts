@@ -22,12 +22,44 @@ const COMPAT = /[\u00a0\u2000-\u206f\u3000\u3002\uf900-\ufaff\ufe30-\ufe6f\uff00
 /** NFKC (full-width digits/letters to ASCII), trim, collapse whitespace; `''` for null-like placeholders. */
 export function cleanText(raw: string | undefined | null): string {
   if (raw === undefined || raw === null) return '';
+  if (isClean(raw)) return NULLISH.has(raw) ? '' : raw;
   let s = raw;
   // NFKC only for characters it changes (full-width forms, compatibility spaces and dots).
   if (COMPAT.test(s)) s = s.normalize('NFKC').replace(/[\u3000\u00a0\t\r\n]/g, ' ');
   s = s.trim();
   if (s.includes('  ')) s = s.replace(/ {2,}/g, ' ');
   return NULLISH.has(s) ? '' : s;
+}
+
+/**
+ * True when cleaning would not change `s`: not empty, no character NFKC or the whitespace rules
+ * touch (the `COMPAT` ranges, control characters, other Unicode spaces), no space at either end
+ * and no two spaces in a row. Most values are like this; they skip the regexps.
+ */
+function isClean(s: string): boolean {
+  let space = true; // a leading space is not clean
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 32) {
+      if (space) return false;
+      space = true;
+      continue;
+    }
+    if (
+      c < 32 ||
+      (c >= 0x7f && c <= 0xa0) ||
+      c === 0x1680 ||
+      (c >= 0x2000 && c <= 0x206f) ||
+      c === 0x3000 ||
+      c === 0x3002 ||
+      (c >= 0xf900 && c <= 0xfaff) ||
+      (c >= 0xfe30 && c <= 0xfe6f) ||
+      c >= 0xfeff
+    )
+      return false;
+    space = false;
+  }
+  return !space;
 }
 
 /** Upper-case ASCII letters and digits only (identifiers written with spaces, dashes or dots). */

@@ -1,0 +1,63 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { compileMapping } from '../standardize/compile-mapping.ts';
+import { type BatchRecord, readSource } from './read-source.ts';
+
+const mapping = compileMapping(
+  {
+    id: 'hotel',
+    recordIdColumn: 'id',
+    entities: [{ role: 'guest', kind: 'Person' }],
+    fields: [
+      { column: 'id', target: null, meaning: 'record id', sensitivity: 1 },
+      { column: 'name', target: 'guest.name', required: true, meaning: 'guest name', sensitivity: 2 },
+      { column: 'birth', target: 'guest.birthDate', meaning: 'birth date', sensitivity: 2 },
+    ],
+  },
+  'hotel',
+);
+
+function file(text: string, ext = 'csv') {
+  const f = join(mkdtempSync(join(tmpdir(), 'read-source-')), `2024-01-01.${ext}`);
+  writeFileSync(f, text);
+  return f;
+}
+
+describe('readSource', () => {
+  // rows standardized as they are parsed: a reader reject and a standardizer reject interleaved
+  const csv = 'id,name,birth\n1,张三,1990-01-01\n2,李四\n3,,1990-01-02\n4,王五,1990-13-01\n5,赵六,1991-02-03\n';
+
+  it('reports the reading rejects first, then the standardizing ones, each in file order', () => {
+    const r = readSource(file(csv), mapping);
+    expect(r.rows).toBe(5);
+    expect(r.records.map((x) => x.recordId)).toEqual(['1', '4', '5']);
+    expect(r.rejects.map((x) => [x.line, x.code])).toEqual([
+      [3, 'ONEMAP_ERR_FIELD_COUNT'],
+      [4, 'ONEMAP_ERR_REQUIRED_MISSING'],
+    ]);
+    expect(r.flagged.map((x) => x.line)).toEqual([5]);
+  });
+
+  it('passes the same records to onRecord as it returns without it, and holds none itself', () => {
+    const f = file(csv);
+    const got: BatchRecord[] = [];
+    const streamed = readSource(f, mapping, { onRecord: (rec) => got.push(rec) });
+    const held = readSource(f, mapping);
+    expect(streamed.records).toEqual([]);
+    expect(got).toEqual(held.records);
+    expect({ ...streamed, records: [], readMs: 0, standardizeMs: 0 }).toEqual({
+      ...held,
+      records: [],
+      readMs: 0,
+      standardizeMs: 0,
+    });
+  });
+
+  it('stops after `limit` rows and still throws on a mapped key no JSON line carries', () => {
+    expect(readSource(file(csv), mapping, { limit: 2 }).records.map((x) => x.recordId)).toEqual(['1']);
+    const jsonl = file('{"id":"1","name":"张三"}\n{"id":"2","name":"李四"}\n', 'jsonl');
+    expect(() => readSource(jsonl, mapping)).toThrow(/birth/);
+  });
+});
