@@ -8,7 +8,7 @@
 import { type Graph, readTx, writeTx } from '@onemap/graph-schema/server';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readProfile, RECORD_SCAN_FACTOR } from '../../server/src/repositories/entities.ts';
+import { RECORD_SCAN_FACTOR, readProfile } from '../../server/src/repositories/entities.ts';
 import type { Profile } from '../../server/src/schemas/entities.ts';
 import { clearGraph, openTestGraph } from '../helpers/graph.ts';
 import { as, buildTestApp } from '../helpers/server-app.ts';
@@ -44,7 +44,10 @@ beforeAll(async () => {
         n: SIGHTINGS,
         open: FX.open,
         cond: FX.cond,
-        prov: JSON.stringify({ name: { source: FX.open, rid: `${FX.open}:s1` }, placeKind: { source: FX.open, rid: `${FX.open}:s1` } }),
+        prov: JSON.stringify({
+          name: { source: FX.open, rid: `${FX.open}:s1` },
+          placeKind: { source: FX.open, rid: `${FX.open}:s1` },
+        }),
         pprov: JSON.stringify({ name: { source: FX.open, rid: `${FX.open}:person` } }),
       },
     ),

@@ -32,7 +32,23 @@ interface Rec {
  * its shared record says another name; NF6 is known only to the non-shared source.
  */
 const PEOPLE: { eid: string; name: string; py: string; ini: string; golden: number; recs: Rec[] }[] = [
-  { eid: 'P-NF1', name: '李娜', py: 'li na', ini: 'ln', golden: 0, recs: [{ source: FX.open, name: '李娜', residentId: '620102198501011234', birthDate: '1985-01-01', sex: '女', at: '2026-10-02' }] },
+  {
+    eid: 'P-NF1',
+    name: '李娜',
+    py: 'li na',
+    ini: 'ln',
+    golden: 0,
+    recs: [
+      {
+        source: FX.open,
+        name: '李娜',
+        residentId: '620102198501011234',
+        birthDate: '1985-01-01',
+        sex: '女',
+        at: '2026-10-02',
+      },
+    ],
+  },
   {
     eid: 'P-NF2',
     name: '李娜',
@@ -40,12 +56,58 @@ const PEOPLE: { eid: string; name: string; py: string; ini: string; golden: numb
     ini: 'ln',
     golden: 1,
     recs: [
-      { source: FX.open, name: '李娜', residentId: '620103199202021234', birthDate: '1992-02-02', sex: '女', at: '2026-10-01' },
-      { source: FX.cond, name: '李娜', residentId: '620103199202021234', birthDate: '1992-02-02', sex: '女', at: '2026-10-03' },
+      {
+        source: FX.open,
+        name: '李娜',
+        residentId: '620103199202021234',
+        birthDate: '1992-02-02',
+        sex: '女',
+        at: '2026-10-01',
+      },
+      {
+        source: FX.cond,
+        name: '李娜',
+        residentId: '620103199202021234',
+        birthDate: '1992-02-02',
+        sex: '女',
+        at: '2026-10-03',
+      },
     ],
   },
-  { eid: 'P-NF3', name: '李娜娜', py: 'li nana', ini: 'lnn', golden: 0, recs: [{ source: FX.open, name: '李娜娜', residentId: '620104197003035678', birthDate: '1970-03-03', sex: '女', at: '2026-10-02' }] },
-  { eid: 'P-NF4', name: '李纳', py: 'li na', ini: 'ln', golden: 0, recs: [{ source: FX.cond, name: '李纳', residentId: '620102196006069999', birthDate: '1960-06-06', sex: '男', at: '2026-10-02' }] },
+  {
+    eid: 'P-NF3',
+    name: '李娜娜',
+    py: 'li nana',
+    ini: 'lnn',
+    golden: 0,
+    recs: [
+      {
+        source: FX.open,
+        name: '李娜娜',
+        residentId: '620104197003035678',
+        birthDate: '1970-03-03',
+        sex: '女',
+        at: '2026-10-02',
+      },
+    ],
+  },
+  {
+    eid: 'P-NF4',
+    name: '李纳',
+    py: 'li na',
+    ini: 'ln',
+    golden: 0,
+    recs: [
+      {
+        source: FX.cond,
+        name: '李纳',
+        residentId: '620102196006069999',
+        birthDate: '1960-06-06',
+        sex: '男',
+        at: '2026-10-02',
+      },
+    ],
+  },
   {
     eid: 'P-NF5',
     name: '李秘密',
@@ -53,11 +115,41 @@ const PEOPLE: { eid: string; name: string; py: string; ini: string; golden: numb
     ini: 'lmm',
     golden: 1,
     recs: [
-      { source: FX.open, name: '李公开', residentId: '620102199909094321', birthDate: '1999-09-09', sex: '男', at: '2026-10-01' },
-      { source: FX.closed, name: '李秘密', residentId: '620102199909094321', birthDate: '1999-09-09', sex: '男', at: '2026-10-05' },
+      {
+        source: FX.open,
+        name: '李公开',
+        residentId: '620102199909094321',
+        birthDate: '1999-09-09',
+        sex: '男',
+        at: '2026-10-01',
+      },
+      {
+        source: FX.closed,
+        name: '李秘密',
+        residentId: '620102199909094321',
+        birthDate: '1999-09-09',
+        sex: '男',
+        at: '2026-10-05',
+      },
     ],
   },
-  { eid: 'P-NF6', name: '李娜', py: 'li na', ini: 'ln', golden: 0, recs: [{ source: FX.closed, name: '李娜', residentId: '620102200001011234', birthDate: '2000-01-01', sex: '女', at: '2026-10-02' }] },
+  {
+    eid: 'P-NF6',
+    name: '李娜',
+    py: 'li na',
+    ini: 'ln',
+    golden: 0,
+    recs: [
+      {
+        source: FX.closed,
+        name: '李娜',
+        residentId: '620102200001011234',
+        birthDate: '2000-01-01',
+        sex: '女',
+        at: '2026-10-02',
+      },
+    ],
+  },
 ];
 
 beforeAll(async () => {
@@ -93,7 +185,9 @@ beforeAll(async () => {
             rid: rid(i),
             r,
             at: `${r.at}T00:00:00Z`,
-            attrs: JSON.stringify({ person: { name: r.name, residentId: r.residentId, birthDate: r.birthDate, sex: r.sex } }),
+            attrs: JSON.stringify({
+              person: { name: r.name, residentId: r.residentId, birthDate: r.birthDate, sex: r.sex },
+            }),
           },
         );
       }
@@ -107,10 +201,41 @@ afterAll(async () => {
 });
 
 async function viewer(level: LevelName, role: Role) {
-  return viewerOf(app, { username: username(level, role), displayName: username(level, role), unitCode: LEVELS[level], roles: [role], passwordHash: '', certFingerprint: null, disabled: false, tokenVersion: 0 } as never, [role], 'jwt', PURPOSE);
+  return viewerOf(
+    app,
+    {
+      username: username(level, role),
+      displayName: username(level, role),
+      unitCode: LEVELS[level],
+      roles: [role],
+      passwordHash: '',
+      certFingerprint: null,
+      disabled: false,
+      tokenVersion: 0,
+    } as never,
+    [role],
+    'jwt',
+    PURPOSE,
+  );
 }
 
-const QUERIES = ['李娜', '李', 'lina', 'li na', 'ln', 'lnn', 'linana', '1234', '4321', '李秘密', '李公开', '李娜 女', '李娜 1985', 'limimi', '620102198501011234'];
+const QUERIES = [
+  '李娜',
+  '李',
+  'lina',
+  'li na',
+  'ln',
+  'lnn',
+  'linana',
+  '1234',
+  '4321',
+  '李秘密',
+  '李公开',
+  '李娜 女',
+  '李娜 1985',
+  'limimi',
+  '620102198501011234',
+];
 
 describe('node-first search', () => {
   it('answers exactly what the record path answers, for every viewer, query and page', async () => {
@@ -141,13 +266,21 @@ describe('node-first search', () => {
       expect(res.body, q).not.toContain('李秘密');
     }
     // Its shared record's name finds it, named as that record says.
-    const open = await as(app, 'station', 'officer')({ url: `/api/search?q=${encodeURIComponent('李公开')}&kind=Person` });
+    const open = await as(
+      app,
+      'station',
+      'officer',
+    )({ url: `/api/search?q=${encodeURIComponent('李公开')}&kind=Person` });
     expect(open.json().items.map((i: { eid: string }) => i.eid)).toContain('P-NF5');
     expect(open.body).not.toContain('李秘密');
     const b = await as(app, 'station', 'officer')({ url: `/api/search?q=${encodeURIComponent('李娜')}&kind=Person` });
     expect(b.body).not.toContain('P-NF6');
     // The owner unit sees fx_closed and finds both by the golden name.
-    const owner = await as(app, 'county', 'officer')({ url: `/api/search?q=${encodeURIComponent('李秘密')}&kind=Person` });
+    const owner = await as(
+      app,
+      'county',
+      'officer',
+    )({ url: `/api/search?q=${encodeURIComponent('李秘密')}&kind=Person` });
     expect(owner.json().items.map((i: { eid: string }) => i.eid)).toContain('P-NF5');
   });
 });
