@@ -11,11 +11,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { createDriver, readTx } from '@onemap/graph-schema/server';
 import type { ManagedTransaction, ProfiledPlan } from 'neo4j-driver';
-import { readEntities, readProfile } from '../server/src/repositories/entities.ts';
+import { identifierTailCandidates, readEntities, readProfile, readRecordRoles, readSearchNodes, searchCandidates } from '../server/src/repositories/entities.ts';
 import { expandHop } from '../server/src/repositories/relations.ts';
 import { readTrajectory } from '../server/src/repositories/traces.ts';
 import { PROFILE_LIMITS } from '../server/src/services/entity-view.ts';
 import { DEFAULT_RELATION_TYPES } from '../server/src/services/relations.ts';
+import { ID_TAIL_KINDS, luceneQuery, SEARCH_CANDIDATE_CAP, SEARCH_RECORDS_PER_HIT } from '../server/src/services/search.ts';
 import { rng } from './bench-api-graph.ts';
 // @ts-expect-error plain ESM script without types
 import { up } from './services.mjs';
@@ -72,6 +73,7 @@ function printPlan(p: ProfiledPlan, depth = 0): string[] {
 
 const rand = rng(11);
 const person = () => `P-B${Math.floor(rand() * PERSONS)}`;
+const hanzi = () => `王${'伟芳娜敏静'[Math.floor(rand() * 5)]}`;
 const from = '2026-10-02T00:00:00Z';
 const to = '2026-11-01T00:00:00Z';
 const scenarios: Record<string, (tx: ManagedTransaction, eid: string) => Promise<unknown>> = {
@@ -86,6 +88,27 @@ const scenarios: Record<string, (tx: ManagedTransaction, eid: string) => Promise
     const hop1 = await expandHop({ tx: unprofiled(tx) }, [eid], DEFAULT_RELATION_TYPES, VS, 201);
     return expandHop({ tx }, [...new Set(hop1.map((e) => e.to))], DEFAULT_RELATION_TYPES, VS, 201 - hop1.length);
   },
+  // Search: the candidates' cost per query, as the bench's queries ask (a two-character name, Pinyin initials, an ID tail).
+  'search 王伟: candidates (searchCandidates)': (tx) => searchCandidates({ tx }, luceneQuery(hanzi()), ['Person'], VS, SEARCH_CANDIDATE_CAP),
+  'search 王伟: candidate nodes (readSearchNodes: no attrs; no identifiers, as for a Hanzi query)': async (tx) => {
+    const c = await searchCandidates({ tx: unprofiled(tx) }, luceneQuery(hanzi()), ['Person'], VS, SEARCH_CANDIDATE_CAP);
+    return readSearchNodes({ tx }, c.map((x) => x.eid), VS, SEARCH_RECORDS_PER_HIT, false);
+  },
+  'search 王伟: the golden name\'s record per candidate (readRecordRoles)': async (tx) => {
+    const c = await searchCandidates({ tx: unprofiled(tx) }, luceneQuery(hanzi()), ['Person'], VS, SEARCH_CANDIDATE_CAP);
+    const nodes = await readSearchNodes({ tx: unprofiled(tx) }, c.map((x) => x.eid), VS, SEARCH_RECORDS_PER_HIT);
+    const pairs = [...nodes.values()].flatMap((n) => {
+      const rid = n.provenance ? (JSON.parse(n.provenance) as { name?: { rid?: string } }).name?.rid : undefined;
+      return rid ? [{ eid: n.eid, rid }] : [];
+    });
+    return readRecordRoles({ tx }, pairs, VS);
+  },
+  'search 王伟: every candidate\'s records (readEntities, the record path)': async (tx) => {
+    const c = await searchCandidates({ tx: unprofiled(tx) }, luceneQuery(hanzi()), ['Person'], VS, SEARCH_CANDIDATE_CAP);
+    return readEntities({ tx }, c.map((x) => x.eid), VS, SEARCH_RECORDS_PER_HIT);
+  },
+  'search ww: candidates (searchCandidates)': (tx) => searchCandidates({ tx }, luceneQuery(`w${'wfnmj'[Math.floor(rand() * 5)]}`), ['Person'], VS, SEARCH_CANDIDATE_CAP),
+  'search ID tail: candidates (identifierTailCandidates)': (tx) => identifierTailCandidates({ tx }, String(Math.floor(rand() * 10_000)).padStart(4, '0'), ID_TAIL_KINDS, VS, SEARCH_CANDIDATE_CAP),
 };
 const raw = new WeakMap<ManagedTransaction, ManagedTransaction>();
 function unprofiled(tx: ManagedTransaction): ManagedTransaction {
@@ -96,6 +119,7 @@ console.log(`bench api-profile: ${PERSONS} persons, ${SAMPLES} random persons pe
 try {
   for (const [name, work] of Object.entries(scenarios)) {
     const hits: number[] = [];
+    const ms: number[] = [];
     let first: Captured | null = null;
     for (let i = 0; i < SAMPLES; i++) {
       const eid = person();
@@ -108,9 +132,10 @@ try {
       const last = captured.at(-1);
       if (!last) continue;
       hits.push(totalHits(last.plan));
+      ms.push(Math.round(last.ms));
       first ??= last;
     }
-    console.log(`\n### ${name}\ndb hits per sample: ${hits.join(', ')}`);
+    console.log(`\n### ${name}\ndb hits per sample: ${hits.join(', ')} (ms under PROFILE: ${ms.join(', ')}; load ${os.loadavg()[0]?.toFixed(1)})`);
     if (first) console.log(printPlan(first.plan).join('\n'));
   }
 } finally {

@@ -119,20 +119,24 @@ export interface ProfileRow {
   relations: (RelationRow & { neighbour: NeighbourRow })[];
   traces: TraceRow[];
   sources: { source: string; records: number; lastReceivedAt: string | null }[];
+  /** The per-source counts stopped at `sourceScan` records: there are more (a hub's counts are a lower bound). */
+  sourcesTruncated: boolean;
 }
 
 /**
  * A whole profile in ONE query (one round trip): the entity with its newest visible records,
  * visible identifiers, direct relations through typed expansions (never VISITED, so a hub's
- * sightings are not walked) with each neighbour's golden values, the newest visible traces and
- * per-source record counts. Every part is filtered by `$vs` and limited inside its subquery.
+ * sightings are not walked) with each neighbour's golden values, the newest visible traces (among
+ * the first `traces × RECORD_SCAN_FACTOR` expanded) and per-source record counts over at most
+ * `sourceScan` records. Every part is filtered by `$vs` and limited inside its subquery, so nothing
+ * read grows with the entity's degree (a station's million sightings, a phone shared by thousands).
  * @returns null when there is no entity with this eid (a merged-away eid: follow `resolveEid`)
  */
 export async function readProfile(
   graph: Reader,
   eid: string,
   vs: readonly string[],
-  limits: { records: number; relations: number; traces: number },
+  limits: { records: number; relations: number; traces: number; sourceScan: number },
 ): Promise<ProfileRow | null> {
   return read(graph, async (tx) => {
     const r = await tx.run(
@@ -157,18 +161,21 @@ export async function readProfile(
        }
        CALL (e) {
          OPTIONAL MATCH (e)-[v:VISITED]->(p:Place) WHERE v.source IN $vs
+         WITH v, p LIMIT toInteger($trLim * $scanFactor)
          WITH v, p ORDER BY v.at DESC LIMIT toInteger($trLim)
          RETURN collect(CASE WHEN v IS NULL THEN null ELSE {at: toString(v.at), until: toString(v.until), kind: v.kind, source: v.source, rid: v.rid,
                  placeEid: p.eid, placeName: p.name, placeKind: p.placeKind, lon: p.location.x, lat: p.location.y} END) AS traces
        }
        CALL (e) {
          OPTIONAL MATCH (e)<-[:RESOLVED_TO]-(sr:SourceRecord) WHERE sr.source IN $vs
+         WITH sr LIMIT toInteger($srcScan)
          WITH sr.source AS source, count(sr) AS n, max(sr.receivedAt) AS last WHERE source IS NOT NULL
          WITH source, n, last ORDER BY source
-         RETURN collect({source: source, records: n, lastReceivedAt: toString(last)}) AS sources
+         WITH collect({source: source, records: n, lastReceivedAt: toString(last)}) AS sources, sum(n) AS counted
+         RETURN sources, counted >= $srcScan AS sourcesTruncated
        }
-       RETURN e.eid AS eid, ${kindOf('e')} AS kind, properties(e) AS props, ${visibleEntity('e')} AS visible, recs, ids, rels, traces, sources`,
-      { eid, vs, kinds: KINDS, recLim: limits.records, relLim: limits.relations, trLim: limits.traces, scanFactor: RECORD_SCAN_FACTOR },
+       RETURN e.eid AS eid, ${kindOf('e')} AS kind, properties(e) AS props, ${visibleEntity('e')} AS visible, recs, ids, rels, traces, sources, sourcesTruncated`,
+      { eid, vs, kinds: KINDS, recLim: limits.records, relLim: limits.relations, trLim: limits.traces, srcScan: limits.sourceScan, scanFactor: RECORD_SCAN_FACTOR },
     );
     const x = r.records[0];
     if (!x) return null;
@@ -182,6 +189,7 @@ export async function readProfile(
       rels: ((RelationRow & { neighbour: NeighbourRow }) | null)[];
       traces: (TraceRow | null)[];
       sources: { source: string; records: number; lastReceivedAt: string | null }[];
+      sourcesTruncated: boolean;
     };
     const nonNull = <T>(a: (T | null)[]): T[] => a.filter((v): v is T => v !== null);
     return {
@@ -190,12 +198,14 @@ export async function readProfile(
       relations: nonNull(plain.rels),
       traces: nonNull(plain.traces),
       sources: plain.sources,
+      sourcesTruncated: plain.sourcesTruncated === true,
     };
   });
 }
 
 /**
- * Full-text candidates from `entity_search`, kept only when visible through `$vs`.
+ * Full-text candidates from `entity_search`, kept only when visible through `$vs`: eids and
+ * Lucene scores only, capped by the index (`limit`) before anything is read per candidate.
  * @param lucene an escaped Lucene query
  */
 export async function searchCandidates(graph: Reader, lucene: string, kinds: readonly string[] | null, vs: readonly string[], cap: number) {
@@ -203,13 +213,82 @@ export async function searchCandidates(graph: Reader, lucene: string, kinds: rea
     const r = await tx.run(
       `CALL db.index.fulltext.queryNodes('entity_search', $q, {limit: toInteger($raw)}) YIELD node, score
        WHERE ($kindsFilter IS NULL OR any(l IN labels(node) WHERE l IN $kindsFilter)) AND ${visibleEntity('node')}
-       WITH node, score LIMIT toInteger($cap)
-       OPTIONAL MATCH (node)-[h:HAS_IDENTIFIER]->(i:Identifier) WHERE h.source IN $vs
-       RETURN node.eid AS eid, score, node.name AS name, node.namePinyin AS namePinyin,
-              [x IN collect(CASE WHEN i IS NULL THEN null ELSE {kind: i.kind, value: i.value, source: h.source} END) WHERE x IS NOT NULL] AS identifiers`,
+       RETURN node.eid AS eid, score LIMIT toInteger($cap)`,
       { q: lucene, raw: cap * 4, kindsFilter: kinds, vs, cap },
     );
-    return r.records.map((x) => x.toObject() as { eid: string; score: number; name: string | null; namePinyin: string | null; identifiers: { kind: string; value: string; source: string }[] });
+    return r.records.map((x) => x.toObject() as { eid: string; score: number });
+  });
+}
+
+/** A search candidate as its node and edges describe it: golden values, visible identifiers, how many visible records it has. */
+export interface SearchNodeRow {
+  eid: string;
+  kind: string;
+  name: string | null;
+  namePinyin: string | null;
+  provenance: string | null;
+  /** Identifiers through edges of visible sources. */
+  identifiers: { kind: string; value: string; source: string }[];
+  /** Visible records, counted up to `recordLimit + 1` (more than `recordLimit`: the record window is not all of them). */
+  visibleRecords: number;
+}
+
+/**
+ * Search candidates from their nodes, for matching before any record is read: per visible entity
+ * its golden name and Pinyin with provenance, its visible identifiers, and how many visible
+ * records it has — the relationship count when every source of the entity is visible (a degree
+ * lookup, no record read), else counted up to `recordLimit + 1`. Invisible entities are absent.
+ * @param withIdentifiers false: skip the identifier edges of persons and organizations (their
+ *   identifiers are Latin letters and digits, and no query term has any)
+ */
+export async function readSearchNodes(graph: Reader, eids: readonly string[], vs: readonly string[], recordLimit: number, withIdentifiers = true): Promise<Map<string, SearchNodeRow>> {
+  if (eids.length === 0) return new Map();
+  return read(graph, async (tx) => {
+    const r = await tx.run(
+      `UNWIND $eids AS id
+       MATCH (e:Entity {eid: id}) WHERE ${visibleEntity('e')}
+       CALL (e) {
+         OPTIONAL MATCH (e)-[h:HAS_IDENTIFIER]->(i:Identifier) WHERE ($withIds OR NOT (e:Person OR e:Organization)) AND h.source IN $vs
+         RETURN collect(CASE WHEN i IS NULL THEN null ELSE {kind: i.kind, value: i.value, source: h.source} END) AS identifiers
+       }
+       RETURN e.eid AS eid, ${kindOf('e')} AS kind, e.name AS name, e.namePinyin AS namePinyin, e.provenance AS provenance, identifiers,
+              CASE WHEN e.inSources IS NOT NULL AND all(s IN e.inSources WHERE s IN $vs) THEN COUNT { (e)<-[:RESOLVED_TO]-() }
+                   ELSE size(COLLECT { MATCH (e)<-[:RESOLVED_TO]-(x:SourceRecord) WHERE x.source IN $vs RETURN 1 AS one LIMIT toInteger($lim + 1) }) END AS visibleRecords`,
+      { eids, vs, kinds: KINDS, lim: recordLimit, withIds: withIdentifiers },
+    );
+    const out = new Map<string, SearchNodeRow>();
+    for (const x of r.records) {
+      const o = toPlain(x.toObject()) as SearchNodeRow;
+      out.set(o.eid, {
+        eid: o.eid,
+        kind: o.kind,
+        name: typeof o.name === 'string' ? o.name : null,
+        namePinyin: typeof o.namePinyin === 'string' ? o.namePinyin : null,
+        provenance: typeof o.provenance === 'string' ? o.provenance : null,
+        identifiers: o.identifiers,
+        visibleRecords: Number(o.visibleRecords),
+      });
+    }
+    return out;
+  });
+}
+
+/**
+ * The roles in which given records resolve to given entities, for records of visible sources only
+ * (a unique-index seek on `SourceRecord.rid` each): how the record a golden value came from states it.
+ * @returns eid → the record's source and its roles for the entity (absent: not visible, or not this entity's)
+ */
+export async function readRecordRoles(graph: Reader, pairs: readonly { eid: string; rid: string }[], vs: readonly string[]): Promise<Map<string, { source: string; role: string }[]>> {
+  if (pairs.length === 0) return new Map();
+  return read(graph, async (tx) => {
+    const r = await tx.run(
+      `UNWIND $pairs AS p
+       MATCH (sr:SourceRecord {rid: p.rid}) WHERE sr.source IN $vs
+       MATCH (sr)-[rt:RESOLVED_TO]->(e:Entity) WHERE e.eid = p.eid
+       RETURN p.eid AS eid, collect({source: sr.source, role: rt.role}) AS roles`,
+      { pairs, vs },
+    );
+    return new Map(r.records.map((x) => [x.get('eid') as string, x.get('roles') as { source: string; role: string }[]]));
   });
 }
 

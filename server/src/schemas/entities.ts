@@ -63,6 +63,8 @@ export const Profile = Type.Object({
     Type.Object({ at: Type.String(), until: Type.Union([Type.String(), Type.Null()]), kind: Type.String(), source: Type.String(), place: TracePlace }),
   ),
   sources: Type.Array(Type.Object({ source: Type.String(), records: Type.Integer(), lastReceivedAt: Type.Union([Type.String(), Type.Null()]) })),
+  /** Present (true) when the per-source counts stopped at the profile's scan limit: a hub has more records than counted. */
+  sourcesTruncated: Type.Optional(Type.Boolean()),
   records: Type.Array(Type.Object({ rid: Type.String(), source: Type.String(), receivedAt: Type.Union([Type.String(), Type.Null()]), role: Type.String() })),
 });
 export type Profile = Static<typeof Profile>;

@@ -260,8 +260,12 @@ export function profileRelations(rels: readonly RelationRow[], others: ReadonlyM
   });
 }
 
-/** Limits of a profile's parts (named, not hidden in Cypher). */
-export const PROFILE_LIMITS = { records: 200, relations: 200, traces: 50 } as const;
+/**
+ * Limits of a profile's parts (named, not hidden in Cypher): newest records, relations, newest
+ * traces, and the records counted per source (`sourceScan`; past it the answer says
+ * `sourcesTruncated` and the counts are a lower bound).
+ */
+export const PROFILE_LIMITS = { records: 200, relations: 200, traces: 50, sourceScan: 2000 } as const;
 
 /** 一人一档 / 一企一档: one file per entity, built only from what the viewer may see, in one query. */
 export async function buildProfile(graph: Graph, eid: string, viewer: Viewer) {
@@ -327,6 +331,7 @@ export async function buildProfile(graph: Graph, eid: string, viewer: Viewer) {
         return { at: t.at, until: t.until, kind: t.kind, source: t.source, place: { eid: t.placeEid, name: pl.name, lon: pl.position?.lon ?? null, lat: pl.position?.lat ?? null } };
       }),
       sources: parts.sources,
+      ...(parts.sourcesTruncated ? { sourcesTruncated: true } : {}),
       records: row.records.slice(0, 50).map((r) => ({ rid: r.rid, source: r.source, receivedAt: r.receivedAt, role: r.role })),
     };
   });

@@ -5,9 +5,9 @@ import { isInternalAttribute } from '@onemap/graph-schema';
 import { attrsOf, goldenValues, IDENTIFIER_ATTRIBUTE, type VisibleRecord } from '../access/golden.ts';
 import { closeCompletions, maskForViewer } from '../access/mask-for-viewer.ts';
 import type { Viewer } from '../access/viewer.ts';
-import { type EntityRow, identifierTailCandidates, readEntities, searchCandidates } from '../repositories/entities.ts';
+import { type EntityRow, identifierTailCandidates, readEntities, readRecordRoles, readSearchNodes, type SearchNodeRow, searchCandidates } from '../repositories/entities.ts';
 import type { SearchResponse } from '../schemas/entities.ts';
-import { summarize } from './entity-view.ts';
+import { parseProvenance, summarize } from './entity-view.ts';
 
 const LUCENE_SPECIAL = /[+\-&|!(){}[\]^"~*?:\\/]/g;
 
@@ -85,7 +85,8 @@ interface Searchable {
   names: string[];
 }
 
-function searchableOf(row: EntityRow, viewer: Viewer, namePinyin: string | null, identifiers: readonly { kind: string; value: string; source: string }[]): Searchable {
+/** An empty `Searchable` and the one way values enter it: as the viewer sees them (masked values only in what the mask shows). */
+function searchableFor(viewer: Viewer) {
   const out: Searchable = { plain: [], shown: [], names: [] };
   const add = (attr: string, value: unknown, source: string, role: string) => {
     const m = maskForViewer(viewer, { attribute: attr, value, source, role });
@@ -100,19 +101,59 @@ function searchableOf(row: EntityRow, viewer: Viewer, namePinyin: string | null,
     // Mobile numbers: also without +86.
     if (/^\+86\d{11}$/.test(s)) out.plain.push(s.slice(3));
   };
+  const addIdentifiers = (identifiers: SearchNodeRow['identifiers']) => {
+    for (const i of identifiers) {
+      const attr = IDENTIFIER_ATTRIBUTE[i.kind] ?? i.kind;
+      add(attr, i.value, i.source, attr);
+    }
+  };
+  // The node's Pinyin counts only when the name it spells is one the viewer sees in plain.
+  const addPinyin = (name: unknown, namePinyin: string | null) => {
+    if (namePinyin && name && out.names.includes(String(name))) out.plain.push(norm(namePinyin));
+  };
+  return { out, add, addIdentifiers, addPinyin };
+}
+
+/** What the viewer may match in the entity's visible records (every attribute of every record in the window), its identifiers and Pinyin. */
+function searchableOf(row: EntityRow, viewer: Viewer, node: SearchNodeRow): Searchable {
+  const s = searchableFor(viewer);
   for (const r of row.records as VisibleRecord[]) {
     for (const [attr, v] of Object.entries(attrsOf(r))) {
       if (v === null || v === undefined || typeof v === 'object' || isInternalAttribute(attr)) continue;
-      add(attr, v, r.source, r.role);
+      s.add(attr, v, r.source, r.role);
     }
   }
-  for (const i of identifiers) {
-    const attr = IDENTIFIER_ATTRIBUTE[i.kind] ?? i.kind;
-    add(attr, i.value, i.source, attr);
-  }
-  // The node's Pinyin counts only when the name it spells is one the viewer sees in plain.
-  if (namePinyin && row.props.name && out.names.includes(String(row.props.name))) out.plain.push(norm(namePinyin));
-  return out;
+  s.addIdentifiers(node.identifiers);
+  s.addPinyin(row.props.name, node.namePinyin);
+  return s.out;
+}
+
+/** Kinds whose golden name is matched under the `name` rule (a phone's or plate's name follows another attribute's rule: records decide). */
+const NODE_FIRST_KINDS: ReadonlySet<string> = new Set(['Person', 'Organization']);
+
+/**
+ * The record of a candidate's golden name, when the node can decide the match: a person or
+ * organization whose visible records all fit in the record window (so the record path reads them
+ * all) and whose name came from a record with provenance; the caller then looks up that record's
+ * role among the viewer's visible records (`readRecordRoles`). Null: the records decide.
+ */
+function nameRecordOf(n: SearchNodeRow): string | null {
+  if (!NODE_FIRST_KINDS.has(n.kind) || n.name === null || n.visibleRecords > SEARCH_RECORDS_PER_HIT) return null;
+  return parseProvenance(n.provenance).name?.rid ?? null;
+}
+
+/**
+ * What the viewer may match from the node alone: the golden name, masked by the rule of the
+ * visible record it came from (its source and its one role), its Pinyin, and the visible
+ * identifiers — a subset of what `searchableOf` finds in the same records, so a node match is a
+ * record match, of the same or a weaker kind.
+ */
+function nodeSearchable(n: SearchNodeRow, source: string, role: string, viewer: Viewer): Searchable {
+  const s = searchableFor(viewer);
+  s.add('name', n.name, source, role);
+  s.addIdentifiers(n.identifiers);
+  s.addPinyin(n.name, n.namePinyin);
+  return s.out;
 }
 
 /**
@@ -158,45 +199,98 @@ function hitDetails(row: EntityRow, viewer: Viewer) {
   };
 }
 
+/** How a search checks its candidates (the default is the fast path; the other is its reference). */
+export interface SearchOptions {
+  /**
+   * true (default): match each candidate on its node first (golden name, Pinyin, identifiers) and
+   * read records only for the candidates the node cannot decide and for the page returned; false:
+   * read every candidate's records (the reference the tests compare the node-first path with).
+   */
+  nodeFirst?: boolean;
+}
+
+interface Kept {
+  eid: string;
+  score: number;
+  matchedBy: MatchKind[];
+  rank: number;
+}
+
+/** Every term matched (else null): the match kinds and the rank, which counts up to 10 visible records (`records` = the window's size). */
+function rankMatch(terms: readonly string[], s: Searchable, records: number): Pick<Kept, 'matchedBy' | 'rank'> | null {
+  const matched = terms.map((t) => matchTerm(t, s));
+  if (matched.some((m) => m === null)) return null;
+  const kinds = matched as MatchKind[];
+  return { matchedBy: [...new Set(kinds)], rank: kinds.reduce((a, m) => a + MATCH_WEIGHT[m], 0) + Math.min(10, records) / 10 };
+}
+
 /**
  * Cloud search (云搜索): names by prefix, full Pinyin and Pinyin initials, identifiers and phones
  * (whole, or their last digits), plates, with one typo tolerated. Candidates come from the
- * `entity_search` full-text index and the identifier tail index; each is kept only when the entity
- * is visible and every query term matches a value the viewer may see, as the viewer sees it — a
- * masked ID matches only in the digits its mask shows, and a value known only to a source the
- * viewer may not see never makes a hit. Ranked by how well the terms matched, then Lucene's score.
+ * `entity_search` full-text index and the identifier tail index, capped there
+ * (`SEARCH_CANDIDATE_CAP`); each is kept only when the entity is visible and every query term
+ * matches a value the viewer may see, as the viewer sees it — a masked ID matches only in the
+ * digits its mask shows, and a value known only to a source the viewer may not see never makes a
+ * hit. Ranked by how well the terms matched, then Lucene's score. A candidate is matched on its
+ * node first (`nodeSearchable`: no record attrs read); records are read only for candidates the
+ * node cannot decide and for the page returned.
  */
-export async function search(graph: Graph, viewer: Viewer, q: string, kinds: string[] | null, page: number, pageSize: number): Promise<SearchResponse> {
+export async function search(graph: Graph, viewer: Viewer, q: string, kinds: string[] | null, page: number, pageSize: number, opts: SearchOptions = {}): Promise<SearchResponse> {
+  const nodeFirst = opts.nodeFirst ?? true;
   return withRead(graph, async (r) => {
     const lucene = luceneQuery(q);
     if (!lucene) return { total: 0, page, pageSize, items: [] };
     const terms = q.split(/\s+/).filter((t) => norm(t));
     const cands = await searchCandidates(r, lucene, kinds, viewer.visibleSources, SEARCH_CANDIDATE_CAP);
-    const luceneScore = new Map(cands.map((c) => [c.eid, { score: c.score, namePinyin: c.namePinyin, identifiers: c.identifiers }]));
+    const luceneScore = new Map(cands.map((c) => [c.eid, c.score]));
     const tails = terms.map(norm).filter((t) => /^\d+x?$/.test(t) && t.length >= ID_TAIL_MIN_DIGITS && t.length < 18);
     const wantsIds = !kinds || kinds.includes('Person') || kinds.includes('Phone');
     for (const tail of wantsIds ? tails : []) {
       for (const eid of await identifierTailCandidates(r, tail.toUpperCase(), ID_TAIL_KINDS, viewer.visibleSources, SEARCH_CANDIDATE_CAP)) {
-        if (!luceneScore.has(eid)) luceneScore.set(eid, { score: 0, namePinyin: null, identifiers: [] });
+        if (!luceneScore.has(eid)) luceneScore.set(eid, 0);
       }
     }
-    const rows = await readEntities(r, [...luceneScore.keys()], viewer.visibleSources, SEARCH_RECORDS_PER_HIT);
-    // Rank every visible candidate that matches; describe (golden values, summary) only the page returned.
-    const kept: { row: EntityRow; score: number; matchedBy: MatchKind[]; rank: number }[] = [];
-    for (const [eid, c] of luceneScore) {
-      const row = rows.get(eid);
-      if (!row?.visible) continue;
-      if (kinds && !kinds.includes(row.kind)) continue;
-      const s = searchableOf(row, viewer, c.namePinyin, c.identifiers);
-      const matched = terms.map((t) => matchTerm(t, s));
-      if (matched.some((m) => m === null)) continue;
-      const kindsMatched = [...new Set(matched as MatchKind[])];
-      const rank = (matched as MatchKind[]).reduce((a, m) => a + MATCH_WEIGHT[m], 0) + Math.min(10, row.records.length) / 10;
-      kept.push({ row, score: c.score, matchedBy: kindsMatched, rank });
+    // A person's or organization's identifiers (ANCHOR_KINDS) are Latin letters and digits: a term without any matches none.
+    const idTerms = terms.some((t) => /[a-z0-9]/.test(norm(t)));
+    const nodes = await readSearchNodes(r, [...luceneScore.keys()], viewer.visibleSources, SEARCH_RECORDS_PER_HIT, idTerms);
+    const nameRecords: { eid: string; rid: string }[] = [];
+    for (const n of nodeFirst ? nodes.values() : []) {
+      const rid = nameRecordOf(n);
+      if (rid) nameRecords.push({ eid: n.eid, rid });
     }
-    kept.sort((a, b) => b.rank - a.rank || b.score - a.score || a.row.eid.localeCompare(b.row.eid));
+    const roles = await readRecordRoles(r, nameRecords, viewer.visibleSources);
+    const kept: Kept[] = [];
+    const undecided: string[] = [];
+    for (const [eid, score] of luceneScore) {
+      const n = nodes.get(eid);
+      if (!n || (kinds && !kinds.includes(n.kind))) continue;
+      // The name's record visible in one role (in two, the records decide).
+      const found = roles.get(eid);
+      const rec = found?.length === 1 ? found[0] : undefined;
+      const s = rec ? nodeSearchable(n, rec.source, rec.role, viewer) : null;
+      const m = s ? rankMatch(terms, s, n.visibleRecords) : null;
+      if (m) kept.push({ eid, score, ...m });
+      else undecided.push(eid);
+    }
+    // What the node cannot decide (another attribute, another kind, a name from an unseen record): the records do.
+    const rows = await readEntities(r, undecided, viewer.visibleSources, SEARCH_RECORDS_PER_HIT);
+    for (const eid of undecided) {
+      const row = rows.get(eid);
+      const n = nodes.get(eid);
+      if (!row?.visible || !n) continue;
+      const m = rankMatch(terms, searchableOf(row, viewer, n), row.records.length);
+      if (m) kept.push({ eid, score: luceneScore.get(eid) ?? 0, ...m });
+    }
+    kept.sort((a, b) => b.rank - a.rank || b.score - a.score || a.eid.localeCompare(b.eid));
     const start = (page - 1) * pageSize;
-    const items = kept.slice(start, start + pageSize).map((k) => ({ ...summarize(k.row, viewer), score: k.score, ...hitDetails(k.row, viewer), matchedBy: k.matchedBy }));
+    const pageHits = kept.slice(start, start + pageSize);
+    // Describe (golden values, summary) only the page returned, from the same record window.
+    const missing = pageHits.map((k) => k.eid).filter((eid) => !rows.has(eid));
+    for (const [eid, row] of await readEntities(r, missing, viewer.visibleSources, SEARCH_RECORDS_PER_HIT)) rows.set(eid, row);
+    const items = pageHits.flatMap((k) => {
+      const row = rows.get(k.eid);
+      return row ? [{ ...summarize(row, viewer), score: k.score, ...hitDetails(row, viewer), matchedBy: k.matchedBy }] : [];
+    });
     return { total: kept.length, page, pageSize, items, ...(cands.length >= SEARCH_CANDIDATE_CAP ? { truncated: true } : {}) };
   });
 }

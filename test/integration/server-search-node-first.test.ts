@@ -1,0 +1,286 @@
+/**
+ * Search matches candidates on their nodes first (golden name, Pinyin, identifiers) and reads
+ * records only for what the node cannot decide and for the page: the answer must be the one the
+ * record path gives (every candidate's records read), for every viewer, and a value the viewer may
+ * not see — a golden name from an invisible source, a masked name beyond what its mask shows —
+ * never makes a hit.
+ */
+import { type Graph, writeTx } from '@onemap/graph-schema/server';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '../../server/src/access/types.ts';
+import { viewerOf } from '../../server/src/plugins/access.ts';
+import { search } from '../../server/src/services/search.ts';
+import { clearGraph, openTestGraph } from '../helpers/graph.ts';
+import { as, buildTestApp, PURPOSE } from '../helpers/server-app.ts';
+import { FX, LEVELS, type LevelName, seedServerFixture, username } from '../helpers/server-fixtures.ts';
+
+let graph: Graph;
+let app: FastifyInstance;
+
+interface Rec {
+  source: string;
+  name: string;
+  residentId: string;
+  birthDate: string;
+  sex: string;
+  at: string;
+}
+/**
+ * Persons as the pipeline writes them: golden name with provenance (the latest record stating it),
+ * searchText with Pinyin and identifiers. NF5's golden name comes from the non-shared source while
+ * its shared record says another name; NF6 is known only to the non-shared source.
+ */
+const PEOPLE: { eid: string; name: string; py: string; ini: string; golden: number; recs: Rec[] }[] = [
+  {
+    eid: 'P-NF1',
+    name: '李娜',
+    py: 'li na',
+    ini: 'ln',
+    golden: 0,
+    recs: [
+      {
+        source: FX.open,
+        name: '李娜',
+        residentId: '620102198501011234',
+        birthDate: '1985-01-01',
+        sex: '女',
+        at: '2026-10-02',
+      },
+    ],
+  },
+  {
+    eid: 'P-NF2',
+    name: '李娜',
+    py: 'li na',
+    ini: 'ln',
+    golden: 1,
+    recs: [
+      {
+        source: FX.open,
+        name: '李娜',
+        residentId: '620103199202021234',
+        birthDate: '1992-02-02',
+        sex: '女',
+        at: '2026-10-01',
+      },
+      {
+        source: FX.cond,
+        name: '李娜',
+        residentId: '620103199202021234',
+        birthDate: '1992-02-02',
+        sex: '女',
+        at: '2026-10-03',
+      },
+    ],
+  },
+  {
+    eid: 'P-NF3',
+    name: '李娜娜',
+    py: 'li nana',
+    ini: 'lnn',
+    golden: 0,
+    recs: [
+      {
+        source: FX.open,
+        name: '李娜娜',
+        residentId: '620104197003035678',
+        birthDate: '1970-03-03',
+        sex: '女',
+        at: '2026-10-02',
+      },
+    ],
+  },
+  {
+    eid: 'P-NF4',
+    name: '李纳',
+    py: 'li na',
+    ini: 'ln',
+    golden: 0,
+    recs: [
+      {
+        source: FX.cond,
+        name: '李纳',
+        residentId: '620102196006069999',
+        birthDate: '1960-06-06',
+        sex: '男',
+        at: '2026-10-02',
+      },
+    ],
+  },
+  {
+    eid: 'P-NF5',
+    name: '李秘密',
+    py: 'li mimi',
+    ini: 'lmm',
+    golden: 1,
+    recs: [
+      {
+        source: FX.open,
+        name: '李公开',
+        residentId: '620102199909094321',
+        birthDate: '1999-09-09',
+        sex: '男',
+        at: '2026-10-01',
+      },
+      {
+        source: FX.closed,
+        name: '李秘密',
+        residentId: '620102199909094321',
+        birthDate: '1999-09-09',
+        sex: '男',
+        at: '2026-10-05',
+      },
+    ],
+  },
+  {
+    eid: 'P-NF6',
+    name: '李娜',
+    py: 'li na',
+    ini: 'ln',
+    golden: 0,
+    recs: [
+      {
+        source: FX.closed,
+        name: '李娜',
+        residentId: '620102200001011234',
+        birthDate: '2000-01-01',
+        sex: '女',
+        at: '2026-10-02',
+      },
+    ],
+  },
+];
+
+beforeAll(async () => {
+  graph = openTestGraph();
+  await clearGraph(graph);
+  await seedServerFixture(graph);
+  await writeTx(graph, async (tx) => {
+    for (const p of PEOPLE) {
+      const g = p.recs[p.golden] as Rec;
+      const rid = (i: number) => `${p.recs[i]?.source}:${p.eid}:${i}`;
+      const sources = [...new Set(p.recs.map((r) => r.source))].sort();
+      await tx.run(
+        `CREATE (e:Entity:Person {eid: $eid, name: $name, namePinyin: $py, residentId: $rid, searchText: $searchText, provenance: $prov, inSources: $sources})`,
+        {
+          eid: p.eid,
+          name: p.name,
+          py: p.py,
+          rid: g.residentId,
+          sources,
+          searchText: `${p.recs.map((r) => r.name).join(' ')} ${p.py} ${p.py.replace(' ', '')} ${p.ini} ${g.residentId}`,
+          prov: JSON.stringify({ name: { source: g.source, rid: rid(p.golden) } }),
+        },
+      );
+      for (const [i, r] of p.recs.entries()) {
+        await tx.run(
+          `MATCH (e:Entity {eid: $eid})
+           CREATE (sr:SourceRecord {rid: $rid, source: $r.source, recordId: $rid, receivedAt: datetime($at), hash: $rid, attrs: $attrs})
+           CREATE (sr)-[:RESOLVED_TO {role: 'person', decision: 'anchor', score: 1.0, at: datetime()}]->(e)
+           MERGE (i:Identifier {kind: 'resident_id', value: $r.residentId})
+           MERGE (e)-[:HAS_IDENTIFIER {source: $r.source, rid: $rid}]->(i)`,
+          {
+            eid: p.eid,
+            rid: rid(i),
+            r,
+            at: `${r.at}T00:00:00Z`,
+            attrs: JSON.stringify({
+              person: { name: r.name, residentId: r.residentId, birthDate: r.birthDate, sex: r.sex },
+            }),
+          },
+        );
+      }
+    }
+  });
+  app = await buildTestApp({ RATE_LIMIT_PER_MINUTE: 1_000_000 });
+});
+afterAll(async () => {
+  await app?.close();
+  await graph?.driver.close();
+});
+
+async function viewer(level: LevelName, role: Role) {
+  return viewerOf(
+    app,
+    {
+      username: username(level, role),
+      displayName: username(level, role),
+      unitCode: LEVELS[level],
+      roles: [role],
+      passwordHash: '',
+      certFingerprint: null,
+      disabled: false,
+      tokenVersion: 0,
+    } as never,
+    [role],
+    'jwt',
+    PURPOSE,
+  );
+}
+
+const QUERIES = [
+  '李娜',
+  '李',
+  'lina',
+  'li na',
+  'ln',
+  'lnn',
+  'linana',
+  '1234',
+  '4321',
+  '李秘密',
+  '李公开',
+  '李娜 女',
+  '李娜 1985',
+  'limimi',
+  '620102198501011234',
+];
+
+describe('node-first search', () => {
+  it('answers exactly what the record path answers, for every viewer, query and page', async () => {
+    for (const level of ['province', 'county', 'station', 'otherCity'] as const) {
+      for (const role of ['officer', 'analyst'] as const) {
+        const v = await viewer(level, role);
+        for (const q of QUERIES) {
+          for (const [page, size] of [
+            [1, 50],
+            [1, 2],
+            [2, 2],
+          ] as const) {
+            const fast = await search(graph, v, q, ['Person'], page, size);
+            const reference = await search(graph, v, q, ['Person'], page, size, { nodeFirst: false });
+            expect(fast, `${level} ${role} ${q} page ${page}/${size}`).toEqual(reference);
+          }
+        }
+      }
+    }
+  });
+
+  it('never matches a golden name whose source the viewer may not see, nor a person known only there', async () => {
+    // The station sees fx_open (not the owner's non-shared fx_closed): NF5's node says 李秘密 (from fx_closed).
+    for (const q of ['李秘密', 'limimi', 'lmm']) {
+      const res = await as(app, 'station', 'officer')({ url: `/api/search?q=${encodeURIComponent(q)}&kind=Person` });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.body, q).not.toContain('P-NF5');
+      expect(res.body, q).not.toContain('李秘密');
+    }
+    // Its shared record's name finds it, named as that record says.
+    const open = await as(
+      app,
+      'station',
+      'officer',
+    )({ url: `/api/search?q=${encodeURIComponent('李公开')}&kind=Person` });
+    expect(open.json().items.map((i: { eid: string }) => i.eid)).toContain('P-NF5');
+    expect(open.body).not.toContain('李秘密');
+    const b = await as(app, 'station', 'officer')({ url: `/api/search?q=${encodeURIComponent('李娜')}&kind=Person` });
+    expect(b.body).not.toContain('P-NF6');
+    // The owner unit sees fx_closed and finds both by the golden name.
+    const owner = await as(
+      app,
+      'county',
+      'officer',
+    )({ url: `/api/search?q=${encodeURIComponent('李秘密')}&kind=Person` });
+    expect(owner.json().items.map((i: { eid: string }) => i.eid)).toContain('P-NF5');
+  });
+});
