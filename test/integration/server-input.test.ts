@@ -75,6 +75,8 @@ describe('bad input → 4xx with a message, nothing written', () => {
   const cases: [string, InjectOptions, number][] = [
     ['time not ISO', { url: `/api/entities/${E.P1}/trajectory?from=yesterday&to=today` }, 400],
     ['month 13', { url: `/api/entities/${E.P1}/trajectory?from=2026-13-01T00:00:00Z&to=2026-11-03T00:00:00Z` }, 400],
+    ['November 31', { url: `/api/entities/${E.P1}/trajectory?from=2026-11-01T00:00:00Z&to=2026-11-31T00:00:00Z` }, 400],
+    ['February 29 of 2026 (a layer)', { url: '/api/layers/heat?from=2026-02-01T00:00:00Z&to=2026-02-29T00:00:00Z' }, 400],
     ['year 3000', { url: `/api/entities/${E.P1}/trajectory?from=3000-01-01T00:00:00Z&to=3000-01-02T00:00:00Z` }, 400],
     ['from after to', { url: `/api/entities/${E.P1}/trajectory?from=2026-11-03T00:00:00Z&to=2026-11-01T00:00:00Z` }, 400],
     ['range over a year', { url: `/api/entities/${E.P1}/trajectory?from=2020-01-01T00:00:00Z&to=2026-01-01T00:00:00Z` }, 400],

@@ -59,7 +59,7 @@ export const GrantBody = Type.Object(
     unitCode: UnitCode,
     sourceId: SourceId,
     purposes: Type.Array(PurposeKindName, { minItems: 1, maxItems: 6, uniqueItems: true }),
-    expiresAt: Type.String({ pattern: IsoTime.pattern, 'x-future': true, description: 'ISO 8601 time in the future' }),
+    expiresAt: Type.String({ pattern: IsoTime.pattern, 'x-calendar-date': true, 'x-future': true, description: 'ISO 8601 time in the future' }),
     fields: Type.Array(Type.String({ pattern: '^(\\*|[A-Za-z]{1,40})$' }), { maxItems: 30, default: [] }),
   },
   { additionalProperties: false },

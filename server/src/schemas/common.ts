@@ -86,6 +86,7 @@ export const EidParams = Type.Object({ eid: Eid });
 export const IsoTime = Type.String({
   pattern: '^(19[7-9]\\d|20\\d\\d)-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])(T([01]\\d|2[0-3]):[0-5]\\d(:[0-5]\\d(\\.\\d{1,9})?)?(Z|[+-]([01]\\d|2[0-3]):?[0-5]\\d)?)?$',
   description: 'ISO 8601 time, e.g. 2026-11-01T00:00:00Z',
+  'x-calendar-date': true,
 });
 export const Lon = Type.Number({ minimum: -180, maximum: 180 });
 export const Lat = Type.Number({ minimum: -90, maximum: 90 });

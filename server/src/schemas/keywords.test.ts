@@ -43,3 +43,35 @@ describe('cross-field rules live in the schemas', () => {
     expect(message(GrantBody, { ...g, expiresAt: '2001-01-01T00:00:00Z' })).toBe('must be in the future');
   });
 });
+
+describe('times name days of the calendar', () => {
+  it('a day the calendar does not have is refused by the schema, not by the graph', () => {
+    const t = (from: string, to: string) => message(TrajectoryQuery, { from, to });
+    expect(t('2026-11-01T00:00:00Z', '2026-11-30T00:00:00Z')).toBeNull();
+    expect(t('2028-02-01', '2028-02-29')).toBeNull();
+    expect(t('2026-11-01T00:00:00Z', '2026-11-31T00:00:00Z')).toBe('2026-11-31 is not a day of the calendar');
+    expect(t('2026-02-01', '2026-02-29')).toBe('2026-02-29 is not a day of the calendar');
+    expect(t('2026-04-31', '2026-05-02')).toBe('2026-04-31 is not a day of the calendar');
+  });
+
+  it('every request time with the ISO pattern carries the calendar check', async () => {
+    const fs = await import('node:fs');
+    const path = await import('node:path');
+    const { IsoTime } = await import('./common.ts');
+    const found: string[] = [];
+    const walk = (node: unknown, at: string) => {
+      if (!node || typeof node !== 'object') return;
+      const o = node as Record<string, unknown>;
+      if (o.pattern === IsoTime.pattern) {
+        found.push(at);
+        expect(o['x-calendar-date'], at).toBe(true);
+      }
+      for (const [k, v] of Object.entries(o)) walk(v, `${at}.${k}`);
+    };
+    for (const f of fs.readdirSync(import.meta.dirname).filter((x) => x.endsWith('.ts') && !x.endsWith('.test.ts'))) {
+      const mod = (await import(path.join(import.meta.dirname, f))) as Record<string, unknown>;
+      for (const [name, schema] of Object.entries(mod)) walk(schema, `${f}:${name}`);
+    }
+    expect(found.length).toBeGreaterThan(10);
+  });
+});

@@ -1,6 +1,6 @@
 /**
  * Rules that span several fields of a request, declared in the schemas (`x-time-range`, `x-bbox`,
- * `x-not-in`, `x-future`, `x-polygon`, `x-one-area`) and enforced by the same Ajv that validates everything else, so a
+ * `x-not-in`, `x-future`, `x-calendar-date`, `x-polygon`, `x-one-area`) and enforced by the same Ajv that validates everything else, so a
  * schema and its validation are one thing: a request the schema accepts is never refused later
  * for its shape. Register them with `addRequestKeywords(ajv)` on every validator compiler.
  */
@@ -79,6 +79,26 @@ const future: KeywordDefinition = {
   } as never,
 };
 
+/**
+ * `x-calendar-date: true` on a string that starts `YYYY-MM-DD`: that day exists (no 2027-11-31, no
+ * 2026-02-29). A pattern cannot say it, and the graph refuses such a time with an error of its own.
+ */
+const calendarDate: KeywordDefinition = {
+  keyword: 'x-calendar-date',
+  type: 'string',
+  schemaType: 'boolean',
+  errors: true,
+  validate: function check(on: boolean, data: string) {
+    const fn = check as unknown as Fn;
+    const m = on ? /^(\d{4})-(\d{2})-(\d{2})/.exec(data) : null;
+    if (!m) return true;
+    const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    const days = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+    if (mo < 1 || mo > 12 || d < 1 || d > days) return fail(fn, 'x-calendar-date', `${m[0]} is not a day of the calendar`);
+    return true;
+  } as never,
+};
+
 /** `x-polygon: true` on a GeoJSON Polygon: closed rings, no self-crossing, vertex and area caps (`checkPolygon`). */
 const polygon: KeywordDefinition = {
   keyword: 'x-polygon',
@@ -110,7 +130,7 @@ const oneArea: KeywordDefinition = {
   } as never,
 };
 
-export const REQUEST_KEYWORDS = [timeRange, bbox, notIn, future, polygon, oneArea];
+export const REQUEST_KEYWORDS = [timeRange, bbox, notIn, future, calendarDate, polygon, oneArea];
 
 /** Adds the cross-field keywords to an Ajv instance (idempotent). */
 export function addRequestKeywords(ajv: Ajv): Ajv {

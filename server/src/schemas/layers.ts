@@ -2,7 +2,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import { IsoTime, Lat, Lon } from './common.ts';
 
 const TimeWindow = {
-  from: Type.String({ pattern: IsoTime.pattern, description: 'start (inclusive), before `to` and at most 3660 days before it' }),
+  from: Type.String({ pattern: IsoTime.pattern, 'x-calendar-date': true, description: 'start (inclusive), before `to` and at most 3660 days before it' }),
   to: IsoTime,
   traceKind: Type.Optional(Type.Array(Type.String({ pattern: '^[a-z_]{1,30}$' }), { maxItems: 10 })),
 };

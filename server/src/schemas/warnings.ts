@@ -55,6 +55,7 @@ export const WarningRuleBody = Type.Object(
     ),
     expiresAt: Type.String({
       pattern: IsoTime.pattern,
+      'x-calendar-date': true,
       'x-future': true,
       description: `when the rule stops (in the future, at most ${WARNING_RULE_LIMITS.maxDays} days ahead)`,
     }),
