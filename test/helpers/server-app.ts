@@ -7,16 +7,22 @@ import { clearGraph, openTestGraph } from './graph.ts';
 import { type LevelName, seedServerFixture, username } from './server-fixtures.ts';
 
 /**
- * A test file's server: before its tests, an empty graph seeded with the server fixture and the
- * app built with `overrides`, handed to `set`; after them, both closed.
+ * A test file's server: before its tests, an empty graph seeded with the server fixture (and the
+ * file's own `seed`) and the app built with `overrides`, handed to `set`; after them, both closed.
  */
-export function useServerApp(overrides: Record<string, string | number>, set: (s: { app: FastifyInstance; graph: Graph }) => void): void {
+export function useServerApp(
+  overrides: Record<string, string | number>,
+  set: (s: { app: FastifyInstance; graph: Graph }) => void,
+  /** more data the file needs, written after the fixture and before the app is built */
+  seed?: (graph: Graph) => Promise<void>,
+): void {
   let graph: Graph | undefined;
   let app: FastifyInstance | undefined;
   beforeAll(async () => {
     graph = openTestGraph();
     await clearGraph(graph);
     await seedServerFixture(graph);
+    await seed?.(graph);
     app = await buildTestApp(overrides);
     set({ app, graph });
   });

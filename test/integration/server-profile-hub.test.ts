@@ -7,12 +7,11 @@
  */
 import { type Graph, readTx, writeTx } from '@onemap/graph-schema/server';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RECORD_SCAN_FACTOR, readProfile } from '../../server/src/repositories/entities.ts';
 import type { Profile } from '../../server/src/schemas/entities.ts';
-import { clearGraph, openTestGraph } from '../helpers/graph.ts';
-import { as, buildTestApp } from '../helpers/server-app.ts';
-import { FX, seedServerFixture } from '../helpers/server-fixtures.ts';
+import { as, useServerApp } from '../helpers/server-app.ts';
+import { FX } from '../helpers/server-fixtures.ts';
 
 let graph: Graph;
 let app: FastifyInstance;
@@ -20,44 +19,42 @@ const HUB = 'L-HUB1';
 const TRAVELLER = 'P-HUB1';
 const SIGHTINGS = 60;
 
-beforeAll(async () => {
-  graph = openTestGraph();
-  await clearGraph(graph);
-  await seedServerFixture(graph);
-  await writeTx(graph, (tx) =>
-    tx.run(
-      `CREATE (h:Entity:Place {eid: $hub, name: '兰州站', placeKind: 'station', location: point({longitude: 103.85, latitude: 36.03}),
-                                provenance: $prov, inSources: [$open, $cond]})
-       CREATE (p:Entity:Person {eid: $traveller, name: '赵旅', inSources: [$open], provenance: $pprov})
-       CREATE (pr:SourceRecord {rid: $open + ':person', source: $open, recordId: 'person', receivedAt: datetime('2026-10-01T00:00:00Z'), hash: 'p', attrs: '{"person":{"name":"赵旅"}}'})
-       CREATE (pr)-[:RESOLVED_TO {role: 'person', decision: 'anchor', score: 1.0}]->(p)
-       WITH h, p
-       UNWIND range(1, $n) AS k
-       WITH h, p, k, CASE WHEN k % 3 = 0 THEN $cond ELSE $open END AS src
-       CREATE (sr:SourceRecord {rid: src + ':s' + k, source: src, recordId: 's' + k, receivedAt: datetime('2026-10-01T00:00:00Z') + duration({minutes: k}), hash: 's' + k,
-                                attrs: '{"place":{"name":"兰州站","placeKind":"station"}}'})
-       CREATE (sr)-[:RESOLVED_TO {role: 'place', decision: 'anchor', score: 1.0}]->(h)
-       CREATE (p)-[:VISITED {at: datetime('2026-10-01T00:00:00Z') + duration({minutes: k}), kind: 'checkpoint', source: src, rid: src + ':s' + k}]->(h)`,
-      {
-        hub: HUB,
-        traveller: TRAVELLER,
-        n: SIGHTINGS,
-        open: FX.open,
-        cond: FX.cond,
-        prov: JSON.stringify({
-          name: { source: FX.open, rid: `${FX.open}:s1` },
-          placeKind: { source: FX.open, rid: `${FX.open}:s1` },
-        }),
-        pprov: JSON.stringify({ name: { source: FX.open, rid: `${FX.open}:person` } }),
-      },
-    ),
-  );
-  app = await buildTestApp({ RATE_LIMIT_PER_MINUTE: 1_000_000 });
-});
-afterAll(async () => {
-  await app?.close();
-  await graph?.driver.close();
-});
+useServerApp(
+  { RATE_LIMIT_PER_MINUTE: 1_000_000 },
+  (s) => {
+    ({ app, graph } = s);
+  },
+  async (graph) => {
+    await writeTx(graph, (tx) =>
+      tx.run(
+        `CREATE (h:Entity:Place {eid: $hub, name: '兰州站', placeKind: 'station', location: point({longitude: 103.85, latitude: 36.03}),
+                                  provenance: $prov, inSources: [$open, $cond]})
+         CREATE (p:Entity:Person {eid: $traveller, name: '赵旅', inSources: [$open], provenance: $pprov})
+         CREATE (pr:SourceRecord {rid: $open + ':person', source: $open, recordId: 'person', receivedAt: datetime('2026-10-01T00:00:00Z'), hash: 'p', attrs: '{"person":{"name":"赵旅"}}'})
+         CREATE (pr)-[:RESOLVED_TO {role: 'person', decision: 'anchor', score: 1.0}]->(p)
+         WITH h, p
+         UNWIND range(1, $n) AS k
+         WITH h, p, k, CASE WHEN k % 3 = 0 THEN $cond ELSE $open END AS src
+         CREATE (sr:SourceRecord {rid: src + ':s' + k, source: src, recordId: 's' + k, receivedAt: datetime('2026-10-01T00:00:00Z') + duration({minutes: k}), hash: 's' + k,
+                                  attrs: '{"place":{"name":"兰州站","placeKind":"station"}}'})
+         CREATE (sr)-[:RESOLVED_TO {role: 'place', decision: 'anchor', score: 1.0}]->(h)
+         CREATE (p)-[:VISITED {at: datetime('2026-10-01T00:00:00Z') + duration({minutes: k}), kind: 'checkpoint', source: src, rid: src + ':s' + k}]->(h)`,
+        {
+          hub: HUB,
+          traveller: TRAVELLER,
+          n: SIGHTINGS,
+          open: FX.open,
+          cond: FX.cond,
+          prov: JSON.stringify({
+            name: { source: FX.open, rid: `${FX.open}:s1` },
+            placeKind: { source: FX.open, rid: `${FX.open}:s1` },
+          }),
+          pprov: JSON.stringify({ name: { source: FX.open, rid: `${FX.open}:person` } }),
+        },
+      ),
+    );
+  },
+);
 
 const VS = [FX.open, FX.cond];
 const limits = (sourceScan: number, traces = 50) => ({ records: 10, relations: 10, traces, sourceScan });

@@ -4,36 +4,32 @@
  * phone stated by three sources came back three times. One entry per (type, direction, other),
  * with the visible sources of its edges; an edge of a source the viewer may not see adds nothing.
  */
-import { type Graph, writeTx } from '@onemap/graph-schema/server';
+import { writeTx } from '@onemap/graph-schema/server';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Profile } from '../../server/src/schemas/entities.ts';
-import { clearGraph, openTestGraph } from '../helpers/graph.ts';
-import { as, buildTestApp } from '../helpers/server-app.ts';
-import { E, FX, seedServerFixture } from '../helpers/server-fixtures.ts';
+import { as, useServerApp } from '../helpers/server-app.ts';
+import { E, FX } from '../helpers/server-fixtures.ts';
 
-let graph: Graph;
 let app: FastifyInstance;
-beforeAll(async () => {
-  graph = openTestGraph();
-  await clearGraph(graph);
-  await seedServerFixture(graph);
-  // Besides the fixture's fx_open edge: the same phone from fx_cond, from fx_closed, and a second
-  // fx_open edge (as a merge of two entities that both had it leaves behind).
-  await writeTx(graph, (tx) =>
-    tx.run(
-      `MATCH (p:Entity {eid: $p}), (t:Entity {eid: $t})
-       UNWIND $edges AS x
-       CREATE (p)-[:HAS_PHONE {source: x.source, rid: x.rid, rids: [x.rid]}]->(t)`,
-      { p: E.P1, t: E.phone, edges: [{ source: FX.cond, rid: 'fx_cond:1' }, { source: FX.closed, rid: 'fx_closed:1' }, { source: FX.open, rid: 'fx_open:9' }] },
-    ),
-  );
-  app = await buildTestApp({ RATE_LIMIT_PER_MINUTE: 1_000_000 });
-});
-afterAll(async () => {
-  await app?.close();
-  await graph?.driver.close();
-});
+useServerApp(
+  { RATE_LIMIT_PER_MINUTE: 1_000_000 },
+  (s) => {
+    ({ app } = s);
+  },
+  async (graph) => {
+    // Besides the fixture's fx_open edge: the same phone from fx_cond, from fx_closed, and a second
+    // fx_open edge (as a merge of two entities that both had it leaves behind).
+    await writeTx(graph, (tx) =>
+      tx.run(
+        `MATCH (p:Entity {eid: $p}), (t:Entity {eid: $t})
+         UNWIND $edges AS x
+         CREATE (p)-[:HAS_PHONE {source: x.source, rid: x.rid, rids: [x.rid]}]->(t)`,
+        { p: E.P1, t: E.phone, edges: [{ source: FX.cond, rid: 'fx_cond:1' }, { source: FX.closed, rid: 'fx_closed:1' }, { source: FX.open, rid: 'fx_open:9' }] },
+      ),
+    );
+  },
+);
 
 async function phoneRelations(level: 'county' | 'otherCity') {
   const res = await as(app, level, 'analyst')({ url: `/api/entities/${E.P1}` });

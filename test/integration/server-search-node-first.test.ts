@@ -7,13 +7,12 @@
  */
 import { type Graph, writeTx } from '@onemap/graph-schema/server';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Role } from '../../server/src/access/types.ts';
 import { viewerOf } from '../../server/src/plugins/access.ts';
 import { search } from '../../server/src/services/search.ts';
-import { clearGraph, openTestGraph } from '../helpers/graph.ts';
-import { as, buildTestApp, PURPOSE } from '../helpers/server-app.ts';
-import { FX, LEVELS, type LevelName, seedServerFixture, username } from '../helpers/server-fixtures.ts';
+import { as, PURPOSE, useServerApp } from '../helpers/server-app.ts';
+import { FX, LEVELS, type LevelName, username } from '../helpers/server-fixtures.ts';
 
 let graph: Graph;
 let app: FastifyInstance;
@@ -152,53 +151,51 @@ const PEOPLE: { eid: string; name: string; py: string; ini: string; golden: numb
   },
 ];
 
-beforeAll(async () => {
-  graph = openTestGraph();
-  await clearGraph(graph);
-  await seedServerFixture(graph);
-  await writeTx(graph, async (tx) => {
-    for (const p of PEOPLE) {
-      const g = p.recs[p.golden] as Rec;
-      const rid = (i: number) => `${p.recs[i]?.source}:${p.eid}:${i}`;
-      const sources = [...new Set(p.recs.map((r) => r.source))].sort();
-      await tx.run(
-        `CREATE (e:Entity:Person {eid: $eid, name: $name, namePinyin: $py, residentId: $rid, searchText: $searchText, provenance: $prov, inSources: $sources})`,
-        {
-          eid: p.eid,
-          name: p.name,
-          py: p.py,
-          rid: g.residentId,
-          sources,
-          searchText: `${p.recs.map((r) => r.name).join(' ')} ${p.py} ${p.py.replace(' ', '')} ${p.ini} ${g.residentId}`,
-          prov: JSON.stringify({ name: { source: g.source, rid: rid(p.golden) } }),
-        },
-      );
-      for (const [i, r] of p.recs.entries()) {
+useServerApp(
+  { RATE_LIMIT_PER_MINUTE: 1_000_000 },
+  (s) => {
+    ({ app, graph } = s);
+  },
+  async (graph) => {
+    await writeTx(graph, async (tx) => {
+      for (const p of PEOPLE) {
+        const g = p.recs[p.golden] as Rec;
+        const rid = (i: number) => `${p.recs[i]?.source}:${p.eid}:${i}`;
+        const sources = [...new Set(p.recs.map((r) => r.source))].sort();
         await tx.run(
-          `MATCH (e:Entity {eid: $eid})
-           CREATE (sr:SourceRecord {rid: $rid, source: $r.source, recordId: $rid, receivedAt: datetime($at), hash: $rid, attrs: $attrs})
-           CREATE (sr)-[:RESOLVED_TO {role: 'person', decision: 'anchor', score: 1.0, at: datetime()}]->(e)
-           MERGE (i:Identifier {kind: 'resident_id', value: $r.residentId})
-           MERGE (e)-[:HAS_IDENTIFIER {source: $r.source, rid: $rid}]->(i)`,
+          `CREATE (e:Entity:Person {eid: $eid, name: $name, namePinyin: $py, residentId: $rid, searchText: $searchText, provenance: $prov, inSources: $sources})`,
           {
             eid: p.eid,
-            rid: rid(i),
-            r,
-            at: `${r.at}T00:00:00Z`,
-            attrs: JSON.stringify({
-              person: { name: r.name, residentId: r.residentId, birthDate: r.birthDate, sex: r.sex },
-            }),
+            name: p.name,
+            py: p.py,
+            rid: g.residentId,
+            sources,
+            searchText: `${p.recs.map((r) => r.name).join(' ')} ${p.py} ${p.py.replace(' ', '')} ${p.ini} ${g.residentId}`,
+            prov: JSON.stringify({ name: { source: g.source, rid: rid(p.golden) } }),
           },
         );
+        for (const [i, r] of p.recs.entries()) {
+          await tx.run(
+            `MATCH (e:Entity {eid: $eid})
+             CREATE (sr:SourceRecord {rid: $rid, source: $r.source, recordId: $rid, receivedAt: datetime($at), hash: $rid, attrs: $attrs})
+             CREATE (sr)-[:RESOLVED_TO {role: 'person', decision: 'anchor', score: 1.0, at: datetime()}]->(e)
+             MERGE (i:Identifier {kind: 'resident_id', value: $r.residentId})
+             MERGE (e)-[:HAS_IDENTIFIER {source: $r.source, rid: $rid}]->(i)`,
+            {
+              eid: p.eid,
+              rid: rid(i),
+              r,
+              at: `${r.at}T00:00:00Z`,
+              attrs: JSON.stringify({
+                person: { name: r.name, residentId: r.residentId, birthDate: r.birthDate, sex: r.sex },
+              }),
+            },
+          );
+        }
       }
-    }
-  });
-  app = await buildTestApp({ RATE_LIMIT_PER_MINUTE: 1_000_000 });
-});
-afterAll(async () => {
-  await app?.close();
-  await graph?.driver.close();
-});
+    });
+  },
+);
 
 async function viewer(level: LevelName, role: Role) {
   return viewerOf(

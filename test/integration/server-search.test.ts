@@ -3,14 +3,12 @@
  * an ID, one typo; ranked; hits that tell three 张伟 apart; never an entity the viewer may not see,
  * never a match deeper into a masked value than its mask shows.
  */
-import { type Graph, writeTx } from '@onemap/graph-schema/server';
+import { writeTx } from '@onemap/graph-schema/server';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clearGraph, openTestGraph } from '../helpers/graph.ts';
-import { as, buildTestApp } from '../helpers/server-app.ts';
-import { FX, seedServerFixture } from '../helpers/server-fixtures.ts';
+import { describe, expect, it } from 'vitest';
+import { as, useServerApp } from '../helpers/server-app.ts';
+import { FX } from '../helpers/server-fixtures.ts';
 
-let graph: Graph;
 let app: FastifyInstance;
 
 /** Three 张伟 in the unconditional source, one more in the non-shared one, and a 张伟民; searchText as the pipeline writes it. */
@@ -22,38 +20,36 @@ const PEOPLE = [
   { eid: 'P-SR5', name: '张伟民', source: FX.open, residentId: '620102196006066666', birthDate: '1960-06-06', sex: '男', home: '620102' },
 ];
 
-beforeAll(async () => {
-  graph = openTestGraph();
-  await clearGraph(graph);
-  await seedServerFixture(graph);
-  await writeTx(graph, async (tx) => {
-    for (const p of PEOPLE) {
-      const initials = p.name === '张伟' ? 'zw' : 'zwm';
-      const joined = p.name === '张伟' ? 'zhangwei' : 'zhangweimin';
-      await tx.run(
-        `CREATE (e:Entity:Person {eid: $p.eid, name: $p.name, namePinyin: $py, residentId: $p.residentId, unitCode: $p.home,
-                                  searchText: $searchText, provenance: $prov})
-         CREATE (r:SourceRecord {rid: $rid, source: $p.source, recordId: $p.eid, receivedAt: datetime('2026-10-02T00:00:00Z'), hash: $rid, attrs: $attrs})
-         CREATE (r)-[:RESOLVED_TO {role: 'person', decision: 'anchor', score: 1.0, at: datetime()}]->(e)
-         MERGE (i:Identifier {kind: 'resident_id', value: $p.residentId})
-         CREATE (e)-[:HAS_IDENTIFIER {source: $p.source, rid: $rid}]->(i)`,
-        {
-          p,
-          py: p.name === '张伟' ? 'zhang wei' : 'zhang weimin',
-          rid: `${p.source}:${p.eid}`,
-          searchText: `${p.name} zhang ${joined.slice(5)} ${joined} ${initials} ${p.residentId}`,
-          prov: JSON.stringify({ name: { source: p.source, rid: `${p.source}:${p.eid}` } }),
-          attrs: JSON.stringify({ person: { name: p.name, residentId: p.residentId, birthDate: p.birthDate, sex: p.sex, homeDivision: p.home } }),
-        },
-      );
-    }
-  });
-  app = await buildTestApp({ RATE_LIMIT_PER_MINUTE: 1_000_000 });
-});
-afterAll(async () => {
-  await app?.close();
-  await graph?.driver.close();
-});
+useServerApp(
+  { RATE_LIMIT_PER_MINUTE: 1_000_000 },
+  (s) => {
+    ({ app } = s);
+  },
+  async (graph) => {
+    await writeTx(graph, async (tx) => {
+      for (const p of PEOPLE) {
+        const initials = p.name === '张伟' ? 'zw' : 'zwm';
+        const joined = p.name === '张伟' ? 'zhangwei' : 'zhangweimin';
+        await tx.run(
+          `CREATE (e:Entity:Person {eid: $p.eid, name: $p.name, namePinyin: $py, residentId: $p.residentId, unitCode: $p.home,
+                                    searchText: $searchText, provenance: $prov})
+           CREATE (r:SourceRecord {rid: $rid, source: $p.source, recordId: $p.eid, receivedAt: datetime('2026-10-02T00:00:00Z'), hash: $rid, attrs: $attrs})
+           CREATE (r)-[:RESOLVED_TO {role: 'person', decision: 'anchor', score: 1.0, at: datetime()}]->(e)
+           MERGE (i:Identifier {kind: 'resident_id', value: $p.residentId})
+           CREATE (e)-[:HAS_IDENTIFIER {source: $p.source, rid: $rid}]->(i)`,
+          {
+            p,
+            py: p.name === '张伟' ? 'zhang wei' : 'zhang weimin',
+            rid: `${p.source}:${p.eid}`,
+            searchText: `${p.name} zhang ${joined.slice(5)} ${joined} ${initials} ${p.residentId}`,
+            prov: JSON.stringify({ name: { source: p.source, rid: `${p.source}:${p.eid}` } }),
+            attrs: JSON.stringify({ person: { name: p.name, residentId: p.residentId, birthDate: p.birthDate, sex: p.sex, homeDivision: p.home } }),
+          },
+        );
+      }
+    });
+  },
+);
 
 async function searchAs(level: 'province' | 'station' | 'county', q: string) {
   const res = await as(app, level, 'officer')({ url: `/api/search?q=${encodeURIComponent(q)}&kind=Person&pageSize=50` });
