@@ -7,38 +7,34 @@ import { getCatalogEntry, listSourceFiles, readSourceFile, SAMPLE_DIR } from '@o
 import { type Graph, readTx } from '@onemap/graph-schema/server';
 import { upsertSources } from '../../server/src/repositories/governance.ts';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clearGraph, openTestGraph } from '../helpers/graph.ts';
+import { describe, expect, it } from 'vitest';
 import { hotelRecord } from '../helpers/hotel-records.ts';
-import { as, asSource, buildTestApp, sourceKeyFor } from '../helpers/server-app.ts';
-import { seedServerFixture } from '../helpers/server-fixtures.ts';
+import { as, asSource, sourceKeyFor, useServerApp } from '../helpers/server-app.ts';
 
 let graph: Graph;
 let app: FastifyInstance;
-beforeAll(async () => {
-  graph = openTestGraph();
-  await clearGraph(graph);
-  await seedServerFixture(graph);
-  // The checkpoint source, owned here by the county 620102 (its catalog owner is the province).
-  const cp = getCatalogEntry('checkpoint');
-  await upsertSources(graph, [
-    {
-      id: 'checkpoint',
-      nameZh: cp.name.zh,
-      nameEn: cp.name.en,
-      ownerUnit: '620102',
-      shareClass: 'unconditional',
-      grade: 2,
-      updateMode: cp.updateMode,
-      frequency: cp.frequency,
-    },
-  ]);
-  app = await buildTestApp({ INGEST_WORKER: 'embedded', RATE_LIMIT_PER_MINUTE: 1_000_000 });
-});
-afterAll(async () => {
-  await app?.close();
-  await graph?.driver.close();
-});
+useServerApp(
+  { INGEST_WORKER: 'embedded', RATE_LIMIT_PER_MINUTE: 1_000_000 },
+  (s) => {
+    ({ app, graph } = s);
+  },
+  async (graph) => {
+    // The checkpoint source, owned here by the county 620102 (its catalog owner is the province).
+    const cp = getCatalogEntry('checkpoint');
+    await upsertSources(graph, [
+      {
+        id: 'checkpoint',
+        nameZh: cp.name.zh,
+        nameEn: cp.name.en,
+        ownerUnit: '620102',
+        shareClass: 'unconditional',
+        grade: 2,
+        updateMode: cp.updateMode,
+        frequency: cp.frequency,
+      },
+    ]);
+  },
+);
 
 /** The first `n` records of a sample source (some sample days are empty). */
 function sampleRecords(source: string, n: number) {

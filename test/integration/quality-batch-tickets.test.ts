@@ -7,46 +7,42 @@
 import { loadCatalog, makeResidentId } from '@onemap/datasets';
 import type { Graph } from '@onemap/graph-schema/server';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { upsertSources } from '../../server/src/repositories/governance.ts';
-import { clearGraph, openTestGraph } from '../helpers/graph.ts';
 import { hotelRecord } from '../helpers/hotel-records.ts';
-import { as, asSource, buildTestApp, sourceKeyFor } from '../helpers/server-app.ts';
-import { seedServerFixture } from '../helpers/server-fixtures.ts';
+import { as, asSource, sourceKeyFor, useServerApp } from '../helpers/server-app.ts';
 
 let app: FastifyInstance;
 let graph: Graph;
 // BullMQ remembers completed batches by content hash: make each run's content new.
 const RUN = String(Date.now() % 1_000_000);
 
-beforeAll(async () => {
-  graph = openTestGraph();
-  await clearGraph(graph);
-  await seedServerFixture(graph);
-  const catalog = loadCatalog();
-  // Both sources owned by the county 620102 here, so tickets go to a unit below the province.
-  await upsertSources(
-    graph,
-    ['hotel', 'household'].map((id) => {
-      const e = catalog.find((c) => c.id === id)!;
-      return {
-        id,
-        nameZh: e.name.zh,
-        nameEn: e.name.en,
-        ownerUnit: '620102',
-        shareClass: 'unconditional',
-        grade: 2,
-        updateMode: e.updateMode,
-        frequency: e.frequency,
-      };
-    }),
-  );
-  app = await buildTestApp({ INGEST_WORKER: 'embedded', RATE_LIMIT_PER_MINUTE: 1_000_000 });
-});
-afterAll(async () => {
-  await app?.close();
-  await graph?.driver.close();
-});
+useServerApp(
+  { INGEST_WORKER: 'embedded', RATE_LIMIT_PER_MINUTE: 1_000_000 },
+  (s) => {
+    ({ app, graph } = s);
+  },
+  async (graph) => {
+    const catalog = loadCatalog();
+    // Both sources owned by the county 620102 here, so tickets go to a unit below the province.
+    await upsertSources(
+      graph,
+      ['hotel', 'household'].map((id) => {
+        const e = catalog.find((c) => c.id === id)!;
+        return {
+          id,
+          nameZh: e.name.zh,
+          nameEn: e.name.en,
+          ownerUnit: '620102',
+          shareClass: 'unconditional',
+          grade: 2,
+          updateMode: e.updateMode,
+          frequency: e.frequency,
+        };
+      }),
+    );
+  },
+);
 
 async function push(source: string, records: Record<string, unknown>[]) {
   const system = asSource(app, await sourceKeyFor(app, [source]));

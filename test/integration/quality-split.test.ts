@@ -5,11 +5,9 @@
  */
 import type { Graph } from '@onemap/graph-schema/server';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clearGraph, openTestGraph } from '../helpers/graph.ts';
+import { describe, expect, it } from 'vitest';
 import { hotelRecord } from '../helpers/hotel-records.ts';
-import { as, asSource, buildTestApp, sourceKeyFor } from '../helpers/server-app.ts';
-import { seedServerFixture } from '../helpers/server-fixtures.ts';
+import { as, asSource, sourceKeyFor, useServerApp } from '../helpers/server-app.ts';
 
 let app: FastifyInstance;
 let graph: Graph;
@@ -18,15 +16,8 @@ const RUN = String(Date.now() % 1_000_000);
 const rec = (n: number, over: Record<string, string | number> = {}) =>
   hotelRecord(8123, { record_id: `Q-SPLIT-${n}`, room_no: `${RUN}${n}`, ...over });
 
-beforeAll(async () => {
-  graph = openTestGraph();
-  await clearGraph(graph);
-  await seedServerFixture(graph);
-  app = await buildTestApp({ INGEST_WORKER: 'embedded' });
-});
-afterAll(async () => {
-  await app?.close();
-  await graph?.driver.close();
+useServerApp({ INGEST_WORKER: 'embedded' }, (s) => {
+  ({ app, graph } = s);
 });
 
 async function push(records: Record<string, string | number>[]) {

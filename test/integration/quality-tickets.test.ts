@@ -7,12 +7,11 @@
 import { loadCatalog } from '@onemap/datasets';
 import type { Graph } from '@onemap/graph-schema/server';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { upsertSources } from '../../server/src/repositories/governance.ts';
-import { clearGraph, openTestGraph } from '../helpers/graph.ts';
+import { clearGraph } from '../helpers/graph.ts';
 import { hotelRecord } from '../helpers/hotel-records.ts';
-import { as, asSource, buildTestApp, sourceKeyFor } from '../helpers/server-app.ts';
-import { seedServerFixture } from '../helpers/server-fixtures.ts';
+import { as, asSource, sourceKeyFor, useServerApp } from '../helpers/server-app.ts';
 
 let app: FastifyInstance;
 let graph: Graph;
@@ -24,30 +23,28 @@ const RUN = String(Date.now() % 1_000_000);
 const rec = (i: number, over: Record<string, string | number> = {}) =>
   hotelRecord(7100 + i, { record_id: `Q-HOTEL-${i}`, room_no: RUN, ...over });
 
-beforeAll(async () => {
-  graph = openTestGraph();
-  await clearGraph(graph);
-  await seedServerFixture(graph);
-  // The hotel source, owned here by the county 620102 so the owner unit is not the province.
-  const hotel = loadCatalog().find((e) => e.id === 'hotel')!;
-  await upsertSources(graph, [
-    {
-      id: 'hotel',
-      nameZh: hotel.name.zh,
-      nameEn: hotel.name.en,
-      ownerUnit: '620102',
-      shareClass: 'unconditional',
-      grade: 2,
-      updateMode: hotel.updateMode,
-      frequency: hotel.frequency,
-    },
-  ]);
-  app = await buildTestApp({ INGEST_WORKER: 'embedded' });
-});
-afterAll(async () => {
-  await app?.close();
-  await graph?.driver.close();
-});
+useServerApp(
+  { INGEST_WORKER: 'embedded' },
+  (s) => {
+    ({ app, graph } = s);
+  },
+  async (graph) => {
+    // The hotel source, owned here by the county 620102 so the owner unit is not the province.
+    const hotel = loadCatalog().find((e) => e.id === 'hotel')!;
+    await upsertSources(graph, [
+      {
+        id: 'hotel',
+        nameZh: hotel.name.zh,
+        nameEn: hotel.name.en,
+        ownerUnit: '620102',
+        shareClass: 'unconditional',
+        grade: 2,
+        updateMode: hotel.updateMode,
+        frequency: hotel.frequency,
+      },
+    ]);
+  },
+);
 
 async function push(records: Record<string, string | number>[]) {
   // The hotel system delivers with its own key (issued by the province, above the source's owner).

@@ -6,26 +6,23 @@
 import type { Graph } from '@onemap/graph-schema/server';
 import { readTx } from '@onemap/graph-schema/server';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clearGraph, openTestGraph } from '../helpers/graph.ts';
+import { describe, expect, it } from 'vitest';
 import { MASKED, SR, seedMaskedSummaryCase, seedSeriesFixture } from '../helpers/series-fixtures.ts';
-import { as, buildTestApp, PURPOSE } from '../helpers/server-app.ts';
-import { seedServerFixture, username } from '../helpers/server-fixtures.ts';
+import { as, PURPOSE, useServerApp } from '../helpers/server-app.ts';
+import { username } from '../helpers/server-fixtures.ts';
 
 let graph: Graph;
 let app: FastifyInstance;
-beforeAll(async () => {
-  graph = openTestGraph();
-  await clearGraph(graph);
-  await seedServerFixture(graph);
-  await seedSeriesFixture(graph);
-  await seedMaskedSummaryCase(graph);
-  app = await buildTestApp({ RATE_LIMIT_PER_MINUTE: 1_000_000 });
-});
-afterAll(async () => {
-  await app?.close();
-  await graph?.driver.close();
-});
+useServerApp(
+  { RATE_LIMIT_PER_MINUTE: 1_000_000 },
+  (s) => {
+    ({ app, graph } = s);
+  },
+  async (graph) => {
+    await seedSeriesFixture(graph);
+    await seedMaskedSummaryCase(graph);
+  },
+);
 
 type Link = {
   a: string;

@@ -8,10 +8,9 @@
 import type { Graph } from '@onemap/graph-schema/server';
 import { writeTx } from '@onemap/graph-schema/server';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clearGraph, openTestGraph } from '../helpers/graph.ts';
-import { as, buildTestApp } from '../helpers/server-app.ts';
-import { E, FX, seedServerFixture } from '../helpers/server-fixtures.ts';
+import { describe, expect, it } from 'vitest';
+import { as, useServerApp } from '../helpers/server-app.ts';
+import { E, FX } from '../helpers/server-fixtures.ts';
 
 const MERGED = 'L-FXA1'; // a hotel the non-shared source calls an incident site
 const HOME = 'L-FXA2'; // a home the node calls `other`
@@ -21,45 +20,43 @@ const HOME_LAT = 36.1177;
 let graph: Graph;
 let app: FastifyInstance;
 
-beforeAll(async () => {
-  graph = openTestGraph();
-  await clearGraph(graph);
-  await seedServerFixture(graph);
-  await writeTx(graph, async (tx) => {
-    await tx.run(
-      `CREATE (m:Entity:Place {eid: $merged, name: '城关合并宾馆', placeKind: 'incident_site', unitCode: '620102', location: point({longitude: 103.85, latitude: 36.08}), provenance: '{}'})
-       CREATE (a:SourceRecord {rid: 'fx_open:a1', source: $open, recordId: 'a1', receivedAt: datetime('2026-10-01T00:00:00Z'), attrs: '{"place":{"name":"城关合并宾馆","placeKind":"hotel"}}'})
-       CREATE (a)-[:RESOLVED_TO {role: 'place', decision: 'anchor', score: 1.0, at: datetime()}]->(m)
-       CREATE (b:SourceRecord {rid: 'fx_closed:a1', source: $closed, recordId: 'a1', receivedAt: datetime('2026-10-09T00:00:00Z'), attrs: '{"site":{"name":"城关合并宾馆","placeKind":"incident_site"}}'})
-       CREATE (b)-[:RESOLVED_TO {role: 'site', decision: 'match', score: 0.9, at: datetime()}]->(m)
-       CREATE (h:Entity:Place {eid: $home, name: '城关区隐秘巷3号', placeKind: 'other', unitCode: '620102', location: point({longitude: $lon, latitude: $lat}), provenance: '{}'})
-       CREATE (c:SourceRecord {rid: 'fx_open:a2', source: $open, recordId: 'a2', receivedAt: datetime('2026-10-01T00:00:00Z'), attrs: '{"home":{"name":"城关区隐秘巷3号","placeKind":"home"}}'})
-       CREATE (c)-[:RESOLVED_TO {role: 'home', decision: 'anchor', score: 1.0, at: datetime()}]->(h)`,
-      { merged: MERGED, home: HOME, open: FX.open, closed: FX.closed, lon: HOME_LON, lat: HOME_LAT },
-    );
-    // six residents of the home on 2026-11-05 (enough for k), one lone visitor of the hotel at 2026-11-06 14:00
-    await tx.run(
-      `UNWIND range(1, 6) AS i
-       MATCH (h:Place {eid: $home})
-       CREATE (p:Entity:Person {eid: 'P-FXA' + i, name: '丙' + i, provenance: '{}'})
-       CREATE (r:SourceRecord {rid: 'fx_open:ah' + i, source: $open, recordId: 'ah' + i, receivedAt: datetime('2026-11-05T00:00:00Z'), attrs: '{"person":{"name":"丙"}}'})
-       CREATE (r)-[:RESOLVED_TO {role: 'person', decision: 'new', score: 1.0, at: datetime()}]->(p)
-       CREATE (p)-[:RESIDES_AT {source: $open, rid: 'fx_open:ah' + i}]->(h)
-       CREATE (p)-[:VISITED {at: datetime('2026-11-05T20:00:00Z'), kind: 'residence', source: $open, rid: 'fx_open:ahv' + i}]->(h)`,
-      { home: HOME, open: FX.open },
-    );
-    await tx.run(
-      `MATCH (p:Person {eid: $p}), (h:Place {eid: $hotel})
-       CREATE (p)-[:VISITED {at: datetime('2026-11-06T14:00:00Z'), kind: 'hotel_stay', source: $open, rid: 'fx_open:lone'}]->(h)`,
-      { p: E.P3, hotel: E.hotel, open: FX.open },
-    );
-  });
-  app = await buildTestApp({ RATE_LIMIT_PER_MINUTE: 1_000_000, LAYER_CACHE_MS: 0 });
-});
-afterAll(async () => {
-  await app?.close();
-  await graph?.driver.close();
-});
+useServerApp(
+  { RATE_LIMIT_PER_MINUTE: 1_000_000, LAYER_CACHE_MS: 0 },
+  (s) => {
+    ({ app, graph } = s);
+  },
+  async (graph) => {
+    await writeTx(graph, async (tx) => {
+      await tx.run(
+        `CREATE (m:Entity:Place {eid: $merged, name: '城关合并宾馆', placeKind: 'incident_site', unitCode: '620102', location: point({longitude: 103.85, latitude: 36.08}), provenance: '{}'})
+         CREATE (a:SourceRecord {rid: 'fx_open:a1', source: $open, recordId: 'a1', receivedAt: datetime('2026-10-01T00:00:00Z'), attrs: '{"place":{"name":"城关合并宾馆","placeKind":"hotel"}}'})
+         CREATE (a)-[:RESOLVED_TO {role: 'place', decision: 'anchor', score: 1.0, at: datetime()}]->(m)
+         CREATE (b:SourceRecord {rid: 'fx_closed:a1', source: $closed, recordId: 'a1', receivedAt: datetime('2026-10-09T00:00:00Z'), attrs: '{"site":{"name":"城关合并宾馆","placeKind":"incident_site"}}'})
+         CREATE (b)-[:RESOLVED_TO {role: 'site', decision: 'match', score: 0.9, at: datetime()}]->(m)
+         CREATE (h:Entity:Place {eid: $home, name: '城关区隐秘巷3号', placeKind: 'other', unitCode: '620102', location: point({longitude: $lon, latitude: $lat}), provenance: '{}'})
+         CREATE (c:SourceRecord {rid: 'fx_open:a2', source: $open, recordId: 'a2', receivedAt: datetime('2026-10-01T00:00:00Z'), attrs: '{"home":{"name":"城关区隐秘巷3号","placeKind":"home"}}'})
+         CREATE (c)-[:RESOLVED_TO {role: 'home', decision: 'anchor', score: 1.0, at: datetime()}]->(h)`,
+        { merged: MERGED, home: HOME, open: FX.open, closed: FX.closed, lon: HOME_LON, lat: HOME_LAT },
+      );
+      // six residents of the home on 2026-11-05 (enough for k), one lone visitor of the hotel at 2026-11-06 14:00
+      await tx.run(
+        `UNWIND range(1, 6) AS i
+         MATCH (h:Place {eid: $home})
+         CREATE (p:Entity:Person {eid: 'P-FXA' + i, name: '丙' + i, provenance: '{}'})
+         CREATE (r:SourceRecord {rid: 'fx_open:ah' + i, source: $open, recordId: 'ah' + i, receivedAt: datetime('2026-11-05T00:00:00Z'), attrs: '{"person":{"name":"丙"}}'})
+         CREATE (r)-[:RESOLVED_TO {role: 'person', decision: 'new', score: 1.0, at: datetime()}]->(p)
+         CREATE (p)-[:RESIDES_AT {source: $open, rid: 'fx_open:ah' + i}]->(h)
+         CREATE (p)-[:VISITED {at: datetime('2026-11-05T20:00:00Z'), kind: 'residence', source: $open, rid: 'fx_open:ahv' + i}]->(h)`,
+        { home: HOME, open: FX.open },
+      );
+      await tx.run(
+        `MATCH (p:Person {eid: $p}), (h:Place {eid: $hotel})
+         CREATE (p)-[:VISITED {at: datetime('2026-11-06T14:00:00Z'), kind: 'hotel_stay', source: $open, rid: 'fx_open:lone'}]->(h)`,
+        { p: E.P3, hotel: E.hotel, open: FX.open },
+      );
+    });
+  },
+);
 
 const planner = (level: 'otherCity' | 'county' | 'province' = 'otherCity') => as(app, level, 'planner', null);
 

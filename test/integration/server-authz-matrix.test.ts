@@ -4,12 +4,10 @@
  * sharing classes and grant states show through and what is masked. The expectations are written
  * out here from the access model in docs/security.md, independently of server/src/access.
  */
-import type { Graph } from '@onemap/graph-schema/server';
 import type { FastifyInstance, InjectOptions } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clearGraph, openTestGraph } from '../helpers/graph.ts';
-import { ADMIN_PURPOSE, as, buildTestApp, PURPOSE } from '../helpers/server-app.ts';
-import { E, FX, LEVELS, type LevelName, seedServerFixture } from '../helpers/server-fixtures.ts';
+import { describe, expect, it } from 'vitest';
+import { ADMIN_PURPOSE, as, PURPOSE, useServerApp } from '../helpers/server-app.ts';
+import { E, FX, LEVELS, type LevelName } from '../helpers/server-fixtures.ts';
 import { SR, seedSeriesFixture } from '../helpers/series-fixtures.ts';
 
 const ROLES = ['officer', 'analyst', 'planner', 'admin', 'auditor'] as const;
@@ -313,19 +311,16 @@ const ROUTES: RouteCase[] = [
   },
 ];
 
-let graph: Graph;
 let app: FastifyInstance;
-beforeAll(async () => {
-  graph = openTestGraph();
-  await clearGraph(graph);
-  await seedServerFixture(graph);
-  await seedSeriesFixture(graph);
-  app = await buildTestApp({ RATE_LIMIT_PER_MINUTE: 1_000_000 });
-});
-afterAll(async () => {
-  await app?.close();
-  await graph?.driver.close();
-});
+useServerApp(
+  { RATE_LIMIT_PER_MINUTE: 1_000_000 },
+  (s) => {
+    ({ app } = s);
+  },
+  async (graph) => {
+    await seedSeriesFixture(graph);
+  },
+);
 
 const PURPOSES: Record<PurposeCase, object | null> = { none: null, criminal: PURPOSE, administrative: ADMIN_PURPOSE };
 

@@ -6,14 +6,12 @@
  * are masked by role AND unit, and search never confirms a value the viewer sees masked.
  * Own ids: `P-FXM*`, `L-FXM*`, sources `fx_derived` and `fx_birth`.
  */
-import type { Graph } from '@onemap/graph-schema/server';
 import { writeTx } from '@onemap/graph-schema/server';
 import { writeQualityReport } from '@onemap/resolver/quality';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clearGraph, openTestGraph } from '../helpers/graph.ts';
-import { as, buildTestApp } from '../helpers/server-app.ts';
-import { E, seedServerFixture } from '../helpers/server-fixtures.ts';
+import { describe, expect, it } from 'vitest';
+import { as, useServerApp } from '../helpers/server-app.ts';
+import { E } from '../helpers/server-fixtures.ts';
 
 const RID = '620102199003071234';
 const BIRTH = ['19900307', '1990-03-07'];
@@ -25,72 +23,69 @@ const P = 'P-FXM1';
 const HOME = 'L-FXM1';
 const WINDOW = 'from=2026-11-01T00:00:00Z&to=2026-11-03T00:00:00Z';
 
-let graph: Graph;
 let app: FastifyInstance;
 
-beforeAll(async () => {
-  graph = openTestGraph();
-  await clearGraph(graph);
-  await seedServerFixture(graph);
-  await writeTx(graph, async (tx) => {
-    await tx.run(`UNWIND $sources AS s MERGE (n:Source {id: s.id}) SET n += s`, {
-      sources: [
-        // the catalog grades what each source delivers; birthDate, birthCounty, addressKey … are derived by the standardizer
-        { id: 'fx_derived', nameZh: '派生测试源', nameEn: 'fixture derived', ownerUnit: '620000', shareClass: 'unconditional', grade: 3, fieldSensitivity: JSON.stringify({ 'person.name': 3, 'person.residentId': 4, 'person.address': 3, 'person.sex': 1, 'home.name': 3, 'home.address': 3 }) },
-        // a source that states the birth date itself, graded low
-        { id: 'fx_birth', nameZh: '出生日期测试源', nameEn: 'fixture birth date', ownerUnit: '620000', shareClass: 'unconditional', grade: 2, fieldSensitivity: JSON.stringify({ 'person.name': 3, 'person.birthDate': 2 }) },
-      ],
+useServerApp(
+  { RATE_LIMIT_PER_MINUTE: 1_000_000 },
+  (s) => {
+    ({ app } = s);
+  },
+  async (graph) => {
+    await writeTx(graph, async (tx) => {
+      await tx.run(`UNWIND $sources AS s MERGE (n:Source {id: s.id}) SET n += s`, {
+        sources: [
+          // the catalog grades what each source delivers; birthDate, birthCounty, addressKey … are derived by the standardizer
+          { id: 'fx_derived', nameZh: '派生测试源', nameEn: 'fixture derived', ownerUnit: '620000', shareClass: 'unconditional', grade: 3, fieldSensitivity: JSON.stringify({ 'person.name': 3, 'person.residentId': 4, 'person.address': 3, 'person.sex': 1, 'home.name': 3, 'home.address': 3 }) },
+          // a source that states the birth date itself, graded low
+          { id: 'fx_birth', nameZh: '出生日期测试源', nameEn: 'fixture birth date', ownerUnit: '620000', shareClass: 'unconditional', grade: 2, fieldSensitivity: JSON.stringify({ 'person.name': 3, 'person.birthDate': 2 }) },
+        ],
+      });
+      const person = {
+        name: '钱多多', residentId: RID, birthDate: '1990-03-07', sex: 'M', birthCounty: '620102', address: `甘肃省兰州市城关区${STREET}`,
+        addressKey: STREET, divisionCode: '620102', nameScript: 'han', family: '钱', given: '多多', pyFamily: 'qian', pyGiven: 'duo duo', nameKey: 'QIANDUODUO',
+      };
+      await tx.run(
+        `CREATE (e:Entity:Person {eid: $p, name: '钱多多', namePinyin: 'qian duo duo', residentId: $rid, birthDate: '1990-03-07', searchText: $rid + ' 钱多多 qian duoduo', unitCode: '620102',
+                                  provenance: '{"name":{"source":"fx_derived","rid":"fx_derived:m1"},"residentId":{"source":"fx_derived","rid":"fx_derived:m1"}}'})
+         CREATE (r1:SourceRecord {rid: 'fx_derived:m1', source: 'fx_derived', recordId: 'm1', receivedAt: datetime('2026-10-02T00:00:00Z'), attrs: $a1, raw: $raw1})
+         CREATE (r1)-[:RESOLVED_TO {role: 'person', decision: 'anchor', score: 1.0, at: datetime()}]->(e)
+         CREATE (r2:SourceRecord {rid: 'fx_birth:m1', source: 'fx_birth', recordId: 'm1', receivedAt: datetime('2026-10-05T00:00:00Z'), attrs: $a2})
+         CREATE (r2)-[:RESOLVED_TO {role: 'person', decision: 'match', score: 0.9, at: datetime()}]->(e)
+         MERGE (i:Identifier {kind: 'resident_id', value: $rid})
+         CREATE (e)-[:HAS_IDENTIFIER {source: 'fx_derived', rid: 'fx_derived:m1'}]->(i)
+         CREATE (h:Entity:Place {eid: $home, name: $homeName, placeKind: 'hotel', unitCode: '620102', location: point({longitude: toFloat($lon), latitude: toFloat($lat)}),
+                                 searchText: $homeName, provenance: '{"name":{"source":"fx_derived","rid":"fx_derived:m1h"},"lon":{"source":"fx_derived","rid":"fx_derived:m1h"}}'})
+         CREATE (r3:SourceRecord {rid: 'fx_derived:m1h', source: 'fx_derived', recordId: 'm1h', receivedAt: datetime('2026-10-02T00:00:00Z'), attrs: $a3})
+         CREATE (r3)-[:RESOLVED_TO {role: 'home', decision: 'anchor', score: 1.0, at: datetime()}]->(h)
+         CREATE (e)-[:RESIDES_AT {source: 'fx_derived', rid: 'fx_derived:m1'}]->(h)
+         CREATE (e)-[:VISITED {at: datetime('2026-11-01T21:00:00Z'), kind: 'residence', source: 'fx_derived', rid: 'fx_derived:m1v'}]->(h)
+         CREATE (e)-[:VISITED {at: datetime('2026-11-02T09:00:00Z'), kind: 'hotel_stay', source: 'fx_derived', rid: 'fx_derived:m1w'}]->(h)`,
+        {
+          p: P,
+          rid: RID,
+          home: HOME,
+          homeName: `甘肃省兰州市城关区${STREET}`,
+          lon: HOME_LON,
+          lat: HOME_LAT,
+          a1: JSON.stringify({ person }),
+          raw1: JSON.stringify({ id_number: RID, name: '钱多多' }),
+          a2: JSON.stringify({ person: { name: '钱多多', birthDate: '1990-03-07' } }),
+          a3: JSON.stringify({ home: { name: `甘肃省兰州市城关区${STREET}`, placeKind: 'home', address: `甘肃省兰州市城关区${STREET}`, addressKey: STREET, lon: HOME_LON, lat: HOME_LAT } }),
+        },
+      );
     });
-    const person = {
-      name: '钱多多', residentId: RID, birthDate: '1990-03-07', sex: 'M', birthCounty: '620102', address: `甘肃省兰州市城关区${STREET}`,
-      addressKey: STREET, divisionCode: '620102', nameScript: 'han', family: '钱', given: '多多', pyFamily: 'qian', pyGiven: 'duo duo', nameKey: 'QIANDUODUO',
-    };
-    await tx.run(
-      `CREATE (e:Entity:Person {eid: $p, name: '钱多多', namePinyin: 'qian duo duo', residentId: $rid, birthDate: '1990-03-07', searchText: $rid + ' 钱多多 qian duoduo', unitCode: '620102',
-                                provenance: '{"name":{"source":"fx_derived","rid":"fx_derived:m1"},"residentId":{"source":"fx_derived","rid":"fx_derived:m1"}}'})
-       CREATE (r1:SourceRecord {rid: 'fx_derived:m1', source: 'fx_derived', recordId: 'm1', receivedAt: datetime('2026-10-02T00:00:00Z'), attrs: $a1, raw: $raw1})
-       CREATE (r1)-[:RESOLVED_TO {role: 'person', decision: 'anchor', score: 1.0, at: datetime()}]->(e)
-       CREATE (r2:SourceRecord {rid: 'fx_birth:m1', source: 'fx_birth', recordId: 'm1', receivedAt: datetime('2026-10-05T00:00:00Z'), attrs: $a2})
-       CREATE (r2)-[:RESOLVED_TO {role: 'person', decision: 'match', score: 0.9, at: datetime()}]->(e)
-       MERGE (i:Identifier {kind: 'resident_id', value: $rid})
-       CREATE (e)-[:HAS_IDENTIFIER {source: 'fx_derived', rid: 'fx_derived:m1'}]->(i)
-       CREATE (h:Entity:Place {eid: $home, name: $homeName, placeKind: 'hotel', unitCode: '620102', location: point({longitude: toFloat($lon), latitude: toFloat($lat)}),
-                               searchText: $homeName, provenance: '{"name":{"source":"fx_derived","rid":"fx_derived:m1h"},"lon":{"source":"fx_derived","rid":"fx_derived:m1h"}}'})
-       CREATE (r3:SourceRecord {rid: 'fx_derived:m1h', source: 'fx_derived', recordId: 'm1h', receivedAt: datetime('2026-10-02T00:00:00Z'), attrs: $a3})
-       CREATE (r3)-[:RESOLVED_TO {role: 'home', decision: 'anchor', score: 1.0, at: datetime()}]->(h)
-       CREATE (e)-[:RESIDES_AT {source: 'fx_derived', rid: 'fx_derived:m1'}]->(h)
-       CREATE (e)-[:VISITED {at: datetime('2026-11-01T21:00:00Z'), kind: 'residence', source: 'fx_derived', rid: 'fx_derived:m1v'}]->(h)
-       CREATE (e)-[:VISITED {at: datetime('2026-11-02T09:00:00Z'), kind: 'hotel_stay', source: 'fx_derived', rid: 'fx_derived:m1w'}]->(h)`,
-      {
-        p: P,
-        rid: RID,
-        home: HOME,
-        homeName: `甘肃省兰州市城关区${STREET}`,
-        lon: HOME_LON,
-        lat: HOME_LAT,
-        a1: JSON.stringify({ person }),
-        raw1: JSON.stringify({ id_number: RID, name: '钱多多' }),
-        a2: JSON.stringify({ person: { name: '钱多多', birthDate: '1990-03-07' } }),
-        a3: JSON.stringify({ home: { name: `甘肃省兰州市城关区${STREET}`, placeKind: 'home', address: `甘肃省兰州市城关区${STREET}`, addressKey: STREET, lon: HOME_LON, lat: HOME_LAT } }),
-      },
-    );
-  });
-  await writeQualityReport(graph, {
-    kind: 'batch',
-    source: 'fx_derived',
-    ownerUnit: '620000',
-    batchId: `fx-derived-${Date.now()}`,
-    at: new Date().toISOString(),
-    overall: 0.5,
-    scores: [{ rule: 'id_check_digit', dimension: 'validity', checked: 2, failed: 1, score: 0.5 }],
-    examples: [{ rule: 'id_check_digit', source: 'fx_derived', rid: 'fx_derived:m1', field: 'person.residentId', severity: 'error', detail: `check digit of ${RID} is wrong`, value: RID, attribute: 'residentId' }],
-  });
-  app = await buildTestApp({ RATE_LIMIT_PER_MINUTE: 1_000_000 });
-});
-afterAll(async () => {
-  await app?.close();
-  await graph?.driver.close();
-});
+    await writeQualityReport(graph, {
+      kind: 'batch',
+      source: 'fx_derived',
+      ownerUnit: '620000',
+      batchId: `fx-derived-${Date.now()}`,
+      at: new Date().toISOString(),
+      overall: 0.5,
+      scores: [{ rule: 'id_check_digit', dimension: 'validity', checked: 2, failed: 1, score: 0.5 }],
+      examples: [{ rule: 'id_check_digit', source: 'fx_derived', rid: 'fx_derived:m1', field: 'person.residentId', severity: 'error', detail: `check digit of ${RID} is wrong`, value: RID, attribute: 'residentId' }],
+    });
+  },
+);
 
 /** Nothing in the answer rebuilds what masking hid. */
 function noDerivedLeak(body: string) {

@@ -5,12 +5,11 @@
  * must never show a viewer more than the record path does (a golden name from a source the viewer
  * may not see, a home's street or exact point).
  */
-import { type Graph, writeTx } from '@onemap/graph-schema/server';
+import { writeTx } from '@onemap/graph-schema/server';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clearGraph, openTestGraph } from '../helpers/graph.ts';
-import { as, buildTestApp } from '../helpers/server-app.ts';
-import { E, FX, LEVELS, type LevelName, seedServerFixture } from '../helpers/server-fixtures.ts';
+import { describe, expect, it } from 'vitest';
+import { as, useServerApp } from '../helpers/server-app.ts';
+import { E, FX, LEVELS, type LevelName } from '../helpers/server-fixtures.ts';
 
 const WINDOW = 'from=2026-11-05T00:00:00Z&to=2026-11-07T00:00:00Z';
 const P = E.P1;
@@ -65,58 +64,55 @@ const PLACES = [
   },
 ];
 
-let graph: Graph;
 let app: FastifyInstance;
-beforeAll(async () => {
-  graph = openTestGraph();
-  await clearGraph(graph);
-  await seedServerFixture(graph);
-  const rows = PLACES.flatMap((p, i) =>
-    [p.eid, `${p.eid}T`].map((eid, twin) => ({
-      eid,
-      name: p.name,
-      placeKind: p.placeKind,
-      lon: p.lon,
-      lat: p.lat,
-      inSources: [...new Set(p.records.map((r) => r.source))],
-      provenance: twin
-        ? '{}'
-        : JSON.stringify({
-            name: { source: p.provSource, rid: 'x' },
-            placeKind: { source: p.provSource, rid: 'x' },
-            lon: { source: p.provSource, rid: 'x' },
-            lat: { source: p.provSource, rid: 'x' },
-          }),
-      records: p.records.map((r, j) => ({
-        rid: `${r.source}:pl-${eid}-${j}`,
-        source: r.source,
-        at: r.at,
-        attrs: JSON.stringify({ place: r.attrs }),
+useServerApp(
+  { RATE_LIMIT_PER_MINUTE: 1_000_000 },
+  (s) => {
+    ({ app } = s);
+  },
+  async (graph) => {
+    const rows = PLACES.flatMap((p, i) =>
+      [p.eid, `${p.eid}T`].map((eid, twin) => ({
+        eid,
+        name: p.name,
+        placeKind: p.placeKind,
+        lon: p.lon,
+        lat: p.lat,
+        inSources: [...new Set(p.records.map((r) => r.source))],
+        provenance: twin
+          ? '{}'
+          : JSON.stringify({
+              name: { source: p.provSource, rid: 'x' },
+              placeKind: { source: p.provSource, rid: 'x' },
+              lon: { source: p.provSource, rid: 'x' },
+              lat: { source: p.provSource, rid: 'x' },
+            }),
+        records: p.records.map((r, j) => ({
+          rid: `${r.source}:pl-${eid}-${j}`,
+          source: r.source,
+          at: r.at,
+          attrs: JSON.stringify({ place: r.attrs }),
+        })),
+        visitAt: `2026-11-06T0${i}:${twin ? '30' : '00'}:00Z`,
       })),
-      visitAt: `2026-11-06T0${i}:${twin ? '30' : '00'}:00Z`,
-    })),
-  );
-  await writeTx(graph, (tx) =>
-    tx.run(
-      `UNWIND $rows AS p
-       CREATE (e:Entity:Place {eid: p.eid, name: p.name, placeKind: p.placeKind, location: point({longitude: p.lon, latitude: p.lat}),
-                               searchText: p.name, provenance: p.provenance, inSources: p.inSources})
-       WITH e, p
-       MATCH (person:Entity {eid: $person})
-       CREATE (person)-[:VISITED {at: datetime(p.visitAt), kind: 'hotel_stay', source: $open, rid: 'fx_open:v-' + p.eid}]->(e)
-       WITH e, p
-       UNWIND p.records AS x
-       CREATE (r:SourceRecord {rid: x.rid, source: x.source, recordId: x.rid, receivedAt: datetime(x.at), attrs: x.attrs, hash: x.rid})
-       CREATE (r)-[:RESOLVED_TO {role: 'place', decision: 'anchor', score: 1.0, at: datetime()}]->(e)`,
-      { rows, person: P, open: FX.open },
-    ),
-  );
-  app = await buildTestApp({ RATE_LIMIT_PER_MINUTE: 1_000_000 });
-});
-afterAll(async () => {
-  await app?.close();
-  await graph?.driver.close();
-});
+    );
+    await writeTx(graph, (tx) =>
+      tx.run(
+        `UNWIND $rows AS p
+         CREATE (e:Entity:Place {eid: p.eid, name: p.name, placeKind: p.placeKind, location: point({longitude: p.lon, latitude: p.lat}),
+                                 searchText: p.name, provenance: p.provenance, inSources: p.inSources})
+         WITH e, p
+         MATCH (person:Entity {eid: $person})
+         CREATE (person)-[:VISITED {at: datetime(p.visitAt), kind: 'hotel_stay', source: $open, rid: 'fx_open:v-' + p.eid}]->(e)
+         WITH e, p
+         UNWIND p.records AS x
+         CREATE (r:SourceRecord {rid: x.rid, source: x.source, recordId: x.rid, receivedAt: datetime(x.at), attrs: x.attrs, hash: x.rid})
+         CREATE (r)-[:RESOLVED_TO {role: 'place', decision: 'anchor', score: 1.0, at: datetime()}]->(e)`,
+        { rows, person: P, open: FX.open },
+      ),
+    );
+  },
+);
 
 interface Feature {
   geometry: { coordinates: [number, number] };

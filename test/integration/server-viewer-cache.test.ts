@@ -3,25 +3,15 @@
  * requests. A grant given or revoked by an admin must change what the grantee sees on the very
  * next request, however long the access cache lives.
  */
-import type { Graph } from '@onemap/graph-schema/server';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clearGraph, openTestGraph } from '../helpers/graph.ts';
-import { as, buildTestApp } from '../helpers/server-app.ts';
-import { FX, LEVELS, seedServerFixture } from '../helpers/server-fixtures.ts';
+import { describe, expect, it } from 'vitest';
+import { as, useServerApp } from '../helpers/server-app.ts';
+import { FX, LEVELS } from '../helpers/server-fixtures.ts';
 
-let graph: Graph;
 let app: FastifyInstance;
-beforeAll(async () => {
-  graph = openTestGraph();
-  await clearGraph(graph);
-  await seedServerFixture(graph);
-  // A long access cache: only the admin change itself can make the next request see the new grants.
-  app = await buildTestApp({ ACCESS_CACHE_MS: 600_000, RATE_LIMIT_PER_MINUTE: 1_000_000 });
-});
-afterAll(async () => {
-  await app?.close();
-  await graph?.driver.close();
+// A long access cache: only the admin change itself can make the next request see the new grants.
+useServerApp({ ACCESS_CACHE_MS: 600_000, RATE_LIMIT_PER_MINUTE: 1_000_000 }, (s) => {
+  ({ app } = s);
 });
 
 const visible = async (): Promise<string[]> => {
