@@ -37,19 +37,35 @@ export function mentionsToJson(mentions: Mention[]): { attrs: string; mentions: 
   return { attrs: JSON.stringify(attrs), mentions: JSON.stringify(meta) };
 }
 
-/** Reads source records written after `sinceSeq`, in pages ordered by (seq, rid). */
-export async function* readRecordsSince(graph: Graph, sinceSeq: number, pageSize = 20_000): AsyncGenerator<StoredRecord[]> {
+/**
+ * One page of source records after (afterSeq, afterRid) in (seq, rid) order: the rest of the
+ * current seq after the last rid, then the seqs after it — two seeks on the (seq, rid) index, each
+ * stopping at the page size, so a page costs the page whatever the store holds (one disjunction
+ * over both read every record of the seq and sorted them, for every page: quadratic after a bulk
+ * load, where all records share one seq).
+ */
+export const RECORDS_PAGE_CYPHER = `CALL () {
+   MATCH (r:SourceRecord) WHERE r.seq = $afterSeq AND r.rid > $afterRid
+   RETURN r ORDER BY r.seq, r.rid LIMIT $limit
+   UNION ALL
+   MATCH (r:SourceRecord) WHERE r.seq > $afterSeq AND r.rid IS NOT NULL
+   RETURN r ORDER BY r.seq, r.rid LIMIT $limit
+ }
+ WITH r ORDER BY r.seq, r.rid LIMIT $limit
+ RETURN r.rid AS rid, r.hash AS hash, r.seq AS seq, r.batchId AS batchId, r.receivedAt.epochMillis AS receivedAt, r.source AS source, r.recordId AS recordId, r.attrs AS attrs, r.mentions AS meta,
+        [(r)-[x:RESOLVED_TO]->(e:Entity) | {role: x.role, eid: e.eid}] AS resolved`;
+
+/** Reads source records written after `sinceSeq`, in pages ordered by (seq, rid) (`RECORDS_PAGE_CYPHER`). */
+export async function* readRecordsSince(
+  graph: Graph,
+  sinceSeq: number,
+  pageSize = 20_000,
+): AsyncGenerator<StoredRecord[]> {
   let afterSeq = sinceSeq;
   let afterRid = '\uffff'; // nothing sorts after it: records AT sinceSeq are excluded
   for (;;) {
     const page = await readTx(graph, async (tx) => {
-      const r = await tx.run(
-        `MATCH (r:SourceRecord) WHERE r.seq > $afterSeq OR (r.seq = $afterSeq AND r.rid > $afterRid)
-         WITH r ORDER BY r.seq, r.rid LIMIT $limit
-         RETURN r.rid AS rid, r.hash AS hash, r.seq AS seq, r.batchId AS batchId, r.receivedAt.epochMillis AS receivedAt, r.source AS source, r.recordId AS recordId, r.attrs AS attrs, r.mentions AS meta,
-                [(r)-[x:RESOLVED_TO]->(e:Entity) | {role: x.role, eid: e.eid}] AS resolved`,
-        { afterSeq, afterRid, limit: neo4j.int(pageSize) },
-      );
+      const r = await tx.run(RECORDS_PAGE_CYPHER, { afterSeq, afterRid, limit: neo4j.int(pageSize) });
       return r.records.map((x) => {
         const source = x.get('source') as string;
         const recordId = x.get('recordId') as string;
@@ -60,9 +76,28 @@ export async function* readRecordsSince(graph: Graph, sinceSeq: number, pageSize
         for (const [role, s] of Object.entries(stored)) {
           const eid = eidOf.get(role);
           if (!eid) continue;
-          mentions.push({ eid, mention: { key: `${source}:${recordId}:${role}`, source, recordId, role, kind: s.kind, attrs: attrs[role] ?? {}, identifiers: s.identifiers, flags: s.flags } });
+          mentions.push({
+            eid,
+            mention: {
+              key: `${source}:${recordId}:${role}`,
+              source,
+              recordId,
+              role,
+              kind: s.kind,
+              attrs: attrs[role] ?? {},
+              identifiers: s.identifiers,
+              flags: s.flags,
+            },
+          });
         }
-        return { rid: x.get('rid') as string, hash: x.get('hash') as string, seq: x.get('seq') as number, batchId: (x.get('batchId') as string | null) ?? null, receivedAt: (x.get('receivedAt') as number | null) ?? null, mentions };
+        return {
+          rid: x.get('rid') as string,
+          hash: x.get('hash') as string,
+          seq: x.get('seq') as number,
+          batchId: (x.get('batchId') as string | null) ?? null,
+          receivedAt: (x.get('receivedAt') as number | null) ?? null,
+          mentions,
+        };
       });
     });
     if (!page.length) return;
@@ -77,7 +112,10 @@ export async function* readRecordsSince(graph: Graph, sinceSeq: number, pageSize
 /** Redirects written after `sinceSeq` (merges made by any worker or analyst). */
 export async function readRedirectsSince(graph: Graph, sinceSeq: number): Promise<{ eid: string; to: string }[]> {
   return readTx(graph, async (tx) => {
-    const r = await tx.run(`MATCH (d:${Label.Redirect}) WHERE d.seq > $since RETURN d.eid AS eid, d.to AS to ORDER BY d.seq`, { since: sinceSeq });
+    const r = await tx.run(
+      `MATCH (d:${Label.Redirect}) WHERE d.seq > $since RETURN d.eid AS eid, d.to AS to ORDER BY d.seq`,
+      { since: sinceSeq },
+    );
     return r.records.map((x) => ({ eid: x.get('eid') as string, to: x.get('to') as string }));
   });
 }
@@ -112,7 +150,9 @@ export async function readSyncState(graph: Graph): Promise<{ seq: number; decisi
 /** A fingerprint of analysts' decisions (count, undone count): when it changes, the index reloads. */
 export async function readDecisionsSignature(graph: Graph): Promise<string> {
   return readTx(graph, async (tx) => {
-    const r = await tx.run('MATCH (d:ResolutionDecision) RETURN count(d) AS n, sum(CASE WHEN d.undone THEN 1 ELSE 0 END) AS u');
+    const r = await tx.run(
+      'MATCH (d:ResolutionDecision) RETURN count(d) AS n, sum(CASE WHEN d.undone THEN 1 ELSE 0 END) AS u',
+    );
     return `${r.records[0]?.get('n') ?? 0}/${r.records[0]?.get('u') ?? 0}`;
   });
 }
