@@ -125,6 +125,8 @@ const pipeline = new IngestPipeline({
   rejectsDir: path.join(work, 'rejects'),
   coTravel: { toleranceMinutes: 30, minCount: 2 },
   chunkSize: Number(a['chunk-size']),
+  // the time of every write statement on stderr (the resolver's ONEMAP_TRACE_WRITES)
+  traceWrites: process.env.ONEMAP_TRACE_WRITES === 'true',
 });
 
 // ---- incremental run on the loaded graph ----
