@@ -1,4 +1,3 @@
-import type { Graph } from '@onemap/graph-schema/server';
 import { type Reader, withRead } from '../repositories/reader.ts';
 import { attrsOf, goldenValues, IDENTIFIER_ATTRIBUTE, present } from '../access/golden.ts';
 import { closeCompletions, maskForViewer } from '../access/mask-for-viewer.ts';
@@ -268,7 +267,7 @@ export function profileRelations(rels: readonly RelationRow[], others: ReadonlyM
 export const PROFILE_LIMITS = { records: 200, relations: 200, traces: 50, sourceScan: 2000 } as const;
 
 /** 一人一档 / 一企一档: one file per entity, built only from what the viewer may see, in one query. */
-export async function buildProfile(graph: Graph, eid: string, viewer: Viewer) {
+export async function buildProfile(graph: Reader, eid: string, viewer: Viewer) {
   return withRead(graph, async (r) => {
     let found = await readProfile(r, eid, viewer.visibleSources, PROFILE_LIMITS);
     let redirectedFrom: string | null = null;
