@@ -14,7 +14,9 @@ import type { ManagedTransaction, ProfiledPlan } from 'neo4j-driver';
 import { identifierTailCandidates, readEntities, readProfile, readRecordRoles, readSearchNodes, searchCandidates } from '../server/src/repositories/entities.ts';
 import { expandHop } from '../server/src/repositories/relations.ts';
 import { readTrajectory } from '../server/src/repositories/traces.ts';
-import { PROFILE_LIMITS } from '../server/src/services/entity-view.ts';
+import { AccessStore } from '../server/src/access/store.ts';
+import { buildViewer, type Viewer } from '../server/src/access/viewer.ts';
+import { buildProfile, PROFILE_LIMITS } from '../server/src/services/entity-view.ts';
 import { DEFAULT_RELATION_TYPES } from '../server/src/services/relations.ts';
 import { ID_TAIL_KINDS, luceneQuery, SEARCH_CANDIDATE_CAP, SEARCH_RECORDS_PER_HIT } from '../server/src/services/search.ts';
 import { rng } from './bench-api-graph.ts';
@@ -39,6 +41,18 @@ if (!process.env.NEO4J_URI) {
 const uri = process.env.NEO4J_URI ?? `bolt://127.0.0.1:${process.env.NEO4J_BOLT_PORT}`;
 const database = process.env.NEO4J_DATABASE ?? 'neo4j';
 const graph = { driver: createDriver({ uri, user: process.env.NEO4J_USER ?? 'neo4j', password: process.env.NEO4J_PASSWORD ?? 'onemap-local', database }), database };
+
+/** The HTTP bench's caller (`lz_analyst`, city analyst, a criminal-case purpose) as the access layer builds it. */
+async function benchViewer(): Promise<Viewer> {
+  const store = new AccessStore(graph, 60_000);
+  const snap = await store.snapshot();
+  const user = await store.user('lz_analyst');
+  if (!user) throw new Error('bench api-profile: no user lz_analyst (run `npm run bench api` on this store first)');
+  const { username, displayName, unitCode, roles } = user;
+  const purpose = { kind: 'criminal_case' as const, caseNumber: 'A6201002026110001', text: '性能测试' };
+  return buildViewer({ username, displayName, unitCode, roles, authMethod: 'jwt', purpose, units: snap.units, sources: snap.sources, grants: snap.grants, authority: snap.authority, kAnonymity: 5 });
+}
+const viewer = await benchViewer();
 
 interface Captured {
   query: string;
@@ -78,6 +92,8 @@ const from = '2026-10-02T00:00:00Z';
 const to = '2026-11-01T00:00:00Z';
 const scenarios: Record<string, (tx: ManagedTransaction, eid: string) => Promise<unknown>> = {
   'profile (readProfile)': (tx, eid) => readProfile({ tx }, eid, VS, PROFILE_LIMITS),
+  // The whole request's reads as the HTTP bench's caller sees them: every statement is printed.
+  'profile, every statement (buildProfile as lz_analyst)': (tx, eid) => buildProfile({ tx }, eid, viewer).catch(() => null),
   'trajectory 30 days (readTrajectory)': (tx, eid) => readTrajectory({ tx }, eid, from, to, VS, 501),
   'places of a trajectory (readEntities, 20 records each)': async (tx, eid) => {
     const rows = await readTrajectory({ tx: unprofiled(tx) }, eid, from, to, VS, 501);
@@ -134,6 +150,10 @@ try {
       hits.push(totalHits(last.plan));
       ms.push(Math.round(last.ms));
       first ??= last;
+      if (name.includes('every statement')) {
+        const each = captured.map((c) => `${c.query.replace(/\s+/g, ' ').slice(0, 32)}… ${totalHits(c.plan)} hits ${Math.round(c.ms)} ms`);
+        console.log(`  ${eid}: ${captured.length} statements, ${captured.reduce((a, c) => a + totalHits(c.plan), 0)} hits: ${each.join(' | ')}`);
+      }
     }
     console.log(`\n### ${name}\ndb hits per sample: ${hits.join(', ')} (ms under PROFILE: ${ms.join(', ')}; load ${os.loadavg()[0]?.toFixed(1)})`);
     if (first) console.log(printPlan(first.plan).join('\n'));

@@ -57,7 +57,7 @@ useServerApp(
 );
 
 const VS = [FX.open, FX.cond];
-const limits = (sourceScan: number, traces = 50) => ({ records: 10, relations: 10, traces, sourceScan });
+const limits = (sourceScan: number, traces = 50) => ({ records: 10, relations: 10, traces, sourceScan, summaryRecords: 20 });
 
 describe('a hub profile', () => {
   it('counts records per source up to the scan limit, and says when it stopped', async () => {

@@ -30,6 +30,8 @@ export async function resolveEid(graph: Reader, eid: string): Promise<{ eid: str
 }
 
 const RECORD_LIMIT = 200;
+/** What a record's attrs must contain to hint that a place may be a home (a superset of "a record says home"). */
+const HOME_WORD = 'home';
 /**
  * Records read before the newest are kept: `limit × RECORD_SCAN_FACTOR` per entity, so a hub
  * (a station with a million sightings) is never sorted whole; Neo4j expands a node's newest
@@ -42,9 +44,34 @@ export const RECORD_SCAN_FACTOR = 5;
  * `$lim`, chosen among the latest `$lim × $scanFactor` (binds `rt`, `sr`; needs `$vs`, `$lim`,
  * `$scanFactor`).
  */
-const RECORD_WINDOW = `OPTIONAL MATCH (e)<-[rt:RESOLVED_TO]-(sr:SourceRecord) WHERE sr.source IN $vs
-         WITH rt, sr LIMIT toInteger($lim * $scanFactor)
-         WITH rt, sr ORDER BY sr.receivedAt DESC LIMIT toInteger($lim)`;
+const RECORD_WINDOW = recordWindow('e', '$lim');
+
+function recordWindow(v: string, lim: string): string {
+  return `OPTIONAL MATCH (${v})<-[rt:RESOLVED_TO]-(sr:SourceRecord) WHERE sr.source IN $vs
+         WITH rt, sr LIMIT toInteger(${lim} * $scanFactor)
+         WITH rt, sr ORDER BY sr.receivedAt DESC LIMIT toInteger(${lim})`;
+}
+
+/**
+ * The body of a `CALL (v) { … }` that says in brief what entity `v`'s visible records in the
+ * `lim` window say: their roles and whether any mentions `home` (returns `roles`, `homeHint`;
+ * evaluated in the database, so no attrs JSON crosses the wire; needs `$vs`, `$scanFactor`, `$homeWord`).
+ */
+function nodeSummaryWindow(v: string, lim: string): string {
+  return `${recordWindow(v, lim)}
+         RETURN [x IN collect(DISTINCT rt.role) WHERE x IS NOT NULL] AS roles,
+                any(a IN collect(sr.attrs) WHERE a CONTAINS $homeWord) AS homeHint`;
+}
+
+/** A `NodeSummaryRow` of entity `v` as map entries (after `nodeSummaryWindow`). */
+function nodeSummaryFields(v: string): string {
+  return `eid: ${v}.eid, kind: ${kindOf(v)}, name: ${v}.name, placeKind: ${v}.placeKind, provenance: ${v}.provenance,
+          lon: ${v}.location.x, lat: ${v}.location.y, visible: ${visibleEntity(v)}, roles: roles, homeHint: homeHint`;
+}
+
+function toNodeSummary(o: NodeSummaryRow): NodeSummaryRow {
+  return { ...o, name: typeof o.name === 'string' ? o.name : null, roles: o.roles ?? [], homeHint: o.homeHint === true };
+}
 
 /**
  * Entities with their visible records (newest first, at most `recordLimit` each, chosen among the
@@ -118,6 +145,11 @@ export interface ProfileRow {
   identifiers: IdentifierRow[];
   relations: (RelationRow & { neighbour: NeighbourRow })[];
   traces: TraceRow[];
+  /**
+   * Node summaries (as `readNodeSummaries` reads them, window `summaryRecords`) of the traces'
+   * places and of the neighbours that are places, each once.
+   */
+  places: NodeSummaryRow[];
   sources: { source: string; records: number; lastReceivedAt: string | null }[];
   /** The per-source counts stopped at `sourceScan` records: there are more (a hub's counts are a lower bound). */
   sourcesTruncated: boolean;
@@ -127,8 +159,9 @@ export interface ProfileRow {
  * A whole profile in ONE query (one round trip): the entity with its newest visible records,
  * visible identifiers, direct relations through typed expansions (never VISITED, so a hub's
  * sightings are not walked) with each neighbour's golden values, the newest visible traces (among
- * the first `traces × RECORD_SCAN_FACTOR` expanded) and per-source record counts over at most
- * `sourceScan` records. Every part is filtered by `$vs` and limited inside its subquery, so nothing
+ * the first `traces × RECORD_SCAN_FACTOR` expanded), the node summaries of the traces' places and
+ * of the neighbours that are places (what `placeViews` and `summaries` would read in statements of
+ * their own), and per-source record counts over at most `sourceScan` records. Every part is filtered by `$vs` and limited inside its subquery, so nothing
  * read grows with the entity's degree (a station's million sightings, a phone shared by thousands).
  * @returns null when there is no entity with this eid (a merged-away eid: follow `resolveEid`)
  */
@@ -136,7 +169,7 @@ export async function readProfile(
   graph: Reader,
   eid: string,
   vs: readonly string[],
-  limits: { records: number; relations: number; traces: number; sourceScan: number },
+  limits: { records: number; relations: number; traces: number; sourceScan: number; summaryRecords: number },
 ): Promise<ProfileRow | null> {
   return read(graph, async (tx) => {
     const r = await tx.run(
@@ -157,14 +190,24 @@ export async function readProfile(
          WHERE ${visibleEdge('r')} AND ${visibleEntity('o')}
          WITH r, o LIMIT toInteger($relLim)
          RETURN collect(CASE WHEN r IS NULL THEN null ELSE {type: type(r), outgoing: startNode(r) = e, other: o.eid, props: properties(r),
-                 neighbour: {eid: o.eid, kind: ${kindOf('o')}, name: o.name, placeKind: o.placeKind, provenance: o.provenance}} END) AS rels
+                 neighbour: {eid: o.eid, kind: ${kindOf('o')}, name: o.name, placeKind: o.placeKind, provenance: o.provenance}} END) AS rels,
+                collect(DISTINCT CASE WHEN o:Place THEN o END) AS relPlaces
        }
        CALL (e) {
          OPTIONAL MATCH (e)-[v:VISITED]->(p:Place) WHERE v.source IN $vs
          WITH v, p LIMIT toInteger($trLim * $scanFactor)
          WITH v, p ORDER BY v.at DESC LIMIT toInteger($trLim)
          RETURN collect(CASE WHEN v IS NULL THEN null ELSE {at: toString(v.at), until: toString(v.until), kind: v.kind, source: v.source, rid: v.rid,
-                 placeEid: p.eid, placeName: p.name, placeKind: p.placeKind, lon: p.location.x, lat: p.location.y} END) AS traces
+                 placeEid: p.eid, placeName: p.name, placeKind: p.placeKind, lon: p.location.x, lat: p.location.y} END) AS traces,
+                collect(DISTINCT p) AS tracePlaces
+       }
+       CALL (tracePlaces, relPlaces) {
+         UNWIND tracePlaces + relPlaces AS pl
+         WITH DISTINCT pl
+         CALL (pl) {
+           ${nodeSummaryWindow('pl', '$sumLim')}
+         }
+         RETURN collect({${nodeSummaryFields('pl')}}) AS places
        }
        CALL (e) {
          OPTIONAL MATCH (e)<-[:RESOLVED_TO]-(sr:SourceRecord) WHERE sr.source IN $vs
@@ -174,8 +217,8 @@ export async function readProfile(
          WITH collect({source: source, records: n, lastReceivedAt: toString(last)}) AS sources, sum(n) AS counted
          RETURN sources, counted >= $srcScan AS sourcesTruncated
        }
-       RETURN e.eid AS eid, ${kindOf('e')} AS kind, properties(e) AS props, ${visibleEntity('e')} AS visible, recs, ids, rels, traces, sources, sourcesTruncated`,
-      { eid, vs, kinds: KINDS, recLim: limits.records, relLim: limits.relations, trLim: limits.traces, srcScan: limits.sourceScan, scanFactor: RECORD_SCAN_FACTOR },
+       RETURN e.eid AS eid, ${kindOf('e')} AS kind, properties(e) AS props, ${visibleEntity('e')} AS visible, recs, ids, rels, traces, places, sources, sourcesTruncated`,
+      { eid, vs, kinds: KINDS, recLim: limits.records, relLim: limits.relations, trLim: limits.traces, srcScan: limits.sourceScan, sumLim: limits.summaryRecords, scanFactor: RECORD_SCAN_FACTOR, homeWord: HOME_WORD },
     );
     const x = r.records[0];
     if (!x) return null;
@@ -188,6 +231,7 @@ export async function readProfile(
       ids: (IdentifierRow | null)[];
       rels: ((RelationRow & { neighbour: NeighbourRow }) | null)[];
       traces: (TraceRow | null)[];
+      places: NodeSummaryRow[];
       sources: { source: string; records: number; lastReceivedAt: string | null }[];
       sourcesTruncated: boolean;
     };
@@ -197,6 +241,7 @@ export async function readProfile(
       identifiers: nonNull(plain.ids),
       relations: nonNull(plain.rels),
       traces: nonNull(plain.traces),
+      places: plain.places.map(toNodeSummary),
       sources: plain.sources,
       sourcesTruncated: plain.sourcesTruncated === true,
     };
@@ -339,23 +384,15 @@ export async function readNodeSummaries(
       `UNWIND $eids AS id
        MATCH (e:Entity {eid: id})
        CALL (e) {
-         ${RECORD_WINDOW}
-         RETURN [x IN collect(DISTINCT rt.role) WHERE x IS NOT NULL] AS roles,
-                any(a IN collect(sr.attrs) WHERE a CONTAINS $homeWord) AS homeHint
+         ${nodeSummaryWindow('e', '$lim')}
        }
-       RETURN e.eid AS eid, ${kindOf('e')} AS kind, e.name AS name, e.placeKind AS placeKind, e.provenance AS provenance,
-              e.location.x AS lon, e.location.y AS lat, ${visibleEntity('e')} AS visible, roles, homeHint`,
-      { eids, vs, kinds: KINDS, lim: recordLimit, scanFactor: RECORD_SCAN_FACTOR, homeWord: 'home' },
+       RETURN {${nodeSummaryFields('e')}} AS row`,
+      { eids, vs, kinds: KINDS, lim: recordLimit, scanFactor: RECORD_SCAN_FACTOR, homeWord: HOME_WORD },
     );
     const out = new Map<string, NodeSummaryRow>();
     for (const x of r.records) {
-      const o = x.toObject() as NodeSummaryRow;
-      out.set(o.eid, {
-        ...o,
-        name: typeof o.name === 'string' ? o.name : null,
-        roles: o.roles ?? [],
-        homeHint: o.homeHint === true,
-      });
+      const o = toNodeSummary(x.get('row') as NodeSummaryRow);
+      out.set(o.eid, o);
     }
     return out;
   });

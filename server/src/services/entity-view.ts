@@ -1,4 +1,3 @@
-import type { Graph } from '@onemap/graph-schema/server';
 import { type Reader, withRead } from '../repositories/reader.ts';
 import { attrsOf, goldenValues, IDENTIFIER_ATTRIBUTE, present } from '../access/golden.ts';
 import { closeCompletions, maskForViewer } from '../access/mask-for-viewer.ts';
@@ -59,23 +58,29 @@ export function summarizeNode(n: NeighbourRow, viewer: Viewer): EntitySummary | 
  * viewer (a name from a source the viewer may not see, a possible home) are read record by record.
  */
 export async function summaries(graph: Reader, eids: readonly string[], viewer: Viewer): Promise<Map<string, EntitySummary>> {
-  const nodes = await readNodeSummaries(graph, [...new Set(eids)], viewer.visibleSources, 20);
+  const nodes = await readNodeSummaries(graph, [...new Set(eids)], viewer.visibleSources, SUMMARY_RECORDS);
   const out = new Map<string, EntitySummary>();
   const unresolved: string[] = [];
   for (const [eid, n] of nodes) {
     if (!n.visible) continue;
-    let sum: EntitySummary | null;
-    if (n.kind === 'Place') {
-      const place = placeFromNode(n, viewer);
-      sum = place ? { eid, kind: n.kind, name: place.name, nameMasked: place.nameMasked } : null;
-    } else sum = summarizeNode(n, viewer);
+    const sum = summaryFromNode(n, viewer);
     if (sum) out.set(eid, sum);
     else unresolved.push(eid);
   }
   if (unresolved.length === 0) return out;
-  const rows = await readEntities(graph, unresolved, viewer.visibleSources, 20);
+  const rows = await readEntities(graph, unresolved, viewer.visibleSources, SUMMARY_RECORDS);
   for (const [eid, row] of rows) if (row.visible) out.set(eid, summarize(row, viewer));
   return out;
+}
+
+/** The record window (newest visible records) that summaries and place views read per entity. */
+export const SUMMARY_RECORDS = 20;
+
+/** A visible entity's summary from its node alone (`summarizeNode`, `placeFromNode`), or null when only its records can tell. */
+function summaryFromNode(n: NodeSummaryRow, viewer: Viewer): EntitySummary | null {
+  if (n.kind !== 'Place') return summarizeNode(n, viewer);
+  const place = placeFromNode(n, viewer);
+  return place ? { eid: n.eid, kind: n.kind, name: place.name, nameMasked: place.nameMasked } : null;
 }
 
 /**
@@ -166,23 +171,25 @@ export interface PlaceView {
 export async function placeViews(graph: Reader, eids: readonly string[], viewer: Viewer): Promise<Map<string, PlaceView>> {
   const out = new Map<string, PlaceView>();
   const unresolved: string[] = [];
-  for (const [eid, n] of await readNodeSummaries(graph, [...new Set(eids)], viewer.visibleSources, 20)) {
+  for (const [eid, n] of await readNodeSummaries(graph, [...new Set(eids)], viewer.visibleSources, SUMMARY_RECORDS)) {
     const pv = placeFromNode(n, viewer);
     if (pv) out.set(eid, pv);
     else unresolved.push(eid);
   }
   if (unresolved.length === 0) return out;
-  const rows = await readEntities(graph, unresolved, viewer.visibleSources, 20);
-  for (const [eid, row] of rows) {
-    const golden = goldenValues(row.kind, row.records, viewer);
-    const home = isHome(row);
-    const prov = parseProvenance(row.props.provenance);
-    const kindSource = prov.placeKind?.source;
-    const placeKind = home ? 'home' : golden.placeKind && !golden.placeKind.masked ? String(golden.placeKind.value) : kindSource && viewer.visibleSources.includes(kindSource) ? ((row.props.placeKind as string) ?? null) : null;
-    const sum = summarize(row, viewer);
-    out.set(eid, { name: sum.name, nameMasked: sum.nameMasked, placeKind, home, position: viewerPosition(row, golden, viewer, home) });
-  }
+  for (const [eid, row] of await readEntities(graph, unresolved, viewer.visibleSources, SUMMARY_RECORDS)) out.set(eid, placeFromRecords(row, viewer));
   return out;
+}
+
+/** A place as the viewer may see it from the visible records of its window (what `placeFromNode` leaves open). */
+function placeFromRecords(row: EntityRow, viewer: Viewer): PlaceView {
+  const golden = goldenValues(row.kind, row.records, viewer);
+  const home = isHome(row);
+  const prov = parseProvenance(row.props.provenance);
+  const kindSource = prov.placeKind?.source;
+  const placeKind = home ? 'home' : golden.placeKind && !golden.placeKind.masked ? String(golden.placeKind.value) : kindSource && viewer.visibleSources.includes(kindSource) ? ((row.props.placeKind as string) ?? null) : null;
+  const sum = summarize(row, viewer);
+  return { name: sum.name, nameMasked: sum.nameMasked, placeKind, home, position: viewerPosition(row, golden, viewer, home) };
 }
 
 /**
@@ -265,10 +272,14 @@ export function profileRelations(rels: readonly RelationRow[], others: ReadonlyM
  * traces, and the records counted per source (`sourceScan`; past it the answer says
  * `sourcesTruncated` and the counts are a lower bound).
  */
-export const PROFILE_LIMITS = { records: 200, relations: 200, traces: 50, sourceScan: 2000 } as const;
+export const PROFILE_LIMITS = { records: 200, relations: 200, traces: 50, sourceScan: 2000, summaryRecords: SUMMARY_RECORDS } as const;
 
-/** 一人一档 / 一企一档: one file per entity, built only from what the viewer may see, in one query. */
-export async function buildProfile(graph: Graph, eid: string, viewer: Viewer) {
+/**
+ * 一人一档 / 一企一档: one file per entity, built only from what the viewer may see: one query, plus
+ * one for the neighbours and places whose nodes cannot answer for this viewer (homes, a name from
+ * a source the viewer may not see) and one more for a merged-away eid.
+ */
+export async function buildProfile(graph: Reader, eid: string, viewer: Viewer) {
   return withRead(graph, async (r) => {
     let found = await readProfile(r, eid, viewer.visibleSources, PROFILE_LIMITS);
     let redirectedFrom: string | null = null;
@@ -283,20 +294,34 @@ export async function buildProfile(graph: Graph, eid: string, viewer: Viewer) {
     if (!found || !found.entity.visible) throw httpError('NOT_FOUND', { what: `entity ${eid}` });
     const row = found.entity;
     const parts = found;
-    // Neighbours from their golden values; only those whose name source the viewer cannot see are read record by record.
+    // Neighbours and the traces' places from their nodes, as `summaries` and `placeViews` would
+    // answer (the places' node summaries came with the profile); what a node cannot decide for this
+    // viewer is read record by record, neighbours and places in ONE more statement.
+    const placeNodes = new Map(parts.places.map((p) => [p.eid, p]));
     const others = new Map<string, EntitySummary>();
-    const unresolved: string[] = [];
+    const places = new Map<string, PlaceView>();
+    const unresolvedOthers = new Set<string>();
+    const unresolvedPlaces = new Set<string>();
     for (const rel of parts.relations) {
-      const sum = summarizeNode(rel.neighbour, viewer);
+      const place = placeNodes.get(rel.other);
+      if (place && !place.visible) continue;
+      const sum = place ? summaryFromNode(place, viewer) : summarizeNode(rel.neighbour, viewer);
       if (sum) others.set(rel.other, sum);
-      else unresolved.push(rel.other);
+      else unresolvedOthers.add(rel.other);
     }
-    if (unresolved.length > 0) for (const [k, v] of await summaries(r, unresolved, viewer)) others.set(k, v);
-    const places = await placeViews(
-      r,
-      parts.traces.map((t) => t.placeEid),
-      viewer,
-    );
+    for (const t of parts.traces) {
+      const node = placeNodes.get(t.placeEid);
+      const pv = node ? placeFromNode(node, viewer) : null;
+      if (pv) places.set(t.placeEid, pv);
+      else unresolvedPlaces.add(t.placeEid);
+    }
+    if (unresolvedOthers.size + unresolvedPlaces.size > 0) {
+      const rows = await readEntities(r, [...new Set([...unresolvedOthers, ...unresolvedPlaces])], viewer.visibleSources, SUMMARY_RECORDS);
+      for (const [eid, row] of rows) {
+        if (unresolvedOthers.has(eid) && row.visible) others.set(eid, summarize(row, viewer));
+        if (unresolvedPlaces.has(eid)) places.set(eid, placeFromRecords(row, viewer));
+      }
+    }
     const identifiers = parts.identifiers.map((i) => {
       const attr = IDENTIFIER_ATTRIBUTE[i.kind] ?? i.kind;
       const v = present(viewer, i.source, attr, attr, i.value, i.rid ?? '');
