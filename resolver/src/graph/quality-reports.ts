@@ -17,22 +17,19 @@ export interface QualityReportRow {
 
 /** Creates or replaces the report with `row.id`. */
 export async function mergeQualityReport(graph: Graph, row: QualityReportRow): Promise<void> {
+  await mergeQualityReports(graph, [row]);
+}
+
+/** Creates or replaces each report by its `id`, all in one transaction (a group of pushes: one write, not one per push). */
+export async function mergeQualityReports(graph: Graph, rows: QualityReportRow[]): Promise<void> {
+  if (!rows.length) return;
   await writeTx(graph, (tx) =>
     tx.run(
-      `MERGE (q:QualityReport {id: $id})
-       SET q.kind = $kind, q.source = $source, q.ownerUnit = $ownerUnit, q.batchId = $batchId, q.at = datetime($at),
-           q.overall = $overall, q.scoresJson = $scores, q.examplesJson = $examples`,
-      {
-        id: row.id,
-        kind: row.kind,
-        source: row.source,
-        ownerUnit: row.ownerUnit,
-        batchId: row.batchId,
-        at: row.at,
-        overall: row.overall,
-        scores: row.scoresJson,
-        examples: row.examplesJson,
-      },
+      `UNWIND $rows AS row
+       MERGE (q:QualityReport {id: row.id})
+       SET q.kind = row.kind, q.source = row.source, q.ownerUnit = row.ownerUnit, q.batchId = row.batchId,
+           q.at = datetime(row.at), q.overall = row.overall, q.scoresJson = row.scoresJson, q.examplesJson = row.examplesJson`,
+      { rows },
     ),
   );
 }
@@ -60,11 +57,20 @@ export async function readQualityReports(
   });
 }
 
+/** The owner unit on each `Source` node that has one (one read for a group's sources). */
+export async function readSourceOwnerUnits(graph: Graph, sourceIds: string[]): Promise<Map<string, string>> {
+  const res = await readTx(graph, (tx) =>
+    tx.run('UNWIND $ids AS id MATCH (s:Source {id: id}) RETURN id, s.ownerUnit AS owner', { ids: sourceIds }),
+  );
+  const out = new Map<string, string>();
+  for (const r of res.records) {
+    const owner = r.get('owner');
+    if (typeof owner === 'string' && owner) out.set(r.get('id') as string, owner);
+  }
+  return out;
+}
+
 /** The owner unit on the `Source` node, or null when there is none. */
 export async function readSourceOwnerUnit(graph: Graph, sourceId: string): Promise<string | null> {
-  const res = await readTx(graph, (tx) =>
-    tx.run('MATCH (s:Source {id: $id}) RETURN s.ownerUnit AS owner', { id: sourceId }),
-  );
-  const owner = res.records[0]?.get('owner');
-  return typeof owner === 'string' && owner ? owner : null;
+  return (await readSourceOwnerUnits(graph, [sourceId])).get(sourceId) ?? null;
 }

@@ -80,9 +80,41 @@ describe('GroupCommit', () => {
     expect(await gc.add(2)).toBe(2);
   });
 
+  it('a flush returning `settle` lets the next flush start at once, and answers its callers only when it settles', async () => {
+    const flushes: number[][] = [];
+    const settles: { resolve: () => void; reject: (e: Error) => void }[] = [];
+    const gc = new GroupCommit<number, number>(
+      async (items) => {
+        flushes.push(items);
+        const settle = new Promise<void>((resolve, reject) => settles.push({ resolve, reject }));
+        return { results: items.map((i) => i * 10), settle };
+      },
+      { maxItems: 1, lingerMs: 0 },
+    );
+    const answered: number[] = [];
+    const a = gc.add(1).then((r) => (answered.push(r), r));
+    const b = gc.add(2).then((r) => (answered.push(r), r));
+    const c = gc.add(3);
+    // all three flushed, in order, while no settle has ended
+    await vi.waitFor(() => expect(flushes).toEqual([[1], [2], [3]]));
+    expect(answered).toEqual([]);
+    settles[0]!.resolve();
+    expect(await a).toBe(10);
+    expect(answered).toEqual([10]);
+    settles[1]!.resolve();
+    expect(await b).toBe(20);
+    // a settle that fails fails its own callers only (their jobs are retried)
+    settles[2]!.reject(new Error('redis down'));
+    await expect(c).rejects.toThrow('redis down');
+    expect(await Promise.all([gc.add(4), (await vi.waitFor(() => settles[3]!)).resolve()])).toEqual([40, undefined]);
+  });
+
   it('never puts more than maxItems in one flush', async () => {
     const flushes: number[][] = [];
-    const gc = new GroupCommit<number, number>(async (items) => (flushes.push(items), items), { maxItems: 3, lingerMs: 5 });
+    const gc = new GroupCommit<number, number>(async (items) => (flushes.push(items), items), {
+      maxItems: 3,
+      lingerMs: 5,
+    });
     await Promise.all([1, 2, 3, 4, 5, 6, 7].map((n) => gc.add(n)));
     expect(flushes.map((f) => f.length)).toEqual([3, 3, 1]);
   });

@@ -1,4 +1,11 @@
 /**
+ * What a flush returns: each item's result, or the results and `settle`, work the flush started
+ * after its commit (queueing the group's after-commit job): the callers are answered when it ends,
+ * but the next flush does not wait for it.
+ */
+export type Flushed<R> = R[] | { results: R[]; settle: Promise<void> };
+
+/**
  * Group commit: callers add items one at a time and get a promise each; whatever is waiting when
  * the previous flush ends (up to `maxRecords` and `maxItems`, after at most `lingerMs` more) is flushed together,
  * in one call of `flush` (the resolver writes it in one transaction). At most one flush runs at a
@@ -13,8 +20,13 @@ export class GroupCommit<T, R> {
   private running = false;
 
   constructor(
-    private readonly flush: (items: T[]) => Promise<R[]>,
-    private readonly opts: { size?: (item: T) => number; maxRecords?: number; maxItems?: number; lingerMs?: number } = {},
+    private readonly flush: (items: T[]) => Promise<Flushed<R>>,
+    private readonly opts: {
+      size?: (item: T) => number;
+      maxRecords?: number;
+      maxItems?: number;
+      lingerMs?: number;
+    } = {},
   ) {}
 
   /** Items waiting for a flush (for the bench and tests). */
@@ -50,7 +62,15 @@ export class GroupCommit<T, R> {
         }
         try {
           const out = await this.flush(take.map((w) => w.item));
-          for (const [i, w] of take.entries()) w.resolve(out[i]!);
+          const results = Array.isArray(out) ? out : out.results;
+          const answer = () => {
+            for (const [i, w] of take.entries()) w.resolve(results[i]!);
+          };
+          if (Array.isArray(out)) answer();
+          else
+            out.settle.then(answer, (e: unknown) => {
+              for (const w of take) w.reject(e);
+            });
         } catch (e) {
           for (const w of take) w.reject(e);
         }

@@ -10,8 +10,9 @@ const GROUP_TIMINGS_KEPT = 20_000;
  * `waited` how long its pushes sat in the leader's process before the flush began (oldest / mean),
  * then each stage of the flush in order: `pending` (the batches' status read), `lock` (taking the
  * resolve lock), `sync` (the index catch-up read), `resolve` (CPU), `tx` (the write transaction's
- * statements) and `commit` (the rest of the transaction: the commit itself), `after` (queueing the
- * after-commit job). BullMQ's acks follow the flush and are not in it.
+ * statements) and `commit` (the rest of the transaction: the commit itself); `total` ends there.
+ * `after` (queueing the after-commit job) runs while the next group goes on, so it is not in
+ * `total`; the group's pushes are acked by BullMQ after it, and the acks are in neither.
  */
 export interface GroupTiming {
   /** flush start, epoch ms */

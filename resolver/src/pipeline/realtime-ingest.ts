@@ -7,10 +7,10 @@ import { anchorKey, type TraceAnchor, type TraceRecordRows, writeTraceRecords } 
 import type { ReadBatchResult } from '../intake/read-batch.ts';
 import { writeRejectsReport } from '../intake/rejects-report.ts';
 import type { StagedBatch } from '../intake/staged-batch.ts';
-import { runBatchQuality } from '../quality/run-batch-quality.ts';
+import { runGroupQuality } from '../quality/run-batch-quality.ts';
 import type { FieldProblem } from '../types.ts';
 import type { ProcessStats } from './graph-resolver.ts';
-import { GroupCommit } from './group-commit.ts';
+import { type Flushed, GroupCommit } from './group-commit.ts';
 import { recordGroupTiming } from './group-timings.ts';
 import type { IngestPipeline } from './ingest-pipeline.ts';
 import { type EntityEvent, publishEvents } from './publish-events.ts';
@@ -89,7 +89,12 @@ export class RealtimeIngest {
   ) {
     this.timings = opts.timings ?? false;
     const size = (j: PushJob) => Math.max(1, j.read.records.length);
-    const common = { size, maxRecords: opts.maxRecords ?? 2000, maxItems: GROUP_MAX_PUSHES, lingerMs: opts.lingerMs ?? 2 };
+    const common = {
+      size,
+      maxRecords: opts.maxRecords ?? 2000,
+      maxItems: GROUP_MAX_PUSHES,
+      lingerMs: opts.lingerMs ?? 2,
+    };
     this.group = new GroupCommit((jobs) => this.flushResolve(jobs), common);
     this.traces = new GroupCommit((jobs) => this.flushTraces(jobs), common);
   }
@@ -172,7 +177,7 @@ export class RealtimeIngest {
     };
   }
 
-  private async flushResolve(jobs: PushJob[]): Promise<BatchInfo[]> {
+  private async flushResolve(jobs: PushJob[]): Promise<Flushed<BatchInfo>> {
     const t0 = performance.now();
     const at = Date.now();
     const waited = jobs.map((j) => at - (this.addedAt.get(j.batch.batchId) ?? at));
@@ -209,7 +214,8 @@ export class RealtimeIngest {
         { ttlMs: 5_000 },
       );
       const tWritten = performance.now();
-      await this.afterCommit(
+      // queued while the next group resolves: the pushes are answered (acked) once it is queued
+      const settle = this.afterCommit(
         todo.map((j, i) => ({
           batch: j.batch,
           read: j.read,
@@ -222,27 +228,31 @@ export class RealtimeIngest {
       if (this.timings) {
         const ms = stats[0]!.ms;
         const r = (x: number) => Math.round(x * 10) / 10;
-        void recordGroupTiming(this.pipeline.deps.redis, {
-          at,
-          jobs: jobs.length,
-          records: todo.reduce((n, j) => n + j.read.records.length, 0),
-          waitedMax: Math.max(...waited),
-          waitedMean: r(waited.reduce((a, b) => a + b, 0) / waited.length),
-          pending: r(tPending - t0),
-          lock: r(tLocked - tPending),
-          sync: r(ms.sync),
-          resolve: r(ms.resolve),
-          tx: r(ms.tx ?? 0),
-          commit: r(ms.write - (ms.tx ?? 0)),
-          after: r(performance.now() - tWritten),
-          total: r(performance.now() - t0),
-        });
+        const total = r(performance.now() - t0);
+        void settle.then(() =>
+          recordGroupTiming(this.pipeline.deps.redis, {
+            at,
+            jobs: jobs.length,
+            records: todo.reduce((n, j) => n + j.read.records.length, 0),
+            waitedMax: Math.max(...waited),
+            waitedMean: r(waited.reduce((a, b) => a + b, 0) / waited.length),
+            pending: r(tPending - t0),
+            lock: r(tLocked - tPending),
+            sync: r(ms.sync),
+            resolve: r(ms.resolve),
+            tx: r(ms.tx ?? 0),
+            commit: r(ms.write - (ms.tx ?? 0)),
+            after: r(performance.now() - tWritten),
+            total,
+          }),
+        );
       }
+      return { results: jobs.map((j) => known.get(j.batch.batchId)!), settle };
     }
     return jobs.map((j) => known.get(j.batch.batchId)!);
   }
 
-  private async flushTraces(jobs: PushJob[]): Promise<(BatchInfo | typeof LEADER_ONLY)[]> {
+  private async flushTraces(jobs: PushJob[]): Promise<Flushed<BatchInfo | typeof LEADER_ONLY>> {
     const { known, todo } = await this.pending(jobs);
     const leader = new Set<string>();
     const anchors = new Map<string, TraceAnchor>();
@@ -341,11 +351,16 @@ export class RealtimeIngest {
       after.push({ batch: j.batch, read: j.read, prior: [...w.prior], touched });
       known.set(g.id, { ...known.get(g.id)!, ...fields.get(g.id) });
     }
-    await this.afterCommit(after);
-    return jobs.map((j) => (leader.has(j.batch.batchId) ? LEADER_ONLY : known.get(j.batch.batchId)!));
+    return {
+      results: jobs.map((j) => (leader.has(j.batch.batchId) ? LEADER_ONLY : known.get(j.batch.batchId)!)),
+      settle: this.afterCommit(after),
+    };
   }
 
-  /** Queues the derivations of committed batches (one job per group, off the write path). */
+  /**
+   * Queues the derivations of committed batches (one job per group, off the write path). The group
+   * commit does not wait for it before the next group; the group's pushes are answered after it.
+   */
   private async afterCommit(items: AfterCommitJob['items']): Promise<void> {
     if (!items.length) return;
     await this.pipeline.deriveQueue().add('after-commit', { items } satisfies AfterCommitJob);
@@ -357,18 +372,17 @@ export class RealtimeIngest {
    */
   async runAfterCommit(job: AfterCommitJob): Promise<number> {
     const { graph, redis } = this.pipeline.deps;
-    const touched: EntityEvent[] = [];
-    for (const it of job.items) {
-      await runBatchQuality(
-        graph,
-        it.batch,
-        this.pipeline.entry(it.batch.source),
-        it.read,
-        undefined,
-        new Map(it.prior),
-      );
-      touched.push(...it.touched);
-    }
+    // one report write for the group, not one transaction per push
+    await runGroupQuality(
+      graph,
+      job.items.map((it) => ({
+        batch: it.batch,
+        entry: this.pipeline.entry(it.batch.source),
+        read: it.read,
+        priorHashes: new Map(it.prior),
+      })),
+    );
+    const touched = job.items.flatMap((it) => it.touched);
     await markBatchesChecked(
       graph,
       job.items.map((it) => it.batch.batchId),

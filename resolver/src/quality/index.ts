@@ -50,7 +50,15 @@ export {
   writeQualityReport,
 } from './reports.ts';
 export { DEFAULT_QUALITY, GANSU_BBOX, type QualitySettings, qualitySettings } from './rules-config.ts';
-export { BATCH_TICKETS_PER_BATCH, type BatchQualityOutcome, runBatchQuality, TICKETED_BATCH_RULES, ticketableFindings } from './run-batch-quality.ts';
+export {
+  BATCH_TICKETS_PER_BATCH,
+  type BatchQualityOutcome,
+  type QualityBatch,
+  runBatchQuality,
+  runGroupQuality,
+  TICKETED_BATCH_RULES,
+  ticketableFindings,
+} from './run-batch-quality.ts';
 export {
   AWAITING,
   listTickets,

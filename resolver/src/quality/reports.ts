@@ -5,7 +5,12 @@
 import { randomUUID } from 'node:crypto';
 import type { SourceCatalogEntry } from '@onemap/graph-schema';
 import type { Graph } from '@onemap/graph-schema/server';
-import { mergeQualityReport, readQualityReports, readSourceOwnerUnit } from '../graph/quality-reports.ts';
+import {
+  mergeQualityReports,
+  type QualityReportRow,
+  readQualityReports,
+  readSourceOwnerUnits,
+} from '../graph/quality-reports.ts';
 import type { QualityFinding, RuleScore } from './types.ts';
 
 /** Examples kept per rule in a report: the worst records, not every finding. */
@@ -40,9 +45,13 @@ export function capExamples(findings: QualityFinding[], perRule = EXAMPLES_PER_R
  * a fault) replaces it rather than counting twice.
  */
 export async function writeQualityReport(graph: Graph, r: Omit<QualityReport, 'id'>): Promise<string> {
-  const id = r.kind === 'batch' && r.batchId ? `QR-B-${r.batchId}` : `QR-${randomUUID()}`;
-  await mergeQualityReport(graph, {
-    id,
+  return (await writeQualityReports(graph, [r]))[0]!;
+}
+
+/** Writes reports in one transaction (a group of pushed batches: one write for the group); returns their ids in order. */
+export async function writeQualityReports(graph: Graph, reports: Omit<QualityReport, 'id'>[]): Promise<string[]> {
+  const rows: QualityReportRow[] = reports.map((r) => ({
+    id: r.kind === 'batch' && r.batchId ? `QR-B-${r.batchId}` : `QR-${randomUUID()}`,
     kind: r.kind,
     source: r.source,
     ownerUnit: r.ownerUnit,
@@ -51,8 +60,9 @@ export async function writeQualityReport(graph: Graph, r: Omit<QualityReport, 'i
     overall: r.overall,
     scoresJson: JSON.stringify(r.scores),
     examplesJson: JSON.stringify(capExamples(r.examples)),
-  });
-  return id;
+  }));
+  await mergeQualityReports(graph, rows);
+  return rows.map((r) => r.id);
 }
 
 function toReport(row: Record<string, unknown>): QualityReport {
@@ -105,6 +115,11 @@ export function aggregateScores(reports: QualityReport[]): RulePeriodScore[] {
 
 /** The owner unit as governance records it (a `Source` node may reassign the catalog's owner). */
 export async function sourceOwnerUnit(graph: Graph, entry: SourceCatalogEntry): Promise<string> {
-  const owner = await readSourceOwnerUnit(graph, entry.id);
-  return typeof owner === 'string' && owner ? owner : entry.ownerUnit;
+  return (await sourceOwnerUnits(graph, [entry])).get(entry.id)!;
+}
+
+/** `sourceOwnerUnit` of several sources in one read, by source id. */
+export async function sourceOwnerUnits(graph: Graph, entries: SourceCatalogEntry[]): Promise<Map<string, string>> {
+  const owners = await readSourceOwnerUnits(graph, [...new Set(entries.map((e) => e.id))]);
+  return new Map(entries.map((e) => [e.id, owners.get(e.id) ?? e.ownerUnit]));
 }

@@ -9,8 +9,8 @@ import { readRecordHashes } from '../graph/quality-reads.ts';
 import type { ReadBatchResult } from '../intake/read-batch.ts';
 import type { StagedBatch } from '../intake/staged-batch.ts';
 import { runBatchRules } from './batch-rules.ts';
-import { sourceOwnerUnit, writeQualityReport } from './reports.ts';
-import { openTicket, verifyTicketsForBatch } from './tickets.ts';
+import { sourceOwnerUnits, writeQualityReports } from './reports.ts';
+import { openTicket, readAwaitingTicketRids, verifyTicketsForBatch } from './tickets.ts';
 import type { QualityFinding } from './types.ts';
 
 /** Batch rules whose findings name a delivered value the source should correct (a ticket each). */
@@ -27,11 +27,21 @@ export const TICKETED_BATCH_RULES: readonly string[] = [
 export const BATCH_TICKETS_PER_BATCH = 20;
 
 /** The findings of a batch that open tickets: ticketed rules, on records that will be written, with a field. */
-export function ticketableFindings(findings: readonly QualityFinding[], acceptedRids: ReadonlySet<string>): QualityFinding[] {
+export function ticketableFindings(
+  findings: readonly QualityFinding[],
+  acceptedRids: ReadonlySet<string>,
+): QualityFinding[] {
   const seen = new Set<string>();
   return findings.filter((f) => {
     const key = `${f.rid}|${f.field}`;
-    if (!TICKETED_BATCH_RULES.includes(f.rule) || f.severity === 'info' || !f.field || !acceptedRids.has(f.rid) || seen.has(key)) return false;
+    if (
+      !TICKETED_BATCH_RULES.includes(f.rule) ||
+      f.severity === 'info' ||
+      !f.field ||
+      !acceptedRids.has(f.rid) ||
+      seen.has(key)
+    )
+      return false;
     seen.add(key);
     return true;
   });
@@ -47,6 +57,15 @@ export interface BatchQualityOutcome {
   ticketsOpened: number;
 }
 
+/** One batch of a group given to `runGroupQuality`. */
+export interface QualityBatch {
+  batch: StagedBatch;
+  entry: SourceCatalogEntry;
+  read: ReadBatchResult;
+  /** the hashes the batch's records had before it was written (read from the graph when not given) */
+  priorHashes?: Map<string, string>;
+}
+
 export async function runBatchQuality(
   graph: Graph,
   batch: StagedBatch,
@@ -56,55 +75,107 @@ export async function runBatchQuality(
   /** the hashes the batch's records had before it was written (read from the graph when not given) */
   priorHashes?: Map<string, string>,
 ): Promise<BatchQualityOutcome | null> {
+  return (await runGroupQuality(graph, [{ batch, entry, read, ...(priorHashes ? { priorHashes } : {}) }], log))[0]!;
+}
+
+/**
+ * `runBatchQuality` of a group of batches (the pushes one group commit wrote): the rules per batch,
+ * then ONE read of the owner units, ONE transaction writing every report, one read of the awaiting
+ * tickets of the group's records; only batches naming such a record (or one a batch before it in
+ * the group opened a ticket on) verify tickets, in order. Never throws: a fault is logged and the
+ * group's outcomes are null.
+ */
+export async function runGroupQuality(
+  graph: Graph,
+  items: QualityBatch[],
+  log: (msg: string, err?: unknown) => void = (msg, err) => console.warn(msg, err ?? ''),
+): Promise<(BatchQualityOutcome | null)[]> {
+  if (!items.length) return [];
   try {
-    const rids = read.records.map((r) => r.rid);
-    const result = runBatchRules({
-      source: entry.id,
-      entry,
-      records: read.records,
-      rejects: read.rejects,
-      flagged: read.flagged,
-      arrivedAt: batch.receivedAt,
-      // hashes already stored for the batch's rids (a record delivered again unchanged is a duplicate)
-      priorHashes: priorHashes ?? (await readRecordHashes(graph, rids)),
-    });
-    const ownerUnit = await sourceOwnerUnit(graph, entry);
-    const reportId = await writeQualityReport(graph, {
-      kind: 'batch',
-      source: entry.id,
-      ownerUnit,
-      batchId: batch.batchId,
-      at: new Date().toISOString(),
-      overall: result.overall,
-      scores: result.scores,
-      examples: result.findings,
-    });
-    // Verify awaiting tickets first, so a ticket opened below is not checked against the batch that found it.
-    const v = await verifyTicketsForBatch(graph, entry.id, batch.batchId, read.records);
-    let ticketsOpened = 0;
-    const byRid = new Map(read.records.map((r) => [r.rid, r]));
-    for (const f of ticketableFindings(result.findings, new Set(rids)).slice(0, BATCH_TICKETS_PER_BATCH)) {
-      // The ticket carries the column's value as delivered: the next delivery is verified by comparing
-      // that same column with it (a finding's own `value` may combine columns, e.g. "lon,lat").
-      const raw = byRid.get(f.rid)?.raw;
-      const delivered = raw && f.field in raw ? raw[f.field] : undefined;
-      const { created } = await openTicket(graph, {
-        source: entry.id,
-        ownerUnit,
-        rid: f.rid,
-        field: f.field,
-        attribute: f.attribute ?? null,
-        reportedValue: delivered === undefined || delivered === null ? (f.value ?? '') : String(delivered),
-        reason: f.detail,
-        openedBy: `rule:${f.rule}`,
-        openedUnit: ownerUnit,
-        rule: f.rule,
-      });
-      if (created) ticketsOpened++;
+    const results: ReturnType<typeof runBatchRules>[] = [];
+    for (const it of items) {
+      const rids = it.read.records.map((r) => r.rid);
+      results.push(
+        runBatchRules({
+          source: it.entry.id,
+          entry: it.entry,
+          records: it.read.records,
+          rejects: it.read.rejects,
+          flagged: it.read.flagged,
+          arrivedAt: it.batch.receivedAt,
+          // hashes already stored for the batch's rids (a record delivered again unchanged is a duplicate)
+          priorHashes: it.priorHashes ?? (await readRecordHashes(graph, rids)),
+        }),
+      );
     }
-    return { reportId, overall: result.overall, findings: result.findings.length, ...v, ticketsOpened };
+    const owners = await sourceOwnerUnits(
+      graph,
+      items.map((it) => it.entry),
+    );
+    const at = new Date().toISOString();
+    const reportIds = await writeQualityReports(
+      graph,
+      items.map((it, i) => ({
+        kind: 'batch' as const,
+        source: it.entry.id,
+        ownerUnit: owners.get(it.entry.id)!,
+        batchId: it.batch.batchId,
+        at,
+        overall: results[i]!.overall,
+        scores: results[i]!.scores,
+        examples: results[i]!.findings,
+      })),
+    );
+    // rids with an awaiting ticket, per source: a batch naming none of them has nothing to verify
+    const awaiting = new Set<string>();
+    const bySource = new Map<string, string[]>();
+    for (const it of items)
+      bySource.set(it.entry.id, [...(bySource.get(it.entry.id) ?? []), ...it.read.records.map((r) => r.rid)]);
+    for (const [source, rids] of bySource)
+      for (const t of await readAwaitingTicketRids(graph, source, rids)) awaiting.add(t);
+    const out: BatchQualityOutcome[] = [];
+    for (const [i, it] of items.entries()) {
+      const result = results[i]!;
+      const rids = it.read.records.map((r) => r.rid);
+      const ownerUnit = owners.get(it.entry.id)!;
+      // Verify awaiting tickets first, so a ticket opened below is not checked against the batch that found it.
+      const v = rids.some((r) => awaiting.has(r))
+        ? await verifyTicketsForBatch(graph, it.entry.id, it.batch.batchId, it.read.records)
+        : { verified: 0, unchanged: 0 };
+      let ticketsOpened = 0;
+      const byRid = new Map(it.read.records.map((r) => [r.rid, r]));
+      for (const f of ticketableFindings(result.findings, new Set(rids)).slice(0, BATCH_TICKETS_PER_BATCH)) {
+        // The ticket carries the column's value as delivered: the next delivery is verified by comparing
+        // that same column with it (a finding's own `value` may combine columns, e.g. "lon,lat").
+        const raw = byRid.get(f.rid)?.raw;
+        const delivered = raw && f.field in raw ? raw[f.field] : undefined;
+        const { created } = await openTicket(graph, {
+          source: it.entry.id,
+          ownerUnit,
+          rid: f.rid,
+          field: f.field,
+          attribute: f.attribute ?? null,
+          reportedValue: delivered === undefined || delivered === null ? (f.value ?? '') : String(delivered),
+          reason: f.detail,
+          openedBy: `rule:${f.rule}`,
+          openedUnit: ownerUnit,
+          rule: f.rule,
+        });
+        // a later batch of the group delivering this record checks the ticket just opened
+        awaiting.add(f.rid);
+        if (created) ticketsOpened++;
+      }
+      out.push({
+        reportId: reportIds[i]!,
+        overall: result.overall,
+        findings: result.findings.length,
+        ...v,
+        ticketsOpened,
+      });
+    }
+    return out;
   } catch (err) {
-    log(`quality checks of batch ${batch.batchId} failed; the batch goes on`, err);
-    return null;
+    log(`quality checks of batch ${items.map((it) => it.batch.batchId).join(', ')} failed; the batch goes on`, err);
+    return items.map(() => null);
   }
 }
