@@ -10,7 +10,7 @@ import { LayerPanel, type LayerState, RampLegend } from '../map/layer-panel.tsx'
 import { CHOROPLETH, DENSITY, PLACE_COLORS, rgbCss } from '../map/layers/colors.ts';
 import { type BinaryPoints, densityLayer } from '../map/layers/density-layer.ts';
 import { incidentLayer } from '../map/layers/incident-layer.ts';
-import { choroplethMax, jurisdictionLayer, SUPPRESSED_CSS, suppressedLayer, uncountedCounties } from '../map/layers/jurisdiction-layer.ts';
+import { choroplethEnds, jurisdictionLayer, SUPPRESSED_CSS, suppressedLayer, uncountedCounties } from '../map/layers/jurisdiction-layer.ts';
 import { hexRadiusForZoom, jurisdictionLabels, labelLayer } from '../map/layers/label-layer.ts';
 import { placesLayer } from '../map/layers/places-layer.ts';
 import { MapView } from '../map/map-view.tsx';
@@ -136,7 +136,7 @@ export default function MapScreen() {
   );
 
   const onChange = useCallback((id: string, s: LayerState) => setLayers((l) => ({ ...l, [id]: s })), []);
-  const max = choroplethMax(counts);
+  const ends = choroplethEnds(counts, countsStatus === 'loading');
   const uncounted = useMemo(() => uncountedCounties(geo, counts).size, [geo, counts]);
 
   return (
@@ -156,7 +156,7 @@ export default function MapScreen() {
             status: countsStatus,
             legend: (
               <>
-                <RampLegend colors={CHOROPLETH} min="1" max={String(max)} />
+                <RampLegend colors={CHOROPLETH} min={ends.min} max={ends.max} />
                 <div className="legend-row" data-testid="legend-suppressed">
                   <span className="swatch hatch" style={{ background: SUPPRESSED_CSS }} /> {t('legend.suppressed').replace('{k}', String(jur.k || 5))}
                   {uncounted > 0 && (
@@ -196,7 +196,7 @@ export default function MapScreen() {
               </div>
             ),
           },
-          { id: 'density', label: 'layer.density', state: layers.density, status: cellsStatus, legend: <RampLegend colors={DENSITY} min="low" max="high" /> },
+          { id: 'density', label: 'layer.density', state: layers.density, status: cellsStatus, legend: <RampLegend colors={DENSITY} min={t('legend.low')} max={t('legend.high')} /> },
           { id: 'incidents', label: 'layer.incidents', state: layers.incidents, status: incidentsStatus, legend: <RampLegend colors={[[255, 255, 178], [254, 204, 92], [253, 141, 60], [240, 59, 32], [189, 0, 38]]} min="" max="" /> },
         ]}
       />}

@@ -95,3 +95,13 @@ export function uncountedCounties(geo: GeoJSON.FeatureCollection | null, counts:
 export function choroplethMax(counts: JurisdictionCount[]): number {
   return counts.reduce((m, c) => Math.max(m, c.suppressed ? 0 : c.count), 0);
 }
+
+/**
+ * The ends of the choropleth's colour ramp: nothing while the counts load (not "1 … 0"), a dash when
+ * no jurisdiction publishes a count (all withheld or empty), else 1 … the largest published count.
+ */
+export function choroplethEnds(counts: JurisdictionCount[], loading: boolean): { min: string; max: string } {
+  if (loading) return { min: '', max: '…' };
+  const max = choroplethMax(counts);
+  return max < 1 ? { min: '–', max: '–' } : { min: '1', max: String(max) };
+}
