@@ -47,6 +47,22 @@ useServerApp(
           },
         );
       }
+      // 程敬, whose telecom record calls him 张轮山 (an alias: family name 张, given name 轮山).
+      await tx.run(
+        `CREATE (e:Entity:Person {eid: 'P-SR6', name: '程敬', namePinyin: 'cheng jing', unitCode: '620102',
+                                  searchText: '程敬 cheng jing chengjing cj 张轮山 zhang lunshan zhanglunshan zls',
+                                  provenance: $prov})
+         CREATE (r1:SourceRecord {rid: $open + ':P-SR6a', source: $open, recordId: 'P-SR6a', receivedAt: datetime('2026-10-02T00:00:00Z'), hash: 'h6a', attrs: $a1})
+         CREATE (r2:SourceRecord {rid: $open + ':P-SR6b', source: $open, recordId: 'P-SR6b', receivedAt: datetime('2026-10-03T00:00:00Z'), hash: 'h6b', attrs: $a2})
+         CREATE (r1)-[:RESOLVED_TO {role: 'person', decision: 'anchor', score: 1.0, at: datetime()}]->(e)
+         CREATE (r2)-[:RESOLVED_TO {role: 'person', decision: 'match', score: 1.0, at: datetime()}]->(e)`,
+        {
+          open: FX.open,
+          prov: JSON.stringify({ name: { source: FX.open, rid: `${FX.open}:P-SR6a` } }),
+          a1: JSON.stringify({ person: { name: '程敬', family: '程', given: '敬', namePinyin: 'cheng jing', birthDate: '1985-11-10' } }),
+          a2: JSON.stringify({ person: { name: '张轮山', family: '张', given: '轮山', namePinyin: 'zhang lunshan', birthDate: '1985-11-10' } }),
+        },
+      );
     });
   },
 );
@@ -105,6 +121,26 @@ describe('finds people', () => {
     const s = await searchAs('station', '张伟');
     expect(s.items.find((i) => i.eid === 'P-SR1')?.idTail).toBe('…7777');
     expect(JSON.stringify(s)).not.toContain('620102198501017777');
+  });
+});
+
+describe('ranks the person a query names before one an alias record merely shares a name part with', () => {
+  it('a family or given name alone is a prefix match, not an exact one', async () => {
+    const one = await searchAs('station', '张');
+    const alias = one.items.find((i) => i.eid === 'P-SR6');
+    // 程敬 is found (one of his records says 张轮山), as a prefix match like every 张…
+    expect(alias?.matchedBy).toEqual(['prefix']);
+    // … and after the persons whose own name begins with 张.
+    const ids = eids(one);
+    for (const e of ['P-SR1', 'P-SR2', 'P-SR3', 'P-SR5']) expect(ids.indexOf(e), e).toBeLessThan(ids.indexOf('P-SR6'));
+    // A given name equal to the term is not `exact` either; the whole alias still is.
+    expect((await searchAs('station', '轮山')).items.find((i) => i.eid === 'P-SR6')?.matchedBy).toEqual(['prefix']);
+    expect((await searchAs('station', '张轮山')).items.find((i) => i.eid === 'P-SR6')?.matchedBy).toEqual(['exact']);
+  });
+
+  it('full Pinyin is a Pinyin match, not an exact one', async () => {
+    const b = await searchAs('station', 'zhangwei');
+    expect(b.items.find((i) => i.eid === 'P-SR1')?.matchedBy).toEqual(['pinyin']);
   });
 });
 

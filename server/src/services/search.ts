@@ -1,7 +1,7 @@
 import type { Graph } from '@onemap/graph-schema/server';
 import { pinyinInitials } from '@onemap/resolver/standardize';
 import { withRead } from '../repositories/reader.ts';
-import { isInternalAttribute } from '@onemap/graph-schema';
+import { derivationChain, isInternalAttribute } from '@onemap/graph-schema';
 import { attrsOf, goldenValues, IDENTIFIER_ATTRIBUTE, type VisibleRecord } from '../access/golden.ts';
 import { closeCompletions, maskForViewer } from '../access/mask-for-viewer.ts';
 import type { Viewer } from '../access/viewer.ts';
@@ -25,6 +25,8 @@ export const ID_TAIL_KINDS = ['resident_id', 'phone', 'national_id', 'passport']
 /** Match kinds, strongest first, with the score each adds. */
 const MATCH_WEIGHT = { exact: 100, identifier_tail: 90, initials: 80, pinyin: 75, prefix: 60, fuzzy: 30 } as const;
 type MatchKind = keyof typeof MATCH_WEIGHT;
+/** Added per term that the entity's own name matches (less than the gap between two match kinds). */
+const GOLDEN_NAME_BONUS = 3;
 
 /** Turns user text into a safe Lucene query of plain terms (no operators, no syntax errors). */
 export function escapeLucene(q: string): string {
@@ -79,15 +81,23 @@ export function withinOneEdit(a: string, b: string): boolean {
 interface Searchable {
   /** Plain values (normalized), e.g. a name, a plate, an ID the viewer may read in full. */
   plain: string[];
+  /**
+   * Parts of a plain name (normalized): family and given name, the Pinyin. A term equal to one is a
+   * prefix or Pinyin match of that name, never an `exact` one — else 张 would rank a 程敬 whose one
+   * record calls him 张轮山 (family name 张) above every 张伟 that 张 only begins.
+   */
+  parts: string[];
   /** Fragments a mask shows (normalized): a masked ID's region prefix and last digits. */
   shown: string[];
   /** Names the viewer sees in plain, for Pinyin and initials. */
   names: string[];
+  /** The entity's own (golden) name and its Pinyin, when the viewer sees it in plain: a term it matches ranks a little higher than one only a record's other name matches. */
+  golden?: Searchable;
 }
 
 /** An empty `Searchable` and the one way values enter it: as the viewer sees them (masked values only in what the mask shows). */
 function searchableFor(viewer: Viewer) {
-  const out: Searchable = { plain: [], shown: [], names: [] };
+  const out: Searchable = { plain: [], parts: [], shown: [], names: [] };
   const add = (attr: string, value: unknown, source: string, role: string) => {
     const m = maskForViewer(viewer, { attribute: attr, value, source, role });
     if (m.masked) {
@@ -96,6 +106,10 @@ function searchableFor(viewer: Viewer) {
       return;
     }
     const s = String(value);
+    if (attr !== 'name' && derivationChain(attr).includes('name')) {
+      out.parts.push(norm(s));
+      return;
+    }
     out.plain.push(norm(s));
     if (attr === 'name') out.names.push(s);
     // Mobile numbers: also without +86.
@@ -109,7 +123,9 @@ function searchableFor(viewer: Viewer) {
   };
   // The node's Pinyin counts only when the name it spells is one the viewer sees in plain.
   const addPinyin = (name: unknown, namePinyin: string | null) => {
-    if (namePinyin && name && out.names.includes(String(name))) out.plain.push(norm(namePinyin));
+    if (!name || !out.names.includes(String(name))) return;
+    if (namePinyin) out.parts.push(norm(namePinyin));
+    out.golden = { plain: [norm(String(name))], parts: namePinyin ? [norm(namePinyin)] : [], shown: [], names: [String(name)] };
   };
   return { out, add, addIdentifiers, addPinyin };
 }
@@ -172,9 +188,10 @@ function matchTerm(term: string, s: Searchable): MatchKind | null {
       if (ini && ini === t) return 'initials';
     }
   }
-  if (s.plain.some((v) => v.startsWith(t))) return /^[a-z]+$/.test(t) ? 'pinyin' : 'prefix';
-  if (s.plain.some((v) => v.includes(t)) || s.shown.some((v) => v.includes(t))) return 'prefix';
-  if (/^[a-z0-9]+$/.test(t) && t.length >= FUZZY_MIN_LENGTH && s.plain.some((v) => withinOneEdit(v, t) || v.split(/(?=[^a-z0-9])/).some((w) => withinOneEdit(w, t)))) {
+  const words = [...s.plain, ...s.parts];
+  if (words.some((v) => v.startsWith(t))) return /^[a-z]+$/.test(t) ? 'pinyin' : 'prefix';
+  if (words.some((v) => v.includes(t)) || s.shown.some((v) => v.includes(t))) return 'prefix';
+  if (/^[a-z0-9]+$/.test(t) && t.length >= FUZZY_MIN_LENGTH && words.some((v) => withinOneEdit(v, t) || v.split(/(?=[^a-z0-9])/).some((w) => withinOneEdit(w, t)))) {
     return 'fuzzy';
   }
   return null;
@@ -221,7 +238,9 @@ function rankMatch(terms: readonly string[], s: Searchable, records: number): Pi
   const matched = terms.map((t) => matchTerm(t, s));
   if (matched.some((m) => m === null)) return null;
   const kinds = matched as MatchKind[];
-  return { matchedBy: [...new Set(kinds)], rank: kinds.reduce((a, m) => a + MATCH_WEIGHT[m], 0) + Math.min(10, records) / 10 };
+  const golden = s.golden;
+  const onGolden = golden ? terms.filter((t) => matchTerm(t, golden) !== null).length : 0;
+  return { matchedBy: [...new Set(kinds)], rank: kinds.reduce((a, m) => a + MATCH_WEIGHT[m], 0) + GOLDEN_NAME_BONUS * onGolden + Math.min(10, records) / 10 };
 }
 
 /**
