@@ -164,6 +164,17 @@ describe('search is no oracle for masked values (12.14)', () => {
     for (const b of BIRTH) expect((await viewer({ url: `/api/search?q=${b}` })).json().total).toBe(0);
   });
 
+  it('the birth date (the masked ID\'s hidden middle) next to the visible name confirms nothing, whole or digit by digit', async () => {
+    const viewer = as(app, 'otherCity', 'officer');
+    const name = await viewer({ url: `/api/search?q=${encodeURIComponent('钱多多')}` });
+    expect(name.json().total).toBe(1);
+    // every guess, true or wrong, whole or a prefix, finds nothing: no answer tells them apart
+    const guesses = ['1990', '199003', '19900307', '1990-03-07', '19900308', '1991'];
+    const answers = [];
+    for (const g of guesses) answers.push((await viewer({ url: `/api/search?q=${encodeURIComponent(`钱多多 ${g}`)}` })).json());
+    for (const [i, a] of answers.entries()) expect(a.total, guesses[i]).toBe(0);
+  });
+
   it('a mobile number shown as +86138****0001 cannot be confirmed by searching candidates', async () => {
     const viewer = as(app, 'otherCity', 'officer');
     const profile = await viewer({ url: `/api/entities/${E.P1}` });

@@ -1,7 +1,7 @@
 import type { Graph } from '@onemap/graph-schema/server';
 import { pinyinInitials } from '@onemap/resolver/standardize';
 import { withRead } from '../repositories/reader.ts';
-import { derivationChain, isInternalAttribute } from '@onemap/graph-schema';
+import { attributeMeta, derivationChain, isInternalAttribute } from '@onemap/graph-schema';
 import { attrsOf, goldenValues, IDENTIFIER_ATTRIBUTE, type VisibleRecord } from '../access/golden.ts';
 import { closeCompletions, maskForViewer } from '../access/mask-for-viewer.ts';
 import type { Viewer } from '../access/viewer.ts';
@@ -95,12 +95,30 @@ interface Searchable {
   golden?: Searchable;
 }
 
-/** An empty `Searchable` and the one way values enter it: as the viewer sees them (masked values only in what the mask shows). */
+/**
+ * An empty `Searchable` and the one way values enter it: as the viewer sees them (masked values
+ * only in what the mask shows). A value that completes an identifier (graph-schema `completes`: the
+ * birth date is a resident ID's hidden middle) is matched only when no such identifier of the
+ * entity is masked for the viewer — as a profile masks it (`closeCompletions`); else a query
+ * `钱多多 199003…` would confirm the hidden digits one at a time. `done()` applies that and returns
+ * what may be matched.
+ */
 function searchableFor(viewer: Viewer) {
   const out: Searchable = { plain: [], parts: [], shown: [], names: [] };
+  const maskedAttrs = new Set<string>();
+  const completing: { attr: string; value: unknown; source: string; role: string; completes: readonly string[] }[] = [];
   const add = (attr: string, value: unknown, source: string, role: string) => {
+    const completes = attributeMeta(attr).completes ?? [];
+    if (completes.length) {
+      completing.push({ attr, value, source, role, completes });
+      return;
+    }
+    addValue(attr, value, source, role);
+  };
+  const addValue = (attr: string, value: unknown, source: string, role: string) => {
     const m = maskForViewer(viewer, { attribute: attr, value, source, role });
     if (m.masked) {
+      maskedAttrs.add(attr);
       // Only what the mask shows (a resident ID's region prefix and last four digits): never the hidden part.
       out.shown.push(...shownFragments(String(m.value)));
       return;
@@ -127,7 +145,15 @@ function searchableFor(viewer: Viewer) {
     if (namePinyin) out.parts.push(norm(namePinyin));
     out.golden = { plain: [norm(String(name))], parts: namePinyin ? [norm(namePinyin)] : [], shown: [], names: [String(name)] };
   };
-  return { out, add, addIdentifiers, addPinyin };
+  const done = (): Searchable => {
+    for (const c of completing) {
+      if (c.completes.some((a) => maskedAttrs.has(a))) continue;
+      addValue(c.attr, c.value, c.source, c.role);
+    }
+    completing.length = 0;
+    return out;
+  };
+  return { add, addIdentifiers, addPinyin, done };
 }
 
 /** What the viewer may match in the entity's visible records (every attribute of every record in the window), its identifiers and Pinyin. */
@@ -141,7 +167,7 @@ function searchableOf(row: EntityRow, viewer: Viewer, node: SearchNodeRow): Sear
   }
   s.addIdentifiers(node.identifiers);
   s.addPinyin(row.props.name, node.namePinyin);
-  return s.out;
+  return s.done();
 }
 
 /** Kinds whose golden name is matched under the `name` rule (a phone's or plate's name follows another attribute's rule: records decide). */
@@ -169,7 +195,7 @@ function nodeSearchable(n: SearchNodeRow, source: string, role: string, viewer: 
   s.add('name', n.name, source, role);
   s.addIdentifiers(n.identifiers);
   s.addPinyin(n.name, n.namePinyin);
-  return s.out;
+  return s.done();
 }
 
 /**
