@@ -150,6 +150,34 @@ describe('derived attributes are masked like what they derive from (12.4)', () =
   });
 });
 
+describe('no spatial filter locates a home more finely than its trajectory point (~1 km cell)', () => {
+  const FROM = { from: '2026-11-01T00:00:00Z', to: '2026-11-03T00:00:00Z' };
+  const WIDE = { lon: 103.87, lat: 36.05, radiusM: 5000, ...FROM };
+  const collide = (windows: object[]) => as(app, 'otherCity', 'analyst')({ method: 'POST', url: '/api/analysis/collision', payload: { windows } });
+  const found = async (windows: object[]) => {
+    const res = await collide(windows);
+    expect(res.statusCode, res.body).toBe(200);
+    noDerivedLeak(res.body);
+    return res.json().matches.some((m: { entity: { eid: string } }) => m.entity.eid === P);
+  };
+  const square = (lon: number, lat: number, d: number) => ({
+    type: 'Polygon',
+    coordinates: [[[lon - d, lat - d], [lon + d, lat - d], [lon + d, lat + d], [lon - d, lat + d], [lon - d, lat - d]]],
+  });
+
+  it('a 1 m circle on the exact home finds no one; on the cell the trajectory shows it finds the resident', async () => {
+    expect(await found([{ lon: Number(HOME_LON), lat: Number(HOME_LAT), radiusM: 1, ...FROM }, WIDE])).toBe(false);
+    expect(await found([{ lon: 103.87, lat: 36.05, radiusM: 1, ...FROM }, WIDE])).toBe(true);
+    // a circle that holds the exact home but not its cell: nothing either
+    expect(await found([{ lon: Number(HOME_LON) + 0.001, lat: Number(HOME_LAT) + 0.001, radiusM: 300, ...FROM }, WIDE])).toBe(false);
+  });
+
+  it('a drawn polygon around the exact home finds no one; around the cell it does', async () => {
+    expect(await found([{ polygon: square(Number(HOME_LON), Number(HOME_LAT), 0.0005), ...FROM }, WIDE])).toBe(false);
+    expect(await found([{ polygon: square(103.87, 36.05, 0.0005), ...FROM }, WIDE])).toBe(true);
+  });
+});
+
 describe('search is no oracle for masked values (12.14)', () => {
   it('a full resident ID the viewer sees only masked finds nothing, the same as an unknown one', async () => {
     const viewer = as(app, 'otherCity', 'officer');

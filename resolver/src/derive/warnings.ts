@@ -7,7 +7,7 @@
  * within a window); N watched persons gather at one place (聚集); a watched person co-travels
  * with someone new (evaluated after co-travel derivation).
  */
-import { type GeoPolygon, pointInPolygon } from '@onemap/graph-schema';
+import { coarseHomePosition, type GeoPolygon, pointInPolygon } from '@onemap/graph-schema';
 import type { Graph } from '@onemap/graph-schema/server';
 import type { Redis } from 'ioredis';
 import {
@@ -57,11 +57,14 @@ export interface TouchedFact {
   rid: string;
 }
 
-type Area = { polygon: GeoPolygon } | { prefix: string };
+export type Area = { polygon: GeoPolygon } | { prefix: string };
 
-function inArea(area: Area, p: { lon: number | null; lat: number | null; unitCode: string | null }): boolean {
+/** Whether a sighting's place is in the area; a home counts at its ~1 km cell, where answers show it (no polygon locates a home more finely). */
+export function inArea(area: Area, p: { lon: number | null; lat: number | null; unitCode: string | null; placeKind: string | null }): boolean {
   if ('prefix' in area) return typeof p.unitCode === 'string' && p.unitCode.startsWith(area.prefix);
-  return p.lon != null && p.lat != null && pointInPolygon(p.lon, p.lat, area.polygon);
+  if (p.lon == null || p.lat == null) return false;
+  const at = p.placeKind === 'home' ? coarseHomePosition(p.lon, p.lat) : { lon: p.lon, lat: p.lat };
+  return pointInPolygon(at.lon, at.lat, area.polygon);
 }
 
 const uniq = <T>(xs: T[]) => [...new Set(xs)];

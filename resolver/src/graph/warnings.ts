@@ -40,6 +40,7 @@ export interface SightingRow {
     lon: number | null;
     lat: number | null;
     unitCode: string | null;
+    placeKind: string | null;
   } | null;
 }
 
@@ -81,7 +82,7 @@ export async function readSightings(graph: Graph, items: { eid: string; rid: str
        CALL (s, v) {
          OPTIONAL MATCH (s)-[u:VISITED]->(q:Place) WHERE u.at < v.at
          WITH u, q ORDER BY u.at DESC LIMIT 1
-         RETURN CASE WHEN u IS NULL THEN null ELSE {rid: u.rid, source: u.source, placeEid: q.eid, lon: q.location.x, lat: q.location.y, unitCode: q.unitCode} END AS prev
+         RETURN CASE WHEN u IS NULL THEN null ELSE {rid: u.rid, source: u.source, placeEid: q.eid, lon: q.location.x, lat: q.location.y, unitCode: q.unitCode, placeKind: q.placeKind} END AS prev
        }
        RETURN s.eid AS eid, v.rid AS rid, v.source AS source, toString(v.at) AS at, v.kind AS kind, p.eid AS placeEid,
               p.location.x AS lon, p.location.y AS lat, p.unitCode AS unitCode, p.placeKind AS placeKind, prev`,

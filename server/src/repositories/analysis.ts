@@ -1,3 +1,5 @@
+import { coarseHomeLocationCypher, HOME_GRID_DEGREES, HOME_GRID_SLACK_M } from '@onemap/graph-schema';
+import { IS_HOME } from './cypher.ts';
 import { read, type Reader } from './reader.ts';
 
 /**
@@ -65,9 +67,18 @@ export async function readCoLocation(
 /** Where a collision window looks: a circle, or the places an area (polygon, jurisdiction) was resolved to. */
 export type WindowPlaces = { lon: number; lat: number; radiusM: number } | { placeEids: readonly string[] };
 
-/** Place selection of a window, by mode (fixed fragments, never built from input). */
+/**
+ * Place selection of a window, by mode (fixed fragments, never built from input). A circle finds
+ * places by the spatial index with the home grid's slack, then keeps those whose position as
+ * answers show it lies inside: a home (for any source) at its ~1 km cell (`coarseHomeLocationCypher`),
+ * so no radius locates a home more finely than its trajectory point.
+ */
 const WINDOW_PLACES = {
-  circle: 'MATCH (q:Place) WHERE point.distance(q.location, point({longitude: $lon, latitude: $lat})) <= $radius',
+  // the home test only in the band where a home's cell and its position can disagree
+  circle: `MATCH (q:Place) WHERE point.distance(q.location, point({longitude: $lon, latitude: $lat})) <= $radius + ${HOME_GRID_SLACK_M}
+           WITH q, point.distance(q.location, point({longitude: $lon, latitude: $lat})) AS d
+           WITH q WHERE CASE WHEN d <= $radius - ${HOME_GRID_SLACK_M} THEN true
+                             ELSE point.distance(${coarseHomeLocationCypher('q', IS_HOME('q'))}, point({longitude: $lon, latitude: $lat})) <= $radius END`,
   listed: 'MATCH (q:Place) WHERE q.eid IN $placeEids',
 } as const;
 
@@ -108,16 +119,30 @@ export async function readWindowHits(graph: Reader, w: WindowPlaces & { from: st
 /** Caps of the places an area (polygon, jurisdiction) resolves to before its hits are read. */
 export const AREA_PLACE_LIMITS = { places: 5000 } as const;
 
-/** Places with a location inside a bounding box (a polygon's, filtered by the caller): at most `AREA_PLACE_LIMITS.places` + 1. */
+/**
+ * Places with a location inside a bounding box widened by one home-grid cell (a polygon's,
+ * filtered exactly by the caller, who places homes at their cell: `placesInArea`): at most
+ * `AREA_PLACE_LIMITS.places` + 1.
+ */
 export async function readPlacesInBox(graph: Reader, box: { minLon: number; minLat: number; maxLon: number; maxLat: number }) {
   return read(graph, async (tx) => {
+    const d = HOME_GRID_DEGREES;
     const r = await tx.run(
       `MATCH (q:Place)
-       WHERE point.withinBBox(q.location, point({longitude: $minLon, latitude: $minLat}), point({longitude: $maxLon, latitude: $maxLat}))
+       WHERE point.withinBBox(q.location, point({longitude: $minLon - ${d}, latitude: $minLat - ${d}}), point({longitude: $maxLon + ${d}, latitude: $maxLat + ${d}}))
        RETURN q.eid AS eid, q.location.x AS lon, q.location.y AS lat LIMIT toInteger($cap) + 1`,
       { ...box, cap: AREA_PLACE_LIMITS.places * 4 },
     );
     return r.records.map((x) => x.toObject() as { eid: string; lon: number; lat: number });
+  });
+}
+
+/** Which of these places are a home for some source (`IS_HOME`). */
+export async function readHomes(graph: Reader, eids: readonly string[]): Promise<Set<string>> {
+  if (!eids.length) return new Set();
+  return read(graph, async (tx) => {
+    const r = await tx.run(`UNWIND $eids AS eid MATCH (q:Place {eid: eid}) WITH q WHERE ${IS_HOME('q')} RETURN q.eid AS eid`, { eids });
+    return new Set(r.records.map((x) => x.get('eid') as string));
   });
 }
 

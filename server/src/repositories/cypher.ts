@@ -38,3 +38,11 @@ export function relTypes(types: readonly string[]): string {
   if (bad !== undefined || list.length === 0) throw new Error(`relation type not in the graph model: ${bad ?? '(none)'}`);
   return `:${list.join('|')}`;
 }
+/**
+ * Cypher predicate: place `v` is a home for some source — its node's kind, a record in the role
+ * `home`, a RESIDES_AT edge or a residence trace — whoever can see it. Layers leave homes out of
+ * facilities and counts by it; spatial filters place homes at their ~1 km cell by it.
+ */
+export const IS_HOME = (v: string) =>
+  `(${v}.placeKind = 'home' OR EXISTS { MATCH (${v})<-[:RESIDES_AT]-() } OR EXISTS { MATCH (${v})<-[hr:RESOLVED_TO]-() WHERE hr.role = 'home' }
+  OR EXISTS { MATCH (${v})<-[hv:VISITED]-() WHERE hv.kind = 'residence' })`;

@@ -1,3 +1,4 @@
+import { IS_HOME } from './cypher.ts';
 import { type Graph, readTx } from '@onemap/graph-schema/server';
 import type { VisibleRecord } from '../access/golden.ts';
 
@@ -30,9 +31,6 @@ export async function countByJurisdiction(graph: Graph, f: LayerFilter, level: '
   });
 }
 
-/** Cypher predicate: place `p` is a home for some source (its node, a record in the role `home`, a RESIDES_AT edge or a residence trace), whoever can see it. */
-const IS_HOME = `(p.placeKind = 'home' OR EXISTS { MATCH (p)<-[:RESIDES_AT]-() } OR EXISTS { MATCH (p)<-[hr:RESOLVED_TO]-() WHERE hr.role = 'home' }
-  OR EXISTS { MATCH (p)<-[hv:VISITED]-() WHERE hv.kind = 'residence' })`;
 
 /** Places with at least one visible trace in the window, with distinct subjects and trace counts; `home` says whether any source calls it a home. */
 export async function countByPlace(graph: Graph, f: LayerFilter) {
@@ -41,7 +39,7 @@ export async function countByPlace(graph: Graph, f: LayerFilter) {
       `MATCH (s:Entity)-[v:VISITED]->(p:Place)
        WHERE ${TRACE_WHERE} AND p.location IS NOT NULL AND ${BBOX_WHERE}
        WITH p, collect(DISTINCT s.eid) AS subjects, count(v) AS traces
-       RETURN p.eid AS eid, p.location.x AS lon, p.location.y AS lat, subjects, traces, ${IS_HOME} AS home`,
+       RETURN p.eid AS eid, p.location.x AS lon, p.location.y AS lat, subjects, traces, ${IS_HOME('p')} AS home`,
       params(f),
     );
     return r.records.map((x) => x.toObject() as { eid: string; lon: number; lat: number; subjects: string[]; traces: number; home: boolean });
@@ -72,7 +70,7 @@ export async function readFacilities(graph: Graph, f: Pick<LayerFilter, 'vs' | '
       `MATCH (p:Place)
        WHERE p.location IS NOT NULL AND ${BBOX_WHERE}
          AND EXISTS { MATCH (p)<-[:RESOLVED_TO]-(sr:SourceRecord) WHERE sr.source IN $vs }
-         AND NOT ${IS_HOME}
+         AND NOT ${IS_HOME('p')}
        WITH p LIMIT toInteger($limit)
        CALL (p) {
          MATCH (p)<-[rt:RESOLVED_TO]-(sr:SourceRecord) WHERE sr.source IN $vs

@@ -1,8 +1,8 @@
-import { checkPolygon, type GeoPolygon, jurisdictionPrefix, pointInPolygon } from '@onemap/graph-schema';
+import { checkPolygon, coarseHomePosition, type GeoPolygon, jurisdictionPrefix, pointInPolygon } from '@onemap/graph-schema';
 import { isWithin, parentByCode } from '../access/units.ts';
 import type { Viewer } from '../access/viewer.ts';
 import { httpError } from '../errors.ts';
-import { AREA_PLACE_LIMITS, readPlacesInBox, readPlacesInJurisdiction } from '../repositories/analysis.ts';
+import { AREA_PLACE_LIMITS, readHomes, readPlacesInBox, readPlacesInJurisdiction } from '../repositories/analysis.ts';
 import type { Reader } from '../repositories/reader.ts';
 
 /** An area as a request names it: a drawn polygon or a jurisdiction code. */
@@ -42,9 +42,14 @@ export async function placesInArea(
   if ('polygon' in area) {
     const { problems } = checkPolygon(area.polygon);
     if (problems.length) throw httpError('VALIDATION', { detail: problems.join('; ') });
-    eids = (await readPlacesInBox(r, boxOf(area.polygon)))
-      .filter((p) => pointInPolygon(p.lon, p.lat, area.polygon))
-      .map((p) => p.eid);
+    // A home counts where answers show it, at its ~1 km cell: the home test only for the places
+    // whose cell and position fall on different sides of the outline.
+    const near = (await readPlacesInBox(r, boxOf(area.polygon))).map((p) => {
+      const cell = coarseHomePosition(p.lon, p.lat);
+      return { eid: p.eid, exact: pointInPolygon(p.lon, p.lat, area.polygon), cell: pointInPolygon(cell.lon, cell.lat, area.polygon) };
+    });
+    const homes = await readHomes(r, near.filter((p) => p.exact !== p.cell).map((p) => p.eid));
+    eids = near.filter((p) => (homes.has(p.eid) ? p.cell : p.exact)).map((p) => p.eid);
   } else {
     eids = await readPlacesInJurisdiction(r, requireVisibleJurisdiction(viewer, area.jurisdiction));
   }

@@ -1,3 +1,4 @@
+import { coarseHomePosition } from '@onemap/graph-schema';
 import { type Reader, withRead } from '../repositories/reader.ts';
 import { attrsOf, goldenValues, IDENTIFIER_ATTRIBUTE, present } from '../access/golden.ts';
 import { closeCompletions, maskForViewer } from '../access/mask-for-viewer.ts';
@@ -147,7 +148,7 @@ export async function requireVisibleEntity(graph: Reader, eid: string, viewer: V
 export function placePosition(viewer: Viewer, t: Pick<TraceRow, 'placeKind' | 'source' | 'lon' | 'lat'>): { lon: number; lat: number; coarsened: boolean } | null {
   if (t.lon === null || t.lat === null || t.lon === undefined || t.lat === undefined) return null;
   if (t.placeKind === 'home' && viewer.fieldDecision(t.source, 'home', 'address') !== 'plain') {
-    return { lon: Math.round(t.lon * 100) / 100, lat: Math.round(t.lat * 100) / 100, coarsened: true };
+    return { ...coarseHomePosition(t.lon, t.lat), coarsened: true };
   }
   return { lon: t.lon, lat: t.lat, coarsened: false };
 }
@@ -203,7 +204,7 @@ export function tracePlace(viewer: Viewer, t: Pick<TraceRow, 'kind' | 'source' |
   let pos = pv?.position ?? null;
   let name = pv?.name ?? null;
   if (home && viewer.fieldDecision(t.source, 'home', 'address') !== 'plain') {
-    if (pos && !pos.coarsened) pos = { lon: Math.round(pos.lon * 100) / 100, lat: Math.round(pos.lat * 100) / 100, coarsened: true };
+    if (pos && !pos.coarsened) pos = { ...coarseHomePosition(pos.lon, pos.lat), coarsened: true };
     if (name && !pv?.nameMasked) name = maskValue('address', name);
   }
   return { name, placeKind: home ? 'home' : (pv?.placeKind ?? null), position: pos };

@@ -2,3 +2,4 @@
 export { checkPolygon, type GeoPolygon, POLYGON_LIMITS } from './check-polygon.ts';
 export { jurisdictionPrefix } from './jurisdiction-prefix.ts';
 export { pointInPolygon } from './point-in-polygon.ts';
+export { coarseHomeLocationCypher, coarseHomePosition, HOME_GRID_DEGREES, HOME_GRID_SLACK_M } from './home-grid.ts';
