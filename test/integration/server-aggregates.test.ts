@@ -141,3 +141,30 @@ describe('a suppressed cell is never published (12.12)', () => {
     }
   });
 });
+
+describe('k counts persons, not persons and vehicles together (12.12)', () => {
+  it('a place where one person and five vehicles were seen publishes no cell, point or day', async () => {
+    const LON = 104.61;
+    const LAT = 37.42;
+    await writeTx(graph, (tx) =>
+      tx.run(
+        `CREATE (q:Entity:Place {eid: 'L-FXA9', name: '远郊检查站', placeKind: 'checkpoint', unitCode: '620102', location: point({longitude: $lon, latitude: $lat}), provenance: '{}'})
+         WITH q
+         MATCH (p:Person {eid: 'P-FXA1'})
+         CREATE (p)-[:VISITED {at: datetime('2025-03-17T10:00:00Z'), kind: 'checkpoint_pass', source: $open, rid: 'fx_open:k1'}]->(q)
+         WITH q
+         UNWIND range(1, 5) AS i
+         CREATE (v:Entity:Vehicle {eid: 'V-FXA' + i, name: '甘A0000' + i, provenance: '{}'})
+         CREATE (v)-[:VISITED {at: datetime('2025-03-17T10:0' + i + ':00Z'), kind: 'checkpoint_pass', source: $open, rid: 'fx_open:kv' + i}]->(q)`,
+        { lon: LON, lat: LAT, open: FX.open },
+      ),
+    );
+    const day = 'from=2025-03-17T00:00:00Z&to=2025-03-18T00:00:00Z';
+    const box = `minLon=${LON - 0.05}&minLat=${LAT - 0.05}&maxLon=${LON + 0.05}&maxLat=${LAT + 0.05}`;
+    for (const url of [`/api/layers/hexbin?${day}&resolution=9&${box}`, `/api/layers/heat?${day}&${box}`, `/api/layers/trend?${day}`, `/api/layers/jurisdictions?${day}`]) {
+      const res = await planner('province')({ url });
+      expect(res.statusCode, url).toBe(200);
+      expect(res.json().cells ?? res.json().points ?? res.json().days, url).toEqual([]);
+    }
+  });
+});

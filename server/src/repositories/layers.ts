@@ -38,11 +38,11 @@ export async function countByPlace(graph: Graph, f: LayerFilter) {
     const r = await tx.run(
       `MATCH (s:Entity)-[v:VISITED]->(p:Place)
        WHERE ${TRACE_WHERE} AND p.location IS NOT NULL AND ${BBOX_WHERE}
-       WITH p, collect(DISTINCT s.eid) AS subjects, count(v) AS traces
-       RETURN p.eid AS eid, p.location.x AS lon, p.location.y AS lat, subjects, traces, ${IS_HOME('p')} AS home`,
+       WITH p, collect(DISTINCT s.eid) AS subjects, collect(DISTINCT CASE WHEN s:Person THEN s.eid END) AS persons, count(v) AS traces
+       RETURN p.eid AS eid, p.location.x AS lon, p.location.y AS lat, subjects, persons, traces, ${IS_HOME('p')} AS home`,
       params(f),
     );
-    return r.records.map((x) => x.toObject() as { eid: string; lon: number; lat: number; subjects: string[]; traces: number; home: boolean });
+    return r.records.map((x) => x.toObject() as { eid: string; lon: number; lat: number; subjects: string[]; persons: string[]; traces: number; home: boolean });
   });
 }
 
@@ -53,10 +53,10 @@ export async function countByDay(graph: Graph, f: LayerFilter, unitCode: string 
       `MATCH (s:Entity)-[v:VISITED]->(p:Place)
        WHERE ${TRACE_WHERE} AND ($unit IS NULL OR p.unitCode STARTS WITH $unitPrefix)
        WITH toString(date(v.at)) AS day, s, v
-       RETURN day, count(DISTINCT s) AS subjects, count(v) AS traces ORDER BY day`,
+       RETURN day, count(DISTINCT s) AS subjects, count(DISTINCT CASE WHEN s:Person THEN s END) AS persons, count(v) AS traces ORDER BY day`,
       { ...params(f), unit: unitCode, unitPrefix: unitCode ? unitCode.replace(/0+$/, '') : '' },
     );
-    return r.records.map((x) => x.toObject() as { day: string; subjects: number; traces: number });
+    return r.records.map((x) => x.toObject() as { day: string; subjects: number; persons: number; traces: number });
   });
 }
 

@@ -60,8 +60,13 @@ function filterOf(viewer: Viewer, q: { from: string; to: string; traceKind?: str
  * persons at all, at least k persons. Suppressed cells are absent, not zeroed, and their number is
  * not published either (a "1 suppressed" for a box around one home says someone was there).
  */
-export function keep(k: number, subjects: number, persons = subjects): boolean {
+export function keep(k: number, subjects: number, persons: number): boolean {
   return subjects >= k && (persons === 0 || persons >= k);
+}
+
+/** The persons of a kept cell as published: 0 when it counts none (vehicles only), else rounded (`publish`). */
+function publishPersons(k: number, persons: number): number {
+  return persons === 0 ? 0 : (publish(k, persons) as number);
 }
 
 /** Counts per jurisdiction of the visited places (county, or city). */
@@ -71,7 +76,7 @@ export async function jurisdictionLayer(graph: Graph, viewer: Viewer, q: Jurisdi
   const k = viewer.kAnonymity;
   const cells = rows
     .filter((r) => keep(k, r.subjects, r.persons))
-    .map((r) => ({ unitCode: r.unit, name: viewer.units.get(r.unit)?.name ?? null, persons: publish(k, r.persons) as number, traces: publish(k, r.traces) as number }));
+    .map((r) => ({ unitCode: r.unit, name: viewer.units.get(r.unit)?.name ?? null, persons: publishPersons(k, r.persons), traces: publish(k, r.traces) as number }));
   return { level: q.level, k, roundedTo: ROUNDING_BASE, from: f.from, to: f.to, cells };
 }
 
@@ -84,10 +89,13 @@ export async function hexbinLayer(graph: Graph, viewer: Viewer, q: HexbinQuery) 
   const margin = (getHexagonEdgeLengthAvg(q.resolution, UNITS.km) * 2) / 90; // ≥ one cell, in degrees (cos 36° ≈ 0.8)
   const places = await countByPlace(graph, { ...f, bbox: bbox && { minLon: bbox.minLon - margin, minLat: bbox.minLat - margin, maxLon: bbox.maxLon + margin, maxLat: bbox.maxLat + margin } });
   const k = viewer.kAnonymity;
+  // distinct persons per cell, beside distinct subjects (persons and vehicles): k applies to both
+  const personsOf = new Map(hexAggregate(places.map((p) => ({ ...p, subjects: p.persons })), { resolution: q.resolution }).map((c) => [c.h3, c.subjects]));
   const out = hexAggregate(places, { resolution: q.resolution })
-    .filter((c) => keep(k, c.subjects))
+    .map((c) => ({ ...c, persons: personsOf.get(c.h3) ?? 0 }))
+    .filter((c) => keep(k, c.subjects, c.persons))
     .filter((c) => !bbox || (c.lon >= bbox.minLon && c.lon <= bbox.maxLon && c.lat >= bbox.minLat && c.lat <= bbox.maxLat))
-    .map((c) => ({ h3: c.h3, lon: c.lon, lat: c.lat, persons: publish(k, c.subjects) as number, traces: publish(k, c.traces) as number }));
+    .map((c) => ({ h3: c.h3, lon: c.lon, lat: c.lat, persons: publishPersons(k, c.persons), traces: publish(k, c.traces) as number }));
   return { resolution: q.resolution, k, roundedTo: ROUNDING_BASE, from: f.from, to: f.to, cells: out };
 }
 
@@ -97,7 +105,7 @@ export async function heatLayer(graph: Graph, viewer: Viewer, q: HeatQuery) {
   const places = await countByPlace(graph, f);
   const k = viewer.kAnonymity;
   // a place is a fixed cell; homes are never points of their own (their position is an address)
-  const points = places.filter((p) => !p.home && keep(k, p.subjects.length)).map((p) => ({ lon: p.lon, lat: p.lat, weight: publish(k, p.subjects.length) as number }));
+  const points = places.filter((p) => !p.home && keep(k, p.subjects.length, p.persons.length)).map((p) => ({ lon: p.lon, lat: p.lat, weight: publish(k, p.subjects.length) as number }));
   return { k, roundedTo: ROUNDING_BASE, from: f.from, to: f.to, points };
 }
 
@@ -106,7 +114,7 @@ export async function trendLayer(graph: Graph, viewer: Viewer, q: TrendQuery) {
   const f = filterOf(viewer, q);
   const rows = await countByDay(graph, f, q.unitCode ?? null);
   const k = viewer.kAnonymity;
-  const days = rows.filter((r) => keep(k, r.subjects)).map((r) => ({ day: r.day, persons: publish(k, r.subjects) as number, traces: publish(k, r.traces) as number }));
+  const days = rows.filter((r) => keep(k, r.subjects, r.persons)).map((r) => ({ day: r.day, persons: publishPersons(k, r.persons), traces: publish(k, r.traces) as number }));
   return { k, roundedTo: ROUNDING_BASE, from: f.from, to: f.to, days };
 }
 
