@@ -13,10 +13,14 @@ export const DEFAULT_RELATION_TYPES: readonly string[] = NETWORK_RELATION_TYPES;
 function edgeProps(p: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const k of ['role', 'count', 'first', 'last', 'at', 'until', 'kind', 'rid', 'since', 'score']) if (p[k] !== undefined) out[k] = p[k];
-  // CO_TRAVELED: why the pair is companions (legs, places, days, the most surprising legs)
+  // CO_TRAVELED: why the pair is companions (legs, places, days, the most surprising legs). A leg's
+  // crowd and surprise count everyone at the place then, from every source: small counts of persons
+  // the viewer's sources may not show, so they stay in the graph and never reach an answer.
   if (typeof p.reasons === 'string') {
     try {
-      out.reasons = JSON.parse(p.reasons);
+      const reasons = JSON.parse(p.reasons) as { top?: Record<string, unknown>[] };
+      if (Array.isArray(reasons.top)) reasons.top = reasons.top.map(({ crowd: _c, surprise: _s, ...leg }) => leg);
+      out.reasons = reasons;
     } catch {
       // an unreadable reasons string is left out rather than failing the answer
     }
