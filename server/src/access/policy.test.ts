@@ -77,5 +77,14 @@ describe('decideField', () => {
     expect(decideField(COND, 'person', 'residentId', input('620102', [grant('620102', past, ['criminal_case'], ['residentId'])]))).toBe('masked');
     expect(decideField(COND, 'person', 'residentId', input('620102', [grant('620102', future, ['administrative_case'], ['residentId'])]))).toBe('masked');
   });
+
+  it('grade 4 stays masked under `statistics` (a request that states no purpose), even with a grant listing the field and statistics', () => {
+    const g = grant('620102', future, ['criminal_case', 'statistics'], ['residentId']);
+    expect(decideField(COND, 'person', 'residentId', input('620102', [g], 'statistics'))).toBe('masked');
+    expect(decideField(COND, 'person', 'residentId', input('620102', [{ ...g, fields: ['*'] }], 'statistics'))).toBe('masked');
+    expect(decideField(COND, 'person', 'residentId', input('620102', [g], 'criminal_case'))).toBe('plain');
+    // the owner unit reads its own source in plain whatever the purpose
+    expect(decideField(COND, 'person', 'residentId', input(COND.ownerUnit, [], 'statistics'))).toBe('plain');
+  });
   it('planners see nothing in plain', () => expect(decideField(OPEN, 'person', 'sex', input('620000', [], 'statistics', ['planner']))).toBe('masked'));
 });

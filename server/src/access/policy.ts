@@ -83,7 +83,9 @@ export function effectiveGrade(source: SourceInfo | undefined, role: string, att
  * Plain or masked, for one field of one visible source (R9):
  * grade ≤ 2 plain; grade 3 plain for roles cleared to 3 (officer, analyst), else masked;
  * grade 4 plain only for cleared roles whose unit owns the source (or is above the owner) or
- * holds a live grant for this source and purpose that lists the attribute (or `*`).
+ * holds a live grant for this source and purpose that lists the attribute (or `*`) — an
+ * individual-level purpose: `statistics`, the purpose of a request that states none, never
+ * unmasks a value, whatever a grant lists.
  */
 export function decideField(source: SourceInfo | undefined, role: string, attribute: string, input: PolicyInput): FieldDecision {
   const grade = effectiveGrade(source, role, attribute);
@@ -93,6 +95,7 @@ export function decideField(source: SourceInfo | undefined, role: string, attrib
   if (grade === 3) return 'plain';
   if (!source) return 'masked';
   if (isWithin(source.ownerUnit, input.unitCode, input.units)) return 'plain';
+  if (input.purposeKind === 'statistics') return 'masked';
   const now = input.now.getTime();
   // a grant that unmasks an attribute unmasks what was derived from it (birth date from the resident ID)
   const names = [attribute, ...derivationChain(attribute)];
