@@ -146,6 +146,20 @@ describe('17: the watch stream re-checks the viewer per event, and takes no toke
     expect(JSON.stringify(entries)).not.toContain(ticket);
   });
 
+  it('a ticket issued before a password reset opens nothing', async () => {
+    const ticket = (await as(app, 'county', 'officer')({ method: 'POST', url: '/api/watches/stream-ticket' })).json().ticket as string;
+    try {
+      const res = await as(app, 'province', 'admin', null)({ method: 'PATCH', url: `/api/admin/users/${username('county', 'officer')}`, payload: { password: 'Reset-by-admin-2026!' } });
+      expect(res.statusCode, res.body).toBe(200);
+      const opened = await app.inject({ url: `/api/watches/stream?ticket=${ticket}` });
+      expect(opened.statusCode).toBe(401);
+      expect(opened.json().code).toBe('ONEMAP_ERR_UNAUTHENTICATED');
+    } finally {
+      await writeTx(graph, (tx) => tx.run('MATCH (u:User {username: $u}) SET u.tokenVersion = 0', { u: username('county', 'officer') }));
+      app.access.invalidate();
+    }
+  });
+
   it('a grant revoked while the stream is open stops the events of the source it covered', async () => {
     // The other county's own grant on fx_cond expired; the province grants it again, for criminal cases.
     const admin = as(app, 'province', 'admin', null);
@@ -169,6 +183,7 @@ describe('17: the watch stream re-checks the viewer per event, and takes no toke
   for (const [what, patch, reason] of [
     ['a disabled account', { disabled: true }, 'account disabled'],
     ['a role change away from officer/analyst', { roles: ['planner'] }, 'role withdrawn'],
+    ['a password reset (it revokes the tokens, and with them the stream)', { password: 'Reset-by-admin-2026!' }, 'signed out'],
   ] as const) {
     it(`${what} gets no more events: the stream is closed`, async () => {
       const s = await openStream('county', 'officer', E.P1);

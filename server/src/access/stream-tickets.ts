@@ -16,6 +16,8 @@ const PREFIX = 'onemap:stream-ticket:';
 export interface StreamTicket {
   username: string;
   purpose: Purpose;
+  /** the user's token version when the ticket was issued: a password, role, unit or disable change since voids it, and ends a stream it opened */
+  tokenVersion: number;
 }
 
 const keyOf = (ticket: string) => `${PREFIX}${createHash('sha256').update(ticket).digest('hex')}`;

@@ -136,6 +136,7 @@ export async function authenticateTicket(app: FastifyInstance, request: FastifyR
   request.claimedUser = ticket.username;
   const user = await app.access.user(ticket.username);
   if (!user || user.disabled) throw httpError('UNAUTHENTICATED', { detail: 'this account no longer exists or is disabled' });
+  if (ticket.tokenVersion !== user.tokenVersion) throw httpError('UNAUTHENTICATED', { detail: 'this ticket was issued before a password, role, unit or account change; log in again' });
   request.identity = { unitCode: user.unitCode, roles: user.roles };
   return { user, method: 'jwt', purpose: ticket.purpose };
 }

@@ -2,6 +2,8 @@ import type { EntityKind } from '@onemap/graph-schema';
 import type { Graph } from '@onemap/graph-schema/server';
 import { explainPair, type Mention } from '@onemap/resolver';
 import { defaultSettings, type Model, PairScorer } from '@onemap/resolver/scoring';
+import { IDENTIFIER_ATTRIBUTE } from '../access/golden.ts';
+import { maskForViewer } from '../access/mask-for-viewer.ts';
 import type { Viewer } from '../access/viewer.ts';
 import { listPossibleMatches, type StoredRecordRow } from '../repositories/resolution.ts';
 import type { Candidate, PairExplanation } from '../schemas/resolution.ts';
@@ -38,7 +40,14 @@ export function mentionOf(r: StoredRecordRow): Mention | null {
  * (the one that made the pipeline hesitate). Term frequencies are the model's, not the live index's,
  * so the probability can differ slightly from the stored score.
  */
-export function explainCandidate(record: StoredRecordRow, candidateRecords: StoredRecordRow[]): PairExplanation | null {
+/** A value as the viewer may see it, under one record's source and role. */
+export type MaskValue = (attribute: string, value: string, source: string, role: string) => { value: string; masked: boolean };
+
+/**
+ * `anchors` name the identifiers both records share (`resident_id=…`): each value as the viewer may
+ * see it, masked when either record's rule masks it for the viewer.
+ */
+export function explainCandidate(record: StoredRecordRow, candidateRecords: StoredRecordRow[], mask: MaskValue): PairExplanation | null {
   const left = mentionOf(record);
   if (!left) return null;
   const { model, scorer } = scorerFor(left.kind);
@@ -54,13 +63,28 @@ export function explainCandidate(record: StoredRecordRow, candidateRecords: Stor
       weight: e.weight,
       probability: e.probability,
       decision: e.decision,
-      anchors: e.anchors,
+      anchors: e.anchors.map((a) => {
+        const [kind = '', ...rest] = a.split('=');
+        const value = rest.join('=');
+        const attribute = IDENTIFIER_ATTRIBUTE[kind] ?? kind;
+        const l = mask(attribute, value, record.source, record.role);
+        const r = mask(attribute, value, cr.source, cr.role);
+        return `${kind}=${l.masked ? l.value : r.value}`;
+      }),
       conflicts: e.conflicts,
       waterfall: e.waterfall.map((w) => ({ ...w, tfAdjustment: w.label === 'prior' ? 0 : (tf.get(w.label) ?? 0) })),
       compared: { left: record.rid, right: cr.rid },
     };
   }
   return best;
+}
+
+/** The viewer's masking of one value (`maskForViewer`). */
+function viewerMask(viewer: Viewer): MaskValue {
+  return (attribute, value, source, role) => {
+    const m = maskForViewer(viewer, { attribute, value, source, role });
+    return { value: String(m.value), masked: m.masked };
+  };
 }
 
 /** The review queue as this viewer may see it: both entities visible, most uncertain first, each with its explanation. */
@@ -72,7 +96,7 @@ export async function reviewQueue(graph: Graph, viewer: Viewer, filter: { source
     const left = seen.get(r.recordEid);
     const right = seen.get(r.candidateEid);
     if (!left || !right) continue;
-    items.push({ id: `${r.rid}|${r.role}`, rid: r.rid, source: r.source, score: r.score, at: r.at, left, right, explanation: explainCandidate(r.record, r.candidateRecords) });
+    items.push({ id: `${r.rid}|${r.role}`, rid: r.rid, source: r.source, score: r.score, at: r.at, left, right, explanation: explainCandidate(r.record, r.candidateRecords, viewerMask(viewer)) });
     if (items.length === limit) break;
   }
   return { items, truncated: items.length === limit && rows.length > limit };

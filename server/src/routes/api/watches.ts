@@ -71,7 +71,9 @@ const watchRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const v = request.viewer;
-      const ticket = await issueStreamTicket(app.redis, { username: v.username, purpose: v.purpose as NonNullable<Viewer['purpose']> });
+      const user = await app.access.user(v.username);
+      if (!user) throw httpError('UNAUTHENTICATED', { detail: 'this account no longer exists' });
+      const ticket = await issueStreamTicket(app.redis, { username: v.username, purpose: v.purpose as NonNullable<Viewer['purpose']>, tokenVersion: user.tokenVersion });
       request.resultCount = 1;
       return reply.status(201).send({ ticket, expiresInSeconds: STREAM_TICKET_TTL_SECONDS });
     },
@@ -96,6 +98,8 @@ const watchRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const opened = request.viewer;
+      // the token version the ticket was issued under (authenticateTicket checked it): a later change ends the stream
+      const openedVersion = (await app.access.user(opened.username))?.tokenVersion;
       let watched = new Set((await listWatches(app.graph, opened.unitCode)).map((w) => w.eid));
       request.resultCount = watched.size;
       // The stream is hijacked, so onSend never runs: audit its opening here, and refuse if that fails.
@@ -112,6 +116,8 @@ const watchRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (user.unitCode !== opened.unitCode) return 'unit changed';
         const roles = user.roles.filter((r): r is Role => (ROLES as readonly string[]).includes(r));
         if (!roles.some((r) => STREAM_ROLES.includes(r))) return 'role withdrawn';
+        // any other change that revokes tokens (a password reset) ends the stream too
+        if (user.tokenVersion !== openedVersion) return 'signed out';
         return viewerOf(app, user, roles, opened.authMethod, opened.purpose);
       };
       const end = (reason: string) => {
