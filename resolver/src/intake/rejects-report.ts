@@ -2,13 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FieldProblem } from '../types.ts';
 import { parseCsv } from './parse-csv.ts';
+import { csvCell } from '@onemap/graph-schema';
 
 const COLUMNS = ['source', 'file', 'line', 'record_id', 'field', 'code', 'reason', 'value'] as const;
 
-function csvCell(v: unknown): string {
-  const s = v === undefined || v === null ? '' : String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 /**
  * Writes the rejects report of a batch as CSV: one row per rejected record (or dropped fact)
@@ -21,7 +18,7 @@ export function writeRejectsReport(dir: string, batchId: string, rejects: FieldP
   const file = path.join(dir, `${batchId}.csv`);
   const lines = [COLUMNS.join(',')];
   for (const r of rejects) {
-    lines.push([r.source, r.file, r.line, r.recordId, r.field, r.code, r.reason, r.value].map(csvCell).join(','));
+    lines.push([r.source, r.file, r.line, r.recordId, r.field, r.code, r.reason, r.value].map((v) => csvCell(v, { raw: true })).join(','));
   }
   fs.writeFileSync(file, `${lines.join('\n')}\n`);
   return file;

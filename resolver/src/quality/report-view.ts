@@ -1,3 +1,4 @@
+import { csvCell } from '@onemap/graph-schema';
 /**
  * Report views: per source or per owner unit over periods, with the trend against the previous
  * period, and CSV export. Pure functions over stored reports. Import-safe.
@@ -35,12 +36,6 @@ export function summarize(current: QualityReport[], previous: QualityReport[]): 
   });
 }
 
-const cell = (v: unknown) => {
-  const s = v === null || v === undefined ? '' : String(v);
-  // CSV injection: a cell starting with = + - @ is text, not a formula
-  const safe = /^[=+\-@]/.test(s) ? `'${s}` : s;
-  return /[",\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-};
 
 /** One CSV row per source and rule. */
 export function summaryCsv(summary: SourceQualitySummary[]): string {
@@ -48,7 +43,7 @@ export function summaryCsv(summary: SourceQualitySummary[]): string {
   for (const s of summary)
     for (const r of s.rules)
       lines.push(
-        [s.source, s.ownerUnit, r.rule, r.checked, r.failed, r.score, r.previous, r.delta].map(cell).join(','),
+        [s.source, s.ownerUnit, r.rule, r.checked, r.failed, r.score, r.previous, r.delta].map((v) => csvCell(v)).join(','),
       );
   return `${lines.join('\n')}\n`;
 }

@@ -1,3 +1,4 @@
+import { csvCell } from '@onemap/graph-schema';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -60,9 +61,6 @@ function wantsCsv(accept: string | undefined): boolean {
   return !!accept && /\btext\/csv\b/.test(accept) && !/\bapplication\/json\b/.test(accept);
 }
 
-function csvCell(v: string): string {
-  return /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
-}
 
 /**
  * The pipeline's two ways in over HTTP, and batch status: `POST /api/ingest/:source` (real-time
