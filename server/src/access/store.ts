@@ -7,6 +7,8 @@ import type { Viewer } from './viewer.ts';
 
 /** Most viewers one snapshot keeps (callers × purposes); past it the snapshot's viewers are dropped and rebuilt. */
 export const VIEWER_CACHE_MAX = 5_000;
+/** Most users cached (every name tried at login is read once); past it the cache starts again. */
+export const USER_CACHE_MAX = 10_000;
 
 export interface Snapshot {
   at: number;
@@ -44,6 +46,8 @@ export class AccessStore {
   private snap: Snapshot | null = null;
   private loading: Promise<Snapshot> | null = null;
   private users = new Map<string, { at: number; user: UserInfo | null }>();
+  /** Raised by `invalidate`: a read begun before a change is not cached after it (it may predate the change). */
+  private generation = 0;
   private readonly catalog: SourceCatalogEntry[];
 
   constructor(
@@ -55,19 +59,25 @@ export class AccessStore {
   }
 
   invalidate(): void {
+    this.generation++;
     this.snap = null;
+    this.loading = null;
     this.users.clear();
   }
 
   async snapshot(): Promise<Snapshot> {
     if (this.snap && Date.now() - this.snap.at < this.ttlMs) return this.snap;
+    const gen = this.generation;
     if (!this.loading) {
-      this.loading = this.load().finally(() => {
-        this.loading = null;
+      const loading = this.load().finally(() => {
+        if (this.loading === loading) this.loading = null;
       });
+      this.loading = loading;
     }
-    this.snap = await this.loading;
-    return this.snap;
+    const snap = await this.loading;
+    // a snapshot read before an admin change is answered once but not kept
+    if (gen === this.generation) this.snap = snap;
+    return snap;
   }
 
   private async load(): Promise<Snapshot> {
@@ -137,8 +147,12 @@ export class AccessStore {
   async user(username: string): Promise<UserInfo | null> {
     const hit = this.users.get(username);
     if (hit && Date.now() - hit.at < this.ttlMs) return hit.user;
+    const gen = this.generation;
     const user = await readUser(this.graph, 'username', username);
-    this.users.set(username, { at: Date.now(), user });
+    if (gen === this.generation) {
+      if (this.users.size >= USER_CACHE_MAX) this.users.clear();
+      this.users.set(username, { at: Date.now(), user });
+    }
     return user;
   }
 
