@@ -334,7 +334,8 @@ export async function search(graph: Graph, viewer: Viewer, q: string, kinds: str
     for (const [eid, row] of await readEntities(r, missing, viewer.visibleSources, SEARCH_RECORDS_PER_HIT)) rows.set(eid, row);
     const items = pageHits.flatMap((k) => {
       const row = rows.get(k.eid);
-      return row ? [{ ...summarize(row, viewer), score: k.score, ...hitDetails(row, viewer), matchedBy: k.matchedBy }] : [];
+      // the score shown is the match rank, from what the viewer sees: Lucene's score also counts text of sources the viewer may not see
+      return row ? [{ ...summarize(row, viewer), score: Math.round(k.rank * 10) / 10, ...hitDetails(row, viewer), matchedBy: k.matchedBy }] : [];
     });
     return { total: kept.length, page, pageSize, items, ...(cands.length >= SEARCH_CANDIDATE_CAP ? { truncated: true } : {}) };
   });
