@@ -21,10 +21,23 @@ export function summarize(row: EntityRow, viewer: Viewer): EntitySummary {
   const src = prov.name?.source;
   if (typeof row.props.name === 'string' && src && viewer.visibleSources.includes(src)) {
     const attr = row.kind === 'Phone' ? 'phone' : 'name';
-    const plain = viewer.fieldDecision(src, attr, attr) === 'plain' || (row.kind !== 'Person' && row.kind !== 'Phone');
+    const plain = nodeValuePlain(viewer, src, attr) || (row.kind !== 'Person' && row.kind !== 'Phone');
     return { eid: row.eid, kind: row.kind, name: plain ? row.props.name : maskValue(attr, row.props.name), nameMasked: !plain };
   }
   return { eid: row.eid, kind: row.kind, name: null, nameMasked: false };
+}
+
+/**
+ * Whether a node's golden value of `attribute` from source `src` may be shown in plain. The node
+ * does not say which role of the source's records it came from (a guest's name, a suspect's name),
+ * so it is plain only when the source's rule for that attribute is plain in every role the catalog
+ * grades it in — an incident source that grades `suspect.name` 4 masks a name its node carries.
+ */
+function nodeValuePlain(viewer: Viewer, src: string, attribute: string): boolean {
+  const graded = Object.keys(viewer.source(src)?.fieldSensitivity ?? {})
+    .filter((k) => k.endsWith(`.${attribute}`))
+    .map((k) => k.slice(0, -attribute.length - 1));
+  return [attribute, ...graded].every((role) => viewer.fieldDecision(src, role, attribute) === 'plain');
 }
 
 export function parseProvenance(p: unknown): Record<string, { source?: string; rid?: string }> {
@@ -49,7 +62,7 @@ export function summarizeNode(n: NeighbourRow, viewer: Viewer): EntitySummary | 
   const src = parseProvenance(n.provenance).name?.source;
   if (typeof n.name !== 'string' || !src || !viewer.visibleSources.includes(src)) return null;
   const attr = n.kind === 'Phone' ? 'phone' : 'name';
-  const plain = viewer.fieldDecision(src, attr, attr) === 'plain' || (n.kind !== 'Person' && n.kind !== 'Phone');
+  const plain = nodeValuePlain(viewer, src, attr) || (n.kind !== 'Person' && n.kind !== 'Phone');
   return { eid: n.eid, kind: n.kind, name: plain ? n.name : maskValue(attr, n.name), nameMasked: !plain };
 }
 
