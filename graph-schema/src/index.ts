@@ -7,3 +7,4 @@ export * from './universal/golden-value.ts';
 export * from './universal/errors.ts';
 export * from './universal/beijing-time.ts';
 export * from './universal/geo/index.ts';
+export * from './universal/place-facts.ts';
