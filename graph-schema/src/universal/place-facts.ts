@@ -62,11 +62,3 @@ export function placeFactsOf(records: Iterable<RecordForFacts>): PlaceFacts {
   }
   return { recordRoles: [...roles].sort(), homeSources: [...homes].sort() };
 }
-
-/** Merges the facts `b` into `a` (sorted, distinct): what a place holds after gaining `b`'s records. */
-export function unionPlaceFacts(a: PlaceFacts, b: PlaceFacts): PlaceFacts {
-  return {
-    recordRoles: [...new Set([...a.recordRoles, ...b.recordRoles])].sort(),
-    homeSources: [...new Set([...a.homeSources, ...b.homeSources])].sort(),
-  };
-}
