@@ -83,11 +83,21 @@ interface Searchable {
   shown: string[];
   /** Names the viewer sees in plain, for Pinyin and initials. */
   names: string[];
+  /**
+   * Parts of a plain name (normalized): its family and given name, in Hanzi and Pinyin. A term
+   * that is or starts one matches the name by prefix, never exactly: `张` is a prefix of 张伟
+   * whether a record's `family` or the node's golden name says it (before, a record's `family`
+   * made an exact match, and a 章 whose alias record said 张 ranked above every 张 matched on its node).
+   */
+  parts: string[];
 }
+
+/** Record attributes that hold a part of a name (`resolver/src/standardize/entity-attrs.ts`). */
+const NAME_PARTS: ReadonlySet<string> = new Set(['family', 'given', 'pyFamily', 'pyGiven']);
 
 /** An empty `Searchable` and the one way values enter it: as the viewer sees them (masked values only in what the mask shows). */
 function searchableFor(viewer: Viewer) {
-  const out: Searchable = { plain: [], shown: [], names: [] };
+  const out: Searchable = { plain: [], shown: [], names: [], parts: [] };
   const add = (attr: string, value: unknown, source: string, role: string) => {
     const m = maskForViewer(viewer, { attribute: attr, value, source, role });
     if (m.masked) {
@@ -96,6 +106,10 @@ function searchableFor(viewer: Viewer) {
       return;
     }
     const s = String(value);
+    if (NAME_PARTS.has(attr)) {
+      out.parts.push(norm(s));
+      return;
+    }
     out.plain.push(norm(s));
     if (attr === 'name') out.names.push(s);
     // Mobile numbers: also without +86.
@@ -172,7 +186,7 @@ function matchTerm(term: string, s: Searchable): MatchKind | null {
       if (ini && ini === t) return 'initials';
     }
   }
-  if (s.plain.some((v) => v.startsWith(t))) return /^[a-z]+$/.test(t) ? 'pinyin' : 'prefix';
+  if (s.plain.some((v) => v.startsWith(t)) || s.parts.some((v) => v.startsWith(t))) return /^[a-z]+$/.test(t) ? 'pinyin' : 'prefix';
   if (s.plain.some((v) => v.includes(t)) || s.shown.some((v) => v.includes(t))) return 'prefix';
   if (/^[a-z0-9]+$/.test(t) && t.length >= FUZZY_MIN_LENGTH && s.plain.some((v) => withinOneEdit(v, t) || v.split(/(?=[^a-z0-9])/).some((w) => withinOneEdit(w, t)))) {
     return 'fuzzy';
