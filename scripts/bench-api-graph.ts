@@ -15,7 +15,8 @@
  *   place's source RESOLVED_TO both the person and the place, and a VISITED edge, as the pipeline
  *   writes a hotel stay or a rail departure;
  * - relations HAS_PHONE, WORKS_FOR, HAS_IDENTIFIER (resident ID, phone number);
- * - every entity's `inSources` (the sources of its records and edges: visibility as a property).
+ * - every entity's `inSources` (the sources of its records and edges: visibility as a property);
+ *   every place's facts `recordRoles` (its one source and role; no record mentions `home`, so no `homeSources`).
  * Not generated: `mentions`/`raw` of records (the query API never reads them), CO_TRAVELED.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -138,7 +139,7 @@ export function generateBenchCsv(dir: string, persons: number, visits = 10, log:
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)] as T;
   const counties = loadUnits().filter((u) => u.level === 'county');
   const file = (name: string, header: string) => new CsvFile(path.join(dir, name), header);
-  const entities = file('entities.csv', 'eid:ID(Entity),:LABEL,name,namePinyin,familyName,givenName,sex,birthDate,residentId,address,number,placeKind,unitCode,location:point{crs:WGS-84},searchText,provenance,inSources:string[]');
+  const entities = file('entities.csv', 'eid:ID(Entity),:LABEL,name,namePinyin,familyName,givenName,sex,birthDate,residentId,address,number,placeKind,unitCode,location:point{crs:WGS-84},searchText,provenance,inSources:string[],recordRoles:string[]');
   const records = file('records.csv', 'rid:ID(Record),:LABEL,source,recordId,receivedAt:datetime,attrs');
   const identifiers = file('identifiers.csv', 'id:ID(Identifier),:LABEL,kind,value');
   const resolved = file('resolved.csv', ':START_ID(Record),:END_ID(Entity),:TYPE,role,decision');
@@ -168,7 +169,7 @@ export function generateBenchCsv(dir: string, persons: number, visits = 10, log:
     const rid = `business:O${i}`;
     records.line(`${rid},SourceRecord,business,O${i},2026-07-01T00:00:00Z,${q(JSON.stringify({ company: { name } }))}`);
     resolved.line(`${rid},O-B${i},RESOLVED_TO,company,anchor`);
-    entities.line(`O-B${i},Entity;Organization,${name},,,,,,,,,,620102,,${name},${q(JSON.stringify({ name: { source: 'business', rid } }))},business`);
+    entities.line(`O-B${i},Entity;Organization,${name},,,,,,,,,,620102,,${name},${q(JSON.stringify({ name: { source: 'business', rid } }))},business,`);
   }
   const provKeys = ['name', 'residentId', 'sex', 'birthDate', 'address'];
   let sightings = 0;
@@ -194,7 +195,7 @@ export function generateBenchCsv(dir: string, persons: number, visits = 10, log:
       identifiers.line(`resident_id|${residentId},Identifier,resident_id,${residentId}`);
       hasIdentifier.line(`${eid},resident_id|${residentId},HAS_IDENTIFIER,incident,${rid}`);
       const prov = q(`{"name":{"source":"incident","rid":"${rid}"},"residentId":{"source":"incident","rid":"${rid}"}}`);
-      entities.line(`${eid},Entity;Person,${name},${pinyin},${family},${given},,,${residentId},,,,${c.code},,${words},${prov},incident`);
+      entities.line(`${eid},Entity;Person,${name},${pinyin},${family},${given},,,${residentId},,,,${c.code},,${words},${prov},incident,`);
       continue;
     }
     const hrid = `household:P${i}`;
@@ -212,7 +213,7 @@ export function generateBenchCsv(dir: string, persons: number, visits = 10, log:
       resolved.line(`${trid},T-B${i},RESOLVED_TO,subscriber,anchor`);
       identifiers.line(`phone|${phone},Identifier,phone,${phone}`);
       hasIdentifier.line(`T-B${i},phone|${phone},HAS_IDENTIFIER,telecom,${trid}`);
-      entities.line(`T-B${i},Entity;Phone,${phone},,,,,,,,${phone},,,,${phone} ${phone.slice(3)},${q(`{"number":{"source":"telecom","rid":"${trid}"}}`)},hotel;telecom`);
+      entities.line(`T-B${i},Entity;Phone,${phone},,,,,,,,${phone},,,,${phone} ${phone.slice(3)},${q(`{"number":{"source":"telecom","rid":"${trid}"}}`)},hotel;telecom,`);
     }
     words += ` ${phone.slice(3)}`;
     const firstVisit = `${PLACE_KINDS[0].source}:V${i}-0`;
@@ -237,7 +238,7 @@ export function generateBenchCsv(dir: string, persons: number, visits = 10, log:
       sightings++;
     }
     const prov = q(`{${provKeys.map((a) => `"${a}":{"source":"household","rid":"${hrid}"}`).join(',')}}`);
-    entities.line(`${eid},Entity;Person,${name},${pinyin},${family},${given},${sex},${birth},${residentId},${address},,,${c.code},,${words},${prov},${[...sources].sort().join(';')}`);
+    entities.line(`${eid},Entity;Person,${name},${pinyin},${family},${given},${sex},${birth},${residentId},${address},,,${c.code},,${words},${prov},${[...sources].sort().join(';')},`);
     if (i % 100_000 === 0) log(`generated ${i} / ${persons} persons`);
   }
   for (const p of places) {
@@ -247,7 +248,7 @@ export function generateBenchCsv(dir: string, persons: number, visits = 10, log:
     records.line(`${rid},SourceRecord,${p.k.source},${p.eid},2026-07-01T00:00:00Z,${q(JSON.stringify({ [p.k.role]: { name: p.name, placeKind: p.k.kind } }))}`);
     resolved.line(`${rid},${p.eid},RESOLVED_TO,${p.k.role},anchor`);
     const loc = q(`{longitude:${(lon + (rand() - 0.5) * 0.1).toFixed(5)},latitude:${(lat + (rand() - 0.5) * 0.1).toFixed(5)}}`);
-    entities.line(`${p.eid},Entity;Place,${p.name},,,,,,,,,${p.k.kind},${p.unit},${loc},${p.name},${q(JSON.stringify({ name: { source: p.k.source, rid }, placeKind: { source: p.k.source, rid } }))},${[...p.sources].sort().join(';')}`);
+    entities.line(`${p.eid},Entity;Place,${p.name},,,,,,,,,${p.k.kind},${p.unit},${loc},${p.name},${q(JSON.stringify({ name: { source: p.k.source, rid }, placeKind: { source: p.k.source, rid } }))},${[...p.sources].sort().join(';')},${p.k.source}:${p.k.role}`);
   }
   const all = [entities, records, identifiers, resolved, hasIdentifier, relations, visited, meta];
   for (const x of all) x.close();

@@ -8,3 +8,4 @@ export * from './universal/errors.ts';
 export * from './universal/beijing-time.ts';
 export * from './universal/geo/index.ts';
 export * from './universal/csv-cell.ts';
+export * from './universal/place-facts.ts';

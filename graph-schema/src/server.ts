@@ -5,3 +5,4 @@ export * from './neo4j/errors.ts';
 export * from './neo4j/values.ts';
 export * from './migrations/migrations.ts';
 export * from './repositories/units.ts';
+export * from './repositories/place-facts.ts';

@@ -46,6 +46,7 @@ const FIELD_GRADES = JSON.stringify({
   'person.sex': 1,
   'place.name': 1,
   'place.address': 1,
+  'venue.name': 4, // a place's name as a venue states it is masked (place facts: a role decides)
   'home.address': 3,
   'org.name': 1,
   'case.caseNumber': 2,

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CsvFile } from './bulk-import-csv.ts';
+import { placeFactsOf } from '@onemap/graph-schema';
+import { CsvFile, writeImportCsv } from './bulk-import-csv.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'onemap-csv-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -59,5 +60,34 @@ describe('CsvFile', () => {
     expect(Buffer.byteLength(text)).toBeGreaterThan(2 * (4 << 20));
     expect(text).toBe(expected(header, rows));
     expect(file.rows).toBe(rows.length);
+  });
+});
+
+describe('writeImportCsv', () => {
+  it("writes each place's facts (roles per source, sources that mention home) as a recount of its records says, and none on other entities", () => {
+    const rec = (rid: string, source: string, attrs: string, resolved: { eid: string; role: string }[]) => ({
+      rid, source, recordId: rid, receivedAt: '2026-10-01T00:00:00Z', hash: rid, file: 'f', line: 1, batchId: 'b', attrs, mentions: '{}', raw: '{}', flags: [],
+      resolved: resolved.map((r) => ({ ...r, score: 1, decision: 'new' })),
+    });
+    const entity = (eid: string, kind: 'Place' | 'Person') => ({ eid, kind, props: { name: eid }, provenance: '{}', searchText: eid, lon: null, lat: null });
+    const records = [
+      rec('hotel:1', 'hotel', '{"hotel":{"name":"a"}}', [{ eid: 'P1', role: 'guest' }, { eid: 'L1', role: 'hotel' }]),
+      rec('household:2', 'household', '{"home":{"placeKind":"home"}}', [{ eid: 'P1', role: 'person' }, { eid: 'L1', role: 'home' }]),
+      rec('netcafe:3', 'netcafe', '{"place":{"name":"b"}}', [{ eid: 'L2', role: 'place' }]),
+    ];
+    const out = path.join(dir, 'import');
+    const files = writeImportCsv({ entities: [entity('L1', 'Place'), entity('L2', 'Place'), entity('P1', 'Person')], identifiers: [], records, relations: [], visits: [], batches: [], seq: 1, loadedAt: '2026-10-01T00:00:00Z' }, out);
+    const lines = fs.readFileSync(files.nodes.find((f) => f.endsWith('nodes-Place.csv')) as string, 'utf8').trim().split('\n');
+    const header = (lines[0] as string).split(',');
+    const col = (line: string, name: string) => line.split(',')[header.indexOf(name)];
+    const l1 = lines.find((l) => l.startsWith('"L1"')) as string;
+    const f1 = placeFactsOf([{ source: 'hotel', role: 'hotel', attrs: records[0]?.attrs }, { source: 'household', role: 'home', attrs: records[1]?.attrs }]);
+    expect(col(l1, 'recordRoles:string[]')).toBe(`"${f1.recordRoles.join(';')}"`);
+    expect(col(l1, 'homeSources:string[]')).toBe('"household"');
+    const l2 = lines.find((l) => l.startsWith('"L2"')) as string;
+    expect(col(l2, 'recordRoles:string[]')).toBe('"netcafe:place"');
+    expect(col(l2, 'homeSources:string[]')).toBe('');
+    const persons = fs.readFileSync(files.nodes.find((f) => f.endsWith('nodes-Person.csv')) as string, 'utf8');
+    expect(persons.split('\n')[0]).not.toContain('recordRoles');
   });
 });

@@ -10,6 +10,7 @@ import { ENTITY_LABELS, Label, Rel } from '@onemap/graph-schema';
 import type { BatchInfo } from './batches.ts';
 import type { CoTravelEdgeRow } from './co-travel.ts';
 import { entitySources } from './write-chunk.ts';
+import { recordPlaceFacts } from './place-facts.ts';
 import type { EntityRow, RelationRow, SourceRecordRow, VisitRow } from './write-rows.ts';
 
 /** Everything a bulk load writes. */
@@ -139,6 +140,8 @@ export function writeImportCsv(g: BulkGraph, dir: string): ImportFiles {
 
   // Visibility as a property: each entity's sources, as the incremental writer keeps them.
   const inSources = new Map(entitySources({ ...g, merges: [] }).map((x) => [x.eid, x.sources]));
+  // Place facts (what a place's records say in brief), as the incremental writer keeps them.
+  const placeFacts = new Map(recordPlaceFacts(g.records).map((x) => [x.eid, x]));
   // Entities: one file per kind, columns = the properties that kind's rows carry.
   for (const kind of ENTITY_LABELS) {
     const rows = g.entities.filter((e) => e.kind === kind);
@@ -155,6 +158,7 @@ export function writeImportCsv(g: BulkGraph, dir: string): ImportFiles {
         'searchText',
         'updatedAt:datetime',
         'inSources:string[]',
+        ...(kind === Label.Place ? ['recordRoles:string[]', 'homeSources:string[]'] : []),
         ...(hasLocation ? ['location:point{crs:WGS-84}'] : []),
       ],
       'node',
@@ -168,6 +172,7 @@ export function writeImportCsv(g: BulkGraph, dir: string): ImportFiles {
         r.searchText,
         g.loadedAt,
         inSources.get(r.eid) ?? [],
+        ...(kind === Label.Place ? [placeFacts.get(r.eid)?.recordRoles ?? [], placeFacts.get(r.eid)?.homeSources ?? []] : []),
         ...(hasLocation ? [r.lon !== null && r.lat !== null ? `{longitude:${r.lon},latitude:${r.lat}}` : null] : []),
       ]);
     }

@@ -1,8 +1,9 @@
 import { Label } from '@onemap/graph-schema';
-import { type Graph, writeTx } from '@onemap/graph-schema/server';
+import { addPlaceFacts, type Graph, writeTx } from '@onemap/graph-schema/server';
 import type { ManagedTransaction } from 'neo4j-driver';
 import type { SourceRecordRow, VisitRow } from './write-rows.ts';
 import { addSourcesToEntities } from './write-chunk.ts';
+import { recordPlaceFacts } from './place-facts.ts';
 
 /** An anchor a trace record names: an entity of `kind` holding identifier `idKind = value`. */
 export interface TraceAnchor {
@@ -107,14 +108,20 @@ export async function writeTraceRecords(
       out.set(g.id, w);
       written.set(g.id, w);
     }
+    // Places a corrected record resolved to: their facts are cleared and recounted below.
+    let withdrawnFrom: string[] = [];
     if (corrected.length) {
-      await tx.run(
+      const w = await tx.run(
         `UNWIND $rids AS rid
          MATCH (:SourceRecord {rid: rid})-[x:RESOLVED_TO]->(e)
          OPTIONAL MATCH (e)-[v:VISITED {rid: rid}]->()
-         DELETE v, x`,
+         DELETE v, x
+         WITH DISTINCT e WHERE e:Place
+         SET e.recordRoles = null, e.homeSources = null
+         RETURN collect(e.eid) AS places`,
         { rids: corrected },
       );
+      withdrawnFrom = (w.records[0]?.get('places') as string[] | undefined) ?? [];
     }
     if (records.length) {
       const r = await tx.run(
@@ -154,6 +161,7 @@ export async function writeTraceRecords(
       touch(v.place, v.source);
     }
     await addSourcesToEntities(tx, [...touched].map(([eid, sources]) => ({ eid, sources: [...sources].sort() })));
+    await addPlaceFacts(tx, recordPlaceFacts(records, withdrawnFrom));
     await inTx(tx, written);
     return { groups: out, eidOf };
   });

@@ -1,7 +1,8 @@
 import { ENTITY_LABELS, ENTITY_RELATION_TYPES, Label, RECORD_RELATION_TYPES, Rel } from '@onemap/graph-schema';
-import { type Graph, writeTx } from '@onemap/graph-schema/server';
+import { addPlaceFacts, type Graph, writeTx } from '@onemap/graph-schema/server';
 import type { ManagedTransaction } from 'neo4j-driver';
 import type { ChunkRows, EntityRow, RelationRow } from './write-rows.ts';
+import { recordPlaceFacts } from './place-facts.ts';
 
 /**
  * How a merge moves each relationship type from the merged-away entity to the survivor: the
@@ -82,6 +83,25 @@ async function applyMerges(tx: ManagedTransaction, merges: ChunkRows['merges'], 
      SET new.inSources = CASE WHEN old.inSources IS NULL OR new.inSources IS NULL THEN null ELSE seen END`,
     { rows },
   );
+  // Place facts: the survivor gains the merged place's (both known: their union; else none, and
+  // the chunk's `addPlaceFacts` recounts them from the records the survivor now has).
+  await tx.run(
+    `UNWIND $rows AS m
+     MATCH (old:Entity {eid: m.from}), (new:Entity {eid: m.into}) WHERE new:Place
+     CALL (old, new) {
+       UNWIND coalesce(new.recordRoles, []) + coalesce(old.recordRoles, []) AS x
+       WITH DISTINCT x ORDER BY x
+       RETURN collect(x) AS roles
+     }
+     CALL (old, new) {
+       UNWIND coalesce(new.homeSources, []) + coalesce(old.homeSources, []) AS x
+       WITH DISTINCT x ORDER BY x
+       RETURN collect(x) AS homes
+     }
+     WITH old, new, roles, homes, old.recordRoles IS NULL OR new.recordRoles IS NULL AS unknown
+     SET new.recordRoles = CASE WHEN unknown THEN null ELSE roles END, new.homeSources = CASE WHEN unknown OR size(homes) = 0 THEN null ELSE homes END`,
+    { rows },
+  );
   await tx.run(
     `UNWIND $rows AS m
      MATCH (old:Entity {eid: m.from}) DETACH DELETE old
@@ -99,10 +119,12 @@ async function applyMerges(tx: ManagedTransaction, merges: ChunkRows['merges'], 
  * share of stated relations (an edge whose last record it was goes) — are removed from the entities
  * it resolved to (after this chunk's merges moved them), so a value the correction changed (a
  * place, an id number, a guest who was someone else) leaves nothing behind. Returns the entities the
- * record no longer resolves to: their `inSources` is computed again from what they keep.
+ * record no longer resolves to (`left`: their `inSources` is computed again from what they keep)
+ * and every place it resolved to (`places`: their facts are cleared here and recounted once the
+ * record's new version is written).
  */
-async function withdrawRecordFacts(tx: ManagedTransaction, records: ChunkRows['records']): Promise<string[]> {
-  if (!records.length) return [];
+async function withdrawRecordFacts(tx: ManagedTransaction, records: ChunkRows['records']): Promise<{ left: string[]; places: string[] }> {
+  if (!records.length) return { left: [], places: [] };
   const rows = records.map((r) => ({ rid: r.rid, eids: r.resolved.map((x) => x.eid) }));
   const res = await tx.run(
     `UNWIND $rows AS row
@@ -122,12 +144,20 @@ async function withdrawRecordFacts(tx: ManagedTransaction, records: ChunkRows['r
        DELETE y
      }
      DELETE x
-     WITH DISTINCT e, row WHERE NOT e.eid IN row.eids
-     SET e.inSources = null
-     RETURN collect(DISTINCT e.eid) AS left`,
+     WITH DISTINCT e, row
+     CALL (e) {
+       WITH e WHERE e:Place
+       SET e.recordRoles = null, e.homeSources = null
+     }
+     CALL (e, row) {
+       WITH e WHERE NOT e.eid IN row.eids
+       SET e.inSources = null
+     }
+     RETURN collect(DISTINCT CASE WHEN NOT e.eid IN row.eids THEN e.eid END) AS left, collect(DISTINCT CASE WHEN e:Place THEN e.eid END) AS places`,
     { rows },
   );
-  return (res.records[0]?.get('left') as string[] | undefined) ?? [];
+  const x = res.records[0];
+  return { left: (x?.get('left') as string[] | undefined) ?? [], places: (x?.get('places') as string[] | undefined) ?? [] };
 }
 
 /**
@@ -250,7 +280,7 @@ export async function writeChunk(
     await opts.inTx?.(tx);
     await writeEntities(tx, rows.entities);
     await applyMerges(tx, rows.merges, rows.seq);
-    const left = await withdrawRecordFacts(tx, rows.records.filter((r) => !r.isNew));
+    const { left, places: withdrawnFrom } = await withdrawRecordFacts(tx, rows.records.filter((r) => !r.isNew));
     if (rows.identifiers.length) {
       // one row per entity and identifier (a chunk names a hotel guest's id once per stay); the
       // first row wins, as the edge keeps the record that linked it first
@@ -313,6 +343,7 @@ export async function writeChunk(
     }
     await addEntitySources(tx, rows);
     await addSourcesToEntities(tx, left.map((eid) => ({ eid, sources: [] })));
+    await addPlaceFacts(tx, recordPlaceFacts(rows.records, [...rows.merges.map((m) => m.into), ...withdrawnFrom]));
     await tx.run('MERGE (s:PipelineState {id: "main"}) SET s.seq = CASE WHEN coalesce(s.seq, 0) < $seq THEN $seq ELSE s.seq END', { seq: rows.seq });
     statementsMs = performance.now() - t0;
   });

@@ -1,7 +1,7 @@
 import { toPlain } from '@onemap/graph-schema/server';
 import { read, type Reader } from './reader.ts';
 import type { VisibleRecord } from '../access/golden.ts';
-import { NETWORK_RELATION_TYPES } from '@onemap/graph-schema';
+import { NETWORK_RELATION_TYPES, PLACE_HOME_WORD, PLACE_ROLE_SEPARATOR } from '@onemap/graph-schema';
 import { KINDS, kindOf, relTypes, visibleEdge, visibleEntity } from './cypher.ts';
 
 export interface EntityRow {
@@ -31,7 +31,7 @@ export async function resolveEid(graph: Reader, eid: string): Promise<{ eid: str
 
 const RECORD_LIMIT = 200;
 /** What a record's attrs must contain to hint that a place may be a home (a superset of "a record says home"). */
-const HOME_WORD = 'home';
+const HOME_WORD = PLACE_HOME_WORD;
 /**
  * Records read before the newest are kept: `limit × RECORD_SCAN_FACTOR` per entity, so a hub
  * (a station with a million sightings) is never sorted whole; Neo4j expands a node's newest
@@ -56,21 +56,33 @@ function recordWindow(v: string, lim: string): string {
  * The body of a `CALL (v) { … }` that says in brief what entity `v`'s visible records in the
  * `lim` window say: their roles and whether any mentions `home` (returns `roles`, `homeHint`;
  * evaluated in the database, so no attrs JSON crosses the wire; needs `$vs`, `$scanFactor`, `$homeWord`).
+ * A place whose node keeps its facts (`recordRoles`, graph-schema `place-facts.ts`) reads no
+ * record here: `nodeSummaryFields` answers from the facts.
  */
 function nodeSummaryWindow(v: string, lim: string): string {
-  return `${recordWindow(v, lim)}
+  // The window is read from \`w\`, bound only when the node has no facts: a data dependency, so the
+  // planner keeps the window's plan (a predicate on \`${v}\` in the OPTIONAL MATCH made it sort a hub's whole degree).
+  return `UNWIND CASE WHEN ${v}.recordRoles IS NULL THEN [${v}] ELSE [] END AS w
+         ${recordWindow('w', lim)}
          RETURN [x IN collect(DISTINCT rt.role) WHERE x IS NOT NULL] AS roles,
                 any(a IN collect(sr.attrs) WHERE a CONTAINS $homeWord) AS homeHint`;
 }
 
-/** A `NodeSummaryRow` of entity `v` as map entries (after `nodeSummaryWindow`). */
+/**
+ * A `NodeSummaryRow` of entity `v` as map entries (after `nodeSummaryWindow`): `roles` and
+ * `homeHint` from the place facts on the node, kept per source so only the viewer's sources count
+ * (needs `$roleSep`), else from the record window.
+ */
 function nodeSummaryFields(v: string): string {
   return `eid: ${v}.eid, kind: ${kindOf(v)}, name: ${v}.name, placeKind: ${v}.placeKind, provenance: ${v}.provenance,
-          lon: ${v}.location.x, lat: ${v}.location.y, visible: ${visibleEntity(v)}, roles: roles, homeHint: homeHint`;
+          lon: ${v}.location.x, lat: ${v}.location.y, visible: ${visibleEntity(v)},
+          roles: CASE WHEN ${v}.recordRoles IS NULL THEN roles
+                      ELSE [x IN ${v}.recordRoles WHERE split(x, $roleSep)[0] IN $vs | split(x, $roleSep)[1]] END,
+          homeHint: CASE WHEN ${v}.recordRoles IS NULL THEN homeHint ELSE any(s IN coalesce(${v}.homeSources, []) WHERE s IN $vs) END`;
 }
 
 function toNodeSummary(o: NodeSummaryRow): NodeSummaryRow {
-  return { ...o, name: typeof o.name === 'string' ? o.name : null, roles: o.roles ?? [], homeHint: o.homeHint === true };
+  return { ...o, name: typeof o.name === 'string' ? o.name : null, roles: [...new Set(o.roles ?? [])], homeHint: o.homeHint === true };
 }
 
 /**
@@ -218,7 +230,7 @@ export async function readProfile(
          RETURN sources, counted >= $srcScan AS sourcesTruncated
        }
        RETURN e.eid AS eid, ${kindOf('e')} AS kind, properties(e) AS props, ${visibleEntity('e')} AS visible, recs, ids, rels, traces, places, sources, sourcesTruncated`,
-      { eid, vs, kinds: KINDS, recLim: limits.records, relLim: limits.relations, trLim: limits.traces, srcScan: limits.sourceScan, sumLim: limits.summaryRecords, scanFactor: RECORD_SCAN_FACTOR, homeWord: HOME_WORD },
+      { eid, vs, kinds: KINDS, recLim: limits.records, relLim: limits.relations, trLim: limits.traces, srcScan: limits.sourceScan, sumLim: limits.summaryRecords, scanFactor: RECORD_SCAN_FACTOR, homeWord: HOME_WORD, roleSep: PLACE_ROLE_SEPARATOR },
     );
     const x = r.records[0];
     if (!x) return null;
@@ -387,7 +399,7 @@ export async function readNodeSummaries(
          ${nodeSummaryWindow('e', '$lim')}
        }
        RETURN {${nodeSummaryFields('e')}} AS row`,
-      { eids, vs, kinds: KINDS, lim: recordLimit, scanFactor: RECORD_SCAN_FACTOR, homeWord: HOME_WORD },
+      { eids, vs, kinds: KINDS, lim: recordLimit, scanFactor: RECORD_SCAN_FACTOR, homeWord: HOME_WORD, roleSep: PLACE_ROLE_SEPARATOR },
     );
     const out = new Map<string, NodeSummaryRow>();
     for (const x of r.records) {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ENTITY_LABELS, Rel } from '@onemap/graph-schema';
-import { type Graph, readTx, toPlain, writeTx } from '@onemap/graph-schema/server';
+import { type Graph, readTx, recountPlaceFacts, toPlain, writeTx } from '@onemap/graph-schema/server';
 import type { ManagedTransaction } from 'neo4j-driver';
 
 const REL_TYPES = new Set<string>(Object.values(Rel));
@@ -71,7 +71,9 @@ async function moveRels(tx: ManagedTransaction, fromId: string, toId: string, re
     );
   }
   await tx.run('MATCH (x) WHERE elementId(x) = $fromId MATCH (x)-[r]-() WHERE elementId(r) IN $ids DELETE r', { fromId, ids: rows.map((x) => x.id) });
-  await refreshInSources(tx, [fromId, toId]);
+  const eids = await refreshInSources(tx, [fromId, toId]);
+  // Place facts (what a place's records say in brief): a split or an undo can take some away.
+  await recountPlaceFacts(tx, eids);
   return rows.length;
 }
 
@@ -80,8 +82,8 @@ async function moveRels(tx: ManagedTransaction, fromId: string, toId: string, re
  * see `visibleEntity`) of nodes whose edges an analyst's decision moved: a split or an undo can
  * take sources away, so the list is rebuilt from the graph, not added to.
  */
-async function refreshInSources(tx: ManagedTransaction, nodeIds: string[]) {
-  await tx.run(
+async function refreshInSources(tx: ManagedTransaction, nodeIds: string[]): Promise<string[]> {
+  const r = await tx.run(
     `UNWIND $ids AS id
      MATCH (e) WHERE elementId(e) = id
      CALL (e) {
@@ -97,9 +99,11 @@ async function refreshInSources(tx: ManagedTransaction, nodeIds: string[]) {
        WITH DISTINCT s ORDER BY s
        RETURN collect(s) AS seen
      }
-     SET e.inSources = seen`,
+     SET e.inSources = seen
+     RETURN e.eid AS eid`,
     { ids: nodeIds },
   );
+  return r.records.map((x) => x.get('eid') as string).filter((eid) => typeof eid === 'string');
 }
 
 async function nodeOf(tx: ManagedTransaction, eid: string): Promise<{ id: string; kind: string } | null> {
@@ -265,6 +269,8 @@ export async function undoDecision(graph: Graph, d: DecisionRow, by: string): Pr
            WITH m MATCH (x:EidRedirect {eid: $eid, decision: $id}) DELETE x`,
           { mid: row.id, eid: m, id: d.id },
         );
+        // It was no Place while its edges moved back: its facts are counted now that it is one again.
+        await recountPlaceFacts(tx, [m]);
       }
     } else if (d.kind === 'split') {
       const [orig, created] = d.eids as [string, string];

@@ -1,0 +1,80 @@
+import type { ManagedTransaction } from 'neo4j-driver';
+import { PLACE_HOME_WORD, PLACE_ROLE_SEPARATOR, type PlaceFacts } from '../universal/place-facts.ts';
+
+/**
+ * The place facts (`recordRoles`, `homeSources`; `universal/place-facts.ts`) as the writers keep
+ * them: one home for the Cypher, shared by the resolver's writers and the server's merge/split.
+ * An empty `homeSources` is stored as no property, as neo4j-admin import stores it.
+ */
+
+/** Body of a `CALL (p) { … }` that recounts place `p`'s facts from all its records when `when` holds (returns `roles`, `homes`; empty lists when it does not). */
+function recount(when: string): string {
+  return `WITH p WHERE ${when}
+       OPTIONAL MATCH (p)<-[rt:RESOLVED_TO]-(r:SourceRecord)
+       WITH r.source + $sep + rt.role AS fact, CASE WHEN r.attrs CONTAINS $homeWord THEN r.source END AS home
+       RETURN collect(DISTINCT fact) AS roles, collect(DISTINCT home) AS homes`;
+}
+
+/**
+ * Adds facts to places (rows of other entities are ignored): a place is written only when it gains
+ * a fact (so a hub is not rewritten per sighting), under its write lock (taken before the facts are
+ * read again, so two writers never lose each other's). A place without facts yet (new, cleared by
+ * a withdrawal, or written by something that does not keep them) gets them recounted from all its
+ * records first (the records of this transaction included), so they are never a subset of what
+ * the graph says. Rows must be sorted by eid (writers lock hubs in one order).
+ */
+export async function addPlaceFacts(tx: ManagedTransaction, rows: readonly ({ eid: string } & PlaceFacts)[]): Promise<void> {
+  if (!rows.length) return;
+  await tx.run(
+    `UNWIND $rows AS row
+     MATCH (p:Entity {eid: row.eid}) WHERE p:Place
+       AND (p.recordRoles IS NULL
+            OR any(x IN row.recordRoles WHERE NOT x IN p.recordRoles) OR any(s IN row.homeSources WHERE NOT s IN coalesce(p.homeSources, [])))
+     SET p._lock = true
+     WITH p, row
+     CALL (p) {
+       ${recount('p.recordRoles IS NULL')}
+     }
+     CALL (p, roles, row) {
+       UNWIND coalesce(p.recordRoles, []) + roles + row.recordRoles AS x
+       WITH DISTINCT x ORDER BY x
+       RETURN collect(x) AS allRoles
+     }
+     CALL (p, homes, row) {
+       UNWIND CASE WHEN p.recordRoles IS NULL THEN [] ELSE coalesce(p.homeSources, []) END + homes + row.homeSources AS x
+       WITH DISTINCT x ORDER BY x
+       RETURN collect(x) AS allHomes
+     }
+     SET p.recordRoles = allRoles, p.homeSources = CASE WHEN size(allHomes) = 0 THEN null ELSE allHomes END
+     REMOVE p._lock`,
+    { rows, sep: PLACE_ROLE_SEPARATOR, homeWord: PLACE_HOME_WORD },
+  );
+}
+
+/**
+ * Recounts the facts of places from all their records (entities that are no places are left
+ * alone): after a change that can take facts away (a withdrawn record, a split, an undo).
+ * Reads every record of each place: a hub's recount costs its degree.
+ */
+export async function recountPlaceFacts(tx: ManagedTransaction, eids: readonly string[]): Promise<void> {
+  if (!eids.length) return;
+  await tx.run(
+    `UNWIND $eids AS eid
+     MATCH (p:Entity {eid: eid}) WHERE p:Place
+     CALL (p) {
+       ${recount('true')}
+     }
+     CALL (roles) {
+       UNWIND roles AS x
+       WITH x ORDER BY x
+       RETURN collect(x) AS sortedRoles
+     }
+     CALL (homes) {
+       UNWIND homes AS x
+       WITH x ORDER BY x
+       RETURN collect(x) AS sortedHomes
+     }
+     SET p.recordRoles = sortedRoles, p.homeSources = CASE WHEN size(sortedHomes) = 0 THEN null ELSE sortedHomes END`,
+    { eids: [...new Set(eids)].sort(), sep: PLACE_ROLE_SEPARATOR, homeWord: PLACE_HOME_WORD },
+  );
+}
