@@ -3,6 +3,7 @@
  * message per file back to the parent (same `loadSource` as the serial path), its mentions
  * packed (`packed-mentions.ts`).
  */
+import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { DivisionEntry } from '../standardize/address.ts';
 import { setDivisionGazetteer } from '../standardize/address.ts';
@@ -39,6 +40,9 @@ for (const { index, source, file, entry } of job.files) {
       problems: l.problems,
       readMs: l.readMs,
       standardizeMs: l.standardizeMs,
+      // this thread's heap after the file (its memos and what it has not collected yet)
+      heapUsed: getHeapStatistics().used_heap_size,
+      heapTotal: getHeapStatistics().total_heap_size,
     },
     [mentions.codes.buffer as ArrayBuffer],
   );

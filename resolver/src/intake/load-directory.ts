@@ -26,6 +26,8 @@ export interface LoadedDirectory {
   problems: FieldProblem[];
   readMs: number;
   standardizeMs: number;
+  /** `loadDirectoryParallel` only: each worker's largest JS heap (used, allocated) after a file, bytes */
+  workerHeaps?: Array<{ files: number; maxUsed: number; maxTotal: number }>;
 }
 
 /**
@@ -163,13 +165,20 @@ export async function loadDirectoryParallel(
     readMs: number;
     standardizeMs: number;
   }
+  type WorkerMessage = Omit<Part, 'mentions'> & {
+    index: number;
+    mentions: PackedMentions;
+    heapUsed: number;
+    heapTotal: number;
+  };
   const parts = new Array<Part | undefined>(files.length);
   let done = 0;
   const gazetteer = divisionGazetteer();
   const interner = new StringInterner();
+  const workerHeaps = jobs.map(() => ({ files: 0, maxUsed: 0, maxTotal: 0 }));
   await Promise.all(
     jobs.map(
-      (job) =>
+      (job, wi) =>
         new Promise<void>((resolve, reject) => {
           const w = new Worker(workerBoot(), {
             eval: true,
@@ -180,8 +189,13 @@ export async function loadDirectoryParallel(
               ...(gazetteer.length ? { gazetteer } : {}),
             },
           });
-          w.on('message', (m: Omit<Part, 'mentions'> & { index: number; mentions: PackedMentions }) => {
-            parts[m.index] = { ...m, mentions: unpackMentions(m.mentions, interner) };
+          w.on('message', (m: WorkerMessage) => {
+            const { index, heapUsed, heapTotal, ...part } = m;
+            parts[index] = { ...part, mentions: unpackMentions(m.mentions, interner) };
+            const h = workerHeaps[wi]!;
+            h.files++;
+            h.maxUsed = Math.max(h.maxUsed, heapUsed);
+            h.maxTotal = Math.max(h.maxTotal, heapTotal);
             opts.onProgress?.('standardize files', ++done, files.length);
           });
           w.on('error', reject);
@@ -197,6 +211,7 @@ export async function loadDirectoryParallel(
     problems: [],
     readMs: 0,
     standardizeMs: 0,
+    workerHeaps,
   };
   for (const p of parts) {
     if (!p) throw new Error('a load worker did not return every file');
@@ -210,16 +225,21 @@ export async function loadDirectoryParallel(
   return out;
 }
 
-/** Ground truth `truth/records.csv`: mention key -> true entity id. */
-export function loadTruth(file: string): Map<string, string> {
+/**
+ * Ground truth `truth/records.csv`: mention key -> true entity id.
+ * @param kinds keep the records of these entity kinds only (the whole file holds every kind's)
+ */
+export function loadTruth(file: string, kinds?: string[]): Map<string, string> {
   const truth = new Map<string, string>();
+  const keep = kinds ? new Set(kinds) : undefined;
   let header: string[] | undefined;
   parseCsv(readFileSync(file, 'utf8'), ',', (f) => {
     if (!header) {
       header = f;
       return true;
     }
-    const [source, recordId, role, , entityId] = f;
+    const [source, recordId, role, kind, entityId] = f;
+    if (keep && !keep.has(kind!)) return true;
     if (source && recordId && role && entityId) truth.set(`${source}:${recordId}:${role}`, entityId);
     return true;
   });
