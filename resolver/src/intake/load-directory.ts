@@ -118,6 +118,14 @@ function workerBoot(): string {
 }
 
 /**
+ * A load worker's young generation (three semi-spaces' worth): Node's default 16 MiB semi-spaces,
+ * not the 64 of the scripts' NODE_OPTIONS, which each worker would otherwise inherit: a worker's
+ * objects are short-lived (one file's rows and mentions) and two workers run beside the parent's
+ * mentions.
+ */
+const WORKER_YOUNG_MB = 48;
+
+/**
  * `loadDirectory` on worker threads (one per core, at most `workers`): the files are shared out
  * by size, each worker reads and standardizes whole files, and the results come back in the
  * serial order, so the mentions, rejects and problems are exactly `loadDirectory`'s.
@@ -182,7 +190,7 @@ export async function loadDirectoryParallel(
         new Promise<void>((resolve, reject) => {
           const w = new Worker(workerBoot(), {
             eval: true,
-            resourceLimits: { maxOldGenerationSizeMb: heapMb },
+            resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: WORKER_YOUNG_MB },
             workerData: {
               files: job,
               ...(opts.kinds ? { kinds: opts.kinds } : {}),
