@@ -10,7 +10,7 @@
  */
 
 /** Entries kept per memo (per attribute, per name order): bounds each load worker's heap. */
-export const MEMO_LIMIT = 100_000;
+export const MEMO_LIMIT = 20_000;
 
 let limit = MEMO_LIMIT;
 
