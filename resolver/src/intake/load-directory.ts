@@ -134,7 +134,14 @@ const WORKER_YOUNG_MB = 48;
 export async function loadDirectoryParallel(
   dir: string,
   catalogDir: string,
-  opts: { sources?: string[]; kinds?: string[]; workers?: number; onProgress?: ProgressFn } = {},
+  opts: {
+    sources?: string[];
+    kinds?: string[];
+    workers?: number;
+    onProgress?: ProgressFn;
+    /** mentions per message from a worker (tests; default 10,000) */
+    chunkMentions?: number;
+  } = {},
 ): Promise<LoadedDirectory> {
   const files = listFiles(dir, catalogDir, opts.sources, opts.kinds);
   const n = Math.max(1, Math.min(opts.workers ?? availableParallelism(), files.length));
@@ -173,12 +180,9 @@ export async function loadDirectoryParallel(
     readMs: number;
     standardizeMs: number;
   }
-  type WorkerMessage = Omit<Part, 'mentions'> & {
-    index: number;
-    mentions: PackedMentions;
-    heapUsed: number;
-    heapTotal: number;
-  };
+  type WorkerMessage =
+    | { index: number; done?: undefined; mentions: PackedMentions }
+    | (Omit<Part, 'mentions'> & { index: number; done: true; heapUsed: number; heapTotal: number });
   const parts = new Array<Part | undefined>(files.length);
   let done = 0;
   const gazetteer = divisionGazetteer();
@@ -194,23 +198,36 @@ export async function loadDirectoryParallel(
             workerData: {
               files: job,
               ...(opts.kinds ? { kinds: opts.kinds } : {}),
+              ...(opts.chunkMentions ? { chunkMentions: opts.chunkMentions } : {}),
               ...(gazetteer.length ? { gazetteer } : {}),
             },
           });
           w.on('message', (m: WorkerMessage) => {
-            const { index, heapUsed, heapTotal, ...part } = m;
-            parts[index] = { ...part, mentions: unpackMentions(m.mentions, interner) };
+            // a worker's messages arrive in order: a file's chunks, then its counts
+            let part = parts[m.index];
+            if (!part) {
+              part = { rows: 0, mentions: [], rejects: [], problems: [], readMs: 0, standardizeMs: 0 };
+              parts[m.index] = part;
+            }
+            if (!m.done) {
+              for (const x of unpackMentions(m.mentions, interner)) part.mentions.push(x);
+              return;
+            }
+            const { index, done: _, heapUsed, heapTotal, ...counts } = m;
+            parts[index] = { ...counts, mentions: part.mentions };
             const h = workerHeaps[wi]!;
             h.files++;
             h.maxUsed = Math.max(h.maxUsed, heapUsed);
             h.maxTotal = Math.max(h.maxTotal, heapTotal);
-            opts.onProgress?.('standardize files', ++done, files.length);
+            done++;
+            opts.onProgress?.('standardize files', done, files.length);
           });
           w.on('error', reject);
           w.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`load worker exited with ${code}`))));
         }),
     ),
   );
+  if (done !== files.length) throw new Error('a load worker did not return every file');
   const out: LoadedDirectory = {
     files: files.length,
     rows: 0,
