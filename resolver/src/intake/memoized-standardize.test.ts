@@ -15,7 +15,7 @@ async function sampleMentions(): Promise<string> {
 }
 
 describe('memoized standardization', () => {
-  it('gives the sample exactly what the plain standardizers give, cold and warm', async () => {
+  it('gives the sample exactly what the plain standardizers give, cold, warm and across memo evictions', async () => {
     vi.resetModules();
     const cold = await sampleMentions();
     // a second pass hits the memo for every value: shared results must not leak between mentions
@@ -39,5 +39,11 @@ describe('memoized standardization', () => {
     expect(JSON.parse(cold).mentions.length).toBeGreaterThan(1000);
     expect(cold).toBe(plain);
     expect(JSON.stringify({ mentions: warm.mentions, rejects: warm.rejects, problems: warm.problems })).toBe(plain);
+    // memos far smaller than the sample's distinct values: every memo evicts many times over
+    vi.resetModules();
+    const { setMemoLimit } = await import('../standardize/bounded-memo.ts');
+    setMemoLimit(64);
+    const evicting = await sampleMentions();
+    expect(evicting).toBe(plain);
   }, 120_000);
 });

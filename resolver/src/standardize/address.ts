@@ -5,6 +5,7 @@
  * upper-cased with common street-type abbreviations unified.
  */
 import * as OpenCC from 'opencc-js';
+import { BoundedMemo } from './bounded-memo.ts';
 import { cleanText, type StdResult } from './text.ts';
 
 const toSimplified = OpenCC.Converter({ from: 't', to: 'cn' });
@@ -94,12 +95,11 @@ export function standardizeAddress(rawValue: string | undefined): StdResult {
   const hit = cache.get(key);
   if (hit) return hit;
   const r = computeAddress(rawValue);
-  if (cache.size > 200_000) cache.clear();
   cache.set(key, r);
   return r;
 }
 
-const cache = new Map<string, StdResult>();
+const cache = new BoundedMemo<StdResult>();
 
 function computeAddress(rawValue: string | undefined): StdResult {
   let s = cleanText(rawValue);

@@ -7,6 +7,7 @@
 import type { EntityKind, IdentifierKind } from '@onemap/graph-schema';
 import type { Attrs, Identifier } from '../types.ts';
 import { standardizeAddress, standardizeDivisionCode } from './address.ts';
+import { BoundedMemo } from './bounded-memo.ts';
 import { standardizeCreditCode } from './credit-code.ts';
 import { standardizeBirthDate, standardizeDate } from './date.ts';
 import {
@@ -89,29 +90,25 @@ const PLAIN_STANDARDIZERS: Record<string, Std> = {
   },
 };
 
-/** Distinct values kept per attribute before a memo starts over (bounds memory on a long run). */
-const MEMO_LIMIT = 200_000;
-
 /**
  * The same standardizer, remembering its result per distinct (value, format): names, birth
  * dates, addresses and phones repeat across the mentions of a person and across sources.
  * Results are shared, so callers read them and never change them.
  */
 export function memoized<R>(fn: (v: string, format?: string) => R): (v: string, format?: string) => R {
-  // one map per format: no key string is built per lookup
-  const plain = new Map<string, R>();
-  const byFormat = new Map<string, Map<string, R>>();
+  // one memo per format: no key string is built per lookup
+  const plain = new BoundedMemo<R>();
+  const byFormat = new Map<string, BoundedMemo<R>>();
   return (v, format) => {
     let memo = plain;
     if (format !== undefined) {
       let m = byFormat.get(format);
-      if (!m) byFormat.set(format, (m = new Map()));
+      if (!m) byFormat.set(format, (m = new BoundedMemo()));
       memo = m;
     }
     let r = memo.get(v);
     if (r === undefined) {
       r = fn(v, format);
-      if (memo.size >= MEMO_LIMIT) memo.clear();
       memo.set(v, r);
     }
     return r;
@@ -183,14 +180,13 @@ export function standardizeEntityAttrs(kind: EntityKind, values: Map<string, Att
     const hit = entityCache.get(ck);
     if (hit) return copy(hit);
     const r = computeEntityAttrs(kind, values);
-    if (entityCache.size > 100_000) entityCache.clear();
     entityCache.set(ck, r);
     return copy(r);
   }
   return computeEntityAttrs(kind, values);
 }
 
-const entityCache = new Map<string, EntityAttrsResult>();
+const entityCache = new BoundedMemo<EntityAttrsResult>();
 
 function copy(r: EntityAttrsResult): EntityAttrsResult {
   return {

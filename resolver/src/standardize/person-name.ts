@@ -11,6 +11,7 @@
  */
 import * as OpenCC from 'opencc-js';
 import { pinyin } from 'pinyin-pro';
+import { BoundedMemo } from './bounded-memo.ts';
 import { plainPinyin, surnamePinyin } from './han-pinyin.ts';
 import { cleanText } from './text.ts';
 
@@ -38,7 +39,7 @@ const DOTS = /[·•・‧．.\u30fb\u00b7\u2027\u2022\u2219\u22c5\u318d-]/g;
 const HAN = /^[\u3400-\u9fff\uf900-\ufaff\u{20000}-\u{2ebef}·]+$/u;
 const HAS_HAN = /[\u3400-\u9fff]/;
 
-const cache = new Map<string, PersonName>();
+const cache = new BoundedMemo<PersonName>();
 
 const py = plainPinyin;
 
@@ -177,7 +178,6 @@ export function standardizePersonName(
   if (hit) return hit;
   const r = HAS_HAN.test(s) ? hanName(s) : latinName(s, order);
   if (!r.pyFamily && !r.pyGiven) return null;
-  if (cache.size > 500_000) cache.clear();
   cache.set(ck, r);
   return r;
 }

@@ -3,10 +3,11 @@
  * take a fast path; everything else goes through libphonenumber, memoized per value.
  */
 import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js';
+import { BoundedMemo } from './bounded-memo.ts';
 import { cleanText, type StdResult } from './text.ts';
 
 const CN_MOBILE = /^(?:\+?86|0086)?(1[3-9]\d{9})$/;
-const cache = new Map<string, StdResult>();
+const cache = new BoundedMemo<StdResult>();
 
 /**
  * @param defaultCountry ISO 3166 alpha-2 for numbers written without a country code (default CN)
@@ -27,7 +28,6 @@ export function standardizePhone(rawValue: string | undefined, defaultCountry: C
     const p = parsePhoneNumberFromString(compact.startsWith('00') ? `+${compact.slice(2)}` : compact, defaultCountry);
     r = p?.isValid() ? { ok: true, value: p.number } : { ok: false, reason: 'invalid_number', raw: compact };
   }
-  if (cache.size > 200_000) cache.clear();
   cache.set(ck, r);
   return r;
 }

@@ -1,0 +1,29 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { BoundedMemo, MEMO_LIMIT, setMemoLimit } from './bounded-memo.ts';
+
+describe('BoundedMemo', () => {
+  afterEach(() => setMemoLimit(MEMO_LIMIT));
+
+  it('never holds more than its limit, however many distinct keys pass', () => {
+    setMemoLimit(10);
+    const memo = new BoundedMemo<number>();
+    for (let i = 0; i < 1000; i++) {
+      memo.set(`k${i}`, i);
+      expect(memo.size).toBeLessThanOrEqual(10);
+    }
+    // the latest keys are still there, the earliest are gone
+    expect(memo.get('k999')).toBe(999);
+    expect(memo.get('k0')).toBeUndefined();
+  });
+
+  it('keeps a key that is still being used across generations', () => {
+    setMemoLimit(10);
+    const memo = new BoundedMemo<string>();
+    memo.set('hot', 'H');
+    for (let i = 0; i < 100; i++) {
+      expect(memo.get('hot')).toBe('H');
+      memo.set(`cold${i}`, 'C');
+    }
+    expect(memo.get('cold0')).toBeUndefined();
+  });
+});
