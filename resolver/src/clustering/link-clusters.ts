@@ -8,7 +8,8 @@
  */
 import type { PairDecision } from '../result-types.ts';
 import type { Model } from '../scoring/model-settings.ts';
-import { type BatchScorer, type PairScorer, probability } from '../scoring/pair-scorer.ts';
+import type { BatchScorer } from '../scoring/batch-scorer.ts';
+import { type PairScorer, probability } from '../scoring/pair-scorer.ts';
 import type { Mention } from '../types.ts';
 import { cohesionBetween, cohesionBetweenItems } from './cohesion.ts';
 import { ConstrainedUnionFind } from './constrained-union-find.ts';

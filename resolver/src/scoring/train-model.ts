@@ -9,7 +9,8 @@ import { blockCap, ruleAttributes } from '../blocking/blocking-rule.ts';
 import type { Attrs, Mention, ProgressFn } from '../types.ts';
 import { DataStats } from './data-stats.ts';
 import { MODEL_VERSION, type Model } from './model-settings.ts';
-import { ItemColumns, PairScorer } from './pair-scorer.ts';
+import { ItemColumns } from './batch-scorer.ts';
+import { PairScorer } from './pair-scorer.ts';
 
 export interface TrainOptions {
   /** random pairs sampled for u (default 300,000 or all pairs if fewer) */
