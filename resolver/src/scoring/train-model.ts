@@ -7,9 +7,9 @@
 import { type BlockingResult, blockPairs, pairsInRule } from '../blocking/block-pairs.ts';
 import { blockCap, ruleAttributes } from '../blocking/blocking-rule.ts';
 import type { Attrs, Mention, ProgressFn } from '../types.ts';
+import { ItemColumns } from './batch-scorer.ts';
 import { DataStats } from './data-stats.ts';
 import { MODEL_VERSION, type Model } from './model-settings.ts';
-import { ItemColumns } from './batch-scorer.ts';
 import { PairScorer } from './pair-scorer.ts';
 
 export interface TrainOptions {
