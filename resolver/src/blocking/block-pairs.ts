@@ -49,16 +49,19 @@ export function pairsInRule(pairs: BlockingResult, r: number): Int32Array | unde
   return Int32Array.from(out);
 }
 
+/** On shared memory: worker threads read the pairs without a copy (`resolve/resolve-workers.ts`). */
+const sharedInt32 = (n: number) => new Int32Array(new SharedArrayBuffer(n * 4));
+
 class PairBuffer {
-  left = new Int32Array(1 << 16);
-  right = new Int32Array(1 << 16);
+  left = sharedInt32(1 << 16);
+  right = sharedInt32(1 << 16);
   count = 0;
   push(a: number, b: number): void {
     if (this.count === this.left.length) {
-      const l = new Int32Array(this.left.length * 2);
+      const l = sharedInt32(this.left.length * 2);
       l.set(this.left);
       this.left = l;
-      const r = new Int32Array(this.right.length * 2);
+      const r = sharedInt32(this.right.length * 2);
       r.set(this.right);
       this.right = r;
     }
