@@ -6,6 +6,7 @@
  * driver: `resolveBatch` runs them on this thread, `resolveBatchParallel` shares them with
  * worker threads (same result: each pair's levels and weight depend on that pair only).
  */
+import { availableParallelism } from 'node:os';
 import type { EntityKind } from '@onemap/graph-schema';
 import { blockPairs } from '../blocking/block-pairs.ts';
 import { compileRule } from '../blocking/blocking-rule.ts';
@@ -284,29 +285,39 @@ export function resolveBatch(mentions: Mention[], opts: ResolveBatchOptions = {}
  */
 export async function resolveBatchParallel(
   mentions: Mention[],
-  opts: ResolveBatchOptions & { workers?: ResolveWorkers | number } = {},
+  opts: ResolveBatchOptions & {
+    workers?: ResolveWorkers | number;
+    /** kinds with fewer mentions stay on this thread (default `PARALLEL_MIN_MENTIONS`) */
+    minParallelMentions?: number;
+  } = {},
 ): Promise<BatchResult> {
-  const own = !(opts.workers instanceof ResolveWorkers);
-  const pool = opts.workers instanceof ResolveWorkers ? opts.workers : ResolveWorkers.start(opts.workers);
+  const given = opts.workers instanceof ResolveWorkers ? opts.workers : undefined;
+  // started at the first kind large enough to share, so small inputs start no thread at all
+  let started: ResolveWorkers | undefined;
+  const size = given ? given.size : typeof opts.workers === 'number' ? opts.workers : availableParallelism() - 1;
   try {
     const result = emptyResult();
     for (const [kind, list] of byKindOf(mentions)) {
-      const shared = pool.size > 0 && list.length >= PARALLEL_MIN_MENTIONS;
+      const pool =
+        size > 0 && list.length >= (opts.minParallelMentions ?? PARALLEL_MIN_MENTIONS)
+          ? (given ?? (started ??= ResolveWorkers.start(size)))
+          : undefined;
       const g = resolveKind(kind, list, opts);
       let r = g.next();
       while (!r.done) {
         const step = r.value;
-        if (!shared) runHere(kind, step, opts.onProgress);
+        if (!pool) runHere(kind, step, opts.onProgress);
         else if (step.op === 'prepare') pool.prepare(kind, step.model, step.columns);
         else if (step.op === 'model') pool.setModel(kind, step.model);
-        else await pool.run(kind, step.work, step.batch, (c) => reportChunk(kind, step, c, opts.onProgress));
+        else
+          await pool.run(kind, step.work, step.batch, { onChunk: (c) => reportChunk(kind, step, c, opts.onProgress) });
         r = g.next();
       }
-      if (shared) pool.release(kind);
+      pool?.release(kind);
       addKind(result, kind, r.value);
     }
     return result;
   } finally {
-    if (own) await pool.close();
+    await started?.close();
   }
 }

@@ -39,6 +39,8 @@ export class ResolveWorkers {
   private readonly tasks = new Map<number, Task>();
   private nextTask = 0;
   private failure: Error | undefined;
+  /** pair loops shared so far */
+  runs = 0;
 
   private constructor(count: number) {
     this.workers = Array.from({ length: count }, () => {
@@ -98,20 +100,27 @@ export class ResolveWorkers {
    * left (names to align). Random pairs' counts are added into `work.out`.
    * @throws ResolverError `ONEMAP_ERR_INTERNAL` when a worker fails
    */
-  async run(kind: string, work: PairWork, batch: BatchScorer, onChunk?: (chunksDone: number) => void): Promise<void> {
+  async run(
+    kind: string,
+    work: PairWork,
+    batch: BatchScorer,
+    opts: { onChunk?: (chunksDone: number) => void; takeChunks?: boolean } = {},
+  ): Promise<void> {
     this.check();
+    this.runs++;
     const id = this.nextTask++;
     const task: Task = { done: 0, total: chunkCount(work), needsItems: [], counts: [] };
     const claim = new Int32Array(new SharedArrayBuffer(4));
     this.tasks.set(id, task);
     try {
       if (this.workers.length) this.post({ op: 'run', kind, task: id, work, claim });
-      for (;;) {
+      // (takeChunks false: the workers take every chunk; tests check the workers' results so)
+      while (opts.takeChunks !== false || !this.workers.length) {
         const c = Atomics.add(claim, 0, 1);
         if (c >= task.total) break;
         runChunk(batch, work, c, work.type === 'randomPairs' ? work.out : undefined);
         task.done++;
-        onChunk?.(c + 1);
+        opts.onChunk?.(c + 1);
       }
       if (task.done < task.total) {
         await new Promise<void>((resolve, reject) => {
