@@ -71,16 +71,35 @@ class PairBuffer {
   }
 }
 
+export interface BlockingOptions {
+  /** the cap of rules without their own */
+  maxBlockSize: number;
+  /** drops generic values */
+  skip?: (attr: string, value: string) => boolean;
+}
+
 /**
  * @param items mentions' standardized attributes
  * @param rules blocking rules in order
  * @param opts `maxBlockSize` (for rules without their own cap); `skip(attr, value)` to drop generic values
  */
-export function blockPairs(
+export function blockPairs(items: Attrs[], rules: BlockingRule[], opts: BlockingOptions): BlockingResult {
+  const g = blockPairsByRule(items, rules, opts);
+  let r = g.next();
+  while (!r.done) r = g.next();
+  return r.value;
+}
+
+/**
+ * `blockPairs` one rule at a time: after each rule, yields the pairs so far (the rule's new
+ * pairs are `from` to `count`), so their comparison can start while the next rule blocks.
+ * The arrays yielded stay valid (a later rule may move the pairs to larger arrays).
+ */
+export function* blockPairsByRule(
   items: Attrs[],
   rules: BlockingRule[],
-  opts: { maxBlockSize: number; skip?: (attr: string, value: string) => boolean },
-): BlockingResult {
+  opts: BlockingOptions,
+): Generator<{ left: Int32Array; right: Int32Array; from: number; count: number }, BlockingResult> {
   const n = items.length;
   // per rule: each item's key as an interned id (-1: no key), and which key ids were skipped
   const keys: Int32Array[] = [];
@@ -88,6 +107,7 @@ export function blockPairs(
   const out = new PairBuffer();
   const stats: BlockingRuleStats[] = [];
   for (let r = 0; r < rules.length; r++) {
+    const from = out.count;
     const fn = compileRule(rules[r]!, opts.skip);
     const cap = blockCap(rules[r]!, opts.maxBlockSize);
     const k = new Int32Array(n);
@@ -166,6 +186,7 @@ export function blockPairs(
       }
     }
     stats.push(s);
+    yield { left: out.left, right: out.right, from, count: out.count };
   }
   return { left: out.left, right: out.right, count: out.count, stats, keys, skipped };
 }

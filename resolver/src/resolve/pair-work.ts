@@ -9,7 +9,8 @@ import { type BatchScorer, NEEDS_ITEMS } from '../scoring/batch-scorer.ts';
 import { countRandomPairLevels, randomPairAt } from '../scoring/train-model.ts';
 
 export type PairWork =
-  | { type: 'levels'; left: Int32Array; right: Int32Array; count: number; out: Uint8Array }
+  /** the pairs `first` to `first + count`; pair p's vector at `(p - first) * width` of `out` */
+  | { type: 'levels'; left: Int32Array; right: Int32Array; first: number; count: number; out: Uint8Array }
   | { type: 'weights'; left: Int32Array; right: Int32Array; count: number; levels: Uint8Array; out: Float64Array }
   /** `count` random pairs of `n` items drawn with `seed`; level counts at `offsets` */
   | { type: 'randomPairs'; n: number; seed: number; count: number; offsets: Int32Array; out: Float64Array };
@@ -36,12 +37,13 @@ const NONE = new Int32Array(0);
  * shared `w.out`; random pairs' counts into `counts` (the caller's, when it owns `w.out`).
  */
 export function runChunk(batch: BatchScorer, w: PairWork, c: number, counts?: Float64Array): ChunkResult {
-  const from = c * CHUNK_PAIRS[w.type];
-  const to = Math.min(w.count, from + CHUNK_PAIRS[w.type]);
+  const first = w.type === 'levels' ? w.first : 0;
+  const from = first + c * CHUNK_PAIRS[w.type];
+  const to = Math.min(first + w.count, from + CHUNK_PAIRS[w.type]);
   const K = batch.width;
   if (w.type === 'levels') {
-    batch.levelsInto(w.left, w.right, from, to, w.out);
-    return { needsItems: marked(from, to, (p) => w.out[p * K] === NEEDS_ITEMS) };
+    batch.levelsInto(w.left, w.right, from, to, w.out, first);
+    return { needsItems: marked(from, to, (p) => w.out[(p - first) * K] === NEEDS_ITEMS) };
   }
   if (w.type === 'weights') {
     batch.weightsInto(w.left, w.right, from, to, w.levels, w.out);
@@ -67,7 +69,10 @@ function marked(from: number, to: number, test: (p: number) => boolean): Int32Ar
 export function fillNeedsItems(batch: BatchScorer, w: PairWork, needsItems: Int32Array): void {
   const K = batch.width;
   if (w.type === 'levels') {
-    for (const p of needsItems) batch.levels(w.left[p]!, w.right[p]!, w.out.subarray(p * K, p * K + K));
+    for (const p of needsItems) {
+      const o = (p - w.first) * K;
+      batch.levels(w.left[p]!, w.right[p]!, w.out.subarray(o, o + K));
+    }
   } else if (w.type === 'weights') {
     for (const p of needsItems) w.out[p] = batch.weightOfLevels(w.left[p]!, w.right[p]!, w.levels, p * K);
   } else {

@@ -8,7 +8,7 @@
  */
 import { availableParallelism } from 'node:os';
 import type { EntityKind } from '@onemap/graph-schema';
-import { blockPairs } from '../blocking/block-pairs.ts';
+import { type BlockingResult, blockPairsByRule } from '../blocking/block-pairs.ts';
 import { compileRule } from '../blocking/blocking-rule.ts';
 import { linkClusters } from '../clustering/link-clusters.ts';
 import type { BatchResult, KindStage, KindTimings } from '../result-types.ts';
@@ -21,7 +21,7 @@ import { levelOffsets, randomPairCount, type TrainOptions, trainModel } from '..
 import type { Mention, ProgressFn } from '../types.ts';
 import { entityIdFor } from './entity-id.ts';
 import { CHUNK_PAIRS, chunkCount, type PairWork, runChunk } from './pair-work.ts';
-import { ResolveWorkers } from './resolve-workers.ts';
+import { ResolveWorkers, type SharedTask } from './resolve-workers.ts';
 
 export interface ResolveBatchOptions {
   /** Models per kind; defaults from `defaultSettings(kind)` (or the committed person model). */
@@ -69,7 +69,10 @@ function keyGroups(model: Model, mentions: Mention[]): Array<{ reason: string; m
 type Step =
   | { op: 'prepare'; model: Model; columns: ItemColumns }
   | { op: 'model'; model: Model }
-  | { op: 'run'; work: PairWork; batch: BatchScorer; stage: string };
+  | { op: 'run'; work: PairWork; batch: BatchScorer; stage: string }
+  /** the workers may start on `work` now; this thread finishes it at its `join` */
+  | { op: 'start'; work: PairWork }
+  | { op: 'join'; work: PairWork; batch: BatchScorer; stage: string };
 
 interface KindOutput {
   clusters: BatchResult['clusters'];
@@ -119,15 +122,36 @@ function* resolveKind(kind: EntityKind, list: Mention[], opts: ResolveBatchOptio
   const first = new PairScorer(model, stats).forItems(items, columns);
   if (probabilistic) yield { op: 'prepare', model, columns };
   done('stats');
-  const pairs = probabilistic
-    ? blockPairs(items, model.blockingRules, { maxBlockSize: model.maxBlockSize, skip: genericSkip(stats) })
-    : { left: new Int32Array(0), right: new Int32Array(0), count: 0, stats: [] };
+  // blocking rule by rule: each rule's new pairs are handed to the workers to compare while
+  // this thread blocks on the next rule (their vectors are joined below)
+  const K = first.width;
+  const segments: Array<PairWork & { type: 'levels' }> = [];
+  let pairs: BlockingResult = { left: new Int32Array(0), right: new Int32Array(0), count: 0, stats: [] };
+  if (probabilistic) {
+    const rules = blockPairsByRule(items, model.blockingRules, {
+      maxBlockSize: model.maxBlockSize,
+      skip: genericSkip(stats),
+    });
+    let b = rules.next();
+    while (!b.done) {
+      const { left, right, from, count } = b.value;
+      if (count > from) {
+        const work = { type: 'levels' as const, left, right, first: from, count: count - from };
+        segments.push({ ...work, out: sharedBytes(work.count * K) });
+        yield { op: 'start', work: segments[segments.length - 1]! };
+      }
+      b = rules.next();
+    }
+    pairs = b.value;
+  }
   t.candidatePairs = pairs.count;
   done('blocking');
-  const K = first.width;
-  const levels = sharedBytes(pairs.count * K);
   const { left, right, count } = pairs;
-  yield { op: 'run', work: { type: 'levels', left, right, count, out: levels }, batch: first, stage: 'compare pairs' };
+  const levels = sharedBytes(count * K);
+  for (const work of segments) {
+    yield { op: 'join', work, batch: first, stage: 'compare pairs' };
+    levels.set(work.out, work.first * K);
+  }
   done('comparing');
   if (opts.train && probabilistic) {
     const trainOpts = typeof opts.train === 'object' ? opts.train : {};
@@ -239,7 +263,7 @@ function addKind(result: BatchResult, kind: EntityKind, k: KindOutput): void {
 
 /** Runs a step's pair loop on this thread, chunk by chunk (the workers' chunks, all here). */
 function runHere(kind: EntityKind, step: Step, onProgress?: ProgressFn): void {
-  if (step.op !== 'run') return;
+  if (step.op !== 'run' && step.op !== 'join') return;
   const { work, batch } = step;
   const total = chunkCount(work);
   for (let c = 0; c < total; c++) {
@@ -248,7 +272,12 @@ function runHere(kind: EntityKind, step: Step, onProgress?: ProgressFn): void {
   }
 }
 
-function reportChunk(kind: EntityKind, step: Step & { op: 'run' }, chunksDone: number, onProgress?: ProgressFn): void {
+function reportChunk(
+  kind: EntityKind,
+  step: Step & { op: 'run' | 'join' },
+  chunksDone: number,
+  onProgress?: ProgressFn,
+): void {
   if (!onProgress) return;
   const { work } = step;
   const size = CHUNK_PAIRS[work.type];
@@ -303,14 +332,20 @@ export async function resolveBatchParallel(
           ? (given ?? (started ??= ResolveWorkers.start(size)))
           : undefined;
       const g = resolveKind(kind, list, opts);
+      const tasks = new Map<PairWork, SharedTask>();
       let r = g.next();
       while (!r.done) {
         const step = r.value;
         if (!pool) runHere(kind, step, opts.onProgress);
         else if (step.op === 'prepare') pool.prepare(kind, step.model, step.columns);
         else if (step.op === 'model') pool.setModel(kind, step.model);
-        else
-          await pool.run(kind, step.work, step.batch, { onChunk: (c) => reportChunk(kind, step, c, opts.onProgress) });
+        else if (step.op === 'start') tasks.set(step.work, pool.start(kind, step.work));
+        else {
+          const onChunk = (c: number) => reportChunk(kind, step, c, opts.onProgress);
+          const task = step.op === 'join' ? tasks.get(step.work) : undefined;
+          if (task) await pool.join(task, step.batch, { onChunk });
+          else await pool.run(kind, step.work, step.batch, { onChunk });
+        }
         r = g.next();
       }
       pool?.release(kind);

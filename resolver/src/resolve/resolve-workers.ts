@@ -22,6 +22,13 @@ export type ToWorker =
 
 type FromWorker = ({ task: number; chunk: number } & ChunkResult) | { task: number; error: string };
 
+/** A task the workers were given (`start`), to `join`. */
+export interface SharedTask {
+  id: number;
+  work: PairWork;
+  claim: Int32Array;
+}
+
 interface Task {
   /** chunks reported done (by this thread and the workers) */
   done: number;
@@ -106,15 +113,34 @@ export class ResolveWorkers {
     batch: BatchScorer,
     opts: { onChunk?: (chunksDone: number) => void; takeChunks?: boolean } = {},
   ): Promise<void> {
+    await this.join(this.start(kind, work), batch, opts);
+  }
+
+  /** The workers start on `work` while this thread does something else; `join` finishes it. */
+  start(kind: string, work: PairWork): SharedTask {
     this.check();
     this.runs++;
     const id = this.nextTask++;
     const task: Task = { done: 0, total: chunkCount(work), needsItems: [], counts: [] };
     const claim = new Int32Array(new SharedArrayBuffer(4));
     this.tasks.set(id, task);
+    if (this.workers.length) this.post({ op: 'run', kind, task: id, work, claim });
+    return { id, work, claim };
+  }
+
+  /**
+   * Finish a started task: this thread takes the chunks left (unless `takeChunks` is false: the
+   * workers take every chunk; tests check the workers' results so), waits for the workers'.
+   */
+  async join(
+    shared: SharedTask,
+    batch: BatchScorer,
+    opts: { onChunk?: (chunksDone: number) => void; takeChunks?: boolean } = {},
+  ): Promise<void> {
+    const { id, work, claim } = shared;
+    const task = this.tasks.get(id);
+    if (!task) throw new Error(`task ${id} was joined already`);
     try {
-      if (this.workers.length) this.post({ op: 'run', kind, task: id, work, claim });
-      // (takeChunks false: the workers take every chunk; tests check the workers' results so)
       while (opts.takeChunks !== false || !this.workers.length) {
         const c = Atomics.add(claim, 0, 1);
         if (c >= task.total) break;

@@ -280,10 +280,13 @@ export class BatchScorer {
     return out;
   }
 
-  /** The comparison vectors of pairs `from` to `to` (exclusive) into `out` (at `p * width`). */
-  levelsInto(left: Int32Array, right: Int32Array, from: number, to: number, out: Uint8Array): void {
+  /** The comparison vectors of pairs `from` to `to` (exclusive) into `out`, pair p's at `(p - base) * width`. */
+  levelsInto(left: Int32Array, right: Int32Array, from: number, to: number, out: Uint8Array, base = 0): void {
     const K = this.comps.length;
-    for (let p = from; p < to; p++) this.levels(left[p]!, right[p]!, out.subarray(p * K, p * K + K));
+    for (let p = from; p < to; p++) {
+      const o = (p - base) * K;
+      this.levels(left[p]!, right[p]!, out.subarray(o, o + K));
+    }
   }
 
   /**
