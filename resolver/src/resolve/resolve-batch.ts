@@ -152,6 +152,8 @@ function* resolveKind(kind: EntityKind, list: Mention[], opts: ResolveBatchOptio
     yield { op: 'join', work, batch: first, stage: 'compare pairs' };
     levels.set(work.out, work.first * K);
   }
+  // the parts (and the blocking's earlier, smaller pair arrays they hold) are garbage now
+  segments.length = 0;
   done('comparing');
   if (opts.train && probabilistic) {
     const trainOpts = typeof opts.train === 'object' ? opts.train : {};
@@ -343,6 +345,7 @@ export async function resolveBatchParallel(
         else {
           const onChunk = (c: number) => reportChunk(kind, step, c, opts.onProgress);
           const task = step.op === 'join' ? tasks.get(step.work) : undefined;
+          tasks.delete(step.work);
           if (task) await pool.join(task, step.batch, { onChunk });
           else await pool.run(kind, step.work, step.batch, { onChunk });
         }
