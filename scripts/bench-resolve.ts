@@ -1,8 +1,10 @@
 /**
  * Resolver benchmark: `tsx scripts/bench-resolve.ts --input <dir> [--catalog datasets/catalog]
  * [--limit N] [--no-train] [--model file] [--febrl] [--febrl4] [--sources a,b] [--kinds Person]
- * [--splink] [--cap-sweep <rule>] [--persons N] [--workers N] [--live-heap]`.
- * A directory is read and standardized on `--workers` threads (default: one per core).
+ * [--splink] [--cap-sweep <rule>] [--persons N] [--workers N] [--resolve-workers N] [--live-heap]`.
+ * A directory is read and standardized on `--workers` threads (default: one per core); the
+ * resolve phase's pair loops run on this thread and `--resolve-workers` more (default: one per
+ * core beyond this thread's; 0: this thread only).
  * `--persons N` resolves the province `npm run datasets -- --persons N` generates (N = 250000 is
  * about 1M records), into the gitignored `datasets/out/<N>`; generated once, reused by later runs.
  * Prints records/s per stage and in total, CPU time and cores busy per phase, peak RSS (in all and
@@ -30,6 +32,7 @@ import {
   type Mention,
   ResolutionIndex,
   resolveBatch,
+  resolveBatchParallel,
 } from '@onemap/resolver';
 import {
   type LoadedDirectory,
@@ -76,6 +79,7 @@ const { values: a } = parseArgs({
     gazetteer: { type: 'string', default: 'datasets/geo/units.json' },
     workers: { type: 'string' },
     'live-heap': { type: 'boolean' },
+    'resolve-workers': { type: 'string' },
     help: { type: 'boolean' },
   },
 });
@@ -187,9 +191,10 @@ const r0 = performance.now();
 const cpuR = process.cpuUsage();
 // each resolve stage closes a memory phase when the next one reports progress
 let stage = 'resolve: group + stats + block';
-const result = resolveBatch(mentions, {
+const result = await resolveBatchParallel(mentions, {
   models,
   train: !a['no-train'] && !a.model,
+  ...(a['resolve-workers'] ? { workers: Number(a['resolve-workers']) } : {}),
   onProgress: (s, done, total) => {
     const name = `resolve: ${s}`;
     if (name !== stage && !stage.startsWith(`${name} `)) {
@@ -229,6 +234,12 @@ for (const [kind, t] of Object.entries(result.timings)) {
   console.log(
     `  ${kind.padEnd(12)} ${t.mentions.toLocaleString('en-US')} mentions, ${t.candidatePairs.toLocaleString('en-US')} pairs: ` +
       `train ${t.training.toFixed(0)} ms, stats ${t.stats.toFixed(0)}, block ${t.blocking.toFixed(0)}, compare ${t.comparing.toFixed(0)}, score ${t.scoring.toFixed(0)}, cluster ${t.clustering.toFixed(0)}`,
+  );
+  // CPU seconds per stage (every thread's) and cores busy (CPU per wall second)
+  console.log(
+    `  ${''.padEnd(12)} CPU s / cores busy: ${(Object.keys(sum) as Array<keyof typeof sum>)
+      .map((k) => `${k} ${(t.cpu[k] / 1000).toFixed(1)} / ${t[k] > 0 ? (t.cpu[k] / t[k]).toFixed(2) : '-'}`)
+      .join(', ')}`,
   );
 }
 const n = mentions.length;

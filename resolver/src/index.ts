@@ -15,11 +15,25 @@ export {
   type RuleRecall,
 } from './blocking/blocking-analysis.ts';
 export { ERRORS, type ErrorCode, type ErrorLocation, formatLocation, formatMessage, ResolverError } from './errors.ts';
+export { explainPair, type PairExplanation } from './explain/explain-pair.ts';
 export { entityIdFor } from './resolve/entity-id.ts';
 export { type Evaluation, evaluate, formatScores, type Scores } from './resolve/evaluate.ts';
 export { type RealtimeResult, ResolutionIndex } from './resolve/resolution-index.ts';
-export { type ResolveBatchOptions, resolveBatch } from './resolve/resolve-batch.ts';
-export type { BatchResult, EntityCluster, KindTimings, PairDecision, PairDecisionKind } from './result-types.ts';
+export {
+  PARALLEL_MIN_MENTIONS,
+  type ResolveBatchOptions,
+  resolveBatch,
+  resolveBatchParallel,
+} from './resolve/resolve-batch.ts';
+export { ResolveWorkers } from './resolve/resolve-workers.ts';
+export type {
+  BatchResult,
+  EntityCluster,
+  KindStage,
+  KindTimings,
+  PairDecision,
+  PairDecisionKind,
+} from './result-types.ts';
 export type {
   Attrs,
   Decision,
@@ -30,4 +44,3 @@ export type {
   StandardizedRecord,
   StandardizeResult,
 } from './types.ts';
-export { explainPair, type PairExplanation } from './explain/explain-pair.ts';

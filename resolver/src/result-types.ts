@@ -40,7 +40,12 @@ export interface KindTimings {
   scoring: number;
   clustering: number;
   candidatePairs: number;
+  /** process CPU milliseconds per stage (every thread's: the workers' share included) */
+  cpu: Record<KindStage, number>;
 }
+
+/** The stages of one kind's batch resolution, in the order they run (training after comparing). */
+export type KindStage = 'stats' | 'blocking' | 'comparing' | 'training' | 'scoring' | 'clustering';
 
 export interface BatchResult {
   clusters: EntityCluster[];

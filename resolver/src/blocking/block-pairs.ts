@@ -49,16 +49,19 @@ export function pairsInRule(pairs: BlockingResult, r: number): Int32Array | unde
   return Int32Array.from(out);
 }
 
+/** On shared memory: worker threads read the pairs without a copy (`resolve/resolve-workers.ts`). */
+const sharedInt32 = (n: number) => new Int32Array(new SharedArrayBuffer(n * 4));
+
 class PairBuffer {
-  left = new Int32Array(1 << 16);
-  right = new Int32Array(1 << 16);
+  left = sharedInt32(1 << 16);
+  right = sharedInt32(1 << 16);
   count = 0;
   push(a: number, b: number): void {
     if (this.count === this.left.length) {
-      const l = new Int32Array(this.left.length * 2);
+      const l = sharedInt32(this.left.length * 2);
       l.set(this.left);
       this.left = l;
-      const r = new Int32Array(this.right.length * 2);
+      const r = sharedInt32(this.right.length * 2);
       r.set(this.right);
       this.right = r;
     }
@@ -68,16 +71,35 @@ class PairBuffer {
   }
 }
 
+export interface BlockingOptions {
+  /** the cap of rules without their own */
+  maxBlockSize: number;
+  /** drops generic values */
+  skip?: (attr: string, value: string) => boolean;
+}
+
 /**
  * @param items mentions' standardized attributes
  * @param rules blocking rules in order
  * @param opts `maxBlockSize` (for rules without their own cap); `skip(attr, value)` to drop generic values
  */
-export function blockPairs(
+export function blockPairs(items: Attrs[], rules: BlockingRule[], opts: BlockingOptions): BlockingResult {
+  const g = blockPairsByRule(items, rules, opts);
+  let r = g.next();
+  while (!r.done) r = g.next();
+  return r.value;
+}
+
+/**
+ * `blockPairs` one rule at a time: after each rule, yields the pairs so far (the rule's new
+ * pairs are `from` to `count`), so their comparison can start while the next rule blocks.
+ * The arrays yielded stay valid (a later rule may move the pairs to larger arrays).
+ */
+export function* blockPairsByRule(
   items: Attrs[],
   rules: BlockingRule[],
-  opts: { maxBlockSize: number; skip?: (attr: string, value: string) => boolean },
-): BlockingResult {
+  opts: BlockingOptions,
+): Generator<{ left: Int32Array; right: Int32Array; from: number; count: number }, BlockingResult> {
   const n = items.length;
   // per rule: each item's key as an interned id (-1: no key), and which key ids were skipped
   const keys: Int32Array[] = [];
@@ -85,6 +107,7 @@ export function blockPairs(
   const out = new PairBuffer();
   const stats: BlockingRuleStats[] = [];
   for (let r = 0; r < rules.length; r++) {
+    const from = out.count;
     const fn = compileRule(rules[r]!, opts.skip);
     const cap = blockCap(rules[r]!, opts.maxBlockSize);
     const k = new Int32Array(n);
@@ -163,6 +186,7 @@ export function blockPairs(
       }
     }
     stats.push(s);
+    yield { left: out.left, right: out.right, from, count: out.count };
   }
   return { left: out.left, right: out.right, count: out.count, stats, keys, skipped };
 }

@@ -10,7 +10,7 @@ import { ENTITY_LABELS, type EntityKind, type SourceMapping } from '@onemap/grap
 import { ResolverError } from '../errors.ts';
 import { loadSource } from '../intake/load-source.ts';
 import { evaluate, formatScores } from '../resolve/evaluate.ts';
-import { resolveBatch } from '../resolve/resolve-batch.ts';
+import { resolveBatchParallel } from '../resolve/resolve-batch.ts';
 import { defaultSettings } from '../scoring/default-kind-settings.ts';
 import { loadModel, saveModel } from '../scoring/model-io.ts';
 import type { Model } from '../scoring/model-settings.ts';
@@ -154,7 +154,8 @@ export async function run(argv: string[]): Promise<number> {
     train = false;
   }
   const t0 = performance.now();
-  const result = resolveBatch(loaded.mentions, { models, train, onProgress: bar.report });
+  // the pair loops on every core (kinds too small for it stay on this thread)
+  const result = await resolveBatchParallel(loaded.mentions, { models, train, onProgress: bar.report });
   const ms = performance.now() - t0;
   bar.stop();
   if (cached) console.log(`reused the person model trained on this input (${cachePath})`);

@@ -6,8 +6,9 @@
  * two people chained through one ambiguous record are. Sampled when large.
  */
 
+import type { BatchScorer } from '../scoring/batch-scorer.ts';
 import type { Model } from '../scoring/model-settings.ts';
-import type { BatchScorer, PairScorer } from '../scoring/pair-scorer.ts';
+import type { PairScorer } from '../scoring/pair-scorer.ts';
 import type { Mention } from '../types.ts';
 
 const SAMPLE = 64;

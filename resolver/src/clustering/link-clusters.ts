@@ -7,8 +7,9 @@
  * thresholds that end in different clusters go to the review queue.
  */
 import type { PairDecision } from '../result-types.ts';
+import type { BatchScorer } from '../scoring/batch-scorer.ts';
 import type { Model } from '../scoring/model-settings.ts';
-import { type BatchScorer, type PairScorer, probability } from '../scoring/pair-scorer.ts';
+import { type PairScorer, probability } from '../scoring/pair-scorer.ts';
 import type { Mention } from '../types.ts';
 import { cohesionBetween, cohesionBetweenItems } from './cohesion.ts';
 import { ConstrainedUnionFind } from './constrained-union-find.ts';

@@ -17,6 +17,7 @@ import { StringInterner } from './intern-mentions.ts';
 import { loadSource } from './load-source.ts';
 import { type PackedMentions, unpackMentions } from './packed-mentions.ts';
 import { parseCsv } from './parse-csv.ts';
+import { workerBoot } from '../worker-boot.ts';
 
 export interface LoadedDirectory {
   files: number;
@@ -103,21 +104,6 @@ function listFiles(dir: string, catalogDir: string, sources?: string[], kinds?: 
 }
 
 /**
- * Source of the worker: the TypeScript module itself when this runs as JavaScript, else the
- * same module loaded through tsx's API (a worker's entry module does not see the parent's
- * `--import tsx` hooks on Node 20).
- */
-function workerBoot(): string {
-  const url = new URL(
-    import.meta.url.endsWith('.ts') ? './load-directory-worker.ts' : './load-directory-worker.js',
-    import.meta.url,
-  ).href;
-  if (!url.endsWith('.ts')) return `import(${JSON.stringify(url)})`;
-  const api = import.meta.resolve('tsx/esm/api');
-  return `import(${JSON.stringify(api)}).then((t) => { t.register(); return import(${JSON.stringify(url)}); })`;
-}
-
-/**
  * A load worker's young generation (three semi-spaces' worth): Node's default 16 MiB semi-spaces,
  * not the 64 of the scripts' NODE_OPTIONS, which each worker would otherwise inherit: a worker's
  * objects are short-lived (one file's rows and mentions) and two workers run beside the parent's
@@ -192,7 +178,7 @@ export async function loadDirectoryParallel(
     jobs.map(
       (job, wi) =>
         new Promise<void>((resolve, reject) => {
-          const w = new Worker(workerBoot(), {
+          const w = new Worker(workerBoot(new URL('./load-directory-worker.ts', import.meta.url)), {
             eval: true,
             resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: WORKER_YOUNG_MB },
             workerData: {

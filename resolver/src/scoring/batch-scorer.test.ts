@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { standardizeEntityAttrs } from '../standardize/entity-attrs.ts';
 import type { Attrs } from '../types.ts';
+import { ItemColumns } from './batch-scorer.ts';
 import { DataStats, MIN_TF_VALUES } from './data-stats.ts';
 import { defaultOrganizationSettings } from './default-organization-settings.ts';
 import { defaultPersonSettings } from './default-person-settings.ts';
-import { ItemColumns, PairScorer } from './pair-scorer.ts';
+import { PairScorer } from './pair-scorer.ts';
 
 const person = (v: Record<string, string>): Attrs =>
   standardizeEntityAttrs('Person', new Map(Object.entries(v).map(([k, value]) => [k, { value, column: k }]))).attrs;

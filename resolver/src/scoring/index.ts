@@ -1,4 +1,7 @@
 /** Scoring: comparisons (settings as data), the Fellegi–Sunter pair scorer, EM training and the scoring model (versioned JSON). */
+
+export { alignNames } from './align-names.ts';
+export { BatchScorer, type Column, ItemColumns, PackedColumns, type ScoringColumns } from './batch-scorer.ts';
 export {
   type ComparisonSettings,
   contradicting,
@@ -23,14 +26,6 @@ export { DEFAULT_PERSON_MODEL_PATH, defaultPersonModel } from './default-person-
 export { defaultPersonSettings } from './default-person-settings.ts';
 export { loadModel, saveModel, validateModel } from './model-io.ts';
 export { type GenericSettings, MODEL_VERSION, type Model, type Thresholds } from './model-settings.ts';
-export {
-  BatchScorer,
-  type Column,
-  type ComparisonTerm,
-  ItemColumns,
-  PairScorer,
-  probability,
-  weightOf,
-} from './pair-scorer.ts';
+export { type ComparisonTerm, PairScorer, probability, weightOf } from './pair-scorer.ts';
 export { damerauLevenshtein, jaroWinkler } from './string-distance.ts';
 export { type TrainOptions, trainModel } from './train-model.ts';

@@ -7,9 +7,10 @@
 import { type BlockingResult, blockPairs, pairsInRule } from '../blocking/block-pairs.ts';
 import { blockCap, ruleAttributes } from '../blocking/blocking-rule.ts';
 import type { Attrs, Mention, ProgressFn } from '../types.ts';
+import { type BatchScorer, ItemColumns, NEEDS_ITEMS } from './batch-scorer.ts';
 import { DataStats } from './data-stats.ts';
 import { MODEL_VERSION, type Model } from './model-settings.ts';
-import { ItemColumns, PairScorer } from './pair-scorer.ts';
+import { PairScorer } from './pair-scorer.ts';
 
 export interface TrainOptions {
   /** random pairs sampled for u (default 300,000 or all pairs if fewer) */
@@ -30,6 +31,11 @@ export interface TrainOptions {
    * comparing values again, and finds each training rule's pairs among the candidates
    */
   levels?: Uint8Array;
+  /**
+   * the random pairs' level counts (`countRandomPairLevels` over all `randomPairCount` pairs with
+   * this `seed`, at `levelOffsets`), when computed elsewhere (on several threads)
+   */
+  uCounts?: Float64Array;
   /** called after each EM session (one per training rule, then the match proportion) */
   onProgress?: ProgressFn;
 }
@@ -39,15 +45,72 @@ interface Patterns {
   list: Array<{ g: number[]; c: number }>;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+const MULBERRY_STEP = 0x6d2b79f5;
+
+/** Output of the mulberry32 generator whose state is `a` (after adding its step). */
+function mulberry32Out(a: number): number {
+  let t = a >>> 0;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
+
+/**
+ * The random pair number `s` of the u estimate (two draws of a mulberry32 generator seeded
+ * with `seed` per pair): its state after k draws is seed + k * step, so any pair can be drawn
+ * on its own, in any order or thread, and the sample is the same as drawn one after another.
+ */
+export function randomPairAt(seed: number, s: number, n: number, out: Int32Array): void {
+  const i = Math.floor(mulberry32Out(seed + Math.imul(2 * s + 1, MULBERRY_STEP)) * n);
+  let j = Math.floor(mulberry32Out(seed + Math.imul(2 * s + 2, MULBERRY_STEP)) * (n - 1));
+  if (j >= i) j++;
+  out[0] = i;
+  out[1] = j;
+}
+
+/** Random pairs drawn for u from `n` items (the option, or all pairs if fewer). */
+export function randomPairCount(n: number, opts: Pick<TrainOptions, 'randomPairs'> = {}): number {
+  return Math.min(opts.randomPairs ?? 300_000, (n * (n - 1)) / 2);
+}
+
+/**
+ * Counts the levels of the random pairs `from` to `to` (exclusive) into `counts`, comparison k's
+ * level l at `offsets[k] + l`. Integer counts: summed in any order, they are the same. A scorer
+ * without the items leaves the pairs whose names need aligning uncounted, their numbers in
+ * `needsItems`.
+ */
+export function countRandomPairLevels(
+  scorer: BatchScorer,
+  n: number,
+  seed: number,
+  from: number,
+  to: number,
+  offsets: Int32Array,
+  counts: Float64Array,
+  needsItems?: number[],
+): void {
+  const K = scorer.width;
+  const gamma = new Uint8Array(K);
+  const pair = new Int32Array(2);
+  for (let s = from; s < to; s++) {
+    randomPairAt(seed, s, n, pair);
+    scorer.levels(pair[0]!, pair[1]!, gamma);
+    if (gamma[0] === NEEDS_ITEMS) {
+      if (!needsItems) throw new Error('a random pair needs the items this scorer does not have');
+      needsItems.push(s);
+      continue;
+    }
+    for (let k = 0; k < K; k++) counts[offsets[k]! + gamma[k]!]!++;
+  }
+}
+
+/** Where each comparison's level counts start in a flat array (and, last, the array's length). */
+export function levelOffsets(model: Model): Int32Array {
+  const out = new Int32Array(model.comparisons.length + 1);
+  model.comparisons.forEach((c, k) => {
+    out[k + 1] = out[k]! + c.levels.length;
+  });
+  return out;
 }
 
 /** Lowest m: a disagreement never seen among matches may still happen (a typo); cap its weight. */
@@ -84,16 +147,14 @@ export function trainModel(data: Attrs[] | Mention[], base: Model, opts: TrainOp
 
   // u from random pairs
   const totalPairs = (n * (n - 1)) / 2;
-  const R = Math.min(opts.randomPairs ?? 300_000, totalPairs);
-  const rnd = mulberry32(opts.seed ?? 42);
-  const uCounts = L.map((l) => new Float64Array(l));
-  for (let s = 0; s < R; s++) {
-    const i = Math.floor(rnd() * n);
-    let j = Math.floor(rnd() * (n - 1));
-    if (j >= i) j++;
-    scorer.levels(i, j, gamma);
-    for (let k = 0; k < K; k++) uCounts[k]![gamma[k]!]!++;
+  const R = randomPairCount(n, opts);
+  const offsets = levelOffsets(model);
+  let flat = opts.uCounts;
+  if (!flat) {
+    flat = new Float64Array(offsets[K]!);
+    countRandomPairLevels(scorer, n, opts.seed ?? 42, 0, R, offsets, flat);
   }
+  const uCounts = L.map((_, k) => flat.subarray(offsets[k]!, offsets[k + 1]!));
   model.comparisons.forEach((c, k) => {
     let tot = 0;
     c.levels.forEach((_, l) => {
