@@ -114,33 +114,35 @@ describe('pipelined group commits of the resolve leader', () => {
     await expect.poll(() => t.redis.get('onemap:resolve-lock')).toBeNull();
   });
 
-  it("the leader's shared resolve lock: overlapping uses hold it once; after maxHoldMs a new use waits for its release and takes it anew", async () => {
+  it("the leader's shared resolve lock: overlapping uses hold it once; while another worker waits for it, a new use lets that worker in first", async () => {
     const key = 'onemap:test-shared-lock';
-    const lock = new SharedResolveLock(t.redis, { key, ttlMs: 5_000, maxHoldMs: 50 });
+    const lock = new SharedResolveLock(t.redis, { key, ttlMs: 5_000 });
     await lock.acquire();
     const held = await t.redis.get(key);
-    await lock.acquire(); // overlapping use: the same holding
+    await lock.acquire(); // overlapping use, nobody waiting: the same holding
     expect(await t.redis.get(key)).toBe(held);
-    await new Promise((r) => setTimeout(r, 80));
-    // a file batch waiting for the lock (another worker)
+    lock.release();
+    // a file batch of another worker waits for the lock
     const order: string[] = [];
-    const file = withResolveLock(t.redis, async () => void order.push('file'), { key, ttlMs: 5_000 });
-    // a use after maxHoldMs does not join: it waits until the current uses end and the lock is released
-    let third = false;
-    const next = lock.acquire().then(async () => {
-      third = true;
-      order.push('leader');
-      // a new holding, not the one held too long
-      expect(await t.redis.get(key)).not.toBe(held);
-    });
+    const file = withResolveLock(
+      t.redis,
+      async () => {
+        order.push('file');
+        await new Promise((r) => setTimeout(r, 50));
+      },
+      { key, ttlMs: 5_000 },
+    );
+    await expect.poll(() => t.redis.exists(`${key}:wanted`)).toBe(1);
+    // the next use does not join the holding: it waits for its release and the file batch's turn
+    const next = lock.acquire().then(() => void order.push('leader'));
     await new Promise((r) => setTimeout(r, 30));
-    expect(third).toBe(false);
+    expect(order).toEqual([]);
     lock.release();
+    await Promise.all([file, next]);
+    expect(order).toEqual(['file', 'leader']);
+    expect(await t.redis.get(key)).not.toBe(held);
+    expect(await t.redis.exists(`${key}:wanted`)).toBe(0);
     lock.release();
-    await next;
-    lock.release();
-    await file;
-    expect(order.sort()).toEqual(['file', 'leader']);
     await expect.poll(() => t.redis.get(key)).toBeNull();
   });
 });

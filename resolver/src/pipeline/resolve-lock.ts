@@ -20,12 +20,18 @@ export async function takeResolveLock(redis: Redis, opts: ResolveLockOptions = {
   const token = randomUUID();
   const deadline = Date.now() + (opts.waitMs ?? 10 * 60_000);
   let delay = 50;
+  let waited = false;
   while ((await redis.set(key, token, 'PX', ttl, 'NX')) !== 'OK') {
     if (Date.now() > deadline)
       throw new Error(`could not take the resolve lock ${key} within ${opts.waitMs ?? 600_000} ms`);
+    // tells a holder that keeps the lock across uses (the leader's `SharedResolveLock`) to give it up
+    await redis.set(wantedKey(key), token, 'PX', WANTED_TTL_MS).catch(() => undefined);
+    waited = true;
     await new Promise((r) => setTimeout(r, delay));
     delay = Math.min(delay * 2, 1000);
   }
+  // our own mark goes (another waiter's stays)
+  if (waited) await redis.eval(RELEASE, 1, wantedKey(key), token).catch(() => undefined);
   const timer = setInterval(() => {
     redis.eval(RENEW, 1, key, token, String(ttl)).catch(() => undefined);
   }, ttl / 3);
@@ -34,6 +40,11 @@ export async function takeResolveLock(redis: Redis, opts: ResolveLockOptions = {
     await redis.eval(RELEASE, 1, key, token).catch(() => undefined);
   };
 }
+
+/** The key a worker waiting for the lock sets (for `WANTED_TTL_MS`, renewed while it waits). */
+const wantedKey = (key: string) => `${key}:wanted`;
+/** A waiter polls at least once a second, so its mark outlives one poll. */
+const WANTED_TTL_MS = 2_500;
 
 /**
  * Runs `work` while holding the cluster-wide resolve lock in Redis. Resolution decisions depend
@@ -57,22 +68,25 @@ export async function withResolveLock<T>(
 /**
  * The resolve lock shared by overlapping uses in one process (the leader's pipelined groups: group
  * N+1 resolves while group N's write commits, both under the one lock). Taken by the first use,
- * released when the last use ends. So that file batches of other workers get their turn, a use that
- * starts after the lock has been held `maxHoldMs` waits until every use has ended (the lock is
- * released) and takes it again.
+ * released when the last use ends. So that other workers' file batches get their turn, a use that
+ * starts while another worker waits for the lock (it marks `<key>:wanted` while it waits) does not
+ * join the holding: it waits until every use has ended and the lock is released, lets the waiter
+ * take it (up to `yieldMs`), and then waits for the lock like anyone else.
  */
 export class SharedResolveLock {
   private users = 0;
   private held: Promise<() => Promise<void>> | null = null;
-  private heldSince = 0;
   private idle: { promise: Promise<void>; resolve: () => void } | null = null;
   /** the Redis release of the last holding, until it is done (a new holding waits for it) */
   private releasing: Promise<void> | null = null;
+  private readonly key: string;
 
   constructor(
     private readonly redis: Redis,
-    private readonly opts: ResolveLockOptions & { maxHoldMs?: number } = {},
-  ) {}
+    private readonly opts: ResolveLockOptions & { yieldMs?: number } = {},
+  ) {
+    this.key = opts.key ?? 'onemap:resolve-lock';
+  }
 
   /** Uses holding (or waiting for) the lock. */
   get uses(): number {
@@ -81,13 +95,20 @@ export class SharedResolveLock {
 
   /** Starts a use: resolves once the lock is held. Every `acquire` that resolves needs one `release`. */
   async acquire(): Promise<void> {
-    if (this.held && this.idle && Date.now() - this.heldSince > (this.opts.maxHoldMs ?? 1_000)) await this.idle.promise;
+    if (this.held && this.idle && (await this.redis.exists(wantedKey(this.key)).catch(() => 0))) {
+      await this.idle.promise;
+      // the waiter polls with a backoff of up to a second: give it the time to take the lock
+      const until = Date.now() + (this.opts.yieldMs ?? 2_000);
+      while (!this.held && Date.now() < until && (await this.redis.exists(wantedKey(this.key)).catch(() => 0))) {
+        if (await this.redis.exists(this.key).catch(() => 0)) break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    }
     while (!this.held && this.releasing) await this.releasing;
     this.users++;
     if (!this.held) {
       let resolve!: () => void;
       this.idle = { promise: new Promise<void>((r) => (resolve = r)), resolve };
-      this.heldSince = Date.now();
       this.held = takeResolveLock(this.redis, this.opts);
     }
     try {
