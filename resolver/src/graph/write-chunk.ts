@@ -177,18 +177,38 @@ async function writeEntities(tx: ManagedTransaction, rows: EntityRow[]) {
   if (changed.length) await tx.run(`UNWIND $rows AS row MERGE (e:Entity {eid: row.eid}) SET e:$(row.kind) ${set}`, { rows: changed });
 }
 
+/**
+ * One row per edge (type, pair, source) with the record ids the chunk adds to it, in order: an edge
+ * the chunk states several times (a guest pushed twice in a group) is one MERGE, with the same
+ * result as one per statement (rids appended once each, up to 100; the last role stated wins).
+ */
+export function relationEdges(rows: RelationRow[]): { type: string; from: string; to: string; source: string; rids: string[]; role: string | null }[] {
+  const edges = new Map<string, { type: string; from: string; to: string; source: string; rids: string[]; role: string | null }>();
+  for (const r of rows) {
+    const k = `${r.type}|${r.from}|${r.to}|${r.source}`;
+    const e = edges.get(k);
+    if (!e) edges.set(k, { type: r.type, from: r.from, to: r.to, source: r.source, rids: [r.rid], role: r.role });
+    else {
+      if (!e.rids.includes(r.rid)) e.rids.push(r.rid);
+      if (r.role !== null) e.role = r.role;
+    }
+  }
+  return [...edges.values()];
+}
+
 async function writeRelations(tx: ManagedTransaction, rows: RelationRow[]) {
-  const types = new Set(rows.map((r) => r.type));
-  for (const type of types) {
+  const edges = relationEdges(rows);
+  for (const type of new Set(edges.map((r) => r.type))) {
     if (!WRITABLE_RELATIONS.has(type)) throw new Error(`relation type ${type} is not writable`);
     await tx.run(
       `UNWIND $rows AS row
        MATCH (a:Entity {eid: row.from}), (b:Entity {eid: row.to})
        MERGE (a)-[x:${type} {source: row.source}]->(b)
-       ON CREATE SET x.rid = row.rid, x.rids = [row.rid], x.role = row.role, x.firstAt = datetime()
-       ON MATCH SET x.rids = CASE WHEN row.rid IN x.rids OR size(x.rids) >= 100 THEN x.rids ELSE x.rids + row.rid END,
+       ON CREATE SET x.rid = row.rids[0], x.rids = row.rids[..100], x.role = row.role, x.firstAt = datetime()
+       ON MATCH SET x.rids = CASE WHEN size(x.rids) >= 100 OR all(i IN row.rids WHERE i IN x.rids) THEN x.rids
+                                  ELSE (x.rids + [i IN row.rids WHERE NOT i IN x.rids])[..100] END,
                     x.role = coalesce(row.role, x.role)`,
-      { rows: rows.filter((r) => r.type === type) },
+      { rows: edges.filter((r) => r.type === type) },
     );
   }
 }

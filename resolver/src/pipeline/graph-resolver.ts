@@ -31,6 +31,22 @@ export interface ProcessStats {
   prior?: [string, string][];
 }
 
+/** A group resolved into the rows of one transaction, waiting for `GraphResolver.writeGroup`. */
+export interface PreparedGroup {
+  rows: ChunkRows;
+  stats: ProcessStats[];
+  /** the resolver's generation when it was prepared: a write failed since means it is refused */
+  generation: number;
+  written: boolean;
+}
+
+/** A prepared group refused because a write failed after it was resolved: its records are to be resolved again. */
+export class StaleGroupError extends Error {
+  constructor() {
+    super('an earlier group of the resolve leader failed after this one was resolved: it is resolved again on retry');
+  }
+}
+
 function valuesHash(e: EntityRow): string {
   return createHash('sha1').update(JSON.stringify([e.kind, e.props, e.provenance, e.searchText, e.lon, e.lat])).digest('base64');
 }
@@ -65,6 +81,14 @@ export class GraphResolver {
   /** rid -> the batch that wrote the record's current version (a retried batch counts what its earlier attempt wrote as written) */
   private readonly writtenBy = new Map<string, string>();
   private lastSeq = 0;
+  /** the sequence of this worker's last committed write (lastSeq may be ahead while groups are written) */
+  private committedSeq = 0;
+  /** groups prepared and not yet written (or refused) */
+  private writing = 0;
+  /** wakes whoever waits for a write to end */
+  private settled: { promise: Promise<void>; resolve: () => void } | null = null;
+  /** raised by every failed write: a group prepared under an older generation is refused */
+  private generation = 0;
   private dirty = true;
   private decisions = '';
   private readonly catalogById: Map<string, SourceCatalogEntry>;
@@ -104,7 +128,10 @@ export class GraphResolver {
       this.writtenBy.clear();
       this.lastSeq = 0;
     }
-    if (!this.dirty && target === this.lastSeq) return;
+    if (!this.dirty && target === this.lastSeq) {
+      this.committedSeq = this.lastSeq;
+      return;
+    }
     for await (const page of readRecordsSince(this.graph, this.lastSeq)) {
       for (const r of page) {
         this.records.recordHashes.set(r.rid, r.hash);
@@ -121,6 +148,7 @@ export class GraphResolver {
       if (this.index.mentionsOf(d.eid).length && this.index.mentionsOf(d.to).length) this.index.mergeEntities(d.to, d.eid);
     }
     this.lastSeq = Math.max(this.lastSeq, target);
+    this.committedSeq = this.lastSeq;
     if (this.dirty) {
       for (const [a, b] of await readCannotLinks(this.graph)) {
         if (this.index.mentionsOf(a).length && this.index.mentionsOf(b).length) this.index.addCannotLink(a, b);
@@ -155,6 +183,7 @@ export class GraphResolver {
         }
         stats.ms.write += performance.now() - t;
         this.lastSeq = rows.seq;
+        this.committedSeq = rows.seq;
         this.afterWrite(rows);
         stats.chunks++;
       }
@@ -246,40 +275,108 @@ export class GraphResolver {
     items: { batch: StagedBatch; records: BatchRecord[] }[],
     inTx: (stats: ProcessStats[]) => (tx: ManagedTransaction) => Promise<void>,
   ): Promise<ProcessStats[]> {
+    return this.writeGroup(await this.prepareGroup(items), inTx);
+  }
+
+  /**
+   * The first half of a group commit: catches the index up and resolves the group into the rows of
+   * one transaction. The index, the sequence and what this worker counts as written already include
+   * the group when this returns, so the next group can be resolved while this one's write commits
+   * (`writeGroup`, in the order the groups were prepared, one at a time). A write that fails marks
+   * the index for a rebuild from the graph and refuses every group prepared before the failure.
+   * Callers hold the resolve lock from the prepare until the write has ended.
+   */
+  async prepareGroup(items: { batch: StagedBatch; records: BatchRecord[] }[]): Promise<PreparedGroup> {
     const parts = items.map((it) => {
       const entry = this.catalogById.get(it.batch.source);
       if (!entry) throw new Error(`source ${it.batch.source} is not in the catalog`);
       return { batch: it.batch, entry, records: it.records, stats: emptyStats(it.records.length) };
     });
     let t = performance.now();
-    await this.sync();
+    await this.syncBeside();
     const syncMs = performance.now() - t;
     for (const p of parts) {
       const hashes = this.records.recordHashes;
       p.stats.prior = p.records.flatMap((r) => (hashes.has(r.rid) ? [[r.rid, hashes.get(r.rid)!] as [string, string]] : []));
     }
     t = performance.now();
-    const rows = this.resolveParts(parts);
+    const generation = this.generation;
+    let rows: ChunkRows;
+    try {
+      rows = this.resolveParts(parts);
+    } catch (e) {
+      this.failed();
+      throw e;
+    }
     const resolveMs = performance.now() - t;
     const stats = parts.map((p) => p.stats);
     for (const s of stats) s.ms = { sync: syncMs, resolve: resolveMs, write: 0 };
-    t = performance.now();
-    let txMs: number;
-    try {
-      txMs = (await writeChunk(this.graph, rows, { trace: this.opts.traceWrites ?? false, inTx: inTx(stats) })).statementsMs;
-    } catch (e) {
-      this.dirty = true;
-      throw e;
-    }
-    const writeMs = performance.now() - t;
+    // counted as written now: the next group is resolved against it while this one commits
     if (rows.records.length) this.lastSeq = rows.seq;
     this.afterWrite(rows);
+    this.writing++;
+    return { rows, stats, generation, written: false };
+  }
+
+  /**
+   * Writes a prepared group (see `prepareGroup`); groups are written in the order they were prepared,
+   * each after the one before it has ended. Throws `StaleGroupError` without writing when a write
+   * failed after this group was prepared: its rows were resolved against decisions never committed.
+   */
+  async writeGroup(group: PreparedGroup, inTx: (stats: ProcessStats[]) => (tx: ManagedTransaction) => Promise<void>): Promise<ProcessStats[]> {
+    if (group.written) throw new Error('a prepared group is written once');
+    group.written = true;
+    const { rows, stats } = group;
+    const t = performance.now();
+    let txMs: number;
+    try {
+      if (group.generation !== this.generation) throw new StaleGroupError();
+      try {
+        txMs = (await writeChunk(this.graph, rows, { trace: this.opts.traceWrites ?? false, inTx: inTx(stats) })).statementsMs;
+      } catch (e) {
+        this.failed();
+        throw e;
+      }
+      if (rows.records.length) this.committedSeq = Math.max(this.committedSeq, rows.seq);
+    } finally {
+      this.writing--;
+      const wake = this.settled;
+      this.settled = null;
+      wake?.resolve();
+    }
+    const writeMs = performance.now() - t;
     for (const s of stats) {
       s.ms.write = writeMs;
       s.ms.tx = txMs;
       s.chunks = 1;
     }
     return stats;
+  }
+
+  /** A write failed (or a resolve threw half way): rebuild the index from the graph, refuse every group prepared until now. */
+  private failed(): void {
+    this.dirty = true;
+    this.generation++;
+  }
+
+  /**
+   * `sync` for a group prepared while earlier groups of this worker are still being written: when
+   * the graph shows nothing but those (the same analysts' decisions, a sequence between what this
+   * worker has committed and what it has prepared), the index is already ahead of the graph and
+   * nothing is read. Anything else (a decision, a reset) waits for those writes and syncs as usual.
+   */
+  private async syncBeside(): Promise<void> {
+    if (!this.writing) return this.sync();
+    const { seq, decisions } = await readSyncState(this.graph);
+    if (!this.dirty && decisions === this.decisions && seq >= this.committedSeq && seq <= this.lastSeq) return;
+    while (this.writing) {
+      if (!this.settled) {
+        let resolve!: () => void;
+        this.settled = { promise: new Promise<void>((r) => (resolve = r)), resolve };
+      }
+      await this.settled.promise;
+    }
+    return this.sync();
   }
 
   private afterWrite(rows: ChunkRows): void {

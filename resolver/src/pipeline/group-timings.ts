@@ -9,10 +9,13 @@ const GROUP_TIMINGS_KEPT = 20_000;
  * Where one group commit of the resolve leader spent its time, in ms (config ONEMAP_GROUP_TIMINGS):
  * `waited` how long its pushes sat in the leader's process before the flush began (oldest / mean),
  * then each stage of the flush in order: `pending` (the batches' status read), `lock` (taking the
- * resolve lock), `sync` (the index catch-up read), `resolve` (CPU), `tx` (the write transaction's
- * statements) and `commit` (the rest of the transaction: the commit itself); `total` ends there.
- * `after` (queueing the after-commit job) runs while the next group goes on, so it is not in
- * `total`; the group's pushes are acked by BullMQ after it, and the acks are in neither.
+ * resolve lock), `sync` (the index catch-up read), `resolve` (CPU), `previous` (waiting for the
+ * previous group's write to end), `tx` (the write transaction's statements) and `commit` (the rest
+ * of the transaction: the commit itself); `total` ends there. The groups are pipelined: `cycle`
+ * (flush start to its write's start) is the leader's time on the path; the next group's flush
+ * starts then, and resolves while this one's `tx` and `commit` run. `after` (queueing the
+ * after-commit job) runs while the next group goes on, so it is not in `total`; the group's pushes
+ * are acked by BullMQ after it, and the acks are in neither.
  */
 export interface GroupTiming {
   /** flush start, epoch ms */
@@ -25,9 +28,13 @@ export interface GroupTiming {
   lock: number;
   sync: number;
   resolve: number;
+  /** waiting for the previous group's write to end (pipelined groups) */
+  previous?: number;
   tx: number;
   commit: number;
   after: number;
+  /** flush start → its write started: the leader's time on the path before the next group's flush */
+  cycle?: number;
   total: number;
 }
 

@@ -16,4 +16,4 @@ export {
 } from './realtime-ingest.ts';
 export { pipelineFromConfig, pipelineSettingsOf } from './pipeline-from-config.ts';
 export { type EntityEvent, EVENTS_CHANNEL, publishEvents } from './publish-events.ts';
-export { withResolveLock } from './resolve-lock.ts';
+export { SharedResolveLock, withResolveLock } from './resolve-lock.ts';

@@ -9,13 +9,13 @@ import { writeRejectsReport } from '../intake/rejects-report.ts';
 import type { StagedBatch } from '../intake/staged-batch.ts';
 import { runGroupQuality } from '../quality/run-batch-quality.ts';
 import type { FieldProblem } from '../types.ts';
-import type { ProcessStats } from './graph-resolver.ts';
+import type { PreparedGroup, ProcessStats } from './graph-resolver.ts';
 import { type Flushed, GroupCommit } from './group-commit.ts';
 import { recordGroupTiming } from './group-timings.ts';
 import type { IngestPipeline } from './ingest-pipeline.ts';
 import { type EntityEvent, publishEvents } from './publish-events.ts';
 import { recordFacts } from './record-facts.ts';
-import { withResolveLock } from './resolve-lock.ts';
+import { SharedResolveLock } from './resolve-lock.ts';
 
 /** A push standardized once at the door, queued as one job (`jobId = batchId`). */
 export interface PushJob {
@@ -82,12 +82,17 @@ export class RealtimeIngest {
   private readonly timings: boolean;
   /** batchId -> when its job reached this process (timings only) */
   private readonly addedAt = new Map<string, number>();
+  /** the resolve lock, held from a group's resolve to the end of its write, across overlapping groups */
+  private readonly lock: SharedResolveLock;
+  /** the last group's write, ended (committed or failed): the next group's write waits for it */
+  private lastWrite: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly pipeline: IngestPipeline,
     opts: { maxRecords?: number; lingerMs?: number; timings?: boolean } = {},
   ) {
     this.timings = opts.timings ?? false;
+    this.lock = new SharedResolveLock(pipeline.deps.redis, { ttlMs: 5_000 });
     const size = (j: PushJob) => Math.max(1, j.read.records.length);
     const common = {
       size,
@@ -177,6 +182,13 @@ export class RealtimeIngest {
     };
   }
 
+  /**
+   * One group of the resolve leader, pipelined: it is resolved (under the resolve lock, which stays
+   * held) while the previous group's write commits, then written once that write has ended; the
+   * flush returns when its write has started, so the next group resolves during it. A failed write
+   * fails its group and the group resolved during it (`StaleGroupError`): both are retried by
+   * BullMQ against an index rebuilt from the graph, so nothing is lost or written twice.
+   */
   private async flushResolve(jobs: PushJob[]): Promise<Flushed<BatchInfo>> {
     const t0 = performance.now();
     const at = Date.now();
@@ -184,38 +196,47 @@ export class RealtimeIngest {
     for (const j of jobs) this.addedAt.delete(j.batch.batchId);
     const { known, todo } = await this.pending(jobs);
     const tPending = performance.now();
-    let tLocked = tPending;
-    if (todo.length) {
-      const epoch = this.epoch;
-      const resolver = this.pipeline.resolver;
-      const fields = new Map<string, Partial<BatchInfo>>();
-      const stats = await withResolveLock(
-        this.pipeline.deps.redis,
-        async () => {
-          tLocked = performance.now();
-          return resolver.processGroup(
-            todo.map((j) => ({ batch: j.batch, records: j.read.records })),
-            (stats) => async (tx: ManagedTransaction) => {
-              if (epoch !== null) await fenceLeaderTx(tx, epoch);
-              const rows = todo.map((j, i) => {
-                const s = stats[i]!;
-                const f = this.bookkeeping(j, s, {
-                  sync: Math.round(s.ms.sync),
-                  resolve: Math.round(s.ms.resolve),
-                  group: todo.length,
-                });
-                fields.set(j.batch.batchId, f);
-                return { batchId: j.batch.batchId, fields: f, batch: j.batch };
-              });
-              await finishBatchesTx(tx, rows);
-            },
-          );
-        },
-        { ttlMs: 5_000 },
-      );
+    if (!todo.length) return jobs.map((j) => known.get(j.batch.batchId)!);
+    const epoch = this.epoch;
+    const resolver = this.pipeline.resolver;
+    await this.lock.acquire();
+    const tLocked = performance.now();
+    let prepared: PreparedGroup;
+    try {
+      prepared = await resolver.prepareGroup(todo.map((j) => ({ batch: j.batch, records: j.read.records })));
+    } catch (e) {
+      this.lock.release();
+      throw e;
+    }
+    const tPrepared = performance.now();
+    // one write at a time, in order: the previous group's must have ended (committed or failed)
+    await this.lastWrite;
+    const tPrevious = performance.now();
+    const results = jobs.map((j) => ({ ...known.get(j.batch.batchId)! }));
+    const written = resolver
+      .writeGroup(prepared, (stats) => async (tx: ManagedTransaction) => {
+        if (epoch !== null) await fenceLeaderTx(tx, epoch);
+        const rows = todo.map((j, i) => {
+          const s = stats[i]!;
+          const f = this.bookkeeping(j, s, {
+            sync: Math.round(s.ms.sync),
+            resolve: Math.round(s.ms.resolve),
+            group: todo.length,
+          });
+          for (const [k, r] of results.entries()) if (jobs[k]!.batch.batchId === j.batch.batchId) Object.assign(r, f);
+          return { batchId: j.batch.batchId, fields: f, batch: j.batch };
+        });
+        await finishBatchesTx(tx, rows);
+      })
+      .finally(() => this.lock.release());
+    this.lastWrite = written.then(
+      () => undefined,
+      () => undefined,
+    );
+    const settle = written.then(async (stats) => {
       const tWritten = performance.now();
-      // queued while the next group resolves: the pushes are answered (acked) once it is queued
-      const settle = this.afterCommit(
+      // the pushes are answered (acked) once it is queued; the next group goes on meanwhile
+      await this.afterCommit(
         todo.map((j, i) => ({
           batch: j.batch,
           read: j.read,
@@ -223,36 +244,29 @@ export class RealtimeIngest {
           touched: stats[i]!.touched,
         })),
       );
-      for (const j of todo)
-        known.set(j.batch.batchId, { ...known.get(j.batch.batchId)!, ...fields.get(j.batch.batchId) });
       if (this.timings) {
         const ms = stats[0]!.ms;
         const r = (x: number) => Math.round(x * 10) / 10;
-        const total = r(performance.now() - t0);
-        void settle.then(() =>
-          recordGroupTiming(this.pipeline.deps.redis, {
-            at,
-            jobs: jobs.length,
-            records: todo.reduce((n, j) => n + j.read.records.length, 0),
-            waitedMax: Math.max(...waited),
-            waitedMean: r(waited.reduce((a, b) => a + b, 0) / waited.length),
-            pending: r(tPending - t0),
-            lock: r(tLocked - tPending),
-            sync: r(ms.sync),
-            resolve: r(ms.resolve),
-            tx: r(ms.tx ?? 0),
-            commit: r(ms.write - (ms.tx ?? 0)),
-            after: r(performance.now() - tWritten),
-            total,
-          }),
-          // a failed queueing is the group commit's to report (its pushes are rejected); the
-          // bench-only timing is skipped, never left as an unhandled rejection that stops the worker
-          () => undefined,
-        );
+        void recordGroupTiming(this.pipeline.deps.redis, {
+          at,
+          jobs: jobs.length,
+          records: todo.reduce((n, j) => n + j.read.records.length, 0),
+          waitedMax: Math.max(...waited),
+          waitedMean: r(waited.reduce((a, b) => a + b, 0) / waited.length),
+          pending: r(tPending - t0),
+          lock: r(tLocked - tPending),
+          sync: r(ms.sync),
+          resolve: r(ms.resolve),
+          previous: r(tPrevious - tPrepared),
+          tx: r(ms.tx ?? 0),
+          commit: r(ms.write - (ms.tx ?? 0)),
+          after: r(performance.now() - tWritten),
+          cycle: r(tPrevious - t0),
+          total: r(tWritten - t0),
+        });
       }
-      return { results: jobs.map((j) => known.get(j.batch.batchId)!), settle };
-    }
-    return jobs.map((j) => known.get(j.batch.batchId)!);
+    });
+    return { results, settle };
   }
 
   private async flushTraces(jobs: PushJob[]): Promise<Flushed<BatchInfo | typeof LEADER_ONLY>> {
