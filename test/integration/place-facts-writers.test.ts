@@ -13,21 +13,12 @@ import { writeTraceRecords } from '../../resolver/src/graph/trace-records.ts';
 import { readNodeSummaries } from '../../server/src/repositories/entities.ts';
 import { mergeEntities, readDecision, splitEntity, undoDecision } from '../../server/src/repositories/resolution.ts';
 import { clearGraph, openTestGraph } from '../helpers/graph.ts';
+import { rng } from '../helpers/rng.ts';
 
 const SOURCES = ['household', 'hotel', 'netcafe', 'rail', 'checkpoint'];
 const ROLES = ['place', 'hotel', 'home'];
 const PLACES = 6;
 
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function record(rid: string, source: string, attrs: string, resolved: SourceRecordRow['resolved'], isNew = true): SourceRecordRow {
   return { rid, source, recordId: rid.split(':')[1] as string, receivedAt: '2026-10-01T00:00:00Z', hash: `${rid}#${attrs.length}`, file: 'f', line: 1, batchId: 'b', attrs, mentions: '{}', raw: '{}', flags: [], resolved, isNew };

@@ -11,19 +11,10 @@ import { writeChunk } from '../../resolver/src/graph/write-chunk.ts';
 import { readEntities } from '../../server/src/repositories/entities.ts';
 import { splitEntity, undoDecision, readDecision } from '../../server/src/repositories/resolution.ts';
 import { clearGraph, openTestGraph } from '../helpers/graph.ts';
+import { rng } from '../helpers/rng.ts';
 
 const SOURCES = ['household', 'hotel', 'netcafe', 'rail', 'telecom', 'business', 'incident'];
 
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A random chunk over persons P-V0..P-V{n}, places L-V0..L-V4 and phones T-V0..T-V4. */
 function randomChunk(seq: number, rand: () => number, persons: number): ChunkRows {
