@@ -1,5 +1,6 @@
 import { readTx } from '@onemap/graph-schema/server';
 import { readBatch, stageRecords } from '@onemap/resolver/intake';
+import { takePendingCoTravel } from '../../resolver/src/derive/derive-queue.ts';
 import { describe, expect, it } from 'vitest';
 import { hotelRecord } from '../helpers/hotel-records.ts';
 import { useTestPipeline } from '../helpers/pipeline.ts';
@@ -79,6 +80,21 @@ describe('a corrected re-delivery is resolved again and replaces what its earlie
     expect(await q<{ n: number }>('MATCH (e:Person {eid: $p})-[v:VISITED]->() RETURN count(v) AS n', { p })).toEqual([{ n: 1 }]);
     expect(await q('MATCH (e:Person {eid: $p}) RETURN e.name AS name, e.inSources AS s', { p })).toEqual(nameBefore);
     expect(await q<{ v: string }>('MATCH (:Person {eid: $e})-[:HAS_IDENTIFIER]->(i:Identifier) RETURN i.value AS v', { e: split })).toEqual([{ v: someoneElse.id_number }]);
+  });
+
+  it('the person a correction took a sighting from has its co-travel derived again, not only the new guest', async () => {
+    const first = hotelRecord(7205);
+    const second = { ...hotelRecord(7206), ...guestOf(first) };
+    await deliver([first, second]);
+    const [p] = await personOf(rid(7205));
+    await takePendingCoTravel(t.pipeline.deps.redis, 100_000); // what earlier deliveries marked
+    const someoneElse = hotelRecord(7306);
+    expect((await deliver([{ ...second, ...guestOf(someoneElse) }])).updated).toBe(1);
+    const [split] = await personOf(rid(7206));
+    expect(split).not.toBe(p);
+    // p lost the stay of 7206: a CO_TRAVELED edge built on it must be recomputed, so p is marked too
+    const pending = await takePendingCoTravel(t.pipeline.deps.redis, 100_000);
+    expect(pending).toEqual(expect.arrayContaining([p, split]));
   });
 
   it('the same correction delivered again changes nothing', async () => {

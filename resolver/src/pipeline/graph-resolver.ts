@@ -23,6 +23,12 @@ export interface ProcessStats {
   chunks: number;
   /** eids that got a new trace or relation (for watches) */
   touched: { eid: string; type: 'trace' | 'relation'; at: string | null; source: string; rid: string }[];
+  /**
+   * Persons a corrected re-delivery may have taken sightings from (the persons its earlier version
+   * resolved to that it left, and its own): their CO_TRAVELED edges are derived again, so a pair
+   * built on a withdrawn sighting does not outlive it.
+   */
+  withdrawnTraces: string[];
   /** `tx`: of `write`, the statements of the transaction (the rest is its commit); group commit only */
   ms: { resolve: number; write: number; sync: number; tx?: number };
   /** touched entities whose golden values were already in the graph (not rewritten) */
@@ -52,7 +58,7 @@ function valuesHash(e: EntityRow): string {
 }
 
 function emptyStats(records: number): ProcessStats {
-  return { records, written: 0, unchanged: 0, updated: 0, merges: 0, possibleMatches: 0, droppedFacts: [], chunks: 0, touched: [], ms: { resolve: 0, write: 0, sync: 0 }, entitiesUnchanged: 0 };
+  return { records, written: 0, unchanged: 0, updated: 0, merges: 0, possibleMatches: 0, droppedFacts: [], chunks: 0, touched: [], withdrawnTraces: [], ms: { resolve: 0, write: 0, sync: 0 }, entitiesUnchanged: 0 };
 }
 
 export interface GraphResolverOptions {
@@ -262,7 +268,12 @@ export class GraphResolver {
       rows.entities.push(row);
     }
     parts[0]!.stats.entitiesUnchanged += unchangedEntities;
-    for (const { p, part } of live) part.stats.touched.push(...this.records.recordRows(part.batch, part.entry, p, rows));
+    for (const { p, part } of live) {
+      part.stats.touched.push(...this.records.recordRows(part.batch, part.entry, p, rows));
+      if (!p.updated) continue;
+      for (const l of p.left) if (l.kind === 'Person') part.stats.withdrawnTraces.push(l.eid);
+      for (const m of p.facts.mentions) if (m.kind === 'Person') part.stats.withdrawnTraces.push(eidOf(m.key));
+    }
     return rows;
   }
 

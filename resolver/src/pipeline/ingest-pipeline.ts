@@ -250,7 +250,8 @@ export class IngestPipeline {
       lockWaitMs = performance.now() - t1;
       return this.resolver.processBatch(batch, read.records, (done, total) => progress?.({ done, total, stage: 'write' }));
     });
-    const persons = [...new Set(stats.touched.filter((t) => t.type === 'trace').map((t) => t.eid).filter((e) => e.startsWith('P-')))];
+    // persons with a new sighting, and those a corrected record may have taken one from
+    const persons = [...new Set([...stats.touched.filter((t) => t.type === 'trace').map((t) => t.eid), ...stats.withdrawnTraces].filter((e) => e.startsWith('P-')))];
     await scheduleCoTravel(this.deps.redis, this.deriveQueue(), persons);
     await publishEvents(this.deps.graph, this.deps.redis, stats.touched, this.deps.eventsChannel);
     this.evaluateWarningsAfterCommit(stats.touched);

@@ -25,7 +25,7 @@ export interface PushJob {
 
 /** What runs after a group committed, off the write path: quality rules, co-travel marks, watch events. */
 export interface AfterCommitJob {
-  items: { batch: StagedBatch; read: ReadBatchResult; prior: [string, string][]; touched: EntityEvent[] }[];
+  items: { batch: StagedBatch; read: ReadBatchResult; prior: [string, string][]; touched: EntityEvent[]; withdrawnTraces?: string[] }[];
 }
 
 /** Entity kinds a record names by an identifier anchor alone: no probabilistic resolution. */
@@ -242,6 +242,7 @@ export class RealtimeIngest {
           read: j.read,
           prior: stats[i]!.prior ?? [],
           touched: stats[i]!.touched,
+          withdrawnTraces: stats[i]!.withdrawnTraces,
         })),
       );
       if (this.timings) {
@@ -404,12 +405,12 @@ export class RealtimeIngest {
       graph,
       job.items.map((it) => it.batch.batchId),
     );
+    // persons with a new sighting, and those a corrected push may have taken one from
     const persons = [
       ...new Set(
-        touched
-          .filter((t) => t.type === 'trace')
-          .map((t) => t.eid)
-          .filter((e) => e.startsWith('P-')),
+        [...touched.filter((t) => t.type === 'trace').map((t) => t.eid), ...job.items.flatMap((it) => it.withdrawnTraces ?? [])].filter((e) =>
+          e.startsWith('P-'),
+        ),
       ),
     ];
     await scheduleCoTravel(redis, this.pipeline.deriveQueue(), persons);
