@@ -8,7 +8,7 @@ export const SearchQuery = Type.Object({
   page: Type.Integer({ minimum: 1, maximum: 1000, default: 1 }),
   pageSize: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
   ...PurposeQuery,
-}, { additionalProperties: false }); // an unknown parameter (a misspelt `pagesize`) is a 400, not silently ignored
+});
 export type SearchQuery = Static<typeof SearchQuery>;
 
 /** What lets a user choose between three 张伟, each under the viewer's masking (null when absent or masked). */
