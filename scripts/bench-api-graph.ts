@@ -26,17 +26,8 @@ import path from 'node:path';
 import { loadUnits } from '@onemap/datasets';
 import { residentIdCheckChar } from '@onemap/graph-schema';
 import { pinyinInitials, standardizePersonName } from '@onemap/resolver/standardize';
+import { rng } from '../test/helpers/rng.ts';
 
-export function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A JSON value as one quoted CSV field (quotes doubled). */
 const q = (json: string) => `"${json.replaceAll('"', '""')}"`;
@@ -305,3 +296,6 @@ export function du(dir: string): string {
     return '?';
   }
 }
+
+/** The bench's seeded generator: the tests' (mulberry32), so a seed draws the same graph. */
+export { rng };
