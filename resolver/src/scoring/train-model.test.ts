@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { rng as mulberry32 } from '../../../test/helpers/rng.ts';
 import { randomPairAt } from './train-model.ts';
 
-/** The generator the u estimate drew its pairs from, one draw after another (before pairs were drawn by number). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// the generator the u estimate drew its pairs from one draw after another (before pairs were drawn by number): `mulberry32`
+
 
 describe('randomPairAt', () => {
   it('draws pair number s as the sequential generator does, so threads can share the sample', () => {

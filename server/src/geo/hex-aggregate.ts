@@ -8,6 +8,8 @@ export interface CountedPoint {
   lon: number;
   lat: number;
   subjects: readonly string[];
+  /** of the subjects, the persons (optional: then the cell counts them too, for k-anonymity) */
+  persons?: readonly string[];
   traces: number;
 }
 
@@ -18,6 +20,8 @@ export interface HexCell {
   lat: number;
   /** distinct subjects over every place in the cell (a subject seen at two places counts once) */
   subjects: number;
+  /** distinct persons over every place in the cell, when the points name them */
+  persons?: number;
   traces: number;
 }
 
@@ -38,18 +42,22 @@ export interface HexAggregateOptions {
  */
 export function hexAggregate(points: readonly CountedPoint[], options: HexAggregateOptions = {}): HexCell[] {
   const resolution = options.resolution ?? DEFAULT_HEX_RESOLUTION;
-  const cells = new Map<string, { subjects: Set<string>; traces: number }>();
+  const cells = new Map<string, { subjects: Set<string>; persons: Set<string> | null; traces: number }>();
   for (const p of points) {
     const id = latLngToCell(p.lat, p.lon, resolution);
-    const c = cells.get(id) ?? { subjects: new Set<string>(), traces: 0 };
+    const c = cells.get(id) ?? { subjects: new Set<string>(), persons: null, traces: 0 };
     for (const s of p.subjects) c.subjects.add(s);
+    if (p.persons) {
+      c.persons ??= new Set<string>();
+      for (const s of p.persons) c.persons.add(s);
+    }
     c.traces += p.traces;
     cells.set(id, c);
   }
   const out: HexCell[] = [];
   for (const [h3, c] of cells) {
     const [lat, lon] = cellToLatLng(h3);
-    out.push({ h3, lon, lat, subjects: c.subjects.size, traces: c.traces });
+    out.push({ h3, lon, lat, subjects: c.subjects.size, ...(c.persons ? { persons: c.persons.size } : {}), traces: c.traces });
   }
   return out.sort((a, b) => b.subjects - a.subjects || (a.h3 < b.h3 ? -1 : a.h3 > b.h3 ? 1 : 0));
 }

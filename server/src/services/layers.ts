@@ -89,10 +89,9 @@ export async function hexbinLayer(graph: Graph, viewer: Viewer, q: HexbinQuery) 
   const margin = (getHexagonEdgeLengthAvg(q.resolution, UNITS.km) * 2) / 90; // ≥ one cell, in degrees (cos 36° ≈ 0.8)
   const places = await countByPlace(graph, { ...f, bbox: bbox && { minLon: bbox.minLon - margin, minLat: bbox.minLat - margin, maxLon: bbox.maxLon + margin, maxLat: bbox.maxLat + margin } });
   const k = viewer.kAnonymity;
-  // distinct persons per cell, beside distinct subjects (persons and vehicles): k applies to both
-  const personsOf = new Map(hexAggregate(places.map((p) => ({ ...p, subjects: p.persons })), { resolution: q.resolution }).map((c) => [c.h3, c.subjects]));
+  // distinct persons per cell beside distinct subjects (persons and vehicles): k applies to both
   const out = hexAggregate(places, { resolution: q.resolution })
-    .map((c) => ({ ...c, persons: personsOf.get(c.h3) ?? 0 }))
+    .map((c) => ({ ...c, persons: c.persons ?? 0 }))
     .filter((c) => keep(k, c.subjects, c.persons))
     .filter((c) => !bbox || (c.lon >= bbox.minLon && c.lon <= bbox.maxLon && c.lat >= bbox.minLat && c.lat <= bbox.maxLat))
     .map((c) => ({ h3: c.h3, lon: c.lon, lat: c.lat, persons: publishPersons(k, c.persons), traces: publish(k, c.traces) as number }));

@@ -214,10 +214,11 @@ function matchTerm(term: string, s: Searchable): MatchKind | null {
       if (ini && ini === t) return 'initials';
     }
   }
-  const words = [...s.plain, ...s.parts];
-  if (words.some((v) => v.startsWith(t))) return /^[a-z]+$/.test(t) ? 'pinyin' : 'prefix';
-  if (words.some((v) => v.includes(t)) || s.shown.some((v) => v.includes(t))) return 'prefix';
-  if (/^[a-z0-9]+$/.test(t) && t.length >= FUZZY_MIN_LENGTH && words.some((v) => withinOneEdit(v, t) || v.split(/(?=[^a-z0-9])/).some((w) => withinOneEdit(w, t)))) {
+  // plain values and name parts alike, without copying them per term and candidate
+  const some = (f: (v: string) => boolean) => s.plain.some(f) || s.parts.some(f);
+  if (some((v) => v.startsWith(t))) return /^[a-z]+$/.test(t) ? 'pinyin' : 'prefix';
+  if (some((v) => v.includes(t)) || s.shown.some((v) => v.includes(t))) return 'prefix';
+  if (/^[a-z0-9]+$/.test(t) && t.length >= FUZZY_MIN_LENGTH && some((v) => withinOneEdit(v, t) || v.split(/(?=[^a-z0-9])/).some((w) => withinOneEdit(w, t)))) {
     return 'fuzzy';
   }
   return null;
