@@ -18,6 +18,9 @@ export const ConfigSchema = Type.Object({
   JWT_SECRET: Type.Optional(Type.String()),
   CORS_ORIGINS: Type.String({ default: 'http://127.0.0.1:5173,http://localhost:5173' }),
   RATE_LIMIT_PER_MINUTE: Type.Integer({ default: 600, minimum: 1 }),
+  /** Failed logins per account (from any address) before it must wait LOGIN_LOCK_SECONDS from the first failure. */
+  LOGIN_FAILURES_PER_ACCOUNT: Type.Integer({ default: 10, minimum: 1 }),
+  LOGIN_LOCK_SECONDS: Type.Integer({ default: 900, minimum: 1 }),
   BODY_LIMIT_BYTES: Type.Integer({ default: 5_242_880, minimum: 1024 }),
   /** Folder of the built web app to serve at `/`, if it exists. */
   WEB_DIST: Type.String({ default: 'web/dist' }),

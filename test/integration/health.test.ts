@@ -36,6 +36,9 @@ describe('/health against the real services', () => {
       const res = await app.inject('/health');
       expect(res.statusCode).toBe(503);
       expect(res.json().down).toEqual(['redis']);
+      // Public route: the failure is named, the driver's message (address, port) is not repeated.
+      expect(['unreachable', 'timeout']).toContain(res.json().checks.redis.error);
+      expect(res.body).not.toMatch(/127\.0\.0\.1|:1\b|ECONNREFUSED|Error/);
     } finally {
       await app.close();
     }

@@ -87,6 +87,32 @@ describe('rate limiting, headers, CORS', () => {
     expect(codes.filter((c) => c === 429).length).toBeGreaterThan(0);
   });
 
+  it('failed logins are counted per account across addresses: the right password waits too, other accounts do not', async () => {
+    const small = await buildTestApp({ RATE_LIMIT_PER_MINUTE: 1_000_000, LOGIN_FAILURES_PER_ACCOUNT: 3, LOGIN_LOCK_SECONDS: 60 });
+    const target = username('station', 'officer');
+    const login = (name: string, password: string, i: number) =>
+      small.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: `10.8.0.${i}`, payload: { username: name, password } });
+    try {
+      await small.redis.del(await lockKeys(small)); // the earlier tests' wrong passwords counted too
+      // Three guesses from three addresses: each under the per-client limit.
+      for (let i = 1; i <= 3; i++) expect((await login(target, `guess-${i}`, i)).statusCode).toBe(401);
+      const locked = await login(target.toUpperCase(), PASSWORD, 4);
+      expect(locked.statusCode).toBe(429);
+      expect(locked.json().code).toBe('ONEMAP_ERR_RATE_LIMITED');
+      expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0);
+      expect((await login(target, PASSWORD, 5)).statusCode).toBe(429);
+      // Another account is not affected; an unknown name is counted alike (no hint that it exists).
+      expect((await login(username('county', 'planner'), PASSWORD, 6)).statusCode).toBe(200);
+      for (let i = 7; i <= 9; i++) expect((await login('nobody_at_all', `guess-${i}`, i)).statusCode).toBe(401);
+      expect((await login('nobody_at_all', 'guess', 10)).statusCode).toBe(429);
+    } finally {
+      await small.redis.del(await lockKeys(small));
+      await small.close();
+    }
+    // Once the count is gone the right password works again, and a success clears the count.
+    expect((await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: target, password: PASSWORD } })).statusCode).toBe(200);
+  });
+
   it('sends security headers', async () => {
     const res = await as(app, 'station', 'officer')({ url: '/api/auth/me' });
     expect(res.headers['x-content-type-options']).toBe('nosniff');
@@ -110,6 +136,11 @@ describe('rate limiting, headers, CORS', () => {
     expect(res.body).not.toContain('at ');
   });
 });
+
+async function lockKeys(a: FastifyInstance): Promise<string[]> {
+  const keys = await a.redis.keys('onemap:login-failures:*');
+  return keys.length ? keys : ['onemap:login-failures:none'];
+}
 
 describe('client-certificate mode (一人一证)', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'onemap-tls-'));

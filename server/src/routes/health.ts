@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyBaseLogger } from 'fastify';
 import { pingGraph } from '../repositories/system.ts';
 import { errorsOf } from '../schemas/common.ts';
 import { HealthAnswer } from '../schemas/health.ts';
@@ -7,13 +8,25 @@ import { HealthAnswer } from '../schemas/health.ts';
 const { 429: tooMany, 431: headersTooLarge } = errorsOf([429]);
 const errorsOfHealth = { 429: tooMany, 431: headersTooLarge };
 
-async function timed(fn: () => Promise<unknown>, timeoutMs = 2500) {
+const TIMEOUT = Symbol('timeout');
+
+/**
+ * One round trip, timed. `/health` is public: a failure is answered as `unreachable` or `timeout`
+ * only; the driver's message (addresses, ports, user names, versions) goes to the server's log.
+ */
+async function timed(what: string, log: FastifyBaseLogger, fn: () => Promise<unknown>, timeoutMs = 2500) {
   const t0 = performance.now();
+  let timer: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([fn(), new Promise((_, rej) => setTimeout(() => rej(new Error(`no answer in ${timeoutMs} ms`)), timeoutMs))]);
+    await Promise.race([fn(), new Promise((_, rej) => (timer = setTimeout(() => rej(TIMEOUT), timeoutMs)))]);
     return { ok: true, latencyMs: Math.round(performance.now() - t0) };
   } catch (e) {
-    return { ok: false, latencyMs: Math.round(performance.now() - t0), error: (e as Error).message.split('\n')[0] };
+    const latencyMs = Math.round(performance.now() - t0);
+    if (e === TIMEOUT) return { ok: false, latencyMs, error: 'timeout' as const };
+    log.warn({ check: what, err: (e as Error).message }, 'health check failed');
+    return { ok: false, latencyMs, error: 'unreachable' as const };
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -31,8 +44,8 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (_req, reply) => {
       const [neo4j, redis] = await Promise.all([
-        timed(() => pingGraph(app.graph)),
-        timed(async () => {
+        timed('neo4j', app.log, () => pingGraph(app.graph)),
+        timed('redis', app.log, async () => {
           if (app.redis.status === 'wait' || app.redis.status === 'end') await app.redis.connect().catch(() => undefined);
           const pong = await app.redis.ping();
           if (pong !== 'PONG') throw new Error(`unexpected answer ${pong}`);

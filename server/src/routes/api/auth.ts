@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import bcrypt from 'bcryptjs';
+import { LoginThrottle } from '../../access/login-throttle.ts';
 import { ROLES } from '../../access/types.ts';
 import { httpError } from '../../errors.ts';
 import { LoginAnswer, LoginBody, MeAnswer } from '../../schemas/auth.ts';
@@ -10,18 +11,28 @@ const DUMMY_HASH = bcrypt.hashSync('onemap-no-such-user', 10);
 
 /** Login (JWT) and who-am-I. */
 const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const throttle = new LoginThrottle(app.redis, app.config.LOGIN_FAILURES_PER_ACCOUNT, app.config.LOGIN_LOCK_SECONDS);
   app.post(
     '/login',
     {
       schema: { tags: ['auth'], summary: 'Exchange username and password for a JWT', body: LoginBody, response: { 200: LoginAnswer, ...errorAnswers({ public: true, body: true, also: [401] }) } },
       config: { public: true, rateLimit: { max: 20, timeWindow: '1 minute' } },
     },
-    async (request) => {
+    async (request, reply) => {
       const { username, password } = request.body;
       request.claimedUser = username;
+      const wait = await throttle.retryAfter(username);
+      if (wait > 0) {
+        reply.header('retry-after', String(wait));
+        throw httpError('RATE_LIMITED', { detail: `too many failed logins for this account; try again in ${wait} s` });
+      }
       const user = await app.access.user(username);
       const ok = await bcrypt.compare(password, user?.passwordHash ?? DUMMY_HASH);
-      if (!user || !ok || user.disabled) throw httpError('UNAUTHENTICATED', { detail: 'wrong username or password' });
+      if (!user || !ok || user.disabled) {
+        await throttle.failed(username);
+        throw httpError('UNAUTHENTICATED', { detail: 'wrong username or password' });
+      }
+      await throttle.succeeded(username);
       const roles = user.roles.filter((r) => (ROLES as readonly string[]).includes(r));
       const token = app.jwt.sign({ sub: user.username, unit: user.unitCode, roles, tv: user.tokenVersion });
       request.resultCount = 1;
