@@ -69,6 +69,17 @@ describe('watches', () => {
     req.destroy();
   });
 
+  it('a colleague sees a watch of the unit with its case, not the purpose text its creator wrote', async () => {
+    const officer = as(app, 'station', 'officer');
+    expect((await officer({ method: 'POST', url: '/api/watches', payload: { eid: E.P1 } })).statusCode).toBe(201);
+    const mine = (await officer({ url: '/api/watches' })).json().items.find((x: { eid: string }) => x.eid === E.P1);
+    expect(JSON.parse(mine.purposeJson)).toEqual(PURPOSE);
+    const colleague = (await as(app, 'station', 'analyst')({ url: '/api/watches' })).json().items.find((x: { eid: string }) => x.eid === E.P1);
+    expect(colleague.createdBy).toBe(username('station', 'officer'));
+    expect(JSON.parse(colleague.purposeJson)).toEqual({ kind: PURPOSE.kind, caseNumber: PURPOSE.caseNumber });
+    expect(colleague.purposeJson).not.toContain(PURPOSE.text);
+  });
+
   it('opening a stream needs a purpose and is audited', async () => {
     const res = await as(app, 'station', 'officer', null)({ method: 'POST', url: '/api/watches/stream-ticket' });
     expect(res.statusCode).toBe(428);

@@ -153,6 +153,21 @@ describe('early-warning rules through the API', () => {
     expect((await as(app, 'county', 'officer')({ url: '/api/warnings/rules' })).statusCode).toBe(200);
   });
 
+  it('a colleague lists a rule of the unit with its case, not the purpose text its creator wrote', async () => {
+    const payload = { name: '目的测试', kind: 'area', subjects: [x], polygon: AROUND_41, trigger: 'enter', expiresAt: inAYear() };
+    const made = await as(app, 'county', 'officer')({ method: 'POST', url: '/api/warnings/rules', payload });
+    expect(made.statusCode).toBe(201);
+    const id = made.json().id as string;
+    const ruleOf = async (role: string) =>
+      (await as(app, 'county', role)({ url: '/api/warnings/rules' })).json().items.find((r: { id: string }) => r.id === id);
+    const purpose = JSON.parse(made.json().purposeJson);
+    expect(JSON.parse((await ruleOf('officer')).purposeJson)).toEqual(purpose);
+    const seen = await ruleOf('analyst');
+    expect(JSON.parse(seen.purposeJson)).toEqual({ kind: purpose.kind, caseNumber: purpose.caseNumber });
+    expect(seen.purposeJson).not.toContain(purpose.text);
+    expect((await as(app, 'county', 'officer')({ method: 'DELETE', url: `/api/warnings/rules/${id}` })).statusCode).toBe(200);
+  });
+
   it('refuses rules without purpose, for other roles, on invisible subjects, and of the wrong shape', async () => {
     const body = { name: '进入测试区', kind: 'area', subjects: [x], polygon: AROUND_41, expiresAt: inAYear() };
     expect(

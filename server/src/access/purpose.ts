@@ -47,3 +47,18 @@ function decodePossiblyEncoded(s: string): string {
 export function encodePurpose(p: Purpose): string {
   return encodeURIComponent(JSON.stringify(p));
 }
+
+/**
+ * A stored purpose (a watch's, a rule's) as `viewer` may read it in a list of their unit's: its
+ * kind and case number for everyone, its free text only for the user who wrote it (it may name
+ * suspects, informants or details colleagues have no need to know; auditors read it in the audit).
+ */
+export function storedPurposeFor(purposeJson: string, createdBy: string, viewer: { username: string }): string {
+  if (createdBy === viewer.username) return purposeJson;
+  try {
+    const p = JSON.parse(purposeJson) as Partial<Purpose>;
+    return JSON.stringify({ kind: p.kind, caseNumber: p.caseNumber });
+  } catch {
+    return '{}';
+  }
+}

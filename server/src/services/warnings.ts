@@ -1,4 +1,5 @@
 import type { Graph } from '@onemap/graph-schema/server';
+import { storedPurposeFor } from '../access/purpose.ts';
 import type { Viewer } from '../access/viewer.ts';
 import { httpError } from '../errors.ts';
 import { withRead } from '../repositories/reader.ts';
@@ -105,7 +106,7 @@ export async function createRule(graph: Graph, viewer: Viewer, b: WarningRuleBod
 
 /** The viewer's unit's rules with the hits the viewer may see. */
 export async function listRules(graph: Graph, viewer: Viewer): Promise<WarningRule[]> {
-  return (await listWarningRules(graph, viewer.unitCode, viewer.visibleSources)).map(toRule);
+  return (await listWarningRules(graph, viewer.unitCode, viewer.visibleSources)).map((r) => toRule({ ...r, purposeJson: storedPurposeFor(r.purposeJson, r.createdBy, viewer) }));
 }
 
 /** A rule's hits the viewer may see, each entity as the viewer may see it; another unit's rule is a 404. */

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { storedPurposeFor } from '../../access/purpose.ts';
 import { issueStreamTicket, STREAM_TICKET_TTL_SECONDS } from '../../access/stream-tickets.ts';
 import { ROLES, type Role } from '../../access/types.ts';
 import type { Viewer } from '../../access/viewer.ts';
@@ -40,7 +41,8 @@ const watchRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/',
     { schema: { ...common, summary: 'Active watches of the caller’s unit', response: { 200: WatchList, ...errorAnswers() } }, config: { access: { roles: ['officer', 'analyst'] as const, purpose: false, action: 'watch-list' } } },
     async (request) => {
-      const watches = await listWatches(app.graph, request.viewer.unitCode);
+      const v = request.viewer;
+      const watches = (await listWatches(app.graph, v.unitCode)).map((w) => ({ ...w, purposeJson: storedPurposeFor(w.purposeJson, w.createdBy, v) }));
       request.resultCount = watches.length;
       return { items: watches };
     },
