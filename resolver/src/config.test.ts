@@ -30,6 +30,17 @@ describe('resolver config', () => {
     expect(e.message).toContain('ONEMAP_QUALITY_REPORTS_EVERY_MS must be >= 0 (got "-5")');
   });
 
+  it('refuses the published local Neo4j password for a graph on another host, not on loopback', () => {
+    const e = bootError({ NEO4J_URI: 'neo4j://graph.internal:7687' });
+    expect(e.code).toBe('ONEMAP_ERR_INVALID_CONFIG');
+    expect(e.message).toContain('NEO4J_PASSWORD is the published local default');
+    expect(e.message).not.toContain('onemap-local');
+    expect(bootError({ NEO4J_URI: 'bolt://10.0.0.5:7687', NEO4J_PASSWORD: 'onemap-local' }).code).toBe('ONEMAP_ERR_INVALID_CONFIG');
+    expect(loadResolverConfig({ NEO4J_URI: 'neo4j://graph.internal:7687', NEO4J_PASSWORD: 'a-real-one' }).NEO4J_PASSWORD).toBe('a-real-one');
+    expect(loadResolverConfig({ NEO4J_URI: 'bolt://localhost:7687' }).NEO4J_URI).toBe('bolt://localhost:7687');
+    expect(loadResolverConfig({ NEO4J_BOLT_PORT: '7690' }).NEO4J_URI).toBe('bolt://127.0.0.1:7690');
+  });
+
   it('gives numbers as numbers and safe local defaults, with the port shortcuts', () => {
     const c = loadResolverConfig({
       ONEMAP_COTRAVEL_TOLERANCE_MINUTES: '45',

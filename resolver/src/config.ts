@@ -84,8 +84,11 @@ export function loadConfigFrom<T extends TProperties>(
   if (!env.NEO4J_URI && env.NEO4J_BOLT_PORT) env.NEO4J_URI = `bolt://127.0.0.1:${env.NEO4J_BOLT_PORT}`;
   if (!env.REDIS_URL && env.REDIS_PORT) env.REDIS_URL = `redis://127.0.0.1:${env.REDIS_PORT}`;
   try {
-    return envSchema<Static<TObject<T>>>({ schema, data: env, dotenv: false });
+    const config = envSchema<Static<TObject<T>>>({ schema, data: env, dotenv: false });
+    refusePublishedGraphPassword(config as { NEO4J_URI?: string; NEO4J_PASSWORD?: string });
+    return config;
   } catch (e) {
+    if (e instanceof ResolverError) throw e;
     const errors = (
       e as {
         errors?: { instancePath: string; message?: string; keyword?: string; params?: { allowedValue?: unknown } }[];
@@ -109,6 +112,28 @@ export function loadConfigFrom<T extends TProperties>(
       .join('; ');
     throw new ResolverError('ONEMAP_ERR_INVALID_CONFIG', { detail });
   }
+}
+
+/** The local launcher's password, printed in `.env.example` and the docs: fine on loopback only. */
+const LOCAL_GRAPH_PASSWORD = 'onemap-local';
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\]|::1)$/i;
+
+/**
+ * A Neo4j reached over the network must not be protected by the password everyone with the
+ * repository knows: refused at start, naming the variable (never echoing the value).
+ */
+function refusePublishedGraphPassword(c: { NEO4J_URI?: string; NEO4J_PASSWORD?: string }): void {
+  if (c.NEO4J_URI === undefined || c.NEO4J_PASSWORD !== LOCAL_GRAPH_PASSWORD) return;
+  let host = '';
+  try {
+    host = new URL(c.NEO4J_URI).hostname;
+  } catch {
+    return; // the driver names a malformed URI itself
+  }
+  if (LOOPBACK.test(host)) return;
+  throw new ResolverError('ONEMAP_ERR_INVALID_CONFIG', {
+    detail: `NEO4J_PASSWORD is the published local default, and NEO4J_URI points at ${host}: give that Neo4j its own password`,
+  });
 }
 
 /** Loads and validates the resolver's configuration from the environment (and overrides, for tests). */
