@@ -45,6 +45,21 @@ describe('the real Neo4j through Bolt', () => {
   });
 });
 
+describe('read timeout', () => {
+  it('a read running past the graph’s readTimeoutMs is stopped by Neo4j and named QUERY_TIMEOUT with its limit', async () => {
+    const limited: Graph = { ...graph, readTimeoutMs: 300 };
+    const t0 = Date.now();
+    const err = await readTx(limited, (tx) => tx.run('UNWIND range(1, 5000000000) AS x WITH x WHERE x < 0 RETURN count(*) AS n')).catch((e) => e);
+    expect(err).toBeInstanceOf(GraphError);
+    expect(err.code).toBe(GraphErrorCode.QueryTimeout);
+    expect(err.statusCode).toBe(503);
+    expect(err.message).toContain('300 ms');
+    expect(Date.now() - t0).toBeLessThan(60_000);
+    // The same graph without the limit still reads.
+    expect((await readTx(limited, (tx) => tx.run('RETURN 1 AS one'))).records[0]?.get('one')).toBe(1);
+  }, 90_000);
+});
+
 describe('migrations', () => {
   it('applied twice leave the schema identical and record versions with checksums', async () => {
     const before = await describeSchema(graph);

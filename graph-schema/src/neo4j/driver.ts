@@ -15,6 +15,8 @@ export function createDriver(config: Neo4jConfig): Driver {
 export interface Graph {
   driver: Driver;
   database: string;
+  /** Longest a read transaction may run before Neo4j stops it (ONEMAP_ERR_QUERY_TIMEOUT); unset: no limit. */
+  readTimeoutMs?: number;
 }
 
 /**
@@ -42,9 +44,10 @@ export function withoutStackCapture(tx: ManagedTransaction): ManagedTransaction 
 export async function readTx<T>(graph: Graph, work: (tx: ManagedTransaction) => Promise<T>): Promise<T> {
   const session = graph.driver.session({ database: graph.database, defaultAccessMode: neo4j.session.READ });
   try {
-    return await session.executeRead((tx) => work(withoutStackCapture(tx)));
+    const config = graph.readTimeoutMs ? { timeout: graph.readTimeoutMs } : undefined;
+    return await session.executeRead((tx) => work(withoutStackCapture(tx)), config);
   } catch (e) {
-    throw toGraphError(e);
+    throw toGraphError(e, { timeoutMs: graph.readTimeoutMs });
   } finally {
     await session.close();
   }

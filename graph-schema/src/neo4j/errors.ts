@@ -10,6 +10,7 @@ export const GRAPH_ERRORS = defineErrors({
   ONEMAP_ERR_GRAPH_UNAVAILABLE: { status: 503, message: 'the graph database is unavailable: {detail}' },
   ONEMAP_ERR_GRAPH_AUTH: { status: 503, message: 'the graph database rejected our credentials (check NEO4J_USER / NEO4J_PASSWORD): {detail}' },
   ONEMAP_ERR_GRAPH_TRANSIENT: { status: 503, message: 'transient graph database error, try again: {detail}' },
+  ONEMAP_ERR_QUERY_TIMEOUT: { status: 503, message: 'the query ran longer than {limitMs} ms and was stopped: narrow it (a shorter time range, fewer hops or relation types, a smaller area) and try again' },
   ONEMAP_ERR_MIGRATION_CHANGED: { status: 500, message: 'migration {file} was changed after it was applied (checksum differs); add a new version instead of editing it' },
   ONEMAP_ERR_MIGRATION_FAILED: { status: 500, message: 'migration failed: {detail}' },
   ONEMAP_ERR_GRAPH_QUERY: { status: 500, message: 'graph query failed: {detail}' },
@@ -21,6 +22,7 @@ export const GraphErrorCode = {
   Unavailable: 'ONEMAP_ERR_GRAPH_UNAVAILABLE',
   AuthFailed: 'ONEMAP_ERR_GRAPH_AUTH',
   Transient: 'ONEMAP_ERR_GRAPH_TRANSIENT',
+  QueryTimeout: 'ONEMAP_ERR_QUERY_TIMEOUT',
   MigrationChanged: 'ONEMAP_ERR_MIGRATION_CHANGED',
   MigrationFailed: 'ONEMAP_ERR_MIGRATION_FAILED',
   Query: 'ONEMAP_ERR_GRAPH_QUERY',
@@ -53,11 +55,14 @@ interface DriverErrorLike {
 }
 
 /** Translates a neo4j-driver error (or anything) into a GraphError with a stable code. */
-export function toGraphError(e: unknown): GraphError {
+export function toGraphError(e: unknown, opts: { timeoutMs?: number } = {}): GraphError {
   if (e instanceof GraphError) return e;
   const err = (e ?? {}) as DriverErrorLike;
   const code = err.code ?? '';
   const msg = err.message ?? String(e);
+  if (code.startsWith('Neo.ClientError.Transaction.TransactionTimedOut')) {
+    return new GraphError(GraphErrorCode.QueryTimeout, { limitMs: opts.timeoutMs ?? 'the allowed' }, { cause: e });
+  }
   if (code === 'Neo.ClientError.Schema.ConstraintValidationFailed') {
     const m = /Node\((\d+)\) already exists with label `(\w+)` and propert(?:y|ies) (.*)$/m.exec(msg);
     return new GraphError(

@@ -27,7 +27,9 @@ export default fp(
       if (def) {
         if (def.status < 500) return reply.status(def.status).send({ statusCode: def.status, code: fe.code, message: err.message });
         request.log.error({ err }, `answered ${def.status} ${fe.code}`);
-        const message = formatErrorMessage(def.message, { detail: `see the server log (request ${request.id})`, requestId: request.id });
+        // A template's own parameters (a timeout's limit) are kept; `detail` (driver text) never is.
+        const own = (err as { params?: Record<string, string | number> }).params ?? {};
+        const message = formatErrorMessage(def.message, { ...own, detail: `see the server log (request ${request.id})`, requestId: request.id });
         return reply.status(def.status).send({ statusCode: def.status, code: fe.code, message });
       }
       if (fe.validation) {
