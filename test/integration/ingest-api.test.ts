@@ -121,6 +121,15 @@ describe('ingest over HTTP', () => {
     expect(again.json()).toMatchObject({ batchId: up.json().batchId, duplicate: true, status: 'done' });
     const list = await admin({ url: '/api/ingest/jobs?source=rail' });
     expect(list.json().items.map((b: { batchId: string }) => b.batchId)).toContain(up.json().batchId);
+    // The audit keeps the delivery's size, not its contents (auditors would read the records there).
+    const entries = (await as(app, 'province', 'auditor', null)({ url: '/api/audit/entries?limit=200' })).json().items as { route: string; paramsJson: string }[];
+    const uploads = entries.filter((e) => e.route === '/api/ingest/:source/files');
+    expect(uploads.length).toBeGreaterThanOrEqual(2);
+    const firstRecord = payload.toString('utf8').split('\n')[1] as string;
+    for (const e of uploads) {
+      expect(JSON.parse(e.paramsJson).body).toEqual({ bytes: payload.byteLength, contentType: 'text/csv' });
+      for (const cell of firstRecord.split(',').filter((c) => c.length >= 4)) expect(e.paramsJson).not.toContain(cell);
+    }
   });
 
   it('bad input: unknown source 404, wrong body 400, a user token (officer or admin) 403, no credential 401 — nothing staged', async () => {

@@ -46,6 +46,8 @@ declare module 'fastify' {
     public?: boolean;
     /** Authenticate with a single-use `?ticket=` from `POST /api/watches/stream-ticket` instead of a token (EventSource cannot set headers). */
     streamTicket?: boolean;
+    /** `shape`: the audit records the body's shape (keys, item counts, bytes), not its values (deliveries of source data). */
+    auditBody?: 'shape';
   }
 }
 

@@ -12,13 +12,50 @@ declare module 'fastify' {
 
 const REDACT = new Set(['password', 'passwordHash', 'access_token', 'token', 'ticket']);
 const MAX_PARAMS_CHARS = 4000;
+/** At most this many values of a body are visited: the entry is capped anyway, the work must be too. */
+const MAX_BODY_NODES = 400;
+const MAX_STRING_CHARS = 500;
 
-function redact(v: unknown, depth = 0): unknown {
-  if (depth > 6 || v === null || typeof v !== 'object') return v;
-  if (Array.isArray(v)) return v.slice(0, 50).map((x) => redact(x, depth + 1));
+function isBinary(v: unknown): v is ArrayBufferView | ArrayBuffer {
+  return ArrayBuffer.isView(v) || v instanceof ArrayBuffer;
+}
+
+/** A body as recorded: secrets redacted, binary as its size, long strings cut, at most MAX_BODY_NODES values. */
+function redact(v: unknown, budget = { left: MAX_BODY_NODES }, depth = 0): unknown {
+  if (budget.left-- <= 0) return '…';
+  if (typeof v === 'string') return v.length > MAX_STRING_CHARS ? `${v.slice(0, MAX_STRING_CHARS)}…` : v;
+  if (v === null || typeof v !== 'object') return v;
+  if (isBinary(v)) return { bytes: v.byteLength };
+  if (depth > 6) return '…';
+  if (Array.isArray(v)) return v.slice(0, 50).map((x) => redact(x, budget, depth + 1));
   const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v)) out[k] = REDACT.has(k) ? '[redacted]' : redact(x, depth + 1);
+  for (const k in v) {
+    if (budget.left <= 0) break;
+    out[k] = REDACT.has(k) ? '[redacted]' : redact((v as Record<string, unknown>)[k], budget, depth + 1);
+  }
   return out;
+}
+
+/**
+ * A delivery's body as recorded: its shape (keys, how many items, the size of a file), never the
+ * records it carries — source data are not copied into the audit trail, where auditors read them.
+ */
+function shapeOf(v: unknown, depth = 0): unknown {
+  if (isBinary(v)) return { bytes: v.byteLength };
+  if (Array.isArray(v)) return { items: v.length };
+  if (v === null || typeof v !== 'object') return typeof v;
+  if (depth > 0) return 'object';
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v).slice(0, 20)) out[k] = shapeOf((v as Record<string, unknown>)[k], depth + 1);
+  return out;
+}
+
+function bodyForAudit(request: FastifyRequest): unknown {
+  const b = request.body;
+  if (b === undefined) return undefined;
+  if (isBinary(b)) return { bytes: b.byteLength, contentType: request.headers['content-type'] ?? null };
+  if (b === null || typeof b !== 'object') return '[non-JSON body]';
+  return request.routeOptions.config?.auditBody === 'shape' ? shapeOf(b) : redact(b);
 }
 
 /** The parameters of a request as recorded: path params, query (minus token and purpose) and body, redacted and capped. */
@@ -27,8 +64,7 @@ export function auditParams(request: FastifyRequest): string {
   delete query.purpose;
   delete query.access_token;
   delete query.ticket;
-  const body = request.body === undefined || typeof request.body !== 'object' ? (request.body === undefined ? undefined : '[non-JSON body]') : redact(request.body);
-  const s = JSON.stringify({ params: request.params ?? {}, query, body });
+  const s = JSON.stringify({ params: request.params ?? {}, query, body: bodyForAudit(request) });
   return s.length > MAX_PARAMS_CHARS ? `${s.slice(0, MAX_PARAMS_CHARS)}…[truncated ${s.length} chars]` : s;
 }
 

@@ -85,7 +85,7 @@ const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
         body: PushBody,
         response: { 202: SubmitAnswer, ...errorAnswers({ body: true, also: [404] }) },
       },
-      config: { access: { ...DELIVER, action: 'ingest.push' } },
+      config: { access: { ...DELIVER, action: 'ingest.push' }, auditBody: 'shape' },
     },
     async (request, reply) => {
       const { source } = request.params;
@@ -116,7 +116,7 @@ const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
         querystring: UploadQuery,
         response: { 202: SubmitAnswer, ...errorAnswers({ body: true, also: [404] }) },
       },
-      config: { access: { ...DELIVER, action: 'ingest.upload' } },
+      config: { access: { ...DELIVER, action: 'ingest.upload' }, auditBody: 'shape' },
       bodyLimit: app.config.UPLOAD_LIMIT_BYTES,
     },
     async (request, reply) => {

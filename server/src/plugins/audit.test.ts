@@ -1,0 +1,35 @@
+import type { FastifyRequest } from 'fastify';
+import { describe, expect, it } from 'vitest';
+import { auditParams } from './audit.ts';
+
+const request = (body: unknown, config: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
+  ({ params: { source: 'hotel' }, query: {}, body, headers, routeOptions: { config } }) as unknown as FastifyRequest;
+
+describe('auditParams', () => {
+  it('records an uploaded file as its size, never its bytes (a 50 MB body is not walked)', () => {
+    const csv = Buffer.from('name,resident_id\n张三,620102198805051234\n');
+    const small = JSON.parse(auditParams(request(csv, {}, { 'content-type': 'text/csv' })));
+    expect(small.body).toEqual({ bytes: csv.byteLength, contentType: 'text/csv' });
+    const big = auditParams(request(Buffer.alloc(50_000_000, 0x31)));
+    expect(JSON.parse(big).body).toEqual({ bytes: 50_000_000, contentType: null });
+    expect(big).not.toContain('"0":');
+  });
+
+  it('records a delivery of source records by its shape only', () => {
+    const records = Array.from({ length: 49 }, (_, i) => ({ record_id: `T${i}`, name: '张三', resident_id: '620102198805051234' }));
+    const s = auditParams(request({ records }, { auditBody: 'shape' }));
+    expect(JSON.parse(s).body).toEqual({ records: { items: 49 } });
+    expect(s).not.toContain('张三');
+    expect(s).not.toContain('6201021988');
+  });
+
+  it('bounds the values it visits and the strings it keeps, and redacts secrets', () => {
+    const wide = Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`k${i}`, i]));
+    const s = auditParams(request({ password: 'hunter2-hunter2', note: 'x'.repeat(10_000), wide }));
+    expect(s.length).toBeLessThanOrEqual(4100);
+    expect(s).toContain('"password":"[redacted]"');
+    expect(s).not.toContain('hunter2');
+    expect(s).toContain(`"note":"${'x'.repeat(500)}…"`);
+    expect(s).toContain('…[truncated');
+  });
+});
