@@ -84,8 +84,21 @@ useServerApp(
       scores: [{ rule: 'id_check_digit', dimension: 'validity', checked: 2, failed: 1, score: 0.5 }],
       examples: [{ rule: 'id_check_digit', source: 'fx_derived', rid: 'fx_derived:m1', field: 'person.residentId', severity: 'error', detail: `check digit of ${RID} is wrong`, value: RID, attribute: 'residentId' }],
     });
+    // A shop ~143 m from the exact home (~400 m from its cell's centre), where someone else was seen
+    // while the resident was home: what co-location must not use to range the home.
+    await writeTx(graph, (tx) =>
+      tx.run(
+        `CREATE (q:Entity:Place {eid: $shop, name: '测试商店', placeKind: 'shop', unitCode: '620102', location: point({longitude: toFloat($lon) + 0.001, latitude: toFloat($lat) + 0.001})})
+         CREATE (o:Entity:Person {eid: $other, name: '孙某', unitCode: '620102'})
+         CREATE (o)-[:VISITED {at: datetime('2026-11-01T21:05:00Z'), kind: 'visit', source: 'fx_derived', rid: 'fx_derived:o1'}]->(q)
+         CREATE (o)-[:VISITED {at: datetime('2026-11-02T09:05:00Z'), kind: 'visit', source: 'fx_derived', rid: 'fx_derived:o2'}]->(q)`,
+        { shop: SHOP, other: OTHER, lon: HOME_LON, lat: HOME_LAT },
+      ),
+    );
   },
 );
+const SHOP = 'L-FXM2';
+const OTHER = 'P-FXM2';
 
 /** Nothing in the answer rebuilds what masking hid. */
 function noDerivedLeak(body: string) {
@@ -175,6 +188,20 @@ describe('no spatial filter locates a home more finely than its trajectory point
   it('a drawn polygon around the exact home finds no one; around the cell it does', async () => {
     expect(await found([{ polygon: square(Number(HOME_LON), Number(HOME_LAT), 0.0005), ...FROM }, WIDE])).toBe(false);
     expect(await found([{ polygon: square(103.87, 36.05, 0.0005), ...FROM }, WIDE])).toBe(true);
+  });
+});
+
+describe('co-location ranges a home only from its cell', () => {
+  const near = async (radiusM: number) => {
+    const res = await as(app, 'otherCity', 'analyst')({ url: `/api/analysis/co-location?eid=${P}&${WINDOW}&windowMinutes=30&minCount=1&radiusM=${radiusM}` });
+    expect(res.statusCode, res.body).toBe(200);
+    noDerivedLeak(res.body);
+    return res.json().coLocated.some((c: { entity: { eid: string } }) => c.entity.eid === OTHER);
+  };
+
+  it('a radius that holds the shop from the exact home but not from the cell finds no one; one from the cell does', async () => {
+    expect(await near(200)).toBe(false); // 143 m from the home itself, ~400 m from its cell's centre
+    expect(await near(450)).toBe(true);
   });
 });
 

@@ -11,6 +11,23 @@ export const CO_LOCATION_LIMITS = { subjectSightings: 5000, nearbyPlaces: 50 } a
 /** Caps of one collision window: places within its radius, and subjects hit in it. */
 export const WINDOW_HIT_LIMITS = { places: 500, subjects: 20_000 } as const;
 
+/** Cypher point of place `v` as answers show it: a home (for any source) at its ~1 km cell. */
+const shownLocation = (v: string) => coarseHomeLocationCypher(v, IS_HOME(v));
+
+/**
+ * Places `q` whose position as answers show it lies within `$radius` of `center` (a Cypher point of
+ * bound variables or parameters): found by the spatial index with the home grid's slack, then a home
+ * compared at its cell — the home test only in the band where a cell and a position can disagree.
+ * Every radius a caller gives (collision circles, co-location) goes through it, so no radius locates
+ * a home more finely than a trajectory shows it.
+ */
+function placesWithin(center: string): string {
+  return `MATCH (q:Place) WHERE point.distance(q.location, ${center}) <= $radius + ${HOME_GRID_SLACK_M}
+           WITH *, point.distance(q.location, ${center}) AS qd
+           WITH * WHERE CASE WHEN qd <= $radius - ${HOME_GRID_SLACK_M} THEN true
+                             ELSE point.distance(${shownLocation('q')}, ${center}) <= $radius END`;
+}
+
 /** Which named caps a co-location read hit. */
 export interface CoLocationTruncation {
   subjectSightings: boolean;
@@ -35,7 +52,8 @@ export async function readCoLocation(
        WHERE v.source IN $vs AND v.at >= datetime($from) AND v.at < datetime($to)
        WITH e, v, p ORDER BY v.at LIMIT toInteger($maxSightings)
        CALL (p) {
-         MATCH (q:Place) WHERE point.distance(q.location, p.location) <= $radius
+         WITH p, ${shownLocation('p')} AS ps
+         ${placesWithin('ps')}
          RETURN q LIMIT toInteger($maxPlaces)
          UNION
          RETURN p AS q
@@ -55,7 +73,7 @@ export async function readCoLocation(
        WITH v, p ORDER BY v.at LIMIT toInteger($maxSightings) + 1
        WITH count(v) > $maxSightings AS sightings, collect(DISTINCT p)[..toInteger($maxSightings)] AS places
        RETURN sightings,
-              any(p IN places WHERE COUNT { MATCH (q:Place) WHERE point.distance(q.location, p.location) <= $radius } > $maxPlaces) AS nearby`,
+              any(p IN places WHERE COUNT { WITH p, ${shownLocation('p')} AS ps ${placesWithin('ps')} RETURN q } > $maxPlaces) AS nearby`,
       params,
     );
     const c = caps.records[0];
@@ -74,11 +92,7 @@ export type WindowPlaces = { lon: number; lat: number; radiusM: number } | { pla
  * so no radius locates a home more finely than its trajectory point.
  */
 const WINDOW_PLACES = {
-  // the home test only in the band where a home's cell and its position can disagree
-  circle: `MATCH (q:Place) WHERE point.distance(q.location, point({longitude: $lon, latitude: $lat})) <= $radius + ${HOME_GRID_SLACK_M}
-           WITH q, point.distance(q.location, point({longitude: $lon, latitude: $lat})) AS d
-           WITH q WHERE CASE WHEN d <= $radius - ${HOME_GRID_SLACK_M} THEN true
-                             ELSE point.distance(${coarseHomeLocationCypher('q', IS_HOME('q'))}, point({longitude: $lon, latitude: $lat})) <= $radius END`,
+  circle: placesWithin('point({longitude: $lon, latitude: $lat})'),
   listed: 'MATCH (q:Place) WHERE q.eid IN $placeEids',
 } as const;
 
