@@ -1,5 +1,5 @@
 /** Manual merge, split and confirm: graph changes, redirects, decisions for the pipeline, and undo. */
-import { type Graph, readTx } from '@onemap/graph-schema/server';
+import { type Graph, readTx, writeTx } from '@onemap/graph-schema/server';
 import type { FastifyInstance } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { as, useServerApp } from '../helpers/server-app.ts';
@@ -14,7 +14,7 @@ useServerApp({ RATE_LIMIT_PER_MINUTE: 1_000_000 }, (s) => {
 async function shape(eid: string) {
   return readTx(graph, async (tx) => {
     const r = await tx.run(
-      `MATCH (e {eid: $eid}) OPTIONAL MATCH (e)-[r]-() WITH e, r ORDER BY type(r) RETURN labels(e) AS labels, count(r) AS rels, collect(DISTINCT type(r)) AS types`,
+      `MATCH (e {eid: $eid}) WHERE NOT e:EidRedirect OPTIONAL MATCH (e)-[r]-() WITH e, r ORDER BY type(r) RETURN labels(e) AS labels, count(r) AS rels, collect(DISTINCT type(r)) AS types`,
       { eid },
     );
     return r.records[0]?.toObject() as { labels: string[]; rels: number; types: string[] } | undefined;
@@ -88,5 +88,65 @@ describe('confirm', () => {
     expect(list.json().items[0]).toMatchObject({ kind: 'confirm_non_match', eids: [E.P1, E.P3], unit: '620102' });
     const stored = await readTx(graph, async (tx) => (await tx.run("MATCH (d:ResolutionDecision {kind: 'confirm_non_match'}) RETURN d.eids AS eids, d.undone AS undone")).records[0]?.toObject());
     expect(stored).toEqual({ eids: [E.P1, E.P3], undone: false });
+  });
+});
+
+describe('a decision touches only entities the analyst sees whole', () => {
+  const decisions = () => readTx(graph, async (tx) => (await tx.run('MATCH (d:ResolutionDecision) RETURN count(d) AS n')).records[0]?.get('n') as number);
+
+  it('merge, split and confirm on an entity with a record the analyst may not see answer 404 like a missing entity, and write nothing', async () => {
+    // The station sees P1's open and granted records, not its owner's non-shared one (fx_closed:1).
+    const station = as(app, 'station', 'analyst');
+    expect((await station({ url: `/api/entities/${E.P1}` })).statusCode).toBe(200);
+    const before = await decisions();
+    const tries = [
+      { url: '/api/resolution/merge', payload: { survivor: E.P3, merged: [E.P1], reason: '同一人' } },
+      { url: '/api/resolution/merge', payload: { survivor: E.P1, merged: [E.P3], reason: '同一人' } },
+      { url: '/api/resolution/split', payload: { eid: E.P1, rids: ['fx_open:1'], reason: '拆分' } },
+      { url: '/api/resolution/confirm', payload: { eids: [E.P3, E.P1], match: false, reason: '不同人' } },
+    ];
+    const missing = await station({ method: 'POST', url: '/api/resolution/confirm', payload: { eids: [E.P3, 'P-NOSUCH'], match: false, reason: '不同人' } });
+    expect(missing.statusCode).toBe(404);
+    for (const t of tries) {
+      const res = await station({ method: 'POST', ...t });
+      expect(res.statusCode, `${t.url} ${res.body}`).toBe(404);
+      expect(res.json().code).toBe(missing.json().code);
+    }
+    expect(await decisions()).toBe(before);
+    // Seen whole (all of P3's records are open): the decision is made, and its author can undo it.
+    const ok = await station({ method: 'POST', url: '/api/resolution/confirm', payload: { eids: [E.P3, E.P4], match: false, reason: '不同人' } });
+    expect(ok.statusCode, ok.body).toBe(201);
+    expect((await station({ method: 'POST', url: `/api/resolution/decisions/${ok.json().id}/undo` })).statusCode).toBe(200);
+  });
+
+  it("another analyst reads a decision's case but not its purpose text, and identifiers in its reason masked", async () => {
+    const county = as(app, 'county', 'analyst');
+    const made = await county({ method: 'POST', url: '/api/resolution/confirm', payload: { eids: [E.P1, E.P3], match: false, reason: '身份证620102198805051234与手机号不符' } });
+    expect(made.statusCode, made.body).toBe(201);
+    const id = made.json().id as string;
+    const own = (await county({ url: `/api/resolution/decisions?eid=${E.P3}` })).json().items.find((d: { id: string }) => d.id === id);
+    expect(own.reason).toContain('620102198805051234');
+    expect(JSON.parse(own.purpose).text).toBeTruthy();
+    const other = (await as(app, 'province', 'analyst')({ url: `/api/resolution/decisions?eid=${E.P3}` })).json().items.find((d: { id: string }) => d.id === id);
+    expect(other.by).toBe(own.by);
+    expect(JSON.parse(other.purpose)).toEqual({ kind: JSON.parse(own.purpose).kind, caseNumber: JSON.parse(own.purpose).caseNumber });
+    expect(other.reason).not.toContain('620102198805051234');
+  });
+});
+
+describe('the review queue', () => {
+  it('lists a possible match only to analysts who see both entities whole (they could not decide on it otherwise)', async () => {
+    // The pipeline left fx_cond:4 (on P4) as a possible match of P1, which holds a non-shared record.
+    await writeTx(graph, (tx) =>
+      tx.run("MATCH (:SourceRecord {rid: 'fx_cond:4'})-[x:RESOLVED_TO]->(:Person {eid: $p4}) SET x.decision = 'possible_match', x.candidate = $p1, x.score = 0.6", { p1: E.P1, p4: E.P4 }),
+    );
+    try {
+      const pairs = async (level: 'county' | 'station') =>
+        (await as(app, level, 'analyst')({ url: '/api/resolution/candidates' })).json().items.map((m: { rid: string; right: { eid: string } }) => `${m.rid}>${m.right.eid}`);
+      expect(await pairs('county')).toContain(`fx_cond:4>${E.P1}`);
+      expect(await pairs('station')).not.toContain(`fx_cond:4>${E.P1}`);
+    } finally {
+      await writeTx(graph, (tx) => tx.run("MATCH (:SourceRecord {rid: 'fx_cond:4'})-[x:RESOLVED_TO]->() SET x.decision = 'anchor' REMOVE x.candidate"));
+    }
   });
 });

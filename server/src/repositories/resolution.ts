@@ -249,6 +249,26 @@ export async function decisionVisible(graph: Graph, id: string, visibleSources: 
   });
 }
 
+/**
+ * The first of `eids` (current eids: the caller has followed redirects) that holds a record from a source outside `visibleSources`, or null. A manual decision may touch only
+ * entities the analyst sees whole: a merge moves every record and edge, and listing or undoing the
+ * decision needs every touched record visible — so deciding on a partly hidden entity would change
+ * what the analyst cannot see, and the undo's 404 would tell them it is there.
+ */
+export async function firstPartlyHidden(graph: Graph, eids: readonly string[], visibleSources: readonly string[]): Promise<string | null> {
+  return readTx(graph, async (tx) => {
+    const r = await tx.run(
+      `UNWIND range(0, size($eids) - 1) AS i
+       WITH i, $eids[i] AS eid
+       MATCH (e:Entity {eid: eid})
+       WHERE EXISTS { MATCH (r:SourceRecord)-[:RESOLVED_TO]->(e) WHERE NOT r.source IN $visible }
+       RETURN eid ORDER BY i LIMIT 1`,
+      { eids: [...eids], visible: [...visibleSources] },
+    );
+    return (r.records[0]?.get('eid') as string | undefined) ?? null;
+  });
+}
+
 /** Reverses a decision: moved edges go back, labels and redirects are restored; the decision is kept, marked undone. */
 export async function undoDecision(graph: Graph, d: DecisionRow, by: string): Promise<void> {
   await writeTx(graph, async (tx) => {
@@ -319,7 +339,7 @@ export interface PossibleMatchRow {
 /**
  * The pipeline's possible matches (RESOLVED_TO {decision: 'possible_match', candidate}) whose record
  * comes from a visible source, most uncertain first (probability closest to 0.5); pairs already
- * decided by an analyst (a live merge or confirmation naming both) and candidates merged away are left out.
+ * decided by an analyst (a live merge or confirmation naming both) and candidates merged away are left out, and so are pairs with an entity the viewer does not see whole (no decision could be made on them).
  * @param sources the viewer's visible sources
  * @param filter `source` one source, `unit` sources owned by that unit code (or its sub-units by prefix)
  */
@@ -332,6 +352,9 @@ export async function listPossibleMatches(graph: Graph, sources: readonly string
          AND ($unit IS NULL OR EXISTS { MATCH (s:Source {id: r.source}) WHERE s.ownerUnit STARTS WITH $unit })
        MATCH (b:Entity {eid: x.candidate}) WHERE b <> a
          AND NOT EXISTS { MATCH (d:ResolutionDecision) WHERE d.undone = false AND a.eid IN d.eids AND b.eid IN d.eids }
+         // only pairs the viewer could decide on: both entities seen whole (firstPartlyHidden)
+         AND NOT EXISTS { MATCH (a)<-[:RESOLVED_TO]-(h:SourceRecord) WHERE NOT h.source IN $sources }
+         AND NOT EXISTS { MATCH (b)<-[:RESOLVED_TO]-(h:SourceRecord) WHERE NOT h.source IN $sources }
        WITH r, x, a, b ORDER BY abs(x.score - 0.5), r.rid LIMIT toInteger($scan)
        CALL (b) {
          MATCH (b)<-[y:RESOLVED_TO]-(br:SourceRecord) WHERE br.source IN $sources

@@ -1,6 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { httpError } from '../../errors.ts';
-import { confirmPair, decisionVisible, listDecisions, mergeEntities, readDecision, splitEntity, undoDecision } from '../../repositories/resolution.ts';
+import { storedPurposeFor } from '../../access/purpose.ts';
+import { maskIdentifiersInText } from '../../access/mask-text.ts';
+import type { Viewer } from '../../access/viewer.ts';
+import { confirmPair, type DecisionRow, decisionVisible, firstPartlyHidden, listDecisions, mergeEntities, readDecision, splitEntity, undoDecision } from '../../repositories/resolution.ts';
 import { errorAnswers, PurposeHeaders, PurposeOnlyQuery } from '../../schemas/common.ts';
 import { CandidateList, CandidatesQuery, ConfirmBody, Decision, DecisionList, DecisionParams, DecisionsQuery, MergeBody, SplitAnswer, SplitBody } from '../../schemas/resolution.ts';
 import { requireVisibleEntity } from '../../services/entity-view.ts';
@@ -20,6 +23,14 @@ const resolutionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (!d) throw new Error(`decision ${id} was written but cannot be read back`);
     return d;
   };
+  /** Entities a decision will touch must be seen whole; one that is not answers like a missing one. */
+  const requireWhole = async (eids: readonly string[], viewer: Viewer) => {
+    const hidden = await firstPartlyHidden(app.graph, eids, viewer.visibleSources);
+    if (hidden) throw httpError('NOT_FOUND', { what: `entity ${hidden}` });
+  };
+  /** Another analyst's decision: its case, not its purpose text; identifiers in its reason masked. */
+  const asSeenBy = <D extends DecisionRow>(d: D, viewer: Viewer): D =>
+    d.by === viewer.username ? d : { ...d, purpose: storedPurposeFor(d.purpose, d.by, viewer), reason: maskIdentifiersInText(d.reason) };
   const actor = (request: { viewer: { username: string; unitCode: string; purpose: unknown } }, reason: string) => ({
     by: request.viewer.username,
     unit: request.viewer.unitCode,
@@ -38,6 +49,7 @@ const resolutionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (r.redirectedFrom) throw httpError('CONFLICT', { detail: `${m} was already merged into ${r.row.eid}` });
         if (r.row.kind !== s.row.kind) throw httpError('CONFLICT', { detail: `${m} is a ${r.row.kind}, ${b.survivor} a ${s.row.kind}` });
       }
+      await requireWhole([s.row.eid, ...b.merged], request.viewer);
       const id = await mergeEntities(app.graph, s.row.eid, b.merged, actor(request, b.reason));
       request.resultCount = b.merged.length;
       return reply.status(201).send(await written(id));
@@ -50,6 +62,7 @@ const resolutionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const b = request.body;
       const { row } = await requireVisibleEntity(app.graph, b.eid, request.viewer);
+      await requireWhole([row.eid], request.viewer);
       const mine = new Set(row.records.map((r) => r.rid));
       const unknown = b.rids.filter((r) => !mine.has(r));
       if (unknown.length) throw httpError('VALIDATION', { detail: `records ${unknown.slice(0, 5).join(', ')} are not records of ${b.eid} you may see` });
@@ -65,7 +78,9 @@ const resolutionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { schema: { ...common, summary: 'Confirm two entities are the same (match) or different (non-match)', querystring: PurposeOnlyQuery, body: ConfirmBody, response: { 201: Decision, ...errorAnswers({ purpose: true, body: true, also: [404] }) } }, config: rule('confirm') },
     async (request, reply) => {
       const b = request.body;
-      for (const e of b.eids) await requireVisibleEntity(app.graph, e, request.viewer);
+      const current: string[] = [];
+      for (const e of b.eids) current.push((await requireVisibleEntity(app.graph, e, request.viewer)).row.eid);
+      await requireWhole(current, request.viewer);
       const [left = '', right = ''] = b.eids; // the schema holds exactly two
       const id = await confirmPair(app.graph, b.match ? 'confirm_match' : 'confirm_non_match', [left, right], actor(request, b.reason));
       request.resultCount = 1;
@@ -84,7 +99,7 @@ const resolutionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (d.undone) throw httpError('CONFLICT', { detail: `decision ${id} was already undone` });
       await undoDecision(app.graph, d, request.viewer.username);
       request.resultCount = 1;
-      return written(id);
+      return asSeenBy(await written(id), request.viewer);
     },
   );
 
@@ -104,7 +119,7 @@ const resolutionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { schema: { ...common, summary: 'Manual decisions, newest first (the pipeline reads them as must-link / cannot-link)', querystring: DecisionsQuery, response: { 200: DecisionList, ...errorAnswers({ purpose: true }) } }, config: rule('decisions') },
     async (request) => {
       const q = request.query;
-      const decisions = await listDecisions(app.graph, q.eid ?? null, q.limit, request.viewer.visibleSources);
+      const decisions = (await listDecisions(app.graph, q.eid ?? null, q.limit, request.viewer.visibleSources)).map((d) => asSeenBy(d, request.viewer));
       request.resultCount = decisions.length;
       return { items: decisions };
     },
