@@ -179,7 +179,7 @@ const NODE_FIRST_KINDS: ReadonlySet<string> = new Set(['Person', 'Organization']
  * role among the viewer's visible records (`readRecordRoles`). Null: the records decide.
  */
 function nameRecordOf(n: SearchNodeRow): string | null {
-  if (!NODE_FIRST_KINDS.has(n.kind) || n.name === null || n.visibleRecords > SEARCH_RECORDS_PER_HIT) return null;
+  if (!NODE_FIRST_KINDS.has(n.kind) || n.name === null || !n.recordsFit) return null;
   return parseProvenance(n.provenance).name?.rid ?? null;
 }
 
@@ -295,12 +295,17 @@ async function checkChunk(r: Reader, viewer: Viewer, terms: readonly string[], k
   // A person's or organization's identifiers (ANCHOR_KINDS) are Latin letters and digits: a term without any matches none.
   const idTerms = terms.some((t) => /[a-z0-9]/.test(norm(t)));
   const nodes = await readSearchNodes(r, chunk.map((c) => c.eid), viewer.visibleSources, SEARCH_RECORDS_PER_HIT, idTerms);
+  // The name's record and its roles come with the node; a rid the database cut differently from
+  // the provenance (never expected) is looked up on its own.
+  const roles = new Map<string, { source: string; role: string }[]>();
   const nameRecords: { eid: string; rid: string }[] = [];
   for (const n of nodeFirst ? nodes.values() : []) {
     const rid = nameRecordOf(n);
-    if (rid) nameRecords.push({ eid: n.eid, rid });
+    if (!rid) continue;
+    if (n.nameRecord?.rid === rid) roles.set(n.eid, n.nameRecord.roles);
+    else nameRecords.push({ eid: n.eid, rid });
   }
-  const roles = await readRecordRoles(r, nameRecords, viewer.visibleSources);
+  for (const [eid, found] of await readRecordRoles(r, nameRecords, viewer.visibleSources)) roles.set(eid, found);
   const kept: Kept[] = [];
   const undecided: { eid: string; score: number }[] = [];
   for (const c of chunk) {
