@@ -175,8 +175,8 @@ const NODE_FIRST_KINDS: ReadonlySet<string> = new Set(['Person', 'Organization']
 /**
  * The record of a candidate's golden name, when the node can decide the match: a person or
  * organization whose visible records all fit in the record window (so the record path reads them
- * all) and whose name came from a record with provenance; the caller then looks up that record's
- * role among the viewer's visible records (`readRecordRoles`). Null: the records decide.
+ * all) and whose name came from a record with provenance; that record's roles among the viewer's
+ * visible records come with the node (`SearchNodeRow.nameRecord`, else `readRecordRoles`). Null: the records decide.
  */
 function nameRecordOf(n: SearchNodeRow): string | null {
   if (!NODE_FIRST_KINDS.has(n.kind) || n.name === null || !n.recordsFit) return null;
