@@ -139,10 +139,13 @@ function searchableFor(viewer: Viewer) {
     }
   };
   // The node's Pinyin counts only when the name it spells is one the viewer sees in plain.
+  // Its syllable groups too (the family and given name's Pinyin, as the record that states the name
+  // has them): so a typo of a given name (wangwei~1 → fangwei) is decided on the node, not in the records.
   const addPinyin = (name: unknown, namePinyin: string | null) => {
     if (!name || !out.names.includes(String(name))) return;
-    if (namePinyin) out.parts.push(norm(namePinyin));
-    out.golden = { plain: [norm(String(name))], parts: namePinyin ? [norm(namePinyin)] : [], shown: [], names: [String(name)] };
+    const parts = namePinyin ? [...new Set([namePinyin, ...namePinyin.split(/\s+/)].map(norm).filter(Boolean))] : [];
+    out.parts.push(...parts);
+    out.golden = { plain: [norm(String(name))], parts, shown: [], names: [String(name)] };
   };
   const done = (): Searchable => {
     for (const c of completing) {
