@@ -4,7 +4,8 @@
  * PROFILE plans of the query API's hot queries on the bench store of `npm run bench api` (same
  * ports and data dir; start it with that bench first): the repository functions run unchanged
  * through a transaction that prefixes `PROFILE`, for a few random persons, as a viewer who sees
- * every source but `incident`. Prints per query the db hits and rows of each operator (the plan
+ * every source but `incident` (a whole request's statements, e.g. a search's, as the HTTP bench's caller). `--only search` runs the
+ * scenarios whose name starts with a given word. Prints per query the db hits and rows of each operator (the plan
  * of the first sample) and the db hits of every sample, for docs/api.md.
  */
 import os from 'node:os';
@@ -18,7 +19,7 @@ import { AccessStore } from '../server/src/access/store.ts';
 import { buildViewer, type Viewer } from '../server/src/access/viewer.ts';
 import { buildProfile, PROFILE_LIMITS } from '../server/src/services/entity-view.ts';
 import { DEFAULT_RELATION_TYPES } from '../server/src/services/relations.ts';
-import { ID_TAIL_KINDS, luceneQuery, SEARCH_CANDIDATE_CAP, SEARCH_RECORDS_PER_HIT } from '../server/src/services/search.ts';
+import { ID_TAIL_KINDS, luceneQuery, search, SEARCH_CANDIDATE_CAP, SEARCH_RECORDS_PER_HIT } from '../server/src/services/search.ts';
 import { rng } from './bench-api-graph.ts';
 // @ts-expect-error plain ESM script without types
 import { up } from './services.mjs';
@@ -30,6 +31,8 @@ const opt = (name: string, def: number) => {
 };
 const PERSONS = opt('persons', 20_000);
 const SAMPLES = opt('samples', 5);
+/** `--only search,profile`: only the scenarios whose name starts with one of these. */
+const ONLY = args.includes('--only') ? String(args[args.indexOf('--only') + 1]).split(',') : null;
 const VS = ['business', 'checkpoint', 'hotel', 'household', 'netcafe', 'rail', 'telecom', 'vehicle_registry'];
 
 if (!process.env.NEO4J_URI) {
@@ -123,6 +126,12 @@ const scenarios: Record<string, (tx: ManagedTransaction, eid: string) => Promise
     const c = await searchCandidates({ tx: unprofiled(tx) }, luceneQuery(hanzi()), ['Person'], VS, SEARCH_CANDIDATE_CAP);
     return readEntities({ tx }, c.map((x) => x.eid), VS, SEARCH_RECORDS_PER_HIT);
   },
+  // A whole search request's reads as the HTTP bench's caller (every statement printed), page 1 of 20.
+  'search 王伟, every statement (search as lz_analyst)': (tx) => search({ tx }, viewer, hanzi(), null, 1, 20),
+  'search 王伟 page 5, every statement (search as lz_analyst)': (tx) => search({ tx }, viewer, hanzi(), null, 5, 20),
+  'search ww, every statement (search as lz_analyst)': (tx) => search({ tx }, viewer, `w${'wfnmj'[Math.floor(rand() * 5)]}`, null, 1, 20),
+  'search wangwei, every statement (search as lz_analyst)': (tx) => search({ tx }, viewer, `wang${['wei', 'fang', 'na', 'min', 'jing'][Math.floor(rand() * 5)]}`, null, 1, 20),
+  'search ID tail, every statement (search as lz_analyst)': (tx) => search({ tx }, viewer, String(Math.floor(rand() * 10_000)).padStart(4, '0'), null, 1, 20),
   'search ww: candidates (searchCandidates)': (tx) => searchCandidates({ tx }, luceneQuery(`w${'wfnmj'[Math.floor(rand() * 5)]}`), ['Person'], VS, SEARCH_CANDIDATE_CAP),
   'search ID tail: candidates (identifierTailCandidates)': (tx) => identifierTailCandidates({ tx }, String(Math.floor(rand() * 10_000)).padStart(4, '0'), ID_TAIL_KINDS, VS, SEARCH_CANDIDATE_CAP),
 };
@@ -134,6 +143,7 @@ function unprofiled(tx: ManagedTransaction): ManagedTransaction {
 console.log(`bench api-profile: ${PERSONS} persons, ${SAMPLES} random persons per query, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' / ')}`);
 try {
   for (const [name, work] of Object.entries(scenarios)) {
+    if (ONLY && !ONLY.some((w) => name.startsWith(w))) continue;
     const hits: number[] = [];
     const ms: number[] = [];
     let first: Captured | null = null;

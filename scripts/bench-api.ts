@@ -162,6 +162,8 @@ try {
   rows.push(await run('layer: hexbin r7 (1 day)', base, () => `/api/layers/hexbin?from=2026-10-15T00:00:00Z&to=2026-10-16T00:00:00Z&resolution=7`, headers, 100));
   rows.push(await run('search', base, () => `/api/search?q=${encodeURIComponent(`王${'伟芳娜敏静'[Math.floor(rand() * 5)]}`)}`, headers, 50));
   rows.push(await run('search: Pinyin initials', base, () => `/api/search?q=w${'wfnmj'[Math.floor(rand() * 5)]}`, headers, 50));
+  rows.push(await run('search: full Pinyin', base, () => `/api/search?q=wang${['wei', 'fang', 'na', 'min', 'jing'][Math.floor(rand() * 5)]}`, headers, 50));
+  rows.push(await run('search: Hanzi, page 5', base, () => `/api/search?q=${encodeURIComponent(`王${'伟芳娜敏静'[Math.floor(rand() * 5)]}`)}&page=5`, headers, 50));
   rows.push(await run('search: ID tail (4 digits)', base, () => `/api/search?q=${String(Math.floor(rand() * 10_000)).padStart(4, '0')}`, headers, 50));
   console.table(rows.filter((r) => r !== null));
   console.log(`bench api: ${PERSONS} persons, ${VISITS * PERSONS} sightings (≈), ${CONNECTIONS} connections, ${SECONDS} s per scenario; every request passes auth, the access layer and a hash-chained audit append.`);

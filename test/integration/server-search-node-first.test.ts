@@ -231,6 +231,9 @@ const QUERIES = [
   '李娜 女',
   '李娜 1985',
   'limimi',
+  // a given name's Pinyin alone, and with one typo: matched on the syllable groups of the golden name's Pinyin
+  'nana',
+  'mimu',
   '620102198501011234',
 ];
 

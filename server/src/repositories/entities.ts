@@ -277,7 +277,7 @@ export async function searchCandidates(graph: Reader, lucene: string, kinds: rea
   });
 }
 
-/** A search candidate as its node and edges describe it: golden values, visible identifiers, how many visible records it has. */
+/** A search candidate as its node and edges describe it: golden values, visible identifiers, whether its visible records fit the record window, its name's record. */
 export interface SearchNodeRow {
   eid: string;
   kind: string;
@@ -286,15 +286,34 @@ export interface SearchNodeRow {
   provenance: string | null;
   /** Identifiers through edges of visible sources. */
   identifiers: { kind: string; value: string; source: string }[];
-  /** Visible records, counted up to `recordLimit + 1` (more than `recordLimit`: the record window is not all of them). */
-  visibleRecords: number;
+  /** Every visible record is within `recordLimit` (the record window holds them all). */
+  recordsFit: boolean;
+  /**
+   * The record the golden name came from, as the provenance names it (read in the database, so the
+   * caller must check `rid` against its own reading of `provenance`), and its roles for this
+   * entity when it is of a visible source (empty: not visible). Null: a kind other than person or
+   * organization, or no name provenance.
+   */
+  nameRecord: { rid: string; roles: { source: string; role: string }[] } | null;
 }
 
 /**
- * Search candidates from their nodes, for matching before any record is read: per visible entity
- * its golden name and Pinyin with provenance, its visible identifiers, and how many visible
- * records it has — the relationship count when every source of the entity is visible (a degree
- * lookup, no record read), else counted up to `recordLimit + 1`. Invisible entities are absent.
+ * The rid of entity `v`'s golden name's record, cut out of its `provenance` JSON
+ * (`{"name":{"source":…,"rid":"…"},…}`, as the writers serialize it; a quote inside a JSON string
+ * is escaped, so `"name":{` only ever starts the key); null when there is none. The caller checks it
+ * against `JSON.parse(provenance)`: a cut that went wrong is a lookup missed, never a wrong answer.
+ */
+function nameRidOf(v: string): string {
+  return `split(split(split(${v}.provenance, '"name":{')[1], '"rid":"')[1], '"')[0]`;
+}
+
+/**
+ * Search candidates from their nodes, for matching before any record is read, in ONE statement:
+ * per visible entity its golden name and Pinyin with provenance, its visible identifiers, whether
+ * its visible records all fit in `recordLimit` (the degree when that is small enough, a bounded
+ * count of visible records only past it) and — for persons and organizations — its golden name's
+ * record (a unique-index seek on `SourceRecord.rid`) with its roles when of a visible source.
+ * Invisible entities are absent.
  * @param withIdentifiers false: skip the identifier edges of persons and organizations (their
  *   identifiers are Latin letters and digits, and no query term has any)
  */
@@ -308,9 +327,16 @@ export async function readSearchNodes(graph: Reader, eids: readonly string[], vs
          OPTIONAL MATCH (e)-[h:HAS_IDENTIFIER]->(i:Identifier) WHERE ($withIds OR NOT (e:Person OR e:Organization)) AND h.source IN $vs
          RETURN collect(CASE WHEN i IS NULL THEN null ELSE {kind: i.kind, value: i.value, source: h.source} END) AS identifiers
        }
+       CALL (e) {
+         WITH e, CASE WHEN e:Person OR e:Organization THEN ${nameRidOf('e')} END AS nameRid
+         OPTIONAL MATCH (sr:SourceRecord {rid: nameRid}) WHERE sr.source IN $vs
+         OPTIONAL MATCH (sr)-[rt:RESOLVED_TO]->(e)
+         RETURN nameRid, collect(CASE WHEN rt IS NULL THEN null ELSE {source: sr.source, role: rt.role} END) AS nameRoles
+       }
        RETURN e.eid AS eid, ${kindOf('e')} AS kind, e.name AS name, e.namePinyin AS namePinyin, e.provenance AS provenance, identifiers,
-              CASE WHEN e.inSources IS NOT NULL AND all(s IN e.inSources WHERE s IN $vs) THEN COUNT { (e)<-[:RESOLVED_TO]-() }
-                   ELSE size(COLLECT { MATCH (e)<-[:RESOLVED_TO]-(x:SourceRecord) WHERE x.source IN $vs RETURN 1 AS one LIMIT toInteger($lim + 1) }) END AS visibleRecords`,
+              CASE WHEN nameRid IS NULL THEN null ELSE {rid: nameRid, roles: nameRoles} END AS nameRecord,
+              CASE WHEN COUNT { (e)<-[:RESOLVED_TO]-() } <= $lim THEN true
+                   ELSE size(COLLECT { MATCH (e)<-[:RESOLVED_TO]-(x:SourceRecord) WHERE x.source IN $vs RETURN 1 AS one LIMIT toInteger($lim + 1) }) <= $lim END AS recordsFit`,
       { eids, vs, kinds: KINDS, lim: recordLimit, withIds: withIdentifiers },
     );
     const out = new Map<string, SearchNodeRow>();
@@ -323,7 +349,8 @@ export async function readSearchNodes(graph: Reader, eids: readonly string[], vs
         namePinyin: typeof o.namePinyin === 'string' ? o.namePinyin : null,
         provenance: typeof o.provenance === 'string' ? o.provenance : null,
         identifiers: o.identifiers,
-        visibleRecords: Number(o.visibleRecords),
+        recordsFit: o.recordsFit === true,
+        nameRecord: o.nameRecord && typeof o.nameRecord.rid === 'string' ? o.nameRecord : null,
       });
     }
     return out;

@@ -1,6 +1,5 @@
-import type { Graph } from '@onemap/graph-schema/server';
 import { pinyinInitials } from '@onemap/resolver/standardize';
-import { withRead } from '../repositories/reader.ts';
+import { type Reader, withRead } from '../repositories/reader.ts';
 import { attributeMeta, derivationChain, isInternalAttribute } from '@onemap/graph-schema';
 import { attrsOf, goldenValues, IDENTIFIER_ATTRIBUTE, type VisibleRecord } from '../access/golden.ts';
 import { closeCompletions, maskForViewer } from '../access/mask-for-viewer.ts';
@@ -140,10 +139,13 @@ function searchableFor(viewer: Viewer) {
     }
   };
   // The node's Pinyin counts only when the name it spells is one the viewer sees in plain.
+  // Its syllable groups too (the family and given name's Pinyin, as the record that states the name
+  // has them): so a typo of a given name (wangwei~1 → fangwei) is decided on the node, not in the records.
   const addPinyin = (name: unknown, namePinyin: string | null) => {
     if (!name || !out.names.includes(String(name))) return;
-    if (namePinyin) out.parts.push(norm(namePinyin));
-    out.golden = { plain: [norm(String(name))], parts: namePinyin ? [norm(namePinyin)] : [], shown: [], names: [String(name)] };
+    const parts = namePinyin ? [...new Set([namePinyin, ...namePinyin.split(/\s+/)].map(norm).filter(Boolean))] : [];
+    out.parts.push(...parts);
+    out.golden = { plain: [norm(String(name))], parts, shown: [], names: [String(name)] };
   };
   const done = (): Searchable => {
     for (const c of completing) {
@@ -176,11 +178,11 @@ const NODE_FIRST_KINDS: ReadonlySet<string> = new Set(['Person', 'Organization']
 /**
  * The record of a candidate's golden name, when the node can decide the match: a person or
  * organization whose visible records all fit in the record window (so the record path reads them
- * all) and whose name came from a record with provenance; the caller then looks up that record's
- * role among the viewer's visible records (`readRecordRoles`). Null: the records decide.
+ * all) and whose name came from a record with provenance; that record's roles among the viewer's
+ * visible records come with the node (`SearchNodeRow.nameRecord`, else `readRecordRoles`). Null: the records decide.
  */
 function nameRecordOf(n: SearchNodeRow): string | null {
-  if (!NODE_FIRST_KINDS.has(n.kind) || n.name === null || n.visibleRecords > SEARCH_RECORDS_PER_HIT) return null;
+  if (!NODE_FIRST_KINDS.has(n.kind) || n.name === null || !n.recordsFit) return null;
   return parseProvenance(n.provenance).name?.rid ?? null;
 }
 
@@ -246,12 +248,19 @@ function hitDetails(row: EntityRow, viewer: Viewer) {
 /** How a search checks its candidates (the default is the fast path; the other is its reference). */
 export interface SearchOptions {
   /**
-   * true (default): match each candidate on its node first (golden name, Pinyin, identifiers) and
-   * read records only for the candidates the node cannot decide and for the page returned; false:
-   * read every candidate's records (the reference the tests compare the node-first path with).
+   * true (default): check candidates in full-text order, a chunk at a time, on their nodes first
+   * (golden name, Pinyin, identifiers), reading records only for the candidates the node cannot
+   * decide and for the page returned, and stop once no unchecked candidate can enter the page;
+   * false: read every candidate's records (the reference the tests compare the fast path with).
    */
   nodeFirst?: boolean;
 }
+
+/**
+ * Candidates checked in the first chunk: at least this many, and twice the hits up to the end of
+ * the page asked for. When those do not settle the page, the rest are checked in one more chunk.
+ */
+export const SEARCH_FIRST_CHUNK = 40;
 
 interface Kept {
   eid: string;
@@ -260,28 +269,89 @@ interface Kept {
   rank: number;
 }
 
-/** Every term matched (else null): the match kinds and the rank, which counts up to 10 visible records (`records` = the window's size). */
-function rankMatch(terms: readonly string[], s: Searchable, records: number): Pick<Kept, 'matchedBy' | 'rank'> | null {
+/** Every term matched (else null): the match kinds and the rank (their weights, plus a bonus per term the golden name matches). */
+function rankMatch(terms: readonly string[], s: Searchable): Pick<Kept, 'matchedBy' | 'rank'> | null {
   const matched = terms.map((t) => matchTerm(t, s));
   if (matched.some((m) => m === null)) return null;
   const kinds = matched as MatchKind[];
   const golden = s.golden;
   const onGolden = golden ? terms.filter((t) => matchTerm(t, golden) !== null).length : 0;
-  return { matchedBy: [...new Set(kinds)], rank: kinds.reduce((a, m) => a + MATCH_WEIGHT[m], 0) + GOLDEN_NAME_BONUS * onGolden + Math.min(10, records) / 10 };
+  return { matchedBy: [...new Set(kinds)], rank: kinds.reduce((a, m) => a + MATCH_WEIGHT[m], 0) + GOLDEN_NAME_BONUS * onGolden };
+}
+
+/** The highest rank any candidate can reach for these terms: every term exact, on the golden name. */
+export function bestRank(terms: readonly string[]): number {
+  return terms.length * (MATCH_WEIGHT.exact + GOLDEN_NAME_BONUS);
+}
+
+/** The order of hits: rank, then Lucene's score, then eid (a total order, so pages neither overlap nor leave gaps). */
+function byRank(a: Kept, b: Kept): number {
+  return b.rank - a.rank || b.score - a.score || (a.eid < b.eid ? -1 : a.eid > b.eid ? 1 : 0);
+}
+
+/**
+ * Checks one chunk of candidates for the viewer: each on its node first (`nodeSearchable`) when
+ * `nodeFirst`, else, and for what the node cannot decide, on its visible records (`searchableOf`).
+ * Adds the record windows read to `rows` (reused to describe the page).
+ */
+async function checkChunk(r: Reader, viewer: Viewer, terms: readonly string[], kinds: string[] | null, chunk: readonly { eid: string; score: number }[], nodeFirst: boolean, rows: Map<string, EntityRow>): Promise<Kept[]> {
+  // A person's or organization's identifiers (ANCHOR_KINDS) are Latin letters and digits: a term without any matches none.
+  const idTerms = terms.some((t) => /[a-z0-9]/.test(norm(t)));
+  const nodes = await readSearchNodes(r, chunk.map((c) => c.eid), viewer.visibleSources, SEARCH_RECORDS_PER_HIT, idTerms);
+  // The name's record and its roles come with the node; a rid the database cut differently from
+  // the provenance (never expected) is looked up on its own.
+  const roles = new Map<string, { source: string; role: string }[]>();
+  const nameRecords: { eid: string; rid: string }[] = [];
+  for (const n of nodeFirst ? nodes.values() : []) {
+    const rid = nameRecordOf(n);
+    if (!rid) continue;
+    if (n.nameRecord?.rid === rid) roles.set(n.eid, n.nameRecord.roles);
+    else nameRecords.push({ eid: n.eid, rid });
+  }
+  for (const [eid, found] of await readRecordRoles(r, nameRecords, viewer.visibleSources)) roles.set(eid, found);
+  const kept: Kept[] = [];
+  const undecided: { eid: string; score: number }[] = [];
+  for (const c of chunk) {
+    const n = nodes.get(c.eid);
+    if (!n || (kinds && !kinds.includes(n.kind))) continue;
+    // The name's record visible in one role (in two, the records decide).
+    const found = roles.get(c.eid);
+    const rec = found?.length === 1 ? found[0] : undefined;
+    const s = rec ? nodeSearchable(n, rec.source, rec.role, viewer) : null;
+    const m = s ? rankMatch(terms, s) : null;
+    if (m) kept.push({ ...c, ...m });
+    else undecided.push(c);
+  }
+  // What the node cannot decide (another attribute, another kind, a name from an unseen record): the records do.
+  const read = await readEntities(r, undecided.map((c) => c.eid), viewer.visibleSources, SEARCH_RECORDS_PER_HIT);
+  for (const c of undecided) {
+    const row = read.get(c.eid);
+    const n = nodes.get(c.eid);
+    if (!row?.visible || !n) continue;
+    rows.set(c.eid, row);
+    const m = rankMatch(terms, searchableOf(row, viewer, n));
+    if (m) kept.push({ ...c, ...m });
+  }
+  return kept;
 }
 
 /**
  * Cloud search (云搜索): names by prefix, full Pinyin and Pinyin initials, identifiers and phones
  * (whole, or their last digits), plates, with one typo tolerated. Candidates come from the
  * `entity_search` full-text index and the identifier tail index, capped there
- * (`SEARCH_CANDIDATE_CAP`); each is kept only when the entity is visible and every query term
- * matches a value the viewer may see, as the viewer sees it — a masked ID matches only in the
- * digits its mask shows, and a value known only to a source the viewer may not see never makes a
- * hit. Ranked by how well the terms matched, then Lucene's score. A candidate is matched on its
- * node first (`nodeSearchable`: no record attrs read); records are read only for candidates the
- * node cannot decide and for the page returned.
+ * (`SEARCH_CANDIDATE_CAP`) and kept only when visible (`inSources`); each is a hit only when every
+ * query term matches a value the viewer may see, as the viewer sees it — a masked ID matches only
+ * in the digits its mask shows, and a value known only to a source the viewer may not see never
+ * makes a hit. Hits are ranked by how well the terms matched, then Lucene's score, then eid.
+ *
+ * Candidates are checked in Lucene's order (score, then eid; tail-only candidates last), a chunk
+ * at a time, each on its node first (no record attrs read). Once the page is filled with hits of
+ * the best rank the terms allow (`bestRank`: every term exact, on the golden name), no unchecked
+ * candidate can enter it — it would rank no higher and come later in that order — so the scan
+ * stops: a common name costs the page, not the number of persons sharing it. `total` then counts
+ * the hits found plus the candidates left unchecked (an upper bound, `totalIsEstimate`).
  */
-export async function search(graph: Graph, viewer: Viewer, q: string, kinds: string[] | null, page: number, pageSize: number, opts: SearchOptions = {}): Promise<SearchResponse> {
+export async function search(graph: Reader, viewer: Viewer, q: string, kinds: string[] | null, page: number, pageSize: number, opts: SearchOptions = {}): Promise<SearchResponse> {
   const nodeFirst = opts.nodeFirst ?? true;
   return withRead(graph, async (r) => {
     const lucene = luceneQuery(q);
@@ -296,39 +366,21 @@ export async function search(graph: Graph, viewer: Viewer, q: string, kinds: str
         if (!luceneScore.has(eid)) luceneScore.set(eid, 0);
       }
     }
-    // A person's or organization's identifiers (ANCHOR_KINDS) are Latin letters and digits: a term without any matches none.
-    const idTerms = terms.some((t) => /[a-z0-9]/.test(norm(t)));
-    const nodes = await readSearchNodes(r, [...luceneScore.keys()], viewer.visibleSources, SEARCH_RECORDS_PER_HIT, idTerms);
-    const nameRecords: { eid: string; rid: string }[] = [];
-    for (const n of nodeFirst ? nodes.values() : []) {
-      const rid = nameRecordOf(n);
-      if (rid) nameRecords.push({ eid: n.eid, rid });
-    }
-    const roles = await readRecordRoles(r, nameRecords, viewer.visibleSources);
-    const kept: Kept[] = [];
-    const undecided: string[] = [];
-    for (const [eid, score] of luceneScore) {
-      const n = nodes.get(eid);
-      if (!n || (kinds && !kinds.includes(n.kind))) continue;
-      // The name's record visible in one role (in two, the records decide).
-      const found = roles.get(eid);
-      const rec = found?.length === 1 ? found[0] : undefined;
-      const s = rec ? nodeSearchable(n, rec.source, rec.role, viewer) : null;
-      const m = s ? rankMatch(terms, s, n.visibleRecords) : null;
-      if (m) kept.push({ eid, score, ...m });
-      else undecided.push(eid);
-    }
-    // What the node cannot decide (another attribute, another kind, a name from an unseen record): the records do.
-    const rows = await readEntities(r, undecided, viewer.visibleSources, SEARCH_RECORDS_PER_HIT);
-    for (const eid of undecided) {
-      const row = rows.get(eid);
-      const n = nodes.get(eid);
-      if (!row?.visible || !n) continue;
-      const m = rankMatch(terms, searchableOf(row, viewer, n), row.records.length);
-      if (m) kept.push({ eid, score: luceneScore.get(eid) ?? 0, ...m });
-    }
-    kept.sort((a, b) => b.rank - a.rank || b.score - a.score || a.eid.localeCompare(b.eid));
+    const ordered = [...luceneScore].map(([eid, score]) => ({ eid, score })).sort((a, b) => b.score - a.score || (a.eid < b.eid ? -1 : a.eid > b.eid ? 1 : 0));
     const start = (page - 1) * pageSize;
+    const wanted = start + pageSize;
+    const best = bestRank(terms);
+    const rows = new Map<string, EntityRow>();
+    const kept: Kept[] = [];
+    let checked = 0;
+    while (checked < ordered.length) {
+      const size = nodeFirst && checked === 0 ? Math.max(SEARCH_FIRST_CHUNK, 2 * wanted) : ordered.length - checked;
+      const chunk = ordered.slice(checked, checked + size);
+      checked += chunk.length;
+      kept.push(...(await checkChunk(r, viewer, terms, kinds, chunk, nodeFirst, rows)));
+      if (kept.filter((k) => k.rank >= best).length >= wanted) break;
+    }
+    kept.sort(byRank);
     const pageHits = kept.slice(start, start + pageSize);
     // Describe (golden values, summary) only the page returned, from the same record window.
     const missing = pageHits.map((k) => k.eid).filter((eid) => !rows.has(eid));
@@ -336,8 +388,16 @@ export async function search(graph: Graph, viewer: Viewer, q: string, kinds: str
     const items = pageHits.flatMap((k) => {
       const row = rows.get(k.eid);
       // the score shown is the match rank, from what the viewer sees: Lucene's score also counts text of sources the viewer may not see
-      return row ? [{ ...summarize(row, viewer), score: Math.round(k.rank * 10) / 10, ...hitDetails(row, viewer), matchedBy: k.matchedBy }] : [];
+      return row ? [{ ...summarize(row, viewer), score: k.rank, ...hitDetails(row, viewer), matchedBy: k.matchedBy }] : [];
     });
-    return { total: kept.length, page, pageSize, items, ...(cands.length >= SEARCH_CANDIDATE_CAP ? { truncated: true } : {}) };
+    const unchecked = ordered.length - checked;
+    return {
+      total: kept.length + unchecked,
+      page,
+      pageSize,
+      items,
+      ...(unchecked > 0 ? { totalIsEstimate: true } : {}),
+      ...(cands.length >= SEARCH_CANDIDATE_CAP ? { truncated: true } : {}),
+    };
   });
 }
