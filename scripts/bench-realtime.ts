@@ -1,10 +1,13 @@
 /**
  * Real-time benchmark alone (no bulk load): `npm run bench realtime -- [--seconds 20] [--rate 500]
- * [--source hotel|checkpoint] [--workers 0|1|2] [--push-size 10] [--seed-days 1] [--seed-sources hotel,…]`.
+ * [--source hotel|checkpoint] [--workers 0|1|2] [--push-size 10] [--seed-days 1] [--seed-sources hotel,…] [--template-days all|N]`.
  * On its own services (profile `bench`; NEO4J_BOLT_PORT / REDIS_PORT override the ports): clears
  * the graph, ingests the first `--seed-days` of the sample (so pushes meet an index and a graph
  * with entities; checkpoint passes then name known plates and checkpoints), then pushes
- * `--push-size`-record batches of `--source` at `--rate` records/s for `--seconds` and prints
+ * `--push-size`-record batches of `--source` at `--rate` records/s for `--seconds` (the records of the
+ * first `--template-days` sample days, default all, in file order, again and again with new record
+ * ids: one day of hotel is 30 guests, so a template of one day makes every group name the same 30
+ * guests and hotels dozens of times) and prints
  * push→visible p50/p95/p99, the backlog each second and the load average. `--workers 0` runs the
  * real-time workers in this process; N > 0 starts N `onemap worker` processes (one is the resolve
  * leader; trace-only sources are written by all). Figures are printed, never asserted.
@@ -32,6 +35,8 @@ const { values: a } = parseArgs({
     workers: { type: 'string', default: '0' },
     'push-size': { type: 'string', default: '10' },
     'seed-days': { type: 'string', default: '1' },
+    /** sample days the pushed records are taken from ('all', or the first N; at least the seeded ones) */
+    'template-days': { type: 'string', default: 'all' },
     /** comma-separated sources to seed (default: all) */
     'seed-sources': { type: 'string', default: '' },
   },
@@ -68,9 +73,10 @@ const pipeline = new IngestPipeline({
   groupTimings: true,
 });
 
-const days = [...new Set(fs.readdirSync(path.join(SAMPLE_DIR, 'hotel')).map((f) => f.slice(0, 10)))]
-  .sort()
-  .slice(0, Number(a['seed-days']));
+const sampleDays = [...new Set(fs.readdirSync(path.join(SAMPLE_DIR, 'hotel')).map((f) => f.slice(0, 10)))].sort();
+const days = sampleDays.slice(0, Number(a['seed-days']));
+const templateDays =
+  a['template-days'] === 'all' ? sampleDays : sampleDays.slice(0, Math.max(days.length, Number(a['template-days'])));
 const t0 = performance.now();
 let seeded = 0;
 const seedSources = a['seed-sources'] ? a['seed-sources'].split(',') : SOURCE_ORDER;
@@ -94,7 +100,7 @@ await benchRealtime({
   graph,
   input: SAMPLE_DIR,
   source: a.source!,
-  days,
+  days: templateDays,
   seconds: Number(a.seconds),
   rate: Number(a.rate),
   pushSize: Number(a['push-size']),

@@ -24,7 +24,7 @@ export interface RealtimeBenchOptions {
   /** 0: the real-time workers run in this process; N: N `onemap worker` processes with `workerEnv` */
   workers: number;
   workerEnv: Record<string, string>;
-  /** take the pushed records' template from these days' files only (the ones already in the graph) */
+  /** take the pushed records' template from these days' files only (bench-realtime: `--template-days`; default every file) */
   days?: string[];
 }
 
@@ -121,6 +121,7 @@ export async function benchRealtime(
 ): Promise<{ p50: number; p95: number; p99: number; visible: number; late: number; maxBacklog: number; lost: number; peakRss: number[] }> {
   const { pipeline, graph } = o;
   const template = templateOf(o.input, o.source, o.days);
+  console.log(`bench: pushing copies of ${template.length} ${o.source} records (${o.days ? `${o.days.length} sample days` : 'every sample file'})`);
   const procs: ChildProcess[] = [];
   let local: { close(): Promise<void> } | null = null;
   if (o.workers > 0) {

@@ -21,7 +21,7 @@ const PLACES = 6;
 
 
 function record(rid: string, source: string, attrs: string, resolved: SourceRecordRow['resolved'], isNew = true): SourceRecordRow {
-  return { rid, source, recordId: rid.split(':')[1] as string, receivedAt: '2026-10-01T00:00:00Z', hash: `${rid}#${attrs.length}`, file: 'f', line: 1, batchId: 'b', attrs, mentions: '{}', raw: '{}', flags: [], resolved, isNew };
+  return { rid, source, recordId: rid.split(':')[1] as string, receivedAt: '2026-10-01T00:00:00Z', hash: `${rid}#${attrs.length}`, file: 'f', line: 1, batchId: 'b', attrs, mentions: '{}', flags: [], resolved, isNew };
 }
 
 /** Some records of random sources, each resolving to a guest and to one of the places in a random role; a third mention `home`. */

@@ -33,7 +33,7 @@ function randomChunk(seq: number, rand: () => number, persons: number): ChunkRow
     if (rand() < 0.7) {
       const source = pick(SOURCES);
       const rid = `${source}:c${seq}-p${i}`;
-      c.records.push({ rid, source, recordId: `c${seq}-p${i}`, receivedAt: '2026-10-01T00:00:00Z', hash: rid, file: 'f', line: i, batchId: `b${seq}`, attrs: '{}', mentions: '{}', raw: '{}', flags: [], resolved: [{ eid, role: 'person', score: 1, decision: 'anchor' }] });
+      c.records.push({ rid, source, recordId: `c${seq}-p${i}`, receivedAt: '2026-10-01T00:00:00Z', hash: rid, file: 'f', line: i, batchId: `b${seq}`, attrs: '{}', mentions: '{}', flags: [], resolved: [{ eid, role: 'person', score: 1, decision: 'anchor' }] });
       if (rand() < 0.5) c.identifiers.push({ eid, kind: 'resident_id', value: `ID-${seq}-${i}`, source, rid });
     }
     if (rand() < 0.4) c.relations.push({ type: 'HAS_PHONE', from: eid, to: `T-V${Math.floor(rand() * 5)}`, source: pick(SOURCES), rid: `x:c${seq}-r${i}`, role: null });

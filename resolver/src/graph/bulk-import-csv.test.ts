@@ -66,7 +66,7 @@ describe('CsvFile', () => {
 describe('writeImportCsv', () => {
   it("writes each place's facts (roles per source, sources that mention home) as a recount of its records says, and none on other entities", () => {
     const rec = (rid: string, source: string, attrs: string, resolved: { eid: string; role: string }[]) => ({
-      rid, source, recordId: rid, receivedAt: '2026-10-01T00:00:00Z', hash: rid, file: 'f', line: 1, batchId: 'b', attrs, mentions: '{}', raw: '{}', flags: [],
+      rid, source, recordId: rid, receivedAt: '2026-10-01T00:00:00Z', hash: rid, file: 'f', line: 1, batchId: 'b', attrs, mentions: '{}', flags: [],
       resolved: resolved.map((r) => ({ ...r, score: 1, decision: 'new' })),
     });
     const entity = (eid: string, kind: 'Place' | 'Person') => ({ eid, kind, props: { name: eid }, provenance: '{}', searchText: eid, lon: null, lat: null });

@@ -201,7 +201,6 @@ export function writeImportCsv(g: BulkGraph, dir: string): ImportFiles {
       'seq:double',
       'attrs',
       'mentions',
-      'raw',
       'flags:string[]',
     ],
     'node',
@@ -220,7 +219,6 @@ export function writeImportCsv(g: BulkGraph, dir: string): ImportFiles {
       g.seq,
       r.attrs,
       r.mentions,
-      r.raw,
       r.flags,
     ]);
   }

@@ -128,8 +128,9 @@ export async function writeTraceRecords(
         `UNWIND $rows AS row
          MERGE (r:SourceRecord {rid: row.rid})
          SET r.source = row.source, r.recordId = row.recordId, r.receivedAt = datetime(row.receivedAt), r.hash = row.hash,
-             r.file = row.file, r.line = row.line, r.batchId = row.batchId, r.attrs = row.attrs, r.mentions = row.mentions, r.raw = row.raw,
+             r.file = row.file, r.line = row.line, r.batchId = row.batchId, r.attrs = row.attrs, r.mentions = row.mentions,
              r.flags = row.flags
+         REMOVE r.raw
          WITH r, row
          UNWIND row.resolved AS res
          MATCH (e:Entity {eid: res.eid})

@@ -319,10 +319,12 @@ export async function writeChunk(
     }
     // A record delivered for the first time has no node and no edge yet: CREATE them (no lookup
     // of existing edges on hubs); a corrected re-delivery MERGEs its node (its old edges were withdrawn).
+    // The record as delivered is not stored: staging keeps it (`batchId`, `line`; read back by
+    // `readDeliveredValues` in quality/delivered-values.ts); an older graph's `raw` goes on correction.
     const created = rows.records.filter((r) => r.isNew);
     const updated = rows.records.filter((r) => !r.isNew);
     const recordProps = `r.source = row.source, r.recordId = row.recordId, r.receivedAt = datetime(row.receivedAt), r.hash = row.hash,
-             r.file = row.file, r.line = row.line, r.batchId = row.batchId, r.seq = $seq, r.attrs = row.attrs, r.mentions = row.mentions, r.raw = row.raw,
+             r.file = row.file, r.line = row.line, r.batchId = row.batchId, r.seq = $seq, r.attrs = row.attrs, r.mentions = row.mentions,
              r.flags = CASE WHEN size(row.flags) = 0 THEN null ELSE row.flags END`;
     if (created.length) {
       await tx.run(
@@ -340,6 +342,7 @@ export async function writeChunk(
         `UNWIND $rows AS row
          MERGE (r:SourceRecord {rid: row.rid})
          SET ${recordProps}
+         REMOVE r.raw
          WITH r, row
          UNWIND row.resolved AS res
          MATCH (e:Entity {eid: res.eid})

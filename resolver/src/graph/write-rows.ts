@@ -36,7 +36,6 @@ export interface SourceRecordRow {
   attrs: string;
   /** JSON: role -> {kind, identifiers, flags} (for rebuilding the resolution index) */
   mentions: string;
-  raw: string;
   flags: string[];
   resolved: { eid: string; role: string; score: number; decision: string }[];
   /** first delivery of this record (no SourceRecord with its rid in the graph): its node and edges are CREATEd */

@@ -106,9 +106,10 @@ export function planBulkLoad(files: { source: string; path: string }[], opts: Bu
       else stats.written++;
       // Kept until the CSVs are written: only what the rows need (not the mapped record, its
       // problems or a second list of its mentions).
-      const { rid, recordId, line, hash, raw } = p.rec;
+      // (nor the record as delivered: staging keeps it, the graph does not)
+      const { rid, recordId, line, hash } = p.rec;
       if (p.updated) corrected.add(rid);
-      resolved.push({ origin, entry, p: { ...p, rec: { rid, recordId, line, hash, raw, record: {}, mentions: [], problems: [] } } });
+      resolved.push({ origin, entry, p: { ...p, rec: { rid, recordId, line, hash, raw: {}, record: {}, mentions: [], problems: [] } } });
     }
     ms.resolve += performance.now() - t;
     const rejectsFile = writeRejectsReport(opts.rejectsDir, batch.batchId, [...read.rejects, ...dropped]);

@@ -306,7 +306,6 @@ export class RealtimeIngest {
             line: rec.line,
             batchId: j.batch.batchId,
             ...mentionsToJson(facts.mentions),
-            raw: JSON.stringify(rec.raw),
             flags: facts.mentions.flatMap((m) => m.flags.map((f) => `${m.role}.${f}`)),
             resolved: facts.mentions.map((m) => ({ role: m.role, score: 1, decision: 'anchor' })),
           },

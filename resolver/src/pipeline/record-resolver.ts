@@ -154,7 +154,6 @@ export class RecordResolver {
       line: rec.line,
       batchId: origin.batchId,
       ...mentionsToJson(facts.mentions),
-      raw: JSON.stringify(rec.raw),
       flags: facts.mentions.flatMap((m) => m.flags.map((f) => `${m.role}.${f}`)),
       resolved: resolved.map((r) => ({ ...r, eid: this.eidOf(r.key) })),
     };

@@ -21,6 +21,7 @@ export {
   timeOrderRule,
   vinCheckDigitRule,
 } from './batch-rules.ts';
+export { type DeliveredAt, readDeliveredValues } from './delivered-values.ts';
 export {
   durationMs,
   GRAPH_RULE_LIMIT,

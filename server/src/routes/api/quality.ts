@@ -6,6 +6,7 @@ import {
   producePeriodReports,
   type QualityReport,
   type QualityTicket,
+  readDeliveredValues,
   readTicket,
   summarize,
   summaryCsv,
@@ -236,7 +237,13 @@ const qualityRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const row = await readSourceRecord(app.graph, b.rid);
       if (!row || !v.visibleSources.includes(row.source)) throw httpError('NOT_FOUND', { what: `record ${b.rid}` });
       const entry = catalog().find((e) => e.id === row.source);
-      const raw = JSON.parse(row.raw ?? '{}') as Record<string, string>;
+      // the record as delivered: from staging (the graph keeps only where: batch and line), or
+      // from `raw` on a graph written before (until migration V047 removed it)
+      const delivered =
+        (entry && row.batchHash && row.line !== null
+          ? readDeliveredValues(app.pipeline.deps.stagingDir, entry, { source: row.source, hash: row.batchHash, way: row.batchWay ?? 'file', line: row.line })
+          : null) ?? (JSON.parse(row.raw ?? '{}') as Record<string, string | undefined>);
+      const raw = Object.fromEntries(Object.entries(delivered).filter((x): x is [string, string] => x[1] !== undefined));
       // `field` is a source column, or `<role>.<attribute>` of the standardized record
       const [role = '', attribute = ''] = b.field.split('.');
       const std = b.field.includes('.')
