@@ -70,6 +70,8 @@ export async function readTickets(
     openedUnits: string[] | null;
     status: string | null;
     source: string | null;
+    /** only tickets on these sources (the reader's visible sources); null: any */
+    sources?: string[] | null;
     limit: number;
   },
 ): Promise<Row[]> {
@@ -78,8 +80,9 @@ export async function readTickets(
       `MATCH (t:QualityTicket)
        WHERE (($ownerUnits IS NULL OR t.ownerUnit IN $ownerUnits) OR ($openedBy IS NOT NULL AND t.openedBy = $openedBy) OR ($openedUnits IS NOT NULL AND t.openedUnit IN $openedUnits))
          AND ($status IS NULL OR t.status = $status) AND ($source IS NULL OR t.source = $source)
+         AND ($sources IS NULL OR t.source IN $sources)
        ${RETURN} ORDER BY t.createdAt DESC LIMIT $limit`,
-      { ...q, limit: neo4j.int(q.limit) },
+      { ...q, sources: q.sources ?? null, limit: neo4j.int(q.limit) },
     ),
   );
   return res.records.map((r) => toPlain(r.get('t')) as Row);

@@ -97,6 +97,10 @@ describe('per-batch quality rules', () => {
       hotel({}, 'LGG2'),
     ]);
     expect(findings(input, 'coordinates_in_province').map((f) => f.rid)).toEqual(['hotel:LGG1']);
+    // The position is the example's value (masked like its column); the free-text detail never repeats it.
+    const [f] = findings(input, 'coordinates_in_province');
+    expect(f?.value).toBe('121.47,31.23');
+    expect(f?.detail).not.toMatch(/121|31\.2/);
   });
 
   it('time_order flags a check-out before the check-in and passes a normal stay', () => {

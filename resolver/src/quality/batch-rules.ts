@@ -200,7 +200,7 @@ export function coordinatesRule(input: BatchQualityInput, s: Required<QualitySet
             input.source,
             columnOf(input.entry, m.role, 'lon'),
             'error',
-            `${m.role} at ${m.attrs.lon},${m.attrs.lat} is outside the province`,
+            `${m.role} lies outside the province`,
             `${m.attrs.lon},${m.attrs.lat}`,
           ),
         );

@@ -130,6 +130,8 @@ export async function listTickets(
     openedUnits?: string[] | null;
     status: TicketStatus | null;
     source: string | null;
+    /** only tickets on these sources (the reader's visible sources); null: any */
+    sources?: string[] | null;
     limit: number;
   },
 ): Promise<QualityTicket[]> {
@@ -139,6 +141,7 @@ export async function listTickets(
     openedUnits: q.openedUnits ?? null,
     status: q.status,
     source: q.source,
+    sources: q.sources ?? null,
     limit: q.limit,
   });
   return rows.map(toTicket);

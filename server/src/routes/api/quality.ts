@@ -80,7 +80,13 @@ function viewTicket(t: QualityTicket, viewer: Viewer, catalog: readonly SourceCa
     t.attribute,
   );
   const mask = (value: string) => String(maskForViewer(viewer, { attribute: target.attribute, value, source: t.source, role: target.role }).value);
-  return { ...t, reportedValue: mask(t.reportedValue), expected: t.expected === null ? null : mask(t.expected) };
+  return {
+    ...t,
+    reportedValue: mask(t.reportedValue),
+    expected: t.expected === null ? null : mask(t.expected),
+    reason: maskText(viewer, t.reason),
+    history: t.history.map((e) => (e.note ? { ...e, note: maskText(viewer, e.note) } : e)),
+  };
 }
 
 function window(q: { from?: string; to?: string; days: number }) {
@@ -94,8 +100,10 @@ function window(q: { from?: string; to?: string; days: number }) {
 async function ticketFor(app: FastifyInstance, request: FastifyRequest, id: string): Promise<QualityTicket> {
   const t = await readTicket(app.graph, id);
   const v = request.viewer;
+  // A ticket shows a source's value and record: only for readers who may see that source.
   if (
     !t ||
+    !v.visibleSources.includes(t.source) ||
     !(
       isWithin(t.ownerUnit, v.unitCode, v.units) ||
       t.openedBy === v.username ||
@@ -291,6 +299,7 @@ const qualityRoutes: FastifyPluginAsyncTypebox = async (app) => {
         openedUnits: units,
         status: q.status ?? null,
         source: q.source ?? null,
+        sources: [...v.visibleSources],
         limit: q.limit,
       });
       request.resultCount = tickets.length;
