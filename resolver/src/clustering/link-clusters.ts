@@ -117,25 +117,37 @@ export function linkClusters(input: LinkInput): LinkOutput {
   const uniqueP = model.uniqueCandidate ?? 1;
   const uniqueW = uniqueP >= 1 ? Number.POSITIVE_INFINITY : Math.log2(uniqueP / (1 - uniqueP));
   const margin = model.ambiguityMargin ?? 0;
-  const order: number[] = [];
-  for (let p = 0; p < input.count; p++) if (input.weights[p]! >= Math.min(possibleW, uniqueW)) order.push(p);
-  order.sort((x, y) => input.weights[y]! - input.weights[x]!);
-  // candidate pairs per mention (for ambiguity and only-candidate checks)
-  const adj = new Map<number, number[]>();
+  // the pairs that can decide anything, strongest first (ties in pair order, as a stable sort
+  // gives): one typed array of the exact size, no array growth
+  const minW = Math.min(possibleW, uniqueW);
+  let kept = 0;
+  for (let p = 0; p < input.count; p++) if (input.weights[p]! >= minW) kept++;
+  const order = new Int32Array(kept);
+  kept = 0;
+  for (let p = 0; p < input.count; p++) if (input.weights[p]! >= minW) order[kept++] = p;
+  order.sort((x, y) => input.weights[y]! - input.weights[x]! || x - y);
+  // candidate pairs per mention (for ambiguity and only-candidate checks), in `order`'s order:
+  // mention x's pairs are adjPairs[adjStart[x] .. adjStart[x + 1]]
+  const adjStart = new Int32Array(n + 1);
   for (const p of order) {
-    for (const x of [input.left[p]!, input.right[p]!]) {
-      const l = adj.get(x);
-      if (l) l.push(p);
-      else adj.set(x, [p]);
-    }
+    adjStart[input.left[p]! + 1]!++;
+    adjStart[input.right[p]! + 1]!++;
   }
+  for (let i = 0; i < n; i++) adjStart[i + 1]! += adjStart[i]!;
+  const adjPairs = new Int32Array(adjStart[n]!);
+  const fill = adjStart.slice(0, n);
+  for (const p of order) {
+    adjPairs[fill[input.left[p]!]!++] = p;
+    adjPairs[fill[input.right[p]!]!++] = p;
+  }
+  const adj = (x: number) => adjPairs.subarray(adjStart[x]!, adjStart[x + 1]!);
   const otherEnd = (p: number, x: number) => (input.left[p] === x ? input.right[p]! : input.left[p]!);
   /** Another entity, that cannot be `rb`'s, scoring within `margin` bits of `w` with `x`. */
   const ambiguous = (x: number, rb: number, w: number): boolean => {
     if (margin <= 0) return false;
     const rx = uf.find(x);
     if (uf.size[rx]! > 1) return false; // already part of an entity: judged as a cluster
-    for (const q of adj.get(x) ?? []) {
+    for (const q of adj(x)) {
       const w2 = input.weights[q]!;
       if (w2 < w - margin) break; // adjacency is in descending weight order
       const rc = uf.find(otherEnd(q, x));
@@ -159,11 +171,13 @@ export function linkClusters(input: LinkInput): LinkOutput {
     }
     return tryUnion(a, b, d) ? 'merged' : 'refused';
   };
-  const pending: number[] = [];
+  let pendingCount = 0;
+  const pendingAll = new Int32Array(order.length);
   for (const p of order) {
     const w = input.weights[p]!;
-    if (w < matchW || merge(input.left[p]!, input.right[p]!, w) === 'ambiguous') pending.push(p);
+    if (w < matchW || merge(input.left[p]!, input.right[p]!, w) === 'ambiguous') pendingAll[pendingCount++] = p;
   }
+  const pending = pendingAll.subarray(0, pendingCount);
   const hasExclusive = (root: number) => {
     for (let k = 0; k < model.exclusive.length; k++) if (uf.exclusiveValue(root, k) !== undefined) return true;
     return false;
@@ -182,8 +196,7 @@ export function linkClusters(input: LinkInput): LinkOutput {
       const ry = uf.find(y);
       if (rx === ry || uf.size[rx]! > 1) continue;
       const candidates = new Set<number>();
-      for (const q of adj.get(x) ?? [])
-        if (input.weights[q]! >= Math.min(possibleW, uniqueW)) candidates.add(uf.find(otherEnd(q, x)));
+      for (const q of adj(x)) if (input.weights[q]! >= minW) candidates.add(uf.find(otherEnd(q, x)));
       candidates.delete(rx);
       // other records as poorly identified as this one do not compete with an identified entity
       const identified = [...candidates].filter((c) => hasExclusive(c));

@@ -6,13 +6,13 @@
  * The pipeline reads staged batches through it (`readBatch`), the CLI and benchmarks read files
  * and delivery directories through it (`loadSource`, `loadDirectory`).
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import iconv from 'iconv-lite';
 import { ResolverError } from '../errors.ts';
 import type { CompiledMapping } from '../standardize/compile-mapping.ts';
 import { standardizeRecord } from '../standardize/standardize-record.ts';
 import type { FieldProblem, Mention, ProgressFn } from '../types.ts';
-import { parseCsv } from './parse-csv.ts';
+import { CsvPieces } from './parse-csv.ts';
 import { sha256 } from './staged-batch.ts';
 
 /** Records between two progress calls. */
@@ -129,7 +129,7 @@ export function readSource(path: string, mapping: CompiledMapping, opts: ReadSou
     ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
     ...(opts.absentKeysAreEmpty ? { absentKeysAreEmpty: true } : {}),
     onRow: standardizeRow,
-    ...(opts.onProgress ? { onText: (text: string) => (total = countLines(text)) } : {}),
+    ...(opts.onProgress ? { onLineCount: (n: number) => (total = n) } : {}),
   });
   const rejects = read.rejects.map((r) => (r.file === file ? r : { ...r, file }));
   for (const r of stdRejects) rejects.push(r);
@@ -141,13 +141,6 @@ export function readSource(path: string, mapping: CompiledMapping, opts: ReadSou
     readMs: performance.now() - t0 - standardizeMs,
     standardizeMs,
   };
-}
-
-/** Lines of a text (an estimate of its rows for progress reports). */
-function countLines(text: string): number {
-  let n = 0;
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
-  return n;
 }
 
 export interface RawRow {
@@ -171,8 +164,8 @@ interface ReadFileOptions {
   absentKeysAreEmpty?: boolean;
   /** receive each row as it is read instead of in `rows` */
   onRow?: (row: RawRow) => void;
-  /** the decoded text, before the first row */
-  onText?: (text: string) => void;
+  /** the file's line count (`\n`s), before the first row: a progress total (costs a second read) */
+  onLineCount?: (lines: number) => void;
 }
 
 /** Decode bytes; invalid sequences become U+FFFD so the standardizer can flag the exact field. */
@@ -181,35 +174,115 @@ export function decodeText(buf: Buffer, encoding: 'utf-8' | 'gbk'): string {
   return new TextDecoder('utf-8', { fatal: false }).decode(buf);
 }
 
+/** Bytes read at a time: a file is never held whole (the household file at 1M records is 77 MB). */
+export const READ_CHUNK_BYTES = 1 << 20;
+
+/**
+ * A file's text, decoded piece by piece as it is read: the pieces joined are `decodeText` of the
+ * whole file (a character cut between two reads is decoded whole, in the later piece; GBK is
+ * decoded a line end at a time). A GBK file without line ends is decoded whole at its end.
+ * @throws ResolverError `ONEMAP_ERR_FILE_UNREADABLE`
+ */
+export function* readTextPieces(
+  path: string,
+  encoding: 'utf-8' | 'gbk',
+  chunkBytes = READ_CHUNK_BYTES,
+): Generator<string, void, undefined> {
+  const fd = openOrThrow(path);
+  try {
+    const utf8 = encoding === 'gbk' ? undefined : new TextDecoder('utf-8', { fatal: false });
+    // GBK: each piece cut just after a line end and decoded alone (no GBK character holds 0x0A,
+    // and the decoder starts afresh after one, also after an invalid byte before it)
+    let carry: Buffer | undefined;
+    let first = true;
+    const gbk = (bytes: Buffer) => {
+      const s = iconv.decode(bytes, 'gbk', { stripBOM: first });
+      first = false;
+      return s;
+    };
+    for (;;) {
+      const buf = Buffer.allocUnsafe(chunkBytes);
+      const n = readOrThrow(fd, buf, path);
+      if (n === 0) break;
+      let text: string;
+      if (utf8) text = utf8.decode(buf.subarray(0, n), { stream: true });
+      else {
+        const bytes = carry ? Buffer.concat([carry, buf.subarray(0, n)]) : buf.subarray(0, n);
+        const cut = bytes.lastIndexOf(10) + 1;
+        text = cut > 0 ? gbk(bytes.subarray(0, cut)) : '';
+        carry = cut < bytes.length ? Buffer.from(bytes.subarray(cut)) : undefined;
+      }
+      if (text) yield text;
+    }
+    const rest = utf8 ? utf8.decode() : carry ? gbk(carry) : '';
+    if (rest) yield rest;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** `\n` bytes of a file, read in chunks (the same count in UTF-8 and GBK: no multi-byte character holds 0x0A). */
+function countNewlines(path: string): number {
+  const fd = openOrThrow(path);
+  try {
+    const buf = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+    let lines = 0;
+    for (let n = readOrThrow(fd, buf, path); n > 0; n = readOrThrow(fd, buf, path))
+      for (let i = buf.indexOf(10); i >= 0 && i < n; i = buf.indexOf(10, i + 1)) lines++;
+    return lines;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function unreadable(path: string, e: unknown): ResolverError {
+  return new ResolverError(
+    'ONEMAP_ERR_FILE_UNREADABLE',
+    { detail: (e as NodeJS.ErrnoException).code ?? (e as Error).message },
+    { file: path },
+  );
+}
+
+function openOrThrow(path: string): number {
+  try {
+    return openSync(path, 'r');
+  } catch (e) {
+    throw unreadable(path, e);
+  }
+}
+
+function readOrThrow(fd: number, buf: Buffer, path: string): number {
+  try {
+    return readSync(fd, buf, 0, buf.length, null);
+  } catch (e) {
+    throw unreadable(path, e);
+  }
+}
+
+/**
+ * Reads a source file's rows, the file read and decoded in pieces (`readTextPieces`): neither
+ * its bytes nor its text are held whole.
+ */
 export function readSourceFile(
   path: string,
   mapping: CompiledMapping,
   opts: ReadFileOptions = {},
 ): ReadResult {
-  let buf: Buffer;
-  try {
-    buf = readFileSync(path);
-  } catch (e) {
-    throw new ResolverError(
-      'ONEMAP_ERR_FILE_UNREADABLE',
-      { detail: (e as NodeJS.ErrnoException).code ?? (e as Error).message },
-      { file: path },
-    );
-  }
-  const text = decodeText(buf, opts.encoding ?? mapping.encoding);
-  opts.onText?.(text);
+  const encoding = opts.encoding ?? mapping.encoding;
+  const pieces = readTextPieces(path, encoding);
+  if (opts.onLineCount) opts.onLineCount(countNewlines(path));
   const format = opts.format ?? mapping.format ?? (/\.jsonl?$|\.ndjson$/i.test(path) ? 'jsonl' : 'csv');
   const rows: RawRow[] = [];
   const onRow = opts.onRow ?? ((row: RawRow) => void rows.push(row));
   const r =
     format === 'jsonl'
-      ? readJsonl(text, path, mapping, onRow, opts.limit, opts.absentKeysAreEmpty)
-      : readCsv(text, path, mapping, onRow, opts.limit);
+      ? readJsonl(pieces, path, mapping, onRow, opts.limit, opts.absentKeysAreEmpty)
+      : readCsv(pieces, path, mapping, onRow, opts.limit);
   return { rows, ...r };
 }
 
 function readCsv(
-  text: string,
+  pieces: Iterable<string>,
   file: string,
   mapping: CompiledMapping,
   onRow: (row: RawRow) => void,
@@ -218,7 +291,7 @@ function readCsv(
   let rowCount = 0;
   const rejects: FieldProblem[] = [];
   let header: string[] | undefined;
-  parseCsv(text, mapping.delimiter, (fields, line) => {
+  const csv = new CsvPieces(mapping.delimiter, (fields, line) => {
     if (!header) {
       header = fields.map((f) => f.trim());
       const missing = mapping.columns.filter((c) => !header!.includes(c));
@@ -246,12 +319,15 @@ function readCsv(
     onRow({ line, values });
     return ++rowCount < limit;
   });
+  let more = true;
+  for (const piece of pieces) if (!(more = csv.push(piece))) break;
+  if (more) csv.end();
   if (!header) throw new ResolverError('ONEMAP_ERR_FILE_UNREADABLE', { detail: 'file is empty' }, { file });
   return { rowCount, rejects, header };
 }
 
 function readJsonl(
-  text: string,
+  pieces: Iterable<string>,
   file: string,
   mapping: CompiledMapping,
   onRow: (row: RawRow) => void,
@@ -262,34 +338,49 @@ function readJsonl(
   const rejects: FieldProblem[] = [];
   const keys = new Set<string>();
   let line = 0;
-  let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  while (pos < text.length && rowCount < limit) {
-    let nl = text.indexOf('\n', pos);
-    if (nl < 0) nl = text.length;
-    const s = text.slice(pos, nl).trim();
-    pos = nl + 1;
-    line++;
-    if (!s) continue;
-    let obj: unknown;
-    try {
-      obj = JSON.parse(s);
-    } catch (e) {
-      rejects.push({ source: mapping.source, file, line, code: 'ONEMAP_ERR_BAD_JSON', reason: (e as Error).message });
-      continue;
+  let first = true;
+  let pending = '';
+  /** the whole lines of `text` (and, at the end, its last unterminated one); returns the rest */
+  const lines = (text: string, final: boolean): string => {
+    let pos = first && text.charCodeAt(0) === 0xfeff ? 1 : 0;
+    if (text.length) first = false;
+    while (pos < text.length && rowCount < limit) {
+      let nl = text.indexOf('\n', pos);
+      if (nl < 0) {
+        if (!final) break;
+        nl = text.length;
+      }
+      const s = text.slice(pos, nl).trim();
+      pos = nl + 1;
+      line++;
+      if (!s) continue;
+      let obj: unknown;
+      try {
+        obj = JSON.parse(s);
+      } catch (e) {
+        rejects.push({ source: mapping.source, file, line, code: 'ONEMAP_ERR_BAD_JSON', reason: (e as Error).message });
+        continue;
+      }
+      if (!obj || typeof obj !== 'object' || Array.isArray(obj)) {
+        rejects.push({ source: mapping.source, file, line, code: 'ONEMAP_ERR_BAD_JSON', reason: 'not an object' });
+        continue;
+      }
+      const values: Record<string, string | undefined> = {};
+      for (const [k, v] of Object.entries(obj as Record<string, unknown>)) {
+        keys.add(k);
+        if (v === null || v === undefined) continue;
+        values[k] = typeof v === 'object' ? JSON.stringify(v) : String(v);
+      }
+      onRow({ line, values });
+      rowCount++;
     }
-    if (!obj || typeof obj !== 'object' || Array.isArray(obj)) {
-      rejects.push({ source: mapping.source, file, line, code: 'ONEMAP_ERR_BAD_JSON', reason: 'not an object' });
-      continue;
-    }
-    const values: Record<string, string | undefined> = {};
-    for (const [k, v] of Object.entries(obj as Record<string, unknown>)) {
-      keys.add(k);
-      if (v === null || v === undefined) continue;
-      values[k] = typeof v === 'object' ? JSON.stringify(v) : String(v);
-    }
-    onRow({ line, values });
-    rowCount++;
+    return pos < text.length ? text.slice(pos) : '';
+  };
+  for (const piece of pieces) {
+    if (rowCount >= limit) break;
+    pending = lines(pending + piece, false);
   }
+  if (rowCount < limit) lines(pending, true);
   // JSON lines have no header: a mapped column that no line carries is a mapping error.
   const missing = rowCount && !absentKeysAreEmpty ? mapping.columns.filter((c) => !keys.has(c)) : [];
   if (missing.length)

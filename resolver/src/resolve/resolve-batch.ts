@@ -72,11 +72,12 @@ type Step =
   | { op: 'run'; work: PairWork; batch: BatchScorer; stage: string }
   /** the workers may start on `work` now; this thread finishes it at its `join` */
   | { op: 'start'; work: PairWork }
-  | { op: 'join'; work: PairWork; batch: BatchScorer; stage: string };
+  | { op: 'join'; work: PairWork; batch: BatchScorer; stage: string }
+  /** the kind's last pair loop is done: the workers may drop the kind (or stop) before clustering */
+  | { op: 'pairsDone' };
 
 interface KindOutput {
   clusters: BatchResult['clusters'];
-  entityOf: Array<[string, string]>;
   linked: { decisions: BatchResult['decisions']; reviewQueue: BatchResult['reviewQueue'] };
   blockingStats: BatchResult['blockingStats'][EntityKind];
   timings: KindTimings;
@@ -188,11 +189,16 @@ function* resolveKind(kind: EntityKind, list: Mention[], opts: ResolveBatchOptio
   const batch = scorer.forItems(items, columns);
   const weights = sharedFloats(count);
   yield { op: 'run', work: { type: 'weights', left, right, count, levels, out: weights }, batch, stage: 'score pairs' };
+  yield { op: 'pairsDone' };
   done('scoring');
-  const index = new Map<string, number>();
-  for (let i = 0; i < list.length; i++) index.set(list[i]!.key, i);
+  // mention key -> index, only when analysts' links name mentions (666,811 keys at 1M)
+  let index: Map<string, number> | undefined;
   const toIdx = (links?: Array<[string, string]>) =>
     (links ?? []).flatMap(([a, b]) => {
+      if (!index) {
+        index = new Map();
+        for (let i = 0; i < list.length; i++) index.set(list[i]!.key, i);
+      }
       const x = index.get(a);
       const y = index.get(b);
       return x === undefined || y === undefined ? [] : [[x, y] as [number, number]];
@@ -211,17 +217,14 @@ function* resolveKind(kind: EntityKind, list: Mention[], opts: ResolveBatchOptio
     keyGroups: keyGroups(model, list),
   });
   const clusters: BatchResult['clusters'] = [];
-  const entityOf: Array<[string, string]> = [];
   for (let i = 0; i < list.length; i++) {
     if (linked.uf.find(i) !== i) continue;
     const keys = linked.uf.membersArray(i).map((j) => list[j]!.key);
     keys.sort();
-    const entityId = entityIdFor(kind, keys[0]!);
-    for (const k of keys) entityOf.push([k, entityId]);
-    clusters.push({ entityId, kind, mentionKeys: keys });
+    clusters.push({ entityId: entityIdFor(kind, keys[0]!), kind, mentionKeys: keys });
   }
   done('clustering');
-  return { clusters, entityOf, linked, blockingStats: pairs.stats, timings: t, model, generic: stats.genericValues() };
+  return { clusters, linked, blockingStats: pairs.stats, timings: t, model, generic: stats.genericValues() };
 }
 
 /** Mentions by kind, a redelivered record (the same key) once. */
@@ -253,8 +256,11 @@ function emptyResult(): BatchResult {
 }
 
 function addKind(result: BatchResult, kind: EntityKind, k: KindOutput): void {
-  for (const c of k.clusters) result.clusters.push(c);
-  for (const [key, e] of k.entityOf) result.entityOf.set(key, e);
+  // mention key -> entity id straight from the clusters (no per-mention pair array between)
+  for (const c of k.clusters) {
+    result.clusters.push(c);
+    for (const key of c.mentionKeys) result.entityOf.set(key, c.entityId);
+  }
   for (const d of k.linked.decisions) result.decisions.push(d);
   for (const d of k.linked.reviewQueue) result.reviewQueue.push(d);
   result.blockingStats[kind] = k.blockingStats;
@@ -328,13 +334,18 @@ export async function resolveBatchParallel(
   const size = given ? given.size : typeof opts.workers === 'number' ? opts.workers : availableParallelism() - 1;
   try {
     const result = emptyResult();
-    for (const [kind, list] of byKindOf(mentions)) {
-      const pool =
-        size > 0 && list.length >= (opts.minParallelMentions ?? PARALLEL_MIN_MENTIONS)
-          ? (given ?? (started ??= ResolveWorkers.start(size)))
-          : undefined;
+    const kinds = [...byKindOf(mentions)];
+    const shares = ([, list]: [EntityKind, Mention[]]) =>
+      size > 0 && list.length >= (opts.minParallelMentions ?? PARALLEL_MIN_MENTIONS);
+    let lastShared = -1;
+    kinds.forEach((k, i) => {
+      if (shares(k)) lastShared = i;
+    });
+    for (const [i, [kind, list]] of kinds.entries()) {
+      const pool = shares([kind, list]) ? (given ?? (started ??= ResolveWorkers.start(size))) : undefined;
       const g = resolveKind(kind, list, opts);
       const tasks = new Map<PairWork, SharedTask>();
+      let released = false;
       let r = g.next();
       while (!r.done) {
         const step = r.value;
@@ -342,7 +353,16 @@ export async function resolveBatchParallel(
         else if (step.op === 'prepare') pool.prepare(kind, step.model, step.columns);
         else if (step.op === 'model') pool.setModel(kind, step.model);
         else if (step.op === 'start') tasks.set(step.work, pool.start(kind, step.work));
-        else {
+        else if (step.op === 'pairsDone') {
+          // the pool this call started stops before the last kind that shared it clusters: a
+          // worker seldom collects garbage, so it would hold every shared array it was sent
+          // (comparison vectors, weights, columns: hundreds of MiB at 1M) until it stops
+          released = true;
+          if (pool === started && i === lastShared) {
+            await started.close();
+            started = undefined;
+          } else pool.release(kind);
+        } else {
           const onChunk = (c: number) => reportChunk(kind, step, c, opts.onProgress);
           const task = step.op === 'join' ? tasks.get(step.work) : undefined;
           tasks.delete(step.work);
@@ -351,7 +371,7 @@ export async function resolveBatchParallel(
         }
         r = g.next();
       }
-      pool?.release(kind);
+      if (pool && !released) pool.release(kind);
       addKind(result, kind, r.value);
     }
     return result;

@@ -151,6 +151,25 @@ describe('resolveBatchParallel', () => {
     expect(signature(shared)).toBe(signature(resolveBatch(l.mentions, { train: true })));
   }, 120_000);
 
+  it('gives the same result when the pool it starts stops before the last shared kind clusters', async () => {
+    const dir = new URL('../../test-fixtures/febrl/', import.meta.url);
+    const map = JSON.parse(readFileSync(new URL('mapping.json', dir), 'utf8')) as SourceMapping;
+    const persons = loadSource(new URL('febrl-dataset3.csv', dir).pathname, map).mentions.slice(0, 400);
+    // a second kind after the persons: the persons' kind is released, the pool stops after the
+    // organizations' weights, and both kinds still cluster as on one thread
+    const orgs = persons.slice(0, 200).map((m, i) => ({
+      ...m,
+      key: `org:${i}`,
+      kind: 'Organization' as const,
+      identifiers: [],
+      attrs: { name: `${m.attrs.nameFull ?? m.attrs.name ?? 'x'} 有限公司`, ...(i % 3 ? {} : { city: 'a' }) },
+    }));
+    const mentions = [...persons, ...orgs];
+    const r = await resolveBatchParallel(mentions, { train: true, workers: 1, minParallelMentions: 0 });
+    expect(r.clusters.some((c) => c.kind === 'Organization')).toBe(true);
+    expect(signature(r)).toBe(signature(resolveBatch(mentions, { train: true })));
+  }, 120_000);
+
   it('keeps a small kind on this thread', async () => {
     const items = people().slice(0, 12);
     const mentions = items.map((attrs, i) => ({
