@@ -60,4 +60,14 @@ describe('readSource', () => {
     const jsonl = file('{"id":"1","name":"张三"}\n{"id":"2","name":"李四"}\n', 'jsonl');
     expect(() => readSource(jsonl, mapping)).toThrow(/birth/);
   });
+
+  it('a malformed JSON line is rejected with its column, never the parser\'s quote of the line', () => {
+    const jsonl = file('{"id":"1","name":"张三","birth":"1990-01-01"}\n{"id":"2","name":"620102198805051234","birth":undefined}\n{"id":"3","name":"李四","birth":"1990-01-02"}\n', 'jsonl');
+    const r = readSource(jsonl, mapping);
+    expect(r.records.map((x) => x.recordId)).toEqual(['1', '3']);
+    expect(r.rejects).toHaveLength(1);
+    expect(r.rejects[0]).toMatchObject({ line: 2, code: 'ONEMAP_ERR_BAD_JSON' });
+    expect(r.rejects[0]?.reason).toMatch(/^not valid JSON/);
+    expect(JSON.stringify(r.rejects[0])).not.toMatch(/1234|undefined/);
+  });
 });

@@ -358,7 +358,7 @@ function readJsonl(
       try {
         obj = JSON.parse(s);
       } catch (e) {
-        rejects.push({ source: mapping.source, file, line, code: 'ONEMAP_ERR_BAD_JSON', reason: (e as Error).message });
+        rejects.push({ source: mapping.source, file, line, code: 'ONEMAP_ERR_BAD_JSON', reason: badJsonReason(e) });
         continue;
       }
       if (!obj || typeof obj !== 'object' || Array.isArray(obj)) {
@@ -390,4 +390,13 @@ function readJsonl(
       { file, field: missing[0]! },
     );
   return { rowCount, rejects, header: [...keys] };
+}
+
+/**
+ * Why a JSON line did not parse, without the parser's quote of the line (V8 repeats the text around
+ * the error, e.g. an ID's digits): a rejects report and its API answer carry no record value.
+ */
+export function badJsonReason(e: unknown): string {
+  const at = /position (\d+)/.exec((e as Error)?.message ?? '')?.[1];
+  return at ? `not valid JSON (column ${Number(at) + 1})` : 'not valid JSON';
 }
