@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEnv } from '../helpers/env.ts';
 import { clearGraph, openTestGraph } from '../helpers/graph.ts';
 import { as, buildTestApp, PURPOSE, tokenFor } from '../helpers/server-app.ts';
-import { writeTx } from '@onemap/graph-schema/server';
+import { readTx, writeTx } from '@onemap/graph-schema/server';
 import { E, type LevelName, seedServerFixture, username } from '../helpers/server-fixtures.ts';
 
 const CHANNEL = `onemap:events:test-${process.pid}`;
@@ -67,6 +67,13 @@ describe('watches', () => {
     expect(text).not.toContain('fx_closed');
     expect(text).not.toContain('fx_open:new3');
     req.destroy();
+    // Every event sent was audited with what it disclosed; the ones withheld were not.
+    const sent = (text.match(/fx_open:new1/g) ?? []).length;
+    const audited = await readTx(graph, async (tx) =>
+      (await tx.run("MATCH (a:AuditEntry {route: '/api/watches/stream'}) WHERE a.paramsJson CONTAINS '\"delivered\"' RETURN a.paramsJson AS p")).records.map((r) => JSON.parse(r.get('p')).delivered),
+    );
+    expect(audited.filter((d) => d.rid === 'fx_open:new1')).toHaveLength(sent);
+    expect(audited.some((d) => d.rid === 'fx_closed:new2' || d.rid === 'fx_open:new3')).toBe(false);
   });
 
   it('a colleague sees a watch of the unit with its case, not the purpose text its creator wrote', async () => {

@@ -5,8 +5,11 @@ import { AuditGroupCommit } from '../audit/group-commit.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Appends one request's entry to the hash-chained audit trail. */
-    auditRequest(request: FastifyRequest, status: number): Promise<void>;
+    /**
+     * Appends one request's entry to the hash-chained audit trail. `delivered`: what one event of a
+     * long-lived answer (the watch stream) disclosed, recorded with the request's parameters.
+     */
+    auditRequest(request: FastifyRequest, status: number, delivered?: Record<string, unknown>): Promise<void>;
   }
 }
 
@@ -59,12 +62,12 @@ function bodyForAudit(request: FastifyRequest): unknown {
 }
 
 /** The parameters of a request as recorded: path params, query (minus token and purpose) and body, redacted and capped. */
-export function auditParams(request: FastifyRequest): string {
+export function auditParams(request: FastifyRequest, delivered?: Record<string, unknown>): string {
   const query = { ...((request.query as Record<string, unknown>) ?? {}) };
   delete query.purpose;
   delete query.access_token;
   delete query.ticket;
-  const s = JSON.stringify({ params: request.params ?? {}, query, body: bodyForAudit(request) });
+  const s = JSON.stringify({ params: request.params ?? {}, query, body: bodyForAudit(request), ...(delivered ? { delivered: redact(delivered) } : {}) });
   return s.length > MAX_PARAMS_CHARS ? `${s.slice(0, MAX_PARAMS_CHARS)}…[truncated ${s.length} chars]` : s;
 }
 
@@ -85,7 +88,7 @@ export default fp(
     });
     // Entries still waiting when the server stops are written before the graph closes.
     app.addHook('onClose', async () => committer.flush());
-    app.decorate('auditRequest', async (request: FastifyRequest, status: number) => {
+    app.decorate('auditRequest', async (request: FastifyRequest, status: number, delivered?: Record<string, unknown>) => {
       const v = request.viewer;
       const input: AuditInput = {
         at: new Date().toISOString(),
@@ -96,8 +99,8 @@ export default fp(
         purposeJson: v?.purpose ? JSON.stringify(v.purpose) : request.rawPurpose ? `raw:${request.rawPurpose.slice(0, 500)}` : null,
         route: request.routeOptions.url ?? request.url.split('?')[0] ?? '',
         method: request.method,
-        paramsJson: auditParams(request),
-        resultCount: request.resultCount ?? null,
+        paramsJson: auditParams(request, delivered),
+        resultCount: delivered ? 1 : (request.resultCount ?? null),
         outcome: outcomeOf(status),
         status,
       };

@@ -141,6 +141,14 @@ const watchRoutes: FastifyPluginAsyncTypebox = async (app) => {
             // An alert is fired by one or more records: the viewer must see every one of their sources.
             const sources = e.type === 'warning' ? e.sources : [e.source];
             if (!sources.every((s) => v.visibleSources.includes(s))) return;
+            // Every event disclosed is audited before it is sent: no audit entry, no event (the stream ends).
+            const delivered = e.type === 'warning' ? { event: 'warning', hitId: e.hitId, ruleId: e.ruleId, eids: e.eids } : { event: e.type, eid: e.eid, rid: e.rid, source: e.source };
+            try {
+              await app.auditRequest(request, 200, delivered);
+            } catch {
+              return end('audit unavailable');
+            }
+            if (ended) return;
             res.write(`event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`);
           } catch (err) {
             // Cannot tell what the viewer may see: drop the event rather than guess.
