@@ -1,5 +1,7 @@
 import { RECORD_RELATION_TYPES } from '@onemap/graph-schema';
-import { readTx } from '@onemap/graph-schema/server';
+import fs from 'node:fs';
+import path from 'node:path';
+import { MIGRATIONS_DIR, readTx, splitStatements, writeTx } from '@onemap/graph-schema/server';
 import { stageRecords } from '@onemap/resolver/intake';
 import { describe, expect, it } from 'vitest';
 import { clearGraph } from '../helpers/graph.ts';
@@ -31,13 +33,23 @@ async function linksOf(t: ReturnType<typeof openTestPipeline>, of: string) {
   });
 }
 
-/** Delivers each list as one hotel batch, on an empty graph and a fresh pipeline; returns the links of `of`'s person. */
-async function deliverFresh(steps: Row[][], of: string) {
+/**
+ * Delivers each list as one hotel batch, on an empty graph and a fresh pipeline; returns the links
+ * of `of`'s person. `between` runs on the graph after the first delivery.
+ */
+async function deliverFresh(
+  steps: Row[][],
+  of: string,
+  between?: (t: ReturnType<typeof openTestPipeline>) => Promise<void>,
+) {
   const t = openTestPipeline();
   try {
     await clearGraph(t.graph);
     await t.redis.flushdb();
-    for (const rows of steps) await t.pipeline.processBatch(stageRecords(t.pipeline.deps.stagingDir, 'hotel', rows));
+    for (const [n, rows] of steps.entries()) {
+      await t.pipeline.processBatch(stageRecords(t.pipeline.deps.stagingDir, 'hotel', rows));
+      if (n === 0) await between?.(t);
+    }
     return await linksOf(t, of);
   } finally {
     await t.close();
@@ -94,6 +106,25 @@ describe('a corrected re-delivery keeps the links other records still state', ()
     const id = links.ids.filter((x) => x.id === `resident_id:${a.id_number}`);
     expect(id).toHaveLength(1);
     expect(id[0]!.rid).toBe(rid(b));
+    expect(links).toEqual(await deliverFresh([[b], [corrected]], rid(b)));
+  });
+
+  it('a graph written before identifier edges listed their records: migration V048 lists them, and the correction keeps the link', async () => {
+    const corrected = { ...a, room_no: '998' };
+    const links = await deliverFresh([[a, b], [corrected]], rid(b), async (t) => {
+      await writeTx(t.graph, (tx) => tx.run('MATCH ()-[h:HAS_IDENTIFIER]->() REMOVE h.rids'));
+      const text = fs.readFileSync(path.join(MIGRATIONS_DIR, 'V048__identifier_edge_rids.cypher'), 'utf8');
+      const session = t.graph.driver.session({ database: t.graph.database });
+      try {
+        for (const statement of splitStatements(text)) await session.run(statement);
+      } finally {
+        await session.close();
+      }
+      const id = (await linksOf(t, rid(b))).ids.filter((x) => x.id === `resident_id:${a.id_number}`);
+      expect(id).toEqual([{ id: `resident_id:${a.id_number}`, source: 'hotel', rid: rid(a), rids: [rid(a), rid(b)] }]);
+    });
+    const id = links.ids.filter((x) => x.id === `resident_id:${a.id_number}`);
+    expect(id).toEqual([{ id: `resident_id:${a.id_number}`, source: 'hotel', rid: rid(b), rids: [rid(b), rid(a)] }]);
     expect(links).toEqual(await deliverFresh([[b], [corrected]], rid(b)));
   });
 });
