@@ -342,8 +342,10 @@ export async function writeChunk(
          MERGE (i:Identifier {kind: row.kind, value: row.value})
          MERGE (e)-[h:HAS_IDENTIFIER]->(i)
          ON CREATE SET h.source = row.source, h.rid = row.rids[0], h.rids = row.rids[..${MAX_RIDS}]
-         ON MATCH SET h.rids = CASE WHEN all(x IN row.rids WHERE x IN coalesce(h.rids, [h.rid])) THEN coalesce(h.rids, [h.rid])
-                                    ELSE (coalesce(h.rids, [h.rid]) + [x IN row.rids WHERE NOT x IN coalesce(h.rids, [h.rid])])[..${MAX_RIDS}] END`,
+         // an edge that lists these records already (or is full) is not written again
+         WITH h, row, coalesce(h.rids, [h.rid]) AS had
+         WHERE size(had) < ${MAX_RIDS} AND any(x IN row.rids WHERE NOT x IN had)
+         SET h.rids = (had + [x IN row.rids WHERE NOT x IN had])[..${MAX_RIDS}]`,
         { rows: identifierEdges(rows.identifiers) },
       );
     }
