@@ -16,7 +16,7 @@ import type { EntityRow, RelationRow, SourceRecordRow, VisitRow } from './write-
 /** Everything a bulk load writes. */
 export interface BulkGraph {
   entities: EntityRow[];
-  identifiers: { eid: string; kind: string; value: string; source: string; rid: string }[];
+  identifiers: { eid: string; kind: string; value: string; source: string; rid: string; rids: string[] }[];
   records: SourceRecordRow[];
   relations: (RelationRow & { rids: string[] })[];
   visits: VisitRow[];
@@ -307,10 +307,10 @@ export function writeImportCsv(g: BulkGraph, dir: string): ImportFiles {
       ]);
   const hasId = open(
     'rels-has-identifier.csv',
-    [':START_ID(Entity)', ':END_ID(Identifier)', ':TYPE', 'source', 'rid'],
+    [':START_ID(Entity)', ':END_ID(Identifier)', ':TYPE', 'source', 'rid', 'rids:string[]'],
     'rel',
   );
-  for (const i of g.identifiers) hasId.row([i.eid, idOf(i.kind, i.value), Rel.HasIdentifier, i.source, i.rid]);
+  for (const i of g.identifiers) hasId.row([i.eid, idOf(i.kind, i.value), Rel.HasIdentifier, i.source, i.rid, i.rids]);
   const rels = open(
     'rels-relations.csv',
     [':START_ID(Entity)', ':END_ID(Entity)', ':TYPE', 'source', 'rid', 'rids:string[]', 'role', 'firstAt:datetime'],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { relationEdges } from './write-chunk.ts';
+import { identifierEdges, relationEdges } from './write-chunk.ts';
 
 const row = (
   rid: string,
@@ -40,6 +40,31 @@ describe('relationEdges (one MERGE per edge of a chunk)', () => {
       ['WORKS_FOR', 'T-1', 'hotel', ['a:1', 'a:2', 'a:3'], 'manager'],
       ['HAS_PHONE', 'T-2', 'hotel', ['a:4'], null],
       ['HAS_PHONE', 'T-1', 'telecom', ['b:1'], null],
+    ]);
+  });
+});
+
+describe('identifierEdges (one MERGE per entity and identifier of a chunk)', () => {
+  it('lists every record that states the identifier, in order, and is stamped by the first', () => {
+    const id = (rid: string, over: Partial<{ eid: string; value: string; source: string }> = {}) => ({
+      eid: 'P-1',
+      kind: 'resident_id',
+      value: 'X',
+      source: 'hotel',
+      rid,
+      ...over,
+    });
+    expect(
+      identifierEdges([
+        id('hotel:1'),
+        id('hotel:2'),
+        id('hotel:1'),
+        id('rail:9', { source: 'rail' }),
+        id('hotel:3', { value: 'Y' }),
+      ]),
+    ).toEqual([
+      { eid: 'P-1', kind: 'resident_id', value: 'X', source: 'hotel', rids: ['hotel:1', 'hotel:2', 'rail:9'] },
+      { eid: 'P-1', kind: 'resident_id', value: 'Y', source: 'hotel', rids: ['hotel:3'] },
     ]);
   });
 });

@@ -1,7 +1,7 @@
 import { ENTITY_LABELS, ENTITY_RELATION_TYPES, Label, RECORD_RELATION_TYPES, Rel } from '@onemap/graph-schema';
 import { addPlaceFacts, type Graph, writeTx } from '@onemap/graph-schema/server';
 import type { ManagedTransaction } from 'neo4j-driver';
-import type { ChunkRows, EntityRow, RelationRow } from './write-rows.ts';
+import { type ChunkRows, type EntityRow, MAX_RIDS, type RelationRow } from './write-rows.ts';
 import { recordPlaceFacts } from './place-facts.ts';
 
 /**
@@ -48,8 +48,8 @@ async function applyMerges(tx: ManagedTransaction, merges: ChunkRows['merges'], 
     // Types and key names come from the table above, never from input.
     const keyMap = `{${key.map((k) => `${k}: r.${k}`).join(', ')}}`;
     const onMatch =
-      key[0] === 'source'
-        ? 'ON MATCH SET r2.rids = (coalesce(r2.rids, []) + [x IN coalesce(r.rids, []) WHERE NOT x IN coalesce(r2.rids, [])])[..100]'
+      key[0] === 'source' || type === Rel.HasIdentifier
+        ? `ON MATCH SET r2.rids = (coalesce(r2.rids, [r2.rid]) + [x IN coalesce(r.rids, [r.rid]) WHERE NOT x IN coalesce(r2.rids, [r2.rid])])[..${MAX_RIDS}]`
         : '';
     if (out) {
       await tx.run(
@@ -115,8 +115,9 @@ async function applyMerges(tx: ManagedTransaction, merges: ChunkRows['merges'], 
 
 /**
  * A corrected re-delivery replaces its record's facts: before they are written again, the edges
- * the record's earlier version made — its RESOLVED_TO, its VISITED and HAS_IDENTIFIER edges and its
- * share of stated relations (an edge whose last record it was goes) — are removed from the entities
+ * the record's earlier version made — its RESOLVED_TO and VISITED edges, and its share of the
+ * identifier edges and relations it stated (its id leaves the edge's `rids`, the edge is stamped
+ * again with the first record left, and goes only when no record is left) — are removed from the entities
  * it resolved to (after this chunk's merges moved them), so a value the correction changed (a
  * place, an id number, a guest who was someone else) leaves nothing behind. Returns the entities the
  * record no longer resolves to (`left`: their `inSources` is computed again from what they keep)
@@ -134,14 +135,31 @@ async function withdrawRecordFacts(tx: ManagedTransaction, records: ChunkRows['r
        DELETE v
      }
      CALL (r, e) {
-       MATCH (e)-[h:HAS_IDENTIFIER]->() WHERE h.rid = r.rid
-       DELETE h
+       MATCH (e)-[h:HAS_IDENTIFIER]->() WHERE h.rid = r.rid OR r.rid IN h.rids
+       SET h.rids = [i IN coalesce(h.rids, [h.rid]) WHERE i <> r.rid]
+       WITH h, size(h.rids) = 0 AS gone
+       CALL (h, gone) {
+         WITH h WHERE NOT gone AND NOT h.rid IN h.rids
+         OPTIONAL MATCH (s:SourceRecord {rid: h.rids[0]})
+         SET h.rid = h.rids[0], h.source = coalesce(s.source, h.source)
+       }
+       CALL (h, gone) {
+         WITH h WHERE gone
+         DELETE h
+       }
      }
      CALL (r, e) {
        MATCH (e)-[y:${RECORD_RELATION_TYPES.join('|')}]->() WHERE r.rid IN y.rids
        SET y.rids = [i IN y.rids WHERE i <> r.rid]
-       WITH y WHERE size(y.rids) = 0
-       DELETE y
+       WITH y, size(y.rids) = 0 AS gone
+       CALL (y, gone) {
+         WITH y WHERE NOT gone AND NOT y.rid IN y.rids
+         SET y.rid = y.rids[0]
+       }
+       CALL (y, gone) {
+         WITH y WHERE gone
+         DELETE y
+       }
      }
      DELETE x
      WITH DISTINCT e, row
@@ -178,9 +196,25 @@ async function writeEntities(tx: ManagedTransaction, rows: EntityRow[]) {
 }
 
 /**
+ * One row per entity and identifier with the record ids the chunk adds to its edge, in order (a
+ * chunk names a hotel guest's id once per stay): the edge is stamped (`source`, `rid`) by the first
+ * record that linked it and lists every record that states it (`rids`, up to MAX_RIDS).
+ */
+export function identifierEdges(rows: ChunkRows['identifiers']): { eid: string; kind: string; value: string; source: string; rids: string[] }[] {
+  const edges = new Map<string, { eid: string; kind: string; value: string; source: string; rids: string[] }>();
+  for (const i of rows) {
+    const k = `${i.eid}|${i.kind}|${i.value}`;
+    const e = edges.get(k);
+    if (!e) edges.set(k, { eid: i.eid, kind: i.kind, value: i.value, source: i.source, rids: [i.rid] });
+    else if (!e.rids.includes(i.rid)) e.rids.push(i.rid);
+  }
+  return [...edges.values()];
+}
+
+/**
  * One row per edge (type, pair, source) with the record ids the chunk adds to it, in order: an edge
  * the chunk states several times (a guest pushed twice in a group) is one MERGE, with the same
- * result as one per statement (rids appended once each, up to 100; the last role stated wins).
+ * result as one per statement (rids appended once each, up to MAX_RIDS; the last role stated wins).
  */
 export function relationEdges(rows: RelationRow[]): { type: string; from: string; to: string; source: string; rids: string[]; role: string | null }[] {
   const edges = new Map<string, { type: string; from: string; to: string; source: string; rids: string[]; role: string | null }>();
@@ -204,9 +238,9 @@ async function writeRelations(tx: ManagedTransaction, rows: RelationRow[]) {
       `UNWIND $rows AS row
        MATCH (a:Entity {eid: row.from}), (b:Entity {eid: row.to})
        MERGE (a)-[x:${type} {source: row.source}]->(b)
-       ON CREATE SET x.rid = row.rids[0], x.rids = row.rids[..100], x.role = row.role, x.firstAt = datetime()
-       ON MATCH SET x.rids = CASE WHEN size(x.rids) >= 100 OR all(i IN row.rids WHERE i IN x.rids) THEN x.rids
-                                  ELSE (x.rids + [i IN row.rids WHERE NOT i IN x.rids])[..100] END,
+       ON CREATE SET x.rid = row.rids[0], x.rids = row.rids[..${MAX_RIDS}], x.role = row.role, x.firstAt = datetime()
+       ON MATCH SET x.rids = CASE WHEN size(x.rids) >= ${MAX_RIDS} OR all(i IN row.rids WHERE i IN x.rids) THEN x.rids
+                                  ELSE (x.rids + [i IN row.rids WHERE NOT i IN x.rids])[..${MAX_RIDS}] END,
                     x.role = coalesce(row.role, x.role)`,
       { rows: edges.filter((r) => r.type === type) },
     );
@@ -302,19 +336,17 @@ export async function writeChunk(
     await applyMerges(tx, rows.merges, rows.seq);
     const { left, places: withdrawnFrom } = await withdrawRecordFacts(tx, rows.records.filter((r) => !r.isNew));
     if (rows.identifiers.length) {
-      // one row per entity and identifier (a chunk names a hotel guest's id once per stay); the
-      // first row wins, as the edge keeps the record that linked it first
-      const ids = new Map<string, (typeof rows.identifiers)[number]>();
-      for (const i of rows.identifiers) {
-        const k = `${i.eid}|${i.kind}|${i.value}`;
-        if (!ids.has(k)) ids.set(k, i);
-      }
       await tx.run(
         `UNWIND $rows AS row
          MATCH (e:Entity {eid: row.eid})
          MERGE (i:Identifier {kind: row.kind, value: row.value})
-         MERGE (e)-[h:HAS_IDENTIFIER]->(i) ON CREATE SET h.source = row.source, h.rid = row.rid`,
-        { rows: [...ids.values()] },
+         MERGE (e)-[h:HAS_IDENTIFIER]->(i)
+         ON CREATE SET h.source = row.source, h.rid = row.rids[0], h.rids = row.rids[..${MAX_RIDS}]
+         // an edge that lists these records already (or is full) is not written again
+         WITH h, row, coalesce(h.rids, [h.rid]) AS had
+         WHERE size(had) < ${MAX_RIDS} AND any(x IN row.rids WHERE NOT x IN had)
+         SET h.rids = (had + [x IN row.rids WHERE NOT x IN had])[..${MAX_RIDS}]`,
+        { rows: identifierEdges(rows.identifiers) },
       );
     }
     // A record delivered for the first time has no node and no edge yet: CREATE them (no lookup

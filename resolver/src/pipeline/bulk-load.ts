@@ -1,7 +1,7 @@
 import type { EntityKind, SourceCatalogEntry } from '@onemap/graph-schema';
 import type { BatchInfo } from '../graph/batches.ts';
 import type { BulkGraph } from '../graph/bulk-import-csv.ts';
-import type { EntityRow, RelationRow, SourceRecordRow, VisitRow } from '../graph/write-rows.ts';
+import { type EntityRow, MAX_RIDS, type RelationRow, type SourceRecordRow, type VisitRow } from '../graph/write-rows.ts';
 import { readBatch } from '../intake/read-batch.ts';
 import { writeRejectsReport } from '../intake/rejects-report.ts';
 import { type StagedBatch, stageFile } from '../intake/staged-batch.ts';
@@ -129,7 +129,7 @@ export function planBulkLoad(files: { source: string; path: string }[], opts: Bu
   // Facts with every mention's final entity, deduplicated the way the incremental MERGEs do.
   const t = performance.now();
   const entities = new Map<string, EntityKind>();
-  const identifiers = new Map<string, { eid: string; kind: string; value: string; source: string; rid: string }>();
+  const identifiers = new Map<string, { eid: string; kind: string; value: string; source: string; rid: string; rids: string[] }>();
   const records = new Map<string, SourceRecordRow>();
   const relations = new Map<string, RelationRow & { rids: string[] }>();
   const visits = new Map<string, VisitRow>();
@@ -152,7 +152,9 @@ export function planBulkLoad(files: { source: string; path: string }[], opts: Bu
     rr.recordRows(origin, entry, p, r);
     for (const i of r.identifiers) {
       const k = `${i.eid}|${i.kind}|${i.value}`;
-      if (!identifiers.has(k)) identifiers.set(k, i);
+      const x = identifiers.get(k);
+      if (!x) identifiers.set(k, { ...i, rids: [i.rid] });
+      else if (!x.rids.includes(i.rid) && x.rids.length < MAX_RIDS) x.rids.push(i.rid);
     }
     for (const s of r.records) records.set(s.rid, s);
     for (const rel of r.relations) {
@@ -160,7 +162,7 @@ export function planBulkLoad(files: { source: string; path: string }[], opts: Bu
       const x = relations.get(k);
       if (!x) relations.set(k, { ...rel, rids: [rel.rid] });
       else {
-        if (!x.rids.includes(rel.rid) && x.rids.length < 100) x.rids.push(rel.rid);
+        if (!x.rids.includes(rel.rid) && x.rids.length < MAX_RIDS) x.rids.push(rel.rid);
         x.role = rel.role ?? x.role;
       }
     }
