@@ -42,13 +42,15 @@ export function mentionsToJson(mentions: Mention[]): { attrs: string; mentions: 
  * current seq after the last rid, then the seqs after it — two seeks on the (seq, rid) index, each
  * stopping at the page size, so a page costs the page whatever the store holds (one disjunction
  * over both read every record of the seq and sorted them, for every page: quadratic after a bulk
- * load, where all records share one seq).
+ * load, where all records share one seq). Both seeks are pinned by index hints: left to its
+ * statistics, the planner once answered the second branch by scanning the whole `rid` index
+ * (a store shaped by other data tilts it), which makes a page cost the store again.
  */
 export const RECORDS_PAGE_CYPHER = `CALL () {
-   MATCH (r:SourceRecord) WHERE r.seq = $afterSeq AND r.rid > $afterRid
+   MATCH (r:SourceRecord) USING INDEX r:SourceRecord(seq, rid) WHERE r.seq = $afterSeq AND r.rid > $afterRid
    RETURN r ORDER BY r.seq, r.rid LIMIT $limit
    UNION ALL
-   MATCH (r:SourceRecord) WHERE r.seq > $afterSeq AND r.rid IS NOT NULL
+   MATCH (r:SourceRecord) USING INDEX r:SourceRecord(seq, rid) WHERE r.seq > $afterSeq AND r.rid IS NOT NULL
    RETURN r ORDER BY r.seq, r.rid LIMIT $limit
  }
  WITH r ORDER BY r.seq, r.rid LIMIT $limit
