@@ -23,11 +23,18 @@ export function sha256(data: Buffer | string): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
+/** How a real-time push is staged: JSON lines in UTF-8, whatever the source's file format. */
+export const PUSH_FILE = { format: 'jsonl', encoding: 'utf-8' } as const;
+
+/** Where a delivery with this content hash is staged: `<staging>/<source>/<sha256>.<format>`. */
+export function stagedPathOf(stagingDir: string, source: string, hash: string, format: StagedBatch['format']): string {
+  return path.join(stagingDir, source, `${hash}.${format}`);
+}
+
 function stage(stagingDir: string, source: string, bytes: Buffer, meta: Omit<StagedBatch, 'batchId' | 'hash' | 'stagedPath' | 'receivedAt' | 'source'>): StagedBatch {
   const hash = sha256(bytes);
-  const dir = path.join(stagingDir, source);
-  fs.mkdirSync(dir, { recursive: true });
-  const stagedPath = path.join(dir, `${hash}.${meta.format}`);
+  const stagedPath = stagedPathOf(stagingDir, source, hash, meta.format);
+  fs.mkdirSync(path.dirname(stagedPath), { recursive: true });
   if (!fs.existsSync(stagedPath)) {
     // write-then-rename: a crash never leaves a half file under the final name
     const tmp = `${stagedPath}.${process.pid}.tmp`;
@@ -51,5 +58,5 @@ export function stageFile(
 /** Stages records pushed in real time as one JSON-lines batch (UTF-8, keys sorted for a stable hash). */
 export function stageRecords(stagingDir: string, source: string, records: Record<string, unknown>[]): StagedBatch {
   const lines = records.map((r) => JSON.stringify(r, Object.keys(r).sort())).join('\n');
-  return stage(stagingDir, source, Buffer.from(`${lines}\n`, 'utf8'), { originalName: `push-${records.length}.jsonl`, format: 'jsonl', encoding: 'utf-8', way: 'push' });
+  return stage(stagingDir, source, Buffer.from(`${lines}\n`, 'utf8'), { originalName: `push-${records.length}.jsonl`, ...PUSH_FILE, way: 'push' });
 }

@@ -7,9 +7,9 @@
  * the delivered values in memory and never come here.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import type { SourceCatalogEntry } from '@onemap/graph-schema';
 import { readSourceFile } from '../intake/read-source.ts';
+import { PUSH_FILE, stagedPathOf } from '../intake/staged-batch.ts';
 import { compileMapping } from '../standardize/compile-mapping.ts';
 
 /** Where a source record came from: its delivery (the `Batch`'s content hash and way in) and line. */
@@ -21,13 +21,10 @@ export interface DeliveredAt {
   line: number;
 }
 
-/**
- * The staged file of a delivery: `<staging>/<source>/<sha256>.<format>`, as `stageFile` /
- * `stageRecords` (intake/staged-batch.ts) name it; a push is always JSON lines in UTF-8.
- */
+/** The staged file of a delivery (named as `stageFile` / `stageRecords` name it). */
 function stagedFileOf(stagingDir: string, entry: SourceCatalogEntry, at: DeliveredAt) {
-  const file = at.way === 'push' ? { format: 'jsonl' as const, encoding: 'utf-8' as const } : entry.file;
-  return { path: path.join(stagingDir, at.source, `${at.hash}.${file.format}`), ...file };
+  const file = at.way === 'push' ? PUSH_FILE : entry.file;
+  return { path: stagedPathOf(stagingDir, at.source, at.hash, file.format), ...file };
 }
 
 /**
