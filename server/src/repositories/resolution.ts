@@ -249,6 +249,9 @@ export async function decisionVisible(graph: Graph, id: string, visibleSources: 
   });
 }
 
+/** Cypher predicate: entity `v` has a record from a source outside the list parameter `visible` (it is not seen whole). */
+const HAS_HIDDEN_RECORD = (v: string, visible: string) => `EXISTS { MATCH (${v})<-[:RESOLVED_TO]-(h:SourceRecord) WHERE NOT h.source IN ${visible} }`;
+
 /**
  * The first of `eids` (current eids: the caller has followed redirects) that holds a record from a source outside `visibleSources`, or null. A manual decision may touch only
  * entities the analyst sees whole: a merge moves every record and edge, and listing or undoing the
@@ -261,7 +264,7 @@ export async function firstPartlyHidden(graph: Graph, eids: readonly string[], v
       `UNWIND range(0, size($eids) - 1) AS i
        WITH i, $eids[i] AS eid
        MATCH (e:Entity {eid: eid})
-       WHERE EXISTS { MATCH (r:SourceRecord)-[:RESOLVED_TO]->(e) WHERE NOT r.source IN $visible }
+       WHERE ${HAS_HIDDEN_RECORD('e', '$visible')}
        RETURN eid ORDER BY i LIMIT 1`,
       { eids: [...eids], visible: [...visibleSources] },
     );
@@ -353,8 +356,7 @@ export async function listPossibleMatches(graph: Graph, sources: readonly string
        MATCH (b:Entity {eid: x.candidate}) WHERE b <> a
          AND NOT EXISTS { MATCH (d:ResolutionDecision) WHERE d.undone = false AND a.eid IN d.eids AND b.eid IN d.eids }
          // only pairs the viewer could decide on: both entities seen whole (firstPartlyHidden)
-         AND NOT EXISTS { MATCH (a)<-[:RESOLVED_TO]-(h:SourceRecord) WHERE NOT h.source IN $sources }
-         AND NOT EXISTS { MATCH (b)<-[:RESOLVED_TO]-(h:SourceRecord) WHERE NOT h.source IN $sources }
+         AND NOT ${HAS_HIDDEN_RECORD('a', '$sources')} AND NOT ${HAS_HIDDEN_RECORD('b', '$sources')}
        WITH r, x, a, b ORDER BY abs(x.score - 0.5), r.rid LIMIT toInteger($scan)
        CALL (b) {
          MATCH (b)<-[y:RESOLVED_TO]-(br:SourceRecord) WHERE br.source IN $sources
