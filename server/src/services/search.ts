@@ -284,9 +284,14 @@ export function bestRank(terms: readonly string[]): number {
   return terms.length * (MATCH_WEIGHT.exact + GOLDEN_NAME_BONUS);
 }
 
+/** Lucene's order of candidates: score, then eid (a total order). */
+function byScore(a: { eid: string; score: number }, b: { eid: string; score: number }): number {
+  return b.score - a.score || (a.eid < b.eid ? -1 : a.eid > b.eid ? 1 : 0);
+}
+
 /** The order of hits: rank, then Lucene's score, then eid (a total order, so pages neither overlap nor leave gaps). */
 function byRank(a: Kept, b: Kept): number {
-  return b.rank - a.rank || b.score - a.score || (a.eid < b.eid ? -1 : a.eid > b.eid ? 1 : 0);
+  return b.rank - a.rank || byScore(a, b);
 }
 
 /**
@@ -366,7 +371,7 @@ export async function search(graph: Reader, viewer: Viewer, q: string, kinds: st
         if (!luceneScore.has(eid)) luceneScore.set(eid, 0);
       }
     }
-    const ordered = [...luceneScore].map(([eid, score]) => ({ eid, score })).sort((a, b) => b.score - a.score || (a.eid < b.eid ? -1 : a.eid > b.eid ? 1 : 0));
+    const ordered = [...luceneScore].map(([eid, score]) => ({ eid, score })).sort(byScore);
     const start = (page - 1) * pageSize;
     const wanted = start + pageSize;
     const best = bestRank(terms);
