@@ -3,7 +3,7 @@ import { type Graph, readTx, writeTx } from '@onemap/graph-schema/server';
 import type { FastifyInstance } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { as, useServerApp } from '../helpers/server-app.ts';
-import { E } from '../helpers/server-fixtures.ts';
+import { E, FX } from '../helpers/server-fixtures.ts';
 
 let graph: Graph;
 let app: FastifyInstance;
@@ -77,6 +77,108 @@ describe('split', () => {
     const all = (await as(app, 'province', 'analyst')({ url: `/api/entities/${E.P3}` })).json().records.map((r: { rid: string }) => r.rid);
     const res = await as(app, 'province', 'analyst')({ method: 'POST', url: '/api/resolution/split', payload: { eid: E.P3, rids: all, reason: '全部拆出' } });
     expect(res.statusCode).toBe(400);
+  });
+});
+
+/** Every edge of an entity as the pipeline identifies it: type, direction, other end, identity, stamp and the records it lists. */
+async function edges(eid: string): Promise<string[]> {
+  return readTx(graph, async (tx) => {
+    const r = await tx.run(
+      `MATCH (e {eid: $eid}) WHERE NOT e:EidRedirect
+       MATCH (e)-[r]-(o)
+       RETURN type(r) AS type, startNode(r) = e AS out, coalesce(o.eid, o.rid, o.kind + ':' + o.value) AS other,
+              r.role AS role, r.kind AS kind, r.source AS source, r.rid AS rid, r.rids AS rids`,
+      { eid },
+    );
+    return r.records
+      .map((x) => {
+        const o = x.toObject() as Record<string, unknown>;
+        const rids = Array.isArray(o.rids) ? [...(o.rids as string[])].sort() : o.rid ? [o.rid as string] : [];
+        return JSON.stringify({ ...o, rids });
+      })
+      .sort();
+  });
+}
+
+/** The (type, direction, other end, identity) of an edge: the pipeline writes one edge per such key. */
+const edgeKey = (e: string) => {
+  const o = JSON.parse(e) as Record<string, unknown>;
+  const identity = o.type === 'HAS_IDENTIFIER' ? [] : o.type === 'VISITED' ? [o.rid, o.kind] : o.type === 'RESOLVED_TO' ? [o.role, o.other] : [o.source];
+  return JSON.stringify([o.type, o.out, o.other, ...identity]);
+};
+
+describe('edges move as the pipeline writes them: folded, never doubled, split by their records', () => {
+  const resident = { kind: 'resident_id', value: '620102198805051234' };
+
+  it('a merge folds an identifier and a relation both entities have into one edge listing both records, and undo takes back exactly its part', async () => {
+    const analyst = as(app, 'province', 'analyst');
+    // P3 states P1's resident ID too (record fx_open:3b), and both have HAS_PHONE to the same phone from fx_open.
+    await writeTx(graph, (tx) =>
+      tx.run(
+        `MATCH (p3:Person {eid: $p3}), (i:Identifier {kind: $kind, value: $value})
+         CREATE (p3)-[:HAS_IDENTIFIER {source: $open, rid: 'fx_open:3b', rids: ['fx_open:3b']}]->(i)`,
+        { p3: E.P3, open: FX.open, ...resident },
+      ),
+    );
+    try {
+      const beforeP1 = await edges(E.P1);
+      const beforeP3 = await edges(E.P3);
+      const res = await analyst({ method: 'POST', url: '/api/resolution/merge', payload: { survivor: E.P1, merged: [E.P3], reason: '同一身份证，人工确认为同一人' } });
+      expect(res.statusCode, res.body).toBe(201);
+      const after = await edges(E.P1);
+      const keys = after.map(edgeKey);
+      expect(keys.length, `doubled: ${keys.filter((k, i) => keys.indexOf(k) !== i)}`).toBe(new Set(keys).size);
+      const id = after.map((e) => JSON.parse(e)).find((e) => e.type === 'HAS_IDENTIFIER' && e.other === `${resident.kind}:${resident.value}`);
+      expect(id).toMatchObject({ rids: ['fx_cond:1', 'fx_open:3b'], rid: 'fx_cond:1', source: FX.cond });
+      const phone = after.map((e) => JSON.parse(e)).filter((e) => e.type === 'HAS_PHONE' && e.other === E.phone);
+      expect(phone).toEqual([expect.objectContaining({ rids: ['fx_open:1', 'fx_open:3'], source: FX.open })]);
+      // Nothing lost: every record either entity listed is listed by the survivor.
+      const listed = (list: string[]) => new Set(list.flatMap((e) => (JSON.parse(e).rids as string[]).map((r) => `${edgeKey(e).split(',')[0]}|${r}`)));
+      const survivorListed = listed(after);
+      for (const r of [...listed(beforeP1), ...listed(beforeP3)]) expect(survivorListed.has(r), r).toBe(true);
+
+      const undo = await analyst({ method: 'POST', url: `/api/resolution/decisions/${res.json().id}/undo` });
+      expect(undo.statusCode, undo.body).toBe(200);
+      expect(await edges(E.P1)).toEqual(beforeP1);
+      expect(await edges(E.P3)).toEqual(beforeP3);
+    } finally {
+      await writeTx(graph, (tx) => tx.run("MATCH (:Person {eid: $p3})-[h:HAS_IDENTIFIER {rid: 'fx_open:3b'}]->() DELETE h", { p3: E.P3 }));
+    }
+  });
+
+  it('a split takes of an identifier edge only the records split off: each side lists and is stamped by its own records; undo folds them back into one', async () => {
+    const analyst = as(app, 'province', 'analyst');
+    // P1's resident ID is stated by two records, fx_cond:1 and fx_closed:1.
+    const setRids = (rids: string[], rid: string, source: string) =>
+      writeTx(graph, (tx) =>
+        tx.run('MATCH (:Person {eid: $p1})-[h:HAS_IDENTIFIER]->(:Identifier {kind: $kind, value: $value}) SET h.rids = $rids, h.rid = $rid, h.source = $source', {
+          p1: E.P1,
+          rids,
+          rid,
+          source,
+          ...resident,
+        }),
+      );
+    await setRids(['fx_cond:1', 'fx_closed:1'], 'fx_cond:1', FX.cond);
+    try {
+      const before = await edges(E.P1);
+      const res = await analyst({ method: 'POST', url: '/api/resolution/split', payload: { eid: E.P1, rids: ['fx_cond:1'], reason: '户籍记录属于同名他人' } });
+      expect(res.statusCode, res.body).toBe(201);
+      const { decision, newEid } = res.json();
+      const idEdge = async (eid: string) => (await edges(eid)).map((e) => JSON.parse(e)).filter((e) => e.type === 'HAS_IDENTIFIER' && e.other === `${resident.kind}:${resident.value}`);
+      expect(await idEdge(newEid)).toEqual([expect.objectContaining({ rids: ['fx_cond:1'], rid: 'fx_cond:1', source: FX.cond })]);
+      expect(await idEdge(E.P1)).toEqual([expect.objectContaining({ rids: ['fx_closed:1'], rid: 'fx_closed:1', source: FX.closed })]);
+      // Edges only fx_cond:1 states moved whole; none of P1's other records' edges did.
+      expect((await edges(newEid)).every((e) => JSON.parse(e).type === 'RESOLVED_TO' || (JSON.parse(e).rids as string[]).every((r) => r === 'fx_cond:1'))).toBe(true);
+      const undo = await analyst({ method: 'POST', url: `/api/resolution/decisions/${decision.id}/undo` });
+      expect(undo.statusCode, undo.body).toBe(200);
+      const back = await idEdge(E.P1);
+      expect(back).toHaveLength(1);
+      expect(back[0].rids).toEqual(['fx_closed:1', 'fx_cond:1']);
+      expect((await edges(E.P1)).map(edgeKey)).toEqual(before.map(edgeKey));
+    } finally {
+      await setRids(['fx_cond:1'], 'fx_cond:1', FX.cond);
+    }
   });
 });
 

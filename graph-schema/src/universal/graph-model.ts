@@ -58,6 +58,24 @@ export type Rel = (typeof Rel)[keyof typeof Rel];
 export const RECORD_RELATION_TYPES = [Rel.HasPhone, Rel.Owns, Rel.LegalRepOf, Rel.WorksFor, Rel.ResidesAt, Rel.InvolvedIn] as const;
 export type RecordRelationType = (typeof RECORD_RELATION_TYPES)[number];
 
+/** Most records an edge lists as stating it (`rids` on identifier and relation edges); the first is its stamp (`rid`, `source`). */
+export const MAX_RIDS = 100;
+
+/**
+ * What makes edges of a type between the same two nodes ONE edge, as the pipeline's writers MERGE
+ * them: a record resolves once per role, an identifier is linked once per entity, a relation is
+ * stated once per source, a visit once per record and kind. Whoever moves edges between entities
+ * (the pipeline's merges, an analyst's merge, split or undo) folds an edge into the one it becomes
+ * (their `rids` joined) instead of creating a second. Types not listed (`CO_TRAVELED`, derived) are
+ * not folded.
+ */
+export const EDGE_IDENTITY: Readonly<Partial<Record<Rel, readonly string[]>>> = {
+  [Rel.ResolvedTo]: ['role'],
+  [Rel.HasIdentifier]: [],
+  [Rel.Visited]: ['rid', 'kind'],
+  ...Object.fromEntries(RECORD_RELATION_TYPES.map((t) => [t, ['source']])),
+};
+
 /** The relation network between entities: stated relations and derived `CO_TRAVELED` (no trajectory edges). A relation query's default. */
 export const NETWORK_RELATION_TYPES = [...RECORD_RELATION_TYPES, Rel.CoTraveled] as const;
 export type NetworkRelationType = (typeof NETWORK_RELATION_TYPES)[number];

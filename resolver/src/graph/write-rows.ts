@@ -1,11 +1,12 @@
 import type { EntityKind } from '@onemap/graph-schema';
 
 /**
- * How many of the records stating a link (an identifier edge, a relation) the edge lists in `rids`.
- * A withdrawn record takes its id off the list, and the edge goes when the list is empty: past
- * this many records, a link whose listed records are all withdrawn goes though unlisted ones state it.
+ * How many of the records stating a link (an identifier edge, a relation) the edge lists in `rids`
+ * (the graph model's). A withdrawn record takes its id off the list, and the edge goes when the
+ * list is empty: past this many records, a link whose listed records are all withdrawn goes though
+ * unlisted ones state it.
  */
-export const MAX_RIDS = 100;
+export { MAX_RIDS } from '@onemap/graph-schema';
 
 /** What one chunk of a batch writes to Neo4j, all in one transaction. */
 export interface ChunkRows {

@@ -1,16 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { ENTITY_LABELS, Rel } from '@onemap/graph-schema';
+import { ENTITY_LABELS } from '@onemap/graph-schema';
 import { type Graph, readTx, recountPlaceFacts, toPlain, writeTx } from '@onemap/graph-schema/server';
 import type { ManagedTransaction } from 'neo4j-driver';
+import { type EdgeMove, moveEdges } from './edge-moves.ts';
 
-const REL_TYPES = new Set<string>(Object.values(Rel));
 const KIND_SET = new Set<string>(ENTITY_LABELS);
-
-/** Relationship types come only from the graph model's whitelist; anything else is refused. */
-function relType(t: string): string {
-  if (!REL_TYPES.has(t) || !/^[A-Z_]+$/.test(t)) throw new Error(`relationship type ${t} is not in the graph model`);
-  return t;
-}
 function kindLabel(k: string): string {
   if (!KIND_SET.has(k)) throw new Error(`label ${k} is not an entity kind`);
   return k;
@@ -30,80 +24,13 @@ export interface DecisionRow {
   undoneAt: string | null;
 }
 
-interface RelRow {
-  id: string;
-  type: string;
-  start: string;
-  end: string;
-  props: Record<string, unknown>;
-}
-
-/**
- * Moves relationships from node `fromId` to node `toId` (Neo4j cannot re-point an edge: each is
- * re-created with the same type and properties, then the old one deleted). `mark` is set on the
- * new edges (which decision moved them); `unmark` removes those keys.
- */
-async function moveRels(tx: ManagedTransaction, fromId: string, toId: string, relIds: string[], mark: Record<string, string> | null) {
-  if (relIds.length === 0) return 0;
-  const r = await tx.run(
-    `MATCH (x) WHERE elementId(x) = $fromId
-     MATCH (x)-[r]-() WHERE elementId(r) IN $ids
-     RETURN DISTINCT elementId(r) AS id, type(r) AS type, elementId(startNode(r)) AS start, elementId(endNode(r)) AS end, properties(r) AS props`,
-    { fromId, ids: relIds },
-  );
-  const rows = r.records.map((x) => x.toObject() as RelRow);
-  const byType = new Map<string, RelRow[]>();
-  for (const row of rows) byType.set(row.type, [...(byType.get(row.type) ?? []), row]);
-  for (const [type, list] of byType) {
-    const t = relType(type);
-    const moved = list.map((row) => {
-      const props: Record<string, unknown> = { ...row.props };
-      delete props.movedBy;
-      delete props.movedFrom;
-      return { start: row.start === fromId ? toId : row.start, end: row.end === fromId ? toId : row.end, props: { ...props, ...(mark ?? {}) } };
-    });
-    await tx.run(
-      `UNWIND $rows AS row
-       MATCH (a) WHERE elementId(a) = row.start
-       MATCH (b) WHERE elementId(b) = row.end
-       CREATE (a)-[n:${t}]->(b) SET n = row.props`,
-      { rows: moved },
-    );
-  }
-  await tx.run('MATCH (x) WHERE elementId(x) = $fromId MATCH (x)-[r]-() WHERE elementId(r) IN $ids DELETE r', { fromId, ids: rows.map((x) => x.id) });
-  const eids = await refreshInSources(tx, [fromId, toId]);
-  // Place facts (what a place's records say in brief): a split or an undo can take some away.
-  await recountPlaceFacts(tx, eids);
-  return rows.length;
-}
-
-/**
- * Recomputes `inSources` (visibility as a property: the sources of an entity's records and edges,
- * see `visibleEntity`) of nodes whose edges an analyst's decision moved: a split or an undo can
- * take sources away, so the list is rebuilt from the graph, not added to.
- */
-async function refreshInSources(tx: ManagedTransaction, nodeIds: string[]): Promise<string[]> {
-  const r = await tx.run(
-    `UNWIND $ids AS id
-     MATCH (e) WHERE elementId(e) = id
-     CALL (e) {
-       OPTIONAL MATCH (e)<-[:RESOLVED_TO]-(r:SourceRecord)
-       RETURN collect(DISTINCT r.source) AS recs
-     }
-     CALL (e) {
-       OPTIONAL MATCH (e)-[x]-() WHERE NOT x:RESOLVED_TO AND x.source IS NOT NULL
-       RETURN collect(DISTINCT x.source) AS edges
-     }
-     CALL (recs, edges) {
-       UNWIND recs + edges AS s
-       WITH DISTINCT s ORDER BY s
-       RETURN collect(s) AS seen
-     }
-     SET e.inSources = seen
-     RETURN e.eid AS eid`,
-    { ids: nodeIds },
-  );
-  return r.records.map((x) => x.get('eid') as string).filter((eid) => typeof eid === 'string');
+/** Every edge of a node (but those to `exceptId`), to move whole. */
+async function allEdges(tx: ManagedTransaction, nodeId: string, exceptId: string | null): Promise<EdgeMove[]> {
+  const r = await tx.run('MATCH (m) WHERE elementId(m) = $id MATCH (m)-[r]-(o) WHERE $except IS NULL OR elementId(o) <> $except RETURN collect(DISTINCT elementId(r)) AS ids', {
+    id: nodeId,
+    except: exceptId,
+  });
+  return ((r.records[0]?.get('ids') as string[] | undefined) ?? []).map((id) => ({ id, rids: null }));
 }
 
 async function nodeOf(tx: ManagedTransaction, eid: string): Promise<{ id: string; kind: string } | null> {
@@ -124,8 +51,10 @@ export interface Actor {
 
 /**
  * Merges entities into a survivor: every relationship (provenance, identifiers, relations,
- * traces) moves to the survivor, marked with the decision; the merged node loses its entity
- * labels (kept as `:MergedEntity` for undo) and leaves an `EidRedirect`.
+ * traces) moves to the survivor, marked with the decision — or, where the survivor has the same
+ * edge already (an identifier both link, a relation both state from one source), folds into it;
+ * the merged node loses its entity labels (kept as `:MergedEntity` for undo) and leaves an
+ * `EidRedirect`.
  */
 export async function mergeEntities(graph: Graph, survivor: string, merged: string[], actor: Actor): Promise<string> {
   const id = `D-${randomUUID()}`;
@@ -135,8 +64,7 @@ export async function mergeEntities(graph: Graph, survivor: string, merged: stri
     for (const m of merged) {
       const n = await nodeOf(tx, m);
       if (!n) throw new Error(`entity ${m} vanished`);
-      const rels = await tx.run(`MATCH (m) WHERE elementId(m) = $mid MATCH (m)-[r]-(o) WHERE elementId(o) <> $sid RETURN collect(DISTINCT elementId(r)) AS ids`, { mid: n.id, sid: s.id });
-      await moveRels(tx, n.id, s.id, rels.records[0]?.get('ids') as string[], { movedBy: id, movedFrom: m });
+      await moveEdges(tx, n.id, s.id, await allEdges(tx, n.id, s.id), { movedBy: id, movedFrom: m });
       await tx.run(
         `MATCH (m) WHERE elementId(m) = $mid
          REMOVE m:Entity, m:${kindLabel(n.kind)}
@@ -151,8 +79,23 @@ export async function mergeEntities(graph: Graph, survivor: string, merged: stri
 }
 
 /**
- * Splits records off an entity into a new one: their RESOLVED_TO edges, and every edge carrying
- * one of their rids, move to the new entity.
+ * What of a node's edges the records `rids` take with them: their own `RESOLVED_TO` edges whole,
+ * and of every other edge the part those records state (its `rids` among them).
+ */
+async function edgesOfRecords(tx: ManagedTransaction, nodeId: string, rids: readonly string[]): Promise<EdgeMove[]> {
+  const r = await tx.run(
+    `MATCH (e) WHERE elementId(e) = $id
+     MATCH (e)-[r]-(o) WHERE (r:RESOLVED_TO AND o.rid IN $rids) OR (NOT r:RESOLVED_TO AND any(x IN coalesce(r.rids, [r.rid]) WHERE x IN $rids))
+     RETURN DISTINCT elementId(r) AS id, r:RESOLVED_TO AS whole`,
+    { id: nodeId, rids },
+  );
+  return r.records.map((x) => ({ id: x.get('id') as string, rids: x.get('whole') ? null : rids }));
+}
+
+/**
+ * Splits records off an entity into a new one: their RESOLVED_TO edges, and of every other edge
+ * the part those records state, move to the new entity (an identifier both sides' records state
+ * is then linked from both, each edge listing its own records).
  */
 export async function splitEntity(graph: Graph, eid: string, rids: string[], actor: Actor): Promise<{ id: string; newEid: string }> {
   const id = `D-${randomUUID()}`;
@@ -167,13 +110,7 @@ export async function splitEntity(graph: Graph, eid: string, rids: string[], act
       { eidNode: n.id, newEid, eid, id },
     );
     const newId = created.records[0]?.get('id') as string;
-    const rels = await tx.run(
-      `MATCH (e) WHERE elementId(e) = $eidNode
-       MATCH (e)-[r]-(o) WHERE (r:RESOLVED_TO AND o.rid IN $rids) OR (NOT r:RESOLVED_TO AND r.rid IN $rids)
-       RETURN collect(DISTINCT elementId(r)) AS ids`,
-      { eidNode: n.id, rids },
-    );
-    await moveRels(tx, n.id, newId, rels.records[0]?.get('ids') as string[], { movedBy: id, movedFrom: eid });
+    await moveEdges(tx, n.id, newId, await edgesOfRecords(tx, n.id, rids), { movedBy: id, movedFrom: eid });
     await recordDecision(tx, { id, kind: 'split', eids: [eid, newEid], ...actor }, { rids });
   });
   return { id, newEid };
@@ -272,6 +209,25 @@ export async function firstPartlyHidden(graph: Graph, eids: readonly string[], v
   });
 }
 
+/**
+ * What a merge's undo moves back from the survivor to merged entity `m`: the edges the merge
+ * created there (marked with the decision) whole, and of the edges it folded into the survivor's
+ * own the part stated by the records it brought (their `RESOLVED_TO` is marked).
+ */
+async function edgesMergedFrom(tx: ManagedTransaction, survivorId: string, decision: string, m: string): Promise<EdgeMove[]> {
+  const r = await tx.run(
+    `MATCH (s) WHERE elementId(s) = $sid
+     OPTIONAL MATCH (s)<-[:RESOLVED_TO {movedBy: $id, movedFrom: $m}]-(rec:SourceRecord)
+     WITH s, collect(DISTINCT rec.rid) AS brought
+     MATCH (s)-[r]-()
+     WITH r, brought, coalesce(r.movedBy = $id AND r.movedFrom = $m, false) AS marked
+     WHERE marked OR (NOT r:RESOLVED_TO AND any(x IN coalesce(r.rids, [r.rid]) WHERE x IN brought))
+     RETURN DISTINCT elementId(r) AS id, marked, brought`,
+    { sid: survivorId, id: decision, m },
+  );
+  return r.records.map((x) => ({ id: x.get('id') as string, rids: x.get('marked') ? null : (x.get('brought') as string[]) }));
+}
+
 /** Reverses a decision: moved edges go back, labels and redirects are restored; the decision is kept, marked undone. */
 export async function undoDecision(graph: Graph, d: DecisionRow, by: string): Promise<void> {
   await writeTx(graph, async (tx) => {
@@ -283,8 +239,7 @@ export async function undoDecision(graph: Graph, d: DecisionRow, by: string): Pr
         const mr = await tx.run('MATCH (m:MergedEntity {eid: $eid, mergeDecision: $id}) RETURN elementId(m) AS id, m.kindLabel AS kind', { eid: m, id: d.id });
         const row = mr.records[0]?.toObject() as { id: string; kind: string } | undefined;
         if (!row) throw new Error(`merged entity ${m} of ${d.id} is gone`);
-        const rels = await tx.run('MATCH (s) WHERE elementId(s) = $sid MATCH (s)-[r]-() WHERE r.movedBy = $id AND r.movedFrom = $m RETURN collect(DISTINCT elementId(r)) AS ids', { sid: s.id, id: d.id, m });
-        await moveRels(tx, s.id, row.id, rels.records[0]?.get('ids') as string[], null);
+        await moveEdges(tx, s.id, row.id, await edgesMergedFrom(tx, s.id, d.id, m), null);
         await tx.run(
           `MATCH (m) WHERE elementId(m) = $mid
            REMOVE m:MergedEntity, m.mergedInto, m.mergeDecision, m.kindLabel
@@ -300,8 +255,7 @@ export async function undoDecision(graph: Graph, d: DecisionRow, by: string): Pr
       const o = await nodeOf(tx, orig);
       const n = await nodeOf(tx, created);
       if (!o || !n) throw new Error(`entities of split ${d.id} are gone`);
-      const rels = await tx.run('MATCH (n) WHERE elementId(n) = $nid MATCH (n)-[r]-() RETURN collect(DISTINCT elementId(r)) AS ids', { nid: n.id });
-      await moveRels(tx, n.id, o.id, rels.records[0]?.get('ids') as string[], null);
+      await moveEdges(tx, n.id, o.id, await allEdges(tx, n.id, null), null);
       await tx.run('MATCH (n) WHERE elementId(n) = $nid DETACH DELETE n', { nid: n.id });
     }
     await tx.run('MATCH (d:ResolutionDecision {id: $id}) SET d.undone = true, d.undoneBy = $by, d.undoneAt = datetime()', { id: d.id, by });
