@@ -236,6 +236,56 @@ describe('a decision touches only entities the analyst sees whole', () => {
   });
 });
 
+describe('who may list or undo a decision is fixed when it is made', () => {
+  const ids = async (level: 'otherCity' | 'province') => ((await as(app, level, 'analyst')({ url: '/api/resolution/decisions' })).json().items as { id: string }[]).map((d) => d.id);
+
+  it('a decision on entities only a non-shared source knows stays hidden after its survivor is merged onward (its entities hold no records then)', async () => {
+    const prov = as(app, 'province', 'analyst');
+    const d1 = await prov({ method: 'POST', url: '/api/resolution/merge', payload: { survivor: 'P-FXD2', merged: ['P-FXD1'], reason: '乙1即乙2，线人13912345678提供' } });
+    expect(d1.statusCode, d1.body).toBe(201);
+    const d2 = await prov({ method: 'POST', url: '/api/resolution/merge', payload: { survivor: 'P-FXD3', merged: ['P-FXD2'], reason: '再合并' } });
+    expect(d2.statusCode, d2.body).toBe(201);
+    try {
+      expect(await ids('otherCity')).not.toContain(d1.json().id);
+      expect(await ids('otherCity')).not.toContain(d2.json().id);
+      expect(await ids('province')).toEqual(expect.arrayContaining([d1.json().id, d2.json().id]));
+      expect((await as(app, 'otherCity', 'analyst')({ method: 'POST', url: `/api/resolution/decisions/${d1.json().id}/undo` })).statusCode).toBe(404);
+    } finally {
+      expect((await prov({ method: 'POST', url: `/api/resolution/decisions/${d2.json().id}/undo` })).statusCode).toBe(200);
+      expect((await prov({ method: 'POST', url: `/api/resolution/decisions/${d1.json().id}/undo` })).statusCode).toBe(200);
+    }
+  });
+
+  it('a confirmation naming a hidden entity stays hidden (and not undoable) after that entity is merged away', async () => {
+    const prov = as(app, 'province', 'analyst');
+    const c = await prov({ method: 'POST', url: '/api/resolution/confirm', payload: { eids: ['P-FXD4', 'P-FXC3'], match: false, reason: '不是同一人' } });
+    expect(c.statusCode, c.body).toBe(201);
+    const m = await prov({ method: 'POST', url: '/api/resolution/merge', payload: { survivor: 'P-FXD5', merged: ['P-FXD4'], reason: '合并' } });
+    expect(m.statusCode, m.body).toBe(201);
+    try {
+      expect(await ids('otherCity')).not.toContain(c.json().id);
+      expect((await as(app, 'otherCity', 'analyst')({ method: 'POST', url: `/api/resolution/decisions/${c.json().id}/undo` })).statusCode).toBe(404);
+    } finally {
+      expect((await prov({ method: 'POST', url: `/api/resolution/decisions/${m.json().id}/undo` })).statusCode).toBe(200);
+    }
+  });
+
+  it('an entity cannot be merged into itself through an old redirect, nor confirmed against itself', async () => {
+    const a = as(app, 'otherCity', 'analyst');
+    const m1 = await a({ method: 'POST', url: '/api/resolution/merge', payload: { survivor: 'P-FXC2', merged: ['P-FXC1'], reason: '同一人' } });
+    expect(m1.statusCode, m1.body).toBe(201);
+    try {
+      const self = await a({ method: 'POST', url: '/api/resolution/merge', payload: { survivor: 'P-FXC1', merged: ['P-FXC2'], reason: '自合并' } });
+      expect(self.statusCode, self.body).toBe(409);
+      expect((await a({ method: 'POST', url: '/api/resolution/merge', payload: { survivor: 'P-FXC4', merged: ['P-FXC2', 'P-FXC1'], reason: '重复' } })).statusCode).toBe(409);
+      expect((await a({ method: 'POST', url: '/api/resolution/confirm', payload: { eids: ['P-FXC1', 'P-FXC2'], match: true, reason: '同一' } })).statusCode).toBe(409);
+      expect((await as(app, 'province', 'officer')({ url: '/api/entities/P-FXC2' })).statusCode).toBe(200);
+    } finally {
+      expect((await a({ method: 'POST', url: `/api/resolution/decisions/${m1.json().id}/undo` })).statusCode).toBe(200);
+    }
+  });
+});
+
 describe('the review queue', () => {
   it('lists a possible match only to analysts who see both entities whole (they could not decide on it otherwise)', async () => {
     // The pipeline left fx_cond:4 (on P4) as a possible match of P1, which holds a non-shared record.

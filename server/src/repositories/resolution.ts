@@ -38,8 +38,24 @@ async function nodeOf(tx: ManagedTransaction, eid: string): Promise<{ id: string
   return (r.records[0]?.toObject() as { id: string; kind: string } | undefined) ?? null;
 }
 
+/**
+ * Writes a decision with the sources of every record it touched (`sources`: the records of its
+ * entities once it is applied): who may list or undo it is decided by them for good, whatever
+ * later merges do to its entities.
+ */
 async function recordDecision(tx: ManagedTransaction, d: Omit<DecisionRow, 'at' | 'undone' | 'undoneBy' | 'undoneAt'>, extra: Record<string, unknown> = {}) {
-  await tx.run('CREATE (d:ResolutionDecision) SET d = $d, d.at = datetime(), d.undone = false', { d: { ...d, ...extra } });
+  await tx.run(
+    `CREATE (d:ResolutionDecision) SET d = $d, d.at = datetime(), d.undone = false
+     WITH d
+     CALL (d) {
+       UNWIND d.eids AS eid
+       MATCH (:Entity {eid: eid})<-[:RESOLVED_TO]-(r:SourceRecord)
+       WITH DISTINCT r.source AS s ORDER BY s
+       RETURN collect(s) AS sources
+     }
+     SET d.sources = sources`,
+    { d: { ...d, ...extra } },
+  );
 }
 
 export interface Actor {
@@ -61,6 +77,7 @@ export async function mergeEntities(graph: Graph, survivor: string, merged: stri
   await writeTx(graph, async (tx) => {
     const s = await nodeOf(tx, survivor);
     if (!s) throw new Error(`entity ${survivor} vanished`);
+    if (merged.includes(survivor) || new Set(merged).size !== merged.length) throw new Error(`merge of ${survivor} names an entity twice`);
     for (const m of merged) {
       const n = await nodeOf(tx, m);
       if (!n) throw new Error(`entity ${m} vanished`);
@@ -154,7 +171,10 @@ const TOUCHED_SOURCES = `
     MATCH (r:SourceRecord {rid: rid})
     RETURN collect(DISTINCT r.source) AS splitOff
   }
-  WITH d, onEntities + splitOff AS touched`;
+  WITH d, coalesce(d.sources, []) + onEntities + splitOff AS touched`;
+
+/** A decision is visible when it touched something and all it touched is visible (nothing known: not visible). */
+const ALL_TOUCHED_VISIBLE = 'size(touched) > 0 AND all(s IN touched WHERE s IN $visible)';
 
 /**
  * Decisions newest first, only those whose every touched record comes from `visibleSources`.
@@ -165,7 +185,7 @@ export async function listDecisions(graph: Graph, eid: string | null, limit: num
     const r = await tx.run(
       `MATCH (d:ResolutionDecision) WHERE $eid IS NULL OR $eid IN d.eids
        ${TOUCHED_SOURCES}
-       WHERE all(s IN touched WHERE s IN $visible)
+       WHERE ${ALL_TOUCHED_VISIBLE}
        RETURN properties(d) AS d ORDER BY d.at DESC LIMIT toInteger($limit)`,
       { eid, limit, visible: [...visibleSources] },
     );
@@ -179,7 +199,7 @@ export async function decisionVisible(graph: Graph, id: string, visibleSources: 
     const r = await tx.run(
       `MATCH (d:ResolutionDecision {id: $id})
        ${TOUCHED_SOURCES}
-       RETURN all(s IN touched WHERE s IN $visible) AS ok`,
+       RETURN ${ALL_TOUCHED_VISIBLE} AS ok`,
       { id, visible: [...visibleSources] },
     );
     return r.records[0]?.get('ok') === true;

@@ -44,9 +44,12 @@ const resolutionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const b = request.body;
       const s = await requireVisibleEntity(app.graph, b.survivor, request.viewer);
+      const named = new Set([s.row.eid]);
       for (const m of b.merged) {
         const r = await requireVisibleEntity(app.graph, m, request.viewer);
         if (r.redirectedFrom) throw httpError('CONFLICT', { detail: `${m} was already merged into ${r.row.eid}` });
+        if (named.has(r.row.eid)) throw httpError('CONFLICT', { detail: `${m} is ${r.row.eid === s.row.eid ? 'the survivor' : 'named twice'} (after following merges)` });
+        named.add(r.row.eid);
         if (r.row.kind !== s.row.kind) throw httpError('CONFLICT', { detail: `${m} is a ${r.row.kind}, ${b.survivor} a ${s.row.kind}` });
       }
       await requireWhole([s.row.eid, ...b.merged], request.viewer);
@@ -75,13 +78,14 @@ const resolutionRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/confirm',
-    { schema: { ...common, summary: 'Confirm two entities are the same (match) or different (non-match)', querystring: PurposeOnlyQuery, body: ConfirmBody, response: { 201: Decision, ...errorAnswers({ purpose: true, body: true, also: [404] }) } }, config: rule('confirm') },
+    { schema: { ...common, summary: 'Confirm two entities are the same (match) or different (non-match)', querystring: PurposeOnlyQuery, body: ConfirmBody, response: { 201: Decision, ...errorAnswers({ purpose: true, body: true, also: [404, 409] }) } }, config: rule('confirm') },
     async (request, reply) => {
       const b = request.body;
       const current: string[] = [];
       for (const e of b.eids) current.push((await requireVisibleEntity(app.graph, e, request.viewer)).row.eid);
       await requireWhole(current, request.viewer);
-      const [left = '', right = ''] = b.eids; // the schema holds exactly two
+      const [left = '', right = ''] = current; // the schema holds exactly two; current eids, after following merges
+      if (left === right) throw httpError('CONFLICT', { detail: `${b.eids.join(' and ')} are one entity (after following merges)` });
       const id = await confirmPair(app.graph, b.match ? 'confirm_match' : 'confirm_non_match', [left, right], actor(request, b.reason));
       request.resultCount = 1;
       return reply.status(201).send(await written(id));
