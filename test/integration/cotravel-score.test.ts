@@ -124,7 +124,10 @@ describe('CO_TRAVELED scored by chance (issue 17, part 3)', () => {
     expect(p.score).toBeGreaterThanOrEqual(p.reasons.minScore);
     expect(p.reasons).toMatchObject({ legs: 3, places: 3, days: 2, chainedLegs: 1 });
     expect(p.reasons.top[0]).toMatchObject({ place: HOTEL });
-    // a leg's crowd and surprise count persons of every source: never in an answer
+    // a leg's crowd and surprise count persons of every source: never in an answer, nor the
+    // population, and the scores (sums of such surprises) only to half a unit
+    expect(p.reasons).not.toHaveProperty('population');
+    expect(Number.isInteger(p.score * 2) && Number.isInteger(p.reasons.minScore * 2)).toBe(true);
     for (const leg of p.reasons.top) {
       expect(leg).not.toHaveProperty('crowd');
       expect(leg).not.toHaveProperty('surprise');

@@ -72,12 +72,23 @@ describe('every request writes an entry', () => {
     expect((await entriesWith(c))[0]).toMatchObject({ outcome: 'denied', status: 428, user: username('county', 'officer') });
   });
 
-  it('probing an unknown /api path is recorded too', async () => {
-    for (const method of ['GET', 'POST'] as const) {
-      const id = nonce();
-      const res = await as(app, 'station', 'officer')({ method, url: `/api/internal/dump-everything?probe=${id}` });
-      expect(res.statusCode).toBe(404);
-      expect((await entriesWith(id))[0]).toMatchObject({ outcome: 'error', status: 404, method });
+  it('probing an unknown /api path is recorded too, naming the caller, whether or not the server also serves the web app', async () => {
+    const dist = fs.mkdtempSync(path.join(os.tmpdir(), 'onemap-web-'));
+    fs.writeFileSync(path.join(dist, 'index.html'), '<!doctype html><title>OneMap</title>');
+    const withWeb = await buildTestApp({ RATE_LIMIT_PER_MINUTE: 1_000_000, WEB_DIST: dist });
+    try {
+      expect((await withWeb.inject({ url: '/some/client/route' })).body).toContain('OneMap');
+      for (const server of [app, withWeb]) {
+        for (const method of ['GET', 'POST'] as const) {
+          const id = nonce();
+          const res = await as(server, 'station', 'officer')({ method, url: `/api/internal/dump-everything?probe=${id}` });
+          expect(res.statusCode).toBe(404);
+          expect((await entriesWith(id))[0]).toMatchObject({ outcome: 'error', status: 404, method, user: username('station', 'officer') });
+        }
+      }
+    } finally {
+      await withWeb.close();
+      fs.rmSync(dist, { recursive: true, force: true });
     }
   });
 

@@ -78,6 +78,15 @@ function clientCertificate(request: FastifyRequest): string | null {
   return cert?.fingerprint256 ?? null;
 }
 
+/**
+ * Names the caller of a request that answers 404 anyway (an unknown /api route) in its audit
+ * entry: probing for routes is something an auditor wants to see, by whom. Never throws; a
+ * caller without valid credentials stays unnamed.
+ */
+export async function nameProbeCaller(app: FastifyInstance, request: FastifyRequest): Promise<void> {
+  if (request.headers.authorization || clientCertificate(request)) await authenticate(app, request).catch(() => undefined);
+}
+
 /** Finds who is calling: a client certificate mapped to a user, or a bearer JWT. */
 export async function authenticate(app: FastifyInstance, request: FastifyRequest): Promise<{ user: UserInfo; method: 'jwt' | 'certificate' }> {
   const fp256 = clientCertificate(request);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { nameProbeCaller } from './access.ts';
 
 /**
  * Serves the built web app (`WEB_DIST`, default web/dist) at `/`, with the SPA fallback to
@@ -23,8 +24,11 @@ export default fp(
     app.get('/*', { config: { public: true }, schema: { hide: true } }, async (request, reply) => {
       const url = request.url.split('?')[0] ?? '/';
       if (url.startsWith('/api/') || url.startsWith('/docs') || path.extname(url)) {
-        // A probe of an unknown /api path is audited like any other /api request.
-        if (url.startsWith('/api/')) await app.auditRequest(request, 404).catch((err) => request.log.error({ err }, 'audit append failed'));
+        // A probe of an unknown /api path is audited like any other /api request: with its caller.
+        if (url.startsWith('/api/')) {
+          await nameProbeCaller(app, request);
+          await app.auditRequest(request, 404).catch((err) => request.log.error({ err }, 'audit append failed'));
+        }
         return reply.status(404).send({ statusCode: 404, code: 'ONEMAP_ERR_NOT_FOUND', message: `route GET ${url} not found` });
       }
       return reply.type('text/html; charset=utf-8').sendFile('index.html');

@@ -9,18 +9,25 @@ import { requireVisibleEntity, summaries, summarize, summarizeNode } from './ent
 /** Relation types traversed when the caller names none: the network without VISITED, which would swamp the answer. */
 export const DEFAULT_RELATION_TYPES: readonly string[] = NETWORK_RELATION_TYPES;
 
+/** A companions score (log10 units) to the nearest half unit: how strong, not the crowds behind it. */
+export const coarseScore = (score: number) => Math.round(score * 2) / 2;
+
 /** Edge properties that are safe to show: provenance and time, never copied personal values. */
 function edgeProps(p: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const k of ['role', 'count', 'first', 'last', 'at', 'until', 'kind', 'rid', 'since', 'score']) if (p[k] !== undefined) out[k] = p[k];
+  for (const k of ['role', 'count', 'first', 'last', 'at', 'until', 'kind', 'rid', 'since']) if (p[k] !== undefined) out[k] = p[k];
   // CO_TRAVELED: why the pair is companions (legs, places, days, the most surprising legs). A leg's
   // crowd and surprise count everyone at the place then, from every source: small counts of persons
-  // the viewer's sources may not show, so they stay in the graph and never reach an answer.
+  // the viewer's sources may not show, so they stay in the graph and never reach an answer. The
+  // score and the score needed are sums of such surprises over the population of every source, so
+  // they are shown coarsely (to half a unit) and the population not at all: exact, they would
+  // give the product of the legs' crowds back.
+  if (typeof p.score === 'number') out.score = coarseScore(p.score);
   if (typeof p.reasons === 'string') {
     try {
-      const reasons = JSON.parse(p.reasons) as { top?: Record<string, unknown>[] };
+      const { population: _p, minScore, ...reasons } = JSON.parse(p.reasons) as { top?: Record<string, unknown>[]; population?: number; minScore?: number };
       if (Array.isArray(reasons.top)) reasons.top = reasons.top.map(({ crowd: _c, surprise: _s, ...leg }) => leg);
-      out.reasons = reasons;
+      out.reasons = typeof minScore === 'number' ? { ...reasons, minScore: coarseScore(minScore) } : reasons;
     } catch {
       // an unreadable reasons string is left out rather than failing the answer
     }

@@ -3,7 +3,7 @@ import { GRAPH_ERRORS, GraphErrorCode } from '@onemap/graph-schema/server';
 import { Ajv } from 'ajv';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { SOURCE_SYSTEM } from '../../access/types.ts';
-import { authenticate, authenticateSource, authenticateTicket, authorize } from '../../plugins/access.ts';
+import { authenticate, authenticateSource, authenticateTicket, authorize, nameProbeCaller } from '../../plugins/access.ts';
 import { SOURCE_KEY_HEADER } from '../../repositories/source-keys.ts';
 import { auditFailed } from '../../plugins/audit.ts';
 import { addRequestKeywords } from '../../schemas/keywords.ts';
@@ -64,9 +64,8 @@ export default async function apiRoutes(app: FastifyInstance) {
 
   app.addHook('onRequest', async (request) => {
     if (request.is404) {
-      // An unknown route still answers 404 to everyone, but a caller with a valid token is named
-      // in its audit entry (probing for routes is something an auditor wants to see, by whom).
-      if (request.headers.authorization) await authenticate(app, request).catch(() => undefined);
+      // An unknown route still answers 404 to everyone, but its caller is named in the audit entry.
+      await nameProbeCaller(app, request);
       return;
     }
     const cfg = request.routeOptions.config;
