@@ -76,8 +76,12 @@ export type FieldDecision = 'plain' | 'masked';
 export interface AccessRule {
   /** Roles admitted; a user needs at least one of them (`source_system`: a source key bound to the source). */
   roles: readonly Principal[];
-  /** Individual-level queries require a purpose (事由). */
-  purpose: boolean;
+  /**
+   * Individual-level queries require a purpose (事由): `true`. `'optional'`: a route whose answer
+   * carries record values only for sources read under a stated purpose (without one, only the
+   * sources the caller reads without any grant: `Viewer.recordSources`). `false`: no purpose.
+   */
+  purpose: boolean | 'optional';
   /** Short name recorded in the audit trail. */
   action: string;
 }

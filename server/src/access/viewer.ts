@@ -21,6 +21,13 @@ export interface Viewer {
   purpose: Purpose | null;
   /** Source ids whose records, edges and traces this request may read. Sorted. */
   visibleSources: string[];
+  /**
+   * Of those, the sources whose individual values (a record's cell, a rid) this request may read
+   * OUTSIDE the query paths that filter by `visibleSources` under a stated purpose: all of them when a
+   * purpose is stated; without one (its visibility decided under `statistics`), only those visible
+   * unconditionally or to the owner unit — a grant for statistics opens aggregates, never records.
+   */
+  recordSources: string[];
   sourceAccess: Record<string, SourceAccess>;
   /** Cells with fewer distinct persons are suppressed in aggregates. */
   kAnonymity: number;
@@ -82,6 +89,7 @@ export function buildViewer(v: ViewerInput): Viewer {
     authMethod: v.authMethod,
     purpose: v.purpose,
     visibleSources: visible,
+    recordSources: v.purpose ? visible : visible.filter((id) => access[id]?.visible === true && access[id].via !== 'grant'),
     sourceAccess: access,
     kAnonymity: v.kAnonymity,
     units: v.units,

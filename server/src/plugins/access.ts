@@ -165,7 +165,7 @@ export async function authorize(app: FastifyInstance, request: FastifyRequest, r
   const raw = given ? JSON.stringify(given) : ((request.headers[PURPOSE_HEADER] as string | undefined) ?? (typeof q?.purpose === 'string' ? q.purpose : undefined));
   request.rawPurpose = raw ?? null;
   let purpose: Purpose | null = null;
-  if (rule.purpose) {
+  if (rule.purpose === true || (rule.purpose === 'optional' && raw !== undefined)) {
     purpose = given ?? parsePurpose(raw);
     if (!purpose) {
       throw httpError('PURPOSE_REQUIRED', {

@@ -54,9 +54,11 @@ function targetOf(entry: SourceCatalogEntry | undefined, field: string, attribut
  */
 function viewReport(r: QualityReport, viewer: Viewer, catalog: readonly SourceCatalogEntry[]) {
   const entry = catalog.find((e) => e.id === r.source);
+  // Examples are a source's record values: only from sources whose records the viewer may read.
+  const readable = viewer.recordSources.includes(r.source);
   return {
     ...r,
-    examples: r.examples.map((f) => {
+    examples: (readable ? r.examples : []).map((f) => {
       const t = targetOf(entry, f.field, f.attribute);
       const m = f.value !== undefined ? maskForViewer(viewer, { attribute: t.attribute, value: f.value, source: r.source, role: t.role }) : null;
       return {
@@ -100,10 +102,10 @@ function window(q: { from?: string; to?: string; days: number }) {
 async function ticketFor(app: FastifyInstance, request: FastifyRequest, id: string): Promise<QualityTicket> {
   const t = await readTicket(app.graph, id);
   const v = request.viewer;
-  // A ticket shows a source's value and record: only for readers who may see that source.
+  // A ticket shows a source's value and record: only for readers who may read that source's records.
   if (
     !t ||
-    !v.visibleSources.includes(t.source) ||
+    !v.recordSources.includes(t.source) ||
     !(
       isWithin(t.ownerUnit, v.unitCode, v.units) ||
       t.openedBy === v.username ||
@@ -133,9 +135,10 @@ const qualityRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary:
           'Quality reports (per batch and per period), newest first; example values masked unless you own the source',
         querystring: ReportsQuery,
-        response: { 200: QualityReportList, ...errorAnswers() },
+        headers: PurposeHeaders,
+        response: { 200: QualityReportList, ...errorAnswers({ purpose: true }) },
       },
-      config: { access: { roles: REPORT_ROLES, purpose: false, action: 'quality-reports' } },
+      config: { access: { roles: REPORT_ROLES, purpose: 'optional', action: 'quality-reports' } },
     },
     async (request) => {
       const q = request.query;
@@ -284,9 +287,10 @@ const qualityRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ...common,
         summary: 'Tickets addressed to your unit (and the units under it) and tickets you or your unit opened',
         querystring: TicketsQuery,
-        response: { 200: TicketList, ...errorAnswers() },
+        headers: PurposeHeaders,
+        response: { 200: TicketList, ...errorAnswers({ purpose: true }) },
       },
-      config: { access: { roles: TICKET_ROLES, purpose: false, action: 'quality-tickets' } },
+      config: { access: { roles: TICKET_ROLES, purpose: 'optional', action: 'quality-tickets' } },
     },
     async (request) => {
       const q = request.query;
@@ -299,7 +303,7 @@ const qualityRoutes: FastifyPluginAsyncTypebox = async (app) => {
         openedUnits: units,
         status: q.status ?? null,
         source: q.source ?? null,
-        sources: [...v.visibleSources],
+        sources: [...v.recordSources],
         limit: q.limit,
       });
       request.resultCount = tickets.length;
@@ -315,9 +319,10 @@ const qualityRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'One ticket with its history',
         params: TicketParams,
         querystring: PurposeOnlyQuery,
-        response: { 200: TicketSchema, ...errorAnswers({ also: [404] }) },
+        headers: PurposeHeaders,
+        response: { 200: TicketSchema, ...errorAnswers({ purpose: true, also: [404] }) },
       },
-      config: { access: { roles: TICKET_ROLES, purpose: false, action: 'quality-ticket' } },
+      config: { access: { roles: TICKET_ROLES, purpose: 'optional', action: 'quality-ticket' } },
     },
     async (request) => {
       const t = await ticketFor(app, request, request.params.id);
@@ -369,9 +374,10 @@ const qualityRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: TicketParams,
         querystring: PurposeOnlyQuery,
         body: ConfirmTicketBody,
-        response: { 200: TicketSchema, ...errorAnswers({ body: true, also: [404, 409] }) },
+        headers: PurposeHeaders,
+        response: { 200: TicketSchema, ...errorAnswers({ purpose: true, body: true, also: [404, 409] }) },
       },
-      config: { access: { roles: TICKET_ROLES, purpose: false, action: 'quality-ticket-confirm' } },
+      config: { access: { roles: TICKET_ROLES, purpose: 'optional', action: 'quality-ticket-confirm' } },
     },
     async (request) => {
       const { id } = request.params;
