@@ -1,4 +1,5 @@
-import { IS_HOME } from './cypher.ts';
+import { coarseHomeLocationCypher } from '@onemap/graph-schema';
+import { IS_HOME, VISIBLE_POINT } from './cypher.ts';
 import { type Graph, readTx } from '@onemap/graph-schema/server';
 import type { VisibleRecord } from '../access/golden.ts';
 
@@ -32,14 +33,20 @@ export async function countByJurisdiction(graph: Graph, f: LayerFilter, level: '
 }
 
 
-/** Places with at least one visible trace in the window, with distinct subjects and trace counts; `home` says whether any source calls it a home. */
+/**
+ * Places with at least one visible trace in the window and a point the viewer may place them by,
+ * with distinct subjects and trace counts; `home` says whether any source calls it a home, and a
+ * home counts at its ~1 km cell (a fine hexbin must not place it closer).
+ */
 export async function countByPlace(graph: Graph, f: LayerFilter) {
   return readTx(graph, async (tx) => {
     const r = await tx.run(
       `MATCH (s:Entity)-[v:VISITED]->(p:Place)
-       WHERE ${TRACE_WHERE} AND p.location IS NOT NULL AND ${BBOX_WHERE}
+       WHERE ${TRACE_WHERE} AND ${VISIBLE_POINT('p')} AND ${BBOX_WHERE}
        WITH p, collect(DISTINCT s.eid) AS subjects, collect(DISTINCT CASE WHEN s:Person THEN s.eid END) AS persons, count(v) AS traces
-       RETURN p.eid AS eid, p.location.x AS lon, p.location.y AS lat, subjects, persons, traces, ${IS_HOME('p')} AS home`,
+       WITH p, subjects, persons, traces, ${IS_HOME('p')} AS home
+       WITH p, subjects, persons, traces, home, ${coarseHomeLocationCypher('p', 'home')} AS at
+       RETURN p.eid AS eid, at.x AS lon, at.y AS lat, subjects, persons, traces, home`,
       params(f),
     );
     return r.records.map((x) => x.toObject() as { eid: string; lon: number; lat: number; subjects: string[]; persons: string[]; traces: number; home: boolean });
@@ -68,7 +75,7 @@ export async function readFacilities(graph: Graph, f: Pick<LayerFilter, 'vs' | '
   return readTx(graph, async (tx) => {
     const r = await tx.run(
       `MATCH (p:Place)
-       WHERE p.location IS NOT NULL AND ${BBOX_WHERE}
+       WHERE ${VISIBLE_POINT('p')} AND ${BBOX_WHERE}
          AND EXISTS { MATCH (p)<-[:RESOLVED_TO]-(sr:SourceRecord) WHERE sr.source IN $vs }
          AND NOT ${IS_HOME('p')}
        WITH p LIMIT toInteger($limit)

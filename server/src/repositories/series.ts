@@ -1,3 +1,4 @@
+import { VISIBLE_POINT, visibleEntity } from './cypher.ts';
 import { type Reader, read } from './reader.ts';
 
 /**
@@ -29,7 +30,7 @@ export async function readSeriesCandidates(
     const r = await tx.run(
       `MATCH (c:Case)
        WHERE c.caseType = $caseType AND c.eid <> $eid AND c.occurredAt >= $from AND c.occurredAt < $to
-         AND c.location IS NOT NULL
+         AND ${VISIBLE_POINT('c')}
          AND point.distance(c.location, point({longitude: $lon, latitude: $lat})) <= $km * 1000
          AND EXISTS { MATCH (c)<-[:RESOLVED_TO]-(vr:SourceRecord) WHERE vr.source IN $vs }
        WITH c, abs(duration.inSeconds(localdatetime(c.occurredAt), localdatetime($at)).seconds) AS apart
@@ -102,6 +103,7 @@ export async function readSceneSubjects(
       `UNWIND $scenes AS s
        CALL (s) {
          MATCH (q:Place) WHERE point.distance(q.location, point({longitude: s.lon, latitude: s.lat})) <= $radius
+           AND ${VISIBLE_POINT('q')} AND ${visibleEntity('q')}
          WITH q LIMIT toInteger($maxPlaces)
          WITH collect(q) AS qs
          UNWIND qs AS q

@@ -1,0 +1,77 @@
+/**
+ * A place's point is shown, counted in a cell or found by a radius only when it was chosen from a
+ * source the viewer may see (as profiles show it), and a home only at its ~1 km cell.
+ */
+import { coarseHomePosition } from '@onemap/graph-schema';
+import { type Graph, writeTx } from '@onemap/graph-schema/server';
+import type { FastifyInstance } from 'fastify';
+import { describe, expect, it } from 'vitest';
+import { as, useServerApp } from '../helpers/server-app.ts';
+import { FX } from '../helpers/server-fixtures.ts';
+
+let app: FastifyInstance;
+let graph: Graph;
+const HIDDEN_POINT = [103.9123, 36.1456];
+
+/** A hotel whose visible (open) record names it, and whose point only the non-shared source states. */
+async function seedHiddenPoint(g: Graph) {
+  await writeTx(g, (tx) =>
+    tx.run(
+      `CREATE (e:Entity:Place {eid: 'L-PT1', name: '保密点宾馆', placeKind: 'hotel', unitCode: '620102',
+                               location: point({longitude: $lon, latitude: $lat}), searchText: '保密点宾馆', provenance: $prov})
+       CREATE (a:SourceRecord {rid: 'fx_open:pt1', source: $open, recordId: 'pt1', receivedAt: datetime('2026-10-01T00:00:00Z'),
+                               attrs: '{"place":{"name":"保密点宾馆","placeKind":"hotel"}}'})
+       CREATE (a)-[:RESOLVED_TO {role: 'place', decision: 'anchor', score: 1.0, at: datetime()}]->(e)
+       CREATE (b:SourceRecord {rid: 'fx_closed:pt1', source: $closed, recordId: 'pt1', receivedAt: datetime('2026-10-02T00:00:00Z'),
+                               attrs: '{"place":{"name":"保密点宾馆","placeKind":"hotel","lon":103.9123,"lat":36.1456}}'})
+       CREATE (b)-[:RESOLVED_TO {role: 'place', decision: 'anchor', score: 1.0, at: datetime()}]->(e)`,
+      {
+        lon: HIDDEN_POINT[0],
+        lat: HIDDEN_POINT[1],
+        open: FX.open,
+        closed: FX.closed,
+        // as the writers store it (JSON.stringify of each property's chosen source)
+        prov: JSON.stringify({ name: { source: FX.open, rid: 'fx_open:pt1' }, placeKind: { source: FX.open, rid: 'fx_open:pt1' }, lon: { source: FX.closed, rid: 'fx_closed:pt1' }, lat: { source: FX.closed, rid: 'fx_closed:pt1' } }),
+      },
+    ),
+  );
+}
+
+useServerApp({ RATE_LIMIT_PER_MINUTE: 1_000_000, LAYER_CACHE_MS: 0 }, (s) => ({ app, graph } = s), seedHiddenPoint);
+
+const facility = async (level: 'otherCity' | 'province') =>
+  ((await as(app, level, 'planner', null)({ url: '/api/layers/facilities' })).json().features as { properties: { eid: string }; geometry: { coordinates: number[] } }[]).find(
+    (f) => f.properties.eid === 'L-PT1',
+  );
+
+describe("a point only a hidden source states is nobody else's", () => {
+  it('the facilities layer shows the place only to a viewer who sees the source of its point (the profile shows no position to the others either)', async () => {
+    expect(await facility('otherCity')).toBeUndefined();
+    expect((await as(app, 'otherCity', 'officer')({ url: '/api/entities/L-PT1' })).json().location).toBeNull();
+    expect((await facility('province'))?.geometry.coordinates).toEqual(HIDDEN_POINT);
+  });
+
+  it('the hexbin layer counts a home at its ~1 km cell, never closer', async () => {
+    const home = [103.8612, 36.0437]; // the fixture's home, L-FX4
+    const cell = coarseHomePosition(home[0] as number, home[1] as number);
+    const metres = (a: { lon: number; lat: number }, b: { lon: number; lat: number }) =>
+      Math.hypot((a.lon - b.lon) * 111_000 * Math.cos((b.lat * Math.PI) / 180), (a.lat - b.lat) * 111_000);
+    expect(metres(cell, { lon: home[0] as number, lat: home[1] as number })).toBeGreaterThan(250); // the test can tell them apart
+    await writeTx(graph, (tx) =>
+      tx.run(
+        `MATCH (h:Place {eid: 'L-FX4'})
+         UNWIND range(1, 6) AS i
+         CREATE (e:Entity:Person {eid: 'P-RES' + i, name: '住户' + i, searchText: 'x', provenance: '{}', inSources: [$open]})
+         CREATE (r:SourceRecord {rid: 'fx_open:res' + i, source: $open, recordId: 'res' + i, receivedAt: datetime('2026-11-02T00:00:00Z'), attrs: '{}'})
+         CREATE (r)-[:RESOLVED_TO {role: 'person', decision: 'new', score: 1.0, at: datetime()}]->(e)
+         CREATE (e)-[:VISITED {at: datetime('2026-11-03T20:00:00Z'), kind: 'residence', source: $open, rid: 'fx_open:resv' + i}]->(h)`,
+        { open: FX.open },
+      ),
+    );
+    const q = `from=${encodeURIComponent('2026-11-03T00:00:00Z')}&to=${encodeURIComponent('2026-11-04T00:00:00Z')}`;
+    // At the finest resolution (hexagons of ~175 m a side) the home's cell holds its cell's centre, not the home.
+    const cells = (await as(app, 'otherCity', 'planner', null)({ url: `/api/layers/hexbin?${q}&resolution=9` })).json().cells as { lon: number; lat: number }[];
+    expect(cells).toHaveLength(1);
+    expect(metres(cells[0] as { lon: number; lat: number }, cell)).toBeLessThan(200);
+  });
+});
