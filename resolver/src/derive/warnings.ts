@@ -81,14 +81,16 @@ async function hitsOf(graph: Graph, rule: WarningRuleRow, s: SightingRow): Promi
       const trigger = rule.trigger ?? 'both';
       const moved = now && !before ? 'enter' : !now && before ? 'leave' : null;
       if (!moved || (trigger !== 'both' && trigger !== moved)) return [];
-      // A leave (and an enter from a known place) is fired by two records: both must be visible.
+      // A leave (and an enter from a known place) is fired by two records: both must be visible,
+      // and for a polygon the sources the places' points came from too (what placed them in or out).
       const prev = s.prev ? [s.prev] : [];
+      const points = 'polygon' in area ? [s, ...prev].map((p) => p.pointSource).filter((x): x is string => typeof x === 'string') : [];
       return [
         {
           ...base,
           key: `${rule.id}|${s.rid}|${moved}`,
           eids: [s.eid],
-          sources: uniq([s.source, ...prev.map((p) => p.source)]),
+          sources: uniq([s.source, ...prev.map((p) => p.source), ...points]),
           rids: [s.rid, ...prev.map((p) => p.rid)],
           detail: moved,
         },

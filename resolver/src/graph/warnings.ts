@@ -3,6 +3,7 @@
  * entities, the sightings that may fire them, and their hits (merged on a key, so a batch
  * delivered twice or evaluated twice fires once). Rules themselves are kept by the server's API.
  */
+import { pointSourceCypher } from '@onemap/graph-schema';
 import { type Graph, readTx, writeTx } from '@onemap/graph-schema/server';
 
 /** One active, unexpired rule (its kind-specific settings as stored). */
@@ -31,6 +32,8 @@ export interface SightingRow {
   placeEid: string;
   lon: number | null;
   lat: number | null;
+  /** The source the place's point was chosen from (null: not recorded): a polygon rule's hit needs it visible too. */
+  pointSource: string | null;
   unitCode: string | null;
   placeKind: string | null;
   prev: {
@@ -39,6 +42,7 @@ export interface SightingRow {
     placeEid: string;
     lon: number | null;
     lat: number | null;
+    pointSource: string | null;
     unitCode: string | null;
     placeKind: string | null;
   } | null;
@@ -82,10 +86,10 @@ export async function readSightings(graph: Graph, items: { eid: string; rid: str
        CALL (s, v) {
          OPTIONAL MATCH (s)-[u:VISITED]->(q:Place) WHERE u.at < v.at
          WITH u, q ORDER BY u.at DESC LIMIT 1
-         RETURN CASE WHEN u IS NULL THEN null ELSE {rid: u.rid, source: u.source, placeEid: q.eid, lon: q.location.x, lat: q.location.y, unitCode: q.unitCode, placeKind: q.placeKind} END AS prev
+         RETURN CASE WHEN u IS NULL THEN null ELSE {rid: u.rid, source: u.source, placeEid: q.eid, lon: q.location.x, lat: q.location.y, pointSource: ${pointSourceCypher('q')}, unitCode: q.unitCode, placeKind: q.placeKind} END AS prev
        }
        RETURN s.eid AS eid, v.rid AS rid, v.source AS source, toString(v.at) AS at, v.kind AS kind, p.eid AS placeEid,
-              p.location.x AS lon, p.location.y AS lat, p.unitCode AS unitCode, p.placeKind AS placeKind, prev`,
+              p.location.x AS lon, p.location.y AS lat, ${pointSourceCypher('p')} AS pointSource, p.unitCode AS unitCode, p.placeKind AS placeKind, prev`,
       { items },
     );
     return r.records.map((x) => x.toObject() as SightingRow);

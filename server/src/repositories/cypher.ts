@@ -1,4 +1,4 @@
-import { ENTITY_LABELS, ENTITY_RELATION_TYPES } from '@onemap/graph-schema';
+import { ENTITY_LABELS, ENTITY_RELATION_TYPES, pointSourceCypher } from '@onemap/graph-schema';
 
 /** Entity labels, for `[l IN labels(n) WHERE l IN $kinds][0]`. */
 export const KINDS = [...ENTITY_LABELS];
@@ -17,20 +17,13 @@ export function visibleEntity(v: string): string {
 }
 
 /**
- * The source node `v`'s point (`location`, from its `lon`/`lat`) was chosen from, as its
- * provenance records it (`{"lon":{"source":"…","rid":"…"}}`, the writers' JSON), or null when none
- * is recorded (fixtures, data written before provenance).
- */
-export const POINT_SOURCE = (v: string) => `split(split(${v}.provenance, '"lon":{"source":"')[1], '"')[0]`;
-
-/**
  * Cypher predicate: node `v` has a point this viewer may place it by — one chosen from a source in
  * `$vs` (a point without recorded provenance counts as visible). Every spatial filter and every
  * position an aggregate shows goes through it: a point only a hidden source states must neither
  * be shown nor confirmed by a radius or polygon that finds the place (profiles show no position
  * then either, `placeFromNode`).
  */
-export const VISIBLE_POINT = (v: string) => `(${v}.location IS NOT NULL AND coalesce(${POINT_SOURCE(v)} IN $vs, true))`;
+export const VISIBLE_POINT = (v: string) => `(${v}.location IS NOT NULL AND coalesce(${pointSourceCypher(v)} IN $vs, true))`;
 
 /** Cypher predicate: relationship `r` may be read through `$vs`. CO_TRAVELED needs every source it was derived from. */
 export function visibleEdge(r: string): string {
