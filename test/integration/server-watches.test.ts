@@ -87,6 +87,22 @@ describe('watches', () => {
     expect(colleague.purposeJson).not.toContain(PURPOSE.text);
   });
 
+  it("a watch names a person: the unit's list shows it only to colleagues who may see that person, under the purpose they state", async () => {
+    // P4 is known only to the conditional source, which the station reads through a grant for cases.
+    const made = await as(app, 'station', 'officer')({ method: 'POST', url: '/api/watches', payload: { eid: E.P4 } });
+    expect(made.statusCode, made.body).toBe(201);
+    try {
+      const listed = async (purpose: boolean) =>
+        ((await as(app, 'station', 'analyst', purpose ? PURPOSE : null)({ url: '/api/watches' })).json().items as { eid: string }[]).some((w) => w.eid === E.P4);
+      expect(await listed(true)).toBe(true);
+      expect(await listed(false)).toBe(false);
+      // P1 is seen through an unconditional source too: listed with or without a purpose.
+      expect((await as(app, 'station', 'analyst', null)({ url: '/api/watches' })).json().items.some((w: { eid: string }) => w.eid === E.P1)).toBe(true);
+    } finally {
+      await as(app, 'station', 'officer')({ method: 'DELETE', url: `/api/watches/${made.json().id}` });
+    }
+  });
+
   it('opening a stream needs a purpose and is audited', async () => {
     const res = await as(app, 'station', 'officer', null)({ method: 'POST', url: '/api/watches/stream-ticket' });
     expect(res.statusCode).toBe(428);

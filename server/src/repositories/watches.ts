@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Graph, readTx, writeTx } from '@onemap/graph-schema/server';
+import { visibleEntity } from './cypher.ts';
 
 export interface WatchRow {
   id: string;
@@ -23,13 +24,22 @@ export async function createWatch(graph: Graph, w: { eid: string; unitCode: stri
   });
 }
 
-export async function listWatches(graph: Graph, unitCode: string): Promise<WatchRow[]> {
+/**
+ * Active watches of a unit, newest first. With `vs`, only those whose entity (after a merge, its
+ * survivor) is visible through those sources: a watch names a person, so a colleague's watch on
+ * someone the reader may not see is not theirs to read. Without (`null`: the stream, which checks
+ * every event it sends), all of them.
+ */
+export async function listWatches(graph: Graph, unitCode: string, vs: readonly string[] | null = null): Promise<WatchRow[]> {
   return readTx(graph, async (tx) => {
     const r = await tx.run(
       `MATCH (w:Watch {unitCode: $unitCode}) WHERE w.active
+       OPTIONAL MATCH (x:EidRedirect {eid: w.eid})
+       OPTIONAL MATCH (e:Entity {eid: coalesce(x.to, w.eid)})
+       WITH w, e WHERE $vs IS NULL OR (e IS NOT NULL AND ${visibleEntity('e')})
        RETURN w.id AS id, w.eid AS eid, w.unitCode AS unitCode, w.createdBy AS createdBy, w.purposeJson AS purposeJson, toString(w.createdAt) AS createdAt, w.active AS active
        ORDER BY w.createdAt DESC`,
-      { unitCode },
+      { unitCode, vs: vs === null ? null : [...vs] },
     );
     return r.records.map((x) => x.toObject() as WatchRow);
   });

@@ -356,7 +356,9 @@ export const api = {
   catalog: async () => (await request<W.CatalogAnswer>('GET', '/catalog')).items,
 
   // ---- watches
-  watches: async (): Promise<Watch[]> => (await request<W.List<W.WatchW>>('GET', '/watches')).items.map((w) => ({ id: w.id, eid: w.eid, createdAt: w.createdAt })),
+  /** The unit's watches on entities the caller may see: under the session's purpose, when it has one, those a grant opens for it too. */
+  watches: async (purpose?: Purpose | null): Promise<Watch[]> =>
+    (await request<W.List<W.WatchW>>('GET', '/watches', { purpose: purpose ?? undefined })).items.map((w) => ({ id: w.id, eid: w.eid, createdAt: w.createdAt })),
   addWatch: (eid: string, purpose: Purpose) => request<W.WatchW>('POST', '/watches', { body: { eid }, purpose }),
   removeWatch: (id: string) => request<unknown>('DELETE', `/watches/${encodeURIComponent(id)}`),
   // ---- early-warning rules (预警): the unit's rules; alerts arrive on the watch stream

@@ -11,13 +11,12 @@ import { formatBeijing } from '@onemap/graph-schema';
 /** Watches (布控), early-warning rules (预警) and their live alerts over server-sent events. */
 export default function WatchesScreen() {
   const { t } = useI18n();
-  const { requirePurpose } = usePurpose();
-  const [st, reload] = useLoad(() => api.watches(), []);
+  const { requirePurpose, purpose } = usePurpose();
+  const [st, reload] = useLoad(() => api.watches(purpose), [purpose]);
   const [alerts, setAlerts] = useState<WatchAlert[]>([]);
   const [open, setOpen] = useState(false);
   const [error, setError] = useState<Error | null>(null);
 
-  const { purpose } = usePurpose();
   // The stream is individual-level: it opens once the session has a purpose.
   useEffect(() => (purpose ? api.watchStream(purpose, (a) => setAlerts((x) => [a, ...x].slice(0, 200)), setOpen) : undefined), [purpose]);
 

@@ -39,10 +39,13 @@ const watchRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/',
-    { schema: { ...common, summary: 'Active watches of the caller’s unit', response: { 200: WatchList, ...errorAnswers() } }, config: { access: { roles: ['officer', 'analyst'] as const, purpose: false, action: 'watch-list' } } },
+    {
+      schema: { ...common, summary: 'Active watches of the caller’s unit on entities the caller may see (under the purpose stated, if any)', headers: PurposeHeaders, response: { 200: WatchList, ...errorAnswers({ purpose: true }) } },
+      config: { access: { roles: ['officer', 'analyst'] as const, purpose: 'optional', action: 'watch-list' } },
+    },
     async (request) => {
       const v = request.viewer;
-      const watches = (await listWatches(app.graph, v.unitCode)).map((w) => ({ ...w, purposeJson: storedPurposeFor(w.purposeJson, w.createdBy, v) }));
+      const watches = (await listWatches(app.graph, v.unitCode, v.recordSources)).map((w) => ({ ...w, purposeJson: storedPurposeFor(w.purposeJson, w.createdBy, v) }));
       request.resultCount = watches.length;
       return { items: watches };
     },
