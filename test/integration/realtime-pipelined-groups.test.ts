@@ -88,6 +88,23 @@ describe('pipelined group commits of the resolve leader', () => {
     ]);
   });
 
+  it("group N's write goes on while the leader resolves group N+1 on the same thread (the resolve yields)", async () => {
+    // Regression: a resolve that never let the event loop turn held every statement of N's
+    // transaction until N+1 was resolved, so the two halves of the pipeline ran in turn.
+    const resolver = t.pipeline.resolver;
+    const n = await resolver.prepareGroup([group([hotelRecord(8600)])]);
+    const order: string[] = [];
+    const writeN = resolver.writeGroup(n, noop).then(() => void order.push('N written'));
+    const big = Array.from({ length: 1500 }, (_, i) => hotelRecord(9000 + i));
+    const n1 = await resolver.prepareGroup([group(big)]);
+    order.push('N+1 resolved');
+    await writeN;
+    expect(order).toEqual(['N written', 'N+1 resolved']);
+    const [stats] = await resolver.writeGroup(n1, noop);
+    expect(stats).toMatchObject({ written: 1500 });
+    expect(await q("MATCH (r:SourceRecord) WHERE r.rid STARTS WITH 'hotel:T-HOTEL-0' AND r.recordId >= 'T-HOTEL-009000' RETURN count(r) AS n")).toEqual([{ n: 1500 }]);
+  });
+
   it('pushes through the leader: every group written once, in order, and the resolve lock released after the last', async () => {
     const rows = Array.from({ length: 40 }, (_, i) =>
       hotelRecord(8200 + (i % 25), { record_id: `T-HOTEL-P${8200 + i}` }),

@@ -73,34 +73,63 @@ export async function listBatches(graph: Graph, opts: { source?: string; sources
   });
 }
 
+/** What a group's write records of each of its batches: its final status and counts (named, so the statement can name them). */
+export type BatchResult = Pick<
+  BatchInfo,
+  'status' | 'rows' | 'written' | 'unchanged' | 'updated' | 'rejected' | 'flagged' | 'merges' | 'possibleMatches' | 'finishedAt' | 'rejectsFile' | 'msJson'
+>;
+
+/** The properties `finishBatchesTx` sets, from this list only (never from input). */
+export const BATCH_RESULT_FIELDS = [
+  'status',
+  'rows',
+  'written',
+  'unchanged',
+  'updated',
+  'rejected',
+  'flagged',
+  'merges',
+  'possibleMatches',
+  'finishedAt',
+  'rejectsFile',
+  'msJson',
+] as const satisfies readonly (keyof BatchResult)[];
+
+/** The group's batch bookkeeping statement (exported for the plan test). */
+export const FINISH_BATCHES_CYPHER = `UNWIND $rows AS row
+     MERGE (b:Batch {batchId: row.batchId})
+     ON CREATE SET b.source = row.batch.source, b.originalName = row.batch.originalName, b.way = row.batch.way, b.hash = row.batch.hash,
+                   b.receivedAt = datetime(row.batch.receivedAt), b.deliveries = 1, b.names = [row.batch.originalName]
+     SET ${BATCH_RESULT_FIELDS.map((f) => `b.${f} = row.fields.${f}`).join(', ')}`;
+
 /**
  * Batch bookkeeping inside the group-commit transaction: each batch of the group is marked with
  * its final status and counts in the same transaction as its records, so a batch is `done`
  * exactly when its records are visible.
+ *
+ * A push the door claimed in Redis has no Batch node yet: its delivery is recorded here, in the
+ * transaction of its records (so a batch exists in the graph exactly when it is done). It stays a
+ * MERGE, not a CREATE, because a re-delivery reaching the door while the first one is queued
+ * writes the node (`recordDelivery`) between the leader's read of the group's batches and this
+ * write; a CREATE would then fail the whole group (and the one resolved behind it) and rebuild
+ * the leader's index. The properties are named (`BATCH_RESULT_FIELDS`), not `SET b += map`: a map
+ * may hold `batchId`, so the planner put an `Eager` between the MERGE and the SET (every row
+ * read before any is written); named properties need none. A result field left out is removed.
  */
 export async function finishBatchesTx(
   tx: ManagedTransaction,
-  rows: { batchId: string; fields: Partial<BatchInfo>; /** the delivery, for a push whose Batch node is not written yet */ batch?: StagedBatch }[],
+  rows: { batchId: string; fields: BatchResult; /** the delivery, for a push whose Batch node is not written yet */ batch?: StagedBatch }[],
 ): Promise<void> {
   if (!rows.length) return;
-  // A push the door claimed in Redis has no Batch node yet: its delivery is recorded here, in the
-  // transaction of its records (so a batch exists in the graph exactly when it is done).
-  await tx.run(
-    `UNWIND $rows AS row
-     MERGE (b:Batch {batchId: row.batchId})
-     ON CREATE SET b.source = row.batch.source, b.originalName = row.batch.originalName, b.way = row.batch.way, b.hash = row.batch.hash,
-                   b.receivedAt = datetime(row.batch.receivedAt), b.deliveries = 1, b.names = [row.batch.originalName]
-     SET b += row.fields`,
-    {
-      rows: rows.map((r) => ({
-        batchId: r.batchId,
-        fields: r.fields,
-        batch: r.batch
-          ? { source: r.batch.source, originalName: r.batch.originalName, way: r.batch.way, hash: r.batch.hash, receivedAt: r.batch.receivedAt }
-          : null,
-      })),
-    },
-  );
+  await tx.run(FINISH_BATCHES_CYPHER, {
+    rows: rows.map((r) => ({
+      batchId: r.batchId,
+      fields: Object.fromEntries(BATCH_RESULT_FIELDS.map((f) => [f, r.fields[f] ?? null])),
+      batch: r.batch
+        ? { source: r.batch.source, originalName: r.batch.originalName, way: r.batch.way, hash: r.batch.hash, receivedAt: r.batch.receivedAt }
+        : null,
+    })),
+  });
 }
 
 /** Batches by id (one read for a whole group). */

@@ -1,6 +1,6 @@
 import { ENTITY_LABELS, ENTITY_RELATION_TYPES, Label, RECORD_RELATION_TYPES, Rel } from '@onemap/graph-schema';
 import { addPlaceFacts, type Graph, writeTx } from '@onemap/graph-schema/server';
-import type { ManagedTransaction } from 'neo4j-driver';
+import { integer, type ManagedTransaction } from 'neo4j-driver';
 import { type ChunkRows, type EntityRow, MAX_RIDS, type RelationRow } from './write-rows.ts';
 import { recordPlaceFacts } from './place-facts.ts';
 
@@ -18,7 +18,12 @@ const MOVES: { type: string; key: string[]; out: boolean; inc: boolean }[] = [
 ];
 const WRITABLE_RELATIONS = new Set<string>(RECORD_RELATION_TYPES);
 
-/** With `trace` (config ONEMAP_TRACE_WRITES) prints the time of every statement (for tuning). */
+/**
+ * With `trace` (config ONEMAP_TRACE_WRITES) prints the time of every statement (for tuning): the
+ * wall time this process saw, and the server's (`resultAvailableAfter + resultConsumedAfter`). They
+ * differ when this process's event loop was busy as the answer came (the leader resolves the next
+ * group while this one's statements run), so compare statements by the server's time.
+ */
 function traced(tx: ManagedTransaction, trace: boolean): ManagedTransaction {
   if (!trace) return tx;
   return new Proxy(tx, {
@@ -28,7 +33,8 @@ function traced(tx: ManagedTransaction, trace: boolean): ManagedTransaction {
         const t = performance.now();
         const r = await target.run(q, p);
         const n = Array.isArray(p?.rows) ? p.rows.length : 0;
-        console.error(`write ${(performance.now() - t).toFixed(0)} ms rows=${n} ${q.replace(/\s+/g, ' ').slice(0, 90)}`);
+        const server = integer.toNumber(r.summary.resultAvailableAfter) + integer.toNumber(r.summary.resultConsumedAfter);
+        console.error(`write ${(performance.now() - t).toFixed(0)} ms server ${server} ms rows=${n} ${q.replace(/\s+/g, ' ').slice(0, 90)}`);
         return r;
       };
     },

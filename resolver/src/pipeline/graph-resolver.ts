@@ -57,6 +57,23 @@ function valuesHash(e: EntityRow): string {
   return createHash('sha1').update(JSON.stringify([e.kind, e.props, e.provenance, e.searchText, e.lon, e.lat])).digest('base64');
 }
 
+/**
+ * How long the resolve runs before it lets the event loop turn (ms). The leader resolves group N+1
+ * while group N's transaction runs on the same thread: each statement of N is sent only when the
+ * event loop turns, so a resolve that never yields holds N's write for the whole resolve.
+ */
+export const RESOLVE_SLICE_MS = 4;
+
+/** Lets pending I/O callbacks run when the current slice of synchronous work has lasted `RESOLVE_SLICE_MS`. */
+class Slices {
+  private since = performance.now();
+  async next(): Promise<void> {
+    if (performance.now() - this.since < RESOLVE_SLICE_MS) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    this.since = performance.now();
+  }
+}
+
 function emptyStats(records: number): ProcessStats {
   return { records, written: 0, unchanged: 0, updated: 0, merges: 0, possibleMatches: 0, droppedFacts: [], chunks: 0, touched: [], withdrawnTraces: [], ms: { resolve: 0, write: 0, sync: 0 }, entitiesUnchanged: 0 };
 }
@@ -176,7 +193,7 @@ export class GraphResolver {
     for (let i = 0; i < records.length; i += size) {
       const slice = records.slice(i, i + size);
       t = performance.now();
-      const rows = this.resolveChunk(batch, entry, slice, stats);
+      const rows = await this.resolveChunk(batch, entry, slice, stats);
       stats.ms.resolve += performance.now() - t;
       if (rows.records.length) {
         t = performance.now();
@@ -198,12 +215,17 @@ export class GraphResolver {
     return stats;
   }
 
-  private resolveChunk(batch: StagedBatch, entry: SourceCatalogEntry, slice: BatchRecord[], stats: ProcessStats): ChunkRows {
+  private resolveChunk(batch: StagedBatch, entry: SourceCatalogEntry, slice: BatchRecord[], stats: ProcessStats): Promise<ChunkRows> {
     return this.resolveParts([{ batch, entry, records: slice, stats }]);
   }
 
-  /** Resolves the records of one or more batches (in order) into the rows of ONE transaction. */
-  private resolveParts(parts: { batch: StagedBatch; entry: SourceCatalogEntry; records: BatchRecord[]; stats: ProcessStats }[]): ChunkRows {
+  /**
+   * Resolves the records of one or more batches (in order) into the rows of ONE transaction. It
+   * yields to the event loop every few milliseconds (`Slices`), so the previous group's write goes
+   * on meanwhile; nothing else touches the index during the yields (one group is resolved at a time).
+   */
+  private async resolveParts(parts: { batch: StagedBatch; entry: SourceCatalogEntry; records: BatchRecord[]; stats: ProcessStats }[]): Promise<ChunkRows> {
+    const slices = new Slices();
     const rows = emptyChunk(this.lastSeq + 1);
     const pending: ({ p: ResolvedRecord; part: (typeof parts)[number] } | undefined)[] = [];
     const pendingAt = new Map<string, number>();
@@ -211,6 +233,7 @@ export class GraphResolver {
     for (const part of parts) {
       const { batch, entry, stats } = part;
       for (const rec of part.records) {
+        await slices.next();
         const p = this.records.resolveRecord(entry, rec, batch.receivedAt, (other, heldKey) => {
           if (this.persisted.has(other) && !mergedAway.has(other)) mergedAway.set(other, { key: heldKey, batchId: batch.batchId });
           stats.merges++;
@@ -258,6 +281,7 @@ export class GraphResolver {
     const survivors = new Set(rows.merges.map((m) => m.into));
     let unchangedEntities = 0;
     for (const [eid, kind] of touched) {
+      await slices.next();
       const row = this.records.entityRow(eid, kind);
       // Hubs (hotels, stations) are touched by every chunk; rewrite only what changed.
       if (!survivors.has(eid) && this.persisted.has(eid) && this.writtenValues.get(eid) === valuesHash(row)) {
@@ -269,6 +293,7 @@ export class GraphResolver {
     }
     parts[0]!.stats.entitiesUnchanged += unchangedEntities;
     for (const { p, part } of live) {
+      await slices.next();
       part.stats.touched.push(...this.records.recordRows(part.batch, part.entry, p, rows));
       if (!p.updated) continue;
       for (const l of p.left) if (l.kind === 'Person') part.stats.withdrawnTraces.push(l.eid);
@@ -314,7 +339,7 @@ export class GraphResolver {
     const generation = this.generation;
     let rows: ChunkRows;
     try {
-      rows = this.resolveParts(parts);
+      rows = await this.resolveParts(parts);
     } catch (e) {
       this.failed();
       throw e;

@@ -1,7 +1,7 @@
 import { ANCHOR_KINDS, type SourceCatalogEntry } from '@onemap/graph-schema';
 import type { ManagedTransaction } from 'neo4j-driver';
 import { scheduleCoTravel } from '../derive/derive-queue.ts';
-import { type BatchInfo, fenceLeaderTx, findBatches, finishBatchesTx, markBatchesChecked } from '../graph/batches.ts';
+import { type BatchInfo, type BatchResult, fenceLeaderTx, findBatches, finishBatchesTx, markBatchesChecked } from '../graph/batches.ts';
 import { mentionsToJson } from '../graph/load-index.ts';
 import { anchorKey, type TraceAnchor, type TraceRecordRows, writeTraceRecords } from '../graph/trace-records.ts';
 import type { ReadBatchResult } from '../intake/read-batch.ts';
@@ -151,7 +151,7 @@ export class RealtimeIngest {
     j: PushJob,
     s: Pick<ProcessStats, 'written' | 'unchanged' | 'updated' | 'merges' | 'possibleMatches' | 'droppedFacts'>,
     ms: Record<string, number>,
-  ): Partial<BatchInfo> {
+  ): BatchResult {
     const { batch, read } = j;
     const dropped: FieldProblem[] = s.droppedFacts.map((d) => {
       const [rid, ...rest] = d.split(' ');
@@ -324,7 +324,7 @@ export class RealtimeIngest {
       if (ok) groups.push({ id: j.batch.batchId, records: rows });
       else leader.add(j.batch.batchId);
     }
-    const fields = new Map<string, Partial<BatchInfo>>();
+    const fields = new Map<string, BatchResult>();
     const written = groups.length
       ? await writeTraceRecords(this.pipeline.deps.graph, groups, [...anchors.values()], async (tx, done) => {
           const rows = todo
