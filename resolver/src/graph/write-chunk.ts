@@ -1,4 +1,4 @@
-import { ENTITY_LABELS, ENTITY_RELATION_TYPES, Label, RECORD_RELATION_TYPES, Rel } from '@onemap/graph-schema';
+import { EDGE_IDENTITY, ENTITY_LABELS, Label, RECORD_RELATION_TYPES, Rel } from '@onemap/graph-schema';
 import { addPlaceFacts, type Graph, writeTx } from '@onemap/graph-schema/server';
 import { integer, type ManagedTransaction } from 'neo4j-driver';
 import { type ChunkRows, type EntityRow, MAX_RIDS, type RelationRow } from './write-rows.ts';
@@ -10,12 +10,17 @@ import { recordPlaceFacts } from './place-facts.ts';
  * has is never doubled: one HAS_IDENTIFIER per identifier, one relation per pair and source), and
  * its direction as seen from the entity. CO_TRAVELED is not moved: it is derived again.
  */
-const MOVES: { type: string; key: string[]; out: boolean; inc: boolean }[] = [
-  { type: Rel.ResolvedTo, key: ['role'], out: false, inc: true },
-  { type: Rel.HasIdentifier, key: [], out: true, inc: false },
-  { type: Rel.Visited, key: ['rid', 'kind'], out: true, inc: false },
-  ...ENTITY_RELATION_TYPES.filter((t) => t !== Rel.CoTraveled && t !== Rel.Visited).map((type) => ({ type, key: ['source'], out: true, inc: true })),
-];
+/**
+ * The edges a merge moves, each folded into the edge it becomes by the graph model's identity
+ * (`EDGE_IDENTITY`); `out` / `inc`: whether the merged-away entity is their start or their end
+ * (a record resolves INTO an entity; an entity has identifiers and visits; relations go both ways).
+ */
+const MOVES: { type: string; key: readonly string[]; out: boolean; inc: boolean }[] = Object.entries(EDGE_IDENTITY).map(([type, key]) => ({
+  type,
+  key: key ?? [],
+  out: type !== Rel.ResolvedTo,
+  inc: type !== Rel.HasIdentifier && type !== Rel.Visited,
+}));
 const WRITABLE_RELATIONS = new Set<string>(RECORD_RELATION_TYPES);
 
 /**
