@@ -321,12 +321,13 @@ interface Tier {
 }
 
 /**
- * A single term of Latin letters only (`ww`, `wangwei`, `zhang`): the Pinyin case, whose matches
- * the index that found them can bound (`candidateTiers`).
+ * A single term of two or more Latin letters only (`ww`, `wangwei`, `zhang`): the Pinyin case, whose
+ * matches the index that found them can bound (`candidateTiers`). One letter is no such case: the
+ * writers index initials of two letters or more, so a one-character name's initial is in no field.
  */
 function pinyinTerm(terms: readonly string[]): string | null {
   const t = terms.length === 1 ? escapeLucene(terms[0] as string) : '';
-  return /^[a-z]+$/.test(t) ? t : null;
+  return /^[a-z]{2,}$/.test(t) ? t : null;
 }
 
 /**
@@ -361,13 +362,13 @@ async function candidateTiers(r: Reader, q: string, terms: readonly string[], ki
     const all = [...luceneScore].map(([eid, score]) => ({ eid, score }));
     return { tiers: [{ cands: all, ceiling: bestRank(terms) }], truncated: cands.length >= SEARCH_CANDIDATE_CAP };
   }
-  const near = [t.length >= 2 ? `${t}*^2` : null, t.length >= FUZZY_MIN_LENGTH ? `${t}~1` : null].filter(Boolean).join(' OR ');
+  const near = [`${t}*^2`, t.length >= FUZZY_MIN_LENGTH ? `${t}~1` : null].filter(Boolean).join(' OR ');
   const found = [
     await searchCandidates(r, `name:${t} OR searchText:${t}`, kinds, vs, SEARCH_CANDIDATE_CAP),
     await searchCandidates(r, `pinyinInitials:${t}`, kinds, vs, SEARCH_CANDIDATE_CAP, 'pinyin'),
     await searchCandidates(r, `pinyinKeys:${t}`, kinds, vs, SEARCH_CANDIDATE_CAP, 'pinyin'),
     await searchCandidates(r, lucene, kinds, vs, SEARCH_CANDIDATE_CAP),
-    near ? await searchCandidates(r, `pinyinKeys:(${near})`, kinds, vs, SEARCH_CANDIDATE_CAP, 'pinyin') : [],
+    await searchCandidates(r, `pinyinKeys:(${near})`, kinds, vs, SEARCH_CANDIDATE_CAP, 'pinyin'),
   ];
   const ceilings = [bestRank(terms), initialsRank(terms), pinyinRank(terms), pinyinRank(terms), pinyinRank(terms)];
   const seen = new Set<string>();
