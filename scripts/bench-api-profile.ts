@@ -15,6 +15,7 @@ import type { ManagedTransaction, ProfiledPlan } from 'neo4j-driver';
 import { identifierTailCandidates, readEntities, readProfile, readRecordRoles, readSearchNodes, searchCandidates } from '../server/src/repositories/entities.ts';
 import { expandHop } from '../server/src/repositories/relations.ts';
 import { readTrajectory } from '../server/src/repositories/traces.ts';
+import { readCoLocation } from '../server/src/repositories/analysis.ts';
 import { AccessStore } from '../server/src/access/store.ts';
 import { buildViewer, type Viewer } from '../server/src/access/viewer.ts';
 import { buildProfile, PROFILE_LIMITS } from '../server/src/services/entity-view.ts';
@@ -107,6 +108,8 @@ const scenarios: Record<string, (tx: ManagedTransaction, eid: string) => Promise
     const hop1 = await expandHop({ tx: unprofiled(tx) }, [eid], DEFAULT_RELATION_TYPES, VS, 201);
     return expandHop({ tx }, [...new Set(hop1.map((e) => e.to))], DEFAULT_RELATION_TYPES, VS, 201 - hop1.length);
   },
+  // Co-location as the HTTP bench asks it (30 days, radius 0, ±30 min): both statements printed.
+  'co-location 30 days, every statement (readCoLocation)': (tx, eid) => readCoLocation({ tx }, { eid, from, to, windowMinutes: 30, radiusM: 0, minCount: 2, limit: 50 }, VS),
   // Search: the candidates' cost per query, as the bench's queries ask (a two-character name, Pinyin initials, an ID tail).
   'search 王伟: candidates (searchCandidates)': (tx) => searchCandidates({ tx }, luceneQuery(hanzi()), ['Person'], VS, SEARCH_CANDIDATE_CAP),
   'search 王伟: candidate nodes (readSearchNodes: no attrs; no identifiers, as for a Hanzi query)': async (tx) => {

@@ -95,8 +95,38 @@ useServerApp(
         { shop: SHOP, other: OTHER, lon: HOME_LON, lat: HOME_LAT },
       ),
     );
+    // A place with its place facts on the node: a home only for `fx_hidden` (not shared, owned by
+    // the county), a shop for `fx_derived`, which everyone sees; and a shop ~143 m from it.
+    await writeTx(graph, async (tx) => {
+      await tx.run(`MERGE (n:Source {id: 'fx_hidden'}) SET n += $s`, {
+        s: { nameZh: '隐藏住址测试源', nameEn: 'fixture hidden homes', ownerUnit: '620102', shareClass: 'none', grade: 4, fieldSensitivity: JSON.stringify({ 'home.address': 4 }) },
+      });
+      await tx.run(
+        `CREATE (h:Entity:Place {eid: $place, name: '测试杂货店', placeKind: 'shop', unitCode: '620102', location: point({longitude: $lon, latitude: $lat}),
+                                 inSources: ['fx_derived', 'fx_hidden'], recordRoles: ['fx_derived:place', 'fx_hidden:home'], homeSources: ['fx_hidden'],
+                                 provenance: '{"name":{"source":"fx_derived","rid":"fx_derived:hp1"},"placeKind":{"source":"fx_derived","rid":"fx_derived:hp1"},"lon":{"source":"fx_derived","rid":"fx_derived:hp1"}}'})
+         CREATE (r1:SourceRecord {rid: 'fx_derived:hp1', source: 'fx_derived', recordId: 'hp1', receivedAt: datetime('2026-10-02T00:00:00Z'), attrs: $a1})
+         CREATE (r1)-[:RESOLVED_TO {role: 'place', decision: 'anchor', score: 1.0, at: datetime()}]->(h)
+         CREATE (r2:SourceRecord {rid: 'fx_hidden:hh1', source: 'fx_hidden', recordId: 'hh1', receivedAt: datetime('2026-10-03T00:00:00Z'), attrs: $a2})
+         CREATE (r2)-[:RESOLVED_TO {role: 'home', decision: 'anchor', score: 1.0, at: datetime()}]->(h)
+         CREATE (s:Entity:Person {eid: $subject, name: '周某', unitCode: '620102', inSources: ['fx_derived']})
+         CREATE (s)-[:VISITED {at: datetime('2026-11-01T10:00:00Z'), kind: 'visit', source: 'fx_derived', rid: 'fx_derived:hv1'}]->(h)
+         CREATE (q:Entity:Place {eid: $shop, name: '测试小卖部', placeKind: 'shop', unitCode: '620102', location: point({longitude: $lon + 0.001, latitude: $lat + 0.001})})
+         CREATE (o:Entity:Person {eid: $other, name: '吴某', unitCode: '620102', inSources: ['fx_derived']})
+         CREATE (o)-[:VISITED {at: datetime('2026-11-01T10:05:00Z'), kind: 'visit', source: 'fx_derived', rid: 'fx_derived:hv2'}]->(q)`,
+        {
+          place: HIDDEN_HOME, subject: HIDDEN_SUBJECT, shop: HIDDEN_SHOP, other: HIDDEN_OTHER, lon: 103.9311, lat: 36.0822,
+          a1: JSON.stringify({ place: { name: '测试杂货店', placeKind: 'shop', lon: '103.9311', lat: '36.0822' } }),
+          a2: JSON.stringify({ home: { name: '城关区隐藏路7号', placeKind: 'home', address: '城关区隐藏路7号', lon: '103.9311', lat: '36.0822' } }),
+        },
+      );
+    });
   },
 );
+const HIDDEN_HOME = 'L-FXM3';
+const HIDDEN_SHOP = 'L-FXM4';
+const HIDDEN_SUBJECT = 'P-FXM3';
+const HIDDEN_OTHER = 'P-FXM4';
 const SHOP = 'L-FXM2';
 const OTHER = 'P-FXM2';
 
@@ -202,6 +232,29 @@ describe('co-location ranges a home only from its cell', () => {
   it('a radius that holds the shop from the exact home but not from the cell finds no one; one from the cell does', async () => {
     expect(await near(200)).toBe(false); // 143 m from the home itself, ~400 m from its cell's centre
     expect(await near(450)).toBe(true);
+  });
+});
+
+describe('co-location places a home as the viewer knows it (place facts, homeSources)', () => {
+  const near = async (level: 'otherCity' | 'province', radiusM: number) => {
+    const res = await as(app, level, 'analyst')({ url: `/api/analysis/co-location?eid=${HIDDEN_SUBJECT}&${WINDOW}&windowMinutes=30&minCount=1&radiusM=${radiusM}` });
+    expect(res.statusCode, res.body).toBe(200);
+    return res.json().coLocated.some((c: { entity: { eid: string } }) => c.entity.eid === HIDDEN_OTHER);
+  };
+
+  it('a home known only from a source the viewer cannot see is the shop the viewer sees: ranged from its position', async () => {
+    // the viewer's trajectory shows the place where it is, not at a cell
+    const traj = await as(app, 'otherCity', 'analyst')({ url: `/api/entities/${HIDDEN_SUBJECT}/trajectory?${WINDOW}` });
+    expect(traj.statusCode, traj.body).toBe(200);
+    const pt = traj.json().points.features[0];
+    expect(pt.properties.coarsened).toBe(false);
+    expect(pt.geometry.coordinates).toEqual([103.9311, 36.0822]);
+    expect(await near('otherCity', 200)).toBe(true); // 143 m from the place's position
+  });
+
+  it('a viewer who sees the source that calls it a home ranges it only from its cell', async () => {
+    expect(await near('province', 200)).toBe(false); // ~400 m from the cell's centre
+    expect(await near('province', 450)).toBe(true);
   });
 });
 

@@ -69,6 +69,8 @@ export const ATTRIBUTE_META: Readonly<Record<string, AttributeMeta>> = {
   nameKey: { derivedFrom: ['name'], internal: true },
   nameScript: { derivedFrom: ['name'], internal: true },
   searchText: { derivedFrom: ['name', 'residentId', 'phone', 'passport', 'nationalId'], internal: true },
+  pinyinKeys: { derivedFrom: ['name'], internal: true },
+  pinyinInitials: { derivedFrom: ['name'], internal: true },
 };
 
 /** The metadata of one attribute (empty when it needs nothing beyond its catalog grade). */

@@ -150,6 +150,10 @@ export const Prop = {
   name: 'name',
   namePinyin: 'namePinyin',
   searchText: 'searchText',
+  /** A person's Pinyin words (syllable groups and joined, of every name), space-separated: full-text index `entity_pinyin`. */
+  pinyinKeys: 'pinyinKeys',
+  /** A person's Pinyin initials (of every name, 2+ letters), space-separated: full-text index `entity_pinyin`. */
+  pinyinInitials: 'pinyinInitials',
   unitCode: 'unitCode',
 } as const;
 

@@ -28,8 +28,11 @@ describe('golden values (一数一源)', () => {
     // every spelling stays searchable
     expect(g.searchText).toContain('张三丰');
     expect(g.searchText).toContain('张三峰');
-    // and its Pinyin initials are one search term
-    expect(g.searchText.split(' ')).toContain('zsf');
+    // its Pinyin (joined, initials: one search term each) is indexed apart from names and identifiers
+    expect(String(g.props.pinyinInitials).split(' ')).toContain('zsf');
+    expect(String(g.props.pinyinKeys).split(' ')).toContain('zhangsanfeng');
+    expect(g.searchText.split(' ')).not.toContain('zsf');
+    expect(g.searchText.split(' ')).not.toContain('zhangsanfeng');
   });
 
   it('without an authority, the most frequent value wins, then the latest', () => {

@@ -1,4 +1,4 @@
-import { chooseGoldenValue, type EntityKind, type ValueCandidate } from '@onemap/graph-schema';
+import { chooseGoldenValue, type EntityKind, Prop, type ValueCandidate } from '@onemap/graph-schema';
 import type { Mention } from '../types.ts';
 import { pinyinInitials } from '../standardize/index.ts';
 
@@ -11,7 +11,7 @@ export interface ValueSource {
 export interface GoldenValues {
   props: Record<string, string>;
   provenance: Record<string, ValueSource>;
-  /** distinct names and identifiers, for the full-text index */
+  /** distinct names and identifiers, for the full-text index `entity_search` (a person's Pinyin is in `props.pinyinKeys`, index `entity_pinyin`) */
   searchText: string;
 }
 
@@ -84,18 +84,27 @@ export function goldenValues(kind: EntityKind, mentions: Mention[], isAuthority:
   if (kind === 'Phone' && props.number) props.name = props.number;
   if (kind === 'Case') props.name = [props.caseType, props.caseNumber].filter(Boolean).join(' ');
   const words = new Set<string>();
+  // A person's Pinyin (syllable groups and joined: `pinyinKeys`; initials: `pinyinInitials`) is
+  // indexed apart from its names and identifiers (`entity_pinyin`), so a search can tell by the
+  // field that found a candidate what rank it can reach (docs/api.md, "Pinyin indexed apart");
+  // other kinds keep their Pinyin in searchText.
+  const pinyin = kind === 'Person' ? new Set<string>() : words;
+  const initials = kind === 'Person' ? new Set<string>() : words;
   for (const m of mentions) {
-    for (const k of ['name', 'pyFamily', 'pyGiven']) if (m.attrs[k]) words.add(m.attrs[k]!);
-    if (m.attrs.pyFamily && m.attrs.pyGiven) words.add(`${m.attrs.pyFamily}${m.attrs.pyGiven}`.replace(/\s/g, ''));
+    if (m.attrs.name) words.add(m.attrs.name);
+    for (const k of ['pyFamily', 'pyGiven']) if (m.attrs[k]) pinyin.add(m.attrs[k]!);
+    if (m.attrs.pyFamily && m.attrs.pyGiven) pinyin.add(`${m.attrs.pyFamily}${m.attrs.pyGiven}`.replace(/\s/g, ''));
     // Pinyin initials (张伟 → zw) so a search by initials is one index term.
     if (kind === 'Person' && m.attrs.name) {
       const ini = pinyinInitials(m.attrs.name);
-      if (ini.length >= 2) words.add(ini);
+      if (ini.length >= 2) initials.add(ini);
     }
     for (const id of m.identifiers) words.add(id.value);
     if (kind === 'Person' || kind === 'Organization') {
       for (const id of m.identifiers) if (id.kind === 'phone') words.add(id.value.replace(/^\+86/, ''));
     }
   }
+  if (kind === 'Person' && pinyin.size) props[Prop.pinyinKeys] = [...pinyin].join(' ');
+  if (kind === 'Person' && initials.size) props[Prop.pinyinInitials] = [...initials].join(' ');
   return { props, provenance, searchText: [...words].join(' ') };
 }

@@ -1,5 +1,5 @@
 import { coarseHomeLocationCypher, HOME_GRID_DEGREES, HOME_GRID_SLACK_M } from '@onemap/graph-schema';
-import { IS_HOME } from './cypher.ts';
+import { HOME_FOR_VIEWER } from './cypher.ts';
 import { read, type Reader } from './reader.ts';
 
 /**
@@ -11,8 +11,8 @@ export const CO_LOCATION_LIMITS = { subjectSightings: 5000, nearbyPlaces: 50 } a
 /** Caps of one collision window: places within its radius, and subjects hit in it. */
 export const WINDOW_HIT_LIMITS = { places: 500, subjects: 20_000 } as const;
 
-/** Cypher point of place `v` as answers show it: a home (for any source) at its ~1 km cell. */
-const shownLocation = (v: string) => coarseHomeLocationCypher(v, IS_HOME(v));
+/** Cypher point of place `v` as the viewer's answers show it: a home the viewer may know of (`HOME_FOR_VIEWER`) at its ~1 km cell (needs `$vs`). */
+const shownLocation = (v: string) => coarseHomeLocationCypher(v, HOME_FOR_VIEWER(v));
 
 /**
  * Places `q` whose position as answers show it lies within `$radius` of `center` (a Cypher point of
@@ -88,7 +88,7 @@ export type WindowPlaces = { lon: number; lat: number; radiusM: number } | { pla
 /**
  * Place selection of a window, by mode (fixed fragments, never built from input). A circle finds
  * places by the spatial index with the home grid's slack, then keeps those whose position as
- * answers show it lies inside: a home (for any source) at its ~1 km cell (`coarseHomeLocationCypher`),
+ * the viewer's answers show it lies inside: a home the viewer may know of at its ~1 km cell (`coarseHomeLocationCypher`),
  * so no radius locates a home more finely than its trajectory point.
  */
 const WINDOW_PLACES = {
@@ -151,11 +151,11 @@ export async function readPlacesInBox(graph: Reader, box: { minLon: number; minL
   });
 }
 
-/** Which of these places are a home for some source (`IS_HOME`). */
-export async function readHomes(graph: Reader, eids: readonly string[]): Promise<Set<string>> {
+/** Which of these places are a home the viewer may know of (`HOME_FOR_VIEWER`, through `vs`). */
+export async function readHomes(graph: Reader, eids: readonly string[], vs: readonly string[]): Promise<Set<string>> {
   if (!eids.length) return new Set();
   return read(graph, async (tx) => {
-    const r = await tx.run(`UNWIND $eids AS eid MATCH (q:Place {eid: eid}) WITH q WHERE ${IS_HOME('q')} RETURN q.eid AS eid`, { eids });
+    const r = await tx.run(`UNWIND $eids AS eid MATCH (q:Place {eid: eid}) WITH q WHERE ${HOME_FOR_VIEWER('q')} RETURN q.eid AS eid`, { eids, vs });
     return new Set(r.records.map((x) => x.get('eid') as string));
   });
 }

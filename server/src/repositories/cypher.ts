@@ -50,8 +50,27 @@ export function relTypes(types: readonly string[]): string {
 /**
  * Cypher predicate: place `v` is a home for some source — its node's kind, a record in the role
  * `home`, a RESIDES_AT edge or a residence trace — whoever can see it. Layers leave homes out of
- * facilities and counts by it; spatial filters place homes at their ~1 km cell by it.
+ * facilities and counts by it (a home is never a facility, whoever says so); spatial filters use
+ * `HOME_FOR_VIEWER` instead.
  */
 export const IS_HOME = (v: string) =>
   `(${v}.placeKind = 'home' OR EXISTS { MATCH (${v})<-[:RESIDES_AT]-() } OR EXISTS { MATCH (${v})<-[hr:RESOLVED_TO]-() WHERE hr.role = 'home' }
   OR EXISTS { MATCH (${v})<-[hv:VISITED]-() WHERE hv.kind = 'residence' })`;
+
+/**
+ * Cypher predicate: place `v` is a home as the viewer (`$vs`) may know it — its node's kind, or a
+ * source the viewer sees says so. Spatial filters (co-location radii, collision circles and
+ * polygons) compare such a place at its ~1 km cell, as this viewer's answers show it; a home known
+ * only from sources the viewer cannot see is, for this viewer, the place its visible records show.
+ * Read from the place facts on the node (`homeSources`: the sources of which some record mentions
+ * `home`, a superset of those with a record in the role `home` or a `RESIDES_AT` edge) — one
+ * property read, whatever the place's degree, where the edge tests scan a hub's records and visits.
+ * A place without facts (`recordRoles` absent) is tested on its edges of visible sources: a record
+ * in the role `home`, a `RESIDES_AT` edge, a residence trace (slow, never laxer).
+ */
+export const HOME_FOR_VIEWER = (v: string) =>
+  `(${v}.placeKind = 'home' OR CASE WHEN ${v}.recordRoles IS NULL THEN
+     (EXISTS { MATCH (${v})<-[hx:RESIDES_AT]-() WHERE hx.source IN $vs }
+      OR EXISTS { MATCH (${v})<-[hr:RESOLVED_TO {role: 'home'}]-(hrec:SourceRecord) WHERE hrec.source IN $vs }
+      OR EXISTS { MATCH (${v})<-[hv:VISITED {kind: 'residence'}]-() WHERE hv.source IN $vs })
+   ELSE any(hs IN coalesce(${v}.homeSources, []) WHERE hs IN $vs) END)`;

@@ -261,17 +261,25 @@ export async function readProfile(
 }
 
 /**
- * Full-text candidates from `entity_search`, kept only when visible through `$vs`: eids and
- * Lucene scores only, capped by the index (`limit`) before anything is read per candidate.
+ * The full-text indexes search reads (migrations V003, V049): `main` over names, a person's golden
+ * Pinyin (`namePinyin`) and `searchText` (names and identifiers); `pinyin` over a person's Pinyin
+ * words (`pinyinKeys`: syllable groups, joined, initials).
+ */
+export const SEARCH_INDEXES = { main: 'entity_search', pinyin: 'entity_pinyin' } as const;
+
+/**
+ * Full-text candidates from one of `SEARCH_INDEXES` (default `entity_search`), kept only when
+ * visible through `$vs`: eids and Lucene scores only, capped by the index (`limit`) before anything
+ * is read per candidate.
  * @param lucene an escaped Lucene query
  */
-export async function searchCandidates(graph: Reader, lucene: string, kinds: readonly string[] | null, vs: readonly string[], cap: number) {
+export async function searchCandidates(graph: Reader, lucene: string, kinds: readonly string[] | null, vs: readonly string[], cap: number, index: keyof typeof SEARCH_INDEXES = 'main') {
   return read(graph, async (tx) => {
     const r = await tx.run(
-      `CALL db.index.fulltext.queryNodes('entity_search', $q, {limit: toInteger($raw)}) YIELD node, score
+      `CALL db.index.fulltext.queryNodes($index, $q, {limit: toInteger($raw)}) YIELD node, score
        WHERE ($kindsFilter IS NULL OR any(l IN labels(node) WHERE l IN $kindsFilter)) AND ${visibleEntity('node')}
        RETURN node.eid AS eid, score LIMIT toInteger($cap)`,
-      { q: lucene, raw: cap * 4, kindsFilter: kinds, vs, cap },
+      { index: SEARCH_INDEXES[index], q: lucene, raw: cap * 4, kindsFilter: kinds, vs, cap },
     );
     return r.records.map((x) => x.toObject() as { eid: string; score: number });
   });

@@ -48,7 +48,7 @@ export async function placesInArea(
       const cell = coarseHomePosition(p.lon, p.lat);
       return { eid: p.eid, exact: pointInPolygon(p.lon, p.lat, area.polygon), cell: pointInPolygon(cell.lon, cell.lat, area.polygon) };
     });
-    const homes = await readHomes(r, near.filter((p) => p.exact !== p.cell).map((p) => p.eid));
+    const homes = await readHomes(r, near.filter((p) => p.exact !== p.cell).map((p) => p.eid), viewer.visibleSources);
     eids = near.filter((p) => (homes.has(p.eid) ? p.cell : p.exact)).map((p) => p.eid);
   } else {
     eids = await readPlacesInJurisdiction(r, requireVisibleJurisdiction(viewer, area.jurisdiction));

@@ -262,9 +262,14 @@ export interface SearchOptions {
  */
 export const SEARCH_FIRST_CHUNK = 40;
 
-interface Kept {
+/** A candidate in scan order: its Lucene score in the index that found it, and its tier (`Tier`). */
+interface Candidate {
   eid: string;
   score: number;
+  tier: number;
+}
+
+interface Kept extends Candidate {
   matchedBy: MatchKind[];
   rank: number;
 }
@@ -284,14 +289,91 @@ export function bestRank(terms: readonly string[]): number {
   return terms.length * (MATCH_WEIGHT.exact + GOLDEN_NAME_BONUS);
 }
 
+/** The highest rank a candidate can reach when no value of it equals a term and no name of it has a term as initials: every term Pinyin, on the golden name. */
+export function pinyinRank(terms: readonly string[]): number {
+  return terms.length * (MATCH_WEIGHT.pinyin + GOLDEN_NAME_BONUS);
+}
+
+/** The highest rank a candidate can reach when no value of it equals a term: every term Pinyin initials, on the golden name. */
+export function initialsRank(terms: readonly string[]): number {
+  return terms.length * (MATCH_WEIGHT.initials + GOLDEN_NAME_BONUS);
+}
+
 /** Lucene's order of candidates: score, then eid (a total order). */
 function byScore(a: { eid: string; score: number }, b: { eid: string; score: number }): number {
   return b.score - a.score || (a.eid < b.eid ? -1 : a.eid > b.eid ? 1 : 0);
 }
 
-/** The order of hits: rank, then Lucene's score, then eid (a total order, so pages neither overlap nor leave gaps). */
+/** The scan order: tier, then Lucene's order within it. */
+function byTierAndScore(a: Candidate, b: Candidate): number {
+  return a.tier - b.tier || byScore(a, b);
+}
+
+/** The order of hits: rank, then tier, then Lucene's score, then eid (a total order, so pages neither overlap nor leave gaps). */
 function byRank(a: Kept, b: Kept): number {
-  return b.rank - a.rank || byScore(a, b);
+  return b.rank - a.rank || byTierAndScore(a, b);
+}
+
+/** Candidates found one way, scanned in Lucene's order, none able to rank above `ceiling`. */
+interface Tier {
+  cands: readonly { eid: string; score: number }[];
+  ceiling: number;
+}
+
+/**
+ * A single term of two or more Latin letters only (`ww`, `wangwei`, `zhang`): the Pinyin case, whose
+ * matches the index that found them can bound (`candidateTiers`). One letter is no such case: the
+ * writers index initials of two letters or more, so a one-character name's initial is in no field.
+ */
+function pinyinTerm(terms: readonly string[]): string | null {
+  const t = terms.length === 1 ? escapeLucene(terms[0] as string) : '';
+  return /^[a-z]{2,}$/.test(t) ? t : null;
+}
+
+/**
+ * The candidates in tiers, each scanned in its index's order, tiers by falling ceiling.
+ * One tier (every term can be exact): `entity_search` and the identifier tails, as before.
+ * A Pinyin term `t` (`pinyinTerm`) is looked up five ways, because a person's Pinyin is indexed
+ * apart from its names and identifiers (`entity_pinyin`: `pinyinKeys`, `pinyinInitials`; V049):
+ * 0. `t` as a whole word of a name or identifier (`entity_search`, fields `name`, `searchText`): the
+ *    only candidates with a value that can equal `t` (exact) — ceiling `bestRank`;
+ * 1. `t` as a name's initials (`pinyinInitials`) — ceiling `initialsRank`;
+ * 2. `t` as a whole Pinyin word, syllable group or joined (`pinyinKeys`) — ceiling `pinyinRank`;
+ * 3. the rest of `entity_search` (prefixes, one typo, the golden `namePinyin`) and
+ * 4. Pinyin words that begin with `t` or are one typo from it (`pinyinKeys`) — ceiling `pinyinRank`:
+ *    neither has a word equal to `t`, so no value equal to it, nor initials equal to it (every
+ *    person's initials are indexed: the writers and V049).
+ * So `ww` stops once its page holds persons whose golden name has the initials ww, and `wangwei`
+ * once it holds 王伟s, as a Hanzi name stops once its page holds exact namesakes.
+ */
+async function candidateTiers(r: Reader, q: string, terms: readonly string[], kinds: string[] | null, vs: readonly string[]): Promise<{ tiers: Tier[]; truncated: boolean }> {
+  const lucene = luceneQuery(q);
+  const t = pinyinTerm(terms);
+  if (!t) {
+    const cands = await searchCandidates(r, lucene, kinds, vs, SEARCH_CANDIDATE_CAP);
+    const luceneScore = new Map(cands.map((c) => [c.eid, c.score]));
+    const tails = terms.map(norm).filter((x) => /^\d+x?$/.test(x) && x.length >= ID_TAIL_MIN_DIGITS && x.length < 18);
+    const wantsIds = !kinds || kinds.includes('Person') || kinds.includes('Phone');
+    for (const tail of wantsIds ? tails : []) {
+      for (const eid of await identifierTailCandidates(r, tail.toUpperCase(), ID_TAIL_KINDS, vs, SEARCH_CANDIDATE_CAP)) {
+        if (!luceneScore.has(eid)) luceneScore.set(eid, 0);
+      }
+    }
+    const all = [...luceneScore].map(([eid, score]) => ({ eid, score }));
+    return { tiers: [{ cands: all, ceiling: bestRank(terms) }], truncated: cands.length >= SEARCH_CANDIDATE_CAP };
+  }
+  const near = [`${t}*^2`, t.length >= FUZZY_MIN_LENGTH ? `${t}~1` : null].filter(Boolean).join(' OR ');
+  const found = [
+    await searchCandidates(r, `name:${t} OR searchText:${t}`, kinds, vs, SEARCH_CANDIDATE_CAP),
+    await searchCandidates(r, `pinyinInitials:${t}`, kinds, vs, SEARCH_CANDIDATE_CAP, 'pinyin'),
+    await searchCandidates(r, `pinyinKeys:${t}`, kinds, vs, SEARCH_CANDIDATE_CAP, 'pinyin'),
+    await searchCandidates(r, lucene, kinds, vs, SEARCH_CANDIDATE_CAP),
+    await searchCandidates(r, `pinyinKeys:(${near})`, kinds, vs, SEARCH_CANDIDATE_CAP, 'pinyin'),
+  ];
+  const ceilings = [bestRank(terms), initialsRank(terms), pinyinRank(terms), pinyinRank(terms), pinyinRank(terms)];
+  const seen = new Set<string>();
+  const tiers = found.map((cands, i) => ({ cands: cands.filter((c) => !seen.has(c.eid) && seen.add(c.eid)), ceiling: ceilings[i] as number }));
+  return { tiers, truncated: found.some((f) => f.length >= SEARCH_CANDIDATE_CAP) };
 }
 
 /**
@@ -299,7 +381,7 @@ function byRank(a: Kept, b: Kept): number {
  * `nodeFirst`, else, and for what the node cannot decide, on its visible records (`searchableOf`).
  * Adds the record windows read to `rows` (reused to describe the page).
  */
-async function checkChunk(r: Reader, viewer: Viewer, terms: readonly string[], kinds: string[] | null, chunk: readonly { eid: string; score: number }[], nodeFirst: boolean, rows: Map<string, EntityRow>): Promise<Kept[]> {
+async function checkChunk(r: Reader, viewer: Viewer, terms: readonly string[], kinds: string[] | null, chunk: readonly Candidate[], nodeFirst: boolean, rows: Map<string, EntityRow>): Promise<Kept[]> {
   // A person's or organization's identifiers (ANCHOR_KINDS) are Latin letters and digits: a term without any matches none.
   const idTerms = terms.some((t) => /[a-z0-9]/.test(norm(t)));
   const nodes = await readSearchNodes(r, chunk.map((c) => c.eid), viewer.visibleSources, SEARCH_RECORDS_PER_HIT, idTerms);
@@ -315,7 +397,7 @@ async function checkChunk(r: Reader, viewer: Viewer, terms: readonly string[], k
   }
   for (const [eid, found] of await readRecordRoles(r, nameRecords, viewer.visibleSources)) roles.set(eid, found);
   const kept: Kept[] = [];
-  const undecided: { eid: string; score: number }[] = [];
+  const undecided: Candidate[] = [];
   for (const c of chunk) {
     const n = nodes.get(c.eid);
     if (!n || (kinds && !kinds.includes(n.kind))) continue;
@@ -347,11 +429,12 @@ async function checkChunk(r: Reader, viewer: Viewer, terms: readonly string[], k
  * (`SEARCH_CANDIDATE_CAP`) and kept only when visible (`inSources`); each is a hit only when every
  * query term matches a value the viewer may see, as the viewer sees it — a masked ID matches only
  * in the digits its mask shows, and a value known only to a source the viewer may not see never
- * makes a hit. Hits are ranked by how well the terms matched, then Lucene's score, then eid.
+ * makes a hit. Hits are ranked by how well the terms matched, then tier, then Lucene's score, then eid.
  *
- * Candidates are checked in Lucene's order (score, then eid; tail-only candidates last), a chunk
- * at a time, each on its node first (no record attrs read). Once the page is filled with hits of
- * the best rank the terms allow (`bestRank`: every term exact, on the golden name), no unchecked
+ * Candidates are checked tier by tier (`candidateTiers`), each in Lucene's order (score, then eid;
+ * tail-only candidates last), a chunk at a time, each on its node first (no record attrs read).
+ * Once the page is filled with hits of the highest rank an unchecked candidate could reach (its
+ * tier's ceiling: `bestRank`, every term exact on the golden name, for a Hanzi name), no unchecked
  * candidate can enter it — it would rank no higher and come later in that order — so the scan
  * stops: a common name costs the page, not the number of persons sharing it. `total` then counts
  * the hits found plus the candidates left unchecked (an upper bound, `totalIsEstimate`).
@@ -359,31 +442,31 @@ async function checkChunk(r: Reader, viewer: Viewer, terms: readonly string[], k
 export async function search(graph: Reader, viewer: Viewer, q: string, kinds: string[] | null, page: number, pageSize: number, opts: SearchOptions = {}): Promise<SearchResponse> {
   const nodeFirst = opts.nodeFirst ?? true;
   return withRead(graph, async (r) => {
-    const lucene = luceneQuery(q);
-    if (!lucene) return { total: 0, page, pageSize, items: [] };
+    if (!luceneQuery(q)) return { total: 0, page, pageSize, items: [] };
     const terms = q.split(/\s+/).filter((t) => norm(t));
-    const cands = await searchCandidates(r, lucene, kinds, viewer.visibleSources, SEARCH_CANDIDATE_CAP);
-    const luceneScore = new Map(cands.map((c) => [c.eid, c.score]));
-    const tails = terms.map(norm).filter((t) => /^\d+x?$/.test(t) && t.length >= ID_TAIL_MIN_DIGITS && t.length < 18);
-    const wantsIds = !kinds || kinds.includes('Person') || kinds.includes('Phone');
-    for (const tail of wantsIds ? tails : []) {
-      for (const eid of await identifierTailCandidates(r, tail.toUpperCase(), ID_TAIL_KINDS, viewer.visibleSources, SEARCH_CANDIDATE_CAP)) {
-        if (!luceneScore.has(eid)) luceneScore.set(eid, 0);
-      }
-    }
-    const ordered = [...luceneScore].map(([eid, score]) => ({ eid, score })).sort(byScore);
+    const { tiers, truncated } = await candidateTiers(r, q, terms, kinds, viewer.visibleSources);
+    const ordered: Candidate[] = tiers.flatMap((t, tier) => [...t.cands].sort(byScore).map((c) => ({ ...c, tier })));
     const start = (page - 1) * pageSize;
     const wanted = start + pageSize;
-    const best = bestRank(terms);
+    const firstChunk = Math.max(SEARCH_FIRST_CHUNK, 2 * wanted);
+    // the end of the first tier: a chunk after the first reaches past it by one first chunk, so a
+    // Pinyin term's few exact candidates (tier 0) do not pull every other tier into one chunk
+    const topTierEnd = tiers[0]?.cands.length ?? 0;
+    // the highest ceiling of each tier and those after it
+    const ceilingFrom = tiers.map((_, i) => Math.max(...tiers.slice(i).map((t) => t.ceiling)));
     const rows = new Map<string, EntityRow>();
     const kept: Kept[] = [];
     let checked = 0;
     while (checked < ordered.length) {
-      const size = nodeFirst && checked === 0 ? Math.max(SEARCH_FIRST_CHUNK, 2 * wanted) : ordered.length - checked;
+      const size = !nodeFirst ? ordered.length : checked === 0 ? firstChunk : tiers.length > 1 && checked < topTierEnd ? topTierEnd - checked + firstChunk : ordered.length - checked;
       const chunk = ordered.slice(checked, checked + size);
       checked += chunk.length;
       kept.push(...(await checkChunk(r, viewer, terms, kinds, chunk, nodeFirst, rows)));
-      if (kept.filter((k) => k.rank >= best).length >= wanted) break;
+      // No unchecked candidate can rank above the ceiling of its tier or a later one, and at that
+      // rank it comes after every hit found (a later tier, or later in Lucene's order within the
+      // tier): a page filled with hits at least that high is settled.
+      const next = ordered[checked];
+      if (next && kept.filter((k) => k.rank >= (ceilingFrom[next.tier] as number)).length >= wanted) break;
     }
     kept.sort(byRank);
     const pageHits = kept.slice(start, start + pageSize);
@@ -402,7 +485,7 @@ export async function search(graph: Reader, viewer: Viewer, q: string, kinds: st
       pageSize,
       items,
       ...(unchecked > 0 ? { totalIsEstimate: true } : {}),
-      ...(cands.length >= SEARCH_CANDIDATE_CAP ? { truncated: true } : {}),
+      ...(truncated ? { truncated: true } : {}),
     };
   });
 }
