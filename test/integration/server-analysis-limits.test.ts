@@ -6,7 +6,7 @@ import type { Graph } from '@onemap/graph-schema/server';
 import type { FastifyInstance } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { as, useServerApp } from '../helpers/server-app.ts';
-import { E } from '../helpers/server-fixtures.ts';
+import { E, FX } from '../helpers/server-fixtures.ts';
 
 let graph: Graph;
 let app: FastifyInstance;
@@ -35,11 +35,11 @@ describe('co-location (同地出现) says when it was cut', () => {
   });
 
   it('an answer cut by the nearby-places cap (CO_LOCATION_LIMITS.nearbyPlaces) names it', async () => {
-    // 60 more places at the hotel's position: more than the 50 the query looks at per sighting.
+    // 60 more places the analyst may see at the hotel's position: more than the 50 the query looks at per sighting.
     await graph.driver.executeQuery(
       `UNWIND range(1, 60) AS i
-       CREATE (:Entity:Place {eid: 'L-FXCAP-' + i, name: 'cap ' + i, location: point({longitude: 103.83, latitude: 36.06})})`,
-      {},
+       CREATE (:Entity:Place {eid: 'L-FXCAP-' + i, name: 'cap ' + i, location: point({longitude: 103.83, latitude: 36.06}), inSources: [$open]})`,
+      { open: FX.open },
       { database: graph.database },
     );
     const res = await as(app, 'county', 'analyst')({ url: `/api/analysis/co-location?eid=${E.P1}&${WINDOW}&minCount=1&radiusM=50` });

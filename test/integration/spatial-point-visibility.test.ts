@@ -74,4 +74,42 @@ describe("a point only a hidden source states is nobody else's", () => {
     expect(cells).toHaveLength(1);
     expect(metres(cells[0] as { lon: number; lat: number }, cell)).toBeLessThan(200);
   });
+
+  it('a collision circle finds a sighting at that place only for a viewer who sees the source of its point', async () => {
+    await writeTx(graph, (tx) =>
+      tx.run(
+        `MATCH (p:Place {eid: 'L-PT1'})
+         CREATE (x:Entity:Person {eid: 'P-PTX', name: '丙', searchText: 'x', provenance: '{}', inSources: [$open]})
+         CREATE (r:SourceRecord {rid: 'fx_open:ptx', source: $open, recordId: 'ptx', receivedAt: datetime('2026-11-02T00:00:00Z'), attrs: '{}'})
+         CREATE (r)-[:RESOLVED_TO {role: 'person', decision: 'new', score: 1.0, at: datetime()}]->(x)
+         CREATE (x)-[:VISITED {at: datetime('2026-11-05T09:00:00Z'), kind: 'hotel_stay', source: $open, rid: 'fx_open:ptxv'}]->(p)`,
+        { open: FX.open },
+      ),
+    );
+    const w = { lon: HIDDEN_POINT[0], lat: HIDDEN_POINT[1], radiusM: 1, from: '2026-11-05T00:00:00Z', to: '2026-11-06T00:00:00Z' };
+    const matches = async (level: 'otherCity' | 'province') =>
+      ((await as(app, level, 'analyst')({ method: 'POST', url: '/api/analysis/collision', payload: { windows: [w, w] } })).json().matches as { entity: { eid: string } }[]).map((m) => m.entity.eid);
+    expect(await matches('otherCity')).not.toContain('P-PTX');
+    expect(await matches('province')).toContain('P-PTX');
+  });
+
+  it('places a viewer may not see do not fill the co-location cap (the answer and truncatedBy stay as they were)', async () => {
+    const url = `/api/analysis/co-location?eid=P-FX3&from=${encodeURIComponent('2026-11-01T00:00:00Z')}&to=${encodeURIComponent('2026-11-02T00:00:00Z')}&radiusM=2000&minCount=1&windowMinutes=30`;
+    const ask = async () => (await as(app, 'otherCity', 'analyst')({ url })).json() as { coLocated: { entity: { eid: string } }[]; truncatedBy: { nearbyPlaces: boolean } };
+    const before = await ask();
+    await writeTx(graph, (tx) =>
+      tx.run(
+        `MATCH (h:Place {eid: 'L-FX1'})
+         UNWIND range(1, 80) AS i
+         CREATE (e:Entity:Place {eid: 'L-HID' + i, name: '隐藏点' + i, placeKind: 'other', location: point({longitude: h.location.x + i * 0.00005, latitude: h.location.y}), provenance: '{}', inSources: [$closed]})
+         CREATE (r:SourceRecord {rid: 'fx_closed:hid' + i, source: $closed, recordId: 'hid' + i, receivedAt: datetime('2026-10-01T00:00:00Z'), attrs: '{}'})
+         CREATE (r)-[:RESOLVED_TO {role: 'place', decision: 'anchor', score: 1.0, at: datetime()}]->(e)`,
+        { closed: FX.closed },
+      ),
+    );
+    const after = await ask();
+    expect(after.truncatedBy.nearbyPlaces).toBe(before.truncatedBy.nearbyPlaces);
+    expect(after.coLocated.map((c) => c.entity.eid)).toEqual(before.coLocated.map((c) => c.entity.eid));
+    expect((await as(app, 'province', 'analyst')({ url })).json().truncatedBy.nearbyPlaces).toBe(true); // the places are there, for who may see them
+  });
 });

@@ -1,5 +1,5 @@
 import { coarseHomeLocationCypher, HOME_GRID_DEGREES, HOME_GRID_SLACK_M } from '@onemap/graph-schema';
-import { HOME_FOR_VIEWER } from './cypher.ts';
+import { HOME_FOR_VIEWER, VISIBLE_POINT, visibleEntity } from './cypher.ts';
 import { read, type Reader } from './reader.ts';
 
 /**
@@ -19,13 +19,15 @@ const shownLocation = (v: string) => coarseHomeLocationCypher(v, HOME_FOR_VIEWER
  * bound variables or parameters): found by the spatial index with the home grid's slack, then a home
  * compared at its cell — the home test only in the band where a cell and a position can disagree.
  * Every radius a caller gives (collision circles, co-location) goes through it, so no radius locates
- * a home more finely than a trajectory shows it.
+ * a home more finely than a trajectory shows it, and only places the viewer may see, by a point a
+ * visible source states, are found or counted against a cap (needs `$vs`).
  */
 function placesWithin(center: string): string {
   return `MATCH (q:Place) WHERE point.distance(q.location, ${center}) <= $radius + ${HOME_GRID_SLACK_M}
            WITH *, point.distance(q.location, ${center}) AS qd
-           WITH * WHERE CASE WHEN qd <= $radius - ${HOME_GRID_SLACK_M} THEN true
-                             ELSE point.distance(${shownLocation('q')}, ${center}) <= $radius END`;
+           WITH * WHERE ${VISIBLE_POINT('q')} AND ${visibleEntity('q')}
+             AND CASE WHEN qd <= $radius - ${HOME_GRID_SLACK_M} THEN true
+                      ELSE point.distance(${shownLocation('q')}, ${center}) <= $radius END`;
 }
 
 /** Which named caps a co-location read hit. */
@@ -52,7 +54,7 @@ export async function readCoLocation(
        WHERE v.source IN $vs AND v.at >= datetime($from) AND v.at < datetime($to)
        WITH e, v, p ORDER BY v.at LIMIT toInteger($maxSightings)
        CALL (p) {
-         WITH p, ${shownLocation('p')} AS ps
+         WITH p, ${shownLocation('p')} AS ps WHERE ${VISIBLE_POINT('p')}
          ${placesWithin('ps')}
          RETURN q LIMIT toInteger($maxPlaces)
          UNION
@@ -73,7 +75,7 @@ export async function readCoLocation(
        WITH v, p ORDER BY v.at LIMIT toInteger($maxSightings) + 1
        WITH count(v) > $maxSightings AS sightings, collect(DISTINCT p)[..toInteger($maxSightings)] AS places
        RETURN sightings,
-              any(p IN places WHERE COUNT { WITH p, ${shownLocation('p')} AS ps ${placesWithin('ps')} RETURN q } > $maxPlaces) AS nearby`,
+              any(p IN places WHERE ${VISIBLE_POINT('p')} AND COUNT { WITH p, ${shownLocation('p')} AS ps ${placesWithin('ps')} RETURN q } > $maxPlaces) AS nearby`,
       params,
     );
     const c = caps.records[0];
@@ -134,18 +136,19 @@ export async function readWindowHits(graph: Reader, w: WindowPlaces & { from: st
 export const AREA_PLACE_LIMITS = { places: 5000 } as const;
 
 /**
- * Places with a location inside a bounding box widened by one home-grid cell (a polygon's,
- * filtered exactly by the caller, who places homes at their cell: `placesInArea`): at most
- * `AREA_PLACE_LIMITS.places` + 1.
+ * Places the viewer may see (through `vs`), by a point a visible source states, inside a bounding
+ * box widened by one home-grid cell (a polygon's, filtered exactly by the caller, who places homes
+ * at their cell: `placesInArea`): at most `AREA_PLACE_LIMITS.places` + 1.
  */
-export async function readPlacesInBox(graph: Reader, box: { minLon: number; minLat: number; maxLon: number; maxLat: number }) {
+export async function readPlacesInBox(graph: Reader, box: { minLon: number; minLat: number; maxLon: number; maxLat: number }, vs: readonly string[]) {
   return read(graph, async (tx) => {
     const d = HOME_GRID_DEGREES;
     const r = await tx.run(
       `MATCH (q:Place)
        WHERE point.withinBBox(q.location, point({longitude: $minLon - ${d}, latitude: $minLat - ${d}}), point({longitude: $maxLon + ${d}, latitude: $maxLat + ${d}}))
+         AND ${VISIBLE_POINT('q')} AND ${visibleEntity('q')}
        RETURN q.eid AS eid, q.location.x AS lon, q.location.y AS lat LIMIT toInteger($cap) + 1`,
-      { ...box, cap: AREA_PLACE_LIMITS.places * 4 },
+      { ...box, vs, cap: AREA_PLACE_LIMITS.places * 4 },
     );
     return r.records.map((x) => x.toObject() as { eid: string; lon: number; lat: number });
   });
@@ -160,10 +163,14 @@ export async function readHomes(graph: Reader, eids: readonly string[], vs: read
   });
 }
 
-/** Places whose county code starts with `prefix` (a jurisdiction): at most `AREA_PLACE_LIMITS.places` + 1. */
-export async function readPlacesInJurisdiction(graph: Reader, prefix: string) {
+/** Places the viewer may see (through `vs`) whose county code starts with `prefix` (a jurisdiction): at most `AREA_PLACE_LIMITS.places` + 1. */
+export async function readPlacesInJurisdiction(graph: Reader, prefix: string, vs: readonly string[]) {
   return read(graph, async (tx) => {
-    const r = await tx.run('MATCH (q:Place) WHERE q.unitCode STARTS WITH $prefix RETURN q.eid AS eid LIMIT toInteger($cap) + 1', { prefix, cap: AREA_PLACE_LIMITS.places });
+    const r = await tx.run(`MATCH (q:Place) WHERE q.unitCode STARTS WITH $prefix AND ${visibleEntity('q')} RETURN q.eid AS eid LIMIT toInteger($cap) + 1`, {
+      prefix,
+      vs,
+      cap: AREA_PLACE_LIMITS.places,
+    });
     return r.records.map((x) => x.get('eid') as string);
   });
 }

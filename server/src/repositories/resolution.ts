@@ -122,7 +122,7 @@ export async function splitEntity(graph: Graph, eid: string, rids: string[], act
     if (!n) throw new Error(`entity ${eid} vanished`);
     const created = await tx.run(
       `MATCH (e) WHERE elementId(e) = $eidNode
-       CREATE (x:Entity:${kindLabel(n.kind)} {eid: $newEid, splitFrom: $eid, splitDecision: $id, name: e.name, namePinyin: e.namePinyin, searchText: e.searchText})
+       CREATE (x:Entity:${kindLabel(n.kind)} {eid: $newEid, splitFrom: $eid, splitDecision: $id, name: e.name, namePinyin: e.namePinyin, searchText: e.searchText, pinyinKeys: e.pinyinKeys, pinyinInitials: e.pinyinInitials})
        RETURN elementId(x) AS id`,
       { eidNode: n.id, newEid, eid, id },
     );

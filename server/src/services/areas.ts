@@ -44,14 +44,14 @@ export async function placesInArea(
     if (problems.length) throw httpError('VALIDATION', { detail: problems.join('; ') });
     // A home counts where answers show it, at its ~1 km cell: the home test only for the places
     // whose cell and position fall on different sides of the outline.
-    const near = (await readPlacesInBox(r, boxOf(area.polygon))).map((p) => {
+    const near = (await readPlacesInBox(r, boxOf(area.polygon), viewer.visibleSources)).map((p) => {
       const cell = coarseHomePosition(p.lon, p.lat);
       return { eid: p.eid, exact: pointInPolygon(p.lon, p.lat, area.polygon), cell: pointInPolygon(cell.lon, cell.lat, area.polygon) };
     });
     const homes = await readHomes(r, near.filter((p) => p.exact !== p.cell).map((p) => p.eid), viewer.visibleSources);
     eids = near.filter((p) => (homes.has(p.eid) ? p.cell : p.exact)).map((p) => p.eid);
   } else {
-    eids = await readPlacesInJurisdiction(r, requireVisibleJurisdiction(viewer, area.jurisdiction));
+    eids = await readPlacesInJurisdiction(r, requireVisibleJurisdiction(viewer, area.jurisdiction), viewer.visibleSources);
   }
   return { placeEids: eids.slice(0, AREA_PLACE_LIMITS.places), truncated: eids.length > AREA_PLACE_LIMITS.places };
 }
