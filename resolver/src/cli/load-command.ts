@@ -18,10 +18,9 @@ import { createDriver, type Graph, migrate } from '@onemap/graph-schema/server';
 import { loadResolverConfig } from '../config.ts';
 import type { CoTravelSettings } from '../derive/co-travel.ts';
 import { ResolverError } from '../errors.ts';
-import { type BulkGraph, writeImportCsv } from '../graph/bulk-import-csv.ts';
 import { awaitIndexesOnline, countLoadedFacts } from '../graph/bulk-load-state.ts';
-import { bulkCoTravel } from '../pipeline/bulk-co-travel.ts';
-import { planBulkLoad } from '../pipeline/bulk-load.ts';
+import { resolveBulkLoad } from '../pipeline/bulk-load.ts';
+import { writeBulkLoadCsv } from '../pipeline/bulk-load-csv.ts';
 import { pipelineSettingsOf } from '../pipeline/pipeline-from-config.ts';
 
 
@@ -72,7 +71,15 @@ export interface BulkLoadReport {
   relationships: number;
   /** stage timings in ms */
   ms: Record<string, number>;
+  /** CPU time in ms of the loading process's stages (resolve: read + resolve; csv: rows, CSV and co-travel) and of the neo4j-admin JVM (import) */
+  cpu: Record<string, number>;
 }
+
+/** CPU time (user + system) of this process so far, in ms. */
+const cpuNow = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 
 /** The environment for scripts/services.mjs: a local NEO4J_URI becomes its Bolt port, so the script manages that Neo4j. */
 function servicesEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
@@ -94,13 +101,14 @@ function servicesEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 export async function runBulkLoad(o: BulkLoadRun): Promise<BulkLoadReport> {
   const log = o.log ?? (() => undefined);
   const ms: Record<string, number> = {};
+  const cpu: Record<string, number> = {};
   const open = (): Graph => ({ driver: createDriver(o.neo4j), database: o.neo4j.database });
   let graph = open();
   try {
     const before = await countLoadedFacts(graph);
     if ((before.entities || before.records) && o.ifEmpty) {
       log(`load: the graph already holds ${before.entities} entities and ${before.records} source records; nothing loaded`);
-      return { loaded: false, rows: 0, written: 0, rejected: 0, batches: 0, nodes: 0, relationships: 0, ms: {} };
+      return { loaded: false, rows: 0, written: 0, rejected: 0, batches: 0, nodes: 0, relationships: 0, ms: {}, cpu: {} };
     }
     if ((before.entities || before.records) && !o.force) {
       throw new ResolverError('ONEMAP_ERR_USAGE', {
@@ -111,32 +119,30 @@ export async function runBulkLoad(o: BulkLoadRun): Promise<BulkLoadReport> {
     await graph.driver.close();
   }
   let t = performance.now();
-  const plan = planBulkLoad(o.files, { catalog: o.catalog, stagingDir: o.stagingDir, rejectsDir: o.rejectsDir });
-  ms.read = plan.ms.read;
-  ms.resolve = plan.ms.resolve + plan.ms.rows;
-  log(`load: ${plan.rows} records in ${plan.batches} batches resolved (${((performance.now() - t) / 1000).toFixed(1)} s)`);
-  t = performance.now();
-  // The plan's rows are the largest thing this process holds: only the CSV writer keeps them, so
-  // they are garbage before Neo4j is started on the imported store.
-  let bulkGraph: BulkGraph | null = plan.graph;
-  (plan as { graph?: BulkGraph }).graph = undefined;
-  const kindOf = new Map(bulkGraph.entities.map((e) => [e.eid, e.kind]));
-  bulkGraph.coTraveled = { edges: bulkCoTravel(bulkGraph.visits, kindOf, o.coTravel), toleranceMinutes: o.coTravel.toleranceMinutes };
-  kindOf.clear();
-  ms.coTravel = performance.now() - t;
-  log(`load: ${bulkGraph.coTraveled.edges.length} CO_TRAVELED edges derived in memory (${(ms.coTravel / 1000).toFixed(1)} s)`);
-  t = performance.now();
-  const files = writeImportCsv(bulkGraph, o.csvDir);
-  bulkGraph = null;
-  fs.writeFileSync(path.join(o.csvDir, 'manifest.json'), JSON.stringify({ nodes: files.nodes, relationships: files.relationships, multiline: files.multiline }));
-  ms.csv = performance.now() - t;
-  log(`load: ${files.nodeCount} nodes, ${files.relationshipCount} relationships written as CSV to ${o.csvDir} (${(ms.csv / 1000).toFixed(1)} s)`);
+  let c = cpuNow();
+  fs.mkdirSync(path.dirname(o.csvDir), { recursive: true });
+  // First pass: resolve, the records' facts spilled to disk until every entity is final.
+  const spillFile = `${o.csvDir}.spill.jsonl`;
+  const res = resolveBulkLoad(o.files, { catalog: o.catalog, stagingDir: o.stagingDir, rejectsDir: o.rejectsDir, spillFile });
+  ms.read = res.ms.read;
+  ms.resolve = res.ms.resolve;
+  cpu.resolve = cpuNow() - c;
+  c = cpuNow();
+  log(`load: ${res.rows} records in ${res.batches.length} batches resolved (${((performance.now() - t) / 1000).toFixed(1)} s)`);
+  // Second pass: rows with every mention's final entity, streamed into the CSVs.
+  const { files, coTraveled, ms: csvMs } = writeBulkLoadCsv(res, o.csvDir, o.coTravel);
+  fs.rmSync(spillFile, { force: true });
+  Object.assign(ms, csvMs);
+  cpu.csv = cpuNow() - c;
+  log(`load: ${coTraveled} CO_TRAVELED edges derived in memory (${(csvMs.coTravel / 1000).toFixed(1)} s)`);
+  log(`load: ${files.nodeCount} nodes, ${files.relationshipCount} relationships written as CSV to ${o.csvDir} (${(csvMs.csv / 1000).toFixed(1)} s)`);
   t = performance.now();
   const args = [SERVICES, 'import', o.csvDir, ...(o.profile ? ['--profile', o.profile] : [])];
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', env: servicesEnv(o.env ?? process.env), maxBuffer: 16 << 20 });
   if (r.status !== 0) throw new ResolverError('ONEMAP_ERR_INTERNAL', { detail: `bulk import failed: ${(r.stderr || r.stdout).trim().split('\n').slice(-2).join(' ')}` });
   const stages = JSON.parse(/ONEMAP_IMPORT_MS (\{.*\})/.exec(r.stdout)?.[1] ?? '{}') as Record<string, number>;
   Object.assign(ms, { stop: stages.stop ?? 0, import: stages.import ?? 0, start: stages.start ?? 0 });
+  if (stages.importCpu !== undefined) cpu.import = stages.importCpu;
   log(`load: neo4j-admin import done (stop ${(ms.stop! / 1000).toFixed(1)} s, import ${(ms.import! / 1000).toFixed(1)} s, start ${(ms.start! / 1000).toFixed(1)} s)`);
   graph = open();
   try {
@@ -148,7 +154,7 @@ export async function runBulkLoad(o: BulkLoadRun): Promise<BulkLoadReport> {
   } finally {
     await graph.driver.close();
   }
-  return { loaded: true, rows: plan.rows, written: plan.written, rejected: plan.rejected, batches: plan.batches, nodes: files.nodeCount, relationships: files.relationshipCount, ms };
+  return { loaded: true, rows: res.rows, written: res.written, rejected: res.rejected, batches: res.batches.length, nodes: files.nodeCount, relationships: files.relationshipCount, ms, cpu };
 }
 
 export async function run(argv: string[]): Promise<number> {

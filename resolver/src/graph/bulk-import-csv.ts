@@ -6,11 +6,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { ENTITY_LABELS, Label, Rel } from '@onemap/graph-schema';
+import { ENTITY_LABELS, Label, mentionsHome, placeRoleFact, Rel } from '@onemap/graph-schema';
 import type { BatchInfo } from './batches.ts';
 import type { CoTravelEdgeRow } from './co-travel.ts';
-import { entitySources } from './write-chunk.ts';
-import { recordPlaceFacts } from './place-facts.ts';
 import type { EntityRow, RelationRow, SourceRecordRow, VisitRow } from './write-rows.ts';
 
 /** Everything a bulk load writes. */
@@ -124,246 +122,248 @@ export class CsvFile {
   }
 }
 
-/** Writes the import CSVs of `g` into `dir` (emptied first). */
-export function writeImportCsv(g: BulkGraph, dir: string): ImportFiles {
-  fs.rmSync(dir, { recursive: true, force: true });
-  fs.mkdirSync(dir, { recursive: true });
-  const files: CsvFile[] = [];
-  const nodes: string[] = [];
-  const relationships: string[] = [];
-  const open = (name: string, header: string[], kind: 'node' | 'rel') => {
-    const f = new CsvFile(path.join(dir, name), header);
-    files.push(f);
-    (kind === 'node' ? nodes : relationships).push(f.file);
-    return f;
-  };
+const RECORD_HEADER = [
+  'rid:ID(SourceRecord)',
+  ':LABEL',
+  'source',
+  'recordId',
+  'receivedAt:datetime',
+  'hash',
+  'file',
+  'line:double',
+  'batchId',
+  'seq:double',
+  'attrs',
+  'mentions',
+  'flags:string[]',
+];
+const RESOLVED_TO_HEADER = [':START_ID(SourceRecord)', ':END_ID(Entity)', ':TYPE', 'role', 'score:double', 'decision', 'candidate', 'at:datetime'];
+const VISITED_HEADER = [':START_ID(Entity)', ':END_ID(Entity)', ':TYPE', 'rid', 'kind', 'at:datetime', 'until:datetime', 'source'];
+const BATCH_HEADER = [
+  ':ID(Batch)',
+  ':LABEL',
+  'batchId',
+  'source',
+  'originalName',
+  'way',
+  'hash',
+  'status',
+  'receivedAt:datetime',
+  'deliveries:long',
+  'names:string[]',
+  'rows:double',
+  'written:double',
+  'unchanged:double',
+  'updated:double',
+  'rejected:double',
+  'flagged:double',
+  'merges:double',
+  'possibleMatches:double',
+  'finishedAt',
+  'rejectsFile',
+  'error',
+];
+const CO_TRAVELED_HEADER = [
+  ':START_ID(Entity)',
+  ':END_ID(Entity)',
+  ':TYPE',
+  'count:double',
+  'first:datetime',
+  'last:datetime',
+  'toleranceMinutes:double',
+  'sources:string[]',
+  'score:double',
+  'reasons',
+];
 
-  // Visibility as a property: each entity's sources, as the incremental writer keeps them.
-  const inSources = new Map(entitySources({ ...g, merges: [] }).map((x) => [x.eid, x.sources]));
-  // Place facts (what a place's records say in brief), as the incremental writer keeps them.
-  const placeFacts = new Map(recordPlaceFacts(g.records).map((x) => [x.eid, x]));
-  // Entities: one file per kind, columns = the properties that kind's rows carry.
-  for (const kind of ENTITY_LABELS) {
-    const rows = g.entities.filter((e) => e.kind === kind);
-    if (!rows.length) continue;
-    const props = [...new Set(rows.flatMap((r) => Object.keys(r.props)))].sort();
-    const hasLocation = rows.some((r) => r.lon !== null && r.lat !== null);
-    const f = open(
-      `nodes-${kind}.csv`,
-      [
-        'eid:ID(Entity)',
-        ':LABEL',
-        ...props,
-        'provenance',
-        'searchText',
-        'updatedAt:datetime',
-        'inSources:string[]',
-        ...(kind === Label.Place ? ['recordRoles:string[]', 'homeSources:string[]'] : []),
-        ...(hasLocation ? ['location:point{crs:WGS-84}'] : []),
-      ],
-      'node',
-    );
-    for (const r of rows) {
-      f.row([
-        r.eid,
-        [Label.Entity, kind],
-        ...props.map((p) => r.props[p]),
-        r.provenance,
-        r.searchText,
-        g.loadedAt,
-        inSources.get(r.eid) ?? [],
-        ...(kind === Label.Place ? [placeFacts.get(r.eid)?.recordRoles ?? [], placeFacts.get(r.eid)?.homeSources ?? []] : []),
-        ...(hasLocation ? [r.lon !== null && r.lat !== null ? `{longitude:${r.lon},latitude:${r.lat}}` : null] : []),
-      ]);
+/** What is written once every record and visit has been: the entity-bounded rest of the graph. */
+export type BulkGraphRest = Omit<BulkGraph, 'records' | 'visits' | 'seq' | 'loadedAt'>;
+
+/**
+ * The import CSVs written as the graph is produced: source records (with their RESOLVED_TO) and
+ * VISITED rows as they come, one at a time, so a load never holds them all; entities,
+ * identifiers, relations, batches and CO_TRAVELED at the end (`finish`). What an entity's node
+ * needs from the records and edges that name it (`inSources`, a place's facts) is gathered on
+ * the way, per entity. The files are the ones `writeImportCsv` writes for the same graph.
+ */
+export class ImportCsvWriter {
+  private readonly files: CsvFile[] = [];
+  private readonly nodes: string[] = [];
+  private readonly relationships: string[] = [];
+  private readonly recs: CsvFile;
+  private readonly resolvedTo: CsvFile;
+  private readonly visited: CsvFile;
+  /** eid -> its sources, as `entitySources` lists them for the incremental writer (unsorted here) */
+  private readonly sources = new Map<string, string[]>();
+  /** place eid -> its `recordRoles` and `homeSources` so far (as `placeFactsOf` counts them) */
+  private readonly placeFacts = new Map<string, { roles: string[]; homes: string[] }>();
+
+  /**
+   * @param dir emptied first
+   * @param kindOf the kind of an entity a record resolves to (only places keep place facts)
+   */
+  constructor(
+    readonly dir: string,
+    private readonly at: { seq: number; loadedAt: string },
+    private readonly kindOf: (eid: string) => string | undefined,
+  ) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir, { recursive: true });
+    this.recs = this.open('nodes-source-records.csv', RECORD_HEADER, 'node');
+    this.resolvedTo = this.open('rels-resolved-to.csv', RESOLVED_TO_HEADER, 'rel');
+    this.visited = this.open('rels-visited.csv', VISITED_HEADER, 'rel');
+  }
+
+  private open(name: string, header: string[], kind: 'node' | 'rel') {
+    const f = new CsvFile(path.join(this.dir, name), header);
+    this.files.push(f);
+    (kind === 'node' ? this.nodes : this.relationships).push(f.file);
+    return f;
+  }
+
+  private addSource(eid: string, source: string) {
+    const list = this.sources.get(eid);
+    if (!list) this.sources.set(eid, [source]);
+    else if (!list.includes(source)) list.push(source);
+  }
+
+  /** One source record (the last version of its rid) with its RESOLVED_TO edges. */
+  record(r: SourceRecordRow) {
+    this.recs.row([r.rid, Label.SourceRecord, r.source, r.recordId, r.receivedAt, r.hash, r.file, r.line, r.batchId, this.at.seq, r.attrs, r.mentions, r.flags]);
+    const home = mentionsHome(r.attrs);
+    for (const x of r.resolved) {
+      this.resolvedTo.row([r.rid, x.eid, Rel.ResolvedTo, x.role, x.score, x.decision, (x as { candidate?: string }).candidate, this.at.loadedAt]);
+      this.addSource(x.eid, r.source);
+      if (this.kindOf(x.eid) !== Label.Place) continue;
+      let f = this.placeFacts.get(x.eid);
+      if (!f) this.placeFacts.set(x.eid, (f = { roles: [], homes: [] }));
+      const role = placeRoleFact(r.source, x.role);
+      if (!f.roles.includes(role)) f.roles.push(role);
+      if (home && !f.homes.includes(r.source)) f.homes.push(r.source);
     }
   }
-  const idOf = (kind: string, value: string) => `${kind}|${value}`;
-  const ids = open('nodes-identifiers.csv', [':ID(Identifier)', ':LABEL', 'kind', 'value'], 'node');
-  const seenIds = new Set<string>();
-  for (const i of g.identifiers) {
-    const k = idOf(i.kind, i.value);
-    if (seenIds.has(k)) continue;
-    seenIds.add(k);
-    ids.row([k, Label.Identifier, i.kind, i.value]);
-  }
-  const recs = open(
-    'nodes-source-records.csv',
-    [
-      'rid:ID(SourceRecord)',
-      ':LABEL',
-      'source',
-      'recordId',
-      'receivedAt:datetime',
-      'hash',
-      'file',
-      'line:double',
-      'batchId',
-      'seq:double',
-      'attrs',
-      'mentions',
-      'flags:string[]',
-    ],
-    'node',
-  );
-  for (const r of g.records) {
-    recs.row([
-      r.rid,
-      Label.SourceRecord,
-      r.source,
-      r.recordId,
-      r.receivedAt,
-      r.hash,
-      r.file,
-      r.line,
-      r.batchId,
-      g.seq,
-      r.attrs,
-      r.mentions,
-      r.flags,
-    ]);
-  }
-  const batches = open(
-    'nodes-batches.csv',
-    [
-      ':ID(Batch)',
-      ':LABEL',
-      'batchId',
-      'source',
-      'originalName',
-      'way',
-      'hash',
-      'status',
-      'receivedAt:datetime',
-      'deliveries:long',
-      'names:string[]',
-      'rows:double',
-      'written:double',
-      'unchanged:double',
-      'updated:double',
-      'rejected:double',
-      'flagged:double',
-      'merges:double',
-      'possibleMatches:double',
-      'finishedAt',
-      'rejectsFile',
-      'error',
-    ],
-    'node',
-  );
-  for (const b of g.batches) {
-    batches.row([
-      b.batchId,
-      'Batch',
-      b.batchId,
-      b.source,
-      b.originalName,
-      b.way,
-      b.hash,
-      b.status,
-      b.receivedAt,
-      b.deliveries ?? 1,
-      b.names,
-      b.rows,
-      b.written,
-      b.unchanged,
-      b.updated,
-      b.rejected,
-      b.flagged,
-      b.merges,
-      b.possibleMatches,
-      b.finishedAt,
-      b.rejectsFile,
-      b.error,
-    ]);
-  }
-  const state = open('nodes-pipeline-state.csv', [':ID(PipelineState)', ':LABEL', 'id', 'seq:double'], 'node');
-  state.row(['main', 'PipelineState', 'main', g.seq]);
 
-  const resolvedTo = open(
-    'rels-resolved-to.csv',
-    [
-      ':START_ID(SourceRecord)',
-      ':END_ID(Entity)',
-      ':TYPE',
-      'role',
-      'score:double',
-      'decision',
-      'candidate',
-      'at:datetime',
-    ],
-    'rel',
-  );
-  for (const r of g.records)
-    for (const x of r.resolved)
-      resolvedTo.row([
-        r.rid,
-        x.eid,
-        Rel.ResolvedTo,
-        x.role,
-        x.score,
-        x.decision,
-        (x as { candidate?: string }).candidate,
-        g.loadedAt,
-      ]);
-  const hasId = open(
-    'rels-has-identifier.csv',
-    [':START_ID(Entity)', ':END_ID(Identifier)', ':TYPE', 'source', 'rid', 'rids:string[]'],
-    'rel',
-  );
-  for (const i of g.identifiers) hasId.row([i.eid, idOf(i.kind, i.value), Rel.HasIdentifier, i.source, i.rid, i.rids]);
-  const rels = open(
-    'rels-relations.csv',
-    [':START_ID(Entity)', ':END_ID(Entity)', ':TYPE', 'source', 'rid', 'rids:string[]', 'role', 'firstAt:datetime'],
-    'rel',
-  );
-  for (const r of g.relations) rels.row([r.from, r.to, r.type, r.source, r.rid, r.rids, r.role, g.loadedAt]);
-  const visited = open(
-    'rels-visited.csv',
-    [':START_ID(Entity)', ':END_ID(Entity)', ':TYPE', 'rid', 'kind', 'at:datetime', 'until:datetime', 'source'],
-    'rel',
-  );
-  for (const v of g.visits) visited.row([v.subject, v.place, Rel.Visited, v.rid, v.kind, v.at, v.until, v.source]);
-  if (g.coTraveled?.edges.length) {
-    const co = open(
-      'rels-co-traveled.csv',
-      [
-        ':START_ID(Entity)',
-        ':END_ID(Entity)',
-        ':TYPE',
-        'count:double',
-        'first:datetime',
-        'last:datetime',
-        'toleranceMinutes:double',
-        'sources:string[]',
-        'score:double',
-        'reasons',
-      ],
-      'rel',
-    );
-    const tol = g.coTraveled.toleranceMinutes;
-    for (const e of g.coTraveled.edges)
-      co.row([
-        e.x < e.y ? e.x : e.y,
-        e.x < e.y ? e.y : e.x,
-        Rel.CoTraveled,
-        e.count,
-        e.first,
-        e.last,
-        tol,
-        e.sources,
-        e.score,
-        e.reasons,
-      ]);
+  /** One VISITED edge. */
+  visit(v: VisitRow) {
+    this.visited.row([v.subject, v.place, Rel.Visited, v.rid, v.kind, v.at, v.until, v.source]);
+    this.addSource(v.subject, v.source);
+    this.addSource(v.place, v.source);
   }
 
-  for (const f of files) f.close();
-  const count = (xs: string[]) => files.filter((f) => xs.includes(f.file)).reduce((a, f) => a + f.rows, 0);
-  return {
-    dir,
-    nodes,
-    relationships,
-    multiline: files.some((f) => f.multiline),
-    nodeCount: count(nodes),
-    relationshipCount: count(relationships),
-  };
+  /** Writes the rest of the graph and closes every file. */
+  finish(g: BulkGraphRest): ImportFiles {
+    const idOf = (kind: string, value: string) => `${kind}|${value}`;
+    for (const i of g.identifiers) this.addSource(i.eid, i.source);
+    for (const r of g.relations) {
+      this.addSource(r.from, r.source);
+      this.addSource(r.to, r.source);
+    }
+    this.entityFiles(g.entities);
+    const ids = this.open('nodes-identifiers.csv', [':ID(Identifier)', ':LABEL', 'kind', 'value'], 'node');
+    const seenIds = new Set<string>();
+    for (const i of g.identifiers) {
+      const k = idOf(i.kind, i.value);
+      if (seenIds.has(k)) continue;
+      seenIds.add(k);
+      ids.row([k, Label.Identifier, i.kind, i.value]);
+    }
+    seenIds.clear();
+    const batches = this.open('nodes-batches.csv', BATCH_HEADER, 'node');
+    for (const b of g.batches) {
+      batches.row([
+        b.batchId,
+        'Batch',
+        b.batchId,
+        b.source,
+        b.originalName,
+        b.way,
+        b.hash,
+        b.status,
+        b.receivedAt,
+        b.deliveries ?? 1,
+        b.names,
+        b.rows,
+        b.written,
+        b.unchanged,
+        b.updated,
+        b.rejected,
+        b.flagged,
+        b.merges,
+        b.possibleMatches,
+        b.finishedAt,
+        b.rejectsFile,
+        b.error,
+      ]);
+    }
+    const state = this.open('nodes-pipeline-state.csv', [':ID(PipelineState)', ':LABEL', 'id', 'seq:double'], 'node');
+    state.row(['main', 'PipelineState', 'main', this.at.seq]);
+    const hasId = this.open('rels-has-identifier.csv', [':START_ID(Entity)', ':END_ID(Identifier)', ':TYPE', 'source', 'rid', 'rids:string[]'], 'rel');
+    for (const i of g.identifiers) hasId.row([i.eid, idOf(i.kind, i.value), Rel.HasIdentifier, i.source, i.rid, i.rids]);
+    const rels = this.open('rels-relations.csv', [':START_ID(Entity)', ':END_ID(Entity)', ':TYPE', 'source', 'rid', 'rids:string[]', 'role', 'firstAt:datetime'], 'rel');
+    for (const r of g.relations) rels.row([r.from, r.to, r.type, r.source, r.rid, r.rids, r.role, this.at.loadedAt]);
+    if (g.coTraveled?.edges.length) {
+      const co = this.open('rels-co-traveled.csv', CO_TRAVELED_HEADER, 'rel');
+      const tol = g.coTraveled.toleranceMinutes;
+      for (const e of g.coTraveled.edges)
+        co.row([e.x < e.y ? e.x : e.y, e.x < e.y ? e.y : e.x, Rel.CoTraveled, e.count, e.first, e.last, tol, e.sources, e.score, e.reasons]);
+    }
+    for (const f of this.files) f.close();
+    const count = (xs: string[]) => this.files.filter((f) => xs.includes(f.file)).reduce((a, f) => a + f.rows, 0);
+    return {
+      dir: this.dir,
+      nodes: this.nodes,
+      relationships: this.relationships,
+      multiline: this.files.some((f) => f.multiline),
+      nodeCount: count(this.nodes),
+      relationshipCount: count(this.relationships),
+    };
+  }
+
+  /** One node file per entity kind, columns = the properties that kind's rows carry. */
+  private entityFiles(entities: EntityRow[]) {
+    for (const kind of ENTITY_LABELS) {
+      const rows = entities.filter((e) => e.kind === kind);
+      if (!rows.length) continue;
+      const props = [...new Set(rows.flatMap((r) => Object.keys(r.props)))].sort();
+      const hasLocation = rows.some((r) => r.lon !== null && r.lat !== null);
+      const f = this.open(
+        `nodes-${kind}.csv`,
+        [
+          'eid:ID(Entity)',
+          ':LABEL',
+          ...props,
+          'provenance',
+          'searchText',
+          'updatedAt:datetime',
+          'inSources:string[]',
+          ...(kind === Label.Place ? ['recordRoles:string[]', 'homeSources:string[]'] : []),
+          ...(hasLocation ? ['location:point{crs:WGS-84}'] : []),
+        ],
+        'node',
+      );
+      for (const r of rows) {
+        const facts = kind === Label.Place ? this.placeFacts.get(r.eid) : undefined;
+        f.row([
+          r.eid,
+          [Label.Entity, kind],
+          ...props.map((p) => r.props[p]),
+          r.provenance,
+          r.searchText,
+          this.at.loadedAt,
+          [...(this.sources.get(r.eid) ?? [])].sort(),
+          ...(kind === Label.Place ? [[...(facts?.roles ?? [])].sort(), [...(facts?.homes ?? [])].sort()] : []),
+          ...(hasLocation ? [r.lon !== null && r.lat !== null ? `{longitude:${r.lon},latitude:${r.lat}}` : null] : []),
+        ]);
+      }
+    }
+  }
+}
+
+/** Writes the import CSVs of `g` (held whole in memory) into `dir` (emptied first). */
+export function writeImportCsv(g: BulkGraph, dir: string): ImportFiles {
+  const kinds = new Map<string, string>(g.entities.map((e) => [e.eid, e.kind]));
+  const w = new ImportCsvWriter(dir, g, (eid) => kinds.get(eid));
+  for (const r of g.records) w.record(r);
+  for (const v of g.visits) w.visit(v);
+  return w.finish(g);
 }

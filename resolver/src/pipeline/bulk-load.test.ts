@@ -22,7 +22,7 @@ describe('bulk plan of a corrected re-delivery (the same graph the incremental p
     const b = hotelRecord(2);
     const c = hotelRecord(3);
     const files = [file('day1.jsonl', [a, b, c]), file('day2.jsonl', [{ ...a, ...guestOf(b) }, { ...c, hotel_code: 'HT0040', hotel_name: '测试宾馆40号店' }])];
-    const plan = planBulkLoad(files, { catalog: loadCatalog(), stagingDir: path.join(dir, 'staging'), rejectsDir: path.join(dir, 'rejects') });
+    const plan = planBulkLoad(files, { catalog: loadCatalog(), stagingDir: path.join(dir, 'staging'), rejectsDir: path.join(dir, 'rejects'), spillFile: path.join(dir, 'spill.jsonl') });
     const { graph } = plan;
     const rec = (i: number) => graph.records.filter((r) => r.recordId === `T-HOTEL-00000${i}`);
     const eidOf = (i: number, role: string) => rec(i)[0]!.resolved.find((x) => x.role === role)!.eid;
