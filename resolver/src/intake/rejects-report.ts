@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { ResolverError } from '../errors.ts';
 import type { FieldProblem } from '../types.ts';
 import { parseCsv } from './parse-csv.ts';
 import { csvCell } from '@onemap/graph-schema';
@@ -22,6 +23,17 @@ export function writeRejectsReport(dir: string, batchId: string, rejects: FieldP
   }
   fs.writeFileSync(file, `${lines.join('\n')}\n`);
   return file;
+}
+
+/**
+ * A file-level fault (unreadable, a mapped column missing) rejects the whole file, once: writes its
+ * one-row rejects report and returns the report's path (or null).
+ */
+export function writeFileFault(dir: string, batch: { batchId: string; source: string; originalName: string }, e: ResolverError): string | null {
+  const problem: FieldProblem = { source: batch.source, file: batch.originalName, code: e.code, reason: e.message };
+  if (e.location.line !== undefined) problem.line = e.location.line;
+  if (e.location.field !== undefined) problem.field = e.location.field;
+  return writeRejectsReport(dir, batch.batchId, [problem]);
 }
 
 /** Reads a rejects report back (for the API and tests). */

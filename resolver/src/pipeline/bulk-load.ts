@@ -4,7 +4,7 @@ import type { BatchInfo } from '../graph/batches.ts';
 import type { BulkGraph, BulkGraphRest } from '../graph/bulk-import-csv.ts';
 import { type EntityRow, MAX_RIDS, type RelationRow, type SourceRecordRow, type VisitRow } from '../graph/write-rows.ts';
 import { type BatchRecord, readBatch } from '../intake/read-batch.ts';
-import { writeRejectsReport } from '../intake/rejects-report.ts';
+import { writeFileFault, writeRejectsReport } from '../intake/rejects-report.ts';
 import { type StagedBatch, stageFile } from '../intake/staged-batch.ts';
 import { ResolverError } from '../errors.ts';
 import type { Model } from '../scoring/model-settings.ts';
@@ -101,10 +101,7 @@ export function resolveBulkLoad(files: { source: string; path: string }[], opts:
         read = readBatch(batch, entry);
       } catch (e) {
         if (!(e instanceof ResolverError)) throw e;
-        const problem: FieldProblem = { source: batch.source, file: batch.originalName, code: e.code, reason: e.message };
-        if (e.location.line !== undefined) problem.line = e.location.line;
-        if (e.location.field !== undefined) problem.field = e.location.field;
-        const rejectsFile = writeRejectsReport(opts.rejectsDir, batch.batchId, [problem]);
+        const rejectsFile = writeFileFault(opts.rejectsDir, batch, e);
         Object.assign(info, { status: 'rejected', error: e.message, rejected: 1, finishedAt: now, ...(rejectsFile ? { rejectsFile } : {}) });
         rejected++;
         continue;

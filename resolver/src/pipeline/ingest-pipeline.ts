@@ -8,7 +8,7 @@ import { evaluateCoTravelWarnings, evaluateWarnings, type TouchedFact } from '..
 import { ResolverError } from '../errors.ts';
 import { type BatchInfo, findBatch, recordDelivery, updateBatch } from '../graph/batches.ts';
 import { readBatch } from '../intake/read-batch.ts';
-import { writeRejectsReport } from '../intake/rejects-report.ts';
+import { writeFileFault, writeRejectsReport } from '../intake/rejects-report.ts';
 import { type StagedBatch, stageFile, stageRecords } from '../intake/staged-batch.ts';
 import { runBatchQuality } from '../quality/run-batch-quality.ts';
 import { createQueue, QueueName } from '../queue/queues.ts';
@@ -233,10 +233,7 @@ export class IngestPipeline {
     } catch (e) {
       if (!(e instanceof ResolverError)) throw e;
       // A file-level fault (unreadable, a mapped column missing) rejects the whole file, once.
-      const problem: FieldProblem = { source: batch.source, file: batch.originalName, code: e.code, reason: e.message };
-      if (e.location.line !== undefined) problem.line = e.location.line;
-      if (e.location.field !== undefined) problem.field = e.location.field;
-      const rejectsFile = writeRejectsReport(this.deps.rejectsDir, batch.batchId, [problem]);
+      const rejectsFile = writeFileFault(this.deps.rejectsDir, batch, e);
       await updateBatch(this.deps.graph, batch.batchId, { status: 'rejected', error: e.message, rejected: 1, ...(rejectsFile ? { rejectsFile } : {}), finishedAt: new Date().toISOString() });
       return (await findBatch(this.deps.graph, batch.batchId))!;
     }
