@@ -4,6 +4,8 @@ import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterAll, beforeAll } from 'vitest';
 import { testEnv } from './env.ts';
 import { clearGraph, openTestGraph } from './graph.ts';
+import type { Viewer } from '../../server/src/access/viewer.ts';
+import { viewerOf } from '../../server/src/plugins/access.ts';
 import { type LevelName, seedServerFixture, username } from './server-fixtures.ts';
 
 /**
@@ -78,4 +80,11 @@ export async function sourceKeyFor(app: FastifyInstance, sources: string[], leve
 /** `app.inject` as a source system presenting its key. */
 export function asSource(app: FastifyInstance, key: string) {
   return (opts: InjectOptions) => app.inject({ ...opts, headers: { 'x-onemap-source-key': key, ...(opts.headers ?? {}) } });
+}
+
+/** The viewer the access hook builds for a fixture user under `purpose`, for calling services and repositories directly. */
+export async function viewerFor(app: FastifyInstance, level: LevelName, role: string, purpose: object = PURPOSE): Promise<Viewer> {
+  const user = await app.access.user(username(level, role));
+  if (!user) throw new Error(`no fixture user ${username(level, role)}`);
+  return viewerOf(app, user, user.roles, 'jwt', purpose as Parameters<typeof viewerOf>[4]);
 }

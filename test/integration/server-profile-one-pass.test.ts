@@ -8,12 +8,11 @@ import { readTx } from '@onemap/graph-schema/server';
 import type { FastifyInstance } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import type { Viewer } from '../../server/src/access/viewer.ts';
-import { viewerOf } from '../../server/src/plugins/access.ts';
 import { readNodeSummaries, readProfile } from '../../server/src/repositories/entities.ts';
 import type { Profile } from '../../server/src/schemas/entities.ts';
 import { PROFILE_LIMITS, placeViews, profileRelations, SUMMARY_RECORDS, summaries, tracePlace } from '../../server/src/services/entity-view.ts';
-import { as, PURPOSE, useServerApp } from '../helpers/server-app.ts';
-import { E, LEVELS, type LevelName, username } from '../helpers/server-fixtures.ts';
+import { as, useServerApp, viewerFor } from '../helpers/server-app.ts';
+import { E, LEVELS, type LevelName } from '../helpers/server-fixtures.ts';
 
 let app: FastifyInstance;
 let graph: Graph;
@@ -27,12 +26,6 @@ const VIEWERS: [LevelName, string][] = [
   ['otherCity', 'officer'],
 ];
 const ENTITIES = Object.values(E);
-
-async function viewerFor(level: LevelName, role: string): Promise<Viewer> {
-  const user = await app.access.user(username(level, role));
-  if (!user) throw new Error(`no fixture user ${username(level, role)}`);
-  return viewerOf(app, user, user.roles, 'jwt', PURPOSE);
-}
 
 /** The relations and trace places as the earlier path built them: `summaries` and `placeViews`, one statement each. */
 async function separatePath(eid: string, viewer: Viewer) {
@@ -53,7 +46,7 @@ describe('a profile in one pass', () => {
   it('shows the same neighbours and trace places as summaries and placeViews, for every viewer', async () => {
     let compared = 0;
     for (const [level, role] of VIEWERS) {
-      const viewer = await viewerFor(level, role);
+      const viewer = await viewerFor(app, level, role);
       for (const eid of ENTITIES) {
         const res = await as(app, level, role)({ url: `/api/entities/${eid}` });
         const expected = await separatePath(eid, viewer);
@@ -73,7 +66,7 @@ describe('a profile in one pass', () => {
   });
 
   it("reads the places' node summaries as readNodeSummaries does", async () => {
-    const viewer = await viewerFor('county', 'analyst'); // sees fx_cond, the home's source
+    const viewer = await viewerFor(app, 'county', 'analyst'); // sees fx_cond, the home's source
     const found = await readTx(graph, (tx) => readProfile({ tx }, E.P1, viewer.visibleSources, PROFILE_LIMITS));
     const eids = [...new Set([...(found?.traces ?? []).map((t) => t.placeEid), ...(found?.relations ?? []).filter((r) => r.neighbour.kind === 'Place').map((r) => r.other)])];
     expect(eids).toContain(E.home);

@@ -8,11 +8,9 @@
 import { type Graph, writeTx } from '@onemap/graph-schema/server';
 import type { FastifyInstance } from 'fastify';
 import { describe, expect, it } from 'vitest';
-import type { Role } from '../../server/src/access/types.ts';
-import { viewerOf } from '../../server/src/plugins/access.ts';
 import { search } from '../../server/src/services/search.ts';
-import { as, PURPOSE, useServerApp } from '../helpers/server-app.ts';
-import { FX, LEVELS, type LevelName, username } from '../helpers/server-fixtures.ts';
+import { as, useServerApp, viewerFor } from '../helpers/server-app.ts';
+import { FX } from '../helpers/server-fixtures.ts';
 
 let graph: Graph;
 let app: FastifyInstance;
@@ -197,25 +195,6 @@ useServerApp(
   },
 );
 
-async function viewer(level: LevelName, role: Role) {
-  return viewerOf(
-    app,
-    {
-      username: username(level, role),
-      displayName: username(level, role),
-      unitCode: LEVELS[level],
-      roles: [role],
-      passwordHash: '',
-      certFingerprint: null,
-      disabled: false,
-      tokenVersion: 0,
-    } as never,
-    [role],
-    'jwt',
-    PURPOSE,
-  );
-}
-
 const QUERIES = [
   '李娜',
   '李',
@@ -241,7 +220,7 @@ describe('node-first search', () => {
   it('answers exactly what the record path answers, for every viewer, query and page', async () => {
     for (const level of ['province', 'county', 'station', 'otherCity'] as const) {
       for (const role of ['officer', 'analyst'] as const) {
-        const v = await viewer(level, role);
+        const v = await viewerFor(app, level, role);
         for (const q of QUERIES) {
           for (const [page, size] of [
             [1, 50],

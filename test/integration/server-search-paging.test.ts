@@ -7,11 +7,9 @@
 import { type Graph, writeTx } from '@onemap/graph-schema/server';
 import type { FastifyInstance } from 'fastify';
 import { describe, expect, it } from 'vitest';
-import type { Role } from '../../server/src/access/types.ts';
-import { viewerOf } from '../../server/src/plugins/access.ts';
 import { search, SEARCH_FIRST_CHUNK } from '../../server/src/services/search.ts';
-import { as, PURPOSE, useServerApp } from '../helpers/server-app.ts';
-import { FX, LEVELS, type LevelName, username } from '../helpers/server-fixtures.ts';
+import { as, useServerApp, viewerFor } from '../helpers/server-app.ts';
+import { FX } from '../helpers/server-fixtures.ts';
 
 let graph: Graph;
 let app: FastifyInstance;
@@ -52,20 +50,10 @@ async function seed(g: Graph) {
 
 useServerApp({ RATE_LIMIT_PER_MINUTE: 1_000_000 }, (s) => ({ app, graph } = s), seed);
 
-async function viewer(level: LevelName, role: Role) {
-  return viewerOf(
-    app,
-    { username: username(level, role), displayName: username(level, role), unitCode: LEVELS[level], roles: [role], passwordHash: '', certFingerprint: null, disabled: false, tokenVersion: 0 } as never,
-    [role],
-    'jwt',
-    PURPOSE,
-  );
-}
-
 describe('search pages', () => {
   it('continue one another without overlap or gap, as the reference ranks them, and stop early on a common name', async () => {
     for (const level of ['station', 'county', 'province'] as const) {
-      const v = await viewer(level, 'officer');
+      const v = await viewerFor(app, level, 'officer');
       const reference = await search(graph, v, NAME, null, 1, 500, { nodeFirst: false });
       const all = reference.items.map((i) => i.eid);
       expect(all.length, level).toBeGreaterThan(VISIBLE);
@@ -87,8 +75,8 @@ describe('search pages', () => {
   });
 
   it('never shows an entity the viewer may not see, even when it outranks the visible ones', async () => {
-    const station = await viewer('station', 'officer');
-    const county = await viewer('county', 'officer');
+    const station = await viewerFor(app, 'station', 'officer');
+    const county = await viewerFor(app, 'county', 'officer');
     // The owner unit sees the non-shared source: its namesakes come first (higher full-text score, same match rank).
     const owner = await search(graph, county, NAME, ['Person'], 1, 5);
     expect(owner.items.map((i) => i.eid)).toEqual(Array.from({ length: 5 }, (_, i) => hiddenEid(i)).sort());

@@ -8,11 +8,9 @@
 import { type Graph, writeTx } from '@onemap/graph-schema/server';
 import type { FastifyInstance } from 'fastify';
 import { describe, expect, it } from 'vitest';
-import type { Role } from '../../server/src/access/types.ts';
-import { viewerOf } from '../../server/src/plugins/access.ts';
 import { search, SEARCH_FIRST_CHUNK } from '../../server/src/services/search.ts';
-import { as, PURPOSE, useServerApp } from '../helpers/server-app.ts';
-import { FX, LEVELS, type LevelName, username } from '../helpers/server-fixtures.ts';
+import { as, useServerApp, viewerFor } from '../helpers/server-app.ts';
+import { FX } from '../helpers/server-fixtures.ts';
 
 let graph: Graph;
 let app: FastifyInstance;
@@ -54,21 +52,11 @@ async function seed(g: Graph) {
 
 useServerApp({ RATE_LIMIT_PER_MINUTE: 1_000_000 }, (s) => ({ app, graph } = s), seed);
 
-async function viewer(level: LevelName, role: Role) {
-  return viewerOf(
-    app,
-    { username: username(level, role), displayName: username(level, role), unitCode: LEVELS[level], roles: [role], passwordHash: '', certFingerprint: null, disabled: false, tokenVersion: 0 } as never,
-    [role],
-    'jwt',
-    PURPOSE,
-  );
-}
-
 describe('search by Pinyin pages', () => {
   it('initials and full Pinyin: pages continue one another as the reference ranks them, and stop early', async () => {
     for (const q of ['ww', 'wangwei']) {
       for (const level of ['station', 'county'] as const) {
-        const v = await viewer(level, 'officer');
+        const v = await viewerFor(app, level, 'officer');
         const reference = await search(graph, v, q, ['Person'], 1, 500, { nodeFirst: false });
         const all = reference.items.map((i) => i.eid);
         expect(all.length, `${q} ${level}`).toBeGreaterThanOrEqual(VISIBLE);
@@ -92,7 +80,7 @@ describe('search by Pinyin pages', () => {
   });
 
   it('page 2 of the initials continues page 1', async () => {
-    const v = await viewer('station', 'officer');
+    const v = await viewerFor(app, 'station', 'officer');
     const one = await search(graph, v, 'ww', null, 1, 20);
     const two = await search(graph, v, 'ww', null, 2, 20);
     expect(one.totalIsEstimate).toBe(true);
@@ -104,8 +92,8 @@ describe('search by Pinyin pages', () => {
   });
 
   it('never shows a person the viewer may not see, though its initials match', async () => {
-    const county = await viewer('county', 'officer');
-    const station = await viewer('station', 'officer');
+    const county = await viewerFor(app, 'county', 'officer');
+    const station = await viewerFor(app, 'station', 'officer');
     // The owner unit sees the non-shared 吴文s (initials ww): they are candidates, and rank.
     const owner = await search(graph, county, 'ww', ['Person'], 1, 500);
     expect(owner.items.filter((i) => i.eid.startsWith('P-PWH'))).toHaveLength(HIDDEN);
