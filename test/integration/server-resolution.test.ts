@@ -146,6 +146,47 @@ describe('edges move as the pipeline writes them: folded, never doubled, split b
     }
   });
 
+  it("undo of a merge takes back only the records its edges moved with: a record the pipeline folded into such an edge since stays with the survivor", async () => {
+    const analyst = as(app, 'province', 'analyst');
+    // An identifier only P3 has (stated by its record fx_open:3): the merge creates its edge on P1.
+    const passport = { kind: 'passport', value: 'E90000001' };
+    await writeTx(graph, (tx) =>
+      tx.run(
+        `MATCH (p3:Person {eid: $p3}) CREATE (p3)-[:HAS_IDENTIFIER {source: $open, rid: 'fx_open:3', rids: ['fx_open:3']}]->(:Identifier {kind: $kind, value: $value})`,
+        { p3: E.P3, open: FX.open, ...passport },
+      ),
+    );
+    const late = 'fx_open:late-1';
+    try {
+      const beforeP3 = await edges(E.P3);
+      const res = await analyst({ method: 'POST', url: '/api/resolution/merge', payload: { survivor: E.P1, merged: [E.P3], reason: '人工确认为同一人' } });
+      expect(res.statusCode, res.body).toBe(201);
+      const decision = res.json().id as string;
+      // Then a later record of the survivor states the same identifier: the chunk writer folds its
+      // rid into the edge the merge created.
+      const marked = await writeTx(graph, async (tx) => {
+        const r = await tx.run(
+          `MATCH (p:Person {eid: $p1})-[h:HAS_IDENTIFIER]->(:Identifier {kind: $kind, value: $value})
+           SET h.rids = h.rids + $late
+           CREATE (:SourceRecord {rid: $late, source: $open})-[:RESOLVED_TO {role: 'subject'}]->(p)
+           RETURN h.movedBy AS movedBy`,
+          { p1: E.P1, late, open: FX.open, ...passport },
+        );
+        return r.records.map((x) => x.get('movedBy') as string);
+      });
+      expect(marked).toEqual([decision]);
+      const undo = await analyst({ method: 'POST', url: `/api/resolution/decisions/${decision}/undo` });
+      expect(undo.statusCode, undo.body).toBe(200);
+      expect(await edges(E.P3)).toEqual(beforeP3);
+      const stays = (await edges(E.P1)).map((e) => JSON.parse(e)).filter((e) => e.type === 'HAS_IDENTIFIER' && e.other === `${passport.kind}:${passport.value}`);
+      expect(stays).toEqual([expect.objectContaining({ rids: [late], rid: late, source: FX.open })]);
+    } finally {
+      await writeTx(graph, (tx) =>
+        tx.run('OPTIONAL MATCH (r:SourceRecord {rid: $late}) DETACH DELETE r WITH 1 AS x MATCH (i:Identifier {kind: $kind, value: $value}) DETACH DELETE i', { late, ...passport }),
+      );
+    }
+  });
+
   it('a split takes of an identifier edge only the records split off: each side lists and is stamped by its own records; undo folds them back into one', async () => {
     const analyst = as(app, 'province', 'analyst');
     // P1's resident ID is stated by two records, fx_cond:1 and fx_closed:1.

@@ -5,10 +5,25 @@ const row = (id: string, type: string, props: Record<string, unknown>, start = '
 
 describe('planEdgeMoves', () => {
   it('moves an edge whole when all its records go, re-pointed at the other entity, with the new mark and without an earlier one', () => {
-    const p = planEdgeMoves([row('r1', 'HAS_PHONE', { source: 's', rid: 'a', rids: ['a'], movedBy: 'D-old', movedFrom: 'X' }, 'from', 'phone')], [{ id: 'r1', rids: null }], 'from', 'to', { movedBy: 'D-1', movedFrom: 'P' });
+    const p = planEdgeMoves(
+      [row('r1', 'HAS_PHONE', { source: 's', rid: 'a', rids: ['a'], movedBy: 'D-old', movedFrom: 'X', movedRids: ['old'] }, 'from', 'phone')],
+      [{ id: 'r1', rids: null }],
+      'from',
+      'to',
+      { movedBy: 'D-1', movedFrom: 'P' },
+    );
     expect(p.whole).toEqual(['r1']);
     expect(p.kept).toEqual([]);
-    expect(p.moved.get('HAS_PHONE')).toEqual([{ start: 'to', end: 'phone', props: { source: 's', rid: 'a', rids: ['a'], movedBy: 'D-1', movedFrom: 'P' }, rids: ['a'] }]);
+    expect(p.moved.get('HAS_PHONE')).toEqual([{ start: 'to', end: 'phone', props: { source: 's', rid: 'a', rids: ['a'], movedBy: 'D-1', movedFrom: 'P', movedRids: ['a'] }, rids: ['a'] }]);
+  });
+
+  it('a marked move lists only the records that go (movedRids); an unmarked move (an undo) carries no marks at all', () => {
+    const edge = row('r1', 'HAS_IDENTIFIER', { source: 's1', rid: 'a', rids: ['a', 'b'], movedBy: 'D-1', movedFrom: 'P', movedRids: ['a', 'b'] }, 'from', 'id');
+    const marked = planEdgeMoves([edge], [{ id: 'r1', rids: ['b'] }], 'from', 'to', { movedBy: 'D-2', movedFrom: 'Q' });
+    expect(marked.moved.get('HAS_IDENTIFIER')?.[0]?.props).toMatchObject({ rids: ['b'], movedBy: 'D-2', movedRids: ['b'] });
+    const undo = planEdgeMoves([edge], [{ id: 'r1', rids: null }], 'from', 'to', null);
+    const props = undo.moved.get('HAS_IDENTIFIER')?.[0]?.props ?? {};
+    expect(['movedBy', 'movedFrom', 'movedRids'].filter((k) => k in props)).toEqual([]);
   });
 
   it('splits an edge by its records: the part going is stamped by its first record, the rest stays listed', () => {

@@ -50,7 +50,8 @@ const ridsCypher = (v: string) => `coalesce(${v}.rids, CASE WHEN ${v}.rid IS NUL
 
 /**
  * The plan of a move, pure: for each edge, what is created on the other side and what stays.
- * Marks (`movedBy`, `movedFrom`) of an earlier decision never travel; `mark` is set on what moves.
+ * Marks (`movedBy`, `movedFrom`, `movedRids`) of an earlier decision never travel; `mark` is set on
+ * what moves, with the records it moves with.
  */
 export function planEdgeMoves(rows: readonly EdgeRow[], moves: readonly EdgeMove[], fromId: string, toId: string, mark: Record<string, string> | null) {
   const part = new Map(moves.map((m) => [m.id, m.rids]));
@@ -66,12 +67,15 @@ export function planEdgeMoves(rows: readonly EdgeRow[], moves: readonly EdgeMove
     const props: Record<string, unknown> = { ...row.props };
     delete props.movedBy;
     delete props.movedFrom;
+    delete props.movedRids;
     if (staying.length > 0) {
       kept.push({ id: row.id, rids: staying });
       props.rids = going;
       props.rid = going[0];
     } else whole.push(row.id);
-    Object.assign(props, mark ?? {});
+    // A marked edge remembers the records it moved with: records folded into it later are not
+    // the decision's, and its undo takes back only these (`movedRids`).
+    if (mark) Object.assign(props, mark, going.length ? { movedRids: going } : {});
     const list = moved.get(row.type) ?? [];
     list.push({
       start: row.start === fromId ? toId : row.start,

@@ -230,9 +230,11 @@ export async function firstPartlyHidden(graph: Graph, eids: readonly string[], v
 }
 
 /**
- * What a merge's undo moves back from the survivor to merged entity `m`: the edges the merge
- * created there (marked with the decision) whole, and of the edges it folded into the survivor's
- * own the part stated by the records it brought (their `RESOLVED_TO` is marked).
+ * What a merge's undo moves back from the survivor to merged entity `m`: of the edges the merge
+ * created there (marked with the decision) the records they moved with (`movedRids`; whole if they
+ * list none), so records the pipeline folded into them since stay with the survivor; and of the
+ * edges it folded into the survivor's own the part stated by the records it brought (their
+ * `RESOLVED_TO` is marked).
  */
 async function edgesMergedFrom(tx: ManagedTransaction, survivorId: string, decision: string, m: string): Promise<EdgeMove[]> {
   const r = await tx.run(
@@ -242,10 +244,10 @@ async function edgesMergedFrom(tx: ManagedTransaction, survivorId: string, decis
      MATCH (s)-[r]-()
      WITH r, brought, coalesce(r.movedBy = $id AND r.movedFrom = $m, false) AS marked
      WHERE marked OR (NOT r:RESOLVED_TO AND any(x IN coalesce(r.rids, [r.rid]) WHERE x IN brought))
-     RETURN DISTINCT elementId(r) AS id, marked, brought`,
+     RETURN DISTINCT elementId(r) AS id, CASE WHEN marked THEN r.movedRids ELSE brought END AS rids`,
     { sid: survivorId, id: decision, m },
   );
-  return r.records.map((x) => ({ id: x.get('id') as string, rids: x.get('marked') ? null : (x.get('brought') as string[]) }));
+  return r.records.map((x) => ({ id: x.get('id') as string, rids: (x.get('rids') as string[] | null) ?? null }));
 }
 
 /** Reverses a decision: moved edges go back, labels and redirects are restored; the decision is kept, marked undone. */
