@@ -247,6 +247,9 @@ describe('a decision touches only entities the analyst sees whole', () => {
       { url: '/api/resolution/merge', payload: { survivor: E.P1, merged: [E.P3], reason: '同一人' } },
       { url: '/api/resolution/split', payload: { eid: E.P1, rids: ['fx_open:1'], reason: '拆分' } },
       { url: '/api/resolution/confirm', payload: { eids: [E.P3, E.P1], match: false, reason: '不同人' } },
+      // P4's records are all granted, but an edge of the owner's non-shared source names it
+      // (fx_closed:1's WORKS_FOR): a merge would move that edge too, so P4 is not seen whole either.
+      { url: '/api/resolution/confirm', payload: { eids: [E.P3, E.P4], match: false, reason: '不同人' } },
     ];
     const missing = await station({ method: 'POST', url: '/api/resolution/confirm', payload: { eids: [E.P3, 'P-NOSUCH'], match: false, reason: '不同人' } });
     expect(missing.statusCode).toBe(404);
@@ -256,10 +259,21 @@ describe('a decision touches only entities the analyst sees whole', () => {
       expect(res.json().code).toBe(missing.json().code);
     }
     expect(await decisions()).toBe(before);
-    // Seen whole (all of P3's records are open): the decision is made, and its author can undo it.
-    const ok = await station({ method: 'POST', url: '/api/resolution/confirm', payload: { eids: [E.P3, E.P4], match: false, reason: '不同人' } });
-    expect(ok.statusCode, ok.body).toBe(201);
-    expect((await station({ method: 'POST', url: `/api/resolution/decisions/${ok.json().id}/undo` })).statusCode).toBe(200);
+    // Seen whole (every record and edge of both is open): the decision is made, and its author can undo it.
+    const other = 'P-FXWHOLE';
+    await writeTx(graph, (tx) =>
+      tx.run(
+        `CREATE (:Entity:Person {eid: $other, name: '钱七', inSources: [$open]})<-[:RESOLVED_TO {role: 'person'}]-(:SourceRecord {rid: 'fx_open:whole-1', source: $open})`,
+        { other, open: FX.open },
+      ),
+    );
+    try {
+      const ok = await station({ method: 'POST', url: '/api/resolution/confirm', payload: { eids: [E.P3, other], match: false, reason: '不同人' } });
+      expect(ok.statusCode, ok.body).toBe(201);
+      expect((await station({ method: 'POST', url: `/api/resolution/decisions/${ok.json().id}/undo` })).statusCode).toBe(200);
+    } finally {
+      await writeTx(graph, (tx) => tx.run("MATCH (n) WHERE n.eid = $other OR n.rid = 'fx_open:whole-1' DETACH DELETE n", { other }));
+    }
   });
 
   it("another analyst reads a decision's case but not its purpose text, and identifiers in its reason masked", async () => {

@@ -17,6 +17,16 @@ export function visibleEntity(v: string): string {
 }
 
 /**
+ * Cypher list expression: the sources entity `v` is known from — its records' and its edges'
+ * (`inSources`, kept by the writers; walked for a node without it). An analyst's decision moves
+ * all of them, so "seen whole" and who may list a decision are tests on this list, whatever the
+ * entity's degree.
+ */
+export function entitySources(v: string): string {
+  return `coalesce(${v}.inSources, COLLECT { MATCH (${v})<-[:RESOLVED_TO]-(sr:SourceRecord) RETURN DISTINCT sr.source } + COLLECT { MATCH (${v})-[sx]-() WHERE NOT sx:RESOLVED_TO AND sx.source IS NOT NULL RETURN DISTINCT sx.source })`;
+}
+
+/**
  * Cypher predicate: node `v` has a point this viewer may place it by — one chosen from a source in
  * `$vs` (a point without recorded provenance counts as visible). Every spatial filter and every
  * position an aggregate shows goes through it: a point only a hidden source states must neither

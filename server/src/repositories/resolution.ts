@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ENTITY_LABELS } from '@onemap/graph-schema';
 import { type Graph, readTx, recountPlaceFacts, toPlain, writeTx } from '@onemap/graph-schema/server';
 import type { ManagedTransaction } from 'neo4j-driver';
+import { entitySources } from './cypher.ts';
 import { type EdgeMove, moveEdges } from './edge-moves.ts';
 
 const KIND_SET = new Set<string>(ENTITY_LABELS);
@@ -39,9 +40,9 @@ async function nodeOf(tx: ManagedTransaction, eid: string): Promise<{ id: string
 }
 
 /**
- * Writes a decision with the sources of every record it touched (`sources`: the records of its
- * entities once it is applied): who may list or undo it is decided by them for good, whatever
- * later merges do to its entities.
+ * Writes a decision with the sources of everything it touched (`sources`: of its entities' records
+ * and edges once it is applied, `entitySources`): who may list or undo it is decided by them for
+ * good, whatever later merges do to its entities.
  */
 async function recordDecision(tx: ManagedTransaction, d: Omit<DecisionRow, 'at' | 'undone' | 'undoneBy' | 'undoneAt'>, extra: Record<string, unknown> = {}) {
   await tx.run(
@@ -49,8 +50,9 @@ async function recordDecision(tx: ManagedTransaction, d: Omit<DecisionRow, 'at' 
      WITH d
      CALL (d) {
        UNWIND d.eids AS eid
-       MATCH (:Entity {eid: eid})<-[:RESOLVED_TO]-(r:SourceRecord)
-       WITH DISTINCT r.source AS s ORDER BY s
+       MATCH (e:Entity {eid: eid})
+       UNWIND ${entitySources('e')} AS s
+       WITH DISTINCT s ORDER BY s
        RETURN collect(s) AS sources
      }
      SET d.sources = sources`,
@@ -153,9 +155,9 @@ function normalize(d: Record<string, unknown>): DecisionRow {
 }
 
 /**
- * The sources of every record a decision touches: the records of each entity it names (live or
- * merged away, wherever its moved records now are) and the records it split off. A viewer who
- * cannot see one of them must not see the decision.
+ * The sources of everything a decision touches: of each entity it names (live or merged away:
+ * its records' and edges', `entitySources`) and of the records it split off. A viewer who cannot
+ * see one of them must not see the decision.
  */
 const TOUCHED_SOURCES = `
   CALL (d) {
@@ -163,8 +165,8 @@ const TOUCHED_SOURCES = `
     OPTIONAL MATCH (e:Entity {eid: eid})
     OPTIONAL MATCH (m:MergedEntity {eid: eid})
     UNWIND [x IN [e, m] WHERE x IS NOT NULL] AS n
-    MATCH (r:SourceRecord)-[:RESOLVED_TO]->(n)
-    RETURN collect(DISTINCT r.source) AS onEntities
+    UNWIND ${entitySources('n')} AS s
+    RETURN collect(DISTINCT s) AS onEntities
   }
   CALL (d) {
     UNWIND coalesce(d.rids, []) AS rid
@@ -206,11 +208,11 @@ export async function decisionVisible(graph: Graph, id: string, visibleSources: 
   });
 }
 
-/** Cypher predicate: entity `v` has a record from a source outside the list parameter `visible` (it is not seen whole). */
-const HAS_HIDDEN_RECORD = (v: string, visible: string) => `EXISTS { MATCH (${v})<-[:RESOLVED_TO]-(h:SourceRecord) WHERE NOT h.source IN ${visible} }`;
+/** Cypher predicate: entity `v` is known from a source outside the list parameter `visible` — a record's or an edge's (it is not seen whole). */
+const HAS_HIDDEN_SOURCE = (v: string, visible: string) => `any(hs IN ${entitySources(v)} WHERE NOT hs IN ${visible})`;
 
 /**
- * The first of `eids` (current eids: the caller has followed redirects) that holds a record from a source outside `visibleSources`, or null. A manual decision may touch only
+ * The first of `eids` (current eids: the caller has followed redirects) known from a source outside `visibleSources` (a record's or an edge's), or null. A manual decision may touch only
  * entities the analyst sees whole: a merge moves every record and edge, and listing or undoing the
  * decision needs every touched record visible — so deciding on a partly hidden entity would change
  * what the analyst cannot see, and the undo's 404 would tell them it is there.
@@ -221,7 +223,7 @@ export async function firstPartlyHidden(graph: Graph, eids: readonly string[], v
       `UNWIND range(0, size($eids) - 1) AS i
        WITH i, $eids[i] AS eid
        MATCH (e:Entity {eid: eid})
-       WHERE ${HAS_HIDDEN_RECORD('e', '$visible')}
+       WHERE ${HAS_HIDDEN_SOURCE('e', '$visible')}
        RETURN eid ORDER BY i LIMIT 1`,
       { eids: [...eids], visible: [...visibleSources] },
     );
@@ -332,7 +334,7 @@ export async function listPossibleMatches(graph: Graph, sources: readonly string
        MATCH (b:Entity {eid: x.candidate}) WHERE b <> a
          AND NOT EXISTS { MATCH (d:ResolutionDecision) WHERE d.undone = false AND a.eid IN d.eids AND b.eid IN d.eids }
          // only pairs the viewer could decide on: both entities seen whole (firstPartlyHidden)
-         AND NOT ${HAS_HIDDEN_RECORD('a', '$sources')} AND NOT ${HAS_HIDDEN_RECORD('b', '$sources')}
+         AND NOT ${HAS_HIDDEN_SOURCE('a', '$sources')} AND NOT ${HAS_HIDDEN_SOURCE('b', '$sources')}
        WITH r, x, a, b ORDER BY abs(x.score - 0.5), r.rid LIMIT toInteger($scan)
        CALL (b) {
          MATCH (b)<-[y:RESOLVED_TO]-(br:SourceRecord) WHERE br.source IN $sources
