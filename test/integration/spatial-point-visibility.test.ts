@@ -6,6 +6,8 @@ import { coarseHomePosition } from '@onemap/graph-schema';
 import { type Graph, writeTx } from '@onemap/graph-schema/server';
 import type { FastifyInstance } from 'fastify';
 import { describe, expect, it } from 'vitest';
+import { readPlacesInJurisdiction } from '../../server/src/repositories/analysis.ts';
+import { readFacilities } from '../../server/src/repositories/layers.ts';
 import { as, useServerApp } from '../helpers/server-app.ts';
 import { FX } from '../helpers/server-fixtures.ts';
 
@@ -37,7 +39,31 @@ async function seedHiddenPoint(g: Graph) {
   );
 }
 
-useServerApp({ RATE_LIMIT_PER_MINUTE: 1_000_000, LAYER_CACHE_MS: 0 }, (s) => ({ app, graph } = s), seedHiddenPoint);
+/** A place whose point an open record states, and whose county code (its address's division) only the non-shared source. */
+async function seedHiddenDivision(g: Graph) {
+  await writeTx(g, (tx) =>
+    tx.run(
+      `CREATE (e:Entity:Place {eid: 'L-PT2', name: '公开点网吧', placeKind: 'internet_cafe', unitCode: '620199',
+                               location: point({longitude: 103.7, latitude: 36.2}), searchText: '公开点网吧', provenance: $prov})
+       CREATE (a:SourceRecord {rid: 'fx_open:pt2', source: $open, recordId: 'pt2', receivedAt: datetime('2026-10-01T00:00:00Z'),
+                               attrs: '{"place":{"name":"公开点网吧","placeKind":"internet_cafe","lon":103.7,"lat":36.2}}'})
+       CREATE (a)-[:RESOLVED_TO {role: 'place', decision: 'anchor', score: 1.0, at: datetime()}]->(e)
+       CREATE (b:SourceRecord {rid: 'fx_closed:pt2', source: $closed, recordId: 'pt2', receivedAt: datetime('2026-10-02T00:00:00Z'),
+                               attrs: '{"place":{"name":"公开点网吧","address":"兰州市某区保密路1号"}}'})
+       CREATE (b)-[:RESOLVED_TO {role: 'place', decision: 'anchor', score: 1.0, at: datetime()}]->(e)`,
+      {
+        open: FX.open,
+        closed: FX.closed,
+        prov: JSON.stringify({ name: { source: FX.open, rid: 'fx_open:pt2' }, lon: { source: FX.open, rid: 'fx_open:pt2' }, lat: { source: FX.open, rid: 'fx_open:pt2' }, unitCode: { source: FX.closed, rid: 'fx_closed:pt2' } }),
+      },
+    ),
+  );
+}
+
+useServerApp({ RATE_LIMIT_PER_MINUTE: 1_000_000, LAYER_CACHE_MS: 0 }, (s) => ({ app, graph } = s), async (g) => {
+  await seedHiddenPoint(g);
+  await seedHiddenDivision(g);
+});
 
 const facility = async (level: 'otherCity' | 'province') =>
   ((await as(app, level, 'planner', null)({ url: '/api/layers/facilities' })).json().features as { properties: { eid: string }; geometry: { coordinates: number[] } }[]).find(
@@ -111,5 +137,15 @@ describe("a point only a hidden source states is nobody else's", () => {
     expect(after.truncatedBy.nearbyPlaces).toBe(before.truncatedBy.nearbyPlaces);
     expect(after.coLocated.map((c) => c.entity.eid)).toEqual(before.coLocated.map((c) => c.entity.eid));
     expect((await as(app, 'province', 'analyst')({ url })).json().truncatedBy.nearbyPlaces).toBe(true); // the places are there, for who may see them
+  });
+});
+
+describe("a county code only a hidden source's address gives is nobody else's either", () => {
+  it('a collision by jurisdiction finds the place, and the facilities layer names its county, only for a viewer who sees that source', async () => {
+    expect(await readPlacesInJurisdiction(graph, '620199', [FX.open])).toEqual([]);
+    expect(await readPlacesInJurisdiction(graph, '620199', [FX.open, FX.closed])).toEqual(['L-PT2']);
+    const county = async (vs: string[]) => (await readFacilities(graph, { vs, bbox: null }, 1000)).find((f) => f.eid === 'L-PT2')?.unitCode;
+    expect(await county([FX.open])).toBeNull();
+    expect(await county([FX.open, FX.closed])).toBe('620199');
   });
 });

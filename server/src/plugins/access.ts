@@ -2,6 +2,7 @@ import type { TLSSocket } from 'node:tls';
 import jwt from '@fastify/jwt';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { INDIVIDUAL_ROLES } from '../access/policy.ts';
 import { PURPOSE_HEADER, parsePurpose } from '../access/purpose.ts';
 import { AccessStore } from '../access/store.ts';
 import { bearerToken, type TokenClaims, TokenCache } from '../access/token-cache.ts';
@@ -165,7 +166,11 @@ export async function authorize(app: FastifyInstance, request: FastifyRequest, r
   const raw = given ? JSON.stringify(given) : ((request.headers[PURPOSE_HEADER] as string | undefined) ?? (typeof q?.purpose === 'string' ? q.purpose : undefined));
   request.rawPurpose = raw ?? null;
   let purpose: Purpose | null = null;
-  if (rule.purpose === true || (rule.purpose === 'optional' && raw !== undefined)) {
+  // A purpose opens the grants for individual-level work only to those who do it (officers,
+  // analysts): a planner's or admin's purpose on a route where it is optional is not taken, so
+  // they read what they read without one (aggregates, their own and unconditional sources).
+  const individual = roles.some((r) => INDIVIDUAL_ROLES.includes(r));
+  if (rule.purpose === true || (rule.purpose === 'optional' && raw !== undefined && individual)) {
     purpose = given ?? parsePurpose(raw);
     if (!purpose) {
       throw httpError('PURPOSE_REQUIRED', {

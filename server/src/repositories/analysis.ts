@@ -1,5 +1,5 @@
 import { coarseHomeLocationCypher, HOME_GRID_DEGREES, HOME_GRID_SLACK_M } from '@onemap/graph-schema';
-import { HOME_FOR_VIEWER, VISIBLE_POINT, visibleEntity } from './cypher.ts';
+import { HOME_FOR_VIEWER, VISIBLE_DIVISION, VISIBLE_POINT, visibleEntity } from './cypher.ts';
 import { read, type Reader } from './reader.ts';
 
 /**
@@ -166,7 +166,7 @@ export async function readHomes(graph: Reader, eids: readonly string[], vs: read
 /** Places the viewer may see (through `vs`) whose county code starts with `prefix` (a jurisdiction): at most `AREA_PLACE_LIMITS.places` + 1. */
 export async function readPlacesInJurisdiction(graph: Reader, prefix: string, vs: readonly string[]) {
   return read(graph, async (tx) => {
-    const r = await tx.run(`MATCH (q:Place) WHERE q.unitCode STARTS WITH $prefix AND ${visibleEntity('q')} RETURN q.eid AS eid LIMIT toInteger($cap) + 1`, {
+    const r = await tx.run(`MATCH (q:Place) WHERE q.unitCode STARTS WITH $prefix AND ${VISIBLE_DIVISION('q')} AND ${visibleEntity('q')} RETURN q.eid AS eid LIMIT toInteger($cap) + 1`, {
       prefix,
       vs,
       cap: AREA_PLACE_LIMITS.places,

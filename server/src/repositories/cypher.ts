@@ -1,4 +1,4 @@
-import { ENTITY_LABELS, ENTITY_RELATION_TYPES, pointSourceCypher } from '@onemap/graph-schema';
+import { ENTITY_LABELS, ENTITY_RELATION_TYPES, pointSourceCypher, provenanceSourceCypher } from '@onemap/graph-schema';
 
 /** Entity labels, for `[l IN labels(n) WHERE l IN $kinds][0]`. */
 export const KINDS = [...ENTITY_LABELS];
@@ -34,6 +34,14 @@ export function entitySources(v: string): string {
  * then either, `placeFromNode`).
  */
 export const VISIBLE_POINT = (v: string) => `(${v}.location IS NOT NULL AND coalesce(${pointSourceCypher(v)} IN $vs, true))`;
+
+/**
+ * Cypher predicate: place `v` has a county code (`unitCode`, from its chosen address's division)
+ * this viewer may place it by — chosen from a source in `$vs` (none recorded counts as visible),
+ * as `VISIBLE_POINT` is for its point: a jurisdiction layer, a collision by jurisdiction or a
+ * facility's county must not say where a place is from an address only a hidden source states.
+ */
+export const VISIBLE_DIVISION = (v: string) => `(${v}.unitCode IS NOT NULL AND coalesce(${provenanceSourceCypher(v, 'unitCode')} IN $vs, true))`;
 
 /** Cypher predicate: relationship `r` may be read through `$vs`. CO_TRAVELED needs every source it was derived from. */
 export function visibleEdge(r: string): string {

@@ -1,5 +1,5 @@
 import { coarseHomeLocationCypher } from '@onemap/graph-schema';
-import { IS_HOME, VISIBLE_POINT } from './cypher.ts';
+import { IS_HOME, VISIBLE_DIVISION, VISIBLE_POINT } from './cypher.ts';
 import { type Graph, readTx } from '@onemap/graph-schema/server';
 import type { VisibleRecord } from '../access/golden.ts';
 
@@ -23,7 +23,7 @@ export async function countByJurisdiction(graph: Graph, f: LayerFilter, level: '
   return readTx(graph, async (tx) => {
     const r = await tx.run(
       `MATCH (s:Entity)-[v:VISITED]->(p:Place)
-       WHERE ${TRACE_WHERE} AND p.unitCode IS NOT NULL
+       WHERE ${TRACE_WHERE} AND ${VISIBLE_DIVISION('p')}
        WITH CASE $level WHEN 'city' THEN substring(p.unitCode, 0, 4) + '00' ELSE substring(p.unitCode, 0, 6) END AS unit, s, v
        RETURN unit, count(DISTINCT CASE WHEN s:Person THEN s END) AS persons, count(DISTINCT s) AS subjects, count(v) AS traces ORDER BY unit`,
       { ...params(f), level },
@@ -58,7 +58,7 @@ export async function countByDay(graph: Graph, f: LayerFilter, unitCode: string 
   return readTx(graph, async (tx) => {
     const r = await tx.run(
       `MATCH (s:Entity)-[v:VISITED]->(p:Place)
-       WHERE ${TRACE_WHERE} AND ($unit IS NULL OR p.unitCode STARTS WITH $unitPrefix)
+       WHERE ${TRACE_WHERE} AND ($unit IS NULL OR (p.unitCode STARTS WITH $unitPrefix AND ${VISIBLE_DIVISION('p')}))
        WITH toString(date(v.at)) AS day, s, v
        RETURN day, count(DISTINCT s) AS subjects, count(DISTINCT CASE WHEN s:Person THEN s END) AS persons, count(v) AS traces ORDER BY day`,
       { ...params(f), unit: unitCode, unitPrefix: unitCode ? unitCode.replace(/0+$/, '') : '' },
@@ -84,7 +84,7 @@ export async function readFacilities(graph: Graph, f: Pick<LayerFilter, 'vs' | '
          WITH rt, sr ORDER BY sr.receivedAt DESC LIMIT 20
          RETURN collect({rid: sr.rid, source: sr.source, receivedAt: toString(sr.receivedAt), role: rt.role, attrs: sr.attrs}) AS recs
        }
-       RETURN p.eid AS eid, p.unitCode AS unitCode, p.location.x AS lon, p.location.y AS lat, recs`,
+       RETURN p.eid AS eid, CASE WHEN ${VISIBLE_DIVISION('p')} THEN p.unitCode END AS unitCode, p.location.x AS lon, p.location.y AS lat, recs`,
       { vs: f.vs, bbox: f.bbox, limit },
     );
     return r.records.map((x) => x.toObject() as { eid: string; unitCode: string | null; lon: number; lat: number; recs: VisibleRecord[] });

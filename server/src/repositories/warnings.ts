@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { toBeijingIso } from '@onemap/graph-schema';
 import { type Graph, writeTx } from '@onemap/graph-schema/server';
+import { visibleEntity } from './cypher.ts';
 import { type Reader, read } from './reader.ts';
 
 export interface NewWarningRule {
@@ -25,6 +26,15 @@ const RULE_FIELDS = `w.id AS id, w.name AS name, w.kind AS kind, w.unitCode AS u
   toString(w.createdAt) AS createdAt, toString(w.expiresAt) AS expiresAt, (w.active AND w.expiresAt > datetime()) AS active, w.subjects AS subjects,
   w.areaJson AS areaJson, w.jurisdiction AS jurisdiction, w.trigger AS trigger, coalesce(w.placeEids, []) AS placeEids,
   w.windowMinutes AS windowMinutes, w.minCount AS minCount`;
+
+/**
+ * A rule the viewer may know of: every entity it names — subjects and checkpoints, followed
+ * through a merge's redirect — is visible through `$vs` (as a watch in the unit's list is); a
+ * colleague who may not see its subject learns neither the rule, its name nor its subject.
+ */
+const RULE_SEEN = `all(named IN coalesce(w.subjects, []) + coalesce(w.placeEids, []) WHERE EXISTS {
+  MATCH (e:Entity) WHERE e.eid = coalesce(COLLECT { MATCH (x:EidRedirect {eid: named}) RETURN x.to }[0], named) AND ${visibleEntity('e')}
+})`;
 
 /** A visible hit: every source that fired it is one the viewer sees. */
 const VISIBLE_HIT = 'all(s IN h.sources WHERE s IN $vs)';
@@ -74,7 +84,7 @@ export async function createWarningRule(graph: Graph, w: NewWarningRule): Promis
   });
 }
 
-/** The unit's rules, newest first, with the hits `vs` may see. */
+/** The unit's rules whose every named entity `vs` sees (`RULE_SEEN`), newest first, with the hits `vs` may see. */
 export async function listWarningRules(
   graph: Reader,
   unitCode: string,
@@ -82,7 +92,7 @@ export async function listWarningRules(
 ): Promise<WarningRuleRow[]> {
   return read(graph, async (tx) => {
     const r = await tx.run(
-      `MATCH (w:WarningRule {unitCode: $unitCode})
+      `MATCH (w:WarningRule {unitCode: $unitCode}) WHERE ${RULE_SEEN}
        CALL (w) { OPTIONAL MATCH (h:WarningHit {ruleId: w.id}) WHERE ${VISIBLE_HIT} RETURN count(h) AS hits, max(h.at) AS last }
        RETURN ${RULE_FIELDS}, hits, toString(last) AS lastHitAt
        ORDER BY w.createdAt DESC LIMIT 500`,
@@ -92,10 +102,10 @@ export async function listWarningRules(
   });
 }
 
-/** One rule of the unit, or null (another unit's rule answers like a missing one). */
-export async function readWarningRule(graph: Reader, id: string, unitCode: string): Promise<{ id: string } | null> {
+/** One rule of the unit that `vs` may know of, or null (another unit's rule, or one naming an entity `vs` does not see, answers like a missing one). */
+export async function readWarningRule(graph: Reader, id: string, unitCode: string, vs: readonly string[]): Promise<{ id: string } | null> {
   return read(graph, async (tx) => {
-    const r = await tx.run('MATCH (w:WarningRule {id: $id, unitCode: $unitCode}) RETURN w.id AS id', { id, unitCode });
+    const r = await tx.run(`MATCH (w:WarningRule {id: $id, unitCode: $unitCode}) WHERE ${RULE_SEEN} RETURN w.id AS id`, { id, unitCode, vs: [...vs] });
     return (r.records[0]?.toObject() as { id: string } | undefined) ?? null;
   });
 }
@@ -135,11 +145,12 @@ export async function listWarningHits(
 }
 
 /** Ends a unit's rule now (it expires); false when the unit has no such active rule. */
-export async function endWarningRule(graph: Graph, id: string, unitCode: string, by: string): Promise<boolean> {
+/** Ends a rule of the unit that `by` made or `vs` may know of (`RULE_SEEN`); false when there is none. */
+export async function endWarningRule(graph: Graph, id: string, unitCode: string, by: string, vs: readonly string[]): Promise<boolean> {
   return writeTx(graph, async (tx) => {
     const r = await tx.run(
-      'MATCH (w:WarningRule {id: $id, unitCode: $unitCode}) WHERE w.active SET w.active = false, w.endedBy = $by, w.endedAt = datetime() RETURN count(w) AS n',
-      { id, unitCode, by },
+      `MATCH (w:WarningRule {id: $id, unitCode: $unitCode}) WHERE w.active AND (w.createdBy = $by OR ${RULE_SEEN}) SET w.active = false, w.endedBy = $by, w.endedAt = datetime() RETURN count(w) AS n`,
+      { id, unitCode, by, vs: [...vs] },
     );
     return Number(r.records[0]?.get('n') ?? 0) > 0;
   });

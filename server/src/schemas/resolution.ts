@@ -60,7 +60,9 @@ export const Candidate = Type.Object({
   id: Type.String({ description: '`<rid>|<role>`: the record mention left for review' }),
   rid: Type.String(),
   source: Type.String(),
-  score: Type.Number({ description: 'the pipeline\'s match probability when it wrote the record' }),
+  score: Type.Union([Type.Number(), Type.Null()], {
+    description: "the pipeline's match probability when it wrote the record; when it weighed a value the viewer sees masked, the probability over what the viewer may compare (null: nothing)",
+  }),
   at: Type.Union([Type.String(), Type.Null()]),
   left: EntitySummary,
   right: EntitySummary,

@@ -34,28 +34,52 @@ export function mentionOf(r: StoredRecordRow): Mention | null {
   }
 }
 
-/**
- * Why the pair is a possible match: `explainPair` of the review record's mention against each
- * visible record of the candidate entity, keeping the comparison with the highest probability
- * (the one that made the pipeline hesitate). Term frequencies are the model's, not the live index's,
- * so the probability can differ slightly from the stored score.
- */
 /** A value as the viewer may see it, under one record's source and role. */
 export type MaskValue = (attribute: string, value: string, source: string, role: string) => { value: string; masked: boolean };
 
 /**
- * `anchors` name the identifiers both records share (`resident_id=…`): each value as the viewer may
- * see it, masked when either record's rule masks it for the viewer.
+ * A mention as this viewer may compare it: an attribute or identifier the viewer sees masked under
+ * its record (derived ones take their origin's grade, `maskForViewer`) is left out, so every
+ * comparison is of two values the viewer sees plain — an "exact" or a conflict on a masked value
+ * would tell the masked one from the plain one beside it. `withheld`: whether anything was.
  */
-export function explainCandidate(record: StoredRecordRow, candidateRecords: StoredRecordRow[], mask: MaskValue): PairExplanation | null {
-  const left = mentionOf(record);
-  if (!left) return null;
-  const { model, scorer } = scorerFor(left.kind);
+function comparableMention(m: Mention, r: StoredRecordRow, mask: MaskValue): { mention: Mention; withheld: boolean } {
+  let withheld = false;
+  const attrs: Mention['attrs'] = {};
+  for (const [a, v] of Object.entries(m.attrs)) {
+    if (v === undefined || v === null) continue;
+    if (mask(a, String(v), r.source, r.role).masked) withheld = true;
+    else attrs[a] = v;
+  }
+  const identifiers = m.identifiers.filter((i) => {
+    const masked = mask(IDENTIFIER_ATTRIBUTE[i.kind] ?? i.kind, i.value, r.source, r.role).masked;
+    if (masked) withheld = true;
+    return !masked;
+  });
+  return { mention: { ...m, attrs, identifiers }, withheld };
+}
+
+/**
+ * Why the pair is a possible match: `explainPair` of the review record's mention against each
+ * visible record of the candidate entity, keeping the comparison with the highest probability
+ * (the one that made the pipeline hesitate), compared only on what the viewer sees plain on both
+ * sides (`comparableMention`). Term frequencies are the model's, not the live index's, so the
+ * probability can differ slightly from the stored score. `withheld`: a masked value was left out
+ * of some comparison (the pipeline's own score then says more than the viewer may know).
+ */
+export function explainCandidate(record: StoredRecordRow, candidateRecords: StoredRecordRow[], mask: MaskValue): { explanation: PairExplanation | null; withheld: boolean } {
+  const stored = mentionOf(record);
+  if (!stored) return { explanation: null, withheld: false };
+  const { model, scorer } = scorerFor(stored.kind);
+  const left = comparableMention(stored, record, mask);
+  let withheld = left.withheld;
   let best: PairExplanation | null = null;
   for (const cr of candidateRecords) {
-    const right = mentionOf(cr);
-    if (!right || right.kind !== left.kind) continue;
-    const e = explainPair(left, right, model, undefined, scorer);
+    const storedRight = mentionOf(cr);
+    if (!storedRight || storedRight.kind !== stored.kind) continue;
+    const right = comparableMention(storedRight, cr, mask);
+    withheld ||= right.withheld;
+    const e = explainPair(left.mention, right.mention, model, undefined, scorer);
     if (best && e.probability <= best.probability) continue;
     const tf = new Map(e.terms.map((t) => [`${t.comparison}: ${t.level}`, t.tfAdjustment]));
     best = {
@@ -63,20 +87,14 @@ export function explainCandidate(record: StoredRecordRow, candidateRecords: Stor
       weight: e.weight,
       probability: e.probability,
       decision: e.decision,
-      anchors: e.anchors.map((a) => {
-        const [kind = '', ...rest] = a.split('=');
-        const value = rest.join('=');
-        const attribute = IDENTIFIER_ATTRIBUTE[kind] ?? kind;
-        const l = mask(attribute, value, record.source, record.role);
-        const r = mask(attribute, value, cr.source, cr.role);
-        return `${kind}=${l.masked ? l.value : r.value}`;
-      }),
+      // both values plain to the viewer (comparableMention)
+      anchors: e.anchors,
       conflicts: e.conflicts,
       waterfall: e.waterfall.map((w) => ({ ...w, tfAdjustment: w.label === 'prior' ? 0 : (tf.get(w.label) ?? 0) })),
       compared: { left: record.rid, right: cr.rid },
     };
   }
-  return best;
+  return { explanation: best, withheld };
 }
 
 /** The viewer's masking of one value (`maskForViewer`). */
@@ -96,7 +114,10 @@ export async function reviewQueue(graph: Graph, viewer: Viewer, filter: { source
     const left = seen.get(r.recordEid);
     const right = seen.get(r.candidateEid);
     if (!left || !right) continue;
-    items.push({ id: `${r.rid}|${r.role}`, rid: r.rid, source: r.source, score: r.score, at: r.at, left, right, explanation: explainCandidate(r.record, r.candidateRecords, viewerMask(viewer)) });
+    const { explanation, withheld } = explainCandidate(r.record, r.candidateRecords, viewerMask(viewer));
+    // The pipeline's score weighed values the viewer sees masked: then only what they may compare.
+    const score = withheld ? (explanation?.probability ?? null) : r.score;
+    items.push({ id: `${r.rid}|${r.role}`, rid: r.rid, source: r.source, score, at: r.at, left, right, explanation });
     if (items.length === limit) break;
   }
   return { items, truncated: items.length === limit && rows.length > limit };

@@ -104,7 +104,7 @@ export async function createRule(graph: Graph, viewer: Viewer, b: WarningRuleBod
   return toRule(row);
 }
 
-/** The viewer's unit's rules with the hits the viewer may see. */
+/** The viewer's unit's rules naming only entities the viewer sees, with the hits the viewer may see. */
 export async function listRules(graph: Graph, viewer: Viewer): Promise<WarningRule[]> {
   return (await listWarningRules(graph, viewer.unitCode, viewer.visibleSources)).map((r) => toRule({ ...r, purposeJson: storedPurposeFor(r.purposeJson, r.createdBy, viewer) }));
 }
@@ -112,7 +112,7 @@ export async function listRules(graph: Graph, viewer: Viewer): Promise<WarningRu
 /** A rule's hits the viewer may see, each entity as the viewer may see it; another unit's rule is a 404. */
 export async function listHits(graph: Graph, viewer: Viewer, ruleId: string, limit: number) {
   return withRead(graph, async (r) => {
-    if (!(await readWarningRule(r, ruleId, viewer.unitCode)))
+    if (!(await readWarningRule(r, ruleId, viewer.unitCode, viewer.visibleSources)))
       throw httpError('NOT_FOUND', { what: `warning rule ${ruleId}` });
     const rows = await listWarningHits(r, ruleId, viewer.visibleSources, limit);
     const kept = rows.slice(0, limit);

@@ -211,7 +211,8 @@ export interface PossibleMatch {
   id: string;
   rid: string;
   source: string;
-  score: number;
+  /** null: the pipeline's score weighed a value this viewer sees masked, and nothing else could be compared */
+  score: number | null;
   left: { eid: string; name: string; kind: EntityKind };
   right: { eid: string; name: string; kind: EntityKind };
   explanation: { probability: number; weight: number; decision: string; anchors: string[]; conflicts: string[]; waterfall: WaterfallStep[]; compared: { left: string; right: string } } | null;

@@ -105,7 +105,7 @@ export default function ReviewScreen() {
                         return c ? localName(c, lang) : m.source;
                       })()}
                     </td>
-                    <td className="mono">{(m.score * 100).toFixed(1)}%</td>
+                    <td className="mono">{m.score === null ? '—' : `${(m.score * 100).toFixed(1)}%`}</td>
                   </tr>
                 ))}
               </tbody>

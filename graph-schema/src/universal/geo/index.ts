@@ -3,4 +3,4 @@ export { checkPolygon, type GeoPolygon, POLYGON_LIMITS } from './check-polygon.t
 export { jurisdictionPrefix } from './jurisdiction-prefix.ts';
 export { pointInPolygon } from './point-in-polygon.ts';
 export { coarseHomeLocationCypher, coarseHomePosition, HOME_GRID_DEGREES, HOME_GRID_SLACK_M } from './home-grid.ts';
-export { pointSourceCypher } from './point-source.ts';
+export { pointSourceCypher, provenanceSourceCypher } from './point-source.ts';

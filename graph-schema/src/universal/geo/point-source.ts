@@ -6,5 +6,14 @@
  * a radius, polygon or area rule only for whoever may see that source.
  */
 export function pointSourceCypher(v: string): string {
-  return `split(split(${v}.provenance, '"lon":{"source":"')[1], '"')[0]`;
+  return provenanceSourceCypher(v, 'lon');
+}
+
+/**
+ * In Cypher, the source node `v`'s property `prop` was chosen from, as its provenance records it
+ * (null when none is recorded). `prop` is a property name written in code, never input.
+ */
+export function provenanceSourceCypher(v: string, prop: string): string {
+  if (!/^[A-Za-z]+$/.test(prop)) throw new Error(`not a property name: ${prop}`);
+  return `split(split(${v}.provenance, '"${prop}":{"source":"')[1], '"')[0]`;
 }

@@ -21,7 +21,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const { username, password } = request.body;
       request.claimedUser = username;
-      const wait = await throttle.retryAfter(username);
+      const wait = await throttle.attempt(username);
       if (wait > 0) {
         reply.header('retry-after', String(wait));
         throw httpError('RATE_LIMITED', { detail: `too many failed logins for this account; try again in ${wait} s` });
@@ -29,7 +29,6 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const user = await app.access.user(username);
       const ok = await bcrypt.compare(password, user?.passwordHash ?? DUMMY_HASH);
       if (!user || !ok || user.disabled) {
-        await throttle.failed(username);
         throw httpError('UNAUTHENTICATED', { detail: 'wrong username or password' });
       }
       await throttle.succeeded(username);

@@ -34,9 +34,13 @@ function requireDelivers(request: FastifyRequest, source: string) {
   }
 }
 
-/** The sources whose batches the caller may read about: a key's own, or the viewer's visible ones. */
+/**
+ * The sources whose batches the caller may read about: a key's own, or those whose records the
+ * user may read (`recordSources`: a batch names its file and its rejects name records, so a grant
+ * for statistics, which opens aggregates only, does not open them).
+ */
 function readableSources(request: FastifyRequest): readonly string[] {
-  return request.sourceKey ? request.sourceKey.sources : request.viewer.visibleSources;
+  return request.sourceKey ? request.sourceKey.sources : request.viewer.recordSources;
 }
 
 const COUNTS = ['rows', 'written', 'unchanged', 'updated', 'rejected', 'flagged', 'merges', 'possibleMatches', 'deliveries'] as const;

@@ -97,7 +97,8 @@ const warningRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { id } = request.params;
-      if (!(await endWarningRule(app.graph, id, request.viewer.unitCode, request.viewer.username)))
+      // No purpose on this route: its creator, or whoever sees its entities without one (recordSources).
+      if (!(await endWarningRule(app.graph, id, request.viewer.unitCode, request.viewer.username, request.viewer.recordSources)))
         throw httpError('NOT_FOUND', { what: `warning rule ${id}` });
       request.resultCount = 1;
       return { id, active: false };

@@ -105,14 +105,17 @@ const watchRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const opened = request.viewer;
       // the token version the ticket was issued under (authenticateTicket checked it): a later change ends the stream
       const openedVersion = (await app.access.user(opened.username))?.tokenVersion;
+      // Events are routed by every watch of the unit (each is checked against the viewer when it
+      // comes); the count the stream opens with is of the watches the caller may list.
       let watched = new Set((await listWatches(app.graph, opened.unitCode)).map((w) => w.eid));
-      request.resultCount = watched.size;
+      const listed = (await listWatches(app.graph, opened.unitCode, opened.recordSources)).length;
+      request.resultCount = listed;
       // The stream is hijacked, so onSend never runs: audit its opening here, and refuse if that fails.
       await app.auditRequest(request, 200);
       reply.hijack();
       const res = reply.raw;
       res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-      res.write(`event: ready\ndata: ${JSON.stringify({ watching: watched.size })}\n\n`);
+      res.write(`event: ready\ndata: ${JSON.stringify({ watching: listed })}\n\n`);
       let ended = false;
       /** The viewer as the governance data says now, or why the stream must end. */
       const current = async (): Promise<Viewer | string> => {
