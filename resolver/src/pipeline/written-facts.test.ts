@@ -85,7 +85,11 @@ describe('WrittenFacts (rows that add nothing are not sent)', () => {
   it('forgets everything on a chunk with a corrected record or a merge (they can take entries away)', () => {
     const facts = new WrittenFacts();
     facts.note(chunk([record('hotel:1')]));
-    facts.note(chunk([record('hotel:1', { isNew: false, resolved: [{ eid: 'P-2', role: 'guest', score: 1, decision: 'match' }] })]));
+    facts.note(
+      chunk([
+        record('hotel:1', { isNew: false, resolved: [{ eid: 'P-2', role: 'guest', score: 1, decision: 'match' }] }),
+      ]),
+    );
     const again = chunk([record('hotel:2')]);
     expect(listRows(again, new Set(), facts.covered(again)).sources).toHaveLength(2);
     facts.note(again);

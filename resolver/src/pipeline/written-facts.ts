@@ -53,7 +53,9 @@ export class WrittenFacts {
    */
   covered(rows: ChunkRows): KnownFacts {
     const sources = new Set(entitySources(rows).flatMap((x) => (this.hasSources(x.eid, x.sources) ? [x.eid] : [])));
-    const places = new Set(recordPlaceFacts(rows.records).flatMap((x) => (this.hasPlaceFacts(x.eid, x) ? [x.eid] : [])));
+    const places = new Set(
+      recordPlaceFacts(rows.records).flatMap((x) => (this.hasPlaceFacts(x.eid, x) ? [x.eid] : [])),
+    );
     return { hasSources: (eid) => sources.has(eid), hasPlaceFacts: (eid) => places.has(eid) };
   }
 
