@@ -91,7 +91,7 @@ async function printBreakdown(o: RealtimeBenchOptions, pushes: Map<string, PushT
   if (!groups.length) return;
   const col = (k: keyof GroupTiming) => groups.map((g) => g[k] ?? 0);
   console.log(`   leader: ${groups.length} groups; per group p50/p95/p99 (ms unless said):`);
-  for (const k of ['jobs', 'records', 'waitedMax', 'pending', 'lock', 'sync', 'resolve', 'previous', 'tx', 'commit', 'after', 'cycle', 'total'] as const)
+  for (const k of ['jobs', 'records', 'waitedMax', 'pending', 'lock', 'sync', 'resolve', 'previous', 'tx', 'commit', 'after', 'cycle', 'total', 'loopMax', 'loopMean'] as const)
     console.log(`     ${k.padEnd(10)} ${pcts(col(k))}`);
   const records = groups.reduce((a, g) => a + g.records, 0);
   const per = (k: keyof GroupTiming) => (groups.reduce((a, g) => a + (g[k] ?? 0), 0) / Math.max(1, records)).toFixed(2);

@@ -1,4 +1,4 @@
-import { EDGE_IDENTITY, ENTITY_LABELS, Label, RECORD_RELATION_TYPES, Rel } from '@onemap/graph-schema';
+import { EDGE_IDENTITY, ENTITY_LABELS, Label, type PlaceFacts, RECORD_RELATION_TYPES, Rel } from '@onemap/graph-schema';
 import { addPlaceFacts, type Graph, writeTx } from '@onemap/graph-schema/server';
 import { integer, type ManagedTransaction } from 'neo4j-driver';
 import { type ChunkRows, type EntityRow, MAX_RIDS, type RelationRow } from './write-rows.ts';
@@ -288,16 +288,12 @@ export function entitySources(rows: ChunkRows): { eid: string; sources: string[]
 
 /**
  * Keeps `inSources` (visibility as a property, read by the server's `visibleEntity`): adds the
- * chunk's sources an entity does not list yet. Only entities that gain a source are written, under
+ * given sources an entity does not list yet (the chunk writer's rows: `entitySources`; the trace
+ * writer knows them directly). Only entities that gain a source are written, under
  * their write lock (taken before the list is read again, so two writers never lose each other's).
  * An entity without the list yet (new, or written by something that does not keep it) gets it
  * from its records and edges first, so the list is never a subset of what the graph says.
  */
-async function addEntitySources(tx: ManagedTransaction, rows: ChunkRows) {
-  await addSourcesToEntities(tx, entitySources(rows));
-}
-
-/** `addEntitySources` for writers that know each entity's new sources directly (the trace writer). */
 export async function addSourcesToEntities(tx: ManagedTransaction, list: { eid: string; sources: string[] }[]) {
   if (!list.length) return;
   await tx.run(
@@ -328,6 +324,36 @@ export async function addSourcesToEntities(tx: ManagedTransaction, list: { eid: 
 }
 
 /**
+ * What a writer knows the graph already holds of the lists a chunk keeps on its entities
+ * (`inSources`, a place's facts), from its own earlier writes (`WrittenFacts` in
+ * pipeline/written-facts.ts): a row it covers would add nothing, and is not sent.
+ */
+export interface KnownFacts {
+  hasSources(eid: string, sources: readonly string[]): boolean;
+  hasPlaceFacts(eid: string, facts: PlaceFacts): boolean;
+}
+
+/**
+ * The rows of the chunk's `inSources` and place-facts statements: every entity the chunk names,
+ * less those whose lists `known` says hold them already, and (with `rows.kinds`) the place facts of
+ * places only. Entities whose lists this very chunk may have taken entries from or set to unknown
+ * (`must`: merge survivors, places a withdrawal cleared) are always written.
+ */
+export function listRows(
+  rows: ChunkRows,
+  must: ReadonlySet<string>,
+  known?: KnownFacts,
+): { sources: { eid: string; sources: string[] }[]; places: ({ eid: string } & PlaceFacts)[] } {
+  const sources = entitySources(rows).filter((x) => must.has(x.eid) || !known?.hasSources(x.eid, x.sources));
+  const places = recordPlaceFacts(rows.records, must).filter((x) => {
+    if (must.has(x.eid)) return true;
+    const kind = rows.kinds?.get(x.eid);
+    return (kind === undefined || kind === 'Place') && !known?.hasPlaceFacts(x.eid, x);
+  });
+  return { sources, places };
+}
+
+/**
  * Writes one chunk in ONE transaction: entities with golden values, then merges into them, identifier anchors,
  * source records with RESOLVED_TO, relations and VISITED edges, and the pipeline sequence.
  * Either all of a record's facts are in the graph or none are, so a retried job is safe.
@@ -336,7 +362,13 @@ export async function addSourcesToEntities(tx: ManagedTransaction, list: { eid: 
 export async function writeChunk(
   graph: Graph,
   rows: ChunkRows,
-  opts: { trace?: boolean; /** runs first in the same transaction (the leader's fence, the group's batch bookkeeping) */ inTx?: (tx: ManagedTransaction) => Promise<void> } = {},
+  opts: {
+    trace?: boolean;
+    /** runs first in the same transaction (the leader's fence, the group's batch bookkeeping) */
+    inTx?: (tx: ManagedTransaction) => Promise<void>;
+    /** lists the graph holds already: their rows are not sent (`listRows`) */
+    known?: KnownFacts;
+  } = {},
 ): Promise<{ statementsMs: number }> {
   let statementsMs = 0;
   await writeTx(graph, async (rawTx) => {
@@ -407,9 +439,10 @@ export async function writeChunk(
         { rows: fresh },
       );
     }
-    await addEntitySources(tx, rows);
+    const lists = listRows(rows, new Set([...rows.merges.map((m) => m.into), ...withdrawnFrom]), opts.known);
+    await addSourcesToEntities(tx, lists.sources);
     await addSourcesToEntities(tx, left.map((eid) => ({ eid, sources: [] })));
-    await addPlaceFacts(tx, recordPlaceFacts(rows.records, [...rows.merges.map((m) => m.into), ...withdrawnFrom]));
+    await addPlaceFacts(tx, lists.places);
     await tx.run('MERGE (s:PipelineState {id: "main"}) SET s.seq = CASE WHEN coalesce(s.seq, 0) < $seq THEN $seq ELSE s.seq END', { seq: rows.seq });
     statementsMs = performance.now() - t0;
   });

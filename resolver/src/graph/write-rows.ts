@@ -17,6 +17,11 @@ export interface ChunkRows {
   records: SourceRecordRow[];
   relations: RelationRow[];
   visits: VisitRow[];
+  /**
+   * The kind of the entities the chunk's records resolve to, when the writer knows them (the
+   * resolver does): statements that keep facts of one kind only (a place's facts) skip the others.
+   */
+  kinds?: ReadonlyMap<string, EntityKind>;
 }
 
 export interface EntityRow {

@@ -3,7 +3,7 @@ import type { EntityKind, SourceCatalogEntry } from '@onemap/graph-schema';
 import type { Graph } from '@onemap/graph-schema/server';
 import type { ManagedTransaction } from 'neo4j-driver';
 import { readCannotLinks, readRecordsSince, readRedirectsSince, readSyncState } from '../graph/load-index.ts';
-import { writeChunk } from '../graph/write-chunk.ts';
+import { type KnownFacts, writeChunk } from '../graph/write-chunk.ts';
 import { type ChunkRows, type EntityRow, emptyChunk } from '../graph/write-rows.ts';
 import type { BatchRecord } from '../intake/read-batch.ts';
 import type { StagedBatch } from '../intake/staged-batch.ts';
@@ -11,6 +11,7 @@ import type { ResolutionIndex } from '../resolve/resolution-index.ts';
 import type { Model } from '../scoring/model-settings.ts';
 import type { AuthorityFn } from './golden-values.ts';
 import { RecordResolver, type ResolvedRecord } from './record-resolver.ts';
+import { WrittenFacts } from './written-facts.ts';
 
 export interface ProcessStats {
   records: number;
@@ -40,6 +41,8 @@ export interface ProcessStats {
 /** A group resolved into the rows of one transaction, waiting for `GraphResolver.writeGroup`. */
 export interface PreparedGroup {
   rows: ChunkRows;
+  /** what the graph held of the group's lists when it was resolved (see `WrittenFacts.covered`) */
+  known: KnownFacts;
   stats: ProcessStats[];
   /** the resolver's generation when it was prepared: a write failed since means it is refused */
   generation: number;
@@ -103,6 +106,8 @@ export class GraphResolver {
   private readonly writtenValues = new Map<string, string>();
   /** rid -> the batch that wrote the record's current version (a retried batch counts what its earlier attempt wrote as written) */
   private readonly writtenBy = new Map<string, string>();
+  /** the `inSources` and place facts this worker's writes put on entities: rows adding nothing are not sent */
+  private readonly facts = new WrittenFacts();
   private lastSeq = 0;
   /** the sequence of this worker's last committed write (lastSeq may be ahead while groups are written) */
   private committedSeq = 0;
@@ -149,6 +154,7 @@ export class GraphResolver {
       this.persisted.clear();
       this.writtenValues.clear();
       this.writtenBy.clear();
+      this.facts.clear();
       this.lastSeq = 0;
     }
     if (!this.dirty && target === this.lastSeq) {
@@ -198,7 +204,7 @@ export class GraphResolver {
       if (rows.records.length) {
         t = performance.now();
         try {
-          await writeChunk(this.graph, rows, { trace: this.opts.traceWrites ?? false });
+          await writeChunk(this.graph, rows, { trace: this.opts.traceWrites ?? false, known: this.facts.covered(rows) });
         } catch (e) {
           // The index already holds this chunk's decisions; rebuild it from the graph next time.
           this.dirty = true;
@@ -292,6 +298,7 @@ export class GraphResolver {
       rows.entities.push(row);
     }
     parts[0]!.stats.entitiesUnchanged += unchangedEntities;
+    rows.kinds = touched;
     for (const { p, part } of live) {
       await slices.next();
       part.stats.touched.push(...this.records.recordRows(part.batch, part.entry, p, rows));
@@ -347,11 +354,13 @@ export class GraphResolver {
     const resolveMs = performance.now() - t;
     const stats = parts.map((p) => p.stats);
     for (const s of stats) s.ms = { sync: syncMs, resolve: resolveMs, write: 0 };
+    // what the graph holds before this group (taken before the group itself is counted as written)
+    const known = this.facts.covered(rows);
     // counted as written now: the next group is resolved against it while this one commits
     if (rows.records.length) this.lastSeq = rows.seq;
     this.afterWrite(rows);
     this.writing++;
-    return { rows, stats, generation, written: false };
+    return { rows, known, stats, generation, written: false };
   }
 
   /**
@@ -368,7 +377,7 @@ export class GraphResolver {
     try {
       if (group.generation !== this.generation) throw new StaleGroupError();
       try {
-        txMs = (await writeChunk(this.graph, rows, { trace: this.opts.traceWrites ?? false, inTx: inTx(stats) })).statementsMs;
+        txMs = (await writeChunk(this.graph, rows, { trace: this.opts.traceWrites ?? false, inTx: inTx(stats), known: group.known })).statementsMs;
       } catch (e) {
         this.failed();
         throw e;
@@ -416,6 +425,7 @@ export class GraphResolver {
   }
 
   private afterWrite(rows: ChunkRows): void {
+    this.facts.note(rows);
     for (const r of rows.records) this.writtenBy.set(r.rid, r.batchId);
     for (const m of rows.merges) {
       this.persisted.delete(m.from);

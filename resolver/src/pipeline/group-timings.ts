@@ -15,7 +15,10 @@ const GROUP_TIMINGS_KEPT = 20_000;
  * (flush start to its write's start) is the leader's time on the path; the next group's flush
  * starts then, and resolves while this one's `tx` and `commit` run. `after` (queueing the
  * after-commit job) runs while the next group goes on, so it is not in `total`; the group's pushes
- * are acked by BullMQ after it, and the acks are in neither.
+ * are acked by BullMQ after it, and the acks are in neither. `loopMax` / `loopMean`: the leader
+ * process's event-loop delay since the previous group's timing (a statement's answer, a lock
+ * renewal, the next group's flush wait that long for the thread: the resolve's slices, the
+ * driver's packing, the derive job's synchronous work in the same process, time off the cores).
  */
 export interface GroupTiming {
   /** flush start, epoch ms */
@@ -36,6 +39,9 @@ export interface GroupTiming {
   /** flush start → its write started: the leader's time on the path before the next group's flush */
   cycle?: number;
   total: number;
+  /** the longest / mean event-loop delay since the previous group's timing (ms) */
+  loopMax?: number;
+  loopMean?: number;
 }
 
 /** Appends a group's timing (one Redis round trip; errors are ignored, timings never fail a group). */

@@ -1,3 +1,4 @@
+import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 import { ANCHOR_KINDS, type SourceCatalogEntry } from '@onemap/graph-schema';
 import type { ManagedTransaction } from 'neo4j-driver';
 import { scheduleCoTravel } from '../derive/derive-queue.ts';
@@ -80,6 +81,8 @@ export class RealtimeIngest {
   private readonly traces: GroupCommit<PushJob, BatchInfo | typeof LEADER_ONLY>;
   /** keep each group's stage timings in Redis (`GroupTiming`, config ONEMAP_GROUP_TIMINGS) */
   private readonly timings: boolean;
+  /** the event loop's delay between group timings (timings only) */
+  private readonly loop: IntervalHistogram | null;
   /** batchId -> when its job reached this process (timings only) */
   private readonly addedAt = new Map<string, number>();
   /** the resolve lock, held from a group's resolve to the end of its write, across overlapping groups */
@@ -92,6 +95,8 @@ export class RealtimeIngest {
     opts: { maxRecords?: number; lingerMs?: number; timings?: boolean } = {},
   ) {
     this.timings = opts.timings ?? false;
+    this.loop = this.timings ? monitorEventLoopDelay({ resolution: 5 }) : null;
+    this.loop?.enable();
     this.lock = new SharedResolveLock(pipeline.deps.redis, { ttlMs: 5_000 });
     const size = (j: PushJob) => Math.max(1, j.read.records.length);
     const common = {
@@ -264,10 +269,19 @@ export class RealtimeIngest {
           after: r(performance.now() - tWritten),
           cycle: r(tPrevious - t0),
           total: r(tWritten - t0),
+          ...this.loopDelay(),
         });
       }
     });
     return { results, settle };
+  }
+
+  /** The event loop's delay since the last call (ms), and a new window. */
+  private loopDelay(): { loopMax?: number; loopMean?: number } {
+    if (!this.loop || !this.loop.count) return {};
+    const out = { loopMax: Math.round(this.loop.max / 1e5) / 10, loopMean: Math.round(this.loop.mean / 1e5) / 10 };
+    this.loop.reset();
+    return out;
   }
 
   private async flushTraces(jobs: PushJob[]): Promise<Flushed<BatchInfo | typeof LEADER_ONLY>> {
