@@ -113,6 +113,21 @@ export class ResolutionIndex {
     return this.mentions.size;
   }
 
+  /** How much the index holds (for benchmarks): mentions, entities, anchors, block keys and scored groups. */
+  counts(): Record<string, number> {
+    let blockKeys = 0;
+    let scored = 0;
+    let keyed = 0;
+    for (const k of this.kinds.values()) {
+      for (const b of k.blocks) {
+        blockKeys += b.size;
+        for (const x of b.values()) scored += x.keys.length;
+      }
+      for (const x of k.keyIndex) keyed += x.size;
+    }
+    return { mentions: this.mentions.size, entities: this.members.size, anchors: this.anchors.size, keyed, blockKeys, scored };
+  }
+
   entityOf(mentionKey: string): string | undefined {
     return this.entityOfMention.get(mentionKey);
   }
