@@ -39,12 +39,14 @@ export interface RealtimeResult {
  * by every later one.
  */
 interface Group {
-  /** its key in `ResolutionIndex.groups`: `entity\0signature` (the entity it was made for) */
-  id: string;
+  /** the entity it was made for (its place in `ResolutionIndex.groups`) */
+  owner: string;
   kind: EntityKind;
   attrs: Mention['attrs'];
   /** the mention scored for the group: the first added of those still in it */
   key: string;
+  /** what `key` holds (its entity is the candidate a match reports) */
+  scored: Rep;
   /** the group's representatives (distinct identifiers and entities), each with its count */
   reps: Rep[];
 }
@@ -70,12 +72,13 @@ interface Block {
   keys: Group[];
 }
 
-/** A mention's attributes as a string (keys sorted): equal strings score equally against any mention. */
-function attrsSignature(attrs: Mention['attrs']): string {
-  const keys = Object.keys(attrs).sort();
-  let s = '';
-  for (const k of keys) s += `${k}\u0001${attrs[k] ?? ''}\u0002`;
-  return s;
+/** Whether two mentions' attributes are the same (the same names, the same values, missing = ''): then they score equally against any mention. */
+function sameAttrs(a: Mention['attrs'], b: Mention['attrs']): boolean {
+  if (a === b) return true;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) if (!Object.hasOwn(b, k) || (a[k] ?? '') !== (b[k] ?? '')) return false;
+  return true;
 }
 
 function sameIdentifiers(a: Mention['identifiers'], b: Mention['identifiers']): boolean {
@@ -83,6 +86,15 @@ function sameIdentifiers(a: Mention['identifiers'], b: Mention['identifiers']): 
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i]!.kind !== b[i]!.kind || a[i]!.value !== b[i]!.value) return false;
   return true;
+}
+
+/**
+ * A key the index keeps (a mention's, a block's, an anchor's) as one flat string: a key built by concatenation is a tree of string pieces (one
+ * of them the record id, possibly a slice of the line it was read from) that the index would keep
+ * for every mention.
+ */
+function flatKey(key: string): string {
+  return JSON.parse(JSON.stringify(key)) as string;
 }
 
 /** Where a mention came from, when its key is not `source:recordId:role` (then it is read from the key). */
@@ -127,8 +139,8 @@ export class ResolutionIndex {
   private readonly mentions = new Map<string, Rep>();
   /** the origin of the mentions whose key does not name it (`keyNamesOrigin`) */
   private readonly origins = new Map<string, Origin>();
-  /** `entity\0signature` -> group (see `Group`) */
-  private readonly groups = new Map<string, Group>();
+  /** entity -> the groups made for it (see `Group`); found by their attributes */
+  private readonly groups = new Map<string, Group[]>();
   /** entity -> its mention keys, in the order they joined it */
   private readonly members = new Map<string, Set<string>>();
   /** `kind|idKind|value` -> entity */
@@ -190,8 +202,12 @@ export class ResolutionIndex {
       }
       for (const x of k.keyIndex) keyed += x.size;
     }
-    for (const g of this.groups.values()) reps += g.reps.length;
-    return { mentions: this.mentions.size, entities: this.members.size, groups: this.groups.size, reps, anchors: this.anchors.size, keyed, blockKeys, scored };
+    let groups = 0;
+    for (const gs of this.groups.values()) {
+      groups += gs.length;
+      for (const g of gs) reps += g.reps.length;
+    }
+    return { mentions: this.mentions.size, entities: this.members.size, groups, reps, anchors: this.anchors.size, keyed, blockKeys, scored };
   }
 
   entityOf(mentionKey: string): string | undefined {
@@ -336,7 +352,7 @@ export class ResolutionIndex {
       const block = ki.blocks[r]!.get(key);
       if (!block || block.n > blockCap(model.blockingRules[r]!, model.maxBlockSize)) continue;
       for (const g of block.keys) {
-        const e = this.mentions.get(g.key)!.entity;
+        const e = g.scored.entity;
         const w = ki.scorer.weight(m.attrs, g.attrs);
         const cur = best.get(e);
         if (!cur || w > cur.w) best.set(e, { w, key: g.key });
@@ -440,34 +456,40 @@ export class ResolutionIndex {
   /** Put a mention into an entity (new or existing). */
   add(m: Mention, entityId: string): void {
     if (this.mentions.has(m.key)) this.remove(m.key);
+    const key = flatKey(m.key);
     const ki = this.kind(m.kind);
-    const gid = `${entityId}\u0000${attrsSignature(m.attrs)}`;
-    let g = this.groups.get(gid);
+    let owned = this.groups.get(entityId);
+    if (!owned) {
+      owned = [];
+      this.groups.set(entityId, owned);
+    }
+    let g = owned.find((x) => sameAttrs(x.attrs, m.attrs));
     const fresh = !g;
     if (!g) {
-      g = { id: gid, kind: m.kind, attrs: m.attrs, key: m.key, reps: [] };
-      this.groups.set(gid, g);
+      g = { owner: entityId, kind: m.kind, attrs: m.attrs, key, scored: undefined as unknown as Rep, reps: [] };
+      owned.push(g);
     }
     let rep = g.reps.find((r) => r.entity === entityId && sameIdentifiers(r.identifiers, m.identifiers));
     if (!rep) {
       rep = { group: g, entity: entityId, identifiers: m.identifiers, n: 0 };
       g.reps.push(rep);
     }
+    if (fresh) g.scored = rep;
     rep.n++;
-    this.mentions.set(m.key, rep);
-    if (!keyNamesOrigin(m)) this.origins.set(m.key, { source: m.source, recordId: m.recordId, role: m.role });
+    this.mentions.set(key, rep);
+    if (!keyNamesOrigin(m)) this.origins.set(key, { source: m.source, recordId: m.recordId, role: m.role });
     let set = this.members.get(entityId);
     if (!set) {
       set = new Set();
       this.members.set(entityId, set);
     }
-    set.add(m.key);
+    set.add(key);
     this.countExclusive(entityId, m.attrs, m.identifiers, ki.model, 1);
     ki.stats.add(m.attrs);
     for (const id of m.identifiers) {
       if (!ki.model.anchors.includes(id.kind)) continue;
       const k = `${m.kind}|${id.kind}|${id.value}`;
-      if (!this.anchors.has(k)) this.anchors.set(k, entityId);
+      if (!this.anchors.has(k)) this.anchors.set(flatKey(k), entityId);
     }
     for (let r = 0; r < ki.rules.length; r++) {
       const key = ki.rules[r]!(m.attrs);
@@ -475,14 +497,14 @@ export class ResolutionIndex {
       let b = ki.blocks[r]!.get(key);
       if (!b) {
         b = { n: 0, keys: [] };
-        ki.blocks[r]!.set(key, b);
+        ki.blocks[r]!.set(flatKey(key), b);
       }
       b.n++;
       if (fresh) b.keys.push(g);
     }
     ki.keyRules.forEach((fn, r) => {
       const key = fn(m.attrs);
-      if (key !== undefined && !ki.keyIndex[r]!.has(key)) ki.keyIndex[r]!.set(key, entityId);
+      if (key !== undefined && !ki.keyIndex[r]!.has(key)) ki.keyIndex[r]!.set(flatKey(key), entityId);
     });
   }
 
@@ -491,7 +513,7 @@ export class ResolutionIndex {
     for (const e of new Set(g.reps.map((r) => r.entity))) {
       for (const k of this.members.get(e) ?? []) if (this.mentions.get(k)!.group === g) return k;
     }
-    throw new ResolverError('ONEMAP_ERR_UNKNOWN_ENTITY', { detail: `group ${g.id} has no mention` });
+    throw new ResolverError('ONEMAP_ERR_UNKNOWN_ENTITY', { detail: `a group of ${g.owner} has no mention` });
   }
 
   private remove(key: string): void {
@@ -508,9 +530,16 @@ export class ResolutionIndex {
     this.origins.delete(key);
     if (!--rep.n) g.reps.splice(g.reps.indexOf(rep), 1);
     const emptied = !g.reps.length;
-    if (emptied) this.groups.delete(g.id);
+    if (emptied) {
+      const owned = this.groups.get(g.owner)!;
+      owned.splice(owned.indexOf(g), 1);
+      if (!owned.length) this.groups.delete(g.owner);
+    }
     // the scored mention of its (entity, attributes) leaves: the next one takes its place
-    else if (g.key === key) g.key = this.firstKeyOf(g);
+    else if (g.key === key) {
+      g.key = this.firstKeyOf(g);
+      g.scored = this.mentions.get(g.key)!;
+    }
     for (let r = 0; r < ki.rules.length; r++) {
       const k = ki.rules[r]!(g.attrs);
       const b = k === undefined ? undefined : ki.blocks[r]!.get(k);
