@@ -25,7 +25,11 @@ const { values: a } = parseArgs({
 const input = a.persons ? path.resolve('datasets/out', a.persons) : (a.input ?? SAMPLE_DIR);
 const gc = (globalThis as { gc?: () => void }).gc;
 const mib = (n: number) => `${(n / 2 ** 20).toFixed(0)} MiB`;
-const load = () => os.loadavg().map((x) => x.toFixed(1)).join(' ');
+const load = () =>
+  os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ');
 const hwm = () => /VmHWM:\s+(\d+)/.exec(fs.readFileSync('/proc/self/status', 'utf8'))?.[1] ?? '?';
 
 const catalog = loadCatalog();
@@ -36,7 +40,12 @@ const heap0 = process.memoryUsage().heapUsed;
 console.log(`first pass: ${files.length} files of ${input}; load average ${load()}`);
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();
-const res = resolveBulkLoad(files, { catalog, stagingDir: path.join(work, 'staging'), rejectsDir: path.join(work, 'rejects'), spillFile: path.join(work, 'spill.jsonl') });
+const res = resolveBulkLoad(files, {
+  catalog,
+  stagingDir: path.join(work, 'staging'),
+  rejectsDir: path.join(work, 'rejects'),
+  spillFile: path.join(work, 'spill.jsonl'),
+});
 const wall = performance.now() - t0;
 const cpu = process.cpuUsage(cpu0);
 gc?.();
@@ -46,7 +55,9 @@ console.log(
   `first pass: ${records.toLocaleString('en-US')} records (${res.rows} rows) in ${(wall / 1000).toFixed(1)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s CPU` +
     ` (read ${(res.ms.read / 1000).toFixed(1)} s, resolve ${(res.ms.resolve / 1000).toFixed(1)} s); load average ${load()}`,
 );
-console.log(`first pass: live heap after GC ${mib(heap)} = ${(heap / records).toFixed(0)} B/record${gc ? '' : ' (no --expose-gc: not collected)'}; peak RSS ${(Number(hwm()) / 1024).toFixed(0)} MiB`);
+console.log(
+  `first pass: live heap after GC ${mib(heap)} = ${(heap / records).toFixed(0)} B/record${gc ? '' : ' (no --expose-gc: not collected)'}; peak RSS ${(Number(hwm()) / 1024).toFixed(0)} MiB`,
+);
 console.log(`first pass: index ${JSON.stringify(res.rr.index.counts())}`);
 
 if (a.partition) {
@@ -63,6 +74,8 @@ if (a.partition) {
   for (const [eid, kind] of kinds) h.update(JSON.stringify(res.rr.entityRow(eid, kind)));
   lines.push(`entity rows ${h.digest('hex')}`);
   fs.writeFileSync(a.partition, `${lines.join('\n')}\n`);
-  console.log(`first pass: partition of ${lines.length - 1} mentions into ${kinds.size} entities written to ${a.partition} (${lines[lines.length - 1]})`);
+  console.log(
+    `first pass: partition of ${lines.length - 1} mentions into ${kinds.size} entities written to ${a.partition} (${lines[lines.length - 1]})`,
+  );
 }
 fs.rmSync(work, { recursive: true, force: true });
