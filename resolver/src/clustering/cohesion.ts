@@ -33,7 +33,11 @@ const possibleWeight = (model: Model) => {
 };
 
 /** 1 - (contradicting cross pairs / cross pairs). */
-export function cohesionBetween(A: Mention[], B: Mention[], scorer: PairScorer): number {
+export function cohesionBetween(
+  A: readonly Pick<Mention, 'attrs'>[],
+  B: readonly Pick<Mention, 'attrs'>[],
+  scorer: PairScorer,
+): number {
   const possibleW = possibleWeight(scorer.model);
   return sampledCohesion(A.length, B.length, (x, y) => {
     const w = scorer.weight(A[x]!.attrs, B[y]!.attrs);
@@ -51,6 +55,10 @@ export function cohesionBetweenItems(A: number[], B: number[], batch: BatchScore
   });
 }
 
-export function clusterCohesionOf(m: Mention, members: Mention[], scorer: PairScorer): number {
+export function clusterCohesionOf(
+  m: Pick<Mention, 'attrs'>,
+  members: readonly Pick<Mention, 'attrs'>[],
+  scorer: PairScorer,
+): number {
   return cohesionBetween([m], members, scorer);
 }

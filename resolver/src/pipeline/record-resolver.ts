@@ -92,9 +92,9 @@ export class RecordResolver {
       const eid = r.entityId ?? (was?.emptied ? was.entityId : this.index.newEntityId(m));
       this.index.add(m, eid);
       for (const other of r.mergeOf?.slice(1) ?? []) {
-        const members = this.index.mentionsOf(other);
-        if (!members.length || other === eid) continue;
-        onMerge?.(other, members[0]!.key);
+        const held = this.index.firstKeyOfEntity(other);
+        if (held === undefined || other === eid) continue;
+        onMerge?.(other, held);
         this.index.mergeEntities(eid, other);
       }
       if (was && was.entityId !== this.index.entityOf(m.key)) {
@@ -117,13 +117,14 @@ export class RecordResolver {
 
   /** An entity's golden values, provenance and search text, from its mentions in the index. */
   entityRow(eid: string, kind: EntityKind): EntityRow {
-    let mentions: Mention[] = this.index.mentionsOf(eid);
+    let keys = this.index.mentionKeysOf(eid);
     const cap = this.opts.goldenSample ?? 200;
-    if (mentions.length > cap) {
+    if (keys.length > cap) {
       // A bounded sample: authoritative mentions and the latest ones (mentions are kept in arrival order).
-      const auth = mentions.filter((m) => this.catalogById.get(m.source)?.authorityFor.some((a) => a.startsWith(`${kind}.`)));
-      mentions = [...new Set([...auth.slice(0, cap), ...mentions.slice(-cap)])];
+      const auth = keys.filter((k) => this.catalogById.get(this.index.sourceOf(k))?.authorityFor.some((a) => a.startsWith(`${kind}.`)));
+      keys = [...new Set([...auth.slice(0, cap), ...keys.slice(-cap)])];
     }
+    const mentions: Mention[] = keys.map((k) => this.index.mentionOf(k));
     const g = goldenValues(kind, mentions, this.opts.authority, (m) => this.receivedAt.get(`${m.source}:${m.recordId}`) ?? null);
     const lon = g.props.lon !== undefined ? Number(g.props.lon) : null;
     const lat = g.props.lat !== undefined ? Number(g.props.lat) : null;

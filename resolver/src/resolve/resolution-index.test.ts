@@ -152,4 +152,39 @@ describe('ResolutionIndex', () => {
       entityId: batch.clusters[0]!.entityId,
     });
   });
+
+  it('holds one representative for repeated values, and a withdrawal or split of interned mentions gives back each mention as it was added', () => {
+    const ix = new ResolutionIndex();
+    const values = { name: '刘洋', birthDate: '1988-08-08', phone: '13512345678' };
+    const plain = Array.from({ length: 20 }, () => mention(values));
+    const withId = mention({ ...values, residentId: id1 });
+    const first = ix.resolveAndAdd(plain[0]!);
+    for (const m of plain.slice(1)) expect(ix.resolveAndAdd(m).entityId).toBe(first.entityId);
+    expect(ix.resolveAndAdd(withId).entityId).toBe(first.entityId);
+    // 21 mentions, two distinct attributes (one with the resident id): two groups, one representative each
+    expect(ix.counts()).toMatchObject({ mentions: 21, entities: 1, groups: 2, reps: 2 });
+    const asAdded = (m: Mention) => ({ key: m.key, source: m.source, recordId: m.recordId, role: m.role, kind: m.kind, attrs: m.attrs, identifiers: m.identifiers });
+    expect(ix.mentionsOf(first.entityId).map(asAdded)).toEqual([...plain, withId].map(asAdded));
+    // the scored mention leaves: the next one of its group is scored, the entity is still found
+    expect(ix.withdraw(plain[0]!.key)).toEqual({ entityId: first.entityId, emptied: false });
+    expect(ix.resolveOne(mention(values))).toMatchObject({ decision: 'match', entityId: first.entityId });
+    // a split of the one mention with the resident id takes it (and its anchor) to the new entity
+    const split = ix.splitEntity(first.entityId, [withId.key]);
+    expect(ix.mentionsOf(split).map(asAdded)).toEqual([asAdded(withId)]);
+    expect(ix.mentionsOf(first.entityId).map((m) => m.key)).toEqual(plain.slice(1).map((m) => m.key));
+    expect(ix.resolveOne(mention({ name: '刘洋', residentId: id1 }))).toMatchObject({ decision: 'anchor', entityId: split });
+    // merged back, every mention keeps its own identifiers
+    ix.mergeEntities(first.entityId, split);
+    expect(ix.mentionsOf(first.entityId).map(asAdded)).toEqual([...plain.slice(1), withId].map(asAdded));
+    expect(ix.counts()).toMatchObject({ mentions: 20, entities: 1 });
+  });
+
+  it('a mention whose key does not name its source and record keeps them', () => {
+    const ix = new ResolutionIndex();
+    const m = { ...mention({ name: '陈静', birthDate: '1991-01-01' }), key: 'custom-key' };
+    const r = ix.resolveAndAdd(m);
+    expect(ix.mentionsOf(r.entityId)[0]).toMatchObject({ key: 'custom-key', source: m.source, recordId: m.recordId, role: m.role });
+  });
+
 });
+

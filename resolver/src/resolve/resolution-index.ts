@@ -31,24 +31,77 @@ export interface RealtimeResult {
 }
 
 /**
- * One blocking key's candidates. Scoring a candidate depends only on its attributes, so of the
- * mentions of one entity with the same attributes (a guest checking in again and again, a plate
- * passing the same checkpoint) only the first is scored: `keys` holds one mention per (entity,
- * attributes), `same` every mention of that pair (first = the one in `keys`), and `n` counts all
- * mentions, so the block's size limit is what it would be with every mention in it.
+ * What scoring needs of mentions: one per (entity the first of them was added to, kind,
+ * attributes). Scoring a candidate depends only on its attributes, so of the mentions of one
+ * entity with the same attributes (a guest checking in again and again, a plate passing the same
+ * checkpoint) only one is scored: `key`, the first of them still in the index (the one whose
+ * entity and explanation a match reports). The attributes object is the first mention's, shared
+ * by every later one.
+ */
+interface Group {
+  /** the entity it was made for (its place in `ResolutionIndex.groups`) */
+  owner: string;
+  kind: EntityKind;
+  attrs: Mention['attrs'];
+  /** the mention scored for the group: the first added of those still in it */
+  key: string;
+  /** what `key` holds (its entity is the candidate a match reports) */
+  scored: Rep;
+  /** the group's representatives (distinct identifiers and entities), each with its count */
+  reps: Rep[];
+}
+
+/**
+ * What a mention holds in the index: shared by every mention of one group with the same entity and
+ * identifiers, counted. A mention is its key -> its `Rep`; memory grows with the distinct values
+ * of each entity, not with its mentions (a hotel named by ten thousand stays is one `Rep`).
+ */
+interface Rep {
+  group: Group;
+  entity: string;
+  identifiers: Mention['identifiers'];
+  n: number;
+}
+
+/**
+ * One blocking key's candidates: one group per (entity, attributes), and `n` counts all mentions,
+ * so the block's size limit is what it would be with every mention in it.
  */
 interface Block {
   n: number;
-  keys: string[];
-  same: Map<string, string[]>;
+  keys: Group[];
 }
 
-/** A mention's attributes as a string (keys sorted): equal strings score equally against any mention. */
-function attrsSignature(attrs: Mention['attrs']): string {
-  const keys = Object.keys(attrs).sort();
-  let s = '';
-  for (const k of keys) s += `${k}\u0001${attrs[k] ?? ''}\u0002`;
-  return s;
+/** Whether two mentions' attributes are the same (the same names, the same values, missing = ''): then they score equally against any mention. */
+function sameAttrs(a: Mention['attrs'], b: Mention['attrs']): boolean {
+  if (a === b) return true;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) if (!Object.hasOwn(b, k) || (a[k] ?? '') !== (b[k] ?? '')) return false;
+  return true;
+}
+
+function sameIdentifiers(a: Mention['identifiers'], b: Mention['identifiers']): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i]!.kind !== b[i]!.kind || a[i]!.value !== b[i]!.value) return false;
+  return true;
+}
+
+/**
+ * A key the index keeps (a mention's, a block's, an anchor's) as one flat string: a key built by concatenation is a tree of string pieces (one
+ * of them the record id, possibly a slice of the line it was read from) that the index would keep
+ * for every mention.
+ */
+function flatKey(key: string): string {
+  return JSON.parse(JSON.stringify(key)) as string;
+}
+
+/** Where a mention came from, when its key is not `source:recordId:role` (then it is read from the key). */
+interface Origin {
+  source: string;
+  recordId: string;
+  role: string;
 }
 
 interface KindIndex {
@@ -61,11 +114,34 @@ interface KindIndex {
   keyIndex: Array<Map<string, string>>;
 }
 
+/** `source:recordId:role` read back from a mention key. */
+function originOf(key: string): Origin {
+  const i = key.indexOf(':');
+  const j = key.lastIndexOf(':');
+  return { source: key.slice(0, i), recordId: key.slice(i + 1, j), role: key.slice(j + 1) };
+}
+
+/** Whether a mention's origin can be read back from its key (`originOf`). */
+function keyNamesOrigin(m: Mention): boolean {
+  return !m.source.includes(':') && !m.role.includes(':') && m.key === `${m.source}:${m.recordId}:${m.role}`;
+}
+
+/**
+ * The resolved entities in memory. Per mention it keeps only its key -> its `Rep` (entity,
+ * identifiers, and through the rep's group kind and attributes): what scoring, conflicts, golden
+ * values and a split or withdrawal need, shared by every mention of an entity with the same values.
+ * Flags and line numbers are not kept (`mentionsOf` returns none).
+ */
 export class ResolutionIndex {
   private readonly kinds = new Map<EntityKind, KindIndex>();
   private readonly models: Partial<Record<EntityKind, Model>>;
-  private readonly mentions = new Map<string, Mention>();
-  private readonly entityOfMention = new Map<string, string>();
+  /** mention key -> what it holds */
+  private readonly mentions = new Map<string, Rep>();
+  /** the origin of the mentions whose key does not name it (`keyNamesOrigin`) */
+  private readonly origins = new Map<string, Origin>();
+  /** entity -> the groups made for it (see `Group`); found by their attributes */
+  private readonly groups = new Map<string, Group[]>();
+  /** entity -> its mention keys, in the order they joined it */
   private readonly members = new Map<string, Set<string>>();
   /** `kind|idKind|value` -> entity */
   private readonly anchors = new Map<string, string>();
@@ -113,12 +189,57 @@ export class ResolutionIndex {
     return this.mentions.size;
   }
 
-  entityOf(mentionKey: string): string | undefined {
-    return this.entityOfMention.get(mentionKey);
+  /** How much the index holds (for benchmarks): mentions, entities, groups, representatives, anchors, block keys and scored groups. */
+  counts(): Record<string, number> {
+    let blockKeys = 0;
+    let scored = 0;
+    let keyed = 0;
+    let reps = 0;
+    for (const k of this.kinds.values()) {
+      for (const b of k.blocks) {
+        blockKeys += b.size;
+        for (const x of b.values()) scored += x.keys.length;
+      }
+      for (const x of k.keyIndex) keyed += x.size;
+    }
+    let groups = 0;
+    for (const gs of this.groups.values()) {
+      groups += gs.length;
+      for (const g of gs) reps += g.reps.length;
+    }
+    return { mentions: this.mentions.size, entities: this.members.size, groups, reps, anchors: this.anchors.size, keyed, blockKeys, scored };
   }
 
+  entityOf(mentionKey: string): string | undefined {
+    return this.mentions.get(mentionKey)?.entity;
+  }
+
+  /** A mention as the index holds it (no flags, no line). */
+  mentionOf(key: string): Mention {
+    const r = this.mentions.get(key)!;
+    const o = this.origins.get(key) ?? originOf(key);
+    return { key, source: o.source, recordId: o.recordId, role: o.role, kind: r.group.kind, attrs: r.group.attrs, identifiers: r.identifiers, flags: [] };
+  }
+
+  /** An entity's mentions in the order they joined it, as the index holds them (no flags, no line). */
   mentionsOf(entityId: string): Mention[] {
-    return [...(this.members.get(entityId) ?? [])].map((k) => this.mentions.get(k)!);
+    return [...(this.members.get(entityId) ?? [])].map((k) => this.mentionOf(k));
+  }
+
+  /** An entity's mention keys in the order they joined it. */
+  mentionKeysOf(entityId: string): string[] {
+    return [...(this.members.get(entityId) ?? [])];
+  }
+
+  /** The source of a mention in the index (read from its key). */
+  sourceOf(key: string): string {
+    return this.origins.get(key)?.source ?? key.slice(0, key.indexOf(':'));
+  }
+
+  /** The first mention key of an entity (undefined when it holds none). */
+  firstKeyOfEntity(entityId: string): string | undefined {
+    for (const k of this.members.get(entityId) ?? []) return k;
+    return undefined;
   }
 
   /** The entity an id written into an anchor or key index stands for now (after merges). */
@@ -131,15 +252,16 @@ export class ResolutionIndex {
   }
 
   /** A mention's values of the model's exclusive identifiers (`id:<kind>`) and attributes (`attr:<name>`). */
-  private exclusiveOf(m: Mention, model: Model): [string, string][] {
+  private exclusiveOf(attrs: Mention['attrs'], identifiers: Mention['identifiers'], model: Model): [string, string][] {
     const out: [string, string][] = [];
-    for (const i of m.identifiers) if (model.exclusive.includes(i.kind)) out.push([`id:${i.kind}`, i.value]);
-    for (const a of model.exclusiveAttrs ?? []) if (m.attrs[a]) out.push([`attr:${a}`, m.attrs[a]!]);
+    for (const i of identifiers) if (model.exclusive.includes(i.kind)) out.push([`id:${i.kind}`, i.value]);
+    for (const a of model.exclusiveAttrs ?? []) if (attrs[a]) out.push([`attr:${a}`, attrs[a]!]);
     return out;
   }
 
-  private countExclusive(entityId: string, m: Mention, model: Model, by: 1 | -1): void {
-    const values = this.exclusiveOf(m, model);
+  /** Counts `by` mentions holding these values into (or, negative, out of) an entity's exclusive values. */
+  private countExclusive(entityId: string, attrs: Mention['attrs'], identifiers: Mention['identifiers'], model: Model, by: number): void {
+    const values = this.exclusiveOf(attrs, identifiers, model);
     if (!values.length) return;
     let ex = this.exclusiveValues.get(entityId);
     if (!ex) {
@@ -167,13 +289,12 @@ export class ResolutionIndex {
   private exclusiveConflict(entityId: string, m: Mention, model: Model): boolean {
     const ex = this.exclusiveValues.get(entityId);
     if (!ex) return false;
-    for (const [slot, value] of this.exclusiveOf(m, model)) {
+    for (const [slot, value] of this.exclusiveOf(m.attrs, m.identifiers, model)) {
       const held = ex.get(slot);
       if (held && (held.size > 1 || !held.has(value))) return true;
     }
     return false;
   }
-
   /** Whether an entity holds a value of one of the model's exclusive identifiers. */
   private hasExclusive(entityId: string): boolean {
     for (const slot of this.exclusiveValues.get(entityId)?.keys() ?? []) if (slot.startsWith('id:')) return true;
@@ -230,17 +351,17 @@ export class ResolutionIndex {
       if (key === undefined) continue;
       const block = ki.blocks[r]!.get(key);
       if (!block || block.n > blockCap(model.blockingRules[r]!, model.maxBlockSize)) continue;
-      for (const ck of block.keys) {
-        const e = this.entityOfMention.get(ck)!;
-        const w = ki.scorer.weight(m.attrs, this.mentions.get(ck)!.attrs);
+      for (const g of block.keys) {
+        const e = g.scored.entity;
+        const w = ki.scorer.weight(m.attrs, g.attrs);
         const cur = best.get(e);
-        if (!cur || w > cur.w) best.set(e, { w, key: ck });
+        if (!cur || w > cur.w) best.set(e, { w, key: g.key });
       }
     }
     const ranked = [...best.entries()]
       .filter(([e]) => !this.exclusiveConflict(e, m, model) && !anchored.some((a) => this.cannot.get(a)?.has(e)))
       .sort((x, y) => y[1].w - x[1].w);
-    const explain = (ck: string) => explainPair(m, this.mentions.get(ck)!, model, ki.stats, ki.scorer);
+    const explain = (ck: string) => explainPair(m, this.mentionOf(ck), model, ki.stats, ki.scorer);
     // An anchored entity is the answer whatever its cohesion, so it is not checked: a hub (a hotel
     // every stay names, a guest pushed again and again) would cost a sampled scoring per record.
     const strong = ranked.filter(
@@ -312,14 +433,14 @@ export class ResolutionIndex {
     return (
       clusterCohesionOf(
         m,
-        [...keys].map((k) => this.mentions.get(k)!),
+        [...keys].map((k) => this.mentions.get(k)!.group),
         ki.scorer,
       ) >= ki.model.cohesion
     );
   }
 
   /** A fresh entity id for a mention that starts a new entity. */
-  newEntityId(m: Mention): string {
+  newEntityId(m: Pick<Mention, 'key' | 'kind'>): string {
     return entityIdFor(m.kind, `${m.key}#${this.seq++}`);
   }
 
@@ -335,91 +456,101 @@ export class ResolutionIndex {
   /** Put a mention into an entity (new or existing). */
   add(m: Mention, entityId: string): void {
     if (this.mentions.has(m.key)) this.remove(m.key);
+    const key = flatKey(m.key);
     const ki = this.kind(m.kind);
-    this.mentions.set(m.key, m);
-    this.entityOfMention.set(m.key, entityId);
+    let owned = this.groups.get(entityId);
+    if (!owned) {
+      owned = [];
+      this.groups.set(entityId, owned);
+    }
+    let g = owned.find((x) => sameAttrs(x.attrs, m.attrs));
+    const fresh = !g;
+    if (!g) {
+      g = { owner: entityId, kind: m.kind, attrs: m.attrs, key, scored: undefined as unknown as Rep, reps: [] };
+      owned.push(g);
+    }
+    let rep = g.reps.find((r) => r.entity === entityId && sameIdentifiers(r.identifiers, m.identifiers));
+    if (!rep) {
+      rep = { group: g, entity: entityId, identifiers: m.identifiers, n: 0 };
+      g.reps.push(rep);
+    }
+    if (fresh) g.scored = rep;
+    rep.n++;
+    this.mentions.set(key, rep);
+    if (!keyNamesOrigin(m)) this.origins.set(key, { source: m.source, recordId: m.recordId, role: m.role });
     let set = this.members.get(entityId);
     if (!set) {
       set = new Set();
       this.members.set(entityId, set);
     }
-    set.add(m.key);
-    this.countExclusive(entityId, m, ki.model, 1);
+    set.add(key);
+    this.countExclusive(entityId, m.attrs, m.identifiers, ki.model, 1);
     ki.stats.add(m.attrs);
     for (const id of m.identifiers) {
       if (!ki.model.anchors.includes(id.kind)) continue;
       const k = `${m.kind}|${id.kind}|${id.value}`;
-      if (!this.anchors.has(k)) this.anchors.set(k, entityId);
+      if (!this.anchors.has(k)) this.anchors.set(flatKey(k), entityId);
     }
-    if (ki.rules.length) {
-      const same = `${entityId}\u0000${attrsSignature(m.attrs)}`;
-      ki.rules.forEach((fn, r) => {
-        const key = fn(m.attrs);
-        if (key === undefined) return;
-        let b = ki.blocks[r]!.get(key);
-        if (!b) {
-          b = { n: 0, keys: [], same: new Map() };
-          ki.blocks[r]!.set(key, b);
-        }
-        b.n++;
-        const list = b.same.get(same);
-        if (list) list.push(m.key);
-        else {
-          b.same.set(same, [m.key]);
-          b.keys.push(m.key);
-        }
-      });
+    for (let r = 0; r < ki.rules.length; r++) {
+      const key = ki.rules[r]!(m.attrs);
+      if (key === undefined) continue;
+      let b = ki.blocks[r]!.get(key);
+      if (!b) {
+        b = { n: 0, keys: [] };
+        ki.blocks[r]!.set(flatKey(key), b);
+      }
+      b.n++;
+      if (fresh) b.keys.push(g);
     }
     ki.keyRules.forEach((fn, r) => {
       const key = fn(m.attrs);
-      if (key !== undefined && !ki.keyIndex[r]!.has(key)) ki.keyIndex[r]!.set(key, entityId);
+      if (key !== undefined && !ki.keyIndex[r]!.has(key)) ki.keyIndex[r]!.set(flatKey(key), entityId);
     });
   }
 
+  /** The first mention (in the order they joined their entity) still in a group, to be scored for it. */
+  private firstKeyOf(g: Group): string {
+    for (const e of new Set(g.reps.map((r) => r.entity))) {
+      for (const k of this.members.get(e) ?? []) if (this.mentions.get(k)!.group === g) return k;
+    }
+    throw new ResolverError('ONEMAP_ERR_UNKNOWN_ENTITY', { detail: `a group of ${g.owner} has no mention` });
+  }
+
   private remove(key: string): void {
-    const m = this.mentions.get(key);
-    if (!m) return;
-    const ki = this.kind(m.kind);
-    const e = this.entityOfMention.get(key)!;
-    this.members.get(e)?.delete(key);
-    if (this.members.get(e)?.size === 0) this.members.delete(e);
-    this.countExclusive(e, m, ki.model, -1);
-    this.entityOfMention.delete(key);
+    const rep = this.mentions.get(key);
+    if (!rep) return;
+    const g = rep.group;
+    const ki = this.kind(g.kind);
+    const e = rep.entity;
+    const set = this.members.get(e);
+    set?.delete(key);
+    if (set?.size === 0) this.members.delete(e);
+    this.countExclusive(e, g.attrs, rep.identifiers, ki.model, -1);
     this.mentions.delete(key);
-    // the (entity, attributes) a mention was blocked with: its entity then, which a merge may
-    // have changed since (then the block's lists are searched: removals are rare)
-    const sig = ki.rules.length ? attrsSignature(m.attrs) : '';
-    ki.rules.forEach((fn, r) => {
-      const k = fn(m.attrs);
+    this.origins.delete(key);
+    if (!--rep.n) g.reps.splice(g.reps.indexOf(rep), 1);
+    const emptied = !g.reps.length;
+    if (emptied) {
+      const owned = this.groups.get(g.owner)!;
+      owned.splice(owned.indexOf(g), 1);
+      if (!owned.length) this.groups.delete(g.owner);
+    }
+    // the scored mention of its (entity, attributes) leaves: the next one takes its place
+    else if (g.key === key) {
+      g.key = this.firstKeyOf(g);
+      g.scored = this.mentions.get(g.key)!;
+    }
+    for (let r = 0; r < ki.rules.length; r++) {
+      const k = ki.rules[r]!(g.attrs);
       const b = k === undefined ? undefined : ki.blocks[r]!.get(k);
-      if (!b) return;
-      let same = `${e}\u0000${sig}`;
-      let list = b.same.get(same);
-      if (!list?.includes(key)) {
-        list = undefined;
-        for (const [s2, l] of b.same) {
-          if (l.includes(key)) {
-            same = s2;
-            list = l;
-            break;
-          }
-        }
-      }
-      if (!list) return;
+      if (!b) continue;
       b.n--;
-      const i = list.indexOf(key);
-      if (i < 0) return;
-      list.splice(i, 1);
-      if (i > 0) return;
-      // the scored mention of its (entity, attributes) leaves: the next one takes its place
-      const at = b.keys.indexOf(key);
-      if (list.length) b.keys[at] = list[0]!;
-      else {
-        b.keys.splice(at, 1);
-        b.same.delete(same);
+      if (emptied) {
+        const at = b.keys.indexOf(g);
+        if (at >= 0) b.keys.splice(at, 1);
       }
       if (!b.n) ki.blocks[r]!.delete(k!);
-    });
+    }
   }
 
   /** Rebuild from stored entities (e.g. read back from Neo4j). */
@@ -433,7 +564,7 @@ export class ResolutionIndex {
    * entity's anchors and keys still name it until `retire` says where it went.
    */
   withdraw(mentionKey: string): { entityId: string; emptied: boolean } | undefined {
-    const entityId = this.entityOfMention.get(mentionKey);
+    const entityId = this.entityOf(mentionKey);
     if (entityId === undefined) return undefined;
     this.remove(mentionKey);
     return { entityId, emptied: !this.members.has(entityId) };
@@ -453,14 +584,19 @@ export class ResolutionIndex {
     if (a === b) return a;
     const mb = this.members.get(b);
     if (!mb) throw new ResolverError('ONEMAP_ERR_UNKNOWN_ENTITY', { detail: b });
-    if (!this.members.has(a)) throw new ResolverError('ONEMAP_ERR_UNKNOWN_ENTITY', { detail: a });
-    for (const k of [...mb]) {
-      this.entityOfMention.set(k, a);
-      this.members.get(a)!.add(k);
-      const m = this.mentions.get(k)!;
-      const { model } = this.kind(m.kind);
-      this.countExclusive(b, m, model, -1);
-      this.countExclusive(a, m, model, 1);
+    const ma = this.members.get(a);
+    if (!ma) throw new ResolverError('ONEMAP_ERR_UNKNOWN_ENTITY', { detail: a });
+    const reps = new Set<Rep>();
+    for (const k of mb) {
+      ma.add(k);
+      reps.add(this.mentions.get(k)!);
+    }
+    // every mention of `b` is held by one of its representatives: they stand for `a` now
+    for (const rep of reps) {
+      const { model } = this.kind(rep.group.kind);
+      this.countExclusive(b, rep.group.attrs, rep.identifiers, model, -rep.n);
+      this.countExclusive(a, rep.group.attrs, rep.identifiers, model, rep.n);
+      rep.entity = a;
     }
     this.members.delete(b);
     // anchors and key indexes that name `b` now stand for `a` (read through `live`)
@@ -474,24 +610,21 @@ export class ResolutionIndex {
   splitEntity(entityId: string, mentionKeys: string[]): string {
     const set = this.members.get(entityId);
     if (!set) throw new ResolverError('ONEMAP_ERR_UNKNOWN_ENTITY', { detail: entityId });
-    const moving = mentionKeys.filter((k) => set.has(k));
+    const moving = mentionKeys.filter((k) => set.has(k)).map((k) => this.mentionOf(k));
     if (!moving.length) return entityId;
-    const first = this.mentions.get(moving[0]!)!;
+    const first = moving[0]!;
     const id = this.newEntityId(first);
-    for (const k of moving) {
-      const m = this.mentions.get(k)!;
-      this.remove(k);
+    for (const m of moving) {
+      this.remove(m.key);
       this.add(m, id);
     }
     // anchors now owned by the split-off part point to it
-    for (const k of moving) {
-      for (const idf of this.mentions.get(k)!.identifiers) {
+    for (const m of moving) {
+      for (const idf of m.identifiers) {
         const ak = `${first.kind}|${idf.kind}|${idf.value}`;
         if (
           this.live(this.anchors.get(ak)) === entityId &&
-          ![...set].some((o) =>
-            this.mentions.get(o)!.identifiers.some((x) => x.kind === idf.kind && x.value === idf.value),
-          )
+          ![...set].some((o) => this.mentions.get(o)!.identifiers.some((x) => x.kind === idf.kind && x.value === idf.value))
         ) {
           this.anchors.set(ak, id);
         }
@@ -508,8 +641,8 @@ export class ResolutionIndex {
 
   /** Never put these two entities (or the entities of these mention keys) together. */
   addCannotLink(a: string, b: string): void {
-    const ea = this.entityOfMention.get(a) ?? a;
-    const eb = this.entityOfMention.get(b) ?? b;
+    const ea = this.entityOf(a) ?? a;
+    const eb = this.entityOf(b) ?? b;
     for (const [x, y] of [
       [ea, eb],
       [eb, ea],
@@ -525,6 +658,6 @@ export class ResolutionIndex {
 
   /** These two entities (or mentions' entities) are one: merge now. */
   addMustLink(a: string, b: string): string {
-    return this.mergeEntities(this.entityOfMention.get(a) ?? a, this.entityOfMention.get(b) ?? b);
+    return this.mergeEntities(this.entityOf(a) ?? a, this.entityOf(b) ?? b);
   }
 }

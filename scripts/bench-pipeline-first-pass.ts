@@ -1,0 +1,81 @@
+/**
+ * The bulk load's first pass alone (read + standardize + resolve into the index, records spilled):
+ * `npm run bench pipeline-first-pass -- [--persons N | --input <dir>] [--partition <file>]`.
+ * No services. Prints wall and CPU time, records, the live heap after a forced GC (per record), the
+ * index's counts and the peak RSS, with the load average. `--partition <file>` also writes every
+ * mention's final entity (`key eid`, in spill order) and a hash of every entity's row (golden values):
+ * two runs (before / after a change to the index) must write the same file.
+ * Figures are printed, never asserted.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadCatalog, SAMPLE_DIR } from '@onemap/datasets';
+import type { EntityKind } from '@onemap/graph-schema';
+import { deliveryFiles } from '../resolver/src/cli/load-command.ts';
+import { resolveBulkLoad } from '../resolver/src/pipeline/bulk-load.ts';
+import { readSpill } from '../resolver/src/pipeline/bulk-spill.ts';
+
+const { values: a } = parseArgs({
+  args: process.argv.slice(2).filter((x) => x !== '--'),
+  options: { input: { type: 'string' }, persons: { type: 'string' }, partition: { type: 'string' } },
+});
+const input = a.persons ? path.resolve('datasets/out', a.persons) : (a.input ?? SAMPLE_DIR);
+const gc = (globalThis as { gc?: () => void }).gc;
+const mib = (n: number) => `${(n / 2 ** 20).toFixed(0)} MiB`;
+const load = () =>
+  os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ');
+const hwm = () => /VmHWM:\s+(\d+)/.exec(fs.readFileSync('/proc/self/status', 'utf8'))?.[1] ?? '?';
+
+const catalog = loadCatalog();
+const files = deliveryFiles(input, catalog);
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'first-pass-'));
+gc?.();
+const heap0 = process.memoryUsage().heapUsed;
+console.log(`first pass: ${files.length} files of ${input}; load average ${load()}`);
+const cpu0 = process.cpuUsage();
+const t0 = performance.now();
+const res = resolveBulkLoad(files, {
+  catalog,
+  stagingDir: path.join(work, 'staging'),
+  rejectsDir: path.join(work, 'rejects'),
+  spillFile: path.join(work, 'spill.jsonl'),
+});
+const wall = performance.now() - t0;
+const cpu = process.cpuUsage(cpu0);
+gc?.();
+const heap = process.memoryUsage().heapUsed - heap0;
+const records = res.written;
+console.log(
+  `first pass: ${records.toLocaleString('en-US')} records (${res.rows} rows) in ${(wall / 1000).toFixed(1)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s CPU` +
+    ` (read ${(res.ms.read / 1000).toFixed(1)} s, resolve ${(res.ms.resolve / 1000).toFixed(1)} s); load average ${load()}`,
+);
+console.log(
+  `first pass: live heap after GC ${mib(heap)} = ${(heap / records).toFixed(0)} B/record${gc ? '' : ' (no --expose-gc: not collected)'}; peak RSS ${(Number(hwm()) / 1024).toFixed(0)} MiB`,
+);
+console.log(`first pass: index ${JSON.stringify(res.rr.index.counts())}`);
+
+if (a.partition) {
+  const h = createHash('sha256');
+  const lines: string[] = [];
+  const kinds = new Map<string, EntityKind>();
+  for (const x of readSpill(res.spillFile)) {
+    for (const m of (x as [unknown, unknown, unknown, { key: string; kind: EntityKind }[]])[3]) {
+      const eid = res.rr.eidOf(m.key);
+      lines.push(`${m.key} ${eid}`);
+      kinds.set(eid, m.kind);
+    }
+  }
+  for (const [eid, kind] of kinds) h.update(JSON.stringify(res.rr.entityRow(eid, kind)));
+  lines.push(`entity rows ${h.digest('hex')}`);
+  fs.writeFileSync(a.partition, `${lines.join('\n')}\n`);
+  console.log(
+    `first pass: partition of ${lines.length - 1} mentions into ${kinds.size} entities written to ${a.partition} (${lines[lines.length - 1]})`,
+  );
+}
+fs.rmSync(work, { recursive: true, force: true });
