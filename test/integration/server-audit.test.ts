@@ -221,7 +221,8 @@ describe('group commit: the head a process remembers', () => {
     const group = chainGroup(head, [auditInput('b'), auditInput('c')], auditOpts());
     // The statement committed, but its caller never heard (a broken connection) …
     await appendAuditEntriesAtHead(graph, head, group);
-    const last = group[group.length - 1]!;
+    const last = group[group.length - 1];
+    if (!last) throw new Error('unreachable: empty group');
     // … so it falls back to the locked transaction, naming the group's last entry: nothing is written twice.
     let chained = 0;
     const r = await appendAuditEntries(graph, GENESIS_HASH, (h) => {
