@@ -7,7 +7,8 @@
  *
  * What is generated (synthetic, deterministic from a seed):
  * - persons (household record as authority for name, resident ID, sex, birth date, address;
- *   golden values and provenance on the node; Pinyin and initials in `searchText`), 1 % known only
+ *   golden values and provenance on the node; names and identifiers in `searchText`, Pinyin in
+ *   `pinyinKeys` and initials in `pinyinInitials` as V049 and the pipeline write them), 1 % known only
  *   from `incident` records (a source most viewers may not see);
  * - phones (a telecom record; one family in ten shares one), employers (business records),
  *   places (hotels, internet cafés, rail stations; 1 % of them hubs that take 30 % of sightings);
@@ -87,14 +88,20 @@ const DAY = 86_400_000;
 /** Sightings fall in the 90 days before this instant; the bench's 30-day window is the last month. */
 export const BENCH_END = Date.UTC(2026, 10, 1);
 
-/** Pinyin of a name, computed once per distinct name (a few thousand), not once per person. */
-const nameCache = new Map<string, { pinyin: string; words: string }>();
+/**
+ * Pinyin of a name, computed once per distinct name (a few thousand), not once per person: as the
+ * pipeline writes a person (`resolver/src/pipeline/golden-values.ts`), syllable groups and their
+ * join in `pinyinKeys`, initials in `pinyinInitials` (index `entity_pinyin`), so migration V049
+ * finds nothing to rewrite in a freshly built store.
+ */
+const nameCache = new Map<string, { pinyin: string; keys: string; initials: string }>();
 function nameKeys(name: string) {
   let v = nameCache.get(name);
   if (!v) {
     const py = standardizePersonName(name);
     const pinyin = py ? `${py.pyFamily} ${py.pyGiven}` : '';
-    v = { pinyin, words: [name, py?.pyFamily, py?.pyGiven, pinyin.replace(/\s/g, ''), pinyinInitials(name)].join(' ') };
+    const ini = pinyinInitials(name);
+    v = { pinyin, keys: py ? `${pinyin} ${py.pyFamily}${py.pyGiven}`.replace(/\s+$/, '') : '', initials: ini.length >= 2 ? ini : '' };
     nameCache.set(name, v);
   }
   return v;
@@ -130,11 +137,11 @@ export function generateBenchCsv(dir: string, persons: number, visits = 10, log:
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)] as T;
   const counties = loadUnits().filter((u) => u.level === 'county');
   const file = (name: string, header: string) => new CsvFile(path.join(dir, name), header);
-  const entities = file('entities.csv', 'eid:ID(Entity),:LABEL,name,namePinyin,familyName,givenName,sex,birthDate,residentId,address,number,placeKind,unitCode,location:point{crs:WGS-84},searchText,provenance,inSources:string[],recordRoles:string[]');
+  const entities = file('entities.csv', 'eid:ID(Entity),:LABEL,name,namePinyin,familyName,givenName,sex,birthDate,residentId,address,number,placeKind,unitCode,location:point{crs:WGS-84},searchText,pinyinKeys,pinyinInitials,provenance,inSources:string[],recordRoles:string[]');
   const records = file('records.csv', 'rid:ID(Record),:LABEL,source,recordId,receivedAt:datetime,attrs');
   const identifiers = file('identifiers.csv', 'id:ID(Identifier),:LABEL,kind,value');
   const resolved = file('resolved.csv', ':START_ID(Record),:END_ID(Entity),:TYPE,role,decision');
-  const hasIdentifier = file('has-identifier.csv', ':START_ID(Entity),:END_ID(Identifier),:TYPE,source,rid');
+  const hasIdentifier = file('has-identifier.csv', ':START_ID(Entity),:END_ID(Identifier),:TYPE,source,rid,rids:string[]');
   const relations = file('relations.csv', ':START_ID(Entity),:END_ID(Entity),:TYPE,source,rid,rids:string[]');
   const visited = file('visited.csv', ':START_ID(Entity),:END_ID(Entity),:TYPE,at:datetime,kind,source,rid');
   const meta = file('meta.csv', ':ID(Meta),:LABEL,id,persons:long,visits:long');
@@ -160,13 +167,13 @@ export function generateBenchCsv(dir: string, persons: number, visits = 10, log:
     const rid = `business:O${i}`;
     records.line(`${rid},SourceRecord,business,O${i},2026-07-01T00:00:00Z,${q(JSON.stringify({ company: { name } }))}`);
     resolved.line(`${rid},O-B${i},RESOLVED_TO,company,anchor`);
-    entities.line(`O-B${i},Entity;Organization,${name},,,,,,,,,,620102,,${name},${q(JSON.stringify({ name: { source: 'business', rid } }))},business,`);
+    entities.line(`O-B${i},Entity;Organization,${name},,,,,,,,,,620102,,${name},,,${q(JSON.stringify({ name: { source: 'business', rid } }))},business,`);
   }
   const provKeys = ['name', 'residentId', 'sex', 'birthDate', 'address'];
   let sightings = 0;
   for (let i = 0; i < persons; i++) {
     const name = pick(SURNAMES) + pick(GIVEN) + (rand() < 0.5 ? pick(GIVEN) : '');
-    const { pinyin, words: nameWords } = nameKeys(name);
+    const { pinyin, keys: pinyinKeys, initials: pinyinIni } = nameKeys(name);
     const c = pick(counties);
     const birth = iso(Date.UTC(1960, 0, 1) + (i % 14_600) * DAY).slice(0, 10);
     const seq = String(Math.floor(i / 14_600) % 1000).padStart(3, '0');
@@ -177,23 +184,23 @@ export function generateBenchCsv(dir: string, persons: number, visits = 10, log:
     const eid = `P-B${i}`;
     const family = name.slice(0, 1);
     const given = name.slice(1);
-    let words = `${nameWords} ${residentId}`;
+    let words = `${name} ${residentId}`;
     // One person in a hundred is known only from incident records (not shared with most viewers).
     if (i % 100 === 99) {
       const rid = `incident:P${i}`;
       records.line(`${rid},SourceRecord,incident,P${i},2026-09-01T00:00:00Z,${q(JSON.stringify({ suspect: { name, residentId } }))}`);
       resolved.line(`${rid},${eid},RESOLVED_TO,suspect,anchor`);
       identifiers.line(`resident_id|${residentId},Identifier,resident_id,${residentId}`);
-      hasIdentifier.line(`${eid},resident_id|${residentId},HAS_IDENTIFIER,incident,${rid}`);
+      hasIdentifier.line(`${eid},resident_id|${residentId},HAS_IDENTIFIER,incident,${rid},${rid}`);
       const prov = q(`{"name":{"source":"incident","rid":"${rid}"},"residentId":{"source":"incident","rid":"${rid}"}}`);
-      entities.line(`${eid},Entity;Person,${name},${pinyin},${family},${given},,,${residentId},,,,${c.code},,${words},${prov},incident,`);
+      entities.line(`${eid},Entity;Person,${name},${pinyin},${family},${given},,,${residentId},,,,${c.code},,${words},${pinyinKeys},${pinyinIni},${prov},incident,`);
       continue;
     }
     const hrid = `household:P${i}`;
     records.line(`${hrid},SourceRecord,household,P${i},2026-07-01T00:00:00Z,${q(JSON.stringify({ person: { name, residentId, sex, birthDate: birth, address } }))}`);
     resolved.line(`${hrid},${eid},RESOLVED_TO,person,anchor`);
     identifiers.line(`resident_id|${residentId},Identifier,resident_id,${residentId}`);
-    hasIdentifier.line(`${eid},resident_id|${residentId},HAS_IDENTIFIER,household,${hrid}`);
+    hasIdentifier.line(`${eid},resident_id|${residentId},HAS_IDENTIFIER,household,${hrid},${hrid}`);
     const sources = new Set<string>(['household']);
     // Phones: one family in ten shares the previous person's phone.
     const phoneOf = i % 10 === 1 && (i - 1) % 100 !== 99 ? i - 1 : i;
@@ -203,8 +210,8 @@ export function generateBenchCsv(dir: string, persons: number, visits = 10, log:
       records.line(`${trid},SourceRecord,telecom,T${i},2026-07-01T00:00:00Z,${q(`{"subscriber":{"phone":"${phone}"}}`)}`);
       resolved.line(`${trid},T-B${i},RESOLVED_TO,subscriber,anchor`);
       identifiers.line(`phone|${phone},Identifier,phone,${phone}`);
-      hasIdentifier.line(`T-B${i},phone|${phone},HAS_IDENTIFIER,telecom,${trid}`);
-      entities.line(`T-B${i},Entity;Phone,${phone},,,,,,,,${phone},,,,${phone} ${phone.slice(3)},${q(`{"number":{"source":"telecom","rid":"${trid}"}}`)},hotel;telecom,`);
+      hasIdentifier.line(`T-B${i},phone|${phone},HAS_IDENTIFIER,telecom,${trid},${trid}`);
+      entities.line(`T-B${i},Entity;Phone,${phone},,,,,,,,${phone},,,,${phone} ${phone.slice(3)},,,${q(`{"number":{"source":"telecom","rid":"${trid}"}}`)},hotel;telecom,`);
     }
     words += ` ${phone.slice(3)}`;
     const firstVisit = `${PLACE_KINDS[0].source}:V${i}-0`;
@@ -229,7 +236,7 @@ export function generateBenchCsv(dir: string, persons: number, visits = 10, log:
       sightings++;
     }
     const prov = q(`{${provKeys.map((a) => `"${a}":{"source":"household","rid":"${hrid}"}`).join(',')}}`);
-    entities.line(`${eid},Entity;Person,${name},${pinyin},${family},${given},${sex},${birth},${residentId},${address},,,${c.code},,${words},${prov},${[...sources].sort().join(';')},`);
+    entities.line(`${eid},Entity;Person,${name},${pinyin},${family},${given},${sex},${birth},${residentId},${address},,,${c.code},,${words},${pinyinKeys},${pinyinIni},${prov},${[...sources].sort().join(';')},`);
     if (i % 100_000 === 0) log(`generated ${i} / ${persons} persons`);
   }
   for (const p of places) {
@@ -239,7 +246,7 @@ export function generateBenchCsv(dir: string, persons: number, visits = 10, log:
     records.line(`${rid},SourceRecord,${p.k.source},${p.eid},2026-07-01T00:00:00Z,${q(JSON.stringify({ [p.k.role]: { name: p.name, placeKind: p.k.kind } }))}`);
     resolved.line(`${rid},${p.eid},RESOLVED_TO,${p.k.role},anchor`);
     const loc = q(`{longitude:${(lon + (rand() - 0.5) * 0.1).toFixed(5)},latitude:${(lat + (rand() - 0.5) * 0.1).toFixed(5)}}`);
-    entities.line(`${p.eid},Entity;Place,${p.name},,,,,,,,,${p.k.kind},${p.unit},${loc},${p.name},${q(JSON.stringify({ name: { source: p.k.source, rid }, placeKind: { source: p.k.source, rid } }))},${[...p.sources].sort().join(';')},${p.k.source}:${p.k.role}`);
+    entities.line(`${p.eid},Entity;Place,${p.name},,,,,,,,,${p.k.kind},${p.unit},${loc},${p.name},,,${q(JSON.stringify({ name: { source: p.k.source, rid }, placeKind: { source: p.k.source, rid } }))},${[...p.sources].sort().join(';')},${p.k.source}:${p.k.role}`);
   }
   const all = [entities, records, identifiers, resolved, hasIdentifier, relations, visited, meta];
   for (const x of all) x.close();

@@ -36,9 +36,9 @@ export const ConfigSchema = Type.Object({
   ONEMAP_SECRETS_DIR: Type.String({ default: '' }),
   /** A signed checkpoint is written automatically every N audit entries. */
   AUDIT_CHECKPOINT_EVERY: Type.Integer({ default: 1000, minimum: 1 }),
-  /** Audit group commit: the first waiting entry waits this long (ms) for others before one transaction chains them all; 0 = write at once. */
+  /** Audit group commit: the first waiting entry waits this long (ms) for others before one write chains them all; 0 = write at once. */
   AUDIT_GROUP_WINDOW_MS: Type.Integer({ default: 0, minimum: 0, maximum: 1000 }),
-  /** Most audit entries chained in one transaction. */
+  /** Most audit entries chained in one write. */
   AUDIT_GROUP_MAX: Type.Integer({ default: 256, minimum: 1, maximum: 10_000 }),
   /** Aggregate cells with fewer distinct persons than this are suppressed (k-anonymity). */
   K_ANONYMITY: Type.Integer({ default: 5, minimum: 1 }),

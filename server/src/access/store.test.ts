@@ -31,3 +31,34 @@ describe('the access store after an admin change', () => {
     expect(reads).toHaveLength(2);
   });
 });
+
+describe('the access store under concurrent requests', () => {
+  beforeEach(() => {
+    reads.length = 0;
+  });
+
+  it('requests that find a user expired together share one read', async () => {
+    const store = new AccessStore({} as Graph, 60_000, []);
+    const waiting = Array.from({ length: 10 }, () => store.user('a'));
+    expect(reads).toHaveLength(1);
+    reads[0]!.resolve(user(false));
+    const got = await Promise.all(waiting);
+    expect(got.every((u) => u?.username === 'a' && !u.disabled)).toBe(true);
+    // cached now: no read
+    await store.user('a');
+    expect(reads).toHaveLength(1);
+  });
+
+  it('a failed read is not shared with later requests', async () => {
+    const store = new AccessStore({} as Graph, 60_000, []);
+    const failing = store.user('a');
+    const sharing = store.user('a');
+    (reads[0] as unknown as { resolve: (u: unknown) => void }).resolve(Promise.reject(new Error('graph down')));
+    await expect(failing).rejects.toThrow('graph down');
+    await expect(sharing).rejects.toThrow('graph down');
+    const next = store.user('a');
+    expect(reads).toHaveLength(2);
+    reads[1]!.resolve(user(false));
+    expect((await next)?.username).toBe('a');
+  });
+});

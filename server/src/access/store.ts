@@ -46,6 +46,8 @@ export class AccessStore {
   private snap: Snapshot | null = null;
   private loading: Promise<Snapshot> | null = null;
   private users = new Map<string, { at: number; user: UserInfo | null }>();
+  /** User reads under way: requests that find a user's entry expired at once share one read. */
+  private userReads = new Map<string, Promise<UserInfo | null>>();
   /** Raised by `invalidate`: a read begun before a change is not cached after it (it may predate the change). */
   private generation = 0;
   private readonly catalog: SourceCatalogEntry[];
@@ -63,6 +65,8 @@ export class AccessStore {
     this.snap = null;
     this.loading = null;
     this.users.clear();
+    // a read under way may predate the change: later requests read again
+    this.userReads.clear();
   }
 
   async snapshot(): Promise<Snapshot> {
@@ -144,16 +148,29 @@ export class AccessStore {
     return v;
   }
 
+  /**
+   * The user as read at most `ttlMs` ago. Requests that find the entry expired together share one
+   * read (begun after the entry expired, so as fresh as a read of their own would be).
+   */
   async user(username: string): Promise<UserInfo | null> {
     const hit = this.users.get(username);
     if (hit && Date.now() - hit.at < this.ttlMs) return hit.user;
+    const pending = this.userReads.get(username);
+    if (pending) return pending;
     const gen = this.generation;
-    const user = await readUser(this.graph, 'username', username);
-    if (gen === this.generation) {
-      if (this.users.size >= USER_CACHE_MAX) this.users.clear();
-      this.users.set(username, { at: Date.now(), user });
-    }
-    return user;
+    const read = readUser(this.graph, 'username', username)
+      .then((user) => {
+        if (gen === this.generation) {
+          if (this.users.size >= USER_CACHE_MAX) this.users.clear();
+          this.users.set(username, { at: Date.now(), user });
+        }
+        return user;
+      })
+      .finally(() => {
+        if (this.userReads.get(username) === read) this.userReads.delete(username);
+      });
+    this.userReads.set(username, read);
+    return read;
   }
 
   async userByCertificate(fingerprint: string): Promise<UserInfo | null> {

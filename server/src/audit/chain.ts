@@ -4,6 +4,7 @@ import {
   type AuditAppend,
   type AuditHead,
   appendAuditEntries,
+  appendAuditEntriesAtHead,
   type EntryFilter,
   listCheckpoints,
   listEntries,
@@ -95,18 +96,56 @@ export function chainGroup(head: AuditHead, inputs: readonly AuditInput[], opts:
   });
 }
 
+/** How often a group is chained again onto a head another writer moved, before the locked transaction takes over. */
+export const AUDIT_FAST_ATTEMPTS = 2;
+
+const headsOf = (written: AuditAppend[]): AuditHead[] => written.map((w) => ({ seq: w.entry.seq, hash: w.hash }));
+
 /**
- * Appends a group of entries in one transaction under the head's write lock, so appends from any
- * number of server replicas form one chain without gaps (see `AuditGroupCommit` for the batching).
+ * Appends a group of entries so that appends from any number of server replicas form one chain
+ * without gaps (see `AuditGroupCommit` for the batching).
+ *
+ * With `known` — the head as this process last wrote it — the group is chained onto it and written
+ * by one statement that writes only if the head is still that (`appendAuditEntriesAtHead`: one
+ * round trip); if another writer moved the head, the group is chained onto the head the statement
+ * found and tried again. Otherwise, or after `AUDIT_FAST_ATTEMPTS`, or when a statement failed, one
+ * transaction locks the head, reads it and writes the group (three round trips). After a failed
+ * statement (its commit may have landed before the connection broke) that transaction writes
+ * nothing if the group's last entry is in the chain, so a group is never written twice.
  * @returns the sequence number and hash of each input's entry, in input order
  */
-export async function appendAuditGroup(graph: Graph, inputs: readonly AuditInput[], opts: AppendOptions): Promise<AuditHead[]> {
+export async function appendAuditGroup(graph: Graph, inputs: readonly AuditInput[], opts: AppendOptions, known: AuditHead | null = null): Promise<AuditHead[]> {
+  const isLastOf = (head: AuditHead | null, group: AuditAppend[]) => {
+    const last = group[group.length - 1];
+    return !!head && !!last && head.seq === last.entry.seq && head.hash === last.hash;
+  };
+  // The group of a statement that failed: it may have committed all the same.
+  let maybeWritten: AuditAppend[] | null = null;
+  if (known) {
+    let head: AuditHead | null = known;
+    for (let attempt = 0; head && attempt < AUDIT_FAST_ATTEMPTS; attempt++) {
+      const group = chainGroup(head, inputs, opts);
+      try {
+        head = await appendAuditEntriesAtHead(graph, head, group);
+      } catch {
+        maybeWritten = group;
+        break;
+      }
+      if (isLastOf(head, group)) return headsOf(group);
+    }
+  }
   let written: AuditAppend[] = [];
-  await appendAuditEntries(graph, GENESIS_HASH, (head) => {
-    written = chainGroup(head, inputs, opts);
-    return written;
-  });
-  return written.map((w) => ({ seq: w.entry.seq, hash: w.hash }));
+  const last = maybeWritten?.[maybeWritten.length - 1];
+  const head = await appendAuditEntries(
+    graph,
+    GENESIS_HASH,
+    (h) => {
+      written = chainGroup(h, inputs, opts);
+      return written;
+    },
+    last ? { seq: last.entry.seq, hash: last.hash } : null,
+  );
+  return headsOf(head === null && maybeWritten ? maybeWritten : written);
 }
 
 /** Appends one entry on its own transaction. */

@@ -22,12 +22,15 @@ interface Waiter {
  * `append` resolves only once its entry has committed and rejects when the group could not be
  * written, so "no audit entry, no answer" holds per request. One writer per process, so a process
  * holds the head lock once per group instead of once per request; several processes (replicas)
- * still form one gapless chain because each group locks the head.
+ * still form one gapless chain because each group locks the head. The writer remembers the head
+ * its last group left, so a group whose head no one else moved is one statement (one round trip).
  */
 export class AuditGroupCommit {
   private queue: Waiter[] = [];
   private timer: NodeJS.Timeout | null = null;
   private writing: Promise<void> | null = null;
+  /** The head as this process's last group left it: the next group is chained onto it in one statement (`appendAuditGroup`). */
+  private head: AuditHead | null = null;
 
   constructor(
     private readonly graph: Graph,
@@ -85,13 +88,16 @@ export class AuditGroupCommit {
           this.graph,
           group.map((w) => w.input),
           this.opts,
+          this.head,
         );
+        this.head = heads[heads.length - 1] ?? null;
         group.forEach((w, i) => {
           const head = heads[i];
           if (head) w.resolve(head);
           else w.reject(new Error('audit entry missing from its group'));
         });
       } catch (err) {
+        this.head = null;
         for (const w of group) w.reject(err);
       }
     }

@@ -1,4 +1,4 @@
-import { type Graph, readTx, writeTx } from '@onemap/graph-schema/server';
+import { type Graph, readTx, runAutoCommit, writeTx } from '@onemap/graph-schema/server';
 import type { AuditEntry, AuditOutcome, Checkpoint } from '../audit/chain.ts';
 
 /** The chain's head: the last entry's sequence number and hash. */
@@ -14,14 +14,67 @@ export interface AuditAppend {
   checkpoint: Omit<Checkpoint, 'seq' | 'hash'> | null;
 }
 
+/** A group's rows as the append statements take them: entries with their hashes, and the checkpoints due. */
+function groupParams(group: AuditAppend[]) {
+  const last = group[group.length - 1];
+  if (!last) throw new Error('unreachable: empty audit group');
+  return {
+    rows: group.map(({ entry, hash }) => ({ entry, hash })),
+    cps: group.flatMap(({ entry, hash, checkpoint }) => (checkpoint ? [{ seq: entry.seq, hash, at: checkpoint.at, sig: checkpoint.signature, by: checkpoint.by }] : [])),
+    seq: last.entry.seq,
+    hash: last.hash,
+  };
+}
+
+/**
+ * Appends a group chained onto `expected` in ONE auto-commit statement — one round trip, where a
+ * transaction takes three (head, entries, commit) — if the head is still `expected`: the head is
+ * write-locked first and compared under the lock, so a group chained onto a head another writer
+ * has moved on writes nothing (the chain stays gapless across replicas; the caller chains again).
+ * The statement commits before it answers, so a returned head that is the group's last entry
+ * means the group is durable.
+ * @returns the head after the statement (the group's last entry when it was written, else the
+ *   head as found), or null when there is no head yet (the locked transaction creates it)
+ */
+export async function appendAuditEntriesAtHead(graph: Graph, expected: AuditHead, group: AuditAppend[]): Promise<AuditHead | null> {
+  const r = await runAutoCommit(
+    graph,
+    `MATCH (h:AuditHead {id: 'main'})
+     SET h._lock = true
+     WITH h, h.seq = $expectSeq AND h.hash = $expectHash AS atHead
+     CALL (h, atHead) {
+       WITH h WHERE atHead
+       SET h.seq = toInteger($seq), h.hash = $hash
+       WITH h
+       CALL () {
+         UNWIND $rows AS row
+         CREATE (a:AuditEntry) SET a = row.entry, a.seq = toInteger(row.entry.seq), a.status = toInteger(row.entry.status),
+                                   a.resultCount = toInteger(row.entry.resultCount), a.hash = row.hash
+       }
+       CALL () {
+         UNWIND $cps AS c
+         CREATE (:AuditCheckpoint {seq: toInteger(c.seq), hash: c.hash, at: c.at, signature: c.sig, by: c.by})
+       }
+     }
+     REMOVE h._lock
+     RETURN h.seq AS seq, h.hash AS hash`,
+    { expectSeq: expected.seq, expectHash: expected.hash, ...groupParams(group) },
+  );
+  const row = r.records[0];
+  return row ? { seq: row.get('seq') as number, hash: row.get('hash') as string } : null;
+}
+
 /**
  * Appends a group of entries in ONE transaction (group commit). The single `(:AuditHead {id:'main'})`
  * node is write-locked first, so groups from any number of server replicas form one chain without
  * gaps; `next` builds the group's entries (chained, with their hashes and any due checkpoints) from
  * the head it was given under that lock. A retried transaction calls `next` again with the new head.
- * @returns the head after the group (the last entry's sequence number and hash)
+ * `unlessWritten`: the last entry of a group a failed statement may have committed; if it is in
+ * the chain, nothing is written.
+ * @returns the head after the group (the last entry's sequence number and hash); null when
+ *   `unlessWritten` was found
  */
-export async function appendAuditEntries(graph: Graph, genesis: string, next: (head: AuditHead) => AuditAppend[]): Promise<AuditHead> {
+export async function appendAuditEntries(graph: Graph, genesis: string, next: (head: AuditHead) => AuditAppend[], unlessWritten: AuditHead | null = null): Promise<AuditHead | null> {
   return writeTx(graph, async (tx) => {
     // Take the head's write lock straight away (MATCH reads take no lock): MERGE would take a shared lock
     // first, and two replicas upgrading theirs at once deadlock and wait out the driver's retry backoff.
@@ -34,14 +87,19 @@ export async function appendAuditEntries(graph: Graph, genesis: string, next: (h
         { genesis },
       );
     }
+    if (unlessWritten) {
+      // Under the head's lock a statement that failed has either committed or rolled back.
+      const landed = await tx.run('MATCH (a:AuditEntry {seq: toInteger($seq)}) WHERE a.hash = $hash RETURN count(a) AS n', { seq: unlessWritten.seq, hash: unlessWritten.hash });
+      if ((landed.records[0]?.get('n') as number) > 0) {
+        await tx.run(`MATCH (h:AuditHead {id: 'main'}) REMOVE h._lock`);
+        return null;
+      }
+    }
     const group = next({
       seq: (head.records[0]?.get('seq') as number) ?? 0,
       hash: (head.records[0]?.get('hash') as string) ?? genesis,
     });
-    const last = group[group.length - 1];
-    if (!last) throw new Error('unreachable: empty audit group');
-    const rows = group.map(({ entry, hash }) => ({ entry, hash }));
-    const checkpoints = group.flatMap(({ entry, hash, checkpoint }) => (checkpoint ? [{ seq: entry.seq, hash, at: checkpoint.at, sig: checkpoint.signature, by: checkpoint.by }] : []));
+    const { rows, cps: checkpoints, seq, hash } = groupParams(group);
     // Entries, the new head and any due checkpoints in ONE statement: one round trip after the head's.
     await tx.run(
       `UNWIND $rows AS row
@@ -52,9 +110,9 @@ export async function appendAuditEntries(graph: Graph, genesis: string, next: (h
        WITH h
        UNWIND $cps AS c
        CREATE (:AuditCheckpoint {seq: toInteger(c.seq), hash: c.hash, at: c.at, signature: c.sig, by: c.by})`,
-      { rows, seq: last.entry.seq, hash: last.hash, cps: checkpoints },
+      { rows, seq, hash, cps: checkpoints },
     );
-    return { seq: last.entry.seq, hash: last.hash };
+    return { seq, hash };
   });
 }
 

@@ -22,21 +22,32 @@ import { facilityLayer, heatLayer, hexbinLayer, jurisdictionLayer, trendLayer } 
 /**
  * Aggregates depend on the viewer only through the visible sources and k, so answers are shared
  * between viewers with the same view for LAYER_CACHE_MS (layers may lag new data by that much).
+ * Requests for an answer that is being computed wait for that computation instead of starting
+ * their own: at a million persons a month's jurisdiction layer reads millions of visits, and ten
+ * callers of a cold window would otherwise read them ten times at once.
  */
-const caches = new WeakMap<FastifyInstance, Map<string, { at: number; value: unknown }>>();
+const caches = new WeakMap<FastifyInstance, { done: Map<string, { at: number; value: unknown }>; computing: Map<string, Promise<unknown>> }>();
 async function cached<T>(app: FastifyInstance, request: FastifyRequest, name: string, compute: () => Promise<T>): Promise<T> {
   const ttl = app.config.LAYER_CACHE_MS;
   if (ttl <= 0) return compute();
   let cache = caches.get(app);
-  if (!cache) caches.set(app, (cache = new Map()));
+  if (!cache) caches.set(app, (cache = { done: new Map(), computing: new Map() }));
+  const { done, computing } = cache;
   const key = JSON.stringify([name, request.viewer.visibleSources, request.viewer.kAnonymity, request.query]);
-  const hit = cache.get(key);
+  const hit = done.get(key);
   if (hit && Date.now() - hit.at < ttl) return hit.value as T;
-  const value = await compute();
-  const oldest = cache.keys().next();
-  if (cache.size >= 500 && !oldest.done) cache.delete(oldest.value);
-  cache.set(key, { at: Date.now(), value });
-  return value;
+  const pending = computing.get(key);
+  if (pending) return pending as Promise<T>;
+  const running = compute()
+    .then((value) => {
+      const oldest = done.keys().next();
+      if (done.size >= 500 && !oldest.done) done.delete(oldest.value);
+      done.set(key, { at: Date.now(), value });
+      return value;
+    })
+    .finally(() => computing.delete(key));
+  computing.set(key, running);
+  return running;
 }
 
 const aggregate = (action: string): AccessRule => ({ roles: ['planner', 'analyst', 'officer'], purpose: false, action });
