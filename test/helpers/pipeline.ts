@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadCatalog, SAMPLE_DIR, SOURCE_ORDER } from '@onemap/datasets';
+import { readTx } from '@onemap/graph-schema/server';
+import { readBatch, stageRecords } from '@onemap/resolver/intake';
 import { IngestPipeline } from '@onemap/resolver/pipeline';
 import { redisConnectionOf } from '@onemap/resolver/queue';
 import { Redis } from 'ioredis';
@@ -75,3 +77,15 @@ export async function ingestDirect(pipeline: IngestPipeline, files: [string, str
   await pipeline.deriveNow();
   return results;
 }
+
+/** A read query on the test pipeline's graph, each row as a plain object. */
+export async function queryRows<T = Record<string, unknown>>(t: ReturnType<typeof openTestPipeline>, cypher: string, params: Record<string, unknown> = {}): Promise<T[]> {
+  return readTx(t.graph, async (tx) => (await tx.run(cypher, params)).records.map((r) => r.toObject() as T));
+}
+
+/** Rows of a source staged as one batch (as a push delivers them), with the records read from it. */
+export function stagedGroup(t: ReturnType<typeof openTestPipeline>, source: string, rows: Record<string, string | number>[]) {
+  const batch = stageRecords(t.pipeline.deps.stagingDir, source, rows);
+  return { batch, records: readBatch(batch, t.pipeline.entry(source)).records };
+}
+

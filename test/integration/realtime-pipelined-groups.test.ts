@@ -1,9 +1,8 @@
-import { readTx } from '@onemap/graph-schema/server';
 import { readBatch, stageRecords } from '@onemap/resolver/intake';
 import { SharedResolveLock, withResolveLock } from '@onemap/resolver/pipeline';
 import { describe, expect, it } from 'vitest';
 import { hotelRecord } from '../helpers/hotel-records.ts';
-import { useTestPipeline } from '../helpers/pipeline.ts';
+import { queryRows, stagedGroup, useTestPipeline } from '../helpers/pipeline.ts';
 
 /**
  * The resolve leader pipelines its groups: group N+1 is resolved while group N's write commits
@@ -13,13 +12,8 @@ import { useTestPipeline } from '../helpers/pipeline.ts';
  */
 const t = useTestPipeline();
 
-async function q<T = Record<string, unknown>>(cypher: string, params: Record<string, unknown> = {}): Promise<T[]> {
-  return readTx(t.graph, async (tx) => (await tx.run(cypher, params)).records.map((r) => r.toObject() as T));
-}
-const group = (rows: Record<string, string | number>[]) => {
-  const batch = stageRecords(t.pipeline.deps.stagingDir, 'hotel', rows);
-  return { batch, records: readBatch(batch, t.pipeline.entry('hotel')).records };
-};
+const q = <T = Record<string, unknown>>(cypher: string, params: Record<string, unknown> = {}) => queryRows<T>(t, cypher, params);
+const group = (rows: Record<string, string | number>[]) => stagedGroup(t, 'hotel', rows);
 /** Each record's facts: its source records, RESOLVED_TO per role, VISITED edges, and the guest's entity. */
 async function factsOf(recordIds: string[]) {
   return q<{ id: string; records: number; roles: string[]; visits: number; guest: string | null }>(

@@ -1,8 +1,6 @@
-import { readTx } from '@onemap/graph-schema/server';
-import { readBatch, stageRecords } from '@onemap/resolver/intake';
 import { describe, expect, it } from 'vitest';
 import { hotelRecord } from '../helpers/hotel-records.ts';
-import { useTestPipeline } from '../helpers/pipeline.ts';
+import { queryRows, stagedGroup, useTestPipeline } from '../helpers/pipeline.ts';
 
 /**
  * The leader does not send `inSources` and place-facts rows its own writes already put in the
@@ -11,13 +9,8 @@ import { useTestPipeline } from '../helpers/pipeline.ts';
  */
 const t = useTestPipeline();
 
-async function q<T = Record<string, unknown>>(cypher: string, params: Record<string, unknown> = {}): Promise<T[]> {
-  return readTx(t.graph, async (tx) => (await tx.run(cypher, params)).records.map((r) => r.toObject() as T));
-}
-const group = (rows: Record<string, string | number>[]) => {
-  const batch = stageRecords(t.pipeline.deps.stagingDir, 'hotel', rows);
-  return { batch, records: readBatch(batch, t.pipeline.entry('hotel')).records };
-};
+const q = <T = Record<string, unknown>>(cypher: string, params: Record<string, unknown> = {}) => queryRows<T>(t, cypher, params);
+const group = (rows: Record<string, string | number>[]) => stagedGroup(t, 'hotel', rows);
 const noop = () => async () => {};
 /** Every entity the records resolve to, with its lists. */
 async function listsOf(recordIds: string[]) {
