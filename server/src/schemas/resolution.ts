@@ -61,7 +61,7 @@ export const Candidate = Type.Object({
   rid: Type.String(),
   source: Type.String(),
   score: Type.Union([Type.Number(), Type.Null()], {
-    description: "the pipeline's match probability when it wrote the record; when it weighed a value the viewer sees masked, the probability over what the viewer may compare (null: nothing)",
+    description: "the pipeline's match probability when it wrote the record; null when it weighed a value the viewer sees masked (the explanation's probability is over what the viewer may compare)",
   }),
   at: Type.Union([Type.String(), Type.Null()]),
   left: EntitySummary,

@@ -115,8 +115,9 @@ export async function reviewQueue(graph: Graph, viewer: Viewer, filter: { source
     const right = seen.get(r.candidateEid);
     if (!left || !right) continue;
     const { explanation, withheld } = explainCandidate(r.record, r.candidateRecords, viewerMask(viewer));
-    // The pipeline's score weighed values the viewer sees masked: then only what they may compare.
-    const score = withheld ? (explanation?.probability ?? null) : r.score;
+    // The pipeline's score weighed values the viewer sees masked: it is not shown then (the
+    // explanation's probability says what the values the viewer may compare weigh).
+    const score = withheld ? null : r.score;
     items.push({ id: `${r.rid}|${r.role}`, rid: r.rid, source: r.source, score, at: r.at, left, right, explanation });
     if (items.length === limit) break;
   }

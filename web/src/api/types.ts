@@ -211,7 +211,7 @@ export interface PossibleMatch {
   id: string;
   rid: string;
   source: string;
-  /** null: the pipeline's score weighed a value this viewer sees masked, and nothing else could be compared */
+  /** null: the pipeline's score weighed a value this viewer sees masked */
   score: number | null;
   left: { eid: string; name: string; kind: EntityKind };
   right: { eid: string; name: string; kind: EntityKind };

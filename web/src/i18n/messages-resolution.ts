@@ -38,6 +38,7 @@ export const resolutionZh = {
   'lvl.same year and month': '同年同月',
   'lvl.two edits': '差两处',
   'review.prior': '先验',
+  'review.scoreWithheld': '流水线得分含您无权查看的字段，不予显示',
 } as const;
 
 export const resolutionEn: Record<keyof typeof resolutionZh, string> = {
@@ -79,4 +80,5 @@ export const resolutionEn: Record<keyof typeof resolutionZh, string> = {
   'lvl.same year and month': 'same year and month',
   'lvl.two edits': 'two edits',
   'review.prior': 'prior',
+  'review.scoreWithheld': "the pipeline's score weighed fields you may not see: not shown",
 };

@@ -105,7 +105,9 @@ export default function ReviewScreen() {
                         return c ? localName(c, lang) : m.source;
                       })()}
                     </td>
-                    <td className="mono">{m.score === null ? '—' : `${(m.score * 100).toFixed(1)}%`}</td>
+                    <td className="mono" title={m.score === null ? t('review.scoreWithheld') : undefined}>
+                      {m.score === null ? '—' : `${(m.score * 100).toFixed(1)}%`}
+                    </td>
                   </tr>
                 ))}
               </tbody>
