@@ -19,7 +19,7 @@ let app: FastifyInstance;
 
 const ID = '620102199001011234';
 const mention = (id: string) => JSON.stringify({ person: { kind: 'Person', identifiers: [{ kind: 'resident_id', value: id }], flags: [] } });
-const attrs = (id: string) => JSON.stringify({ person: { name: '孙悟空', residentId: id } });
+const attrs = (id: string) => JSON.stringify({ person: { name: '孙悟空', nameScript: 'han', family: '孙', given: '悟空', pyFamily: 'sun', pyGiven: 'wukong', residentId: id } });
 
 useServerApp(
   { RATE_LIMIT_PER_MINUTE: 1_000_000 },
@@ -61,6 +61,8 @@ describe('the review queue explains a pair only by values the analyst sees plain
     expect(item, 'the pair is listed').toBeDefined();
     const said = JSON.stringify(item.explanation);
     expect(said).not.toMatch(/resident|birth|sex|county/i);
+    // what the analyst sees plain on both (the name, and its internal Pinyin keys with it) is still compared
+    expect(item.explanation.waterfall.map((w: { label: string }) => w.label).join(' ')).toMatch(/name/);
     expect(item.explanation.anchors).toEqual([]);
     // the stored 0.55 weighed the masked ID: it is not shown
     expect(item.score).toBeNull();

@@ -1,4 +1,4 @@
-import type { EntityKind } from '@onemap/graph-schema';
+import { attributeMeta, type EntityKind, isInternalAttribute } from '@onemap/graph-schema';
 import type { Graph } from '@onemap/graph-schema/server';
 import { explainPair, type Mention } from '@onemap/resolver';
 import { defaultSettings, type Model, PairScorer } from '@onemap/resolver/scoring';
@@ -97,9 +97,18 @@ export function explainCandidate(record: StoredRecordRow, candidateRecords: Stor
   return { explanation: best, withheld };
 }
 
-/** The viewer's masking of one value (`maskForViewer`). */
+/**
+ * The viewer's masking of one value (`maskForViewer`). An internal comparison key (`py*`,
+ * `*Key`, `nameScript`) never leaves in an answer, so `maskForViewer` always masks it; compared
+ * here, it is as plain as what it was derived from (a name's Pinyin as the name).
+ */
 function viewerMask(viewer: Viewer): MaskValue {
   return (attribute, value, source, role) => {
+    if (isInternalAttribute(attribute)) {
+      const from = attributeMeta(attribute).derivedFrom ?? [];
+      const masked = from.length === 0 || from.some((a) => maskForViewer(viewer, { attribute: a, value, source, role }).masked);
+      return { value: masked ? '' : value, masked };
+    }
     const m = maskForViewer(viewer, { attribute, value, source, role });
     return { value: String(m.value), masked: m.masked };
   };
