@@ -2,7 +2,7 @@ import { toPlain } from '@onemap/graph-schema/server';
 import { read, type Reader } from './reader.ts';
 import type { VisibleRecord } from '../access/golden.ts';
 import { NETWORK_RELATION_TYPES, PLACE_HOME_WORD, PLACE_ROLE_SEPARATOR } from '@onemap/graph-schema';
-import { KINDS, kindOf, relTypes, visibleEdge, visibleEntity } from './cypher.ts';
+import { HOME_FOR_VIEWER, KINDS, kindOf, relTypes, visibleEdge, visibleEntity } from './cypher.ts';
 
 export interface EntityRow {
   eid: string;
@@ -10,7 +10,16 @@ export interface EntityRow {
   props: Record<string, unknown>;
   records: VisibleRecord[];
   visible: boolean;
+  /**
+   * A place the viewer may know as a home (`HOME_FOR_VIEWER`: its node's kind, or a visible source's
+   * record in the role `home`, `RESIDES_AT` edge or residence trace, read from the place facts):
+   * what `isHome` adds to the records of the window, so every answer treats the place alike.
+   */
+  home?: boolean;
 }
+
+/** Cypher: entity `v` is a place this viewer (`$vs`) may know as a home (false for other kinds). */
+const PLACE_HOME = (v: string) => `CASE WHEN ${v}:Place THEN ${HOME_FOR_VIEWER(v)} ELSE false END`;
 
 /**
  * Follows `EidRedirect` nodes (left by merges) to the surviving eid.
@@ -99,7 +108,7 @@ export async function readEntities(graph: Reader, eids: readonly string[], vs: r
          ${RECORD_WINDOW}
          RETURN collect(CASE WHEN sr IS NULL THEN null ELSE {rid: sr.rid, source: sr.source, receivedAt: toString(sr.receivedAt), role: rt.role, attrs: sr.attrs} END) AS recs
        }
-       RETURN e.eid AS eid, ${kindOf('e')} AS kind, properties(e) AS props, recs, ${visibleEntity('e')} AS visible`,
+       RETURN e.eid AS eid, ${kindOf('e')} AS kind, properties(e) AS props, recs, ${visibleEntity('e')} AS visible, ${PLACE_HOME('e')} AS home`,
       { eids, vs, kinds: KINDS, lim: recordLimit, scanFactor: RECORD_SCAN_FACTOR },
     );
     const out = new Map<string, EntityRow>();
@@ -110,6 +119,7 @@ export async function readEntities(graph: Reader, eids: readonly string[], vs: r
         props: toPlain(x.get('props')) as Record<string, unknown>,
         records: (x.get('recs') as VisibleRecord[]).filter(Boolean),
         visible: x.get('visible') as boolean,
+        home: x.get('home') === true,
       });
     }
     return out;
@@ -229,7 +239,7 @@ export async function readProfile(
          WITH collect({source: source, records: n, lastReceivedAt: toString(last)}) AS sources, sum(n) AS counted
          RETURN sources, counted >= $srcScan AS sourcesTruncated
        }
-       RETURN e.eid AS eid, ${kindOf('e')} AS kind, properties(e) AS props, ${visibleEntity('e')} AS visible, recs, ids, rels, traces, places, sources, sourcesTruncated`,
+       RETURN e.eid AS eid, ${kindOf('e')} AS kind, properties(e) AS props, ${visibleEntity('e')} AS visible, ${PLACE_HOME('e')} AS home, recs, ids, rels, traces, places, sources, sourcesTruncated`,
       { eid, vs, kinds: KINDS, recLim: limits.records, relLim: limits.relations, trLim: limits.traces, srcScan: limits.sourceScan, sumLim: limits.summaryRecords, scanFactor: RECORD_SCAN_FACTOR, homeWord: HOME_WORD, roleSep: PLACE_ROLE_SEPARATOR },
     );
     const x = r.records[0];
@@ -239,6 +249,7 @@ export async function readProfile(
       kind: string;
       props: Record<string, unknown>;
       visible: boolean;
+      home: boolean | null;
       recs: (VisibleRecord | null)[];
       ids: (IdentifierRow | null)[];
       rels: ((RelationRow & { neighbour: NeighbourRow }) | null)[];
@@ -249,7 +260,7 @@ export async function readProfile(
     };
     const nonNull = <T>(a: (T | null)[]): T[] => a.filter((v): v is T => v !== null);
     return {
-      entity: { eid: plain.eid, kind: plain.kind, props: plain.props, records: nonNull(plain.recs), visible: plain.visible },
+      entity: { eid: plain.eid, kind: plain.kind, props: plain.props, records: nonNull(plain.recs), visible: plain.visible, home: plain.home === true },
       identifiers: nonNull(plain.ids),
       relations: nonNull(plain.rels),
       traces: nonNull(plain.traces),

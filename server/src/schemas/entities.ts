@@ -26,8 +26,8 @@ export const SearchHitDetails = Type.Object({
 export const SearchHit = Type.Object({ ...EntitySummary.properties, score: Type.Number(), ...SearchHitDetails.properties });
 export const SearchResponse = Type.Object({
   items: Type.Array(SearchHit),
-  total: Type.Integer({ description: 'visible matches (at most 500 candidates are considered); with `totalIsEstimate`, the matches found plus the candidates not checked (an upper bound)' }),
-  totalIsEstimate: Type.Optional(Type.Boolean({ description: 'the search stopped once no unchecked candidate could enter the page: `total` is an upper bound' })),
+  total: Type.Integer({ description: 'visible matches (at most 500 candidates are considered); with `totalIsEstimate`, the matches found so far (a lower bound: unchecked candidates are not counted, since their text may come from sources the viewer may not see)' }),
+  totalIsEstimate: Type.Optional(Type.Boolean({ description: 'the search stopped once no unchecked candidate could enter the page: `total` counts the matches found so far (a lower bound); ask for the next page to see more' })),
   truncated: Type.Optional(Type.Boolean()),
   page: Type.Integer(),
   pageSize: Type.Integer(),

@@ -223,10 +223,16 @@ export function tracePlace(viewer: Viewer, t: Pick<TraceRow, 'kind' | 'source' |
   return { name, placeKind: home ? 'home' : (pv?.placeKind ?? null), position: pos };
 }
 
-/** True when any record, the node or a RESIDES_AT edge says this place is a home (homes are never shown as facilities). */
+/**
+ * True when this place is a home for the viewer: its node says so, a visible record of the window
+ * does, or a visible source's record in the role `home`, `RESIDES_AT` edge or residence trace does
+ * (`EntityRow.home`, `HOME_FOR_VIEWER`) — the one test of every answer that names or places a place
+ * (profiles, summaries, search), as trajectories and spatial filters test it. Homes are never
+ * shown as facilities.
+ */
 export function isHome(row: EntityRow): boolean {
   if (row.kind !== 'Place') return false;
-  if (row.props.placeKind === 'home') return true;
+  if (row.props.placeKind === 'home' || row.home === true) return true;
   return row.records.some((r) => attrsOf(r).placeKind === 'home');
 }
 

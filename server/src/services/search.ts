@@ -6,7 +6,7 @@ import { closeCompletions, maskForViewer } from '../access/mask-for-viewer.ts';
 import type { Viewer } from '../access/viewer.ts';
 import { type EntityRow, identifierTailCandidates, readEntities, readRecordRoles, readSearchNodes, type SearchNodeRow, searchCandidates } from '../repositories/entities.ts';
 import type { SearchResponse } from '../schemas/entities.ts';
-import { parseProvenance, summarize } from './entity-view.ts';
+import { isHome, parseProvenance, summarize } from './entity-view.ts';
 
 const LUCENE_SPECIAL = /[+\-&|!(){}[\]^"~*?:\\/]/g;
 
@@ -158,13 +158,27 @@ function searchableFor(viewer: Viewer) {
   return { add, addIdentifiers, addPinyin, done };
 }
 
-/** What the viewer may match in the entity's visible records (every attribute of every record in the window), its identifiers and Pinyin. */
+/** A home's attributes that are its address (its name is one): matched under the address rule of homes. */
+const HOME_ADDRESS_ATTRIBUTES: ReadonlySet<string> = new Set(['name', 'address']);
+/** A home's position: matched only where its source lets the viewer read home addresses (answers coarsen it otherwise). */
+const POSITION_ATTRIBUTES: ReadonlySet<string> = new Set(['lon', 'lat']);
+
+/**
+ * What the viewer may match in the entity's visible records (every attribute of every record in the
+ * window), its identifiers and Pinyin — as the answers show them: a home (`isHome`, the one test
+ * of profiles and trajectories) is named by its address, masked unless the record's source lets the
+ * viewer read home addresses, and its position is coarsened then, so it is not matched at all.
+ */
 function searchableOf(row: EntityRow, viewer: Viewer, node: SearchNodeRow): Searchable {
   const s = searchableFor(viewer);
+  const home = isHome(row);
   for (const r of row.records as VisibleRecord[]) {
+    const homeAddressPlain = home && viewer.fieldDecision(r.source, 'home', 'address') === 'plain';
     for (const [attr, v] of Object.entries(attrsOf(r))) {
       if (v === null || v === undefined || typeof v === 'object' || isInternalAttribute(attr)) continue;
-      s.add(attr, v, r.source, r.role);
+      if (home && HOME_ADDRESS_ATTRIBUTES.has(attr)) s.add('address', v, r.source, 'home');
+      else if (home && POSITION_ATTRIBUTES.has(attr) && !homeAddressPlain) continue;
+      else s.add(attr, v, r.source, r.role);
     }
   }
   s.addIdentifiers(node.identifiers);
@@ -437,7 +451,8 @@ async function checkChunk(r: Reader, viewer: Viewer, terms: readonly string[], k
  * tier's ceiling: `bestRank`, every term exact on the golden name, for a Hanzi name), no unchecked
  * candidate can enter it — it would rank no higher and come later in that order — so the scan
  * stops: a common name costs the page, not the number of persons sharing it. `total` then counts
- * the hits found plus the candidates left unchecked (an upper bound, `totalIsEstimate`).
+ * the hits found (a lower bound, `totalIsEstimate`): the candidates left unchecked were found by
+ * text that may come from sources the viewer may not see, so they are not counted.
  */
 export async function search(graph: Reader, viewer: Viewer, q: string, kinds: string[] | null, page: number, pageSize: number, opts: SearchOptions = {}): Promise<SearchResponse> {
   const nodeFirst = opts.nodeFirst ?? true;
@@ -480,7 +495,9 @@ export async function search(graph: Reader, viewer: Viewer, q: string, kinds: st
     });
     const unchecked = ordered.length - checked;
     return {
-      total: kept.length + unchecked,
+      // Only checked hits count: an unchecked candidate was found by its whole node's text, which
+      // holds values of sources the viewer may not see, so counting it would tell of them.
+      total: kept.length,
       page,
       pageSize,
       items,
