@@ -8,6 +8,7 @@
 import { attributeMeta, isInternalAttribute } from '@onemap/graph-schema';
 import type { AttributeValue } from '../schemas/common.ts';
 import { maskValue } from './masking.ts';
+import { maskSeparatedIdentifiers } from './mask-text.ts';
 import { effectiveGrade, ROLE_CLEARANCE } from './policy.ts';
 import type { Viewer } from './viewer.ts';
 
@@ -47,6 +48,25 @@ export function maskForViewer(viewer: Viewer, t: MaskTarget): { value: string | 
   return plain ? { value: v, masked: false } : { value: maskValue(t.attribute, v), masked: true };
 }
 
+/**
+ * One value of one record as `viewer` may see it where no identifier list stands beside it (a
+ * review explanation, a quality example, a correction ticket): `maskForViewer`, and a value that
+ * completes an identifier (graph-schema `completes`: the birth date is a resident ID's hidden
+ * middle) is masked too when the viewer would see that identifier masked under the same record's
+ * source and role — the record's (or its entity's) ID is shown masked elsewhere, and the value would
+ * fill it. The record-level form of `closeCompletions`.
+ */
+export function maskInRecord(viewer: Viewer, t: MaskTarget): { value: string | number | boolean; masked: boolean } {
+  const m = maskForViewer(viewer, t);
+  if (m.masked) return m;
+  const completes = attributeMeta(t.attribute).completes ?? [];
+  // the decision depends on the field rule, not the value: any non-empty stand-in asks it
+  if (completes.some((c) => maskForViewer(viewer, { attribute: c, value: '0', source: t.source, role: t.role ?? c }).masked)) {
+    return { value: maskValue(t.attribute, String(m.value)), masked: true };
+  }
+  return m;
+}
+
 /** Identifier-shaped tokens in free text, with the attribute whose rule masks them. */
 const IDENTIFIER_PATTERNS: { attribute: string; re: RegExp }[] = [
   { attribute: 'residentId', re: /(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])/g },
@@ -62,11 +82,13 @@ const IDENTIFIER_PATTERNS: { attribute: string; re: RegExp }[] = [
  * @example maskText(auditor, 'q=620102198805051234') // 'q=620102********1234'
  */
 export function maskText(viewer: Viewer, text: string): string {
-  let out = text;
-  for (const { attribute, re } of IDENTIFIER_PATTERNS) {
-    out = out.replace(re, (m) => String(maskForViewer(viewer, { attribute, value: m }).value));
-  }
-  return out;
+  return maskSeparatedIdentifiers(text, (t) => {
+    let out = t;
+    for (const { attribute, re } of IDENTIFIER_PATTERNS) {
+      out = out.replace(re, (m) => String(maskForViewer(viewer, { attribute, value: m }).value));
+    }
+    return out;
+  });
 }
 
 /**

@@ -11,6 +11,12 @@ describe('maskIdentifiersInText', () => {
     ['{"code":"91620102MA00000000"}', '{"code":"***"}'],
     ['{"vin":"LSVAU2180N2183294"}', '{"vin":"***"}'],
     ['{"passport":"E12345678"}', '{"passport":"E1*****78"}'],
+    // written with the separators search ignores (it takes them as the whole identifier)
+    ['{"q":"620102-19880505-1234"}', '{"q":"620102********1234"}'],
+    ['{"q":"620102 1988 0505 1234"}', '{"q":"620102********1234"}'],
+    ['{"q":"620102.19880505.1234 张三"}', '{"q":"620102********1234 张三"}'],
+    ['phone +86 138-0000-1234, please', 'phone +86138****1234, please'],
+    ['{"q":"138 0000 1234"}', '{"q":"138****1234"}'],
   ];
   for (const [plain, masked] of table)
     it(`${plain} → ${masked}`, () => expect(maskIdentifiersInText(plain)).toBe(masked));

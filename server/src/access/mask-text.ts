@@ -30,10 +30,47 @@ const ANY = new RegExp(`(?<![0-9A-Za-z])(?:${SHAPES.map(([re]) => `(${re.source}
  * @example maskIdentifiersInText('{"q":"620102199001011234"}') // '{"q":"620102********1234"}'
  */
 export function maskIdentifiersInText(text: string): string {
+  return maskSeparatedIdentifiers(text, maskContiguous);
+}
+
+function maskContiguous(text: string): string {
   return text.replace(ANY, (match, ...groups: unknown[]) => {
     const i = groups.slice(0, SHAPES.length).findIndex((g) => g !== undefined);
     const attr = SHAPES[i]?.[1] ?? 'identifier';
     // A percent-encoded or JSON string may carry the plus sign of +86 as text; maskValue keeps it.
     return maskValue(attr, match);
   });
+}
+
+/**
+ * Characters search ignores inside a term (its `norm`): `620102-19880505-1234` is searched as the
+ * whole identifier, so it is masked as one. Whitespace splits terms, but digit groups split by it
+ * (`138 0000 1234`) are read as one number by people, so they are joined too.
+ */
+const INNER_SEPARATOR = String.raw`[\-_.:,，。·()（）+]`;
+const ANY_SEPARATOR = String.raw`[\s\-_.:,，。·()（）+]`;
+/** Digit groups (the last may end in X) broken by separators or whitespace: `+86 138-0000-1234`. */
+const DIGIT_GROUPS = new RegExp(String.raw`(?<![0-9A-Za-z])\+?\d+(?:${ANY_SEPARATOR}+\d+)*(?:${ANY_SEPARATOR}+\d*[Xx])?(?![0-9A-Za-z])`, 'g');
+/** Letters and digits broken by separators within one term, optionally after a plate's province character: `甘A-12345`. */
+const TERM_RUN = new RegExp(String.raw`(?<![0-9A-Za-z])[\u4e00-\u9fa5]?[0-9A-Za-z]+(?:${INNER_SEPARATOR}+[0-9A-Za-z]+)+(?![0-9A-Za-z])`, 'g');
+const SEPARATORS = new RegExp(`${ANY_SEPARATOR}+`, 'g');
+
+/**
+ * `mask` applied as search reads text: to each run of digit groups, and of letters and digits
+ * within a term, taken without its separators (a run that then holds an identifier is replaced by
+ * its masked form, separators gone), then to the text as it stands. The one way free text is
+ * masked (`maskIdentifiersInText` for the audit trail, `maskText` for a viewer), so an identifier
+ * written with separators — which search takes whole — never reaches a reader in plain.
+ */
+export function maskSeparatedIdentifiers(text: string, mask: (text: string) => string): string {
+  const joinRun = (run: string) => {
+    // a leading + is a phone's, not a separator
+    const plus = run.startsWith('+') ? '+' : '';
+    const body = run.slice(plus.length);
+    const bare = plus + body.replace(SEPARATORS, '');
+    if (bare === run) return run;
+    const masked = mask(bare);
+    return masked === bare ? run : masked;
+  };
+  return mask(text.replace(DIGIT_GROUPS, joinRun).replace(TERM_RUN, joinRun));
 }

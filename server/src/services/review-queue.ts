@@ -3,7 +3,7 @@ import type { Graph } from '@onemap/graph-schema/server';
 import { explainPair, type Mention } from '@onemap/resolver';
 import { defaultSettings, type Model, PairScorer } from '@onemap/resolver/scoring';
 import { IDENTIFIER_ATTRIBUTE } from '../access/golden.ts';
-import { maskForViewer } from '../access/mask-for-viewer.ts';
+import { maskInRecord } from '../access/mask-for-viewer.ts';
 import type { Viewer } from '../access/viewer.ts';
 import { listPossibleMatches, type StoredRecordRow } from '../repositories/resolution.ts';
 import type { Candidate, PairExplanation } from '../schemas/resolution.ts';
@@ -98,18 +98,20 @@ export function explainCandidate(record: StoredRecordRow, candidateRecords: Stor
 }
 
 /**
- * The viewer's masking of one value (`maskForViewer`). An internal comparison key (`py*`,
- * `*Key`, `nameScript`) never leaves in an answer, so `maskForViewer` always masks it; compared
- * here, it is as plain as what it was derived from (a name's Pinyin as the name).
+ * The viewer's masking of one value of a record (`maskInRecord`: a value that completes an
+ * identifier the viewer sees masked under that record, as a birth date does a resident ID, is
+ * masked with it). An internal comparison key (`py*`, `*Key`, `nameScript`) never leaves in an
+ * answer, so the masking helper always masks it; compared here, it is as plain as what it was
+ * derived from (a name's Pinyin as the name).
  */
 function viewerMask(viewer: Viewer): MaskValue {
   return (attribute, value, source, role) => {
     if (isInternalAttribute(attribute)) {
       const from = attributeMeta(attribute).derivedFrom ?? [];
-      const masked = from.length === 0 || from.some((a) => maskForViewer(viewer, { attribute: a, value, source, role }).masked);
+      const masked = from.length === 0 || from.some((a) => maskInRecord(viewer, { attribute: a, value, source, role }).masked);
       return { value: masked ? '' : value, masked };
     }
-    const m = maskForViewer(viewer, { attribute, value, source, role });
+    const m = maskInRecord(viewer, { attribute, value, source, role });
     return { value: String(m.value), masked: m.masked };
   };
 }

@@ -14,7 +14,7 @@ import {
 } from '@onemap/resolver/quality';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { maskForViewer, maskText } from '../../access/mask-for-viewer.ts';
+import { maskInRecord, maskText } from '../../access/mask-for-viewer.ts';
 import { isWithin } from '../../access/units.ts';
 import type { Viewer } from '../../access/viewer.ts';
 import { httpError } from '../../errors.ts';
@@ -60,7 +60,7 @@ function viewReport(r: QualityReport, viewer: Viewer, catalog: readonly SourceCa
     ...r,
     examples: (readable ? r.examples : []).map((f) => {
       const t = targetOf(entry, f.field, f.attribute);
-      const m = f.value !== undefined ? maskForViewer(viewer, { attribute: t.attribute, value: f.value, source: r.source, role: t.role }) : null;
+      const m = f.value !== undefined ? maskInRecord(viewer, { attribute: t.attribute, value: f.value, source: r.source, role: t.role }) : null;
       return {
         rule: f.rule,
         rid: f.rid,
@@ -81,7 +81,7 @@ function viewTicket(t: QualityTicket, viewer: Viewer, catalog: readonly SourceCa
     t.field,
     t.attribute,
   );
-  const mask = (value: string) => String(maskForViewer(viewer, { attribute: target.attribute, value, source: t.source, role: target.role }).value);
+  const mask = (value: string) => String(maskInRecord(viewer, { attribute: target.attribute, value, source: t.source, role: target.role }).value);
   return {
     ...t,
     reportedValue: mask(t.reportedValue),
