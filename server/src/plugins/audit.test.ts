@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
 import { auditParams } from './audit.ts';
 
 const request = (body: unknown, config: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
@@ -31,5 +32,19 @@ describe('auditParams', () => {
     expect(s).not.toContain('hunter2');
     expect(s).toContain(`"note":"${'x'.repeat(500)}…"`);
     expect(s).toContain('…[truncated');
+  });
+
+  it('never leaves items out silently: a long array is counted, and the entry carries the whole body\'s digest', () => {
+    const units = Array.from({ length: 60 }, (_, i) => ({ code: `620104${String(101 + i).padStart(3, '0')}`, name: `派出所${i}` }));
+    const s = JSON.parse(auditParams(request({ units, password: 'hunter2-hunter2' })));
+    expect(s.body.units).toHaveLength(51);
+    expect(s.body.units[50]).toBe('…+10 more');
+    const whole = JSON.stringify({ units, password: '[redacted]' });
+    expect(s.bodySha256).toBe(createHash('sha256').update(whole).digest('hex'));
+    // a body recorded whole has no digest
+    expect(JSON.parse(auditParams(request({ units: units.slice(0, 50) }))).bodySha256).toBeUndefined();
+    // cut at the entry's length: the digest is named at its end
+    const long = auditParams(request({ note: 'y'.repeat(400), items: Array.from({ length: 49 }, () => 'z'.repeat(400)) }));
+    expect(long).toMatch(/…\[truncated \d+ chars; bodySha256 [0-9a-f]{64}\]$/);
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { AuditInput, AuditOutcome } from '../audit/chain.ts';
@@ -23,19 +24,59 @@ function isBinary(v: unknown): v is ArrayBufferView | ArrayBuffer {
   return ArrayBuffer.isView(v) || v instanceof ArrayBuffer;
 }
 
-/** A body as recorded: secrets redacted, binary as its size, long strings cut, at most MAX_BODY_NODES values. */
-function redact(v: unknown, budget = { left: MAX_BODY_NODES }, depth = 0): unknown {
-  if (budget.left-- <= 0) return '…';
-  if (typeof v === 'string') return v.length > MAX_STRING_CHARS ? `${v.slice(0, MAX_STRING_CHARS)}…` : v;
+/** Items of one array recorded; the rest are counted (`…+N more`) and covered by the body's digest. */
+const MAX_ARRAY_ITEMS = 50;
+
+/** What a recorded body left out: set when any value was cut, so the entry carries the whole body's digest. */
+interface Budget {
+  left: number;
+  cut: boolean;
+}
+
+/** A body as recorded: secrets redacted, binary as its size, long strings cut, at most MAX_BODY_NODES values; every cut is marked and sets `budget.cut`. */
+function redact(v: unknown, budget: Budget = { left: MAX_BODY_NODES, cut: false }, depth = 0): unknown {
+  if (budget.left-- <= 0) {
+    budget.cut = true;
+    return '…';
+  }
+  if (typeof v === 'string') {
+    if (v.length <= MAX_STRING_CHARS) return v;
+    budget.cut = true;
+    return `${v.slice(0, MAX_STRING_CHARS)}…`;
+  }
   if (v === null || typeof v !== 'object') return v;
   if (isBinary(v)) return { bytes: v.byteLength };
-  if (depth > 6) return '…';
-  if (Array.isArray(v)) return v.slice(0, 50).map((x) => redact(x, budget, depth + 1));
+  if (depth > 6) {
+    budget.cut = true;
+    return '…';
+  }
+  if (Array.isArray(v)) {
+    const head = v.slice(0, MAX_ARRAY_ITEMS).map((x) => redact(x, budget, depth + 1));
+    if (v.length > MAX_ARRAY_ITEMS) {
+      budget.cut = true;
+      head.push(`…+${v.length - MAX_ARRAY_ITEMS} more`);
+    }
+    return head;
+  }
   const out: Record<string, unknown> = {};
   for (const k in v) {
-    if (budget.left <= 0) break;
+    if (budget.left <= 0) {
+      budget.cut = true;
+      out['…'] = 'more keys';
+      break;
+    }
     out[k] = REDACT.has(k) ? '[redacted]' : redact((v as Record<string, unknown>)[k], budget, depth + 1);
   }
+  return out;
+}
+
+/** The whole body with only its secrets redacted (nothing cut): what `bodySha256` covers. */
+function secretsRedacted(v: unknown, depth = 0): unknown {
+  if (v === null || typeof v !== 'object' || depth > 64) return v;
+  if (isBinary(v)) return { bytes: v.byteLength };
+  if (Array.isArray(v)) return v.map((x) => secretsRedacted(x, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const k in v) out[k] = REDACT.has(k) ? '[redacted]' : secretsRedacted((v as Record<string, unknown>)[k], depth + 1);
   return out;
 }
 
@@ -53,22 +94,45 @@ function shapeOf(v: unknown, depth = 0): unknown {
   return out;
 }
 
-function bodyForAudit(request: FastifyRequest): unknown {
+/** The body as recorded, and whether anything of it was cut (then the entry carries the whole body's digest). */
+function bodyForAudit(request: FastifyRequest): { body: unknown; cut: boolean } {
   const b = request.body;
-  if (b === undefined) return undefined;
-  if (isBinary(b)) return { bytes: b.byteLength, contentType: request.headers['content-type'] ?? null };
-  if (b === null || typeof b !== 'object') return '[non-JSON body]';
-  return request.routeOptions.config?.auditBody === 'shape' ? shapeOf(b) : redact(b);
+  if (b === undefined) return { body: undefined, cut: false };
+  if (isBinary(b)) return { body: { bytes: b.byteLength, contentType: request.headers['content-type'] ?? null }, cut: false };
+  if (b === null || typeof b !== 'object') return { body: '[non-JSON body]', cut: false };
+  if (request.routeOptions.config?.auditBody === 'shape') return { body: shapeOf(b), cut: false };
+  const budget: Budget = { left: MAX_BODY_NODES, cut: false };
+  const body = redact(b, budget);
+  return { body, cut: budget.cut };
 }
 
-/** The parameters of a request as recorded: path params, query (minus token and purpose) and body, redacted and capped. */
+/** SHA-256 of the whole body, secrets redacted: lets an auditor check a body the entry had to shorten. */
+export function bodyDigest(request: FastifyRequest): string {
+  try {
+    return createHash('sha256').update(JSON.stringify(secretsRedacted(request.body))).digest('hex');
+  } catch {
+    return 'unavailable';
+  }
+}
+
+/**
+ * The parameters of a request as recorded: path params, query (minus token and purpose) and body,
+ * redacted and capped. Nothing is left out silently: a cut value is marked (`…`, `…+N more`), and an
+ * entry that had to shorten the body carries `bodySha256` (the whole body, secrets redacted) and
+ * the number of items a long array had, so what a request wrote can still be proven against it.
+ */
 export function auditParams(request: FastifyRequest, delivered?: Record<string, unknown>): string {
   const query = { ...((request.query as Record<string, unknown>) ?? {}) };
   delete query.purpose;
   delete query.access_token;
   delete query.ticket;
-  const s = JSON.stringify({ params: request.params ?? {}, query, body: bodyForAudit(request), ...(delivered ? { delivered: redact(delivered) } : {}) });
-  return s.length > MAX_PARAMS_CHARS ? `${s.slice(0, MAX_PARAMS_CHARS)}…[truncated ${s.length} chars]` : s;
+  const { body, cut } = bodyForAudit(request);
+  const digest = cut ? { bodySha256: bodyDigest(request) } : {};
+  const s = JSON.stringify({ params: request.params ?? {}, query, ...digest, body, ...(delivered ? { delivered: redact(delivered) } : {}) });
+  if (s.length <= MAX_PARAMS_CHARS) return s;
+  // The digest is named at the end, readable whatever the cut took.
+  const sha = cut ? digest.bodySha256 : request.body === undefined ? null : bodyDigest(request);
+  return `${s.slice(0, MAX_PARAMS_CHARS)}…[truncated ${s.length} chars${sha ? `; bodySha256 ${sha}` : ''}]`;
 }
 
 export function outcomeOf(status: number): AuditOutcome {
