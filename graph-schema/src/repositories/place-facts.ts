@@ -78,3 +78,15 @@ export async function recountPlaceFacts(tx: ManagedTransaction, eids: readonly s
     { eids: [...new Set(eids)].sort(), sep: PLACE_ROLE_SEPARATOR, homeWord: PLACE_HOME_WORD },
   );
 }
+
+/**
+ * Cypher predicate: place `v` is a home for some source — its node's kind, a record in the role
+ * `home`, a RESIDES_AT edge or a residence trace — whoever can see it. Layers leave homes out of
+ * facilities and counts by it (a home is never a facility, whoever says so); early-warning rules
+ * place such a place at its ~1 km cell for every unit (no rule locates a home more finely than an
+ * answer shows it); the server's spatial filters use its per-viewer form (`HOME_FOR_VIEWER`).
+ */
+export function isHomeCypher(v: string): string {
+  return `(${v}.placeKind = 'home' OR EXISTS { MATCH (${v})<-[:RESIDES_AT]-() } OR EXISTS { MATCH (${v})<-[hr:RESOLVED_TO]-() WHERE hr.role = 'home' }
+  OR EXISTS { MATCH (${v})<-[hv:VISITED]-() WHERE hv.kind = 'residence' })`;
+}

@@ -15,6 +15,7 @@ import {
   readCompanions,
   readSightings,
   readSightingsNear,
+  type PlaceAt,
   type SightingRow,
   type WarningHitRow,
   type WarningRuleRow,
@@ -59,12 +60,26 @@ export interface TouchedFact {
 
 export type Area = { polygon: GeoPolygon } | { prefix: string };
 
-/** Whether a sighting's place is in the area; a home counts at its ~1 km cell, where answers show it (no polygon locates a home more finely). */
-export function inArea(area: Area, p: { lon: number | null; lat: number | null; unitCode: string | null; placeKind: string | null }): boolean {
+/**
+ * Whether a sighting's place is in the area; a home (for any source: `isHomeCypher`, not only a
+ * node whose kind says so) counts at its ~1 km cell, where answers show it (no polygon locates a
+ * home more finely).
+ */
+export function inArea(area: Area, p: { lon: number | null; lat: number | null; unitCode: string | null; home: boolean }): boolean {
   if ('prefix' in area) return typeof p.unitCode === 'string' && p.unitCode.startsWith(area.prefix);
   if (p.lon == null || p.lat == null) return false;
-  const at = p.placeKind === 'home' ? coarseHomePosition(p.lon, p.lat) : { lon: p.lon, lat: p.lat };
+  const at = p.home ? coarseHomePosition(p.lon, p.lat) : { lon: p.lon, lat: p.lat };
   return pointInPolygon(at.lon, at.lat, area.polygon);
+}
+
+/**
+ * The sources of what placed the sightings in or out of an area: the points' sources for a
+ * polygon, the county codes' sources for a jurisdiction (a viewer sees the hit only when it sees
+ * them all, as the answers show a point or a county only from a visible source).
+ */
+function areaSources(area: Area, places: readonly PlaceAt[]): string[] {
+  const of = (p: PlaceAt) => ('polygon' in area ? p.pointSource : p.divisionSource);
+  return places.map(of).filter((x): x is string => typeof x === 'string');
 }
 
 const uniq = <T>(xs: T[]) => [...new Set(xs)];
@@ -82,9 +97,9 @@ async function hitsOf(graph: Graph, rule: WarningRuleRow, s: SightingRow): Promi
       const moved = now && !before ? 'enter' : !now && before ? 'leave' : null;
       if (!moved || (trigger !== 'both' && trigger !== moved)) return [];
       // A leave (and an enter from a known place) is fired by two records: both must be visible,
-      // and for a polygon the sources the places' points came from too (what placed them in or out).
+      // and the sources of what placed them in or out too (`areaSources`).
       const prev = s.prev ? [s.prev] : [];
-      const points = 'polygon' in area ? [s, ...prev].map((p) => p.pointSource).filter((x): x is string => typeof x === 'string') : [];
+      const points = areaSources(area, [s, ...prev]);
       return [
         {
           ...base,
@@ -104,7 +119,8 @@ async function hitsOf(graph: Graph, rule: WarningRuleRow, s: SightingRow): Promi
           ...base,
           key: `${rule.id}|${s.rid}`,
           eids: [s.eid],
-          sources: [s.source],
+          // the place's kind says it is a checkpoint: its source too
+          sources: uniq([s.source, ...(s.kindSource ? [s.kindSource] : [])]),
           rids: [s.rid],
           detail: 'checkpoint',
         },

@@ -3,8 +3,8 @@
  * entities, the sightings that may fire them, and their hits (merged on a key, so a batch
  * delivered twice or evaluated twice fires once). Rules themselves are kept by the server's API.
  */
-import { pointSourceCypher } from '@onemap/graph-schema';
-import { type Graph, readTx, writeTx } from '@onemap/graph-schema/server';
+import { pointSourceCypher, provenanceSourceCypher } from '@onemap/graph-schema';
+import { type Graph, isHomeCypher, readTx, writeTx } from '@onemap/graph-schema/server';
 
 /** One active, unexpired rule (its kind-specific settings as stored). */
 export interface WarningRuleRow {
@@ -35,18 +35,23 @@ export interface SightingRow {
   /** The source the place's point was chosen from (null: not recorded): a polygon rule's hit needs it visible too. */
   pointSource: string | null;
   unitCode: string | null;
+  /** The source the place's county code was chosen from (null: not recorded): a jurisdiction rule's hit needs it visible too. */
+  divisionSource: string | null;
   placeKind: string | null;
-  prev: {
-    rid: string;
-    source: string;
-    placeEid: string;
-    lon: number | null;
-    lat: number | null;
-    pointSource: string | null;
-    unitCode: string | null;
-    placeKind: string | null;
-  } | null;
+  /** The source the place's kind was chosen from (null: not recorded): a checkpoint rule's hit needs it visible too. */
+  kindSource: string | null;
+  /** A home for some source (`isHomeCypher`): placed at its ~1 km cell, as answers show it. */
+  home: boolean;
+  prev: PlaceAt | null;
 }
+
+/** The sighting before, where it was (the same facts of its place). */
+export type PlaceAt = Pick<SightingRow, 'rid' | 'source' | 'placeEid' | 'lon' | 'lat' | 'pointSource' | 'unitCode' | 'divisionSource' | 'placeKind' | 'home'>;
+
+/** The facts of place `v` an area or checkpoint rule reads, each with the source it came from. */
+const placeFacts = (v: string) =>
+  `${v}.location.x AS lon, ${v}.location.y AS lat, ${pointSourceCypher(v)} AS pointSource, ${v}.unitCode AS unitCode,
+   ${provenanceSourceCypher(v, 'unitCode')} AS divisionSource, ${v}.placeKind AS placeKind, ${provenanceSourceCypher(v, 'placeKind')} AS kindSource, ${isHomeCypher(v)} AS home`;
 
 /** A hit to record; `key` makes it idempotent. */
 export interface WarningHitRow {
@@ -86,10 +91,18 @@ export async function readSightings(graph: Graph, items: { eid: string; rid: str
        CALL (s, v) {
          OPTIONAL MATCH (s)-[u:VISITED]->(q:Place) WHERE u.at < v.at
          WITH u, q ORDER BY u.at DESC LIMIT 1
-         RETURN CASE WHEN u IS NULL THEN null ELSE {rid: u.rid, source: u.source, placeEid: q.eid, lon: q.location.x, lat: q.location.y, pointSource: ${pointSourceCypher('q')}, unitCode: q.unitCode, placeKind: q.placeKind} END AS prev
+         CALL (q) {
+           WITH q WHERE q IS NOT NULL
+           RETURN ${placeFacts('q')}
+         }
+         RETURN CASE WHEN u IS NULL THEN null ELSE {rid: u.rid, source: u.source, placeEid: q.eid, lon: lon, lat: lat, pointSource: pointSource, unitCode: unitCode,
+                divisionSource: divisionSource, placeKind: placeKind, home: home} END AS prev
+       }
+       CALL (p) {
+         RETURN ${placeFacts('p')}
        }
        RETURN s.eid AS eid, v.rid AS rid, v.source AS source, toString(v.at) AS at, v.kind AS kind, p.eid AS placeEid,
-              p.location.x AS lon, p.location.y AS lat, ${pointSourceCypher('p')} AS pointSource, p.unitCode AS unitCode, p.placeKind AS placeKind, prev`,
+              lon, lat, pointSource, unitCode, divisionSource, placeKind, kindSource, home, prev`,
       { items },
     );
     return r.records.map((x) => x.toObject() as SightingRow);

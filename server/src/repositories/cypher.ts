@@ -1,4 +1,5 @@
 import { ENTITY_LABELS, ENTITY_RELATION_TYPES, pointSourceCypher, provenanceSourceCypher } from '@onemap/graph-schema';
+import { isHomeCypher } from '@onemap/graph-schema/server';
 
 /** Entity labels, for `[l IN labels(n) WHERE l IN $kinds][0]`. */
 export const KINDS = [...ENTITY_LABELS];
@@ -65,15 +66,8 @@ export function relTypes(types: readonly string[]): string {
   if (bad !== undefined || list.length === 0) throw new Error(`relation type not in the graph model: ${bad ?? '(none)'}`);
   return `:${list.join('|')}`;
 }
-/**
- * Cypher predicate: place `v` is a home for some source — its node's kind, a record in the role
- * `home`, a RESIDES_AT edge or a residence trace — whoever can see it. Layers leave homes out of
- * facilities and counts by it (a home is never a facility, whoever says so); spatial filters use
- * `HOME_FOR_VIEWER` instead.
- */
-export const IS_HOME = (v: string) =>
-  `(${v}.placeKind = 'home' OR EXISTS { MATCH (${v})<-[:RESIDES_AT]-() } OR EXISTS { MATCH (${v})<-[hr:RESOLVED_TO]-() WHERE hr.role = 'home' }
-  OR EXISTS { MATCH (${v})<-[hv:VISITED]-() WHERE hv.kind = 'residence' })`;
+/** Cypher predicate: place `v` is a home for some source, whoever can see it (graph-schema `isHomeCypher`); spatial filters use `HOME_FOR_VIEWER` instead. */
+export const IS_HOME = isHomeCypher;
 
 /**
  * Cypher predicate: place `v` is a home as the viewer (`$vs`) may know it — its node's kind, or a
