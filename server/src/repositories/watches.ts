@@ -45,11 +45,20 @@ export async function listWatches(graph: Graph, unitCode: string, vs: readonly s
   });
 }
 
-export async function endWatch(graph: Graph, id: string, unitCode: string, by: string): Promise<boolean> {
+/**
+ * Ends an active watch of the unit, as `listWatches` shows it to `by`: only one `by` may list (its
+ * entity, after a merge its survivor, visible through `vs`), or one `by` made — a colleague who may
+ * not see the person can neither read nor end a watch on them.
+ */
+export async function endWatch(graph: Graph, id: string, unitCode: string, by: string, vs: readonly string[]): Promise<boolean> {
   return writeTx(graph, async (tx) => {
     const r = await tx.run(
-      'MATCH (w:Watch {id: $id, unitCode: $unitCode}) WHERE w.active SET w.active = false, w.endedBy = $by, w.endedAt = datetime() RETURN count(w) AS n',
-      { id, unitCode, by },
+      `MATCH (w:Watch {id: $id, unitCode: $unitCode}) WHERE w.active
+       AND (w.createdBy = $by OR EXISTS {
+         MATCH (e:Entity) WHERE e.eid = coalesce(COLLECT { MATCH (x:EidRedirect {eid: w.eid}) RETURN x.to }[0], w.eid) AND ${visibleEntity('e')}
+       })
+       SET w.active = false, w.endedBy = $by, w.endedAt = datetime() RETURN count(w) AS n`,
+      { id, unitCode, by, vs: [...vs] },
     );
     return (r.records[0]?.get('n') as number) > 0;
   });

@@ -25,22 +25,30 @@ function knownSource(app: FastifyInstance, source: string) {
   }
 }
 
-/** Refuses a source key that is not bound to `source`, or whose issuing unit no longer owns it (or owns it from above). */
-function requireDelivers(request: FastifyRequest, source: string) {
+/**
+ * Whether the caller's source key speaks for `source` now: bound to it, and issued by a unit that
+ * still owns it (or owns it from above). The one test for delivering and for reading a source's
+ * batches with a key, so a key stops doing both once its source has moved to another owner.
+ */
+function keyMaySee(request: FastifyRequest, source: string): boolean {
   const key = request.sourceKey;
   const s = request.viewer.source(source);
-  if (!key || !key.sources.includes(source) || !s || !isWithin(s.ownerUnit, key.unitCode, request.viewer.units)) {
-    throw httpError('FORBIDDEN', { detail: `this source key does not deliver source "${source}"` });
-  }
+  return !!key && key.sources.includes(source) && !!s && isWithin(s.ownerUnit, key.unitCode, request.viewer.units);
+}
+
+/** Refuses a source key that does not speak for `source` (`keyMaySee`). */
+function requireDelivers(request: FastifyRequest, source: string) {
+  if (!keyMaySee(request, source)) throw httpError('FORBIDDEN', { detail: `this source key does not deliver source "${source}"` });
 }
 
 /**
- * The sources whose batches the caller may read about: a key's own, or those whose records the
- * user may read (`recordSources`: a batch names its file and its rejects name records, so a grant
- * for statistics, which opens aggregates only, does not open them).
+ * The sources whose batches the caller may read about: a key's own that it still speaks for
+ * (`keyMaySee`), or those whose records the user may read (`recordSources`: a batch names its file
+ * and its rejects name records, so a grant for statistics, which opens aggregates only, does not open them).
  */
 function readableSources(request: FastifyRequest): readonly string[] {
-  return request.sourceKey ? request.sourceKey.sources : request.viewer.recordSources;
+  const key = request.sourceKey;
+  return key ? key.sources.filter((s) => keyMaySee(request, s)) : request.viewer.recordSources;
 }
 
 const COUNTS = ['rows', 'written', 'unchanged', 'updated', 'rejected', 'flagged', 'merges', 'possibleMatches', 'deliveries'] as const;

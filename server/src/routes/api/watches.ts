@@ -56,7 +56,7 @@ const watchRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { schema: { ...common, summary: 'Stop a watch of the caller’s unit', params: WatchParams, response: { 200: WatchEnded, ...errorAnswers({ also: [404] }) } }, config: { access: { roles: ['officer', 'analyst'] as const, purpose: false, action: 'watch-end' } } },
     async (request) => {
       const { id } = request.params;
-      if (!(await endWatch(app.graph, id, request.viewer.unitCode, request.viewer.username))) throw httpError('NOT_FOUND', { what: `watch ${id}` });
+      if (!(await endWatch(app.graph, id, request.viewer.unitCode, request.viewer.username, request.viewer.recordSources))) throw httpError('NOT_FOUND', { what: `watch ${id}` });
       request.resultCount = 1;
       return { id, active: false };
     },
