@@ -230,6 +230,8 @@ const byEid = (rows: Record<string, unknown>[]) =>
     .filter((x) => String(x.eid).startsWith('L-LPP'))
     .map((x) => ({
       ...x,
+      eid: String(x.eid),
+      home: x.home,
       subjects: [...(x.subjects as string[])].sort(),
       persons: [...(x.persons as string[])].sort(),
     }))
