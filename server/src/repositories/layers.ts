@@ -1,6 +1,6 @@
 import { coarseHomeLocationCypher, PLACE_ROLE_SEPARATOR } from '@onemap/graph-schema';
-import { type Graph, readTx } from '@onemap/graph-schema/server';
 import type { VisibleRecord } from '../access/golden.ts';
+import { type Reader, read } from './reader.ts';
 import { IS_HOME, VISIBLE_DIVISION, VISIBLE_POINT } from './cypher.ts';
 
 export interface LayerFilter {
@@ -42,8 +42,8 @@ const RESIDENCE_PLACES = `CALL () {
  * The visits are grouped per place first, so the county code's provenance (`VISIBLE_DIVISION`) is
  * read once per place, not once per visit.
  */
-export async function countByJurisdiction(graph: Graph, f: LayerFilter, level: 'city' | 'county') {
-  return readTx(graph, async (tx) => {
+export async function countByJurisdiction(graph: Reader, f: LayerFilter, level: 'city' | 'county') {
+  return read(graph, async (tx) => {
     const r = await tx.run(
       `MATCH (s:Entity)-[v:VISITED]->(p:Place)
        WHERE ${TRACE_WHERE}
@@ -69,8 +69,8 @@ export async function countByJurisdiction(graph: Graph, f: LayerFilter, level: '
  * home counts at its ~1 km cell (a fine hexbin must not place it closer). The visits are grouped
  * per place before the place's point, box and home are tested (`HOME_ANY`: no edge scans).
  */
-export async function countByPlace(graph: Graph, f: LayerFilter) {
-  return readTx(graph, async (tx) => {
+export async function countByPlace(graph: Reader, f: LayerFilter) {
+  return read(graph, async (tx) => {
     const r = await tx.run(
       `MATCH (s:Entity)-[v:VISITED]->(p:Place)
        WHERE ${TRACE_WHERE}
@@ -101,8 +101,8 @@ export async function countByPlace(graph: Graph, f: LayerFilter) {
 }
 
 /** Distinct subjects and traces per day; with a county, the county code's visibility is tested per place and day, not per visit. */
-export async function countByDay(graph: Graph, f: LayerFilter, unitCode: string | null) {
-  return readTx(graph, async (tx) => {
+export async function countByDay(graph: Reader, f: LayerFilter, unitCode: string | null) {
+  return read(graph, async (tx) => {
     const r = await tx.run(
       `MATCH (s:Entity)-[v:VISITED]->(p:Place)
        WHERE ${TRACE_WHERE}
@@ -125,8 +125,8 @@ export async function countByDay(graph: Graph, f: LayerFilter, unitCode: string 
  * Places that no source calls a home, with a record of a visible source, and the attributes those
  * visible records state (the node's `placeKind` and `name` are merged over every source).
  */
-export async function readFacilities(graph: Graph, f: Pick<LayerFilter, 'vs' | 'bbox'>, limit: number) {
-  return readTx(graph, async (tx) => {
+export async function readFacilities(graph: Reader, f: Pick<LayerFilter, 'vs' | 'bbox'>, limit: number) {
+  return read(graph, async (tx) => {
     const r = await tx.run(
       `MATCH (p:Place)
        WHERE ${VISIBLE_POINT('p')} AND ${BBOX_WHERE}
@@ -152,10 +152,10 @@ export async function readFacilities(graph: Graph, f: Pick<LayerFilter, 'vs' | '
  * VISITED.at range index in order — no scan of every trace, unlike a trend over all time.
  */
 export async function readTraceExtent(
-  graph: Graph,
+  graph: Reader,
   vs: readonly string[],
 ): Promise<{ from: string | null; to: string | null }> {
-  return readTx(graph, async (tx) => {
+  return read(graph, async (tx) => {
     const r = await tx.run(
       `CALL () { MATCH ()-[v:VISITED]->() WHERE v.at IS NOT NULL AND v.source IN $vs RETURN v.at AS first ORDER BY v.at ASC LIMIT 1 }
        CALL () { MATCH ()-[v:VISITED]->() WHERE v.at IS NOT NULL AND v.source IN $vs RETURN v.at AS last ORDER BY v.at DESC LIMIT 1 }
