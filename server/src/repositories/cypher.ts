@@ -68,8 +68,9 @@ export function relTypes(types: readonly string[]): string {
 /**
  * Cypher predicate: place `v` is a home for some source — its node's kind, a record in the role
  * `home`, a RESIDES_AT edge or a residence trace — whoever can see it. Layers leave homes out of
- * facilities and counts by it (a home is never a facility, whoever says so); spatial filters use
- * `HOME_FOR_VIEWER` instead.
+ * facilities by it (a home is never a facility, whoever says so); their counts place a home at its
+ * cell by the same test read from the node and place facts (`HOME_ANY` in `layers.ts`, no edge
+ * scans); spatial filters use `HOME_FOR_VIEWER` instead.
  */
 export const IS_HOME = (v: string) =>
   `(${v}.placeKind = 'home' OR EXISTS { MATCH (${v})<-[:RESIDES_AT]-() } OR EXISTS { MATCH (${v})<-[hr:RESOLVED_TO]-() WHERE hr.role = 'home' }
