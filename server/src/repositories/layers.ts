@@ -33,7 +33,7 @@ const HOME_ANY = (v: string) =>
 
 /** `CALL` that binds `residencePlaces`: the eids of places with a residence trace of any source (index seek on `VISITED.kind`). */
 const RESIDENCE_PLACES = `CALL () {
-         OPTIONAL MATCH ()-[hv:VISITED]->(hp:Place) WHERE hv.kind = 'residence'
+         OPTIONAL MATCH ()-[hv:VISITED]->(hp) USING INDEX hv:VISITED(kind) WHERE hv.kind = 'residence'
          RETURN collect(DISTINCT hp.eid) AS residencePlaces
        }`;
 
