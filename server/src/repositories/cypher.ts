@@ -66,7 +66,12 @@ export function relTypes(types: readonly string[]): string {
   if (bad !== undefined || list.length === 0) throw new Error(`relation type not in the graph model: ${bad ?? '(none)'}`);
   return `:${list.join('|')}`;
 }
-/** Cypher predicate: place `v` is a home for some source, whoever can see it (graph-schema `isHomeCypher`); spatial filters use `HOME_FOR_VIEWER` instead. */
+/**
+ * Cypher predicate: place `v` is a home for some source, whoever can see it (graph-schema
+ * `isHomeCypher`). Layers leave homes out of facilities by it (a home is never a facility, whoever
+ * says so); their counts place a home at its cell by the same test read from the node and place
+ * facts (`HOME_ANY` in `layers.ts`, no edge scans); spatial filters use `HOME_FOR_VIEWER` instead.
+ */
 export const IS_HOME = isHomeCypher;
 
 /**

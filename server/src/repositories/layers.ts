@@ -1,7 +1,7 @@
-import { coarseHomeLocationCypher } from '@onemap/graph-schema';
-import { IS_HOME, VISIBLE_DIVISION, VISIBLE_POINT } from './cypher.ts';
-import { type Graph, readTx } from '@onemap/graph-schema/server';
+import { coarseHomeLocationCypher, PLACE_ROLE_SEPARATOR } from '@onemap/graph-schema';
 import type { VisibleRecord } from '../access/golden.ts';
+import { type Reader, read } from './reader.ts';
+import { IS_HOME, VISIBLE_DIVISION, VISIBLE_POINT } from './cypher.ts';
 
 export interface LayerFilter {
   from: string;
@@ -18,49 +18,103 @@ function params(f: LayerFilter) {
   return { from: f.from, to: f.to, traceKinds: f.traceKinds, vs: f.vs, bbox: f.bbox };
 }
 
-/** Distinct subjects and traces per county (or city: first four digits + 00) of the visited place. */
-export async function countByJurisdiction(graph: Graph, f: LayerFilter, level: 'city' | 'county') {
-  return readTx(graph, async (tx) => {
+/**
+ * Whether a place is a home for SOME source, as `IS_HOME` says, read per place from what costs no
+ * scan of its records or visits: the node's kind, a `RESIDES_AT` edge (a degree lookup), a record in
+ * the role `home` (the place facts' `recordRoles`; the edges for a place without facts) and a
+ * residence trace — its place among `$residencePlaces`, looked up once per answer through the
+ * `visited_kind` index (`RESIDENCE_PLACES`), not by walking each place's visits.
+ */
+const HOME_ANY = (v: string) =>
+  `(${v}.placeKind = 'home' OR EXISTS { (${v})<-[:RESIDES_AT]-() }
+    OR CASE WHEN ${v}.recordRoles IS NULL THEN EXISTS { MATCH (${v})<-[hr:RESOLVED_TO]-() WHERE hr.role = 'home' }
+       ELSE any(x IN ${v}.recordRoles WHERE x ENDS WITH $homeRole) END
+    OR ${v}.eid IN residencePlaces)`;
+
+/** `CALL` that binds `residencePlaces`: the eids of places with a residence trace of any source (index seek on `VISITED.kind`). */
+const RESIDENCE_PLACES = `CALL () {
+         OPTIONAL MATCH ()-[hv:VISITED]->(hp) USING INDEX hv:VISITED(kind) WHERE hv.kind = 'residence'
+         RETURN collect(DISTINCT hp.eid) AS residencePlaces
+       }`;
+
+/**
+ * Distinct subjects and traces per county (or city: first four digits + 00) of the visited place.
+ * The visits are grouped per place first, so the county code's provenance (`VISIBLE_DIVISION`) is
+ * read once per place, not once per visit.
+ */
+export async function countByJurisdiction(graph: Reader, f: LayerFilter, level: 'city' | 'county') {
+  return read(graph, async (tx) => {
     const r = await tx.run(
       `MATCH (s:Entity)-[v:VISITED]->(p:Place)
-       WHERE ${TRACE_WHERE} AND ${VISIBLE_DIVISION('p')}
-       WITH CASE $level WHEN 'city' THEN substring(p.unitCode, 0, 4) + '00' ELSE substring(p.unitCode, 0, 6) END AS unit, s, v
-       RETURN unit, count(DISTINCT CASE WHEN s:Person THEN s END) AS persons, count(DISTINCT s) AS subjects, count(v) AS traces ORDER BY unit`,
+       WHERE ${TRACE_WHERE}
+       WITH p, collect(DISTINCT s) AS subs, count(v) AS traces
+       WHERE ${VISIBLE_DIVISION('p')}
+       WITH CASE $level WHEN 'city' THEN substring(p.unitCode, 0, 4) + '00' ELSE substring(p.unitCode, 0, 6) END AS unit, subs, traces
+       WITH unit, sum(traces) AS traces, collect(subs) AS lists
+       CALL (lists) {
+         UNWIND lists AS l
+         UNWIND l AS s
+         RETURN count(DISTINCT s) AS subjects, count(DISTINCT CASE WHEN s:Person THEN s END) AS persons
+       }
+       RETURN unit, persons, subjects, traces ORDER BY unit`,
       { ...params(f), level },
     );
     return r.records.map((x) => x.toObject() as { unit: string; persons: number; subjects: number; traces: number });
   });
 }
 
-
 /**
  * Places with at least one visible trace in the window and a point the viewer may place them by,
  * with distinct subjects and trace counts; `home` says whether any source calls it a home, and a
- * home counts at its ~1 km cell (a fine hexbin must not place it closer).
+ * home counts at its ~1 km cell (a fine hexbin must not place it closer). The visits are grouped
+ * per place before the place's point, box and home are tested (`HOME_ANY`: no edge scans).
  */
-export async function countByPlace(graph: Graph, f: LayerFilter) {
-  return readTx(graph, async (tx) => {
+export async function countByPlace(graph: Reader, f: LayerFilter) {
+  return read(graph, async (tx) => {
     const r = await tx.run(
       `MATCH (s:Entity)-[v:VISITED]->(p:Place)
-       WHERE ${TRACE_WHERE} AND ${VISIBLE_POINT('p')} AND ${BBOX_WHERE}
-       WITH p, collect(DISTINCT s.eid) AS subjects, collect(DISTINCT CASE WHEN s:Person THEN s.eid END) AS persons, count(v) AS traces
-       WITH p, subjects, persons, traces, ${IS_HOME('p')} AS home
-       WITH p, subjects, persons, traces, home, ${coarseHomeLocationCypher('p', 'home')} AS at
-       RETURN p.eid AS eid, at.x AS lon, at.y AS lat, subjects, persons, traces, home`,
-      params(f),
+       WHERE ${TRACE_WHERE}
+       WITH p, collect(DISTINCT s) AS subs, count(v) AS traces
+       WHERE ${VISIBLE_POINT('p')} AND ${BBOX_WHERE}
+       WITH collect({p: p, subs: subs, traces: traces}) AS rows
+       ${RESIDENCE_PLACES}
+       UNWIND rows AS row
+       WITH row.p AS p, row.subs AS subs, row.traces AS traces, residencePlaces
+       WITH p, subs, traces, ${HOME_ANY('p')} AS home
+       WITH p, subs, traces, home, ${coarseHomeLocationCypher('p', 'home')} AS at
+       RETURN p.eid AS eid, at.x AS lon, at.y AS lat, [s IN subs | s.eid] AS subjects, [s IN subs WHERE s:Person | s.eid] AS persons, traces, home`,
+      { ...params(f), homeRole: `${PLACE_ROLE_SEPARATOR}home` },
     );
-    return r.records.map((x) => x.toObject() as { eid: string; lon: number; lat: number; subjects: string[]; persons: string[]; traces: number; home: boolean });
+    return r.records.map(
+      (x) =>
+        x.toObject() as {
+          eid: string;
+          lon: number;
+          lat: number;
+          subjects: string[];
+          persons: string[];
+          traces: number;
+          home: boolean;
+        },
+    );
   });
 }
 
-/** Distinct subjects and traces per day. */
-export async function countByDay(graph: Graph, f: LayerFilter, unitCode: string | null) {
-  return readTx(graph, async (tx) => {
+/** Distinct subjects and traces per day; with a county, the county code's visibility is tested per place and day, not per visit. */
+export async function countByDay(graph: Reader, f: LayerFilter, unitCode: string | null) {
+  return read(graph, async (tx) => {
     const r = await tx.run(
       `MATCH (s:Entity)-[v:VISITED]->(p:Place)
-       WHERE ${TRACE_WHERE} AND ($unit IS NULL OR (p.unitCode STARTS WITH $unitPrefix AND ${VISIBLE_DIVISION('p')}))
-       WITH toString(date(v.at)) AS day, s, v
-       RETURN day, count(DISTINCT s) AS subjects, count(DISTINCT CASE WHEN s:Person THEN s END) AS persons, count(v) AS traces ORDER BY day`,
+       WHERE ${TRACE_WHERE}
+       WITH p, toString(date(v.at)) AS day, collect(DISTINCT s) AS subs, count(v) AS traces
+       WHERE $unit IS NULL OR (p.unitCode STARTS WITH $unitPrefix AND ${VISIBLE_DIVISION('p')})
+       WITH day, sum(traces) AS traces, collect(subs) AS lists
+       CALL (lists) {
+         UNWIND lists AS l
+         UNWIND l AS s
+         RETURN count(DISTINCT s) AS subjects, count(DISTINCT CASE WHEN s:Person THEN s END) AS persons
+       }
+       RETURN day, subjects, persons, traces ORDER BY day`,
       { ...params(f), unit: unitCode, unitPrefix: unitCode ? unitCode.replace(/0+$/, '') : '' },
     );
     return r.records.map((x) => x.toObject() as { day: string; subjects: number; persons: number; traces: number });
@@ -71,8 +125,8 @@ export async function countByDay(graph: Graph, f: LayerFilter, unitCode: string 
  * Places that no source calls a home, with a record of a visible source, and the attributes those
  * visible records state (the node's `placeKind` and `name` are merged over every source).
  */
-export async function readFacilities(graph: Graph, f: Pick<LayerFilter, 'vs' | 'bbox'>, limit: number) {
-  return readTx(graph, async (tx) => {
+export async function readFacilities(graph: Reader, f: Pick<LayerFilter, 'vs' | 'bbox'>, limit: number) {
+  return read(graph, async (tx) => {
     const r = await tx.run(
       `MATCH (p:Place)
        WHERE ${VISIBLE_POINT('p')} AND ${BBOX_WHERE}
@@ -87,7 +141,9 @@ export async function readFacilities(graph: Graph, f: Pick<LayerFilter, 'vs' | '
        RETURN p.eid AS eid, CASE WHEN ${VISIBLE_DIVISION('p')} THEN p.unitCode END AS unitCode, p.location.x AS lon, p.location.y AS lat, recs`,
       { vs: f.vs, bbox: f.bbox, limit },
     );
-    return r.records.map((x) => x.toObject() as { eid: string; unitCode: string | null; lon: number; lat: number; recs: VisibleRecord[] });
+    return r.records.map(
+      (x) => x.toObject() as { eid: string; unitCode: string | null; lon: number; lat: number; recs: VisibleRecord[] },
+    );
   });
 }
 
@@ -95,8 +151,11 @@ export async function readFacilities(graph: Graph, f: Pick<LayerFilter, 'vs' | '
  * First and last sighting time visible through `$vs` (the data's time extent), read from the
  * VISITED.at range index in order — no scan of every trace, unlike a trend over all time.
  */
-export async function readTraceExtent(graph: Graph, vs: readonly string[]): Promise<{ from: string | null; to: string | null }> {
-  return readTx(graph, async (tx) => {
+export async function readTraceExtent(
+  graph: Reader,
+  vs: readonly string[],
+): Promise<{ from: string | null; to: string | null }> {
+  return read(graph, async (tx) => {
     const r = await tx.run(
       `CALL () { MATCH ()-[v:VISITED]->() WHERE v.at IS NOT NULL AND v.source IN $vs RETURN v.at AS first ORDER BY v.at ASC LIMIT 1 }
        CALL () { MATCH ()-[v:VISITED]->() WHERE v.at IS NOT NULL AND v.source IN $vs RETURN v.at AS last ORDER BY v.at DESC LIMIT 1 }
