@@ -2,6 +2,7 @@ import type { Queue, Worker } from 'bullmq';
 import type { PipelineConfig } from '../config.ts';
 import type { IngestPipeline } from '../pipeline/ingest-pipeline.ts';
 import { scheduleQualityReports, startQualityWorker } from '../quality/report-job.ts';
+import { type DeriveAside, deriveAsideWhileLeading } from './derive-aside.ts';
 import { startIngestWorker } from './ingest-worker.ts';
 import { type RealtimeWorkers, startRealtimeWorkers } from './realtime-workers.ts';
 
@@ -33,7 +34,12 @@ export async function startBackgroundJobs(
   const onError = opts.onError ?? (() => {});
   const ingest = startIngestWorker(pipeline, { concurrency: opts.concurrency ?? config.ONEMAP_WORKER_CONCURRENCY });
   ingest.on('error', (err) => onError('ingest worker', err));
-  const realtime = startRealtimeWorkers(pipeline, { onError });
+  let aside: DeriveAside | null = null;
+  const realtime = startRealtimeWorkers(pipeline, { onError, onLeader: () => void aside?.check() });
+  // While this process leads and another runs a derive worker, the after-commit jobs go there.
+  aside = deriveAsideWhileLeading(ingest.derive, pipeline.deriveQueue(), () => realtime.lease.epoch !== null, {
+    onError: (err) => onError('derive worker', err),
+  });
   let quality: Worker | null = null;
   let scheduler: Queue | null = null;
   if (config.ONEMAP_QUALITY_REPORTS_EVERY_MS > 0) {
@@ -47,6 +53,7 @@ export async function startBackgroundJobs(
     realtime,
     quality,
     async close() {
+      aside?.stop();
       await Promise.all([ingest.close(), realtime.close(), quality?.close()]);
       await scheduler?.close();
     },
