@@ -8,10 +8,12 @@ import { type RealtimeWorkers, startRealtimeWorkers } from './realtime-workers.t
 
 /** The background jobs of one process, stopped together. */
 export interface BackgroundJobs {
-  /** Ingest worker (closing it also closes the derive worker: co-travel and watch events). */
-  ingest: Worker;
+  /** Ingest worker (closing it also closes the derive worker, `ingest.derive`: co-travel and watch events). */
+  ingest: Worker & { derive: Worker };
   /** Real-time pushes: the trace-only writer, and the group-commit worker while this process is the resolve leader. */
   realtime: RealtimeWorkers;
+  /** Whether the derive worker steps aside while this process leads (`deriveAsideWhileLeading`). */
+  deriveAside: DeriveAside;
   /** Period quality report worker, when this process schedules them (ONEMAP_QUALITY_REPORTS_EVERY_MS > 0). */
   quality: Worker | null;
   close(): Promise<void>;
@@ -51,6 +53,7 @@ export async function startBackgroundJobs(
   return {
     ingest,
     realtime,
+    deriveAside: aside,
     quality,
     async close() {
       aside?.stop();
