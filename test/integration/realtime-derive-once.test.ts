@@ -120,10 +120,11 @@ describe('the after-commit job of a group', () => {
     const ids = await push('ASIDE', 30, 9300);
     await checked(ids);
     const jobs = await expectOncePerGroup(ids);
-    // every job ran in the other process (its derive worker has its own name)
-    const ranBy = new Set(jobs.map((j) => j.by));
-    expect(ranBy.size).toBe(1);
-    expect([...ranBy][0]).toBe(other.ingest.derive.opts.name);
+    // the jobs ran in the other process (each derive worker has its own name); a paused BullMQ
+    // worker may still take the one job its blocking fetch was waiting for when it paused
+    const names = [leader.ingest.derive.opts.name, other.ingest.derive.opts.name];
+    expect(jobs.every((j) => names.includes(j.by))).toBe(true);
+    expect(jobs.filter((j) => j.by !== other.ingest.derive.opts.name).length).toBeLessThanOrEqual(1);
   });
 
   it('when the other process goes, the leader takes the jobs again: nothing waits for a worker that is gone', async () => {

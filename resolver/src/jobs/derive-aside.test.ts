@@ -2,7 +2,7 @@ import type { Worker } from 'bullmq';
 import { describe, expect, it } from 'vitest';
 import { deriveAsideWhileLeading } from './derive-aside.ts';
 
-/** A derive worker as the controller sees it: a name, pause and resume. */
+/** A derive worker as the controller sees it: pause and resume. */
 function fakeWorker(name: string) {
   const w = {
     opts: { name },
@@ -17,16 +17,14 @@ function fakeWorker(name: string) {
   return w;
 }
 
-const client = (worker: string) => ({ name: `bull:b25lbWFwLWRlcml2ZQ==:w:${worker}` });
-
 describe('deriveAsideWhileLeading', () => {
   it('pauses the derive worker only while this process leads and another derive worker is connected', async () => {
     const w = fakeWorker('derive-1-aaaa');
     let leading = false;
-    let clients = [client('derive-1-aaaa')];
+    let workers = 1;
     const aside = deriveAsideWhileLeading(
       w as unknown as Worker,
-      { getWorkers: async () => clients as never },
+      { getWorkersCount: async () => workers },
       () => leading,
       {
         everyMs: 60_000,
@@ -34,24 +32,24 @@ describe('deriveAsideWhileLeading', () => {
     );
     try {
       // not leading: it takes derive jobs, whoever else is there
-      clients = [client('derive-1-aaaa'), client('derive-2-bbbb')];
+      workers = 2;
       await aside.check();
       expect([aside.aside, w.paused]).toEqual([false, false]);
-      // leading, alone: it still takes them (nobody else would)
+      // leading, alone (BullMQ counts this worker too, paused or not): it still takes them
       leading = true;
-      clients = [client('derive-1-aaaa')];
+      workers = 1;
       await aside.check();
       expect([aside.aside, w.paused]).toEqual([false, false]);
       // leading with another derive worker connected: it steps aside
-      clients = [client('derive-1-aaaa'), client('derive-2-bbbb')];
+      workers = 2;
       await aside.check();
       expect([aside.aside, w.paused]).toEqual([true, true]);
       // the other one goes: it takes the jobs again
-      clients = [client('derive-1-aaaa')];
+      workers = 1;
       await aside.check();
       expect([aside.aside, w.paused]).toEqual([false, false]);
       // leading with another one, then the lease is lost: it takes the jobs again
-      clients = [client('derive-1-aaaa'), client('derive-2-bbbb')];
+      workers = 2;
       await aside.check();
       expect(w.paused).toBe(true);
       leading = false;
@@ -68,7 +66,7 @@ describe('deriveAsideWhileLeading', () => {
     const aside = deriveAsideWhileLeading(
       w as unknown as Worker,
       {
-        getWorkers: async () => {
+        getWorkersCount: async () => {
           throw new Error('redis down');
         },
       },

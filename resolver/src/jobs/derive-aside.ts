@@ -19,25 +19,22 @@ export interface DeriveAside {
  * by the others; when it stops leading, or no other derive worker is connected, it takes jobs
  * again. Pausing only stops taking new jobs: a job is taken by one worker and completed once,
  * whichever process runs it (BullMQ), so nothing is lost or run twice by stepping aside.
- * @param derive this process's derive worker, with a name of its own (`opts.name`: its Redis client
- *   name tells it from the others)
+ * @param derive this process's derive worker
  * @param queue the derive queue (to list the workers connected to it)
  * @param leading whether this process is the resolve leader now
  */
 export function deriveAsideWhileLeading(
   derive: Worker,
-  queue: Pick<Queue, 'getWorkers'>,
+  queue: Pick<Queue, 'getWorkersCount'>,
   leading: () => boolean,
   opts: { everyMs?: number; onError?: (err: Error) => void } = {},
 ): DeriveAside {
   let aside = false;
   let stopped = false;
-  const own = `:w:${derive.opts.name ?? ''}`;
   let checking: Promise<void> | null = null;
   const check = async () => {
-    const others = leading()
-      ? (await queue.getWorkers()).filter((c) => typeof c.name === 'string' && !c.name.endsWith(own)).length
-      : 0;
+    // every derive worker connected, paused or not, this one included (one Redis client each)
+    const others = leading() ? (await queue.getWorkersCount()) - 1 : 0;
     if (stopped) return;
     const want = leading() && others > 0;
     if (want && !aside) {
