@@ -2,15 +2,18 @@ import type { Queue, Worker } from 'bullmq';
 import type { PipelineConfig } from '../config.ts';
 import type { IngestPipeline } from '../pipeline/ingest-pipeline.ts';
 import { scheduleQualityReports, startQualityWorker } from '../quality/report-job.ts';
+import { type DeriveAside, deriveAsideWhileLeading } from './derive-aside.ts';
 import { startIngestWorker } from './ingest-worker.ts';
 import { type RealtimeWorkers, startRealtimeWorkers } from './realtime-workers.ts';
 
 /** The background jobs of one process, stopped together. */
 export interface BackgroundJobs {
-  /** Ingest worker (closing it also closes the derive worker: co-travel and watch events). */
-  ingest: Worker;
+  /** Ingest worker (closing it also closes the derive worker, `ingest.derive`: co-travel and watch events). */
+  ingest: Worker & { derive: Worker };
   /** Real-time pushes: the trace-only writer, and the group-commit worker while this process is the resolve leader. */
   realtime: RealtimeWorkers;
+  /** Whether the derive worker steps aside while this process leads (`deriveAsideWhileLeading`). */
+  deriveAside: DeriveAside;
   /** Period quality report worker, when this process schedules them (ONEMAP_QUALITY_REPORTS_EVERY_MS > 0). */
   quality: Worker | null;
   close(): Promise<void>;
@@ -33,7 +36,12 @@ export async function startBackgroundJobs(
   const onError = opts.onError ?? (() => {});
   const ingest = startIngestWorker(pipeline, { concurrency: opts.concurrency ?? config.ONEMAP_WORKER_CONCURRENCY });
   ingest.on('error', (err) => onError('ingest worker', err));
-  const realtime = startRealtimeWorkers(pipeline, { onError });
+  let aside: DeriveAside | null = null;
+  const realtime = startRealtimeWorkers(pipeline, { onError, onLeader: () => void aside?.check() });
+  // While this process leads and another runs a derive worker, the after-commit jobs go there.
+  aside = deriveAsideWhileLeading(ingest.derive, pipeline.deriveQueue(), () => realtime.lease.epoch !== null, {
+    onError: (err) => onError('derive worker', err),
+  });
   let quality: Worker | null = null;
   let scheduler: Queue | null = null;
   if (config.ONEMAP_QUALITY_REPORTS_EVERY_MS > 0) {
@@ -45,8 +53,10 @@ export async function startBackgroundJobs(
   return {
     ingest,
     realtime,
+    deriveAside: aside,
     quality,
     async close() {
+      aside?.stop();
       await Promise.all([ingest.close(), realtime.close(), quality?.close()]);
       await scheduler?.close();
     },

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Worker } from 'bullmq';
 import type { BatchInfo } from '../graph/batches.ts';
 import type { StagedBatch } from '../intake/staged-batch.ts';
@@ -10,14 +11,19 @@ import { createWorker, QueueName } from '../queue/queues.ts';
  * lock); a job whose worker died is taken up again by the stall check; jobs that fail every
  * attempt go to the dead-letter queue. Safe to run in several processes at once.
  */
-export function startIngestWorker(pipeline: IngestPipeline, opts: { concurrency?: number } = {}): Worker<StagedBatch, BatchInfo> {
+export function startIngestWorker(
+  pipeline: IngestPipeline,
+  opts: { concurrency?: number } = {},
+): Worker<StagedBatch, BatchInfo> & { derive: Worker } {
   // Derive jobs: co-travel recomputation, and the after-commit work of pushed batches (quality
   // rules, co-travel marks, watch events), both off the write path.
   const derive = createWorker<unknown, number>(
     QueueName.Derive,
-    (job) => (job.name === 'after-commit' ? pipeline.realtime.runAfterCommit(job.data as AfterCommitJob) : pipeline.deriveNow()),
+    (job) =>
+      job.name === 'after-commit' ? pipeline.realtime.runAfterCommit(job.data as AfterCommitJob) : pipeline.deriveNow(),
     pipeline.deps.connection,
-    { concurrency: 1 },
+    // named for this process: the resolve leader steps aside when others exist (derive-aside.ts)
+    { concurrency: 1, name: `derive-${process.pid}-${randomUUID().slice(0, 8)}` },
   );
   const ingest = createWorker<StagedBatch, BatchInfo>(
     QueueName.Ingest,
@@ -39,5 +45,5 @@ export function startIngestWorker(pipeline: IngestPipeline, opts: { concurrency?
   ingest.close = async (force?: boolean) => {
     await Promise.all([close(force), derive.close(force)]);
   };
-  return ingest;
+  return Object.assign(ingest, { derive });
 }

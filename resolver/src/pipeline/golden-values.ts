@@ -1,6 +1,6 @@
 import { chooseGoldenValue, type EntityKind, Prop, type ValueCandidate } from '@onemap/graph-schema';
-import type { Mention } from '../types.ts';
 import { pinyinInitials } from '../standardize/index.ts';
+import type { Mention } from '../types.ts';
 
 /** Where a golden value came from. */
 export interface ValueSource {
@@ -32,11 +32,35 @@ const PROPERTY_OF: Record<EntityKind, Record<string, string>> = {
     phone: 'phone',
     homeDivision: 'unitCode',
   },
-  Organization: { name: 'name', creditCode: 'creditCode', address: 'address', phone: 'phone', industry: 'industry', registeredAt: 'registeredAt', status: 'status' },
-  Place: { name: 'name', placeKind: 'placeKind', placeCode: 'placeCode', address: 'address', divisionCode: 'unitCode', lon: 'lon', lat: 'lat' },
+  Organization: {
+    name: 'name',
+    creditCode: 'creditCode',
+    address: 'address',
+    phone: 'phone',
+    industry: 'industry',
+    registeredAt: 'registeredAt',
+    status: 'status',
+  },
+  Place: {
+    name: 'name',
+    placeKind: 'placeKind',
+    placeCode: 'placeCode',
+    address: 'address',
+    divisionCode: 'unitCode',
+    lon: 'lon',
+    lat: 'lat',
+  },
   Vehicle: { plate: 'plate', plateColor: 'plateColor', vin: 'vin', brand: 'brand', model: 'model', color: 'color' },
   Phone: { phone: 'number', carrier: 'carrier', activatedAt: 'activatedAt' },
-  Case: { caseNumber: 'caseNumber', caseType: 'caseType', occurredAt: 'occurredAt', description: 'description', address: 'address', lon: 'lon', lat: 'lat' },
+  Case: {
+    caseNumber: 'caseNumber',
+    caseType: 'caseType',
+    occurredAt: 'occurredAt',
+    description: 'description',
+    address: 'address',
+    lon: 'lon',
+    lat: 'lat',
+  },
 };
 
 /** Is `source` the authority for `Kind.property`? (the catalog's `authorityFor`) */
@@ -58,17 +82,34 @@ export type ReceivedAtFn = (m: Mention) => number | null;
  * @param receivedAt when each mention's record was received; by default the mentions' order
  *   stands for their arrival (later in the list = more recent)
  */
-export function goldenValues(kind: EntityKind, mentions: Mention[], isAuthority: AuthorityFn, receivedAt?: ReceivedAtFn): GoldenValues {
+export function goldenValues(
+  kind: EntityKind,
+  mentions: Mention[],
+  isAuthority: AuthorityFn,
+  receivedAt?: ReceivedAtFn,
+): GoldenValues {
   const props: Record<string, string> = {};
   const provenance: Record<string, ValueSource> = {};
   const map = PROPERTY_OF[kind];
-  const times = new Map(mentions.map((m, i) => [m, receivedAt ? receivedAt(m) : i]));
+  // Once per mention and per (source, attribute), not per candidate: an entity touched by every
+  // group (a hub, a guest pushed again and again) has its values chosen again each time.
+  const times = mentions.map((m, i) => (receivedAt ? receivedAt(m) : i));
+  const rids = mentions.map((m) => `${m.source}:${m.recordId}`);
+  const sources = [...new Set(mentions.map((m) => m.source))];
   for (const [attr, prop] of Object.entries(map)) {
     const candidates: ValueCandidate<string>[] = [];
-    for (const m of mentions) {
+    const authoritative = new Map(sources.map((src) => [src, isAuthority(src, kind, attr)]));
+    for (let i = 0; i < mentions.length; i++) {
+      const m = mentions[i]!;
       const value = m.attrs[attr];
       if (!value) continue;
-      candidates.push({ value, source: m.source, rid: `${m.source}:${m.recordId}`, authoritative: isAuthority(m.source, kind, attr), at: times.get(m) ?? null });
+      candidates.push({
+        value,
+        source: m.source,
+        rid: rids[i]!,
+        authoritative: authoritative.get(m.source)!,
+        at: times[i] ?? null,
+      });
     }
     const best = chooseGoldenValue(candidates);
     if (best) {

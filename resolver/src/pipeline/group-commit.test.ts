@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { GroupCommit } from './group-commit.ts';
+import { GroupCommit, groupSizeFor } from './group-commit.ts';
 import { GROUP_MAX_PUSHES, REALTIME_CONCURRENCY } from './realtime-ingest.ts';
 
 /**
@@ -127,5 +127,34 @@ describe('GroupCommit', () => {
     const sizes = await groupsUnderBacklog(REALTIME_CONCURRENCY, GROUP_MAX_PUSHES, 6);
     // after the first group (the first job alone, or a full group), every group is a full one
     expect(sizes.slice(1, 6)).toEqual(Array.from({ length: 5 }, () => GROUP_MAX_PUSHES));
+  });
+
+  it('a group follows the backlog: a short queue is cut into small groups, a long one gives full groups', async () => {
+    const target = (w: number) => groupSizeFor(w, { min: 20, max: 2000 });
+    const run = async (pushes: number) => {
+      const flushes: number[] = [];
+      const gc = new GroupCommit<number, number>(
+        async (items) => (flushes.push(items.reduce((a, b) => a + b, 0)), items),
+        { size: (n) => n, maxRecords: 2000, maxItems: GROUP_MAX_PUSHES, lingerMs: 5, target },
+      );
+      await Promise.all(Array.from({ length: pushes }, () => gc.add(10)));
+      return flushes;
+    };
+    // 8 pushes of 10 records waiting: not one 80-record group, but groups of a few pushes
+    const short = await run(8);
+    expect(short.reduce((a, b) => a + b, 0)).toBe(80);
+    expect(Math.max(...short)).toBeLessThanOrEqual(40);
+    expect(short.length).toBeGreaterThan(1);
+    // 400 pushes waiting (the leader behind): the first groups are as big as the caps allow
+    const long = await run(400);
+    expect(long.reduce((a, b) => a + b, 0)).toBe(4000);
+    expect(long[0]).toBe(GROUP_MAX_PUSHES * 10);
+    expect(long[1]).toBe(GROUP_MAX_PUSHES * 10);
+  });
+
+  it('groupSizeFor: half of what waits, within its floor and ceiling', () => {
+    expect(groupSizeFor(0, { min: 20, max: 2000 })).toBe(20);
+    expect(groupSizeFor(60, { min: 20, max: 2000 })).toBe(30);
+    expect(groupSizeFor(10_000, { min: 20, max: 2000 })).toBe(2000);
   });
 });

@@ -26,6 +26,11 @@ export class GroupCommit<T, R> {
       maxRecords?: number;
       maxItems?: number;
       lingerMs?: number;
+      /**
+       * The most records the next flush takes, given the records waiting (default: `maxRecords`,
+       * whatever waits). `groupSizeFor` makes a group's size follow the backlog.
+       */
+      target?: (waitingRecords: number) => number;
     } = {},
   ) {}
 
@@ -47,9 +52,11 @@ export class GroupCommit<T, R> {
       const linger = this.opts.lingerMs ?? 2;
       if (linger > 0) await new Promise((r) => setTimeout(r, linger));
       while (this.waiting.length) {
-        const max = this.opts.maxRecords ?? 2000;
-        const maxItems = this.opts.maxItems ?? Number.POSITIVE_INFINITY;
         const size = this.opts.size ?? (() => 1);
+        const ceiling = this.opts.maxRecords ?? 2000;
+        const target = this.opts.target;
+        const max = target ? Math.min(ceiling, target(this.waiting.reduce((n, w) => n + size(w.item), 0))) : ceiling;
+        const maxItems = this.opts.maxItems ?? Number.POSITIVE_INFINITY;
         const take: typeof this.waiting = [];
         let n = 0;
         while (
@@ -79,4 +86,17 @@ export class GroupCommit<T, R> {
       this.running = false;
     }
   }
+}
+
+/**
+ * A group's size that follows the backlog: half of what waits, at least `min` records, at most
+ * `max`. A short queue is cut into small groups, pipelined (the first half is resolved and its
+ * write begins while the rest waits a group's cycle less than it would in one big group); a
+ * long queue, when the leader is behind, gives the biggest groups, whose fixed cost per record
+ * is least. What arrives while a group commits joins the next one, so a steady flow settles where
+ * a group's cycle takes about as long as its records take to arrive.
+ * @example groupSizeFor(60, { min: 20, max: 2000 }) // 30
+ */
+export function groupSizeFor(waitingRecords: number, o: { min: number; max: number }): number {
+  return Math.max(o.min, Math.min(o.max, Math.ceil(waitingRecords / 2)));
 }

@@ -2,7 +2,14 @@ import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 import { ANCHOR_KINDS, type SourceCatalogEntry } from '@onemap/graph-schema';
 import type { ManagedTransaction } from 'neo4j-driver';
 import { scheduleCoTravel } from '../derive/derive-queue.ts';
-import { type BatchInfo, type BatchResult, fenceLeaderTx, findBatches, finishBatchesTx, markBatchesChecked } from '../graph/batches.ts';
+import {
+  type BatchInfo,
+  type BatchResult,
+  fenceLeaderTx,
+  findBatches,
+  finishBatchesTx,
+  markBatchesChecked,
+} from '../graph/batches.ts';
 import { mentionsToJson } from '../graph/load-index.ts';
 import { anchorKey, type TraceAnchor, type TraceRecordRows, writeTraceRecords } from '../graph/trace-records.ts';
 import type { ReadBatchResult } from '../intake/read-batch.ts';
@@ -11,7 +18,7 @@ import type { StagedBatch } from '../intake/staged-batch.ts';
 import { runGroupQuality } from '../quality/run-batch-quality.ts';
 import type { FieldProblem } from '../types.ts';
 import type { PreparedGroup, ProcessStats } from './graph-resolver.ts';
-import { type Flushed, GroupCommit } from './group-commit.ts';
+import { type Flushed, GroupCommit, groupSizeFor } from './group-commit.ts';
 import { recordGroupTiming } from './group-timings.ts';
 import type { IngestPipeline } from './ingest-pipeline.ts';
 import { type EntityEvent, publishEvents } from './publish-events.ts';
@@ -26,7 +33,13 @@ export interface PushJob {
 
 /** What runs after a group committed, off the write path: quality rules, co-travel marks, watch events. */
 export interface AfterCommitJob {
-  items: { batch: StagedBatch; read: ReadBatchResult; prior: [string, string][]; touched: EntityEvent[]; withdrawnTraces?: string[] }[];
+  items: {
+    batch: StagedBatch;
+    read: ReadBatchResult;
+    prior: [string, string][];
+    touched: EntityEvent[];
+    withdrawnTraces?: string[];
+  }[];
 }
 
 /** Entity kinds a record names by an identifier anchor alone: no probabilistic resolution. */
@@ -53,6 +66,14 @@ const LEADER_ONLY = Symbol('leader');
 export const GROUP_MAX_PUSHES = 128;
 /** Jobs a real-time queue worker takes at once: one full group committing, the next one filling. */
 export const REALTIME_CONCURRENCY = 2 * GROUP_MAX_PUSHES;
+/**
+ * The smallest group the leader cuts a short queue into (records; a push bigger than this goes
+ * whole). A group is half of what waits in the leader's process (`groupSizeFor`), so with a short
+ * queue the first pushes are resolved and written while the rest wait for the next group instead of
+ * all of them waiting for one big group's cycle; behind (the worker's slots full) the groups are
+ * the biggest the caps allow.
+ */
+export const GROUP_MIN_RECORDS = 20;
 
 /** A pushed batch not in the graph yet, as it stands until its group commits. */
 function queuedBatch(b: StagedBatch): BatchInfo {
@@ -105,7 +126,10 @@ export class RealtimeIngest {
       maxItems: GROUP_MAX_PUSHES,
       lingerMs: opts.lingerMs ?? 2,
     };
-    this.group = new GroupCommit((jobs) => this.flushResolve(jobs), common);
+    this.group = new GroupCommit((jobs) => this.flushResolve(jobs), {
+      ...common,
+      target: (waiting) => groupSizeFor(waiting, { min: GROUP_MIN_RECORDS, max: common.maxRecords }),
+    });
     this.traces = new GroupCommit((jobs) => this.flushTraces(jobs), common);
   }
 
@@ -421,9 +445,10 @@ export class RealtimeIngest {
     // persons with a new sighting, and those a corrected push may have taken one from
     const persons = [
       ...new Set(
-        [...touched.filter((t) => t.type === 'trace').map((t) => t.eid), ...job.items.flatMap((it) => it.withdrawnTraces ?? [])].filter((e) =>
-          e.startsWith('P-'),
-        ),
+        [
+          ...touched.filter((t) => t.type === 'trace').map((t) => t.eid),
+          ...job.items.flatMap((it) => it.withdrawnTraces ?? []),
+        ].filter((e) => e.startsWith('P-')),
       ),
     ];
     await scheduleCoTravel(redis, this.pipeline.deriveQueue(), persons);

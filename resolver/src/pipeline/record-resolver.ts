@@ -44,7 +44,9 @@ export interface RecordOrigin {
 }
 
 /** Identifiers written as anchors; a person's phone becomes a Phone entity instead. */
-const ANCHOR_KINDS_OF = Object.fromEntries(Object.entries(ANCHOR_KINDS).map(([k, v]) => [k, new Set<string>(v)])) as Record<EntityKind, Set<string>>;
+const ANCHOR_KINDS_OF = Object.fromEntries(
+  Object.entries(ANCHOR_KINDS).map(([k, v]) => [k, new Set<string>(v)]),
+) as Record<EntityKind, Set<string>>;
 
 /**
  * Record-at-a-time resolution, shared by the incremental pipeline (`GraphResolver`, against an
@@ -59,6 +61,8 @@ export class RecordResolver {
   /** rid -> when the record was received (epoch ms): the recency of the golden-value rule. */
   readonly receivedAt = new Map<string, number>();
   private readonly catalogById: Map<string, SourceCatalogEntry>;
+  /** kind -> the sources that are an authority for one of its fields */
+  private readonly authoritySources = new Map<EntityKind, Set<string>>();
 
   constructor(private readonly opts: RecordResolverOptions) {
     this.index = new ResolutionIndex(opts.models ? { models: opts.models } : {});
@@ -70,7 +74,12 @@ export class RecordResolver {
    * resolved before. `onMerge(other, heldKey)` is called for every entity merged into another
    * (with a mention key it held, to find its survivor after later merges).
    */
-  resolveRecord(entry: SourceCatalogEntry, rec: BatchRecord, receivedAt: string, onMerge?: (other: string, heldKey: string) => void): ResolvedRecord | null {
+  resolveRecord(
+    entry: SourceCatalogEntry,
+    rec: BatchRecord,
+    receivedAt: string,
+    onMerge?: (other: string, heldKey: string) => void,
+  ): ResolvedRecord | null {
     const prev = this.recordHashes.get(rec.rid);
     if (prev === rec.hash) return null;
     this.recordHashes.set(rec.rid, rec.hash);
@@ -103,11 +112,27 @@ export class RecordResolver {
           this.index.retire(was.entityId, this.index.entityOf(m.key)!);
         } else left.push({ eid: was.entityId, kind: m.kind });
       }
-      const row: MentionOutcome = { key: m.key, role: m.role, score: Math.round(r.score * 1e4) / 1e4, decision: r.decision };
+      const row: MentionOutcome = {
+        key: m.key,
+        role: m.role,
+        score: Math.round(r.score * 1e4) / 1e4,
+        decision: r.decision,
+      };
       if (r.candidate) row.candidate = r.candidate;
       resolved.push(row);
     }
     return { rec, facts, resolved, updated: prev !== undefined, left };
+  }
+
+  private authoritySourcesOf(kind: EntityKind): Set<string> {
+    let s = this.authoritySources.get(kind);
+    if (!s) {
+      s = new Set(
+        this.opts.catalog.filter((c) => c.authorityFor.some((a) => a.startsWith(`${kind}.`))).map((c) => c.id),
+      );
+      this.authoritySources.set(kind, s);
+    }
+    return s;
   }
 
   /** The current entity of a mention key. */
@@ -117,15 +142,33 @@ export class RecordResolver {
 
   /** An entity's golden values, provenance and search text, from its mentions in the index. */
   entityRow(eid: string, kind: EntityKind): EntityRow {
-    let keys = this.index.mentionKeysOf(eid);
+    const members = this.index.memberKeys(eid);
     const cap = this.opts.goldenSample ?? 200;
-    if (keys.length > cap) {
-      // A bounded sample: authoritative mentions and the latest ones (mentions are kept in arrival order).
-      const auth = keys.filter((k) => this.catalogById.get(this.index.sourceOf(k))?.authorityFor.some((a) => a.startsWith(`${kind}.`)));
-      keys = [...new Set([...auth.slice(0, cap), ...keys.slice(-cap)])];
+    let keys: string[];
+    if (members.size <= cap) keys = [...members];
+    else {
+      // A bounded sample: authoritative mentions and the latest ones (mentions are kept in arrival
+      // order). One pass over the keys, and the source of a key is read only when some source is
+      // an authority for the kind: a hub (a hotel every stay names) has thousands of mentions and
+      // is touched by every group, so this is paid per group, not once.
+      const authSources = this.authoritySourcesOf(kind);
+      const auth: string[] = [];
+      const latest: string[] = [];
+      const skip = members.size - cap;
+      let i = 0;
+      for (const k of members) {
+        if (authSources.size && auth.length < cap && authSources.has(this.index.sourceOf(k))) auth.push(k);
+        if (i++ >= skip) latest.push(k);
+      }
+      keys = auth.length ? [...new Set([...auth, ...latest])] : latest;
     }
     const mentions: Mention[] = keys.map((k) => this.index.mentionOf(k));
-    const g = goldenValues(kind, mentions, this.opts.authority, (m) => this.receivedAt.get(`${m.source}:${m.recordId}`) ?? null);
+    const g = goldenValues(
+      kind,
+      mentions,
+      this.opts.authority,
+      (m) => this.receivedAt.get(`${m.source}:${m.recordId}`) ?? null,
+    );
     const lon = g.props.lon !== undefined ? Number(g.props.lon) : null;
     const lat = g.props.lat !== undefined ? Number(g.props.lat) : null;
     return { eid, kind, props: g.props, provenance: JSON.stringify(g.provenance), searchText: g.searchText, lon, lat };
@@ -136,13 +179,25 @@ export class RecordResolver {
    * anchors, the source record with RESOLVED_TO, relations and VISITED edges. Returns the events
    * watches care about (new traces and relations, by entity).
    */
-  recordRows(origin: RecordOrigin, entry: SourceCatalogEntry, p: ResolvedRecord, rows: Pick<ChunkRows, 'identifiers' | 'records' | 'relations' | 'visits'>) {
+  recordRows(
+    origin: RecordOrigin,
+    entry: SourceCatalogEntry,
+    p: ResolvedRecord,
+    rows: Pick<ChunkRows, 'identifiers' | 'records' | 'relations' | 'visits'>,
+  ) {
     const { rec, facts, resolved } = p;
     const touched: { eid: string; type: 'trace' | 'relation'; at: string | null; source: string; rid: string }[] = [];
     const roleEid = new Map(facts.mentions.map((m) => [m.role, this.eidOf(m.key)]));
     for (const m of facts.mentions) {
       for (const id of m.identifiers) {
-        if (ANCHOR_KINDS_OF[m.kind].has(id.kind)) rows.identifiers.push({ eid: roleEid.get(m.role)!, kind: id.kind, value: id.value, source: entry.id, rid: rec.rid });
+        if (ANCHOR_KINDS_OF[m.kind].has(id.kind))
+          rows.identifiers.push({
+            eid: roleEid.get(m.role)!,
+            kind: id.kind,
+            value: id.value,
+            source: entry.id,
+            rid: rec.rid,
+          });
       }
     }
     const record: SourceRecordRow = {
@@ -168,7 +223,15 @@ export class RecordResolver {
     }
     for (const v of facts.visits) {
       const subject = roleEid.get(v.subjectRole)!;
-      rows.visits.push({ subject, place: roleEid.get(v.placeRole)!, at: v.at, until: v.until, kind: v.kind, source: entry.id, rid: rec.rid });
+      rows.visits.push({
+        subject,
+        place: roleEid.get(v.placeRole)!,
+        at: v.at,
+        until: v.until,
+        kind: v.kind,
+        source: entry.id,
+        rid: rec.rid,
+      });
       touched.push({ eid: subject, type: 'trace', at: v.at, source: entry.id, rid: rec.rid });
     }
     return touched;

@@ -78,6 +78,9 @@ export async function runBatchQuality(
   return (await runGroupQuality(graph, [{ batch, entry, read, ...(priorHashes ? { priorHashes } : {}) }], log))[0]!;
 }
 
+/** How long the group's quality rules run before they let the event loop turn (ms). */
+const RULES_SLICE_MS = 4;
+
 /**
  * `runBatchQuality` of a group of batches (the pushes one group commit wrote): the rules per batch,
  * then ONE read of the owner units, ONE transaction writing every report, one read of the awaiting
@@ -93,7 +96,15 @@ export async function runGroupQuality(
   if (!items.length) return [];
   try {
     const results: ReturnType<typeof runBatchRules>[] = [];
+    // The rules of a whole group are synchronous work (128 pushes): the event loop turns between
+    // batches once a slice has lasted a few ms, so the resolve leader, when it runs this job in its
+    // own process, still sends its statements and renews its lease meanwhile.
+    let since = performance.now();
     for (const it of items) {
+      if (performance.now() - since >= RULES_SLICE_MS) {
+        await new Promise<void>((r) => setImmediate(r));
+        since = performance.now();
+      }
       const rids = it.read.records.map((r) => r.rid);
       results.push(
         runBatchRules({

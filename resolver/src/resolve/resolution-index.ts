@@ -97,6 +97,8 @@ function flatKey(key: string): string {
   return JSON.parse(JSON.stringify(key)) as string;
 }
 
+const NO_MEMBERS: ReadonlySet<string> = new Set();
+
 /** Where a mention came from, when its key is not `source:recordId:role` (then it is read from the key). */
 interface Origin {
   source: string;
@@ -207,7 +209,16 @@ export class ResolutionIndex {
       groups += gs.length;
       for (const g of gs) reps += g.reps.length;
     }
-    return { mentions: this.mentions.size, entities: this.members.size, groups, reps, anchors: this.anchors.size, keyed, blockKeys, scored };
+    return {
+      mentions: this.mentions.size,
+      entities: this.members.size,
+      groups,
+      reps,
+      anchors: this.anchors.size,
+      keyed,
+      blockKeys,
+      scored,
+    };
   }
 
   entityOf(mentionKey: string): string | undefined {
@@ -218,7 +229,16 @@ export class ResolutionIndex {
   mentionOf(key: string): Mention {
     const r = this.mentions.get(key)!;
     const o = this.origins.get(key) ?? originOf(key);
-    return { key, source: o.source, recordId: o.recordId, role: o.role, kind: r.group.kind, attrs: r.group.attrs, identifiers: r.identifiers, flags: [] };
+    return {
+      key,
+      source: o.source,
+      recordId: o.recordId,
+      role: o.role,
+      kind: r.group.kind,
+      attrs: r.group.attrs,
+      identifiers: r.identifiers,
+      flags: [],
+    };
   }
 
   /** An entity's mentions in the order they joined it, as the index holds them (no flags, no line). */
@@ -229,6 +249,11 @@ export class ResolutionIndex {
   /** An entity's mention keys in the order they joined it. */
   mentionKeysOf(entityId: string): string[] {
     return [...(this.members.get(entityId) ?? [])];
+  }
+
+  /** How many mentions an entity has, and its mention keys in the order they joined it (not copied: read, do not keep). */
+  memberKeys(entityId: string): ReadonlySet<string> {
+    return this.members.get(entityId) ?? NO_MEMBERS;
   }
 
   /** The source of a mention in the index (read from its key). */
@@ -260,7 +285,13 @@ export class ResolutionIndex {
   }
 
   /** Counts `by` mentions holding these values into (or, negative, out of) an entity's exclusive values. */
-  private countExclusive(entityId: string, attrs: Mention['attrs'], identifiers: Mention['identifiers'], model: Model, by: number): void {
+  private countExclusive(
+    entityId: string,
+    attrs: Mention['attrs'],
+    identifiers: Mention['identifiers'],
+    model: Model,
+    by: number,
+  ): void {
     const values = this.exclusiveOf(attrs, identifiers, model);
     if (!values.length) return;
     let ex = this.exclusiveValues.get(entityId);
@@ -573,7 +604,8 @@ export class ResolutionIndex {
   /** An entity emptied by `withdraw` continues in `into`: its anchors, keys and cannot-links stand for `into`. */
   retire(entityId: string, into: string): void {
     if (entityId === into) return;
-    if (this.members.has(entityId)) throw new ResolverError('ONEMAP_ERR_UNKNOWN_ENTITY', { detail: `${entityId} still has mentions` });
+    if (this.members.has(entityId))
+      throw new ResolverError('ONEMAP_ERR_UNKNOWN_ENTITY', { detail: `${entityId} still has mentions` });
     this.mergedInto.set(entityId, into);
     const c = this.cannot.get(entityId);
     if (c) for (const x of c) this.addCannotLink(into, x);
@@ -624,7 +656,9 @@ export class ResolutionIndex {
         const ak = `${first.kind}|${idf.kind}|${idf.value}`;
         if (
           this.live(this.anchors.get(ak)) === entityId &&
-          ![...set].some((o) => this.mentions.get(o)!.identifiers.some((x) => x.kind === idf.kind && x.value === idf.value))
+          ![...set].some((o) =>
+            this.mentions.get(o)!.identifiers.some((x) => x.kind === idf.kind && x.value === idf.value),
+          )
         ) {
           this.anchors.set(ak, id);
         }
