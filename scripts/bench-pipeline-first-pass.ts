@@ -40,7 +40,7 @@ const heap0 = process.memoryUsage().heapUsed;
 console.log(`first pass: ${files.length} files of ${input}; load average ${load()}`);
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();
-const res = resolveBulkLoad(files, {
+const res = await resolveBulkLoad(files, {
   catalog,
   stagingDir: path.join(work, 'staging'),
   rejectsDir: path.join(work, 'rejects'),

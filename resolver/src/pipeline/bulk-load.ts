@@ -1,15 +1,17 @@
 import fs from 'node:fs';
+import { availableParallelism } from 'node:os';
 import type { EntityKind, SourceCatalogEntry } from '@onemap/graph-schema';
 import type { BatchInfo } from '../graph/batches.ts';
 import type { BulkGraph, BulkGraphRest } from '../graph/bulk-import-csv.ts';
 import { type EntityRow, MAX_RIDS, type RelationRow, type SourceRecordRow, type VisitRow } from '../graph/write-rows.ts';
-import { type BatchRecord, readBatch } from '../intake/read-batch.ts';
+import type { BatchRecord } from '../intake/read-batch.ts';
 import { writeFileFault, writeRejectsReport } from '../intake/rejects-report.ts';
-import { type StagedBatch, stageFile } from '../intake/staged-batch.ts';
+import type { StagedBatch } from '../intake/staged-batch.ts';
 import { ResolverError } from '../errors.ts';
 import type { Model } from '../scoring/model-settings.ts';
 import type { FieldProblem } from '../types.ts';
 import { authorityFromCatalog } from './golden-values.ts';
+import { openFileReader } from './bulk-read-ahead.ts';
 import { SpillWriter, readSpill } from './bulk-spill.ts';
 import type { RecordFacts } from './record-facts.ts';
 import { type RecordOrigin, RecordResolver, type ResolvedRecord } from './record-resolver.ts';
@@ -21,6 +23,10 @@ export interface BulkLoadOptions {
   /** where the first pass keeps what it resolved until every entity is final (removed after the second pass) */
   spillFile: string;
   models?: Partial<Record<EntityKind, Model>>;
+  /** worker threads that stage, read and standardize ahead of the resolving loop (default `defaultReadWorkers()`; 0: none) */
+  readWorkers?: number;
+  /** records per chunk from a worker and chunks a worker may have ready (tests; `bulk-read-ahead.ts`) */
+  readAhead?: { chunkRecords?: number; maxChunksAhead?: number };
 }
 
 /** What the first pass of a bulk load resolved: the index in memory, the records on disk. */
@@ -60,8 +66,9 @@ export interface BulkPlan {
  * mentions' entities are read at the second pass, `bulkRows`, when every merge is known), so
  * memory holds the resolution index and the batches, not the records.
  */
-export function resolveBulkLoad(files: { source: string; path: string }[], opts: BulkLoadOptions): BulkResolved {
+export async function resolveBulkLoad(files: { source: string; path: string }[], opts: BulkLoadOptions): Promise<BulkResolved> {
   const catalogById = new Map(opts.catalog.map((c) => [c.id, c]));
+  for (const f of files) if (!catalogById.has(f.source)) throw new ResolverError('ONEMAP_ERR_USAGE', { detail: `unknown source "${f.source}"` });
   const rr = new RecordResolver({ catalog: opts.catalog, authority: authorityFromCatalog(opts.catalog), ...(opts.models ? { models: opts.models } : {}) });
   const ms = { read: 0, resolve: 0 };
   const batches = new Map<string, { batch: StagedBatch; info: BatchInfo & { names: string[] } }>();
@@ -69,19 +76,30 @@ export function resolveBulkLoad(files: { source: string; path: string }[], opts:
   const lastVersion = new Map<string, number>();
   const spill = new SpillWriter(opts.spillFile);
   const now = new Date().toISOString();
+  const reader = openFileReader(files, { catalog: opts.catalog, stagingDir: opts.stagingDir, workers: opts.readWorkers ?? defaultReadWorkers(), ...opts.readAhead });
   let rows = 0;
   let written = 0;
   let rejected = 0;
+  // the time the loop waits for the reader: reading and standardizing that did not overlap resolving
+  const next = async (i: number) => {
+    const t = performance.now();
+    const e = await reader.next(i);
+    ms.read += performance.now() - t;
+    return e;
+  };
   try {
-    for (const f of files) {
-      const entry = catalogById.get(f.source);
-      if (!entry) throw new ResolverError('ONEMAP_ERR_USAGE', { detail: `unknown source "${f.source}"` });
-      const batch = stageFile(opts.stagingDir, f.source, f.path, entry.file);
+    for (let fi = 0; fi < files.length; fi++) {
+      const entry = catalogById.get(files[fi]!.source)!;
+      const staged = await next(fi);
+      if (staged.type !== 'staged') throw new Error(`file ${fi}: ${staged.type} before staged`);
+      // received when the loop reaches it, as when it was staged here (the recency of golden values)
+      const batch: StagedBatch = { ...staged.batch, receivedAt: new Date().toISOString() };
       const known = batches.get(batch.batchId);
       if (known) {
         // The same content delivered again: one batch, one more delivery.
         known.info.deliveries = (known.info.deliveries ?? 1) + 1;
         if (!known.info.names.includes(batch.originalName)) known.info.names.push(batch.originalName);
+        for (let e = await next(fi); e.type === 'records'; e = await next(fi));
         continue;
       }
       const info: BatchInfo & { names: string[] } = {
@@ -95,57 +113,56 @@ export function resolveBulkLoad(files: { source: string; path: string }[], opts:
         names: [batch.originalName],
       };
       batches.set(batch.batchId, { batch, info });
-      let t = performance.now();
-      let read: ReturnType<typeof readBatch>;
-      try {
-        read = readBatch(batch, entry);
-      } catch (e) {
-        if (!(e instanceof ResolverError)) throw e;
-        const rejectsFile = writeFileFault(opts.rejectsDir, batch, e);
-        Object.assign(info, { status: 'rejected', error: e.message, rejected: 1, finishedAt: now, ...(rejectsFile ? { rejectsFile } : {}) });
+      let e = await next(fi);
+      if (e.type === 'fault') {
+        const rejectsFile = writeFileFault(opts.rejectsDir, batch, e.error);
+        Object.assign(info, { status: 'rejected', error: e.error.message, rejected: 1, finishedAt: now, ...(rejectsFile ? { rejectsFile } : {}) });
         rejected++;
         continue;
       }
-      ms.read += performance.now() - t;
-      t = performance.now();
       const stats = { written: 0, unchanged: 0, updated: 0, merges: 0, possibleMatches: 0 };
       const dropped: FieldProblem[] = [];
       const origin = origins.push({ batchId: batch.batchId, receivedAt: batch.receivedAt, originalName: batch.originalName }) - 1;
-      for (const rec of read.records) {
-        const p = rr.resolveRecord(entry, rec, batch.receivedAt, () => stats.merges++);
-        if (!p) {
-          stats.unchanged++;
-          continue;
+      for (; e.type === 'records'; e = await next(fi)) {
+        const t = performance.now();
+        for (const rec of e.records) {
+          const p = rr.resolveFacts(rec, rec.facts, batch.receivedAt, () => stats.merges++);
+          if (!p) {
+            stats.unchanged++;
+            continue;
+          }
+          for (const d of p.facts.dropped) {
+            const [field, reason] = d.split(':');
+            dropped.push({ source: batch.source, file: batch.originalName, recordId: rec.recordId, field, code: 'ONEMAP_ERR_BAD_VALUE', reason: reason ?? d });
+          }
+          stats.possibleMatches += p.resolved.filter((r) => r.decision === 'possible_match').length;
+          if (p.updated) stats.updated++;
+          else stats.written++;
+          // Only what the rows need (not the mapped record, its problems, nor the record as
+          // delivered: staging keeps it, the graph does not).
+          const { rid, recordId, line, hash } = rec;
+          if (p.updated) lastVersion.set(rid, spill.count);
+          spill.write([origin, entry.id, { rid, recordId, line, hash }, p.facts.mentions, p.facts.relations, p.facts.visits, p.resolved, p.updated] satisfies Spilled);
         }
-        for (const d of p.facts.dropped) {
-          const [field, reason] = d.split(':');
-          dropped.push({ source: batch.source, file: batch.originalName, recordId: rec.recordId, field, code: 'ONEMAP_ERR_BAD_VALUE', reason: reason ?? d });
-        }
-        stats.possibleMatches += p.resolved.filter((r) => r.decision === 'possible_match').length;
-        if (p.updated) stats.updated++;
-        else stats.written++;
-        // Only what the rows need (not the mapped record, its problems, nor the record as
-        // delivered: staging keeps it, the graph does not).
-        const { rid, recordId, line, hash } = p.rec;
-        if (p.updated) lastVersion.set(rid, spill.count);
-        spill.write([origin, entry.id, { rid, recordId, line, hash }, p.facts.mentions, p.facts.relations, p.facts.visits, p.resolved, p.updated] satisfies Spilled);
+        ms.resolve += performance.now() - t;
       }
-      ms.resolve += performance.now() - t;
-      const rejectsFile = writeRejectsReport(opts.rejectsDir, batch.batchId, [...read.rejects, ...dropped]);
+      if (e.type !== 'done') throw new Error(`file ${fi}: ${e.type} after its records`);
+      const rejectsFile = writeRejectsReport(opts.rejectsDir, batch.batchId, [...e.rejects, ...dropped]);
       Object.assign(info, {
-        rows: read.rows,
+        rows: e.rows,
         ...stats,
-        rejected: read.rejects.length,
-        flagged: read.flagged.length,
+        rejected: e.rejects.length,
+        flagged: e.flagged,
         finishedAt: now,
         ...(rejectsFile ? { rejectsFile } : {}),
       });
-      rows += read.rows;
+      rows += e.rows;
       written += stats.written;
-      rejected += read.rejects.length;
+      rejected += e.rejects.length;
     }
   } finally {
     spill.close();
+    await reader.close();
   }
   return {
     rr,
@@ -160,6 +177,14 @@ export function resolveBulkLoad(files: { source: string; path: string }[], opts:
     rejected,
     ms,
   };
+}
+
+/**
+ * Read-ahead workers of a bulk load by default: the cores but the one that resolves, at least one
+ * (on 2 cores: one reader beside the resolving loop), at most 3.
+ */
+export function defaultReadWorkers(): number {
+  return Math.max(1, Math.min(3, availableParallelism() - 1));
 }
 
 /** Where the second pass hands the rows that come one per record. */
@@ -227,8 +252,8 @@ export function bulkRows(res: BulkResolved, out: BulkRowSink, entities = new Map
  * streamed CSVs are checked against, and what tests read. A load writes its CSVs as the second
  * pass goes instead (`runBulkLoad`).
  */
-export function planBulkLoad(files: { source: string; path: string }[], opts: BulkLoadOptions): BulkPlan {
-  const res = resolveBulkLoad(files, opts);
+export async function planBulkLoad(files: { source: string; path: string }[], opts: BulkLoadOptions): Promise<BulkPlan> {
+  const res = await resolveBulkLoad(files, opts);
   const t = performance.now();
   const records: SourceRecordRow[] = [];
   const visits: VisitRow[] = [];

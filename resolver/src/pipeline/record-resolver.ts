@@ -71,11 +71,24 @@ export class RecordResolver {
    * (with a mention key it held, to find its survivor after later merges).
    */
   resolveRecord(entry: SourceCatalogEntry, rec: BatchRecord, receivedAt: string, onMerge?: (other: string, heldKey: string) => void): ResolvedRecord | null {
+    if (this.recordHashes.get(rec.rid) === rec.hash) return null;
+    return this.resolveFacts(rec, recordFacts(entry, rec), receivedAt, onMerge);
+  }
+
+  /**
+   * `resolveRecord` of a record whose facts were made elsewhere (`recordFacts` of the same record,
+   * e.g. on a bulk load's read-ahead worker): the same decisions in the same order.
+   */
+  resolveFacts<R extends Pick<BatchRecord, 'rid' | 'hash'>>(
+    rec: R,
+    facts: RecordFacts,
+    receivedAt: string,
+    onMerge?: (other: string, heldKey: string) => void,
+  ): (Omit<ResolvedRecord, 'rec'> & { rec: R }) | null {
     const prev = this.recordHashes.get(rec.rid);
     if (prev === rec.hash) return null;
     this.recordHashes.set(rec.rid, rec.hash);
     this.receivedAt.set(rec.rid, Date.parse(receivedAt));
-    const facts = recordFacts(entry, rec);
     const resolved: MentionOutcome[] = [];
     const left: { eid: string; kind: EntityKind }[] = [];
     for (const m of facts.mentions) {
