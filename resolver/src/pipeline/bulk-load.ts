@@ -25,8 +25,8 @@ export interface BulkLoadOptions {
   models?: Partial<Record<EntityKind, Model>>;
   /** worker threads that stage, read and standardize ahead of the resolving loop (default `defaultReadWorkers()`; 0: none) */
   readWorkers?: number;
-  /** records per chunk from a worker and chunks a worker may have ready (tests; `bulk-read-ahead.ts`) */
-  readAhead?: { chunkRecords?: number; maxChunksAhead?: number };
+  /** records per chunk from a worker and records a worker may have ahead (tests; `bulk-read-ahead.ts`) */
+  readAhead?: { chunkRecords?: number; maxRecordsAhead?: number };
 }
 
 /** What the first pass of a bulk load resolved: the index in memory, the records on disk. */

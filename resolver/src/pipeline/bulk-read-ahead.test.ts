@@ -50,7 +50,7 @@ async function run(name: string, readWorkers: number) {
     spillFile: path.join(dir, name, 'spill.jsonl'),
     readWorkers,
     // small chunks and a short queue: the workers wait for the loop again and again
-    readAhead: { chunkRecords: 7, maxChunksAhead: 1 },
+    readAhead: { chunkRecords: 7, maxRecordsAhead: 1 },
   });
 }
 

@@ -4,7 +4,7 @@
  * `workers` ≥ 1 this runs on worker threads (`bulk-read-worker.ts`) ahead of the loop, which
  * then only resolves: the order the records are resolved in (what makes a bulk load equal to an
  * incremental one) is the files' order whatever the workers do. A worker stays at most
- * `maxChunksAhead` chunks of `chunkRecords` records (plus the one file it is reading) ahead.
+ * `maxRecordsAhead` records (plus the one file it is reading) ahead.
  * With `workers` 0 the same events are made on the calling thread.
  */
 import { Worker } from 'node:worker_threads';
@@ -45,13 +45,16 @@ export interface ReadAheadOptions {
   /** worker threads (0: read on the calling thread) */
   workers: number;
   chunkRecords?: number;
-  maxChunksAhead?: number;
+  maxRecordsAhead?: number;
 }
 
 /** Records per chunk handed to the resolving loop. */
 const CHUNK_RECORDS = 1_000;
-/** Chunks a worker may have ready before it waits for the loop. */
-const MAX_CHUNKS_AHEAD = 8;
+/**
+ * Records a worker may have handed over and the loop not resolved yet before it starts another
+ * file (a file is handed over whole once read: see `bulk-read-worker.ts`).
+ */
+const MAX_RECORDS_AHEAD = 50_000;
 
 export function openFileReader(files: { source: string; path: string }[], o: ReadAheadOptions): FileReader {
   return o.workers > 0 ? new WorkerReader(files, o) : new SerialReader(files, o);
@@ -75,15 +78,13 @@ function* serialEvents(
     return;
   }
   for (let i = 0; i < read.records.length; i += chunk) {
-    const records = read.records
-      .slice(i, i + chunk)
-      .map((rec) => ({
-        rid: rec.rid,
-        recordId: rec.recordId,
-        line: rec.line,
-        hash: rec.hash,
-        facts: recordFacts(entry, rec),
-      }));
+    const records = read.records.slice(i, i + chunk).map((rec) => ({
+      rid: rec.rid,
+      recordId: rec.recordId,
+      line: rec.line,
+      hash: rec.hash,
+      facts: recordFacts(entry, rec),
+    }));
     yield { type: 'records', records };
   }
   yield { type: 'done', rows: read.rows, rejects: read.rejects, flagged: read.flagged.length };
@@ -143,7 +144,7 @@ class WorkerReader implements FileReader {
         control,
         slot,
         chunkRecords: o.chunkRecords ?? CHUNK_RECORDS,
-        maxChunksAhead: o.maxChunksAhead ?? MAX_CHUNKS_AHEAD,
+        maxRecordsAhead: o.maxRecordsAhead ?? MAX_RECORDS_AHEAD,
       };
       const worker = new Worker(workerBoot(new URL('./bulk-read-worker.ts', import.meta.url)), {
         eval: true,
@@ -198,7 +199,7 @@ class WorkerReader implements FileReader {
           case 'records': {
             const records = unpackRecords(e.packed, this.interner);
             // the chunk is the loop's now: its worker may read on
-            Atomics.sub(this.ctl, slot, 1);
+            Atomics.sub(this.ctl, slot, records.length);
             Atomics.notify(this.ctl, slot);
             return { type: 'records', records };
           }

@@ -11,7 +11,7 @@ import type { StagedBatch } from '../intake/staged-batch.ts';
 import type { FieldProblem } from '../types.ts';
 import type { RecordFacts } from './record-facts.ts';
 
-/** Slots of the shared control array: the next file to claim, a stop flag, then one per worker (chunks not yet resolved). */
+/** Slots of the shared control array: the next file to claim, a stop flag, then one per worker (its records not yet resolved). */
 export const CTL_NEXT = 0;
 export const CTL_STOP = 1;
 export const CTL_WORKERS = 2;
@@ -25,7 +25,7 @@ export interface ReadJob {
   /** this worker's slot in the control array */
   slot: number;
   chunkRecords: number;
-  maxChunksAhead: number;
+  maxRecordsAhead: number;
 }
 
 /** A record as the first pass resolves it: what its rows need, and its facts. */

@@ -3,8 +3,9 @@
  * turns each record into its facts (`recordFacts`), the part of the first pass that does not
  * depend on the resolution index. Files are claimed in order from a shared counter; a file's
  * events go to the parent in order (`staged`, then `fault` or `records` chunks, then `done`).
- * A worker never runs more than `MAX_CHUNKS_AHEAD` record chunks ahead of the parent: it waits
- * (Atomics) until the parent has resolved one, so memory is bounded whatever the load's size.
+ * A worker starts a file only while fewer than `maxRecordsAhead` of the records it handed over are
+ * not resolved yet (it waits on the shared counter, Atomics), so it is at most that many records
+ * plus the file it is reading ahead of the parent, whatever the load's size.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { SourceCatalogEntry } from '@onemap/graph-schema';
@@ -34,17 +35,18 @@ const mappings = new Map<string, CompiledMapping>();
 
 const post = (e: ReadEvent, transfer: ArrayBuffer[] = []) => parentPort!.postMessage(e, transfer);
 
-/** Waits while this worker has `MAX_CHUNKS_AHEAD` chunks the parent has not resolved yet. */
+/** Waits while `maxRecordsAhead` records this worker handed over are not resolved yet; false: stop. */
 function waitForRoom(): boolean {
   for (;;) {
     if (Atomics.load(ctl, CTL_STOP)) return false;
     const n = Atomics.load(ctl, slot);
-    if (n < job.maxChunksAhead) return true;
+    if (n < job.maxRecordsAhead) return true;
     Atomics.wait(ctl, slot, n, 200);
   }
 }
 
 for (;;) {
+  if (!waitForRoom()) break;
   const index = Atomics.add(ctl, CTL_NEXT, 1);
   if (index >= job.files.length || Atomics.load(ctl, CTL_STOP)) break;
   const f = job.files[index]!;
@@ -106,16 +108,11 @@ for (;;) {
     post({ index, type: 'fault', code: e.code, message: e.message, location: e.location });
     continue;
   }
-  let stopped = false;
+  // the whole file at once: the parent resolves it while this worker reads the next one
   for (const packed of chunks) {
-    if (!waitForRoom()) {
-      stopped = true;
-      break;
-    }
-    Atomics.add(ctl, slot, 1);
+    Atomics.add(ctl, slot, packed.tails.length);
     post({ index, type: 'records', packed }, [packed.mentions.codes.buffer as ArrayBuffer]);
   }
   chunks.length = 0;
-  if (stopped) break;
   post({ index, type: 'done', rows: read.rows, rejects: read.rejects, flagged: read.flagged.length });
 }
