@@ -12,7 +12,8 @@ import type { Model } from '../scoring/model-settings.ts';
 import type { FieldProblem } from '../types.ts';
 import { authorityFromCatalog } from './golden-values.ts';
 import { openFileReader } from './bulk-read-ahead.ts';
-import { SpillWriter, readSpill } from './bulk-spill.ts';
+import { parseSpillLine, spillLine } from './bulk-spill-record.ts';
+import { SpillWriter, readSpillLines } from './bulk-spill.ts';
 import type { RecordFacts } from './record-facts.ts';
 import { type RecordOrigin, RecordResolver, type ResolvedRecord } from './record-resolver.ts';
 
@@ -45,8 +46,6 @@ export interface BulkResolved {
   ms: { read: number; resolve: number };
 }
 
-/** A record as the first pass spills it: [origin, source, rec, mentions, relations, visits, outcomes, updated]. */
-type Spilled = [number, string, Pick<BatchRecord, 'rid' | 'recordId' | 'line' | 'hash'>, RecordFacts['mentions'], RecordFacts['relations'], RecordFacts['visits'], ResolvedRecord['resolved'], boolean];
 
 export interface BulkPlan {
   graph: BulkGraph;
@@ -140,9 +139,8 @@ export async function resolveBulkLoad(files: { source: string; path: string }[],
           else stats.written++;
           // Only what the rows need (not the mapped record, its problems, nor the record as
           // delivered: staging keeps it, the graph does not).
-          const { rid, recordId, line, hash } = rec;
-          if (p.updated) lastVersion.set(rid, spill.count);
-          spill.write([origin, entry.id, { rid, recordId, line, hash }, p.facts.mentions, p.facts.relations, p.facts.visits, p.resolved, p.updated] satisfies Spilled);
+          if (p.updated) lastVersion.set(rec.rid, spill.count);
+          spill.writeLine(spillLine(rec.spill, origin, entry.id, p.resolved, p.updated));
         }
         ms.resolve += performance.now() - t;
       }
@@ -206,22 +204,15 @@ export function bulkRows(res: BulkResolved, out: BulkRowSink, entities = new Map
   const identifiers = new Map<string, { eid: string; kind: string; value: string; source: string; rid: string; rids: string[] }>();
   const relations = new Map<string, RelationRow & { rids: string[] }>();
   let n = 0;
-  for (const x of readSpill(res.spillFile)) {
+  for (const line of readSpillLines(res.spillFile)) {
     const at = n++;
-    const [origin, source, rec, mentions, relationFacts, visitFacts, resolved, updated] = x as Spilled;
+    const x = parseSpillLine(line);
     // a version a later delivery corrected
-    if (res.lastVersion.size && (res.lastVersion.get(rec.rid) ?? at) !== at) continue;
-    const entry = res.catalogById.get(source)!;
-    const p: ResolvedRecord = {
-      rec: { ...rec, raw: {}, record: {}, mentions: [], problems: [] },
-      facts: { mentions, relations: relationFacts, visits: visitFacts, dropped: [] },
-      resolved,
-      updated,
-      left: [],
-    };
-    for (const m of mentions) entities.set(rr.eidOf(m.key), m.kind);
+    if (res.lastVersion.size && (res.lastVersion.get(x.rec.rid) ?? at) !== at) continue;
+    const entry = res.catalogById.get(x.source)!;
+    for (const m of x.mentions) entities.set(rr.eidOf(m.key), m.kind);
     const r = { identifiers: [] as { eid: string; kind: string; value: string; source: string; rid: string }[], records: [] as SourceRecordRow[], relations: [] as RelationRow[], visits: [] as VisitRow[] };
-    rr.recordRows(res.origins[origin]!, entry, p, r);
+    rr.recordRows(res.origins[x.origin]!, entry, { rec: x.rec, facts: { mentions: x.mentions, relations: x.relations, visits: x.visits }, resolved: x.resolved, updated: x.updated, json: x.json }, r);
     for (const i of r.identifiers) {
       const k = `${i.eid}|${i.kind}|${i.value}`;
       const x = identifiers.get(k);

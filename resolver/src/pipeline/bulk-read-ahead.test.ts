@@ -5,7 +5,8 @@ import { loadCatalog, SAMPLE_DIR, SOURCE_ORDER } from '@onemap/datasets';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hotelRecord } from '../../../test/helpers/hotel-records.ts';
 import { type BulkResolved, resolveBulkLoad } from './bulk-load.ts';
-import { readSpill } from './bulk-spill.ts';
+import { readSpillLines } from './bulk-spill.ts';
+import { parseSpillLine } from './bulk-spill-record.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'onemap-bulk-read-ahead-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -56,10 +57,8 @@ async function run(name: string, readWorkers: number) {
 
 /** What a first pass decided: every spilled record with every mention's final entity, and the counts. */
 function decided(res: BulkResolved) {
-  const spilled = [...readSpill(res.spillFile)];
-  const partition = spilled.flatMap((x) =>
-    (x as [unknown, unknown, unknown, { key: string }[]])[3].map((m) => `${m.key} ${res.rr.eidOf(m.key)}`),
-  );
+  const spilled = [...readSpillLines(res.spillFile)];
+  const partition = spilled.flatMap((l) => parseSpillLine(l).mentions.map((m) => `${m.key} ${res.rr.eidOf(m.key)}`));
   const batches = res.batches.map(({ receivedAt: _r, finishedAt: _f, rejectsFile, ...b }) => ({
     ...b,
     rejectsFile: rejectsFile && path.basename(rejectsFile),

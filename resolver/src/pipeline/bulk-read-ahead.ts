@@ -24,6 +24,7 @@ import {
   type ReadJob,
   unpackRecords,
 } from './bulk-read-events.ts';
+import { spillParts } from './bulk-spill-record.ts';
 import { recordFacts } from './record-facts.ts';
 
 /** One event of a file, as the resolving loop reads them: `staged`, then `fault` or `records`… `done`. */
@@ -78,13 +79,17 @@ function* serialEvents(
     return;
   }
   for (let i = 0; i < read.records.length; i += chunk) {
-    const records = read.records.slice(i, i + chunk).map((rec) => ({
-      rid: rec.rid,
-      recordId: rec.recordId,
-      line: rec.line,
-      hash: rec.hash,
-      facts: recordFacts(entry, rec),
-    }));
+    const records = read.records.slice(i, i + chunk).map((rec) => {
+      const facts = recordFacts(entry, rec);
+      return {
+        rid: rec.rid,
+        recordId: rec.recordId,
+        line: rec.line,
+        hash: rec.hash,
+        facts,
+        spill: spillParts(rec, facts),
+      };
+    });
     yield { type: 'records', records };
   }
   yield { type: 'done', rows: read.rows, rejects: read.rejects, flagged: read.flagged.length };

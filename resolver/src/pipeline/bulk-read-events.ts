@@ -9,6 +9,7 @@ import type { StringInterner } from '../intake/intern-mentions.ts';
 import { type PackedMentions, unpackMentions } from '../intake/packed-mentions.ts';
 import type { StagedBatch } from '../intake/staged-batch.ts';
 import type { FieldProblem } from '../types.ts';
+import type { SpillParts } from './bulk-spill-record.ts';
 import type { RecordFacts } from './record-facts.ts';
 
 /** Slots of the shared control array: the next file to claim, a stop flag, then one per worker (its records not yet resolved). */
@@ -35,9 +36,14 @@ export interface BulkReadRecord {
   line: number;
   hash: string;
   facts: RecordFacts;
+  /** its spill line but what resolving decides (`bulk-spill-record.ts`) */
+  spill: SpillParts;
 }
 
-/** A record's facts but its mentions: [rid, recordId, line, hash, mentions, relations, visits, dropped]. */
+/**
+ * A record's facts but its mentions: [rid, recordId, line, hash, mentions, relations, visits,
+ * dropped, and its spill parts: attrs, mentions, fixed].
+ */
 export type RecordTail = [
   string,
   string,
@@ -47,6 +53,9 @@ export type RecordTail = [
   RecordFacts['relations'],
   RecordFacts['visits'],
   string[],
+  string,
+  string,
+  string,
 ];
 
 export interface PackedRecords {
@@ -64,8 +73,15 @@ export function unpackRecords(p: PackedRecords, interner: StringInterner): BulkR
   const out = new Array<BulkReadRecord>(p.tails.length);
   let o = 0;
   for (let i = 0; i < p.tails.length; i++) {
-    const [rid, recordId, line, hash, n, relations, visits, dropped] = p.tails[i]!;
-    out[i] = { rid, recordId, line, hash, facts: { mentions: ms.slice(o, o + n), relations, visits, dropped } };
+    const [rid, recordId, line, hash, n, relations, visits, dropped, attrs, mentions, fixed] = p.tails[i]!;
+    out[i] = {
+      rid,
+      recordId,
+      line,
+      hash,
+      facts: { mentions: ms.slice(o, o + n), relations, visits, dropped },
+      spill: { attrs, mentions, fixed },
+    };
     o += n;
   }
   return out;

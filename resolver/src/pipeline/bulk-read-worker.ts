@@ -24,6 +24,7 @@ import {
   type ReadJob,
   type RecordTail,
 } from './bulk-read-events.ts';
+import { spillParts } from './bulk-spill-record.ts';
 import { recordFacts } from './record-facts.ts';
 
 const job = workerData as ReadJob & { gazetteer?: DivisionEntry[] };
@@ -86,6 +87,7 @@ for (;;) {
       onRecord: (rec) => {
         const facts = recordFacts(entry, rec);
         for (const m of facts.mentions) mentions.push(m);
+        const spill = spillParts(rec, facts);
         tails.push([
           rec.rid,
           rec.recordId,
@@ -95,6 +97,9 @@ for (;;) {
           facts.relations,
           facts.visits,
           facts.dropped,
+          spill.attrs,
+          spill.mentions,
+          spill.fixed,
         ]);
         if (tails.length >= job.chunkRecords) pack();
       },

@@ -36,6 +36,20 @@ export interface ResolvedRecord {
   left: { eid: string; kind: EntityKind }[];
 }
 
+/**
+ * What `recordRows` reads of a resolved record: a `ResolvedRecord`, or a bulk load's spilled
+ * record (mentions without their attributes, the source record's `attrs` / `mentions` JSON made
+ * when it was read: `bulk-spill-record.ts`).
+ */
+export interface RecordRowsInput {
+  rec: Pick<BatchRecord, 'rid' | 'recordId' | 'line' | 'hash'>;
+  facts: { mentions: Pick<Mention, 'key' | 'role' | 'kind' | 'identifiers' | 'flags'>[]; relations: RecordFacts['relations']; visits: RecordFacts['visits'] };
+  resolved: MentionOutcome[];
+  updated: boolean;
+  /** `mentionsToJson(facts.mentions)`, when made already */
+  json?: { attrs: string; mentions: string };
+}
+
 /** Where a record came from (the batch it was delivered in). */
 export interface RecordOrigin {
   batchId: string;
@@ -149,7 +163,7 @@ export class RecordResolver {
    * anchors, the source record with RESOLVED_TO, relations and VISITED edges. Returns the events
    * watches care about (new traces and relations, by entity).
    */
-  recordRows(origin: RecordOrigin, entry: SourceCatalogEntry, p: ResolvedRecord, rows: Pick<ChunkRows, 'identifiers' | 'records' | 'relations' | 'visits'>) {
+  recordRows(origin: RecordOrigin, entry: SourceCatalogEntry, p: RecordRowsInput, rows: Pick<ChunkRows, 'identifiers' | 'records' | 'relations' | 'visits'>) {
     const { rec, facts, resolved } = p;
     const touched: { eid: string; type: 'trace' | 'relation'; at: string | null; source: string; rid: string }[] = [];
     const roleEid = new Map(facts.mentions.map((m) => [m.role, this.eidOf(m.key)]));
@@ -167,7 +181,7 @@ export class RecordResolver {
       file: origin.originalName,
       line: rec.line,
       batchId: origin.batchId,
-      ...mentionsToJson(facts.mentions),
+      ...(p.json ?? mentionsToJson(facts.mentions as Mention[])),
       flags: facts.mentions.flatMap((m) => m.flags.map((f) => `${m.role}.${f}`)),
       resolved: resolved.map((r) => ({ ...r, eid: this.eidOf(r.key) })),
     };
