@@ -123,7 +123,7 @@ export async function runBulkLoad(o: BulkLoadRun): Promise<BulkLoadReport> {
   fs.mkdirSync(path.dirname(o.csvDir), { recursive: true });
   // First pass: resolve, the records' facts spilled to disk until every entity is final.
   const spillFile = `${o.csvDir}.spill.jsonl`;
-  const res = resolveBulkLoad(o.files, { catalog: o.catalog, stagingDir: o.stagingDir, rejectsDir: o.rejectsDir, spillFile });
+  const res = await resolveBulkLoad(o.files, { catalog: o.catalog, stagingDir: o.stagingDir, rejectsDir: o.rejectsDir, spillFile });
   ms.read = res.ms.read;
   ms.resolve = res.ms.resolve;
   cpu.resolve = cpuNow() - c;

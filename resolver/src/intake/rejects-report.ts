@@ -29,7 +29,7 @@ export function writeRejectsReport(dir: string, batchId: string, rejects: FieldP
  * A file-level fault (unreadable, a mapped column missing) rejects the whole file, once: writes its
  * one-row rejects report and returns the report's path (or null).
  */
-export function writeFileFault(dir: string, batch: { batchId: string; source: string; originalName: string }, e: ResolverError): string | null {
+export function writeFileFault(dir: string, batch: { batchId: string; source: string; originalName: string }, e: Pick<ResolverError, 'code' | 'message' | 'location'>): string | null {
   const problem: FieldProblem = { source: batch.source, file: batch.originalName, code: e.code, reason: e.message };
   if (e.location.line !== undefined) problem.line = e.location.line;
   if (e.location.field !== undefined) problem.field = e.location.field;

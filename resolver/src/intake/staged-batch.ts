@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { threadId } from 'node:worker_threads';
 
 /**
  * A batch in the staging area (临时库): the raw bytes exactly as delivered, named by their
@@ -36,8 +37,9 @@ function stage(stagingDir: string, source: string, bytes: Buffer, meta: Omit<Sta
   const stagedPath = stagedPathOf(stagingDir, source, hash, meta.format);
   fs.mkdirSync(path.dirname(stagedPath), { recursive: true });
   if (!fs.existsSync(stagedPath)) {
-    // write-then-rename: a crash never leaves a half file under the final name
-    const tmp = `${stagedPath}.${process.pid}.tmp`;
+    // write-then-rename: a crash never leaves a half file under the final name (one temporary
+    // name per thread: a bulk load's read-ahead workers may stage the same content at once)
+    const tmp = `${stagedPath}.${process.pid}.${threadId}.tmp`;
     fs.writeFileSync(tmp, bytes);
     fs.renameSync(tmp, stagedPath);
   }

@@ -22,7 +22,7 @@ const files = sources.flatMap((source) =>
     ? fs.readdirSync(path.join(SAMPLE_DIR, source)).filter((f) => /^2026-03-0[23]/.test(f)).sort().map((f) => ({ source, path: path.join(SAMPLE_DIR, source, f) }))
     : [],
 );
-const res = resolveBulkLoad(files, { catalog, stagingDir: path.join(dir, 'staging'), rejectsDir: path.join(dir, 'rejects'), spillFile: path.join(dir, 'spill.jsonl') });
+const res = await resolveBulkLoad(files, { catalog, stagingDir: path.join(dir, 'staging'), rejectsDir: path.join(dir, 'rejects'), spillFile: path.join(dir, 'spill.jsonl') });
 
 /** The cells of one CSV line as the import reads them (quotes removed, doubled quotes undone). */
 function cellsOf(line: string): string[] {

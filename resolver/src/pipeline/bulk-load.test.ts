@@ -17,12 +17,12 @@ function file(name: string, rows: Record<string, string | number>[]) {
 const guestOf = (r: Record<string, string | number>) => ({ guest_name: r.guest_name!, sex: r.sex!, birth_date: r.birth_date!, id_number: r.id_number!, address: r.address! });
 
 describe('bulk plan of a corrected re-delivery (the same graph the incremental pipeline writes)', () => {
-  it('resolves the corrected record again and writes only its last version', () => {
+  it('resolves the corrected record again and writes only its last version', async () => {
     const a = hotelRecord(1);
     const b = hotelRecord(2);
     const c = hotelRecord(3);
     const files = [file('day1.jsonl', [a, b, c]), file('day2.jsonl', [{ ...a, ...guestOf(b) }, { ...c, hotel_code: 'HT0040', hotel_name: '测试宾馆40号店' }])];
-    const plan = planBulkLoad(files, { catalog: loadCatalog(), stagingDir: path.join(dir, 'staging'), rejectsDir: path.join(dir, 'rejects'), spillFile: path.join(dir, 'spill.jsonl') });
+    const plan = await planBulkLoad(files, { catalog: loadCatalog(), stagingDir: path.join(dir, 'staging'), rejectsDir: path.join(dir, 'rejects'), spillFile: path.join(dir, 'spill.jsonl') });
     const { graph } = plan;
     const rec = (i: number) => graph.records.filter((r) => r.recordId === `T-HOTEL-00000${i}`);
     const eidOf = (i: number, role: string) => rec(i)[0]!.resolved.find((x) => x.role === role)!.eid;

@@ -1,16 +1,19 @@
 import fs from 'node:fs';
+import { availableParallelism } from 'node:os';
 import type { EntityKind, SourceCatalogEntry } from '@onemap/graph-schema';
 import type { BatchInfo } from '../graph/batches.ts';
 import type { BulkGraph, BulkGraphRest } from '../graph/bulk-import-csv.ts';
 import { type EntityRow, MAX_RIDS, type RelationRow, type SourceRecordRow, type VisitRow } from '../graph/write-rows.ts';
-import { type BatchRecord, readBatch } from '../intake/read-batch.ts';
+import type { BatchRecord } from '../intake/read-batch.ts';
 import { writeFileFault, writeRejectsReport } from '../intake/rejects-report.ts';
-import { type StagedBatch, stageFile } from '../intake/staged-batch.ts';
+import type { StagedBatch } from '../intake/staged-batch.ts';
 import { ResolverError } from '../errors.ts';
 import type { Model } from '../scoring/model-settings.ts';
 import type { FieldProblem } from '../types.ts';
 import { authorityFromCatalog } from './golden-values.ts';
-import { SpillWriter, readSpill } from './bulk-spill.ts';
+import { openFileReader } from './bulk-read-ahead.ts';
+import { parseSpillLine, spillLine } from './bulk-spill-record.ts';
+import { SpillWriter, readSpillLines } from './bulk-spill.ts';
 import type { RecordFacts } from './record-facts.ts';
 import { type RecordOrigin, RecordResolver, type ResolvedRecord } from './record-resolver.ts';
 
@@ -21,6 +24,10 @@ export interface BulkLoadOptions {
   /** where the first pass keeps what it resolved until every entity is final (removed after the second pass) */
   spillFile: string;
   models?: Partial<Record<EntityKind, Model>>;
+  /** worker threads that stage, read and standardize ahead of the resolving loop (default `defaultReadWorkers()`; 0: none) */
+  readWorkers?: number;
+  /** records per chunk from a worker and records a worker may have ahead (tests; `bulk-read-ahead.ts`) */
+  readAhead?: { chunkRecords?: number; maxRecordsAhead?: number };
 }
 
 /** What the first pass of a bulk load resolved: the index in memory, the records on disk. */
@@ -39,8 +46,6 @@ export interface BulkResolved {
   ms: { read: number; resolve: number };
 }
 
-/** A record as the first pass spills it: [origin, source, rec, mentions, relations, visits, outcomes, updated]. */
-type Spilled = [number, string, Pick<BatchRecord, 'rid' | 'recordId' | 'line' | 'hash'>, RecordFacts['mentions'], RecordFacts['relations'], RecordFacts['visits'], ResolvedRecord['resolved'], boolean];
 
 export interface BulkPlan {
   graph: BulkGraph;
@@ -60,8 +65,9 @@ export interface BulkPlan {
  * mentions' entities are read at the second pass, `bulkRows`, when every merge is known), so
  * memory holds the resolution index and the batches, not the records.
  */
-export function resolveBulkLoad(files: { source: string; path: string }[], opts: BulkLoadOptions): BulkResolved {
+export async function resolveBulkLoad(files: { source: string; path: string }[], opts: BulkLoadOptions): Promise<BulkResolved> {
   const catalogById = new Map(opts.catalog.map((c) => [c.id, c]));
+  for (const f of files) if (!catalogById.has(f.source)) throw new ResolverError('ONEMAP_ERR_USAGE', { detail: `unknown source "${f.source}"` });
   const rr = new RecordResolver({ catalog: opts.catalog, authority: authorityFromCatalog(opts.catalog), ...(opts.models ? { models: opts.models } : {}) });
   const ms = { read: 0, resolve: 0 };
   const batches = new Map<string, { batch: StagedBatch; info: BatchInfo & { names: string[] } }>();
@@ -69,19 +75,30 @@ export function resolveBulkLoad(files: { source: string; path: string }[], opts:
   const lastVersion = new Map<string, number>();
   const spill = new SpillWriter(opts.spillFile);
   const now = new Date().toISOString();
+  const reader = openFileReader(files, { catalog: opts.catalog, stagingDir: opts.stagingDir, workers: opts.readWorkers ?? defaultReadWorkers(), ...opts.readAhead });
   let rows = 0;
   let written = 0;
   let rejected = 0;
+  // the time the loop waits for the reader: reading and standardizing that did not overlap resolving
+  const next = async (i: number) => {
+    const t = performance.now();
+    const e = await reader.next(i);
+    ms.read += performance.now() - t;
+    return e;
+  };
   try {
-    for (const f of files) {
-      const entry = catalogById.get(f.source);
-      if (!entry) throw new ResolverError('ONEMAP_ERR_USAGE', { detail: `unknown source "${f.source}"` });
-      const batch = stageFile(opts.stagingDir, f.source, f.path, entry.file);
+    for (let fi = 0; fi < files.length; fi++) {
+      const entry = catalogById.get(files[fi]!.source)!;
+      const staged = await next(fi);
+      if (staged.type !== 'staged') throw new Error(`file ${fi}: ${staged.type} before staged`);
+      // received when the loop reaches it, as when it was staged here (the recency of golden values)
+      const batch: StagedBatch = { ...staged.batch, receivedAt: new Date().toISOString() };
       const known = batches.get(batch.batchId);
       if (known) {
         // The same content delivered again: one batch, one more delivery.
         known.info.deliveries = (known.info.deliveries ?? 1) + 1;
         if (!known.info.names.includes(batch.originalName)) known.info.names.push(batch.originalName);
+        for (let e = await next(fi); e.type === 'records'; e = await next(fi));
         continue;
       }
       const info: BatchInfo & { names: string[] } = {
@@ -95,57 +112,55 @@ export function resolveBulkLoad(files: { source: string; path: string }[], opts:
         names: [batch.originalName],
       };
       batches.set(batch.batchId, { batch, info });
-      let t = performance.now();
-      let read: ReturnType<typeof readBatch>;
-      try {
-        read = readBatch(batch, entry);
-      } catch (e) {
-        if (!(e instanceof ResolverError)) throw e;
-        const rejectsFile = writeFileFault(opts.rejectsDir, batch, e);
-        Object.assign(info, { status: 'rejected', error: e.message, rejected: 1, finishedAt: now, ...(rejectsFile ? { rejectsFile } : {}) });
+      let e = await next(fi);
+      if (e.type === 'fault') {
+        const rejectsFile = writeFileFault(opts.rejectsDir, batch, e.error);
+        Object.assign(info, { status: 'rejected', error: e.error.message, rejected: 1, finishedAt: now, ...(rejectsFile ? { rejectsFile } : {}) });
         rejected++;
         continue;
       }
-      ms.read += performance.now() - t;
-      t = performance.now();
       const stats = { written: 0, unchanged: 0, updated: 0, merges: 0, possibleMatches: 0 };
       const dropped: FieldProblem[] = [];
       const origin = origins.push({ batchId: batch.batchId, receivedAt: batch.receivedAt, originalName: batch.originalName }) - 1;
-      for (const rec of read.records) {
-        const p = rr.resolveRecord(entry, rec, batch.receivedAt, () => stats.merges++);
-        if (!p) {
-          stats.unchanged++;
-          continue;
+      for (; e.type === 'records'; e = await next(fi)) {
+        const t = performance.now();
+        for (const rec of e.records) {
+          const p = rr.resolveFacts(rec, rec.facts, batch.receivedAt, () => stats.merges++);
+          if (!p) {
+            stats.unchanged++;
+            continue;
+          }
+          for (const d of p.facts.dropped) {
+            const [field, reason] = d.split(':');
+            dropped.push({ source: batch.source, file: batch.originalName, recordId: rec.recordId, field, code: 'ONEMAP_ERR_BAD_VALUE', reason: reason ?? d });
+          }
+          stats.possibleMatches += p.resolved.filter((r) => r.decision === 'possible_match').length;
+          if (p.updated) stats.updated++;
+          else stats.written++;
+          // Only what the rows need (not the mapped record, its problems, nor the record as
+          // delivered: staging keeps it, the graph does not).
+          if (p.updated) lastVersion.set(rec.rid, spill.count);
+          spill.writeLine(spillLine(rec.spill, origin, entry.id, p.resolved, p.updated));
         }
-        for (const d of p.facts.dropped) {
-          const [field, reason] = d.split(':');
-          dropped.push({ source: batch.source, file: batch.originalName, recordId: rec.recordId, field, code: 'ONEMAP_ERR_BAD_VALUE', reason: reason ?? d });
-        }
-        stats.possibleMatches += p.resolved.filter((r) => r.decision === 'possible_match').length;
-        if (p.updated) stats.updated++;
-        else stats.written++;
-        // Only what the rows need (not the mapped record, its problems, nor the record as
-        // delivered: staging keeps it, the graph does not).
-        const { rid, recordId, line, hash } = p.rec;
-        if (p.updated) lastVersion.set(rid, spill.count);
-        spill.write([origin, entry.id, { rid, recordId, line, hash }, p.facts.mentions, p.facts.relations, p.facts.visits, p.resolved, p.updated] satisfies Spilled);
+        ms.resolve += performance.now() - t;
       }
-      ms.resolve += performance.now() - t;
-      const rejectsFile = writeRejectsReport(opts.rejectsDir, batch.batchId, [...read.rejects, ...dropped]);
+      if (e.type !== 'done') throw new Error(`file ${fi}: ${e.type} after its records`);
+      const rejectsFile = writeRejectsReport(opts.rejectsDir, batch.batchId, [...e.rejects, ...dropped]);
       Object.assign(info, {
-        rows: read.rows,
+        rows: e.rows,
         ...stats,
-        rejected: read.rejects.length,
-        flagged: read.flagged.length,
+        rejected: e.rejects.length,
+        flagged: e.flagged,
         finishedAt: now,
         ...(rejectsFile ? { rejectsFile } : {}),
       });
-      rows += read.rows;
+      rows += e.rows;
       written += stats.written;
-      rejected += read.rejects.length;
+      rejected += e.rejects.length;
     }
   } finally {
     spill.close();
+    await reader.close();
   }
   return {
     rr,
@@ -160,6 +175,14 @@ export function resolveBulkLoad(files: { source: string; path: string }[], opts:
     rejected,
     ms,
   };
+}
+
+/**
+ * Read-ahead workers of a bulk load by default: the cores but the one that resolves, at least one
+ * (on 2 cores: one reader beside the resolving loop), at most 3.
+ */
+export function defaultReadWorkers(): number {
+  return Math.max(1, Math.min(3, availableParallelism() - 1));
 }
 
 /** Where the second pass hands the rows that come one per record. */
@@ -181,22 +204,15 @@ export function bulkRows(res: BulkResolved, out: BulkRowSink, entities = new Map
   const identifiers = new Map<string, { eid: string; kind: string; value: string; source: string; rid: string; rids: string[] }>();
   const relations = new Map<string, RelationRow & { rids: string[] }>();
   let n = 0;
-  for (const x of readSpill(res.spillFile)) {
+  for (const line of readSpillLines(res.spillFile)) {
     const at = n++;
-    const [origin, source, rec, mentions, relationFacts, visitFacts, resolved, updated] = x as Spilled;
+    const x = parseSpillLine(line);
     // a version a later delivery corrected
-    if (res.lastVersion.size && (res.lastVersion.get(rec.rid) ?? at) !== at) continue;
-    const entry = res.catalogById.get(source)!;
-    const p: ResolvedRecord = {
-      rec: { ...rec, raw: {}, record: {}, mentions: [], problems: [] },
-      facts: { mentions, relations: relationFacts, visits: visitFacts, dropped: [] },
-      resolved,
-      updated,
-      left: [],
-    };
-    for (const m of mentions) entities.set(rr.eidOf(m.key), m.kind);
+    if (res.lastVersion.size && (res.lastVersion.get(x.rec.rid) ?? at) !== at) continue;
+    const entry = res.catalogById.get(x.source)!;
+    for (const m of x.mentions) entities.set(rr.eidOf(m.key), m.kind);
     const r = { identifiers: [] as { eid: string; kind: string; value: string; source: string; rid: string }[], records: [] as SourceRecordRow[], relations: [] as RelationRow[], visits: [] as VisitRow[] };
-    rr.recordRows(res.origins[origin]!, entry, p, r);
+    rr.recordRows(res.origins[x.origin]!, entry, { rec: x.rec, facts: { mentions: x.mentions, relations: x.relations, visits: x.visits }, resolved: x.resolved, updated: x.updated, json: x.json }, r);
     for (const i of r.identifiers) {
       const k = `${i.eid}|${i.kind}|${i.value}`;
       const x = identifiers.get(k);
@@ -227,8 +243,8 @@ export function bulkRows(res: BulkResolved, out: BulkRowSink, entities = new Map
  * streamed CSVs are checked against, and what tests read. A load writes its CSVs as the second
  * pass goes instead (`runBulkLoad`).
  */
-export function planBulkLoad(files: { source: string; path: string }[], opts: BulkLoadOptions): BulkPlan {
-  const res = resolveBulkLoad(files, opts);
+export async function planBulkLoad(files: { source: string; path: string }[], opts: BulkLoadOptions): Promise<BulkPlan> {
+  const res = await resolveBulkLoad(files, opts);
   const t = performance.now();
   const records: SourceRecordRow[] = [];
   const visits: VisitRow[] = [];

@@ -23,7 +23,12 @@ export class SpillWriter {
 
   /** Appends one value (anything JSON.stringify keeps: undefined properties are dropped). */
   write(value: unknown) {
-    const line = `${JSON.stringify(value)}\n`;
+    this.writeLine(JSON.stringify(value));
+  }
+
+  /** Appends one line (it holds no newline). */
+  writeLine(text: string) {
+    const line = `${text}\n`;
     this.parts.push(line);
     this.size += line.length;
     this.count++;
@@ -48,6 +53,11 @@ export class SpillWriter {
  * @example for (const v of readSpill(file)) use(v as [number, string]);
  */
 export function* readSpill(file: string): Generator<unknown> {
+  for (const l of readSpillLines(file)) yield JSON.parse(l);
+}
+
+/** The lines of a spill file in the order they were written (without their newlines), read in 4 MiB blocks. */
+export function* readSpillLines(file: string): Generator<string> {
   const fd = fs.openSync(file, 'r');
   const buf = Buffer.allocUnsafe(BLOCK);
   const decoder = new StringDecoder('utf8');
@@ -58,7 +68,7 @@ export function* readSpill(file: string): Generator<unknown> {
       const text = rest + (n ? decoder.write(buf.subarray(0, n)) : decoder.end());
       const lines = text.split('\n');
       rest = n ? lines.pop()! : '';
-      for (const l of lines) if (l) yield JSON.parse(l);
+      for (const l of lines) if (l) yield l;
       if (!n) return;
     }
   } finally {

@@ -36,6 +36,20 @@ export interface ResolvedRecord {
   left: { eid: string; kind: EntityKind }[];
 }
 
+/**
+ * What `recordRows` reads of a resolved record: a `ResolvedRecord`, or a bulk load's spilled
+ * record (mentions without their attributes, the source record's `attrs` / `mentions` JSON made
+ * when it was read: `bulk-spill-record.ts`).
+ */
+export interface RecordRowsInput {
+  rec: Pick<BatchRecord, 'rid' | 'recordId' | 'line' | 'hash'>;
+  facts: { mentions: Pick<Mention, 'key' | 'role' | 'kind' | 'identifiers' | 'flags'>[]; relations: RecordFacts['relations']; visits: RecordFacts['visits'] };
+  resolved: MentionOutcome[];
+  updated: boolean;
+  /** `mentionsToJson(facts.mentions)`, when made already */
+  json?: { attrs: string; mentions: string };
+}
+
 /** Where a record came from (the batch it was delivered in). */
 export interface RecordOrigin {
   batchId: string;
@@ -74,17 +88,25 @@ export class RecordResolver {
    * resolved before. `onMerge(other, heldKey)` is called for every entity merged into another
    * (with a mention key it held, to find its survivor after later merges).
    */
-  resolveRecord(
-    entry: SourceCatalogEntry,
-    rec: BatchRecord,
+  resolveRecord(entry: SourceCatalogEntry, rec: BatchRecord, receivedAt: string, onMerge?: (other: string, heldKey: string) => void): ResolvedRecord | null {
+    if (this.recordHashes.get(rec.rid) === rec.hash) return null;
+    return this.resolveFacts(rec, recordFacts(entry, rec), receivedAt, onMerge);
+  }
+
+  /**
+   * `resolveRecord` of a record whose facts were made elsewhere (`recordFacts` of the same record,
+   * e.g. on a bulk load's read-ahead worker): the same decisions in the same order.
+   */
+  resolveFacts<R extends Pick<BatchRecord, 'rid' | 'hash'>>(
+    rec: R,
+    facts: RecordFacts,
     receivedAt: string,
     onMerge?: (other: string, heldKey: string) => void,
-  ): ResolvedRecord | null {
+  ): (Omit<ResolvedRecord, 'rec'> & { rec: R }) | null {
     const prev = this.recordHashes.get(rec.rid);
     if (prev === rec.hash) return null;
     this.recordHashes.set(rec.rid, rec.hash);
     this.receivedAt.set(rec.rid, Date.parse(receivedAt));
-    const facts = recordFacts(entry, rec);
     const resolved: MentionOutcome[] = [];
     const left: { eid: string; kind: EntityKind }[] = [];
     for (const m of facts.mentions) {
@@ -179,12 +201,7 @@ export class RecordResolver {
    * anchors, the source record with RESOLVED_TO, relations and VISITED edges. Returns the events
    * watches care about (new traces and relations, by entity).
    */
-  recordRows(
-    origin: RecordOrigin,
-    entry: SourceCatalogEntry,
-    p: ResolvedRecord,
-    rows: Pick<ChunkRows, 'identifiers' | 'records' | 'relations' | 'visits'>,
-  ) {
+  recordRows(origin: RecordOrigin, entry: SourceCatalogEntry, p: RecordRowsInput, rows: Pick<ChunkRows, 'identifiers' | 'records' | 'relations' | 'visits'>) {
     const { rec, facts, resolved } = p;
     const touched: { eid: string; type: 'trace' | 'relation'; at: string | null; source: string; rid: string }[] = [];
     const roleEid = new Map(facts.mentions.map((m) => [m.role, this.eidOf(m.key)]));
@@ -209,7 +226,7 @@ export class RecordResolver {
       file: origin.originalName,
       line: rec.line,
       batchId: origin.batchId,
-      ...mentionsToJson(facts.mentions),
+      ...(p.json ?? mentionsToJson(facts.mentions as Mention[])),
       flags: facts.mentions.flatMap((m) => m.flags.map((f) => `${m.role}.${f}`)),
       resolved: resolved.map((r) => ({ ...r, eid: this.eidOf(r.key) })),
     };

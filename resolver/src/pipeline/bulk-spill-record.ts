@@ -1,0 +1,102 @@
+/**
+ * One record as a bulk load's first pass spills it (one line of the spill file), and read back by
+ * the second pass. Most of the line does not depend on how the record resolved, so it is made
+ * where the record is read (`spillParts`, on a read-ahead worker): the source record's `attrs` and
+ * `mentions` JSON (the node's properties, `mentionsToJson`, written as they are: the second pass
+ * neither parses nor stringifies them again), and the record's fixed facts (ids, each mention's
+ * key, role, kind, identifiers and flags, relations, visits). The resolving loop adds only what
+ * it decided (`spillLine`). Fields are separated by tabs, which JSON never leaves unescaped.
+ */
+import type { EntityKind } from '@onemap/graph-schema';
+import { mentionsToJson } from '../graph/load-index.ts';
+import type { BatchRecord } from '../intake/read-batch.ts';
+import type { Mention } from '../types.ts';
+import type { RecordFacts } from './record-facts.ts';
+import type { MentionOutcome } from './record-resolver.ts';
+
+/** The parts of a record's spill line that are known before it resolves. */
+export interface SpillParts {
+  attrs: string;
+  mentions: string;
+  /** JSON of `FixedFacts` */
+  fixed: string;
+}
+
+/** What the rows need of a mention (not its attributes: they are in the `attrs` JSON). */
+export type SpilledMention = Pick<Mention, 'key' | 'role' | 'kind' | 'identifiers' | 'flags'>;
+
+type FixedFacts = [
+  string,
+  string,
+  number,
+  string,
+  [string, string, EntityKind, Mention['identifiers'], string[]][],
+  RecordFacts['relations'],
+  RecordFacts['visits'],
+];
+
+export function spillParts(
+  rec: Pick<BatchRecord, 'rid' | 'recordId' | 'line' | 'hash'>,
+  facts: RecordFacts,
+): SpillParts {
+  const json = mentionsToJson(facts.mentions);
+  const fixed: FixedFacts = [
+    rec.rid,
+    rec.recordId,
+    rec.line,
+    rec.hash,
+    facts.mentions.map((m) => [m.key, m.role, m.kind, m.identifiers, m.flags]),
+    facts.relations,
+    facts.visits,
+  ];
+  return { attrs: json.attrs, mentions: json.mentions, fixed: JSON.stringify(fixed) };
+}
+
+/** The spill line of a record that resolved (without its newline). */
+export function spillLine(
+  parts: SpillParts,
+  origin: number,
+  source: string,
+  resolved: MentionOutcome[],
+  updated: boolean,
+): string {
+  return `${parts.attrs}\t${parts.mentions}\t${parts.fixed}\t${JSON.stringify([origin, source, updated ? 1 : 0, resolved])}`;
+}
+
+/** A spilled record read back. */
+export interface SpilledRecord {
+  origin: number;
+  source: string;
+  rec: Pick<BatchRecord, 'rid' | 'recordId' | 'line' | 'hash'>;
+  /** the source record's `attrs` and `mentions` JSON */
+  json: { attrs: string; mentions: string };
+  mentions: SpilledMention[];
+  relations: RecordFacts['relations'];
+  visits: RecordFacts['visits'];
+  resolved: MentionOutcome[];
+  updated: boolean;
+}
+
+export function parseSpillLine(line: string): SpilledRecord {
+  const a = line.indexOf('\t');
+  const b = line.indexOf('\t', a + 1);
+  const c = line.indexOf('\t', b + 1);
+  const [rid, recordId, n, hash, ms, relations, visits] = JSON.parse(line.slice(b + 1, c)) as FixedFacts;
+  const [origin, source, updated, resolved] = JSON.parse(line.slice(c + 1)) as [
+    number,
+    string,
+    0 | 1,
+    MentionOutcome[],
+  ];
+  return {
+    origin,
+    source,
+    rec: { rid, recordId, line: n, hash },
+    json: { attrs: line.slice(0, a), mentions: line.slice(a + 1, b) },
+    mentions: ms.map(([key, role, kind, identifiers, flags]) => ({ key, role, kind, identifiers, flags })),
+    relations,
+    visits,
+    resolved,
+    updated: updated === 1,
+  };
+}
