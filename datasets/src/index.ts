@@ -28,4 +28,4 @@ export { makeResidentId, sexOfResidentId } from './ids/resident-id.ts';
 export type { NoiseKind } from './noise/noise-injector.ts';
 export { listSourceFiles, parseCsvLine, readSourceFile } from './replay/read-source-files.ts';
 export { type ReplayOptions, type ReplayResult, replaySource } from './replay/replay-source.ts';
-export { SAMPLE_DIR, SAMPLE_OPTIONS } from './sample.ts';
+export { SAMPLE_DIR, SAMPLE_OPTIONS, sampleFilesMatching } from './sample.ts';

@@ -2,8 +2,11 @@
  * Parameters of the committed sample in `datasets/sample/`: `npm run datasets -- sample`
  * regenerates it byte for byte.
  */
+import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadCatalog } from './catalog/load-catalog.ts';
+import { SOURCE_ORDER } from './catalog/source-order.ts';
 import type { GenerateOptions } from './generator/options.ts';
 
 /** Directory of the committed sample. */
@@ -24,3 +27,21 @@ export const SAMPLE_OPTIONS: Required<
   // (`npm run bench series` generates provinces with series)
   series: { perTenThousand: 0 },
 };
+
+/**
+ * The committed sample's files whose names match `names` (e.g. `/^2026-03-0[23]/`: the first two
+ * days, corrected re-deliveries among them), in load order: sources by `SOURCE_ORDER`, then the
+ * catalog's others, each source's files by name.
+ */
+export function sampleFilesMatching(names: RegExp): { source: string; path: string }[] {
+  const sources = [...SOURCE_ORDER, ...loadCatalog().map((c) => c.id).filter((id) => !SOURCE_ORDER.includes(id))];
+  return sources.flatMap((source) =>
+    existsSync(join(SAMPLE_DIR, source))
+      ? readdirSync(join(SAMPLE_DIR, source))
+          .filter((f) => names.test(f))
+          .sort()
+          .map((f) => ({ source, path: join(SAMPLE_DIR, source, f) }))
+      : [],
+  );
+}
+

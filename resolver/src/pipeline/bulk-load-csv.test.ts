@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadCatalog, SAMPLE_DIR, SOURCE_ORDER } from '@onemap/datasets';
+import { loadCatalog, sampleFilesMatching } from '@onemap/datasets';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeImportCsv } from '../graph/bulk-import-csv.ts';
 import { recordPlaceFacts } from '../graph/place-facts.ts';
@@ -16,12 +16,7 @@ const CO_TRAVEL = { toleranceMinutes: 30, minCount: 2 };
 const catalog = loadCatalog();
 // the sample's first two days: corrected re-deliveries, places with home records, co-travel
 // (laid out as `onemap load` reads a folder: registries first, files by name)
-const sources = [...SOURCE_ORDER, ...catalog.map((c) => c.id).filter((id) => !SOURCE_ORDER.includes(id))];
-const files = sources.flatMap((source) =>
-  fs.existsSync(path.join(SAMPLE_DIR, source))
-    ? fs.readdirSync(path.join(SAMPLE_DIR, source)).filter((f) => /^2026-03-0[23]/.test(f)).sort().map((f) => ({ source, path: path.join(SAMPLE_DIR, source, f) }))
-    : [],
-);
+const files = sampleFilesMatching(/^2026-03-0[23]/);
 const res = await resolveBulkLoad(files, { catalog, stagingDir: path.join(dir, 'staging'), rejectsDir: path.join(dir, 'rejects'), spillFile: path.join(dir, 'spill.jsonl') });
 
 /** The cells of one CSV line as the import reads them (quotes removed, doubled quotes undone). */

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadCatalog, SAMPLE_DIR, SOURCE_ORDER } from '@onemap/datasets';
+import { loadCatalog, sampleFilesMatching } from '@onemap/datasets';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hotelRecord } from '../../../test/helpers/hotel-records.ts';
 import { type BulkResolved, resolveBulkLoad } from './bulk-load.ts';
@@ -12,19 +12,10 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'onemap-bulk-read-ahead-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const catalog = loadCatalog();
-const sources = [...SOURCE_ORDER, ...catalog.map((c) => c.id).filter((id) => !SOURCE_ORDER.includes(id))];
 // the sample's first two days (corrected re-deliveries among them), then: the same content again
 // under another name, a JSON lines file whose fault is found only at its end (a mapped key no line
 // has: its records were read, none may be resolved), and one more good file after them
-const sample = sources.flatMap((source) =>
-  fs.existsSync(path.join(SAMPLE_DIR, source))
-    ? fs
-        .readdirSync(path.join(SAMPLE_DIR, source))
-        .filter((f) => /^2026-03-0[23]/.test(f))
-        .sort()
-        .map((f) => ({ source, path: path.join(SAMPLE_DIR, source, f) }))
-    : [],
-);
+const sample = sampleFilesMatching(/^2026-03-0[23]/);
 function hotelFile(name: string, rows: Record<string, string | number>[]) {
   const p = path.join(dir, name);
   fs.writeFileSync(p, `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`);

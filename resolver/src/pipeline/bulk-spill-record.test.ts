@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadCatalog, SAMPLE_DIR, SOURCE_ORDER } from '@onemap/datasets';
+import { loadCatalog, sampleFilesMatching } from '@onemap/datasets';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { SourceRecordRow } from '../graph/write-rows.ts';
 import { readBatch } from '../intake/read-batch.ts';
@@ -14,16 +14,7 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'onemap-bulk-spill-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const catalog = loadCatalog();
-const sources = [...SOURCE_ORDER, ...catalog.map((c) => c.id).filter((id) => !SOURCE_ORDER.includes(id))];
-const files = sources.flatMap((source) =>
-  fs.existsSync(path.join(SAMPLE_DIR, source))
-    ? fs
-        .readdirSync(path.join(SAMPLE_DIR, source))
-        .filter((f) => /^2026-03-0[23]/.test(f))
-        .sort()
-        .map((f) => ({ source, path: path.join(SAMPLE_DIR, source, f) }))
-    : [],
-);
+const files = sampleFilesMatching(/^2026-03-0[23]/);
 /** A source record row but when it was received (each run receives the files anew). */
 const comparable = ({ receivedAt: _, ...r }: SourceRecordRow) => r;
 

@@ -37,6 +37,13 @@ const RESIDENCE_PLACES = `CALL () {
          RETURN collect(DISTINCT hp.eid) AS residencePlaces
        }`;
 
+/** Cypher: distinct subjects and persons over `lists` (each place's distinct subjects, collected per unit or day): a person seen at two places counts once. */
+const DISTINCT_OF_LISTS = `CALL (lists) {
+         UNWIND lists AS l
+         UNWIND l AS s
+         RETURN count(DISTINCT s) AS subjects, count(DISTINCT CASE WHEN s:Person THEN s END) AS persons
+       }`;
+
 /**
  * Distinct subjects and traces per county (or city: first four digits + 00) of the visited place.
  * The visits are grouped per place first, so the county code's provenance (`VISIBLE_DIVISION`) is
@@ -51,11 +58,7 @@ export async function countByJurisdiction(graph: Reader, f: LayerFilter, level: 
        WHERE ${VISIBLE_DIVISION('p')}
        WITH CASE $level WHEN 'city' THEN substring(p.unitCode, 0, 4) + '00' ELSE substring(p.unitCode, 0, 6) END AS unit, subs, traces
        WITH unit, sum(traces) AS traces, collect(subs) AS lists
-       CALL (lists) {
-         UNWIND lists AS l
-         UNWIND l AS s
-         RETURN count(DISTINCT s) AS subjects, count(DISTINCT CASE WHEN s:Person THEN s END) AS persons
-       }
+       ${DISTINCT_OF_LISTS}
        RETURN unit, persons, subjects, traces ORDER BY unit`,
       { ...params(f), level },
     );
@@ -109,11 +112,7 @@ export async function countByDay(graph: Reader, f: LayerFilter, unitCode: string
        WITH p, toString(date(v.at)) AS day, collect(DISTINCT s) AS subs, count(v) AS traces
        WHERE $unit IS NULL OR (p.unitCode STARTS WITH $unitPrefix AND ${VISIBLE_DIVISION('p')})
        WITH day, sum(traces) AS traces, collect(subs) AS lists
-       CALL (lists) {
-         UNWIND lists AS l
-         UNWIND l AS s
-         RETURN count(DISTINCT s) AS subjects, count(DISTINCT CASE WHEN s:Person THEN s END) AS persons
-       }
+       ${DISTINCT_OF_LISTS}
        RETURN day, subjects, persons, traces ORDER BY day`,
       { ...params(f), unit: unitCode, unitPrefix: unitCode ? unitCode.replace(/0+$/, '') : '' },
     );
