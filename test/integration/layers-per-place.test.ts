@@ -2,11 +2,13 @@
  * The layer queries group visits per place before they test the place (its point, its county
  * code's provenance, whether any source calls it a home), and read the home from the node (kind,
  * `RESIDES_AT` degree, the place facts' `recordRoles`) and a residence trace from one index lookup
- * per answer, instead of `IS_HOME`'s scans of every counted place's records and visits. The answers
+ * per answer, instead of scanning every counted place's records and visits. The answers
  * must be the ones the per-visit queries gave: this compares them, for viewers with different
  * sources (one of which may not see the source of a place's county code, another not its point),
  * with and without a trace-kind filter, on places that are homes in each of the ways a home is
- * known and on places without facts. Own ids: `L-LPP*`, `P-LPP*`, `V-LPP*`; window in 2027-03.
+ * known and on places without facts. The reference tests a home by its edges alone
+ * (`IS_HOME_BY_EDGES`), so a place fact out of step with the edges fails here, and `IS_HOME` (which
+ * reads the facts too) must name the same homes. Own ids: `L-LPP*`, `P-LPP*`, `V-LPP*`; window in 2027-03.
  */
 import { coarseHomeLocationCypher } from '@onemap/graph-schema';
 import { type Graph, readTx, writeTx } from '@onemap/graph-schema/server';
@@ -20,6 +22,11 @@ import {
 } from '../../server/src/repositories/layers.ts';
 import { openTestGraph } from '../helpers/graph.ts';
 import { rng } from '../helpers/rng.ts';
+
+/** The reference: a home for some source by its node's kind and its edges alone (no place facts). */
+const IS_HOME_BY_EDGES = (v: string) =>
+  `(${v}.placeKind = 'home' OR EXISTS { MATCH (${v})<-[:RESIDES_AT]-() } OR EXISTS { MATCH (${v})<-[hr:RESOLVED_TO]-() WHERE hr.role = 'home' }
+    OR EXISTS { MATCH (${v})<-[hv:VISITED]-() WHERE hv.kind = 'residence' })`;
 
 const A = 'lpp_a';
 const B = 'lpp_b';
@@ -203,7 +210,7 @@ async function refByPlace(f: LayerFilter) {
       `MATCH (s:Entity)-[v:VISITED]->(p:Place)
        WHERE ${TRACE_WHERE} AND ${VISIBLE_POINT('p')} AND ${BBOX_WHERE}
        WITH p, collect(DISTINCT s.eid) AS subjects, collect(DISTINCT CASE WHEN s:Person THEN s.eid END) AS persons, count(v) AS traces
-       WITH p, subjects, persons, traces, ${IS_HOME('p')} AS home
+       WITH p, subjects, persons, traces, ${IS_HOME_BY_EDGES('p')} AS home
        WITH p, subjects, persons, traces, home, ${coarseHomeLocationCypher('p', 'home')} AS at
        RETURN p.eid AS eid, at.x AS lon, at.y AS lat, subjects, persons, traces, home`,
       params(f),
@@ -250,9 +257,13 @@ const BBOX = { minLon: 103.5, minLat: 35.9, maxLon: 104, maxLat: 36.4 };
 describe('layer queries per place answer as the per-visit queries did', () => {
   it('fixture: every way of being a home is there', async () => {
     const homes = await readTx(graph, (tx) =>
-      tx.run(`MATCH (p:Place) WHERE p.eid STARTS WITH 'L-LPP' AND ${IS_HOME('p')} RETURN p.eid AS eid ORDER BY eid`),
+      tx.run(`MATCH (p:Place) WHERE p.eid STARTS WITH 'L-LPP' AND ${IS_HOME_BY_EDGES('p')} RETURN p.eid AS eid ORDER BY eid`),
     );
     expect(homes.records.map((x) => x.get('eid'))).toEqual(['L-LPP2', 'L-LPP3', 'L-LPP4', 'L-LPP5', 'L-LPP6']);
+    const byFacts = await readTx(graph, (tx) =>
+      tx.run(`MATCH (p:Place) WHERE p.eid STARTS WITH 'L-LPP' AND ${IS_HOME('p')} RETURN p.eid AS eid ORDER BY eid`),
+    );
+    expect(byFacts.records.map((x) => x.get('eid'))).toEqual(['L-LPP2', 'L-LPP3', 'L-LPP4', 'L-LPP5', 'L-LPP6']);
   });
 
   for (const view of VIEWS) {

@@ -85,8 +85,16 @@ export async function recountPlaceFacts(tx: ManagedTransaction, eids: readonly s
  * facilities and counts by it (a home is never a facility, whoever says so); early-warning rules
  * place such a place at its ~1 km cell for every unit (no rule locates a home more finely than an
  * answer shows it); the server's spatial filters use its per-viewer form (`HOME_FOR_VIEWER`).
+ *
+ * The record roles are read from the place facts (`recordRoles`) where the node has them, so a
+ * hub is not scanned record by record; a place without them falls back to its `RESOLVED_TO` edges.
+ * `residence` is the residence-trace test: by default the place's own incoming `VISITED` of kind
+ * `residence` (costs the place's visits); a caller testing many places binds the residence places
+ * once by the `VISITED(kind)` index and passes e.g. `p.eid IN residencePlaces`.
  */
-export function isHomeCypher(v: string): string {
-  return `(${v}.placeKind = 'home' OR EXISTS { MATCH (${v})<-[:RESIDES_AT]-() } OR EXISTS { MATCH (${v})<-[hr:RESOLVED_TO]-() WHERE hr.role = 'home' }
-  OR EXISTS { MATCH (${v})<-[hv:VISITED]-() WHERE hv.kind = 'residence' })`;
+export function isHomeCypher(v: string, residence = `EXISTS { MATCH (${v})<-[hv:VISITED]-() WHERE hv.kind = 'residence' }`): string {
+  return `(${v}.placeKind = 'home' OR EXISTS { MATCH (${v})<-[:RESIDES_AT]-() }
+  OR CASE WHEN ${v}.recordRoles IS NULL THEN EXISTS { MATCH (${v})<-[hr:RESOLVED_TO]-() WHERE hr.role = 'home' }
+     ELSE any(x IN ${v}.recordRoles WHERE x ENDS WITH '${PLACE_ROLE_SEPARATOR}home') END
+  OR ${residence})`;
 }

@@ -68,9 +68,10 @@ export function relTypes(types: readonly string[]): string {
 }
 /**
  * Cypher predicate: place `v` is a home for some source, whoever can see it (graph-schema
- * `isHomeCypher`). Layers leave homes out of facilities by it (a home is never a facility, whoever
- * says so); their counts place a home at its cell by the same test read from the node and place
- * facts (`HOME_ANY` in `layers.ts`, no edge scans); spatial filters use `HOME_FOR_VIEWER` instead.
+ * `isHomeCypher`: the node's kind and place facts, a RESIDES_AT edge, a residence trace). Layers
+ * leave homes out of facilities by it (a home is never a facility, whoever says so) and place a
+ * home at its cell in their counts (`HOME_ANY` in `layers.ts`: its residence test bound once per
+ * answer); spatial filters use the per-viewer `HOME_FOR_VIEWER` instead.
  */
 export const IS_HOME = isHomeCypher;
 

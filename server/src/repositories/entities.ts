@@ -15,7 +15,7 @@ export interface EntityRow {
    * record in the role `home`, `RESIDES_AT` edge or residence trace, read from the place facts):
    * what `isHome` adds to the records of the window, so every answer treats the place alike.
    */
-  home?: boolean;
+  home: boolean;
 }
 
 /** Cypher: entity `v` is a place this viewer (`$vs`) may know as a home (false for other kinds). */

@@ -1,4 +1,4 @@
-import { coarseHomeLocationCypher, PLACE_ROLE_SEPARATOR } from '@onemap/graph-schema';
+import { coarseHomeLocationCypher } from '@onemap/graph-schema';
 import type { VisibleRecord } from '../access/golden.ts';
 import { type Reader, read } from './reader.ts';
 import { IS_HOME, VISIBLE_DIVISION, VISIBLE_POINT } from './cypher.ts';
@@ -19,17 +19,11 @@ function params(f: LayerFilter) {
 }
 
 /**
- * Whether a place is a home for SOME source, as `IS_HOME` says, read per place from what costs no
- * scan of its records or visits: the node's kind, a `RESIDES_AT` edge (a degree lookup), a record in
- * the role `home` (the place facts' `recordRoles`; the edges for a place without facts) and a
- * residence trace — its place among `$residencePlaces`, looked up once per answer through the
- * `visited_kind` index (`RESIDENCE_PLACES`), not by walking each place's visits.
+ * Whether a place is a home for SOME source: `IS_HOME` with its residence test bound once per
+ * answer — the place among `residencePlaces`, looked up through the `visited_kind` index
+ * (`RESIDENCE_PLACES`), not by walking each place's visits.
  */
-const HOME_ANY = (v: string) =>
-  `(${v}.placeKind = 'home' OR EXISTS { (${v})<-[:RESIDES_AT]-() }
-    OR CASE WHEN ${v}.recordRoles IS NULL THEN EXISTS { MATCH (${v})<-[hr:RESOLVED_TO]-() WHERE hr.role = 'home' }
-       ELSE any(x IN ${v}.recordRoles WHERE x ENDS WITH $homeRole) END
-    OR ${v}.eid IN residencePlaces)`;
+const HOME_ANY = (v: string) => IS_HOME(v, `${v}.eid IN residencePlaces`);
 
 /** `CALL` that binds `residencePlaces`: the eids of places with a residence trace of any source (index seek on `VISITED.kind`). */
 const RESIDENCE_PLACES = `CALL () {
@@ -86,7 +80,7 @@ export async function countByPlace(graph: Reader, f: LayerFilter) {
        WITH p, subs, traces, ${HOME_ANY('p')} AS home
        WITH p, subs, traces, home, ${coarseHomeLocationCypher('p', 'home')} AS at
        RETURN p.eid AS eid, at.x AS lon, at.y AS lat, [s IN subs | s.eid] AS subjects, [s IN subs WHERE s:Person | s.eid] AS persons, traces, home`,
-      { ...params(f), homeRole: `${PLACE_ROLE_SEPARATOR}home` },
+      params(f),
     );
     return r.records.map(
       (x) =>
