@@ -36,7 +36,14 @@ useServerApp(
          CREATE (ra:SourceRecord {rid: 'fx_open:scA', source: $open, recordId: 'scA', receivedAt: datetime('2026-10-02T00:00:00Z'), attrs: $attrs, mentions: $mention, hash: 'scA'})
          CREATE (rb:SourceRecord {rid: 'fx_cond:scB', source: $cond, recordId: 'scB', receivedAt: datetime('2026-10-02T00:00:00Z'), attrs: $attrs, mentions: $mention, hash: 'scB'})
          CREATE (ra)-[:RESOLVED_TO {role: 'person', decision: 'possible_match', candidate: 'P-SCB', score: 0.55, at: datetime()}]->(a)
-         CREATE (rb)-[:RESOLVED_TO {role: 'person', decision: 'anchor', score: 1.0, at: datetime()}]->(b)`,
+         CREATE (rb)-[:RESOLVED_TO {role: 'person', decision: 'anchor', score: 1.0, at: datetime()}]->(b)
+         // C/D: a pair the county sees whole (names only, nothing masked), stored a little further from 0.5 than A's
+         CREATE (c:Entity:Person {eid: 'P-SCC', name: '猪八戒', provenance: $pc})
+         CREATE (d:Entity:Person {eid: 'P-SCD', name: '猪八戒', provenance: $pd})
+         CREATE (rc:SourceRecord {rid: 'fx_open:scC', source: $open, recordId: 'scC', receivedAt: datetime('2026-10-02T00:00:00Z'), attrs: $attrsC, mentions: $mentionC, hash: 'scC'})
+         CREATE (rd:SourceRecord {rid: 'fx_open:scD', source: $open, recordId: 'scD', receivedAt: datetime('2026-10-02T00:00:00Z'), attrs: $attrsC, mentions: $mentionC, hash: 'scD'})
+         CREATE (rc)-[:RESOLVED_TO {role: 'person', decision: 'possible_match', candidate: 'P-SCD', score: 0.56, at: datetime()}]->(c)
+         CREATE (rd)-[:RESOLVED_TO {role: 'person', decision: 'anchor', score: 1.0, at: datetime()}]->(d)`,
         {
           open: FX.open,
           cond: FX.cond,
@@ -44,6 +51,10 @@ useServerApp(
           pb: JSON.stringify({ name: { source: FX.cond, rid: 'fx_cond:scB' } }),
           attrs: attrs(ID),
           mention: mention(ID),
+          pc: JSON.stringify({ name: { source: FX.open, rid: 'fx_open:scC' } }),
+          pd: JSON.stringify({ name: { source: FX.open, rid: 'fx_open:scD' } }),
+          attrsC: JSON.stringify({ person: { name: '猪八戒', nameScript: 'han', family: '猪', given: '八戒', pyFamily: 'zhu', pyGiven: 'bajie' } }),
+          mentionC: JSON.stringify({ person: { kind: 'Person', identifiers: [], flags: [] } }),
         },
       ),
     );
@@ -66,6 +77,23 @@ describe('the review queue explains a pair only by values the analyst sees plain
     expect(item.explanation.anchors).toEqual([]);
     // the stored 0.55 weighed the masked ID: it is not shown
     expect(item.score).toBeNull();
+  });
+
+  it('the queue is ordered by what the analyst is shown, never by a withheld score', async () => {
+    const county = as(app, 'county', 'analyst');
+    const res = await county({ url: '/api/resolution/candidates' });
+    expect(res.statusCode, res.body).toBe(200);
+    const items = res.json().items as { rid: string; score: number | null; explanation: { probability: number } | null }[];
+    const a = items.find((i) => i.rid === 'fx_open:scA');
+    const c = items.find((i) => i.rid === 'fx_open:scC');
+    expect(a?.score, 'A is withheld').toBeNull();
+    expect(c?.score, 'C is shown').toBe(0.56);
+    const shown = items.map((i) => Math.abs((i.score ?? i.explanation?.probability ?? Number.NaN) - 0.5));
+    // by the stored scores A (0.55) would come before C (0.56); what the analyst is shown decides
+    expect(shown, JSON.stringify(items.map((i) => [i.rid, i.score, i.explanation?.probability]))).toEqual([...shown].sort((x, y) => x - y));
+    // and the order is not the stored one whenever the two disagree
+    const pA = a?.explanation?.probability ?? Number.NaN;
+    expect(items.findIndex((i) => i.rid === 'fx_open:scA') < items.findIndex((i) => i.rid === 'fx_open:scC')).toBe(Math.abs(pA - 0.5) < 0.06);
   });
 });
 

@@ -5,7 +5,7 @@ import { defaultSettings, type Model, PairScorer } from '@onemap/resolver/scorin
 import { IDENTIFIER_ATTRIBUTE } from '../access/golden.ts';
 import { maskInRecord } from '../access/mask-for-viewer.ts';
 import type { Viewer } from '../access/viewer.ts';
-import { listPossibleMatches, type StoredRecordRow } from '../repositories/resolution.ts';
+import { CANDIDATES_SCAN_FACTOR, listPossibleMatches, type StoredRecordRow } from '../repositories/resolution.ts';
 import type { Candidate, PairExplanation } from '../schemas/resolution.ts';
 import { summaries } from './entity-view.ts';
 
@@ -116,11 +116,17 @@ function viewerMask(viewer: Viewer): MaskValue {
   };
 }
 
-/** The review queue as this viewer may see it: both entities visible, most uncertain first, each with its explanation. */
+/**
+ * The review queue as this viewer may see it: both entities visible, most uncertain first, each
+ * with its explanation. "Most uncertain" is judged on what the viewer is shown — the stored score,
+ * or where it is withheld the explanation's probability over the values the viewer may compare —
+ * over the `CANDIDATES_SCAN_FACTOR` × `limit` rows the repository scanned, so the order of an answer
+ * never ranks pairs by a score the viewer may not see.
+ */
 export async function reviewQueue(graph: Graph, viewer: Viewer, filter: { source?: string | null; unit?: string | null }, limit: number): Promise<{ items: Candidate[]; truncated: boolean }> {
   const rows = await listPossibleMatches(graph, viewer.visibleSources, filter, limit);
   const seen = await summaries(graph, rows.flatMap((r) => [r.recordEid, r.candidateEid]), viewer);
-  const items: Candidate[] = [];
+  const items: { item: Candidate; uncertainty: number }[] = [];
   for (const r of rows) {
     const left = seen.get(r.recordEid);
     const right = seen.get(r.candidateEid);
@@ -129,8 +135,12 @@ export async function reviewQueue(graph: Graph, viewer: Viewer, filter: { source
     // The pipeline's score weighed values the viewer sees masked: it is not shown then (the
     // explanation's probability says what the values the viewer may compare weigh).
     const score = withheld ? null : r.score;
-    items.push({ id: `${r.rid}|${r.role}`, rid: r.rid, source: r.source, score, at: r.at, left, right, explanation });
-    if (items.length === limit) break;
+    const shown = score ?? explanation?.probability ?? null;
+    items.push({
+      item: { id: `${r.rid}|${r.role}`, rid: r.rid, source: r.source, score, at: r.at, left, right, explanation },
+      uncertainty: shown === null ? Number.POSITIVE_INFINITY : Math.abs(shown - 0.5),
+    });
   }
-  return { items, truncated: items.length === limit && rows.length > limit };
+  items.sort((a, b) => a.uncertainty - b.uncertainty || (a.item.rid < b.item.rid ? -1 : a.item.rid > b.item.rid ? 1 : 0));
+  return { items: items.slice(0, limit).map((x) => x.item), truncated: items.length > limit || rows.length >= limit * CANDIDATES_SCAN_FACTOR };
 }
