@@ -6,7 +6,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { type Config, loadConfig } from './config.ts';
 import configPlugin from './plugins/config.ts';
-import errorHandler from './plugins/error-handler.ts';
+import errorHandler, { frameworkErrors, MAX_PARAM_LENGTH } from './plugins/error-handler.ts';
 import graphPlugin from './plugins/graph.ts';
 import pipelinePlugin from './plugins/pipeline.ts';
 import webAppPlugin from './plugins/web-app.ts';
@@ -36,6 +36,8 @@ export async function buildApp(opts: BuildOptions = {}): Promise<FastifyInstance
     logger: opts.logger ?? { level: config.LOG_LEVEL },
     bodyLimit: config.BODY_LIMIT_BYTES,
     genReqId: () => crypto.randomUUID(),
+    maxParamLength: MAX_PARAM_LENGTH,
+    frameworkErrors,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   });
 

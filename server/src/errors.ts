@@ -29,6 +29,7 @@ export const SERVER_ERRORS = defineErrors({
   ONEMAP_ERR_UNKNOWN_JURISDICTION: { status: 400, message: 'no jurisdiction {code} you may use: name your unit’s territory or one below it (province, city or county code)' },
   ONEMAP_ERR_BAD_WARNING_RULE: { status: 400, message: 'this early-warning rule cannot be made: {detail}' },
   ONEMAP_ERR_PAYLOAD_TOO_LARGE: { status: 413, message: 'request body too large: {detail}' },
+  ONEMAP_ERR_URI_TOO_LONG: { status: 414, message: 'a path parameter is longer than {max} characters' },
   ONEMAP_ERR_RATE_LIMITED: { status: 429, message: 'too many requests: {detail}' },
   ONEMAP_ERR_SERVICE_UNAVAILABLE: { status: 503, message: 'service unavailable: {detail}' },
   ONEMAP_ERR_AUDIT_UNAVAILABLE: { status: 503, message: 'the audit trail could not be written, so the answer is withheld (request {requestId})' },

@@ -1,12 +1,33 @@
 import { formatErrorMessage } from '@onemap/graph-schema';
 import { toGraphError } from '@onemap/graph-schema/server';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { HttpError, registeredError } from '../errors.ts';
+import { HttpError, registeredError, SERVER_ERRORS } from '../errors.ts';
 
 /** A neo4j-driver error that escaped a repository helper (they translate their own). */
 function isDriverError(err: unknown): boolean {
   return (err as Error | undefined)?.name === 'Neo4jError';
+}
+
+/** Fastify's default `maxParamLength`: a longer path parameter is refused before routing. */
+export const MAX_PARAM_LENGTH = 100;
+
+/**
+ * Fastify's own refusals before a route is found (a path parameter too long, a malformed
+ * percent-encoding), in the shape of every other error — never echoing the path, which may hold
+ * an identifier. Passed to `Fastify({ frameworkErrors })`.
+ */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    void reply.status(414).send({ statusCode: 414, code: 'ONEMAP_ERR_URI_TOO_LONG', message: formatErrorMessage(SERVER_ERRORS.ONEMAP_ERR_URI_TOO_LONG.message, { max: MAX_PARAM_LENGTH }) });
+    return;
+  }
+  if (error.code === 'FST_ERR_BAD_URL') {
+    void reply.status(400).send({ statusCode: 400, code: 'ONEMAP_ERR_BAD_REQUEST', message: 'bad request: the URL is not valid (a malformed percent-encoding in a path parameter)' });
+    return;
+  }
+  request.log.error({ err: error }, 'framework error');
+  void reply.status(500).send({ statusCode: 500, code: 'ONEMAP_ERR_INTERNAL', message: `internal error (request ${request.id})` });
 }
 
 /**
