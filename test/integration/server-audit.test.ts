@@ -376,8 +376,8 @@ describe('tampering is found', () => {
   it('a rewritten chain (all hashes recomputed) is caught by the signed checkpoint', async () => {
     const cp = await as(app, 'province', 'auditor', null)({ method: 'POST', url: '/api/audit/checkpoints' });
     expect(cp.statusCode).toBe(201);
-    // An attacker with database access edits entry 2 and re-chains everything after it with valid hashes.
-    const { entryHash } = await import('../../server/src/audit/chain.ts');
+    // An attacker with database access (not the key) edits entry 2 and re-chains the whole trail with unkeyed hashes.
+    const { unkeyedEntryHash: entryHash } = await import('../../server/src/audit/chain.ts');
     await writeTx(graph, async (tx) => {
       const all = (await tx.run('MATCH (a:AuditEntry) RETURN properties(a) AS a ORDER BY a.seq')).records.map((x) => x.get('a'));
       let prev = '0'.repeat(64);
@@ -394,6 +394,26 @@ describe('tampering is found', () => {
     const r = await verify();
     expect(r.ok).toBe(false);
     expect(r.problems.map((p: { kind: string }) => p.kind)).toContain('checkpoint_mismatch');
+  });
+
+  it('an entry edited and re-chained without the key is named, although every unkeyed hash after it agrees', async () => {
+    const { unkeyedEntryHash } = await import('../../server/src/audit/chain.ts');
+    await writeTx(graph, async (tx) => {
+      const all = (await tx.run('MATCH (a:AuditEntry) WHERE a.seq >= 3 RETURN properties(a) AS a ORDER BY a.seq')).records.map((x) => x.get('a'));
+      let prev = (await tx.run('MATCH (a:AuditEntry {seq: 2}) RETURN a.hash AS h')).records[0]?.get('h') as string;
+      for (const a of all) {
+        if (a.seq === 3) a.user = 'forged';
+        a.prevHash = prev;
+        const { hash: _old, ...rest } = a;
+        a.hash = unkeyedEntryHash(rest);
+        prev = a.hash;
+        await tx.run('MATCH (x:AuditEntry {seq: $seq}) SET x = $a', { seq: a.seq, a });
+      }
+      await tx.run("MATCH (h:AuditHead {id: 'main'}) SET h.hash = $prev", { prev });
+    });
+    const r = await verify();
+    expect(r.ok).toBe(false);
+    expect(r.problems[0]).toMatchObject({ seq: 3, kind: 'edited' });
   });
 
   it('the CLI says where, exits 1, and exports checkpoints', async () => {

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { type AuditEntry, chainGroup, entryHash, GENESIS_HASH, signCheckpoint, verifyCheckpointSignature } from './chain.ts';
+import { createHash } from 'node:crypto';
+import { type AuditEntry, auditDigestKey, chainGroup, entryHash, GENESIS_HASH, signCheckpoint, unkeyedEntryHash, verifyCheckpointSignature } from './chain.ts';
+
+const KEY = auditDigestKey('k'.repeat(16));
 
 const base: Omit<AuditEntry, 'hash'> = {
   seq: 1,
@@ -20,16 +23,22 @@ const base: Omit<AuditEntry, 'hash'> = {
 
 describe('entryHash', () => {
   it('is stable and depends on every field and the link', () => {
-    const h = entryHash(base);
+    const h = entryHash(KEY, base);
     expect(h).toMatch(/^[0-9a-f]{64}$/);
-    expect(entryHash({ ...base })).toBe(h);
+    expect(entryHash(KEY, { ...base })).toBe(h);
     for (const [k, v] of Object.entries({ seq: 2, prevHash: '1'.repeat(64), user: 'v', resultCount: 2, outcome: 'denied', status: 403, paramsJson: '{"a":1}' })) {
-      expect(entryHash({ ...base, [k]: v } as Omit<AuditEntry, 'hash'>), k).not.toBe(h);
+      expect(entryHash(KEY, { ...base, [k]: v } as Omit<AuditEntry, 'hash'>), k).not.toBe(h);
     }
+  });
+  it('is keyed: another key gives another hash, and no unkeyed SHA-256 of the fields matches it (a reader of a masked entry cannot test a guess)', () => {
+    const h = entryHash(KEY, base);
+    expect(entryHash(auditDigestKey('x'.repeat(16)), base)).not.toBe(h);
+    expect(unkeyedEntryHash(base)).not.toBe(h);
+    expect(h).not.toBe(createHash('sha256').update(JSON.stringify(Object.values(base))).digest('hex'));
   });
   it('treats a missing field like null (Neo4j drops nulls)', () => {
     const { purposeJson: _p, ...rest } = base;
-    expect(entryHash(rest as Omit<AuditEntry, 'hash'>)).toBe(entryHash(base));
+    expect(entryHash(KEY, rest as Omit<AuditEntry, 'hash'>)).toBe(entryHash(KEY, base));
   });
 });
 
@@ -51,7 +60,7 @@ describe('chainGroup', () => {
     expect(group[0]?.entry.prevHash).toBe(head.hash);
     expect(group[1]?.entry.prevHash).toBe(group[0]?.hash);
     expect(group[2]?.entry.prevHash).toBe(group[1]?.hash);
-    for (const g of group) expect(g.hash).toBe(entryHash(g.entry));
+    for (const g of group) expect(g.hash).toBe(entryHash(KEY, g.entry));
     expect(group.map((g) => g.checkpoint !== null)).toEqual([false, true, false]);
     const cp = group[1]?.checkpoint;
     if (!cp) throw new Error('no checkpoint');

@@ -40,12 +40,9 @@ export interface AuditEntry extends AuditInput {
   hash: string;
 }
 
-/**
- * The hash of one entry: SHA-256 over the previous hash and every recorded field, in a fixed
- * order, as JSON. Changing any field, the order or the link changes it.
- */
-export function entryHash(e: Omit<AuditEntry, 'hash'>): string {
-  const canonical = JSON.stringify([
+/** The recorded fields of an entry, with its link, in a fixed order, as JSON. */
+function canonicalEntry(e: Omit<AuditEntry, 'hash'>): string {
+  return JSON.stringify([
     e.seq,
     e.prevHash,
     e.at,
@@ -61,7 +58,34 @@ export function entryHash(e: Omit<AuditEntry, 'hash'>): string {
     e.outcome,
     e.status,
   ]);
-  return createHash('sha256').update(canonical).digest('hex');
+}
+
+/**
+ * The key the audit digests are made with, derived from the audit signing key (a key of its own,
+ * so a digest is never a checkpoint signature). Digests are keyed because readers see entries
+ * masked: a plain SHA-256 over the unmasked values, beside their masked form, let a reader try
+ * every value the mask hides (a resident ID's birth date, a phone's last digits) until the hash
+ * matched. Keyed, a digest says nothing to whoever lacks the key; the server verifies.
+ */
+export function auditDigestKey(signingKey: string): Buffer {
+  return createHmac('sha256', signingKey).update('onemap-audit-digest-key').digest();
+}
+
+/**
+ * The hash of one entry: HMAC-SHA256 (`auditDigestKey`) over the previous hash and every recorded
+ * field, in a fixed order. Changing any field, the order or the link changes it.
+ */
+export function entryHash(key: Buffer, e: Omit<AuditEntry, 'hash'>): string {
+  return createHmac('sha256', key).update(canonicalEntry(e)).digest('hex');
+}
+
+/**
+ * The unkeyed hash entries were chained with before keyed digests (2026-12-02): verification
+ * accepts it only for the entries before the chain's first keyed one, so a trail written by an
+ * earlier version still verifies, and nothing can be added to a keyed chain without the key.
+ */
+export function unkeyedEntryHash(e: Omit<AuditEntry, 'hash'>): string {
+  return createHash('sha256').update(canonicalEntry(e)).digest('hex');
 }
 
 /** HMAC-SHA256 signature of a checkpoint `(seq, hash, at)`. */
@@ -86,9 +110,10 @@ export interface AppendOptions {
  */
 export function chainGroup(head: AuditHead, inputs: readonly AuditInput[], opts: AppendOptions): AuditAppend[] {
   let prev = head;
+  const key = auditDigestKey(opts.signingKey);
   return inputs.map((input) => {
     const entry: Omit<AuditEntry, 'hash'> = { ...input, seq: prev.seq + 1, prevHash: prev.hash };
-    const hash = entryHash(entry);
+    const hash = entryHash(key, entry);
     prev = { seq: entry.seq, hash };
     if (entry.seq % opts.checkpointEvery !== 0) return { entry, hash, checkpoint: null };
     const at = new Date().toISOString();
@@ -211,6 +236,8 @@ export async function verifyAudit(graph: Graph, signingKey: string, pageSize = 5
     else if (problems.length < 100) problems.push(p);
   };
   let inScopeCount = 0;
+  const key = auditDigestKey(signingKey);
+  let keyedSeen = false;
   const hashes = new Map<number, string>();
   let expectedSeq = 1;
   let prevHash = GENESIS_HASH;
@@ -224,8 +251,11 @@ export async function verifyAudit(graph: Graph, signingKey: string, pageSize = 5
         add({ seq: expectedSeq, kind: 'deleted', message: `entries ${expectedSeq}..${e.seq - 1} are missing` });
       }
       const { hash, ...rest } = e;
-      const recomputed = entryHash({ ...rest, resultCount: rest.resultCount ?? null } as Omit<AuditEntry, 'hash'>);
-      const selfOk = recomputed === hash;
+      const fields = { ...rest, resultCount: rest.resultCount ?? null } as Omit<AuditEntry, 'hash'>;
+      const keyed = entryHash(key, fields) === hash;
+      // unkeyed hashes only before the first keyed entry (a trail of an earlier version)
+      const selfOk = keyed || (!keyedSeen && unkeyedEntryHash(fields) === hash);
+      keyedSeen ||= keyed;
       if (!selfOk) {
         add({ seq: e.seq, kind: 'edited', message: `entry ${e.seq} was changed after it was written: its content no longer matches its hash` });
       } else if (e.prevHash !== prevHash && e.seq === expectedSeq) {

@@ -1,7 +1,11 @@
 import type { FastifyRequest } from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { createHash } from 'node:crypto';
-import { auditParams } from './audit.ts';
+import { createHmac } from 'node:crypto';
+import { auditDigestKey } from '../audit/chain.ts';
+import { auditParams as auditParamsKeyed } from './audit.ts';
+
+const KEY = auditDigestKey('k'.repeat(16));
+const auditParams = (r: FastifyRequest) => auditParamsKeyed(r, KEY);
 
 const request = (body: unknown, config: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
   ({ params: { source: 'hotel' }, query: {}, body, headers, routeOptions: { config } }) as unknown as FastifyRequest;
@@ -40,11 +44,11 @@ describe('auditParams', () => {
     expect(s.body.units).toHaveLength(51);
     expect(s.body.units[50]).toBe('…+10 more');
     const whole = JSON.stringify({ units, password: '[redacted]' });
-    expect(s.bodySha256).toBe(createHash('sha256').update(whole).digest('hex'));
+    expect(s.bodyHmac).toBe(createHmac('sha256', KEY).update(whole).digest('hex'));
     // a body recorded whole has no digest
-    expect(JSON.parse(auditParams(request({ units: units.slice(0, 50) }))).bodySha256).toBeUndefined();
+    expect(JSON.parse(auditParams(request({ units: units.slice(0, 50) }))).bodyHmac).toBeUndefined();
     // cut at the entry's length: the digest is named at its end
     const long = auditParams(request({ note: 'y'.repeat(400), items: Array.from({ length: 49 }, () => 'z'.repeat(400)) }));
-    expect(long).toMatch(/…\[truncated \d+ chars; bodySha256 [0-9a-f]{64}\]$/);
+    expect(long).toMatch(/…\[truncated \d+ chars; bodyHmac [0-9a-f]{64}\]$/);
   });
 });

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import type { AuditInput, AuditOutcome } from '../audit/chain.ts';
+import { type AuditInput, type AuditOutcome, auditDigestKey } from '../audit/chain.ts';
 import { AuditGroupCommit } from '../audit/group-commit.ts';
 
 declare module 'fastify' {
@@ -106,10 +106,14 @@ function bodyForAudit(request: FastifyRequest): { body: unknown; cut: boolean } 
   return { body, cut: budget.cut };
 }
 
-/** SHA-256 of the whole body, secrets redacted: lets an auditor check a body the entry had to shorten. */
-export function bodyDigest(request: FastifyRequest): string {
+/**
+ * Keyed digest (HMAC-SHA256, `auditDigestKey`) of the whole body, secrets redacted: the server can
+ * check a body against an entry that had to shorten it. Keyed, because the entry is read masked: a
+ * plain hash of the unmasked body would let a reader try the values the mask hides.
+ */
+export function bodyDigest(request: FastifyRequest, key: Buffer): string {
   try {
-    return createHash('sha256').update(JSON.stringify(secretsRedacted(request.body))).digest('hex');
+    return createHmac('sha256', key).update(JSON.stringify(secretsRedacted(request.body))).digest('hex');
   } catch {
     return 'unavailable';
   }
@@ -118,21 +122,22 @@ export function bodyDigest(request: FastifyRequest): string {
 /**
  * The parameters of a request as recorded: path params, query (minus token and purpose) and body,
  * redacted and capped. Nothing is left out silently: a cut value is marked (`…`, `…+N more`), and an
- * entry that had to shorten the body carries `bodySha256` (the whole body, secrets redacted) and
- * the number of items a long array had, so what a request wrote can still be proven against it.
+ * entry that had to shorten the body carries `bodyHmac` (`bodyDigest`: the whole body, secrets
+ * redacted) and the number of items a long array had, so what a request wrote can still be proven
+ * against it.
  */
-export function auditParams(request: FastifyRequest, delivered?: Record<string, unknown>): string {
+export function auditParams(request: FastifyRequest, key: Buffer, delivered?: Record<string, unknown>): string {
   const query = { ...((request.query as Record<string, unknown>) ?? {}) };
   delete query.purpose;
   delete query.access_token;
   delete query.ticket;
   const { body, cut } = bodyForAudit(request);
-  const digest = cut ? { bodySha256: bodyDigest(request) } : {};
+  const digest = cut ? { bodyHmac: bodyDigest(request, key) } : {};
   const s = JSON.stringify({ params: request.params ?? {}, query, ...digest, body, ...(delivered ? { delivered: redact(delivered) } : {}) });
   if (s.length <= MAX_PARAMS_CHARS) return s;
   // The digest is named at the end, readable whatever the cut took.
-  const sha = cut ? digest.bodySha256 : request.body === undefined ? null : bodyDigest(request);
-  return `${s.slice(0, MAX_PARAMS_CHARS)}…[truncated ${s.length} chars${sha ? `; bodySha256 ${sha}` : ''}]`;
+  const hmac = cut ? digest.bodyHmac : request.body === undefined ? null : bodyDigest(request, key);
+  return `${s.slice(0, MAX_PARAMS_CHARS)}…[truncated ${s.length} chars${hmac ? `; bodyHmac ${hmac}` : ''}]`;
 }
 
 export function outcomeOf(status: number): AuditOutcome {
@@ -150,6 +155,7 @@ export default fp(
       windowMs: app.config.AUDIT_GROUP_WINDOW_MS,
       maxGroup: app.config.AUDIT_GROUP_MAX,
     });
+    const digestKey = auditDigestKey(app.config.AUDIT_SIGNING_KEY);
     // Entries still waiting when the server stops are written before the graph closes.
     app.addHook('onClose', async () => committer.flush());
     app.decorate('auditRequest', async (request: FastifyRequest, status: number, delivered?: Record<string, unknown>) => {
@@ -163,7 +169,7 @@ export default fp(
         purposeJson: v?.purpose ? JSON.stringify(v.purpose) : request.rawPurpose ? `raw:${request.rawPurpose.slice(0, 500)}` : null,
         route: request.routeOptions.url ?? request.url.split('?')[0] ?? '',
         method: request.method,
-        paramsJson: auditParams(request, delivered),
+        paramsJson: auditParams(request, digestKey, delivered),
         resultCount: delivered ? 1 : (request.resultCount ?? null),
         outcome: outcomeOf(status),
         status,
