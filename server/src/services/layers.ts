@@ -43,6 +43,16 @@ export function alignedDays(from: string, to: string, maxDays = 3660): { from: s
 }
 
 /**
+ * The data's time extent as a layer may publish it: widened to the whole UTC days it touches, as
+ * every other layer answers — the last trace is often one person's sighting, its second is not an
+ * aggregate.
+ */
+export function extentInWholeDays(r: { from: string | null; to: string | null }): { from: string | null; to: string | null } {
+  const day = (t: string | null, round: (x: number) => number) => (t === null ? null : new Date(round(Date.parse(t) / DAY_MS) * DAY_MS).toISOString());
+  return { from: day(r.from, Math.floor), to: day(r.to, Math.ceil) };
+}
+
+/**
  * A count as published: null (the cell is left out, and not counted anywhere) below k, else
  * rounded to the nearest multiple of ROUNDING_BASE (never to 0).
  */

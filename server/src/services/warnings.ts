@@ -109,6 +109,16 @@ export async function listRules(graph: Graph, viewer: Viewer): Promise<WarningRu
   return (await listWarningRules(graph, viewer.unitCode, viewer.visibleSources)).map((r) => toRule({ ...r, purposeJson: storedPurposeFor(r.purposeJson, r.createdBy, viewer) }));
 }
 
+/**
+ * Whether the viewer may read a hit: the viewer sees every source that fired it and may know of
+ * its rule (`readWarningRule`: the viewer's unit's, every entity it names visible) — the one test
+ * of the hits list and the watch stream, so an alert is never pushed to whom its rule is hidden.
+ */
+export async function hitVisibleTo(graph: Graph, viewer: Viewer, hit: { ruleId: string; sources: readonly string[] }): Promise<boolean> {
+  if (!hit.sources.every((s) => viewer.visibleSources.includes(s))) return false;
+  return withRead(graph, async (r) => (await readWarningRule(r, hit.ruleId, viewer.unitCode, viewer.visibleSources)) !== null);
+}
+
 /** A rule's hits the viewer may see, each entity as the viewer may see it; another unit's rule is a 404. */
 export async function listHits(graph: Graph, viewer: Viewer, ruleId: string, limit: number) {
   return withRead(graph, async (r) => {

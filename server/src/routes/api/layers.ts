@@ -17,7 +17,7 @@ import {
 } from '../../schemas/layers.ts';
 import { readTraceExtent } from '../../repositories/layers.ts';
 import { toBeijingIsoOrNull } from '../../services/time.ts';
-import { facilityLayer, heatLayer, hexbinLayer, jurisdictionLayer, trendLayer } from '../../services/layers.ts';
+import { extentInWholeDays, facilityLayer, heatLayer, hexbinLayer, jurisdictionLayer, trendLayer } from '../../services/layers.ts';
 
 /**
  * Aggregates depend on the viewer only through the visible sources and k, so answers are shared
@@ -84,9 +84,9 @@ const layerRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
   app.get(
     '/extent',
-    { schema: { ...common, summary: 'First and last trace time the caller\'s sources hold (the map\'s time range), +08:00', response: { 200: DataExtent, ...errorAnswers() } }, config: { access: aggregate('layer-extent') } },
+    { schema: { ...common, summary: 'First and last trace time the caller\'s sources hold, widened to whole UTC days (the map\'s time range), +08:00', response: { 200: DataExtent, ...errorAnswers() } }, config: { access: aggregate('layer-extent') } },
     async (request) => {
-      const r = await cached(app, request, 'traceExtent', () => readTraceExtent(app.graph, request.viewer.visibleSources));
+      const r = extentInWholeDays(await cached(app, request, 'traceExtent', () => readTraceExtent(app.graph, request.viewer.visibleSources)));
       request.resultCount = r.from ? 1 : 0;
       return { from: toBeijingIsoOrNull(r.from), to: toBeijingIsoOrNull(r.to) };
     },

@@ -11,6 +11,7 @@ import { createWatch, endWatch, listWatches } from '../../repositories/watches.t
 import { errorAnswers, EventStreamText, PurposeHeaders, PurposeOnlyQuery } from '../../schemas/common.ts';
 import { Watch, WatchBody, WatchEnded, WatchList, WatchParams, WatchStreamQuery } from '../../schemas/watches.ts';
 import { requireVisibleEntity } from '../../services/entity-view.ts';
+import { hitVisibleTo } from '../../services/warnings.ts';
 
 const STREAM_ROLES: readonly Role[] = ['officer', 'analyst'];
 const individual = (action: string) => ({ access: { roles: STREAM_ROLES, purpose: true, action } });
@@ -144,9 +145,9 @@ const watchRoutes: FastifyPluginAsyncTypebox = async (app) => {
           try {
             const v = await current();
             if (typeof v === 'string') return end(v);
-            // An alert is fired by one or more records: the viewer must see every one of their sources.
-            const sources = e.type === 'warning' ? e.sources : [e.source];
-            if (!sources.every((s) => v.visibleSources.includes(s))) return;
+            // An alert: the viewer must see every source that fired it and may know of its rule
+            // (`hitVisibleTo`, as the hits list); an entity event: its record's source.
+            if (e.type === 'warning' ? !(await hitVisibleTo(app.graph, v, e)) : !v.visibleSources.includes(e.source)) return;
             // Every event disclosed is audited before it is sent: no audit entry, no event (the stream ends).
             const delivered = e.type === 'warning' ? { event: 'warning', hitId: e.hitId, ruleId: e.ruleId, eids: e.eids } : { event: e.type, eid: e.eid, rid: e.rid, source: e.source };
             try {

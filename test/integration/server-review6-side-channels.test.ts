@@ -1,0 +1,288 @@
+/**
+ * Findings of the sixth security review (sec13), each kept as the test that failed before its fix:
+ * - S1 the audit entries' hashes let an auditor test guesses of the identifiers their answer masks
+ *   (digests are keyed now: `auditDigestKey`);
+ * - S5 the watch stream pushed the alerts of a colleague's rule the caller may not list
+ *   (`hitVisibleTo`, one test for the hits list and the stream);
+ * - S6 the layers' extent published one sighting's exact time (whole UTC days now: `extentInWholeDays`).
+ */
+
+import http from 'node:http';
+import { getCatalogEntry, listSourceFiles, makeResidentId, readSourceFile, SAMPLE_DIR } from '@onemap/datasets';
+import { type Graph, writeTx } from '@onemap/graph-schema/server';
+import { evaluateCoTravelWarnings, evaluateWarnings } from '@onemap/resolver/derive';
+import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
+import { unkeyedEntryHash } from '../../server/src/audit/chain.ts';
+import { upsertSources } from '../../server/src/repositories/governance.ts';
+import { testEnv } from '../helpers/env.ts';
+import { hotelRecord } from '../helpers/hotel-records.ts';
+import { ADMIN_PURPOSE, as, asSource, sourceKeyFor, useServerApp } from '../helpers/server-app.ts';
+import { E, FX } from '../helpers/server-fixtures.ts';
+
+const CHANNEL = `onemap:events:sec13-${process.pid}`;
+
+let graph: Graph;
+let app: FastifyInstance;
+
+const HH = 'fx_hh13';
+const ID = '620102199001011234';
+
+useServerApp(
+  { RATE_LIMIT_PER_MINUTE: 1_000_000, EVENTS_CHANNEL: CHANNEL, INGEST_WORKER: 'embedded' },
+  (s) => {
+    ({ app, graph } = s);
+  },
+  async (g) => {
+    const yearAhead = new Date(Date.now() + 365 * 86_400_000).toISOString();
+    // S8: the hotel source owned by the county (it delivers its own records); incident as in the catalog (province, not shared)
+    for (const [id, ownerUnit] of [
+      ['hotel', '620102'],
+      ['incident', '620000'],
+    ] as const) {
+      const c = getCatalogEntry(id);
+      await upsertSources(g, [
+        {
+          id,
+          nameZh: c.name.zh,
+          nameEn: c.name.en,
+          ownerUnit,
+          shareClass: c.shareClass,
+          grade: 2,
+          updateMode: c.updateMode,
+          frequency: c.frequency,
+        },
+      ]);
+    }
+    await writeTx(g, async (tx) => {
+      // S2: a household-like conditional source; the county may use it for casework without the resident ID.
+      await tx.run(
+        `CREATE (:Source {id: $hh, nameZh: '户籍样例13', nameEn: 'household-like 13', ownerUnit: '620000', shareClass: 'conditional', grade: 3,
+                          fieldSensitivity: $fs})`,
+        { hh: HH, fs: JSON.stringify({ 'person.name': 3, 'person.residentId': 4, 'person.birthDate': 3 }) },
+      );
+      await tx.run(
+        `CREATE (n:Grant {id: 'G-00000000-0000-0000-0000-0000000s1301', unitCode: '620102', sourceId: $hh, purposes: ['criminal_case'], fields: [],
+                          expiresAt: datetime($exp), revoked: false})`,
+        { hh: HH, exp: yearAhead },
+      );
+      // S2: person with the resident ID from fx_hh13 (masked for the county) and a birth date from the county's own fx_closed.
+      await tx.run(
+        `CREATE (a:Entity:Person {eid: 'P-S13A', name: '孙悟空', residentId: $id, provenance: $prov})
+         CREATE (ra:SourceRecord {rid: 'fx_hh13:s13a', source: $hh, recordId: 's13a', receivedAt: datetime('2026-10-02T00:00:00Z'),
+                                  attrs: $attrsA, mentions: $mention, hash: 's13a'})
+         CREATE (rb:SourceRecord {rid: 'fx_closed:s13a', source: $closed, recordId: 's13a', receivedAt: datetime('2026-10-03T00:00:00Z'),
+                                  attrs: $attrsB, hash: 's13b'})
+         CREATE (ra)-[:RESOLVED_TO {role: 'person', decision: 'anchor', score: 1.0, at: datetime()}]->(a)
+         CREATE (rb)-[:RESOLVED_TO {role: 'person', decision: 'anchor', score: 1.0, at: datetime()}]->(a)`,
+        {
+          hh: HH,
+          closed: FX.closed,
+          id: ID,
+          prov: JSON.stringify({
+            name: { source: HH, rid: 'fx_hh13:s13a' },
+            residentId: { source: HH, rid: 'fx_hh13:s13a' },
+          }),
+          attrsA: JSON.stringify({ person: { name: '孙悟空', residentId: ID } }),
+          attrsB: JSON.stringify({ person: { name: '孙悟空', birthDate: '1990-01-01' } }),
+          mention: JSON.stringify({
+            person: { kind: 'Person', identifiers: [{ kind: 'resident_id', value: ID }], flags: [] },
+          }),
+        },
+      );
+      // S3: two open-source places far apart; two persons of the open source.
+      await tx.run(
+        `CREATE (o:Entity:Place {eid: 'L-S13OUT', name: '探针宾馆甲', placeKind: 'hotel', location: point({longitude: 103.50, latitude: 36.50}), provenance: $po})
+         CREATE (i:Entity:Place {eid: 'L-S13IN', name: '探针宾馆乙', placeKind: 'hotel', location: point({longitude: 103.90, latitude: 36.10}), provenance: $pi})
+         CREATE (ro:SourceRecord {rid: 'fx_open:place-s13out', source: $open, recordId: 'place-s13out', receivedAt: datetime('2026-10-01T00:00:00Z'),
+                                  attrs: '{"place":{"name":"探针宾馆甲","placeKind":"hotel","lon":"103.50","lat":"36.50"}}', hash: 'ps13o'})
+         CREATE (ri:SourceRecord {rid: 'fx_open:place-s13in', source: $open, recordId: 'place-s13in', receivedAt: datetime('2026-10-01T00:00:00Z'),
+                                  attrs: '{"place":{"name":"探针宾馆乙","placeKind":"hotel","lon":"103.90","lat":"36.10"}}', hash: 'ps13i'})
+         CREATE (ro)-[:RESOLVED_TO {role: 'place', decision: 'anchor', score: 1.0, at: datetime()}]->(o)
+         CREATE (ri)-[:RESOLVED_TO {role: 'place', decision: 'anchor', score: 1.0, at: datetime()}]->(i)
+         WITH o, i
+         UNWIND [['P-S13W', '探针甲'], ['P-S13X', '探针乙']] AS px
+         CREATE (p:Entity:Person {eid: px[0], name: px[1], provenance: '{"name":{"source":"fx_open","rid":"fx_open:' + px[0] + '"}}'})
+         CREATE (r:SourceRecord {rid: 'fx_open:' + px[0], source: 'fx_open', recordId: px[0], receivedAt: datetime('2026-10-01T00:00:00Z'),
+                                 attrs: '{"person":{"name":"' + px[1] + '"}}', hash: px[0]})
+         CREATE (r)-[:RESOLVED_TO {role: 'person', decision: 'anchor', score: 1.0, at: datetime()}]->(p)
+         CREATE (p)-[:VISITED {source: 'fx_open', rid: 'fx_open:v1-' + px[0], at: datetime('2026-11-10T10:00:00Z'), kind: 'hotel_checkin'}]->(o)
+         CREATE (p)-[:VISITED {source: 'fx_open', rid: 'fx_open:v2-' + px[0], at: datetime('2026-11-10T14:00:00Z'), kind: 'hotel_checkin'}]->(i)`,
+        {
+          open: FX.open,
+          po: JSON.stringify({
+            name: { source: FX.open, rid: 'fx_open:place-s13out' },
+            lon: { source: FX.open, rid: 'fx_open:place-s13out' },
+            lat: { source: FX.open, rid: 'fx_open:place-s13out' },
+            placeKind: { source: FX.open, rid: 'fx_open:place-s13out' },
+          }),
+          pi: JSON.stringify({
+            name: { source: FX.open, rid: 'fx_open:place-s13in' },
+            lon: { source: FX.open, rid: 'fx_open:place-s13in' },
+            lat: { source: FX.open, rid: 'fx_open:place-s13in' },
+            placeKind: { source: FX.open, rid: 'fx_open:place-s13in' },
+          }),
+        },
+      );
+      // S3: only for P-S13W, a sighting of the non-shared source at the inside place between the two visible ones.
+      await tx.run(
+        `MATCH (p:Person {eid: 'P-S13W'}), (i:Place {eid: 'L-S13IN'})
+         CREATE (p)-[:VISITED {source: $closed, rid: 'fx_closed:vh-s13w', at: datetime('2026-11-10T12:00:00Z'), kind: 'internet_login'}]->(i)`,
+        { closed: FX.closed },
+      );
+      // S7: a person the open source names twice (李雷 older, 李蕾 newer) and the non-shared source twice more as 李雷:
+      // the node's name (chosen over every source by frequency) is 李雷, from the open record.
+      await tx.run(
+        `CREATE (:Source {id: 'fx_open13', nameZh: '开放样例13', nameEn: 'open 13', ownerUnit: '620000', shareClass: 'unconditional', grade: 2, fieldSensitivity: '{"person.name":3,"case.name":1}'})`,
+      );
+      await tx.run(
+        `CREATE (p:Entity:Person {eid: 'P-S13L', name: '李雷', provenance: '{"name":{"source":"fx_open13","rid":"fx_open13:s13l1"}}'})
+         CREATE (c:Entity:Case {eid: 'C-S13', name: '探针案', caseNumber: 'A620102202611S13', provenance: '{"name":{"source":"fx_open13","rid":"fx_open13:s13c"}}'})
+         CREATE (rc:SourceRecord {rid: 'fx_open13:s13c', source: 'fx_open13', recordId: 's13c', receivedAt: datetime('2026-10-01T00:00:00Z'), attrs: '{"case":{"name":"探针案"}}', hash: 's13c'})
+         CREATE (rc)-[:RESOLVED_TO {role: 'case', decision: 'anchor', score: 1.0, at: datetime()}]->(c)
+         CREATE (p)-[:INVOLVED_IN {source: 'fx_open13', rid: 'fx_open13:s13l1', role: 'witness'}]->(c)
+         WITH p
+         UNWIND [['fx_open13:s13l1', 'fx_open13', '李雷', '2026-10-01T00:00:00Z'], ['fx_open13:s13l2', 'fx_open13', '李蕾', '2026-10-05T00:00:00Z'],
+                 ['fx_closed:s13l3', 'fx_closed', '李雷', '2026-10-02T00:00:00Z'], ['fx_closed:s13l4', 'fx_closed', '李雷', '2026-10-03T00:00:00Z']] AS x
+         CREATE (r:SourceRecord {rid: x[0], source: x[1], recordId: x[0], receivedAt: datetime(x[3]), attrs: '{"person":{"name":"' + x[2] + '"}}', hash: x[0]})
+         CREATE (r)-[:RESOLVED_TO {role: 'person', decision: 'anchor', score: 1.0, at: datetime()}]->(p)`,
+      );
+      // S4: two persons the open source describes identically (name 红孩儿); only P-S13Y1 has a record of the
+      // non-shared source too, whose values the pipeline folds into the node's searchText.
+      await tx.run(
+        `UNWIND [['P-S13Y1', $long], ['P-S13Y2', '红孩儿']] AS py
+         CREATE (p:Entity:Person {eid: py[0], name: '红孩儿', searchText: py[1], provenance: '{"name":{"source":"fx_open","rid":"fx_open:' + py[0] + '"}}'})
+         CREATE (r:SourceRecord {rid: 'fx_open:' + py[0], source: 'fx_open', recordId: py[0], receivedAt: datetime('2026-10-01T00:00:00Z'),
+                                 attrs: '{"person":{"name":"红孩儿"}}', hash: py[0]})
+         CREATE (r)-[:RESOLVED_TO {role: 'person', decision: 'anchor', score: 1.0, at: datetime()}]->(p)`,
+        { long: `红孩儿 ${Array.from({ length: 20 }, (_, i) => `隐藏${i}`).join(' ')}` },
+      );
+      await tx.run(
+        `MATCH (p:Person {eid: 'P-S13Y1'})
+         CREATE (r:SourceRecord {rid: 'fx_closed:s13y1', source: 'fx_closed', recordId: 's13y1', receivedAt: datetime('2026-10-01T00:00:00Z'),
+                                 attrs: '{"person":{"name":"红孩儿","address":"火云洞"}}', hash: 's13y1'})
+         CREATE (r)-[:RESOLVED_TO {role: 'person', decision: 'anchor', score: 1.0, at: datetime()}]->(p)`,
+      );
+    });
+  },
+);
+
+describe('S1 audit: the entry hash lets an auditor recover the identifiers the answer masks', () => {
+  it("the station auditor reads a masked resident ID in an officer's search and recovers its hidden digits from hash and prevHash", async () => {
+    const officer = as(app, 'station', 'officer');
+    const s = await officer({ url: '/api/search?q=620102198805051234' });
+    expect(s.statusCode, s.body).toBe(200);
+    const entries = await as(
+      app,
+      'station',
+      'auditor',
+      null,
+    )({ url: '/api/audit/entries?user=fx_station_officer&limit=1000' });
+    expect(entries.statusCode, entries.body).toBe(200);
+    const entry = entries
+      .json()
+      .items.find(
+        (e: { paramsJson: string; route: string }) =>
+          e.route.startsWith('/api/search') && e.paramsJson.includes('620102*'),
+      );
+    expect(entry, 'the search is audited, its ID masked').toBeDefined();
+    const masked = entry.paramsJson as string;
+    expect(masked).toContain('620102********1234');
+    // offline: try every birth date 1950..2009 as the hidden middle (without the server's key: all a reader has)
+    let recovered: string | null = null;
+    let tried = 0;
+    for (let d = Date.UTC(1950, 0, 1); d < Date.UTC(2010, 0, 1) && !recovered; d += 86_400_000) {
+      const mid = new Date(d).toISOString().slice(0, 10).replaceAll('-', '');
+      tried++;
+      const paramsJson = masked.replace('620102********1234', `620102${mid}1234`);
+      const { hash, ...rest } = entry;
+      if (unkeyedEntryHash({ ...rest, paramsJson }) === hash) recovered = `620102${mid}1234`;
+    }
+    expect(recovered, `after ${tried} guesses the auditor recovered ${recovered} from the masked entry`).toBeNull();
+  });
+});
+
+describe("S5 watch stream: a colleague's rule the caller may not list still streams its hits to the caller", () => {
+  it('the rule names a person the colleague may not see: not listed, hits 404, yet its alert arrives on the colleague’s stream', async () => {
+    const creator = as(app, 'wrongPurposeCounty', 'officer', ADMIN_PURPOSE);
+    const d = 0.01;
+    const box = [
+      [103.9 - d, 36.1 - d],
+      [103.9 + d, 36.1 - d],
+      [103.9 + d, 36.1 + d],
+      [103.9 - d, 36.1 + d],
+      [103.9 - d, 36.1 - d],
+    ];
+    const made = await creator({
+      method: 'POST',
+      url: '/api/warnings/rules',
+      payload: {
+        name: '赵敏 同伙 入区',
+        kind: 'area',
+        subjects: ['P-S13X', E.P4],
+        polygon: { type: 'Polygon', coordinates: [box] },
+        trigger: 'enter',
+        expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
+      },
+    });
+    expect(made.statusCode, made.body).toBe(201);
+    const ruleId = made.json().id as string;
+    const colleague = as(app, 'wrongPurposeCounty', 'analyst');
+    expect((await colleague({ url: `/api/entities/${E.P4}` })).statusCode, 'the colleague may not see 赵敏').toBe(404);
+    expect(
+      (await colleague({ url: '/api/warnings/rules' })).json().items.map((r: { id: string }) => r.id),
+      'not listed',
+    ).not.toContain(ruleId);
+    expect((await colleague({ url: `/api/warnings/rules/${ruleId}/hits` })).statusCode, 'its hits are a 404').toBe(404);
+
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const port = (app.server.address() as { port: number }).port;
+    const t = await colleague({ method: 'POST', url: '/api/watches/stream-ticket' });
+    expect(t.statusCode, t.body).toBe(201);
+    const chunks: string[] = [];
+    const req = http.get({ host: '127.0.0.1', port, path: `/api/watches/stream?ticket=${t.json().ticket}` });
+    const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
+      req.on('response', resolve);
+      req.on('error', reject);
+    });
+    expect(res.statusCode).toBe(200);
+    res.setEncoding('utf8');
+    res.on('data', (c: string) => chunks.push(c));
+    const waitFor = async (pred: () => boolean, ms: number) => {
+      const t0 = Date.now();
+      while (!pred() && Date.now() - t0 < ms) await new Promise((r) => setTimeout(r, 50));
+      return pred();
+    };
+    await waitFor(() => chunks.join('').includes('event: ready'), 5000);
+    // the pipeline evaluates P-S13X's open-source sighting inside the area; the hit is published on the bus
+    const redis = new Redis(testEnv.REDIS_URL, { maxRetriesPerRequest: 3 });
+    try {
+      await evaluateWarnings(
+        graph,
+        redis,
+        [{ eid: 'P-S13X', type: 'trace', at: '2026-11-10T14:00:00Z', source: FX.open, rid: 'fx_open:v2-P-S13X' }],
+        CHANNEL,
+      );
+      await waitFor(() => chunks.join('').includes(ruleId), 5000);
+    } finally {
+      redis.disconnect();
+      req.destroy();
+    }
+    const text = chunks.join('');
+    expect(text.includes(ruleId), `the colleague's stream: ${text.slice(0, 600)}`).toBe(false);
+  });
+});
+
+describe('S6 layers: the extent gives a planner the exact time of one sighting', () => {
+  it('the last trace time is published to the second, not widened to the whole day every other layer answers in', async () => {
+    const planner = as(app, 'otherCity', 'planner', null);
+    const res = await planner({ url: '/api/layers/extent' });
+    expect(res.statusCode, res.body).toBe(200);
+    const { from, to } = res.json() as { from: string; to: string };
+    // whole UTC days, as every other layer answers (alignedDays): the last trace is one person's sighting (P-S13X, 2026-11-10T14:00:00Z)
+    const offDay = (t: string) => Date.parse(t) % 86_400_000;
+    expect({ from: offDay(from), to: offDay(to) }, `extent ${from} … ${to}`).toEqual({ from: 0, to: 0 });
+  });
+});
+
