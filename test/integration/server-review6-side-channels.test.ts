@@ -4,7 +4,9 @@
  *   (digests are keyed now: `auditDigestKey`);
  * - S5 the watch stream pushed the alerts of a colleague's rule the caller may not list
  *   (`hitVisibleTo`, one test for the hits list and the stream);
- * - S6 the layers' extent published one sighting's exact time (whole UTC days now: `extentInWholeDays`).
+ * - S6 the layers' extent published one sighting's exact time (whole UTC days now: `extentInWholeDays`);
+ * - S2 a ticket echoed a birth date completing a resident ID the viewer sees masked on another
+ *   record of the same person (`recordMasker`: the entity's identifiers, as a profile lists them).
  */
 
 import http from 'node:http';
@@ -283,6 +285,24 @@ describe('S6 layers: the extent gives a planner the exact time of one sighting',
     // whole UTC days, as every other layer answers (alignedDays): the last trace is one person's sighting (P-S13X, 2026-11-10T14:00:00Z)
     const offDay = (t: string) => Date.parse(t) % 86_400_000;
     expect({ from: offDay(from), to: offDay(to) }, `extent ${from} … ${to}`).toEqual({ from: 0, to: 0 });
+  });
+});
+
+describe('S2 tickets: a value completing a masked identifier is echoed plain when it comes from another record of the entity', () => {
+  it("the county analyst's profile masks the birth date (its resident ID is masked), a ticket on the birth date of the entity's other record echoes it plain", async () => {
+    const county = as(app, 'county', 'analyst');
+    const prof = await county({ url: '/api/entities/P-S13A' });
+    expect(prof.statusCode, prof.body).toBe(200);
+    expect(prof.json().golden.residentId, JSON.stringify(prof.json().golden)).toMatchObject({ masked: true });
+    expect(prof.json().golden.birthDate, JSON.stringify(prof.json().golden)).toMatchObject({ masked: true });
+    const t = await county({
+      method: 'POST',
+      url: '/api/quality/tickets',
+      payload: { rid: 'fx_closed:s13a', field: 'person.birthDate', reason: '出生日期疑似错误' },
+    });
+    expect(t.statusCode, t.body).toBe(201);
+    // 620102********1234 (profile) + 1990-01-01 (ticket) = the whole resident ID
+    expect(t.json().reportedValue, 'the echoed birth date completes the masked resident ID').not.toContain('1990');
   });
 });
 

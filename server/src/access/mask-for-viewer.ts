@@ -48,20 +48,36 @@ export function maskForViewer(viewer: Viewer, t: MaskTarget): { value: string | 
   return plain ? { value: v, masked: false } : { value: maskValue(t.attribute, v), masked: true };
 }
 
+/** An identifier an entity holds, by the source that states it: what a value of one of its records may complete. */
+export interface EntityIdentifier {
+  /** Standardized attribute of the identifier (`residentId` …). */
+  attribute: string;
+  source: string;
+  /** The role of the stating record, where a record states it (else the attribute's own rule). */
+  role?: string | null;
+}
+
 /**
  * One value of one record as `viewer` may see it where no identifier list stands beside it (a
  * review explanation, a quality example, a correction ticket): `maskForViewer`, and a value that
  * completes an identifier (graph-schema `completes`: the birth date is a resident ID's hidden
- * middle) is masked too when the viewer would see that identifier masked under the same record's
- * source and role — the record's (or its entity's) ID is shown masked elsewhere, and the value would
- * fill it. The record-level form of `closeCompletions`.
+ * middle) is masked too when the viewer would see that identifier masked — under the same record's
+ * source and role, or as any of `entityIdentifiers` (the identifiers the record's entities hold,
+ * from the sources that state them, as a profile lists them): the ID is shown masked elsewhere, and
+ * the value would fill it, whichever record of the entity it comes from. The record-level form of
+ * `closeCompletions`; `services/record-masking.ts` reads the entity identifiers.
  */
-export function maskInRecord(viewer: Viewer, t: MaskTarget): { value: string | number | boolean; masked: boolean } {
+export function maskInRecord(viewer: Viewer, t: MaskTarget, entityIdentifiers: readonly EntityIdentifier[] = []): { value: string | number | boolean; masked: boolean } {
   const m = maskForViewer(viewer, t);
   if (m.masked) return m;
   const completes = attributeMeta(t.attribute).completes ?? [];
+  if (completes.length === 0) return m;
   // the decision depends on the field rule, not the value: any non-empty stand-in asks it
-  if (completes.some((c) => maskForViewer(viewer, { attribute: c, value: '0', source: t.source, role: t.role ?? c }).masked)) {
+  const maskedAs = (attribute: string, source: string | null | undefined, role: string) => maskForViewer(viewer, { attribute, value: '0', source, role }).masked;
+  if (
+    completes.some((c) => maskedAs(c, t.source, t.role ?? c)) ||
+    entityIdentifiers.some((i) => completes.includes(i.attribute) && maskedAs(i.attribute, i.source, i.role ?? i.attribute))
+  ) {
     return { value: maskValue(t.attribute, String(m.value)), masked: true };
   }
   return m;

@@ -3,11 +3,13 @@ import type { Graph } from '@onemap/graph-schema/server';
 import { explainPair, type Mention } from '@onemap/resolver';
 import { defaultSettings, type Model, PairScorer } from '@onemap/resolver/scoring';
 import { IDENTIFIER_ATTRIBUTE } from '../access/golden.ts';
-import { maskInRecord } from '../access/mask-for-viewer.ts';
 import type { Viewer } from '../access/viewer.ts';
 import { CANDIDATES_SCAN_FACTOR, listPossibleMatches, type StoredRecordRow } from '../repositories/resolution.ts';
 import type { Candidate, PairExplanation } from '../schemas/resolution.ts';
 import { summaries } from './entity-view.ts';
+import { recordMasker } from './record-masking.ts';
+
+type RecordMasker = Awaited<ReturnType<typeof recordMasker>>;
 
 const scorers = new Map<EntityKind, { model: Model; scorer: PairScorer }>();
 /** The models the pipeline scores with (the committed defaults), one scorer per kind. */
@@ -35,7 +37,7 @@ export function mentionOf(r: StoredRecordRow): Mention | null {
 }
 
 /** A value as the viewer may see it, under one record's source and role. */
-export type MaskValue = (attribute: string, value: string, source: string, role: string) => { value: string; masked: boolean };
+export type MaskValue = (attribute: string, value: string, source: string, role: string, rid: string) => { value: string; masked: boolean };
 
 /**
  * A mention as this viewer may compare it: an attribute or identifier the viewer sees masked under
@@ -48,11 +50,11 @@ function comparableMention(m: Mention, r: StoredRecordRow, mask: MaskValue): { m
   const attrs: Mention['attrs'] = {};
   for (const [a, v] of Object.entries(m.attrs)) {
     if (v === undefined || v === null) continue;
-    if (mask(a, String(v), r.source, r.role).masked) withheld = true;
+    if (mask(a, String(v), r.source, r.role, r.rid).masked) withheld = true;
     else attrs[a] = v;
   }
   const identifiers = m.identifiers.filter((i) => {
-    const masked = mask(IDENTIFIER_ATTRIBUTE[i.kind] ?? i.kind, i.value, r.source, r.role).masked;
+    const masked = mask(IDENTIFIER_ATTRIBUTE[i.kind] ?? i.kind, i.value, r.source, r.role, r.rid).masked;
     if (masked) withheld = true;
     return !masked;
   });
@@ -104,14 +106,14 @@ export function explainCandidate(record: StoredRecordRow, candidateRecords: Stor
  * answer, so the masking helper always masks it; compared here, it is as plain as what it was
  * derived from (a name's Pinyin as the name).
  */
-function viewerMask(viewer: Viewer): MaskValue {
-  return (attribute, value, source, role) => {
+function viewerMask(masker: RecordMasker): MaskValue {
+  return (attribute, value, source, role, rid) => {
     if (isInternalAttribute(attribute)) {
       const from = attributeMeta(attribute).derivedFrom ?? [];
-      const masked = from.length === 0 || from.some((a) => maskInRecord(viewer, { attribute: a, value, source, role }).masked);
+      const masked = from.length === 0 || from.some((a) => masker({ attribute: a, value, source, role }, rid).masked);
       return { value: masked ? '' : value, masked };
     }
-    const m = maskInRecord(viewer, { attribute, value, source, role });
+    const m = masker({ attribute, value, source, role }, rid);
     return { value: String(m.value), masked: m.masked };
   };
 }
@@ -126,12 +128,13 @@ function viewerMask(viewer: Viewer): MaskValue {
 export async function reviewQueue(graph: Graph, viewer: Viewer, filter: { source?: string | null; unit?: string | null }, limit: number): Promise<{ items: Candidate[]; truncated: boolean }> {
   const rows = await listPossibleMatches(graph, viewer.visibleSources, filter, limit);
   const seen = await summaries(graph, rows.flatMap((r) => [r.recordEid, r.candidateEid]), viewer);
+  const mask = viewerMask(await recordMasker(graph, viewer, rows.flatMap((r) => [r.record.rid, ...r.candidateRecords.map((c) => c.rid)])));
   const items: { item: Candidate; uncertainty: number }[] = [];
   for (const r of rows) {
     const left = seen.get(r.recordEid);
     const right = seen.get(r.candidateEid);
     if (!left || !right) continue;
-    const { explanation, withheld } = explainCandidate(r.record, r.candidateRecords, viewerMask(viewer));
+    const { explanation, withheld } = explainCandidate(r.record, r.candidateRecords, mask);
     // The pipeline's score weighed values the viewer sees masked: it is not shown then (the
     // explanation's probability says what the values the viewer may compare weigh).
     const score = withheld ? null : r.score;

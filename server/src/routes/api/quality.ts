@@ -14,11 +14,13 @@ import {
 } from '@onemap/resolver/quality';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { maskInRecord, maskText } from '../../access/mask-for-viewer.ts';
+import { maskText } from '../../access/mask-for-viewer.ts';
 import { isWithin } from '../../access/units.ts';
 import type { Viewer } from '../../access/viewer.ts';
 import { httpError } from '../../errors.ts';
+import type { Reader } from '../../repositories/reader.ts';
 import { readSourceRecord } from '../../repositories/records.ts';
+import { recordMasker } from '../../services/record-masking.ts';
 import { CsvText, errorAnswers, PurposeHeaders, PurposeOnlyQuery } from '../../schemas/common.ts';
 import {
   ConfirmTicketBody,
@@ -48,11 +50,15 @@ function targetOf(entry: SourceCatalogEntry | undefined, field: string, attribut
   return { role, attribute: attribute ?? attr ?? fallback };
 }
 
+type RecordMasker = Awaited<ReturnType<typeof recordMasker>>;
+
 /**
  * Example values follow the same masking as profiles: the field rule for the viewer's roles AND
- * unit (a planner sees no value in plain; a resident ID needs the source's owner unit or a grant).
+ * unit (a planner sees no value in plain; a resident ID needs the source's owner unit or a grant),
+ * and a value that completes an identifier the viewer sees masked on the record's entity is masked
+ * (`recordMasker`).
  */
-function viewReport(r: QualityReport, viewer: Viewer, catalog: readonly SourceCatalogEntry[]) {
+function viewReport(r: QualityReport, viewer: Viewer, catalog: readonly SourceCatalogEntry[], mask: RecordMasker) {
   const entry = catalog.find((e) => e.id === r.source);
   // Examples are a source's record values: only from sources whose records the viewer may read.
   const readable = viewer.recordSources.includes(r.source);
@@ -60,7 +66,7 @@ function viewReport(r: QualityReport, viewer: Viewer, catalog: readonly SourceCa
     ...r,
     examples: (readable ? r.examples : []).map((f) => {
       const t = targetOf(entry, f.field, f.attribute);
-      const m = f.value !== undefined ? maskInRecord(viewer, { attribute: t.attribute, value: f.value, source: r.source, role: t.role }) : null;
+      const m = f.value !== undefined ? mask({ attribute: t.attribute, value: f.value, source: r.source, role: t.role }, f.rid) : null;
       return {
         rule: f.rule,
         rid: f.rid,
@@ -74,21 +80,38 @@ function viewReport(r: QualityReport, viewer: Viewer, catalog: readonly SourceCa
   };
 }
 
-/** A ticket as the viewer may see it: the reported and expected values masked like the column they belong to. */
-function viewTicket(t: QualityTicket, viewer: Viewer, catalog: readonly SourceCatalogEntry[]): QualityTicket {
-  const target = targetOf(
-    catalog.find((e) => e.id === t.source),
-    t.field,
-    t.attribute,
-  );
-  const mask = (value: string) => String(maskInRecord(viewer, { attribute: target.attribute, value, source: t.source, role: target.role }).value);
-  return {
-    ...t,
-    reportedValue: mask(t.reportedValue),
-    expected: t.expected === null ? null : mask(t.expected),
-    reason: maskText(viewer, t.reason),
-    history: t.history.map((e) => (e.note ? { ...e, note: maskText(viewer, e.note) } : e)),
-  };
+/** Reports as the viewer may see them (`viewReport`), the entities' identifiers of their examples read once. */
+async function viewReports(graph: Reader, reports: QualityReport[], viewer: Viewer, catalog: readonly SourceCatalogEntry[]) {
+  const mask = await recordMasker(graph, viewer, reports.flatMap((r) => r.examples.map((f) => f.rid)));
+  return reports.map((r) => viewReport(r, viewer, catalog, mask));
+}
+
+/**
+ * Tickets as the viewer may see them: the reported and expected values masked like the column they
+ * belong to, and like a value completing an identifier the viewer sees masked on the record's entity.
+ */
+async function viewTickets(graph: Reader, tickets: QualityTicket[], viewer: Viewer, catalog: readonly SourceCatalogEntry[]): Promise<QualityTicket[]> {
+  const masker = await recordMasker(graph, viewer, tickets.map((t) => t.rid));
+  return tickets.map((t) => {
+    const target = targetOf(
+      catalog.find((e) => e.id === t.source),
+      t.field,
+      t.attribute,
+    );
+    const mask = (value: string) => String(masker({ attribute: target.attribute, value, source: t.source, role: target.role }, t.rid).value);
+    return {
+      ...t,
+      reportedValue: mask(t.reportedValue),
+      expected: t.expected === null ? null : mask(t.expected),
+      reason: maskText(viewer, t.reason),
+      history: t.history.map((e) => (e.note ? { ...e, note: maskText(viewer, e.note) } : e)),
+    };
+  });
+}
+
+/** One ticket as the viewer may see it (`viewTickets`). */
+async function viewTicket(graph: Reader, t: QualityTicket, viewer: Viewer, catalog: readonly SourceCatalogEntry[]): Promise<QualityTicket> {
+  return (await viewTickets(graph, [t], viewer, catalog))[0] as QualityTicket;
 }
 
 function window(q: { from?: string; to?: string; days: number }) {
@@ -152,7 +175,7 @@ const qualityRoutes: FastifyPluginAsyncTypebox = async (app) => {
         limit: q.limit,
       });
       request.resultCount = reports.length;
-      return { items: reports.map((r) => viewReport(r, v, catalog())) };
+      return { items: await viewReports(app.graph, reports, v, catalog()) };
     },
   );
 
@@ -276,7 +299,7 @@ const qualityRoutes: FastifyPluginAsyncTypebox = async (app) => {
         openedUnit: v.unitCode,
       });
       request.resultCount = 1;
-      return reply.status(201).send(viewTicket(ticket, v, catalog()));
+      return reply.status(201).send(await viewTicket(app.graph, ticket, v, catalog()));
     },
   );
 
@@ -307,7 +330,7 @@ const qualityRoutes: FastifyPluginAsyncTypebox = async (app) => {
         limit: q.limit,
       });
       request.resultCount = tickets.length;
-      return { items: tickets.map((t) => viewTicket(t, v, catalog())) };
+      return { items: await viewTickets(app.graph, tickets, v, catalog()) };
     },
   );
 
@@ -327,7 +350,7 @@ const qualityRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const t = await ticketFor(app, request, request.params.id);
       request.resultCount = 1;
-      return viewTicket(t, request.viewer, catalog());
+      return viewTicket(app.graph, t, request.viewer, catalog());
     },
   );
 
@@ -361,7 +384,7 @@ const qualityRoutes: FastifyPluginAsyncTypebox = async (app) => {
           detail: `ticket ${id} is ${t.status}; only an open or reopened ticket can be marked fixed`,
         });
       request.resultCount = 1;
-      return viewTicket(next, v, catalog());
+      return viewTicket(app.graph, next, v, catalog());
     },
   );
 
@@ -406,7 +429,7 @@ const qualityRoutes: FastifyPluginAsyncTypebox = async (app) => {
             : `ticket ${id} is ${t.status} and cannot be reopened`,
         });
       request.resultCount = 1;
-      return viewTicket(next, v, catalog());
+      return viewTicket(app.graph, next, v, catalog());
     },
   );
 };
