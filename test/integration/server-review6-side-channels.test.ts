@@ -6,7 +6,10 @@
  *   (`hitVisibleTo`, one test for the hits list and the stream);
  * - S6 the layers' extent published one sighting's exact time (whole UTC days now: `extentInWholeDays`);
  * - S2 a ticket echoed a birth date completing a resident ID the viewer sees masked on another
- *   record of the same person (`recordMasker`: the entity's identifiers, as a profile lists them).
+ *   record of the same person (`recordMasker`: the entity's identifiers, as a profile lists them);
+ * - S3 / S3b an area rule's sighting before, and a co-travel rule's known companions, were read over
+ *   every source: a hidden sighting or edge decided whether the unit was alerted (rules are now
+ *   evaluated in their creator's view, `viewSources`).
  */
 
 import http from 'node:http';
@@ -303,6 +306,116 @@ describe('S2 tickets: a value completing a masked identifier is echoed plain whe
     expect(t.statusCode, t.body).toBe(201);
     // 620102********1234 (profile) + 1990-01-01 (ticket) = the whole resident ID
     expect(t.json().reportedValue, 'the echoed birth date completes the masked resident ID').not.toContain('1990');
+  });
+});
+
+describe("S3 warnings: an area rule's previous sighting is read over every source", () => {
+  it('an enter the station can see (outside, then inside, both visible) does not fire when a hidden sighting inside lies between', async () => {
+    const officer = as(app, 'station', 'officer');
+    const d = 0.01;
+    const box = [
+      [103.9 - d, 36.1 - d],
+      [103.9 + d, 36.1 - d],
+      [103.9 + d, 36.1 + d],
+      [103.9 - d, 36.1 + d],
+      [103.9 - d, 36.1 - d],
+    ];
+    const made = await officer({
+      method: 'POST',
+      url: '/api/warnings/rules',
+      payload: {
+        name: '探针 入区',
+        kind: 'area',
+        subjects: ['P-S13W', 'P-S13X'],
+        polygon: { type: 'Polygon', coordinates: [box] },
+        trigger: 'enter',
+        expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
+      },
+    });
+    expect(made.statusCode, made.body).toBe(201);
+    // what the station sees of both: the outside place, then the inside place
+    for (const eid of ['P-S13W', 'P-S13X']) {
+      const traj = await officer({
+        url: `/api/entities/${eid}/trajectory?from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z`,
+      });
+      expect(traj.statusCode, traj.body).toBe(200);
+      expect(
+        traj.json().points.features.map((f: { properties: { placeEid: string } }) => f.properties.placeEid),
+        eid,
+      ).toEqual(['L-S13OUT', 'L-S13IN']);
+    }
+    const redis = new Redis(testEnv.REDIS_URL, { maxRetriesPerRequest: 3 });
+    try {
+      await evaluateWarnings(
+        graph,
+        redis,
+        ['P-S13W', 'P-S13X'].map((eid) => ({
+          eid,
+          type: 'trace' as const,
+          at: '2026-11-10T14:00:00Z',
+          source: FX.open,
+          rid: `fx_open:v2-${eid}`,
+        })),
+        'sec13-probe-events',
+      );
+    } finally {
+      redis.disconnect();
+    }
+    const hits = await officer({ url: `/api/warnings/rules/${made.json().id}/hits` });
+    expect(hits.statusCode, hits.body).toBe(200);
+    const who = hits
+      .json()
+      .items.flatMap((h: { eids: string[] }) => h.eids)
+      .sort();
+    // the same visible story must give the same answer: both entered
+    expect(who, `hits: ${JSON.stringify(hits.json().items)}`).toEqual(['P-S13W', 'P-S13X']);
+  });
+});
+
+describe("S3b warnings: a co-travel rule's known companions are read over every source", () => {
+  it('a companion known only by a hidden co-travel edge when the rule was made never fires once the station sees the co-travel', async () => {
+    const officer = as(app, 'station', 'officer');
+    // before the rule: P-S13W and P-S13X co-travelled according to the non-shared source only
+    await writeTx(graph, (tx) =>
+      tx.run(`MATCH (a:Person {eid: 'P-S13W'}), (b:Person {eid: 'P-S13X'})
+              CREATE (a)-[:CO_TRAVELED {count: 2, first: datetime('2026-11-01T00:00:00Z'), last: datetime('2026-11-02T00:00:00Z'), sources: ['fx_closed'], score: 3.0}]->(b)`),
+    );
+    const made = await officer({
+      method: 'POST',
+      url: '/api/warnings/rules',
+      payload: {
+        name: '探针 新同行',
+        kind: 'cotravel',
+        subjects: ['P-S13W'],
+        expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
+      },
+    });
+    expect(made.statusCode, made.body).toBe(201);
+    // later both companions co-travel with P-S13W according to the open source (the edge recomputed from visible traces)
+    await writeTx(graph, async (tx) => {
+      await tx.run(
+        `MATCH (:Person {eid: 'P-S13W'})-[c:CO_TRAVELED]-(:Person {eid: 'P-S13X'}) SET c.sources = ['fx_open'], c.last = datetime('2026-11-20T00:00:00Z')`,
+      );
+      await tx.run(`MATCH (a:Person {eid: 'P-S13W'}), (b:Person {eid: 'P-S13Y2'})
+                    CREATE (a)-[:CO_TRAVELED {count: 2, first: datetime('2026-11-19T00:00:00Z'), last: datetime('2026-11-20T00:00:00Z'), sources: ['fx_open'], score: 3.0}]->(b)`);
+    });
+    const redis = new Redis(testEnv.REDIS_URL, { maxRetriesPerRequest: 3 });
+    try {
+      await evaluateCoTravelWarnings(graph, redis, ['P-S13W'], 'sec13-probe-events');
+    } finally {
+      redis.disconnect();
+    }
+    const hits = await officer({ url: `/api/warnings/rules/${made.json().id}/hits` });
+    expect(hits.statusCode, hits.body).toBe(200);
+    const others = hits
+      .json()
+      .items.map((h: { eids: string[] }) => h.eids.find((e) => e !== 'P-S13W'))
+      .sort();
+    // both are new companions as far as the station can know
+    expect(
+      others,
+      `hits: ${JSON.stringify(hits.json().items.map((h: { eids: string[]; sources: string[] }) => [h.eids, h.sources]))}`,
+    ).toEqual(['P-S13X', 'P-S13Y2']);
   });
 });
 

@@ -211,14 +211,19 @@ export async function evaluateWarnings(
     (r) => r.kind !== 'cotravel',
   );
   if (!rules.length) return 0;
-  const named = new Set(rules.flatMap((r) => r.subjects));
-  const sightings = await readSightings(
-    graph,
-    traces.filter((t) => named.has(t.eid)).map((t) => ({ eid: t.eid, rid: t.rid })),
-  );
+  // Each sighting is read once per view of the rules naming its subject (the sighting before it differs by view).
+  const viewKey = (vs: string[] | null) => (vs === null ? '*' : [...vs].sort().join('\u0000'));
+  const items = new Map<string, { eid: string; rid: string; vs: string[] | null }>();
+  for (const t of traces)
+    for (const r of rules)
+      if (r.subjects.includes(t.eid)) items.set(`${t.eid}|${t.rid}|${viewKey(r.viewSources)}`, { eid: t.eid, rid: t.rid, vs: r.viewSources });
+  const sightings = new Map((await readSightings(graph, [...items.values()])).map((s) => [`${s.eid}|${s.rid}|${viewKey(s.vs)}`, s]));
   const hits: WarningHitRow[] = [];
-  for (const s of sightings)
-    for (const r of rules) if (r.subjects.includes(s.eid)) hits.push(...(await hitsOf(graph, r, s)));
+  for (const t of traces)
+    for (const r of rules) {
+      const s = r.subjects.includes(t.eid) ? sightings.get(`${t.eid}|${t.rid}|${viewKey(r.viewSources)}`) : undefined;
+      if (s) hits.push(...(await hitsOf(graph, r, s)));
+    }
   const fresh = await writeWarningHits(graph, hits);
   await publish(redis, channel, fresh);
   return fresh.length;
@@ -244,6 +249,10 @@ export async function evaluateCoTravelWarnings(
     const known = new Set(r.knownCompanions ?? []);
     for (const c of companions) {
       if (!r.subjects.includes(c.eid) || known.has(c.other)) continue;
+      // in the rule's view only: an edge derived from a source it does not see is not its companion
+      // (yet: no hit is recorded, so the pair fires once the unit may see where it comes from)
+      const view = r.viewSources;
+      if (view !== null && !c.sources.every((src) => view.includes(src))) continue;
       hits.push({
         key: `${r.id}|${c.eid}+${c.other}`,
         ruleId: r.id,

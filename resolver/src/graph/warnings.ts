@@ -18,8 +18,14 @@ export interface WarningRuleRow {
   placeEids: string[] | null;
   windowMinutes: number | null;
   minCount: number | null;
-  /** cotravel: companions the subjects already had when the rule was made (never "new"). */
+  /** cotravel: companions the subjects already had, by edges the rule's view saw, when it was made (never "new"). */
   knownCompanions: string[] | null;
+  /**
+   * The sources the rule is evaluated in the view of (its creator's when it was made; null for a
+   * rule made before views were kept: every source): the sighting before one, and a companion,
+   * come only from them, so no hidden record decides whether the unit is alerted.
+   */
+  viewSources: string[] | null;
 }
 
 /** A sighting (VISITED edge) with its place, and the subject's sighting just before it. */
@@ -74,22 +80,27 @@ export async function readActiveWarningRules(graph: Graph, eids: string[]): Prom
     const r = await tx.run(
       `MATCH (w:WarningRule) WHERE w.active AND w.expiresAt > datetime() AND any(s IN w.subjects WHERE s IN $eids)
        RETURN w.id AS id, w.kind AS kind, w.unitCode AS unitCode, w.subjects AS subjects, w.areaJson AS areaJson, w.trigger AS trigger,
-              w.placeEids AS placeEids, w.windowMinutes AS windowMinutes, w.minCount AS minCount, w.knownCompanions AS knownCompanions`,
+              w.placeEids AS placeEids, w.windowMinutes AS windowMinutes, w.minCount AS minCount, w.knownCompanions AS knownCompanions,
+              w.viewSources AS viewSources`,
       { eids },
     );
     return r.records.map((x) => x.toObject() as WarningRuleRow);
   });
 }
 
-/** The sightings written under `rids` for subjects `eids`, each with the subject's sighting just before it. */
-export async function readSightings(graph: Graph, items: { eid: string; rid: string }[]): Promise<SightingRow[]> {
+/**
+ * The sightings written under `rids` for subjects `eids`, each with the subject's sighting just
+ * before it among the sources `vs` of its item (null: any source) — the view of the rules it is
+ * evaluated for.
+ */
+export async function readSightings(graph: Graph, items: { eid: string; rid: string; vs: string[] | null }[]): Promise<(SightingRow & { vs: string[] | null })[]> {
   if (!items.length) return [];
   return readTx(graph, async (tx) => {
     const r = await tx.run(
       `UNWIND $items AS it
        MATCH (s:Entity {eid: it.eid})-[v:VISITED {rid: it.rid}]->(p:Place)
-       CALL (s, v) {
-         OPTIONAL MATCH (s)-[u:VISITED]->(q:Place) WHERE u.at < v.at
+       CALL (s, v, it) {
+         OPTIONAL MATCH (s)-[u:VISITED]->(q:Place) WHERE u.at < v.at AND (it.vs IS NULL OR u.source IN it.vs)
          WITH u, q ORDER BY u.at DESC LIMIT 1
          CALL (q) {
            WITH q WHERE q IS NOT NULL
@@ -102,10 +113,10 @@ export async function readSightings(graph: Graph, items: { eid: string; rid: str
          RETURN ${placeFacts('p')}
        }
        RETURN s.eid AS eid, v.rid AS rid, v.source AS source, toString(v.at) AS at, v.kind AS kind, p.eid AS placeEid,
-              lon, lat, pointSource, unitCode, divisionSource, placeKind, kindSource, home, prev`,
+              lon, lat, pointSource, unitCode, divisionSource, placeKind, kindSource, home, prev, it.vs AS vs`,
       { items },
     );
-    return r.records.map((x) => x.toObject() as SightingRow);
+    return r.records.map((x) => x.toObject() as SightingRow & { vs: string[] | null });
   });
 }
 

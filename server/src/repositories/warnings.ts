@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { toBeijingIso } from '@onemap/graph-schema';
 import { type Graph, writeTx } from '@onemap/graph-schema/server';
-import { visibleEntity } from './cypher.ts';
+import { visibleEdge, visibleEntity } from './cypher.ts';
 import { type Reader, read } from './reader.ts';
 
 export interface NewWarningRule {
@@ -20,6 +20,8 @@ export interface NewWarningRule {
   windowMinutes: number | null;
   minCount: number | null;
   knownCompanions: string[];
+  /** The sources the rule is evaluated in the view of (its creator's, under the rule's purpose): no hidden sighting or companion decides a hit. */
+  viewSources: string[];
 }
 
 const RULE_FIELDS = `w.id AS id, w.name AS name, w.kind AS kind, w.unitCode AS unitCode, w.createdBy AS createdBy, w.purposeJson AS purposeJson,
@@ -156,12 +158,12 @@ export async function endWarningRule(graph: Graph, id: string, unitCode: string,
   });
 }
 
-/** Everyone already a companion (CO_TRAVELED) of these persons: not "new" for a co-travel rule. */
-export async function readCompanionEids(graph: Reader, eids: readonly string[]): Promise<string[]> {
+/** Everyone already a companion of these persons by a CO_TRAVELED edge `vs` sees: not "new" for a co-travel rule (a companion known only by a hidden edge is new to the rule's unit). */
+export async function readCompanionEids(graph: Reader, eids: readonly string[], vs: readonly string[]): Promise<string[]> {
   return read(graph, async (tx) => {
     const r = await tx.run(
-      'UNWIND $eids AS eid MATCH (:Person {eid: eid})-[:CO_TRAVELED]-(b:Person) RETURN collect(DISTINCT b.eid) AS known',
-      { eids },
+      `UNWIND $eids AS eid MATCH (:Person {eid: eid})-[c:CO_TRAVELED]-(b:Person) WHERE ${visibleEdge('c')} RETURN collect(DISTINCT b.eid) AS known`,
+      { eids, vs: [...vs] },
     );
     return (r.records[0]?.get('known') as string[] | undefined) ?? [];
   });

@@ -82,7 +82,7 @@ export async function createRule(graph: Graph, viewer: Viewer, b: WarningRuleBod
     let areaJson: string | null = null;
     if (b.jurisdiction) areaJson = JSON.stringify({ prefix: requireVisibleJurisdiction(viewer, b.jurisdiction) });
     else if (b.polygon) areaJson = JSON.stringify({ polygon: b.polygon });
-    const knownCompanions = b.kind === 'cotravel' ? await readCompanionEids(r, subjects) : [];
+    const knownCompanions = b.kind === 'cotravel' ? await readCompanionEids(r, subjects, viewer.visibleSources) : [];
     return { subjects: [...new Set(subjects)], places, areaJson, knownCompanions };
   });
   const row = await createWarningRule(graph, {
@@ -100,6 +100,7 @@ export async function createRule(graph: Graph, viewer: Viewer, b: WarningRuleBod
     windowMinutes: b.kind === 'meet' || b.kind === 'gather' ? (b.windowMinutes ?? 30) : null,
     minCount: b.kind === 'gather' ? (b.minCount ?? 3) : null,
     knownCompanions: prepared.knownCompanions,
+    viewSources: [...viewer.visibleSources],
   });
   return toRule(row);
 }
