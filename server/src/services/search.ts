@@ -268,6 +268,25 @@ export interface SearchOptions {
    * false: read every candidate's records (the reference the tests compare the fast path with).
    */
   nodeFirst?: boolean;
+  /** Filled with what the search read (for the benches and the tests that bound a page's cost). */
+  stats?: SearchStats;
+}
+
+/** What one search read: the measure of whether its cost follows the page or the name's frequency. */
+export interface SearchStats {
+  /** Full-text and identifier-tail lookups run (one statement each). */
+  indexLookups: number;
+  /** Visible candidates those lookups returned (eids and scores). */
+  candidates: number;
+  /** Candidates checked on their nodes (`readSearchNodes`), in chunks. */
+  nodesRead: number;
+  /** Chunks checked (one `readSearchNodes` statement each, plus one `readEntities` when the node could not decide). */
+  chunks: number;
+  /** Candidates whose record windows were read to decide the match (not the page's descriptions). */
+  recordsToDecide: number;
+  /** Hits found among the checked candidates, and hits returned on the page. */
+  hits: number;
+  pageHits: number;
 }
 
 /**
@@ -360,16 +379,22 @@ function pinyinTerm(terms: readonly string[]): string | null {
  * So `ww` stops once its page holds persons whose golden name has the initials ww, and `wangwei`
  * once it holds 王伟s, as a Hanzi name stops once its page holds exact namesakes.
  */
-async function candidateTiers(r: Reader, q: string, terms: readonly string[], kinds: string[] | null, vs: readonly string[]): Promise<{ tiers: Tier[]; truncated: boolean }> {
+async function candidateTiers(r: Reader, q: string, terms: readonly string[], kinds: string[] | null, vs: readonly string[], stats: SearchStats): Promise<{ tiers: Tier[]; truncated: boolean }> {
   const lucene = luceneQuery(q);
+  const counted = async <T>(found: Promise<T[]>): Promise<T[]> => {
+    const rows = await found;
+    stats.indexLookups++;
+    stats.candidates += rows.length;
+    return rows;
+  };
   const t = pinyinTerm(terms);
   if (!t) {
-    const cands = await searchCandidates(r, lucene, kinds, vs, SEARCH_CANDIDATE_CAP);
+    const cands = await counted(searchCandidates(r, lucene, kinds, vs, SEARCH_CANDIDATE_CAP));
     const luceneScore = new Map(cands.map((c) => [c.eid, c.score]));
     const tails = terms.map(norm).filter((x) => /^\d+x?$/.test(x) && x.length >= ID_TAIL_MIN_DIGITS && x.length < 18);
     const wantsIds = !kinds || kinds.includes('Person') || kinds.includes('Phone');
     for (const tail of wantsIds ? tails : []) {
-      for (const eid of await identifierTailCandidates(r, tail.toUpperCase(), ID_TAIL_KINDS, vs, SEARCH_CANDIDATE_CAP)) {
+      for (const eid of await counted(identifierTailCandidates(r, tail.toUpperCase(), ID_TAIL_KINDS, vs, SEARCH_CANDIDATE_CAP))) {
         if (!luceneScore.has(eid)) luceneScore.set(eid, 0);
       }
     }
@@ -378,11 +403,11 @@ async function candidateTiers(r: Reader, q: string, terms: readonly string[], ki
   }
   const near = [`${t}*^2`, t.length >= FUZZY_MIN_LENGTH ? `${t}~1` : null].filter(Boolean).join(' OR ');
   const found = [
-    await searchCandidates(r, `name:${t} OR searchText:${t}`, kinds, vs, SEARCH_CANDIDATE_CAP),
-    await searchCandidates(r, `pinyinInitials:${t}`, kinds, vs, SEARCH_CANDIDATE_CAP, 'pinyin'),
-    await searchCandidates(r, `pinyinKeys:${t}`, kinds, vs, SEARCH_CANDIDATE_CAP, 'pinyin'),
-    await searchCandidates(r, lucene, kinds, vs, SEARCH_CANDIDATE_CAP),
-    await searchCandidates(r, `pinyinKeys:(${near})`, kinds, vs, SEARCH_CANDIDATE_CAP, 'pinyin'),
+    await counted(searchCandidates(r, `name:${t} OR searchText:${t}`, kinds, vs, SEARCH_CANDIDATE_CAP)),
+    await counted(searchCandidates(r, `pinyinInitials:${t}`, kinds, vs, SEARCH_CANDIDATE_CAP, 'pinyin')),
+    await counted(searchCandidates(r, `pinyinKeys:${t}`, kinds, vs, SEARCH_CANDIDATE_CAP, 'pinyin')),
+    await counted(searchCandidates(r, lucene, kinds, vs, SEARCH_CANDIDATE_CAP)),
+    await counted(searchCandidates(r, `pinyinKeys:(${near})`, kinds, vs, SEARCH_CANDIDATE_CAP, 'pinyin')),
   ];
   const ceilings = [bestRank(terms), initialsRank(terms), pinyinRank(terms), pinyinRank(terms), pinyinRank(terms)];
   const seen = new Set<string>();
@@ -395,7 +420,9 @@ async function candidateTiers(r: Reader, q: string, terms: readonly string[], ki
  * `nodeFirst`, else, and for what the node cannot decide, on its visible records (`searchableOf`).
  * Adds the record windows read to `rows` (reused to describe the page).
  */
-async function checkChunk(r: Reader, viewer: Viewer, terms: readonly string[], kinds: string[] | null, chunk: readonly Candidate[], nodeFirst: boolean, rows: Map<string, EntityRow>): Promise<Kept[]> {
+async function checkChunk(r: Reader, viewer: Viewer, terms: readonly string[], kinds: string[] | null, chunk: readonly Candidate[], nodeFirst: boolean, rows: Map<string, EntityRow>, stats: SearchStats): Promise<Kept[]> {
+  stats.chunks++;
+  stats.nodesRead += chunk.length;
   // A person's or organization's identifiers (ANCHOR_KINDS) are Latin letters and digits: a term without any matches none.
   const idTerms = terms.some((t) => /[a-z0-9]/.test(norm(t)));
   const nodes = await readSearchNodes(r, chunk.map((c) => c.eid), viewer.visibleSources, SEARCH_RECORDS_PER_HIT, idTerms);
@@ -424,6 +451,7 @@ async function checkChunk(r: Reader, viewer: Viewer, terms: readonly string[], k
     else undecided.push(c);
   }
   // What the node cannot decide (another attribute, another kind, a name from an unseen record): the records do.
+  stats.recordsToDecide += undecided.length;
   const read = await readEntities(r, undecided.map((c) => c.eid), viewer.visibleSources, SEARCH_RECORDS_PER_HIT);
   for (const c of undecided) {
     const row = read.get(c.eid);
@@ -456,10 +484,11 @@ async function checkChunk(r: Reader, viewer: Viewer, terms: readonly string[], k
  */
 export async function search(graph: Reader, viewer: Viewer, q: string, kinds: string[] | null, page: number, pageSize: number, opts: SearchOptions = {}): Promise<SearchResponse> {
   const nodeFirst = opts.nodeFirst ?? true;
+  const stats: SearchStats = Object.assign(opts.stats ?? {}, { indexLookups: 0, candidates: 0, nodesRead: 0, chunks: 0, recordsToDecide: 0, hits: 0, pageHits: 0 });
   return withRead(graph, async (r) => {
     if (!luceneQuery(q)) return { total: 0, page, pageSize, items: [] };
     const terms = q.split(/\s+/).filter((t) => norm(t));
-    const { tiers, truncated } = await candidateTiers(r, q, terms, kinds, viewer.visibleSources);
+    const { tiers, truncated } = await candidateTiers(r, q, terms, kinds, viewer.visibleSources, stats);
     const ordered: Candidate[] = tiers.flatMap((t, tier) => [...t.cands].sort(byScore).map((c) => ({ ...c, tier })));
     const start = (page - 1) * pageSize;
     const wanted = start + pageSize;
@@ -476,7 +505,7 @@ export async function search(graph: Reader, viewer: Viewer, q: string, kinds: st
       const size = !nodeFirst ? ordered.length : checked === 0 ? firstChunk : tiers.length > 1 && checked < topTierEnd ? topTierEnd - checked + firstChunk : ordered.length - checked;
       const chunk = ordered.slice(checked, checked + size);
       checked += chunk.length;
-      kept.push(...(await checkChunk(r, viewer, terms, kinds, chunk, nodeFirst, rows)));
+      kept.push(...(await checkChunk(r, viewer, terms, kinds, chunk, nodeFirst, rows, stats)));
       // No unchecked candidate can rank above the ceiling of its tier or a later one, and at that
       // rank it comes after every hit found (a later tier, or later in Lucene's order within the
       // tier): a page filled with hits at least that high is settled.
@@ -494,6 +523,8 @@ export async function search(graph: Reader, viewer: Viewer, q: string, kinds: st
       return row ? [{ ...summarize(row, viewer), score: k.rank, ...hitDetails(row, viewer), matchedBy: k.matchedBy }] : [];
     });
     const unchecked = ordered.length - checked;
+    stats.hits = kept.length;
+    stats.pageHits = items.length;
     return {
       // Only checked hits count: an unchecked candidate was found by its whole node's text, which
       // holds values of sources the viewer may not see, so counting it would tell of them.
