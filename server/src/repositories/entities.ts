@@ -331,7 +331,8 @@ function nameRidOf(v: string): string {
  * per visible entity its golden name and Pinyin with provenance, its visible identifiers, whether
  * its visible records all fit in `recordLimit` (the degree when that is small enough, a bounded
  * count of visible records only past it) and — for persons and organizations — its golden name's
- * record (a unique-index seek on `SourceRecord.rid`) with its roles when of a visible source.
+ * record (a unique-index seek on `SourceRecord.rid`) with its roles when of a visible source (the
+ * record's own `RESOLVED_TO` edges, expanded from the record).
  * Invisible entities are absent.
  * @param withIdentifiers false: skip the identifier edges of persons and organizations (their
  *   identifiers are Latin letters and digits, and no query term has any)
@@ -349,7 +350,9 @@ export async function readSearchNodes(graph: Reader, eids: readonly string[], vs
        CALL (e) {
          WITH e, CASE WHEN e:Person OR e:Organization THEN ${nameRidOf('e')} END AS nameRid
          OPTIONAL MATCH (sr:SourceRecord {rid: nameRid}) WHERE sr.source IN $vs
-         OPTIONAL MATCH (sr)-[rt:RESOLVED_TO]->(e)
+         // from the record (one or two RESOLVED_TO edges), not into the entity: the planner's
+         // Expand(Into) walked the entity's side, ~26 db hits a candidate instead of ~2
+         OPTIONAL MATCH (sr)-[rt:RESOLVED_TO]->(x) WHERE elementId(x) = elementId(e)
          RETURN nameRid, collect(CASE WHEN rt IS NULL THEN null ELSE {source: sr.source, role: rt.role} END) AS nameRoles
        }
        RETURN e.eid AS eid, ${kindOf('e')} AS kind, e.name AS name, e.namePinyin AS namePinyin, e.provenance AS provenance, identifiers,
