@@ -287,13 +287,19 @@ export interface SearchStats {
   /** Hits found among the checked candidates, and hits returned on the page. */
   hits: number;
   pageHits: number;
+  /** A lookup run returned as many candidates as its cap (`SEARCH_CANDIDATE_CAP`). */
+  truncated: boolean;
 }
 
 /**
- * Candidates checked in the first chunk: at least this many, and twice the hits up to the end of
- * the page asked for. When those do not settle the page, the rest are checked in one more chunk.
+ * Candidates checked in the first chunk: at least this many, and the hits up to the end of the page
+ * asked for plus `SEARCH_LOOKAHEAD`. When those do not settle the page, each further chunk checks
+ * twice as many as were checked before it (so three more chunks at most reach the 500-candidate
+ * cap), and a later tier's lookup runs only once the scan reaches it.
  */
-export const SEARCH_FIRST_CHUNK = 40;
+export const SEARCH_FIRST_CHUNK = 30;
+/** Candidates checked past the end of the page asked for in the first chunk: room for candidates that are not hits or rank lower. */
+export const SEARCH_LOOKAHEAD = 10;
 
 /** A candidate in scan order: its Lucene score in the index that found it, and its tier (`Tier`). */
 interface Candidate {
@@ -347,9 +353,9 @@ function byRank(a: Kept, b: Kept): number {
   return b.rank - a.rank || byTierAndScore(a, b);
 }
 
-/** Candidates found one way, scanned in Lucene's order, none able to rank above `ceiling`. */
+/** Candidates found one way (`lookup`, run when the scan reaches the tier), scanned in Lucene's order, none able to rank above `ceiling`. */
 interface Tier {
-  cands: readonly { eid: string; score: number }[];
+  lookup: () => Promise<readonly { eid: string; score: number }[]>;
   ceiling: number;
 }
 
@@ -379,7 +385,7 @@ function pinyinTerm(terms: readonly string[]): string | null {
  * So `ww` stops once its page holds persons whose golden name has the initials ww, and `wangwei`
  * once it holds 王伟s, as a Hanzi name stops once its page holds exact namesakes.
  */
-async function candidateTiers(r: Reader, q: string, terms: readonly string[], kinds: string[] | null, vs: readonly string[], stats: SearchStats): Promise<{ tiers: Tier[]; truncated: boolean }> {
+function candidateTiers(r: Reader, q: string, terms: readonly string[], kinds: string[] | null, vs: readonly string[], stats: SearchStats): Tier[] {
   const lucene = luceneQuery(q);
   const counted = async <T>(found: Promise<T[]>): Promise<T[]> => {
     const rows = await found;
@@ -389,30 +395,34 @@ async function candidateTiers(r: Reader, q: string, terms: readonly string[], ki
   };
   const t = pinyinTerm(terms);
   if (!t) {
-    const cands = await counted(searchCandidates(r, lucene, kinds, vs, SEARCH_CANDIDATE_CAP));
-    const luceneScore = new Map(cands.map((c) => [c.eid, c.score]));
-    const tails = terms.map(norm).filter((x) => /^\d+x?$/.test(x) && x.length >= ID_TAIL_MIN_DIGITS && x.length < 18);
-    const wantsIds = !kinds || kinds.includes('Person') || kinds.includes('Phone');
-    for (const tail of wantsIds ? tails : []) {
-      for (const eid of await counted(identifierTailCandidates(r, tail.toUpperCase(), ID_TAIL_KINDS, vs, SEARCH_CANDIDATE_CAP))) {
-        if (!luceneScore.has(eid)) luceneScore.set(eid, 0);
+    const lookup = async () => {
+      const cands = await counted(searchCandidates(r, lucene, kinds, vs, SEARCH_CANDIDATE_CAP));
+      const luceneScore = new Map(cands.map((c) => [c.eid, c.score]));
+      const tails = terms.map(norm).filter((x) => /^\d+x?$/.test(x) && x.length >= ID_TAIL_MIN_DIGITS && x.length < 18);
+      const wantsIds = !kinds || kinds.includes('Person') || kinds.includes('Phone');
+      for (const tail of wantsIds ? tails : []) {
+        for (const eid of await counted(identifierTailCandidates(r, tail.toUpperCase(), ID_TAIL_KINDS, vs, SEARCH_CANDIDATE_CAP))) {
+          if (!luceneScore.has(eid)) luceneScore.set(eid, 0);
+        }
       }
-    }
-    const all = [...luceneScore].map(([eid, score]) => ({ eid, score }));
-    return { tiers: [{ cands: all, ceiling: bestRank(terms) }], truncated: cands.length >= SEARCH_CANDIDATE_CAP };
+      stats.truncated ||= cands.length >= SEARCH_CANDIDATE_CAP;
+      return [...luceneScore].map(([eid, score]) => ({ eid, score }));
+    };
+    return [{ lookup, ceiling: bestRank(terms) }];
   }
   const near = [`${t}*^2`, t.length >= FUZZY_MIN_LENGTH ? `${t}~1` : null].filter(Boolean).join(' OR ');
-  const found = [
-    await counted(searchCandidates(r, `name:${t} OR searchText:${t}`, kinds, vs, SEARCH_CANDIDATE_CAP)),
-    await counted(searchCandidates(r, `pinyinInitials:${t}`, kinds, vs, SEARCH_CANDIDATE_CAP, 'pinyin')),
-    await counted(searchCandidates(r, `pinyinKeys:${t}`, kinds, vs, SEARCH_CANDIDATE_CAP, 'pinyin')),
-    await counted(searchCandidates(r, lucene, kinds, vs, SEARCH_CANDIDATE_CAP)),
-    await counted(searchCandidates(r, `pinyinKeys:(${near})`, kinds, vs, SEARCH_CANDIDATE_CAP, 'pinyin')),
+  const from = (lucene: string, index: 'main' | 'pinyin' = 'main') => async () => {
+    const found = await counted(searchCandidates(r, lucene, kinds, vs, SEARCH_CANDIDATE_CAP, index));
+    stats.truncated ||= found.length >= SEARCH_CANDIDATE_CAP;
+    return found;
+  };
+  return [
+    { lookup: from(`name:${t} OR searchText:${t}`), ceiling: bestRank(terms) },
+    { lookup: from(`pinyinInitials:${t}`, 'pinyin'), ceiling: initialsRank(terms) },
+    { lookup: from(`pinyinKeys:${t}`, 'pinyin'), ceiling: pinyinRank(terms) },
+    { lookup: from(lucene), ceiling: pinyinRank(terms) },
+    { lookup: from(`pinyinKeys:(${near})`, 'pinyin'), ceiling: pinyinRank(terms) },
   ];
-  const ceilings = [bestRank(terms), initialsRank(terms), pinyinRank(terms), pinyinRank(terms), pinyinRank(terms)];
-  const seen = new Set<string>();
-  const tiers = found.map((cands, i) => ({ cands: cands.filter((c) => !seen.has(c.eid) && seen.add(c.eid)), ceiling: ceilings[i] as number }));
-  return { tiers, truncated: found.some((f) => f.length >= SEARCH_CANDIDATE_CAP) };
 }
 
 /**
@@ -484,33 +494,43 @@ async function checkChunk(r: Reader, viewer: Viewer, terms: readonly string[], k
  */
 export async function search(graph: Reader, viewer: Viewer, q: string, kinds: string[] | null, page: number, pageSize: number, opts: SearchOptions = {}): Promise<SearchResponse> {
   const nodeFirst = opts.nodeFirst ?? true;
-  const stats: SearchStats = Object.assign(opts.stats ?? {}, { indexLookups: 0, candidates: 0, nodesRead: 0, chunks: 0, recordsToDecide: 0, hits: 0, pageHits: 0 });
+  const stats: SearchStats = Object.assign(opts.stats ?? {}, { indexLookups: 0, candidates: 0, nodesRead: 0, chunks: 0, recordsToDecide: 0, hits: 0, pageHits: 0, truncated: false });
   return withRead(graph, async (r) => {
     if (!luceneQuery(q)) return { total: 0, page, pageSize, items: [] };
     const terms = q.split(/\s+/).filter((t) => norm(t));
-    const { tiers, truncated } = await candidateTiers(r, q, terms, kinds, viewer.visibleSources, stats);
-    const ordered: Candidate[] = tiers.flatMap((t, tier) => [...t.cands].sort(byScore).map((c) => ({ ...c, tier })));
-    const start = (page - 1) * pageSize;
-    const wanted = start + pageSize;
-    const firstChunk = Math.max(SEARCH_FIRST_CHUNK, 2 * wanted);
-    // the end of the first tier: a chunk after the first reaches past it by one first chunk, so a
-    // Pinyin term's few exact candidates (tier 0) do not pull every other tier into one chunk
-    const topTierEnd = tiers[0]?.cands.length ?? 0;
+    const tiers = candidateTiers(r, q, terms, kinds, viewer.visibleSources, stats);
     // the highest ceiling of each tier and those after it
     const ceilingFrom = tiers.map((_, i) => Math.max(...tiers.slice(i).map((t) => t.ceiling)));
+    const start = (page - 1) * pageSize;
+    const wanted = start + pageSize;
+    const firstChunk = Math.max(SEARCH_FIRST_CHUNK, wanted + SEARCH_LOOKAHEAD);
+    // Candidates in scan order, a tier appended when the scan reaches it (each in Lucene's order,
+    // without the candidates an earlier tier found).
+    const ordered: Candidate[] = [];
+    const seen = new Set<string>();
+    let looked = 0;
+    const lookNext = async () => {
+      const tier = looked++;
+      const cands = (await (tiers[tier] as Tier).lookup()).filter((c) => !seen.has(c.eid) && seen.add(c.eid));
+      ordered.push(...[...cands].sort(byScore).map((c) => ({ ...c, tier })));
+    };
     const rows = new Map<string, EntityRow>();
     const kept: Kept[] = [];
     let checked = 0;
-    while (checked < ordered.length) {
-      const size = !nodeFirst ? ordered.length : checked === 0 ? firstChunk : tiers.length > 1 && checked < topTierEnd ? topTierEnd - checked + firstChunk : ordered.length - checked;
+    for (;;) {
+      // the reference reads every tier first
+      while (looked < tiers.length && (!nodeFirst || checked >= ordered.length)) await lookNext();
+      if (checked >= ordered.length) break;
+      const size = !nodeFirst ? ordered.length : checked === 0 ? firstChunk : 2 * checked;
       const chunk = ordered.slice(checked, checked + size);
       checked += chunk.length;
       kept.push(...(await checkChunk(r, viewer, terms, kinds, chunk, nodeFirst, rows, stats)));
       // No unchecked candidate can rank above the ceiling of its tier or a later one, and at that
       // rank it comes after every hit found (a later tier, or later in Lucene's order within the
-      // tier): a page filled with hits at least that high is settled.
-      const next = ordered[checked];
-      if (next && kept.filter((k) => k.rank >= (ceilingFrom[next.tier] as number)).length >= wanted) break;
+      // tier): a page filled with hits at least that high is settled. A tier not looked up yet
+      // comes after every candidate found.
+      const nextTier = ordered[checked]?.tier ?? looked;
+      if (nextTier < tiers.length && kept.filter((k) => k.rank >= (ceilingFrom[nextTier] as number)).length >= wanted) break;
     }
     kept.sort(byRank);
     const pageHits = kept.slice(start, start + pageSize);
@@ -522,7 +542,8 @@ export async function search(graph: Reader, viewer: Viewer, q: string, kinds: st
       // the score shown is the match rank, from what the viewer sees: Lucene's score also counts text of sources the viewer may not see
       return row ? [{ ...summarize(row, viewer), score: k.rank, ...hitDetails(row, viewer), matchedBy: k.matchedBy }] : [];
     });
-    const unchecked = ordered.length - checked;
+    // candidates not checked, or tiers not looked up (which may hold some)
+    const unchecked = ordered.length - checked + (tiers.length - looked);
     stats.hits = kept.length;
     stats.pageHits = items.length;
     return {
@@ -533,7 +554,7 @@ export async function search(graph: Reader, viewer: Viewer, q: string, kinds: st
       pageSize,
       items,
       ...(unchecked > 0 ? { totalIsEstimate: true } : {}),
-      ...(truncated ? { truncated: true } : {}),
+      ...(stats.truncated ? { truncated: true } : {}),
     };
   });
 }
