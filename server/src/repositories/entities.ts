@@ -296,6 +296,27 @@ export async function searchCandidates(graph: Reader, lucene: string, kinds: rea
   });
 }
 
+/**
+ * The first `window` of `searchCandidates`' candidates in their scan order (Lucene score, then eid),
+ * and how many there are in all (at most `cap`): the same candidates, read and sorted in the
+ * database, so only the head crosses the wire. A caller that needs more reads them all.
+ */
+export async function searchCandidateHead(graph: Reader, lucene: string, kinds: readonly string[] | null, vs: readonly string[], cap: number, window: number, index: keyof typeof SEARCH_INDEXES = 'main') {
+  return read(graph, async (tx) => {
+    const r = await tx.run(
+      `CALL db.index.fulltext.queryNodes($index, $q, {limit: toInteger($raw)}) YIELD node, score
+       WHERE ($kindsFilter IS NULL OR any(l IN labels(node) WHERE l IN $kindsFilter)) AND ${visibleEntity('node')}
+       WITH node, score LIMIT toInteger($cap)
+       WITH node.eid AS eid, score ORDER BY score DESC, eid ASC
+       WITH collect({eid: eid, score: score}) AS found
+       RETURN size(found) AS count, found[0..toInteger($window)] AS head`,
+      { index: SEARCH_INDEXES[index], q: lucene, raw: cap * 4, kindsFilter: kinds, vs, cap, window },
+    );
+    const row = r.records[0];
+    return { head: (row?.get('head') ?? []) as { eid: string; score: number }[], count: toPlain(row?.get('count') ?? 0) as number };
+  });
+}
+
 /** A search candidate as its node and edges describe it: golden values, visible identifiers, whether its visible records fit the record window, its name's record. */
 export interface SearchNodeRow {
   eid: string;

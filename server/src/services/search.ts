@@ -4,7 +4,7 @@ import { attributeMeta, derivationChain, isInternalAttribute } from '@onemap/gra
 import { attrsOf, goldenValues, IDENTIFIER_ATTRIBUTE, type VisibleRecord } from '../access/golden.ts';
 import { closeCompletions, maskForViewer } from '../access/mask-for-viewer.ts';
 import type { Viewer } from '../access/viewer.ts';
-import { type EntityRow, identifierTailCandidates, readEntities, readRecordRoles, readSearchNodes, type SearchNodeRow, searchCandidates } from '../repositories/entities.ts';
+import { type EntityRow, identifierTailCandidates, readEntities, readRecordRoles, readSearchNodes, type SearchNodeRow, searchCandidateHead, searchCandidates } from '../repositories/entities.ts';
 import type { SearchResponse } from '../schemas/entities.ts';
 import { isHome, parseProvenance, summarize } from './entity-view.ts';
 
@@ -353,9 +353,13 @@ function byRank(a: Kept, b: Kept): number {
   return b.rank - a.rank || byTierAndScore(a, b);
 }
 
-/** Candidates found one way (`lookup`, run when the scan reaches the tier), scanned in Lucene's order, none able to rank above `ceiling`. */
+/**
+ * Candidates found one way (`lookup`, run when the scan reaches the tier), scanned in Lucene's
+ * order, none able to rank above `ceiling`. `lookup(window)` may return only the first `window` in
+ * that order (`complete: false`); `lookup(null)` returns them all.
+ */
 interface Tier {
-  lookup: () => Promise<readonly { eid: string; score: number }[]>;
+  lookup: (window: number | null) => Promise<{ cands: readonly { eid: string; score: number }[]; complete: boolean }>;
   ceiling: number;
 }
 
@@ -393,29 +397,40 @@ function candidateTiers(r: Reader, q: string, terms: readonly string[], kinds: s
     stats.candidates += rows.length;
     return rows;
   };
+  // the first `window` candidates of a full-text query (sorted in the database), or all of them
+  const fullText = async (query: string, window: number | null, index: 'main' | 'pinyin' = 'main') => {
+    if (window === null) {
+      const cands = await counted(searchCandidates(r, query, kinds, vs, SEARCH_CANDIDATE_CAP, index));
+      stats.truncated ||= cands.length >= SEARCH_CANDIDATE_CAP;
+      return { cands, complete: true };
+    }
+    const { head, count } = await searchCandidateHead(r, query, kinds, vs, SEARCH_CANDIDATE_CAP, window, index);
+    stats.indexLookups++;
+    stats.candidates += head.length;
+    stats.truncated ||= count >= SEARCH_CANDIDATE_CAP;
+    return { cands: head, complete: head.length >= count };
+  };
   const t = pinyinTerm(terms);
+  const tails = terms.map(norm).filter((x) => /^\d+x?$/.test(x) && x.length >= ID_TAIL_MIN_DIGITS && x.length < 18);
+  const wantsIds = !kinds || kinds.includes('Person') || kinds.includes('Phone');
+  if (!t && !(wantsIds && tails.length)) return [{ lookup: (window) => fullText(lucene, window), ceiling: bestRank(terms) }];
   if (!t) {
     const lookup = async () => {
       const cands = await counted(searchCandidates(r, lucene, kinds, vs, SEARCH_CANDIDATE_CAP));
       const luceneScore = new Map(cands.map((c) => [c.eid, c.score]));
-      const tails = terms.map(norm).filter((x) => /^\d+x?$/.test(x) && x.length >= ID_TAIL_MIN_DIGITS && x.length < 18);
-      const wantsIds = !kinds || kinds.includes('Person') || kinds.includes('Phone');
-      for (const tail of wantsIds ? tails : []) {
+      for (const tail of tails) {
         for (const eid of await counted(identifierTailCandidates(r, tail.toUpperCase(), ID_TAIL_KINDS, vs, SEARCH_CANDIDATE_CAP))) {
           if (!luceneScore.has(eid)) luceneScore.set(eid, 0);
         }
       }
       stats.truncated ||= cands.length >= SEARCH_CANDIDATE_CAP;
-      return [...luceneScore].map(([eid, score]) => ({ eid, score }));
+      // the tail-only candidates join the full-text ones (each once), so this tier is read whole
+      return { cands: [...luceneScore].map(([eid, score]) => ({ eid, score })), complete: true };
     };
     return [{ lookup, ceiling: bestRank(terms) }];
   }
   const near = [`${t}*^2`, t.length >= FUZZY_MIN_LENGTH ? `${t}~1` : null].filter(Boolean).join(' OR ');
-  const from = (lucene: string, index: 'main' | 'pinyin' = 'main') => async () => {
-    const found = await counted(searchCandidates(r, lucene, kinds, vs, SEARCH_CANDIDATE_CAP, index));
-    stats.truncated ||= found.length >= SEARCH_CANDIDATE_CAP;
-    return found;
-  };
+  const from = (query: string, index: 'main' | 'pinyin' = 'main') => (window: number | null) => fullText(query, window, index);
   return [
     { lookup: from(`name:${t} OR searchText:${t}`), ceiling: bestRank(terms) },
     { lookup: from(`pinyinInitials:${t}`, 'pinyin'), ceiling: initialsRank(terms) },
@@ -506,20 +521,38 @@ export async function search(graph: Reader, viewer: Viewer, q: string, kinds: st
     const firstChunk = Math.max(SEARCH_FIRST_CHUNK, wanted + SEARCH_LOOKAHEAD);
     // Candidates in scan order, a tier appended when the scan reaches it (each in Lucene's order,
     // without the candidates an earlier tier found).
+    // A tier is first read up to the first chunk (its head, sorted in the database), and whole
+    // only when the scan gets past that head.
     const ordered: Candidate[] = [];
     const seen = new Set<string>();
     let looked = 0;
+    let headOnly: { tier: number; length: number } | null = null;
+    const append = (tier: number, cands: readonly { eid: string; score: number }[]) => {
+      const fresh = cands.filter((c) => !seen.has(c.eid) && seen.add(c.eid));
+      ordered.push(...[...fresh].sort(byScore).map((c) => ({ ...c, tier })));
+    };
     const lookNext = async () => {
       const tier = looked++;
-      const cands = (await (tiers[tier] as Tier).lookup()).filter((c) => !seen.has(c.eid) && seen.add(c.eid));
-      ordered.push(...[...cands].sort(byScore).map((c) => ({ ...c, tier })));
+      const { cands, complete } = await (tiers[tier] as Tier).lookup(nodeFirst ? firstChunk : null);
+      append(tier, cands);
+      headOnly = complete ? null : { tier, length: cands.length };
+    };
+    const readWhole = async (h: { tier: number; length: number }) => {
+      // the head is the first `length` of the whole tier in the same order: the rest follows it
+      const { cands } = await (tiers[h.tier] as Tier).lookup(null);
+      append(h.tier, [...cands].sort(byScore).slice(h.length));
+      headOnly = null;
     };
     const rows = new Map<string, EntityRow>();
     const kept: Kept[] = [];
     let checked = 0;
     for (;;) {
       // the reference reads every tier first
-      while (looked < tiers.length && (!nodeFirst || checked >= ordered.length)) await lookNext();
+      while (!nodeFirst || checked >= ordered.length) {
+        if (headOnly) await readWhole(headOnly);
+        else if (looked < tiers.length) await lookNext();
+        else break;
+      }
       if (checked >= ordered.length) break;
       const size = !nodeFirst ? ordered.length : checked === 0 ? firstChunk : 2 * checked;
       const chunk = ordered.slice(checked, checked + size);
@@ -529,7 +562,7 @@ export async function search(graph: Reader, viewer: Viewer, q: string, kinds: st
       // rank it comes after every hit found (a later tier, or later in Lucene's order within the
       // tier): a page filled with hits at least that high is settled. A tier not looked up yet
       // comes after every candidate found.
-      const nextTier = ordered[checked]?.tier ?? looked;
+      const nextTier = ordered[checked]?.tier ?? (headOnly as { tier: number } | null)?.tier ?? looked;
       if (nextTier < tiers.length && kept.filter((k) => k.rank >= (ceilingFrom[nextTier] as number)).length >= wanted) break;
     }
     kept.sort(byRank);
@@ -543,7 +576,7 @@ export async function search(graph: Reader, viewer: Viewer, q: string, kinds: st
       return row ? [{ ...summarize(row, viewer), score: k.rank, ...hitDetails(row, viewer), matchedBy: k.matchedBy }] : [];
     });
     // candidates not checked, or tiers not looked up (which may hold some)
-    const unchecked = ordered.length - checked + (tiers.length - looked);
+    const unchecked = ordered.length - checked + (tiers.length - looked) + (headOnly ? 1 : 0);
     stats.hits = kept.length;
     stats.pageHits = items.length;
     return {
