@@ -21,7 +21,7 @@ import { AccessStore } from '../server/src/access/store.ts';
 import { buildViewer, type Viewer } from '../server/src/access/viewer.ts';
 import { buildProfile, PROFILE_LIMITS } from '../server/src/services/entity-view.ts';
 import { DEFAULT_RELATION_TYPES } from '../server/src/services/relations.ts';
-import { ID_TAIL_KINDS, luceneQuery, search, SEARCH_CANDIDATE_CAP, SEARCH_RECORDS_PER_HIT } from '../server/src/services/search.ts';
+import { ID_TAIL_KINDS, luceneQuery, search, SEARCH_CANDIDATE_CAP, SEARCH_RECORDS_PER_HIT, type SearchStats } from '../server/src/services/search.ts';
 import { rng } from './bench-api-graph.ts';
 // @ts-expect-error plain ESM script without types
 import { up } from './services.mjs';
@@ -147,6 +147,52 @@ function unprofiled(tx: ManagedTransaction): ManagedTransaction {
   return raw.get(tx) ?? tx;
 }
 
+/** A transaction whose statements are timed (no PROFILE): wall time and rows of each. */
+function timing(tx: ManagedTransaction, out: { ms: number; rows: number }[]): ManagedTransaction {
+  return new Proxy(tx, {
+    get(target, prop) {
+      if (prop !== 'run') return Reflect.get(target, prop);
+      return async (q: string, p?: Record<string, unknown>) => {
+        const t = performance.now();
+        const r = await target.run(q, p);
+        out.push({ ms: performance.now() - t, rows: r.records.length });
+        return r;
+      };
+    },
+  });
+}
+
+/**
+ * `--only 'search timing'`: the five HTTP search scenarios in-process, without PROFILE, `SAMPLES`
+ * each after two to warm: per request the wall time, the time spent waiting for statements
+ * (round trips and the database's work) and the rest (Node: building, checking, masking and ranking
+ * candidates, describing the page), with what the search read (`SearchStats`).
+ */
+async function searchTiming(): Promise<void> {
+  const queries: [string, () => string, number][] = [
+    ['Hanzi', hanzi, 1],
+    ['Pinyin initials', () => `w${'wfnmj'[Math.floor(rand() * 5)]}`, 1],
+    ['full Pinyin', () => `wang${['wei', 'fang', 'na', 'min', 'jing'][Math.floor(rand() * 5)]}`, 1],
+    ['Hanzi, page 5', hanzi, 5],
+    ['ID tail', () => String(Math.floor(rand() * 10_000)).padStart(4, '0'), 1],
+  ];
+  for (const [name, q, page] of queries) {
+    const rows: string[] = [];
+    for (let i = 0; i < SAMPLES + 2; i++) {
+      const statements: { ms: number; rows: number }[] = [];
+      const stats = {} as SearchStats;
+      const query = q();
+      const t = performance.now();
+      await readTx(graph, (tx) => search({ tx: timing(tx, statements) }, viewer, query, null, page, 20, { stats }));
+      const total = performance.now() - t;
+      const db = statements.reduce((a, s) => a + s.ms, 0);
+      if (i < 2) continue;
+      rows.push(`  ${query} p${page}: ${total.toFixed(0)} ms = statements ${db.toFixed(0)} ms (${statements.map((s) => `${s.ms.toFixed(0)} ms/${s.rows} rows`).join(', ')}) + Node ${(total - db).toFixed(0)} ms; ${JSON.stringify(stats)}`);
+    }
+    console.log(`\n### search timing: ${name} (load ${os.loadavg()[0]?.toFixed(1)})\n${rows.join('\n')}`);
+  }
+}
+
 console.log(`bench api-profile: ${PERSONS} persons, ${SAMPLES} random persons per query, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' / ')}`);
 try {
   for (const [name, work] of Object.entries(scenarios)) {
@@ -175,6 +221,7 @@ try {
     console.log(`\n### ${name}\ndb hits per sample: ${hits.join(', ')} (ms under PROFILE: ${ms.join(', ')}; load ${os.loadavg()[0]?.toFixed(1)})`);
     if (first) console.log(printPlan(first.plan).join('\n'));
   }
+  if (!ONLY || ONLY.some((w) => w.startsWith('search timing'))) await searchTiming();
 } finally {
   await graph.driver.close();
 }

@@ -296,6 +296,27 @@ export async function searchCandidates(graph: Reader, lucene: string, kinds: rea
   });
 }
 
+/**
+ * The first `window` of `searchCandidates`' candidates in their scan order (Lucene score, then eid),
+ * and how many there are in all (at most `cap`): the same candidates, read and sorted in the
+ * database, so only the head crosses the wire. A caller that needs more reads them all.
+ */
+export async function searchCandidateHead(graph: Reader, lucene: string, kinds: readonly string[] | null, vs: readonly string[], cap: number, window: number, index: keyof typeof SEARCH_INDEXES = 'main') {
+  return read(graph, async (tx) => {
+    const r = await tx.run(
+      `CALL db.index.fulltext.queryNodes($index, $q, {limit: toInteger($raw)}) YIELD node, score
+       WHERE ($kindsFilter IS NULL OR any(l IN labels(node) WHERE l IN $kindsFilter)) AND ${visibleEntity('node')}
+       WITH node, score LIMIT toInteger($cap)
+       WITH node.eid AS eid, score ORDER BY score DESC, eid ASC
+       WITH collect({eid: eid, score: score}) AS found
+       RETURN size(found) AS count, found[0..toInteger($window)] AS head`,
+      { index: SEARCH_INDEXES[index], q: lucene, raw: cap * 4, kindsFilter: kinds, vs, cap, window },
+    );
+    const row = r.records[0];
+    return { head: (row?.get('head') ?? []) as { eid: string; score: number }[], count: toPlain(row?.get('count') ?? 0) as number };
+  });
+}
+
 /** A search candidate as its node and edges describe it: golden values, visible identifiers, whether its visible records fit the record window, its name's record. */
 export interface SearchNodeRow {
   eid: string;
@@ -331,7 +352,8 @@ function nameRidOf(v: string): string {
  * per visible entity its golden name and Pinyin with provenance, its visible identifiers, whether
  * its visible records all fit in `recordLimit` (the degree when that is small enough, a bounded
  * count of visible records only past it) and — for persons and organizations — its golden name's
- * record (a unique-index seek on `SourceRecord.rid`) with its roles when of a visible source.
+ * record (a unique-index seek on `SourceRecord.rid`) with its roles when of a visible source (the
+ * record's own `RESOLVED_TO` edges, expanded from the record).
  * Invisible entities are absent.
  * @param withIdentifiers false: skip the identifier edges of persons and organizations (their
  *   identifiers are Latin letters and digits, and no query term has any)
@@ -349,7 +371,9 @@ export async function readSearchNodes(graph: Reader, eids: readonly string[], vs
        CALL (e) {
          WITH e, CASE WHEN e:Person OR e:Organization THEN ${nameRidOf('e')} END AS nameRid
          OPTIONAL MATCH (sr:SourceRecord {rid: nameRid}) WHERE sr.source IN $vs
-         OPTIONAL MATCH (sr)-[rt:RESOLVED_TO]->(e)
+         // from the record (one or two RESOLVED_TO edges), not into the entity: the planner's
+         // Expand(Into) walked the entity's side, ~26 db hits a candidate instead of ~2
+         OPTIONAL MATCH (sr)-[rt:RESOLVED_TO]->(x) WHERE elementId(x) = elementId(e)
          RETURN nameRid, collect(CASE WHEN rt IS NULL THEN null ELSE {source: sr.source, role: rt.role} END) AS nameRoles
        }
        RETURN e.eid AS eid, ${kindOf('e')} AS kind, e.name AS name, e.namePinyin AS namePinyin, e.provenance AS provenance, identifiers,

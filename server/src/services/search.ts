@@ -4,7 +4,7 @@ import { attributeMeta, derivationChain, isInternalAttribute } from '@onemap/gra
 import { attrsOf, goldenValues, IDENTIFIER_ATTRIBUTE, type VisibleRecord } from '../access/golden.ts';
 import { closeCompletions, maskForViewer } from '../access/mask-for-viewer.ts';
 import type { Viewer } from '../access/viewer.ts';
-import { type EntityRow, identifierTailCandidates, readEntities, readRecordRoles, readSearchNodes, type SearchNodeRow, searchCandidates } from '../repositories/entities.ts';
+import { type EntityRow, identifierTailCandidates, readEntities, readRecordRoles, readSearchNodes, type SearchNodeRow, searchCandidateHead, searchCandidates } from '../repositories/entities.ts';
 import type { SearchResponse } from '../schemas/entities.ts';
 import { isHome, parseProvenance, summarize } from './entity-view.ts';
 
@@ -268,13 +268,38 @@ export interface SearchOptions {
    * false: read every candidate's records (the reference the tests compare the fast path with).
    */
   nodeFirst?: boolean;
+  /** Filled with what the search read (for the benches and the tests that bound a page's cost). */
+  stats?: SearchStats;
+}
+
+/** What one search read: the measure of whether its cost follows the page or the name's frequency. */
+export interface SearchStats {
+  /** Full-text and identifier-tail lookups run (one statement each). */
+  indexLookups: number;
+  /** Visible candidates those lookups returned (eids and scores). */
+  candidates: number;
+  /** Candidates checked on their nodes (`readSearchNodes`), in chunks. */
+  nodesRead: number;
+  /** Chunks checked (one `readSearchNodes` statement each, plus one `readEntities` when the node could not decide). */
+  chunks: number;
+  /** Candidates whose record windows were read to decide the match (not the page's descriptions). */
+  recordsToDecide: number;
+  /** Hits found among the checked candidates, and hits returned on the page. */
+  hits: number;
+  pageHits: number;
+  /** A lookup run returned as many candidates as its cap (`SEARCH_CANDIDATE_CAP`). */
+  truncated: boolean;
 }
 
 /**
- * Candidates checked in the first chunk: at least this many, and twice the hits up to the end of
- * the page asked for. When those do not settle the page, the rest are checked in one more chunk.
+ * Candidates checked in the first chunk: at least this many, and the hits up to the end of the page
+ * asked for plus `SEARCH_LOOKAHEAD`. When those do not settle the page, each further chunk checks
+ * twice as many as were checked before it (so three more chunks at most reach the 500-candidate
+ * cap), and a later tier's lookup runs only once the scan reaches it.
  */
-export const SEARCH_FIRST_CHUNK = 40;
+export const SEARCH_FIRST_CHUNK = 30;
+/** Candidates checked past the end of the page asked for in the first chunk: room for candidates that are not hits or rank lower. */
+export const SEARCH_LOOKAHEAD = 10;
 
 /** A candidate in scan order: its Lucene score in the index that found it, and its tier (`Tier`). */
 interface Candidate {
@@ -328,9 +353,13 @@ function byRank(a: Kept, b: Kept): number {
   return b.rank - a.rank || byTierAndScore(a, b);
 }
 
-/** Candidates found one way, scanned in Lucene's order, none able to rank above `ceiling`. */
+/**
+ * Candidates found one way (`lookup`, run when the scan reaches the tier), scanned in Lucene's
+ * order, none able to rank above `ceiling`. `lookup(window)` may return only the first `window` in
+ * that order (`complete: false`); `lookup(null)` returns them all.
+ */
 interface Tier {
-  cands: readonly { eid: string; score: number }[];
+  lookup: (window: number | null) => Promise<{ cands: readonly { eid: string; score: number }[]; complete: boolean }>;
   ceiling: number;
 }
 
@@ -360,34 +389,55 @@ function pinyinTerm(terms: readonly string[]): string | null {
  * So `ww` stops once its page holds persons whose golden name has the initials ww, and `wangwei`
  * once it holds 王伟s, as a Hanzi name stops once its page holds exact namesakes.
  */
-async function candidateTiers(r: Reader, q: string, terms: readonly string[], kinds: string[] | null, vs: readonly string[]): Promise<{ tiers: Tier[]; truncated: boolean }> {
+function candidateTiers(r: Reader, q: string, terms: readonly string[], kinds: string[] | null, vs: readonly string[], stats: SearchStats): Tier[] {
   const lucene = luceneQuery(q);
-  const t = pinyinTerm(terms);
-  if (!t) {
-    const cands = await searchCandidates(r, lucene, kinds, vs, SEARCH_CANDIDATE_CAP);
-    const luceneScore = new Map(cands.map((c) => [c.eid, c.score]));
-    const tails = terms.map(norm).filter((x) => /^\d+x?$/.test(x) && x.length >= ID_TAIL_MIN_DIGITS && x.length < 18);
-    const wantsIds = !kinds || kinds.includes('Person') || kinds.includes('Phone');
-    for (const tail of wantsIds ? tails : []) {
-      for (const eid of await identifierTailCandidates(r, tail.toUpperCase(), ID_TAIL_KINDS, vs, SEARCH_CANDIDATE_CAP)) {
-        if (!luceneScore.has(eid)) luceneScore.set(eid, 0);
-      }
+  const counted = async <T>(found: Promise<T[]>): Promise<T[]> => {
+    const rows = await found;
+    stats.indexLookups++;
+    stats.candidates += rows.length;
+    return rows;
+  };
+  // the first `window` candidates of a full-text query (sorted in the database), or all of them
+  const fullText = async (query: string, window: number | null, index: 'main' | 'pinyin' = 'main') => {
+    if (window === null) {
+      const cands = await counted(searchCandidates(r, query, kinds, vs, SEARCH_CANDIDATE_CAP, index));
+      stats.truncated ||= cands.length >= SEARCH_CANDIDATE_CAP;
+      return { cands, complete: true };
     }
-    const all = [...luceneScore].map(([eid, score]) => ({ eid, score }));
-    return { tiers: [{ cands: all, ceiling: bestRank(terms) }], truncated: cands.length >= SEARCH_CANDIDATE_CAP };
+    const { head, count } = await searchCandidateHead(r, query, kinds, vs, SEARCH_CANDIDATE_CAP, window, index);
+    stats.indexLookups++;
+    stats.candidates += head.length;
+    stats.truncated ||= count >= SEARCH_CANDIDATE_CAP;
+    return { cands: head, complete: head.length >= count };
+  };
+  const t = pinyinTerm(terms);
+  const tails = terms.map(norm).filter((x) => /^\d+x?$/.test(x) && x.length >= ID_TAIL_MIN_DIGITS && x.length < 18);
+  const wantsIds = !kinds || kinds.includes('Person') || kinds.includes('Phone');
+  if (!t && !(wantsIds && tails.length)) return [{ lookup: (window) => fullText(lucene, window), ceiling: bestRank(terms) }];
+  if (!t) {
+    const lookup = async () => {
+      const cands = await counted(searchCandidates(r, lucene, kinds, vs, SEARCH_CANDIDATE_CAP));
+      const luceneScore = new Map(cands.map((c) => [c.eid, c.score]));
+      for (const tail of tails) {
+        for (const eid of await counted(identifierTailCandidates(r, tail.toUpperCase(), ID_TAIL_KINDS, vs, SEARCH_CANDIDATE_CAP))) {
+          if (!luceneScore.has(eid)) luceneScore.set(eid, 0);
+        }
+      }
+      stats.truncated ||= cands.length >= SEARCH_CANDIDATE_CAP;
+      // the tail-only candidates join the full-text ones (each once), so this tier is read whole
+      return { cands: [...luceneScore].map(([eid, score]) => ({ eid, score })), complete: true };
+    };
+    return [{ lookup, ceiling: bestRank(terms) }];
   }
   const near = [`${t}*^2`, t.length >= FUZZY_MIN_LENGTH ? `${t}~1` : null].filter(Boolean).join(' OR ');
-  const found = [
-    await searchCandidates(r, `name:${t} OR searchText:${t}`, kinds, vs, SEARCH_CANDIDATE_CAP),
-    await searchCandidates(r, `pinyinInitials:${t}`, kinds, vs, SEARCH_CANDIDATE_CAP, 'pinyin'),
-    await searchCandidates(r, `pinyinKeys:${t}`, kinds, vs, SEARCH_CANDIDATE_CAP, 'pinyin'),
-    await searchCandidates(r, lucene, kinds, vs, SEARCH_CANDIDATE_CAP),
-    await searchCandidates(r, `pinyinKeys:(${near})`, kinds, vs, SEARCH_CANDIDATE_CAP, 'pinyin'),
+  const from = (query: string, index: 'main' | 'pinyin' = 'main') => (window: number | null) => fullText(query, window, index);
+  return [
+    { lookup: from(`name:${t} OR searchText:${t}`), ceiling: bestRank(terms) },
+    { lookup: from(`pinyinInitials:${t}`, 'pinyin'), ceiling: initialsRank(terms) },
+    { lookup: from(`pinyinKeys:${t}`, 'pinyin'), ceiling: pinyinRank(terms) },
+    { lookup: from(lucene), ceiling: pinyinRank(terms) },
+    { lookup: from(`pinyinKeys:(${near})`, 'pinyin'), ceiling: pinyinRank(terms) },
   ];
-  const ceilings = [bestRank(terms), initialsRank(terms), pinyinRank(terms), pinyinRank(terms), pinyinRank(terms)];
-  const seen = new Set<string>();
-  const tiers = found.map((cands, i) => ({ cands: cands.filter((c) => !seen.has(c.eid) && seen.add(c.eid)), ceiling: ceilings[i] as number }));
-  return { tiers, truncated: found.some((f) => f.length >= SEARCH_CANDIDATE_CAP) };
 }
 
 /**
@@ -395,7 +445,9 @@ async function candidateTiers(r: Reader, q: string, terms: readonly string[], ki
  * `nodeFirst`, else, and for what the node cannot decide, on its visible records (`searchableOf`).
  * Adds the record windows read to `rows` (reused to describe the page).
  */
-async function checkChunk(r: Reader, viewer: Viewer, terms: readonly string[], kinds: string[] | null, chunk: readonly Candidate[], nodeFirst: boolean, rows: Map<string, EntityRow>): Promise<Kept[]> {
+async function checkChunk(r: Reader, viewer: Viewer, terms: readonly string[], kinds: string[] | null, chunk: readonly Candidate[], nodeFirst: boolean, rows: Map<string, EntityRow>, stats: SearchStats): Promise<Kept[]> {
+  stats.chunks++;
+  stats.nodesRead += chunk.length;
   // A person's or organization's identifiers (ANCHOR_KINDS) are Latin letters and digits: a term without any matches none.
   const idTerms = terms.some((t) => /[a-z0-9]/.test(norm(t)));
   const nodes = await readSearchNodes(r, chunk.map((c) => c.eid), viewer.visibleSources, SEARCH_RECORDS_PER_HIT, idTerms);
@@ -424,6 +476,7 @@ async function checkChunk(r: Reader, viewer: Viewer, terms: readonly string[], k
     else undecided.push(c);
   }
   // What the node cannot decide (another attribute, another kind, a name from an unseen record): the records do.
+  stats.recordsToDecide += undecided.length;
   const read = await readEntities(r, undecided.map((c) => c.eid), viewer.visibleSources, SEARCH_RECORDS_PER_HIT);
   for (const c of undecided) {
     const row = read.get(c.eid);
@@ -456,32 +509,61 @@ async function checkChunk(r: Reader, viewer: Viewer, terms: readonly string[], k
  */
 export async function search(graph: Reader, viewer: Viewer, q: string, kinds: string[] | null, page: number, pageSize: number, opts: SearchOptions = {}): Promise<SearchResponse> {
   const nodeFirst = opts.nodeFirst ?? true;
+  const stats: SearchStats = Object.assign(opts.stats ?? {}, { indexLookups: 0, candidates: 0, nodesRead: 0, chunks: 0, recordsToDecide: 0, hits: 0, pageHits: 0, truncated: false });
   return withRead(graph, async (r) => {
     if (!luceneQuery(q)) return { total: 0, page, pageSize, items: [] };
     const terms = q.split(/\s+/).filter((t) => norm(t));
-    const { tiers, truncated } = await candidateTiers(r, q, terms, kinds, viewer.visibleSources);
-    const ordered: Candidate[] = tiers.flatMap((t, tier) => [...t.cands].sort(byScore).map((c) => ({ ...c, tier })));
-    const start = (page - 1) * pageSize;
-    const wanted = start + pageSize;
-    const firstChunk = Math.max(SEARCH_FIRST_CHUNK, 2 * wanted);
-    // the end of the first tier: a chunk after the first reaches past it by one first chunk, so a
-    // Pinyin term's few exact candidates (tier 0) do not pull every other tier into one chunk
-    const topTierEnd = tiers[0]?.cands.length ?? 0;
+    const tiers = candidateTiers(r, q, terms, kinds, viewer.visibleSources, stats);
     // the highest ceiling of each tier and those after it
     const ceilingFrom = tiers.map((_, i) => Math.max(...tiers.slice(i).map((t) => t.ceiling)));
+    const start = (page - 1) * pageSize;
+    const wanted = start + pageSize;
+    const firstChunk = Math.max(SEARCH_FIRST_CHUNK, wanted + SEARCH_LOOKAHEAD);
+    // Candidates in scan order, a tier appended when the scan reaches it (each in Lucene's order,
+    // without the candidates an earlier tier found).
+    // A tier is first read up to the first chunk (its head, sorted in the database), and whole
+    // only when the scan gets past that head.
+    const ordered: Candidate[] = [];
+    const seen = new Set<string>();
+    let looked = 0;
+    let headOnly: { tier: number; length: number } | null = null;
+    const append = (tier: number, cands: readonly { eid: string; score: number }[]) => {
+      const fresh = cands.filter((c) => !seen.has(c.eid) && seen.add(c.eid));
+      ordered.push(...[...fresh].sort(byScore).map((c) => ({ ...c, tier })));
+    };
+    const lookNext = async () => {
+      const tier = looked++;
+      const { cands, complete } = await (tiers[tier] as Tier).lookup(nodeFirst ? firstChunk : null);
+      append(tier, cands);
+      headOnly = complete ? null : { tier, length: cands.length };
+    };
+    const readWhole = async (h: { tier: number; length: number }) => {
+      // the head is the first `length` of the whole tier in the same order: the rest follows it
+      const { cands } = await (tiers[h.tier] as Tier).lookup(null);
+      append(h.tier, [...cands].sort(byScore).slice(h.length));
+      headOnly = null;
+    };
     const rows = new Map<string, EntityRow>();
     const kept: Kept[] = [];
     let checked = 0;
-    while (checked < ordered.length) {
-      const size = !nodeFirst ? ordered.length : checked === 0 ? firstChunk : tiers.length > 1 && checked < topTierEnd ? topTierEnd - checked + firstChunk : ordered.length - checked;
+    for (;;) {
+      // the reference reads every tier first
+      while (!nodeFirst || checked >= ordered.length) {
+        if (headOnly) await readWhole(headOnly);
+        else if (looked < tiers.length) await lookNext();
+        else break;
+      }
+      if (checked >= ordered.length) break;
+      const size = !nodeFirst ? ordered.length : checked === 0 ? firstChunk : 2 * checked;
       const chunk = ordered.slice(checked, checked + size);
       checked += chunk.length;
-      kept.push(...(await checkChunk(r, viewer, terms, kinds, chunk, nodeFirst, rows)));
+      kept.push(...(await checkChunk(r, viewer, terms, kinds, chunk, nodeFirst, rows, stats)));
       // No unchecked candidate can rank above the ceiling of its tier or a later one, and at that
       // rank it comes after every hit found (a later tier, or later in Lucene's order within the
-      // tier): a page filled with hits at least that high is settled.
-      const next = ordered[checked];
-      if (next && kept.filter((k) => k.rank >= (ceilingFrom[next.tier] as number)).length >= wanted) break;
+      // tier): a page filled with hits at least that high is settled. A tier not looked up yet
+      // comes after every candidate found.
+      const nextTier = ordered[checked]?.tier ?? (headOnly as { tier: number } | null)?.tier ?? looked;
+      if (nextTier < tiers.length && kept.filter((k) => k.rank >= (ceilingFrom[nextTier] as number)).length >= wanted) break;
     }
     kept.sort(byRank);
     const pageHits = kept.slice(start, start + pageSize);
@@ -493,7 +575,10 @@ export async function search(graph: Reader, viewer: Viewer, q: string, kinds: st
       // the score shown is the match rank, from what the viewer sees: Lucene's score also counts text of sources the viewer may not see
       return row ? [{ ...summarize(row, viewer), score: k.rank, ...hitDetails(row, viewer), matchedBy: k.matchedBy }] : [];
     });
-    const unchecked = ordered.length - checked;
+    // candidates not checked, or tiers not looked up (which may hold some)
+    const unchecked = ordered.length - checked + (tiers.length - looked) + (headOnly ? 1 : 0);
+    stats.hits = kept.length;
+    stats.pageHits = items.length;
     return {
       // Only checked hits count: an unchecked candidate was found by its whole node's text, which
       // holds values of sources the viewer may not see, so counting it would tell of them.
@@ -502,7 +587,7 @@ export async function search(graph: Reader, viewer: Viewer, q: string, kinds: st
       pageSize,
       items,
       ...(unchecked > 0 ? { totalIsEstimate: true } : {}),
-      ...(truncated ? { truncated: true } : {}),
+      ...(stats.truncated ? { truncated: true } : {}),
     };
   });
 }

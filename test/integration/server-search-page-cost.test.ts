@@ -1,0 +1,124 @@
+/**
+ * A search's cost follows the page asked for, not how many persons share the name (docs/api.md,
+ * "Search: the page plus a bounded look-ahead"): the first chunk checks the page plus
+ * `SEARCH_LOOKAHEAD` candidates, later chunks grow, and a Pinyin term's later tiers are looked up
+ * only when the scan reaches them. What that must never change: the page equals the reference
+ * (every candidate's records read), a name with more candidates than the window still shows the
+ * visible best hits first, and a golden name from a source the viewer may not see never matches.
+ */
+import { type Graph, writeTx } from '@onemap/graph-schema/server';
+import type { FastifyInstance } from 'fastify';
+import { describe, expect, it } from 'vitest';
+import { SEARCH_FIRST_CHUNK, SEARCH_LOOKAHEAD, type SearchStats, search } from '../../server/src/services/search.ts';
+import { useServerApp, viewerFor } from '../helpers/server-app.ts';
+import { FX } from '../helpers/server-fixtures.ts';
+
+let graph: Graph;
+let app: FastifyInstance;
+
+const NAME = '孙丽';
+/** Visible namesakes (fx_open) with a longer indexed text: they score lower in the full-text index. */
+const REAL = 70;
+/**
+ * More than the first chunk of persons whose golden name 孙丽 comes from the non-shared source,
+ * while the shared source calls them 孙丽华: they score higher (a shorter indexed text), match
+ * exactly for the owner unit and only as a prefix (孙丽华) for a station.
+ */
+const DECOYS = SEARCH_FIRST_CHUNK + 15;
+const realEid = (i: number) => `P-SC${String(i).padStart(3, '0')}`;
+const decoyEid = (i: number) => `P-SCD${String(i).padStart(3, '0')}`;
+
+async function seed(g: Graph) {
+  await writeTx(g, async (tx) => {
+    await tx.run(
+      `UNWIND $eids AS eid
+       CREATE (e:Entity:Person {eid: eid, name: $name, namePinyin: 'sun li', pinyinKeys: 'sun li sunli', pinyinInitials: 'sl', searchText: $name + ' sun li 620102198501' + eid,
+                                inSources: [$open], provenance: '{"name":{"source":"' + $open + '","rid":"' + $open + ':' + eid + '"}}'})
+       CREATE (sr:SourceRecord {rid: $open + ':' + eid, source: $open, recordId: eid, receivedAt: datetime('2026-10-02T00:00:00Z'), hash: eid, attrs: '{"person":{"name":"' + $name + '"}}'})
+       CREATE (sr)-[:RESOLVED_TO {role: 'person', decision: 'anchor', score: 1.0, at: datetime()}]->(e)`,
+      { eids: Array.from({ length: REAL }, (_, i) => realEid(i)), name: NAME, open: FX.open },
+    );
+    await tx.run(
+      `UNWIND $eids AS eid
+       CREATE (e:Entity:Person {eid: eid, name: $name, searchText: $name, inSources: [$closed, $open],
+                                provenance: '{"name":{"source":"' + $closed + '","rid":"' + $closed + ':' + eid + '"}}'})
+       CREATE (c:SourceRecord {rid: $closed + ':' + eid, source: $closed, recordId: eid, receivedAt: datetime('2026-10-02T00:00:00Z'), hash: 'c' + eid, attrs: '{"person":{"name":"' + $name + '"}}'})
+       CREATE (o:SourceRecord {rid: $open + ':' + eid, source: $open, recordId: eid, receivedAt: datetime('2026-10-01T00:00:00Z'), hash: 'o' + eid, attrs: '{"person":{"name":"' + $name + '华"}}'})
+       CREATE (c)-[:RESOLVED_TO {role: 'person', decision: 'anchor', score: 1.0, at: datetime()}]->(e)
+       CREATE (o)-[:RESOLVED_TO {role: 'person', decision: 'anchor', score: 1.0, at: datetime()}]->(e)`,
+      { eids: Array.from({ length: DECOYS }, (_, i) => decoyEid(i)), name: NAME, open: FX.open, closed: FX.closed },
+    );
+  });
+}
+
+useServerApp({ RATE_LIMIT_PER_MINUTE: 1_000_000 }, (s) => ({ app, graph } = s), seed);
+
+describe('search cost follows the page', () => {
+  it('a common name reads the page plus a bounded look-ahead, and equals the reference', async () => {
+    const owner = await viewerFor(app, 'county', 'officer');
+    const reference = await search(graph, owner, NAME, ['Person'], 1, 500, { nodeFirst: false });
+    expect(reference.total).toBe(REAL + DECOYS);
+    for (const page of [1, 2, 4]) {
+      const stats = {} as SearchStats;
+      const res = await search(graph, owner, NAME, ['Person'], page, 10, { stats });
+      expect(
+        res.items.map((i) => i.eid),
+        `page ${page}`,
+      ).toEqual(reference.items.slice((page - 1) * 10, page * 10).map((i) => i.eid));
+      expect(res.totalIsEstimate, `page ${page}`).toBe(true);
+      // every namesake is exact for the owner: the first chunk settles the page
+      expect(stats.chunks, `page ${page}`).toBe(1);
+      expect(stats.nodesRead, `page ${page}`).toBe(Math.max(SEARCH_FIRST_CHUNK, page * 10 + SEARCH_LOOKAHEAD));
+      expect(stats.nodesRead).toBeLessThan(REAL + DECOYS);
+      // only the window's candidates left the database (their head, sorted there)
+      expect(stats.candidates, `page ${page}`).toBe(stats.nodesRead);
+      expect(stats.recordsToDecide, `page ${page}`).toBe(0);
+    }
+  });
+
+  it('a name with more candidates than the window still returns the visible best hits first', async () => {
+    const station = await viewerFor(app, 'station', 'officer');
+    const reference = await search(graph, station, NAME, ['Person'], 1, 500, { nodeFirst: false });
+    // For the station the decoys are 孙丽华 (a prefix): every exact namesake comes first.
+    expect(reference.items.slice(0, REAL).every((i) => i.eid.startsWith('P-SC0'))).toBe(true);
+    expect(reference.items.slice(REAL).every((i) => i.eid.startsWith('P-SCD') && !i.matchedBy.includes('exact'))).toBe(
+      true,
+    );
+    const stats = {} as SearchStats;
+    const first = await search(graph, station, NAME, ['Person'], 1, 10, { stats });
+    expect(first.items.map((i) => i.eid)).toEqual(reference.items.slice(0, 10).map((i) => i.eid));
+    expect(first.items.every((i) => i.matchedBy.includes('exact'))).toBe(true);
+    // the decoys fill the first window (higher full-text score): the scan had to go past it
+    expect(stats.nodesRead).toBeGreaterThan(SEARCH_FIRST_CHUNK);
+    expect(stats.chunks).toBeGreaterThan(1);
+    // pages of 9 continue one another as the reference ranks them, the decoys last and never exact
+    const paged: string[] = [];
+    for (let page = 1; page <= Math.ceil(reference.items.length / 9); page++) {
+      const res = await search(graph, station, NAME, ['Person'], page, 9);
+      for (const item of res.items)
+        if (item.eid.startsWith('P-SCD')) expect(item.matchedBy, item.eid).not.toContain('exact');
+      paged.push(...res.items.map((i) => i.eid));
+    }
+    expect(paged).toEqual(reference.items.map((i) => i.eid));
+  });
+
+  it('a settled Pinyin page does not look up the tiers after it', async () => {
+    for (const level of ['station', 'county'] as const) {
+      const v = await viewerFor(app, level, 'officer');
+      const reference = await search(graph, v, 'sl', ['Person'], 1, 500, { nodeFirst: false });
+      const stats = {} as SearchStats;
+      const res = await search(graph, v, 'sl', ['Person'], 1, 10, { stats });
+      expect(
+        res.items.map((i) => i.eid),
+        level,
+      ).toEqual(reference.items.slice(0, 10).map((i) => i.eid));
+      expect(
+        res.items.every((i) => i.matchedBy.includes('initials')),
+        level,
+      ).toBe(true);
+      // whole word (tier 0) and initials (tier 1) only: not the Pinyin words, the rest of the main index, the prefixes
+      expect(stats.indexLookups, level).toBe(2);
+      expect(res.totalIsEstimate, level).toBe(true);
+    }
+  });
+});
