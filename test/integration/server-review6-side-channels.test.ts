@@ -9,7 +9,9 @@
  *   record of the same person (`recordMasker`: the entity's identifiers, as a profile lists them);
  * - S3 / S3b an area rule's sighting before, and a co-travel rule's known companions, were read over
  *   every source: a hidden sighting or edge decided whether the unit was alerted (rules are now
- *   evaluated in their creator's view, `viewSources`).
+ *   evaluated in their creator's view, `viewSources`);
+ * - S7 relation, path and hit summaries named a person by the node's name, chosen over every
+ *   source's records (a hidden vote): a node is summarized from itself only when `SEEN_WHOLE`.
  */
 
 import http from 'node:http';
@@ -418,4 +420,33 @@ describe("S3b warnings: a co-travel rule's known companions are read over every 
     ).toEqual(['P-S13X', 'P-S13Y2']);
   });
 });
+
+describe('S7 summaries: which visible name a person is shown by is decided by the votes of hidden records', () => {
+  it('the profile names him by what the station sees (李蕾, the newer of two), the relation graph by the node chosen over every source (李雷)', async () => {
+    const analyst = as(app, 'station', 'analyst');
+    const prof = await analyst({ url: '/api/entities/P-S13L' });
+    expect(prof.statusCode, prof.body).toBe(200);
+    const shown = prof.json().golden.name.value as string;
+    const rel = await analyst({ url: '/api/entities/C-S13/relations' });
+    expect(rel.statusCode, rel.body).toBe(200);
+    const node = rel.json().nodes.find((n: { eid: string }) => n.eid === 'P-S13L');
+    expect(node, rel.body).toBeDefined();
+    expect(
+      { profile: shown, relations: node.name },
+      'the same person, the same visible records: the same name',
+    ).toEqual({ profile: shown, relations: shown });
+  });
+});
+
+async function waitDone(
+  reader: (o: { url: string }) => Promise<{ statusCode: number; json: () => Record<string, unknown> }>,
+  batchId: string,
+) {
+  for (let i = 0; i < 600; i++) {
+    const r = await reader({ url: `/api/ingest/jobs/${batchId}` });
+    if (r.statusCode === 200 && ['done', 'rejected', 'failed'].includes(String(r.json().status))) return r.json();
+    await new Promise((x) => setTimeout(x, 200));
+  }
+  throw new Error(`batch ${batchId} did not finish`);
+}
 

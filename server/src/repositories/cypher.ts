@@ -28,6 +28,14 @@ export function entitySources(v: string): string {
 }
 
 /**
+ * Cypher: a person's or other non-place node's golden values were chosen over records the viewer
+ * (`$vs`) all may see — every source it is known from is visible (`entitySources`); null for a
+ * place (its summary follows the place rules). A summary may show the node's name only then: over
+ * a hidden record too, which visible name wins is that record's vote.
+ */
+export const SEEN_WHOLE = (v: string) => `CASE WHEN ${v}:Place THEN null ELSE all(ws IN ${entitySources(v)} WHERE ws IN $vs) END`;
+
+/**
  * Cypher predicate: node `v` has a point this viewer may place it by — one chosen from a source in
  * `$vs` (a point without recorded provenance counts as visible). Every spatial filter and every
  * position an aggregate shows goes through it: a point only a hidden source states must neither

@@ -2,7 +2,7 @@ import { toPlain } from '@onemap/graph-schema/server';
 import { read, type Reader } from './reader.ts';
 import type { VisibleRecord } from '../access/golden.ts';
 import { NETWORK_RELATION_TYPES, PLACE_HOME_WORD, PLACE_ROLE_SEPARATOR } from '@onemap/graph-schema';
-import { HOME_FOR_VIEWER, KINDS, kindOf, relTypes, visibleEdge, visibleEntity } from './cypher.ts';
+import { HOME_FOR_VIEWER, KINDS, kindOf, relTypes, SEEN_WHOLE, visibleEdge, visibleEntity } from './cypher.ts';
 
 export interface EntityRow {
   eid: string;
@@ -83,7 +83,7 @@ function nodeSummaryWindow(v: string, lim: string): string {
  * (needs `$roleSep`), else from the record window.
  */
 function nodeSummaryFields(v: string): string {
-  return `eid: ${v}.eid, kind: ${kindOf(v)}, name: ${v}.name, placeKind: ${v}.placeKind, provenance: ${v}.provenance,
+  return `eid: ${v}.eid, kind: ${kindOf(v)}, name: ${v}.name, placeKind: ${v}.placeKind, provenance: ${v}.provenance, seenWhole: ${SEEN_WHOLE(v)},
           lon: ${v}.location.x, lat: ${v}.location.y, visible: ${visibleEntity(v)},
           roles: CASE WHEN ${v}.recordRoles IS NULL THEN roles
                       ELSE [x IN ${v}.recordRoles WHERE split(x, $roleSep)[0] IN $vs | split(x, $roleSep)[1]] END,
@@ -160,6 +160,8 @@ export interface NeighbourRow {
   name: string | null;
   placeKind: string | null;
   provenance: string | null;
+  /** Every source the node is known from is visible (`SEEN_WHOLE`; null for a place, absent where not read): its name may be shown from the node. */
+  seenWhole?: boolean | null;
 }
 
 export interface ProfileRow {
@@ -212,7 +214,7 @@ export async function readProfile(
          WHERE ${visibleEdge('r')} AND ${visibleEntity('o')}
          WITH r, o LIMIT toInteger($relLim)
          RETURN collect(CASE WHEN r IS NULL THEN null ELSE {type: type(r), outgoing: startNode(r) = e, other: o.eid, props: properties(r),
-                 neighbour: {eid: o.eid, kind: ${kindOf('o')}, name: o.name, placeKind: o.placeKind, provenance: o.provenance}} END) AS rels,
+                 neighbour: {eid: o.eid, kind: ${kindOf('o')}, name: o.name, placeKind: o.placeKind, provenance: o.provenance, seenWhole: ${SEEN_WHOLE('o')}}} END) AS rels,
                 collect(DISTINCT CASE WHEN o:Place THEN o END) AS relPlaces
        }
        CALL (e) {

@@ -1,6 +1,6 @@
 import { toPlain } from '@onemap/graph-schema/server';
 import { read, type Reader } from './reader.ts';
-import { KINDS, kindOf, relTypes, visibleEdge, visibleEntity } from './cypher.ts';
+import { KINDS, kindOf, relTypes, SEEN_WHOLE, visibleEdge, visibleEntity } from './cypher.ts';
 import type { NeighbourRow } from './entities.ts';
 
 export interface EdgeRow {
@@ -27,7 +27,7 @@ export async function expandHop(graph: Reader, frontier: readonly string[], type
        WHERE ${visibleEdge('r')} AND ${visibleEntity('b')}
        WITH a, r, b LIMIT toInteger($limit)
        RETURN a.eid AS from, b.eid AS to, type(r) AS type, startNode(r) = a AS outgoing, properties(r) AS props,
-              {eid: b.eid, kind: ${kindOf('b')}, name: b.name, placeKind: b.placeKind, provenance: b.provenance} AS neighbour`,
+              {eid: b.eid, kind: ${kindOf('b')}, name: b.name, placeKind: b.placeKind, provenance: b.provenance, seenWhole: ${SEEN_WHOLE('b')}} AS neighbour`,
       { frontier, vs, limit, kinds: KINDS },
     );
     return r.records.map((x) => ({ ...(x.toObject() as EdgeRow), props: toPlain(x.get('props')) as Record<string, unknown> }));

@@ -52,13 +52,15 @@ export function parseProvenance(p: unknown): Record<string, { source?: string; r
 /**
  * A neighbour's summary from its node's golden values, without reading its records: the name is
  * shown when the record it came from (provenance) is of a source the viewer may see, masked by that
- * source's rule. Null for places (a home's name is an address, and only its records tell a home) and
+ * source's rule, and the node was chosen over records the viewer all may see (`seenWhole`). Null for places (a home's name is an address, and only its records tell a home) and
  * when the viewer cannot see that source: the caller then summarizes from the viewer's visible
  * records (`summaries`).
  */
 export function summarizeNode(n: NeighbourRow, viewer: Viewer): EntitySummary | null {
   // A place is a home when any of its records says so (isHome), which its node alone cannot tell: read its records.
   if (n.kind === 'Place') return null;
+  // a name chosen over records the viewer may not all see: which visible name wins is a hidden vote (ask the records)
+  if (n.seenWhole === false) return null;
   const src = parseProvenance(n.provenance).name?.source;
   if (typeof n.name !== 'string' || !src || !viewer.visibleSources.includes(src)) return null;
   const attr = n.kind === 'Phone' ? 'phone' : 'name';
