@@ -15,17 +15,14 @@
  */
 
 import http from 'node:http';
-import { getCatalogEntry, listSourceFiles, makeResidentId, readSourceFile, SAMPLE_DIR } from '@onemap/datasets';
 import { type Graph, writeTx } from '@onemap/graph-schema/server';
 import { evaluateCoTravelWarnings, evaluateWarnings } from '@onemap/resolver/derive';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { unkeyedEntryHash } from '../../server/src/audit/chain.ts';
-import { upsertSources } from '../../server/src/repositories/governance.ts';
 import { testEnv } from '../helpers/env.ts';
-import { hotelRecord } from '../helpers/hotel-records.ts';
-import { ADMIN_PURPOSE, as, asSource, sourceKeyFor, useServerApp } from '../helpers/server-app.ts';
+import { ADMIN_PURPOSE, as, useServerApp } from '../helpers/server-app.ts';
 import { E, FX } from '../helpers/server-fixtures.ts';
 
 const CHANNEL = `onemap:events:sec13-${process.pid}`;
@@ -37,31 +34,12 @@ const HH = 'fx_hh13';
 const ID = '620102199001011234';
 
 useServerApp(
-  { RATE_LIMIT_PER_MINUTE: 1_000_000, EVENTS_CHANNEL: CHANNEL, INGEST_WORKER: 'embedded' },
+  { RATE_LIMIT_PER_MINUTE: 1_000_000, EVENTS_CHANNEL: CHANNEL },
   (s) => {
     ({ app, graph } = s);
   },
   async (g) => {
     const yearAhead = new Date(Date.now() + 365 * 86_400_000).toISOString();
-    // S8: the hotel source owned by the county (it delivers its own records); incident as in the catalog (province, not shared)
-    for (const [id, ownerUnit] of [
-      ['hotel', '620102'],
-      ['incident', '620000'],
-    ] as const) {
-      const c = getCatalogEntry(id);
-      await upsertSources(g, [
-        {
-          id,
-          nameZh: c.name.zh,
-          nameEn: c.name.en,
-          ownerUnit,
-          shareClass: c.shareClass,
-          grade: 2,
-          updateMode: c.updateMode,
-          frequency: c.frequency,
-        },
-      ]);
-    }
     await writeTx(g, async (tx) => {
       // S2: a household-like conditional source; the county may use it for casework without the resident ID.
       await tx.run(
@@ -153,22 +131,6 @@ useServerApp(
          UNWIND [['fx_open13:s13l1', 'fx_open13', '李雷', '2026-10-01T00:00:00Z'], ['fx_open13:s13l2', 'fx_open13', '李蕾', '2026-10-05T00:00:00Z'],
                  ['fx_closed:s13l3', 'fx_closed', '李雷', '2026-10-02T00:00:00Z'], ['fx_closed:s13l4', 'fx_closed', '李雷', '2026-10-03T00:00:00Z']] AS x
          CREATE (r:SourceRecord {rid: x[0], source: x[1], recordId: x[0], receivedAt: datetime(x[3]), attrs: '{"person":{"name":"' + x[2] + '"}}', hash: x[0]})
-         CREATE (r)-[:RESOLVED_TO {role: 'person', decision: 'anchor', score: 1.0, at: datetime()}]->(p)`,
-      );
-      // S4: two persons the open source describes identically (name 红孩儿); only P-S13Y1 has a record of the
-      // non-shared source too, whose values the pipeline folds into the node's searchText.
-      await tx.run(
-        `UNWIND [['P-S13Y1', $long], ['P-S13Y2', '红孩儿']] AS py
-         CREATE (p:Entity:Person {eid: py[0], name: '红孩儿', searchText: py[1], provenance: '{"name":{"source":"fx_open","rid":"fx_open:' + py[0] + '"}}'})
-         CREATE (r:SourceRecord {rid: 'fx_open:' + py[0], source: 'fx_open', recordId: py[0], receivedAt: datetime('2026-10-01T00:00:00Z'),
-                                 attrs: '{"person":{"name":"红孩儿"}}', hash: py[0]})
-         CREATE (r)-[:RESOLVED_TO {role: 'person', decision: 'anchor', score: 1.0, at: datetime()}]->(p)`,
-        { long: `红孩儿 ${Array.from({ length: 20 }, (_, i) => `隐藏${i}`).join(' ')}` },
-      );
-      await tx.run(
-        `MATCH (p:Person {eid: 'P-S13Y1'})
-         CREATE (r:SourceRecord {rid: 'fx_closed:s13y1', source: 'fx_closed', recordId: 's13y1', receivedAt: datetime('2026-10-01T00:00:00Z'),
-                                 attrs: '{"person":{"name":"红孩儿","address":"火云洞"}}', hash: 's13y1'})
          CREATE (r)-[:RESOLVED_TO {role: 'person', decision: 'anchor', score: 1.0, at: datetime()}]->(p)`,
       );
     });
@@ -437,16 +399,3 @@ describe('S7 summaries: which visible name a person is shown by is decided by th
     ).toEqual({ profile: shown, relations: shown });
   });
 });
-
-async function waitDone(
-  reader: (o: { url: string }) => Promise<{ statusCode: number; json: () => Record<string, unknown> }>,
-  batchId: string,
-) {
-  for (let i = 0; i < 600; i++) {
-    const r = await reader({ url: `/api/ingest/jobs/${batchId}` });
-    if (r.statusCode === 200 && ['done', 'rejected', 'failed'].includes(String(r.json().status))) return r.json();
-    await new Promise((x) => setTimeout(x, 200));
-  }
-  throw new Error(`batch ${batchId} did not finish`);
-}
-
