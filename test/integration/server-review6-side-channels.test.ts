@@ -133,6 +133,21 @@ useServerApp(
          CREATE (r:SourceRecord {rid: x[0], source: x[1], recordId: x[0], receivedAt: datetime(x[3]), attrs: '{"person":{"name":"' + x[2] + '"}}', hash: x[0]})
          CREATE (r)-[:RESOLVED_TO {role: 'person', decision: 'anchor', score: 1.0, at: datetime()}]->(p)`,
       );
+      // S3b: two more persons of the open source (红孩儿); P-S13Y1 also has a record of the non-shared source.
+      await tx.run(
+        `UNWIND [['P-S13Y1', $long], ['P-S13Y2', '红孩儿']] AS py
+         CREATE (p:Entity:Person {eid: py[0], name: '红孩儿', searchText: py[1], provenance: '{"name":{"source":"fx_open","rid":"fx_open:' + py[0] + '"}}'})
+         CREATE (r:SourceRecord {rid: 'fx_open:' + py[0], source: 'fx_open', recordId: py[0], receivedAt: datetime('2026-10-01T00:00:00Z'),
+                                 attrs: '{"person":{"name":"红孩儿"}}', hash: py[0]})
+         CREATE (r)-[:RESOLVED_TO {role: 'person', decision: 'anchor', score: 1.0, at: datetime()}]->(p)`,
+        { long: `红孩儿 ${Array.from({ length: 20 }, (_, i) => `隐藏${i}`).join(' ')}` },
+      );
+      await tx.run(
+        `MATCH (p:Person {eid: 'P-S13Y1'})
+         CREATE (r:SourceRecord {rid: 'fx_closed:s13y1', source: 'fx_closed', recordId: 's13y1', receivedAt: datetime('2026-10-01T00:00:00Z'),
+                                 attrs: '{"person":{"name":"红孩儿","address":"火云洞"}}', hash: 's13y1'})
+         CREATE (r)-[:RESOLVED_TO {role: 'person', decision: 'anchor', score: 1.0, at: datetime()}]->(p)`,
+      );
     });
   },
 );
