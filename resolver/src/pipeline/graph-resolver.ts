@@ -88,8 +88,8 @@ export interface GraphResolverOptions {
   chunkSize?: number;
   /** golden values are computed from at most this many mentions (plus authoritative ones) */
   goldenSample?: number;
-  /** print the time of every write statement */
-  traceWrites?: boolean;
+  /** print the time of every write statement (`'profile'`: and its db hits) */
+  traceWrites?: boolean | 'profile';
 }
 
 /**
