@@ -42,6 +42,8 @@ export const PipelineSettings = {
   EVENTS_CHANNEL: Type.String({ default: 'onemap:events', minLength: 1 }),
   /** Print the time of every write statement to stderr (tuning). */
   ONEMAP_TRACE_WRITES: Type.Boolean({ default: false }),
+  /** Run every write statement under PROFILE and print its db hits (tuning; slower; implies ONEMAP_TRACE_WRITES). */
+  ONEMAP_PROFILE_WRITES: Type.Boolean({ default: false }),
   /** Keep each real-time group commit's stage timings in Redis (list `onemap:group-timings`; the realtime bench reads it). */
   ONEMAP_GROUP_TIMINGS: Type.Boolean({ default: false }),
 };

@@ -254,9 +254,14 @@ export async function benchRealtime(
     const states = new Map<string, number>();
     let lost = 0;
     // A job that completed after the poller's last check is late, not lost: its batch is done now.
+    // The job states are read first: a job completes only after its batch's transaction committed,
+    // so one seen completed has its batch done in a read made after (the other order counted jobs
+    // that completed between the two reads as lost while the leader was still at work).
+    const jobStates = new Map<string, string>();
+    for (const id of pending.keys()) jobStates.set(id, await pipeline.jobState(id));
     const doneNow = await findBatches(graph, [...pending.keys()]);
     for (const id of pending.keys()) {
-      let state = await pipeline.jobState(id);
+      let state = jobStates.get(id)!;
       if (doneNow.get(id)?.status === 'done') state = `${state}, batch done after the window`;
       states.set(state, (states.get(state) ?? 0) + 1);
       if (['failed', 'completed', 'unknown'].includes(state)) lost++;

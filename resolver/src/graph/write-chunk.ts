@@ -29,21 +29,28 @@ const WRITABLE_RELATIONS = new Set<string>(RECORD_RELATION_TYPES);
  * differ when this process's event loop was busy as the answer came (the leader resolves the next
  * group while this one's statements run), so compare statements by the server's time.
  */
-function traced(tx: ManagedTransaction, trace: boolean): ManagedTransaction {
+function traced(tx: ManagedTransaction, trace: boolean | 'profile'): ManagedTransaction {
   if (!trace) return tx;
   return new Proxy(tx, {
     get(target, prop) {
       if (prop !== 'run') return Reflect.get(target, prop);
       return async (q: string, p?: Record<string, unknown>) => {
         const t = performance.now();
-        const r = await target.run(q, p);
+        // PROFILE runs the statement as written and counts its db hits per operator.
+        const r = await target.run(trace === 'profile' ? `PROFILE ${q}` : q, p);
         const n = Array.isArray(p?.rows) ? p.rows.length : 0;
         const server = integer.toNumber(r.summary.resultAvailableAfter) + integer.toNumber(r.summary.resultConsumedAfter);
-        console.error(`write ${(performance.now() - t).toFixed(0)} ms server ${server} ms rows=${n} ${q.replace(/\s+/g, ' ').slice(0, 90)}`);
+        const hits = r.summary.profile ? ` dbHits=${profileHits(r.summary.profile)}` : '';
+        console.error(`write ${(performance.now() - t).toFixed(0)} ms server ${server} ms rows=${n}${hits} ${q.replace(/\s+/g, ' ').slice(0, 90)}`);
         return r;
       };
     },
   });
+}
+
+/** Every operator's db hits of a PROFILE plan, summed. */
+function profileHits(plan: { dbHits: number; children: unknown[] }): number {
+  return plan.dbHits + plan.children.reduce<number>((s, c) => s + profileHits(c as typeof plan), 0);
 }
 
 /**
@@ -363,7 +370,7 @@ export async function writeChunk(
   graph: Graph,
   rows: ChunkRows,
   opts: {
-    trace?: boolean;
+    trace?: boolean | 'profile';
     /** runs first in the same transaction (the leader's fence, the group's batch bookkeeping) */
     inTx?: (tx: ManagedTransaction) => Promise<void>;
     /** lists the graph holds already: their rows are not sent (`listRows`) */

@@ -1,4 +1,4 @@
-import { chooseGoldenValue, type EntityKind, Prop, type ValueCandidate } from '@onemap/graph-schema';
+import { type EntityKind, Prop } from '@onemap/graph-schema';
 import { pinyinInitials } from '../standardize/index.ts';
 import type { Mention } from '../types.ts';
 
@@ -74,11 +74,148 @@ export function authorityFromCatalog(entries: { id: string; authorityFor: string
 /** When a mention's record was received (epoch ms), or null when unknown. */
 export type ReceivedAtFn = (m: Mention) => number | null;
 
+/** One value of one field among an entity's mentions: how many state it, and the latest of them (the golden-value rule's `newer`). */
+interface ValueGroup {
+  count: number;
+  value: string;
+  source: string;
+  rid: string;
+  at: number | null;
+}
+
+const NEVER = Number.NEGATIVE_INFINITY;
+
+/**
+ * What the golden-value rule needs of an entity's mentions, folded one mention at a time: per
+ * field and value the count and the latest candidate, apart for authoritative sources; the search
+ * words in the order the mentions came; a person's first mention of each name (its Pinyin). Adding
+ * the mentions of an entity in order and reading `result()` gives exactly `goldenValues` of those
+ * mentions, so an entity's row can follow its new mentions only (`RecordResolver.entityRow`).
+ */
+export class GoldenFold {
+  private readonly attrs: [string, string][];
+  private readonly all: Map<string, ValueGroup>[];
+  private readonly auth: Map<string, ValueGroup>[];
+  /** source -> per attribute, whether it is an authority for it */
+  private readonly authorityOf = new Map<string, boolean[]>();
+  private readonly words = new Set<string>();
+  private readonly pinyin: Set<string>;
+  private readonly initials: Set<string>;
+  /** name (or '' for none) -> the attributes of the first mention stating it (a person's `namePinyin`) */
+  private readonly firstOfName = new Map<string, Mention['attrs']>();
+  /** mentions folded so far (their order stands for their arrival when no time is given) */
+  size = 0;
+
+  constructor(
+    readonly kind: EntityKind,
+    private readonly isAuthority: AuthorityFn,
+  ) {
+    this.attrs = Object.entries(PROPERTY_OF[kind]);
+    this.all = this.attrs.map(() => new Map());
+    this.auth = this.attrs.map(() => new Map());
+    this.pinyin = kind === 'Person' ? new Set() : this.words;
+    this.initials = kind === 'Person' ? new Set() : this.words;
+  }
+
+  /** Folds in one mention received at `at` (epoch ms; null when unknown). */
+  add(m: Mention, at: number | null): void {
+    this.size++;
+    let authority = this.authorityOf.get(m.source);
+    if (!authority) {
+      authority = this.attrs.map(([attr]) => this.isAuthority(m.source, this.kind, attr));
+      this.authorityOf.set(m.source, authority);
+    }
+    let rid: string | undefined;
+    for (let f = 0; f < this.attrs.length; f++) {
+      const value = m.attrs[this.attrs[f]![0]];
+      if (!value) continue;
+      rid ??= `${m.source}:${m.recordId}`;
+      fold(this.all[f]!, value, m.source, rid, at);
+      if (authority[f]) fold(this.auth[f]!, value, m.source, rid, at);
+    }
+    if (this.kind === 'Person') {
+      const name = m.attrs.name ?? '';
+      if (!this.firstOfName.has(name)) this.firstOfName.set(name, m.attrs);
+    }
+    const { words, pinyin, initials } = this;
+    if (m.attrs.name) words.add(m.attrs.name);
+    for (const k of ['pyFamily', 'pyGiven']) if (m.attrs[k]) pinyin.add(m.attrs[k]!);
+    if (m.attrs.pyFamily && m.attrs.pyGiven) pinyin.add(`${m.attrs.pyFamily}${m.attrs.pyGiven}`.replace(/\s/g, ''));
+    // Pinyin initials (张伟 → zw) so a search by initials is one index term.
+    if (this.kind === 'Person' && m.attrs.name) {
+      const ini = pinyinInitials(m.attrs.name);
+      if (ini.length >= 2) initials.add(ini);
+    }
+    for (const id of m.identifiers) words.add(id.value);
+    if (this.kind === 'Person' || this.kind === 'Organization') {
+      for (const id of m.identifiers) if (id.kind === 'phone') words.add(id.value.replace(/^\+86/, ''));
+    }
+  }
+
+  /** The golden values of the mentions folded so far. */
+  result(): GoldenValues {
+    const { kind } = this;
+    const props: Record<string, string> = {};
+    const provenance: Record<string, ValueSource> = {};
+    for (let f = 0; f < this.attrs.length; f++) {
+      // authority first: when an authoritative source states the field, only its values compete
+      const pool = this.auth[f]!.size ? this.auth[f]! : this.all[f]!;
+      let best: ValueGroup | undefined;
+      for (const g of pool.values()) {
+        if (
+          !best ||
+          g.count > best.count ||
+          (g.count === best.count &&
+            ((g.at ?? NEVER) > (best.at ?? NEVER) || ((g.at ?? NEVER) === (best.at ?? NEVER) && g.value < best.value)))
+        )
+          best = g;
+      }
+      if (best) {
+        const prop = this.attrs[f]![1];
+        props[prop] = best.value;
+        provenance[prop] = { source: best.source, rid: best.rid };
+      }
+    }
+    if (kind === 'Person') {
+      const fam = this.firstOfName.get(props.name ?? '');
+      if (fam?.pyFamily || fam?.pyGiven) props.namePinyin = [fam.pyFamily, fam.pyGiven].filter(Boolean).join(' ');
+    }
+    if (kind === 'Vehicle' && props.plate) props.name = props.plate;
+    if (kind === 'Phone' && props.number) props.name = props.number;
+    if (kind === 'Case') props.name = [props.caseType, props.caseNumber].filter(Boolean).join(' ');
+    // A person's Pinyin (syllable groups and joined: `pinyinKeys`; initials: `pinyinInitials`) is
+    // indexed apart from its names and identifiers (`entity_pinyin`), so a search can tell by the
+    // field that found a candidate what rank it can reach (docs/api.md, "Pinyin indexed apart");
+    // other kinds keep their Pinyin in searchText.
+    if (kind === 'Person' && this.pinyin.size) props[Prop.pinyinKeys] = [...this.pinyin].join(' ');
+    if (kind === 'Person' && this.initials.size) props[Prop.pinyinInitials] = [...this.initials].join(' ');
+    return { props, provenance, searchText: [...this.words].join(' ') };
+  }
+}
+
+/** Counts a candidate in its value's group and keeps the group's latest (later `at`, then the smaller rid: `chooseGoldenValue`'s `newer`). */
+function fold(groups: Map<string, ValueGroup>, value: string, source: string, rid: string, at: number | null): void {
+  const g = groups.get(value);
+  if (!g) {
+    groups.set(value, { count: 1, value, source, rid, at });
+    return;
+  }
+  g.count++;
+  const ta = at ?? NEVER;
+  const tb = g.at ?? NEVER;
+  if (ta > tb || (ta === tb && rid < g.rid)) {
+    g.source = source;
+    g.rid = rid;
+    g.at = at;
+  }
+}
+
 /**
  * Chooses each property's value among an entity's mentions by the one golden-value rule
  * (`chooseGoldenValue` in graph-schema: authority, then frequency, then recency, then the
  * smallest value), the same rule the server applies per viewer. Names and Pinyin keep every
- * variant in `searchText` so a search by any spelling finds the entity.
+ * variant in `searchText` so a search by any spelling finds the entity. (`GoldenFold` of the
+ * mentions in order: the real-time leader keeps an entity's fold and adds its new mentions.)
  * @param receivedAt when each mention's record was received; by default the mentions' order
  *   stands for their arrival (later in the list = more recent)
  */
@@ -88,64 +225,7 @@ export function goldenValues(
   isAuthority: AuthorityFn,
   receivedAt?: ReceivedAtFn,
 ): GoldenValues {
-  const props: Record<string, string> = {};
-  const provenance: Record<string, ValueSource> = {};
-  const map = PROPERTY_OF[kind];
-  // Once per mention and per (source, attribute), not per candidate: an entity touched by every
-  // group (a hub, a guest pushed again and again) has its values chosen again each time.
-  const times = mentions.map((m, i) => (receivedAt ? receivedAt(m) : i));
-  const rids = mentions.map((m) => `${m.source}:${m.recordId}`);
-  const sources = [...new Set(mentions.map((m) => m.source))];
-  for (const [attr, prop] of Object.entries(map)) {
-    const candidates: ValueCandidate<string>[] = [];
-    const authoritative = new Map(sources.map((src) => [src, isAuthority(src, kind, attr)]));
-    for (let i = 0; i < mentions.length; i++) {
-      const m = mentions[i]!;
-      const value = m.attrs[attr];
-      if (!value) continue;
-      candidates.push({
-        value,
-        source: m.source,
-        rid: rids[i]!,
-        authoritative: authoritative.get(m.source)!,
-        at: times[i] ?? null,
-      });
-    }
-    const best = chooseGoldenValue(candidates);
-    if (best) {
-      props[prop] = best.candidate.value;
-      provenance[prop] = { source: best.source, rid: best.rid };
-    }
-  }
-  if (kind === 'Person') {
-    const fam = mentions.find((m) => m.attrs.name === props.name)?.attrs;
-    if (fam?.pyFamily || fam?.pyGiven) props.namePinyin = [fam.pyFamily, fam.pyGiven].filter(Boolean).join(' ');
-  }
-  if (kind === 'Vehicle' && props.plate) props.name = props.plate;
-  if (kind === 'Phone' && props.number) props.name = props.number;
-  if (kind === 'Case') props.name = [props.caseType, props.caseNumber].filter(Boolean).join(' ');
-  const words = new Set<string>();
-  // A person's Pinyin (syllable groups and joined: `pinyinKeys`; initials: `pinyinInitials`) is
-  // indexed apart from its names and identifiers (`entity_pinyin`), so a search can tell by the
-  // field that found a candidate what rank it can reach (docs/api.md, "Pinyin indexed apart");
-  // other kinds keep their Pinyin in searchText.
-  const pinyin = kind === 'Person' ? new Set<string>() : words;
-  const initials = kind === 'Person' ? new Set<string>() : words;
-  for (const m of mentions) {
-    if (m.attrs.name) words.add(m.attrs.name);
-    for (const k of ['pyFamily', 'pyGiven']) if (m.attrs[k]) pinyin.add(m.attrs[k]!);
-    if (m.attrs.pyFamily && m.attrs.pyGiven) pinyin.add(`${m.attrs.pyFamily}${m.attrs.pyGiven}`.replace(/\s/g, ''));
-    // Pinyin initials (张伟 → zw) so a search by initials is one index term.
-    if (kind === 'Person' && m.attrs.name) {
-      const ini = pinyinInitials(m.attrs.name);
-      if (ini.length >= 2) initials.add(ini);
-    }
-    for (const id of m.identifiers) words.add(id.value);
-    if (kind === 'Person' || kind === 'Organization') {
-      for (const id of m.identifiers) if (id.kind === 'phone') words.add(id.value.replace(/^\+86/, ''));
-    }
-  }
-  if (kind === 'Person' && pinyin.size) props[Prop.pinyinKeys] = [...pinyin].join(' ');
-  if (kind === 'Person' && initials.size) props[Prop.pinyinInitials] = [...initials].join(' ');
-  return { props, provenance, searchText: [...words].join(' ') };
+  const f = new GoldenFold(kind, isAuthority);
+  for (let i = 0; i < mentions.length; i++) f.add(mentions[i]!, receivedAt ? receivedAt(mentions[i]!) : i);
+  return f.result();
 }

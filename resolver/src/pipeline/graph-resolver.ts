@@ -86,10 +86,8 @@ export interface GraphResolverOptions {
   authority: AuthorityFn;
   models?: Partial<Record<EntityKind, Model>>;
   chunkSize?: number;
-  /** golden values are computed from at most this many mentions (plus authoritative ones) */
-  goldenSample?: number;
-  /** print the time of every write statement */
-  traceWrites?: boolean;
+  /** print the time of every write statement (`'profile'`: and its db hits) */
+  traceWrites?: boolean | 'profile';
 }
 
 /**
@@ -125,7 +123,7 @@ export class GraphResolver {
     private readonly graph: Graph,
     private readonly opts: GraphResolverOptions,
   ) {
-    this.records = new RecordResolver(opts);
+    this.records = new RecordResolver({ ...opts, keepGolden: true });
     this.catalogById = new Map(opts.catalog.map((c) => [c.id, c]));
   }
 
@@ -150,7 +148,7 @@ export class GraphResolver {
     // A sequence behind ours means the graph was reset or restored from a backup: start over.
     if (target < this.lastSeq) this.dirty = true;
     if (this.dirty) {
-      this.records = new RecordResolver(this.opts);
+      this.records = new RecordResolver({ ...this.opts, keepGolden: true });
       this.persisted.clear();
       this.writtenValues.clear();
       this.writtenBy.clear();
@@ -165,7 +163,7 @@ export class GraphResolver {
       for (const r of page) {
         this.records.recordHashes.set(r.rid, r.hash);
         if (r.batchId) this.writtenBy.set(r.rid, r.batchId);
-        if (r.receivedAt !== null) this.records.receivedAt.set(r.rid, r.receivedAt);
+        if (r.receivedAt !== null) this.records.noteReceived(r.rid, r.receivedAt);
         for (const { mention, eid } of r.mentions) {
           this.index.add(mention, eid);
           this.persisted.add(eid);
@@ -174,7 +172,8 @@ export class GraphResolver {
     }
     for (const d of await readRedirectsSince(this.graph, this.lastSeq)) {
       this.persisted.delete(d.eid);
-      if (this.index.mentionsOf(d.eid).length && this.index.mentionsOf(d.to).length) this.index.mergeEntities(d.to, d.eid);
+      if (this.index.memberKeys(d.eid).size && this.index.memberKeys(d.to).size) this.index.mergeEntities(d.to, d.eid);
+      this.records.forgetFold(d.eid);
     }
     this.lastSeq = Math.max(this.lastSeq, target);
     this.committedSeq = this.lastSeq;

@@ -33,8 +33,8 @@ export interface PipelineDeps {
   chunkSize?: number;
   /** Redis pub/sub channel for watch events (default `EVENTS_CHANNEL`; the config's EVENTS_CHANNEL). */
   eventsChannel?: string;
-  /** Print the time of every write statement (the config's ONEMAP_TRACE_WRITES). */
-  traceWrites?: boolean;
+  /** Print the time of every write statement (the config's ONEMAP_TRACE_WRITES); `'profile'`: and its db hits (ONEMAP_PROFILE_WRITES). */
+  traceWrites?: boolean | 'profile';
   /** Group commit of pushes: at most this many records per transaction (default 2000). */
   groupMaxRecords?: number;
   /** Group commit of pushes: how long a flush waits for more pushes once one arrives (default 2 ms). */
@@ -81,7 +81,7 @@ export class IngestPipeline {
       authority: authorityFromCatalog(deps.catalog),
       ...(deps.models ? { models: deps.models } : {}),
       ...(deps.chunkSize ? { chunkSize: deps.chunkSize } : {}),
-      ...(deps.traceWrites ? { traceWrites: true } : {}),
+      ...(deps.traceWrites ? { traceWrites: deps.traceWrites } : {}),
     });
     this.realtime = new RealtimeIngest(this, {
       ...(deps.groupMaxRecords ? { maxRecords: deps.groupMaxRecords } : {}),

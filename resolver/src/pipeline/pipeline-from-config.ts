@@ -17,7 +17,7 @@ export function pipelineSettingsOf(config: PipelineConfig): Omit<PipelineDeps, '
     },
     chunkSize: config.ONEMAP_CHUNK_SIZE,
     eventsChannel: config.EVENTS_CHANNEL,
-    traceWrites: config.ONEMAP_TRACE_WRITES,
+    traceWrites: config.ONEMAP_PROFILE_WRITES ? 'profile' : config.ONEMAP_TRACE_WRITES,
     groupTimings: config.ONEMAP_GROUP_TIMINGS,
   };
 }

@@ -5,15 +5,32 @@ import type { BatchRecord } from '../intake/read-batch.ts';
 import { ResolutionIndex } from '../resolve/resolution-index.ts';
 import type { Model } from '../scoring/model-settings.ts';
 import type { Mention } from '../types.ts';
-import { type AuthorityFn, goldenValues } from './golden-values.ts';
+import { type AuthorityFn, GoldenFold } from './golden-values.ts';
 import { type RecordFacts, recordFacts } from './record-facts.ts';
 
 export interface RecordResolverOptions {
   catalog: SourceCatalogEntry[];
   authority: AuthorityFn;
   models?: Partial<Record<EntityKind, Model>>;
-  /** golden values are computed from at most this many mentions (plus authoritative ones) */
-  goldenSample?: number;
+  /**
+   * Keep each entity's golden-value fold (of at least `GOLDEN_KEPT_FROM` mentions) between calls of
+   * `entityRow`, so a row costs the entity's new mentions only (the real-time leader, whose hubs are
+   * touched by every group). Without it each row is folded from all the entity's mentions (a bulk
+   * load asks once per entity).
+   */
+  keepGolden?: boolean;
+}
+
+/** Entities with fewer mentions are folded again each time (cheap), so the kept folds stay few. */
+export const GOLDEN_KEPT_FROM = 8;
+
+/** An entity's golden-value fold and how far into its member keys it has read. */
+interface KeptFold {
+  fold: GoldenFold;
+  /** the index's `removalsOf` the entity when folded: another count means its member order changed */
+  removals: number;
+  /** `RecordResolver.timesChanged` when folded: a record's arrival time changed since */
+  times: number;
 }
 
 /** How one mention of a record was resolved (its entity is read from the index when rows are built). */
@@ -75,8 +92,10 @@ export class RecordResolver {
   /** rid -> when the record was received (epoch ms): the recency of the golden-value rule. */
   readonly receivedAt = new Map<string, number>();
   private readonly catalogById: Map<string, SourceCatalogEntry>;
-  /** kind -> the sources that are an authority for one of its fields */
-  private readonly authoritySources = new Map<EntityKind, Set<string>>();
+  /** eid -> its golden-value fold (`keepGolden`) */
+  private readonly folds = new Map<string, KeptFold>();
+  /** raised when a record already known is received again at another time (every kept fold is then stale) */
+  private timesChanged = 0;
 
   constructor(private readonly opts: RecordResolverOptions) {
     this.index = new ResolutionIndex(opts.models ? { models: opts.models } : {});
@@ -106,7 +125,7 @@ export class RecordResolver {
     const prev = this.recordHashes.get(rec.rid);
     if (prev === rec.hash) return null;
     this.recordHashes.set(rec.rid, rec.hash);
-    this.receivedAt.set(rec.rid, Date.parse(receivedAt));
+    this.noteReceived(rec.rid, Date.parse(receivedAt));
     const resolved: MentionOutcome[] = [];
     const left: { eid: string; kind: EntityKind }[] = [];
     for (const m of facts.mentions) {
@@ -127,11 +146,13 @@ export class RecordResolver {
         if (held === undefined || other === eid) continue;
         onMerge?.(other, held);
         this.index.mergeEntities(eid, other);
+        this.folds.delete(other);
       }
       if (was && was.entityId !== this.index.entityOf(m.key)) {
         if (was.emptied) {
           onMerge?.(was.entityId, m.key);
           this.index.retire(was.entityId, this.index.entityOf(m.key)!);
+          this.folds.delete(was.entityId);
         } else left.push({ eid: was.entityId, kind: m.kind });
       }
       const row: MentionOutcome = {
@@ -146,15 +167,13 @@ export class RecordResolver {
     return { rec, facts, resolved, updated: prev !== undefined, left };
   }
 
-  private authoritySourcesOf(kind: EntityKind): Set<string> {
-    let s = this.authoritySources.get(kind);
-    if (!s) {
-      s = new Set(
-        this.opts.catalog.filter((c) => c.authorityFor.some((a) => a.startsWith(`${kind}.`))).map((c) => c.id),
-      );
-      this.authoritySources.set(kind, s);
-    }
-    return s;
+  /** Records when a record was received (the recency of the golden-value rule). */
+  noteReceived(rid: string, at: number): void {
+    const was = this.receivedAt.get(rid);
+    // A record received again at another time may have mentions folded at its old time (a role its
+    // correction no longer states is not withdrawn): fold every entity again.
+    if (was !== undefined && was !== at) this.timesChanged++;
+    this.receivedAt.set(rid, at);
   }
 
   /** The current entity of a mention key. */
@@ -162,38 +181,38 @@ export class RecordResolver {
     return this.index.entityOf(key)!;
   }
 
-  /** An entity's golden values, provenance and search text, from its mentions in the index. */
+  /**
+   * An entity's golden values, provenance and search text, from all its mentions in the index: the
+   * same as `goldenValues` of `index.mentionsOf(eid)`. With `keepGolden` the fold of an entity is
+   * kept and only the mentions that joined it since are added (members only grow at the end: new
+   * mentions, a merged entity's mentions); a mention that left it (`removalsOf`) or a record received
+   * again at another time folds it again from the start.
+   */
   entityRow(eid: string, kind: EntityKind): EntityRow {
     const members = this.index.memberKeys(eid);
-    const cap = this.opts.goldenSample ?? 200;
-    let keys: string[];
-    if (members.size <= cap) keys = [...members];
-    else {
-      // A bounded sample: authoritative mentions and the latest ones (mentions are kept in arrival
-      // order). One pass over the keys, and the source of a key is read only when some source is
-      // an authority for the kind: a hub (a hotel every stay names) has thousands of mentions and
-      // is touched by every group, so this is paid per group, not once.
-      const authSources = this.authoritySourcesOf(kind);
-      const auth: string[] = [];
-      const latest: string[] = [];
-      const skip = members.size - cap;
-      let i = 0;
-      for (const k of members) {
-        if (authSources.size && auth.length < cap && authSources.has(this.index.sourceOf(k))) auth.push(k);
-        if (i++ >= skip) latest.push(k);
-      }
-      keys = auth.length ? [...new Set([...auth, ...latest])] : latest;
+    const removals = this.index.removalsOf(eid);
+    let kept = this.folds.get(eid);
+    if (!kept || kept.removals !== removals || kept.times !== this.timesChanged || kept.fold.size > members.size || kept.fold.kind !== kind) {
+      kept = { fold: new GoldenFold(kind, this.opts.authority), removals, times: this.timesChanged };
     }
-    const mentions: Mention[] = keys.map((k) => this.index.mentionOf(k));
-    const g = goldenValues(
-      kind,
-      mentions,
-      this.opts.authority,
-      (m) => this.receivedAt.get(`${m.source}:${m.recordId}`) ?? null,
-    );
+    const { fold } = kept;
+    let i = 0;
+    for (const k of members) {
+      if (i++ < fold.size) continue;
+      const m = this.index.mentionOf(k);
+      fold.add(m, this.receivedAt.get(`${m.source}:${m.recordId}`) ?? null);
+    }
+    if (this.opts.keepGolden && members.size >= GOLDEN_KEPT_FROM) this.folds.set(eid, kept);
+    else this.folds.delete(eid);
+    const g = fold.result();
     const lon = g.props.lon !== undefined ? Number(g.props.lon) : null;
     const lat = g.props.lat !== undefined ? Number(g.props.lat) : null;
     return { eid, kind, props: g.props, provenance: JSON.stringify(g.provenance), searchText: g.searchText, lon, lat };
+  }
+
+  /** Forgets the golden-value fold of an entity merged away (its mentions are folded into the survivor's). */
+  forgetFold(eid: string): void {
+    this.folds.delete(eid);
   }
 
   /**

@@ -145,6 +145,8 @@ export class ResolutionIndex {
   private readonly groups = new Map<string, Group[]>();
   /** entity -> its mention keys, in the order they joined it */
   private readonly members = new Map<string, Set<string>>();
+  /** entity -> how many mentions have left it (its member order changed: what was folded from it in order is stale) */
+  private readonly removals = new Map<string, number>();
   /** `kind|idKind|value` -> entity */
   private readonly anchors = new Map<string, string>();
   private readonly cannot = new Map<string, Set<string>>();
@@ -254,6 +256,15 @@ export class ResolutionIndex {
   /** How many mentions an entity has, and its mention keys in the order they joined it (not copied: read, do not keep). */
   memberKeys(entityId: string): ReadonlySet<string> {
     return this.members.get(entityId) ?? NO_MEMBERS;
+  }
+
+  /**
+   * How many mentions have ever left an entity (withdrawn, moved by a split). Between two reads
+   * with the same count its member keys have only grown at the end (new mentions, merged entities'
+   * mentions), so what was computed from them in order can be carried on from where it stopped.
+   */
+  removalsOf(entityId: string): number {
+    return this.removals.get(entityId) ?? 0;
   }
 
   /** The source of a mention in the index (read from its key). */
@@ -555,6 +566,7 @@ export class ResolutionIndex {
     const e = rep.entity;
     const set = this.members.get(e);
     set?.delete(key);
+    this.removals.set(e, (this.removals.get(e) ?? 0) + 1);
     if (set?.size === 0) this.members.delete(e);
     this.countExclusive(e, g.attrs, rep.identifiers, ki.model, -1);
     this.mentions.delete(key);
