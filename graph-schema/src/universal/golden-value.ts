@@ -63,28 +63,9 @@ export function chooseGoldenValue<V, C extends ValueCandidate<V> = ValueCandidat
 ): GoldenChoice<V, C> | undefined {
   const present = candidates.filter((c) => c.value !== null && c.value !== undefined && (c.value as unknown) !== '');
   const pool = present.some((c) => c.authoritative) ? present.filter((c) => c.authoritative) : present;
-  const groups = new Map<string, { key: string; count: number; latest: C }>();
-  for (const c of pool) {
-    const key = valueKey(c.value);
-    const g = groups.get(key);
-    if (!g) groups.set(key, { key, count: 1, latest: c });
-    else {
-      g.count++;
-      if (newer(c, g.latest)) g.latest = c;
-    }
-  }
-  let best: { key: string; count: number; latest: C } | undefined;
-  for (const g of groups.values()) {
-    if (
-      !best ||
-      g.count > best.count ||
-      (g.count === best.count &&
-        ((g.latest.at ?? NEVER) > (best.latest.at ?? NEVER) ||
-          ((g.latest.at ?? NEVER) === (best.latest.at ?? NEVER) && g.key < best.key)))
-    ) {
-      best = g;
-    }
-  }
+  const groups = new Map<string, GoldenGroup<C>>();
+  for (const c of pool) addToGoldenGroups(groups, c);
+  const best = bestGoldenGroup(groups.values());
   if (!best) return undefined;
   const { latest } = best;
   return {
@@ -96,6 +77,46 @@ export function chooseGoldenValue<V, C extends ValueCandidate<V> = ValueCandidat
     count: best.count,
     at: latest.at,
   };
+}
+
+/**
+ * The candidates of one value (by {@link valueKey}): how many state it, and the latest of them
+ * (the record the value is traced to). The rule's state, kept apart so a writer that sees an
+ * entity's candidates a few at a time (the real-time pipeline) can carry it on instead of
+ * collecting them all again: {@link addToGoldenGroups} per candidate, {@link bestGoldenGroup} to choose.
+ */
+export interface GoldenGroup<C extends ValueCandidate = ValueCandidate> {
+  key: string;
+  count: number;
+  latest: C;
+}
+
+/** Counts one non-empty candidate into its value's group (the groups of one pool: authoritative or not). */
+export function addToGoldenGroups<C extends ValueCandidate>(groups: Map<string, GoldenGroup<C>>, c: C): void {
+  const key = valueKey(c.value);
+  const g = groups.get(key);
+  if (!g) groups.set(key, { key, count: 1, latest: c });
+  else {
+    g.count++;
+    if (newer(c, g.latest)) g.latest = c;
+  }
+}
+
+/** The winning group of a pool by the rule's frequency, recency and stable tie-break (steps 2–4 of {@link chooseGoldenValue}). */
+export function bestGoldenGroup<C extends ValueCandidate>(groups: Iterable<GoldenGroup<C>>): GoldenGroup<C> | undefined {
+  let best: GoldenGroup<C> | undefined;
+  for (const g of groups) {
+    if (
+      !best ||
+      g.count > best.count ||
+      (g.count === best.count &&
+        ((g.latest.at ?? NEVER) > (best.latest.at ?? NEVER) ||
+          ((g.latest.at ?? NEVER) === (best.latest.at ?? NEVER) && g.key < best.key)))
+    ) {
+      best = g;
+    }
+  }
+  return best;
 }
 
 function newer(a: ValueCandidate, b: ValueCandidate): boolean {

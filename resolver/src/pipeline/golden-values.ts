@@ -1,4 +1,4 @@
-import { type EntityKind, Prop } from '@onemap/graph-schema';
+import { addToGoldenGroups, bestGoldenGroup, type EntityKind, type GoldenGroup, Prop, type ValueCandidate } from '@onemap/graph-schema';
 import { pinyinInitials } from '../standardize/index.ts';
 import type { Mention } from '../types.ts';
 
@@ -74,28 +74,21 @@ export function authorityFromCatalog(entries: { id: string; authorityFor: string
 /** When a mention's record was received (epoch ms), or null when unknown. */
 export type ReceivedAtFn = (m: Mention) => number | null;
 
-/** One value of one field among an entity's mentions: how many state it, and the latest of them (the golden-value rule's `newer`). */
-interface ValueGroup {
-  count: number;
-  value: string;
-  source: string;
-  rid: string;
-  at: number | null;
-}
-
-const NEVER = Number.NEGATIVE_INFINITY;
+/** The groups of one field's candidates (graph-schema's golden-value rule, kept between mentions). */
+type Groups = Map<string, GoldenGroup<ValueCandidate<string>>>;
 
 /**
  * What the golden-value rule needs of an entity's mentions, folded one mention at a time: per
- * field and value the count and the latest candidate, apart for authoritative sources; the search
+ * field the rule's groups (graph-schema `addToGoldenGroups` / `bestGoldenGroup`: count and latest
+ * candidate per value), apart for authoritative sources; the search
  * words in the order the mentions came; a person's first mention of each name (its Pinyin). Adding
  * the mentions of an entity in order and reading `result()` gives exactly `goldenValues` of those
  * mentions, so an entity's row can follow its new mentions only (`RecordResolver.entityRow`).
  */
 export class GoldenFold {
   private readonly attrs: [string, string][];
-  private readonly all: Map<string, ValueGroup>[];
-  private readonly auth: Map<string, ValueGroup>[];
+  private readonly all: Groups[];
+  private readonly auth: Groups[];
   /** source -> per attribute, whether it is an authority for it */
   private readonly authorityOf = new Map<string, boolean[]>();
   private readonly words = new Set<string>();
@@ -130,8 +123,9 @@ export class GoldenFold {
       const value = m.attrs[this.attrs[f]![0]];
       if (!value) continue;
       rid ??= `${m.source}:${m.recordId}`;
-      fold(this.all[f]!, value, m.source, rid, at);
-      if (authority[f]) fold(this.auth[f]!, value, m.source, rid, at);
+      const c = { value, source: m.source, rid, authoritative: authority[f]!, at };
+      addToGoldenGroups(this.all[f]!, c);
+      if (c.authoritative) addToGoldenGroups(this.auth[f]!, c);
     }
     if (this.kind === 'Person') {
       const name = m.attrs.name ?? '';
@@ -160,16 +154,7 @@ export class GoldenFold {
     for (let f = 0; f < this.attrs.length; f++) {
       // authority first: when an authoritative source states the field, only its values compete
       const pool = this.auth[f]!.size ? this.auth[f]! : this.all[f]!;
-      let best: ValueGroup | undefined;
-      for (const g of pool.values()) {
-        if (
-          !best ||
-          g.count > best.count ||
-          (g.count === best.count &&
-            ((g.at ?? NEVER) > (best.at ?? NEVER) || ((g.at ?? NEVER) === (best.at ?? NEVER) && g.value < best.value)))
-        )
-          best = g;
-      }
+      const best = bestGoldenGroup(pool.values())?.latest;
       if (best) {
         const prop = this.attrs[f]![1];
         props[prop] = best.value;
@@ -190,23 +175,6 @@ export class GoldenFold {
     if (kind === 'Person' && this.pinyin.size) props[Prop.pinyinKeys] = [...this.pinyin].join(' ');
     if (kind === 'Person' && this.initials.size) props[Prop.pinyinInitials] = [...this.initials].join(' ');
     return { props, provenance, searchText: [...this.words].join(' ') };
-  }
-}
-
-/** Counts a candidate in its value's group and keeps the group's latest (later `at`, then the smaller rid: `chooseGoldenValue`'s `newer`). */
-function fold(groups: Map<string, ValueGroup>, value: string, source: string, rid: string, at: number | null): void {
-  const g = groups.get(value);
-  if (!g) {
-    groups.set(value, { count: 1, value, source, rid, at });
-    return;
-  }
-  g.count++;
-  const ta = at ?? NEVER;
-  const tb = g.at ?? NEVER;
-  if (ta > tb || (ta === tb && rid < g.rid)) {
-    g.source = source;
-    g.rid = rid;
-    g.at = at;
   }
 }
 
