@@ -20,7 +20,7 @@ export const SearchHitDetails = Type.Object({
   idTail: Type.Union([Type.String(), Type.Null()]),
   /** The visible sources the entity's records come from. */
   sources: Type.Array(Type.String()),
-  /** How the query matched: exact, prefix, initials, pinyin, identifier_tail, fuzzy. */
+  /** How the query matched: exact, identifier_tail, initials, pinyin, prefix (a value begins with the term), contains (the term inside a value), fuzzy. */
   matchedBy: Type.Array(Type.String()),
 });
 export const SearchHit = Type.Object({ ...EntitySummary.properties, score: Type.Number(), ...SearchHitDetails.properties });

@@ -22,7 +22,7 @@ export const ID_TAIL_MIN_DIGITS = 4;
 export const ID_TAIL_KINDS = ['resident_id', 'phone', 'national_id', 'passport'] as const;
 
 /** Match kinds, strongest first, with the score each adds. */
-const MATCH_WEIGHT = { exact: 100, identifier_tail: 90, initials: 80, pinyin: 75, prefix: 60, fuzzy: 30 } as const;
+const MATCH_WEIGHT = { exact: 100, identifier_tail: 90, initials: 80, pinyin: 75, prefix: 60, contains: 50, fuzzy: 30 } as const;
 type MatchKind = keyof typeof MATCH_WEIGHT;
 /** Added per term that the entity's own name matches (less than the gap between two match kinds). */
 const GOLDEN_NAME_BONUS = 3;
@@ -233,7 +233,8 @@ function matchTerm(term: string, s: Searchable): MatchKind | null {
   // plain values and name parts alike, without copying them per term and candidate
   const some = (f: (v: string) => boolean) => s.plain.some(f) || s.parts.some(f);
   if (some((v) => v.startsWith(t))) return /^[a-z]+$/.test(t) ? 'pinyin' : 'prefix';
-  if (some((v) => v.includes(t)) || s.shown.some((v) => v.includes(t))) return 'prefix';
+  // inside a value only (王 in 泾川王村镇卡口): below a value it begins (王 of 王伟), so the likely person comes first
+  if (some((v) => v.includes(t)) || s.shown.some((v) => v.includes(t))) return 'contains';
   if (/^[a-z0-9]+$/.test(t) && t.length >= FUZZY_MIN_LENGTH && some((v) => withinOneEdit(v, t) || v.split(/(?=[^a-z0-9])/).some((w) => withinOneEdit(w, t)))) {
     return 'fuzzy';
   }
@@ -472,7 +473,9 @@ async function checkChunk(r: Reader, viewer: Viewer, terms: readonly string[], k
     const rec = found?.length === 1 ? found[0] : undefined;
     const s = rec ? nodeSearchable(n, rec.source, rec.role, viewer) : null;
     const m = s ? rankMatch(terms, s) : null;
-    if (m) kept.push({ ...c, ...m });
+    // a term found only inside a node's value (`contains`: 1985 inside a resident ID) may begin a
+    // value only the records hold (a birth date 1985-…): the records decide its rank
+    if (m && !m.matchedBy.includes('contains')) kept.push({ ...c, ...m });
     else undecided.push(c);
   }
   // What the node cannot decide (another attribute, another kind, a name from an unseen record): the records do.
