@@ -51,7 +51,7 @@ export default function Shell({ user }: { user: User }) {
           <span className="muted small" data-testid="time-zone" title={t('timeZoneTitle')}>
             {t('timeZoneNote')} UTC+8
           </span>
-          <span className="user" data-testid="user">
+          <span className="user" data-testid="user" title={`${user.name} · ${t(`role.${user.role}`)} · ${user.unitName ?? user.unitCode}`}>
             <span data-raw>{user.name}</span> · {t(`role.${user.role}`)} · <span data-raw>{user.unitName ?? user.unitCode}</span>
           </span>
           <button type="button" className="link" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}>
