@@ -131,7 +131,12 @@ export function places(): Promise<Map<string, PlaceFeature>> {
 
 function toProfile(p: W.Profile): Profile {
   const attributes = Object.entries(p.golden).map(([k, v]) => ({ name: k, value: v.value === null || typeof v.value === 'boolean' ? (v.value === null ? null : String(v.value)) : v.value, masked: v.masked, source: v.source, rid: v.rid }));
-  for (const i of p.identifiers) attributes.push({ name: `id:${i.kind}`, value: i.value, masked: i.masked, source: i.source, rid: '' });
+  // an identifier the golden values already show, from the same source (a place's code), is not listed twice
+  const shown = new Set(attributes.map((a) => `${a.value}\u0000${a.source}`));
+  for (const i of p.identifiers) {
+    if (shown.has(`${i.value}\u0000${i.source}`)) continue;
+    attributes.push({ name: `id:${i.kind}`, value: i.value, masked: i.masked, source: i.source, rid: '' });
+  }
   const nm = p.golden.name?.value ?? p.golden.plate?.value ?? p.golden.number?.value ?? p.eid;
   return {
     eid: p.eid,
