@@ -100,9 +100,9 @@ export function explainCandidate(record: StoredRecordRow, candidateRecords: Stor
 }
 
 /**
- * The viewer's masking of one value of a record (`maskInRecord`: a value that completes an
- * identifier the viewer sees masked under that record, as a birth date does a resident ID, is
- * masked with it). An internal comparison key (`py*`, `*Key`, `nameScript`) never leaves in an
+ * The viewer's masking of one value of a record (`recordMasker`: a value that completes an
+ * identifier the viewer sees masked under that record or on its person, as a birth date does a
+ * resident ID, is masked with it). An internal comparison key (`py*`, `*Key`, `nameScript`) never leaves in an
  * answer, so the masking helper always masks it; compared here, it is as plain as what it was
  * derived from (a name's Pinyin as the name).
  */
