@@ -33,7 +33,10 @@ export function entitySources(v: string): string {
  * place (its summary follows the place rules). A summary may show the node's name only then: over
  * a hidden record too, which visible name wins is that record's vote.
  */
-export const SEEN_WHOLE = (v: string) => `CASE WHEN ${v}:Place THEN null ELSE all(ws IN ${entitySources(v)} WHERE ws IN $vs) END`;
+export const SEEN_WHOLE = (v: string) => `CASE WHEN ${v}:Place THEN null ELSE NOT ${HAS_HIDDEN_SOURCE(v, '$vs')} END`;
+
+/** Cypher predicate: entity `v` is known from a source outside the list `visible` — a record's or an edge's (it is not seen whole; `entitySources`). */
+export const HAS_HIDDEN_SOURCE = (v: string, visible: string) => `any(hs IN ${entitySources(v)} WHERE NOT hs IN ${visible})`;
 
 /**
  * Cypher predicate: node `v` has a point this viewer may place it by — one chosen from a source in

@@ -280,6 +280,10 @@ export async function readProfile(
  */
 export const SEARCH_INDEXES = { main: 'entity_search', pinyin: 'entity_pinyin' } as const;
 
+/** Cypher: the full-text index's `node, score` rows of the kinds asked for, visible through `$vs` (params `$index`, `$q`, `$raw`, `$kindsFilter`). */
+const VISIBLE_CANDIDATES = `CALL db.index.fulltext.queryNodes($index, $q, {limit: toInteger($raw)}) YIELD node, score
+       WHERE ($kindsFilter IS NULL OR any(l IN labels(node) WHERE l IN $kindsFilter)) AND ${visibleEntity('node')}`;
+
 /**
  * Full-text candidates from one of `SEARCH_INDEXES` (default `entity_search`), kept only when
  * visible through `$vs`: eids and Lucene scores only, capped by the index (`limit`) before anything
@@ -289,8 +293,7 @@ export const SEARCH_INDEXES = { main: 'entity_search', pinyin: 'entity_pinyin' }
 export async function searchCandidates(graph: Reader, lucene: string, kinds: readonly string[] | null, vs: readonly string[], cap: number, index: keyof typeof SEARCH_INDEXES = 'main') {
   return read(graph, async (tx) => {
     const r = await tx.run(
-      `CALL db.index.fulltext.queryNodes($index, $q, {limit: toInteger($raw)}) YIELD node, score
-       WHERE ($kindsFilter IS NULL OR any(l IN labels(node) WHERE l IN $kindsFilter)) AND ${visibleEntity('node')}
+      `${VISIBLE_CANDIDATES}
        RETURN node.eid AS eid, score LIMIT toInteger($cap)`,
       { index: SEARCH_INDEXES[index], q: lucene, raw: cap * 4, kindsFilter: kinds, vs, cap },
     );
@@ -306,8 +309,7 @@ export async function searchCandidates(graph: Reader, lucene: string, kinds: rea
 export async function searchCandidateHead(graph: Reader, lucene: string, kinds: readonly string[] | null, vs: readonly string[], cap: number, window: number, index: keyof typeof SEARCH_INDEXES = 'main') {
   return read(graph, async (tx) => {
     const r = await tx.run(
-      `CALL db.index.fulltext.queryNodes($index, $q, {limit: toInteger($raw)}) YIELD node, score
-       WHERE ($kindsFilter IS NULL OR any(l IN labels(node) WHERE l IN $kindsFilter)) AND ${visibleEntity('node')}
+      `${VISIBLE_CANDIDATES}
        WITH node, score LIMIT toInteger($cap)
        WITH node.eid AS eid, score ORDER BY score DESC, eid ASC
        WITH collect({eid: eid, score: score}) AS found

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ENTITY_LABELS } from '@onemap/graph-schema';
 import { type Graph, readTx, recountPlaceFacts, toPlain, writeTx } from '@onemap/graph-schema/server';
 import type { ManagedTransaction } from 'neo4j-driver';
-import { entitySources } from './cypher.ts';
+import { entitySources, HAS_HIDDEN_SOURCE } from './cypher.ts';
 import { type EdgeMove, moveEdges } from './edge-moves.ts';
 
 const KIND_SET = new Set<string>(ENTITY_LABELS);
@@ -208,8 +208,6 @@ export async function decisionVisible(graph: Graph, id: string, visibleSources: 
   });
 }
 
-/** Cypher predicate: entity `v` is known from a source outside the list parameter `visible` — a record's or an edge's (it is not seen whole). */
-const HAS_HIDDEN_SOURCE = (v: string, visible: string) => `any(hs IN ${entitySources(v)} WHERE NOT hs IN ${visible})`;
 
 /**
  * The first of `eids` (current eids: the caller has followed redirects) known from a source outside `visibleSources` (a record's or an edge's), or null. A manual decision may touch only
