@@ -6,7 +6,9 @@
  * planted companions (`truth/companions.csv`) for the old rule (≥ 2 place-days) and for the
  * chance-based score over a range of thresholds. With `--graph` it also writes those sightings
  * to Neo4j (profile `bench`, or NEO4J_BOLT_PORT / REDIS_PORT) and runs the real derivation
- * (`deriveCoTravel`), then scores the CO_TRAVELED edges it wrote. Figures are printed, never asserted.
+ * (`deriveCoTravel`), then scores the CO_TRAVELED edges it wrote. It also times the bulk load's
+ * in-memory derivation (`bulkCoTravel`: wall and CPU, with the load average) on the same sightings.
+ * Figures are printed, never asserted.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -17,7 +19,7 @@ import { loadCatalog, SAMPLE_DIR, SOURCE_ORDER } from '@onemap/datasets';
 import { createDriver, migrate, readTx, writeTx } from '@onemap/graph-schema/server';
 import { type CoOccurrence, DEFAULT_COTRAVEL_SCORE, deriveCoTravel, scoreCoTravel } from '@onemap/resolver/derive';
 import { loadTruth, readBatch, stageFile } from '@onemap/resolver/intake';
-import { recordFacts } from '@onemap/resolver/pipeline';
+import { bulkCoTravel, recordFacts } from '@onemap/resolver/pipeline';
 
 const { values: a } = parseArgs({
   args: process.argv.slice(2).filter((x) => x !== '--'),
@@ -171,6 +173,33 @@ for (const p of missed.slice(0, 5))
   console.log(`   missed ${p.x}|${p.y} score ${p.score} ${JSON.stringify(p.reasons)}`);
 const fps = scored.filter((p) => !truePairs.has(`${p.x}|${p.y}`) && p.companions).sort((p, q) => q.score - p.score);
 for (const p of fps.slice(0, 5)) console.log(`   false ${p.x}|${p.y} score ${p.score} ${JSON.stringify(p.reasons)}`);
+
+// ---- the bulk load's in-memory derivation (the edges a bulk import writes) ----
+{
+  const kinds = new Map<string, 'Person' | 'Place'>();
+  for (const s of sightings) {
+    kinds.set(s.person, 'Person');
+    kinds.set(s.place, 'Place');
+  }
+  const visits = sightings.map((s) => ({
+    subject: s.person,
+    place: s.place,
+    at: s.at,
+    until: s.u === null ? null : new Date(s.u).toISOString(),
+    kind: 'sighting',
+    source: s.source,
+    rid: s.rid,
+  }));
+  const load = os.loadavg().map((x) => x.toFixed(2)).join(' ');
+  const cpu0 = process.cpuUsage();
+  const w0 = performance.now();
+  const bulk = bulkCoTravel(visits, kinds, { toleranceMinutes: Number(a['tolerance-minutes']), minCount: 2, score: DEFAULT_COTRAVEL_SCORE });
+  const cpu = process.cpuUsage(cpu0);
+  console.log(
+    `   bulk: bulkCoTravel over ${visits.length.toLocaleString('en-US')} sightings: ${bulk.length} edges in ${((performance.now() - w0) / 1000).toFixed(2)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s CPU (load ${load})`,
+  );
+  report('bulk CO_TRAVELED (default)', bulk.map((e) => `${e.x}|${e.y}`));
+}
 
 // ---- the real derivation on Neo4j ----
 if (a.graph) {

@@ -1,5 +1,11 @@
 import type { EntityKind } from '@onemap/graph-schema';
 import { describe, expect, it } from 'vitest';
+import {
+  type CoOccurrence,
+  type CoTravelReasons,
+  DEFAULT_COTRAVEL_SCORE,
+  scoreCoTravel,
+} from '../derive/co-travel-score.ts';
 import type { VisitRow } from '../graph/write-rows.ts';
 import { bulkCoTravel } from './bulk-co-travel.ts';
 
@@ -115,4 +121,96 @@ describe('bulkCoTravel: CO_TRAVELED of a bulk load computed in memory', () => {
     expect(edges.map((e) => [e.x, e.y])).toEqual([['pA', 'pB']]);
     expect(bulkCoTravel(again, kinds, SETTINGS)).toEqual(edges);
   });
+
+  it('the same edges as scoring every co-occurrence, whatever the thresholds (pairs that cannot be companions are skipped, never one that can)', () => {
+    // a seeded random province: 300 persons over 12 places and 6 days, small groups travelling
+    // together (sometimes on one ticket: two places, one leg), crowds at two hubs, some stays
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const kinds = new Map<string, EntityKind>();
+    const visits: VisitRow[] = [];
+    const seen = new Set<string>();
+    const add = (person: string, place: string, t: number, rid: string, stay: boolean) => {
+      const at = new Date(t).toISOString();
+      if (seen.has(`${person}|${place}|${at}`)) return;
+      seen.add(`${person}|${place}|${at}`);
+      kinds.set(person, 'Person');
+      kinds.set(place, 'Place');
+      const until = stay ? new Date(t + (8 + Math.floor(rnd() * 20)) * 3_600_000).toISOString() : null;
+      visits.push({ subject: person, place, at, until, kind: 'rail', source: stay ? 'hotel' : 'rail', rid });
+    };
+    const t0 = Date.parse('2026-03-01T00:00:00Z');
+    for (let g = 0; g < 400; g++) {
+      const size = 1 + Math.floor(rnd() * 3);
+      const first = Math.floor(rnd() * 300);
+      const group = Array.from({ length: size }, (_, i) => `p${String((first + i * 7) % 300).padStart(3, '0')}`);
+      const hub = rnd() < 0.3;
+      const place = hub ? `hub${Math.floor(rnd() * 2)}` : `x${Math.floor(rnd() * 10)}`;
+      const t = t0 + Math.floor(rnd() * 6 * 24) * 3_600_000 + Math.floor(rnd() * 40) * 60_000;
+      const ticket = rnd() < 0.3;
+      const stay = !ticket && rnd() < 0.3;
+      for (const [i, person] of group.entries()) {
+        const rid = `g${g}-${i}`;
+        add(person, place, t + Math.floor(rnd() * 20) * 60_000, rid, stay);
+        if (ticket) add(person, `x${(Number(place.slice(-1)) + 1) % 10}`, t + 2 * 3_600_000, rid, false);
+      }
+    }
+    for (const settings of [
+      DEFAULT_COTRAVEL_SCORE,
+      { ...DEFAULT_COTRAVEL_SCORE, minCoincidences: 0.5 },
+      { minLegs: 1, minOccasions: 1, minPlaces: 1, minCoincidences: 0.5 },
+      { minLegs: 1, minOccasions: 2, minPlaces: 2, minCoincidences: 0.3 },
+    ]) {
+      const s = { toleranceMinutes: 30, minCount: settings.minOccasions, score: settings };
+      const want = reference(visits, s.toleranceMinutes, settings);
+      expect(want.length).toBeGreaterThan(0);
+      const got = bulkCoTravel(visits, kinds, s).map((e) => edgeKey(e.x, e.y, e.score, e.count, JSON.parse(e.reasons)));
+      expect(got.sort()).toEqual(want);
+      expect(
+        bulkCoTravel(visits, kinds, s, 17)
+          .map((e) => edgeKey(e.x, e.y, e.score, e.count, JSON.parse(e.reasons)))
+          .sort(),
+      ).toEqual(want);
+    }
+  });
 });
+
+/** Every co-occurrence listed (both sides, each with its own crowd) and scored: what the bulk load must equal. */
+function reference(visits: VisitRow[], toleranceMinutes: number, settings: typeof DEFAULT_COTRAVEL_SCORE): string[] {
+  const tol = toleranceMinutes * 60_000;
+  const rows: CoOccurrence[] = [];
+  for (const a of visits)
+    for (const b of visits) {
+      if (a.place !== b.place || a.subject === b.subject || Math.abs(Date.parse(a.at) - Date.parse(b.at)) > tol) continue;
+      const near = visits.filter((v) => v.place === a.place && Math.abs(Date.parse(v.at) - Date.parse(a.at)) <= tol);
+      const ua = a.until ? Date.parse(a.until) : null;
+      const ub = b.until ? Date.parse(b.until) : null;
+      rows.push({
+        a: a.subject,
+        b: b.subject,
+        place: a.place,
+        day: a.at.slice(0, 10),
+        at: a.at,
+        ridA: a.rid,
+        ridB: b.rid,
+        sourceA: a.source,
+        sourceB: b.source,
+        crowd: new Set(near.map((v) => v.subject)).size,
+        leftApart: ua !== null && ub !== null && Math.trunc(Math.abs(ua - ub) / 1000) > toleranceMinutes * 60,
+      });
+    }
+  const population = new Set(visits.map((v) => v.subject)).size;
+  return scoreCoTravel(rows, population, settings)
+    .filter((p) => p.companions)
+    .map((p) => edgeKey(p.x, p.y, p.score, p.count, p.reasons))
+    .sort();
+}
+
+/**
+ * An edge compared by its pair, score, occasions and counted reasons. Which of a ticket's two
+ * places stands for its leg in `top` (equal surprise) follows the rows' order, so only the top
+ * legs' surprises are compared.
+ */
+function edgeKey(x: string, y: string, score: number, count: number, r: CoTravelReasons): string {
+  return [x, y, score, count, r.legs, r.places, r.days, r.population, r.minScore, r.top.map((l) => l.surprise).join(',')].join('|');
+}

@@ -24,6 +24,43 @@ interface Sighting {
 }
 
 /**
+ * What a pair's co-occurrences reach, counted up to two: distinct places, distinct (place, day)
+ * occasions of either side's sighting, distinct legs (record pairs) — as `scoreCoTravel` counts them.
+ */
+class PairReach {
+  places = 1;
+  occasions = 1;
+  legs = 1;
+  private readonly place: string;
+  private readonly day: string;
+  private readonly ridA: string;
+  private readonly ridB: string;
+
+  constructor(place: string, a: Sighting, b: Sighting) {
+    this.place = place;
+    this.day = a.at.slice(0, 10);
+    this.ridA = a.rid;
+    this.ridB = b.rid;
+    this.occasion(place, b.at.slice(0, 10));
+  }
+
+  add(place: string, a: Sighting, b: Sighting): void {
+    if (this.places < 2 && place !== this.place) this.places = 2;
+    this.occasion(place, a.at.slice(0, 10));
+    this.occasion(place, b.at.slice(0, 10));
+    if (this.legs < 2 && (a.rid !== this.ridA || b.rid !== this.ridB)) this.legs = 2;
+  }
+
+  reaches(need: { places: number; occasions: number; legs: number }): boolean {
+    return this.places >= need.places && this.occasions >= need.occasions && this.legs >= need.legs;
+  }
+
+  private occasion(place: string, day: string): void {
+    if (this.occasions < 2 && (place !== this.place || day !== this.day)) this.occasions = 2;
+  }
+}
+
+/**
  * The CO_TRAVELED edges of a bulk load, computed in memory from its VISITED rows before the
  * import, so they are written by neo4j-admin with the rest instead of being derived by queries
  * on the started database (the largest stage of a bulk load before). The co-occurrences are the
@@ -116,17 +153,43 @@ export function bulkCoTravel(
       a.until !== null && b.until !== null && Math.trunc(Math.abs(a.until - b.until) / 1000) > s.toleranceMinutes * 60,
   });
   // A pair is scored once, in the chunk of its smaller eid, from both sides' sightings (each side's
-  // crowd is the one around its own sighting), so memory is bounded by a chunk's pairs.
+  // crowd is the one around its own sighting), so memory is bounded by a chunk's pairs. Most pairs
+  // meet once (strangers in a station's crowd): a first sweep keeps, per pair, whether it reaches
+  // two distinct places, occasions and legs (what `scoreCoTravel` requires of companions, counted
+  // the same way), and only pairs that can be companions get their co-occurrence rows scored.
   const edges: CoTravelEdgeRow[] = [];
   const persons = [...ofPerson.keys()].sort();
+  const index = new Map(persons.map((p, i) => [p, i]));
+  // a pair's key: smaller × span + larger person index, an exact integer below 2^53
+  const span = persons.length;
+  const need = { places: Math.min(settings.minPlaces, 2), occasions: Math.min(settings.minOccasions, 2), legs: Math.min(settings.minLegs, 2) };
   for (let c = 0; c < persons.length; c += personsPerChunk) {
-    const rows: CoOccurrence[] = [];
-    for (const p of persons.slice(c, c + personsPerChunk)) {
+    const chunk = persons.slice(c, c + personsPerChunk);
+    const reach = new Map<number, PairReach>();
+    for (const p of chunk) {
+      const pi = index.get(p)!;
       for (const { place, list, i } of ofPerson.get(p)!) {
         const a = list[i]!;
         for (let j = a.lo; j < a.hi; j++) {
           const b = list[j]!;
           if (b.person <= p) continue;
+          // b's own window holds a (windows are symmetric), so b is a listed person
+          const key = pi * span + index.get(b.person)!;
+          const r = reach.get(key);
+          if (r) r.add(place, a, b);
+          else reach.set(key, new PairReach(place, a, b));
+        }
+      }
+    }
+    const rows: CoOccurrence[] = [];
+    for (const p of chunk) {
+      const pi = index.get(p)!;
+      for (const { place, list, i } of ofPerson.get(p)!) {
+        const a = list[i]!;
+        for (let j = a.lo; j < a.hi; j++) {
+          const b = list[j]!;
+          if (b.person <= p) continue;
+          if (!reach.get(pi * span + index.get(b.person)!)!.reaches(need)) continue;
           rows.push(row(place, a, b), row(place, b, a));
         }
       }
