@@ -163,37 +163,32 @@ export function bulkCoTravel(
   // a pair's key: smaller × span + larger person index, an exact integer below 2^53
   const span = persons.length;
   const need = { places: Math.min(settings.minPlaces, 2), occasions: Math.min(settings.minOccasions, 2), legs: Math.min(settings.minLegs, 2) };
+  // every co-occurrence of a chunk's persons with a larger eid, with its pair's key
+  const eachPair = (chunk: readonly string[], f: (key: number, place: string, a: Sighting, b: Sighting) => void) => {
+    for (const p of chunk) {
+      const pi = index.get(p)!;
+      for (const { place, list, i } of ofPerson.get(p)!) {
+        const a = list[i]!;
+        for (let j = a.lo; j < a.hi; j++) {
+          const b = list[j]!;
+          // b's own window holds a (windows are symmetric), so b is a listed person
+          if (b.person > p) f(pi * span + index.get(b.person)!, place, a, b);
+        }
+      }
+    }
+  };
   for (let c = 0; c < persons.length; c += personsPerChunk) {
     const chunk = persons.slice(c, c + personsPerChunk);
     const reach = new Map<number, PairReach>();
-    for (const p of chunk) {
-      const pi = index.get(p)!;
-      for (const { place, list, i } of ofPerson.get(p)!) {
-        const a = list[i]!;
-        for (let j = a.lo; j < a.hi; j++) {
-          const b = list[j]!;
-          if (b.person <= p) continue;
-          // b's own window holds a (windows are symmetric), so b is a listed person
-          const key = pi * span + index.get(b.person)!;
-          const r = reach.get(key);
-          if (r) r.add(place, a, b);
-          else reach.set(key, new PairReach(place, a, b));
-        }
-      }
-    }
+    eachPair(chunk, (key, place, a, b) => {
+      const r = reach.get(key);
+      if (r) r.add(place, a, b);
+      else reach.set(key, new PairReach(place, a, b));
+    });
     const rows: CoOccurrence[] = [];
-    for (const p of chunk) {
-      const pi = index.get(p)!;
-      for (const { place, list, i } of ofPerson.get(p)!) {
-        const a = list[i]!;
-        for (let j = a.lo; j < a.hi; j++) {
-          const b = list[j]!;
-          if (b.person <= p) continue;
-          if (!reach.get(pi * span + index.get(b.person)!)!.reaches(need)) continue;
-          rows.push(row(place, a, b), row(place, b, a));
-        }
-      }
-    }
+    eachPair(chunk, (key, place, a, b) => {
+      if (reach.get(key)!.reaches(need)) rows.push(row(place, a, b), row(place, b, a));
+    });
     for (const x of scoreCoTravel(rows, travellers.size, settings)) {
       if (x.companions)
         edges.push({
