@@ -14,6 +14,8 @@ interface Sighting {
   rid: string;
   source: string;
   at: string;
+  /** `YYYY-MM-DD` of `at`, cut once (the pair sweep compares it per co-occurrence) */
+  day: string;
   t: number;
   until: number | null;
   /** the window of sightings at its place within the tolerance: [lo, hi) of the place's sorted list */
@@ -38,16 +40,16 @@ class PairReach {
 
   constructor(place: string, a: Sighting, b: Sighting) {
     this.place = place;
-    this.day = a.at.slice(0, 10);
+    this.day = a.day;
     this.ridA = a.rid;
     this.ridB = b.rid;
-    this.occasion(place, b.at.slice(0, 10));
+    this.occasion(place, b.day);
   }
 
   add(place: string, a: Sighting, b: Sighting): void {
     if (this.places < 2 && place !== this.place) this.places = 2;
-    this.occasion(place, a.at.slice(0, 10));
-    this.occasion(place, b.at.slice(0, 10));
+    this.occasion(place, a.day);
+    this.occasion(place, b.day);
     if (this.legs < 2 && (a.rid !== this.ridA || b.rid !== this.ridB)) this.legs = 2;
   }
 
@@ -109,6 +111,7 @@ export function bulkCoTravel(
       rid: v.rid,
       source: v.source,
       at: v.at,
+      day: v.at.slice(0, 10),
       t,
       until: Number.isNaN(until) ? null : until,
       lo: 0,
@@ -142,7 +145,7 @@ export function bulkCoTravel(
     a: a.person,
     b: b.person,
     place,
-    day: a.at.slice(0, 10),
+    day: a.day,
     at: a.at,
     ridA: a.rid,
     ridB: b.rid,
