@@ -41,13 +41,14 @@ describe('guessing ids (IDOR)', () => {
     });
   }
 
-  it('a split cannot name a record of a source the viewer may not see', async () => {
-    // P1 holds that record: an entity not seen whole answers like a missing one.
+  it('a split cannot name a record of a source the viewer may not see, and answers as for a record the entity does not hold', async () => {
+    // P1 holds that record (the station may not see it); P3, seen whole, does not: the two answers
+    // must not tell them apart — a record the viewer may not see is one they cannot name.
     const res = await as(app, 'station', 'analyst')({ method: 'POST', url: '/api/resolution/split', payload: { eid: E.P1, rids: ['fx_closed:1'], reason: '试探' } });
-    expect(res.statusCode).toBe(404);
-    // On an entity seen whole, a record that is not its own is named as such.
     const other = await as(app, 'station', 'analyst')({ method: 'POST', url: '/api/resolution/split', payload: { eid: E.P3, rids: ['fx_closed:1'], reason: '试探' } });
+    expect(res.statusCode).toBe(400);
     expect(other.statusCode).toBe(400);
+    expect(res.json().message.replace(E.P1, 'X')).toBe(other.json().message.replace(E.P3, 'X'));
   });
 });
 

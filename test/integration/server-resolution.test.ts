@@ -237,6 +237,31 @@ describe('confirm', () => {
 describe('a decision touches only entities the analyst sees whole', () => {
   const decisions = () => readTx(graph, async (tx) => (await tx.run('MATCH (d:ResolutionDecision) RETURN count(d) AS n')).records[0]?.get('n') as number);
 
+  it('a request the analyst could not make on what they see answers alike for an entity seen whole and one a hidden source also knows (the whole-entity test is the last)', async () => {
+    // P1 is partly hidden from the station (fx_closed:1), P3 is seen whole. Checked before the
+    // request, the whole-entity test answered 404 for P1 and 400/409 for P3: a free, write-nothing
+    // test of "does a hidden source hold this person".
+    const station = as(app, 'station', 'analyst');
+    const before = await decisions();
+    const visible = async (eid: string) => ((await station({ url: `/api/entities/${eid}` })).json().records as { rid: string }[]).map((r) => r.rid);
+    const requests = async (eid: string) => [
+      { url: '/api/resolution/split', payload: { eid, rids: ['fx_closed:1'], reason: '试探' } },
+      { url: '/api/resolution/split', payload: { eid, rids: ['fx_nosuch:1'], reason: '试探' } },
+      { url: '/api/resolution/split', payload: { eid, rids: await visible(eid), reason: '全部拆出' } },
+      { url: '/api/resolution/confirm', payload: { eids: [eid, eid], match: true, reason: '同一' } },
+      { url: '/api/resolution/merge', payload: { survivor: eid, merged: [eid], reason: '自合并' } },
+    ];
+    const [partly, whole] = [await requests(E.P1), await requests(E.P3)];
+    for (const [i, p] of partly.entries()) {
+      const a = await station({ method: 'POST', ...p });
+      const b = await station({ method: 'POST', ...(whole[i] as (typeof partly)[number]) });
+      expect(a.statusCode, `${p.url} ${a.body}`).toBeGreaterThanOrEqual(400);
+      expect(a.statusCode, `${p.url} ${a.body}`).not.toBe(404);
+      expect([a.statusCode, a.json().code, a.json().message.replaceAll(E.P1, 'X')], p.url).toEqual([b.statusCode, b.json().code, b.json().message.replaceAll(E.P3, 'X')]);
+    }
+    expect(await decisions()).toBe(before);
+  });
+
   it('merge, split and confirm on an entity with a record the analyst may not see answer 404 like a missing entity, and write nothing', async () => {
     // The station sees P1's open and granted records, not its owner's non-shared one (fx_closed:1).
     const station = as(app, 'station', 'analyst');

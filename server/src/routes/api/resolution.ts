@@ -23,7 +23,14 @@ const resolutionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (!d) throw new Error(`decision ${id} was written but cannot be read back`);
     return d;
   };
-  /** Entities a decision will touch must be seen whole; one that is not answers like a missing one. */
+  /**
+   * Entities a decision will touch must be seen whole; one that is not answers like a missing one.
+   * Always the LAST check before writing: a request the analyst could not make on what they see
+   * (a record not theirs, nothing left, a pair that is one entity) answers 400/409 alike for an
+   * entity seen whole and one a hidden source also knows — checked first, the 404 would be a free,
+   * write-nothing test of "does a hidden source hold this person". What stays (docs/security.md,
+   * known channels): a decision that would be carried out answers 404 or 201.
+   */
   const requireWhole = async (eids: readonly string[], viewer: Viewer) => {
     const hidden = await firstPartlyHidden(app.graph, eids, viewer.visibleSources);
     if (hidden) throw httpError('NOT_FOUND', { what: `entity ${hidden}` });
@@ -65,11 +72,11 @@ const resolutionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const b = request.body;
       const { row } = await requireVisibleEntity(app.graph, b.eid, request.viewer);
-      await requireWhole([row.eid], request.viewer);
       const mine = new Set(row.records.map((r) => r.rid));
       const unknown = b.rids.filter((r) => !mine.has(r));
       if (unknown.length) throw httpError('VALIDATION', { detail: `records ${unknown.slice(0, 5).join(', ')} are not records of ${b.eid} you may see` });
       if (b.rids.length >= mine.size) throw httpError('VALIDATION', { detail: 'a split must leave at least one record on the entity' });
+      await requireWhole([row.eid], request.viewer);
       const { id, newEid } = await splitEntity(app.graph, row.eid, b.rids, actor(request, b.reason));
       request.resultCount = b.rids.length;
       return reply.status(201).send({ decision: await written(id), newEid });
@@ -83,9 +90,9 @@ const resolutionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const b = request.body;
       const current: string[] = [];
       for (const e of b.eids) current.push((await requireVisibleEntity(app.graph, e, request.viewer)).row.eid);
-      await requireWhole(current, request.viewer);
       const [left = '', right = ''] = current; // the schema holds exactly two; current eids, after following merges
       if (left === right) throw httpError('CONFLICT', { detail: `${b.eids.join(' and ')} are one entity (after following merges)` });
+      await requireWhole(current, request.viewer);
       const id = await confirmPair(app.graph, b.match ? 'confirm_match' : 'confirm_non_match', [left, right], actor(request, b.reason));
       request.resultCount = 1;
       return reply.status(201).send(await written(id));
