@@ -42,6 +42,25 @@ describe('ResolutionIndex', () => {
     expect(ix.resolveOne(mention(values))).toMatchObject({ decision: 'match', entityId: first.entityId });
   });
 
+  it('scores a candidate group once per mention, however many blocks hold it, and not when its entity is anchored', () => {
+    const ix = new ResolutionIndex();
+    const values = { name: '李娜', birthDate: '1985-11-02', phone: '13912345678', sex: '女' };
+    const first = ix.resolveAndAdd(mention({ ...values, residentId: id1 }));
+    const weight = vi.spyOn(PairScorer.prototype, 'weight');
+    try {
+      // the same values key several blocking rules (name and birth date, phone, …): one group, one scoring
+      const scored = ix.resolveOne(mention(values));
+      expect(scored).toMatchObject({ decision: 'match', entityId: first.entityId });
+      expect(weight).toHaveBeenCalledTimes(1);
+      weight.mockClear();
+      // anchored by the resident ID: the anchor's own group is not scored at all
+      expect(ix.resolveOne(mention({ ...values, residentId: id1 }))).toMatchObject({ decision: 'anchor', entityId: first.entityId });
+      expect(weight).not.toHaveBeenCalled();
+    } finally {
+      weight.mockRestore();
+    }
+  });
+
   it('resolves by anchor, by score, or as new', () => {
     const ix = new ResolutionIndex();
     const a = ix.resolveAndAdd(

@@ -386,15 +386,21 @@ export class ResolutionIndex {
         }
       });
     }
-    // 3. scored candidates
+    // 3. scored candidates. A group sits in the block of every rule its attributes key (up to one
+    // per rule): it is scored once per mention, and not at all when its entity is already anchored
+    // (an anchored entity is the answer, and never one of the `strong` others).
     const best = new Map<string, { w: number; key: string }>();
+    const seen = new Set<Group>();
     for (let r = 0; r < ki.rules.length; r++) {
       const key = ki.rules[r]!(m.attrs);
       if (key === undefined) continue;
       const block = ki.blocks[r]!.get(key);
       if (!block || block.n > blockCap(model.blockingRules[r]!, model.maxBlockSize)) continue;
       for (const g of block.keys) {
+        if (seen.has(g)) continue;
+        seen.add(g);
         const e = g.scored.entity;
+        if (anchored.includes(e)) continue;
         const w = ki.scorer.weight(m.attrs, g.attrs);
         const cur = best.get(e);
         if (!cur || w > cur.w) best.set(e, { w, key: g.key });
