@@ -1,5 +1,6 @@
 import { loadCatalog } from '@onemap/datasets';
 import { findBatch } from '@onemap/resolver/graph';
+import { readTx } from '@onemap/graph-schema/server';
 import { describe, expect, it } from 'vitest';
 import { type BulkLoadReport, runBulkLoad } from '../../resolver/src/cli/load-command.ts';
 import { testEnv } from '../helpers/env.ts';
@@ -20,6 +21,12 @@ const facts = (c: Record<string, number>) =>
     Object.entries(c).filter(([k]) => !['node:Batch', 'node:QualityReport', 'node:QualityTicket', 'node:PipelineState', 'node:EidRedirect'].includes(k)),
   );
 
+/** RESOLVED_TO edges by whether they are a possible match's and whether they carry a time: only a possible match's is timed (its one reader, the review queue). */
+const timedEdges = () =>
+  readTx(t.graph, async (tx) =>
+    (await tx.run("MATCH ()-[x:RESOLVED_TO]->() RETURN x.decision = 'possible_match' AS possible, x.at IS NOT NULL AS timed, count(*) AS n ORDER BY possible, timed")).records.map((r) => r.toObject()),
+  );
+
 describe('bulk load (neo4j-admin import) writes the graph the incremental pipeline writes', () => {
   let incremental: { partition: string[]; lines: string[]; counts: Record<string, number> };
   let report: BulkLoadReport;
@@ -30,6 +37,9 @@ describe('bulk load (neo4j-admin import) writes the graph the incremental pipeli
     expect(results.every((b) => b.status === 'done')).toBe(true);
     incremental = { partition: await entityPartition(t.graph), lines: await graphContentLines(t.graph), counts: await graphCounts(t.graph) };
     expect(incremental.counts['node:SourceRecord']).toBeGreaterThan(900);
+    const untimed = (rows: Record<string, unknown>[]) => rows.filter((r) => r.possible !== r.timed);
+    const incrementalTimes = await timedEdges();
+    expect(untimed(incrementalTimes)).toEqual([]);
 
     report = await runBulkLoad({
       files: files.map(([source, path]) => ({ source, path })),
@@ -45,6 +55,7 @@ describe('bulk load (neo4j-admin import) writes the graph the incremental pipeli
     expect(report.ms.import).toBeGreaterThan(0);
     expect(await entityPartition(t.graph)).toEqual(incremental.partition);
     expect(facts(await graphCounts(t.graph))).toEqual(facts(incremental.counts));
+    expect(untimed(await timedEdges())).toEqual([]);
     const bulkLines = await graphContentLines(t.graph);
     const missing = incremental.lines.filter((l) => !bulkLines.includes(l));
     const extra = bulkLines.filter((l) => !incremental.lines.includes(l));

@@ -232,7 +232,8 @@ export class ImportCsvWriter {
     this.recs.row([r.rid, Label.SourceRecord, r.source, r.recordId, r.receivedAt, r.hash, r.file, r.line, r.batchId, this.at.seq, r.attrs, r.mentions, r.flags]);
     const home = mentionsHome(r.attrs);
     for (const x of r.resolved) {
-      this.resolvedTo.row([r.rid, x.eid, Rel.ResolvedTo, x.role, x.score, x.decision, (x as { candidate?: string }).candidate, this.at.loadedAt]);
+      // `at` only on a possible match's edge, as the incremental writer keeps it (RESOLVED_AT)
+      this.resolvedTo.row([r.rid, x.eid, Rel.ResolvedTo, x.role, x.score, x.decision, (x as { candidate?: string }).candidate, x.decision === 'possible_match' ? this.at.loadedAt : undefined]);
       this.addSource(x.eid, r.source);
       if (this.kindOf(x.eid) !== Label.Place) continue;
       let f = this.placeFacts.get(x.eid);

@@ -2,7 +2,7 @@ import { Label } from '@onemap/graph-schema';
 import { addPlaceFacts, type Graph, writeTx } from '@onemap/graph-schema/server';
 import type { ManagedTransaction } from 'neo4j-driver';
 import type { SourceRecordRow, VisitRow } from './write-rows.ts';
-import { addSourcesToEntities } from './write-chunk.ts';
+import { addSourcesToEntities, RESOLVED_AT } from './write-chunk.ts';
 import { recordPlaceFacts } from './place-facts.ts';
 
 /** An anchor a trace record names: an entity of `kind` holding identifier `idKind = value`. */
@@ -135,7 +135,7 @@ export async function writeTraceRecords(
          UNWIND row.resolved AS res
          MATCH (e:Entity {eid: res.eid})
          MERGE (r)-[x:RESOLVED_TO {role: res.role}]->(e)
-         SET x.score = res.score, x.decision = res.decision, x.at = datetime()
+         SET x.score = res.score, x.decision = res.decision, x.at = ${RESOLVED_AT}
          RETURN count(x) AS n`,
         { rows: records },
       );

@@ -214,6 +214,13 @@ async function writeEntities(tx: ManagedTransaction, rows: EntityRow[]) {
 }
 
 /**
+ * A `RESOLVED_TO` edge's time (`at`), for Cypher where `res` is the edge's row: kept only on a
+ * possible match's edge, the review queue's one reader of it (when the pipeline put the record
+ * there); on every other edge it cost two db hits a write and was never read.
+ */
+export const RESOLVED_AT = "CASE WHEN res.decision = 'possible_match' THEN datetime() END";
+
+/**
  * One row per entity and identifier with the record ids the chunk adds to its edge, in order (a
  * chunk names a hotel guest's id once per stay): the edge is stamped (`source`, `rid`) by the first
  * record that linked it and lists every record that states it (`rids`, up to MAX_RIDS).
@@ -415,7 +422,7 @@ export async function writeChunk(
          WITH r, row
          UNWIND row.resolved AS res
          MATCH (e:Entity {eid: res.eid})
-         CREATE (r)-[:RESOLVED_TO {role: res.role, score: res.score, decision: res.decision, candidate: res.candidate, at: datetime()}]->(e)`,
+         CREATE (r)-[:RESOLVED_TO {role: res.role, score: res.score, decision: res.decision, candidate: res.candidate, at: ${RESOLVED_AT}}]->(e)`,
         { rows: created, seq: rows.seq },
       );
     }
@@ -429,7 +436,7 @@ export async function writeChunk(
          UNWIND row.resolved AS res
          MATCH (e:Entity {eid: res.eid})
          MERGE (r)-[x:RESOLVED_TO {role: res.role}]->(e)
-         SET x.score = res.score, x.decision = res.decision, x.candidate = res.candidate, x.at = datetime()`,
+         SET x.score = res.score, x.decision = res.decision, x.candidate = res.candidate, x.at = ${RESOLVED_AT}`,
         { rows: updated, seq: rows.seq },
       );
     }
