@@ -141,13 +141,17 @@ const square = (lon: number, lat: number, d: number) =>
   });
 const persons = (...eids: string[]) => eids.map((eid) => ({ eid, label: 'Person' as const }));
 const HOTEL = { eid: 'L-R7-HOTEL', lon: 103.9, lat: 36.1, chosenFrom: { lon: 'open' }, recordRoles: ['open:hotel'] };
+/** Somewhere a subject was seen the day before (so the evaluated sighting is not its first). */
+const ELSEWHERE = { eid: 'L-R7-ELSE', lon: 103.5, lat: 36.5, chosenFrom: { lon: 'open' }, recordRoles: ['open:hotel'] };
+const dayBefore = (subject: string, source = 'open'): SightingSpec => ({ subject, place: ELSEWHERE.eid, rid: `${source}:${subject}-0`, source, at: '2026-04-13T12:00:00Z' });
 
 describe('P2 meet and gather rules count only the sightings of the rule’s view', () => {
   it('a hidden sighting does not complete a gathering', async () => {
     const { withHidden, without } = await withAndWithout((hidden) => ({
       subjects: persons('P-A', 'P-B', 'P-C'),
-      places: [HOTEL],
+      places: [ELSEWHERE, HOTEL],
       sightings: [
+        dayBefore('P-B'),
         { subject: 'P-A', place: HOTEL.eid, rid: 'open:a1', source: 'open', at: '2026-04-14T12:00:00Z' },
         ...(hidden ? [{ subject: 'P-C', place: HOTEL.eid, rid: 'secret:c1', source: HIDDEN, at: '2026-04-14T12:05:00Z' }] : []),
         { subject: 'P-B', place: HOTEL.eid, rid: 'open:b1', source: 'open', at: '2026-04-14T12:10:00Z', touched: true },
@@ -161,8 +165,9 @@ describe('P2 meet and gather rules count only the sightings of the rule’s view
   it('a hidden sighting earlier in the window does not take a member’s place in a gathering (nor its key)', async () => {
     const { withHidden, without } = await withAndWithout((hidden) => ({
       subjects: persons('P-A', 'P-B', 'P-C'),
-      places: [HOTEL],
+      places: [ELSEWHERE, HOTEL],
       sightings: [
+        dayBefore('P-C'),
         ...(hidden ? [{ subject: 'P-B', place: HOTEL.eid, rid: 'secret:b0', source: HIDDEN, at: '2026-04-14T11:55:00Z' }] : []),
         { subject: 'P-A', place: HOTEL.eid, rid: 'open:a1', source: 'open', at: '2026-04-14T12:00:00Z' },
         { subject: 'P-B', place: HOTEL.eid, rid: 'open:b1', source: 'open', at: '2026-04-14T12:10:00Z' },
@@ -183,8 +188,8 @@ describe('P2 meet and gather rules count only the sightings of the rule’s view
     ];
     const hits = await hitsOf({
       subjects: persons('P-A', 'P-B', 'P-C'),
-      places: [HOTEL],
-      sightings: [...day('14', true), ...day('15', true)],
+      places: [ELSEWHERE, HOTEL],
+      sightings: [dayBefore('P-A'), dayBefore('P-B'), dayBefore('P-C'), ...day('14', true), ...day('15', true)],
       rule: { kind: 'gather', subjects: ['P-A', 'P-B', 'P-C'], minCount: 3, windowMinutes: 60 },
     });
     expect(hits.map((h) => [...(h.rids as string[])].sort())).toEqual([
@@ -196,8 +201,9 @@ describe('P2 meet and gather rules count only the sightings of the rule’s view
   it('a hidden sighting makes no meeting', async () => {
     const { withHidden, without } = await withAndWithout((hidden) => ({
       subjects: persons('P-A', 'P-B'),
-      places: [HOTEL],
+      places: [ELSEWHERE, HOTEL],
       sightings: [
+        dayBefore('P-A'),
         ...(hidden ? [{ subject: 'P-B', place: HOTEL.eid, rid: 'secret:b1', source: HIDDEN, at: '2026-04-14T12:05:00Z' }] : []),
         { subject: 'P-A', place: HOTEL.eid, rid: 'open:a1', source: 'open', at: '2026-04-14T12:00:00Z', touched: true },
       ],
@@ -216,8 +222,9 @@ describe('P11 a checkpoint rule reads the place’s kind only from the rule’s 
         hidden
           ? ({ eid: 'L-R7-KK', lon: 103.9, lat: 36.1, kind: 'checkpoint', chosenFrom: { lon: 'cam', placeKind: HIDDEN }, recordRoles: ['cam:place'] } as PlaceSpec)
           : { eid: 'L-R7-KK', lon: 103.9, lat: 36.1, chosenFrom: { lon: 'cam' }, recordRoles: ['cam:place'] },
+        ELSEWHERE,
       ],
-      sightings: [{ subject: 'V-A', place: 'L-R7-KK', rid: 'cam:1', source: 'cam', at: '2026-04-14T12:00:00Z', touched: true }],
+      sightings: [dayBefore('V-A', 'cam'), { subject: 'V-A', place: 'L-R7-KK', rid: 'cam:1', source: 'cam', at: '2026-04-14T12:00:00Z', touched: true }],
       rule: { kind: 'checkpoint', subjects: ['V-A'] },
     }));
     expect(without).toEqual([]);
