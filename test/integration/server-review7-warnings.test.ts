@@ -64,14 +64,24 @@ interface World {
   /** other edges into places: RESIDES_AT of a source, a record in a role */
   residesAt?: { person: string; place: string; source: string }[];
   records?: { rid: string; source: string; place: string; role: string }[];
-  rule: { kind: string; subjects: string[]; areaJson?: string; trigger?: string; placeEids?: string[]; windowMinutes?: number; minCount?: number };
+  rule: {
+    kind: string;
+    subjects: string[];
+    areaJson?: string;
+    trigger?: string;
+    placeEids?: string[];
+    windowMinutes?: number;
+    minCount?: number;
+  };
 }
 
 /** Builds the world on an empty graph, evaluates its touched sightings, and returns the rule's hits (what fired them, not when). */
 async function hitsOf(w: World) {
   await clearGraph(graph);
-  const q = (cypher: string, params: Record<string, unknown>) => graph.driver.executeQuery(cypher, params, { database: graph.database });
-  for (const s of w.subjects) await q(s.label === 'Person' ? 'CREATE (:Entity:Person {eid: $eid})' : 'CREATE (:Entity:Vehicle {eid: $eid})', s);
+  const q = (cypher: string, params: Record<string, unknown>) =>
+    graph.driver.executeQuery(cypher, params, { database: graph.database });
+  for (const s of w.subjects)
+    await q(s.label === 'Person' ? 'CREATE (:Entity:Person {eid: $eid})' : 'CREATE (:Entity:Vehicle {eid: $eid})', s);
   for (const p of w.places)
     await q(
       `CREATE (p:Entity:Place {eid: $eid, placeKind: $kind, unitCode: $unitCode, provenance: $provenance, recordRoles: $recordRoles})
@@ -83,7 +93,11 @@ async function hitsOf(w: World) {
         lon: p.lon ?? null,
         lat: p.lat ?? null,
         recordRoles: p.recordRoles ?? null,
-        provenance: JSON.stringify(Object.fromEntries(Object.entries(p.chosenFrom ?? {}).map(([prop, source]) => [prop, { source, rid: `${source}:x` }]))),
+        provenance: JSON.stringify(
+          Object.fromEntries(
+            Object.entries(p.chosenFrom ?? {}).map(([prop, source]) => [prop, { source, rid: `${source}:x` }]),
+          ),
+        ),
       },
     );
   for (const s of w.sightings)
@@ -93,9 +107,15 @@ async function hitsOf(w: World) {
       { ...s, kind: s.kind ?? 'stay' },
     );
   for (const r of w.residesAt ?? [])
-    await q('MATCH (e:Entity {eid: $person}), (p:Place {eid: $place}) CREATE (e)-[:RESIDES_AT {source: $source}]->(p)', r);
+    await q(
+      'MATCH (e:Entity {eid: $person}), (p:Place {eid: $place}) CREATE (e)-[:RESIDES_AT {source: $source}]->(p)',
+      r,
+    );
   for (const r of w.records ?? [])
-    await q('MATCH (p:Place {eid: $place}) CREATE (:SourceRecord {rid: $rid, source: $source})-[:RESOLVED_TO {role: $role}]->(p)', r);
+    await q(
+      'MATCH (p:Place {eid: $place}) CREATE (:SourceRecord {rid: $rid, source: $source})-[:RESOLVED_TO {role: $role}]->(p)',
+      r,
+    );
   await q(
     `CREATE (w:WarningRule {id: 'R-REVIEW7', active: true, createdAt: datetime(), expiresAt: datetime() + duration('P1D'), unitCode: '620102'})
      SET w += $props`,
@@ -116,7 +136,9 @@ async function hitsOf(w: World) {
   await evaluateWarnings(
     graph,
     redis,
-    w.sightings.filter((s) => s.touched).map((s) => ({ eid: s.subject, type: 'trace' as const, at: s.at, source: s.source, rid: s.rid })),
+    w.sightings
+      .filter((s) => s.touched)
+      .map((s) => ({ eid: s.subject, type: 'trace' as const, at: s.at, source: s.source, rid: s.rid })),
     CHANNEL,
   );
   const r = await q(
@@ -136,14 +158,28 @@ const square = (lon: number, lat: number, d: number) =>
   JSON.stringify({
     polygon: {
       type: 'Polygon',
-      coordinates: [[[lon - d, lat - d], [lon + d, lat - d], [lon + d, lat + d], [lon - d, lat + d], [lon - d, lat - d]]],
+      coordinates: [
+        [
+          [lon - d, lat - d],
+          [lon + d, lat - d],
+          [lon + d, lat + d],
+          [lon - d, lat + d],
+          [lon - d, lat - d],
+        ],
+      ],
     },
   });
 const persons = (...eids: string[]) => eids.map((eid) => ({ eid, label: 'Person' as const }));
 const HOTEL = { eid: 'L-R7-HOTEL', lon: 103.9, lat: 36.1, chosenFrom: { lon: 'open' }, recordRoles: ['open:hotel'] };
 /** Somewhere a subject was seen the day before (so the evaluated sighting is not its first). */
 const ELSEWHERE = { eid: 'L-R7-ELSE', lon: 103.5, lat: 36.5, chosenFrom: { lon: 'open' }, recordRoles: ['open:hotel'] };
-const dayBefore = (subject: string, source = 'open'): SightingSpec => ({ subject, place: ELSEWHERE.eid, rid: `${source}:${subject}-0`, source, at: '2026-04-13T12:00:00Z' });
+const dayBefore = (subject: string, source = 'open'): SightingSpec => ({
+  subject,
+  place: ELSEWHERE.eid,
+  rid: `${source}:${subject}-0`,
+  source,
+  at: '2026-04-13T12:00:00Z',
+});
 
 describe('P2 meet and gather rules count only the sightings of the rule’s view', () => {
   it('a hidden sighting does not complete a gathering', async () => {
@@ -153,7 +189,9 @@ describe('P2 meet and gather rules count only the sightings of the rule’s view
       sightings: [
         dayBefore('P-B'),
         { subject: 'P-A', place: HOTEL.eid, rid: 'open:a1', source: 'open', at: '2026-04-14T12:00:00Z' },
-        ...(hidden ? [{ subject: 'P-C', place: HOTEL.eid, rid: 'secret:c1', source: HIDDEN, at: '2026-04-14T12:05:00Z' }] : []),
+        ...(hidden
+          ? [{ subject: 'P-C', place: HOTEL.eid, rid: 'secret:c1', source: HIDDEN, at: '2026-04-14T12:05:00Z' }]
+          : []),
         { subject: 'P-B', place: HOTEL.eid, rid: 'open:b1', source: 'open', at: '2026-04-14T12:10:00Z', touched: true },
       ],
       rule: { kind: 'gather', subjects: ['P-A', 'P-B', 'P-C'], minCount: 3, windowMinutes: 60 },
@@ -168,7 +206,9 @@ describe('P2 meet and gather rules count only the sightings of the rule’s view
       places: [ELSEWHERE, HOTEL],
       sightings: [
         dayBefore('P-C'),
-        ...(hidden ? [{ subject: 'P-B', place: HOTEL.eid, rid: 'secret:b0', source: HIDDEN, at: '2026-04-14T11:55:00Z' }] : []),
+        ...(hidden
+          ? [{ subject: 'P-B', place: HOTEL.eid, rid: 'secret:b0', source: HIDDEN, at: '2026-04-14T11:55:00Z' }]
+          : []),
         { subject: 'P-A', place: HOTEL.eid, rid: 'open:a1', source: 'open', at: '2026-04-14T12:00:00Z' },
         { subject: 'P-B', place: HOTEL.eid, rid: 'open:b1', source: 'open', at: '2026-04-14T12:10:00Z' },
         { subject: 'P-C', place: HOTEL.eid, rid: 'open:c1', source: 'open', at: '2026-04-14T12:20:00Z', touched: true },
@@ -204,7 +244,9 @@ describe('P2 meet and gather rules count only the sightings of the rule’s view
       places: [ELSEWHERE, HOTEL],
       sightings: [
         dayBefore('P-A'),
-        ...(hidden ? [{ subject: 'P-B', place: HOTEL.eid, rid: 'secret:b1', source: HIDDEN, at: '2026-04-14T12:05:00Z' }] : []),
+        ...(hidden
+          ? [{ subject: 'P-B', place: HOTEL.eid, rid: 'secret:b1', source: HIDDEN, at: '2026-04-14T12:05:00Z' }]
+          : []),
         { subject: 'P-A', place: HOTEL.eid, rid: 'open:a1', source: 'open', at: '2026-04-14T12:00:00Z', touched: true },
       ],
       rule: { kind: 'meet', subjects: ['P-A', 'P-B'], windowMinutes: 30 },
@@ -220,11 +262,21 @@ describe('P11 a checkpoint rule reads the place’s kind only from the rule’s 
       subjects: [{ eid: 'V-A', label: 'Vehicle' }],
       places: [
         hidden
-          ? ({ eid: 'L-R7-KK', lon: 103.9, lat: 36.1, kind: 'checkpoint', chosenFrom: { lon: 'cam', placeKind: HIDDEN }, recordRoles: ['cam:place'] } as PlaceSpec)
+          ? ({
+              eid: 'L-R7-KK',
+              lon: 103.9,
+              lat: 36.1,
+              kind: 'checkpoint',
+              chosenFrom: { lon: 'cam', placeKind: HIDDEN },
+              recordRoles: ['cam:place'],
+            } as PlaceSpec)
           : { eid: 'L-R7-KK', lon: 103.9, lat: 36.1, chosenFrom: { lon: 'cam' }, recordRoles: ['cam:place'] },
         ELSEWHERE,
       ],
-      sightings: [dayBefore('V-A', 'cam'), { subject: 'V-A', place: 'L-R7-KK', rid: 'cam:1', source: 'cam', at: '2026-04-14T12:00:00Z', touched: true }],
+      sightings: [
+        dayBefore('V-A', 'cam'),
+        { subject: 'V-A', place: 'L-R7-KK', rid: 'cam:1', source: 'cam', at: '2026-04-14T12:00:00Z', touched: true },
+      ],
       rule: { kind: 'checkpoint', subjects: ['V-A'] },
     }));
     expect(without).toEqual([]);
@@ -245,7 +297,14 @@ describe('area rules read a place’s point, county and home-ness from the rule�
     rule,
     ...extra,
   });
-  const IN = { eid: 'L-R7-IN', lon: 103.9, lat: 36.1, unitCode: '620102', chosenFrom: { lon: 'open', unitCode: 'open' }, recordRoles: ['open:hotel'] };
+  const IN = {
+    eid: 'L-R7-IN',
+    lon: 103.9,
+    lat: 36.1,
+    unitCode: '620102',
+    chosenFrom: { lon: 'open', unitCode: 'open' },
+    recordRoles: ['open:hotel'],
+  };
 
   it('a point only a hidden source states does not place the sighting before inside the polygon (an enter is not swallowed)', async () => {
     const { withHidden, without } = await withAndWithout((hidden) =>
@@ -280,22 +339,54 @@ describe('area rules read a place’s point, county and home-ness from the rule�
   const tight = square(103.9123, 36.1123, 0.0005);
   const PLACE = { eid: 'L-R7-HOME', lon: 103.9123, lat: 36.1123, chosenFrom: { lon: 'open' } };
   /** How a source says the place is a home: a fact on the place, an edge into it, or a residence trace of someone else there. */
-  type HomeFact = { place: PlaceSpec; residesAt?: World['residesAt']; records?: World['records']; residenceSource?: string };
+  type HomeFact = {
+    place: PlaceSpec;
+    residesAt?: World['residesAt'];
+    records?: World['records'];
+    residenceSource?: string;
+  };
   const homeBy: Record<string, (source: string) => HomeFact> = {
-    'its kind': (source) => ({ place: { ...PLACE, kind: 'home', chosenFrom: { ...PLACE.chosenFrom, placeKind: source }, recordRoles: ['open:place'] } }),
-    'a RESIDES_AT edge': (source) => ({ place: { ...PLACE, recordRoles: ['open:place'] }, residesAt: [{ person: 'P-Z', place: PLACE.eid, source }] }),
-    'a record in the role home (place facts)': (source) => ({ place: { ...PLACE, recordRoles: ['open:place', `${source}:home`] } }),
-    'a record in the role home (no place facts)': (source) => ({ place: PLACE, records: [{ rid: `${source}:h1`, source, place: PLACE.eid, role: 'home' }] }),
+    'its kind': (source) => ({
+      place: {
+        ...PLACE,
+        kind: 'home',
+        chosenFrom: { ...PLACE.chosenFrom, placeKind: source },
+        recordRoles: ['open:place'],
+      },
+    }),
+    'a RESIDES_AT edge': (source) => ({
+      place: { ...PLACE, recordRoles: ['open:place'] },
+      residesAt: [{ person: 'P-Z', place: PLACE.eid, source }],
+    }),
+    'a record in the role home (place facts)': (source) => ({
+      place: { ...PLACE, recordRoles: ['open:place', `${source}:home`] },
+    }),
+    'a record in the role home (no place facts)': (source) => ({
+      place: PLACE,
+      records: [{ rid: `${source}:h1`, source, place: PLACE.eid, role: 'home' }],
+    }),
     'a residence trace': (source) => ({ place: { ...PLACE, recordRoles: ['open:place'] }, residenceSource: source }),
   };
   for (const [how, make] of Object.entries(homeBy)) {
     /** The place as a home of `homeSource`, or (null) as nobody's home. */
     const world = (homeSource: string | null): World => {
       const m: HomeFact = homeSource === null ? { place: { ...PLACE, recordRoles: ['open:place'] } } : make(homeSource);
-      const w = moved(OUT, m.place, { kind: 'area', subjects: ['P-A'], areaJson: tight, trigger: 'enter' }, { residesAt: m.residesAt, records: m.records });
+      const w = moved(
+        OUT,
+        m.place,
+        { kind: 'area', subjects: ['P-A'], areaJson: tight, trigger: 'enter' },
+        { residesAt: m.residesAt, records: m.records },
+      );
       w.subjects.push({ eid: 'P-Z', label: 'Person' });
       if (m.residenceSource)
-        w.sightings.push({ subject: 'P-Z', place: PLACE.eid, rid: `${m.residenceSource}:z1`, source: m.residenceSource, at: '2026-04-01T00:00:00Z', kind: 'residence' });
+        w.sightings.push({
+          subject: 'P-Z',
+          place: PLACE.eid,
+          rid: `${m.residenceSource}:z1`,
+          source: m.residenceSource,
+          at: '2026-04-01T00:00:00Z',
+          kind: 'residence',
+        });
       return w;
     };
     it(`a home by ${how} of a hidden source is not coarsened to its cell; of a visible source it is`, async () => {
@@ -312,7 +403,18 @@ describe('area rules read a place’s point, county and home-ness from the rule�
       places: [OUT, IN],
       sightings: [
         { subject: 'P-A', place: OUT.eid, rid: 'open:a0', source: 'open', at: '2026-04-13T12:00:00Z' },
-        ...(hidden ? [{ subject: 'P-A', place: IN.eid, rid: 'secret:a1', source: HIDDEN, at: '2026-04-14T12:00:00Z', touched: true }] : []),
+        ...(hidden
+          ? [
+              {
+                subject: 'P-A',
+                place: IN.eid,
+                rid: 'secret:a1',
+                source: HIDDEN,
+                at: '2026-04-14T12:00:00Z',
+                touched: true,
+              },
+            ]
+          : []),
       ],
       rule: { kind: 'area', subjects: ['P-A'], areaJson: square(103.9, 36.1, 0.01), trigger: 'enter' },
     }));
@@ -326,14 +428,27 @@ describe('a subject’s first sighting is evaluated', () => {
     const enter = await hitsOf({
       subjects: persons('P-A'),
       places: [{ eid: 'L-R7-IN', lon: 103.9, lat: 36.1, chosenFrom: { lon: 'open' }, recordRoles: ['open:hotel'] }],
-      sightings: [{ subject: 'P-A', place: 'L-R7-IN', rid: 'open:a1', source: 'open', at: '2026-04-14T12:00:00Z', touched: true }],
+      sightings: [
+        { subject: 'P-A', place: 'L-R7-IN', rid: 'open:a1', source: 'open', at: '2026-04-14T12:00:00Z', touched: true },
+      ],
       rule: { kind: 'area', subjects: ['P-A'], areaJson: square(103.9, 36.1, 0.01), trigger: 'enter' },
     });
     expect(enter).toMatchObject([{ detail: 'enter', eids: ['P-A'], rids: ['open:a1'] }]);
     const pass = await hitsOf({
       subjects: [{ eid: 'V-A', label: 'Vehicle' }],
-      places: [{ eid: 'L-R7-KK', lon: 103.9, lat: 36.1, kind: 'checkpoint', chosenFrom: { lon: 'cam', placeKind: 'cam' }, recordRoles: ['cam:checkpoint'] }],
-      sightings: [{ subject: 'V-A', place: 'L-R7-KK', rid: 'cam:1', source: 'cam', at: '2026-04-14T12:00:00Z', touched: true }],
+      places: [
+        {
+          eid: 'L-R7-KK',
+          lon: 103.9,
+          lat: 36.1,
+          kind: 'checkpoint',
+          chosenFrom: { lon: 'cam', placeKind: 'cam' },
+          recordRoles: ['cam:checkpoint'],
+        },
+      ],
+      sightings: [
+        { subject: 'V-A', place: 'L-R7-KK', rid: 'cam:1', source: 'cam', at: '2026-04-14T12:00:00Z', touched: true },
+      ],
       rule: { kind: 'checkpoint', subjects: ['V-A'] },
     });
     expect(pass).toMatchObject([{ detail: 'checkpoint', eids: ['V-A'], sources: ['cam'] }]);

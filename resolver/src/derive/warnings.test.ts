@@ -5,7 +5,15 @@ import { inArea, togetherHits } from './warnings.ts';
 const square = (lon: number, lat: number, d: number) => ({
   polygon: {
     type: 'Polygon' as const,
-    coordinates: [[[lon - d, lat - d], [lon + d, lat - d], [lon + d, lat + d], [lon - d, lat + d], [lon - d, lat - d]]],
+    coordinates: [
+      [
+        [lon - d, lat - d],
+        [lon + d, lat - d],
+        [lon + d, lat + d],
+        [lon - d, lat + d],
+        [lon - d, lat - d],
+      ],
+    ],
   },
 });
 const HOME = { lon: 103.8711, lat: 36.0522, unitCode: '620102' };
@@ -27,13 +35,35 @@ describe('area warnings place a home at its ~1 km cell', () => {
 
 describe('a gathering is keyed by its sightings', () => {
   const rule = {
-    id: 'R-1', kind: 'gather' as const, unitCode: '620102', subjects: ['P-a', 'P-b', 'P-c'], areaJson: null, trigger: null,
-    placeEids: null, windowMinutes: 60, minCount: 3, knownCompanions: null, viewSources: ['hotel'],
+    id: 'R-1',
+    kind: 'gather' as const,
+    unitCode: '620102',
+    subjects: ['P-a', 'P-b', 'P-c'],
+    areaJson: null,
+    trigger: null,
+    placeEids: null,
+    windowMinutes: 60,
+    minCount: 3,
+    knownCompanions: null,
+    viewSources: ['hotel'],
   };
   const at = (eid: string, rid: string, time: string) => ({ eid, rid, source: 'hotel', at: time, placeEid: 'L-1' });
-  const day1 = [at('P-a', 'a1', '2026-04-14T20:00:00Z'), at('P-b', 'b1', '2026-04-14T20:10:00Z'), at('P-c', 'c1', '2026-04-14T20:20:00Z')];
-  const day2 = [at('P-a', 'a2', '2026-04-15T20:00:00Z'), at('P-b', 'b2', '2026-04-15T20:10:00Z'), at('P-c', 'c2', '2026-04-15T20:20:00Z')];
-  const keyOf = (s: (typeof day1)[number], all: typeof day1) => togetherHits(rule, s, all.filter((n) => n.eid !== s.eid)).map((h) => h.key);
+  const day1 = [
+    at('P-a', 'a1', '2026-04-14T20:00:00Z'),
+    at('P-b', 'b1', '2026-04-14T20:10:00Z'),
+    at('P-c', 'c1', '2026-04-14T20:20:00Z'),
+  ];
+  const day2 = [
+    at('P-a', 'a2', '2026-04-15T20:00:00Z'),
+    at('P-b', 'b2', '2026-04-15T20:10:00Z'),
+    at('P-c', 'c2', '2026-04-15T20:20:00Z'),
+  ];
+  const keyOf = (s: (typeof day1)[number], all: typeof day1) =>
+    togetherHits(
+      rule,
+      s,
+      all.filter((n) => n.eid !== s.eid),
+    ).map((h) => h.key);
 
   it('the same gathering, evaluated from any member’s sighting, is one key', () => {
     const keys = day1.map((s) => keyOf(s, day1));
