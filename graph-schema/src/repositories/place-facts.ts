@@ -1,4 +1,5 @@
 import type { ManagedTransaction } from 'neo4j-driver';
+import { provenanceSourceCypher } from '../universal/geo/point-source.ts';
 import { PLACE_HOME_WORD, PLACE_ROLE_SEPARATOR, type PlaceFacts } from '../universal/place-facts.ts';
 
 /**
@@ -82,9 +83,9 @@ export async function recountPlaceFacts(tx: ManagedTransaction, eids: readonly s
 /**
  * Cypher predicate: place `v` is a home for some source — its node's kind, a record in the role
  * `home`, a RESIDES_AT edge or a residence trace — whoever can see it. Layers leave homes out of
- * facilities and counts by it (a home is never a facility, whoever says so); early-warning rules
- * place such a place at its ~1 km cell for every unit (no rule locates a home more finely than an
- * answer shows it); the server's spatial filters use its per-viewer form (`HOME_FOR_VIEWER`).
+ * facilities and counts by it (a home is never a facility, whoever says so); decisions made in one
+ * viewer's sources (early-warning rules, the server's spatial filters) use its per-view form
+ * `isHomeForSourcesCypher`.
  *
  * The record roles are read from the place facts (`recordRoles`) where the node has them, so a
  * hub is not scanned record by record; a place without them falls back to its `RESOLVED_TO` edges.
@@ -97,4 +98,21 @@ export function isHomeCypher(v: string, residence = `EXISTS { MATCH (${v})<-[hv:
   OR CASE WHEN ${v}.recordRoles IS NULL THEN EXISTS { MATCH (${v})<-[hr:RESOLVED_TO]-() WHERE hr.role = 'home' }
      ELSE any(x IN ${v}.recordRoles WHERE x ENDS WITH '${PLACE_ROLE_SEPARATOR}home') END
   OR ${residence})`;
+}
+
+/**
+ * Cypher predicate: place `v` is a home as the sources in the list `sources` (a Cypher list
+ * expression: `$vs`, `it.vs`) may know it — what `isHomeCypher` reads, each fact only from those
+ * sources: the node's kind `home` when it was chosen from one of them (no recorded provenance
+ * counts as theirs, as for a point), a record of theirs in the role `home` (from the place facts
+ * where the node has them), a `RESIDES_AT` edge or a residence trace of theirs. A place only a
+ * hidden source calls a home is, for these sources, the place their records show: a decision made
+ * for a viewer (a spatial filter, an early-warning rule) must not differ by what it cannot see.
+ */
+export function isHomeForSourcesCypher(v: string, sources: string): string {
+  return `((${v}.placeKind = 'home' AND coalesce(${provenanceSourceCypher(v, 'placeKind')} IN ${sources}, true))
+  OR EXISTS { MATCH (${v})<-[hsx:RESIDES_AT]-() WHERE hsx.source IN ${sources} }
+  OR CASE WHEN ${v}.recordRoles IS NULL THEN EXISTS { MATCH (${v})<-[:RESOLVED_TO {role: 'home'}]-(hsr:SourceRecord) WHERE hsr.source IN ${sources} }
+     ELSE any(hsf IN ${v}.recordRoles WHERE any(hss IN ${sources} WHERE hsf = hss + '${PLACE_ROLE_SEPARATOR}home')) END
+  OR EXISTS { MATCH (${v})<-[hsv:VISITED {kind: 'residence'}]-() WHERE hsv.source IN ${sources} })`;
 }

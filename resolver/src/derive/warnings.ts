@@ -61,9 +61,9 @@ export interface TouchedFact {
 export type Area = { polygon: GeoPolygon } | { prefix: string };
 
 /**
- * Whether a sighting's place is in the area; a home (for any source: `isHomeCypher`, not only a
- * node whose kind says so) counts at its ~1 km cell, where answers show it (no polygon locates a
- * home more finely).
+ * Whether a sighting's place, as the rule's view knows it (`placeInView`), is in the area; a home
+ * in that view (`isHomeForSourcesCypher`, not only a node whose kind says so) counts at its ~1 km
+ * cell, where the view's answers show it (no polygon locates a home more finely).
  */
 export function inArea(area: Area, p: { lon: number | null; lat: number | null; unitCode: string | null; home: boolean }): boolean {
   if ('prefix' in area) return typeof p.unitCode === 'string' && p.unitCode.startsWith(area.prefix);
@@ -83,6 +83,53 @@ function areaSources(area: Area, places: readonly PlaceAt[]): string[] {
 }
 
 const uniq = <T>(xs: T[]) => [...new Set(xs)];
+
+/** A sighting of another subject at the same place within the window (`readSightingsNear`, in the rule's view). */
+export type NearSighting = { eid: string; rid: string; source: string; at: string };
+
+/**
+ * The hits a meet or gather rule makes of sighting `s` and the other subjects' sightings `near`
+ * it (in the rule's view, ordered by time). A meeting is one hit per pair of sightings; a
+ * gathering is keyed by its sightings (`s` and each other member's first one in the window), so
+ * the same gathering evaluated again (another member's sighting of one batch, a batch delivered
+ * twice) is one hit, and a gathering of the same persons on another day is another.
+ */
+export function togetherHits(rule: WarningRuleRow, s: Pick<SightingRow, 'eid' | 'rid' | 'source' | 'at' | 'placeEid'>, nearAll: readonly NearSighting[]): WarningHitRow[] {
+  const base = { ruleId: rule.id, kind: rule.kind, unitCode: rule.unitCode, at: s.at, placeEid: s.placeEid };
+  const minutes = rule.windowMinutes ?? WARNING_DEFAULTS.windowMinutes;
+  const near = nearAll.filter((n) => n.rid !== s.rid && n.eid !== s.eid);
+  if (rule.kind === 'meet') {
+    return near.map((n) => {
+      const pair = [s.eid, n.eid].sort();
+      const rids = [s.rid, n.rid].sort();
+      return {
+        ...base,
+        key: `${rule.id}|${pair.join('+')}|${rids.join('+')}`,
+        eids: pair,
+        sources: uniq([s.source, n.source]),
+        rids,
+        detail: `${minutes} min`,
+      };
+    });
+  }
+  const firstOf = new Map<string, NearSighting>();
+  for (const n of near) if (!firstOf.has(n.eid)) firstOf.set(n.eid, n);
+  const group = [s.eid, ...firstOf.keys()].sort();
+  const min = rule.minCount ?? WARNING_DEFAULTS.minCount;
+  if (group.length < min) return [];
+  const members = [...firstOf.values()];
+  const rids = [s.rid, ...members.map((m) => m.rid)];
+  return [
+    {
+      ...base,
+      key: `${rule.id}|${s.placeEid}|${[...rids].sort().join('+')}`,
+      eids: group,
+      sources: uniq([s.source, ...members.map((m) => m.source)]),
+      rids,
+      detail: `${group.length} ≥ ${min} within ${minutes} min`,
+    },
+  ];
+}
 
 /** The hits one rule makes of one sighting (queries only for meet/gather). */
 async function hitsOf(graph: Graph, rule: WarningRuleRow, s: SightingRow): Promise<WarningHitRow[]> {
@@ -130,40 +177,8 @@ async function hitsOf(graph: Graph, rule: WarningRuleRow, s: SightingRow): Promi
     case 'gather': {
       const minutes = rule.windowMinutes ?? WARNING_DEFAULTS.windowMinutes;
       const others = rule.subjects.filter((e) => e !== s.eid);
-      const near = (await readSightingsNear(graph, { placeEid: s.placeEid, eids: others, at: s.at, minutes })).filter(
-        (n) => n.rid !== s.rid,
-      );
-      if (rule.kind === 'meet') {
-        // One hit per pair and place-hour: the pair meeting again the next day fires again.
-        return near.map((n) => {
-          const pair = [s.eid, n.eid].sort();
-          const rids = [s.rid, n.rid].sort();
-          return {
-            ...base,
-            key: `${rule.id}|${pair.join('+')}|${rids.join('+')}`,
-            eids: pair,
-            sources: uniq([s.source, n.source]),
-            rids,
-            detail: `${minutes} min`,
-          };
-        });
-      }
-      const firstOf = new Map<string, (typeof near)[number]>();
-      for (const n of near) if (!firstOf.has(n.eid)) firstOf.set(n.eid, n);
-      const group = [s.eid, ...firstOf.keys()].sort();
-      const min = rule.minCount ?? WARNING_DEFAULTS.minCount;
-      if (group.length < min) return [];
-      const members = [...firstOf.values()];
-      return [
-        {
-          ...base,
-          key: `${rule.id}|${s.placeEid}|${group.join('+')}`,
-          eids: group,
-          sources: uniq([s.source, ...members.map((m) => m.source)]),
-          rids: [s.rid, ...members.map((m) => m.rid)],
-          detail: `${group.length} ≥ ${min} within ${minutes} min`,
-        },
-      ];
+      const near = await readSightingsNear(graph, { placeEid: s.placeEid, eids: others, at: s.at, minutes, vs: rule.viewSources });
+      return togetherHits(rule, s, near);
     }
     default:
       return [];

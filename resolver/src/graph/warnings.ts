@@ -4,7 +4,7 @@
  * delivered twice or evaluated twice fires once). Rules themselves are kept by the server's API.
  */
 import { pointSourceCypher, provenanceSourceCypher } from '@onemap/graph-schema';
-import { type Graph, isHomeCypher, readTx, writeTx } from '@onemap/graph-schema/server';
+import { type Graph, isHomeCypher, isHomeForSourcesCypher, readTx, writeTx } from '@onemap/graph-schema/server';
 
 /** One active, unexpired rule (its kind-specific settings as stored). */
 export interface WarningRuleRow {
@@ -28,7 +28,7 @@ export interface WarningRuleRow {
   viewSources: string[] | null;
 }
 
-/** A sighting (VISITED edge) with its place, and the subject's sighting just before it. */
+/** A sighting (VISITED edge) with its place as the rule's view knows it (`placeInView`), and the subject's sighting just before it in that view. */
 export interface SightingRow {
   eid: string;
   rid: string;
@@ -36,17 +36,20 @@ export interface SightingRow {
   at: string;
   kind: string;
   placeEid: string;
+  /** The place's point, when chosen from a source of the view (or not recorded); else null. */
   lon: number | null;
   lat: number | null;
-  /** The source the place's point was chosen from (null: not recorded): a polygon rule's hit needs it visible too. */
+  /** The source the place's point was chosen from (null: not recorded, or outside the view): a polygon rule's hit names it. */
   pointSource: string | null;
+  /** The place's county code, when chosen from a source of the view (or not recorded); else null. */
   unitCode: string | null;
-  /** The source the place's county code was chosen from (null: not recorded): a jurisdiction rule's hit needs it visible too. */
+  /** The source the place's county code was chosen from (null: not recorded, or outside the view): a jurisdiction rule's hit names it. */
   divisionSource: string | null;
+  /** The place's kind, when chosen from a source of the view (or not recorded); else null. */
   placeKind: string | null;
-  /** The source the place's kind was chosen from (null: not recorded): a checkpoint rule's hit needs it visible too. */
+  /** The source the place's kind was chosen from (null: not recorded, or outside the view): a checkpoint rule's hit names it. */
   kindSource: string | null;
-  /** A home for some source (`isHomeCypher`): placed at its ~1 km cell, as answers show it. */
+  /** A home as the view may know it (`isHomeForSourcesCypher`): placed at its ~1 km cell, as the view's answers show it. */
   home: boolean;
   prev: PlaceAt | null;
 }
@@ -54,10 +57,26 @@ export interface SightingRow {
 /** The sighting before, where it was (the same facts of its place). */
 export type PlaceAt = Pick<SightingRow, 'rid' | 'source' | 'placeEid' | 'lon' | 'lat' | 'pointSource' | 'unitCode' | 'divisionSource' | 'placeKind' | 'home'>;
 
-/** The facts of place `v` an area or checkpoint rule reads, each with the source it came from. */
-const placeFacts = (v: string) =>
-  `${v}.location.x AS lon, ${v}.location.y AS lat, ${pointSourceCypher(v)} AS pointSource, ${v}.unitCode AS unitCode,
-   ${provenanceSourceCypher(v, 'unitCode')} AS divisionSource, ${v}.placeKind AS placeKind, ${provenanceSourceCypher(v, 'placeKind')} AS kindSource, ${isHomeCypher(v)} AS home`;
+/**
+ * Cypher map: place `v` as the view `vs` (a Cypher list expression; null: every source, for rules
+ * made before views were kept) knows it — the facts an area or checkpoint rule reads, each with
+ * the source it came from. A node value (point, county code, kind) is merged over every source,
+ * so it is read only where it was chosen from a source of the view (none recorded counts as
+ * visible, as the server's `VISIBLE_POINT` / `VISIBLE_DIVISION` read it); home-ness only from the
+ * view's sources. What only a hidden source says about a place neither fires nor suppresses a hit.
+ */
+function placeInView(v: string, vs: string): string {
+  const inView = (source: string) => `(${vs} IS NULL OR coalesce(${source} IN ${vs}, true))`;
+  const pointSource = pointSourceCypher(v);
+  const divisionSource = provenanceSourceCypher(v, 'unitCode');
+  const kindSource = provenanceSourceCypher(v, 'placeKind');
+  const ifInView = (source: string, value: string) => `CASE WHEN ${inView(source)} THEN ${value} END`;
+  return `{placeEid: ${v}.eid,
+    lon: ${ifInView(pointSource, `${v}.location.x`)}, lat: ${ifInView(pointSource, `${v}.location.y`)}, pointSource: ${ifInView(pointSource, pointSource)},
+    unitCode: ${ifInView(divisionSource, `${v}.unitCode`)}, divisionSource: ${ifInView(divisionSource, divisionSource)},
+    placeKind: ${ifInView(kindSource, `${v}.placeKind`)}, kindSource: ${ifInView(kindSource, kindSource)},
+    home: CASE WHEN ${vs} IS NULL THEN ${isHomeCypher(v)} ELSE ${isHomeForSourcesCypher(v, vs)} END}`;
+}
 
 /** A hit to record; `key` makes it idempotent. */
 export interface WarningHitRow {
@@ -89,9 +108,11 @@ export async function readActiveWarningRules(graph: Graph, eids: string[]): Prom
 }
 
 /**
- * The sightings written under `rids` for subjects `eids`, each with the subject's sighting just
- * before it among the sources `vs` of its item (null: any source) — the view of the rules it is
- * evaluated for.
+ * The sightings written under `rids` for subjects `eids` that the view `vs` of their item sees
+ * (null: any source) — the view of the rules it is evaluated for; a sighting of a source outside
+ * it is no sighting for those rules. Each comes with its place as that view knows it and the
+ * subject's sighting just before it in that view (null for the subject's first: the sighting is
+ * still evaluated).
  */
 export async function readSightings(graph: Graph, items: { eid: string; rid: string; vs: string[] | null }[]): Promise<(SightingRow & { vs: string[] | null })[]> {
   if (!items.length) return [];
@@ -99,37 +120,39 @@ export async function readSightings(graph: Graph, items: { eid: string; rid: str
     const r = await tx.run(
       `UNWIND $items AS it
        MATCH (s:Entity {eid: it.eid})-[v:VISITED {rid: it.rid}]->(p:Place)
-       CALL (s, v, it) {
-         OPTIONAL MATCH (s)-[u:VISITED]->(q:Place) WHERE u.at < v.at AND (it.vs IS NULL OR u.source IN it.vs)
+       WHERE it.vs IS NULL OR v.source IN it.vs
+       OPTIONAL CALL (s, v, it) {
+         MATCH (s)-[u:VISITED]->(q:Place) WHERE u.at < v.at AND (it.vs IS NULL OR u.source IN it.vs)
          WITH u, q ORDER BY u.at DESC LIMIT 1
-         CALL (q) {
-           WITH q WHERE q IS NOT NULL
-           RETURN ${placeFacts('q')}
-         }
-         RETURN CASE WHEN u IS NULL THEN null ELSE {rid: u.rid, source: u.source, placeEid: q.eid, lon: lon, lat: lat, pointSource: pointSource, unitCode: unitCode,
-                divisionSource: divisionSource, placeKind: placeKind, home: home} END AS prev
+         WITH u, ${placeInView('q', 'it.vs')} AS place
+         RETURN place {.*, rid: u.rid, source: u.source} AS prev
        }
-       CALL (p) {
-         RETURN ${placeFacts('p')}
-       }
-       RETURN s.eid AS eid, v.rid AS rid, v.source AS source, toString(v.at) AS at, v.kind AS kind, p.eid AS placeEid,
-              lon, lat, pointSource, unitCode, divisionSource, placeKind, kindSource, home, prev, it.vs AS vs`,
+       RETURN s.eid AS eid, v.rid AS rid, v.source AS source, toString(v.at) AS at, v.kind AS kind, ${placeInView('p', 'it.vs')} AS place, prev, it.vs AS vs`,
       { items },
     );
-    return r.records.map((x) => x.toObject() as SightingRow & { vs: string[] | null });
+    return r.records.map((x) => {
+      const { place, ...row } = x.toObject() as Omit<SightingRow, keyof PlaceAt> & { place: PlaceAt; prev: PlaceAt | null; vs: string[] | null };
+      return { ...row, ...place } as SightingRow & { vs: string[] | null };
+    });
   });
 }
 
-/** Sightings of any of `eids` at `placeEid` within ±`minutes` of `at`. */
+/**
+ * Sightings of any of `eids` at `placeEid` within ±`minutes` of `at`, of sources the view `vs`
+ * sees (null: any source) — a hidden sighting neither makes nor completes a meeting or gathering.
+ * Read from the subjects' sightings (few), not from the place's (a hub's are many).
+ */
 export async function readSightingsNear(
   graph: Graph,
-  p: { placeEid: string; eids: string[]; at: string; minutes: number },
+  p: { placeEid: string; eids: string[]; at: string; minutes: number; vs: string[] | null },
 ) {
   return readTx(graph, async (tx) => {
     const r = await tx.run(
-      `MATCH (q:Place {eid: $placeEid})<-[v:VISITED]-(s:Entity)
-       WHERE s.eid IN $eids AND v.at >= datetime($at) - duration({minutes: $minutes}) AND v.at <= datetime($at) + duration({minutes: $minutes})
-       RETURN s.eid AS eid, v.rid AS rid, v.source AS source, toString(v.at) AS at ORDER BY v.at`,
+      `UNWIND $eids AS eid
+       MATCH (s:Entity {eid: eid})-[v:VISITED]->(q:Place {eid: $placeEid})
+       WHERE v.at >= datetime($at) - duration({minutes: $minutes}) AND v.at <= datetime($at) + duration({minutes: $minutes})
+         AND ($vs IS NULL OR v.source IN $vs)
+       RETURN s.eid AS eid, v.rid AS rid, v.source AS source, toString(v.at) AS at ORDER BY v.at, v.rid`,
       p,
     );
     return r.records.map((x) => x.toObject() as { eid: string; rid: string; source: string; at: string });
