@@ -19,6 +19,7 @@ export {
   linkSeries,
   NON_SUSPECT_ROLES,
   SERIES_WINDOW,
+  sceneDistanceKm,
   type SeriesAround,
   seriesAround,
   type SeriesCase,

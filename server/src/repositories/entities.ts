@@ -2,7 +2,7 @@ import { toPlain } from '@onemap/graph-schema/server';
 import { read, type Reader } from './reader.ts';
 import type { VisibleRecord } from '../access/golden.ts';
 import { NETWORK_RELATION_TYPES, PLACE_HOME_WORD, PLACE_ROLE_SEPARATOR } from '@onemap/graph-schema';
-import { HOME_FOR_VIEWER, KINDS, kindOf, relTypes, SEEN_WHOLE, visibleEdge, visibleEntity } from './cypher.ts';
+import { HAS_HIDDEN_SOURCE, HOME_FOR_VIEWER, KINDS, kindOf, relTypes, SEEN_WHOLE, visibleEdge, visibleEntity } from './cypher.ts';
 
 export interface EntityRow {
   eid: string;
@@ -339,6 +339,12 @@ export interface SearchNodeRow {
    * organization, or no name provenance.
    */
   nameRecord: { rid: string; roles: { source: string; role: string }[] } | null;
+  /**
+   * Every source the entity is known from is visible (`HAS_HIDDEN_SOURCE`, for every kind, places
+   * too): only then are its golden name and Pinyin, chosen over every source, the viewer's own, and
+   * may they decide or rank a match. Else the viewer's golden values come from its visible records.
+   */
+  seenWhole: boolean;
 }
 
 /**
@@ -357,7 +363,7 @@ function nameRidOf(v: string): string {
  * its visible records all fit in `recordLimit` (the degree when that is small enough, a bounded
  * count of visible records only past it) and — for persons and organizations — its golden name's
  * record (a unique-index seek on `SourceRecord.rid`) with its roles when of a visible source (the
- * record's own `RESOLVED_TO` edges, expanded from the record).
+ * record's own `RESOLVED_TO` edges, expanded from the record), and whether the viewer sees it whole.
  * Invisible entities are absent.
  * @param withIdentifiers false: skip the identifier edges of persons and organizations (their
  *   identifiers are Latin letters and digits, and no query term has any)
@@ -382,6 +388,7 @@ export async function readSearchNodes(graph: Reader, eids: readonly string[], vs
        }
        RETURN e.eid AS eid, ${kindOf('e')} AS kind, e.name AS name, e.namePinyin AS namePinyin, e.provenance AS provenance, identifiers,
               CASE WHEN nameRid IS NULL THEN null ELSE {rid: nameRid, roles: nameRoles} END AS nameRecord,
+              NOT ${HAS_HIDDEN_SOURCE('e', '$vs')} AS seenWhole,
               CASE WHEN COUNT { (e)<-[:RESOLVED_TO]-() } <= $lim THEN true
                    ELSE size(COLLECT { MATCH (e)<-[:RESOLVED_TO]-(x:SourceRecord) WHERE x.source IN $vs RETURN 1 AS one LIMIT toInteger($lim + 1) }) <= $lim END AS recordsFit`,
       { eids, vs, kinds: KINDS, lim: recordLimit, withIds: withIdentifiers },
@@ -398,6 +405,7 @@ export async function readSearchNodes(graph: Reader, eids: readonly string[], vs
         identifiers: o.identifiers,
         recordsFit: o.recordsFit === true,
         nameRecord: o.nameRecord && typeof o.nameRecord.rid === 'string' ? o.nameRecord : null,
+        seenWhole: o.seenWhole === true,
       });
     }
     return out;
