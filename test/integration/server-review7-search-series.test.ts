@@ -54,7 +54,8 @@ const HIDDEN_CASE: Record<string, CaseValues> = {
   [OUT]: { caseType: '盗窃', occurredAt: '2026-11-11T03:00:00', lon: 103.72, lat: 36.42 },
 };
 
-const caseAttrs = (eid: string, v: CaseValues) => JSON.stringify({ case: { caseNumber: `A6201022026S15${eid.slice(-3)}`, ...v } });
+const caseAttrs = (eid: string, v: CaseValues) =>
+  JSON.stringify({ case: { caseNumber: `A6201022026S15${eid.slice(-3)}`, ...v } });
 
 useServerApp(
   { RATE_LIMIT_PER_MINUTE: 1_000_000 },
@@ -114,7 +115,10 @@ useServerApp(
             closed: FX.closed,
             attrs: caseAttrs(eid, visible),
             // the point from the visible record
-            prov: JSON.stringify({ lon: { source: FX.open, rid: `${FX.open}:${eid}` }, lat: { source: FX.open, rid: `${FX.open}:${eid}` } }),
+            prov: JSON.stringify({
+              lon: { source: FX.open, rid: `${FX.open}:${eid}` },
+              lat: { source: FX.open, rid: `${FX.open}:${eid}` },
+            }),
             hidden: HIDDEN_CASE[eid] ? ['h1', 'h2'] : [],
             hiddenAttrs: HIDDEN_CASE[eid] ? caseAttrs(eid, HIDDEN_CASE[eid]) : '{}',
           },
@@ -175,7 +179,10 @@ describe('P3 series: a hidden record moves a case into or out of the series wind
     expect(withHidden.cases.map((c: { entity: { eid: string } }) => c.entity.eid)).toContain(IN);
     // as the graph would be had fx_closed never known these cases: the nodes' values are the visible records'
     await writeTx(graph, async (tx) => {
-      await tx.run(`MATCH (r:SourceRecord)-[:RESOLVED_TO]->(c:Case) WHERE c.eid IN $cases AND r.source = $closed DETACH DELETE r`, { cases: [IN, OUT], closed: FX.closed });
+      await tx.run(
+        `MATCH (r:SourceRecord)-[:RESOLVED_TO]->(c:Case) WHERE c.eid IN $cases AND r.source = $closed DETACH DELETE r`,
+        { cases: [IN, OUT], closed: FX.closed },
+      );
       for (const eid of [IN, OUT]) {
         const v = VISIBLE_CASE[eid] as CaseValues;
         await tx.run(

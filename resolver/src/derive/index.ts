@@ -19,14 +19,20 @@ export {
   linkSeries,
   NON_SUSPECT_ROLES,
   SERIES_WINDOW,
-  sceneDistanceKm,
   type SeriesAround,
-  seriesAround,
   type SeriesCase,
   type SeriesFeature,
   type SeriesFeatureName,
   type SeriesPair,
   type SeriesSettings,
+  sceneDistanceKm,
   scoreSeriesPair,
+  seriesAround,
 } from './series-score.ts';
-export { evaluateCoTravelWarnings, evaluateWarnings, type TouchedFact, WARNING_DEFAULTS, type WarningEvent } from './warnings.ts';
+export {
+  evaluateCoTravelWarnings,
+  evaluateWarnings,
+  type TouchedFact,
+  WARNING_DEFAULTS,
+  type WarningEvent,
+} from './warnings.ts';

@@ -5,8 +5,8 @@ import {
   NON_SUSPECT_ROLES,
   SERIES_WINDOW,
   type SeriesCase,
-  sceneDistanceKm,
   type SeriesPair,
+  sceneDistanceKm,
   seriesAround,
 } from '@onemap/resolver/derive';
 import { goldenValues } from '../access/golden.ts';
@@ -18,7 +18,12 @@ import { readWindowHits } from '../repositories/analysis.ts';
 import { type EntityRow, readEntities } from '../repositories/entities.ts';
 import type { Reader } from '../repositories/reader.ts';
 import { withRead } from '../repositories/reader.ts';
-import { readCaseLinks, readSceneSubjects, readSeriesCandidates, SERIES_PARTLY_HIDDEN_CAP } from '../repositories/series.ts';
+import {
+  readCaseLinks,
+  readSceneSubjects,
+  readSeriesCandidates,
+  SERIES_PARTLY_HIDDEN_CAP,
+} from '../repositories/series.ts';
 import type { AttributeValue, EntitySummary } from '../schemas/common.ts';
 import type { CaseSeriesQuery, SceneCollisionBody } from '../schemas/series.ts';
 import { requireVisibleEntity, summaries, summarize, viewerPosition } from './entity-view.ts';
@@ -156,8 +161,15 @@ export async function caseSeries(graph: Graph, viewer: Viewer, q: CaseSeriesQuer
         .map((x) => viewCase(x, viewer))
         .filter((c) => inSeriesWindow(c, window))
         // nearest in time first, then eid (the order the database read `whole` in)
-        .sort((a, b) => Math.abs((a.at as number) - seedAt) - Math.abs((b.at as number) - seedAt) || (a.eid < b.eid ? -1 : a.eid > b.eid ? 1 : 0));
-      truncated = inWindow.length > SERIES_WINDOW.candidates || whole.length > SERIES_WINDOW.candidates || partly.length > SERIES_PARTLY_HIDDEN_CAP;
+        .sort(
+          (a, b) =>
+            Math.abs((a.at as number) - seedAt) - Math.abs((b.at as number) - seedAt) ||
+            (a.eid < b.eid ? -1 : a.eid > b.eid ? 1 : 0),
+        );
+      truncated =
+        inWindow.length > SERIES_WINDOW.candidates ||
+        whole.length > SERIES_WINDOW.candidates ||
+        partly.length > SERIES_PARTLY_HIDDEN_CAP;
       candidates = inWindow.slice(0, SERIES_WINDOW.candidates);
     }
     const all = [seed, ...candidates];
@@ -220,7 +232,9 @@ export async function caseSeries(graph: Graph, viewer: Viewer, q: CaseSeriesQuer
       sharedWords: corpus.sharedWords(p.a, p.b),
     });
     // the seed first, so `limit` never cuts the case asked about
-    const memberCases = [seed.eid, ...members.filter((e) => e !== seed.eid)].slice(0, q.limit + 1).map((e) => caseOut(byEid.get(e) as ViewedCase, true));
+    const memberCases = [seed.eid, ...members.filter((e) => e !== seed.eid)]
+      .slice(0, q.limit + 1)
+      .map((e) => caseOut(byEid.get(e) as ViewedCase, true));
     return {
       eid: seed.eid,
       threshold: DEFAULT_SERIES_SETTINGS.threshold,
