@@ -37,21 +37,34 @@ const HIDDEN_PERSON_RECORDS = [
 const SEED = 'C-S15SEED';
 const IN = 'C-S15IN';
 const OUT = 'C-S15OUT';
+const SCENE = 'C-S15SCN';
 const SUSPECT = 'P-S15SUS';
 type CaseValues = { caseType: string; occurredAt: string; lon: number; lat: number };
 const VISIBLE_CASE: Record<string, CaseValues> = {
   [SEED]: { caseType: '盗窃', occurredAt: '2026-11-10T02:00:00', lon: 103.7, lat: 36.4 },
   [IN]: { caseType: '盗窃', occurredAt: '2026-11-11T02:30:00', lon: 103.71, lat: 36.41 },
   [OUT]: { caseType: '盗窃', occurredAt: '2026-09-01T02:30:00', lon: 103.72, lat: 36.42 },
+  [SCENE]: { caseType: '盗窃', occurredAt: '2026-11-12T01:00:00', lon: 103.73, lat: 36.39 },
 };
 /**
- * What fx_closed says of IN and OUT (twice each, so the node's type and time are these). The scene
- * is the visible record's: where a case is placed when the viewer's records mask its point is the
- * profile's rule (`viewerPosition`), not this window's.
+ * What fx_closed says of IN, OUT and SCENE (twice each, so the node's values are these): IN another
+ * type and month, OUT a time inside the window, SCENE a scene 800 km away (the node's point then
+ * comes from fx_closed's record, as its provenance says).
  */
 const HIDDEN_CASE: Record<string, CaseValues> = {
   [IN]: { caseType: '诈骗', occurredAt: '2026-06-01T12:00:00', lon: 103.71, lat: 36.41 },
   [OUT]: { caseType: '盗窃', occurredAt: '2026-11-11T03:00:00', lon: 103.72, lat: 36.42 },
+  [SCENE]: { caseType: '盗窃', occurredAt: '2026-11-12T01:00:00', lon: 111.5, lat: 40.8 },
+};
+const MOVED = Object.keys(HIDDEN_CASE);
+/** The case node's provenance of its point: the record it was chosen from. */
+const pointProvenance = (rid: string) =>
+  JSON.stringify({ lon: { source: rid.split(':')[0], rid }, lat: { source: rid.split(':')[0], rid } });
+const visibleRid = (eid: string) => `${FX.open}:${eid}`;
+const pointRid = (eid: string) => {
+  const h = HIDDEN_CASE[eid];
+  const v = VISIBLE_CASE[eid] as CaseValues;
+  return h && (h.lon !== v.lon || h.lat !== v.lat) ? `${FX.closed}:${eid}-h1` : visibleRid(eid);
 };
 
 const caseAttrs = (eid: string, v: CaseValues) =>
@@ -93,14 +106,14 @@ useServerApp(
           },
         );
       }
-      // P3: three visible cases of fx_open with one visible suspect; IN and OUT also known to fx_closed,
-      // whose two records each give the node their type, time and scene.
-      for (const eid of [SEED, IN, OUT]) {
+      // P3: four visible cases of fx_open with one visible suspect; IN, OUT and SCENE also known to
+      // fx_closed, whose two records each give the node their type, time and scene.
+      for (const eid of [SEED, ...MOVED]) {
         const visible = VISIBLE_CASE[eid] as CaseValues;
         const node = HIDDEN_CASE[eid] ?? visible;
         await tx.run(
           `CREATE (c:Entity:Case {eid: $eid, name: $eid, caseType: $node.caseType, occurredAt: $node.occurredAt,
-                                  location: point({longitude: $node.lon, latitude: $node.lat}), provenance: '{}'})
+                                  location: point({longitude: $node.lon, latitude: $node.lat}), provenance: $prov})
            CREATE (r:SourceRecord {rid: $open + ':' + $eid, source: $open, recordId: $eid, receivedAt: datetime('2026-11-12T00:00:00Z'), attrs: $attrs, hash: $eid})
            CREATE (r)-[:RESOLVED_TO {role: 'case', decision: 'anchor', score: 1.0, at: datetime()}]->(c)
            WITH c
@@ -114,11 +127,7 @@ useServerApp(
             open: FX.open,
             closed: FX.closed,
             attrs: caseAttrs(eid, visible),
-            // the point from the visible record
-            prov: JSON.stringify({
-              lon: { source: FX.open, rid: `${FX.open}:${eid}` },
-              lat: { source: FX.open, rid: `${FX.open}:${eid}` },
-            }),
+            prov: pointProvenance(pointRid(eid)),
             hidden: HIDDEN_CASE[eid] ? ['h1', 'h2'] : [],
             hiddenAttrs: HIDDEN_CASE[eid] ? caseAttrs(eid, HIDDEN_CASE[eid]) : '{}',
           },
@@ -132,7 +141,7 @@ useServerApp(
          WITH p
          MATCH (c:Case) WHERE c.eid IN $cases
          CREATE (p)-[:INVOLVED_IN {source: $open, rid: $open + ':inv-' + c.eid, role: '嫌疑人'}]->(c)`,
-        { sus: SUSPECT, open: FX.open, cases: [SEED, IN, OUT] },
+        { sus: SUSPECT, open: FX.open, cases: [SEED, ...MOVED] },
       );
     });
   },
@@ -168,26 +177,29 @@ describe('P7 search: the golden name over every source ranks and decides a hit t
 });
 
 describe('P3 series: a hidden record moves a case into or out of the series window', () => {
-  it("the seed's series answers the same with and without fx_closed's records of IN and OUT", async () => {
+  it("the seed's series answers the same with and without fx_closed's records of IN, OUT and SCENE", async () => {
     const series = async () => {
       const res = await as(app, 'station', 'analyst')({ url: `/api/analysis/series?eid=${SEED}` });
       expect(res.statusCode, res.body).toBe(200);
       return res.json();
     };
     const withHidden = await series();
-    // IN is in the window by what the station sees (same type, a day apart, 1.4 km away): a member
-    expect(withHidden.cases.map((c: { entity: { eid: string } }) => c.entity.eid)).toContain(IN);
+    // IN and SCENE are in the window by what the station sees (same type, a day or two apart, within 3 km): members
+    expect(withHidden.cases.map((c: { entity: { eid: string } }) => c.entity.eid)).toEqual(
+      expect.arrayContaining([IN, SCENE]),
+    );
     // as the graph would be had fx_closed never known these cases: the nodes' values are the visible records'
     await writeTx(graph, async (tx) => {
       await tx.run(
         `MATCH (r:SourceRecord)-[:RESOLVED_TO]->(c:Case) WHERE c.eid IN $cases AND r.source = $closed DETACH DELETE r`,
-        { cases: [IN, OUT], closed: FX.closed },
+        { cases: MOVED, closed: FX.closed },
       );
-      for (const eid of [IN, OUT]) {
+      for (const eid of MOVED) {
         const v = VISIBLE_CASE[eid] as CaseValues;
         await tx.run(
-          `MATCH (c:Case {eid: $eid}) SET c.caseType = $v.caseType, c.occurredAt = $v.occurredAt, c.location = point({longitude: $v.lon, latitude: $v.lat})`,
-          { eid, v },
+          `MATCH (c:Case {eid: $eid})
+           SET c.caseType = $v.caseType, c.occurredAt = $v.occurredAt, c.location = point({longitude: $v.lon, latitude: $v.lat}), c.provenance = $prov`,
+          { eid, v, prov: pointProvenance(visibleRid(eid)) },
         );
       }
     });
