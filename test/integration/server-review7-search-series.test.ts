@@ -8,7 +8,8 @@
  *   says. A node decides or ranks only when `seenWhole`; else the viewer's own golden name does.
  * - P3 series: candidate cases were filtered in Cypher by the case node's merged type, time and
  *   scene, so a hidden record moved a case into or out of a seed's series window. Cases not seen
- *   whole are decided on their visible records (`readSeriesCandidates` → `{ whole, partly }`).
+ *   whole are decided on their visible records (`readSeriesCandidates` → `{ whole, partly }`), their
+ *   scene too: the point their visible records choose, not the node's (`viewerPosition`).
  */
 import { type Graph, writeTx } from '@onemap/graph-schema/server';
 import type { FastifyInstance } from 'fastify';
