@@ -20,12 +20,19 @@ export {
   NON_SUSPECT_ROLES,
   SERIES_WINDOW,
   type SeriesAround,
-  seriesAround,
   type SeriesCase,
   type SeriesFeature,
   type SeriesFeatureName,
   type SeriesPair,
   type SeriesSettings,
+  sceneDistanceKm,
   scoreSeriesPair,
+  seriesAround,
 } from './series-score.ts';
-export { evaluateCoTravelWarnings, evaluateWarnings, type TouchedFact, WARNING_DEFAULTS, type WarningEvent } from './warnings.ts';
+export {
+  evaluateCoTravelWarnings,
+  evaluateWarnings,
+  type TouchedFact,
+  WARNING_DEFAULTS,
+  type WarningEvent,
+} from './warnings.ts';

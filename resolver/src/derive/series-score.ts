@@ -134,7 +134,14 @@ export interface SeriesPair {
 
 const DAY_MS = 86_400_000;
 
-function km(a: SeriesCase, b: SeriesCase): number | null {
+/**
+ * Kilometres between two scenes (haversine), null when either is not placed: the one distance of
+ * series linking — the pair score's `spaceTime` and the server's `SERIES_WINDOW.km` candidate window.
+ */
+export function sceneDistanceKm(
+  a: { lon: number | null; lat: number | null },
+  b: { lon: number | null; lat: number | null },
+): number | null {
   if (a.lon === null || a.lat === null || b.lon === null || b.lat === null) return null;
   const r = Math.PI / 180;
   const dLat = (b.lat - a.lat) * r;
@@ -186,7 +193,7 @@ export function scoreSeriesPair(
     });
   }
 
-  const d = km(a, b);
+  const d = sceneDistanceKm(a, b);
   const days = a.occurredAt !== null && b.occurredAt !== null ? Math.abs(a.occurredAt - b.occurredAt) / DAY_MS : null;
   if (d === null || days === null)
     features.push({ feature: 'spaceTime', value: null, level: 'unknown', contribution: 0 });

@@ -47,19 +47,12 @@ export function attrsOf(r: VisibleRecord): Record<string, unknown> {
  * @param kind entity kind, for authority lookups (`Person.name`)
  * @param records visible records only
  */
-export function goldenValues(kind: string, records: readonly VisibleRecord[], viewer: Viewer): Record<string, AttributeValue> {
-  const candidates = new Map<string, (ValueCandidate & { role: string })[]>();
-  for (const r of records) {
-    if (!viewer.visibleSources.includes(r.source)) continue;
-    const at = r.receivedAt ? Date.parse(r.receivedAt) : Number.NaN;
-    for (const [attr, value] of Object.entries(attrsOf(r))) {
-      if (isInternalAttribute(attr)) continue;
-      if (value === null || value === undefined || value === '') continue;
-      let list = candidates.get(attr);
-      if (!list) candidates.set(attr, (list = []));
-      list.push({ value, source: r.source, rid: r.rid, role: r.role, authoritative: viewer.isAuthority(r.source, `${kind}.${attr}`), at: Number.isNaN(at) ? null : at });
-    }
-  }
+export function goldenValues(
+  kind: string,
+  records: readonly VisibleRecord[],
+  viewer: Viewer,
+): Record<string, AttributeValue> {
+  const candidates = visibleCandidates(kind, records, viewer);
   const out: Record<string, AttributeValue> = {};
   for (const [attr, list] of [...candidates.entries()].sort(([a], [b]) => a.localeCompare(b))) {
     const best = chooseGoldenValue(list);
@@ -70,8 +63,58 @@ export function goldenValues(kind: string, records: readonly VisibleRecord[], vi
   return closeCompletions(out);
 }
 
+/**
+ * The point the viewer's visible records choose (`lon`, `lat` by the golden-value rule, as
+ * stated, before masking), and the source of its `lon`: what stands for an entity's point when its
+ * node's point — chosen over every source — is not the viewer's (`viewerPosition`).
+ */
+export function visibleGoldenPoint(
+  kind: string,
+  records: readonly VisibleRecord[],
+  viewer: Viewer,
+): { lon: number; lat: number; source: string } | null {
+  const candidates = visibleCandidates(kind, records, viewer);
+  const lon = chooseGoldenValue(candidates.get('lon') ?? []);
+  const lat = chooseGoldenValue(candidates.get('lat') ?? []);
+  if (!lon || !lat) return null;
+  const x = Number(lon.value);
+  const y = Number(lat.value);
+  return Number.isFinite(x) && Number.isFinite(y) ? { lon: x, lat: y, source: lon.source } : null;
+}
+
+/** Per attribute, the values the viewer's visible records state, as `chooseGoldenValue` candidates. */
+function visibleCandidates(kind: string, records: readonly VisibleRecord[], viewer: Viewer) {
+  const candidates = new Map<string, (ValueCandidate & { role: string })[]>();
+  for (const r of records) {
+    if (!viewer.visibleSources.includes(r.source)) continue;
+    const at = r.receivedAt ? Date.parse(r.receivedAt) : Number.NaN;
+    for (const [attr, value] of Object.entries(attrsOf(r))) {
+      if (isInternalAttribute(attr)) continue;
+      if (value === null || value === undefined || value === '') continue;
+      let list = candidates.get(attr);
+      if (!list) candidates.set(attr, (list = []));
+      list.push({
+        value,
+        source: r.source,
+        rid: r.rid,
+        role: r.role,
+        authoritative: viewer.isAuthority(r.source, `${kind}.${attr}`),
+        at: Number.isNaN(at) ? null : at,
+      });
+    }
+  }
+  return candidates;
+}
+
 /** One value as the viewer gets it: plain or masked by the field rule. */
-export function present(viewer: Viewer, source: string, role: string, attr: string, value: unknown, rid: string): AttributeValue {
+export function present(
+  viewer: Viewer,
+  source: string,
+  role: string,
+  attr: string,
+  value: unknown,
+  rid: string,
+): AttributeValue {
   const m = maskForViewer(viewer, { attribute: attr, value, source, role });
   return { value: m.value, masked: m.masked, source, rid };
 }

@@ -2,7 +2,7 @@ import { toPlain } from '@onemap/graph-schema/server';
 import { read, type Reader } from './reader.ts';
 import type { VisibleRecord } from '../access/golden.ts';
 import { NETWORK_RELATION_TYPES, PLACE_HOME_WORD, PLACE_ROLE_SEPARATOR } from '@onemap/graph-schema';
-import { HOME_FOR_VIEWER, KINDS, kindOf, relTypes, SEEN_WHOLE, visibleEdge, visibleEntity } from './cypher.ts';
+import { HAS_HIDDEN_SOURCE, HOME_FOR_VIEWER, KINDS, kindOf, relTypes, SEEN_WHOLE, visibleEdge, visibleEntity } from './cypher.ts';
 
 export interface EntityRow {
   eid: string;
@@ -16,6 +16,12 @@ export interface EntityRow {
    * what `isHome` adds to the records of the window, so every answer treats the place alike.
    */
   home: boolean;
+  /**
+   * Every source the entity is known from is visible (`SEEN_WHOLE`; null for a place, whose point
+   * follows the place rules): only then are the node's merged values (its point) the viewer's own.
+   * Absent where the reader does not ask.
+   */
+  seenWhole?: boolean | null;
 }
 
 /** Cypher: entity `v` is a place this viewer (`$vs`) may know as a home (false for other kinds). */
@@ -108,7 +114,8 @@ export async function readEntities(graph: Reader, eids: readonly string[], vs: r
          ${RECORD_WINDOW}
          RETURN collect(CASE WHEN sr IS NULL THEN null ELSE {rid: sr.rid, source: sr.source, receivedAt: toString(sr.receivedAt), role: rt.role, attrs: sr.attrs} END) AS recs
        }
-       RETURN e.eid AS eid, ${kindOf('e')} AS kind, properties(e) AS props, recs, ${visibleEntity('e')} AS visible, ${PLACE_HOME('e')} AS home`,
+       RETURN e.eid AS eid, ${kindOf('e')} AS kind, properties(e) AS props, recs, ${visibleEntity('e')} AS visible, ${PLACE_HOME('e')} AS home,
+              ${SEEN_WHOLE('e')} AS seenWhole`,
       { eids, vs, kinds: KINDS, lim: recordLimit, scanFactor: RECORD_SCAN_FACTOR },
     );
     const out = new Map<string, EntityRow>();
@@ -120,6 +127,7 @@ export async function readEntities(graph: Reader, eids: readonly string[], vs: r
         records: (x.get('recs') as VisibleRecord[]).filter(Boolean),
         visible: x.get('visible') as boolean,
         home: x.get('home') === true,
+        seenWhole: x.get('seenWhole') as boolean | null,
       });
     }
     return out;
@@ -241,7 +249,7 @@ export async function readProfile(
          WITH collect({source: source, records: n, lastReceivedAt: toString(last)}) AS sources, sum(n) AS counted
          RETURN sources, counted >= $srcScan AS sourcesTruncated
        }
-       RETURN e.eid AS eid, ${kindOf('e')} AS kind, properties(e) AS props, ${visibleEntity('e')} AS visible, ${PLACE_HOME('e')} AS home, recs, ids, rels, traces, places, sources, sourcesTruncated`,
+       RETURN e.eid AS eid, ${kindOf('e')} AS kind, properties(e) AS props, ${visibleEntity('e')} AS visible, ${PLACE_HOME('e')} AS home, ${SEEN_WHOLE('e')} AS seenWhole, recs, ids, rels, traces, places, sources, sourcesTruncated`,
       { eid, vs, kinds: KINDS, recLim: limits.records, relLim: limits.relations, trLim: limits.traces, srcScan: limits.sourceScan, sumLim: limits.summaryRecords, scanFactor: RECORD_SCAN_FACTOR, homeWord: HOME_WORD, roleSep: PLACE_ROLE_SEPARATOR },
     );
     const x = r.records[0];
@@ -252,6 +260,7 @@ export async function readProfile(
       props: Record<string, unknown>;
       visible: boolean;
       home: boolean | null;
+      seenWhole: boolean | null;
       recs: (VisibleRecord | null)[];
       ids: (IdentifierRow | null)[];
       rels: ((RelationRow & { neighbour: NeighbourRow }) | null)[];
@@ -262,7 +271,7 @@ export async function readProfile(
     };
     const nonNull = <T>(a: (T | null)[]): T[] => a.filter((v): v is T => v !== null);
     return {
-      entity: { eid: plain.eid, kind: plain.kind, props: plain.props, records: nonNull(plain.recs), visible: plain.visible, home: plain.home === true },
+      entity: { eid: plain.eid, kind: plain.kind, props: plain.props, records: nonNull(plain.recs), visible: plain.visible, home: plain.home === true, seenWhole: plain.seenWhole },
       identifiers: nonNull(plain.ids),
       relations: nonNull(plain.rels),
       traces: nonNull(plain.traces),
@@ -339,6 +348,12 @@ export interface SearchNodeRow {
    * organization, or no name provenance.
    */
   nameRecord: { rid: string; roles: { source: string; role: string }[] } | null;
+  /**
+   * Every source the entity is known from is visible (`HAS_HIDDEN_SOURCE`, for every kind, places
+   * too): only then are its golden name and Pinyin, chosen over every source, the viewer's own, and
+   * may they decide or rank a match. Else the viewer's golden values come from its visible records.
+   */
+  seenWhole: boolean;
 }
 
 /**
@@ -357,7 +372,7 @@ function nameRidOf(v: string): string {
  * its visible records all fit in `recordLimit` (the degree when that is small enough, a bounded
  * count of visible records only past it) and — for persons and organizations — its golden name's
  * record (a unique-index seek on `SourceRecord.rid`) with its roles when of a visible source (the
- * record's own `RESOLVED_TO` edges, expanded from the record).
+ * record's own `RESOLVED_TO` edges, expanded from the record), and whether the viewer sees it whole.
  * Invisible entities are absent.
  * @param withIdentifiers false: skip the identifier edges of persons and organizations (their
  *   identifiers are Latin letters and digits, and no query term has any)
@@ -382,6 +397,7 @@ export async function readSearchNodes(graph: Reader, eids: readonly string[], vs
        }
        RETURN e.eid AS eid, ${kindOf('e')} AS kind, e.name AS name, e.namePinyin AS namePinyin, e.provenance AS provenance, identifiers,
               CASE WHEN nameRid IS NULL THEN null ELSE {rid: nameRid, roles: nameRoles} END AS nameRecord,
+              NOT ${HAS_HIDDEN_SOURCE('e', '$vs')} AS seenWhole,
               CASE WHEN COUNT { (e)<-[:RESOLVED_TO]-() } <= $lim THEN true
                    ELSE size(COLLECT { MATCH (e)<-[:RESOLVED_TO]-(x:SourceRecord) WHERE x.source IN $vs RETURN 1 AS one LIMIT toInteger($lim + 1) }) <= $lim END AS recordsFit`,
       { eids, vs, kinds: KINDS, lim: recordLimit, withIds: withIdentifiers },
@@ -398,6 +414,7 @@ export async function readSearchNodes(graph: Reader, eids: readonly string[], vs
         identifiers: o.identifiers,
         recordsFit: o.recordsFit === true,
         nameRecord: o.nameRecord && typeof o.nameRecord.rid === 'string' ? o.nameRecord : null,
+        seenWhole: o.seenWhole === true,
       });
     }
     return out;

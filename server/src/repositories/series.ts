@@ -1,4 +1,4 @@
-import { VISIBLE_POINT, visibleEntity } from './cypher.ts';
+import { HAS_HIDDEN_SOURCE, VISIBLE_POINT, visibleEntity } from './cypher.ts';
 import { type Reader, read } from './reader.ts';
 
 /**
@@ -6,10 +6,28 @@ import { type Reader, read } from './reader.ts';
  * phones and vehicles, and who was sighted near each scene. Visible records and edges only.
  */
 
+/** Visible cases known also to a source the viewer may not see, read per seed at most (in eid order; the answer says `truncated` past it). */
+export const SERIES_PARTLY_HIDDEN_CAP = 1000;
+
 /**
- * Visible cases of one type whose node says they occurred within [`from`, `to`) (local Beijing
- * time strings, as the pipeline writes `occurredAt`) and within `km` of the seed's scene, nearest
- * in time first; reads `limit + 1` so the caller can tell a cut.
+ * A little more than `km` for the database's distance filter: Neo4j's and the scorer's haversine
+ * use slightly different earth radii, and the caller decides the window on `sceneDistanceKm`, so
+ * the database must never drop a case that distance keeps.
+ */
+const KM_SLACK = 1.01;
+
+/**
+ * Candidate cases for a seed's series, in two parts, so no value a hidden source chose decides
+ * which cases are compared:
+ * - `whole`: visible cases the viewer sees whole (no source they are known from is hidden), whose
+ *   node — its values chosen over the viewer's sources only — says they are of `caseType`, occurred
+ *   within [`from`, `to`) (local Beijing time strings, as the pipeline writes `occurredAt`) and
+ *   within about `km` of the seed's scene; nearest in time first, `limit + 1` so the caller can
+ *   tell a cut;
+ * - `partly`: visible cases also known to a hidden source, whose node's type, time and scene are
+ *   merged over that source too: only a visible record mentioning `caseType` is asked for here
+ *   (what the viewer's own type needs), in eid order, at most `SERIES_PARTLY_HIDDEN_CAP + 1`; the
+ *   caller decides them on the values of their visible records.
  */
 export async function readSeriesCandidates(
   graph: Reader,
@@ -25,19 +43,29 @@ export async function readSeriesCandidates(
     limit: number;
   },
   vs: readonly string[],
-): Promise<string[]> {
+): Promise<{ whole: string[]; partly: string[] }> {
   return read(graph, async (tx) => {
-    const r = await tx.run(
+    const whole = await tx.run(
       `MATCH (c:Case)
        WHERE c.caseType = $caseType AND c.eid <> $eid AND c.occurredAt >= $from AND c.occurredAt < $to
          AND ${VISIBLE_POINT('c')}
-         AND point.distance(c.location, point({longitude: $lon, latitude: $lat})) <= $km * 1000
+         AND point.distance(c.location, point({longitude: $lon, latitude: $lat})) <= $km * 1000 * $slack
          AND EXISTS { MATCH (c)<-[:RESOLVED_TO]-(vr:SourceRecord) WHERE vr.source IN $vs }
+         AND NOT ${HAS_HIDDEN_SOURCE('c', '$vs')}
        WITH c, abs(duration.inSeconds(localdatetime(c.occurredAt), localdatetime($at)).seconds) AS apart
        RETURN c.eid AS eid ORDER BY apart, eid LIMIT toInteger($limit) + 1`,
-      { ...p, vs },
+      { ...p, vs, slack: KM_SLACK },
     );
-    return r.records.map((x) => x.get('eid') as string);
+    const partly = await tx.run(
+      `MATCH (c:Case)
+       WHERE c.eid <> $eid
+         AND EXISTS { MATCH (c)<-[:RESOLVED_TO]-(vr:SourceRecord) WHERE vr.source IN $vs AND vr.attrs CONTAINS $caseType }
+         AND ${HAS_HIDDEN_SOURCE('c', '$vs')}
+       RETURN c.eid AS eid ORDER BY eid LIMIT toInteger($cap) + 1`,
+      { eid: p.eid, caseType: p.caseType, vs, cap: SERIES_PARTLY_HIDDEN_CAP },
+    );
+    const eids = (x: typeof whole) => x.records.map((y) => y.get('eid') as string);
+    return { whole: eids(whole), partly: eids(partly) };
   });
 }
 

@@ -1,6 +1,6 @@
 import { coarseHomePosition } from '@onemap/graph-schema';
 import { type Reader, withRead } from '../repositories/reader.ts';
-import { attrsOf, goldenValues, IDENTIFIER_ATTRIBUTE, present } from '../access/golden.ts';
+import { attrsOf, goldenValues, IDENTIFIER_ATTRIBUTE, present, visibleGoldenPoint } from '../access/golden.ts';
 import { closeCompletions, maskForViewer } from '../access/mask-for-viewer.ts';
 import { maskValue } from '../access/masking.ts';
 import type { Viewer } from '../access/viewer.ts';
@@ -241,13 +241,21 @@ export function isHome(row: EntityRow): boolean {
 /**
  * A place's or case's position as the viewer may see it: from the `lon`/`lat` of the records the
  * viewer may see (一数一源 per viewer), else the node's point only when the record it was chosen
- * from is visible; a home is coarsened to ~1 km unless the viewer may read that source's addresses.
+ * from is visible and the entity is seen whole (`seenWhole`; else the point its visible records
+ * choose); a home is coarsened to ~1 km unless the viewer may read that source's addresses.
  */
 export function viewerPosition(row: EntityRow, golden: Record<string, AttributeValue>, viewer: Viewer, home: boolean): { lon: number; lat: number; coarsened: boolean } | null {
   let lon = Number(golden.lon?.value);
   let lat = Number(golden.lat?.value);
   let source = golden.lon?.source ?? null;
   if (!golden.lon || !golden.lat || golden.lon.masked || golden.lat.masked || !Number.isFinite(lon) || !Number.isFinite(lat)) {
+    if (row.seenWhole === false) {
+      // The node's point was chosen over sources the viewer may not see: which point it is (and
+      // whether it is of a visible source at all) is their vote. The point the visible records choose stands for it.
+      const p = visibleGoldenPoint(row.kind, row.records, viewer);
+      if (!p) return null;
+      return placePosition(viewer, { placeKind: home ? 'home' : ((row.props.placeKind as string) ?? null), ...p });
+    }
     const loc = row.props.location as { lon: number; lat: number } | undefined;
     const prov = parseProvenance(row.props.provenance);
     source = prov.lon?.source ?? prov.location?.source ?? null;

@@ -90,7 +90,11 @@ interface Searchable {
   shown: string[];
   /** Names the viewer sees in plain, for Pinyin and initials. */
   names: string[];
-  /** The entity's own (golden) name and its Pinyin, when the viewer sees it in plain: a term it matches ranks a little higher than one only a record's other name matches. */
+  /**
+   * The entity's own (golden) name and its Pinyin, when the viewer sees it in plain: a term it
+   * matches ranks a little higher than one only a record's other name matches. The node's name
+   * only for an entity seen whole; else the golden name of the viewer's visible records.
+   */
   golden?: Searchable;
 }
 
@@ -182,8 +186,23 @@ function searchableOf(row: EntityRow, viewer: Viewer, node: SearchNodeRow): Sear
     }
   }
   s.addIdentifiers(node.identifiers);
-  s.addPinyin(row.props.name, node.namePinyin);
+  if (node.seenWhole) s.addPinyin(row.props.name, node.namePinyin);
+  else {
+    // The node's name and Pinyin were chosen over every source: which visible name is golden (and
+    // earns the bonus) would be a hidden source's vote. The viewer's own golden name, from the
+    // visible records, and the Pinyin its record states (as the pipeline derives `namePinyin`).
+    const name = goldenValues(row.kind, row.records, viewer).name;
+    if (name && !name.masked) s.addPinyin(name.value, recordPinyin(row.records.find((r) => r.rid === name.rid)));
+  }
   return s.done();
+}
+
+/** The Pinyin a record states for its name (`pyFamily pyGiven`, internal attributes), as the pipeline joins it into `namePinyin`. */
+function recordPinyin(r: VisibleRecord | undefined): string | null {
+  if (!r) return null;
+  const a = attrsOf(r);
+  const parts = [a.pyFamily, a.pyGiven].filter((x): x is string => typeof x === 'string' && x !== '');
+  return parts.length ? parts.join(' ') : null;
 }
 
 /** Kinds whose golden name is matched under the `name` rule (a phone's or plate's name follows another attribute's rule: records decide). */
@@ -191,12 +210,14 @@ const NODE_FIRST_KINDS: ReadonlySet<string> = new Set(['Person', 'Organization']
 
 /**
  * The record of a candidate's golden name, when the node can decide the match: a person or
- * organization whose visible records all fit in the record window (so the record path reads them
- * all) and whose name came from a record with provenance; that record's roles among the viewer's
+ * organization the viewer sees whole (`seenWhole`), whose visible records all fit in the record
+ * window (so the record path reads them all) and whose name came from a record with provenance; that record's roles among the viewer's
  * visible records come with the node (`SearchNodeRow.nameRecord`, else `readRecordRoles`). Null: the records decide.
  */
 function nameRecordOf(n: SearchNodeRow): string | null {
-  if (!NODE_FIRST_KINDS.has(n.kind) || n.name === null || !n.recordsFit) return null;
+  // A node not seen whole: its name is chosen over sources the viewer may not see (a hidden vote),
+  // so its match and its golden-name bonus are decided on the visible records.
+  if (!NODE_FIRST_KINDS.has(n.kind) || n.name === null || !n.recordsFit || !n.seenWhole) return null;
   return parseProvenance(n.provenance).name?.rid ?? null;
 }
 

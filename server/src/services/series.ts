@@ -6,6 +6,7 @@ import {
   SERIES_WINDOW,
   type SeriesCase,
   type SeriesPair,
+  sceneDistanceKm,
   seriesAround,
 } from '@onemap/resolver/derive';
 import { goldenValues } from '../access/golden.ts';
@@ -17,7 +18,12 @@ import { readWindowHits } from '../repositories/analysis.ts';
 import { type EntityRow, readEntities } from '../repositories/entities.ts';
 import type { Reader } from '../repositories/reader.ts';
 import { withRead } from '../repositories/reader.ts';
-import { readCaseLinks, readSceneSubjects, readSeriesCandidates } from '../repositories/series.ts';
+import {
+  readCaseLinks,
+  readSceneSubjects,
+  readSeriesCandidates,
+  SERIES_PARTLY_HIDDEN_CAP,
+} from '../repositories/series.ts';
 import type { AttributeValue, EntitySummary } from '../schemas/common.ts';
 import type { CaseSeriesQuery, SceneCollisionBody } from '../schemas/series.ts';
 import { requireVisibleEntity, summaries, summarize, viewerPosition } from './entity-view.ts';
@@ -56,6 +62,21 @@ export function viewCase(row: EntityRow, viewer: Viewer): ViewedCase {
     lat: pos?.lat ?? null,
     description: g.description ?? null,
   };
+}
+
+/**
+ * Whether a case, as the viewer sees it, is a candidate for the seed's series: the same type, an
+ * occurrence in [`from`, `to`) (Beijing local strings, compared as stored) and its scene within
+ * `km` of the seed's (`sceneDistanceKm`, the scorer's distance).
+ */
+function inSeriesWindow(
+  c: ViewedCase,
+  w: { eid: string; caseType: string; from: string; to: string; lon: number; lat: number; km: number },
+): boolean {
+  if (c.eid === w.eid || c.caseType !== w.caseType || c.at === null || !c.occurredAt) return false;
+  if (c.occurredAt < w.from || c.occurredAt >= w.to) return false;
+  const d = sceneDistanceKm(c, w);
+  return d !== null && d <= w.km;
 }
 
 /** A visible case or a 404 (exactly like a missing one); another kind is a 400. */
@@ -118,28 +139,38 @@ export async function caseSeries(graph: Graph, viewer: Viewer, q: CaseSeriesQuer
     let truncated = false;
     if (seed.caseType && seed.at !== null && seed.occurredAt && seed.lon !== null && seed.lat !== null) {
       const local = (ms: number) => toBeijingIso(ms).slice(0, 19);
-      const eids = await readSeriesCandidates(
-        r,
-        {
-          eid: seed.eid,
-          caseType: seed.caseType,
-          from: local(seed.at - SERIES_WINDOW.days * 86_400_000),
-          to: local(seed.at + SERIES_WINDOW.days * 86_400_000),
-          at: seed.occurredAt,
-          lon: seed.lon,
-          lat: seed.lat,
-          km: SERIES_WINDOW.km,
-          limit: SERIES_WINDOW.candidates,
-        },
-        vs,
-      );
-      truncated = eids.length > SERIES_WINDOW.candidates;
-      const rows = await readEntities(r, eids.slice(0, SERIES_WINDOW.candidates), vs, 20);
-      // the node said "same type" from every source; keep only what the viewer's own values say
-      candidates = [...rows.values()]
+      const window = {
+        eid: seed.eid,
+        caseType: seed.caseType,
+        from: local(seed.at - SERIES_WINDOW.days * 86_400_000),
+        to: local(seed.at + SERIES_WINDOW.days * 86_400_000),
+        at: seed.occurredAt,
+        lon: seed.lon,
+        lat: seed.lat,
+        km: SERIES_WINDOW.km,
+        limit: SERIES_WINDOW.candidates,
+      };
+      const seedAt = seed.at;
+      const { whole, partly } = await readSeriesCandidates(r, window, vs);
+      const rows = await readEntities(r, [...whole, ...partly.slice(0, SERIES_PARTLY_HIDDEN_CAP)], vs, 20);
+      // Every candidate is decided on the viewer's own values (its visible records): the node's
+      // type, time and scene are merged over every source, so for a case also known to a hidden
+      // source they would let that source include or exclude it.
+      const inWindow = [...rows.values()]
         .filter((x) => x.visible)
         .map((x) => viewCase(x, viewer))
-        .filter((c) => c.caseType === seed.caseType);
+        .filter((c) => inSeriesWindow(c, window))
+        // nearest in time first, then eid (the order the database read `whole` in)
+        .sort(
+          (a, b) =>
+            Math.abs((a.at as number) - seedAt) - Math.abs((b.at as number) - seedAt) ||
+            (a.eid < b.eid ? -1 : a.eid > b.eid ? 1 : 0),
+        );
+      truncated =
+        inWindow.length > SERIES_WINDOW.candidates ||
+        whole.length > SERIES_WINDOW.candidates ||
+        partly.length > SERIES_PARTLY_HIDDEN_CAP;
+      candidates = inWindow.slice(0, SERIES_WINDOW.candidates);
     }
     const all = [seed, ...candidates];
     const links = await readCaseLinks(
@@ -201,7 +232,9 @@ export async function caseSeries(graph: Graph, viewer: Viewer, q: CaseSeriesQuer
       sharedWords: corpus.sharedWords(p.a, p.b),
     });
     // the seed first, so `limit` never cuts the case asked about
-    const memberCases = [seed.eid, ...members.filter((e) => e !== seed.eid)].slice(0, q.limit + 1).map((e) => caseOut(byEid.get(e) as ViewedCase, true));
+    const memberCases = [seed.eid, ...members.filter((e) => e !== seed.eid)]
+      .slice(0, q.limit + 1)
+      .map((e) => caseOut(byEid.get(e) as ViewedCase, true));
     return {
       eid: seed.eid,
       threshold: DEFAULT_SERIES_SETTINGS.threshold,
