@@ -301,12 +301,9 @@ export function viewerPosition(row: EntityRow, golden: Record<string, AttributeV
   if (!golden.lon || !golden.lat || golden.lon.masked || golden.lat.masked || !Number.isFinite(lon) || !Number.isFinite(lat)) {
     const loc = row.props.location as { lon: number; lat: number } | undefined;
     const prov = parseProvenance(row.props.provenance);
-    const recorded = Object.keys(prov).length > 0;
-    // a point chosen over records the viewer may not all see: which visible point wins is a hidden vote
-    if (recorded && !row.seenWhole) return null;
     source = prov.lon?.source ?? prov.location?.source ?? null;
     // nodes written without provenance (fixtures, old data): the node's point stands for the visible records
-    if (!source && !recorded) source = row.records[0]?.source ?? null;
+    if (!source && Object.keys(prov).length === 0) source = row.records[0]?.source ?? null;
     if (!loc || !source || !viewer.visibleSources.includes(source)) return null;
     lon = loc.lon;
     lat = loc.lat;
