@@ -15,13 +15,12 @@
  *   its source is visible (`HOME_FOR_VIEWER`, `isHome`).
  */
 
-import { type Graph, writeTx } from '@onemap/graph-schema/server';
+import { writeTx } from '@onemap/graph-schema/server';
 import type { FastifyInstance } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { as, useServerApp } from '../helpers/server-app.ts';
 import { FX } from '../helpers/server-fixtures.ts';
 
-let graph: Graph;
 let app: FastifyInstance;
 
 /** A source shared with everyone, owned by the county, whose rules mask plates, case numbers and company names for other units. */
@@ -36,31 +35,71 @@ const RENAMED = { eid: 'L-S15A', oldName: '旧名酒店', newName: '新名网吧
 const HOME = { eid: 'L-S15H', name: '幸福小区五栋', lon: 103.95, lat: 36.12 };
 const WINDOW = 'from=2026-10-01T00:00:00Z&to=2026-12-01T00:00:00Z';
 
-const prov = (props: Record<string, string>) => JSON.stringify(Object.fromEntries(Object.entries(props).map(([p, rid]) => [p, { source: rid.split(':')[0], rid }])));
+const prov = (props: Record<string, string>) =>
+  JSON.stringify(Object.fromEntries(Object.entries(props).map(([p, rid]) => [p, { source: rid.split(':')[0], rid }])));
 
 useServerApp(
   { RATE_LIMIT_PER_MINUTE: 1_000_000 },
   (s) => {
-    ({ app, graph } = s);
+    ({ app } = s);
   },
   async (g) => {
     await writeTx(g, async (tx) => {
       await tx.run(
         `CREATE (:Source {id: $src, nameZh: '摸排样例15', nameEn: 'shared 15', ownerUnit: '620102', shareClass: 'unconditional', grade: 2, fieldSensitivity: $fs})`,
-        { src: SRC, fs: JSON.stringify({ 'person.name': 1, 'vehicle.plate': 4, 'case.caseNumber': 4, 'org.name': 4, 'place.name': 1, 'place.placeKind': 1 }) },
+        {
+          src: SRC,
+          fs: JSON.stringify({
+            'person.name': 1,
+            'vehicle.plate': 4,
+            'case.caseNumber': 4,
+            'org.name': 4,
+            'place.name': 1,
+            'place.placeKind': 1,
+          }),
+        },
       );
       // P8: a person of the shared source with a vehicle, a case and a company, each named by a masked attribute
       const entities = [
-        { label: 'Person', props: { eid: PERSON, name: '测试甲', provenance: prov({ name: `${SRC}:p` }) }, attrs: { person: { name: '测试甲' } }, role: 'person', rid: `${SRC}:p` },
-        { label: 'Vehicle', props: { eid: VEHICLE.eid, name: VEHICLE.plate, plate: VEHICLE.plate, provenance: prov({ name: `${SRC}:v`, plate: `${SRC}:v` }) }, attrs: { vehicle: { plate: VEHICLE.plate } }, role: 'vehicle', rid: `${SRC}:v` },
+        {
+          label: 'Person',
+          props: { eid: PERSON, name: '测试甲', provenance: prov({ name: `${SRC}:p` }) },
+          attrs: { person: { name: '测试甲' } },
+          role: 'person',
+          rid: `${SRC}:p`,
+        },
+        {
+          label: 'Vehicle',
+          props: {
+            eid: VEHICLE.eid,
+            name: VEHICLE.plate,
+            plate: VEHICLE.plate,
+            provenance: prov({ name: `${SRC}:v`, plate: `${SRC}:v` }),
+          },
+          attrs: { vehicle: { plate: VEHICLE.plate } },
+          role: 'vehicle',
+          rid: `${SRC}:v`,
+        },
         {
           label: 'Case',
-          props: { eid: CASE.eid, name: `${CASE.caseType} ${CASE.caseNumber}`, caseType: CASE.caseType, caseNumber: CASE.caseNumber, provenance: prov({ name: `${SRC}:c`, caseType: `${SRC}:c`, caseNumber: `${SRC}:c` }) },
+          props: {
+            eid: CASE.eid,
+            name: `${CASE.caseType} ${CASE.caseNumber}`,
+            caseType: CASE.caseType,
+            caseNumber: CASE.caseNumber,
+            provenance: prov({ name: `${SRC}:c`, caseType: `${SRC}:c`, caseNumber: `${SRC}:c` }),
+          },
           attrs: { case: { caseType: CASE.caseType, caseNumber: CASE.caseNumber } },
           role: 'case',
           rid: `${SRC}:c`,
         },
-        { label: 'Organization', props: { eid: ORG.eid, name: ORG.name, provenance: prov({ name: `${SRC}:o` }) }, attrs: { org: { name: ORG.name } }, role: 'org', rid: `${SRC}:o` },
+        {
+          label: 'Organization',
+          props: { eid: ORG.eid, name: ORG.name, provenance: prov({ name: `${SRC}:o` }) },
+          attrs: { org: { name: ORG.name } },
+          role: 'org',
+          rid: `${SRC}:o`,
+        },
       ];
       for (const e of entities) {
         await tx.run(
@@ -93,7 +132,14 @@ useServerApp(
          CREATE (r:SourceRecord {rid: x[0], source: x[1], recordId: x[0], receivedAt: datetime(x[4]), hash: x[0],
                                  attrs: '{"place":{"name":"' + x[2] + '","placeKind":"' + x[3] + '","lon":103.9,"lat":36.1}}'})
          CREATE (r)-[:RESOLVED_TO {role: 'place', decision: 'match', score: 1.0, at: datetime()}]->(l)`,
-        { eid: RENAMED.eid, old: RENAMED.oldName, new: RENAMED.newName, src: SRC, closed: FX.closed, prov: prov({ name: `${SRC}:a1`, placeKind: `${SRC}:a1`, lon: `${SRC}:a1` }) },
+        {
+          eid: RENAMED.eid,
+          old: RENAMED.oldName,
+          new: RENAMED.newName,
+          src: SRC,
+          closed: FX.closed,
+          prov: prov({ name: `${SRC}:a1`, placeKind: `${SRC}:a1`, lon: `${SRC}:a1` }),
+        },
       );
       // P10b: the place only the non-shared source calls a home
       await tx.run(
@@ -139,7 +185,11 @@ async function neighbourNames(level: 'county' | 'otherCity') {
 
 describe('P8 a summary names a vehicle, case or company by attributes whose rule masks them', () => {
   it('another city sees the plate, the case number and the company name masked in the profile and the relation graph; the owner county in plain', async () => {
-    const secrets: Record<string, string> = { [VEHICLE.eid]: '54321', [CASE.eid]: CASE.caseNumber, [ORG.eid]: '探针商贸' };
+    const secrets: Record<string, string> = {
+      [VEHICLE.eid]: '54321',
+      [CASE.eid]: CASE.caseNumber,
+      [ORG.eid]: '探针商贸',
+    };
     for (const n of await neighbourNames('otherCity')) {
       for (const s of [n.profile, n.relations]) {
         expect(s, n.eid).toBeDefined();
@@ -147,9 +197,14 @@ describe('P8 a summary names a vehicle, case or company by attributes whose rule
         expect(s?.name ?? '', n.eid).not.toContain(secrets[n.eid]);
       }
     }
-    const plain: Record<string, string> = { [VEHICLE.eid]: VEHICLE.plate, [CASE.eid]: `${CASE.caseType} ${CASE.caseNumber}`, [ORG.eid]: ORG.name };
+    const plain: Record<string, string> = {
+      [VEHICLE.eid]: VEHICLE.plate,
+      [CASE.eid]: `${CASE.caseType} ${CASE.caseNumber}`,
+      [ORG.eid]: ORG.name,
+    };
     for (const n of await neighbourNames('county')) {
-      for (const s of [n.profile, n.relations]) expect({ name: s?.name, nameMasked: s?.nameMasked }, n.eid).toEqual({ name: plain[n.eid], nameMasked: false });
+      for (const s of [n.profile, n.relations])
+        expect({ name: s?.name, nameMasked: s?.nameMasked }, n.eid).toEqual({ name: plain[n.eid], nameMasked: false });
     }
   });
 });
@@ -159,26 +214,39 @@ async function placeAsSeen(level: 'county' | 'otherCity', eid: string) {
   const viewer = as(app, level, 'analyst');
   const traj = await viewer({ url: `/api/entities/${PERSON}/trajectory?${WINDOW}` });
   expect(traj.statusCode, traj.body).toBe(200);
-  const point = (traj.json().points.features as { geometry: { coordinates: number[] }; properties: { placeEid: string; placeName: string | null; placeKind: string | null; coarsened: boolean } }[]).find(
-    (f) => f.properties.placeEid === eid,
-  );
+  const point = (
+    traj.json().points.features as {
+      geometry: { coordinates: number[] };
+      properties: { placeEid: string; placeName: string | null; placeKind: string | null; coarsened: boolean };
+    }[]
+  ).find((f) => f.properties.placeEid === eid);
   const profile = await viewer({ url: `/api/entities/${PERSON}` });
-  const trace = (profile.json().recentTraces as { place: { eid: string; name: string | null; lon: number | null; lat: number | null } }[]).find((t) => t.place.eid === eid);
+  const trace = (
+    profile.json().recentTraces as {
+      place: { eid: string; name: string | null; lon: number | null; lat: number | null };
+    }[]
+  ).find((t) => t.place.eid === eid);
   const place = await viewer({ url: `/api/entities/${eid}` });
   expect(place.statusCode, place.body).toBe(200);
   return { point, trace: trace?.place, place: place.json() };
 }
 
-describe('P10 a place known from a hidden source is summarized from the viewer\'s records', () => {
-  it('another city sees the renamed place by the name and kind its own records give (the newer), as the place\'s profile does, not by the hidden vote', async () => {
+describe("P10 a place known from a hidden source is summarized from the viewer's records", () => {
+  it("another city sees the renamed place by the name and kind its own records give (the newer), as the place's profile does, not by the hidden vote", async () => {
     const seen = await placeAsSeen('otherCity', RENAMED.eid);
     expect(seen.place.golden.name.value).toBe(RENAMED.newName);
-    expect({ trajectory: seen.point?.properties.placeName, profile: seen.trace?.name }).toEqual({ trajectory: RENAMED.newName, profile: RENAMED.newName });
+    expect({ trajectory: seen.point?.properties.placeName, profile: seen.trace?.name }).toEqual({
+      trajectory: RENAMED.newName,
+      profile: RENAMED.newName,
+    });
     expect(seen.point?.properties.placeKind).toBe('internet_cafe');
     // the county sees every source: the node's values are what its records say (the old name, by frequency)
     const whole = await placeAsSeen('county', RENAMED.eid);
     expect(whole.place.golden.name.value).toBe(RENAMED.oldName);
-    expect({ trajectory: whole.point?.properties.placeName, profile: whole.trace?.name }).toEqual({ trajectory: RENAMED.oldName, profile: RENAMED.oldName });
+    expect({ trajectory: whole.point?.properties.placeName, profile: whole.trace?.name }).toEqual({
+      trajectory: RENAMED.oldName,
+      profile: RENAMED.oldName,
+    });
   });
 
   it('P10b a node kind "home" only a hidden source voted neither coarsens nor kinds the place for another city', async () => {

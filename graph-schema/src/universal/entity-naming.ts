@@ -30,7 +30,9 @@ export const NAMING_ATTRIBUTES: Readonly<Record<EntityKind, readonly NamingAttri
 };
 
 /** Every node property some kind is named by (what a node summary reads besides `name`). */
-export const NAMING_PROPERTIES: readonly string[] = [...new Set(Object.values(NAMING_ATTRIBUTES).flatMap((a) => a.map((x) => x.property)))];
+export const NAMING_PROPERTIES: readonly string[] = [
+  ...new Set(Object.values(NAMING_ATTRIBUTES).flatMap((a) => a.map((x) => x.property))),
+];
 
 /** The naming attributes of a kind (none for a label that is no entity kind). */
 export function namingAttributesOf(kind: string): readonly NamingAttribute[] {
