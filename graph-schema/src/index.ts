@@ -9,3 +9,4 @@ export * from './universal/beijing-time.ts';
 export * from './universal/geo/index.ts';
 export * from './universal/csv-cell.ts';
 export * from './universal/place-facts.ts';
+export * from './universal/entity-naming.ts';

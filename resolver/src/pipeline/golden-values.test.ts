@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { NAMING_ATTRIBUTES } from '@onemap/graph-schema';
 import type { Mention } from '../types.ts';
 import { authorityFromCatalog, goldenValues } from './golden-values.ts';
 
@@ -53,5 +54,21 @@ describe('golden values (一数一源)', () => {
     const place: Mention = { key: 'hotel:1:hotel', source: 'hotel', recordId: '1', role: 'hotel', kind: 'Place', attrs: { name: '如家', divisionCode: '620102', lon: '103.8', lat: '36.05' }, identifiers: [], flags: [] };
     const g = goldenValues('Place', [place], authority);
     expect(g.props).toMatchObject({ name: '如家', unitCode: '620102', lon: '103.8', lat: '36.05' });
+  });
+
+  it('names a vehicle, phone and case by their naming attributes (graph-schema NAMING_ATTRIBUTES), each with the provenance of its property', () => {
+    const m = (kind: Mention['kind'], attrs: Record<string, string>): Mention => ({ key: `s:1:${kind}`, source: 's', recordId: '1', role: 'x', kind, attrs, identifiers: [], flags: [] });
+    const named = (kind: Mention['kind'], attrs: Record<string, string>) => goldenValues(kind, [m(kind, attrs)], authority);
+    expect(named('Vehicle', { plate: '甘A12345', color: '白' }).props.name).toBe('甘A12345');
+    expect(named('Phone', { phone: '+8613800000001' }).props.name).toBe('+8613800000001');
+    expect(named('Case', { caseType: '盗窃', caseNumber: 'A6201022026110001' }).props.name).toBe('盗窃 A6201022026110001');
+    expect(named('Case', { caseNumber: 'A6201022026110001' }).props.name).toBe('A6201022026110001');
+    expect(named('Vehicle', { color: '白' }).props.name).toBeUndefined();
+    // every naming property is a property the node is written with, so its provenance names its source
+    for (const kind of ['Person', 'Organization', 'Place', 'Vehicle', 'Phone', 'Case'] as const) {
+      const attrs = Object.fromEntries(NAMING_ATTRIBUTES[kind].map((a) => [a.attribute, `v-${a.attribute}`]));
+      const g = named(kind, attrs);
+      for (const a of NAMING_ATTRIBUTES[kind]) expect(g.provenance[a.property], `${kind}.${a.property}`).toEqual({ source: 's', rid: 's:1' });
+    }
   });
 });

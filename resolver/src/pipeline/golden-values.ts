@@ -1,4 +1,4 @@
-import { addToGoldenGroups, bestGoldenGroup, type EntityKind, type GoldenGroup, Prop, type ValueCandidate } from '@onemap/graph-schema';
+import { addToGoldenGroups, bestGoldenGroup, composeName, type EntityKind, type GoldenGroup, NAMING_ATTRIBUTES, Prop, type ValueCandidate } from '@onemap/graph-schema';
 import { pinyinInitials } from '../standardize/index.ts';
 import type { Mention } from '../types.ts';
 
@@ -165,9 +165,13 @@ export class GoldenFold {
       const fam = this.firstOfName.get(props.name ?? '');
       if (fam?.pyFamily || fam?.pyGiven) props.namePinyin = [fam.pyFamily, fam.pyGiven].filter(Boolean).join(' ');
     }
-    if (kind === 'Vehicle' && props.plate) props.name = props.plate;
-    if (kind === 'Phone' && props.number) props.name = props.number;
-    if (kind === 'Case') props.name = [props.caseType, props.caseNumber].filter(Boolean).join(' ');
+    // a kind named by other attributes than `name` (a vehicle by its plate, a case by its type and
+    // number): the node's name is made of their golden values, as the server's summaries make it
+    const naming = NAMING_ATTRIBUTES[kind];
+    if (naming.some((a) => a.property !== 'name')) {
+      const name = composeName(naming.map((a) => props[a.property]));
+      if (name !== null) props.name = name;
+    }
     // A person's Pinyin (syllable groups and joined: `pinyinKeys`; initials: `pinyinInitials`) is
     // indexed apart from its names and identifiers (`entity_pinyin`), so a search can tell by the
     // field that found a candidate what rank it can reach (docs/api.md, "Pinyin indexed apart");

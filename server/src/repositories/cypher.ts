@@ -1,4 +1,4 @@
-import { ENTITY_LABELS, ENTITY_RELATION_TYPES, pointSourceCypher, provenanceSourceCypher } from '@onemap/graph-schema';
+import { ENTITY_LABELS, ENTITY_RELATION_TYPES, NAMING_PROPERTIES, pointSourceCypher, provenanceSourceCypher } from '@onemap/graph-schema';
 import { isHomeCypher } from '@onemap/graph-schema/server';
 
 /** Entity labels, for `[l IN labels(n) WHERE l IN $kinds][0]`. */
@@ -28,12 +28,24 @@ export function entitySources(v: string): string {
 }
 
 /**
- * Cypher: a person's or other non-place node's golden values were chosen over records the viewer
- * (`$vs`) all may see — every source it is known from is visible (`entitySources`); null for a
- * place (its summary follows the place rules). A summary may show the node's name only then: over
- * a hidden record too, which visible name wins is that record's vote.
+ * Cypher: entity `v`'s golden values were chosen over records the viewer (`$vs`) all may see —
+ * every source it is known from is visible (`entitySources`), for every kind, places included. A
+ * summary may show the node's values (a name, a place's kind and point) only then: over a hidden
+ * record too, which visible value wins is that record's vote, and a place a hidden source alone
+ * names or kinds would be named or kinded by it. Otherwise the summary is made from the viewer's
+ * visible records.
  */
-export const SEEN_WHOLE = (v: string) => `CASE WHEN ${v}:Place THEN null ELSE NOT ${HAS_HIDDEN_SOURCE(v, '$vs')} END`;
+export const SEEN_WHOLE = (v: string) => `NOT ${HAS_HIDDEN_SOURCE(v, '$vs')}`;
+
+/**
+ * Cypher map entries of entity `v` as every node summary reads them (a neighbour in relations or a
+ * profile, a search or path node, a place summary): one list, so no summary path reads a field
+ * another forgets. `naming` holds the node properties its kind is named by (graph-schema
+ * `NAMING_ATTRIBUTES`), so a summary masks each by the rule of the attribute it stands for (needs
+ * `$kinds`, `$vs`).
+ */
+export const NODE_SUMMARY_FIELDS = (v: string) =>
+  `eid: ${v}.eid, kind: ${kindOf(v)}, name: ${v}.name, naming: ${v} {${NAMING_PROPERTIES.map((p) => `.${p}`).join(', ')}}, placeKind: ${v}.placeKind, provenance: ${v}.provenance, seenWhole: ${SEEN_WHOLE(v)}`;
 
 /** Cypher predicate: entity `v` is known from a source outside the list `visible` — a record's or an edge's (it is not seen whole; `entitySources`). */
 export const HAS_HIDDEN_SOURCE = (v: string, visible: string) => `any(hs IN ${entitySources(v)} WHERE NOT hs IN ${visible})`;
@@ -87,18 +99,34 @@ export function relTypes(types: readonly string[]): string {
 export const IS_HOME = isHomeCypher;
 
 /**
- * Cypher predicate: place `v` is a home as the viewer (`$vs`) may know it — its node's kind, or a
- * source the viewer sees says so. Spatial filters (co-location radii, collision circles and
- * polygons) compare such a place at its ~1 km cell, as this viewer's answers show it; a home known
- * only from sources the viewer cannot see is, for this viewer, the place its visible records show.
+ * Cypher predicate: place `v`'s node kind is `home` by a vote the viewer (`$vs`) may know — the
+ * kind was chosen from a record of a visible source (none recorded counts as visible, as for a
+ * point: `VISIBLE_POINT`). A kind a hidden source's records voted must not make a place a home for
+ * this viewer (coarsen it in their trajectory, name it by a masked address in their summaries):
+ * the answer would differ from "nobody says home". A visible record that says home still counts,
+ * through the place facts below.
+ */
+const NODE_KIND_HOME_FOR_VIEWER = (v: string) => `(${v}.placeKind = 'home' AND coalesce(${provenanceSourceCypher(v, 'placeKind')} IN $vs, true))`;
+
+/**
+ * Cypher predicate: place `v` is a home as the viewer (`$vs`) may know it — its node's kind by a
+ * visible vote (`NODE_KIND_HOME_FOR_VIEWER`), or a source the viewer sees says so. Spatial filters
+ * (co-location radii, collision circles and polygons) compare such a place at its ~1 km cell, as
+ * this viewer's answers show it; a home known only from sources the viewer cannot see is, for this
+ * viewer, the place its visible records show.
  * Read from the place facts on the node (`homeSources`: the sources of which some record mentions
  * `home`, a superset of those with a record in the role `home` or a `RESIDES_AT` edge) — one
  * property read, whatever the place's degree, where the edge tests scan a hub's records and visits.
  * A place without facts (`recordRoles` absent) is tested on its edges of visible sources: a record
  * in the role `home`, a `RESIDES_AT` edge, a residence trace (slow, never laxer).
+ *
+ * TODO(s15warn): graph-schema `isHomeForSourcesCypher(v, '$vs')` (place-facts.ts) is the same
+ * test for decisions made in one view, with the same node-kind term; switch to it once merged —
+ * it reads the role `home` from `recordRoles` where this reads `homeSources` (the record window's
+ * `home` hint), so run place-facts-writers and server-profile-place-facts when switching.
  */
 export const HOME_FOR_VIEWER = (v: string) =>
-  `(${v}.placeKind = 'home' OR CASE WHEN ${v}.recordRoles IS NULL THEN
+  `(${NODE_KIND_HOME_FOR_VIEWER(v)} OR CASE WHEN ${v}.recordRoles IS NULL THEN
      (EXISTS { MATCH (${v})<-[hx:RESIDES_AT]-() WHERE hx.source IN $vs }
       OR EXISTS { MATCH (${v})<-[hr:RESOLVED_TO {role: 'home'}]-(hrec:SourceRecord) WHERE hrec.source IN $vs }
       OR EXISTS { MATCH (${v})<-[hv:VISITED {kind: 'residence'}]-() WHERE hv.source IN $vs })

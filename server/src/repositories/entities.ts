@@ -2,7 +2,7 @@ import { toPlain } from '@onemap/graph-schema/server';
 import { read, type Reader } from './reader.ts';
 import type { VisibleRecord } from '../access/golden.ts';
 import { NETWORK_RELATION_TYPES, PLACE_HOME_WORD, PLACE_ROLE_SEPARATOR } from '@onemap/graph-schema';
-import { HAS_HIDDEN_SOURCE, HOME_FOR_VIEWER, KINDS, kindOf, relTypes, SEEN_WHOLE, visibleEdge, visibleEntity } from './cypher.ts';
+import { HOME_FOR_VIEWER, KINDS, kindOf, NODE_SUMMARY_FIELDS, relTypes, SEEN_WHOLE, visibleEdge, visibleEntity } from './cypher.ts';
 
 export interface EntityRow {
   eid: string;
@@ -16,12 +16,8 @@ export interface EntityRow {
    * what `isHome` adds to the records of the window, so every answer treats the place alike.
    */
   home: boolean;
-  /**
-   * Every source the entity is known from is visible (`SEEN_WHOLE`; null for a place, whose point
-   * follows the place rules): only then are the node's merged values (its point) the viewer's own.
-   * Absent where the reader does not ask.
-   */
-  seenWhole?: boolean | null;
+  /** Every source the entity is known from is visible (`SEEN_WHOLE`): its node's values may stand for what the viewer's records say. */
+  seenWhole: boolean;
 }
 
 /** Cypher: entity `v` is a place this viewer (`$vs`) may know as a home (false for other kinds). */
@@ -89,7 +85,7 @@ function nodeSummaryWindow(v: string, lim: string): string {
  * (needs `$roleSep`), else from the record window.
  */
 function nodeSummaryFields(v: string): string {
-  return `eid: ${v}.eid, kind: ${kindOf(v)}, name: ${v}.name, placeKind: ${v}.placeKind, provenance: ${v}.provenance, seenWhole: ${SEEN_WHOLE(v)},
+  return `${NODE_SUMMARY_FIELDS(v)},
           lon: ${v}.location.x, lat: ${v}.location.y, visible: ${visibleEntity(v)},
           roles: CASE WHEN ${v}.recordRoles IS NULL THEN roles
                       ELSE [x IN ${v}.recordRoles WHERE split(x, $roleSep)[0] IN $vs | split(x, $roleSep)[1]] END,
@@ -97,7 +93,13 @@ function nodeSummaryFields(v: string): string {
 }
 
 function toNodeSummary(o: NodeSummaryRow): NodeSummaryRow {
-  return { ...o, name: typeof o.name === 'string' ? o.name : null, roles: [...new Set(o.roles ?? [])], homeHint: o.homeHint === true };
+  return { ...toNeighbour(o), roles: [...new Set(o.roles ?? [])], homeHint: o.homeHint === true };
+}
+
+/** A neighbour row as read (`NODE_SUMMARY_FIELDS`), with its name and naming values as strings or absent. */
+export function toNeighbour<T extends NeighbourRow>(o: T): T {
+  const naming = Object.fromEntries(Object.entries(o.naming ?? {}).filter(([, v]) => v !== null && v !== undefined).map(([k, v]) => [k, String(v)]));
+  return { ...o, name: typeof o.name === 'string' ? o.name : null, naming, seenWhole: o.seenWhole === true };
 }
 
 /**
@@ -114,8 +116,7 @@ export async function readEntities(graph: Reader, eids: readonly string[], vs: r
          ${RECORD_WINDOW}
          RETURN collect(CASE WHEN sr IS NULL THEN null ELSE {rid: sr.rid, source: sr.source, receivedAt: toString(sr.receivedAt), role: rt.role, attrs: sr.attrs} END) AS recs
        }
-       RETURN e.eid AS eid, ${kindOf('e')} AS kind, properties(e) AS props, recs, ${visibleEntity('e')} AS visible, ${PLACE_HOME('e')} AS home,
-              ${SEEN_WHOLE('e')} AS seenWhole`,
+       RETURN e.eid AS eid, ${kindOf('e')} AS kind, properties(e) AS props, recs, ${visibleEntity('e')} AS visible, ${PLACE_HOME('e')} AS home, ${SEEN_WHOLE('e')} AS seenWhole`,
       { eids, vs, kinds: KINDS, lim: recordLimit, scanFactor: RECORD_SCAN_FACTOR },
     );
     const out = new Map<string, EntityRow>();
@@ -127,7 +128,7 @@ export async function readEntities(graph: Reader, eids: readonly string[], vs: r
         records: (x.get('recs') as VisibleRecord[]).filter(Boolean),
         visible: x.get('visible') as boolean,
         home: x.get('home') === true,
-        seenWhole: x.get('seenWhole') as boolean | null,
+        seenWhole: x.get('seenWhole') === true,
       });
     }
     return out;
@@ -161,15 +162,17 @@ export interface TraceRow {
   lat: number | null;
 }
 
-/** A neighbour as the profile summarizes it: its golden values from the node, no record expansion. */
+/** A neighbour as the profile summarizes it: its golden values from the node, no record expansion (`NODE_SUMMARY_FIELDS`). */
 export interface NeighbourRow {
   eid: string;
   kind: string;
   name: string | null;
+  /** The node properties its kind is named by (graph-schema `NAMING_ATTRIBUTES`), those it has. */
+  naming: Record<string, string>;
   placeKind: string | null;
   provenance: string | null;
-  /** Every source the node is known from is visible (`SEEN_WHOLE`; null for a place, absent where not read): its name may be shown from the node. */
-  seenWhole?: boolean | null;
+  /** Every source the node is known from is visible (`SEEN_WHOLE`, every kind): its values may be shown from the node. */
+  seenWhole: boolean;
 }
 
 export interface ProfileRow {
@@ -222,7 +225,7 @@ export async function readProfile(
          WHERE ${visibleEdge('r')} AND ${visibleEntity('o')}
          WITH r, o LIMIT toInteger($relLim)
          RETURN collect(CASE WHEN r IS NULL THEN null ELSE {type: type(r), outgoing: startNode(r) = e, other: o.eid, props: properties(r),
-                 neighbour: {eid: o.eid, kind: ${kindOf('o')}, name: o.name, placeKind: o.placeKind, provenance: o.provenance, seenWhole: ${SEEN_WHOLE('o')}}} END) AS rels,
+                 neighbour: {${NODE_SUMMARY_FIELDS('o')}}} END) AS rels,
                 collect(DISTINCT CASE WHEN o:Place THEN o END) AS relPlaces
        }
        CALL (e) {
@@ -271,9 +274,9 @@ export async function readProfile(
     };
     const nonNull = <T>(a: (T | null)[]): T[] => a.filter((v): v is T => v !== null);
     return {
-      entity: { eid: plain.eid, kind: plain.kind, props: plain.props, records: nonNull(plain.recs), visible: plain.visible, home: plain.home === true, seenWhole: plain.seenWhole },
+      entity: { eid: plain.eid, kind: plain.kind, props: plain.props, records: nonNull(plain.recs), visible: plain.visible, home: plain.home === true, seenWhole: plain.seenWhole === true },
       identifiers: nonNull(plain.ids),
-      relations: nonNull(plain.rels),
+      relations: nonNull(plain.rels).map((rel) => ({ ...rel, neighbour: toNeighbour(rel.neighbour) })),
       traces: nonNull(plain.traces),
       places: plain.places.map(toNodeSummary),
       sources: plain.sources,
@@ -397,7 +400,7 @@ export async function readSearchNodes(graph: Reader, eids: readonly string[], vs
        }
        RETURN e.eid AS eid, ${kindOf('e')} AS kind, e.name AS name, e.namePinyin AS namePinyin, e.provenance AS provenance, identifiers,
               CASE WHEN nameRid IS NULL THEN null ELSE {rid: nameRid, roles: nameRoles} END AS nameRecord,
-              NOT ${HAS_HIDDEN_SOURCE('e', '$vs')} AS seenWhole,
+              ${SEEN_WHOLE('e')} AS seenWhole,
               CASE WHEN COUNT { (e)<-[:RESOLVED_TO]-() } <= $lim THEN true
                    ELSE size(COLLECT { MATCH (e)<-[:RESOLVED_TO]-(x:SourceRecord) WHERE x.source IN $vs RETURN 1 AS one LIMIT toInteger($lim + 1) }) <= $lim END AS recordsFit`,
       { eids, vs, kinds: KINDS, lim: recordLimit, withIds: withIdentifiers },

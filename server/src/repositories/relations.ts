@@ -1,7 +1,7 @@
 import { toPlain } from '@onemap/graph-schema/server';
 import { read, type Reader } from './reader.ts';
-import { KINDS, kindOf, relTypes, SEEN_WHOLE, visibleEdge, visibleEntity } from './cypher.ts';
-import type { NeighbourRow } from './entities.ts';
+import { KINDS, NODE_SUMMARY_FIELDS, relTypes, visibleEdge, visibleEntity } from './cypher.ts';
+import { type NeighbourRow, toNeighbour } from './entities.ts';
 
 export interface EdgeRow {
   from: string;
@@ -27,10 +27,13 @@ export async function expandHop(graph: Reader, frontier: readonly string[], type
        WHERE ${visibleEdge('r')} AND ${visibleEntity('b')}
        WITH a, r, b LIMIT toInteger($limit)
        RETURN a.eid AS from, b.eid AS to, type(r) AS type, startNode(r) = a AS outgoing, properties(r) AS props,
-              {eid: b.eid, kind: ${kindOf('b')}, name: b.name, placeKind: b.placeKind, provenance: b.provenance, seenWhole: ${SEEN_WHOLE('b')}} AS neighbour`,
+              {${NODE_SUMMARY_FIELDS('b')}} AS neighbour`,
       { frontier, vs, limit, kinds: KINDS },
     );
-    return r.records.map((x) => ({ ...(x.toObject() as EdgeRow), props: toPlain(x.get('props')) as Record<string, unknown> }));
+    return r.records.map((x) => {
+      const row = x.toObject() as EdgeRow;
+      return { ...row, props: toPlain(x.get('props')) as Record<string, unknown>, neighbour: toNeighbour(row.neighbour) };
+    });
   });
 }
 

@@ -15,7 +15,7 @@ const INCIDENT: SourceInfo = {
   ownerUnit: '620000',
   shareClass: 'unconditional',
   grade: 3,
-  fieldSensitivity: { 'reporter.name': 3, 'suspect.name': 4 },
+  fieldSensitivity: { 'reporter.name': 3, 'suspect.name': 4, 'vehicle.plate': 4, 'case.caseNumber': 4, 'company.name': 4, 'phone.phone': 4 },
 };
 const HOTEL: SourceInfo = {
   id: 'hotel',
@@ -47,8 +47,10 @@ const node = (source: string) => ({
   eid: 'P-1',
   kind: 'Person',
   name: '赵六',
+  naming: { name: '赵六' },
   placeKind: null,
   provenance: JSON.stringify({ name: { source, rid: `${source}:1` } }),
+  seenWhole: true,
 });
 
 describe('a name from a node, whose record role the node does not keep', () => {
@@ -61,5 +63,37 @@ describe('a name from a node, whose record role the node does not keep', () => {
   it('is plain when every role of its source lets the viewer read names, or for the owner unit', () => {
     expect(summarizeNode(node('hotel'), viewer('620200'))).toMatchObject({ name: '赵六', nameMasked: false });
     expect(summarizeNode(node('incident'), viewer('620000'))).toMatchObject({ name: '赵六', nameMasked: false });
+  });
+});
+
+/** A node of `kind` as the pipeline writes it: `name` made of its naming properties, provenance keyed by property. */
+const named = (kind: string, naming: Record<string, string>, source: string) => ({
+  eid: `${kind}-1`,
+  kind,
+  name: Object.values(naming).join(' '),
+  naming,
+  placeKind: null,
+  provenance: JSON.stringify(Object.fromEntries(Object.keys(naming).map((p) => [p, { source, rid: `${source}:1` }]))),
+  seenWhole: true,
+});
+
+describe('a name from a node is masked by the rule of the attribute it stands for, whatever the kind', () => {
+  const cases: { kind: string; naming: Record<string, string>; hidden: string }[] = [
+    { kind: 'Vehicle', naming: { plate: '甘A12345' }, hidden: '12345' },
+    { kind: 'Phone', naming: { number: '+8613800000001' }, hidden: '13800000001' },
+    { kind: 'Case', naming: { caseType: '盗窃', caseNumber: 'A6201022026110001' }, hidden: 'A6201022026110001' },
+    { kind: 'Organization', naming: { name: '兰州示例贸易有限公司' }, hidden: '示例贸易' },
+  ];
+  it.each(cases)('$kind: masked where its source grades that attribute above the viewer, plain for the owner', ({ kind, naming, hidden }) => {
+    const masked = summarizeNode(named(kind, naming, 'incident'), viewer('620200'));
+    expect(masked?.nameMasked).toBe(true);
+    expect(masked?.name).not.toContain(hidden);
+    expect(summarizeNode(named(kind, naming, 'incident'), viewer('620000'))).toMatchObject({ name: Object.values(naming).join(' '), nameMasked: false });
+    // a source that does not grade the attribute: plain as its rule says (a phone number stays masked: a protected attribute)
+    expect(summarizeNode(named(kind, naming, 'hotel'), viewer('620200'))?.nameMasked).toBe(kind === 'Phone');
+  });
+  it('is not made from a node the viewer does not see whole, nor from a part whose source is hidden', () => {
+    expect(summarizeNode({ ...named('Vehicle', { plate: '甘A12345' }, 'hotel'), seenWhole: false }, viewer('620200'))).toBeNull();
+    expect(summarizeNode(named('Vehicle', { plate: '甘A12345' }, 'elsewhere'), viewer('620200'))).toBeNull();
   });
 });

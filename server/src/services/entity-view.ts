@@ -1,4 +1,4 @@
-import { coarseHomePosition } from '@onemap/graph-schema';
+import { coarseHomePosition, composeName, namingAttributesOf } from '@onemap/graph-schema';
 import { type Reader, withRead } from '../repositories/reader.ts';
 import { attrsOf, goldenValues, IDENTIFIER_ATTRIBUTE, present, visibleGoldenPoint } from '../access/golden.ts';
 import { closeCompletions, maskForViewer } from '../access/mask-for-viewer.ts';
@@ -8,23 +8,68 @@ import { httpError } from '../errors.ts';
 import { type EntityRow, type NeighbourRow, type NodeSummaryRow, readEntities, readNodeSummaries, readProfile, type RelationRow, resolveEid, type TraceRow } from '../repositories/entities.ts';
 import type { AttributeValue, EntitySummary } from '../schemas/common.ts';
 
-/** Name for an entity as this viewer may see it: from visible records, or the node's golden name when its provenance is visible. */
+/**
+ * Name for an entity as this viewer may see it: from the visible records (`nameFromRecords`), else
+ * from the node when the viewer sees it whole (`nameFromNode`). Each part is masked by the rule of
+ * the attribute it stands for (a vehicle's plate, a case's number); a home's name is its address and
+ * follows the address rule of homes of the source it came from.
+ */
 export function summarize(row: EntityRow, viewer: Viewer): EntitySummary {
   const golden = goldenValues(row.kind, row.records, viewer);
-  const fromRecords = golden.name ?? golden.plate ?? golden.phone ?? golden.caseNumber ?? null;
-  // A home's name is its address: it follows the address rule of the source it came from.
-  if (fromRecords && isHome(row) && !fromRecords.masked && viewer.fieldDecision(fromRecords.source, 'home', 'address') !== 'plain') {
-    return { eid: row.eid, kind: row.kind, name: maskValue('address', fromRecords.value), nameMasked: true };
+  // a node's values were chosen over every source: they stand in for the records only when the viewer sees them all
+  const named = nameFromRecords(row.kind, golden) ?? (row.seenWhole ? nameFromNode(viewer, row.kind, (p) => row.props[p], row.props.provenance) : null);
+  if (!named) return { eid: row.eid, kind: row.kind, name: null, nameMasked: false };
+  if (isHome(row) && !named.nameMasked && viewer.fieldDecision(named.source, 'home', 'address') !== 'plain') {
+    return { eid: row.eid, kind: row.kind, name: maskValue('address', named.name), nameMasked: true };
   }
-  if (fromRecords) return { eid: row.eid, kind: row.kind, name: String(fromRecords.value), nameMasked: fromRecords.masked };
-  const prov = parseProvenance(row.props.provenance);
-  const src = prov.name?.source;
-  if (typeof row.props.name === 'string' && src && viewer.visibleSources.includes(src)) {
-    const attr = row.kind === 'Phone' ? 'phone' : 'name';
-    const plain = nodeValuePlain(viewer, src, attr) || (row.kind !== 'Person' && row.kind !== 'Phone');
-    return { eid: row.eid, kind: row.kind, name: plain ? row.props.name : maskValue(attr, row.props.name), nameMasked: !plain };
+  return { eid: row.eid, kind: row.kind, name: named.name, nameMasked: named.nameMasked };
+}
+
+/** A name as a summary shows it, and the source of its first part (whose home-address rule a home's name follows). */
+interface ShownName {
+  name: string;
+  nameMasked: boolean;
+  source: string;
+}
+
+/**
+ * An entity's name from the viewer's golden values (`goldenValues`, each already masked by its
+ * own attribute's rule under the role of the record it came from): its kind's naming attributes
+ * (graph-schema `NAMING_ATTRIBUTES`), joined; masked when any part is. Null when none is stated.
+ */
+function nameFromRecords(kind: string, golden: Record<string, AttributeValue>): ShownName | null {
+  const parts = namingAttributesOf(kind)
+    .map((a) => golden[a.attribute])
+    .filter((g): g is AttributeValue => g !== undefined && g.value !== '' && g.value !== null);
+  const name = composeName(parts.map((g) => String(g.value)));
+  if (name === null || !parts[0]) return null;
+  return { name, nameMasked: parts.some((g) => g.masked), source: parts[0].source };
+}
+
+/**
+ * An entity's name from its node's golden values (`value` reads a node property), for a viewer
+ * who sees the node whole: its kind's naming attributes, each shown only when the record it was
+ * chosen from (its provenance) is of a visible source, and masked by the rule of the attribute it
+ * stands for in that source (`nodeValuePlain`) — no kind is exempt. Null when the node has none of
+ * them, or a part's source is not visible (the records then decide).
+ */
+function nameFromNode(viewer: Viewer, kind: string, value: (property: string) => unknown, provenance: unknown): ShownName | null {
+  const prov = parseProvenance(provenance);
+  const parts: string[] = [];
+  let masked = false;
+  let first: string | null = null;
+  for (const { attribute, property } of namingAttributesOf(kind)) {
+    const v = value(property);
+    if (typeof v !== 'string' || v === '') continue;
+    const src = prov[property]?.source;
+    if (!src || !viewer.visibleSources.includes(src)) return null;
+    const plain = nodeValuePlain(viewer, src, attribute);
+    parts.push(plain ? v : maskValue(attribute, v));
+    masked ||= !plain;
+    first ??= src;
   }
-  return { eid: row.eid, kind: row.kind, name: null, nameMasked: false };
+  const name = composeName(parts);
+  return name === null || first === null ? null : { name, nameMasked: masked, source: first };
 }
 
 /**
@@ -50,22 +95,21 @@ export function parseProvenance(p: unknown): Record<string, { source?: string; r
 }
 
 /**
- * A neighbour's summary from its node's golden values, without reading its records: the name is
- * shown when the record it came from (provenance) is of a source the viewer may see, masked by that
- * source's rule, and the node was chosen over records the viewer all may see (`seenWhole`). Null for places (a home's name is an address, and only its records tell a home) and
- * when the viewer cannot see that source: the caller then summarizes from the viewer's visible
+ * A neighbour's summary from its node's golden values, without reading its records: the name
+ * (`nameFromNode`: its kind's naming attributes, each masked by its own attribute's rule) is shown
+ * when the records its parts came from (provenance) are of sources the viewer may see and the node
+ * was chosen over records the viewer all may see (`seenWhole`). Null for places (a home's name is
+ * an address, and only its records tell a home), when the viewer does not see the node whole, and
+ * when the viewer cannot see those sources: the caller then summarizes from the viewer's visible
  * records (`summaries`).
  */
 export function summarizeNode(n: NeighbourRow, viewer: Viewer): EntitySummary | null {
   // A place is a home when any of its records says so (isHome), which its node alone cannot tell: read its records.
   if (n.kind === 'Place') return null;
   // a name chosen over records the viewer may not all see: which visible name wins is a hidden vote (ask the records)
-  if (n.seenWhole === false) return null;
-  const src = parseProvenance(n.provenance).name?.source;
-  if (typeof n.name !== 'string' || !src || !viewer.visibleSources.includes(src)) return null;
-  const attr = n.kind === 'Phone' ? 'phone' : 'name';
-  const plain = nodeValuePlain(viewer, src, attr) || (n.kind !== 'Person' && n.kind !== 'Phone');
-  return { eid: n.eid, kind: n.kind, name: plain ? n.name : maskValue(attr, n.name), nameMasked: !plain };
+  if (n.seenWhole !== true) return null;
+  const named = nameFromNode(viewer, n.kind, (p) => n.naming[p], n.provenance);
+  return named ? { eid: n.eid, kind: n.kind, name: named.name, nameMasked: named.nameMasked } : null;
 }
 
 /**
@@ -101,6 +145,7 @@ function summaryFromNode(n: NodeSummaryRow, viewer: Viewer): EntitySummary | nul
 
 /**
  * A place as the viewer may see it from its node alone, or null when only its records can tell:
+ * - a place not seen whole (`SEEN_WHOLE`): a hidden source's records voted its node's values;
  * - a possible home (the node says home, or a visible record in the window mentions `home`):
  *   homes follow the address rule of each source, so the record path decides;
  * - a node without provenance (fixtures, old data), or a golden name, kind or point whose
@@ -111,6 +156,9 @@ function summaryFromNode(n: NodeSummaryRow, viewer: Viewer): EntitySummary | nul
  */
 export function placeFromNode(n: NodeSummaryRow, viewer: Viewer): PlaceView | null {
   if (n.kind !== 'Place' || n.placeKind === 'home' || n.homeHint) return null;
+  // a place known from a source the viewer cannot see: its node's name, kind and point were chosen over
+  // (or stated only by) that source's records — summarize it from the viewer's own records
+  if (n.seenWhole !== true) return null;
   const prov = parseProvenance(n.provenance);
   if (Object.keys(prov).length === 0) return null;
   const visibleSource = (attr: string) => {
@@ -203,7 +251,9 @@ function placeFromRecords(row: EntityRow, viewer: Viewer): PlaceView {
   const home = isHome(row);
   const prov = parseProvenance(row.props.provenance);
   const kindSource = prov.placeKind?.source;
-  const placeKind = home ? 'home' : golden.placeKind && !golden.placeKind.masked ? String(golden.placeKind.value) : kindSource && viewer.visibleSources.includes(kindSource) ? ((row.props.placeKind as string) ?? null) : null;
+  // the node's kind stands in for the records only for a viewer who sees the place whole (else a hidden vote chose it)
+  const nodeKind = row.seenWhole && kindSource && viewer.visibleSources.includes(kindSource) ? ((row.props.placeKind as string) ?? null) : null;
+  const placeKind = home ? 'home' : golden.placeKind && !golden.placeKind.masked ? String(golden.placeKind.value) : nodeKind;
   const sum = summarize(row, viewer);
   return { name: sum.name, nameMasked: sum.nameMasked, placeKind, home, position: viewerPosition(row, golden, viewer, home) };
 }
@@ -226,15 +276,16 @@ export function tracePlace(viewer: Viewer, t: Pick<TraceRow, 'kind' | 'source' |
 }
 
 /**
- * True when this place is a home for the viewer: its node says so, a visible record of the window
- * does, or a visible source's record in the role `home`, `RESIDES_AT` edge or residence trace does
- * (`EntityRow.home`, `HOME_FOR_VIEWER`) — the one test of every answer that names or places a place
+ * True when this place is a home for the viewer: its node's kind by a vote of a visible source, a
+ * visible record of the window, or a visible source's record in the role `home`, `RESIDES_AT` edge
+ * or residence trace (`EntityRow.home`, `HOME_FOR_VIEWER`; a kind only a hidden source voted does
+ * not count) — the one test of every answer that names or places a place
  * (profiles, summaries, search), as trajectories and spatial filters test it. Homes are never
  * shown as facilities.
  */
 export function isHome(row: EntityRow): boolean {
   if (row.kind !== 'Place') return false;
-  if (row.props.placeKind === 'home' || row.home === true) return true;
+  if (row.home === true) return true;
   return row.records.some((r) => attrsOf(r).placeKind === 'home');
 }
 
@@ -249,12 +300,14 @@ export function viewerPosition(row: EntityRow, golden: Record<string, AttributeV
   let lat = Number(golden.lat?.value);
   let source = golden.lon?.source ?? null;
   if (!golden.lon || !golden.lat || golden.lon.masked || golden.lat.masked || !Number.isFinite(lon) || !Number.isFinite(lat)) {
-    if (row.seenWhole === false) {
+    if (row.seenWhole === false && row.kind !== 'Place') {
       // The node's point was chosen over sources the viewer may not see: which point it is (and
       // whether it is of a visible source at all) is their vote. The point the visible records choose stands for it.
+      // (A place keeps the place rule below: its node point where that point's source is visible —
+      // docs/security.md, known channels.)
       const p = visibleGoldenPoint(row.kind, row.records, viewer);
       if (!p) return null;
-      return placePosition(viewer, { placeKind: home ? 'home' : ((row.props.placeKind as string) ?? null), ...p });
+      return placePosition(viewer, { placeKind: home ? 'home' : null, ...p });
     }
     const loc = row.props.location as { lon: number; lat: number } | undefined;
     const prov = parseProvenance(row.props.provenance);
@@ -265,7 +318,8 @@ export function viewerPosition(row: EntityRow, golden: Record<string, AttributeV
     lon = loc.lon;
     lat = loc.lat;
   }
-  return placePosition(viewer, { placeKind: home ? 'home' : ((row.props.placeKind as string) ?? null), source: source as string, lon, lat });
+  // `home` is the viewer's test (a kind only a hidden source voted does not coarsen the point)
+  return placePosition(viewer, { placeKind: home ? 'home' : null, source: source as string, lon, lat });
 }
 
 /**
