@@ -101,6 +101,17 @@ export function isHomeCypher(v: string, residence = `EXISTS { MATCH (${v})<-[hv:
 }
 
 /**
+ * Cypher predicate: place `v`'s node kind is `home` by a vote the sources in `sources` may know —
+ * the kind was chosen from a record of one of them (none recorded counts as theirs, as for a
+ * point). A kind a hidden source's records voted must not make a place a home for a viewer or a
+ * rule: the answer would differ from "nobody says home". Part of `isHomeForSourcesCypher` and of
+ * the server's per-viewer `HOME_FOR_VIEWER`.
+ */
+export function nodeKindHomeForSourcesCypher(v: string, sources: string): string {
+  return `(${v}.placeKind = 'home' AND coalesce(${provenanceSourceCypher(v, 'placeKind')} IN ${sources}, true))`;
+}
+
+/**
  * Cypher predicate: place `v` is a home as the sources in the list `sources` (a Cypher list
  * expression: `$vs`, `it.vs`) may know it — what `isHomeCypher` reads, each fact only from those
  * sources: the node's kind `home` when it was chosen from one of them (no recorded provenance
@@ -110,7 +121,7 @@ export function isHomeCypher(v: string, residence = `EXISTS { MATCH (${v})<-[hv:
  * for a viewer (a spatial filter, an early-warning rule) must not differ by what it cannot see.
  */
 export function isHomeForSourcesCypher(v: string, sources: string): string {
-  return `((${v}.placeKind = 'home' AND coalesce(${provenanceSourceCypher(v, 'placeKind')} IN ${sources}, true))
+  return `(${nodeKindHomeForSourcesCypher(v, sources)}
   OR EXISTS { MATCH (${v})<-[hsx:RESIDES_AT]-() WHERE hsx.source IN ${sources} }
   OR CASE WHEN ${v}.recordRoles IS NULL THEN EXISTS { MATCH (${v})<-[:RESOLVED_TO {role: 'home'}]-(hsr:SourceRecord) WHERE hsr.source IN ${sources} }
      ELSE any(hsf IN ${v}.recordRoles WHERE any(hss IN ${sources} WHERE hsf = hss + '${PLACE_ROLE_SEPARATOR}home')) END

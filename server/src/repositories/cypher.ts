@@ -1,5 +1,5 @@
 import { ENTITY_LABELS, ENTITY_RELATION_TYPES, NAMING_PROPERTIES, pointSourceCypher, provenanceSourceCypher } from '@onemap/graph-schema';
-import { isHomeCypher } from '@onemap/graph-schema/server';
+import { isHomeCypher, nodeKindHomeForSourcesCypher } from '@onemap/graph-schema/server';
 
 /** Entity labels, for `[l IN labels(n) WHERE l IN $kinds][0]`. */
 export const KINDS = [...ENTITY_LABELS];
@@ -98,15 +98,8 @@ export function relTypes(types: readonly string[]): string {
  */
 export const IS_HOME = isHomeCypher;
 
-/**
- * Cypher predicate: place `v`'s node kind is `home` by a vote the viewer (`$vs`) may know — the
- * kind was chosen from a record of a visible source (none recorded counts as visible, as for a
- * point: `VISIBLE_POINT`). A kind a hidden source's records voted must not make a place a home for
- * this viewer (coarsen it in their trajectory, name it by a masked address in their summaries):
- * the answer would differ from "nobody says home". A visible record that says home still counts,
- * through the place facts below.
- */
-const NODE_KIND_HOME_FOR_VIEWER = (v: string) => `(${v}.placeKind = 'home' AND coalesce(${provenanceSourceCypher(v, 'placeKind')} IN $vs, true))`;
+/** Place `v`'s node kind is `home` by a vote the viewer (`$vs`) may know (graph-schema `nodeKindHomeForSourcesCypher`). */
+const NODE_KIND_HOME_FOR_VIEWER = (v: string) => nodeKindHomeForSourcesCypher(v, '$vs');
 
 /**
  * Cypher predicate: place `v` is a home as the viewer (`$vs`) may know it — its node's kind by a
@@ -120,10 +113,11 @@ const NODE_KIND_HOME_FOR_VIEWER = (v: string) => `(${v}.placeKind = 'home' AND c
  * A place without facts (`recordRoles` absent) is tested on its edges of visible sources: a record
  * in the role `home`, a `RESIDES_AT` edge, a residence trace (slow, never laxer).
  *
- * TODO(s15warn): graph-schema `isHomeForSourcesCypher(v, '$vs')` (place-facts.ts) is the same
- * test for decisions made in one view, with the same node-kind term; switch to it once merged —
- * it reads the role `home` from `recordRoles` where this reads `homeSources` (the record window's
- * `home` hint), so run place-facts-writers and server-profile-place-facts when switching.
+ * Early-warning rules use graph-schema `isHomeForSourcesCypher` (same node-kind term): it reads the
+ * role `home` from `recordRoles` and scans RESIDES_AT and residence traces, where this reads the
+ * facts' `homeSources` (the record window's `home` hint) and scans edges only for a place without
+ * facts — the answers' test must agree with the record window (place-facts-writers,
+ * server-profile-place-facts).
  */
 export const HOME_FOR_VIEWER = (v: string) =>
   `(${NODE_KIND_HOME_FOR_VIEWER(v)} OR CASE WHEN ${v}.recordRoles IS NULL THEN
