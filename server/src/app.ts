@@ -4,6 +4,7 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { LoggerOptions } from 'pino';
 import { type Config, loadConfig } from './config.ts';
 import configPlugin from './plugins/config.ts';
 import errorHandler, { frameworkErrors, MAX_PARAM_LENGTH } from './plugins/error-handler.ts';
@@ -16,12 +17,13 @@ import auditPlugin from './plugins/audit.ts';
 import eventsPlugin from './plugins/events.ts';
 import apiRoutes from './routes/api/index.ts';
 import healthRoutes from './routes/health.ts';
+import { serverLoggerOptions } from './plugins/log-serializers.ts';
 import { httpsOptions } from './tls.ts';
 
 export interface BuildOptions {
   config?: Config;
-  /** pino logger options; `false` silences (tests). */
-  logger?: boolean | object;
+  /** pino logger options (the log serializers are always added); `false` silences (tests). */
+  logger?: boolean | LoggerOptions;
 }
 
 /**
@@ -33,7 +35,8 @@ export async function buildApp(opts: BuildOptions = {}): Promise<FastifyInstance
   const https = httpsOptions(config);
   const app = Fastify({
     ...(https ? { https } : {}),
-    logger: opts.logger ?? { level: config.LOG_LEVEL },
+    // Searched identifiers never reach the log: URLs by path and parameter names, errors masked.
+    logger: serverLoggerOptions(opts.logger, config.LOG_LEVEL),
     bodyLimit: config.BODY_LIMIT_BYTES,
     genReqId: () => crypto.randomUUID(),
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
