@@ -4,7 +4,6 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { LoggerOptions } from 'pino';
 import { type Config, loadConfig } from './config.ts';
 import configPlugin from './plugins/config.ts';
 import errorHandler, { frameworkErrors, MAX_PARAM_LENGTH } from './plugins/error-handler.ts';
@@ -17,13 +16,13 @@ import auditPlugin from './plugins/audit.ts';
 import eventsPlugin from './plugins/events.ts';
 import apiRoutes from './routes/api/index.ts';
 import healthRoutes from './routes/health.ts';
-import { serverLoggerOptions } from './plugins/log-serializers.ts';
+import { type ServerLoggerOptions, serverLoggerOptions } from './plugins/log-serializers.ts';
 import { httpsOptions } from './tls.ts';
 
 export interface BuildOptions {
   config?: Config;
   /** pino logger options (the log serializers are always added); `false` silences (tests). */
-  logger?: boolean | LoggerOptions;
+  logger?: boolean | ServerLoggerOptions;
 }
 
 /**

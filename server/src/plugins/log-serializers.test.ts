@@ -14,6 +14,7 @@ describe('loggedUrl', () => {
   it('masks identifiers in the path, plain or percent-encoded; leaves other paths alone', () => {
     expect(loggedUrl(`/api/entities/${ID}`)).toBe('/api/entities/620102********1234');
     expect(loggedUrl('/api/entities/%E7%94%98A12345/relations')).toBe('/api/entities/***/relations');
+    expect(loggedUrl(`/api/entities/${ID}xyz`)).toBe('/api/entities/******************xyz');
     expect(loggedUrl('/api/entities/P-FX1/relations')).toBe('/api/entities/P-FX1/relations');
   });
 });

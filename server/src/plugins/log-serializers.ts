@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { type LoggerOptions, stdSerializers } from 'pino';
+import { type DestinationStream, type LoggerOptions, stdSerializers } from 'pino';
 import { maskIdentifiersInUrl } from '../access/mask-text.ts';
 
 /**
@@ -13,12 +13,20 @@ import { maskIdentifiersInUrl } from '../access/mask-text.ts';
 const maskLogText = maskIdentifiersInUrl;
 
 /**
+ * A path as logged: identifiers masked, and any run of 7 or more digits left after that (an
+ * identifier glued to other characters, which the identifier shapes do not take) starred.
+ */
+function loggedPath(path: string): string {
+  return maskLogText(path).replace(/\d{7,}/g, (digits) => '*'.repeat(digits.length));
+}
+
+/**
  * A URL as logged: the path with identifiers masked, the query by its parameter names only.
  * @example loggedUrl('/api/search?q=620102199001011234&limit=5') // '/api/search?q&limit'
  */
 export function loggedUrl(url: string): string {
   const i = url.indexOf('?');
-  const path = maskLogText(i < 0 ? url : url.slice(0, i));
+  const path = loggedPath(i < 0 ? url : url.slice(0, i));
   if (i < 0) return path;
   const names = new Set(
     url
@@ -27,7 +35,7 @@ export function loggedUrl(url: string): string {
       .map((pair) => pair.split('=')[0] ?? '')
       .filter(Boolean),
   );
-  return `${path}?${[...names].map(maskLogText).join('&')}`;
+  return `${path}?${[...names].map(loggedPath).join('&')}`;
 }
 
 /** Every string inside a logged value masked (bounded: an error's own fields are small). */
@@ -62,12 +70,15 @@ export const logHooks: NonNullable<LoggerOptions['hooks']> = {
   },
 };
 
+/** pino options as fastify takes them (with the stream to write to). */
+export type ServerLoggerOptions = LoggerOptions & { stream?: DestinationStream };
+
 /**
  * The app's logger options: the given pino options (or `{level}`), always with the serializers and
  * hooks above; `false` silences.
  */
-export function serverLoggerOptions(given: boolean | LoggerOptions | undefined, level: string): false | LoggerOptions {
+export function serverLoggerOptions(given: boolean | ServerLoggerOptions | undefined, level: string): false | ServerLoggerOptions {
   if (given === false) return false;
-  const base: LoggerOptions = typeof given === 'object' ? given : { level };
+  const base: ServerLoggerOptions = typeof given === 'object' ? given : { level };
   return { ...base, serializers: { ...base.serializers, ...logSerializers }, hooks: { ...base.hooks, ...logHooks } };
 }
