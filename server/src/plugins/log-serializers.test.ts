@@ -37,7 +37,12 @@ describe('logSerializers', () => {
 describe('serverLoggerOptions', () => {
   it('a pino logger built with them masks message texts and keeps the given level', () => {
     const lines: string[] = [];
-    const stream = new Writable({ write: (chunk, _e, done) => (lines.push(String(chunk)), done()) });
+    const stream = new Writable({
+      write(chunk, _e, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
     const opts = serverLoggerOptions({ level: 'debug' }, 'info');
     if (!opts) throw new Error('logger silenced');
     const log = pino(opts, stream);
