@@ -16,12 +16,13 @@ import auditPlugin from './plugins/audit.ts';
 import eventsPlugin from './plugins/events.ts';
 import apiRoutes from './routes/api/index.ts';
 import healthRoutes from './routes/health.ts';
+import { type ServerLoggerOptions, serverLoggerOptions } from './plugins/log-serializers.ts';
 import { httpsOptions } from './tls.ts';
 
 export interface BuildOptions {
   config?: Config;
-  /** pino logger options; `false` silences (tests). */
-  logger?: boolean | object;
+  /** pino logger options (the log serializers are always added); `false` silences (tests). */
+  logger?: boolean | ServerLoggerOptions;
 }
 
 /**
@@ -33,7 +34,8 @@ export async function buildApp(opts: BuildOptions = {}): Promise<FastifyInstance
   const https = httpsOptions(config);
   const app = Fastify({
     ...(https ? { https } : {}),
-    logger: opts.logger ?? { level: config.LOG_LEVEL },
+    // Searched identifiers never reach the log: URLs by path and parameter names, errors masked.
+    logger: serverLoggerOptions(opts.logger, config.LOG_LEVEL),
     bodyLimit: config.BODY_LIMIT_BYTES,
     genReqId: () => crypto.randomUUID(),
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },

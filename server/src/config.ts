@@ -34,6 +34,11 @@ export const ConfigSchema = Type.Object({
   AUDIT_SIGNING_KEY: Type.Optional(Type.String()),
   /** Where generated secrets are kept (mode 0600; default `<ONEMAP_DATA_DIR>/secrets`). */
   ONEMAP_SECRETS_DIR: Type.String({ default: '' }),
+  /**
+   * The last audit entry an earlier version chained with the unkeyed hash (before 2026-12-02); only
+   * entries up to it may carry that hash. 0 (default): none may — a trail begun by this version.
+   */
+  AUDIT_UNKEYED_UNTIL: Type.Integer({ default: 0, minimum: 0 }),
   /** A signed checkpoint is written automatically every N audit entries. */
   AUDIT_CHECKPOINT_EVERY: Type.Integer({ default: 1000, minimum: 1 }),
   /** Audit group commit: the first waiting entry waits this long (ms) for others before one write chains them all; 0 = write at once. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maskIdentifiersInText } from './mask-text.ts';
+import { maskIdentifiersInText, maskIdentifiersInUrl } from './mask-text.ts';
 
 describe('maskIdentifiersInText', () => {
   const table: [string, string][] = [
@@ -24,5 +24,18 @@ describe('maskIdentifiersInText', () => {
     const s =
       '{"params":{"eid":"P-FX1"},"query":{"depth":2,"limit":50,"from":"2026-11-01T00:00:00Z"},"purpose":"A6201022026110001"}';
     expect(maskIdentifiersInText(s)).toBe(s);
+  });
+});
+
+describe('maskIdentifiersInUrl', () => {
+  it('masks identifiers a URL carries plain or percent-encoded', () => {
+    expect(maskIdentifiersInUrl('/api/nope/620102199001011234')).toBe('/api/nope/620102********1234');
+    expect(maskIdentifiersInUrl('/api/x/%E7%94%98A12345?q=1')).toBe('/api/x/***?q=1');
+    expect(maskIdentifiersInUrl('/api/x/%2B8613800001234')).toBe('/api/x/+86138****1234');
+    // a broken escape beside an identifier neither throws nor keeps it plain
+    expect(maskIdentifiersInUrl('/api/x/%E0%A4%A/620102199001011234')).not.toContain('19900101');
+  });
+  it('keeps a URL without identifiers as it was sent', () => {
+    for (const u of ['/api/entities/:eid', '/api/entities/P-FX1/relations', '/api/x/%E4%B8%AD%E6%96%87', '/api/x/%E0%A4%A']) expect(maskIdentifiersInUrl(u)).toBe(u);
   });
 });

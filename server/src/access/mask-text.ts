@@ -74,3 +74,20 @@ export function maskSeparatedIdentifiers(text: string, mask: (text: string) => s
   };
   return mask(text.replace(DIGIT_GROUPS, joinRun).replace(TERM_RUN, joinRun));
 }
+
+/** Runs of percent-escapes, decoded as UTF-8 (a plate's province character arrives as `%E7%94%98`); never throws. */
+const PERCENT_RUN = /(?:%[0-9A-Fa-f]{2})+/g;
+function decodePercentRuns(text: string): string {
+  return text.replace(PERCENT_RUN, (run) => Buffer.from(run.replaceAll('%', ''), 'hex').toString('utf8'));
+}
+
+/**
+ * `maskIdentifiersInText` for a URL or path as a client sent it, whose identifiers may be
+ * percent-encoded: the text is masked as decoded; a URL holding no identifier is kept as it was.
+ * @example maskIdentifiersInUrl('/api/x/%E7%94%98A12345?q=1') // '/api/x/***?q=1'
+ */
+export function maskIdentifiersInUrl(url: string): string {
+  const decoded = decodePercentRuns(url);
+  const masked = maskIdentifiersInText(decoded);
+  return masked === decoded ? url : masked;
+}

@@ -35,6 +35,7 @@ describe('TokenCache', () => {
 describe('bearerToken', () => {
   it('reads only a Bearer header with a token', () => {
     expect(bearerToken('Bearer abc')).toBe('abc');
+    expect(bearerToken('bearer abc')).toBe('abc');
     expect(bearerToken('Basic abc')).toBeNull();
     expect(bearerToken('Bearer ')).toBeNull();
     expect(bearerToken(undefined)).toBeNull();

@@ -55,9 +55,9 @@ export class TokenCache {
   }
 }
 
-/** The token of an `Authorization: Bearer <token>` header, or null. */
+/** The token of an `Authorization: Bearer <token>` header (the scheme in any case, as HTTP reads it), or null. */
 export function bearerToken(header: string | undefined): string | null {
-  if (!header || !header.startsWith('Bearer ')) return null;
-  const token = header.slice(7).trim();
+  const m = header ? /^Bearer (.*)$/is.exec(header) : null;
+  const token = m?.[1]?.trim() ?? '';
   return token.length > 0 ? token : null;
 }

@@ -80,9 +80,11 @@ export function entryHash(key: Buffer, e: Omit<AuditEntry, 'hash'>): string {
 }
 
 /**
- * The unkeyed hash entries were chained with before keyed digests (2026-12-02): verification
- * accepts it only for the entries before the chain's first keyed one, so a trail written by an
- * earlier version still verifies, and nothing can be added to a keyed chain without the key.
+ * The unkeyed hash entries were chained with before keyed digests (2026-12-02). Anyone can compute
+ * it, so verification accepts it only up to the point the operator declares (`AUDIT_UNKEYED_UNTIL`:
+ * the last entry an earlier version wrote) and before the chain's first keyed entry; anywhere else
+ * it is an edit. Were it accepted wherever no keyed entry came before, a writer without the key
+ * could re-chain the whole trail with it.
  */
 export function unkeyedEntryHash(e: Omit<AuditEntry, 'hash'>): string {
   return createHash('sha256').update(canonicalEntry(e)).digest('hex');
@@ -219,13 +221,25 @@ export interface VerifyReport {
   problemsOutOfScope: number;
 }
 
+export interface VerifyOptions {
+  signingKey: string;
+  /** The last entry that may carry the unkeyed hash of an earlier version (`AUDIT_UNKEYED_UNTIL`); 0: none. */
+  unkeyedUntil: number;
+  /** Whose problems are described (the auditor's units); the others are counted. Default: every entry. */
+  inScope?: (unit: string | null) => boolean;
+  pageSize?: number;
+}
+
 /**
  * Walks the chain in sequence order and recomputes every hash. Finds an edited entry (its hash
- * no longer matches its content), a deleted one (a gap in the sequence or a broken link), a
- * reordered one (a valid entry whose link points at another entry than the one before it),
- * a head that does not match the last entry, and checkpoints whose hash or signature disagree.
+ * no longer matches its content, or is the unkeyed hash past `unkeyedUntil`), a deleted one (a gap
+ * in the sequence or a broken link), a reordered one (a valid entry whose link points at another
+ * entry than the one before it), a head that does not match the last entry, and checkpoints whose
+ * hash or signature disagree. A tail cut back together with the head and the checkpoints after
+ * it is not found here: only against checkpoints exported and kept elsewhere (`audit-verify --against`).
  */
-export async function verifyAudit(graph: Graph, signingKey: string, pageSize = 5000, inScope: (unit: string | null) => boolean = () => true): Promise<VerifyReport> {
+export async function verifyAudit(graph: Graph, opts: VerifyOptions): Promise<VerifyReport> {
+  const { signingKey, unkeyedUntil, inScope = () => true, pageSize = 5000 } = opts;
   const problems: VerifyProblem[] = [];
   // Entries outside the scope: their problems are counted, not described (gaps, the head and
   // checkpoints name no entry's content and are shown to everyone).
@@ -253,11 +267,13 @@ export async function verifyAudit(graph: Graph, signingKey: string, pageSize = 5
       const { hash, ...rest } = e;
       const fields = { ...rest, resultCount: rest.resultCount ?? null } as Omit<AuditEntry, 'hash'>;
       const keyed = entryHash(key, fields) === hash;
-      // unkeyed hashes only before the first keyed entry (a trail of an earlier version)
-      const selfOk = keyed || (!keyedSeen && unkeyedEntryHash(fields) === hash);
+      const unkeyed = !keyed && unkeyedEntryHash(fields) === hash;
+      // unkeyed hashes only where an earlier version wrote them: up to the declared point, before the first keyed entry
+      const selfOk = keyed || (unkeyed && !keyedSeen && e.seq <= unkeyedUntil);
       keyedSeen ||= keyed;
       if (!selfOk) {
-        add({ seq: e.seq, kind: 'edited', message: `entry ${e.seq} was changed after it was written: its content no longer matches its hash` });
+        const why = unkeyed ? `its hash is the unkeyed form, valid only up to entry ${unkeyedUntil} (AUDIT_UNKEYED_UNTIL) and before the first keyed entry: rewritten without the key` : 'its content no longer matches its hash';
+        add({ seq: e.seq, kind: 'edited', message: `entry ${e.seq} was changed after it was written: ${why}` });
       } else if (e.prevHash !== prevHash && e.seq === expectedSeq) {
         add({ seq: e.seq, kind: 'reordered', message: `entry ${e.seq} does not follow entry ${e.seq - 1}: its link points at another entry (reordered or replaced)` });
       } else if (e.prevHash !== prevHash) {

@@ -31,7 +31,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const graph = { driver: createDriver({ uri: config.NEO4J_URI, user: config.NEO4J_USER, password: config.NEO4J_PASSWORD, database: config.NEO4J_DATABASE }), database: config.NEO4J_DATABASE };
   try {
-    const report = await verifyAudit(graph, config.AUDIT_SIGNING_KEY);
+    const report = await verifyAudit(graph, { signingKey: config.AUDIT_SIGNING_KEY, unkeyedUntil: config.AUDIT_UNKEYED_UNTIL });
     let ok = report.ok;
     console.log(`audit: ${report.entries} entries, head at ${report.headSeq}, ${report.checkpointsChecked} checkpoints checked`);
     for (const p of report.problems) console.log(`audit: PROBLEM at seq ${p.seq} (${p.kind}): ${p.message}`);
@@ -47,6 +47,9 @@ export async function main(argv: string[]): Promise<number> {
         if (!verifyCheckpointSignature(config.AUDIT_SIGNING_KEY, c)) {
           ok = false;
           console.log(`audit: PROBLEM kept checkpoint ${c.seq} has a bad signature (wrong key or edited file)`);
+        } else if (!hashes.has(c.seq)) {
+          ok = false;
+          console.log(`audit: PROBLEM entry ${c.seq}, signed in a checkpoint kept outside, is missing: the trail was cut back (its tail deleted with the head and the later checkpoints)`);
         } else if (hashes.get(c.seq) !== c.hash) {
           ok = false;
           console.log(`audit: PROBLEM entry ${c.seq} no longer matches the checkpoint kept outside: the chain was rewritten from there`);

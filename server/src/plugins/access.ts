@@ -80,9 +80,9 @@ function clientCertificate(request: FastifyRequest): string | null {
 }
 
 /**
- * Names the caller of a request that answers 404 anyway (an unknown /api route) in its audit
- * entry: probing for routes is something an auditor wants to see, by whom. Never throws; a
- * caller without valid credentials stays unnamed.
+ * Names the caller of a request that is refused whoever asks (an unknown /api route, a URL fastify
+ * refuses before routing) in its audit entry: probing is something an auditor wants to see, by
+ * whom. Never throws; a caller without valid credentials stays unnamed.
  */
 export async function nameProbeCaller(app: FastifyInstance, request: FastifyRequest): Promise<void> {
   if (request.headers.authorization || clientCertificate(request)) await authenticate(app, request).catch(() => undefined);
@@ -99,17 +99,18 @@ export async function authenticate(app: FastifyInstance, request: FastifyRequest
     if (user.disabled) throw httpError('UNAUTHENTICATED', { detail: 'this account is disabled' });
     return { user, method: 'certificate' };
   }
-  if (!request.headers.authorization) throw httpError('UNAUTHENTICATED', { detail: 'send Authorization: Bearer <token> from POST /api/auth/login' });
-  // The signature is checked once per token (TokenCache); the user, version and disabled checks below run every time.
   const token = bearerToken(request.headers.authorization);
-  let claims: TokenClaims | null = token ? app.verifiedTokens.get(token) : null;
+  if (!token) throw httpError('UNAUTHENTICATED', { detail: 'send Authorization: Bearer <token> from POST /api/auth/login' });
+  // The signature is checked once per token (TokenCache); the user, version and disabled checks below run every time.
+  // `app.jwt.verify`, not `request.jwtVerify`: a URL fastify refuses before routing has a bare request (`frameworkErrors`).
+  let claims: TokenClaims | null = app.verifiedTokens.get(token);
   if (!claims) {
     try {
-      claims = await request.jwtVerify<TokenClaims & { unit: string; roles: Role[] }>();
+      claims = app.jwt.verify<TokenClaims & { unit: string; roles: Role[] }>(token);
     } catch (e) {
       throw httpError('UNAUTHENTICATED', { detail: `invalid or expired token (${(e as Error).message})` });
     }
-    if (token) app.verifiedTokens.set(token, claims);
+    app.verifiedTokens.set(token, claims);
   }
   request.claimedUser = claims.sub;
   const user = await app.access.user(claims.sub);

@@ -1,4 +1,6 @@
 import { createHmac } from 'node:crypto';
+import { formatErrorMessage } from '@onemap/graph-schema';
+import { GRAPH_ERRORS, GraphErrorCode } from '@onemap/graph-schema/server';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { type AuditInput, type AuditOutcome, auditDigestKey } from '../audit/chain.ts';
@@ -140,6 +142,15 @@ export function auditParams(request: FastifyRequest, key: Buffer, delivered?: Re
   return `${s.slice(0, MAX_PARAMS_CHARS)}…[truncated ${s.length} chars${hmac ? `; bodyHmac ${hmac}` : ''}]`;
 }
 
+/** Longest path recorded for a request no route matched (a refused URL may be kilobytes long). */
+const MAX_ROUTE_CHARS = 500;
+
+/** The route an entry records: the matched route's pattern, else the path as sent (cut, and marked when cut). */
+function routeOf(request: FastifyRequest): string {
+  const route = request.routeOptions.url ?? request.url.split('?')[0] ?? '';
+  return route.length <= MAX_ROUTE_CHARS ? route : `${route.slice(0, MAX_ROUTE_CHARS)}…[${route.length} chars]`;
+}
+
 export function outcomeOf(status: number): AuditOutcome {
   if (status < 400) return 'allowed';
   if (status === 401 || status === 403 || status === 428) return 'denied';
@@ -167,7 +178,7 @@ export default fp(
         unit: v?.unitCode ?? request.identity?.unitCode ?? null,
         role: request.sourceKey ? 'source_system' : v ? v.roles.join(',') : request.identity ? request.identity.roles.join(',') : null,
         purposeJson: v?.purpose ? JSON.stringify(v.purpose) : request.rawPurpose ? `raw:${request.rawPurpose.slice(0, 500)}` : null,
-        route: request.routeOptions.url ?? request.url.split('?')[0] ?? '',
+        route: routeOf(request),
         method: request.method,
         paramsJson: auditParams(request, digestKey, delivered),
         resultCount: delivered ? 1 : (request.resultCount ?? null),
@@ -180,6 +191,29 @@ export default fp(
   },
   { name: 'onemap-audit', dependencies: ['onemap-config', 'onemap-graph'] },
 );
+
+/**
+ * An `/api` answer once its audit entry is written: `payload` as it is, or — when the entry cannot
+ * be written — withheld (503; GRAPH_UNAVAILABLE when the graph itself is down). The `/api` onSend
+ * hook and the refusals fastify makes before routing (`frameworkErrors`) both answer through it.
+ */
+export async function auditedAnswer<T>(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, payload: T): Promise<T | string> {
+  try {
+    await app.auditRequest(request, reply.statusCode);
+  } catch (err) {
+    request.log.error({ err }, 'audit append failed');
+    if ((err as { code?: string }).code === GraphErrorCode.Unavailable) return graphUnavailable(reply, String(request.id));
+    return auditFailed(reply, String(request.id));
+  }
+  return payload;
+}
+
+/** The answer that replaces any other while Neo4j (graph and audit trail alike) cannot be reached. */
+function graphUnavailable(reply: FastifyReply, requestId: string): string {
+  reply.code(503).header('content-type', 'application/json; charset=utf-8');
+  const message = formatErrorMessage(GRAPH_ERRORS[GraphErrorCode.Unavailable].message, { detail: `see the server log (request ${requestId})` });
+  return JSON.stringify({ statusCode: 503, code: GraphErrorCode.Unavailable, message });
+}
 
 /** Replaces an answer whose audit entry could not be written: no audit, no data. */
 export function auditFailed(reply: FastifyReply, requestId: string): string {

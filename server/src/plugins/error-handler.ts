@@ -2,7 +2,10 @@ import { formatErrorMessage } from '@onemap/graph-schema';
 import { toGraphError } from '@onemap/graph-schema/server';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import querystring from 'node:querystring';
 import { HttpError, registeredError, SERVER_ERRORS } from '../errors.ts';
+import { nameProbeCaller } from './access.ts';
+import { auditedAnswer } from './audit.ts';
 
 /** A neo4j-driver error that escaped a repository helper (they translate their own). */
 function isDriverError(err: unknown): boolean {
@@ -12,22 +15,47 @@ function isDriverError(err: unknown): boolean {
 /** Fastify's default `maxParamLength`: a longer path parameter is refused before routing. */
 export const MAX_PARAM_LENGTH = 100;
 
+/** The answer to one of fastify's own refusals before routing. */
+function frameworkRefusal(error: FastifyError, request: FastifyRequest): { statusCode: number; code: string; message: string } {
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    return { statusCode: 414, code: 'ONEMAP_ERR_URI_TOO_LONG', message: formatErrorMessage(SERVER_ERRORS.ONEMAP_ERR_URI_TOO_LONG.message, { max: MAX_PARAM_LENGTH }) };
+  }
+  if (error.code === 'FST_ERR_BAD_URL') {
+    return { statusCode: 400, code: 'ONEMAP_ERR_BAD_REQUEST', message: 'bad request: the URL is not valid (a malformed percent-encoding in a path parameter)' };
+  }
+  request.log.error({ err: error }, 'framework error');
+  return { statusCode: 500, code: 'ONEMAP_ERR_INTERNAL', message: `internal error (request ${request.id})` };
+}
+
+const isApiUrl = (url: string) => url === '/api' || url.startsWith('/api/') || url.startsWith('/api?');
+
 /**
  * Fastify's own refusals before a route is found (a path parameter too long, a malformed
  * percent-encoding), in the shape of every other error — never echoing the path, which may hold
- * an identifier. Passed to `Fastify({ frameworkErrors })`.
+ * an identifier. Passed to `Fastify({ frameworkErrors })`. No hook runs for them, so an `/api` URL
+ * refused here is audited here like any other refusal, naming the caller when its credentials
+ * are valid (the request is bare: no route, no decorations; `nameProbeCaller` needs none).
  */
 export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
-  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
-    void reply.status(414).send({ statusCode: 414, code: 'ONEMAP_ERR_URI_TOO_LONG', message: formatErrorMessage(SERVER_ERRORS.ONEMAP_ERR_URI_TOO_LONG.message, { max: MAX_PARAM_LENGTH }) });
+  const answer = frameworkRefusal(error, request);
+  reply.status(answer.statusCode);
+  if (!isApiUrl(request.url)) {
+    void reply.send(answer);
     return;
   }
-  if (error.code === 'FST_ERR_BAD_URL') {
-    void reply.status(400).send({ statusCode: 400, code: 'ONEMAP_ERR_BAD_REQUEST', message: 'bad request: the URL is not valid (a malformed percent-encoding in a path parameter)' });
-    return;
-  }
-  request.log.error({ err: error }, 'framework error');
-  void reply.status(500).send({ statusCode: 500, code: 'ONEMAP_ERR_INTERNAL', message: `internal error (request ${request.id})` });
+  void (async () => {
+    const app = request.server;
+    const q = request.url.indexOf('?');
+    // A bare request has no parsed query; the entry records it like any other's.
+    request.query = q < 0 ? {} : { ...querystring.parse(request.url.slice(q + 1)) };
+    await nameProbeCaller(app, request);
+    const payload = await auditedAnswer(app, request, reply, JSON.stringify(answer));
+    reply.header('content-type', 'application/json; charset=utf-8');
+    return reply.send(payload);
+  })().catch((err) => {
+    request.log.error({ err }, 'framework refusal could not be answered');
+    if (!reply.sent) void reply.status(500).send({ statusCode: 500, code: 'ONEMAP_ERR_INTERNAL', message: `internal error (request ${request.id})` });
+  });
 }
 
 /**

@@ -4,6 +4,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { nameProbeCaller } from './access.ts';
+import { auditedAnswer } from './audit.ts';
 
 /**
  * Serves the built web app (`WEB_DIST`, default web/dist) at `/`, with the SPA fallback to
@@ -24,12 +25,13 @@ export default fp(
     app.get('/*', { config: { public: true }, schema: { hide: true } }, async (request, reply) => {
       const url = request.url.split('?')[0] ?? '/';
       if (url.startsWith('/api/') || url.startsWith('/docs') || path.extname(url)) {
-        // A probe of an unknown /api path is audited like any other /api request: with its caller.
-        if (url.startsWith('/api/')) {
-          await nameProbeCaller(app, request);
-          await app.auditRequest(request, 404).catch((err) => request.log.error({ err }, 'audit append failed'));
-        }
-        return reply.status(404).send({ statusCode: 404, code: 'ONEMAP_ERR_NOT_FOUND', message: `route GET ${url} not found` });
+        const answer = { statusCode: 404, code: 'ONEMAP_ERR_NOT_FOUND', message: `route GET ${url} not found` };
+        if (!url.startsWith('/api/')) return reply.status(404).send(answer);
+        // A probe of an unknown /api path is audited like any other /api request: with its caller, the answer after its entry.
+        await nameProbeCaller(app, request);
+        reply.status(404);
+        const payload = await auditedAnswer(app, request, reply, JSON.stringify(answer));
+        return reply.type('application/json; charset=utf-8').send(payload);
       }
       return reply.type('text/html; charset=utf-8').sendFile('index.html');
     });

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { maskIdentifiersInText } from '../../access/mask-text.ts';
 import { isTopUnit, unitsWithin } from '../../access/units.ts';
 import type { Viewer } from '../../access/viewer.ts';
 import { createCheckpoint, listCheckpoints, listEntries, verifyAudit } from '../../audit/chain.ts';
+import { shownEntry, userFilterHidden } from '../../audit/shown-entry.ts';
 import { httpError } from '../../errors.ts';
 import { readUnitsBySeq } from '../../repositories/audit.ts';
 import { AuditEntriesQuery, AuditEntryList, AuditVerifyAnswer, Checkpoint, CheckpointList } from '../../schemas/audit.ts';
@@ -19,8 +19,8 @@ export function auditScope(v: Viewer): string[] | null {
 }
 
 /**
- * The audit trail for auditors, scoped to the auditor's unit and below: entries (identifiers in
- * recorded parameters and purposes masked), verification (global, problems described only for
+ * The audit trail for auditors, scoped to the auditor's unit and below: entries (every text a
+ * caller wrote masked: `shownEntry`), verification (global, problems described only for
  * entries in scope), signed checkpoints (of entries in scope; signing one is for the top unit).
  */
 const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -39,8 +39,7 @@ const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const q = request.query;
       const units = auditScope(request.viewer);
-      // The stored entry keeps its values (the hash covers them); the answer masks identifiers, as for any other viewer.
-      const entries = (await listEntries(app.graph, { ...q, units })).map((e) => ({ ...e, paramsJson: maskIdentifiersInText(e.paramsJson), purposeJson: e.purposeJson ? maskIdentifiersInText(e.purposeJson) : null, resultCount: e.resultCount ?? null, user: e.user ?? null, unit: e.unit ?? null, role: e.role ?? null }));
+      const entries = userFilterHidden(q.user) ? [] : (await listEntries(app.graph, { ...q, units })).map(shownEntry);
       request.resultCount = entries.length;
       return { items: entries };
     },
@@ -50,7 +49,11 @@ const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { schema: { ...common, summary: 'Recompute the hash chain and check checkpoints; names any edited, deleted or reordered entry', response: { 200: AuditVerifyAnswer, ...errorAnswers() } }, config: rule('audit-verify') },
     async (request) => {
       const units = auditScope(request.viewer);
-      const r = await verifyAudit(app.graph, app.config.AUDIT_SIGNING_KEY, undefined, units ? (u) => u !== null && units.includes(u) : undefined);
+      const r = await verifyAudit(app.graph, {
+        signingKey: app.config.AUDIT_SIGNING_KEY,
+        unkeyedUntil: app.config.AUDIT_UNKEYED_UNTIL,
+        ...(units ? { inScope: (u: string | null) => u !== null && units.includes(u) } : {}),
+      });
       request.resultCount = r.problems.length;
       return r;
     },

@@ -1,11 +1,9 @@
-import { formatErrorMessage } from '@onemap/graph-schema';
-import { GRAPH_ERRORS, GraphErrorCode } from '@onemap/graph-schema/server';
 import { Ajv } from 'ajv';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { SOURCE_SYSTEM } from '../../access/types.ts';
 import { authenticate, authenticateSource, authenticateTicket, authorize, nameProbeCaller } from '../../plugins/access.ts';
 import { SOURCE_KEY_HEADER } from '../../repositories/source-keys.ts';
-import { auditFailed } from '../../plugins/audit.ts';
+import { auditedAnswer } from '../../plugins/audit.ts';
 import { addRequestKeywords } from '../../schemas/keywords.ts';
 import adminRoutes from './admin.ts';
 import analysisRoutes from './analysis.ts';
@@ -22,13 +20,6 @@ import searchRoutes from './search.ts';
 import sourceKeyRoutes from './source-keys.ts';
 import warningRoutes from './warnings.ts';
 import watchRoutes from './watches.ts';
-
-/** The answer that replaces any other while Neo4j (graph and audit trail alike) cannot be reached. */
-function graphUnavailable(reply: FastifyReply, requestId: string): string {
-  reply.code(503).header('content-type', 'application/json; charset=utf-8');
-  const message = formatErrorMessage(GRAPH_ERRORS[GraphErrorCode.Unavailable].message, { detail: `see the server log (request ${requestId})` });
-  return JSON.stringify({ statusCode: 503, code: GraphErrorCode.Unavailable, message });
-}
 
 /** Refuses to register an /api route that declares neither an access rule nor `public`. */
 export function requireAccessRule(route: { method: string | string[]; url: string; config?: unknown }): void {
@@ -86,17 +77,7 @@ export default async function apiRoutes(app: FastifyInstance) {
     request.viewer = await authorize(app, request, rule, user, method);
   });
 
-  app.addHook('onSend', async (request, reply, payload) => {
-    try {
-      await app.auditRequest(request, reply.statusCode);
-    } catch (err) {
-      request.log.error({ err }, 'audit append failed');
-      // The answer is withheld either way; when the graph itself is down, say so (503 GRAPH_UNAVAILABLE).
-      if ((err as { code?: string }).code === GraphErrorCode.Unavailable) return graphUnavailable(reply, String(request.id));
-      return auditFailed(reply, String(request.id));
-    }
-    return payload;
-  });
+  app.addHook('onSend', async (request, reply, payload) => auditedAnswer(app, request, reply, payload));
 
   await app.register(authRoutes, { prefix: '/auth' });
   await app.register(searchRoutes, { prefix: '/search' });
