@@ -33,16 +33,25 @@ export interface BoltProxy {
   uri: string;
   readonly counts: BoltCounts;
   reset(): void;
+  /** The next `n` client writes carrying a RUN are not forwarded: their connection is cut instead (a lost connection, as the driver sees it). */
+  cutRuns(n: number): void;
   close(): Promise<void>;
 }
 
 export async function startBoltProxy(target: string): Promise<BoltProxy> {
   const { hostname, port } = new URL(target);
   let counts: BoltCounts = { roundTrips: 0, messages: {} };
+  let cuts = 0;
   const sockets = new Set<net.Socket>();
   const server = net.createServer((client) => {
     const upstream = net.connect(Number(port), hostname);
     sockets.add(client).add(upstream);
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+      sockets.delete(client);
+      sockets.delete(upstream);
+    };
     let serverSpokeLast = true;
     let firstAnswer = true;
     const messages = messageReader((signature) => {
@@ -52,7 +61,13 @@ export async function startBoltProxy(target: string): Promise<BoltProxy> {
     client.on('data', (b: Buffer) => {
       if (serverSpokeLast) counts.roundTrips++;
       serverSpokeLast = false;
+      const runs = counts.messages.RUN ?? 0;
       messages(b);
+      if (cuts > 0 && (counts.messages.RUN ?? 0) > runs) {
+        cuts--;
+        end();
+        return;
+      }
       upstream.write(b);
     });
     upstream.on('data', (b: Buffer) => {
@@ -61,12 +76,6 @@ export async function startBoltProxy(target: string): Promise<BoltProxy> {
       serverSpokeLast = true;
       client.write(b);
     });
-    const end = () => {
-      client.destroy();
-      upstream.destroy();
-      sockets.delete(client);
-      sockets.delete(upstream);
-    };
     client.on('close', end).on('error', end);
     upstream.on('close', end).on('error', end);
   });
@@ -79,6 +88,9 @@ export async function startBoltProxy(target: string): Promise<BoltProxy> {
     },
     reset() {
       counts = { roundTrips: 0, messages: {} };
+    },
+    cutRuns(n) {
+      cuts = n;
     },
     async close() {
       for (const s of sockets) s.destroy();
