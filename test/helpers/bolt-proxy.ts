@@ -45,6 +45,9 @@ export async function startBoltProxy(target: string): Promise<BoltProxy> {
   const sockets = new Set<net.Socket>();
   const server = net.createServer((client) => {
     const upstream = net.connect(Number(port), hostname);
+    // no Nagle delay on either side: the proxy must not hold back a small write the driver or Neo4j sent at once
+    client.setNoDelay(true);
+    upstream.setNoDelay(true);
     sockets.add(client).add(upstream);
     const end = () => {
       client.destroy();
