@@ -20,7 +20,7 @@ export interface Graph {
   database: string;
   /** Longest a read (`readTx`: all its statements) may run before Neo4j stops it (ONEMAP_ERR_QUERY_TIMEOUT); unset: no limit. */
   readTimeoutMs?: number;
-  /** How long a read keeps retrying transient failures, from its first (unset: `DEFAULT_READ_RETRY_MS`). */
+  /** How long a read keeps retrying transient failures, from its first (unset: `DEFAULT_READ_RETRY_MS`; 0: no retry). */
   readRetryMs?: number;
 }
 
@@ -83,7 +83,8 @@ const realClock: ReadClock = { now: () => performance.now(), sleep: (ms) => new 
  * Statements run one after the other (a session runs one at a time): a second `run` before the
  * first answered waits for it.
  * Unlike a transaction the statements do not see one snapshot — nor did they: Neo4j's read
- * transactions are read-committed, a later statement already saw what committed meanwhile.
+ * transactions are read-committed, a later statement already saw what committed meanwhile
+ * (non-repeatable reads; docs/api.md, "Reads without BEGIN and COMMIT").
  */
 export function readRunner(session: Pick<Session, 'run'>, limits: Pick<Graph, 'readTimeoutMs' | 'readRetryMs'>, clock: ReadClock = realClock): ReadRunner & { idle(): Promise<void> } {
   const retryMs = limits.readRetryMs ?? DEFAULT_READ_RETRY_MS;
