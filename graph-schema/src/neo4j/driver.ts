@@ -103,7 +103,7 @@ export function readRunner(session: Pick<Session, 'run'>, limits: Pick<Graph, 'r
         const config = Number.isFinite(left) ? { timeout: Math.ceil(left) } : undefined;
         return await withoutStack(() => session.run(query, parameters, config));
       } catch (e) {
-        firstFailure ??= started;
+        firstFailure ??= clock.now(); // as the driver: the retry window opens at the first failure
         if (!neo4j.isRetryableError(e) || clock.now() - firstFailure >= retryMs) throw toGraphError(e, { timeoutMs });
         const wait = delayMs * (1 + RETRY_DELAY.jitter * (2 * Math.random() - 1));
         delayMs *= RETRY_DELAY.multiplier;
