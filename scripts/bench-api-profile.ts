@@ -3,15 +3,15 @@
  *
  * PROFILE plans of the query API's hot queries on the bench store of `npm run bench api` (same
  * ports and data dir; start it with that bench first): the repository functions run unchanged
- * through a transaction that prefixes `PROFILE`, for a few random persons, as a viewer who sees
+ * through a read that prefixes `PROFILE`, for a few random persons, as a viewer who sees
  * every source but `incident` (a whole request's statements, e.g. a search's, as the HTTP bench's caller). `--only search` runs the
  * scenarios whose name starts with a given word. Prints per query the db hits and rows of each operator (the plan
  * of the first sample) and the db hits of every sample, for docs/api.md.
  */
 import os from 'node:os';
 import path from 'node:path';
-import { createDriver, readTx } from '@onemap/graph-schema/server';
-import type { ManagedTransaction, ProfiledPlan } from 'neo4j-driver';
+import { createDriver, type ReadRunner, readTx } from '@onemap/graph-schema/server';
+import type { ProfiledPlan } from 'neo4j-driver';
 import { identifierTailCandidates, readEntities, readProfile, readRecordRoles, readSearchNodes, searchCandidates } from '../server/src/repositories/entities.ts';
 import { expandHop } from '../server/src/repositories/relations.ts';
 import { readTrajectory } from '../server/src/repositories/traces.ts';
@@ -65,8 +65,8 @@ interface Captured {
   ms: number;
 }
 
-/** A transaction whose every query runs under PROFILE, its plan kept. */
-function profiling(tx: ManagedTransaction, out: Captured[]): ManagedTransaction {
+/** A read whose every query runs under PROFILE, its plan kept. */
+function profiling(tx: ReadRunner, out: Captured[]): ReadRunner {
   return new Proxy(tx, {
     get(target, prop) {
       if (prop !== 'run') return Reflect.get(target, prop);
@@ -95,7 +95,7 @@ const person = () => `P-B${Math.floor(rand() * PERSONS)}`;
 const hanzi = () => `王${'伟芳娜敏静'[Math.floor(rand() * 5)]}`;
 const from = '2026-10-02T00:00:00Z';
 const to = '2026-11-01T00:00:00Z';
-const scenarios: Record<string, (tx: ManagedTransaction, eid: string) => Promise<unknown>> = {
+const scenarios: Record<string, (tx: ReadRunner, eid: string) => Promise<unknown>> = {
   'profile (readProfile)': (tx, eid) => readProfile({ tx }, eid, VS, PROFILE_LIMITS),
   // The whole request's reads as the HTTP bench's caller sees them: every statement is printed.
   'profile, every statement (buildProfile as lz_analyst)': (tx, eid) => buildProfile({ tx }, eid, viewer).catch(() => null),
@@ -142,13 +142,13 @@ const scenarios: Record<string, (tx: ManagedTransaction, eid: string) => Promise
   'search ww: candidates (searchCandidates)': (tx) => searchCandidates({ tx }, luceneQuery(`w${'wfnmj'[Math.floor(rand() * 5)]}`), ['Person'], VS, SEARCH_CANDIDATE_CAP),
   'search ID tail: candidates (identifierTailCandidates)': (tx) => identifierTailCandidates({ tx }, String(Math.floor(rand() * 10_000)).padStart(4, '0'), ID_TAIL_KINDS, VS, SEARCH_CANDIDATE_CAP),
 };
-const raw = new WeakMap<ManagedTransaction, ManagedTransaction>();
-function unprofiled(tx: ManagedTransaction): ManagedTransaction {
+const raw = new WeakMap<ReadRunner, ReadRunner>();
+function unprofiled(tx: ReadRunner): ReadRunner {
   return raw.get(tx) ?? tx;
 }
 
-/** A transaction whose statements are timed (no PROFILE): wall time and rows of each. */
-function timing(tx: ManagedTransaction, out: { ms: number; rows: number }[]): ManagedTransaction {
+/** A read whose statements are timed (no PROFILE): wall time and rows of each. */
+function timing(tx: ReadRunner, out: { ms: number; rows: number }[]): ReadRunner {
   return new Proxy(tx, {
     get(target, prop) {
       if (prop !== 'run') return Reflect.get(target, prop);

@@ -15,6 +15,8 @@ export const Neo4jSettings = {
   NEO4J_USER: Type.String({ default: 'neo4j' }),
   NEO4J_PASSWORD: Type.String({ default: 'onemap-local' }),
   NEO4J_DATABASE: Type.String({ default: 'neo4j' }),
+  /** How long a read keeps retrying a transient failure (Neo4j busy, restarting, a lost connection), in ms from its first; then 503 (0 = no retry). */
+  READ_RETRY_MS: Type.Integer({ default: 30_000, minimum: 0 }),
 };
 
 /** Where the queues, locks and events are. */

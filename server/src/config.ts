@@ -52,7 +52,7 @@ export const ConfigSchema = Type.Object({
   TLS_KEY_FILE: Type.String({ default: '' }),
   /** CA that issues officer certificates; with it the server asks for a client certificate. */
   TLS_CA_FILE: Type.String({ default: '' }),
-  /** Longest a request's read transaction may run in Neo4j before it is stopped (503 QUERY_TIMEOUT); 0 = no limit. */
+  /** Longest a request's read (all its statements) may run in Neo4j before it is stopped (503 QUERY_TIMEOUT); 0 = no limit. */
   QUERY_TIMEOUT_MS: Type.Integer({ default: 30_000, minimum: 0 }),
   /** Layer answers are cached per (visible sources, query) for this long, in ms; 0 turns the cache off. */
   LAYER_CACHE_MS: Type.Integer({ default: 30_000, minimum: 0 }),

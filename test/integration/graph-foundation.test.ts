@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
+  createDriver,
   createUnits,
   describeSchema,
   findUnit,
@@ -14,6 +15,8 @@ import {
   writeTx,
 } from '@onemap/graph-schema/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BoltProxy, startBoltProxy } from '../helpers/bolt-proxy.ts';
+import { testEnv } from '../helpers/env.ts';
 import { clearGraph, openTestGraph } from '../helpers/graph.ts';
 
 let graph: Graph;
@@ -58,6 +61,55 @@ describe('read timeout', () => {
     // The same graph without the limit still reads.
     expect((await readTx(limited, (tx) => tx.run('RETURN 1 AS one'))).records[0]?.get('one')).toBe(1);
   }, 90_000);
+});
+
+describe('read retry: a read through a Bolt proxy that cuts its connection', () => {
+  let proxy: BoltProxy;
+  let viaProxy: Graph;
+  beforeAll(async () => {
+    proxy = await startBoltProxy(testEnv.NEO4J_URI);
+    viaProxy = { driver: createDriver({ uri: proxy.uri, database: testEnv.NEO4J_DATABASE, user: testEnv.NEO4J_USER, password: testEnv.NEO4J_PASSWORD }), database: testEnv.NEO4J_DATABASE };
+  });
+  afterAll(async () => {
+    await viaProxy?.driver.close();
+    await proxy?.close();
+  });
+
+  it('runs the statement whose connection was lost again on a new one — only that statement: the read’s work runs once', async () => {
+    let works = 0;
+    proxy.reset();
+    const got = await readTx(viaProxy, async (tx) => {
+      works++;
+      const first = (await tx.run('RETURN 1 AS n')).records[0]?.get('n');
+      proxy.cutRuns(1);
+      const second = (await tx.run('RETURN 2 AS n')).records[0]?.get('n');
+      return [first, second];
+    });
+    expect(got).toEqual([1, 2]);
+    expect(works).toBe(1);
+    expect(proxy.counts.messages.RUN).toBe(3); // 1, 2 (cut), 2 again
+  }, 90_000);
+
+  it('gives up after the graph’s readRetryMs, as GRAPH_UNAVAILABLE (503), having retried', async () => {
+    proxy.reset();
+    proxy.cutRuns(1_000);
+    const err = await readTx({ ...viaProxy, readRetryMs: 2_500 }, (tx) => tx.run('RETURN 1 AS n')).catch((e: unknown) => e);
+    proxy.cutRuns(0);
+    expect(err).toBeInstanceOf(GraphError);
+    expect((err as GraphError).code).toBe(GraphErrorCode.Unavailable);
+    expect((err as GraphError).statusCode).toBe(503);
+    expect(proxy.counts.messages.RUN).toBeGreaterThan(1);
+    // and the graph reads again once the connection holds
+    expect((await readTx(viaProxy, (tx) => tx.run('RETURN 1 AS one'))).records[0]?.get('one')).toBe(1);
+  }, 90_000);
+
+  it('does not retry a statement Neo4j refused (not transient)', async () => {
+    proxy.reset();
+    const err = await readTx(viaProxy, (tx) => tx.run('RETURN nosuchfunction(1)')).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(GraphError);
+    expect((err as GraphError).code).toBe(GraphErrorCode.Query);
+    expect(proxy.counts.messages.RUN).toBe(1);
+  });
 });
 
 describe('migrations', () => {

@@ -17,19 +17,14 @@ async function countingVisitReads<T>(work: () => Promise<T>): Promise<{ result: 
   const driver = app.graph.driver;
   const session = driver.session.bind(driver);
   let reads = 0;
+  // a read's statements are auto-commit statements on its session (`readTx`): `run` sees each
   driver.session = ((cfg: Parameters<typeof session>[0]) => {
     const s = session(cfg);
-    const read = s.executeRead.bind(s);
-    s.executeRead = ((fn: Parameters<typeof read>[0], c?: Parameters<typeof read>[1]) =>
-      read((tx) => {
-        const run = tx.run.bind(tx);
-        const counted = Object.create(tx) as typeof tx;
-        counted.run = ((q: string, p?: Record<string, unknown>) => {
-          if (q.includes(':VISITED]')) reads++;
-          return run(q, p);
-        }) as typeof tx.run;
-        return fn(counted);
-      }, c)) as typeof s.executeRead;
+    const run = s.run.bind(s);
+    s.run = ((q: string, p?: Record<string, unknown>, c?: Parameters<typeof run>[2]) => {
+      if (q.includes(':VISITED]')) reads++;
+      return run(q, p, c);
+    }) as typeof s.run;
     return s;
   }) as typeof driver.session;
   try {

@@ -1,6 +1,9 @@
-import neo4j, { type Driver, type ManagedTransaction } from 'neo4j-driver';
+import neo4j, { type Driver, type ManagedTransaction, type QueryResult, type Session } from 'neo4j-driver';
 import type { Neo4jConfig } from './config.ts';
-import { toGraphError } from './errors.ts';
+import { GraphError, GraphErrorCode, toGraphError } from './errors.ts';
+
+/** The driver's fetch size meaning "every record in one PULL". */
+const FETCH_ALL = -1;
 
 /** The one driver of a process. Integers come back as JS numbers (safe for our counts and ids). */
 export function createDriver(config: Neo4jConfig): Driver {
@@ -15,40 +18,127 @@ export function createDriver(config: Neo4jConfig): Driver {
 export interface Graph {
   driver: Driver;
   database: string;
-  /** Longest a read transaction may run before Neo4j stops it (ONEMAP_ERR_QUERY_TIMEOUT); unset: no limit. */
+  /** Longest a read (`readTx`: all its statements) may run before Neo4j stops it (ONEMAP_ERR_QUERY_TIMEOUT); unset: no limit. */
   readTimeoutMs?: number;
+  /** How long a read keeps retrying transient failures, from its first (unset: `DEFAULT_READ_RETRY_MS`; 0: no retry). */
+  readRetryMs?: number;
 }
 
 /**
- * The transaction `work` gets: `run` without the driver's stack capture. The driver records a stack
- * trace on every `run` to attach to a later error, and where stacks are source-mapped (tsx) that is
- * a measurable share of a short request's CPU (docs/api.md, "Per-request cost"). A failed query
- * still throws, translated into a GraphError with its own stack where `readTx`/`writeTx` catch it.
+ * Calls `start` — a driver call that records a stack trace to attach to a later error — with stack
+ * capture off. Where stacks are source-mapped (tsx) that capture is a measurable share of a short
+ * request's CPU (docs/api.md, "Per-request cost"). A failed query still throws, translated into a
+ * GraphError with its own stack.
  */
+function withoutStack<T>(start: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return start();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+/** The transaction `work` gets: `run` without the driver's stack capture (see `withoutStack`). */
 export function withoutStackCapture(tx: ManagedTransaction): ManagedTransaction {
-  const run = tx.run.bind(tx);
+  const run = tx.run.bind(tx) as (q: string, p?: Record<string, unknown>, c?: unknown) => ReturnType<ManagedTransaction['run']>;
   const fast = Object.create(tx) as ManagedTransaction;
-  fast.run = ((query: string, parameters?: Record<string, unknown>, config?: unknown) => {
-    const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
-    try {
-      return (run as (q: string, p?: Record<string, unknown>, c?: unknown) => ReturnType<ManagedTransaction['run']>)(query, parameters, config);
-    } finally {
-      Error.stackTraceLimit = limit;
-    }
-  }) as ManagedTransaction['run'];
+  fast.run = ((query: string, parameters?: Record<string, unknown>, config?: unknown) => withoutStack(() => run(query, parameters, config))) as ManagedTransaction['run'];
   return fast;
 }
 
-/** Runs `work` in a managed read transaction; driver errors become GraphErrors. */
-export async function readTx<T>(graph: Graph, work: (tx: ManagedTransaction) => Promise<T>): Promise<T> {
-  const session = graph.driver.session({ database: graph.database, defaultAccessMode: neo4j.session.READ });
+/**
+ * What a read's `work` gets: `run` one statement and get its whole answer. A managed transaction
+ * fits it too, so a repository function reads alike inside a read or a write.
+ */
+export interface ReadRunner {
+  run(query: string, parameters?: Record<string, unknown>): Promise<QueryResult>;
+}
+
+/** How long a read keeps retrying a transient failure when the graph does not say (the driver's own default for managed transactions). */
+export const DEFAULT_READ_RETRY_MS = 30_000;
+/** The retry delays of the driver's managed transactions: 1 s, doubling, ±20 %. */
+const RETRY_DELAY = { initialMs: 1000, multiplier: 2, jitter: 0.2 } as const;
+
+/** A clock and a pause, apart so a test can drive them. */
+export interface ReadClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+const realClock: ReadClock = { now: () => performance.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
+
+/**
+ * The statements of one read, each an auto-commit statement on `session` (a READ session): one
+ * round trip a statement (RUN and PULL pipelined), where a managed transaction waits for BEGIN
+ * and for COMMIT besides. What `executeRead` gave is kept:
+ * - a transient failure (Neo4j TransientError, ServiceUnavailable, SessionExpired: the driver's
+ *   `isRetryableError`) is retried with the driver's delays while the read's first failure is less
+ *   than `readRetryMs` ago (default 30 s); only the failed statement runs again — a read statement
+ *   has no effect to repeat, and `work` runs once;
+ * - `readTimeoutMs` bounds the read, not each statement: every statement may run for what the read
+ *   has left (time lost to a failed attempt and its retry delay not counted); a statement that
+ *   would start with nothing left fails as Neo4j would stop it, `ONEMAP_ERR_QUERY_TIMEOUT`;
+ * - a failure is a GraphError (`toGraphError`).
+ * Statements run one after the other (a session runs one at a time): a second `run` before the
+ * first answered waits for it.
+ * Unlike a transaction the statements do not see one snapshot — nor did they: Neo4j's read
+ * transactions are read-committed, a later statement already saw what committed meanwhile
+ * (non-repeatable reads; docs/api.md, "Reads without BEGIN and COMMIT").
+ */
+export function readRunner(session: Pick<Session, 'run'>, limits: Pick<Graph, 'readTimeoutMs' | 'readRetryMs'>, clock: ReadClock = realClock): ReadRunner & { idle(): Promise<void> } {
+  const retryMs = limits.readRetryMs ?? DEFAULT_READ_RETRY_MS;
+  const timeoutMs = limits.readTimeoutMs;
+  let deadline = timeoutMs ? clock.now() + timeoutMs : Number.POSITIVE_INFINITY;
+  let firstFailure: number | null = null;
+  let delayMs: number = RETRY_DELAY.initialMs;
+  let tail: Promise<unknown> = Promise.resolve();
+
+  async function attempt(query: string, parameters: Record<string, unknown> | undefined): Promise<QueryResult> {
+    for (;;) {
+      const started = clock.now();
+      const left = deadline - started;
+      if (left <= 0) throw new GraphError(GraphErrorCode.QueryTimeout, { limitMs: timeoutMs ?? 'the allowed' });
+      try {
+        const config = Number.isFinite(left) ? { timeout: Math.ceil(left) } : undefined;
+        return await withoutStack(() => session.run(query, parameters, config));
+      } catch (e) {
+        firstFailure ??= clock.now(); // as the driver: the retry window opens at the first failure
+        if (!neo4j.isRetryableError(e) || clock.now() - firstFailure >= retryMs) throw toGraphError(e, { timeoutMs });
+        const wait = delayMs * (1 + RETRY_DELAY.jitter * (2 * Math.random() - 1));
+        delayMs *= RETRY_DELAY.multiplier;
+        await clock.sleep(wait);
+        deadline += clock.now() - started; // the failed attempt and the pause are not the read's time
+      }
+    }
+  }
+
+  return {
+    run(query, parameters) {
+      const answer = tail.then(() => attempt(query, parameters));
+      tail = answer.catch(() => undefined);
+      return answer;
+    },
+    /** Resolves once every statement asked for has answered or failed (before the session closes). */
+    idle: () => tail.then(() => undefined),
+  };
+}
+
+/**
+ * Runs `work`'s reads as auto-commit statements on one READ session (`readRunner`: one round trip
+ * a statement, transient failures retried, `readTimeoutMs` shared by the statements); driver
+ * errors become GraphErrors. Writes go through `writeTx`.
+ */
+export async function readTx<T>(graph: Graph, work: (tx: ReadRunner) => Promise<T>): Promise<T> {
+  // the whole answer in one PULL: every read collects all its records anyway
+  const session = graph.driver.session({ database: graph.database, defaultAccessMode: neo4j.session.READ, fetchSize: FETCH_ALL });
+  const runner = readRunner(session, graph);
   try {
-    const config = graph.readTimeoutMs ? { timeout: graph.readTimeoutMs } : undefined;
-    return await session.executeRead((tx) => work(withoutStackCapture(tx)), config);
+    return await work(runner);
   } catch (e) {
     throw toGraphError(e, { timeoutMs: graph.readTimeoutMs });
   } finally {
+    await runner.idle();
     await session.close();
   }
 }

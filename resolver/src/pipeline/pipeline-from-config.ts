@@ -35,7 +35,7 @@ export function pipelineFromConfig(config: PipelineConfig): IngestPipeline & { s
   });
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 });
   const pipeline = new IngestPipeline({
-    graph: { driver, database: config.NEO4J_DATABASE },
+    graph: { driver, database: config.NEO4J_DATABASE, readRetryMs: config.READ_RETRY_MS },
     redis,
     connection: redisConnectionOf(config.REDIS_URL),
     ...pipelineSettingsOf(config),

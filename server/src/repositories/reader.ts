@@ -1,18 +1,17 @@
-import { type Graph, readTx } from '@onemap/graph-schema/server';
-import type { ManagedTransaction } from 'neo4j-driver';
+import { type Graph, type ReadRunner, readTx } from '@onemap/graph-schema/server';
 import { HttpError } from '../errors.ts';
 
-/** What read repositories take: the graph (one transaction per call) or an open read transaction. */
-export type Reader = Graph | { tx: ManagedTransaction };
+/** What read repositories take: the graph (one read per call) or the caller's open read (or transaction). */
+export type Reader = Graph | { tx: ReadRunner };
 
-/** Runs `work` in the caller's transaction, or in a new read transaction. */
-export function read<T>(r: Reader, work: (tx: ManagedTransaction) => Promise<T>): Promise<T> {
+/** Runs `work` in the caller's read, or in a new one. */
+export function read<T>(r: Reader, work: (tx: ReadRunner) => Promise<T>): Promise<T> {
   return 'tx' in r ? work(r.tx) : readTx(r, work);
 }
 
 /**
- * Runs a whole request's reads in one transaction (fewer round trips than one per query), or in
- * the caller's open transaction (a benchmark profiling every statement).
+ * Runs a whole request's reads as one read (`readTx`: one session, the read timeout shared by its
+ * statements), or in the caller's open read (a benchmark profiling every statement).
  * HTTP errors thrown inside (404 for an invisible entity …) come out as they went in.
  */
 export async function withRead<T>(graph: Reader, work: (r: Reader) => Promise<T>): Promise<T> {
