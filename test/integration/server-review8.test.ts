@@ -12,6 +12,12 @@
  *   cell and in the trend (province or city), so the city (or the day) minus the published counties
  *   gave the suppressed count back. A coarser cell now counts only the county cells that are kept
  *   (`KEPT_COUNTY_CELLS` in repositories/layers.ts).
+ * - R3 trajectories (and every place summary): a place not seen whole was placed at its node's
+ *   point whenever that point's source was visible, else nowhere. A hidden record stating the same
+ *   point as a visible one, received last, became the point's provenance and took the place off
+ *   the trajectory; a hidden record voting for one of two visible points moved it there. Now a
+ *   place not seen whole is placed where its visible records choose (`viewerPosition`), as cases
+ *   are. (Spatial filters still read the node's point: docs/security.md, known channels.)
  */
 import { type Graph, writeTx } from '@onemap/graph-schema/server';
 import type { FastifyInstance } from 'fastify';
@@ -143,5 +149,91 @@ describe('R2: a county cell under k is counted in no coarser cell', () => {
     const after = await layers();
     expect(after).toEqual(before);
     expect(JSON.stringify(after)).not.toContain('620104');
+  });
+});
+
+describe('R3: a hidden record neither removes nor moves a place on a trajectory', () => {
+  const WINDOW = 'from=2026-09-12T00:00:00Z&to=2026-09-13T00:00:00Z';
+  const SUBJECT = 'P-R8V';
+  const X = [103.9, 36.2];
+  const Y = [103.95, 36.25];
+  /** SAME: one open record states X. VOTED: an open record states X, a later one Y (so Y wins among them). */
+  const SAME = 'L-R8P';
+  const VOTED = 'L-R8Q';
+  const prov = (rid: string) => JSON.stringify({ lon: { source: rid.split(':')[0], rid }, lat: { source: rid.split(':')[0], rid } });
+  const attrs = (p: number[]) => JSON.stringify({ place: { name: '探针宾馆', placeKind: 'hotel', lon: p[0], lat: p[1] } });
+
+  async function seedPlaces(g: Graph) {
+    await writeTx(g, async (tx) => {
+      const records = [
+        { place: SAME, rid: `${FX.open}:r8p`, at: '2026-09-01T00:00:00Z', p: X },
+        { place: VOTED, rid: `${FX.open}:r8q1`, at: '2026-09-02T00:00:00Z', p: X },
+        { place: VOTED, rid: `${FX.open}:r8q2`, at: '2026-09-03T00:00:00Z', p: Y },
+      ];
+      // the node as the writers leave it: SAME at X from its record, VOTED at Y (a tie, the latest wins)
+      for (const [eid, p, rid] of [
+        [SAME, X, `${FX.open}:r8p`],
+        [VOTED, Y, `${FX.open}:r8q2`],
+      ] as const) {
+        await tx.run(
+          `CREATE (:Entity:Place {eid: $eid, name: '探针宾馆', placeKind: 'hotel', unitCode: '620102', inSources: [$open],
+                                 location: point({longitude: $p[0], latitude: $p[1]}), provenance: $prov})`,
+          { eid, p, prov: prov(rid), open: FX.open },
+        );
+      }
+      await tx.run(
+        `UNWIND $records AS x MATCH (p:Place {eid: x.place})
+         CREATE (r:SourceRecord {rid: x.rid, source: $open, recordId: x.rid, receivedAt: datetime(x.at), attrs: x.attrs})
+         CREATE (r)-[:RESOLVED_TO {role: 'place', decision: 'new', score: 1.0, at: datetime()}]->(p)`,
+        { records: records.map((r) => ({ ...r, attrs: attrs(r.p) })), open: FX.open },
+      );
+      await tx.run(
+        `CREATE (e:Entity:Person {eid: $subject, name: '探针人', inSources: [$open], provenance: '{}'})
+         WITH e MATCH (a:Place {eid: $same}), (b:Place {eid: $voted})
+         CREATE (e)-[:VISITED {at: datetime('2026-09-12T09:00:00Z'), kind: 'hotel_stay', source: $open, rid: $open + ':r8v1'}]->(a)
+         CREATE (e)-[:VISITED {at: datetime('2026-09-12T12:00:00Z'), kind: 'hotel_stay', source: $open, rid: $open + ':r8v2'}]->(b)`,
+        { subject: SUBJECT, same: SAME, voted: VOTED, open: FX.open },
+      );
+    });
+  }
+
+  /** fx_closed states X of both: last for SAME (the point's provenance moves to it), earliest for VOTED (X now wins, traced to the open record). */
+  async function addHiddenRecords(g: Graph) {
+    await writeTx(g, async (tx) => {
+      for (const [eid, rid, at, nodeProv] of [
+        [SAME, `${FX.closed}:r8p`, '2026-09-05T00:00:00Z', `${FX.closed}:r8p`],
+        [VOTED, `${FX.closed}:r8q`, '2026-08-01T00:00:00Z', `${FX.open}:r8q1`],
+      ] as const) {
+        await tx.run(
+          `MATCH (p:Place {eid: $eid})
+           SET p.inSources = [$closed, $open], p.provenance = $prov, p.location = point({longitude: $x[0], latitude: $x[1]})
+           CREATE (r:SourceRecord {rid: $rid, source: $closed, recordId: $rid, receivedAt: datetime($at), attrs: $attrs})
+           CREATE (r)-[:RESOLVED_TO {role: 'place', decision: 'anchor', score: 1.0, at: datetime()}]->(p)`,
+          { eid, rid, at, prov: prov(nodeProv), x: X, attrs: attrs(X), closed: FX.closed, open: FX.open },
+        );
+      }
+    });
+  }
+
+  const trajectory = async () => {
+    const res = await as(app, 'station', 'analyst')({ url: `/api/entities/${SUBJECT}/trajectory?${WINDOW}` });
+    expect(res.statusCode).toBe(200);
+    const body = res.json() as { points: { features: { geometry: { coordinates: number[] }; properties: { placeEid: string } }[] }; stayPoints: unknown };
+    return { points: body.points.features.map((f) => [f.properties.placeEid, f.geometry.coordinates]), stayPoints: body.stayPoints };
+  };
+
+  it('a hidden record stating a visible point last, or voting for one of two, leaves the station its own points', async () => {
+    await seedPlaces(graph);
+    const before = await trajectory();
+    // the probe is real: both sightings are placed, VOTED where its latest visible record says
+    expect(before.points).toEqual([
+      [SAME, X],
+      [VOTED, Y],
+    ]);
+    await addHiddenRecords(graph);
+    expect(await trajectory()).toEqual(before);
+    // the province sees every source: the node's point, X for both
+    const prov = await as(app, 'province', 'analyst')({ url: `/api/entities/${SUBJECT}/trajectory?${WINDOW}` });
+    expect(prov.json().points.features.map((f: { geometry: { coordinates: number[] } }) => f.geometry.coordinates)).toEqual([X, X]);
   });
 });
