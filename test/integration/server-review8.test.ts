@@ -42,7 +42,10 @@ describe('R1: search flags do not follow candidates matched only by a hidden rec
 
   async function seedNamesakes(g: Graph) {
     await writeTx(g, async (tx) => {
-      const rows = Array.from({ length: VISIBLE }, (_, i) => ({ eid: `P-R8S${String(i + 1).padStart(2, '0')}`, rid: `${FX.open}:r8s${i + 1}` }));
+      const rows = Array.from({ length: VISIBLE }, (_, i) => ({
+        eid: `P-R8S${String(i + 1).padStart(2, '0')}`,
+        rid: `${FX.open}:r8s${i + 1}`,
+      }));
       await tx.run(
         `UNWIND $rows AS x
          CREATE (e:Entity:Person {eid: x.eid, name: $name, searchText: $name, inSources: [$open],
@@ -69,10 +72,22 @@ describe('R1: search flags do not follow candidates matched only by a hidden rec
   }
 
   const ask = async (page: number, pageSize: number) => {
-    const res = await stationOfficer()({ url: `/api/search?q=${encodeURIComponent(NAME)}&page=${page}&pageSize=${pageSize}` });
+    const res = await stationOfficer()({
+      url: `/api/search?q=${encodeURIComponent(NAME)}&page=${page}&pageSize=${pageSize}`,
+    });
     expect(res.statusCode).toBe(200);
-    const body = res.json() as { total: number; totalIsEstimate?: boolean; truncated?: boolean; items: { eid: string }[] };
-    return { total: body.total, totalIsEstimate: body.totalIsEstimate ?? false, truncated: body.truncated ?? false, items: body.items.map((i) => i.eid) };
+    const body = res.json() as {
+      total: number;
+      totalIsEstimate?: boolean;
+      truncated?: boolean;
+      items: { eid: string }[];
+    };
+    return {
+      total: body.total,
+      totalIsEstimate: body.totalIsEstimate ?? false,
+      truncated: body.truncated ?? false,
+      items: body.items.map((i) => i.eid),
+    };
   };
   const PAGES: [number, number][] = [
     [1, 20],
@@ -160,8 +175,10 @@ describe('R3: a hidden record neither removes nor moves a place on a trajectory'
   /** SAME: one open record states X. VOTED: an open record states X, a later one Y (so Y wins among them). */
   const SAME = 'L-R8P';
   const VOTED = 'L-R8Q';
-  const prov = (rid: string) => JSON.stringify({ lon: { source: rid.split(':')[0], rid }, lat: { source: rid.split(':')[0], rid } });
-  const attrs = (p: number[]) => JSON.stringify({ place: { name: '探针宾馆', placeKind: 'hotel', lon: p[0], lat: p[1] } });
+  const prov = (rid: string) =>
+    JSON.stringify({ lon: { source: rid.split(':')[0], rid }, lat: { source: rid.split(':')[0], rid } });
+  const attrs = (p: number[]) =>
+    JSON.stringify({ place: { name: '探针宾馆', placeKind: 'hotel', lon: p[0], lat: p[1] } });
 
   async function seedPlaces(g: Graph) {
     await writeTx(g, async (tx) => {
@@ -218,8 +235,14 @@ describe('R3: a hidden record neither removes nor moves a place on a trajectory'
   const trajectory = async () => {
     const res = await as(app, 'station', 'analyst')({ url: `/api/entities/${SUBJECT}/trajectory?${WINDOW}` });
     expect(res.statusCode).toBe(200);
-    const body = res.json() as { points: { features: { geometry: { coordinates: number[] }; properties: { placeEid: string } }[] }; stayPoints: unknown };
-    return { points: body.points.features.map((f) => [f.properties.placeEid, f.geometry.coordinates]), stayPoints: body.stayPoints };
+    const body = res.json() as {
+      points: { features: { geometry: { coordinates: number[] }; properties: { placeEid: string } }[] };
+      stayPoints: unknown;
+    };
+    return {
+      points: body.points.features.map((f) => [f.properties.placeEid, f.geometry.coordinates]),
+      stayPoints: body.stayPoints,
+    };
   };
 
   it('a hidden record stating a visible point last, or voting for one of two, leaves the station its own points', async () => {
@@ -234,6 +257,8 @@ describe('R3: a hidden record neither removes nor moves a place on a trajectory'
     expect(await trajectory()).toEqual(before);
     // the province sees every source: the node's point, X for both
     const prov = await as(app, 'province', 'analyst')({ url: `/api/entities/${SUBJECT}/trajectory?${WINDOW}` });
-    expect(prov.json().points.features.map((f: { geometry: { coordinates: number[] } }) => f.geometry.coordinates)).toEqual([X, X]);
+    expect(
+      prov.json().points.features.map((f: { geometry: { coordinates: number[] } }) => f.geometry.coordinates),
+    ).toEqual([X, X]);
   });
 });
