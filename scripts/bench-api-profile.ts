@@ -112,7 +112,7 @@ const scenarios: Record<string, (tx: ReadRunner, eid: string) => Promise<unknown
   // Co-location as the HTTP bench asks it (30 days, radius 0, ±30 min): both statements printed.
   'co-location 30 days, every statement (readCoLocation)': (tx, eid) => readCoLocation({ tx }, { eid, from, to, windowMinutes: 30, radiusM: 0, minCount: 2, limit: 50 }, VS),
   // Layers as the HTTP bench asks them (the same window every sample: the db hits of one answer).
-  'layer: jurisdictions 30 days (countByJurisdiction)': (tx) => countByJurisdiction({ tx }, { from, to, traceKinds: null, vs: VS, bbox: null }, 'county'),
+  'layer: jurisdictions 30 days (countByJurisdiction)': (tx) => countByJurisdiction({ tx }, { from, to, traceKinds: null, vs: VS, bbox: null }, 'county', 5),
   'layer: hexbin 1 day (countByPlace)': (tx) => countByPlace({ tx }, { from: '2026-10-15T00:00:00Z', to: '2026-10-16T00:00:00Z', traceKinds: null, vs: VS, bbox: null }),
   // Search: the candidates' cost per query, as the bench's queries ask (a two-character name, Pinyin initials, an ID tail).
   'search 王伟: candidates (searchCandidates)': (tx) => searchCandidates({ tx }, luceneQuery(hanzi()), ['Person'], VS, SEARCH_CANDIDATE_CAP),

@@ -39,22 +39,42 @@ const DISTINCT_OF_LISTS = `CALL (lists) {
        }`;
 
 /**
- * Distinct subjects and traces per county (or city: first four digits + 00) of the visited place.
- * The visits are grouped per place first, so the county code's provenance (`VISIBLE_DIVISION`) is
- * read once per place, not once per visit.
+ * Cypher: of the county cells in `lists` (each cell's places' subject lists, grouped by `keys`,
+ * with its `traces`), only those k-anonymity keeps — at least `$k` distinct subjects and, if it
+ * counts persons at all, at least `$k` persons (the rule of `keep` in services/layers.ts) — each
+ * with its distinct `members`. A city cell, and a day of the trend, is the union of its kept
+ * county cells: a county under k, left out of the county layer, must not be counted in the
+ * coarser cell either, or the coarser count minus the published counties gives it back (eighth
+ * review, R2).
  */
-export async function countByJurisdiction(graph: Reader, f: LayerFilter, level: 'city' | 'county') {
+const KEPT_COUNTY_CELLS = (keys: string) => `CALL (lists) {
+         UNWIND lists AS l
+         UNWIND l AS s
+         WITH DISTINCT s
+         RETURN collect(s) AS members, count(s) AS cellSubjects, count(CASE WHEN s:Person THEN s END) AS cellPersons
+       }
+       WITH ${keys}, traces, members, cellSubjects, cellPersons
+       WHERE cellSubjects >= $k AND (cellPersons = 0 OR cellPersons >= $k)`;
+
+/**
+ * Distinct subjects and traces per county (or city: first four digits + 00) of the visited place,
+ * over the kept county cells only (`KEPT_COUNTY_CELLS`). The visits are grouped per place first, so
+ * the county code's provenance (`VISIBLE_DIVISION`) is read once per place, not once per visit.
+ */
+export async function countByJurisdiction(graph: Reader, f: LayerFilter, level: 'city' | 'county', k: number) {
   return read(graph, async (tx) => {
     const r = await tx.run(
       `MATCH (s:Entity)-[v:VISITED]->(p:Place)
        WHERE ${TRACE_WHERE}
        WITH p, collect(DISTINCT s) AS subs, count(v) AS traces
        WHERE ${VISIBLE_DIVISION('p')}
-       WITH CASE $level WHEN 'city' THEN substring(p.unitCode, 0, 4) + '00' ELSE substring(p.unitCode, 0, 6) END AS unit, subs, traces
-       WITH unit, sum(traces) AS traces, collect(subs) AS lists
+       WITH substring(p.unitCode, 0, 6) AS county, subs, traces
+       WITH county, sum(traces) AS traces, collect(subs) AS lists
+       ${KEPT_COUNTY_CELLS('county')}
+       WITH CASE $level WHEN 'city' THEN substring(county, 0, 4) + '00' ELSE county END AS unit, sum(traces) AS traces, collect(members) AS lists
        ${DISTINCT_OF_LISTS}
        RETURN unit, persons, subjects, traces ORDER BY unit`,
-      { ...params(f), level },
+      { ...params(f), level, k },
     );
     return r.records.map((x) => x.toObject() as { unit: string; persons: number; subjects: number; traces: number });
   });
@@ -97,18 +117,25 @@ export async function countByPlace(graph: Reader, f: LayerFilter) {
   });
 }
 
-/** Distinct subjects and traces per day; with a county, the county code's visibility is tested per place and day, not per visit. */
-export async function countByDay(graph: Reader, f: LayerFilter, unitCode: string | null) {
+/**
+ * Distinct subjects and traces per day, over the kept (county, day) cells (`KEPT_COUNTY_CELLS`; the
+ * places without a county the viewer may know form one more cell per day, counted only without
+ * `unitCode`); the county code's visibility is tested per place and day, not per visit.
+ */
+export async function countByDay(graph: Reader, f: LayerFilter, unitCode: string | null, k: number) {
   return read(graph, async (tx) => {
     const r = await tx.run(
       `MATCH (s:Entity)-[v:VISITED]->(p:Place)
        WHERE ${TRACE_WHERE}
        WITH p, toString(date(v.at)) AS day, collect(DISTINCT s) AS subs, count(v) AS traces
-       WHERE $unit IS NULL OR (p.unitCode STARTS WITH $unitPrefix AND ${VISIBLE_DIVISION('p')})
-       WITH day, sum(traces) AS traces, collect(subs) AS lists
+       WITH day, subs, traces, CASE WHEN ${VISIBLE_DIVISION('p')} THEN substring(p.unitCode, 0, 6) END AS county
+       WHERE $unit IS NULL OR county STARTS WITH $unitPrefix
+       WITH day, county, sum(traces) AS traces, collect(subs) AS lists
+       ${KEPT_COUNTY_CELLS('day, county')}
+       WITH day, sum(traces) AS traces, collect(members) AS lists
        ${DISTINCT_OF_LISTS}
        RETURN day, subjects, persons, traces ORDER BY day`,
-      { ...params(f), unit: unitCode, unitPrefix: unitCode ? unitCode.replace(/0+$/, '') : '' },
+      { ...params(f), unit: unitCode, unitPrefix: unitCode ? unitCode.replace(/0+$/, '') : '', k },
     );
     return r.records.map((x) => x.toObject() as { day: string; subjects: number; persons: number; traces: number });
   });

@@ -26,7 +26,7 @@ export const SearchHitDetails = Type.Object({
 export const SearchHit = Type.Object({ ...EntitySummary.properties, score: Type.Number(), ...SearchHitDetails.properties });
 export const SearchResponse = Type.Object({
   items: Type.Array(SearchHit),
-  total: Type.Integer({ description: 'visible matches (at most 500 candidates are considered); with `totalIsEstimate`, the matches found so far (a lower bound: unchecked candidates are not counted, since their text may come from sources the viewer may not see)' }),
+  total: Type.Integer({ description: 'visible matches (at most 500 candidates are considered); with `totalIsEstimate`, a lower bound: for a caller who does not see every source, the end of the page asked for once the matches reach it (unchecked candidates, whose text may come from sources the caller may not see, neither count nor decide whether the total is exact)' }),
   totalIsEstimate: Type.Optional(Type.Boolean({ description: 'the search stopped once no unchecked candidate could enter the page: `total` counts the matches found so far (a lower bound); ask for the next page to see more' })),
   truncated: Type.Optional(Type.Boolean()),
   page: Type.Integer(),

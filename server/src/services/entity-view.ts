@@ -300,14 +300,16 @@ export function viewerPosition(row: EntityRow, golden: Record<string, AttributeV
   let lat = Number(golden.lat?.value);
   let source = golden.lon?.source ?? null;
   if (!golden.lon || !golden.lat || golden.lon.masked || golden.lat.masked || !Number.isFinite(lon) || !Number.isFinite(lat)) {
-    if (row.seenWhole === false && row.kind !== 'Place') {
+    if (row.seenWhole === false) {
       // The node's point was chosen over sources the viewer may not see: which point it is (and
-      // whether it is of a visible source at all) is their vote. The point the visible records choose stands for it.
-      // (A place keeps the place rule below: its node point where that point's source is visible —
-      // docs/security.md, known channels.)
+      // whether it is of a visible source at all) is their vote. The point the visible records choose stands for it —
+      // a place's too (eighth review, R3: a hidden record stating a place's point last took its
+      // position off a trajectory, a hidden vote moved it between two visible points). A place
+      // whose visible records state no point keeps the place rule below (a node written without
+      // provenance). Spatial filters still read the node's point: docs/security.md, known channels.
       const p = visibleGoldenPoint(row.kind, row.records, viewer);
-      if (!p) return null;
-      return placePosition(viewer, { placeKind: home ? 'home' : null, ...p });
+      if (p) return placePosition(viewer, { placeKind: home ? 'home' : null, ...p });
+      if (row.kind !== 'Place') return null;
     }
     const loc = row.props.location as { lon: number; lat: number } | undefined;
     const prov = parseProvenance(row.props.provenance);

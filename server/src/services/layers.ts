@@ -68,7 +68,9 @@ function filterOf(viewer: Viewer, q: { from: string; to: string; traceKind?: str
 /**
  * k-anonymity: a cell stays only when it counts at least k distinct subjects and, if it counts
  * persons at all, at least k persons. Suppressed cells are absent, not zeroed, and their number is
- * not published either (a "1 suppressed" for a box around one home says someone was there).
+ * not published either (a "1 suppressed" for a box around one home says someone was there). The
+ * same rule, in Cypher, keeps the county cells a city cell or a trend day is made of
+ * (`KEPT_COUNTY_CELLS` in repositories/layers.ts).
  */
 export function keep(k: number, subjects: number, persons: number): boolean {
   return subjects >= k && (persons === 0 || persons >= k);
@@ -82,8 +84,8 @@ function publishPersons(k: number, persons: number): number {
 /** Counts per jurisdiction of the visited places (county, or city). */
 export async function jurisdictionLayer(graph: Graph, viewer: Viewer, q: JurisdictionQuery) {
   const f = filterOf(viewer, q);
-  const rows = await countByJurisdiction(graph, f, q.level);
   const k = viewer.kAnonymity;
+  const rows = await countByJurisdiction(graph, f, q.level, k);
   const cells = rows
     .filter((r) => keep(k, r.subjects, r.persons))
     .map((r) => ({ unitCode: r.unit, name: viewer.units.get(r.unit)?.name ?? null, persons: publishPersons(k, r.persons), traces: publish(k, r.traces) as number }));
@@ -121,8 +123,8 @@ export async function heatLayer(graph: Graph, viewer: Viewer, q: HeatQuery) {
 /** Trend per day (走势图). */
 export async function trendLayer(graph: Graph, viewer: Viewer, q: TrendQuery) {
   const f = filterOf(viewer, q);
-  const rows = await countByDay(graph, f, q.unitCode ?? null);
   const k = viewer.kAnonymity;
+  const rows = await countByDay(graph, f, q.unitCode ?? null, k);
   const days = rows.filter((r) => keep(k, r.subjects, r.persons)).map((r) => ({ day: r.day, persons: publishPersons(k, r.persons), traces: publish(k, r.traces) as number }));
   return { k, roundedTo: ROUNDING_BASE, from: f.from, to: f.to, days };
 }

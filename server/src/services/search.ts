@@ -514,6 +514,23 @@ async function checkChunk(r: Reader, viewer: Viewer, terms: readonly string[], k
 }
 
 /**
+ * The `total` a search answers, and whether it is a lower bound (`totalIsEstimate`). Only checked
+ * hits count: an unchecked candidate was found by its whole node's text, which holds values of
+ * sources the viewer may not see. Nor may the flag or the count depend on how many such candidates
+ * there are: they decide whether the scan stops early and how many of the viewer's hits a chunk
+ * holds (a candidate matched only by a hidden record turned an exact `total: 30` into an
+ * estimate). So for a viewer who does not see every source, hits reaching the end of the page
+ * asked for (`wanted`) are reported as that end, an estimate, whether or not the scan read every
+ * candidate; fewer hits than that mean the scan read every candidate, and the total is exact. A
+ * viewer who sees every source, and the reference scan (`wanted` null), get the hits checked.
+ */
+export function reportedTotal(viewer: Viewer, hits: number, unchecked: number, wanted: number | null): { total: number; estimate: boolean } {
+  const seesEverySource = Object.values(viewer.sourceAccess).every((a) => a.visible);
+  if (wanted === null || seesEverySource) return { total: hits, estimate: unchecked > 0 };
+  return hits >= wanted ? { total: wanted, estimate: true } : { total: hits, estimate: false };
+}
+
+/**
  * Cloud search (云搜索): names by prefix, full Pinyin and Pinyin initials, identifiers and phones
  * (whole, or their last digits), plates, with one typo tolerated. Candidates come from the
  * `entity_search` full-text index and the identifier tail index, capped there
@@ -527,9 +544,10 @@ async function checkChunk(r: Reader, viewer: Viewer, terms: readonly string[], k
  * Once the page is filled with hits of the highest rank an unchecked candidate could reach (its
  * tier's ceiling: `bestRank`, every term exact on the golden name, for a Hanzi name), no unchecked
  * candidate can enter it — it would rank no higher and come later in that order — so the scan
- * stops: a common name costs the page, not the number of persons sharing it. `total` then counts
- * the hits found (a lower bound, `totalIsEstimate`): the candidates left unchecked were found by
- * text that may come from sources the viewer may not see, so they are not counted.
+ * stops: a common name costs the page, not the number of persons sharing it. `total` then is a
+ * lower bound (`totalIsEstimate`, `reportedTotal`): the candidates left unchecked were found by
+ * text that may come from sources the viewer may not see, so they are not counted, nor may they
+ * decide whether the total is exact.
  */
 export async function search(graph: Reader, viewer: Viewer, q: string, kinds: string[] | null, page: number, pageSize: number, opts: SearchOptions = {}): Promise<SearchResponse> {
   const nodeFirst = opts.nodeFirst ?? true;
@@ -603,14 +621,13 @@ export async function search(graph: Reader, viewer: Viewer, q: string, kinds: st
     const unchecked = ordered.length - checked + (tiers.length - looked) + (headOnly ? 1 : 0);
     stats.hits = kept.length;
     stats.pageHits = items.length;
+    const { total, estimate } = reportedTotal(viewer, kept.length, unchecked, nodeFirst ? wanted : null);
     return {
-      // Only checked hits count: an unchecked candidate was found by its whole node's text, which
-      // holds values of sources the viewer may not see, so counting it would tell of them.
-      total: kept.length,
+      total,
       page,
       pageSize,
       items,
-      ...(unchecked > 0 ? { totalIsEstimate: true } : {}),
+      ...(estimate ? { totalIsEstimate: true } : {}),
       ...(stats.truncated ? { truncated: true } : {}),
     };
   });
