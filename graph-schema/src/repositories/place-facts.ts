@@ -3,18 +3,35 @@ import { provenanceSourceCypher } from '../universal/geo/point-source.ts';
 import { PLACE_HOME_WORD, PLACE_ROLE_SEPARATOR, type PlaceFacts } from '../universal/place-facts.ts';
 
 /**
- * The place facts (`recordRoles`, `homeSources`; `universal/place-facts.ts`) as the writers keep
+ * The place facts (`recordRoles`, `homeSources`, `pointStatements`; `universal/place-facts.ts`) as the writers keep
  * them: one home for the Cypher, shared by the resolver's writers and the server's merge/split.
  * An empty `homeSources` is stored as no property, as neo4j-admin import stores it.
  */
 
-/** Body of a `CALL (p) { … }` that recounts place `p`'s facts from all its records when `when` holds (returns `roles`, `homes`; empty lists when it does not). */
+/**
+ * Cypher list expression: the `pointStatements` entry record `r` gives for its role `role`
+ * (`<source>:<lon>:<lat>`, as `statedPoint` + `placePointFact` read the attrs JSON), or null. Read
+ * from the JSON text (no JSON functions in plain Cypher): the role's object up to its first `}`
+ * (role objects are flat; a `}` inside a value before the point only loses the entry — a spatial
+ * filter then reads the provenance alone, never laxer), each coordinate a JSON string or number.
+ */
+export function recordPointFactCypher(r: string, role: string): string {
+  const body = `split(split(${r}.attrs, '"' + ${role} + '":{')[1], '}')[0]`;
+  const coord = (k: string) =>
+    `CASE WHEN split(${body}, '"${k}":')[1] STARTS WITH '"' THEN split(substring(split(${body}, '"${k}":')[1], 1), '"')[0] ELSE split(split(${body}, '"${k}":')[1], ',')[0] END`;
+  return `CASE WHEN ${coord('lon')} <> '' AND ${coord('lat')} <> '' THEN ${r}.source + $sep + ${coord('lon')} + $sep + ${coord('lat')} END`;
+}
+
+/** Body of a `CALL (p) { … }` that recounts place `p`'s facts from all its records when `when` holds (returns `roles`, `homes`, `points`; empty lists when it does not). */
 function recount(when: string): string {
   return `WITH p WHERE ${when}
        OPTIONAL MATCH (p)<-[rt:RESOLVED_TO]-(r:SourceRecord)
-       WITH r.source + $sep + rt.role AS fact, CASE WHEN r.attrs CONTAINS $homeWord THEN r.source END AS home
-       RETURN collect(DISTINCT fact) AS roles, collect(DISTINCT home) AS homes`;
+       WITH r.source + $sep + rt.role AS fact, CASE WHEN r.attrs CONTAINS $homeWord THEN r.source END AS home, ${recordPointFactCypher('r', 'rt.role')} AS point
+       RETURN collect(DISTINCT fact) AS roles, collect(DISTINCT home) AS homes, collect(DISTINCT point) AS points`;
 }
+
+/** Cypher: `SET` of the point facts from the sorted list `list` (an empty list is no property, as for `homeSources`). */
+const setPoints = (list: string) => `p.pointStatements = CASE WHEN size(${list}) = 0 THEN null ELSE ${list} END`;
 
 /**
  * Adds facts to places (rows of other entities are ignored): a place is written only when it gains
@@ -30,7 +47,8 @@ export async function addPlaceFacts(tx: ManagedTransaction, rows: readonly ({ ei
     `UNWIND $rows AS row
      MATCH (p:Entity {eid: row.eid}) WHERE p:Place
        AND (p.recordRoles IS NULL
-            OR any(x IN row.recordRoles WHERE NOT x IN p.recordRoles) OR any(s IN row.homeSources WHERE NOT s IN coalesce(p.homeSources, [])))
+            OR any(x IN row.recordRoles WHERE NOT x IN p.recordRoles) OR any(s IN row.homeSources WHERE NOT s IN coalesce(p.homeSources, []))
+            OR any(s IN row.pointStatements WHERE NOT s IN coalesce(p.pointStatements, [])))
      SET p._lock = true
      WITH p, row
      CALL (p) {
@@ -46,7 +64,12 @@ export async function addPlaceFacts(tx: ManagedTransaction, rows: readonly ({ ei
        WITH DISTINCT x ORDER BY x
        RETURN collect(x) AS allHomes
      }
-     SET p.recordRoles = allRoles, p.homeSources = CASE WHEN size(allHomes) = 0 THEN null ELSE allHomes END
+     CALL (p, points, row) {
+       UNWIND CASE WHEN p.recordRoles IS NULL THEN [] ELSE coalesce(p.pointStatements, []) END + points + row.pointStatements AS x
+       WITH DISTINCT x ORDER BY x
+       RETURN collect(x) AS allPoints
+     }
+     SET p.recordRoles = allRoles, p.homeSources = CASE WHEN size(allHomes) = 0 THEN null ELSE allHomes END, ${setPoints('allPoints')}
      REMOVE p._lock`,
     { rows, sep: PLACE_ROLE_SEPARATOR, homeWord: PLACE_HOME_WORD },
   );
@@ -75,7 +98,12 @@ export async function recountPlaceFacts(tx: ManagedTransaction, eids: readonly s
        WITH x ORDER BY x
        RETURN collect(x) AS sortedHomes
      }
-     SET p.recordRoles = sortedRoles, p.homeSources = CASE WHEN size(sortedHomes) = 0 THEN null ELSE sortedHomes END`,
+     CALL (points) {
+       UNWIND points AS x
+       WITH x ORDER BY x
+       RETURN collect(x) AS sortedPoints
+     }
+     SET p.recordRoles = sortedRoles, p.homeSources = CASE WHEN size(sortedHomes) = 0 THEN null ELSE sortedHomes END, ${setPoints('sortedPoints')}`,
     { eids: [...new Set(eids)].sort(), sep: PLACE_ROLE_SEPARATOR, homeWord: PLACE_HOME_WORD },
   );
 }
@@ -126,4 +154,17 @@ export function isHomeForSourcesCypher(v: string, sources: string): string {
   OR CASE WHEN ${v}.recordRoles IS NULL THEN EXISTS { MATCH (${v})<-[:RESOLVED_TO {role: 'home'}]-(hsr:SourceRecord) WHERE hsr.source IN ${sources} }
      ELSE any(hsf IN ${v}.recordRoles WHERE any(hss IN ${sources} WHERE hsf = hss + '${PLACE_ROLE_SEPARATOR}home')) END
   OR EXISTS { MATCH (${v})<-[hsv:VISITED {kind: 'residence'}]-() WHERE hsv.source IN ${sources} })`;
+}
+
+/**
+ * Cypher predicate: a record of a source in the list `sources` states node `v`'s current point
+ * (`location`), by the place facts (`pointStatements`; a node without them states none here).
+ * The node's point is chosen over every source and its provenance names one record's source: a
+ * hidden record stating the same point, received last, takes the provenance although a visible
+ * record states the point too. A spatial filter that reads the provenance alone would drop the
+ * place for whoever sees only the visible record (server `VISIBLE_POINT`).
+ */
+export function pointStatedBySourcesCypher(v: string, sources: string): string {
+  return `any(pst IN coalesce(${v}.pointStatements, []) WHERE split(pst, '${PLACE_ROLE_SEPARATOR}')[0] IN ${sources}
+    AND toFloat(split(pst, '${PLACE_ROLE_SEPARATOR}')[1]) = ${v}.location.x AND toFloat(split(pst, '${PLACE_ROLE_SEPARATOR}')[2]) = ${v}.location.y)`;
 }

@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { ENTITY_LABELS, Label, mentionsHome, placeRoleFact, Rel } from '@onemap/graph-schema';
+import { ENTITY_LABELS, Label, mentionsHome, placePointFact, placeRoleFact, Rel, statedPoint } from '@onemap/graph-schema';
 import type { BatchInfo } from './batches.ts';
 import type { CoTravelEdgeRow } from './co-travel.ts';
 import type { EntityRow, RelationRow, SourceRecordRow, VisitRow } from './write-rows.ts';
@@ -195,8 +195,8 @@ export class ImportCsvWriter {
   private readonly visited: CsvFile;
   /** eid -> its sources, as `entitySources` lists them for the incremental writer (unsorted here) */
   private readonly sources = new Map<string, string[]>();
-  /** place eid -> its `recordRoles` and `homeSources` so far (as `placeFactsOf` counts them) */
-  private readonly placeFacts = new Map<string, { roles: string[]; homes: string[] }>();
+  /** place eid -> its `recordRoles`, `homeSources` and `pointStatements` so far (as `placeFactsOf` counts them) */
+  private readonly placeFacts = new Map<string, { roles: string[]; homes: string[]; points: string[] }>();
 
   /**
    * @param dir emptied first
@@ -237,10 +237,13 @@ export class ImportCsvWriter {
       this.addSource(x.eid, r.source);
       if (this.kindOf(x.eid) !== Label.Place) continue;
       let f = this.placeFacts.get(x.eid);
-      if (!f) this.placeFacts.set(x.eid, (f = { roles: [], homes: [] }));
+      if (!f) this.placeFacts.set(x.eid, (f = { roles: [], homes: [], points: [] }));
       const role = placeRoleFact(r.source, x.role);
       if (!f.roles.includes(role)) f.roles.push(role);
       if (home && !f.homes.includes(r.source)) f.homes.push(r.source);
+      const p = statedPoint(r.attrs, x.role);
+      const point = p && placePointFact(r.source, p.lon, p.lat);
+      if (point && !f.points.includes(point)) f.points.push(point);
     }
   }
 
@@ -337,7 +340,7 @@ export class ImportCsvWriter {
           'searchText',
           'updatedAt:datetime',
           'inSources:string[]',
-          ...(kind === Label.Place ? ['recordRoles:string[]', 'homeSources:string[]'] : []),
+          ...(kind === Label.Place ? ['recordRoles:string[]', 'homeSources:string[]', 'pointStatements:string[]'] : []),
           ...(hasLocation ? ['location:point{crs:WGS-84}'] : []),
         ],
         'node',
@@ -352,7 +355,7 @@ export class ImportCsvWriter {
           r.searchText,
           this.at.loadedAt,
           [...(this.sources.get(r.eid) ?? [])].sort(),
-          ...(kind === Label.Place ? [[...(facts?.roles ?? [])].sort(), [...(facts?.homes ?? [])].sort()] : []),
+          ...(kind === Label.Place ? [[...(facts?.roles ?? [])].sort(), [...(facts?.homes ?? [])].sort(), [...(facts?.points ?? [])].sort()] : []),
           ...(hasLocation ? [r.lon !== null && r.lat !== null ? `{longitude:${r.lon},latitude:${r.lat}}` : null] : []),
         ]);
       }

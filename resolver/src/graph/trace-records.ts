@@ -117,7 +117,7 @@ export async function writeTraceRecords(
          OPTIONAL MATCH (e)-[v:VISITED {rid: rid}]->()
          DELETE v, x
          WITH DISTINCT e WHERE e:Place
-         SET e.recordRoles = null, e.homeSources = null
+         SET e.recordRoles = null, e.homeSources = null, e.pointStatements = null
          RETURN collect(e.eid) AS places`,
         { rids: corrected },
       );

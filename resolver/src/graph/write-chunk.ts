@@ -116,8 +116,14 @@ async function applyMerges(tx: ManagedTransaction, merges: ChunkRows['merges'], 
        WITH DISTINCT x ORDER BY x
        RETURN collect(x) AS homes
      }
-     WITH old, new, roles, homes, old.recordRoles IS NULL OR new.recordRoles IS NULL AS unknown
-     SET new.recordRoles = CASE WHEN unknown THEN null ELSE roles END, new.homeSources = CASE WHEN unknown OR size(homes) = 0 THEN null ELSE homes END`,
+     CALL (old, new) {
+       UNWIND coalesce(new.pointStatements, []) + coalesce(old.pointStatements, []) AS x
+       WITH DISTINCT x ORDER BY x
+       RETURN collect(x) AS points
+     }
+     WITH old, new, roles, homes, points, old.recordRoles IS NULL OR new.recordRoles IS NULL AS unknown
+     SET new.recordRoles = CASE WHEN unknown THEN null ELSE roles END, new.homeSources = CASE WHEN unknown OR size(homes) = 0 THEN null ELSE homes END,
+         new.pointStatements = CASE WHEN unknown OR size(points) = 0 THEN null ELSE points END`,
     { rows },
   );
   await tx.run(
@@ -183,7 +189,7 @@ async function withdrawRecordFacts(tx: ManagedTransaction, records: ChunkRows['r
      WITH DISTINCT e, row
      CALL (e) {
        WITH e WHERE e:Place
-       SET e.recordRoles = null, e.homeSources = null
+       SET e.recordRoles = null, e.homeSources = null, e.pointStatements = null
      }
      CALL (e, row) {
        WITH e WHERE NOT e.eid IN row.eids

@@ -21,7 +21,7 @@ function union(known: string | undefined, list: readonly string[]): string {
 
 /**
  * What one writer (the resolve leader, a file worker) knows the graph holds of the lists its
- * chunks keep on entities — `inSources` and a place's facts (`recordRoles`, `homeSources`) — from
+ * chunks keep on entities — `inSources` and a place's facts (`recordRoles`, `homeSources`, `pointStatements`) — from
  * its own writes: a chunk's row that would add nothing to them is not sent (`KnownFacts`, read by
  * `writeChunk`). A hub (a hotel, a guest pushed again) is named by nearly every group, and its row
  * was an index seek and a read of the list per group that changed nothing.
@@ -35,7 +35,7 @@ function union(known: string | undefined, list: readonly string[]): string {
  */
 export class WrittenFacts {
   private readonly sources = new BoundedMemo<string>();
-  private readonly places = new BoundedMemo<{ roles: string; homes: string }>();
+  private readonly places = new BoundedMemo<{ roles: string; homes: string; points: string }>();
 
   private hasSources(eid: string, sources: readonly string[]): boolean {
     return covers(this.sources.get(eid), sources);
@@ -43,7 +43,7 @@ export class WrittenFacts {
 
   private hasPlaceFacts(eid: string, facts: PlaceFacts): boolean {
     const p = this.places.get(eid);
-    return p !== undefined && covers(p.roles, facts.recordRoles) && covers(p.homes, facts.homeSources);
+    return p !== undefined && covers(p.roles, facts.recordRoles) && covers(p.homes, facts.homeSources) && covers(p.points, facts.pointStatements);
   }
 
   /**
@@ -70,7 +70,7 @@ export class WrittenFacts {
     for (const s of entitySources(rows)) this.sources.set(s.eid, union(this.sources.get(s.eid), s.sources));
     for (const p of recordPlaceFacts(rows.records)) {
       const had = this.places.get(p.eid);
-      this.places.set(p.eid, { roles: union(had?.roles, p.recordRoles), homes: union(had?.homes, p.homeSources) });
+      this.places.set(p.eid, { roles: union(had?.roles, p.recordRoles), homes: union(had?.homes, p.homeSources), points: union(had?.points, p.pointStatements) });
     }
   }
 

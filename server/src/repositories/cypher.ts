@@ -1,5 +1,5 @@
 import { ENTITY_LABELS, ENTITY_RELATION_TYPES, NAMING_PROPERTIES, pointSourceCypher, provenanceSourceCypher } from '@onemap/graph-schema';
-import { isHomeCypher, nodeKindHomeForSourcesCypher } from '@onemap/graph-schema/server';
+import { isHomeCypher, nodeKindHomeForSourcesCypher, pointStatedBySourcesCypher } from '@onemap/graph-schema/server';
 
 /** Entity labels, for `[l IN labels(n) WHERE l IN $kinds][0]`. */
 export const KINDS = [...ENTITY_LABELS];
@@ -52,12 +52,17 @@ export const HAS_HIDDEN_SOURCE = (v: string, visible: string) => `any(hs IN ${en
 
 /**
  * Cypher predicate: node `v` has a point this viewer may place it by — one chosen from a source in
- * `$vs` (a point without recorded provenance counts as visible). Every spatial filter and every
- * position an aggregate shows goes through it: a point only a hidden source states must neither
- * be shown nor confirmed by a radius or polygon that finds the place (profiles show no position
- * then either, `placeFromNode`).
+ * `$vs` (a point without recorded provenance counts as visible), or one a record of a source in
+ * `$vs` states too (a place's `pointStatements` facts: a hidden record stating the same point,
+ * received last, takes the provenance but must not take the place out of a radius or polygon the
+ * viewer's own record puts it in — sixteenth task, `server-review8-points.test.ts`). Every spatial
+ * filter and every position an aggregate shows goes through it: a point only a hidden source
+ * states must neither be shown nor confirmed by a radius or polygon that finds the place (profiles
+ * show no position then either, `placeFromNode`). A node without the facts (a case, a place not
+ * yet counted) is read by its provenance alone (never laxer).
  */
-export const VISIBLE_POINT = (v: string) => `(${v}.location IS NOT NULL AND coalesce(${pointSourceCypher(v)} IN $vs, true))`;
+export const VISIBLE_POINT = (v: string) =>
+  `(${v}.location IS NOT NULL AND (coalesce(${pointSourceCypher(v)} IN $vs, true) OR ${pointStatedBySourcesCypher(v, '$vs')}))`;
 
 /**
  * Cypher predicate: place `v` has a county code (`unitCode`, from its chosen address's division)
