@@ -1,9 +1,10 @@
 /**
- * Place facts (`recordRoles`, `homeSources` on every place; graph-schema `place-facts.ts`) must say
+ * Place facts (`recordRoles`, `homeSources`, `pointStatements` on every place; graph-schema `place-facts.ts`) must say
  * exactly what a recount of the place's records says — after chunks of the real chunk writer, a
  * merge, a corrected re-delivery, trace-only writes and their correction, an analyst's split, its
  * undo and a merge — and a place summary must read the same from them as from the record window.
  */
+import fs from 'node:fs';
 import { placeFactsOf } from '@onemap/graph-schema';
 import { type Graph, migrate, readTx } from '@onemap/graph-schema/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,7 +25,10 @@ function record(rid: string, source: string, attrs: string, resolved: SourceReco
   return { rid, source, recordId: rid.split(':')[1] as string, receivedAt: '2026-10-01T00:00:00Z', hash: `${rid}#${attrs.length}`, file: 'f', line: 1, batchId: 'b', attrs, mentions: '{}', flags: [], resolved, isNew };
 }
 
-/** Some records of random sources, each resolving to a guest and to one of the places in a random role; a third mention `home`. */
+/** Points records state: few, so sources repeat them (a string as the standardizer writes it, or a fixture's number). */
+const POINTS = [['103.8', '36.06'], ['103.81', '36.07'], [103.9, 36.1]] as const;
+
+/** Some records of random sources, each resolving to a guest and to one of the places in a random role; a third mention `home`, about half state a point. */
 function randomChunk(seq: number, rand: () => number, records: number): ChunkRows {
   const c = emptyChunk(seq);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)] as T;
@@ -34,7 +38,9 @@ function randomChunk(seq: number, rand: () => number, records: number): ChunkRow
     c.entities.push({ eid: guest, kind: 'Person', props: { name: guest }, provenance: '{}', searchText: guest, lon: null, lat: null });
     const source = pick(SOURCES);
     const role = pick(ROLES);
-    const attrs = rand() < 0.33 ? `{"${role}":{"placeKind":"home","address":"x"}}` : `{"${role}":{"name":"n${i}"}}`;
+    const point = rand() < 0.5 ? pick(POINTS) : null;
+    const at = point ? `,${JSON.stringify({ lon: point[0], lat: point[1] }).slice(1, -1)}` : '';
+    const attrs = rand() < 0.33 ? `{"${role}":{"placeKind":"home","address":"x"${at}}}` : `{"${role}":{"name":"n${i}"${at}}}`;
     c.records.push(record(`${source}:c${seq}-${i}`, source, attrs, [
       { eid: guest, role: 'guest', score: 1, decision: 'new' },
       { eid: `L-F${Math.floor(rand() * PLACES)}`, role, score: 1, decision: 'match' },
@@ -49,13 +55,17 @@ async function factsBothWays(graph: Graph) {
     const r = await tx.run(
       `MATCH (p:Place)
        OPTIONAL MATCH (p)<-[rt:RESOLVED_TO]-(r:SourceRecord)
-       RETURN p.eid AS eid, p.recordRoles AS recordRoles, p.homeSources AS homeSources,
+       RETURN p.eid AS eid, p.recordRoles AS recordRoles, p.homeSources AS homeSources, p.pointStatements AS pointStatements,
               collect(CASE WHEN r IS NULL THEN null ELSE {source: r.source, role: rt.role, attrs: r.attrs} END) AS records
        ORDER BY eid`,
     );
     return r.records.map((x) => ({
       eid: x.get('eid') as string,
-      kept: { recordRoles: x.get('recordRoles') as string[] | null, homeSources: (x.get('homeSources') as string[] | null) ?? [] },
+      kept: {
+        recordRoles: x.get('recordRoles') as string[] | null,
+        homeSources: (x.get('homeSources') as string[] | null) ?? [],
+        pointStatements: (x.get('pointStatements') as string[] | null) ?? [],
+      },
       recount: placeFactsOf(x.get('records') as { source: string; role: string; attrs: string }[]),
     }));
   });
@@ -103,6 +113,7 @@ describe('place facts kept by every writer', () => {
     // the data gives the comparison something to compare
     expect(rows.some((r) => r.kept.homeSources.length > 0)).toBe(true);
     expect(rows.some((r) => (r.kept.recordRoles?.length ?? 0) >= 3)).toBe(true);
+    expect(rows.some((r) => r.kept.pointStatements.length >= 2)).toBe(true);
 
     const merge = randomChunk(3, rand, 6);
     merge.merges.push({ from: 'L-F5', into: 'L-F4', reason: 'test' });
@@ -142,11 +153,12 @@ describe('place facts kept by every writer', () => {
       anchors: { vehicle: 'Vehicle|plate|甘A00001', checkpoint: `Place|place_code|${place}` },
       visits: [{ subjectRole: 'vehicle', placeRole: 'checkpoint', at: '2026-10-01T08:00:00Z', until: null, kind: 'checkpoint_pass', source: 'checkpoint', rid }],
     });
-    const first = await writeTraceRecords(graph, [{ id: 'g1', records: [trace('checkpoint:t1', 'PC-F0', '{"checkpoint":{"note":"home"}}'), trace('checkpoint:t2', 'PC-F2', '{}')] }], anchors, async () => {});
+    const first = await writeTraceRecords(graph, [{ id: 'g1', records: [trace('checkpoint:t1', 'PC-F0', '{"checkpoint":{"note":"home","lon":"103.7","lat":"36.01"}}'), trace('checkpoint:t2', 'PC-F2', '{}')] }], anchors, async () => {});
     expect(first.groups.get('g1')).not.toBe('leader');
     const rows = await expectFactsEqualRecount(graph);
     expect(rows.find((r) => r.eid === 'L-F0')?.kept.recordRoles).toContain('checkpoint:checkpoint');
     expect(rows.find((r) => r.eid === 'L-F0')?.kept.homeSources).toContain('checkpoint');
+    expect(rows.find((r) => r.eid === 'L-F0')?.kept.pointStatements).toContain('checkpoint:103.7:36.01');
     // corrected: the pass was at the other checkpoint, and says no home
     await writeTraceRecords(graph, [{ id: 'g2', records: [trace('checkpoint:t1', 'PC-F2', '{"checkpoint":{"note":"x"}}')] }], anchors, async () => {});
     await expectFactsEqualRecount(graph);
@@ -176,7 +188,7 @@ describe('place facts kept by every writer', () => {
     const eids = (await factsBothWays(graph)).map((r) => r.eid);
     const viewers = Array.from({ length: 30 }, () => SOURCES.filter(() => rand() < 0.5));
     const withFacts = await Promise.all(viewers.map((vs) => readNodeSummaries(graph, eids, vs, 20)));
-    await run(graph, 'MATCH (p:Place) REMOVE p.recordRoles, p.homeSources');
+    await run(graph, 'MATCH (p:Place) REMOVE p.recordRoles, p.homeSources, p.pointStatements');
     const fromWindow = await Promise.all(viewers.map((vs) => readNodeSummaries(graph, eids, vs, 20)));
     let hints = 0;
     viewers.forEach((vs, i) => {
@@ -188,6 +200,12 @@ describe('place facts kept by every writer', () => {
       }
     });
     expect(hints).toBeGreaterThan(0);
+    // migration V051 fills the point facts of places written before them, as a recount says
+    const v051 = fs.readFileSync(new URL('../../graph-schema/migrations/V051__place_point_statements.cypher', import.meta.url), 'utf8');
+    await run(graph, v051);
+    const migrated = await factsBothWays(graph);
+    expect(migrated.some((r) => r.kept.pointStatements.length > 0)).toBe(true);
+    for (const r of migrated) expect(r.kept.pointStatements, r.eid).toEqual(r.recount.pointStatements);
     // a place without facts gets them recounted by the next write that touches it
     await writeChunk(graph, randomChunk(5, rand, 4));
     const rows = await factsBothWays(graph);

@@ -36,8 +36,16 @@ const AT_SAME = 'P-S16A';
 const AT_HIDDEN = 'P-S16H';
 const NEAR = 'P-S16B';
 
-const prov = (rid: string) => JSON.stringify({ name: { source: FX.open, rid: `${FX.open}:s16s` }, lon: { source: rid.split(':')[0], rid }, lat: { source: rid.split(':')[0], rid } });
-const attrs = (p: number[] | null) => JSON.stringify({ place: { name: '点位探针宾馆', placeKind: 'hotel', ...(p ? { lon: String(p[0]), lat: String(p[1]) } : {}) } });
+const prov = (rid: string) =>
+  JSON.stringify({
+    name: { source: FX.open, rid: `${FX.open}:s16s` },
+    lon: { source: rid.split(':')[0], rid },
+    lat: { source: rid.split(':')[0], rid },
+  });
+const attrs = (p: number[] | null) =>
+  JSON.stringify({
+    place: { name: '点位探针宾馆', placeKind: 'hotel', ...(p ? { lon: String(p[0]), lat: String(p[1]) } : {}) },
+  });
 
 async function seed(g: Graph) {
   await writeTx(g, async (tx) => {
@@ -46,7 +54,16 @@ async function seed(g: Graph) {
                              location: point({longitude: $x[0], latitude: $x[1]}), provenance: $sameProv, searchText: 'x'})
        CREATE (:Entity:Place {eid: $hidden, name: '点位探针宾馆', placeKind: 'hotel', unitCode: '620102', inSources: [$closed, $open],
                              location: point({longitude: $z[0], latitude: $z[1]}), provenance: $hiddenProv, searchText: 'z'})`,
-      { same: SAME, hidden: HIDDEN, x: X, z: Z, open: FX.open, closed: FX.closed, sameProv: prov(`${FX.open}:s16s`), hiddenProv: prov(`${FX.closed}:s16h`) },
+      {
+        same: SAME,
+        hidden: HIDDEN,
+        x: X,
+        z: Z,
+        open: FX.open,
+        closed: FX.closed,
+        sameProv: prov(`${FX.open}:s16s`),
+        hiddenProv: prov(`${FX.closed}:s16h`),
+      },
     );
     const records = [
       { place: SAME, rid: `${FX.open}:s16s`, source: FX.open, at: '2026-09-01T00:00:00Z', attrs: attrs(X) },
@@ -78,7 +95,14 @@ async function addHiddenSamePoint(g: Graph) {
        SET p.inSources = [$closed, $open], p.provenance = $prov
        CREATE (r:SourceRecord {rid: $rid, source: $closed, recordId: $rid, receivedAt: datetime('2026-09-05T00:00:00Z'), attrs: $attrs})
        CREATE (r)-[:RESOLVED_TO {role: 'place', decision: 'anchor', score: 1.0, at: datetime()}]->(p)`,
-      { same: SAME, rid: `${FX.closed}:s16s`, prov: prov(`${FX.closed}:s16s`), attrs: attrs(X), closed: FX.closed, open: FX.open },
+      {
+        same: SAME,
+        rid: `${FX.closed}:s16s`,
+        prov: prov(`${FX.closed}:s16s`),
+        attrs: attrs(X),
+        closed: FX.closed,
+        open: FX.open,
+      },
     );
     await recountPlaceFacts(tx, [SAME]);
   });
@@ -99,10 +123,19 @@ const square = ([lon, lat]: number[], d: number) => ({
 
 /** Who a circle and a polygon around `p` both find, for a viewer at `level`. */
 async function collisionAt(level: 'station' | 'province', p: number[]) {
-  const res = await as(app, level, 'analyst')({
+  const res = await as(
+    app,
+    level,
+    'analyst',
+  )({
     method: 'POST',
     url: '/api/analysis/collision',
-    payload: { windows: [{ lon: p[0], lat: p[1], radiusM: 200, from: FROM, to: TO }, { polygon: square(p, 0.002), from: FROM, to: TO }] },
+    payload: {
+      windows: [
+        { lon: p[0], lat: p[1], radiusM: 200, from: FROM, to: TO },
+        { polygon: square(p, 0.002), from: FROM, to: TO },
+      ],
+    },
   });
   expect(res.statusCode).toBe(200);
   return (res.json().matches as { entity: { eid: string }; hits: { placeEid: string }[] }[])
@@ -112,7 +145,11 @@ async function collisionAt(level: 'station' | 'province', p: number[]) {
 }
 
 async function coLocated(level: 'station' | 'province') {
-  const res = await as(app, level, 'analyst')({ url: `/api/analysis/co-location?eid=${AT_SAME}&from=${FROM}&to=${TO}&radiusM=100&minCount=1&windowMinutes=30` });
+  const res = await as(
+    app,
+    level,
+    'analyst',
+  )({ url: `/api/analysis/co-location?eid=${AT_SAME}&from=${FROM}&to=${TO}&radiusM=100&minCount=1&windowMinutes=30` });
   expect(res.statusCode).toBe(200);
   return (res.json().coLocated as { entity: { eid: string }; places: string[] }[]).map((c) => [c.entity.eid, c.places]);
 }
@@ -128,7 +165,11 @@ async function facilities(level: 'otherCity' | 'province') {
 describe('spatial filters decide on a point the viewer’s own records state', () => {
   it('a hidden record stating a visible point last leaves the place in collision circles and polygons, co-location radii and the facilities layer', async () => {
     await seed(graph);
-    const before = { collision: await collisionAt('station', X), coLocation: await coLocated('station'), facilities: await facilities('otherCity') };
+    const before = {
+      collision: await collisionAt('station', X),
+      coLocation: await coLocated('station'),
+      facilities: await facilities('otherCity'),
+    };
     // the probe is real: the station finds the place by the point its open record states
     expect(before.collision).toEqual([
       [AT_SAME, [SAME]],
@@ -141,7 +182,11 @@ describe('spatial filters decide on a point the viewer’s own records state', (
     ]);
     expect(before.facilities).toEqual([[SAME, X]]);
     await addHiddenSamePoint(graph);
-    expect({ collision: await collisionAt('station', X), coLocation: await coLocated('station'), facilities: await facilities('otherCity') }).toEqual(before);
+    expect({
+      collision: await collisionAt('station', X),
+      coLocation: await coLocated('station'),
+      facilities: await facilities('otherCity'),
+    }).toEqual(before);
   });
 
   it('a place whose only point a hidden source states is found by no spatial filter of a viewer who does not see it', async () => {

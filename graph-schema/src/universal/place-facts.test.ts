@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mentionsHome, placeFactsOf, placeRoleFact } from './place-facts.ts';
+import { mentionsHome, placeFactsOf, placeRoleFact, statedPoint } from './place-facts.ts';
 
 describe('place facts', () => {
   it('lists each source and role once, sorted, and the sources of which a record mentions home', () => {
@@ -9,8 +9,8 @@ describe('place facts', () => {
       { source: 'hotel', role: 'hotel', attrs: null },
       { source: 'household', role: 'home', attrs: '{"home":{"address":"y"}}' },
     ]);
-    expect(f).toEqual({ recordRoles: ['hotel:hotel', 'household:home', 'rail:station'], homeSources: ['hotel', 'household'] });
-    expect(placeFactsOf([])).toEqual({ recordRoles: [], homeSources: [] });
+    expect(f).toEqual({ recordRoles: ['hotel:hotel', 'household:home', 'rail:station'], homeSources: ['hotel', 'household'], pointStatements: [] });
+    expect(placeFactsOf([])).toEqual({ recordRoles: [], homeSources: [], pointStatements: [] });
   });
 
   it('mentions home only for a string holding the word', () => {
@@ -18,5 +18,18 @@ describe('place facts', () => {
     expect(mentionsHome('{"place":{}}')).toBe(false);
     expect(mentionsHome(undefined)).toBe(false);
     expect(placeRoleFact('hotel', 'guest')).toBe('hotel:guest');
+  });
+
+  it('lists each source and the point its records state for their role once, sorted, as stated', () => {
+    const f = placeFactsOf([
+      { source: 'rail', role: 'station', attrs: '{"station":{"lon":"103.8","lat":"36.06"}}' },
+      { source: 'rail', role: 'station', attrs: '{"station":{"lon":"103.8","lat":"36.06","name":"again"}}' },
+      { source: 'hotel', role: 'hotel', attrs: '{"guest":{"lon":"1","lat":"2"},"hotel":{"name":"no point"}}' },
+      { source: 'netcafe', role: 'place', attrs: '{"place":{"lat":36.1,"lon":103.9}}' },
+      { source: 'checkpoint', role: 'place', attrs: '{"place":{"lon":"103.9"}}' },
+    ]);
+    expect(f.pointStatements).toEqual(['netcafe:103.9:36.1', 'rail:103.8:36.06']);
+    expect(statedPoint('{"place":{"lon":"","lat":"1"}}', 'place')).toBeNull();
+    expect(statedPoint('not json "lon"', 'place')).toBeNull();
   });
 });

@@ -71,18 +71,21 @@ describe('bulk load: the second pass streamed into the import CSVs', () => {
     const visits: Parameters<typeof writeImportCsv>[0]['visits'] = [];
     const rest = bulkRows(res, { record: (r) => records.push(r), visit: (v) => visits.push(v) });
     const sources = new Map(entitySources({ seq: 1, merges: [], entities: rest.entities, identifiers: rest.identifiers, records, relations: rest.relations, visits }).map((x) => [x.eid, x.sources.join(';')]));
-    const facts = new Map(recordPlaceFacts(records).map((x) => [x.eid, [x.recordRoles.join(';'), x.homeSources.join(';')]]));
+    const facts = new Map(recordPlaceFacts(records).map((x) => [x.eid, [x.recordRoles.join(';'), x.homeSources.join(';'), x.pointStatements.join(';')]]));
     const out = path.join(dir, 'facts');
     writeBulkLoadCsv(res, out, CO_TRAVEL);
-    const places = columns(path.join(out, 'nodes-Place.csv'), ['eid', 'inSources', 'recordRoles', 'homeSources']);
+    const places = columns(path.join(out, 'nodes-Place.csv'), ['eid', 'inSources', 'recordRoles', 'homeSources', 'pointStatements']);
     expect(places.size).toBeGreaterThan(10);
     let homes = 0;
-    for (const [eid, [, inSources, roles, home]] of places) {
+    let points = 0;
+    for (const [eid, [, inSources, roles, home, point]] of places) {
       expect(inSources, eid).toBe(sources.get(eid));
-      expect([roles, home], eid).toEqual(facts.get(eid));
+      expect([roles, home, point], eid).toEqual(facts.get(eid));
       if (home) homes++;
+      if (point) points++;
     }
     expect(homes).toBeGreaterThan(0);
+    expect(points).toBeGreaterThan(0);
     const persons = columns(path.join(out, 'nodes-Person.csv'), ['eid', 'inSources']);
     expect(persons.size).toBeGreaterThan(100);
     for (const [eid, [, inSources]] of persons) expect(inSources, eid).toBe(sources.get(eid));

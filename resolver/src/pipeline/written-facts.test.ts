@@ -60,7 +60,7 @@ describe('WrittenFacts (rows that add nothing are not sent)', () => {
       { eid: 'L-1', sources: ['netcafe'] },
       { eid: 'P-1', sources: ['netcafe'] },
     ]);
-    expect(rows.places).toEqual([{ eid: 'L-1', recordRoles: ['netcafe:place'], homeSources: [] }]);
+    expect(rows.places).toEqual([{ eid: 'L-1', recordRoles: ['netcafe:place'], homeSources: [], pointStatements: [] }]);
   });
 
   it('the answer is taken when a group is resolved: a group noted later never makes it skip its own rows', () => {
