@@ -46,6 +46,8 @@ interface PlaceSpec {
   chosenFrom?: Record<string, string>;
   /** place facts; absent: the node has none (readers fall back to its edges) */
   recordRoles?: string[];
+  /** place facts: `<source>:<lon>:<lat>` of the records stating a point */
+  pointStatements?: string[];
 }
 interface SightingSpec {
   subject: string;
@@ -84,7 +86,7 @@ async function hitsOf(w: World) {
     await q(s.label === 'Person' ? 'CREATE (:Entity:Person {eid: $eid})' : 'CREATE (:Entity:Vehicle {eid: $eid})', s);
   for (const p of w.places)
     await q(
-      `CREATE (p:Entity:Place {eid: $eid, placeKind: $kind, unitCode: $unitCode, provenance: $provenance, recordRoles: $recordRoles})
+      `CREATE (p:Entity:Place {eid: $eid, placeKind: $kind, unitCode: $unitCode, provenance: $provenance, recordRoles: $recordRoles, pointStatements: $pointStatements})
        SET p.location = CASE WHEN $lon IS NULL THEN null ELSE point({longitude: $lon, latitude: $lat}) END`,
       {
         eid: p.eid,
@@ -93,6 +95,7 @@ async function hitsOf(w: World) {
         lon: p.lon ?? null,
         lat: p.lat ?? null,
         recordRoles: p.recordRoles ?? null,
+        pointStatements: p.pointStatements ?? null,
         provenance: JSON.stringify(
           Object.fromEntries(
             Object.entries(p.chosenFrom ?? {}).map(([prop, source]) => [prop, { source, rid: `${source}:x` }]),
@@ -317,6 +320,22 @@ describe('area rules read a placeâ€™s point, county and home-ness from the ruleâ
       ),
     );
     expect(without).toMatchObject([{ detail: 'enter', eids: ['P-A'] }]);
+    expect(withHidden).toEqual(without);
+  });
+
+  it('a hidden record stating the point a visible record states, received last, does not take the place out of the polygon (s16point)', async () => {
+    const { withHidden, without } = await withAndWithout((hidden) =>
+      moved(
+        OUT,
+        {
+          ...IN,
+          chosenFrom: { lon: hidden ? HIDDEN : 'open', unitCode: 'open' },
+          pointStatements: hidden ? ['open:103.9:36.1', `${HIDDEN}:103.9:36.1`] : ['open:103.9:36.1'],
+        },
+        { kind: 'area', subjects: ['P-A'], areaJson: square(103.9, 36.1, 0.01), trigger: 'enter' },
+      ),
+    );
+    expect(without).toMatchObject([{ detail: 'enter', eids: ['P-A'], sources: ['open'] }]);
     expect(withHidden).toEqual(without);
   });
 

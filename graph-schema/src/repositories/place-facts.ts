@@ -165,6 +165,12 @@ export function isHomeForSourcesCypher(v: string, sources: string): string {
  * place for whoever sees only the visible record (server `VISIBLE_POINT`).
  */
 export function pointStatedBySourcesCypher(v: string, sources: string): string {
-  return `any(pst IN coalesce(${v}.pointStatements, []) WHERE split(pst, '${PLACE_ROLE_SEPARATOR}')[0] IN ${sources}
-    AND toFloat(split(pst, '${PLACE_ROLE_SEPARATOR}')[1]) = ${v}.location.x AND toFloat(split(pst, '${PLACE_ROLE_SEPARATOR}')[2]) = ${v}.location.y)`;
+  return `(size(${pointStatingSourcesCypher(v, sources)}) > 0)`;
+}
+
+/** Cypher list expression: the sources in `sources` of which a record states node `v`'s current point (place facts `pointStatements`, in their order; see `pointStatedBySourcesCypher`). */
+export function pointStatingSourcesCypher(v: string, sources: string): string {
+  const part = (i: number) => `split(pst, '${PLACE_ROLE_SEPARATOR}')[${i}]`;
+  return `[pst IN coalesce(${v}.pointStatements, []) WHERE ${part(0)} IN ${sources}
+    AND toFloat(${part(1)}) = ${v}.location.x AND toFloat(${part(2)}) = ${v}.location.y | ${part(0)}]`;
 }

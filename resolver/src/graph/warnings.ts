@@ -4,7 +4,7 @@
  * delivered twice or evaluated twice fires once). Rules themselves are kept by the server's API.
  */
 import { pointSourceCypher, provenanceSourceCypher } from '@onemap/graph-schema';
-import { type Graph, isHomeCypher, isHomeForSourcesCypher, readTx, writeTx } from '@onemap/graph-schema/server';
+import { type Graph, isHomeCypher, isHomeForSourcesCypher, pointStatedBySourcesCypher, pointStatingSourcesCypher, readTx, writeTx } from '@onemap/graph-schema/server';
 
 /** One active, unexpired rule (its kind-specific settings as stored). */
 export interface WarningRuleRow {
@@ -62,8 +62,11 @@ export type PlaceAt = Pick<SightingRow, 'rid' | 'source' | 'placeEid' | 'lon' | 
  * made before views were kept) knows it — the facts an area or checkpoint rule reads, each with
  * the source it came from. A node value (point, county code, kind) is merged over every source,
  * so it is read only where it was chosen from a source of the view (none recorded counts as
- * visible, as the server's `VISIBLE_POINT` / `VISIBLE_DIVISION` read it); home-ness only from the
- * view's sources. What only a hidden source says about a place neither fires nor suppresses a hit.
+ * visible, as the server's `VISIBLE_POINT` / `VISIBLE_DIVISION` read it); the point also when a
+ * record of a view's source states it (place facts `pointStatements`: a hidden record stating the
+ * same point last took its provenance), the hit then naming that source as the point's; home-ness
+ * only from the view's sources. What only a hidden source says about a place neither fires nor
+ * suppresses a hit.
  */
 function placeInView(v: string, vs: string): string {
   const inView = (source: string) => `(${vs} IS NULL OR coalesce(${source} IN ${vs}, true))`;
@@ -71,8 +74,11 @@ function placeInView(v: string, vs: string): string {
   const divisionSource = provenanceSourceCypher(v, 'unitCode');
   const kindSource = provenanceSourceCypher(v, 'placeKind');
   const ifInView = (source: string, value: string) => `CASE WHEN ${inView(source)} THEN ${value} END`;
+  const pointSeen = `(${inView(pointSource)} OR ${pointStatedBySourcesCypher(v, vs)})`;
+  const ifPointSeen = (value: string) => `CASE WHEN ${pointSeen} THEN ${value} END`;
   return `{placeEid: ${v}.eid,
-    lon: ${ifInView(pointSource, `${v}.location.x`)}, lat: ${ifInView(pointSource, `${v}.location.y`)}, pointSource: ${ifInView(pointSource, pointSource)},
+    lon: ${ifPointSeen(`${v}.location.x`)}, lat: ${ifPointSeen(`${v}.location.y`)},
+    pointSource: CASE WHEN ${inView(pointSource)} THEN ${pointSource} ELSE ${pointStatingSourcesCypher(v, vs)}[0] END,
     unitCode: ${ifInView(divisionSource, `${v}.unitCode`)}, divisionSource: ${ifInView(divisionSource, divisionSource)},
     placeKind: ${ifInView(kindSource, `${v}.placeKind`)}, kindSource: ${ifInView(kindSource, kindSource)},
     home: CASE WHEN ${vs} IS NULL THEN ${isHomeCypher(v)} ELSE ${isHomeForSourcesCypher(v, vs)} END}`;
