@@ -2,16 +2,7 @@ import { toPlain } from '@onemap/graph-schema/server';
 import { read, type Reader } from './reader.ts';
 import type { VisibleRecord } from '../access/golden.ts';
 import { NETWORK_RELATION_TYPES, PLACE_HOME_WORD, PLACE_ROLE_SEPARATOR } from '@onemap/graph-schema';
-import {
-  HOME_FOR_VIEWER,
-  KINDS,
-  kindOf,
-  NODE_SUMMARY_FIELDS,
-  relTypes,
-  SEEN_WHOLE,
-  visibleEdge,
-  visibleEntity,
-} from './cypher.ts';
+import { HOME_FOR_VIEWER, KINDS, kindOf, NODE_SUMMARY_FIELDS, relTypes, SEEN_WHOLE, VISIBLE_RECORDS, visibleEdge, visibleEntity } from './cypher.ts';
 
 export interface EntityRow {
   eid: string;
@@ -67,7 +58,7 @@ export const RECORD_SCAN_FACTOR = 5;
 const RECORD_WINDOW = recordWindow('e', '$lim');
 
 function recordWindow(v: string, lim: string): string {
-  return `OPTIONAL MATCH (${v})<-[rt:RESOLVED_TO]-(sr:SourceRecord) WHERE sr.source IN $vs
+  return `OPTIONAL MATCH ${VISIBLE_RECORDS(v, 'rt', 'sr')}
          WITH rt, sr LIMIT toInteger(${lim} * $scanFactor)
          WITH rt, sr ORDER BY sr.receivedAt DESC LIMIT toInteger(${lim})`;
 }
@@ -107,11 +98,7 @@ function toNodeSummary(o: NodeSummaryRow): NodeSummaryRow {
 
 /** A neighbour row as read (`NODE_SUMMARY_FIELDS`), with its name and naming values as strings or absent. */
 export function toNeighbour<T extends NeighbourRow>(o: T): T {
-  const naming = Object.fromEntries(
-    Object.entries(o.naming ?? {})
-      .filter(([, v]) => v !== null && v !== undefined)
-      .map(([k, v]) => [k, String(v)]),
-  );
+  const naming = Object.fromEntries(Object.entries(o.naming ?? {}).filter(([, v]) => v !== null && v !== undefined).map(([k, v]) => [k, String(v)]));
   return { ...o, name: typeof o.name === 'string' ? o.name : null, naming, seenWhole: o.seenWhole === true };
 }
 
@@ -119,12 +106,7 @@ export function toNeighbour<T extends NeighbourRow>(o: T): T {
  * Entities with their visible records (newest first, at most `recordLimit` each, chosen among the
  * latest `recordLimit × RECORD_SCAN_FACTOR`); invisible entities come back with `visible: false`.
  */
-export async function readEntities(
-  graph: Reader,
-  eids: readonly string[],
-  vs: readonly string[],
-  recordLimit = RECORD_LIMIT,
-): Promise<Map<string, EntityRow>> {
+export async function readEntities(graph: Reader, eids: readonly string[], vs: readonly string[], recordLimit = RECORD_LIMIT): Promise<Map<string, EntityRow>> {
   if (eids.length === 0) return new Map();
   return read(graph, async (tx) => {
     const r = await tx.run(
@@ -231,7 +213,7 @@ export async function readProfile(
          // ONE expansion of the visible records serves the record window (its first
          // $recLim × $scanFactor) and the per-source counts (its first $srcScan): the same rows
          // in the same order as two expansions would read, each read once.
-         OPTIONAL MATCH (e)<-[rt:RESOLVED_TO]-(sr:SourceRecord) WHERE sr.source IN $vs
+         OPTIONAL MATCH ${VISIBLE_RECORDS('e', 'rt', 'sr')}
          WITH rt, sr LIMIT toInteger(CASE WHEN $srcScan > $recLim * $scanFactor THEN $srcScan ELSE $recLim * $scanFactor END)
          WITH collect(CASE WHEN sr IS NULL THEN null ELSE {rt: rt, sr: sr, source: sr.source, at: sr.receivedAt} END) AS scanned
          CALL (scanned) {
@@ -277,19 +259,7 @@ export async function readProfile(
          RETURN collect({${nodeSummaryFields('pl')}}) AS places
        }
        RETURN e.eid AS eid, ${kindOf('e')} AS kind, properties(e) AS props, ${visibleEntity('e')} AS visible, ${PLACE_HOME('e')} AS home, ${SEEN_WHOLE('e')} AS seenWhole, recs, ids, rels, traces, places, sources, sourcesTruncated`,
-      {
-        eid,
-        vs,
-        kinds: KINDS,
-        recLim: limits.records,
-        relLim: limits.relations,
-        trLim: limits.traces,
-        srcScan: limits.sourceScan,
-        sumLim: limits.summaryRecords,
-        scanFactor: RECORD_SCAN_FACTOR,
-        homeWord: HOME_WORD,
-        roleSep: PLACE_ROLE_SEPARATOR,
-      },
+      { eid, vs, kinds: KINDS, recLim: limits.records, relLim: limits.relations, trLim: limits.traces, srcScan: limits.sourceScan, sumLim: limits.summaryRecords, scanFactor: RECORD_SCAN_FACTOR, homeWord: HOME_WORD, roleSep: PLACE_ROLE_SEPARATOR },
     );
     const x = r.records[0];
     if (!x) return null;
@@ -310,15 +280,7 @@ export async function readProfile(
     };
     const nonNull = <T>(a: (T | null)[]): T[] => a.filter((v): v is T => v !== null);
     return {
-      entity: {
-        eid: plain.eid,
-        kind: plain.kind,
-        props: plain.props,
-        records: nonNull(plain.recs),
-        visible: plain.visible,
-        home: plain.home === true,
-        seenWhole: plain.seenWhole === true,
-      },
+      entity: { eid: plain.eid, kind: plain.kind, props: plain.props, records: nonNull(plain.recs), visible: plain.visible, home: plain.home === true, seenWhole: plain.seenWhole === true },
       identifiers: nonNull(plain.ids),
       relations: nonNull(plain.rels).map((rel) => ({ ...rel, neighbour: toNeighbour(rel.neighbour) })),
       traces: nonNull(plain.traces),
@@ -346,14 +308,7 @@ const VISIBLE_CANDIDATES = `CALL db.index.fulltext.queryNodes($index, $q, {limit
  * is read per candidate.
  * @param lucene an escaped Lucene query
  */
-export async function searchCandidates(
-  graph: Reader,
-  lucene: string,
-  kinds: readonly string[] | null,
-  vs: readonly string[],
-  cap: number,
-  index: keyof typeof SEARCH_INDEXES = 'main',
-) {
+export async function searchCandidates(graph: Reader, lucene: string, kinds: readonly string[] | null, vs: readonly string[], cap: number, index: keyof typeof SEARCH_INDEXES = 'main') {
   return read(graph, async (tx) => {
     const r = await tx.run(
       `${VISIBLE_CANDIDATES}
@@ -369,15 +324,7 @@ export async function searchCandidates(
  * and how many there are in all (at most `cap`): the same candidates, read and sorted in the
  * database, so only the head crosses the wire. A caller that needs more reads them all.
  */
-export async function searchCandidateHead(
-  graph: Reader,
-  lucene: string,
-  kinds: readonly string[] | null,
-  vs: readonly string[],
-  cap: number,
-  window: number,
-  index: keyof typeof SEARCH_INDEXES = 'main',
-) {
+export async function searchCandidateHead(graph: Reader, lucene: string, kinds: readonly string[] | null, vs: readonly string[], cap: number, window: number, index: keyof typeof SEARCH_INDEXES = 'main') {
   return read(graph, async (tx) => {
     const r = await tx.run(
       `${VISIBLE_CANDIDATES}
@@ -388,10 +335,7 @@ export async function searchCandidateHead(
       { index: SEARCH_INDEXES[index], q: lucene, raw: cap * 4, kindsFilter: kinds, vs, cap, window },
     );
     const row = r.records[0];
-    return {
-      head: (row?.get('head') ?? []) as { eid: string; score: number }[],
-      count: toPlain(row?.get('count') ?? 0) as number,
-    };
+    return { head: (row?.get('head') ?? []) as { eid: string; score: number }[], count: toPlain(row?.get('count') ?? 0) as number };
   });
 }
 
@@ -442,13 +386,7 @@ function nameRidOf(v: string): string {
  * @param withIdentifiers false: skip the identifier edges of persons and organizations (their
  *   identifiers are Latin letters and digits, and no query term has any)
  */
-export async function readSearchNodes(
-  graph: Reader,
-  eids: readonly string[],
-  vs: readonly string[],
-  recordLimit: number,
-  withIdentifiers = true,
-): Promise<Map<string, SearchNodeRow>> {
+export async function readSearchNodes(graph: Reader, eids: readonly string[], vs: readonly string[], recordLimit: number, withIdentifiers = true): Promise<Map<string, SearchNodeRow>> {
   if (eids.length === 0) return new Map();
   return read(graph, async (tx) => {
     const r = await tx.run(
@@ -470,7 +408,7 @@ export async function readSearchNodes(
               CASE WHEN nameRid IS NULL THEN null ELSE {rid: nameRid, roles: nameRoles} END AS nameRecord,
               ${SEEN_WHOLE('e')} AS seenWhole,
               CASE WHEN COUNT { (e)<-[:RESOLVED_TO]-() } <= $lim THEN true
-                   ELSE size(COLLECT { MATCH (e)<-[:RESOLVED_TO]-(x:SourceRecord) WHERE x.source IN $vs RETURN 1 AS one LIMIT toInteger($lim + 1) }) <= $lim END AS recordsFit`,
+                   ELSE size(COLLECT { MATCH ${VISIBLE_RECORDS('e', 'xr', 'x')} RETURN 1 AS one LIMIT toInteger($lim + 1) }) <= $lim END AS recordsFit`,
       { eids, vs, kinds: KINDS, lim: recordLimit, withIds: withIdentifiers },
     );
     const out = new Map<string, SearchNodeRow>();
@@ -497,11 +435,7 @@ export async function readSearchNodes(
  * (a unique-index seek on `SourceRecord.rid` each): how the record a golden value came from states it.
  * @returns eid → the record's source and its roles for the entity (absent: not visible, or not this entity's)
  */
-export async function readRecordRoles(
-  graph: Reader,
-  pairs: readonly { eid: string; rid: string }[],
-  vs: readonly string[],
-): Promise<Map<string, { source: string; role: string }[]>> {
+export async function readRecordRoles(graph: Reader, pairs: readonly { eid: string; rid: string }[], vs: readonly string[]): Promise<Map<string, { source: string; role: string }[]>> {
   if (pairs.length === 0) return new Map();
   return read(graph, async (tx) => {
     const r = await tx.run(
@@ -511,9 +445,7 @@ export async function readRecordRoles(
        RETURN p.eid AS eid, collect({source: sr.source, role: rt.role}) AS roles`,
       { pairs, vs },
     );
-    return new Map(
-      r.records.map((x) => [x.get('eid') as string, x.get('roles') as { source: string; role: string }[]]),
-    );
+    return new Map(r.records.map((x) => [x.get('eid') as string, x.get('roles') as { source: string; role: string }[]]));
   });
 }
 
@@ -522,13 +454,7 @@ export async function readRecordRoles(
  * identifier edges of visible sources only; the TEXT index `identifier_value_text` answers ENDS WITH.
  * Whether the viewer may match that far into a masked value is the caller's check.
  */
-export async function identifierTailCandidates(
-  graph: Reader,
-  tail: string,
-  idKinds: readonly string[],
-  vs: readonly string[],
-  cap: number,
-) {
+export async function identifierTailCandidates(graph: Reader, tail: string, idKinds: readonly string[], vs: readonly string[], cap: number) {
   return read(graph, async (tx) => {
     const r = await tx.run(
       `MATCH (i:Identifier) WHERE i.value ENDS WITH $tail AND i.kind IN $idKinds
@@ -573,15 +499,7 @@ export async function readNodeSummaries(
          ${nodeSummaryWindow('e', '$lim')}
        }
        RETURN {${nodeSummaryFields('e')}} AS row`,
-      {
-        eids,
-        vs,
-        kinds: KINDS,
-        lim: recordLimit,
-        scanFactor: RECORD_SCAN_FACTOR,
-        homeWord: HOME_WORD,
-        roleSep: PLACE_ROLE_SEPARATOR,
-      },
+      { eids, vs, kinds: KINDS, lim: recordLimit, scanFactor: RECORD_SCAN_FACTOR, homeWord: HOME_WORD, roleSep: PLACE_ROLE_SEPARATOR },
     );
     const out = new Map<string, NodeSummaryRow>();
     for (const x of r.records) {
