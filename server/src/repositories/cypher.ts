@@ -14,7 +14,7 @@ export const KINDS = [...ENTITY_LABELS];
  * that source).
  */
 export function visibleEntity(v: string): string {
-  return `(CASE WHEN ${v}.inSources IS NULL THEN (EXISTS { MATCH (${v})<-[:RESOLVED_TO]-(vr:SourceRecord) WHERE vr.source IN $vs } OR EXISTS { MATCH (${v})-[vx]-() WHERE vx.source IN $vs AND NOT vx:RESOLVED_TO }) ELSE any(vsrc IN ${v}.inSources WHERE vsrc IN $vs) END)`;
+  return `(CASE WHEN ${v}.inSources IS NULL THEN (EXISTS { MATCH ${VISIBLE_RECORDS(v, 'vt', 'vr')} } OR EXISTS { MATCH (${v})-[vx]-() WHERE vx.source IN $vs AND NOT vx:RESOLVED_TO }) ELSE any(vsrc IN ${v}.inSources WHERE vsrc IN $vs) END)`;
 }
 
 /**
@@ -134,6 +134,6 @@ const NODE_KIND_HOME_FOR_VIEWER = (v: string) => nodeKindHomeForSourcesCypher(v,
 export const HOME_FOR_VIEWER = (v: string) =>
   `(${NODE_KIND_HOME_FOR_VIEWER(v)} OR CASE WHEN ${v}.recordRoles IS NULL THEN
      (EXISTS { MATCH (${v})<-[hx:RESIDES_AT]-() WHERE hx.source IN $vs }
-      OR EXISTS { MATCH (${v})<-[hr:RESOLVED_TO {role: 'home'}]-(hrec:SourceRecord) WHERE hrec.source IN $vs }
+      OR EXISTS { MATCH ${VISIBLE_RECORDS(v, 'hr', 'hrec')} AND hr.role = 'home' }
       OR EXISTS { MATCH (${v})<-[hv:VISITED {kind: 'residence'}]-() WHERE hv.source IN $vs })
    ELSE any(hs IN coalesce(${v}.homeSources, []) WHERE hs IN $vs) END)`;
