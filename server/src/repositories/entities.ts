@@ -2,7 +2,7 @@ import { toPlain } from '@onemap/graph-schema/server';
 import { read, type Reader } from './reader.ts';
 import type { VisibleRecord } from '../access/golden.ts';
 import { NETWORK_RELATION_TYPES, PLACE_HOME_WORD, PLACE_ROLE_SEPARATOR } from '@onemap/graph-schema';
-import { HOME_FOR_VIEWER, KINDS, kindOf, NODE_SUMMARY_FIELDS, relTypes, SEEN_WHOLE, visibleEdge, visibleEntity } from './cypher.ts';
+import { HOME_FOR_VIEWER, KINDS, kindOf, NODE_SUMMARY_FIELDS, relTypes, SEEN_WHOLE, VISIBLE_RECORDS, visibleEdge, visibleEntity } from './cypher.ts';
 
 export interface EntityRow {
   eid: string;
@@ -58,7 +58,7 @@ export const RECORD_SCAN_FACTOR = 5;
 const RECORD_WINDOW = recordWindow('e', '$lim');
 
 function recordWindow(v: string, lim: string): string {
-  return `OPTIONAL MATCH (${v})<-[rt:RESOLVED_TO]-(sr:SourceRecord) WHERE sr.source IN $vs
+  return `OPTIONAL MATCH ${VISIBLE_RECORDS(v, 'rt', 'sr')}
          WITH rt, sr LIMIT toInteger(${lim} * $scanFactor)
          WITH rt, sr ORDER BY sr.receivedAt DESC LIMIT toInteger(${lim})`;
 }
@@ -210,10 +210,24 @@ export async function readProfile(
     const r = await tx.run(
       `MATCH (e:Entity {eid: $eid})
        CALL (e) {
-         OPTIONAL MATCH (e)<-[rt:RESOLVED_TO]-(sr:SourceRecord) WHERE sr.source IN $vs
-         WITH rt, sr LIMIT toInteger($recLim * $scanFactor)
-         WITH rt, sr ORDER BY sr.receivedAt DESC LIMIT toInteger($recLim)
-         RETURN collect(CASE WHEN sr IS NULL THEN null ELSE {rid: sr.rid, source: sr.source, receivedAt: toString(sr.receivedAt), role: rt.role, attrs: sr.attrs} END) AS recs
+         // ONE expansion of the visible records serves the record window (its first
+         // $recLim × $scanFactor) and the per-source counts (its first $srcScan): the same rows
+         // in the same order as two expansions would read, each read once.
+         OPTIONAL MATCH ${VISIBLE_RECORDS('e', 'rt', 'sr')}
+         WITH rt, sr LIMIT toInteger(CASE WHEN $srcScan > $recLim * $scanFactor THEN $srcScan ELSE $recLim * $scanFactor END)
+         WITH collect(CASE WHEN sr IS NULL THEN null ELSE {rt: rt, sr: sr, source: sr.source, at: sr.receivedAt} END) AS scanned
+         CALL (scanned) {
+           UNWIND scanned[0..toInteger($recLim * $scanFactor)] AS x
+           WITH x ORDER BY x.at DESC LIMIT toInteger($recLim)
+           RETURN collect({rid: x.sr.rid, source: x.source, receivedAt: toString(x.at), role: x.rt.role, attrs: x.sr.attrs}) AS recs
+         }
+         CALL (scanned) {
+           UNWIND scanned[0..toInteger($srcScan)] AS x
+           WITH x.source AS source, count(*) AS n, max(x.at) AS last
+           WITH source, n, last ORDER BY source
+           RETURN collect({source: source, records: n, lastReceivedAt: toString(last)}) AS sources, sum(n) AS counted
+         }
+         RETURN recs, sources, counted >= $srcScan AS sourcesTruncated
        }
        CALL (e) {
          OPTIONAL MATCH (e)-[h:HAS_IDENTIFIER]->(i:Identifier) WHERE h.source IN $vs
@@ -243,14 +257,6 @@ export async function readProfile(
            ${nodeSummaryWindow('pl', '$sumLim')}
          }
          RETURN collect({${nodeSummaryFields('pl')}}) AS places
-       }
-       CALL (e) {
-         OPTIONAL MATCH (e)<-[:RESOLVED_TO]-(sr:SourceRecord) WHERE sr.source IN $vs
-         WITH sr LIMIT toInteger($srcScan)
-         WITH sr.source AS source, count(sr) AS n, max(sr.receivedAt) AS last WHERE source IS NOT NULL
-         WITH source, n, last ORDER BY source
-         WITH collect({source: source, records: n, lastReceivedAt: toString(last)}) AS sources, sum(n) AS counted
-         RETURN sources, counted >= $srcScan AS sourcesTruncated
        }
        RETURN e.eid AS eid, ${kindOf('e')} AS kind, properties(e) AS props, ${visibleEntity('e')} AS visible, ${PLACE_HOME('e')} AS home, ${SEEN_WHOLE('e')} AS seenWhole, recs, ids, rels, traces, places, sources, sourcesTruncated`,
       { eid, vs, kinds: KINDS, recLim: limits.records, relLim: limits.relations, trLim: limits.traces, srcScan: limits.sourceScan, sumLim: limits.summaryRecords, scanFactor: RECORD_SCAN_FACTOR, homeWord: HOME_WORD, roleSep: PLACE_ROLE_SEPARATOR },
@@ -402,7 +408,7 @@ export async function readSearchNodes(graph: Reader, eids: readonly string[], vs
               CASE WHEN nameRid IS NULL THEN null ELSE {rid: nameRid, roles: nameRoles} END AS nameRecord,
               ${SEEN_WHOLE('e')} AS seenWhole,
               CASE WHEN COUNT { (e)<-[:RESOLVED_TO]-() } <= $lim THEN true
-                   ELSE size(COLLECT { MATCH (e)<-[:RESOLVED_TO]-(x:SourceRecord) WHERE x.source IN $vs RETURN 1 AS one LIMIT toInteger($lim + 1) }) <= $lim END AS recordsFit`,
+                   ELSE size(COLLECT { MATCH ${VISIBLE_RECORDS('e', 'xr', 'x')} RETURN 1 AS one LIMIT toInteger($lim + 1) }) <= $lim END AS recordsFit`,
       { eids, vs, kinds: KINDS, lim: recordLimit, withIds: withIdentifiers },
     );
     const out = new Map<string, SearchNodeRow>();
