@@ -67,7 +67,7 @@ export const HAS_HIDDEN_SOURCE = (v: string, visible: string) => `any(hs IN ${en
  * `$vs` (a point without recorded provenance counts as visible), or one a record of a source in
  * `$vs` states too (a place's `pointStatements` facts: a hidden record stating the same point,
  * received last, takes the provenance but must not take the place out of a radius or polygon the
- * viewer's own record puts it in — sixteenth task, `server-review8-points.test.ts`). Every spatial
+ * viewer's own record puts it in — eighth review, `server-review8-points.test.ts`). Every spatial
  * filter and every position an aggregate shows goes through it: a point only a hidden source
  * states must neither be shown nor confirmed by a radius or polygon that finds the place (profiles
  * show no position then either, `placeFromNode`). A node without the facts (a case, a place not
