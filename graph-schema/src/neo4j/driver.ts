@@ -100,7 +100,9 @@ export function readRunner(session: Pick<Session, 'run'>, limits: Pick<Graph, 'r
       const left = deadline - started;
       if (left <= 0) throw new GraphError(GraphErrorCode.QueryTimeout, { limitMs: timeoutMs ?? 'the allowed' });
       try {
-        const config = Number.isFinite(left) ? { timeout: Math.ceil(left) } : undefined;
+        // whole milliseconds, at least 1 (0 would mean no limit); rounded, not ceiled: `left` carries
+        // the float noise of the retry pauses (90.0000001 must not become 91)
+        const config = Number.isFinite(left) ? { timeout: Math.max(1, Math.round(left)) } : undefined;
         return await withoutStack(() => session.run(query, parameters, config));
       } catch (e) {
         firstFailure ??= clock.now(); // as the driver: the retry window opens at the first failure
