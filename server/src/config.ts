@@ -54,8 +54,16 @@ export const ConfigSchema = Type.Object({
   TLS_CA_FILE: Type.String({ default: '' }),
   /** Longest a request's read (all its statements) may run in Neo4j before it is stopped (503 QUERY_TIMEOUT); 0 = no limit. */
   QUERY_TIMEOUT_MS: Type.Integer({ default: 30_000, minimum: 0 }),
-  /** Layer answers are cached per (visible sources, query) for this long, in ms; 0 turns the cache off. */
+  /** Layer answers are fresh per (visible sources, k, layer, query) for this long, in ms; 0 turns the cache off (each request computes under QUERY_TIMEOUT_MS). */
   LAYER_CACHE_MS: Type.Integer({ default: 30_000, minimum: 0 }),
+  /** An expired layer answer is still served (while one refresh runs) until it is this old, in ms. */
+  LAYER_MAX_STALE_MS: Type.Integer({ default: 600_000, minimum: 0 }),
+  /** Longest a layer computation's read may run (it is not bound by the request that started it); 0 = no limit. */
+  LAYER_QUERY_TIMEOUT_MS: Type.Integer({ default: 600_000, minimum: 0 }),
+  /** How long a request waits for a layer being computed before it answers 503 LAYER_COMPUTING with Retry-After, in ms. */
+  LAYER_WAIT_MS: Type.Integer({ default: 20_000, minimum: 0 }),
+  /** Most layer computations at once per process (others queue), so cold layers leave Neo4j connections to other reads. */
+  LAYER_MAX_COMPUTING: Type.Integer({ default: 2, minimum: 1 }),
   /** How long users, units, sources and grants are cached per process, in ms. */
   ACCESS_CACHE_MS: Type.Integer({ default: 5000, minimum: 0 }),
   // Shared with the resolver's config (resolver/src/config.ts): one definition of each setting.

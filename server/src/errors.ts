@@ -32,6 +32,8 @@ export const SERVER_ERRORS = defineErrors({
   ONEMAP_ERR_URI_TOO_LONG: { status: 414, message: 'a path parameter is longer than {max} characters' },
   ONEMAP_ERR_RATE_LIMITED: { status: 429, message: 'too many requests: {detail}' },
   ONEMAP_ERR_SERVICE_UNAVAILABLE: { status: 503, message: 'service unavailable: {detail}' },
+  // Layers (issue 15): a layer computation outlives the request that waited for it.
+  ONEMAP_ERR_LAYER_COMPUTING: { status: 503, message: 'this layer is still being computed (it takes longer than a request waits); ask again in {retryAfter} s — the answer is kept for every caller with your view' },
   ONEMAP_ERR_AUDIT_UNAVAILABLE: { status: 503, message: 'the audit trail could not be written, so the answer is withheld (request {requestId})' },
   ONEMAP_ERR_INTERNAL: { status: 500, message: 'internal error (request {requestId})' },
 });

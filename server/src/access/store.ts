@@ -60,6 +60,11 @@ export class AccessStore {
     this.catalog = catalog ?? safeCatalog();
   }
 
+  /** Raised by every admin change (`invalidate`): what is derived from governance data (the layer cache) compares it. */
+  get epoch(): number {
+    return this.generation;
+  }
+
   invalidate(): void {
     this.generation++;
     this.snap = null;

@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { IsoTime, Lat, Lon } from './common.ts';
+import { ErrorResponse, errorAnswers, IsoTime, Lat, Lon } from './common.ts';
 
 const TimeWindow = {
   from: Type.String({ pattern: IsoTime.pattern, 'x-calendar-date': true, description: 'start (inclusive), before `to` and at most 3660 days before it' }),
@@ -34,12 +34,32 @@ export const FacilityQuery = Type.Object({
 }, inBox);
 export type FacilityQuery = Static<typeof FacilityQuery>;
 
+/** Every layer answer says when it was computed: it may be served up to LAYER_MAX_STALE_MS old (docs/api.md, "Layer answers: cached, computed in the background"). */
+const Computed = {
+  computedAt: Type.String({ description: 'when the computation of this answer began (+08:00): the data as of then' }),
+};
+
+/**
+ * What a layer route answers besides 200: the shared error answers, its 503 also
+ * `ONEMAP_ERR_LAYER_COMPUTING` (with a `Retry-After` header) while the answer is being computed.
+ */
+export function layerErrorAnswers() {
+  return {
+    ...errorAnswers(),
+    503: Type.Object(ErrorResponse.properties, {
+      additionalProperties: true,
+      description: 'ONEMAP_ERR_LAYER_COMPUTING: the layer is still being computed, ask again after the `Retry-After` header (s); or the audit trail or a backing service is unavailable',
+    }),
+  };
+}
+
 /** Cells under k are left out without trace (no count of them is published); counts are rounded; the window is widened to whole UTC days. */
 const Suppression = {
   k: Type.Integer({ description: 'cells with fewer distinct persons are left out (and not counted anywhere)' }),
   roundedTo: Type.Integer({ description: 'published counts are rounded to a multiple of this' }),
   from: Type.String({ description: 'start of the whole-day window the counts cover' }),
   to: Type.String({ description: 'end (exclusive) of the whole-day window the counts cover' }),
+  ...Computed,
 };
 
 export const JurisdictionLayer = Type.Object({
@@ -61,7 +81,7 @@ export const TrendLayer = Type.Object({
   days: Type.Array(Type.Object({ day: Type.String(), persons: Type.Integer(), traces: Type.Integer() })),
 });
 /** The time extent of the traces the viewer's sources hold (+08:00; null when there are none). */
-export const DataExtent = Type.Object({ from: Type.Union([Type.String(), Type.Null()]), to: Type.Union([Type.String(), Type.Null()]) });
+export const DataExtent = Type.Object({ from: Type.Union([Type.String(), Type.Null()]), to: Type.Union([Type.String(), Type.Null()]), ...Computed });
 export type DataExtent = Static<typeof DataExtent>;
 export const FacilityLayer = Type.Object({
   counts: Type.Record(Type.String(), Type.Integer()),
@@ -73,4 +93,5 @@ export const FacilityLayer = Type.Object({
     }),
   ),
   truncated: Type.Boolean(),
+  ...Computed,
 });

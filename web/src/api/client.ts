@@ -34,16 +34,9 @@ import type {
 import type * as W from './wire.ts';
 import { name, toGraph, toProfile, toTrajectory } from './adapters.ts';
 
-/** An API failure with the server's stable error code (e.g. ONEMAP_ERR_PURPOSE_REQUIRED). */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+import { ApiError, retryAfterSeconds } from './api-error.ts';
+
+export { ApiError };
 
 export type TimeRange = {
   from: string;
@@ -102,7 +95,7 @@ export async function request<T>(method: string, path: string, opts: { query?: Q
   if (!res.ok) {
     const d = (data ?? {}) as { code?: string; message?: string; error?: string; detail?: string };
     if (res.status === 401) onUnauthorized?.();
-    throw new ApiError(res.status, d.code ?? `HTTP_${res.status}`, [d.message ?? d.error ?? res.statusText, d.detail].filter(Boolean).join(' — '));
+    throw new ApiError(res.status, d.code ?? `HTTP_${res.status}`, [d.message ?? d.error ?? res.statusText, d.detail].filter(Boolean).join(' — '), retryAfterSeconds(res.headers.get('retry-after')));
   }
   return data as T;
 }
@@ -115,7 +108,7 @@ let placeIndex: Promise<Map<string, PlaceFeature>> | null = null;
 export function places(): Promise<Map<string, PlaceFeature>> {
   placeIndex ??= api
     .places()
-    .then((ps) => new Map(ps.map((p) => [p.eid, p])))
+    .then(({ places: ps }) => new Map(ps.map((p) => [p.eid, p])))
     .catch(() => {
       placeIndex = null;
       return new Map<string, PlaceFeature>();
@@ -168,22 +161,25 @@ export const api = {
    * Counts per jurisdiction with the k the server applied. Units under k are absent from the answer
    * (the server does not say which: 0 and "fewer than k" look the same on purpose).
    */
-  jurisdictionCounts: async (t: TimeRange, level = 'county'): Promise<{ counts: JurisdictionCount[]; k: number }> => {
+  // Every layer answer says when it was computed (`computedAt`, +08:00): the server may serve one
+  // up to LAYER_MAX_STALE_MS old while it refreshes it, and the panel says "as of" then.
+  jurisdictionCounts: async (t: TimeRange, level = 'county'): Promise<{ counts: JurisdictionCount[]; k: number; computedAt: string | null }> => {
     const r = await request<W.JurisdictionLayer>('GET', '/layers/jurisdictions', { query: { ...t, level } });
     const counts = r.cells.map((c) => ({ code: c.unitCode, count: c.persons, suppressed: false }));
-    return { counts, k: r.k };
+    return { counts, k: r.k, computedAt: r.computedAt };
   },
-  places: async (kind?: string): Promise<PlaceFeature[]> => {
+  places: async (kind?: string): Promise<{ places: PlaceFeature[]; computedAt: string | null }> => {
     const r = await request<W.FacilityLayer>('GET', '/layers/facilities', { query: { kind, limit: 20000 } });
-    return r.features.map((f) => ({ eid: f.properties.eid, name: f.properties.name ?? '—', kind: f.properties.placeKind, lon: f.geometry.coordinates[0] ?? 0, lat: f.geometry.coordinates[1] ?? 0 }));
+    const places = r.features.map((f) => ({ eid: f.properties.eid, name: f.properties.name ?? '—', kind: f.properties.placeKind, lon: f.geometry.coordinates[0] ?? 0, lat: f.geometry.coordinates[1] ?? 0 }));
+    return { places, computedAt: r.computedAt };
   },
-  density: async (t: TimeRange): Promise<DensityCell[]> => {
+  density: async (t: TimeRange): Promise<{ cells: DensityCell[]; computedAt: string | null }> => {
     const r = await request<W.HexbinLayer>('GET', '/layers/hexbin', { query: { ...t, resolution: 6 } });
-    return r.cells.map((c) => ({ lon: c.lon, lat: c.lat, count: c.traces, h3: c.h3 }));
+    return { cells: r.cells.map((c) => ({ lon: c.lon, lat: c.lat, count: c.traces, h3: c.h3 })), computedAt: r.computedAt };
   },
-  incidents: async (t: TimeRange): Promise<IncidentPoint[]> => {
+  incidents: async (t: TimeRange): Promise<{ points: IncidentPoint[]; computedAt: string | null }> => {
     const r = await request<W.HeatLayer>('GET', '/layers/heat', { query: { ...t } });
-    return r.points.map((p) => ({ lon: p.lon, lat: p.lat, at: t.from, weight: p.weight }));
+    return { points: r.points.map((p) => ({ lon: p.lon, lat: p.lat, at: t.from, weight: p.weight })), computedAt: r.computedAt };
   },
   /** The first and last trace time the caller's sources hold (null when there is no data). */
   extent: async (): Promise<{ from: string | null; to: string | null }> => request<W.DataExtent>('GET', '/layers/extent'),

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/messages.ts';
+import type { LayerStatus } from './layer-status.ts';
 
 export interface LayerState {
   visible: boolean;
@@ -11,8 +12,10 @@ export interface LayerEntry {
   id: string;
   label: MessageKey;
   state: LayerState;
-  /** 'loading' | 'error: …' | undefined (ready) */
-  status?: string;
+  /** loading, still computing on the server (asked again after Retry-After), failed, or ready (undefined) */
+  status?: LayerStatus;
+  /** "as of" time (HH:MM, Beijing) of an answer computed more than a minute ago (`asOfTime`) */
+  asOf?: string | null;
   legend?: ReactNode;
   extra?: ReactNode;
 }
@@ -28,13 +31,23 @@ export function LayerPanel({ entries, onChange }: { entries: LayerEntry[]; onCha
           <label className="inline">
             <input type="checkbox" data-testid={`layer-toggle-${e.id}`} checked={e.state.visible} onChange={(ev) => onChange(e.id, { ...e.state, visible: ev.target.checked })} />
             {t(e.label)}
-            {e.status === 'loading' && <span className="spinner small" title={t('loading')} />}
-            {e.status?.startsWith('error') && (
-              <span className="badge error" title={e.status}>
+            {(e.status?.state === 'loading' || e.status?.state === 'computing') && <span className="spinner small" title={t('loading')} />}
+            {e.status?.state === 'error' && (
+              <span className="badge error" title={e.status.message}>
                 !
               </span>
             )}
           </label>
+          {e.state.visible && e.status?.state === 'computing' && (
+            <p className="muted small" data-testid={`layer-computing-${e.id}`}>
+              {t('layer.computing').replace('{s}', String(e.status.retryInS))}
+            </p>
+          )}
+          {e.state.visible && e.asOf && e.status?.state !== 'computing' && (
+            <p className="muted small" data-testid={`layer-as-of-${e.id}`}>
+              {t('layer.asOf').replace('{time}', e.asOf)}
+            </p>
+          )}
           <label className="inline opacity">
             {t('opacity')}
             <input

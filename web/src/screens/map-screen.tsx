@@ -7,6 +7,7 @@ import { useSession } from '../auth/session.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { GEO_URLS } from '../map/base-style.ts';
 import { LayerPanel, type LayerState, RampLegend } from '../map/layer-panel.tsx';
+import { asOfTime, type LayerStatus, statusOfFailure } from '../map/layer-status.ts';
 import { CHOROPLETH, DENSITY, PLACE_COLORS, rgbCss } from '../map/layers/colors.ts';
 import { type BinaryPoints, densityLayer } from '../map/layers/density-layer.ts';
 import { incidentLayer } from '../map/layers/incident-layer.ts';
@@ -46,14 +47,22 @@ function benchPoints(n: number): BinaryPoints {
   return { length: n, positions };
 }
 
-function useLayerData<T>(enabled: boolean, load: () => Promise<T>, deps: unknown[], initial: T): [T, string | undefined] {
+/**
+ * A layer's data, loaded while `enabled` and again when `deps` change. A layer the server is still
+ * computing (LAYER_COMPUTING) is asked for again after its Retry-After; meanwhile the last answer
+ * stays on the map (never a blank map) and the status says so.
+ */
+function useLayerData<T>(enabled: boolean, load: () => Promise<T>, deps: unknown[], initial: T): [T, LayerStatus] {
   const [data, setData] = useState<T>(initial);
-  const [status, setStatus] = useState<string | undefined>(enabled ? 'loading' : undefined);
+  const [status, setStatus] = useState<LayerStatus>(enabled ? { state: 'loading' } : undefined);
+  const [attempt, setAttempt] = useState(0);
   // biome-ignore lint/correctness/useExhaustiveDependencies: deps are explicit
   useEffect(() => {
     if (!enabled) return;
     let live = true;
-    setStatus('loading');
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    // a retry keeps saying "computing" until the answer comes
+    setStatus((s) => (s?.state === 'computing' ? s : { state: 'loading' }));
     load()
       .then((d) => {
         if (live) {
@@ -61,15 +70,26 @@ function useLayerData<T>(enabled: boolean, load: () => Promise<T>, deps: unknown
           setStatus(undefined);
         }
       })
-      .catch((e: Error) => live && setStatus(`error: ${e.message}`));
+      .catch((e: unknown) => {
+        if (!live) return;
+        const s = statusOfFailure(e);
+        setStatus(s);
+        if (s.state === 'computing') retry = setTimeout(() => setAttempt((a) => a + 1), s.retryInS * 1000);
+      });
     return () => {
       live = false;
+      clearTimeout(retry);
     };
-  }, [enabled, ...deps]);
+  }, [enabled, attempt, ...deps]);
   return [data, status];
 }
 
-const NO_COUNTS = { counts: [] as JurisdictionCount[], k: 0 };
+const NO_COUNTS = { counts: [] as JurisdictionCount[], k: 0, computedAt: null };
+/** How often the layer panel's "as of" labels look at the clock. */
+const AS_OF_TICK_MS = 30_000;
+const NO_PLACES = { places: [] as PlaceFeature[], computedAt: null };
+const NO_CELLS = { cells: [] as DensityCell[], computedAt: null };
+const NO_POINTS = { points: [] as IncidentPoint[], computedAt: null };
 /**
  * The playback window the map starts with: a week. With one day nearly every county of the sample
  * is under k and the choropleth shows nothing (issue 16); a week shows counts in most of them.
@@ -112,14 +132,23 @@ export default function MapScreen() {
     const now = Date.now();
     return [now - 30 * 86_400_000, now];
   }, [extent]);
-  const [trend, trendStatus] = useLayerData<TrendPoint[]>(aggregates && extentStatus === undefined, () => api.trend({ from: toBeijingIso(domain[0]), to: toBeijingIso(domain[1]) }), [domain[0], domain[1], extentStatus], []);
+  const [trend, trendStatus] = useLayerData<TrendPoint[]>(aggregates && extentStatus === undefined, () => api.trend({ from: toBeijingIso(domain[0]), to: toBeijingIso(domain[1]) }), [domain[0], domain[1], extentStatus?.state], []);
 
   const haveRange = range !== null;
-  const [jur, countsStatus] = useLayerData<{ counts: JurisdictionCount[]; k: number }>(layers.jurisdictions.visible && haveRange, () => api.jurisdictionCounts(range as TimeRange), [range?.from, range?.to], NO_COUNTS);
+  const [jur, countsStatus] = useLayerData<{ counts: JurisdictionCount[]; k: number; computedAt: string | null }>(layers.jurisdictions.visible && haveRange, () => api.jurisdictionCounts(range as TimeRange), [range?.from, range?.to], NO_COUNTS);
   const counts = jur.counts;
-  const [places, placesStatus] = useLayerData<PlaceFeature[]>(layers.places.visible, () => api.places(), [], []);
-  const [cells, cellsStatus] = useLayerData<DensityCell[]>(layers.density.visible && haveRange && !synthetic, () => api.density(range as TimeRange), [range?.from, range?.to], []);
-  const [incidents, incidentsStatus] = useLayerData<IncidentPoint[]>(layers.incidents.visible && haveRange, () => api.incidents(range as TimeRange), [range?.from, range?.to], []);
+  const [facilities, placesStatus] = useLayerData<{ places: PlaceFeature[]; computedAt: string | null }>(layers.places.visible, () => api.places(), [], NO_PLACES);
+  const places = facilities.places;
+  const [density, cellsStatus] = useLayerData<{ cells: DensityCell[]; computedAt: string | null }>(layers.density.visible && haveRange && !synthetic, () => api.density(range as TimeRange), [range?.from, range?.to], NO_CELLS);
+  const cells = density.cells;
+  const [heat, incidentsStatus] = useLayerData<{ points: IncidentPoint[]; computedAt: string | null }>(layers.incidents.visible && haveRange, () => api.incidents(range as TimeRange), [range?.from, range?.to], NO_POINTS);
+  const incidents = heat.points;
+  // the clock the "as of" labels read: an answer left on screen grows old without a new load
+  const [now, setNow] = useState(Date.now);
+  useEffect(() => {
+    const tick = setInterval(() => setNow(Date.now()), AS_OF_TICK_MS);
+    return () => clearInterval(tick);
+  }, []);
 
   const deckLayers = useMemo(
     () => [
@@ -136,7 +165,7 @@ export default function MapScreen() {
   );
 
   const onChange = useCallback((id: string, s: LayerState) => setLayers((l) => ({ ...l, [id]: s })), []);
-  const ends = choroplethEnds(counts, countsStatus === 'loading');
+  const ends = choroplethEnds(counts, countsStatus?.state === 'loading' || countsStatus?.state === 'computing');
   const uncounted = useMemo(() => uncountedCounties(geo, counts).size, [geo, counts]);
 
   return (
@@ -154,6 +183,7 @@ export default function MapScreen() {
             label: 'layer.jurisdictions',
             state: layers.jurisdictions,
             status: countsStatus,
+            asOf: asOfTime(jur.computedAt, now),
             legend: (
               <>
                 <RampLegend colors={CHOROPLETH} min={ends.min} max={ends.max} />
@@ -175,6 +205,7 @@ export default function MapScreen() {
             label: 'layer.places',
             state: layers.places,
             status: placesStatus,
+            asOf: asOfTime(facilities.computedAt, now),
             extra: (
               <div className="kinds">
                 {PLACE_KINDS.map((k) => (
@@ -196,8 +227,8 @@ export default function MapScreen() {
               </div>
             ),
           },
-          { id: 'density', label: 'layer.density', state: layers.density, status: cellsStatus, legend: <RampLegend colors={DENSITY} min={t('legend.low')} max={t('legend.high')} /> },
-          { id: 'incidents', label: 'layer.incidents', state: layers.incidents, status: incidentsStatus, legend: <RampLegend colors={[[255, 255, 178], [254, 204, 92], [253, 141, 60], [240, 59, 32], [189, 0, 38]]} min="" max="" /> },
+          { id: 'density', label: 'layer.density', state: layers.density, status: cellsStatus, asOf: asOfTime(density.computedAt, now), legend: <RampLegend colors={DENSITY} min={t('legend.low')} max={t('legend.high')} /> },
+          { id: 'incidents', label: 'layer.incidents', state: layers.incidents, status: incidentsStatus, asOf: asOfTime(heat.computedAt, now), legend: <RampLegend colors={[[255, 255, 178], [254, 204, 92], [253, 141, 60], [240, 59, 32], [189, 0, 38]]} min="" max="" /> },
         ]}
       />}
       <div className="map-column">
@@ -224,13 +255,14 @@ export default function MapScreen() {
           }}
         />
         {/* The time filter waits for the data's extent, so layers never query an empty default window. */}
-        {aggregates && extentStatus !== 'loading' && <TimeFilter domain={domain} onChange={setRange} defaultWindowHours={PLAYBACK_WINDOW_HOURS} />}
+        {aggregates && extentStatus?.state !== 'loading' && extentStatus?.state !== 'computing' && <TimeFilter domain={domain} onChange={setRange} defaultWindowHours={PLAYBACK_WINDOW_HOURS} />}
       </div>
       {aggregates && (
         <aside className="trend-panel">
           <h3>{t('trend')}</h3>
-          {trendStatus === 'loading' && <span className="spinner small" />}
-          {trendStatus?.startsWith('error') ? <p className="muted">{trendStatus}</p> : <TrendChart points={trend} window={range ?? undefined} width={280} />}
+          {(trendStatus?.state === 'loading' || trendStatus?.state === 'computing') && <span className="spinner small" />}
+          {trendStatus?.state === 'computing' && <span className="muted small"> {t('layer.computing').replace('{s}', String(trendStatus.retryInS))}</span>}
+          {trendStatus?.state === 'error' ? <p className="muted">{trendStatus.message}</p> : <TrendChart points={trend} window={range ?? undefined} width={280} />}
         </aside>
       )}
     </div>
