@@ -9,9 +9,16 @@
  *   viewer whose own record states it: the missing identifier said "a hidden source (another
  *   unit's non-shared one) knew this phone before you". An edge is now seen through any of its
  *   records of a visible source (`IDENTIFIER_SEEN` in repositories/cypher.ts).
+ * - N2 hexbin: "a box only chooses which whole hexagons come back, so moving its edges changes no
+ *   count" held for every place but homes. A home is counted in the hexagon of its ~1 km cell, but
+ *   the box (widened by about one hexagon) was tested on its EXACT point first: a box around that
+ *   hexagon counted the home or not by whether its edge, a few hundred metres away, passed the
+ *   home's front door — a planner moving an edge located the home more finely than any answer
+ *   shows it. The box is now tested on the point the layer counts (the cell, for a home).
  */
 import { type Graph, writeTx } from '@onemap/graph-schema/server';
 import type { FastifyInstance } from 'fastify';
+import { cellToLatLng, latLngToCell } from 'h3-js';
 import { describe, expect, it } from 'vitest';
 import { as, useServerApp } from '../helpers/server-app.ts';
 import { FX } from '../helpers/server-fixtures.ts';
@@ -59,13 +66,49 @@ async function seedN1(g: Graph) {
   });
 }
 
+/**
+ * A home far from every other fixture place, on the grid point (104.60, 35.60) its ~1 km cell is
+ * shown at, its door 0.0049° away from that point in both axes — on the side away from the centre
+ * of the resolution-9 hexagon the cell point falls in — and five persons registered there one day.
+ */
+const N2 = (() => {
+  const cell = { lon: 104.6, lat: 35.6 };
+  const h3 = latLngToCell(cell.lat, cell.lon, 9);
+  const [cLat, cLon] = cellToLatLng(h3);
+  const away = (c: number, g: number) => (c > g ? -1 : 1) * 0.0049;
+  return {
+    eid: 'L-R9H',
+    h3,
+    centre: { lon: cLon, lat: cLat },
+    door: { lon: cell.lon + away(cLon, cell.lon), lat: cell.lat + away(cLat, cell.lat) },
+    day: 'from=2025-03-03T00:00:00Z&to=2025-03-04T00:00:00Z',
+  };
+})();
+
+async function seedN2(g: Graph) {
+  await writeTx(g, async (tx) => {
+    await tx.run(
+      `CREATE (h:Entity:Place {eid: $eid, name: '城关区测试路9号', placeKind: 'home', unitCode: '620102', location: point({longitude: $lon, latitude: $lat}),
+                               searchText: '城关区测试路9号', provenance: '{}', inSources: [$open]})
+       WITH h
+       UNWIND range(1, 5) AS i
+       CREATE (e:Entity:Person {eid: 'P-R9H' + i, name: '居民' + i, searchText: 'P-R9H' + i, provenance: '{}', inSources: [$open]})
+       CREATE (r:SourceRecord {rid: $open + ':r9h' + i, source: $open, recordId: 'r9h' + i, receivedAt: datetime('2025-03-03T00:00:00Z'), attrs: '{"person":{"name":"居民' + i + '"}}'})
+       CREATE (r)-[:RESOLVED_TO {role: 'person', decision: 'new', score: 1.0, at: datetime()}]->(e)
+       CREATE (e)-[:VISITED {at: datetime('2025-03-03T10:00:00Z'), kind: 'residence', source: $open, rid: $open + ':r9h' + i}]->(h)`,
+      { eid: N2.eid, lon: N2.door.lon, lat: N2.door.lat, open: FX.open },
+    );
+  });
+}
+
 useServerApp(
-  { RATE_LIMIT_PER_MINUTE: 1_000_000 },
+  { RATE_LIMIT_PER_MINUTE: 1_000_000, LAYER_CACHE_MS: 0 },
   (s) => {
     ({ app } = s);
   },
   async (g) => {
     await seedN1(g);
+    await seedN2(g);
   },
 );
 
@@ -96,5 +139,38 @@ describe('N1: an identifier a visible record states is seen, whichever source st
   it('the last digits the mask shows find both persons', async () => {
     expect(await searchEids(N1.openFirst.tail)).toEqual([N1.openFirst.eid]);
     expect(await searchEids(N1.hiddenFirst.tail)).toEqual([N1.hiddenFirst.eid]);
+  });
+});
+
+describe('N2: a box counts a home by the cell it is shown at, not by its door', () => {
+  const hexagon = async (box: { minLon: number; minLat: number; maxLon: number; maxLat: number }) => {
+    const q = Object.entries(box)
+      .map(([k, v]) => `${k}=${v.toFixed(6)}`)
+      .join('&');
+    const res = await as(app, 'city', 'planner', null)({ url: `/api/layers/hexbin?${N2.day}&resolution=9&${q}` });
+    expect(res.statusCode).toBe(200);
+    return (
+      (res.json() as { cells: { h3: string; persons: number; traces: number }[] }).cells.find((c) => c.h3 === N2.h3) ??
+      null
+    );
+  };
+
+  it('a box around the home’s hexagon counts the home whether or not its edge passes the door', async () => {
+    const { centre, door } = N2;
+    const tight = {
+      minLon: centre.lon - 0.0001,
+      minLat: centre.lat - 0.0001,
+      maxLon: centre.lon + 0.0001,
+      maxLat: centre.lat + 0.0001,
+    };
+    const overDoor = {
+      minLon: Math.min(centre.lon, door.lon) - 0.0001,
+      minLat: Math.min(centre.lat, door.lat) - 0.0001,
+      maxLon: Math.max(centre.lon, door.lon) + 0.0001,
+      maxLat: Math.max(centre.lat, door.lat) + 0.0001,
+    };
+    const seen = await hexagon(overDoor);
+    expect(seen).toEqual({ h3: N2.h3, lon: expect.any(Number), lat: expect.any(Number), persons: 5, traces: 5 });
+    expect(await hexagon(tight)).toEqual(seen);
   });
 });
