@@ -15,6 +15,11 @@
  *   hexagon counted the home or not by whether its edge, a few hundred metres away, passed the
  *   home's front door — a planner moving an edge located the home more finely than any answer
  *   shows it. The box is now tested on the point the layer counts (the cell, for a home).
+ * - N3 series: "near the scene" (a sighting within 5 km of a case's scene) compared a home's exact
+ *   point with the radius, where every other radius compares the ~1 km cell the answers show
+ *   (`placesWithin`): moving a home's door within its cell put its resident near a scene or not —
+ *   a series link named him as near both scenes. `readSceneSubjects` now finds places through
+ *   `placesWithin` too.
  */
 import { type Graph, writeTx } from '@onemap/graph-schema/server';
 import type { FastifyInstance } from 'fastify';
@@ -24,6 +29,7 @@ import { as, useServerApp } from '../helpers/server-app.ts';
 import { FX } from '../helpers/server-fixtures.ts';
 
 let app: FastifyInstance;
+let graph: Graph;
 
 /** Two persons the station officer sees alike: a fx_open record states each one's phone. */
 const N1 = {
@@ -101,14 +107,62 @@ async function seedN2(g: Graph) {
   });
 }
 
+/**
+ * Two burglaries at one scene two nights apart, and a resident registered at his home on both
+ * nights. The home's ~1 km cell (105.06, 35.06) lies 5.4 km from the scene, beyond the 5 km of
+ * "near the scene"; its door can be put 4.7 km (inside) or 6.1 km (outside) away, in that cell.
+ */
+const N3 = {
+  cases: ['C-R9S1', 'C-R9S2'],
+  scene: { lon: 105.018, lat: 35.026 },
+  home: 'L-R9S',
+  resident: 'P-R9S',
+  doors: { near: { lon: 105.0551, lat: 35.0551 }, far: { lon: 105.0649, lat: 35.0649 } },
+};
+
+async function seedN3(g: Graph) {
+  await writeTx(g, async (tx) => {
+    const description = '凌晨嫌疑人用锡纸撬开住户防盗门锁芯，入室盗走金项链、手镯';
+    const cases = [
+      { eid: N3.cases[0], occurredAt: '2025-05-01T02:00:00', visit: '2025-04-30T18:30:00Z' },
+      { eid: N3.cases[1], occurredAt: '2025-05-03T02:00:00', visit: '2025-05-02T18:30:00Z' },
+    ].map((c) => ({
+      ...c,
+      attrs: JSON.stringify({
+        case: { caseNumber: c.eid, caseType: '入室盗窃', occurredAt: c.occurredAt, description, ...N3.scene },
+      }),
+    }));
+    await tx.run(
+      `UNWIND $cases AS c
+       CREATE (e:Entity:Case {eid: c.eid, name: c.eid, caseNumber: c.eid, caseType: '入室盗窃', occurredAt: c.occurredAt, description: $description,
+                              location: point({longitude: $scene.lon, latitude: $scene.lat}), searchText: c.eid, provenance: '{}', inSources: [$open]})
+       CREATE (r:SourceRecord {rid: $open + ':' + c.eid, source: $open, recordId: c.eid, receivedAt: datetime('2025-05-04T00:00:00Z'), attrs: c.attrs})
+       CREATE (r)-[:RESOLVED_TO {role: 'case', decision: 'anchor', score: 1.0, at: datetime()}]->(e)`,
+      { cases, description, scene: N3.scene, open: FX.open },
+    );
+    await tx.run(
+      `CREATE (h:Entity:Place {eid: $home, name: '东岗测试路7号', placeKind: 'home', unitCode: '620102', location: point({longitude: $door.lon, latitude: $door.lat}),
+                               searchText: '东岗测试路7号', provenance: '{}', inSources: [$open]})
+       CREATE (p:Entity:Person {eid: $resident, name: '住户甲', searchText: '住户甲', provenance: '{}', inSources: [$open]})
+       CREATE (r:SourceRecord {rid: $open + ':' + $resident, source: $open, recordId: $resident, receivedAt: datetime('2025-04-01T00:00:00Z'), attrs: '{"person":{"name":"住户甲"}}'})
+       CREATE (r)-[:RESOLVED_TO {role: 'person', decision: 'anchor', score: 1.0, at: datetime()}]->(p)
+       WITH h, p
+       UNWIND $visits AS at
+       CREATE (p)-[:VISITED {at: datetime(at), kind: 'residence', source: $open, rid: $open + ':r9s-' + at}]->(h)`,
+      { home: N3.home, resident: N3.resident, door: N3.doors.near, visits: cases.map((c) => c.visit), open: FX.open },
+    );
+  });
+}
+
 useServerApp(
   { RATE_LIMIT_PER_MINUTE: 1_000_000, LAYER_CACHE_MS: 0 },
   (s) => {
-    ({ app } = s);
+    ({ app, graph } = s);
   },
   async (g) => {
     await seedN1(g);
     await seedN2(g);
+    await seedN3(g);
   },
 );
 
@@ -172,5 +226,34 @@ describe('N2: a box counts a home by the cell it is shown at, not by its door', 
     const seen = await hexagon(overDoor);
     expect(seen).toEqual({ h3: N2.h3, lon: expect.any(Number), lat: expect.any(Number), persons: 5, traces: 5 });
     expect(await hexagon(tight)).toEqual(seen);
+  });
+});
+
+describe('N3: who was near a scene does not follow a home’s door inside its cell', () => {
+  type Pair = { a: string; b: string; features: { feature: string; value: unknown }[] };
+  const nearBoth = async () => {
+    const res = await as(app, 'county', 'analyst')({ url: `/api/analysis/series?eid=${N3.cases[0]}` });
+    expect(res.statusCode).toBe(200);
+    const b = res.json() as { links: Pair[]; nearMisses: Pair[] };
+    const pair = [...b.links, ...b.nearMisses].find((p) => [p.a, p.b].sort().join() === [...N3.cases].sort().join());
+    expect(pair, 'the two burglaries are compared').toBeDefined();
+    return pair?.features.find((f) => f.feature === 'trajectory')?.value;
+  };
+  const moveDoor = (door: { lon: number; lat: number }) =>
+    writeTx(graph, (tx) =>
+      tx.run('MATCH (h:Place {eid: $eid}) SET h.location = point({longitude: $lon, latitude: $lat})', {
+        eid: N3.home,
+        ...door,
+      }),
+    );
+
+  it('the resident is near both scenes or not by the cell his home is shown at, wherever its door', async () => {
+    await moveDoor(N3.doors.near);
+    const withNearDoor = await nearBoth();
+    await moveDoor(N3.doors.far);
+    const withFarDoor = await nearBoth();
+    expect(withNearDoor).toEqual(withFarDoor);
+    // the cell lies beyond the 5 km of "near the scene"
+    expect(withFarDoor).toEqual([]);
   });
 });
