@@ -20,8 +20,15 @@
  *   (`placesWithin`): moving a home's door within its cell put its resident near a scene or not —
  *   a series link named him as near both scenes. `readSceneSubjects` now finds places through
  *   `placesWithin` too.
+ * - N4 quality: the period report's graph rules are decided over every source — `authority_conflict`
+ *   compares a record with its person's golden value of another source and names that source's
+ *   record in its detail, `owner_exists` looks for an owner in any source — and their examples,
+ *   scores and the tickets they open went to every reader of the checked source: a station analyst
+ *   reading the open source's report learnt that a non-shared source knows the person, by which
+ *   record, and that its value differs. They now go only to a reader of every source.
  */
 import { type Graph, writeTx } from '@onemap/graph-schema/server';
+import { openTicket, writeQualityReport } from '@onemap/resolver/quality';
 import type { FastifyInstance } from 'fastify';
 import { cellToLatLng, latLngToCell } from 'h3-js';
 import { describe, expect, it } from 'vitest';
@@ -255,5 +262,93 @@ describe('N3: who was near a scene does not follow a home’s door inside its ce
     expect(withNearDoor).toEqual(withFarDoor);
     // the cell lies beyond the 5 km of "near the scene"
     expect(withFarDoor).toEqual([]);
+  });
+});
+
+describe('N4: findings of graph rules decided over every source go only to readers of every source', () => {
+  const CONFLICT = {
+    rid: `${FX.open}:r9q1`,
+    detail: `person.address differs from ${FX.closed} (authority, ${FX.closed}:r9q1)`,
+  };
+  let ticketId = '';
+
+  const seedN4 = async () => {
+    await writeQualityReport(graph, {
+      kind: 'period',
+      source: FX.open,
+      ownerUnit: '620000',
+      batchId: null,
+      at: new Date().toISOString(),
+      overall: 0,
+      scores: [
+        { rule: 'authority_conflict', dimension: 'authority', checked: 1, failed: 1, score: 0 },
+        { rule: 'required_present', dimension: 'completeness', checked: 1, failed: 1, score: 0 },
+      ],
+      examples: [
+        {
+          rule: 'authority_conflict',
+          source: FX.open,
+          rid: CONFLICT.rid,
+          field: 'person.address',
+          severity: 'warning',
+          detail: CONFLICT.detail,
+          value: '城关区测试路1号',
+          attribute: 'address',
+        },
+        {
+          rule: 'required_present',
+          source: FX.open,
+          rid: `${FX.open}:r9q2`,
+          field: 'person.name',
+          severity: 'error',
+          detail: 'name is empty',
+        },
+      ],
+    });
+    const { ticket } = await openTicket(graph, {
+      source: FX.open,
+      ownerUnit: '620102001',
+      rid: CONFLICT.rid,
+      field: 'person.address',
+      attribute: 'address',
+      reportedValue: '城关区测试路1号',
+      reason: CONFLICT.detail,
+      openedBy: 'rule:authority_conflict',
+      openedUnit: '620102001',
+      rule: 'authority_conflict',
+    });
+    ticketId = ticket.id;
+  };
+
+  const read = async (level: 'station' | 'province') => {
+    const ask = as(app, level, 'analyst', null);
+    const reports = (await ask({ url: `/api/quality/reports?source=${FX.open}` })).json() as {
+      items: { scores: { rule: string }[]; examples: { rule: string; detail: string }[] }[];
+    };
+    const tickets = (await ask({ url: '/api/quality/tickets' })).json() as { items: { id: string }[] };
+    const one = await ask({ url: `/api/quality/tickets/${ticketId}` });
+    const report = reports.items[0];
+    return {
+      scores: report?.scores.map((x) => x.rule).sort(),
+      examples: report?.examples.map((x) => x.rule).sort(),
+      listed: tickets.items.some((t) => t.id === ticketId),
+      opened: one.statusCode,
+    };
+  };
+
+  it('a station analyst who may not read the non-shared source gets none of them; the province analyst gets them all', async () => {
+    await seedN4();
+    expect(await read('station')).toEqual({
+      scores: ['required_present'],
+      examples: ['required_present'],
+      listed: false,
+      opened: 404,
+    });
+    expect(await read('province')).toEqual({
+      scores: ['authority_conflict', 'required_present'],
+      examples: ['authority_conflict', 'required_present'],
+      listed: true,
+      opened: 200,
+    });
   });
 });
