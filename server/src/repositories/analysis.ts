@@ -18,11 +18,12 @@ const shownLocation = (v: string) => coarseHomeLocationCypher(v, HOME_FOR_VIEWER
  * Places `q` whose position as answers show it lies within `$radius` of `center` (a Cypher point of
  * bound variables or parameters): found by the spatial index with the home grid's slack, then a home
  * compared at its cell — the home test only in the band where a cell and a position can disagree.
- * Every radius a caller gives (collision circles, co-location) goes through it, so no radius locates
- * a home more finely than a trajectory shows it, and only places the viewer may see, by a point a
- * visible source states, are found or counted against a cap (needs `$vs`).
+ * Every radius over places (collision circles, co-location, "near a case's scene" in series) goes
+ * through it, so no radius locates a home more finely than a trajectory shows it, and only places
+ * the viewer may see, by a point a visible source states, are found or counted against a cap
+ * (needs `$vs`, `$radius`).
  */
-function placesWithin(center: string): string {
+export function placesWithin(center: string): string {
   return `MATCH (q:Place) WHERE point.distance(q.location, ${center}) <= $radius + ${HOME_GRID_SLACK_M}
            WITH *, point.distance(q.location, ${center}) AS qd
            WITH * WHERE ${VISIBLE_POINT('q')} AND ${visibleEntity('q')}

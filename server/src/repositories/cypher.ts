@@ -84,6 +84,20 @@ export const VISIBLE_POINT = (v: string) =>
  */
 export const VISIBLE_DIVISION = (v: string) => `(${v}.unitCode IS NOT NULL AND coalesce(${provenanceSourceCypher(v, 'unitCode')} IN $vs, true))`;
 
+/**
+ * Cypher map `{source, rid}`, or null: the record through which the viewer (`$vs`) sees identifier
+ * edge `h` (`HAS_IDENTIFIER`). The edge is one per entity and identifier, stamped (`source`, `rid`)
+ * by the first record that stated it, with every record that states it in `rids` (`<source>:<id>`,
+ * at most 100): the stamp when its source is visible, else the first listed record of a visible
+ * source. Every read of an identifier edge goes through it — the stamp alone let a hidden source
+ * that stated a phone first take it out of a profile, the last-digits search and the masking of
+ * what completes it, for a viewer whose own record states it (ninth review, N1).
+ */
+export const IDENTIFIER_SEEN = (h: string) =>
+  `(CASE WHEN ${h}.source IN $vs THEN {source: ${h}.source, rid: ${h}.rid}
+         ELSE head([x IN coalesce(${h}.rids, []) WHERE any(s IN $vs WHERE x STARTS WITH s + ':')
+                   | {source: head([s IN $vs WHERE x STARTS WITH s + ':']), rid: x}]) END)`;
+
 /** Cypher predicate: relationship `r` may be read through `$vs`. CO_TRAVELED needs every source it was derived from. */
 export function visibleEdge(r: string): string {
   return `(${r}.source IN $vs OR (${r}:CO_TRAVELED AND ${r}.sources IS NOT NULL AND all(s IN ${r}.sources WHERE s IN $vs)))`;

@@ -2,7 +2,7 @@ import { toPlain } from '@onemap/graph-schema/server';
 import { read, type Reader } from './reader.ts';
 import type { VisibleRecord } from '../access/golden.ts';
 import { NETWORK_RELATION_TYPES, PLACE_HOME_WORD, PLACE_ROLE_SEPARATOR } from '@onemap/graph-schema';
-import { HOME_FOR_VIEWER, KINDS, kindOf, NODE_SUMMARY_FIELDS, relTypes, SEEN_WHOLE, VISIBLE_RECORDS, visibleEdge, visibleEntity } from './cypher.ts';
+import { HOME_FOR_VIEWER, IDENTIFIER_SEEN, KINDS, kindOf, NODE_SUMMARY_FIELDS, relTypes, SEEN_WHOLE, VISIBLE_RECORDS, visibleEdge, visibleEntity } from './cypher.ts';
 
 export interface EntityRow {
   eid: string;
@@ -230,9 +230,11 @@ export async function readProfile(
          RETURN recs, sources, counted >= $srcScan AS sourcesTruncated
        }
        CALL (e) {
-         OPTIONAL MATCH (e)-[h:HAS_IDENTIFIER]->(i:Identifier) WHERE h.source IN $vs
-         WITH i, h ORDER BY i.kind, i.value
-         RETURN collect(CASE WHEN i IS NULL THEN null ELSE {kind: i.kind, value: i.value, source: h.source, rid: h.rid} END) AS ids
+         OPTIONAL MATCH (e)-[h:HAS_IDENTIFIER]->(i:Identifier)
+         WITH i, ${IDENTIFIER_SEEN('h')} AS seen
+         WITH i, seen WHERE seen IS NOT NULL
+         WITH i, seen ORDER BY i.kind, i.value
+         RETURN collect({kind: i.kind, value: i.value, source: seen.source, rid: seen.rid}) AS ids
        }
        CALL (e) {
          OPTIONAL MATCH (e)-[r${relTypes(NETWORK_RELATION_TYPES)}]-(o:Entity)
@@ -393,8 +395,10 @@ export async function readSearchNodes(graph: Reader, eids: readonly string[], vs
       `UNWIND $eids AS id
        MATCH (e:Entity {eid: id}) WHERE ${visibleEntity('e')}
        CALL (e) {
-         OPTIONAL MATCH (e)-[h:HAS_IDENTIFIER]->(i:Identifier) WHERE ($withIds OR NOT (e:Person OR e:Organization)) AND h.source IN $vs
-         RETURN collect(CASE WHEN i IS NULL THEN null ELSE {kind: i.kind, value: i.value, source: h.source} END) AS identifiers
+         OPTIONAL MATCH (e)-[h:HAS_IDENTIFIER]->(i:Identifier) WHERE ($withIds OR NOT (e:Person OR e:Organization))
+         WITH i, ${IDENTIFIER_SEEN('h')} AS seen
+         WITH i, seen WHERE seen IS NOT NULL
+         RETURN collect({kind: i.kind, value: i.value, source: seen.source}) AS identifiers
        }
        CALL (e) {
          WITH e, CASE WHEN e:Person OR e:Organization THEN ${nameRidOf('e')} END AS nameRid
@@ -459,7 +463,7 @@ export async function identifierTailCandidates(graph: Reader, tail: string, idKi
     const r = await tx.run(
       `MATCH (i:Identifier) WHERE i.value ENDS WITH $tail AND i.kind IN $idKinds
        WITH i LIMIT toInteger($raw)
-       MATCH (e:Entity)-[h:HAS_IDENTIFIER]->(i) WHERE h.source IN $vs
+       MATCH (e:Entity)-[h:HAS_IDENTIFIER]->(i) WHERE ${IDENTIFIER_SEEN('h')} IS NOT NULL
        RETURN DISTINCT e.eid AS eid LIMIT toInteger($cap)`,
       { tail, idKinds, vs, raw: cap * 4, cap },
     );

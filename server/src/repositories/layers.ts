@@ -1,4 +1,4 @@
-import { coarseHomeLocationCypher } from '@onemap/graph-schema';
+import { coarseHomeLocationCypher, HOME_GRID_DEGREES } from '@onemap/graph-schema';
 import type { VisibleRecord } from '../access/golden.ts';
 import { type Reader, read } from './reader.ts';
 import { IS_HOME, VISIBLE_DIVISION, VISIBLE_POINT } from './cypher.ts';
@@ -12,7 +12,14 @@ export interface LayerFilter {
 }
 
 const TRACE_WHERE = `v.source IN $vs AND v.at >= datetime($from) AND v.at < datetime($to) AND ($traceKinds IS NULL OR v.kind IN $traceKinds)`;
-const BBOX_WHERE = `($bbox IS NULL OR (p.location.x >= $bbox.minLon AND p.location.x <= $bbox.maxLon AND p.location.y >= $bbox.minLat AND p.location.y <= $bbox.maxLat))`;
+/**
+ * Cypher predicate: point `pt` lies in `$bbox` widened by `widen` degrees (always true without a
+ * box). A box is tested on the point a layer counts a place at — a home's ~1 km cell, never its
+ * own point (ninth review, N2: a box whose edge passed a home's door counted it or not in the
+ * hexagon of its cell) — and only pre-filtered on the place's point, widened by a home cell.
+ */
+const inBox = (pt: string, widen = 0) =>
+  `($bbox IS NULL OR (${pt}.x >= $bbox.minLon - ${widen} AND ${pt}.x <= $bbox.maxLon + ${widen} AND ${pt}.y >= $bbox.minLat - ${widen} AND ${pt}.y <= $bbox.maxLat + ${widen}))`;
 
 function params(f: LayerFilter) {
   return { from: f.from, to: f.to, traceKinds: f.traceKinds, vs: f.vs, bbox: f.bbox };
@@ -92,13 +99,14 @@ export async function countByPlace(graph: Reader, f: LayerFilter) {
       `MATCH (s:Entity)-[v:VISITED]->(p:Place)
        WHERE ${TRACE_WHERE}
        WITH p, collect(DISTINCT s) AS subs, count(v) AS traces
-       WHERE ${VISIBLE_POINT('p')} AND ${BBOX_WHERE}
+       WHERE ${VISIBLE_POINT('p')} AND ${inBox('p.location', HOME_GRID_DEGREES)}
        WITH collect({p: p, subs: subs, traces: traces}) AS rows
        ${RESIDENCE_PLACES}
        UNWIND rows AS row
        WITH row.p AS p, row.subs AS subs, row.traces AS traces, residencePlaces
        WITH p, subs, traces, ${HOME_ANY('p')} AS home
        WITH p, subs, traces, home, ${coarseHomeLocationCypher('p', 'home')} AS at
+       WHERE ${inBox('at')}
        RETURN p.eid AS eid, at.x AS lon, at.y AS lat, [s IN subs | s.eid] AS subjects, [s IN subs WHERE s:Person | s.eid] AS persons, traces, home`,
       params(f),
     );
@@ -149,7 +157,7 @@ export async function readFacilities(graph: Reader, f: Pick<LayerFilter, 'vs' | 
   return read(graph, async (tx) => {
     const r = await tx.run(
       `MATCH (p:Place)
-       WHERE ${VISIBLE_POINT('p')} AND ${BBOX_WHERE}
+       WHERE ${VISIBLE_POINT('p')} AND ${inBox('p.location')}
          AND EXISTS { MATCH (p)<-[:RESOLVED_TO]-(sr:SourceRecord) WHERE sr.source IN $vs }
          AND NOT ${IS_HOME('p')}
        WITH p LIMIT toInteger($limit)

@@ -1,3 +1,4 @@
+import { IDENTIFIER_SEEN } from './cypher.ts';
 import { read, type Reader } from './reader.ts';
 
 /**
@@ -20,8 +21,9 @@ export async function readRecordEntityIdentifiers(
       `UNWIND $rids AS rid
        MATCH (:SourceRecord {rid: rid})-[:RESOLVED_TO]->(e:Person)
        CALL (e) {
-         OPTIONAL MATCH (e)-[h:HAS_IDENTIFIER]->(i:Identifier) WHERE h.source IN $vs AND i.kind IN $kinds
-         RETURN collect(DISTINCT {kind: i.kind, attribute: null, source: h.source, role: null}) AS byEdge
+         OPTIONAL MATCH (e)-[h:HAS_IDENTIFIER]->(i:Identifier) WHERE i.kind IN $kinds
+         WITH i, ${IDENTIFIER_SEEN('h')} AS seen
+         RETURN collect(DISTINCT {kind: i.kind, attribute: null, source: seen.source, role: null}) AS byEdge
        }
        CALL (e) {
          OPTIONAL MATCH (e)<-[rt:RESOLVED_TO]-(sr:SourceRecord) WHERE sr.source IN $vs

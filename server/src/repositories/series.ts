@@ -1,4 +1,5 @@
-import { HAS_HIDDEN_SOURCE, VISIBLE_POINT, visibleEntity } from './cypher.ts';
+import { placesWithin } from './analysis.ts';
+import { HAS_HIDDEN_SOURCE, VISIBLE_POINT } from './cypher.ts';
 import { type Reader, read } from './reader.ts';
 
 /**
@@ -107,7 +108,8 @@ export const SCENE_LIMITS = { places: 500, subjects: 2000 } as const;
 
 /**
  * Per scene, the persons and vehicles with a visible sighting (not the case's own involvement
- * trace) at a place within `radiusM` in [`from`, `to`) — leaving out those routinely there (sighted
+ * trace) at a place within `radiusM` — a home by its ~1 km cell, as every radius compares places
+ * (`placesWithin`) — in [`from`, `to`) — leaving out those routinely there (sighted
  * within the radius on `routineDays` or more distinct days in [`routineFrom`, `routineTo`)) — and the
  * visible owners of those vehicles.
  */
@@ -130,8 +132,7 @@ export async function readSceneSubjects(
     const r = await tx.run(
       `UNWIND $scenes AS s
        CALL (s) {
-         MATCH (q:Place) WHERE point.distance(q.location, point({longitude: s.lon, latitude: s.lat})) <= $radius
-           AND ${VISIBLE_POINT('q')} AND ${visibleEntity('q')}
+         ${placesWithin('point({longitude: s.lon, latitude: s.lat})')}
          WITH q LIMIT toInteger($maxPlaces)
          WITH collect(q) AS qs
          UNWIND qs AS q

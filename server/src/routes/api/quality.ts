@@ -53,6 +53,21 @@ function targetOf(entry: SourceCatalogEntry | undefined, field: string, attribut
 type RecordMasker = Awaited<ReturnType<typeof recordMasker>>;
 
 /**
+ * Graph rules decided over every source, whoever may read it: `authority_conflict` compares a
+ * record with its person's golden value of another source (its detail names that record),
+ * `owner_exists` looks for an owner in any source. Their examples, scores and the tickets they open
+ * say what sources the reader may not see hold, so they go only to a reader of every source
+ * (ninth review, N4).
+ */
+const EVERY_SOURCE_RULES: ReadonlySet<string> = new Set(['authority_conflict', 'owner_exists']);
+
+/** Whether the viewer may read a finding of `rule`: one decided over every source needs a reader of every source. */
+function mayReadRule(viewer: Viewer, rule: string | null | undefined): boolean {
+  if (!rule || !EVERY_SOURCE_RULES.has(rule)) return true;
+  return Object.keys(viewer.sourceAccess).every((s) => viewer.recordSources.includes(s));
+}
+
+/**
  * Example values follow the same masking as profiles: the field rule for the viewer's roles AND
  * unit (a planner sees no value in plain; a resident ID needs the source's owner unit or a grant),
  * and a value that completes an identifier the viewer sees masked on the record's entity is masked
@@ -64,7 +79,8 @@ function viewReport(r: QualityReport, viewer: Viewer, catalog: readonly SourceCa
   const readable = viewer.recordSources.includes(r.source);
   return {
     ...r,
-    examples: (readable ? r.examples : []).map((f) => {
+    scores: r.scores.filter((x) => mayReadRule(viewer, x.rule)),
+    examples: (readable ? r.examples.filter((f) => mayReadRule(viewer, f.rule)) : []).map((f) => {
       const t = targetOf(entry, f.field, f.attribute);
       const m = f.value !== undefined ? mask({ attribute: t.attribute, value: f.value, source: r.source, role: t.role }, f.rid) : null;
       return {
@@ -129,6 +145,7 @@ async function ticketFor(app: FastifyInstance, request: FastifyRequest, id: stri
   if (
     !t ||
     !v.recordSources.includes(t.source) ||
+    !mayReadRule(v, t.rule) ||
     !(
       isWithin(t.ownerUnit, v.unitCode, v.units) ||
       t.openedBy === v.username ||
@@ -329,8 +346,9 @@ const qualityRoutes: FastifyPluginAsyncTypebox = async (app) => {
         sources: [...v.recordSources],
         limit: q.limit,
       });
-      request.resultCount = tickets.length;
-      return { items: await viewTickets(app.graph, tickets, v, catalog()) };
+      const readable = tickets.filter((t) => mayReadRule(v, t.rule));
+      request.resultCount = readable.length;
+      return { items: await viewTickets(app.graph, readable, v, catalog()) };
     },
   );
 
