@@ -83,13 +83,19 @@ function printPlan(p: ProfiledPlan, depth = 0): string[] {
   const details = String((p.arguments as Record<string, unknown>).Details ?? '')
     .replace(/\s+/g, ' ')
     .slice(0, 140);
-  return [`${'  '.repeat(depth)}${p.operatorType.replace(/@.*$/, '')} rows=${p.rows} dbHits=${p.dbHits} ${details}`, ...p.children.flatMap((c) => printPlan(c, depth + 1))];
+  return [
+    `${'  '.repeat(depth)}${p.operatorType.replace(/@.*$/, '')} rows=${p.rows} dbHits=${p.dbHits} ${details}`,
+    ...p.children.flatMap((c) => printPlan(c, depth + 1)),
+  ];
 }
 
 /** Whether the plan seeks the `(place, at)` index on `VISITED`. */
 function seeksPlaceAt(p: ProfiledPlan): boolean {
   const details = String((p.arguments as Record<string, unknown>).Details ?? '');
-  return (/RelationshipIndexSeek/.test(p.operatorType) && details.includes('VISITED(place, at)')) || p.children.some(seeksPlaceAt);
+  return (
+    (/RelationshipIndexSeek/.test(p.operatorType) && details.includes('VISITED(place, at)')) ||
+    p.children.some(seeksPlaceAt)
+  );
 }
 
 /** `graph` whose every statement runs under PROFILE, its plans pushed to `plans` (reads run on `session.run`). */
