@@ -14,6 +14,7 @@ import { type Graph, MIGRATIONS_DIR, migrate, readTx, splitStatements, writeTx }
 import type { ProfiledPlan, Session } from 'neo4j-driver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findCoOccurrences } from '../../resolver/src/graph/co-travel.ts';
+import { writeTraceRecords } from '../../resolver/src/graph/trace-records.ts';
 import { readSightingsNear } from '../../resolver/src/graph/warnings.ts';
 import { writeChunk } from '../../resolver/src/graph/write-chunk.ts';
 import { type ChunkRows, emptyChunk, type SourceRecordRow } from '../../resolver/src/graph/write-rows.ts';
@@ -304,6 +305,51 @@ describe('a visit moved onto a surviving place is found at it', () => {
     expect(await visitsAtAnotherPlace()).toBe(0);
     expect(await coTravellers('P-VPRA')).toEqual([`P-VPRB@${into}`]);
     expect(await coLocated('P-VPRA')).toEqual(['P-VPRB']);
+  });
+});
+
+describe('every writer says where a visit is', () => {
+  it('the trace writer (a vehicle passing a checkpoint) writes the place of its visit', async () => {
+    await writeTx(graph, (tx) =>
+      tx.run(
+        `CREATE (:Entity:Vehicle {eid: 'V-VPT', inSources: ['checkpoint']})-[:HAS_IDENTIFIER {source: 'checkpoint', rid: 'checkpoint:vpt0'}]->(:Identifier {kind: 'plate', value: '甘A0VPT1'})
+         CREATE (:Entity:Place {eid: 'L-VPT', inSources: ['checkpoint']})-[:HAS_IDENTIFIER {source: 'checkpoint', rid: 'checkpoint:vpt0'}]->(:Identifier {kind: 'place_code', value: 'PC-VPT'})`,
+      ),
+    );
+    const rid = 'checkpoint:vpt1';
+    const trace = {
+      record: {
+        ...record(rid, []),
+        source: 'checkpoint',
+        resolved: [
+          { role: 'vehicle', score: 1, decision: 'anchor' },
+          { role: 'checkpoint', score: 1, decision: 'anchor' },
+        ],
+      },
+      anchors: { vehicle: 'Vehicle|plate|甘A0VPT1', checkpoint: 'Place|place_code|PC-VPT' },
+      visits: [
+        {
+          subjectRole: 'vehicle',
+          placeRole: 'checkpoint',
+          at: '2026-11-03T08:00:00Z',
+          until: null,
+          kind: 'checkpoint_pass',
+          source: 'checkpoint',
+          rid,
+        },
+      ],
+    };
+    const anchors = [
+      { kind: 'Vehicle', idKind: 'plate', value: '甘A0VPT1' },
+      { kind: 'Place', idKind: 'place_code', value: 'PC-VPT' },
+    ];
+    const written = await writeTraceRecords(graph, [{ id: 'g1', records: [trace] }], anchors, async () => {});
+    expect(written.groups.get('g1')).not.toBe('leader');
+    const places = await readTx(graph, async (tx) => {
+      const r = await tx.run("MATCH (:Vehicle {eid: 'V-VPT'})-[v:VISITED]->() RETURN v.place AS place");
+      return r.records.map((x) => x.get('place'));
+    });
+    expect(places).toEqual(['L-VPT']);
   });
 });
 
