@@ -143,7 +143,7 @@ export function generateBenchCsv(dir: string, persons: number, visits = 10, log:
   const resolved = file('resolved.csv', ':START_ID(Record),:END_ID(Entity),:TYPE,role,decision');
   const hasIdentifier = file('has-identifier.csv', ':START_ID(Entity),:END_ID(Identifier),:TYPE,source,rid,rids:string[]');
   const relations = file('relations.csv', ':START_ID(Entity),:END_ID(Entity),:TYPE,source,rid,rids:string[]');
-  const visited = file('visited.csv', ':START_ID(Entity),:END_ID(Entity),:TYPE,at:datetime,kind,source,rid');
+  const visited = file('visited.csv', ':START_ID(Entity),:END_ID(Entity),:TYPE,at:datetime,kind,source,rid,place');
   const meta = file('meta.csv', ':ID(Meta),:LABEL,id,persons:long,visits:long');
   meta.line(`api,BenchMeta,api,${persons},${visits}`);
 
@@ -230,7 +230,7 @@ export function generateBenchCsv(dir: string, persons: number, visits = 10, log:
       records.line(`${rid},SourceRecord,${k.source},V${i}-${v},${iso(at + 600_000)},${guest}${p.attrs.slice(1)}`);
       resolved.line(`${rid},${eid},RESOLVED_TO,guest,match`);
       resolved.line(`${rid}${p.resolvedTail}`);
-      visited.line(`${eid}${p.visitedTail}${iso(at)},${k.visit},${k.source},${rid}`);
+      visited.line(`${eid}${p.visitedTail}${iso(at)},${k.visit},${k.source},${rid},${p.eid}`);
       sources.add(k.source);
       p.sources.add(k.source);
       sightings++;

@@ -224,7 +224,7 @@ if (a.graph) {
     await writeTx(graph, (tx) =>
       tx.run(
         `UNWIND $rows AS r MATCH (p:Person {eid: r.person}), (pl:Place {eid: r.place})
-         CREATE (p)-[:VISITED {at: datetime(r.at), until: CASE WHEN r.until IS NULL THEN null ELSE datetime(r.until) END, source: r.source, rid: r.rid}]->(pl)`,
+         CREATE (p)-[:VISITED {at: datetime(r.at), until: CASE WHEN r.until IS NULL THEN null ELSE datetime(r.until) END, source: r.source, rid: r.rid, place: pl.eid}]->(pl)`,
         {
           rows: sightings
             .slice(i, i + 10_000)

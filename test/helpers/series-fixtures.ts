@@ -189,7 +189,7 @@ export async function seedSeriesFixture(graph: Graph): Promise<void> {
     await tx.run(
       `UNWIND $visits AS x
        MATCH (e:Entity {eid: x.eid}), (p:Place {eid: x.place})
-       CREATE (e)-[:VISITED {at: datetime(x.at), kind: x.kind, source: x.source, rid: x.source + ':v-' + x.eid + '-' + x.place}]->(p)`,
+       CREATE (e)-[:VISITED {at: datetime(x.at), kind: x.kind, source: x.source, rid: x.source + ':v-' + x.eid + '-' + x.place, place: p.eid}]->(p)`,
       { visits },
     );
   });

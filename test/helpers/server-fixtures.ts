@@ -209,13 +209,13 @@ export async function seedServerFixture(graph: Graph): Promise<void> {
        CREATE (r:SourceRecord {rid: c.rid, source: c.source, recordId: c.rid, receivedAt: datetime('2026-11-02T00:00:00Z'), attrs: '{"person":{"name":"' + c.name + '"}}'})
        CREATE (r)-[:RESOLVED_TO {role: 'person', decision: 'new', score: 1.0, at: datetime()}]->(e)
        WITH e, c MATCH (p:Place {eid: c.place})
-       CREATE (e)-[:VISITED {at: datetime('2026-11-02T09:00:00Z'), kind: 'hotel_stay', source: c.source, rid: c.rid + 'v'}]->(p)`,
+       CREATE (e)-[:VISITED {at: datetime('2026-11-02T09:00:00Z'), kind: 'hotel_stay', source: c.source, rid: c.rid + 'v', place: p.eid}]->(p)`,
       { crowd },
     );
     await tx.run(
       `UNWIND $visits AS v
        MATCH (e:Entity {eid: v.eid}), (p:Place {eid: v.place})
-       CREATE (e)-[:VISITED {at: datetime(v.at), until: CASE WHEN v.until IS NULL THEN null ELSE datetime(v.until) END, kind: v.kind, source: v.source, rid: v.rid}]->(p)`,
+       CREATE (e)-[:VISITED {at: datetime(v.at), until: CASE WHEN v.until IS NULL THEN null ELSE datetime(v.until) END, kind: v.kind, source: v.source, rid: v.rid, place: p.eid}]->(p)`,
       { visits },
     );
   });

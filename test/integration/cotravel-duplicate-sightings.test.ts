@@ -50,7 +50,7 @@ async function writeVisits(visits: V[]): Promise<void> {
     tx.run(
       `UNWIND $visits AS v MATCH (p:Person {eid: v.eid}), (l:Place {eid: v.place})
        CREATE (p)-[:VISITED {at: datetime(v.at), until: CASE WHEN v.until IS NULL THEN null ELSE datetime(v.until) END,
-                             kind: 'stay', source: split(v.rid, ':')[0], rid: v.rid}]->(l)`,
+                             kind: 'stay', source: split(v.rid, ':')[0], rid: v.rid, place: l.eid}]->(l)`,
       { visits },
     ),
   );

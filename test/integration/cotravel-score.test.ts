@@ -92,7 +92,7 @@ beforeAll(async () => {
     await tx.run(
       `UNWIND $visits AS v MATCH (p:Person {eid: v.eid}), (l:Place {eid: v.place})
        CREATE (p)-[:VISITED {at: datetime(v.at), until: CASE WHEN v.until IS NULL THEN null ELSE datetime(v.until) END,
-                             kind: 'trip', source: v.source, rid: v.rid}]->(l)`,
+                             kind: 'trip', source: v.source, rid: v.rid, place: l.eid}]->(l)`,
       { visits },
     );
   });

@@ -158,7 +158,7 @@ async function seed(g: Graph) {
     await tx.run(
       `UNWIND $visits AS x
        MATCH (s:Entity {eid: x.s}), (p:Entity {eid: x.p})
-       CREATE (s)-[:VISITED {at: datetime(x.at), kind: x.kind, source: x.source, rid: x.rid}]->(p)`,
+       CREATE (s)-[:VISITED {at: datetime(x.at), kind: x.kind, source: x.source, rid: x.rid, place: p.eid}]->(p)`,
       { visits },
     );
     await tx.run(

@@ -46,12 +46,12 @@ useServerApp(
          CREATE (r:SourceRecord {rid: 'fx_open:ah' + i, source: $open, recordId: 'ah' + i, receivedAt: datetime('2026-11-05T00:00:00Z'), attrs: '{"person":{"name":"丙"}}'})
          CREATE (r)-[:RESOLVED_TO {role: 'person', decision: 'new', score: 1.0, at: datetime()}]->(p)
          CREATE (p)-[:RESIDES_AT {source: $open, rid: 'fx_open:ah' + i}]->(h)
-         CREATE (p)-[:VISITED {at: datetime('2026-11-05T20:00:00Z'), kind: 'residence', source: $open, rid: 'fx_open:ahv' + i}]->(h)`,
+         CREATE (p)-[:VISITED {at: datetime('2026-11-05T20:00:00Z'), kind: 'residence', source: $open, rid: 'fx_open:ahv' + i, place: h.eid}]->(h)`,
         { home: HOME, open: FX.open },
       );
       await tx.run(
         `MATCH (p:Person {eid: $p}), (h:Place {eid: $hotel})
-         CREATE (p)-[:VISITED {at: datetime('2026-11-06T14:00:00Z'), kind: 'hotel_stay', source: $open, rid: 'fx_open:lone'}]->(h)`,
+         CREATE (p)-[:VISITED {at: datetime('2026-11-06T14:00:00Z'), kind: 'hotel_stay', source: $open, rid: 'fx_open:lone', place: h.eid}]->(h)`,
         { p: E.P3, hotel: E.hotel, open: FX.open },
       );
     });
@@ -113,7 +113,7 @@ describe('aggregates resist differencing: whole days, rounded counts (12.11)', (
     await writeTx(graph, (tx) =>
       tx.run(
         `MATCH (p:Person {eid: $p}), (h:Place {eid: $hotel})
-         CREATE (p)-[:VISITED {at: datetime('2026-11-02T15:00:00Z'), kind: 'hotel_stay', source: $open, rid: 'fx_open:extra'}]->(h)`,
+         CREATE (p)-[:VISITED {at: datetime('2026-11-02T15:00:00Z'), kind: 'hotel_stay', source: $open, rid: 'fx_open:extra', place: h.eid}]->(h)`,
         { p: 'P-FXA1', hotel: E.hotel, open: FX.open },
       ),
     );
@@ -154,11 +154,11 @@ describe('k counts persons, not persons and vehicles together (12.12)', () => {
         `CREATE (q:Entity:Place {eid: 'L-FXA9', name: '远郊检查站', placeKind: 'checkpoint', unitCode: '620102', location: point({longitude: $lon, latitude: $lat}), provenance: '{}'})
          WITH q
          MATCH (p:Person {eid: 'P-FXA1'})
-         CREATE (p)-[:VISITED {at: datetime('2025-03-17T10:00:00Z'), kind: 'checkpoint_pass', source: $open, rid: 'fx_open:k1'}]->(q)
+         CREATE (p)-[:VISITED {at: datetime('2025-03-17T10:00:00Z'), kind: 'checkpoint_pass', source: $open, rid: 'fx_open:k1', place: q.eid}]->(q)
          WITH q
          UNWIND range(1, 5) AS i
          CREATE (v:Entity:Vehicle {eid: 'V-FXA' + i, name: '甘A0000' + i, provenance: '{}'})
-         CREATE (v)-[:VISITED {at: datetime('2025-03-17T10:0' + i + ':00Z'), kind: 'checkpoint_pass', source: $open, rid: 'fx_open:kv' + i}]->(q)`,
+         CREATE (v)-[:VISITED {at: datetime('2025-03-17T10:0' + i + ':00Z'), kind: 'checkpoint_pass', source: $open, rid: 'fx_open:kv' + i, place: q.eid}]->(q)`,
         { lon: LON, lat: LAT, open: FX.open },
       ),
     );

@@ -58,8 +58,8 @@ useServerApp(
          CREATE (r3:SourceRecord {rid: 'fx_derived:m1h', source: 'fx_derived', recordId: 'm1h', receivedAt: datetime('2026-10-02T00:00:00Z'), attrs: $a3})
          CREATE (r3)-[:RESOLVED_TO {role: 'home', decision: 'anchor', score: 1.0, at: datetime()}]->(h)
          CREATE (e)-[:RESIDES_AT {source: 'fx_derived', rid: 'fx_derived:m1'}]->(h)
-         CREATE (e)-[:VISITED {at: datetime('2026-11-01T21:00:00Z'), kind: 'residence', source: 'fx_derived', rid: 'fx_derived:m1v'}]->(h)
-         CREATE (e)-[:VISITED {at: datetime('2026-11-02T09:00:00Z'), kind: 'hotel_stay', source: 'fx_derived', rid: 'fx_derived:m1w'}]->(h)`,
+         CREATE (e)-[:VISITED {at: datetime('2026-11-01T21:00:00Z'), kind: 'residence', source: 'fx_derived', rid: 'fx_derived:m1v', place: h.eid}]->(h)
+         CREATE (e)-[:VISITED {at: datetime('2026-11-02T09:00:00Z'), kind: 'hotel_stay', source: 'fx_derived', rid: 'fx_derived:m1w', place: h.eid}]->(h)`,
         {
           p: P,
           rid: RID,
@@ -90,8 +90,8 @@ useServerApp(
       tx.run(
         `CREATE (q:Entity:Place {eid: $shop, name: '测试商店', placeKind: 'shop', unitCode: '620102', location: point({longitude: toFloat($lon) + 0.001, latitude: toFloat($lat) + 0.001})})
          CREATE (o:Entity:Person {eid: $other, name: '孙某', unitCode: '620102'})
-         CREATE (o)-[:VISITED {at: datetime('2026-11-01T21:05:00Z'), kind: 'visit', source: 'fx_derived', rid: 'fx_derived:o1'}]->(q)
-         CREATE (o)-[:VISITED {at: datetime('2026-11-02T09:05:00Z'), kind: 'visit', source: 'fx_derived', rid: 'fx_derived:o2'}]->(q)`,
+         CREATE (o)-[:VISITED {at: datetime('2026-11-01T21:05:00Z'), kind: 'visit', source: 'fx_derived', rid: 'fx_derived:o1', place: q.eid}]->(q)
+         CREATE (o)-[:VISITED {at: datetime('2026-11-02T09:05:00Z'), kind: 'visit', source: 'fx_derived', rid: 'fx_derived:o2', place: q.eid}]->(q)`,
         { shop: SHOP, other: OTHER, lon: HOME_LON, lat: HOME_LAT },
       ),
     );
@@ -110,10 +110,10 @@ useServerApp(
          CREATE (r2:SourceRecord {rid: 'fx_hidden:hh1', source: 'fx_hidden', recordId: 'hh1', receivedAt: datetime('2026-10-03T00:00:00Z'), attrs: $a2})
          CREATE (r2)-[:RESOLVED_TO {role: 'home', decision: 'anchor', score: 1.0, at: datetime()}]->(h)
          CREATE (s:Entity:Person {eid: $subject, name: '周某', unitCode: '620102', inSources: ['fx_derived']})
-         CREATE (s)-[:VISITED {at: datetime('2026-11-01T10:00:00Z'), kind: 'visit', source: 'fx_derived', rid: 'fx_derived:hv1'}]->(h)
+         CREATE (s)-[:VISITED {at: datetime('2026-11-01T10:00:00Z'), kind: 'visit', source: 'fx_derived', rid: 'fx_derived:hv1', place: h.eid}]->(h)
          CREATE (q:Entity:Place {eid: $shop, name: '测试小卖部', placeKind: 'shop', unitCode: '620102', location: point({longitude: $lon + 0.001, latitude: $lat + 0.001})})
          CREATE (o:Entity:Person {eid: $other, name: '吴某', unitCode: '620102', inSources: ['fx_derived']})
-         CREATE (o)-[:VISITED {at: datetime('2026-11-01T10:05:00Z'), kind: 'visit', source: 'fx_derived', rid: 'fx_derived:hv2'}]->(q)`,
+         CREATE (o)-[:VISITED {at: datetime('2026-11-01T10:05:00Z'), kind: 'visit', source: 'fx_derived', rid: 'fx_derived:hv2', place: q.eid}]->(q)`,
         {
           place: HIDDEN_HOME, subject: HIDDEN_SUBJECT, shop: HIDDEN_SHOP, other: HIDDEN_OTHER, lon: 103.9311, lat: 36.0822,
           a1: JSON.stringify({ place: { name: '测试杂货店', placeKind: 'shop', lon: '103.9311', lat: '36.0822' } }),

@@ -103,7 +103,7 @@ useServerApp(
                                  searchText: p.name, provenance: p.provenance, inSources: p.inSources})
          WITH e, p
          MATCH (person:Entity {eid: $person})
-         CREATE (person)-[:VISITED {at: datetime(p.visitAt), kind: 'hotel_stay', source: $open, rid: 'fx_open:v-' + p.eid}]->(e)
+         CREATE (person)-[:VISITED {at: datetime(p.visitAt), kind: 'hotel_stay', source: $open, rid: 'fx_open:v-' + p.eid, place: e.eid}]->(e)
          WITH e, p
          UNWIND p.records AS x
          CREATE (r:SourceRecord {rid: x.rid, source: x.source, recordId: x.rid, receivedAt: datetime(x.at), attrs: x.attrs, hash: x.rid})

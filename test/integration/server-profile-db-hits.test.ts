@@ -55,8 +55,8 @@ useServerApp(
          CREATE (b)-[:WORKS_FOR {source: $open, rid: $open + ':b1'}]->(h)
          WITH h, c, a, b
          UNWIND range(1, 3) AS k
-         CREATE (a)-[:VISITED {at: datetime('2026-10-02T00:00:00Z') + duration({hours: k}), kind: 'internet_login', source: $open, rid: $open + ':av' + k}]->(c)
-         CREATE (b)-[:VISITED {at: datetime('2026-10-02T00:00:00Z') + duration({hours: k}), kind: 'hotel_stay', source: $open, rid: $open + ':bv' + k}]->(h)`,
+         CREATE (a)-[:VISITED {at: datetime('2026-10-02T00:00:00Z') + duration({hours: k}), kind: 'internet_login', source: $open, rid: $open + ':av' + k, place: c.eid}]->(c)
+         CREATE (b)-[:VISITED {at: datetime('2026-10-02T00:00:00Z') + duration({hours: k}), kind: 'hotel_stay', source: $open, rid: $open + ':bv' + k, place: h.eid}]->(h)`,
         {
           hub: HUB,
           ordinary: ORDINARY,
@@ -84,7 +84,7 @@ useServerApp(
                                   attrs: '{"hotel":{"name":"兰州大酒店"},"person":{"name":"旅客"}}'})
          CREATE (sr)-[:RESOLVED_TO {role: 'hotel', decision: 'anchor', score: 1.0}]->(h)
          CREATE (sr)-[:RESOLVED_TO {role: 'person', decision: 'anchor', score: 1.0}]->(g)
-         CREATE (g)-[:VISITED {at: datetime('2026-10-01T00:00:00Z') + duration({minutes: k}), kind: 'hotel_stay', source: src, rid: src + ':st' + k}]->(h)`,
+         CREATE (g)-[:VISITED {at: datetime('2026-10-01T00:00:00Z') + duration({minutes: k}), kind: 'hotel_stay', source: src, rid: src + ':st' + k, place: h.eid}]->(h)`,
         { hub: HUB, n: STAYS, open: FX.open, cond: FX.cond },
       ),
     );

@@ -38,7 +38,7 @@ useServerApp(
          CREATE (sr:SourceRecord {rid: src + ':s' + k, source: src, recordId: 's' + k, receivedAt: datetime('2026-10-01T00:00:00Z') + duration({minutes: k}), hash: 's' + k,
                                   attrs: '{"place":{"name":"兰州站","placeKind":"station"}}'})
          CREATE (sr)-[:RESOLVED_TO {role: 'place', decision: 'anchor', score: 1.0}]->(h)
-         CREATE (p)-[:VISITED {at: datetime('2026-10-01T00:00:00Z') + duration({minutes: k}), kind: 'checkpoint', source: src, rid: src + ':s' + k}]->(h)`,
+         CREATE (p)-[:VISITED {at: datetime('2026-10-01T00:00:00Z') + duration({minutes: k}), kind: 'checkpoint', source: src, rid: src + ':s' + k, place: h.eid}]->(h)`,
         {
           hub: HUB,
           traveller: TRAVELLER,

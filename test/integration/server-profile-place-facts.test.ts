@@ -38,7 +38,7 @@ async function seed(graph: Graph) {
          CREATE (r)-[:RESOLVED_TO {role: x.role, decision: 'match', score: 1.0}]->(p)
          WITH DISTINCT p
          MATCH (person:Person {eid: $person})
-         CREATE (person)-[:VISITED {at: datetime($at), kind: 'hotel_stay', source: $open, rid: $open + ':pf-v' + $eid}]->(p)`,
+         CREATE (person)-[:VISITED {at: datetime($at), kind: 'hotel_stay', source: $open, rid: $open + ':pf-v' + $eid, place: p.eid}]->(p)`,
         { eid: pl.eid, name: pl.name, lon: 103.8 + i / 100, at: `2026-11-0${i + 2}T08:00:00Z`, records: pl.records, person: PERSON, open: FX.open, prov: JSON.stringify({ name: { source: pl.prov, rid: rid0 }, placeKind: { source: pl.prov, rid: rid0 }, lon: { source: pl.prov, rid: rid0 } }) },
       );
     }

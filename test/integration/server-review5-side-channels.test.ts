@@ -83,7 +83,7 @@ useServerApp(
          CREATE (pp:Entity:Person {eid: 'P-S12P', name: '唐三藏', provenance: $ppprov})
          CREATE (rp:SourceRecord {rid: 'fx_open:s12p', source: $open, recordId: 's12p', receivedAt: datetime('2026-10-01T00:00:00Z'), attrs: '{"person":{"name":"唐三藏"}}', hash: 's12p'})
          CREATE (rp)-[:RESOLVED_TO {role: 'person', decision: 'anchor', score: 1.0, at: datetime()}]->(pp)
-         CREATE (pp)-[:VISITED {source: $open, rid: 'fx_open:s12v', at: datetime('2026-11-20T10:00:00Z'), kind: 'internet_login'}]->(pl)`,
+         CREATE (pp)-[:VISITED {source: $open, rid: 'fx_open:s12v', at: datetime('2026-11-20T10:00:00Z'), kind: 'internet_login', place: pl.eid}]->(pl)`,
         {
           open: FX.open,
           closed: FX.closed,
@@ -104,7 +104,7 @@ useServerApp(
          CREATE (q:Entity:Person {eid: 'P-S12Q', name: '猪悟能', provenance: $qprov})
          CREATE (rq:SourceRecord {rid: 'fx_hh:s12q', source: $hh, recordId: 's12q', receivedAt: datetime('2026-10-01T00:00:00Z'), attrs: '{"person":{"name":"猪悟能"}}', hash: 's12q'})
          CREATE (rq)-[:RESOLVED_TO {role: 'person', decision: 'anchor', score: 1.0, at: datetime()}]->(q)
-         CREATE (q)-[:VISITED {source: $hh, rid: 'fx_hh:s12r', at: datetime('2026-11-21T20:00:00Z'), kind: 'residence'}]->(pl)`,
+         CREATE (q)-[:VISITED {source: $hh, rid: 'fx_hh:s12r', at: datetime('2026-11-21T20:00:00Z'), kind: 'residence', place: pl.eid}]->(pl)`,
         {
           hh: HH,
           plprov: JSON.stringify({ name: { source: HH, rid: 'fx_hh:place-s12h' }, lon: { source: HH, rid: 'fx_hh:place-s12h' }, lat: { source: HH, rid: 'fx_hh:place-s12h' } }),

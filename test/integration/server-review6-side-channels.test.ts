@@ -92,8 +92,8 @@ useServerApp(
          CREATE (r:SourceRecord {rid: 'fx_open:' + px[0], source: 'fx_open', recordId: px[0], receivedAt: datetime('2026-10-01T00:00:00Z'),
                                  attrs: '{"person":{"name":"' + px[1] + '"}}', hash: px[0]})
          CREATE (r)-[:RESOLVED_TO {role: 'person', decision: 'anchor', score: 1.0, at: datetime()}]->(p)
-         CREATE (p)-[:VISITED {source: 'fx_open', rid: 'fx_open:v1-' + px[0], at: datetime('2026-11-10T10:00:00Z'), kind: 'hotel_checkin'}]->(o)
-         CREATE (p)-[:VISITED {source: 'fx_open', rid: 'fx_open:v2-' + px[0], at: datetime('2026-11-10T14:00:00Z'), kind: 'hotel_checkin'}]->(i)`,
+         CREATE (p)-[:VISITED {source: 'fx_open', rid: 'fx_open:v1-' + px[0], at: datetime('2026-11-10T10:00:00Z'), kind: 'hotel_checkin', place: o.eid}]->(o)
+         CREATE (p)-[:VISITED {source: 'fx_open', rid: 'fx_open:v2-' + px[0], at: datetime('2026-11-10T14:00:00Z'), kind: 'hotel_checkin', place: i.eid}]->(i)`,
         {
           open: FX.open,
           po: JSON.stringify({
@@ -113,7 +113,7 @@ useServerApp(
       // S3: only for P-S13W, a sighting of the non-shared source at the inside place between the two visible ones.
       await tx.run(
         `MATCH (p:Person {eid: 'P-S13W'}), (i:Place {eid: 'L-S13IN'})
-         CREATE (p)-[:VISITED {source: $closed, rid: 'fx_closed:vh-s13w', at: datetime('2026-11-10T12:00:00Z'), kind: 'internet_login'}]->(i)`,
+         CREATE (p)-[:VISITED {source: $closed, rid: 'fx_closed:vh-s13w', at: datetime('2026-11-10T12:00:00Z'), kind: 'internet_login', place: i.eid}]->(i)`,
         { closed: FX.closed },
       );
       // S7: a person the open source names twice (李雷 older, 李蕾 newer) and the non-shared source twice more as 李雷:

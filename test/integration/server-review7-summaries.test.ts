@@ -162,7 +162,7 @@ useServerApp(
         `MATCH (p:Person {eid: $person})
          UNWIND [[$renamed, '2026-11-03T08:00:00Z'], [$home, '2026-11-04T08:00:00Z']] AS x
          MATCH (l:Place {eid: x[0]})
-         CREATE (p)-[:VISITED {at: datetime(x[1]), kind: 'hotel_stay', source: $src, rid: $src + ':v-' + x[0]}]->(l)`,
+         CREATE (p)-[:VISITED {at: datetime(x[1]), kind: 'hotel_stay', source: $src, rid: $src + ':v-' + x[0], place: l.eid}]->(l)`,
         { person: PERSON, renamed: RENAMED.eid, home: HOME.eid, src: SRC },
       );
     });

@@ -106,7 +106,7 @@ async function hitsOf(w: World) {
   for (const s of w.sightings)
     await q(
       `MATCH (e:Entity {eid: $subject}), (p:Place {eid: $place})
-       CREATE (e)-[:VISITED {rid: $rid, source: $source, at: datetime($at), kind: $kind}]->(p)`,
+       CREATE (e)-[:VISITED {rid: $rid, source: $source, at: datetime($at), kind: $kind, place: p.eid}]->(p)`,
       { ...s, kind: s.kind ?? 'stay' },
     );
   for (const r of w.residesAt ?? [])

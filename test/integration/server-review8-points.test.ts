@@ -80,7 +80,7 @@ async function seed(g: Graph) {
       `UNWIND [[$a, $same, '09:00'], [$a, $hidden, '09:00'], [$b, $same, '09:10'], [$h, $hidden, '09:00']] AS v
        MERGE (e:Entity:Person {eid: v[0]}) ON CREATE SET e.name = '点位探针人', e.inSources = [$open], e.provenance = '{}'
        WITH e, v MATCH (p:Place {eid: v[1]})
-       CREATE (e)-[:VISITED {at: datetime('2026-09-20T' + v[2] + ':00Z'), kind: 'hotel_stay', source: $open, rid: $open + ':s16v-' + v[0] + v[1]}]->(p)`,
+       CREATE (e)-[:VISITED {at: datetime('2026-09-20T' + v[2] + ':00Z'), kind: 'hotel_stay', source: $open, rid: $open + ':s16v-' + v[0] + v[1], place: p.eid}]->(p)`,
       { a: AT_SAME, b: NEAR, h: AT_HIDDEN, same: SAME, hidden: HIDDEN, open: FX.open },
     );
     await recountPlaceFacts(tx, [SAME, HIDDEN]);

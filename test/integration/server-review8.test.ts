@@ -133,7 +133,7 @@ describe('R2: a county cell under k is counted in no coarser cell', () => {
          WITH p
          UNWIND range(1, $n) AS i
          CREATE (e:Entity:Person {eid: $prefix + i, name: $prefix + i, provenance: '{}', inSources: [$open]})
-         CREATE (e)-[:VISITED {at: datetime('2026-09-10T09:00:00Z'), kind: 'hotel_stay', source: $open, rid: $open + ':' + $prefix + i}]->(p)`,
+         CREATE (e)-[:VISITED {at: datetime('2026-09-10T09:00:00Z'), kind: 'hotel_stay', source: $open, rid: $open + ':' + $prefix + i, place: p.eid}]->(p)`,
         { place, prefix, n, open: FX.open },
       );
     });
@@ -209,8 +209,8 @@ describe('R3: a hidden record neither removes nor moves a place on a trajectory'
       await tx.run(
         `CREATE (e:Entity:Person {eid: $subject, name: '探针人', inSources: [$open], provenance: '{}'})
          WITH e MATCH (a:Place {eid: $same}), (b:Place {eid: $voted})
-         CREATE (e)-[:VISITED {at: datetime('2026-09-12T09:00:00Z'), kind: 'hotel_stay', source: $open, rid: $open + ':r8v1'}]->(a)
-         CREATE (e)-[:VISITED {at: datetime('2026-09-12T12:00:00Z'), kind: 'hotel_stay', source: $open, rid: $open + ':r8v2'}]->(b)`,
+         CREATE (e)-[:VISITED {at: datetime('2026-09-12T09:00:00Z'), kind: 'hotel_stay', source: $open, rid: $open + ':r8v1', place: a.eid}]->(a)
+         CREATE (e)-[:VISITED {at: datetime('2026-09-12T12:00:00Z'), kind: 'hotel_stay', source: $open, rid: $open + ':r8v2', place: b.eid}]->(b)`,
         { subject: SUBJECT, same: SAME, voted: VOTED, open: FX.open },
       );
     });

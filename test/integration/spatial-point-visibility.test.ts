@@ -90,7 +90,7 @@ describe("a point only a hidden source states is nobody else's", () => {
          CREATE (e:Entity:Person {eid: 'P-RES' + i, name: '住户' + i, searchText: 'x', provenance: '{}', inSources: [$open]})
          CREATE (r:SourceRecord {rid: 'fx_open:res' + i, source: $open, recordId: 'res' + i, receivedAt: datetime('2026-11-02T00:00:00Z'), attrs: '{}'})
          CREATE (r)-[:RESOLVED_TO {role: 'person', decision: 'new', score: 1.0, at: datetime()}]->(e)
-         CREATE (e)-[:VISITED {at: datetime('2026-11-03T20:00:00Z'), kind: 'residence', source: $open, rid: 'fx_open:resv' + i}]->(h)`,
+         CREATE (e)-[:VISITED {at: datetime('2026-11-03T20:00:00Z'), kind: 'residence', source: $open, rid: 'fx_open:resv' + i, place: h.eid}]->(h)`,
         { open: FX.open },
       ),
     );
@@ -108,7 +108,7 @@ describe("a point only a hidden source states is nobody else's", () => {
          CREATE (x:Entity:Person {eid: 'P-PTX', name: '丙', searchText: 'x', provenance: '{}', inSources: [$open]})
          CREATE (r:SourceRecord {rid: 'fx_open:ptx', source: $open, recordId: 'ptx', receivedAt: datetime('2026-11-02T00:00:00Z'), attrs: '{}'})
          CREATE (r)-[:RESOLVED_TO {role: 'person', decision: 'new', score: 1.0, at: datetime()}]->(x)
-         CREATE (x)-[:VISITED {at: datetime('2026-11-05T09:00:00Z'), kind: 'hotel_stay', source: $open, rid: 'fx_open:ptxv'}]->(p)`,
+         CREATE (x)-[:VISITED {at: datetime('2026-11-05T09:00:00Z'), kind: 'hotel_stay', source: $open, rid: 'fx_open:ptxv', place: p.eid}]->(p)`,
         { open: FX.open },
       ),
     );

@@ -157,6 +157,15 @@ export const Prop = {
   unitCode: 'unitCode',
 } as const;
 
+/**
+ * Properties of a `VISITED` edge beside `rid`, `kind`, `at`, `until` and `source`.
+ * `place`: the eid of the place the visit is at (the edge's end). Set by every writer of a visit
+ * and by every move of one onto another place (a merge, split or undo), so "who was at this place
+ * within ±N minutes" seeks the composite index `visited_place_at` on `(place, at)` and reads the
+ * visits in the window, not a hub's every visit (`visit-place.ts`).
+ */
+export const VisitedProp = { place: 'place' } as const;
+
 /** Decision attached to `RESOLVED_TO`. */
 export type ResolutionDecision = 'anchor' | 'match' | 'possible_match' | 'new' | 'manual';
 

@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { ENTITY_LABELS, Label, mentionsHome, placePointFact, placeRoleFact, Rel, statedPoint } from '@onemap/graph-schema';
+import { ENTITY_LABELS, Label, mentionsHome, placePointFact, placeRoleFact, Rel, statedPoint, VisitedProp } from '@onemap/graph-schema';
 import type { BatchInfo } from './batches.ts';
 import type { CoTravelEdgeRow } from './co-travel.ts';
 import type { EntityRow, RelationRow, SourceRecordRow, VisitRow } from './write-rows.ts';
@@ -138,7 +138,7 @@ const RECORD_HEADER = [
   'flags:string[]',
 ];
 const RESOLVED_TO_HEADER = [':START_ID(SourceRecord)', ':END_ID(Entity)', ':TYPE', 'role', 'score:double', 'decision', 'candidate', 'at:datetime'];
-const VISITED_HEADER = [':START_ID(Entity)', ':END_ID(Entity)', ':TYPE', 'rid', 'kind', 'at:datetime', 'until:datetime', 'source'];
+const VISITED_HEADER = [':START_ID(Entity)', ':END_ID(Entity)', ':TYPE', 'rid', 'kind', 'at:datetime', 'until:datetime', 'source', VisitedProp.place];
 const BATCH_HEADER = [
   ':ID(Batch)',
   ':LABEL',
@@ -249,7 +249,7 @@ export class ImportCsvWriter {
 
   /** One VISITED edge. */
   visit(v: VisitRow) {
-    this.visited.row([v.subject, v.place, Rel.Visited, v.rid, v.kind, v.at, v.until, v.source]);
+    this.visited.row([v.subject, v.place, Rel.Visited, v.rid, v.kind, v.at, v.until, v.source, v.place]);
     this.addSource(v.subject, v.source);
     this.addSource(v.place, v.source);
   }

@@ -1,4 +1,4 @@
-import { Label } from '@onemap/graph-schema';
+import { Label, setVisitPlaceCypher } from '@onemap/graph-schema';
 import { addPlaceFacts, type Graph, writeTx } from '@onemap/graph-schema/server';
 import type { ManagedTransaction } from 'neo4j-driver';
 import type { SourceRecordRow, VisitRow } from './write-rows.ts';
@@ -149,7 +149,8 @@ export async function writeTraceRecords(
         `UNWIND $rows AS row
          MATCH (s:Entity {eid: row.subject}), (p:Place {eid: row.place})
          MERGE (s)-[v:VISITED {rid: row.rid, kind: row.kind}]->(p)
-         SET v.at = datetime(row.at), v.until = CASE WHEN row.until IS NULL THEN null ELSE datetime(row.until) END, v.source = row.source`,
+         SET v.at = datetime(row.at), v.until = CASE WHEN row.until IS NULL THEN null ELSE datetime(row.until) END, v.source = row.source,
+             ${setVisitPlaceCypher('v', 'p')}`,
         { rows: visits },
       );
     }

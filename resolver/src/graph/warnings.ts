@@ -3,7 +3,7 @@
  * entities, the sightings that may fire them, and their hits (merged on a key, so a batch
  * delivered twice or evaluated twice fires once). Rules themselves are kept by the server's API.
  */
-import { pointSourceCypher, provenanceSourceCypher } from '@onemap/graph-schema';
+import { pointSourceCypher, provenanceSourceCypher, visitsAtPlaceCypher } from '@onemap/graph-schema';
 import { type Graph, isHomeCypher, isHomeForSourcesCypher, pointStatedBySourcesCypher, pointStatingSourcesCypher, readTx, writeTx } from '@onemap/graph-schema/server';
 
 /** One active, unexpired rule (its kind-specific settings as stored). */
@@ -144,9 +144,10 @@ export async function readSightings(graph: Graph, items: { eid: string; rid: str
 }
 
 /**
- * Sightings of any of `eids` at `placeEid` within ±`minutes` of `at`, of sources the view `vs`
+ * Sightings of any of `eids` (distinct: a rule's subjects) at `placeEid` within ±`minutes` of `at`, of sources the view `vs`
  * sees (null: any source) — a hidden sighting neither makes nor completes a meeting or gathering.
- * Read from the subjects' sightings (few), not from the place's (a hub's are many).
+ * Read by the `(place, at)` index (`visitsAtPlaceCypher`): the place's visits in the window, never
+ * a hub's every visit nor a subject's every sighting.
  */
 export async function readSightingsNear(
   graph: Graph,
@@ -154,10 +155,8 @@ export async function readSightingsNear(
 ) {
   return readTx(graph, async (tx) => {
     const r = await tx.run(
-      `UNWIND $eids AS eid
-       MATCH (s:Entity {eid: eid})-[v:VISITED]->(q:Place {eid: $placeEid})
-       WHERE v.at >= datetime($at) - duration({minutes: $minutes}) AND v.at <= datetime($at) + duration({minutes: $minutes})
-         AND ($vs IS NULL OR v.source IN $vs)
+      `${visitsAtPlaceCypher({ subject: 's:Entity', visit: 'v', placeEid: '$placeEid', from: 'datetime($at) - duration({minutes: $minutes})', to: 'datetime($at) + duration({minutes: $minutes})' })}
+         AND s.eid IN $eids AND ($vs IS NULL OR v.source IN $vs)
        RETURN s.eid AS eid, v.rid AS rid, v.source AS source, toString(v.at) AS at ORDER BY v.at, v.rid`,
       p,
     );

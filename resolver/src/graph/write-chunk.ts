@@ -1,4 +1,4 @@
-import { EDGE_IDENTITY, ENTITY_LABELS, Label, type PlaceFacts, RECORD_RELATION_TYPES, Rel } from '@onemap/graph-schema';
+import { EDGE_IDENTITY, ENTITY_LABELS, Label, type PlaceFacts, RECORD_RELATION_TYPES, Rel, setVisitPlaceCypher } from '@onemap/graph-schema';
 import { addPlaceFacts, type Graph, writeTx } from '@onemap/graph-schema/server';
 import { integer, type ManagedTransaction } from 'neo4j-driver';
 import { type ChunkRows, type EntityRow, MAX_RIDS, type RelationRow } from './write-rows.ts';
@@ -13,13 +13,15 @@ import { recordPlaceFacts } from './place-facts.ts';
 /**
  * The edges a merge moves, each folded into the edge it becomes by the graph model's identity
  * (`EDGE_IDENTITY`); `out` / `inc`: whether the merged-away entity is their start or their end
- * (a record resolves INTO an entity; an entity has identifiers and visits; relations go both ways).
+ * (a record resolves INTO an entity; an entity has identifiers; a subject visits a place, so a
+ * merged-away place's visits move to the surviving place, which they then say they are at; relations
+ * go both ways).
  */
 const MOVES: { type: string; key: readonly string[]; out: boolean; inc: boolean }[] = Object.entries(EDGE_IDENTITY).map(([type, key]) => ({
   type,
   key: key ?? [],
   out: type !== Rel.ResolvedTo,
-  inc: type !== Rel.HasIdentifier && type !== Rel.Visited,
+  inc: type !== Rel.HasIdentifier,
 }));
 const WRITABLE_RELATIONS = new Set<string>(RECORD_RELATION_TYPES);
 
@@ -84,7 +86,7 @@ async function applyMerges(tx: ManagedTransaction, merges: ChunkRows['merges'], 
         `UNWIND $rows AS m
          MATCH (x)-[r:${type}]->(old:Entity {eid: m.from}) WHERE x.eid IS NULL OR x.eid <> m.into
          MATCH (new:Entity {eid: m.into})
-         MERGE (x)-[r2:${type} ${keyMap}]->(new) ON CREATE SET r2 = properties(r) ${onMatch}
+         MERGE (x)-[r2:${type} ${keyMap}]->(new) ON CREATE SET r2 = properties(r)${type === Rel.Visited ? `, ${setVisitPlaceCypher('r2', 'new')}` : ''} ${onMatch}
          DELETE r`,
         { rows },
       );
@@ -455,7 +457,8 @@ export async function writeChunk(
       await tx.run(
         `UNWIND $rows AS row
          MATCH (s:Entity {eid: row.subject}), (p:Place {eid: row.place})
-         CREATE (s)-[:VISITED {rid: row.rid, kind: row.kind, at: datetime(row.at), until: ${until}, source: row.source}]->(p)`,
+         CREATE (s)-[v:VISITED {rid: row.rid, kind: row.kind, at: datetime(row.at), until: ${until}, source: row.source}]->(p)
+         SET ${setVisitPlaceCypher('v', 'p')}`,
         { rows: fresh },
       );
     }

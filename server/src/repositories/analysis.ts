@@ -1,4 +1,4 @@
-import { coarseHomeLocationCypher, HOME_GRID_DEGREES, HOME_GRID_SLACK_M } from '@onemap/graph-schema';
+import { coarseHomeLocationCypher, HOME_GRID_DEGREES, HOME_GRID_SLACK_M, visitsAtPlaceCypher } from '@onemap/graph-schema';
 import { HOME_FOR_VIEWER, VISIBLE_DIVISION, VISIBLE_POINT, visibleEntity } from './cypher.ts';
 import { read, type Reader } from './reader.ts';
 
@@ -42,6 +42,8 @@ export interface CoLocationTruncation {
  * visible sighting at a place within `radiusM` and within ±`windowMinutes`; counted per other entity.
  * Not the derived `CO_TRAVELED` edge (same place, persons, distinct place-days). Reads `limit + 1`
  * rows so the caller can tell when the answer was cut; `truncatedBy` says which named caps were hit.
+ * The others at a place are found by the `(place, at)` index (`visitsAtPlaceCypher`): the visits
+ * in the window, not a hub's every visit.
  */
 export async function readCoLocation(
   graph: Reader,
@@ -61,9 +63,8 @@ export async function readCoLocation(
          UNION
          RETURN p AS q
        }
-       MATCH (q)<-[w:VISITED]-(o:Entity)
-       WHERE o <> e AND w.source IN $vs
-         AND w.at >= v.at - duration({minutes: $win}) AND w.at <= v.at + duration({minutes: $win})
+       ${visitsAtPlaceCypher({ subject: 'o:Entity', visit: 'w', placeEid: 'q.eid', from: 'v.at - duration({minutes: $win})', to: 'v.at + duration({minutes: $win})' })}
+         AND o <> e AND w.source IN $vs
        WITH o, count(DISTINCT v) AS together, min(w.at) AS first, max(w.at) AS last, collect(DISTINCT q.eid)[..10] AS places
        WHERE together >= $minCount
        RETURN o.eid AS eid, together, toString(first) AS first, toString(last) AS last, places

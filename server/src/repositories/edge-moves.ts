@@ -5,7 +5,7 @@
  * relation once per source), never doubled. An edge may move in part: the records of its `rids`
  * that go, go; the edge stays for the rest, stamped (`rid`, `source`) by one of its own records.
  */
-import { EDGE_IDENTITY, MAX_RIDS, Rel } from '@onemap/graph-schema';
+import { EDGE_IDENTITY, MAX_RIDS, Rel, setVisitPlaceCypher } from '@onemap/graph-schema';
 import { recountPlaceFacts } from '@onemap/graph-schema/server';
 import type { ManagedTransaction } from 'neo4j-driver';
 
@@ -127,20 +127,24 @@ const RESTAMPED = Object.entries(EDGE_IDENTITY)
   .filter(([, keys]) => !keys?.includes('source'))
   .map(([t]) => t);
 
-/** Creates the moved edges of one type, folding each into the edge of the same identity already there. */
+/**
+ * Creates the moved edges of one type, folding each into the edge of the same identity already there.
+ * A visit says which place it is at (`VISITED.place`): the place it ends at now.
+ */
 async function writeMoved(tx: ManagedTransaction, type: string, list: MovedEdge[]) {
   const identity = EDGE_IDENTITY[type as Rel];
   const folds = identity ? list.filter((m) => identity.every((k) => m.props[k] !== undefined && m.props[k] !== null)) : [];
   const creates = identity ? list.filter((m) => !folds.includes(m)) : list;
   const ends = 'MATCH (a) WHERE elementId(a) = row.start MATCH (b) WHERE elementId(b) = row.end';
-  if (creates.length) await tx.run(`UNWIND $rows AS row ${ends} CREATE (a)-[n:${type}]->(b) SET n = row.props`, { rows: creates });
+  const atPlace = type === Rel.Visited ? `, ${setVisitPlaceCypher('n', 'b')}` : '';
+  if (creates.length) await tx.run(`UNWIND $rows AS row ${ends} CREATE (a)-[n:${type}]->(b) SET n = row.props${atPlace}`, { rows: creates });
   if (!folds.length || !identity) return;
   // Keys come from the graph model's table, never from input.
   const key = identity.length ? `{${identity.map((k) => `${k}: row.props.${k}`).join(', ')}}` : '';
   await tx.run(
     `UNWIND $rows AS row ${ends}
      MERGE (a)-[n:${type} ${key}]->(b)
-     ON CREATE SET n = row.props
+     ON CREATE SET n = row.props${atPlace}
      ON MATCH SET n.rids = CASE WHEN row.rids IS NULL THEN n.rids
                                 ELSE (${ridsCypher('n')} + [x IN row.rids WHERE NOT x IN ${ridsCypher('n')}])[..${MAX_RIDS}] END
      WITH n, row WHERE row.rids IS NOT NULL AND $restamp
