@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import type { Viewer } from '../../server/src/access/viewer.ts';
 import type { Profile } from '../../server/src/schemas/entities.ts';
 import { buildProfile } from '../../server/src/services/entity-view.ts';
+import { printPlan, totalHits } from '../helpers/plans.ts';
 import { useServerApp, viewerFor } from '../helpers/server-app.ts';
 import { FX } from '../helpers/server-fixtures.ts';
 
@@ -91,25 +92,11 @@ useServerApp(
   },
 );
 
-function totalHits(p: ProfiledPlan): number {
-  return p.dbHits + p.children.reduce((s, c) => s + totalHits(c), 0);
-}
-
 /** Rows of the plan's operators that expand the profiled entity's records (`(e)<-[…:RESOLVED_TO]-(sr)`). */
 function recordRowsExpanded(p: ProfiledPlan): number {
   const details = String((p.arguments as Record<string, unknown>).Details ?? '');
   const own = /Expand/.test(p.operatorType) && /\(e\)<-\[\w+:RESOLVED_TO\]-\(sr\)/.test(details) ? p.rows : 0;
   return own + p.children.reduce((s, c) => s + recordRowsExpanded(c), 0);
-}
-
-function printPlan(p: ProfiledPlan, depth = 0): string[] {
-  const details = String((p.arguments as Record<string, unknown>).Details ?? '')
-    .replace(/\s+/g, ' ')
-    .slice(0, 140);
-  return [
-    `${'  '.repeat(depth)}${p.operatorType.replace(/@.*$/, '')} rows=${p.rows} dbHits=${p.dbHits} ${details}`,
-    ...p.children.flatMap((c) => printPlan(c, depth + 1)),
-  ];
 }
 
 /** `buildProfile` with every statement under PROFILE: each statement's plan, and the answer. */

@@ -21,6 +21,7 @@ import { type ChunkRows, emptyChunk, type SourceRecordRow } from '../../resolver
 import { readCoLocation } from '../../server/src/repositories/analysis.ts';
 import { mergeEntities, readDecision, undoDecision } from '../../server/src/repositories/resolution.ts';
 import { clearGraph, openTestGraph } from '../helpers/graph.ts';
+import { printPlan, totalHits } from '../helpers/plans.ts';
 
 const HUB = 'L-VPH';
 const SUBJECT = 'P-VPS';
@@ -71,23 +72,9 @@ afterAll(async () => {
   await graph?.driver.close();
 });
 
-function totalHits(p: ProfiledPlan): number {
-  return p.dbHits + p.children.reduce((s, c) => s + totalHits(c), 0);
-}
-
 /** The most rows any operator of the plan produced. */
 function widestRows(p: ProfiledPlan): number {
   return Math.max(p.rows, ...p.children.map(widestRows));
-}
-
-function printPlan(p: ProfiledPlan, depth = 0): string[] {
-  const details = String((p.arguments as Record<string, unknown>).Details ?? '')
-    .replace(/\s+/g, ' ')
-    .slice(0, 140);
-  return [
-    `${'  '.repeat(depth)}${p.operatorType.replace(/@.*$/, '')} rows=${p.rows} dbHits=${p.dbHits} ${details}`,
-    ...p.children.flatMap((c) => printPlan(c, depth + 1)),
-  ];
 }
 
 /** Whether the plan seeks the `(place, at)` index on `VISITED`. */
