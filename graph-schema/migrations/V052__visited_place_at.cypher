@@ -1,5 +1,5 @@
 // The place a visit is at (`VISITED.place`, the eid of the edge's end; graph-schema
-// `src/universal/visit-place.ts`) and the composite index on it and the visit's time: "who was at
+// `src/repositories/visit-place.ts`) and the composite index on it and the visit's time: "who was at
 // this place within ±N minutes" (co-travel, co-location, early-warning meetings) seeks the visits
 // in the window instead of expanding a hub's every visit. The writers set `place` (and every move
 // of a visit onto another place); this fills the edges written before, in batches. An edge not

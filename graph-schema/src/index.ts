@@ -10,4 +10,3 @@ export * from './universal/geo/index.ts';
 export * from './universal/csv-cell.ts';
 export * from './universal/place-facts.ts';
 export * from './universal/entity-naming.ts';
-export * from './universal/visit-place.ts';

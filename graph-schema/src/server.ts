@@ -6,3 +6,4 @@ export * from './neo4j/values.ts';
 export * from './migrations/migrations.ts';
 export * from './repositories/units.ts';
 export * from './repositories/place-facts.ts';
+export * from './repositories/visit-place.ts';

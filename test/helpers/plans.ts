@@ -1,3 +1,4 @@
+import { type Graph, writeTx } from '@onemap/graph-schema/server';
 import type { ProfiledPlan } from 'neo4j-driver';
 
 /** Db hits of a PROFILE plan, every operator counted. */
@@ -14,4 +15,14 @@ export function printPlan(p: ProfiledPlan, depth = 0): string[] {
     `${'  '.repeat(depth)}${p.operatorType.replace(/@.*$/, '')} rows=${p.rows} dbHits=${p.dbHits} ${details}`,
     ...p.children.flatMap((c) => printPlan(c, depth + 1)),
   ];
+}
+
+/**
+ * Index statistics resampled and the query plans dropped (`db.prepareForReplanning`), after a test
+ * wrote its store: on a graph just created the statistics still say "empty", and a planner that
+ * believes them may scan every Person or every visit of a time window (a fresh clone's first run
+ * did). Plans asserted by a test are then those the statistics of its store give, as in service.
+ */
+export async function replanOnCurrentStatistics(graph: Graph): Promise<void> {
+  await writeTx(graph, (tx) => tx.run('CALL db.prepareForReplanning()'));
 }

@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import type { Viewer } from '../../server/src/access/viewer.ts';
 import type { Profile } from '../../server/src/schemas/entities.ts';
 import { buildProfile } from '../../server/src/services/entity-view.ts';
-import { printPlan, totalHits } from '../helpers/plans.ts';
+import { printPlan, replanOnCurrentStatistics, totalHits } from '../helpers/plans.ts';
 import { useServerApp, viewerFor } from '../helpers/server-app.ts';
 import { FX } from '../helpers/server-fixtures.ts';
 
@@ -89,6 +89,7 @@ useServerApp(
         { hub: HUB, n: STAYS, open: FX.open, cond: FX.cond },
       ),
     );
+    await replanOnCurrentStatistics(graph);
   },
 );
 

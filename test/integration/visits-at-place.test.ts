@@ -21,7 +21,7 @@ import { type ChunkRows, emptyChunk, type SourceRecordRow } from '../../resolver
 import { readCoLocation } from '../../server/src/repositories/analysis.ts';
 import { mergeEntities, readDecision, undoDecision } from '../../server/src/repositories/resolution.ts';
 import { clearGraph, openTestGraph } from '../helpers/graph.ts';
-import { printPlan, totalHits } from '../helpers/plans.ts';
+import { printPlan, replanOnCurrentStatistics, totalHits } from '../helpers/plans.ts';
 
 const HUB = 'L-VPH';
 const SUBJECT = 'P-VPS';
@@ -67,6 +67,7 @@ beforeAll(async () => {
       { seenAt: SEEN_AT },
     ),
   );
+  await replanOnCurrentStatistics(graph);
 });
 afterAll(async () => {
   await graph?.driver.close();

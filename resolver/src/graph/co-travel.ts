@@ -1,6 +1,6 @@
 /** The derived CO_TRAVELED edge: reading co-occurrences with their crowd, writing scored edges. */
-import { Label, Rel, visitsAtPlaceCypher } from '@onemap/graph-schema';
-import { type Graph, readTx, writeTx } from '@onemap/graph-schema/server';
+import { Label, Rel } from '@onemap/graph-schema';
+import { type Graph, readTx, visitsAtPlaceCypher, writeTx } from '@onemap/graph-schema/server';
 
 /** One co-occurrence of a touched person `a` with another person `b` (see `CoOccurrence` in derive/). */
 export interface CoOccurrenceRow {

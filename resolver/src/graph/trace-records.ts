@@ -1,9 +1,9 @@
-import { Label, setVisitPlaceCypher } from '@onemap/graph-schema';
-import { addPlaceFacts, type Graph, writeTx } from '@onemap/graph-schema/server';
+import { Label } from '@onemap/graph-schema';
+import { addPlaceFacts, type Graph, setVisitPlaceCypher, writeTx } from '@onemap/graph-schema/server';
 import type { ManagedTransaction } from 'neo4j-driver';
-import type { SourceRecordRow, VisitRow } from './write-rows.ts';
-import { addSourcesToEntities, RESOLVED_AT } from './write-chunk.ts';
 import { recordPlaceFacts } from './place-facts.ts';
+import { addSourcesToEntities, RESOLVED_AT } from './write-chunk.ts';
+import type { SourceRecordRow, VisitRow } from './write-rows.ts';
 
 /** An anchor a trace record names: an entity of `kind` holding identifier `idKind = value`. */
 export interface TraceAnchor {

@@ -3,8 +3,8 @@
  * entities, the sightings that may fire them, and their hits (merged on a key, so a batch
  * delivered twice or evaluated twice fires once). Rules themselves are kept by the server's API.
  */
-import { pointSourceCypher, provenanceSourceCypher, visitsAtPlaceCypher } from '@onemap/graph-schema';
-import { type Graph, isHomeCypher, isHomeForSourcesCypher, pointStatedBySourcesCypher, pointStatingSourcesCypher, readTx, writeTx } from '@onemap/graph-schema/server';
+import { pointSourceCypher, provenanceSourceCypher } from '@onemap/graph-schema';
+import { type Graph, isHomeCypher, isHomeForSourcesCypher, pointStatedBySourcesCypher, pointStatingSourcesCypher, readTx, visitsAtPlaceCypher, writeTx } from '@onemap/graph-schema/server';
 
 /** One active, unexpired rule (its kind-specific settings as stored). */
 export interface WarningRuleRow {

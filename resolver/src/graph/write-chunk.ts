@@ -1,8 +1,8 @@
-import { EDGE_IDENTITY, ENTITY_LABELS, Label, type PlaceFacts, RECORD_RELATION_TYPES, Rel, setVisitPlaceCypher } from '@onemap/graph-schema';
-import { addPlaceFacts, type Graph, writeTx } from '@onemap/graph-schema/server';
+import { EDGE_IDENTITY, ENTITY_LABELS, Label, type PlaceFacts, RECORD_RELATION_TYPES, Rel } from '@onemap/graph-schema';
+import { addPlaceFacts, type Graph, setVisitPlaceCypher, writeTx } from '@onemap/graph-schema/server';
 import { integer, type ManagedTransaction } from 'neo4j-driver';
-import { type ChunkRows, type EntityRow, MAX_RIDS, type RelationRow } from './write-rows.ts';
 import { recordPlaceFacts } from './place-facts.ts';
+import { type ChunkRows, type EntityRow, MAX_RIDS, type RelationRow } from './write-rows.ts';
 
 /**
  * How a merge moves each relationship type from the merged-away entity to the survivor: the

@@ -1,6 +1,7 @@
-import { coarseHomeLocationCypher, HOME_GRID_DEGREES, HOME_GRID_SLACK_M, visitsAtPlaceCypher } from '@onemap/graph-schema';
+import { coarseHomeLocationCypher, HOME_GRID_DEGREES, HOME_GRID_SLACK_M } from '@onemap/graph-schema';
+import { visitsAtPlaceCypher } from '@onemap/graph-schema/server';
 import { HOME_FOR_VIEWER, VISIBLE_DIVISION, VISIBLE_POINT, visibleEntity } from './cypher.ts';
-import { read, type Reader } from './reader.ts';
+import { type Reader, read } from './reader.ts';
 
 /**
  * Caps of the co-location query, named so an answer can say which one it hit:

@@ -5,8 +5,8 @@
  * relation once per source), never doubled. An edge may move in part: the records of its `rids`
  * that go, go; the edge stays for the rest, stamped (`rid`, `source`) by one of its own records.
  */
-import { EDGE_IDENTITY, MAX_RIDS, Rel, setVisitPlaceCypher } from '@onemap/graph-schema';
-import { recountPlaceFacts } from '@onemap/graph-schema/server';
+import { EDGE_IDENTITY, MAX_RIDS, Rel } from '@onemap/graph-schema';
+import { recountPlaceFacts, setVisitPlaceCypher } from '@onemap/graph-schema/server';
 import type { ManagedTransaction } from 'neo4j-driver';
 
 const REL_TYPES = new Set<string>(Object.values(Rel));

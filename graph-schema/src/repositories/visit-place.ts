@@ -6,7 +6,7 @@
  * the visits in its window. Every writer and mover of a `VISITED` edge sets the property with
  * `setVisitPlaceCypher`; every "who was here then" reader seeks it with `visitsAtPlaceCypher`.
  */
-import { Prop, Rel, VisitedProp } from './graph-model.ts';
+import { Prop, Rel, VisitedProp } from '../universal/graph-model.ts';
 
 /** Name of the composite range index on `VISITED(place, at)`. */
 export const VISITED_PLACE_AT_INDEX = 'visited_place_at';
