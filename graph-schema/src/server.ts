@@ -1,6 +1,7 @@
 /** Node-only exports of graph-schema: driver, transactions, errors, migrations, repositories. */
 export * from './neo4j/config.ts';
 export * from './neo4j/driver.ts';
+export { boltWritesCoalesced } from './neo4j/bolt-writes.ts';
 export * from './neo4j/errors.ts';
 export * from './neo4j/values.ts';
 export * from './migrations/migrations.ts';

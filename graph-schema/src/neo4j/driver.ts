@@ -1,12 +1,17 @@
 import neo4j, { type Driver, type ManagedTransaction, type QueryResult, type Session } from 'neo4j-driver';
+import { coalesceBoltWrites } from './bolt-writes.ts';
 import type { Neo4jConfig } from './config.ts';
 import { GraphError, GraphErrorCode, toGraphError } from './errors.ts';
 
 /** The driver's fetch size meaning "every record in one PULL". */
 const FETCH_ALL = -1;
 
-/** The one driver of a process. Integers come back as JS numbers (safe for our counts and ids). */
+/**
+ * The one driver of a process. Integers come back as JS numbers (safe for our counts and ids).
+ * Its socket writes are coalesced, one system call per burst of messages (`coalesceBoltWrites`).
+ */
 export function createDriver(config: Neo4jConfig): Driver {
+  coalesceBoltWrites();
   return neo4j.driver(config.uri, neo4j.auth.basic(config.user, config.password), {
     disableLosslessIntegers: true,
     connectionAcquisitionTimeout: 20_000,
