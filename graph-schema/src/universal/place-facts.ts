@@ -86,14 +86,14 @@ export function statedPoint(attrs: string | null | undefined, role: string): { l
  * @example placeFactsOf([{ source: 'hotel', role: 'place', attrs: '{"place":{"name":"x"}}' }])
  *   // → { recordRoles: ['hotel:place'], homeSources: [], pointStatements: [] }
  */
-export function placeFactsOf(records: Iterable<RecordForFacts>): PlaceFacts {
+export function placeFactsOf(records: Iterable<RecordForFacts>, pointOf: typeof statedPoint = statedPoint): PlaceFacts {
   const roles = new Set<string>();
   const homes = new Set<string>();
   const points = new Set<string>();
   for (const r of records) {
     roles.add(placeRoleFact(r.source, r.role));
     if (mentionsHome(r.attrs)) homes.add(r.source);
-    const p = statedPoint(r.attrs, r.role);
+    const p = pointOf(r.attrs, r.role);
     if (p) points.add(placePointFact(r.source, p.lon, p.lat));
   }
   return { recordRoles: [...roles].sort(), homeSources: [...homes].sort(), pointStatements: [...points].sort() };

@@ -1,4 +1,4 @@
-import { type PlaceFacts, placeFactsOf, type RecordForFacts } from '@onemap/graph-schema';
+import { type EntityKind, type PlaceFacts, placeFactsOf, type RecordForFacts, statedPoint } from '@onemap/graph-schema';
 import type { SourceRecordRow } from './write-rows.ts';
 
 /**
@@ -7,18 +7,36 @@ import type { SourceRecordRow } from './write-rows.ts';
  * writer's statement skips other entities, so the rows need not know the kind.
  * @param also entities listed with no facts of their own (merge survivors, places a withdrawal
  *   cleared): a place among them without facts gets them recounted
+ * @param kinds the entities' kinds where known (a chunk's `kinds`): an entity known to be no place
+ *   gets no facts (a record's person, phone, vehicle — most of what a record resolves to)
  */
-export function recordPlaceFacts(records: readonly Pick<SourceRecordRow, 'source' | 'attrs' | 'resolved'>[], also: Iterable<string> = []): ({ eid: string } & PlaceFacts)[] {
+export function recordPlaceFacts(
+  records: readonly Pick<SourceRecordRow, 'source' | 'attrs' | 'resolved'>[],
+  also: Iterable<string> = [],
+  kinds?: ReadonlyMap<string, EntityKind>,
+): ({ eid: string } & PlaceFacts)[] {
   const by = new Map<string, RecordForFacts[]>();
   for (const eid of also) if (!by.has(eid)) by.set(eid, []);
   for (const r of records) {
     for (const res of r.resolved) {
+      const kind = kinds?.get(res.eid);
+      if (kind !== undefined && kind !== 'Place' && !by.has(res.eid)) continue;
       let list = by.get(res.eid);
       if (!list) by.set(res.eid, (list = []));
       list.push({ source: r.source, role: res.role, attrs: r.attrs });
     }
   }
+  // a record's attrs are parsed once, however many of its entities ask (the same string object)
+  const points = new Map<string, Map<string, ReturnType<typeof statedPoint>>>();
+  const pointOf = (attrs: string | null | undefined, role: string) => {
+    if (typeof attrs !== 'string') return null;
+    let byRole = points.get(attrs);
+    if (!byRole) points.set(attrs, (byRole = new Map()));
+    let p = byRole.get(role);
+    if (p === undefined) byRole.set(role, (p = statedPoint(attrs, role)));
+    return p;
+  };
   return [...by]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([eid, recs]) => ({ eid, ...placeFactsOf(recs) }));
+    .map(([eid, recs]) => ({ eid, ...placeFactsOf(recs, pointOf) }));
 }

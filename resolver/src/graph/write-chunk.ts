@@ -43,7 +43,7 @@ function traced(tx: ManagedTransaction, trace: boolean | 'profile'): ManagedTran
         const n = Array.isArray(p?.rows) ? p.rows.length : 0;
         const server = integer.toNumber(r.summary.resultAvailableAfter) + integer.toNumber(r.summary.resultConsumedAfter);
         const hits = r.summary.profile ? ` dbHits=${profileHits(r.summary.profile)}` : '';
-        console.error(`write ${(performance.now() - t).toFixed(0)} ms server ${server} ms rows=${n}${hits} ${q.replace(/\s+/g, ' ').slice(0, 90)}`);
+        console.error(`write ${(performance.now() - t).toFixed(0)} ms server ${server} ms bytes=${Buffer.byteLength(JSON.stringify(p ?? {}))} rows=${n}${hits} ${q.replace(/\s+/g, ' ').slice(0, 90)}`);
         return r;
       };
     },
@@ -212,13 +212,25 @@ async function writeEntities(tx: ManagedTransaction, rows: EntityRow[]) {
   for (const label of new Set(rows.map((r) => r.kind))) {
     if (!(ENTITY_LABELS as readonly string[]).includes(label)) throw new Error(`${label} is not an entity label`);
   }
-  const set = `SET e += row.props, e.provenance = row.provenance, e.searchText = row.searchText, e.updatedAt = datetime()
+  const set = `SET e += row.props, e.updatedAt = datetime()
        WITH e, row WHERE row.lon IS NOT NULL AND row.lat IS NOT NULL
        SET e.location = point({longitude: row.lon, latitude: row.lat})`;
-  const created = rows.filter((r) => r.isNew);
-  const changed = rows.filter((r) => !r.isNew);
+  const created = rows.filter((r) => r.isNew).map(entityWrite);
+  const changed = rows.filter((r) => !r.isNew).map(entityWrite);
   if (created.length) await tx.run(`UNWIND $rows AS row CREATE (e:Entity:$(row.kind) {eid: row.eid}) ${set}`, { rows: created });
   if (changed.length) await tx.run(`UNWIND $rows AS row MERGE (e:Entity {eid: row.eid}) SET e:$(row.kind) ${set}`, { rows: changed });
+}
+
+/**
+ * What an entity's statement row sends: the whole row, or only its changed fields (`changes`; the
+ * location only when the point changed, a gone property as null, which removes it).
+ */
+export function entityWrite(r: EntityRow): { eid: string; kind: string; props: Record<string, string | null>; lon: number | null; lat: number | null } {
+  if (r.changes) {
+    const point = r.changes.point;
+    return { eid: r.eid, kind: r.kind, props: r.changes.props, lon: point ? r.lon : null, lat: point ? r.lat : null };
+  }
+  return { eid: r.eid, kind: r.kind, props: { ...r.props, provenance: r.provenance, searchText: r.searchText }, lon: r.lon, lat: r.lat };
 }
 
 /**
@@ -367,7 +379,7 @@ export function listRows(
   known?: KnownFacts,
 ): { sources: { eid: string; sources: string[] }[]; places: ({ eid: string } & PlaceFacts)[] } {
   const sources = entitySources(rows).filter((x) => must.has(x.eid) || !known?.hasSources(x.eid, x.sources));
-  const places = recordPlaceFacts(rows.records, must).filter((x) => {
+  const places = recordPlaceFacts(rows.records, must, rows.kinds).filter((x) => {
     if (must.has(x.eid)) return true;
     const kind = rows.kinds?.get(x.eid);
     return (kind === undefined || kind === 'Place') && !known?.hasPlaceFacts(x.eid, x);

@@ -34,6 +34,19 @@ export interface EntityRow {
   lat: number | null;
   /** made by this chunk (written with CREATE); otherwise it exists and is MERGEd */
   isNew?: boolean;
+  /**
+   * Only these fields changed since the writer last wrote the entity (`WrittenValues`): they alone
+   * are sent and set; absent, the whole row is.
+   */
+  changes?: EntityChanges;
+}
+
+/** The changed fields of an entity the writer wrote before. */
+export interface EntityChanges {
+  /** golden properties, `provenance` and `searchText` that changed (null: the property is gone) */
+  props: Record<string, string | null>;
+  /** whether `lon`/`lat` changed (the location is set again) */
+  point: boolean;
 }
 
 export interface SourceRecordRow {

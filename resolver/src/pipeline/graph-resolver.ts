@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { EntityKind, SourceCatalogEntry } from '@onemap/graph-schema';
 import type { Graph } from '@onemap/graph-schema/server';
 import type { ManagedTransaction } from 'neo4j-driver';
@@ -12,6 +11,7 @@ import type { Model } from '../scoring/model-settings.ts';
 import type { AuthorityFn } from './golden-values.ts';
 import { RecordResolver, type ResolvedRecord } from './record-resolver.ts';
 import { WrittenFacts } from './written-facts.ts';
+import { WrittenValues } from './written-values.ts';
 
 export interface ProcessStats {
   records: number;
@@ -56,10 +56,6 @@ export class StaleGroupError extends Error {
   }
 }
 
-function valuesHash(e: EntityRow): string {
-  return createHash('sha1').update(JSON.stringify([e.kind, e.props, e.provenance, e.searchText, e.lon, e.lat])).digest('base64');
-}
-
 /**
  * How long the resolve runs before it lets the event loop turn (ms). The leader resolves group N+1
  * while group N's transaction runs on the same thread: each statement of N is sent only when the
@@ -100,8 +96,8 @@ export interface GraphResolverOptions {
 export class GraphResolver {
   private records: RecordResolver;
   private readonly persisted = new Set<string>();
-  /** eid -> hash of the golden values last written: an entity whose values did not change is not rewritten */
-  private readonly writtenValues = new Map<string, string>();
+  /** the golden values last written, field by field: an entity whose values did not change is not rewritten, one that did sends its changes */
+  private readonly writtenValues = new WrittenValues();
   /** rid -> the batch that wrote the record's current version (a retried batch counts what its earlier attempt wrote as written) */
   private readonly writtenBy = new Map<string, string>();
   /** the `inSources` and place facts this worker's writes put on entities: rows adding nothing are not sent */
@@ -289,9 +285,13 @@ export class GraphResolver {
       await slices.next();
       const row = this.records.entityRow(eid, kind);
       // Hubs (hotels, stations) are touched by every chunk; rewrite only what changed.
-      if (!survivors.has(eid) && this.persisted.has(eid) && this.writtenValues.get(eid) === valuesHash(row)) {
-        unchangedEntities++;
-        continue;
+      if (!survivors.has(eid) && this.persisted.has(eid)) {
+        const changes = this.writtenValues.changes(row);
+        if (changes === null) {
+          unchangedEntities++;
+          continue;
+        }
+        if (changes) row.changes = changes;
       }
       if (!this.persisted.has(eid)) row.isNew = true;
       rows.entities.push(row);
@@ -432,7 +432,7 @@ export class GraphResolver {
     }
     for (const e of rows.entities) {
       this.persisted.add(e.eid);
-      this.writtenValues.set(e.eid, valuesHash(e));
+      this.writtenValues.note(e);
     }
   }
 

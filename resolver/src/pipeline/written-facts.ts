@@ -54,7 +54,7 @@ export class WrittenFacts {
   covered(rows: ChunkRows): KnownFacts {
     const sources = new Set(entitySources(rows).flatMap((x) => (this.hasSources(x.eid, x.sources) ? [x.eid] : [])));
     const places = new Set(
-      recordPlaceFacts(rows.records).flatMap((x) => (this.hasPlaceFacts(x.eid, x) ? [x.eid] : [])),
+      recordPlaceFacts(rows.records, [], rows.kinds).flatMap((x) => (this.hasPlaceFacts(x.eid, x) ? [x.eid] : [])),
     );
     return { hasSources: (eid) => sources.has(eid), hasPlaceFacts: (eid) => places.has(eid) };
   }
@@ -68,7 +68,7 @@ export class WrittenFacts {
   note(rows: ChunkRows): void {
     if (rows.merges.length || rows.records.some((r) => !r.isNew)) this.clear();
     for (const s of entitySources(rows)) this.sources.set(s.eid, union(this.sources.get(s.eid), s.sources));
-    for (const p of recordPlaceFacts(rows.records)) {
+    for (const p of recordPlaceFacts(rows.records, [], rows.kinds)) {
       const had = this.places.get(p.eid);
       this.places.set(p.eid, { roles: union(had?.roles, p.recordRoles), homes: union(had?.homes, p.homeSources), points: union(had?.points, p.pointStatements) });
     }
