@@ -1,6 +1,6 @@
 import { type ManagedTransaction, Neo4jError, type QueryResult, type Session } from 'neo4j-driver';
 import { describe, expect, it } from 'vitest';
-import { type ReadClock, readRunner, withoutStackCapture } from './driver.ts';
+import { PipelinedStatements, type ReadClock, readRunner, withoutStackCapture } from './driver.ts';
 import { GraphError } from './errors.ts';
 
 describe('withoutStackCapture', () => {
@@ -156,5 +156,51 @@ describe('readRunner: a read as auto-commit statements', () => {
     expect(most).toBe(1);
     expect(answers.map((a) => (a.status === 'fulfilled' ? a.value.records : (a.reason as GraphError).code))).toEqual([['a'], 'ONEMAP_ERR_GRAPH_QUERY', ['c']]);
     await tx.idle();
+  });
+});
+
+describe('PipelinedStatements', () => {
+  it('sends every statement at once, in order, and settles after all answered', async () => {
+    const sent: string[] = [];
+    const answers: (() => void)[] = [];
+    const tx = {
+      run(query: string) {
+        sent.push(query);
+        return new Promise<void>((resolve) => answers.push(resolve));
+      },
+    };
+    const ahead = new PipelinedStatements(tx as never);
+    ahead.send('A');
+    ahead.send('B');
+    ahead.add((async () => void (await tx.run('C')))());
+    expect(sent).toEqual(['A', 'B', 'C']); // none waited for an answer
+    let settled = false;
+    const done = ahead.settle().then(() => (settled = true));
+    answers[0]!();
+    answers[1]!();
+    await new Promise((r) => setTimeout(r, 5));
+    expect(settled).toBe(false);
+    answers[2]!();
+    await done;
+    expect(settled).toBe(true);
+  });
+
+  it('throws the first failure in order, never leaves a rejection unobserved', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown) => unhandled.push(e);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const tx = { run: (q: string) => (q === 'ok' ? Promise.resolve() : Promise.reject(new Error(`${q} failed`))) };
+      const ahead = new PipelinedStatements(tx as never);
+      ahead.send('ok');
+      ahead.send('first');
+      ahead.send('second');
+      await new Promise((r) => setTimeout(r, 5));
+      await expect(ahead.settle()).rejects.toThrow('first failed');
+      await expect(ahead.settle()).resolves.toBeUndefined(); // settled once: nothing is awaited twice
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 });

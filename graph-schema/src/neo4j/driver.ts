@@ -162,6 +162,40 @@ export async function writeTx<T>(graph: Graph, work: (tx: ManagedTransaction) =>
   }
 }
 
+/**
+ * Statements of one transaction sent without waiting for each answer: the driver sends each RUN and
+ * PULL at once and the server answers in order, so N statements cost one round trip, not N, and
+ * (the socket corked for the tick, `coalesceBoltWrites`) one socket write. For statements whose
+ * answers the caller does not read; they run on the server in the order they were sent. `add`
+ * takes the promise of a helper that sends its statements when called (an async function's code up
+ * to its first `await` runs at once). `settle` waits for every one and throws the first failure in
+ * order; call it before the transaction ends, on failure too (nothing is left unobserved).
+ * @example
+ * const ahead = new PipelinedStatements(tx);
+ * ahead.send('UNWIND $rows AS row CREATE (:X {id: row.id})', { rows });
+ * ahead.add(addSourcesToEntities(tx, list));
+ * await ahead.settle();
+ */
+export class PipelinedStatements {
+  private readonly sent: Promise<unknown>[] = [];
+
+  constructor(private readonly tx: Pick<ManagedTransaction, 'run'>) {}
+
+  send(query: string, parameters?: Record<string, unknown>): void {
+    this.add(Promise.resolve(this.tx.run(query, parameters)));
+  }
+
+  add(answer: Promise<unknown> | undefined): void {
+    if (!answer) return;
+    answer.catch(() => undefined); // observed in settle, in order
+    this.sent.push(answer);
+  }
+
+  async settle(): Promise<void> {
+    for (const answer of this.sent.splice(0)) await answer;
+  }
+}
+
 /** Runs one auto-commit statement (needed for schema commands, which cannot share a transaction). */
 export async function runAutoCommit(graph: Graph, cypher: string, params: Record<string, unknown> = {}) {
   const session = graph.driver.session({ database: graph.database });

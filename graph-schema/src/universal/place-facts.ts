@@ -86,14 +86,17 @@ export function statedPoint(attrs: string | null | undefined, role: string): { l
  * @example placeFactsOf([{ source: 'hotel', role: 'place', attrs: '{"place":{"name":"x"}}' }])
  *   // → { recordRoles: ['hotel:place'], homeSources: [], pointStatements: [] }
  */
-export function placeFactsOf(records: Iterable<RecordForFacts>, pointOf: typeof statedPoint = statedPoint): PlaceFacts {
+export function placeFactsOf<R extends RecordForFacts>(
+  records: Iterable<R>,
+  pointOf: (r: R) => ReturnType<typeof statedPoint> = (r) => statedPoint(r.attrs, r.role),
+): PlaceFacts {
   const roles = new Set<string>();
   const homes = new Set<string>();
   const points = new Set<string>();
   for (const r of records) {
     roles.add(placeRoleFact(r.source, r.role));
     if (mentionsHome(r.attrs)) homes.add(r.source);
-    const p = pointOf(r.attrs, r.role);
+    const p = pointOf(r);
     if (p) points.add(placePointFact(r.source, p.lon, p.lat));
   }
   return { recordRoles: [...roles].sort(), homeSources: [...homes].sort(), pointStatements: [...points].sort() };

@@ -15,7 +15,7 @@ export function recordPlaceFacts(
   also: Iterable<string> = [],
   kinds?: ReadonlyMap<string, EntityKind>,
 ): ({ eid: string } & PlaceFacts)[] {
-  const by = new Map<string, RecordForFacts[]>();
+  const by = new Map<string, (RecordForFacts & { row: object })[]>();
   for (const eid of also) if (!by.has(eid)) by.set(eid, []);
   for (const r of records) {
     for (const res of r.resolved) {
@@ -23,20 +23,21 @@ export function recordPlaceFacts(
       if (kind !== undefined && kind !== 'Place' && !by.has(res.eid)) continue;
       let list = by.get(res.eid);
       if (!list) by.set(res.eid, (list = []));
-      list.push({ source: r.source, role: res.role, attrs: r.attrs });
+      list.push({ source: r.source, role: res.role, attrs: r.attrs, row: r });
     }
   }
-  // a record's attrs are parsed once, however many of its entities ask (the same string object)
-  const points = new Map<string, Map<string, ReturnType<typeof statedPoint>>>();
-  const pointOf = (attrs: string | null | undefined, role: string) => {
-    if (typeof attrs !== 'string') return null;
-    let byRole = points.get(attrs);
-    if (!byRole) points.set(attrs, (byRole = new Map()));
-    let p = byRole.get(role);
-    if (p === undefined) byRole.set(role, (p = statedPoint(attrs, role)));
-    return p;
-  };
   return [...by]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([eid, recs]) => ({ eid, ...placeFactsOf(recs, pointOf) }));
+}
+
+/** record row -> role -> the point it states: a row's attrs are parsed once, however often its facts are asked (a group asks three times) */
+const pointsOf = new WeakMap<object, Map<string, ReturnType<typeof statedPoint>>>();
+
+function pointOf(r: RecordForFacts & { row: object }): ReturnType<typeof statedPoint> {
+  let byRole = pointsOf.get(r.row);
+  if (!byRole) pointsOf.set(r.row, (byRole = new Map()));
+  let p = byRole.get(r.role);
+  if (p === undefined) byRole.set(r.role, (p = statedPoint(r.attrs, r.role)));
+  return p;
 }

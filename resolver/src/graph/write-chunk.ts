@@ -1,5 +1,5 @@
 import { EDGE_IDENTITY, ENTITY_LABELS, Label, type PlaceFacts, RECORD_RELATION_TYPES, Rel } from '@onemap/graph-schema';
-import { addPlaceFacts, type Graph, setVisitPlaceCypher, writeTx } from '@onemap/graph-schema/server';
+import { addPlaceFacts, type Graph, PipelinedStatements, setVisitPlaceCypher, writeTx } from '@onemap/graph-schema/server';
 import { integer, type ManagedTransaction } from 'neo4j-driver';
 import { recordPlaceFacts } from './place-facts.ts';
 import { type ChunkRows, type EntityRow, MAX_RIDS, type RelationRow } from './write-rows.ts';
@@ -208,7 +208,7 @@ async function withdrawRecordFacts(tx: ManagedTransaction, records: ChunkRows['r
  * Entities in two statements whatever their kinds (the kind label is set from the row, from the
  * closed set of entity labels): CREATE for entities this chunk makes, MERGE for the ones it changes.
  */
-async function writeEntities(tx: ManagedTransaction, rows: EntityRow[]) {
+function writeEntities(ahead: PipelinedStatements, rows: EntityRow[]) {
   for (const label of new Set(rows.map((r) => r.kind))) {
     if (!(ENTITY_LABELS as readonly string[]).includes(label)) throw new Error(`${label} is not an entity label`);
   }
@@ -217,8 +217,8 @@ async function writeEntities(tx: ManagedTransaction, rows: EntityRow[]) {
        SET e.location = point({longitude: row.lon, latitude: row.lat})`;
   const created = rows.filter((r) => r.isNew).map(entityWrite);
   const changed = rows.filter((r) => !r.isNew).map(entityWrite);
-  if (created.length) await tx.run(`UNWIND $rows AS row CREATE (e:Entity:$(row.kind) {eid: row.eid}) ${set}`, { rows: created });
-  if (changed.length) await tx.run(`UNWIND $rows AS row MERGE (e:Entity {eid: row.eid}) SET e:$(row.kind) ${set}`, { rows: changed });
+  if (created.length) ahead.send(`UNWIND $rows AS row CREATE (e:Entity:$(row.kind) {eid: row.eid}) ${set}`, { rows: created });
+  if (changed.length) ahead.send(`UNWIND $rows AS row MERGE (e:Entity {eid: row.eid}) SET e:$(row.kind) ${set}`, { rows: changed });
 }
 
 /**
@@ -275,11 +275,11 @@ export function relationEdges(rows: RelationRow[]): { type: string; from: string
   return [...edges.values()];
 }
 
-async function writeRelations(tx: ManagedTransaction, rows: RelationRow[]) {
+function writeRelations(ahead: PipelinedStatements, rows: RelationRow[]) {
   const edges = relationEdges(rows);
   for (const type of new Set(edges.map((r) => r.type))) {
     if (!WRITABLE_RELATIONS.has(type)) throw new Error(`relation type ${type} is not writable`);
-    await tx.run(
+    ahead.send(
       `UNWIND $rows AS row
        MATCH (a:Entity {eid: row.from}), (b:Entity {eid: row.to})
        MERGE (a)-[x:${type} {source: row.source}]->(b)
@@ -408,77 +408,88 @@ export async function writeChunk(
   await writeTx(graph, async (rawTx) => {
     const t0 = performance.now();
     const tx = traced(rawTx, opts.trace ?? false);
-    await opts.inTx?.(tx);
-    await writeEntities(tx, rows.entities);
-    await applyMerges(tx, rows.merges, rows.seq);
-    const { left, places: withdrawnFrom } = await withdrawRecordFacts(tx, rows.records.filter((r) => !r.isNew));
-    if (rows.identifiers.length) {
-      await tx.run(
-        `UNWIND $rows AS row
-         MATCH (e:Entity {eid: row.eid})
-         MERGE (i:Identifier {kind: row.kind, value: row.value})
-         MERGE (e)-[h:HAS_IDENTIFIER]->(i)
-         ON CREATE SET h.source = row.source, h.rid = row.rids[0], h.rids = row.rids[..${MAX_RIDS}]
-         // an edge that lists these records already (or is full) is not written again
-         WITH h, row, coalesce(h.rids, [h.rid]) AS had
-         WHERE size(had) < ${MAX_RIDS} AND any(x IN row.rids WHERE NOT x IN had)
-         SET h.rids = (had + [x IN row.rids WHERE NOT x IN had])[..${MAX_RIDS}]`,
-        { rows: identifierEdges(rows.identifiers) },
-      );
+    // Statements whose answers are not read are sent without waiting (one round trip for the
+    // chunk, not one per statement); the merges and a correction's withdrawal, which the statements
+    // after them depend on, wait for their answers (and so for everything sent before them).
+    const ahead = new PipelinedStatements(tx);
+    try {
+      ahead.add(opts.inTx?.(tx));
+      writeEntities(ahead, rows.entities);
+      await applyMerges(tx, rows.merges, rows.seq);
+      const { left, places: withdrawnFrom } = await withdrawRecordFacts(tx, rows.records.filter((r) => !r.isNew));
+      if (rows.identifiers.length) {
+        ahead.send(
+          `UNWIND $rows AS row
+           MATCH (e:Entity {eid: row.eid})
+           MERGE (i:Identifier {kind: row.kind, value: row.value})
+           MERGE (e)-[h:HAS_IDENTIFIER]->(i)
+           ON CREATE SET h.source = row.source, h.rid = row.rids[0], h.rids = row.rids[..${MAX_RIDS}]
+           // an edge that lists these records already (or is full) is not written again
+           WITH h, row, coalesce(h.rids, [h.rid]) AS had
+           WHERE size(had) < ${MAX_RIDS} AND any(x IN row.rids WHERE NOT x IN had)
+           SET h.rids = (had + [x IN row.rids WHERE NOT x IN had])[..${MAX_RIDS}]`,
+          { rows: identifierEdges(rows.identifiers) },
+        );
+      }
+      // A record delivered for the first time has no node and no edge yet: CREATE them (no lookup
+      // of existing edges on hubs); a corrected re-delivery MERGEs its node (its old edges were withdrawn).
+      // The record as delivered is not stored: staging keeps it (`batchId`, `line`; read back by
+      // `readDeliveredValues` in quality/delivered-values.ts); an older graph's `raw` goes on correction.
+      const created = rows.records.filter((r) => r.isNew);
+      const updated = rows.records.filter((r) => !r.isNew);
+      const recordProps = `r.source = row.source, r.recordId = row.recordId, r.receivedAt = datetime(row.receivedAt), r.hash = row.hash,
+               r.file = row.file, r.line = row.line, r.batchId = row.batchId, r.seq = $seq, r.attrs = row.attrs, r.mentions = row.mentions,
+               r.flags = CASE WHEN size(row.flags) = 0 THEN null ELSE row.flags END`;
+      if (created.length) {
+        ahead.send(
+          `UNWIND $rows AS row
+           CREATE (r:SourceRecord {rid: row.rid}) SET ${recordProps}
+           WITH r, row
+           UNWIND row.resolved AS res
+           MATCH (e:Entity {eid: res.eid})
+           CREATE (r)-[:RESOLVED_TO {role: res.role, score: res.score, decision: res.decision, candidate: res.candidate, at: ${RESOLVED_AT}}]->(e)`,
+          { rows: created, seq: rows.seq },
+        );
+      }
+      if (updated.length) {
+        ahead.send(
+          `UNWIND $rows AS row
+           MERGE (r:SourceRecord {rid: row.rid})
+           SET ${recordProps}
+           REMOVE r.raw
+           WITH r, row
+           UNWIND row.resolved AS res
+           MATCH (e:Entity {eid: res.eid})
+           MERGE (r)-[x:RESOLVED_TO {role: res.role}]->(e)
+           SET x.score = res.score, x.decision = res.decision, x.candidate = res.candidate, x.at = ${RESOLVED_AT}`,
+          { rows: updated, seq: rows.seq },
+        );
+      }
+      writeRelations(ahead, rows.relations);
+      if (rows.visits.length) {
+        // every visit is new by now (a corrected record's earlier ones were withdrawn above); one
+        // edge per (subject, place, rid, kind), the last row winning
+        const fresh = [...new Map(rows.visits.map((v) => [`${v.subject}|${v.place}|${v.rid}|${v.kind}`, v])).values()];
+        const until = 'CASE WHEN row.until IS NULL THEN null ELSE datetime(row.until) END';
+        ahead.send(
+          `UNWIND $rows AS row
+           MATCH (s:Entity {eid: row.subject}), (p:Place {eid: row.place})
+           CREATE (s)-[v:VISITED {rid: row.rid, kind: row.kind, at: datetime(row.at), until: ${until}, source: row.source}]->(p)
+           SET ${setVisitPlaceCypher('v', 'p')}`,
+          { rows: fresh },
+        );
+      }
+      const lists = listRows(rows, new Set([...rows.merges.map((m) => m.into), ...withdrawnFrom]), opts.known);
+      ahead.add(addSourcesToEntities(tx, lists.sources));
+      ahead.add(addSourcesToEntities(tx, left.map((eid) => ({ eid, sources: [] }))));
+      ahead.add(addPlaceFacts(tx, lists.places));
+      ahead.send('MERGE (s:PipelineState {id: "main"}) SET s.seq = CASE WHEN coalesce(s.seq, 0) < $seq THEN $seq ELSE s.seq END', { seq: rows.seq });
+      await ahead.settle();
+    } catch (e) {
+      // the first failure in order is the cause (a later statement only says the transaction failed)
+      await ahead.settle();
+      throw e;
     }
-    // A record delivered for the first time has no node and no edge yet: CREATE them (no lookup
-    // of existing edges on hubs); a corrected re-delivery MERGEs its node (its old edges were withdrawn).
-    // The record as delivered is not stored: staging keeps it (`batchId`, `line`; read back by
-    // `readDeliveredValues` in quality/delivered-values.ts); an older graph's `raw` goes on correction.
-    const created = rows.records.filter((r) => r.isNew);
-    const updated = rows.records.filter((r) => !r.isNew);
-    const recordProps = `r.source = row.source, r.recordId = row.recordId, r.receivedAt = datetime(row.receivedAt), r.hash = row.hash,
-             r.file = row.file, r.line = row.line, r.batchId = row.batchId, r.seq = $seq, r.attrs = row.attrs, r.mentions = row.mentions,
-             r.flags = CASE WHEN size(row.flags) = 0 THEN null ELSE row.flags END`;
-    if (created.length) {
-      await tx.run(
-        `UNWIND $rows AS row
-         CREATE (r:SourceRecord {rid: row.rid}) SET ${recordProps}
-         WITH r, row
-         UNWIND row.resolved AS res
-         MATCH (e:Entity {eid: res.eid})
-         CREATE (r)-[:RESOLVED_TO {role: res.role, score: res.score, decision: res.decision, candidate: res.candidate, at: ${RESOLVED_AT}}]->(e)`,
-        { rows: created, seq: rows.seq },
-      );
-    }
-    if (updated.length) {
-      await tx.run(
-        `UNWIND $rows AS row
-         MERGE (r:SourceRecord {rid: row.rid})
-         SET ${recordProps}
-         REMOVE r.raw
-         WITH r, row
-         UNWIND row.resolved AS res
-         MATCH (e:Entity {eid: res.eid})
-         MERGE (r)-[x:RESOLVED_TO {role: res.role}]->(e)
-         SET x.score = res.score, x.decision = res.decision, x.candidate = res.candidate, x.at = ${RESOLVED_AT}`,
-        { rows: updated, seq: rows.seq },
-      );
-    }
-    await writeRelations(tx, rows.relations);
-    if (rows.visits.length) {
-      // every visit is new by now (a corrected record's earlier ones were withdrawn above); one
-      // edge per (subject, place, rid, kind), the last row winning
-      const fresh = [...new Map(rows.visits.map((v) => [`${v.subject}|${v.place}|${v.rid}|${v.kind}`, v])).values()];
-      const until = 'CASE WHEN row.until IS NULL THEN null ELSE datetime(row.until) END';
-      await tx.run(
-        `UNWIND $rows AS row
-         MATCH (s:Entity {eid: row.subject}), (p:Place {eid: row.place})
-         CREATE (s)-[v:VISITED {rid: row.rid, kind: row.kind, at: datetime(row.at), until: ${until}, source: row.source}]->(p)
-         SET ${setVisitPlaceCypher('v', 'p')}`,
-        { rows: fresh },
-      );
-    }
-    const lists = listRows(rows, new Set([...rows.merges.map((m) => m.into), ...withdrawnFrom]), opts.known);
-    await addSourcesToEntities(tx, lists.sources);
-    await addSourcesToEntities(tx, left.map((eid) => ({ eid, sources: [] })));
-    await addPlaceFacts(tx, lists.places);
-    await tx.run('MERGE (s:PipelineState {id: "main"}) SET s.seq = CASE WHEN coalesce(s.seq, 0) < $seq THEN $seq ELSE s.seq END', { seq: rows.seq });
     statementsMs = performance.now() - t0;
   });
   return { statementsMs };
