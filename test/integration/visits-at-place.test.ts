@@ -1,25 +1,28 @@
 /**
  * "Who was at this place within ±N minutes" (co-travel's co-occurrences, co-location, an
- * early-warning meeting) reads the visits in the window by the `(place, at)` index on `VISITED`
+ * early-warning meeting) and "who was at these places in [from, to)" (a collision window, a series
+ * scene) read the visits in the window by the `(place, at)` index on `VISITED`
  * (`VISITED.place`, migration V052), not a hub's every visit: at a million records a station's
  * 27 541 visits were read once per sighting there, and the co-travel derivation fell behind the
  * writes. The property must follow a visit moved onto a surviving place (an analyst's merge, the
  * pipeline's merge), or those readers would silently miss it; the migration fills older edges.
  * Counts, never time: the db hits are in docs/api.md ("Who was at a place then").
- * Own ids: `P-VP*`, `L-VP*`.
+ * Own ids: `P-VP*`, `L-VP*`, `V-VP*`, `C-VP*`.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { type Graph, MIGRATIONS_DIR, migrate, readTx, splitStatements, writeTx } from '@onemap/graph-schema/server';
 import type { ProfiledPlan, Session } from 'neo4j-driver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SERIES_WINDOW } from '../../resolver/src/derive/series-score.ts';
 import { findCoOccurrences } from '../../resolver/src/graph/co-travel.ts';
 import { writeTraceRecords } from '../../resolver/src/graph/trace-records.ts';
 import { readSightingsNear } from '../../resolver/src/graph/warnings.ts';
 import { writeChunk } from '../../resolver/src/graph/write-chunk.ts';
 import { type ChunkRows, emptyChunk, type SourceRecordRow } from '../../resolver/src/graph/write-rows.ts';
-import { readCoLocation } from '../../server/src/repositories/analysis.ts';
+import { readCoLocation, readWindowHits, type WindowPlaces } from '../../server/src/repositories/analysis.ts';
 import { mergeEntities, readDecision, undoDecision } from '../../server/src/repositories/resolution.ts';
+import { readSceneSubjects } from '../../server/src/repositories/series.ts';
 import { clearGraph, openTestGraph } from '../helpers/graph.ts';
 import { printPlan, replanOnCurrentStatistics, totalHits } from '../helpers/plans.ts';
 
@@ -112,6 +115,24 @@ function profiling(plans: ProfiledPlan[]): Graph {
   return { ...graph, driver };
 }
 
+/**
+ * The plans of one read seek the `(place, at)` index and stay bounded by the hub's visits in the
+ * window (8 to 10), far below the hub's degree or the window's visits elsewhere
+ * (`ONEMAP_PRINT_PLANS=1` prints them).
+ */
+function expectBoundedByTheWindow(name: string, plans: ProfiledPlan[]): void {
+  expect(plans.length).toBeGreaterThan(0);
+  const hits = plans.reduce((s, p) => s + totalHits(p), 0);
+  const widest = Math.max(...plans.map(widestRows));
+  if (process.env.ONEMAP_PRINT_PLANS)
+    console.log(
+      `${name}: ${hits} db hits, widest operator ${widest} rows\n${plans.flatMap((p) => printPlan(p)).join('\n')}`,
+    );
+  expect(plans.some(seeksPlaceAt)).toBe(true);
+  expect(widest).toBeLessThan(STAYS / 20);
+  expect(hits).toBeLessThan(STAYS / 2);
+}
+
 /** Each reader of "who was at the hub within ±30 minutes of the subject's sighting", with what it must answer. */
 const READERS: { name: string; read: (g: Graph) => Promise<string[]>; expected: string[] }[] = [
   {
@@ -162,19 +183,142 @@ describe(`who was at a hub of ${STAYS} visits within ±${TOLERANCE} minutes`, ()
     it(`${r.name} reads the visits in the window by the (place, at) index, not the hub's every visit`, async () => {
       const plans: ProfiledPlan[] = [];
       expect(await r.read(profiling(plans))).toEqual(r.expected);
-      expect(plans.length).toBeGreaterThan(0);
-      const hits = plans.reduce((s, p) => s + totalHits(p), 0);
-      const widest = Math.max(...plans.map(widestRows));
-      if (process.env.ONEMAP_PRINT_PLANS)
-        console.log(
-          `${r.name}: ${hits} db hits, widest operator ${widest} rows\n${plans.flatMap((p) => printPlan(p)).join('\n')}`,
-        );
-      expect(plans.some(seeksPlaceAt)).toBe(true);
-      // bounded by the hub's visits in the window (8), far below the hub's degree or the window's visits elsewhere
-      expect(widest).toBeLessThan(STAYS / 20);
-      expect(hits).toBeLessThan(STAYS / 2);
+      expectBoundedByTheWindow(r.name, plans);
     });
   }
+});
+
+/**
+ * A collision window and a series scene at the hub: [minute 5 000, minute 5 060), guest 500's visit
+ * to guest 506's, exclusive — guests 500..505 — and, in it, a vehicle (with an owner), a person
+ * known only from `hotel` (a rail-only viewer must not see them), a case's own involvement trace
+ * (`incident`: a collision hit, never "near the scene") and a person routinely there (at the hub on
+ * four days: near the scene but left out).
+ */
+const WINDOW = { from: atMinute(5000), to: atMinute(5060) };
+const WINDOW_GUESTS = [500, 501, 502, 503, 504, 505].map((k) => `P-VPG${k}`);
+const VEHICLE = 'V-VPWV';
+const OWNER = 'P-VPWO';
+const HOTEL_GUEST = 'P-VPWH';
+const INCIDENT = 'P-VPWI';
+const REGULAR = 'P-VPWR';
+/** Minute of each extra subject's (first) visit at the hub in the window. */
+const EXTRA_AT: Record<string, number> = { [VEHICLE]: 5015, [HOTEL_GUEST]: 5025, [INCIDENT]: 5035, [REGULAR]: 5045 };
+const RAIL = ['rail'];
+const RAIL_AND_HOTEL = ['rail', 'hotel'];
+const HUB_LOCATION = { lon: 103.83, lat: 36.06 };
+const SCENE = {
+  eid: 'C-VPW',
+  ...HUB_LOCATION,
+  ...WINDOW,
+  routineFrom: atMinute(5030 - SERIES_WINDOW.routineWindowDays * 1440),
+  routineTo: atMinute(5030 + SERIES_WINDOW.routineWindowDays * 1440),
+};
+
+/** What a window at the hub reads for viewer `vs`: eid → its first hit (minute, place, source). */
+function expectedWindowHits(vs: readonly string[]): Map<string, { minute: number; placeEid: string; source: string }> {
+  const hits = new Map(
+    WINDOW_GUESTS.map((eid) => [eid, { minute: Number(eid.slice(5)) * 10, placeEid: HUB, source: 'rail' }]),
+  );
+  for (const [eid, minute] of Object.entries(EXTRA_AT)) {
+    const source = eid === HOTEL_GUEST ? 'hotel' : 'rail';
+    if (vs.includes(source)) hits.set(eid, { minute, placeEid: HUB, source });
+  }
+  return hits;
+}
+
+/** Who is near the scene for viewer `vs`: the window's persons and vehicles less the incident trace and the regular, and the vehicle's owner. */
+function expectedSceneSubjects(vs: readonly string[]): string[] {
+  const seen = [...expectedWindowHits(vs).keys()].filter((eid) => eid !== INCIDENT && eid !== REGULAR);
+  return [...seen, OWNER].sort();
+}
+
+async function windowHits(g: Graph, w: WindowPlaces, vs: readonly string[]) {
+  const { hits, truncated } = await readWindowHits(g, { ...w, ...WINDOW }, ['Person', 'Vehicle'], vs);
+  expect(truncated).toBe(false);
+  return new Map(
+    hits.map((h) => [
+      h.eid,
+      { minute: (Date.parse(h.hit.at) - T0) / 60_000, placeEid: h.hit.placeEid, source: h.hit.source },
+    ]),
+  );
+}
+
+async function sceneSubjects(g: Graph, vs: readonly string[]): Promise<string[]> {
+  const { subjects, truncated } = await readSceneSubjects(
+    g,
+    [SCENE],
+    { radiusM: SERIES_WINDOW.nearbyRadiusM, routineDays: SERIES_WINDOW.routineDays },
+    vs,
+  );
+  expect(truncated).toBe(false);
+  expect([...subjects.keys()]).toEqual([SCENE.eid]);
+  return subjects.get(SCENE.eid) ?? [];
+}
+
+/** The hub as a collision window finds it: by a circle around it, or listed (a polygon's or jurisdiction's places). */
+const WINDOW_PLACES: { name: string; places: WindowPlaces }[] = [
+  { name: 'a circle', places: { ...HUB_LOCATION, radiusM: 100 } },
+  { name: 'listed places', places: { placeEids: [HUB] } },
+];
+
+describe(`a collision window and a series scene at a hub of ${STAYS} visits`, () => {
+  beforeAll(async () => {
+    await writeTx(graph, (tx) =>
+      tx.run(
+        `MATCH (h:Place {eid: $hub})
+         CREATE (v:Entity:Vehicle {eid: $vehicle, inSources: ['rail']})<-[:OWNS {source: 'rail', rid: 'rail:vpwo'}]-(:Entity:Person {eid: $owner, name: '车主', inSources: ['rail']})
+         CREATE (v)-[:VISITED {at: datetime($t0) + duration({minutes: $at.vehicle}), kind: 'checkpoint_pass', source: 'rail', rid: 'rail:vpwv', place: h.eid}]->(h)
+         CREATE (:Entity:Person {eid: $hotelGuest, name: '住客', inSources: ['hotel']})
+                -[:VISITED {at: datetime($t0) + duration({minutes: $at.hotelGuest}), kind: 'hotel_checkin', source: 'hotel', rid: 'hotel:vpwh', place: h.eid}]->(h)
+         CREATE (:Entity:Person {eid: $incident, name: '当事人', inSources: ['rail']})
+                -[:VISITED {at: datetime($t0) + duration({minutes: $at.incident}), kind: 'incident', source: 'rail', rid: 'rail:vpwi', place: h.eid}]->(h)
+         CREATE (r:Entity:Person {eid: $regular, name: '常客', inSources: ['rail']})
+         WITH h, r
+         UNWIND range(0, 3) AS day
+         CREATE (r)-[:VISITED {at: datetime($t0) + duration({minutes: $at.regular + day * 1440}), kind: 'rail_departure', source: 'rail', rid: 'rail:vpwr' + day, place: h.eid}]->(h)`,
+        {
+          hub: HUB,
+          vehicle: VEHICLE,
+          owner: OWNER,
+          hotelGuest: HOTEL_GUEST,
+          incident: INCIDENT,
+          regular: REGULAR,
+          t0: atMinute(0),
+          at: {
+            vehicle: EXTRA_AT[VEHICLE],
+            hotelGuest: EXTRA_AT[HOTEL_GUEST],
+            incident: EXTRA_AT[INCIDENT],
+            regular: EXTRA_AT[REGULAR],
+          },
+        },
+      ),
+    );
+    await replanOnCurrentStatistics(graph);
+  });
+
+  for (const { name, places } of WINDOW_PLACES) {
+    it(`a collision window over ${name} (readWindowHits) answers each viewer what it sees: [from, to), first hit, no hidden source`, async () => {
+      for (const vs of [RAIL, RAIL_AND_HOTEL])
+        expect(await windowHits(graph, places, vs)).toEqual(expectedWindowHits(vs));
+    });
+
+    it(`a collision window over ${name} (readWindowHits) reads the visits in the window by the (place, at) index, not the hub's every visit`, async () => {
+      const plans: ProfiledPlan[] = [];
+      expect(await windowHits(profiling(plans), places, RAIL)).toEqual(expectedWindowHits(RAIL));
+      expectBoundedByTheWindow(`collision window over ${name}`, plans);
+    });
+  }
+
+  it('a series scene (readSceneSubjects) answers each viewer who was near it: persons and vehicles, not its own trace, not a regular, with owners', async () => {
+    for (const vs of [RAIL, RAIL_AND_HOTEL]) expect(await sceneSubjects(graph, vs)).toEqual(expectedSceneSubjects(vs));
+  });
+
+  it("a series scene (readSceneSubjects) reads the visits in its window by the (place, at) index, not the hub's every visit", async () => {
+    const plans: ProfiledPlan[] = [];
+    expect(await sceneSubjects(profiling(plans), RAIL)).toEqual(expectedSceneSubjects(RAIL));
+    expectBoundedByTheWindow('series scene', plans);
+  });
 });
 
 /** A source record of the chunk writer, resolving to `resolved`. */

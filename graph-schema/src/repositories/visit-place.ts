@@ -21,18 +21,18 @@ export function setVisitPlaceCypher(visit: string, place: string): string {
 
 /**
  * Cypher MATCH of the visits `visit` by `subject` (a node pattern such as `o:Person`) at the place
- * whose eid is the expression `placeEid`, with `at` from `from` to `to` inclusive (Cypher
- * expressions), by a seek of the `(place, at)` index; the caller may go on with `AND …`.
+ * whose eid is the expression `placeEid`, with `at` from `from` (inclusive) to `to` inclusive — a
+ * ±N minutes tolerance — or up to `before` exclusive — a window [`from`, `before`) as a query's
+ * `from`/`to` parameters give it (Cypher expressions) — by a seek of the `(place, at)` index; the
+ * caller may go on with `AND …`.
  * @example visitsAtPlaceCypher({ subject: 'o:Person', visit: 'w', placeEid: 'p.eid', from: 'v.at - d', to: 'v.at + d' })
+ * @example visitsAtPlaceCypher({ subject: 'o:Entity', visit: 'v', placeEid: 'q.eid', from: 'datetime($from)', before: 'datetime($to)' })
  */
-export function visitsAtPlaceCypher(p: {
-  subject: string;
-  visit: string;
-  placeEid: string;
-  from: string;
-  to: string;
-}): string {
-  const { subject, visit, placeEid, from, to } = p;
+export function visitsAtPlaceCypher(
+  p: { subject: string; visit: string; placeEid: string; from: string } & ({ to: string } | { before: string }),
+): string {
+  const { subject, visit, placeEid, from } = p;
+  const upTo = 'to' in p ? `<= ${p.to}` : `< ${p.before}`;
   return `MATCH (${subject})-[${visit}:${Rel.Visited}]->() USING INDEX SEEK ${visit}:${Rel.Visited}(${VisitedProp.place}, ${Prop.at})
-       WHERE ${visit}.${VisitedProp.place} = ${placeEid} AND ${visit}.${Prop.at} >= ${from} AND ${visit}.${Prop.at} <= ${to}`;
+       WHERE ${visit}.${VisitedProp.place} = ${placeEid} AND ${visit}.${Prop.at} >= ${from} AND ${visit}.${Prop.at} ${upTo}`;
 }

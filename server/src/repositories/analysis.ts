@@ -104,6 +104,8 @@ const WINDOW_PLACES = {
 /**
  * Subjects with a visible sighting inside one place/time window, with their first hit there.
  * `truncated` says a cap of `WINDOW_HIT_LIMITS` was hit (more places in the radius, or more subjects).
+ * A place's visits in [`from`, `to`) are found by the `(place, at)` index (`visitsAtPlaceCypher`),
+ * not by expanding a hub's every visit.
  */
 export async function readWindowHits(graph: Reader, w: WindowPlaces & { from: string; to: string }, kinds: readonly string[], vs: readonly string[]) {
   return read(graph, async (tx) => {
@@ -112,8 +114,8 @@ export async function readWindowHits(graph: Reader, w: WindowPlaces & { from: st
     const r = await tx.run(
       `${places}
        WITH q LIMIT toInteger($maxPlaces)
-       MATCH (q)<-[v:VISITED]-(o:Entity)
-       WHERE v.source IN $vs AND v.at >= datetime($from) AND v.at < datetime($to) AND any(l IN labels(o) WHERE l IN $kinds)
+       ${visitsAtPlaceCypher({ subject: 'o:Entity', visit: 'v', placeEid: 'q.eid', from: 'datetime($from)', before: 'datetime($to)' })}
+         AND v.source IN $vs AND any(l IN labels(o) WHERE l IN $kinds)
        WITH o, v, q ORDER BY v.at
        WITH o, collect({at: toString(v.at), placeEid: q.eid, source: v.source})[0] AS hit
        RETURN o.eid AS eid, hit LIMIT toInteger($maxSubjects) + 1`,

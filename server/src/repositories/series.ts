@@ -1,3 +1,4 @@
+import { visitsAtPlaceCypher } from '@onemap/graph-schema/server';
 import { placesWithin } from './analysis.ts';
 import { HAS_HIDDEN_SOURCE, VISIBLE_POINT } from './cypher.ts';
 import { type Reader, read } from './reader.ts';
@@ -111,7 +112,8 @@ export const SCENE_LIMITS = { places: 500, subjects: 2000 } as const;
  * trace) at a place within `radiusM` — a home by its ~1 km cell, as every radius compares places
  * (`placesWithin`) — in [`from`, `to`) — leaving out those routinely there (sighted
  * within the radius on `routineDays` or more distinct days in [`routineFrom`, `routineTo`)) — and the
- * visible owners of those vehicles.
+ * visible owners of those vehicles. A place's visits in [`from`, `to`) are found by the `(place, at)`
+ * index (`visitsAtPlaceCypher`), not by expanding a hub's every visit.
  */
 export async function readSceneSubjects(
   graph: Reader,
@@ -136,8 +138,8 @@ export async function readSceneSubjects(
          WITH q LIMIT toInteger($maxPlaces)
          WITH collect(q) AS qs
          UNWIND qs AS q
-         MATCH (q)<-[v:VISITED]-(o:Person|Vehicle)
-         WHERE v.source IN $vs AND v.kind <> 'incident' AND v.at >= datetime(s.from) AND v.at < datetime(s.to)
+         ${visitsAtPlaceCypher({ subject: 'o:Person|Vehicle', visit: 'v', placeEid: 'q.eid', from: 'datetime(s.from)', before: 'datetime(s.to)' })}
+           AND v.source IN $vs AND v.kind <> 'incident'
          WITH qs, collect(DISTINCT o)[..toInteger($maxSubjects) + 1] AS os
          UNWIND os AS o
          CALL (o, qs, s) {
