@@ -20,6 +20,8 @@ export const Label = {
   Migration: '__OneMapMigration',
   /** A merged-away entity id that still answers: it points to the surviving entity. */
   Redirect: 'EidRedirect',
+  /** A unit's watch on an entity (`eid` as it was watched; merges are followed when it is read: `watches.ts`). */
+  Watch: 'Watch',
 } as const;
 export type Label = (typeof Label)[keyof typeof Label];
 

@@ -1,12 +1,11 @@
 /** Watch nodes (kept by the server's watch API) as the pipeline needs them. */
-import { type Graph, readTx } from '@onemap/graph-schema/server';
+import { type Graph, readWatchesFollowing } from '@onemap/graph-schema/server';
 
-/** The subset of `eids` that an active `(:Watch {eid})` names. */
-export async function readWatchedEids(graph: Graph, eids: string[]): Promise<Set<string>> {
-  return readTx(graph, async (tx) => {
-    const r = await tx.run('UNWIND $eids AS eid MATCH (w:Watch {eid: eid}) WHERE w.active RETURN DISTINCT eid', {
-      eids,
-    });
-    return new Set(r.records.map((x) => x.get('eid') as string));
-  });
+/**
+ * Of `eids` (entities with new events), those some active watch follows — through merges, as
+ * every reader of a watch does (graph-schema `readWatchesFollowing`) — each with the eids its
+ * watches were made on, so a stream routes the event to a watch made before the merge.
+ */
+export async function readWatchedEids(graph: Graph, eids: string[]): Promise<Map<string, string[]>> {
+  return readWatchesFollowing(graph, eids);
 }

@@ -10,6 +10,12 @@ export interface GraphEvent {
   at: string;
   source: string;
   rid: string;
+  /**
+   * The eids, as they were watched, of the watches that follow the entity now (the publisher
+   * follows merges: a survivor's event names the watches made on the eids merged into it).
+   * Routing only, never sent to a client; absent from an older publisher: the event's `eid`.
+   */
+  watchEids?: string[];
 }
 
 /** An early-warning hit (预警) the pipeline's evaluator published: for the rule's unit only, and only when every source that fired it is visible. */
@@ -62,7 +68,8 @@ export function parseEvent(message: string): BusEvent | null {
     if (raw?.type === 'warning') return parseWarning(raw);
     const e = raw as Partial<GraphEvent>;
     if ((e.type !== 'trace' && e.type !== 'relation') || typeof e.eid !== 'string' || typeof e.source !== 'string') return null;
-    return { type: e.type, eid: e.eid, at: String(e.at ?? new Date().toISOString()), source: e.source, rid: String(e.rid ?? '') };
+    const event: GraphEvent = { type: e.type, eid: e.eid, at: String(e.at ?? new Date().toISOString()), source: e.source, rid: String(e.rid ?? '') };
+    return strings(e.watchEids) ? { ...event, watchEids: e.watchEids } : event;
   } catch {
     return null;
   }

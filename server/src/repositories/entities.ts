@@ -1,4 +1,4 @@
-import { toPlain } from '@onemap/graph-schema/server';
+import { currentEidCypher, toPlain } from '@onemap/graph-schema/server';
 import { read, type Reader } from './reader.ts';
 import type { VisibleRecord } from '../access/golden.ts';
 import { NETWORK_RELATION_TYPES, PLACE_HOME_WORD, PLACE_ROLE_SEPARATOR } from '@onemap/graph-schema';
@@ -24,18 +24,13 @@ export interface EntityRow {
 const PLACE_HOME = (v: string) => `CASE WHEN ${v}:Place THEN ${HOME_FOR_VIEWER(v)} ELSE false END`;
 
 /**
- * Follows `EidRedirect` nodes (left by merges) to the surviving eid.
- * @returns the current eid and the chain walked
+ * Follows `EidRedirect` nodes (left by merges) to the surviving eid, in one read (`currentEidCypher`).
+ * @returns the current eid, and `eid` when it was redirected
  */
 export async function resolveEid(graph: Reader, eid: string): Promise<{ eid: string; redirectedFrom: string | null }> {
   return read(graph, async (tx) => {
-    let cur = eid;
-    for (let i = 0; i < 10; i++) {
-      const r = await tx.run('MATCH (x:EidRedirect {eid: $eid}) RETURN x.to AS to', { eid: cur });
-      const to = r.records[0]?.get('to') as string | undefined;
-      if (!to) break;
-      cur = to;
-    }
+    const r = await tx.run(`RETURN ${currentEidCypher('$eid')} AS eid`, { eid });
+    const cur = r.records[0]?.get('eid') as string;
     return { eid: cur, redirectedFrom: cur === eid ? null : eid };
   });
 }

@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { type Graph, readTx, writeTx } from '@onemap/graph-schema/server';
+import { type Graph, readTx, watchCurrentEidCypher, writeTx } from '@onemap/graph-schema/server';
 import { visibleEntity } from './cypher.ts';
 
 export interface WatchRow {
   id: string;
+  /** the eid the entity had when it was watched */
   eid: string;
+  /** the eid it has now: `eid`, or after a merge its survivor's (redirect chains followed; an undo brings `eid` back) */
+  currentEid: string;
   unitCode: string;
   createdBy: string;
   purposeJson: string;
@@ -17,7 +20,7 @@ export async function createWatch(graph: Graph, w: { eid: string; unitCode: stri
   return writeTx(graph, async (tx) => {
     const r = await tx.run(
       `CREATE (w:Watch {id: $id, eid: $w.eid, unitCode: $w.unitCode, createdBy: $w.createdBy, purposeJson: $w.purposeJson, createdAt: datetime(), active: true})
-       RETURN w.id AS id, w.eid AS eid, w.unitCode AS unitCode, w.createdBy AS createdBy, w.purposeJson AS purposeJson, toString(w.createdAt) AS createdAt, w.active AS active`,
+       RETURN w.id AS id, w.eid AS eid, w.eid AS currentEid, w.unitCode AS unitCode, w.createdBy AS createdBy, w.purposeJson AS purposeJson, toString(w.createdAt) AS createdAt, w.active AS active`,
       { id, w },
     );
     return r.records[0]?.toObject() as WatchRow;
@@ -25,19 +28,19 @@ export async function createWatch(graph: Graph, w: { eid: string; unitCode: stri
 }
 
 /**
- * Active watches of a unit, newest first. With `vs`, only those whose entity (after a merge, its
- * survivor) is visible through those sources: a watch names a person, so a colleague's watch on
- * someone the reader may not see is not theirs to read. Without (`null`: the stream, which checks
- * every event it sends), all of them.
+ * Active watches of a unit, newest first, each with the eid its entity has now (`currentEid`,
+ * through every merge since). With `vs`, only those whose entity now is visible through those
+ * sources: a watch names a person, so a colleague's watch on someone the reader may not see is
+ * not theirs to read. Without (`null`: the stream, which checks every event it sends), all of them.
  */
 export async function listWatches(graph: Graph, unitCode: string, vs: readonly string[] | null = null): Promise<WatchRow[]> {
   return readTx(graph, async (tx) => {
     const r = await tx.run(
       `MATCH (w:Watch {unitCode: $unitCode}) WHERE w.active
-       OPTIONAL MATCH (x:EidRedirect {eid: w.eid})
-       OPTIONAL MATCH (e:Entity {eid: coalesce(x.to, w.eid)})
-       WITH w, e WHERE $vs IS NULL OR (e IS NOT NULL AND ${visibleEntity('e')})
-       RETURN w.id AS id, w.eid AS eid, w.unitCode AS unitCode, w.createdBy AS createdBy, w.purposeJson AS purposeJson, toString(w.createdAt) AS createdAt, w.active AS active
+       WITH w, ${watchCurrentEidCypher('w')} AS currentEid
+       OPTIONAL MATCH (e:Entity {eid: currentEid})
+       WITH w, currentEid, e WHERE $vs IS NULL OR (e IS NOT NULL AND ${visibleEntity('e')})
+       RETURN w.id AS id, w.eid AS eid, currentEid, w.unitCode AS unitCode, w.createdBy AS createdBy, w.purposeJson AS purposeJson, toString(w.createdAt) AS createdAt, w.active AS active
        ORDER BY w.createdAt DESC`,
       { unitCode, vs: vs === null ? null : [...vs] },
     );
@@ -47,7 +50,7 @@ export async function listWatches(graph: Graph, unitCode: string, vs: readonly s
 
 /**
  * Ends an active watch of the unit, as `listWatches` shows it to `by`: only one `by` may list (its
- * entity, after a merge its survivor, visible through `vs`), or one `by` made — a colleague who may
+ * entity as it is now, through merges, visible through `vs`), or one `by` made — a colleague who may
  * not see the person can neither read nor end a watch on them.
  */
 export async function endWatch(graph: Graph, id: string, unitCode: string, by: string, vs: readonly string[]): Promise<boolean> {
@@ -55,7 +58,7 @@ export async function endWatch(graph: Graph, id: string, unitCode: string, by: s
     const r = await tx.run(
       `MATCH (w:Watch {id: $id, unitCode: $unitCode}) WHERE w.active
        AND (w.createdBy = $by OR EXISTS {
-         MATCH (e:Entity) WHERE e.eid = coalesce(COLLECT { MATCH (x:EidRedirect {eid: w.eid}) RETURN x.to }[0], w.eid) AND ${visibleEntity('e')}
+         MATCH (e:Entity) WHERE e.eid = ${watchCurrentEidCypher('w')} AND ${visibleEntity('e')}
        })
        SET w.active = false, w.endedBy = $by, w.endedAt = datetime() RETURN count(w) AS n`,
       { id, unitCode, by, vs: [...vs] },

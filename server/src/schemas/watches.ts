@@ -4,7 +4,8 @@ import { Eid, ListOf } from './common.ts';
 
 export const Watch = Type.Object({
   id: Type.String(),
-  eid: Type.String(),
+  eid: Type.String({ description: 'the eid the entity had when it was watched' }),
+  currentEid: Type.String({ description: 'the eid the entity has now: `eid`, or after a merge its survivor’s (the watch follows it; an undone merge brings `eid` back)' }),
   unitCode: Type.String(),
   createdBy: Type.String(),
   purposeJson: Type.String(),

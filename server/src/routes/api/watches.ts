@@ -107,7 +107,8 @@ const watchRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // the token version the ticket was issued under (authenticateTicket checked it): a later change ends the stream
       const openedVersion = (await app.access.user(opened.username))?.tokenVersion;
       // Events are routed by every watch of the unit (each is checked against the viewer when it
-      // comes); the count the stream opens with is of the watches the caller may list.
+      // comes), by the eid each was made on (an event names those that follow its entity now,
+      // through merges); the count the stream opens with is of the watches the caller may list.
       let watched = new Set((await listWatches(app.graph, opened.unitCode)).map((w) => w.eid));
       const listed = (await listWatches(app.graph, opened.unitCode, opened.recordSources)).length;
       request.resultCount = listed;
@@ -138,8 +139,9 @@ const watchRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // Events are checked one after another, in the order they came, each against the viewer as it is now.
       let queue = Promise.resolve();
       const onEvent = (e: BusEvent) => {
-        // Early-warning alerts go to the rule's unit; entity events to the unit's watches.
-        if (e.type === 'warning' ? e.unitCode !== opened.unitCode : !watched.has(e.eid)) return;
+        // Early-warning alerts go to the rule's unit; entity events to the unit's watches — by the
+        // eids they were made on, which the publisher names after following merges (`watchEids`).
+        if (e.type === 'warning' ? e.unitCode !== opened.unitCode : !(e.watchEids ?? [e.eid]).some((w) => watched.has(w))) return;
         queue = queue.then(async () => {
           if (ended) return;
           try {
@@ -156,7 +158,9 @@ const watchRoutes: FastifyPluginAsyncTypebox = async (app) => {
               return end('audit unavailable');
             }
             if (ended) return;
-            res.write(`event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`);
+            // the routing (`watchEids`: other watches' eids) stays here
+            const shown = e.type === 'warning' ? e : { type: e.type, eid: e.eid, at: e.at, source: e.source, rid: e.rid };
+            res.write(`event: ${e.type}\ndata: ${JSON.stringify(shown)}\n\n`);
           } catch (err) {
             // Cannot tell what the viewer may see: drop the event rather than guess.
             request.log.warn({ err }, 'watch stream: could not re-check the viewer; event dropped');
