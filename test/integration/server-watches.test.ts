@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEnv } from '../helpers/env.ts';
 import { clearGraph, openTestGraph } from '../helpers/graph.ts';
 import { as, buildTestApp, PURPOSE, tokenFor } from '../helpers/server-app.ts';
+import { openWatchStream } from '../helpers/watch-stream.ts';
 import { readTx, writeTx } from '@onemap/graph-schema/server';
 import { E, type LevelName, seedServerFixture, username } from '../helpers/server-fixtures.ts';
 
@@ -115,35 +116,12 @@ describe('watches', () => {
   });
 });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Opens the watch stream as a fixture user (ticket first), collecting what arrives. */
 async function openStream(level: LevelName, role: string, eid: string) {
   const user = as(app, level, role);
   expect((await user({ method: 'POST', url: '/api/watches', payload: { eid } })).statusCode).toBe(201);
-  const t = await user({ method: 'POST', url: '/api/watches/stream-ticket' });
-  expect(t.statusCode, t.body).toBe(201);
-  const port = (app.server.address() as { port: number }).port;
-  const chunks: string[] = [];
-  let ended = false;
-  const req = http.get({ host: '127.0.0.1', port, path: `/api/watches/stream?ticket=${t.json().ticket}` });
-  const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
-    req.on('response', resolve);
-    req.on('error', reject);
-  });
-  expect(res.statusCode).toBe(200);
-  res.setEncoding('utf8');
-  res.on('data', (c: string) => chunks.push(c));
-  res.on('end', () => {
-    ended = true;
-  });
-  const text = () => chunks.join('');
-  const waitFor = async (pred: () => boolean, ms = 5000) => {
-    const t0 = Date.now();
-    while (!pred() && Date.now() - t0 < ms) await sleep(50);
-    return pred();
-  };
-  await waitFor(() => text().includes('event: ready'));
+  const { text, waitFor, ended, close } = await openWatchStream(app, user);
   /** Publishes `event` until it arrives (the subscriber connects with the first stream). */
   const deliver = async (event: object, rid: string) => {
     for (let i = 0; i < 40 && !text().includes(rid); i++) {
@@ -152,7 +130,7 @@ async function openStream(level: LevelName, role: string, eid: string) {
     }
     return text().includes(rid);
   };
-  return { text, waitFor, deliver, ended: () => ended, close: () => req.destroy() };
+  return { text, waitFor, deliver, ended, close };
 }
 
 const trace = (source: string, rid: string, eid: string = E.P1) => ({ type: 'trace', eid, at: '2026-11-06T10:00:00Z', source, rid });

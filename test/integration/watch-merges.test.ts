@@ -5,7 +5,6 @@
  * Regression: the stream routed by the watch's eid, the survivor's events carried the survivor's
  * eid, and the watch went silent after a merge.
  */
-import http from 'node:http';
 import { type Graph, readTx, writeTx } from '@onemap/graph-schema/server';
 import { publishEvents } from '@onemap/resolver/pipeline';
 import type { FastifyInstance } from 'fastify';
@@ -14,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEnv } from '../helpers/env.ts';
 import { clearGraph, openTestGraph } from '../helpers/graph.ts';
 import { as, buildTestApp } from '../helpers/server-app.ts';
+import { openWatchStream } from '../helpers/watch-stream.ts';
 import { FX, seedServerFixture } from '../helpers/server-fixtures.ts';
 
 const CHANNEL = `onemap:events:watch-merges-${process.pid}`;
@@ -47,7 +47,6 @@ afterAll(async () => {
   await graph?.driver.close();
 });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const officer = () => as(app, 'station', 'officer');
 const analyst = () => as(app, 'province', 'analyst');
 const event = (eid: string, source: string, rid: string) => ({
@@ -72,24 +71,7 @@ async function merge(survivor: string, merged: string): Promise<string> {
 async function watchAndOpen(eid: string) {
   const user = officer();
   expect((await user({ method: 'POST', url: '/api/watches', payload: { eid } })).statusCode).toBe(201);
-  const t = await user({ method: 'POST', url: '/api/watches/stream-ticket' });
-  expect(t.statusCode, t.body).toBe(201);
-  const port = (app.server.address() as { port: number }).port;
-  const chunks: string[] = [];
-  const req = http.get({ host: '127.0.0.1', port, path: `/api/watches/stream?ticket=${t.json().ticket}` });
-  const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
-    req.on('response', resolve);
-    req.on('error', reject);
-  });
-  expect(res.statusCode).toBe(200);
-  res.setEncoding('utf8');
-  res.on('data', (c: string) => chunks.push(c));
-  const text = () => chunks.join('');
-  const waitFor = async (pred: () => boolean, ms: number) => {
-    const t0 = Date.now();
-    while (!pred() && Date.now() - t0 < ms) await sleep(50);
-  };
-  await waitFor(() => text().includes('event: ready'), 5000);
+  const { text, waitFor, close } = await openWatchStream(app, user);
   /**
    * Publishes `events` the way the pipeline does (`publishEvents`: only events of watched
    * entities, named with the watches that follow them) until the last one arrives: the server's
@@ -105,7 +87,7 @@ async function watchAndOpen(eid: string) {
     }
     return text().includes(last.rid);
   };
-  return { text, deliver, close: () => req.destroy() };
+  return { text, deliver, close };
 }
 
 /** What the audit says the stream delivered, by rid. */
