@@ -172,7 +172,7 @@ export async function writeTx<T>(graph: Graph, work: (tx: ManagedTransaction) =>
  * order; call it before the transaction ends, on failure too (nothing is left unobserved).
  * @example
  * const ahead = new PipelinedStatements(tx);
- * ahead.send('UNWIND $rows AS row CREATE (:X {id: row.id})', { rows });
+ * ahead.send(WRITE_ROWS, { rows }); // a repository's statement, its answer not read
  * ahead.add(addSourcesToEntities(tx, list));
  * await ahead.settle();
  */
