@@ -19,6 +19,10 @@
  * - every entity's `inSources` (the sources of its records and edges: visibility as a property);
  *   every place's facts `recordRoles` (its one source and role; no record mentions `home`, so no `homeSources`).
  * Not generated: `mentions`/`raw` of records (the query API never reads them), CO_TRAVELED.
+ * A person's record states its name as the pipeline's standardization does (`name`, `family`,
+ * `given`, `pyFamily`, `pyGiven`): search matches Pinyin on that record for a viewer who does not
+ * see the person whole (format 1 had the name alone, so a full-Pinyin search found almost nothing
+ * and scanned every tier).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -85,6 +89,9 @@ const PLACE_KINDS = [
   { kind: 'rail_station', source: 'rail', suffix: '车站', visit: 'rail_departure', role: 'station' },
 ] as const;
 const DAY = 86_400_000;
+/** The shape of the generated store: a store built with another format is rebuilt, not reused. */
+export const BENCH_STORE_FORMAT = 2;
+
 /** Sightings fall in the 90 days before this instant; the bench's 30-day window is the last month. */
 export const BENCH_END = Date.UTC(2026, 10, 1);
 
@@ -94,14 +101,23 @@ export const BENCH_END = Date.UTC(2026, 10, 1);
  * join in `pinyinKeys`, initials in `pinyinInitials` (index `entity_pinyin`), so migration V049
  * finds nothing to rewrite in a freshly built store.
  */
-const nameCache = new Map<string, { pinyin: string; keys: string; initials: string }>();
+const nameCache = new Map<string, { pinyin: string; keys: string; initials: string; attrs: string }>();
 function nameKeys(name: string) {
   let v = nameCache.get(name);
   if (!v) {
     const py = standardizePersonName(name);
     const pinyin = py ? `${py.pyFamily} ${py.pyGiven}` : '';
     const ini = pinyinInitials(name);
-    v = { pinyin, keys: py ? `${pinyin} ${py.pyFamily}${py.pyGiven}`.replace(/\s+$/, '') : '', initials: ini.length >= 2 ? ini : '' };
+    // A record's name as the pipeline standardizes it (`resolver/src/standardize/entity-attrs.ts`):
+    // the parts and their Pinyin are attributes of the record, which search reads for a viewer not
+    // seeing the person whole (the name's Pinyin is matched on the record that states the name).
+    const parts = py ? { name, family: py.family, given: py.given, pyFamily: py.pyFamily, pyGiven: py.pyGiven } : { name };
+    v = {
+      pinyin,
+      keys: py ? `${pinyin} ${py.pyFamily}${py.pyGiven}`.replace(/\s+$/, '') : '',
+      initials: ini.length >= 2 ? ini : '',
+      attrs: JSON.stringify(parts).slice(1, -1),
+    };
     nameCache.set(name, v);
   }
   return v;
@@ -173,7 +189,7 @@ export function generateBenchCsv(dir: string, persons: number, visits = 10, log:
   let sightings = 0;
   for (let i = 0; i < persons; i++) {
     const name = pick(SURNAMES) + pick(GIVEN) + (rand() < 0.5 ? pick(GIVEN) : '');
-    const { pinyin, keys: pinyinKeys, initials: pinyinIni } = nameKeys(name);
+    const { pinyin, keys: pinyinKeys, initials: pinyinIni, attrs: nameAttrs } = nameKeys(name);
     const c = pick(counties);
     const birth = iso(Date.UTC(1960, 0, 1) + (i % 14_600) * DAY).slice(0, 10);
     const seq = String(Math.floor(i / 14_600) % 1000).padStart(3, '0');
@@ -188,7 +204,7 @@ export function generateBenchCsv(dir: string, persons: number, visits = 10, log:
     // One person in a hundred is known only from incident records (not shared with most viewers).
     if (i % 100 === 99) {
       const rid = `incident:P${i}`;
-      records.line(`${rid},SourceRecord,incident,P${i},2026-09-01T00:00:00Z,${q(JSON.stringify({ suspect: { name, residentId } }))}`);
+      records.line(`${rid},SourceRecord,incident,P${i},2026-09-01T00:00:00Z,${q(`{"suspect":{${nameAttrs},"residentId":"${residentId}"}}`)}`);
       resolved.line(`${rid},${eid},RESOLVED_TO,suspect,anchor`);
       identifiers.line(`resident_id|${residentId},Identifier,resident_id,${residentId}`);
       hasIdentifier.line(`${eid},resident_id|${residentId},HAS_IDENTIFIER,incident,${rid},${rid}`);
@@ -197,7 +213,7 @@ export function generateBenchCsv(dir: string, persons: number, visits = 10, log:
       continue;
     }
     const hrid = `household:P${i}`;
-    records.line(`${hrid},SourceRecord,household,P${i},2026-07-01T00:00:00Z,${q(JSON.stringify({ person: { name, residentId, sex, birthDate: birth, address } }))}`);
+    records.line(`${hrid},SourceRecord,household,P${i},2026-07-01T00:00:00Z,${q(`{"person":{${nameAttrs},${JSON.stringify({ residentId, sex, birthDate: birth, address }).slice(1)}}`)}`);
     resolved.line(`${hrid},${eid},RESOLVED_TO,person,anchor`);
     identifiers.line(`resident_id|${residentId},Identifier,resident_id,${residentId}`);
     hasIdentifier.line(`${eid},resident_id|${residentId},HAS_IDENTIFIER,household,${hrid},${hrid}`);
@@ -221,7 +237,7 @@ export function generateBenchCsv(dir: string, persons: number, visits = 10, log:
     relations.line(`${eid},O-B${i % nOrgs},WORKS_FOR,business,${brid},${brid}`);
     sources.add('business');
     // The guest's part of each sighting's attrs, shared by the person's sightings.
-    const guest = q(`{"guest":{"name":"${name}","residentId":"${residentId}"},`).slice(0, -1);
+    const guest = q(`{"guest":{${nameAttrs},"residentId":"${residentId}"},`).slice(0, -1);
     for (let v = 0; v < visits; v++) {
       const p = (v === 0 ? places[3 * (i % Math.floor(nPlaces / 3))] : rand() < 0.3 ? places[Math.floor(rand() * hubs)] : places[hubs + Math.floor(rand() * (nPlaces - hubs))]) as BenchPlace;
       const k = v === 0 ? PLACE_KINDS[0] : p.k;

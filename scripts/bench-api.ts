@@ -22,7 +22,7 @@ import autocannon from 'autocannon';
 import { createDriver, migrate, readTx } from '@onemap/graph-schema/server';
 import { buildApp, loadConfig } from '@onemap/server';
 import { seed } from '../server/src/cli/seed.ts';
-import { du, generateBenchCsv, importBenchCsv, rng } from './bench-api-graph.ts';
+import { BENCH_STORE_FORMAT, du, generateBenchCsv, importBenchCsv, rng } from './bench-api-graph.ts';
 // @ts-expect-error plain ESM script without types
 import { serviceSettings, stopNeo4jService, up } from './services.mjs';
 
@@ -43,8 +43,14 @@ function buildStore(): void {
   const s = serviceSettings('dev') as { dataDir: string; neo4jDir: string; logDir: string };
   const marker = path.join(s.dataDir, 'bench-built.json');
   if (fs.existsSync(marker)) {
-    console.log(`bench api: reusing the store of ${PERSONS} persons in ${path.relative(process.cwd(), s.dataDir)} (${fs.readFileSync(marker, 'utf8').trim()})`);
-    return;
+    const built = fs.readFileSync(marker, 'utf8').trim();
+    const format = (JSON.parse(built) as { format?: number }).format ?? 1;
+    if (format === BENCH_STORE_FORMAT) {
+      console.log(`bench api: reusing the store of ${PERSONS} persons in ${path.relative(process.cwd(), s.dataDir)} (${built})`);
+      return;
+    }
+    console.log(`bench api: the store in ${path.relative(process.cwd(), s.dataDir)} has format ${format}, this bench writes ${BENCH_STORE_FORMAT}: rebuilding it`);
+    fs.rmSync(marker);
   }
   stopNeo4jService('dev');
   const t0 = performance.now();
@@ -57,7 +63,7 @@ function buildStore(): void {
   importBenchCsv(csv, s.neo4jDir, s.logDir, `${path.join(lib, 'neo4j-local-1.0.0.jar')}:${path.join(lib, 'lib', '*')}`, process.env.NEO4J_IMPORT_HEAP ?? '1g');
   const importS = (performance.now() - t1) / 1000;
   fs.rmSync(dir, { recursive: true, force: true });
-  const info = { ...csv.counts, visitsPerPerson: VISITS, csvSeconds: Math.round(genS), importSeconds: Math.round(importS), store: du(s.neo4jDir), loadAverage: load() };
+  const info = { format: BENCH_STORE_FORMAT, ...csv.counts, visitsPerPerson: VISITS, csvSeconds: Math.round(genS), importSeconds: Math.round(importS), store: du(s.neo4jDir), loadAverage: load() };
   fs.writeFileSync(marker, `${JSON.stringify(info)}\n`);
   console.log(`bench api: imported in ${importS.toFixed(0)} s: ${JSON.stringify(info)}`);
 }
