@@ -19,9 +19,10 @@ const RUN = String(Date.now() % 1_000_000);
 
 afterAll(() => t.close());
 
-/** The test graph, counting the write transactions run through it. */
-function countingGraph(): { graph: Graph; writes: () => number } {
+/** The test graph, counting the write (and read) transactions run through it. */
+function countingGraph(): { graph: Graph; writes: () => number; reads: () => number } {
   let writes = 0;
+  let reads = 0;
   const driver = new Proxy(t.graph.driver, {
     get(target, prop) {
       if (prop === 'session')
@@ -32,13 +33,18 @@ function countingGraph(): { graph: Graph; writes: () => number } {
             writes++;
             return executeWrite(work);
           }) as Session['executeWrite'];
+          const executeRead = s.executeRead.bind(s);
+          s.executeRead = ((work: Parameters<Session['executeRead']>[0]) => {
+            reads++;
+            return executeRead(work);
+          }) as Session['executeRead'];
           return s;
         };
       const v = Reflect.get(target, prop, target);
       return typeof v === 'function' ? v.bind(target) : v;
     },
   });
-  return { graph: { driver, database: t.graph.database }, writes: () => writes };
+  return { graph: { driver, database: t.graph.database }, writes: () => writes, reads: () => reads };
 }
 
 function group(rows: Record<string, string | number>[][]): QualityBatch[] {
@@ -75,6 +81,50 @@ describe('quality of a group of pushed batches', () => {
     await runGroupQuality(graph, items);
     expect(writes()).toBe(2);
     expect(await reportsOf(ids)).toEqual(Object.fromEntries(ids.map((id) => [id, 1])));
+  });
+
+  it("marking the batches checked: with nothing to verify or open, the reports (with the Source node's owner), the tickets' read and checkedAt are ONE transaction", async () => {
+    const items = group([1, 2, 3].map((i) => [hotelRecord(7400 + i, { record_id: `QGR-C-${i}-${RUN}` })]));
+    const ids = items.map((it) => it.batch.batchId);
+    const q = (cypher: string, params: Record<string, unknown>) => t.graph.driver.executeQuery(cypher, params, { database: t.graph.database });
+    await q('UNWIND $ids AS id CREATE (:Batch {batchId: id, source: "hotel"})', { ids });
+    // governance moved the source to another owner than the catalog's
+    const before = await q("OPTIONAL MATCH (s:Source {id: 'hotel'}) RETURN s IS NOT NULL AS exists, s.ownerUnit AS owner", {});
+    const existed = before.records[0]!.get('exists') as boolean;
+    await q("MERGE (s:Source {id: 'hotel'}) SET s.ownerUnit = '620102'", {});
+    try {
+      const { graph, writes, reads } = countingGraph();
+      const out = await runGroupQuality(graph, items, undefined, { markChecked: true });
+      expect(out.every((o) => o !== null && o.ticketsOpened === 0 && o.verified === 0)).toBe(true);
+      expect({ writes: writes(), reads: reads() }).toEqual({ writes: 1, reads: 0 });
+      const rows = await q(
+        'UNWIND $ids AS id MATCH (b:Batch {batchId: id}) MATCH (r:QualityReport {batchId: id}) RETURN b.checkedAt IS NOT NULL AS checked, r.ownerUnit AS owner',
+        { ids },
+      );
+      expect(rows.records.map((r) => [r.get('checked'), r.get('owner')])).toEqual(ids.map(() => [true, '620102']));
+      expect(hotel.ownerUnit).not.toBe('620102');
+    } finally {
+      if (existed) await q("MATCH (s:Source {id: 'hotel'}) SET s.ownerUnit = $owner", { owner: before.records[0]!.get('owner') });
+      else await q("MATCH (s:Source {id: 'hotel'}) DELETE s", {});
+    }
+  });
+
+  it('marking the batches checked: a group that opens a ticket marks them after the ticket, not before', async () => {
+    const rid = `QGR-K-${RUN}`;
+    // outside the province: opens a coordinates ticket
+    const items = group([[hotelRecord(7501, { record_id: rid, hotel_lon: 116.4, hotel_lat: 39.9 })]]);
+    const ids = items.map((it) => it.batch.batchId);
+    await t.graph.driver.executeQuery('UNWIND $ids AS id CREATE (:Batch {batchId: id, source: "hotel"})', { ids }, { database: t.graph.database });
+    const out = await runGroupQuality(t.graph, items, undefined, { markChecked: true });
+    expect(out[0]?.ticketsOpened).toBe(1);
+    const res = await t.graph.driver.executeQuery(
+      'MATCH (b:Batch {batchId: $id}), (k:QualityTicket {rid: $rid}) RETURN b.checkedAt AS checked, toString(k.createdAt) AS opened',
+      { id: ids[0], rid: `hotel:${rid}` },
+      { database: t.graph.database },
+    );
+    const row = res.records[0]!;
+    expect(row.get('checked')).not.toBeNull();
+    expect(new Date(row.get('checked') as string).getTime()).toBeGreaterThanOrEqual(new Date(row.get('opened') as string).getTime());
   });
 
   it('a ticket opened by a batch of the group is checked by a later batch of the same group', async () => {

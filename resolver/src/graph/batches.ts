@@ -184,5 +184,11 @@ export async function readLeaderEpoch(graph: Graph): Promise<number> {
 /** Marks batches whose quality rules and ticket checks have run (the after-commit job of pushes). */
 export async function markBatchesChecked(graph: Graph, batchIds: string[]): Promise<void> {
   if (!batchIds.length) return;
-  await writeTx(graph, (tx) => tx.run('UNWIND $ids AS id MATCH (b:Batch {batchId: id}) SET b.checkedAt = $at', { ids: batchIds, at: new Date().toISOString() }));
+  await writeTx(graph, (tx) => markBatchesCheckedTx(tx, batchIds));
+}
+
+/** `markBatchesChecked` inside a transaction (the group's quality reports: one commit for both). */
+export async function markBatchesCheckedTx(tx: ManagedTransaction, batchIds: string[]): Promise<void> {
+  if (!batchIds.length) return;
+  await tx.run('UNWIND $ids AS id MATCH (b:Batch {batchId: id}) SET b.checkedAt = $at', { ids: batchIds, at: new Date().toISOString() });
 }

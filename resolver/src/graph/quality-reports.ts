@@ -1,6 +1,6 @@
 /** QualityReport nodes and the owner unit governance records for a source. Rows in, plain rows out. */
 import { type Graph, readTx, toPlain, writeTx } from '@onemap/graph-schema/server';
-import neo4j from 'neo4j-driver';
+import neo4j, { type ManagedTransaction } from 'neo4j-driver';
 
 /** A QualityReport as stored: scores and examples are JSON strings. */
 export interface QualityReportRow {
@@ -23,15 +23,28 @@ export async function mergeQualityReport(graph: Graph, row: QualityReportRow): P
 /** Creates or replaces each report by its `id`, all in one transaction (a group of pushes: one write, not one per push). */
 export async function mergeQualityReports(graph: Graph, rows: QualityReportRow[]): Promise<void> {
   if (!rows.length) return;
-  await writeTx(graph, (tx) =>
-    tx.run(
-      `UNWIND $rows AS row
-       MERGE (q:QualityReport {id: row.id})
-       SET q.kind = row.kind, q.source = row.source, q.ownerUnit = row.ownerUnit, q.batchId = row.batchId,
-           q.at = datetime(row.at), q.overall = row.overall, q.scoresJson = row.scoresJson, q.examplesJson = row.examplesJson`,
-      { rows },
-    ),
+  await writeTx(graph, (tx) => mergeQualityReportsTx(tx, rows));
+}
+
+/**
+ * `mergeQualityReports` inside a transaction. A report's owner unit is its `Source` node's when
+ * governance recorded one there, else `row.ownerUnit` (the catalog's) — what `readSourceOwnerUnits`
+ * and the catalog decide together, read in the same statement that writes the reports.
+ * @returns source id → the owner unit its reports were written with
+ */
+export async function mergeQualityReportsTx(tx: ManagedTransaction, rows: QualityReportRow[]): Promise<Map<string, string>> {
+  if (!rows.length) return new Map();
+  const res = await tx.run(
+    `UNWIND $rows AS row
+     OPTIONAL MATCH (s:Source {id: row.source})
+     WITH row, CASE WHEN s.ownerUnit IS :: STRING NOT NULL AND s.ownerUnit <> '' THEN s.ownerUnit ELSE row.ownerUnit END AS owner
+     MERGE (q:QualityReport {id: row.id})
+     SET q.kind = row.kind, q.source = row.source, q.ownerUnit = owner, q.batchId = row.batchId,
+         q.at = datetime(row.at), q.overall = row.overall, q.scoresJson = row.scoresJson, q.examplesJson = row.examplesJson
+     RETURN DISTINCT row.source AS source, owner`,
+    { rows },
   );
+  return new Map(res.records.map((r) => [r.get('source') as string, r.get('owner') as string]));
 }
 
 /** Stored reports of the given sources (and optionally one owner unit and a time range), newest first; `at` as ISO text. */

@@ -3,7 +3,7 @@
  * the stored JSON string); the ticket life cycle lives in quality/tickets.ts.
  */
 import { type Graph, readTx, toPlain, writeTx } from '@onemap/graph-schema/server';
-import neo4j from 'neo4j-driver';
+import neo4j, { type ManagedTransaction } from 'neo4j-driver';
 
 const RETURN = `RETURN t {.*, createdAt: toString(t.createdAt), updatedAt: toString(t.updatedAt)} AS t`;
 
@@ -114,6 +114,24 @@ export async function updateTicketStatus(
   });
   const row = res?.records[0];
   return row ? (toPlain(row.get('t')) as Row) : null;
+}
+
+/**
+ * The rids among each group's `rids` that have a ticket of the group's `source` whose status is one
+ * of `statuses`, inside a transaction (the group's report write: one commit for both).
+ */
+export async function readTicketRidsTx(
+  tx: ManagedTransaction,
+  groups: { source: string; rids: string[] }[],
+  statuses: string[],
+): Promise<Set<string>> {
+  const res = await tx.run(
+    `UNWIND $groups AS g
+     MATCH (t:QualityTicket) WHERE t.rid IN g.rids AND t.source = g.source AND t.status IN $statuses
+     RETURN DISTINCT t.rid AS rid`,
+    { groups: groups.filter((g) => g.rids.length), statuses },
+  );
+  return new Set(res.records.map((r) => r.get('rid') as string));
 }
 
 /** Tickets of `source` on any of `rids` whose status is one of `statuses`. */

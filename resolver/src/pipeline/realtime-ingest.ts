@@ -8,7 +8,6 @@ import {
   fenceLeaderTx,
   findBatches,
   finishBatchesTx,
-  markBatchesChecked,
 } from '../graph/batches.ts';
 import { mentionsToJson } from '../graph/load-index.ts';
 import { anchorKey, type TraceAnchor, type TraceRecordRows, writeTraceRecords } from '../graph/trace-records.ts';
@@ -427,7 +426,7 @@ export class RealtimeIngest {
    */
   async runAfterCommit(job: AfterCommitJob): Promise<number> {
     const { graph, redis } = this.pipeline.deps;
-    // one report write for the group, not one transaction per push
+    // one transaction for the group's reports, its tickets' read and the batches' `checkedAt`, not one per push
     await runGroupQuality(
       graph,
       job.items.map((it) => ({
@@ -436,12 +435,10 @@ export class RealtimeIngest {
         read: it.read,
         priorHashes: new Map(it.prior),
       })),
+      undefined,
+      { markChecked: true },
     );
     const touched = job.items.flatMap((it) => it.touched);
-    await markBatchesChecked(
-      graph,
-      job.items.map((it) => it.batch.batchId),
-    );
     // persons with a new sighting, and those a corrected push may have taken one from
     const persons = [
       ...new Set(

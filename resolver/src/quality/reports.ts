@@ -9,7 +9,7 @@ import {
   mergeQualityReports,
   type QualityReportRow,
   readQualityReports,
-  readSourceOwnerUnits,
+  readSourceOwnerUnit,
 } from '../graph/quality-reports.ts';
 import type { QualityFinding, RuleScore } from './types.ts';
 
@@ -50,7 +50,14 @@ export async function writeQualityReport(graph: Graph, r: Omit<QualityReport, 'i
 
 /** Writes reports in one transaction (a group of pushed batches: one write for the group); returns their ids in order. */
 export async function writeQualityReports(graph: Graph, reports: Omit<QualityReport, 'id'>[]): Promise<string[]> {
-  const rows: QualityReportRow[] = reports.map((r) => ({
+  const rows = qualityReportRows(reports);
+  await mergeQualityReports(graph, rows);
+  return rows.map((r) => r.id);
+}
+
+/** Reports as stored (`mergeQualityReports`, `mergeQualityReportsTx`): a batch's report has the batch's id, so a retry replaces it. */
+export function qualityReportRows(reports: Omit<QualityReport, 'id'>[]): QualityReportRow[] {
+  return reports.map((r) => ({
     id: r.kind === 'batch' && r.batchId ? `QR-B-${r.batchId}` : `QR-${randomUUID()}`,
     kind: r.kind,
     source: r.source,
@@ -61,8 +68,6 @@ export async function writeQualityReports(graph: Graph, reports: Omit<QualityRep
     scoresJson: JSON.stringify(r.scores),
     examplesJson: JSON.stringify(capExamples(r.examples)),
   }));
-  await mergeQualityReports(graph, rows);
-  return rows.map((r) => r.id);
 }
 
 function toReport(row: Record<string, unknown>): QualityReport {
@@ -115,11 +120,5 @@ export function aggregateScores(reports: QualityReport[]): RulePeriodScore[] {
 
 /** The owner unit as governance records it (a `Source` node may reassign the catalog's owner). */
 export async function sourceOwnerUnit(graph: Graph, entry: SourceCatalogEntry): Promise<string> {
-  return (await sourceOwnerUnits(graph, [entry])).get(entry.id)!;
-}
-
-/** `sourceOwnerUnit` of several sources in one read, by source id. */
-export async function sourceOwnerUnits(graph: Graph, entries: SourceCatalogEntry[]): Promise<Map<string, string>> {
-  const owners = await readSourceOwnerUnits(graph, [...new Set(entries.map((e) => e.id))]);
-  return new Map(entries.map((e) => [e.id, owners.get(e.id) ?? e.ownerUnit]));
+  return (await readSourceOwnerUnit(graph, entry.id)) ?? entry.ownerUnit;
 }

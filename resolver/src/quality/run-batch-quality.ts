@@ -4,13 +4,16 @@
  * correction tickets. Never throws: a fault in quality is logged and the batch goes on.
  */
 import type { SourceCatalogEntry } from '@onemap/graph-schema';
-import type { Graph } from '@onemap/graph-schema/server';
+import { type Graph, writeTx } from '@onemap/graph-schema/server';
+import { markBatchesChecked, markBatchesCheckedTx } from '../graph/batches.ts';
 import { readRecordHashes } from '../graph/quality-reads.ts';
+import { mergeQualityReportsTx } from '../graph/quality-reports.ts';
+import { readTicketRidsTx } from '../graph/quality-tickets.ts';
 import type { ReadBatchResult } from '../intake/read-batch.ts';
 import type { StagedBatch } from '../intake/staged-batch.ts';
 import { runBatchRules } from './batch-rules.ts';
-import { sourceOwnerUnits, writeQualityReports } from './reports.ts';
-import { openTicket, readAwaitingTicketRids, verifyTicketsForBatch } from './tickets.ts';
+import { qualityReportRows } from './reports.ts';
+import { AWAITING, openTicket, verifyTicketsForBatch } from './tickets.ts';
 import type { QualityFinding } from './types.ts';
 
 /** Batch rules whose findings name a delivered value the source should correct (a ticket each). */
@@ -83,17 +86,22 @@ const RULES_SLICE_MS = 4;
 
 /**
  * `runBatchQuality` of a group of batches (the pushes one group commit wrote): the rules per batch,
- * then ONE read of the owner units, ONE transaction writing every report, one read of the awaiting
- * tickets of the group's records; only batches naming such a record (or one a batch before it in
- * the group opened a ticket on) verify tickets, in order. Never throws: a fault is logged and the
+ * then ONE transaction writing every report with its owner unit, reading the awaiting tickets of the
+ * group's records and, when no ticket is to be verified or opened, marking the batches checked
+ * (one commit where four were); only batches naming such a record (or one a batch before it in the
+ * group opened a ticket on) verify tickets, in order, and the batches are marked after them. Never
+ * throws but for the marking itself (the caller's job is retried): a fault is logged and the
  * group's outcomes are null.
  */
 export async function runGroupQuality(
   graph: Graph,
   items: QualityBatch[],
   log: (msg: string, err?: unknown) => void = (msg, err) => console.warn(msg, err ?? ''),
+  /** `markChecked`: set the batches' `checkedAt` once their quality work is done, also when it failed (pushes: what their callers wait for) */
+  opts: { markChecked?: boolean } = {},
 ): Promise<(BatchQualityOutcome | null)[]> {
   if (!items.length) return [];
+  let checked = false;
   try {
     const results: ReturnType<typeof runBatchRules>[] = [];
     // The rules of a whole group are synchronous work (128 pushes): the event loop turns between
@@ -119,17 +127,13 @@ export async function runGroupQuality(
         }),
       );
     }
-    const owners = await sourceOwnerUnits(
-      graph,
-      items.map((it) => it.entry),
-    );
     const at = new Date().toISOString();
-    const reportIds = await writeQualityReports(
-      graph,
+    const rows = qualityReportRows(
       items.map((it, i) => ({
         kind: 'batch' as const,
         source: it.entry.id,
-        ownerUnit: owners.get(it.entry.id)!,
+        // the catalog's owner, unless governance recorded another on the Source node (decided in the write)
+        ownerUnit: it.entry.ownerUnit,
         batchId: it.batch.batchId,
         at,
         overall: results[i]!.overall,
@@ -137,13 +141,26 @@ export async function runGroupQuality(
         examples: results[i]!.findings,
       })),
     );
-    // rids with an awaiting ticket, per source: a batch naming none of them has nothing to verify
-    const awaiting = new Set<string>();
     const bySource = new Map<string, string[]>();
     for (const it of items)
       bySource.set(it.entry.id, [...(bySource.get(it.entry.id) ?? []), ...it.read.records.map((r) => r.rid)]);
-    for (const [source, rids] of bySource)
-      for (const t of await readAwaitingTicketRids(graph, source, rids)) awaiting.add(t);
+    // Findings that open tickets (decided before the write, so the write knows whether the batches are done with it)
+    const ticketable = items.map((it, i) =>
+      ticketableFindings(results[i]!.findings, new Set(it.read.records.map((r) => r.rid))).slice(0, BATCH_TICKETS_PER_BATCH),
+    );
+    const batchIds = items.map((it) => it.batch.batchId);
+    // ONE transaction: the reports (with their owners), the group's rids with an awaiting ticket (a
+    // batch naming none of them has nothing to verify), and — when no ticket is to be verified or
+    // opened, the usual case — the batches marked checked.
+    const { owners, awaiting } = await writeTx(graph, async (tx) => {
+      const owners = await mergeQualityReportsTx(tx, rows);
+      const awaiting = await readTicketRidsTx(tx, [...bySource].map(([source, rids]) => ({ source, rids })), AWAITING);
+      if (opts.markChecked && awaiting.size === 0 && ticketable.every((t) => t.length === 0)) {
+        await markBatchesCheckedTx(tx, batchIds);
+        checked = true;
+      }
+      return { owners, awaiting };
+    });
     const out: BatchQualityOutcome[] = [];
     for (const [i, it] of items.entries()) {
       const result = results[i]!;
@@ -155,7 +172,7 @@ export async function runGroupQuality(
         : { verified: 0, unchanged: 0 };
       let ticketsOpened = 0;
       const byRid = new Map(it.read.records.map((r) => [r.rid, r]));
-      for (const f of ticketableFindings(result.findings, new Set(rids)).slice(0, BATCH_TICKETS_PER_BATCH)) {
+      for (const f of ticketable[i]!) {
         // The ticket carries the column's value as delivered: the next delivery is verified by comparing
         // that same column with it (a finding's own `value` may combine columns, e.g. "lon,lat").
         const raw = byRid.get(f.rid)?.raw;
@@ -177,16 +194,19 @@ export async function runGroupQuality(
         if (created) ticketsOpened++;
       }
       out.push({
-        reportId: reportIds[i]!,
+        reportId: rows[i]!.id,
         overall: result.overall,
         findings: result.findings.length,
         ...v,
         ticketsOpened,
       });
     }
+    if (opts.markChecked && !checked) await markBatchesChecked(graph, batchIds);
     return out;
   } catch (err) {
     log(`quality checks of batch ${items.map((it) => it.batch.batchId).join(', ')} failed; the batch goes on`, err);
+    // a fault in quality does not hold the batches: they are checked (their after-commit work goes on)
+    if (opts.markChecked && !checked) await markBatchesChecked(graph, items.map((it) => it.batch.batchId));
     return items.map(() => null);
   }
 }

@@ -161,12 +161,6 @@ export async function transitionTicket(
 
 const norm = (v: string | undefined | null) => (v ?? '').normalize('NFKC').trim();
 
-/** The records among `rids` with an awaiting ticket (one read for a group of batches). */
-export async function readAwaitingTicketRids(graph: Graph, source: string, rids: string[]): Promise<Set<string>> {
-  if (!rids.length) return new Set();
-  return new Set((await readTicketsForRecords(graph, source, rids, AWAITING)).map((r) => toTicket(r).rid));
-}
-
 /**
  * Checks a new delivery against the awaiting tickets on its records: the ticket is verified when
  * the field's value now differs from the reported wrong value (and equals the expected value when
