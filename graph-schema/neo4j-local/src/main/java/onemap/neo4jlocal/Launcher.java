@@ -37,6 +37,36 @@ public final class Launcher {
     return Math.max(256, (total / 2 - heapBytes) / (1024 * 1024));
   }
 
+  /**
+   * Any other Neo4j setting, as `NEO4J_SETTINGS="name=value,name=value"` (the names of neo4j.conf,
+   * e.g. `dbms.cypher.min_replan_interval=5m`); they override the launcher's own.
+   */
+  static Map<org.neo4j.graphdb.config.Setting<?>, Object> extraSettings(String spec) {
+    Map<String, String> raw = new java.util.LinkedHashMap<>();
+    for (String part : spec.split(",")) {
+      if (part.isBlank()) continue;
+      int eq = part.indexOf('=');
+      if (eq <= 0) fail("NEO4J_SETTINGS: \"" + part.trim() + "\" is not name=value");
+      raw.put(part.substring(0, eq).trim(), part.substring(eq + 1).trim());
+    }
+    Map<org.neo4j.graphdb.config.Setting<?>, Object> out = new java.util.LinkedHashMap<>();
+    if (raw.isEmpty()) return out;
+    org.neo4j.configuration.Config parsed;
+    try {
+      // Neo4j's own parser: an unknown name or a bad value is refused with its message.
+      parsed = org.neo4j.configuration.Config.newBuilder().setRaw(raw).build();
+    } catch (RuntimeException e) {
+      fail("NEO4J_SETTINGS: " + e.getMessage());
+      return out;
+    }
+    for (String name : raw.keySet()) {
+      var setting = parsed.getSetting(name);
+      out.put(setting, parsed.get(setting));
+    }
+    System.out.println("ONEMAP_NEO4J_SETTINGS " + raw);
+    return out;
+  }
+
   public static void main(String[] args) {
     Map<String, String> env = System.getenv();
     int port = Integer.parseInt(env.getOrDefault("NEO4J_BOLT_PORT", "7687"));
@@ -74,6 +104,7 @@ public final class Launcher {
           // databases are already stopped and checkpointed: 10 s of every stop spent waiting for
           // connections that a stopping server no longer accepts.
           .setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, 0)
+          .setConfig(extraSettings(env.getOrDefault("NEO4J_SETTINGS", "")))
           .build();
     } catch (RuntimeException e) {
       Throwable root = e;
