@@ -33,7 +33,11 @@ const P = {
   K4: 'P-WRK4',
   R4: 'P-WRR4',
   N4: 'P-WRN4',
+  O4: 'P-WRO4',
 } as const;
+/** A vehicle and two checkpoints (the first merged into the second), each known through the open source. */
+const V5 = 'V-WR5';
+const CP = { A: 'L-WR-CPA', B: 'L-WR-CPB' } as const;
 /** A place inside the rule's polygon, and one outside it. */
 const IN = { eid: 'L-WR-IN', lon: 103.841, lat: 36.091 };
 const OUT = { eid: 'L-WR-OUT', lon: 103.801, lat: 36.051 };
@@ -68,6 +72,22 @@ beforeAll(async () => {
                              attrs: '{"person":{"name":"预警' + eid + '"}}'})
      CREATE (r)-[:RESOLVED_TO {role: 'person', decision: 'anchor', score: 1.0, at: datetime()}]->(p)`,
     { eids: Object.values(P), open: FX.open },
+  );
+  await q(
+    `CREATE (v:Entity:Vehicle {eid: $v, name: $v, plate: $v, searchText: $v, provenance: '{}'})
+     WITH v UNWIND $checkpoints AS eid
+     CREATE (:Entity:Place {eid: eid, name: eid, placeKind: 'checkpoint', unitCode: '620102', searchText: eid, provenance: '{}',
+                            location: point({longitude: 103.85, latitude: 36.06})})`,
+    { v: V5, checkpoints: Object.values(CP) },
+  );
+  await q(
+    `UNWIND $known AS x MATCH (e:Entity {eid: x.eid})
+     CREATE (r:SourceRecord {rid: $open + ':' + x.eid, source: $open, recordId: x.eid, receivedAt: datetime('2026-10-02T00:00:00Z'), hash: x.eid, attrs: '{}'})
+     CREATE (r)-[:RESOLVED_TO {role: x.role, decision: 'anchor', score: 1.0, at: datetime()}]->(e)`,
+    {
+      known: [{ eid: V5, role: 'vehicle' }, ...Object.values(CP).map((eid) => ({ eid, role: 'checkpoint' }))],
+      open: FX.open,
+    },
   );
   await q(
     `UNWIND $places AS pl
@@ -197,7 +217,7 @@ describe('an early-warning rule follows its subjects through merges', () => {
     expect(await hitEids(rule)).toEqual([[P.B3, P.C3].sort()]);
   });
 
-  it('co-travel: a known companion merged into another entity is still known; a new one fires', async () => {
+  it('co-travel: a known companion merged into another entity is still known; a new one fires, and once merged away is not new again', async () => {
     const edge = (a: string, b: string) =>
       q(
         `MATCH (a:Person {eid: $a}), (b:Person {eid: $b}) MERGE (a)-[c:CO_TRAVELED]->(b)
@@ -213,5 +233,20 @@ describe('an early-warning rule follows its subjects through merges', () => {
     await edge(P.S4, P.N4);
     expect(await evaluateCoTravelWarnings(graph, redis, [P.S4], CHANNEL)).toBe(1);
     expect(await hitEids(rule)).toEqual([[P.S4, P.N4]]);
+    // N4, fired for, is merged into O4: O4 is the companion the rule fired for, not a new one.
+    await merge(P.O4, P.N4);
+    expect(await evaluateCoTravelWarnings(graph, redis, [P.S4], CHANNEL)).toBe(0);
+  });
+
+  it('a checkpoint rule naming a checkpoint merged into another fires at the survivor', async () => {
+    const rule = await makeRule({ name: '合并卡口', kind: 'checkpoint', subjects: [V5], placeEids: [CP.A] });
+    await merge(CP.B, CP.A);
+    const pass = await sighting(V5, CP.B, `${FX.open}:wr-v5-pass`, '2026-11-07T09:00:00Z');
+    expect(await evaluateWarnings(graph, redis, [pass], CHANNEL)).toBe(1);
+    expect(await hitEids(rule)).toEqual([[V5]]);
+    const listed = (await officer()({ url: '/api/warnings/rules' }))
+      .json()
+      .items.find((r: { id: string }) => r.id === rule);
+    expect(listed).toMatchObject({ placeEids: [CP.A], currentPlaceEids: [CP.B] });
   });
 });

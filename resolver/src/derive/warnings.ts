@@ -13,6 +13,7 @@ import type { Redis } from 'ioredis';
 import {
   readActiveWarningRules,
   readCompanions,
+  readFiredPairs,
   readSightings,
   readSightingsNear,
   type PlaceAt,
@@ -259,8 +260,9 @@ export async function evaluateWarnings(
 /**
  * Evaluates "co-travels with someone new" for persons whose co-travel was just recomputed: a
  * companion neither known when the rule was made nor fired before makes one hit. Subjects and
- * known companions are compared as the eids they have now (`readActiveWarningRules`): a known
- * companion merged into another entity since is that entity, still known.
+ * known companions are compared as the eids they have now (`readActiveWarningRules`), and so are
+ * the pairs fired before (`readFiredPairs`): a known or fired companion merged into another entity
+ * since is that entity, not new.
  * @returns the number of new hits
  */
 export async function evaluateCoTravelWarnings(
@@ -273,11 +275,13 @@ export async function evaluateCoTravelWarnings(
   if (!rules.length) return 0;
   const subjects = uniq(rules.flatMap((r) => r.subjects));
   const companions = await readCompanions(graph, subjects);
+  // fired before, by the eids the pair has now: a merge does not make a companion new again
+  const fired = await readFiredPairs(graph, rules.map((r) => r.id));
   const hits: WarningHitRow[] = [];
   for (const r of rules) {
     const known = new Set(r.knownCompanions ?? []);
     for (const c of companions) {
-      if (!r.subjects.includes(c.eid) || known.has(c.other)) continue;
+      if (!r.subjects.includes(c.eid) || known.has(c.other) || fired.has(`${r.id}|${c.eid}+${c.other}`)) continue;
       // in the rule's view only: an edge derived from a source it does not see is not its companion
       // (yet: no hit is recorded, so the pair fires once the unit may see where it comes from)
       const view = r.viewSources;

@@ -226,6 +226,25 @@ export async function readCompanions(graph: Graph, eids: string[]) {
   });
 }
 
+/**
+ * The pairs co-travel rules `ruleIds` have fired for, each `<ruleId>|<subject>+<companion>` by the
+ * eids those entities have now (`currentEidsCypher`): a companion a rule fired for, merged into
+ * another entity since (or whose subject was), is not new again. One seek on `warning_hit_rule`
+ * per rule, one per eid of each of its hits.
+ */
+export async function readFiredPairs(graph: Graph, ruleIds: string[]): Promise<Set<string>> {
+  if (!ruleIds.length) return new Set();
+  return readTx(graph, async (tx) => {
+    const r = await tx.run(
+      `UNWIND $ruleIds AS id
+       MATCH (h:WarningHit {ruleId: id}) WHERE h.kind = 'cotravel'
+       RETURN id, ${currentEidsCypher('h.eids')} AS eids`,
+      { ruleIds },
+    );
+    return new Set(r.records.map((x) => `${x.get('id') as string}|${(x.get('eids') as string[]).join('+')}`));
+  });
+}
+
 /** Records hits; returns those that are new (a key seen before is not fired again). */
 export async function writeWarningHits(
   graph: Graph,
