@@ -93,7 +93,11 @@ export async function createWarningRule(graph: Graph, w: NewWarningRule): Promis
   });
 }
 
-/** The unit's rules whose every named entity `vs` sees (`RULE_SEEN`), newest first, with the hits `vs` may see. */
+/**
+ * The unit's rules whose every named entity `vs` sees (`RULE_SEEN`), newest first, with the hits
+ * `vs` may see and the eids their subjects and checkpoints have now (`currentSubjects`,
+ * `currentPlaceEids`: one seek each when none was merged away).
+ */
 export async function listWarningRules(
   graph: Reader,
   unitCode: string,
