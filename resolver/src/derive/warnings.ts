@@ -31,6 +31,9 @@ export const WARNING_DEFAULTS = {
   minCount: 3,
 } as const;
 
+/** The kinds a sighting fires (co-travel rules are evaluated after the co-travel derivation). */
+const SIGHTING_KINDS: readonly WarningRuleRow['kind'][] = ['area', 'checkpoint', 'meet', 'gather'];
+
 /** What the evaluator publishes for a new hit (the server's SSE route reads it). */
 export interface WarningEvent {
   type: 'warning';
@@ -227,8 +230,8 @@ export async function evaluateWarnings(
   channel: string,
 ): Promise<number> {
   const touchedTraces = touched.filter((t) => t.type === 'trace');
-  const active = await readActiveWarningRules(graph, uniq(touchedTraces.map((t) => t.eid)));
-  const rules = active.rules.filter((r) => r.kind !== 'cotravel');
+  const active = await readActiveWarningRules(graph, uniq(touchedTraces.map((t) => t.eid)), SIGHTING_KINDS);
+  const rules = active.rules;
   if (!rules.length) return 0;
   // each sighting once, under the eid its subject has now (its edge moved with a merge)
   const traces = [
@@ -271,7 +274,7 @@ export async function evaluateCoTravelWarnings(
   personEids: readonly string[],
   channel: string,
 ): Promise<number> {
-  const rules = (await readActiveWarningRules(graph, [...personEids])).rules.filter((r) => r.kind === 'cotravel');
+  const { rules } = await readActiveWarningRules(graph, [...personEids], ['cotravel']);
   if (!rules.length) return 0;
   const subjects = uniq(rules.flatMap((r) => r.subjects));
   const companions = await readCompanions(graph, subjects);

@@ -119,19 +119,24 @@ export interface ActiveWarningRules {
 }
 
 /**
- * Active, unexpired rules that follow any of the entities `eids` name now. A rule is of real-world
- * entities, not of eids (as a watch is: graph-schema `watches.ts`): it keeps the eids it was made
- * on, and is read here with each subject, known companion and checkpoint where it leads now through
- * the merge redirects (`currentEidCypher`: an analyst's merge and its chains, the pipeline's merge;
+ * Active, unexpired rules of `kinds` that follow any of the entities `eids` name now. A rule is of
+ * real-world entities, not of eids (as a watch is: graph-schema `watches.ts`): it keeps the eids it
+ * was made on, and is read here with each subject, known companion and checkpoint where it leads
+ * now through the merge redirects (`currentEidCypher`: an analyst's merge and its chains, the pipeline's merge;
  * an undone merge's eid is its own again). A touched eid merged away just after the write is
  * followed too: its survivor's rules are its rules.
  *
  * Cost, one read: per touched eid two index seeks (where it leads; what leads to that) and nothing
  * more when nothing was merged; the rules are scanned by label with a list test against those eids
- * (no seek per rule); each rule that follows a touched entity then costs one seek per subject,
- * known companion and checkpoint (one more per redirect hop of one merged away).
+ * (no seek per rule); each rule that follows a touched entity then costs one seek per subject (and
+ * per checkpoint of a checkpoint rule, per known companion of a co-travel rule; one more per
+ * redirect hop of one merged away).
  */
-export async function readActiveWarningRules(graph: Graph, eids: string[]): Promise<ActiveWarningRules> {
+export async function readActiveWarningRules(
+  graph: Graph,
+  eids: string[],
+  kinds: readonly WarningRuleRow['kind'][],
+): Promise<ActiveWarningRules> {
   if (!eids.length) return { rules: [], current: new Map() };
   return readTx(graph, async (tx) => {
     const r = await tx.run(
@@ -140,13 +145,13 @@ export async function readActiveWarningRules(graph: Graph, eids: string[]): Prom
        WITH eid, current, ${eidsLeadingToCypher('current')} AS same
        WITH collect({eid: eid, current: current}) AS touched, reduce(acc = [], s IN collect(same) | acc + s) AS following
        RETURN touched, COLLECT {
-         MATCH (w:WarningRule) WHERE w.active AND w.expiresAt > datetime() AND any(s IN w.subjects WHERE s IN following)
+         MATCH (w:WarningRule) WHERE w.active AND w.expiresAt > datetime() AND w.kind IN $kinds AND any(s IN w.subjects WHERE s IN following)
          RETURN w {.id, .kind, .unitCode, .areaJson, .trigger, .windowMinutes, .minCount, .viewSources,
                    subjects: ${currentEidsCypher('w.subjects')},
                    placeEids: CASE WHEN w.placeEids IS NULL THEN null ELSE ${currentEidsCypher('w.placeEids')} END,
                    knownCompanions: CASE WHEN w.knownCompanions IS NULL THEN null ELSE ${currentEidsCypher('w.knownCompanions')} END}
        } AS rules`,
-      { eids },
+      { eids, kinds: [...kinds] },
     );
     const row = r.records[0];
     if (!row) return { rules: [], current: new Map() };
