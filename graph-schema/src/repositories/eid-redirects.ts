@@ -25,6 +25,16 @@ export function currentEidCypher(eid: string): string {
 }
 
 /**
+ * Cypher expression: the list expression `eids` with each eid where it leads now
+ * (`currentEidCypher`; one index seek each when none was merged away). Duplicates are kept: two
+ * eids merged into one entity both name it.
+ * @example `RETURN ${currentEidsCypher('w.subjects')} AS subjects` // a rule's subjects as they are now
+ */
+export function currentEidsCypher(eids: string): string {
+  return `[eid_given IN ${eids} | ${currentEidCypher('eid_given')}]`;
+}
+
+/**
  * Cypher expression: every eid that leads to the eid expression `eid` through redirects, itself
  * first (the reverse of `currentEidCypher`, by the `redirect_to` index, one level at a time).
  * @example `MATCH (w:Watch) WHERE w.eid IN ${eidsLeadingToCypher('c')}`

@@ -13,6 +13,7 @@ import type { Redis } from 'ioredis';
 import {
   readActiveWarningRules,
   readCompanions,
+  readFiredPairs,
   readSightings,
   readSightingsNear,
   type PlaceAt,
@@ -29,6 +30,9 @@ export const WARNING_DEFAULTS = {
   /** gather: how many of the rule's persons make a gathering. */
   minCount: 3,
 } as const;
+
+/** The kinds a sighting fires (co-travel rules are evaluated after the co-travel derivation). */
+const SIGHTING_KINDS: readonly WarningRuleRow['kind'][] = ['area', 'checkpoint', 'meet', 'gather'];
 
 /** What the evaluator publishes for a new hit (the server's SSE route reads it). */
 export interface WarningEvent {
@@ -212,7 +216,11 @@ async function publish(redis: Redis, channel: string, hits: (WarningHitRow & { i
 
 /**
  * Evaluates the rules of the entities a committed batch touched (their new sightings) and
- * publishes the new hits. Costs one indexed read when no rule names a touched entity.
+ * publishes the new hits. Everything is compared by the eid each entity has now (a rule follows
+ * its subjects through merges, `readActiveWarningRules`): the rule's subjects, the touched
+ * sighting's subject (merged away since the write: its survivor), the others a meeting or
+ * gathering looks for; a hit names those eids. Costs one indexed read when no rule follows a
+ * touched entity.
  * @returns the number of new hits
  */
 export async function evaluateWarnings(
@@ -221,11 +229,19 @@ export async function evaluateWarnings(
   touched: readonly TouchedFact[],
   channel: string,
 ): Promise<number> {
-  const traces = touched.filter((t) => t.type === 'trace');
-  const rules = (await readActiveWarningRules(graph, uniq(traces.map((t) => t.eid)))).filter(
-    (r) => r.kind !== 'cotravel',
-  );
+  const touchedTraces = touched.filter((t) => t.type === 'trace');
+  const active = await readActiveWarningRules(graph, uniq(touchedTraces.map((t) => t.eid)), SIGHTING_KINDS);
+  const rules = active.rules;
   if (!rules.length) return 0;
+  // each sighting once, under the eid its subject has now (its edge moved with a merge)
+  const traces = [
+    ...new Map(
+      touchedTraces.map((t) => {
+        const eid = active.current.get(t.eid) ?? t.eid;
+        return [`${eid}|${t.rid}`, { ...t, eid }] as const;
+      }),
+    ).values(),
+  ];
   // Each sighting is read once per view of the rules naming its subject (the sighting before it differs by view).
   const viewKey = (vs: string[] | null) => (vs === null ? '*' : [...vs].sort().join('\u0000'));
   const items = new Map<string, { eid: string; rid: string; vs: string[] | null }>();
@@ -246,7 +262,10 @@ export async function evaluateWarnings(
 
 /**
  * Evaluates "co-travels with someone new" for persons whose co-travel was just recomputed: a
- * companion neither known when the rule was made nor fired before makes one hit.
+ * companion neither known when the rule was made nor fired before makes one hit. Subjects and
+ * known companions are compared as the eids they have now (`readActiveWarningRules`), and so are
+ * the pairs fired before (`readFiredPairs`): a known or fired companion merged into another entity
+ * since is that entity, not new.
  * @returns the number of new hits
  */
 export async function evaluateCoTravelWarnings(
@@ -255,15 +274,17 @@ export async function evaluateCoTravelWarnings(
   personEids: readonly string[],
   channel: string,
 ): Promise<number> {
-  const rules = (await readActiveWarningRules(graph, [...personEids])).filter((r) => r.kind === 'cotravel');
+  const { rules } = await readActiveWarningRules(graph, [...personEids], ['cotravel']);
   if (!rules.length) return 0;
   const subjects = uniq(rules.flatMap((r) => r.subjects));
   const companions = await readCompanions(graph, subjects);
+  // fired before, by the eids the pair has now: a merge does not make a companion new again
+  const fired = await readFiredPairs(graph, rules.map((r) => r.id));
   const hits: WarningHitRow[] = [];
   for (const r of rules) {
     const known = new Set(r.knownCompanions ?? []);
     for (const c of companions) {
-      if (!r.subjects.includes(c.eid) || known.has(c.other)) continue;
+      if (!r.subjects.includes(c.eid) || known.has(c.other) || fired.has(`${r.id}|${c.eid}+${c.other}`)) continue;
       // in the rule's view only: an edge derived from a source it does not see is not its companion
       // (yet: no hit is recorded, so the pair fires once the unit may see where it comes from)
       const view = r.viewSources;

@@ -1,10 +1,22 @@
 /**
- * Early-warning rules (预警) as the pipeline's evaluator needs them: active rules naming touched
- * entities, the sightings that may fire them, and their hits (merged on a key, so a batch
+ * Early-warning rules (预警) as the pipeline's evaluator needs them: active rules following touched
+ * entities (through merges), the sightings that may fire them, and their hits (merged on a key, so a batch
  * delivered twice or evaluated twice fires once). Rules themselves are kept by the server's API.
  */
 import { pointSourceCypher, provenanceSourceCypher } from '@onemap/graph-schema';
-import { type Graph, isHomeCypher, isHomeForSourcesCypher, pointStatedBySourcesCypher, pointStatingSourcesCypher, readTx, visitsAtPlaceCypher, writeTx } from '@onemap/graph-schema/server';
+import {
+  currentEidCypher,
+  currentEidsCypher,
+  eidsLeadingToCypher,
+  type Graph,
+  isHomeCypher,
+  isHomeForSourcesCypher,
+  pointStatedBySourcesCypher,
+  pointStatingSourcesCypher,
+  readTx,
+  visitsAtPlaceCypher,
+  writeTx,
+} from '@onemap/graph-schema/server';
 
 /** One active, unexpired rule (its kind-specific settings as stored). */
 export interface WarningRuleRow {
@@ -98,18 +110,60 @@ export interface WarningHitRow {
   detail: string;
 }
 
-/** Active, unexpired rules naming any of `eids`. Rules are few per unit; the list test is cheap. */
-export async function readActiveWarningRules(graph: Graph, eids: string[]): Promise<WarningRuleRow[]> {
-  if (!eids.length) return [];
+/** The active rules that follow the entities a batch touched, and where each touched eid leads now. */
+export interface ActiveWarningRules {
+  /** subjects, known companions and checkpoints as the eids their entities have now (distinct) */
+  rules: WarningRuleRow[];
+  /** each touched eid → the eid its entity has now (itself, or its survivor when merged away since the write) */
+  current: Map<string, string>;
+}
+
+/**
+ * Active, unexpired rules of `kinds` that follow any of the entities `eids` name now. A rule is of
+ * real-world entities, not of eids (as a watch is: graph-schema `watches.ts`): it keeps the eids it
+ * was made on, and is read here with each subject, known companion and checkpoint where it leads
+ * now through the merge redirects (`currentEidCypher`: an analyst's merge and its chains, the pipeline's merge;
+ * an undone merge's eid is its own again). A touched eid merged away just after the write is
+ * followed too: its survivor's rules are its rules.
+ *
+ * Cost, one read: per touched eid two index seeks (where it leads; what leads to that) and nothing
+ * more when nothing was merged; the rules are scanned by label with a list test against those eids
+ * (no seek per rule); each rule that follows a touched entity then costs one seek per subject (and
+ * per checkpoint of a checkpoint rule, per known companion of a co-travel rule; one more per
+ * redirect hop of one merged away).
+ */
+export async function readActiveWarningRules(
+  graph: Graph,
+  eids: string[],
+  kinds: readonly WarningRuleRow['kind'][],
+): Promise<ActiveWarningRules> {
+  if (!eids.length) return { rules: [], current: new Map() };
   return readTx(graph, async (tx) => {
     const r = await tx.run(
-      `MATCH (w:WarningRule) WHERE w.active AND w.expiresAt > datetime() AND any(s IN w.subjects WHERE s IN $eids)
-       RETURN w.id AS id, w.kind AS kind, w.unitCode AS unitCode, w.subjects AS subjects, w.areaJson AS areaJson, w.trigger AS trigger,
-              w.placeEids AS placeEids, w.windowMinutes AS windowMinutes, w.minCount AS minCount, w.knownCompanions AS knownCompanions,
-              w.viewSources AS viewSources`,
-      { eids },
+      `UNWIND $eids AS eid
+       WITH eid, ${currentEidCypher('eid')} AS current
+       WITH eid, current, ${eidsLeadingToCypher('current')} AS same
+       WITH collect({eid: eid, current: current}) AS touched, reduce(acc = [], s IN collect(same) | acc + s) AS following
+       RETURN touched, COLLECT {
+         MATCH (w:WarningRule) WHERE w.active AND w.expiresAt > datetime() AND w.kind IN $kinds AND any(s IN w.subjects WHERE s IN following)
+         RETURN w {.id, .kind, .unitCode, .areaJson, .trigger, .windowMinutes, .minCount, .viewSources,
+                   subjects: ${currentEidsCypher('w.subjects')},
+                   placeEids: CASE WHEN w.placeEids IS NULL THEN null ELSE ${currentEidsCypher('w.placeEids')} END,
+                   knownCompanions: CASE WHEN w.knownCompanions IS NULL THEN null ELSE ${currentEidsCypher('w.knownCompanions')} END}
+       } AS rules`,
+      { eids, kinds: [...kinds] },
     );
-    return r.records.map((x) => x.toObject() as WarningRuleRow);
+    const row = r.records[0];
+    if (!row) return { rules: [], current: new Map() };
+    const distinct = (xs: string[] | null) => (xs === null ? null : [...new Set(xs)]);
+    const rules = (row.get('rules') as WarningRuleRow[]).map((w) => ({
+      ...w,
+      subjects: distinct(w.subjects) ?? [],
+      placeEids: distinct(w.placeEids),
+      knownCompanions: distinct(w.knownCompanions),
+    }));
+    const current = new Map((row.get('touched') as { eid: string; current: string }[]).map((t) => [t.eid, t.current]));
+    return { rules, current };
   });
 }
 
@@ -174,6 +228,25 @@ export async function readCompanions(graph: Graph, eids: string[]) {
       { eids },
     );
     return r.records.map((x) => x.toObject() as { eid: string; other: string; sources: string[]; last: string | null });
+  });
+}
+
+/**
+ * The pairs co-travel rules `ruleIds` have fired for, each `<ruleId>|<subject>+<companion>` by the
+ * eids those entities have now (`currentEidsCypher`): a companion a rule fired for, merged into
+ * another entity since (or whose subject was), is not new again. One seek on `warning_hit_rule`
+ * per rule, one per eid of each of its hits.
+ */
+export async function readFiredPairs(graph: Graph, ruleIds: string[]): Promise<Set<string>> {
+  if (!ruleIds.length) return new Set();
+  return readTx(graph, async (tx) => {
+    const r = await tx.run(
+      `UNWIND $ruleIds AS id
+       MATCH (h:WarningHit {ruleId: id}) WHERE h.kind = 'cotravel'
+       RETURN id, ${currentEidsCypher('h.eids')} AS eids`,
+      { ruleIds },
+    );
+    return new Set(r.records.map((x) => `${x.get('id') as string}|${(x.get('eids') as string[]).join('+')}`));
   });
 }
 

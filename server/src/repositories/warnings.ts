@@ -1,7 +1,7 @@
 /** Early-warning rules (预警) and their hits as the server's API keeps and shows them (the pipeline's evaluator writes hits). */
 import { randomUUID } from 'node:crypto';
 import { toBeijingIso } from '@onemap/graph-schema';
-import { type Graph, writeTx } from '@onemap/graph-schema/server';
+import { currentEidCypher, currentEidsCypher, type Graph, writeTx } from '@onemap/graph-schema/server';
 import { visibleEdge, visibleEntity } from './cypher.ts';
 import { type Reader, read } from './reader.ts';
 
@@ -27,15 +27,17 @@ export interface NewWarningRule {
 const RULE_FIELDS = `w.id AS id, w.name AS name, w.kind AS kind, w.unitCode AS unitCode, w.createdBy AS createdBy, w.purposeJson AS purposeJson,
   toString(w.createdAt) AS createdAt, toString(w.expiresAt) AS expiresAt, (w.active AND w.expiresAt > datetime()) AS active, w.subjects AS subjects,
   w.areaJson AS areaJson, w.jurisdiction AS jurisdiction, w.trigger AS trigger, coalesce(w.placeEids, []) AS placeEids,
-  w.windowMinutes AS windowMinutes, w.minCount AS minCount`;
+  w.windowMinutes AS windowMinutes, w.minCount AS minCount,
+  ${currentEidsCypher('w.subjects')} AS currentSubjects, ${currentEidsCypher('coalesce(w.placeEids, [])')} AS currentPlaceEids`;
 
 /**
- * A rule the viewer may know of: every entity it names — subjects and checkpoints, followed
- * through a merge's redirect — is visible through `$vs` (as a watch in the unit's list is); a
- * colleague who may not see its subject learns neither the rule, its name nor its subject.
+ * A rule the viewer may know of: every entity it names — subjects and checkpoints, each as it is
+ * now, through every merge since (`currentEidCypher`, as the watch list decides) — is visible
+ * through `$vs`; a colleague who may not see its subject learns neither the rule, its name nor its
+ * subject.
  */
 const RULE_SEEN = `all(named IN coalesce(w.subjects, []) + coalesce(w.placeEids, []) WHERE EXISTS {
-  MATCH (e:Entity) WHERE e.eid = coalesce(COLLECT { MATCH (x:EidRedirect {eid: named}) RETURN x.to }[0], named) AND ${visibleEntity('e')}
+  MATCH (e:Entity) WHERE e.eid = ${currentEidCypher('named')} AND ${visibleEntity('e')}
 })`;
 
 /** A visible hit: every source that fired it is one the viewer sees. */
@@ -51,11 +53,16 @@ export interface WarningRuleRow {
   createdAt: string;
   expiresAt: string;
   active: boolean;
+  /** the eids the rule was made on */
   subjects: string[];
+  /** each subject's eid now: itself, or after a merge its survivor's (chains followed; an undo brings the subject back) */
+  currentSubjects: string[];
   areaJson: string | null;
   jurisdiction: string | null;
   trigger: string | null;
   placeEids: string[];
+  /** each checkpoint's eid now, as `currentSubjects` */
+  currentPlaceEids: string[];
   windowMinutes: number | null;
   minCount: number | null;
   hits: number;
@@ -86,7 +93,11 @@ export async function createWarningRule(graph: Graph, w: NewWarningRule): Promis
   });
 }
 
-/** The unit's rules whose every named entity `vs` sees (`RULE_SEEN`), newest first, with the hits `vs` may see. */
+/**
+ * The unit's rules whose every named entity `vs` sees (`RULE_SEEN`), newest first, with the hits
+ * `vs` may see and the eids their subjects and checkpoints have now (`currentSubjects`,
+ * `currentPlaceEids`: one seek each when none was merged away).
+ */
 export async function listWarningRules(
   graph: Reader,
   unitCode: string,
@@ -118,7 +129,10 @@ export interface WarningHitRow {
   kind: string;
   at: string;
   firedAt: string;
+  /** the entities as they were when it fired */
   eids: string[];
+  /** each of `eids` as it is now (through merges since) */
+  currentEids: string[];
   placeEid: string | null;
   detail: string;
   sources: string[];
@@ -135,6 +149,7 @@ export async function listWarningHits(
     const r = await tx.run(
       `MATCH (h:WarningHit {ruleId: $ruleId}) WHERE ${VISIBLE_HIT}
        RETURN h.id AS id, h.ruleId AS ruleId, h.kind AS kind, toString(h.at) AS at, toString(h.firedAt) AS firedAt, h.eids AS eids,
+              ${currentEidsCypher('h.eids')} AS currentEids,
               h.placeEid AS placeEid, coalesce(h.detail, '') AS detail, h.sources AS sources
        ORDER BY h.at DESC, h.id LIMIT toInteger($limit) + 1`,
       { ruleId, vs, limit },

@@ -25,6 +25,7 @@ const KIND_RULES: Record<WarningRuleBody['kind'], { kinds: string[]; min: number
   cotravel: { kinds: ['Person'], min: 1 },
 };
 
+const uniq = <T>(xs: readonly T[]) => [...new Set(xs)];
 const bad = (detail: string) => httpError('BAD_WARNING_RULE', { detail });
 
 /** Checks a rule's fields against its kind, collecting every problem (400 ONEMAP_ERR_BAD_WARNING_RULE). */
@@ -127,16 +128,17 @@ export async function listHits(graph: Graph, viewer: Viewer, ruleId: string, lim
       throw httpError('NOT_FOUND', { what: `warning rule ${ruleId}` });
     const rows = await listWarningHits(r, ruleId, viewer.visibleSources, limit);
     const kept = rows.slice(0, limit);
+    // each entity as it is now: a hit on an entity merged away since shows its survivor
     const sums = await summaries(
       r,
-      kept.flatMap((h) => h.eids),
+      kept.flatMap((h) => h.currentEids),
       viewer,
     );
     return {
       items: kept.map((h) => ({
         ...h,
         kind: h.kind as WarningRule['kind'],
-        entities: h.eids.map((e) => sums.get(e)).filter((s): s is EntitySummary => Boolean(s)),
+        entities: uniq(h.currentEids).map((e) => sums.get(e)).filter((s): s is EntitySummary => Boolean(s)),
       })),
       truncated: rows.length > limit,
     };
