@@ -110,7 +110,13 @@ function searchableFor(viewer: Viewer) {
   const out: Searchable = { plain: [], parts: [], shown: [], names: [] };
   const maskedAttrs = new Set<string>();
   const completing: { attr: string; value: unknown; source: string; role: string; completes: readonly string[] }[] = [];
+  // A value stated again (a person's name and ID in each of its sightings) adds nothing: what it
+  // adds depends on these four only, and a match only asks whether a value is there.
+  const added = new Set<string>();
   const add = (attr: string, value: unknown, source: string, role: string) => {
+    const key = `${attr}\u0000${source}\u0000${role}\u0000${String(value)}`;
+    if (added.has(key)) return;
+    added.add(key);
     const completes = attributeMeta(attr).completes ?? [];
     if (completes.length) {
       completing.push({ attr, value, source, role, completes });
