@@ -1,5 +1,5 @@
 import { readTx, writeTx } from '@onemap/graph-schema/server';
-import { findBatch } from '@onemap/resolver/graph';
+import { findBatch, readBatchStatuses } from '@onemap/resolver/graph';
 import { stageRecords } from '@onemap/resolver/intake';
 import { describe, expect, it } from 'vitest';
 import { type BatchResult, FINISH_BATCHES_CYPHER, finishBatchesTx, recordDelivery } from '../../resolver/src/graph/batches.ts';
@@ -73,5 +73,16 @@ describe('the batch bookkeeping of a group', () => {
     const again = await findBatch(t.graph, fresh.batchId);
     expect(again).toMatchObject({ deliveries: 1, written: 0, unchanged: 1 });
     expect(again).not.toHaveProperty('rejectsFile');
+  });
+
+  it('statuses alone (what a caller waiting for its pushes reads): each batch with a node, nothing for one without', async () => {
+    const done = stageRecords(t.pipeline.deps.stagingDir, 'hotel', [hotelRecord(8503)]);
+    const queued = stageRecords(t.pipeline.deps.stagingDir, 'hotel', [hotelRecord(8504)]);
+    const unknown = stageRecords(t.pipeline.deps.stagingDir, 'hotel', [hotelRecord(8505)]);
+    await recordDelivery(t.graph, queued, 1);
+    await writeTx(t.graph, (tx) => finishBatchesTx(tx, [{ batchId: done.batchId, fields: result(), batch: done }]));
+    const statuses = await readBatchStatuses(t.graph, [done.batchId, queued.batchId, unknown.batchId]);
+    expect(Object.fromEntries(statuses)).toEqual({ [done.batchId]: 'done', [queued.batchId]: (await findBatch(t.graph, queued.batchId))!.status });
+    expect(statuses.get(queued.batchId)).not.toBe('done');
   });
 });

@@ -143,6 +143,18 @@ export async function findBatches(graph: Graph, batchIds: string[]): Promise<Map
   });
 }
 
+/**
+ * The status of each of `batchIds` that has a Batch node (absent: none yet): what a caller waiting
+ * for its pushes needs, without the rest of each batch (`findBatches` returns every field).
+ */
+export async function readBatchStatuses(graph: Graph, batchIds: string[]): Promise<Map<string, string>> {
+  if (!batchIds.length) return new Map();
+  return readTx(graph, async (tx) => {
+    const r = await tx.run('UNWIND $ids AS id MATCH (b:Batch {batchId: id}) RETURN id, b.status AS status', { ids: batchIds });
+    return new Map(r.records.map((x) => [x.get('id') as string, x.get('status') as string]));
+  });
+}
+
 /** Thrown when a leader that lost its lease tries to write: its transaction is rolled back. */
 export class FencedError extends Error {
   constructor(epoch: number, seen: number) {

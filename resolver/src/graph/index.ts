@@ -1,3 +1,3 @@
 /** The resolver's repository modules that other packages read: staged batches and their status, co-occurrences (co-travel's input). */
-export { type BatchInfo, type BatchStatus, findBatch, listBatches } from './batches.ts';
+export { type BatchInfo, type BatchStatus, findBatch, listBatches, readBatchStatuses } from './batches.ts';
 export { type CoOccurrenceRow, findCoOccurrences } from './co-travel.ts';
