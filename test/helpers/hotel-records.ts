@@ -26,3 +26,20 @@ export function hotelRecord(i: number, over: Record<string, string | number> = {
     ...over,
   };
 }
+
+/**
+ * A square around test hotel 41 (`hotelRecord(i)` with `i % 50 === 41`: 103.841, 36.091) that leaves
+ * out hotel 1 (103.801, 36.051): the area of the early-warning tests.
+ */
+export const AROUND_HOTEL_41 = {
+  type: 'Polygon',
+  coordinates: [
+    [
+      [103.835, 36.085],
+      [103.848, 36.085],
+      [103.848, 36.098],
+      [103.835, 36.098],
+      [103.835, 36.085],
+    ],
+  ],
+};

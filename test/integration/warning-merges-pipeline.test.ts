@@ -8,36 +8,14 @@
 import { readTx, writeTx } from '@onemap/graph-schema/server';
 import { stageRecords } from '@onemap/resolver/intake';
 import { describe, expect, it } from 'vitest';
-import { hotelRecord } from '../helpers/hotel-records.ts';
+import { guestOf, twoPersonsToBridge } from '../helpers/bridged-persons.ts';
+import { AROUND_HOTEL_41 } from '../helpers/hotel-records.ts';
 import { useTestPipeline } from '../helpers/pipeline.ts';
 
 const t = useTestPipeline();
 
-/** Around hotel HT0041 (103.841, 36.091), not HT0001 (103.801, 36.051). */
-const AROUND_41 = JSON.stringify({
-  polygon: {
-    type: 'Polygon',
-    coordinates: [
-      [
-        [103.835, 36.085],
-        [103.848, 36.085],
-        [103.848, 36.098],
-        [103.835, 36.098],
-        [103.835, 36.085],
-      ],
-    ],
-  },
-});
-
-async function personOf(rid: string): Promise<string> {
-  return readTx(t.graph, async (tx) => {
-    const r = await tx.run(
-      "MATCH (:SourceRecord {rid: $rid})-[:RESOLVED_TO {role: 'guest'}]->(p:Person) RETURN p.eid AS eid",
-      { rid },
-    );
-    return r.records[0]?.get('eid') as string;
-  });
-}
+/** The rule's area (stored as the server stores it): around hotel 41, where the bridging stay is. */
+const AREA_JSON = JSON.stringify({ polygon: AROUND_HOTEL_41 });
 
 /** The hits of the rules of this file, rule id → the entities each names (waits for the evaluator, which the batch does not await). */
 async function hitsByRule(expected: number): Promise<Map<string, string[][]>> {
@@ -60,42 +38,28 @@ async function hitsByRule(expected: number): Promise<Map<string, string[][]>> {
 
 describe("the pipeline's merge", () => {
   it('an area rule made on the merged-away eid fires for the survivor’s sighting', async () => {
-    const base = hotelRecord(9401, { guest_name: '韩预警', birth_date: '19810808', phone: '' });
-    const byId = { ...base, record_id: 'WR-BRIDGE-A' };
-    const byPassport = {
-      ...base,
-      record_id: 'WR-BRIDGE-B',
-      id_number: '',
-      id_type: '护照',
-      passport_no: 'E94010001',
-      guest_name: 'HAN YUJING',
-      nationality: 'CHN',
-      birth_date: '19770707',
-      sex: '男',
-      address: '',
-    };
-    await t.pipeline.processBatch(stageRecords(t.pipeline.deps.stagingDir, 'hotel', [byId]));
-    await t.pipeline.processBatch(stageRecords(t.pipeline.deps.stagingDir, 'hotel', [byPassport]));
-    const a = await personOf('hotel:WR-BRIDGE-A');
-    const b = await personOf('hotel:WR-BRIDGE-B');
-    expect(a).not.toBe(b);
+    const { a, b, bridge, bridgeRid } = await twoPersonsToBridge(t, {
+      n: 9401,
+      prefix: 'WR',
+      han: '韩预警',
+      latin: 'HAN YUJING',
+      passport: 'E94010001',
+      births: ['19810808', '19770707'],
+    });
     // An "enter" rule on each (every source in view); whichever the merge keeps, the other's rule must follow it.
     await writeTx(t.graph, (tx) =>
       tx.run(
         `UNWIND $eids AS eid
          CREATE (:WarningRule {id: 'R-wmp-' + eid, kind: 'area', unitCode: '620102', subjects: [eid], areaJson: $area, trigger: 'enter',
                                placeEids: [], knownCompanions: [], active: true, createdAt: datetime(), expiresAt: datetime() + duration('P1D')})`,
-        { eids: [a, b], area: AROUND_41 },
+        { eids: [a, b], area: AREA_JSON },
       ),
     );
 
     // The bridging record, at hotel 41 (inside the area) a fortnight later, joins the two.
     const info = await t.pipeline.processBatch(
       stageRecords(t.pipeline.deps.stagingDir, 'hotel', [
-        {
-          ...base,
-          record_id: 'WR-BRIDGE-C',
-          passport_no: 'E94010001',
+        bridge({
           hotel_code: 'HT0041',
           hotel_name: '测试宾馆41号店',
           hotel_address: '甘肃省兰州市城关区测试路41号',
@@ -103,11 +67,11 @@ describe("the pipeline's merge", () => {
           hotel_lat: 36.091,
           check_in: '2026-04-20 20:00:00',
           check_out: '2026-04-20 23:00:00',
-        },
+        }),
       ]),
     );
     expect(info.merges).toBe(1);
-    const survivor = await personOf('hotel:WR-BRIDGE-C');
+    const survivor = await guestOf(t, bridgeRid);
     expect([a, b]).toContain(survivor);
     const hits = await hitsByRule(2);
     expect(hits).toEqual(

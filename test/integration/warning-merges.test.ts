@@ -14,6 +14,7 @@ import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEnv } from '../helpers/env.ts';
+import { AROUND_HOTEL_41 } from '../helpers/hotel-records.ts';
 import { clearGraph, openTestGraph } from '../helpers/graph.ts';
 import { as, buildTestApp } from '../helpers/server-app.ts';
 import { FX, seedServerFixture } from '../helpers/server-fixtures.ts';
@@ -41,18 +42,6 @@ const CP = { A: 'L-WR-CPA', B: 'L-WR-CPB' } as const;
 /** A place inside the rule's polygon, and one outside it. */
 const IN = { eid: 'L-WR-IN', lon: 103.841, lat: 36.091 };
 const OUT = { eid: 'L-WR-OUT', lon: 103.801, lat: 36.051 };
-const AROUND_IN = {
-  type: 'Polygon',
-  coordinates: [
-    [
-      [103.835, 36.085],
-      [103.848, 36.085],
-      [103.848, 36.098],
-      [103.835, 36.098],
-      [103.835, 36.085],
-    ],
-  ],
-};
 const inAMonth = () => new Date(Date.now() + 30 * 86_400_000).toISOString();
 
 let graph: Graph;
@@ -155,7 +144,7 @@ describe('an early-warning rule follows its subjects through merges', () => {
       name: '合并后进入',
       kind: 'area',
       subjects: [P.X1],
-      polygon: AROUND_IN,
+      polygon: AROUND_HOTEL_41,
       trigger: 'both',
     });
     await sighting(P.X1, OUT.eid, `${FX.open}:wr-x1-out`, '2026-11-01T08:00:00Z');
@@ -190,7 +179,7 @@ describe('an early-warning rule follows its subjects through merges', () => {
       name: '链式合并',
       kind: 'area',
       subjects: [P.X2],
-      polygon: AROUND_IN,
+      polygon: AROUND_HOTEL_41,
       trigger: 'enter',
     });
     await sighting(P.Y2, OUT.eid, `${FX.open}:wr-y2-out`, '2026-11-03T08:00:00Z');

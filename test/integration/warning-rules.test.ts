@@ -12,7 +12,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEnv } from '../helpers/env.ts';
 import { clearGraph, openTestGraph } from '../helpers/graph.ts';
-import { hotelRecord } from '../helpers/hotel-records.ts';
+import { AROUND_HOTEL_41, hotelRecord } from '../helpers/hotel-records.ts';
 import { as, asSource, buildTestApp, sourceKeyFor } from '../helpers/server-app.ts';
 import { type LevelName, seedServerFixture } from '../helpers/server-fixtures.ts';
 
@@ -121,19 +121,6 @@ const guest = (i: number, who: number, over: Record<string, string | number> = {
     ...over,
   });
 };
-/** Around hotel HT0041 (103.841, 36.091), not HT0001 (103.801, 36.051). */
-const AROUND_41 = {
-  type: 'Polygon',
-  coordinates: [
-    [
-      [103.835, 36.085],
-      [103.848, 36.085],
-      [103.848, 36.098],
-      [103.835, 36.098],
-      [103.835, 36.085],
-    ],
-  ],
-};
 
 describe('early-warning rules through the API', () => {
   let x = '';
@@ -154,7 +141,7 @@ describe('early-warning rules through the API', () => {
   });
 
   it('a colleague lists a rule of the unit with its case, not the purpose text its creator wrote', async () => {
-    const payload = { name: '目的测试', kind: 'area', subjects: [x], polygon: AROUND_41, trigger: 'enter', expiresAt: inAYear() };
+    const payload = { name: '目的测试', kind: 'area', subjects: [x], polygon: AROUND_HOTEL_41, trigger: 'enter', expiresAt: inAYear() };
     const made = await as(app, 'county', 'officer')({ method: 'POST', url: '/api/warnings/rules', payload });
     expect(made.statusCode).toBe(201);
     const id = made.json().id as string;
@@ -169,7 +156,7 @@ describe('early-warning rules through the API', () => {
   });
 
   it('refuses rules without purpose, for other roles, on invisible subjects, and of the wrong shape', async () => {
-    const body = { name: '进入测试区', kind: 'area', subjects: [x], polygon: AROUND_41, expiresAt: inAYear() };
+    const body = { name: '进入测试区', kind: 'area', subjects: [x], polygon: AROUND_HOTEL_41, expiresAt: inAYear() };
     expect(
       (await as(app, 'county', 'officer', null)({ method: 'POST', url: '/api/warnings/rules', payload: body }))
         .statusCode,
@@ -233,7 +220,7 @@ describe('early-warning rules through the API', () => {
           name: '进入测试区',
           kind: 'area',
           subjects: [x],
-          polygon: AROUND_41,
+          polygon: AROUND_HOTEL_41,
           trigger: 'enter',
           expiresAt: inAYear(),
         },
@@ -265,7 +252,7 @@ describe('early-warning rules through the API', () => {
     const theirs = await other({
       method: 'POST',
       url: '/api/warnings/rules',
-      payload: { name: '进入测试区', kind: 'area', subjects: [x], polygon: AROUND_41, expiresAt: inAYear() },
+      payload: { name: '进入测试区', kind: 'area', subjects: [x], polygon: AROUND_HOTEL_41, expiresAt: inAYear() },
     });
     expect(theirs.statusCode, theirs.body).toBe(201);
     // ... and then loses its grant on the hotel source.
@@ -326,7 +313,7 @@ describe('early-warning rules through the API', () => {
           name: '离开测试区',
           kind: 'area',
           subjects: [x],
-          polygon: AROUND_41,
+          polygon: AROUND_HOTEL_41,
           trigger: 'leave',
           expiresAt: inAYear(),
         },

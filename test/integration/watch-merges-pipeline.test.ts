@@ -4,13 +4,13 @@
  * server's stream routes by). Regression: the publisher looked watches up by the event's eid only.
  */
 
-import { readTx, writeTx } from '@onemap/graph-schema/server';
+import { writeTx } from '@onemap/graph-schema/server';
 import { stageRecords } from '@onemap/resolver/intake';
 import { EVENTS_CHANNEL } from '@onemap/resolver/pipeline';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEnv } from '../helpers/env.ts';
-import { hotelRecord } from '../helpers/hotel-records.ts';
+import { guestOf, twoPersonsToBridge } from '../helpers/bridged-persons.ts';
 import { useTestPipeline } from '../helpers/pipeline.ts';
 
 const t = useTestPipeline();
@@ -23,37 +23,16 @@ beforeAll(async () => {
 });
 afterAll(() => sub?.disconnect());
 
-async function personOf(rid: string): Promise<string> {
-  return readTx(t.graph, async (tx) => {
-    const r = await tx.run(
-      "MATCH (:SourceRecord {rid: $rid})-[:RESOLVED_TO {role: 'guest'}]->(p:Person) RETURN p.eid AS eid",
-      { rid },
-    );
-    return r.records[0]?.get('eid') as string;
-  });
-}
-
 describe("the pipeline's merge", () => {
   it("publishes the survivor's events for the watch made on the merged-away eid", async () => {
-    const base = hotelRecord(9301, { guest_name: '韩监控', birth_date: '19810707', phone: '' });
-    const byId = { ...base, record_id: 'WM-BRIDGE-A' };
-    const byPassport = {
-      ...base,
-      record_id: 'WM-BRIDGE-B',
-      id_number: '',
-      id_type: '护照',
-      passport_no: 'E93010001',
-      guest_name: 'HAN JIANKONG',
-      nationality: 'CHN',
-      birth_date: '19760606',
-      sex: '男',
-      address: '',
-    };
-    await t.pipeline.processBatch(stageRecords(t.pipeline.deps.stagingDir, 'hotel', [byId]));
-    await t.pipeline.processBatch(stageRecords(t.pipeline.deps.stagingDir, 'hotel', [byPassport]));
-    const a = await personOf('hotel:WM-BRIDGE-A');
-    const b = await personOf('hotel:WM-BRIDGE-B');
-    expect(a).not.toBe(b);
+    const { a, b, bridge, bridgeRid } = await twoPersonsToBridge(t, {
+      n: 9301,
+      prefix: 'WM',
+      han: '韩监控',
+      latin: 'HAN JIANKONG',
+      passport: 'E93010001',
+      births: ['19810707', '19760606'],
+    });
     // Both are watched (by two units); whichever the merge keeps, the other's watch must follow it.
     await writeTx(t.graph, (tx) =>
       tx.run(
@@ -69,12 +48,12 @@ describe("the pipeline's merge", () => {
 
     const info = await t.pipeline.processBatch(
       stageRecords(t.pipeline.deps.stagingDir, 'hotel', [
-        { ...base, record_id: 'WM-BRIDGE-C', passport_no: 'E93010001' },
+        bridge(),
       ]),
     );
     expect(info.merges).toBe(1);
-    const survivor = await personOf('hotel:WM-BRIDGE-C');
-    const bridged = () => messages.find((m) => m.rid === 'hotel:WM-BRIDGE-C');
+    const survivor = await guestOf(t, bridgeRid);
+    const bridged = () => messages.find((m) => m.rid === bridgeRid);
     for (let i = 0; i < 100 && !bridged(); i++) await new Promise((r) => setTimeout(r, 50));
     expect(bridged()).toMatchObject({ eid: survivor, watchEids: [a, b].sort() });
   });

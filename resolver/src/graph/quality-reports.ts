@@ -1,6 +1,8 @@
 /** QualityReport nodes and the owner unit governance records for a source. Rows in, plain rows out. */
 import { type Graph, readTx, toPlain, writeTx } from '@onemap/graph-schema/server';
 import neo4j, { type ManagedTransaction } from 'neo4j-driver';
+import { markBatchesCheckedTx } from './batches.ts';
+import { readTicketRidsTx } from './quality-tickets.ts';
 
 /** A QualityReport as stored: scores and examples are JSON strings. */
 export interface QualityReportRow {
@@ -45,6 +47,28 @@ export async function mergeQualityReportsTx(tx: ManagedTransaction, rows: Qualit
     { rows },
   );
   return new Map(res.records.map((r) => [r.get('source') as string, r.get('owner') as string]));
+}
+
+/**
+ * A pushed group's quality bookkeeping in ONE write transaction (one commit where four were): the
+ * reports (`mergeQualityReportsTx`, owners decided there), the rids of `ticketRids` with a ticket of
+ * their source in one of `awaiting` statuses, and — given `checkUnlessAwaiting` and none of those rids
+ * awaiting — those batches' `checkedAt` (a caller with tickets to open passes null and marks them after).
+ */
+export async function writeGroupQuality(
+  graph: Graph,
+  rows: QualityReportRow[],
+  ticketRids: { source: string; rids: string[] }[],
+  awaiting: string[],
+  checkUnlessAwaiting: string[] | null,
+): Promise<{ owners: Map<string, string>; awaitingRids: Set<string>; checked: boolean }> {
+  return writeTx(graph, async (tx) => {
+    const owners = await mergeQualityReportsTx(tx, rows);
+    const awaitingRids = await readTicketRidsTx(tx, ticketRids, awaiting);
+    const checked = checkUnlessAwaiting !== null && awaitingRids.size === 0;
+    if (checked) await markBatchesCheckedTx(tx, checkUnlessAwaiting);
+    return { owners, awaitingRids, checked };
+  });
 }
 
 /** Stored reports of the given sources (and optionally one owner unit and a time range), newest first; `at` as ISO text. */

@@ -4,11 +4,10 @@
  * correction tickets. Never throws: a fault in quality is logged and the batch goes on.
  */
 import type { SourceCatalogEntry } from '@onemap/graph-schema';
-import { type Graph, writeTx } from '@onemap/graph-schema/server';
-import { markBatchesChecked, markBatchesCheckedTx } from '../graph/batches.ts';
+import type { Graph } from '@onemap/graph-schema/server';
+import { markBatchesChecked } from '../graph/batches.ts';
 import { readRecordHashes } from '../graph/quality-reads.ts';
-import { mergeQualityReportsTx } from '../graph/quality-reports.ts';
-import { readTicketRidsTx } from '../graph/quality-tickets.ts';
+import { writeGroupQuality } from '../graph/quality-reports.ts';
 import type { ReadBatchResult } from '../intake/read-batch.ts';
 import type { StagedBatch } from '../intake/staged-batch.ts';
 import { runBatchRules } from './batch-rules.ts';
@@ -152,15 +151,15 @@ export async function runGroupQuality(
     // ONE transaction: the reports (with their owners), the group's rids with an awaiting ticket (a
     // batch naming none of them has nothing to verify), and — when no ticket is to be verified or
     // opened, the usual case — the batches marked checked.
-    const { owners, awaiting } = await writeTx(graph, async (tx) => {
-      const owners = await mergeQualityReportsTx(tx, rows);
-      const awaiting = await readTicketRidsTx(tx, [...bySource].map(([source, rids]) => ({ source, rids })), AWAITING);
-      if (opts.markChecked && awaiting.size === 0 && ticketable.every((t) => t.length === 0)) {
-        await markBatchesCheckedTx(tx, batchIds);
-        checked = true;
-      }
-      return { owners, awaiting };
-    });
+    const written = await writeGroupQuality(
+      graph,
+      rows,
+      [...bySource].map(([source, rids]) => ({ source, rids })),
+      AWAITING,
+      opts.markChecked && ticketable.every((t) => t.length === 0) ? batchIds : null,
+    );
+    const { owners, awaitingRids: awaiting } = written;
+    checked = written.checked;
     const out: BatchQualityOutcome[] = [];
     for (const [i, it] of items.entries()) {
       const result = results[i]!;
