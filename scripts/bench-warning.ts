@@ -16,7 +16,7 @@ import os from 'node:os';
 import { createDriver, migrate, readTx, writeTx } from '@onemap/graph-schema/server';
 import { buildApp, loadConfig } from '@onemap/server';
 import { seed } from '../server/src/cli/seed.ts';
-import { hotelRecord } from '../test/helpers/hotel-records.ts';
+import { AROUND_HOTEL_41, hotelRecord } from '../test/helpers/hotel-records.ts';
 // @ts-expect-error plain ESM script without types
 import { up } from './services.mjs';
 
@@ -139,18 +139,8 @@ try {
         })
       ).records[0]?.get('eid') as string,
   );
-  const polygon = {
-    type: 'Polygon',
-    coordinates: [
-      [
-        [103.835, 36.085],
-        [103.848, 36.085],
-        [103.848, 36.098],
-        [103.835, 36.098],
-        [103.835, 36.085],
-      ],
-    ],
-  };
+  const polygon = AROUND_HOTEL_41;
+
   const rule = await json('/api/warnings/rules', {
     method: 'POST',
     token: officer,
