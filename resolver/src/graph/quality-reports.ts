@@ -39,7 +39,7 @@ export async function mergeQualityReportsTx(tx: ManagedTransaction, rows: Qualit
   const res = await tx.run(
     `UNWIND $rows AS row
      OPTIONAL MATCH (s:Source {id: row.source})
-     WITH row, CASE WHEN s.ownerUnit IS :: STRING NOT NULL AND s.ownerUnit <> '' THEN s.ownerUnit ELSE row.ownerUnit END AS owner
+     WITH row, coalesce(${recordedOwnerUnit('s')}, row.ownerUnit) AS owner
      MERGE (q:QualityReport {id: row.id})
      SET q.kind = row.kind, q.source = row.source, q.ownerUnit = owner, q.batchId = row.batchId,
          q.at = datetime(row.at), q.overall = row.overall, q.scoresJson = row.scoresJson, q.examplesJson = row.examplesJson
@@ -97,14 +97,16 @@ export async function readQualityReports(
 /** The owner unit on each `Source` node that has one (one read for a group's sources). */
 export async function readSourceOwnerUnits(graph: Graph, sourceIds: string[]): Promise<Map<string, string>> {
   const res = await readTx(graph, (tx) =>
-    tx.run('UNWIND $ids AS id MATCH (s:Source {id: id}) RETURN id, s.ownerUnit AS owner', { ids: sourceIds }),
+    tx.run(`UNWIND $ids AS id MATCH (s:Source {id: id}) WITH id, ${recordedOwnerUnit('s')} AS owner WHERE owner IS NOT NULL RETURN id, owner`, {
+      ids: sourceIds,
+    }),
   );
-  const out = new Map<string, string>();
-  for (const r of res.records) {
-    const owner = r.get('owner');
-    if (typeof owner === 'string' && owner) out.set(r.get('id') as string, owner);
-  }
-  return out;
+  return new Map(res.records.map((r) => [r.get('id') as string, r.get('owner') as string]));
+}
+
+/** Cypher: the owner unit governance recorded on `Source` node `s` (a non-empty string), else null — the catalog's owner stands then. */
+function recordedOwnerUnit(s: string): string {
+  return `CASE WHEN ${s}.ownerUnit IS :: STRING NOT NULL AND ${s}.ownerUnit <> '' THEN ${s}.ownerUnit END`;
 }
 
 /** The owner unit on the `Source` node, or null when there is none. */
