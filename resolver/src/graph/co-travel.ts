@@ -29,11 +29,45 @@ export interface CoTravelEdgeRow {
   reasons: string;
 }
 
-/** Persons with at least one sighting: the denominator of every chance in the co-travel score. */
-export async function countTravellers(graph: Graph): Promise<number> {
+/** What the last exact count of travellers saw, per driver and database (`countTravellers`). */
+const lastCounts = new WeakMap<object, Map<string, { persons: number; visits: number; travellers: number }>>();
+
+/**
+ * Persons with at least one sighting: the denominator of every chance in the co-travel score.
+ * The exact count reads every person (two db hits each: 40,000 at 20,000 persons, about a second of
+ * the database at a million, once per derivation on the real-time path), so it is reused while the
+ * graph's persons and their visits (two counts from the count store, O(1)) both stay within
+ * `recountAfter` of what they were at that count — the score takes the log of the population, so a
+ * 1 % change moves a threshold by 0.004. A graph of fewer than `exactBelow` persons is always
+ * counted exactly (cheap there, and tests compare small graphs exactly).
+ */
+export async function countTravellers(
+  graph: Graph,
+  opts: { exactBelow?: number; recountAfter?: number } = {},
+): Promise<number> {
+  const exactBelow = opts.exactBelow ?? 10_000;
+  const recountAfter = opts.recountAfter ?? 0.01;
   return readTx(graph, async (tx) => {
+    const sizes = await tx.run(
+      `CALL () { MATCH (p:${Label.Person}) RETURN count(p) AS persons }
+       CALL () { MATCH (:${Label.Person})-[v:${Rel.Visited}]->() RETURN count(v) AS visits }
+       RETURN persons, visits`,
+    );
+    const persons = Number(sizes.records[0]?.get('persons') ?? 0);
+    const visits = Number(sizes.records[0]?.get('visits') ?? 0);
+    let byDatabase = lastCounts.get(graph.driver);
+    if (!byDatabase) {
+      byDatabase = new Map();
+      lastCounts.set(graph.driver, byDatabase);
+    }
+    const last = byDatabase.get(graph.database);
+    const near = (was: number, now: number) => Math.abs(now - was) <= Math.floor(recountAfter * was);
+    if (last && last.persons >= exactBelow && near(last.persons, persons) && near(last.visits, visits))
+      return last.travellers;
     const r = await tx.run(`MATCH (p:${Label.Person}) WHERE EXISTS { (p)-[:${Rel.Visited}]->() } RETURN count(p) AS n`);
-    return Number(r.records[0]?.get('n') ?? 0);
+    const travellers = Number(r.records[0]?.get('n') ?? 0);
+    byDatabase.set(graph.database, { persons, visits, travellers });
+    return travellers;
   });
 }
 
