@@ -26,3 +26,30 @@ export function printPlan(p: ProfiledPlan, depth = 0): string[] {
 export async function replanOnCurrentStatistics(graph: Graph): Promise<void> {
   await writeTx(graph, (tx) => tx.run('CALL db.prepareForReplanning()'));
 }
+
+/**
+ * The graph with every read statement (`readTx`: the session's `run`) run under PROFILE, its plan
+ * kept in `plans` in order: what a repository function costs, counted, whatever statements it builds.
+ */
+export function profilingGraph(graph: Graph): { graph: Graph; plans: ProfiledPlan[] } {
+  const plans: ProfiledPlan[] = [];
+  const driver = new Proxy(graph.driver, {
+    get(target, prop, receiver) {
+      if (prop !== 'session') return Reflect.get(target, prop, receiver);
+      return (...args: Parameters<Graph['driver']['session']>) => {
+        const session = target.session(...args);
+        return new Proxy(session, {
+          get(s, p, r) {
+            if (p !== 'run') return Reflect.get(s, p, r);
+            return async (query: string, params?: Record<string, unknown>, config?: object) => {
+              const result = await s.run(`PROFILE ${query}`, params, config);
+              if (result.summary.profile) plans.push(result.summary.profile);
+              return result;
+            };
+          },
+        });
+      };
+    },
+  });
+  return { graph: { ...graph, driver }, plans };
+}

@@ -21,15 +21,17 @@ export function watchCurrentEidCypher(w: string): string {
 /**
  * The active watches that follow the entities `eids` name now: for each of `eids` so watched, the
  * eids those watches were made on (distinct). An eid merged away since (an event written just
- * before a merge) is followed too: its watches are those of its survivor. One read; an unwatched,
- * never-merged eid costs two index seeks.
+ * before a merge) is followed too: its watches are those of its survivor. One read; with no active
+ * watch at all it follows no eid (the watches are looked at first, up to the first active one);
+ * else an unwatched, never-merged eid costs two index seeks.
  * @returns eid → the watched eids, only for eids some active watch follows
  */
 export async function readWatchesFollowing(graph: Graph, eids: readonly string[]): Promise<Map<string, string[]>> {
   if (!eids.length) return new Map();
   return readTx(graph, async (tx) => {
     const r = await tx.run(
-      `UNWIND $eids AS eid
+      // no active watch at all (the usual case after most writes): no touched eid is followed
+      `UNWIND CASE WHEN EXISTS { MATCH (w:${Label.Watch}) WHERE w.active } THEN $eids ELSE [] END AS eid
        WITH eid, ${currentEidCypher('eid')} AS current
        WITH eid, ${eidsLeadingToCypher('current')} AS same
        MATCH (w:${Label.Watch}) WHERE w.${Prop.eid} IN same AND w.active
