@@ -1,10 +1,11 @@
 /**
- * Real-time benchmark alone (no bulk load): `npm run bench realtime -- [--seconds 20] [--rate 500]
+ * Real-time benchmark alone (no bulk load): `npm run bench realtime -- [--seconds 20] [--rate 500] [--warmup-seconds 0]
  * [--source hotel|checkpoint] [--workers 0|1|2] [--push-size 10] [--seed-days 1] [--seed-sources hotel,…] [--template-days all|N]`.
  * On its own services (profile `bench`; NEO4J_BOLT_PORT / REDIS_PORT override the ports): clears
  * the graph, ingests the first `--seed-days` of the sample (so pushes meet an index and a graph
  * with entities; checkpoint passes then name known plates and checkpoints), then pushes
- * `--push-size`-record batches of `--source` at `--rate` records/s for `--seconds` (the records of the
+ * `--push-size`-record batches of `--source` at `--rate` records/s for `--seconds` (after
+ * `--warmup-seconds` of the same, unmeasured and waited for; the records of the
  * first `--template-days` sample days, default all, in file order, again and again with new record
  * ids: one day of hotel is 30 guests, so a template of one day makes every group name the same 30
  * guests and hotels dozens of times) and prints
@@ -30,6 +31,8 @@ const { values: a } = parseArgs({
   args: process.argv.slice(2).filter((x) => x !== '--'),
   options: {
     seconds: { type: 'string', default: '20' },
+    /** seconds pushed at the rate before the measured run, unmeasured (see `RealtimeBenchOptions.warmupSeconds`) */
+    'warmup-seconds': { type: 'string', default: '0' },
     rate: { type: 'string', default: '500' },
     source: { type: 'string', default: 'hotel' },
     workers: { type: 'string', default: '0' },
@@ -105,6 +108,7 @@ await benchRealtime({
   rate: Number(a.rate),
   pushSize: Number(a['push-size']),
   workers: Number(a.workers),
+  warmupSeconds: Number(a['warmup-seconds']),
   workerEnv: {
     NEO4J_URI: s.neo4jUri,
     NEO4J_USER: s.neo4jUser,

@@ -25,6 +25,12 @@ export interface RealtimeBenchOptions {
   workerEnv: Record<string, string>;
   /** take the pushed records' template from these days' files only (bench-realtime: `--template-days`; default every file) */
   days?: string[];
+  /**
+   * Push at `rate` for this many seconds first, unmeasured, and wait until those pushes are
+   * visible (default 0): the measurement then sees a running service (Neo4j's plans and JIT warm,
+   * the leader's caches filled), not a process started a minute before.
+   */
+  warmupSeconds?: number;
 }
 
 /** Resident memory of a process in MiB (Linux `/proc`), or null when it is gone. */
@@ -114,6 +120,42 @@ function templateOf(input: string, source: string, days?: string[]): Record<stri
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
+/** Record ids of this process's pushes, distinct across the warm-up and the measured run. */
+let pushSeq = 0;
+
+/**
+ * Pushes `o.pushSize`-record copies of the template at `o.rate` records/s from `start` until `end`
+ * (performance.now() times), spread evenly over each second as independent source systems would
+ * send them, at most 20 in flight (a door that falls behind shows as a lower rate sent, not as a
+ * burst); `onPushed` gets each answered push. Returns the number of pushes sent.
+ */
+async function pushAtRate(
+  o: RealtimeBenchOptions,
+  template: Record<string, unknown>[],
+  start: number,
+  end: number,
+  onPushed: (batchId: string, accepted: number, at: number, atWall: number) => void,
+): Promise<number> {
+  const perSecond = Math.max(1, Math.round(o.rate / o.pushSize));
+  let sent = 0;
+  while (performance.now() < end) {
+    const due = Math.floor(((performance.now() - start) / 1000) * perSecond) + 1;
+    const batch: Promise<void>[] = [];
+    for (; sent < due && batch.length < 20; sent++) {
+      const records = Array.from({ length: o.pushSize }, () => ({
+        ...template[pushSeq % template.length]!,
+        record_id: `RT-${process.pid}-${Date.now()}-${pushSeq++}`,
+      }));
+      const at = performance.now();
+      const atWall = wall();
+      batch.push(o.pipeline.submitRecords(o.source, records).then((r) => onPushed(r.batchId, r.accepted ?? records.length, at, atWall)));
+    }
+    await Promise.all(batch);
+    await sleep(Math.max(0, 1000 / perSecond - 1));
+  }
+  return sent;
+}
+
 /** Runs the real-time benchmark and prints its figures; returns the latencies' percentiles. */
 export async function benchRealtime(
   o: RealtimeBenchOptions,
@@ -161,6 +203,21 @@ export async function benchRealtime(
       template.slice(0, o.pushSize).map((r, i) => ({ ...r, record_id: `RTW-${Date.now()}-${i}` })),
     );
     for (let i = 0; i < 1200 && (await findBatch(graph, warm.batchId))?.status !== 'done'; i++) await sleep(100);
+    if (o.warmupSeconds) {
+      const warmIds: string[] = [];
+      const t = performance.now();
+      const n = await pushAtRate(o, template, t, t + o.warmupSeconds * 1000, (batchId) => void warmIds.push(batchId));
+      const pushed = performance.now();
+      let left = warmIds;
+      while (left.length && performance.now() - pushed < 300_000) {
+        const statuses = await readBatchStatuses(graph, left);
+        left = left.filter((id) => statuses.get(id) !== 'done');
+        if (left.length) await sleep(200);
+      }
+      console.log(
+        `bench: warm-up, unmeasured: ${fmt(n * o.pushSize)} records at ${o.rate}/s for ${o.warmupSeconds} s, visible ${((performance.now() - pushed) / 1000).toFixed(1)} s after the last push${left.length ? ` (${left.length} pushes still not visible after 300 s)` : ''}`,
+      );
+    }
 
     // Resident memory of the workers (or this process), every 2 s until they stop.
     const pids = procs.length ? procs.map((p) => p.pid!) : [process.pid];
@@ -172,14 +229,12 @@ export async function benchRealtime(
         await sleep(2000);
       }
     })();
-    const perSecond = Math.max(1, Math.round(o.rate / o.pushSize));
     const latencies: number[] = [];
     const pending = new Map<string, { at: number; n: number }>();
     const pushes = new Map<string, PushTimes>();
     const polls: { ms: number; n: number }[] = [];
     await pipeline.deps.redis.del('onemap:group-timings');
     const backlog: { t: number; queued: number }[] = [];
-    let seq = 0;
     const start = performance.now();
     const end = start + o.seconds * 1000;
     console.log(
@@ -224,29 +279,10 @@ export async function benchRealtime(
         await sleep(1000);
       }
     })();
-    let sent = 0;
-    while (performance.now() < end) {
-      // Pushes are spread evenly over each second, as independent source systems would send them.
-      const due = Math.floor(((performance.now() - start) / 1000) * perSecond) + 1;
-      const batch: Promise<void>[] = [];
-      // At most 20 pushes in flight: a door that falls behind shows as a lower rate sent, not as a burst.
-      for (; sent < due && batch.length < 20; sent++) {
-        const records = Array.from({ length: o.pushSize }, () => ({
-          ...template[seq % template.length]!,
-          record_id: `RT-${process.pid}-${Date.now()}-${seq++}`,
-        }));
-        const at = performance.now();
-        const atWall = wall();
-        batch.push(
-          pipeline.submitRecords(o.source, records).then((r) => {
-            pending.set(r.batchId, { at, n: r.accepted ?? records.length });
-            pushes.set(r.batchId, { at: atWall, answered: wall() });
-          }),
-        );
-      }
-      await Promise.all(batch);
-      await sleep(Math.max(0, 1000 / perSecond - 1));
-    }
+    const sent = await pushAtRate(o, template, start, end, (batchId, n, at, atWall) => {
+      pending.set(batchId, { at, n });
+      pushes.set(batchId, { at: atWall, answered: wall() });
+    });
     await Promise.all([poller, sampler]);
     sampling = false;
     await rssSampler;
