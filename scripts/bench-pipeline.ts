@@ -1,5 +1,5 @@
 /**
- * Pipeline benchmark: `npm run bench pipeline -- [--input <dir> | --persons N] [--realtime-seconds S] [--rate R]
+ * Pipeline benchmark: `npm run bench pipeline -- [--input <dir> | --persons N] [--realtime-seconds S] [--warmup-seconds W] [--rate R]
  * [--realtime-source hotel|checkpoint] [--push-size 10] [--workers 0|1|2] [--incremental-days D]` (the real-time part alone:
  * `npm run bench realtime`).
  * Runs on its own services (profile `bench`: Bolt 7690, Redis 6382, .data/bench; NEO4J_BOLT_PORT /
@@ -10,7 +10,8 @@
  * peak memory of each process, the machine's load average, F1 of the
  * entities in the graph against the ground truth next to the in-memory resolver's F1, co-travel
  * precision/recall against the planted companions, and push-to-visible latency percentiles at a
- * steady push rate (`--realtime-seconds`, default 60, at `--rate`, default 500 records/s; 0 skips it).
+ * steady push rate (`--realtime-seconds`, default 60, at `--rate`, default 500 records/s; 0 skips it;
+ * after `--warmup-seconds`, default 0, of the same, unmeasured and waited for).
  * A summary block at the end repeats the headline figures. Figures are printed, never asserted.
  */
 import { spawnSync } from 'node:child_process';
@@ -38,6 +39,8 @@ const { values: a } = parseArgs({
     input: { type: 'string' },
     persons: { type: 'string' },
     'realtime-seconds': { type: 'string', default: '60' },
+    /** seconds pushed at the rate before the measured real-time run, unmeasured (`RealtimeBenchOptions.warmupSeconds`) */
+    'warmup-seconds': { type: 'string', default: '0' },
     rate: { type: 'string', default: '500' },
     /** real time: the pushing source (checkpoint is trace-only), records per push, `onemap worker` processes (0: in this process) */
     'realtime-source': { type: 'string', default: 'hotel' },
@@ -273,6 +276,7 @@ if (seconds > 0) {
     rate: Number(a.rate),
     pushSize: Number(a['push-size']),
     workers: Number(a.workers),
+    warmupSeconds: Number(a['warmup-seconds']),
     workerEnv: {
       NEO4J_URI: s.neo4jUri,
       NEO4J_USER: s.neo4jUser,
