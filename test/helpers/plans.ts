@@ -1,5 +1,5 @@
 import { type Graph, writeTx } from '@onemap/graph-schema/server';
-import type { ProfiledPlan } from 'neo4j-driver';
+import type { ProfiledPlan, Session } from 'neo4j-driver';
 
 /** Db hits of a PROFILE plan, every operator counted. */
 export function totalHits(p: ProfiledPlan): number {
@@ -29,23 +29,24 @@ export async function replanOnCurrentStatistics(graph: Graph): Promise<void> {
 
 /**
  * The graph with every read statement (`readTx`: the session's `run`) run under PROFILE, its plan
- * kept in `plans` in order: what a repository function costs, counted, whatever statements it builds.
+ * pushed to `plans` in order: what a repository function costs, counted, whatever statements it builds.
  */
-export function profilingGraph(graph: Graph): { graph: Graph; plans: ProfiledPlan[] } {
-  const plans: ProfiledPlan[] = [];
+export function profilingGraph(graph: Graph, plans: ProfiledPlan[] = []): { graph: Graph; plans: ProfiledPlan[] } {
   const driver = new Proxy(graph.driver, {
-    get(target, prop, receiver) {
-      if (prop !== 'session') return Reflect.get(target, prop, receiver);
-      return (...args: Parameters<Graph['driver']['session']>) => {
-        const session = target.session(...args);
+    get(target, prop) {
+      if (prop !== 'session') return Reflect.get(target, prop, target);
+      return (config: Parameters<typeof target.session>[0]) => {
+        const session = target.session(config);
         return new Proxy(session, {
-          get(s, p, r) {
-            if (p !== 'run') return Reflect.get(s, p, r);
-            return async (query: string, params?: Record<string, unknown>, config?: object) => {
-              const result = await s.run(`PROFILE ${query}`, params, config);
-              if (result.summary.profile) plans.push(result.summary.profile);
-              return result;
-            };
+          get(s, p) {
+            if (p === 'run')
+              return (q: string, params: Record<string, unknown>, c: Parameters<Session['run']>[2]) =>
+                s.run(`PROFILE ${q}`, params, c).then((r) => {
+                  if (r.summary.profile) plans.push(r.summary.profile);
+                  return r;
+                });
+            const v = Reflect.get(s, p, s);
+            return typeof v === 'function' ? v.bind(s) : v;
           },
         });
       };

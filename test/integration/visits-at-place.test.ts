@@ -12,7 +12,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { type Graph, MIGRATIONS_DIR, migrate, readTx, splitStatements, writeTx } from '@onemap/graph-schema/server';
-import type { ProfiledPlan, Session } from 'neo4j-driver';
+import type { ProfiledPlan } from 'neo4j-driver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SERIES_WINDOW } from '../../resolver/src/derive/series-score.ts';
 import { findCoOccurrences } from '../../resolver/src/graph/co-travel.ts';
@@ -24,7 +24,7 @@ import { readCoLocation, readWindowHits, type WindowPlaces } from '../../server/
 import { mergeEntities, readDecision, undoDecision } from '../../server/src/repositories/resolution.ts';
 import { readSceneSubjects } from '../../server/src/repositories/series.ts';
 import { clearGraph, openTestGraph } from '../helpers/graph.ts';
-import { printPlan, replanOnCurrentStatistics, totalHits } from '../helpers/plans.ts';
+import { printPlan, profilingGraph, replanOnCurrentStatistics, totalHits } from '../helpers/plans.ts';
 
 const HUB = 'L-VPH';
 const SUBJECT = 'P-VPS';
@@ -88,31 +88,6 @@ function seeksPlaceAt(p: ProfiledPlan): boolean {
     (/RelationshipIndexSeek/.test(p.operatorType) && details.includes('VISITED(place, at)')) ||
     p.children.some(seeksPlaceAt)
   );
-}
-
-/** `graph` whose every statement runs under PROFILE, its plans pushed to `plans` (reads run on `session.run`). */
-function profiling(plans: ProfiledPlan[]): Graph {
-  const driver = new Proxy(graph.driver, {
-    get(target, prop) {
-      if (prop !== 'session') return Reflect.get(target, prop, target);
-      return (config: Parameters<typeof target.session>[0]) => {
-        const session = target.session(config);
-        return new Proxy(session, {
-          get(s, p) {
-            if (p === 'run')
-              return (q: string, params: Record<string, unknown>, c: Parameters<Session['run']>[2]) =>
-                s.run(`PROFILE ${q}`, params, c).then((r) => {
-                  if (r.summary.profile) plans.push(r.summary.profile);
-                  return r;
-                });
-            const v = Reflect.get(s, p, s);
-            return typeof v === 'function' ? v.bind(s) : v;
-          },
-        });
-      };
-    },
-  });
-  return { ...graph, driver };
 }
 
 /**
@@ -182,7 +157,7 @@ describe(`who was at a hub of ${STAYS} visits within ±${TOLERANCE} minutes`, ()
   for (const r of READERS) {
     it(`${r.name} reads the visits in the window by the (place, at) index, not the hub's every visit`, async () => {
       const plans: ProfiledPlan[] = [];
-      expect(await r.read(profiling(plans))).toEqual(r.expected);
+      expect(await r.read(profilingGraph(graph, plans).graph)).toEqual(r.expected);
       expectBoundedByTheWindow(r.name, plans);
     });
   }
@@ -305,7 +280,7 @@ describe(`a collision window and a series scene at a hub of ${STAYS} visits`, ()
 
     it(`a collision window over ${name} (readWindowHits) reads the visits in the window by the (place, at) index, not the hub's every visit`, async () => {
       const plans: ProfiledPlan[] = [];
-      expect(await windowHits(profiling(plans), places, RAIL)).toEqual(expectedWindowHits(RAIL));
+      expect(await windowHits(profilingGraph(graph, plans).graph, places, RAIL)).toEqual(expectedWindowHits(RAIL));
       expectBoundedByTheWindow(`collision window over ${name}`, plans);
     });
   }
@@ -316,7 +291,7 @@ describe(`a collision window and a series scene at a hub of ${STAYS} visits`, ()
 
   it("a series scene (readSceneSubjects) reads the visits in its window by the (place, at) index, not the hub's every visit", async () => {
     const plans: ProfiledPlan[] = [];
-    expect(await sceneSubjects(profiling(plans), RAIL)).toEqual(expectedSceneSubjects(RAIL));
+    expect(await sceneSubjects(profilingGraph(graph, plans).graph, RAIL)).toEqual(expectedSceneSubjects(RAIL));
     expectBoundedByTheWindow('series scene', plans);
   });
 });
