@@ -1,4 +1,4 @@
-import { chooseGoldenValue, isInternalAttribute, type ValueCandidate } from '@onemap/graph-schema';
+import { attributeMeta, chooseGoldenValue, isInternalAttribute, type ValueCandidate } from '@onemap/graph-schema';
 import type { AttributeValue } from '../schemas/common.ts';
 import { closeCompletions, maskForViewer } from './mask-for-viewer.ts';
 import type { Viewer } from './viewer.ts';
@@ -46,13 +46,17 @@ export function attrsOf(r: VisibleRecord): Record<string, unknown> {
  * viewer may not see never enter; masked values come out masked.
  * @param kind entity kind, for authority lookups (`Person.name`)
  * @param records visible records only
+ * @param only when given, the attributes the caller reads (a summary reads its kind's naming
+ *   attributes): only they — and the identifiers they would complete, whose masking decides theirs
+ *   (`closeCompletions`) — are chosen and masked; each comes out exactly as without `only`.
  */
 export function goldenValues(
   kind: string,
   records: readonly VisibleRecord[],
   viewer: Viewer,
+  only?: readonly string[],
 ): Record<string, AttributeValue> {
-  const candidates = visibleCandidates(kind, records, viewer);
+  const candidates = visibleCandidates(kind, records, viewer, only ? withCompleted(only) : null);
   const out: Record<string, AttributeValue> = {};
   for (const [attr, list] of [...candidates.entries()].sort(([a], [b]) => a.localeCompare(b))) {
     const best = chooseGoldenValue(list);
@@ -82,13 +86,19 @@ export function visibleGoldenPoint(
   return Number.isFinite(x) && Number.isFinite(y) ? { lon: x, lat: y, source: lon.source } : null;
 }
 
-/** Per attribute, the values the viewer's visible records state, as `chooseGoldenValue` candidates. */
-function visibleCandidates(kind: string, records: readonly VisibleRecord[], viewer: Viewer) {
+/** The attributes and every identifier one of them would complete (`AttributeMeta.completes`). */
+function withCompleted(attributes: readonly string[]): ReadonlySet<string> {
+  return new Set(attributes.flatMap((a) => [a, ...(attributeMeta(a).completes ?? [])]));
+}
+
+/** Per attribute (of `only`, when given), the values the viewer's visible records state, as `chooseGoldenValue` candidates. */
+function visibleCandidates(kind: string, records: readonly VisibleRecord[], viewer: Viewer, only: ReadonlySet<string> | null = null) {
   const candidates = new Map<string, (ValueCandidate & { role: string })[]>();
   for (const r of records) {
     if (!viewer.visibleSources.includes(r.source)) continue;
     const at = r.receivedAt ? Date.parse(r.receivedAt) : Number.NaN;
     for (const [attr, value] of Object.entries(attrsOf(r))) {
+      if (only && !only.has(attr)) continue;
       if (isInternalAttribute(attr)) continue;
       if (value === null || value === undefined || value === '') continue;
       let list = candidates.get(attr);

@@ -15,7 +15,8 @@ import type { AttributeValue, EntitySummary } from '../schemas/common.ts';
  * follows the address rule of homes of the source it came from.
  */
 export function summarize(row: EntityRow, viewer: Viewer): EntitySummary {
-  const golden = goldenValues(row.kind, row.records, viewer);
+  // a summary reads its kind's naming attributes only: the other attributes are not chosen nor masked
+  const golden = goldenValues(row.kind, row.records, viewer, namingAttributesOf(row.kind).map((a) => a.attribute));
   // a node's values were chosen over every source: they stand in for the records only when the viewer sees them all
   const named = nameFromRecords(row.kind, golden) ?? (row.seenWhole ? nameFromNode(viewer, row.kind, (p) => row.props[p], row.props.provenance) : null);
   if (!named) return { eid: row.eid, kind: row.kind, name: null, nameMasked: false };

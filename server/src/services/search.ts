@@ -197,7 +197,7 @@ function searchableOf(row: EntityRow, viewer: Viewer, node: SearchNodeRow): Sear
     // The node's name and Pinyin were chosen over every source: which visible name is golden (and
     // earns the bonus) would be a hidden source's vote. The viewer's own golden name, from the
     // visible records, and the Pinyin its record states (as the pipeline derives `namePinyin`).
-    const name = goldenValues(row.kind, row.records, viewer).name;
+    const name = goldenValues(row.kind, row.records, viewer, ['name']).name;
     if (name && !name.masked) s.addPinyin(name.value, recordPinyin(row.records.find((r) => r.rid === name.rid)));
   }
   return s.done();
@@ -268,9 +268,12 @@ function matchTerm(term: string, s: Searchable): MatchKind | null {
   return null;
 }
 
+/** The attributes a hit's details read (`hitDetails`). */
+const HIT_DETAIL_ATTRIBUTES = ['birthDate', 'sex', 'homeDivision', 'residentId'];
+
 /** What tells three 张伟 apart, under the viewer's masking. */
 function hitDetails(row: EntityRow, viewer: Viewer) {
-  const raw = goldenValues(row.kind, row.records, viewer);
+  const raw = goldenValues(row.kind, row.records, viewer, HIT_DETAIL_ATTRIBUTES);
   // Nothing in a hit completes the ID it shows masked (a birth date fills a resident ID's hidden middle).
   const g = closeCompletions(raw, raw.residentId?.masked ? ['residentId'] : []);
   const plainOf = (k: string) => (g[k] && !g[k].masked ? String(g[k].value) : null);
