@@ -20,7 +20,7 @@ import { countByJurisdiction, countByPlace } from '../server/src/repositories/la
 import { AccessStore } from '../server/src/access/store.ts';
 import { buildViewer, type Viewer } from '../server/src/access/viewer.ts';
 import { buildProfile, PROFILE_LIMITS } from '../server/src/services/entity-view.ts';
-import { DEFAULT_RELATION_TYPES } from '../server/src/services/relations.ts';
+import { DEFAULT_RELATION_TYPES, neighbourhood } from '../server/src/services/relations.ts';
 import { ID_TAIL_KINDS, luceneQuery, search, SEARCH_CANDIDATE_CAP, SEARCH_RECORDS_PER_HIT, type SearchStats } from '../server/src/services/search.ts';
 import { rng } from './bench-api-graph.ts';
 // @ts-expect-error plain ESM script without types
@@ -109,6 +109,8 @@ const scenarios: Record<string, (tx: ReadRunner, eid: string) => Promise<unknown
     const hop1 = await expandHop({ tx: unprofiled(tx) }, [eid], DEFAULT_RELATION_TYPES, VS, 201);
     return expandHop({ tx }, [...new Set(hop1.map((e) => e.to))], DEFAULT_RELATION_TYPES, VS, 201 - hop1.length);
   },
+  // The whole 2-hop request's reads as the HTTP bench asks it (depth 2, limit 200): every statement printed.
+  'relations 2-hop, every statement (neighbourhood as lz_analyst)': (tx, eid) => neighbourhood({ tx }, eid, viewer, 2, undefined, 200).catch(() => null),
   // Co-location as the HTTP bench asks it (30 days, radius 0, ±30 min): both statements printed.
   'co-location 30 days, every statement (readCoLocation)': (tx, eid) => readCoLocation({ tx }, { eid, from, to, windowMinutes: 30, radiusM: 0, minCount: 2, limit: 50 }, VS),
   // Layers as the HTTP bench asks them (the same window every sample: the db hits of one answer).

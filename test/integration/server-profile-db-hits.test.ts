@@ -11,7 +11,8 @@ import type { ProfiledPlan } from 'neo4j-driver';
 import { describe, expect, it } from 'vitest';
 import type { Viewer } from '../../server/src/access/viewer.ts';
 import type { Profile } from '../../server/src/schemas/entities.ts';
-import { buildProfile } from '../../server/src/services/entity-view.ts';
+import { buildProfile, summaries } from '../../server/src/services/entity-view.ts';
+import { neighbourhood } from '../../server/src/services/relations.ts';
 import { printPlan, replanOnCurrentStatistics, totalHits } from '../helpers/plans.ts';
 import { useServerApp, viewerFor } from '../helpers/server-app.ts';
 import { FX } from '../helpers/server-fixtures.ts';
@@ -174,5 +175,44 @@ describe("a profile's db hits", () => {
       expect(total[`(b) hub neighbour ${v}`], lines.join('\n')).toBeLessThan(1_500);
       expect(total[`(c) hub ${v}`], lines.join('\n')).toBeLessThan(10_000);
     }
+  });
+});
+
+describe("a relation graph's reads", () => {
+  it("reads a neighbour's node once: a person the hop found unnamed for the viewer is summarized from its records, not looked up again", async () => {
+    const { whole, partial } = await viewers();
+    for (const [vname, viewer] of [
+      ['whole', whole],
+      ['partial', partial],
+    ] as const) {
+      const queries: string[] = [];
+      const answer = await readTx(graph, (tx) => {
+        const recording = new Proxy(tx, {
+          get(target, prop) {
+            if (prop !== 'run') return Reflect.get(target, prop);
+            return (q: string, p?: Record<string, unknown>) => {
+              queries.push(q);
+              return target.run(q, p);
+            };
+          },
+        }) as ReadRunner;
+        // the hub's relation graph: hop 1 is the person who works for it (seen whole only by `whole`)
+        return neighbourhood({ tx: recording }, HUB, viewer, 2, undefined, 200);
+      });
+      const node = answer.nodes.find((n) => n.eid === NEIGHBOUR);
+      // the same summary as any entity gets (its node first, then its records)
+      const reference = (await summaries(graph, [NEIGHBOUR], viewer)).get(NEIGHBOUR);
+      expect(reference, vname).toBeDefined();
+      expect(node, vname).toEqual({ ...reference, hop: 1 });
+      // node summaries (`readNodeSummaries`, whose rows carry `homeHint`) are never read: the hop
+      // read the person's node, and the root is a place read whole by its own statement
+      expect(
+        queries.filter((q) => q.includes('homeHint')),
+        `${vname}: ${queries.map((q) => q.replace(/\s+/g, ' ').slice(0, 60)).join(' | ')}`,
+      ).toEqual([]);
+    }
+    // what the partial viewer sees comes from its own records: the name fx_open states
+    const partialAnswer = await neighbourhood(graph, HUB, partial, 2, undefined, 200);
+    expect(partialAnswer.nodes.find((n) => n.eid === NEIGHBOUR)).toMatchObject({ name: '王芳', hop: 1 });
   });
 });

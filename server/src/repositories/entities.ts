@@ -100,12 +100,21 @@ export function toNeighbour<T extends NeighbourRow>(o: T): T {
 /**
  * Entities with their visible records (newest first, at most `recordLimit` each, chosen among the
  * latest `recordLimit × RECORD_SCAN_FACTOR`); invisible entities come back with `visible: false`.
+ * With `followRedirects`, an eid merged away is read where it leads now (`currentEidCypher`, as
+ * `resolveEid`) in the same statement; the map is keyed by the eids read.
  */
-export async function readEntities(graph: Reader, eids: readonly string[], vs: readonly string[], recordLimit = RECORD_LIMIT): Promise<Map<string, EntityRow>> {
+export async function readEntities(
+  graph: Reader,
+  eids: readonly string[],
+  vs: readonly string[],
+  recordLimit = RECORD_LIMIT,
+  { followRedirects = false }: { followRedirects?: boolean } = {},
+): Promise<Map<string, EntityRow>> {
   if (eids.length === 0) return new Map();
   return read(graph, async (tx) => {
     const r = await tx.run(
-      `UNWIND $eids AS id
+      `UNWIND $eids AS asked
+       WITH ${followRedirects ? currentEidCypher('asked') : 'asked'} AS id
        MATCH (e:Entity {eid: id})
        CALL (e) {
          ${RECORD_WINDOW}

@@ -117,11 +117,14 @@ export function summarizeNode(n: NeighbourRow, viewer: Viewer): EntitySummary | 
  * Summaries of visible entities only; invisible ones are absent from the map. Built from the nodes'
  * golden values (`summarizeNode`, `placeFromNode`); only entities those cannot answer for this
  * viewer (a name from a source the viewer may not see, a possible home) are read record by record.
+ * @param fromRecords eids whose node the caller already found unable to name them for this viewer
+ *   (`summarizeNode` gave null on the node a hop read): their node is not read again, only their records.
  */
-export async function summaries(graph: Reader, eids: readonly string[], viewer: Viewer): Promise<Map<string, EntitySummary>> {
-  const nodes = await readNodeSummaries(graph, [...new Set(eids)], viewer.visibleSources, SUMMARY_RECORDS);
+export async function summaries(graph: Reader, eids: readonly string[], viewer: Viewer, fromRecords: ReadonlySet<string> = new Set()): Promise<Map<string, EntitySummary>> {
+  const wanted = [...new Set(eids)];
+  const nodes = await readNodeSummaries(graph, wanted.filter((e) => !fromRecords.has(e)), viewer.visibleSources, SUMMARY_RECORDS);
   const out = new Map<string, EntitySummary>();
-  const unresolved: string[] = [];
+  const unresolved = wanted.filter((e) => fromRecords.has(e));
   for (const [eid, n] of nodes) {
     if (!n.visible) continue;
     const sum = summaryFromNode(n, viewer);
@@ -199,10 +202,10 @@ export function placeFromNode(n: NodeSummaryRow, viewer: Viewer): PlaceView | nu
  * see answers exactly like one that does not exist (404), so ids cannot be probed.
  */
 export async function requireVisibleEntity(graph: Reader, eid: string, viewer: Viewer): Promise<{ row: EntityRow; redirectedFrom: string | null }> {
-  const resolved = await resolveEid(graph, eid);
-  const row = (await readEntities(graph, [resolved.eid], viewer.visibleSources)).get(resolved.eid);
+  // one statement: the eid followed through merges, then read
+  const [row] = (await readEntities(graph, [eid], viewer.visibleSources, undefined, { followRedirects: true })).values();
   if (!row || !row.visible) throw httpError('NOT_FOUND', { what: `entity ${eid}` });
-  return { row, redirectedFrom: resolved.redirectedFrom };
+  return { row, redirectedFrom: row.eid === eid ? null : eid };
 }
 
 /**

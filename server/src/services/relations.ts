@@ -1,6 +1,6 @@
 import { NETWORK_RELATION_TYPES } from '@onemap/graph-schema';
 import type { Graph } from '@onemap/graph-schema/server';
-import { withRead } from '../repositories/reader.ts';
+import { type Reader, withRead } from '../repositories/reader.ts';
 import type { Viewer } from '../access/viewer.ts';
 import { expandHop, shortestPaths } from '../repositories/relations.ts';
 import type { EntitySummary } from '../schemas/common.ts';
@@ -36,7 +36,7 @@ function edgeProps(p: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** n-hop neighbourhood, breadth first, with a cap on edges; only visible edges and entities. */
-export async function neighbourhood(graph: Graph, eid: string, viewer: Viewer, depth: number, types: string[] | undefined, limit: number) {
+export async function neighbourhood(graph: Reader, eid: string, viewer: Viewer, depth: number, types: string[] | undefined, limit: number) {
   return withRead(graph, async (r) => {
     const { row } = await requireVisibleEntity(r, eid, viewer);
     const hopOf = new Map<string, number>([[row.eid, 0]]);
@@ -44,6 +44,8 @@ export async function neighbourhood(graph: Graph, eid: string, viewer: Viewer, d
     const sums = new Map<string, EntitySummary>([[row.eid, summarize(row, viewer)]]);
     const edges: { from: string; to: string; type: string; source: string | null; props: Record<string, unknown> }[] = [];
     const seenEdge = new Set<string>();
+    // neighbours a hop read whose node cannot name them for this viewer: only their records can
+    const fromRecords = new Set<string>();
     let frontier = [row.eid];
     let truncated = false;
     for (let hop = 1; hop <= depth && frontier.length > 0; hop++) {
@@ -60,6 +62,8 @@ export async function neighbourhood(graph: Graph, eid: string, viewer: Viewer, d
         if (!sums.has(e.to)) {
           const sum = summarizeNode(e.neighbour, viewer);
           if (sum) sums.set(e.to, sum);
+          // a place is named by its facts (`placeFromNode`), which the hop does not read
+          else if (e.neighbour.kind !== 'Place') fromRecords.add(e.to);
         }
         if (!hopOf.has(e.to)) {
           hopOf.set(e.to, hop);
@@ -70,7 +74,7 @@ export async function neighbourhood(graph: Graph, eid: string, viewer: Viewer, d
       if (edges.length >= limit) break;
     }
     const unresolved = [...hopOf.keys()].filter((id) => !sums.has(id));
-    if (unresolved.length > 0) for (const [k, v] of await summaries(r, unresolved, viewer)) sums.set(k, v);
+    if (unresolved.length > 0) for (const [k, v] of await summaries(r, unresolved, viewer, fromRecords)) sums.set(k, v);
     const nodes = [...hopOf.entries()].filter(([id]) => sums.has(id)).map(([id, hop]) => ({ ...(sums.get(id) as NonNullable<ReturnType<typeof sums.get>>), hop }));
     const kept = new Set(nodes.map((n) => n.eid));
     return { root: row.eid, nodes, edges: edges.filter((e) => kept.has(e.from) && kept.has(e.to)), truncated };
