@@ -11,7 +11,7 @@ import type { ProfiledPlan } from 'neo4j-driver';
 import { describe, expect, it } from 'vitest';
 import type { Viewer } from '../../server/src/access/viewer.ts';
 import type { Profile } from '../../server/src/schemas/entities.ts';
-import { buildProfile, summaries } from '../../server/src/services/entity-view.ts';
+import { buildProfile, requireVisibleEntity, summaries } from '../../server/src/services/entity-view.ts';
 import { neighbourhood } from '../../server/src/services/relations.ts';
 import { printPlan, replanOnCurrentStatistics, totalHits } from '../helpers/plans.ts';
 import { useServerApp, viewerFor } from '../helpers/server-app.ts';
@@ -174,6 +174,42 @@ describe("a profile's db hits", () => {
       expect(total[`(a) ordinary ${v}`], lines.join('\n')).toBeLessThan(1_000);
       expect(total[`(b) hub neighbour ${v}`], lines.join('\n')).toBeLessThan(1_500);
       expect(total[`(c) hub ${v}`], lines.join('\n')).toBeLessThan(10_000);
+    }
+  });
+});
+
+describe('an entity looked up for its eid and kind', () => {
+  it('reads none of its records (a trajectory, co-location, a path, a rule or a watch needs only those), and is as visible as read whole', async () => {
+    for (const viewer of Object.values(await viewers())) {
+      const expanded = async (records: number | undefined) => {
+        const plans: ProfiledPlan[] = [];
+        const found = await readTx(graph, (tx) => {
+          const profiling = new Proxy(tx, {
+            get(target, prop) {
+              if (prop !== 'run') return Reflect.get(target, prop);
+              return async (q: string, p?: Record<string, unknown>) => {
+                const r = await target.run(`PROFILE ${q}`, p);
+                if (r.summary.profile) plans.push(r.summary.profile);
+                return r;
+              };
+            },
+          }) as ReadRunner;
+          return requireVisibleEntity({ tx: profiling }, HUB, viewer, { records });
+        });
+        expect(plans).toHaveLength(1);
+        return { row: found.row, rows: recordRowsExpanded(plans[0] as ProfiledPlan) };
+      };
+      const bare = await expanded(0);
+      const whole = await expanded(undefined);
+      expect(bare.rows).toBe(0);
+      expect(bare.row.records).toEqual([]);
+      expect(whole.rows).toBeGreaterThan(200); // the hub's window: its newest 200 of up to 1 000 visible records
+      expect({ eid: bare.row.eid, kind: bare.row.kind, visible: bare.row.visible, seenWhole: bare.row.seenWhole }).toEqual({
+        eid: whole.row.eid,
+        kind: whole.row.kind,
+        visible: whole.row.visible,
+        seenWhole: whole.row.seenWhole,
+      });
     }
   });
 });

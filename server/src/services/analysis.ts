@@ -18,7 +18,7 @@ import { timeRange } from './trajectory.ts';
 export async function coLocation(graph: Graph, viewer: Viewer, q: CoLocationQuery) {
   return withRead(graph, async (r) => {
     const range = timeRange(q.from, q.to);
-    const { row } = await requireVisibleEntity(r, q.eid, viewer);
+    const { row } = await requireVisibleEntity(r, q.eid, viewer, { records: 0 });
     const { rows, truncatedBy: caps } = await readCoLocation(r, { ...q, ...range, eid: row.eid }, viewer.visibleSources);
     const kept = rows.slice(0, q.limit);
     const sums = await summaries(

@@ -200,10 +200,17 @@ export function placeFromNode(n: NodeSummaryRow, viewer: Viewer): PlaceView | nu
 /**
  * Loads an entity the viewer may see, following merge redirects. An entity the viewer cannot
  * see answers exactly like one that does not exist (404), so ids cannot be probed.
+ * @param records how many of its visible records to read (default: the profile's 200); 0 for a
+ *   caller that needs its eid and kind only — visibility does not depend on them
  */
-export async function requireVisibleEntity(graph: Reader, eid: string, viewer: Viewer): Promise<{ row: EntityRow; redirectedFrom: string | null }> {
+export async function requireVisibleEntity(
+  graph: Reader,
+  eid: string,
+  viewer: Viewer,
+  { records }: { records?: number } = {},
+): Promise<{ row: EntityRow; redirectedFrom: string | null }> {
   // one statement: the eid followed through merges, then read
-  const [row] = (await readEntities(graph, [eid], viewer.visibleSources, undefined, { followRedirects: true })).values();
+  const [row] = (await readEntities(graph, [eid], viewer.visibleSources, records, { followRedirects: true })).values();
   if (!row || !row.visible) throw httpError('NOT_FOUND', { what: `entity ${eid}` });
   return { row, redirectedFrom: row.eid === eid ? null : eid };
 }

@@ -84,8 +84,8 @@ export async function neighbourhood(graph: Reader, eid: string, viewer: Viewer, 
 /** Shortest paths between two visible entities, through visible edges and visible entities only. */
 export async function paths(graph: Graph, from: string, to: string, viewer: Viewer, maxHops: number, types: string[] | undefined, limit: number) {
   return withRead(graph, async (r) => {
-    const a = await requireVisibleEntity(r, from, viewer);
-    const b = await requireVisibleEntity(r, to, viewer);
+    const a = await requireVisibleEntity(r, from, viewer, { records: 0 });
+    const b = await requireVisibleEntity(r, to, viewer, { records: 0 });
     const found = a.row.eid === b.row.eid ? [] : await shortestPaths(r, a.row.eid, b.row.eid, maxHops, types ?? DEFAULT_RELATION_TYPES, viewer.visibleSources, limit * 3);
     const sums = await summaries(
       r,

@@ -25,7 +25,7 @@ export async function trajectory(
 ) {
   return withRead(graph, async (r) => {
     const range = timeRange(q.from, q.to);
-    const { row } = await requireVisibleEntity(r, eid, viewer);
+    const { row } = await requireVisibleEntity(r, eid, viewer, { records: 0 });
     if (row.kind !== 'Person' && row.kind !== 'Vehicle') throw httpError('BAD_REQUEST', { detail: `a trajectory is for a Person or Vehicle, ${eid} is a ${row.kind}` });
     const rows = await readTrajectory(r, row.eid, range.from, range.to, viewer.visibleSources, q.limit + 1);
     const truncated = rows.length > q.limit;

@@ -69,14 +69,14 @@ export async function createRule(graph: Graph, viewer: Viewer, b: WarningRuleBod
   const prepared = await withRead(graph, async (r) => {
     const subjects: string[] = [];
     for (const eid of b.subjects) {
-      const { row } = await requireVisibleEntity(r, eid, viewer);
+      const { row } = await requireVisibleEntity(r, eid, viewer, { records: 0 });
       if (!KIND_RULES[b.kind].kinds.includes(row.kind))
         throw bad(`a ${b.kind} rule watches ${KIND_RULES[b.kind].kinds.join(' or ')}; ${eid} is a ${row.kind}`);
       subjects.push(row.eid);
     }
     const places: string[] = [];
     for (const eid of b.placeEids ?? []) {
-      const { row } = await requireVisibleEntity(r, eid, viewer);
+      const { row } = await requireVisibleEntity(r, eid, viewer, { records: 0 });
       if (row.kind !== 'Place') throw bad(`${eid} is not a place`);
       places.push(row.eid);
     }

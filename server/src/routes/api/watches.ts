@@ -31,7 +31,7 @@ const watchRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const { eid } = request.body;
       const v = request.viewer;
-      const { row } = await requireVisibleEntity(app.graph, eid, v);
+      const { row } = await requireVisibleEntity(app.graph, eid, v, { records: 0 });
       const w = await createWatch(app.graph, { eid: row.eid, unitCode: v.unitCode, createdBy: v.username, purposeJson: JSON.stringify(v.purpose) });
       request.resultCount = 1;
       return reply.status(201).send(w);
