@@ -1,4 +1,4 @@
-import { type Graph, writeTx } from '@onemap/graph-schema/server';
+import { type Graph, type ReadRunner, writeTx } from '@onemap/graph-schema/server';
 import type { ProfiledPlan, Session } from 'neo4j-driver';
 
 /** Db hits of a PROFILE plan, every operator counted. */
@@ -53,4 +53,24 @@ export function profilingGraph(graph: Graph, plans: ProfiledPlan[] = []): { grap
     },
   });
   return { graph: { ...graph, driver }, plans };
+}
+
+/**
+ * The caller's open read with every statement run under PROFILE: each plan pushed to `plans`, each
+ * statement's text to `queries` (`ONEMAP_PRINT_PLANS=1` prints the plans). For a service function
+ * that takes a `{ tx }` reader.
+ */
+export function profilingRunner(tx: ReadRunner, plans: ProfiledPlan[], queries: string[] = []): ReadRunner {
+  return new Proxy(tx, {
+    get(target, prop) {
+      if (prop !== 'run') return Reflect.get(target, prop);
+      return async (q: string, p?: Record<string, unknown>) => {
+        queries.push(q);
+        const r = await target.run(`PROFILE ${q}`, p);
+        if (r.summary.profile) plans.push(r.summary.profile);
+        if (r.summary.profile && process.env.ONEMAP_PRINT_PLANS) console.log(printPlan(r.summary.profile).join('\n'));
+        return r;
+      };
+    },
+  }) as ReadRunner;
 }

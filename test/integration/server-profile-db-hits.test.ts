@@ -5,7 +5,7 @@
  * viewer who sees every source and one who does not (the hub is then not seen whole). Counts,
  * never time: the figures are in docs/api.md ("A profile's db hits").
  */
-import { type Graph, type ReadRunner, readTx, writeTx } from '@onemap/graph-schema/server';
+import { type Graph, readTx, writeTx } from '@onemap/graph-schema/server';
 import type { FastifyInstance } from 'fastify';
 import type { ProfiledPlan } from 'neo4j-driver';
 import { describe, expect, it } from 'vitest';
@@ -13,7 +13,7 @@ import type { Viewer } from '../../server/src/access/viewer.ts';
 import type { Profile } from '../../server/src/schemas/entities.ts';
 import { buildProfile, requireVisibleEntity, summaries } from '../../server/src/services/entity-view.ts';
 import { neighbourhood } from '../../server/src/services/relations.ts';
-import { printPlan, replanOnCurrentStatistics, totalHits } from '../helpers/plans.ts';
+import { profilingRunner, replanOnCurrentStatistics, totalHits } from '../helpers/plans.ts';
 import { useServerApp, viewerFor } from '../helpers/server-app.ts';
 import { FX } from '../helpers/server-fixtures.ts';
 
@@ -107,20 +107,7 @@ async function profiled(
   viewer: Viewer,
 ): Promise<{ plans: ProfiledPlan[]; hits: number[]; answer: unknown }> {
   const plans: ProfiledPlan[] = [];
-  const answer = await readTx(graph, (tx) => {
-    const counting = new Proxy(tx, {
-      get(target, prop) {
-        if (prop !== 'run') return Reflect.get(target, prop);
-        return async (q: string, p?: Record<string, unknown>) => {
-          const r = await target.run(`PROFILE ${q}`, p);
-          if (r.summary.profile) plans.push(r.summary.profile);
-          if (r.summary.profile && process.env.ONEMAP_PRINT_PLANS) console.log(printPlan(r.summary.profile).join('\n'));
-          return r;
-        };
-      },
-    }) as ReadRunner;
-    return buildProfile({ tx: counting }, eid, viewer);
-  });
+  const answer = await readTx(graph, (tx) => buildProfile({ tx: profilingRunner(tx, plans) }, eid, viewer));
   return { plans, hits: plans.map(totalHits), answer };
 }
 
@@ -183,19 +170,9 @@ describe('an entity looked up for its eid and kind', () => {
     for (const viewer of Object.values(await viewers())) {
       const expanded = async (records: number | undefined) => {
         const plans: ProfiledPlan[] = [];
-        const found = await readTx(graph, (tx) => {
-          const profiling = new Proxy(tx, {
-            get(target, prop) {
-              if (prop !== 'run') return Reflect.get(target, prop);
-              return async (q: string, p?: Record<string, unknown>) => {
-                const r = await target.run(`PROFILE ${q}`, p);
-                if (r.summary.profile) plans.push(r.summary.profile);
-                return r;
-              };
-            },
-          }) as ReadRunner;
-          return requireVisibleEntity({ tx: profiling }, HUB, viewer, { records });
-        });
+        const found = await readTx(graph, (tx) =>
+          requireVisibleEntity({ tx: profilingRunner(tx, plans) }, HUB, viewer, { records }),
+        );
         expect(plans).toHaveLength(1);
         return { row: found.row, rows: recordRowsExpanded(plans[0] as ProfiledPlan) };
       };
@@ -204,7 +181,12 @@ describe('an entity looked up for its eid and kind', () => {
       expect(bare.rows).toBe(0);
       expect(bare.row.records).toEqual([]);
       expect(whole.rows).toBeGreaterThan(200); // the hub's window: its newest 200 of up to 1 000 visible records
-      expect({ eid: bare.row.eid, kind: bare.row.kind, visible: bare.row.visible, seenWhole: bare.row.seenWhole }).toEqual({
+      expect({
+        eid: bare.row.eid,
+        kind: bare.row.kind,
+        visible: bare.row.visible,
+        seenWhole: bare.row.seenWhole,
+      }).toEqual({
         eid: whole.row.eid,
         kind: whole.row.kind,
         visible: whole.row.visible,
@@ -222,19 +204,10 @@ describe("a relation graph's reads", () => {
       ['partial', partial],
     ] as const) {
       const queries: string[] = [];
-      const answer = await readTx(graph, (tx) => {
-        const recording = new Proxy(tx, {
-          get(target, prop) {
-            if (prop !== 'run') return Reflect.get(target, prop);
-            return (q: string, p?: Record<string, unknown>) => {
-              queries.push(q);
-              return target.run(q, p);
-            };
-          },
-        }) as ReadRunner;
-        // the hub's relation graph: hop 1 is the person who works for it (seen whole only by `whole`)
-        return neighbourhood({ tx: recording }, HUB, viewer, 2, undefined, 200);
-      });
+      // the hub's relation graph: hop 1 is the person who works for it (seen whole only by `whole`)
+      const answer = await readTx(graph, (tx) =>
+        neighbourhood({ tx: profilingRunner(tx, [], queries) }, HUB, viewer, 2, undefined, 200),
+      );
       const node = answer.nodes.find((n) => n.eid === NEIGHBOUR);
       // the same summary as any entity gets (its node first, then its records)
       const reference = (await summaries(graph, [NEIGHBOUR], viewer)).get(NEIGHBOUR);

@@ -1,49 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { goldenValues, type VisibleRecord } from './golden.ts';
-import type { SourceInfo, UnitInfo } from './types.ts';
-import { buildViewer } from './viewer.ts';
+import { officerOf, unconditionalSource } from '../../../test/helpers/unit-viewer.ts';
 
-const units = new Map<string, UnitInfo>([
-  ['620000', { code: '620000', name: '省', level: 'province', parent: null }],
-  ['620200', { code: '620200', name: '市', level: 'city', parent: '620000' }],
-]);
 // a birth date graded plain by the hotel, next to a resident ID graded 4: the birth date is masked
 // whenever the ID is (it would complete the masked ID)
-const HOTEL: SourceInfo = {
-  id: 'hotel',
-  nameZh: 'h',
-  nameEn: 'h',
-  ownerUnit: '620000',
-  shareClass: 'unconditional',
-  grade: 3,
-  fieldSensitivity: { 'guest.residentId': 4, 'guest.birthDate': 1, 'guest.name': 2, 'guest.phone': 4 },
-};
-const RAIL: SourceInfo = {
-  id: 'rail',
-  nameZh: 'r',
-  nameEn: 'r',
-  ownerUnit: '620200',
-  shareClass: 'unconditional',
-  grade: 2,
-  fieldSensitivity: { 'passenger.name': 1 },
-};
-const viewer = (unitCode: string) =>
-  buildViewer({
-    username: 'u',
-    displayName: 'u',
-    unitCode,
-    roles: ['officer'],
-    authMethod: 'jwt',
-    purpose: { kind: 'criminal_case', caseNumber: 'A0001', text: '测试' },
-    units,
-    sources: new Map([
-      [HOTEL.id, HOTEL],
-      [RAIL.id, RAIL],
-    ]),
-    grants: [],
-    authority: new Map(),
-    kAnonymity: 5,
-  });
+const HOTEL = unconditionalSource('hotel', '620000', 3, {
+  'guest.residentId': 4,
+  'guest.birthDate': 1,
+  'guest.name': 2,
+  'guest.phone': 4,
+});
+const RAIL = unconditionalSource('rail', '620200', 2, { 'passenger.name': 1 });
+const viewer = (unitCode: string) => officerOf(unitCode, [HOTEL, RAIL]);
 
 const rec = (
   rid: string,

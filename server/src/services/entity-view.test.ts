@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { SourceInfo, UnitInfo } from '../access/types.ts';
-import { buildViewer } from '../access/viewer.ts';
+import { officerOf } from '../../../test/helpers/unit-viewer.ts';
+import type { SourceInfo } from '../access/types.ts';
 import { summarizeNode } from './entity-view.ts';
 
-const units = new Map<string, UnitInfo>([
-  ['620000', { code: '620000', name: '省', level: 'province', parent: null }],
-  ['620200', { code: '620200', name: '市', level: 'city', parent: '620000' }],
-]);
 /** An unconditional source whose records name persons in two roles: a reporter (grade 3) and a suspect (grade 4). */
 const INCIDENT: SourceInfo = {
   id: 'incident',
@@ -26,23 +22,7 @@ const HOTEL: SourceInfo = {
   grade: 3,
   fieldSensitivity: { 'guest.name': 3 },
 };
-const viewer = (unitCode: string) =>
-  buildViewer({
-    username: 'u',
-    displayName: 'u',
-    unitCode,
-    roles: ['officer'],
-    authMethod: 'jwt',
-    purpose: { kind: 'criminal_case', caseNumber: 'A0001', text: '测试' },
-    units,
-    sources: new Map([
-      [INCIDENT.id, INCIDENT],
-      [HOTEL.id, HOTEL],
-    ]),
-    grants: [],
-    authority: new Map(),
-    kAnonymity: 5,
-  });
+const viewer = (unitCode: string) => officerOf(unitCode, [INCIDENT, HOTEL]);
 const node = (source: string) => ({
   eid: 'P-1',
   kind: 'Person',
