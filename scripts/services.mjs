@@ -114,12 +114,29 @@ async function neo4jAnswers(s) {
         throw new Error('no Bolt handshake within 5 s');
       }),
     ]);
-    return { ok: true };
+    // Which store it serves: another data dir's Neo4j on this port must not be taken for ours.
+    const home = await driver
+      .executeQuery("SHOW SETTINGS YIELD name, value WHERE name = 'server.directories.neo4j_home' RETURN value", {}, { database: 'system' })
+      .then((r) => String(r.records[0]?.get('value') ?? '') || null)
+      .catch(() => null);
+    return { ok: true, home };
   } catch (e) {
     return { ok: false, error: `${e.code ?? ''} ${e.message}`.trim() };
   } finally {
     await driver.close();
   }
+}
+
+/** Whether two paths name the same directory (symlinks resolved where they exist). */
+function sameDir(a, b) {
+  const real = (p) => {
+    try {
+      return fs.realpathSync(p);
+    } catch {
+      return path.resolve(p);
+    }
+  };
+  return real(a) === real(b);
 }
 
 function redisPing(s) {
@@ -162,6 +179,12 @@ async function startNeo4j(s, timeoutMs = Number(process.env.ONEMAP_SERVICE_TIMEO
   }
   if (await portOpen(s.boltPort)) {
     const a = await neo4jAnswers(s);
+    if (a.ok && a.home && !sameDir(a.home, s.neo4jDir)) {
+      fail(
+        `port ${s.boltPort} is served by the Neo4j of ${a.home}, not of ${s.neo4jDir}`,
+        `stop that one (services down with its ONEMAP_DATA_DIR) or set NEO4J_BOLT_PORT to a free port`,
+      );
+    }
     if (a.ok) return `reused ${s.neo4jUri}`;
     fail(`port ${s.boltPort} is already taken by something that is not our Neo4j (${a.error})`, 'stop it or set NEO4J_BOLT_PORT to a free port');
   }

@@ -52,6 +52,31 @@ describe('services script faults give one clear line', () => {
     }
   });
 
+  it("a Bolt port served by another data directory's Neo4j is not taken for ours", async () => {
+    requireLocalServices();
+    const port = String(await freePort());
+    const ours = { NEO4J_BOLT_PORT: port, ONEMAP_DATA_DIR: tmpData() };
+    const first = services('up', ours);
+    expect(first.status, first.stderr).toBe(0);
+    try {
+      // the same data dir: reused
+      const again = services('up', ours);
+      expect(again.status, again.stderr).toBe(0);
+      expect(again.stdout).toContain('neo4j reused');
+      // another data dir on that port: one clear line, nothing started, nothing written into the other store
+      const other = tmpData();
+      const r = services('up', { NEO4J_BOLT_PORT: port, ONEMAP_DATA_DIR: other });
+      expect(r.status).toBe(2);
+      expect(r.stderr.split('\n')).toHaveLength(1);
+      expect(r.stderr).toContain(
+        `port ${port} is served by the Neo4j of ${fs.realpathSync(path.join(ours.ONEMAP_DATA_DIR, 'neo4j'))}`,
+      );
+      expect(fs.existsSync(path.join(other, 'neo4j.pid'))).toBe(false);
+    } finally {
+      services('down', ours);
+    }
+  });
+
   it('a missing JDK', async () => {
     requireLocalServices();
     const r = services('up', {
