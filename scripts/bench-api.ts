@@ -1,5 +1,5 @@
 /**
- * `npm run bench api [-- --persons 20000 --visits 10 --seconds 10 --connections 10 --only profile,fixed --build-only]`
+ * `npm run bench api [-- --persons 20000 --visits 10 --seconds 10 --connections 10 --warmup-seconds 0 --only profile,fixed --build-only]`
  *
  * Query API latency on a big synthetic graph. Starts (or reuses) its own Neo4j + Redis (Bolt
  * 7695, Redis 6395 unless NEO4J_BOLT_PORT / REDIS_PORT say otherwise) with the store under
@@ -11,7 +11,10 @@
  * latency, requests/s, p50 / p95 / p99 and non-2xx, with the load average. The first scenario,
  * `fixed cost` (`GET /api/auth/me`: no query of its own), is what every request pays before its
  * query — JWT, viewer, audit append (docs/api.md, "Per-request cost"). `--only` runs the scenarios
- * whose names start with one of the given words.
+ * whose names start with one of the given words. `--warmup-seconds N` first drives each scenario
+ * for N seconds unmeasured (its requests draw other random entities than the measured ones): a
+ * Neo4j started for the run compiles its plans and reads its page cache from disk meanwhile
+ * (docs/api.md, "1 000 000 persons on a quiet machine": cold reads there took seconds).
  * Goals at 1M persons: profile p95 < 20 ms, trajectory < 50 ms, 2-hop < 100 ms, search < 50 ms,
  * co-travel < 200 ms, layers < 100 ms.
  */
@@ -35,6 +38,7 @@ const PERSONS = opt('persons', 20_000);
 const VISITS = opt('visits', 10);
 const SECONDS = opt('seconds', 10);
 const CONNECTIONS = opt('connections', 10);
+const WARMUP_SECONDS = opt('warmup-seconds', 0);
 const ONLY = args.includes('--only') ? String(args[args.indexOf('--only') + 1]).split(',') : null;
 const load = () => os.loadavg().map((x) => x.toFixed(1)).join(' / ');
 
@@ -75,6 +79,10 @@ function percentile(sorted: number[], p: number): number {
 
 async function run(name: string, url: string, paths: () => string, headers: Record<string, string>, goalMs: number | null) {
   if (ONLY && !ONLY.some((w) => name.startsWith(w))) return null;
+  if (WARMUP_SECONDS > 0) {
+    await autocannon({ url, connections: CONNECTIONS, duration: WARMUP_SECONDS, headers, requests: [{ setupRequest: (req) => ({ ...req, path: paths() }) }] });
+    console.log(`bench api: ${name}: warmed up for ${WARMUP_SECONDS} s (unmeasured), load ${load()}`);
+  }
   // Requests alone first: the latency without queueing behind other connections (the median of
   // 30, after 10 to warm the query plans and the JIT — five after three read a lone /api/auth/me
   // at 13 ms where it settles at 5–7; layers are cached per window, so this is cached).
