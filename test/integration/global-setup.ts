@@ -7,14 +7,14 @@ import { TEST_PROFILE, testEnv } from '../helpers/env.ts';
 
 /**
  * Starts (or reuses) the real Neo4j and Redis of the test profile and applies migrations.
- * If they cannot start, the whole integration run fails here, loudly.
+ * If they cannot start, the whole integration run fails here, loudly — as it does on a Neo4j or
+ * Redis on the test ports that keeps its data outside the test profile's folder.
  */
 export default async function setup() {
   await up(TEST_PROFILE);
   const driver = createDriver({ uri: testEnv.NEO4J_URI, user: testEnv.NEO4J_USER, password: testEnv.NEO4J_PASSWORD, database: testEnv.NEO4J_DATABASE });
   try {
     await driver.verifyConnectivity();
-    if (!process.env.NEO4J_URI) await refuseForeignStore(driver, serviceSettings(TEST_PROFILE).neo4jDir);
     if (!process.env.REDIS_URL) await refuseForeignRedis(serviceSettings(TEST_PROFILE).redisDir);
     await migrate({ driver, database: testEnv.NEO4J_DATABASE });
   } finally {
@@ -23,26 +23,10 @@ export default async function setup() {
 }
 
 /**
- * The tests clear the graph they are given. A Neo4j already answering on the test port that keeps
- * its data elsewhere (a benchmark's store, the demo's, another checkout's) is not theirs to clear:
- * stop here, saying whose it is, rather than wipe it.
+ * The tests flush the Redis they are given: one already answering on the test port must work in
+ * the test profile's folder (a benchmark's or the demo's is not theirs to flush). A Neo4j of
+ * another data dir on the test port is refused by `up` itself (`services.mjs`).
  */
-async function refuseForeignStore(driver: ReturnType<typeof createDriver>, expected: string): Promise<void> {
-  const session = driver.session({ database: 'system' });
-  try {
-    const r = await session.run("SHOW SETTINGS YIELD name, value WHERE name = 'server.directories.neo4j_home' RETURN value");
-    const home = r.records[0]?.get('value') as string | undefined;
-    if (home && path.resolve(home) !== path.resolve(expected)) {
-      throw new Error(
-        `the Neo4j on ${testEnv.NEO4J_URI} keeps its data in ${home}, not in the test profile's ${expected}: the integration tests clear the graph, so they refuse to run on it. Stop that Neo4j or run the tests on other ports (NEO4J_BOLT_PORT, REDIS_PORT).`,
-      );
-    }
-  } finally {
-    await session.close();
-  }
-}
-
-/** The same for Redis (the tests flush it): its working directory must be the test profile's. */
 async function refuseForeignRedis(expected: string): Promise<void> {
   const redis = new Redis(testEnv.REDIS_URL, { maxRetriesPerRequest: 3 });
   try {
