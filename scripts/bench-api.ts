@@ -1,5 +1,5 @@
 /**
- * `npm run bench api [-- --persons 20000 --visits 10 --seconds 10 --connections 10 --warmup-seconds 0 --only profile,fixed --build-only]`
+ * `npm run bench api [-- --persons 20000 --visits 10 --seconds 10 --connections 10 --warmup-seconds 0 --only profile,fixed --build-only --server process|inline --server-cpu-prof <dir>]`
  *
  * Query API latency on a big synthetic graph. Starts (or reuses) its own Neo4j + Redis (Bolt
  * 7695, Redis 6395 unless NEO4J_BOLT_PORT / REDIS_PORT say otherwise) with the store under
@@ -15,15 +15,21 @@
  * for N seconds unmeasured (its requests draw other random entities than the measured ones): a
  * Neo4j started for the run compiles its plans and reads its page cache from disk meanwhile
  * (docs/api.md, "1 000 000 persons on a quiet machine": cold reads there took seconds).
+ * `--server process` (the default) runs the server as `npm start` does, in its own Node process;
+ * `--server inline` in the bench's, where autocannon's own work shares the server's event loop and
+ * is counted in every latency (how every figure before 2026-12-03 was taken; docs/api.md, "The
+ * load generator in the server's event loop").
  * Goals at 1M persons: profile p95 < 20 ms, trajectory < 50 ms, 2-hop < 100 ms, search < 50 ms,
  * co-travel < 200 ms, layers < 100 ms.
  */
+import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import autocannon from 'autocannon';
 import { createDriver, migrate, readTx } from '@onemap/graph-schema/server';
 import { buildApp, loadConfig } from '@onemap/server';
+import autocannon from 'autocannon';
 import { seed } from '../server/src/cli/seed.ts';
 import { BENCH_STORE_FORMAT, du, generateBenchCsv, importBenchCsv, rng } from './bench-api-graph.ts';
 // @ts-expect-error plain ESM script without types
@@ -40,6 +46,15 @@ const SECONDS = opt('seconds', 10);
 const CONNECTIONS = opt('connections', 10);
 const WARMUP_SECONDS = opt('warmup-seconds', 0);
 const ONLY = args.includes('--only') ? String(args[args.indexOf('--only') + 1]).split(',') : null;
+const strOpt = (name: string) => (args.includes(`--${name}`) ? String(args[args.indexOf(`--${name}`) + 1]) : null);
+/** `process` (default): the server in its own Node process, as `npm start` runs it; `inline`: in this process, sharing the event loop with autocannon (every figure before 2026-12-03 12:00 UTC). */
+const SERVER = strOpt('server') ?? 'process';
+if (SERVER !== 'process' && SERVER !== 'inline') {
+  console.error(`bench api: --server must be process or inline (got ${SERVER})`);
+  process.exit(2);
+}
+/** With `--server process`: the server's V8 CPU profile is written into this folder when the bench ends. */
+const SERVER_CPU_PROF = strOpt('server-cpu-prof');
 const load = () => os.loadavg().map((x) => x.toFixed(1)).join(' / ');
 
 /** Builds the store for this size once (CSV → neo4j-admin import), while Neo4j is stopped. */
@@ -127,6 +142,74 @@ async function run(name: string, url: string, paths: () => string, headers: Reco
   return row;
 }
 
+/** The server in this process: autocannon's parsing and timers share its event loop. */
+async function inlineServer() {
+  const app = await buildApp({ config, logger: false });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  return {
+    base: `http://127.0.0.1:${(app.server.address() as { port: number }).port}`,
+    pid: process.pid,
+    close: () => app.close(),
+  };
+}
+
+async function freePort(): Promise<number> {
+  const srv = net.createServer();
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  const port = (srv.address() as net.AddressInfo).port;
+  await new Promise((resolve) => srv.close(resolve));
+  return port;
+}
+
+/**
+ * The server as `npm start` runs it (`server/src/main.ts`, configured by the environment), in its
+ * own process: the load generator's CPU still shares the machine, not the server's event loop.
+ */
+async function serverProcess() {
+  const port = await freePort();
+  const nodeArgs = [
+    '--import',
+    'tsx',
+    ...(SERVER_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${SERVER_CPU_PROF}`] : []),
+    'server/src/main.ts',
+  ];
+  const child: ChildProcess = spawn(process.execPath, nodeArgs, {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_PER_MINUTE: '100000000',
+      INGEST_WORKER: 'none',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const base = `http://127.0.0.1:${port}`;
+  const t0 = performance.now();
+  for (;;) {
+    const code = await Promise.race([exited, new Promise<'wait'>((resolve) => setTimeout(() => resolve('wait'), 250))]);
+    if (code !== 'wait') throw new Error(`bench api: the server process exited with code ${code} before it answered`);
+    const ok = await fetch(`${base}/health`).then(
+      (r) => r.status < 500,
+      () => false,
+    );
+    if (ok) break;
+    if (performance.now() - t0 > 120_000) {
+      child.kill('SIGKILL');
+      throw new Error(`bench api: the server process did not answer ${base}/health within 120 s`);
+    }
+  }
+  return {
+    base,
+    pid: child.pid,
+    close: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
 if (!process.env.NEO4J_URI) {
   process.env.NEO4J_BOLT_PORT ??= '7695';
   process.env.REDIS_PORT ??= '6395';
@@ -153,9 +236,9 @@ await seed(graph, { users: true });
 const tIdx = performance.now();
 await graph.driver.executeQuery('CALL db.awaitIndexes(7200)', {}, { database: graph.database });
 console.log(`bench api: indexes online after ${((performance.now() - tIdx) / 1000).toFixed(0)} s`);
-const app = await buildApp({ config, logger: false });
-await app.listen({ host: '127.0.0.1', port: 0 });
-const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+const server = SERVER === 'inline' ? await inlineServer() : await serverProcess();
+const base = server.base;
+console.log(`bench api: server ${SERVER === 'inline' ? 'in this process (shares the event loop with the load generator)' : `in its own process (pid ${server.pid})`}`);
 console.log(`bench api: machine: ${os.cpus().length} CPUs, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' / ')} at start`);
 try {
   const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'lz_analyst', password: 'onemap-demo-2026' }) });
@@ -184,6 +267,6 @@ try {
   console.log(`bench api: ${PERSONS} persons, ${VISITS * PERSONS} sightings (≈), ${CONNECTIONS} connections, ${SECONDS} s per scenario; every request passes auth, the access layer and a hash-chained audit append.`);
   console.log(`bench api: machine: ${os.cpus().length} CPUs, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' / ')} (1 / 5 / 15 min) — figures on a busy machine are upper bounds.`);
 } finally {
-  await app.close();
+  await server.close();
   await graph.driver.close();
 }

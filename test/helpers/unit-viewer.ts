@@ -20,8 +20,9 @@ export function unconditionalSource(
 /**
  * An officer of `unitCode` (620000 or 620200) with a criminal-case purpose, who knows `sources`
  * and holds no grant: what an unconditional source's owner and another unit see.
+ * @param authority per source, the `Kind.attribute`s it is the authority for (一数一源; none by default)
  */
-export function officerOf(unitCode: string, sources: readonly SourceInfo[]): Viewer {
+export function officerOf(unitCode: string, sources: readonly SourceInfo[], authority: ReadonlyMap<string, ReadonlySet<string>> = new Map()): Viewer {
   return buildViewer({
     username: 'u',
     displayName: 'u',
@@ -32,7 +33,7 @@ export function officerOf(unitCode: string, sources: readonly SourceInfo[]): Vie
     units: UNIT_TEST_UNITS,
     sources: new Map(sources.map((s) => [s.id, s])),
     grants: [],
-    authority: new Map(),
+    authority,
     kAnonymity: 5,
   });
 }

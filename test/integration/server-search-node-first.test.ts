@@ -8,7 +8,8 @@
 import { type Graph, writeTx } from '@onemap/graph-schema/server';
 import type { FastifyInstance } from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { search } from '../../server/src/services/search.ts';
+import type { Viewer } from '../../server/src/access/viewer.ts';
+import { type SearchStats, search } from '../../server/src/services/search.ts';
 import { as, useServerApp, viewerFor } from '../helpers/server-app.ts';
 import { FX } from '../helpers/server-fixtures.ts';
 
@@ -147,6 +148,33 @@ const PEOPLE: { eid: string; name: string; py: string; ini: string; golden: numb
       },
     ],
   },
+  {
+    // Named by fx_open (made the authority for names by the viewers of the last test) and also
+    // known to the non-shared source: not seen whole by the station, yet its name is the station's own.
+    eid: 'P-NF7',
+    name: '李娜',
+    py: 'li na',
+    ini: 'ln',
+    golden: 0,
+    recs: [
+      {
+        source: FX.open,
+        name: '李娜',
+        residentId: '620102198807071234',
+        birthDate: '1988-07-07',
+        sex: '女',
+        at: '2026-10-01',
+      },
+      {
+        source: FX.closed,
+        name: '李娜',
+        residentId: '620102198807071234',
+        birthDate: '1988-07-07',
+        sex: '女',
+        at: '2026-10-04',
+      },
+    ],
+  },
 ];
 
 useServerApp(
@@ -242,6 +270,40 @@ describe('node-first search', () => {
           }
         }
       }
+    }
+  });
+
+  it('decides on the node a name a visible authority gave when no hidden source is one (一数一源), answering what the record path answers', async () => {
+    // fx_open the authority for persons' names: hidden fx_closed records cannot vote on P-NF7's name
+    const withAuthority = (v: Viewer): Viewer => ({ ...v, isAuthority: (s, ka) => s === FX.open && ka === 'Person.name' });
+    for (const level of ['station', 'otherCity'] as const) {
+      const plain = await viewerFor(app, level, 'officer');
+      const v = withAuthority(plain);
+      for (const q of QUERIES) {
+        for (const [page, size] of [
+          [1, 50],
+          [1, 2],
+          [2, 2],
+        ] as const) {
+          const fast = await search(graph, v, q, ['Person'], page, size);
+          const reference = await search(graph, v, q, ['Person'], page, size, { nodeFirst: false });
+          const what = `${level} ${q} page ${page}/${size}`;
+          const { total, totalIsEstimate, ...answer } = fast;
+          const { total: refTotal, ...refAnswer } = reference;
+          expect(answer, what).toEqual(refAnswer);
+          if (!totalIsEstimate) expect(total, what).toBe(refTotal);
+        }
+      }
+      // P-NF7 (and NF1) decided on their nodes: fewer record windows read than without the authority
+      const counted = async (viewer: Viewer) => {
+        const stats = {} as SearchStats;
+        const res = await search(graph, viewer, '李娜', ['Person'], 1, 50, { stats });
+        return { stats, eids: res.items.map((i) => i.eid) };
+      };
+      const [a, b] = [await counted(v), await counted(plain)];
+      expect(a.eids, level).toContain('P-NF7');
+      expect(a.eids, level).toEqual(b.eids);
+      expect(a.stats.recordsToDecide, level).toBeLessThan(b.stats.recordsToDecide);
     }
   });
 

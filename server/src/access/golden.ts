@@ -86,6 +86,34 @@ export function visibleGoldenPoint(
   return Number.isFinite(x) && Number.isFinite(y) ? { lon: x, lat: y, source: lon.source } : null;
 }
 
+/**
+ * Whether an entity node's golden value of `kind.attribute`, traced to a record of `source` (its
+ * provenance), is the value this viewer's visible records choose by the same rule
+ * (`goldenValues`), so that the node may stand in for them:
+ * - the viewer sees every source the entity is known from (`seenWhole`); or
+ * - the value came from an authority for it (一数一源, `Viewer.isAuthority`) that the viewer sees,
+ *   and none of the sources hidden from the viewer is one: the rule then chooses among the
+ *   authoritative records alone — frequency and recency counted over them only — and those are
+ *   all visible, so no hidden record voted (a household registry's name for a person also seen in
+ *   rail tickets the viewer may not read).
+ * Never from a row that is not seen whole without naming its hidden sources. Like every node
+ * stand-in, it presumes the node was written by the pipeline's rule under the same catalog
+ * (authorities are catalog data, `authorityFor`).
+ */
+export function nodeValueStands(
+  viewer: Viewer,
+  kind: string,
+  attribute: string,
+  source: string | null | undefined,
+  node: { seenWhole: boolean; hiddenSources: readonly string[] },
+): boolean {
+  if (!source || !viewer.visibleSources.includes(source)) return false;
+  if (node.seenWhole) return true;
+  if (node.hiddenSources.length === 0) return false;
+  const key = `${kind}.${attribute}`;
+  return viewer.isAuthority(source, key) && node.hiddenSources.every((h) => !viewer.isAuthority(h, key));
+}
+
 /** The attributes and every identifier one of them would complete (`AttributeMeta.completes`). */
 function withCompleted(attributes: readonly string[]): ReadonlySet<string> {
   return new Set(attributes.flatMap((a) => [a, ...(attributeMeta(a).completes ?? [])]));

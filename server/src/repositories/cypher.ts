@@ -50,6 +50,13 @@ export function entitySources(v: string): string {
 export const SEEN_WHOLE = (v: string) => `NOT ${HAS_HIDDEN_SOURCE(v, '$vs')}`;
 
 /**
+ * Cypher list: the sources entity `v` is known from that the viewer (`$vs`) may not see
+ * (`entitySources`; empty when it is seen whole). Read by the server only, never answered: whether
+ * a node's value stands for the viewer's records (`nodeValueStands`) depends on which they are.
+ */
+export const HIDDEN_SOURCES = (v: string) => `[hs IN ${entitySources(v)} WHERE NOT hs IN $vs]`;
+
+/**
  * Cypher map entries of entity `v` as every node summary reads them (a neighbour in relations or a
  * profile, a search or path node, a place summary): one list, so no summary path reads a field
  * another forgets. `naming` holds the node properties its kind is named by (graph-schema
@@ -57,7 +64,7 @@ export const SEEN_WHOLE = (v: string) => `NOT ${HAS_HIDDEN_SOURCE(v, '$vs')}`;
  * `$kinds`, `$vs`).
  */
 export const NODE_SUMMARY_FIELDS = (v: string) =>
-  `eid: ${v}.eid, kind: ${kindOf(v)}, name: ${v}.name, naming: ${v} {${NAMING_PROPERTIES.map((p) => `.${p}`).join(', ')}}, placeKind: ${v}.placeKind, provenance: ${v}.provenance, seenWhole: ${SEEN_WHOLE(v)}`;
+  `eid: ${v}.eid, kind: ${kindOf(v)}, name: ${v}.name, naming: ${v} {${NAMING_PROPERTIES.map((p) => `.${p}`).join(', ')}}, placeKind: ${v}.placeKind, provenance: ${v}.provenance, seenWhole: ${SEEN_WHOLE(v)}, hiddenSources: ${HIDDEN_SOURCES(v)}`;
 
 /** Cypher predicate: entity `v` is known from a source outside the list `visible` — a record's or an edge's (it is not seen whole; `entitySources`). */
 export const HAS_HIDDEN_SOURCE = (v: string, visible: string) => `any(hs IN ${entitySources(v)} WHERE NOT hs IN ${visible})`;

@@ -2,7 +2,7 @@ import { currentEidCypher, toPlain } from '@onemap/graph-schema/server';
 import { read, type Reader } from './reader.ts';
 import type { VisibleRecord } from '../access/golden.ts';
 import { NETWORK_RELATION_TYPES, PLACE_HOME_WORD, PLACE_ROLE_SEPARATOR } from '@onemap/graph-schema';
-import { HOME_FOR_VIEWER, IDENTIFIER_SEEN, KINDS, kindOf, NODE_SUMMARY_FIELDS, relTypes, SEEN_WHOLE, VISIBLE_RECORDS, visibleEdge, visibleEntity } from './cypher.ts';
+import { HIDDEN_SOURCES, HOME_FOR_VIEWER, IDENTIFIER_SEEN, KINDS, kindOf, NODE_SUMMARY_FIELDS, relTypes, SEEN_WHOLE, VISIBLE_RECORDS, visibleEdge, visibleEntity } from './cypher.ts';
 
 export interface EntityRow {
   eid: string;
@@ -94,7 +94,7 @@ function toNodeSummary(o: NodeSummaryRow): NodeSummaryRow {
 /** A neighbour row as read (`NODE_SUMMARY_FIELDS`), with its name and naming values as strings or absent. */
 export function toNeighbour<T extends NeighbourRow>(o: T): T {
   const naming = Object.fromEntries(Object.entries(o.naming ?? {}).filter(([, v]) => v !== null && v !== undefined).map(([k, v]) => [k, String(v)]));
-  return { ...o, name: typeof o.name === 'string' ? o.name : null, naming, seenWhole: o.seenWhole === true };
+  return { ...o, name: typeof o.name === 'string' ? o.name : null, naming, seenWhole: o.seenWhole === true, hiddenSources: Array.isArray(o.hiddenSources) ? o.hiddenSources : [] };
 }
 
 /**
@@ -177,6 +177,8 @@ export interface NeighbourRow {
   provenance: string | null;
   /** Every source the node is known from is visible (`SEEN_WHOLE`, every kind): its values may be shown from the node. */
   seenWhole: boolean;
+  /** The sources the node is known from that the viewer may not see (`HIDDEN_SOURCES`; empty when seen whole): which value of theirs could have voted (`nodeValueStands`). */
+  hiddenSources: string[];
 }
 
 export interface ProfileRow {
@@ -366,9 +368,12 @@ export interface SearchNodeRow {
   /**
    * Every source the entity is known from is visible (`HAS_HIDDEN_SOURCE`, for every kind, places
    * too): only then are its golden name and Pinyin, chosen over every source, the viewer's own, and
-   * may they decide or rank a match. Else the viewer's golden values come from its visible records.
+   * may they decide or rank a match. Else the viewer's golden values come from its visible records,
+   * unless the golden name still stands for them (`nodeValueStands`, from `hiddenSources`).
    */
   seenWhole: boolean;
+  /** The sources the entity is known from that the viewer may not see (`HIDDEN_SOURCES`). */
+  hiddenSources: string[];
 }
 
 /**
@@ -414,7 +419,7 @@ export async function readSearchNodes(graph: Reader, eids: readonly string[], vs
        }
        RETURN e.eid AS eid, ${kindOf('e')} AS kind, e.name AS name, e.namePinyin AS namePinyin, e.provenance AS provenance, identifiers,
               CASE WHEN nameRid IS NULL THEN null ELSE {rid: nameRid, roles: nameRoles} END AS nameRecord,
-              ${SEEN_WHOLE('e')} AS seenWhole,
+              ${SEEN_WHOLE('e')} AS seenWhole, ${HIDDEN_SOURCES('e')} AS hiddenSources,
               CASE WHEN COUNT { (e)<-[:RESOLVED_TO]-() } <= $lim THEN true
                    ELSE size(COLLECT { MATCH ${VISIBLE_RECORDS('e', 'xr', 'x')} RETURN 1 AS one LIMIT toInteger($lim + 1) }) <= $lim END AS recordsFit`,
       { eids, vs, kinds: KINDS, lim: recordLimit, withIds: withIdentifiers },
@@ -432,6 +437,7 @@ export async function readSearchNodes(graph: Reader, eids: readonly string[], vs
         recordsFit: o.recordsFit === true,
         nameRecord: o.nameRecord && typeof o.nameRecord.rid === 'string' ? o.nameRecord : null,
         seenWhole: o.seenWhole === true,
+        hiddenSources: Array.isArray(o.hiddenSources) ? o.hiddenSources : [],
       });
     }
     return out;

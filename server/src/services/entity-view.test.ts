@@ -31,6 +31,7 @@ const node = (source: string) => ({
   placeKind: null,
   provenance: JSON.stringify({ name: { source, rid: `${source}:1` } }),
   seenWhole: true,
+  hiddenSources: [] as string[],
 });
 
 describe('a name from a node, whose record role the node does not keep', () => {
@@ -55,6 +56,7 @@ const named = (kind: string, naming: Record<string, string>, source: string) => 
   placeKind: null,
   provenance: JSON.stringify(Object.fromEntries(Object.keys(naming).map((p) => [p, { source, rid: `${source}:1` }]))),
   seenWhole: true,
+  hiddenSources: [] as string[],
 });
 
 describe('a name from a node is masked by the rule of the attribute it stands for, whatever the kind', () => {
@@ -75,5 +77,27 @@ describe('a name from a node is masked by the rule of the attribute it stands fo
   it('is not made from a node the viewer does not see whole, nor from a part whose source is hidden', () => {
     expect(summarizeNode({ ...named('Vehicle', { plate: '甘A12345' }, 'hotel'), seenWhole: false }, viewer('620200'))).toBeNull();
     expect(summarizeNode(named('Vehicle', { plate: '甘A12345' }, 'elsewhere'), viewer('620200'))).toBeNull();
+  });
+});
+
+describe('a name from a node the viewer does not see whole', () => {
+  // household is the authority for a person's name (一数一源); rail and census are sources this viewer may not see
+  const HOUSEHOLD: SourceInfo = { ...HOTEL, id: 'household', fieldSensitivity: { 'person.name': 2 } };
+  const authority = (extra: Record<string, string[]> = {}) =>
+    new Map(Object.entries({ household: ['Person.name'], ...extra }).map(([s, a]) => [s, new Set(a)]));
+  const hiddenFrom = (hidden: string[], source = 'household') => ({ ...node(source), seenWhole: false, hiddenSources: hidden });
+  it('stands when a visible authority named it and no hidden source is an authority for names: hidden records cannot vote', () => {
+    const v = officerOf('620200', [HOTEL, HOUSEHOLD], authority());
+    expect(summarizeNode(hiddenFrom(['rail']), v)).toMatchObject({ name: '赵六', nameMasked: false });
+  });
+  it('does not stand when a hidden source is an authority for names too (its records would vote), nor when a non-authority named it', () => {
+    expect(summarizeNode(hiddenFrom(['rail', 'census']), officerOf('620200', [HOTEL, HOUSEHOLD], authority({ census: ['Person.name'] })))).toBeNull();
+    expect(summarizeNode(hiddenFrom(['rail'], 'hotel'), officerOf('620200', [HOTEL, HOUSEHOLD], authority()))).toBeNull();
+    // an authority for another attribute only is no authority for the name
+    expect(summarizeNode(hiddenFrom(['rail']), officerOf('620200', [HOTEL, HOUSEHOLD], new Map([['household', new Set(['Person.address'])]])))).toBeNull();
+  });
+  it('does not stand when the row does not name its hidden sources, nor when the authority itself is hidden', () => {
+    expect(summarizeNode(hiddenFrom([]), officerOf('620200', [HOTEL, HOUSEHOLD], authority()))).toBeNull();
+    expect(summarizeNode(hiddenFrom(['rail']), officerOf('620200', [HOTEL], authority()))).toBeNull();
   });
 });

@@ -1,6 +1,6 @@
 import { coarseHomePosition, composeName, namingAttributesOf } from '@onemap/graph-schema';
 import { type Reader, withRead } from '../repositories/reader.ts';
-import { attrsOf, goldenValues, IDENTIFIER_ATTRIBUTE, present, visibleGoldenPoint } from '../access/golden.ts';
+import { attrsOf, goldenValues, IDENTIFIER_ATTRIBUTE, nodeValueStands, present, visibleGoldenPoint } from '../access/golden.ts';
 import { closeCompletions, maskForViewer } from '../access/mask-for-viewer.ts';
 import { maskValue } from '../access/masking.ts';
 import type { Viewer } from '../access/viewer.ts';
@@ -18,7 +18,7 @@ export function summarize(row: EntityRow, viewer: Viewer): EntitySummary {
   // a summary reads its kind's naming attributes only: the other attributes are not chosen nor masked
   const golden = goldenValues(row.kind, row.records, viewer, namingAttributesOf(row.kind).map((a) => a.attribute));
   // a node's values were chosen over every source: they stand in for the records only when the viewer sees them all
-  const named = nameFromRecords(row.kind, golden) ?? (row.seenWhole ? nameFromNode(viewer, row.kind, (p) => row.props[p], row.props.provenance) : null);
+  const named = nameFromRecords(row.kind, golden) ?? (row.seenWhole ? nameFromNode(viewer, row.kind, (p) => row.props[p], row.props.provenance, { seenWhole: true, hiddenSources: [] }) : null);
   if (!named) return { eid: row.eid, kind: row.kind, name: null, nameMasked: false };
   if (isHome(row) && !named.nameMasked && viewer.fieldDecision(named.source, 'home', 'address') !== 'plain') {
     return { eid: row.eid, kind: row.kind, name: maskValue('address', named.name), nameMasked: true };
@@ -48,13 +48,19 @@ function nameFromRecords(kind: string, golden: Record<string, AttributeValue>): 
 }
 
 /**
- * An entity's name from its node's golden values (`value` reads a node property), for a viewer
- * who sees the node whole: its kind's naming attributes, each shown only when the record it was
- * chosen from (its provenance) is of a visible source, and masked by the rule of the attribute it
- * stands for in that source (`nodeValuePlain`) — no kind is exempt. Null when the node has none of
- * them, or a part's source is not visible (the records then decide).
+ * An entity's name from its node's golden values (`value` reads a node property): its kind's naming
+ * attributes, each shown only when it stands for the viewer's own records (`nodeValueStands`: the
+ * viewer sees the node whole, or the part came from a visible authority no hidden source shares)
+ * and masked by the rule of the attribute it stands for in its source (`nodeValuePlain`) — no kind
+ * is exempt. Null when the node has none of them, or a part does not stand (the records then decide).
  */
-function nameFromNode(viewer: Viewer, kind: string, value: (property: string) => unknown, provenance: unknown): ShownName | null {
+function nameFromNode(
+  viewer: Viewer,
+  kind: string,
+  value: (property: string) => unknown,
+  provenance: unknown,
+  seen: { seenWhole: boolean; hiddenSources: readonly string[] },
+): ShownName | null {
   const prov = parseProvenance(provenance);
   const parts: string[] = [];
   let masked = false;
@@ -63,7 +69,7 @@ function nameFromNode(viewer: Viewer, kind: string, value: (property: string) =>
     const v = value(property);
     if (typeof v !== 'string' || v === '') continue;
     const src = prov[property]?.source;
-    if (!src || !viewer.visibleSources.includes(src)) return null;
+    if (!src || !nodeValueStands(viewer, kind, attribute, src, seen)) return null;
     const plain = nodeValuePlain(viewer, src, attribute);
     parts.push(plain ? v : maskValue(attribute, v));
     masked ||= !plain;
@@ -98,18 +104,16 @@ export function parseProvenance(p: unknown): Record<string, { source?: string; r
 /**
  * A neighbour's summary from its node's golden values, without reading its records: the name
  * (`nameFromNode`: its kind's naming attributes, each masked by its own attribute's rule) is shown
- * when the records its parts came from (provenance) are of sources the viewer may see and the node
- * was chosen over records the viewer all may see (`seenWhole`). Null for places (a home's name is
- * an address, and only its records tell a home), when the viewer does not see the node whole, and
- * when the viewer cannot see those sources: the caller then summarizes from the viewer's visible
- * records (`summaries`).
+ * when each part stands for the viewer's records (`nodeValueStands`: the node was chosen over
+ * records the viewer all may see, or the part came from a visible authority that no source hidden
+ * from the viewer shares). Null for places (a home's name is an address, and only its records tell
+ * a home) and when a part does not stand — which visible name wins would be a hidden vote: the
+ * caller then summarizes from the viewer's visible records (`summaries`).
  */
 export function summarizeNode(n: NeighbourRow, viewer: Viewer): EntitySummary | null {
   // A place is a home when any of its records says so (isHome), which its node alone cannot tell: read its records.
   if (n.kind === 'Place') return null;
-  // a name chosen over records the viewer may not all see: which visible name wins is a hidden vote (ask the records)
-  if (n.seenWhole !== true) return null;
-  const named = nameFromNode(viewer, n.kind, (p) => n.naming[p], n.provenance);
+  const named = nameFromNode(viewer, n.kind, (p) => n.naming[p], n.provenance, n);
   return named ? { eid: n.eid, kind: n.kind, name: named.name, nameMasked: named.nameMasked } : null;
 }
 

@@ -1,7 +1,7 @@
 import { pinyinInitials } from '@onemap/resolver/standardize';
 import { type Reader, withRead } from '../repositories/reader.ts';
 import { attributeMeta, derivationChain, isInternalAttribute } from '@onemap/graph-schema';
-import { attrsOf, goldenValues, IDENTIFIER_ATTRIBUTE, type VisibleRecord } from '../access/golden.ts';
+import { attrsOf, goldenValues, IDENTIFIER_ATTRIBUTE, nodeValueStands, type VisibleRecord } from '../access/golden.ts';
 import { closeCompletions, maskForViewer } from '../access/mask-for-viewer.ts';
 import type { Viewer } from '../access/viewer.ts';
 import { type EntityRow, identifierTailCandidates, readEntities, readRecordRoles, readSearchNodes, type SearchNodeRow, searchCandidateHead, searchCandidates } from '../repositories/entities.ts';
@@ -216,15 +216,18 @@ const NODE_FIRST_KINDS: ReadonlySet<string> = new Set(['Person', 'Organization']
 
 /**
  * The record of a candidate's golden name, when the node can decide the match: a person or
- * organization the viewer sees whole (`seenWhole`), whose visible records all fit in the record
+ * organization whose golden name is the viewer's own (`nodeValueStands`: seen whole, or named by a
+ * visible authority no hidden source shares), whose visible records all fit in the record
  * window (so the record path reads them all) and whose name came from a record with provenance; that record's roles among the viewer's
  * visible records come with the node (`SearchNodeRow.nameRecord`, else `readRecordRoles`). Null: the records decide.
  */
-function nameRecordOf(n: SearchNodeRow): string | null {
-  // A node not seen whole: its name is chosen over sources the viewer may not see (a hidden vote),
-  // so its match and its golden-name bonus are decided on the visible records.
-  if (!NODE_FIRST_KINDS.has(n.kind) || n.name === null || !n.recordsFit || !n.seenWhole) return null;
-  return parseProvenance(n.provenance).name?.rid ?? null;
+function nameRecordOf(n: SearchNodeRow, viewer: Viewer): string | null {
+  if (!NODE_FIRST_KINDS.has(n.kind) || n.name === null || !n.recordsFit) return null;
+  const prov = parseProvenance(n.provenance).name;
+  // A name chosen over sources the viewer may not see (a hidden vote): its match and its
+  // golden-name bonus are decided on the visible records.
+  if (!nodeValueStands(viewer, n.kind, 'name', prov?.source, n)) return null;
+  return prov?.rid ?? null;
 }
 
 /**
@@ -237,7 +240,9 @@ function nodeSearchable(n: SearchNodeRow, source: string, role: string, viewer: 
   const s = searchableFor(viewer);
   s.add('name', n.name, source, role);
   s.addIdentifiers(n.identifiers);
-  s.addPinyin(n.name, n.namePinyin);
+  // The node's Pinyin is the first record stating the name's, which may be a hidden one: only a node
+  // seen whole matches by it (else a Pinyin term finds no match here, and the records decide).
+  s.addPinyin(n.name, n.seenWhole ? n.namePinyin : null);
   return s.done();
 }
 
@@ -487,7 +492,7 @@ async function checkChunk(r: Reader, viewer: Viewer, terms: readonly string[], k
   const roles = new Map<string, { source: string; role: string }[]>();
   const nameRecords: { eid: string; rid: string }[] = [];
   for (const n of nodeFirst ? nodes.values() : []) {
-    const rid = nameRecordOf(n);
+    const rid = nameRecordOf(n, viewer);
     if (!rid) continue;
     if (n.nameRecord?.rid === rid) roles.set(n.eid, n.nameRecord.roles);
     else nameRecords.push({ eid: n.eid, rid });
