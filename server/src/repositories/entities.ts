@@ -361,10 +361,12 @@ export interface SearchNodeRow {
   /**
    * The record the golden name came from, as the provenance names it (read in the database, so the
    * caller must check `rid` against its own reading of `provenance`), and its roles for this
-   * entity when it is of a visible source (empty: not visible). Null: a kind other than person or
-   * organization, or no name provenance.
+   * entity when it is of a visible source (empty: not visible); for an entity not seen whole, its
+   * `attrs` too (the Pinyin the viewer's records give its name: the node's is the first record
+   * stating the name's, maybe a hidden one). Null: a kind other than person or organization, or no
+   * name provenance.
    */
-  nameRecord: { rid: string; roles: { source: string; role: string }[] } | null;
+  nameRecord: { rid: string; roles: { source: string; role: string }[]; attrs?: string | null } | null;
   /**
    * Every source the entity is known from is visible (`HAS_HIDDEN_SOURCE`, for every kind, places
    * too): only then are its golden name and Pinyin, chosen over every source, the viewer's own, and
@@ -415,11 +417,13 @@ export async function readSearchNodes(graph: Reader, eids: readonly string[], vs
          // from the record (one or two RESOLVED_TO edges), not into the entity: the planner's
          // Expand(Into) walked the entity's side, ~26 db hits a candidate instead of ~2
          OPTIONAL MATCH (sr)-[rt:RESOLVED_TO]->(x) WHERE elementId(x) = elementId(e)
-         RETURN nameRid, collect(CASE WHEN rt IS NULL THEN null ELSE {source: sr.source, role: rt.role} END) AS nameRoles
+         RETURN nameRid, sr.attrs AS nameAttrs, collect(CASE WHEN rt IS NULL THEN null ELSE {source: sr.source, role: rt.role} END) AS nameRoles
        }
+       WITH e, identifiers, nameRid, nameAttrs, nameRoles, ${HIDDEN_SOURCES('e')} AS hidden
        RETURN e.eid AS eid, ${kindOf('e')} AS kind, e.name AS name, e.namePinyin AS namePinyin, e.provenance AS provenance, identifiers,
-              CASE WHEN nameRid IS NULL THEN null ELSE {rid: nameRid, roles: nameRoles} END AS nameRecord,
-              ${SEEN_WHOLE('e')} AS seenWhole, ${HIDDEN_SOURCES('e')} AS hiddenSources,
+              CASE WHEN nameRid IS NULL THEN null
+                   ELSE {rid: nameRid, roles: nameRoles, attrs: CASE WHEN size(hidden) = 0 THEN null ELSE nameAttrs END} END AS nameRecord,
+              size(hidden) = 0 AS seenWhole, hidden AS hiddenSources,
               CASE WHEN COUNT { (e)<-[:RESOLVED_TO]-() } <= $lim THEN true
                    ELSE size(COLLECT { MATCH ${VISIBLE_RECORDS('e', 'xr', 'x')} RETURN 1 AS one LIMIT toInteger($lim + 1) }) <= $lim END AS recordsFit`,
       { eids, vs, kinds: KINDS, lim: recordLimit, withIds: withIdentifiers },

@@ -240,9 +240,10 @@ function nodeSearchable(n: SearchNodeRow, source: string, role: string, viewer: 
   const s = searchableFor(viewer);
   s.add('name', n.name, source, role);
   s.addIdentifiers(n.identifiers);
-  // The node's Pinyin is the first record stating the name's, which may be a hidden one: only a node
-  // seen whole matches by it (else a Pinyin term finds no match here, and the records decide).
-  s.addPinyin(n.name, n.seenWhole ? n.namePinyin : null);
+  // The node's Pinyin is the first record stating the name's, which may be a hidden one: for a node
+  // not seen whole, the Pinyin of the name's own record, as the record path takes it.
+  const rec = n.nameRecord;
+  s.addPinyin(n.name, n.seenWhole ? n.namePinyin : rec ? recordPinyin({ rid: rec.rid, source, role, receivedAt: null, attrs: rec.attrs ?? null }) : null);
   return s.done();
 }
 
