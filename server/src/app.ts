@@ -5,6 +5,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { type Config, loadConfig } from './config.ts';
+import { dropGoneClient } from './plugins/client-gone.ts';
 import configPlugin from './plugins/config.ts';
 import errorHandler, { frameworkErrors, MAX_PARAM_LENGTH } from './plugins/error-handler.ts';
 import graphPlugin from './plugins/graph.ts';
@@ -55,6 +56,8 @@ export async function buildApp(opts: BuildOptions = {}): Promise<FastifyInstance
     methods: ['GET', 'POST', 'PATCH', 'DELETE'],
     maxAge: 600,
   });
+  // before the rate limiter's per-route hook, which keys on the client's address
+  app.addHook('onRequest', dropGoneClient);
   await app.register(rateLimit, { max: config.RATE_LIMIT_PER_MINUTE, timeWindow: '1 minute' });
   await app.register(swagger, {
     openapi: {
