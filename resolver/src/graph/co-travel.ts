@@ -129,7 +129,12 @@ export async function findCoOccurrences(
 
 /**
  * Replaces the CO_TRAVELED edges of `eids` by `edges` in one transaction: an edge of a touched
- * person that is no longer scored as companions goes. Returns the edges written.
+ * person that is no longer scored as companions goes, and so does one pointing the wrong way (an
+ * edge points from the smaller eid to the larger); an edge whose values did not change is not
+ * written at all — a busy person's companions are derived again with every batch that touches
+ * them, and deleting and re-creating each of their edges every time cost the real-time path a
+ * relationship write, its index entries and its commit for nothing. Returns the edges derived
+ * (written or already as derived).
  */
 export async function replaceCoTravelEdges(
   graph: Graph,
@@ -137,10 +142,16 @@ export async function replaceCoTravelEdges(
   edges: CoTravelEdgeRow[],
   toleranceMinutes: number,
 ): Promise<number> {
+  // a pair whichever side derived it: ordered by eid
+  const keys = edges.map((e) => (e.x < e.y ? `${e.x}|${e.y}` : `${e.y}|${e.x}`));
   return writeTx(graph, async (tx) => {
     await tx.run(
-      `UNWIND $eids AS eid MATCH (:${Label.Person} {eid: eid})-[c:${Rel.CoTraveled}]-(:${Label.Person}) DELETE c`,
-      { eids },
+      `UNWIND $eids AS eid
+       MATCH (:${Label.Person} {eid: eid})-[c:${Rel.CoTraveled}]-(:${Label.Person})
+       WITH DISTINCT c, startNode(c).eid AS s, endNode(c).eid AS t
+       WHERE s >= t OR NOT s + '|' + t IN $keys
+       DELETE c`,
+      { eids, keys },
     );
     const r = await tx.run(
       // One edge per pair whichever side derived it: the pair is ordered by eid, so a pair derived
@@ -149,8 +160,13 @@ export async function replaceCoTravelEdges(
        WITH e, CASE WHEN e.x < e.y THEN e.x ELSE e.y END AS a, CASE WHEN e.x < e.y THEN e.y ELSE e.x END AS b
        MATCH (x:${Label.Person} {eid: a}), (y:${Label.Person} {eid: b})
        MERGE (x)-[c:${Rel.CoTraveled}]->(y)
-       SET c.count = e.count, c.first = datetime(e.first), c.last = datetime(e.last), c.toleranceMinutes = $tol,
-           c.sources = e.sources, c.score = e.score, c.reasons = e.reasons
+       WITH c, e, datetime(e.first) AS first, datetime(e.last) AS last
+       WITH c, e, first, last,
+            NOT coalesce(c.count = e.count AND c.first = first AND c.last = last AND c.toleranceMinutes = $tol
+                         AND c.sources = e.sources AND c.score = e.score AND c.reasons = e.reasons, false) AS changed
+       FOREACH (_ IN CASE WHEN changed THEN [1] ELSE [] END |
+         SET c.count = e.count, c.first = first, c.last = last, c.toleranceMinutes = $tol,
+             c.sources = e.sources, c.score = e.score, c.reasons = e.reasons)
        RETURN count(c) AS written`,
       { edges, tol: toleranceMinutes },
     );
