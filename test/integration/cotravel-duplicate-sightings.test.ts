@@ -7,10 +7,11 @@
  * Own ids: `P-CTD*`, `L-CTD*`.
  */
 import type { Graph } from '@onemap/graph-schema/server';
-import { readTx, writeTx } from '@onemap/graph-schema/server';
+import { readTx } from '@onemap/graph-schema/server';
 import { deriveCoTravel } from '@onemap/resolver/derive';
 import { findCoOccurrences } from '@onemap/resolver/graph';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPersonsAndPlaces, type TestVisit, writeVisits } from '../helpers/cotravel-graph.ts';
 import { clearGraph, openTestGraph } from '../helpers/graph.ts';
 
 const A = 'P-CTD-A';
@@ -19,13 +20,7 @@ const STRANGERS = Array.from({ length: 30 }, (_, i) => `P-CTD-S${String(i).padSt
 const PLACES = ['L-CTD-1', 'L-CTD-2', 'L-CTD-3'];
 const SETTINGS = { toleranceMinutes: 30, minCount: 2 };
 
-interface V {
-  eid: string;
-  place: string;
-  at: string;
-  until: string | null;
-  rid: string;
-}
+type V = TestVisit;
 // A and B together at three places (a hotel stay first); each stranger once, alone, elsewhere.
 const together: V[] = [
   { eid: A, place: PLACES[0]!, at: '2026-11-05T01:00:00Z', until: '2026-11-06T01:00:00Z', rid: 'hotel:ctd-a1' },
@@ -45,17 +40,6 @@ const strangers: V[] = STRANGERS.map((eid, i) => ({
 
 let graph: Graph;
 
-async function writeVisits(visits: V[]): Promise<void> {
-  await writeTx(graph, (tx) =>
-    tx.run(
-      `UNWIND $visits AS v MATCH (p:Person {eid: v.eid}), (l:Place {eid: v.place})
-       CREATE (p)-[:VISITED {at: datetime(v.at), until: CASE WHEN v.until IS NULL THEN null ELSE datetime(v.until) END,
-                             kind: 'stay', source: split(v.rid, ':')[0], rid: v.rid, place: l.eid}]->(l)`,
-      { visits },
-    ),
-  );
-}
-
 async function edgeOfPair(): Promise<Record<string, unknown> | null> {
   return readTx(graph, async (tx) => {
     const r = await tx.run(
@@ -71,15 +55,8 @@ async function edgeOfPair(): Promise<Record<string, unknown> | null> {
 beforeAll(async () => {
   graph = openTestGraph();
   await clearGraph(graph);
-  await writeTx(graph, async (tx) => {
-    await tx.run(`UNWIND $persons AS eid CREATE (:Entity:Person {eid: eid, name: eid, searchText: eid})`, {
-      persons: [A, B, ...STRANGERS],
-    });
-    await tx.run(`UNWIND $places AS eid CREATE (:Entity:Place {eid: eid, name: eid, searchText: eid})`, {
-      places: [...PLACES, ...strangers.map((s) => s.place)],
-    });
-  });
-  await writeVisits([...together, ...strangers]);
+  await createPersonsAndPlaces(graph, [A, B, ...STRANGERS], [...PLACES, ...strangers.map((s) => s.place)]);
+  await writeVisits(graph, [...together, ...strangers]);
 });
 
 afterAll(async () => {
@@ -97,7 +74,7 @@ describe('co-travel counts a stay delivered again as one sighting (issue 13)', (
 
     const again: V[] = [];
     for (let k = 0; k < 20; k++) for (const v of together) again.push({ ...v, rid: `${v.rid}-again${k}` });
-    await writeVisits(again);
+    await writeVisits(graph, again);
     await deriveCoTravel(graph, [A, B], SETTINGS);
 
     const rowsAgain = await findCoOccurrences(graph, [A, B], SETTINGS.toleranceMinutes);

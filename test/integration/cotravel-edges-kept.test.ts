@@ -10,6 +10,7 @@ import type { Graph } from '@onemap/graph-schema/server';
 import { readTx, writeTx } from '@onemap/graph-schema/server';
 import { deriveCoTravel } from '@onemap/resolver/derive';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPersonsAndPlaces, type TestVisit, writeVisits } from '../helpers/cotravel-graph.ts';
 import { clearGraph, openTestGraph } from '../helpers/graph.ts';
 
 const A = 'P-CTK-A';
@@ -18,12 +19,7 @@ const STRANGERS = Array.from({ length: 30 }, (_, i) => `P-CTK-S${String(i).padSt
 const PLACES = ['L-CTK-1', 'L-CTK-2', 'L-CTK-3', 'L-CTK-4'];
 const SETTINGS = { toleranceMinutes: 30, minCount: 2 };
 
-interface V {
-  eid: string;
-  place: string;
-  at: string;
-  rid: string;
-}
+type V = TestVisit;
 // A and B together at three places; each stranger once, alone, elsewhere (the population).
 const together: V[] = [0, 1, 2].flatMap((i) => [
   { eid: A, place: PLACES[i]!, at: `2026-11-0${5 + i}T05:00:00Z`, rid: `rail:ctk-a${i}` },
@@ -37,16 +33,6 @@ const strangers: V[] = STRANGERS.map((eid, i) => ({
 }));
 
 let graph: Graph;
-
-async function writeVisits(visits: V[]): Promise<void> {
-  await writeTx(graph, (tx) =>
-    tx.run(
-      `UNWIND $visits AS v MATCH (p:Person {eid: v.eid}), (l:Place {eid: v.place})
-       CREATE (p)-[:VISITED {at: datetime(v.at), kind: 'pass', source: split(v.rid, ':')[0], rid: v.rid, place: l.eid}]->(l)`,
-      { visits },
-    ),
-  );
-}
 
 /** The pair's edges, either way, with a mark a test set on them (gone when an edge was re-created). */
 async function edgesOfPair(): Promise<{ from: string; count: number; mark: number | null; last: string }[]> {
@@ -73,15 +59,8 @@ const mark = () =>
 beforeAll(async () => {
   graph = openTestGraph();
   await clearGraph(graph);
-  await writeTx(graph, async (tx) => {
-    await tx.run(`UNWIND $persons AS eid CREATE (:Entity:Person {eid: eid, name: eid, searchText: eid})`, {
-      persons: [A, B, ...STRANGERS],
-    });
-    await tx.run(`UNWIND $places AS eid CREATE (:Entity:Place {eid: eid, name: eid, searchText: eid})`, {
-      places: [...PLACES, ...strangers.map((s) => s.place)],
-    });
-  });
-  await writeVisits([...together, ...strangers]);
+  await createPersonsAndPlaces(graph, [A, B, ...STRANGERS], [...PLACES, ...strangers.map((s) => s.place)]);
+  await writeVisits(graph, [...together, ...strangers]);
 });
 
 afterAll(async () => {
@@ -102,7 +81,7 @@ describe('co-travel derived again writes only what changed (issue 13)', () => {
     expect(await edgesOfPair()).toEqual([{ ...first[0], mark: 1 }]);
 
     // a fourth co-occurrence: the edge is updated in place
-    await writeVisits([
+    await writeVisits(graph, [
       { eid: A, place: PLACES[3]!, at: '2026-11-09T05:00:00Z', rid: 'rail:ctk-a3' },
       { eid: B, place: PLACES[3]!, at: '2026-11-09T05:05:00Z', rid: 'rail:ctk-b3' },
     ]);
