@@ -24,7 +24,6 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createDriver, migrate, readTx } from '@onemap/graph-schema/server';
@@ -32,6 +31,7 @@ import { buildApp, loadConfig } from '@onemap/server';
 import autocannon from 'autocannon';
 import { seed } from '../server/src/cli/seed.ts';
 import { BENCH_STORE_FORMAT, du, generateBenchCsv, importBenchCsv, rng } from './bench-api-graph.ts';
+import { freePort } from './lib/free-port.ts';
 // @ts-expect-error plain ESM script without types
 import { serviceSettings, stopNeo4jService, up } from './services.mjs';
 
@@ -151,14 +151,6 @@ async function inlineServer() {
     pid: process.pid,
     close: () => app.close(),
   };
-}
-
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise((resolve) => srv.close(resolve));
-  return port;
 }
 
 /**

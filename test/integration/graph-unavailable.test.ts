@@ -1,24 +1,15 @@
-import net from 'node:net';
 import { buildApp, loadConfig } from '@onemap/server';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEnv } from '../helpers/env.ts';
 import { PURPOSE, purposeHeader } from '../helpers/server-app.ts';
-
-/** A port nothing listens on: bound, noted, released. */
-async function closedPort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
+import { freePort } from '../../scripts/lib/free-port.ts';
 
 // The app is pointed at a closed Bolt port while Redis is the real test Redis: Neo4j is "down".
 describe('a Neo4j that cannot be reached', () => {
   let app: FastifyInstance;
   beforeAll(async () => {
-    app = await buildApp({ config: loadConfig({ ...testEnv, NEO4J_URI: `bolt://127.0.0.1:${await closedPort()}`, ACCESS_CACHE_MS: 0 }), logger: false });
+    app = await buildApp({ config: loadConfig({ ...testEnv, NEO4J_URI: `bolt://127.0.0.1:${await freePort()}`, ACCESS_CACHE_MS: 0 }), logger: false });
     await app.ready();
   });
   afterAll(async () => app?.close());

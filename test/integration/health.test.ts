@@ -1,19 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { buildApp, loadConfig } from '@onemap/server';
 import { describe, expect, it } from 'vitest';
 import { requireLocalServices, testEnv } from '../helpers/env.ts';
-
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
+import { freePort } from '../../scripts/lib/free-port.ts';
 
 describe('/health against the real services', () => {
   it('answers 200 when both are up and serves OpenAPI at /docs', async () => {

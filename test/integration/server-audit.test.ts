@@ -19,6 +19,7 @@ import { appendAuditEntries, appendAuditEntriesAtHead } from '../../server/src/r
 import { testEnv } from '../helpers/env.ts';
 import { as, buildTestApp, PURPOSE, purposeHeader, tokenFor, useServerApp } from '../helpers/server-app.ts';
 import { E, PASSWORD, username } from '../helpers/server-fixtures.ts';
+import { freePort } from '../../scripts/lib/free-port.ts';
 
 let graph: Graph;
 let app: FastifyInstance;
@@ -235,15 +236,6 @@ describe('group commit: the head a process remembers', () => {
     expect((await verify()).ok).toBe(true);
   });
 });
-
-/** A port nothing listens on: bound, noted, released. */
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 /** A server in a child process of its own (no shared memory with this one), on a free port; ready when it accepts connections. */
 async function startServerProcess(): Promise<{ child: ChildProcess; base: string }> {

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { requireLocalServices } from '../helpers/env.ts';
+import { freePort } from '../../scripts/lib/free-port.ts';
 
 const script = path.resolve('scripts/services.mjs');
 
@@ -16,14 +17,6 @@ function services(cmd: string, env: Record<string, string>) {
     timeout: 240_000,
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr.trim() };
-}
-
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise((r) => srv.close(r));
-  return port;
 }
 
 const dirs: string[] = [];
