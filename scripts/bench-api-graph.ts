@@ -90,7 +90,7 @@ const PLACE_KINDS = [
 ] as const;
 const DAY = 86_400_000;
 /** The shape of the generated store: a store built with another format is rebuilt, not reused. */
-export const BENCH_STORE_FORMAT = 2;
+export const BENCH_STORE_FORMAT = 3;
 
 /** Sightings fall in the 90 days before this instant; the bench's 30-day window is the last month. */
 export const BENCH_END = Date.UTC(2026, 10, 1);
@@ -185,7 +185,8 @@ export function generateBenchCsv(dir: string, persons: number, visits = 10, log:
     resolved.line(`${rid},O-B${i},RESOLVED_TO,company,anchor`);
     entities.line(`O-B${i},Entity;Organization,${name},,,,,,,,,,620102,,${name},,,${q(JSON.stringify({ name: { source: 'business', rid } }))},business,`);
   }
-  const provKeys = ['name', 'residentId', 'sex', 'birthDate', 'address'];
+  // node properties traced to the household record (the household division's is `unitCode`)
+  const provKeys = ['name', 'residentId', 'sex', 'birthDate', 'address', 'unitCode'];
   let sightings = 0;
   for (let i = 0; i < persons; i++) {
     const name = pick(SURNAMES) + pick(GIVEN) + (rand() < 0.5 ? pick(GIVEN) : '');
@@ -213,7 +214,7 @@ export function generateBenchCsv(dir: string, persons: number, visits = 10, log:
       continue;
     }
     const hrid = `household:P${i}`;
-    records.line(`${hrid},SourceRecord,household,P${i},2026-07-01T00:00:00Z,${q(`{"person":{${nameAttrs},${JSON.stringify({ residentId, sex, birthDate: birth, address }).slice(1)}}`)}`);
+    records.line(`${hrid},SourceRecord,household,P${i},2026-07-01T00:00:00Z,${q(`{"person":{${nameAttrs},${JSON.stringify({ residentId, sex, birthDate: birth, address, homeDivision: c.code }).slice(1)}}`)}`);
     resolved.line(`${hrid},${eid},RESOLVED_TO,person,anchor`);
     identifiers.line(`resident_id|${residentId},Identifier,resident_id,${residentId}`);
     hasIdentifier.line(`${eid},resident_id|${residentId},HAS_IDENTIFIER,household,${hrid},${hrid}`);

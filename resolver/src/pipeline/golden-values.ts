@@ -63,6 +63,11 @@ const PROPERTY_OF: Record<EntityKind, Record<string, string>> = {
   },
 };
 
+/** The node property that holds a kind's golden value of a standardized attribute (`homeDivision` → `unitCode`), or null when the node keeps none. */
+export function nodePropertyOf(kind: string, attribute: string): string | null {
+  return (PROPERTY_OF as Record<string, Record<string, string> | undefined>)[kind]?.[attribute] ?? null;
+}
+
 /** Is `source` the authority for `Kind.property`? (the catalog's `authorityFor`) */
 export type AuthorityFn = (source: string, kind: EntityKind, attribute: string) => boolean;
 

@@ -1,5 +1,5 @@
 /** The pipeline into Neo4j: a staged batch read, resolved incrementally, written, with its derivations scheduled. */
-export { authorityFromCatalog, goldenValues } from './golden-values.ts';
+export { authorityFromCatalog, goldenValues, nodePropertyOf } from './golden-values.ts';
 export { bulkCoTravel } from './bulk-co-travel.ts';
 export { GraphResolver, type ProcessStats } from './graph-resolver.ts';
 export { type RecordFacts, recordFacts, type RoleVisit } from './record-facts.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { closeCompletions, maskForViewer, maskText } from './mask-for-viewer.ts';
+import { closeCompletions, maskForViewer, maskText, nodeValueDecision } from './mask-for-viewer.ts';
 import { effectiveGrade } from './policy.ts';
 import type { SourceInfo, UnitInfo } from './types.ts';
 import { buildViewer } from './viewer.ts';
@@ -34,6 +34,23 @@ describe('derived attributes (graph-schema ATTRIBUTE_META)', () => {
   it('a plain birth date next to a masked resident ID is masked in the same answer', () => {
     const out = closeCompletions({ birthDate: { value: '1990-03-07', masked: false, source: 'b', rid: 'r' } }, ['residentId']);
     expect(out.birthDate).toMatchObject({ masked: true, value: '***' });
+  });
+});
+
+describe('nodeValueDecision: a node value whose record role is unknown', () => {
+  it('is plain or masked when every role of its source decides alike, else unknown (null)', () => {
+    const owner = viewer('620000', ['officer']);
+    const other = viewer('620200', ['officer']);
+    expect(nodeValueDecision(owner, 'hotel', 'residentId')).toBe('plain');
+    expect(nodeValueDecision(other, 'hotel', 'residentId')).toBe('masked');
+    // a guest's sex is graded 1 (plain); in a role the catalog does not grade it follows the resident ID it is derived from (4)
+    expect(maskForViewer(other, { attribute: 'sex', value: '男', source: 'hotel', role: 'guest' }).masked).toBe(false);
+    expect(maskForViewer(other, { attribute: 'sex', value: '男', source: 'hotel', role: 'host' }).masked).toBe(true);
+    expect(nodeValueDecision(other, 'hotel', 'sex')).toBeNull();
+    // a birth date follows `guest.residentId` (the attribute it is derived from) in the guest role: masked in every role
+    expect(nodeValueDecision(other, 'hotel', 'birthDate')).toBe('masked');
+    // a source the viewer does not know: no decision
+    expect(nodeValueDecision(other, 'rail', 'name')).toBeNull();
   });
 });
 

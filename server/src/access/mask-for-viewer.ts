@@ -5,7 +5,7 @@
  * graph-schema (`ATTRIBUTE_META`): derived attributes inherit their origin's grade, internal keys
  * never leave, and a value that would complete a masked identifier is masked with it.
  */
-import { attributeMeta, isInternalAttribute } from '@onemap/graph-schema';
+import { attributeMeta, derivationChain, isInternalAttribute } from '@onemap/graph-schema';
 import type { AttributeValue } from '../schemas/common.ts';
 import { maskValue } from './masking.ts';
 import { maskSeparatedIdentifiers } from './mask-text.ts';
@@ -46,6 +46,26 @@ export function maskForViewer(viewer: Viewer, t: MaskTarget): { value: string | 
     plain = grade < 4 && (grade <= 2 ? clearance >= 1 : clearance >= 3);
   }
   return plain ? { value: v, masked: false } : { value: maskValue(t.attribute, v), masked: true };
+}
+
+/**
+ * How a node's golden value of `attribute` from source `src` is shown, when the node does not say
+ * in which role of the source's records it came (a guest's name, a suspect's name): the field
+ * rule in every role the source grades the attribute or an attribute it derives from in
+ * (`fieldSensitivity` keys `role.attr`), and in every other role (none of those keys apply). The
+ * same decision in all of them: 'plain' or 'masked' (`maskValue`, as `maskForViewer` masks it);
+ * they differ: null — only the value's record can tell.
+ */
+export function nodeValueDecision(viewer: Viewer, src: string, attribute: string): 'plain' | 'masked' | null {
+  if (!viewer.visibleSources.includes(src)) return null;
+  const chain = new Set([attribute, ...derivationChain(attribute)]);
+  const graded = Object.keys(viewer.source(src)?.fieldSensitivity ?? {}).flatMap((k) => {
+    const dot = k.lastIndexOf('.');
+    return dot > 0 && chain.has(k.slice(dot + 1)) ? [k.slice(0, dot)] : [];
+  });
+  // '' is no role: no `fieldSensitivity` key applies to it, as to every role left ungraded
+  const plain = ['', ...new Set(graded)].map((role) => viewer.fieldDecision(src, role, attribute) === 'plain');
+  return plain.every(Boolean) ? 'plain' : plain.some(Boolean) ? null : 'masked';
 }
 
 /** An identifier an entity holds, by the source that states it: what a value of one of its records may complete. */

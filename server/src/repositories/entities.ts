@@ -376,6 +376,10 @@ export interface SearchNodeRow {
   seenWhole: boolean;
   /** The sources the entity is known from that the viewer may not see (`HIDDEN_SOURCES`). */
   hiddenSources: string[];
+  /** The node's `inSources` (every source it is known from, hidden ones too: read by the server only), null when it has none. */
+  inSources: string[] | null;
+  /** The node's values of the properties asked for (`detailProperties`), absent when the node has none. */
+  details: Record<string, unknown>;
 }
 
 /**
@@ -398,8 +402,16 @@ function nameRidOf(v: string): string {
  * Invisible entities are absent.
  * @param withIdentifiers false: skip the identifier edges of persons and organizations (their
  *   identifiers are Latin letters and digits, and no query term has any)
+ * @param detailProperties node properties read into `details` (what describes a hit)
  */
-export async function readSearchNodes(graph: Reader, eids: readonly string[], vs: readonly string[], recordLimit: number, withIdentifiers = true): Promise<Map<string, SearchNodeRow>> {
+export async function readSearchNodes(
+  graph: Reader,
+  eids: readonly string[],
+  vs: readonly string[],
+  recordLimit: number,
+  withIdentifiers = true,
+  detailProperties: readonly string[] = [],
+): Promise<Map<string, SearchNodeRow>> {
   if (eids.length === 0) return new Map();
   return read(graph, async (tx) => {
     const r = await tx.run(
@@ -420,13 +432,13 @@ export async function readSearchNodes(graph: Reader, eids: readonly string[], vs
          RETURN nameRid, sr.attrs AS nameAttrs, collect(CASE WHEN rt IS NULL THEN null ELSE {source: sr.source, role: rt.role} END) AS nameRoles
        }
        WITH e, identifiers, nameRid, nameAttrs, nameRoles, ${HIDDEN_SOURCES('e')} AS hidden
-       RETURN e.eid AS eid, ${kindOf('e')} AS kind, e.name AS name, e.namePinyin AS namePinyin, e.provenance AS provenance, identifiers,
+       RETURN e.eid AS eid, [p IN $detailProps | e[p]] AS details, e.inSources AS inSources, ${kindOf('e')} AS kind, e.name AS name, e.namePinyin AS namePinyin, e.provenance AS provenance, identifiers,
               CASE WHEN nameRid IS NULL THEN null
                    ELSE {rid: nameRid, roles: nameRoles, attrs: CASE WHEN size(hidden) = 0 THEN null ELSE nameAttrs END} END AS nameRecord,
               size(hidden) = 0 AS seenWhole, hidden AS hiddenSources,
               CASE WHEN COUNT { (e)<-[:RESOLVED_TO]-() } <= $lim THEN true
                    ELSE size(COLLECT { MATCH ${VISIBLE_RECORDS('e', 'xr', 'x')} RETURN 1 AS one LIMIT toInteger($lim + 1) }) <= $lim END AS recordsFit`,
-      { eids, vs, kinds: KINDS, lim: recordLimit, withIds: withIdentifiers },
+      { eids, vs, kinds: KINDS, lim: recordLimit, withIds: withIdentifiers, detailProps: detailProperties },
     );
     const out = new Map<string, SearchNodeRow>();
     for (const x of r.records) {
@@ -442,6 +454,11 @@ export async function readSearchNodes(graph: Reader, eids: readonly string[], vs
         nameRecord: o.nameRecord && typeof o.nameRecord.rid === 'string' ? o.nameRecord : null,
         seenWhole: o.seenWhole === true,
         hiddenSources: Array.isArray(o.hiddenSources) ? o.hiddenSources : [],
+        inSources: Array.isArray(o.inSources) ? o.inSources.map(String) : null,
+        details: Object.fromEntries(detailProperties.flatMap((p, i) => {
+          const v = (o.details as unknown as unknown[] | undefined)?.[i];
+          return v === null || v === undefined ? [] : [[p, v]];
+        })),
       });
     }
     return out;

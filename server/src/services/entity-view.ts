@@ -1,7 +1,7 @@
 import { coarseHomePosition, composeName, namingAttributesOf } from '@onemap/graph-schema';
 import { type Reader, withRead } from '../repositories/reader.ts';
 import { attrsOf, goldenValues, IDENTIFIER_ATTRIBUTE, nodeValueStands, present, visibleGoldenPoint } from '../access/golden.ts';
-import { closeCompletions, maskForViewer } from '../access/mask-for-viewer.ts';
+import { closeCompletions, maskForViewer, nodeValueDecision } from '../access/mask-for-viewer.ts';
 import { maskValue } from '../access/masking.ts';
 import type { Viewer } from '../access/viewer.ts';
 import { httpError } from '../errors.ts';
@@ -51,7 +51,7 @@ function nameFromRecords(kind: string, golden: Record<string, AttributeValue>): 
  * An entity's name from its node's golden values (`value` reads a node property): its kind's naming
  * attributes, each shown only when it stands for the viewer's own records (`nodeValueStands`: the
  * viewer sees the node whole, or the part came from a visible authority no hidden source shares)
- * and masked by the rule of the attribute it stands for in its source (`nodeValuePlain`) — no kind
+ * and masked by the rule of the attribute it stands for in its source (`nodeValueDecision`) — no kind
  * is exempt. Null when the node has none of them, or a part does not stand (the records then decide).
  */
 function nameFromNode(
@@ -70,26 +70,14 @@ function nameFromNode(
     if (typeof v !== 'string' || v === '') continue;
     const src = prov[property]?.source;
     if (!src || !nodeValueStands(viewer, kind, attribute, src, seen)) return null;
-    const plain = nodeValuePlain(viewer, src, attribute);
+    // plain only when plain in every role it may have come from: else masked (`nodeValueDecision`)
+    const plain = nodeValueDecision(viewer, src, attribute) === 'plain';
     parts.push(plain ? v : maskValue(attribute, v));
     masked ||= !plain;
     first ??= src;
   }
   const name = composeName(parts);
   return name === null || first === null ? null : { name, nameMasked: masked, source: first };
-}
-
-/**
- * Whether a node's golden value of `attribute` from source `src` may be shown in plain. The node
- * does not say which role of the source's records it came from (a guest's name, a suspect's name),
- * so it is plain only when the source's rule for that attribute is plain in every role the catalog
- * grades it in — an incident source that grades `suspect.name` 4 masks a name its node carries.
- */
-function nodeValuePlain(viewer: Viewer, src: string, attribute: string): boolean {
-  const graded = Object.keys(viewer.source(src)?.fieldSensitivity ?? {})
-    .filter((k) => k.endsWith(`.${attribute}`))
-    .map((k) => k.slice(0, -attribute.length - 1));
-  return [attribute, ...graded].every((role) => viewer.fieldDecision(src, role, attribute) === 'plain');
 }
 
 export function parseProvenance(p: unknown): Record<string, { source?: string; rid?: string }> {

@@ -1,10 +1,12 @@
 import { pinyinInitials } from '@onemap/resolver/standardize';
 import { type Reader, withRead } from '../repositories/reader.ts';
 import { attributeMeta, derivationChain, isInternalAttribute } from '@onemap/graph-schema';
-import { attrsOf, goldenValues, IDENTIFIER_ATTRIBUTE, nodeValueStands, type VisibleRecord } from '../access/golden.ts';
-import { closeCompletions, maskForViewer } from '../access/mask-for-viewer.ts';
+import { attrsOf, goldenValues, IDENTIFIER_ATTRIBUTE, nodeValueStands, present, type VisibleRecord } from '../access/golden.ts';
+import { nodePropertyOf } from '@onemap/resolver/pipeline';
+import { closeCompletions, maskForViewer, nodeValueDecision } from '../access/mask-for-viewer.ts';
 import type { Viewer } from '../access/viewer.ts';
 import { type EntityRow, identifierTailCandidates, readEntities, readRecordRoles, readSearchNodes, type SearchNodeRow, searchCandidateHead, searchCandidates } from '../repositories/entities.ts';
+import type { AttributeValue, EntitySummary } from '../schemas/common.ts';
 import type { SearchResponse } from '../schemas/entities.ts';
 import { isHome, parseProvenance, summarize } from './entity-view.ts';
 
@@ -276,10 +278,23 @@ function matchTerm(term: string, s: Searchable): MatchKind | null {
 
 /** The attributes a hit's details read (`hitDetails`). */
 const HIT_DETAIL_ATTRIBUTES = ['birthDate', 'sex', 'homeDivision', 'residentId'];
+/** Those and the identifiers one of them completes (a birth date is a resident ID's hidden middle): what `goldenValues` reads for them. */
+const HIT_GOLDEN_ATTRIBUTES = [...new Set(HIT_DETAIL_ATTRIBUTES.flatMap((a) => [a, ...(attributeMeta(a).completes ?? [])]))];
+/** The node properties that hold them, for the kinds a node may describe (`NODE_FIRST_KINDS`). */
+const HIT_DETAIL_PROPERTIES = [...new Set([...NODE_FIRST_KINDS].flatMap((k) => HIT_GOLDEN_ATTRIBUTES.flatMap((a) => nodePropertyOf(k, a) ?? [])))];
 
-/** What tells three 张伟 apart, under the viewer's masking. */
+/** What tells three 张伟 apart, under the viewer's masking, from the hit's record window. */
 function hitDetails(row: EntityRow, viewer: Viewer) {
-  const raw = goldenValues(row.kind, row.records, viewer, HIT_DETAIL_ATTRIBUTES);
+  const inSources = row.props.inSources;
+  const sources = Array.isArray(inSources) ? inSources.map(String) : row.records.map((r) => r.source);
+  return describeHit(goldenValues(row.kind, row.records, viewer, HIT_DETAIL_ATTRIBUTES), sources, viewer);
+}
+
+/**
+ * A hit's details from the viewer's golden values (`goldenValues`, masked) and the sources the
+ * entity is known from (its `inSources`, else its window's records' sources), the visible ones.
+ */
+function describeHit(raw: Record<string, AttributeValue>, sources: readonly string[], viewer: Viewer) {
   // Nothing in a hit completes the ID it shows masked (a birth date fills a resident ID's hidden middle).
   const g = closeCompletions(raw, raw.residentId?.masked ? ['residentId'] : []);
   const plainOf = (k: string) => (g[k] && !g[k].masked ? String(g[k].value) : null);
@@ -292,8 +307,38 @@ function hitDetails(row: EntityRow, viewer: Viewer) {
     homeCounty: county ? { code: county, name: viewer.units.get(county)?.name ?? null } : null,
     // Only the last four characters, which every mask shows anyway.
     idTail: rid && rid.length >= 4 ? `…${rid.slice(-4)}` : null,
-    sources: [...new Set(row.records.map((r) => r.source))].sort(),
+    sources: [...new Set(sources.filter((x) => viewer.visibleSources.includes(x)))].sort(),
   };
+}
+
+/**
+ * A hit checked on its node (`nodeSearchable`, the name's record visible in one role) described
+ * from its node too, without reading its records — or null when only the records can tell: each
+ * detail attribute the node holds (`HIT_GOLDEN_ATTRIBUTES`) must stand for the viewer's records
+ * (`nodeValueStands`: seen whole, or from a visible authority no hidden source shares) and come
+ * from the name's record (whose one visible role masks it) or be masked alike in every role of its
+ * source (`nodeValueDecision`); an attribute the node lacks no record states. The name is masked by its record's own source and role, as the records mask it,
+ * and the sources are the node's `inSources` (null: the records). The same summary and details
+ * `summarize` and `hitDetails` give from the records.
+ */
+function describeOnNode(n: SearchNodeRow, rec: { source: string; role: string }, viewer: Viewer): (EntitySummary & ReturnType<typeof describeHit>) | null {
+  if (n.name === null || n.inSources === null) return null;
+  const prov = parseProvenance(n.provenance);
+  const raw: Record<string, AttributeValue> = {};
+  for (const attr of HIT_GOLDEN_ATTRIBUTES) {
+    const prop = nodePropertyOf(n.kind, attr);
+    const v = prop === null ? undefined : n.details[prop];
+    if (v === undefined) continue;
+    const from = prov[prop as string];
+    if (!from?.source || !from.rid || !nodeValueStands(viewer, n.kind, attr, from.source, n)) return null;
+    // from the name's record (as a registry record states a person's name, ID, sex and birth date):
+    // its one visible role is known; from another record: masked alike in every role ('' asks that), or unknown
+    const role = from.rid === n.nameRecord?.rid ? rec.role : nodeValueDecision(viewer, from.source, attr) !== null ? '' : null;
+    if (role === null) return null;
+    raw[attr] = present(viewer, from.source, role, attr, v, from.rid);
+  }
+  const name = maskForViewer(viewer, { attribute: 'name', value: n.name, source: rec.source, role: rec.role });
+  return { eid: n.eid, kind: n.kind, name: String(name.value), nameMasked: name.masked, ...describeHit(closeCompletions(raw), n.inSources, viewer) };
 }
 
 /** How a search checks its candidates (the default is the fast path; the other is its reference). */
@@ -321,6 +366,8 @@ export interface SearchStats {
   chunks: number;
   /** Candidates whose record windows were read to decide the match (not the page's descriptions). */
   recordsToDecide: number;
+  /** Hits of the page described from their nodes (`describeOnNode`), without reading their records. */
+  describedOnNode: number;
   /** Hits found among the checked candidates, and hits returned on the page. */
   hits: number;
   pageHits: number;
@@ -348,6 +395,8 @@ interface Candidate {
 interface Kept extends Candidate {
   matchedBy: MatchKind[];
   rank: number;
+  /** Decided on its node (`nodeSearchable`): the node and its name's record, which may describe it too (`describeOnNode`). */
+  onNode?: { node: SearchNodeRow; rec: { source: string; role: string } };
 }
 
 /** Every term matched (else null): the match kinds and the rank (their weights, plus a bonus per term the golden name matches). */
@@ -487,7 +536,7 @@ async function checkChunk(r: Reader, viewer: Viewer, terms: readonly string[], k
   stats.nodesRead += chunk.length;
   // A person's or organization's identifiers (ANCHOR_KINDS) are Latin letters and digits: a term without any matches none.
   const idTerms = terms.some((t) => /[a-z0-9]/.test(norm(t)));
-  const nodes = await readSearchNodes(r, chunk.map((c) => c.eid), viewer.visibleSources, SEARCH_RECORDS_PER_HIT, idTerms);
+  const nodes = await readSearchNodes(r, chunk.map((c) => c.eid), viewer.visibleSources, SEARCH_RECORDS_PER_HIT, idTerms, nodeFirst ? HIT_DETAIL_PROPERTIES : []);
   // The name's record and its roles come with the node; a rid the database cut differently from
   // the provenance (never expected) is looked up on its own.
   const roles = new Map<string, { source: string; role: string }[]>();
@@ -511,7 +560,7 @@ async function checkChunk(r: Reader, viewer: Viewer, terms: readonly string[], k
     const m = s ? rankMatch(terms, s) : null;
     // a term found only inside a node's value (`contains`: 1985 inside a resident ID) may begin a
     // value only the records hold (a birth date 1985-…): the records decide its rank
-    if (m && !m.matchedBy.includes('contains')) kept.push({ ...c, ...m });
+    if (m && !m.matchedBy.includes('contains') && n && rec) kept.push({ ...c, ...m, onNode: { node: n, rec } });
     else undecided.push(c);
   }
   // What the node cannot decide (another attribute, another kind, a name from an unseen record): the records do.
@@ -566,7 +615,7 @@ export function reportedTotal(viewer: Viewer, hits: number, unchecked: number, w
  */
 export async function search(graph: Reader, viewer: Viewer, q: string, kinds: string[] | null, page: number, pageSize: number, opts: SearchOptions = {}): Promise<SearchResponse> {
   const nodeFirst = opts.nodeFirst ?? true;
-  const stats: SearchStats = Object.assign(opts.stats ?? {}, { indexLookups: 0, candidates: 0, nodesRead: 0, chunks: 0, recordsToDecide: 0, hits: 0, pageHits: 0, truncated: false });
+  const stats: SearchStats = Object.assign(opts.stats ?? {}, { indexLookups: 0, candidates: 0, nodesRead: 0, chunks: 0, recordsToDecide: 0, describedOnNode: 0, hits: 0, pageHits: 0, truncated: false });
   return withRead(graph, async (r) => {
     if (!luceneQuery(q)) return { total: 0, page, pageSize, items: [] };
     const terms = q.split(/\s+/).filter((t) => norm(t));
@@ -624,13 +673,19 @@ export async function search(graph: Reader, viewer: Viewer, q: string, kinds: st
     }
     kept.sort(byRank);
     const pageHits = kept.slice(start, start + pageSize);
-    // Describe (golden values, summary) only the page returned, from the same record window.
-    const missing = pageHits.map((k) => k.eid).filter((eid) => !rows.has(eid));
+    // Describe (golden values, summary) only the page returned: on the node that decided a hit when
+    // it can tell (`describeOnNode`), else from the same record window.
+    const onNode = new Map(pageHits.flatMap((k) => (k.onNode && !rows.has(k.eid) ? [[k.eid, describeOnNode(k.onNode.node, k.onNode.rec, viewer)] as const] : [])));
+    const missing = pageHits.map((k) => k.eid).filter((eid) => !rows.has(eid) && !onNode.get(eid));
+    stats.describedOnNode = [...onNode.values()].filter(Boolean).length;
     for (const [eid, row] of await readEntities(r, missing, viewer.visibleSources, SEARCH_RECORDS_PER_HIT)) rows.set(eid, row);
     const items = pageHits.flatMap((k) => {
       const row = rows.get(k.eid);
+      const described = onNode.get(k.eid) ?? (row ? { ...summarize(row, viewer), ...hitDetails(row, viewer) } : null);
+      if (!described) return [];
+      const { eid, kind, name, nameMasked, ...details } = described;
       // the score shown is the match rank, from what the viewer sees: Lucene's score also counts text of sources the viewer may not see
-      return row ? [{ ...summarize(row, viewer), score: k.rank, ...hitDetails(row, viewer), matchedBy: k.matchedBy }] : [];
+      return [{ eid, kind, name, nameMasked, score: k.rank, ...details, matchedBy: k.matchedBy }];
     });
     // candidates not checked, or tiers not looked up (which may hold some)
     const unchecked = ordered.length - checked + (tiers.length - looked) + (headOnly ? 1 : 0);
