@@ -59,6 +59,8 @@ describe('source catalog', () => {
         { column: 'x1', target: 'ghost.name', meaning: 'unknown role', sensitivity: 1 },
         { column: 'x2', target: 'guest.wingspan', meaning: 'unknown attribute', sensitivity: 1 },
       ],
+      // an attribute derived from a mapped one (the household division, from the address) may have an authority
+      authorityFor: [...good.authorityFor, 'Person.wingspan', 'Person.homeDivision'],
     };
     const { ok, problems } = validateCatalog([bad, good]);
     expect(ok).toBe(false);
@@ -68,7 +70,9 @@ describe('source catalog', () => {
         expect.stringMatching(/source hotel, field x1: target role ghost/),
         expect.stringMatching(/source hotel, field x2: wingspan is not an attribute of Person/),
         expect.stringMatching(/id used by more than one entry/),
+        expect.stringMatching(/authorityFor Person.wingspan is not a Kind.attribute/),
       ]),
     );
+    expect(problems.join('\n')).not.toMatch(/Person.homeDivision/);
   });
 });

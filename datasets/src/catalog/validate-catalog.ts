@@ -4,6 +4,7 @@
  */
 import {
   ATTRIBUTES,
+  derivationChain,
   ENTITY_LABELS,
   type EntityKind,
   PLACE_KINDS,
@@ -86,7 +87,9 @@ function validateEntry(e: SourceCatalogEntry, problems: string[]): void {
   for (const a of e.authorityFor ?? []) {
     const [kind, attr] = a.split('.');
     const attrs = (ATTRIBUTES as Record<string, readonly string[]>)[kind ?? ''];
-    if (!attrs || !attr || !attrs.includes(attr)) problems.push(`${where}: authorityFor ${a} is not a Kind.attribute`);
+    // a mapped attribute, or one the pipeline derives from a mapped one (a person's household division from the home address)
+    const known = !!attrs && !!attr && (attrs.includes(attr) || derivationChain(attr).some((o) => attrs.includes(o)));
+    if (!known) problems.push(`${where}: authorityFor ${a} is not a Kind.attribute`);
   }
   for (const r of e.relations ?? []) {
     if (!RELATION_TYPES.includes(r.type)) problems.push(`${where}: relation type ${r.type} unknown`);
