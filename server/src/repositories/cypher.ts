@@ -11,10 +11,11 @@ export const KINDS = [...ENTITY_LABELS];
  * V036), so the test reads one list instead of walking records, whatever the entity's degree.
  * An entity without the property (written by something that does not keep it) falls back to the
  * walk: it has a visible SourceRecord, or a visible edge (which itself says the entity exists in
- * that source).
+ * that source). `inSources`: a variable already holding `v.inSources` (a scan of many candidates
+ * reads the property once, not once per use).
  */
-export function visibleEntity(v: string): string {
-  return `(CASE WHEN ${v}.inSources IS NULL THEN (EXISTS { MATCH ${VISIBLE_RECORDS(v, 'vt', 'vr')} } OR EXISTS { MATCH (${v})-[vx]-() WHERE vx.source IN $vs AND NOT vx:RESOLVED_TO }) ELSE any(vsrc IN ${v}.inSources WHERE vsrc IN $vs) END)`;
+export function visibleEntity(v: string, inSources = `${v}.inSources`): string {
+  return `(CASE WHEN ${inSources} IS NULL THEN (EXISTS { MATCH ${VISIBLE_RECORDS(v, 'vt', 'vr')} } OR EXISTS { MATCH (${v})-[vx]-() WHERE vx.source IN $vs AND NOT vx:RESOLVED_TO }) ELSE any(vsrc IN ${inSources} WHERE vsrc IN $vs) END)`;
 }
 
 /**

@@ -308,7 +308,8 @@ export const SEARCH_INDEXES = { main: 'entity_search', pinyin: 'entity_pinyin' }
 
 /** Cypher: the full-text index's `node, score` rows of the kinds asked for, visible through `$vs` (params `$index`, `$q`, `$raw`, `$kindsFilter`). */
 const VISIBLE_CANDIDATES = `CALL db.index.fulltext.queryNodes($index, $q, {limit: toInteger($raw)}) YIELD node, score
-       WHERE ($kindsFilter IS NULL OR any(l IN labels(node) WHERE l IN $kindsFilter)) AND ${visibleEntity('node')}`;
+       WITH node, score, node.inSources AS ins
+       WHERE ($kindsFilter IS NULL OR any(l IN labels(node) WHERE l IN $kindsFilter)) AND ${visibleEntity('node', 'ins')}`;
 
 /**
  * Full-text candidates from one of `SEARCH_INDEXES` (default `entity_search`), kept only when
