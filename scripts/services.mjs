@@ -326,6 +326,12 @@ export async function up(profile) {
   return s;
 }
 
+/** Java and the launcher's classpath (neo4j-admin's `AdminTool` included), built when missing: for a caller that runs the import tool itself. */
+export function ensureNeo4jTools() {
+  ensureJava();
+  ensureLauncherBuilt();
+}
+
 /** Stops only Neo4j (tests use it to prove /health notices). */
 export async function stopNeo4jService(profile) {
   const s = serviceSettings(profile);
