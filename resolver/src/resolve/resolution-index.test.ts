@@ -1,5 +1,6 @@
 import { residentIdCheckChar, type SourceMapping } from '@onemap/graph-schema';
 import { describe, expect, it, vi } from 'vitest';
+import { defaultSettings } from '../scoring/default-kind-settings.ts';
 import { PairScorer } from '../scoring/pair-scorer.ts';
 import { standardizeRecord } from '../standardize/standardize-record.ts';
 import type { Mention } from '../types.ts';
@@ -153,6 +154,39 @@ describe('ResolutionIndex', () => {
     expect(b.entityId).toBe(a.entityId);
     ix.splitEntity(a.entityId, [first.key]);
     expect(ix.resolveOne(mention({ name: '王芳', residentId: id1, birthDate: '1990-03-07', phone: '13800138000' })).entityId).toBe(a.entityId);
+  });
+
+  it('never merges two entities holding different exclusive ids, and forgets an id when its last mention leaves', () => {
+    // a model anchoring on the phone too: a mention anchored on one entity may strongly match another
+    const person = defaultSettings('Person');
+    const ix = new ResolutionIndex({ models: { Person: { ...person, anchors: [...person.anchors, 'phone'] } } });
+    const values = { name: '赵敏', birthDate: '1992-02-02', sex: '女' };
+    const a = ix.resolveAndAdd(mention({ ...values, residentId: id1, phone: '13811112222' }));
+    const b = ix.resolveAndAdd(mention({ ...values, residentId: id2, phone: '13933334444' }));
+    expect(b.entityId).not.toBe(a.entityId);
+    // anchored on a's phone, as strong a match for b: b holds another resident id than a, never merged
+    const anchored = ix.resolveOne(mention({ ...values, phone: '13811112222' }));
+    expect(anchored).toMatchObject({ decision: 'anchor', entityId: a.entityId });
+    expect(anchored.mergeOf).toBeUndefined();
+    // the same with b's resident id withdrawn (its only mention corrected to hold none): merged
+    const bKey = ix.mentionsOf(b.entityId)[0]!.key;
+    ix.add({ ...mention({ ...values, phone: '13933334444' }), key: bKey }, b.entityId);
+    expect(ix.resolveOne(mention({ ...values, phone: '13811112222' })).mergeOf).toEqual([a.entityId, b.entityId]);
+    // an entity holding two resident ids (a correction, kept apart) conflicts with either; the count
+    // of each id goes down with its mentions: once the last mention of id2 leaves, id1 alone is held
+    const ix3 = new ResolutionIndex();
+    const m1 = mention({ name: '钱多', residentId: id1 });
+    const m2 = mention({ name: '钱多', residentId: id1 });
+    const e = ix3.resolveAndAdd(m1).entityId;
+    ix3.add(m2, e);
+    const odd = mention({ name: '钱多', residentId: id2 });
+    ix3.add(odd, e);
+    expect(ix3.resolveOne(mention({ name: '钱多', residentId: id1 })).entityId).toBeNull();
+    ix3.withdraw(odd.key);
+    expect(ix3.resolveOne(mention({ name: '钱多', residentId: id1 }))).toMatchObject({ decision: 'anchor', entityId: e });
+    ix3.withdraw(m1.key);
+    expect(ix3.resolveOne(mention({ name: '钱多', residentId: id1 }))).toMatchObject({ decision: 'anchor', entityId: e });
+    expect(ix3.resolveOne(mention({ name: '钱多', residentId: id2 })).entityId).toBeNull();
   });
 
   it('loads entities from a batch and resolves the same way', () => {

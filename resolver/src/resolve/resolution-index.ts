@@ -99,6 +99,16 @@ function flatKey(key: string): string {
 
 const NO_MEMBERS: ReadonlySet<string> = new Set();
 
+/** `id:<kind>` / `attr:<name>`: the slot of an exclusive value, one string each (they are kept per entity). */
+const SLOTS = new Map<string, string>();
+function slotOf(prefix: 'id' | 'attr', name: string): string {
+  const s = `${prefix}:${name}`;
+  const known = SLOTS.get(s);
+  if (known !== undefined) return known;
+  SLOTS.set(s, s);
+  return s;
+}
+
 /** Where a mention came from, when its key is not `source:recordId:role` (then it is read from the key). */
 interface Origin {
   source: string;
@@ -151,11 +161,13 @@ export class ResolutionIndex {
   private readonly anchors = new Map<string, string>();
   private readonly cannot = new Map<string, Set<string>>();
   /**
-   * entity -> `id:<kind>` / `attr:<name>` -> value -> how many of its mentions hold it: the
-   * exclusive identifiers and attributes of each entity, so a conflict check costs the
-   * mention's own values, not a scan over every member of the entity.
+   * entity -> its exclusive identifiers and attributes as a flat list of (slot, value, how many of
+   * its mentions hold it) triples, slot `id:<kind>` / `attr:<name>`: a conflict check costs the
+   * mention's own values, not a scan over every member of the entity. A flat list, not maps of
+   * maps: an entity holds one or two such values, and two small maps per entity were a tenth of
+   * the index's heap.
    */
-  private readonly exclusiveValues = new Map<string, Map<string, Map<string, number>>>();
+  private readonly exclusiveValues = new Map<string, (string | number)[]>();
   /**
    * merged-away entity -> the entity it was merged into: anchors and key indexes keep the
    * entity they were first written with and are read through `live`, so a merge costs the
@@ -290,8 +302,8 @@ export class ResolutionIndex {
   /** A mention's values of the model's exclusive identifiers (`id:<kind>`) and attributes (`attr:<name>`). */
   private exclusiveOf(attrs: Mention['attrs'], identifiers: Mention['identifiers'], model: Model): [string, string][] {
     const out: [string, string][] = [];
-    for (const i of identifiers) if (model.exclusive.includes(i.kind)) out.push([`id:${i.kind}`, i.value]);
-    for (const a of model.exclusiveAttrs ?? []) if (attrs[a]) out.push([`attr:${a}`, attrs[a]!]);
+    for (const i of identifiers) if (model.exclusive.includes(i.kind)) out.push([slotOf('id', i.kind), i.value]);
+    for (const a of model.exclusiveAttrs ?? []) if (attrs[a]) out.push([slotOf('attr', a), attrs[a]!]);
     return out;
   }
 
@@ -307,21 +319,19 @@ export class ResolutionIndex {
     if (!values.length) return;
     let ex = this.exclusiveValues.get(entityId);
     if (!ex) {
-      ex = new Map();
+      ex = [];
       this.exclusiveValues.set(entityId, ex);
     }
     for (const [slot, value] of values) {
-      let counts = ex.get(slot);
-      if (!counts) {
-        counts = new Map();
-        ex.set(slot, counts);
-      }
-      const n = (counts.get(value) ?? 0) + by;
-      if (n > 0) counts.set(value, n);
-      else counts.delete(value);
-      if (!counts.size) ex.delete(slot);
+      let i = 0;
+      while (i < ex.length && (ex[i] !== slot || ex[i + 1] !== value)) i += 3;
+      if (i < ex.length) {
+        const n = (ex[i + 2] as number) + by;
+        if (n > 0) ex[i + 2] = n;
+        else ex.splice(i, 3);
+      } else if (by > 0) ex.push(slot, value, by);
     }
-    if (!ex.size) this.exclusiveValues.delete(entityId);
+    if (!ex.length) this.exclusiveValues.delete(entityId);
   }
 
   /**
@@ -332,14 +342,14 @@ export class ResolutionIndex {
     const ex = this.exclusiveValues.get(entityId);
     if (!ex) return false;
     for (const [slot, value] of this.exclusiveOf(m.attrs, m.identifiers, model)) {
-      const held = ex.get(slot);
-      if (held && (held.size > 1 || !held.has(value))) return true;
+      for (let i = 0; i < ex.length; i += 3) if (ex[i] === slot && ex[i + 1] !== value) return true;
     }
     return false;
   }
   /** Whether an entity holds a value of one of the model's exclusive identifiers. */
   private hasExclusive(entityId: string): boolean {
-    for (const slot of this.exclusiveValues.get(entityId)?.keys() ?? []) if (slot.startsWith('id:')) return true;
+    const ex = this.exclusiveValues.get(entityId) ?? [];
+    for (let i = 0; i < ex.length; i += 3) if ((ex[i] as string).startsWith('id:')) return true;
     return false;
   }
 
@@ -348,12 +358,17 @@ export class ResolutionIndex {
     const ea = this.exclusiveValues.get(a);
     const eb = this.exclusiveValues.get(b);
     if (!ea || !eb) return false;
-    // some mention of `a` and some mention of `b` hold different values of one exclusive slot
-    for (const [slot, va] of ea) {
-      const vb = eb.get(slot);
-      if (!vb) continue;
-      if (va.size > 1 || vb.size > 1) return true;
-      if (!vb.has(va.keys().next().value!)) return true;
+    // some mention of `a` and some mention of `b` hold different values of one exclusive slot:
+    // a slot both hold, with two values or more between them
+    const twoValues = (slot: string | number, value: string | number, list: (string | number)[]) => {
+      for (let j = 0; j < list.length; j += 3) if (list[j] === slot && list[j + 1] !== value) return true;
+      return false;
+    };
+    for (let i = 0; i < ea.length; i += 3) {
+      const slot = ea[i]!;
+      let both = false;
+      for (let j = 0; j < eb.length && !both; j += 3) both = eb[j] === slot;
+      if (both && (twoValues(slot, ea[i + 1]!, eb) || twoValues(slot, ea[i + 1]!, ea))) return true;
     }
     return false;
   }
