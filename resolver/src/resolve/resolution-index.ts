@@ -99,6 +99,24 @@ function flatKey(key: string): string {
 
 const NO_MEMBERS: ReadonlySet<string> = new Set();
 
+/**
+ * `list` with `items` added at its end. A list of up to 8 is copied to its exact size: a push onto
+ * an empty or small array reserves room for 16 more (V8 grows a backing store by half plus 16),
+ * ~150 B of slack for each of the index's hundreds of thousands of lists of one or two (a block's
+ * groups, a group's representatives, an entity's groups and exclusive values).
+ */
+function appended<T>(list: T[], ...items: T[]): T[] {
+  const n = list.length + items.length;
+  if (n > 8) {
+    list.push(...items);
+    return list;
+  }
+  const out = new Array<T>(n);
+  for (let i = 0; i < list.length; i++) out[i] = list[i]!;
+  for (let i = 0; i < items.length; i++) out[list.length + i] = items[i]!;
+  return out;
+}
+
 /** `id:<kind>` / `attr:<name>`: the slot of an exclusive value, one string each (they are kept per entity). */
 const SLOTS = new Map<string, string>();
 function slotOf(prefix: 'id' | 'attr', name: string): string {
@@ -317,11 +335,7 @@ export class ResolutionIndex {
   ): void {
     const values = this.exclusiveOf(attrs, identifiers, model);
     if (!values.length) return;
-    let ex = this.exclusiveValues.get(entityId);
-    if (!ex) {
-      ex = [];
-      this.exclusiveValues.set(entityId, ex);
-    }
+    let ex = this.exclusiveValues.get(entityId) ?? [];
     for (const [slot, value] of values) {
       let i = 0;
       while (i < ex.length && (ex[i] !== slot || ex[i + 1] !== value)) i += 3;
@@ -329,9 +343,10 @@ export class ResolutionIndex {
         const n = (ex[i + 2] as number) + by;
         if (n > 0) ex[i + 2] = n;
         else ex.splice(i, 3);
-      } else if (by > 0) ex.push(slot, value, by);
+      } else if (by > 0) ex = appended(ex, slot, value, by);
     }
-    if (!ex.length) this.exclusiveValues.delete(entityId);
+    if (ex.length) this.exclusiveValues.set(entityId, ex);
+    else this.exclusiveValues.delete(entityId);
   }
 
   /**
@@ -521,21 +536,17 @@ export class ResolutionIndex {
     if (this.mentions.has(m.key)) this.remove(m.key);
     const key = flatKey(m.key);
     const ki = this.kind(m.kind);
-    let owned = this.groups.get(entityId);
-    if (!owned) {
-      owned = [];
-      this.groups.set(entityId, owned);
-    }
+    const owned = this.groups.get(entityId) ?? [];
     let g = owned.find((x) => sameAttrs(x.attrs, m.attrs));
     const fresh = !g;
     if (!g) {
       g = { owner: entityId, kind: m.kind, attrs: m.attrs, key, scored: undefined as unknown as Rep, reps: [] };
-      owned.push(g);
+      this.groups.set(entityId, appended(owned, g));
     }
     let rep = g.reps.find((r) => r.entity === entityId && sameIdentifiers(r.identifiers, m.identifiers));
     if (!rep) {
       rep = { group: g, entity: entityId, identifiers: m.identifiers, n: 0 };
-      g.reps.push(rep);
+      g.reps = appended(g.reps, rep);
     }
     if (fresh) g.scored = rep;
     rep.n++;
@@ -563,7 +574,7 @@ export class ResolutionIndex {
         ki.blocks[r]!.set(flatKey(key), b);
       }
       b.n++;
-      if (fresh) b.keys.push(g);
+      if (fresh) b.keys = appended(b.keys, g);
     }
     ki.keyRules.forEach((fn, r) => {
       const key = fn(m.attrs);
