@@ -46,7 +46,7 @@ describe('golden values kept per entity (the real-time leader) and recomputed fr
         kinds.get(eid)!,
         kept.index.mentionsOf(eid),
         authority,
-        (m) => kept.receivedAt.get(`${m.source}:${m.recordId}`) ?? null,
+        (m) => kept.known.receivedAt(`${m.source}:${m.recordId}`) ?? null,
       );
     let compared = 0;
     const analyst = { splits: 0, merges: 0 };

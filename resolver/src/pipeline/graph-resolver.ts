@@ -98,8 +98,6 @@ export class GraphResolver {
   private readonly persisted = new Set<string>();
   /** the golden values last written, field by field: an entity whose values did not change is not rewritten, one that did sends its changes */
   private readonly writtenValues = new WrittenValues();
-  /** rid -> the batch that wrote the record's current version (a retried batch counts what its earlier attempt wrote as written) */
-  private readonly writtenBy = new Map<string, string>();
   /** the `inSources` and place facts this worker's writes put on entities: rows adding nothing are not sent */
   private readonly facts = new WrittenFacts();
   private lastSeq = 0;
@@ -147,7 +145,6 @@ export class GraphResolver {
       this.records = new RecordResolver({ ...this.opts, keepGolden: true });
       this.persisted.clear();
       this.writtenValues.clear();
-      this.writtenBy.clear();
       this.facts.clear();
       this.lastSeq = 0;
     }
@@ -157,8 +154,8 @@ export class GraphResolver {
     }
     for await (const page of readRecordsSince(this.graph, this.lastSeq)) {
       for (const r of page) {
-        this.records.recordHashes.set(r.rid, r.hash);
-        if (r.batchId) this.writtenBy.set(r.rid, r.batchId);
+        this.records.known.setHash(r.rid, r.hash);
+        if (r.batchId) this.records.known.setWrittenBy(r.rid, r.batchId);
         if (r.receivedAt !== null) this.records.noteReceived(r.rid, r.receivedAt);
         for (const { mention, eid } of r.mentions) {
           this.index.add(mention, eid);
@@ -242,7 +239,7 @@ export class GraphResolver {
         if (!p) {
           // The same content already in the graph: unchanged, unless an earlier attempt of THIS
           // batch wrote it (a retry after a failure between chunks): then this batch wrote it.
-          if (this.writtenBy.get(rec.rid) === batch.batchId) stats.written++;
+          if (this.records.known.writtenBy(rec.rid) === batch.batchId) stats.written++;
           else stats.unchanged++;
           continue;
         }
@@ -338,8 +335,11 @@ export class GraphResolver {
     await this.syncBeside();
     const syncMs = performance.now() - t;
     for (const p of parts) {
-      const hashes = this.records.recordHashes;
-      p.stats.prior = p.records.flatMap((r) => (hashes.has(r.rid) ? [[r.rid, hashes.get(r.rid)!] as [string, string]] : []));
+      const known = this.records.known;
+      p.stats.prior = p.records.flatMap((r) => {
+        const hash = known.hash(r.rid);
+        return hash === undefined ? [] : [[r.rid, hash] as [string, string]];
+      });
     }
     t = performance.now();
     const generation = this.generation;
@@ -425,7 +425,7 @@ export class GraphResolver {
 
   private afterWrite(rows: ChunkRows): void {
     this.facts.note(rows);
-    for (const r of rows.records) this.writtenBy.set(r.rid, r.batchId);
+    for (const r of rows.records) this.records.known.setWrittenBy(r.rid, r.batchId);
     for (const m of rows.merges) {
       this.persisted.delete(m.from);
       this.writtenValues.delete(m.from);

@@ -7,6 +7,7 @@ import type { Model } from '../scoring/model-settings.ts';
 import type { Mention } from '../types.ts';
 import { type AuthorityFn, GoldenFold } from './golden-values.ts';
 import { type RecordFacts, recordFacts } from './record-facts.ts';
+import { RecordTable } from './record-table.ts';
 
 export interface RecordResolverOptions {
   catalog: SourceCatalogEntry[];
@@ -87,10 +88,8 @@ const ANCHOR_KINDS_OF = Object.fromEntries(
  */
 export class RecordResolver {
   readonly index: ResolutionIndex;
-  /** rid -> content hash of the version resolved last */
-  readonly recordHashes = new Map<string, string>();
-  /** rid -> when the record was received (epoch ms): the recency of the golden-value rule. */
-  readonly receivedAt = new Map<string, number>();
+  /** every record resolved: the content hash of its version resolved last, when it was received (epoch ms: the recency of the golden-value rule) */
+  readonly known = new RecordTable();
   private readonly catalogById: Map<string, SourceCatalogEntry>;
   /** eid -> its golden-value fold (`keepGolden`) */
   private readonly folds = new Map<string, KeptFold>();
@@ -108,7 +107,7 @@ export class RecordResolver {
    * (with a mention key it held, to find its survivor after later merges).
    */
   resolveRecord(entry: SourceCatalogEntry, rec: BatchRecord, receivedAt: string, onMerge?: (other: string, heldKey: string) => void): ResolvedRecord | null {
-    if (this.recordHashes.get(rec.rid) === rec.hash) return null;
+    if (this.known.hasHash(rec.rid, rec.hash)) return null;
     return this.resolveFacts(rec, recordFacts(entry, rec), receivedAt, onMerge);
   }
 
@@ -122,9 +121,9 @@ export class RecordResolver {
     receivedAt: string,
     onMerge?: (other: string, heldKey: string) => void,
   ): (Omit<ResolvedRecord, 'rec'> & { rec: R }) | null {
-    const prev = this.recordHashes.get(rec.rid);
-    if (prev === rec.hash) return null;
-    this.recordHashes.set(rec.rid, rec.hash);
+    if (this.known.hasHash(rec.rid, rec.hash)) return null;
+    const updated = this.known.known(rec.rid);
+    this.known.setHash(rec.rid, rec.hash);
     this.noteReceived(rec.rid, Date.parse(receivedAt));
     const resolved: MentionOutcome[] = [];
     const left: { eid: string; kind: EntityKind }[] = [];
@@ -132,7 +131,7 @@ export class RecordResolver {
       // A corrected re-delivery is resolved again from its new values: it may stay, move to
       // another entity or become one of its own. An entity it empties continues in the one it
       // went to (a merge, so the graph keeps a redirect); one it leaves keeps its other records.
-      const was = prev !== undefined ? this.index.withdraw(m.key) : undefined;
+      const was = updated ? this.index.withdraw(m.key) : undefined;
       let r = this.index.resolveOne(m);
       // an analyst's split holds: a correction never takes a record into an entity its own was split from
       if (was && r.entityId && this.index.cannotLink(was.entityId, r.entityId)) {
@@ -164,16 +163,16 @@ export class RecordResolver {
       if (r.candidate) row.candidate = r.candidate;
       resolved.push(row);
     }
-    return { rec, facts, resolved, updated: prev !== undefined, left };
+    return { rec, facts, resolved, updated, left };
   }
 
   /** Records when a record was received (the recency of the golden-value rule). */
   noteReceived(rid: string, at: number): void {
-    const was = this.receivedAt.get(rid);
+    const was = this.known.receivedAt(rid);
     // A record received again at another time may have mentions folded at its old time (a role its
     // correction no longer states is not withdrawn): fold every entity again.
     if (was !== undefined && was !== at) this.timesChanged++;
-    this.receivedAt.set(rid, at);
+    this.known.setReceivedAt(rid, at);
   }
 
   /** The current entity of a mention key. */
@@ -200,7 +199,7 @@ export class RecordResolver {
     for (const k of members) {
       if (i++ < fold.size) continue;
       const m = this.index.mentionOf(k);
-      fold.add(m, this.receivedAt.get(`${m.source}:${m.recordId}`) ?? null);
+      fold.add(m, this.known.receivedAt(`${m.source}:${m.recordId}`) ?? null);
     }
     if (this.opts.keepGolden && members.size >= GOLDEN_KEPT_FROM) this.folds.set(eid, kept);
     else this.folds.delete(eid);

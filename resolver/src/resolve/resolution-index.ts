@@ -14,6 +14,7 @@ import type { Model } from '../scoring/model-settings.ts';
 import { PairScorer, probability } from '../scoring/pair-scorer.ts';
 import type { Mention } from '../types.ts';
 import { entityIdFor } from './entity-id.ts';
+import { flatString } from './flat-string.ts';
 
 export interface RealtimeResult {
   /** entity the mention belongs to; null = a new entity (also for possible matches, pending review) */
@@ -88,14 +89,8 @@ function sameIdentifiers(a: Mention['identifiers'], b: Mention['identifiers']): 
   return true;
 }
 
-/**
- * A key the index keeps (a mention's, a block's, an anchor's) as one flat string: a key built by concatenation is a tree of string pieces (one
- * of them the record id, possibly a slice of the line it was read from) that the index would keep
- * for every mention.
- */
-function flatKey(key: string): string {
-  return JSON.parse(JSON.stringify(key)) as string;
-}
+/** A key the index keeps (a mention's, a block's, an anchor's), flat (see `flatString`). */
+const flatKey = flatString;
 
 const NO_MEMBERS: ReadonlySet<string> = new Set();
 
