@@ -22,7 +22,10 @@ export interface RealtimeWorkers {
  * The real-time workers of one process. Every process runs the trace-only writer (pushes of
  * trace-only sources, in parallel, no resolve lock) and competes for the resolve leader's lease;
  * the process holding it runs the group-commit worker of the leader queue. A new leader first
- * fences the graph with its epoch, so a stale leader can no longer commit, then starts taking jobs;
+ * fences the graph with its epoch, so a stale leader can no longer commit, then brings its
+ * resolution index up to the graph (`RealtimeIngest.warmUp`: a minute at a million records, while
+ * the lease is renewed) and only then starts taking jobs — a push taken before would hold its
+ * 10-second job lock through that sync, the lock would lapse and the job be taken again and again;
  * the jobs a killed leader held are taken up again by BullMQ's stall check.
  * @param concurrency jobs taken at once per queue (default `REALTIME_CONCURRENCY`): they wait together
  *   and are committed in groups of at most `GROUP_MAX_PUSHES`
@@ -47,6 +50,25 @@ export function startRealtimeWorkers(
   );
   traces.on('error', (err) => onError('trace writer', err));
   let leader: Worker<PushJob> | null = null;
+  let closed = false;
+  /** Warms the index, then takes jobs if this process still holds the lease of `epoch`. */
+  const lead = async (epoch: number) => {
+    try {
+      await pipeline.realtime.warmUp();
+    } catch (e) {
+      // the first group syncs the index anyway
+      onError('resolve leader warm-up', e as Error);
+    }
+    if (closed || leader || lease.epoch !== epoch) return;
+    leader = createWorker<PushJob, unknown>(
+      QueueName.Realtime,
+      (job) => pipeline.realtime.resolvePush(job.data),
+      connection,
+      { concurrency, ...FAST_RECOVERY },
+    );
+    leader.on('error', (err) => onError('resolve leader', err));
+    opts.onLeader?.(epoch);
+  };
   const lease: LeaderLease = new LeaderLease(pipeline.deps.redis, {
     ttlMs: opts.leaseTtlMs ?? 8_000,
     onError: (err) => onError('resolve leader lease', err),
@@ -58,14 +80,8 @@ export function startRealtimeWorkers(
         if (mine === null) return;
         await fenceLeader(graph, mine);
         pipeline.realtime.epoch = mine;
-        leader = createWorker<PushJob, unknown>(
-          QueueName.Realtime,
-          (job) => pipeline.realtime.resolvePush(job.data),
-          connection,
-          { concurrency, ...FAST_RECOVERY },
-        );
-        leader.on('error', (err) => onError('resolve leader', err));
-        opts.onLeader?.(mine);
+        // not awaited: the lease's tick is busy until `onGain` returns, and it must renew the lease during the warm-up
+        void lead(mine);
       } catch (e) {
         onError('resolve leader start', e as Error);
         await lease.release();
@@ -86,6 +102,7 @@ export function startRealtimeWorkers(
     traces,
     leader: () => leader,
     async close() {
+      closed = true;
       const w = leader;
       await lease.stop();
       await Promise.all([traces.close(), w?.close()]);

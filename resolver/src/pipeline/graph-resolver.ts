@@ -179,6 +179,14 @@ export class GraphResolver {
     this.dirty = false;
   }
 
+  /**
+   * Brings the index up to the graph now (a new resolve leader, before it takes any push). Nothing
+   * to do while groups of this worker are still being written: its index is ahead of the graph.
+   */
+  async warm(): Promise<void> {
+    if (!this.writing) await this.sync();
+  }
+
   /** Resolves and writes a standardized batch. Records already in the graph unchanged are skipped. */
   async processBatch(batch: StagedBatch, records: BatchRecord[], onChunk?: (done: number, total: number) => void): Promise<ProcessStats> {
     const entry = this.catalogById.get(batch.source);

@@ -132,6 +132,20 @@ export class RealtimeIngest {
     this.traces = new GroupCommit((jobs) => this.flushTraces(jobs), common);
   }
 
+  /**
+   * Brings the resolve leader's index up to the graph before it takes any push (under the resolve
+   * lock, as every sync): a new leader of a large graph reads every record back (about a minute at
+   * a million records), and a push it had taken would wait that long holding its job lock.
+   */
+  async warmUp(): Promise<void> {
+    await this.lock.acquire();
+    try {
+      await this.pipeline.resolver.warm();
+    } finally {
+      this.lock.release();
+    }
+  }
+
   /** Pushes waiting in this process for the next group commit. */
   get backlog(): number {
     return this.group.backlog + this.traces.backlog;

@@ -1,0 +1,46 @@
+/**
+ * A new resolve leader brings its resolution index up to the graph before it takes any push: on a
+ * large graph that sync takes a minute, and a push taken before it would hold its 10-second job
+ * lock through it (the locks lapsed, BullMQ took the jobs again and again: docs/ingestion.md).
+ */
+import { startRealtimeWorkers } from '@onemap/resolver/jobs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clearGraph } from '../helpers/graph.ts';
+import { ingestDirect, openTestPipeline, queryRows, sampleFiles } from '../helpers/pipeline.ts';
+
+const loaded = openTestPipeline();
+const fresh = openTestPipeline();
+
+beforeAll(async () => {
+  await clearGraph(loaded.graph);
+  await loaded.redis.flushdb();
+  await ingestDirect(loaded.pipeline, sampleFiles(['2026-03-02'], ['household', 'hotel']));
+});
+afterAll(async () => {
+  await Promise.all([loaded.close(), fresh.close()]);
+});
+
+describe('a new resolve leader', () => {
+  it('takes jobs only once its index holds every record the graph has', async () => {
+    const [{ seq }] = await queryRows<{ seq: number }>(loaded, 'MATCH (s:PipelineState {id: "main"}) RETURN s.seq AS seq');
+    expect(seq).toBeGreaterThan(0);
+    const [{ records }] = await queryRows<{ records: number }>(loaded, 'MATCH (r:SourceRecord) RETURN count(r) AS records');
+    expect(records).toBeGreaterThan(100);
+    // a process that never resolved anything: its index is empty until it syncs
+    expect(fresh.pipeline.resolver.sequence).toBe(0);
+    const atLeading: { epoch: number; sequence: number; leaderWorker: boolean }[] = [];
+    const workers = startRealtimeWorkers(fresh.pipeline, {
+      onLeader: (epoch) => {
+        if (epoch !== null) atLeading.push({ epoch, sequence: fresh.pipeline.resolver.sequence, leaderWorker: workers.leader() !== null });
+      },
+    });
+    try {
+      await expect.poll(() => atLeading.length, { timeout: 30_000 }).toBe(1);
+      // when the leader starts taking jobs its index is at the graph's sequence, and its worker exists
+      expect(atLeading[0]).toMatchObject({ sequence: Number(seq), leaderWorker: true });
+      expect(workers.lease.epoch).toBe(atLeading[0]!.epoch);
+    } finally {
+      await workers.close();
+    }
+  });
+});
