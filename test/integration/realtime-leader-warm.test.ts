@@ -22,9 +22,9 @@ afterAll(async () => {
 
 describe('a new resolve leader', () => {
   it('takes jobs only once its index holds every record the graph has', async () => {
-    const [{ seq }] = await queryRows<{ seq: number }>(loaded, 'MATCH (s:PipelineState {id: "main"}) RETURN s.seq AS seq');
+    const seq = (await queryRows<{ seq: number }>(loaded, 'MATCH (s:PipelineState {id: "main"}) RETURN s.seq AS seq'))[0]?.seq;
     expect(seq).toBeGreaterThan(0);
-    const [{ records }] = await queryRows<{ records: number }>(loaded, 'MATCH (r:SourceRecord) RETURN count(r) AS records');
+    const records = (await queryRows<{ records: number }>(loaded, 'MATCH (r:SourceRecord) RETURN count(r) AS records'))[0]?.records;
     expect(records).toBeGreaterThan(100);
     // a process that never resolved anything: its index is empty until it syncs
     expect(fresh.pipeline.resolver.sequence).toBe(0);

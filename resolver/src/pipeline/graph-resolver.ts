@@ -111,6 +111,8 @@ export class GraphResolver {
   private generation = 0;
   private dirty = true;
   private decisions = '';
+  /** the sync running now, if any (see `sync`) */
+  private syncing: Promise<void> | null = null;
   private readonly catalogById: Map<string, SourceCatalogEntry>;
 
   constructor(
@@ -133,9 +135,21 @@ export class GraphResolver {
    * Catches the index up with the graph: incrementally by sequence number, or wholly at start,
    * after a failed write, and after analysts' merges, splits or confirmations (rare; they change
    * entities outside the pipeline's sequence). Splits and confirmed non-matches become
-   * cannot-links that later records respect.
+   * cannot-links that later records respect. Never two at once in one process (a new leader's
+   * warm-up and a group's sync): a sync called while another runs waits for it and then catches up.
    */
   async sync(): Promise<void> {
+    while (this.syncing) await this.syncing.catch(() => undefined);
+    const run = this.syncNow();
+    this.syncing = run;
+    try {
+      await run;
+    } finally {
+      if (this.syncing === run) this.syncing = null;
+    }
+  }
+
+  private async syncNow(): Promise<void> {
     // One read: analysts' decisions and the committed sequence (the leader's common case ends here).
     const { seq: target, decisions: signature } = await readSyncState(this.graph);
     if (signature !== this.decisions) this.dirty = true;
