@@ -112,14 +112,14 @@ function appended<T>(list: T[], ...items: T[]): T[] {
   return out;
 }
 
-/** `id:<kind>` / `attr:<name>`: the slot of an exclusive value, one string each (they are kept per entity). */
-const SLOTS = new Map<string, string>();
+/** `id:<kind>` / `attr:<name>`: the slot of an exclusive value, one string each (they are kept per entity), found without building it. */
+const SLOTS = { id: new Map<string, string>(), attr: new Map<string, string>() };
 function slotOf(prefix: 'id' | 'attr', name: string): string {
-  const s = `${prefix}:${name}`;
-  const known = SLOTS.get(s);
+  const known = SLOTS[prefix].get(name);
   if (known !== undefined) return known;
-  SLOTS.set(s, s);
-  return s;
+  const slot = `${prefix}:${name}`;
+  SLOTS[prefix].set(name, slot);
+  return slot;
 }
 
 /** Where a mention came from, when its key is not `source:recordId:role` (then it is read from the key). */
@@ -348,10 +348,11 @@ export class ResolutionIndex {
    * Whether the entity holds another value of one of the mention's exclusive identifiers (a
    * resident id) or attributes (a branch and its head office, different `orgBranch`, are never one entity).
    */
-  private exclusiveConflict(entityId: string, m: Mention, model: Model): boolean {
+  private exclusiveConflict(entityId: string, mine: readonly [string, string][]): boolean {
+    if (!mine.length) return false;
     const ex = this.exclusiveValues.get(entityId);
     if (!ex) return false;
-    for (const [slot, value] of this.exclusiveOf(m.attrs, m.identifiers, model)) {
+    for (const [slot, value] of mine) {
       for (let i = 0; i < ex.length; i += 3) if (ex[i] === slot && ex[i + 1] !== value) return true;
     }
     return false;
@@ -387,6 +388,8 @@ export class ResolutionIndex {
   resolveOne(m: Mention): RealtimeResult {
     const ki = this.kind(m.kind);
     const { model } = ki;
+    // the mention's exclusive values, once for every candidate checked against them
+    const mine = this.exclusiveOf(m.attrs, m.identifiers, model);
     // 1. anchors
     const anchored: string[] = [];
     let reason: string | undefined;
@@ -394,7 +397,7 @@ export class ResolutionIndex {
       for (const id of m.identifiers) {
         if (id.kind !== kind) continue;
         const e = this.live(this.anchors.get(`${m.kind}|${kind}|${id.value}`));
-        if (e && !anchored.includes(e) && !this.exclusiveConflict(e, m, model)) {
+        if (e && !anchored.includes(e) && !this.exclusiveConflict(e, mine)) {
           anchored.push(e);
           reason ??= kind;
         }
@@ -405,7 +408,7 @@ export class ResolutionIndex {
       ki.keyRules.forEach((fn, r) => {
         const key = fn(m.attrs);
         const e = key === undefined ? undefined : this.live(ki.keyIndex[r]!.get(key));
-        if (e && !anchored.includes(e) && !this.exclusiveConflict(e, m, model)) {
+        if (e && !anchored.includes(e) && !this.exclusiveConflict(e, mine)) {
           anchored.push(e);
           reason ??= model.keyRules![r]!.name;
         }
@@ -432,7 +435,7 @@ export class ResolutionIndex {
       }
     }
     const ranked = [...best.entries()]
-      .filter(([e]) => !this.exclusiveConflict(e, m, model) && !anchored.some((a) => this.cannot.get(a)?.has(e)))
+      .filter(([e]) => !this.exclusiveConflict(e, mine) && !anchored.some((a) => this.cannot.get(a)?.has(e)))
       .sort((x, y) => y[1].w - x[1].w);
     const explain = (ck: string) => explainPair(m, this.mentionOf(ck), model, ki.stats, ki.scorer);
     // An anchored entity is the answer whatever its cohesion, so it is not checked: a hub (a hotel
