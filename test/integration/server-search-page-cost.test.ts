@@ -9,7 +9,8 @@
 import { type Graph, writeTx } from '@onemap/graph-schema/server';
 import type { FastifyInstance } from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { SEARCH_FIRST_CHUNK, SEARCH_LOOKAHEAD, type SearchStats, search } from '../../server/src/services/search.ts';
+import { searchCandidateHead, searchCandidates } from '../../server/src/repositories/entities.ts';
+import { luceneQuery, SEARCH_CANDIDATE_CAP, SEARCH_FIRST_CHUNK, SEARCH_LOOKAHEAD, type SearchStats, search } from '../../server/src/services/search.ts';
 import { useServerApp, viewerFor } from '../helpers/server-app.ts';
 import { FX } from '../helpers/server-fixtures.ts';
 
@@ -119,6 +120,30 @@ describe('search cost follows the page', () => {
       // whole word (tier 0) and initials (tier 1) only: not the Pinyin words, the rest of the main index, the prefixes
       expect(stats.indexLookups, level).toBe(2);
       expect(res.totalIsEstimate, level).toBe(true);
+    }
+  });
+
+  it('a head read is the first window of the whole read, whether or not a tie crosses its end', async () => {
+    // The decoys tie among themselves above the namesakes, who tie among themselves: windows that
+    // end inside a tie (read sorted up to the cap), at the step between them (read no further than
+    // the window), and past every candidate.
+    for (const level of ['station', 'county'] as const) {
+      const v = await viewerFor(app, level, 'officer');
+      const q = luceneQuery(NAME);
+      const whole = (await searchCandidates(graph, q, ['Person'], v.visibleSources, SEARCH_CANDIDATE_CAP)).sort((a, b) => b.score - a.score || (a.eid < b.eid ? -1 : 1));
+      expect(whole.length, level).toBe(REAL + DECOYS);
+      expect(whole[DECOYS - 1]?.score, level).toBeGreaterThan(whole[DECOYS]?.score as number);
+      const windows = [1, 7, SEARCH_FIRST_CHUNK, DECOYS, DECOYS + 1, REAL + DECOYS - 1, REAL + DECOYS, 500];
+      for (const w of windows) {
+        const head = await searchCandidateHead(graph, q, ['Person'], v.visibleSources, SEARCH_CANDIDATE_CAP, w);
+        expect(head.head, `${level} window ${w}`).toEqual(whole.slice(0, w));
+        expect(head.complete, `${level} window ${w}`).toBe(w >= whole.length);
+        if (head.count !== null) expect(head.count, `${level} window ${w}`).toBe(whole.length);
+      }
+      // at the step the window's end is settled without reading the namesakes after it
+      expect((await searchCandidateHead(graph, q, ['Person'], v.visibleSources, SEARCH_CANDIDATE_CAP, DECOYS)).count, level).toBeNull();
+      // inside the tie the window's end is not settled by the window alone: the sorted read counts
+      expect((await searchCandidateHead(graph, q, ['Person'], v.visibleSources, SEARCH_CANDIDATE_CAP, SEARCH_FIRST_CHUNK)).count, level).toBe(REAL + DECOYS);
     }
   });
 });
