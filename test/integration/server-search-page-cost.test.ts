@@ -52,7 +52,34 @@ async function seed(g: Graph) {
   });
 }
 
-useServerApp({ RATE_LIMIT_PER_MINUTE: 1_000_000 }, (s) => ({ app, graph } = s), seed);
+/** Persons whose resident ID ends with `TAIL` (more than the first chunk), found by no full-text word. */
+const TAIL = '5678';
+const TAIL_PERSONS = SEARCH_FIRST_CHUNK + 25;
+const tailEid = (i: number) => `P-ST${String(i).padStart(3, '0')}`;
+
+async function seedTails(g: Graph) {
+  await writeTx(g, async (tx) => {
+    await tx.run(
+      `UNWIND $rows AS row
+       CREATE (e:Entity:Person {eid: row.eid, name: row.name, searchText: row.name + ' ' + row.id, inSources: [$open],
+                                provenance: '{"name":{"source":"' + $open + '","rid":"' + $open + ':' + row.eid + '"}}'})
+       CREATE (sr:SourceRecord {rid: $open + ':' + row.eid, source: $open, recordId: row.eid, receivedAt: datetime('2026-10-02T00:00:00Z'), hash: 't' + row.eid,
+                                attrs: '{"person":{"name":"' + row.name + '","residentId":"' + row.id + '"}}'})
+       CREATE (sr)-[:RESOLVED_TO {role: 'person', decision: 'anchor', score: 1.0, at: datetime()}]->(e)
+       MERGE (i:Identifier {kind: 'resident_id', value: row.id})
+       CREATE (e)-[:HAS_IDENTIFIER {source: $open, rid: $open + ':' + row.eid}]->(i)`,
+      {
+        rows: Array.from({ length: TAIL_PERSONS }, (_, i) => ({ eid: tailEid(i), name: `尾号${'甲乙丙丁戊己庚辛壬癸'[i % 10]}${'子丑寅卯辰巳午未申酉戌亥'[i % 12]}`, id: `6201021985${String(i).padStart(4, '0')}${TAIL}` })),
+        open: FX.open,
+      },
+    );
+  });
+}
+
+useServerApp({ RATE_LIMIT_PER_MINUTE: 1_000_000 }, (s) => ({ app, graph } = s), async (g) => {
+  await seed(g);
+  await seedTails(g);
+});
 
 describe('search cost follows the page', () => {
   it('a common name reads the page plus a bounded look-ahead, and equals the reference', async () => {
@@ -120,6 +147,24 @@ describe('search cost follows the page', () => {
       // whole word (tier 0) and initials (tier 1) only: not the Pinyin words, the rest of the main index, the prefixes
       expect(stats.indexLookups, level).toBe(2);
       expect(res.totalIsEstimate, level).toBe(true);
+    }
+  });
+
+  it('a page of identifier tails settles on the first tail hits, as the reference ranks them', async () => {
+    for (const level of ['station', 'county'] as const) {
+      const v = await viewerFor(app, level, 'officer');
+      const reference = await search(graph, v, TAIL, null, 1, 500, { nodeFirst: false });
+      const tailHits = reference.items.filter((i) => i.eid.startsWith('P-ST'));
+      expect(tailHits.length, level).toBe(TAIL_PERSONS);
+      expect(tailHits.every((i) => i.matchedBy.includes('identifier_tail')), level).toBe(true);
+      for (const page of [1, 2]) {
+        const stats = {} as SearchStats;
+        const res = await search(graph, v, TAIL, null, page, 10, { stats });
+        expect(res.items.map((i) => i.eid), `${level} page ${page}`).toEqual(reference.items.slice((page - 1) * 10, page * 10).map((i) => i.eid));
+        // the first chunk settles the page: not every one of the persons whose ID ends so
+        expect(stats.nodesRead, `${level} page ${page}`).toBeLessThanOrEqual(SEARCH_FIRST_CHUNK);
+        expect(res.totalIsEstimate, `${level} page ${page}`).toBe(true);
+      }
     }
   });
 

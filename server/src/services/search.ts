@@ -399,13 +399,20 @@ interface Kept extends Candidate {
   onNode?: { node: SearchNodeRow; rec: { source: string; role: string } };
 }
 
+/** A term looked up as an identifier's last digits: 4 to 17 digits (an `x` may end a resident ID), normalized. */
+function isTailTerm(term: string): boolean {
+  const x = norm(term);
+  return /^\d+x?$/.test(x) && x.length >= ID_TAIL_MIN_DIGITS && x.length < 18;
+}
+
 /** Every term matched (else null): the match kinds and the rank (their weights, plus a bonus per term the golden name matches). */
 function rankMatch(terms: readonly string[], s: Searchable): Pick<Kept, 'matchedBy' | 'rank'> | null {
   const matched = terms.map((t) => matchTerm(t, s));
   if (matched.some((m) => m === null)) return null;
   const kinds = matched as MatchKind[];
   const golden = s.golden;
-  const onGolden = golden ? terms.filter((t) => matchTerm(t, golden) !== null).length : 0;
+  // a term of digits names no one: digits at the end of a name or inside it earn no golden-name bonus
+  const onGolden = golden ? terms.filter((t) => !isTailTerm(t) && matchTerm(t, golden) !== null).length : 0;
   return { matchedBy: [...new Set(kinds)], rank: kinds.reduce((a, m) => a + MATCH_WEIGHT[m], 0) + GOLDEN_NAME_BONUS * onGolden };
 }
 
@@ -422,6 +429,14 @@ export function pinyinRank(terms: readonly string[]): number {
 /** The highest rank a candidate can reach when no value of it equals a term: every term Pinyin initials, on the golden name. */
 export function initialsRank(terms: readonly string[]): number {
   return terms.length * (MATCH_WEIGHT.initials + GOLDEN_NAME_BONUS);
+}
+
+/**
+ * The highest rank a candidate found only by an identifier's last digits can reach for a query of
+ * digits only: every term an identifier tail (a digit term earns no golden-name bonus, `rankMatch`).
+ */
+export function tailRank(terms: readonly string[]): number {
+  return terms.length * MATCH_WEIGHT.identifier_tail;
 }
 
 /** Lucene's order of candidates: score, then eid (a total order). */
@@ -442,7 +457,8 @@ function byRank(a: Kept, b: Kept): number {
 /**
  * Candidates found one way (`lookup`, run when the scan reaches the tier), scanned in Lucene's
  * order, none able to rank above `ceiling`. `lookup(window)` may return only the first `window` in
- * that order (`complete: false`); `lookup(null)` returns them all.
+ * that order (`complete: false`); `lookup(null)` returns them all. An earlier tier's lookup may
+ * raise a later tier's ceiling (what it found tells what the later one can hold).
  */
 interface Tier {
   lookup: (window: number | null) => Promise<{ cands: readonly { eid: string; score: number }[]; complete: boolean }>;
@@ -461,7 +477,11 @@ function pinyinTerm(terms: readonly string[]): string | null {
 
 /**
  * The candidates in tiers, each scanned in its index's order, tiers by falling ceiling.
- * One tier (every term can be exact): `entity_search` and the identifier tails, as before.
+ * One tier (every term can be exact): `entity_search` and the identifier tails together.
+ * Digits only (`1234`): two tiers, `entity_search` (ceiling `bestRank`) and then the entities only an
+ * identifier's last digits found (ceiling `tailRank`: no indexed value of theirs equals or begins
+ * with a term), so a page of identifier tails settles once it holds as many tail hits, in eid order,
+ * instead of checking every entity whose ID or phone ends so (hundreds at a million persons).
  * A Pinyin term `t` (`pinyinTerm`) is looked up five ways, because a person's Pinyin is indexed
  * apart from its names and identifiers (`entity_pinyin`: `pinyinKeys`, `pinyinInitials`; V049):
  * 0. `t` as a whole word of a name or identifier (`entity_search`, fields `name`, `searchText`): the
@@ -499,18 +519,35 @@ function candidateTiers(r: Reader, q: string, terms: readonly string[], kinds: s
     return { cands: head, complete };
   };
   const t = pinyinTerm(terms);
-  const tails = terms.map(norm).filter((x) => /^\d+x?$/.test(x) && x.length >= ID_TAIL_MIN_DIGITS && x.length < 18);
+  const tails = terms.map(norm).filter(isTailTerm);
   const wantsIds = !kinds || kinds.includes('Person') || kinds.includes('Phone');
   if (!t && !(wantsIds && tails.length)) return [{ lookup: (window) => fullText(lucene, window), ceiling: bestRank(terms) }];
+  const tailCandidates = async () => {
+    const eids = new Set<string>();
+    for (const tail of tails) for (const eid of await counted(identifierTailCandidates(r, tail.toUpperCase(), ID_TAIL_KINDS, vs, SEARCH_CANDIDATE_CAP))) eids.add(eid);
+    return [...eids].map((eid) => ({ eid, score: 0 }));
+  };
+  if (!t && tails.length === terms.length) {
+    // Digits only (`1234`, `1234 5678`): the full-text candidates, then those only an identifier's
+    // last digits found. The latter have no indexed value (names, identifiers) equal to or beginning
+    // with a term, else the full-text lookup had found them — unless it stopped at its cap, which
+    // leaves them the full ceiling (`tailOnly.ceiling` is set once it has run).
+    const tailOnly: Tier = { lookup: async () => ({ cands: await tailCandidates(), complete: true }), ceiling: tailRank(terms) };
+    const fullTextTier: Tier = {
+      lookup: async (window) => {
+        const found = await fullText(lucene, window);
+        if (found.complete && found.cands.length >= SEARCH_CANDIDATE_CAP) tailOnly.ceiling = bestRank(terms);
+        return found;
+      },
+      ceiling: bestRank(terms),
+    };
+    return [fullTextTier, tailOnly];
+  }
   if (!t) {
     const lookup = async () => {
       const cands = await counted(searchCandidates(r, lucene, kinds, vs, SEARCH_CANDIDATE_CAP));
       const luceneScore = new Map(cands.map((c) => [c.eid, c.score]));
-      for (const tail of tails) {
-        for (const eid of await counted(identifierTailCandidates(r, tail.toUpperCase(), ID_TAIL_KINDS, vs, SEARCH_CANDIDATE_CAP))) {
-          if (!luceneScore.has(eid)) luceneScore.set(eid, 0);
-        }
-      }
+      for (const c of await tailCandidates()) if (!luceneScore.has(c.eid)) luceneScore.set(c.eid, 0);
       stats.truncated ||= cands.length >= SEARCH_CANDIDATE_CAP;
       // the tail-only candidates join the full-text ones (each once), so this tier is read whole
       return { cands: [...luceneScore].map(([eid, score]) => ({ eid, score })), complete: true };
@@ -622,8 +659,8 @@ export async function search(graph: Reader, viewer: Viewer, q: string, kinds: st
     if (!luceneQuery(q)) return { total: 0, page, pageSize, items: [] };
     const terms = q.split(/\s+/).filter((t) => norm(t));
     const tiers = candidateTiers(r, q, terms, kinds, viewer.visibleSources, stats);
-    // the highest ceiling of each tier and those after it
-    const ceilingFrom = tiers.map((_, i) => Math.max(...tiers.slice(i).map((t) => t.ceiling)));
+    // the highest ceiling of a tier and those after it (a lookup may raise a later tier's: read when checked)
+    const ceilingFrom = (i: number) => Math.max(...tiers.slice(i).map((t) => t.ceiling));
     const start = (page - 1) * pageSize;
     const wanted = start + pageSize;
     const firstChunk = Math.max(SEARCH_FIRST_CHUNK, wanted + SEARCH_LOOKAHEAD);
@@ -671,7 +708,7 @@ export async function search(graph: Reader, viewer: Viewer, q: string, kinds: st
       // tier): a page filled with hits at least that high is settled. A tier not looked up yet
       // comes after every candidate found.
       const nextTier = ordered[checked]?.tier ?? (headOnly as { tier: number } | null)?.tier ?? looked;
-      if (nextTier < tiers.length && kept.filter((k) => k.rank >= (ceilingFrom[nextTier] as number)).length >= wanted) break;
+      if (nextTier < tiers.length && kept.filter((k) => k.rank >= ceilingFrom(nextTier)).length >= wanted) break;
     }
     kept.sort(byRank);
     const pageHits = kept.slice(start, start + pageSize);
