@@ -168,27 +168,22 @@ describe('search cost follows the page', () => {
     }
   });
 
-  it('a head read is the first window of the whole read, whether or not a tie crosses its end', async () => {
+  it('a head read is the first window of the whole read in its order (score, then eid), whether or not a tie crosses its end', async () => {
     // The decoys tie among themselves above the namesakes, who tie among themselves: windows that
-    // end inside a tie (read sorted up to the cap), at the step between them (read no further than
-    // the window), and past every candidate.
+    // end inside a tie, at the step between them, and past every candidate. Among equal scores the
+    // order is the eid's, never the index's own document order: that changes when an unrelated
+    // document is written (server-review8 R1: a hidden write must not reorder a page).
     for (const level of ['station', 'county'] as const) {
       const v = await viewerFor(app, level, 'officer');
       const q = luceneQuery(NAME);
       const whole = (await searchCandidates(graph, q, ['Person'], v.visibleSources, SEARCH_CANDIDATE_CAP)).sort((a, b) => b.score - a.score || (a.eid < b.eid ? -1 : 1));
       expect(whole.length, level).toBe(REAL + DECOYS);
       expect(whole[DECOYS - 1]?.score, level).toBeGreaterThan(whole[DECOYS]?.score as number);
-      const windows = [1, 7, SEARCH_FIRST_CHUNK, DECOYS, DECOYS + 1, REAL + DECOYS - 1, REAL + DECOYS, 500];
-      for (const w of windows) {
+      for (const w of [1, 7, SEARCH_FIRST_CHUNK, DECOYS, DECOYS + 1, REAL + DECOYS - 1, REAL + DECOYS, 500]) {
         const head = await searchCandidateHead(graph, q, ['Person'], v.visibleSources, SEARCH_CANDIDATE_CAP, w);
         expect(head.head, `${level} window ${w}`).toEqual(whole.slice(0, w));
-        expect(head.complete, `${level} window ${w}`).toBe(w >= whole.length);
-        if (head.count !== null) expect(head.count, `${level} window ${w}`).toBe(whole.length);
+        expect(head.count, `${level} window ${w}`).toBe(whole.length);
       }
-      // at the step the window's end is settled without reading the namesakes after it
-      expect((await searchCandidateHead(graph, q, ['Person'], v.visibleSources, SEARCH_CANDIDATE_CAP, DECOYS)).count, level).toBeNull();
-      // inside the tie the window's end is not settled by the window alone: the sorted read counts
-      expect((await searchCandidateHead(graph, q, ['Person'], v.visibleSources, SEARCH_CANDIDATE_CAP, SEARCH_FIRST_CHUNK)).count, level).toBe(REAL + DECOYS);
     }
   });
 });

@@ -330,48 +330,22 @@ export async function searchCandidates(graph: Reader, lucene: string, kinds: rea
 
 /**
  * The first `window` of `searchCandidates`' candidates in their scan order (Lucene score, then eid),
- * and whether they are all of them (`complete`), reading as few candidates as that takes: the
- * index yields its matches by falling score, so when the visible candidate after the first
- * `window` scores strictly lower than the `window`-th, those `window` are the head whatever
- * follows (one statement, `window + 1` candidates read). Only when a tie crosses that boundary
- * (namesakes the index cannot tell apart) are the visible candidates up to `cap` read and sorted
- * in the database, as before. The head is always the first `window` of what `searchCandidates`
- * returns sorted by score then eid; `count` is how many there are in all (at most `cap`) when the
- * statement read them, else null.
+ * and how many there are in all (at most `cap`): the same candidates, read and sorted in the
+ * database, so only the head crosses the wire. A caller that needs more reads them all.
  */
 export async function searchCandidateHead(graph: Reader, lucene: string, kinds: readonly string[] | null, vs: readonly string[], cap: number, window: number, index: keyof typeof SEARCH_INDEXES = 'main') {
-  const params = { index: SEARCH_INDEXES[index], q: lucene, raw: cap * 4, kindsFilter: kinds, vs, cap, window };
   return read(graph, async (tx) => {
-    const first = await tx.run(
-      `${VISIBLE_CANDIDATES}
-       RETURN node.eid AS eid, score LIMIT toInteger(CASE WHEN $window < $cap THEN $window + 1 ELSE $cap END)`,
-      params,
-    );
-    const rows = first.records.map((x) => x.toObject() as { eid: string; score: number });
-    if (rows.length <= window) return { head: rows.sort(byScoreThenEid), count: rows.length as number | null, complete: true };
-    // (the index's order is by falling score; checked, not assumed: else the sorted read below)
-    const falling = rows.every((x, i) => i === 0 || x.score <= (rows[i - 1] as { score: number }).score);
-    if (falling && (rows[window] as { score: number }).score < (rows[window - 1] as { score: number }).score) {
-      return { head: rows.slice(0, window).sort(byScoreThenEid), count: null, complete: false };
-    }
     const r = await tx.run(
       `${VISIBLE_CANDIDATES}
        WITH node, score LIMIT toInteger($cap)
        WITH node.eid AS eid, score ORDER BY score DESC, eid ASC
        WITH collect({eid: eid, score: score}) AS found
        RETURN size(found) AS count, found[0..toInteger($window)] AS head`,
-      params,
+      { index: SEARCH_INDEXES[index], q: lucene, raw: cap * 4, kindsFilter: kinds, vs, cap, window },
     );
     const row = r.records[0];
-    const count = toPlain(row?.get('count') ?? 0) as number;
-    const head = (row?.get('head') ?? []) as { eid: string; score: number }[];
-    return { head, count: count as number | null, complete: head.length >= count };
+    return { head: (row?.get('head') ?? []) as { eid: string; score: number }[], count: toPlain(row?.get('count') ?? 0) as number };
   });
-}
-
-/** Lucene's order of search candidates: score, then eid. */
-function byScoreThenEid(a: { eid: string; score: number }, b: { eid: string; score: number }): number {
-  return b.score - a.score || (a.eid < b.eid ? -1 : a.eid > b.eid ? 1 : 0);
 }
 
 /** A search candidate as its node and edges describe it: golden values, visible identifiers, whether its visible records fit the record window, its name's record. */

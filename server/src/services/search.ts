@@ -510,13 +510,11 @@ function candidateTiers(r: Reader, q: string, terms: readonly string[], kinds: s
       stats.truncated ||= cands.length >= SEARCH_CANDIDATE_CAP;
       return { cands, complete: true };
     }
-    const { head, count, complete } = await searchCandidateHead(r, query, kinds, vs, SEARCH_CANDIDATE_CAP, window, index);
+    const { head, count } = await searchCandidateHead(r, query, kinds, vs, SEARCH_CANDIDATE_CAP, window, index);
     stats.indexLookups++;
     stats.candidates += head.length;
-    // a head read without the rest cannot tell whether the cap cut the rest; if the scan goes on
-    // past it, the whole read below says so
-    stats.truncated ||= count !== null && count >= SEARCH_CANDIDATE_CAP;
-    return { cands: head, complete };
+    stats.truncated ||= count >= SEARCH_CANDIDATE_CAP;
+    return { cands: head, complete: head.length >= count };
   };
   const t = pinyinTerm(terms);
   const tails = terms.map(norm).filter(isTailTerm);
