@@ -56,6 +56,12 @@ export const BackgroundJobSettings = {
   ONEMAP_WORKER_CONCURRENCY: Type.Integer({ default: 2, minimum: 1 }),
   /** Period quality reports every N ms (BullMQ job scheduler); 0 = this process does not schedule them. */
   ONEMAP_QUALITY_REPORTS_EVERY_MS: Type.Integer({ default: 0, minimum: 0 }),
+  /**
+   * How long a stopping `onemap worker` may finish its jobs in hand before it exits anyway (jobs cut
+   * short are done again by another worker once their lock lapses). Keep it under the orchestrator's
+   * grace period (Kubernetes: 30 s by default).
+   */
+  ONEMAP_WORKER_STOP_MS: Type.Integer({ default: 25_000, minimum: 100 }),
 };
 
 export const ResolverConfigSchema = Type.Object({

@@ -14,7 +14,7 @@ const t = useTestPipeline();
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function startWorkerProcess(): ChildProcess {
+function startWorkerProcess(env: Record<string, string> = {}): ChildProcess {
   // `node --import tsx`, not tsx's cli wrapper: the wrapper runs the worker in a child process, so
   // SIGKILL reached only the wrapper and the real worker lived on, taking later tests' jobs.
   return spawn(process.execPath, ['--import', 'tsx', 'resolver/src/cli/main.ts', 'worker', '--concurrency', '1'], {
@@ -24,6 +24,7 @@ function startWorkerProcess(): ChildProcess {
       ONEMAP_CHUNK_SIZE: '250',
       ONEMAP_STAGING_DIR: t.pipeline.deps.stagingDir,
       ONEMAP_REJECTS_DIR: t.pipeline.deps.rejectsDir,
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -95,6 +96,47 @@ describe('the pipeline survives faults', () => {
       await clean.close();
     }
   }, 600_000);
+
+  it('a worker asked to stop (SIGTERM) in a batch that outlasts its grace hands the batch back and exits; the next worker finishes it', async () => {
+    await clearGraph(t.graph);
+    const [[source, file]] = sampleFiles(['2026-03-02'], ['household']) as [[string, string]];
+    const submitted = await t.pipeline.submitFile(source, file);
+    const first = startWorkerProcess({ ONEMAP_WORKER_STOP_MS: '300' });
+    let out = '';
+    first.stdout?.on('data', (d) => (out += d));
+    first.stderr?.on('data', (d) => (out += d));
+    const exited = new Promise<number | null>((r) => first.once('exit', (code) => r(code)));
+    try {
+      await waitFor('a first committed chunk', async () => (await countRecords(submitted.batchId)) > 0, 120_000);
+      const asked = Date.now();
+      first.kill('SIGTERM');
+      const code = await Promise.race([exited, sleep(20_000).then(() => 'still running')]);
+      expect(code, out).toBe(1);
+      expect(Date.now() - asked).toBeLessThan(20_000);
+      expect(out).toMatch(/worker: not stopped 300 ms after SIGTERM: exiting without waiting/);
+      expect(out).toContain('worker: handed 1 jobs back to their queues');
+      // back in the wait list at once, not held by a dead worker's lock until the stall check
+      expect(await t.pipeline.jobState(submitted.batchId)).toBe('waiting');
+    } finally {
+      first.kill('SIGKILL');
+    }
+    const second = startWorkerProcess();
+    try {
+      const info = await waitFor(
+        'the batch to finish in the next worker',
+        async () => {
+          const b = await findBatch(t.graph, submitted.batchId);
+          return b?.status === 'done' && b;
+        },
+        180_000,
+      );
+      expect(await countRecords(submitted.batchId)).toBe((info.rows ?? 0) - (info.rejected ?? 0));
+    } finally {
+      const gone = new Promise((r) => second.once('exit', r));
+      second.kill('SIGTERM');
+      await Promise.race([gone, sleep(30_000).then(() => second.kill('SIGKILL'))]);
+    }
+  }, 400_000);
 
   it('a graph reset while Redis still remembers the completed jobs: delivering the files again runs them again', async () => {
     await clearGraph(t.graph);

@@ -90,7 +90,10 @@ describe('scheduled quality reports', () => {
       expect(out).toContain('quality reports every 3600000 ms');
     } finally {
       worker.kill('SIGTERM');
-      const code = await exited;
+      // the worker's own stop deadline (ONEMAP_WORKER_STOP_MS) ends it within seconds; a worker
+      // that outlives it fails here with its output, not as a silent test timeout
+      const code = await Promise.race([exited, new Promise<string>((r) => setTimeout(() => r('still running 60 s after SIGTERM'), 60_000))]);
+      if (typeof code === 'string') worker.kill('SIGKILL');
       await removeScheduler();
       fs.rmSync(dir, { recursive: true, force: true });
       expect(code, out).toBe(0);

@@ -7,16 +7,34 @@
  */
 import { loadResolverConfig } from '../config.ts';
 import { ResolverError } from '../errors.ts';
-import { startBackgroundJobs } from '../jobs/background-jobs.ts';
+import { type BackgroundJobs, startBackgroundJobs } from '../jobs/background-jobs.ts';
 import { pipelineFromConfig } from '../pipeline/pipeline-from-config.ts';
+import { stopOnSignal } from './stop-on-signal.ts';
 
 export async function run(argv: string[]): Promise<number> {
   const config = loadResolverConfig();
   const at = argv.indexOf('--concurrency');
   const concurrency = at >= 0 ? Number(argv[at + 1]) : config.ONEMAP_WORKER_CONCURRENCY;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new ResolverError('ONEMAP_ERR_USAGE', { detail: `--concurrency needs a positive integer, got "${argv[at + 1] ?? ''}"` });
+  // listening before anything starts: a stop asked during the start waits for it, then stops
+  let jobs: BackgroundJobs | null = null;
+  /** the parts of the stop not done yet, named when the stop is forced */
+  const waiting = new Set<string>();
+  let stopped = false;
+  const track = <T>(part: string, closing: Promise<T>) => {
+    waiting.add(part);
+    return closing.finally(() => waiting.delete(part));
+  };
+  const stop = stopOnSignal({
+    name: 'worker',
+    graceMs: config.ONEMAP_WORKER_STOP_MS,
+    onForce: async () =>
+      `handed ${(await jobs?.handBack()) ?? 0} jobs back to their queues (${
+        waiting.size ? `still closing: ${[...waiting].join(', ')}` : stopped ? 'all closed, an open handle kept the process' : 'still starting'
+      })`,
+  });
   const pipeline = pipelineFromConfig(config);
-  const jobs = await startBackgroundJobs(pipeline, config, { concurrency, onError: (what, err) => console.error(`worker: ${what} error: ${err.message}`) });
+  jobs = await startBackgroundJobs(pipeline, config, { concurrency, onError: (what, err) => console.error(`worker: ${what} error: ${err.message}`) });
   jobs.ingest.on('completed', (job, info) =>
     console.log(
       `worker: ${job.id} ${info.status} written=${info.written ?? 0} unchanged=${info.unchanged ?? 0} rejected=${info.rejected ?? 0}`,
@@ -28,11 +46,11 @@ export async function run(argv: string[]): Promise<number> {
   jobs.quality?.on('completed', (_job, result) => console.log(`worker: quality period reports ${JSON.stringify(result)}`));
   const quality = config.ONEMAP_QUALITY_REPORTS_EVERY_MS > 0 ? `, quality reports every ${config.ONEMAP_QUALITY_REPORTS_EVERY_MS} ms` : '';
   console.log(`worker: pid ${process.pid} waiting for ingest jobs (concurrency ${concurrency}${quality})`);
-  await new Promise<void>((resolve) => {
-    for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => resolve());
-  });
-  console.log('worker: stopping (finishing the current job)');
-  await jobs.close();
-  await pipeline.shutdown();
+  await stop;
+  await jobs.close(track);
+  console.log('worker: jobs stopped');
+  await track('queues and connections', pipeline.shutdown());
+  stopped = true;
+  console.log('worker: stopped');
   return 0;
 }

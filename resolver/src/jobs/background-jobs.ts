@@ -1,4 +1,7 @@
 import type { Queue, Worker } from 'bullmq';
+import type { BatchInfo } from '../graph/batches.ts';
+import type { StagedBatch } from '../intake/staged-batch.ts';
+import type { HandingWorker } from '../queue/queues.ts';
 import type { PipelineConfig } from '../config.ts';
 import type { IngestPipeline } from '../pipeline/ingest-pipeline.ts';
 import { scheduleQualityReports, startQualityWorker } from '../quality/report-job.ts';
@@ -6,17 +9,31 @@ import { type DeriveAside, deriveAsideWhileLeading } from './derive-aside.ts';
 import { startIngestWorker } from './ingest-worker.ts';
 import { type RealtimeWorkers, startRealtimeWorkers } from './realtime-workers.ts';
 
+/** Follows one named part of a stop: returns `closing`, and learns when it is done. */
+export type Track = <T>(part: string, closing: Promise<T>) => Promise<T>;
+const untracked: Track = (_part, closing) => closing;
+
 /** The background jobs of one process, stopped together. */
 export interface BackgroundJobs {
   /** Ingest worker (closing it also closes the derive worker, `ingest.derive`: co-travel and watch events). */
-  ingest: Worker & { derive: Worker };
+  ingest: HandingWorker<StagedBatch, BatchInfo> & { derive: HandingWorker<unknown, number> };
   /** Real-time pushes: the trace-only writer, and the group-commit worker while this process is the resolve leader. */
   realtime: RealtimeWorkers;
   /** Whether the derive worker steps aside while this process leads (`deriveAsideWhileLeading`). */
   deriveAside: DeriveAside;
   /** Period quality report worker, when this process schedules them (ONEMAP_QUALITY_REPORTS_EVERY_MS > 0). */
   quality: Worker | null;
-  close(): Promise<void>;
+  /**
+   * Stops taking jobs and waits for the ones in hand to finish.
+   * @param track sees each part's closing (a stopping worker names the parts it still waits for)
+   */
+  close(track?: Track): Promise<void>;
+  /**
+   * Gives the jobs in hand (files, pushes, derivations) back to their queues at once, for a stop
+   * that cannot wait for them: another worker takes them up without waiting for their locks to
+   * lapse. A period quality report cut short is not handed back; it runs again next period.
+   */
+  handBack(): Promise<number>;
 }
 
 /**
@@ -55,10 +72,17 @@ export async function startBackgroundJobs(
     realtime,
     deriveAside: aside,
     quality,
-    async close() {
+    async close(track = untracked) {
       aside?.stop();
-      await Promise.all([ingest.close(), realtime.close(), quality?.close()]);
-      await scheduler?.close();
+      await Promise.all([
+        track('ingest and derive workers', ingest.close()),
+        realtime.close(track),
+        quality && track('quality report worker', quality.close()),
+      ]);
+      if (scheduler) await track('quality report scheduler', scheduler.close());
+    },
+    async handBack() {
+      return (await ingest.handBack()) + (await realtime.handBack());
     },
   };
 }

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Worker } from 'bullmq';
 import type { BatchInfo } from '../graph/batches.ts';
 import type { StagedBatch } from '../intake/staged-batch.ts';
 import type { IngestPipeline } from '../pipeline/ingest-pipeline.ts';
 import type { AfterCommitJob } from '../pipeline/realtime-ingest.ts';
-import { createWorker, QueueName } from '../queue/queues.ts';
+import { createWorker, type HandingWorker, QueueName } from '../queue/queues.ts';
 
 /**
  * A BullMQ worker on the ingest queue. Jobs retry with backoff (transient Neo4j faults, a lost
@@ -14,7 +13,7 @@ import { createWorker, QueueName } from '../queue/queues.ts';
 export function startIngestWorker(
   pipeline: IngestPipeline,
   opts: { concurrency?: number } = {},
-): Worker<StagedBatch, BatchInfo> & { derive: Worker } {
+): HandingWorker<StagedBatch, BatchInfo> & { derive: HandingWorker<unknown, number> } {
   // Derive jobs: co-travel recomputation, and the after-commit work of pushed batches (quality
   // rules, co-travel marks, watch events), both off the write path.
   const derive = createWorker<unknown, number>(
@@ -40,10 +39,12 @@ export function startIngestWorker(
     pipeline.deps.connection,
     { concurrency: opts.concurrency ?? 2 },
   );
-  // One handle stops both: closing the ingest worker closes the derive worker too.
+  // One handle stops both: closing the ingest worker (or handing its jobs back) does the derive worker's too.
   const close = ingest.close.bind(ingest);
   ingest.close = async (force?: boolean) => {
     await Promise.all([close(force), derive.close(force)]);
   };
+  const handBack = ingest.handBack.bind(ingest);
+  ingest.handBack = async () => (await handBack()) + (await derive.handBack());
   return Object.assign(ingest, { derive });
 }

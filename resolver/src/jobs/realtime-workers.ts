@@ -1,9 +1,8 @@
-import type { Worker } from 'bullmq';
 import { fenceLeader, readLeaderEpoch } from '../graph/batches.ts';
 import type { IngestPipeline } from '../pipeline/ingest-pipeline.ts';
 import { LeaderLease } from '../pipeline/leader-lease.ts';
 import { type PushJob, REALTIME_CONCURRENCY } from '../pipeline/realtime-ingest.ts';
-import { createWorker, QueueName } from '../queue/queues.ts';
+import { createWorker, type HandingWorker, QueueName } from '../queue/queues.ts';
 
 /** Job lock and stall check of the real-time queues: a dead worker's jobs are taken up again within seconds. */
 const FAST_RECOVERY = { lockDuration: 10_000, stalledInterval: 3_000, maxStalledCount: 5 };
@@ -12,10 +11,13 @@ export interface RealtimeWorkers {
   /** the lease this process competes for; `lease.epoch` is set while it is the resolve leader */
   lease: LeaderLease;
   /** the trace-only writer every process runs */
-  traces: Worker<PushJob>;
+  traces: HandingWorker<PushJob, unknown>;
   /** the leader's group-commit worker, while this process is leader */
-  leader(): Worker<PushJob> | null;
-  close(): Promise<void>;
+  leader(): HandingWorker<PushJob, unknown> | null;
+  /** @param track sees each part's closing (`BackgroundJobs.close`) */
+  close(track?: <T>(part: string, closing: Promise<T>) => Promise<T>): Promise<void>;
+  /** Hands the pushes in hand back to their queues (a stop that cannot wait for them). */
+  handBack(): Promise<number>;
 }
 
 /**
@@ -49,7 +51,7 @@ export function startRealtimeWorkers(
     { concurrency, ...FAST_RECOVERY },
   );
   traces.on('error', (err) => onError('trace writer', err));
-  let leader: Worker<PushJob> | null = null;
+  let leader: HandingWorker<PushJob, unknown> | null = null;
   let closed = false;
   /** Warms the index, then takes jobs if this process still holds the lease of `epoch`. */
   const lead = async (epoch: number) => {
@@ -101,11 +103,14 @@ export function startRealtimeWorkers(
     lease,
     traces,
     leader: () => leader,
-    async close() {
+    async close(track = <T>(_part: string, closing: Promise<T>) => closing) {
       closed = true;
       const w = leader;
-      await lease.stop();
-      await Promise.all([traces.close(), w?.close()]);
+      await track('resolve leader lease', lease.stop());
+      await Promise.all([track('trace writer', traces.close()), w && track('resolve leader (group commit)', w.close())]);
+    },
+    async handBack() {
+      return (await traces.handBack()) + ((await leader?.handBack()) ?? 0);
     },
   };
 }

@@ -42,17 +42,37 @@ export interface DeadLetter {
   at: string;
 }
 
+/** A worker that can give the jobs in its hands back to their queue at once. */
+export type HandingWorker<T, R> = Worker<T, R> & {
+  /**
+   * Moves every job this worker is running back to its queue's wait list, releasing its lock, so
+   * another worker takes it now rather than when the lock lapses (a stop that cannot wait for the
+   * jobs: the process exits right after). Resolves with how many were handed back.
+   */
+  handBack(): Promise<number>;
+};
+
 /**
  * A worker whose jobs, once they have failed every attempt, are copied to the dead-letter queue
- * with their reason. Stalled jobs (a worker that died) are picked up again by BullMQ's stall check.
+ * with their reason. Stalled jobs (a worker that died) are picked up again by BullMQ's stall check;
+ * a worker that stops without finishing hands its jobs back (`handBack`).
  */
 export function createWorker<T, R>(
   name: QueueName,
   processor: Processor<T, R>,
   connection: ConnectionOptions,
   options: Partial<WorkerOptions> = {},
-): Worker<T, R> {
-  const worker = new Worker<T, R>(name, processor, {
+): HandingWorker<T, R> {
+  const inHand = new Map<Job<T, R>, string | undefined>();
+  const tracked: Processor<T, R> = async (job, token, signal) => {
+    inHand.set(job, token);
+    try {
+      return await processor(job, token, signal);
+    } finally {
+      inHand.delete(job);
+    }
+  };
+  const worker = new Worker<T, R>(name, tracked, {
     connection,
     concurrency: 1,
     stalledInterval: 5_000,
@@ -80,5 +100,12 @@ export function createWorker<T, R>(
     );
   });
   worker.on('closed', () => void dead.close());
-  return worker;
+  return Object.assign(worker, {
+    async handBack() {
+      const held = [...inHand];
+      inHand.clear();
+      const moved = await Promise.all(held.map(([job, token]) => job.moveToWait(token).then(() => 1, () => 0)));
+      return moved.reduce((a: number, b: number) => a + b, 0);
+    },
+  });
 }
