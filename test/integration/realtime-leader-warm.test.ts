@@ -43,4 +43,28 @@ describe('a new resolve leader', () => {
       await workers.close();
     }
   });
+
+  it('a stop during the warm-up waits for it: the driver is never closed under its read (which would never settle and keep the process alive)', async () => {
+    let warmUps = 0;
+    let warmedAt = 0;
+    const realWarmUp = fresh.pipeline.realtime.warmUp.bind(fresh.pipeline.realtime);
+    fresh.pipeline.realtime.warmUp = async () => {
+      warmUps++;
+      await new Promise((r) => setTimeout(r, 1_500));
+      await realWarmUp();
+      warmedAt = Date.now();
+    };
+    const workers = startRealtimeWorkers(fresh.pipeline);
+    try {
+      await expect.poll(() => warmUps, { timeout: 30_000 }).toBe(1);
+    } finally {
+      const parts: string[] = [];
+      await workers.close((part, closing) => (parts.push(part), closing));
+      expect(warmedAt).toBeGreaterThan(0);
+      expect(parts).toContain('resolve leader warm-up (its index read back from the graph)');
+      // it did not start taking pushes after the stop
+      expect(workers.leader()).toBeNull();
+      fresh.pipeline.realtime.warmUp = realWarmUp;
+    }
+  });
 });

@@ -53,14 +53,19 @@ export function startRealtimeWorkers(
   traces.on('error', (err) => onError('trace writer', err));
   let leader: HandingWorker<PushJob, unknown> | null = null;
   let closed = false;
+  /**
+   * The warm-up in progress: `close` waits for it, as the pipeline's shutdown closes the Neo4j
+   * driver, and a read the driver was closed under never settles (the warm-up would hold the
+   * resolve lock, and its renewal timer the process, forever).
+   */
+  let warming: Promise<void> | null = null;
   /** Warms the index, then takes jobs if this process still holds the lease of `epoch`. */
   const lead = async (epoch: number) => {
-    try {
-      await pipeline.realtime.warmUp();
-    } catch (e) {
-      // the first group syncs the index anyway
-      onError('resolve leader warm-up', e as Error);
-    }
+    // the first group syncs the index anyway
+    const warm = pipeline.realtime.warmUp().catch((e: Error) => onError('resolve leader warm-up', e));
+    warming = warm;
+    await warm;
+    if (warming === warm) warming = null;
     if (closed || leader || lease.epoch !== epoch) return;
     leader = createWorker<PushJob, unknown>(
       QueueName.Realtime,
@@ -107,7 +112,11 @@ export function startRealtimeWorkers(
       closed = true;
       const w = leader;
       await track('resolve leader lease', lease.stop());
-      await Promise.all([track('trace writer', traces.close()), w && track('resolve leader (group commit)', w.close())]);
+      await Promise.all([
+        track('trace writer', traces.close()),
+        w && track('resolve leader (group commit)', w.close()),
+        warming && track('resolve leader warm-up (its index read back from the graph)', warming),
+      ]);
     },
     async handBack() {
       return (await traces.handBack()) + ((await leader?.handBack()) ?? 0);
