@@ -57,9 +57,9 @@ export const BackgroundJobSettings = {
   /** Period quality reports every N ms (BullMQ job scheduler); 0 = this process does not schedule them. */
   ONEMAP_QUALITY_REPORTS_EVERY_MS: Type.Integer({ default: 0, minimum: 0 }),
   /**
-   * How long a stopping `onemap worker` may finish its jobs in hand before it exits anyway (jobs cut
-   * short are done again by another worker once their lock lapses). Keep it under the orchestrator's
-   * grace period (Kubernetes: 30 s by default).
+   * How long a stopping `onemap worker` (or server: requests in flight, an embedded worker's jobs)
+   * may finish what it has in hand before it exits anyway (jobs cut short are handed back and done
+   * again by another worker). Keep it under the orchestrator's grace period (Kubernetes: 30 s by default).
    */
   ONEMAP_WORKER_STOP_MS: Type.Integer({ default: 25_000, minimum: 100 }),
 };

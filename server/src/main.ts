@@ -12,14 +12,16 @@ try {
 }
 // The app (and every plugin) loads only once the configuration is known to be good.
 const { buildApp } = await import('./app.ts');
+const { stopOnSignal } = await import('@onemap/resolver/jobs');
+// listening before the app starts; the stop (requests in flight, an embedded worker's jobs) is
+// bounded by ONEMAP_WORKER_STOP_MS, then the process exits anyway
+const stop = stopOnSignal({ name: 'server', graceMs: config.ONEMAP_WORKER_STOP_MS });
 const app = await buildApp({ config });
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, async () => {
-    app.log.info({ signal }, 'shutting down');
-    await app.close();
-    process.exit(0);
-  });
-}
+void stop.then(async (signal) => {
+  app.log.info({ signal }, 'shutting down');
+  await app.close();
+  process.exit(0);
+});
 try {
   await app.listen({ host: config.HOST, port: config.PORT });
 } catch (e) {

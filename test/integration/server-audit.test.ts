@@ -265,11 +265,14 @@ async function startServerProcess(): Promise<{ child: ChildProcess; base: string
   throw new Error(`server process did not listen within 240 s: ${log.slice(-2000)}`);
 }
 
-async function stopServerProcess(child: ChildProcess) {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
+/** Stops it as an orchestrator would (SIGTERM): it must close cleanly, exit 0, within its stop deadline. */
+async function stopServerProcess(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null) return child.exitCode;
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   child.kill('SIGTERM');
-  await exited;
+  const code = await Promise.race([exited, new Promise<'still running'>((r) => setTimeout(() => r('still running'), 60_000))]);
+  if (code === 'still running') child.kill('SIGKILL');
+  return code === 'still running' ? -1 : code;
 }
 
 describe('group commit: two server processes', () => {
@@ -300,7 +303,7 @@ describe('group commit: two server processes', () => {
       const report = await verify();
       expect(report.ok, JSON.stringify(report.problems.slice(0, 5))).toBe(true);
     } finally {
-      await Promise.all(servers.map((s) => stopServerProcess(s.child)));
+      expect(await Promise.all(servers.map((s) => stopServerProcess(s.child)))).toEqual(servers.map(() => 0));
     }
   }, 900_000);
 

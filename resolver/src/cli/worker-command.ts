@@ -9,7 +9,7 @@ import { loadResolverConfig } from '../config.ts';
 import { ResolverError } from '../errors.ts';
 import { type BackgroundJobs, startBackgroundJobs } from '../jobs/background-jobs.ts';
 import { pipelineFromConfig } from '../pipeline/pipeline-from-config.ts';
-import { stopOnSignal } from './stop-on-signal.ts';
+import { stopOnSignal } from '../jobs/stop-on-signal.ts';
 
 export async function run(argv: string[]): Promise<number> {
   const config = loadResolverConfig();

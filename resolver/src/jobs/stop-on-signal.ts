@@ -40,7 +40,7 @@ export function stopOnSignal(opts: StopOptions): Promise<StopSignal> {
     const first = (signal: StopSignal) => {
       for (const s of STOP_SIGNALS) process.off(s, first);
       log(
-        `${opts.name}: ${signal}: stopping, finishing the jobs in hand (at most ${opts.graceMs} ms; ${signal} again stops at once)`,
+        `${opts.name}: ${signal}: stopping, finishing what is in hand (at most ${opts.graceMs} ms; ${signal} again stops at once)`,
       );
       const force = (why: string) => {
         clearTimeout(timer);
