@@ -47,6 +47,27 @@ async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>
   throw new Error(`timed out waiting for ${what}`);
 }
 
+/** A new worker process finishes the batch; every record of it is in the graph once. */
+async function finishInNextWorker(batchId: string): Promise<void> {
+  const next = startWorkerProcess();
+  try {
+    const info = await waitFor(
+      'the batch to finish in the next worker',
+      async () => {
+        const b = await findBatch(t.graph, batchId);
+        return b?.status === 'done' && b;
+      },
+      180_000,
+    );
+    expect(await countRecords(batchId)).toBe((info.rows ?? 0) - (info.rejected ?? 0));
+  } finally {
+    // Wait until it is gone: a worker left running would take jobs meant for later tests.
+    const exited = new Promise((r) => next.once('exit', r));
+    next.kill('SIGTERM');
+    await Promise.race([exited, sleep(30_000).then(() => next.kill('SIGKILL'))]);
+  }
+}
+
 describe('the pipeline survives faults', () => {
   it('a worker killed (SIGKILL) in the middle of a batch: after a restart every record is in exactly once', async () => {
     const [[source, file]] = sampleFiles(['2026-03-02'], ['household']) as [[string, string]];
@@ -68,23 +89,7 @@ describe('the pipeline survives faults', () => {
     } finally {
       first.kill('SIGKILL');
     }
-    const second = startWorkerProcess();
-    try {
-      const info = await waitFor(
-        'the batch to finish after restart',
-        async () => {
-          const b = await findBatch(t.graph, submitted.batchId);
-          return b?.status === 'done' && b;
-        },
-        180_000,
-      );
-      expect(await countRecords(submitted.batchId)).toBe((info.rows ?? 0) - (info.rejected ?? 0));
-    } finally {
-      // Wait until it is gone: a worker left running would take jobs meant for later tests.
-      const exited = new Promise((r) => second.once('exit', r));
-      second.kill('SIGTERM');
-      await Promise.race([exited, sleep(30_000).then(() => second.kill('SIGKILL'))]);
-    }
+    await finishInNextWorker(submitted.batchId);
     const afterKill = await entityPartition(t.graph);
     // The same file resolved in one uninterrupted run gives the same entities.
     await clearGraph(t.graph);
@@ -120,22 +125,7 @@ describe('the pipeline survives faults', () => {
     } finally {
       first.kill('SIGKILL');
     }
-    const second = startWorkerProcess();
-    try {
-      const info = await waitFor(
-        'the batch to finish in the next worker',
-        async () => {
-          const b = await findBatch(t.graph, submitted.batchId);
-          return b?.status === 'done' && b;
-        },
-        180_000,
-      );
-      expect(await countRecords(submitted.batchId)).toBe((info.rows ?? 0) - (info.rejected ?? 0));
-    } finally {
-      const gone = new Promise((r) => second.once('exit', r));
-      second.kill('SIGTERM');
-      await Promise.race([gone, sleep(30_000).then(() => second.kill('SIGKILL'))]);
-    }
+    await finishInNextWorker(submitted.batchId);
   }, 400_000);
 
   it('a graph reset while Redis still remembers the completed jobs: delivering the files again runs them again', async () => {
