@@ -9,7 +9,7 @@ import { loadResolverConfig } from '../config.ts';
 import { ResolverError } from '../errors.ts';
 import { type BackgroundJobs, startBackgroundJobs } from '../jobs/background-jobs.ts';
 import { pipelineFromConfig } from '../pipeline/pipeline-from-config.ts';
-import { stopOnSignal } from '../jobs/stop-on-signal.ts';
+import { stopOnSignal, type Track } from '../jobs/stop-on-signal.ts';
 
 export async function run(argv: string[]): Promise<number> {
   const config = loadResolverConfig();
@@ -21,7 +21,7 @@ export async function run(argv: string[]): Promise<number> {
   /** the parts of the stop not done yet, named when the stop is forced */
   const waiting = new Set<string>();
   let stopped = false;
-  const track = <T>(part: string, closing: Promise<T>) => {
+  const track: Track = (part, closing) => {
     waiting.add(part);
     return closing.finally(() => waiting.delete(part));
   };

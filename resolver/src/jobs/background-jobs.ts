@@ -8,10 +8,7 @@ import { scheduleQualityReports, startQualityWorker } from '../quality/report-jo
 import { type DeriveAside, deriveAsideWhileLeading } from './derive-aside.ts';
 import { startIngestWorker } from './ingest-worker.ts';
 import { type RealtimeWorkers, startRealtimeWorkers } from './realtime-workers.ts';
-
-/** Follows one named part of a stop: returns `closing`, and learns when it is done. */
-export type Track = <T>(part: string, closing: Promise<T>) => Promise<T>;
-const untracked: Track = (_part, closing) => closing;
+import { type Track, untracked } from './stop-on-signal.ts';
 
 /** The background jobs of one process, stopped together. */
 export interface BackgroundJobs {

@@ -3,6 +3,7 @@ import type { IngestPipeline } from '../pipeline/ingest-pipeline.ts';
 import { LeaderLease } from '../pipeline/leader-lease.ts';
 import { type PushJob, REALTIME_CONCURRENCY } from '../pipeline/realtime-ingest.ts';
 import { createWorker, type HandingWorker, QueueName } from '../queue/queues.ts';
+import { type Track, untracked } from './stop-on-signal.ts';
 
 /** Job lock and stall check of the real-time queues: a dead worker's jobs are taken up again within seconds. */
 const FAST_RECOVERY = { lockDuration: 10_000, stalledInterval: 3_000, maxStalledCount: 5 };
@@ -15,7 +16,7 @@ export interface RealtimeWorkers {
   /** the leader's group-commit worker, while this process is leader */
   leader(): HandingWorker<PushJob, unknown> | null;
   /** @param track sees each part's closing (`BackgroundJobs.close`) */
-  close(track?: <T>(part: string, closing: Promise<T>) => Promise<T>): Promise<void>;
+  close(track?: Track): Promise<void>;
   /** Hands the pushes in hand back to their queues (a stop that cannot wait for them). */
   handBack(): Promise<number>;
 }
@@ -108,7 +109,7 @@ export function startRealtimeWorkers(
     lease,
     traces,
     leader: () => leader,
-    async close(track = <T>(_part: string, closing: Promise<T>) => closing) {
+    async close(track = untracked) {
       closed = true;
       const w = leader;
       await track('resolve leader lease', lease.stop());

@@ -9,6 +9,10 @@
  * orchestrator's grace period.
  */
 
+/** Follows one named part of a stop: returns `closing`, and learns when it is done (to name what a forced stop still waited for). */
+export type Track = <T>(part: string, closing: Promise<T>) => Promise<T>;
+export const untracked: Track = (_part, closing) => closing;
+
 /** How long a forced stop waits for `onForce`. */
 export const FORCE_MS = 3_000;
 
