@@ -2,6 +2,7 @@
 import { type Graph, readTx, writeTx } from '@onemap/graph-schema/server';
 import type { FastifyInstance } from 'fastify';
 import { describe, expect, it } from 'vitest';
+import { readSyncState } from '../../resolver/src/graph/load-index.ts';
 import { as, useServerApp } from '../helpers/server-app.ts';
 import { E, FX } from '../helpers/server-fixtures.ts';
 
@@ -38,9 +39,12 @@ describe('merge', () => {
     expect(p.json().sources.find((s: { source: string }) => s.source === 'fx_open').records).toBeGreaterThanOrEqual(3);
     expect((await shape(E.P3))?.labels).toEqual(['MergedEntity']);
     // Undo.
+    const [made, undoneBefore] = (await readSyncState(graph)).decisions.split('/').map(Number);
     const undo = await analyst({ method: 'POST', url: `/api/resolution/decisions/${d.id}/undo` });
     expect(undo.statusCode, undo.body).toBe(200);
     expect(undo.json()).toMatchObject({ undone: true, undoneBy: 'fx_province_analyst' });
+    // the resolve leader's sync check sees the undo (its count of undone decisions, from the label)
+    expect((await readSyncState(graph)).decisions).toBe(`${made}/${undoneBefore! + 1}`);
     expect(await shape(E.P1)).toEqual(beforeP1);
     expect((await shape(E.P3))?.rels).toBe(beforeP3?.rels);
     expect((await shape(E.P3))?.labels.sort()).toEqual(['Entity', 'Person']);

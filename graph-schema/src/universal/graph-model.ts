@@ -22,6 +22,13 @@ export const Label = {
   Redirect: 'EidRedirect',
   /** A unit's watch on an entity (`eid` as it was watched; merges are followed when it is read: `watches.ts`). */
   Watch: 'Watch',
+  /** An analyst's merge, split or confirmation (server `repositories/resolution.ts`). */
+  Decision: 'ResolutionDecision',
+  /**
+   * A decision that was undone also carries this label (with `undone = true`): how many there are
+   * is read from Neo4j's count store, not by scanning every decision (resolver `readSyncState`).
+   */
+  UndoneDecision: 'UndoneDecision',
 } as const;
 export type Label = (typeof Label)[keyof typeof Label];
 

@@ -122,40 +122,27 @@ export async function readRedirectsSince(graph: Graph, sinceSeq: number): Promis
   });
 }
 
-/** The highest sequence committed so far. */
-export async function readPipelineSeq(graph: Graph): Promise<number> {
-  return readTx(graph, async (tx) => {
-    const r = await tx.run('MATCH (s:PipelineState {id: "main"}) RETURN s.seq AS seq');
-    return (r.records[0]?.get('seq') as number | undefined) ?? 0;
-  });
-}
+/**
+ * Analysts' decisions as two counts, each from Neo4j's count store (one lookup, however many
+ * decisions were ever made): all of them, and the undone ones (`Label.UndoneDecision`, set by the
+ * server's undo and by migration V053 on older graphs). Every resolve group reads it.
+ */
+const DECISION_COUNTS = `CALL () { MATCH (d:${Label.Decision}) RETURN count(d) AS n }
+       CALL () { MATCH (u:${Label.UndoneDecision}) RETURN count(u) AS u }`;
 
 /**
- * What a sync checks first, in one read: the highest sequence committed and the fingerprint of
- * analysts' decisions (`readPipelineSeq` and `readDecisionsSignature` together).
+ * What a sync checks first, in one read: the highest sequence committed (`PipelineState.seq`) and
+ * the fingerprint of analysts' decisions (how many, how many undone: when it changes, the index reloads).
  */
 export async function readSyncState(graph: Graph): Promise<{ seq: number; decisions: string }> {
   return readTx(graph, async (tx) => {
     const r = await tx.run(
       `OPTIONAL MATCH (s:PipelineState {id: "main"})
-       CALL () {
-         MATCH (d:ResolutionDecision)
-         RETURN count(d) AS n, sum(CASE WHEN d.undone THEN 1 ELSE 0 END) AS u
-       }
+       ${DECISION_COUNTS}
        RETURN s.seq AS seq, n, u`,
     );
     const x = r.records[0];
     return { seq: (x?.get('seq') as number | null) ?? 0, decisions: `${x?.get('n') ?? 0}/${x?.get('u') ?? 0}` };
-  });
-}
-
-/** A fingerprint of analysts' decisions (count, undone count): when it changes, the index reloads. */
-export async function readDecisionsSignature(graph: Graph): Promise<string> {
-  return readTx(graph, async (tx) => {
-    const r = await tx.run(
-      'MATCH (d:ResolutionDecision) RETURN count(d) AS n, sum(CASE WHEN d.undone THEN 1 ELSE 0 END) AS u',
-    );
-    return `${r.records[0]?.get('n') ?? 0}/${r.records[0]?.get('u') ?? 0}`;
   });
 }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ENTITY_LABELS } from '@onemap/graph-schema';
+import { ENTITY_LABELS, Label } from '@onemap/graph-schema';
 import { type Graph, readTx, recountPlaceFacts, toPlain, writeTx } from '@onemap/graph-schema/server';
 import type { ManagedTransaction } from 'neo4j-driver';
 import { entitySources, HAS_HIDDEN_SOURCE } from './cypher.ts';
@@ -280,7 +280,7 @@ export async function undoDecision(graph: Graph, d: DecisionRow, by: string): Pr
       await moveEdges(tx, n.id, o.id, await allEdges(tx, n.id, null), null);
       await tx.run('MATCH (n) WHERE elementId(n) = $nid DETACH DELETE n', { nid: n.id });
     }
-    await tx.run('MATCH (d:ResolutionDecision {id: $id}) SET d.undone = true, d.undoneBy = $by, d.undoneAt = datetime()', { id: d.id, by });
+    await tx.run(`MATCH (d:${Label.Decision} {id: $id}) SET d:${Label.UndoneDecision}, d.undone = true, d.undoneBy = $by, d.undoneAt = datetime()`, { id: d.id, by });
   });
 }
 
@@ -325,8 +325,11 @@ export interface PossibleMatchRow {
 export async function listPossibleMatches(graph: Graph, sources: readonly string[], filter: { source?: string | null; unit?: string | null }, limit: number): Promise<PossibleMatchRow[]> {
   return readTx(graph, async (tx) => {
     const r = await tx.run(
-      `MATCH (r:SourceRecord)-[x:RESOLVED_TO {decision: 'possible_match'}]->(a:Entity)
-       WHERE r.source IN $sources AND x.candidate IS NOT NULL
+      // from the possible matches themselves (only they have a candidate: index resolved_to_candidate,
+      // migration V053), not from every record of the viewer's sources
+      `MATCH (r:SourceRecord)-[x:RESOLVED_TO]->(a:Entity)
+       USING INDEX x:RESOLVED_TO(candidate)
+       WHERE x.candidate IS NOT NULL AND x.decision = 'possible_match' AND r.source IN $sources
          AND ($source IS NULL OR r.source = $source)
          AND ($unit IS NULL OR EXISTS { MATCH (s:Source {id: r.source}) WHERE s.ownerUnit STARTS WITH $unit })
        MATCH (b:Entity {eid: x.candidate}) WHERE b <> a
