@@ -7,12 +7,18 @@
  *   sources to find the few possible matches among them — ~7 db hits a record, seconds at a
  *   million; now it starts from the index of possible-match edges (`resolved_to_candidate`: only
  *   a possible match has a `candidate`).
+ * - the batch listing (ingestion page, `onemap jobs`) and the quality reports sorted every batch /
+ *   report of the viewer's sources for each page — a real-time source makes a batch (and a report)
+ *   of every push; now each source's are read in index order and the read stops at the page
+ *   (migration V054, `quality_report_source_at`).
  * Each is measured in db hits (PROFILE) before and after the graph grows by what the read must not
- * look at; never time. Own ids: `P-HS*`, `R-HS*`, `D-HS*`.
+ * look at; never time. Own ids: `P-HS*`, `R-HS*`, `D-HS*`, `B-HS*`, `Q-HS*`.
  */
 import type { Graph } from '@onemap/graph-schema/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listBatches } from '../../resolver/src/graph/batches.ts';
 import { readSyncState } from '../../resolver/src/graph/load-index.ts';
+import { readQualityReports } from '../../resolver/src/graph/quality-reports.ts';
 import { listPossibleMatches } from '../../server/src/repositories/resolution.ts';
 import { clearGraph, openTestGraph } from '../helpers/graph.ts';
 import { profilingGraph, replanOnCurrentStatistics, totalHits } from '../helpers/plans.ts';
@@ -86,5 +92,45 @@ describe('reads that must not scan the graph’s history', () => {
     expect(grown.value.map((r) => [r.recordEid, r.candidateEid])).toEqual([['P-HSA', 'P-HSB']]);
     // before: ~3 db hits more for each of the 2,000 records
     expect(grown.hits).toBeLessThan(small.hits + 50);
+  });
+  it('recent batches and quality reports: newest first, read up to the page, whatever is older', async () => {
+    // two sources, times interleaved: a page must merge them by time
+    const at = (k: number) => new Date(Date.UTC(2026, 10, 1) + k * 60_000).toISOString();
+    const write = (from: number, to: number) =>
+      q(
+        `UNWIND range($from, $to) AS k
+         WITH k, CASE k % 3 WHEN 0 THEN 'hs_b' ELSE 'hs_a' END AS source, $at0 AS at0
+         CREATE (:Batch {batchId: 'B-HS' + k, source: source, status: 'done', receivedAt: datetime(at0) + duration({minutes: k})})
+         CREATE (:QualityReport {id: 'Q-HS' + k, source: source, ownerUnit: '620000', at: datetime(at0) + duration({minutes: k})})`,
+        { from, to, at0: at(0) },
+      );
+    await write(1_001, 1_060);
+    await replanOnCurrentStatistics(graph);
+    const expected = (sources: string[]) =>
+      Array.from({ length: 60 }, (_, i) => 1_060 - i)
+        .filter((k) => sources.includes(k % 3 === 0 ? 'hs_b' : 'hs_a'))
+        .slice(0, 10)
+        .map((k) => `B-HS${k}`);
+    const page = async () => ({
+      both: await profiled((g) => listBatches(g, { sources: ['hs_a', 'hs_b', 'hs_none'], limit: 10 })),
+      one: await profiled((g) => listBatches(g, { source: 'hs_b', sources: ['hs_a', 'hs_b'], limit: 10 })),
+      hidden: await listBatches(graph, { source: 'hs_b', sources: ['hs_a'], limit: 10 }),
+      all: await profiled((g) => listBatches(g, { limit: 10 })),
+      reports: await profiled((g) => readQualityReports(g, { sources: ['hs_a', 'hs_b'], limit: 10 })),
+    });
+    const small = await page();
+    expect(small.both.value.map((b) => b.batchId)).toEqual(expected(['hs_a', 'hs_b']));
+    expect(small.one.value.map((b) => b.batchId)).toEqual(expected(['hs_b']));
+    expect(small.hidden).toEqual([]);
+    expect(small.all.value.map((b) => b.batchId)).toEqual(expected(['hs_a', 'hs_b']));
+    expect(small.reports.value.map((r) => r.id)).toEqual(expected(['hs_a', 'hs_b']).map((b) => b.replace('B-', 'Q-')));
+    // older batches and reports: nothing a page of the newest must read
+    await write(1, 1_000);
+    await replanOnCurrentStatistics(graph);
+    const grown = await page();
+    expect(grown.both.value).toEqual(small.both.value);
+    expect(grown.reports.value).toEqual(small.reports.value);
+    for (const k of ['both', 'one', 'all', 'reports'] as const)
+      expect(grown[k].hits, k).toBeLessThan(small[k].hits + 20);
   });
 });

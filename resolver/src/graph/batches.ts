@@ -61,14 +61,38 @@ export async function findBatch(graph: Graph, batchId: string): Promise<BatchInf
   });
 }
 
-/** Recent batches, newest first; `sources` keeps only batches of those sources (the caller's visible ones). */
+/**
+ * Recent batches, newest first; `sources` keeps only batches of those sources (the caller's visible
+ * ones), `source` one of them. The page is read in index order (`batch_source_received` per source,
+ * `batch_received` for all, migration V054) and stops at `limit`: its cost is the page's, not the
+ * number of batches ever received (a real-time source makes one per push).
+ */
 export async function listBatches(graph: Graph, opts: { source?: string; sources?: readonly string[]; limit?: number } = {}): Promise<BatchInfo[]> {
+  const limit = neo4j.int(opts.limit ?? 100);
+  const wanted =
+    opts.source !== undefined ? (opts.sources && !opts.sources.includes(opts.source) ? [] : [opts.source]) : opts.sources ? [...new Set(opts.sources)] : null;
   return readTx(graph, async (tx) => {
-    const r = await tx.run(
-      `MATCH (b:Batch) WHERE ($source IS NULL OR b.source = $source) AND ($sources IS NULL OR b.source IN $sources)
-       RETURN b {.*} AS b ORDER BY b.receivedAt DESC LIMIT $limit`,
-      { source: opts.source ?? null, sources: opts.sources ? [...opts.sources] : null, limit: neo4j.int(opts.limit ?? 100) },
-    );
+    const r =
+      wanted === null
+        ? await tx.run(
+            `MATCH (b:Batch) WHERE b.receivedAt IS NOT NULL
+             WITH b ORDER BY b.receivedAt DESC LIMIT $limit
+             RETURN b {.*} AS b`,
+            { limit },
+          )
+        : await tx.run(
+            // ordered as the index is (source first, one value here): the planner reads it in that
+            // order and stops at the limit, instead of sorting every batch of the source
+            `UNWIND $sources AS s
+             CALL (s) {
+               MATCH (b:Batch) WHERE b.source = s AND b.receivedAt IS NOT NULL
+               WITH b ORDER BY b.source DESC, b.receivedAt DESC LIMIT $limit
+               RETURN b
+             }
+             WITH b ORDER BY b.receivedAt DESC LIMIT $limit
+             RETURN b {.*} AS b`,
+            { sources: wanted, limit },
+          );
     return r.records.map((x) => toPlain(x.get('b')) as BatchInfo);
   });
 }

@@ -78,12 +78,20 @@ export async function readQualityReports(
 ): Promise<Record<string, unknown>[]> {
   return readTx(graph, async (tx) => {
     const res = await tx.run(
-      `MATCH (q:QualityReport) WHERE q.source IN $sources
-         AND ($ownerUnit IS NULL OR q.ownerUnit = $ownerUnit)
-         AND ($from IS NULL OR q.at >= datetime($from)) AND ($to IS NULL OR q.at < datetime($to))
-       RETURN q {.*, at: toString(q.at)} AS q ORDER BY q.at DESC LIMIT $limit`,
+      // per source, in the order of index quality_report_source_at (source first, one value here),
+      // stopped at the page: a report per batch, and a real-time source makes a batch per push
+      `UNWIND $sources AS s
+       CALL (s) {
+         MATCH (q:QualityReport) WHERE q.source = s AND q.at IS NOT NULL
+           AND ($ownerUnit IS NULL OR q.ownerUnit = $ownerUnit)
+           AND ($from IS NULL OR q.at >= datetime($from)) AND ($to IS NULL OR q.at < datetime($to))
+         WITH q ORDER BY q.source DESC, q.at DESC LIMIT $limit
+         RETURN q
+       }
+       WITH q ORDER BY q.at DESC LIMIT $limit
+       RETURN q {.*, at: toString(q.at)} AS q`,
       {
-        sources: q.sources,
+        sources: [...new Set(q.sources)],
         ownerUnit: q.ownerUnit ?? null,
         from: q.from ?? null,
         to: q.to ?? null,
