@@ -11,14 +11,17 @@
  *   report of the viewer's sources for each page — a real-time source makes a batch (and a report)
  *   of every push; now each source's are read in index order and the read stops at the page
  *   (migration V054, `quality_report_source_at`).
+ * - the audit trail's listing sorted every entry after `afterSeq` (every request appends one); now
+ *   newest first in the order of `audit_entry_seq`, stopped at the page.
  * Each is measured in db hits (PROFILE) before and after the graph grows by what the read must not
- * look at; never time. Own ids: `P-HS*`, `R-HS*`, `D-HS*`, `B-HS*`, `Q-HS*`.
+ * look at; never time. Own ids: `P-HS*`, `R-HS*`, `D-HS*`, `B-HS*`, `Q-HS*`, users `hs_*`.
  */
 import type { Graph } from '@onemap/graph-schema/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listBatches } from '../../resolver/src/graph/batches.ts';
 import { readSyncState } from '../../resolver/src/graph/load-index.ts';
 import { readQualityReports } from '../../resolver/src/graph/quality-reports.ts';
+import { listEntries } from '../../server/src/repositories/audit.ts';
 import { listPossibleMatches } from '../../server/src/repositories/resolution.ts';
 import { clearGraph, openTestGraph } from '../helpers/graph.ts';
 import { profilingGraph, replanOnCurrentStatistics, totalHits } from '../helpers/plans.ts';
@@ -132,5 +135,28 @@ describe('reads that must not scan the graph’s history', () => {
     expect(grown.reports.value).toEqual(small.reports.value);
     for (const k of ['both', 'one', 'all', 'reports'] as const)
       expect(grown[k].hits, k).toBeLessThan(small[k].hits + 20);
+  });
+  it('the audit trail’s newest page reads the page, however long the trail', async () => {
+    const append = (from: number, to: number) =>
+      q(
+        `UNWIND range($from, $to) AS k
+         CREATE (:AuditEntry {seq: k, user: CASE k % 4 WHEN 0 THEN 'hs_auditor' ELSE 'hs_analyst' END, outcome: 'allowed', unit: '620000', hash: 'h' + k})`,
+        { from, to },
+      );
+    await append(1, 100);
+    await replanOnCurrentStatistics(graph);
+    const page = async () => ({
+      all: await profiled((g) => listEntries(g, { limit: 10 })),
+      user: await profiled((g) => listEntries(g, { user: 'hs_auditor', units: ['620000'], limit: 5 })),
+    });
+    const small = await page();
+    // then the trail grows: the newest page is other entries, read at the same cost
+    await append(101, 3_100);
+    await replanOnCurrentStatistics(graph);
+    const grown = await page();
+    expect(grown.all.value.map((a) => a.seq)).toEqual(Array.from({ length: 10 }, (_, i) => 3_100 - i));
+    expect(grown.user.value.map((a) => a.seq)).toEqual([3_100, 3_096, 3_092, 3_088, 3_084]);
+    expect(small.all.value.map((a) => a.seq)).toEqual(Array.from({ length: 10 }, (_, i) => 100 - i));
+    for (const k of ['all', 'user'] as const) expect(grown[k].hits, k).toBeLessThan(small[k].hits + 20);
   });
 });
