@@ -11,16 +11,19 @@
  *   report of the viewer's sources for each page — a real-time source makes a batch (and a report)
  *   of every push; now each source's are read in index order and the read stops at the page
  *   (migration V054, `quality_report_source_at`).
+ * - quality tickets were sorted all of them, by the text of their time, for each page; now by the
+ *   time, in the order of `quality_ticket_created` (V055), stopped at the page;
  * - the audit trail's listing sorted every entry after `afterSeq` (every request appends one); now
  *   newest first in the order of `audit_entry_seq`, stopped at the page.
  * Each is measured in db hits (PROFILE) before and after the graph grows by what the read must not
- * look at; never time. Own ids: `P-HS*`, `R-HS*`, `D-HS*`, `B-HS*`, `Q-HS*`, users `hs_*`.
+ * look at; never time. Own ids: `P-HS*`, `R-HS*`, `D-HS*`, `B-HS*`, `Q-HS*`, `T-HS*`, users `hs_*`.
  */
 import type { Graph } from '@onemap/graph-schema/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listBatches } from '../../resolver/src/graph/batches.ts';
 import { readSyncState } from '../../resolver/src/graph/load-index.ts';
 import { readQualityReports } from '../../resolver/src/graph/quality-reports.ts';
+import { readTickets } from '../../resolver/src/graph/quality-tickets.ts';
 import { listEntries } from '../../server/src/repositories/audit.ts';
 import { listPossibleMatches } from '../../server/src/repositories/resolution.ts';
 import { clearGraph, openTestGraph } from '../helpers/graph.ts';
@@ -158,5 +161,37 @@ describe('reads that must not scan the graph’s history', () => {
     expect(grown.user.value.map((a) => a.seq)).toEqual([3_100, 3_096, 3_092, 3_088, 3_084]);
     expect(small.all.value.map((a) => a.seq)).toEqual(Array.from({ length: 10 }, (_, i) => 100 - i));
     for (const k of ['all', 'user'] as const) expect(grown[k].hits, k).toBeLessThan(small[k].hits + 20);
+  });
+  it('quality tickets newest first, by their time, reading the page', async () => {
+    // whole seconds and fractions: by text "…:00Z" sorted after "…:00.500Z"
+    const open = (from: number, to: number) =>
+      q(
+        `UNWIND range($from, $to) AS k
+         WITH k, datetime('2026-11-01T00:00:00Z') + duration({milliseconds: k * 500}) AS at
+         CREATE (:QualityTicket {id: 'T-HS' + k, rid: 'hs_a:' + k, source: 'hs_a', field: 'name', ownerUnit: '620000', status: 'open', createdAt: at, updatedAt: at})`,
+        { from, to },
+      );
+    await open(3_001, 3_100);
+    await replanOnCurrentStatistics(graph);
+    const page = () =>
+      profiled((g) =>
+        readTickets(g, {
+          ownerUnits: ['620000'],
+          openedBy: null,
+          openedUnits: null,
+          status: null,
+          source: null,
+          sources: ['hs_a'],
+          limit: 10,
+        }),
+      );
+    const small = await page();
+    const newest = Array.from({ length: 10 }, (_, i) => `T-HS${3_100 - i}`);
+    expect(small.value.map((t) => t.id)).toEqual(newest);
+    await open(1, 3_000);
+    await replanOnCurrentStatistics(graph);
+    const grown = await page();
+    expect(grown.value.map((t) => t.id)).toEqual(newest);
+    expect(grown.hits).toBeLessThan(small.hits + 20);
   });
 });

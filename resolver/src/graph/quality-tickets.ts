@@ -78,10 +78,13 @@ export async function readTickets(
   const res = await readTx(graph, (tx) =>
     tx.run(
       `MATCH (t:QualityTicket)
-       WHERE (($ownerUnits IS NULL OR t.ownerUnit IN $ownerUnits) OR ($openedBy IS NOT NULL AND t.openedBy = $openedBy) OR ($openedUnits IS NOT NULL AND t.openedUnit IN $openedUnits))
+       WHERE t.createdAt IS NOT NULL
+         AND (($ownerUnits IS NULL OR t.ownerUnit IN $ownerUnits) OR ($openedBy IS NOT NULL AND t.openedBy = $openedBy) OR ($openedUnits IS NOT NULL AND t.openedUnit IN $openedUnits))
          AND ($status IS NULL OR t.status = $status) AND ($source IS NULL OR t.source = $source)
          AND ($sources IS NULL OR t.source IN $sources)
-       ${RETURN} ORDER BY t.createdAt DESC LIMIT $limit`,
+       // by the time itself (not its text) in the order of index quality_ticket_created, stopped at the page
+       WITH t ORDER BY t.createdAt DESC LIMIT $limit
+       ${RETURN}`,
       { ...q, sources: q.sources ?? null, limit: neo4j.int(q.limit) },
     ),
   );
