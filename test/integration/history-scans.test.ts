@@ -13,10 +13,12 @@
  *   (migration V054, `quality_report_source_at`).
  * - quality tickets were sorted all of them, by the text of their time, for each page; now by the
  *   time, in the order of `quality_ticket_created` (V055), stopped at the page;
+ * - a warning rule's hits were all sorted for each page; now newest first in the order of
+ *   `warning_hit_rule` (ruleId, at), stopped at the page;
  * - the audit trail's listing sorted every entry after `afterSeq` (every request appends one); now
  *   newest first in the order of `audit_entry_seq`, stopped at the page.
  * Each is measured in db hits (PROFILE) before and after the graph grows by what the read must not
- * look at; never time. Own ids: `P-HS*`, `R-HS*`, `D-HS*`, `B-HS*`, `Q-HS*`, `T-HS*`, users `hs_*`.
+ * look at; never time. Own ids: `P-HS*`, `R-HS*`, `D-HS*`, `B-HS*`, `Q-HS*`, `T-HS*`, `H-HS*`, users `hs_*`.
  */
 import type { Graph } from '@onemap/graph-schema/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,6 +28,7 @@ import { readQualityReports } from '../../resolver/src/graph/quality-reports.ts'
 import { readTickets } from '../../resolver/src/graph/quality-tickets.ts';
 import { listEntries } from '../../server/src/repositories/audit.ts';
 import { listPossibleMatches } from '../../server/src/repositories/resolution.ts';
+import { listWarningHits } from '../../server/src/repositories/warnings.ts';
 import { clearGraph, openTestGraph } from '../helpers/graph.ts';
 import { profilingGraph, replanOnCurrentStatistics, totalHits } from '../helpers/plans.ts';
 
@@ -192,6 +195,27 @@ describe('reads that must not scan the graph’s history', () => {
     await replanOnCurrentStatistics(graph);
     const grown = await page();
     expect(grown.value.map((t) => t.id)).toEqual(newest);
+    expect(grown.hits).toBeLessThan(small.hits + 20);
+  });
+  it('a warning rule’s newest hits read the page, however long the rule has fired', async () => {
+    const fire = (from: number, to: number) =>
+      q(
+        `UNWIND range($from, $to) AS k
+         WITH k, datetime('2026-11-01T00:00:00Z') + duration({minutes: k}) AS at
+         CREATE (:WarningHit {id: 'H-HS' + k, ruleId: 'WR-HS1', kind: 'area', at: at, firedAt: at, eids: ['P-HS1'],
+                              sources: CASE k % 5 WHEN 0 THEN ['hs_hidden'] ELSE ['hs_a'] END})`,
+        { from, to },
+      );
+    await fire(3_001, 3_100);
+    await replanOnCurrentStatistics(graph);
+    const page = () => profiled((g) => listWarningHits(g, 'WR-HS1', ['hs_a'], 5));
+    const small = await page();
+    const newest = [3_099, 3_098, 3_097, 3_096, 3_094, 3_093].map((k) => `H-HS${k}`);
+    expect(small.value.map((h) => h.id)).toEqual(newest);
+    await fire(1, 3_000);
+    await replanOnCurrentStatistics(graph);
+    const grown = await page();
+    expect(grown.value.map((h) => h.id)).toEqual(newest);
     expect(grown.hits).toBeLessThan(small.hits + 20);
   });
 });

@@ -147,11 +147,14 @@ export async function listWarningHits(
 ): Promise<WarningHitRow[]> {
   return read(graph, async (tx) => {
     const r = await tx.run(
-      `MATCH (h:WarningHit {ruleId: $ruleId}) WHERE ${VISIBLE_HIT}
+      // newest first in the order of index warning_hit_rule (ruleId, at), stopped at the page: a
+      // standing rule keeps firing, and sorting all its hits for each page grew with them
+      `MATCH (h:WarningHit {ruleId: $ruleId}) WHERE h.at IS NOT NULL AND ${VISIBLE_HIT}
+       WITH h ORDER BY h.ruleId DESC, h.at DESC, h.id LIMIT toInteger($limit) + 1
        RETURN h.id AS id, h.ruleId AS ruleId, h.kind AS kind, toString(h.at) AS at, toString(h.firedAt) AS firedAt, h.eids AS eids,
               ${currentEidsCypher('h.eids')} AS currentEids,
               h.placeEid AS placeEid, coalesce(h.detail, '') AS detail, h.sources AS sources
-       ORDER BY h.at DESC, h.id LIMIT toInteger($limit) + 1`,
+       ORDER BY h.at DESC, h.id`,
       { ruleId, vs, limit },
     );
     return r.records.map((x) => {
