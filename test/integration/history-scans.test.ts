@@ -7,6 +7,9 @@
  *   sources to find the few possible matches among them — ~7 db hits a record, seconds at a
  *   million; now it starts from the index of possible-match edges (`resolved_to_candidate`: only
  *   a possible match has a `candidate`).
+ * - an entity's decisions, and "already decided" for each pair of the review queue, read every
+ *   decision's `eids`; now a seek on the entity's `DecisionEid` nodes (V056, written with each
+ *   decision), and the whole list newest first in the order of `resolution_decision_at`;
  * - the batch listing (ingestion page, `onemap jobs`) and the quality reports sorted every batch /
  *   report of the viewer's sources for each page — a real-time source makes a batch (and a report)
  *   of every push; now each source's are read in index order and the read stops at the page
@@ -27,7 +30,7 @@ import { readSyncState } from '../../resolver/src/graph/load-index.ts';
 import { readQualityReports } from '../../resolver/src/graph/quality-reports.ts';
 import { readTickets } from '../../resolver/src/graph/quality-tickets.ts';
 import { listEntries } from '../../server/src/repositories/audit.ts';
-import { listPossibleMatches } from '../../server/src/repositories/resolution.ts';
+import { listDecisions, listPossibleMatches } from '../../server/src/repositories/resolution.ts';
 import { listWarningHits } from '../../server/src/repositories/warnings.ts';
 import { clearGraph, openTestGraph } from '../helpers/graph.ts';
 import { profilingGraph, replanOnCurrentStatistics, totalHits } from '../helpers/plans.ts';
@@ -217,5 +220,40 @@ describe('reads that must not scan the graph’s history', () => {
     const grown = await page();
     expect(grown.value.map((h) => h.id)).toEqual(newest);
     expect(grown.hits).toBeLessThan(small.hits + 20);
+  });
+  it('an entity’s decisions, the newest decisions and the review queue’s “already decided” read what they return', async () => {
+    // what the server's recordDecision writes: the decision, one DecisionEid per named eid
+    const decide = (from: number, to: number, eids: (k: string) => string) =>
+      q(
+        `UNWIND range($from, $to) AS k
+         WITH k, ${eids('k')} AS eids
+         CREATE (d:ResolutionDecision {id: 'D-HS' + k, kind: 'confirm_non_match', eids: eids, undone: false, sources: $sources,
+                                       at: datetime('2026-11-01T00:00:00Z') + duration({minutes: k})})
+         WITH d UNWIND d.eids AS eid CREATE (:DecisionEid {entity: eid, decision: d.id})`,
+        { from, to, sources: SOURCES },
+      );
+    await decide(5_001, 5_003, () => "['P-HSA', 'P-HSC']");
+    await replanOnCurrentStatistics(graph);
+    const page = async () => ({
+      entity: await profiled((g) => listDecisions(g, 'P-HSA', 10, SOURCES)),
+      newest: await profiled((g) => listDecisions(g, null, 2, SOURCES)),
+      queue: await profiled((g) => listPossibleMatches(g, SOURCES, {}, 20)),
+    });
+    const small = await page();
+    expect(small.entity.value.map((d) => d.id)).toEqual(['D-HS5003', 'D-HS5002', 'D-HS5001']);
+    expect(small.newest.value.map((d) => d.id)).toEqual(['D-HS5003', 'D-HS5002']);
+    // the pair A–B is not decided: still in the queue (the records of the test above)
+    expect(small.queue.value.map((r) => [r.recordEid, r.candidateEid])).toEqual([['P-HSA', 'P-HSB']]);
+    // older decisions on other entities: nothing these reads must look at
+    await decide(1, 2_000, (k) => `['P-HSX' + ${k}, 'P-HSY' + ${k}]`);
+    await replanOnCurrentStatistics(graph);
+    const grown = await page();
+    expect(grown.entity.value).toEqual(small.entity.value);
+    expect(grown.newest.value).toEqual(small.newest.value);
+    expect(grown.queue.value.map((r) => [r.recordEid, r.candidateEid])).toEqual([['P-HSA', 'P-HSB']]);
+    for (const k of ['entity', 'newest', 'queue'] as const) expect(grown[k].hits, k).toBeLessThan(small[k].hits + 20);
+    // a confirmation naming A and B takes the pair out of the queue
+    await decide(5_004, 5_004, () => "['P-HSA', 'P-HSB']");
+    expect(await listPossibleMatches(graph, SOURCES, {}, 20)).toEqual([]);
   });
 });

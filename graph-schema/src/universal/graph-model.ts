@@ -29,6 +29,8 @@ export const Label = {
    * is read from Neo4j's count store, not by scanning every decision (resolver `readSyncState`).
    */
   UndoneDecision: 'UndoneDecision',
+  /** One per eid a decision names (`{entity, decision}`, index `decision_eid`; not `eid`: a node with an `eid` is an entity or a redirect): an entity's decisions found by a seek. */
+  DecisionEid: 'DecisionEid',
 } as const;
 export type Label = (typeof Label)[keyof typeof Label];
 

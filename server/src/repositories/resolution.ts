@@ -55,7 +55,10 @@ async function recordDecision(tx: ManagedTransaction, d: Omit<DecisionRow, 'at' 
        WITH DISTINCT s ORDER BY s
        RETURN collect(s) AS sources
      }
-     SET d.sources = sources`,
+     SET d.sources = sources
+     WITH d
+     UNWIND d.eids AS eid
+     CREATE (:${Label.DecisionEid} {entity: eid, decision: d.id})`,
     { d: { ...d, ...extra } },
   );
 }
@@ -185,10 +188,22 @@ const ALL_TOUCHED_VISIBLE = 'size(touched) > 0 AND all(s IN touched WHERE s IN $
 export async function listDecisions(graph: Graph, eid: string | null, limit: number, visibleSources: readonly string[]): Promise<DecisionRow[]> {
   return readTx(graph, async (tx) => {
     const r = await tx.run(
-      `MATCH (d:ResolutionDecision) WHERE $eid IS NULL OR $eid IN d.eids
-       ${TOUCHED_SOURCES}
-       WHERE ${ALL_TOUCHED_VISIBLE}
-       RETURN properties(d) AS d ORDER BY d.at DESC LIMIT toInteger($limit)`,
+      // an entity's decisions by a seek (its DecisionEid nodes), not by reading every decision's
+      // eids; all of them newest first in the order of index resolution_decision_at, the visible
+      // ones taken until the page is full
+      eid === null
+        ? `MATCH (d:${Label.Decision}) WHERE d.at IS NOT NULL
+           WITH d ORDER BY d.at DESC
+           ${TOUCHED_SOURCES}
+           WHERE ${ALL_TOUCHED_VISIBLE}
+           WITH d ORDER BY d.at DESC LIMIT toInteger($limit)
+           RETURN properties(d) AS d`
+        : `MATCH (x:${Label.DecisionEid} {entity: $eid})
+           MATCH (d:${Label.Decision} {id: x.decision})
+           WITH DISTINCT d
+           ${TOUCHED_SOURCES}
+           WHERE ${ALL_TOUCHED_VISIBLE}
+           RETURN properties(d) AS d ORDER BY d.at DESC LIMIT toInteger($limit)`,
       { eid, limit, visible: [...visibleSources] },
     );
     return r.records.map((x) => normalize(toPlain(x.get('d')) as Record<string, unknown>));
@@ -333,7 +348,10 @@ export async function listPossibleMatches(graph: Graph, sources: readonly string
          AND ($source IS NULL OR r.source = $source)
          AND ($unit IS NULL OR EXISTS { MATCH (s:Source {id: r.source}) WHERE s.ownerUnit STARTS WITH $unit })
        MATCH (b:Entity {eid: x.candidate}) WHERE b <> a
-         AND NOT EXISTS { MATCH (d:ResolutionDecision) WHERE d.undone = false AND a.eid IN d.eids AND b.eid IN d.eids }
+         AND NOT EXISTS {
+           MATCH (de:${Label.DecisionEid} {entity: a.eid})
+           MATCH (d:${Label.Decision} {id: de.decision}) WHERE d.undone = false AND b.eid IN d.eids
+         }
          // only pairs the viewer could decide on: both entities seen whole (firstPartlyHidden)
          AND NOT ${HAS_HIDDEN_SOURCE('a', '$sources')} AND NOT ${HAS_HIDDEN_SOURCE('b', '$sources')}
        WITH r, x, a, b ORDER BY abs(x.score - 0.5), r.rid LIMIT toInteger($scan)
