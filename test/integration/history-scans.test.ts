@@ -23,7 +23,9 @@
  * Each is measured in db hits (PROFILE) before and after the graph grows by what the read must not
  * look at; never time. Own ids: `P-HS*`, `R-HS*`, `D-HS*`, `B-HS*`, `Q-HS*`, `T-HS*`, `H-HS*`, users `hs_*`.
  */
-import type { Graph } from '@onemap/graph-schema/server';
+import fs from 'node:fs';
+import path from 'node:path';
+import { type Graph, MIGRATIONS_DIR, splitStatements } from '@onemap/graph-schema/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listBatches } from '../../resolver/src/graph/batches.ts';
 import { readSyncState } from '../../resolver/src/graph/load-index.ts';
@@ -255,5 +257,30 @@ describe('reads that must not scan the graph’s history', () => {
     // a confirmation naming A and B takes the pair out of the queue
     await decide(5_004, 5_004, () => "['P-HSA', 'P-HSB']");
     expect(await listPossibleMatches(graph, SOURCES, {}, 20)).toEqual([]);
+  });
+  it('a graph from before: the migrations label its undone decisions and give every decision its DecisionEid nodes', async () => {
+    // decisions as older code wrote them: no DecisionEid, no UndoneDecision label
+    await q(
+      `CREATE (:ResolutionDecision {id: 'D-HSOLD1', kind: 'confirm_non_match', eids: ['P-HSOLD1', 'P-HSOLD2'], undone: true, sources: $sources, at: datetime()})
+       CREATE (:ResolutionDecision {id: 'D-HSOLD2', kind: 'confirm_non_match', eids: ['P-HSOLD1', 'P-HSOLD3'], undone: false, sources: $sources, at: datetime()})`,
+      { sources: SOURCES },
+    );
+    const before = (await readSyncState(graph)).decisions;
+    for (const file of ['V053__review_queue_and_sync_state_indexes.cypher', 'V056__decision_eids.cypher']) {
+      const text = fs.readFileSync(path.join(MIGRATIONS_DIR, file), 'utf8');
+      for (const statement of splitStatements(text)) await q(statement);
+    }
+    const [n, u] = before.split('/').map(Number);
+    expect((await readSyncState(graph)).decisions).toBe(`${n}/${u! + 1}`);
+    expect((await listDecisions(graph, 'P-HSOLD1', 10, SOURCES)).map((d) => d.id).sort()).toEqual([
+      'D-HSOLD1',
+      'D-HSOLD2',
+    ]);
+    expect((await listDecisions(graph, 'P-HSOLD3', 10, SOURCES)).map((d) => d.id)).toEqual(['D-HSOLD2']);
+    // run again (a migration may meet a graph it already filled): nothing doubled
+    const text = fs.readFileSync(path.join(MIGRATIONS_DIR, 'V056__decision_eids.cypher'), 'utf8');
+    for (const statement of splitStatements(text)) await q(statement);
+    const r = await q(`MATCH (x:DecisionEid) WHERE x.decision STARTS WITH 'D-HSOLD' RETURN count(x) AS n`);
+    expect(r.records[0]?.get('n')).toBe(4);
   });
 });
