@@ -18,10 +18,12 @@
  *   time, in the order of `quality_ticket_created` (V055), stopped at the page;
  * - a warning rule's hits were all sorted for each page; now newest first in the order of
  *   `warning_hit_rule` (ruleId, at), stopped at the page;
+ * - series linking read every case of the province for a seed's candidates; now the cases of its
+ *   type and time window by index `case_type_occurred` (V057);
  * - the audit trail's listing sorted every entry after `afterSeq` (every request appends one); now
  *   newest first in the order of `audit_entry_seq`, stopped at the page.
  * Each is measured in db hits (PROFILE) before and after the graph grows by what the read must not
- * look at; never time. Own ids: `P-HS*`, `R-HS*`, `D-HS*`, `B-HS*`, `Q-HS*`, `T-HS*`, `H-HS*`, users `hs_*`.
+ * look at; never time. Own ids: `P-HS*`, `R-HS*`, `D-HS*`, `B-HS*`, `Q-HS*`, `T-HS*`, `H-HS*`, `C-HS*`, users `hs_*`.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -33,6 +35,7 @@ import { readQualityReports } from '../../resolver/src/graph/quality-reports.ts'
 import { readTickets } from '../../resolver/src/graph/quality-tickets.ts';
 import { listEntries } from '../../server/src/repositories/audit.ts';
 import { listDecisions, listPossibleMatches } from '../../server/src/repositories/resolution.ts';
+import { readSeriesCandidates } from '../../server/src/repositories/series.ts';
 import { listWarningHits } from '../../server/src/repositories/warnings.ts';
 import { clearGraph, openTestGraph } from '../helpers/graph.ts';
 import { profilingGraph, replanOnCurrentStatistics, totalHits } from '../helpers/plans.ts';
@@ -282,5 +285,43 @@ describe('reads that must not scan the graph’s history', () => {
     for (const statement of splitStatements(text)) await q(statement);
     const r = await q(`MATCH (x:DecisionEid) WHERE x.decision STARTS WITH 'D-HSOLD' RETURN count(x) AS n`);
     expect(r.records[0]?.get('n')).toBe(4);
+  });
+  it('series candidates: the cases of the seed’s type and window are sought, not every case', async () => {
+    const cases = (from: number, to: number, caseType: string, day: string) =>
+      q(
+        `UNWIND range($from, $to) AS k
+         CREATE (c:Entity:Case {eid: 'C-HS' + k, caseType: $caseType, occurredAt: $day + 'T02:' + right('0' + toString(k % 60), 2) + ':00',
+                                location: point({longitude: 103.8, latitude: 36.06}), inSources: ['hs_a']})
+         CREATE (:SourceRecord {rid: 'hs_a:C' + k, source: 'hs_a', recordId: 'C' + k, attrs: '{}', mentions: '{}'})
+                  -[:RESOLVED_TO {role: 'case', decision: 'new', score: 1.0}]->(c)`,
+        { from, to, caseType, day },
+      );
+    await cases(1, 20, '盗窃', '2026-12-01');
+    await replanOnCurrentStatistics(graph);
+    const seek = () => {
+      const p = profilingGraph(graph);
+      const args = {
+        eid: 'C-HS1',
+        caseType: '盗窃',
+        from: '2026-12-01T00:00:00',
+        to: '2026-12-02T00:00:00',
+        at: '2026-12-01T02:01:00',
+        lon: 103.8,
+        lat: 36.06,
+        km: 5,
+        limit: 5,
+      };
+      return readSeriesCandidates(p.graph, args, ['hs_a']).then((value) => ({ value, hits: totalHits(p.plans[0]!) }));
+    };
+    const small = await seek();
+    expect(small.value.whole).toHaveLength(6);
+    // other types the same day, the same type on other days: not the seed's candidates
+    await cases(1_001, 2_000, '诈骗', '2026-12-01');
+    await cases(2_001, 3_000, '盗窃', '2026-11-20');
+    await replanOnCurrentStatistics(graph);
+    const grown = await seek();
+    expect(grown.value.whole).toEqual(small.value.whole);
+    // the `whole` statement (the `partly` one, cases also known to a hidden source, still reads every case)
+    expect(grown.hits).toBeLessThan(small.hits + 50);
   });
 });
