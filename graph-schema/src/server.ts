@@ -8,5 +8,6 @@ export * from './migrations/migrations.ts';
 export * from './repositories/units.ts';
 export * from './repositories/place-facts.ts';
 export * from './repositories/visit-place.ts';
+export * from './repositories/newest-per-source.ts';
 export * from './repositories/eid-redirects.ts';
 export * from './repositories/watches.ts';

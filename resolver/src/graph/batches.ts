@@ -1,4 +1,4 @@
-import { type Graph, readTx, toPlain, writeTx } from '@onemap/graph-schema/server';
+import { type Graph, newestPerSourceCypher, readTx, toPlain, writeTx } from '@onemap/graph-schema/server';
 import neo4j, { type ManagedTransaction } from 'neo4j-driver';
 import type { StagedBatch } from '../intake/staged-batch.ts';
 
@@ -69,8 +69,7 @@ export async function findBatch(graph: Graph, batchId: string): Promise<BatchInf
  */
 export async function listBatches(graph: Graph, opts: { source?: string; sources?: readonly string[]; limit?: number } = {}): Promise<BatchInfo[]> {
   const limit = neo4j.int(opts.limit ?? 100);
-  const wanted =
-    opts.source !== undefined ? (opts.sources && !opts.sources.includes(opts.source) ? [] : [opts.source]) : opts.sources ? [...new Set(opts.sources)] : null;
+  const wanted = wantedSources(opts);
   return readTx(graph, async (tx) => {
     const r =
       wanted === null
@@ -81,20 +80,21 @@ export async function listBatches(graph: Graph, opts: { source?: string; sources
             { limit },
           )
         : await tx.run(
-            // ordered as the index is (source first, one value here): the planner reads it in that
-            // order and stops at the limit, instead of sorting every batch of the source
-            `UNWIND $sources AS s
-             CALL (s) {
-               MATCH (b:Batch) WHERE b.source = s AND b.receivedAt IS NOT NULL
-               WITH b ORDER BY b.source DESC, b.receivedAt DESC LIMIT $limit
-               RETURN b
-             }
-             WITH b ORDER BY b.receivedAt DESC LIMIT $limit
+            `${newestPerSourceCypher({ label: 'Batch', node: 'b', time: 'receivedAt', sources: '$sources', limit: '$limit' })}
              RETURN b {.*} AS b`,
             { sources: wanted, limit },
           );
     return r.records.map((x) => toPlain(x.get('b')) as BatchInfo);
   });
+}
+
+/**
+ * The sources whose batches `listBatches` reads: null for every source; `source` when it is within
+ * the allowed `sources` (or no list bounds it), none when it is not; else the allowed list.
+ */
+function wantedSources(opts: { source?: string; sources?: readonly string[] }): string[] | null {
+  if (opts.source === undefined) return opts.sources ? [...new Set(opts.sources)] : null;
+  return !opts.sources || opts.sources.includes(opts.source) ? [opts.source] : [];
 }
 
 /** What a group's write records of each of its batches: its final status and counts (named, so the statement can name them). */

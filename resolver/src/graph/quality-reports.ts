@@ -1,5 +1,5 @@
 /** QualityReport nodes and the owner unit governance records for a source. Rows in, plain rows out. */
-import { type Graph, readTx, toPlain, writeTx } from '@onemap/graph-schema/server';
+import { type Graph, newestPerSourceCypher, readTx, toPlain, writeTx } from '@onemap/graph-schema/server';
 import neo4j, { type ManagedTransaction } from 'neo4j-driver';
 import { markBatchesCheckedTx } from './batches.ts';
 import { readTicketRidsTx } from './quality-tickets.ts';
@@ -78,17 +78,16 @@ export async function readQualityReports(
 ): Promise<Record<string, unknown>[]> {
   return readTx(graph, async (tx) => {
     const res = await tx.run(
-      // per source, in the order of index quality_report_source_at (source first, one value here),
-      // stopped at the page: a report per batch, and a real-time source makes a batch per push
-      `UNWIND $sources AS s
-       CALL (s) {
-         MATCH (q:QualityReport) WHERE q.source = s AND q.at IS NOT NULL
-           AND ($ownerUnit IS NULL OR q.ownerUnit = $ownerUnit)
-           AND ($from IS NULL OR q.at >= datetime($from)) AND ($to IS NULL OR q.at < datetime($to))
-         WITH q ORDER BY q.source DESC, q.at DESC LIMIT $limit
-         RETURN q
-       }
-       WITH q ORDER BY q.at DESC LIMIT $limit
+      // per source in the order of index quality_report_source_at, stopped at the page: a report
+      // per batch, and a real-time source makes a batch per push
+      `${newestPerSourceCypher({
+        label: 'QualityReport',
+        node: 'q',
+        time: 'at',
+        sources: '$sources',
+        limit: '$limit',
+        where: '($ownerUnit IS NULL OR q.ownerUnit = $ownerUnit) AND ($from IS NULL OR q.at >= datetime($from)) AND ($to IS NULL OR q.at < datetime($to))',
+      })}
        RETURN q {.*, at: toString(q.at)} AS q`,
       {
         sources: [...new Set(q.sources)],
