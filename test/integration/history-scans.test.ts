@@ -17,7 +17,8 @@
  * - quality tickets were sorted all of them, by the text of their time, for each page; now by the
  *   time, in the order of `quality_ticket_created` (V055), stopped at the page;
  * - a warning rule's hits were all sorted for each page; now newest first in the order of
- *   `warning_hit_rule` (ruleId, at), stopped at the page;
+ *   `warning_hit_rule` (ruleId, at), stopped at the page; and the rules page counted every hit of
+ *   each rule; now it sums the rule's `WarningHitTally` nodes (one per set of sources, V058);
  * - series linking read every case of the province for a seed's candidates; now the cases of its
  *   type and time window by index `case_type_occurred` (V057);
  * - the audit trail's listing sorted every entry after `afterSeq` (every request appends one); now
@@ -33,10 +34,11 @@ import { listBatches } from '../../resolver/src/graph/batches.ts';
 import { readSyncState } from '../../resolver/src/graph/load-index.ts';
 import { readQualityReports } from '../../resolver/src/graph/quality-reports.ts';
 import { readTickets } from '../../resolver/src/graph/quality-tickets.ts';
+import { writeWarningHits } from '../../resolver/src/graph/warnings.ts';
 import { listEntries } from '../../server/src/repositories/audit.ts';
 import { listDecisions, listPossibleMatches } from '../../server/src/repositories/resolution.ts';
 import { readSeriesCandidates } from '../../server/src/repositories/series.ts';
-import { listWarningHits } from '../../server/src/repositories/warnings.ts';
+import { listWarningHits, listWarningRules } from '../../server/src/repositories/warnings.ts';
 import { clearGraph, openTestGraph } from '../helpers/graph.ts';
 import { profilingGraph, replanOnCurrentStatistics, totalHits } from '../helpers/plans.ts';
 
@@ -225,6 +227,64 @@ describe('reads that must not scan the graph’s history', () => {
     const grown = await page();
     expect(grown.value.map((h) => h.id)).toEqual(newest);
     expect(grown.hits).toBeLessThan(small.hits + 20);
+  });
+  it('the rules page counts a rule’s visible hits from its tallies, however long the rule has fired', async () => {
+    await q(
+      `CREATE (:WarningRule {id: 'WR-HS2', name: 'hs tally', kind: 'area', unitCode: 'hs_unit', createdBy: 'hs_user', purposeJson: '{}',
+                             active: true, createdAt: datetime(), expiresAt: datetime() + duration('P1D'), subjects: [], placeEids: []})`,
+    );
+    // as the evaluator writes them: hidden to the viewer every fifth; every seventh from two sources, named in either order
+    const hitsOf = (from: number, to: number) =>
+      Array.from({ length: to - from + 1 }, (_, i) => {
+        const k = from + i;
+        const sources =
+          k % 5 === 0 ? ['hs_hidden'] : k % 7 === 0 ? (k % 2 ? ['hs_b', 'hs_a'] : ['hs_a', 'hs_b']) : ['hs_a'];
+        const at = new Date(Date.UTC(2026, 10, 1) + k * 60_000).toISOString();
+        return {
+          key: `WR-HS2|${k}`,
+          ruleId: 'WR-HS2',
+          kind: 'area',
+          unitCode: 'hs_unit',
+          at,
+          eids: ['P-HS1'],
+          placeEid: null,
+          sources,
+          rids: [],
+          detail: '',
+        };
+      });
+    const expected = (to: number, vs: string[]) => {
+      const seen = hitsOf(1, to).filter((h) => h.sources.every((s) => vs.includes(s)));
+      return { hits: seen.length, last: seen.at(-1)!.at };
+    };
+    const page = (vs: string[]) => profiled((g) => listWarningRules(g, 'hs_unit', vs));
+    const check = async (to: number) => {
+      for (const vs of [['hs_a'], ['hs_a', 'hs_b'], ['hs_a', 'hs_b', 'hs_hidden']]) {
+        const rule = (await page(vs)).value.find((w) => w.id === 'WR-HS2');
+        const want = expected(to, vs);
+        expect(rule?.hits).toBe(want.hits);
+        expect(new Date(rule!.lastHitAt!).getTime()).toBe(new Date(want.last).getTime());
+      }
+    };
+    expect((await writeWarningHits(graph, hitsOf(1, 100))).length).toBe(100);
+    // delivered again: nothing new, nothing counted twice
+    expect((await writeWarningHits(graph, hitsOf(51, 100))).length).toBe(0);
+    await check(100);
+    await replanOnCurrentStatistics(graph);
+    const small = await page(['hs_a', 'hs_b']);
+    expect((await writeWarningHits(graph, hitsOf(101, 3_100))).length).toBe(3_000);
+    await replanOnCurrentStatistics(graph);
+    await check(3_100);
+    const grown = await page(['hs_a', 'hs_b']);
+    expect(grown.hits).toBeLessThan(small.hits + 20);
+    // a graph from before V058: hits without tallies are counted by the migration, once
+    await q(`MATCH (t:WarningHitTally {ruleId: 'WR-HS2'}) DETACH DELETE t`);
+    const text = fs.readFileSync(path.join(MIGRATIONS_DIR, 'V058__warning_hit_tallies.cypher'), 'utf8');
+    for (let run = 0; run < 2; run++) for (const statement of splitStatements(text)) await q(statement);
+    await check(3_100);
+    // and the writer goes on counting on the migration's tallies
+    expect((await writeWarningHits(graph, hitsOf(3_101, 3_107))).length).toBe(7);
+    await check(3_107);
   });
   it('an entity’s decisions, the newest decisions and the review queue’s “already decided” read what they return', async () => {
     // what the server's recordDecision writes: the decision, one DecisionEid per named eid

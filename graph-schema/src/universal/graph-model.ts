@@ -31,6 +31,12 @@ export const Label = {
   UndoneDecision: 'UndoneDecision',
   /** One per eid a decision names (`{entity, decision}`, index `decision_eid`; not `eid`: a node with an `eid` is an entity or a redirect): an entity's decisions found by a seek. */
   DecisionEid: 'DecisionEid',
+  /**
+   * How many hits a warning rule fired from one set of sources (`{ruleId, sourcesKey, sources,
+   * hits, lastAt}`, unique on `(ruleId, sourcesKey)`, migration V058): the rules page sums the
+   * tallies a viewer may see instead of reading every hit (resolver `writeWarningHits` counts).
+   */
+  WarningHitTally: 'WarningHitTally',
 } as const;
 export type Label = (typeof Label)[keyof typeof Label];
 

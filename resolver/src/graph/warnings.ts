@@ -3,7 +3,7 @@
  * entities (through merges), the sightings that may fire them, and their hits (merged on a key, so a batch
  * delivered twice or evaluated twice fires once). Rules themselves are kept by the server's API.
  */
-import { pointSourceCypher, provenanceSourceCypher } from '@onemap/graph-schema';
+import { Label, pointSourceCypher, provenanceSourceCypher } from '@onemap/graph-schema';
 import {
   currentEidCypher,
   currentEidsCypher,
@@ -252,7 +252,12 @@ export async function readFiredPairs(graph: Graph, ruleIds: string[]): Promise<S
   });
 }
 
-/** Records hits; returns those that are new (a key seen before is not fired again). */
+/**
+ * Records hits; returns those that are new (a key seen before is not fired again). Each new hit is
+ * also counted on its rule's `WarningHitTally` for its set of sources (one node per rule and
+ * distinct `sources`, migration V058), so the rules page counts what a viewer may see from a few
+ * tallies instead of reading every hit a rule ever fired (`listWarningRules`).
+ */
 export async function writeWarningHits(
   graph: Graph,
   hits: WarningHitRow[],
@@ -260,17 +265,27 @@ export async function writeWarningHits(
   if (!hits.length) return [];
   return writeTx(graph, async (tx) => {
     const r = await tx.run(
-      `UNWIND $hits AS h
+      `UNWIND $hits AS row
+       WITH row.hit AS h, row.sources AS sources, row.sourcesKey AS sourcesKey
        MERGE (n:WarningHit {key: h.key})
        ON CREATE SET n.id = 'H-' + randomUUID(), n.ruleId = h.ruleId, n.kind = h.kind, n.unitCode = h.unitCode, n.at = datetime(h.at),
                      n.eids = h.eids, n.placeEid = h.placeEid, n.sources = h.sources, n.rids = h.rids, n.detail = h.detail,
                      n.firedAt = datetime(), n.fresh = true
-       WITH n, h, coalesce(n.fresh, false) AS fresh
+       WITH n, h, sources, sourcesKey, coalesce(n.fresh, false) AS fresh
        REMOVE n.fresh
-       WITH n, h WHERE fresh
+       WITH n, h, sources, sourcesKey WHERE fresh
+       MERGE (t:${Label.WarningHitTally} {ruleId: h.ruleId, sourcesKey: sourcesKey})
+       ON CREATE SET t.sources = sources, t.hits = 0
+       SET t.hits = t.hits + 1, t.lastAt = CASE WHEN t.lastAt IS NULL OR n.at > t.lastAt THEN n.at ELSE t.lastAt END
        RETURN n.id AS id, h AS hit`,
-      { hits },
+      { hits: hits.map((h) => ({ hit: h, ...tallyOf(h.sources) })) },
     );
     return r.records.map((x) => ({ ...(x.get('hit') as WarningHitRow), id: x.get('id') as string }));
   });
+}
+
+/** The tally a hit of `sources` counts on: its distinct sources sorted, and their key (as migration V058 makes it). */
+function tallyOf(sources: readonly string[]): { sources: string[]; sourcesKey: string } {
+  const sorted = [...new Set(sources)].sort();
+  return { sources: sorted, sourcesKey: sorted.join(',') };
 }

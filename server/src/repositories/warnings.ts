@@ -1,6 +1,6 @@
 /** Early-warning rules (预警) and their hits as the server's API keeps and shows them (the pipeline's evaluator writes hits). */
 import { randomUUID } from 'node:crypto';
-import { toBeijingIso } from '@onemap/graph-schema';
+import { Label, toBeijingIso } from '@onemap/graph-schema';
 import { currentEidCypher, currentEidsCypher, type Graph, writeTx } from '@onemap/graph-schema/server';
 import { visibleEdge, visibleEntity } from './cypher.ts';
 import { type Reader, read } from './reader.ts';
@@ -95,7 +95,8 @@ export async function createWarningRule(graph: Graph, w: NewWarningRule): Promis
 
 /**
  * The unit's rules whose every named entity `vs` sees (`RULE_SEEN`), newest first, with the hits
- * `vs` may see and the eids their subjects and checkpoints have now (`currentSubjects`,
+ * `vs` may see (summed from the rule's `WarningHitTally` per set of sources: a few nodes, however
+ * long the rule has fired) and the eids their subjects and checkpoints have now (`currentSubjects`,
  * `currentPlaceEids`: one seek each when none was merged away).
  */
 export async function listWarningRules(
@@ -106,7 +107,10 @@ export async function listWarningRules(
   return read(graph, async (tx) => {
     const r = await tx.run(
       `MATCH (w:WarningRule {unitCode: $unitCode}) WHERE ${RULE_SEEN}
-       CALL (w) { OPTIONAL MATCH (h:WarningHit {ruleId: w.id}) WHERE ${VISIBLE_HIT} RETURN count(h) AS hits, max(h.at) AS last }
+       CALL (w) {
+         OPTIONAL MATCH (t:${Label.WarningHitTally} {ruleId: w.id}) WHERE all(s IN t.sources WHERE s IN $vs)
+         RETURN coalesce(sum(t.hits), 0) AS hits, max(t.lastAt) AS last
+       }
        RETURN ${RULE_FIELDS}, hits, toString(last) AS lastHitAt
        ORDER BY w.createdAt DESC LIMIT 500`,
       { unitCode, vs },
