@@ -11,6 +11,7 @@ import errorHandler, { frameworkErrors, MAX_PARAM_LENGTH } from './plugins/error
 import graphPlugin from './plugins/graph.ts';
 import pipelinePlugin from './plugins/pipeline.ts';
 import webAppPlugin from './plugins/web-app.ts';
+import warmUpPlugin from './plugins/warm-up.ts';
 import redisPlugin from './plugins/redis.ts';
 import accessPlugin from './plugins/access.ts';
 import auditPlugin from './plugins/audit.ts';
@@ -82,5 +83,6 @@ export async function buildApp(opts: BuildOptions = {}): Promise<FastifyInstance
   await app.register(healthRoutes);
   await app.register(apiRoutes, { prefix: '/api' });
   await app.register(webAppPlugin);
+  await app.register(warmUpPlugin);
   return app;
 }

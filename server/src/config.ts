@@ -66,6 +66,8 @@ export const ConfigSchema = Type.Object({
   LAYER_MAX_COMPUTING: Type.Integer({ default: 2, minimum: 1 }),
   /** How long users, units, sources and grants are cached per process, in ms. */
   ACCESS_CACHE_MS: Type.Integer({ default: 5000, minimum: 0 }),
+  /** Once listening, run the busiest reads a few times in the background so the first users do not wait for Neo4j to compile them (services/warm-up.ts). */
+  ONEMAP_WARM_UP: Type.Boolean({ default: true }),
   // Shared with the resolver's config (resolver/src/config.ts): one definition of each setting.
   ...Neo4jSettings,
   ...RedisSettings,

@@ -1,0 +1,87 @@
+/**
+ * The server's warm-up (`server/src/services/warm-up.ts`): once it listens it runs the reads of its
+ * busiest routes for two viewers so that the first users do not wait for Neo4j to compile them.
+ * Checked here: every read runs without an error for both viewers (a read that fails would leave
+ * its plan cold, and the log line would say so), the warm-up writes nothing — no node, no edge,
+ * no audit entry — it stops between steps when the server closes, and a server closed while it
+ * warms up closes. What it saves is time, measured in docs/api.md, not here.
+ */
+import type { Graph } from '@onemap/graph-schema/server';
+import type { FastifyInstance } from 'fastify';
+import { describe, expect, it } from 'vitest';
+import { warmUp } from '../../server/src/services/warm-up.ts';
+import { buildApp, loadConfig } from '@onemap/server';
+import { testEnv } from '../helpers/env.ts';
+import { useServerApp } from '../helpers/server-app.ts';
+
+let app: FastifyInstance;
+let graph: Graph;
+useServerApp({}, (s) => {
+  ({ app, graph } = s);
+});
+
+/** Everything in the graph, counted: nodes by label, relationships by type, and the properties of both. */
+async function contents(): Promise<string> {
+  const r = await graph.driver.executeQuery(
+    `CALL () { MATCH (n) RETURN collect(labels(n)[0] + ':' + size(keys(n))) AS nodes }
+     CALL () { MATCH ()-[r]->() RETURN collect(type(r) + ':' + size(keys(r))) AS rels }
+     RETURN nodes, rels`,
+    {},
+    { database: graph.database },
+  );
+  const row = r.records[0]!;
+  return JSON.stringify([[...(row.get('nodes') as string[])].sort(), [...(row.get('rels') as string[])].sort()]);
+}
+
+describe('the warm-up of query plans', () => {
+  it('runs search, profile, trajectory, relations, co-location and the review queue for two viewers, without an error, and writes nothing', async () => {
+    const before = await contents();
+    const report = await warmUp(app);
+    expect(report.stopped).toBe(false);
+    expect(report.steps.filter((s) => s.error)).toEqual([]);
+    // the top unit and the first one below it; each read three times (a plan is compiled again after a few runs)
+    for (const unit of ['620000', '620100'])
+      for (const read of [
+        'search 张伟',
+        'search zw',
+        'search 1234',
+        'profile',
+        'trajectory',
+        'relations, 2 hops',
+        'co-location',
+        'review queue',
+      ])
+        expect(report.steps.filter((s) => s.step === `${unit} ${read}`).map((s) => s.step)).toEqual(
+          Array(3).fill(`${unit} ${read}`),
+        );
+    expect(await contents()).toBe(before);
+  });
+  it('stops between steps when told to', async () => {
+    let asked = 0;
+    const report = await warmUp(app, () => ++asked > 3);
+    expect(report.stopped).toBe(true);
+    // the viewers, then three reads
+    expect(report.steps).toHaveLength(4);
+  });
+  it('a listening server warms up in the background and says so; closed while it warms up, it stops and closes', async () => {
+    const listening = async () => {
+      const lines: { msg: string; failed?: number; stopped?: boolean }[] = [];
+      const stream = { write: (line: string) => void lines.push(JSON.parse(line)) };
+      const server = await buildApp({ config: loadConfig({ ...testEnv, ACCESS_CACHE_MS: 0, ONEMAP_WARM_UP: 'true' }), logger: { level: 'info', stream } });
+      await server.listen({ host: '127.0.0.1', port: 0 });
+      const warmed = () => lines.find((l) => l.msg.startsWith('query plans warmed'));
+      return { server, warmed };
+    };
+    const a = await listening();
+    for (let i = 0; i < 600 && !a.warmed(); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(a.warmed()).toMatchObject({ failed: 0, stopped: false });
+    await a.server.close();
+    const b = await listening();
+    await b.server.close();
+    expect(b.warmed()).toMatchObject({ stopped: true });
+    // off: nothing runs
+    const c = await buildApp({ config: loadConfig({ ...testEnv, ONEMAP_WARM_UP: 'false' }), logger: false });
+    await c.listen({ host: '127.0.0.1', port: 0 });
+    await c.close();
+  });
+});
