@@ -10,7 +10,14 @@ import { type Graph, writeTx } from '@onemap/graph-schema/server';
 import type { FastifyInstance } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { searchCandidateHead, searchCandidates } from '../../server/src/repositories/entities.ts';
-import { luceneQuery, SEARCH_CANDIDATE_CAP, SEARCH_FIRST_CHUNK, SEARCH_LOOKAHEAD, type SearchStats, search } from '../../server/src/services/search.ts';
+import {
+  luceneQuery,
+  SEARCH_CANDIDATE_CAP,
+  SEARCH_FIRST_CHUNK,
+  SEARCH_LOOKAHEAD,
+  type SearchStats,
+  search,
+} from '../../server/src/services/search.ts';
 import { useServerApp, viewerFor } from '../helpers/server-app.ts';
 import { FX } from '../helpers/server-fixtures.ts';
 
@@ -69,17 +76,40 @@ async function seedTails(g: Graph) {
        MERGE (i:Identifier {kind: 'resident_id', value: row.id})
        CREATE (e)-[:HAS_IDENTIFIER {source: $open, rid: $open + ':' + row.eid}]->(i)`,
       {
-        rows: Array.from({ length: TAIL_PERSONS }, (_, i) => ({ eid: tailEid(i), name: `尾号${'甲乙丙丁戊己庚辛壬癸'[i % 10]}${'子丑寅卯辰巳午未申酉戌亥'[i % 12]}`, id: `6201021985${String(i).padStart(4, '0')}${TAIL}` })),
+        rows: Array.from({ length: TAIL_PERSONS }, (_, i) => ({
+          eid: tailEid(i),
+          name: `尾号${'甲乙丙丁戊己庚辛壬癸'[i % 10]}${'子丑寅卯辰巳午未申酉戌亥'[i % 12]}`,
+          id: `6201021985${String(i).padStart(4, '0')}${TAIL}`,
+        })),
         open: FX.open,
       },
     );
   });
 }
 
-useServerApp({ RATE_LIMIT_PER_MINUTE: 1_000_000 }, (s) => ({ app, graph } = s), async (g) => {
-  await seed(g);
-  await seedTails(g);
-});
+/** A person named by the surname alone (孙): the one candidate whose value equals the query 孙. */
+const LONE = 'P-SCL001';
+
+async function seedLone(g: Graph) {
+  await writeTx(g, (tx) =>
+    tx.run(
+      `CREATE (e:Entity:Person {eid: $eid, name: '孙', searchText: '孙', inSources: [$open], provenance: '{"name":{"source":"' + $open + '","rid":"' + $open + ':' + $eid + '"}}'})
+       CREATE (sr:SourceRecord {rid: $open + ':' + $eid, source: $open, recordId: $eid, receivedAt: datetime('2026-10-02T00:00:00Z'), hash: $eid, attrs: '{"person":{"name":"孙"}}'})
+       CREATE (sr)-[:RESOLVED_TO {role: 'person', decision: 'anchor', score: 1.0, at: datetime()}]->(e)`,
+      { eid: LONE, open: FX.open },
+    ),
+  );
+}
+
+useServerApp(
+  { RATE_LIMIT_PER_MINUTE: 1_000_000 },
+  (s) => ({ app, graph } = s),
+  async (g) => {
+    await seed(g);
+    await seedTails(g);
+    await seedLone(g);
+  },
+);
 
 describe('search cost follows the page', () => {
   it('a common name reads the page plus a bounded look-ahead, and equals the reference', async () => {
@@ -156,14 +186,40 @@ describe('search cost follows the page', () => {
       const reference = await search(graph, v, TAIL, null, 1, 500, { nodeFirst: false });
       const tailHits = reference.items.filter((i) => i.eid.startsWith('P-ST'));
       expect(tailHits.length, level).toBe(TAIL_PERSONS);
-      expect(tailHits.every((i) => i.matchedBy.includes('identifier_tail')), level).toBe(true);
+      expect(
+        tailHits.every((i) => i.matchedBy.includes('identifier_tail')),
+        level,
+      ).toBe(true);
       for (const page of [1, 2]) {
         const stats = {} as SearchStats;
         const res = await search(graph, v, TAIL, null, page, 10, { stats });
-        expect(res.items.map((i) => i.eid), `${level} page ${page}`).toEqual(reference.items.slice((page - 1) * 10, page * 10).map((i) => i.eid));
+        expect(
+          res.items.map((i) => i.eid),
+          `${level} page ${page}`,
+        ).toEqual(reference.items.slice((page - 1) * 10, page * 10).map((i) => i.eid));
         // the first chunk settles the page: not every one of the persons whose ID ends so
         expect(stats.nodesRead, `${level} page ${page}`).toBeLessThanOrEqual(SEARCH_FIRST_CHUNK);
         expect(res.totalIsEstimate, `${level} page ${page}`).toBe(true);
+      }
+    }
+  });
+
+  it('a surname alone settles on the first namesakes it begins, after the one named by it alone, as the reference ranks them', async () => {
+    for (const level of ['station', 'county'] as const) {
+      const v = await viewerFor(app, level, 'officer');
+      const reference = await search(graph, v, '孙', ['Person'], 1, 500, { nodeFirst: false });
+      expect(reference.items.length, level).toBe(REAL + DECOYS + 1);
+      expect(reference.items[0], level).toMatchObject({ eid: LONE, matchedBy: ['exact'] });
+      for (const page of [1, 2]) {
+        const stats = {} as SearchStats;
+        const res = await search(graph, v, '孙', ['Person'], page, 10, { stats });
+        expect(
+          res.items.map((i) => i.eid),
+          `${level} page ${page}`,
+        ).toEqual(reference.items.slice((page - 1) * 10, page * 10).map((i) => i.eid));
+        // the exact tier's one, then one chunk of the namesakes: not all of them, in no chunks of 2, 4, 8 …
+        expect(stats.nodesRead, `${level} page ${page}`).toBeLessThanOrEqual(1 + SEARCH_FIRST_CHUNK);
+        expect(stats.chunks, `${level} page ${page}`).toBe(2);
       }
     }
   });
@@ -176,7 +232,9 @@ describe('search cost follows the page', () => {
     for (const level of ['station', 'county'] as const) {
       const v = await viewerFor(app, level, 'officer');
       const q = luceneQuery(NAME);
-      const whole = (await searchCandidates(graph, q, ['Person'], v.visibleSources, SEARCH_CANDIDATE_CAP)).sort((a, b) => b.score - a.score || (a.eid < b.eid ? -1 : 1));
+      const whole = (await searchCandidates(graph, q, ['Person'], v.visibleSources, SEARCH_CANDIDATE_CAP)).sort(
+        (a, b) => b.score - a.score || (a.eid < b.eid ? -1 : 1),
+      );
       expect(whole.length, level).toBe(REAL + DECOYS);
       expect(whole[DECOYS - 1]?.score, level).toBeGreaterThan(whole[DECOYS]?.score as number);
       for (const w of [1, 7, SEARCH_FIRST_CHUNK, DECOYS, DECOYS + 1, REAL + DECOYS - 1, REAL + DECOYS, 500]) {

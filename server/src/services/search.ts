@@ -426,6 +426,14 @@ export function pinyinRank(terms: readonly string[]): number {
   return terms.length * (MATCH_WEIGHT.pinyin + GOLDEN_NAME_BONUS);
 }
 
+/** The highest rank a candidate of Hanzi terms can reach when no value of it equals a term: every term a prefix, on the golden name. */
+export function prefixRank(terms: readonly string[]): number {
+  return terms.length * (MATCH_WEIGHT.prefix + GOLDEN_NAME_BONUS);
+}
+
+/** A term of Chinese characters only: it can match only exactly, as a prefix or inside a value (no Pinyin, initials, digits or typo). */
+const HAN_ONLY = /^\p{Script=Han}+$/u;
+
 /** The highest rank a candidate can reach when no value of it equals a term: every term Pinyin initials, on the golden name. */
 export function initialsRank(terms: readonly string[]): number {
   return terms.length * (MATCH_WEIGHT.initials + GOLDEN_NAME_BONUS);
@@ -516,6 +524,23 @@ function candidateTiers(r: Reader, q: string, terms: readonly string[], kinds: s
     stats.truncated ||= count >= SEARCH_CANDIDATE_CAP;
     return { cands: head, complete: head.length >= count };
   };
+  if (terms.every((x) => HAN_ONLY.test(x)) && terms.some((x) => [...x].length === 1)) {
+    // Hanzi only, a lone character among them (a surname: 王; 张 伟): a value equal to a term is
+    // one Lucene token in the CJK analyzer (a lone character its unigram, two or more their
+    // bigrams), so the candidates whose names or identifiers hold those tokens come first with the
+    // full ceiling; the rest (found by a prefix or inside a longer name: every 王伟 for 王) can rank
+    // no higher than every term a prefix of the golden name, and a page of those settles without
+    // reading every namesake. (A longer term's bigrams are in nearly every candidate: one tier.)
+    const exactTokens = escapeLucene(q)
+      .split(' ')
+      .filter(Boolean)
+      .map((x) => `name:${x} OR searchText:${x}`)
+      .join(' OR ');
+    return [
+      { lookup: (window) => fullText(exactTokens, window), ceiling: bestRank(terms) },
+      { lookup: (window) => fullText(lucene, window), ceiling: prefixRank(terms) },
+    ];
+  }
   const t = pinyinTerm(terms);
   const tails = terms.map(norm).filter(isTailTerm);
   const wantsIds = !kinds || kinds.includes('Person') || kinds.includes('Phone');
@@ -697,7 +722,9 @@ export async function search(graph: Reader, viewer: Viewer, q: string, kinds: st
         else break;
       }
       if (checked >= ordered.length) break;
-      const size = !nodeFirst ? ordered.length : checked === 0 ? firstChunk : 2 * checked;
+      // the first chunk, then twice what was checked (at least a first chunk: a small tier before
+      // does not make the next one read in chunks of 2, 4, 8 …)
+      const size = !nodeFirst ? ordered.length : Math.max(firstChunk, 2 * checked);
       const chunk = ordered.slice(checked, checked + size);
       checked += chunk.length;
       kept.push(...(await checkChunk(r, viewer, terms, kinds, chunk, nodeFirst, rows, stats)));
