@@ -146,15 +146,30 @@ export async function readSyncState(graph: Graph): Promise<{ seq: number; decisi
   });
 }
 
-/** Pairs of entities analysts kept apart (splits, confirmed non-matches) that are still in force. */
-export async function readCannotLinks(graph: Graph): Promise<[string, string][]> {
+/** An analyst's decision as the resolve leader applies it (server `repositories/resolution.ts` writes them). */
+export interface DecisionFact {
+  id: string;
+  kind: 'merge' | 'split' | 'confirm_match' | 'confirm_non_match' | string;
+  /** merge: the survivor, then the merged; split: the entity, then the new one; confirmations: the pair */
+  eids: string[];
+  /** a split's records moved to the new entity */
+  rids: string[];
+  undone: boolean;
+}
+
+/** Every analyst's decision, oldest first: one short row each (decisions are an analyst's pace, not the records'). */
+export async function readDecisions(graph: Graph): Promise<DecisionFact[]> {
   return readTx(graph, async (tx) => {
     const r = await tx.run(
-      "MATCH (d:ResolutionDecision) WHERE d.kind IN ['split', 'confirm_non_match'] AND NOT coalesce(d.undone, false) AND size(d.eids) >= 2 RETURN d.eids AS eids",
+      `MATCH (d:${Label.Decision})
+       RETURN d.id AS id, d.kind AS kind, coalesce(d.eids, []) AS eids, coalesce(d.rids, []) AS rids, coalesce(d.undone, false) AS undone
+       ORDER BY d.at, d.id`,
     );
-    return r.records.map((x) => {
-      const e = x.get('eids') as string[];
-      return [e[0]!, e[1]!];
-    });
+    return r.records.map((x) => x.toObject() as DecisionFact);
   });
+}
+
+/** Pairs of entities analysts kept apart (splits, confirmed non-matches) that are still in force. */
+export function cannotLinksOf(decisions: readonly DecisionFact[]): [string, string][] {
+  return decisions.filter((d) => (d.kind === 'split' || d.kind === 'confirm_non_match') && !d.undone && d.eids.length >= 2).map((d) => [d.eids[0]!, d.eids[1]!]);
 }

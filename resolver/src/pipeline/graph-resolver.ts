@@ -1,7 +1,7 @@
 import type { EntityKind, SourceCatalogEntry } from '@onemap/graph-schema';
 import type { Graph } from '@onemap/graph-schema/server';
 import type { ManagedTransaction } from 'neo4j-driver';
-import { readCannotLinks, readRecordsSince, readRedirectsSince, readSyncState } from '../graph/load-index.ts';
+import { cannotLinksOf, type DecisionFact, readDecisions, readRecordsSince, readRedirectsSince, readSyncState } from '../graph/load-index.ts';
 import { type KnownFacts, writeChunk } from '../graph/write-chunk.ts';
 import { type ChunkRows, type EntityRow, emptyChunk } from '../graph/write-rows.ts';
 import type { BatchRecord } from '../intake/read-batch.ts';
@@ -111,6 +111,10 @@ export class GraphResolver {
   private generation = 0;
   private dirty = true;
   private decisions = '';
+  /** the analysts' decisions in force the index holds (by id): a new one is applied in place, an undone one rebuilds it */
+  private applied = new Set<string>();
+  /** how many times the index was rebuilt from the whole graph (the first sync is one) */
+  private rebuildCount = 0;
   /** the sync running now, if any (see `sync`) */
   private syncing: Promise<void> | null = null;
   private readonly catalogById: Map<string, SourceCatalogEntry>;
@@ -131,11 +135,17 @@ export class GraphResolver {
     return this.lastSeq;
   }
 
+  /** How many times the index was rebuilt from the whole graph: at start, after a failed write, a reset or an undone decision. */
+  get rebuilds(): number {
+    return this.rebuildCount;
+  }
+
   /**
-   * Catches the index up with the graph: incrementally by sequence number, or wholly at start,
-   * after a failed write, and after analysts' merges, splits or confirmations (rare; they change
-   * entities outside the pipeline's sequence). Splits and confirmed non-matches become
-   * cannot-links that later records respect. Never two at once in one process (a new leader's
+   * Catches the index up with the graph: incrementally by sequence number, analysts' new merges,
+   * splits and confirmations applied in place (`applyDecisions`: they change entities outside the
+   * pipeline's sequence), or wholly at start, after a failed write, a reset, and when a decision the
+   * index holds is undone. Splits and confirmed non-matches become cannot-links that later records
+   * respect. Never two at once in one process (a new leader's
    * warm-up and a group's sync): a sync called while another runs waits for it and then catches up.
    */
   async sync(): Promise<void> {
@@ -152,10 +162,16 @@ export class GraphResolver {
   private async syncNow(): Promise<void> {
     // One read: analysts' decisions and the committed sequence (the leader's common case ends here).
     const { seq: target, decisions: signature } = await readSyncState(this.graph);
-    if (signature !== this.decisions) this.dirty = true;
     // A sequence behind ours means the graph was reset or restored from a backup: start over.
     if (target < this.lastSeq) this.dirty = true;
+    // Analysts' decisions since: applied in place (an index of a million records takes a minute
+    // to rebuild, and real time waits meanwhile), or the index rebuilt when one was undone.
+    if (signature !== this.decisions && !this.dirty && !this.applyDecisions(await readDecisions(this.graph))) this.dirty = true;
+    // read before the records: a decision made while they are read is applied in place next time
+    // (to records the read may have found moved already: applying it again moves nothing)
+    const decisions = this.dirty ? await readDecisions(this.graph) : null;
     if (this.dirty) {
+      this.rebuildCount++;
       this.records = new RecordResolver({ ...this.opts, keepGolden: true });
       this.persisted.clear();
       this.writtenValues.clear();
@@ -184,13 +200,72 @@ export class GraphResolver {
     }
     this.lastSeq = Math.max(this.lastSeq, target);
     this.committedSeq = this.lastSeq;
-    if (this.dirty) {
-      for (const [a, b] of await readCannotLinks(this.graph)) {
+    if (decisions) {
+      for (const [a, b] of cannotLinksOf(decisions)) {
         if (this.index.mentionsOf(a).length && this.index.mentionsOf(b).length) this.index.addCannotLink(a, b);
       }
+      this.applied = new Set(decisions.filter((d) => !d.undone).map((d) => d.id));
     }
     this.decisions = signature;
     this.dirty = false;
+  }
+
+  /**
+   * Applies to the index the decisions in force it does not hold yet, as the graph already holds
+   * them (the server moved the records): a merge moves the merged entities' mentions to the
+   * survivor (`mergeEntities`: their anchors and keys lead there), a split moves its records'
+   * mentions to the entity the server made and keeps the two apart, a confirmed non-match keeps
+   * its pair apart; a confirmed match changes nothing a rebuild would. False — rebuild instead —
+   * when a decision the index holds was undone (undoing takes back what later writes may have
+   * built on), an entity it names is missing from the index, or a kind is unknown.
+   */
+  private applyDecisions(decisions: readonly DecisionFact[]): boolean {
+    if (decisions.some((d) => d.undone && this.applied.has(d.id))) return false;
+    const fresh = decisions.filter((d) => !d.undone && !this.applied.has(d.id));
+    const idx = this.index;
+    const has = (eid: string | undefined) => eid !== undefined && idx.memberKeys(eid).size > 0;
+    const touched = new Set<string>();
+    for (const d of fresh) {
+      const [first, ...rest] = d.eids;
+      if (first === undefined) return false;
+      if (d.kind === 'merge') {
+        for (const m of rest) {
+          // merged before into the survivor (a rebuild read the graph after this decision): nothing to move
+          if (!has(m)) continue;
+          if (!has(first)) return false;
+          idx.mergeEntities(first, m);
+          this.persisted.delete(m);
+          touched.add(m);
+        }
+      } else if (d.kind === 'split') {
+        const [newEid] = rest;
+        if (newEid === undefined) return false;
+        if (has(first)) {
+          const rids = new Set(d.rids);
+          const moving = idx.mentionKeysOf(first).filter((k) => {
+            const m = idx.mentionOf(k);
+            return rids.has(`${m.source}:${m.recordId}`);
+          });
+          if (moving.length) {
+            idx.splitEntity(first, moving, newEid);
+            this.persisted.add(newEid);
+          }
+        }
+        if (has(first) && has(newEid)) idx.addCannotLink(first, newEid);
+      } else if (d.kind === 'confirm_non_match') {
+        const [other] = rest;
+        if (other !== undefined && has(first) && has(other)) idx.addCannotLink(first, other);
+      } else if (d.kind !== 'confirm_match') return false;
+      for (const e of d.eids) touched.add(e);
+      this.applied.add(d.id);
+    }
+    // their golden values and what was last written of them are read again
+    for (const e of touched) {
+      this.records.forgetFold(e);
+      this.writtenValues.delete(e);
+    }
+    if (touched.size) this.facts.clear();
+    return true;
   }
 
   /**

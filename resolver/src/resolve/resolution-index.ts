@@ -680,14 +680,17 @@ export class ResolutionIndex {
     return a;
   }
 
-  /** Move the given mentions of an entity into a new entity; returns the new entity id. */
-  splitEntity(entityId: string, mentionKeys: string[]): string {
+  /**
+   * Move the given mentions of an entity into a new entity (`newId`, else one made for the first of
+   * them: an analyst's split in the graph names its own); returns the new entity id.
+   */
+  splitEntity(entityId: string, mentionKeys: string[], newId?: string): string {
     const set = this.members.get(entityId);
     if (!set) throw new ResolverError('ONEMAP_ERR_UNKNOWN_ENTITY', { detail: entityId });
     const moving = mentionKeys.filter((k) => set.has(k)).map((k) => this.mentionOf(k));
     if (!moving.length) return entityId;
     const first = moving[0]!;
-    const id = this.newEntityId(first);
+    const id = newId ?? this.newEntityId(first);
     for (const m of moving) {
       this.remove(m.key);
       this.add(m, id);
