@@ -50,11 +50,12 @@ export default function AuditScreen() {
           <table className="grid small audit-table" data-testid="audit-table">
             <colgroup>
               <col style={{ width: '4em' }} />
-              <col style={{ width: '10.5em' }} />
+              {/* a second-precise Beijing time in the monospace font: 19 characters, never cut */}
+              <col style={{ width: '13.5em' }} />
               <col style={{ width: '12%' }} />
               <col style={{ width: '16%' }} />
               <col />
-              <col style={{ width: '4em' }} />
+              <col style={{ width: '5em' }} />
               <col style={{ width: '4.5em' }} />
               <col style={{ width: '7em' }} />
             </colgroup>
