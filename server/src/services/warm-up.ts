@@ -51,7 +51,11 @@ async function warmUpViewers(app: FastifyInstance): Promise<Viewer[]> {
       unitCode: unit.code,
       roles: ['analyst'],
       authMethod: 'jwt',
-      purpose: { kind: 'investigation_lead', caseNumber: 'WARM-UP', text: 'query plans compiled at start; no answer leaves the server' },
+      purpose: {
+        kind: 'investigation_lead',
+        caseNumber: 'WARM-UP',
+        text: 'query plans compiled at start; no answer leaves the server',
+      },
       units: snap.units,
       sources: snap.sources,
       grants: snap.grants,
@@ -68,7 +72,11 @@ async function warmUpViewers(app: FastifyInstance): Promise<Viewer[]> {
 export async function warmUp(app: FastifyInstance, stop: () => boolean = () => false): Promise<WarmUpReport> {
   const t0 = performance.now();
   const steps: WarmUpReport['steps'] = [];
+  const report = (stopped: boolean): WarmUpReport => ({ steps, ms: Math.round(performance.now() - t0), stopped });
+  const STOPPED = Symbol('stopped');
+  // a read, timed; its failure recorded and skipped; before it, whether to stop
   const step = async <T>(name: string, work: () => Promise<T>): Promise<T | null> => {
+    if (stop()) throw STOPPED;
     const t = performance.now();
     try {
       const out = await work();
@@ -79,37 +87,42 @@ export async function warmUp(app: FastifyInstance, stop: () => boolean = () => f
       return null;
     }
   };
-  const report = (stopped: boolean): WarmUpReport => ({ steps, ms: Math.round(performance.now() - t0), stopped });
-  const viewers = (await step('viewers', () => warmUpViewers(app))) ?? [];
+  let viewers: Viewer[] = [];
+  try {
+    viewers = await warmUpViewers(app);
+    steps.push({ step: 'viewers', ms: Math.round(performance.now() - t0) });
+  } catch (e) {
+    steps.push({ step: 'viewers', ms: Math.round(performance.now() - t0), error: (e as Error).message });
+  }
   const g = app.graph;
   const to = new Date().toISOString();
   const from = new Date(Date.now() - 365 * DAY_MS).toISOString();
-  for (let round = 1; round <= ROUNDS; round++)
-    for (const viewer of viewers) {
-      const unit = viewer.unitCode;
-      let person: string | null = null;
-      for (const q of QUERIES) {
-        if (stop()) return report(true);
-        const res = await step(`${unit} search ${q}`, () => search(g, viewer, q, null, 1, 20));
-        person ??= res?.items.find((h) => h.kind === 'Person')?.eid ?? null;
-      }
-      if (stop()) return report(true);
-      await step(`${unit} search 王, page 2`, () => search(g, viewer, '王', null, 2, 20));
-      if (person) {
-        const eid = person;
-        const reads: [string, () => Promise<unknown>][] = [
-          ['profile', () => buildProfile(g, eid, viewer)],
-          ['trajectory', () => trajectory(g, eid, viewer, { from, to, stayRadiusM: 100, stayMinMinutes: 5, limit: 2000 })],
-          ['relations, 2 hops', () => neighbourhood(g, eid, viewer, 2, undefined, 200)],
-          ['co-location', () => coLocation(g, viewer, { eid, from, to, windowMinutes: 30, radiusM: 100, minCount: 2, limit: 50 })],
-        ];
-        for (const [name, work] of reads) {
-          if (stop()) return report(true);
-          await step(`${unit} ${name}`, work);
+  try {
+    for (let round = 1; round <= ROUNDS; round++)
+      for (const viewer of viewers) {
+        const unit = viewer.unitCode;
+        let person: string | null = null;
+        for (const q of QUERIES) {
+          const res = await step(`${unit} search ${q}`, () => search(g, viewer, q, null, 1, 20));
+          person ??= res?.items.find((h) => h.kind === 'Person')?.eid ?? null;
         }
+        await step(`${unit} search 王, page 2`, () => search(g, viewer, '王', null, 2, 20));
+        if (person) {
+          const eid = person;
+          await step(`${unit} profile`, () => buildProfile(g, eid, viewer));
+          await step(`${unit} trajectory`, () =>
+            trajectory(g, eid, viewer, { from, to, stayRadiusM: 100, stayMinMinutes: 5, limit: 2000 }),
+          );
+          await step(`${unit} relations, 2 hops`, () => neighbourhood(g, eid, viewer, 2, undefined, 200));
+          await step(`${unit} co-location`, () =>
+            coLocation(g, viewer, { eid, from, to, windowMinutes: 30, radiusM: 100, minCount: 2, limit: 50 }),
+          );
+        }
+        await step(`${unit} review queue`, () => reviewQueue(g, viewer, { source: null, unit: null }, 20));
       }
-      if (stop()) return report(true);
-      await step(`${unit} review queue`, () => reviewQueue(g, viewer, { source: null, unit: null }, 20));
-    }
+  } catch (e) {
+    if (e === STOPPED) return report(true);
+    throw e;
+  }
   return report(false);
 }
