@@ -145,8 +145,8 @@ export class GraphResolver {
    * splits and confirmations applied in place (`applyDecisions`: they change entities outside the
    * pipeline's sequence), or wholly at start, after a failed write, a reset, and when a decision the
    * index holds is undone. Splits and confirmed non-matches become cannot-links that later records
-   * respect. Never two at once in one process (a new leader's
-   * warm-up and a group's sync): a sync called while another runs waits for it and then catches up.
+   * respect. Never two at once in one process (a new leader's warm-up and a group's sync): a sync
+   * called while another runs waits for it and then catches up.
    */
   async sync(): Promise<void> {
     while (this.syncing) await this.syncing.catch(() => undefined);
@@ -166,10 +166,12 @@ export class GraphResolver {
     if (target < this.lastSeq) this.dirty = true;
     // Analysts' decisions since: applied in place (an index of a million records takes a minute
     // to rebuild, and real time waits meanwhile), or the index rebuilt when one was undone.
-    if (signature !== this.decisions && !this.dirty && !this.applyDecisions(await readDecisions(this.graph))) this.dirty = true;
-    // read before the records: a decision made while they are read is applied in place next time
-    // (to records the read may have found moved already: applying it again moves nothing)
-    const decisions = this.dirty ? await readDecisions(this.graph) : null;
+    // Read before the records: a decision made while they are read is applied in place next time
+    // (to records the read may have found moved already: applying it again moves nothing).
+    const read = signature !== this.decisions || this.dirty ? await readDecisions(this.graph) : null;
+    if (read && !this.dirty && !this.applyDecisions(read)) this.dirty = true;
+    // a rebuild takes them whole (the same read: they change no record of the graph)
+    const decisions = this.dirty ? read : null;
     if (this.dirty) {
       this.rebuildCount++;
       this.records = new RecordResolver({ ...this.opts, keepGolden: true });
