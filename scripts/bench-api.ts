@@ -67,6 +67,29 @@ if (SERVER !== 'process' && SERVER !== 'inline') {
 const SERVER_CPU_PROF = strOpt('server-cpu-prof');
 const load = () => os.loadavg().map((x) => x.toFixed(1)).join(' / ');
 
+/**
+ * CPU seconds a process has used (user + system, from /proc; null where there is none). Per
+ * scenario the bench prints the server's and Neo4j's CPU per request: on a shared machine a
+ * request's CPU moves far less with the load than its latency does, and at a saturating rate it is
+ * what sets the requests a second two cores can answer.
+ */
+function cpuSeconds(pid: number | undefined): number | null {
+  if (!pid) return null;
+  try {
+    // the fields after the command (which may hold spaces): utime and stime are the 12th and 13th
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ').at(-1)!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+/** Linux's USER_HZ: /proc counts CPU time in hundredths of a second on every architecture Node runs on. */
+const CLOCK_TICKS = 100;
+/** The processes whose CPU each scenario reports: set once the server runs. */
+const cpuOf: { server?: number; neo4j?: number } = {};
+const cpuMsPerRequest = (before: number | null, after: number | null, requests: number) =>
+  before === null || after === null || requests === 0 ? null : Number((((after - before) * 1000) / requests).toFixed(2));
+
 /** Builds the store for this size once (CSV → neo4j-admin import), while Neo4j is stopped. */
 function buildStore(): void {
   const s = serviceSettings('dev') as { dataDir: string; neo4jDir: string; logDir: string };
@@ -126,6 +149,7 @@ async function run(name: string, url: string, paths: () => string, headers: Reco
   let non2xx = 0;
   // non-2xx by status: the bench's persons include those known only to `incident` (one in a hundred), which the caller may not see (404)
   const statuses = new Map<number, number>();
+  const cpu0 = { server: cpuSeconds(cpuOf.server), neo4j: cpuSeconds(cpuOf.neo4j) };
   const result = await autocannon({
     url,
     connections: CONNECTIONS,
@@ -144,6 +168,8 @@ async function run(name: string, url: string, paths: () => string, headers: Reco
     },
   });
   latencies.sort((a, b) => a - b);
+  const serverCpu = cpuMsPerRequest(cpu0.server, cpuSeconds(cpuOf.server), latencies.length);
+  const neo4jCpu = cpuMsPerRequest(cpu0.neo4j, cpuSeconds(cpuOf.neo4j), latencies.length);
   const row = {
     scenario: name,
     'alone ms': aloneMs,
@@ -153,10 +179,12 @@ async function run(name: string, url: string, paths: () => string, headers: Reco
     'p99 ms': Number(percentile(latencies, 99).toFixed(1)),
     requests: latencies.length,
     'non-2xx': non2xx,
+    'server CPU ms': serverCpu,
+    'Neo4j CPU ms': neo4jCpu,
     load: load(),
     goal: goalMs ? `p95 < ${goalMs} ms ${percentile(latencies, 95) < goalMs ? 'met' : 'MISSED'}` : '',
   };
-  console.log(`bench api: ${name}: alone ${aloneMs} ms; ${row['req/s']} req/s, p50 ${row['p50 ms']} ms, p95 ${row['p95 ms']} ms, p99 ${row['p99 ms']} ms (${non2xx} non-2xx${statuses.size ? `: ${[...statuses].map(([st, n]) => `${n} × ${st}`).join(', ')}` : ''}), load ${load()}`);
+  console.log(`bench api: ${name}: alone ${aloneMs} ms; ${row['req/s']} req/s, p50 ${row['p50 ms']} ms, p95 ${row['p95 ms']} ms, p99 ${row['p99 ms']} ms (${non2xx} non-2xx${statuses.size ? `: ${[...statuses].map(([st, n]) => `${n} × ${st}`).join(', ')}` : ''}); CPU per request: server ${serverCpu ?? '?'} ms, Neo4j ${neo4jCpu ?? '?'} ms; load ${load()}`);
   return row;
 }
 
@@ -248,6 +276,10 @@ await graph.driver.executeQuery('CALL db.awaitIndexes(7200)', {}, { database: gr
 console.log(`bench api: indexes online after ${((performance.now() - tIdx) / 1000).toFixed(0)} s`);
 const server = SERVER === 'inline' ? await inlineServer() : await serverProcess();
 const base = server.base;
+// the server's own process only (inline, this process also runs the load generator)
+if (SERVER !== 'inline') cpuOf.server = server.pid;
+const neo4jPidFile = process.env.ONEMAP_DATA_DIR ? path.join(process.env.ONEMAP_DATA_DIR, 'neo4j.pid') : null;
+if (neo4jPidFile && fs.existsSync(neo4jPidFile)) cpuOf.neo4j = Number(fs.readFileSync(neo4jPidFile, 'utf8'));
 console.log(`bench api: server ${SERVER === 'inline' ? 'in this process (shares the event loop with the load generator)' : `in its own process (pid ${server.pid})`}`);
 console.log(`bench api: machine: ${os.cpus().length} CPUs, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' / ')} at start`);
 try {
