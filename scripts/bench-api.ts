@@ -77,7 +77,7 @@ function cpuSeconds(pid: number | undefined): number | null {
   if (!pid) return null;
   try {
     // the fields after the command (which may hold spaces): utime and stime are the 12th and 13th
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ').at(-1)!.split(' ');
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ').at(-1)?.split(' ') ?? [];
     return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
   } catch {
     return null;
