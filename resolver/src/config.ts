@@ -57,6 +57,12 @@ export const BackgroundJobSettings = {
   /** Period quality reports every N ms (BullMQ job scheduler); 0 = this process does not schedule them. */
   ONEMAP_QUALITY_REPORTS_EVERY_MS: Type.Integer({ default: 0, minimum: 0 }),
   /**
+   * A worker that does not lead brings its resolution index up to the graph every N ms (a hot
+   * standby: taking over from a leader that died then reads seconds of records, not the graph);
+   * 0 = it reads the graph whole when it takes the lease, and holds no index meanwhile.
+   */
+  ONEMAP_STANDBY_SYNC_MS: Type.Integer({ default: 5_000, minimum: 0 }),
+  /**
    * How long a stopping `onemap worker` (or server: requests in flight, an embedded worker's jobs)
    * may finish what it has in hand before it exits anyway (jobs cut short are handed back and done
    * again by another worker). Keep it under the orchestrator's grace period (Kubernetes: 30 s by default).

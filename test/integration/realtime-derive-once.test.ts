@@ -14,7 +14,7 @@ import { openTestPipeline } from '../helpers/pipeline.ts';
 
 const a = openTestPipeline();
 const b = openTestPipeline();
-const config = { ONEMAP_WORKER_CONCURRENCY: 1, ONEMAP_QUALITY_REPORTS_EVERY_MS: 0 };
+const config = { ONEMAP_WORKER_CONCURRENCY: 1, ONEMAP_QUALITY_REPORTS_EVERY_MS: 0, ONEMAP_STANDBY_SYNC_MS: 0 };
 const running: BackgroundJobs[] = [];
 
 beforeAll(async () => {

@@ -112,13 +112,13 @@ export async function* readRecordsSince(
 }
 
 /** Redirects written after `sinceSeq` (merges made by any worker or analyst). */
-export async function readRedirectsSince(graph: Graph, sinceSeq: number): Promise<{ eid: string; to: string }[]> {
+export async function readRedirectsSince(graph: Graph, sinceSeq: number): Promise<{ eid: string; to: string; seq: number }[]> {
   return readTx(graph, async (tx) => {
     const r = await tx.run(
-      `MATCH (d:${Label.Redirect}) WHERE d.seq > $since RETURN d.eid AS eid, d.to AS to ORDER BY d.seq`,
+      `MATCH (d:${Label.Redirect}) WHERE d.seq > $since RETURN d.eid AS eid, d.to AS to, d.seq AS seq ORDER BY d.seq`,
       { since: sinceSeq },
     );
-    return r.records.map((x) => ({ eid: x.get('eid') as string, to: x.get('to') as string }));
+    return r.records.map((x) => ({ eid: x.get('eid') as string, to: x.get('to') as string, seq: Number(x.get('seq')) }));
   });
 }
 

@@ -44,14 +44,14 @@ export interface BackgroundJobs {
  */
 export async function startBackgroundJobs(
   pipeline: IngestPipeline,
-  config: Pick<PipelineConfig, 'ONEMAP_WORKER_CONCURRENCY' | 'ONEMAP_QUALITY_REPORTS_EVERY_MS'>,
+  config: Pick<PipelineConfig, 'ONEMAP_WORKER_CONCURRENCY' | 'ONEMAP_QUALITY_REPORTS_EVERY_MS' | 'ONEMAP_STANDBY_SYNC_MS'>,
   opts: { concurrency?: number; onError?: (what: string, err: Error) => void } = {},
 ): Promise<BackgroundJobs> {
   const onError = opts.onError ?? (() => {});
   const ingest = startIngestWorker(pipeline, { concurrency: opts.concurrency ?? config.ONEMAP_WORKER_CONCURRENCY });
   ingest.on('error', (err) => onError('ingest worker', err));
   let aside: DeriveAside | null = null;
-  const realtime = startRealtimeWorkers(pipeline, { onError, onLeader: () => void aside?.check() });
+  const realtime = startRealtimeWorkers(pipeline, { onError, standbySyncMs: config.ONEMAP_STANDBY_SYNC_MS, onLeader: () => void aside?.check() });
   // While this process leads and another runs a derive worker, the after-commit jobs go there.
   aside = deriveAsideWhileLeading(ingest.derive, pipeline.deriveQueue(), () => realtime.lease.epoch !== null, {
     onError: (err) => onError('derive worker', err),

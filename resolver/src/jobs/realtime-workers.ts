@@ -1,5 +1,6 @@
 import { fenceLeader, readLeaderEpoch } from '../graph/batches.ts';
 import type { IngestPipeline } from '../pipeline/ingest-pipeline.ts';
+import { readAppliedSequence } from '../pipeline/applied-sequence.ts';
 import { LeaderLease } from '../pipeline/leader-lease.ts';
 import { type PushJob, REALTIME_CONCURRENCY } from '../pipeline/realtime-ingest.ts';
 import { createWorker, type HandingWorker, QueueName } from '../queue/queues.ts';
@@ -38,6 +39,8 @@ export function startRealtimeWorkers(
   opts: {
     concurrency?: number;
     leaseTtlMs?: number;
+    /** How often a worker that does not lead brings its index up to the graph (`GraphResolver.catchUp`); 0 = never (it syncs whole when it takes the lease). Default `STANDBY_SYNC_MS`. */
+    standbySyncMs?: number;
     onError?: (what: string, err: Error) => void;
     onLeader?: (epoch: number | null) => void;
   } = {},
@@ -105,6 +108,11 @@ export function startRealtimeWorkers(
     },
   });
   lease.start();
+  const standby = keepIndexWarm(pipeline, {
+    everyMs: opts.standbySyncMs ?? STANDBY_SYNC_MS,
+    leading: () => leader !== null || warming !== null || lease.epoch !== null,
+    onError: (err) => onError('standby index sync', err),
+  });
   return {
     lease,
     traces,
@@ -112,15 +120,66 @@ export function startRealtimeWorkers(
     async close(track = untracked) {
       closed = true;
       const w = leader;
+      const catchingUp = standby.stop();
       await track('resolve leader lease', lease.stop());
       await Promise.all([
         track('trace writer', traces.close()),
         w && track('resolve leader (group commit)', w.close()),
         warming && track('resolve leader warm-up (its index read back from the graph)', warming),
+        catchingUp && track('standby index sync', catchingUp),
       ]);
     },
     async handBack() {
       return (await traces.handBack()) + ((await leader?.handBack()) ?? 0);
+    },
+  };
+}
+
+/** How often a worker that does not lead catches its index up with the graph, by default (ms). */
+export const STANDBY_SYNC_MS = 5_000;
+
+/**
+ * A hot standby: while this process does not lead, its resolution index follows the graph every
+ * `everyMs` (`GraphResolver.catchUp`: what was committed since, read by sequence, and analysts'
+ * decisions applied in place), so a worker taking over from a leader that died reads a few
+ * seconds of records before it takes pushes, not the whole graph (about a minute at a million
+ * records, with every push waiting). It costs the memory of a second index and a small read every
+ * `everyMs`; 0 turns it off. `stop` ends it and returns the catch-up in progress, if any, for the
+ * caller to wait for before the driver is closed (a read the driver was closed under never settles).
+ */
+function keepIndexWarm(
+  pipeline: IngestPipeline,
+  opts: { everyMs: number; leading: () => boolean; onError: (err: Error) => void },
+): { stop(): Promise<void> | null } {
+  let stopped = opts.everyMs <= 0;
+  let running: Promise<void> | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  const next = () => {
+    if (stopped) return;
+    timer = setTimeout(() => void tick(), opts.everyMs);
+    timer.unref();
+  };
+  const tick = async () => {
+    timer = null;
+    if (!opts.leading()) {
+      running = readAppliedSequence(pipeline.deps.redis)
+        .then((applied) => pipeline.resolver.catchUp(applied))
+        .then(
+        () => undefined,
+        (e: Error) => opts.onError(e),
+      );
+      await running;
+      running = null;
+    }
+    next();
+  };
+  next();
+  return {
+    stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      timer = null;
+      return running;
     },
   };
 }

@@ -84,6 +84,8 @@ export interface GraphResolverOptions {
   chunkSize?: number;
   /** print the time of every write statement (`'profile'`: and its db hits) */
   traceWrites?: boolean | 'profile';
+  /** told the sequence of each write once its commit has returned (`publishAppliedSequence`: what a standby may read up to) */
+  onCommitted?: (seq: number) => Promise<void>;
 }
 
 /**
@@ -105,6 +107,8 @@ export class GraphResolver {
   private committedSeq = 0;
   /** groups prepared and not yet written (or refused) */
   private writing = 0;
+  /** batches and groups being synced and resolved now (`processBatch`, `prepareGroup`): a standby's `catchUp` never runs beside them */
+  private resolving = 0;
   /** wakes whoever waits for a write to end */
   private settled: { promise: Promise<void>; resolve: () => void } | null = null;
   /** raised by every failed write: a group prepared under an older generation is refused */
@@ -116,7 +120,7 @@ export class GraphResolver {
   /** how many times the index was rebuilt from the whole graph (the first sync is one) */
   private rebuildCount = 0;
   /** the sync running now, if any (see `sync`) */
-  private syncing: Promise<void> | null = null;
+  private syncing: Promise<number> | null = null;
   private readonly catalogById: Map<string, SourceCatalogEntry>;
 
   constructor(
@@ -147,19 +151,21 @@ export class GraphResolver {
    * index holds is undone. Splits and confirmed non-matches become cannot-links that later records
    * respect. Never two at once in one process (a new leader's warm-up and a group's sync): a sync
    * called while another runs waits for it and then catches up.
+   * @param upTo read no sequence past this one (a standby's `catchUp`)
+   * @returns the committed sequence the graph showed
    */
-  async sync(): Promise<void> {
+  async sync(upTo = Number.POSITIVE_INFINITY): Promise<number> {
     while (this.syncing) await this.syncing.catch(() => undefined);
-    const run = this.syncNow();
+    const run = this.syncNow(upTo);
     this.syncing = run;
     try {
-      await run;
+      return await run;
     } finally {
       if (this.syncing === run) this.syncing = null;
     }
   }
 
-  private async syncNow(): Promise<void> {
+  private async syncNow(limit: number): Promise<number> {
     // One read: analysts' decisions and the committed sequence (the leader's common case ends here).
     const { seq: target, decisions: signature } = await readSyncState(this.graph);
     // A sequence behind ours means the graph was reset or restored from a backup: start over.
@@ -180,12 +186,14 @@ export class GraphResolver {
       this.facts.clear();
       this.lastSeq = 0;
     }
-    if (!this.dirty && target === this.lastSeq) {
+    const upTo = Math.min(target, limit);
+    if (!this.dirty && upTo <= this.lastSeq) {
       this.committedSeq = this.lastSeq;
-      return;
+      return target;
     }
     for await (const page of readRecordsSince(this.graph, this.lastSeq)) {
       for (const r of page) {
+        if (r.seq > upTo) continue;
         this.records.known.setHash(r.rid, r.hash);
         if (r.batchId) this.records.known.setWrittenBy(r.rid, r.batchId);
         if (r.receivedAt !== null) this.records.noteReceived(r.rid, r.receivedAt);
@@ -196,11 +204,12 @@ export class GraphResolver {
       }
     }
     for (const d of await readRedirectsSince(this.graph, this.lastSeq)) {
+      if (d.seq > upTo) continue;
       this.persisted.delete(d.eid);
       if (this.index.memberKeys(d.eid).size && this.index.memberKeys(d.to).size) this.index.mergeEntities(d.to, d.eid);
       this.records.forgetFold(d.eid);
     }
-    this.lastSeq = Math.max(this.lastSeq, target);
+    this.lastSeq = Math.max(this.lastSeq, upTo);
     this.committedSeq = this.lastSeq;
     if (decisions) {
       for (const [a, b] of cannotLinksOf(decisions)) {
@@ -210,6 +219,7 @@ export class GraphResolver {
     }
     this.decisions = signature;
     this.dirty = false;
+    return target;
   }
 
   /**
@@ -278,10 +288,44 @@ export class GraphResolver {
     if (!this.writing) await this.sync();
   }
 
+  /**
+   * A standby's catch-up (a worker that does not lead): the index brought up to the graph now, so
+   * that when this worker takes the lease its warm-up reads the last seconds of records instead of
+   * the whole graph (a minute at a million records, while every push waits). Skipped — false —
+   * while this worker resolves or writes anything itself: those sync on their own, its index may
+   * be ahead of the graph meanwhile, and a group's resolve must see no other change to the index.
+   *
+   * @param applied the highest sequence known applied (`readAppliedSequence`): it reads no
+   *   further, as a sequence committed but not yet applied may show without its records.
+   */
+  async catchUp(applied: number): Promise<boolean> {
+    if (this.writing || this.resolving) return false;
+    await this.sync(applied);
+    return true;
+  }
+
+  /**
+   * Tells `onCommitted` a write's sequence, without waiting for it (a Redis round trip is not the
+   * write path's business): a failure there loses nothing but a standby's warmth — it reads that
+   * far at its next round or when it takes the lease.
+   */
+  private committed(seq: number): void {
+    void this.opts.onCommitted?.(seq).catch(() => undefined);
+  }
+
   /** Resolves and writes a standardized batch. Records already in the graph unchanged are skipped. */
   async processBatch(batch: StagedBatch, records: BatchRecord[], onChunk?: (done: number, total: number) => void): Promise<ProcessStats> {
     const entry = this.catalogById.get(batch.source);
     if (!entry) throw new Error(`source ${batch.source} is not in the catalog`);
+    this.resolving++;
+    try {
+      return await this.processChunks(batch, entry, records, onChunk);
+    } finally {
+      this.resolving--;
+    }
+  }
+
+  private async processChunks(batch: StagedBatch, entry: SourceCatalogEntry, records: BatchRecord[], onChunk?: (done: number, total: number) => void): Promise<ProcessStats> {
     const stats = emptyStats(records.length);
     let t = performance.now();
     await this.sync();
@@ -305,6 +349,7 @@ export class GraphResolver {
         this.lastSeq = rows.seq;
         this.committedSeq = rows.seq;
         this.afterWrite(rows);
+        this.committed(rows.seq);
         stats.chunks++;
       }
       onChunk?.(Math.min(i + size, records.length), records.length);
@@ -425,6 +470,15 @@ export class GraphResolver {
    * Callers hold the resolve lock from the prepare until the write has ended.
    */
   async prepareGroup(items: { batch: StagedBatch; records: BatchRecord[] }[]): Promise<PreparedGroup> {
+    this.resolving++;
+    try {
+      return await this.prepareParts(items);
+    } finally {
+      this.resolving--;
+    }
+  }
+
+  private async prepareParts(items: { batch: StagedBatch; records: BatchRecord[] }[]): Promise<PreparedGroup> {
     const parts = items.map((it) => {
       const entry = this.catalogById.get(it.batch.source);
       if (!entry) throw new Error(`source ${it.batch.source} is not in the catalog`);
@@ -480,7 +534,10 @@ export class GraphResolver {
         this.failed();
         throw e;
       }
-      if (rows.records.length) this.committedSeq = Math.max(this.committedSeq, rows.seq);
+      if (rows.records.length) {
+        this.committedSeq = Math.max(this.committedSeq, rows.seq);
+        this.committed(rows.seq);
+      }
     } finally {
       this.writing--;
       const wake = this.settled;
@@ -509,7 +566,10 @@ export class GraphResolver {
    * nothing is read. Anything else (a decision, a reset) waits for those writes and syncs as usual.
    */
   private async syncBeside(): Promise<void> {
-    if (!this.writing) return this.sync();
+    if (!this.writing) {
+      await this.sync();
+      return;
+    }
     const { seq, decisions } = await readSyncState(this.graph);
     if (!this.dirty && decisions === this.decisions && seq >= this.committedSeq && seq <= this.lastSeq) return;
     while (this.writing) {
@@ -519,7 +579,7 @@ export class GraphResolver {
       }
       await this.settled.promise;
     }
-    return this.sync();
+    await this.sync();
   }
 
   private afterWrite(rows: ChunkRows): void {

@@ -16,6 +16,7 @@ import type { Model } from '../scoring/model-settings.ts';
 import type { FieldProblem } from '../types.ts';
 import { authorityFromCatalog } from './golden-values.ts';
 import { GraphResolver } from './graph-resolver.ts';
+import { publishAppliedSequence } from './applied-sequence.ts';
 import { EVENTS_CHANNEL, publishEvents } from './publish-events.ts';
 import { claimPush, pendingPush } from './push-deliveries.ts';
 import { isTraceOnly, type PushJob, RealtimeIngest } from './realtime-ingest.ts';
@@ -82,6 +83,7 @@ export class IngestPipeline {
       ...(deps.models ? { models: deps.models } : {}),
       ...(deps.chunkSize ? { chunkSize: deps.chunkSize } : {}),
       ...(deps.traceWrites ? { traceWrites: deps.traceWrites } : {}),
+      onCommitted: (seq) => publishAppliedSequence(deps.redis, seq),
     });
     this.realtime = new RealtimeIngest(this, {
       ...(deps.groupMaxRecords ? { maxRecords: deps.groupMaxRecords } : {}),
