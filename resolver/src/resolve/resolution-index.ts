@@ -15,6 +15,7 @@ import { PairScorer, probability } from '../scoring/pair-scorer.ts';
 import type { Mention } from '../types.ts';
 import { entityIdFor } from './entity-id.ts';
 import { flatString } from './flat-string.ts';
+import { HashedKeyMap } from './hashed-key-map.ts';
 
 export interface RealtimeResult {
   /** entity the mention belongs to; null = a new entity (also for possible matches, pending review) */
@@ -66,7 +67,8 @@ interface Rep {
 
 /**
  * One blocking key's candidates: one group per (entity, attributes), and `n` counts all mentions,
- * so the block's size limit is what it would be with every mention in it.
+ * so the block's size limit is what it would be with every mention in it. Its key is not kept: it
+ * is the rule's key of any of its groups (`blockKeyOf`).
  */
 interface Block {
   n: number;
@@ -134,9 +136,20 @@ interface KindIndex {
   stats: DataStats;
   scorer: PairScorer;
   rules: KeyFn[];
-  blocks: Array<Map<string, Block>>;
+  /** per rule: its key -> its block, keyed by the key's hash (`HashedKeyMap`) */
+  blocks: Array<HashedKeyMap<Block>>;
   keyRules: KeyFn[];
   keyIndex: Array<Map<string, string>>;
+}
+
+/**
+ * The key a block was made for: the rule's key of its first group (every group in it has that key:
+ * a group's attributes never change, and a value found generic stays generic, so the key of a block
+ * still looked up is the key it was made with). Undefined for a block without groups, which a
+ * lookup by hash then never takes.
+ */
+function blockKeyOf(rule: KeyFn): (b: Block) => string | undefined {
+  return (b) => (b.keys.length ? rule(b.keys[0]!.attrs) : undefined);
 }
 
 /** `source:recordId:role` read back from a mention key. */
@@ -200,12 +213,13 @@ export class ResolutionIndex {
       const stats = new DataStats(model);
       const skip = (part: string, v: string) => stats.isGeneric(part, v);
       const probabilistic = model.thresholds.match < 1;
+      const rules = probabilistic ? model.blockingRules.map((r) => compileRule(r, skip)) : [];
       k = {
         model,
         stats,
         scorer: new PairScorer(model, stats),
-        rules: probabilistic ? model.blockingRules.map((r) => compileRule(r, skip)) : [],
-        blocks: probabilistic ? model.blockingRules.map(() => new Map()) : [],
+        rules,
+        blocks: rules.map((rule) => new HashedKeyMap(blockKeyOf(rule))),
         keyRules: (model.keyRules ?? []).map((r) => compileRule(r)),
         keyIndex: (model.keyRules ?? []).map(() => new Map()),
       };
@@ -218,15 +232,17 @@ export class ResolutionIndex {
     return this.mentions.size;
   }
 
-  /** How much the index holds (for benchmarks): mentions, entities, groups, representatives, anchors, block keys and scored groups. */
+  /** How much the index holds (for benchmarks): mentions, entities, groups, representatives, anchors, block keys (and those kept by their string: `HashedKeyMap`) and scored groups. */
   counts(): Record<string, number> {
     let blockKeys = 0;
+    let blockKeysCollided = 0;
     let scored = 0;
     let keyed = 0;
     let reps = 0;
     for (const k of this.kinds.values()) {
       for (const b of k.blocks) {
         blockKeys += b.size;
+        blockKeysCollided += b.collisions;
         for (const x of b.values()) scored += x.keys.length;
       }
       for (const x of k.keyIndex) keyed += x.size;
@@ -244,6 +260,7 @@ export class ResolutionIndex {
       anchors: this.anchors.size,
       keyed,
       blockKeys,
+      blockKeysCollided,
       scored,
     };
   }
@@ -569,7 +586,7 @@ export class ResolutionIndex {
       let b = ki.blocks[r]!.get(key);
       if (!b) {
         b = { n: 0, keys: [] };
-        ki.blocks[r]!.set(flatKey(key), b);
+        ki.blocks[r]!.add(key, b);
       }
       b.n++;
       if (fresh) b.keys = appended(b.keys, g);
@@ -622,7 +639,7 @@ export class ResolutionIndex {
         const at = b.keys.indexOf(g);
         if (at >= 0) b.keys.splice(at, 1);
       }
-      if (!b.n) ki.blocks[r]!.delete(k!);
+      if (!b.n) ki.blocks[r]!.delete(k!, b);
     }
   }
 
