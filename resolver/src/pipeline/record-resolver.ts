@@ -2,6 +2,7 @@ import { ANCHOR_KINDS, type EntityKind, type SourceCatalogEntry } from '@onemap/
 import { mentionsToJson } from '../graph/load-index.ts';
 import type { ChunkRows, EntityRow, SourceRecordRow } from '../graph/write-rows.ts';
 import type { BatchRecord } from '../intake/read-batch.ts';
+import { RecordIds } from '../resolve/record-ids.ts';
 import { ResolutionIndex } from '../resolve/resolution-index.ts';
 import type { Model } from '../scoring/model-settings.ts';
 import type { Mention } from '../types.ts';
@@ -89,7 +90,7 @@ const ANCHOR_KINDS_OF = Object.fromEntries(
 export class RecordResolver {
   readonly index: ResolutionIndex;
   /** every record resolved: the content hash of its version resolved last, when it was received (epoch ms: the recency of the golden-value rule) */
-  readonly known = new RecordTable();
+  readonly known: RecordTable;
   private readonly catalogById: Map<string, SourceCatalogEntry>;
   /** eid -> its golden-value fold (`keepGolden`) */
   private readonly folds = new Map<string, KeptFold>();
@@ -97,7 +98,10 @@ export class RecordResolver {
   private timesChanged = 0;
 
   constructor(private readonly opts: RecordResolverOptions) {
-    this.index = new ResolutionIndex(opts.models ? { models: opts.models } : {});
+    // one number per record for the table and the index's mention keys: the rid held once
+    const records = new RecordIds();
+    this.known = new RecordTable(records);
+    this.index = new ResolutionIndex(opts.models ? { models: opts.models, records } : { records });
     this.catalogById = new Map(opts.catalog.map((c) => [c.id, c]));
   }
 

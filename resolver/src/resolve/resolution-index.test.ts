@@ -241,6 +241,27 @@ describe('ResolutionIndex', () => {
     expect(ix.mentionsOf(r.entityId)[0]).toMatchObject({ key: 'custom-key', source: m.source, recordId: m.recordId, role: m.role });
   });
 
+  it('gives back mention keys as they were added (record ids with colons, odd keys) and numbers none by looking', () => {
+    const ix = new ResolutionIndex();
+    const a = { ...mention({ name: '陈静', birthDate: '1991-01-01' }), recordId: '2026:05:01', key: 'rt:2026:05:01:p' };
+    const b = { ...mention({ name: '陈静', birthDate: '1991-01-01' }), key: 'no-colon' };
+    const r = ix.resolveAndAdd(a);
+    expect(ix.resolveAndAdd(b).entityId).toBe(r.entityId);
+    expect(ix.mentionKeysOf(r.entityId)).toEqual(['rt:2026:05:01:p', 'no-colon']);
+    expect([...ix.memberKeys(r.entityId)]).toEqual(['rt:2026:05:01:p', 'no-colon']);
+    expect(ix.memberKeys(r.entityId).size).toBe(2);
+    expect(ix.mentionsOf(r.entityId).map((m) => [m.source, m.recordId, m.role])).toEqual([
+      ['rt', '2026:05:01', 'p'],
+      [b.source, b.recordId, b.role],
+    ]);
+    expect(ix.sourceOf('rt:2026:05:01:p')).toBe('rt');
+    expect(ix.entityOf('rt:2026:05:01:q')).toBeUndefined();
+    expect(ix.entityOf(r.entityId)).toBeUndefined();
+    expect(ix.withdraw('rt:9:p')).toBeUndefined();
+    expect(ix.splitEntity(r.entityId, ['no-colon'])).not.toBe(r.entityId);
+    expect(ix.mentionKeysOf(r.entityId)).toEqual(['rt:2026:05:01:p']);
+  });
+
   it('two block keys with the same hash stay two blocks: neither is a candidate through the other', () => {
     // blocks are kept by their key's hash (`HashedKeyMap`); these two birth dates hash alike
     const [d1, d2] = ['1922-11-28', '1933-07-31'];

@@ -16,6 +16,8 @@ import type { Mention } from '../types.ts';
 import { entityIdFor } from './entity-id.ts';
 import { flatString } from './flat-string.ts';
 import { HashedKeyMap } from './hashed-key-map.ts';
+import { MentionKeys } from './mention-keys.ts';
+import type { RecordIds } from './record-ids.ts';
 
 export interface RealtimeResult {
   /** entity the mention belongs to; null = a new entity (also for possible matches, pending review) */
@@ -45,8 +47,8 @@ interface Group {
   owner: string;
   kind: EntityKind;
   attrs: Mention['attrs'];
-  /** the mention scored for the group: the first added of those still in it */
-  key: string;
+  /** the mention scored for the group (its key's number): the first added of those still in it */
+  key: number;
   /** what `key` holds (its entity is the candidate a match reports) */
   scored: Rep;
   /** the group's representatives (distinct identifiers and entities), each with its count */
@@ -55,8 +57,9 @@ interface Group {
 
 /**
  * What a mention holds in the index: shared by every mention of one group with the same entity and
- * identifiers, counted. A mention is its key -> its `Rep`; memory grows with the distinct values
- * of each entity, not with its mentions (a hotel named by ten thousand stays is one `Rep`).
+ * identifiers, counted. A mention is its key's number (`MentionKeys`) -> its `Rep`; memory grows with
+ * the distinct values of each entity, not with its mentions (a hotel named by ten thousand stays is
+ * one `Rep`).
  */
 interface Rep {
   group: Group;
@@ -91,10 +94,13 @@ function sameIdentifiers(a: Mention['identifiers'], b: Mention['identifiers']): 
   return true;
 }
 
-/** A key the index keeps (a mention's, a block's, an anchor's), flat (see `flatString`). */
+/** A key the index keeps (an anchor's, a key index's), flat (see `flatString`). */
 const flatKey = flatString;
 
-const NO_MEMBERS: ReadonlySet<string> = new Set();
+/** An entity's mention keys in the order they joined it (`ResolutionIndex.memberKeys`). */
+export interface MemberKeys extends Iterable<string> {
+  readonly size: number;
+}
 
 /**
  * `list` with `items` added at its end. A list of up to 8 is copied to its exact size: a push onto
@@ -165,7 +171,7 @@ function keyNamesOrigin(m: Mention): boolean {
 }
 
 /**
- * The resolved entities in memory. Per mention it keeps only its key -> its `Rep` (entity,
+ * The resolved entities in memory. Per mention it keeps only its key's number -> its `Rep` (entity,
  * identifiers, and through the rep's group kind and attributes): what scoring, conflicts, golden
  * values and a split or withdrawal need, shared by every mention of an entity with the same values.
  * Flags and line numbers are not kept (`mentionsOf` returns none).
@@ -173,14 +179,16 @@ function keyNamesOrigin(m: Mention): boolean {
 export class ResolutionIndex {
   private readonly kinds = new Map<EntityKind, KindIndex>();
   private readonly models: Partial<Record<EntityKind, Model>>;
-  /** mention key -> what it holds */
-  private readonly mentions = new Map<string, Rep>();
+  /** mention keys as numbers; every key the index is given or gives back goes through it */
+  private readonly keys: MentionKeys;
+  /** mention key's number -> what it holds */
+  private readonly mentions = new Map<number, Rep>();
   /** the origin of the mentions whose key does not name it (`keyNamesOrigin`) */
-  private readonly origins = new Map<string, Origin>();
+  private readonly origins = new Map<number, Origin>();
   /** entity -> the groups made for it (see `Group`); found by their attributes */
   private readonly groups = new Map<string, Group[]>();
-  /** entity -> its mention keys, in the order they joined it */
-  private readonly members = new Map<string, Set<string>>();
+  /** entity -> its mention keys' numbers, in the order they joined it */
+  private readonly members = new Map<string, Set<number>>();
   /** entity -> how many mentions have left it (its member order changed: what was folded from it in order is stale) */
   private readonly removals = new Map<string, number>();
   /** `kind|idKind|value` -> entity */
@@ -202,8 +210,10 @@ export class ResolutionIndex {
   private readonly mergedInto = new Map<string, string>();
   private seq = 0;
 
-  constructor(opts: { models?: Partial<Record<EntityKind, Model>> } = {}) {
+  /** @param opts.records the records' numbers, shared with the resolver's record table (else the index's own) */
+  constructor(opts: { models?: Partial<Record<EntityKind, Model>>; records?: RecordIds } = {}) {
     this.models = opts.models ?? {};
+    this.keys = new MentionKeys(opts.records);
   }
 
   private kind(kind: EntityKind): KindIndex {
@@ -266,13 +276,23 @@ export class ResolutionIndex {
   }
 
   entityOf(mentionKey: string): string | undefined {
-    return this.mentions.get(mentionKey)?.entity;
+    return this.repOf(mentionKey)?.entity;
+  }
+
+  private repOf(key: string): Rep | undefined {
+    const n = this.keys.find(key);
+    return n === undefined ? undefined : this.mentions.get(n);
   }
 
   /** A mention as the index holds it (no flags, no line). */
   mentionOf(key: string): Mention {
-    const r = this.mentions.get(key)!;
-    const o = this.origins.get(key) ?? originOf(key);
+    return this.mentionAt(this.keys.find(key)!);
+  }
+
+  private mentionAt(n: number): Mention {
+    const r = this.mentions.get(n)!;
+    const key = this.keys.keyOf(n);
+    const o = this.origins.get(n) ?? originOf(key);
     return {
       key,
       source: o.source,
@@ -287,17 +307,24 @@ export class ResolutionIndex {
 
   /** An entity's mentions in the order they joined it, as the index holds them (no flags, no line). */
   mentionsOf(entityId: string): Mention[] {
-    return [...(this.members.get(entityId) ?? [])].map((k) => this.mentionOf(k));
+    return [...(this.members.get(entityId) ?? [])].map((n) => this.mentionAt(n));
   }
 
   /** An entity's mention keys in the order they joined it. */
   mentionKeysOf(entityId: string): string[] {
-    return [...(this.members.get(entityId) ?? [])];
+    return [...this.memberKeys(entityId)];
   }
 
-  /** How many mentions an entity has, and its mention keys in the order they joined it (not copied: read, do not keep). */
-  memberKeys(entityId: string): ReadonlySet<string> {
-    return this.members.get(entityId) ?? NO_MEMBERS;
+  /** How many mentions an entity has, and its mention keys in the order they joined it (read as they are now: do not keep). */
+  memberKeys(entityId: string): MemberKeys {
+    const set = this.members.get(entityId);
+    const keys = this.keys;
+    return {
+      size: set?.size ?? 0,
+      *[Symbol.iterator]() {
+        for (const n of set ?? []) yield keys.keyOf(n);
+      },
+    };
   }
 
   /**
@@ -311,12 +338,13 @@ export class ResolutionIndex {
 
   /** The source of a mention in the index (read from its key). */
   sourceOf(key: string): string {
-    return this.origins.get(key)?.source ?? key.slice(0, key.indexOf(':'));
+    const n = this.keys.find(key);
+    return (n === undefined ? undefined : this.origins.get(n)?.source) ?? key.slice(0, key.indexOf(':'));
   }
 
   /** The first mention key of an entity (undefined when it holds none). */
   firstKeyOfEntity(entityId: string): string | undefined {
-    for (const k of this.members.get(entityId) ?? []) return k;
+    for (const n of this.members.get(entityId) ?? []) return this.keys.keyOf(n);
     return undefined;
   }
 
@@ -434,7 +462,7 @@ export class ResolutionIndex {
     // 3. scored candidates. A group sits in the block of every rule its attributes key (up to one
     // per rule): it is scored once per mention, and not at all when its entity is already anchored
     // (an anchored entity is the answer, and never one of the `strong` others).
-    const best = new Map<string, { w: number; key: string }>();
+    const best = new Map<string, { w: number; key: number }>();
     const seen = new Set<Group>();
     for (let r = 0; r < ki.rules.length; r++) {
       const key = ki.rules[r]!(m.attrs);
@@ -454,7 +482,7 @@ export class ResolutionIndex {
     const ranked = [...best.entries()]
       .filter(([e]) => !this.exclusiveConflict(e, mine) && !anchored.some((a) => this.cannot.get(a)?.has(e)))
       .sort((x, y) => y[1].w - x[1].w);
-    const explain = (ck: string) => explainPair(m, this.mentionOf(ck), model, ki.stats, ki.scorer);
+    const explain = (ck: number) => explainPair(m, this.mentionAt(ck), model, ki.stats, ki.scorer);
     // An anchored entity is the answer whatever its cohesion, so it is not checked: a hub (a hotel
     // every stay names, a guest pushed again and again) would cost a sampled scoring per record.
     const strong = ranked.filter(
@@ -548,8 +576,8 @@ export class ResolutionIndex {
 
   /** Put a mention into an entity (new or existing). */
   add(m: Mention, entityId: string): void {
-    if (this.mentions.has(m.key)) this.remove(m.key);
-    const key = flatKey(m.key);
+    const key = this.keys.numberOf(m.key);
+    if (this.mentions.has(key)) this.remove(key);
     const ki = this.kind(m.kind);
     const owned = this.groups.get(entityId) ?? [];
     let g = owned.find((x) => sameAttrs(x.attrs, m.attrs));
@@ -598,14 +626,14 @@ export class ResolutionIndex {
   }
 
   /** The first mention (in the order they joined their entity) still in a group, to be scored for it. */
-  private firstKeyOf(g: Group): string {
+  private firstKeyOf(g: Group): number {
     for (const e of new Set(g.reps.map((r) => r.entity))) {
       for (const k of this.members.get(e) ?? []) if (this.mentions.get(k)!.group === g) return k;
     }
     throw new ResolverError('ONEMAP_ERR_UNKNOWN_ENTITY', { detail: `a group of ${g.owner} has no mention` });
   }
 
-  private remove(key: string): void {
+  private remove(key: number): void {
     const rep = this.mentions.get(key);
     if (!rep) return;
     const g = rep.group;
@@ -654,9 +682,11 @@ export class ResolutionIndex {
    * entity's anchors and keys still name it until `retire` says where it went.
    */
   withdraw(mentionKey: string): { entityId: string; emptied: boolean } | undefined {
-    const entityId = this.entityOf(mentionKey);
-    if (entityId === undefined) return undefined;
-    this.remove(mentionKey);
+    const key = this.keys.find(mentionKey);
+    const rep = key === undefined ? undefined : this.mentions.get(key);
+    if (!rep) return undefined;
+    const entityId = rep.entity;
+    this.remove(key!);
     return { entityId, emptied: !this.members.has(entityId) };
   }
 
@@ -704,14 +734,15 @@ export class ResolutionIndex {
   splitEntity(entityId: string, mentionKeys: string[], newId?: string): string {
     const set = this.members.get(entityId);
     if (!set) throw new ResolverError('ONEMAP_ERR_UNKNOWN_ENTITY', { detail: entityId });
-    const moving = mentionKeys.filter((k) => set.has(k)).map((k) => this.mentionOf(k));
-    if (!moving.length) return entityId;
+    const numbers = mentionKeys.map((k) => this.keys.find(k)).filter((n) => n !== undefined && set.has(n)) as number[];
+    if (!numbers.length) return entityId;
+    const moving = numbers.map((n) => this.mentionAt(n));
     const first = moving[0]!;
     const id = newId ?? this.newEntityId(first);
-    for (const m of moving) {
-      this.remove(m.key);
+    moving.forEach((m, i) => {
+      this.remove(numbers[i]!);
       this.add(m, id);
-    }
+    });
     // anchors now owned by the split-off part point to it
     for (const m of moving) {
       for (const idf of m.identifiers) {
