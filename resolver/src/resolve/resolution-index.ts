@@ -18,6 +18,7 @@ import { flatString } from './flat-string.ts';
 import { HashedKeyMap } from './hashed-key-map.ts';
 import { MentionKeys } from './mention-keys.ts';
 import type { RecordIds } from './record-ids.ts';
+import { appended, deleteMember, hasMember, type MemberSet, memberCount, withMember } from './small-lists.ts';
 
 export interface RealtimeResult {
   /** entity the mention belongs to; null = a new entity (also for possible matches, pending review) */
@@ -102,24 +103,6 @@ export interface MemberKeys extends Iterable<string> {
   readonly size: number;
 }
 
-/**
- * `list` with `items` added at its end. A list of up to 8 is copied to its exact size: a push onto
- * an empty or small array reserves room for 16 more (V8 grows a backing store by half plus 16),
- * ~150 B of slack for each of the index's hundreds of thousands of lists of one or two (a block's
- * groups, a group's representatives, an entity's groups and exclusive values).
- */
-function appended<T>(list: T[], ...items: T[]): T[] {
-  const n = list.length + items.length;
-  if (n > 8) {
-    list.push(...items);
-    return list;
-  }
-  const out = new Array<T>(n);
-  for (let i = 0; i < list.length; i++) out[i] = list[i]!;
-  for (let i = 0; i < items.length; i++) out[list.length + i] = items[i]!;
-  return out;
-}
-
 /** `id:<kind>` / `attr:<name>`: the slot of an exclusive value, one string each (they are kept per entity), found without building it. */
 const SLOTS = { id: new Map<string, string>(), attr: new Map<string, string>() };
 function slotOf(prefix: 'id' | 'attr', name: string): string {
@@ -188,7 +171,7 @@ export class ResolutionIndex {
   /** entity -> the groups made for it (see `Group`); found by their attributes */
   private readonly groups = new Map<string, Group[]>();
   /** entity -> its mention keys' numbers, in the order they joined it */
-  private readonly members = new Map<string, Set<number>>();
+  private readonly members = new Map<string, MemberSet>();
   /** entity -> how many mentions have left it (its member order changed: what was folded from it in order is stale) */
   private readonly removals = new Map<string, number>();
   /** `kind|idKind|value` -> entity */
@@ -320,7 +303,7 @@ export class ResolutionIndex {
     const set = this.members.get(entityId);
     const keys = this.keys;
     return {
-      size: set?.size ?? 0,
+      size: memberCount(set),
       *[Symbol.iterator]() {
         for (const n of set ?? []) yield keys.keyOf(n);
       },
@@ -550,11 +533,11 @@ export class ResolutionIndex {
   private cohesive(ki: KindIndex, m: Mention, entityId: string): boolean {
     if (ki.model.cohesion <= 0) return true;
     const keys = this.members.get(entityId);
-    if (!keys || keys.size < 2) return true;
+    if (memberCount(keys) < 2) return true;
     return (
       clusterCohesionOf(
         m,
-        [...keys].map((k) => this.mentions.get(k)!.group),
+        [...keys!].map((k) => this.mentions.get(k)!.group),
         ki.scorer,
       ) >= ki.model.cohesion
     );
@@ -595,12 +578,7 @@ export class ResolutionIndex {
     rep.n++;
     this.mentions.set(key, rep);
     if (!keyNamesOrigin(m)) this.origins.set(key, { source: m.source, recordId: m.recordId, role: m.role });
-    let set = this.members.get(entityId);
-    if (!set) {
-      set = new Set();
-      this.members.set(entityId, set);
-    }
-    set.add(key);
+    this.members.set(entityId, withMember(this.members.get(entityId), key));
     this.countExclusive(entityId, m.attrs, m.identifiers, ki.model, 1);
     ki.stats.add(m.attrs);
     for (const id of m.identifiers) {
@@ -640,9 +618,9 @@ export class ResolutionIndex {
     const ki = this.kind(g.kind);
     const e = rep.entity;
     const set = this.members.get(e);
-    set?.delete(key);
+    if (set) deleteMember(set, key);
     this.removals.set(e, (this.removals.get(e) ?? 0) + 1);
-    if (set?.size === 0) this.members.delete(e);
+    if (set && !memberCount(set)) this.members.delete(e);
     this.countExclusive(e, g.attrs, rep.identifiers, ki.model, -1);
     this.mentions.delete(key);
     this.origins.delete(key);
@@ -705,13 +683,14 @@ export class ResolutionIndex {
     if (a === b) return a;
     const mb = this.members.get(b);
     if (!mb) throw new ResolverError('ONEMAP_ERR_UNKNOWN_ENTITY', { detail: b });
-    const ma = this.members.get(a);
+    let ma = this.members.get(a);
     if (!ma) throw new ResolverError('ONEMAP_ERR_UNKNOWN_ENTITY', { detail: a });
     const reps = new Set<Rep>();
     for (const k of mb) {
-      ma.add(k);
+      ma = withMember(ma, k);
       reps.add(this.mentions.get(k)!);
     }
+    this.members.set(a, ma);
     // every mention of `b` is held by one of its representatives: they stand for `a` now
     for (const rep of reps) {
       const { model } = this.kind(rep.group.kind);
@@ -734,7 +713,9 @@ export class ResolutionIndex {
   splitEntity(entityId: string, mentionKeys: string[], newId?: string): string {
     const set = this.members.get(entityId);
     if (!set) throw new ResolverError('ONEMAP_ERR_UNKNOWN_ENTITY', { detail: entityId });
-    const numbers = mentionKeys.map((k) => this.keys.find(k)).filter((n) => n !== undefined && set.has(n)) as number[];
+    const numbers = mentionKeys
+      .map((k) => this.keys.find(k))
+      .filter((n) => n !== undefined && hasMember(set, n)) as number[];
     if (!numbers.length) return entityId;
     const moving = numbers.map((n) => this.mentionAt(n));
     const first = moving[0]!;
