@@ -45,6 +45,22 @@ describe('HashedKeyMap', () => {
     expect(m.size).toBe(1);
   });
 
+  it('replaces a value where its key is kept, by its hash or by its string', () => {
+    const m = new HashedKeyMap<Box>(keyOf, sameHash);
+    const a = box('a');
+    const b = box('b');
+    m.add('a', a);
+    m.add('b', b);
+    const a2 = box('a');
+    const b2 = box('b');
+    m.replace('a', a, a2);
+    m.replace('b', b, b2);
+    expect(m.get('a')).toBe(a2);
+    expect(m.get('b')).toBe(b2);
+    expect(m.size).toBe(2);
+    expect(m.collisions).toBe(1);
+  });
+
   it('deletes a value that no longer tells its key (a block whose last group left)', () => {
     const m = new HashedKeyMap<Box>(keyOf);
     const a = box('k');

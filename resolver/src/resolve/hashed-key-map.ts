@@ -60,6 +60,13 @@ export class HashedKeyMap<V> {
     else this.byHash.set(h, value);
   }
 
+  /** Puts `value` in the place of `old`, the value `get(key)` gave (the key stays where it is kept). */
+  replace(key: string, old: V, value: V): void {
+    const h = this.hash(key);
+    if (this.byHash.get(h) === old) this.byHash.set(h, value);
+    else this.collided.set(key, value);
+  }
+
   /**
    * Removes the value `get(key)` gave. By identity, not by `keyOf`: the value may no longer tell
    * its key (a block whose last group left).

@@ -70,14 +70,13 @@ interface Rep {
 }
 
 /**
- * One blocking key's candidates: one group per (entity, attributes), and `n` counts all mentions,
- * so the block's size limit is what it would be with every mention in it. Its key is not kept: it
- * is the rule's key of any of its groups (`blockKeyOf`).
+ * One blocking key's candidates: how many mentions it holds, then one group per (entity,
+ * attributes). The count is of all mentions, so the block's size limit is what it would be with
+ * every mention in it. One array, not an object holding a count and a list: ~40 B less for each of
+ * the ~180,000 blocks at 25k persons. Its key is not kept: it is the rule's key of any of its
+ * groups (`blockKeyOf`).
  */
-interface Block {
-  n: number;
-  keys: Group[];
-}
+type Block = [mentions: number, ...groups: Group[]];
 
 /** Whether two mentions' attributes are the same (the same names, the same values, missing = ''): then they score equally against any mention. */
 function sameAttrs(a: Mention['attrs'], b: Mention['attrs']): boolean {
@@ -138,7 +137,7 @@ interface KindIndex {
  * lookup by hash then never takes.
  */
 function blockKeyOf(rule: KeyFn): (b: Block) => string | undefined {
-  return (b) => (b.keys.length ? rule(b.keys[0]!.attrs) : undefined);
+  return (b) => (b.length > 1 ? rule((b[1] as Group).attrs) : undefined);
 }
 
 /** `source:recordId:role` read back from a mention key. */
@@ -236,7 +235,7 @@ export class ResolutionIndex {
       for (const b of k.blocks) {
         blockKeys += b.size;
         blockKeysCollided += b.collisions;
-        for (const x of b.values()) scored += x.keys.length;
+        for (const x of b.values()) scored += x.length - 1;
       }
       for (const x of k.keyIndex) keyed += x.size;
     }
@@ -451,8 +450,9 @@ export class ResolutionIndex {
       const key = ki.rules[r]!(m.attrs);
       if (key === undefined) continue;
       const block = ki.blocks[r]!.get(key);
-      if (!block || block.n > blockCap(model.blockingRules[r]!, model.maxBlockSize)) continue;
-      for (const g of block.keys) {
+      if (!block || block[0] > blockCap(model.blockingRules[r]!, model.maxBlockSize)) continue;
+      for (let i = 1; i < block.length; i++) {
+        const g = block[i] as Group;
         if (seen.has(g)) continue;
         seen.add(g);
         const e = g.scored.entity;
@@ -589,13 +589,15 @@ export class ResolutionIndex {
     for (let r = 0; r < ki.rules.length; r++) {
       const key = ki.rules[r]!(m.attrs);
       if (key === undefined) continue;
-      let b = ki.blocks[r]!.get(key);
-      if (!b) {
-        b = { n: 0, keys: [] };
-        ki.blocks[r]!.add(key, b);
+      const blocks = ki.blocks[r]!;
+      const b = blocks.get(key);
+      if (!b) blocks.add(key, fresh ? [1, g] : [1]);
+      else {
+        b[0]++;
+        // a small block is copied to its exact size as it grows (`appended`): the copy takes its place
+        const grown = fresh ? (appended<number | Group>(b, g) as Block) : b;
+        if (grown !== b) blocks.replace(key, b, grown);
       }
-      b.n++;
-      if (fresh) b.keys = appended(b.keys, g);
     }
     ki.keyRules.forEach((fn, r) => {
       const key = fn(m.attrs);
@@ -640,12 +642,12 @@ export class ResolutionIndex {
       const k = ki.rules[r]!(g.attrs);
       const b = k === undefined ? undefined : ki.blocks[r]!.get(k);
       if (!b) continue;
-      b.n--;
+      b[0]--;
       if (emptied) {
-        const at = b.keys.indexOf(g);
-        if (at >= 0) b.keys.splice(at, 1);
+        const at = b.indexOf(g, 1);
+        if (at >= 0) b.splice(at, 1);
       }
-      if (!b.n) ki.blocks[r]!.delete(k!, b);
+      if (!b[0]) ki.blocks[r]!.delete(k!, b);
     }
   }
 
