@@ -18,7 +18,20 @@ import { flatString } from './flat-string.ts';
 import { HashedKeyMap } from './hashed-key-map.ts';
 import { MentionKeys } from './mention-keys.ts';
 import type { RecordIds } from './record-ids.ts';
-import { appended, deleteMember, hasMember, type MemberSet, memberCount, withMember } from './small-lists.ts';
+import {
+  appended,
+  countOf,
+  deleteMember,
+  findIn,
+  hasMember,
+  listOf,
+  type MemberSet,
+  memberCount,
+  type OneOrList,
+  withItem,
+  withMember,
+  withoutItem,
+} from './small-lists.ts';
 
 export interface RealtimeResult {
   /** entity the mention belongs to; null = a new entity (also for possible matches, pending review) */
@@ -52,8 +65,8 @@ interface Group {
   key: number;
   /** what `key` holds (its entity is the candidate a match reports) */
   scored: Rep;
-  /** the group's representatives (distinct identifiers and entities), each with its count */
-  reps: Rep[];
+  /** the group's representatives (distinct identifiers and entities), each with its count: almost always one, kept alone */
+  reps: OneOrList<Rep>;
 }
 
 /**
@@ -242,7 +255,7 @@ export class ResolutionIndex {
     let groups = 0;
     for (const gs of this.groups.values()) {
       groups += gs.length;
-      for (const g of gs) reps += g.reps.length;
+      for (const g of gs) reps += countOf(g.reps);
     }
     return {
       mentions: this.mentions.size,
@@ -569,10 +582,10 @@ export class ResolutionIndex {
       g = { owner: entityId, kind: m.kind, attrs: m.attrs, key, scored: undefined as unknown as Rep, reps: [] };
       this.groups.set(entityId, appended(owned, g));
     }
-    let rep = g.reps.find((r) => r.entity === entityId && sameIdentifiers(r.identifiers, m.identifiers));
+    let rep = findIn(g.reps, (r) => r.entity === entityId && sameIdentifiers(r.identifiers, m.identifiers));
     if (!rep) {
       rep = { group: g, entity: entityId, identifiers: m.identifiers, n: 0 };
-      g.reps = appended(g.reps, rep);
+      g.reps = withItem(g.reps, rep);
     }
     if (fresh) g.scored = rep;
     rep.n++;
@@ -607,7 +620,7 @@ export class ResolutionIndex {
 
   /** The first mention (in the order they joined their entity) still in a group, to be scored for it. */
   private firstKeyOf(g: Group): number {
-    for (const e of new Set(g.reps.map((r) => r.entity))) {
+    for (const e of new Set(listOf(g.reps).map((r) => r.entity))) {
       for (const k of this.members.get(e) ?? []) if (this.mentions.get(k)!.group === g) return k;
     }
     throw new ResolverError('ONEMAP_ERR_UNKNOWN_ENTITY', { detail: `a group of ${g.owner} has no mention` });
@@ -626,8 +639,8 @@ export class ResolutionIndex {
     this.countExclusive(e, g.attrs, rep.identifiers, ki.model, -1);
     this.mentions.delete(key);
     this.origins.delete(key);
-    if (!--rep.n) g.reps.splice(g.reps.indexOf(rep), 1);
-    const emptied = !g.reps.length;
+    if (!--rep.n) g.reps = withoutItem(g.reps, rep);
+    const emptied = !countOf(g.reps);
     if (emptied) {
       const owned = this.groups.get(g.owner)!;
       owned.splice(owned.indexOf(g), 1);

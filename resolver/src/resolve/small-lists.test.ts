@@ -1,5 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { appended, deleteMember, hasMember, type MemberSet, memberCount, withMember } from './small-lists.ts';
+import {
+  appended,
+  countOf,
+  deleteMember,
+  findIn,
+  hasMember,
+  listOf,
+  type MemberSet,
+  memberCount,
+  type OneOrList,
+  withItem,
+  withMember,
+  withoutItem,
+} from './small-lists.ts';
 
 describe('small lists', () => {
   it('copies a small list to its exact size and pushes onto a long one', () => {
@@ -32,5 +45,27 @@ describe('small lists', () => {
     expect(hasMember(small, 2)).toBe(true);
     expect(memberCount(small)).toBe(2);
     expect(memberCount(undefined)).toBe(0);
+  });
+
+  it('keeps one item alone and more as a list in order, back to one alone and to none', () => {
+    const [a, b, c] = [{ id: 'a' }, { id: 'b' }, { id: 'c' }];
+    let x: OneOrList<{ id: string }> = [];
+    expect(countOf(x)).toBe(0);
+    x = withItem(x, a);
+    expect(x).toBe(a);
+    expect(findIn(x, (i) => i.id === 'a')).toBe(a);
+    expect(findIn(x, (i) => i.id === 'b')).toBeUndefined();
+    x = withItem(withItem(x, b), c);
+    expect(listOf(x)).toEqual([a, b, c]);
+    expect(findIn(x, (i) => i.id === 'c')).toBe(c);
+    x = withoutItem(x, b);
+    expect(listOf(x)).toEqual([a, c]);
+    x = withoutItem(x, a);
+    expect(x).toBe(c);
+    expect(countOf(x)).toBe(1);
+    expect(withoutItem(x, a)).toBe(c);
+    x = withoutItem(x, c);
+    expect(countOf(x)).toBe(0);
+    expect(listOf(x)).toEqual([]);
   });
 });

@@ -55,3 +55,40 @@ export function hasMember(set: MemberSet, n: number): boolean {
 export function memberCount(set: MemberSet | undefined): number {
   return set === undefined ? 0 : Array.isArray(set) ? set.length : set.size;
 }
+
+/**
+ * One item, or a list of none or two and more: a list of one costs ~56 B beside its item, and
+ * almost every group of the index has one representative. Items are objects, never lists.
+ */
+export type OneOrList<T extends object> = T | T[];
+
+/** The items as a list (a new one for a lone item: for reads off the hot path). */
+export function listOf<T extends object>(x: OneOrList<T>): readonly T[] {
+  return Array.isArray(x) ? x : [x];
+}
+
+export function countOf<T extends object>(x: OneOrList<T>): number {
+  return Array.isArray(x) ? x.length : 1;
+}
+
+export function findIn<T extends object>(x: OneOrList<T>, pred: (item: T) => boolean): T | undefined {
+  if (!Array.isArray(x)) return pred(x) ? x : undefined;
+  for (const item of x) if (pred(item)) return item;
+  return undefined;
+}
+
+/** `x` with `item` added at its end. */
+export function withItem<T extends object>(x: OneOrList<T>, item: T): OneOrList<T> {
+  if (!Array.isArray(x)) return [x, item];
+  return x.length ? appended(x, item) : item;
+}
+
+/** `x` without `item` (in place when a list of more than two), the others keeping their order. */
+export function withoutItem<T extends object>(x: OneOrList<T>, item: T): OneOrList<T> {
+  if (!Array.isArray(x)) return x === item ? [] : x;
+  const at = x.indexOf(item);
+  if (at < 0) return x;
+  if (x.length === 2) return x[1 - at]!;
+  x.splice(at, 1);
+  return x;
+}
