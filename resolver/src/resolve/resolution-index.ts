@@ -16,6 +16,7 @@ import type { Mention } from '../types.ts';
 import { entityIdFor } from './entity-id.ts';
 import { flatString } from './flat-string.ts';
 import { HashedKeyMap } from './hashed-key-map.ts';
+import { identifiersOf, type KeptIdentifiers, keepIdentifiers, sameIdentifiers } from './kept-identifiers.ts';
 import { MentionKeys } from './mention-keys.ts';
 import type { RecordIds } from './record-ids.ts';
 import {
@@ -78,7 +79,8 @@ interface Group {
 interface Rep {
   group: Group;
   entity: string;
-  identifiers: Mention['identifiers'];
+  /** read with `identifiersOf(identifiers, group.attrs)` */
+  identifiers: KeptIdentifiers;
   n: number;
 }
 
@@ -97,13 +99,6 @@ function sameAttrs(a: Mention['attrs'], b: Mention['attrs']): boolean {
   const ka = Object.keys(a);
   if (ka.length !== Object.keys(b).length) return false;
   for (const k of ka) if (!Object.hasOwn(b, k) || (a[k] ?? '') !== (b[k] ?? '')) return false;
-  return true;
-}
-
-function sameIdentifiers(a: Mention['identifiers'], b: Mention['identifiers']): boolean {
-  if (a === b) return true;
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i]!.kind !== b[i]!.kind || a[i]!.value !== b[i]!.value) return false;
   return true;
 }
 
@@ -295,7 +290,7 @@ export class ResolutionIndex {
       role: o.role,
       kind: r.group.kind,
       attrs: r.group.attrs,
-      identifiers: r.identifiers,
+      identifiers: identifiersOf(r.identifiers, r.group.attrs),
       flags: [],
     };
   }
@@ -582,9 +577,10 @@ export class ResolutionIndex {
       g = { owner: entityId, kind: m.kind, attrs: m.attrs, key, scored: undefined as unknown as Rep, reps: [] };
       this.groups.set(entityId, appended(owned, g));
     }
-    let rep = findIn(g.reps, (r) => r.entity === entityId && sameIdentifiers(r.identifiers, m.identifiers));
+    const attrs = g.attrs;
+    let rep = findIn(g.reps, (r) => r.entity === entityId && sameIdentifiers(r.identifiers, attrs, m.identifiers));
     if (!rep) {
-      rep = { group: g, entity: entityId, identifiers: m.identifiers, n: 0 };
+      rep = { group: g, entity: entityId, identifiers: keepIdentifiers(m.identifiers, m.attrs), n: 0 };
       g.reps = withItem(g.reps, rep);
     }
     if (fresh) g.scored = rep;
@@ -636,7 +632,7 @@ export class ResolutionIndex {
     if (set) deleteMember(set, key);
     this.removals.set(e, (this.removals.get(e) ?? 0) + 1);
     if (set && !memberCount(set)) this.members.delete(e);
-    this.countExclusive(e, g.attrs, rep.identifiers, ki.model, -1);
+    this.countExclusive(e, g.attrs, identifiersOf(rep.identifiers, g.attrs), ki.model, -1);
     this.mentions.delete(key);
     this.origins.delete(key);
     if (!--rep.n) g.reps = withoutItem(g.reps, rep);
@@ -709,8 +705,10 @@ export class ResolutionIndex {
     // every mention of `b` is held by one of its representatives: they stand for `a` now
     for (const rep of reps) {
       const { model } = this.kind(rep.group.kind);
-      this.countExclusive(b, rep.group.attrs, rep.identifiers, model, -rep.n);
-      this.countExclusive(a, rep.group.attrs, rep.identifiers, model, rep.n);
+      const { attrs } = rep.group;
+      const identifiers = identifiersOf(rep.identifiers, attrs);
+      this.countExclusive(b, attrs, identifiers, model, -rep.n);
+      this.countExclusive(a, attrs, identifiers, model, rep.n);
       rep.entity = a;
     }
     this.members.delete(b);
@@ -745,9 +743,10 @@ export class ResolutionIndex {
         const ak = `${first.kind}|${idf.kind}|${idf.value}`;
         if (
           this.live(this.anchors.get(ak)) === entityId &&
-          ![...set].some((o) =>
-            this.mentions.get(o)!.identifiers.some((x) => x.kind === idf.kind && x.value === idf.value),
-          )
+          ![...set].some((o) => {
+            const r = this.mentions.get(o)!;
+            return identifiersOf(r.identifiers, r.group.attrs).some((x) => x.kind === idf.kind && x.value === idf.value);
+          })
         ) {
           this.anchors.set(ak, id);
         }
