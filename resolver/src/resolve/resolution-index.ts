@@ -102,7 +102,7 @@ function sameAttrs(a: Mention['attrs'], b: Mention['attrs']): boolean {
   return true;
 }
 
-/** A key the index keeps (an anchor's, a key index's), flat (see `flatString`). */
+/** A key the index keeps (a key index's), flat (see `flatString`). */
 const flatKey = flatString;
 
 /** An entity's mention keys in the order they joined it (`ResolutionIndex.memberKeys`). */
@@ -181,8 +181,12 @@ export class ResolutionIndex {
   private readonly members = new Map<string, MemberSet>();
   /** entity -> how many mentions have left it (its member order changed: what was folded from it in order is stale) */
   private readonly removals = new Map<string, number>();
-  /** `kind|idKind|value` -> entity */
-  private readonly anchors = new Map<string, string>();
+  /**
+   * kind -> identifier kind -> value -> entity. Maps by kind, not one map by a `kind|idKind|value`
+   * string: the value kept is the string its group's attributes hold already (`add`), so an anchor
+   * costs its map entry alone.
+   */
+  private readonly anchors = new Map<EntityKind, Map<string, Map<string, string>>>();
   private readonly cannot = new Map<string, Set<string>>();
   /**
    * entity -> its exclusive identifiers and attributes as a flat list of (slot, value, how many of
@@ -247,6 +251,8 @@ export class ResolutionIndex {
       }
       for (const x of k.keyIndex) keyed += x.size;
     }
+    let anchors = 0;
+    for (const byKind of this.anchors.values()) for (const byValue of byKind.values()) anchors += byValue.size;
     let groups = 0;
     for (const gs of this.groups.values()) {
       groups += gs.length;
@@ -257,7 +263,7 @@ export class ResolutionIndex {
       entities: this.members.size,
       groups,
       reps,
-      anchors: this.anchors.size,
+      anchors,
       keyed,
       blockKeys,
       blockKeysCollided,
@@ -431,7 +437,7 @@ export class ResolutionIndex {
     for (const kind of model.anchors) {
       for (const id of m.identifiers) {
         if (id.kind !== kind) continue;
-        const e = this.live(this.anchors.get(`${m.kind}|${kind}|${id.value}`));
+        const e = this.live(this.anchors.get(m.kind)?.get(kind)?.get(id.value));
         if (e && !anchored.includes(e) && !this.exclusiveConflict(e, mine)) {
           anchored.push(e);
           reason ??= kind;
@@ -588,12 +594,15 @@ export class ResolutionIndex {
     this.mentions.set(key, rep);
     if (!keyNamesOrigin(m)) this.origins.set(key, { source: m.source, recordId: m.recordId, role: m.role });
     this.members.set(entityId, withMember(this.members.get(entityId), key));
-    this.countExclusive(entityId, m.attrs, m.identifiers, ki.model, 1);
+    // the mention's values as its group holds them (the same, one string each): what is kept of them
+    // below (exclusive values, anchors) holds no string of its own
+    const identifiers = identifiersOf(rep.identifiers, attrs);
+    this.countExclusive(entityId, attrs, identifiers, ki.model, 1);
     ki.stats.add(m.attrs);
-    for (const id of m.identifiers) {
+    for (const id of identifiers) {
       if (!ki.model.anchors.includes(id.kind)) continue;
-      const k = `${m.kind}|${id.kind}|${id.value}`;
-      if (!this.anchors.has(k)) this.anchors.set(flatKey(k), entityId);
+      const byValue = this.anchorsOf(m.kind, id.kind);
+      if (!byValue.has(id.value)) byValue.set(id.value, entityId);
     }
     for (let r = 0; r < ki.rules.length; r++) {
       const key = ki.rules[r]!(m.attrs);
@@ -740,20 +749,35 @@ export class ResolutionIndex {
     // anchors now owned by the split-off part point to it
     for (const m of moving) {
       for (const idf of m.identifiers) {
-        const ak = `${first.kind}|${idf.kind}|${idf.value}`;
+        const byValue = this.anchorsOf(first.kind, idf.kind);
         if (
-          this.live(this.anchors.get(ak)) === entityId &&
+          this.live(byValue.get(idf.value)) === entityId &&
           ![...set].some((o) => {
             const r = this.mentions.get(o)!;
             return identifiersOf(r.identifiers, r.group.attrs).some((x) => x.kind === idf.kind && x.value === idf.value);
           })
         ) {
-          this.anchors.set(ak, id);
+          byValue.set(idf.value, id);
         }
       }
     }
     this.addCannotLink(entityId, id);
     return id;
+  }
+
+  /** The anchors of one kind of identifier of one kind of entity: value -> entity. */
+  private anchorsOf(kind: EntityKind, idKind: string): Map<string, string> {
+    let byKind = this.anchors.get(kind);
+    if (!byKind) {
+      byKind = new Map();
+      this.anchors.set(kind, byKind);
+    }
+    let byValue = byKind.get(idKind);
+    if (!byValue) {
+      byValue = new Map();
+      byKind.set(idKind, byValue);
+    }
+    return byValue;
   }
 
   /** Whether an analyst said these two entities are never one. */
