@@ -192,20 +192,17 @@ export class RecordResolver {
    * again at another time folds it again from the start.
    */
   entityRow(eid: string, kind: EntityKind): EntityRow {
-    const members = this.index.memberKeys(eid);
+    const members = this.index.memberKeys(eid).size;
     const removals = this.index.removalsOf(eid);
     let kept = this.folds.get(eid);
-    if (!kept || kept.removals !== removals || kept.times !== this.timesChanged || kept.fold.size > members.size || kept.fold.kind !== kind) {
+    if (!kept || kept.removals !== removals || kept.times !== this.timesChanged || kept.fold.size > members || kept.fold.kind !== kind) {
       kept = { fold: new GoldenFold(kind, this.opts.authority), removals, times: this.timesChanged };
     }
     const { fold } = kept;
-    let i = 0;
-    for (const k of members) {
-      if (i++ < fold.size) continue;
-      const m = this.index.mentionOf(k);
+    for (const m of this.index.mentionsFrom(eid, fold.size)) {
       fold.add(m, this.known.receivedAt(`${m.source}:${m.recordId}`) ?? null);
     }
-    if (this.opts.keepGolden && members.size >= GOLDEN_KEPT_FROM) this.folds.set(eid, kept);
+    if (this.opts.keepGolden && members >= GOLDEN_KEPT_FROM) this.folds.set(eid, kept);
     else this.folds.delete(eid);
     const g = fold.result();
     const lon = g.props.lon !== undefined ? Number(g.props.lon) : null;

@@ -254,6 +254,8 @@ describe('ResolutionIndex', () => {
       ['rt', '2026:05:01', 'p'],
       [b.source, b.recordId, b.role],
     ]);
+    expect([...ix.mentionsFrom(r.entityId, 0)]).toEqual(ix.mentionsOf(r.entityId));
+    expect([...ix.mentionsFrom(r.entityId, 1)]).toEqual(ix.mentionsOf(r.entityId).slice(1));
     expect(ix.sourceOf('rt:2026:05:01:p')).toBe('rt');
     expect(ix.entityOf('rt:2026:05:01:q')).toBeUndefined();
     expect(ix.entityOf(r.entityId)).toBeUndefined();

@@ -306,6 +306,16 @@ export class ResolutionIndex {
     return [...(this.members.get(entityId) ?? [])].map((n) => this.mentionAt(n));
   }
 
+  /**
+   * An entity's mentions in the order they joined it from the `start`-th on, read one by one (do
+   * not change the entity meanwhile): `mentionsOf` without a list, and without its keys made and read
+   * back as `memberKeys` + `mentionOf` would.
+   */
+  *mentionsFrom(entityId: string, start: number): IterableIterator<Mention> {
+    let i = 0;
+    for (const n of this.members.get(entityId) ?? []) if (i++ >= start) yield this.mentionAt(n);
+  }
+
   /** An entity's mention keys in the order they joined it. */
   mentionKeysOf(entityId: string): string[] {
     return [...this.memberKeys(entityId)];
