@@ -2,6 +2,7 @@ import { ANCHOR_KINDS, type EntityKind, type SourceCatalogEntry } from '@onemap/
 import { mentionsToJson } from '../graph/load-index.ts';
 import type { ChunkRows, EntityRow, SourceRecordRow } from '../graph/write-rows.ts';
 import type { BatchRecord } from '../intake/read-batch.ts';
+import { RecordIds } from '../resolve/record-ids.ts';
 import { ResolutionIndex } from '../resolve/resolution-index.ts';
 import type { Model } from '../scoring/model-settings.ts';
 import type { Mention } from '../types.ts';
@@ -89,7 +90,7 @@ const ANCHOR_KINDS_OF = Object.fromEntries(
 export class RecordResolver {
   readonly index: ResolutionIndex;
   /** every record resolved: the content hash of its version resolved last, when it was received (epoch ms: the recency of the golden-value rule) */
-  readonly known = new RecordTable();
+  readonly known: RecordTable;
   private readonly catalogById: Map<string, SourceCatalogEntry>;
   /** eid -> its golden-value fold (`keepGolden`) */
   private readonly folds = new Map<string, KeptFold>();
@@ -97,7 +98,10 @@ export class RecordResolver {
   private timesChanged = 0;
 
   constructor(private readonly opts: RecordResolverOptions) {
-    this.index = new ResolutionIndex(opts.models ? { models: opts.models } : {});
+    // one number per record for the table and the index's mention keys: the rid held once
+    const records = new RecordIds();
+    this.known = new RecordTable(records);
+    this.index = new ResolutionIndex(opts.models ? { models: opts.models, records } : { records });
     this.catalogById = new Map(opts.catalog.map((c) => [c.id, c]));
   }
 
@@ -188,20 +192,17 @@ export class RecordResolver {
    * again at another time folds it again from the start.
    */
   entityRow(eid: string, kind: EntityKind): EntityRow {
-    const members = this.index.memberKeys(eid);
+    const members = this.index.memberKeys(eid).size;
     const removals = this.index.removalsOf(eid);
     let kept = this.folds.get(eid);
-    if (!kept || kept.removals !== removals || kept.times !== this.timesChanged || kept.fold.size > members.size || kept.fold.kind !== kind) {
+    if (!kept || kept.removals !== removals || kept.times !== this.timesChanged || kept.fold.size > members || kept.fold.kind !== kind) {
       kept = { fold: new GoldenFold(kind, this.opts.authority), removals, times: this.timesChanged };
     }
     const { fold } = kept;
-    let i = 0;
-    for (const k of members) {
-      if (i++ < fold.size) continue;
-      const m = this.index.mentionOf(k);
+    for (const m of this.index.mentionsFrom(eid, fold.size)) {
       fold.add(m, this.known.receivedAt(`${m.source}:${m.recordId}`) ?? null);
     }
-    if (this.opts.keepGolden && members.size >= GOLDEN_KEPT_FROM) this.folds.set(eid, kept);
+    if (this.opts.keepGolden && members >= GOLDEN_KEPT_FROM) this.folds.set(eid, kept);
     else this.folds.delete(eid);
     const g = fold.result();
     const lon = g.props.lon !== undefined ? Number(g.props.lon) : null;

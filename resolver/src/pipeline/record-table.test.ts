@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { RecordIds } from '../resolve/record-ids.ts';
 import { RecordTable } from './record-table.ts';
 
 const hashOf = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 32);
@@ -13,7 +14,6 @@ describe('RecordTable', () => {
       if (i % 3) t.setReceivedAt(`hotel:${i}`, 1_700_000_000_000 + i);
       t.setWrittenBy(`hotel:${i}`, `B${i % 7}`);
     }
-    expect(t.size).toBe(n);
     for (let i = 0; i < n; i++) {
       const rid = `hotel:${i}`;
       expect(t.hash(rid)).toBe(hashOf(String(i)));
@@ -50,5 +50,26 @@ describe('RecordTable', () => {
     expect(t.receivedAt('a:5')).toBe(1);
     expect(t.writtenBy('a:5')).toBeUndefined();
     expect(t.writtenBy('a:6')).toBe('B');
+  });
+
+  it('knows nothing of records numbered elsewhere (by the index mention keys) until told, and keeps a fact that grows it', () => {
+    const ids = new RecordIds();
+    const t = new RecordTable(ids);
+    for (let i = 0; i < 5000; i++) ids.numberOf(`hotel:${i}`);
+    for (const rid of ['hotel:5', 'hotel:2500']) {
+      expect(t.known(rid)).toBe(false);
+      expect(t.hash(rid)).toBeUndefined();
+      expect(t.receivedAt(rid)).toBeUndefined();
+      expect(t.writtenBy(rid)).toBeUndefined();
+    }
+    t.setReceivedAt('hotel:2500', 7);
+    expect(t.receivedAt('hotel:2500')).toBe(7);
+    expect(t.receivedAt('hotel:2499')).toBeUndefined();
+    t.setWrittenBy('hotel:4500', 'B');
+    expect(t.writtenBy('hotel:4500')).toBe('B');
+    t.setHash('hotel:5', hashOf('5'));
+    expect(t.hash('hotel:5')).toBe(hashOf('5'));
+    expect(ids.find('hotel:5')).toBe(5);
+    expect(ids.size).toBe(5000);
   });
 });

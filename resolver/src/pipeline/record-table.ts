@@ -4,10 +4,12 @@
  * holds every record of the graph (a million and more on a province), so these live in typed
  * arrays indexed by the record's number, not in one map per fact: three maps of rid -> value cost
  * ~290 B a record (the rid string, a 32-character hash string, a boxed time, three map entries),
- * the table ~100 B (the rid and one map entry, 16 B of hash, 8 B of time, 4 B of batch).
+ * the table ~100 B (the rid and one map entry, 16 B of hash, 8 B of time, 4 B of batch). A record's
+ * number is the one the resolution index's mention keys use (`RecordIds`, shared), so the rid and its
+ * map entry are held once for both; the index may number a record the table has no fact of yet.
  */
 
-import { flatString } from '../resolve/flat-string.ts';
+import { RecordIds } from '../resolve/record-ids.ts';
 
 /** A content hash as `readSourceRows` makes it: 32 lowercase hex digits (128 bits, four 32-bit words). */
 const HEX32 = /^[0-9a-f]{32}$/;
@@ -15,11 +17,10 @@ const HEX32 = /^[0-9a-f]{32}$/;
 const NONE = -1;
 
 export class RecordTable {
-  private readonly ids = new Map<string, number>();
   /** four words a record: its hash when it is 32 hex digits (see `odd`) */
   private hashWords = new Uint32Array(4 * 1024);
   /** epoch ms; NaN = not known */
-  private times = new Float64Array(1024);
+  private times = new Float64Array(1024).fill(Number.NaN);
   /** index into `batchIds`; -1 = none */
   private batchOf = new Int32Array(1024).fill(NONE);
   /** 0 = no hash, 1 = in `hashWords`, 2 = in `odd` */
@@ -29,18 +30,20 @@ export class RecordTable {
   private readonly batchIds: string[] = [];
   private readonly batchIndex = new Map<string, number>();
 
-  get size(): number {
-    return this.ids.size;
+  /** @param ids the records' numbers, shared with the resolution index (else the table's own) */
+  constructor(private readonly ids: RecordIds = new RecordIds()) {}
+
+  /** A record's number, with room for its facts (numbered now when it has none). */
+  private idOf(rid: string): number {
+    const id = this.ids.numberOf(rid);
+    while (id >= this.times.length) this.grow();
+    return id;
   }
 
-  private idOf(rid: string): number {
-    let id = this.ids.get(rid);
-    if (id !== undefined) return id;
-    id = this.ids.size;
-    this.ids.set(flatString(rid), id);
-    if (id >= this.times.length) this.grow();
-    this.times[id] = Number.NaN;
-    return id;
+  /** A record's number when the table may hold facts of it (undefined when it cannot). */
+  private held(rid: string): number | undefined {
+    const id = this.ids.find(rid);
+    return id !== undefined && id < this.times.length ? id : undefined;
   }
 
   private grow(): void {
@@ -48,7 +51,7 @@ export class RecordTable {
     const words = new Uint32Array(4 * n);
     words.set(this.hashWords);
     this.hashWords = words;
-    const times = new Float64Array(n);
+    const times = new Float64Array(n).fill(Number.NaN);
     times.set(this.times);
     this.times = times;
     const batches = new Int32Array(n).fill(NONE);
@@ -61,7 +64,7 @@ export class RecordTable {
 
   /** The content hash of the version of a record resolved last (undefined when never). */
   hash(rid: string): string | undefined {
-    const id = this.ids.get(rid);
+    const id = this.held(rid);
     if (id === undefined) return undefined;
     const state = this.hashState[id];
     if (state === 2) return this.odd.get(id);
@@ -73,7 +76,7 @@ export class RecordTable {
 
   /** Whether the record's last resolved version has this hash (without making the hash's string). */
   hasHash(rid: string, hash: string): boolean {
-    const id = this.ids.get(rid);
+    const id = this.held(rid);
     if (id === undefined) return false;
     const state = this.hashState[id];
     if (state === 2) return this.odd.get(id) === hash;
@@ -84,7 +87,7 @@ export class RecordTable {
 
   /** Whether a version of the record was resolved before. */
   known(rid: string): boolean {
-    const id = this.ids.get(rid);
+    const id = this.held(rid);
     return id !== undefined && this.hashState[id] !== 0;
   }
 
@@ -102,19 +105,21 @@ export class RecordTable {
 
   /** When a record was received (epoch ms; undefined when not known). */
   receivedAt(rid: string): number | undefined {
-    const id = this.ids.get(rid);
+    const id = this.held(rid);
     if (id === undefined) return undefined;
     const t = this.times[id]!;
     return Number.isNaN(t) ? undefined : t;
   }
 
   setReceivedAt(rid: string, at: number): void {
-    this.times[this.idOf(rid)] = at;
+    // numbered first: numbering may grow (replace) the arrays
+    const id = this.idOf(rid);
+    this.times[id] = at;
   }
 
   /** The batch that wrote the record's current version to the graph (undefined when none is known). */
   writtenBy(rid: string): string | undefined {
-    const id = this.ids.get(rid);
+    const id = this.held(rid);
     if (id === undefined) return undefined;
     const b = this.batchOf[id]!;
     return b === NONE ? undefined : this.batchIds[b];
@@ -126,6 +131,7 @@ export class RecordTable {
       b = this.batchIds.push(batchId) - 1;
       this.batchIndex.set(batchId, b);
     }
-    this.batchOf[this.idOf(rid)] = b;
+    const id = this.idOf(rid);
+    this.batchOf[id] = b;
   }
 }

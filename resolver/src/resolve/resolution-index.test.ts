@@ -1,9 +1,11 @@
 import { residentIdCheckChar, type SourceMapping } from '@onemap/graph-schema';
 import { describe, expect, it, vi } from 'vitest';
+import { blockOn } from '../blocking/blocking-rule.ts';
 import { defaultSettings } from '../scoring/default-kind-settings.ts';
 import { PairScorer } from '../scoring/pair-scorer.ts';
 import { standardizeRecord } from '../standardize/standardize-record.ts';
 import type { Mention } from '../types.ts';
+import { keyHash } from './hashed-key-map.ts';
 import { ResolutionIndex } from './resolution-index.ts';
 import { resolveBatch } from './resolve-batch.ts';
 
@@ -237,6 +239,62 @@ describe('ResolutionIndex', () => {
     const m = { ...mention({ name: '陈静', birthDate: '1991-01-01' }), key: 'custom-key' };
     const r = ix.resolveAndAdd(m);
     expect(ix.mentionsOf(r.entityId)[0]).toMatchObject({ key: 'custom-key', source: m.source, recordId: m.recordId, role: m.role });
+  });
+
+  it('gives back mention keys as they were added (record ids with colons, odd keys) and numbers none by looking', () => {
+    const ix = new ResolutionIndex();
+    const a = { ...mention({ name: '陈静', birthDate: '1991-01-01' }), recordId: '2026:05:01', key: 'rt:2026:05:01:p' };
+    const b = { ...mention({ name: '陈静', birthDate: '1991-01-01' }), key: 'no-colon' };
+    const r = ix.resolveAndAdd(a);
+    expect(ix.resolveAndAdd(b).entityId).toBe(r.entityId);
+    expect(ix.mentionKeysOf(r.entityId)).toEqual(['rt:2026:05:01:p', 'no-colon']);
+    expect([...ix.memberKeys(r.entityId)]).toEqual(['rt:2026:05:01:p', 'no-colon']);
+    expect(ix.memberKeys(r.entityId).size).toBe(2);
+    expect(ix.mentionsOf(r.entityId).map((m) => [m.source, m.recordId, m.role])).toEqual([
+      ['rt', '2026:05:01', 'p'],
+      [b.source, b.recordId, b.role],
+    ]);
+    expect([...ix.mentionsFrom(r.entityId, 0)]).toEqual(ix.mentionsOf(r.entityId));
+    expect([...ix.mentionsFrom(r.entityId, 1)]).toEqual(ix.mentionsOf(r.entityId).slice(1));
+    expect(ix.sourceOf('rt:2026:05:01:p')).toBe('rt');
+    expect(ix.entityOf('rt:2026:05:01:q')).toBeUndefined();
+    expect(ix.entityOf(r.entityId)).toBeUndefined();
+    expect(ix.withdraw('rt:9:p')).toBeUndefined();
+    expect(ix.splitEntity(r.entityId, ['no-colon'])).not.toBe(r.entityId);
+    expect(ix.mentionKeysOf(r.entityId)).toEqual(['rt:2026:05:01:p']);
+  });
+
+  it('two block keys with the same hash stay two blocks: neither is a candidate through the other', () => {
+    // blocks are kept by their key's hash (`HashedKeyMap`); these two birth dates hash alike
+    const [d1, d2] = ['1922-11-28', '1933-07-31'];
+    expect(keyHash(d1)).toBe(keyHash(d2));
+    const models = { Person: { ...defaultSettings('Person'), blockingRules: [blockOn('birthDate')], keyRules: [] } };
+    const ix = new ResolutionIndex({ models });
+    const a = ix.resolveAndAdd(mention({ name: '王芳', birthDate: d1, phone: '13800138000' }));
+    const b = ix.resolveAndAdd(mention({ name: '李娜', birthDate: d2, phone: '13912345678' }));
+    expect(b.decision).toBe('new');
+    expect(ix.counts()).toMatchObject({ blockKeys: 2, blockKeysCollided: 1 });
+    // a's name and phone with b's birth date: only b's block is searched, so a is no candidate
+    const r = ix.resolveOne(mention({ name: '王芳', birthDate: d2, phone: '13800138000' }));
+    expect(r.entityId === a.entityId || r.candidate === a.entityId).toBe(false);
+    // each block still finds its own entity, the collided one included
+    expect(ix.resolveOne(mention({ name: '李娜', birthDate: d2, phone: '13912345678' }))).toMatchObject({
+      decision: 'match',
+      entityId: b.entityId,
+    });
+    // the first key's block emptied, the second is still found, and a mention of the first key starts its block again
+    ix.withdraw(ix.mentionKeysOf(a.entityId)[0]!);
+    expect(ix.counts()).toMatchObject({ blockKeys: 1, blockKeysCollided: 1 });
+    expect(ix.resolveOne(mention({ name: '李娜', birthDate: d2, phone: '13912345678' }))).toMatchObject({
+      decision: 'match',
+      entityId: b.entityId,
+    });
+    const a2 = ix.resolveAndAdd(mention({ name: '王芳', birthDate: d1, phone: '13800138000' }));
+    expect(ix.resolveOne(mention({ name: '王芳', birthDate: d1, phone: '13800138000' }))).toMatchObject({
+      decision: 'match',
+      entityId: a2.entityId,
+    });
+    expect(ix.counts()).toMatchObject({ blockKeys: 2, blockKeysCollided: 1 });
   });
 
 });

@@ -15,6 +15,24 @@ import { PairScorer, probability } from '../scoring/pair-scorer.ts';
 import type { Mention } from '../types.ts';
 import { entityIdFor } from './entity-id.ts';
 import { flatString } from './flat-string.ts';
+import { HashedKeyMap } from './hashed-key-map.ts';
+import { identifiersOf, type KeptIdentifiers, keepIdentifiers, sameIdentifiers } from './kept-identifiers.ts';
+import { MentionKeys } from './mention-keys.ts';
+import type { RecordIds } from './record-ids.ts';
+import {
+  appended,
+  countOf,
+  deleteMember,
+  findIn,
+  hasMember,
+  listOf,
+  type MemberSet,
+  memberCount,
+  type OneOrList,
+  withItem,
+  withMember,
+  withoutItem,
+} from './small-lists.ts';
 
 export interface RealtimeResult {
   /** entity the mention belongs to; null = a new entity (also for possible matches, pending review) */
@@ -44,34 +62,36 @@ interface Group {
   owner: string;
   kind: EntityKind;
   attrs: Mention['attrs'];
-  /** the mention scored for the group: the first added of those still in it */
-  key: string;
+  /** the mention scored for the group (its key's number): the first added of those still in it */
+  key: number;
   /** what `key` holds (its entity is the candidate a match reports) */
   scored: Rep;
-  /** the group's representatives (distinct identifiers and entities), each with its count */
-  reps: Rep[];
+  /** the group's representatives (distinct identifiers and entities), each with its count: almost always one, kept alone */
+  reps: OneOrList<Rep>;
 }
 
 /**
  * What a mention holds in the index: shared by every mention of one group with the same entity and
- * identifiers, counted. A mention is its key -> its `Rep`; memory grows with the distinct values
- * of each entity, not with its mentions (a hotel named by ten thousand stays is one `Rep`).
+ * identifiers, counted. A mention is its key's number (`MentionKeys`) -> its `Rep`; memory grows with
+ * the distinct values of each entity, not with its mentions (a hotel named by ten thousand stays is
+ * one `Rep`).
  */
 interface Rep {
   group: Group;
   entity: string;
-  identifiers: Mention['identifiers'];
+  /** read with `identifiersOf(identifiers, group.attrs)` */
+  identifiers: KeptIdentifiers;
   n: number;
 }
 
 /**
- * One blocking key's candidates: one group per (entity, attributes), and `n` counts all mentions,
- * so the block's size limit is what it would be with every mention in it.
+ * One blocking key's candidates: how many mentions it holds, then one group per (entity,
+ * attributes). The count is of all mentions, so the block's size limit is what it would be with
+ * every mention in it. One array, not an object holding a count and a list: ~40 B less for each of
+ * the ~180,000 blocks at 25k persons. Its key is not kept: it is the rule's key of any of its
+ * groups (`blockKeyOf`).
  */
-interface Block {
-  n: number;
-  keys: Group[];
-}
+type Block = [mentions: number, ...groups: Group[]];
 
 /** Whether two mentions' attributes are the same (the same names, the same values, missing = ''): then they score equally against any mention. */
 function sameAttrs(a: Mention['attrs'], b: Mention['attrs']): boolean {
@@ -82,34 +102,12 @@ function sameAttrs(a: Mention['attrs'], b: Mention['attrs']): boolean {
   return true;
 }
 
-function sameIdentifiers(a: Mention['identifiers'], b: Mention['identifiers']): boolean {
-  if (a === b) return true;
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i]!.kind !== b[i]!.kind || a[i]!.value !== b[i]!.value) return false;
-  return true;
-}
-
-/** A key the index keeps (a mention's, a block's, an anchor's), flat (see `flatString`). */
+/** A key the index keeps (a key index's), flat (see `flatString`). */
 const flatKey = flatString;
 
-const NO_MEMBERS: ReadonlySet<string> = new Set();
-
-/**
- * `list` with `items` added at its end. A list of up to 8 is copied to its exact size: a push onto
- * an empty or small array reserves room for 16 more (V8 grows a backing store by half plus 16),
- * ~150 B of slack for each of the index's hundreds of thousands of lists of one or two (a block's
- * groups, a group's representatives, an entity's groups and exclusive values).
- */
-function appended<T>(list: T[], ...items: T[]): T[] {
-  const n = list.length + items.length;
-  if (n > 8) {
-    list.push(...items);
-    return list;
-  }
-  const out = new Array<T>(n);
-  for (let i = 0; i < list.length; i++) out[i] = list[i]!;
-  for (let i = 0; i < items.length; i++) out[list.length + i] = items[i]!;
-  return out;
+/** An entity's mention keys in the order they joined it (`ResolutionIndex.memberKeys`). */
+export interface MemberKeys extends Iterable<string> {
+  readonly size: number;
 }
 
 /** `id:<kind>` / `attr:<name>`: the slot of an exclusive value, one string each (they are kept per entity), found without building it. */
@@ -134,9 +132,20 @@ interface KindIndex {
   stats: DataStats;
   scorer: PairScorer;
   rules: KeyFn[];
-  blocks: Array<Map<string, Block>>;
+  /** per rule: its key -> its block, keyed by the key's hash (`HashedKeyMap`) */
+  blocks: Array<HashedKeyMap<Block>>;
   keyRules: KeyFn[];
   keyIndex: Array<Map<string, string>>;
+}
+
+/**
+ * The key a block was made for: the rule's key of its first group (every group in it has that key:
+ * a group's attributes never change, and a value found generic stays generic, so the key of a block
+ * still looked up is the key it was made with). Undefined for a block without groups, which a
+ * lookup by hash then never takes.
+ */
+function blockKeyOf(rule: KeyFn): (b: Block) => string | undefined {
+  return (b) => (b.length > 1 ? rule((b[1] as Group).attrs) : undefined);
 }
 
 /** `source:recordId:role` read back from a mention key. */
@@ -152,7 +161,7 @@ function keyNamesOrigin(m: Mention): boolean {
 }
 
 /**
- * The resolved entities in memory. Per mention it keeps only its key -> its `Rep` (entity,
+ * The resolved entities in memory. Per mention it keeps only its key's number -> its `Rep` (entity,
  * identifiers, and through the rep's group kind and attributes): what scoring, conflicts, golden
  * values and a split or withdrawal need, shared by every mention of an entity with the same values.
  * Flags and line numbers are not kept (`mentionsOf` returns none).
@@ -160,18 +169,24 @@ function keyNamesOrigin(m: Mention): boolean {
 export class ResolutionIndex {
   private readonly kinds = new Map<EntityKind, KindIndex>();
   private readonly models: Partial<Record<EntityKind, Model>>;
-  /** mention key -> what it holds */
-  private readonly mentions = new Map<string, Rep>();
+  /** mention keys as numbers; every key the index is given or gives back goes through it */
+  private readonly keys: MentionKeys;
+  /** mention key's number -> what it holds */
+  private readonly mentions = new Map<number, Rep>();
   /** the origin of the mentions whose key does not name it (`keyNamesOrigin`) */
-  private readonly origins = new Map<string, Origin>();
+  private readonly origins = new Map<number, Origin>();
   /** entity -> the groups made for it (see `Group`); found by their attributes */
   private readonly groups = new Map<string, Group[]>();
-  /** entity -> its mention keys, in the order they joined it */
-  private readonly members = new Map<string, Set<string>>();
+  /** entity -> its mention keys' numbers, in the order they joined it */
+  private readonly members = new Map<string, MemberSet>();
   /** entity -> how many mentions have left it (its member order changed: what was folded from it in order is stale) */
   private readonly removals = new Map<string, number>();
-  /** `kind|idKind|value` -> entity */
-  private readonly anchors = new Map<string, string>();
+  /**
+   * kind -> identifier kind -> value -> entity. Maps by kind, not one map by a `kind|idKind|value`
+   * string: the value kept is the string its group's attributes hold already (`add`), so an anchor
+   * costs its map entry alone.
+   */
+  private readonly anchors = new Map<EntityKind, Map<string, Map<string, string>>>();
   private readonly cannot = new Map<string, Set<string>>();
   /**
    * entity -> its exclusive identifiers and attributes as a flat list of (slot, value, how many of
@@ -189,8 +204,10 @@ export class ResolutionIndex {
   private readonly mergedInto = new Map<string, string>();
   private seq = 0;
 
-  constructor(opts: { models?: Partial<Record<EntityKind, Model>> } = {}) {
+  /** @param opts.records the records' numbers, shared with the resolver's record table (else the index's own) */
+  constructor(opts: { models?: Partial<Record<EntityKind, Model>>; records?: RecordIds } = {}) {
     this.models = opts.models ?? {};
+    this.keys = new MentionKeys(opts.records);
   }
 
   private kind(kind: EntityKind): KindIndex {
@@ -200,12 +217,13 @@ export class ResolutionIndex {
       const stats = new DataStats(model);
       const skip = (part: string, v: string) => stats.isGeneric(part, v);
       const probabilistic = model.thresholds.match < 1;
+      const rules = probabilistic ? model.blockingRules.map((r) => compileRule(r, skip)) : [];
       k = {
         model,
         stats,
         scorer: new PairScorer(model, stats),
-        rules: probabilistic ? model.blockingRules.map((r) => compileRule(r, skip)) : [],
-        blocks: probabilistic ? model.blockingRules.map(() => new Map()) : [],
+        rules,
+        blocks: rules.map((rule) => new HashedKeyMap(blockKeyOf(rule))),
         keyRules: (model.keyRules ?? []).map((r) => compileRule(r)),
         keyIndex: (model.keyRules ?? []).map(() => new Map()),
       };
@@ -218,44 +236,59 @@ export class ResolutionIndex {
     return this.mentions.size;
   }
 
-  /** How much the index holds (for benchmarks): mentions, entities, groups, representatives, anchors, block keys and scored groups. */
+  /** How much the index holds (for benchmarks): mentions, entities, groups, representatives, anchors, block keys (and those kept by their string: `HashedKeyMap`) and scored groups. */
   counts(): Record<string, number> {
     let blockKeys = 0;
+    let blockKeysCollided = 0;
     let scored = 0;
     let keyed = 0;
     let reps = 0;
     for (const k of this.kinds.values()) {
       for (const b of k.blocks) {
         blockKeys += b.size;
-        for (const x of b.values()) scored += x.keys.length;
+        blockKeysCollided += b.collisions;
+        for (const x of b.values()) scored += x.length - 1;
       }
       for (const x of k.keyIndex) keyed += x.size;
     }
+    let anchors = 0;
+    for (const byKind of this.anchors.values()) for (const byValue of byKind.values()) anchors += byValue.size;
     let groups = 0;
     for (const gs of this.groups.values()) {
       groups += gs.length;
-      for (const g of gs) reps += g.reps.length;
+      for (const g of gs) reps += countOf(g.reps);
     }
     return {
       mentions: this.mentions.size,
       entities: this.members.size,
       groups,
       reps,
-      anchors: this.anchors.size,
+      anchors,
       keyed,
       blockKeys,
+      blockKeysCollided,
       scored,
     };
   }
 
   entityOf(mentionKey: string): string | undefined {
-    return this.mentions.get(mentionKey)?.entity;
+    return this.repOf(mentionKey)?.entity;
+  }
+
+  private repOf(key: string): Rep | undefined {
+    const n = this.keys.find(key);
+    return n === undefined ? undefined : this.mentions.get(n);
   }
 
   /** A mention as the index holds it (no flags, no line). */
   mentionOf(key: string): Mention {
-    const r = this.mentions.get(key)!;
-    const o = this.origins.get(key) ?? originOf(key);
+    return this.mentionAt(this.keys.find(key)!);
+  }
+
+  private mentionAt(n: number): Mention {
+    const r = this.mentions.get(n)!;
+    const key = this.keys.keyOf(n);
+    const o = this.origins.get(n) ?? originOf(key);
     return {
       key,
       source: o.source,
@@ -263,24 +296,41 @@ export class ResolutionIndex {
       role: o.role,
       kind: r.group.kind,
       attrs: r.group.attrs,
-      identifiers: r.identifiers,
+      identifiers: identifiersOf(r.identifiers, r.group.attrs),
       flags: [],
     };
   }
 
   /** An entity's mentions in the order they joined it, as the index holds them (no flags, no line). */
   mentionsOf(entityId: string): Mention[] {
-    return [...(this.members.get(entityId) ?? [])].map((k) => this.mentionOf(k));
+    return [...(this.members.get(entityId) ?? [])].map((n) => this.mentionAt(n));
+  }
+
+  /**
+   * An entity's mentions in the order they joined it from the `start`-th on, read one by one (do
+   * not change the entity meanwhile): `mentionsOf` without a list, and without its keys made and read
+   * back as `memberKeys` + `mentionOf` would.
+   */
+  *mentionsFrom(entityId: string, start: number): IterableIterator<Mention> {
+    let i = 0;
+    for (const n of this.members.get(entityId) ?? []) if (i++ >= start) yield this.mentionAt(n);
   }
 
   /** An entity's mention keys in the order they joined it. */
   mentionKeysOf(entityId: string): string[] {
-    return [...(this.members.get(entityId) ?? [])];
+    return [...this.memberKeys(entityId)];
   }
 
-  /** How many mentions an entity has, and its mention keys in the order they joined it (not copied: read, do not keep). */
-  memberKeys(entityId: string): ReadonlySet<string> {
-    return this.members.get(entityId) ?? NO_MEMBERS;
+  /** How many mentions an entity has, and its mention keys in the order they joined it (read as they are now: do not keep). */
+  memberKeys(entityId: string): MemberKeys {
+    const set = this.members.get(entityId);
+    const keys = this.keys;
+    return {
+      size: memberCount(set),
+      *[Symbol.iterator]() {
+        for (const n of set ?? []) yield keys.keyOf(n);
+      },
+    };
   }
 
   /**
@@ -294,12 +344,13 @@ export class ResolutionIndex {
 
   /** The source of a mention in the index (read from its key). */
   sourceOf(key: string): string {
-    return this.origins.get(key)?.source ?? key.slice(0, key.indexOf(':'));
+    const n = this.keys.find(key);
+    return (n === undefined ? undefined : this.origins.get(n)?.source) ?? key.slice(0, key.indexOf(':'));
   }
 
   /** The first mention key of an entity (undefined when it holds none). */
   firstKeyOfEntity(entityId: string): string | undefined {
-    for (const k of this.members.get(entityId) ?? []) return k;
+    for (const n of this.members.get(entityId) ?? []) return this.keys.keyOf(n);
     return undefined;
   }
 
@@ -396,7 +447,7 @@ export class ResolutionIndex {
     for (const kind of model.anchors) {
       for (const id of m.identifiers) {
         if (id.kind !== kind) continue;
-        const e = this.live(this.anchors.get(`${m.kind}|${kind}|${id.value}`));
+        const e = this.live(this.anchors.get(m.kind)?.get(kind)?.get(id.value));
         if (e && !anchored.includes(e) && !this.exclusiveConflict(e, mine)) {
           anchored.push(e);
           reason ??= kind;
@@ -417,14 +468,15 @@ export class ResolutionIndex {
     // 3. scored candidates. A group sits in the block of every rule its attributes key (up to one
     // per rule): it is scored once per mention, and not at all when its entity is already anchored
     // (an anchored entity is the answer, and never one of the `strong` others).
-    const best = new Map<string, { w: number; key: string }>();
+    const best = new Map<string, { w: number; key: number }>();
     const seen = new Set<Group>();
     for (let r = 0; r < ki.rules.length; r++) {
       const key = ki.rules[r]!(m.attrs);
       if (key === undefined) continue;
       const block = ki.blocks[r]!.get(key);
-      if (!block || block.n > blockCap(model.blockingRules[r]!, model.maxBlockSize)) continue;
-      for (const g of block.keys) {
+      if (!block || block[0] > blockCap(model.blockingRules[r]!, model.maxBlockSize)) continue;
+      for (let i = 1; i < block.length; i++) {
+        const g = block[i] as Group;
         if (seen.has(g)) continue;
         seen.add(g);
         const e = g.scored.entity;
@@ -437,7 +489,7 @@ export class ResolutionIndex {
     const ranked = [...best.entries()]
       .filter(([e]) => !this.exclusiveConflict(e, mine) && !anchored.some((a) => this.cannot.get(a)?.has(e)))
       .sort((x, y) => y[1].w - x[1].w);
-    const explain = (ck: string) => explainPair(m, this.mentionOf(ck), model, ki.stats, ki.scorer);
+    const explain = (ck: number) => explainPair(m, this.mentionAt(ck), model, ki.stats, ki.scorer);
     // An anchored entity is the answer whatever its cohesion, so it is not checked: a hub (a hotel
     // every stay names, a guest pushed again and again) would cost a sampled scoring per record.
     const strong = ranked.filter(
@@ -505,11 +557,11 @@ export class ResolutionIndex {
   private cohesive(ki: KindIndex, m: Mention, entityId: string): boolean {
     if (ki.model.cohesion <= 0) return true;
     const keys = this.members.get(entityId);
-    if (!keys || keys.size < 2) return true;
+    if (memberCount(keys) < 2) return true;
     return (
       clusterCohesionOf(
         m,
-        [...keys].map((k) => this.mentions.get(k)!.group),
+        [...keys!].map((k) => this.mentions.get(k)!.group),
         ki.scorer,
       ) >= ki.model.cohesion
     );
@@ -531,8 +583,8 @@ export class ResolutionIndex {
 
   /** Put a mention into an entity (new or existing). */
   add(m: Mention, entityId: string): void {
-    if (this.mentions.has(m.key)) this.remove(m.key);
-    const key = flatKey(m.key);
+    const key = this.keys.numberOf(m.key);
+    if (this.mentions.has(key)) this.remove(key);
     const ki = this.kind(m.kind);
     const owned = this.groups.get(entityId) ?? [];
     let g = owned.find((x) => sameAttrs(x.attrs, m.attrs));
@@ -541,38 +593,39 @@ export class ResolutionIndex {
       g = { owner: entityId, kind: m.kind, attrs: m.attrs, key, scored: undefined as unknown as Rep, reps: [] };
       this.groups.set(entityId, appended(owned, g));
     }
-    let rep = g.reps.find((r) => r.entity === entityId && sameIdentifiers(r.identifiers, m.identifiers));
+    const attrs = g.attrs;
+    let rep = findIn(g.reps, (r) => r.entity === entityId && sameIdentifiers(r.identifiers, attrs, m.identifiers));
     if (!rep) {
-      rep = { group: g, entity: entityId, identifiers: m.identifiers, n: 0 };
-      g.reps = appended(g.reps, rep);
+      rep = { group: g, entity: entityId, identifiers: keepIdentifiers(m.identifiers, m.attrs), n: 0 };
+      g.reps = withItem(g.reps, rep);
     }
     if (fresh) g.scored = rep;
     rep.n++;
     this.mentions.set(key, rep);
     if (!keyNamesOrigin(m)) this.origins.set(key, { source: m.source, recordId: m.recordId, role: m.role });
-    let set = this.members.get(entityId);
-    if (!set) {
-      set = new Set();
-      this.members.set(entityId, set);
-    }
-    set.add(key);
-    this.countExclusive(entityId, m.attrs, m.identifiers, ki.model, 1);
+    this.members.set(entityId, withMember(this.members.get(entityId), key));
+    // the mention's values as its group holds them (the same, one string each): what is kept of them
+    // below (exclusive values, anchors) holds no string of its own
+    const identifiers = identifiersOf(rep.identifiers, attrs);
+    this.countExclusive(entityId, attrs, identifiers, ki.model, 1);
     ki.stats.add(m.attrs);
-    for (const id of m.identifiers) {
+    for (const id of identifiers) {
       if (!ki.model.anchors.includes(id.kind)) continue;
-      const k = `${m.kind}|${id.kind}|${id.value}`;
-      if (!this.anchors.has(k)) this.anchors.set(flatKey(k), entityId);
+      const byValue = this.anchorsOf(m.kind, id.kind);
+      if (!byValue.has(id.value)) byValue.set(id.value, entityId);
     }
     for (let r = 0; r < ki.rules.length; r++) {
       const key = ki.rules[r]!(m.attrs);
       if (key === undefined) continue;
-      let b = ki.blocks[r]!.get(key);
-      if (!b) {
-        b = { n: 0, keys: [] };
-        ki.blocks[r]!.set(flatKey(key), b);
+      const blocks = ki.blocks[r]!;
+      const b = blocks.get(key);
+      if (!b) blocks.add(key, fresh ? [1, g] : [1]);
+      else {
+        b[0]++;
+        // a small block is copied to its exact size as it grows (`appended`): the copy takes its place
+        const grown = fresh ? (appended<number | Group>(b, g) as Block) : b;
+        if (grown !== b) blocks.replace(key, b, grown);
       }
-      b.n++;
-      if (fresh) b.keys = appended(b.keys, g);
     }
     ki.keyRules.forEach((fn, r) => {
       const key = fn(m.attrs);
@@ -581,28 +634,28 @@ export class ResolutionIndex {
   }
 
   /** The first mention (in the order they joined their entity) still in a group, to be scored for it. */
-  private firstKeyOf(g: Group): string {
-    for (const e of new Set(g.reps.map((r) => r.entity))) {
+  private firstKeyOf(g: Group): number {
+    for (const e of new Set(listOf(g.reps).map((r) => r.entity))) {
       for (const k of this.members.get(e) ?? []) if (this.mentions.get(k)!.group === g) return k;
     }
     throw new ResolverError('ONEMAP_ERR_UNKNOWN_ENTITY', { detail: `a group of ${g.owner} has no mention` });
   }
 
-  private remove(key: string): void {
+  private remove(key: number): void {
     const rep = this.mentions.get(key);
     if (!rep) return;
     const g = rep.group;
     const ki = this.kind(g.kind);
     const e = rep.entity;
     const set = this.members.get(e);
-    set?.delete(key);
+    if (set) deleteMember(set, key);
     this.removals.set(e, (this.removals.get(e) ?? 0) + 1);
-    if (set?.size === 0) this.members.delete(e);
-    this.countExclusive(e, g.attrs, rep.identifiers, ki.model, -1);
+    if (set && !memberCount(set)) this.members.delete(e);
+    this.countExclusive(e, g.attrs, identifiersOf(rep.identifiers, g.attrs), ki.model, -1);
     this.mentions.delete(key);
     this.origins.delete(key);
-    if (!--rep.n) g.reps.splice(g.reps.indexOf(rep), 1);
-    const emptied = !g.reps.length;
+    if (!--rep.n) g.reps = withoutItem(g.reps, rep);
+    const emptied = !countOf(g.reps);
     if (emptied) {
       const owned = this.groups.get(g.owner)!;
       owned.splice(owned.indexOf(g), 1);
@@ -617,12 +670,12 @@ export class ResolutionIndex {
       const k = ki.rules[r]!(g.attrs);
       const b = k === undefined ? undefined : ki.blocks[r]!.get(k);
       if (!b) continue;
-      b.n--;
+      b[0]--;
       if (emptied) {
-        const at = b.keys.indexOf(g);
-        if (at >= 0) b.keys.splice(at, 1);
+        const at = b.indexOf(g, 1);
+        if (at >= 0) b.splice(at, 1);
       }
-      if (!b.n) ki.blocks[r]!.delete(k!);
+      if (!b[0]) ki.blocks[r]!.delete(k!, b);
     }
   }
 
@@ -637,9 +690,11 @@ export class ResolutionIndex {
    * entity's anchors and keys still name it until `retire` says where it went.
    */
   withdraw(mentionKey: string): { entityId: string; emptied: boolean } | undefined {
-    const entityId = this.entityOf(mentionKey);
-    if (entityId === undefined) return undefined;
-    this.remove(mentionKey);
+    const key = this.keys.find(mentionKey);
+    const rep = key === undefined ? undefined : this.mentions.get(key);
+    if (!rep) return undefined;
+    const entityId = rep.entity;
+    this.remove(key!);
     return { entityId, emptied: !this.members.has(entityId) };
   }
 
@@ -658,18 +713,21 @@ export class ResolutionIndex {
     if (a === b) return a;
     const mb = this.members.get(b);
     if (!mb) throw new ResolverError('ONEMAP_ERR_UNKNOWN_ENTITY', { detail: b });
-    const ma = this.members.get(a);
+    let ma = this.members.get(a);
     if (!ma) throw new ResolverError('ONEMAP_ERR_UNKNOWN_ENTITY', { detail: a });
     const reps = new Set<Rep>();
     for (const k of mb) {
-      ma.add(k);
+      ma = withMember(ma, k);
       reps.add(this.mentions.get(k)!);
     }
+    this.members.set(a, ma);
     // every mention of `b` is held by one of its representatives: they stand for `a` now
     for (const rep of reps) {
       const { model } = this.kind(rep.group.kind);
-      this.countExclusive(b, rep.group.attrs, rep.identifiers, model, -rep.n);
-      this.countExclusive(a, rep.group.attrs, rep.identifiers, model, rep.n);
+      const { attrs } = rep.group;
+      const identifiers = identifiersOf(rep.identifiers, attrs);
+      this.countExclusive(b, attrs, identifiers, model, -rep.n);
+      this.countExclusive(a, attrs, identifiers, model, rep.n);
       rep.entity = a;
     }
     this.members.delete(b);
@@ -687,30 +745,49 @@ export class ResolutionIndex {
   splitEntity(entityId: string, mentionKeys: string[], newId?: string): string {
     const set = this.members.get(entityId);
     if (!set) throw new ResolverError('ONEMAP_ERR_UNKNOWN_ENTITY', { detail: entityId });
-    const moving = mentionKeys.filter((k) => set.has(k)).map((k) => this.mentionOf(k));
-    if (!moving.length) return entityId;
+    const numbers = mentionKeys
+      .map((k) => this.keys.find(k))
+      .filter((n) => n !== undefined && hasMember(set, n)) as number[];
+    if (!numbers.length) return entityId;
+    const moving = numbers.map((n) => this.mentionAt(n));
     const first = moving[0]!;
     const id = newId ?? this.newEntityId(first);
-    for (const m of moving) {
-      this.remove(m.key);
+    moving.forEach((m, i) => {
+      this.remove(numbers[i]!);
       this.add(m, id);
-    }
+    });
     // anchors now owned by the split-off part point to it
     for (const m of moving) {
       for (const idf of m.identifiers) {
-        const ak = `${first.kind}|${idf.kind}|${idf.value}`;
+        const byValue = this.anchorsOf(first.kind, idf.kind);
         if (
-          this.live(this.anchors.get(ak)) === entityId &&
-          ![...set].some((o) =>
-            this.mentions.get(o)!.identifiers.some((x) => x.kind === idf.kind && x.value === idf.value),
-          )
+          this.live(byValue.get(idf.value)) === entityId &&
+          ![...set].some((o) => {
+            const r = this.mentions.get(o)!;
+            return identifiersOf(r.identifiers, r.group.attrs).some((x) => x.kind === idf.kind && x.value === idf.value);
+          })
         ) {
-          this.anchors.set(ak, id);
+          byValue.set(idf.value, id);
         }
       }
     }
     this.addCannotLink(entityId, id);
     return id;
+  }
+
+  /** The anchors of one kind of identifier of one kind of entity: value -> entity. */
+  private anchorsOf(kind: EntityKind, idKind: string): Map<string, string> {
+    let byKind = this.anchors.get(kind);
+    if (!byKind) {
+      byKind = new Map();
+      this.anchors.set(kind, byKind);
+    }
+    let byValue = byKind.get(idKind);
+    if (!byValue) {
+      byValue = new Map();
+      byKind.set(idKind, byValue);
+    }
+    return byValue;
   }
 
   /** Whether an analyst said these two entities are never one. */
