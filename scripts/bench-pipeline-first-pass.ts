@@ -21,12 +21,13 @@ import { deliveryFiles } from '../resolver/src/cli/load-command.ts';
 import { bulkRows, resolveBulkLoad } from '../resolver/src/pipeline/bulk-load.ts';
 import { readSpillLines } from '../resolver/src/pipeline/bulk-spill.ts';
 import { parseSpillLine } from '../resolver/src/pipeline/bulk-spill-record.ts';
+import { benchProvince } from './lib/bench-province.ts';
 
 const { values: a } = parseArgs({
   args: process.argv.slice(2).filter((x) => x !== '--'),
   options: { input: { type: 'string' }, persons: { type: 'string' }, partition: { type: 'string' }, 'read-workers': { type: 'string' }, 'second-pass': { type: 'boolean' } },
 });
-const input = a.persons ? path.resolve('datasets/out', a.persons) : (a.input ?? SAMPLE_DIR);
+const input = a.persons ? benchProvince(a.persons) : (a.input ?? SAMPLE_DIR);
 const gc = (globalThis as { gc?: () => void }).gc;
 const mib = (n: number) => `${(n / 2 ** 20).toFixed(0)} MiB`;
 const load = () =>

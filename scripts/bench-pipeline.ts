@@ -14,7 +14,6 @@
  * after `--warmup-seconds`, default 0, of the same, unmeasured and waited for).
  * A summary block at the end repeats the headline figures. Figures are printed, never asserted.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,6 +27,7 @@ import { startIngestWorker } from '@onemap/resolver/jobs';
 import { IngestPipeline } from '@onemap/resolver/pipeline';
 import { redisConnectionOf } from '@onemap/resolver/queue';
 import { Redis } from 'ioredis';
+import { benchProvince } from './lib/bench-province.ts';
 import { benchRealtime } from './lib/bench-realtime.ts';
 import { deliveryFiles, runBulkLoad } from '../resolver/src/cli/load-command.ts';
 // @ts-expect-error plain ESM script without types
@@ -68,17 +68,8 @@ function vmHwmMiB(pid: number): string {
 
 // ---- input ----
 let input = a.input ?? SAMPLE_DIR;
-if (a.persons) {
-  // the same folder `npm run bench resolve -- --persons N` generates: one province per size for every bench
-  input = path.resolve('datasets/out', a.persons);
-  // Generated once and reused by later runs (datasets/out is git-ignored; delete the folder to regenerate).
-  if (fs.existsSync(path.join(input, 'truth', 'records.csv'))) console.log(`bench: reusing the data set in ${input}`);
-  else {
-    console.log(`bench: generating ${a.persons} persons into ${input}…`);
-    const r = spawnSync('npx', ['tsx', 'datasets/src/cli.ts', '--persons', a.persons, '--out', input], { stdio: 'inherit' });
-    if (r.status !== 0) process.exit(2);
-  }
-}
+// the same folder every bench of a size uses (`npm run bench resolve -- --persons N` too)
+if (a.persons) input = benchProvince(a.persons);
 
 // ---- services ----
 const loadAtStart = os.loadavg();

@@ -44,6 +44,7 @@ import {
 import { DataStats, loadModel, type Model } from '@onemap/resolver/scoring';
 import { setDivisionGazetteer } from '@onemap/resolver/standardize';
 import { readGazetteer } from '../resolver/src/cli/resolve-command.ts';
+import { benchProvince } from './lib/bench-province.ts';
 import { PhaseMemory } from './lib/phase-memory.ts';
 import { ensureSplink, exportFebrl4, runSplinkOrganizations, runSplinkPersons } from './lib/splink-side-by-side.ts';
 
@@ -94,18 +95,7 @@ const load = () =>
   `load average ${loadavg()
     .map((x) => x.toFixed(2))
     .join(' ')}`;
-if (a.persons) {
-  // one generated province per size, reused across runs (datasets/out is gitignored)
-  const dir = join('datasets', 'out', a.persons);
-  if (!existsSync(join(dir, 'truth', 'records.csv'))) {
-    console.log(`generating ${a.persons} persons into ${dir} (once; later runs reuse it)`);
-    const g = spawnSync('npx', ['tsx', 'datasets/src/cli.ts', '--persons', a.persons, '--out', dir], {
-      stdio: 'inherit',
-    });
-    if (g.status !== 0) process.exit(g.status ?? 1);
-  }
-  a.input = dir;
-}
+if (a.persons) a.input = benchProvince(a.persons);
 // Splink and the Febrl4 data need the .venv; prepare it before anything is timed
 let splinkWhy: string | undefined;
 if (a.splink || a.febrl4) splinkWhy = ensureSplink();
