@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { type BulkLoadReport, runBulkLoad } from '../../resolver/src/cli/load-command.ts';
 import { testEnv } from '../helpers/env.ts';
 import { entityPartition, graphContentLines, graphCounts } from '../helpers/graph-fingerprint.ts';
-import { ingestDirect, sampleFiles, useTestPipeline } from '../helpers/pipeline.ts';
+import { ingestDirect, queryRows, sampleFiles, useTestPipeline } from '../helpers/pipeline.ts';
 
 const DAYS = ['2026-03-02'];
 /** Two loads of a sample day and a Neo4j restart: minutes, and more than 15 on a machine shared by many (load average 30). */
@@ -53,6 +53,10 @@ describe('bulk load (neo4j-admin import) writes the graph the incremental pipeli
       force: true,
     });
     expect(report.ms.import).toBeGreaterThan(0);
+    // the sequence the loaded graph ends at, as the workers' standbys are told it (`onemap load`)
+    const [state] = await queryRows<{ seq: number }>(t, 'MATCH (s:PipelineState {id: "main"}) RETURN s.seq AS seq');
+    expect(report.seq).toBeGreaterThan(0);
+    expect(report.seq).toBe(state?.seq);
     expect(await entityPartition(t.graph)).toEqual(incremental.partition);
     expect(facts(await graphCounts(t.graph))).toEqual(facts(incremental.counts));
     expect(untimed(await timedEdges())).toEqual([]);

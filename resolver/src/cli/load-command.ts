@@ -15,10 +15,13 @@ import { fileURLToPath } from 'node:url';
 import { SOURCE_ORDER } from '@onemap/datasets';
 import type { SourceCatalogEntry } from '@onemap/graph-schema';
 import { createDriver, type Graph, migrate } from '@onemap/graph-schema/server';
+import { Redis } from 'ioredis';
 import { loadResolverConfig } from '../config.ts';
 import type { CoTravelSettings } from '../derive/co-travel.ts';
 import { ResolverError } from '../errors.ts';
 import { awaitIndexesOnline, countLoadedFacts } from '../graph/bulk-load-state.ts';
+import { readSyncState } from '../graph/load-index.ts';
+import { setAppliedSequence } from '../pipeline/applied-sequence.ts';
 import { resolveBulkLoad } from '../pipeline/bulk-load.ts';
 import { writeBulkLoadCsv } from '../pipeline/bulk-load-csv.ts';
 import { pipelineSettingsOf } from '../pipeline/pipeline-from-config.ts';
@@ -73,6 +76,8 @@ export interface BulkLoadReport {
   ms: Record<string, number>;
   /** CPU time in ms of the loading process's stages (resolve: read + resolve; csv: rows, CSV and co-travel) and of the neo4j-admin JVM (import) */
   cpu: Record<string, number>;
+  /** the resolution sequence the loaded graph ends at (0 when nothing was loaded) */
+  seq: number;
 }
 
 /** CPU time (user + system) of this process so far, in ms. */
@@ -108,7 +113,7 @@ export async function runBulkLoad(o: BulkLoadRun): Promise<BulkLoadReport> {
     const before = await countLoadedFacts(graph);
     if ((before.entities || before.records) && o.ifEmpty) {
       log(`load: the graph already holds ${before.entities} entities and ${before.records} source records; nothing loaded`);
-      return { loaded: false, rows: 0, written: 0, rejected: 0, batches: 0, nodes: 0, relationships: 0, ms: {}, cpu: {} };
+      return { loaded: false, rows: 0, written: 0, rejected: 0, batches: 0, nodes: 0, relationships: 0, ms: {}, cpu: {}, seq: 0 };
     }
     if ((before.entities || before.records) && !o.force) {
       throw new ResolverError('ONEMAP_ERR_USAGE', {
@@ -145,16 +150,18 @@ export async function runBulkLoad(o: BulkLoadRun): Promise<BulkLoadReport> {
   if (stages.importCpu !== undefined) cpu.import = stages.importCpu;
   log(`load: neo4j-admin import done (stop ${(ms.stop! / 1000).toFixed(1)} s, import ${(ms.import! / 1000).toFixed(1)} s, start ${(ms.start! / 1000).toFixed(1)} s)`);
   graph = open();
+  let seq: number;
   try {
     t = performance.now();
     await migrate(graph);
     await awaitIndexesOnline(graph);
     ms.indexes = performance.now() - t;
     log(`load: migrations applied, every index ONLINE (${(ms.indexes / 1000).toFixed(1)} s)`);
+    seq = (await readSyncState(graph)).seq;
   } finally {
     await graph.driver.close();
   }
-  return { loaded: true, rows: res.rows, written: res.written, rejected: res.rejected, batches: res.batches.length, nodes: files.nodeCount, relationships: files.relationshipCount, ms, cpu };
+  return { loaded: true, rows: res.rows, written: res.written, rejected: res.rejected, batches: res.batches.length, nodes: files.nodeCount, relationships: files.relationshipCount, ms, cpu, seq };
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -181,6 +188,16 @@ export async function run(argv: string[]): Promise<number> {
     log: (l) => console.log(l),
   });
   if (!report.loaded) return 0;
+  // a new database, a new sequence: the workers' standbys may follow the loaded graph at once
+  // (the load stands without it: they then follow it from the first write after it)
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 });
+  try {
+    await setAppliedSequence(redis, report.seq);
+  } catch (e) {
+    console.warn(`load: the loaded sequence not noted in Redis (${(e as Error).message}); standby workers follow the graph from its next write`);
+  } finally {
+    redis.disconnect();
+  }
   console.log(
     `load: ${report.rows} records (${report.written} written, ${report.rejected} rejected) in ${((performance.now() - t0) / 1000).toFixed(1)} s; stages ${Object.entries(report.ms)
       .map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`)

@@ -24,6 +24,11 @@ export async function publishAppliedSequence(redis: Redis, seq: number): Promise
   await redis.eval(RAISE, 1, APPLIED_SEQUENCE_KEY, String(seq));
 }
 
+/** Sets it whatever it was: a bulk load replaced the database, whose every record is applied once it has started. */
+export async function setAppliedSequence(redis: Redis, seq: number): Promise<void> {
+  await redis.set(APPLIED_SEQUENCE_KEY, String(seq));
+}
+
 /** The highest sequence known applied (0 when none is: a follower then reads nothing yet). */
 export async function readAppliedSequence(redis: Redis): Promise<number> {
   return Number((await redis.get(APPLIED_SEQUENCE_KEY)) ?? 0);
