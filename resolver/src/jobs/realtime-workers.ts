@@ -164,10 +164,7 @@ function keepIndexWarm(
     if (!opts.leading()) {
       running = readAppliedSequence(pipeline.deps.redis)
         .then((applied) => pipeline.resolver.catchUp(applied))
-        .then(
-        () => undefined,
-        (e: Error) => opts.onError(e),
-      );
+        .catch((e: Error) => opts.onError(e));
       await running;
       running = null;
     }

@@ -120,7 +120,7 @@ export class GraphResolver {
   /** how many times the index was rebuilt from the whole graph (the first sync is one) */
   private rebuildCount = 0;
   /** the sync running now, if any (see `sync`) */
-  private syncing: Promise<number> | null = null;
+  private syncing: Promise<void> | null = null;
   private readonly catalogById: Map<string, SourceCatalogEntry>;
 
   constructor(
@@ -152,20 +152,19 @@ export class GraphResolver {
    * respect. Never two at once in one process (a new leader's warm-up and a group's sync): a sync
    * called while another runs waits for it and then catches up.
    * @param upTo read no sequence past this one (a standby's `catchUp`)
-   * @returns the committed sequence the graph showed
    */
-  async sync(upTo = Number.POSITIVE_INFINITY): Promise<number> {
+  async sync(upTo = Number.POSITIVE_INFINITY): Promise<void> {
     while (this.syncing) await this.syncing.catch(() => undefined);
     const run = this.syncNow(upTo);
     this.syncing = run;
     try {
-      return await run;
+      await run;
     } finally {
       if (this.syncing === run) this.syncing = null;
     }
   }
 
-  private async syncNow(limit: number): Promise<number> {
+  private async syncNow(limit: number): Promise<void> {
     // One read: analysts' decisions and the committed sequence (the leader's common case ends here).
     const { seq: target, decisions: signature } = await readSyncState(this.graph);
     // A sequence behind ours means the graph was reset or restored from a backup: start over.
@@ -189,9 +188,11 @@ export class GraphResolver {
     const upTo = Math.min(target, limit);
     if (!this.dirty && upTo <= this.lastSeq) {
       this.committedSeq = this.lastSeq;
-      return target;
+      return;
     }
-    for await (const page of readRecordsSince(this.graph, this.lastSeq)) {
+    // nothing past what the index holds may be read yet (a standby before any write is known applied)
+    const pages = upTo > this.lastSeq ? readRecordsSince(this.graph, this.lastSeq) : [];
+    for await (const page of pages) {
       for (const r of page) {
         if (r.seq > upTo) continue;
         this.records.known.setHash(r.rid, r.hash);
@@ -203,7 +204,7 @@ export class GraphResolver {
         }
       }
     }
-    for (const d of await readRedirectsSince(this.graph, this.lastSeq)) {
+    for (const d of upTo > this.lastSeq ? await readRedirectsSince(this.graph, this.lastSeq) : []) {
       if (d.seq > upTo) continue;
       this.persisted.delete(d.eid);
       if (this.index.memberKeys(d.eid).size && this.index.memberKeys(d.to).size) this.index.mergeEntities(d.to, d.eid);
@@ -219,7 +220,6 @@ export class GraphResolver {
     }
     this.decisions = signature;
     this.dirty = false;
-    return target;
   }
 
   /**
@@ -291,17 +291,15 @@ export class GraphResolver {
   /**
    * A standby's catch-up (a worker that does not lead): the index brought up to the graph now, so
    * that when this worker takes the lease its warm-up reads the last seconds of records instead of
-   * the whole graph (a minute at a million records, while every push waits). Skipped — false —
-   * while this worker resolves or writes anything itself: those sync on their own, its index may
-   * be ahead of the graph meanwhile, and a group's resolve must see no other change to the index.
-   *
+   * the whole graph (a minute at a million records, while every push waits). Skipped while this
+   * worker resolves or writes anything itself: those sync on their own, its index may be ahead of
+   * the graph meanwhile, and a group's resolve must see no other change to the index.
    * @param applied the highest sequence known applied (`readAppliedSequence`): it reads no
    *   further, as a sequence committed but not yet applied may show without its records.
    */
-  async catchUp(applied: number): Promise<boolean> {
-    if (this.writing || this.resolving) return false;
+  async catchUp(applied: number): Promise<void> {
+    if (this.writing || this.resolving) return;
     await this.sync(applied);
-    return true;
   }
 
   /**
@@ -566,10 +564,7 @@ export class GraphResolver {
    * nothing is read. Anything else (a decision, a reset) waits for those writes and syncs as usual.
    */
   private async syncBeside(): Promise<void> {
-    if (!this.writing) {
-      await this.sync();
-      return;
-    }
+    if (!this.writing) return this.sync();
     const { seq, decisions } = await readSyncState(this.graph);
     if (!this.dirty && decisions === this.decisions && seq >= this.committedSeq && seq <= this.lastSeq) return;
     while (this.writing) {
@@ -579,7 +574,7 @@ export class GraphResolver {
       }
       await this.settled.promise;
     }
-    await this.sync();
+    return this.sync();
   }
 
   private afterWrite(rows: ChunkRows): void {
