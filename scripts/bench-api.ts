@@ -36,6 +36,7 @@ import autocannon from 'autocannon';
 import { seed } from '../server/src/cli/seed.ts';
 import { BENCH_STORE_FORMAT, du, generateBenchCsv, importBenchCsv, rng } from './bench-api-graph.ts';
 import { freePort } from './lib/free-port.ts';
+import { cpuMsPer, cpuSeconds, servicePid } from './lib/proc-cpu.ts';
 // @ts-expect-error plain ESM script without types
 import { ensureNeo4jTools, serviceSettings, stopNeo4jService, up } from './services.mjs';
 
@@ -67,28 +68,8 @@ if (SERVER !== 'process' && SERVER !== 'inline') {
 const SERVER_CPU_PROF = strOpt('server-cpu-prof');
 const load = () => os.loadavg().map((x) => x.toFixed(1)).join(' / ');
 
-/**
- * CPU seconds a process has used (user + system, from /proc; null where there is none). Per
- * scenario the bench prints the server's and Neo4j's CPU per request: on a shared machine a
- * request's CPU moves far less with the load than its latency does, and at a saturating rate it is
- * what sets the requests a second two cores can answer.
- */
-function cpuSeconds(pid: number | undefined): number | null {
-  if (!pid) return null;
-  try {
-    // the fields after the command (which may hold spaces): utime and stime are the 12th and 13th
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ').at(-1)?.split(' ') ?? [];
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-  } catch {
-    return null;
-  }
-}
-/** Linux's USER_HZ: /proc counts CPU time in hundredths of a second on every architecture Node runs on. */
-const CLOCK_TICKS = 100;
 /** The processes whose CPU each scenario reports: set once the server runs. */
 const cpuOf: { server?: number; neo4j?: number } = {};
-const cpuMsPerRequest = (before: number | null, after: number | null, requests: number) =>
-  before === null || after === null || requests === 0 ? null : Number((((after - before) * 1000) / requests).toFixed(2));
 
 /** Builds the store for this size once (CSV → neo4j-admin import), while Neo4j is stopped. */
 function buildStore(): void {
@@ -168,8 +149,8 @@ async function run(name: string, url: string, paths: () => string, headers: Reco
     },
   });
   latencies.sort((a, b) => a - b);
-  const serverCpu = cpuMsPerRequest(cpu0.server, cpuSeconds(cpuOf.server), latencies.length);
-  const neo4jCpu = cpuMsPerRequest(cpu0.neo4j, cpuSeconds(cpuOf.neo4j), latencies.length);
+  const serverCpu = cpuMsPer(cpu0.server, cpuSeconds(cpuOf.server), latencies.length);
+  const neo4jCpu = cpuMsPer(cpu0.neo4j, cpuSeconds(cpuOf.neo4j), latencies.length);
   const row = {
     scenario: name,
     'alone ms': aloneMs,
@@ -278,8 +259,7 @@ const server = SERVER === 'inline' ? await inlineServer() : await serverProcess(
 const base = server.base;
 // the server's own process only (inline, this process also runs the load generator)
 if (SERVER !== 'inline') cpuOf.server = server.pid;
-const neo4jPidFile = process.env.ONEMAP_DATA_DIR ? path.join(process.env.ONEMAP_DATA_DIR, 'neo4j.pid') : null;
-if (neo4jPidFile && fs.existsSync(neo4jPidFile)) cpuOf.neo4j = Number(fs.readFileSync(neo4jPidFile, 'utf8'));
+if (process.env.ONEMAP_DATA_DIR) cpuOf.neo4j = servicePid(process.env.ONEMAP_DATA_DIR, 'neo4j');
 console.log(`bench api: server ${SERVER === 'inline' ? 'in this process (shares the event loop with the load generator)' : `in its own process (pid ${server.pid})`}`);
 console.log(`bench api: machine: ${os.cpus().length} CPUs, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' / ')} at start`);
 try {

@@ -268,6 +268,7 @@ if (seconds > 0) {
     pushSize: Number(a['push-size']),
     workers: Number(a.workers),
     warmupSeconds: Number(a['warmup-seconds']),
+    servicesDir: s.dataDir,
     workerEnv: {
       NEO4J_URI: s.neo4jUri,
       NEO4J_USER: s.neo4jUser,

@@ -48,6 +48,12 @@ export const PipelineSettings = {
   ONEMAP_PROFILE_WRITES: Type.Boolean({ default: false }),
   /** Keep each real-time group commit's stage timings in Redis (list `onemap:group-timings`; the realtime bench reads it). */
   ONEMAP_GROUP_TIMINGS: Type.Boolean({ default: false }),
+  /**
+   * The after-commit work of pushes (quality rules, co-travel marks, early warnings, watch events)
+   * of the groups committed within this many ms runs in one derive job, once the window is over;
+   * 0 = one job per group, at once.
+   */
+  ONEMAP_AFTER_COMMIT_WINDOW_MS: Type.Integer({ default: 200, minimum: 0 }),
 };
 
 /** Background jobs a worker process runs (the server runs them only with `INGEST_WORKER=embedded`). */

@@ -11,6 +11,7 @@ import type { Graph } from '@onemap/graph-schema/server';
 import { findBatch, readBatchStatuses } from '@onemap/resolver/graph';
 import { startIngestWorker, startRealtimeWorkers } from '@onemap/resolver/jobs';
 import { type GroupTiming, type IngestPipeline, readGroupTimings } from '@onemap/resolver/pipeline';
+import { cpuMsPer, cpuSeconds, servicePid } from './proc-cpu.ts';
 
 export interface RealtimeBenchOptions {
   pipeline: IngestPipeline;
@@ -31,6 +32,8 @@ export interface RealtimeBenchOptions {
    * the leader's caches filled), not a process started a minute before.
    */
   warmupSeconds?: number;
+  /** the services' data folder (their pid files): the run prints Neo4j's and Redis's CPU per record */
+  servicesDir?: string;
 }
 
 /** Resident memory of a process in MiB (Linux `/proc`), or null when it is gone. */
@@ -235,6 +238,14 @@ export async function benchRealtime(
     const polls: { ms: number; n: number }[] = [];
     await pipeline.deps.redis.del('onemap:group-timings');
     const backlog: { t: number; queued: number }[] = [];
+    // CPU of every process on the path, from the start of the run until its pushes are visible
+    const cpuPids: [string, number | undefined][] = [
+      ...pids.map((pid, i): [string, number] => [procs.length ? `worker ${i + 1}` : 'this process (door, poller, workers)', pid]),
+      ...(procs.length ? [['this process (door, poller)', process.pid] as [string, number]] : []),
+      ['Neo4j', o.servicesDir ? servicePid(o.servicesDir, 'neo4j') : undefined],
+      ['Redis', o.servicesDir ? servicePid(o.servicesDir, 'redis') : undefined],
+    ];
+    const cpu0 = cpuPids.map(([, pid]) => cpuSeconds(pid));
     const start = performance.now();
     const end = start + o.seconds * 1000;
     console.log(
@@ -284,6 +295,7 @@ export async function benchRealtime(
       pushes.set(batchId, { at: atWall, answered: wall() });
     });
     await Promise.all([poller, sampler]);
+    const cpu1 = cpuPids.map(([, pid]) => cpuSeconds(pid));
     sampling = false;
     await rssSampler;
     // Not visible yet: late while its job waits or runs; lost when its job failed for good, or
@@ -330,6 +342,11 @@ export async function benchRealtime(
     const q = (f: number) => backlog[Math.min(backlog.length - 1, Math.floor(f * backlog.length))]?.queued ?? 0;
     console.log(
       `   queued+active pushes sampled each second: max ${r.maxBacklog}; at 25/50/75/100% of the run ${q(0.25)}/${q(0.5)}/${q(0.75)}/${q(0.999)}`,
+    );
+    console.log(
+      `   CPU ms per visible record: ${cpuPids
+        .map(([name], i) => `${name} ${cpuMsPer(cpu0[i]!, cpu1[i]!, r.visible) ?? '?'}`)
+        .join(', ')}`,
     );
     await printBreakdown(o, pushes, polls);
     console.log(

@@ -1,12 +1,13 @@
 /**
- * The after-commit work of pushes (quality rules, co-travel marks, watch events) runs once per
- * group commit, in one `after-commit` job, whichever process takes it: alone, the resolve leader
+ * The after-commit work of pushes (quality rules, co-travel marks, watch events) runs once for
+ * every committed group, the groups of a window together in one `after-commit` job
+ * (`queueAfterCommit`), whichever process takes it: alone, the resolve leader
  * runs it itself; while another process runs a derive worker, the leader's derive worker steps
  * aside (`deriveAsideWhileLeading`) and the other takes every group's job; when the other goes,
  * the leader takes them again. Nothing is lost and nothing runs twice. Own ids: `T-DER-*`.
  */
 import { type BackgroundJobs, startBackgroundJobs } from '@onemap/resolver/jobs';
-import type { AfterCommitJob } from '@onemap/resolver/pipeline';
+import type { AfterCommitRun } from '@onemap/resolver/pipeline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clearGraph } from '../helpers/graph.ts';
 import { hotelRecord } from '../helpers/hotel-records.ts';
@@ -62,13 +63,13 @@ async function checked(ids: string[]): Promise<void> {
     .toBe(ids.length);
 }
 
-/** The completed after-commit jobs naming these batches: which worker ran each, and the batches of each. */
+/** The after-commit jobs that ran the work of these batches: which worker ran each, and the batches of each. */
 async function afterCommitJobs(ids: string[]): Promise<{ by: string; batches: string[] }[]> {
   const want = new Set(ids);
   const jobs = await a.pipeline.deriveQueue().getJobs(['completed', 'active', 'waiting', 'failed', 'delayed']);
   return jobs
     .filter((j) => j.name === 'after-commit')
-    .map((j) => ({ by: j.processedBy ?? '', batches: (j.data as AfterCommitJob).items.map((it) => it.batch.batchId) }))
+    .map((j) => ({ by: j.processedBy ?? '', batches: (j.returnvalue as AfterCommitRun | null)?.batches ?? [] }))
     .filter((j) => j.batches.some((id) => want.has(id)));
 }
 
@@ -87,13 +88,17 @@ async function reportsAndGroups(ids: string[]): Promise<{ reports: number[]; gro
   return { reports: reports.records.map((r) => Number(r.get('n'))), groups: Number(groups.records[0]!.get('n')) };
 }
 
-/** Every batch is in exactly one after-commit job, each group has one job, each batch one quality report. */
+/**
+ * Every batch's work ran in exactly one after-commit job, each batch has one quality report, and
+ * the groups' work was not spread over more jobs than there were groups (a window's groups share one).
+ */
 async function expectOncePerGroup(ids: string[]): Promise<{ by: string; batches: string[] }[]> {
   const jobs = await afterCommitJobs(ids);
   const seen = jobs.flatMap((j) => j.batches).filter((id) => ids.includes(id));
   expect([...seen].sort()).toEqual([...ids].sort());
   const { reports, groups } = await reportsAndGroups(ids);
-  expect(jobs.length).toBe(groups);
+  expect(jobs.length).toBeGreaterThan(0);
+  expect(jobs.length).toBeLessThanOrEqual(groups);
   expect(reports).toEqual(ids.map(() => 1));
   return jobs;
 }
@@ -102,7 +107,7 @@ describe('the after-commit job of a group', () => {
   let leader: BackgroundJobs;
   let other: BackgroundJobs;
 
-  it('alone, the resolve leader runs each group’s job itself, once', async () => {
+  it('alone, the resolve leader runs every group’s work itself, once', async () => {
     leader = await start(a);
     await expect.poll(() => leader.realtime.lease.epoch !== null, { timeout: 30_000 }).toBe(true);
     const ids = await push('ALONE', 30, 9100);
@@ -112,7 +117,7 @@ describe('the after-commit job of a group', () => {
     expect(new Set(jobs.map((j) => j.by)).size).toBe(1);
   });
 
-  it('while another process runs a derive worker, the leader steps aside and the other runs every job, once', async () => {
+  it('while another process runs a derive worker, the leader steps aside and the other runs every group’s work, once', async () => {
     other = await start(b);
     await leader.deriveAside.check();
     await expect.poll(() => leader.deriveAside.aside, { timeout: 30_000 }).toBe(true);

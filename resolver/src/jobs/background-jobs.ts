@@ -1,9 +1,11 @@
 import type { Queue, Worker } from 'bullmq';
+import { resumeAfterCommit } from '../derive/after-commit-queue.ts';
 import type { BatchInfo } from '../graph/batches.ts';
 import type { StagedBatch } from '../intake/staged-batch.ts';
 import type { HandingWorker } from '../queue/queues.ts';
 import type { PipelineConfig } from '../config.ts';
 import type { IngestPipeline } from '../pipeline/ingest-pipeline.ts';
+import type { AfterCommitRun } from '../pipeline/realtime-ingest.ts';
 import { scheduleQualityReports, startQualityWorker } from '../quality/report-job.ts';
 import { type DeriveAside, deriveAsideWhileLeading } from './derive-aside.ts';
 import { startIngestWorker } from './ingest-worker.ts';
@@ -13,7 +15,7 @@ import { type Track, untracked } from './stop-on-signal.ts';
 /** The background jobs of one process, stopped together. */
 export interface BackgroundJobs {
   /** Ingest worker (closing it also closes the derive worker, `ingest.derive`: co-travel and watch events). */
-  ingest: HandingWorker<StagedBatch, BatchInfo> & { derive: HandingWorker<unknown, number> };
+  ingest: HandingWorker<StagedBatch, BatchInfo> & { derive: HandingWorker<unknown, number | AfterCommitRun> };
   /** Real-time pushes: the trace-only writer, and the group-commit worker while this process is the resolve leader. */
   realtime: RealtimeWorkers;
   /** Whether the derive worker steps aside while this process leads (`deriveAsideWhileLeading`). */
@@ -50,6 +52,7 @@ export async function startBackgroundJobs(
   const onError = opts.onError ?? (() => {});
   const ingest = startIngestWorker(pipeline, { concurrency: opts.concurrency ?? config.ONEMAP_WORKER_CONCURRENCY });
   ingest.on('error', (err) => onError('ingest worker', err));
+  await resumeAfterCommit(pipeline.deps.redis, pipeline.deriveQueue());
   let aside: DeriveAside | null = null;
   const realtime = startRealtimeWorkers(pipeline, { onError, standbySyncMs: config.ONEMAP_STANDBY_SYNC_MS, onLeader: () => void aside?.check() });
   // While this process leads and another runs a derive worker, the after-commit jobs go there.

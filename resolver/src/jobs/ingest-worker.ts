@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { BatchInfo } from '../graph/batches.ts';
 import type { StagedBatch } from '../intake/staged-batch.ts';
 import type { IngestPipeline } from '../pipeline/ingest-pipeline.ts';
-import type { AfterCommitJob } from '../pipeline/realtime-ingest.ts';
+import type { AfterCommitJob, AfterCommitRun } from '../pipeline/realtime-ingest.ts';
 import { createWorker, type HandingWorker, QueueName } from '../queue/queues.ts';
 
 /**
@@ -13,13 +13,15 @@ import { createWorker, type HandingWorker, QueueName } from '../queue/queues.ts'
 export function startIngestWorker(
   pipeline: IngestPipeline,
   opts: { concurrency?: number } = {},
-): HandingWorker<StagedBatch, BatchInfo> & { derive: HandingWorker<unknown, number> } {
+): HandingWorker<StagedBatch, BatchInfo> & { derive: HandingWorker<unknown, number | AfterCommitRun> } {
   // Derive jobs: co-travel recomputation, and the after-commit work of pushed batches (quality
   // rules, co-travel marks, watch events), both off the write path.
-  const derive = createWorker<unknown, number>(
+  const derive = createWorker<unknown, number | AfterCommitRun>(
     QueueName.Derive,
     (job) =>
-      job.name === 'after-commit' ? pipeline.realtime.runAfterCommit(job.data as AfterCommitJob) : pipeline.deriveNow(),
+      job.name === 'after-commit'
+        ? pipeline.realtime.runAfterCommitJob({ id: job.id, data: job.data as Partial<AfterCommitJob> })
+        : pipeline.deriveNow(),
     pipeline.deps.connection,
     // named for this process: the resolve leader steps aside when others exist (derive-aside.ts)
     { concurrency: 1, name: `derive-${process.pid}-${randomUUID().slice(0, 8)}` },

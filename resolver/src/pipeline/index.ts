@@ -9,6 +9,7 @@ export { IngestPipeline, type IngestLane, type PipelineDeps, type SubmitResult }
 export { LEADER_KEY, LeaderLease, type LeaderLeaseOptions } from './leader-lease.ts';
 export {
   type AfterCommitJob,
+  type AfterCommitRun,
   GROUP_MAX_PUSHES,
   isTraceOnly,
   type PushJob,

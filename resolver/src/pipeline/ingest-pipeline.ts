@@ -42,6 +42,8 @@ export interface PipelineDeps {
   groupLingerMs?: number;
   /** Keep each group commit's stage timings in Redis (`GroupTiming`; the config's ONEMAP_GROUP_TIMINGS). */
   groupTimings?: boolean;
+  /** The after-commit work of the groups committed within this many ms runs in one derive job (default 200; 0: one job per group; the config's ONEMAP_AFTER_COMMIT_WINDOW_MS). */
+  afterCommitWindowMs?: number;
   /** Where early-warning evaluation errors go (a logger); they never fail a batch. */
   onWarningError?: (err: Error) => void;
 }
@@ -89,6 +91,7 @@ export class IngestPipeline {
       ...(deps.groupMaxRecords ? { maxRecords: deps.groupMaxRecords } : {}),
       ...(deps.groupLingerMs !== undefined ? { lingerMs: deps.groupLingerMs } : {}),
       timings: deps.groupTimings ?? false,
+      ...(deps.afterCommitWindowMs !== undefined ? { afterCommitWindowMs: deps.afterCommitWindowMs } : {}),
     });
   }
 

@@ -19,6 +19,7 @@ export function pipelineSettingsOf(config: PipelineConfig): Omit<PipelineDeps, '
     eventsChannel: config.EVENTS_CHANNEL,
     traceWrites: config.ONEMAP_PROFILE_WRITES ? 'profile' : config.ONEMAP_TRACE_WRITES,
     groupTimings: config.ONEMAP_GROUP_TIMINGS,
+    afterCommitWindowMs: config.ONEMAP_AFTER_COMMIT_WINDOW_MS,
   };
 }
 

@@ -1,6 +1,7 @@
 import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 import { ANCHOR_KINDS, type SourceCatalogEntry } from '@onemap/graph-schema';
 import type { ManagedTransaction } from 'neo4j-driver';
+import { AFTER_COMMIT_WINDOW_MS, finishAfterCommit, queueAfterCommit, takeAfterCommit } from '../derive/after-commit-queue.ts';
 import { scheduleCoTravel } from '../derive/derive-queue.ts';
 import {
   type BatchInfo,
@@ -31,6 +32,7 @@ export interface PushJob {
 }
 
 /** What runs after a group committed, off the write path: quality rules, co-travel marks, watch events. */
+/** One committed group's after-commit work, as queued (`queueAfterCommit`): its pushes. */
 export interface AfterCommitJob {
   items: {
     batch: StagedBatch;
@@ -39,6 +41,12 @@ export interface AfterCommitJob {
     touched: EntityEvent[];
     withdrawnTraces?: string[];
   }[];
+}
+
+/** What one after-commit job ran: the batches whose work it did (each in one job), and the watch events it published. */
+export interface AfterCommitRun {
+  batches: string[];
+  events: number;
 }
 
 /** Entity kinds a record names by an identifier anchor alone: no probabilistic resolution. */
@@ -109,12 +117,15 @@ export class RealtimeIngest {
   private readonly lock: SharedResolveLock;
   /** the last group's write, ended (committed or failed): the next group's write waits for it */
   private lastWrite: Promise<void> = Promise.resolve();
+  /** the after-commit work of the groups committed within this many ms runs in one job (`queueAfterCommit`) */
+  private readonly afterCommitWindowMs: number;
 
   constructor(
     private readonly pipeline: IngestPipeline,
-    opts: { maxRecords?: number; lingerMs?: number; timings?: boolean } = {},
+    opts: { maxRecords?: number; lingerMs?: number; timings?: boolean; afterCommitWindowMs?: number } = {},
   ) {
     this.timings = opts.timings ?? false;
+    this.afterCommitWindowMs = opts.afterCommitWindowMs ?? AFTER_COMMIT_WINDOW_MS;
     this.loop = this.timings ? monitorEventLoopDelay({ resolution: 5 }) : null;
     this.loop?.enable();
     this.lock = new SharedResolveLock(pipeline.deps.redis, { ttlMs: 5_000 });
@@ -426,16 +437,42 @@ export class RealtimeIngest {
   }
 
   /**
-   * Queues the derivations of committed batches (one job per group, off the write path). The group
-   * commit does not wait for it before the next group; the group's pushes are answered after it.
+   * Queues the derivations of committed batches (off the write path, `queueAfterCommit`: the
+   * groups of a window run in one job). The group commit does not wait for it before the next
+   * group; the group's pushes are answered once it is queued.
    */
   private async afterCommit(items: AfterCommitJob['items']): Promise<void> {
     if (!items.length) return;
-    await this.pipeline.deriveQueue().add('after-commit', { items } satisfies AfterCommitJob);
+    await queueAfterCommit(this.pipeline.deps.redis, this.pipeline.deriveQueue(), { items } satisfies AfterCommitJob, this.afterCommitWindowMs);
   }
 
   /**
-   * The after-commit job: the batch quality rules (with the hashes the records had before), the
+   * An after-commit job: takes the committed groups waiting (`takeAfterCommit`; a retried job
+   * first what it took before), runs their work together, and takes again until none waits.
+   * A job queued before groups were kept apart (`data.items`) runs its own items.
+   * @returns the batches it ran the work of, and the watch events it published
+   */
+  async runAfterCommitJob(job: { id?: string | undefined; data: Partial<AfterCommitJob> }): Promise<AfterCommitRun> {
+    const { redis } = this.pipeline.deps;
+    const run: AfterCommitRun = { batches: [], events: 0 };
+    const runItems = async (items: AfterCommitJob['items']) => {
+      if (!items.length) return;
+      run.events += await this.runAfterCommit({ items });
+      run.batches.push(...items.map((it) => it.batch.batchId));
+    };
+    if (job.data.items) await runItems(job.data.items);
+    const id = job.id ?? 'unnamed';
+    for (;;) {
+      const groups = await takeAfterCommit<AfterCommitJob>(redis, id);
+      if (!groups.length) break;
+      await runItems(groups.flatMap((g) => g.items));
+      await finishAfterCommit(redis, id);
+    }
+    return run;
+  }
+
+  /**
+   * The after-commit work of committed pushes: the batch quality rules (with the hashes the records had before), the
    * persons whose co-travel must be recomputed, early-warning rules, and the watched entities' events.
    */
   async runAfterCommit(job: AfterCommitJob): Promise<number> {
