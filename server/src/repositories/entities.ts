@@ -306,8 +306,14 @@ export async function readProfile(
  */
 export const SEARCH_INDEXES = { main: 'entity_search', pinyin: 'entity_pinyin' } as const;
 
-/** Cypher: the full-text index's `node, score` rows of the kinds asked for, visible through `$vs` (params `$index`, `$q`, `$raw`, `$kindsFilter`). */
-const VISIBLE_CANDIDATES = `CALL db.index.fulltext.queryNodes($index, $q, {limit: toInteger($raw)}) YIELD node, score
+/**
+ * Cypher: the full-text index's `node, score` rows of the kinds asked for, visible through `$vs` (params `$index`, `$q`, `$raw`, `$kindsFilter`).
+ * The full-text indexes are updated after each commit (eventually consistent, migration V059: the
+ * writes' commits no longer pay Lucene's refresh), so the query first waits for the updates of
+ * every transaction committed before it: a search still finds what was written before it began.
+ */
+const VISIBLE_CANDIDATES = `CALL db.index.fulltext.awaitEventuallyConsistentIndexRefresh()
+       CALL db.index.fulltext.queryNodes($index, $q, {limit: toInteger($raw)}) YIELD node, score
        WITH node, score, node.inSources AS ins
        WHERE ($kindsFilter IS NULL OR any(l IN labels(node) WHERE l IN $kindsFilter)) AND ${visibleEntity('node', 'ins')}`;
 
