@@ -29,7 +29,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadUnits } from '@onemap/datasets';
-import { residentIdCheckChar } from '@onemap/graph-schema';
+import { IDENTIFIER_VALUE_REVERSED, residentIdCheckChar, reversedValue } from '@onemap/graph-schema';
 import { pinyinInitials, standardizePersonName } from '@onemap/resolver/standardize';
 import { rng } from '../test/helpers/rng.ts';
 
@@ -155,7 +155,7 @@ export function generateBenchCsv(dir: string, persons: number, visits = 10, log:
   const file = (name: string, header: string) => new CsvFile(path.join(dir, name), header);
   const entities = file('entities.csv', 'eid:ID(Entity),:LABEL,name,namePinyin,familyName,givenName,sex,birthDate,residentId,address,number,placeKind,unitCode,location:point{crs:WGS-84},searchText,pinyinKeys,pinyinInitials,provenance,inSources:string[],recordRoles:string[]');
   const records = file('records.csv', 'rid:ID(Record),:LABEL,source,recordId,receivedAt:datetime,attrs');
-  const identifiers = file('identifiers.csv', 'id:ID(Identifier),:LABEL,kind,value');
+  const identifiers = file('identifiers.csv', `id:ID(Identifier),:LABEL,kind,value,${IDENTIFIER_VALUE_REVERSED}`);
   const resolved = file('resolved.csv', ':START_ID(Record),:END_ID(Entity),:TYPE,role,decision');
   const hasIdentifier = file('has-identifier.csv', ':START_ID(Entity),:END_ID(Identifier),:TYPE,source,rid,rids:string[]');
   const relations = file('relations.csv', ':START_ID(Entity),:END_ID(Entity),:TYPE,source,rid,rids:string[]');
@@ -207,7 +207,7 @@ export function generateBenchCsv(dir: string, persons: number, visits = 10, log:
       const rid = `incident:P${i}`;
       records.line(`${rid},SourceRecord,incident,P${i},2026-09-01T00:00:00Z,${q(`{"suspect":{${nameAttrs},"residentId":"${residentId}"}}`)}`);
       resolved.line(`${rid},${eid},RESOLVED_TO,suspect,anchor`);
-      identifiers.line(`resident_id|${residentId},Identifier,resident_id,${residentId}`);
+      identifiers.line(`resident_id|${residentId},Identifier,resident_id,${residentId},${reversedValue(residentId)}`);
       hasIdentifier.line(`${eid},resident_id|${residentId},HAS_IDENTIFIER,incident,${rid},${rid}`);
       const prov = q(`{"name":{"source":"incident","rid":"${rid}"},"residentId":{"source":"incident","rid":"${rid}"}}`);
       entities.line(`${eid},Entity;Person,${name},${pinyin},${family},${given},,,${residentId},,,,${c.code},,${words},${pinyinKeys},${pinyinIni},${prov},incident,`);
@@ -216,7 +216,7 @@ export function generateBenchCsv(dir: string, persons: number, visits = 10, log:
     const hrid = `household:P${i}`;
     records.line(`${hrid},SourceRecord,household,P${i},2026-07-01T00:00:00Z,${q(`{"person":{${nameAttrs},${JSON.stringify({ residentId, sex, birthDate: birth, address, homeDivision: c.code }).slice(1)}}`)}`);
     resolved.line(`${hrid},${eid},RESOLVED_TO,person,anchor`);
-    identifiers.line(`resident_id|${residentId},Identifier,resident_id,${residentId}`);
+    identifiers.line(`resident_id|${residentId},Identifier,resident_id,${residentId},${reversedValue(residentId)}`);
     hasIdentifier.line(`${eid},resident_id|${residentId},HAS_IDENTIFIER,household,${hrid},${hrid}`);
     const sources = new Set<string>(['household']);
     // Phones: one family in ten shares the previous person's phone.

@@ -159,7 +159,7 @@ export async function seedServerFixture(graph: Graph): Promise<void> {
     await tx.run(
       `UNWIND $ids AS x
        MATCH (e:Entity {eid: x.eid})
-       MERGE (i:Identifier {kind: x.kind, value: x.value})
+       MERGE (i:Identifier {kind: x.kind, value: x.value}) ON CREATE SET i.valueReversed = reverse(i.value)
        CREATE (e)-[:HAS_IDENTIFIER {source: x.source, rid: x.rid}]->(i)`,
       {
         ids: [

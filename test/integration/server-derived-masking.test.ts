@@ -51,7 +51,7 @@ useServerApp(
          CREATE (r1)-[:RESOLVED_TO {role: 'person', decision: 'anchor', score: 1.0, at: datetime()}]->(e)
          CREATE (r2:SourceRecord {rid: 'fx_birth:m1', source: 'fx_birth', recordId: 'm1', receivedAt: datetime('2026-10-05T00:00:00Z'), attrs: $a2})
          CREATE (r2)-[:RESOLVED_TO {role: 'person', decision: 'match', score: 0.9, at: datetime()}]->(e)
-         MERGE (i:Identifier {kind: 'resident_id', value: $rid})
+         MERGE (i:Identifier {kind: 'resident_id', value: $rid}) ON CREATE SET i.valueReversed = reverse(i.value)
          CREATE (e)-[:HAS_IDENTIFIER {source: 'fx_derived', rid: 'fx_derived:m1'}]->(i)
          CREATE (h:Entity:Place {eid: $home, name: $homeName, placeKind: 'hotel', unitCode: '620102', location: point({longitude: toFloat($lon), latitude: toFloat($lat)}),
                                  searchText: $homeName, provenance: '{"name":{"source":"fx_derived","rid":"fx_derived:m1h"},"lon":{"source":"fx_derived","rid":"fx_derived:m1h"}}'})

@@ -50,7 +50,7 @@ useServerApp(
                                   attrs: '{"person":{"name":"' + p.name + '","phone":"+8613800009901"}}'})
          CREATE (sr)-[:RESOLVED_TO {role: 'person', decision: 'anchor', score: 1.0}]->(p)
          WITH DISTINCT h, c, t, o, a, b
-         MERGE (pn:Identifier {kind: 'phone', value: '+8613800009901'})
+         MERGE (pn:Identifier {kind: 'phone', value: '+8613800009901'}) ON CREATE SET pn.valueReversed = reverse(pn.value)
          CREATE (a)-[:HAS_IDENTIFIER {source: $open, rid: $open + ':a1'}]->(pn)
          CREATE (a)-[:HAS_PHONE {source: $open, rid: $open + ':a1'}]->(t)
          CREATE (a)-[:WORKS_FOR {source: $cond, rid: $cond + ':a3'}]->(o)

@@ -66,7 +66,7 @@ async function seedN1(g: Graph) {
       `UNWIND $people AS p
        CREATE (e:Entity:Person {eid: p.eid, name: p.name, searchText: p.name + ' ' + p.phone, inSources: p.inSources,
                                 provenance: '{"name":{"source":"' + $open + '","rid":"' + $open + ':' + p.eid + '"}}'})
-       MERGE (i:Identifier {kind: 'phone', value: p.phone})
+       MERGE (i:Identifier {kind: 'phone', value: p.phone}) ON CREATE SET i.valueReversed = reverse(i.value)
        // one edge per entity and identifier, stamped by the first record that stated it (the chunk writer's shape)
        CREATE (e)-[:HAS_IDENTIFIER {source: p.records[0].source, rid: p.records[0].rid, rids: [r IN p.records | r.rid]}]->(i)
        WITH e, p

@@ -227,7 +227,7 @@ useServerApp(
             `MATCH (e:Entity {eid: $eid})
              CREATE (sr:SourceRecord {rid: $rid, source: $r.source, recordId: $rid, receivedAt: datetime($at), hash: $rid, attrs: $attrs})
              CREATE (sr)-[:RESOLVED_TO {role: 'person', decision: 'anchor', score: 1.0, at: datetime()}]->(e)
-             MERGE (i:Identifier {kind: 'resident_id', value: $r.residentId})
+             MERGE (i:Identifier {kind: 'resident_id', value: $r.residentId}) ON CREATE SET i.valueReversed = reverse(i.value)
              MERGE (e)-[:HAS_IDENTIFIER {source: $r.source, rid: $rid}]->(i)`,
             {
               eid: p.eid,

@@ -73,7 +73,7 @@ async function seedTails(g: Graph) {
        CREATE (sr:SourceRecord {rid: $open + ':' + row.eid, source: $open, recordId: row.eid, receivedAt: datetime('2026-10-02T00:00:00Z'), hash: 't' + row.eid,
                                 attrs: '{"person":{"name":"' + row.name + '","residentId":"' + row.id + '"}}'})
        CREATE (sr)-[:RESOLVED_TO {role: 'person', decision: 'anchor', score: 1.0, at: datetime()}]->(e)
-       MERGE (i:Identifier {kind: 'resident_id', value: row.id})
+       MERGE (i:Identifier {kind: 'resident_id', value: row.id}) ON CREATE SET i.valueReversed = reverse(i.value)
        CREATE (e)-[:HAS_IDENTIFIER {source: $open, rid: $open + ':' + row.eid}]->(i)`,
       {
         rows: Array.from({ length: TAIL_PERSONS }, (_, i) => ({

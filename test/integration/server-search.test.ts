@@ -35,7 +35,7 @@ useServerApp(
                                     searchText: $searchText, provenance: $prov})
            CREATE (r:SourceRecord {rid: $rid, source: $p.source, recordId: $p.eid, receivedAt: datetime('2026-10-02T00:00:00Z'), hash: $rid, attrs: $attrs})
            CREATE (r)-[:RESOLVED_TO {role: 'person', decision: 'anchor', score: 1.0, at: datetime()}]->(e)
-           MERGE (i:Identifier {kind: 'resident_id', value: $p.residentId})
+           MERGE (i:Identifier {kind: 'resident_id', value: $p.residentId}) ON CREATE SET i.valueReversed = reverse(i.value)
            CREATE (e)-[:HAS_IDENTIFIER {source: $p.source, rid: $rid}]->(i)`,
           {
             p,

@@ -101,6 +101,18 @@ export type NetworkRelationType = (typeof NETWORK_RELATION_TYPES)[number];
 export const ENTITY_RELATION_TYPES = [...NETWORK_RELATION_TYPES, Rel.Visited] as const;
 export type EntityRelationType = (typeof ENTITY_RELATION_TYPES)[number];
 
+/**
+ * The identifier's value reversed (`Identifier.valueReversed`, range index `identifier_value_reversed`,
+ * migration V060), set when the node is created: a search by an ID's or phone's last digits is a
+ * prefix seek on it (`STARTS WITH`), with no Lucene index to update in every commit.
+ */
+export const IDENTIFIER_VALUE_REVERSED = 'valueReversed';
+
+/** A value reversed as Cypher's `reverse()` reverses a string (by code point). */
+export function reversedValue(value: string): string {
+  return [...value].reverse().join('');
+}
+
 /** Kinds of identifier anchors; `(Identifier.kind, Identifier.value)` is unique. */
 export const IDENTIFIER_KINDS = [
   'resident_id', // 18-digit PRC resident identity number (GB 11643)

@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { ENTITY_LABELS, Label, mentionsHome, placePointFact, placeRoleFact, Rel, statedPoint, VisitedProp } from '@onemap/graph-schema';
+import { ENTITY_LABELS, IDENTIFIER_VALUE_REVERSED, Label, mentionsHome, placePointFact, placeRoleFact, Rel, reversedValue, statedPoint, VisitedProp } from '@onemap/graph-schema';
 import type { BatchInfo } from './batches.ts';
 import type { CoTravelEdgeRow } from './co-travel.ts';
 import type { EntityRow, RelationRow, SourceRecordRow, VisitRow } from './write-rows.ts';
@@ -263,13 +263,13 @@ export class ImportCsvWriter {
       this.addSource(r.to, r.source);
     }
     this.entityFiles(g.entities);
-    const ids = this.open('nodes-identifiers.csv', [':ID(Identifier)', ':LABEL', 'kind', 'value'], 'node');
+    const ids = this.open('nodes-identifiers.csv', [':ID(Identifier)', ':LABEL', 'kind', 'value', IDENTIFIER_VALUE_REVERSED], 'node');
     const seenIds = new Set<string>();
     for (const i of g.identifiers) {
       const k = idOf(i.kind, i.value);
       if (seenIds.has(k)) continue;
       seenIds.add(k);
-      ids.row([k, Label.Identifier, i.kind, i.value]);
+      ids.row([k, Label.Identifier, i.kind, i.value, reversedValue(i.value)]);
     }
     seenIds.clear();
     const batches = this.open('nodes-batches.csv', BATCH_HEADER, 'node');

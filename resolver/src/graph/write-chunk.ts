@@ -1,4 +1,4 @@
-import { EDGE_IDENTITY, ENTITY_LABELS, Label, type PlaceFacts, RECORD_RELATION_TYPES, Rel } from '@onemap/graph-schema';
+import { EDGE_IDENTITY, ENTITY_LABELS, IDENTIFIER_VALUE_REVERSED, Label, type PlaceFacts, RECORD_RELATION_TYPES, Rel } from '@onemap/graph-schema';
 import { addPlaceFacts, type Graph, PipelinedStatements, setVisitPlaceCypher, writeTx } from '@onemap/graph-schema/server';
 import { integer, type ManagedTransaction } from 'neo4j-driver';
 import { recordPlaceFacts } from './place-facts.ts';
@@ -421,7 +421,7 @@ export async function writeChunk(
         ahead.send(
           `UNWIND $rows AS row
            MATCH (e:Entity {eid: row.eid})
-           MERGE (i:Identifier {kind: row.kind, value: row.value})
+           MERGE (i:Identifier {kind: row.kind, value: row.value}) ON CREATE SET i.${IDENTIFIER_VALUE_REVERSED} = reverse(row.value)
            MERGE (e)-[h:HAS_IDENTIFIER]->(i)
            ON CREATE SET h.source = row.source, h.rid = row.rids[0], h.rids = row.rids[..${MAX_RIDS}]
            // an edge that lists these records already (or is full) is not written again

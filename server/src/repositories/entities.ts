@@ -1,7 +1,7 @@
 import { currentEidCypher, toPlain } from '@onemap/graph-schema/server';
 import { read, type Reader } from './reader.ts';
 import type { VisibleRecord } from '../access/golden.ts';
-import { NETWORK_RELATION_TYPES, PLACE_HOME_WORD, PLACE_ROLE_SEPARATOR } from '@onemap/graph-schema';
+import { IDENTIFIER_VALUE_REVERSED, NETWORK_RELATION_TYPES, PLACE_HOME_WORD, PLACE_ROLE_SEPARATOR, reversedValue } from '@onemap/graph-schema';
 import { HIDDEN_SOURCES, HOME_FOR_VIEWER, IDENTIFIER_SEEN, KINDS, kindOf, NODE_SUMMARY_FIELDS, relTypes, SEEN_WHOLE, VISIBLE_RECORDS, visibleEdge, visibleEntity } from './cypher.ts';
 
 export interface EntityRow {
@@ -493,17 +493,17 @@ export async function readRecordRoles(graph: Reader, pairs: readonly { eid: stri
 
 /**
  * Entities whose identifier ends with `tail` (the last digits of a resident ID or phone), through
- * identifier edges of visible sources only; the TEXT index `identifier_value_text` answers ENDS WITH.
- * Whether the viewer may match that far into a masked value is the caller's check.
+ * identifier edges of visible sources only: a prefix seek on the value reversed (range index
+ * `identifier_value_reversed`, V060). Whether the viewer may match that far into a masked value is the caller's check.
  */
 export async function identifierTailCandidates(graph: Reader, tail: string, idKinds: readonly string[], vs: readonly string[], cap: number) {
   return read(graph, async (tx) => {
     const r = await tx.run(
-      `MATCH (i:Identifier) WHERE i.value ENDS WITH $tail AND i.kind IN $idKinds
+      `MATCH (i:Identifier) WHERE i.${IDENTIFIER_VALUE_REVERSED} STARTS WITH $reversed AND i.kind IN $idKinds
        WITH i LIMIT toInteger($raw)
        MATCH (e:Entity)-[h:HAS_IDENTIFIER]->(i) WHERE ${IDENTIFIER_SEEN('h')} IS NOT NULL
        RETURN DISTINCT e.eid AS eid LIMIT toInteger($cap)`,
-      { tail, idKinds, vs, raw: cap * 4, cap },
+      { reversed: reversedValue(tail), idKinds, vs, raw: cap * 4, cap },
     );
     return r.records.map((x) => x.get('eid') as string);
   });
