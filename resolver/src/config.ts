@@ -49,9 +49,9 @@ export const PipelineSettings = {
   /** Keep each real-time group commit's stage timings in Redis (list `onemap:group-timings`; the realtime bench reads it). */
   ONEMAP_GROUP_TIMINGS: Type.Boolean({ default: false }),
   /**
-   * The after-commit work of pushes (quality rules, co-travel marks, early warnings, watch events)
-   * of the groups committed within this many ms runs in one derive job, once the window is over;
-   * 0 = one job per group, at once.
+   * The after-commit work of pushes (quality rules, co-travel marks, early warnings, watch events):
+   * a derive job waits this many ms after the first group queued for it, then takes every committed
+   * group waiting, so a stream of groups costs one job per window, not one per group; 0 = at once.
    */
   ONEMAP_AFTER_COMMIT_WINDOW_MS: Type.Integer({ default: 200, minimum: 0 }),
 };

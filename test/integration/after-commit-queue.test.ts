@@ -1,10 +1,18 @@
 /**
- * The after-commit queue on the real Redis and BullMQ (`queueAfterCommit`): the groups committed
- * within one window make one derive job, which runs once the window is over and takes every group
- * waiting; a retried job finishes the groups it took before taking others; two takers never take
- * the same group; with window 0 every group has a job of its own. Own queue: the echo queue.
+ * The after-commit queue on the real Redis and BullMQ (`queueAfterCommit`): the groups queued
+ * before a job starts make one derive job, delayed by the window, which takes every group waiting;
+ * a group queued once it started schedules the next; a retried job finishes the groups it took
+ * before taking others; two takers never take the same group; a worker that starts queues a job for
+ * groups left without one. Own queue: the echo queue.
  */
-import { finishAfterCommit, PENDING_AFTER_COMMIT, queueAfterCommit, takeAfterCommit } from '@onemap/resolver/derive';
+import {
+  finishAfterCommit,
+  PENDING_AFTER_COMMIT,
+  queueAfterCommit,
+  resumeAfterCommit,
+  startAfterCommit,
+  takeAfterCommit,
+} from '@onemap/resolver/derive';
 import { createQueue, QueueName, redisConnectionOf } from '@onemap/resolver/queue';
 import type { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -34,18 +42,39 @@ const ids = (groups: { items: { batch: { batchId: string } }[] }[]) =>
   groups.flatMap((g) => g.items.map((i) => i.batch.batchId));
 
 describe('the after-commit queue', () => {
-  it('groups of one window make one delayed job, which takes them all', async () => {
-    // a long window, so the groups below fall in one or (at a boundary) two windows
+  it('groups queued before a job starts make one delayed job, which takes them all', async () => {
     const windowMs = 60_000;
     for (let n = 0; n < 5; n++) await queueAfterCommit(redis, queue, group(n), windowMs);
     const jobs = await queue.getJobs(['delayed', 'waiting']);
-    expect(jobs.length).toBeGreaterThanOrEqual(1);
-    expect(jobs.length).toBeLessThanOrEqual(2);
-    expect(jobs.every((j) => j.name === 'after-commit' && j.opts.delay === windowMs)).toBe(true);
+    expect(jobs.length).toBe(1);
+    expect(jobs[0]!.name).toBe('after-commit');
+    expect(jobs[0]!.opts.delay).toBe(windowMs);
+    await startAfterCommit(redis);
     const taken = await takeAfterCommit<ReturnType<typeof group>>(redis, jobs[0]!.id!);
     expect(ids(taken)).toEqual(['B-ACQ-0', 'B-ACQ-1', 'B-ACQ-2', 'B-ACQ-3', 'B-ACQ-4']);
     await finishAfterCommit(redis, jobs[0]!.id!);
     expect(await takeAfterCommit(redis, jobs[0]!.id!)).toEqual([]);
+  });
+
+  it('a group queued once a job has started schedules the next job', async () => {
+    await queueAfterCommit(redis, queue, group(0), 0);
+    expect((await queue.getJobs(['waiting', 'delayed'])).length).toBe(1);
+    await queueAfterCommit(redis, queue, group(1), 0);
+    expect((await queue.getJobs(['waiting', 'delayed'])).length, 'a job not started yet takes the second group').toBe(
+      1,
+    );
+    await startAfterCommit(redis);
+    await queueAfterCommit(redis, queue, group(2), 0);
+    const jobs = await queue.getJobs(['waiting', 'delayed']);
+    expect(jobs.length).toBe(2);
+    expect(jobs.every((j) => !j.opts.delay)).toBe(true);
+    // the first job takes all three (it takes after it started); the second then finds none
+    expect(ids(await takeAfterCommit<ReturnType<typeof group>>(redis, 'first'))).toEqual([
+      'B-ACQ-0',
+      'B-ACQ-1',
+      'B-ACQ-2',
+    ]);
+    expect(await takeAfterCommit(redis, 'second')).toEqual([]);
   });
 
   it('a retried job takes what it took before first; another taker never gets those groups', async () => {
@@ -62,10 +91,10 @@ describe('the after-commit queue', () => {
     expect(ids(await takeAfterCommit<ReturnType<typeof group>>(redis, 'job-A', 10))).toEqual(['B-ACQ-3']);
   });
 
-  it('with window 0, every group has a job of its own, at once', async () => {
-    for (let n = 0; n < 3; n++) await queueAfterCommit(redis, queue, group(n), 0);
-    const jobs = await queue.getJobs(['waiting', 'delayed']);
-    expect(jobs.length).toBe(3);
-    expect(jobs.every((j) => !j.opts.delay)).toBe(true);
+  it('a worker that starts queues a job for groups left without one', async () => {
+    await queueAfterCommit(redis, queue, group(0), 0);
+    await queue.obliterate({ force: true });
+    expect(await resumeAfterCommit(redis, queue)).toBe(1);
+    expect((await queue.getJobs(['waiting'])).length).toBe(1);
   });
 });

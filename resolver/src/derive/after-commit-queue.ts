@@ -10,26 +10,53 @@ export const AFTER_COMMIT_WINDOW_MS = 200;
 /** Most groups one take moves (a job takes again until nothing waits). */
 export const AFTER_COMMIT_TAKE_MAX = 200;
 
+/** Set while a job is queued that has not started yet: the groups queued meanwhile are its. */
+const SCHEDULED = 'onemap:derive:after-commit:scheduled';
+/** Numbers the after-commit jobs (their ids). */
+const JOB_COUNTER = 'onemap:derive:after-commit:jobs';
+/**
+ * How long the scheduled mark lives without its job starting (a process that died between marking
+ * and adding the job): groups queued then wait at most this long for the next group's job.
+ */
+const SCHEDULED_TTL_MS = 10_000;
+
+// Appends the group; marks a job scheduled unless one is, and then returns the new job's number
+// (0: a job that has not started yet will take this group).
+const QUEUE = `
+redis.call('RPUSH', KEYS[1], ARGV[1])
+if redis.call('SET', KEYS[2], '1', 'NX', 'PX', tonumber(ARGV[2])) then return redis.call('INCR', KEYS[3]) end
+return 0`;
+
 /**
  * Queues a committed group's after-commit work (quality rules, co-travel marks, early warnings,
- * watch events): the group is appended to a list in Redis, and one derive job is scheduled per
- * window of `windowMs` (the job id names the window, so every group of the window makes one job),
- * delayed by the window: it runs once the window is over and takes every group waiting by then.
- * So the work of a stream of groups costs one job, one quality transaction, one warnings read and
- * one watches read per window instead of per group — fixed costs that otherwise competed with the
- * writes for the same two cores. The groups are in Redis (as job data were) before the job is
- * added, so a job never runs before the groups it was made for; a group added after its window's
- * job was taken is in a later window. `windowMs` 0: one job per group, at once.
+ * watch events): the group is appended to a list in Redis, and a derive job is added unless one is
+ * scheduled that has not started yet; the job is delayed by `windowMs` and takes every group
+ * waiting when it runs. So the work of a stream of groups costs one job, one quality transaction,
+ * one warnings read and one watches read per window instead of per group — fixed costs that
+ * otherwise competed with the writes for the same two cores. The group is in Redis (as job data
+ * were) before any job could take it, and a job clears the mark before it takes anything, so a
+ * group is always taken by a job that starts after it was queued (no clock is compared: several
+ * processes queue). `windowMs` 0: the job runs at once.
  */
 export async function queueAfterCommit(redis: Redis, queue: Queue, group: unknown, windowMs: number): Promise<void> {
-  await redis.rpush(PENDING_AFTER_COMMIT, JSON.stringify(group));
-  const window =
-    windowMs > 0 ? `w${Math.floor(Date.now() / windowMs)}` : `n${await redis.incr(`${PENDING_AFTER_COMMIT}:n`)}`;
-  await queue.add(
-    'after-commit',
-    {},
-    { jobId: `after-commit-${window}`, ...(windowMs > 0 ? { delay: windowMs } : {}) },
+  const n = Number(
+    await redis.eval(
+      QUEUE,
+      3,
+      PENDING_AFTER_COMMIT,
+      SCHEDULED,
+      JOB_COUNTER,
+      JSON.stringify(group),
+      String(SCHEDULED_TTL_MS),
+    ),
   );
+  if (n > 0)
+    await queue.add('after-commit', {}, { jobId: `after-commit-${n}`, ...(windowMs > 0 ? { delay: windowMs } : {}) });
+}
+
+/** A job starts: the groups queued from now on schedule a job of their own. */
+export async function startAfterCommit(redis: Redis): Promise<void> {
+  await redis.del(SCHEDULED);
 }
 
 // Leftovers of an earlier attempt of this job first (a retried job finishes what it took);
@@ -64,6 +91,6 @@ export async function finishAfterCommit(redis: Redis, jobId: string): Promise<vo
  */
 export async function resumeAfterCommit(redis: Redis, queue: Queue): Promise<number> {
   const waiting = await redis.llen(PENDING_AFTER_COMMIT);
-  if (waiting > 0) await queue.add('after-commit', {}, { jobId: `after-commit-resume-${Date.now()}` });
+  if (waiting > 0) await queue.add('after-commit', {}, { jobId: `after-commit-${await redis.incr(JOB_COUNTER)}` });
   return waiting;
 }

@@ -11,7 +11,7 @@ export {
   scoreCoTravel,
   surpriseOf,
 } from './co-travel-score.ts';
-export { AFTER_COMMIT_WINDOW_MS, finishAfterCommit, PENDING_AFTER_COMMIT, queueAfterCommit, takeAfterCommit } from './after-commit-queue.ts';
+export { AFTER_COMMIT_WINDOW_MS, finishAfterCommit, PENDING_AFTER_COMMIT, queueAfterCommit, resumeAfterCommit, startAfterCommit, takeAfterCommit } from './after-commit-queue.ts';
 export { PENDING_COTRAVEL, scheduleCoTravel, takePendingCoTravel } from './derive-queue.ts';
 export { MoCorpus, moTokens } from './mo-text.ts';
 export {

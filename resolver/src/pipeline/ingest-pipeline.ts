@@ -42,7 +42,7 @@ export interface PipelineDeps {
   groupLingerMs?: number;
   /** Keep each group commit's stage timings in Redis (`GroupTiming`; the config's ONEMAP_GROUP_TIMINGS). */
   groupTimings?: boolean;
-  /** The after-commit work of the groups committed within this many ms runs in one derive job (default 200; 0: one job per group; the config's ONEMAP_AFTER_COMMIT_WINDOW_MS). */
+  /** A derive job of after-commit work waits this many ms, then takes every committed group waiting (default 200; 0: at once; the config's ONEMAP_AFTER_COMMIT_WINDOW_MS). */
   afterCommitWindowMs?: number;
   /** Where early-warning evaluation errors go (a logger); they never fail a batch. */
   onWarningError?: (err: Error) => void;

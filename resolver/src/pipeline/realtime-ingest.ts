@@ -1,7 +1,7 @@
 import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 import { ANCHOR_KINDS, type SourceCatalogEntry } from '@onemap/graph-schema';
 import type { ManagedTransaction } from 'neo4j-driver';
-import { AFTER_COMMIT_WINDOW_MS, finishAfterCommit, queueAfterCommit, takeAfterCommit } from '../derive/after-commit-queue.ts';
+import { AFTER_COMMIT_WINDOW_MS, finishAfterCommit, queueAfterCommit, startAfterCommit, takeAfterCommit } from '../derive/after-commit-queue.ts';
 import { scheduleCoTravel } from '../derive/derive-queue.ts';
 import {
   type BatchInfo,
@@ -117,7 +117,7 @@ export class RealtimeIngest {
   private readonly lock: SharedResolveLock;
   /** the last group's write, ended (committed or failed): the next group's write waits for it */
   private lastWrite: Promise<void> = Promise.resolve();
-  /** the after-commit work of the groups committed within this many ms runs in one job (`queueAfterCommit`) */
+  /** an after-commit job waits this many ms, then takes every committed group waiting (`queueAfterCommit`) */
   private readonly afterCommitWindowMs: number;
 
   constructor(
@@ -438,7 +438,7 @@ export class RealtimeIngest {
 
   /**
    * Queues the derivations of committed batches (off the write path, `queueAfterCommit`: the
-   * groups of a window run in one job). The group commit does not wait for it before the next
+   * groups queued before a job starts run in that job). The group commit does not wait for it before the next
    * group; the group's pushes are answered once it is queued.
    */
   private async afterCommit(items: AfterCommitJob['items']): Promise<void> {
@@ -461,6 +461,8 @@ export class RealtimeIngest {
       run.batches.push(...items.map((it) => it.batch.batchId));
     };
     if (job.data.items) await runItems(job.data.items);
+    // before the first take: a group queued from now on schedules the next job
+    await startAfterCommit(redis);
     const id = job.id ?? 'unnamed';
     for (;;) {
       const groups = await takeAfterCommit<AfterCommitJob>(redis, id);
