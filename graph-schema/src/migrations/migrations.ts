@@ -59,9 +59,35 @@ export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
   return out.sort((a, b) => a.version - b.version);
 }
 
+const CREATE_INDEX = /^\s*CREATE\s+(?:\w+\s+)?INDEX\s+(\w+)/i;
+const DROP_INDEX = /^\s*DROP\s+INDEX\s+(\w+)/i;
+
+/**
+ * The statements of `pending` (in order) that create an index a later pending migration drops:
+ * building it would be wasted (at a million records a full-text index is ~30 s of population on a
+ * fresh bulk-loaded graph, dropped a few statements later and built again), so `migrate` skips them.
+ * @returns keys `<version>:<statement index>`
+ */
+export function supersededIndexStatements(pending: readonly Pick<Migration, 'version' | 'statements'>[]): Set<string> {
+  const lastDrop = new Map<string, number>();
+  for (const m of pending)
+    for (const st of m.statements) {
+      const name = DROP_INDEX.exec(st)?.[1];
+      if (name) lastDrop.set(name, Math.max(lastDrop.get(name) ?? 0, m.version));
+    }
+  const out = new Set<string>();
+  for (const m of pending)
+    for (const [i, st] of m.statements.entries()) {
+      const name = CREATE_INDEX.exec(st)?.[1];
+      if (name && (lastDrop.get(name) ?? 0) > m.version) out.add(`${m.version}:${i}`);
+    }
+  return out;
+}
+
 /**
  * Applies pending migrations in order and records each as a `__OneMapMigration` node with its
  * checksum. An applied migration whose file changed since is an error, never a silent re-run.
+ * An index a later pending migration drops is not built (`supersededIndexStatements`).
  */
 export async function migrate(graph: Graph, dir = MIGRATIONS_DIR): Promise<MigrationResult> {
   const migrations = readMigrations(dir);
@@ -74,6 +100,7 @@ export async function migrate(graph: Graph, dir = MIGRATIONS_DIR): Promise<Migra
     return new Map(r.records.map((x) => [x.get('version') as number, { checksum: x.get('checksum') as string, file: x.get('file') as string }]));
   });
   const result: MigrationResult = { applied: [], alreadyApplied: [] };
+  const skip = supersededIndexStatements(migrations.filter((m) => !applied.has(m.version)));
   for (const m of migrations) {
     const before = applied.get(m.version);
     if (before) {
@@ -87,6 +114,7 @@ export async function migrate(graph: Graph, dir = MIGRATIONS_DIR): Promise<Migra
       continue;
     }
     for (const [i, statement] of m.statements.entries()) {
+      if (skip.has(`${m.version}:${i}`)) continue;
       try {
         await runAutoCommit(graph, statement);
       } catch (e) {
