@@ -31,8 +31,10 @@ export interface PushJob {
   read: ReadBatchResult;
 }
 
-/** What runs after a group committed, off the write path: quality rules, co-travel marks, watch events. */
-/** One committed group's after-commit work, as queued (`queueAfterCommit`): its pushes. */
+/**
+ * One committed group's after-commit work, as queued (`queueAfterCommit`): its pushes, for what
+ * runs after the commit, off the write path (quality rules, co-travel marks, watch events).
+ */
 export interface AfterCommitJob {
   items: {
     batch: StagedBatch;
