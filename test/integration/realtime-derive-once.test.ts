@@ -93,6 +93,17 @@ async function reportsAndGroups(ids: string[]): Promise<{ reports: number[]; gro
  * the groups' work was not spread over more jobs than there were groups (a window's groups share one).
  */
 async function expectOncePerGroup(ids: string[]): Promise<{ by: string; batches: string[] }[]> {
+  // a batch is marked checked before its job ends (watch events and co-travel marks come after):
+  // wait until the jobs that ran them have completed and said which batches they ran
+  await expect
+    .poll(
+      async () => new Set((await afterCommitJobs(ids)).flatMap((j) => j.batches).filter((id) => ids.includes(id))).size,
+      {
+        timeout: 30_000,
+        interval: 100,
+      },
+    )
+    .toBe(ids.length);
   const jobs = await afterCommitJobs(ids);
   const seen = jobs.flatMap((j) => j.batches).filter((id) => ids.includes(id));
   expect([...seen].sort()).toEqual([...ids].sort());
