@@ -29,6 +29,7 @@ import { redisConnectionOf } from '@onemap/resolver/queue';
 import { Redis } from 'ioredis';
 import { benchProvince } from './lib/bench-province.ts';
 import { benchRealtime } from './lib/bench-realtime.ts';
+import { servicePid } from './lib/proc-cpu.ts';
 import { deliveryFiles, runBulkLoad } from '../resolver/src/cli/load-command.ts';
 // @ts-expect-error plain ESM script without types
 import { up } from './services.mjs';
@@ -57,7 +58,8 @@ const { values: a } = parseArgs({
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function vmHwmMiB(pid: number): string {
+function vmHwmMiB(pid: number | undefined): string {
+  if (!pid) return '?';
   try {
     const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? `${fmt(Number(m[1]) / 1024)} MiB` : '?';
@@ -169,7 +171,7 @@ summary.push(`incremental on the loaded graph: ${fmt(rows)} records in ${(wallMs
 console.log(`\n== incremental on the loaded graph: ${fmt(rows)} source records (${fmt(written)} written) in ${(wallMs / 1000).toFixed(1)} s → ${fmt((rows / wallMs) * 1000)} records/s end to end`);
 console.log(`   all batches written after ${(writtenMs / 1000).toFixed(1)} s; co-travel derivation finished ${(deriveMs / 1000).toFixed(1)} s later`);
 for (const [k, v] of Object.entries(stage)) console.log(`   ${k.padEnd(9)} ${(v / 1000).toFixed(1).padStart(8)} s   ${v > 0 ? `${fmt((rows / v) * 1000)} records/s` : ''}`);
-const neo4jPid = Number(fs.readFileSync(path.join(s.dataDir, 'neo4j.pid'), 'utf8'));
+const neo4jPid = servicePid(s.dataDir, 'neo4j');
 const redisInfo = await redis.info('memory');
 console.log(
   `   peak memory: pipeline process ${fmt(process.resourceUsage().maxRSS / 1024)} MiB, Neo4j JVM ${vmHwmMiB(neo4jPid)}, Redis ${/used_memory_peak_human:(\S+)/.exec(redisInfo)?.[1]}`,
@@ -284,7 +286,7 @@ if (seconds > 0) {
   );
 }
 
-const neo4jPidEnd = Number(fs.readFileSync(path.join(s.dataDir, 'neo4j.pid'), 'utf8'));
+const neo4jPidEnd = servicePid(s.dataDir, 'neo4j');
 const redisEnd = await redis.info('memory');
 console.log(
   `\n== peak memory: bench process (bulk resolver + worker) ${fmt(process.resourceUsage().maxRSS / 1024)} MiB, Neo4j JVM ${vmHwmMiB(neo4jPidEnd)}, Redis ${/used_memory_peak_human:(\S+)/.exec(redisEnd)?.[1]}`,
