@@ -11,7 +11,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{graph-schema,datasets,resolver,server}/src/**/*.test.ts', 'web/src/**/*.test.ts'],
+          include: ['{graph-schema,datasets,resolver,server}/src/**/*.test.ts', 'web/src/**/*.test.ts', 'scripts/lib/**/*.test.ts'],
           environment: 'node',
           // A safety cap, not a speed check: the generator tests write a whole sample and take
           // tens of seconds on a busy 2-core machine.
