@@ -5,12 +5,16 @@
  * the app and Neo4j, never timed.
  */
 import type { Graph } from '@onemap/graph-schema/server';
+import { readTx } from '@onemap/graph-schema/server';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BoltProxy, startBoltProxy } from '../helpers/bolt-proxy.ts';
 import { testEnv } from '../helpers/env.ts';
 import { clearGraph, openTestGraph } from '../helpers/graph.ts';
-import { as, buildTestApp } from '../helpers/server-app.ts';
+import { readProfile } from '../../server/src/repositories/entities.ts';
+import type { Profile } from '../../server/src/schemas/entities.ts';
+import { PROFILE_LIMITS } from '../../server/src/services/entity-view.ts';
+import { as, buildTestApp, viewerFor } from '../helpers/server-app.ts';
 import { E, seedServerFixture } from '../helpers/server-fixtures.ts';
 
 let app: FastifyInstance;
@@ -47,7 +51,25 @@ describe('a lone request’s round trips to Neo4j', () => {
       expect(roundTrips, eid).toBe(messages.RUN);
       expect(roundTrips, eid).toBeLessThanOrEqual(3);
     }
-    // the fixture has profiles of both shapes: read in one statement, and in two (neighbours read record by record)
+    // the fixture has profiles of both shapes: read in one statement, and in two (trace places read record by record)
     expect(new Set(seen.map((s) => s.roundTrips))).toEqual(new Set([2, 3]));
+  });
+
+  it('a neighbour only its records can name for this viewer is read with the profile: one read and the audit entry', async () => {
+    // another city's analyst sees the fixture's open source only: P1 is known from sources it may not see
+    const get = as(app, 'otherCity', 'analyst');
+    const viewer = await viewerFor(app, 'otherCity', 'analyst');
+    expect((await get({ url: `/api/entities/${E.P2}` })).statusCode).toBe(404);
+    for (const eid of [E.phone, E.vehicle]) {
+      const found = await readTx(graph, (tx) => readProfile({ tx }, eid, viewer.visibleSources, PROFILE_LIMITS));
+      // the case under test: a neighbour not seen whole, its record window read in the profile's statement
+      const notWhole = found?.relations.filter((r) => r.neighbourRecords !== null) ?? [];
+      expect(notWhole.map((r) => r.other), eid).toContain(E.P1);
+      proxy.reset();
+      const res = await get({ url: `/api/entities/${eid}` });
+      expect(res.statusCode, `${eid}: ${res.body}`).toBe(200);
+      expect((res.json() as Profile).relations.map((r) => r.other.eid), eid).toContain(E.P1);
+      expect(proxy.counts.roundTrips, eid).toBe(2);
+    }
   });
 });

@@ -2,7 +2,7 @@ import { currentEidCypher, toPlain } from '@onemap/graph-schema/server';
 import { read, type Reader } from './reader.ts';
 import type { VisibleRecord } from '../access/golden.ts';
 import { IDENTIFIER_VALUE_REVERSED, NETWORK_RELATION_TYPES, PLACE_HOME_WORD, PLACE_ROLE_SEPARATOR, reversedValue } from '@onemap/graph-schema';
-import { HIDDEN_SOURCES, HOME_FOR_VIEWER, IDENTIFIER_SEEN, KINDS, kindOf, NODE_SUMMARY_FIELDS, relTypes, SEEN_WHOLE, VISIBLE_RECORDS, visibleEdge, visibleEntity } from './cypher.ts';
+import { HAS_HIDDEN_SOURCE, HIDDEN_SOURCES, HOME_FOR_VIEWER, IDENTIFIER_SEEN, KINDS, kindOf, NODE_SUMMARY_FIELDS, relTypes, SEEN_WHOLE, VISIBLE_RECORDS, visibleEdge, visibleEntity } from './cypher.ts';
 
 export interface EntityRow {
   eid: string;
@@ -184,7 +184,12 @@ export interface NeighbourRow {
 export interface ProfileRow {
   entity: EntityRow;
   identifiers: IdentifierRow[];
-  relations: (RelationRow & { neighbour: NeighbourRow })[];
+  /**
+   * `neighbourRecords`: the neighbour's visible record window (`summaryRecords`, as `readEntities`
+   * reads it) when its node cannot stand for the viewer's records — not a place and not seen whole
+   * (`SEEN_WHOLE`) — so its summary needs no statement of its own; null when not read.
+   */
+  relations: (RelationRow & { neighbour: NeighbourRow; neighbourRecords: VisibleRecord[] | null })[];
   traces: TraceRow[];
   /**
    * Node summaries (as `readNodeSummaries` reads them, window `summaryRecords`) of the traces'
@@ -246,8 +251,16 @@ export async function readProfile(
          OPTIONAL MATCH (e)-[r${relTypes(NETWORK_RELATION_TYPES)}]-(o:Entity)
          WHERE ${visibleEdge('r')} AND ${visibleEntity('o')}
          WITH r, o LIMIT toInteger($relLim)
+         // a neighbour its node cannot name for this viewer (not seen whole): its record window here,
+         // not in a statement of its own (\`w\` bound only then: a data dependency, as in nodeSummaryWindow)
+         WITH r, o, o IS NOT NULL AND NOT o:Place AND ${HAS_HIDDEN_SOURCE('o', '$vs')} AS windowRead
+         CALL (o, windowRead) {
+           UNWIND CASE WHEN windowRead THEN [o] ELSE [] END AS w
+           ${recordWindow('w', '$sumLim')}
+           RETURN collect(CASE WHEN sr IS NULL THEN null ELSE {rid: sr.rid, source: sr.source, receivedAt: toString(sr.receivedAt), role: rt.role, attrs: sr.attrs} END) AS nrecs
+         }
          RETURN collect(CASE WHEN r IS NULL THEN null ELSE {type: type(r), outgoing: startNode(r) = e, other: o.eid, props: properties(r),
-                 neighbour: {${NODE_SUMMARY_FIELDS('o')}}} END) AS rels,
+                 neighbour: {${NODE_SUMMARY_FIELDS('o')}}, neighbourRecords: CASE WHEN windowRead THEN nrecs ELSE null END} END) AS rels,
                 collect(DISTINCT CASE WHEN o:Place THEN o END) AS relPlaces
        }
        CALL (e) {
@@ -280,7 +293,7 @@ export async function readProfile(
       seenWhole: boolean | null;
       recs: (VisibleRecord | null)[];
       ids: (IdentifierRow | null)[];
-      rels: ((RelationRow & { neighbour: NeighbourRow }) | null)[];
+      rels: ((RelationRow & { neighbour: NeighbourRow; neighbourRecords: (VisibleRecord | null)[] | null }) | null)[];
       traces: (TraceRow | null)[];
       places: NodeSummaryRow[];
       sources: { source: string; records: number; lastReceivedAt: string | null }[];
@@ -290,7 +303,7 @@ export async function readProfile(
     return {
       entity: { eid: plain.eid, kind: plain.kind, props: plain.props, records: nonNull(plain.recs), visible: plain.visible, home: plain.home === true, seenWhole: plain.seenWhole === true },
       identifiers: nonNull(plain.ids),
-      relations: nonNull(plain.rels).map((rel) => ({ ...rel, neighbour: toNeighbour(rel.neighbour) })),
+      relations: nonNull(plain.rels).map((rel) => ({ ...rel, neighbour: toNeighbour(rel.neighbour), neighbourRecords: rel.neighbourRecords ? nonNull(rel.neighbourRecords) : null })),
       traces: nonNull(plain.traces),
       places: plain.places.map(toNodeSummary),
       sources: plain.sources,

@@ -364,9 +364,10 @@ export function profileRelations(rels: readonly RelationRow[], others: ReadonlyM
 export const PROFILE_LIMITS = { records: 200, relations: 200, traces: 50, sourceScan: 2000, summaryRecords: SUMMARY_RECORDS } as const;
 
 /**
- * 一人一档 / 一企一档: one file per entity, built only from what the viewer may see: one query, plus
- * one for the neighbours and places whose nodes cannot answer for this viewer (homes, a name from
- * a source the viewer may not see) and one more for a merged-away eid.
+ * 一人一档 / 一企一档: one file per entity, built only from what the viewer may see: one query (with
+ * the record windows of the neighbours not seen whole: a name from a source the viewer may not
+ * see), plus one for the places whose nodes cannot answer for this viewer (homes) and one more for
+ * a merged-away eid.
  */
 export async function buildProfile(graph: Reader, eid: string, viewer: Viewer) {
   return withRead(graph, async (r) => {
@@ -394,7 +395,10 @@ export async function buildProfile(graph: Reader, eid: string, viewer: Viewer) {
     for (const rel of parts.relations) {
       const place = placeNodes.get(rel.other);
       if (place && !place.visible) continue;
-      const sum = place ? summaryFromNode(place, viewer) : summarizeNode(rel.neighbour, viewer);
+      const sum =
+        (place ? summaryFromNode(place, viewer) : summarizeNode(rel.neighbour, viewer)) ??
+        // its node cannot name it for this viewer: from its records, read with the profile
+        (rel.neighbourRecords ? summarize({ eid: rel.other, kind: rel.neighbour.kind, props: {}, records: rel.neighbourRecords, visible: true, home: false, seenWhole: false }, viewer) : null);
       if (sum) others.set(rel.other, sum);
       else unresolvedOthers.add(rel.other);
     }
