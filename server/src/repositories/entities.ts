@@ -58,6 +58,33 @@ function recordWindow(v: string, lim: string): string {
          WITH rt, sr ORDER BY sr.receivedAt DESC LIMIT toInteger(${lim})`;
 }
 
+/** Cypher: a record of a window (`recordWindow`'s `rt`, `sr`) as a `VisibleRecord`, null where the window is empty. */
+const WINDOW_RECORD = `CASE WHEN sr IS NULL THEN null ELSE {rid: sr.rid, source: sr.source, receivedAt: toString(sr.receivedAt), role: rt.role, attrs: sr.attrs} END`;
+
+/**
+ * Cypher predicate: entity `v`'s node cannot name it for this viewer (`$vs`), only its records can —
+ * it is known from a source the viewer may not see. Places excepted: they are named by their facts
+ * (`placeFromNode`), read by `nodeSummaryWindow`.
+ */
+const NAMED_BY_RECORDS = (v: string) => `(NOT ${v}:Place AND ${HAS_HIDDEN_SOURCE(v, '$vs')})`;
+
+/**
+ * The lines of a query that give each row's entity `v` its record window (`lim` records, as
+ * `readEntities` reads them) when only its records can name it for this viewer (`NAMED_BY_RECORDS`):
+ * `as` is then a list of `VisibleRecord` maps, else null. Read in the statement that found `v`, not
+ * in a statement of its own (needs `$vs`, `$scanFactor`). `w` is bound only when needed: a data
+ * dependency, as in `nodeSummaryWindow`.
+ */
+export function recordsWhereNeeded(v: string, lim: string, as: string): string {
+  return `WITH *, ${v} IS NOT NULL AND ${NAMED_BY_RECORDS(v)} AS ${as}Needed
+         CALL (${v}, ${as}Needed) {
+           UNWIND CASE WHEN ${as}Needed THEN [${v}] ELSE [] END AS w
+           ${recordWindow('w', lim)}
+           RETURN collect(${WINDOW_RECORD}) AS ${as}Window
+         }
+         WITH *, CASE WHEN ${as}Needed THEN ${as}Window ELSE null END AS ${as}`;
+}
+
 /**
  * The body of a `CALL (v) { … }` that says in brief what entity `v`'s visible records in the
  * `lim` window say: their roles and whether any mentions `home` (returns `roles`, `homeHint`;
@@ -118,7 +145,7 @@ export async function readEntities(
        MATCH (e:Entity {eid: id})
        CALL (e) {
          ${RECORD_WINDOW}
-         RETURN collect(CASE WHEN sr IS NULL THEN null ELSE {rid: sr.rid, source: sr.source, receivedAt: toString(sr.receivedAt), role: rt.role, attrs: sr.attrs} END) AS recs
+         RETURN collect(${WINDOW_RECORD}) AS recs
        }
        RETURN e.eid AS eid, ${kindOf('e')} AS kind, properties(e) AS props, recs, ${visibleEntity('e')} AS visible, ${PLACE_HOME('e')} AS home, ${SEEN_WHOLE('e')} AS seenWhole`,
       { eids, vs, kinds: KINDS, lim: recordLimit, scanFactor: RECORD_SCAN_FACTOR },
@@ -186,8 +213,9 @@ export interface ProfileRow {
   identifiers: IdentifierRow[];
   /**
    * `neighbourRecords`: the neighbour's visible record window (`summaryRecords`, as `readEntities`
-   * reads it) when its node cannot stand for the viewer's records — not a place and not seen whole
-   * (`SEEN_WHOLE`) — so its summary needs no statement of its own; null when not read.
+   * reads it) when only its records can name it for this viewer (`recordsWhereNeeded`: not a place,
+   * known from a source the viewer may not see), so its summary needs no statement of its own; null
+   * when not read.
    */
   relations: (RelationRow & { neighbour: NeighbourRow; neighbourRecords: VisibleRecord[] | null })[];
   traces: TraceRow[];
@@ -251,16 +279,10 @@ export async function readProfile(
          OPTIONAL MATCH (e)-[r${relTypes(NETWORK_RELATION_TYPES)}]-(o:Entity)
          WHERE ${visibleEdge('r')} AND ${visibleEntity('o')}
          WITH r, o LIMIT toInteger($relLim)
-         // a neighbour its node cannot name for this viewer (not seen whole): its record window here,
-         // not in a statement of its own (\`w\` bound only then: a data dependency, as in nodeSummaryWindow)
-         WITH r, o, o IS NOT NULL AND NOT o:Place AND ${HAS_HIDDEN_SOURCE('o', '$vs')} AS windowRead
-         CALL (o, windowRead) {
-           UNWIND CASE WHEN windowRead THEN [o] ELSE [] END AS w
-           ${recordWindow('w', '$sumLim')}
-           RETURN collect(CASE WHEN sr IS NULL THEN null ELSE {rid: sr.rid, source: sr.source, receivedAt: toString(sr.receivedAt), role: rt.role, attrs: sr.attrs} END) AS nrecs
-         }
+         // a neighbour only its records can name for this viewer: its record window here
+         ${recordsWhereNeeded('o', '$sumLim', 'oRecords')}
          RETURN collect(CASE WHEN r IS NULL THEN null ELSE {type: type(r), outgoing: startNode(r) = e, other: o.eid, props: properties(r),
-                 neighbour: {${NODE_SUMMARY_FIELDS('o')}}, neighbourRecords: CASE WHEN windowRead THEN nrecs ELSE null END} END) AS rels,
+                 neighbour: {${NODE_SUMMARY_FIELDS('o')}}, neighbourRecords: oRecords} END) AS rels,
                 collect(DISTINCT CASE WHEN o:Place THEN o END) AS relPlaces
        }
        CALL (e) {

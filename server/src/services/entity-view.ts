@@ -1,6 +1,6 @@
 import { coarseHomePosition, composeName, namingAttributesOf } from '@onemap/graph-schema';
 import { type Reader, withRead } from '../repositories/reader.ts';
-import { attrsOf, goldenValues, IDENTIFIER_ATTRIBUTE, nodeValueStands, present, visibleGoldenPoint } from '../access/golden.ts';
+import { attrsOf, goldenValues, IDENTIFIER_ATTRIBUTE, nodeValueStands, present, type VisibleRecord, visibleGoldenPoint } from '../access/golden.ts';
 import { closeCompletions, maskForViewer, nodeValueDecision } from '../access/mask-for-viewer.ts';
 import { maskValue } from '../access/masking.ts';
 import type { Viewer } from '../access/viewer.ts';
@@ -24,6 +24,15 @@ export function summarize(row: EntityRow, viewer: Viewer): EntitySummary {
     return { eid: row.eid, kind: row.kind, name: maskValue('address', named.name), nameMasked: true };
   }
   return { eid: row.eid, kind: row.kind, name: named.name, nameMasked: named.nameMasked };
+}
+
+/**
+ * The summary of a visible entity that is not a place from its record window alone (read with the
+ * statement that found it, `recordsWhereNeeded`): what `summarize` gives on a row of `readEntities`
+ * for an entity not seen whole, whose node's values are never used.
+ */
+export function summarizeFromRecords(eid: string, kind: string, records: VisibleRecord[], viewer: Viewer): EntitySummary {
+  return summarize({ eid, kind, props: {}, records, visible: true, home: false, seenWhole: false }, viewer);
 }
 
 /** A name as a summary shows it, and the source of its first part (whose home-address rule a home's name follows). */
@@ -398,7 +407,7 @@ export async function buildProfile(graph: Reader, eid: string, viewer: Viewer) {
       const sum =
         (place ? summaryFromNode(place, viewer) : summarizeNode(rel.neighbour, viewer)) ??
         // its node cannot name it for this viewer: from its records, read with the profile
-        (rel.neighbourRecords ? summarize({ eid: rel.other, kind: rel.neighbour.kind, props: {}, records: rel.neighbourRecords, visible: true, home: false, seenWhole: false }, viewer) : null);
+        (rel.neighbourRecords ? summarizeFromRecords(rel.other, rel.neighbour.kind, rel.neighbourRecords, viewer) : null);
       if (sum) others.set(rel.other, sum);
       else unresolvedOthers.add(rel.other);
     }
