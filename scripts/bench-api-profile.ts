@@ -19,7 +19,7 @@ import { readCoLocation } from '../server/src/repositories/analysis.ts';
 import { countByJurisdiction, countByPlace } from '../server/src/repositories/layers.ts';
 import { AccessStore } from '../server/src/access/store.ts';
 import { buildViewer, type Viewer } from '../server/src/access/viewer.ts';
-import { buildProfile, PROFILE_LIMITS, SUMMARY_RECORDS } from '../server/src/services/entity-view.ts';
+import { buildProfile, PROFILE_LIMITS } from '../server/src/services/entity-view.ts';
 import { DEFAULT_RELATION_TYPES, neighbourhood } from '../server/src/services/relations.ts';
 import { ID_TAIL_KINDS, luceneQuery, search, SEARCH_CANDIDATE_CAP, SEARCH_RECORDS_PER_HIT, type SearchStats } from '../server/src/services/search.ts';
 import { rng } from './bench-api-graph.ts';
@@ -104,10 +104,10 @@ const scenarios: Record<string, (tx: ReadRunner, eid: string) => Promise<unknown
     const rows = await readTrajectory({ tx: unprofiled(tx) }, eid, from, to, VS, 501);
     return readEntities({ tx }, [...new Set(rows.map((r) => r.placeEid))], VS, 20);
   },
-  'relations hop 1 (expandHop)': (tx, eid) => expandHop({ tx }, [eid], DEFAULT_RELATION_TYPES, VS, 201, SUMMARY_RECORDS),
+  'relations hop 1 (expandHop)': (tx, eid) => expandHop({ tx }, [eid], DEFAULT_RELATION_TYPES, VS, 201),
   'relations hop 2 (expandHop over hop 1)': async (tx, eid) => {
-    const hop1 = await expandHop({ tx: unprofiled(tx) }, [eid], DEFAULT_RELATION_TYPES, VS, 201, SUMMARY_RECORDS);
-    return expandHop({ tx }, [...new Set(hop1.map((e) => e.to))], DEFAULT_RELATION_TYPES, VS, 201 - hop1.length, SUMMARY_RECORDS);
+    const hop1 = await expandHop({ tx: unprofiled(tx) }, [eid], DEFAULT_RELATION_TYPES, VS, 201);
+    return expandHop({ tx }, [...new Set(hop1.map((e) => e.to))], DEFAULT_RELATION_TYPES, VS, 201 - hop1.length);
   },
   // The whole 2-hop request's reads as the HTTP bench asks it (depth 2, limit 200): every statement printed.
   'relations 2-hop, every statement (neighbourhood as lz_analyst)': (tx, eid) => neighbourhood({ tx }, eid, viewer, 2, undefined, 200).catch(() => null),

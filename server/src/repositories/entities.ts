@@ -75,7 +75,7 @@ const NAMED_BY_RECORDS = (v: string) => `(NOT ${v}:Place AND ${HAS_HIDDEN_SOURCE
  * in a statement of its own (needs `$vs`, `$scanFactor`). `w` is bound only when needed: a data
  * dependency, as in `nodeSummaryWindow`.
  */
-export function recordsWhereNeeded(v: string, lim: string, as: string): string {
+function recordsWhereNeeded(v: string, lim: string, as: string): string {
   return `WITH *, ${v} IS NOT NULL AND ${NAMED_BY_RECORDS(v)} AS ${as}Needed
          CALL (${v}, ${as}Needed) {
            UNWIND CASE WHEN ${as}Needed THEN [${v}] ELSE [] END AS w

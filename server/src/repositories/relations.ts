@@ -1,8 +1,7 @@
 import { toPlain } from '@onemap/graph-schema/server';
 import { read, type Reader } from './reader.ts';
 import { KINDS, NODE_SUMMARY_FIELDS, relTypes, visibleEdge, visibleEntity } from './cypher.ts';
-import type { VisibleRecord } from '../access/golden.ts';
-import { type NeighbourRow, RECORD_SCAN_FACTOR, recordsWhereNeeded, toNeighbour } from './entities.ts';
+import { type NeighbourRow, toNeighbour } from './entities.ts';
 
 export interface EdgeRow {
   from: string;
@@ -13,17 +12,13 @@ export interface EdgeRow {
   props: Record<string, unknown>;
   /** The entity at `to`, with its golden values (for a summary without reading its records). */
   neighbour: NeighbourRow;
-  /** The entity at `to`'s visible record window when only its records can name it for this viewer (`recordsWhereNeeded`), else null. */
-  neighbourRecords: VisibleRecord[] | null;
 }
 
 /**
- * One hop out from a frontier: visible edges of the given types to visible entities, in ONE
- * statement with the record windows of the neighbours only their records can name for this viewer.
+ * One hop out from a frontier: visible edges of the given types to visible entities.
  * @param types relationship types, from the whitelist in graph-model (validated by the route schema)
- * @param summaryRecords the record window read per such neighbour (`SUMMARY_RECORDS`)
  */
-export async function expandHop(graph: Reader, frontier: readonly string[], types: readonly string[], vs: readonly string[], limit: number, summaryRecords: number): Promise<EdgeRow[]> {
+export async function expandHop(graph: Reader, frontier: readonly string[], types: readonly string[], vs: readonly string[], limit: number): Promise<EdgeRow[]> {
   if (frontier.length === 0 || limit <= 0) return [];
   return read(graph, async (tx) => {
     const r = await tx.run(
@@ -31,27 +26,14 @@ export async function expandHop(graph: Reader, frontier: readonly string[], type
        MATCH (a:Entity {eid: fe})-[r${relTypes(types)}]-(b:Entity)
        WHERE ${visibleEdge('r')} AND ${visibleEntity('b')}
        WITH a, r, b LIMIT toInteger($limit)
-       WITH collect({from: a.eid, to: b.eid, type: type(r), outgoing: startNode(r) = a, props: properties(r), neighbour: {${NODE_SUMMARY_FIELDS('b')}}}) AS edges,
-            collect(DISTINCT b) AS found
-       // each neighbour once: its record window when only its records can name it for this viewer
-       CALL (found) {
-         UNWIND found AS b
-         ${recordsWhereNeeded('b', '$sumLim', 'bRecords')}
-         WITH b, bRecords WHERE bRecords IS NOT NULL
-         RETURN collect({eid: b.eid, records: bRecords}) AS windows
-       }
-       RETURN edges, windows`,
-      { frontier, vs, limit, kinds: KINDS, sumLim: summaryRecords, scanFactor: RECORD_SCAN_FACTOR },
+       RETURN a.eid AS from, b.eid AS to, type(r) AS type, startNode(r) = a AS outgoing, properties(r) AS props,
+              {${NODE_SUMMARY_FIELDS('b')}} AS neighbour`,
+      { frontier, vs, limit, kinds: KINDS },
     );
-    const row = r.records[0];
-    if (!row) return [];
-    const windows = new Map((row.get('windows') as { eid: string; records: VisibleRecord[] }[]).map((w) => [w.eid, w.records]));
-    return (row.get('edges') as EdgeRow[]).map((e) => ({
-      ...e,
-      props: toPlain(e.props) as Record<string, unknown>,
-      neighbour: toNeighbour(e.neighbour),
-      neighbourRecords: windows.get(e.to) ?? null,
-    }));
+    return r.records.map((x) => {
+      const row = x.toObject() as EdgeRow;
+      return { ...row, props: toPlain(x.get('props')) as Record<string, unknown>, neighbour: toNeighbour(row.neighbour) };
+    });
   });
 }
 

@@ -4,7 +4,7 @@ import { type Reader, withRead } from '../repositories/reader.ts';
 import type { Viewer } from '../access/viewer.ts';
 import { expandHop, shortestPaths } from '../repositories/relations.ts';
 import type { EntitySummary } from '../schemas/common.ts';
-import { requireVisibleEntity, SUMMARY_RECORDS, summaries, summarize, summarizeFromRecords, summarizeNode } from './entity-view.ts';
+import { requireVisibleEntity, summaries, summarize, summarizeNode } from './entity-view.ts';
 
 /** Relation types traversed when the caller names none: the network without VISITED, which would swamp the answer. */
 export const DEFAULT_RELATION_TYPES: readonly string[] = NETWORK_RELATION_TYPES;
@@ -50,7 +50,7 @@ export async function neighbourhood(graph: Reader, eid: string, viewer: Viewer, 
     let truncated = false;
     for (let hop = 1; hop <= depth && frontier.length > 0; hop++) {
       const remaining = limit - edges.length;
-      const found = await expandHop(r, frontier, types ?? DEFAULT_RELATION_TYPES, viewer.visibleSources, remaining + 1, SUMMARY_RECORDS);
+      const found = await expandHop(r, frontier, types ?? DEFAULT_RELATION_TYPES, viewer.visibleSources, remaining + 1);
       if (found.length > remaining) truncated = true;
       const next: string[] = [];
       for (const e of found.slice(0, remaining)) {
@@ -60,10 +60,7 @@ export async function neighbourhood(graph: Reader, eid: string, viewer: Viewer, 
         seenEdge.add(key);
         edges.push({ from: s, to: t, type: e.type, source: (e.props.source as string) ?? null, props: edgeProps(e.props) });
         if (!sums.has(e.to)) {
-          const sum =
-            summarizeNode(e.neighbour, viewer) ??
-            // only its records can name it for this viewer: read with the hop
-            (e.neighbourRecords ? summarizeFromRecords(e.to, e.neighbour.kind, e.neighbourRecords, viewer) : null);
+          const sum = summarizeNode(e.neighbour, viewer);
           if (sum) sums.set(e.to, sum);
           // a place is named by its facts (`placeFromNode`), which the hop does not read
           else if (e.neighbour.kind !== 'Place') fromRecords.add(e.to);
