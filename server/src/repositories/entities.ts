@@ -1,7 +1,7 @@
 import { currentEidCypher, toPlain } from '@onemap/graph-schema/server';
 import { read, type Reader } from './reader.ts';
 import type { VisibleRecord } from '../access/golden.ts';
-import { IDENTIFIER_VALUE_REVERSED, NETWORK_RELATION_TYPES, PLACE_HOME_WORD, PLACE_ROLE_SEPARATOR, reversedValue } from '@onemap/graph-schema';
+import { IDENTIFIER_VALUE_REVERSED, Label, NETWORK_RELATION_TYPES, PLACE_HOME_WORD, PLACE_ROLE_SEPARATOR, reversedValue } from '@onemap/graph-schema';
 import { HAS_HIDDEN_SOURCE, HIDDEN_SOURCES, HOME_FOR_VIEWER, IDENTIFIER_SEEN, KINDS, kindOf, NODE_SUMMARY_FIELDS, relTypes, SEEN_WHOLE, VISIBLE_RECORDS, visibleEdge, visibleEntity } from './cypher.ts';
 
 export interface EntityRow {
@@ -62,11 +62,21 @@ function recordWindow(v: string, lim: string): string {
 const WINDOW_RECORD = `CASE WHEN sr IS NULL THEN null ELSE {rid: sr.rid, source: sr.source, receivedAt: toString(sr.receivedAt), role: rt.role, attrs: sr.attrs} END`;
 
 /**
- * Cypher predicate: entity `v`'s node cannot name it for this viewer (`$vs`), only its records can —
- * it is known from a source the viewer may not see. Places excepted: they are named by their facts
- * (`placeFromNode`), read by `nodeSummaryWindow`.
+ * The kinds whose record window a profile reads with its neighbours when the node may not name
+ * them for the viewer: items and cases, a few per person, commonly named by a source the viewer
+ * may not see (a phone by telecom). Persons and organizations are not: a company's or a phone's
+ * hundreds of people are mostly named by their node (`nodeValueStands`, an authority's value), and
+ * reading every one's window cost more than the statement saved (a 2-hop at 1 M: 1,650 db hits and
+ * 15 % of its req/s, docs/api.md "An open loop for `--rate`"); those the node cannot name are read
+ * in one more statement, as before.
  */
-const NAMED_BY_RECORDS = (v: string) => `(NOT ${v}:Place AND ${HAS_HIDDEN_SOURCE(v, '$vs')})`;
+const WINDOW_KINDS = [Label.Phone, Label.Vehicle, Label.Case] as const;
+
+/**
+ * Cypher predicate: entity `v` is of a `WINDOW_KINDS` kind and known from a source the viewer
+ * (`$vs`) may not see, so its node alone may not name it: its record window is read with it.
+ */
+const NAMED_BY_RECORDS = (v: string) => `((${WINDOW_KINDS.map((k) => `${v}:${k}`).join(' OR ')}) AND ${HAS_HIDDEN_SOURCE(v, '$vs')})`;
 
 /**
  * The lines of a query that give each row's entity `v` its record window (`lim` records, as
@@ -213,9 +223,9 @@ export interface ProfileRow {
   identifiers: IdentifierRow[];
   /**
    * `neighbourRecords`: the neighbour's visible record window (`summaryRecords`, as `readEntities`
-   * reads it) when only its records can name it for this viewer (`recordsWhereNeeded`: not a place,
-   * known from a source the viewer may not see), so its summary needs no statement of its own; null
-   * when not read.
+   * reads it) when its node may not name it for this viewer (`recordsWhereNeeded`: an item or a
+   * case known from a source the viewer may not see), so its summary needs no statement of its own;
+   * null when not read.
    */
   relations: (RelationRow & { neighbour: NeighbourRow; neighbourRecords: VisibleRecord[] | null })[];
   traces: TraceRow[];
