@@ -4,6 +4,7 @@ export * from './neo4j/driver.ts';
 export { boltWritesCoalesced } from './neo4j/bolt-writes.ts';
 export * from './neo4j/errors.ts';
 export * from './neo4j/values.ts';
+export * from './node/event-loop-slices.ts';
 export * from './migrations/migrations.ts';
 export * from './repositories/units.ts';
 export * from './repositories/place-facts.ts';

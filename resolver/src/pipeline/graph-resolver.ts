@@ -1,5 +1,5 @@
 import type { EntityKind, SourceCatalogEntry } from '@onemap/graph-schema';
-import type { Graph } from '@onemap/graph-schema/server';
+import { EventLoopSlices, type Graph } from '@onemap/graph-schema/server';
 import type { ManagedTransaction } from 'neo4j-driver';
 import { cannotLinksOf, type DecisionFact, readDecisions, readRecordsSince, readRedirectsSince, readSyncState } from '../graph/load-index.ts';
 import { type KnownFacts, writeChunk } from '../graph/write-chunk.ts';
@@ -63,15 +63,6 @@ export class StaleGroupError extends Error {
  */
 export const RESOLVE_SLICE_MS = 4;
 
-/** Lets pending I/O callbacks run when the current slice of synchronous work has lasted `RESOLVE_SLICE_MS`. */
-class Slices {
-  private since = performance.now();
-  async next(): Promise<void> {
-    if (performance.now() - this.since < RESOLVE_SLICE_MS) return;
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    this.since = performance.now();
-  }
-}
 
 function emptyStats(records: number): ProcessStats {
   return { records, written: 0, unchanged: 0, updated: 0, merges: 0, possibleMatches: 0, droppedFacts: [], chunks: 0, touched: [], withdrawnTraces: [], ms: { resolve: 0, write: 0, sync: 0 }, entitiesUnchanged: 0 };
@@ -361,11 +352,11 @@ export class GraphResolver {
 
   /**
    * Resolves the records of one or more batches (in order) into the rows of ONE transaction. It
-   * yields to the event loop every few milliseconds (`Slices`), so the previous group's write goes
+   * yields to the event loop every few milliseconds (`EventLoopSlices`), so the previous group's write goes
    * on meanwhile; nothing else touches the index during the yields (one group is resolved at a time).
    */
   private async resolveParts(parts: { batch: StagedBatch; entry: SourceCatalogEntry; records: BatchRecord[]; stats: ProcessStats }[]): Promise<ChunkRows> {
-    const slices = new Slices();
+    const slices = new EventLoopSlices(RESOLVE_SLICE_MS);
     const rows = emptyChunk(this.lastSeq + 1);
     const pending: ({ p: ResolvedRecord; part: (typeof parts)[number] } | undefined)[] = [];
     const pendingAt = new Map<string, number>();

@@ -34,10 +34,10 @@ describe('geo fixtures (test/in → test/out)', () => {
 
   for (const file of cases) {
     const fixture = JSON.parse(fs.readFileSync(path.join(dir, 'in', file), 'utf8')) as { description: string; options: unknown; input: unknown };
-    it(`${file}: ${fixture.description}`, () => {
+    it(`${file}: ${fixture.description}`, async () => {
       const fn = FUNCTIONS[file.split('.')[0] as string];
       if (!fn) throw new Error(`no geo function for ${file}`);
-      const actual = JSON.parse(JSON.stringify(fn(fixture.input, fixture.options)));
+      const actual = JSON.parse(JSON.stringify(await fn(fixture.input, fixture.options)));
       const out = path.join(dir, 'out', file);
       if (process.env.REGEN) fs.writeFileSync(out, `${JSON.stringify(actual, null, 2)}\n`);
       expect(actual).toEqual(JSON.parse(fs.readFileSync(out, 'utf8')));

@@ -102,7 +102,7 @@ export async function hexbinLayer(graph: Graph, viewer: Viewer, q: HexbinQuery) 
   const places = await countByPlace(graph, { ...f, bbox: bbox && { minLon: bbox.minLon - margin, minLat: bbox.minLat - margin, maxLon: bbox.maxLon + margin, maxLat: bbox.maxLat + margin } });
   const k = viewer.kAnonymity;
   // distinct persons per cell beside distinct subjects (persons and vehicles): k applies to both
-  const out = hexAggregate(places, { resolution: q.resolution })
+  const out = (await hexAggregate(places, { resolution: q.resolution }))
     .map((c) => ({ ...c, persons: c.persons ?? 0 }))
     .filter((c) => keep(k, c.subjects, c.persons))
     .filter((c) => !bbox || (c.lon >= bbox.minLon && c.lon <= bbox.maxLon && c.lat >= bbox.minLat && c.lat <= bbox.maxLat))
