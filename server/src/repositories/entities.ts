@@ -80,7 +80,7 @@ const NAMED_BY_RECORDS = (v: string) => `((${WINDOW_KINDS.map((k) => `${v}:${k}`
 
 /**
  * The lines of a query that give each row's entity `v` its record window (`lim` records, as
- * `readEntities` reads them) when only its records can name it for this viewer (`NAMED_BY_RECORDS`):
+ * `readEntities` reads them) when its node may not name it for this viewer (`NAMED_BY_RECORDS`):
  * `as` is then a list of `VisibleRecord` maps, else null. Read in the statement that found `v`, not
  * in a statement of its own (needs `$vs`, `$scanFactor`). `w` is bound only when needed: a data
  * dependency, as in `nodeSummaryWindow`.
@@ -289,7 +289,7 @@ export async function readProfile(
          OPTIONAL MATCH (e)-[r${relTypes(NETWORK_RELATION_TYPES)}]-(o:Entity)
          WHERE ${visibleEdge('r')} AND ${visibleEntity('o')}
          WITH r, o LIMIT toInteger($relLim)
-         // a neighbour only its records can name for this viewer: its record window here
+         // a phone, vehicle or case its node may not name for this viewer: its record window here
          ${recordsWhereNeeded('o', '$sumLim', 'oRecords')}
          RETURN collect(CASE WHEN r IS NULL THEN null ELSE {type: type(r), outgoing: startNode(r) = e, other: o.eid, props: properties(r),
                  neighbour: {${NODE_SUMMARY_FIELDS('o')}}, neighbourRecords: oRecords} END) AS rels,

@@ -374,9 +374,9 @@ export const PROFILE_LIMITS = { records: 200, relations: 200, traces: 50, source
 
 /**
  * 一人一档 / 一企一档: one file per entity, built only from what the viewer may see: one query (with
- * the record windows of the neighbours not seen whole: a name from a source the viewer may not
- * see), plus one for the places whose nodes cannot answer for this viewer (homes) and one more for
- * a merged-away eid.
+ * the record windows of its phones, vehicles and cases known from a source the viewer may not
+ * see), plus one for the neighbours and places whose nodes cannot answer for this viewer (homes,
+ * a person named by a source the viewer may not see) and one more for a merged-away eid.
  */
 export async function buildProfile(graph: Reader, eid: string, viewer: Viewer) {
   return withRead(graph, async (r) => {
