@@ -15,6 +15,19 @@ describe('EventLoopSlices', () => {
     expect(ranDuringLoop).toBe(true);
   });
 
+  it('is due only once its slice has lasted, and turning starts a new slice', async () => {
+    const slices = new EventLoopSlices(60_000);
+    expect(slices.due()).toBe(false);
+    const spent = new EventLoopSlices(0);
+    expect(spent.due()).toBe(true);
+    let ran = false;
+    setImmediate(() => {
+      ran = true;
+    });
+    await spent.turn();
+    expect(ran).toBe(true);
+  });
+
   it('does not yield while the slice lasts', async () => {
     const slices = new EventLoopSlices(60_000);
     let ran = false;

@@ -55,7 +55,7 @@ export async function hexAggregate(points: readonly CountedPoint[], options: Hex
   const cells = new Map<string, { subjects: Set<string>; persons: Set<string> | null; traces: number }>();
   const slices = new EventLoopSlices(HEX_SLICE_MS);
   for (const p of points) {
-    await slices.next();
+    if (slices.due()) await slices.turn();
     const id = latLngToCell(p.lat, p.lon, resolution);
     const c = cells.get(id) ?? { subjects: new Set<string>(), persons: null, traces: 0 };
     for (const s of p.subjects) c.subjects.add(s);
@@ -68,7 +68,7 @@ export async function hexAggregate(points: readonly CountedPoint[], options: Hex
   }
   const out: HexCell[] = [];
   for (const [h3, c] of cells) {
-    await slices.next();
+    if (slices.due()) await slices.turn();
     const [lat, lon] = cellToLatLng(h3);
     out.push({ h3, lon, lat, subjects: c.subjects.size, ...(c.persons ? { persons: c.persons.size } : {}), traces: c.traces });
   }
