@@ -7,6 +7,7 @@
 import path from 'node:path';
 import { type Static, type TObject, type TProperties, Type } from '@sinclair/typebox';
 import envSchema from 'env-schema';
+import { AFTER_COMMIT_WINDOW_MS } from './derive/after-commit-queue.ts';
 import { ResolverError } from './errors.ts';
 
 /** Where the graph is. */
@@ -53,7 +54,7 @@ export const PipelineSettings = {
    * a derive job waits this many ms after the first group queued for it, then takes every committed
    * group waiting, so a stream of groups costs one job per window, not one per group; 0 = at once.
    */
-  ONEMAP_AFTER_COMMIT_WINDOW_MS: Type.Integer({ default: 200, minimum: 0 }),
+  ONEMAP_AFTER_COMMIT_WINDOW_MS: Type.Integer({ default: AFTER_COMMIT_WINDOW_MS, minimum: 0 }),
 };
 
 /** Background jobs a worker process runs (the server runs them only with `INGEST_WORKER=embedded`). */

@@ -63,7 +63,6 @@ export class StaleGroupError extends Error {
  */
 export const RESOLVE_SLICE_MS = 4;
 
-
 function emptyStats(records: number): ProcessStats {
   return { records, written: 0, unchanged: 0, updated: 0, merges: 0, possibleMatches: 0, droppedFacts: [], chunks: 0, touched: [], withdrawnTraces: [], ms: { resolve: 0, write: 0, sync: 0 }, entitiesUnchanged: 0 };
 }
@@ -352,8 +351,8 @@ export class GraphResolver {
 
   /**
    * Resolves the records of one or more batches (in order) into the rows of ONE transaction. It
-   * yields to the event loop every few milliseconds (`EventLoopSlices`), so the previous group's write goes
-   * on meanwhile; nothing else touches the index during the yields (one group is resolved at a time).
+   * yields to the event loop every few milliseconds (`EventLoopSlices`), so the previous group's
+   * write goes on meanwhile; nothing else touches the index during the yields (one group is resolved at a time).
    */
   private async resolveParts(parts: { batch: StagedBatch; entry: SourceCatalogEntry; records: BatchRecord[]; stats: ProcessStats }[]): Promise<ChunkRows> {
     const slices = new EventLoopSlices(RESOLVE_SLICE_MS);
