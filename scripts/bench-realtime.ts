@@ -12,13 +12,20 @@
  * push→visible p50/p95/p99, the backlog each second and the load average. `--workers 0` runs the
  * real-time workers in this process; N > 0 starts N `onemap worker` processes (one is the resolve
  * leader; trace-only sources are written by all). Figures are printed, never asserted.
+ *
+ * `--keep-graph` pushes into the graph the bench services already hold (a province loaded by
+ * `npm run bench pipeline -- --persons 250000 --realtime-seconds 0`, or `onemap load` on the bench
+ * profile), neither clearing nor seeding it nor flushing Redis (the pipeline's state there is the
+ * graph's); `--input` names the files the pushed records are copied from (default the sample; the
+ * province's own folder makes the pushes name its people). So the real-time figure at a million
+ * records is measured with the door in a process that holds no resolver of the bulk load.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadCatalog, SAMPLE_DIR, SOURCE_ORDER } from '@onemap/datasets';
-import { createDriver, migrate } from '@onemap/graph-schema/server';
+import { createDriver, migrate, readTx } from '@onemap/graph-schema/server';
 import { stageFile } from '@onemap/resolver/intake';
 import { IngestPipeline } from '@onemap/resolver/pipeline';
 import { redisConnectionOf } from '@onemap/resolver/queue';
@@ -42,16 +49,33 @@ const { values: a } = parseArgs({
     'template-days': { type: 'string', default: 'all' },
     /** comma-separated sources to seed (default: all) */
     'seed-sources': { type: 'string', default: '' },
+    /** push into the graph the services hold (no clearing, no seeding, Redis kept) */
+    'keep-graph': { type: 'boolean', default: false },
+    /** the folder the pushed records are copied from (`<dir>/<source>/<files>`; default the sample) */
+    input: { type: 'string', default: '' },
   },
 });
 
 const loadAtStart = os.loadavg();
+const keepGraph = a['keep-graph'] === true;
+const input = a.input ? path.resolve(a.input) : SAMPLE_DIR;
+if (!fs.existsSync(path.join(input, a.source!))) {
+  console.error(`bench realtime: ${path.join(input, a.source!)} does not exist: --input names a folder of <source>/<files>`);
+  process.exit(2);
+}
 const s = await up('bench');
 const redis = new Redis(s.redisUrl, { maxRetriesPerRequest: 3 });
-await redis.flushdb();
 const driver = createDriver({ uri: s.neo4jUri, user: s.neo4jUser, password: s.neo4jPassword, database: 'neo4j' });
 const graph = { driver, database: 'neo4j' };
-{
+if (keepGraph) {
+  const entities = await readTx(graph, async (tx) => (await tx.run('MATCH (e:Entity) RETURN count(e) AS n')).records[0]?.get('n'));
+  if (!Number(entities)) {
+    console.error(`bench realtime: --keep-graph, but the bench services' graph (${s.neo4jUri}) holds no entity: load one first (npm run bench pipeline -- --persons 250000 --realtime-seconds 0)`);
+    process.exit(2);
+  }
+  console.log(`bench: pushing into the graph as it is: ${Number(entities).toLocaleString('en-US')} entities`);
+} else {
+  await redis.flushdb();
   const session = driver.session({ database: 'neo4j' });
   try {
     await session.run(
@@ -76,15 +100,15 @@ const pipeline = new IngestPipeline({
   groupTimings: true,
 });
 
-const sampleDays = [...new Set(fs.readdirSync(path.join(SAMPLE_DIR, 'hotel')).map((f) => f.slice(0, 10)))].sort();
-const days = sampleDays.slice(0, Number(a['seed-days']));
+const sampleDays = [...new Set(fs.readdirSync(path.join(input, a.source!)).map((f) => f.slice(0, 10)))].sort();
+const days = keepGraph ? [] : sampleDays.slice(0, Number(a['seed-days']));
 const templateDays =
   a['template-days'] === 'all' ? sampleDays : sampleDays.slice(0, Math.max(days.length, Number(a['template-days'])));
 const t0 = performance.now();
 let seeded = 0;
 const seedSources = a['seed-sources'] ? a['seed-sources'].split(',') : SOURCE_ORDER;
-for (const source of SOURCE_ORDER.filter((x) => seedSources.includes(x))) {
-  const dir = path.join(SAMPLE_DIR, source);
+for (const source of keepGraph ? [] : SOURCE_ORDER.filter((x) => seedSources.includes(x))) {
+  const dir = path.join(input, source);
   if (!fs.existsSync(dir)) continue;
   for (const f of fs.readdirSync(dir).sort()) {
     if (!days.some((d) => f.startsWith(d))) continue;
@@ -95,13 +119,13 @@ for (const source of SOURCE_ORDER.filter((x) => seedSources.includes(x))) {
   }
 }
 console.log(
-  `bench: seeded ${seeded} records (${days.join(', ')}) in ${((performance.now() - t0) / 1000).toFixed(1)} s; load average at start ${loadAtStart.map((x) => x.toFixed(1)).join('/')}`,
+  `bench: seeded ${seeded} records (${days.join(', ') || 'none'}) in ${((performance.now() - t0) / 1000).toFixed(1)} s; load average at start ${loadAtStart.map((x) => x.toFixed(1)).join('/')}`,
 );
 
 await benchRealtime({
   pipeline,
   graph,
-  input: SAMPLE_DIR,
+  input,
   source: a.source!,
   days: templateDays,
   seconds: Number(a.seconds),
