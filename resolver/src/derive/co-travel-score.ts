@@ -113,6 +113,16 @@ export function minScoreOf(population: number, s: CoTravelScoreSettings): number
   return s.minCoincidences * Math.log10(Math.max(population, 10));
 }
 
+/**
+ * What a pair's co-occurrences must reach to make it companions whatever its score: distinct
+ * places, (place, day) occasions and legs, as `scoreCoTravel` counts them. A pair short of one is
+ * not worth scoring (most pairs meet once, strangers in a crowd): the real-time derivation reads
+ * only the others (`findCoOccurrences`), the bulk load scores only the others (`bulkCoTravel`).
+ */
+export function companionReach(s: CoTravelScoreSettings): { places: number; occasions: number; legs: number } {
+  return { places: s.minPlaces, occasions: s.minOccasions, legs: s.minLegs };
+}
+
 /** Surprise of one co-occurrence: log10 of 1 / (chance a given stranger is in that crowd). */
 export function surpriseOf(crowd: number, population: number): number {
   return Math.log10(Math.max(population, 2) / Math.max(crowd - 1, 1));

@@ -1,6 +1,6 @@
 import type { Graph } from '@onemap/graph-schema/server';
 import { countTravellers, findCoOccurrences, replaceCoTravelEdges } from '../graph/co-travel.ts';
-import { type CoTravelScoreSettings, DEFAULT_COTRAVEL_SCORE, scoreCoTravel } from './co-travel-score.ts';
+import { type CoTravelScoreSettings, companionReach, DEFAULT_COTRAVEL_SCORE, scoreCoTravel } from './co-travel-score.ts';
 
 export interface CoTravelSettings {
   /** two sightings at the same place count together when this close in time */
@@ -30,7 +30,8 @@ export async function deriveCoTravel(graph: Graph, personEids: string[], s: CoTr
   let written = 0;
   for (let i = 0; i < personEids.length; i += COTRAVEL_CHUNK) {
     const eids = personEids.slice(i, i + COTRAVEL_CHUNK);
-    const rows = await findCoOccurrences(graph, eids, s.toleranceMinutes);
+    // only pairs that can be companions are read (`companionReach`)
+    const rows = await findCoOccurrences(graph, eids, s.toleranceMinutes, companionReach(settings));
     const edges = scoreCoTravel(rows, population, settings)
       .filter((p) => p.companions)
       .map((p) => ({

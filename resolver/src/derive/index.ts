@@ -2,6 +2,7 @@
 export { type CoTravelSettings, deriveCoTravel } from './co-travel.ts';
 export {
   COTRAVEL_REASON_LEGS,
+  companionReach,
   type CoOccurrence,
   type CoTravelLeg,
   type CoTravelReasons,

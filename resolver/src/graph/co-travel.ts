@@ -72,6 +72,19 @@ export async function countTravellers(
 }
 
 /**
+ * What a pair's co-occurrences must reach before they are worth reading: distinct places and
+ * (place, day) occasions, counted over both orientations of the pair as `scoreCoTravel` merges
+ * them (legs, which need every row's record ids, are left to the score). Zero reads every pair.
+ */
+export interface CompanionReach {
+  places: number;
+  occasions: number;
+}
+
+/** Every pair read (`findCoOccurrences` without a reach). */
+export const EVERY_PAIR: CompanionReach = { places: 0, occasions: 0 };
+
+/**
  * Every sighting of another person at the same place within `toleranceMinutes` of a sighting of
  * one of `eids`, with the crowd then (distinct persons at the place within the tolerance, the
  * pair included) and whether both were stays that ended more than the tolerance apart.
@@ -84,14 +97,23 @@ export async function countTravellers(
  * `bulkCoTravel` reads the same sightings. The others at the place are found by the `(place, at)`
  * index (`visitsAtPlaceCypher`): a sighting at a hub reads the visits within the tolerance, not the
  * hub's every visit (a station's 27 541 at a million records, once per sighting there).
+ *
+ * `reach` keeps only the rows of pairs whose co-occurrences (among these rows) reach it, decided
+ * in the database: most pairs are strangers met once in a crowd (500 hotel guests of a province
+ * of a million records: 190,000 rows, 175,000 pairs, 150 companions), and sending, decoding and
+ * scoring their rows cost the real-time worker a second of its event loop per derivation (there
+ * it shares the loop with the resolve leader) and Neo4j the properties and rows of every one.
  */
 export async function findCoOccurrences(
   graph: Graph,
   eids: string[],
   toleranceMinutes: number,
+  reach: CompanionReach = EVERY_PAIR,
 ): Promise<CoOccurrenceRow[]> {
   return readTx(graph, async (tx) => {
     const r = await tx.run(
+      // A sighting's others are carried as (eid, visit) until their pair is known to reach
+      // `$reach`: the properties and rows of the pairs that do not are never read or built.
       `UNWIND $eids AS eid
        MATCH (a:${Label.Person} {eid: eid})-[v:${Rel.Visited}]->(p:${Label.Place})
        WITH a, p, v ORDER BY v.rid
@@ -99,17 +121,22 @@ export async function findCoOccurrences(
        CALL (p, v1) {
          ${visitsAtPlaceCypher({ subject: `o:${Label.Person}`, visit: 'v', placeEid: 'p.eid', from: 'v1.at - duration({minutes: $tol})', to: 'v1.at + duration({minutes: $tol})' })}
          WITH o, v ORDER BY v.rid
-         WITH o, v.at AS at, head(collect(v)) AS v2
-         WITH collect(DISTINCT o.eid) AS crowd, collect({eid: o.eid, rid: v2.rid, source: v2.source, until: v2.until}) AS near
-         RETURN size(crowd) AS crowd, near
+         WITH o.eid AS other, v.at AS at, head(collect(v)) AS v2
+         RETURN count(DISTINCT other) AS crowd, collect([other, v2]) AS near
        }
+       WITH a.eid AS a, p.eid AS place, v1, crowd, near, toString(date(v1.at)) AS day
        UNWIND near AS n
-       WITH a, v1, p, crowd, n WHERE n.eid <> a.eid
-       RETURN a.eid AS a, n.eid AS b, p.eid AS place, toString(date(v1.at)) AS day, toString(v1.at) AS at,
-              v1.rid AS ridA, n.rid AS ridB, v1.source AS sourceA, n.source AS sourceB, crowd,
-              (v1.until IS NOT NULL AND n.until IS NOT NULL AND
-               abs(duration.inSeconds(v1.until, n.until).seconds) > $tol * 60) AS leftApart`,
-      { eids, tol: toleranceMinutes },
+       WITH a, place, v1, crowd, day, n[0] AS b, n[1] AS v2 WHERE b <> a
+       WITH CASE WHEN a < b THEN a + '|' + b ELSE b + '|' + a END AS pair,
+            collect([a, b, place, day, v1, v2, crowd]) AS occ,
+            count(DISTINCT place) AS places, count(DISTINCT place + '|' + day) AS occasions
+       WHERE places >= $reach.places AND occasions >= $reach.occasions
+       UNWIND occ AS o
+       WITH o[0] AS a, o[1] AS b, o[2] AS place, o[3] AS day, o[4] AS v1, o[5] AS v2, o[6] AS crowd
+       RETURN a, b, place, day, toString(v1.at) AS at, v1.rid AS ridA, v2.rid AS ridB, v1.source AS sourceA, v2.source AS sourceB,
+              crowd, (v1.until IS NOT NULL AND v2.until IS NOT NULL AND
+                      abs(duration.inSeconds(v1.until, v2.until).seconds) > $tol * 60) AS leftApart`,
+      { eids, tol: toleranceMinutes, reach },
     );
     return r.records.map((x) => ({
       a: x.get('a'),

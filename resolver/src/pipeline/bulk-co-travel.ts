@@ -4,6 +4,7 @@ import {
   type CoOccurrence,
   type CoTravelScoreSettings,
   DEFAULT_COTRAVEL_SCORE,
+  companionReach,
   scoreCoTravel,
 } from '../derive/co-travel-score.ts';
 import type { CoTravelEdgeRow } from '../graph/co-travel.ts';
@@ -165,7 +166,9 @@ export function bulkCoTravel(
   const index = new Map(persons.map((p, i) => [p, i]));
   // a pair's key: smaller × span + larger person index, an exact integer below 2^53
   const span = persons.length;
-  const need = { places: Math.min(settings.minPlaces, 2), occasions: Math.min(settings.minOccasions, 2), legs: Math.min(settings.minLegs, 2) };
+  // (`PairReach` counts to two)
+  const companion = companionReach(settings);
+  const need = { places: Math.min(companion.places, 2), occasions: Math.min(companion.occasions, 2), legs: Math.min(companion.legs, 2) };
   // every co-occurrence of a chunk's persons with a larger eid, with its pair's key
   const eachPair = (chunk: readonly string[], f: (key: number, place: string, a: Sighting, b: Sighting) => void) => {
     for (const p of chunk) {
