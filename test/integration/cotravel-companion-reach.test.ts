@@ -16,6 +16,7 @@ import { findCoOccurrences } from '@onemap/resolver/graph';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPersonsAndPlaces, type TestVisit, writeVisits } from '../helpers/cotravel-graph.ts';
 import { clearGraph, openTestGraph } from '../helpers/graph.ts';
+import { rng } from '../helpers/rng.ts';
 
 const TOLERANCE = 30;
 const SETTINGS = { ...DEFAULT_COTRAVEL_SCORE, minOccasions: 2 };
@@ -23,17 +24,6 @@ const SETTINGS = { ...DEFAULT_COTRAVEL_SCORE, minOccasions: 2 };
 const POPULATION = 60;
 const PERSONS = Array.from({ length: 40 }, (_, i) => `P-CTR-${String(i).padStart(2, '0')}`);
 const PLACES = Array.from({ length: 6 }, (_, i) => `L-CTR-${i}`);
-
-/** A seeded generator (mulberry32), so a failure is repeatable. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Groups of two to four persons travel together (a few legs each: hotel stays that may end
