@@ -1,6 +1,6 @@
 import { readTx } from '@onemap/graph-schema/server';
 import { readBatch, stageRecords } from '@onemap/resolver/intake';
-import { takePendingCoTravel } from '../../resolver/src/derive/derive-queue.ts';
+import { finishPendingCoTravel, takePendingCoTravel } from '../../resolver/src/derive/derive-queue.ts';
 import { describe, expect, it } from 'vitest';
 import { hotelRecord } from '../helpers/hotel-records.ts';
 import { useTestPipeline } from '../helpers/pipeline.ts';
@@ -87,13 +87,16 @@ describe('a corrected re-delivery is resolved again and replaces what its earlie
     const second = { ...hotelRecord(7206), ...guestOf(first) };
     await deliver([first, second]);
     const [p] = await personOf(rid(7205));
-    await takePendingCoTravel(t.pipeline.deps.redis, 100_000); // what earlier deliveries marked
+    // what earlier deliveries marked, taken and finished
+    await takePendingCoTravel(t.pipeline.deps.redis, 'test-drain', 100_000);
+    await finishPendingCoTravel(t.pipeline.deps.redis, 'test-drain');
     const someoneElse = hotelRecord(7306);
     expect((await deliver([{ ...second, ...guestOf(someoneElse) }])).updated).toBe(1);
     const [split] = await personOf(rid(7206));
     expect(split).not.toBe(p);
     // p lost the stay of 7206: a CO_TRAVELED edge built on it must be recomputed, so p is marked too
-    const pending = await takePendingCoTravel(t.pipeline.deps.redis, 100_000);
+    const pending = await takePendingCoTravel(t.pipeline.deps.redis, 'test-check', 100_000);
+    await finishPendingCoTravel(t.pipeline.deps.redis, 'test-check');
     expect(pending).toEqual(expect.arrayContaining([p, split]));
   });
 

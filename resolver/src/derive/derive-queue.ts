@@ -3,6 +3,10 @@ import type { Redis } from 'ioredis';
 
 /** Persons whose co-travel must be recomputed; drained by derive jobs. */
 export const PENDING_COTRAVEL = 'onemap:derive:cotravel';
+/** The persons one taker (a derive job, by its id) has taken and not finished: taken again first. */
+const TAKEN_PREFIX = 'onemap:derive:cotravel:taken:';
+/** Most persons one take moves (`deriveNow` takes again until none is pending). */
+export const COTRAVEL_TAKE_MAX = 5000;
 
 /**
  * Marks persons for co-travel recomputation and schedules one derive job per second (the job
@@ -11,11 +15,36 @@ export const PENDING_COTRAVEL = 'onemap:derive:cotravel';
  */
 export async function scheduleCoTravel(redis: Redis, queue: Queue, personEids: string[]): Promise<void> {
   if (!personEids.length) return;
-  for (let i = 0; i < personEids.length; i += 5000) await redis.sadd(PENDING_COTRAVEL, ...personEids.slice(i, i + 5000));
+  for (let i = 0; i < personEids.length; i += 5000)
+    await redis.sadd(PENDING_COTRAVEL, ...personEids.slice(i, i + 5000));
   await queue.add('co-travel', {}, { jobId: `cotravel-${Math.floor(Date.now() / 1000)}`, delay: 300 });
 }
 
-/** Takes up to `max` pending persons off the set. */
-export async function takePendingCoTravel(redis: Redis, max = 5000): Promise<string[]> {
-  return (await redis.spop(PENDING_COTRAVEL, max)) ?? [];
+// What this taker took and did not finish first (a retried job, or one whose process died and
+// that the stall check gave back, finishes it); else moves up to ARGV[1] pending persons into
+// the taker's own set, atomically (two derive workers never take the same mark). SADD in slices:
+// Lua's unpack has a stack limit.
+const TAKE = `
+local leftover = redis.call('SMEMBERS', KEYS[2])
+if #leftover > 0 then return leftover end
+local items = redis.call('SPOP', KEYS[1], tonumber(ARGV[1]))
+for i = 1, #items, 5000 do
+  redis.call('SADD', KEYS[2], unpack(items, i, math.min(i + 4999, #items)))
+end
+return items`;
+
+/**
+ * Takes up to `max` pending persons for `taker` (a derive job's id): they stay the taker's until
+ * `finishPendingCoTravel`, and a taker that takes again before finishing gets the same persons —
+ * so a derivation that fails, or whose process is killed, is done again by the job's retry
+ * instead of being lost with the popped marks (a companion edge missing until the person is seen
+ * again). A derivation is idempotent: doing a taken one twice changes nothing.
+ */
+export async function takePendingCoTravel(redis: Redis, taker: string, max = COTRAVEL_TAKE_MAX): Promise<string[]> {
+  return (await redis.eval(TAKE, 2, PENDING_COTRAVEL, TAKEN_PREFIX + taker, String(max))) as string[];
+}
+
+/** The taker's persons are derived: its next take takes pending ones. */
+export async function finishPendingCoTravel(redis: Redis, taker: string): Promise<void> {
+  await redis.del(TAKEN_PREFIX + taker);
 }

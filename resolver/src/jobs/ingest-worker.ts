@@ -21,7 +21,7 @@ export function startIngestWorker(
     (job) =>
       job.name === 'after-commit'
         ? pipeline.realtime.runAfterCommitJob({ id: job.id, data: job.data as Partial<AfterCommitJob> })
-        : pipeline.deriveNow(),
+        : pipeline.deriveNow(`job:${job.id}`),
     pipeline.deps.connection,
     // named for this process: the resolve leader steps aside when others exist (derive-aside.ts)
     { concurrency: 1, name: `derive-${process.pid}-${randomUUID().slice(0, 8)}` },

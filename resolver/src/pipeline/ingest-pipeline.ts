@@ -3,7 +3,7 @@ import type { Graph } from '@onemap/graph-schema/server';
 import type { ConnectionOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { type CoTravelSettings, deriveCoTravel } from '../derive/co-travel.ts';
-import { scheduleCoTravel, takePendingCoTravel } from '../derive/derive-queue.ts';
+import { finishPendingCoTravel, scheduleCoTravel, takePendingCoTravel } from '../derive/derive-queue.ts';
 import { evaluateCoTravelWarnings, evaluateWarnings, type TouchedFact } from '../derive/warnings.ts';
 import { ResolverError } from '../errors.ts';
 import { type BatchInfo, findBatch, recordDelivery, updateBatch } from '../graph/batches.ts';
@@ -120,18 +120,21 @@ export class IngestPipeline {
 
   /**
    * Recomputes co-travel for every person marked since the last run (the derive job's work;
-   * also called directly by tests and the CLI to finish derivations before reporting).
+   * also called directly by tests and the CLI to finish derivations before reporting). The marks
+   * are `taker`'s until derived (`takePendingCoTravel`): a retried job (by its id) derives what its
+   * failed or killed attempt took first.
    */
-  async deriveNow(): Promise<number> {
+  async deriveNow(taker = 'direct'): Promise<number> {
     let written = 0;
     for (;;) {
-      const eids = await takePendingCoTravel(this.deps.redis);
+      const eids = await takePendingCoTravel(this.deps.redis, taker);
       if (!eids.length) return written;
       // Off the write path and never under the resolve lock: it only reads VISITED and merges
       // CO_TRAVELED, which resolution never reads; a deadlock with a merge is retried by writeTx.
       written += await deriveCoTravel(this.deps.graph, eids, this.deps.coTravel);
       // Early warning "co-travels with someone new", once the new edges are committed (outside the lock).
       await evaluateCoTravelWarnings(this.deps.graph, this.deps.redis, eids, this.deps.eventsChannel ?? EVENTS_CHANNEL).catch((e: Error) => this.warningFailed(e));
+      await finishPendingCoTravel(this.deps.redis, taker);
     }
   }
 

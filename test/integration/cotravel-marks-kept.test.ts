@@ -1,0 +1,90 @@
+/**
+ * Issue 13 (nothing lost): a person marked for co-travel is derived even when the derivation that
+ * took the mark fails or its process dies. The marks were popped from the pending set (`SPOP`)
+ * and gone with the process: a worker stopped mid-derivation (at 1 M a derivation of 5,000 persons
+ * takes seconds, longer than the 25 s a SIGTERM waits under load) left those persons' companion
+ * edges missing until they were seen again. Now a taker (a derive job, by its id) keeps what it
+ * took until it finishes, and its retry takes that first. Own ids: `P-CTM*`, `L-CTM*`.
+ */
+import { readTx } from '@onemap/graph-schema/server';
+import { finishPendingCoTravel, PENDING_COTRAVEL, takePendingCoTravel } from '@onemap/resolver/derive';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPersonsAndPlaces, type TestVisit, writeVisits } from '../helpers/cotravel-graph.ts';
+import { clearGraph } from '../helpers/graph.ts';
+import { openTestPipeline } from '../helpers/pipeline.ts';
+
+const t = openTestPipeline();
+const A = 'P-CTM-A';
+const B = 'P-CTM-B';
+const C = 'P-CTM-C';
+const PLACES = ['L-CTM-1', 'L-CTM-2', 'L-CTM-3'];
+// travellers elsewhere: the population that makes three quiet legs together unlikely by chance
+const OTHERS = Array.from({ length: 200 }, (_, i) => `P-CTM-O${i}`);
+// A and B together at three places, a day apart each: companions
+const together: TestVisit[] = PLACES.flatMap((place, i) => [
+  { eid: A, place, at: `2026-11-0${5 + i}T08:00:00Z`, rid: `rail:ctm-a${i}` },
+  { eid: B, place, at: `2026-11-0${5 + i}T08:10:00Z`, rid: `rail:ctm-b${i}` },
+]);
+
+async function edges(): Promise<string[]> {
+  return readTx(t.graph, async (tx) =>
+    (
+      await tx.run(
+        "MATCH (x:Person)-[:CO_TRAVELED]->(y:Person) WHERE x.eid STARTS WITH 'P-CTM' RETURN x.eid + '|' + y.eid AS e ORDER BY e",
+      )
+    ).records.map((r) => String(r.get('e'))),
+  );
+}
+
+beforeAll(async () => {
+  await clearGraph(t.graph);
+  await t.redis.flushdb();
+  await createPersonsAndPlaces(t.graph, [A, B, C, ...OTHERS], [...PLACES, 'L-CTM-X']);
+  await writeVisits(t.graph, [
+    ...together,
+    ...OTHERS.map((eid, i) => ({
+      eid,
+      place: 'L-CTM-X',
+      at: `2026-11-0${1 + (i % 3)}T0${i % 10}:00:00Z`,
+      rid: `netcafe:ctm-o${i}`,
+    })),
+  ]);
+});
+
+afterAll(async () => {
+  await t.close();
+});
+
+describe('co-travel marks are kept until derived (issue 13)', () => {
+  it('what a failed derivation took is derived by its retry, first; another taker never takes it', async () => {
+    await t.redis.sadd(PENDING_COTRAVEL, A, B);
+    // a derive job takes the marks and dies before deriving them
+    expect((await takePendingCoTravel(t.redis, 'job:dead')).sort()).toEqual([A, B]);
+    expect(await t.redis.scard(PENDING_COTRAVEL)).toBe(0);
+    await t.redis.sadd(PENDING_COTRAVEL, C);
+    // another job meanwhile takes only what is pending
+    expect(await takePendingCoTravel(t.redis, 'job:other')).toEqual([C]);
+    await finishPendingCoTravel(t.redis, 'job:other');
+    expect(await edges()).toEqual([]);
+    // the dead job's retry (the same id): its marks first, then nothing is left anywhere
+    await t.pipeline.deriveNow('job:dead');
+    expect(await edges()).toEqual([`${A}|${B}`]);
+    expect(await takePendingCoTravel(t.redis, 'job:dead')).toEqual([]);
+    expect(await t.redis.scard(PENDING_COTRAVEL)).toBe(0);
+  });
+
+  it('a taker that takes again before finishing gets the same marks (a retry does not skip them)', async () => {
+    await t.redis.sadd(PENDING_COTRAVEL, A, B, C);
+    const first = (await takePendingCoTravel(t.redis, 'job:again', 2)).sort();
+    expect(first).toHaveLength(2);
+    expect((await takePendingCoTravel(t.redis, 'job:again', 2)).sort()).toEqual(first);
+    await finishPendingCoTravel(t.redis, 'job:again');
+    // the one left pending is taken next, and more marks than a Lua unpack holds move at once
+    const many = Array.from({ length: 12_000 }, (_, i) => `P-CTM-N${i}`);
+    await t.redis.sadd(PENDING_COTRAVEL, ...many);
+    const taken = await takePendingCoTravel(t.redis, 'job:again', 100_000);
+    expect(taken).toHaveLength(12_001);
+    expect(await takePendingCoTravel(t.redis, 'job:again', 100_000)).toHaveLength(12_001);
+    await finishPendingCoTravel(t.redis, 'job:again');
+  });
+});
