@@ -87,6 +87,35 @@ async function seedTails(g: Graph) {
   });
 }
 
+/**
+ * Places whose names hold a longer number beginning with `TAIL` (车站56780 …: found by the
+ * full-text prefix `5678*`, a `contains` match, decided on their records), more than the first
+ * chunk, and one whose name ends in `TAIL` as a word of its own (车站5678: the whole-word tier).
+ */
+const NUMBERED_PLACES = SEARCH_FIRST_CHUNK + 10;
+const numberedEid = (i: number) => `L-SN${String(i).padStart(3, '0')}`;
+const TAIL_PLACE = 'L-SNT';
+
+async function seedNumberedPlaces(g: Graph) {
+  await writeTx(g, (tx) =>
+    tx.run(
+      `UNWIND $rows AS row
+       CREATE (e:Entity:Place {eid: row.eid, name: row.name, placeKind: 'rail_station', searchText: row.name, inSources: [$open],
+                               provenance: '{"name":{"source":"' + $open + '","rid":"' + $open + ':' + row.eid + '"}}'})
+       CREATE (sr:SourceRecord {rid: $open + ':' + row.eid, source: $open, recordId: row.eid, receivedAt: datetime('2026-10-02T00:00:00Z'), hash: 'n' + row.eid,
+                                attrs: '{"station":{"name":"' + row.name + '"}}'})
+       CREATE (sr)-[:RESOLVED_TO {role: 'station', decision: 'anchor', score: 1.0, at: datetime()}]->(e)`,
+      {
+        rows: [
+          ...Array.from({ length: NUMBERED_PLACES }, (_, i) => ({ eid: numberedEid(i), name: `测试车站${TAIL}${i}` })),
+          { eid: TAIL_PLACE, name: `测试车站${TAIL}` },
+        ],
+        open: FX.open,
+      },
+    ),
+  );
+}
+
 /** A person named by the surname alone (孙): the one candidate whose value equals the query 孙. */
 const LONE = 'P-SCL001';
 
@@ -107,6 +136,7 @@ useServerApp(
   async (g) => {
     await seed(g);
     await seedTails(g);
+    await seedNumberedPlaces(g);
     await seedLone(g);
   },
 );
@@ -190,6 +220,12 @@ describe('search cost follows the page', () => {
         tailHits.every((i) => i.matchedBy.includes('identifier_tail')),
         level,
       ).toBe(true);
+      // the station named …5678 ends in the digits as a word of its own: first; the stations whose
+      // longer numbers begin with them hold the digits inside their names, below every tail
+      expect(reference.items[0], level).toMatchObject({ eid: TAIL_PLACE, matchedBy: ['identifier_tail'] });
+      const numbered = reference.items.filter((i) => i.eid.startsWith('L-SN0'));
+      expect(numbered.length, level).toBe(NUMBERED_PLACES);
+      expect(reference.items.slice(-NUMBERED_PLACES), level).toEqual(numbered);
       for (const page of [1, 2]) {
         const stats = {} as SearchStats;
         const res = await search(graph, v, TAIL, null, page, 10, { stats });
@@ -197,8 +233,10 @@ describe('search cost follows the page', () => {
           res.items.map((i) => i.eid),
           `${level} page ${page}`,
         ).toEqual(reference.items.slice((page - 1) * 10, page * 10).map((i) => i.eid));
-        // the first chunk settles the page: not every one of the persons whose ID ends so
-        expect(stats.nodesRead, `${level} page ${page}`).toBeLessThanOrEqual(SEARCH_FIRST_CHUNK);
+        // the whole-word tier's one, then the first chunk of tails settles the page: not every
+        // person whose ID ends so, nor a station whose longer number begins with the digits
+        expect(stats.nodesRead, `${level} page ${page}`).toBeLessThanOrEqual(1 + SEARCH_FIRST_CHUNK);
+        expect(stats.recordsToDecide, `${level} page ${page}`).toBeLessThanOrEqual(1);
         expect(res.totalIsEstimate, `${level} page ${page}`).toBe(true);
       }
     }

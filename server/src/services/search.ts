@@ -483,13 +483,24 @@ function pinyinTerm(terms: readonly string[]): string | null {
   return /^[a-z]{2,}$/.test(t) ? t : null;
 }
 
+/** The Lucene query for the terms as whole words (one token each) of a name or identifier: the only candidates with a value that can equal a term. */
+function wholeWordQuery(q: string): string {
+  return escapeLucene(q)
+    .split(' ')
+    .filter(Boolean)
+    .map((x) => `name:${x} OR searchText:${x}`)
+    .join(' OR ');
+}
+
 /**
  * The candidates in tiers, each scanned in its index's order, tiers by falling ceiling.
  * One tier (every term can be exact): `entity_search` and the identifier tails together.
- * Digits only (`1234`): two tiers, `entity_search` (ceiling `bestRank`) and then the entities only an
- * identifier's last digits found (ceiling `tailRank`: no indexed value of theirs equals or begins
- * with a term), so a page of identifier tails settles once it holds as many tail hits, in eid order,
- * instead of checking every entity whose ID or phone ends so (hundreds at a million persons).
+ * Digits only (`1234`): three tiers, the terms as whole words in `entity_search` (ceiling
+ * `bestRank`), then the entities only an identifier's last digits found, then the rest of
+ * `entity_search` (both ceiling `tailRank`: no value of theirs equals a term), so a page of
+ * identifier tails settles once it holds as many tail hits, in eid order, instead of checking every
+ * entity whose ID or phone ends so (hundreds at a million persons) or whose name holds a longer
+ * number beginning with the digits.
  * A Pinyin term `t` (`pinyinTerm`) is looked up five ways, because a person's Pinyin is indexed
  * apart from its names and identifiers (`entity_pinyin`: `pinyinKeys`, `pinyinInitials`; V049):
  * 0. `t` as a whole word of a name or identifier (`entity_search`, fields `name`, `searchText`): the
@@ -531,11 +542,7 @@ function candidateTiers(r: Reader, q: string, terms: readonly string[], kinds: s
     // full ceiling; the rest (found by a prefix or inside a longer name: every 王伟 for 王) can rank
     // no higher than every term a prefix of the golden name, and a page of those settles without
     // reading every namesake. (A longer term's bigrams are in nearly every candidate: one tier.)
-    const exactTokens = escapeLucene(q)
-      .split(' ')
-      .filter(Boolean)
-      .map((x) => `name:${x} OR searchText:${x}`)
-      .join(' OR ');
+    const exactTokens = wholeWordQuery(q);
     return [
       { lookup: (window) => fullText(exactTokens, window), ceiling: bestRank(terms) },
       { lookup: (window) => fullText(lucene, window), ceiling: prefixRank(terms) },
@@ -551,20 +558,25 @@ function candidateTiers(r: Reader, q: string, terms: readonly string[], kinds: s
     return [...eids].map((eid) => ({ eid, score: 0 }));
   };
   if (!t && tails.length === terms.length) {
-    // Digits only (`1234`, `1234 5678`): the full-text candidates, then those only an identifier's
-    // last digits found. The latter have no indexed value (names, identifiers) equal to or beginning
-    // with a term, else the full-text lookup had found them — unless it stopped at its cap, which
-    // leaves them the full ceiling (`tailOnly.ceiling` is set once it has run).
+    // Digits only (`1234`, `1234 5678`): first the candidates with a term as a whole word of a name
+    // or identifier (the only ones with a value that can equal a term), then those only an
+    // identifier's last digits found, then the rest of the full-text candidates (a word that begins
+    // with a term: 车站77810 for 7781). The last two can rank no higher than every term a tail: no
+    // value of theirs equals a term, else the first lookup had found them — unless it stopped at its
+    // cap, which leaves them the full ceiling (set once it has run). So a page of the people whose
+    // ID or phone ends so settles before the places and companies whose names hold longer numbers
+    // are read, record by record (at a million persons, ~10 of them a query, ~140 db hits each).
     const tailOnly: Tier = { lookup: async () => ({ cands: await tailCandidates(), complete: true }), ceiling: tailRank(terms) };
-    const fullTextTier: Tier = {
+    const rest: Tier = { lookup: (window) => fullText(lucene, window), ceiling: tailRank(terms) };
+    const wholeWords: Tier = {
       lookup: async (window) => {
-        const found = await fullText(lucene, window);
-        if (found.complete && found.cands.length >= SEARCH_CANDIDATE_CAP) tailOnly.ceiling = bestRank(terms);
+        const found = await fullText(wholeWordQuery(q), window);
+        if (found.complete && found.cands.length >= SEARCH_CANDIDATE_CAP) tailOnly.ceiling = rest.ceiling = bestRank(terms);
         return found;
       },
       ceiling: bestRank(terms),
     };
-    return [fullTextTier, tailOnly];
+    return [wholeWords, tailOnly, rest];
   }
   if (!t) {
     const lookup = async () => {
