@@ -4,10 +4,12 @@
  * and gone with the process: a worker stopped mid-derivation (at 1 M a derivation of 5,000 persons
  * takes seconds, longer than the 25 s a SIGTERM waits under load) left those persons' companion
  * edges missing until they were seen again. Now a taker (a derive job, by its id) keeps what it
- * took until it finishes, and its retry takes that first. Own ids: `P-CTM*`, `L-CTM*`.
+ * took until it finishes, and its retry takes that first; a job that fails its last attempt gives
+ * them back to the pending set. Own ids: `P-CTM*`, `L-CTM*`.
  */
-import { readTx } from '@onemap/graph-schema/server';
+import { readTx, writeTx } from '@onemap/graph-schema/server';
 import { finishPendingCoTravel, PENDING_COTRAVEL, takePendingCoTravel } from '@onemap/resolver/derive';
+import { startIngestWorker } from '@onemap/resolver/jobs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPersonsAndPlaces, type TestVisit, writeVisits } from '../helpers/cotravel-graph.ts';
 import { clearGraph } from '../helpers/graph.ts';
@@ -86,5 +88,38 @@ describe('co-travel marks are kept until derived (issue 13)', () => {
     expect(taken).toHaveLength(12_001);
     expect(await takePendingCoTravel(t.redis, 'job:again', 100_000)).toHaveLength(12_001);
     await finishPendingCoTravel(t.redis, 'job:again');
+  });
+
+  it('a derive job that fails its last attempt gives its marks back: the next derivation derives them', async () => {
+    await writeTx(t.graph, (tx) => tx.run("MATCH (x:Person)-[r:CO_TRAVELED]-() WHERE x.eid STARTS WITH 'P-CTM' DELETE r"));
+    expect(await edges()).toEqual([]);
+    await t.redis.del(PENDING_COTRAVEL);
+    await t.redis.sadd(PENDING_COTRAVEL, A, B);
+    const worker = startIngestWorker(t.pipeline, { concurrency: 1 });
+    // the derivation takes the marks and fails, every attempt (Neo4j gone for longer than the retries)
+    const real = t.pipeline.deriveNow.bind(t.pipeline);
+    const took: string[][] = [];
+    t.pipeline.deriveNow = async (taker?: string) => {
+      took.push(await takePendingCoTravel(t.redis, taker ?? 'direct'));
+      throw new Error('Neo4j unavailable (test)');
+    };
+    try {
+      await t.pipeline.deriveQueue().add('co-travel', {}, { jobId: 'cotravel-ctm-fails', attempts: 2, backoff: { type: 'fixed', delay: 50 } });
+      const deadline = Date.now() + 30_000;
+      while ((took.length < 2 || (await t.redis.scard(PENDING_COTRAVEL)) < 2) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(took.map((x) => x.sort())).toEqual([
+        [A, B],
+        [A, B],
+      ]);
+      expect((await t.redis.smembers(PENDING_COTRAVEL)).sort()).toEqual([A, B]);
+    } finally {
+      t.pipeline.deriveNow = real;
+      await worker.close();
+    }
+    // the next derivation (another job) derives them, and nothing is left taken or pending
+    await t.pipeline.deriveNow('job:next');
+    expect(await edges()).toEqual([`${A}|${B}`]);
+    expect(await takePendingCoTravel(t.redis, 'job:cotravel-ctm-fails')).toEqual([]);
+    expect(await t.redis.scard(PENDING_COTRAVEL)).toBe(0);
   });
 });

@@ -44,6 +44,22 @@ export async function takePendingCoTravel(redis: Redis, taker: string, max = COT
   return (await redis.eval(TAKE, 2, PENDING_COTRAVEL, TAKEN_PREFIX + taker, String(max))) as string[];
 }
 
+// The taker's persons back into the pending set, atomically, and the taker's set gone.
+const GIVE_BACK = `
+local n = redis.call('SCARD', KEYS[2])
+if n > 0 then redis.call('SUNIONSTORE', KEYS[1], KEYS[1], KEYS[2]) end
+redis.call('DEL', KEYS[2])
+return n`;
+
+/**
+ * Gives what `taker` took and did not finish back to the pending set (a derive job that failed its
+ * last attempt: no retry of it will take them), so the next derive job derives them instead of
+ * the marks waiting, unseen, in a set no job takes. Resolves with how many went back.
+ */
+export async function giveBackPendingCoTravel(redis: Redis, taker: string): Promise<number> {
+  return Number(await redis.eval(GIVE_BACK, 2, PENDING_COTRAVEL, TAKEN_PREFIX + taker));
+}
+
 /** The taker's persons are derived: its next take takes pending ones. */
 export async function finishPendingCoTravel(redis: Redis, taker: string): Promise<void> {
   await redis.del(TAKEN_PREFIX + taker);

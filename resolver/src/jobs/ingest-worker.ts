@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { giveBackPendingCoTravel } from '../derive/derive-queue.ts';
 import type { BatchInfo } from '../graph/batches.ts';
 import type { StagedBatch } from '../intake/staged-batch.ts';
 import type { IngestPipeline } from '../pipeline/ingest-pipeline.ts';
@@ -26,6 +27,12 @@ export function startIngestWorker(
     // named for this process: the resolve leader steps aside when others exist (derive-aside.ts)
     { concurrency: 1, name: `derive-${process.pid}-${randomUUID().slice(0, 8)}` },
   );
+  // A co-travel job that failed its last attempt gives its marks back: the next derive job takes
+  // them (no retry of this one will), and the dead-letter queue keeps the reason.
+  derive.on('failed', (job) => {
+    if (!job || job.name === 'after-commit' || job.attemptsMade < (job.opts.attempts ?? 1)) return;
+    giveBackPendingCoTravel(pipeline.deps.redis, `job:${job.id}`).catch((e: Error) => console.warn(`derive job ${job.id}: its co-travel marks could not be given back: ${e.message}`));
+  });
   const ingest = createWorker<StagedBatch, BatchInfo>(
     QueueName.Ingest,
     async (job) => {
