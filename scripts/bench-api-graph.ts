@@ -90,7 +90,7 @@ const PLACE_KINDS = [
 ] as const;
 const DAY = 86_400_000;
 /** The shape of the generated store: a store built with another format is rebuilt, not reused. */
-export const BENCH_STORE_FORMAT = 3;
+export const BENCH_STORE_FORMAT = 4;
 
 /** Sightings fall in the 90 days before this instant; the bench's 30-day window is the last month. */
 export const BENCH_END = Date.UTC(2026, 10, 1);
@@ -193,7 +193,9 @@ export function generateBenchCsv(dir: string, persons: number, visits = 10, log:
     const { pinyin, keys: pinyinKeys, initials: pinyinIni, attrs: nameAttrs } = nameKeys(name);
     const c = pick(counties);
     const birth = iso(Date.UTC(1960, 0, 1) + (i % 14_600) * DAY).slice(0, 10);
-    const seq = String(Math.floor(i / 14_600) % 1000).padStart(3, '0');
+    // the sequence number varies with the birth date too (unique per date and county for 14.6 M
+    // persons), so IDs' last four characters spread as real ones do: a 4-digit tail ends ~1 ID in 11,000
+    const seq = String((Math.floor(i / 14_600) + 7 * (i % 14_600)) % 1000).padStart(3, '0');
     const first17 = `${c.code}${birth.replace(/-/g, '')}${seq}`;
     const residentId = first17 + residentIdCheckChar(first17);
     const sex = Number(seq) % 2 === 1 ? 'M' : 'F';
@@ -214,19 +216,22 @@ export function generateBenchCsv(dir: string, persons: number, visits = 10, log:
       continue;
     }
     const hrid = `household:P${i}`;
-    records.line(`${hrid},SourceRecord,household,P${i},2026-07-01T00:00:00Z,${q(`{"person":{${nameAttrs},${JSON.stringify({ residentId, sex, birthDate: birth, address, homeDivision: c.code }).slice(1)}}`)}`);
+    // Phones: one family in ten shares the previous person's phone; the household record states it
+    // (an identifier of the person from a source the city analyst sees, as the pipeline writes it),
+    // so an officer typing a phone's last digits finds its people.
+    const phoneOf = i % 10 === 1 && (i - 1) % 100 !== 99 ? i - 1 : i;
+    const phone = `+86139${String(phoneOf).padStart(8, '0')}`;
+    records.line(`${hrid},SourceRecord,household,P${i},2026-07-01T00:00:00Z,${q(`{"person":{${nameAttrs},${JSON.stringify({ residentId, sex, birthDate: birth, address, homeDivision: c.code, phone }).slice(1)}}`)}`);
     resolved.line(`${hrid},${eid},RESOLVED_TO,person,anchor`);
     identifiers.line(`resident_id|${residentId},Identifier,resident_id,${residentId},${reversedValue(residentId)}`);
     hasIdentifier.line(`${eid},resident_id|${residentId},HAS_IDENTIFIER,household,${hrid},${hrid}`);
+    hasIdentifier.line(`${eid},phone|${phone},HAS_IDENTIFIER,household,${hrid},${hrid}`);
     const sources = new Set<string>(['household']);
-    // Phones: one family in ten shares the previous person's phone.
-    const phoneOf = i % 10 === 1 && (i - 1) % 100 !== 99 ? i - 1 : i;
-    const phone = `+86139${String(phoneOf).padStart(8, '0')}`;
     if (phoneOf === i) {
       const trid = `telecom:T${i}`;
       records.line(`${trid},SourceRecord,telecom,T${i},2026-07-01T00:00:00Z,${q(`{"subscriber":{"phone":"${phone}"}}`)}`);
       resolved.line(`${trid},T-B${i},RESOLVED_TO,subscriber,anchor`);
-      identifiers.line(`phone|${phone},Identifier,phone,${phone}`);
+      identifiers.line(`phone|${phone},Identifier,phone,${phone},${reversedValue(phone)}`);
       hasIdentifier.line(`T-B${i},phone|${phone},HAS_IDENTIFIER,telecom,${trid},${trid}`);
       entities.line(`T-B${i},Entity;Phone,${phone},,,,,,,,${phone},,,,${phone} ${phone.slice(3)},,,${q(`{"number":{"source":"telecom","rid":"${trid}"}}`)},hotel;telecom,`);
     }
