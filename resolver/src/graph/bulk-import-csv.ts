@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ENTITY_LABELS, IDENTIFIER_VALUE_REVERSED, Label, mentionsHome, placePointFact, placeRoleFact, Rel, reversedValue, statedPoint, VisitedProp } from '@onemap/graph-schema';
+import { BlockFile, FILE_BLOCK } from '../intake/block-file.ts';
 import type { BatchInfo } from './batches.ts';
 import type { CoTravelEdgeRow } from './co-travel.ts';
 import type { EntityRow, RelationRow, SourceRecordRow, VisitRow } from './write-rows.ts';
@@ -43,17 +44,15 @@ const ARRAY_DELIMITER = ';';
 const QUOTE = 0x22;
 const COMMA = 0x2c;
 const NEWLINE = 0x0a;
-const BLOCK = 4 << 20;
 
 /**
- * A CSV writer that encodes each cell straight into a 4 MiB block and writes the block when it
- * fills: no string per row or per quoted cell, no joined block (at a million rows those strings
- * were most of the stage's time and garbage).
+ * A CSV writer that encodes each cell straight into a 4 MiB block and hands the block to the
+ * writer thread when it fills (`BlockFile`): no string per row or per quoted cell, no joined block
+ * (at a million rows those strings were most of the stage's time and garbage), and no wait for
+ * the disk while the next rows are made.
  */
 export class CsvFile {
-  private readonly buf = Buffer.allocUnsafe(BLOCK);
-  private pos = 0;
-  private readonly fd: number;
+  private readonly out: BlockFile;
   rows = 0;
   multiline = false;
 
@@ -61,7 +60,7 @@ export class CsvFile {
     readonly file: string,
     header: string[],
   ) {
-    this.fd = fs.openSync(file, 'w');
+    this.out = new BlockFile(file);
     this.text(`${header.join(',')}\n`);
   }
 
@@ -95,30 +94,26 @@ export class CsvFile {
   }
 
   private byte(b: number) {
-    if (this.pos === BLOCK) this.flush();
-    this.buf[this.pos++] = b;
+    const out = this.out;
+    if (out.pos === FILE_BLOCK) out.handOver();
+    out.buf[out.pos++] = b;
   }
 
   private text(s: string) {
+    const out = this.out;
     // at most 3 bytes per UTF-16 unit
-    if (this.pos + s.length * 3 > BLOCK) {
-      this.flush();
-      if (s.length * 3 > BLOCK) {
-        fs.writeSync(this.fd, s);
+    if (out.pos + s.length * 3 > FILE_BLOCK) {
+      out.handOver();
+      if (s.length * 3 > FILE_BLOCK) {
+        out.write(Buffer.from(s, 'utf8'));
         return;
       }
     }
-    this.pos += this.buf.write(s, this.pos, 'utf8');
-  }
-
-  flush() {
-    if (this.pos) fs.writeSync(this.fd, this.buf, 0, this.pos);
-    this.pos = 0;
+    out.pos += out.buf.write(s, out.pos, 'utf8');
   }
 
   close() {
-    this.flush();
-    fs.closeSync(this.fd);
+    this.out.close();
   }
 }
 

@@ -1,24 +1,23 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
+import { BlockFile, FILE_BLOCK } from '../intake/block-file.ts';
 
 /** Bytes read or gathered before one system call. */
 const BLOCK = 4 << 20;
 
 /**
- * An append-only file of JSON values, one a line, written in 4 MiB blocks: what a bulk load's
- * first pass resolved, kept on disk instead of in memory until every mention's entity is final
- * (a record's rows name entities that later records may merge).
+ * An append-only file of JSON values, one a line, written in 4 MiB blocks by the writer thread
+ * (`BlockFile`): what a bulk load's first pass resolved, kept on disk instead of in memory until
+ * every mention's entity is final (a record's rows name entities that later records may merge).
  */
 export class SpillWriter {
-  private readonly fd: number;
-  private parts: string[] = [];
-  private size = 0;
+  private readonly out: BlockFile;
   count = 0;
 
   constructor(readonly file: string) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    this.fd = fs.openSync(file, 'w');
+    this.out = new BlockFile(file);
   }
 
   /** Appends one value (anything JSON.stringify keeps: undefined properties are dropped). */
@@ -28,22 +27,22 @@ export class SpillWriter {
 
   /** Appends one line (it holds no newline). */
   writeLine(text: string) {
-    const line = `${text}\n`;
-    this.parts.push(line);
-    this.size += line.length;
+    const out = this.out;
     this.count++;
-    if (this.size >= BLOCK) this.flush();
-  }
-
-  private flush() {
-    if (this.parts.length) fs.writeSync(this.fd, this.parts.join(''));
-    this.parts = [];
-    this.size = 0;
+    // at most 3 bytes per UTF-16 unit, and the newline
+    if (out.pos + text.length * 3 + 1 > FILE_BLOCK) {
+      out.handOver();
+      if (text.length * 3 + 1 > FILE_BLOCK) {
+        out.write(Buffer.from(`${text}\n`, 'utf8'));
+        return;
+      }
+    }
+    out.pos += out.buf.write(text, out.pos, 'utf8');
+    out.buf[out.pos++] = 0x0a;
   }
 
   close() {
-    this.flush();
-    fs.closeSync(this.fd);
+    this.out.close();
   }
 }
 
