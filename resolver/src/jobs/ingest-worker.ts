@@ -27,11 +27,16 @@ export function startIngestWorker(
     // named for this process: the resolve leader steps aside when others exist (derive-aside.ts)
     { concurrency: 1, name: `derive-${process.pid}-${randomUUID().slice(0, 8)}` },
   );
-  // A co-travel job that failed its last attempt gives its marks back: the next derive job takes
-  // them (no retry of this one will), and the dead-letter queue keeps the reason.
+  // A co-travel job failed for good (its last attempt, or stalled more often than allowed, which
+  // BullMQ fails whatever the attempts) gives its marks back: the next derive job takes them (no
+  // retry of this one will), and the dead-letter queue keeps the reason.
   derive.on('failed', (job) => {
-    if (!job || job.name === 'after-commit' || job.attemptsMade < (job.opts.attempts ?? 1)) return;
-    giveBackPendingCoTravel(pipeline.deps.redis, `job:${job.id}`).catch((e: Error) => console.warn(`derive job ${job.id}: its co-travel marks could not be given back: ${e.message}`));
+    if (!job || job.name === 'after-commit') return;
+    const giveBack = async () => {
+      if (job.attemptsMade < (job.opts.attempts ?? 1) && (await job.getState()) !== 'failed') return;
+      await giveBackPendingCoTravel(pipeline.deps.redis, `job:${job.id}`);
+    };
+    giveBack().catch((e: Error) => console.warn(`derive job ${job.id}: its co-travel marks could not be given back: ${e.message}`));
   });
   const ingest = createWorker<StagedBatch, BatchInfo>(
     QueueName.Ingest,
