@@ -25,7 +25,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadCatalog, SAMPLE_DIR, SOURCE_ORDER } from '@onemap/datasets';
-import { createDriver, migrate, readTx } from '@onemap/graph-schema/server';
+import { createDriver, migrate } from '@onemap/graph-schema/server';
+import { countLoadedFacts } from '@onemap/resolver/graph';
 import { stageFile } from '@onemap/resolver/intake';
 import { IngestPipeline } from '@onemap/resolver/pipeline';
 import { redisConnectionOf } from '@onemap/resolver/queue';
@@ -68,12 +69,12 @@ const redis = new Redis(s.redisUrl, { maxRetriesPerRequest: 3 });
 const driver = createDriver({ uri: s.neo4jUri, user: s.neo4jUser, password: s.neo4jPassword, database: 'neo4j' });
 const graph = { driver, database: 'neo4j' };
 if (keepGraph) {
-  const entities = await readTx(graph, async (tx) => (await tx.run('MATCH (e:Entity) RETURN count(e) AS n')).records[0]?.get('n'));
-  if (!Number(entities)) {
+  const { entities } = await countLoadedFacts(graph);
+  if (!entities) {
     console.error(`bench realtime: --keep-graph, but the bench services' graph (${s.neo4jUri}) holds no entity: load one first (npm run bench pipeline -- --persons 250000 --realtime-seconds 0)`);
     process.exit(2);
   }
-  console.log(`bench: pushing into the graph as it is: ${Number(entities).toLocaleString('en-US')} entities`);
+  console.log(`bench: pushing into the graph as it is: ${entities.toLocaleString('en-US')} entities`);
 } else {
   await redis.flushdb();
   const session = driver.session({ database: 'neo4j' });
