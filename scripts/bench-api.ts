@@ -1,5 +1,5 @@
 /**
- * `npm run bench api [-- --persons 20000 --visits 10 --seconds 10 --connections 10 --rate 0 --warmup-seconds 0 --only profile,fixed --build-only --server process|inline --server-cpu-prof <dir>]`
+ * `npm run bench api [-- --persons 20000 --visits 10 --seconds 10 --connections 10 --rate 0 --warmup-seconds 0 --idle-warm-up-seconds 0 --settle-seconds 0 --only profile,fixed --build-only --server process|inline --server-cpu-prof <dir>]`
  *
  * Query API latency on a big synthetic graph. Starts (or reuses) its own Neo4j + Redis (Bolt
  * 7695, Redis 6395 unless NEO4J_BOLT_PORT / REDIS_PORT say otherwise) with the store under
@@ -15,6 +15,10 @@
  * for N seconds unmeasured (its requests draw other random entities than the measured ones): a
  * Neo4j started for the run compiles its plans and reads its page cache from disk meanwhile
  * (docs/api.md, "1 000 000 persons on a quiet machine": cold reads there took seconds).
+ * `--idle-warm-up-seconds N` lets the server keep its reads warm while idle for N s after its start
+ * (`ONEMAP_WARM_UP_SECONDS`, 0 here unless given); `--settle-seconds N` waits N s after the server
+ * first answers before the first scenario — with and without the idle warm-up, the pair that shows
+ * what it saves a restarted Neo4j's first users (docs/api.md, "Kept warm while idle").
  * `--server process` (the default) runs the server as `npm start` does, in its own Node process;
  * `--server inline` in the bench's, where autocannon's own work shares the server's event loop and
  * is counted in every latency (how every figure before 2026-12-03 was taken; docs/api.md, "The
@@ -55,6 +59,10 @@ const VISITS = opt('visits', 10);
 const SECONDS = opt('seconds', 10);
 const CONNECTIONS = opt('connections', 10);
 const WARMUP_SECONDS = opt('warmup-seconds', 0);
+/** Seconds the server keeps its reads warm while idle after its start (`ONEMAP_WARM_UP_SECONDS`); 0 by default, so nothing of the server's own interleaves with the measured requests. */
+const IDLE_WARM_UP_SECONDS = opt('idle-warm-up-seconds', 0);
+/** Seconds to wait after the server first answers, before the first scenario: with `--idle-warm-up-seconds`, the time it has; without, the same wall time idle (the pair to compare). */
+const SETTLE_SECONDS = opt('settle-seconds', 0);
 /** Requests a second offered in all; 0: as many as the connections can send (closed loop, saturation). */
 const RATE = opt('rate', 0);
 if (!Number.isFinite(RATE) || RATE < 0) {
@@ -218,6 +226,7 @@ async function serverProcess() {
       LOG_LEVEL: 'warn',
       RATE_LIMIT_PER_MINUTE: '100000000',
       INGEST_WORKER: 'none',
+      ONEMAP_WARM_UP_SECONDS: String(IDLE_WARM_UP_SECONDS),
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
@@ -255,7 +264,7 @@ if (!process.env.NEO4J_URI) {
   if (args.includes('--build-only')) process.exit(0);
   await up('dev');
 }
-const config = loadConfig({ LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: 100_000_000, PORT: 0 });
+const config = loadConfig({ LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: 100_000_000, PORT: 0, ONEMAP_WARM_UP_SECONDS: IDLE_WARM_UP_SECONDS });
 const graph = { driver: createDriver({ uri: config.NEO4J_URI, user: config.NEO4J_USER, password: config.NEO4J_PASSWORD, database: config.NEO4J_DATABASE }), database: config.NEO4J_DATABASE };
 // Never write into someone else's database: it must be empty or hold this bench's graph.
 const foreign = await readTx(graph, async (tx) => {
@@ -280,6 +289,10 @@ if (SERVER !== 'inline') cpuOf.server = server.pid;
 if (process.env.ONEMAP_DATA_DIR) cpuOf.neo4j = servicePid(process.env.ONEMAP_DATA_DIR, 'neo4j');
 console.log(`bench api: server ${SERVER === 'inline' ? 'in this process (shares the event loop with the load generator)' : `in its own process (pid ${server.pid})`}`);
 console.log(`bench api: machine: ${os.cpus().length} CPUs, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' / ')} at start`);
+if (SETTLE_SECONDS > 0) {
+  console.log(`bench api: waiting ${SETTLE_SECONDS} s before the first scenario (the server keeps warm while idle for ${IDLE_WARM_UP_SECONDS} s)`);
+  await new Promise((r) => setTimeout(r, SETTLE_SECONDS * 1000));
+}
 try {
   const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'lz_analyst', password: 'onemap-demo-2026' }) });
   const { token } = (await login.json()) as { token: string };

@@ -68,6 +68,11 @@ export const ConfigSchema = Type.Object({
   ACCESS_CACHE_MS: Type.Integer({ default: 5000, minimum: 0 }),
   /** Once listening, run the busiest reads a few times in the background so the first users do not wait for Neo4j to compile them (services/warm-up.ts). */
   ONEMAP_WARM_UP: Type.Boolean({ default: true }),
+  /**
+   * After the plans are warmed, keep running the busiest reads with varied inputs while no request is in flight, for this
+   * many seconds, so the JVM compiles Neo4j's code under the warm-up's traffic rather than the first users' (services/warm-up.ts); 0 = not at all.
+   */
+  ONEMAP_WARM_UP_SECONDS: Type.Integer({ default: 180, minimum: 0 }),
   // Shared with the resolver's config (resolver/src/config.ts): one definition of each setting.
   ...Neo4jSettings,
   ...RedisSettings,

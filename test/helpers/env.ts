@@ -12,6 +12,8 @@ export const testEnv = {
   NEO4J_DATABASE: process.env.NEO4J_DATABASE ?? 'neo4j',
   /** Server apps built in tests run no embedded ingest worker unless a test asks for one. */
   INGEST_WORKER: 'none',
+  /** A listening test server warms its plans but does not keep reading while idle (a browser test's pauses would fill with it). */
+  ONEMAP_WARM_UP_SECONDS: '0',
   REDIS_URL: process.env.REDIS_URL || `redis://127.0.0.1:${process.env.REDIS_PORT ?? 6380}`,
   /** The test profile's data folder: servers and CLIs built in tests share its generated secrets. */
   ONEMAP_DATA_DIR: process.env.ONEMAP_DATA_DIR ?? '.data/test',

@@ -1,23 +1,43 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { warmUp } from '../services/warm-up.ts';
+import { keepWarmWhileIdle, warmUp } from '../services/warm-up.ts';
 
 /**
  * Once the server listens (unless `ONEMAP_WARM_UP` is false), warms its busiest reads' plans in
- * the background (`services/warm-up.ts`) and logs what it did. Closing stops it between steps and
- * waits for the step in hand before anything closes the driver under it (`preClose`).
+ * the background (`services/warm-up.ts`) and logs what it did; then, for `ONEMAP_WARM_UP_SECONDS`,
+ * keeps running them with varied inputs whenever no request is in flight (counted here: from
+ * `onRequest` to the response or its abort) and logs that too. Closing stops both between steps
+ * and waits for the step in hand before anything closes the driver under it (`preClose`).
  */
 export default fp(
   async (app: FastifyInstance) => {
     if (!app.config.ONEMAP_WARM_UP) return;
     let closing = false;
     let done: Promise<void> = Promise.resolve();
+    const inFlight = new WeakSet<FastifyRequest>();
+    let count = 0;
+    const finished = async (req: FastifyRequest) => {
+      if (inFlight.delete(req)) count--;
+    };
+    app.addHook('onRequest', async (req) => {
+      inFlight.add(req);
+      count++;
+    });
+    app.addHook('onResponse', finished);
+    app.addHook('onRequestAbort', finished);
     app.addHook('onListen', async () => {
-      done = warmUp(app, () => closing).then((r) => {
+      done = warmUp(app, () => closing).then(async (r) => {
         const failed = r.steps.filter((s) => s.error);
         app.log.info(
           { ms: r.ms, reads: r.steps.length, failed: failed.length, stopped: r.stopped, firstError: failed[0]?.error },
           `query plans warmed in ${r.ms} ms (${r.steps.length} reads${failed.length ? `, ${failed.length} failed` : ''}${r.stopped ? ', stopped' : ''})`,
+        );
+        const seconds = app.config.ONEMAP_WARM_UP_SECONDS;
+        if (r.stopped || seconds <= 0) return;
+        const idle = await keepWarmWhileIdle(app, seconds, () => count === 0, () => closing);
+        app.log.info(
+          idle,
+          `kept warm while idle for ${Math.round(idle.ms / 1000)} s: ${idle.reads} reads, median ${idle.firstMedianMs} ms at first, ${idle.lastMedianMs} ms at the end${idle.stopped ? ', stopped' : ''}`,
         );
       });
     });

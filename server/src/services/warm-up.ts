@@ -8,6 +8,14 @@
  * as in-process analysts with a stated purpose (`warmUpViewers`), built by the same policy as any
  * viewer. Nothing is written (no audit entry: nothing is answered to anyone) and every answer is
  * dropped. A failing step is logged and skipped; the server answers requests meanwhile.
+ *
+ * A compiled plan is not warm code: at a million persons a Neo4j just started spends 3–5× the CPU
+ * of a warm one on each search for minutes, until the JVM has compiled Cypher's runtime, Lucene
+ * and the index readers under the queries' own traffic (docs/api.md, "Cold, it is another
+ * story"): a first user's p95 was seconds. So after the plans, `keepWarmWhileIdle` goes on running
+ * the same reads with varied inputs (random digits, common names and their Pinyin, later pages,
+ * the persons those find), one at a time and only while no request is in flight, for
+ * `ONEMAP_WARM_UP_SECONDS`: the JIT's work is done in time no user is waiting on.
  */
 import type { FastifyInstance } from 'fastify';
 import { buildViewer, type Viewer } from '../access/viewer.ts';
@@ -125,4 +133,120 @@ export async function warmUp(app: FastifyInstance, stop: () => boolean = () => f
     throw e;
   }
   return report(false);
+}
+
+/** Names the idle rounds search by, in turn with random digits: common surnames and full names, their Pinyin and initials. */
+const IDLE_NAMES = ['王', '李', '张', '刘', '陈', '杨', '黄', '赵', '吴', '周', '张伟', '王芳', '李娜', '刘洋', 'wang', 'li', 'zhangwei', 'wangfang', 'zw', 'wf'];
+/** Persons found by the idle rounds' searches, kept to read their profiles, trajectories and relations. */
+const PERSON_POOL = 200;
+/** How often an idle round looks again whether a request is in flight. */
+const BUSY_POLL_MS = 25;
+
+/** What the idle warm-up did: reads run, and the median read's time at its start and at its end (the JIT's work, seen). */
+export interface IdleWarmUpReport {
+  reads: number;
+  failed: number;
+  /** time spent waiting for requests in flight to finish */
+  waitedMs: number;
+  ms: number;
+  /** median time of the first and of the last 30 reads */
+  firstMedianMs: number | null;
+  lastMedianMs: number | null;
+  stopped: boolean;
+}
+
+function median(xs: number[]): number | null {
+  if (!xs.length) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  return Math.round(s[Math.floor(s.length / 2)]!);
+}
+
+/**
+ * Runs the busiest reads with varied inputs, one at a time, whenever `idle()` says no request is
+ * in flight, until `seconds` have passed since it began or `stop()` says to stop. Under traffic it
+ * waits (the users' own reads warm the same code); it never runs two reads at once, so it takes at
+ * most one Neo4j thread from a first user who arrives meanwhile. Never rejects.
+ */
+export async function keepWarmWhileIdle(
+  app: FastifyInstance,
+  seconds: number,
+  idle: () => boolean,
+  stop: () => boolean = () => false,
+): Promise<IdleWarmUpReport> {
+  const t0 = performance.now();
+  const end = t0 + seconds * 1000;
+  const times: number[] = [];
+  let failed = 0;
+  let waitedMs = 0;
+  const report = (stopped: boolean): IdleWarmUpReport => ({
+    reads: times.length,
+    failed,
+    waitedMs: Math.round(waitedMs),
+    ms: Math.round(performance.now() - t0),
+    firstMedianMs: median(times.slice(0, 30)),
+    lastMedianMs: median(times.slice(-30)),
+    stopped,
+  });
+  if (seconds <= 0) return report(false);
+  let viewers: Viewer[];
+  try {
+    viewers = await warmUpViewers(app);
+  } catch {
+    return report(false);
+  }
+  if (!viewers.length) return report(false);
+  const g = app.graph;
+  const to = new Date().toISOString();
+  const from = new Date(Date.now() - 365 * DAY_MS).toISOString();
+  const persons: string[] = [];
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(Math.random() * xs.length)]!;
+  // true when it is time to stop; waits while a request is in flight
+  const mustStop = async (): Promise<boolean> => {
+    for (;;) {
+      if (stop()) return true;
+      if (performance.now() >= end) return true;
+      if (idle()) return false;
+      const w = performance.now();
+      await new Promise((r) => setTimeout(r, BUSY_POLL_MS));
+      waitedMs += performance.now() - w;
+    }
+  };
+  const read = async <T>(work: () => Promise<T>): Promise<T | null> => {
+    const t = performance.now();
+    try {
+      const out = await work();
+      times.push(performance.now() - t);
+      return out;
+    } catch {
+      failed++;
+      return null;
+    }
+  };
+  for (let round = 0; ; round++) {
+    const viewer = viewers[round % viewers.length]!;
+    const digits = String(Math.floor(Math.random() * 10_000)).padStart(4, '0');
+    const reads: (() => Promise<unknown>)[] = [
+      async () => {
+        const res = await search(g, viewer, digits, null, 1, 20);
+        for (const h of res.items) if (h.kind === 'Person' && persons.length < PERSON_POOL) persons.push(h.eid);
+      },
+      async () => {
+        const res = await search(g, viewer, pick(IDLE_NAMES), null, 1 + Math.floor(Math.random() * 5), 20);
+        for (const h of res.items) if (h.kind === 'Person' && persons.length < PERSON_POOL) persons.push(h.eid);
+      },
+    ];
+    if (persons.length) {
+      const eid = pick(persons);
+      reads.push(
+        () => buildProfile(g, eid, viewer),
+        () => trajectory(g, eid, viewer, { from, to, stayRadiusM: 100, stayMinMinutes: 5, limit: 2000 }),
+        () => neighbourhood(g, eid, viewer, 2, undefined, 200),
+        () => coLocation(g, viewer, { eid, from, to, windowMinutes: 30, radiusM: 100, minCount: 2, limit: 50 }),
+      );
+    }
+    for (const work of reads) {
+      if (await mustStop()) return report(stop());
+      await read(work);
+    }
+  }
 }
