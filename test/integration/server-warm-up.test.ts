@@ -9,7 +9,7 @@
 import type { Graph } from '@onemap/graph-schema/server';
 import type { FastifyInstance } from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { warmUp } from '../../server/src/services/warm-up.ts';
+import { keepWarmWhileIdle, warmUp } from '../../server/src/services/warm-up.ts';
 import { buildApp, loadConfig } from '@onemap/server';
 import { testEnv } from '../helpers/env.ts';
 import { useServerApp } from '../helpers/server-app.ts';
@@ -63,18 +63,63 @@ describe('the warm-up of query plans', () => {
     // the viewers, then three reads
     expect(report.steps).toHaveLength(4);
   });
+  it('kept warm while idle: reads with varied inputs for the time given, only while idle, writing nothing', async () => {
+    const before = await contents();
+    const t0 = performance.now();
+    const r = await keepWarmWhileIdle(app, 2, () => true);
+    const ms = performance.now() - t0;
+    expect(r.stopped).toBe(false);
+    expect(r.failed).toBe(0);
+    expect(r.reads).toBeGreaterThan(5);
+    expect(r.firstMedianMs).not.toBeNull();
+    // it ends at its time (the read in hand finishes first)
+    expect(ms).toBeGreaterThanOrEqual(2000);
+    expect(ms).toBeLessThan(15_000);
+    expect(await contents()).toBe(before);
+  });
+  it('kept warm while idle: waits while a request is in flight, and stops when told', async () => {
+    // busy throughout: no read at all, the whole time waited
+    const busy = await keepWarmWhileIdle(app, 1, () => false);
+    expect(busy.reads).toBe(0);
+    expect(busy.waitedMs).toBeGreaterThanOrEqual(900);
+    // busy for its first half second, then idle
+    const t0 = performance.now();
+    const late = await keepWarmWhileIdle(app, 2, () => performance.now() - t0 > 500);
+    expect(late.waitedMs).toBeGreaterThanOrEqual(450);
+    expect(late.reads).toBeGreaterThan(0);
+    // told to stop after three reads' checks
+    let asked = 0;
+    const stopped = await keepWarmWhileIdle(
+      app,
+      60,
+      () => true,
+      () => ++asked > 3,
+    );
+    expect(stopped.stopped).toBe(true);
+    expect(stopped.reads).toBe(3);
+    // nothing asked: nothing done
+    expect((await keepWarmWhileIdle(app, 0, () => true)).reads).toBe(0);
+  });
   it('a listening server warms up in the background and says so; closed while it warms up, it stops and closes', async () => {
     const listening = async () => {
-      const lines: { msg: string; failed?: number; stopped?: boolean }[] = [];
+      const lines: { msg: string; failed?: number; stopped?: boolean; reads?: number }[] = [];
       const stream = { write: (line: string) => void lines.push(JSON.parse(line)) };
-      const server = await buildApp({ config: loadConfig({ ...testEnv, ACCESS_CACHE_MS: 0, ONEMAP_WARM_UP: 'true' }), logger: { level: 'info', stream } });
+      const server = await buildApp({
+        config: loadConfig({ ...testEnv, ACCESS_CACHE_MS: 0, ONEMAP_WARM_UP: 'true', ONEMAP_WARM_UP_SECONDS: '1' }),
+        logger: { level: 'info', stream },
+      });
       await server.listen({ host: '127.0.0.1', port: 0 });
       const warmed = () => lines.find((l) => l.msg.startsWith('query plans warmed'));
-      return { server, warmed };
+      const kept = () => lines.find((l) => l.msg.startsWith('kept warm while idle'));
+      return { server, warmed, kept };
     };
     const a = await listening();
     for (let i = 0; i < 600 && !a.warmed(); i++) await new Promise((r) => setTimeout(r, 100));
     expect(a.warmed()).toMatchObject({ failed: 0, stopped: false });
+    // then kept warm while idle for its second, and said so
+    for (let i = 0; i < 200 && !a.kept(); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(a.kept()).toMatchObject({ failed: 0, stopped: false });
+    expect(a.kept()?.reads).toBeGreaterThan(0);
     await a.server.close();
     const b = await listening();
     await b.server.close();

@@ -34,7 +34,12 @@ export default fp(
         );
         const seconds = app.config.ONEMAP_WARM_UP_SECONDS;
         if (r.stopped || seconds <= 0) return;
-        const idle = await keepWarmWhileIdle(app, seconds, () => count === 0, () => closing);
+        const idle = await keepWarmWhileIdle(
+          app,
+          seconds,
+          () => count === 0,
+          () => closing,
+        );
         app.log.info(
           idle,
           `kept warm while idle for ${Math.round(idle.ms / 1000)} s: ${idle.reads} reads, median ${idle.firstMedianMs} ms at first, ${idle.lastMedianMs} ms at the end${idle.stopped ? ', stopped' : ''}`,

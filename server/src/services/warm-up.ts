@@ -136,7 +136,28 @@ export async function warmUp(app: FastifyInstance, stop: () => boolean = () => f
 }
 
 /** Names the idle rounds search by, in turn with random digits: common surnames and full names, their Pinyin and initials. */
-const IDLE_NAMES = ['王', '李', '张', '刘', '陈', '杨', '黄', '赵', '吴', '周', '张伟', '王芳', '李娜', '刘洋', 'wang', 'li', 'zhangwei', 'wangfang', 'zw', 'wf'];
+const IDLE_NAMES = [
+  '王',
+  '李',
+  '张',
+  '刘',
+  '陈',
+  '杨',
+  '黄',
+  '赵',
+  '吴',
+  '周',
+  '张伟',
+  '王芳',
+  '李娜',
+  '刘洋',
+  'wang',
+  'li',
+  'zhangwei',
+  'wangfang',
+  'zw',
+  'wf',
+];
 /** Persons found by the idle rounds' searches, kept to read their profiles, trajectories and relations. */
 const PERSON_POOL = 200;
 /** How often an idle round looks again whether a request is in flight. */
