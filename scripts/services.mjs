@@ -193,7 +193,9 @@ async function startNeo4j(s, timeoutMs = Number(process.env.ONEMAP_SERVICE_TIMEO
   fs.mkdirSync(s.logDir, { recursive: true });
   const logFile = path.join(s.logDir, 'neo4j-launcher.log');
   const out = fs.openSync(logFile, 'w');
-  const child = spawn(javaCommand(), ['-Xms512m', `-Xmx${s.memory.heap}`, '-cp', `${launcherJar}:${path.join(launcherDir, 'target', 'lib', '*')}`, 'onemap.neo4jlocal.Launcher'], {
+  // NEO4J_JAVA_OPTS: further JVM options of the launcher, separated by spaces (docs/operations.md)
+  const javaOpts = (process.env.NEO4J_JAVA_OPTS ?? '').split(/\s+/).filter(Boolean);
+  const child = spawn(javaCommand(), ['-Xms512m', `-Xmx${s.memory.heap}`, ...javaOpts, '-cp', `${launcherJar}:${path.join(launcherDir, 'target', 'lib', '*')}`, 'onemap.neo4jlocal.Launcher'], {
     detached: true,
     stdio: ['ignore', out, out],
     env: { ...process.env, NEO4J_BOLT_PORT: String(s.boltPort), NEO4J_DATA_DIR: s.neo4jDir, NEO4J_PAGECACHE: s.memory.pageCache },

@@ -73,6 +73,8 @@ export const ConfigSchema = Type.Object({
    * many seconds, so the JVM compiles Neo4j's code under the warm-up's traffic rather than the first users' (services/warm-up.ts); 0 = not at all.
    */
   ONEMAP_WARM_UP_SECONDS: Type.Integer({ default: 180, minimum: 0 }),
+  /** How many of those reads run at once while idle (a user who arrives waits at most for these). */
+  ONEMAP_WARM_UP_LANES: Type.Integer({ default: 2, minimum: 1, maximum: 8 }),
   // Shared with the resolver's config (resolver/src/config.ts): one definition of each setting.
   ...Neo4jSettings,
   ...RedisSettings,

@@ -97,6 +97,10 @@ describe('the warm-up of query plans', () => {
     );
     expect(stopped.stopped).toBe(true);
     expect(stopped.reads).toBe(3);
+    // two lanes: reads in both, none failed
+    const two = await keepWarmWhileIdle(app, 1, () => true, undefined, 2);
+    expect(two.failed).toBe(0);
+    expect(two.reads).toBeGreaterThan(2);
     // nothing asked: nothing done
     expect((await keepWarmWhileIdle(app, 0, () => true)).reads).toBe(0);
   });

@@ -39,6 +39,7 @@ export default fp(
           seconds,
           () => count === 0,
           () => closing,
+          app.config.ONEMAP_WARM_UP_LANES,
         );
         app.log.info(
           idle,
