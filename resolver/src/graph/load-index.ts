@@ -57,19 +57,16 @@ export const RECORDS_PAGE_CYPHER = `CALL () {
  RETURN r.rid AS rid, r.hash AS hash, r.seq AS seq, r.batchId AS batchId, r.receivedAt.epochMillis AS receivedAt, r.source AS source, r.recordId AS recordId, r.attrs AS attrs, r.mentions AS meta,
         [(r)-[x:RESOLVED_TO]->(e:Entity) | {role: x.role, eid: e.eid}] AS resolved`;
 
-/**
- * Reads source records written after `sinceSeq`, in pages ordered by (seq, rid) (`RECORDS_PAGE_CYPHER`).
- * The next page is asked for as soon as a page is handed out, so Neo4j reads it while the caller
- * works on this one (a worker's first sync at a million records adds every mention to its index
- * between pages: the two ran one after the other).
- */
+/** Reads source records written after `sinceSeq`, in pages ordered by (seq, rid) (`RECORDS_PAGE_CYPHER`). */
 export async function* readRecordsSince(
   graph: Graph,
   sinceSeq: number,
   pageSize = 20_000,
 ): AsyncGenerator<StoredRecord[]> {
-  const readPage = (afterSeq: number, afterRid: string) =>
-    readTx(graph, async (tx) => {
+  let afterSeq = sinceSeq;
+  let afterRid = '\uffff'; // nothing sorts after it: records AT sinceSeq are excluded
+  for (;;) {
+    const page = await readTx(graph, async (tx) => {
       const r = await tx.run(RECORDS_PAGE_CYPHER, { afterSeq, afterRid, limit: neo4j.int(pageSize) });
       return r.records.map((x) => {
         const source = x.get('source') as string;
@@ -105,38 +102,23 @@ export async function* readRecordsSince(
         };
       });
     });
-  // nothing sorts after '\uffff': records AT sinceSeq are excluded
-  let next = readPage(sinceSeq, '\uffff');
-  for (;;) {
-    const page = await next;
     if (!page.length) return;
-    if (page.length < pageSize) {
-      yield page;
-      return;
-    }
-    const last = page[page.length - 1]!;
-    next = readPage(last.seq, last.rid);
-    // awaited on the next turn; a caller that stops early leaves it unobserved, not unhandled
-    next.catch(() => undefined);
     yield page;
+    const last = page[page.length - 1]!;
+    afterSeq = last.seq;
+    afterRid = last.rid;
+    if (page.length < pageSize) return;
   }
 }
 
 /** Redirects written after `sinceSeq` (merges made by any worker or analyst). */
-export async function readRedirectsSince(
-  graph: Graph,
-  sinceSeq: number,
-): Promise<{ eid: string; to: string; seq: number }[]> {
+export async function readRedirectsSince(graph: Graph, sinceSeq: number): Promise<{ eid: string; to: string; seq: number }[]> {
   return readTx(graph, async (tx) => {
     const r = await tx.run(
       `MATCH (d:${Label.Redirect}) WHERE d.seq > $since RETURN d.eid AS eid, d.to AS to, d.seq AS seq ORDER BY d.seq`,
       { since: sinceSeq },
     );
-    return r.records.map((x) => ({
-      eid: x.get('eid') as string,
-      to: x.get('to') as string,
-      seq: Number(x.get('seq')),
-    }));
+    return r.records.map((x) => ({ eid: x.get('eid') as string, to: x.get('to') as string, seq: Number(x.get('seq')) }));
   });
 }
 
@@ -189,7 +171,5 @@ export async function readDecisions(graph: Graph): Promise<DecisionFact[]> {
 
 /** Pairs of entities analysts kept apart (splits, confirmed non-matches) that are still in force. */
 export function cannotLinksOf(decisions: readonly DecisionFact[]): [string, string][] {
-  return decisions
-    .filter((d) => (d.kind === 'split' || d.kind === 'confirm_non_match') && !d.undone && d.eids.length >= 2)
-    .map((d) => [d.eids[0]!, d.eids[1]!]);
+  return decisions.filter((d) => (d.kind === 'split' || d.kind === 'confirm_non_match') && !d.undone && d.eids.length >= 2).map((d) => [d.eids[0]!, d.eids[1]!]);
 }
