@@ -1,6 +1,6 @@
 /**
  * Real-time benchmark alone (no bulk load): `npm run bench realtime -- [--seconds 20] [--rate 500] [--warmup-seconds 0]
- * [--source hotel|checkpoint] [--workers 0|1|2] [--push-size 10] [--seed-days 1] [--seed-sources hotel,…] [--template-days all|N]`.
+ * [--source hotel|checkpoint] [--workers 0|1|2] [--worker-heap-mb N] [--push-size 10] [--seed-days 1] [--seed-sources hotel,…] [--template-days all|N]`.
  * On its own services (profile `bench`; NEO4J_BOLT_PORT / REDIS_PORT override the ports): clears
  * the graph, ingests the first `--seed-days` of the sample (so pushes meet an index and a graph
  * with entities; checkpoint passes then name known plates and checkpoints), then pushes
@@ -54,9 +54,16 @@ const { values: a } = parseArgs({
     'keep-graph': { type: 'boolean', default: false },
     /** the folder the pushed records are copied from (`<dir>/<source>/<files>`; default the sample) */
     input: { type: 'string', default: '' },
+    /** the old-space limit of each worker process in MiB (node's --max-old-space-size; default node's own) */
+    'worker-heap-mb': { type: 'string', default: '' },
   },
 });
 
+const workerHeapMb = Number(a['worker-heap-mb']);
+if (a['worker-heap-mb'] && !(Number.isInteger(workerHeapMb) && workerHeapMb >= 256)) {
+  console.error(`bench realtime: --worker-heap-mb must be a whole number of MiB, at least 256 (got ${a['worker-heap-mb']})`);
+  process.exit(2);
+}
 const loadAtStart = os.loadavg();
 const keepGraph = a['keep-graph'] === true;
 const input = a.input ? path.resolve(a.input) : SAMPLE_DIR;
@@ -135,6 +142,7 @@ await benchRealtime({
   workers: Number(a.workers),
   warmupSeconds: Number(a['warmup-seconds']),
   servicesDir: s.dataDir,
+  workerNodeArgs: a['worker-heap-mb'] ? [`--max-old-space-size=${workerHeapMb}`] : [],
   workerEnv: {
     NEO4J_URI: s.neo4jUri,
     NEO4J_USER: s.neo4jUser,

@@ -24,6 +24,8 @@ export interface RealtimeBenchOptions {
   /** 0: the real-time workers run in this process; N: N `onemap worker` processes with `workerEnv` */
   workers: number;
   workerEnv: Record<string, string>;
+  /** node options of each worker process (e.g. `--max-old-space-size=1700`: bench-realtime's `--worker-heap-mb`) */
+  workerNodeArgs?: string[];
   /** take the pushed records' template from these days' files only (bench-realtime: `--template-days`; default every file) */
   days?: string[];
   /**
@@ -178,6 +180,7 @@ export async function benchRealtime(
           ...(process.env.ONEMAP_WORKER_CPU_PROF
             ? ['--cpu-prof', `--cpu-prof-dir=${process.env.ONEMAP_WORKER_CPU_PROF}`]
             : []),
+          ...(o.workerNodeArgs ?? []),
           '--import',
           'tsx',
           'resolver/src/cli/main.ts',
