@@ -20,6 +20,18 @@ export async function scheduleCoTravel(redis: Redis, queue: Queue, personEids: s
   await queue.add('co-travel', {}, { jobId: `cotravel-${Math.floor(Date.now() / 1000)}`, delay: 300 });
 }
 
+/**
+ * Schedules a derive job for marks already pending, if any, after `delayMs`: marks given back by a
+ * job that failed for good, or left by a process that died, are derived without waiting for the
+ * next write to schedule a job (nothing may ever come for a quiet source). Its own job id, so a
+ * job of the same second that has run already does not swallow it. Resolves with whether it did.
+ */
+export async function schedulePendingCoTravel(redis: Redis, queue: Queue, delayMs: number): Promise<boolean> {
+  if (!(await redis.scard(PENDING_COTRAVEL))) return false;
+  await queue.add('co-travel', {}, { jobId: `cotravel-pending-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`, delay: delayMs });
+  return true;
+}
+
 // What this taker took and did not finish first (a retried job, or one whose process died and
 // that the stall check gave back, finishes it); else moves up to ARGV[1] pending persons into
 // the taker's own set, atomically (two derive workers never take the same mark). SADD in slices:

@@ -13,7 +13,7 @@ export {
   surpriseOf,
 } from './co-travel-score.ts';
 export { AFTER_COMMIT_WINDOW_MS, finishAfterCommit, PENDING_AFTER_COMMIT, queueAfterCommit, resumeAfterCommit, startAfterCommit, takeAfterCommit } from './after-commit-queue.ts';
-export { COTRAVEL_TAKE_MAX, finishPendingCoTravel, giveBackPendingCoTravel, PENDING_COTRAVEL, scheduleCoTravel, takePendingCoTravel } from './derive-queue.ts';
+export { COTRAVEL_TAKE_MAX, finishPendingCoTravel, giveBackPendingCoTravel, PENDING_COTRAVEL, scheduleCoTravel, schedulePendingCoTravel, takePendingCoTravel } from './derive-queue.ts';
 export { MoCorpus, moTokens } from './mo-text.ts';
 export {
   clusterSeries,
