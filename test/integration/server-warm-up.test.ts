@@ -6,6 +6,7 @@
  * no audit entry — it stops between steps when the server closes, and a server closed while it
  * warms up closes. What it saves is time, measured in docs/api.md, not here.
  */
+import http from 'node:http';
 import type { Graph } from '@onemap/graph-schema/server';
 import type { FastifyInstance } from 'fastify';
 import { describe, expect, it } from 'vitest';
@@ -31,6 +32,21 @@ async function contents(): Promise<string> {
   );
   const row = r.records[0]!;
   return JSON.stringify([[...(row.get('nodes') as string[])].sort(), [...(row.get('rels') as string[])].sort()]);
+}
+
+/** A POST whose body never ends: in flight until destroyed. */
+function hangingRequest(server: FastifyInstance, accept = 'application/json'): http.ClientRequest {
+  const { port } = server.server.address() as { port: number };
+  const req = http.request({
+    host: '127.0.0.1',
+    port,
+    path: '/api/auth/login',
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'content-length': '1000', accept },
+  });
+  req.on('error', () => undefined);
+  req.write('{"username":');
+  return req;
 }
 
 describe('the warm-up of query plans', () => {
@@ -106,7 +122,7 @@ describe('the warm-up of query plans', () => {
   });
   it('a listening server warms up in the background and says so; closed while it warms up, it stops and closes', async () => {
     const listening = async () => {
-      const lines: { msg: string; failed?: number; stopped?: boolean; reads?: number }[] = [];
+      const lines: { msg: string; failed?: number; stopped?: boolean; reads?: number; waitedMs?: number }[] = [];
       const stream = { write: (line: string) => void lines.push(JSON.parse(line)) };
       const server = await buildApp({
         config: loadConfig({ ...testEnv, ACCESS_CACHE_MS: 0, ONEMAP_WARM_UP: 'true', ONEMAP_WARM_UP_SECONDS: '1' }),
@@ -117,14 +133,25 @@ describe('the warm-up of query plans', () => {
       const kept = () => lines.find((l) => l.msg.startsWith('kept warm while idle'));
       return { server, warmed, kept };
     };
+    // a request in flight all along (its body never ends): the server is busy, the idle reads wait
     const a = await listening();
+    const busy = hangingRequest(a.server);
     for (let i = 0; i < 600 && !a.warmed(); i++) await new Promise((r) => setTimeout(r, 100));
     expect(a.warmed()).toMatchObject({ failed: 0, stopped: false });
-    // then kept warm while idle for its second, and said so
+    // then the idle phase's second, waited through, and said so
     for (let i = 0; i < 200 && !a.kept(); i++) await new Promise((r) => setTimeout(r, 100));
-    expect(a.kept()).toMatchObject({ failed: 0, stopped: false });
-    expect(a.kept()?.reads).toBeGreaterThan(0);
+    expect(a.kept()).toMatchObject({ failed: 0, stopped: false, reads: 0 });
+    expect(a.kept()?.waitedMs).toBeGreaterThanOrEqual(900);
+    busy.destroy();
     await a.server.close();
+    // an event stream open all along (a browser's watch stream) is not a request anyone waits on: the reads run
+    const d = await listening();
+    const stream = hangingRequest(d.server, 'text/event-stream');
+    for (let i = 0; i < 800 && !d.kept(); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(d.kept()).toMatchObject({ failed: 0, stopped: false });
+    expect(d.kept()?.reads).toBeGreaterThan(0);
+    stream.destroy();
+    await d.server.close();
     const b = await listening();
     await b.server.close();
     expect(b.warmed()).toMatchObject({ stopped: true });
