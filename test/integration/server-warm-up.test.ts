@@ -9,6 +9,7 @@
 import http from 'node:http';
 import type { Graph } from '@onemap/graph-schema/server';
 import type { FastifyInstance } from 'fastify';
+import neo4j from 'neo4j-driver';
 import { describe, expect, it } from 'vitest';
 import { keepWarmWhileIdle, warmUp } from '../../server/src/services/warm-up.ts';
 import { buildApp, loadConfig } from '@onemap/server';
@@ -119,6 +120,27 @@ describe('the warm-up of query plans', () => {
     expect(two.reads).toBeGreaterThan(2);
     // nothing asked: nothing done
     expect((await keepWarmWhileIdle(app, 0, () => true)).reads).toBe(0);
+  });
+  it('kept warm while idle: ends early when its reads keep failing (Neo4j away), not after its time', async () => {
+    const driver = neo4j.driver('bolt://127.0.0.1:9', neo4j.auth.basic('neo4j', 'none'), {
+      connectionTimeout: 1000,
+      connectionAcquisitionTimeout: 1000,
+      maxTransactionRetryTime: 0,
+    });
+    // the same server (its viewers, its config) reading from a Neo4j that is not there
+    const away = Object.create(app, {
+      graph: { value: { driver, database: 'neo4j', readRetryMs: 0 } },
+    }) as FastifyInstance;
+    try {
+      const t0 = performance.now();
+      const r = await keepWarmWhileIdle(away, 120, () => true, undefined, 2);
+      expect(r.endedEarly).toBe('failing');
+      expect(r.reads).toBe(0);
+      expect(r.failed).toBeGreaterThanOrEqual(20);
+      expect(performance.now() - t0).toBeLessThan(60_000);
+    } finally {
+      await driver.close();
+    }
   });
   it('a listening server warms up in the background and says so; closed while it warms up, it stops and closes', async () => {
     const listening = async () => {

@@ -9,7 +9,7 @@
  * viewer. Nothing is written (no audit entry: nothing is answered to anyone) and every answer is
  * dropped. A failing step is logged and skipped; the server answers requests meanwhile.
  *
- * A compiled plan is not warm code: at a million persons a Neo4j just started spends 3–5× the CPU
+ * A compiled plan is not warm code: at a million persons a Neo4j just started spends 2–5× the CPU
  * of a warm one on each search for minutes, until the JVM has compiled Cypher's runtime, Lucene
  * and the index readers under the queries' own traffic (docs/api.md, "Cold, it is another
  * story"): a first user's p95 was seconds. So after the plans, `keepWarmWhileIdle` goes on running
@@ -162,6 +162,10 @@ const IDLE_NAMES = [
 const PERSON_POOL = 200;
 /** How often an idle round looks again whether a request is in flight. */
 const BUSY_POLL_MS = 25;
+/** Failed reads after which the idle warm-up ends (Neo4j away: no reason to keep asking). */
+const MAX_FAILED = 20;
+/** Reads after which the idle warm-up ends when none found a person (an empty graph: nothing to warm). */
+const FIND_SOMEONE_WITHIN = 50;
 
 /** What the idle warm-up did: reads run, and the median read's time at its start and at its end (the JIT's work, seen). */
 export interface IdleWarmUpReport {
@@ -174,6 +178,8 @@ export interface IdleWarmUpReport {
   firstMedianMs: number | null;
   lastMedianMs: number | null;
   stopped: boolean;
+  /** why it ended before its time: reads kept failing, or none found a person to read */
+  endedEarly?: 'failing' | 'nothing found';
 }
 
 function median(xs: number[]): number | null {
@@ -202,6 +208,7 @@ export async function keepWarmWhileIdle(
   const times: number[] = [];
   let failed = 0;
   let waitedMs = 0;
+  let endedEarly: IdleWarmUpReport['endedEarly'];
   const report = (stopped: boolean): IdleWarmUpReport => ({
     reads: times.length,
     failed,
@@ -210,6 +217,7 @@ export async function keepWarmWhileIdle(
     firstMedianMs: median(times.slice(0, 30)),
     lastMedianMs: median(times.slice(-30)),
     stopped,
+    ...(endedEarly ? { endedEarly } : {}),
   });
   if (seconds <= 0) return report(false);
   let viewers: Viewer[];
@@ -231,6 +239,9 @@ export async function keepWarmWhileIdle(
   };
   // true when it is time to stop; waits while a request is in flight
   const mustStop = async (): Promise<boolean> => {
+    if (failed >= MAX_FAILED) endedEarly = 'failing';
+    else if (!persons.length && times.length + failed >= FIND_SOMEONE_WITHIN) endedEarly = 'nothing found';
+    if (endedEarly) return true;
     for (;;) {
       if (stop()) return true;
       if (performance.now() >= end) return true;
