@@ -135,6 +135,7 @@ describe('the warm-up of query plans', () => {
       const t0 = performance.now();
       const r = await keepWarmWhileIdle(away, 120, () => true, undefined, 2);
       expect(r.endedEarly).toBe('failing');
+      expect(r.firstError).toBeTruthy();
       expect(r.reads).toBe(0);
       expect(r.failed).toBeGreaterThanOrEqual(20);
       expect(performance.now() - t0).toBeLessThan(60_000);

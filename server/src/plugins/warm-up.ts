@@ -53,7 +53,7 @@ export default fp(
         );
         app.log.info(
           idle,
-          `kept warm while idle for ${Math.round(idle.ms / 1000)} s: ${idle.reads} reads, median ${idle.firstMedianMs} ms at first, ${idle.lastMedianMs} ms at the end${idle.stopped ? ', stopped' : ''}${idle.endedEarly ? `, ended early (${idle.endedEarly})` : ''}`,
+          `kept warm while idle for ${Math.round(idle.ms / 1000)} s: ${idle.reads} reads, median ${idle.firstMedianMs} ms at first, ${idle.lastMedianMs} ms at the end${idle.stopped ? ', stopped' : ''}${idle.endedEarly ? `, ended early (${idle.endedEarly}${idle.firstError ? `: ${idle.firstError}` : ''})` : ''}`,
         );
       });
     });

@@ -180,6 +180,8 @@ export interface IdleWarmUpReport {
   stopped: boolean;
   /** why it ended before its time: reads kept failing, or none found a person to read */
   endedEarly?: 'failing' | 'nothing found';
+  /** the first failure's message */
+  firstError?: string;
 }
 
 function median(xs: number[]): number | null {
@@ -209,6 +211,7 @@ export async function keepWarmWhileIdle(
   let failed = 0;
   let waitedMs = 0;
   let endedEarly: IdleWarmUpReport['endedEarly'];
+  let firstError: string | undefined;
   const report = (stopped: boolean): IdleWarmUpReport => ({
     reads: times.length,
     failed,
@@ -218,6 +221,7 @@ export async function keepWarmWhileIdle(
     lastMedianMs: median(times.slice(-30)),
     stopped,
     ...(endedEarly ? { endedEarly } : {}),
+    ...(firstError ? { firstError } : {}),
   });
   if (seconds <= 0) return report(false);
   let viewers: Viewer[];
@@ -257,8 +261,16 @@ export async function keepWarmWhileIdle(
       const out = await work();
       times.push(performance.now() - t);
       return out;
-    } catch {
+    } catch (e) {
+      // an answer the route would give as 4xx (a person this viewer may not trace, a window too
+      // wide) is a read done; a failure is Neo4j's or ours
+      const status = (e as { statusCode?: number }).statusCode;
+      if (status !== undefined && status < 500) {
+        times.push(performance.now() - t);
+        return null;
+      }
       failed++;
+      firstError ??= (e as Error).message;
       return null;
     }
   };
