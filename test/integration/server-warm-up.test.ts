@@ -50,6 +50,17 @@ function hangingRequest(server: FastifyInstance, accept = 'application/json'): h
   return req;
 }
 
+/** The audit chain's head and how many entries it holds. */
+async function auditChain(): Promise<{ head: string; entries: number }> {
+  const r = await graph.driver.executeQuery(
+    "OPTIONAL MATCH (h:AuditHead {id: 'main'}) CALL () { MATCH (a:AuditEntry) RETURN count(a) AS entries } RETURN h.seq + ':' + h.hash AS head, entries",
+    {},
+    { database: graph.database },
+  );
+  const row = r.records[0]!;
+  return { head: String(row.get('head')), entries: Number(row.get('entries')) };
+}
+
 describe('the warm-up of query plans', () => {
   it('runs search, profile, trajectory, relations, co-location and the review queue for two viewers, without an error, and writes nothing', async () => {
     const before = await contents();
@@ -82,6 +93,7 @@ describe('the warm-up of query plans', () => {
   });
   it('kept warm while idle: reads with varied inputs for the time given, only while idle, writing nothing', async () => {
     const before = await contents();
+    const chainBefore = await auditChain();
     const t0 = performance.now();
     const r = await keepWarmWhileIdle(app, 2, () => true);
     const ms = performance.now() - t0;
@@ -93,6 +105,8 @@ describe('the warm-up of query plans', () => {
     expect(ms).toBeGreaterThanOrEqual(2000);
     expect(ms).toBeLessThan(15_000);
     expect(await contents()).toBe(before);
+    // the audit appends it rehearsed were rolled back: the same head, the same entries
+    expect(await auditChain()).toEqual(chainBefore);
   });
   it('kept warm while idle: waits while a request is in flight, and stops when told', async () => {
     // busy throughout: no read at all, the whole time waited

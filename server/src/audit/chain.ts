@@ -5,6 +5,7 @@ import {
   type AuditHead,
   appendAuditEntries,
   appendAuditEntriesAtHead,
+  rehearseAuditAppend,
   type EntryFilter,
   listCheckpoints,
   listEntries,
@@ -119,7 +120,11 @@ export function chainGroup(head: AuditHead, inputs: readonly AuditInput[], opts:
     prev = { seq: entry.seq, hash };
     if (entry.seq % opts.checkpointEvery !== 0) return { entry, hash, checkpoint: null };
     const at = new Date().toISOString();
-    return { entry, hash, checkpoint: { at, signature: signCheckpoint(opts.signingKey, entry.seq, hash, at), by: 'auto' } };
+    return {
+      entry,
+      hash,
+      checkpoint: { at, signature: signCheckpoint(opts.signingKey, entry.seq, hash, at), by: 'auto' },
+    };
   });
 }
 
@@ -141,7 +146,12 @@ const headsOf = (written: AuditAppend[]): AuditHead[] => written.map((w) => ({ s
  * nothing if the group's last entry is in the chain, so a group is never written twice.
  * @returns the sequence number and hash of each input's entry, in input order
  */
-export async function appendAuditGroup(graph: Graph, inputs: readonly AuditInput[], opts: AppendOptions, known: AuditHead | null = null): Promise<AuditHead[]> {
+export async function appendAuditGroup(
+  graph: Graph,
+  inputs: readonly AuditInput[],
+  opts: AppendOptions,
+  known: AuditHead | null = null,
+): Promise<AuditHead[]> {
   const isLastOf = (head: AuditHead | null, group: AuditAppend[]) => {
     const last = group[group.length - 1];
     return !!head && !!last && head.seq === last.entry.seq && head.hash === last.hash;
@@ -175,6 +185,15 @@ export async function appendAuditGroup(graph: Graph, inputs: readonly AuditInput
   return headsOf(head === null && maybeWritten ? maybeWritten : written);
 }
 
+/**
+ * Rehearses the append of `input`'s entry: chained onto the head as it is and written by the append
+ * statement in a transaction that is rolled back (`rehearseAuditAppend`). Nothing is written; the
+ * server's idle warm-up uses it so the first requests after a start do not compile the write path.
+ */
+export async function rehearseAudit(graph: Graph, input: AuditInput, opts: AppendOptions): Promise<void> {
+  await rehearseAuditAppend(graph, (head) => chainGroup(head, [input], opts));
+}
+
 /** Appends one entry on its own transaction. */
 export async function appendAudit(graph: Graph, input: AuditInput, opts: AppendOptions): Promise<AuditHead> {
   const [head] = await appendAuditGroup(graph, [input], opts);
@@ -201,7 +220,13 @@ export async function createCheckpoint(graph: Graph, signingKey: string, by: str
 export { listCheckpoints, listEntries };
 export type { EntryFilter };
 
-export type ProblemKind = 'edited' | 'deleted' | 'reordered' | 'head_mismatch' | 'checkpoint_mismatch' | 'checkpoint_signature';
+export type ProblemKind =
+  | 'edited'
+  | 'deleted'
+  | 'reordered'
+  | 'head_mismatch'
+  | 'checkpoint_mismatch'
+  | 'checkpoint_signature';
 
 export interface VerifyProblem {
   seq: number;
@@ -272,10 +297,16 @@ export async function verifyAudit(graph: Graph, opts: VerifyOptions): Promise<Ve
       const selfOk = keyed || (unkeyed && !keyedSeen && e.seq <= unkeyedUntil);
       keyedSeen ||= keyed;
       if (!selfOk) {
-        const why = unkeyed ? `its hash is the unkeyed form, valid only up to entry ${unkeyedUntil} (AUDIT_UNKEYED_UNTIL) and before the first keyed entry: rewritten without the key` : 'its content no longer matches its hash';
+        const why = unkeyed
+          ? `its hash is the unkeyed form, valid only up to entry ${unkeyedUntil} (AUDIT_UNKEYED_UNTIL) and before the first keyed entry: rewritten without the key`
+          : 'its content no longer matches its hash';
         add({ seq: e.seq, kind: 'edited', message: `entry ${e.seq} was changed after it was written: ${why}` });
       } else if (e.prevHash !== prevHash && e.seq === expectedSeq) {
-        add({ seq: e.seq, kind: 'reordered', message: `entry ${e.seq} does not follow entry ${e.seq - 1}: its link points at another entry (reordered or replaced)` });
+        add({
+          seq: e.seq,
+          kind: 'reordered',
+          message: `entry ${e.seq} does not follow entry ${e.seq - 1}: its link points at another entry (reordered or replaced)`,
+        });
       } else if (e.prevHash !== prevHash) {
         add({ seq: e.seq, kind: 'deleted', message: `entry ${e.seq} links to an entry that is no longer before it` });
       }
@@ -300,15 +331,30 @@ export async function verifyAudit(graph: Graph, opts: VerifyOptions): Promise<Ve
   }
   for (const c of meta.checkpoints) {
     if (!sameHex(signCheckpoint(signingKey, c.seq, c.hash, c.at), c.signature)) {
-      add({ seq: c.seq, kind: 'checkpoint_signature', message: `checkpoint at ${c.seq} has a signature that does not verify with this key` });
+      add({
+        seq: c.seq,
+        kind: 'checkpoint_signature',
+        message: `checkpoint at ${c.seq} has a signature that does not verify with this key`,
+      });
     } else if (hashes.has(c.seq) && hashes.get(c.seq) !== c.hash) {
-      add({ seq: c.seq, kind: 'checkpoint_mismatch', message: `entry ${c.seq} differs from the signed checkpoint: the chain was rewritten` });
+      add({
+        seq: c.seq,
+        kind: 'checkpoint_mismatch',
+        message: `entry ${c.seq} differs from the signed checkpoint: the chain was rewritten`,
+      });
     } else if (!hashes.has(c.seq)) {
       add({ seq: c.seq, kind: 'deleted', message: `checkpointed entry ${c.seq} is missing` });
     }
   }
   problems.sort((a, b) => a.seq - b.seq);
-  return { ok: problems.length === 0 && problemsOutOfScope === 0, entries: inScopeCount, headSeq, checkpointsChecked: meta.checkpoints.length, problems, problemsOutOfScope };
+  return {
+    ok: problems.length === 0 && problemsOutOfScope === 0,
+    entries: inScopeCount,
+    headSeq,
+    checkpointsChecked: meta.checkpoints.length,
+    problems,
+    problemsOutOfScope,
+  };
 }
 
 /** Verifies an exported checkpoint file against the key (for keeping checkpoints elsewhere). */

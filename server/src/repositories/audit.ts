@@ -20,26 +20,16 @@ function groupParams(group: AuditAppend[]) {
   if (!last) throw new Error('unreachable: empty audit group');
   return {
     rows: group.map(({ entry, hash }) => ({ entry, hash })),
-    cps: group.flatMap(({ entry, hash, checkpoint }) => (checkpoint ? [{ seq: entry.seq, hash, at: checkpoint.at, sig: checkpoint.signature, by: checkpoint.by }] : [])),
+    cps: group.flatMap(({ entry, hash, checkpoint }) =>
+      checkpoint ? [{ seq: entry.seq, hash, at: checkpoint.at, sig: checkpoint.signature, by: checkpoint.by }] : [],
+    ),
     seq: last.entry.seq,
     hash: last.hash,
   };
 }
 
-/**
- * Appends a group chained onto `expected` in ONE auto-commit statement — one round trip, where a
- * transaction takes three (head, entries, commit) — if the head is still `expected`: the head is
- * write-locked first and compared under the lock, so a group chained onto a head another writer
- * has moved on writes nothing (the chain stays gapless across replicas; the caller chains again).
- * The statement commits before it answers, so a returned head that is the group's last entry
- * means the group is durable.
- * @returns the head after the statement (the group's last entry when it was written, else the
- *   head as found), or null when there is no head yet (the locked transaction creates it)
- */
-export async function appendAuditEntriesAtHead(graph: Graph, expected: AuditHead, group: AuditAppend[]): Promise<AuditHead | null> {
-  const r = await runAutoCommit(
-    graph,
-    `MATCH (h:AuditHead {id: 'main'})
+/** The one-statement append of a group onto an expected head (`appendAuditEntriesAtHead`; rehearsed by `rehearseAuditAppend`). */
+const APPEND_AT_HEAD_CYPHER = `MATCH (h:AuditHead {id: 'main'})
      SET h._lock = true
      WITH h, h.seq = $expectSeq AND h.hash = $expectHash AS atHead
      CALL (h, atHead) {
@@ -57,9 +47,28 @@ export async function appendAuditEntriesAtHead(graph: Graph, expected: AuditHead
        }
      }
      REMOVE h._lock
-     RETURN h.seq AS seq, h.hash AS hash`,
-    { expectSeq: expected.seq, expectHash: expected.hash, ...groupParams(group) },
-  );
+     RETURN h.seq AS seq, h.hash AS hash`;
+
+/**
+ * Appends a group chained onto `expected` in ONE auto-commit statement — one round trip, where a
+ * transaction takes three (head, entries, commit) — if the head is still `expected`: the head is
+ * write-locked first and compared under the lock, so a group chained onto a head another writer
+ * has moved on writes nothing (the chain stays gapless across replicas; the caller chains again).
+ * The statement commits before it answers, so a returned head that is the group's last entry
+ * means the group is durable.
+ * @returns the head after the statement (the group's last entry when it was written, else the
+ *   head as found), or null when there is no head yet (the locked transaction creates it)
+ */
+export async function appendAuditEntriesAtHead(
+  graph: Graph,
+  expected: AuditHead,
+  group: AuditAppend[],
+): Promise<AuditHead | null> {
+  const r = await runAutoCommit(graph, APPEND_AT_HEAD_CYPHER, {
+    expectSeq: expected.seq,
+    expectHash: expected.hash,
+    ...groupParams(group),
+  });
   const row = r.records[0];
   return row ? { seq: row.get('seq') as number, hash: row.get('hash') as string } : null;
 }
@@ -74,7 +83,12 @@ export async function appendAuditEntriesAtHead(graph: Graph, expected: AuditHead
  * @returns the head after the group (the last entry's sequence number and hash); null when
  *   `unlessWritten` was found
  */
-export async function appendAuditEntries(graph: Graph, genesis: string, next: (head: AuditHead) => AuditAppend[], unlessWritten: AuditHead | null = null): Promise<AuditHead | null> {
+export async function appendAuditEntries(
+  graph: Graph,
+  genesis: string,
+  next: (head: AuditHead) => AuditAppend[],
+  unlessWritten: AuditHead | null = null,
+): Promise<AuditHead | null> {
   return writeTx(graph, async (tx) => {
     // Take the head's write lock straight away (MATCH reads take no lock): MERGE would take a shared lock
     // first, and two replicas upgrading theirs at once deadlock and wait out the driver's retry backoff.
@@ -89,7 +103,10 @@ export async function appendAuditEntries(graph: Graph, genesis: string, next: (h
     }
     if (unlessWritten) {
       // Under the head's lock a statement that failed has either committed or rolled back.
-      const landed = await tx.run('MATCH (a:AuditEntry {seq: toInteger($seq)}) WHERE a.hash = $hash RETURN count(a) AS n', { seq: unlessWritten.seq, hash: unlessWritten.hash });
+      const landed = await tx.run(
+        'MATCH (a:AuditEntry {seq: toInteger($seq)}) WHERE a.hash = $hash RETURN count(a) AS n',
+        { seq: unlessWritten.seq, hash: unlessWritten.hash },
+      );
       if ((landed.records[0]?.get('n') as number) > 0) {
         await tx.run(`MATCH (h:AuditHead {id: 'main'}) REMOVE h._lock`);
         return null;
@@ -120,7 +137,11 @@ export async function appendAuditEntries(graph: Graph, genesis: string, next: (h
  * Records a checkpoint of the current head (idempotent per sequence number); `sign` gives the
  * checkpoint's time and signature for the head read in the same transaction. Null when the chain is empty.
  */
-export async function mergeAuditCheckpoint(graph: Graph, by: string, sign: (head: AuditHead) => { at: string; signature: string }): Promise<Checkpoint | null> {
+export async function mergeAuditCheckpoint(
+  graph: Graph,
+  by: string,
+  sign: (head: AuditHead) => { at: string; signature: string },
+): Promise<Checkpoint | null> {
   return writeTx(graph, async (tx) => {
     const r = await tx.run(`MATCH (h:AuditHead {id: 'main'}) WHERE h.seq > 0 RETURN h.seq AS seq, h.hash AS hash`);
     const row = r.records[0];
@@ -139,7 +160,9 @@ export async function mergeAuditCheckpoint(graph: Graph, by: string, sign: (head
 
 export async function listCheckpoints(graph: Graph): Promise<Checkpoint[]> {
   return readTx(graph, async (tx) => {
-    const r = await tx.run('MATCH (c:AuditCheckpoint) RETURN c {.seq, .hash, .at, .signature, .by} AS c ORDER BY c.seq');
+    const r = await tx.run(
+      'MATCH (c:AuditCheckpoint) RETURN c {.seq, .hash, .at, .signature, .by} AS c ORDER BY c.seq',
+    );
     return r.records.map((x) => x.get('c') as Checkpoint);
   });
 }
@@ -163,7 +186,13 @@ export async function listEntries(graph: Graph, f: EntryFilter): Promise<AuditEn
          AND ($units IS NULL OR a.unit IN $units)
        WITH a ORDER BY a.seq DESC LIMIT toInteger($limit)
        RETURN properties(a) AS a`,
-      { after: f.afterSeq ?? 0, user: f.user ?? null, outcome: f.outcome ?? null, units: f.units ?? null, limit: f.limit },
+      {
+        after: f.afterSeq ?? 0,
+        user: f.user ?? null,
+        outcome: f.outcome ?? null,
+        units: f.units ?? null,
+        limit: f.limit,
+      },
     );
     return r.records.map((x) => x.get('a') as AuditEntry);
   });
@@ -172,24 +201,37 @@ export async function listEntries(graph: Graph, f: EntryFilter): Promise<AuditEn
 /** One page of the chain in sequence order, after `after`. */
 export async function readEntryPage(graph: Graph, after: number, pageSize: number): Promise<AuditEntry[]> {
   return readTx(graph, async (tx) => {
-    const r = await tx.run('MATCH (a:AuditEntry) WHERE a.seq > $after RETURN properties(a) AS a ORDER BY a.seq LIMIT toInteger($n)', { after, n: pageSize });
+    const r = await tx.run(
+      'MATCH (a:AuditEntry) WHERE a.seq > $after RETURN properties(a) AS a ORDER BY a.seq LIMIT toInteger($n)',
+      { after, n: pageSize },
+    );
     return r.records.map((x) => x.get('a') as AuditEntry);
   });
 }
 
 /** The head (undefined before the first entry) and every checkpoint, read together. */
-export async function readHeadAndCheckpoints(graph: Graph): Promise<{ head: AuditHead | undefined; checkpoints: Checkpoint[] }> {
+export async function readHeadAndCheckpoints(
+  graph: Graph,
+): Promise<{ head: AuditHead | undefined; checkpoints: Checkpoint[] }> {
   return readTx(graph, async (tx) => {
     const h = await tx.run("MATCH (h:AuditHead {id: 'main'}) RETURN h.seq AS seq, h.hash AS hash");
-    const c = await tx.run('MATCH (c:AuditCheckpoint) RETURN c {.seq, .hash, .at, .signature, .by} AS c ORDER BY c.seq');
-    return { head: h.records[0]?.toObject() as AuditHead | undefined, checkpoints: c.records.map((x) => x.get('c') as Checkpoint) };
+    const c = await tx.run(
+      'MATCH (c:AuditCheckpoint) RETURN c {.seq, .hash, .at, .signature, .by} AS c ORDER BY c.seq',
+    );
+    return {
+      head: h.records[0]?.toObject() as AuditHead | undefined,
+      checkpoints: c.records.map((x) => x.get('c') as Checkpoint),
+    };
   });
 }
 
 /** Stored hashes of some entries, by sequence number. */
 export async function readHashesBySeq(graph: Graph, seqs: number[]): Promise<Map<number, string>> {
   return readTx(graph, async (tx) => {
-    const r = await tx.run('UNWIND $seqs AS s MATCH (a:AuditEntry {seq: toInteger(s)}) RETURN a.seq AS seq, a.hash AS hash', { seqs });
+    const r = await tx.run(
+      'UNWIND $seqs AS s MATCH (a:AuditEntry {seq: toInteger(s)}) RETURN a.seq AS seq, a.hash AS hash',
+      { seqs },
+    );
     return new Map(r.records.map((x) => [x.get('seq') as number, x.get('hash') as string]));
   });
 }
@@ -197,7 +239,33 @@ export async function readHashesBySeq(graph: Graph, seqs: number[]): Promise<Map
 /** The unit recorded in some entries, by sequence number (null for an entry without a caller). */
 export async function readUnitsBySeq(graph: Graph, seqs: number[]): Promise<Map<number, string | null>> {
   return readTx(graph, async (tx) => {
-    const r = await tx.run('UNWIND $seqs AS s MATCH (a:AuditEntry {seq: toInteger(s)}) RETURN a.seq AS seq, a.unit AS unit', { seqs });
+    const r = await tx.run(
+      'UNWIND $seqs AS s MATCH (a:AuditEntry {seq: toInteger(s)}) RETURN a.seq AS seq, a.unit AS unit',
+      { seqs },
+    );
     return new Map(r.records.map((x) => [x.get('seq') as number, (x.get('unit') as string | null) ?? null]));
   });
+}
+
+/**
+ * Runs the append statement (`APPEND_AT_HEAD_CYPHER`) for the group `chain` makes of the head as it
+ * is, in a transaction that is then rolled back: Neo4j executes the write — the head's lock, the
+ * entries and their index entries in the transaction's state — and nothing is committed, so the
+ * chain is untouched. The server's idle warm-up rehearses it: every answer appends to the audit, and
+ * on a store just started that write path was the third of a search's cost the reads did not warm
+ * (docs/api.md, "Kept warm while idle"). The head stays locked for the statement's milliseconds.
+ */
+export async function rehearseAuditAppend(graph: Graph, chain: (head: AuditHead) => AuditAppend[]): Promise<void> {
+  const session = graph.driver.session({ database: graph.database });
+  const tx = session.beginTransaction();
+  try {
+    const r = await tx.run("MATCH (h:AuditHead {id: 'main'}) RETURN h.seq AS seq, h.hash AS hash");
+    const row = r.records[0];
+    if (!row) return;
+    const head = { seq: Number(row.get('seq')), hash: row.get('hash') as string };
+    await tx.run(APPEND_AT_HEAD_CYPHER, { expectSeq: head.seq, expectHash: head.hash, ...groupParams(chain(head)) });
+  } finally {
+    await tx.rollback().catch(() => undefined);
+    await session.close();
+  }
 }

@@ -19,6 +19,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { buildViewer, type Viewer } from '../access/viewer.ts';
+import { type AuditInput, rehearseAudit } from '../audit/chain.ts';
 import { coLocation } from './analysis.ts';
 import { buildProfile } from './entity-view.ts';
 import { neighbourhood } from './relations.ts';
@@ -274,6 +275,22 @@ export async function keepWarmWhileIdle(
       return null;
     }
   };
+  // every answer appends to the audit: its write path rehearsed (executed, rolled back) after each search
+  const auditOpts = { signingKey: app.config.AUDIT_SIGNING_KEY, checkpointEvery: app.config.AUDIT_CHECKPOINT_EVERY };
+  const rehearsal = (viewer: Viewer): AuditInput => ({
+    at: new Date().toISOString(),
+    requestId: 'onemap-warm-up',
+    user: 'onemap-warm-up',
+    unit: viewer.unitCode,
+    role: 'analyst',
+    purposeJson: JSON.stringify(viewer.purpose ?? null),
+    route: '/api/search',
+    method: 'GET',
+    paramsJson: '{}',
+    resultCount: 20,
+    outcome: 'allowed',
+    status: 200,
+  });
   let stopped = false;
   const lane = async (first: number): Promise<void> => {
     for (let round = first; ; round += lanes) {
@@ -284,10 +301,12 @@ export async function keepWarmWhileIdle(
           const res = await search(g, viewer, digits, null, 1, 20);
           for (const h of res.items) if (h.kind === 'Person') keep(h.eid);
         },
+        () => rehearseAudit(g, rehearsal(viewer), auditOpts),
         async () => {
           const res = await search(g, viewer, pick(IDLE_NAMES), null, 1 + Math.floor(Math.random() * 5), 20);
           for (const h of res.items) if (h.kind === 'Person') keep(h.eid);
         },
+        () => rehearseAudit(g, rehearsal(viewer), auditOpts),
       ];
       if (persons.length) {
         const eid = pick(persons);
