@@ -3,21 +3,22 @@ import fp from 'fastify-plugin';
 import { keepWarmWhileIdle, warmUp } from '../services/warm-up.ts';
 
 /**
- * Once the server listens (unless `ONEMAP_WARM_UP` is false), warms its busiest reads' plans in
- * the background (`services/warm-up.ts`) and logs what it did; then, for `ONEMAP_WARM_UP_SECONDS`,
- * keeps running them with varied inputs whenever no request is in flight (counted here: from
- * `onRequest` to the response or its abort; an event stream is not counted) and logs that too. Closing stops both between steps
- * and waits for the step in hand before anything closes the driver under it (`preClose`).
- */
-/**
  * An event stream (a browser's `EventSource`: the watch stream) stays open for as long as its page
  * does: counted as in flight it would keep the server "busy" and the warm-up waiting for its whole
  * time while nobody waits for an answer.
  */
-export function isEventStream(accept: string | undefined): boolean {
+function isEventStream(accept: string | undefined): boolean {
   return accept?.includes('text/event-stream') ?? false;
 }
 
+/**
+ * Once the server listens (unless `ONEMAP_WARM_UP` is false), warms its busiest reads' plans in
+ * the background (`services/warm-up.ts`) and logs what it did; then, for `ONEMAP_WARM_UP_SECONDS`,
+ * keeps running them with varied inputs whenever no request is in flight (counted here: from
+ * `onRequest` to the response or its abort; an event stream is not counted) and logs that too.
+ * Closing stops both between steps and waits for the step in hand before anything closes the
+ * driver under it (`preClose`).
+ */
 export default fp(
   async (app: FastifyInstance) => {
     if (!app.config.ONEMAP_WARM_UP) return;
