@@ -243,6 +243,12 @@ export async function keepWarmWhileIdle(
     if (persons.length < PERSON_POOL) persons.push(eid);
     else persons[Math.floor(Math.random() * PERSON_POOL)] = eid;
   };
+  // a search whose persons join the pool (counted toward "nothing found")
+  const searchAndKeep = async (viewer: Viewer, q: string, page: number) => {
+    searches++;
+    const res = await search(g, viewer, q, null, page, 20);
+    for (const h of res.items) if (h.kind === 'Person') keep(h.eid);
+  };
   // true when it is time to stop; waits while a request is in flight
   const mustStop = async (): Promise<boolean> => {
     if (failed >= MAX_FAILED) endedEarly = 'failing';
@@ -296,30 +302,17 @@ export async function keepWarmWhileIdle(
   // first the plan warm-up's own searches, page 1: the persons they find fill the pool at once
   for (const q of QUERIES) {
     if (await mustStop()) return report(stop());
-    searches++;
-    await read(async () => {
-      const res = await search(g, viewers[0]!, q, null, 1, 20);
-      for (const h of res.items) if (h.kind === 'Person') keep(h.eid);
-    });
+    await read(() => searchAndKeep(viewers[0]!, q, 1));
   }
   const lane = async (first: number): Promise<void> => {
     for (let round = first; ; round += lanes) {
       const viewer = viewers[round % viewers.length]!;
       const digits = String(Math.floor(Math.random() * 10_000)).padStart(4, '0');
       const reads: (() => Promise<unknown>)[] = [
-        async () => {
-          searches++;
-          const res = await search(g, viewer, digits, null, 1, 20);
-          for (const h of res.items) if (h.kind === 'Person') keep(h.eid);
-        },
+        () => searchAndKeep(viewer, digits, 1),
         () => rehearseAudit(g, rehearsal(viewer), auditOpts),
-        async () => {
-          searches++;
-          // a later page only once someone was found: on a small graph it is empty
-          const page = persons.length ? 1 + Math.floor(Math.random() * 5) : 1;
-          const res = await search(g, viewer, pick(IDLE_NAMES), null, page, 20);
-          for (const h of res.items) if (h.kind === 'Person') keep(h.eid);
-        },
+        // a later page only once someone was found: on a small graph it is empty
+        () => searchAndKeep(viewer, pick(IDLE_NAMES), persons.length ? 1 + Math.floor(Math.random() * 5) : 1),
         () => rehearseAudit(g, rehearsal(viewer), auditOpts),
       ];
       if (persons.length) {
