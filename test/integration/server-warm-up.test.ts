@@ -99,6 +99,8 @@ describe('the warm-up of query plans', () => {
     const ms = performance.now() - t0;
     expect(r.stopped).toBe(false);
     expect(r.failed).toBe(0);
+    // every person is read by the viewer whose search found them: none answered 404 to another viewer
+    expect(r.refused).toEqual({});
     expect(r.reads).toBeGreaterThan(5);
     expect(r.firstMedianMs).not.toBeNull();
     // it ends at its time (the read in hand finishes first)
@@ -131,6 +133,7 @@ describe('the warm-up of query plans', () => {
     // two lanes: reads in both, none failed
     const two = await keepWarmWhileIdle(app, 1, () => true, undefined, 2);
     expect(two.failed).toBe(0);
+    expect(two.refused).toEqual({});
     expect(two.reads).toBeGreaterThan(2);
     // nothing asked: nothing done
     expect((await keepWarmWhileIdle(app, 0, () => true)).reads).toBe(0);

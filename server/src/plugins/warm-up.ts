@@ -11,6 +11,12 @@ function isEventStream(accept: string | undefined): boolean {
   return accept?.includes('text/event-stream') ?? false;
 }
 
+/** ", refused: 403 ONEMAP_ERR_X 12, …" when the idle reads met answers the route gives as 4xx, else "". */
+function refusedText(refused: Record<string, number>): string {
+  const parts = Object.entries(refused).map(([code, n]) => `${code} ${n}`);
+  return parts.length ? `; refused: ${parts.join(', ')}` : '';
+}
+
 /**
  * Once the server listens (unless `ONEMAP_WARM_UP` is false), warms its busiest reads' plans in
  * the background (`services/warm-up.ts`) and logs what it did; then, for `ONEMAP_WARM_UP_SECONDS`,
@@ -54,7 +60,7 @@ export default fp(
         );
         app.log.info(
           idle,
-          `kept warm while idle for ${Math.round(idle.ms / 1000)} s: ${idle.reads} reads, median ${idle.firstMedianMs} ms at first, ${idle.lastMedianMs} ms at the end${idle.stopped ? ', stopped' : ''}${idle.endedEarly ? `, ended early (${idle.endedEarly}${idle.firstError ? `: ${idle.firstError}` : ''})` : ''}`,
+          `kept warm while idle for ${Math.round(idle.ms / 1000)} s: ${idle.reads} reads, median ${idle.firstMedianMs} ms at first, ${idle.lastMedianMs} ms at the end${idle.stopped ? ', stopped' : ''}${idle.endedEarly ? `, ended early (${idle.endedEarly}${idle.firstError ? `: ${idle.firstError}` : ''})` : ''}${refusedText(idle.refused)}`,
         );
       });
     });

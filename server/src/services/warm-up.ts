@@ -183,6 +183,8 @@ export interface IdleWarmUpReport {
   endedEarly?: 'failing' | 'nothing found';
   /** the first failure's message */
   firstError?: string;
+  /** reads answered as the route would answer 4xx, by error code (a 4xx the warm-up meets is one some user meets) */
+  refused: Record<string, number>;
 }
 
 function median(xs: number[]): number | null {
@@ -213,6 +215,7 @@ export async function keepWarmWhileIdle(
   let waitedMs = 0;
   let endedEarly: IdleWarmUpReport['endedEarly'];
   let firstError: string | undefined;
+  const refused: Record<string, number> = {};
   const report = (stopped: boolean): IdleWarmUpReport => ({
     reads: times.length,
     failed,
@@ -223,6 +226,7 @@ export async function keepWarmWhileIdle(
     stopped,
     ...(endedEarly ? { endedEarly } : {}),
     ...(firstError ? { firstError } : {}),
+    refused,
   });
   if (seconds <= 0) return report(false);
   let viewers: Viewer[];
@@ -235,19 +239,20 @@ export async function keepWarmWhileIdle(
   const g = app.graph;
   const to = new Date().toISOString();
   const from = new Date(Date.now() - 365 * DAY_MS).toISOString();
-  const persons: string[] = [];
+  // each person with the viewer whose search found them: another viewer may not see them (a 404, not a read)
+  const persons: { eid: string; viewer: Viewer }[] = [];
   let searches = 0;
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(Math.random() * xs.length)]!;
   // the pool of persons to read: once full, a new one takes a random place, so the reads go on reaching other persons' pages
-  const keep = (eid: string) => {
-    if (persons.length < PERSON_POOL) persons.push(eid);
-    else persons[Math.floor(Math.random() * PERSON_POOL)] = eid;
+  const keep = (eid: string, viewer: Viewer) => {
+    if (persons.length < PERSON_POOL) persons.push({ eid, viewer });
+    else persons[Math.floor(Math.random() * PERSON_POOL)] = { eid, viewer };
   };
   // a search whose persons join the pool (counted toward "nothing found")
   const searchAndKeep = async (viewer: Viewer, q: string, page: number) => {
     searches++;
     const res = await search(g, viewer, q, null, page, 20);
-    for (const h of res.items) if (h.kind === 'Person') keep(h.eid);
+    for (const h of res.items) if (h.kind === 'Person') keep(h.eid, viewer);
   };
   // true when it is time to stop; waits while a request is in flight
   const mustStop = async (): Promise<boolean> => {
@@ -275,6 +280,8 @@ export async function keepWarmWhileIdle(
       const status = (e as { statusCode?: number }).statusCode;
       if (status !== undefined && status < 500) {
         times.push(performance.now() - t);
+        const code = `${status} ${(e as { code?: string }).code ?? (e as Error).name}`;
+        refused[code] = (refused[code] ?? 0) + 1;
         return null;
       }
       failed++;
@@ -316,12 +323,12 @@ export async function keepWarmWhileIdle(
         () => rehearseAudit(g, rehearsal(viewer), auditOpts),
       ];
       if (persons.length) {
-        const eid = pick(persons);
+        const { eid, viewer: finder } = pick(persons);
         reads.push(
-          () => buildProfile(g, eid, viewer),
-          () => trajectory(g, eid, viewer, { from, to, stayRadiusM: 100, stayMinMinutes: 5, limit: 2000 }),
-          () => neighbourhood(g, eid, viewer, 2, undefined, 200),
-          () => coLocation(g, viewer, { eid, from, to, windowMinutes: 30, radiusM: 100, minCount: 2, limit: 50 }),
+          () => buildProfile(g, eid, finder),
+          () => trajectory(g, eid, finder, { from, to, stayRadiusM: 100, stayMinMinutes: 5, limit: 2000 }),
+          () => neighbourhood(g, eid, finder, 2, undefined, 200),
+          () => coLocation(g, finder, { eid, from, to, windowMinutes: 30, radiusM: 100, minCount: 2, limit: 50 }),
         );
       }
       for (const work of reads) {
