@@ -4,7 +4,7 @@ import path from 'node:path';
 import { loadCatalog, SAMPLE_DIR, SOURCE_ORDER } from '@onemap/datasets';
 import { readTx } from '@onemap/graph-schema/server';
 import { readBatch, stageRecords } from '@onemap/resolver/intake';
-import { IngestPipeline } from '@onemap/resolver/pipeline';
+import { IngestPipeline, type PipelineDeps } from '@onemap/resolver/pipeline';
 import { redisConnectionOf } from '@onemap/resolver/queue';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll } from 'vitest';
@@ -12,7 +12,7 @@ import { testEnv } from './env.ts';
 import { clearGraph, openTestGraph } from './graph.ts';
 
 /** A pipeline on the test services with private staging and rejects folders. */
-export function openTestPipeline(opts: { chunkSize?: number } = {}) {
+export function openTestPipeline(opts: { chunkSize?: number; onSync?: PipelineDeps['onSync'] } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'onemap-pipe-'));
   const graph = openTestGraph();
   const redis = new Redis(testEnv.REDIS_URL, { maxRetriesPerRequest: 3 });
@@ -25,6 +25,7 @@ export function openTestPipeline(opts: { chunkSize?: number } = {}) {
     rejectsDir: path.join(dir, 'rejects'),
     coTravel: { toleranceMinutes: 30, minCount: 2 },
     ...(opts.chunkSize ? { chunkSize: opts.chunkSize } : {}),
+    ...(opts.onSync ? { onSync: opts.onSync } : {}),
   });
   return {
     pipeline,

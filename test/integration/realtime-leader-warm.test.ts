@@ -4,12 +4,14 @@
  * lock through it (the locks lapsed, BullMQ took the jobs again and again: docs/ingestion.md).
  */
 import { startRealtimeWorkers } from '@onemap/resolver/jobs';
+import type { SyncProgress } from '@onemap/resolver/pipeline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clearGraph } from '../helpers/graph.ts';
 import { ingestDirect, openTestPipeline, queryRows, sampleFiles } from '../helpers/pipeline.ts';
 
 const loaded = openTestPipeline();
-const fresh = openTestPipeline();
+const syncs: SyncProgress[] = [];
+const fresh = openTestPipeline({ onSync: (p) => syncs.push(p) });
 
 beforeAll(async () => {
   await clearGraph(loaded.graph);
@@ -39,6 +41,16 @@ describe('a new resolve leader', () => {
       // when the leader starts taking jobs its index is at the graph's sequence, and its worker exists
       expect(atLeading[0]).toMatchObject({ sequence: Number(seq), leaderWorker: true });
       expect(workers.lease.epoch).toBe(atLeading[0]!.epoch);
+      // and it said so (a worker prints it: on a province's graph this sync takes a minute or two)
+      const whole = syncs.filter((p) => p.whole && p.done);
+      expect(whole).toHaveLength(1);
+      expect(whole[0]).toMatchObject({ records, of: records, entities: expect.any(Number) });
+      expect(whole[0]!.mentions).toBeGreaterThanOrEqual(records!);
+      expect(whole[0]!.entities).toBeGreaterThan(0);
+      // a catch-up of nothing new says nothing
+      const before = syncs.length;
+      await fresh.pipeline.resolver.sync();
+      expect(syncs).toHaveLength(before);
     } finally {
       await workers.close();
     }

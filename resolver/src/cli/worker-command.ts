@@ -8,8 +8,20 @@
 import { loadResolverConfig } from '../config.ts';
 import { ResolverError } from '../errors.ts';
 import { type BackgroundJobs, startBackgroundJobs } from '../jobs/background-jobs.ts';
+import type { SyncProgress } from '../pipeline/graph-resolver.ts';
 import { pipelineFromConfig } from '../pipeline/pipeline-from-config.ts';
 import { stopOnSignal, type Track } from '../jobs/stop-on-signal.ts';
+
+const n = (x: number) => x.toLocaleString('en-US');
+
+/** A line for the operator: a worker on a province's graph reads its index for a minute or two before it resolves anything. */
+export function syncLine(p: SyncProgress): string {
+  const what = p.whole ? 'the whole graph' : 'what was committed since';
+  const s = (p.ms / 1000).toFixed(1);
+  return p.done
+    ? `resolution index ready: ${n(p.records)} records (${n(p.mentions)} mentions) of ${what} read in ${s} s; ${n(p.entities ?? 0)} entities`
+    : `resolution index: ${n(p.records)}${p.of ? ` of ${n(p.of)}` : ''} records of ${what} read in ${s} s${p.of ? ` (${Math.min(100, Math.round((100 * p.records) / p.of))} %)` : ''}; files and pushes wait until it is ready`;
+}
 
 export async function run(argv: string[]): Promise<number> {
   const config = loadResolverConfig();
@@ -33,7 +45,7 @@ export async function run(argv: string[]): Promise<number> {
         waiting.size ? `still closing: ${[...waiting].join(', ')}` : stopped ? 'all closed, an open handle kept the process' : 'still starting'
       })`,
   });
-  const pipeline = pipelineFromConfig(config);
+  const pipeline = pipelineFromConfig(config, { onSync: (p) => console.log(`worker: ${syncLine(p)}`) });
   jobs = await startBackgroundJobs(pipeline, config, { concurrency, onError: (what, err) => console.error(`worker: ${what} error: ${err.message}`) });
   jobs.ingest.on('completed', (job, info) =>
     console.log(

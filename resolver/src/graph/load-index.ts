@@ -146,6 +146,14 @@ export async function readSyncState(graph: Graph): Promise<{ seq: number; decisi
   });
 }
 
+/** How many source records the graph holds (Neo4j's count store: no scan), for a whole sync's progress. */
+export async function countSourceRecords(graph: Graph): Promise<number> {
+  return readTx(graph, async (tx) => {
+    const r = await tx.run(`MATCH (r:${Label.SourceRecord}) RETURN count(r) AS n`);
+    return Number(r.records[0]?.get('n') ?? 0);
+  });
+}
+
 /** An analyst's decision as the resolve leader applies it (server `repositories/resolution.ts` writes them). */
 export interface DecisionFact {
   id: string;

@@ -1,7 +1,7 @@
 import type { EntityKind, SourceCatalogEntry } from '@onemap/graph-schema';
 import { EventLoopSlices, type Graph } from '@onemap/graph-schema/server';
 import type { ManagedTransaction } from 'neo4j-driver';
-import { cannotLinksOf, type DecisionFact, readDecisions, readRecordsSince, readRedirectsSince, readSyncState } from '../graph/load-index.ts';
+import { cannotLinksOf, countSourceRecords, type DecisionFact, readDecisions, readRecordsSince, readRedirectsSince, readSyncState } from '../graph/load-index.ts';
 import { type KnownFacts, writeChunk } from '../graph/write-chunk.ts';
 import { type ChunkRows, type EntityRow, emptyChunk } from '../graph/write-rows.ts';
 import type { BatchRecord } from '../intake/read-batch.ts';
@@ -76,7 +76,32 @@ export interface GraphResolverOptions {
   traceWrites?: boolean | 'profile';
   /** told the sequence of each write once its commit has returned (`publishAppliedSequence`: what a standby may read up to) */
   onCommitted?: (seq: number) => Promise<void>;
+  /** told how a long sync goes (`SyncProgress`): a province's index is read for a minute or two before a worker resolves anything */
+  onSync?: (p: SyncProgress) => void;
 }
+
+/**
+ * How a sync of the index with the graph goes: every `SYNC_PROGRESS_EVERY_MS` while it reads, and
+ * once at its end when it read the whole graph or took that long (a group's catch-up of a few
+ * records says nothing).
+ */
+export interface SyncProgress {
+  /** records read from the graph so far */
+  records: number;
+  /** a whole sync: the records the graph held when it began */
+  of?: number;
+  /** mentions added to the index so far */
+  mentions: number;
+  ms: number;
+  /** the whole graph read (at start, after a failed write, a reset, an undone decision), not what was committed since */
+  whole: boolean;
+  done: boolean;
+  /** entities the index holds (at the end only) */
+  entities?: number;
+}
+
+/** How often a long sync says how far it got. */
+export const SYNC_PROGRESS_EVERY_MS = 10_000;
 
 /**
  * Incremental resolution into Neo4j. Holds the resolver core's real-time `ResolutionIndex`,
@@ -182,16 +207,27 @@ export class GraphResolver {
     }
     // nothing past what the index holds may be read yet (a standby before any write is known applied)
     const pages = upTo > this.lastSeq ? readRecordsSince(this.graph, this.lastSeq) : [];
+    const progress: SyncProgress = { records: 0, mentions: 0, ms: 0, whole: this.dirty, done: false };
+    // a whole sync says how much of the graph it has read (the count store: no scan)
+    if (this.opts.onSync && this.dirty && upTo > this.lastSeq) progress.of = await countSourceRecords(this.graph);
+    const t0 = performance.now();
+    let told = t0;
     for await (const page of pages) {
       for (const r of page) {
         if (r.seq > upTo) continue;
+        progress.records++;
         this.records.known.setHash(r.rid, r.hash);
         if (r.batchId) this.records.known.setWrittenBy(r.rid, r.batchId);
         if (r.receivedAt !== null) this.records.noteReceived(r.rid, r.receivedAt);
         for (const { mention, eid } of r.mentions) {
           this.index.add(mention, eid);
           this.persisted.add(eid);
+          progress.mentions++;
         }
+      }
+      if (this.opts.onSync && performance.now() - told >= SYNC_PROGRESS_EVERY_MS) {
+        told = performance.now();
+        this.opts.onSync({ ...progress, ms: Math.round(told - t0) });
       }
     }
     for (const d of upTo > this.lastSeq ? await readRedirectsSince(this.graph, this.lastSeq) : []) {
@@ -210,6 +246,9 @@ export class GraphResolver {
     }
     this.decisions = signature;
     this.dirty = false;
+    const ms = performance.now() - t0;
+    if (this.opts.onSync && ((progress.whole && progress.records) || ms >= SYNC_PROGRESS_EVERY_MS))
+      this.opts.onSync({ ...progress, ms: Math.round(ms), done: true, entities: this.index.counts().entities ?? 0 });
   }
 
   /**

@@ -1,7 +1,7 @@
 /** The pipeline into Neo4j: a staged batch read, resolved incrementally, written, with its derivations scheduled. */
 export { authorityFromCatalog, goldenValues, nodePropertyOf } from './golden-values.ts';
 export { bulkCoTravel } from './bulk-co-travel.ts';
-export { GraphResolver, type ProcessStats } from './graph-resolver.ts';
+export { GraphResolver, type ProcessStats, SYNC_PROGRESS_EVERY_MS, type SyncProgress } from './graph-resolver.ts';
 export { type RecordFacts, recordFacts, type RoleVisit } from './record-facts.ts';
 export { GroupCommit } from './group-commit.ts';
 export { GROUP_TIMINGS_KEY, type GroupTiming, readGroupTimings, recordGroupTiming } from './group-timings.ts';

@@ -15,7 +15,7 @@ import { createQueue, QueueName } from '../queue/queues.ts';
 import type { Model } from '../scoring/model-settings.ts';
 import type { FieldProblem } from '../types.ts';
 import { authorityFromCatalog } from './golden-values.ts';
-import { GraphResolver } from './graph-resolver.ts';
+import { GraphResolver, type SyncProgress } from './graph-resolver.ts';
 import { publishAppliedSequence } from './applied-sequence.ts';
 import { EVENTS_CHANNEL, publishEvents } from './publish-events.ts';
 import { claimPush, pendingPush } from './push-deliveries.ts';
@@ -46,6 +46,8 @@ export interface PipelineDeps {
   afterCommitWindowMs?: number;
   /** Where early-warning evaluation errors go (a logger); they never fail a batch. */
   onWarningError?: (err: Error) => void;
+  /** Told how a long sync of the resolution index goes (`SyncProgress`; the worker prints it). */
+  onSync?: (p: SyncProgress) => void;
 }
 
 /** The queues a batch can wait on: files, pushes for the resolve leader, pushes of trace-only sources. */
@@ -86,6 +88,7 @@ export class IngestPipeline {
       ...(deps.chunkSize ? { chunkSize: deps.chunkSize } : {}),
       ...(deps.traceWrites ? { traceWrites: deps.traceWrites } : {}),
       onCommitted: (seq) => publishAppliedSequence(deps.redis, seq),
+      ...(deps.onSync ? { onSync: deps.onSync } : {}),
     });
     this.realtime = new RealtimeIngest(this, {
       ...(deps.groupMaxRecords ? { maxRecords: deps.groupMaxRecords } : {}),

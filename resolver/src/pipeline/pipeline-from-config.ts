@@ -25,9 +25,13 @@ export function pipelineSettingsOf(config: PipelineConfig): Omit<PipelineDeps, '
 
 /**
  * Builds the pipeline, with its own Neo4j driver and Redis connections, from a validated config
- * (`loadResolverConfig()`). `shutdown()` releases the driver, Redis and the queues.
+ * (`loadResolverConfig()`), with `extra` hooks (a CLI's logging). `shutdown()` releases the driver,
+ * Redis and the queues.
  */
-export function pipelineFromConfig(config: PipelineConfig): IngestPipeline & { shutdown(): Promise<void> } {
+export function pipelineFromConfig(
+  config: PipelineConfig,
+  extra: Pick<PipelineDeps, 'onSync' | 'onWarningError'> = {},
+): IngestPipeline & { shutdown(): Promise<void> } {
   const driver = createDriver({
     uri: config.NEO4J_URI,
     user: config.NEO4J_USER,
@@ -40,6 +44,7 @@ export function pipelineFromConfig(config: PipelineConfig): IngestPipeline & { s
     redis,
     connection: redisConnectionOf(config.REDIS_URL),
     ...pipelineSettingsOf(config),
+    ...extra,
   });
   return Object.assign(pipeline, {
     async shutdown() {
