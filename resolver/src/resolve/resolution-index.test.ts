@@ -29,6 +29,29 @@ const id1 = `11010519900307002${residentIdCheckChar('11010519900307002')}`;
 const id2 = `11010519900307004${residentIdCheckChar('11010519900307004')}`;
 
 describe('ResolutionIndex', () => {
+  it('never mints the id of an entity it holds or retired: a key minted again at the count it was first minted at (another process, a rebuild) gets another', () => {
+    const guest = mention({ name: '王芳', birthDate: '1990-01-02' });
+    // the first process: the guest's record made an entity, minted at count 0
+    const first = new ResolutionIndex().newEntityId(guest);
+    // a later process reads that entity from the graph (another record of it too), then the
+    // guest's corrected re-delivery leaves it for an entity of its own, minted at count 0 again
+    const later = new ResolutionIndex();
+    later.add(guest, first);
+    later.add(mention({ name: '王芳', birthDate: '1990-01-02' }), first);
+    expect(later.withdraw(guest.key)).toEqual({ entityId: first, emptied: false });
+    const again = later.newEntityId(guest);
+    expect(again).not.toBe(first);
+    // nor one retired into another (a merged-away id stays a redirect)
+    const merged = new ResolutionIndex();
+    const other = mention({ name: '赵强', birthDate: '1970-03-04' });
+    merged.add(guest, first);
+    merged.add(other, 'P-survivor');
+    merged.mergeEntities('P-survivor', first);
+    expect(merged.newEntityId(guest)).not.toBe(first);
+    // an index that holds neither mints as before: the same history, the same ids
+    expect(new ResolutionIndex().newEntityId(guest)).toBe(first);
+  });
+
   it('scores one mention per entity and attributes, and keeps finding the entity when that mention changes', () => {
     const ix = new ResolutionIndex();
     const values = { name: '李娜', birthDate: '1985-11-02', phone: '13912345678' };

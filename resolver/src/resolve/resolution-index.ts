@@ -568,8 +568,19 @@ export class ResolutionIndex {
   }
 
   /** A fresh entity id for a mention that starts a new entity. */
+  /**
+   * A new entity's id: the mention's key and how many ids this index has minted (so the same
+   * history mints the same ids, in a bulk load as in the incremental path). The count starts again
+   * with every index (a worker's start, a rebuild), so a key minted again — a corrected re-delivery
+   * that leaves its entity — can meet the count it was first minted at, and with it the id of the
+   * entity it left, which lives on with its other records: an id the index holds (or has retired) is
+   * skipped for the next count.
+   */
   newEntityId(m: Pick<Mention, 'key' | 'kind'>): string {
-    return entityIdFor(m.kind, `${m.key}#${this.seq++}`);
+    for (;;) {
+      const id = entityIdFor(m.kind, `${m.key}#${this.seq++}`);
+      if (!this.members.has(id) && !this.mergedInto.has(id)) return id;
+    }
   }
 
   /** Resolve and add in one step; applies `mergeOf`. */
