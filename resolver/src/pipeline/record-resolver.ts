@@ -21,10 +21,20 @@ export interface RecordResolverOptions {
    * load asks once per entity).
    */
   keepGolden?: boolean;
+  /** With `keepGolden`: at most this many folds kept, the least recently used dropped (default `GOLDEN_FOLDS_KEPT`). */
+  goldenFoldsKept?: number;
 }
 
 /** Entities with fewer mentions are folded again each time (cheap), so the kept folds stay few. */
 export const GOLDEN_KEPT_FROM = 8;
+
+/**
+ * Folds a worker keeps at most. Without a bound the kept folds grew with every entity of 8 or more
+ * mentions a long-running worker ever wrote — at a province's scale most persons with a few stays
+ * and logins, beside the index — while what they save is the refold of the busy entities (hubs,
+ * frequent travellers) that groups touch again and again: those stay the recently used.
+ */
+export const GOLDEN_FOLDS_KEPT = 50_000;
 
 /** An entity's golden-value fold and how far into its member keys it has read. */
 interface KeptFold {
@@ -92,7 +102,7 @@ export class RecordResolver {
   /** every record resolved: the content hash of its version resolved last, when it was received (epoch ms: the recency of the golden-value rule) */
   readonly known: RecordTable;
   private readonly catalogById: Map<string, SourceCatalogEntry>;
-  /** eid -> its golden-value fold (`keepGolden`) */
+  /** eid -> its golden-value fold (`keepGolden`), least recently used first, at most `goldenFoldsKept` */
   private readonly folds = new Map<string, KeptFold>();
   /** raised when a record already known is received again at another time (every kept fold is then stale) */
   private timesChanged = 0;
@@ -202,12 +212,21 @@ export class RecordResolver {
     for (const m of this.index.mentionsFrom(eid, fold.size)) {
       fold.add(m, this.known.receivedAt(`${m.source}:${m.recordId}`) ?? null);
     }
-    if (this.opts.keepGolden && members >= GOLDEN_KEPT_FROM) this.folds.set(eid, kept);
-    else this.folds.delete(eid);
+    // kept in the order of use (a Map keeps insertion order): the least recently used goes first
+    this.folds.delete(eid);
+    if (this.opts.keepGolden && members >= GOLDEN_KEPT_FROM) {
+      this.folds.set(eid, kept);
+      if (this.folds.size > (this.opts.goldenFoldsKept ?? GOLDEN_FOLDS_KEPT)) this.folds.delete(this.folds.keys().next().value!);
+    }
     const g = fold.result();
     const lon = g.props.lon !== undefined ? Number(g.props.lon) : null;
     const lat = g.props.lat !== undefined ? Number(g.props.lat) : null;
     return { eid, kind, props: g.props, provenance: JSON.stringify(g.provenance), searchText: g.searchText, lon, lat };
+  }
+
+  /** How many golden-value folds are kept now (at most `goldenFoldsKept`). */
+  get keptFolds(): number {
+    return this.folds.size;
   }
 
   /** Forgets the golden-value fold of an entity merged away (its mentions are folded into the survivor's). */
