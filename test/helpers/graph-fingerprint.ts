@@ -56,3 +56,22 @@ export async function entityPartition(graph: Graph): Promise<string[]> {
     return r.records.map((x) => `${x.get('kind')}|${(x.get('keys') as string[]).sort().join(',')}`).sort();
   });
 }
+
+/**
+ * Lines one graph's content has and the other's lacks (`graphContentLines`), `perKind` of each kind
+ * of line (node labels, relationship type) at most, so one difference does not hide another.
+ */
+export function lineDifferences(got: readonly string[], want: readonly string[], perKind = 3): { missing: string[]; extra: string[] } {
+  const few = (ls: string[]) => {
+    const seen = new Map<string, number>();
+    return ls.filter((l) => {
+      const kind = l.slice(0, l.indexOf(' '));
+      seen.set(kind, (seen.get(kind) ?? 0) + 1);
+      return seen.get(kind)! <= perKind;
+    });
+  };
+  const has = (ls: readonly string[]) => new Set(ls);
+  const gotSet = has(got);
+  const wantSet = has(want);
+  return { missing: few(want.filter((l) => !gotSet.has(l))), extra: few(got.filter((l) => !wantSet.has(l))) };
+}

@@ -8,7 +8,7 @@ import { readTx, writeTx } from '@onemap/graph-schema/server';
 import { readBatch, stageFile } from '@onemap/resolver/intake';
 import { afterAll, describe, expect, it } from 'vitest';
 import { clearGraph } from '../helpers/graph.ts';
-import { entityPartition, graphContentLines } from '../helpers/graph-fingerprint.ts';
+import { entityPartition, graphContentLines, lineDifferences } from '../helpers/graph-fingerprint.ts';
 import { ingestDirect, openTestPipeline, sampleFiles } from '../helpers/pipeline.ts';
 
 const FILES = sampleFiles(['2026-03-02'], ['household', 'business', 'hotel']);
@@ -41,19 +41,6 @@ const content = async (t: typeof small) => {
     .sort();
 };
 
-/** Lines one graph has and the other lacks, a few of each kind, so one difference does not hide another. */
-const differences = (got: string[], want: string[]) => {
-  const few = (ls: string[]) => {
-    const seen = new Map<string, number>();
-    return ls.filter((l) => {
-      const kind = l.slice(0, l.indexOf(' '));
-      seen.set(kind, (seen.get(kind) ?? 0) + 1);
-      return seen.get(kind)! <= 3;
-    });
-  };
-  return { missing: few(want.filter((l) => !got.includes(l))), extra: few(got.filter((l) => !want.includes(l))) };
-};
-
 const countWhere = (t: typeof small, cypher: string, params: Record<string, unknown>) =>
   readTx(t.graph, async (tx) => Number((await tx.run(cypher, params)).records[0]?.get('n') ?? 0));
 
@@ -75,7 +62,7 @@ describe('a file batch written chunk by chunk, the next chunk resolved while one
     // the household file alone is many chunks of 37
     expect(chunked[0]!.rows).toBeGreaterThan(CHUNK * 5);
     expect(await entityPartition(small.graph)).toEqual(reference.partition);
-    expect(differences(await content(small), reference.lines)).toEqual({ missing: [], extra: [] });
+    expect(lineDifferences(await content(small), reference.lines)).toEqual({ missing: [], extra: [] });
   });
 
   it('a write that fails stops the batch there: no later chunk is written, and the retry ends with the same graph', async () => {
@@ -112,6 +99,6 @@ describe('a file batch written chunk by chunk, the next chunk resolved while one
     const others = await ingestDirect(small.pipeline, rest);
     expect(others.every((b) => b.status === 'done')).toBe(true);
     expect(await entityPartition(small.graph)).toEqual(reference.partition);
-    expect(differences(await content(small), reference.lines)).toEqual({ missing: [], extra: [] });
+    expect(lineDifferences(await content(small), reference.lines)).toEqual({ missing: [], extra: [] });
   });
 });
