@@ -352,86 +352,35 @@ export class GraphResolver {
     }
   }
 
-  /**
-   * A batch chunk by chunk, each in one transaction, in order; chunk i+1 is resolved while chunk i's
-   * write runs (the resolve yields every `RESOLVE_SLICE_MS`, so the write's statements go out
-   * meanwhile): Neo4j writes on one core while the worker resolves on the other. As with
-   * `prepareGroup`, a chunk counts as written once resolved (the next chunk is resolved against
-   * it), and a failed write marks the index for a rebuild from the graph and stops the batch before
-   * any later chunk is written.
-   */
   private async processChunks(batch: StagedBatch, entry: SourceCatalogEntry, records: BatchRecord[], onChunk?: (done: number, total: number) => void): Promise<ProcessStats> {
     const stats = emptyStats(records.length);
     let t = performance.now();
     await this.sync();
     stats.ms.sync = performance.now() - t;
     const size = this.opts.chunkSize ?? 2000;
-    // the write in flight (the chunk before the one being resolved)
-    let writing: Promise<void> = Promise.resolve();
-    // the first failed write: the batch stops at it, and no later chunk is written
-    let failure: { error: unknown } | null = null;
-    // `writing` counts a chunk from its resolve to the end of its write (as a prepared group): the
-    // index is ahead of the graph meanwhile, and a sync then must not take the graph for a reset one
-    const wrote = () => {
-      this.writing--;
-      const wake = this.settled;
-      this.settled = null;
-      wake?.resolve();
-    };
-    const write = async (rows: ChunkRows, known: ReturnType<WrittenFacts['covered']>, done: number) => {
-      const w = performance.now();
-      try {
-        await writeChunk(this.graph, rows, { trace: this.opts.traceWrites ?? false, known });
-      } catch (e) {
-        // The index already holds this chunk's decisions (and the next one's): rebuild it from the graph next time.
-        this.failed();
-        throw e;
-      } finally {
-        wrote();
-      }
-      stats.ms.write += performance.now() - w;
-      this.committedSeq = Math.max(this.committedSeq, rows.seq);
-      this.committed(rows.seq);
-      stats.chunks++;
-      onChunk?.(done, records.length);
-    };
-    for (let i = 0; i < records.length && !failure; i += size) {
+    for (let i = 0; i < records.length; i += size) {
       const slice = records.slice(i, i + size);
-      const done = Math.min(i + size, records.length);
       t = performance.now();
-      let rows: ChunkRows;
-      try {
-        rows = await this.resolveChunk(batch, entry, slice, stats);
-      } catch (e) {
-        this.failed();
-        await writing.catch(() => undefined);
-        throw e;
-      }
+      const rows = await this.resolveChunk(batch, entry, slice, stats);
       stats.ms.resolve += performance.now() - t;
-      if (!rows.records.length) {
-        const before = writing;
-        writing = before.then(() => onChunk?.(done, records.length));
-        continue;
-      }
-      // what the graph holds before this chunk (taken before the chunk itself is counted as written)
-      const known = this.facts.covered(rows);
-      this.lastSeq = rows.seq;
-      this.afterWrite(rows);
-      this.writing++;
-      const before = writing;
-      // a chunk after a failed write is not written (and no longer counted as being written)
-      writing = before.then(
-        () => write(rows, known, done),
-        (e: unknown) => {
-          wrote();
+      if (rows.records.length) {
+        t = performance.now();
+        try {
+          await writeChunk(this.graph, rows, { trace: this.opts.traceWrites ?? false, known: this.facts.covered(rows) });
+        } catch (e) {
+          // The index already holds this chunk's decisions; rebuild it from the graph next time.
+          this.dirty = true;
           throw e;
-        },
-      );
-      writing.catch((error: unknown) => {
-        failure ??= { error };
-      });
+        }
+        stats.ms.write += performance.now() - t;
+        this.lastSeq = rows.seq;
+        this.committedSeq = rows.seq;
+        this.afterWrite(rows);
+        this.committed(rows.seq);
+        stats.chunks++;
+      }
+      onChunk?.(Math.min(i + size, records.length), records.length);
     }
-    await writing;
     return stats;
   }
 

@@ -1,8 +1,9 @@
 /**
- * A file batch is written chunk by chunk, and chunk i+1 is resolved while chunk i is written
- * (`GraphResolver.processChunks`). Small chunks (many writes in flight one after another) write the
- * graph one chunk writes; a write that fails stops the batch at that chunk — nothing of a later
- * chunk reaches the graph — and the retry, on an index rebuilt from the graph, ends with the same graph.
+ * A file batch is written chunk by chunk, one transaction each (`GraphResolver.processChunks`).
+ * Small chunks write the graph one chunk writes; a write that fails stops the batch at that chunk —
+ * nothing of a later chunk reaches the graph — and the retry, on an index rebuilt from the graph,
+ * ends with the same graph. (Written for resolving chunk i+1 while chunk i is written, which was
+ * measured and dropped, docs/ingestion.md: it guards any such change.)
  */
 import { readTx, writeTx } from '@onemap/graph-schema/server';
 import { readBatch, stageFile } from '@onemap/resolver/intake';
@@ -44,7 +45,7 @@ const content = async (t: typeof small) => {
 const countWhere = (t: typeof small, cypher: string, params: Record<string, unknown>) =>
   readTx(t.graph, async (tx) => Number((await tx.run(cypher, params)).records[0]?.get('n') ?? 0));
 
-describe('a file batch written chunk by chunk, the next chunk resolved while one is written', () => {
+describe('a file batch written chunk by chunk', () => {
   let reference: { partition: string[]; lines: string[] };
 
   it('many small chunks write the graph one chunk a batch writes', async () => {
