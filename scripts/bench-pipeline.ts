@@ -206,10 +206,13 @@ if (fs.existsSync(truthFile)) {
     const p3 = (e: typeof eg) => `${e.pairwise.precision.toFixed(4)}/${e.pairwise.recall.toFixed(4)}/${e.pairwise.f1.toFixed(4)}`;
     // the graph's partition scored with the in-memory resolver's clusters as the truth
     const gm = evaluate(g, new Map([...m].filter(([key]) => g.has(key))));
-    if (kind === 'Person') summary.push(`Person pairwise F1: graph ${eg.pairwise.f1.toFixed(4)} vs ground truth, in-memory resolver ${em.pairwise.f1.toFixed(4)}; graph vs in-memory ${gm.pairwise.f1.toFixed(4)}`);
-    console.log(
-      `   ${kind.padEnd(14)}  ${p3(eg).padEnd(28)} ${p3(em).padEnd(28)} ${eg.cluster.f1.toFixed(4).padEnd(17)} ${em.cluster.f1.toFixed(4).padEnd(21)} ${gm.pairwise.f1.toFixed(4)}`,
-    );
+    // without the in-memory resolver (`--in-memory-f1 false`) its columns say so: an empty partition scores 1.0000
+    const off = 'not run';
+    const memP3 = withMemory ? p3(em) : off;
+    const memCluster = withMemory ? em.cluster.f1.toFixed(4) : off;
+    const graphVsMem = withMemory ? gm.pairwise.f1.toFixed(4) : off;
+    if (kind === 'Person') summary.push(`Person pairwise F1: graph ${eg.pairwise.f1.toFixed(4)} vs ground truth, in-memory resolver ${withMemory ? em.pairwise.f1.toFixed(4) : off}; graph vs in-memory ${graphVsMem}`);
+    console.log(`   ${kind.padEnd(14)}  ${p3(eg).padEnd(28)} ${memP3.padEnd(28)} ${eg.cluster.f1.toFixed(4).padEnd(17)} ${memCluster.padEnd(21)} ${graphVsMem}`);
   }
 
   // ---- co-travel vs planted companions ----
