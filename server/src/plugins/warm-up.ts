@@ -11,7 +11,7 @@ function isEventStream(accept: string | undefined): boolean {
   return accept?.includes('text/event-stream') ?? false;
 }
 
-/** ", refused: 403 ONEMAP_ERR_X 12, …" when the idle reads met answers the route gives as 4xx, else "". */
+/** "; refused: <status> <code> <count>, …" when the idle reads met answers the route gives as 4xx, else "". */
 function refusedText(refused: Record<string, number>): string {
   const parts = Object.entries(refused).map(([code, n]) => `${code} ${n}`);
   return parts.length ? `; refused: ${parts.join(', ')}` : '';
