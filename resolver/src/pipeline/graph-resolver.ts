@@ -248,7 +248,7 @@ export class GraphResolver {
     this.dirty = false;
     const ms = performance.now() - t0;
     if (this.opts.onSync && ((progress.whole && progress.records) || ms >= SYNC_PROGRESS_EVERY_MS))
-      this.opts.onSync({ ...progress, ms: Math.round(ms), done: true, entities: this.index.counts().entities ?? 0 });
+      this.opts.onSync({ ...progress, ms: Math.round(ms), done: true, entities: this.index.entityCount });
   }
 
   /**

@@ -236,6 +236,11 @@ export class ResolutionIndex {
     return this.mentions.size;
   }
 
+  /** Entities with a mention in the index (what `counts().entities` says, without walking the rest). */
+  get entityCount(): number {
+    return this.members.size;
+  }
+
   /** How much the index holds (for benchmarks): mentions, entities, groups, representatives, anchors, block keys (and those kept by their string: `HashedKeyMap`) and scored groups. */
   counts(): Record<string, number> {
     let blockKeys = 0;
