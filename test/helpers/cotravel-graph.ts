@@ -1,4 +1,5 @@
 import { type Graph, writeTx } from '@onemap/graph-schema/server';
+import { rng } from './rng.ts';
 
 /** A sighting as the co-travel tests write it: a person at a place at a time, from the record `rid` (`source:…`). */
 export interface TestVisit {
@@ -33,3 +34,50 @@ export async function writeVisits(graph: Graph, visits: readonly TestVisit[]): P
     ),
   );
 }
+
+/**
+ * Groups of two to four persons travel together (a few legs each: hotel stays that may end
+ * apart, rail tickets whose two stations share one record), and everyone passes places alone at
+ * random: crowds, strangers met once, pairs met twice at one place. Record ids `<source>:<tag>-<n>`.
+ */
+export function randomCoTravelVisits(persons: readonly string[], places: readonly string[], seed: number, tag: string): TestVisit[] {
+  const rand = rng(seed);
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)] as T;
+  const time = (day: number, minute: number) => new Date(Date.UTC(2026, 10, 2 + day, 0, minute)).toISOString();
+  const visits: TestVisit[] = [];
+  let n = 0;
+  for (let g = 0; g < 14; g++) {
+    const group = [...new Set(Array.from({ length: 2 + Math.floor(rand() * 3) }, () => pick(persons)))];
+    for (let leg = 0; leg < 1 + Math.floor(rand() * 3); leg++) {
+      const day = Math.floor(rand() * 3);
+      const minute = Math.floor(rand() * 1380);
+      const place = pick(places);
+      const kind = rand();
+      for (const eid of group) {
+        const at = time(day, minute + Math.floor(rand() * 25));
+        if (kind < 0.4) {
+          // a hotel stay: ends together or (one in three) a day apart
+          const until = time(day + 1 + (rand() < 0.33 ? 1 : 0), 600);
+          visits.push({ eid, place, at, until, rid: `hotel:${tag}-${n++}` });
+        } else if (kind < 0.7) {
+          // a rail ticket: one record, its origin and destination
+          const rid = `rail:${tag}-${n++}`;
+          visits.push(
+            { eid, place, at, rid },
+            { eid, place: pick(places.filter((p) => p !== place)), at: time(day, minute + 120), rid },
+          );
+        } else visits.push({ eid, place, at, rid: `netcafe:${tag}-${n++}` });
+      }
+    }
+  }
+  for (let i = 0; i < 160; i++) {
+    visits.push({
+      eid: pick(persons),
+      place: pick(places),
+      at: time(Math.floor(rand() * 3), Math.floor(rand() * 1440)),
+      rid: `netcafe:${tag}-${n++}`,
+    });
+  }
+  return visits;
+}
+

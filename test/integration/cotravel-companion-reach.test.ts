@@ -14,9 +14,8 @@ import { readTx } from '@onemap/graph-schema/server';
 import { companionReach, DEFAULT_COTRAVEL_SCORE, deriveCoTravel, scoreCoTravel } from '@onemap/resolver/derive';
 import { findCoOccurrences } from '@onemap/resolver/graph';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPersonsAndPlaces, type TestVisit, writeVisits } from '../helpers/cotravel-graph.ts';
+import { createPersonsAndPlaces, randomCoTravelVisits, writeVisits } from '../helpers/cotravel-graph.ts';
 import { clearGraph, openTestGraph } from '../helpers/graph.ts';
-import { rng } from '../helpers/rng.ts';
 
 const TOLERANCE = 30;
 const SETTINGS = { ...DEFAULT_COTRAVEL_SCORE, minOccasions: 2 };
@@ -24,52 +23,6 @@ const SETTINGS = { ...DEFAULT_COTRAVEL_SCORE, minOccasions: 2 };
 const POPULATION = 60;
 const PERSONS = Array.from({ length: 40 }, (_, i) => `P-CTR-${String(i).padStart(2, '0')}`);
 const PLACES = Array.from({ length: 6 }, (_, i) => `L-CTR-${i}`);
-
-/**
- * Groups of two to four persons travel together (a few legs each: hotel stays that may end
- * apart, rail tickets whose two stations share one record), and everyone passes places alone at
- * random: crowds, strangers met once, pairs met twice at one place.
- */
-function randomVisits(seed: number): TestVisit[] {
-  const rand = rng(seed);
-  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)] as T;
-  const time = (day: number, minute: number) => new Date(Date.UTC(2026, 10, 2 + day, 0, minute)).toISOString();
-  const visits: TestVisit[] = [];
-  let n = 0;
-  for (let g = 0; g < 14; g++) {
-    const group = [...new Set(Array.from({ length: 2 + Math.floor(rand() * 3) }, () => pick(PERSONS)))];
-    for (let leg = 0; leg < 1 + Math.floor(rand() * 3); leg++) {
-      const day = Math.floor(rand() * 3);
-      const minute = Math.floor(rand() * 1380);
-      const place = pick(PLACES);
-      const kind = rand();
-      for (const eid of group) {
-        const at = time(day, minute + Math.floor(rand() * 25));
-        if (kind < 0.4) {
-          // a hotel stay: ends together or (one in three) a day apart
-          const until = time(day + 1 + (rand() < 0.33 ? 1 : 0), 600);
-          visits.push({ eid, place, at, until, rid: `hotel:ctr-${n++}` });
-        } else if (kind < 0.7) {
-          // a rail ticket: one record, its origin and destination
-          const rid = `rail:ctr-${n++}`;
-          visits.push(
-            { eid, place, at, rid },
-            { eid, place: pick(PLACES.filter((p) => p !== place)), at: time(day, minute + 120), rid },
-          );
-        } else visits.push({ eid, place, at, rid: `netcafe:ctr-${n++}` });
-      }
-    }
-  }
-  for (let i = 0; i < 160; i++) {
-    visits.push({
-      eid: pick(PERSONS),
-      place: pick(PLACES),
-      at: time(Math.floor(rand() * 3), Math.floor(rand() * 1440)),
-      rid: `netcafe:ctr-${n++}`,
-    });
-  }
-  return visits;
-}
 
 /** A scored pair as an edge would store it. */
 const edgeOf = (p: ReturnType<typeof scoreCoTravel>[number]) =>
@@ -87,7 +40,7 @@ beforeAll(async () => {
   graph = openTestGraph();
   await clearGraph(graph);
   await createPersonsAndPlaces(graph, PERSONS, PLACES);
-  await writeVisits(graph, randomVisits(13));
+  await writeVisits(graph, randomCoTravelVisits(PERSONS, PLACES, 13, 'ctr'));
 });
 
 afterAll(async () => {

@@ -1,6 +1,7 @@
 import type { Graph } from '@onemap/graph-schema/server';
-import { countTravellers, findCoOccurrences, replaceCoTravelEdges } from '../graph/co-travel.ts';
-import { type CoTravelScoreSettings, companionReach, DEFAULT_COTRAVEL_SCORE, scoreCoTravel } from './co-travel-score.ts';
+import { type CoTravelEdgeRow, countTravellers, findCoOccurrences, findSightingCoOccurrences, type PersonSightings, replaceCoTravelEdges, replacePairEdges } from '../graph/co-travel.ts';
+import { parseCoTravelMarks } from './derive-queue.ts';
+import { type CoTravelScoreSettings, companionReach, DEFAULT_COTRAVEL_SCORE, type ScoredPair, scoreCoTravel } from './co-travel-score.ts';
 
 export interface CoTravelSettings {
   /** two sightings at the same place count together when this close in time */
@@ -25,26 +26,55 @@ export const COTRAVEL_CHUNK = 500;
  */
 export async function deriveCoTravel(graph: Graph, personEids: string[], s: CoTravelSettings): Promise<number> {
   if (!personEids.length) return 0;
-  const settings: CoTravelScoreSettings = { ...DEFAULT_COTRAVEL_SCORE, ...s.score, minOccasions: s.minCount };
+  const settings = scoreSettingsOf(s);
   const population = await countTravellers(graph);
   let written = 0;
   for (let i = 0; i < personEids.length; i += COTRAVEL_CHUNK) {
     const eids = personEids.slice(i, i + COTRAVEL_CHUNK);
     // only pairs that can be companions are read (`companionReach`)
     const rows = await findCoOccurrences(graph, eids, s.toleranceMinutes, companionReach(settings));
-    const edges = scoreCoTravel(rows, population, settings)
-      .filter((p) => p.companions)
-      .map((p) => ({
-        x: p.x,
-        y: p.y,
-        count: p.count,
-        first: p.first,
-        last: p.last,
-        sources: p.sources,
-        score: p.score,
-        reasons: JSON.stringify(p.reasons),
-      }));
+    const edges = scoreCoTravel(rows, population, settings).filter((p) => p.companions).map(edgeRowOf);
     written += await replaceCoTravelEdges(graph, eids, edges, s.toleranceMinutes);
   }
   return written;
+}
+
+function scoreSettingsOf(s: CoTravelSettings): CoTravelScoreSettings {
+  return { ...DEFAULT_COTRAVEL_SCORE, ...s.score, minOccasions: s.minCount };
+}
+
+function edgeRowOf(p: ScoredPair): CoTravelEdgeRow {
+  return { x: p.x, y: p.y, count: p.count, first: p.first, last: p.last, sources: p.sources, score: p.score, reasons: JSON.stringify(p.reasons) };
+}
+
+/**
+ * Derives `CO_TRAVELED` for the pairs that new sightings can change: each person of `sightings`
+ * with every person at the place of one of its new sightings within the tolerance
+ * (`findSightingCoOccurrences`), scored on every co-occurrence of the pair, as `deriveCoTravel`
+ * scores them; the edges of other pairs are left as they are. New sightings only add
+ * co-occurrences, so no other pair of these persons can have changed (a sighting taken away
+ * derives its person whole: `coTravelMark.person`). Its cost follows the new sightings' crowds,
+ * not the persons' histories. Returns the edges derived.
+ */
+export async function deriveCoTravelOfSightings(graph: Graph, sightings: readonly PersonSightings[], s: CoTravelSettings): Promise<number> {
+  if (!sightings.length) return 0;
+  const settings = scoreSettingsOf(s);
+  const population = await countTravellers(graph);
+  let written = 0;
+  for (let i = 0; i < sightings.length; i += COTRAVEL_CHUNK) {
+    const rows = await findSightingCoOccurrences(graph, sightings.slice(i, i + COTRAVEL_CHUNK), s.toleranceMinutes, companionReach(settings));
+    const scored = scoreCoTravel(rows, population, settings);
+    written += await replacePairEdges(graph, scored, scored.filter((p) => p.companions).map(edgeRowOf), s.toleranceMinutes);
+  }
+  return written;
+}
+
+/**
+ * Derives co-travel for pending marks as a derive job takes them (`coTravelMark`): persons whole,
+ * sightings incrementally. Resolves with the edges derived and the persons marked.
+ */
+export async function deriveCoTravelMarks(graph: Graph, marks: readonly string[], s: CoTravelSettings): Promise<{ written: number; persons: string[] }> {
+  const { persons, sightings } = parseCoTravelMarks(marks);
+  const written = (await deriveCoTravel(graph, persons, s)) + (await deriveCoTravelOfSightings(graph, sightings, s));
+  return { written, persons: [...persons, ...sightings.map((x) => x.eid)] };
 }

@@ -1,7 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 
-/** Persons whose co-travel must be recomputed; drained by derive jobs. */
+/** Persons and sightings whose co-travel must be derived (`coTravelMark`); drained by derive jobs. */
 export const PENDING_COTRAVEL = 'onemap:derive:cotravel';
 /** The persons one taker (a derive job, by its id) has taken and not finished: taken again first. */
 const TAKEN_PREFIX = 'onemap:derive:cotravel:taken:';
@@ -9,14 +9,59 @@ const TAKEN_PREFIX = 'onemap:derive:cotravel:taken:';
 export const COTRAVEL_TAKE_MAX = 5000;
 
 /**
- * Marks persons for co-travel recomputation and schedules one derive job per second (the job
- * id is the second, so a burst of batches makes one job). Derivation runs off the write path,
- * so a pushed record becomes visible without waiting for it.
+ * What a derive job derives co-travel for, as pending marks (members of `PENDING_COTRAVEL`):
+ * a person whose every pair is derived again (`eid`: a corrected record took a sighting away),
+ * or a new sighting of a person (`eid` + tab + the record id of its `VISITED`), whose pairs with
+ * the persons at that place and time are derived (`deriveCoTravelMarks`). An eid holds no tab.
  */
-export async function scheduleCoTravel(redis: Redis, queue: Queue, personEids: string[]): Promise<void> {
-  if (!personEids.length) return;
-  for (let i = 0; i < personEids.length; i += 5000)
-    await redis.sadd(PENDING_COTRAVEL, ...personEids.slice(i, i + 5000));
+export const coTravelMark = {
+  person: (eid: string) => eid,
+  sighting: (eid: string, rid: string) => `${eid}\t${rid}`,
+};
+
+/**
+ * Marks as a derive job takes them: persons derived whole, and the new sightings of the others
+ * (the sightings of a person derived whole add nothing to it).
+ */
+export function parseCoTravelMarks(marks: readonly string[]): { persons: string[]; sightings: { eid: string; rids: string[] }[] } {
+  const persons = new Set<string>();
+  const sightings = new Map<string, string[]>();
+  for (const m of marks) {
+    const tab = m.indexOf('\t');
+    if (tab < 0) persons.add(m);
+    else {
+      const eid = m.slice(0, tab);
+      const rids = sightings.get(eid);
+      if (rids) rids.push(m.slice(tab + 1));
+      else sightings.set(eid, [m.slice(tab + 1)]);
+    }
+  }
+  return {
+    persons: [...persons],
+    sightings: [...sightings].filter(([eid]) => !persons.has(eid)).map(([eid, rids]) => ({ eid, rids })),
+  };
+}
+
+/**
+ * The co-travel marks of a written batch: each new sighting of a person (a trace fact), and each
+ * person a corrected record may have taken a sighting from, whole.
+ */
+export function coTravelMarksOf(touched: readonly { eid: string; type: string; rid: string }[], withdrawnTraces: readonly string[]): string[] {
+  const marks = new Set<string>();
+  for (const t of touched) if (t.type === 'trace' && t.eid.startsWith('P-')) marks.add(coTravelMark.sighting(t.eid, t.rid));
+  for (const eid of withdrawnTraces) if (eid.startsWith('P-')) marks.add(coTravelMark.person(eid));
+  return [...marks];
+}
+
+/**
+ * Marks persons or sightings for co-travel derivation (`coTravelMark`) and schedules one derive
+ * job per second (the job id is the second, so a burst of batches makes one job). Derivation
+ * runs off the write path, so a pushed record becomes visible without waiting for it.
+ */
+export async function scheduleCoTravel(redis: Redis, queue: Queue, marks: readonly string[]): Promise<void> {
+  if (!marks.length) return;
+  for (let i = 0; i < marks.length; i += 5000)
+    await redis.sadd(PENDING_COTRAVEL, ...marks.slice(i, i + 5000));
   await queue.add('co-travel', {}, { jobId: `cotravel-${Math.floor(Date.now() / 1000)}`, delay: 300 });
 }
 

@@ -1,5 +1,5 @@
 /** Derived facts computed off the write path: the CO_TRAVELED edge and its pending queue. */
-export { type CoTravelSettings, deriveCoTravel } from './co-travel.ts';
+export { type CoTravelSettings, deriveCoTravel, deriveCoTravelMarks, deriveCoTravelOfSightings } from './co-travel.ts';
 export {
   COTRAVEL_REASON_LEGS,
   companionReach,
@@ -13,7 +13,7 @@ export {
   surpriseOf,
 } from './co-travel-score.ts';
 export { AFTER_COMMIT_WINDOW_MS, finishAfterCommit, PENDING_AFTER_COMMIT, queueAfterCommit, resumeAfterCommit, startAfterCommit, takeAfterCommit } from './after-commit-queue.ts';
-export { COTRAVEL_TAKE_MAX, finishPendingCoTravel, giveBackPendingCoTravel, PENDING_COTRAVEL, scheduleCoTravel, schedulePendingCoTravel, takePendingCoTravel } from './derive-queue.ts';
+export { COTRAVEL_TAKE_MAX, coTravelMark, coTravelMarksOf, finishPendingCoTravel, giveBackPendingCoTravel, PENDING_COTRAVEL, parseCoTravelMarks, scheduleCoTravel, schedulePendingCoTravel, takePendingCoTravel } from './derive-queue.ts';
 export { MoCorpus, moTokens } from './mo-text.ts';
 export {
   clusterSeries,

@@ -116,6 +116,67 @@ export const CO_OCCURRENCES_CYPHER = `UNWIND $eids AS eid
               crowd, (v1.until IS NOT NULL AND v2.until IS NOT NULL AND
                       abs(duration.inSeconds(v1.until, v2.until).seconds) > $tol * 60) AS leftApart`;
 
+/** New sightings of one person (`VISITED.rid` of the records just written), whose co-travel is derived incrementally. */
+export interface PersonSightings {
+  eid: string;
+  rids: string[];
+}
+
+/** Cypher: the visits of persons at place eid `place` within `$tol` minutes of datetime `at` (`o`, `w`). */
+const withinTolerance = (place: string, at: string) =>
+  visitsAtPlaceCypher({ subject: `o:${Label.Person}`, visit: 'w', placeEid: place, from: `${at} - duration({minutes: $tol})`, to: `${at} + duration({minutes: $tol})` });
+
+/**
+ * `findSightingCoOccurrences`' statement (`$marks`, `$tol`, `$reach`). The pairs a new sighting
+ * can change are the persons at its place within the tolerance: only they are read, each pair
+ * in both orientations (as `findCoOccurrences` reads a pair both of whose persons it was given,
+ * and as the bulk load counts it): one person's sightings that the other's visits meet within
+ * the tolerance, found by joining the two persons' visits (a few each) — not by reading the
+ * crowd at every sighting of the person, which made a hotel guest's derivation read every
+ * stranger met at every station and hotel of their history (~380 rows a guest at a million
+ * records). The crowd is read only for the sightings of pairs that reach `$reach`.
+ */
+export const SIGHTING_CO_OCCURRENCES_CYPHER = `UNWIND $marks AS m
+       MATCH (:${Label.Person} {eid: m.eid})-[nv:${Rel.Visited}]->(np:${Label.Place}) WHERE nv.rid IN m.rids
+       CALL (np, nv) {
+         ${withinTolerance('np.eid', 'nv.at')}
+         RETURN collect(DISTINCT o) AS others
+       }
+       WITH m.eid AS a, others
+       UNWIND others AS other
+       WITH DISTINCT a, other
+       WITH a, other.eid AS b
+       WITH DISTINCT CASE WHEN a < b THEN a ELSE b END AS x, CASE WHEN a < b THEN b ELSE a END AS y
+       WHERE x <> y
+       UNWIND [[x, y], [y, x]] AS dir
+       CALL (dir) {
+         MATCH (:${Label.Person} {eid: dir[1]})-[w:${Rel.Visited}]->()
+         WITH collect({place: w.place, at: w.at, w: w}) AS bv
+         MATCH (:${Label.Person} {eid: dir[0]})-[v:${Rel.Visited}]->(p:${Label.Place})
+         WITH bv, p.eid AS place, v, v.at AS at
+         WITH place, v, at, [x IN bv WHERE x.place = place AND x.at >= at - duration({minutes: $tol}) AND x.at <= at + duration({minutes: $tol}) | x.w] AS near
+         WHERE size(near) > 0
+         WITH place, v, at, near ORDER BY v.rid
+         WITH place, at, head(collect(v)) AS v1, head(collect(near)) AS near
+         RETURN place, v1, near
+       }
+       WITH x, y, dir[0] AS a, dir[1] AS b, place, v1, near, toString(date(v1.at)) AS day
+       WITH x, y, collect([a, b, place, day, v1, near]) AS occ,
+            count(DISTINCT place) AS places, count(DISTINCT place + '|' + day) AS occasions
+       WHERE places >= $reach.places AND occasions >= $reach.occasions
+       UNWIND occ AS o
+       WITH o[0] AS a, o[1] AS b, o[2] AS place, o[3] AS day, o[4] AS v1, o[5] AS near
+       CALL (place, v1) {
+         ${withinTolerance('place', 'v1.at')}
+         RETURN count(DISTINCT o) AS crowd
+       }
+       UNWIND near AS v2
+       WITH a, b, place, day, v1, crowd, v2 ORDER BY v2.rid
+       WITH a, b, place, day, v1, crowd, v2.at AS atB, head(collect(v2)) AS v2
+       RETURN a, b, place, day, toString(v1.at) AS at, v1.rid AS ridA, v2.rid AS ridB, v1.source AS sourceA, v2.source AS sourceB,
+              crowd, (v1.until IS NOT NULL AND v2.until IS NOT NULL AND
+                      abs(duration.inSeconds(v1.until, v2.until).seconds) > $tol * 60) AS leftApart`;
+
 /**
  * Every sighting of another person at the same place within `toleranceMinutes` of a sighting of
  * one of `eids`, with the crowd then (distinct persons at the place within the tolerance, the
@@ -144,21 +205,62 @@ export async function findCoOccurrences(
 ): Promise<CoOccurrenceRow[]> {
   return readTx(graph, async (tx) => {
     const r = await tx.run(CO_OCCURRENCES_CYPHER, { eids, tol: toleranceMinutes, reach });
-    return r.records.map((x) => ({
-      a: x.get('a'),
-      b: x.get('b'),
-      place: x.get('place'),
-      day: x.get('day'),
-      at: x.get('at'),
-      ridA: x.get('ridA'),
-      ridB: x.get('ridB'),
-      sourceA: x.get('sourceA'),
-      sourceB: x.get('sourceB'),
-      crowd: Number(x.get('crowd')),
-      leftApart: x.get('leftApart') === true,
-    }));
+    return r.records.map(coOccurrenceOf);
   });
 }
+
+/**
+ * The co-occurrences of the pairs that new sightings can change (`SIGHTING_CO_OCCURRENCES_CYPHER`):
+ * every pair of a person of `marks` and another person at the place of one of its new sightings
+ * within the tolerance, with every co-occurrence of that pair in both orientations — the rows
+ * `findCoOccurrences` gives for those pairs when given both persons.
+ */
+export async function findSightingCoOccurrences(
+  graph: Graph,
+  marks: readonly PersonSightings[],
+  toleranceMinutes: number,
+  reach: CompanionReach = EVERY_PAIR,
+): Promise<CoOccurrenceRow[]> {
+  if (!marks.length) return [];
+  return readTx(graph, async (tx) => {
+    const r = await tx.run(SIGHTING_CO_OCCURRENCES_CYPHER, { marks, tol: toleranceMinutes, reach });
+    return r.records.map(coOccurrenceOf);
+  });
+}
+
+function coOccurrenceOf(x: { get(key: string): unknown }): CoOccurrenceRow {
+  return {
+    a: x.get('a') as string,
+    b: x.get('b') as string,
+    place: x.get('place') as string,
+    day: x.get('day') as string,
+    at: x.get('at') as string,
+    ridA: x.get('ridA') as string,
+    ridB: x.get('ridB') as string,
+    sourceA: x.get('sourceA') as string,
+    sourceB: x.get('sourceB') as string,
+    crowd: Number(x.get('crowd')),
+    leftApart: x.get('leftApart') === true,
+  };
+}
+
+/**
+ * Writes scored edges (`$edges`, `$tol`): one edge per pair whichever side derived it — the pair is
+ * ordered by eid, so a pair derived from both persons (touched in different chunks) is merged,
+ * never doubled — and an edge whose values did not change is not written at all.
+ */
+const MERGE_COTRAVEL_EDGES = `UNWIND $edges AS e
+ WITH e, CASE WHEN e.x < e.y THEN e.x ELSE e.y END AS a, CASE WHEN e.x < e.y THEN e.y ELSE e.x END AS b
+ MATCH (x:${Label.Person} {eid: a}), (y:${Label.Person} {eid: b})
+ MERGE (x)-[c:${Rel.CoTraveled}]->(y)
+ WITH c, e, datetime(e.first) AS first, datetime(e.last) AS last
+ WITH c, e, first, last,
+      NOT coalesce(c.count = e.count AND c.first = first AND c.last = last AND c.toleranceMinutes = $tol
+                   AND c.sources = e.sources AND c.score = e.score AND c.reasons = e.reasons, false) AS changed
+ FOREACH (_ IN CASE WHEN changed THEN [1] ELSE [] END |
+   SET c.count = e.count, c.first = first, c.last = last, c.toleranceMinutes = $tol,
+       c.sources = e.sources, c.score = e.score, c.reasons = e.reasons)
+ RETURN count(c) AS written`;
 
 /**
  * Replaces the CO_TRAVELED edges of `eids` by `edges` in one transaction: an edge of a touched
@@ -186,23 +288,39 @@ export async function replaceCoTravelEdges(
        DELETE c`,
       { eids, keys },
     );
-    const r = await tx.run(
-      // One edge per pair whichever side derived it: the pair is ordered by eid, so a pair derived
-      // from both persons (touched in different chunks) is merged, never doubled.
-      `UNWIND $edges AS e
-       WITH e, CASE WHEN e.x < e.y THEN e.x ELSE e.y END AS a, CASE WHEN e.x < e.y THEN e.y ELSE e.x END AS b
-       MATCH (x:${Label.Person} {eid: a}), (y:${Label.Person} {eid: b})
-       MERGE (x)-[c:${Rel.CoTraveled}]->(y)
-       WITH c, e, datetime(e.first) AS first, datetime(e.last) AS last
-       WITH c, e, first, last,
-            NOT coalesce(c.count = e.count AND c.first = first AND c.last = last AND c.toleranceMinutes = $tol
-                         AND c.sources = e.sources AND c.score = e.score AND c.reasons = e.reasons, false) AS changed
-       FOREACH (_ IN CASE WHEN changed THEN [1] ELSE [] END |
-         SET c.count = e.count, c.first = first, c.last = last, c.toleranceMinutes = $tol,
-             c.sources = e.sources, c.score = e.score, c.reasons = e.reasons)
-       RETURN count(c) AS written`,
-      { edges, tol: toleranceMinutes },
+    const r = await tx.run(MERGE_COTRAVEL_EDGES, { edges, tol: toleranceMinutes });
+    return Number(r.records[0]?.get('written') ?? 0);
+  });
+}
+
+/**
+ * Replaces the CO_TRAVELED edges of the scored pairs `pairs` (both eids each, any order) by `edges`
+ * in one transaction: a pair scored and not companions loses its edge, one pointing the wrong way
+ * goes, and the others are written as `replaceCoTravelEdges` writes them. The edges of pairs not
+ * scored are left alone (an incremental derivation scores only the pairs new sightings changed).
+ * Returns the edges derived.
+ */
+export async function replacePairEdges(
+  graph: Graph,
+  pairs: readonly { x: string; y: string }[],
+  edges: CoTravelEdgeRow[],
+  toleranceMinutes: number,
+): Promise<number> {
+  if (!pairs.length) return 0;
+  const keep = new Set(edges.map((e) => (e.x < e.y ? `${e.x}|${e.y}` : `${e.y}|${e.x}`)));
+  const ordered = pairs.map((p) => (p.x < p.y ? { x: p.x, y: p.y } : { x: p.y, y: p.x }));
+  // an edge that must go: the pair is no companions now (either direction), or points from the larger eid
+  const gone = ordered.map((p) => ({ ...p, both: !keep.has(`${p.x}|${p.y}`) }));
+  return writeTx(graph, async (tx) => {
+    await tx.run(
+      `UNWIND $gone AS g
+       MATCH (x:${Label.Person} {eid: g.x})-[c:${Rel.CoTraveled}]-(y:${Label.Person} {eid: g.y})
+       WITH g, c, y WHERE g.both OR startNode(c) = y
+       DELETE c`,
+      { gone },
     );
+    if (!edges.length) return 0;
+    const r = await tx.run(MERGE_COTRAVEL_EDGES, { edges, tol: toleranceMinutes });
     return Number(r.records[0]?.get('written') ?? 0);
   });
 }

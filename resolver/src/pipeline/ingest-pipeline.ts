@@ -2,8 +2,8 @@ import type { EntityKind, SourceCatalogEntry } from '@onemap/graph-schema';
 import type { Graph } from '@onemap/graph-schema/server';
 import type { ConnectionOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { type CoTravelSettings, deriveCoTravel } from '../derive/co-travel.ts';
-import { finishPendingCoTravel, scheduleCoTravel, takePendingCoTravel } from '../derive/derive-queue.ts';
+import { type CoTravelSettings, deriveCoTravelMarks } from '../derive/co-travel.ts';
+import { coTravelMarksOf, finishPendingCoTravel, scheduleCoTravel, takePendingCoTravel } from '../derive/derive-queue.ts';
 import { evaluateCoTravelWarnings, evaluateWarnings, type TouchedFact } from '../derive/warnings.ts';
 import { ResolverError } from '../errors.ts';
 import { type BatchInfo, findBatch, recordDelivery, updateBatch } from '../graph/batches.ts';
@@ -130,13 +130,14 @@ export class IngestPipeline {
   async deriveNow(taker = 'direct'): Promise<number> {
     let written = 0;
     for (;;) {
-      const eids = await takePendingCoTravel(this.deps.redis, taker);
-      if (!eids.length) return written;
+      const marks = await takePendingCoTravel(this.deps.redis, taker);
+      if (!marks.length) return written;
       // Off the write path and never under the resolve lock: it only reads VISITED and merges
       // CO_TRAVELED, which resolution never reads; a deadlock with a merge is retried by writeTx.
-      written += await deriveCoTravel(this.deps.graph, eids, this.deps.coTravel);
+      const derived = await deriveCoTravelMarks(this.deps.graph, marks, this.deps.coTravel);
+      written += derived.written;
       // Early warning "co-travels with someone new", once the new edges are committed (outside the lock).
-      await evaluateCoTravelWarnings(this.deps.graph, this.deps.redis, eids, this.deps.eventsChannel ?? EVENTS_CHANNEL).catch((e: Error) => this.warningFailed(e));
+      await evaluateCoTravelWarnings(this.deps.graph, this.deps.redis, derived.persons, this.deps.eventsChannel ?? EVENTS_CHANNEL).catch((e: Error) => this.warningFailed(e));
       await finishPendingCoTravel(this.deps.redis, taker);
     }
   }
@@ -258,9 +259,7 @@ export class IngestPipeline {
       lockWaitMs = performance.now() - t1;
       return this.resolver.processBatch(batch, read.records, (done, total) => progress?.({ done, total, stage: 'write' }));
     });
-    // persons with a new sighting, and those a corrected record may have taken one from
-    const persons = [...new Set([...stats.touched.filter((t) => t.type === 'trace').map((t) => t.eid), ...stats.withdrawnTraces].filter((e) => e.startsWith('P-')))];
-    await scheduleCoTravel(this.deps.redis, this.deriveQueue(), persons);
+    await scheduleCoTravel(this.deps.redis, this.deriveQueue(), coTravelMarksOf(stats.touched, stats.withdrawnTraces));
     await publishEvents(this.deps.graph, this.deps.redis, stats.touched, this.deps.eventsChannel);
     this.evaluateWarningsAfterCommit(stats.touched);
     const dropped: FieldProblem[] = stats.droppedFacts.map((d) => {

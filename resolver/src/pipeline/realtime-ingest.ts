@@ -2,7 +2,7 @@ import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 import { ANCHOR_KINDS, type SourceCatalogEntry } from '@onemap/graph-schema';
 import type { ManagedTransaction } from 'neo4j-driver';
 import { AFTER_COMMIT_WINDOW_MS, finishAfterCommit, queueAfterCommit, startAfterCommit, takeAfterCommit } from '../derive/after-commit-queue.ts';
-import { scheduleCoTravel } from '../derive/derive-queue.ts';
+import { coTravelMarksOf, scheduleCoTravel } from '../derive/derive-queue.ts';
 import {
   type BatchInfo,
   type BatchResult,
@@ -494,16 +494,7 @@ export class RealtimeIngest {
       { markChecked: true },
     );
     const touched = job.items.flatMap((it) => it.touched);
-    // persons with a new sighting, and those a corrected push may have taken one from
-    const persons = [
-      ...new Set(
-        [
-          ...touched.filter((t) => t.type === 'trace').map((t) => t.eid),
-          ...job.items.flatMap((it) => it.withdrawnTraces ?? []),
-        ].filter((e) => e.startsWith('P-')),
-      ),
-    ];
-    await scheduleCoTravel(redis, this.pipeline.deriveQueue(), persons);
+    await scheduleCoTravel(redis, this.pipeline.deriveQueue(), coTravelMarksOf(touched, job.items.flatMap((it) => it.withdrawnTraces ?? [])));
     // Early warning rules of the touched entities (the same call site a file batch uses after its write).
     this.pipeline.evaluateWarningsAfterCommit(touched);
     return publishEvents(graph, redis, touched, this.pipeline.deps.eventsChannel);
