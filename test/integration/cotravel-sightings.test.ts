@@ -15,9 +15,11 @@
 import type { Graph } from '@onemap/graph-schema/server';
 import { readTx, writeTx } from '@onemap/graph-schema/server';
 import {
+  coTravelMark,
   companionReach,
   DEFAULT_COTRAVEL_SCORE,
   deriveCoTravel,
+  deriveCoTravelMarks,
   deriveCoTravelOfSightings,
   scoreCoTravel,
 } from '@onemap/resolver/derive';
@@ -26,6 +28,7 @@ import {
   findCoOccurrences,
   findSightingCoOccurrences,
   type PersonSightings,
+  sightingCrowds,
 } from '@onemap/resolver/graph';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -163,5 +166,56 @@ describe('co-travel derived from new sightings (issue 13)', () => {
     // the new sightings made companions and changed edges, and some edges were not theirs to touch
     expect(pick(after, (p) => met.has(p) && after.get(p) !== before.get(p)).length).toBeGreaterThan(0);
     expect(pick(before, (p) => !met.has(p)).length).toBeGreaterThan(0);
+  });
+  it("counts the crowd at each person's marked sightings, and derives a person met in a larger crowd than the limit whole", async () => {
+    const all = (
+      await readTx(graph, (tx) =>
+        tx.run(
+          "MATCH (p:Person)-[v:VISITED]->(l:Place) WHERE p.eid STARTS WITH 'P-CTS' RETURN p.eid AS eid, l.eid AS place, toString(v.at) AS at, v.rid AS rid",
+        ),
+      )
+    ).records.map((x) => ({
+      eid: x.get('eid') as string,
+      place: x.get('place') as string,
+      at: x.get('at') as string,
+      rid: x.get('rid') as string,
+    }));
+    const rand = rng(9);
+    const marked = all.filter(() => rand() < 0.2);
+    const records = new Set(marked.map((m) => `${m.eid} ${m.rid}`));
+    const expected = new Map<string, number>();
+    for (const m of all.filter((v) => records.has(`${v.eid} ${v.rid}`))) {
+      const crowd = new Set(
+        all
+          .filter((o) => o.place === m.place && Math.abs(Date.parse(o.at) - Date.parse(m.at)) <= TOLERANCE * 60_000)
+          .map((o) => o.eid),
+      ).size;
+      expected.set(m.eid, Math.max(expected.get(m.eid) ?? 0, crowd));
+    }
+    expect(new Map([...(await sightingCrowds(graph, marksOf(marked), TOLERANCE))].sort())).toEqual(
+      new Map([...expected].sort()),
+    );
+    expect(Math.max(...expected.values())).toBeGreaterThan(2);
+
+    // a limit of 0: every marked person is derived whole, as deriveCoTravel derives it
+    const settings = { toleranceMinutes: TOLERANCE, minCount: 2 };
+    const clear = () =>
+      writeTx(graph, (tx) => tx.run("MATCH (x:Person)-[c:CO_TRAVELED]-() WHERE x.eid STARTS WITH 'P-CTS' DELETE c"));
+    const marks = marked.map((m) => coTravelMark.sighting(m.eid, m.rid));
+    await clear();
+    const derived = await deriveCoTravelMarks(graph, marks, settings, 0);
+    expect(derived.persons.sort()).toEqual([...expected.keys()].sort());
+    const routedWhole = await edges(graph);
+    await clear();
+    await deriveCoTravel(graph, [...expected.keys()], settings);
+    expect([...routedWhole].sort()).toEqual([...(await edges(graph))].sort());
+    // no limit: every marked sighting is derived by its pairs
+    await clear();
+    await deriveCoTravelMarks(graph, marks, settings, Number.POSITIVE_INFINITY);
+    const routedBySightings = await edges(graph);
+    await clear();
+    await deriveCoTravelOfSightings(graph, marksOf(marked), settings);
+    expect([...routedBySightings].sort()).toEqual([...(await edges(graph))].sort());
+    expect(routedBySightings.size).toBeGreaterThan(0);
   });
 });

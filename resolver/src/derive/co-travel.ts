@@ -1,5 +1,5 @@
 import type { Graph } from '@onemap/graph-schema/server';
-import { type CoTravelEdgeRow, countTravellers, findCoOccurrences, findSightingCoOccurrences, type PersonSightings, replaceCoTravelEdges, replacePairEdges } from '../graph/co-travel.ts';
+import { type CoTravelEdgeRow, countTravellers, findCoOccurrences, findSightingCoOccurrences, type PersonSightings, replaceCoTravelEdges, replacePairEdges, sightingCrowds } from '../graph/co-travel.ts';
 import { parseCoTravelMarks } from './derive-queue.ts';
 import { type CoTravelScoreSettings, companionReach, DEFAULT_COTRAVEL_SCORE, type ScoredPair, scoreCoTravel } from './co-travel-score.ts';
 
@@ -70,11 +70,30 @@ export async function deriveCoTravelOfSightings(graph: Graph, sightings: readonl
 }
 
 /**
- * Derives co-travel for pending marks as a derive job takes them (`coTravelMark`): persons whole,
- * sightings incrementally. Resolves with the edges derived and the persons marked.
+ * The most persons at a new sighting's place and time for which its pairs are derived one by one
+ * (`deriveCoTravelOfSightings`); a person with a sighting in a larger crowd is derived whole
+ * (`deriveCoTravel`). Deriving a pair joins both persons' visits, so a sighting's cost grows with
+ * its crowd: at a hotel or an internet café, a few others, far cheaper than reading the crowds of
+ * every place of the person's history; at a station at rush hour, hundreds, dearer than that.
  */
-export async function deriveCoTravelMarks(graph: Graph, marks: readonly string[], s: CoTravelSettings): Promise<{ written: number; persons: string[] }> {
-  const { persons, sightings } = parseCoTravelMarks(marks);
-  const written = (await deriveCoTravel(graph, persons, s)) + (await deriveCoTravelOfSightings(graph, sightings, s));
-  return { written, persons: [...persons, ...sightings.map((x) => x.eid)] };
+export const SIGHTING_CROWD_MAX = 20;
+
+/**
+ * Derives co-travel for pending marks as a derive job takes them (`coTravelMark`): persons whole,
+ * sightings incrementally — but a person with a sighting among more than `crowdMax` persons
+ * whole. Resolves with the edges derived and the persons marked.
+ */
+export async function deriveCoTravelMarks(
+  graph: Graph,
+  marks: readonly string[],
+  s: CoTravelSettings,
+  crowdMax = SIGHTING_CROWD_MAX,
+): Promise<{ written: number; persons: string[] }> {
+  const parsed = parseCoTravelMarks(marks);
+  const crowds = await sightingCrowds(graph, parsed.sightings, s.toleranceMinutes);
+  const crowded = (x: PersonSightings) => (crowds.get(x.eid) ?? 0) > crowdMax;
+  const whole = [...parsed.persons, ...parsed.sightings.filter(crowded).map((x) => x.eid)];
+  const sightings = parsed.sightings.filter((x) => !crowded(x));
+  const written = (await deriveCoTravel(graph, whole, s)) + (await deriveCoTravelOfSightings(graph, sightings, s));
+  return { written, persons: [...whole, ...sightings.map((x) => x.eid)] };
 }

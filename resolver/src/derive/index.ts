@@ -1,5 +1,5 @@
 /** Derived facts computed off the write path: the CO_TRAVELED edge and its pending queue. */
-export { type CoTravelSettings, deriveCoTravel, deriveCoTravelMarks, deriveCoTravelOfSightings } from './co-travel.ts';
+export { type CoTravelSettings, deriveCoTravel, deriveCoTravelMarks, deriveCoTravelOfSightings, SIGHTING_CROWD_MAX } from './co-travel.ts';
 export {
   COTRAVEL_REASON_LEGS,
   companionReach,

@@ -210,6 +210,28 @@ export async function findCoOccurrences(
 }
 
 /**
+ * The crowd at each person's new sightings: per person of `marks`, the most persons at the place
+ * of one of its marked sightings within the tolerance (the person included). A person whose
+ * marks no visit holds any more (merged, corrected) is not in the answer.
+ */
+export async function sightingCrowds(graph: Graph, marks: readonly PersonSightings[], toleranceMinutes: number): Promise<Map<string, number>> {
+  if (!marks.length) return new Map();
+  return readTx(graph, async (tx) => {
+    const r = await tx.run(
+      `UNWIND $marks AS m
+       MATCH (:${Label.Person} {eid: m.eid})-[nv:${Rel.Visited}]->(np:${Label.Place}) WHERE nv.rid IN m.rids
+       CALL (np, nv) {
+         ${withinTolerance('np.eid', 'nv.at')}
+         RETURN count(DISTINCT o) AS crowd
+       }
+       RETURN m.eid AS eid, max(crowd) AS crowd`,
+      { marks, tol: toleranceMinutes },
+    );
+    return new Map(r.records.map((x) => [x.get('eid') as string, Number(x.get('crowd'))]));
+  });
+}
+
+/**
  * The co-occurrences of the pairs that new sightings can change (`SIGHTING_CO_OCCURRENCES_CYPHER`):
  * every pair of a person of `marks` and another person at the place of one of its new sightings
  * within the tolerance, with every co-occurrence of that pair in both orientations — the rows
