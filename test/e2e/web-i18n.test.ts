@@ -82,6 +82,8 @@ async function walk(role: keyof typeof WEB_USERS, lang: 'zh' | 'en'): Promise<{ 
       problems.push(...(await untranslated(w.page, lang, `${role}/review-detail`)));
     }
     if (s === 'search') {
+      // before a search the empty pane says what can be searched (its examples are input, not UI text)
+      await w.page.waitForSelector('[data-testid=search-hint] li code');
       await w.page.fill('[data-testid=search-form] input', subject.residentId);
       await w.page.click('[data-testid=search-form] button');
       await givePurpose(w.page);

@@ -7,6 +7,7 @@ import { screensFor } from '../auth/roles.ts';
 import { useSession } from '../auth/session.tsx';
 import { fieldValue } from '../i18n/field-value.ts';
 import { translateValue, useI18n } from '../i18n/i18n.tsx';
+import type { MessageKey } from '../i18n/messages.ts';
 import { sourceName } from '../i18n/source-name.ts';
 import { rgbCss, traceColor } from '../map/layers/colors.ts';
 import { go, useRoute } from '../ui/route.ts';
@@ -95,8 +96,50 @@ export default function SearchScreen() {
           </AsyncView>
         )}
       </section>
-      <section className="main-pane">{selected && <ProfilePanel eid={selected} />}</section>
+      <section className="main-pane">
+        {selected ? (
+          <ProfilePanel eid={selected} />
+        ) : (
+          <SearchHint found={hits.state === 'done' && hits.data.length > 0} />
+        )}
+      </section>
     </div>
+  );
+}
+
+/** What search takes, each with examples typed as they are (input, not UI text). */
+const SEARCH_HINTS: [MessageKey, string[]][] = [
+  ['search.hintName', ['张伟', '张']],
+  ['search.hintPinyin', ['zhangwei', 'zw']],
+  ['search.hintTail', ['2351']],
+  ['search.hintWhole', []],
+];
+
+/** What the empty pane says before a profile is chosen: what search takes, or to choose a hit. */
+function SearchHint({ found }: { found: boolean }) {
+  const { t } = useI18n();
+  if (found) {
+    return (
+      <p className="muted" data-testid="search-hint">
+        {t('search.hintPick')}
+      </p>
+    );
+  }
+  return (
+    <section className="search-hint" data-testid="search-hint">
+      <h3>{t('search.hintTitle')}</h3>
+      <ul className="plain">
+        {SEARCH_HINTS.map(([key, examples]) => (
+          <li key={key}>
+            {t(key)}
+            {examples.map((x) => (
+              <code key={x}>{x}</code>
+            ))}
+          </li>
+        ))}
+      </ul>
+      <p className="muted small">{t('search.hintPurpose')}</p>
+    </section>
   );
 }
 
