@@ -28,6 +28,8 @@ export interface BulkLoadOptions {
   readWorkers?: number;
   /** records per chunk from a worker and records a worker may have ahead (tests; `bulk-read-ahead.ts`) */
   readAhead?: { chunkRecords?: number; maxRecordsAhead?: number };
+  /** Told when a file's fault found late starts the first pass again without it. */
+  onRestart?: (file: string, reason: string) => void;
 }
 
 /** What the first pass of a bulk load resolved: the index in memory, the records on disk. */
@@ -64,8 +66,41 @@ export interface BulkPlan {
  * files writes. What a record's rows need is spilled to `opts.spillFile` as it resolves (its
  * mentions' entities are read at the second pass, `bulkRows`, when every merge is known), so
  * memory holds the resolution index and the batches, not the records.
+ *
+ * The readers hand a file over as it is read, so the loop resolves a big file (a household
+ * registry of 250,000 rows) while the rest of it is read. A file-level fault found late (after
+ * some of the file's records were resolved) starts the pass again from the first file, that file
+ * rejected from the start: the index holds no trace of a rejected file's records, as when the
+ * fault is found before any (rare: a read error, a JSON lines column no line has; the cost is one
+ * more pass).
  */
 export async function resolveBulkLoad(files: { source: string; path: string }[], opts: BulkLoadOptions): Promise<BulkResolved> {
+  const lateFaults = new Map<number, FileFault>();
+  for (;;) {
+    try {
+      return await resolvePass(files, opts, lateFaults);
+    } catch (e) {
+      if (!(e instanceof LateFileFault)) throw e;
+      lateFaults.set(e.file, e.error);
+      opts.onRestart?.(files[e.file]!.path, e.error.message);
+    }
+  }
+}
+
+type FileFault = Pick<ResolverError, 'code' | 'message' | 'location'>;
+
+/** A file's fault found after some of its records were resolved: the pass starts again without them. */
+class LateFileFault extends Error {
+  constructor(
+    readonly file: number,
+    readonly error: FileFault,
+  ) {
+    super(`file ${file}: ${error.message}`);
+  }
+}
+
+/** One first pass; `lateFaults`: files rejected from the start (their fault was found late before). */
+async function resolvePass(files: { source: string; path: string }[], opts: BulkLoadOptions, lateFaults: ReadonlyMap<number, FileFault>): Promise<BulkResolved> {
   const catalogById = new Map(opts.catalog.map((c) => [c.id, c]));
   for (const f of files) if (!catalogById.has(f.source)) throw new ResolverError('ONEMAP_ERR_USAGE', { detail: `unknown source "${f.source}"` });
   const rr = new RecordResolver({ catalog: opts.catalog, authority: authorityFromCatalog(opts.catalog), ...(opts.models ? { models: opts.models } : {}) });
@@ -113,6 +148,12 @@ export async function resolveBulkLoad(files: { source: string; path: string }[],
       };
       batches.set(batch.batchId, { batch, info });
       let e = await next(fi);
+      const late = lateFaults.get(fi);
+      if (late) {
+        // read again by the reader: its records are passed over, its fault is the one found before
+        while (e.type === 'records') e = await next(fi);
+        e = { type: 'fault', error: late };
+      }
       if (e.type === 'fault') {
         const rejectsFile = writeFileFault(opts.rejectsDir, batch, e.error);
         Object.assign(info, { status: 'rejected', error: e.error.message, rejected: 1, finishedAt: now, ...(rejectsFile ? { rejectsFile } : {}) });
@@ -144,6 +185,7 @@ export async function resolveBulkLoad(files: { source: string; path: string }[],
         }
         ms.resolve += performance.now() - t;
       }
+      if (e.type === 'fault') throw new LateFileFault(fi, e.error);
       if (e.type !== 'done') throw new Error(`file ${fi}: ${e.type} after its records`);
       const rejectsFile = writeRejectsReport(opts.rejectsDir, batch.batchId, [...e.rejects, ...dropped]);
       Object.assign(info, {

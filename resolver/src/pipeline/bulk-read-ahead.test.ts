@@ -23,7 +23,8 @@ function hotelFile(name: string, rows: Record<string, string | number>[]) {
 }
 const again = path.join(dir, 'again.csv');
 fs.copyFileSync(sample[0]!.path, again);
-const noRoom = [1, 2, 3].map((i) => {
+// more records than a chunk: some of them are handed over and resolved before the fault is found
+const noRoom = Array.from({ length: 20 }, (_, k) => k + 1).map((i) => {
   const { room_no: _, ...r } = hotelRecord(i);
   return r;
 });
@@ -31,11 +32,12 @@ const files = [
   ...sample,
   { source: sample[0]!.source, path: again },
   hotelFile('late-fault.jsonl', noRoom),
-  hotelFile('after.jsonl', [hotelRecord(4), hotelRecord(5)]),
+  hotelFile('after.jsonl', [hotelRecord(40), hotelRecord(41)]),
 ];
 
-async function run(name: string, readWorkers: number) {
+async function run(name: string, readWorkers: number, restarts: string[] = []) {
   return resolveBulkLoad(files, {
+    onRestart: (file, reason) => restarts.push(`${path.basename(file)}: ${reason}`),
     catalog,
     stagingDir: path.join(dir, name, 'staging'),
     rejectsDir: path.join(dir, name, 'rejects'),
@@ -67,15 +69,22 @@ function decided(res: BulkResolved) {
 
 describe('bulk first pass: reading on worker threads ahead of the resolving loop', () => {
   it('resolves the same records in the same order as reading on the loop thread', async () => {
-    const serial = decided(await run('serial', 0));
-    const ahead = decided(await run('ahead', 2));
+    const restarts: string[] = [];
+    const serial = decided(await run('serial', 0, restarts));
+    // the serial reader reads a file whole before its records: the fault comes first, no restart
+    expect(restarts).toEqual([]);
+    const ahead = decided(await run('ahead', 2, restarts));
+    // the workers hand chunks over as read: the late fault starts the pass again, once
+    expect(restarts).toHaveLength(1);
+    expect(restarts[0]).toMatch(/^late-fault\.jsonl: /);
     expect(serial.partition.length).toBeGreaterThan(1000);
     expect(ahead).toEqual(serial);
     // the duplicate is one batch with two deliveries, the late fault a rejected batch with no record
     const fault = ahead.batches.find((b) => b.originalName === 'late-fault.jsonl')!;
     expect(fault.status).toBe('rejected');
     expect(ahead.partition.some((l) => l.startsWith('hotel:T-HOTEL-000001:'))).toBe(false);
-    expect(ahead.partition.some((l) => l.startsWith('hotel:T-HOTEL-000004:'))).toBe(true);
+    expect(ahead.partition.some((l) => l.startsWith('hotel:T-HOTEL-000020:'))).toBe(false);
+    expect(ahead.partition.some((l) => l.startsWith('hotel:T-HOTEL-000040:'))).toBe(true);
     expect(ahead.batches.find((b) => b.names.includes('again.csv'))?.deliveries).toBe(2);
   });
 });

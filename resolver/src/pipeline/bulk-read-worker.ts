@@ -2,10 +2,11 @@
  * Worker thread of `BulkReadAhead`: stages, reads and standardizes the files of a bulk load and
  * turns each record into its facts (`recordFacts`), the part of the first pass that does not
  * depend on the resolution index. Files are claimed in order from a shared counter; a file's
- * events go to the parent in order (`staged`, then `fault` or `records` chunks, then `done`).
- * A worker starts a file only while fewer than `maxRecordsAhead` of the records it handed over are
- * not resolved yet (it waits on the shared counter, Atomics), so it is at most that many records
- * plus the file it is reading ahead of the parent, whatever the load's size.
+ * events go to the parent in order (`staged`, then `records` chunks as they are read, then
+ * `done`, or `fault` — before or after some chunks: a file-level fault found late, see
+ * `resolveBulkLoad`). A worker hands a chunk over only while fewer than `maxRecordsAhead` of the
+ * records it handed over are not taken by the loop yet (it waits on the shared counter, Atomics),
+ * so it is at most that many records plus one chunk ahead of the parent, whatever the load's size.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { SourceCatalogEntry } from '@onemap/graph-schema';
@@ -18,7 +19,6 @@ import { type CompiledMapping, compileMapping } from '../standardize/compile-map
 import {
   CTL_NEXT,
   CTL_STOP,
-  type PackedRecords,
   packRecords,
   type ReadEvent,
   type ReadJob,
@@ -36,7 +36,10 @@ const mappings = new Map<string, CompiledMapping>();
 
 const post = (e: ReadEvent, transfer: ArrayBuffer[] = []) => parentPort!.postMessage(e, transfer);
 
-/** Waits while `maxRecordsAhead` records this worker handed over are not resolved yet; false: stop. */
+/** Thrown out of a file's reading when the load stops. */
+const STOPPED = Symbol('stopped');
+
+/** Waits while `maxRecordsAhead` records this worker handed over are not taken by the loop yet; false: stop. */
 function waitForRoom(): boolean {
   for (;;) {
     if (Atomics.load(ctl, CTL_STOP)) return false;
@@ -65,16 +68,19 @@ for (;;) {
     cm = compileMapping(entry, entry.id);
     mappings.set(entry.id, cm);
   }
-  // A file's facts are packed as it is read and handed over only once it has been read whole: a
-  // file-level fault found late (a JSONL column no line has, a read error) rejects the whole file,
-  // as the serial reader does, and none of its records may have been resolved by then.
-  const chunks: PackedRecords[] = [];
+  // A file's facts are handed over a chunk at a time as it is read, so the loop resolves a big
+  // file while the rest of it is read. A file-level fault found late (a JSONL column no line has,
+  // a read error) then comes after some of its chunks: the loop starts its pass again without the
+  // file (`resolveBulkLoad`), so none of its records counts, as with the serial reader.
   let tails: RecordTail[] = [];
   let mentions: Parameters<typeof packMentions>[0] = [];
-  const pack = () => {
-    chunks.push(packRecords(tails, packMentions(mentions)));
+  const handOver = () => {
+    if (!waitForRoom()) throw STOPPED;
+    const packed = packRecords(tails, packMentions(mentions));
     tails = [];
     mentions = [];
+    Atomics.add(ctl, slot, packed.tails.length);
+    post({ index, type: 'records', packed }, [packed.mentions.codes.buffer as ArrayBuffer]);
   };
   let read: ReturnType<typeof readSource>;
   try {
@@ -101,11 +107,12 @@ for (;;) {
           spill.mentions,
           spill.fixed,
         ]);
-        if (tails.length >= job.chunkRecords) pack();
+        if (tails.length >= job.chunkRecords) handOver();
       },
     });
-    if (tails.length) pack();
+    if (tails.length) handOver();
   } catch (e) {
+    if (e === STOPPED) break;
     if (!(e instanceof ResolverError)) {
       post({ index, type: 'fatal', message: (e as Error).stack ?? String(e) });
       break;
@@ -113,11 +120,5 @@ for (;;) {
     post({ index, type: 'fault', code: e.code, message: e.message, location: e.location });
     continue;
   }
-  // the whole file at once: the parent resolves it while this worker reads the next one
-  for (const packed of chunks) {
-    Atomics.add(ctl, slot, packed.tails.length);
-    post({ index, type: 'records', packed }, [packed.mentions.codes.buffer as ArrayBuffer]);
-  }
-  chunks.length = 0;
   post({ index, type: 'done', rows: read.rows, rejects: read.rejects, flagged: read.flagged.length });
 }
