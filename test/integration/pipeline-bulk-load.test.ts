@@ -1,6 +1,6 @@
 import { loadCatalog } from '@onemap/datasets';
 import { findBatch } from '@onemap/resolver/graph';
-import { readTx } from '@onemap/graph-schema/server';
+import { isSchemaStatement, readMigrations, readTx, runAutoCommit } from '@onemap/graph-schema/server';
 import { describe, expect, it } from 'vitest';
 import { type BulkLoadReport, runBulkLoad } from '../../resolver/src/cli/load-command.ts';
 import { testEnv } from '../helpers/env.ts';
@@ -61,6 +61,15 @@ describe('bulk load (neo4j-admin import) writes the graph the incremental pipeli
     expect(facts(await graphCounts(t.graph))).toEqual(facts(incremental.counts));
     expect(untimed(await timedEdges())).toEqual([]);
     expect(lineDifferences(await graphContentLines(t.graph), incremental.lines, 2)).toEqual({ missing: [], extra: [] });
+
+    // The load ran the migrations' schema statements only (`freshImport`): each data statement,
+    // run now, must find nothing to change on the graph the import wrote.
+    const data = readMigrations().flatMap((m) => m.statements.filter((st) => !isSchemaStatement(st)).map((st) => ({ file: m.file, st })));
+    expect(data.length).toBeGreaterThan(5);
+    for (const { file, st } of data) {
+      const updates = (await runAutoCommit(t.graph, st)).summary.counters.updates();
+      expect(Object.entries(updates).filter(([, n]) => n > 0), `${file}: ${st.slice(0, 80)}`).toEqual([]);
+    }
   }, SLOW);
 
   it('after a bulk load the same files delivered again are no-ops and the pipeline continues from it', async () => {

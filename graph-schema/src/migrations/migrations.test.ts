@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readMigrations, supersededIndexStatements } from './migrations.ts';
+import { isSchemaStatement, readMigrations, supersededIndexStatements } from './migrations.ts';
 
 describe('indexes a later pending migration drops are not built', () => {
   it('skips the CREATE of an index dropped later, keeps the one that recreates it and every other statement', () => {
@@ -43,5 +43,27 @@ describe('indexes a later pending migration drops are not built', () => {
       return /INDEX\s+(\w+)/i.exec(all.find((m) => m.version === v)!.statements[i!]!)![1];
     });
     expect(skippedNames.sort()).toEqual(['entity_pinyin', 'entity_search', 'identifier_value_text', 'source_record_seq']);
+  });
+});
+
+describe('schema statements, the only ones a freshly imported graph runs', () => {
+  it('tells index and constraint statements of every form from data statements', () => {
+    for (const st of [
+      'CREATE CONSTRAINT entity_eid IF NOT EXISTS FOR (n:Entity) REQUIRE n.eid IS UNIQUE',
+      'CREATE INDEX visited_at IF NOT EXISTS FOR ()-[r:VISITED]-() ON (r.at)',
+      'CREATE POINT INDEX place_location IF NOT EXISTS FOR (n:Place) ON (n.location)',
+      "CREATE FULLTEXT INDEX entity_search IF NOT EXISTS\nFOR (n:Person) ON EACH [n.name]\nOPTIONS { indexConfig: { `fulltext.analyzer`: 'cjk' } }",
+      '  create text index identifier_value_text IF NOT EXISTS FOR (n:Identifier) ON (n.value)',
+      'DROP INDEX source_record_seq IF EXISTS',
+      'DROP CONSTRAINT x IF EXISTS',
+    ])
+      expect(isSchemaStatement(st), st).toBe(true);
+    for (const st of [
+      'MATCH (r:SourceRecord) WHERE r.raw IS NOT NULL CALL (r) { REMOVE r.raw } IN TRANSACTIONS OF 10000 ROWS',
+      'CREATE (:DecisionEid {entity: eid, decision: d.id})',
+      'MATCH (d:ResolutionDecision) UNWIND d.eids AS eid CREATE (:DecisionEid {entity: eid})',
+      'MERGE (i:Index {name: 1})',
+    ])
+      expect(isSchemaStatement(st), st).toBe(false);
   });
 });
