@@ -51,7 +51,7 @@ function columns(file: string, names: string[]): Map<string, string[]> {
 }
 
 describe('bulk load: the second pass streamed into the import CSVs', () => {
-  it('writes the same files as the graph held whole (records, visits, entities, co-travel)', () => {
+  it('writes the same files as the graph held whole (records, visits, entities, co-travel)', async () => {
     const records: Parameters<typeof writeImportCsv>[0]['records'] = [];
     const visits: Parameters<typeof writeImportCsv>[0]['visits'] = [];
     const { kindOf, ...rest } = bulkRows(res, { record: (r) => records.push(r), visit: (v) => visits.push(v) });
@@ -59,21 +59,21 @@ describe('bulk load: the second pass streamed into the import CSVs', () => {
     expect(records.length).toBeGreaterThan(900);
     expect(whole.coTraveled.edges.length).toBeGreaterThan(0);
     const a = writeImportCsv(whole, path.join(dir, 'whole'));
-    const b = writeBulkLoadCsv(res, path.join(dir, 'streamed'), CO_TRAVEL).files;
+    const b = (await writeBulkLoadCsv(res, path.join(dir, 'streamed'), CO_TRAVEL)).files;
     const names = (f: typeof a) => [...f.nodes, ...f.relationships].map((x) => path.basename(x)).sort();
     expect(names(b)).toEqual(names(a));
     for (const name of names(a)) expect(fs.readFileSync(path.join(dir, 'streamed', name), 'utf8'), name).toBe(fs.readFileSync(path.join(dir, 'whole', name), 'utf8'));
     expect([b.nodeCount, b.relationshipCount]).toEqual([a.nodeCount, a.relationshipCount]);
   });
 
-  it("gathers each entity's inSources and place facts as the incremental writer computes them from every row", () => {
+  it("gathers each entity's inSources and place facts as the incremental writer computes them from every row", async () => {
     const records: Parameters<typeof writeImportCsv>[0]['records'] = [];
     const visits: Parameters<typeof writeImportCsv>[0]['visits'] = [];
     const rest = bulkRows(res, { record: (r) => records.push(r), visit: (v) => visits.push(v) });
     const sources = new Map(entitySources({ seq: 1, merges: [], entities: rest.entities, identifiers: rest.identifiers, records, relations: rest.relations, visits }).map((x) => [x.eid, x.sources.join(';')]));
     const facts = new Map(recordPlaceFacts(records).map((x) => [x.eid, [x.recordRoles.join(';'), x.homeSources.join(';'), x.pointStatements.join(';')]]));
     const out = path.join(dir, 'facts');
-    writeBulkLoadCsv(res, out, CO_TRAVEL);
+    await writeBulkLoadCsv(res, out, CO_TRAVEL);
     const places = columns(path.join(out, 'nodes-Place.csv'), ['eid', 'inSources', 'recordRoles', 'homeSources', 'pointStatements']);
     expect(places.size).toBeGreaterThan(10);
     let homes = 0;

@@ -231,6 +231,8 @@ export function defaultReadWorkers(): number {
 export interface BulkRowSink {
   record(r: SourceRecordRow): void;
   visit(v: VisitRow): void;
+  /** Every record and visit has been handed over (the entity rows come next). */
+  recordsDone?(): void;
 }
 
 /**
@@ -252,9 +254,14 @@ export function bulkRows(res: BulkResolved, out: BulkRowSink, entities = new Map
     // a version a later delivery corrected
     if (res.lastVersion.size && (res.lastVersion.get(x.rec.rid) ?? at) !== at) continue;
     const entry = res.catalogById.get(x.source)!;
-    for (const m of x.mentions) entities.set(rr.eidOf(m.key), m.kind);
     const r = { identifiers: [] as { eid: string; kind: string; value: string; source: string; rid: string }[], records: [] as SourceRecordRow[], relations: [] as RelationRow[], visits: [] as VisitRow[] };
     rr.recordRows(res.origins[x.origin]!, entry, { rec: x.rec, facts: { mentions: x.mentions, relations: x.relations, visits: x.visits }, resolved: x.resolved, updated: x.updated, json: x.json }, r);
+    // each mention's entity as the record's row resolved it (its outcomes are its mentions', in order)
+    const outcomes = r.records[0]!.resolved;
+    for (let i = 0; i < x.mentions.length; i++) {
+      const m = x.mentions[i]!;
+      entities.set(outcomes[i]?.role === m.role ? outcomes[i]!.eid : rr.eidOf(m.key), m.kind);
+    }
     for (const i of r.identifiers) {
       const k = `${i.eid}|${i.kind}|${i.value}`;
       const x = identifiers.get(k);
@@ -275,6 +282,7 @@ export function bulkRows(res: BulkResolved, out: BulkRowSink, entities = new Map
     if (r.visits.length === 1) out.visit(r.visits[0]!);
     else if (r.visits.length) for (const v of new Map(r.visits.map((v) => [`${v.subject}|${v.place}|${v.kind}`, v])).values()) out.visit(v);
   }
+  out.recordsDone?.();
   const entityRows: EntityRow[] = [];
   for (const [eid, kind] of entities) entityRows.push(rr.entityRow(eid, kind));
   return { entities: entityRows, identifiers: [...identifiers.values()], relations: [...relations.values()], batches: res.batches, kindOf: entities };

@@ -209,9 +209,9 @@ export class RecordResolver {
       kept = { fold: new GoldenFold(kind, this.opts.authority), removals, times: this.timesChanged };
     }
     const { fold } = kept;
-    for (const m of this.index.mentionsFrom(eid, fold.size)) {
-      fold.add(m, this.known.receivedAt(`${m.source}:${m.recordId}`) ?? null);
-    }
+    this.index.eachMentionFrom(eid, fold.size, (m, record) => {
+      fold.add(m, (record === undefined ? this.known.receivedAt(`${m.source}:${m.recordId}`) : this.known.receivedAtOf(record)) ?? null);
+    });
     // kept in the order of use (a Map keeps insertion order): the least recently used goes first
     this.folds.delete(eid);
     if (this.opts.keepGolden && members >= GOLDEN_KEPT_FROM) {
@@ -242,7 +242,9 @@ export class RecordResolver {
   recordRows(origin: RecordOrigin, entry: SourceCatalogEntry, p: RecordRowsInput, rows: Pick<ChunkRows, 'identifiers' | 'records' | 'relations' | 'visits'>) {
     const { rec, facts, resolved } = p;
     const touched: { eid: string; type: 'trace' | 'relation'; at: string | null; source: string; rid: string }[] = [];
-    const roleEid = new Map(facts.mentions.map((m) => [m.role, this.eidOf(m.key)]));
+    // each mention's entity read once (a record's outcomes are its mentions', in their order)
+    const eids = facts.mentions.map((m) => this.eidOf(m.key));
+    const roleEid = new Map(facts.mentions.map((m, i) => [m.role, eids[i]!]));
     for (const m of facts.mentions) {
       for (const id of m.identifiers) {
         if (ANCHOR_KINDS_OF[m.kind].has(id.kind))
@@ -266,7 +268,7 @@ export class RecordResolver {
       batchId: origin.batchId,
       ...(p.json ?? mentionsToJson(facts.mentions as Mention[])),
       flags: facts.mentions.flatMap((m) => m.flags.map((f) => `${m.role}.${f}`)),
-      resolved: resolved.map((r) => ({ ...r, eid: this.eidOf(r.key) })),
+      resolved: resolved.map((r, i) => ({ ...r, eid: r.key === facts.mentions[i]?.key ? eids[i]! : this.eidOf(r.key) })),
     };
     if (!p.updated) record.isNew = true;
     rows.records.push(record);

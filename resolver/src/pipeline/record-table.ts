@@ -111,6 +111,13 @@ export class RecordTable {
     return Number.isNaN(t) ? undefined : t;
   }
 
+  /** `receivedAt` by the record's number (`RecordIds`), without its rid. */
+  receivedAtOf(id: number): number | undefined {
+    if (id >= this.times.length) return undefined;
+    const t = this.times[id]!;
+    return Number.isNaN(t) ? undefined : t;
+  }
+
   setReceivedAt(rid: string, at: number): void {
     // numbered first: numbering may grow (replace) the arrays
     const id = this.idOf(rid);

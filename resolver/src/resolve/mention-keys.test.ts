@@ -26,6 +26,9 @@ describe('MentionKeys', () => {
     records.numberOf('rail:R9');
     expect(Math.floor(keys.numberOf('rail:R9:passenger') / ROLE_SLOTS)).toBe(records.find('rail:R9'));
     expect(records.size).toBe(2);
+    // the record of a key's number, as the record table numbers it; none for a key kept as a string
+    expect([guest, hotel, keys.numberOf('rail:R9:passenger')].map((n) => keys.recordOf(n))).toEqual([0, 0, records.find('rail:R9')]);
+    expect(keys.recordOf(keys.numberOf('no-role'))).toBeUndefined();
   });
 
   it('numbers nothing by looking, and keeps a key without a record or past the role slots as a string', () => {

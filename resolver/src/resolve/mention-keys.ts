@@ -56,6 +56,11 @@ export class MentionKeys {
     return `${this.records.rid((n - role) / ROLE_SLOTS)}:${this.roles[role]}`;
   }
 
+  /** The record number (`RecordIds`) of a key's number; undefined for a key kept as a string. */
+  recordOf(n: number): number | undefined {
+    return n < 0 ? undefined : (n - (n % ROLE_SLOTS)) / ROLE_SLOTS;
+  }
+
   private roleNumber(role: string, add: boolean): number | undefined {
     let n = this.roleNumbers.get(role);
     if (n === undefined && add && this.roles.length < ROLE_SLOTS) {

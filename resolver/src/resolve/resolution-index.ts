@@ -321,6 +321,16 @@ export class ResolutionIndex {
     for (const n of this.members.get(entityId) ?? []) if (i++ >= start) yield this.mentionAt(n);
   }
 
+  /**
+   * `mentionsFrom` with each mention's record number (`RecordIds`, shared with the record table;
+   * undefined for a key kept as a string), told to `each` instead of yielded: no key made and read
+   * back to find the record's facts.
+   */
+  eachMentionFrom(entityId: string, start: number, each: (m: Mention, record: number | undefined) => void): void {
+    let i = 0;
+    for (const n of this.members.get(entityId) ?? []) if (i++ >= start) each(this.mentionAt(n), this.keys.recordOf(n));
+  }
+
   /** An entity's mention keys in the order they joined it. */
   mentionKeysOf(entityId: string): string[] {
     return [...this.memberKeys(entityId)];
