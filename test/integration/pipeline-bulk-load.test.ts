@@ -1,6 +1,6 @@
 import { loadCatalog } from '@onemap/datasets';
 import { findBatch } from '@onemap/resolver/graph';
-import { isSchemaStatement, readMigrations, readTx, runAutoCommit } from '@onemap/graph-schema/server';
+import { describeSchema, isSchemaStatement, readMigrations, readTx, runAutoCommit } from '@onemap/graph-schema/server';
 import { describe, expect, it } from 'vitest';
 import { type BulkLoadReport, runBulkLoad } from '../../resolver/src/cli/load-command.ts';
 import { testEnv } from '../helpers/env.ts';
@@ -28,14 +28,14 @@ const timedEdges = () =>
   );
 
 describe('bulk load (neo4j-admin import) writes the graph the incremental pipeline writes', () => {
-  let incremental: { partition: string[]; lines: string[]; counts: Record<string, number> };
+  let incremental: { partition: string[]; lines: string[]; counts: Record<string, number>; schema: string[] };
   let report: BulkLoadReport;
 
   it('bulk load of the sample == incremental load of the sample: same entity partition, same facts', async () => {
     const files = sampleFiles(DAYS);
     const results = await ingestDirect(t.pipeline, files);
     expect(results.every((b) => b.status === 'done')).toBe(true);
-    incremental = { partition: await entityPartition(t.graph), lines: await graphContentLines(t.graph), counts: await graphCounts(t.graph) };
+    incremental = { partition: await entityPartition(t.graph), lines: await graphContentLines(t.graph), counts: await graphCounts(t.graph), schema: await describeSchema(t.graph) };
     expect(incremental.counts['node:SourceRecord']).toBeGreaterThan(900);
     const untimed = (rows: Record<string, unknown>[]) => rows.filter((r) => r.possible !== r.timed);
     const incrementalTimes = await timedEdges();
@@ -62,8 +62,10 @@ describe('bulk load (neo4j-admin import) writes the graph the incremental pipeli
     expect(untimed(await timedEdges())).toEqual([]);
     expect(lineDifferences(await graphContentLines(t.graph), incremental.lines, 2)).toEqual({ missing: [], extra: [] });
 
-    // The load ran the migrations' schema statements only (`freshImport`): each data statement,
+    // The load ran the migrations' schema statements only, indexes before constraints
+    // (`freshImport`): the schema the migrations in version order made, and each data statement,
     // run now, must find nothing to change on the graph the import wrote.
+    expect(await describeSchema(t.graph)).toEqual(incremental.schema);
     const data = readMigrations().flatMap((m) => m.statements.filter((st) => !isSchemaStatement(st)).map((st) => ({ file: m.file, st })));
     expect(data.length).toBeGreaterThan(5);
     for (const { file, st } of data) {

