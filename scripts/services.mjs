@@ -348,7 +348,7 @@ export async function startNeo4jService(profile) {
 /**
  * Bulk load with the real tool for it: stops Neo4j, runs `neo4j-admin database import full`
  * (org.neo4j.cli.AdminTool, on the launcher's classpath) over the CSVs described by
- * `<dir>/manifest.json` ({nodes: [...], relationships: [...], multiline}), replacing the `neo4j`
+ * `<dir>/manifest.json` ({nodes: [...], relationships: [...], multiline, quote}), replacing the `neo4j`
  * database, and starts Neo4j again. Schema (constraints, indexes) is applied afterwards by the
  * migrations. Returns the stage timings in ms.
  */
@@ -371,6 +371,8 @@ export async function importNeo4j(profile, dir) {
     ...manifest.relationships.map((f) => `--relationships=${f}`),
     '--overwrite-destination=true',
     `--multiline-fields=${manifest.multiline ? 'true' : 'false'}`,
+    // the writer's quote character (`CSV_QUOTE`: U+0001, so JSON cells are written as they are)
+    ...(manifest.quote ? [`--quote=${manifest.quote}`] : []),
     // every core for the import (its stages are parallel); off-heap caches bounded so a shared
     // machine is not taken over (the tool's default is 90% of free memory)
     `--threads=${process.env.NEO4J_IMPORT_THREADS ?? os.cpus().length}`,

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { placeFactsOf } from '@onemap/graph-schema';
-import { CsvFile, writeImportCsv } from './bulk-import-csv.ts';
+import { CSV_QUOTE, CsvFile, writeImportCsv } from './bulk-import-csv.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'onemap-csv-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -16,7 +16,7 @@ function expected(header: string[], rows: unknown[][]): string {
     if (typeof v === 'boolean') return String(v);
     if (Array.isArray(v) && !v.length) return '';
     const s = Array.isArray(v) ? v.join(';') : String(v);
-    return `"${s.replaceAll('"', '""')}"`;
+    return `${CSV_QUOTE}${s.replaceAll(CSV_QUOTE, CSV_QUOTE + CSV_QUOTE)}${CSV_QUOTE}`;
   };
   return `${header.join(',')}\n${rows.map((r) => `${r.map(cell).join(',')}\n`).join('')}`;
 }
@@ -29,7 +29,7 @@ function written(name: string, header: string[], rows: unknown[][]): { text: str
 }
 
 describe('CsvFile', () => {
-  it('writes every kind of cell as the import reads it: quotes doubled, lists joined, empty and missing as nothing', () => {
+  it('writes every kind of cell as the import reads it: JSON as it is, the quote character doubled, lists joined, empty and missing as nothing', () => {
     const header = ['id:ID', 'name', 'n:double', 'ok:boolean', 'tags:string[]'];
     const rows = [
       ['p1', '张三', 1.5, true, ['a', 'b']],
@@ -37,9 +37,13 @@ describe('CsvFile', () => {
       ['p3', null, undefined, null, ['只']],
       ['p4', '', 0, true, null],
       ['p5', '𠀀 surrogate pair, 中文 and émigré', -3, false, ['"q"']],
+      ['p6', `the quote itself: ${CSV_QUOTE}, twice ${CSV_QUOTE}${CSV_QUOTE}`, 2, true, [`a${CSV_QUOTE}`]],
+      ['p7', '{"kind":"Person","value":"x, \\"y\\""}', 0, false, null],
     ];
     const { text, file } = written('kinds.csv', header, rows);
     expect(text).toBe(expected(header, rows));
+    // a JSON cell is written as it is: its double quotes are not the CSV's
+    expect(text).toContain(`${CSV_QUOTE}{"kind":"Person","value":"x, \\"y\\""}${CSV_QUOTE}`);
     expect(file.rows).toBe(rows.length);
     expect(file.multiline).toBe(false);
   });
@@ -80,12 +84,13 @@ describe('writeImportCsv', () => {
     const lines = fs.readFileSync(files.nodes.find((f) => f.endsWith('nodes-Place.csv')) as string, 'utf8').trim().split('\n');
     const header = (lines[0] as string).split(',');
     const col = (line: string, name: string) => line.split(',')[header.indexOf(name)];
-    const l1 = lines.find((l) => l.startsWith('"L1"')) as string;
+    const q = (v: string) => `${CSV_QUOTE}${v}${CSV_QUOTE}`;
+    const l1 = lines.find((l) => l.startsWith(q('L1'))) as string;
     const f1 = placeFactsOf([{ source: 'hotel', role: 'hotel', attrs: records[0]?.attrs }, { source: 'household', role: 'home', attrs: records[1]?.attrs }]);
-    expect(col(l1, 'recordRoles:string[]')).toBe(`"${f1.recordRoles.join(';')}"`);
-    expect(col(l1, 'homeSources:string[]')).toBe('"household"');
-    const l2 = lines.find((l) => l.startsWith('"L2"')) as string;
-    expect(col(l2, 'recordRoles:string[]')).toBe('"netcafe:place"');
+    expect(col(l1, 'recordRoles:string[]')).toBe(q(f1.recordRoles.join(';')));
+    expect(col(l1, 'homeSources:string[]')).toBe(q('household'));
+    const l2 = lines.find((l) => l.startsWith(q('L2'))) as string;
+    expect(col(l2, 'recordRoles:string[]')).toBe(q('netcafe:place'));
     expect(col(l2, 'homeSources:string[]')).toBe('');
     const persons = fs.readFileSync(files.nodes.find((f) => f.endsWith('nodes-Person.csv')) as string, 'utf8');
     expect(persons.split('\n')[0]).not.toContain('recordRoles');

@@ -41,7 +41,16 @@ export interface ImportFiles {
 
 const ARRAY_DELIMITER = ';';
 
-const QUOTE = 0x22;
+/**
+ * The quote of every string cell: U+0001, which JSON never holds raw (it writes `\u0001`) and
+ * standardized text does not either, so a cell is written as it is — the `"` of every JSON cell
+ * (a source record's `attrs` and `mentions`, two a record) was doubled before, a new string of
+ * each, most of the CSV stage's garbage at a million records. A value holding it still has it
+ * doubled (RFC 4180, with this quote). neo4j-admin reads it from the manifest (`--quote`).
+ */
+export const CSV_QUOTE = '\u0001';
+const QUOTE = 0x01;
+const DOUBLED_QUOTE = CSV_QUOTE + CSV_QUOTE;
 const COMMA = 0x2c;
 const NEWLINE = 0x0a;
 
@@ -89,7 +98,7 @@ export class CsvFile {
     const s = Array.isArray(v) ? v.join(ARRAY_DELIMITER) : String(v);
     if (!this.multiline && (s.includes('\n') || s.includes('\r'))) this.multiline = true;
     this.byte(QUOTE);
-    this.text(s.includes('"') ? s.replaceAll('"', '""') : s);
+    this.text(s.includes(CSV_QUOTE) ? s.replaceAll(CSV_QUOTE, DOUBLED_QUOTE) : s);
     this.byte(QUOTE);
   }
 

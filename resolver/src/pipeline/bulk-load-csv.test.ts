@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadCatalog, sampleFilesMatching } from '@onemap/datasets';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeImportCsv } from '../graph/bulk-import-csv.ts';
+import { CSV_QUOTE, writeImportCsv } from '../graph/bulk-import-csv.ts';
 import { recordPlaceFacts } from '../graph/place-facts.ts';
 import { entitySources } from '../graph/write-chunk.ts';
 import { bulkCoTravel } from './bulk-co-travel.ts';
@@ -24,12 +24,12 @@ function cellsOf(line: string): string[] {
   const cells: string[] = [];
   let i = 0;
   while (i <= line.length) {
-    if (line[i] === '"') {
+    if (line[i] === CSV_QUOTE) {
       let v = '';
       i++;
       while (i < line.length) {
-        if (line[i] === '"' && line[i + 1] === '"') (v += '"'), (i += 2);
-        else if (line[i] === '"') break;
+        if (line[i] === CSV_QUOTE && line[i + 1] === CSV_QUOTE) (v += CSV_QUOTE), (i += 2);
+        else if (line[i] === CSV_QUOTE) break;
         else v += line[i++];
       }
       cells.push(v);

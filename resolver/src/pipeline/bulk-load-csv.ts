@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { EntityKind } from '@onemap/graph-schema';
 import type { CoTravelSettings } from '../derive/co-travel.ts';
-import { type ImportFiles, ImportCsvWriter } from '../graph/bulk-import-csv.ts';
+import { CSV_QUOTE, type ImportFiles, ImportCsvWriter } from '../graph/bulk-import-csv.ts';
 import type { VisitRow } from '../graph/write-rows.ts';
 import type { CoTravelEdgeRow } from '../graph/co-travel.ts';
 import { bulkCoTravelOnThread } from './bulk-co-travel-thread.ts';
@@ -49,7 +49,7 @@ export async function writeBulkLoadCsv(
   const coTravelMs = performance.now() - t;
   t = performance.now();
   const files = writer.finish({ ...rest, coTraveled: { edges, toleranceMinutes: coTravel.toleranceMinutes } });
-  fs.writeFileSync(path.join(csvDir, 'manifest.json'), JSON.stringify({ nodes: files.nodes, relationships: files.relationships, multiline: files.multiline }));
+  fs.writeFileSync(path.join(csvDir, 'manifest.json'), JSON.stringify({ nodes: files.nodes, relationships: files.relationships, multiline: files.multiline, quote: CSV_QUOTE }));
   csv += performance.now() - t;
   return { files, coTraveled: edges.length, ms: { csv, coTravel: coTravelMs }, coTravelThreadMs };
 }
