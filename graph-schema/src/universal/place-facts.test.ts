@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mentionsHome, placeFactsOf, placeRoleFact, statedPoint } from './place-facts.ts';
+import { mentionsHome, placeFactsOf, placeRoleFact, pointOfRoleAttrs, statedPoint } from './place-facts.ts';
 
 describe('place facts', () => {
   it('lists each source and role once, sorted, and the sources of which a record mentions home', () => {
@@ -31,5 +31,25 @@ describe('place facts', () => {
     expect(f.pointStatements).toEqual(['netcafe:103.9:36.1', 'rail:103.8:36.06']);
     expect(statedPoint('{"place":{"lon":"","lat":"1"}}', 'place')).toBeNull();
     expect(statedPoint('not json "lon"', 'place')).toBeNull();
+  });
+
+  it("reads a role's point from its attrs object as from the record's attrs JSON (what the bulk load spills)", () => {
+    const cases: Record<string, unknown>[] = [
+      { place: { lon: '103.8', lat: '36.06', name: 'x' } },
+      { place: { lon: 103.9, lat: 36.1 } },
+      { place: { lon: -0, lat: 1e21 } },
+      { place: { lon: Number.NaN, lat: '1' } },
+      { place: { lon: Number.POSITIVE_INFINITY, lat: 2 } },
+      { place: { lon: '', lat: '1' } },
+      { place: { lon: '1' } },
+      { place: { lon: ['1'], lat: '2' } },
+      { place: { lon: { v: 1 }, lat: '2' } },
+      { place: { lon: true, lat: '2' } },
+      { place: ['1', '2'] },
+      { place: null },
+      { other: { lon: '1', lat: '2' } },
+    ];
+    for (const attrs of cases) expect(pointOfRoleAttrs(attrs.place), JSON.stringify(attrs)).toEqual(statedPoint(JSON.stringify(attrs), 'place'));
+    expect(pointOfRoleAttrs({ lon: 103.9, lat: '36.1' })).toEqual({ lon: '103.9', lat: '36.1' });
   });
 });

@@ -73,9 +73,16 @@ export function statedPoint(attrs: string | null | undefined, role: string): { l
   } catch {
     return null;
   }
-  const byRole = obj && typeof obj === 'object' ? (obj as Record<string, unknown>)[role] : undefined;
+  return pointOfRoleAttrs(obj && typeof obj === 'object' ? (obj as Record<string, unknown>)[role] : undefined);
+}
+
+/**
+ * `statedPoint` of a role's attrs as an object (a mention's, before they are written as JSON): the
+ * same answer as for the JSON (a number JSON cannot hold counts as none, as its `null` would).
+ */
+export function pointOfRoleAttrs(byRole: unknown): { lon: string; lat: string } | null {
   if (!byRole || typeof byRole !== 'object' || Array.isArray(byRole)) return null;
-  const text = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
+  const text = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' && Number.isFinite(v) ? String(v) : '');
   const lon = text((byRole as Record<string, unknown>).lon);
   const lat = text((byRole as Record<string, unknown>).lat);
   return lon && lat ? { lon, lat } : null;

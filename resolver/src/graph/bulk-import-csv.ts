@@ -231,8 +231,12 @@ export class ImportCsvWriter {
     else if (!list.includes(source)) list.push(source);
   }
 
-  /** One source record (the last version of its rid) with its RESOLVED_TO edges. */
-  record(r: SourceRecordRow) {
+  /**
+   * One source record (the last version of its rid) with its RESOLVED_TO edges.
+   * @param points the point each place mention states (role, lon, lat), as `statedPoint` reads it
+   *   from the record's attrs (which is done when they are not given)
+   */
+  record(r: SourceRecordRow, points?: readonly (readonly [string, string, string])[]) {
     this.recs.row([r.rid, Label.SourceRecord, r.source, r.recordId, r.receivedAt, r.hash, r.file, r.line, r.batchId, this.at.seq, r.attrs, r.mentions, r.flags]);
     const home = mentionsHome(r.attrs);
     for (const x of r.resolved) {
@@ -245,7 +249,8 @@ export class ImportCsvWriter {
       const role = placeRoleFact(r.source, x.role);
       if (!f.roles.includes(role)) f.roles.push(role);
       if (home && !f.homes.includes(r.source)) f.homes.push(r.source);
-      const p = statedPoint(r.attrs, x.role);
+      const given = points?.find((p) => p[0] === x.role);
+      const p = points ? (given ? { lon: given[1], lat: given[2] } : null) : statedPoint(r.attrs, x.role);
       const point = p && placePointFact(r.source, p.lon, p.lat);
       if (point && !f.points.includes(point)) f.points.push(point);
     }

@@ -31,7 +31,7 @@ export async function writeBulkLoadCsv(
   const rest = bulkRows(
     res,
     {
-      record: (r) => writer.record(r),
+      record: (r, points) => writer.record(r, points),
       visit: (v) => {
         writer.visit(v);
         if (kinds.get(v.subject) === 'Person') personVisits.push(v);

@@ -12,7 +12,7 @@ import type { Model } from '../scoring/model-settings.ts';
 import type { FieldProblem } from '../types.ts';
 import { authorityFromCatalog } from './golden-values.ts';
 import { openFileReader } from './bulk-read-ahead.ts';
-import { parseSpillLine, spillLine } from './bulk-spill-record.ts';
+import { parseSpillLine, type StatedPoints, spillLine } from './bulk-spill-record.ts';
 import { SpillWriter, readSpillLines } from './bulk-spill.ts';
 import type { RecordFacts } from './record-facts.ts';
 import { type RecordOrigin, RecordResolver, type ResolvedRecord } from './record-resolver.ts';
@@ -229,7 +229,8 @@ export function defaultReadWorkers(): number {
 
 /** Where the second pass hands the rows that come one per record. */
 export interface BulkRowSink {
-  record(r: SourceRecordRow): void;
+  /** @param points the point each place mention of the record states (`spillParts`) */
+  record(r: SourceRecordRow, points?: StatedPoints): void;
   visit(v: VisitRow): void;
   /** Every record and visit has been handed over (the entity rows come next). */
   recordsDone?(): void;
@@ -268,7 +269,7 @@ export function bulkRows(res: BulkResolved, out: BulkRowSink, entities = new Map
       if (!x) identifiers.set(k, { ...i, rids: [i.rid] });
       else if (!x.rids.includes(i.rid) && x.rids.length < MAX_RIDS) x.rids.push(i.rid);
     }
-    for (const s of r.records) out.record(s);
+    for (const s of r.records) out.record(s, x.points);
     for (const rel of r.relations) {
       const k = `${rel.type}|${rel.from}|${rel.to}|${rel.source}`;
       const x = relations.get(k);

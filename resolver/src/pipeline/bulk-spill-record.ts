@@ -7,7 +7,7 @@
  * key, role, kind, identifiers and flags, relations, visits). The resolving loop adds only what
  * it decided (`spillLine`). Fields are separated by tabs, which JSON never leaves unescaped.
  */
-import type { EntityKind } from '@onemap/graph-schema';
+import { type EntityKind, pointOfRoleAttrs } from '@onemap/graph-schema';
 import { mentionsToJson } from '../graph/load-index.ts';
 import type { BatchRecord } from '../intake/read-batch.ts';
 import type { Mention } from '../types.ts';
@@ -33,13 +33,24 @@ type FixedFacts = [
   [string, string, EntityKind, Mention['identifiers'], string[]][],
   RecordFacts['relations'],
   RecordFacts['visits'],
+  StatedPoints,
 ];
+
+/** The point each place mention of a record states (`pointOfRoleAttrs`): role, lon, lat. */
+export type StatedPoints = [string, string, string][];
 
 export function spillParts(
   rec: Pick<BatchRecord, 'rid' | 'recordId' | 'line' | 'hash'>,
   facts: RecordFacts,
 ): SpillParts {
   const json = mentionsToJson(facts.mentions);
+  // what a place's `pointStatements` takes from the record, from the mentions' attrs (the second
+  // pass would parse the record's whole attrs JSON again for each place it resolved)
+  const points: StatedPoints = [];
+  for (const m of facts.mentions) {
+    const p = m.kind === 'Place' ? pointOfRoleAttrs(m.attrs) : null;
+    if (p) points.push([m.role, p.lon, p.lat]);
+  }
   const fixed: FixedFacts = [
     rec.rid,
     rec.recordId,
@@ -48,6 +59,7 @@ export function spillParts(
     facts.mentions.map((m) => [m.key, m.role, m.kind, m.identifiers, m.flags]),
     facts.relations,
     facts.visits,
+    points,
   ];
   return { attrs: json.attrs, mentions: json.mentions, fixed: JSON.stringify(fixed) };
 }
@@ -73,6 +85,8 @@ export interface SpilledRecord {
   mentions: SpilledMention[];
   relations: RecordFacts['relations'];
   visits: RecordFacts['visits'];
+  /** the point each place mention states (`spillParts`) */
+  points: StatedPoints;
   resolved: MentionOutcome[];
   updated: boolean;
 }
@@ -81,7 +95,7 @@ export function parseSpillLine(line: string): SpilledRecord {
   const a = line.indexOf('\t');
   const b = line.indexOf('\t', a + 1);
   const c = line.indexOf('\t', b + 1);
-  const [rid, recordId, n, hash, ms, relations, visits] = JSON.parse(line.slice(b + 1, c)) as FixedFacts;
+  const [rid, recordId, n, hash, ms, relations, visits, points] = JSON.parse(line.slice(b + 1, c)) as FixedFacts;
   const [origin, source, updated, resolved] = JSON.parse(line.slice(c + 1)) as [
     number,
     string,
@@ -96,6 +110,7 @@ export function parseSpillLine(line: string): SpilledRecord {
     mentions: ms.map(([key, role, kind, identifiers, flags]) => ({ key, role, kind, identifiers, flags })),
     relations,
     visits,
+    points,
     resolved,
     updated: updated === 1,
   };
