@@ -1,13 +1,14 @@
 /**
  * The bulk load's first pass alone (read + standardize + resolve into the index, records spilled):
- * `npm run bench pipeline-first-pass -- [--persons N | --input <dir>] [--partition <file>] [--read-workers N] [--second-pass]`.
+ * `npm run bench pipeline-first-pass -- [--persons N | --input <dir>] [--partition <file>] [--read-workers N] [--second-pass] [--csv]`.
  * No services. Prints wall and CPU time (the process's and its main thread's: the resolving loop, whose
  * CPU is the first pass's wall time on a quiet machine when the read-ahead workers keep up), records, the live heap after a forced GC (per record), the
  * index's counts and the peak RSS, with the load average. `--partition <file>` also writes every
  * mention's final entity (`key eid`, in spill order) and a hash of every entity's row (golden values):
  * two runs (before / after a change to the index) must write the same file. `--second-pass` then
  * times the second pass's records loop (`bulkRows`: the spill read back, every record's rows made
- * and dropped, nothing written).
+ * and dropped, nothing written); `--csv` the whole second pass as a load runs it (`writeBulkLoadCsv`: the
+ * import CSVs written into a temporary folder, co-travel included).
  * Figures are printed, never asserted.
  */
 import { createHash } from 'node:crypto';
@@ -19,13 +20,14 @@ import { loadCatalog, SAMPLE_DIR } from '@onemap/datasets';
 import type { EntityKind } from '@onemap/graph-schema';
 import { deliveryFiles } from '../resolver/src/cli/load-command.ts';
 import { bulkRows, resolveBulkLoad } from '../resolver/src/pipeline/bulk-load.ts';
-import { readSpillLines } from '../resolver/src/pipeline/bulk-spill.ts';
+import { writeBulkLoadCsv } from '../resolver/src/pipeline/bulk-load-csv.ts';
+import { readSpillLineBytes } from '../resolver/src/pipeline/bulk-spill.ts';
 import { parseSpillLine } from '../resolver/src/pipeline/bulk-spill-record.ts';
 import { benchProvince } from './lib/bench-province.ts';
 
 const { values: a } = parseArgs({
   args: process.argv.slice(2).filter((x) => x !== '--'),
-  options: { input: { type: 'string' }, persons: { type: 'string' }, partition: { type: 'string' }, 'read-workers': { type: 'string' }, 'second-pass': { type: 'boolean' } },
+  options: { input: { type: 'string' }, persons: { type: 'string' }, partition: { type: 'string' }, 'read-workers': { type: 'string' }, 'second-pass': { type: 'boolean' }, csv: { type: 'boolean' } },
 });
 const input = a.persons ? benchProvince(a.persons) : (a.input ?? SAMPLE_DIR);
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -86,11 +88,25 @@ if (a['second-pass']) {
   );
 }
 
+if (a.csv) {
+  const c0 = process.cpuUsage();
+  const m0 = mainThreadCpu();
+  const t1 = performance.now();
+  const out = await writeBulkLoadCsv(res, path.join(work, 'csv'), { toleranceMinutes: 30, minCount: 2 });
+  const c = process.cpuUsage(c0);
+  const bytes = [...out.files.nodes, ...out.files.relationships].reduce((n, f) => n + fs.statSync(f).size, 0);
+  console.log(
+    `second pass to CSV: ${out.files.nodeCount.toLocaleString('en-US')} nodes, ${out.files.relationshipCount.toLocaleString('en-US')} relationships, ${mib(bytes)}` +
+      ` in ${((performance.now() - t1) / 1000).toFixed(1)} s wall (rows + CSV ${(out.ms.csv / 1000).toFixed(1)} s, waiting for co-travel ${(out.ms.coTravel / 1000).toFixed(1)} s),` +
+      ` ${((c.user + c.system) / 1e6).toFixed(1)} s CPU of which ${(mainThreadCpu() - m0).toFixed(1)} s on the main thread; peak RSS ${(Number(hwm()) / 1024).toFixed(0)} MiB; load average ${load()}`,
+  );
+}
+
 if (a.partition) {
   const h = createHash('sha256');
   const lines: string[] = [];
   const kinds = new Map<string, EntityKind>();
-  for (const line of readSpillLines(res.spillFile)) {
+  for (const line of readSpillLineBytes(res.spillFile)) {
     for (const m of parseSpillLine(line).mentions) {
       const eid = res.rr.eidOf(m.key);
       lines.push(`${m.key} ${eid}`);

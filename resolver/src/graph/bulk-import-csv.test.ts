@@ -54,6 +54,30 @@ describe('CsvFile', () => {
     expect(file.multiline).toBe(true);
   });
 
+  it('writes a cell given as UTF-8 bytes (a spilled JSON cell) as the string they encode, quote and line breaks included, across blocks', () => {
+    const header = ['id:ID', 'attrs', 'mentions'];
+    const values = [
+      '{"guest":{"name":"张三","note":"x, \\"y\\""}}',
+      '',
+      '𠀀 surrogate pair, 中文 and émigré',
+      `the quote itself: ${CSV_QUOTE}, twice ${CSV_QUOTE}${CSV_QUOTE}`,
+      '大'.repeat(2_000_000),
+      ...Array.from({ length: 20_000 }, (_, i) => `{"i":${i},"姓名":"${'甲'.repeat(i % 53)}"}`),
+    ];
+    const rows = values.map((v, i) => [`r${i}`, v, `${v}!`]);
+    const asBytes = values.map((v, i) => [`r${i}`, Buffer.from(v), Buffer.from(`${v}!`)]);
+    const strings = written('cells-strings.csv', header, rows);
+    const bytes = written('cells-bytes.csv', header, asBytes);
+    expect(bytes.text).toBe(strings.text);
+    expect(bytes.text).toBe(expected(header, rows));
+    expect(bytes.file.multiline).toBe(false);
+    // a view into a larger buffer (as a spill line's cell is) writes only its own bytes
+    const line = Buffer.from('before\t{"a":"中"}\tafter');
+    const multi = written('cells-view.csv', ['id:ID', 'attrs', 'raw'], [['v', line.subarray(7, 18), Buffer.from('one\ntwo')]]);
+    expect(multi.text).toBe(expected(['id:ID', 'attrs', 'raw'], [['v', '{"a":"中"}', 'one\ntwo']]));
+    expect(multi.file.multiline).toBe(true);
+  });
+
   it('is byte for byte the reference across many blocks, with multi-byte text on block edges and a cell larger than a block', () => {
     const rows: unknown[][] = [];
     for (let i = 0; i < 60_000; i++)

@@ -6,11 +6,27 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { ENTITY_LABELS, IDENTIFIER_VALUE_REVERSED, Label, mentionsHome, placePointFact, placeRoleFact, Rel, reversedValue, statedPoint, VisitedProp } from '@onemap/graph-schema';
+import { ENTITY_LABELS, IDENTIFIER_VALUE_REVERSED, Label, mentionsHome, PLACE_HOME_WORD, placePointFact, placeRoleFact, Rel, reversedValue, statedPoint, VisitedProp } from '@onemap/graph-schema';
 import { BlockFile, FILE_BLOCK } from '../intake/block-file.ts';
 import type { BatchInfo } from './batches.ts';
 import type { CoTravelEdgeRow } from './co-travel.ts';
 import type { EntityRow, RelationRow, SourceRecordRow, VisitRow } from './write-rows.ts';
+
+/** The point a record states for a place mention: role, lon, lat (`pointOfRoleAttrs`). */
+export type StatedPoint = readonly [role: string, lon: string, lat: string];
+
+/**
+ * A source record's `attrs` and `mentions` JSON as a bulk load spilled them (UTF-8 bytes), written
+ * into the CSV as they are, never decoded, and the point each of its place mentions states.
+ */
+export interface RecordCellBytes {
+  attrs: Buffer;
+  mentions: Buffer;
+  points: readonly StatedPoint[];
+}
+
+/** A source record row whose JSON cells come apart, as bytes (`RecordCellBytes`). */
+export type SpilledRecordRow = Omit<SourceRecordRow, 'attrs' | 'mentions'>;
 
 /** Everything a bulk load writes. */
 export interface BulkGraph {
@@ -53,6 +69,7 @@ const QUOTE = 0x01;
 const DOUBLED_QUOTE = CSV_QUOTE + CSV_QUOTE;
 const COMMA = 0x2c;
 const NEWLINE = 0x0a;
+const RETURN = 0x0d;
 
 /**
  * A CSV writer that encodes each cell straight into a 4 MiB block and hands the block to the
@@ -73,7 +90,7 @@ export class CsvFile {
     this.text(`${header.join(',')}\n`);
   }
 
-  /** Values: string (quoted), number, boolean, string[] (joined), null/undefined (no property). */
+  /** Values: string (quoted), number, boolean, string[] (joined), bytes (a UTF-8 string, quoted), null/undefined (no property). */
   row(values: unknown[]) {
     for (let i = 0; i < values.length; i++) {
       if (i) this.byte(COMMA);
@@ -83,7 +100,7 @@ export class CsvFile {
     this.rows++;
   }
 
-  private cell(v: unknown) {
+  private cell(v: unknown): void {
     if (v === null || v === undefined) return;
     if (typeof v === 'number') {
       if (Number.isFinite(v)) this.text(String(v));
@@ -91,6 +108,15 @@ export class CsvFile {
     }
     if (typeof v === 'boolean') {
       this.text(v ? 'true' : 'false');
+      return;
+    }
+    if (v instanceof Uint8Array) {
+      // copied as they are unless they hold the quote (JSON never does raw)
+      if (v.includes(QUOTE)) return this.cell(Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('utf8'));
+      if (!this.multiline && (v.includes(NEWLINE) || v.includes(RETURN))) this.multiline = true;
+      this.byte(QUOTE);
+      this.out.write(v);
+      this.byte(QUOTE);
       return;
     }
     // an empty list is no property, as the incremental writes store it
@@ -236,9 +262,28 @@ export class ImportCsvWriter {
    * @param points the point each place mention states (role, lon, lat), as `statedPoint` reads it
    *   from the record's attrs (which is done when they are not given)
    */
-  record(r: SourceRecordRow, points?: readonly (readonly [string, string, string])[]) {
-    this.recs.row([r.rid, Label.SourceRecord, r.source, r.recordId, r.receivedAt, r.hash, r.file, r.line, r.batchId, this.at.seq, r.attrs, r.mentions, r.flags]);
-    const home = mentionsHome(r.attrs);
+  record(r: SourceRecordRow, points?: readonly StatedPoint[]) {
+    this.recordRow(r, r.attrs, r.mentions, () => mentionsHome(r.attrs), points ?? ((role) => statedPoint(r.attrs, role)));
+  }
+
+  /** `record` of a bulk load's spilled record: its JSON cells copied into the file as they are. */
+  spilledRecord(r: SpilledRecordRow, cells: RecordCellBytes) {
+    this.recordRow(r, cells.attrs, cells.mentions, () => cells.attrs.includes(PLACE_HOME_WORD), cells.points);
+  }
+
+  /**
+   * @param home whether the record's attrs mention a home (`mentionsHome`), asked once it resolved to a place
+   * @param points the stated points (role, lon, lat), or how to read a role's from the attrs
+   */
+  private recordRow(
+    r: SpilledRecordRow,
+    attrs: string | Uint8Array,
+    mentions: string | Uint8Array,
+    home: () => boolean,
+    points: readonly StatedPoint[] | ((role: string) => { lon: string; lat: string } | null),
+  ) {
+    this.recs.row([r.rid, Label.SourceRecord, r.source, r.recordId, r.receivedAt, r.hash, r.file, r.line, r.batchId, this.at.seq, attrs, mentions, r.flags]);
+    let isHome: boolean | undefined;
     for (const x of r.resolved) {
       // `at` only on a possible match's edge, as the incremental writer keeps it (RESOLVED_AT)
       this.resolvedTo.row([r.rid, x.eid, Rel.ResolvedTo, x.role, x.score, x.decision, (x as { candidate?: string }).candidate, x.decision === 'possible_match' ? this.at.loadedAt : undefined]);
@@ -248,9 +293,14 @@ export class ImportCsvWriter {
       if (!f) this.placeFacts.set(x.eid, (f = { roles: [], homes: [], points: [] }));
       const role = placeRoleFact(r.source, x.role);
       if (!f.roles.includes(role)) f.roles.push(role);
-      if (home && !f.homes.includes(r.source)) f.homes.push(r.source);
-      const given = points?.find((p) => p[0] === x.role);
-      const p = points ? (given ? { lon: given[1], lat: given[2] } : null) : statedPoint(r.attrs, x.role);
+      isHome ??= home();
+      if (isHome && !f.homes.includes(r.source)) f.homes.push(r.source);
+      let p: { lon: string; lat: string } | null;
+      if (typeof points === 'function') p = points(x.role);
+      else {
+        const given = points.find((s) => s[0] === x.role);
+        p = given ? { lon: given[1], lat: given[2] } : null;
+      }
       const point = p && placePointFact(r.source, p.lon, p.lat);
       if (point && !f.points.includes(point)) f.points.push(point);
     }

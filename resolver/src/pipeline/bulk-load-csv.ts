@@ -32,6 +32,7 @@ export async function writeBulkLoadCsv(
     res,
     {
       record: (r, points) => writer.record(r, points),
+      spilledRecord: (r, cells) => writer.spilledRecord(r, cells),
       visit: (v) => {
         writer.visit(v);
         if (kinds.get(v.subject) === 'Person') personVisits.push(v);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { EntityKind, SourceCatalogEntry } from '@onemap/graph-schema';
 import type { BatchInfo } from '../graph/batches.ts';
-import type { BulkGraph, BulkGraphRest } from '../graph/bulk-import-csv.ts';
+import type { BulkGraph, BulkGraphRest, RecordCellBytes, SpilledRecordRow, StatedPoint } from '../graph/bulk-import-csv.ts';
 import { type EntityRow, MAX_RIDS, type RelationRow, type SourceRecordRow, type VisitRow } from '../graph/write-rows.ts';
 import type { BatchRecord } from '../intake/read-batch.ts';
 import { writeFileFault, writeRejectsReport } from '../intake/rejects-report.ts';
@@ -12,8 +12,8 @@ import type { Model } from '../scoring/model-settings.ts';
 import type { FieldProblem } from '../types.ts';
 import { authorityFromCatalog } from './golden-values.ts';
 import { openFileReader } from './bulk-read-ahead.ts';
-import { parseSpillLine, type StatedPoints, spillLine } from './bulk-spill-record.ts';
-import { SpillWriter, readSpillLines } from './bulk-spill.ts';
+import { parseSpillLine, spillLine } from './bulk-spill-record.ts';
+import { readSpillLineBytes, SpillWriter } from './bulk-spill.ts';
 import type { RecordFacts } from './record-facts.ts';
 import { type RecordOrigin, RecordResolver, type ResolvedRecord } from './record-resolver.ts';
 
@@ -227,10 +227,18 @@ export function defaultReadWorkers(): number {
   return Math.max(1, Math.min(3, availableParallelism() - 1));
 }
 
+/** A source record row's JSON cells when the sink takes them as bytes (`BulkRowSink.spilledRecord`). */
+const CELLS_AS_BYTES = { attrs: '', mentions: '' };
+
 /** Where the second pass hands the rows that come one per record. */
 export interface BulkRowSink {
-  /** @param points the point each place mention of the record states (`spillParts`) */
-  record(r: SourceRecordRow, points?: StatedPoints): void;
+  /**
+   * One source record, its `attrs` and `mentions` JSON decoded (the graph held whole, tests).
+   * @param points the point each place mention of the record states (`spillParts`)
+   */
+  record(r: SourceRecordRow, points?: readonly StatedPoint[]): void;
+  /** When given, called instead of `record`: the JSON cells as the spill holds them, bytes never decoded (the CSV writer copies them). */
+  spilledRecord?(r: SpilledRecordRow, cells: RecordCellBytes): void;
   visit(v: VisitRow): void;
   /** Every record and visit has been handed over (the entity rows come next). */
   recordsDone?(): void;
@@ -249,14 +257,16 @@ export function bulkRows(res: BulkResolved, out: BulkRowSink, entities = new Map
   const identifiers = new Map<string, { eid: string; kind: string; value: string; source: string; rid: string; rids: string[] }>();
   const relations = new Map<string, RelationRow & { rids: string[] }>();
   let n = 0;
-  for (const line of readSpillLines(res.spillFile)) {
+  for (const line of readSpillLineBytes(res.spillFile)) {
     const at = n++;
     const x = parseSpillLine(line);
     // a version a later delivery corrected
     if (res.lastVersion.size && (res.lastVersion.get(x.rec.rid) ?? at) !== at) continue;
     const entry = res.catalogById.get(x.source)!;
     const r = { identifiers: [] as { eid: string; kind: string; value: string; source: string; rid: string }[], records: [] as SourceRecordRow[], relations: [] as RelationRow[], visits: [] as VisitRow[] };
-    rr.recordRows(res.origins[x.origin]!, entry, { rec: x.rec, facts: { mentions: x.mentions, relations: x.relations, visits: x.visits }, resolved: x.resolved, updated: x.updated, json: x.json }, r);
+    // the JSON cells stay bytes for a sink that takes them so (the row's `attrs` and `mentions` are then empty)
+    const json = out.spilledRecord ? CELLS_AS_BYTES : { attrs: x.cells.attrs.toString('utf8'), mentions: x.cells.mentions.toString('utf8') };
+    rr.recordRows(res.origins[x.origin]!, entry, { rec: x.rec, facts: { mentions: x.mentions, relations: x.relations, visits: x.visits }, resolved: x.resolved, updated: x.updated, json }, r);
     // each mention's entity as the record's row resolved it (its outcomes are its mentions', in order)
     const outcomes = r.records[0]!.resolved;
     for (let i = 0; i < x.mentions.length; i++) {
@@ -269,7 +279,10 @@ export function bulkRows(res: BulkResolved, out: BulkRowSink, entities = new Map
       if (!x) identifiers.set(k, { ...i, rids: [i.rid] });
       else if (!x.rids.includes(i.rid) && x.rids.length < MAX_RIDS) x.rids.push(i.rid);
     }
-    for (const s of r.records) out.record(s, x.points);
+    for (const s of r.records) {
+      if (out.spilledRecord) out.spilledRecord(s, x.cells);
+      else out.record(s, x.cells.points);
+    }
     for (const rel of r.relations) {
       const k = `${rel.type}|${rel.from}|${rel.to}|${rel.source}`;
       const x = relations.get(k);

@@ -5,7 +5,7 @@ import { loadCatalog, sampleFilesMatching } from '@onemap/datasets';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hotelRecord } from '../../../test/helpers/hotel-records.ts';
 import { type BulkResolved, resolveBulkLoad } from './bulk-load.ts';
-import { readSpillLines } from './bulk-spill.ts';
+import { readSpillLineBytes } from './bulk-spill.ts';
 import { parseSpillLine } from './bulk-spill-record.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'onemap-bulk-read-ahead-'));
@@ -50,7 +50,8 @@ async function run(name: string, readWorkers: number, restarts: string[] = []) {
 
 /** What a first pass decided: every spilled record with every mention's final entity, and the counts. */
 function decided(res: BulkResolved) {
-  const spilled = [...readSpillLines(res.spillFile)];
+  // each line copied as it is read (a line is a view into the read block)
+  const spilled = Array.from(readSpillLineBytes(res.spillFile), (l) => Buffer.from(l));
   const partition = spilled.flatMap((l) => parseSpillLine(l).mentions.map((m) => `${m.key} ${res.rr.eidOf(m.key)}`));
   const batches = res.batches.map(({ receivedAt: _r, finishedAt: _f, rejectsFile, ...b }) => ({
     ...b,

@@ -8,6 +8,7 @@
  * it decided (`spillLine`). Fields are separated by tabs, which JSON never leaves unescaped.
  */
 import { type EntityKind, pointOfRoleAttrs } from '@onemap/graph-schema';
+import type { RecordCellBytes, StatedPoint } from '../graph/bulk-import-csv.ts';
 import { mentionsToJson } from '../graph/load-index.ts';
 import type { BatchRecord } from '../intake/read-batch.ts';
 import type { Mention } from '../types.ts';
@@ -37,7 +38,7 @@ type FixedFacts = [
 ];
 
 /** The point each place mention of a record states (`pointOfRoleAttrs`): role, lon, lat. */
-export type StatedPoints = [string, string, string][];
+export type StatedPoints = StatedPoint[];
 
 export function spillParts(
   rec: Pick<BatchRecord, 'rid' | 'recordId' | 'line' | 'hash'>,
@@ -80,23 +81,25 @@ export interface SpilledRecord {
   origin: number;
   source: string;
   rec: Pick<BatchRecord, 'rid' | 'recordId' | 'line' | 'hash'>;
-  /** the source record's `attrs` and `mentions` JSON */
-  json: { attrs: string; mentions: string };
+  /** the `attrs` and `mentions` JSON as spilled (views into the spill's read block, valid until the next line is read) and the stated points */
+  cells: RecordCellBytes;
   mentions: SpilledMention[];
   relations: RecordFacts['relations'];
   visits: RecordFacts['visits'];
-  /** the point each place mention states (`spillParts`) */
-  points: StatedPoints;
   resolved: MentionOutcome[];
   updated: boolean;
 }
 
-export function parseSpillLine(line: string): SpilledRecord {
-  const a = line.indexOf('\t');
-  const b = line.indexOf('\t', a + 1);
-  const c = line.indexOf('\t', b + 1);
-  const [rid, recordId, n, hash, ms, relations, visits, points] = JSON.parse(line.slice(b + 1, c)) as FixedFacts;
-  const [origin, source, updated, resolved] = JSON.parse(line.slice(c + 1)) as [
+const TAB = 0x09;
+
+/** A spill line (`readSpillLineBytes`) read back: only what follows the two JSON cells is decoded. */
+export function parseSpillLine(line: Buffer): SpilledRecord {
+  const a = line.indexOf(TAB);
+  const b = line.indexOf(TAB, a + 1);
+  const rest = line.toString('utf8', b + 1);
+  const c = rest.indexOf('\t');
+  const [rid, recordId, n, hash, ms, relations, visits, points] = JSON.parse(rest.slice(0, c)) as FixedFacts;
+  const [origin, source, updated, resolved] = JSON.parse(rest.slice(c + 1)) as [
     number,
     string,
     0 | 1,
@@ -106,11 +109,10 @@ export function parseSpillLine(line: string): SpilledRecord {
     origin,
     source,
     rec: { rid, recordId, line: n, hash },
-    json: { attrs: line.slice(0, a), mentions: line.slice(a + 1, b) },
+    cells: { attrs: line.subarray(0, a), mentions: line.subarray(a + 1, b), points },
     mentions: ms.map(([key, role, kind, identifiers, flags]) => ({ key, role, kind, identifiers, flags })),
     relations,
     visits,
-    points,
     resolved,
     updated: updated === 1,
   };

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { StringDecoder } from 'node:string_decoder';
 import { BlockFile, FILE_BLOCK } from '../intake/block-file.ts';
 
 /** Bytes read or gathered before one system call. */
 const BLOCK = 4 << 20;
+const NEWLINE = 0x0a;
 
 /**
  * An append-only file of JSON values, one a line, written in 4 MiB blocks by the writer thread
@@ -47,28 +47,39 @@ export class SpillWriter {
 }
 
 /**
- * The values of a spill file in the order they were written, read in 4 MiB blocks (a string never
- * holds a newline unescaped in JSON, so lines are values).
- * @example for (const v of readSpill(file)) use(v as [number, string]);
+ * The lines of a spill file in the order they were written, as bytes without their newlines, read
+ * in 4 MiB blocks: a line is a view into the block, valid until the next line is asked for (use it
+ * or copy it first). The second pass copies a record's JSON cells from it into the CSV as they are
+ * (`CsvFile`), so most of a line is never decoded into a string.
  */
-export function* readSpill(file: string): Generator<unknown> {
-  for (const l of readSpillLines(file)) yield JSON.parse(l);
-}
-
-/** The lines of a spill file in the order they were written (without their newlines), read in 4 MiB blocks. */
-export function* readSpillLines(file: string): Generator<string> {
+export function* readSpillLineBytes(file: string): Generator<Buffer> {
   const fd = fs.openSync(file, 'r');
-  const buf = Buffer.allocUnsafe(BLOCK);
-  const decoder = new StringDecoder('utf8');
-  let rest = '';
+  let buf = Buffer.allocUnsafe(BLOCK);
+  // the bytes read and not yet handed out: [start, end)
+  let start = 0;
+  let end = 0;
   try {
     for (;;) {
-      const n = fs.readSync(fd, buf, 0, BLOCK, null);
-      const text = rest + (n ? decoder.write(buf.subarray(0, n)) : decoder.end());
-      const lines = text.split('\n');
-      rest = n ? lines.pop()! : '';
-      for (const l of lines) if (l) yield l;
-      if (!n) return;
+      const read = buf.subarray(0, end);
+      for (let nl = read.indexOf(NEWLINE, start); nl >= 0; nl = read.indexOf(NEWLINE, start)) {
+        if (nl > start) yield read.subarray(start, nl);
+        start = nl + 1;
+      }
+      // the start of the next line to the front (a line longer than the buffer: a bigger one)
+      const rest = end - start;
+      if (rest === buf.length) {
+        const bigger = Buffer.allocUnsafe(buf.length * 2);
+        buf.copy(bigger, 0, start, end);
+        buf = bigger;
+      } else if (rest && start) buf.copy(buf, 0, start, end);
+      start = 0;
+      end = rest;
+      const n = fs.readSync(fd, buf, end, buf.length - end, null);
+      if (!n) {
+        if (end) yield buf.subarray(0, end);
+        return;
+      }
+      end += n;
     }
   } finally {
     fs.closeSync(fd);
