@@ -116,7 +116,7 @@ export class GoldenFold {
   }
 
   /** Folds in one mention received at `at` (epoch ms; null when unknown). */
-  add(m: Mention, at: number | null): void {
+  add(m: FoldedMention, at: number | null): void {
     this.size++;
     let authority = this.authorityOf.get(m.source);
     if (!authority) {
@@ -127,24 +127,27 @@ export class GoldenFold {
     for (let f = 0; f < this.attrs.length; f++) {
       const value = m.attrs[this.attrs[f]![0]];
       if (!value) continue;
-      rid ??= `${m.source}:${m.recordId}`;
+      rid ??= m.rid ?? `${m.source}:${m.recordId}`;
       const c = { value, source: m.source, rid, authoritative: authority[f]!, at };
       addToGoldenGroups(this.all[f]!, c);
       if (c.authoritative) addToGoldenGroups(this.auth[f]!, c);
     }
+    const { words, pinyin, initials } = this;
     if (this.kind === 'Person') {
       const name = m.attrs.name ?? '';
-      if (!this.firstOfName.has(name)) this.firstOfName.set(name, m.attrs);
+      if (!this.firstOfName.has(name)) {
+        this.firstOfName.set(name, m.attrs);
+        // Pinyin initials (张伟 → zw) so a search by initials is one index term: once a name (a
+        // person's mentions mostly repeat it)
+        if (name) {
+          const ini = pinyinInitials(name);
+          if (ini.length >= 2) initials.add(ini);
+        }
+      }
     }
-    const { words, pinyin, initials } = this;
     if (m.attrs.name) words.add(m.attrs.name);
     for (const k of ['pyFamily', 'pyGiven']) if (m.attrs[k]) pinyin.add(m.attrs[k]!);
     if (m.attrs.pyFamily && m.attrs.pyGiven) pinyin.add(`${m.attrs.pyFamily}${m.attrs.pyGiven}`.replace(/\s/g, ''));
-    // Pinyin initials (张伟 → zw) so a search by initials is one index term.
-    if (this.kind === 'Person' && m.attrs.name) {
-      const ini = pinyinInitials(m.attrs.name);
-      if (ini.length >= 2) initials.add(ini);
-    }
     for (const id of m.identifiers) words.add(id.value);
     if (this.kind === 'Person' || this.kind === 'Organization') {
       for (const id of m.identifiers) if (id.kind === 'phone') words.add(id.value.replace(/^\+86/, ''));
@@ -186,6 +189,12 @@ export class GoldenFold {
     return { props, provenance, searchText: [...this.words].join(' ') };
   }
 }
+
+/**
+ * What a fold reads of a mention: its source, record (`rid`, when at hand: else made from the
+ * record id), attributes and identifiers.
+ */
+export type FoldedMention = Pick<Mention, 'source' | 'attrs' | 'identifiers'> & ({ rid: string; recordId?: string } | { rid?: undefined; recordId: string });
 
 /**
  * Chooses each property's value among an entity's mentions by the one golden-value rule

@@ -210,7 +210,7 @@ export class RecordResolver {
     }
     const { fold } = kept;
     this.index.eachMentionFrom(eid, fold.size, (m, record) => {
-      fold.add(m, (record === undefined ? this.known.receivedAt(`${m.source}:${m.recordId}`) : this.known.receivedAtOf(record)) ?? null);
+      fold.add(m, (record === undefined ? this.known.receivedAt(m.rid) : this.known.receivedAtOf(record)) ?? null);
     });
     // kept in the order of use (a Map keeps insertion order): the least recently used goes first
     this.folds.delete(eid);

@@ -148,6 +148,9 @@ function blockKeyOf(rule: KeyFn): (b: Block) => string | undefined {
   return (b) => (b.length > 1 ? rule((b[1] as Group).attrs) : undefined);
 }
 
+/** What `eachMentionFrom` tells of a mention: its source, its record's rid, attributes and identifiers. */
+export type MentionValues = Pick<Mention, 'source' | 'attrs' | 'identifiers'> & { rid: string };
+
 /** `source:recordId:role` read back from a mention key. */
 function originOf(key: string): Origin {
   const i = key.indexOf(':');
@@ -322,13 +325,31 @@ export class ResolutionIndex {
   }
 
   /**
-   * `mentionsFrom` with each mention's record number (`RecordIds`, shared with the record table;
-   * undefined for a key kept as a string), told to `each` instead of yielded: no key made and read
-   * back to find the record's facts.
+   * An entity's mentions' values from the `start`-th on (`mentionsFrom`), each with its record
+   * number (`RecordIds`, shared with the record table; undefined for a key kept as a string), told to
+   * `each`: what golden values read (source, record, attributes, identifiers), no key made and
+   * taken apart again (the record's rid is the one `RecordIds` holds).
    */
-  eachMentionFrom(entityId: string, start: number, each: (m: Mention, record: number | undefined) => void): void {
+  eachMentionFrom(entityId: string, start: number, each: (m: MentionValues, record: number | undefined) => void): void {
     let i = 0;
-    for (const n of this.members.get(entityId) ?? []) if (i++ >= start) each(this.mentionAt(n), this.keys.recordOf(n));
+    for (const n of this.members.get(entityId) ?? []) {
+      if (i++ < start) continue;
+      const r = this.mentions.get(n)!;
+      const record = this.keys.recordOf(n);
+      const o = this.origins.get(n);
+      let source: string;
+      let rid: string;
+      if (o || record === undefined) {
+        const { source: s, recordId } = o ?? originOf(this.keys.keyOf(n));
+        source = s;
+        rid = `${s}:${recordId}`;
+      } else {
+        // a key that names its origin: `rid:role`, the rid `source:recordId` (`keyNamesOrigin`)
+        rid = this.keys.records.rid(record);
+        source = rid.slice(0, rid.indexOf(':'));
+      }
+      each({ source, rid, attrs: r.group.attrs, identifiers: identifiersOf(r.identifiers, r.group.attrs) }, record);
+    }
   }
 
   /** An entity's mention keys in the order they joined it. */
