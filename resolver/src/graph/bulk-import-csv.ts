@@ -70,6 +70,8 @@ const DOUBLED_QUOTE = CSV_QUOTE + CSV_QUOTE;
 const COMMA = 0x2c;
 const NEWLINE = 0x0a;
 const RETURN = 0x0d;
+/** Cells up to this long are tried as plain ASCII first (`CsvFile.ascii`). */
+const SHORT_CELL = 64;
 
 /**
  * A CSV writer that encodes each cell straight into a 4 MiB block and hands the block to the
@@ -103,7 +105,7 @@ export class CsvFile {
   private cell(v: unknown): void {
     if (v === null || v === undefined) return;
     if (typeof v === 'number') {
-      if (Number.isFinite(v)) this.text(String(v));
+      if (Number.isFinite(v)) this.ascii(String(v), false);
       return;
     }
     if (typeof v === 'boolean') {
@@ -122,10 +124,33 @@ export class CsvFile {
     // an empty list is no property, as the incremental writes store it
     if (Array.isArray(v) && !v.length) return;
     const s = Array.isArray(v) ? v.join(ARRAY_DELIMITER) : String(v);
+    if (s.length <= SHORT_CELL && this.ascii(s, true)) return;
     if (!this.multiline && (s.includes('\n') || s.includes('\r'))) this.multiline = true;
     this.byte(QUOTE);
     this.text(s.includes(CSV_QUOTE) ? s.replaceAll(CSV_QUOTE, DOUBLED_QUOTE) : s);
     this.byte(QUOTE);
+  }
+
+  /**
+   * A short ASCII string with nothing to escape (ids, eids, roles, dates, numbers: most cells),
+   * copied byte by byte in one pass that also checks it, quoted or not; false, nothing written,
+   * for any other. One call into the runtime per cell (`Buffer.write`) and three scans cost more
+   * than the copy.
+   */
+  private ascii(s: string, quoted: boolean): boolean {
+    const out = this.out;
+    if (out.pos + s.length + 2 > FILE_BLOCK) out.handOver();
+    const buf = out.buf;
+    let p = out.pos;
+    if (quoted) buf[p++] = QUOTE;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80 || c === QUOTE || c === NEWLINE || c === RETURN) return false;
+      buf[p++] = c;
+    }
+    if (quoted) buf[p++] = QUOTE;
+    out.pos = p;
+    return true;
   }
 
   private byte(b: number) {

@@ -254,8 +254,14 @@ export interface BulkRowSink {
  */
 export function bulkRows(res: BulkResolved, out: BulkRowSink, entities = new Map<string, EntityKind>()): BulkGraphRest & { kindOf: Map<string, EntityKind> } {
   const { rr } = res;
-  const identifiers = new Map<string, { eid: string; kind: string; value: string; source: string; rid: string; rids: string[] }>();
-  const relations = new Map<string, RelationRow & { rids: string[] }>();
+  const identifiers = new RowsByEntity<{ kind: string; value: string }, { eid: string; kind: string; value: string; source: string; rid: string; rids: string[] }>(
+    (x) => `${x.kind}|${x.value}`,
+    (r, x) => r.value === x.value && r.kind === x.kind,
+  );
+  const relations = new RowsByEntity<Pick<RelationRow, 'type' | 'to' | 'source'>, RelationRow & { rids: string[] }>(
+    (x) => `${x.type}|${x.to}|${x.source}`,
+    (r, x) => r.to === x.to && r.type === x.type && r.source === x.source,
+  );
   let n = 0;
   for (const line of readSpillLineBytes(res.spillFile)) {
     const at = n++;
@@ -274,9 +280,8 @@ export function bulkRows(res: BulkResolved, out: BulkRowSink, entities = new Map
       entities.set(outcomes[i]?.role === m.role ? outcomes[i]!.eid : rr.eidOf(m.key), m.kind);
     }
     for (const i of r.identifiers) {
-      const k = `${i.eid}|${i.kind}|${i.value}`;
-      const x = identifiers.get(k);
-      if (!x) identifiers.set(k, { ...i, rids: [i.rid] });
+      const x = identifiers.find(i.eid, i);
+      if (!x) identifiers.add(i.eid, { ...i, rids: [i.rid] });
       else if (!x.rids.includes(i.rid) && x.rids.length < MAX_RIDS) x.rids.push(i.rid);
     }
     for (const s of r.records) {
@@ -284,9 +289,8 @@ export function bulkRows(res: BulkResolved, out: BulkRowSink, entities = new Map
       else out.record(s, x.cells.points);
     }
     for (const rel of r.relations) {
-      const k = `${rel.type}|${rel.from}|${rel.to}|${rel.source}`;
-      const x = relations.get(k);
-      if (!x) relations.set(k, { ...rel, rids: [rel.rid] });
+      const x = relations.find(rel.from, rel);
+      if (!x) relations.add(rel.from, { ...rel, rids: [rel.rid] });
       else {
         if (!x.rids.includes(rel.rid) && x.rids.length < MAX_RIDS) x.rids.push(rel.rid);
         x.role = rel.role ?? x.role;
@@ -299,7 +303,50 @@ export function bulkRows(res: BulkResolved, out: BulkRowSink, entities = new Map
   out.recordsDone?.();
   const entityRows: EntityRow[] = [];
   for (const [eid, kind] of entities) entityRows.push(rr.entityRow(eid, kind));
-  return { entities: entityRows, identifiers: [...identifiers.values()], relations: [...relations.values()], batches: res.batches, kindOf: entities };
+  return { entities: entityRows, identifiers: identifiers.all, relations: relations.all, batches: res.batches, kindOf: entities };
+}
+
+/** Rows of an entity kept in a list up to this many, beyond in a `Map` by their key. */
+const ENTITY_ROWS_LISTED = 16;
+
+/**
+ * Rows deduplicated per entity (an identifier of an entity, a relation from it), in the order
+ * they were added (`all`). An entity has a few: a row is found by comparing the entity's own rows,
+ * in the map by its eid (the index's string, hashed once), not by a key string made for every
+ * record's row and looked up in a map of a million; past `ENTITY_ROWS_LISTED` rows, by their key.
+ * @typeParam K what identifies a row within its entity
+ */
+export class RowsByEntity<K, R extends K> {
+  private readonly byEntity = new Map<string, R[] | Map<string, R>>();
+  readonly all: R[] = [];
+
+  /**
+   * @param keyOf a row's key within its entity (for an entity of many rows)
+   * @param same whether a row is the one `x` identifies (as `keyOf` of both would say)
+   */
+  constructor(
+    private readonly keyOf: (x: K) => string,
+    private readonly same: (r: R, x: K) => boolean,
+  ) {}
+
+  /** The entity's row `x` identifies. */
+  find(eid: string, x: K): R | undefined {
+    const rows = this.byEntity.get(eid);
+    if (rows === undefined) return undefined;
+    if (!Array.isArray(rows)) return rows.get(this.keyOf(x));
+    for (let i = 0; i < rows.length; i++) if (this.same(rows[i]!, x)) return rows[i];
+    return undefined;
+  }
+
+  /** Adds a row `find` did not find. */
+  add(eid: string, row: R): void {
+    this.all.push(row);
+    const rows = this.byEntity.get(eid);
+    if (rows === undefined) this.byEntity.set(eid, [row]);
+    else if (!Array.isArray(rows)) rows.set(this.keyOf(row), row);
+    else if (rows.length < ENTITY_ROWS_LISTED) rows.push(row);
+    else this.byEntity.set(eid, new Map([...rows, row].map((r) => [this.keyOf(r), r])));
+  }
 }
 
 /**
