@@ -79,6 +79,23 @@ export function authorityFromCatalog(entries: { id: string; authorityFor: string
 /** When a mention's record was received (epoch ms), or null when unknown. */
 export type ReceivedAtFn = (m: Mention) => number | null;
 
+/** `PROPERTY_OF` of each kind as (attribute, property) pairs, made once. */
+const ATTRIBUTES_OF: Record<EntityKind, readonly (readonly [string, string])[]> = {
+  Person: Object.entries(PROPERTY_OF.Person),
+  Organization: Object.entries(PROPERTY_OF.Organization),
+  Place: Object.entries(PROPERTY_OF.Place),
+  Vehicle: Object.entries(PROPERTY_OF.Vehicle),
+  Phone: Object.entries(PROPERTY_OF.Phone),
+  Case: Object.entries(PROPERTY_OF.Case),
+};
+
+/**
+ * Per authority function and kind: source -> per attribute of the kind, whether the source is an
+ * authority for it. Shared by every fold of the kind (an `AuthorityFn` answers from the catalog,
+ * the same every time), so a fold does not ask again for each source of each entity.
+ */
+const AUTHORITY_OF = new WeakMap<AuthorityFn, Map<EntityKind, Map<string, boolean[]>>>();
+
 /** The groups of one field's candidates (graph-schema's golden-value rule, kept between mentions). */
 type Groups = Map<string, GoldenGroup<ValueCandidate<string>>>;
 
@@ -91,11 +108,13 @@ type Groups = Map<string, GoldenGroup<ValueCandidate<string>>>;
  * mentions, so an entity's row can follow its new mentions only (`RecordResolver.entityRow`).
  */
 export class GoldenFold {
-  private readonly attrs: [string, string][];
-  private readonly all: Groups[];
-  private readonly auth: Groups[];
-  /** source -> per attribute, whether it is an authority for it */
-  private readonly authorityOf = new Map<string, boolean[]>();
+  private readonly attrs: readonly (readonly [string, string])[];
+  /** per field its groups, made when the field's first value comes (an entity states few of its kind's fields) */
+  private readonly all: (Groups | undefined)[];
+  /** the same of authoritative sources only */
+  private readonly auth: (Groups | undefined)[];
+  /** source -> per attribute, whether it is an authority for it (shared by the folds of a kind) */
+  private readonly authorityOf: Map<string, boolean[]>;
   private readonly words = new Set<string>();
   private readonly pinyin: Set<string>;
   private readonly initials: Set<string>;
@@ -108,9 +127,14 @@ export class GoldenFold {
     readonly kind: EntityKind,
     private readonly isAuthority: AuthorityFn,
   ) {
-    this.attrs = Object.entries(PROPERTY_OF[kind]);
-    this.all = this.attrs.map(() => new Map());
-    this.auth = this.attrs.map(() => new Map());
+    this.attrs = ATTRIBUTES_OF[kind];
+    this.all = new Array(this.attrs.length);
+    this.auth = new Array(this.attrs.length);
+    let byKind = AUTHORITY_OF.get(isAuthority);
+    if (!byKind) AUTHORITY_OF.set(isAuthority, (byKind = new Map()));
+    let bySource = byKind.get(kind);
+    if (!bySource) byKind.set(kind, (bySource = new Map()));
+    this.authorityOf = bySource;
     this.pinyin = kind === 'Person' ? new Set() : this.words;
     this.initials = kind === 'Person' ? new Set() : this.words;
   }
@@ -129,8 +153,8 @@ export class GoldenFold {
       if (!value) continue;
       rid ??= m.rid ?? `${m.source}:${m.recordId}`;
       const c = { value, source: m.source, rid, authoritative: authority[f]!, at };
-      addToGoldenGroups(this.all[f]!, c);
-      if (c.authoritative) addToGoldenGroups(this.auth[f]!, c);
+      addToGoldenGroups((this.all[f] ??= new Map()), c);
+      if (c.authoritative) addToGoldenGroups((this.auth[f] ??= new Map()), c);
     }
     const { words, pinyin, initials } = this;
     if (this.kind === 'Person') {
@@ -161,8 +185,8 @@ export class GoldenFold {
     const provenance: Record<string, ValueSource> = {};
     for (let f = 0; f < this.attrs.length; f++) {
       // authority first: when an authoritative source states the field, only its values compete
-      const pool = this.auth[f]!.size ? this.auth[f]! : this.all[f]!;
-      const best = bestGoldenGroup(pool.values())?.latest;
+      const pool = this.auth[f]?.size ? this.auth[f] : this.all[f];
+      const best = pool && bestGoldenGroup(pool.values())?.latest;
       if (best) {
         const prop = this.attrs[f]![1];
         props[prop] = best.value;
