@@ -412,7 +412,9 @@ export class ImportCsvWriter {
     for (const kind of ENTITY_LABELS) {
       const rows = entities.filter((e) => e.kind === kind);
       if (!rows.length) continue;
-      const props = [...new Set(rows.flatMap((r) => Object.keys(r.props)))].sort();
+      const names = new Set<string>();
+      for (const r of rows) for (const p in r.props) names.add(p);
+      const props = [...names].sort();
       const hasLocation = rows.some((r) => r.lon !== null && r.lat !== null);
       const f = this.open(
         `nodes-${kind}.csv`,
