@@ -7,9 +7,10 @@ const BLOCK = 4 << 20;
 const NEWLINE = 0x0a;
 
 /**
- * An append-only file of JSON values, one a line, written in 4 MiB blocks by the writer thread
- * (`BlockFile`): what a bulk load's first pass resolved, kept on disk instead of in memory until
- * every mention's entity is final (a record's rows name entities that later records may merge).
+ * An append-only file of lines (a record each: `bulk-spill-record.ts`), written in 4 MiB blocks by
+ * the writer thread (`BlockFile`): what a bulk load's first pass resolved, kept on disk instead of
+ * in memory until every mention's entity is final (a record's rows name entities that later
+ * records may merge). Read back by `readSpillLineBytes`.
  */
 export class SpillWriter {
   private readonly out: BlockFile;
@@ -18,11 +19,6 @@ export class SpillWriter {
   constructor(readonly file: string) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     this.out = new BlockFile(file);
-  }
-
-  /** Appends one value (anything JSON.stringify keeps: undefined properties are dropped). */
-  write(value: unknown) {
-    this.writeLine(JSON.stringify(value));
   }
 
   /** Appends one line (it holds no newline). */
