@@ -50,6 +50,10 @@ async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>
 /** A new worker process finishes the batch; every record of it is in the graph once. */
 async function finishInNextWorker(batchId: string): Promise<void> {
   const next = startWorkerProcess();
+  // Read what it prints (a pipe nobody reads fills, and the worker blocks writing to it) and name it in a failure.
+  let out = '';
+  next.stdout?.on('data', (d) => (out += d));
+  next.stderr?.on('data', (d) => (out += d));
   try {
     const info = await waitFor(
       'the batch to finish in the next worker',
@@ -59,7 +63,7 @@ async function finishInNextWorker(batchId: string): Promise<void> {
       },
       180_000,
     );
-    expect(await countRecords(batchId)).toBe((info.rows ?? 0) - (info.rejected ?? 0));
+    expect(await countRecords(batchId), `${JSON.stringify(info)}\n${out}`).toBe((info.rows ?? 0) - (info.rejected ?? 0));
   } finally {
     // Wait until it is gone: a worker left running would take jobs meant for later tests.
     const exited = new Promise((r) => next.once('exit', r));
