@@ -112,8 +112,8 @@ const SHARED_FROM_LENGTH = 11;
  * A new group's attributes, with each long value (an id number, a phone, an address and its key)
  * that an earlier group of the same entity holds replaced by that group's string: a person's
  * groups differ in one or two values and state the rest again, and each record read brings its own
- * copy of every string. In place (the values stay equal). At a million records: 1.27 M of the
- * groups' 2.9 M long values, 56 MiB of the index's heap.
+ * copy of every string. In place (the values stay equal). At a million records 1.27 M of the
+ * groups' 2.9 M long values are such repeats: 45 MiB less live heap after a worker's sync.
  */
 function shareValues(attrs: Mention['attrs'], owned: readonly Group[]): Mention['attrs'] {
   if (!owned.length) return attrs;
