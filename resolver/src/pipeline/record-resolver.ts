@@ -138,7 +138,6 @@ export class RecordResolver {
     if (this.known.hasHash(rec.rid, rec.hash)) return null;
     const updated = this.known.known(rec.rid);
     this.known.setHash(rec.rid, rec.hash);
-    this.noteReceived(rec.rid, Date.parse(receivedAt));
     const resolved: MentionOutcome[] = [];
     const left: { eid: string; kind: EntityKind }[] = [];
     for (const m of facts.mentions) {
@@ -177,6 +176,9 @@ export class RecordResolver {
       if (r.candidate) row.candidate = r.candidate;
       resolved.push(row);
     }
+    // after its mentions moved: until then the entities they leave fold them at the time the graph
+    // holds (`ResolutionIndex.beforeChange` reads what the graph holds of an entity there)
+    this.noteReceived(rec.rid, Date.parse(receivedAt));
     return { rec, facts, resolved, updated, left };
   }
 

@@ -49,6 +49,11 @@ export class WrittenValues {
     return { props, point: now.get('point') !== before.get('point') };
   }
 
+  /** Whether this worker knows what the graph holds of the entity. */
+  has(eid: string): boolean {
+    return this.byEid.has(eid);
+  }
+
   /** Notes a row as written (its whole values, whether it was sent whole or as changes). */
   note(row: EntityRow): void {
     this.byEid.set(

@@ -235,6 +235,12 @@ export class ResolutionIndex {
    */
   private readonly mergedInto = new Map<string, string>();
   private seq = 0;
+  /**
+   * Called with an entity that holds mentions, and its kind, just before a mention joins it, leaves
+   * it or it takes another entity's mentions (not when an entity is made): its values before the
+   * change can still be read from the index. Whoever sets it must not change the index from it.
+   */
+  beforeChange?: (entityId: string, kind: EntityKind) => void;
 
   /** @param opts.records the records' numbers, shared with the resolver's record table (else the index's own) */
   constructor(opts: { models?: Partial<Record<EntityKind, Model>>; records?: RecordIds } = {}) {
@@ -659,6 +665,7 @@ export class ResolutionIndex {
 
   /** Put a mention into an entity (new or existing). */
   add(m: Mention, entityId: string): void {
+    if (this.beforeChange && this.members.has(entityId)) this.beforeChange(entityId, m.kind);
     const key = this.keys.numberOf(m.key);
     if (this.mentions.has(key)) this.remove(key);
     const ki = this.kind(m.kind);
@@ -723,6 +730,7 @@ export class ResolutionIndex {
     const g = rep.group;
     const ki = this.kind(g.kind);
     const e = rep.entity;
+    this.beforeChange?.(e, g.kind);
     const set = this.members.get(e);
     if (set) deleteMember(set, key);
     this.removals.set(e, (this.removals.get(e) ?? 0) + 1);
@@ -791,6 +799,7 @@ export class ResolutionIndex {
     if (!mb) throw new ResolverError('ONEMAP_ERR_UNKNOWN_ENTITY', { detail: b });
     let ma = this.members.get(a);
     if (!ma) throw new ResolverError('ONEMAP_ERR_UNKNOWN_ENTITY', { detail: a });
+    if (this.beforeChange) this.beforeChange(a, this.groups.get(a)![0]!.kind);
     const reps = new Set<Rep>();
     for (const k of mb) {
       ma = withMember(ma, k);
