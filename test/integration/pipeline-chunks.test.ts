@@ -2,8 +2,8 @@
  * A file batch is written chunk by chunk, one transaction each (`GraphResolver.processChunks`).
  * Small chunks write the graph one chunk writes; a write that fails stops the batch at that chunk —
  * nothing of a later chunk reaches the graph — and the retry, on an index rebuilt from the graph,
- * ends with the same graph. (Written for resolving chunk i+1 while chunk i is written, which was
- * measured and dropped, docs/ingestion.md: it guards any such change.)
+ * ends with the same graph — though the next chunk was already resolved while the failing one was
+ * being written (chunk i+1 is resolved while chunk i is written).
  */
 import { readTx, writeTx } from '@onemap/graph-schema/server';
 import { readBatch, stageFile } from '@onemap/resolver/intake';

@@ -358,36 +358,74 @@ export class GraphResolver {
     }
   }
 
+  /**
+   * Resolves and writes a batch chunk by chunk, one transaction per chunk, the next chunk resolved
+   * while the one before it is written (resolving is the worker's CPU, writing mostly Neo4j's):
+   * writes stay one at a time and in order, so a chunk's statements find every entity the chunks
+   * before it made. As for pipelined groups, the index, the sequence and what this worker counts
+   * as written include a chunk from its resolve on; a failed write marks the index for a rebuild
+   * and no later chunk is written.
+   */
   private async processChunks(batch: StagedBatch, entry: SourceCatalogEntry, records: BatchRecord[], onChunk?: (done: number, total: number) => void): Promise<ProcessStats> {
     const stats = emptyStats(records.length);
     let t = performance.now();
     await this.sync();
     stats.ms.sync = performance.now() - t;
     const size = this.opts.chunkSize ?? 2000;
-    for (let i = 0; i < records.length; i += size) {
-      const slice = records.slice(i, i + size);
-      t = performance.now();
-      const rows = await this.resolveChunk(batch, entry, slice, stats);
-      stats.ms.resolve += performance.now() - t;
-      if (rows.records.length) {
+    let writing: Promise<void> = Promise.resolve();
+    try {
+      for (let i = 0; i < records.length; i += size) {
+        const slice = records.slice(i, i + size);
         t = performance.now();
+        let rows: ChunkRows;
         try {
-          await writeChunk(this.graph, rows, { trace: this.opts.traceWrites ?? false, known: this.facts.covered(rows) });
+          rows = await this.resolveChunk(batch, entry, slice, stats);
         } catch (e) {
-          // The index already holds this chunk's decisions; rebuild it from the graph next time.
           this.dirty = true;
           throw e;
         }
-        stats.ms.write += performance.now() - t;
-        this.lastSeq = rows.seq;
-        this.committedSeq = rows.seq;
-        this.afterWrite(rows);
-        this.committed(rows.seq);
-        stats.chunks++;
+        stats.ms.resolve += performance.now() - t;
+        // taken before the chunk is noted: what the graph holds of its lists before it
+        const known = this.facts.covered(rows);
+        if (rows.records.length) {
+          this.lastSeq = rows.seq;
+          this.afterWrite(rows);
+        }
+        const done = Math.min(i + size, records.length);
+        await writing;
+        writing = this.writeOneChunk(rows, known, stats).then(() => onChunk?.(done, records.length));
+        // its failure is met at the next chunk's write or the end, not while the next is resolved
+        writing.catch(() => undefined);
       }
-      onChunk?.(Math.min(i + size, records.length), records.length);
+      await writing;
+    } finally {
+      // a failure: the chunk written meanwhile ends before the batch does (nothing runs after it)
+      await writing.catch(() => undefined);
     }
     return stats;
+  }
+
+  /** Writes one resolved chunk of a batch (see `processChunks`). */
+  private async writeOneChunk(rows: ChunkRows, known: KnownFacts, stats: ProcessStats): Promise<void> {
+    if (!rows.records.length) return;
+    const t = performance.now();
+    this.writing++;
+    try {
+      await writeChunk(this.graph, rows, { trace: this.opts.traceWrites ?? false, known });
+    } catch (e) {
+      // The index already holds this chunk's decisions (and maybe the next's); rebuild it from the graph next time.
+      this.dirty = true;
+      throw e;
+    } finally {
+      this.writing--;
+      const wake = this.settled;
+      this.settled = null;
+      wake?.resolve();
+    }
+    stats.ms.write += performance.now() - t;
+    this.committedSeq = rows.seq;
+    this.committed(rows.seq);
+    stats.chunks++;
   }
 
   private resolveChunk(batch: StagedBatch, entry: SourceCatalogEntry, slice: BatchRecord[], stats: ProcessStats): Promise<ChunkRows> {
