@@ -320,5 +320,22 @@ describe('ResolutionIndex', () => {
     expect(ix.counts()).toMatchObject({ blockKeys: 2, blockKeysCollided: 1 });
   });
 
+  it('a mention joining its entity’s group of the same attributes with an identifier more is anchored by it; one that leaves takes nothing the others need', () => {
+    const ix = new ResolutionIndex();
+    const values = { name: '周敏', birthDate: '1979-05-06', phone: '13612345678', residentId: id1 };
+    const first = ix.resolveAndAdd(mention(values));
+    // the same attributes (one group), a passport more: a representative of its own
+    const withPassport = mention(values);
+    withPassport.identifiers = [...withPassport.identifiers, { kind: 'passport', value: 'E12345678' }];
+    ix.add(withPassport, first.entityId);
+    // a record naming only that passport, under other values, is anchored to the entity
+    const byPassport = mention({ name: 'ZHOU MIN', birthDate: '1979-05-06' });
+    byPassport.identifiers = [{ kind: 'passport', value: 'E12345678' }];
+    expect(ix.resolveOne(byPassport)).toMatchObject({ entityId: first.entityId, decision: 'anchor' });
+    // the group's first mention leaves: the rest of the group still stands for the entity, by its resident id too
+    ix.withdraw(ix.mentionsOf(first.entityId)[0]!.key);
+    expect(ix.resolveOne(mention({ name: '周敏', residentId: id1 }))).toMatchObject({ entityId: first.entityId, decision: 'anchor' });
+    expect(ix.resolveOne(mention(values))).toMatchObject({ entityId: first.entityId });
+  });
 });
 
