@@ -82,7 +82,7 @@ describe('WrittenFacts (rows that add nothing are not sent)', () => {
     expect(rows.places.map((p) => p.eid)).toEqual(['L-1']);
   });
 
-  it('forgets everything on a chunk with a corrected record or a merge (they can take entries away)', () => {
+  it('forgets everything on a chunk with a corrected record (its withdrawal can take entries away)', () => {
     const facts = new WrittenFacts();
     facts.note(chunk([record('hotel:1')]));
     facts.note(
@@ -92,8 +92,21 @@ describe('WrittenFacts (rows that add nothing are not sent)', () => {
     );
     const again = chunk([record('hotel:2')]);
     expect(listRows(again, new Set(), facts.covered(again)).sources).toHaveLength(2);
-    facts.note(again);
+  });
+
+  it('forgets the two entities of a merge, and only them: the survivor is sent again, the hub is not', () => {
+    const facts = new WrittenFacts();
+    facts.note(chunk([record('hotel:1')]));
+    // P-3 merged into P-1 (their lists unioned or left unknown) by a chunk naming neither the hotel nor P-1
     facts.note(chunk([], { merges: [{ from: 'P-3', into: 'P-1', reason: 'x' }] }));
-    expect(listRows(again, new Set(), facts.covered(again)).sources).toHaveLength(2);
+    const again = chunk([record('hotel:2')]);
+    const rows = listRows(again, new Set(), facts.covered(again));
+    expect(rows.sources).toEqual([{ eid: 'P-1', sources: ['hotel'] }]);
+    expect(rows.places).toEqual([]);
+    // the merged-away entity is forgotten too: a chunk naming it (a writer behind the merge) sends it
+    facts.note(chunk([record('hotel:3', { resolved: [{ eid: 'P-4', role: 'guest', score: 1, decision: 'match' }] })]));
+    facts.note(chunk([], { merges: [{ from: 'P-4', into: 'P-5', reason: 'x' }] }));
+    const behind = chunk([record('hotel:4', { resolved: [{ eid: 'P-4', role: 'guest', score: 1, decision: 'match' }] })]);
+    expect(listRows(behind, new Set(), facts.covered(behind)).sources).toEqual([{ eid: 'P-4', sources: ['hotel'] }]);
   });
 });

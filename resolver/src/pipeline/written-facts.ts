@@ -27,10 +27,10 @@ function union(known: string | undefined, list: readonly string[]): string {
  * was an index seek and a read of the list per group that changed nothing.
  *
  * Only lists that only grow are remembered: the chunk writer and the trace writers only add to
- * them. What takes entries away — a corrected re-delivery's withdrawal, a merge, an analyst's
- * merge, split or undo, a graph reset — makes the owner `clear` it (corrections and merges: the
- * chunk that has them, before it is written; analysts' decisions and resets: the index rebuild),
- * and `writeChunk` never skips the entities a chunk merges into or withdraws from. Bounded (the
+ * them. What takes entries away — a corrected re-delivery's withdrawal, an analyst's merge, split
+ * or undo, a graph reset — makes the owner `clear` it (corrections: the chunk that has them, before
+ * it is written; analysts' decisions and resets: the index rebuild); a merge, which may leave the
+ * survivor's lists unknown, makes it forget the two entities; and `writeChunk` never skips the entities a chunk merges into or withdraws from. Bounded (the
  * standardizers' two-generation memo): an entity not remembered is written as before.
  */
 export class WrittenFacts {
@@ -66,12 +66,27 @@ export class WrittenFacts {
    * known is forgotten first.
    */
   note(rows: ChunkRows): void {
-    if (rows.merges.length || rows.records.some((r) => !r.isNew)) this.clear();
+    // a corrected record's withdrawal may take entries from any entity its earlier version named
+    // (the chunk does not say which): everything known is forgotten
+    if (rows.records.some((r) => !r.isNew)) this.clear();
+    // a merge takes nothing from the lists of the other entities, and leaves the survivor's the
+    // union of both or unknown until a statement recounts them: the two alone are forgotten (a
+    // busy writer's chunks and groups often merge something, and forgot every hub with it)
+    else
+      for (const m of rows.merges) {
+        this.forget(m.from);
+        this.forget(m.into);
+      }
     for (const s of entitySources(rows)) this.sources.set(s.eid, union(this.sources.get(s.eid), s.sources));
     for (const p of recordPlaceFacts(rows.records, [], rows.kinds)) {
       const had = this.places.get(p.eid);
       this.places.set(p.eid, { roles: union(had?.roles, p.recordRoles), homes: union(had?.homes, p.homeSources), points: union(had?.points, p.pointStatements) });
     }
+  }
+
+  private forget(eid: string): void {
+    this.sources.delete(eid);
+    this.places.delete(eid);
   }
 
   /** Forget everything (something may have taken entries away). */

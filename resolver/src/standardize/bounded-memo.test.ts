@@ -26,4 +26,15 @@ describe('BoundedMemo', () => {
     }
     expect(memo.get('cold0')).toBeUndefined();
   });
+  it('forgets a deleted key in either generation, and nothing else', () => {
+    setMemoLimit(4);
+    const memo = new BoundedMemo<number>();
+    memo.set('a', 1);
+    memo.set('b', 2);
+    // the young generation is full: 'a' and 'b' are the old one now
+    memo.set('c', 3);
+    memo.delete('a');
+    memo.delete('c');
+    expect([memo.get('a'), memo.get('b'), memo.get('c')]).toEqual([undefined, 2, undefined]);
+  });
 });

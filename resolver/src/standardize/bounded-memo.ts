@@ -39,6 +39,12 @@ export class BoundedMemo<V> {
     this.young.set(key, value);
   }
 
+  /** Forgets one key (in both generations). */
+  delete(key: string): void {
+    this.young.delete(key);
+    this.old.delete(key);
+  }
+
   clear(): void {
     this.young.clear();
     this.old = new Map();
