@@ -52,6 +52,21 @@ function valueOfColumn(entry: SourceCatalogEntry, rec: BatchRecord, byRole: Map<
  * every person or company phone, so shared phones become one node), the relations and the
  * trajectory sightings the catalog entry declares.
  */
+/** The role of the phone `recordFacts` makes of a person's or organization's phone number (a source without a phone role of its own). */
+function derivedPhoneRole(role: string): string {
+  return `${role}_phone`;
+}
+
+/**
+ * Every role a record of this source can have a mention in: its catalog entry's, and the phones
+ * `recordFacts` derives from its persons and organizations (a mention key is `source:recordId:role`).
+ */
+export function mentionRolesOf(entry: SourceCatalogEntry): string[] {
+  const roles = entry.entities.map((e) => e.role);
+  for (const e of entry.entities) if (e.kind === 'Person' || e.kind === 'Organization') roles.push(derivedPhoneRole(e.role));
+  return roles;
+}
+
 export function recordFacts(entry: SourceCatalogEntry, rec: BatchRecord): RecordFacts {
   const byRole = new Map(rec.mentions.map((m) => [m.role, m]));
   const out: RecordFacts = { mentions: [...rec.mentions], relations: [], visits: [], dropped: [] };
@@ -71,7 +86,7 @@ export function recordFacts(entry: SourceCatalogEntry, rec: BatchRecord): Record
       if (m.kind !== 'Person' && m.kind !== 'Organization') continue;
       const phone = m.identifiers.find((i) => i.kind === 'phone');
       if (!phone) continue;
-      const role = `${m.role}_phone`;
+      const role = derivedPhoneRole(m.role);
       out.mentions.push({
         key: `${m.source}:${m.recordId}:${role}`,
         source: m.source,

@@ -7,7 +7,7 @@ import { ResolutionIndex } from '../resolve/resolution-index.ts';
 import type { Model } from '../scoring/model-settings.ts';
 import type { Mention } from '../types.ts';
 import { type AuthorityFn, GoldenFold } from './golden-values.ts';
-import { type RecordFacts, recordFacts } from './record-facts.ts';
+import { mentionRolesOf, type RecordFacts, recordFacts } from './record-facts.ts';
 import { RecordTable } from './record-table.ts';
 
 export interface RecordResolverOptions {
@@ -41,8 +41,6 @@ interface KeptFold {
   fold: GoldenFold;
   /** the index's `removalsOf` the entity when folded: another count means its member order changed */
   removals: number;
-  /** `RecordResolver.timesChanged` when folded: a record's arrival time changed since */
-  times: number;
 }
 
 /** How one mention of a record was resolved (its entity is read from the index when rows are built). */
@@ -104,8 +102,6 @@ export class RecordResolver {
   private readonly catalogById: Map<string, SourceCatalogEntry>;
   /** eid -> its golden-value fold (`keepGolden`), least recently used first, at most `goldenFoldsKept` */
   private readonly folds = new Map<string, KeptFold>();
-  /** raised when a record already known is received again at another time (every kept fold is then stale) */
-  private timesChanged = 0;
 
   constructor(private readonly opts: RecordResolverOptions) {
     // one number per record for the table and the index's mention keys: the rid held once
@@ -185,10 +181,28 @@ export class RecordResolver {
   /** Records when a record was received (the recency of the golden-value rule). */
   noteReceived(rid: string, at: number): void {
     const was = this.known.receivedAt(rid);
-    // A record received again at another time may have mentions folded at its old time (a role its
-    // correction no longer states is not withdrawn): fold every entity again.
-    if (was !== undefined && was !== at) this.timesChanged++;
+    if (was !== undefined && was !== at) this.forgetFoldsOfRecord(rid);
     this.known.setReceivedAt(rid, at);
+  }
+
+  /**
+   * A record received again at another time may have mentions folded at its old time — a role its
+   * correction no longer states is not withdrawn, and a sync notes the time before it moves the
+   * mentions — so the entities holding one fold again: each role its source's catalog entry names,
+   * and the phones derived from them (`mentionRolesOf`), found by its mention key (the record's rid
+   * and the role). A source not in the catalog: every entity folds again. (One global counter made
+   * every kept fold, every hub's, stale at each correction.)
+   */
+  private forgetFoldsOfRecord(rid: string): void {
+    const entry = this.catalogById.get(rid.slice(0, rid.indexOf(':')));
+    if (!entry) {
+      this.folds.clear();
+      return;
+    }
+    for (const role of mentionRolesOf(entry)) {
+      const eid = this.index.entityOf(`${rid}:${role}`);
+      if (eid !== undefined) this.folds.delete(eid);
+    }
   }
 
   /** The current entity of a mention key. */
@@ -207,8 +221,8 @@ export class RecordResolver {
     const members = this.index.memberKeys(eid).size;
     const removals = this.index.removalsOf(eid);
     let kept = this.folds.get(eid);
-    if (!kept || kept.removals !== removals || kept.times !== this.timesChanged || kept.fold.size > members || kept.fold.kind !== kind) {
-      kept = { fold: new GoldenFold(kind, this.opts.authority), removals, times: this.timesChanged };
+    if (!kept || kept.removals !== removals || kept.fold.size > members || kept.fold.kind !== kind) {
+      kept = { fold: new GoldenFold(kind, this.opts.authority), removals };
     }
     const { fold } = kept;
     this.index.eachMentionFrom(eid, fold.size, (m, record) => {
