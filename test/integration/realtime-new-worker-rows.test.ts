@@ -12,21 +12,27 @@ import { openTestPipeline, queryRows, stagedGroup, useTestPipeline } from '../he
 const t = useTestPipeline();
 const noop = () => async () => {};
 
-/** Every entity node by the records resolved to it: its properties but the time of the last write and its id. */
+/**
+ * Every entity node by its labels and the records resolved to it (a guest and the phone made of
+ * his number share their records): its properties but the time of the last write and its id.
+ */
 async function entitiesByRecords(graph: ReturnType<typeof openTestPipeline>) {
-  const rows = await queryRows<{ rids: string[]; props: Record<string, unknown> }>(
+  const rows = await queryRows<{ labels: string[]; rids: string[]; props: Record<string, unknown> }>(
     graph,
     `MATCH (e:Entity)
      OPTIONAL MATCH (r:SourceRecord)-[:RESOLVED_TO]->(e)
      WITH e, r.rid AS rid ORDER BY rid
-     RETURN collect(rid) AS rids, properties(e) AS props`,
+     RETURN labels(e) AS labels, collect(rid) AS rids, properties(e) AS props`,
   );
-  return Object.fromEntries(
-    rows.map(({ rids, props }) => {
-      const { updatedAt: _at, eid: _eid, location, ...rest } = props;
-      return [rids.join(' '), { ...rest, location: location === undefined ? null : String(location) }];
-    }),
-  );
+  const byKey = new Map<string, Record<string, unknown>>();
+  for (const { labels, rids, props } of rows) {
+    const key = `${[...labels].sort().join(':')} ${rids.join(' ')}`;
+    // two entities of one kind with the same records would hide one another
+    expect(byKey.has(key), key).toBe(false);
+    const { updatedAt: _at, eid: _eid, location, ...rest } = props;
+    byKey.set(key, { ...rest, location: location === undefined ? null : String(location) });
+  }
+  return Object.fromEntries(byKey);
 }
 
 describe('a worker new to the graph', () => {
