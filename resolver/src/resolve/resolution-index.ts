@@ -678,7 +678,6 @@ export class ResolutionIndex {
     }
     const attrs = g.attrs;
     let rep = findIn(g.reps, (r) => r.entity === entityId && sameIdentifiers(r.identifiers, attrs, m.identifiers));
-    const freshRep = !rep;
     if (!rep) {
       rep = { group: g, entity: entityId, identifiers: keepIdentifiers(m.identifiers, m.attrs), n: 0 };
       g.reps = withItem(g.reps, rep);
@@ -692,17 +691,12 @@ export class ResolutionIndex {
     // below (exclusive values, anchors) holds no string of its own
     const identifiers = identifiersOf(rep.identifiers, attrs);
     this.countExclusive(entityId, attrs, identifiers, ki.model, 1);
-    // A mention joining a group (the same attributes) or a representative (the same identifiers
-    // too) of its entity finds in the statistics' names, the key indexes and the anchors what its
-    // first mention put there (none is ever taken out): only counts and blocks change (a sync of
-    // the graph is ~55 % such mentions).
-    ki.stats.add(m.attrs, !fresh);
-    if (freshRep)
-      for (const id of identifiers) {
-        if (!ki.model.anchors.includes(id.kind)) continue;
-        const byValue = this.anchorsOf(m.kind, id.kind);
-        if (!byValue.has(id.value)) byValue.set(id.value, entityId);
-      }
+    ki.stats.add(m.attrs);
+    for (const id of identifiers) {
+      if (!ki.model.anchors.includes(id.kind)) continue;
+      const byValue = this.anchorsOf(m.kind, id.kind);
+      if (!byValue.has(id.value)) byValue.set(id.value, entityId);
+    }
     for (let r = 0; r < ki.rules.length; r++) {
       const key = ki.rules[r]!(m.attrs);
       if (key === undefined) continue;
@@ -716,11 +710,10 @@ export class ResolutionIndex {
         if (grown !== b) blocks.replace(key, b, grown);
       }
     }
-    if (fresh)
-      ki.keyRules.forEach((fn, r) => {
-        const key = fn(m.attrs);
-        if (key !== undefined && !ki.keyIndex[r]!.has(key)) ki.keyIndex[r]!.set(flatKey(key), entityId);
-      });
+    ki.keyRules.forEach((fn, r) => {
+      const key = fn(m.attrs);
+      if (key !== undefined && !ki.keyIndex[r]!.has(key)) ki.keyIndex[r]!.set(flatKey(key), entityId);
+    });
   }
 
   /** The first mention (in the order they joined their entity) still in a group, to be scored for it. */

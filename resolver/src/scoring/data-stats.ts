@@ -47,12 +47,7 @@ export class DataStats {
     for (const a of this.genericAttrs) this.names.set(a, new Map());
   }
 
-  /**
-   * Counts a mention's attributes. `again`: attributes with the same values as some added before
-   * (a mention joining its entity's group of those values): the counts only, the names they bring
-   * to a shared value are known already (and the names seen are never taken back).
-   */
-  add(a: Attrs, again = false): void {
+  add(a: Attrs): void {
     this.total++;
     for (const attr of this.tfAttrs) {
       const v = a[attr];
@@ -67,7 +62,6 @@ export class DataStats {
       p.values.set(v, (p.values.get(v) ?? 0) + 1);
       p.total++;
     }
-    if (again) return;
     for (const attr of this.genericAttrs) {
       const v = a[attr];
       if (!v) continue;
