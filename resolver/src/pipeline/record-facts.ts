@@ -47,11 +47,6 @@ function valueOfColumn(entry: SourceCatalogEntry, rec: BatchRecord, byRole: Map<
   return byRole.get(scope)?.attrs[attr];
 }
 
-/**
- * Turns one standardized record into the facts the graph needs: its mentions (plus a Phone for
- * every person or company phone, so shared phones become one node), the relations and the
- * trajectory sightings the catalog entry declares.
- */
 /** The role of the phone `recordFacts` makes of a person's or organization's phone number (a source without a phone role of its own). */
 function derivedPhoneRole(role: string): string {
   return `${role}_phone`;
@@ -67,6 +62,11 @@ export function mentionRolesOf(entry: SourceCatalogEntry): string[] {
   return roles;
 }
 
+/**
+ * Turns one standardized record into the facts the graph needs: its mentions (plus a Phone for
+ * every person or company phone, so shared phones become one node), the relations and the
+ * trajectory sightings the catalog entry declares.
+ */
 export function recordFacts(entry: SourceCatalogEntry, rec: BatchRecord): RecordFacts {
   const byRole = new Map(rec.mentions.map((m) => [m.role, m]));
   const out: RecordFacts = { mentions: [...rec.mentions], relations: [], visits: [], dropped: [] };
