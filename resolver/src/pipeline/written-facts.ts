@@ -30,8 +30,9 @@ function union(known: string | undefined, list: readonly string[]): string {
  * them. What takes entries away — a corrected re-delivery's withdrawal, an analyst's merge, split
  * or undo, a graph reset — makes the owner `clear` it (corrections: the chunk that has them, before
  * it is written; analysts' decisions and resets: the index rebuild); a merge, which may leave the
- * survivor's lists unknown, makes it forget the two entities; and `writeChunk` never skips the entities a chunk merges into or withdraws from. Bounded (the
- * standardizers' two-generation memo): an entity not remembered is written as before.
+ * survivor's lists unknown, makes it forget the two entities; and `writeChunk` never skips the
+ * entities a chunk merges into or withdraws from. Bounded (the standardizers' two-generation
+ * memo): an entity not remembered is written as before.
  */
 export class WrittenFacts {
   private readonly sources = new BoundedMemo<string>();

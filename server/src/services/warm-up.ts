@@ -209,8 +209,6 @@ export async function keepWarmWhileIdle(
   lanes = 1,
 ): Promise<IdleWarmUpReport> {
   const t0 = performance.now();
-  // the time given is the reads' own: counted from when the viewers are known (their read may take a while)
-  let end = t0 + seconds * 1000;
   const times: number[] = [];
   let failed = 0;
   let waitedMs = 0;
@@ -237,7 +235,8 @@ export async function keepWarmWhileIdle(
     return report(false);
   }
   if (!viewers.length) return report(false);
-  end = performance.now() + seconds * 1000;
+  // the time given is the reads' own: counted from when the viewers are known (their read may take a while)
+  const end = performance.now() + seconds * 1000;
   const g = app.graph;
   const to = new Date().toISOString();
   const from = new Date(Date.now() - 365 * DAY_MS).toISOString();
