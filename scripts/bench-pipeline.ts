@@ -114,8 +114,9 @@ console.log(`\n== bulk load: ${fmt(bulk.rows)} source records → ${fmt(bulk.nod
 for (const [k, v] of Object.entries(bulk.ms)) console.log(`   ${k.padEnd(9)} ${(v / 1000).toFixed(1).padStart(8)} s`);
 console.log(`   CPU: ${cpuOf(bulk.cpu)}`);
 console.log(`   peak RSS of the loading process so far ${fmt(bulkRss)} MiB; load average ${os.loadavg().map((x) => x.toFixed(1)).join('/')}`);
-const driver = createDriver({ uri: s.neo4jUri, user: s.neo4jUser, password: s.neo4jPassword, database: 'neo4j' });
-const graph = { driver, database: 'neo4j' };
+const connection = { uri: s.neo4jUri, user: s.neo4jUser, password: s.neo4jPassword, database: 'neo4j' };
+const driver = createDriver(connection);
+const graph = { driver, database: 'neo4j', connection };
 await migrate(graph);
 const pipeline = new IngestPipeline({
   graph,

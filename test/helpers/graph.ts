@@ -3,8 +3,8 @@ import { testEnv } from './env.ts';
 
 /** A Graph on the test Neo4j; close its driver in afterAll. */
 export function openTestGraph(): Graph {
-  const driver = createDriver({ uri: testEnv.NEO4J_URI, user: testEnv.NEO4J_USER, password: testEnv.NEO4J_PASSWORD, database: testEnv.NEO4J_DATABASE });
-  return { driver, database: testEnv.NEO4J_DATABASE };
+  const connection = { uri: testEnv.NEO4J_URI, user: testEnv.NEO4J_USER, password: testEnv.NEO4J_PASSWORD, database: testEnv.NEO4J_DATABASE };
+  return { driver: createDriver(connection), database: testEnv.NEO4J_DATABASE, connection };
 }
 
 /** Deletes every node except the migration records (schema stays), in batches. */

@@ -12,7 +12,7 @@ import { testEnv } from './env.ts';
 import { clearGraph, openTestGraph } from './graph.ts';
 
 /** A pipeline on the test services with private staging and rejects folders. */
-export function openTestPipeline(opts: { chunkSize?: number; onSync?: PipelineDeps['onSync'] } = {}) {
+export function openTestPipeline(opts: { chunkSize?: number; onSync?: PipelineDeps['onSync']; pagesAheadFrom?: number } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'onemap-pipe-'));
   const graph = openTestGraph();
   const redis = new Redis(testEnv.REDIS_URL, { maxRetriesPerRequest: 3 });
@@ -26,6 +26,7 @@ export function openTestPipeline(opts: { chunkSize?: number; onSync?: PipelineDe
     coTravel: { toleranceMinutes: 30, minCount: 2 },
     ...(opts.chunkSize ? { chunkSize: opts.chunkSize } : {}),
     ...(opts.onSync ? { onSync: opts.onSync } : {}),
+    ...(opts.pagesAheadFrom !== undefined ? { pagesAheadFrom: opts.pagesAheadFrom } : {}),
   });
   return {
     pipeline,

@@ -2,11 +2,14 @@
  * The pipeline's catch-up read (`readRecordsSince`): every source record after a seq, once each,
  * in (seq, rid) order, whatever the page size — and each page a bounded index seek, not a scan of
  * every record of the seq (after a bulk load they all share one seq: a scan per page is quadratic).
+ * The same read with its pages read ahead on a worker thread (`readRecordsSinceAhead`, a large
+ * graph's whole sync) gives the same pages.
  */
-import { type Graph, readTx, writeTx } from '@onemap/graph-schema/server';
+import { type Graph, GraphError, readTx, writeTx } from '@onemap/graph-schema/server';
 import neo4j from 'neo4j-driver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RECORDS_PAGE_CYPHER, readRecordsSince } from '../../resolver/src/graph/load-index.ts';
+import { RECORDS_PAGE_CYPHER, readRecordsSince, type StoredRecord } from '../../resolver/src/graph/load-index.ts';
+import { readRecordsSinceAhead } from '../../resolver/src/graph/record-pages-thread.ts';
 import { clearGraph, openTestGraph } from '../helpers/graph.ts';
 
 let graph: Graph;
@@ -119,5 +122,53 @@ describe('readRecordsSince', () => {
       ),
     );
     expect(got).toEqual(Array.from({ length: page }, (_, i) => `bulk:${String(1001 + i).padStart(4, '0')}`));
+  });
+});
+
+describe('readRecordsSinceAhead (pages read on a worker thread)', () => {
+  async function pagesOf(read: AsyncGenerator<StoredRecord[]>): Promise<StoredRecord[][]> {
+    const pages: StoredRecord[][] = [];
+    for await (const page of read) pages.push(page);
+    return pages;
+  }
+
+  it('gives the same pages, record for record and mention for mention, as the read on this thread', async () => {
+    expect(graph.connection).toBeDefined();
+    for (const pageSize of [7, 500]) {
+      for (const since of [0, 2]) {
+        const here = await pagesOf(readRecordsSince(graph, since, pageSize));
+        const ahead = await pagesOf(readRecordsSinceAhead(graph, since, pageSize));
+        expect(ahead, `page size ${pageSize}, since ${since}`).toEqual(here);
+        if (since === 0) expect(here.flat().length).toBeGreaterThan(seqOf.size);
+      }
+    }
+  });
+
+  it('stops its worker when the loop is left after the first page, and reads again afterwards', async () => {
+    const seen: string[] = [];
+    for await (const page of readRecordsSinceAhead(graph, 0, 2)) {
+      seen.push(...page.map((r) => r.rid));
+      break;
+    }
+    expect(seen).toEqual(ordered(0).slice(0, 2));
+    const again = await pagesOf(readRecordsSinceAhead(graph, 4, 10));
+    expect(again).toEqual(await pagesOf(readRecordsSince(graph, 4, 10)));
+    expect(again.flat().slice(0, 2).map((r) => r.rid)).toEqual(['hotel:b', 'hotel:c']);
+  });
+
+  it('throws the graph’s own error when its worker cannot read (credentials refused)', async () => {
+    const wrong: Graph = {
+      ...graph,
+      readRetryMs: 0,
+      connection: { ...graph.connection!, password: 'not-the-password' },
+    };
+    const failed = await pagesOf(readRecordsSinceAhead(wrong, 0, 10)).catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(GraphError);
+    expect((failed as GraphError).code).toBe('ONEMAP_ERR_GRAPH_AUTH');
+  });
+
+  it('reads on this thread when the graph does not say how to connect again', async () => {
+    const { connection: _, ...plain } = graph;
+    expect(await pagesOf(readRecordsSinceAhead(plain, 0, 500))).toEqual(await pagesOf(readRecordsSince(graph, 0, 500)));
   });
 });

@@ -11,7 +11,8 @@ import { ingestDirect, openTestPipeline, queryRows, sampleFiles } from '../helpe
 
 const loaded = openTestPipeline();
 const syncs: SyncProgress[] = [];
-const fresh = openTestPipeline({ onSync: (p) => syncs.push(p) });
+// its whole sync reads the graph's pages on a worker thread (`readRecordsSinceAhead`), as a province's does
+const fresh = openTestPipeline({ onSync: (p) => syncs.push(p), pagesAheadFrom: 0 });
 
 beforeAll(async () => {
   await clearGraph(loaded.graph);

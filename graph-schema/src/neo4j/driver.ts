@@ -27,6 +27,11 @@ export interface Graph {
   readTimeoutMs?: number;
   /** How long a read keeps retrying transient failures, from its first (unset: `DEFAULT_READ_RETRY_MS`; 0: no retry). */
   readRetryMs?: number;
+  /**
+   * How to open another driver to the same database: a worker thread cannot share this one (a
+   * driver lives in its thread). Unset: what would run on a thread runs on the caller's.
+   */
+  connection?: Neo4jConfig;
 }
 
 /**

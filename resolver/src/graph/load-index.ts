@@ -57,59 +57,112 @@ export const RECORDS_PAGE_CYPHER = `CALL () {
  RETURN r.rid AS rid, r.hash AS hash, r.seq AS seq, r.batchId AS batchId, r.receivedAt.epochMillis AS receivedAt, r.source AS source, r.recordId AS recordId, r.attrs AS attrs, r.mentions AS meta,
         [(r)-[x:RESOLVED_TO]->(e:Entity) | {role: x.role, eid: e.eid}] AS resolved`;
 
-/** Reads source records written after `sinceSeq`, in pages ordered by (seq, rid) (`RECORDS_PAGE_CYPHER`). */
-export async function* readRecordsSince(
-  graph: Graph,
-  sinceSeq: number,
-  pageSize = 20_000,
-): AsyncGenerator<StoredRecord[]> {
-  let afterSeq = sinceSeq;
-  let afterRid = '\uffff'; // nothing sorts after it: records AT sinceSeq are excluded
-  for (;;) {
-    const page = await readTx(graph, async (tx) => {
-      const r = await tx.run(RECORDS_PAGE_CYPHER, { afterSeq, afterRid, limit: neo4j.int(pageSize) });
-      return r.records.map((x) => {
-        const source = x.get('source') as string;
-        const recordId = x.get('recordId') as string;
-        const attrs = JSON.parse(x.get('attrs') as string) as Record<string, Mention['attrs']>;
-        const stored = JSON.parse((x.get('meta') as string | null) ?? '{}') as Record<string, StoredMention>;
-        const eidOf = new Map((x.get('resolved') as { role: string; eid: string }[]).map((y) => [y.role, y.eid]));
-        const mentions: StoredRecord['mentions'] = [];
-        for (const [role, s] of Object.entries(stored)) {
-          const eid = eidOf.get(role);
-          if (!eid) continue;
-          mentions.push({
-            eid,
-            mention: {
-              key: `${source}:${recordId}:${role}`,
-              source,
-              recordId,
-              role,
-              kind: s.kind,
-              attrs: attrs[role] ?? {},
-              identifiers: s.identifiers,
-              flags: s.flags,
-            },
-          });
-        }
-        return {
-          rid: x.get('rid') as string,
-          hash: x.get('hash') as string,
-          seq: x.get('seq') as number,
-          batchId: (x.get('batchId') as string | null) ?? null,
-          receivedAt: (x.get('receivedAt') as number | null) ?? null,
-          mentions,
-        };
+/**
+ * One page of `RECORDS_PAGE_CYPHER`'s answer, column by column: strings and numbers only, so a
+ * thread that reads pages ahead (`record-pages-thread.ts`) hands them over as a cheap copy, and the
+ * JSON is parsed where the records are used. `attrs` and `meta` are the record's JSON as stored;
+ * each record's RESOLVED_TO edges are `roles[i]`/`eids[i]` for i from the previous record's
+ * `resolvedEnd` up to its own.
+ */
+export interface RecordPage {
+  rid: string[];
+  hash: string[];
+  seq: number[];
+  batchId: (string | null)[];
+  receivedAt: (number | null)[];
+  source: string[];
+  recordId: string[];
+  attrs: string[];
+  meta: (string | null)[];
+  roles: string[];
+  eids: string[];
+  resolvedEnd: number[];
+}
+
+/** Source records after (afterSeq, afterRid) in (seq, rid) order, at most `pageSize` of them (`RECORDS_PAGE_CYPHER`). */
+export async function readRecordPage(graph: Graph, afterSeq: number, afterRid: string, pageSize: number): Promise<RecordPage> {
+  return readTx(graph, async (tx) => {
+    const r = await tx.run(RECORDS_PAGE_CYPHER, { afterSeq, afterRid, limit: neo4j.int(pageSize) });
+    const page: RecordPage = { rid: [], hash: [], seq: [], batchId: [], receivedAt: [], source: [], recordId: [], attrs: [], meta: [], roles: [], eids: [], resolvedEnd: [] };
+    for (const x of r.records) {
+      page.rid.push(x.get('rid') as string);
+      page.hash.push(x.get('hash') as string);
+      page.seq.push(x.get('seq') as number);
+      page.batchId.push((x.get('batchId') as string | null) ?? null);
+      page.receivedAt.push((x.get('receivedAt') as number | null) ?? null);
+      page.source.push(x.get('source') as string);
+      page.recordId.push(x.get('recordId') as string);
+      page.attrs.push(x.get('attrs') as string);
+      page.meta.push((x.get('meta') as string | null) ?? null);
+      for (const y of x.get('resolved') as { role: string; eid: string }[]) {
+        page.roles.push(y.role);
+        page.eids.push(y.eid);
+      }
+      page.resolvedEnd.push(page.roles.length);
+    }
+    return page;
+  });
+}
+
+/** The records of a page, each with its mentions (from its stored JSON) and their current entities. */
+export function storedRecordsOf(page: RecordPage): StoredRecord[] {
+  const out: StoredRecord[] = [];
+  let from = 0;
+  for (let i = 0; i < page.rid.length; i++) {
+    const source = page.source[i]!;
+    const recordId = page.recordId[i]!;
+    const end = page.resolvedEnd[i]!;
+    const eidOf = new Map<string, string>();
+    for (let j = from; j < end; j++) eidOf.set(page.roles[j]!, page.eids[j]!);
+    from = end;
+    const attrs = JSON.parse(page.attrs[i]!) as Record<string, Mention['attrs']>;
+    const stored = JSON.parse(page.meta[i] ?? '{}') as Record<string, StoredMention>;
+    const mentions: StoredRecord['mentions'] = [];
+    for (const [role, s] of Object.entries(stored)) {
+      const eid = eidOf.get(role);
+      if (!eid) continue;
+      mentions.push({
+        eid,
+        mention: {
+          key: `${source}:${recordId}:${role}`,
+          source,
+          recordId,
+          role,
+          kind: s.kind,
+          attrs: attrs[role] ?? {},
+          identifiers: s.identifiers,
+          flags: s.flags,
+        },
       });
-    });
-    if (!page.length) return;
-    yield page;
-    const last = page[page.length - 1]!;
-    afterSeq = last.seq;
-    afterRid = last.rid;
-    if (page.length < pageSize) return;
+    }
+    out.push({ rid: page.rid[i]!, hash: page.hash[i]!, seq: page.seq[i]!, batchId: page.batchId[i]!, receivedAt: page.receivedAt[i]!, mentions });
+  }
+  return out;
+}
+
+/** Where the page after `page` begins, or null when `page` was the last (shorter than a full page). */
+export function pageAfter(page: RecordPage, pageSize: number): { afterSeq: number; afterRid: string } | null {
+  const n = page.rid.length;
+  return n < pageSize || n === 0 ? null : { afterSeq: page.seq[n - 1]!, afterRid: page.rid[n - 1]! };
+}
+
+/** Before the first record after `sinceSeq`: nothing sorts after this rid, so records AT sinceSeq are excluded. */
+export function pageAtStart(sinceSeq: number): { afterSeq: number; afterRid: string } {
+  return { afterSeq: sinceSeq, afterRid: '\uffff' };
+}
+
+/** Reads source records written after `sinceSeq`, in pages ordered by (seq, rid) (`RECORDS_PAGE_CYPHER`), on this thread. */
+export async function* readRecordsSince(graph: Graph, sinceSeq: number, pageSize = RECORDS_PAGE_SIZE): AsyncGenerator<StoredRecord[]> {
+  let at: { afterSeq: number; afterRid: string } | null = pageAtStart(sinceSeq);
+  while (at) {
+    const page = await readRecordPage(graph, at.afterSeq, at.afterRid, pageSize);
+    if (page.rid.length) yield storedRecordsOf(page);
+    at = pageAfter(page, pageSize);
   }
 }
+
+/** Records a page of the index's read holds. */
+export const RECORDS_PAGE_SIZE = 20_000;
 
 /** Redirects written after `sinceSeq` (merges made by any worker or analyst). */
 export async function readRedirectsSince(graph: Graph, sinceSeq: number): Promise<{ eid: string; to: string; seq: number }[]> {

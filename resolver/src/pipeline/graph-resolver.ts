@@ -2,6 +2,7 @@ import type { EntityKind, SourceCatalogEntry } from '@onemap/graph-schema';
 import { EventLoopSlices, type Graph } from '@onemap/graph-schema/server';
 import type { ManagedTransaction } from 'neo4j-driver';
 import { cannotLinksOf, countSourceRecords, type DecisionFact, readDecisions, readRecordsSince, readRedirectsSince, readSyncState } from '../graph/load-index.ts';
+import { readRecordsSinceAhead } from '../graph/record-pages-thread.ts';
 import { type KnownFacts, writeChunk } from '../graph/write-chunk.ts';
 import { type ChunkRows, type EntityRow, emptyChunk } from '../graph/write-rows.ts';
 import type { BatchRecord } from '../intake/read-batch.ts';
@@ -78,7 +79,15 @@ export interface GraphResolverOptions {
   onCommitted?: (seq: number) => Promise<void>;
   /** told how a long sync goes (`SyncProgress`): a province's index is read for a minute or two before a worker resolves anything */
   onSync?: (p: SyncProgress) => void;
+  /** a whole sync of a graph of at least this many source records reads its pages ahead on a worker thread (`PAGES_AHEAD_FROM`) */
+  pagesAheadFrom?: number;
 }
+
+/**
+ * The graph size (source records) from which a whole sync reads its pages on a worker thread
+ * (`readRecordsSinceAhead`): below it the sync takes seconds, and starting the thread a good part of them.
+ */
+export const PAGES_AHEAD_FROM = 50_000;
 
 /**
  * How a sync of the index with the graph goes: every `SYNC_PROGRESS_EVERY_MS` while it reads, and
@@ -211,10 +220,12 @@ export class GraphResolver {
       return;
     }
     // nothing past what the index holds may be read yet (a standby before any write is known applied)
-    const pages = upTo > this.lastSeq ? readRecordsSince(this.graph, this.lastSeq) : [];
     const progress: SyncProgress = { records: 0, mentions: 0, ms: 0, whole: this.dirty, done: false };
-    // a whole sync says how much of the graph it has read (the count store: no scan)
-    if (this.opts.onSync && this.dirty && upTo > this.lastSeq) progress.of = await countSourceRecords(this.graph);
+    // a whole sync says how much of the graph it has read (the count store: no scan), and reads a
+    // large graph's pages ahead on a thread of their own
+    if (this.dirty && upTo > this.lastSeq) progress.of = await countSourceRecords(this.graph);
+    const ahead = (progress.of ?? 0) >= (this.opts.pagesAheadFrom ?? PAGES_AHEAD_FROM);
+    const pages = upTo <= this.lastSeq ? [] : ahead ? readRecordsSinceAhead(this.graph, this.lastSeq) : readRecordsSince(this.graph, this.lastSeq);
     const t0 = performance.now();
     let told = t0;
     for await (const page of pages) {

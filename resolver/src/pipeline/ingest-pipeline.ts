@@ -48,6 +48,8 @@ export interface PipelineDeps {
   onWarningError?: (err: Error) => void;
   /** Told how a long sync of the resolution index goes (`SyncProgress`; the worker prints it). */
   onSync?: (p: SyncProgress) => void;
+  /** A whole sync of at least this many source records reads its pages on a worker thread (default `PAGES_AHEAD_FROM`; needs `graph.connection`). */
+  pagesAheadFrom?: number;
 }
 
 /** The queues a batch can wait on: files, pushes for the resolve leader, pushes of trace-only sources. */
@@ -89,6 +91,7 @@ export class IngestPipeline {
       ...(deps.traceWrites ? { traceWrites: deps.traceWrites } : {}),
       onCommitted: (seq) => publishAppliedSequence(deps.redis, seq),
       ...(deps.onSync ? { onSync: deps.onSync } : {}),
+      ...(deps.pagesAheadFrom !== undefined ? { pagesAheadFrom: deps.pagesAheadFrom } : {}),
     });
     this.realtime = new RealtimeIngest(this, {
       ...(deps.groupMaxRecords ? { maxRecords: deps.groupMaxRecords } : {}),

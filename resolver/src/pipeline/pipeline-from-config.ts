@@ -32,15 +32,16 @@ export function pipelineFromConfig(
   config: PipelineConfig,
   extra: Pick<PipelineDeps, 'onSync' | 'onWarningError'> = {},
 ): IngestPipeline & { shutdown(): Promise<void> } {
-  const driver = createDriver({
+  const connection = {
     uri: config.NEO4J_URI,
     user: config.NEO4J_USER,
     password: config.NEO4J_PASSWORD,
     database: config.NEO4J_DATABASE,
-  });
+  };
+  const driver = createDriver(connection);
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 });
   const pipeline = new IngestPipeline({
-    graph: { driver, database: config.NEO4J_DATABASE, readRetryMs: config.READ_RETRY_MS },
+    graph: { driver, database: config.NEO4J_DATABASE, readRetryMs: config.READ_RETRY_MS, connection },
     redis,
     connection: redisConnectionOf(config.REDIS_URL),
     ...pipelineSettingsOf(config),
