@@ -23,10 +23,20 @@ export interface RecordResolverOptions {
   keepGolden?: boolean;
   /** With `keepGolden`: at most this many folds kept, the least recently used dropped (default `GOLDEN_FOLDS_KEPT`). */
   goldenFoldsKept?: number;
+  /** With `keepGolden`: the fewest mentions of an entity whose fold is kept (default `GOLDEN_KEPT_FROM`). */
+  goldenKeptFrom?: number;
 }
 
-/** Entities with fewer mentions are folded again each time (cheap), so the kept folds stay few. */
-export const GOLDEN_KEPT_FROM = 8;
+/**
+ * Entities with fewer mentions are folded again each time (cheap: tens of microseconds), so the
+ * kept folds are the hubs' (hotels, stations, cafés, checkpoints), which groups touch again and
+ * again and whose refold would cost thousands of mentions. It was 8: on the 1 M graph under 500
+ * pushes a second the 50,000 kept folds were mostly persons of 8–63 mentions, each touched once or
+ * twice, turning over through the least-recently-used bound — ~190 MiB of the worker's live heap
+ * and, sampled, 620 of 2,480 MiB of what its young generation promoted in two minutes (to be
+ * collected by the next full collection, which marks the whole index: docs/ingestion.md).
+ */
+export const GOLDEN_KEPT_FROM = 64;
 
 /**
  * Folds a worker keeps at most. Without a bound the kept folds grew with every entity of 8 or more
@@ -230,7 +240,7 @@ export class RecordResolver {
     });
     // kept in the order of use (a Map keeps insertion order): the least recently used goes first
     this.folds.delete(eid);
-    if (this.opts.keepGolden && members >= GOLDEN_KEPT_FROM) {
+    if (this.opts.keepGolden && members >= (this.opts.goldenKeptFrom ?? GOLDEN_KEPT_FROM)) {
       this.folds.set(eid, kept);
       if (this.folds.size > (this.opts.goldenFoldsKept ?? GOLDEN_FOLDS_KEPT)) this.folds.delete(this.folds.keys().next().value!);
     }
