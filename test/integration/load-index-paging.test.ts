@@ -156,6 +156,26 @@ describe('readRecordsSinceAhead (pages read on a worker thread)', () => {
     expect(again.flat().slice(0, 2).map((r) => r.rid)).toEqual(['hotel:b', 'hotel:c']);
   });
 
+  it('lets the event loop turn between pages however far ahead its worker is (a job’s lock is renewed by a timer meanwhile)', async () => {
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    const atPage: number[] = [];
+    try {
+      // a slow consumer: its worker has the next pages ready before it asks
+      for await (const page of readRecordsSinceAhead(graph, 5, 200)) {
+        atPage.push(ticks);
+        const until = performance.now() + 25;
+        while (performance.now() < until) expect(page.length).toBeGreaterThan(0);
+      }
+    } finally {
+      clearInterval(timer);
+    }
+    expect(atPage.length).toBeGreaterThanOrEqual(10);
+    // a timer ran between (nearly) every two pages, not only while the first was awaited
+    const turns = atPage.slice(1).filter((t, i) => t > atPage[i]!).length;
+    expect(turns, JSON.stringify(atPage)).toBeGreaterThanOrEqual(atPage.length - 3);
+  });
+
   it('throws the graph’s own error when its worker cannot read (credentials refused)', async () => {
     const wrong: Graph = {
       ...graph,

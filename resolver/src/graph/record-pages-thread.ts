@@ -84,6 +84,10 @@ export async function* readRecordsSinceAhead(
         return;
       }
       worker.postMessage('more');
+      // the event loop turns between pages: with the next page already here nothing else would
+      // (timers, sockets) until the whole sync ends — a job's lock renewal among them (BullMQ's
+      // lock lapsed after 30 s of a province's sync: the job was taken as stalled and failed)
+      await new Promise<void>((r) => setImmediate(r));
       if (m.page.rid.length) yield storedRecordsOf(m.page);
     }
   } finally {
