@@ -19,7 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadCatalog, SAMPLE_DIR } from '@onemap/datasets';
-import { createDriver, migrate, readTx } from '@onemap/graph-schema/server';
+import { migrate, openGraph, readTx } from '@onemap/graph-schema/server';
 import { evaluate, resolveBatch } from '@onemap/resolver';
 import { type BatchInfo, findBatch } from '@onemap/resolver/graph';
 import { loadDirectory, loadTruth } from '@onemap/resolver/intake';
@@ -114,9 +114,8 @@ console.log(`\n== bulk load: ${fmt(bulk.rows)} source records → ${fmt(bulk.nod
 for (const [k, v] of Object.entries(bulk.ms)) console.log(`   ${k.padEnd(9)} ${(v / 1000).toFixed(1).padStart(8)} s`);
 console.log(`   CPU: ${cpuOf(bulk.cpu)}`);
 console.log(`   peak RSS of the loading process so far ${fmt(bulkRss)} MiB; load average ${os.loadavg().map((x) => x.toFixed(1)).join('/')}`);
-const connection = { uri: s.neo4jUri, user: s.neo4jUser, password: s.neo4jPassword, database: 'neo4j' };
-const driver = createDriver(connection);
-const graph = { driver, database: 'neo4j', connection };
+const graph = openGraph({ uri: s.neo4jUri, user: s.neo4jUser, password: s.neo4jPassword, database: 'neo4j' });
+const { driver } = graph;
 await migrate(graph);
 const pipeline = new IngestPipeline({
   graph,

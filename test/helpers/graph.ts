@@ -1,10 +1,9 @@
-import { createDriver, type Graph } from '@onemap/graph-schema/server';
+import { type Graph, openGraph } from '@onemap/graph-schema/server';
 import { testEnv } from './env.ts';
 
 /** A Graph on the test Neo4j; close its driver in afterAll. */
 export function openTestGraph(): Graph {
-  const connection = { uri: testEnv.NEO4J_URI, user: testEnv.NEO4J_USER, password: testEnv.NEO4J_PASSWORD, database: testEnv.NEO4J_DATABASE };
-  return { driver: createDriver(connection), database: testEnv.NEO4J_DATABASE, connection };
+  return openGraph({ uri: testEnv.NEO4J_URI, user: testEnv.NEO4J_USER, password: testEnv.NEO4J_PASSWORD, database: testEnv.NEO4J_DATABASE });
 }
 
 /** Deletes every node except the migration records (schema stays), in batches. */

@@ -35,6 +35,14 @@ export interface Graph {
 }
 
 /**
+ * A Graph on the database `config` names, with its own driver, that says how to connect again
+ * (`connection`): what a worker thread of the process opens (a whole sync's pages, `readRecordsSinceAhead`).
+ */
+export function openGraph(config: Neo4jConfig, opts: Pick<Graph, 'readTimeoutMs' | 'readRetryMs'> = {}): Graph {
+  return { driver: createDriver(config), database: config.database, ...opts, connection: config };
+}
+
+/**
  * Calls `start` — a driver call that records a stack trace to attach to a later error — with stack
  * capture off. Where stacks are source-mapped (tsx) that capture is a measurable share of a short
  * request's CPU (docs/api.md, "Per-request cost"). A failed query still throws, translated into a

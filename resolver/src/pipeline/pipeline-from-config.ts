@@ -1,5 +1,5 @@
 import { loadCatalog } from '@onemap/datasets';
-import { createDriver } from '@onemap/graph-schema/server';
+import { openGraph } from '@onemap/graph-schema/server';
 import { Redis } from 'ioredis';
 import { type PipelineConfig, rejectsDirOf, stagingDirOf } from '../config.ts';
 import { redisConnectionOf } from '../queue/connection.ts';
@@ -32,16 +32,13 @@ export function pipelineFromConfig(
   config: PipelineConfig,
   extra: Pick<PipelineDeps, 'onSync' | 'onWarningError'> = {},
 ): IngestPipeline & { shutdown(): Promise<void> } {
-  const connection = {
-    uri: config.NEO4J_URI,
-    user: config.NEO4J_USER,
-    password: config.NEO4J_PASSWORD,
-    database: config.NEO4J_DATABASE,
-  };
-  const driver = createDriver(connection);
+  const graph = openGraph(
+    { uri: config.NEO4J_URI, user: config.NEO4J_USER, password: config.NEO4J_PASSWORD, database: config.NEO4J_DATABASE },
+    { readRetryMs: config.READ_RETRY_MS },
+  );
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 });
   const pipeline = new IngestPipeline({
-    graph: { driver, database: config.NEO4J_DATABASE, readRetryMs: config.READ_RETRY_MS, connection },
+    graph,
     redis,
     connection: redisConnectionOf(config.REDIS_URL),
     ...pipelineSettingsOf(config),
@@ -51,7 +48,7 @@ export function pipelineFromConfig(
     async shutdown() {
       await pipeline.close();
       redis.disconnect();
-      await driver.close();
+      await graph.driver.close();
     },
   });
 }

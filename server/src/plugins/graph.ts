@@ -1,4 +1,4 @@
-import { type Graph, createDriver } from '@onemap/graph-schema/server';
+import { type Graph, openGraph } from '@onemap/graph-schema/server';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 
@@ -12,9 +12,13 @@ declare module 'fastify' {
 export default fp(
   async (app: FastifyInstance) => {
     const c = app.config;
-    const driver = createDriver({ uri: c.NEO4J_URI, user: c.NEO4J_USER, password: c.NEO4J_PASSWORD, database: c.NEO4J_DATABASE });
-    app.decorate('graph', { driver, database: c.NEO4J_DATABASE, readTimeoutMs: c.QUERY_TIMEOUT_MS || undefined, readRetryMs: c.READ_RETRY_MS });
-    app.addHook('onClose', async () => driver.close());
+    // it says how to connect again: the embedded worker's whole sync reads its pages on a thread
+    const graph = openGraph(
+      { uri: c.NEO4J_URI, user: c.NEO4J_USER, password: c.NEO4J_PASSWORD, database: c.NEO4J_DATABASE },
+      { readTimeoutMs: c.QUERY_TIMEOUT_MS || undefined, readRetryMs: c.READ_RETRY_MS },
+    );
+    app.decorate('graph', graph);
+    app.addHook('onClose', async () => graph.driver.close());
   },
   { name: 'onemap-graph', dependencies: ['onemap-config'] },
 );
