@@ -8,7 +8,7 @@
 import { type Graph, GraphError, readTx, writeTx } from '@onemap/graph-schema/server';
 import neo4j from 'neo4j-driver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RECORDS_PAGE_CYPHER, readRecordsSince, type StoredRecord } from '../../resolver/src/graph/load-index.ts';
+import { RECORDS_PAGE_CYPHER, type RecordPage, readRecordsSince, type StoredRecord, storedRecordsOf } from '../../resolver/src/graph/load-index.ts';
 import { readRecordsSinceAhead } from '../../resolver/src/graph/record-pages-thread.ts';
 import { clearGraph, openTestGraph } from '../helpers/graph.ts';
 
@@ -45,7 +45,7 @@ async function readAll(since: number, pageSize: number): Promise<{ rids: string[
   let pages = 0;
   for await (const page of readRecordsSince(graph, since, pageSize)) {
     pages++;
-    rids.push(...page.map((r) => r.rid));
+    rids.push(...page.rid);
   }
   return { rids, pages };
 }
@@ -64,7 +64,7 @@ describe('readRecordsSince', () => {
 
   it('gives each record its mentions with their current entity', async () => {
     const first = await readRecordsSince(graph, 4, 10).next();
-    const page = first.done ? [] : first.value;
+    const page = first.done ? [] : storedRecordsOf(first.value);
     expect(page.map((r) => r.rid)).toEqual(['hotel:b', 'hotel:c']);
     expect(page[0]?.mentions).toEqual([
       {
@@ -126,9 +126,9 @@ describe('readRecordsSince', () => {
 });
 
 describe('readRecordsSinceAhead (pages read on a worker thread)', () => {
-  async function pagesOf(read: AsyncGenerator<StoredRecord[]>): Promise<StoredRecord[][]> {
+  async function pagesOf(read: AsyncGenerator<RecordPage>): Promise<StoredRecord[][]> {
     const pages: StoredRecord[][] = [];
-    for await (const page of read) pages.push(page);
+    for await (const page of read) pages.push(storedRecordsOf(page));
     return pages;
   }
 
@@ -147,7 +147,7 @@ describe('readRecordsSinceAhead (pages read on a worker thread)', () => {
   it('stops its worker when the loop is left after the first page, and reads again afterwards', async () => {
     const seen: string[] = [];
     for await (const page of readRecordsSinceAhead(graph, 0, 2)) {
-      seen.push(...page.map((r) => r.rid));
+      seen.push(...page.rid);
       break;
     }
     expect(seen).toEqual(ordered(0).slice(0, 2));
@@ -165,7 +165,7 @@ describe('readRecordsSinceAhead (pages read on a worker thread)', () => {
       for await (const page of readRecordsSinceAhead(graph, 5, 200)) {
         atPage.push(ticks);
         const until = performance.now() + 25;
-        while (performance.now() < until) expect(page.length).toBeGreaterThan(0);
+        while (performance.now() < until) expect(page.rid.length).toBeGreaterThan(0);
       }
     } finally {
       clearInterval(timer);

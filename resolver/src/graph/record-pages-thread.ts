@@ -9,13 +9,7 @@ import { Worker } from 'node:worker_threads';
 import type { ErrorParams } from '@onemap/graph-schema';
 import { type Graph, GraphError, type GraphErrorCode, type Neo4jConfig } from '@onemap/graph-schema/server';
 import { workerBoot } from '../worker-boot.ts';
-import {
-  RECORDS_PAGE_SIZE,
-  type RecordPage,
-  readRecordsSince,
-  type StoredRecord,
-  storedRecordsOf,
-} from './load-index.ts';
+import { RECORDS_PAGE_SIZE, type RecordPage, readRecordsSince } from './load-index.ts';
 
 /** What the worker is told. */
 export interface PagesJob {
@@ -44,7 +38,7 @@ export async function* readRecordsSinceAhead(
   graph: Graph,
   sinceSeq: number,
   pageSize = RECORDS_PAGE_SIZE,
-): AsyncGenerator<StoredRecord[]> {
+): AsyncGenerator<RecordPage> {
   if (!graph.connection) {
     yield* readRecordsSince(graph, sinceSeq, pageSize);
     return;
@@ -88,7 +82,7 @@ export async function* readRecordsSinceAhead(
       // (timers, sockets) until the whole sync ends — a job's lock renewal among them (BullMQ's
       // lock lapsed after 30 s of a province's sync: the job was taken as stalled and failed)
       await new Promise<void>((r) => setImmediate(r));
-      if (m.page.rid.length) yield storedRecordsOf(m.page);
+      if (m.page.rid.length) yield m.page;
     }
   } finally {
     ended = true;

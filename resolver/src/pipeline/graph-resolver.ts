@@ -1,7 +1,7 @@
 import type { EntityKind, SourceCatalogEntry } from '@onemap/graph-schema';
 import { EventLoopSlices, type Graph } from '@onemap/graph-schema/server';
 import type { ManagedTransaction } from 'neo4j-driver';
-import { cannotLinksOf, countSourceRecords, type DecisionFact, readDecisions, readRecordsSince, readRedirectsSince, readSyncState } from '../graph/load-index.ts';
+import { cannotLinksOf, countSourceRecords, type DecisionFact, eachStoredRecord, readDecisions, readRecordsSince, readRedirectsSince, readSyncState } from '../graph/load-index.ts';
 import { readRecordsSinceAhead } from '../graph/record-pages-thread.ts';
 import { type KnownFacts, writeChunk } from '../graph/write-chunk.ts';
 import { type ChunkRows, type EntityRow, emptyChunk } from '../graph/write-rows.ts';
@@ -229,7 +229,7 @@ export class GraphResolver {
     const t0 = performance.now();
     let told = t0;
     for await (const page of pages) {
-      for (const r of page) {
+      for (const r of eachStoredRecord(page)) {
         if (r.seq > upTo) continue;
         progress.records++;
         this.records.known.setHash(r.rid, r.hash);
