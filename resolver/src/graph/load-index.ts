@@ -119,6 +119,7 @@ export function storedRecordsOf(page: RecordPage): StoredRecord[] {
 export function* eachStoredRecord(page: RecordPage): Generator<StoredRecord> {
   let from = 0;
   for (let i = 0; i < page.rid.length; i++) {
+    const rid = page.rid[i]!;
     const source = page.source[i]!;
     const recordId = page.recordId[i]!;
     const end = page.resolvedEnd[i]!;
@@ -134,7 +135,8 @@ export function* eachStoredRecord(page: RecordPage): Generator<StoredRecord> {
       mentions.push({
         eid,
         mention: {
-          key: `${source}:${recordId}:${role}`,
+          // the record's rid is `source:recordId`; its key made of it, so a key and its record's number agree
+          key: `${rid}:${role}`,
           source,
           recordId,
           role,
@@ -145,7 +147,7 @@ export function* eachStoredRecord(page: RecordPage): Generator<StoredRecord> {
         },
       });
     }
-    yield { rid: page.rid[i]!, hash: page.hash[i]!, seq: page.seq[i]!, batchId: page.batchId[i]!, receivedAt: page.receivedAt[i]!, mentions };
+    yield { rid, hash: page.hash[i]!, seq: page.seq[i]!, batchId: page.batchId[i]!, receivedAt: page.receivedAt[i]!, mentions };
   }
 }
 

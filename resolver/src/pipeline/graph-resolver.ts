@@ -232,11 +232,14 @@ export class GraphResolver {
       for (const r of eachStoredRecord(page)) {
         if (r.seq > upTo) continue;
         progress.records++;
-        this.records.known.setHash(r.rid, r.hash);
-        if (r.batchId) this.records.known.setWrittenBy(r.rid, r.batchId);
-        if (r.receivedAt !== null) this.records.noteReceived(r.rid, r.receivedAt);
+        // the record numbered once for its facts and its mentions' keys
+        const known = this.records.known;
+        const n = known.numberOf(r.rid);
+        known.setHashOf(n, r.hash);
+        if (r.batchId) known.setWrittenByOf(n, r.batchId);
+        if (r.receivedAt !== null) this.records.noteReceivedOf(n, r.rid, r.receivedAt);
         for (const { mention, eid } of r.mentions) {
-          this.index.add(mention, eid);
+          this.index.add(mention, eid, n);
           this.persisted.add(eid);
           progress.mentions++;
         }

@@ -190,9 +190,14 @@ export class RecordResolver {
 
   /** Records when a record was received (the recency of the golden-value rule). */
   noteReceived(rid: string, at: number): void {
-    const was = this.known.receivedAt(rid);
+    this.noteReceivedOf(this.known.numberOf(rid), rid, at);
+  }
+
+  /** `noteReceived` for a record numbered already (`RecordTable.numberOf`). */
+  noteReceivedOf(id: number, rid: string, at: number): void {
+    const was = this.known.receivedAtOf(id);
     if (was !== undefined && was !== at) this.forgetFoldsOfRecord(rid);
-    this.known.setReceivedAt(rid, at);
+    this.known.setReceivedAtOf(id, at);
   }
 
   /**

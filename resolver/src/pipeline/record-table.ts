@@ -91,8 +91,17 @@ export class RecordTable {
     return id !== undefined && this.hashState[id] !== 0;
   }
 
+  /** A record's number (`RecordIds`), given to it now when it has none, with room for its facts: for the `…Of` setters. */
+  numberOf(rid: string): number {
+    return this.idOf(rid);
+  }
+
   setHash(rid: string, hash: string): void {
-    const id = this.idOf(rid);
+    this.setHashOf(this.idOf(rid), hash);
+  }
+
+  /** `setHash` by the record's number (`numberOf`). */
+  setHashOf(id: number, hash: string): void {
     if (HEX32.test(hash)) {
       for (let w = 0; w < 4; w++) this.hashWords[4 * id + w] = Number.parseInt(hash.slice(8 * w, 8 * w + 8), 16);
       this.hashState[id] = 1;
@@ -120,7 +129,11 @@ export class RecordTable {
 
   setReceivedAt(rid: string, at: number): void {
     // numbered first: numbering may grow (replace) the arrays
-    const id = this.idOf(rid);
+    this.setReceivedAtOf(this.idOf(rid), at);
+  }
+
+  /** `setReceivedAt` by the record's number (`numberOf`). */
+  setReceivedAtOf(id: number, at: number): void {
     this.times[id] = at;
   }
 
@@ -133,12 +146,16 @@ export class RecordTable {
   }
 
   setWrittenBy(rid: string, batchId: string): void {
+    this.setWrittenByOf(this.idOf(rid), batchId);
+  }
+
+  /** `setWrittenBy` by the record's number (`numberOf`). */
+  setWrittenByOf(id: number, batchId: string): void {
     let b = this.batchIndex.get(batchId);
     if (b === undefined) {
       b = this.batchIds.push(batchId) - 1;
       this.batchIndex.set(batchId, b);
     }
-    const id = this.idOf(rid);
     this.batchOf[id] = b;
   }
 }

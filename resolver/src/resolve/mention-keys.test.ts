@@ -27,7 +27,11 @@ describe('MentionKeys', () => {
     expect(Math.floor(keys.numberOf('rail:R9:passenger') / ROLE_SLOTS)).toBe(records.find('rail:R9'));
     expect(records.size).toBe(2);
     // the record of a key's number, as the record table numbers it; none for a key kept as a string
-    expect([guest, hotel, keys.numberOf('rail:R9:passenger')].map((n) => keys.recordOf(n))).toEqual([0, 0, records.find('rail:R9')]);
+    expect([guest, hotel, keys.numberOf('rail:R9:passenger')].map((n) => keys.recordOf(n))).toEqual([
+      0,
+      0,
+      records.find('rail:R9'),
+    ]);
     expect(keys.recordOf(keys.numberOf('no-role'))).toBeUndefined();
   });
 
@@ -46,5 +50,31 @@ describe('MentionKeys', () => {
     expect(keys.keyOf(past)).toBe('s:1:one-role-too-many');
     expect(keys.find('s:1:one-role-too-many')).toBe(past);
     expect(keys.keyOf(keys.numberOf(`s:1:role${ROLE_SLOTS - 1}`))).toBe(`s:1:role${ROLE_SLOTS - 1}`);
+  });
+
+  it('numbers a key by its record’s number as it numbers the key’s string, whichever comes first', () => {
+    const all: [rid: string, role: string][] = [
+      ['hotel:H1', 'guest'],
+      ['hotel:H1', 'hotel'],
+      ['rail:2026:05:01:T7', 'passenger'],
+      ['hotel:H2', 'a:b'],
+    ];
+    for (let r = 0; r < ROLE_SLOTS + 3; r++) all.push([`s:${r}`, `role${r}`]);
+    all.push(['hotel:H3', 'guest']);
+    const keyOf = ([rid, role]: [string, string]) => `${rid}:${role}`;
+    // by the record's number first, then by the string
+    const keys = new MentionKeys();
+    const byRecord = all.map(([rid, role]) => keys.numberOfRole(keys.records.numberOf(rid), role, `${rid}:${role}`));
+    expect(all.map((k) => keys.numberOf(keyOf(k)))).toEqual(byRecord);
+    expect(byRecord.map((n) => keys.keyOf(n))).toEqual(all.map(keyOf));
+    // a role with a colon, and the roles past the slots (3 named before the 35 numbered ones), are keys kept as strings
+    expect(byRecord.filter((n) => n < 0).length).toBe(1 + (ROLE_SLOTS + 3 + 3 - ROLE_SLOTS));
+    // by the string first, then by the record's number
+    const other = new MentionKeys();
+    const byString = all.map((k) => other.numberOf(keyOf(k)));
+    expect(all.map(([rid, role]) => other.numberOfRole(other.records.numberOf(rid), role, `${rid}:${role}`))).toEqual(
+      byString,
+    );
+    expect(byString.map((n) => other.keyOf(n))).toEqual(all.map(keyOf));
   });
 });

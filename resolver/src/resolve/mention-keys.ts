@@ -37,6 +37,15 @@ export class MentionKeys {
     return this.records.numberOf(key.slice(0, at)) * ROLE_SLOTS + role;
   }
 
+  /**
+   * `numberOf(key)` for a key `<rid>:<role>` whose record is numbered already (`RecordIds`): the
+   * same number, without the key's string taken apart and its rid looked up again.
+   */
+  numberOfRole(record: number, role: string, key: string): number {
+    const r = role.includes(':') ? undefined : this.roleNumber(role, true);
+    return r === undefined ? this.numberOf(key) : record * ROLE_SLOTS + r;
+  }
+
   /** The key's number when it has one (undefined otherwise: nothing is numbered by looking). */
   find(key: string): number | undefined {
     const odd = this.oddNumbers.get(key);

@@ -664,9 +664,13 @@ export class ResolutionIndex {
   }
 
   /** Put a mention into an entity (new or existing). */
-  add(m: Mention, entityId: string): void {
+  /**
+   * @param record the number of the mention's record (`RecordIds`, shared with the record table)
+   *   when the caller has it already: its key is then numbered without its rid looked up again
+   */
+  add(m: Mention, entityId: string, record?: number): void {
     if (this.beforeChange && this.members.has(entityId)) this.beforeChange(entityId, m.kind);
-    const key = this.keys.numberOf(m.key);
+    const key = record === undefined ? this.keys.numberOf(m.key) : this.keys.numberOfRole(record, m.role, m.key);
     if (this.mentions.has(key)) this.remove(key);
     const ki = this.kind(m.kind);
     const owned = this.groups.get(entityId) ?? [];
