@@ -108,6 +108,22 @@ describe('a page of stored records', () => {
     expect([...eachStoredRecord(page)]).toEqual(records);
   });
 
+  it('says whether a record’s mention keys begin with its rid, and keys them by source and record id either way', () => {
+    expect(storedRecordsOf(page).map((r) => r.keyedByRid)).toEqual([true, true, true]);
+    const odd = pageOf([
+      { recordId: 'a', guest: '张伟', resolved: [['guest', 'P-1']] },
+      { recordId: 'b', guest: '李娜', resolved: [['guest', 'P-2']] },
+      { recordId: 'c', guest: '王芳', resolved: [['guest', 'P-3']] },
+    ]);
+    // rids another writer made otherwise: the record id alone, another source's, one character more
+    odd.rid[0] = 'a';
+    odd.rid[1] = 'rail:b';
+    odd.rid[2] = 'hotel:cc';
+    const records = storedRecordsOf(odd);
+    expect(records.map((r) => r.keyedByRid)).toEqual([false, false, false]);
+    expect(records.map((r) => r.mentions[0]!.mention.key)).toEqual(['hotel:a:guest', 'hotel:b:guest', 'hotel:c:guest']);
+  });
+
   it('makes a record’s objects only when it is taken (the records before a broken one come out first)', () => {
     const broken = pageOf([
       { recordId: 'a', guest: '张伟', resolved: [['guest', 'P-1']] },

@@ -20,6 +20,11 @@ export interface StoredRecord {
   /** `SourceRecord.receivedAt` in epoch ms (null if missing): the recency the golden-value rule uses. */
   receivedAt: number | null;
   mentions: { mention: Mention; eid: string }[];
+  /**
+   * Its mentions' keys (`source:recordId:role`) begin with its rid: the rid is `source:recordId`, as
+   * every writer makes it. Then a key is numbered from the record's number (`ResolutionIndex.add`).
+   */
+  keyedByRid: boolean;
 }
 
 /**
@@ -135,8 +140,7 @@ export function* eachStoredRecord(page: RecordPage): Generator<StoredRecord> {
       mentions.push({
         eid,
         mention: {
-          // the record's rid is `source:recordId`; its key made of it, so a key and its record's number agree
-          key: `${rid}:${role}`,
+          key: `${source}:${recordId}:${role}`,
           source,
           recordId,
           role,
@@ -147,7 +151,8 @@ export function* eachStoredRecord(page: RecordPage): Generator<StoredRecord> {
         },
       });
     }
-    yield { rid, hash: page.hash[i]!, seq: page.seq[i]!, batchId: page.batchId[i]!, receivedAt: page.receivedAt[i]!, mentions };
+    const keyedByRid = rid.length === source.length + 1 + recordId.length && rid.startsWith(source) && rid.charCodeAt(source.length) === 58 && rid.endsWith(recordId);
+    yield { rid, hash: page.hash[i]!, seq: page.seq[i]!, batchId: page.batchId[i]!, receivedAt: page.receivedAt[i]!, mentions, keyedByRid };
   }
 }
 

@@ -238,8 +238,9 @@ export class GraphResolver {
         known.setHashOf(n, r.hash);
         if (r.batchId) known.setWrittenByOf(n, r.batchId);
         if (r.receivedAt !== null) this.records.noteReceivedOf(n, r.rid, r.receivedAt);
+        const keyRecord = r.keyedByRid ? n : undefined;
         for (const { mention, eid } of r.mentions) {
-          this.index.add(mention, eid, n);
+          this.index.add(mention, eid, keyRecord);
           this.persisted.add(eid);
           progress.mentions++;
         }
