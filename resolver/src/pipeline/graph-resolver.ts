@@ -228,12 +228,12 @@ export class GraphResolver {
     const pages = upTo <= this.lastSeq ? [] : ahead ? readRecordsSinceAhead(this.graph, this.lastSeq) : readRecordsSince(this.graph, this.lastSeq);
     const t0 = performance.now();
     let told = t0;
+    const known = this.records.known;
     for await (const page of pages) {
       for (const r of eachStoredRecord(page)) {
         if (r.seq > upTo) continue;
         progress.records++;
         // the record numbered once for its facts and its mentions' keys
-        const known = this.records.known;
         const n = known.numberOf(r.rid);
         known.setHashOf(n, r.hash);
         if (r.batchId) known.setWrittenByOf(n, r.batchId);

@@ -663,8 +663,8 @@ export class ResolutionIndex {
     return { ...r, entityId };
   }
 
-  /** Put a mention into an entity (new or existing). */
   /**
+   * Put a mention into an entity (new or existing).
    * @param record the number of the mention's record (`RecordIds`, shared with the record table)
    *   when the caller has it already: its key is then numbered without its rid looked up again
    */
