@@ -41,6 +41,59 @@ describe('scoreCoTravel', () => {
     expect(p?.count).toBe(4);
   });
 
+  it('gives the same pair, legs and reasons whatever order the rows come in', () => {
+    // both orientations of each record pair (each at its own person's time), ties in crowd
+    const rows = [
+      row({ place: 'S1', at: '2026-03-02T08:00:00+08:00', ridA: 'rail:1', ridB: 'rail:2', crowd: 2 }),
+      row({ a: 'P2', b: 'P1', place: 'S1', at: '2026-03-02T08:10:00+08:00', ridA: 'rail:2', ridB: 'rail:1', crowd: 2 }),
+      row({
+        place: 'H1',
+        at: '2026-03-02T21:00:00+08:00',
+        ridA: 'hotel:1',
+        ridB: 'hotel:2',
+        crowd: 2,
+        sourceA: 'hotel',
+        sourceB: 'hotel',
+      }),
+      row({
+        a: 'P2',
+        b: 'P1',
+        place: 'H1',
+        at: '2026-03-02T20:40:00+08:00',
+        ridA: 'hotel:2',
+        ridB: 'hotel:1',
+        crowd: 2,
+        sourceA: 'hotel',
+        sourceB: 'hotel',
+      }),
+      row({ place: 'C1', at: '2026-03-03T09:00:00+08:00', ridA: 'netcafe:1', ridB: 'netcafe:2', crowd: 2 }),
+      row({
+        a: 'P2',
+        b: 'P1',
+        place: 'C1',
+        at: '2026-03-03T09:00:00+08:00',
+        ridA: 'netcafe:2',
+        ridB: 'netcafe:1',
+        crowd: 2,
+      }),
+      row({ place: 'S3', at: '2026-03-04T07:00:00+08:00', ridA: 'rail:5', ridB: 'rail:6', crowd: 2 }),
+      row({ place: 'S4', at: '2026-03-04T07:00:00+08:00', ridA: 'rail:7', ridB: 'rail:8', crowd: 2 }),
+    ];
+    const expected = scoreCoTravel(rows, POP, DEFAULT_COTRAVEL_SCORE);
+    // the earliest sighting of each record pair stands for its leg
+    expect(expected[0]?.reasons.top.map((l) => [l.place, l.at])).toContainEqual(['H1', '2026-03-02T20:40:00+08:00']);
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 16807) % 2147483647;
+      return seed / 2147483647;
+    };
+    for (let i = 0; i < 20; i++) {
+      const shuffled = [...rows].sort(() => random() - 0.5);
+      expect(scoreCoTravel(shuffled, POP, DEFAULT_COTRAVEL_SCORE)).toEqual(expected);
+    }
+    expect(scoreCoTravel([...rows].reverse(), POP, DEFAULT_COTRAVEL_SCORE)).toEqual(expected);
+  });
+
   it('strangers on one train share one leg however many stations they pass', () => {
     const [p] = scoreCoTravel(
       [

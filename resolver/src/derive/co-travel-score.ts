@@ -154,6 +154,12 @@ export function scoreCoTravel(rows: CoOccurrence[], population: number, settings
   return out;
 }
 
+/** Whether a row's sighting comes before a leg's: by time, then by place (a total order for ties). */
+function earlier(r: Pick<CoOccurrence, 'at' | 'place'>, leg: Pick<CoTravelLeg, 'at' | 'place'>): boolean {
+  const d = Date.parse(r.at) - Date.parse(leg.at);
+  return d < 0 || (d === 0 && r.place < leg.place);
+}
+
 function scorePair(list: CoOccurrence[], population: number, s: CoTravelScoreSettings): ScoredPair {
   const first0 = list[0] as CoOccurrence;
   // one leg per record pair; its surprise is its least crowded sighting
@@ -175,7 +181,9 @@ function scorePair(list: CoOccurrence[], population: number, s: CoTravelScoreSet
     const k = `${r.ridA}|${r.ridB}`;
     const surprise = surpriseOf(r.crowd, population) * (r.leftApart ? LEFT_APART_WEIGHT : 1);
     const prev = legs.get(k);
-    if (!prev || surprise > prev.surprise)
+    // a tie keeps the earliest sighting, whatever order the rows came in (both orientations of a
+    // pair give a row for the same two records, each at its own person's time)
+    if (!prev || surprise > prev.surprise || (surprise === prev.surprise && earlier(r, prev)))
       legs.set(k, { place: r.place, at: r.at, crowd: r.crowd, surprise, ...(r.leftApart ? { leftApart: true } : {}) });
   }
   const legList = [...legs.values()];
@@ -186,7 +194,7 @@ function scorePair(list: CoOccurrence[], population: number, s: CoTravelScoreSet
     if (Date.parse((byTime[i] as CoTravelLeg).at) - Date.parse((byTime[i - 1] as CoTravelLeg).at) < DAY_MS)
       chainedLegs++;
   const top = [...legList]
-    .sort((p, q) => q.surprise - p.surprise || p.at.localeCompare(q.at))
+    .sort((p, q) => q.surprise - p.surprise || p.at.localeCompare(q.at) || p.place.localeCompare(q.place))
     .slice(0, COTRAVEL_REASON_LEGS)
     .map((l) => ({ ...l, surprise: round2(l.surprise) }));
   const companions =
