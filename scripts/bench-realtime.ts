@@ -1,6 +1,7 @@
 /**
  * Real-time benchmark alone (no bulk load): `npm run bench realtime -- [--seconds 20] [--rate 500] [--warmup-seconds 0]
- * [--source hotel|checkpoint] [--workers 0|1|2] [--worker-heap-mb N] [--push-size 10] [--seed-days 1] [--seed-sources hotel,…] [--template-days all|N]`.
+ * [--source hotel|checkpoint] [--workers 0|1|2] [--worker-heap-mb N] [--push-size 10] [--seed-days 1] [--seed-sources hotel,…] [--template-days all|N]
+ * [--keep-graph] [--same-times]`.
  * On its own services (profile `bench`; NEO4J_BOLT_PORT / REDIS_PORT override the ports): clears
  * the graph, ingests the first `--seed-days` of the sample (so pushes meet an index and a graph
  * with entities; checkpoint passes then name known plates and checkpoints), then pushes
@@ -8,7 +9,8 @@
  * `--warmup-seconds` of the same, unmeasured and waited for; the records of the
  * first `--template-days` sample days, default all, in file order, again and again with new record
  * ids: one day of hotel is 30 guests, so a template of one day makes every group name the same 30
- * guests and hotels dozens of times) and prints
+ * guests and hotels dozens of times; each pass over the template is pushed on days of its own after
+ * the graph's latest sighting, unless `--same-times`: `lib/pushed-times.ts`) and prints
  * push→visible p50/p95/p99, the backlog each second and the load average. `--workers 0` runs the
  * real-time workers in this process; N > 0 starts N `onemap worker` processes (one is the resolve
  * leader; trace-only sources are written by all). Figures are printed, never asserted.
@@ -52,6 +54,8 @@ const { values: a } = parseArgs({
     'seed-sources': { type: 'string', default: '' },
     /** push into the graph the services hold (no clearing, no seeding, Redis kept) */
     'keep-graph': { type: 'boolean', default: false },
+    /** push every copy at the template's own times (before 2026-12-06 the only way: see `lib/pushed-times.ts`) */
+    'same-times': { type: 'boolean', default: false },
     /** the folder the pushed records are copied from (`<dir>/<source>/<files>`; default the sample) */
     input: { type: 'string', default: '' },
     /** the old-space limit of each worker process in MiB (node's --max-old-space-size; default node's own) */
@@ -141,6 +145,7 @@ await benchRealtime({
   pushSize: Number(a['push-size']),
   workers: Number(a.workers),
   warmupSeconds: Number(a['warmup-seconds']),
+  sameTimes: a['same-times'] === true,
   servicesDir: s.dataDir,
   workerNodeArgs: a['worker-heap-mb'] ? [`--max-old-space-size=${workerHeapMb}`] : [],
   workerEnv: {

@@ -12,6 +12,7 @@ import { findBatch, readBatchStatuses } from '@onemap/resolver/graph';
 import { startIngestWorker, startRealtimeWorkers } from '@onemap/resolver/jobs';
 import { type GroupTiming, type IngestPipeline, readGroupTimings } from '@onemap/resolver/pipeline';
 import { cpuMsPer, cpuSeconds, servicePid } from './proc-cpu.ts';
+import { eventDays, passShifts, pushedCopy, traceTimeColumns } from './pushed-times.ts';
 
 export interface RealtimeBenchOptions {
   pipeline: IngestPipeline;
@@ -36,6 +37,48 @@ export interface RealtimeBenchOptions {
   warmupSeconds?: number;
   /** the services' data folder (their pid files): the run prints Neo4j's and Redis's CPU per record */
   servicesDir?: string;
+  /**
+   * Push every copy at the template's own times (`bench-realtime --same-times`) instead of each
+   * pass over the template on days of its own after the graph's latest sighting (`pushed-times.ts`).
+   */
+  sameTimes?: boolean;
+}
+
+/** A template, and each copy's trace times as the pushes send them (`pushed-times.ts`). */
+interface Template {
+  records: Record<string, unknown>[];
+  /** the `seq`-th copy of the template, under `recordId` */
+  copy(seq: number, recordId: string): Record<string, unknown>;
+}
+
+/** The graph's latest sighting day (`YYYY-MM-DD`), or undefined when it holds none. */
+async function latestSightingDay(graph: Graph): Promise<string | undefined> {
+  const session = graph.driver.session({ database: graph.database, defaultAccessMode: 'READ' });
+  try {
+    const r = await session.run(
+      'MATCH ()-[v:VISITED]->() WHERE v.at IS NOT NULL RETURN toString(date(v.at)) AS day ORDER BY v.at DESC LIMIT 1',
+    );
+    return (r.records[0]?.get('day') as string | undefined) ?? undefined;
+  } finally {
+    await session.close();
+  }
+}
+
+async function templateFor(o: RealtimeBenchOptions): Promise<Template> {
+  const records = templateOf(o.input, o.source, o.days);
+  const columns = traceTimeColumns(o.pipeline.entry(o.source));
+  const span = eventDays(records, columns);
+  const shiftOf = o.sameTimes || !span ? () => 0 : passShifts({ length: records.length, ...span, after: await latestSightingDay(o.graph) });
+  const first = shiftOf(0);
+  console.log(
+    o.sameTimes || !span
+      ? `bench: copies pushed at the template's own times${span ? ` (${span.first} to ${span.last})` : ''}`
+      : `bench: each pass over the template (${span.first} to ${span.last}) pushed on days of its own, the first moved by ${first} days (after the graph's latest sighting)`,
+  );
+  return {
+    records,
+    copy: (seq, recordId) => ({ ...pushedCopy(records[seq % records.length]!, columns, shiftOf(seq)), record_id: recordId }),
+  };
 }
 
 /** Resident memory of a process in MiB (Linux `/proc`), or null when it is gone. */
@@ -136,7 +179,7 @@ let pushSeq = 0;
  */
 async function pushAtRate(
   o: RealtimeBenchOptions,
-  template: Record<string, unknown>[],
+  template: Template,
   start: number,
   end: number,
   onPushed: (batchId: string, accepted: number, at: number, atWall: number) => void,
@@ -147,10 +190,10 @@ async function pushAtRate(
     const due = Math.floor(((performance.now() - start) / 1000) * perSecond) + 1;
     const batch: Promise<void>[] = [];
     for (; sent < due && batch.length < 20; sent++) {
-      const records = Array.from({ length: o.pushSize }, () => ({
-        ...template[pushSeq % template.length]!,
-        record_id: `RT-${process.pid}-${Date.now()}-${pushSeq++}`,
-      }));
+      const records = Array.from({ length: o.pushSize }, () => {
+        const seq = pushSeq++;
+        return template.copy(seq, `RT-${process.pid}-${Date.now()}-${seq}`);
+      });
       const at = performance.now();
       const atWall = wall();
       batch.push(o.pipeline.submitRecords(o.source, records).then((r) => onPushed(r.batchId, r.accepted ?? records.length, at, atWall)));
@@ -166,8 +209,8 @@ export async function benchRealtime(
   o: RealtimeBenchOptions,
 ): Promise<{ p50: number; p95: number; p99: number; visible: number; late: number; maxBacklog: number; lost: number; peakRss: number[] }> {
   const { pipeline, graph } = o;
-  const template = templateOf(o.input, o.source, o.days);
-  console.log(`bench: pushing copies of ${template.length} ${o.source} records (${o.days ? `${o.days.length} sample days` : 'every sample file'})`);
+  const template = await templateFor(o);
+  console.log(`bench: pushing copies of ${template.records.length} ${o.source} records (${o.days ? `${o.days.length} sample days` : 'every sample file'})`);
   const procs: ChildProcess[] = [];
   let local: { close(): Promise<void> } | null = null;
   if (o.workers > 0) {
@@ -206,7 +249,7 @@ export async function benchRealtime(
     // Warm-up: one push through the whole path (workers up, a leader elected, code paths compiled).
     const warm = await pipeline.submitRecords(
       o.source,
-      template.slice(0, o.pushSize).map((r, i) => ({ ...r, record_id: `RTW-${Date.now()}-${i}` })),
+      Array.from({ length: o.pushSize }, (_, i) => template.copy(i, `RTW-${Date.now()}-${i}`)),
     );
     for (let i = 0; i < 1200 && (await findBatch(graph, warm.batchId))?.status !== 'done'; i++) await sleep(100);
     if (o.warmupSeconds) {
