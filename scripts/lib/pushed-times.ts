@@ -2,9 +2,11 @@
  * The real-time bench's pushes as new events. The bench pushes copies of a source's sample records
  * (`bench-realtime.ts`) under new record ids; pushed at the sample's own times, every copy of a
  * hotel stay lands on the same hotel in the same hour as the original and as every earlier copy.
- * Run after run on a kept graph, each stay's window then held dozens of copies (the 1 M bench graph
- * had ~40 of each hotel visit by 2026-12-06) and the co-travel derivation of a push read them all:
- * a stream no source sends. So each pass over the template is moved to days of its own, after the
+ * Run after run on a kept graph, each stay's window then held more copies (two a run: about twenty
+ * after ten runs of the 1 M bench), which every co-travel derivation of a push read: a stream no
+ * source sends, and a run's cost that depended on how many had run before it (on a rebuilt graph
+ * the difference was inside one run's noise: docs/ingestion.md, 2026-12-06 afternoon). So each
+ * pass over the template is moved to days of its own, after the
  * latest sighting the graph holds: whole days, so the times of day (night check-ins, rush hours)
  * stay the sample's; the persons, places and plates stay the same, so the pushes still meet the
  * index and the graph as before.
