@@ -77,7 +77,11 @@ async function templateFor(o: RealtimeBenchOptions): Promise<Template> {
   );
   return {
     records,
-    copy: (seq, recordId) => ({ ...pushedCopy(records[seq % records.length]!, columns, shiftOf(seq)), record_id: recordId }),
+    copy: (seq, recordId) => {
+      const c = pushedCopy(records[seq % records.length]!, columns, shiftOf(seq));
+      c.record_id = recordId;
+      return c;
+    },
   };
 }
 
