@@ -28,7 +28,6 @@ import {
   findCoOccurrences,
   findSightingCoOccurrences,
   type PersonSightings,
-  sightingCrowds,
 } from '@onemap/resolver/graph';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -131,7 +130,7 @@ describe('co-travel derived from new sightings (issue 13)', () => {
         const whole = (await findCoOccurrences(graph, PERSONS, TOLERANCE, reach)).filter((r) =>
           met.has(pairKey(r.a, r.b)),
         );
-        const got = await findSightingCoOccurrences(graph, marksOf(marked), TOLERANCE, reach);
+        const got = (await findSightingCoOccurrences(graph, marksOf(marked), TOLERANCE, reach)).rows;
         expect(got.map(row).sort()).toEqual(whole.map(row).sort());
         pairsRead += new Set(got.map((r) => pairKey(r.a, r.b))).size;
       }
@@ -167,7 +166,7 @@ describe('co-travel derived from new sightings (issue 13)', () => {
     expect(pick(after, (p) => met.has(p) && after.get(p) !== before.get(p)).length).toBeGreaterThan(0);
     expect(pick(before, (p) => !met.has(p)).length).toBeGreaterThan(0);
   });
-  it("counts the crowd at each person's marked sightings, and derives a person met in a larger crowd than the limit whole", async () => {
+  it('names the persons with a marked sighting in a crowd over the limit instead of reading their pairs, and derives them whole', async () => {
     const all = (
       await readTx(graph, (tx) =>
         tx.run(
@@ -192,10 +191,18 @@ describe('co-travel derived from new sightings (issue 13)', () => {
       ).size;
       expected.set(m.eid, Math.max(expected.get(m.eid) ?? 0, crowd));
     }
-    expect(new Map([...(await sightingCrowds(graph, marksOf(marked), TOLERANCE))].sort())).toEqual(
-      new Map([...expected].sort()),
-    );
-    expect(Math.max(...expected.values())).toBeGreaterThan(2);
+    const crowds = [...new Set(expected.values())].sort((x, y) => x - y);
+    expect(crowds.length).toBeGreaterThan(2);
+    // each limit: the persons over it are named, not read; the others' rows are those read without a limit
+    const reach = companionReach(SETTINGS);
+    for (const limit of [0, ...crowds]) {
+      const read = await findSightingCoOccurrences(graph, marksOf(marked), TOLERANCE, reach, limit);
+      const over = [...expected].filter(([, crowd]) => crowd > limit).map(([eid]) => eid);
+      expect(read.crowded.sort()).toEqual(over.sort());
+      const light = marksOf(marked).filter((m) => !over.includes(m.eid));
+      const alone = (await findSightingCoOccurrences(graph, light, TOLERANCE, reach)).rows;
+      expect(read.rows.map(row).sort()).toEqual(alone.map(row).sort());
+    }
 
     // a limit of 0: every marked person is derived whole, as deriveCoTravel derives it
     const settings = { toleranceMinutes: TOLERANCE, minCount: 2 };

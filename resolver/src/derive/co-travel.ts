@@ -1,5 +1,5 @@
 import type { Graph } from '@onemap/graph-schema/server';
-import { type CoTravelEdgeRow, countTravellers, findCoOccurrences, findSightingCoOccurrences, type PersonSightings, replaceCoTravelEdges, replacePairEdges, sightingCrowds } from '../graph/co-travel.ts';
+import { type CoTravelEdgeRow, countTravellers, findCoOccurrences, findSightingCoOccurrences, type PersonSightings, replaceCoTravelEdges, replacePairEdges } from '../graph/co-travel.ts';
 import { parseCoTravelMarks } from './derive-queue.ts';
 import { type CoTravelScoreSettings, companionReach, DEFAULT_COTRAVEL_SCORE, type ScoredPair, scoreCoTravel } from './co-travel-score.ts';
 
@@ -57,16 +57,31 @@ function edgeRowOf(p: ScoredPair): CoTravelEdgeRow {
  * not the persons' histories. Returns the edges derived.
  */
 export async function deriveCoTravelOfSightings(graph: Graph, sightings: readonly PersonSightings[], s: CoTravelSettings): Promise<number> {
-  if (!sightings.length) return 0;
+  return (await deriveSightingPairs(graph, sightings, s, null)).written;
+}
+
+/**
+ * `deriveCoTravelOfSightings` for the persons whose marked sightings are in crowds of at most
+ * `crowdMax` persons (no limit: null); the others are not derived and are returned as `crowded`.
+ */
+async function deriveSightingPairs(
+  graph: Graph,
+  sightings: readonly PersonSightings[],
+  s: CoTravelSettings,
+  crowdMax: number | null,
+): Promise<{ written: number; crowded: string[] }> {
+  if (!sightings.length) return { written: 0, crowded: [] };
   const settings = scoreSettingsOf(s);
   const population = await countTravellers(graph);
   let written = 0;
+  const crowded: string[] = [];
   for (let i = 0; i < sightings.length; i += COTRAVEL_CHUNK) {
-    const rows = await findSightingCoOccurrences(graph, sightings.slice(i, i + COTRAVEL_CHUNK), s.toleranceMinutes, companionReach(settings));
-    const scored = scoreCoTravel(rows, population, settings);
+    const read = await findSightingCoOccurrences(graph, sightings.slice(i, i + COTRAVEL_CHUNK), s.toleranceMinutes, companionReach(settings), crowdMax);
+    crowded.push(...read.crowded);
+    const scored = scoreCoTravel(read.rows, population, settings);
     written += await replacePairEdges(graph, scored, scored.filter((p) => p.companions).map(edgeRowOf), s.toleranceMinutes);
   }
-  return written;
+  return { written, crowded };
 }
 
 /**
@@ -90,10 +105,9 @@ export async function deriveCoTravelMarks(
   crowdMax = SIGHTING_CROWD_MAX,
 ): Promise<{ written: number; persons: string[] }> {
   const parsed = parseCoTravelMarks(marks);
-  const crowds = await sightingCrowds(graph, parsed.sightings, s.toleranceMinutes);
-  const crowded = (x: PersonSightings) => (crowds.get(x.eid) ?? 0) > crowdMax;
-  const whole = [...parsed.persons, ...parsed.sightings.filter(crowded).map((x) => x.eid)];
-  const sightings = parsed.sightings.filter((x) => !crowded(x));
-  const written = (await deriveCoTravel(graph, whole, s)) + (await deriveCoTravelOfSightings(graph, sightings, s));
-  return { written, persons: [...whole, ...sightings.map((x) => x.eid)] };
+  const bySightings = await deriveSightingPairs(graph, parsed.sightings, s, Number.isFinite(crowdMax) ? crowdMax : null);
+  const whole = [...parsed.persons, ...bySightings.crowded];
+  const crowded = new Set(bySightings.crowded);
+  const written = bySightings.written + (await deriveCoTravel(graph, whole, s));
+  return { written, persons: [...whole, ...parsed.sightings.map((x) => x.eid).filter((eid) => !crowded.has(eid))] };
 }
