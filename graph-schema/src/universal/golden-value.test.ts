@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { chooseGoldenValue, type ValueCandidate } from './golden-value.ts';
+import {
+  addToGoldenGroups,
+  bestGoldenGroup,
+  chooseGoldenValue,
+  countIntoGoldenGroups,
+  type GoldenGroup,
+  type ValueCandidate,
+} from './golden-value.ts';
 
 const c = (value: unknown, source: string, id: string, at: number | null, authoritative = false): ValueCandidate => ({
   value,
@@ -72,5 +79,52 @@ describe('chooseGoldenValue: authority, then frequency, then recency, then the s
   it('compares values by content: numbers and their JSON form are one value', () => {
     const g = chooseGoldenValue([c(36.05, 'a', '1', 1), c(36.05, 'b', '2', 2), c(36.1, 'c', '3', 3)]);
     expect(g).toMatchObject({ value: 36.05, count: 2 });
+  });
+});
+
+describe('countIntoGoldenGroups: the same groups as addToGoldenGroups, without an object per candidate', () => {
+  it('counts and keeps the same latest candidate over random sequences with ties, unknown times and two pools', () => {
+    let seed = 7;
+    const rand = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+    let compared = 0;
+    for (let run = 0; run < 200; run++) {
+      const byObject = {
+        all: new Map<string, GoldenGroup<ValueCandidate<string>>>(),
+        auth: new Map<string, GoldenGroup<ValueCandidate<string>>>(),
+      };
+      const inPlace = {
+        all: new Map<string, GoldenGroup<ValueCandidate<string>>>(),
+        auth: new Map<string, GoldenGroup<ValueCandidate<string>>>(),
+      };
+      const n = 1 + Math.floor(rand() * 40);
+      for (let i = 0; i < n; i++) {
+        const cand = c(
+          pick(['x', 'y', 'z']),
+          pick(['a', 'b']),
+          String(Math.floor(rand() * 9)),
+          pick([null, 1, 2, 2, 3]),
+          rand() < 0.3,
+        ) as ValueCandidate<string>;
+        addToGoldenGroups(byObject.all, { ...cand });
+        if (cand.authoritative) addToGoldenGroups(byObject.auth, { ...cand });
+        countIntoGoldenGroups(inPlace.all, cand.value, cand.source, cand.rid, cand.authoritative, cand.at);
+        if (cand.authoritative) countIntoGoldenGroups(inPlace.auth, cand.value, cand.source, cand.rid, true, cand.at);
+        // after every candidate: the same groups, the same latest of each, the same winner of each pool
+        for (const pool of ['all', 'auth'] as const) {
+          const dump = (m: Map<string, GoldenGroup<ValueCandidate<string>>>) =>
+            [...m.values()]
+              .map((g) => ({ key: g.key, count: g.count, latest: { ...g.latest } }))
+              .sort((p, q) => p.key.localeCompare(q.key));
+          expect(dump(inPlace[pool])).toEqual(dump(byObject[pool]));
+          expect(bestGoldenGroup(inPlace[pool].values())?.key).toBe(bestGoldenGroup(byObject[pool].values())?.key);
+          compared++;
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(4000);
   });
 });

@@ -119,8 +119,43 @@ export function bestGoldenGroup<C extends ValueCandidate>(groups: Iterable<Golde
   return best;
 }
 
+/**
+ * {@link addToGoldenGroups} of the string candidate (value, source, rid, authoritative, at), with
+ * no candidate object made unless it starts a group: a group's latest candidate is updated in
+ * place. An entity's mentions mostly repeat their values, so folding them (the pipeline's golden
+ * values, every field of every mention) then makes an object per distinct value, not per mention
+ * and field. The groups' latest candidates are their own: never share one between two pools.
+ */
+export function countIntoGoldenGroups(
+  groups: Map<string, GoldenGroup<ValueCandidate<string>>>,
+  value: string,
+  source: string,
+  rid: string,
+  authoritative: boolean,
+  at: number | null,
+): void {
+  const g = groups.get(value);
+  if (!g) {
+    groups.set(value, { key: value, count: 1, latest: { value, source, rid, authoritative, at } });
+    return;
+  }
+  g.count++;
+  const l = g.latest;
+  if (newerThan(at, rid, l)) {
+    l.source = source;
+    l.rid = rid;
+    l.authoritative = authoritative;
+    l.at = at;
+  }
+}
+
 function newer(a: ValueCandidate, b: ValueCandidate): boolean {
-  const ta = a.at ?? NEVER;
+  return newerThan(a.at, a.rid, b);
+}
+
+/** Whether a candidate received at `at` from record `rid` is newer than `b` (later, or as late with a smaller rid). */
+function newerThan(at: number | null, rid: string, b: ValueCandidate): boolean {
+  const ta = at ?? NEVER;
   const tb = b.at ?? NEVER;
-  return ta > tb || (ta === tb && a.rid < b.rid);
+  return ta > tb || (ta === tb && rid < b.rid);
 }

@@ -1,4 +1,4 @@
-import { addToGoldenGroups, bestGoldenGroup, composeName, type EntityKind, type GoldenGroup, NAMING_ATTRIBUTES, Prop, type ValueCandidate } from '@onemap/graph-schema';
+import { bestGoldenGroup, composeName, countIntoGoldenGroups, type EntityKind, type GoldenGroup, NAMING_ATTRIBUTES, Prop, type ValueCandidate } from '@onemap/graph-schema';
 import { pinyinInitials } from '../standardize/index.ts';
 import type { Mention } from '../types.ts';
 
@@ -101,7 +101,7 @@ type Groups = Map<string, GoldenGroup<ValueCandidate<string>>>;
 
 /**
  * What the golden-value rule needs of an entity's mentions, folded one mention at a time: per
- * field the rule's groups (graph-schema `addToGoldenGroups` / `bestGoldenGroup`: count and latest
+ * field the rule's groups (graph-schema `countIntoGoldenGroups` / `bestGoldenGroup`: count and latest
  * candidate per value), apart for authoritative sources; the search
  * words in the order the mentions came; a person's first mention of each name (its Pinyin). Adding
  * the mentions of an entity in order and reading `result()` gives exactly `goldenValues` of those
@@ -152,9 +152,9 @@ export class GoldenFold {
       const value = m.attrs[this.attrs[f]![0]];
       if (!value) continue;
       rid ??= m.rid ?? `${m.source}:${m.recordId}`;
-      const c = { value, source: m.source, rid, authoritative: authority[f]!, at };
-      addToGoldenGroups((this.all[f] ??= new Map()), c);
-      if (c.authoritative) addToGoldenGroups((this.auth[f] ??= new Map()), c);
+      // each pool's groups own their candidates (`countIntoGoldenGroups`): no object per mention and field
+      countIntoGoldenGroups((this.all[f] ??= new Map()), value, m.source, rid, authority[f]!, at);
+      if (authority[f]) countIntoGoldenGroups((this.auth[f] ??= new Map()), value, m.source, rid, true, at);
     }
     const { words, pinyin, initials } = this;
     if (this.kind === 'Person') {

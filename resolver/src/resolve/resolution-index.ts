@@ -367,6 +367,8 @@ export class ResolutionIndex {
    */
   eachMentionFrom(entityId: string, start: number, each: (m: MentionValues, record: number | undefined) => void): void {
     let i = 0;
+    // the last source read back from a rid, reused while the rids name it (no new string per mention)
+    let lastSource = '';
     for (const n of this.members.get(entityId) ?? []) {
       if (i++ < start) continue;
       const r = this.mentions.get(n)!;
@@ -381,7 +383,9 @@ export class ResolutionIndex {
       } else {
         // a key that names its origin: `rid:role`, the rid `source:recordId` (`keyNamesOrigin`)
         rid = this.keys.records.rid(record);
-        source = rid.slice(0, rid.indexOf(':'));
+        const colon = rid.indexOf(':');
+        if (colon !== lastSource.length || !rid.startsWith(lastSource)) lastSource = rid.slice(0, colon);
+        source = lastSource;
       }
       each({ source, rid, attrs: r.group.attrs, identifiers: identifiersOf(r.identifiers, r.group.attrs) }, record);
     }
