@@ -67,4 +67,44 @@ describe('WrittenValues', () => {
     const seen = new Set(Array.from({ length: 20000 }, (_, i) => shortHash(`rid:${i}`)));
     expect(seen.size).toBe(20000);
   });
+
+  it('says exactly what differs from the last noted row, over random rows of changing shapes, values and points', () => {
+    let seed = 11;
+    const rand = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const names = ['name', 'sex', 'address', 'phone', 'provenance2', 'p', 'searchText2'];
+    const randomRow = (eid: string): EntityRow => {
+      const props: Record<string, string> = {};
+      for (const n of names) if (rand() < 0.6) props[n] = `${n}-${Math.floor(rand() * 3)}`;
+      const point = rand() < 0.3 ? null : Math.floor(rand() * 2);
+      return row({ eid, props, provenance: `prov-${Math.floor(rand() * 3)}`, searchText: `s-${Math.floor(rand() * 2)}`, lon: point, lat: point });
+    };
+    /** the reference: the changes from `a` to `b` as EntityChanges says them */
+    const diff = (a: EntityRow, b: EntityRow) => {
+      const props: Record<string, string | null> = {};
+      for (const [k, v] of Object.entries(b.props)) if (a.props[k] !== v) props[k] = v;
+      for (const k of Object.keys(a.props)) if (!(k in b.props)) props[k] = null;
+      if (a.provenance !== b.provenance) props.provenance = b.provenance;
+      if (a.searchText !== b.searchText) props.searchText = b.searchText;
+      const point = a.lon !== b.lon || a.lat !== b.lat;
+      return Object.keys(props).length || point ? { props, point } : null;
+    };
+    const w = new WrittenValues();
+    const last = new Map<string, EntityRow>();
+    let compared = 0;
+    for (let i = 0; i < 3000; i++) {
+      const eid = `P-${Math.floor(rand() * 20)}`;
+      const next = randomRow(eid);
+      const before = last.get(eid);
+      expect(w.changes(next)).toEqual(before ? diff(before, next) : undefined);
+      if (before) compared++;
+      if (rand() < 0.9) {
+        w.note(next);
+        last.set(eid, next);
+      }
+    }
+    expect(compared).toBeGreaterThan(2500);
+  });
 });

@@ -15,7 +15,13 @@ import type { EntityChanges, EntityRow } from '../graph/write-rows.ts';
  * comparisons. A row's hashes are computed once, for `changes` and `note` both.
  */
 export class WrittenValues {
-  /** eid -> `field\u0001hash` entries joined by `\u0002` */
+  /**
+   * eid -> what was written, one flat one-byte string: the row's shape (`Shapes`, base 36) and
+   * `:`, then each field's 10-character hash in the shape's order, then the point (`lon,lat`).
+   * ~230 bytes for a person's ~20 fields, where `field\u0001hash` entries joined took ~480: these
+   * entries live until the entity is written again, so they are most of what the real-time leader
+   * promotes to the old generation (docs/ingestion.md, "What the young generation promotes").
+   */
   private readonly byEid = new Map<string, string>();
 
   /**
@@ -25,28 +31,27 @@ export class WrittenValues {
   changes(row: EntityRow): EntityChanges | null | undefined {
     const had = this.byEid.get(row.eid);
     if (had === undefined) return undefined;
-    const before = new Map<string, string>();
-    for (const e of had.split('\u0002')) {
-      const i = e.indexOf('\u0001');
-      before.set(e.slice(0, i), e.slice(i + 1));
-    }
+    const now = writtenOf(row);
+    const colon = had.indexOf(':');
+    if (had.startsWith(now.shape) && colon === now.shape.length - 1) return sameShapeChanges(row, had, now);
+    // another set of properties than last time (one came or went): field by field, by name
+    const before = fieldsOf(had);
+    const after = fieldsOf(now.entry);
     const props: Record<string, string | null> = {};
     let changed = false;
-    const now = fieldHashes(row);
-    for (const [field, hash] of now) {
-      if (before.get(field) === hash) continue;
+    for (const [field, hash] of after) {
+      if (field === POINT || before.get(field) === hash) continue;
       changed = true;
-      if (field === 'provenance') props.provenance = row.provenance;
-      else if (field === 'searchText') props.searchText = row.searchText;
-      else if (field !== 'point') props[field.slice(2)] = row.props[field.slice(2)]!;
+      props[nameOf(field)] = propOf(row, field);
     }
     for (const field of before.keys()) {
-      if (now.has(field)) continue;
+      if (after.has(field)) continue;
       changed = true;
-      if (field.startsWith('p:')) props[field.slice(2)] = null;
+      if (field.startsWith(PROP)) props[nameOf(field)] = null;
     }
-    if (!changed) return null;
-    return { props, point: now.get('point') !== before.get('point') };
+    const point = before.get(POINT) !== after.get(POINT);
+    if (!changed && !point) return null;
+    return { props, point };
   }
 
   /** Whether this worker knows what the graph holds of the entity. */
@@ -56,10 +61,7 @@ export class WrittenValues {
 
   /** Notes a row as written (its whole values, whether it was sent whole or as changes). */
   note(row: EntityRow): void {
-    this.byEid.set(
-      row.eid,
-      [...fieldHashes(row)].map(([f, h]) => `${f}\u0001${h}`).join('\u0002'),
-    );
+    this.byEid.set(row.eid, writtenOf(row).entry);
   }
 
   delete(eid: string): void {
@@ -71,18 +73,108 @@ export class WrittenValues {
   }
 }
 
-/** A row's field hashes, computed once per row object. */
-const hashesOf = new WeakMap<EntityRow, Map<string, string>>();
+/** The fields of an entry taken apart (`fieldsOf`): a golden property is `p:<name>`, never one of the others. */
+const PROP = 'p:';
+const PROVENANCE = 'provenance';
+const SEARCH_TEXT = 'searchText';
+const POINT = 'point';
+const HASH_LENGTH = 10;
 
-function fieldHashes(row: EntityRow): Map<string, string> {
-  let out = hashesOf.get(row);
-  if (out) return out;
-  out = new Map<string, string>();
-  for (const k of Object.keys(row.props).sort()) out.set(`p:${k}`, shortHash(row.props[k]!));
-  out.set('provenance', shortHash(row.provenance));
-  out.set('searchText', shortHash(row.searchText));
-  out.set('point', `${row.lon},${row.lat}`);
-  hashesOf.set(row, out);
+/**
+ * The rows' shapes: each distinct sorted list of golden property names, numbered in the order
+ * first seen (a kind's entities share a handful). Shared by every `WrittenValues` of the process
+ * (a number means the same list everywhere).
+ */
+const shapes = { byKey: new Map<string, string>(), names: new Map<string, string[]>() };
+
+/** A row's shape prefix (`<n>:`) and its property names in that shape's order. */
+function shapeOf(props: Record<string, string>): { shape: string; names: string[] } {
+  const names = Object.keys(props).sort();
+  const key = names.join('\u0001');
+  let shape = shapes.byKey.get(key);
+  if (shape === undefined) {
+    shape = `${shapes.byKey.size.toString(36)}:`;
+    shapes.byKey.set(key, shape);
+    shapes.names.set(shape, names);
+  }
+  return { shape, names: shapes.names.get(shape)! };
+}
+
+/** What a row's entry is made of (computed once per row object, for `changes` and `note` both). */
+interface Written {
+  shape: string;
+  names: string[];
+  /** the shape's field hashes then provenance's and searchText's, HASH_LENGTH characters each */
+  hashes: string;
+  point: string;
+  entry: string;
+}
+
+const writtenByRow = new WeakMap<EntityRow, Written>();
+
+function writtenOf(row: EntityRow): Written {
+  let w = writtenByRow.get(row);
+  if (w) return w;
+  const { shape, names } = shapeOf(row.props);
+  const parts: string[] = [];
+  for (const k of names) parts.push(shortHash(row.props[k]!));
+  parts.push(shortHash(row.provenance), shortHash(row.searchText));
+  // joined, not concatenated: one flat string (a concatenation is a tree of its ~20 pieces, kept whole)
+  const hashes = parts.join('');
+  const point = `${row.lon},${row.lat}`;
+  w = { shape, names, hashes, point, entry: [shape, hashes, point].join('') };
+  writtenByRow.set(row, w);
+  return w;
+}
+
+/** `changes` when the row has the shape it had: its hashes compared in place, nothing split. */
+function sameShapeChanges(row: EntityRow, had: string, now: Written): EntityChanges | null {
+  const base = now.shape.length;
+  const fields = now.names.length + 2;
+  let props: Record<string, string | null> | null = null;
+  for (let f = 0; f < fields; f++) {
+    const at = f * HASH_LENGTH;
+    let same = true;
+    for (let i = 0; i < HASH_LENGTH; i++) {
+      if (had.charCodeAt(base + at + i) !== now.hashes.charCodeAt(at + i)) {
+        same = false;
+        break;
+      }
+    }
+    if (same) continue;
+    props ??= {};
+    if (f < now.names.length) props[now.names[f]!] = row.props[now.names[f]!]!;
+    else if (f === now.names.length) props.provenance = row.provenance;
+    else props.searchText = row.searchText;
+  }
+  const end = base + fields * HASH_LENGTH;
+  const point = had.length - end !== now.point.length || !had.endsWith(now.point);
+  if (!props && !point) return null;
+  return { props: props ?? {}, point };
+}
+
+/** A field's value in the row (`provenance`, `searchText` or a golden property, `p:<name>` or its name). */
+function propOf(row: EntityRow, field: string): string {
+  return field === PROVENANCE ? row.provenance : field === SEARCH_TEXT ? row.searchText : row.props[nameOf(field)]!;
+}
+
+/** The property a field sets: a golden property's name without `p:`. */
+function nameOf(field: string): string {
+  return field.startsWith(PROP) ? field.slice(PROP.length) : field;
+}
+
+/** An entry taken apart: field -> hash, and the point under `POINT`. */
+function fieldsOf(entry: string): Map<string, string> {
+  const colon = entry.indexOf(':');
+  const names = shapes.names.get(entry.slice(0, colon + 1))!;
+  const out = new Map<string, string>();
+  const all = [...names.map((n) => PROP + n), PROVENANCE, SEARCH_TEXT];
+  let at = colon + 1;
+  for (const field of all) {
+    out.set(field, entry.slice(at, at + HASH_LENGTH));
+    at += HASH_LENGTH;
+  }
+  out.set(POINT, entry.slice(at));
   return out;
 }
 
