@@ -9,14 +9,14 @@ import type { EntityChanges, EntityRow } from '../graph/write-rows.ts';
  * (~2 KB: names, Pinyin keys, search text, provenance) was re-sent and re-set for it, half of the
  * real-time leader's bytes to Neo4j (docs/ingestion.md, "Real time: where a record's time goes").
  *
- * Fields: every golden property (`p:<name>`), `provenance`, `searchText`, `point`. A property
+ * Fields: every golden property, `provenance`, `searchText`, the point (`lon,lat`). A property
  * written before and absent now is sent as null (removed from the node). Hashes are the first 60
  * bits of SHA-1 (native, ~0.5 µs a field), so a changed field passes for unchanged once in ~10^18
  * comparisons. A row's hashes are computed once, for `changes` and `note` both.
  */
 export class WrittenValues {
   /**
-   * eid -> what was written, one flat one-byte string: the row's shape (`Shapes`, base 36) and
+   * eid -> what was written, one flat one-byte string: the row's shape (`shapes`, base 36) and
    * `:`, then each field's 10-character hash in the shape's order, then the point (`lon,lat`).
    * ~230 bytes for a person's ~20 fields, where `field\u0001hash` entries joined took ~480: these
    * entries live until the entity is written again, so they are most of what the real-time leader
