@@ -85,31 +85,44 @@ export interface CompanionReach {
 export const EVERY_PAIR: CompanionReach = { places: 0, occasions: 0 };
 
 /**
+ * Cypher: a visit's values as a map (`v`: a VISITED edge) — read once per visit of a pair and
+ * then compared and returned from the map, the same as from the edge.
+ */
+const visitValues = (v: string) => `{place: ${v}.place, at: ${v}.at, rid: ${v}.rid, source: ${v}.source, until: ${v}.until}`;
+
+/**
  * `findCoOccurrences`' statement (`$eids`, `$tol` in minutes, `$reach`). A sighting's others are
- * carried as (eid, visit) until their pair is known to reach `$reach`: the properties and rows of
+ * carried as (node, visit) until their pair is known to reach `$reach`: the properties and rows of
  * the pairs that do not are never read or built, and another's visits that repeat one sighting
  * are reduced to the one with the smallest rid only for the pairs kept (the crowd counts persons,
  * the reach places and days: neither needs it). 500 hotel guests at 1 M: 1.11 M → 0.92 M db hits,
  * 1.5–2.1 → 1.1–1.4 s, the same rows (the sort by rid was over every visit of every window).
+ * The others are carried as nodes, their eids read only for the pairs kept, and each sighting's
+ * visit as its values, read once (`visitValues`): a rail traveller's windows hold ~37 visits each
+ * at 1 M, and reading every other's eid was a third of the statement's db hits (100 rail
+ * travellers: 148,000 → 103,000 db hits, Neo4j CPU ~141 → ~125 ms, the same rows on 15 sets,
+ * reaches and tolerances).
  */
 export const CO_OCCURRENCES_CYPHER = `UNWIND $eids AS eid
        MATCH (a:${Label.Person} {eid: eid})-[v:${Rel.Visited}]->(p:${Label.Place})
        WITH a, p, v ORDER BY v.rid
-       WITH a, p, v.at AS at, head(collect(v)) AS v1
+       WITH a, p, v.at AS at, head(collect(v)) AS first
+       WITH a, p, ${visitValues('first')} AS v1
        CALL (p, v1) {
          ${visitsAtPlaceCypher({ subject: `o:${Label.Person}`, visit: 'v', placeEid: 'p.eid', from: 'v1.at - duration({minutes: $tol})', to: 'v1.at + duration({minutes: $tol})' })}
-         WITH o.eid AS other, v
-         RETURN count(DISTINCT other) AS crowd, collect([other, v]) AS near
+         RETURN count(DISTINCT o) AS crowd, collect([o, v]) AS near
        }
-       WITH a.eid AS a, p.eid AS place, v1, crowd, near, toString(date(v1.at)) AS day
+       WITH a, p.eid AS place, v1, crowd, near, toString(date(v1.at)) AS day
        UNWIND near AS n
        WITH a, place, v1, crowd, day, n[0] AS b, n[1] AS v2 WHERE b <> a
-       WITH CASE WHEN a < b THEN a + '|' + b ELSE b + '|' + a END AS pair,
+       WITH CASE WHEN elementId(a) < elementId(b) THEN a ELSE b END AS x, CASE WHEN elementId(a) < elementId(b) THEN b ELSE a END AS y,
             collect([a, b, place, day, v1, v2, crowd]) AS occ,
             count(DISTINCT place) AS places, count(DISTINCT place + '|' + day) AS occasions
        WHERE places >= $reach.places AND occasions >= $reach.occasions
+       WITH x, y, occ, x.eid AS xe, y.eid AS ye
        UNWIND occ AS o
-       WITH o[0] AS a, o[1] AS b, o[2] AS place, o[3] AS day, o[4] AS v1, o[5] AS v2, o[6] AS crowd
+       WITH CASE WHEN o[0] = x THEN xe ELSE ye END AS a, CASE WHEN o[0] = x THEN ye ELSE xe END AS b,
+            o[2] AS place, o[3] AS day, o[4] AS v1, o[5] AS v2, o[6] AS crowd
        WITH a, b, place, day, v1, crowd, v2 ORDER BY v2.rid
        WITH a, b, place, day, v1, crowd, v2.at AS atB, head(collect(v2)) AS v2
        RETURN a, b, place, day, toString(v1.at) AS at, v1.rid AS ridA, v2.rid AS ridB, v1.source AS sourceA, v2.source AS sourceB,
@@ -121,12 +134,6 @@ export interface PersonSightings {
   eid: string;
   rids: string[];
 }
-
-/**
- * Cypher: a visit's values as a map (`v`: a VISITED edge) — read once per visit of a pair and
- * then compared and returned from the map, the same as from the edge.
- */
-const visitValues = (v: string) => `{place: ${v}.place, at: ${v}.at, rid: ${v}.rid, source: ${v}.source, until: ${v}.until}`;
 
 /** Cypher: the visits of persons at place eid `place` within `$tol` minutes of datetime `at` (`o`, `w`). */
 const withinTolerance = (place: string, at: string) =>
