@@ -1,6 +1,6 @@
 /**
  * Real-time benchmark alone (no bulk load): `npm run bench realtime -- [--seconds 20] [--rate 500] [--warmup-seconds 0]
- * [--source hotel|checkpoint] [--workers 0|1|2] [--worker-heap-mb N] [--push-size 10] [--seed-days 1] [--seed-sources hotel,…] [--template-days all|N]
+ * [--source hotel|rail|checkpoint|… (a folder of `--input`, JSON lines or CSV)] [--workers 0|1|2] [--worker-heap-mb N] [--push-size 10] [--seed-days 1] [--seed-sources hotel,…] [--template-days all|N]
  * [--keep-graph] [--same-times]`.
  * On its own services (profile `bench`; NEO4J_BOLT_PORT / REDIS_PORT override the ports): clears
  * the graph, ingests the first `--seed-days` of the sample (so pushes meet an index and a graph

@@ -7,7 +7,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { SourceCatalogEntry } from '@onemap/graph-schema';
 import type { Graph } from '@onemap/graph-schema/server';
+import { parseCsv } from '@onemap/resolver/intake';
 import { findBatch, readBatchStatuses } from '@onemap/resolver/graph';
 import { startIngestWorker, startRealtimeWorkers } from '@onemap/resolver/jobs';
 import { type GroupTiming, type IngestPipeline, readGroupTimings } from '@onemap/resolver/pipeline';
@@ -65,7 +67,7 @@ async function latestSightingDay(graph: Graph): Promise<string | undefined> {
 }
 
 async function templateFor(o: RealtimeBenchOptions): Promise<Template> {
-  const records = templateOf(o.input, o.source, o.days);
+  const records = templateOf(o.input, o.source, o.pipeline.entry(o.source).file, o.days);
   const columns = traceTimeColumns(o.pipeline.entry(o.source));
   const span = eventDays(records, columns);
   const shiftOf = o.sameTimes || !span ? () => 0 : passShifts({ length: records.length, ...span, after: await latestSightingDay(o.graph) });
@@ -162,14 +164,32 @@ async function printBreakdown(o: RealtimeBenchOptions, pushes: Map<string, PushT
   console.log(`     the leader flushed ${busy.toFixed(1)} s of ${span.toFixed(1)} s (${((100 * busy) / span).toFixed(0)}% busy)`);
 }
 
-function templateOf(input: string, source: string, days?: string[]): Record<string, unknown>[] {
+function templateOf(input: string, source: string, file: SourceCatalogEntry['file'], days?: string[]): Record<string, unknown>[] {
   const dir = path.join(input, source);
   return fs
     .readdirSync(dir)
     .filter((f) => !days || days.some((d) => f.startsWith(d)))
     .sort()
-    .flatMap((f) => fs.readFileSync(path.join(dir, f), 'utf8').trim().split('\n'))
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
+    .flatMap((f) => templateRows(path.join(dir, f), file));
+}
+
+/**
+ * A sample file's records as a pushing source system sends them: JSON lines as they are; CSV rows
+ * (the catalog's delimiter and encoding) as objects of their header's columns, leaving out the
+ * empty cells, as a push leaves out what it does not have.
+ */
+function templateRows(file: string, spec: SourceCatalogEntry['file']): Record<string, unknown>[] {
+  if (file.endsWith('.jsonl')) return fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  if (!file.endsWith('.csv')) throw new Error(`bench realtime: ${file} is neither .jsonl nor .csv`);
+  const text = new TextDecoder(spec.encoding === 'gbk' ? 'gbk' : 'utf-8').decode(fs.readFileSync(file));
+  const rows: Record<string, unknown>[] = [];
+  let header: string[] | null = null;
+  parseCsv(text, spec.delimiter ?? ',', (fields) => {
+    if (!header) header = fields;
+    else if (fields.some((x) => x !== '')) rows.push(Object.fromEntries(header.flatMap((h, i) => (fields[i] ? [[h, fields[i]]] : []))));
+    return true;
+  });
+  return rows;
 }
 
 /** Record ids of this process's pushes, distinct across the warm-up and the measured run. */
