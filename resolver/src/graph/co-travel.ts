@@ -85,8 +85,8 @@ export interface CompanionReach {
 export const EVERY_PAIR: CompanionReach = { places: 0, occasions: 0 };
 
 /**
- * Cypher: a visit's values as a map (`v`: a VISITED edge) — read once per visit of a pair and
- * then compared and returned from the map, the same as from the edge.
+ * Cypher: a visit's values as a map (`v`: a VISITED edge) — read once (a sighting's visit, each
+ * visit of a pair) and then compared and returned from the map, the same as from the edge.
  */
 const visitValues = (v: string) => `{place: ${v}.place, at: ${v}.at, rid: ${v}.rid, source: ${v}.source, until: ${v}.until}`;
 
