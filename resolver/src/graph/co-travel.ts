@@ -100,8 +100,8 @@ const visitValues = (v: string) => `{place: ${v}.place, at: ${v}.at, rid: ${v}.r
  * The others are carried as nodes, their eids read only for the pairs kept, and each sighting's
  * visit as its values, read once (`visitValues`): a rail traveller's windows hold ~37 visits each
  * at 1 M, and reading every other's eid was a third of the statement's db hits (100 rail
- * travellers: 148,000 → 103,000 db hits, Neo4j CPU ~141 → ~125 ms, the same rows on 15 sets,
- * reaches and tolerances).
+ * travellers: 148,000 → 103,000 db hits, Neo4j CPU ~141 → ~125 ms, the same rows on 40 combinations of
+ * sets, reaches and tolerances).
  */
 export const CO_OCCURRENCES_CYPHER = `UNWIND $eids AS eid
        MATCH (a:${Label.Person} {eid: eid})-[v:${Rel.Visited}]->(p:${Label.Place})
