@@ -66,8 +66,14 @@ export const ConfigSchema = Type.Object({
   LAYER_MAX_COMPUTING: Type.Integer({ default: 2, minimum: 1 }),
   /** How long users, units, sources and grants are cached per process, in ms. */
   ACCESS_CACHE_MS: Type.Integer({ default: 5000, minimum: 0 }),
-  /** Once listening, run the busiest reads a few times in the background so the first users do not wait for Neo4j to compile them (services/warm-up.ts). */
+  /** Run the busiest reads a few times before the first users arrive so they do not wait for Neo4j to compile them (services/warm-up.ts). */
   ONEMAP_WARM_UP: Type.Boolean({ default: true }),
+  /**
+   * How long the server process (`server/src/main.ts`) waits for the plans to be warmed before it listens, in ms: a
+   * request that can reach it is not met by a cold plan (the first search after `npm start` took 1.6 s, the first
+   * profile 3.3 s, while the warm-up ran beside them). Past it, it listens and the warm-up goes on in the background; 0 = listen at once.
+   */
+  ONEMAP_WARM_UP_WAIT_MS: Type.Integer({ default: 60_000, minimum: 0 }),
   /**
    * After the plans are warmed, keep running the busiest reads with varied inputs while no request is in flight, for this
    * many seconds, so the JVM compiles Neo4j's code under the warm-up's traffic rather than the first users' (services/warm-up.ts); 0 = not at all.

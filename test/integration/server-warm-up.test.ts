@@ -1,18 +1,24 @@
 /**
- * The server's warm-up (`server/src/services/warm-up.ts`): once it listens it runs the reads of its
- * busiest routes for two viewers so that the first users do not wait for Neo4j to compile them.
+ * The server's warm-up (`server/src/services/warm-up.ts`): before the server process listens (or,
+ * for an app listening without it, once it listens) it runs the reads of its busiest routes for two
+ * viewers so that the first users do not wait for Neo4j to compile them.
  * Checked here: every read runs without an error for both viewers (a read that fails would leave
  * its plan cold, and the log line would say so), the warm-up writes nothing — no node, no edge,
  * no audit entry — it stops between steps when the server closes, and a server closed while it
- * warms up closes. What it saves is time, measured in docs/api.md, not here.
+ * warms up closes; the server process listens only once its plans are warmed, says a held port
+ * before warming anything, and exits 0 when stopped while it warms up. What it saves is time, measured in docs/api.md, not here.
  */
+import { spawn } from 'node:child_process';
 import http from 'node:http';
+import net from 'node:net';
+import readline from 'node:readline';
 import type { Graph } from '@onemap/graph-schema/server';
 import type { FastifyInstance } from 'fastify';
 import neo4j from 'neo4j-driver';
 import { describe, expect, it } from 'vitest';
 import { keepWarmWhileIdle, warmUp } from '../../server/src/services/warm-up.ts';
 import { buildApp, loadConfig } from '@onemap/server';
+import { freePort } from '../../scripts/lib/free-port.ts';
 import { testEnv } from '../helpers/env.ts';
 import { useServerApp } from '../helpers/server-app.ts';
 
@@ -202,5 +208,90 @@ describe('the warm-up of query plans', () => {
     const c = await buildApp({ config: loadConfig({ ...testEnv, ONEMAP_WARM_UP: 'false' }), logger: false });
     await c.listen({ host: '127.0.0.1', port: 0 });
     await c.close();
+  });
+});
+
+/** The server process as `npm start` runs it (`server/src/main.ts`), its log lines' messages in order, and how it ended. */
+function serverProcess(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+    env: { ...process.env, ...testEnv, LOG_LEVEL: 'info', ONEMAP_WARM_UP: 'true', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const messages: string[] = [];
+  let stderr = '';
+  readline.createInterface({ input: child.stdout! }).on('line', (line) => {
+    try {
+      messages.push((JSON.parse(line) as { msg: string }).msg);
+    } catch {
+      messages.push(line);
+    }
+  });
+  child.stderr!.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, messages, stderr: () => stderr, exited };
+}
+
+describe('the server process warms its plans before it listens', () => {
+  it('no request reaches it before its plans are warmed; the first request is answered', async () => {
+    const port = await freePort();
+    const s = serverProcess({ PORT: String(port), ONEMAP_WARM_UP_SECONDS: '0' });
+    try {
+      const listening = () => s.messages.findIndex((m) => m.startsWith('Server listening'));
+      for (let i = 0; i < 1200 && listening() < 0 && s.child.exitCode === null; i++)
+        await new Promise((r) => setTimeout(r, 100));
+      expect(listening(), s.stderr()).toBeGreaterThanOrEqual(0);
+      const before = s.messages.findIndex((m) => m.startsWith('warming query plans before listening'));
+      const warmed = s.messages.findIndex((m) => m.startsWith('query plans warmed'));
+      expect(before).toBeGreaterThanOrEqual(0);
+      expect(warmed).toBeGreaterThan(before);
+      expect(warmed).toBeLessThan(listening());
+      expect(s.messages[warmed]).not.toContain('failed');
+      // it answers: a login is refused with its code, not met by a cold server
+      const r = await fetch(`http://127.0.0.1:${port}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'nobody-warm-up', password: 'x' }),
+      });
+      expect(r.status).toBe(401);
+    } finally {
+      s.child.kill('SIGTERM');
+      expect(await s.exited).toBe(0);
+    }
+  });
+  it('a port held elsewhere is said at once, before any warm-up, and nothing is warmed for it', async () => {
+    const holder = net.createServer();
+    await new Promise<void>((resolve) => holder.listen({ host: '127.0.0.1', port: 0 }, resolve));
+    const { port } = holder.address() as net.AddressInfo;
+    try {
+      const s = serverProcess({ PORT: String(port), HOST: '127.0.0.1' });
+      const code = await Promise.race([
+        s.exited,
+        new Promise<string>((r) => setTimeout(() => r('still running'), 60_000)),
+      ]);
+      if (code === 'still running') s.child.kill('SIGKILL');
+      expect(code).toBe(2);
+      expect(s.stderr()).toContain(`port ${port} on 127.0.0.1 is already in use`);
+      expect(s.messages.some((m) => m.startsWith('warming query plans') || m.startsWith('query plans warmed'))).toBe(
+        false,
+      );
+    } finally {
+      holder.close();
+    }
+  });
+  it('stopped while it warms up, it exits 0 without listening', async () => {
+    const port = await freePort();
+    const s = serverProcess({ PORT: String(port) });
+    for (let i = 0; i < 600 && !s.messages.some((m) => m.startsWith('warming query plans')); i++)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(
+      s.messages.some((m) => m.startsWith('warming query plans')),
+      s.stderr(),
+    ).toBe(true);
+    s.child.kill('SIGTERM');
+    expect(await s.exited).toBe(0);
+    expect(s.messages.some((m) => m.startsWith('Server listening'))).toBe(false);
+    expect(s.stderr()).not.toContain('could not start');
   });
 });

@@ -1,6 +1,17 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { keepWarmWhileIdle, warmUp } from '../services/warm-up.ts';
+import { keepWarmWhileIdle, type WarmUpReport, warmUp } from '../services/warm-up.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /**
+     * Warms the busiest reads' plans (once: a second call, or the start the server makes when it
+     * listens, waits for the same run); resolves when done, stopped or off (`ONEMAP_WARM_UP`).
+     * `server/src/main.ts` awaits it before it listens.
+     */
+    warmUpPlans: () => Promise<void>;
+  }
+}
 
 /**
  * An event stream (a browser's `EventSource`: the watch stream) stays open for as long as its page
@@ -18,8 +29,9 @@ function refusedText(refused: Record<string, number>): string {
 }
 
 /**
- * Once the server listens (unless `ONEMAP_WARM_UP` is false), warms its busiest reads' plans in
- * the background (`services/warm-up.ts`) and logs what it did; then, for `ONEMAP_WARM_UP_SECONDS`,
+ * Warms the busiest reads' plans (`services/warm-up.ts`; unless `ONEMAP_WARM_UP` is false) when
+ * asked (`app.warmUpPlans()`: the server process asks before it listens) or else once the server
+ * listens, in the background, and logs what it did; then, once it listens, for `ONEMAP_WARM_UP_SECONDS`,
  * keeps running them with varied inputs whenever no request is in flight (counted here: from
  * `onRequest` to the response or its abort; an event stream is not counted) and logs that too.
  * Closing stops both between steps and waits for the step in hand before anything closes the
@@ -27,8 +39,24 @@ function refusedText(refused: Record<string, number>): string {
  */
 export default fp(
   async (app: FastifyInstance) => {
-    if (!app.config.ONEMAP_WARM_UP) return;
+    if (!app.config.ONEMAP_WARM_UP) {
+      app.decorate('warmUpPlans', async () => {});
+      return;
+    }
     let closing = false;
+    let plans: Promise<WarmUpReport> | null = null;
+    const warmPlans = () =>
+      (plans ??= warmUp(app, () => closing).then((r) => {
+        const failed = r.steps.filter((s) => s.error);
+        app.log.info(
+          { ms: r.ms, reads: r.steps.length, failed: failed.length, stopped: r.stopped, firstError: failed[0]?.error },
+          `query plans warmed in ${r.ms} ms (${r.steps.length} reads${failed.length ? `, ${failed.length} failed` : ''}${r.stopped ? ', stopped' : ''})`,
+        );
+        return r;
+      }));
+    app.decorate('warmUpPlans', async () => {
+      await warmPlans();
+    });
     let done: Promise<void> = Promise.resolve();
     const inFlight = new WeakSet<FastifyRequest>();
     let count = 0;
@@ -43,12 +71,7 @@ export default fp(
     app.addHook('onResponse', finished);
     app.addHook('onRequestAbort', finished);
     app.addHook('onListen', async () => {
-      done = warmUp(app, () => closing).then(async (r) => {
-        const failed = r.steps.filter((s) => s.error);
-        app.log.info(
-          { ms: r.ms, reads: r.steps.length, failed: failed.length, stopped: r.stopped, firstError: failed[0]?.error },
-          `query plans warmed in ${r.ms} ms (${r.steps.length} reads${failed.length ? `, ${failed.length} failed` : ''}${r.stopped ? ', stopped' : ''})`,
-        );
+      done = warmPlans().then(async (r) => {
         const seconds = app.config.ONEMAP_WARM_UP_SECONDS;
         if (r.stopped || seconds <= 0) return;
         const idle = await keepWarmWhileIdle(
@@ -66,6 +89,7 @@ export default fp(
     });
     app.addHook('preClose', async () => {
       closing = true;
+      await plans;
       await done;
     });
   },
