@@ -1,6 +1,6 @@
 import { EDGE_IDENTITY, ENTITY_LABELS, IDENTIFIER_VALUE_REVERSED, Label, type PlaceFacts, RECORD_RELATION_TYPES, Rel } from '@onemap/graph-schema';
 import { addPlaceFacts, type Graph, PipelinedStatements, setVisitPlaceCypher, writeTx } from '@onemap/graph-schema/server';
-import { integer, type ManagedTransaction } from 'neo4j-driver';
+import neo4j, { integer, type ManagedTransaction } from 'neo4j-driver';
 import { recordPlaceFacts } from './place-facts.ts';
 import { type ChunkRows, type EntityRow, MAX_RIDS, type RelationRow } from './write-rows.ts';
 
@@ -46,6 +46,27 @@ function traced(tx: ManagedTransaction, trace: boolean | 'profile'): ManagedTran
         console.error(`write ${(performance.now() - t).toFixed(0)} ms server ${server} ms bytes=${Buffer.byteLength(JSON.stringify(p ?? {}))} rows=${n}${hits} ${q.replace(/\s+/g, ' ').slice(0, 90)}`);
         return r;
       };
+    },
+  });
+}
+
+/**
+ * The transaction with each statement's plan kept once made (`CYPHER replan=skip`): for statements
+ * that find their nodes by a unique key (an entity's eid, a record's rid, an identifier's kind and
+ * value, a batch's id, the pipeline's state) and go on from them, a plan made again is the same plan.
+ * Neo4j discards a plan as stale when the statistics it read change by three quarters (a small
+ * graph growing under pushes: every 10 s) and plans it again on the next run, on the leader's
+ * path: on a Neo4j started a minute before, 0.1–0.3 s a statement, 0.5–0.8 s the place facts'
+ * (the sample's graph, 20 pushes/s: a group's statements took 1.1 s where the others took 40 ms).
+ * Not for statements that find nodes by a key that is not unique (a merge's redirects by `to`):
+ * a plan made on an empty label may scan it.
+ */
+function keepingPlans(tx: ManagedTransaction): ManagedTransaction {
+  return new Proxy(tx, {
+    get(target, prop) {
+      if (prop !== 'run') return Reflect.get(target, prop);
+      // called at once, not after an await: statements reach the server in the order they were run
+      return (q: string, p?: Record<string, unknown>) => target.run(`CYPHER replan=skip ${q}`, p);
     },
   });
 }
@@ -407,90 +428,124 @@ export async function writeChunk(
   let statementsMs = 0;
   await writeTx(graph, async (rawTx) => {
     const t0 = performance.now();
-    const tx = traced(rawTx, opts.trace ?? false);
-    // Statements whose answers are not read are sent without waiting (one round trip for the
-    // chunk, not one per statement); the merges and a correction's withdrawal, which the statements
-    // after them depend on, wait for their answers (and so for everything sent before them).
-    const ahead = new PipelinedStatements(tx);
-    try {
-      ahead.add(opts.inTx?.(tx));
-      writeEntities(ahead, rows.entities);
-      await applyMerges(tx, rows.merges, rows.seq);
-      const { left, places: withdrawnFrom } = await withdrawRecordFacts(tx, rows.records.filter((r) => !r.isNew));
-      if (rows.identifiers.length) {
-        ahead.send(
-          `UNWIND $rows AS row
-           MATCH (e:Entity {eid: row.eid})
-           MERGE (i:Identifier {kind: row.kind, value: row.value}) ON CREATE SET i.${IDENTIFIER_VALUE_REVERSED} = reverse(row.value)
-           MERGE (e)-[h:HAS_IDENTIFIER]->(i)
-           ON CREATE SET h.source = row.source, h.rid = row.rids[0], h.rids = row.rids[..${MAX_RIDS}]
-           // an edge that lists these records already (or is full) is not written again
-           WITH h, row, coalesce(h.rids, [h.rid]) AS had
-           WHERE size(had) < ${MAX_RIDS} AND any(x IN row.rids WHERE NOT x IN had)
-           SET h.rids = (had + [x IN row.rids WHERE NOT x IN had])[..${MAX_RIDS}]`,
-          { rows: identifierEdges(rows.identifiers) },
-        );
-      }
-      // A record delivered for the first time has no node and no edge yet: CREATE them (no lookup
-      // of existing edges on hubs); a corrected re-delivery MERGEs its node (its old edges were withdrawn).
-      // The record as delivered is not stored: staging keeps it (`batchId`, `line`; read back by
-      // `readDeliveredValues` in quality/delivered-values.ts); an older graph's `raw` goes on correction.
-      const created = rows.records.filter((r) => r.isNew);
-      const updated = rows.records.filter((r) => !r.isNew);
-      const recordProps = `r.source = row.source, r.recordId = row.recordId, r.receivedAt = datetime(row.receivedAt), r.hash = row.hash,
-               r.file = row.file, r.line = row.line, r.batchId = row.batchId, r.seq = $seq, r.attrs = row.attrs, r.mentions = row.mentions,
-               r.flags = CASE WHEN size(row.flags) = 0 THEN null ELSE row.flags END`;
-      if (created.length) {
-        ahead.send(
-          `UNWIND $rows AS row
-           CREATE (r:SourceRecord {rid: row.rid}) SET ${recordProps}
-           WITH r, row
-           UNWIND row.resolved AS res
-           MATCH (e:Entity {eid: res.eid})
-           CREATE (r)-[:RESOLVED_TO {role: res.role, score: res.score, decision: res.decision, candidate: res.candidate, at: ${RESOLVED_AT}}]->(e)`,
-          { rows: created, seq: rows.seq },
-        );
-      }
-      if (updated.length) {
-        ahead.send(
-          `UNWIND $rows AS row
-           MERGE (r:SourceRecord {rid: row.rid})
-           SET ${recordProps}
-           REMOVE r.raw
-           WITH r, row
-           UNWIND row.resolved AS res
-           MATCH (e:Entity {eid: res.eid})
-           MERGE (r)-[x:RESOLVED_TO {role: res.role}]->(e)
-           SET x.score = res.score, x.decision = res.decision, x.candidate = res.candidate, x.at = ${RESOLVED_AT}`,
-          { rows: updated, seq: rows.seq },
-        );
-      }
-      writeRelations(ahead, rows.relations);
-      if (rows.visits.length) {
-        // every visit is new by now (a corrected record's earlier ones were withdrawn above); one
-        // edge per (subject, place, rid, kind), the last row winning
-        const fresh = [...new Map(rows.visits.map((v) => [`${v.subject}|${v.place}|${v.rid}|${v.kind}`, v])).values()];
-        const until = 'CASE WHEN row.until IS NULL THEN null ELSE datetime(row.until) END';
-        ahead.send(
-          `UNWIND $rows AS row
-           MATCH (s:Entity {eid: row.subject}), (p:Place {eid: row.place})
-           CREATE (s)-[v:VISITED {rid: row.rid, kind: row.kind, at: datetime(row.at), until: ${until}, source: row.source}]->(p)
-           SET ${setVisitPlaceCypher('v', 'p')}`,
-          { rows: fresh },
-        );
-      }
-      const lists = listRows(rows, new Set([...rows.merges.map((m) => m.into), ...withdrawnFrom]), opts.known);
-      ahead.add(addSourcesToEntities(tx, lists.sources));
-      ahead.add(addSourcesToEntities(tx, left.map((eid) => ({ eid, sources: [] }))));
-      ahead.add(addPlaceFacts(tx, lists.places));
-      ahead.send('MERGE (s:PipelineState {id: "main"}) SET s.seq = CASE WHEN coalesce(s.seq, 0) < $seq THEN $seq ELSE s.seq END', { seq: rows.seq });
-      await ahead.settle();
-    } catch (e) {
-      // the first failure in order is the cause (a later statement only says the transaction failed)
-      await ahead.settle();
-      throw e;
-    }
+    await chunkStatements(traced(rawTx, opts.trace ?? false), rows, opts);
     statementsMs = performance.now() - t0;
   });
   return { statementsMs };
+}
+
+/**
+ * Runs a chunk's statements as `writeChunk` does, then rolls them back: nothing is written. A resolve
+ * leader runs it on a made-up chunk before it takes its first push (`rehearsalChunk`), so that
+ * Neo4j has compiled every statement of the group write (on a Neo4j just started the first
+ * groups took 0.4–1.4 s each, compiling, where later ones take 20–60 ms). `last` runs after the
+ * chunk's statements (the fence and the batch bookkeeping, which lock the pipeline's state node:
+ * held only from there to the rollback). Returns the time the statements took.
+ */
+export async function rehearseChunk(graph: Graph, rows: ChunkRows, last?: (tx: ManagedTransaction) => Promise<void>): Promise<number> {
+  const session = graph.driver.session({ database: graph.database, defaultAccessMode: neo4j.session.WRITE });
+  const tx = session.beginTransaction();
+  const t0 = performance.now();
+  try {
+    await chunkStatements(tx as unknown as ManagedTransaction, rows, {});
+    // as the write's first statements run (`chunkStatements`' `inTx`): the same plans
+    await last?.(keepingPlans(tx as unknown as ManagedTransaction));
+    return performance.now() - t0;
+  } finally {
+    await tx.rollback().catch(() => undefined);
+    await session.close();
+  }
+}
+
+/** The statements of one chunk's transaction (`writeChunk`), in order; the caller commits or rolls back. */
+async function chunkStatements(
+  tx: ManagedTransaction,
+  rows: ChunkRows,
+  opts: { inTx?: (tx: ManagedTransaction) => Promise<void>; known?: KnownFacts },
+): Promise<void> {
+  // Statements whose answers are not read are sent without waiting (one round trip for the
+  // chunk, not one per statement); the merges and a correction's withdrawal, which the statements
+  // after them depend on, wait for their answers (and so for everything sent before them).
+  // statements keyed by unique keys keep their plans (`keepingPlans`); the merges and the
+  // withdrawal, which also match by keys that are not unique, are planned as usual
+  const kept = keepingPlans(tx);
+  const ahead = new PipelinedStatements(kept);
+  try {
+    ahead.add(opts.inTx?.(kept));
+    writeEntities(ahead, rows.entities);
+    await applyMerges(tx, rows.merges, rows.seq);
+    const { left, places: withdrawnFrom } = await withdrawRecordFacts(tx, rows.records.filter((r) => !r.isNew));
+    if (rows.identifiers.length) {
+      ahead.send(
+        `UNWIND $rows AS row
+         MATCH (e:Entity {eid: row.eid})
+         MERGE (i:Identifier {kind: row.kind, value: row.value}) ON CREATE SET i.${IDENTIFIER_VALUE_REVERSED} = reverse(row.value)
+         MERGE (e)-[h:HAS_IDENTIFIER]->(i)
+         ON CREATE SET h.source = row.source, h.rid = row.rids[0], h.rids = row.rids[..${MAX_RIDS}]
+         // an edge that lists these records already (or is full) is not written again
+         WITH h, row, coalesce(h.rids, [h.rid]) AS had
+         WHERE size(had) < ${MAX_RIDS} AND any(x IN row.rids WHERE NOT x IN had)
+         SET h.rids = (had + [x IN row.rids WHERE NOT x IN had])[..${MAX_RIDS}]`,
+        { rows: identifierEdges(rows.identifiers) },
+      );
+    }
+    // A record delivered for the first time has no node and no edge yet: CREATE them (no lookup
+    // of existing edges on hubs); a corrected re-delivery MERGEs its node (its old edges were withdrawn).
+    // The record as delivered is not stored: staging keeps it (`batchId`, `line`; read back by
+    // `readDeliveredValues` in quality/delivered-values.ts); an older graph's `raw` goes on correction.
+    const created = rows.records.filter((r) => r.isNew);
+    const updated = rows.records.filter((r) => !r.isNew);
+    const recordProps = `r.source = row.source, r.recordId = row.recordId, r.receivedAt = datetime(row.receivedAt), r.hash = row.hash,
+             r.file = row.file, r.line = row.line, r.batchId = row.batchId, r.seq = $seq, r.attrs = row.attrs, r.mentions = row.mentions,
+             r.flags = CASE WHEN size(row.flags) = 0 THEN null ELSE row.flags END`;
+    if (created.length) {
+      ahead.send(
+        `UNWIND $rows AS row
+         CREATE (r:SourceRecord {rid: row.rid}) SET ${recordProps}
+         WITH r, row
+         UNWIND row.resolved AS res
+         MATCH (e:Entity {eid: res.eid})
+         CREATE (r)-[:RESOLVED_TO {role: res.role, score: res.score, decision: res.decision, candidate: res.candidate, at: ${RESOLVED_AT}}]->(e)`,
+        { rows: created, seq: rows.seq },
+      );
+    }
+    if (updated.length) {
+      ahead.send(
+        `UNWIND $rows AS row
+         MERGE (r:SourceRecord {rid: row.rid})
+         SET ${recordProps}
+         REMOVE r.raw
+         WITH r, row
+         UNWIND row.resolved AS res
+         MATCH (e:Entity {eid: res.eid})
+         MERGE (r)-[x:RESOLVED_TO {role: res.role}]->(e)
+         SET x.score = res.score, x.decision = res.decision, x.candidate = res.candidate, x.at = ${RESOLVED_AT}`,
+        { rows: updated, seq: rows.seq },
+      );
+    }
+    writeRelations(ahead, rows.relations);
+    if (rows.visits.length) {
+      // every visit is new by now (a corrected record's earlier ones were withdrawn above); one
+      // edge per (subject, place, rid, kind), the last row winning
+      const fresh = [...new Map(rows.visits.map((v) => [`${v.subject}|${v.place}|${v.rid}|${v.kind}`, v])).values()];
+      const until = 'CASE WHEN row.until IS NULL THEN null ELSE datetime(row.until) END';
+      ahead.send(
+        `UNWIND $rows AS row
+         MATCH (s:Entity {eid: row.subject}), (p:Place {eid: row.place})
+         CREATE (s)-[v:VISITED {rid: row.rid, kind: row.kind, at: datetime(row.at), until: ${until}, source: row.source}]->(p)
+         SET ${setVisitPlaceCypher('v', 'p')}`,
+        { rows: fresh },
+      );
+    }
+    const lists = listRows(rows, new Set([...rows.merges.map((m) => m.into), ...withdrawnFrom]), opts.known);
+    ahead.add(addSourcesToEntities(kept, lists.sources));
+    ahead.add(addSourcesToEntities(kept, left.map((eid) => ({ eid, sources: [] }))));
+    ahead.add(addPlaceFacts(kept, lists.places));
+    ahead.send('MERGE (s:PipelineState {id: "main"}) SET s.seq = CASE WHEN coalesce(s.seq, 0) < $seq THEN $seq ELSE s.seq END', { seq: rows.seq });
+    await ahead.settle();
+  } catch (e) {
+    // the first failure in order is the cause (a later statement only says the transaction failed)
+    await ahead.settle();
+    throw e;
+  }
 }
