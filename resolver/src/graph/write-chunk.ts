@@ -55,9 +55,11 @@ function traced(tx: ManagedTransaction, trace: boolean | 'profile'): ManagedTran
  * that find their nodes by a unique key (an entity's eid, a record's rid, an identifier's kind and
  * value, a batch's id, the pipeline's state) and go on from them, a plan made again is the same plan.
  * Neo4j discards a plan as stale when the statistics it read change by three quarters (a small
- * graph growing under pushes: every 10 s) and plans it again on the next run, on the leader's
- * path: on a Neo4j started a minute before, 0.1–0.3 s a statement, 0.5–0.8 s the place facts'
- * (the sample's graph, 20 pushes/s: a group's statements took 1.1 s where the others took 40 ms).
+ * graph growing under pushes: every 10 s, `Discarded stale query` in its debug.log) and plans it
+ * again on the next run, on the leader's path: on a Neo4j started a minute before, 0.1–0.3 s a
+ * statement, 0.5–0.8 s the place facts' (the sample's graph, 20 pushes/s: a group's statements
+ * took 1.1 s where the others took 40 ms). With it, a cold run of that bench still met one
+ * place-facts compile of 0.7 s (p99 1.1–1.3 s → 0.9 s): its cause is not known.
  * Not for statements that find nodes by a key that is not unique (a merge's redirects by `to`):
  * a plan made on an empty label may scan it.
  */
