@@ -85,7 +85,7 @@ export const REALTIME_CONCURRENCY = 2 * GROUP_MAX_PUSHES;
  * the biggest the caps allow.
  */
 export const GROUP_MIN_RECORDS = 20;
-/** Rounds of the group write a leader rehearses before its first push (`rehearseGroupWrite`): Cypher compiles a statement's expressions to code after its first runs. */
+/** Rounds of the group write a leader rehearses before its first push (`rehearseGroupWrite`): the first plans, the next runs' warmer code (12 rounds measured no better than 3: docs/ingestion.md). */
 export const REHEARSAL_ROUNDS = 3;
 /** The source named by the rehearsed group write's made-up records (never in a catalog). */
 const REHEARSAL_SOURCE = 'onemap-rehearsal';
