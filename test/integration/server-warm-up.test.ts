@@ -68,7 +68,7 @@ async function auditChain(): Promise<{ head: string; entries: number }> {
 }
 
 describe('the warm-up of query plans', () => {
-  it('runs search, profile, trajectory, relations, co-location and the review queue for two viewers, without an error, and writes nothing', async () => {
+  it('runs search, profile, trajectory, relations, co-location and the review queue for two viewers, and the ingest reads, without an error, and writes nothing', async () => {
     const before = await contents();
     const report = await warmUp(app);
     expect(report.stopped).toBe(false);
@@ -88,6 +88,9 @@ describe('the warm-up of query plans', () => {
         expect(report.steps.filter((s) => s.step === `${unit} ${read}`).map((s) => s.step)).toEqual(
           Array(3).fill(`${unit} ${read}`),
         );
+    // and what a pushing system's first request and status poll read, three times each
+    for (const read of ['ingest: a source key checked', 'ingest: a batch looked up'])
+      expect(report.steps.filter((s) => s.step === read)).toHaveLength(3);
     expect(await contents()).toBe(before);
   });
   it('stops between steps when told to', async () => {

@@ -93,5 +93,5 @@ export default fp(
       await done;
     });
   },
-  { name: 'onemap-warm-up', dependencies: ['onemap-config', 'onemap-graph', 'onemap-access'] },
+  { name: 'onemap-warm-up', dependencies: ['onemap-config', 'onemap-graph', 'onemap-access', 'onemap-pipeline'] },
 );

@@ -6,7 +6,8 @@
  * runs the reads of its busiest routes a few times in the background — search by Hanzi, Pinyin,
  * initials and digits, a profile, a trajectory, 2-hop relations, co-location, the review queue —
  * as in-process analysts with a stated purpose (`warmUpViewers`), built by the same policy as any
- * viewer. Nothing is written (no audit entry: nothing is answered to anyone) and every answer is
+ * viewer — and what a source system's first push and status poll read: a source key checked and a
+ * batch looked up (made-up ones, refused and not found). Nothing is written (no audit entry: nothing is answered to anyone) and every answer is
  * dropped. A failing step is logged and skipped; the server answers requests meanwhile.
  *
  * A compiled plan is not warm code: at a million persons a Neo4j just started spends 2–5× the CPU
@@ -20,12 +21,16 @@
 import type { FastifyInstance } from 'fastify';
 import { buildViewer, type Viewer } from '../access/viewer.ts';
 import { type AuditInput, rehearseAudit } from '../audit/chain.ts';
+import { verifySourceKey } from '../repositories/source-keys.ts';
 import { coLocation } from './analysis.ts';
 import { buildProfile } from './entity-view.ts';
 import { neighbourhood } from './relations.ts';
 import { reviewQueue } from './review-queue.ts';
 import { search } from './search.ts';
 import { trajectory } from './trajectory.ts';
+
+/** A well-formed source key no one holds (its id is all zeros): checked as a push's would be, and refused. */
+const WARM_UP_SOURCE_KEY = `osk.SK-${'0'.repeat(8)}-${'0'.repeat(4)}-${'0'.repeat(4)}-${'0'.repeat(4)}-${'0'.repeat(12)}.${'0'.repeat(43)}`;
 
 /** What the warm-up did: each step's name, time and outcome. */
 export interface WarmUpReport {
@@ -129,6 +134,12 @@ export async function warmUp(app: FastifyInstance, stop: () => boolean = () => f
         }
         await step(`${unit} review queue`, () => reviewQueue(g, viewer, { source: null, unit: null }, 20));
       }
+    // a source system's first push and its first status poll: its key checked, a batch looked up
+    // (made-up ones: nothing is found, nothing is written)
+    for (let round = 1; round <= ROUNDS; round++) {
+      await step('ingest: a source key checked', () => verifySourceKey(g, WARM_UP_SOURCE_KEY));
+      await step('ingest: a batch looked up', () => app.pipeline.findBatch('onemap-warm-up.none'));
+    }
   } catch (e) {
     if (e === STOPPED) return report(true);
     throw e;
