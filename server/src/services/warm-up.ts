@@ -2,13 +2,14 @@
  * The first requests after a start, answered as fast as the rest. A Neo4j just started compiles
  * each statement on its first run (and again with generated code after a few runs) and reads
  * its store from disk: the first search after `npm start` took 2.3 s, the first review queue
- * 3.2–5.3 s, then 30–40 ms (docs/api.md, "Plans warmed at start"). So once the server listens, it
- * runs the reads of its busiest routes a few times in the background — search by Hanzi, Pinyin,
- * initials and digits, a profile, a trajectory, 2-hop relations, co-location, the review queue —
- * as in-process analysts with a stated purpose (`warmUpViewers`), built by the same policy as any
- * viewer — and what a source system's first push and status poll read: a source key checked and a
- * batch looked up (made-up ones, refused and not found). Nothing is written (no audit entry: nothing is answered to anyone) and every answer is
- * dropped. A failing step is logged and skipped; the server answers requests meanwhile.
+ * 3.2–5.3 s, then 30–40 ms (docs/api.md, "Plans warmed at start"). So before the server process
+ * listens (`server/src/main.ts`, at most `ONEMAP_WARM_UP_WAIT_MS`; an app listening without asking
+ * warms once it listens), it runs the reads of its busiest routes a few times — search by Hanzi,
+ * Pinyin, initials and digits, a profile, a trajectory, 2-hop relations, co-location, the review
+ * queue — as in-process analysts with a stated purpose (`warmUpViewers`), built by the same policy
+ * as any viewer, and what a source system's first push and status poll read: a source key checked
+ * and a batch looked up (made-up ones, refused and not found). Nothing is written (no audit entry:
+ * nothing is answered to anyone) and every answer is dropped. A failing step is logged and skipped.
  *
  * A compiled plan is not warm code: at a million persons a Neo4j just started spends 2–5× the CPU
  * of a warm one on each search for minutes, until the JVM has compiled Cypher's runtime, Lucene
