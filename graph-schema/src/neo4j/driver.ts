@@ -176,6 +176,23 @@ export async function writeTx<T>(graph: Graph, work: (tx: ManagedTransaction) =>
 }
 
 /**
+ * Runs `work` in a write transaction that is always rolled back: its statements run (Neo4j plans
+ * them, takes their locks, sees their writes) and nothing stays. For rehearsing a write path on a
+ * service just started (the server's audit append, the resolve leader's group write).
+ */
+export async function rolledBackTx<T>(graph: Graph, work: (tx: ManagedTransaction) => Promise<T>): Promise<T> {
+  const session = graph.driver.session({ database: graph.database, defaultAccessMode: neo4j.session.WRITE });
+  const tx = session.beginTransaction();
+  try {
+    // an explicit transaction runs statements as a managed one does; it is never committed here
+    return await work(tx as unknown as ManagedTransaction);
+  } finally {
+    await tx.rollback().catch(() => undefined);
+    await session.close();
+  }
+}
+
+/**
  * Statements of one transaction sent without waiting for each answer: the driver sends each RUN and
  * PULL at once and the server answers in order, so N statements cost one round trip, not N, and
  * (the socket corked for the tick, `coalesceBoltWrites`) one socket write. For statements whose

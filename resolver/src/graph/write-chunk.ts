@@ -1,6 +1,6 @@
 import { EDGE_IDENTITY, ENTITY_LABELS, IDENTIFIER_VALUE_REVERSED, Label, type PlaceFacts, RECORD_RELATION_TYPES, Rel } from '@onemap/graph-schema';
-import { addPlaceFacts, type Graph, PipelinedStatements, setVisitPlaceCypher, writeTx } from '@onemap/graph-schema/server';
-import neo4j, { integer, type ManagedTransaction } from 'neo4j-driver';
+import { addPlaceFacts, type Graph, PipelinedStatements, rolledBackTx, setVisitPlaceCypher, writeTx } from '@onemap/graph-schema/server';
+import { integer, type ManagedTransaction } from 'neo4j-driver';
 import { recordPlaceFacts } from './place-facts.ts';
 import { type ChunkRows, type EntityRow, MAX_RIDS, type RelationRow } from './write-rows.ts';
 
@@ -445,18 +445,13 @@ export async function writeChunk(
  * held only from there to the rollback). Returns the time the statements took.
  */
 export async function rehearseChunk(graph: Graph, rows: ChunkRows, last?: (tx: ManagedTransaction) => Promise<void>): Promise<number> {
-  const session = graph.driver.session({ database: graph.database, defaultAccessMode: neo4j.session.WRITE });
-  const tx = session.beginTransaction();
-  const t0 = performance.now();
-  try {
-    await chunkStatements(tx as unknown as ManagedTransaction, rows, {});
+  return rolledBackTx(graph, async (tx) => {
+    const t0 = performance.now();
+    await chunkStatements(tx, rows, {});
     // as the write's first statements run (`chunkStatements`' `inTx`): the same plans
-    await last?.(keepingPlans(tx as unknown as ManagedTransaction));
+    await last?.(keepingPlans(tx));
     return performance.now() - t0;
-  } finally {
-    await tx.rollback().catch(() => undefined);
-    await session.close();
-  }
+  });
 }
 
 /** The statements of one chunk's transaction (`writeChunk`), in order; the caller commits or rolls back. */

@@ -1,4 +1,4 @@
-import { type Graph, readTx, runAutoCommit, writeTx } from '@onemap/graph-schema/server';
+import { type Graph, readTx, rolledBackTx, runAutoCommit, writeTx } from '@onemap/graph-schema/server';
 import type { AuditEntry, AuditOutcome, Checkpoint } from '../audit/chain.ts';
 
 /** The chain's head: the last entry's sequence number and hash. */
@@ -256,16 +256,11 @@ export async function readUnitsBySeq(graph: Graph, seqs: number[]): Promise<Map<
  * (docs/api.md, "Kept warm while idle"). The head stays locked for the statement's milliseconds.
  */
 export async function rehearseAuditAppend(graph: Graph, chain: (head: AuditHead) => AuditAppend[]): Promise<void> {
-  const session = graph.driver.session({ database: graph.database });
-  const tx = session.beginTransaction();
-  try {
+  await rolledBackTx(graph, async (tx) => {
     const r = await tx.run("MATCH (h:AuditHead {id: 'main'}) RETURN h.seq AS seq, h.hash AS hash");
     const row = r.records[0];
     if (!row) return;
     const head = { seq: Number(row.get('seq')), hash: row.get('hash') as string };
     await tx.run(APPEND_AT_HEAD_CYPHER, { expectSeq: head.seq, expectHash: head.hash, ...groupParams(chain(head)) });
-  } finally {
-    await tx.rollback().catch(() => undefined);
-    await session.close();
-  }
+  });
 }
