@@ -44,6 +44,8 @@ const FIELD_GRADES = JSON.stringify({
   'person.phone': 3,
   'person.address': 3,
   'person.sex': 1,
+  'guest.residentId': 4,
+  'guest.birthDate': 3, // as hotel.json grades a guest's: plain to officers, though it is a resident ID's middle
   'place.name': 1,
   'place.address': 1,
   'venue.name': 4, // a place's name as a venue states it is masked (place facts: a role decides)

@@ -11,6 +11,9 @@ import { FX } from '../helpers/server-fixtures.ts';
 
 let app: FastifyInstance;
 
+/** 赵敏's two resident IDs: `b`'s middle digits are the birth date her `b` record states. */
+const TWO_IDS = { a: '620102198501018888', b: '620102199009093333' };
+
 /** Three 张伟 in the unconditional source, one more in the non-shared one, and a 张伟民; searchText as the pipeline writes it. */
 const PEOPLE = [
   { eid: 'P-SR1', name: '张伟', source: FX.open, residentId: '620102198501017777', birthDate: '1985-01-01', sex: '男', home: '620102' },
@@ -63,11 +66,41 @@ useServerApp(
           a2: JSON.stringify({ person: { name: '张轮山', family: '张', given: '轮山', namePinyin: 'zhang lunshan', birthDate: '1985-11-10' } }),
         },
       );
+      // 赵敏 holds two resident IDs: A from the conditional source (a county's grant unmasks it), B
+      // from the open one (masked below its owner), whose guest record also states the birth date —
+      // B's hidden middle, graded plain for a guest as hotel.json grades it. The golden ID is A (the
+      // newer record), the golden birth date B's record's.
+      await tx.run(
+        `CREATE (e:Entity:Person {eid: 'P-SR7', name: '赵敏', namePinyin: 'zhao min', residentId: $a, birthDate: '1990-09-09', sex: '女', unitCode: '620102',
+                                  searchText: '赵敏 zhao min zhaomin zm ' + $a + ' ' + $b, provenance: $prov, inSources: [$cond, $open]})
+         CREATE (ra:SourceRecord {rid: $cond + ':P-SR7a', source: $cond, recordId: 'P-SR7a', receivedAt: datetime('2026-10-05T00:00:00Z'), hash: 'h7a', attrs: $attrsA})
+         CREATE (rb:SourceRecord {rid: $open + ':P-SR7b', source: $open, recordId: 'P-SR7b', receivedAt: datetime('2026-10-02T00:00:00Z'), hash: 'h7b', attrs: $attrsB})
+         CREATE (ra)-[:RESOLVED_TO {role: 'person', decision: 'anchor', score: 1.0, at: datetime()}]->(e)
+         CREATE (rb)-[:RESOLVED_TO {role: 'guest', decision: 'match', score: 1.0, at: datetime()}]->(e)
+         MERGE (ia:Identifier {kind: 'resident_id', value: $a}) ON CREATE SET ia.valueReversed = reverse(ia.value)
+         MERGE (ib:Identifier {kind: 'resident_id', value: $b}) ON CREATE SET ib.valueReversed = reverse(ib.value)
+         CREATE (e)-[:HAS_IDENTIFIER {source: $cond, rid: $cond + ':P-SR7a'}]->(ia)
+         CREATE (e)-[:HAS_IDENTIFIER {source: $open, rid: $open + ':P-SR7b'}]->(ib)`,
+        {
+          a: TWO_IDS.a,
+          b: TWO_IDS.b,
+          cond: FX.cond,
+          open: FX.open,
+          prov: JSON.stringify({
+            name: { source: FX.open, rid: `${FX.open}:P-SR7b` },
+            residentId: { source: FX.cond, rid: `${FX.cond}:P-SR7a` },
+            birthDate: { source: FX.open, rid: `${FX.open}:P-SR7b` },
+            sex: { source: FX.open, rid: `${FX.open}:P-SR7b` },
+          }),
+          attrsA: JSON.stringify({ person: { name: '赵敏', residentId: TWO_IDS.a } }),
+          attrsB: JSON.stringify({ guest: { name: '赵敏', residentId: TWO_IDS.b, birthDate: '1990-09-09', sex: '女' } }),
+        },
+      );
     });
   },
 );
 
-async function searchAs(level: 'province' | 'station' | 'county', q: string) {
+async function searchAs(level: 'province' | 'city' | 'station' | 'county', q: string) {
   const res = await as(app, level, 'officer')({ url: `/api/search?q=${encodeURIComponent(q)}&kind=Person&pageSize=50` });
   expect(res.statusCode, res.body).toBe(200);
   return res.json() as { total: number; items: { eid: string; name: string; birthYear: string | null; sex: string | null; homeCounty: { code: string; name: string | null } | null; idTail: string | null; sources: string[]; matchedBy: string[] }[] };
@@ -155,5 +188,45 @@ describe('never returns what the viewer may not see', () => {
 
   it('the owner unit of that source finds it', async () => {
     expect(eids(await searchAs('county', '张伟'))).toContain('P-SR4');
+  });
+});
+
+describe('a hit shows no more than the profile', () => {
+  type Golden = Record<string, { value: unknown; masked: boolean } | undefined>;
+  async function profileAs(level: 'province' | 'city' | 'county' | 'station', eid: string) {
+    const res = await as(app, level, 'officer')({ url: `/api/entities/${eid}` });
+    expect(res.statusCode, res.body).toBe(200);
+    return res.json() as { golden: Golden; identifiers: { value: string; masked: boolean }[] };
+  }
+
+  it('a birth year never beside a second resident ID the viewer sees masked (its hidden middle)', async () => {
+    // The county's grant unmasks ID A; ID B, from the open source, stays masked for it.
+    const profile = await profileAs('county', 'P-SR7');
+    expect(profile.identifiers.find((i) => i.value.endsWith('3333'))?.masked).toBe(true);
+    expect(profile.golden.birthDate?.masked).toBe(true);
+    for (const q of ['赵敏', 'zhaomin', 'zm', '8888', '3333']) {
+      const hit = (await searchAs('county', q)).items.find((i) => i.eid === 'P-SR7');
+      expect(hit, q).toBeDefined();
+      expect(hit?.birthYear, q).toBeNull();
+      expect(JSON.stringify(hit), q).not.toContain('1990');
+    }
+    // The owner of the open source reads both IDs, and the birth year with them.
+    expect((await searchAs('province', '赵敏')).items.find((i) => i.eid === 'P-SR7')?.birthYear).toBe('1990');
+  });
+
+  it('for every viewer and hit: a birth year, sex or home county only where the profile shows it in plain', async () => {
+    for (const level of ['province', 'city', 'county', 'station'] as const) {
+      for (const q of ['张伟', '赵敏', '7777', '8888', '3333', 'zw']) {
+        for (const hit of (await searchAs(level, q)).items) {
+          const g = (await profileAs(level, hit.eid)).golden;
+          const plain = (attr: string) => g[attr] !== undefined && !g[attr]?.masked;
+          const where = `${level} ${q} ${hit.eid}`;
+          if (!plain('birthDate')) expect(hit.birthYear, where).toBeNull();
+          else expect(hit.birthYear, where).toBe(String(g.birthDate?.value).slice(0, 4));
+          if (!plain('sex')) expect(hit.sex, where).toBeNull();
+          if (!plain('homeDivision')) expect(hit.homeCounty, where).toBeNull();
+        }
+      }
+    }
   });
 });

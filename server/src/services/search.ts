@@ -9,6 +9,7 @@ import { type EntityRow, identifierTailCandidates, readEntities, readRecordRoles
 import type { AttributeValue, EntitySummary } from '../schemas/common.ts';
 import type { SearchResponse } from '../schemas/entities.ts';
 import { isHome, parseProvenance, summarize } from './entity-view.ts';
+import { maskedIdentifierAttributes } from './record-masking.ts';
 
 const LUCENE_SPECIAL = /[+\-&|!(){}[\]^"~*?:\\/]/g;
 
@@ -283,20 +284,23 @@ const HIT_GOLDEN_ATTRIBUTES = [...new Set(HIT_DETAIL_ATTRIBUTES.flatMap((a) => [
 /** The node properties that hold them, for the kinds a node may describe (`NODE_FIRST_KINDS`). */
 const HIT_DETAIL_PROPERTIES = [...new Set([...NODE_FIRST_KINDS].flatMap((k) => HIT_GOLDEN_ATTRIBUTES.flatMap((a) => nodePropertyOf(k, a) ?? [])))];
 
-/** What tells three 张伟 apart, under the viewer's masking, from the hit's record window. */
-function hitDetails(row: EntityRow, viewer: Viewer) {
+/** What tells three 张伟 apart, under the viewer's masking, from the hit's record window (`maskedIds`: as `describeHit`). */
+function hitDetails(row: EntityRow, viewer: Viewer, maskedIds: readonly string[]) {
   const inSources = row.props.inSources;
   const sources = Array.isArray(inSources) ? inSources.map(String) : row.records.map((r) => r.source);
-  return describeHit(goldenValues(row.kind, row.records, viewer, HIT_DETAIL_ATTRIBUTES), sources, viewer);
+  return describeHit(goldenValues(row.kind, row.records, viewer, HIT_DETAIL_ATTRIBUTES), sources, viewer, maskedIds);
 }
 
 /**
  * A hit's details from the viewer's golden values (`goldenValues`, masked) and the sources the
  * entity is known from (its `inSources`, else its window's records' sources), the visible ones.
+ * `maskedIds`: the identifier attributes of the entity the viewer sees masked
+ * (`maskedIdentifierAttributes`), which nothing in the hit may complete.
  */
-function describeHit(raw: Record<string, AttributeValue>, sources: readonly string[], viewer: Viewer) {
-  // Nothing in a hit completes the ID it shows masked (a birth date fills a resident ID's hidden middle).
-  const g = closeCompletions(raw, raw.residentId?.masked ? ['residentId'] : []);
+function describeHit(raw: Record<string, AttributeValue>, sources: readonly string[], viewer: Viewer, maskedIds: readonly string[]) {
+  // Nothing in a hit completes an ID the viewer sees masked (a birth date fills a resident ID's
+  // hidden middle): the golden one, nor another the entity holds (a second resident ID), as the profile closes them.
+  const g = closeCompletions(raw, raw.residentId?.masked ? ['residentId', ...maskedIds] : maskedIds);
   const plainOf = (k: string) => (g[k] && !g[k].masked ? String(g[k].value) : null);
   const birth = plainOf('birthDate');
   const county = plainOf('homeDivision');
@@ -321,7 +325,7 @@ function describeHit(raw: Record<string, AttributeValue>, sources: readonly stri
  * and the sources are the node's `inSources` (null: the records). The same summary and details
  * `summarize` and `hitDetails` give from the records.
  */
-function describeOnNode(n: SearchNodeRow, rec: { source: string; role: string }, viewer: Viewer): (EntitySummary & ReturnType<typeof describeHit>) | null {
+function describeOnNode(n: SearchNodeRow, rec: { source: string; role: string }, viewer: Viewer, maskedIds: readonly string[]): (EntitySummary & ReturnType<typeof describeHit>) | null {
   if (n.name === null || n.inSources === null) return null;
   const prov = parseProvenance(n.provenance);
   const raw: Record<string, AttributeValue> = {};
@@ -338,7 +342,7 @@ function describeOnNode(n: SearchNodeRow, rec: { source: string; role: string },
     raw[attr] = present(viewer, from.source, role, attr, v, from.rid);
   }
   const name = maskForViewer(viewer, { attribute: 'name', value: n.name, source: rec.source, role: rec.role });
-  return { eid: n.eid, kind: n.kind, name: String(name.value), nameMasked: name.masked, ...describeHit(closeCompletions(raw), n.inSources, viewer) };
+  return { eid: n.eid, kind: n.kind, name: String(name.value), nameMasked: name.masked, ...describeHit(closeCompletions(raw), n.inSources, viewer, maskedIds) };
 }
 
 /** How a search checks its candidates (the default is the fast path; the other is its reference). */
@@ -749,15 +753,17 @@ export async function search(graph: Reader, viewer: Viewer, q: string, kinds: st
     }
     kept.sort(byRank);
     const pageHits = kept.slice(start, start + pageSize);
+    const maskedIds = await maskedIdentifierAttributes(r, viewer, pageHits.map((k) => k.eid));
+    const maskedOf = (eid: string) => maskedIds.get(eid) ?? [];
     // Describe (golden values, summary) only the page returned: on the node that decided a hit when
     // it can tell (`describeOnNode`), else from the same record window.
-    const onNode = new Map(pageHits.flatMap((k) => (k.onNode && !rows.has(k.eid) ? [[k.eid, describeOnNode(k.onNode.node, k.onNode.rec, viewer)] as const] : [])));
+    const onNode = new Map(pageHits.flatMap((k) => (k.onNode && !rows.has(k.eid) ? [[k.eid, describeOnNode(k.onNode.node, k.onNode.rec, viewer, maskedOf(k.eid))] as const] : [])));
     const missing = pageHits.map((k) => k.eid).filter((eid) => !rows.has(eid) && !onNode.get(eid));
     stats.describedOnNode = [...onNode.values()].filter(Boolean).length;
     for (const [eid, row] of await readEntities(r, missing, viewer.visibleSources, SEARCH_RECORDS_PER_HIT)) rows.set(eid, row);
     const items = pageHits.flatMap((k) => {
       const row = rows.get(k.eid);
-      const described = onNode.get(k.eid) ?? (row ? { ...summarize(row, viewer), ...hitDetails(row, viewer) } : null);
+      const described = onNode.get(k.eid) ?? (row ? { ...summarize(row, viewer), ...hitDetails(row, viewer, maskedOf(k.eid)) } : null);
       if (!described) return [];
       const { eid, kind, name, nameMasked, ...details } = described;
       // the score shown is the match rank, from what the viewer sees: Lucene's score also counts text of sources the viewer may not see
