@@ -132,6 +132,17 @@ describe('ingest over HTTP', () => {
     }
   });
 
+  it('a file name that is no file name (., .., a path, empty) is a 400 with its code, not a server error', async () => {
+    for (const name of ['.', '..', '../x.csv', 'a/b.csv', '']) {
+      const res = await railSystem({ method: 'POST', url: `/api/ingest/rail/files?name=${encodeURIComponent(name)}`, payload: 'a,b\n1,2\n', headers: { 'content-type': 'text/csv' } });
+      expect(res.statusCode, `${name}: ${res.body}`).toBe(400);
+      expect(res.json().code, name).toBe('ONEMAP_ERR_VALIDATION');
+    }
+    // a name that only begins with dots is a file name
+    const ok = await railSystem({ method: 'POST', url: '/api/ingest/rail/files?name=..rail.csv', payload: 'a,b\n1,2\n', headers: { 'content-type': 'text/csv' } });
+    expect(ok.statusCode, ok.body).toBe(202);
+  });
+
   it('bad input: unknown source 404, wrong body 400, a user token (officer or admin) 403, no credential 401 — nothing staged', async () => {
     expect(
       (await hotelSystem({ method: 'POST', url: '/api/ingest/nosuch', payload: { records: [{ a: 1 }] } })).statusCode,

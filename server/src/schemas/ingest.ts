@@ -33,7 +33,8 @@ export const SubmitAnswer = Type.Object({
 });
 export type SubmitAnswer = Static<typeof SubmitAnswer>;
 
-export const UploadQuery = Type.Object({ name: Type.String({ pattern: '^[\\w.-]{1,120}$', description: 'original file name' }) });
+/** A file's own name: letters, digits, `_`, `.` and `-`, never `.` or `..` (which name a directory, not a file). */
+export const UploadQuery = Type.Object({ name: Type.String({ pattern: '^(?!\\.{1,2}$)[\\w.-]{1,120}$', description: 'original file name (not . or ..)' }) });
 
 export const BatchAnswer = Type.Object(
   {
