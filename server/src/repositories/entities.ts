@@ -406,7 +406,10 @@ export interface SearchNodeRow {
   name: string | null;
   namePinyin: string | null;
   provenance: string | null;
-  /** Identifiers through edges of visible sources. */
+  /**
+   * Identifiers through edges of visible sources: all of them, or for a person or organization read
+   * without them (`withIdentifiers` false) only those of the kinds always read (`alwaysIdKinds`).
+   */
   identifiers: { kind: string; value: string; source: string }[];
   /** Every visible record is within `recordLimit` (the record window holds them all). */
   recordsFit: boolean;
@@ -463,6 +466,7 @@ export async function readSearchNodes(
   recordLimit: number,
   withIdentifiers = true,
   detailProperties: readonly string[] = [],
+  alwaysIdKinds: readonly string[] = [],
 ): Promise<Map<string, SearchNodeRow>> {
   if (eids.length === 0) return new Map();
   return read(graph, async (tx) => {
@@ -470,7 +474,7 @@ export async function readSearchNodes(
       `UNWIND $eids AS id
        MATCH (e:Entity {eid: id}) WHERE ${visibleEntity('e')}
        CALL (e) {
-         OPTIONAL MATCH (e)-[h:HAS_IDENTIFIER]->(i:Identifier) WHERE ($withIds OR NOT (e:Person OR e:Organization))
+         OPTIONAL MATCH (e)-[h:HAS_IDENTIFIER]->(i:Identifier) WHERE ($withIds OR NOT (e:Person OR e:Organization) OR i.kind IN $alwaysIdKinds)
          WITH i, ${IDENTIFIER_SEEN('h')} AS seen
          WITH i, seen WHERE seen IS NOT NULL
          RETURN collect({kind: i.kind, value: i.value, source: seen.source}) AS identifiers
@@ -490,7 +494,7 @@ export async function readSearchNodes(
               size(hidden) = 0 AS seenWhole, hidden AS hiddenSources,
               CASE WHEN COUNT { (e)<-[:RESOLVED_TO]-() } <= $lim THEN true
                    ELSE size(COLLECT { MATCH ${VISIBLE_RECORDS('e', 'xr', 'x')} RETURN 1 AS one LIMIT toInteger($lim + 1) }) <= $lim END AS recordsFit`,
-      { eids, vs, kinds: KINDS, lim: recordLimit, withIds: withIdentifiers, detailProps: detailProperties },
+      { eids, vs, kinds: KINDS, lim: recordLimit, withIds: withIdentifiers, detailProps: detailProperties, alwaysIdKinds: [...alwaysIdKinds] },
     );
     const out = new Map<string, SearchNodeRow>();
     for (const x of r.records) {

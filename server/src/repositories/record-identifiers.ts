@@ -39,28 +39,3 @@ export async function readRecordEntityIdentifiers(
     return new Map(r.records.map((x) => [x.get('rid') as string, x.get('ids')]));
   });
 }
-
-/**
- * Per entity, its identifiers of the given kinds as sources in `vs` state them (`HAS_IDENTIFIER`,
- * as a profile lists them): what decides whether a value of the entity (a birth date) completes an
- * identifier the viewer sees masked. Entities without any are absent.
- */
-export async function readEntityIdentifiers(
-  graph: Reader,
-  eids: readonly string[],
-  kinds: readonly string[],
-  vs: readonly string[],
-): Promise<Map<string, { kind: string; value: string; source: string }[]>> {
-  if (eids.length === 0) return new Map();
-  return read(graph, async (tx) => {
-    const r = await tx.run(
-      `UNWIND $eids AS id
-       MATCH (e:Entity {eid: id})-[h:HAS_IDENTIFIER]->(i:Identifier) WHERE i.kind IN $kinds
-       WITH e, i, ${IDENTIFIER_SEEN('h')} AS seen
-       WITH e, i, seen WHERE seen IS NOT NULL
-       RETURN e.eid AS eid, collect({kind: i.kind, value: i.value, source: seen.source}) AS ids`,
-      { eids: [...new Set(eids)], kinds: [...kinds], vs: [...vs] },
-    );
-    return new Map(r.records.map((x) => [x.get('eid') as string, x.get('ids')]));
-  });
-}

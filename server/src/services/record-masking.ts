@@ -2,12 +2,12 @@ import { ATTRIBUTE_META } from '@onemap/graph-schema';
 import { IDENTIFIER_ATTRIBUTE } from '../access/golden.ts';
 import { type EntityIdentifier, type MaskTarget, maskForViewer, maskInRecord } from '../access/mask-for-viewer.ts';
 import type { Viewer } from '../access/viewer.ts';
-import { readEntityIdentifiers, readRecordEntityIdentifiers } from '../repositories/record-identifiers.ts';
+import { readRecordEntityIdentifiers } from '../repositories/record-identifiers.ts';
 import type { Reader } from '../repositories/reader.ts';
 
-/** Identifier attributes some value can complete (graph-schema `completes`), and their identifier kinds. */
+/** Identifier attributes some value can complete (graph-schema `completes`), and their identifier kinds (what a search hit's node read always holds). */
 const COMPLETED = new Set(Object.values(ATTRIBUTE_META).flatMap((m) => m.completes ?? []));
-const COMPLETED_KINDS = Object.entries(IDENTIFIER_ATTRIBUTE)
+export const COMPLETED_KINDS = Object.entries(IDENTIFIER_ATTRIBUTE)
   .filter(([, attribute]) => COMPLETED.has(attribute))
   .map(([kind]) => kind);
 
@@ -30,21 +30,16 @@ export async function recordMasker(graph: Reader, viewer: Viewer, rids: Iterable
 }
 
 /**
- * Per entity, the identifier attributes it holds that the viewer sees masked, of the kinds some
- * value can complete (a resident ID, which a birth date fills in): what `closeCompletions` must
- * close in any answer describing the entity, as the profile closes them by its identifier list — a
- * person holding a second resident ID the viewer sees masked shows no birth year either. Entities
- * without any are absent.
+ * The attributes of identifiers (kind, value, stating source) the viewer sees masked: what
+ * `closeCompletions` must close in any answer describing their entity, as the profile closes them by
+ * its identifier list — a person holding a second resident ID the viewer sees masked shows no birth
+ * year either.
  */
-export async function maskedIdentifierAttributes(graph: Reader, viewer: Viewer, eids: readonly string[]): Promise<Map<string, string[]>> {
-  const out = new Map<string, string[]>();
-  for (const [eid, ids] of await readEntityIdentifiers(graph, eids, COMPLETED_KINDS, viewer.visibleSources)) {
-    const masked = new Set<string>();
-    for (const i of ids) {
-      const attribute = IDENTIFIER_ATTRIBUTE[i.kind] ?? i.kind;
-      if (maskForViewer(viewer, { attribute, value: i.value, source: i.source, role: attribute }).masked) masked.add(attribute);
-    }
-    if (masked.size) out.set(eid, [...masked]);
+export function maskedAttributesOf(viewer: Viewer, ids: readonly { kind: string; value: string; source: string }[]): string[] {
+  const masked = new Set<string>();
+  for (const i of ids) {
+    const attribute = IDENTIFIER_ATTRIBUTE[i.kind] ?? i.kind;
+    if (maskForViewer(viewer, { attribute, value: i.value, source: i.source, role: attribute }).masked) masked.add(attribute);
   }
-  return out;
+  return [...masked];
 }

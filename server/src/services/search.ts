@@ -9,7 +9,7 @@ import { type EntityRow, identifierTailCandidates, readEntities, readRecordRoles
 import type { AttributeValue, EntitySummary } from '../schemas/common.ts';
 import type { SearchResponse } from '../schemas/entities.ts';
 import { isHome, parseProvenance, summarize } from './entity-view.ts';
-import { maskedIdentifierAttributes } from './record-masking.ts';
+import { COMPLETED_KINDS, maskedAttributesOf } from './record-masking.ts';
 
 const LUCENE_SPECIAL = /[+\-&|!(){}[\]^"~*?:\\/]/g;
 
@@ -295,7 +295,7 @@ function hitDetails(row: EntityRow, viewer: Viewer, maskedIds: readonly string[]
  * A hit's details from the viewer's golden values (`goldenValues`, masked) and the sources the
  * entity is known from (its `inSources`, else its window's records' sources), the visible ones.
  * `maskedIds`: the identifier attributes of the entity the viewer sees masked
- * (`maskedIdentifierAttributes`), which nothing in the hit may complete.
+ * (`maskedAttributesOf`, from the node read's identifiers), which nothing in the hit may complete.
  */
 function describeHit(raw: Record<string, AttributeValue>, sources: readonly string[], viewer: Viewer, maskedIds: readonly string[]) {
   // Nothing in a hit completes an ID the viewer sees masked (a birth date fills a resident ID's
@@ -401,6 +401,8 @@ interface Kept extends Candidate {
   rank: number;
   /** Decided on its node (`nodeSearchable`): the node and its name's record, which may describe it too (`describeOnNode`). */
   onNode?: { node: SearchNodeRow; rec: { source: string; role: string } };
+  /** Its identifiers through visible edges as its node was read: all, or at least those a detail may complete (`COMPLETED_KINDS`). */
+  ids: SearchNodeRow['identifiers'];
 }
 
 /** A term looked up as an identifier's last digits: 4 to 17 digits (an `x` may end a resident ID), normalized. */
@@ -614,7 +616,9 @@ async function checkChunk(r: Reader, viewer: Viewer, terms: readonly string[], k
   stats.nodesRead += chunk.length;
   // A person's or organization's identifiers (ANCHOR_KINDS) are Latin letters and digits: a term without any matches none.
   const idTerms = terms.some((t) => /[a-z0-9]/.test(norm(t)));
-  const nodes = await readSearchNodes(r, chunk.map((c) => c.eid), viewer.visibleSources, SEARCH_RECORDS_PER_HIT, idTerms, nodeFirst ? HIT_DETAIL_PROPERTIES : []);
+  // the identifiers a hit's details may complete (a resident ID) are read for every candidate: whether
+  // the viewer sees one masked decides whether its birth year may be shown (`describeHit`)
+  const nodes = await readSearchNodes(r, chunk.map((c) => c.eid), viewer.visibleSources, SEARCH_RECORDS_PER_HIT, idTerms, nodeFirst ? HIT_DETAIL_PROPERTIES : [], COMPLETED_KINDS);
   // The name's record and its roles come with the node; a rid the database cut differently from
   // the provenance (never expected) is looked up on its own.
   const roles = new Map<string, { source: string; role: string }[]>();
@@ -638,7 +642,7 @@ async function checkChunk(r: Reader, viewer: Viewer, terms: readonly string[], k
     const m = s ? rankMatch(terms, s) : null;
     // a term found only inside a node's value (`contains`: 1985 inside a resident ID) may begin a
     // value only the records hold (a birth date 1985-…): the records decide its rank
-    if (m && !m.matchedBy.includes('contains') && n && rec) kept.push({ ...c, ...m, onNode: { node: n, rec } });
+    if (m && !m.matchedBy.includes('contains') && n && rec) kept.push({ ...c, ...m, onNode: { node: n, rec }, ids: n.identifiers });
     else undecided.push(c);
   }
   // What the node cannot decide (another attribute, another kind, a name from an unseen record): the records do.
@@ -650,7 +654,7 @@ async function checkChunk(r: Reader, viewer: Viewer, terms: readonly string[], k
     if (!row?.visible || !n) continue;
     rows.set(c.eid, row);
     const m = rankMatch(terms, searchableOf(row, viewer, n));
-    if (m) kept.push({ ...c, ...m });
+    if (m) kept.push({ ...c, ...m, ids: n.identifiers });
   }
   return kept;
 }
@@ -753,7 +757,9 @@ export async function search(graph: Reader, viewer: Viewer, q: string, kinds: st
     }
     kept.sort(byRank);
     const pageHits = kept.slice(start, start + pageSize);
-    const maskedIds = await maskedIdentifierAttributes(r, viewer, pageHits.map((k) => k.eid));
+    // The identifiers the viewer sees masked close what a hit's details would complete (a birth
+    // year, a resident ID's hidden middle), as in the profile.
+    const maskedIds = new Map(pageHits.map((k) => [k.eid, maskedAttributesOf(viewer, k.ids)]));
     const maskedOf = (eid: string) => maskedIds.get(eid) ?? [];
     // Describe (golden values, summary) only the page returned: on the node that decided a hit when
     // it can tell (`describeOnNode`), else from the same record window.
@@ -763,9 +769,9 @@ export async function search(graph: Reader, viewer: Viewer, q: string, kinds: st
     for (const [eid, row] of await readEntities(r, missing, viewer.visibleSources, SEARCH_RECORDS_PER_HIT)) rows.set(eid, row);
     const items = pageHits.flatMap((k) => {
       const row = rows.get(k.eid);
-      const described = onNode.get(k.eid) ?? (row ? { ...summarize(row, viewer), ...hitDetails(row, viewer, maskedOf(k.eid)) } : null);
-      if (!described) return [];
-      const { eid, kind, name, nameMasked, ...details } = described;
+      const d = onNode.get(k.eid) ?? (row ? { ...summarize(row, viewer), ...hitDetails(row, viewer, maskedOf(k.eid)) } : null);
+      if (!d) return [];
+      const { eid, kind, name, nameMasked, ...details } = d;
       // the score shown is the match rank, from what the viewer sees: Lucene's score also counts text of sources the viewer may not see
       return [{ eid, kind, name, nameMasked, score: k.rank, ...details, matchedBy: k.matchedBy }];
     });
