@@ -255,9 +255,10 @@ describe('search cost follows the page', () => {
           res.items.map((i) => i.eid),
           `${level} page ${page}`,
         ).toEqual(reference.items.slice((page - 1) * 10, page * 10).map((i) => i.eid));
-        // the exact tier's one, then one chunk of the namesakes: not all of them, in no chunks of 2, 4, 8 …
-        expect(stats.nodesRead, `${level} page ${page}`).toBeLessThanOrEqual(1 + SEARCH_FIRST_CHUNK);
-        expect(stats.chunks, `${level} page ${page}`).toBe(2);
+        // the exact tier's one and the first namesakes in ONE chunk (the one cannot fill the page, so
+        // the next tier is looked up before checking): not all of them, in no chunks of 2, 4, 8 …
+        expect(stats.nodesRead, `${level} page ${page}`).toBeLessThanOrEqual(SEARCH_FIRST_CHUNK);
+        expect(stats.chunks, `${level} page ${page}`).toBe(1);
       }
     }
   });

@@ -735,8 +735,11 @@ export async function search(graph: Reader, viewer: Viewer, q: string, kinds: st
     const kept: Kept[] = [];
     let checked = 0;
     for (;;) {
-      // the reference reads every tier first
-      while (!nodeFirst || checked >= ordered.length) {
+      // The reference reads every tier first. The scan reads the next tier before checking when
+      // everything found so far cannot fill the page asked for: no stop can come before that
+      // lookup, so it is made now and its candidates are checked in the same chunk (an ID tail's
+      // one or two whole-word candidates and its first tails in one statement, not two).
+      while (!nodeFirst || checked >= ordered.length || (ordered.length < wanted && !headOnly && looked < tiers.length)) {
         if (headOnly) await readWhole(headOnly);
         else if (looked < tiers.length) await lookNext();
         else break;
