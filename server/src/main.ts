@@ -28,32 +28,25 @@ function cannotListen(e: unknown): never {
   );
   process.exit(2);
 }
-/**
- * Binds the port before the warm-up and holds it until the server listens (`release`): whether
- * `listen` would fail is known at once, and no other local process can take the port meanwhile
- * (and receive the logins meant for this server). A connection made meanwhile is closed at once.
- */
-async function holdPort(): Promise<{ release: () => Promise<void> }> {
-  const probe = net.createServer((socket) => socket.destroy());
+/** Binds the port and lets it go at once: whether `listen` would fail, known before the warm-up. */
+async function checkPort(): Promise<void> {
+  const probe = net.createServer();
   await new Promise<void>((resolve, reject) => {
     probe.once('error', reject);
-    probe.listen({ host: config.HOST, port: config.PORT }, () => resolve());
+    probe.listen({ host: config.HOST, port: config.PORT }, () => probe.close(() => resolve()));
   }).catch(cannotListen);
-  return { release: () => (probe.listening ? new Promise<void>((resolve) => probe.close(() => resolve())) : Promise.resolve()) };
 }
-let held: { release: () => Promise<void> } | null = null;
 let stopping = false;
 void stop.then(async (signal) => {
   stopping = true;
   app.log.info({ signal }, 'shutting down');
-  await held?.release();
   await app.close();
   process.exit(0);
 });
 // The plans warmed before it listens (a request that can reach the server is not met by a cold plan),
 // at most ONEMAP_WARM_UP_WAIT_MS; past it the warm-up goes on in the background. A stop signal stops it.
 if (config.ONEMAP_WARM_UP && config.ONEMAP_WARM_UP_WAIT_MS > 0) {
-  if (config.PORT !== 0) held = await holdPort();
+  if (config.PORT !== 0) await checkPort();
   await app.ready();
   app.log.info(
     `warming query plans before listening (at most ${Math.round(config.ONEMAP_WARM_UP_WAIT_MS / 1000)} s, ONEMAP_WARM_UP_WAIT_MS)`,
@@ -71,7 +64,6 @@ if (config.ONEMAP_WARM_UP && config.ONEMAP_WARM_UP_WAIT_MS > 0) {
 if (stopping) await stop;
 else
   try {
-    await held?.release();
     await app.listen({ host: config.HOST, port: config.PORT });
   } catch (e) {
     cannotListen(e);

@@ -283,7 +283,7 @@ describe('the server process warms its plans before it listens', () => {
       holder.close();
     }
   });
-  it('stopped while it warms up, it exits 0 without listening; meanwhile it holds its port', async () => {
+  it('stopped while it warms up, it exits 0 without listening', async () => {
     const port = await freePort();
     const s = serverProcess({ PORT: String(port) });
     for (let i = 0; i < 600 && !s.messages.some((m) => m.startsWith('warming query plans')); i++)
@@ -292,14 +292,6 @@ describe('the server process warms its plans before it listens', () => {
       s.messages.some((m) => m.startsWith('warming query plans')),
       s.stderr(),
     ).toBe(true);
-    // no other process can take the port while it warms up (and be sent the logins meant for it)
-    const other = net.createServer();
-    const bound = await new Promise<string>((resolve) => {
-      other.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
-      other.listen({ host: '127.0.0.1', port }, () => resolve('bound'));
-    });
-    if (bound === 'bound') other.close();
-    expect(bound).toBe('EADDRINUSE');
     s.child.kill('SIGTERM');
     expect(await s.exited).toBe(0);
     expect(s.messages.some((m) => m.startsWith('Server listening'))).toBe(false);
