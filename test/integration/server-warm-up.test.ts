@@ -91,6 +91,8 @@ describe('the warm-up of query plans', () => {
     // and what a pushing system's first request and status poll read, three times each
     for (const read of ['ingest: a source key checked', 'ingest: a batch looked up'])
       expect(report.steps.filter((s) => s.step === read)).toHaveLength(3);
+    // and every answer's audit append, three times, rolled back: the chain's head and entries stay as they were
+    expect(report.steps.filter((s) => s.step === 'audit: an entry appended, rolled back')).toHaveLength(3);
     expect(await contents()).toBe(before);
   });
   it('stops between steps when told to', async () => {

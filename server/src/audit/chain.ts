@@ -186,12 +186,12 @@ export async function appendAuditGroup(
 }
 
 /**
- * Rehearses the append of `input`'s entry: chained onto the head as it is and written by the append
- * statement in a transaction that is rolled back (`rehearseAuditAppend`). Nothing is written; the
- * server's idle warm-up uses it so the first requests after a start do not compile the write path.
+ * Rehearses the append of `input`'s entry: chained onto the head as it is and written both ways a
+ * group is written, each in a transaction that is rolled back (`rehearseAuditAppend`). Nothing is
+ * written; the server's warm-ups use it so the first requests after a start do not compile the write path.
  */
 export async function rehearseAudit(graph: Graph, input: AuditInput, opts: AppendOptions): Promise<void> {
-  await rehearseAuditAppend(graph, (head) => chainGroup(head, [input], opts));
+  await rehearseAuditAppend(graph, (head) => chainGroup(head, [input], opts), GENESIS_HASH);
 }
 
 /** Appends one entry on its own transaction. */

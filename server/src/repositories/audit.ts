@@ -1,4 +1,5 @@
 import { type Graph, readTx, rolledBackTx, runAutoCommit, writeTx } from '@onemap/graph-schema/server';
+import type { ManagedTransaction } from 'neo4j-driver';
 import type { AuditEntry, AuditOutcome, Checkpoint } from '../audit/chain.ts';
 
 /** The chain's head: the last entry's sequence number and hash. */
@@ -89,7 +90,17 @@ export async function appendAuditEntries(
   next: (head: AuditHead) => AuditAppend[],
   unlessWritten: AuditHead | null = null,
 ): Promise<AuditHead | null> {
-  return writeTx(graph, async (tx) => {
+  return writeTx(graph, (tx) => appendAuditEntriesTx(tx, genesis, next, unlessWritten));
+}
+
+/** `appendAuditEntries`' statements in `tx` (its commit is the caller's). */
+async function appendAuditEntriesTx(
+  tx: ManagedTransaction,
+  genesis: string,
+  next: (head: AuditHead) => AuditAppend[],
+  unlessWritten: AuditHead | null,
+): Promise<AuditHead | null> {
+  {
     // Take the head's write lock straight away (MATCH reads take no lock): MERGE would take a shared lock
     // first, and two replicas upgrading theirs at once deadlock and wait out the driver's retry backoff.
     let head = await tx.run(`MATCH (h:AuditHead {id: 'main'}) SET h._lock = true RETURN h.seq AS seq, h.hash AS hash`);
@@ -130,7 +141,7 @@ export async function appendAuditEntries(
       { rows, seq, hash, cps: checkpoints },
     );
     return { seq, hash };
-  });
+  }
 }
 
 /**
@@ -248,14 +259,18 @@ export async function readUnitsBySeq(graph: Graph, seqs: number[]): Promise<Map<
 }
 
 /**
- * Runs the append statement (`APPEND_AT_HEAD_CYPHER`) for the group `chain` makes of the head as it
- * is, in a transaction that is then rolled back: Neo4j executes the write — the head's lock, the
- * entries and their index entries in the transaction's state — and nothing is committed, so the
- * chain is untouched. The server's idle warm-up rehearses it: every answer appends to the audit, and
- * on a store just started that write path was the third of a search's cost the reads did not warm
- * (docs/api.md, "Kept warm while idle"). The head stays locked for the statement's milliseconds.
+ * Runs both ways a group is appended for the group `chain` makes of the head as it is, each in a
+ * transaction that is then rolled back: the one statement chained onto a known head
+ * (`APPEND_AT_HEAD_CYPHER`, every group of a process after its first) and the transaction that
+ * locks the head, reads it and writes (`appendAuditEntries`: a process's first group, and any group
+ * after another writer moved the head or a statement failed). Neo4j executes the writes — the
+ * head's lock, the entries and their index entries in the transaction's state — and nothing is
+ * committed, so the chain is untouched. The server's warm-ups rehearse them: every answer appends
+ * to the audit, and on a store just started that write path was the third of a search's cost the
+ * reads did not warm (docs/api.md, "Kept warm while idle"); the locking way alone cost a server's
+ * first answer 0.2–0.3 s (2026-12-06). The head stays locked for the statements' milliseconds.
  */
-export async function rehearseAuditAppend(graph: Graph, chain: (head: AuditHead) => AuditAppend[]): Promise<void> {
+export async function rehearseAuditAppend(graph: Graph, chain: (head: AuditHead) => AuditAppend[], genesis: string): Promise<void> {
   await rolledBackTx(graph, async (tx) => {
     const r = await tx.run("MATCH (h:AuditHead {id: 'main'}) RETURN h.seq AS seq, h.hash AS hash");
     const row = r.records[0];
@@ -263,4 +278,5 @@ export async function rehearseAuditAppend(graph: Graph, chain: (head: AuditHead)
     const head = { seq: Number(row.get('seq')), hash: row.get('hash') as string };
     await tx.run(APPEND_AT_HEAD_CYPHER, { expectSeq: head.seq, expectHash: head.hash, ...groupParams(chain(head)) });
   });
+  await rolledBackTx(graph, (tx) => appendAuditEntriesTx(tx, genesis, chain, null));
 }
