@@ -100,48 +100,46 @@ async function appendAuditEntriesTx(
   next: (head: AuditHead) => AuditAppend[],
   unlessWritten: AuditHead | null,
 ): Promise<AuditHead | null> {
-  {
-    // Take the head's write lock straight away (MATCH reads take no lock): MERGE would take a shared lock
-    // first, and two replicas upgrading theirs at once deadlock and wait out the driver's retry backoff.
-    let head = await tx.run(`MATCH (h:AuditHead {id: 'main'}) SET h._lock = true RETURN h.seq AS seq, h.hash AS hash`);
-    if (head.records.length === 0) {
-      head = await tx.run(
-        `MERGE (h:AuditHead {id: 'main'}) ON CREATE SET h.seq = 0, h.hash = $genesis
-         SET h._lock = true
-         RETURN h.seq AS seq, h.hash AS hash`,
-        { genesis },
-      );
-    }
-    if (unlessWritten) {
-      // Under the head's lock a statement that failed has either committed or rolled back.
-      const landed = await tx.run(
-        'MATCH (a:AuditEntry {seq: toInteger($seq)}) WHERE a.hash = $hash RETURN count(a) AS n',
-        { seq: unlessWritten.seq, hash: unlessWritten.hash },
-      );
-      if ((landed.records[0]?.get('n') as number) > 0) {
-        await tx.run(`MATCH (h:AuditHead {id: 'main'}) REMOVE h._lock`);
-        return null;
-      }
-    }
-    const group = next({
-      seq: (head.records[0]?.get('seq') as number) ?? 0,
-      hash: (head.records[0]?.get('hash') as string) ?? genesis,
-    });
-    const { rows, cps: checkpoints, seq, hash } = groupParams(group);
-    // Entries, the new head and any due checkpoints in ONE statement: one round trip after the head's.
-    await tx.run(
-      `UNWIND $rows AS row
-       CREATE (a:AuditEntry) SET a = row.entry, a.seq = toInteger(row.entry.seq), a.status = toInteger(row.entry.status),
-                                 a.resultCount = toInteger(row.entry.resultCount), a.hash = row.hash
-       WITH count(a) AS written
-       MATCH (h:AuditHead {id: 'main'}) SET h.seq = toInteger($seq), h.hash = $hash REMOVE h._lock
-       WITH h
-       UNWIND $cps AS c
-       CREATE (:AuditCheckpoint {seq: toInteger(c.seq), hash: c.hash, at: c.at, signature: c.sig, by: c.by})`,
-      { rows, seq, hash, cps: checkpoints },
+  // Take the head's write lock straight away (MATCH reads take no lock): MERGE would take a shared lock
+  // first, and two replicas upgrading theirs at once deadlock and wait out the driver's retry backoff.
+  let head = await tx.run(`MATCH (h:AuditHead {id: 'main'}) SET h._lock = true RETURN h.seq AS seq, h.hash AS hash`);
+  if (head.records.length === 0) {
+    head = await tx.run(
+      `MERGE (h:AuditHead {id: 'main'}) ON CREATE SET h.seq = 0, h.hash = $genesis
+       SET h._lock = true
+       RETURN h.seq AS seq, h.hash AS hash`,
+      { genesis },
     );
-    return { seq, hash };
   }
+  if (unlessWritten) {
+    // Under the head's lock a statement that failed has either committed or rolled back.
+    const landed = await tx.run(
+      'MATCH (a:AuditEntry {seq: toInteger($seq)}) WHERE a.hash = $hash RETURN count(a) AS n',
+      { seq: unlessWritten.seq, hash: unlessWritten.hash },
+    );
+    if ((landed.records[0]?.get('n') as number) > 0) {
+      await tx.run(`MATCH (h:AuditHead {id: 'main'}) REMOVE h._lock`);
+      return null;
+    }
+  }
+  const group = next({
+    seq: (head.records[0]?.get('seq') as number) ?? 0,
+    hash: (head.records[0]?.get('hash') as string) ?? genesis,
+  });
+  const { rows, cps: checkpoints, seq, hash } = groupParams(group);
+  // Entries, the new head and any due checkpoints in ONE statement: one round trip after the head's.
+  await tx.run(
+    `UNWIND $rows AS row
+     CREATE (a:AuditEntry) SET a = row.entry, a.seq = toInteger(row.entry.seq), a.status = toInteger(row.entry.status),
+                               a.resultCount = toInteger(row.entry.resultCount), a.hash = row.hash
+     WITH count(a) AS written
+     MATCH (h:AuditHead {id: 'main'}) SET h.seq = toInteger($seq), h.hash = $hash REMOVE h._lock
+     WITH h
+     UNWIND $cps AS c
+     CREATE (:AuditCheckpoint {seq: toInteger(c.seq), hash: c.hash, at: c.at, signature: c.sig, by: c.by})`,
+    { rows, seq, hash, cps: checkpoints },
+  );
+  return { seq, hash };
 }
 
 /**

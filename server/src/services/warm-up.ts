@@ -8,8 +8,9 @@
  * Pinyin, initials and digits, a profile, a trajectory, 2-hop relations, co-location, the review
  * queue — as in-process analysts with a stated purpose (`warmUpViewers`), built by the same policy
  * as any viewer, and what a source system's first push and status poll read: a source key checked
- * and a batch looked up (made-up ones, refused and not found). Nothing is written (no audit entry:
- * nothing is answered to anyone) and every answer is dropped. A failing step is logged and skipped.
+ * and a batch looked up (made-up ones, refused and not found) — and rehearses the audit append every
+ * answer makes, in transactions it rolls back. Nothing is written (no audit entry: nothing is
+ * answered to anyone) and every answer is dropped. A failing step is logged and skipped.
  *
  * A compiled plan is not warm code: at a million persons a Neo4j just started spends 2–5× the CPU
  * of a warm one on each search for minutes, until the JVM has compiled Cypher's runtime, Lucene
