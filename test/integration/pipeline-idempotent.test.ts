@@ -61,7 +61,12 @@ describe('bad records are rejected with their reason; the rest go in', () => {
     rows[417] = hotelRecord(417, { hotel_code: '' });
     const { stageRecords } = await import('@onemap/resolver/intake');
     const batch = stageRecords(t.pipeline.deps.stagingDir, 'hotel', rows);
-    const info = await t.pipeline.processBatch(batch);
+    // a file batch in hand makes the process busy (a server's idle reads wait) until it is done
+    const busyAt: boolean[] = [];
+    const info = await t.pipeline.processBatch(batch, () => busyAt.push(t.pipeline.busy));
+    expect(busyAt.length).toBeGreaterThan(0);
+    expect(busyAt.every(Boolean)).toBe(true);
+    expect(t.pipeline.busy).toBe(false);
     expect(info.status).toBe('done');
     expect(info.written).toBe(999);
     expect(info.rejected).toBe(1);

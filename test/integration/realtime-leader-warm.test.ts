@@ -16,7 +16,15 @@ import { ingestDirect, openTestPipeline, queryRows, sampleFiles } from '../helpe
 const loaded = openTestPipeline();
 const syncs: SyncProgress[] = [];
 // its whole sync reads the graph's pages on a worker thread (`readRecordsSinceAhead`), as a province's does
-const fresh = openTestPipeline({ onSync: (p) => syncs.push(p), pagesAheadFrom: 0 });
+const fresh = openTestPipeline({
+  onSync: (p) => {
+    syncs.push(p);
+    busyAtSync.push(fresh.pipeline.busy);
+  },
+  pagesAheadFrom: 0,
+});
+/** `IngestPipeline.busy` at each sync report: a leader's warm-up counts as ingest work in hand */
+const busyAtSync: boolean[] = [];
 
 beforeAll(async () => {
   await clearGraph(loaded.graph);
@@ -61,6 +69,10 @@ describe('a new resolve leader', () => {
       expect(whole[0]).toMatchObject({ records, of: records, entities: expect.any(Number) });
       expect(whole[0]!.mentions).toBeGreaterThanOrEqual(records!);
       expect(whole[0]!.entities).toBeGreaterThan(0);
+      // busy while its index was read back (a server's idle reads wait), not once it leads with nothing in hand
+      expect(busyAtSync.length).toBeGreaterThan(0);
+      expect(busyAtSync.every(Boolean)).toBe(true);
+      expect(fresh.pipeline.busy).toBe(false);
       // a catch-up of nothing new says nothing
       const before = syncs.length;
       await fresh.pipeline.resolver.sync();

@@ -108,7 +108,12 @@ describe('pipelined group commits of the resolve leader', () => {
       const batch = stageRecords(t.pipeline.deps.stagingDir, 'hotel', rows.slice(2 * i, 2 * i + 2));
       return { batch, read: readBatch(batch, entry) };
     });
-    const done = await Promise.all(jobs.map((j) => t.pipeline.realtime.resolvePush(j)));
+    expect(t.pipeline.busy).toBe(false);
+    const pushed = jobs.map((j) => t.pipeline.realtime.resolvePush(j));
+    // pushes in hand: the process is busy (a server's idle reads wait) until the last is answered
+    expect(t.pipeline.busy).toBe(true);
+    const done = await Promise.all(pushed);
+    expect(t.pipeline.busy).toBe(false);
     expect(done.map((b) => b.status)).toEqual(jobs.map(() => 'done'));
     const facts = await factsOf(rows.map((r) => String(r.record_id)));
     expect(facts.map((f) => [f.records, f.roles.length, f.visits])).toEqual(rows.map(() => [1, 2, 1]));

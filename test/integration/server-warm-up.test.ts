@@ -175,13 +175,14 @@ describe('the warm-up of query plans', () => {
     }
   });
   it('a listening server warms up in the background and says so; closed while it warms up, it stops and closes', async () => {
-    const listening = async () => {
+    const listening = async (before?: (server: FastifyInstance) => void) => {
       const lines: { msg: string; failed?: number; stopped?: boolean; reads?: number; waitedMs?: number }[] = [];
       const stream = { write: (line: string) => void lines.push(JSON.parse(line)) };
       const server = await buildApp({
         config: loadConfig({ ...testEnv, ACCESS_CACHE_MS: 0, ONEMAP_WARM_UP: 'true', ONEMAP_WARM_UP_SECONDS: '1' }),
         logger: { level: 'info', stream },
       });
+      before?.(server);
       await server.listen({ host: '127.0.0.1', port: 0 });
       const warmed = () => lines.find((l) => l.msg.startsWith('query plans warmed'));
       const kept = () => lines.find((l) => l.msg.startsWith('kept warm while idle'));
@@ -198,6 +199,13 @@ describe('the warm-up of query plans', () => {
     expect(a.kept()?.waitedMs).toBeGreaterThanOrEqual(900);
     busy.destroy();
     await a.server.close();
+    // no request, but the process ingests (an embedded worker's pushes are written after their
+    // requests are answered, its index read back from the graph): the idle reads wait too
+    const e = await listening((server) => Object.defineProperty(server.pipeline, 'busy', { get: () => true }));
+    for (let i = 0; i < 800 && !e.kept(); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(e.kept()).toMatchObject({ failed: 0, stopped: false, reads: 0 });
+    expect(e.kept()?.waitedMs).toBeGreaterThanOrEqual(900);
+    await e.server.close();
     // an event stream open all along (a browser's watch stream) is not a request anyone waits on: the reads run
     const d = await listening();
     const stream = hangingRequest(d.server, 'text/event-stream');

@@ -109,6 +109,34 @@ describe('GroupCommit', () => {
     expect(await Promise.all([gc.add(4), (await vi.waitFor(() => settles[3]!)).resolve()])).toEqual([40, undefined]);
   });
 
+  it('inHand counts every item until it is answered: waiting, in a flush, and flushed but not settled; failures too', async () => {
+    const settles: { resolve: () => void; reject: (e: Error) => void }[] = [];
+    const gc = new GroupCommit<number, number>(
+      async (items) => {
+        if (items.includes(9)) throw new Error('neo4j down');
+        const settle = new Promise<void>((resolve, reject) => settles.push({ resolve, reject }));
+        return { results: items, settle };
+      },
+      { maxItems: 1, lingerMs: 0 },
+    );
+    expect(gc.inHand).toBe(0);
+    const a = gc.add(1);
+    const b = gc.add(2);
+    expect(gc.inHand).toBe(2);
+    // both flushed, neither settled: the flushes have returned, the items are still in hand
+    await vi.waitFor(() => expect(settles).toHaveLength(2));
+    expect(gc.backlog).toBe(0);
+    expect(gc.inHand).toBe(2);
+    settles[0]!.resolve();
+    await a;
+    expect(gc.inHand).toBe(1);
+    settles[1]!.reject(new Error('redis down'));
+    await expect(b).rejects.toThrow('redis down');
+    expect(gc.inHand).toBe(0);
+    // a flush that throws answers its items too
+    await expect(gc.add(9)).rejects.toThrow('neo4j down');
+    expect(gc.inHand).toBe(0);
+  });
   it('never puts more than maxItems in one flush', async () => {
     const flushes: number[][] = [];
     const gc = new GroupCommit<number, number>(async (items) => (flushes.push(items), items), {

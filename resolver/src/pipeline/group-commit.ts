@@ -18,6 +18,8 @@ export type Flushed<R> = R[] | { results: R[]; settle: Promise<void> };
 export class GroupCommit<T, R> {
   private waiting: { item: T; resolve: (r: R) => void; reject: (e: unknown) => void }[] = [];
   private running = false;
+  /** items added and not yet answered (waiting, being flushed, or flushed and settling) */
+  private unanswered = 0;
 
   constructor(
     private readonly flush: (items: T[]) => Promise<Flushed<R>>,
@@ -39,9 +41,31 @@ export class GroupCommit<T, R> {
     return this.waiting.length;
   }
 
+  /**
+   * Items added and not answered yet: waiting, in a flush, or flushed and waiting for its `settle`
+   * (a group written after its flush returned). 0 when this has nothing in hand.
+   */
+  get inHand(): number {
+    return this.unanswered;
+  }
+
   add(item: T): Promise<R> {
+    this.unanswered++;
+    const done = () => {
+      this.unanswered--;
+    };
     return new Promise<R>((resolve, reject) => {
-      this.waiting.push({ item, resolve, reject });
+      this.waiting.push({
+        item,
+        resolve: (r) => {
+          done();
+          resolve(r);
+        },
+        reject: (e) => {
+          done();
+          reject(e);
+        },
+      });
       if (!this.running) void this.drain();
     });
   }

@@ -79,6 +79,8 @@ export class IngestPipeline {
   readonly resolver: GraphResolver;
   readonly realtime: RealtimeIngest;
   private readonly queues = new Map<IngestLane, Queue>();
+  /** file batches in `processBatch` now */
+  private processing = 0;
   private readonly catalogById: Map<string, SourceCatalogEntry>;
 
   constructor(readonly deps: PipelineDeps) {
@@ -234,8 +236,25 @@ export class IngestPipeline {
     }
   }
 
+  /**
+   * Whether this process is ingesting now: a file batch in `processBatch`, or real-time work in
+   * hand (`RealtimeIngest.busy`). A server's idle reads wait while it is (`plugins/warm-up.ts`).
+   */
+  get busy(): boolean {
+    return this.processing > 0 || this.realtime.busy;
+  }
+
   /** The worker's job: read, standardize, resolve under the lock, write, derive, report. */
   async processBatch(batch: StagedBatch, progress?: (p: { done: number; total: number; stage: string }) => void): Promise<BatchInfo> {
+    this.processing++;
+    try {
+      return await this.processBatchNow(batch, progress);
+    } finally {
+      this.processing--;
+    }
+  }
+
+  private async processBatchNow(batch: StagedBatch, progress?: (p: { done: number; total: number; stage: string }) => void): Promise<BatchInfo> {
     const before = await findBatch(this.deps.graph, batch.batchId);
     if (before?.status === 'done' || before?.status === 'rejected') return before;
     if (!before) await recordDelivery(this.deps.graph, batch);

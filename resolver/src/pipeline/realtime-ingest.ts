@@ -127,6 +127,8 @@ export class RealtimeIngest {
   private lastWrite: Promise<void> = Promise.resolve();
   /** an after-commit job waits this many ms, then takes every committed group waiting (`queueAfterCommit`) */
   private readonly afterCommitWindowMs: number;
+  /** leader warm-ups running (`warmUp`) */
+  private warming = 0;
 
   constructor(
     private readonly pipeline: IngestPipeline,
@@ -157,13 +159,18 @@ export class RealtimeIngest {
    * a million records), and a push it had taken would wait that long holding its job lock.
    */
   async warmUp(): Promise<void> {
-    await this.lock.acquire();
+    this.warming++;
     try {
-      await this.pipeline.resolver.warm();
+      await this.lock.acquire();
+      try {
+        await this.pipeline.resolver.warm();
+      } finally {
+        this.lock.release();
+      }
+      await this.rehearseGroupWrite();
     } finally {
-      this.lock.release();
+      this.warming--;
     }
-    await this.rehearseGroupWrite();
   }
 
   /**
@@ -194,6 +201,14 @@ export class RealtimeIngest {
       ms.push(Math.round(performance.now() - t));
     }
     return ms;
+  }
+
+  /**
+   * Whether this process has real-time work in hand: its index being brought up to the graph for
+   * the lead (`warmUp`), or pushes taken and not yet answered (waiting, resolving, being written).
+   */
+  get busy(): boolean {
+    return this.warming > 0 || this.group.inHand > 0 || this.traces.inHand > 0;
   }
 
   /** Pushes waiting in this process for the next group commit. */

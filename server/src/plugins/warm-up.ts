@@ -33,7 +33,9 @@ function refusedText(refused: Record<string, number>): string {
  * asked (`app.warmUpPlans()`: the server process asks before it listens) or else once the server
  * listens, in the background, and logs what it did; then, once it listens, for `ONEMAP_WARM_UP_SECONDS`,
  * keeps running them with varied inputs whenever no request is in flight (counted here: from
- * `onRequest` to the response or its abort; an event stream is not counted) and logs that too.
+ * `onRequest` to the response or its abort; an event stream is not counted) and this process
+ * ingests nothing (`IngestPipeline.busy`: an embedded worker's pushes, files, or its index brought
+ * up to the graph), and logs that too.
  * Closing stops both between steps and waits for the step in hand before anything closes the
  * driver under it (`preClose`).
  */
@@ -77,7 +79,9 @@ export default fp(
         const idle = await keepWarmWhileIdle(
           app,
           seconds,
-          () => count === 0,
+          // idle: no request in flight, and no ingest in hand (an embedded worker's pushes and files
+          // are written after their requests are answered: the reads would share Neo4j with them)
+          () => count === 0 && !app.pipeline.busy,
           () => closing,
           app.config.ONEMAP_WARM_UP_LANES,
         );
