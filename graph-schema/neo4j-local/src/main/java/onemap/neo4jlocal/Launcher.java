@@ -104,6 +104,14 @@ public final class Launcher {
           // databases are already stopped and checkpointed: 10 s of every stop spent waiting for
           // connections that a stopping server no longer accepts.
           .setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, 0)
+          // Plans are cached per statement text, parameter types AND, by default, the size class
+          // of each list and string parameter (1, 2-10, 11-100, 101-1000, ...): the first request
+          // whose list falls in a new class (a search with one candidate where the warm-up's had
+          // several, a group of 20 rows after a rehearsal of 1) planned its statement again,
+          // 0.4-0.8 s on a server just started (docs/api.md, "Plans by size class"). Our
+          // statements find their nodes by keys whatever the sizes, so one plan serves them all.
+          // NEO4J_SETTINGS="internal.cypher.use_parameter_size=true" restores Neo4j's default.
+          .setConfig(GraphDatabaseInternalSettings.cypher_size_hint_parameters, false)
           .setConfig(extraSettings(env.getOrDefault("NEO4J_SETTINGS", "")))
           .build();
     } catch (RuntimeException e) {
