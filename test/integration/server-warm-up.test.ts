@@ -68,7 +68,7 @@ async function auditChain(): Promise<{ head: string; entries: number }> {
 }
 
 describe('the warm-up of query plans', () => {
-  it('runs search, profile, trajectory, relations, co-location and the review queue for two viewers, and the ingest reads, without an error, and writes nothing', async () => {
+  it('runs search, profile, trajectory, relations, co-location, paths, collision, the review queue, the lists and a layer for two viewers, and the ingest reads, without an error, and writes nothing', async () => {
     const before = await contents();
     const report = await warmUp(app);
     expect(report.stopped).toBe(false);
@@ -83,7 +83,13 @@ describe('the warm-up of query plans', () => {
         'trajectory',
         'relations, 2 hops',
         'co-location',
+        'paths',
+        'collision',
         'review queue',
+        'warning rules',
+        'watches',
+        'decisions',
+        'jurisdictions layer',
       ])
         expect(report.steps.filter((s) => s.step === `${unit} ${read}`).map((s) => s.step)).toEqual(
           Array(3).fill(`${unit} ${read}`),

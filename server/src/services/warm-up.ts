@@ -5,8 +5,9 @@
  * 3.2–5.3 s, then 30–40 ms (docs/api.md, "Plans warmed at start"). So before the server process
  * listens (`server/src/main.ts`, at most `ONEMAP_WARM_UP_WAIT_MS`; an app listening without asking
  * warms once it listens), it runs the reads of its busiest routes a few times — search by Hanzi,
- * Pinyin, initials and digits, a profile, a trajectory, 2-hop relations, co-location, the review
- * queue — as in-process analysts with a stated purpose (`warmUpViewers`), built by the same policy
+ * Pinyin, initials and digits, a profile, a trajectory, 2-hop relations, co-location, a path
+ * between two persons, a collision, the review queue, the warning rules, watches and decisions
+ * lists, the jurisdictions layer — as in-process analysts with a stated purpose (`warmUpViewers`), built by the same policy
  * as any viewer, and what a source system's first push and status poll read: a source key checked
  * and a batch looked up (made-up ones, refused and not found) — and rehearses the audit append every
  * answer makes, in transactions it rolls back. Nothing is written (no audit entry: nothing is
@@ -23,13 +24,17 @@
 import type { FastifyInstance } from 'fastify';
 import { buildViewer, type Viewer } from '../access/viewer.ts';
 import { type AuditInput, rehearseAudit } from '../audit/chain.ts';
+import { listDecisions } from '../repositories/resolution.ts';
 import { verifySourceKey } from '../repositories/source-keys.ts';
-import { coLocation } from './analysis.ts';
+import { listWatches } from '../repositories/watches.ts';
+import { collision, coLocation } from './analysis.ts';
 import { buildProfile } from './entity-view.ts';
-import { neighbourhood } from './relations.ts';
+import { jurisdictionLayer } from './layers.ts';
+import { neighbourhood, paths } from './relations.ts';
 import { reviewQueue } from './review-queue.ts';
 import { search } from './search.ts';
 import { trajectory } from './trajectory.ts';
+import { listRules } from './warnings.ts';
 
 /** A well-formed source key no one holds (its id is all zeros): checked as a push's would be, and refused. */
 const WARM_UP_SOURCE_KEY = `osk.SK-${'0'.repeat(8)}-${'0'.repeat(4)}-${'0'.repeat(4)}-${'0'.repeat(4)}-${'0'.repeat(12)}.${'0'.repeat(43)}`;
@@ -102,7 +107,10 @@ function rehearseAppendFor(app: FastifyInstance, viewer: Viewer): Promise<void> 
     outcome: 'allowed',
     status: 200,
   };
-  return rehearseAudit(app.graph, input, { signingKey: app.config.AUDIT_SIGNING_KEY, checkpointEvery: app.config.AUDIT_CHECKPOINT_EVERY });
+  return rehearseAudit(app.graph, input, {
+    signingKey: app.config.AUDIT_SIGNING_KEY,
+    checkpointEvery: app.config.AUDIT_CHECKPOINT_EVERY,
+  });
 }
 
 /**
@@ -141,24 +149,49 @@ export async function warmUp(app: FastifyInstance, stop: () => boolean = () => f
     for (let round = 1; round <= ROUNDS; round++)
       for (const viewer of viewers) {
         const unit = viewer.unitCode;
-        let person: string | null = null;
+        // the first two persons the searches find: the profile's reads for the first, a path between both
+        const found: string[] = [];
         for (const q of QUERIES) {
           const res = await step(`${unit} search ${q}`, () => search(g, viewer, q, null, 1, 20));
-          person ??= res?.items.find((h) => h.kind === 'Person')?.eid ?? null;
+          for (const h of res?.items ?? [])
+            if (h.kind === 'Person' && found.length < 2 && !found.includes(h.eid)) found.push(h.eid);
         }
         await step(`${unit} search 王, page 2`, () => search(g, viewer, '王', null, 2, 20));
+        const [person, other] = found;
         if (person) {
           const eid = person;
           await step(`${unit} profile`, () => buildProfile(g, eid, viewer));
-          await step(`${unit} trajectory`, () =>
+          const track = await step(`${unit} trajectory`, () =>
             trajectory(g, eid, viewer, { from, to, stayRadiusM: 100, stayMinMinutes: 5, limit: 2000 }),
           );
           await step(`${unit} relations, 2 hops`, () => neighbourhood(g, eid, viewer, 2, undefined, 200));
           await step(`${unit} co-location`, () =>
             coLocation(g, viewer, { eid, from, to, windowMinutes: 30, radiusM: 100, minCount: 2, limit: 50 }),
           );
+          if (other) await step(`${unit} paths`, () => paths(g, eid, other, viewer, 4, undefined, 5));
+          // a collision of two windows where this person was (the same place twice: both windows hit, so the summaries are read too)
+          const seen = track?.points.features[0];
+          if (seen) {
+            const [lon, lat] = seen.geometry.coordinates as [number, number];
+            const at = Date.parse(seen.properties.at);
+            const window = {
+              lon,
+              lat,
+              radiusM: 300,
+              from: new Date(at - DAY_MS).toISOString(),
+              to: new Date(at + DAY_MS).toISOString(),
+            };
+            await step(`${unit} collision`, () => collision(g, viewer, { windows: [window, window], limit: 100 }));
+          }
         }
         await step(`${unit} review queue`, () => reviewQueue(g, viewer, { source: null, unit: null }, 20));
+        // the lists a unit's screens open with, and the jurisdictions layer (cached, but computed once first)
+        await step(`${unit} warning rules`, () => listRules(g, viewer));
+        await step(`${unit} watches`, () => listWatches(g, viewer.unitCode, viewer.recordSources));
+        await step(`${unit} decisions`, () => listDecisions(g, null, 50, viewer.visibleSources));
+        await step(`${unit} jurisdictions layer`, () =>
+          jurisdictionLayer(g, viewer, { from: new Date(Date.now() - 30 * DAY_MS).toISOString(), to, level: 'county' }),
+        );
       }
     // a source system's first push and its first status poll: its key checked, a batch looked up
     // (made-up ones: nothing is found, nothing is written)
@@ -168,7 +201,9 @@ export async function warmUp(app: FastifyInstance, stop: () => boolean = () => f
     }
     // every answer's audit entry: its append rehearsed (rolled back), so no first request compiles it
     const viewer = viewers[0];
-    if (viewer) for (let round = 1; round <= ROUNDS; round++) await step('audit: an entry appended, rolled back', () => rehearseAppendFor(app, viewer));
+    if (viewer)
+      for (let round = 1; round <= ROUNDS; round++)
+        await step('audit: an entry appended, rolled back', () => rehearseAppendFor(app, viewer));
   } catch (e) {
     if (e === STOPPED) return report(true);
     throw e;
