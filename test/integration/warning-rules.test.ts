@@ -140,8 +140,9 @@ describe('early-warning rules through the API', () => {
     expect((await as(app, 'county', 'officer')({ url: '/api/warnings/rules' })).statusCode).toBe(200);
   });
 
-  it('a colleague lists a rule of the unit with its case, not the purpose text its creator wrote', async () => {
-    const payload = { name: '目的测试', kind: 'area', subjects: [x], polygon: AROUND_HOTEL_41, trigger: 'enter', expiresAt: inAYear() };
+  it('a colleague lists a rule of the unit with its case, not the purpose text its creator wrote, and identifiers in its name masked', async () => {
+    // its name too is what its creator wrote: identifiers in it are masked for the others
+    const payload = { name: '目的测试 620102199001011234', kind: 'area', subjects: [x], polygon: AROUND_HOTEL_41, trigger: 'enter', expiresAt: inAYear() };
     const made = await as(app, 'county', 'officer')({ method: 'POST', url: '/api/warnings/rules', payload });
     expect(made.statusCode).toBe(201);
     const id = made.json().id as string;
@@ -152,6 +153,9 @@ describe('early-warning rules through the API', () => {
     const seen = await ruleOf('analyst');
     expect(JSON.parse(seen.purposeJson)).toEqual({ kind: purpose.kind, caseNumber: purpose.caseNumber });
     expect(seen.purposeJson).not.toContain(purpose.text);
+    expect((await ruleOf('officer')).name).toBe(payload.name);
+    expect(seen.name).toMatch(/^目的测试 /);
+    expect(seen.name).not.toContain('199001011234');
     expect((await as(app, 'county', 'officer')({ method: 'DELETE', url: `/api/warnings/rules/${id}` })).statusCode).toBe(200);
   });
 

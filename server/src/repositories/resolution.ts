@@ -265,17 +265,34 @@ async function edgesMergedFrom(tx: ManagedTransaction, survivorId: string, decis
   return r.records.map((x) => ({ id: x.get('id') as string, rids: (x.get('rids') as string[] | null) ?? null }));
 }
 
+/**
+ * A decision that cannot be undone as the graph stands: a later decision changed what it names (a
+ * merge's survivor merged onward, a split's side merged away). Undo the later one first. The route
+ * answers 409; it says nothing of the later decision, which may touch what the caller cannot see.
+ */
+export class UndoConflict extends Error {}
+
 /** Reverses a decision: moved edges go back, labels and redirects are restored; the decision is kept, marked undone. */
 export async function undoDecision(graph: Graph, d: DecisionRow, by: string): Promise<void> {
+  try {
+    await undoInTx(graph, d, by);
+  } catch (e) {
+    // the transaction helper wraps what its work throws; a conflict found inside is the caller's to answer
+    if ((e as Error).cause instanceof UndoConflict) throw (e as Error).cause;
+    throw e;
+  }
+}
+
+async function undoInTx(graph: Graph, d: DecisionRow, by: string): Promise<void> {
   await writeTx(graph, async (tx) => {
     if (d.kind === 'merge') {
       const [survivor, ...merged] = d.eids;
       const s = await nodeOf(tx, survivor as string);
-      if (!s) throw new Error(`survivor ${survivor} vanished`);
+      if (!s) throw new UndoConflict(`decision ${d.id} cannot be undone now: its survivor ${survivor} was changed by a later decision (undo that one first)`);
       for (const m of merged) {
         const mr = await tx.run('MATCH (m:MergedEntity {eid: $eid, mergeDecision: $id}) RETURN elementId(m) AS id, m.kindLabel AS kind', { eid: m, id: d.id });
         const row = mr.records[0]?.toObject() as { id: string; kind: string } | undefined;
-        if (!row) throw new Error(`merged entity ${m} of ${d.id} is gone`);
+        if (!row) throw new UndoConflict(`decision ${d.id} cannot be undone now: ${m}, which it merged, was changed by a later decision (undo that one first)`);
         await moveEdges(tx, s.id, row.id, await edgesMergedFrom(tx, s.id, d.id, m), null);
         await tx.run(
           `MATCH (m) WHERE elementId(m) = $mid
@@ -291,7 +308,7 @@ export async function undoDecision(graph: Graph, d: DecisionRow, by: string): Pr
       const [orig, created] = d.eids as [string, string];
       const o = await nodeOf(tx, orig);
       const n = await nodeOf(tx, created);
-      if (!o || !n) throw new Error(`entities of split ${d.id} are gone`);
+      if (!o || !n) throw new UndoConflict(`decision ${d.id} cannot be undone now: an entity of its split was changed by a later decision (undo that one first)`);
       await moveEdges(tx, n.id, o.id, await allEdges(tx, n.id, null), null);
       await tx.run('MATCH (n) WHERE elementId(n) = $nid DETACH DELETE n', { nid: n.id });
     }

@@ -1,4 +1,5 @@
 import type { Graph } from '@onemap/graph-schema/server';
+import { maskIdentifiersInText } from '../access/mask-text.ts';
 import { storedPurposeFor } from '../access/purpose.ts';
 import type { Viewer } from '../access/viewer.ts';
 import { httpError } from '../errors.ts';
@@ -108,7 +109,14 @@ export async function createRule(graph: Graph, viewer: Viewer, b: WarningRuleBod
 
 /** The viewer's unit's rules naming only entities the viewer sees, with the hits the viewer may see. */
 export async function listRules(graph: Graph, viewer: Viewer): Promise<WarningRule[]> {
-  return (await listWarningRules(graph, viewer.unitCode, viewer.visibleSources)).map((r) => toRule({ ...r, purposeJson: storedPurposeFor(r.purposeJson, r.createdBy, viewer) }));
+  // another's rule: its case, not its purpose text; identifiers in its name masked (as a decision's reason)
+  return (await listWarningRules(graph, viewer.unitCode, viewer.visibleSources)).map((r) =>
+    toRule({
+      ...r,
+      name: r.createdBy === viewer.username ? r.name : maskIdentifiersInText(r.name),
+      purposeJson: storedPurposeFor(r.purposeJson, r.createdBy, viewer),
+    }),
+  );
 }
 
 /**

@@ -3,7 +3,7 @@ import { httpError } from '../../errors.ts';
 import { storedPurposeFor } from '../../access/purpose.ts';
 import { maskIdentifiersInText } from '../../access/mask-text.ts';
 import type { Viewer } from '../../access/viewer.ts';
-import { confirmPair, type DecisionRow, decisionVisible, firstPartlyHidden, listDecisions, mergeEntities, readDecision, splitEntity, undoDecision } from '../../repositories/resolution.ts';
+import { confirmPair, type DecisionRow, decisionVisible, firstPartlyHidden, listDecisions, mergeEntities, readDecision, splitEntity, UndoConflict, undoDecision } from '../../repositories/resolution.ts';
 import { errorAnswers, PurposeHeaders, PurposeOnlyQuery } from '../../schemas/common.ts';
 import { CandidateList, CandidatesQuery, ConfirmBody, Decision, DecisionList, DecisionParams, DecisionsQuery, MergeBody, SplitAnswer, SplitBody } from '../../schemas/resolution.ts';
 import { requireVisibleEntity } from '../../services/entity-view.ts';
@@ -108,7 +108,12 @@ const resolutionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // A decision touching any record the viewer may not see answers like a missing one.
       if (!d || !(await decisionVisible(app.graph, id, request.viewer.visibleSources))) throw httpError('NOT_FOUND', { what: `decision ${id}` });
       if (d.undone) throw httpError('CONFLICT', { detail: `decision ${id} was already undone` });
-      await undoDecision(app.graph, d, request.viewer.username);
+      try {
+        await undoDecision(app.graph, d, request.viewer.username);
+      } catch (e) {
+        if (e instanceof UndoConflict) throw httpError('CONFLICT', { detail: e.message });
+        throw e;
+      }
       request.resultCount = 1;
       return asSeenBy(await written(id), request.viewer);
     },
