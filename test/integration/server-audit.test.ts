@@ -323,6 +323,51 @@ describe('group commit: two server processes', () => {
   });
 });
 
+describe('a change is written ahead in the trail', () => {
+  beforeEach(wipeAudit);
+
+  it('a request that changes something writes its intent entry before it runs, then its answer entry; a read writes one', async () => {
+    const id = nonce();
+    const made = await as(app, 'station', 'officer')({ method: 'POST', url: `/api/watches?probe=${id}`, payload: { eid: E.P3 } });
+    expect(made.statusCode, made.body).toBe(201);
+    try {
+      const entries = await entriesWith(id);
+      expect(entries.map((e) => [e.outcome, Number(e.status), e.method])).toEqual([
+        ['intent', 0, 'POST'],
+        ['allowed', 201, 'POST'],
+      ]);
+      expect(entries[0]?.requestId).toBe(entries[1]?.requestId);
+      // a POST that only reads (a collision) writes no intent entry
+      const read = nonce();
+      const window = { lon: 103.83, lat: 36.06, radiusM: 500, from: '2026-03-01T00:00:00+08:00', to: '2026-03-08T00:00:00+08:00' };
+      const collision = await as(app, 'province', 'analyst')({ method: 'POST', url: `/api/analysis/collision?probe=${read}`, payload: { windows: [window, window] } });
+      expect(collision.statusCode, collision.body).toBe(200);
+      expect((await entriesWith(read)).map((e) => e.outcome)).toEqual(['allowed']);
+      expect((await verify()).ok).toBe(true);
+    } finally {
+      expect((await as(app, 'station', 'officer')({ method: 'DELETE', url: `/api/watches/${made.json().id}` })).statusCode).toBe(200);
+    }
+  });
+
+  it('when the intent entry cannot be written the change is not made (503), and nothing of it is in the graph', async () => {
+    const watches = async () =>
+      readTx(graph, async (tx) => Number((await tx.run('MATCH (w:Watch {eid: $eid}) RETURN count(w) AS n', { eid: E.P3 })).records[0]!.get('n')));
+    const before = await watches();
+    await as(app, 'station', 'officer')({ url: `/api/entities/${E.P3}` });
+    // Occupy the next sequence number: the intent entry's group then fails
+    await writeTx(graph, (tx) => tx.run("MATCH (h:AuditHead {id: 'main'}) CREATE (:AuditEntry {seq: h.seq + 1, hash: 'planted'})"));
+    try {
+      const res = await as(app, 'station', 'officer')({ method: 'POST', url: '/api/watches', payload: { eid: E.P3 } });
+      expect(res.statusCode, res.body).toBe(503);
+      expect(res.json().code).toBe('ONEMAP_ERR_AUDIT_UNAVAILABLE');
+      expect(await watches()).toBe(before);
+    } finally {
+      await writeTx(graph, (tx) => tx.run("MATCH (a:AuditEntry {hash: 'planted'}) DELETE a"));
+    }
+    expect((await verify()).ok).toBe(true);
+  });
+});
+
 describe('tampering is found', () => {
   beforeEach(async () => {
     await wipeAudit();

@@ -84,4 +84,10 @@ export interface AccessRule {
   purpose: boolean | 'optional';
   /** Short name recorded in the audit trail. */
   action: string;
+  /**
+   * A POST that only reads (a collision's windows in its body): no write-ahead audit entry. Every
+   * other POST, PUT, PATCH and DELETE of a user is taken to change something, so its `intent` entry
+   * is written before the handler runs (`routes/api/index.ts`).
+   */
+  readOnly?: true;
 }

@@ -17,7 +17,11 @@ import {
 /** Hash that the first entry points back to. */
 export const GENESIS_HASH = '0'.repeat(64);
 
-export type AuditOutcome = 'allowed' | 'denied' | 'error';
+/**
+ * How a request ended; `intent`: written before a request that changes something runs (status 0),
+ * so no change is ever made without an entry, even when the answer's own entry then fails.
+ */
+export type AuditOutcome = 'allowed' | 'denied' | 'error' | 'intent';
 
 /** What one request leaves in the audit trail (R10). */
 export interface AuditInput {

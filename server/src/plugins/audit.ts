@@ -13,6 +13,11 @@ declare module 'fastify' {
      * long-lived answer (the watch stream) disclosed, recorded with the request's parameters.
      */
     auditRequest(request: FastifyRequest, status: number, delivered?: Record<string, unknown>): Promise<void>;
+    /**
+     * Appends the entry of a request that is about to change something (outcome `intent`, status
+     * 0), before its handler runs; rejects when it cannot be written, and the change is not made.
+     */
+    auditIntent(request: FastifyRequest): Promise<void>;
   }
 }
 
@@ -169,7 +174,7 @@ export default fp(
     const digestKey = auditDigestKey(app.config.AUDIT_SIGNING_KEY);
     // Entries still waiting when the server stops are written before the graph closes.
     app.addHook('onClose', async () => committer.flush());
-    app.decorate('auditRequest', async (request: FastifyRequest, status: number, delivered?: Record<string, unknown>) => {
+    const entryOf = (request: FastifyRequest, status: number, outcome: AuditOutcome, delivered?: Record<string, unknown>): AuditInput => {
       const v = request.viewer;
       const input: AuditInput = {
         at: new Date().toISOString(),
@@ -181,12 +186,18 @@ export default fp(
         route: routeOf(request),
         method: request.method,
         paramsJson: auditParams(request, digestKey, delivered),
-        resultCount: delivered ? 1 : (request.resultCount ?? null),
-        outcome: outcomeOf(status),
+        resultCount: outcome === 'intent' ? null : delivered ? 1 : (request.resultCount ?? null),
+        outcome,
         status,
       };
-      // Resolves only after the group holding this entry committed; rejects (answer withheld) otherwise.
-      await committer.append(input);
+      return input;
+    };
+    // Both resolve only after the group holding the entry committed; reject (answer withheld, change not made) otherwise.
+    app.decorate('auditRequest', async (request: FastifyRequest, status: number, delivered?: Record<string, unknown>) => {
+      await committer.append(entryOf(request, status, outcomeOf(status), delivered));
+    });
+    app.decorate('auditIntent', async (request: FastifyRequest) => {
+      await committer.append(entryOf(request, 0, 'intent'));
     });
   },
   { name: 'onemap-audit', dependencies: ['onemap-config', 'onemap-graph'] },
@@ -202,10 +213,15 @@ export async function auditedAnswer<T>(app: FastifyInstance, request: FastifyReq
     await app.auditRequest(request, reply.statusCode);
   } catch (err) {
     request.log.error({ err }, 'audit append failed');
-    if ((err as { code?: string }).code === GraphErrorCode.Unavailable) return graphUnavailable(reply, String(request.id));
-    return auditFailed(reply, String(request.id));
+    return withheldAnswer(reply, String(request.id), err);
   }
   return payload;
+}
+
+/** The answer given when an audit entry cannot be written: 503, GRAPH_UNAVAILABLE when the graph itself is down, else AUDIT_UNAVAILABLE. */
+export function withheldAnswer(reply: FastifyReply, requestId: string, err: unknown): string {
+  if ((err as { code?: string }).code === GraphErrorCode.Unavailable) return graphUnavailable(reply, requestId);
+  return auditFailed(reply, requestId);
 }
 
 /** The answer that replaces any other while Neo4j (graph and audit trail alike) cannot be reached. */

@@ -25,7 +25,7 @@ export const AuditEntriesQuery = Type.Object({
   afterSeq: Type.Integer({ minimum: 0, default: 0 }),
   limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
   user: Type.Optional(Type.String({ maxLength: 64 })),
-  outcome: Type.Optional(Type.Union([Type.Literal('allowed'), Type.Literal('denied'), Type.Literal('error')])),
+  outcome: Type.Optional(Type.Union([Type.Literal('allowed'), Type.Literal('denied'), Type.Literal('error'), Type.Literal('intent')])),
 });
 export type AuditEntriesQuery = Static<typeof AuditEntriesQuery>;
 

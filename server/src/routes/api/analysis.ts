@@ -39,7 +39,7 @@ const analysisRoutes: FastifyPluginAsyncTypebox = async (app) => {
         body: CollisionBody,
         response: { 200: CollisionAnswer, ...errorAnswers({ purpose: true, body: true }) },
       },
-      config: { access: { roles: ['analyst'], purpose: true, action: 'collision' } },
+      config: { access: { roles: ['analyst'], purpose: true, action: 'collision', readOnly: true } },
     },
     async (request) => {
       const r = await collision(app.graph, request.viewer, request.body);
@@ -80,7 +80,7 @@ const analysisRoutes: FastifyPluginAsyncTypebox = async (app) => {
         body: SceneCollisionBody,
         response: { 200: SceneCollisionAnswer, ...errorAnswers({ purpose: true, body: true, also: [404] }) },
       },
-      config: { access: { roles: ['analyst'], purpose: true, action: 'scene-collision' } },
+      config: { access: { roles: ['analyst'], purpose: true, action: 'scene-collision', readOnly: true } },
     },
     async (request) => {
       const r = await sceneCollision(app.graph, request.viewer, request.body);

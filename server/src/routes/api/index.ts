@@ -1,9 +1,9 @@
 import { Ajv } from 'ajv';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { SOURCE_SYSTEM } from '../../access/types.ts';
 import { authenticate, authenticateSource, authenticateTicket, authorize, nameProbeCaller } from '../../plugins/access.ts';
 import { SOURCE_KEY_HEADER } from '../../repositories/source-keys.ts';
-import { auditedAnswer } from '../../plugins/audit.ts';
+import { auditedAnswer, withheldAnswer } from '../../plugins/audit.ts';
 import { addRequestKeywords } from '../../schemas/keywords.ts';
 import adminRoutes from './admin.ts';
 import analysisRoutes from './analysis.ts';
@@ -30,11 +30,20 @@ export function requireAccessRule(route: { method: string | string[]; url: strin
   }
 }
 
+/** Whether a request is a user's that may change something: any method but GET, HEAD and OPTIONS, unless its route is marked `readOnly`. */
+function changesSomething(request: FastifyRequest): boolean {
+  if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return false;
+  if (request.is404 || !request.viewer || request.sourceKey) return false;
+  return request.routeOptions.config.access?.readOnly !== true;
+}
+
 /**
- * The `/api` subtree. Three hooks make the access layer impossible to skip:
+ * The `/api` subtree. Four hooks make the access layer impossible to skip:
  * - `onRoute` refuses to register a route that declares neither `config.access` nor `config.public`;
  * - `onRequest` authenticates, checks role and purpose, and builds `request.viewer` (with the
  *   viewer's visible sources) before the body is even parsed;
+ * - `preHandler` writes a change's `intent` entry before the change is made, and refuses the
+ *   request (503) if it cannot;
  * - `onSend` appends an audit entry for every answer, allowed or denied, and withholds the
  *   answer (503) if the entry cannot be written.
  */
@@ -75,6 +84,22 @@ export default async function apiRoutes(app: FastifyInstance) {
     }
     const { user, method } = await authenticate(app, request);
     request.viewer = await authorize(app, request, rule, user, method);
+  });
+
+  // Write-ahead: a user's request that changes something (a merge, a grant, a password, a watch …)
+  // has its `intent` entry written before its handler runs; when that fails the change is not made
+  // (503, as an answer whose entry fails). So no change is ever made without an entry, even when the
+  // answer's own entry then fails. Reads (GET, and POSTs marked `readOnly`) need none: their answer
+  // is withheld. Source systems' pushes are not delayed by it: a push whose answer's entry fails is
+  // answered 503 and delivered again by its source, the same content recognised as one delivery.
+  app.addHook('preHandler', async (request, reply) => {
+    if (!changesSomething(request)) return;
+    try {
+      await app.auditIntent(request);
+    } catch (err) {
+      request.log.error({ err }, 'audit intent append failed: the change is not made');
+      return reply.send(withheldAnswer(reply, String(request.id), err));
+    }
   });
 
   app.addHook('onSend', async (request, reply, payload) => auditedAnswer(app, request, reply, payload));
