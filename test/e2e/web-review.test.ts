@@ -61,7 +61,8 @@ describe('web: review queue', () => {
     await w.page.waitForSelector('[data-testid=decision-done]');
     expect(await redirectOf(fx.graph, right)).toBe(left);
     const merges = await auditedWithCase(fx.graph, '/api/resolution/merge', `M${RUN}02`);
-    expect(merges.map((m) => m.outcome)).toEqual(['allowed']);
+    // written ahead (its intent entry, before the merge ran), then answered
+    expect(merges.map((m) => m.outcome)).toEqual(['intent', 'allowed']);
     // …and the queue's own purpose was not reused for it.
     expect(await auditedWithCase(fx.graph, '/api/resolution/merge', `Q${RUN}01`)).toEqual([]);
 

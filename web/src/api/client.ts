@@ -387,7 +387,7 @@ export const api = {
       } catch {
         purpose = e.purposeJson;
       }
-      return { seq: e.seq, at: e.at, user: e.user ?? '—', unit: e.unit ?? undefined, role: e.role ?? undefined, purpose, action: `${e.method} ${e.route}`, target: e.paramsJson === '{}' ? null : e.paramsJson, results: e.resultCount, allowed: e.outcome === 'allowed', hash: e.hash };
+      return { seq: e.seq, at: e.at, user: e.user ?? '—', unit: e.unit ?? undefined, role: e.role ?? undefined, purpose, action: `${e.method} ${e.route}`, target: e.paramsJson === '{}' ? null : e.paramsJson, results: e.resultCount, allowed: e.outcome === 'allowed', intent: e.outcome === 'intent', hash: e.hash };
     });
   },
   auditVerify: async (): Promise<AuditVerify> => {

@@ -264,6 +264,8 @@ export interface AuditEntry {
   target?: string | null;
   results?: number | null;
   allowed: boolean;
+  /** written before a change was made (`intent`): neither allowed nor denied yet */
+  intent: boolean;
   hash?: string;
 }
 

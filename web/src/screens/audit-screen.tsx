@@ -29,6 +29,7 @@ export default function AuditScreen() {
           <option value="">—</option>
           <option value="allowed">{t('audit.allowed')}</option>
           <option value="denied">{t('audit.denied')}</option>
+          <option value="intent">{t('audit.intent')}</option>
           <option value="error">{t('error')}</option>
         </select>
         <button type="submit">{t('filter')}</button>
@@ -73,7 +74,7 @@ export default function AuditScreen() {
             </thead>
             <tbody>
               {rows.map((r) => (
-                <tr key={r.seq} className={r.allowed ? '' : 'denied'}>
+                <tr key={r.seq} className={r.allowed || r.intent ? '' : 'denied'}>
                   <td className="mono">{r.seq}</td>
                   <td className="mono nowrap">{formatBeijing(r.at, 'second')}</td>
                   <td>
@@ -89,7 +90,7 @@ export default function AuditScreen() {
                     <code>{r.action}</code> <Params json={r.target} />
                   </td>
                   <td className="mono">{r.results ?? ''}</td>
-                  <td className="nowrap">{r.allowed ? t('audit.allowed') : <strong>{t('audit.denied')}</strong>}</td>
+                  <td className="nowrap">{r.allowed ? t('audit.allowed') : r.intent ? t('audit.intent') : <strong>{t('audit.denied')}</strong>}</td>
                   <td className="mono muted">{r.hash?.slice(0, 10)}</td>
                 </tr>
               ))}
