@@ -22,6 +22,20 @@ async function shape(eid: string) {
   });
 }
 
+/** An entity as its edges make it: labels, and each edge by type and the records it states (to compare before and after undos). */
+async function edgesOf(eid: string) {
+  return readTx(graph, async (tx) => {
+    const r = await tx.run(
+      `MATCH (e {eid: $eid}) WHERE NOT e:EidRedirect
+       OPTIONAL MATCH (e)-[r]-(o)
+       WITH e, type(r) + ' ' + coalesce(o.rid, o.eid, '') + ' ' + coalesce(r.rid, '') AS edge ORDER BY edge
+       RETURN labels(e) AS labels, collect(edge) AS edges`,
+      { eid },
+    );
+    return r.records[0]?.toObject() as { labels: string[]; edges: string[] } | undefined;
+  });
+}
+
 describe('merge', () => {
   it('moves everything to the survivor, redirects the old eid, and undo restores both', async () => {
     const analyst = as(app, 'province', 'analyst');
@@ -340,9 +354,11 @@ describe('who may list or undo a decision is fixed when it is made', () => {
     }
   });
 
-  it('undo out of order answers 409 and changes nothing: a merge whose survivor a later merge took', async () => {
+  it('undo out of order answers 409 and changes nothing; merges in a chain undone last first give each entity back its own', async () => {
     const prov = as(app, 'province', 'analyst');
-    // entities no other test of this file decides on (an undo of chained merges does not restore the first: see docs/security.md)
+    const chain = ['P-FXC5', 'P-FXC6', 'P-FXD6'];
+    const start = await Promise.all(chain.map(edgesOf));
+    expect(start.every((e) => (e?.edges.length ?? 0) > 0)).toBe(true);
     const d1 = await prov({ method: 'POST', url: '/api/resolution/merge', payload: { survivor: 'P-FXC6', merged: ['P-FXC5'], reason: '先合并' } });
     expect(d1.statusCode, d1.body).toBe(201);
     const d2 = await prov({ method: 'POST', url: '/api/resolution/merge', payload: { survivor: 'P-FXD6', merged: ['P-FXC6'], reason: '再合并' } });
@@ -358,6 +374,28 @@ describe('who may list or undo a decision is fixed when it is made', () => {
       expect((await prov({ method: 'POST', url: `/api/resolution/decisions/${d2.json().id}/undo` })).statusCode).toBe(200);
       expect((await prov({ method: 'POST', url: `/api/resolution/decisions/${d1.json().id}/undo` })).statusCode).toBe(200);
     }
+    // Each has its own records and visits again (before 2026-12-07 the first merge's undo found
+    // none of its edges: a second merge had dropped their marks, and P-FXC6 kept P-FXC5's records).
+    expect(await Promise.all(chain.map(edgesOf))).toEqual(start);
+    expect((await prov({ url: '/api/entities/P-FXC5' })).statusCode).toBe(200);
+  });
+
+  it('a merge then a split of its records, undone last first, gives each entity back its own', async () => {
+    const prov = as(app, 'province', 'analyst');
+    const pair = ['P-FXC5', 'P-FXC6'];
+    const start = await Promise.all(pair.map(edgesOf));
+    const m = await prov({ method: 'POST', url: '/api/resolution/merge', payload: { survivor: 'P-FXC6', merged: ['P-FXC5'], reason: '合并' } });
+    expect(m.statusCode, m.body).toBe(201);
+    const sp = await prov({ method: 'POST', url: '/api/resolution/split', payload: { eid: 'P-FXC6', rids: ['fx_open:c5'], reason: '拆分' } });
+    expect(sp.statusCode, sp.body).toBe(201);
+    try {
+      expect((await edgesOf('P-FXC6'))?.edges).not.toContain('RESOLVED_TO fx_open:c5 ');
+    } finally {
+      const undoSplit = await prov({ method: 'POST', url: `/api/resolution/decisions/${sp.json().decision.id}/undo` });
+      expect(undoSplit.statusCode, undoSplit.body).toBe(200);
+      expect((await prov({ method: 'POST', url: `/api/resolution/decisions/${m.json().id}/undo` })).statusCode).toBe(200);
+    }
+    expect(await Promise.all(pair.map(edgesOf))).toEqual(start);
   });
 
   it('a confirmation naming a hidden entity stays hidden (and not undoable) after that entity is merged away', async () => {

@@ -49,11 +49,57 @@ export function edgeRids(props: Record<string, unknown>): string[] {
 const ridsCypher = (v: string) => `coalesce(${v}.rids, CASE WHEN ${v}.rid IS NULL THEN [] ELSE [${v}.rid] END)`;
 
 /**
- * The plan of a move, pure: for each edge, what is created on the other side and what stays.
- * Marks (`movedBy`, `movedFrom`, `movedRids`) of an earlier decision never travel; `mark` is set on
- * what moves, with the records it moves with.
+ * How a move marks what it moves: an analyst's decision marks it (`movedBy`, `movedFrom`), an
+ * undo names the decision it takes back (`undoing`).
  */
-export function planEdgeMoves(rows: readonly EdgeRow[], moves: readonly EdgeMove[], fromId: string, toId: string, mark: Record<string, string> | null) {
+export type MoveMark = { movedBy: string; movedFrom: string } | { undoing: string };
+
+/** An earlier decision's mark on an edge, kept while a later decision's mark is on it. */
+interface StackedMark {
+  movedBy: string;
+  movedFrom: string;
+  movedRids: string[] | null;
+}
+
+const MARK_KEYS = ['movedBy', 'movedFrom', 'movedRids', 'movedStack'] as const;
+
+/** The earlier marks an edge keeps (`movedStack`: JSON, oldest first; Neo4j keeps no list of maps). */
+function stackOf(props: Record<string, unknown>): string[] {
+  return Array.isArray(props.movedStack) ? props.movedStack.filter((x): x is string => typeof x === 'string') : [];
+}
+
+/**
+ * The marks an edge carries where it moves to. A decision's mark goes on it with the records it
+ * moves with (`movedRids`: records folded into it later are not the decision's, and its undo takes
+ * back only these); the mark it had is pushed on its stack, so that merges in a chain (A into B,
+ * then B into C) can each be undone, last first. An undo of the decision whose mark is on top
+ * restores the one below; an edge moved by an undo for another reason (part of an edge the
+ * survivor had, stated by records the decision brought) carries no marks: they were the survivor's.
+ */
+function marksAfterMove(props: Record<string, unknown>, going: readonly string[], mark: MoveMark): Record<string, unknown> {
+  const stack = stackOf(props);
+  if ('movedBy' in mark) {
+    const prior: StackedMark | null =
+      typeof props.movedBy === 'string' ? { movedBy: props.movedBy, movedFrom: String(props.movedFrom ?? ''), movedRids: Array.isArray(props.movedRids) ? (props.movedRids as string[]) : null } : null;
+    const below = prior ? [...stack, JSON.stringify(prior)] : stack;
+    return { ...mark, ...(going.length ? { movedRids: going } : {}), ...(below.length ? { movedStack: below } : {}) };
+  }
+  const top = props.movedBy === mark.undoing ? stack.at(-1) : undefined;
+  if (top === undefined) return {};
+  const earlier = JSON.parse(top) as StackedMark;
+  return {
+    movedBy: earlier.movedBy,
+    movedFrom: earlier.movedFrom,
+    ...(earlier.movedRids ? { movedRids: earlier.movedRids } : {}),
+    ...(stack.length > 1 ? { movedStack: stack.slice(0, -1) } : {}),
+  };
+}
+
+/**
+ * The plan of a move, pure: for each edge, what is created on the other side and what stays (the
+ * part staying keeps its marks; the part moving gets `marksAfterMove`).
+ */
+export function planEdgeMoves(rows: readonly EdgeRow[], moves: readonly EdgeMove[], fromId: string, toId: string, mark: MoveMark) {
   const part = new Map(moves.map((m) => [m.id, m.rids]));
   const moved = new Map<string, MovedEdge[]>();
   const whole: string[] = [];
@@ -65,17 +111,13 @@ export function planEdgeMoves(rows: readonly EdgeRow[], moves: readonly EdgeMove
     const staying = only === null ? [] : had.filter((x) => !only.includes(x));
     if (only !== null && going.length === 0) continue;
     const props: Record<string, unknown> = { ...row.props };
-    delete props.movedBy;
-    delete props.movedFrom;
-    delete props.movedRids;
+    for (const k of MARK_KEYS) delete props[k];
     if (staying.length > 0) {
       kept.push({ id: row.id, rids: staying });
       props.rids = going;
       props.rid = going[0];
     } else whole.push(row.id);
-    // A marked edge remembers the records it moved with: records folded into it later are not
-    // the decision's, and its undo takes back only these (`movedRids`).
-    if (mark) Object.assign(props, mark, going.length ? { movedRids: going } : {});
+    Object.assign(props, marksAfterMove(row.props, going, mark));
     const list = moved.get(row.type) ?? [];
     list.push({
       start: row.start === fromId ? toId : row.start,
@@ -92,7 +134,7 @@ export function planEdgeMoves(rows: readonly EdgeRow[], moves: readonly EdgeMove
  * Moves edges of node `fromId` to node `toId` (see the module comment), then recomputes both
  * nodes' `inSources` and place facts. Returns how many edges it read.
  */
-export async function moveEdges(tx: ManagedTransaction, fromId: string, toId: string, moves: readonly EdgeMove[], mark: Record<string, string> | null): Promise<number> {
+export async function moveEdges(tx: ManagedTransaction, fromId: string, toId: string, moves: readonly EdgeMove[], mark: MoveMark): Promise<number> {
   if (moves.length === 0) return 0;
   const read = await tx.run(
     `MATCH (x) WHERE elementId(x) = $fromId

@@ -293,7 +293,7 @@ async function undoInTx(graph: Graph, d: DecisionRow, by: string): Promise<void>
         const mr = await tx.run('MATCH (m:MergedEntity {eid: $eid, mergeDecision: $id}) RETURN elementId(m) AS id, m.kindLabel AS kind', { eid: m, id: d.id });
         const row = mr.records[0]?.toObject() as { id: string; kind: string } | undefined;
         if (!row) throw new UndoConflict(`decision ${d.id} cannot be undone now: ${m}, which it merged, was changed by a later decision (undo that one first)`);
-        await moveEdges(tx, s.id, row.id, await edgesMergedFrom(tx, s.id, d.id, m), null);
+        await moveEdges(tx, s.id, row.id, await edgesMergedFrom(tx, s.id, d.id, m), { undoing: d.id });
         await tx.run(
           `MATCH (m) WHERE elementId(m) = $mid
            REMOVE m:MergedEntity, m.mergedInto, m.mergeDecision, m.kindLabel
@@ -309,7 +309,7 @@ async function undoInTx(graph: Graph, d: DecisionRow, by: string): Promise<void>
       const o = await nodeOf(tx, orig);
       const n = await nodeOf(tx, created);
       if (!o || !n) throw new UndoConflict(`decision ${d.id} cannot be undone now: an entity of its split was changed by a later decision (undo that one first)`);
-      await moveEdges(tx, n.id, o.id, await allEdges(tx, n.id, null), null);
+      await moveEdges(tx, n.id, o.id, await allEdges(tx, n.id, null), { undoing: d.id });
       await tx.run('MATCH (n) WHERE elementId(n) = $nid DETACH DELETE n', { nid: n.id });
     }
     await tx.run(`MATCH (d:${Label.Decision} {id: $id}) SET d:${Label.UndoneDecision}, d.undone = true, d.undoneBy = $by, d.undoneAt = datetime()`, { id: d.id, by });
