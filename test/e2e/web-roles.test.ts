@@ -83,6 +83,19 @@ describe('web: roles', () => {
     await w.context.close();
   });
 
+  it('logging out ends the session on the server: the token the tab held is refused afterwards', async () => {
+    const w = await navOf('officer');
+    const token = await w.page.evaluate(() => sessionStorage.getItem('onemap.token'));
+    expect(token).toBeTruthy();
+    const status = (t: string | null) => w.page.evaluate(async (tok) => (await fetch('/api/auth/me', { headers: { authorization: `Bearer ${tok}` } })).status, t);
+    expect(await status(token)).toBe(200);
+    await w.page.click('[data-testid=logout]');
+    await w.page.waitForSelector('input[name=password]');
+    await w.page.waitForFunction(async (tok) => (await fetch('/api/auth/me', { headers: { authorization: `Bearer ${tok}` } })).status === 401, token, { timeout: 10_000 });
+    expect(await status(token)).toBe(401);
+    await w.context.close();
+  });
+
   it('the analyst gets the graph, analysis, review and quality too', async () => {
     const w = await navOf('analyst');
     expect(w.screens).toEqual(['map', 'search', 'trajectory', 'graph', 'analysis', 'review', 'quality', 'watches']);

@@ -7,7 +7,7 @@
 import { type Graph, readTx } from '@onemap/graph-schema/server';
 import type { FastifyInstance } from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { as, buildTestApp, useServerApp } from '../helpers/server-app.ts';
+import { as, buildTestApp, purposeHeader, useServerApp } from '../helpers/server-app.ts';
 import { PASSWORD, username } from '../helpers/server-fixtures.ts';
 
 let graph: Graph;
@@ -133,5 +133,70 @@ describe('with the access cache on', () => {
       await changing.close();
       await other.close();
     }
+  });
+});
+
+describe('logging out ends the session on the server', () => {
+  const logout = (server: FastifyInstance, token: string) =>
+    server.inject({ method: 'POST', url: '/api/auth/logout', headers: { authorization: `Bearer ${token}` } });
+
+  it('the token logged out with is refused, on this process at once and on another within ACCESS_CACHE_MS; the account\'s other session stays', async () => {
+    const name = username('city', 'officer');
+    const cacheMs = 1500;
+    const other = await buildTestApp({ ACCESS_CACHE_MS: cacheMs, RATE_LIMIT_PER_MINUTE: 1_000_000 });
+    try {
+      const first = await login(app, name);
+      const second = await login(app, name);
+      expect(first).not.toBe(second);
+      // The other process has seen the session live (and may remember that for cacheMs).
+      expect((await me(other, first)).statusCode).toBe(200);
+      const out = await logout(app, first);
+      expect(out.statusCode, out.body).toBe(200);
+      expect(out.json()).toEqual({ ended: 'session' });
+      const refused = await me(app, first);
+      expect(refused.statusCode).toBe(401);
+      expect(refused.json()).toMatchObject({ code: 'ONEMAP_ERR_UNAUTHENTICATED' });
+      expect(refused.json().message).toContain('logged out');
+      // A read with a purpose, a write and a second logout are refused alike.
+      expect((await app.inject({ url: '/api/search?q=x', headers: { authorization: `Bearer ${first}`, ...purposeHeader() } })).statusCode).toBe(401);
+      expect((await logout(app, first)).statusCode).toBe(401);
+      expect((await me(app, second)).statusCode).toBe(200);
+      await new Promise((r) => setTimeout(r, cacheMs + 100));
+      expect((await me(other, first)).statusCode).toBe(401);
+      expect((await me(other, second)).statusCode).toBe(200);
+      // A process started after the logout (an empty cache) refuses it at once.
+      const late = await buildTestApp({ ACCESS_CACHE_MS: 60_000, RATE_LIMIT_PER_MINUTE: 1_000_000 });
+      try {
+        expect((await me(late, first)).statusCode).toBe(401);
+      } finally {
+        await late.close();
+      }
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('a stream ticket the session asked for before logging out opens no stream', async () => {
+    const token = await login(app, username('city', 'analyst'));
+    const t = await app.inject({ method: 'POST', url: '/api/watches/stream-ticket', headers: { authorization: `Bearer ${token}`, ...purposeHeader() } });
+    expect(t.statusCode, t.body).toBe(201);
+    expect((await logout(app, token)).statusCode).toBe(200);
+    const stream = await app.inject({ url: `/api/watches/stream?ticket=${t.json().ticket}` });
+    expect(stream.statusCode).toBe(401);
+    expect(stream.json().message).toContain('logged out');
+  });
+
+  it('a token signed before tokens named their session ends every session of the account', async () => {
+    const name = username('county', 'officer');
+    const current = await login(app, name);
+    const version = await readTx(graph, async (tx) => Number((await tx.run('MATCH (u:User {username: $name}) RETURN coalesce(u.tokenVersion, 0) AS v', { name })).records[0]?.get('v')));
+    const legacy = app.jwt.sign({ sub: name, unit: '', roles: [], tv: version });
+    expect((await me(app, legacy)).statusCode).toBe(200);
+    const out = await logout(app, legacy);
+    expect(out.statusCode, out.body).toBe(200);
+    expect(out.json()).toEqual({ ended: 'every session' });
+    expect((await me(app, legacy)).statusCode).toBe(401);
+    expect((await me(app, current)).statusCode).toBe(401);
+    expect((await me(app, await login(app, name))).statusCode).toBe(200);
   });
 });

@@ -18,6 +18,8 @@ export interface StreamTicket {
   purpose: Purpose;
   /** the user's token version when the ticket was issued: a password, role, unit or disable change since voids it, and ends a stream it opened */
   tokenVersion: number;
+  /** the session of the token that asked for it: logging out of that session voids it, and ends a stream it opened */
+  sid?: string | null;
 }
 
 const keyOf = (ticket: string) => `${PREFIX}${createHash('sha256').update(ticket).digest('hex')}`;

@@ -3,6 +3,8 @@ export interface TokenClaims {
   sub: string;
   tv?: unknown;
   exp?: number;
+  /** The session the token belongs to (random at login; `POST /api/auth/logout` ends it). Tokens signed before 2026-12-07 have none. */
+  sid?: string;
 }
 
 /** Most verified tokens a process remembers; the oldest is forgotten first. */

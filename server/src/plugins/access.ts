@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { INDIVIDUAL_ROLES } from '../access/policy.ts';
 import { PURPOSE_HEADER, parsePurpose } from '../access/purpose.ts';
+import { EndedSessions } from '../access/ended-sessions.ts';
 import { AccessStore } from '../access/store.ts';
 import { bearerToken, type TokenClaims, TokenCache } from '../access/token-cache.ts';
 import { redeemStreamTicket } from '../access/stream-tickets.ts';
@@ -14,9 +15,9 @@ import { httpError } from '../errors.ts';
 
 declare module '@fastify/jwt' {
   interface FastifyJWT {
-    /** `tv`: the user's token version at login; a password, role, unit or disable change raises it. */
-    payload: { sub: string; unit: string; roles: Role[]; tv: number };
-    user: { sub: string; unit: string; roles: Role[]; tv: number };
+    /** `tv`: the user's token version at login; a password, role, unit or disable change raises it. `sid`: the session, random at login (logout ends it). */
+    payload: { sub: string; unit: string; roles: Role[]; tv: number; sid?: string };
+    user: { sub: string; unit: string; roles: Role[]; tv: number; sid?: string };
   }
 }
 
@@ -25,6 +26,8 @@ declare module 'fastify' {
     access: AccessStore;
     /** Tokens this process verified, so each is verified once (revocation is still checked per request). */
     verifiedTokens: TokenCache;
+    /** Sessions logged out of (`POST /api/auth/logout`), refused until their token expires. */
+    endedSessions: EndedSessions;
   }
   interface FastifyRequest {
     /** Set by the access hook on every `/api` route before the handler runs. */
@@ -39,6 +42,8 @@ declare module 'fastify' {
     rawPurpose: string | null;
     /** The source system's key when the caller authenticated with one (ingest routes). */
     sourceKey: SourceKeyRow | null;
+    /** The caller's token session, when they authenticated with a token (what logout ends). */
+    session: { sid: string | null; exp: number } | null;
   }
   interface FastifyContextConfig {
     /** Access rule of an `/api` route; a route without one (and not `public`) cannot be registered. */
@@ -61,14 +66,16 @@ export default fp(
     await app.register(jwt, { secret: app.config.JWT_SECRET, sign: { expiresIn: app.config.JWT_EXPIRES_IN } });
     app.decorate('access', new AccessStore(app.graph, app.config.ACCESS_CACHE_MS));
     app.decorate('verifiedTokens', new TokenCache());
+    app.decorate('endedSessions', new EndedSessions(app.redis, app.config.ACCESS_CACHE_MS));
     app.decorateRequest('viewer', null as unknown as Viewer);
     app.decorateRequest('resultCount', null);
     app.decorateRequest('claimedUser', null);
     app.decorateRequest('identity', null);
     app.decorateRequest('rawPurpose', null);
     app.decorateRequest('sourceKey', null);
+    app.decorateRequest('session', null);
   },
-  { name: 'onemap-access', dependencies: ['onemap-config', 'onemap-graph'] },
+  { name: 'onemap-access', dependencies: ['onemap-config', 'onemap-graph', 'onemap-redis'] },
 );
 
 /** The client certificate's SHA-256 fingerprint when the TLS handshake authorized one. */
@@ -117,6 +124,9 @@ export async function authenticate(app: FastifyInstance, request: FastifyRequest
   if (!user || user.disabled) throw httpError('UNAUTHENTICATED', { detail: 'this account no longer exists or is disabled' });
   // Costs nothing extra: the user is read (and cached for ACCESS_CACHE_MS) for every request anyway.
   if (claims.tv !== user.tokenVersion) throw httpError('UNAUTHENTICATED', { detail: 'this token was issued before a password, role, unit or account change; log in again' });
+  const sid = typeof claims.sid === 'string' ? claims.sid : null;
+  if (sid && (await app.endedSessions.isEnded(sid))) throw httpError('UNAUTHENTICATED', { detail: 'this session was logged out; log in again' });
+  request.session = { sid, exp: claims.exp ?? 0 };
   request.identity = { unitCode: user.unitCode, roles: user.roles };
   return { user, method: 'jwt' };
 }
@@ -150,6 +160,8 @@ export async function authenticateTicket(app: FastifyInstance, request: FastifyR
   const user = await app.access.user(ticket.username);
   if (!user || user.disabled) throw httpError('UNAUTHENTICATED', { detail: 'this account no longer exists or is disabled' });
   if (ticket.tokenVersion !== user.tokenVersion) throw httpError('UNAUTHENTICATED', { detail: 'this ticket was issued before a password, role, unit or account change; log in again' });
+  if (ticket.sid && (await app.endedSessions.isEnded(ticket.sid))) throw httpError('UNAUTHENTICATED', { detail: 'the session this ticket was issued to was logged out; log in again' });
+  request.session = { sid: ticket.sid ?? null, exp: 0 };
   request.identity = { unitCode: user.unitCode, roles: user.roles };
   return { user, method: 'jwt', purpose: ticket.purpose };
 }

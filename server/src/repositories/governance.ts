@@ -30,6 +30,13 @@ export async function upsertUser(graph: Graph, u: NewUser): Promise<void> {
   );
 }
 
+/** Ends every session of a user: raises its token version, so every token signed before is refused. */
+export async function endEverySession(graph: Graph, username: string): Promise<void> {
+  await writeTx(graph, (tx) =>
+    tx.run('MATCH (n:User {username: $username}) SET n.tokenVersion = coalesce(n.tokenVersion, 0) + 1, n.updatedAt = datetime()', { username }),
+  );
+}
+
 /** A uniqueness violation on the user's username (`username`) or certificate (`certificate`), else null. */
 function userConflict(e: unknown): 'username' | 'certificate' | null {
   if (!(e instanceof GraphError) || e.code !== GraphErrorCode.UniqueViolation) return null;

@@ -1,4 +1,4 @@
-/** TypeBox schemas of `/api/auth`: login and who-am-I. */
+/** TypeBox schemas of `/api/auth`: login, logout and who-am-I. */
 import { type Static, Type } from '@sinclair/typebox';
 
 export const LoginBody = Type.Object(
@@ -24,3 +24,10 @@ export const MeAnswer = Type.Object({
   visibleSources: Type.Array(Type.String(), { description: 'sources visible for aggregates (purpose kind statistics)' }),
 });
 export type MeAnswer = Static<typeof MeAnswer>;
+
+export const LogoutAnswer = Type.Object({
+  ended: Type.Union([Type.Literal('session'), Type.Literal('every session')], {
+    description: '`session`: this token\'s session; `every session`: a token signed before sessions were named (2026-12-07) ends every session of the account',
+  }),
+});
+export type LogoutAnswer = Static<typeof LogoutAnswer>;

@@ -150,6 +150,10 @@ export const api = {
     const roles = r.user.roles as Role[];
     return { token: r.token, user: { username: r.user.username, name: r.user.displayName, role: roles[0] ?? 'planner', roles, unitCode: r.user.unitCode } };
   },
+  /** Ends this token's session on the server (`POST /api/auth/logout`). */
+  logout: async (): Promise<void> => {
+    await request<unknown>('POST', '/auth/logout');
+  },
   me: async (): Promise<User> => {
     const m = await request<W.MeAnswer>('GET', '/auth/me');
     const roles = m.roles as Role[];

@@ -22,21 +22,29 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [ready] = useState(true);
   const [expired, setExpired] = useState(false);
 
-  const logout = useCallback(() => {
+  /** Forgets the session in this tab. */
+  const forget = useCallback(() => {
     setToken(null);
     sessionStorage.removeItem('onemap.user');
     sessionStorage.removeItem('onemap.purpose');
     setUser(null);
   }, []);
 
+  /** Logs out: the server ends the token's session on every server (a copied token is refused too), then the tab forgets it. */
+  const logout = useCallback(() => {
+    // the request takes the token before `forget` drops it; a failure (server down) still logs out here
+    if (getToken()) void api.logout().catch(() => undefined);
+    forget();
+  }, [forget]);
+
   // A 401 on a logged-in page means the session ended on the server: go back to login and say so.
   useEffect(
     () =>
       setUnauthorizedHandler(() => {
         if (getToken()) setExpired(true);
-        logout();
+        forget();
       }),
-    [logout],
+    [forget],
   );
 
   const login = useCallback(async (username: string, password: string) => {

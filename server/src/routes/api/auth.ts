@@ -1,15 +1,17 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import bcrypt from 'bcryptjs';
 import { LoginThrottle } from '../../access/login-throttle.ts';
 import { ROLES } from '../../access/types.ts';
 import { httpError } from '../../errors.ts';
-import { LoginAnswer, LoginBody, MeAnswer } from '../../schemas/auth.ts';
+import { endEverySession } from '../../repositories/governance.ts';
+import { LoginAnswer, LoginBody, LogoutAnswer, MeAnswer } from '../../schemas/auth.ts';
 import { errorAnswers } from '../../schemas/common.ts';
 
 // A constant hash compared against when the user does not exist, so timing does not reveal usernames.
 const DUMMY_HASH = bcrypt.hashSync('onemap-no-such-user', 10);
 
-/** Login (JWT) and who-am-I. */
+/** Login (JWT), logout and who-am-I. */
 const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const throttle = new LoginThrottle(app.redis, app.config.LOGIN_FAILURES_PER_ACCOUNT, app.config.LOGIN_LOCK_SECONDS);
   app.post(
@@ -33,9 +35,35 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       await throttle.succeeded(username);
       const roles = user.roles.filter((r) => (ROLES as readonly string[]).includes(r));
-      const token = app.jwt.sign({ sub: user.username, unit: user.unitCode, roles, tv: user.tokenVersion });
+      const token = app.jwt.sign({ sub: user.username, unit: user.unitCode, roles, tv: user.tokenVersion, sid: randomUUID() });
       request.resultCount = 1;
       return { token, user: { username: user.username, displayName: user.displayName, unitCode: user.unitCode, roles } };
+    },
+  );
+
+  app.post(
+    '/logout',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'End this token\'s session on every server: the token is refused from now on (the account\'s other sessions stay)',
+        security: [{ bearer: [] }],
+        response: { 200: LogoutAnswer, ...errorAnswers({ also: [400] }) },
+      },
+      config: { access: { roles: ROLES, purpose: false, action: 'logout' } },
+    },
+    async (request) => {
+      const session = request.session;
+      if (request.viewer.authMethod !== 'jwt' || !session) throw httpError('VALIDATION', { detail: 'a client certificate is no session to end: remove the certificate from the browser or have an admin unregister it' });
+      request.resultCount = 1;
+      if (session.sid) {
+        await app.endedSessions.end(session.sid, session.exp);
+        return { ended: 'session' as const };
+      }
+      // A token signed before tokens named their session: only ending every session ends this one.
+      await endEverySession(app.graph, request.viewer.username);
+      app.access.invalidate();
+      return { ended: 'every session' as const };
     },
   );
 

@@ -79,7 +79,7 @@ const watchRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const v = request.viewer;
       const user = await app.access.user(v.username);
       if (!user) throw httpError('UNAUTHENTICATED', { detail: 'this account no longer exists' });
-      const ticket = await issueStreamTicket(app.redis, { username: v.username, purpose: v.purpose as NonNullable<Viewer['purpose']>, tokenVersion: user.tokenVersion });
+      const ticket = await issueStreamTicket(app.redis, { username: v.username, purpose: v.purpose as NonNullable<Viewer['purpose']>, tokenVersion: user.tokenVersion, sid: request.session?.sid ?? null });
       request.resultCount = 1;
       return reply.status(201).send({ ticket, expiresInSeconds: STREAM_TICKET_TTL_SECONDS });
     },
@@ -106,6 +106,8 @@ const watchRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const opened = request.viewer;
       // the token version the ticket was issued under (authenticateTicket checked it): a later change ends the stream
       const openedVersion = (await app.access.user(opened.username))?.tokenVersion;
+      // the session the ticket was issued to: logging out of it ends the stream
+      const openedSession = request.session?.sid ?? null;
       // Events are routed by every watch of the unit (each is checked against the viewer when it
       // comes), by the eid each was made on (an event names those that follow its entity now,
       // through merges); the count the stream opens with is of the watches the caller may list.
@@ -128,6 +130,7 @@ const watchRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (!roles.some((r) => STREAM_ROLES.includes(r))) return 'role withdrawn';
         // any other change that revokes tokens (a password reset) ends the stream too
         if (user.tokenVersion !== openedVersion) return 'signed out';
+        if (openedSession && (await app.endedSessions.isEnded(openedSession))) return 'signed out';
         return viewerOf(app, user, roles, opened.authMethod, opened.purpose);
       };
       const end = (reason: string) => {
