@@ -116,6 +116,17 @@ describe('every request writes an entry', () => {
       if (!p.startsWith('/api') || p.endsWith('/stream')) continue;
       for (const m of Object.keys(methods)) {
         const id = nonce();
+        if (m === 'post' && p === '/api/auth/logout') {
+          // Open to every role, and a change (of a session): its intent entry, then its answer. With a
+          // session of its own, not the fixture token (that one, signed without a session, would end
+          // every session of the user).
+          const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: username('otherCity', 'planner'), password: PASSWORD } });
+          const out = await app.inject({ method: 'POST', url: `${p}?probe=${id}`, headers: { authorization: `Bearer ${login.json().token}` } });
+          expect(out.statusCode, out.body).toBe(200);
+          expect((await entriesWith(id)).map((e) => e.outcome).sort()).toEqual(['allowed', 'intent']);
+          n++;
+          continue;
+        }
         // As a user without the role: every route answers (403) and must still be audited, once.
         const res = await as(app, 'otherCity', 'planner')({ method: m.toUpperCase() as 'GET', url: `${p.replace(/\{(\w+)\}/g, 'x')}?probe=${id}`, payload: m === 'get' || m === 'delete' ? undefined : {} });
         expect(res.statusCode, `${m} ${p}`).toBeGreaterThanOrEqual(200);

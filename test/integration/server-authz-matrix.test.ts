@@ -244,7 +244,7 @@ const ROUTES: RouteCase[] = [
       for (const s of b.items.filter((x: any) => x.id.startsWith('fx_'))) expect(s.access.visible).toBe(vis.has(s.id));
     },
   },
-  { name: 'watch list', req: { url: '/api/watches' }, roles: INDIVIDUAL, purpose: false },
+  { name: 'watch list', req: { url: '/api/watches' }, roles: INDIVIDUAL, purpose: true },
   { name: 'watch create', req: { method: 'POST', url: '/api/watches', payload: { eid: E.P3 } }, roles: INDIVIDUAL, purpose: true },
   { name: 'watch stream ticket', req: { method: 'POST', url: '/api/watches/stream-ticket' }, roles: INDIVIDUAL, purpose: true },
   // Early warning (预警, docs/analysis.md): rules of the caller's unit; hits only when every record that fired them is visible (warning-rules.test.ts).
@@ -257,7 +257,7 @@ const ROUTES: RouteCase[] = [
     check: (b, _vis, level) => expect(b).toMatchObject({ unitCode: LEVELS[level], subjects: [E.P3], active: true }),
   },
   { name: 'warning hits', req: { url: '/api/warnings/rules/R-00000000-0000-0000-0000-000000000000/hits' }, roles: INDIVIDUAL, purpose: true, ok: [404] },
-  { name: 'warning rule end', req: { method: 'DELETE', url: '/api/warnings/rules/R-00000000-0000-0000-0000-000000000000' }, roles: INDIVIDUAL, purpose: false, ok: [404] },
+  { name: 'warning rule end', req: { method: 'DELETE', url: '/api/warnings/rules/R-00000000-0000-0000-0000-000000000000' }, roles: INDIVIDUAL, purpose: true, ok: [404] },
   { name: 'decisions', req: { url: '/api/resolution/decisions' }, roles: ['analyst'], purpose: true },
   // the review queue (issue 16): possible matches whose records the viewer may all see
   { name: 'review candidates', req: { url: '/api/resolution/candidates' }, roles: ['analyst'], purpose: true },

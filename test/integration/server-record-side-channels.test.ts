@@ -121,7 +121,7 @@ describe("a unit's early-warning rules are listed to a colleague only when the c
     expect(JSON.stringify(listed.json())).not.toMatch(/P-FX4|赵敏/);
     expect((await colleague({ url: `/api/warnings/rules/${id}/hits` })).statusCode).toBe(404);
     expect((await colleague({ method: 'DELETE', url: `/api/warnings/rules/${id}` })).statusCode).toBe(404);
-    expect((await as(app, 'wrongPurposeCounty', 'officer', null)({ method: 'DELETE', url: `/api/warnings/rules/${id}` })).statusCode).toBe(200);
+    expect((await as(app, 'wrongPurposeCounty', 'officer')({ method: 'DELETE', url: `/api/warnings/rules/${id}` })).statusCode).toBe(200);
   });
 });
 

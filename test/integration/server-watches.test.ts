@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEnv } from '../helpers/env.ts';
 import { clearGraph, openTestGraph } from '../helpers/graph.ts';
-import { as, buildTestApp, PURPOSE, tokenFor } from '../helpers/server-app.ts';
+import { ADMIN_PURPOSE, as, buildTestApp, PURPOSE, tokenFor } from '../helpers/server-app.ts';
 import { openWatchStream } from '../helpers/watch-stream.ts';
 import { readTx, writeTx } from '@onemap/graph-schema/server';
 import { E, type LevelName, seedServerFixture, username } from '../helpers/server-fixtures.ts';
@@ -93,12 +93,15 @@ describe('watches', () => {
     const made = await as(app, 'station', 'officer')({ method: 'POST', url: '/api/watches', payload: { eid: E.P4 } });
     expect(made.statusCode, made.body).toBe(201);
     try {
-      const listed = async (purpose: boolean) =>
-        ((await as(app, 'station', 'analyst', purpose ? PURPOSE : null)({ url: '/api/watches' })).json().items as { eid: string }[]).some((w) => w.eid === E.P4);
-      expect(await listed(true)).toBe(true);
-      expect(await listed(false)).toBe(false);
-      // P1 is seen through an unconditional source too: listed with or without a purpose.
-      expect((await as(app, 'station', 'analyst', null)({ url: '/api/watches' })).json().items.some((w: { eid: string }) => w.eid === E.P1)).toBe(true);
+      const listed = async (purpose: object) =>
+        ((await as(app, 'station', 'analyst', purpose)({ url: '/api/watches' })).json().items as { eid: string }[]).some((w) => w.eid === E.P4);
+      expect(await listed(PURPOSE)).toBe(true);
+      // under a purpose the grant does not open, P4 is not listed; P1, seen through an unconditional source, is
+      expect(await listed(ADMIN_PURPOSE)).toBe(false);
+      expect((await as(app, 'station', 'analyst', ADMIN_PURPOSE)({ url: '/api/watches' })).json().items.some((w: { eid: string }) => w.eid === E.P1)).toBe(true);
+      // the list names persons: it is asked for with a purpose, like every individual-level answer
+      const bare = await as(app, 'station', 'analyst', null)({ url: '/api/watches' });
+      expect(bare.statusCode).toBe(428);
     } finally {
       await as(app, 'station', 'officer')({ method: 'DELETE', url: `/api/watches/${made.json().id}` });
     }
@@ -111,8 +114,8 @@ describe('watches', () => {
 
   it('a unit can end its own watch but not another unit’s', async () => {
     const w = (await as(app, 'county', 'officer')({ method: 'POST', url: '/api/watches', payload: { eid: E.P3 } })).json();
-    expect((await as(app, 'otherCity', 'officer', null)({ method: 'DELETE', url: `/api/watches/${w.id}` })).statusCode).toBe(404);
-    expect((await as(app, 'county', 'analyst', null)({ method: 'DELETE', url: `/api/watches/${w.id}` })).statusCode).toBe(200);
+    expect((await as(app, 'otherCity', 'officer')({ method: 'DELETE', url: `/api/watches/${w.id}` })).statusCode).toBe(404);
+    expect((await as(app, 'county', 'analyst')({ method: 'DELETE', url: `/api/watches/${w.id}` })).statusCode).toBe(200);
   });
 });
 

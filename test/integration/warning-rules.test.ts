@@ -302,7 +302,7 @@ describe('early-warning rules through the API', () => {
       404,
     );
     expect(
-      (await as(app, 'otherCity', 'officer', null)({ method: 'DELETE', url: `/api/warnings/rules/${enter.id}` }))
+      (await as(app, 'otherCity', 'officer')({ method: 'DELETE', url: `/api/warnings/rules/${enter.id}` }))
         .statusCode,
     ).toBe(404);
   });
@@ -336,7 +336,7 @@ describe('early-warning rules through the API', () => {
     expect(hits).toHaveLength(1);
     expect(hits[0].detail).toBe('leave');
     expect(
-      (await as(app, 'county', 'officer', null)({ method: 'DELETE', url: `/api/warnings/rules/${leave.id}` })).json(),
+      (await as(app, 'county', 'officer')({ method: 'DELETE', url: `/api/warnings/rules/${leave.id}` })).json(),
     ).toEqual({ id: leave.id, active: false });
     // Back in, out again: the ended rule stays at one hit.
     await push(hotel, 'hotel', [guest(191, 1, { check_in: '2026-04-22 20:00:00' })]);

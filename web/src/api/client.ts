@@ -312,16 +312,16 @@ export const api = {
   catalog: async () => (await request<W.CatalogAnswer>('GET', '/catalog')).items,
 
   // ---- watches
-  /** The unit's watches on entities the caller may see: under the session's purpose, when it has one, those a grant opens for it too. */
-  watches: async (purpose?: Purpose | null): Promise<Watch[]> =>
-    (await request<W.List<W.WatchW>>('GET', '/watches', { purpose: purpose ?? undefined })).items.map((w) => ({ id: w.id, eid: w.eid, createdAt: w.createdAt })),
+  /** The unit's watches on entities the caller may see under the session's purpose (a grant may open more for it). */
+  watches: async (purpose: Purpose): Promise<Watch[]> =>
+    (await request<W.List<W.WatchW>>('GET', '/watches', { purpose })).items.map((w) => ({ id: w.id, eid: w.eid, createdAt: w.createdAt })),
   addWatch: (eid: string, purpose: Purpose) => request<W.WatchW>('POST', '/watches', { body: { eid }, purpose }),
-  removeWatch: (id: string) => request<unknown>('DELETE', `/watches/${encodeURIComponent(id)}`),
+  removeWatch: (id: string, purpose: Purpose) => request<unknown>('DELETE', `/watches/${encodeURIComponent(id)}`, { purpose }),
   // ---- early-warning rules (预警): the unit's rules; alerts arrive on the watch stream
   warningRules: async (purpose: Purpose): Promise<W.WarningRule[]> => (await request<W.List<W.WarningRule>>('GET', '/warnings/rules', { purpose })).items,
   createWarningRule: (body: W.WarningRuleBody, purpose: Purpose) => request<W.WarningRule>('POST', '/warnings/rules', { body, purpose }),
   warningHits: async (id: string, purpose: Purpose): Promise<W.WarningHit[]> => (await request<W.List<W.WarningHit>>('GET', `/warnings/rules/${encodeURIComponent(id)}/hits`, { purpose })).items,
-  endWarningRule: (id: string) => request<unknown>('DELETE', `/warnings/rules/${encodeURIComponent(id)}`),
+  endWarningRule: (id: string, purpose: Purpose) => request<unknown>('DELETE', `/warnings/rules/${encodeURIComponent(id)}`, { purpose }),
   /**
    * EventSource cannot send headers, and a token in a URL is logged: each (re)connection first asks
    * for a single-use ticket (token and purpose in headers) and opens the stream with it. The server

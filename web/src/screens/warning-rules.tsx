@@ -193,7 +193,9 @@ export function WarningRules() {
                     type="button"
                     className="link"
                     onClick={async () => {
-                      await api.endWarningRule(r.id).catch((e: Error) => setError(e));
+                      await requirePurpose()
+                        .then((p) => api.endWarningRule(r.id, p))
+                        .catch((e: Error) => setError(e));
                       reload();
                     }}
                   >

@@ -12,7 +12,8 @@ import { formatBeijing } from '@onemap/graph-schema';
 export default function WatchesScreen() {
   const { t } = useI18n();
   const { requirePurpose, purpose } = usePurpose();
-  const [st, reload] = useLoad(() => api.watches(purpose), [purpose]);
+  // The list is individual-level too: it loads once the session has a purpose (the button below asks for one).
+  const [st, reload] = useLoad(async () => (purpose ? api.watches(purpose) : []), [purpose]);
   const [alerts, setAlerts] = useState<WatchAlert[]>([]);
   const [open, setOpen] = useState(false);
   const [error, setError] = useState<Error | null>(null);
@@ -48,7 +49,9 @@ export default function WatchesScreen() {
                     type="button"
                     className="link"
                     onClick={async () => {
-                      await api.removeWatch(w.id).catch((e: Error) => setError(e));
+                      await requirePurpose()
+                        .then((p) => api.removeWatch(w.id, p))
+                        .catch((e: Error) => setError(e));
                       reload();
                     }}
                   >

@@ -90,14 +90,16 @@ const warningRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         ...common,
         summary: 'End (expire) one of the unit’s rules now',
+        headers: PurposeHeaders,
+        querystring: PurposeOnlyQuery,
         params: WarningRuleParams,
-        response: { 200: WarningRuleEnded, ...errorAnswers({ also: [404] }) },
+        response: { 200: WarningRuleEnded, ...errorAnswers({ purpose: true, also: [404] }) },
       },
-      config: { access: { roles: ROLES, purpose: false, action: 'warning-rule-end' } },
+      config: { access: { roles: ROLES, purpose: true, action: 'warning-rule-end' } },
     },
     async (request) => {
       const { id } = request.params;
-      // No purpose on this route: its creator, or whoever sees its entities without one (recordSources).
+      // Its creator, or whoever sees its entities (under the purpose stated, like every individual-level route).
       if (!(await endWarningRule(app.graph, id, request.viewer.unitCode, request.viewer.username, request.viewer.recordSources)))
         throw httpError('NOT_FOUND', { what: `warning rule ${id}` });
       request.resultCount = 1;

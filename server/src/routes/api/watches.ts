@@ -41,8 +41,14 @@ const watchRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/',
     {
-      schema: { ...common, summary: 'Active watches of the caller’s unit on entities the caller may see (under the purpose stated, if any)', headers: PurposeHeaders, response: { 200: WatchList, ...errorAnswers({ purpose: true }) } },
-      config: { access: { roles: ['officer', 'analyst'] as const, purpose: 'optional', action: 'watch-list' } },
+      schema: {
+        ...common,
+        summary: 'Active watches of the caller’s unit on entities the caller may see under the purpose stated',
+        headers: PurposeHeaders,
+        querystring: PurposeOnlyQuery,
+        response: { 200: WatchList, ...errorAnswers({ purpose: true }) },
+      },
+      config: individual('watch-list'),
     },
     async (request) => {
       const v = request.viewer;
@@ -54,7 +60,10 @@ const watchRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.delete(
     '/:id',
-    { schema: { ...common, summary: 'Stop a watch of the caller’s unit', params: WatchParams, response: { 200: WatchEnded, ...errorAnswers({ also: [404] }) } }, config: { access: { roles: ['officer', 'analyst'] as const, purpose: false, action: 'watch-end' } } },
+    {
+      schema: { ...common, summary: 'Stop a watch of the caller’s unit', headers: PurposeHeaders, querystring: PurposeOnlyQuery, params: WatchParams, response: { 200: WatchEnded, ...errorAnswers({ purpose: true, also: [404] }) } },
+      config: individual('watch-end'),
+    },
     async (request) => {
       const { id } = request.params;
       if (!(await endWatch(app.graph, id, request.viewer.unitCode, request.viewer.username, request.viewer.recordSources))) throw httpError('NOT_FOUND', { what: `watch ${id}` });
