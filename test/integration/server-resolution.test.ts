@@ -380,7 +380,7 @@ describe('who may list or undo a decision is fixed when it is made', () => {
     expect((await prov({ url: '/api/entities/P-FXC5' })).statusCode).toBe(200);
   });
 
-  it('a merge then a split of its records, undone last first, gives each entity back its own', async () => {
+  it('a merge then a split of its records: the merge is not undone first (409, nothing changed); undone last first, each entity gets back its own', async () => {
     const prov = as(app, 'province', 'analyst');
     const pair = ['P-FXC5', 'P-FXC6'];
     const start = await Promise.all(pair.map(edgesOf));
@@ -388,14 +388,62 @@ describe('who may list or undo a decision is fixed when it is made', () => {
     expect(m.statusCode, m.body).toBe(201);
     const sp = await prov({ method: 'POST', url: '/api/resolution/split', payload: { eid: 'P-FXC6', rids: ['fx_open:c5'], reason: '拆分' } });
     expect(sp.statusCode, sp.body).toBe(201);
+    const newEid = sp.json().newEid as string;
     try {
       expect((await edgesOf('P-FXC6'))?.edges).not.toContain('RESOLVED_TO fx_open:c5 ');
+      const split = await Promise.all(['P-FXC6', newEid].map(edgesOf));
+      // The split moved records the merge brought: undoing the merge first would miss them.
+      const early = await prov({ method: 'POST', url: `/api/resolution/decisions/${m.json().id}/undo` });
+      expect(early.statusCode, early.body).toBe(409);
+      expect(early.json().message).toContain('undo that one first');
+      expect(await Promise.all(['P-FXC6', newEid].map(edgesOf))).toEqual(split);
     } finally {
       const undoSplit = await prov({ method: 'POST', url: `/api/resolution/decisions/${sp.json().decision.id}/undo` });
       expect(undoSplit.statusCode, undoSplit.body).toBe(200);
       expect((await prov({ method: 'POST', url: `/api/resolution/decisions/${m.json().id}/undo` })).statusCode).toBe(200);
     }
     expect(await Promise.all(pair.map(edgesOf))).toEqual(start);
+  });
+
+  it('a split then a merge into the entity it made: the split is not undone first (409); undone last first, each entity gets back its own', async () => {
+    const prov = as(app, 'province', 'analyst');
+    const all = ['P-FXC5', 'P-FXC6', 'P-FXD6'];
+    const start = await Promise.all(all.map(edgesOf));
+    // a two-record entity to split: P-FXC5 merged into P-FXC6 (a decision no later one entangles)
+    const m0 = await prov({ method: 'POST', url: '/api/resolution/merge', payload: { survivor: 'P-FXC6', merged: ['P-FXC5'], reason: '合并' } });
+    expect(m0.statusCode, m0.body).toBe(201);
+    const sp = await prov({ method: 'POST', url: '/api/resolution/split', payload: { eid: 'P-FXC6', rids: ['fx_open:c5'], reason: '拆分' } });
+    expect(sp.statusCode, sp.body).toBe(201);
+    const newEid = sp.json().newEid as string;
+    const m2 = await prov({ method: 'POST', url: '/api/resolution/merge', payload: { survivor: newEid, merged: ['P-FXD6'], reason: '并入新实体' } });
+    expect(m2.statusCode, m2.body).toBe(201);
+    try {
+      const before = await Promise.all(['P-FXC6', newEid].map(edgesOf));
+      // undoing the split would move P-FXD6's records to P-FXC6 and delete the entity its merge redirects to
+      const early = await prov({ method: 'POST', url: `/api/resolution/decisions/${sp.json().decision.id}/undo` });
+      expect(early.statusCode, early.body).toBe(409);
+      expect(await Promise.all(['P-FXC6', newEid].map(edgesOf))).toEqual(before);
+    } finally {
+      expect((await prov({ method: 'POST', url: `/api/resolution/decisions/${m2.json().id}/undo` })).statusCode).toBe(200);
+      expect((await prov({ method: 'POST', url: `/api/resolution/decisions/${sp.json().decision.id}/undo` })).statusCode).toBe(200);
+      expect((await prov({ method: 'POST', url: `/api/resolution/decisions/${m0.json().id}/undo` })).statusCode).toBe(200);
+    }
+    expect(await Promise.all(all.map(edgesOf))).toEqual(start);
+  });
+
+  it('a later merge into the same survivor that moved nothing of an earlier one does not keep the earlier from being undone', async () => {
+    const prov = as(app, 'province', 'analyst');
+    const all = ['P-FXC5', 'P-FXC6', 'P-FXD6'];
+    const start = await Promise.all(all.map(edgesOf));
+    const d1 = await prov({ method: 'POST', url: '/api/resolution/merge', payload: { survivor: 'P-FXC6', merged: ['P-FXC5'], reason: '合并一' } });
+    expect(d1.statusCode, d1.body).toBe(201);
+    const d2 = await prov({ method: 'POST', url: '/api/resolution/merge', payload: { survivor: 'P-FXC6', merged: ['P-FXD6'], reason: '合并二' } });
+    expect(d2.statusCode, d2.body).toBe(201);
+    const u1 = await prov({ method: 'POST', url: `/api/resolution/decisions/${d1.json().id}/undo` });
+    expect(u1.statusCode, u1.body).toBe(200);
+    expect((await edgesOf('P-FXC5'))).toEqual(start[0]);
+    expect((await prov({ method: 'POST', url: `/api/resolution/decisions/${d2.json().id}/undo` })).statusCode).toBe(200);
+    expect(await Promise.all(all.map(edgesOf))).toEqual(start);
   });
 
   it('a confirmation naming a hidden entity stays hidden (and not undoable) after that entity is merged away', async () => {

@@ -147,10 +147,34 @@ describe('client-certificate mode (一人一证)', () => {
   const run = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
   let server: FastifyInstance | null = null;
   let fingerprint = '';
+  let port = 0;
   afterAll(async () => {
     await server?.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
+  /** A request over TLS, with the client certificate of `who` (or none) and the headers given. */
+  const call = (who: string | null, method = 'GET', url = '/api/auth/me', headers: Record<string, string> = {}) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = https.request(
+        {
+          host: '127.0.0.1',
+          port,
+          method,
+          path: url,
+          headers,
+          ca: fs.readFileSync(path.join(dir, 'server.crt')),
+          ...(who ? { cert: fs.readFileSync(path.join(dir, `${who}.crt`)), key: fs.readFileSync(path.join(dir, `${who}.key`)) } : {}),
+        },
+        (res) => {
+          let body = '';
+          res.on('data', (c) => (body += c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+  const get = (who: string | null) => call(who);
 
   it('maps a certificate issued by the CA to exactly one officer, and an unknown one to nobody', async () => {
     run(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=OneMap Test CA']);
@@ -163,26 +187,7 @@ describe('client-certificate mode (一人一证)', () => {
     await writeTx(graph, (tx) => tx.run('MATCH (u:User {username: $u}) SET u.certFingerprint = $fp', { u: username('station', 'officer'), fp: fingerprint }));
     server = await buildTestApp({ TLS_CERT_FILE: path.join(dir, 'server.crt'), TLS_KEY_FILE: path.join(dir, 'server.key'), TLS_CA_FILE: path.join(dir, 'ca.crt') });
     await server.listen({ host: '127.0.0.1', port: 0 });
-    const port = (server.server.address() as { port: number }).port;
-    const get = (who: string | null) =>
-      new Promise<{ status: number; body: string }>((resolve, reject) => {
-        const req = https.request(
-          {
-            host: '127.0.0.1',
-            port,
-            path: '/api/auth/me',
-            ca: fs.readFileSync(path.join(dir, 'server.crt')),
-            ...(who ? { cert: fs.readFileSync(path.join(dir, `${who}.crt`)), key: fs.readFileSync(path.join(dir, `${who}.key`)) } : {}),
-          },
-          (res) => {
-            let body = '';
-            res.on('data', (c) => (body += c));
-            res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-          },
-        );
-        req.on('error', reject);
-        req.end();
-      });
+    port = (server.server.address() as { port: number }).port;
     const officer = await get('officer');
     expect(officer.status).toBe(200);
     expect(JSON.parse(officer.body)).toMatchObject({ username: username('station', 'officer'), authMethod: 'certificate' });
@@ -191,6 +196,20 @@ describe('client-certificate mode (一人一证)', () => {
     expect(JSON.parse(stranger.body).message).toContain('not registered');
     expect((await get(null)).status).toBe(401);
     expect(createHash('sha256').update('x').digest('hex')).toHaveLength(64);
+  });
+
+  it('logging out on a terminal with a certificate ends the session of the token sent beside it; the certificate alone has none to end', async () => {
+    const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: username('station', 'officer'), password: PASSWORD } });
+    const token = login.json().token as string;
+    expect((await call('officer', 'POST', '/api/auth/logout')).status).toBe(400);
+    const out = await call('officer', 'POST', '/api/auth/logout', { authorization: `Bearer ${token}` });
+    expect(out.status, out.body).toBe(200);
+    expect(JSON.parse(out.body)).toEqual({ ended: 'session' });
+    const after = await app.inject({ url: '/api/auth/me', headers: { authorization: `Bearer ${token}` } });
+    expect(after.statusCode).toBe(401);
+    expect(after.json().message).toContain('logged out');
+    // the certificate still works: it is no session
+    expect((await call('officer')).status).toBe(200);
   });
 
   it('one certificate cannot be registered to two users', async () => {

@@ -283,8 +283,44 @@ export async function undoDecision(graph: Graph, d: DecisionRow, by: string): Pr
   }
 }
 
+/**
+ * Whether a later decision, still in force, moved what decision `d` moved or made: then undoing
+ * `d` first would take that decision's records along (or leave them on a node it deletes), so
+ * the later one is to be undone first. A merge is entangled when a later merge or split moved
+ * edges that still carry its mark under their own (`movedStack`); a split, when a later merge or
+ * split names the entity it made (its undo moves all of that entity back and deletes it). A later
+ * decision on the same entities that moved none of it (another merge into the same survivor) is
+ * no obstacle. The later decisions are found by their `DecisionEid` index seeks, and only the
+ * edges of their entities still in force are read (a merged-away entity keeps none).
+ */
+async function entangledLater(tx: ManagedTransaction, d: DecisionRow): Promise<boolean> {
+  const r = await tx.run(
+    `MATCH (d:${Label.Decision} {id: $id})
+     MATCH (x:${Label.DecisionEid}) WHERE x.entity IN $eids AND x.decision <> $id
+     MATCH (later:${Label.Decision} {id: x.decision})
+     WHERE NOT later:${Label.UndoneDecision} AND later.kind IN ['merge', 'split'] AND later.at >= d.at
+     WITH DISTINCT d, later
+     CALL (d, later) {
+       WITH d, later WHERE d.kind = 'split' AND d.eids[1] IN later.eids
+       RETURN true AS hit
+       UNION
+       WITH d, later WHERE d.kind = 'merge'
+       UNWIND later.eids AS le
+       MATCH (e:Entity {eid: le})
+       MATCH (e)-[r]-() WHERE r.movedBy = later.id AND any(m IN coalesce(r.movedStack, []) WHERE m CONTAINS $id)
+       RETURN true AS hit LIMIT 1
+     }
+     RETURN count(hit) > 0 AS entangled`,
+    { id: d.id, eids: d.eids },
+  );
+  return r.records[0]?.get('entangled') === true;
+}
+
 async function undoInTx(graph: Graph, d: DecisionRow, by: string): Promise<void> {
   await writeTx(graph, async (tx) => {
+    if ((d.kind === 'merge' || d.kind === 'split') && (await entangledLater(tx, d))) {
+      throw new UndoConflict(`decision ${d.id} cannot be undone now: a later decision moved what it moved (undo that one first)`);
+    }
     if (d.kind === 'merge') {
       const [survivor, ...merged] = d.eids;
       const s = await nodeOf(tx, survivor as string);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import bcrypt from 'bcryptjs';
 import { LoginThrottle } from '../../access/login-throttle.ts';
+import { bearerToken, type TokenClaims } from '../../access/token-cache.ts';
 import { ROLES } from '../../access/types.ts';
 import { httpError } from '../../errors.ts';
 import { endEverySession } from '../../repositories/governance.ts';
@@ -53,8 +54,8 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: { roles: ROLES, purpose: false, action: 'logout' } },
     },
     async (request) => {
-      const session = request.session;
-      if (request.viewer.authMethod !== 'jwt' || !session) throw httpError('VALIDATION', { detail: 'a client certificate is no session to end: remove the certificate from the browser or have an admin unregister it' });
+      const session = request.session ?? bearerSession(request.headers.authorization, request.viewer.username);
+      if (!session) throw httpError('VALIDATION', { detail: 'a client certificate is no session to end: remove the certificate from the browser or have an admin unregister it' });
       request.resultCount = 1;
       if (session.sid) {
         await app.endedSessions.end(session.sid, session.exp);
@@ -66,6 +67,22 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return { ended: 'every session' as const };
     },
   );
+
+  /**
+   * The session of a token sent beside a client certificate (the certificate authenticated the
+   * request): a user who logged in with a password on a terminal holding a certificate still ends
+   * the token's session. Only a valid token of the certificate's own user counts.
+   */
+  function bearerSession(header: string | undefined, username: string): { sid: string | null; exp: number } | null {
+    const token = bearerToken(header);
+    if (!token) return null;
+    try {
+      const claims = app.jwt.verify<TokenClaims>(token);
+      return claims.sub === username ? { sid: typeof claims.sid === 'string' ? claims.sid : null, exp: claims.exp ?? 0 } : null;
+    } catch {
+      return null;
+    }
+  }
 
   app.get(
     '/me',
