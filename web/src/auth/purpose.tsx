@@ -136,3 +136,17 @@ export function PurposeBadge() {
     </span>
   );
 }
+
+/** Says that a list naming persons shows once a purpose is stated, with the button that asks for one. */
+export function PurposeFirst() {
+  const { t } = useI18n();
+  const { requirePurpose } = usePurpose();
+  return (
+    <p className="muted" data-testid="purpose-first">
+      {t('purpose.listNeedsIt')}{' '}
+      <button type="button" className="link" onClick={() => void requirePurpose().catch(() => {})}>
+        {t('purpose.title')}
+      </button>
+    </p>
+  );
+}

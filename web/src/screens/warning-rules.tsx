@@ -164,7 +164,7 @@ export function WarningRules() {
       </button>
       {error && <ErrorBox error={error} />}
       <h3>{t('warn.rules')}</h3>
-      <AsyncView st={st} onRetry={reload} isEmpty={(d) => d.length === 0}>
+      <AsyncView st={st} onRetry={reload} isEmpty={(d) => d.length === 0 && !!purpose}>
         {(rules: WarningRule[]) => (
           <ul className="plain" data-testid="warning-rule-list">
             {rules.map((r) => (

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api } from '../api/client.ts';
 import type { Watch, WatchAlert } from '../api/types.ts';
-import { usePurpose } from '../auth/purpose.tsx';
+import { PurposeFirst, usePurpose } from '../auth/purpose.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { EntityPicker } from '../ui/entity-picker.tsx';
 import { AsyncView, ErrorBox, useLoad } from '../ui/states.tsx';
@@ -39,7 +39,8 @@ export default function WatchesScreen() {
         />
         {error && <ErrorBox error={error} />}
         <h3>{t('nav.watches')}</h3>
-        <AsyncView st={st} onRetry={reload} isEmpty={(d) => d.length === 0}>
+        {!purpose && <PurposeFirst />}
+        <AsyncView st={st} onRetry={reload} isEmpty={(d) => d.length === 0 && !!purpose}>
           {(list: Watch[]) => (
             <ul className="plain" data-testid="watch-list">
               {list.map((w) => (
