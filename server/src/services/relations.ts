@@ -16,7 +16,7 @@ export const coarseScore = (score: number) => Math.round(score * 2) / 2;
 function edgeProps(p: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const k of ['role', 'count', 'first', 'last', 'at', 'until', 'kind', 'rid', 'since']) if (p[k] !== undefined) out[k] = p[k];
-  // CO_TRAVELED: why the pair is companions (legs, places, days, the most surprising legs). A leg's
+  // CO_TRAVELED: why the pair is companions (legs, places, days, the most surprising legs, by time). A leg's
   // crowd and surprise count everyone at the place then, from every source: small counts of persons
   // the viewer's sources may not show, so they stay in the graph and never reach an answer. The
   // score and the score needed are sums of such surprises over the population of every source, so
@@ -26,7 +26,11 @@ function edgeProps(p: Record<string, unknown>): Record<string, unknown> {
   if (typeof p.reasons === 'string') {
     try {
       const { population: _p, minScore, ...reasons } = JSON.parse(p.reasons) as { top?: Record<string, unknown>[]; population?: number; minScore?: number };
-      if (Array.isArray(reasons.top)) reasons.top = reasons.top.map(({ crowd: _c, surprise: _s, ...leg }) => leg);
+      // the legs listed by time, not by surprise: their order would say which place was less crowded, hidden persons included
+      if (Array.isArray(reasons.top))
+        reasons.top = reasons.top
+          .map(({ crowd: _c, surprise: _s, ...leg }) => leg)
+          .sort((a, b) => String(a.at ?? '').localeCompare(String(b.at ?? '')) || String(a.place ?? '').localeCompare(String(b.place ?? '')));
       out.reasons = typeof minScore === 'number' ? { ...reasons, minScore: coarseScore(minScore) } : reasons;
     } catch {
       // an unreadable reasons string is left out rather than failing the answer
