@@ -446,6 +446,42 @@ describe('who may list or undo a decision is fixed when it is made', () => {
     expect(await Promise.all(all.map(edgesOf))).toEqual(start);
   });
 
+  it('a decision stays listed when a hidden source joins one of its entities later (no bit to poll); undoing it is then refused (409) to whom that source is hidden', async () => {
+    const prov = as(app, 'province', 'analyst');
+    const d = await prov({ method: 'POST', url: '/api/resolution/merge', payload: { survivor: 'P-FXC4', merged: ['P-FXC3'], reason: '同一人' } });
+    expect(d.statusCode, d.body).toBe(201);
+    const id = d.json().id as string;
+    expect(await ids('otherCity')).toContain(id);
+    const other = as(app, 'otherCity', 'analyst');
+    const listedFor = async () => ((await other({ url: '/api/resolution/decisions?eid=P-FXC4' })).json().items as { id: string }[]).map((x) => x.id);
+    expect(await listedFor()).toContain(id);
+    // a record of a source otherCity may not see joins the survivor (as the pipeline would write it)
+    await writeTx(graph, (tx) =>
+      tx.run(
+        `MATCH (e:Entity {eid: 'P-FXC4'})
+         CREATE (r:SourceRecord {rid: 'fx_closed:m1', source: $closed, recordId: 'm1', receivedAt: datetime(), attrs: '{}'})-[:RESOLVED_TO {role: 'person', decision: 'new', score: 1.0, at: datetime()}]->(e)
+         SET e.inSources = [s IN coalesce(e.inSources, []) WHERE s <> $closed] + $closed`,
+        { closed: FX.closed },
+      ),
+    );
+    try {
+      expect(await ids('otherCity')).toContain(id);
+      expect(await listedFor()).toContain(id);
+      const undo = await other({ method: 'POST', url: `/api/resolution/decisions/${id}/undo` });
+      expect(undo.statusCode, undo.body).toBe(409);
+      expect(undo.json()).toMatchObject({ code: 'ONEMAP_ERR_CONFLICT' });
+    } finally {
+      await writeTx(graph, (tx) =>
+        tx.run(
+          `MATCH (r:SourceRecord {rid: 'fx_closed:m1'})-[:RESOLVED_TO]->(e) DETACH DELETE r
+           WITH DISTINCT e SET e.inSources = [s IN e.inSources WHERE s <> $closed]`,
+          { closed: FX.closed },
+        ),
+      );
+      expect((await prov({ method: 'POST', url: `/api/resolution/decisions/${id}/undo` })).statusCode).toBe(200);
+    }
+  });
+
   it('a confirmation naming a hidden entity stays hidden (and not undoable) after that entity is merged away', async () => {
     const prov = as(app, 'province', 'analyst');
     const c = await prov({ method: 'POST', url: '/api/resolution/confirm', payload: { eids: ['P-FXD4', 'P-FXC3'], match: false, reason: '不是同一人' } });

@@ -182,7 +182,31 @@ const TOUCHED_SOURCES = `
 const ALL_TOUCHED_VISIBLE = 'size(touched) > 0 AND all(s IN touched WHERE s IN $visible)';
 
 /**
- * Decisions newest first, only those whose every touched record comes from `visibleSources`.
+ * The sources a decision touched when it was made (`sources`, written with it, and those of the
+ * records it split off): who may list it is decided by them for good. Were its entities' current
+ * sources to count, a hidden source joining one of them later would take the decision out of the
+ * list, and polling the list would tell the day it did. A decision written before `sources` was
+ * kept is read by what it touches now (`TOUCHED_SOURCES`).
+ */
+const TOUCHED_WHEN_MADE = `
+  CALL (d) {
+    UNWIND coalesce(d.rids, []) AS rid
+    MATCH (r:SourceRecord {rid: rid})
+    RETURN collect(DISTINCT r.source) AS splitOff
+  }
+  CALL (d, splitOff) {
+    WITH d, splitOff WHERE d.sources IS NOT NULL
+    RETURN d.sources + splitOff AS made
+    UNION
+    WITH d WHERE d.sources IS NULL
+    ${TOUCHED_SOURCES}
+    RETURN touched AS made
+  }
+  WITH d, made AS touched`;
+
+/**
+ * Decisions newest first, only those whose every record touched when made comes from
+ * `visibleSources` (`TOUCHED_WHEN_MADE`).
  * @param eid only decisions naming this entity (null: all)
  */
 export async function listDecisions(graph: Graph, eid: string | null, limit: number, visibleSources: readonly string[]): Promise<DecisionRow[]> {
@@ -194,14 +218,14 @@ export async function listDecisions(graph: Graph, eid: string | null, limit: num
       eid === null
         ? `MATCH (d:${Label.Decision}) WHERE d.at IS NOT NULL
            WITH d ORDER BY d.at DESC
-           ${TOUCHED_SOURCES}
+           ${TOUCHED_WHEN_MADE}
            WHERE ${ALL_TOUCHED_VISIBLE}
            WITH d ORDER BY d.at DESC LIMIT toInteger($limit)
            RETURN properties(d) AS d`
         : `MATCH (x:${Label.DecisionEid} {entity: $eid})
            MATCH (d:${Label.Decision} {id: x.decision})
            WITH DISTINCT d
-           ${TOUCHED_SOURCES}
+           ${TOUCHED_WHEN_MADE}
            WHERE ${ALL_TOUCHED_VISIBLE}
            RETURN properties(d) AS d ORDER BY d.at DESC LIMIT toInteger($limit)`,
       { eid, limit, visible: [...visibleSources] },
@@ -210,16 +234,28 @@ export async function listDecisions(graph: Graph, eid: string | null, limit: num
   });
 }
 
-/** True when every record decision `id` touches comes from `visibleSources` (false when there is no such decision). */
-export async function decisionVisible(graph: Graph, id: string, visibleSources: readonly string[]): Promise<boolean> {
+/**
+ * Whether the viewer may see decision `id` (`listed`: as the list shows it, by what it touched
+ * when made) and may act on it (`whole`: every record it touches now, later ones included, comes
+ * from `visibleSources`; an undo moves them). Both false when there is no such decision.
+ */
+export async function decisionVisible(graph: Graph, id: string, visibleSources: readonly string[]): Promise<{ listed: boolean; whole: boolean }> {
   return readTx(graph, async (tx) => {
     const r = await tx.run(
       `MATCH (d:ResolutionDecision {id: $id})
-       ${TOUCHED_SOURCES}
-       RETURN ${ALL_TOUCHED_VISIBLE} AS ok`,
+       CALL (d) {
+         ${TOUCHED_WHEN_MADE}
+         RETURN ${ALL_TOUCHED_VISIBLE} AS listed
+       }
+       CALL (d) {
+         ${TOUCHED_SOURCES}
+         RETURN ${ALL_TOUCHED_VISIBLE} AS whole
+       }
+       RETURN listed, whole`,
       { id, visible: [...visibleSources] },
     );
-    return r.records[0]?.get('ok') === true;
+    const row = r.records[0];
+    return { listed: row?.get('listed') === true, whole: row?.get('whole') === true };
   });
 }
 

@@ -105,9 +105,12 @@ const resolutionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { id } = request.params;
       const d = await readDecision(app.graph, id);
-      // A decision touching any record the viewer may not see answers like a missing one.
-      if (!d || !(await decisionVisible(app.graph, id, request.viewer.visibleSources))) throw httpError('NOT_FOUND', { what: `decision ${id}` });
+      // A decision the viewer may not list answers like a missing one; one they may list but whose
+      // entities a hidden source has joined since (an undo would move its records) cannot be undone by them.
+      const seen = d ? await decisionVisible(app.graph, id, request.viewer.visibleSources) : null;
+      if (!d || !seen?.listed) throw httpError('NOT_FOUND', { what: `decision ${id}` });
       if (d.undone) throw httpError('CONFLICT', { detail: `decision ${id} was already undone` });
+      if (!seen.whole) throw httpError('CONFLICT', { detail: `decision ${id} cannot be undone by you now: what it names has changed since it was made, and an undo would move records you may not see` });
       try {
         await undoDecision(app.graph, d, request.viewer.username);
       } catch (e) {
