@@ -190,12 +190,12 @@ const ALL_TOUCHED_VISIBLE = 'size(touched) > 0 AND all(s IN touched WHERE s IN $
  */
 const TOUCHED_WHEN_MADE = `
   CALL (d) {
-    UNWIND coalesce(d.rids, []) AS rid
-    MATCH (r:SourceRecord {rid: rid})
-    RETURN collect(DISTINCT r.source) AS splitOff
-  }
-  CALL (d, splitOff) {
-    WITH d, splitOff WHERE d.sources IS NOT NULL
+    WITH d WHERE d.sources IS NOT NULL
+    CALL (d) {
+      UNWIND coalesce(d.rids, []) AS rid
+      MATCH (r:SourceRecord {rid: rid})
+      RETURN collect(DISTINCT r.source) AS splitOff
+    }
     RETURN d.sources + splitOff AS made
     UNION
     WITH d WHERE d.sources IS NULL
