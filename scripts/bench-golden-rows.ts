@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 /**
  * Golden-value rows of the real-time leader alone: `tsx scripts/bench-golden-rows.ts [--records 30000]`.
  * Resolves copies of the sample's hotel records (new record ids, as `npm run bench realtime` pushes
@@ -23,7 +24,7 @@ const template = sampleFilesMatching(/./)
   .filter((f) => f.source === 'hotel')
   .flatMap((f) => readBatch(stageFile(dir, 'hotel', f.path, entry.file), entry).records);
 // the leader's options (GraphResolver keeps each entity's fold)
-const rr = new RecordResolver({ catalog, authority: authorityFromCatalog(catalog), keepGolden: true });
+const rr = new RecordResolver({ catalog, authority: authorityFromCatalog(catalog), eidKey: randomBytes(32), keepGolden: true });
 const n = Number(a.records);
 let resolveMs = 0;
 let rowsMs = 0;

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 /**
  * The bulk load's first pass alone (read + standardize + resolve into the index, records spilled):
  * `npm run bench pipeline-first-pass -- [--persons N | --input <dir>] [--partition <file>] [--read-workers N] [--second-pass] [--csv]`.
@@ -54,6 +55,7 @@ const cpu0 = process.cpuUsage();
 const main0 = mainThreadCpu();
 const t0 = performance.now();
 const res = await resolveBulkLoad(files, {
+  eidKey: randomBytes(32),
   ...(a['read-workers'] !== undefined ? { readWorkers: Number(a['read-workers']) } : {}),
   catalog,
   stagingDir: path.join(work, 'staging'),

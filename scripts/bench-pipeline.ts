@@ -14,6 +14,7 @@
  * after `--warmup-seconds`, default 0, of the same, unmeasured and waited for).
  * A summary block at the end repeats the headline figures. Figures are printed, never asserted.
  */
+import { entityIdKeyOf } from '@onemap/resolver/secrets';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -95,6 +96,7 @@ const bulk = await runBulkLoad({
   neo4j: { uri: s.neo4jUri, user: s.neo4jUser, password: s.neo4jPassword, database: 'neo4j' },
   stagingDir: path.join(work, 'staging'),
   rejectsDir: path.join(work, 'rejects'),
+  eidKey: entityIdKeyOf({ ONEMAP_DATA_DIR: s.dataDir }),
   csvDir: path.join(work, 'import-csv'),
   coTravel: { toleranceMinutes: 30, minCount: 2 },
   profile: 'bench',
@@ -124,6 +126,7 @@ const pipeline = new IngestPipeline({
   catalog,
   stagingDir: path.join(work, 'staging'),
   rejectsDir: path.join(work, 'rejects'),
+  eidKey: entityIdKeyOf({ ONEMAP_DATA_DIR: s.dataDir }),
   coTravel: { toleranceMinutes: 30, minCount: 2 },
   chunkSize: Number(a['chunk-size']),
   // the time of every write statement on stderr (the resolver's ONEMAP_TRACE_WRITES)

@@ -22,6 +22,7 @@
  * province's own folder makes the pushes name its people). So the real-time figure at a million
  * records is measured with the door in a process that holds no resolver of the bulk load.
  */
+import { entityIdKeyOf } from '@onemap/resolver/secrets';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -108,6 +109,7 @@ const pipeline = new IngestPipeline({
   catalog,
   stagingDir: path.join(work, 'staging'),
   rejectsDir: path.join(work, 'rejects'),
+  eidKey: entityIdKeyOf({ ONEMAP_DATA_DIR: s.dataDir }),
   coTravel: { toleranceMinutes: 30, minCount: 2 },
   groupTimings: true,
 });

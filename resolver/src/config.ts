@@ -35,6 +35,13 @@ export const PipelineSettings = {
   ONEMAP_STAGING_DIR: Type.String({ default: '' }),
   /** Rejects reports; empty = `<ONEMAP_DATA_DIR>/rejects`. */
   ONEMAP_REJECTS_DIR: Type.String({ default: '' }),
+  /** Where generated secrets are kept (mode 0600; default `<ONEMAP_DATA_DIR>/secrets`). */
+  ONEMAP_SECRETS_DIR: Type.String({ default: '' }),
+  /**
+   * Key of the entity ids every writer makes (≥ 32 characters, never a published value); unset:
+   * generated under ONEMAP_SECRETS_DIR. Every process writing one graph needs the same one.
+   */
+  ENTITY_ID_KEY: Type.Optional(Type.String()),
   /** Records resolved and written per transaction. */
   ONEMAP_CHUNK_SIZE: Type.Integer({ default: 2000, minimum: 1 }),
   /** CO_TRAVELED: two sightings at one place count together when this many minutes apart at most. */

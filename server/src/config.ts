@@ -1,7 +1,6 @@
 import { BackgroundJobSettings, loadConfigFrom, Neo4jSettings, PipelineSettings, RedisSettings } from '@onemap/resolver/config';
-import path from 'node:path';
 import { type Static, Type } from '@sinclair/typebox';
-import { resolveSecrets, type SecretName } from './secrets.ts';
+import { resolveSecrets, type SecretName, secretsDirOf } from '@onemap/resolver/secrets';
 
 /**
  * Server configuration, validated at boot. Every variable is documented in `.env.example`;
@@ -32,8 +31,6 @@ export const ConfigSchema = Type.Object({
   JWT_EXPIRES_IN: Type.String({ default: '8h' }),
   /** HMAC key that signs audit checkpoints (≥ 32 characters, never a published value); unset: generated. */
   AUDIT_SIGNING_KEY: Type.Optional(Type.String()),
-  /** Where generated secrets are kept (mode 0600; default `<ONEMAP_DATA_DIR>/secrets`). */
-  ONEMAP_SECRETS_DIR: Type.String({ default: '' }),
   /**
    * The last audit entry an earlier version chained with the unkeyed hash (before 2026-12-02); only
    * entries up to it may carry that hash. 0 (default): none may — a trail begun by this version.
@@ -97,6 +94,6 @@ export type Config = Omit<Static<typeof ConfigSchema>, SecretName> & Record<Secr
  */
 export function loadConfig(overrides: Partial<Record<keyof Config, string | number | boolean>> = {}): Config {
   const raw = loadConfigFrom(ConfigSchema, { ...process.env, ...overrides });
-  const secretsDir = path.resolve(raw.ONEMAP_SECRETS_DIR || path.join(raw.ONEMAP_DATA_DIR, 'secrets'));
+  const secretsDir = secretsDirOf(raw);
   return { ...raw, ONEMAP_SECRETS_DIR: secretsDir, ...resolveSecrets(raw, secretsDir) };
 }

@@ -8,6 +8,7 @@ import { IngestPipeline, type PipelineDeps } from '@onemap/resolver/pipeline';
 import { redisConnectionOf } from '@onemap/resolver/queue';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll } from 'vitest';
+import { entityIdKeyOf } from '@onemap/resolver/secrets';
 import { testEnv } from './env.ts';
 import { clearGraph, openTestGraph } from './graph.ts';
 
@@ -23,6 +24,8 @@ export function openTestPipeline(opts: { chunkSize?: number; onSync?: PipelineDe
     catalog: loadCatalog(),
     stagingDir: path.join(dir, 'staging'),
     rejectsDir: path.join(dir, 'rejects'),
+    // the test profile's generated key, as a server or a CLI built in tests reads it
+    eidKey: entityIdKeyOf({ ONEMAP_DATA_DIR: testEnv.ONEMAP_DATA_DIR }),
     coTravel: { toleranceMinutes: 30, minCount: 2 },
     ...(opts.chunkSize ? { chunkSize: opts.chunkSize } : {}),
     ...(opts.onSync ? { onSync: opts.onSync } : {}),

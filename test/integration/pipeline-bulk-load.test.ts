@@ -47,6 +47,7 @@ describe('bulk load (neo4j-admin import) writes the graph the incremental pipeli
       neo4j: { uri: testEnv.NEO4J_URI, user: testEnv.NEO4J_USER, password: testEnv.NEO4J_PASSWORD, database: testEnv.NEO4J_DATABASE },
       stagingDir: t.pipeline.deps.stagingDir,
       rejectsDir: t.pipeline.deps.rejectsDir,
+      eidKey: t.pipeline.deps.eidKey,
       csvDir: `${t.dir}/import-csv`,
       coTravel: { toleranceMinutes: 30, minCount: 2 },
       profile: 'test',

@@ -51,6 +51,8 @@ export interface BulkLoadRun {
   neo4j: { uri: string; user: string; password: string; database: string };
   stagingDir: string;
   rejectsDir: string;
+  /** The key of the entity ids (`entityIdKeyOf`): the same as the workers' that continue from the loaded graph. */
+  eidKey: Uint8Array;
   /** where the import CSVs are written */
   csvDir: string;
   coTravel: CoTravelSettings;
@@ -132,6 +134,7 @@ export async function runBulkLoad(o: BulkLoadRun): Promise<BulkLoadReport> {
     catalog: o.catalog,
     stagingDir: o.stagingDir,
     rejectsDir: o.rejectsDir,
+    eidKey: o.eidKey,
     spillFile,
     onRestart: (file, reason) => log(`load: ${file} rejected after some of its records were resolved (${reason}): the first pass starts again without it`),
   });
@@ -193,6 +196,7 @@ export async function run(argv: string[]): Promise<number> {
     neo4j: { uri: config.NEO4J_URI, user: config.NEO4J_USER, password: config.NEO4J_PASSWORD, database: config.NEO4J_DATABASE },
     stagingDir: settings.stagingDir,
     rejectsDir: settings.rejectsDir,
+    eidKey: settings.eidKey,
     csvDir: path.resolve(config.ONEMAP_DATA_DIR ?? '.data', 'import-csv'),
     coTravel: settings.coTravel,
     ...(process.env.ONEMAP_PROFILE ? { profile: process.env.ONEMAP_PROFILE } : {}),

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +11,9 @@ import { bulkCoTravel } from './bulk-co-travel.ts';
 import { bulkRows, resolveBulkLoad } from './bulk-load.ts';
 import { writeBulkLoadCsv } from './bulk-load-csv.ts';
 
+/** The key of the entity ids these tests mint (one per file, as one graph has one). */
+const eidKey = randomBytes(32);
+
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'onemap-bulk-csv-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 const CO_TRAVEL = { toleranceMinutes: 30, minCount: 2 };
@@ -17,7 +21,7 @@ const catalog = loadCatalog();
 // the sample's first two days: corrected re-deliveries, places with home records, co-travel
 // (laid out as `onemap load` reads a folder: registries first, files by name)
 const files = sampleFilesMatching(/^2026-03-0[23]/);
-const res = await resolveBulkLoad(files, { catalog, stagingDir: path.join(dir, 'staging'), rejectsDir: path.join(dir, 'rejects'), spillFile: path.join(dir, 'spill.jsonl') });
+const res = await resolveBulkLoad(files, { catalog, eidKey, stagingDir: path.join(dir, 'staging'), rejectsDir: path.join(dir, 'rejects'), spillFile: path.join(dir, 'spill.jsonl') });
 
 /** The cells of one CSV line as the import reads them (quotes removed, doubled quotes undone). */
 function cellsOf(line: string): string[] {

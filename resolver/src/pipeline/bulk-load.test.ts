@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -5,6 +6,9 @@ import { loadCatalog } from '@onemap/datasets';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hotelRecord } from '../../../test/helpers/hotel-records.ts';
 import { planBulkLoad, RowsByEntity } from './bulk-load.ts';
+
+/** The key of the entity ids these tests mint (one per file, as one graph has one). */
+const eidKey = randomBytes(32);
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'onemap-bulk-plan-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -36,6 +40,7 @@ describe('bulk plan of a corrected re-delivery (the same graph the incremental p
     ];
     const plan = await planBulkLoad(files, {
       catalog: loadCatalog(),
+      eidKey,
       stagingDir: path.join(dir, 'staging'),
       rejectsDir: path.join(dir, 'rejects'),
       spillFile: path.join(dir, 'spill.jsonl'),

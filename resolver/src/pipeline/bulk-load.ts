@@ -24,6 +24,8 @@ export interface BulkLoadOptions {
   /** where the first pass keeps what it resolved until every entity is final (removed after the second pass) */
   spillFile: string;
   models?: Partial<Record<EntityKind, Model>>;
+  /** The key of the entity ids (`entityIdKeyOf`): the same as the workers' that continue from this graph. */
+  eidKey: Uint8Array;
   /** worker threads that stage, read and standardize ahead of the resolving loop (default `defaultReadWorkers()`; 0: none) */
   readWorkers?: number;
   /** records per chunk from a worker and records a worker may have ahead (tests; `bulk-read-ahead.ts`) */
@@ -103,7 +105,7 @@ class LateFileFault extends Error {
 async function resolvePass(files: { source: string; path: string }[], opts: BulkLoadOptions, lateFaults: ReadonlyMap<number, FileFault>): Promise<BulkResolved> {
   const catalogById = new Map(opts.catalog.map((c) => [c.id, c]));
   for (const f of files) if (!catalogById.has(f.source)) throw new ResolverError('ONEMAP_ERR_USAGE', { detail: `unknown source "${f.source}"` });
-  const rr = new RecordResolver({ catalog: opts.catalog, authority: authorityFromCatalog(opts.catalog), ...(opts.models ? { models: opts.models } : {}) });
+  const rr = new RecordResolver({ catalog: opts.catalog, authority: authorityFromCatalog(opts.catalog), eidKey: opts.eidKey, ...(opts.models ? { models: opts.models } : {}) });
   const ms = { read: 0, resolve: 0 };
   const batches = new Map<string, { batch: StagedBatch; info: BatchInfo & { names: string[] } }>();
   const origins: RecordOrigin[] = [];

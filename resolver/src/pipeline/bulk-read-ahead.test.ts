@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,6 +8,9 @@ import { hotelRecord } from '../../../test/helpers/hotel-records.ts';
 import { type BulkResolved, resolveBulkLoad } from './bulk-load.ts';
 import { readSpillLineBytes } from './bulk-spill.ts';
 import { parseSpillLine } from './bulk-spill-record.ts';
+
+/** The key of the entity ids these tests mint (one per file, as one graph has one). */
+const eidKey = randomBytes(32);
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'onemap-bulk-read-ahead-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -37,6 +41,7 @@ const files = [
 
 async function run(name: string, readWorkers: number, restarts: string[] = []) {
   return resolveBulkLoad(files, {
+    eidKey,
     onRestart: (file, reason) => restarts.push(`${path.basename(file)}: ${reason}`),
     catalog,
     stagingDir: path.join(dir, name, 'staging'),

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,6 +10,9 @@ import { stageFile } from '../intake/staged-batch.ts';
 import { bulkRows, resolveBulkLoad } from './bulk-load.ts';
 import { authorityFromCatalog } from './golden-values.ts';
 import { RecordResolver, type ResolvedRecord } from './record-resolver.ts';
+
+/** The key of the entity ids these tests mint (one per file, as one graph has one). */
+const eidKey = randomBytes(32);
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'onemap-bulk-spill-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -22,6 +26,7 @@ describe('bulk spill: a record written by the first pass and read back by the se
   it('gives the source record rows a record resolved in memory gives (attrs and mentions JSON made when it was read)', async () => {
     const res = await resolveBulkLoad(files, {
       catalog,
+      eidKey,
       stagingDir: path.join(dir, 'staging'),
       rejectsDir: path.join(dir, 'rejects'),
       spillFile: path.join(dir, 'spill.jsonl'),
@@ -30,7 +35,7 @@ describe('bulk spill: a record written by the first pass and read back by the se
     bulkRows(res, { record: (r) => spilled.push(r), visit: () => undefined });
 
     // the reference: the same files resolved record by record, rows made from the resolved records themselves
-    const rr = new RecordResolver({ catalog, authority: authorityFromCatalog(catalog) });
+    const rr = new RecordResolver({ catalog, authority: authorityFromCatalog(catalog), eidKey });
     const seen = new Set<string>();
     const held: {
       p: ResolvedRecord;

@@ -71,6 +71,8 @@ function emptyStats(records: number): ProcessStats {
 export interface GraphResolverOptions {
   catalog: SourceCatalogEntry[];
   authority: AuthorityFn;
+  /** The key of the entity ids it mints (`entityIdKeyOf`): every writer of the graph the same. */
+  eidKey: Uint8Array;
   models?: Partial<Record<EntityKind, Model>>;
   chunkSize?: number;
   /** print the time of every write statement (`'profile'`: and its db hits) */

@@ -30,6 +30,8 @@ export interface PipelineDeps {
   stagingDir: string;
   rejectsDir: string;
   coTravel: CoTravelSettings;
+  /** The key of the entity ids this pipeline mints (`entityIdKeyOf`): every writer of the graph the same. */
+  eidKey: Uint8Array;
   models?: Partial<Record<EntityKind, Model>>;
   chunkSize?: number;
   /** Redis pub/sub channel for watch events (default `EVENTS_CHANNEL`; the config's EVENTS_CHANNEL). */
@@ -88,6 +90,7 @@ export class IngestPipeline {
     this.resolver = new GraphResolver(deps.graph, {
       catalog: deps.catalog,
       authority: authorityFromCatalog(deps.catalog),
+      eidKey: deps.eidKey,
       ...(deps.models ? { models: deps.models } : {}),
       ...(deps.chunkSize ? { chunkSize: deps.chunkSize } : {}),
       ...(deps.traceWrites ? { traceWrites: deps.traceWrites } : {}),

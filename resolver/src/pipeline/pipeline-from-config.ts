@@ -2,6 +2,7 @@ import { loadCatalog } from '@onemap/datasets';
 import { openGraph } from '@onemap/graph-schema/server';
 import { Redis } from 'ioredis';
 import { type PipelineConfig, rejectsDirOf, stagingDirOf } from '../config.ts';
+import { entityIdKeyOf } from '../secrets.ts';
 import { redisConnectionOf } from '../queue/connection.ts';
 import { IngestPipeline, type PipelineDeps } from './ingest-pipeline.ts';
 
@@ -11,6 +12,7 @@ export function pipelineSettingsOf(config: PipelineConfig): Omit<PipelineDeps, '
     catalog: config.ONEMAP_CATALOG_DIR ? loadCatalog(config.ONEMAP_CATALOG_DIR) : loadCatalog(),
     stagingDir: stagingDirOf(config),
     rejectsDir: rejectsDirOf(config),
+    eidKey: entityIdKeyOf(config),
     coTravel: {
       toleranceMinutes: config.ONEMAP_COTRAVEL_TOLERANCE_MINUTES,
       minCount: config.ONEMAP_COTRAVEL_MIN_COUNT,

@@ -14,6 +14,8 @@ export interface RecordResolverOptions {
   catalog: SourceCatalogEntry[];
   authority: AuthorityFn;
   models?: Partial<Record<EntityKind, Model>>;
+  /** The key of the entity ids written to the graph (`entityIdKeyOf`: every writer of one graph the same). */
+  eidKey: Uint8Array;
   /**
    * Keep each entity's golden-value fold (of at least `GOLDEN_KEPT_FROM` mentions) between calls of
    * `entityRow`, so a row costs the entity's new mentions only (the real-time leader, whose hubs are
@@ -117,7 +119,7 @@ export class RecordResolver {
     // one number per record for the table and the index's mention keys: the rid held once
     const records = new RecordIds();
     this.known = new RecordTable(records);
-    this.index = new ResolutionIndex(opts.models ? { models: opts.models, records } : { records });
+    this.index = new ResolutionIndex({ records, eidKey: opts.eidKey, ...(opts.models ? { models: opts.models } : {}) });
     this.catalogById = new Map(opts.catalog.map((c) => [c.id, c]));
   }
 

@@ -5,6 +5,7 @@ import { defaultSettings } from '../scoring/default-kind-settings.ts';
 import { PairScorer } from '../scoring/pair-scorer.ts';
 import { standardizeRecord } from '../standardize/standardize-record.ts';
 import type { Mention } from '../types.ts';
+import { entityIdFor } from './entity-id.ts';
 import { keyHash } from './hashed-key-map.ts';
 import { ResolutionIndex } from './resolution-index.ts';
 import { resolveBatch } from './resolve-batch.ts';
@@ -50,6 +51,18 @@ describe('ResolutionIndex', () => {
     expect(merged.newEntityId(guest)).not.toBe(first);
     // an index that holds neither mints as before: the same history, the same ids
     expect(new ResolutionIndex().newEntityId(guest)).toBe(first);
+  });
+
+  it('mints keyed ids with a key (every writer of the graph has one): the same history and key, the same ids; without the key nothing relates them to the record', () => {
+    const guest = mention({ name: '李娜', birthDate: '1991-02-03' });
+    const key = new TextEncoder().encode('k'.repeat(32));
+    const id = new ResolutionIndex({ eidKey: key }).newEntityId(guest);
+    expect(id).toMatch(/^P-[0-9a-f]{16}$/);
+    expect(new ResolutionIndex({ eidKey: key }).newEntityId(guest)).toBe(id);
+    expect(id).toBe(entityIdFor('Person', `${guest.key}#0`, key));
+    // not the unkeyed hash of the same seed (what a viewer could compute from a guessed record id), nor another key's
+    expect(id).not.toBe(new ResolutionIndex().newEntityId(guest));
+    expect(id).not.toBe(new ResolutionIndex({ eidKey: new TextEncoder().encode('m'.repeat(32)) }).newEntityId(guest));
   });
 
   it('scores one mention per entity and attributes, and keeps finding the entity when that mention changes', () => {

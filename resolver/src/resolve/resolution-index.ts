@@ -243,9 +243,13 @@ export class ResolutionIndex {
   beforeChange?: (entityId: string, kind: EntityKind) => void;
 
   /** @param opts.records the records' numbers, shared with the resolver's record table (else the index's own) */
-  constructor(opts: { models?: Partial<Record<EntityKind, Model>>; records?: RecordIds } = {}) {
+  /** The key new entity ids are made with (`entityIdFor`); null: unkeyed ids (no graph is written). */
+  private readonly eidKey: Uint8Array | null;
+
+  constructor(opts: { models?: Partial<Record<EntityKind, Model>>; records?: RecordIds; eidKey?: Uint8Array | null } = {}) {
     this.models = opts.models ?? {};
     this.keys = new MentionKeys(opts.records);
+    this.eidKey = opts.eidKey ?? null;
   }
 
   private kind(kind: EntityKind): KindIndex {
@@ -653,7 +657,7 @@ export class ResolutionIndex {
    */
   newEntityId(m: Pick<Mention, 'key' | 'kind'>): string {
     for (;;) {
-      const id = entityIdFor(m.kind, `${m.key}#${this.seq++}`);
+      const id = entityIdFor(m.kind, `${m.key}#${this.seq++}`, this.eidKey);
       if (!this.members.has(id) && !this.mergedInto.has(id)) return id;
     }
   }

@@ -2,8 +2,12 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
-/** The secrets that sign something: JWTs and audit checkpoints. */
-export const SECRET_NAMES = ['JWT_SECRET', 'AUDIT_SIGNING_KEY'] as const;
+/**
+ * The secrets that sign something: JWTs and audit checkpoints (the server), and entity ids
+ * (`ENTITY_ID_KEY`, every writer of the graph: an eid is keyed with it, so a viewer cannot test
+ * guessed record keys of a source they may not see against it; see `entityIdFor`).
+ */
+export const SECRET_NAMES = ['JWT_SECRET', 'AUDIT_SIGNING_KEY', 'ENTITY_ID_KEY'] as const;
 export type SecretName = (typeof SECRET_NAMES)[number];
 
 /** A configured secret shorter than this is refused; generated ones have 48 random bytes. */
@@ -11,7 +15,7 @@ export const MIN_SECRET_LENGTH = 32;
 const GENERATED_BYTES = 48;
 
 /** File under the secrets folder that keeps each generated secret. */
-const SECRET_FILES: Record<SecretName, string> = { JWT_SECRET: 'jwt-secret', AUDIT_SIGNING_KEY: 'audit-signing-key' };
+const SECRET_FILES: Record<SecretName, string> = { JWT_SECRET: 'jwt-secret', AUDIT_SIGNING_KEY: 'audit-signing-key', ENTITY_ID_KEY: 'entity-id-key' };
 
 /**
  * SHA-256 of every value that was ever published in the repository, its docs or its tests as a
@@ -38,7 +42,7 @@ export class SecretConfigError extends Error {
     reason: string,
   ) {
     super(
-      `invalid configuration: ${variable} ${reason}; set a long random value (openssl rand -base64 48) or leave ${variable} unset to have one generated under the data directory`,
+      `invalid configuration: ${variable} ${reason}; set a long random value (openssl rand -base64 48) or leave ${variable} unset to have one generated under the data directory${variable === 'ENTITY_ID_KEY' ? ' (every writer of one graph needs the same one)' : ''}`,
     );
     this.name = 'SecretConfigError';
   }
@@ -88,15 +92,17 @@ function generatedSecret(name: SecretName, dir: string): string {
 }
 
 /**
- * Resolves every signing secret: a configured value must be neither published nor short; an
- * unset (or empty) one is this installation's generated secret under `secretsDir`.
+ * Resolves signing secrets (`names`, all by default): a configured value must be neither
+ * published nor short; an unset (or empty) one is this installation's generated secret under
+ * `secretsDir`.
  */
-export function resolveSecrets(
+export function resolveSecrets<N extends SecretName = SecretName>(
   configured: Partial<Record<SecretName, string | undefined>>,
   secretsDir: string,
-): Record<SecretName, string> {
-  const out = {} as Record<SecretName, string>;
-  for (const name of SECRET_NAMES) {
+  names: readonly N[] = SECRET_NAMES as unknown as readonly N[],
+): Record<N, string> {
+  const out = {} as Record<N, string>;
+  for (const name of names) {
     const value = configured[name];
     if (value) {
       checkConfiguredSecret(name, value);
@@ -104,4 +110,20 @@ export function resolveSecrets(
     } else out[name] = generatedSecret(name, secretsDir);
   }
   return out;
+}
+
+/** The folder of generated secrets: ONEMAP_SECRETS_DIR, else `<ONEMAP_DATA_DIR>/secrets`, absolute. */
+export function secretsDirOf(c: { ONEMAP_SECRETS_DIR?: string; ONEMAP_DATA_DIR: string }): string {
+  return path.resolve(c.ONEMAP_SECRETS_DIR || path.join(c.ONEMAP_DATA_DIR, 'secrets'));
+}
+
+/**
+ * The key entity ids are made with (`ENTITY_ID_KEY`, else this installation's generated one),
+ * as bytes. Every process that writes one graph — workers, the bulk loader, a server with its
+ * embedded worker — must use the same: on one machine they share the data directory's; on
+ * several, set it (docs/operations.md).
+ */
+export function entityIdKeyOf(c: { ENTITY_ID_KEY?: string; ONEMAP_SECRETS_DIR?: string; ONEMAP_DATA_DIR: string }): Buffer {
+  const { ENTITY_ID_KEY } = resolveSecrets({ ENTITY_ID_KEY: c.ENTITY_ID_KEY }, secretsDirOf(c), ['ENTITY_ID_KEY']);
+  return Buffer.from(ENTITY_ID_KEY, 'utf8');
 }
