@@ -431,6 +431,28 @@ describe('who may list or undo a decision is fixed when it is made', () => {
     expect(await Promise.all(all.map(edgesOf))).toEqual(start);
   });
 
+  it('a merge whose records a split carried off and a later merge carried on is not undone first (409): the marks are found where the entities lead now', async () => {
+    const prov = as(app, 'province', 'analyst');
+    const all = ['P-FXC5', 'P-FXC6', 'P-FXD6'];
+    const start = await Promise.all(all.map(edgesOf));
+    const m0 = await prov({ method: 'POST', url: '/api/resolution/merge', payload: { survivor: 'P-FXC6', merged: ['P-FXC5'], reason: '合并' } });
+    expect(m0.statusCode, m0.body).toBe(201);
+    const sp = await prov({ method: 'POST', url: '/api/resolution/split', payload: { eid: 'P-FXC6', rids: ['fx_open:c5'], reason: '拆分' } });
+    expect(sp.statusCode, sp.body).toBe(201);
+    // the entity the split made is merged onward: the first merge's records now sit on P-FXD6
+    const m2 = await prov({ method: 'POST', url: '/api/resolution/merge', payload: { survivor: 'P-FXD6', merged: [sp.json().newEid], reason: '再并入' } });
+    expect(m2.statusCode, m2.body).toBe(201);
+    try {
+      const early = await prov({ method: 'POST', url: `/api/resolution/decisions/${m0.json().id}/undo` });
+      expect(early.statusCode, early.body).toBe(409);
+    } finally {
+      expect((await prov({ method: 'POST', url: `/api/resolution/decisions/${m2.json().id}/undo` })).statusCode).toBe(200);
+      expect((await prov({ method: 'POST', url: `/api/resolution/decisions/${sp.json().decision.id}/undo` })).statusCode).toBe(200);
+      expect((await prov({ method: 'POST', url: `/api/resolution/decisions/${m0.json().id}/undo` })).statusCode).toBe(200);
+    }
+    expect(await Promise.all(all.map(edgesOf))).toEqual(start);
+  });
+
   it('a later merge into the same survivor that moved nothing of an earlier one does not keep the earlier from being undone', async () => {
     const prov = as(app, 'province', 'analyst');
     const all = ['P-FXC5', 'P-FXC6', 'P-FXD6'];

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ENTITY_LABELS, Label } from '@onemap/graph-schema';
-import { type Graph, readTx, recountPlaceFacts, toPlain, writeTx } from '@onemap/graph-schema/server';
+import { currentEidCypher, type Graph, readTx, recountPlaceFacts, toPlain, writeTx } from '@onemap/graph-schema/server';
 import type { ManagedTransaction } from 'neo4j-driver';
 import { entitySources, HAS_HIDDEN_SOURCE } from './cypher.ts';
 import { type EdgeMove, moveEdges } from './edge-moves.ts';
@@ -323,11 +323,12 @@ export async function undoDecision(graph: Graph, d: DecisionRow, by: string): Pr
  * Whether a later decision, still in force, moved what decision `d` moved or made: then undoing
  * `d` first would take that decision's records along (or leave them on a node it deletes), so
  * the later one is to be undone first. A merge is entangled when a later merge or split moved
- * edges that still carry its mark under their own (`movedStack`); a split, when a later merge or
+ * edges that still carry its mark under their own (`movedStack`; on the entities that later
+ * decision names, or where they lead now if merged onward since); a split, when a later merge or
  * split names the entity it made (its undo moves all of that entity back and deletes it). A later
  * decision on the same entities that moved none of it (another merge into the same survivor) is
  * no obstacle. The later decisions are found by their `DecisionEid` index seeks, and only the
- * edges of their entities still in force are read (a merged-away entity keeps none).
+ * edges of their entities are read.
  */
 async function entangledLater(tx: ManagedTransaction, d: DecisionRow): Promise<boolean> {
   const r = await tx.run(
@@ -342,8 +343,9 @@ async function entangledLater(tx: ManagedTransaction, d: DecisionRow): Promise<b
        UNION
        WITH d, later WHERE d.kind = 'merge'
        UNWIND later.eids AS le
-       MATCH (e:Entity {eid: le})
-       MATCH (e)-[r]-() WHERE r.movedBy = later.id AND any(m IN coalesce(r.movedStack, []) WHERE m CONTAINS $id)
+       WITH DISTINCT ${currentEidCypher('le')} AS cur
+       MATCH (e:Entity {eid: cur})
+       MATCH (e)-[r]-() WHERE any(m IN coalesce(r.movedStack, []) WHERE m CONTAINS $id)
        RETURN true AS hit LIMIT 1
      }
      RETURN count(hit) > 0 AS entangled`,
