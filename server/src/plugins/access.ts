@@ -95,6 +95,18 @@ export async function nameProbeCaller(app: FastifyInstance, request: FastifyRequ
   if (request.headers.authorization || clientCertificate(request)) await authenticate(app, request).catch(() => undefined);
 }
 
+/**
+ * Whether a token's session was logged out. Unknown (the session store unreachable) is no answer
+ * to let a token through on: the request is refused, 503, and says why.
+ */
+async function sessionEnded(app: FastifyInstance, sid: string): Promise<boolean> {
+  try {
+    return await app.endedSessions.isEnded(sid);
+  } catch (e) {
+    throw httpError('SERVICE_UNAVAILABLE', { detail: `the session store (Redis) cannot say whether this session was logged out: ${(e as Error).message}` });
+  }
+}
+
 /** Finds who is calling: a client certificate mapped to a user, or a bearer JWT. */
 export async function authenticate(app: FastifyInstance, request: FastifyRequest): Promise<{ user: UserInfo; method: 'jwt' | 'certificate' }> {
   const fp256 = clientCertificate(request);
@@ -125,7 +137,7 @@ export async function authenticate(app: FastifyInstance, request: FastifyRequest
   // Costs nothing extra: the user is read (and cached for ACCESS_CACHE_MS) for every request anyway.
   if (claims.tv !== user.tokenVersion) throw httpError('UNAUTHENTICATED', { detail: 'this token was issued before a password, role, unit or account change; log in again' });
   const sid = typeof claims.sid === 'string' ? claims.sid : null;
-  if (sid && (await app.endedSessions.isEnded(sid))) throw httpError('UNAUTHENTICATED', { detail: 'this session was logged out; log in again' });
+  if (sid && (await sessionEnded(app, sid))) throw httpError('UNAUTHENTICATED', { detail: 'this session was logged out; log in again' });
   request.session = { sid, exp: claims.exp ?? 0 };
   request.identity = { unitCode: user.unitCode, roles: user.roles };
   return { user, method: 'jwt' };
@@ -160,7 +172,7 @@ export async function authenticateTicket(app: FastifyInstance, request: FastifyR
   const user = await app.access.user(ticket.username);
   if (!user || user.disabled) throw httpError('UNAUTHENTICATED', { detail: 'this account no longer exists or is disabled' });
   if (ticket.tokenVersion !== user.tokenVersion) throw httpError('UNAUTHENTICATED', { detail: 'this ticket was issued before a password, role, unit or account change; log in again' });
-  if (ticket.sid && (await app.endedSessions.isEnded(ticket.sid))) throw httpError('UNAUTHENTICATED', { detail: 'the session this ticket was issued to was logged out; log in again' });
+  if (ticket.sid && (await sessionEnded(app, ticket.sid))) throw httpError('UNAUTHENTICATED', { detail: 'the session this ticket was issued to was logged out; log in again' });
   request.session = { sid: ticket.sid ?? null, exp: 0 };
   request.identity = { unitCode: user.unitCode, roles: user.roles };
   return { user, method: 'jwt', purpose: ticket.purpose };
