@@ -36,6 +36,23 @@ async function edgesOf(eid: string) {
   });
 }
 
+type Caller = ReturnType<typeof as>;
+
+/** Makes a decision (merge or split) that must be made: its answer. */
+async function decide(call: Caller, what: 'merge' | 'split', payload: Record<string, unknown>) {
+  const res = await call({ method: 'POST', url: `/api/resolution/${what}`, payload });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json();
+}
+
+/** Undoes decisions in the order given, each of which must be undone. */
+async function undoInOrder(call: Caller, ids: string[]) {
+  for (const id of ids) {
+    const res = await call({ method: 'POST', url: `/api/resolution/decisions/${id}/undo` });
+    expect(res.statusCode, res.body).toBe(200);
+  }
+}
+
 describe('merge', () => {
   it('moves everything to the survivor, redirects the old eid, and undo restores both', async () => {
     const analyst = as(app, 'province', 'analyst');
@@ -410,23 +427,18 @@ describe('who may list or undo a decision is fixed when it is made', () => {
     const all = ['P-FXC5', 'P-FXC6', 'P-FXD6'];
     const start = await Promise.all(all.map(edgesOf));
     // a two-record entity to split: P-FXC5 merged into P-FXC6 (a decision no later one entangles)
-    const m0 = await prov({ method: 'POST', url: '/api/resolution/merge', payload: { survivor: 'P-FXC6', merged: ['P-FXC5'], reason: '合并' } });
-    expect(m0.statusCode, m0.body).toBe(201);
-    const sp = await prov({ method: 'POST', url: '/api/resolution/split', payload: { eid: 'P-FXC6', rids: ['fx_open:c5'], reason: '拆分' } });
-    expect(sp.statusCode, sp.body).toBe(201);
-    const newEid = sp.json().newEid as string;
-    const m2 = await prov({ method: 'POST', url: '/api/resolution/merge', payload: { survivor: newEid, merged: ['P-FXD6'], reason: '并入新实体' } });
-    expect(m2.statusCode, m2.body).toBe(201);
+    const m0 = await decide(prov, 'merge', { survivor: 'P-FXC6', merged: ['P-FXC5'], reason: '合并' });
+    const sp = await decide(prov, 'split', { eid: 'P-FXC6', rids: ['fx_open:c5'], reason: '拆分' });
+    const newEid = sp.newEid as string;
+    const m2 = await decide(prov, 'merge', { survivor: newEid, merged: ['P-FXD6'], reason: '并入新实体' });
     try {
       const before = await Promise.all(['P-FXC6', newEid].map(edgesOf));
       // undoing the split would move P-FXD6's records to P-FXC6 and delete the entity its merge redirects to
-      const early = await prov({ method: 'POST', url: `/api/resolution/decisions/${sp.json().decision.id}/undo` });
+      const early = await prov({ method: 'POST', url: `/api/resolution/decisions/${sp.decision.id}/undo` });
       expect(early.statusCode, early.body).toBe(409);
       expect(await Promise.all(['P-FXC6', newEid].map(edgesOf))).toEqual(before);
     } finally {
-      expect((await prov({ method: 'POST', url: `/api/resolution/decisions/${m2.json().id}/undo` })).statusCode).toBe(200);
-      expect((await prov({ method: 'POST', url: `/api/resolution/decisions/${sp.json().decision.id}/undo` })).statusCode).toBe(200);
-      expect((await prov({ method: 'POST', url: `/api/resolution/decisions/${m0.json().id}/undo` })).statusCode).toBe(200);
+      await undoInOrder(prov, [m2.id, sp.decision.id, m0.id]);
     }
     expect(await Promise.all(all.map(edgesOf))).toEqual(start);
   });
@@ -435,20 +447,15 @@ describe('who may list or undo a decision is fixed when it is made', () => {
     const prov = as(app, 'province', 'analyst');
     const all = ['P-FXC5', 'P-FXC6', 'P-FXD6'];
     const start = await Promise.all(all.map(edgesOf));
-    const m0 = await prov({ method: 'POST', url: '/api/resolution/merge', payload: { survivor: 'P-FXC6', merged: ['P-FXC5'], reason: '合并' } });
-    expect(m0.statusCode, m0.body).toBe(201);
-    const sp = await prov({ method: 'POST', url: '/api/resolution/split', payload: { eid: 'P-FXC6', rids: ['fx_open:c5'], reason: '拆分' } });
-    expect(sp.statusCode, sp.body).toBe(201);
+    const m0 = await decide(prov, 'merge', { survivor: 'P-FXC6', merged: ['P-FXC5'], reason: '合并' });
+    const sp = await decide(prov, 'split', { eid: 'P-FXC6', rids: ['fx_open:c5'], reason: '拆分' });
     // the entity the split made is merged onward: the first merge's records now sit on P-FXD6
-    const m2 = await prov({ method: 'POST', url: '/api/resolution/merge', payload: { survivor: 'P-FXD6', merged: [sp.json().newEid], reason: '再并入' } });
-    expect(m2.statusCode, m2.body).toBe(201);
+    const m2 = await decide(prov, 'merge', { survivor: 'P-FXD6', merged: [sp.newEid], reason: '再并入' });
     try {
-      const early = await prov({ method: 'POST', url: `/api/resolution/decisions/${m0.json().id}/undo` });
+      const early = await prov({ method: 'POST', url: `/api/resolution/decisions/${m0.id}/undo` });
       expect(early.statusCode, early.body).toBe(409);
     } finally {
-      expect((await prov({ method: 'POST', url: `/api/resolution/decisions/${m2.json().id}/undo` })).statusCode).toBe(200);
-      expect((await prov({ method: 'POST', url: `/api/resolution/decisions/${sp.json().decision.id}/undo` })).statusCode).toBe(200);
-      expect((await prov({ method: 'POST', url: `/api/resolution/decisions/${m0.json().id}/undo` })).statusCode).toBe(200);
+      await undoInOrder(prov, [m2.id, sp.decision.id, m0.id]);
     }
     expect(await Promise.all(all.map(edgesOf))).toEqual(start);
   });
