@@ -102,8 +102,10 @@ export async function nameProbeCaller(app: FastifyInstance, request: FastifyRequ
 async function sessionEnded(app: FastifyInstance, sid: string): Promise<boolean> {
   try {
     return await app.endedSessions.isEnded(sid);
-  } catch (e) {
-    throw httpError('SERVICE_UNAVAILABLE', { detail: `the session store (Redis) cannot say whether this session was logged out: ${(e as Error).message}` });
+  } catch (err) {
+    // the cause goes to the log, not to the caller (it names internal addresses)
+    app.log.error({ err }, 'session store unreachable');
+    throw httpError('SERVICE_UNAVAILABLE', { detail: 'the session store cannot say whether this session was logged out; try again shortly' });
   }
 }
 
