@@ -10,6 +10,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { entityIdKeyOf } from '@onemap/resolver/secrets';
 import { loadConfig } from '@onemap/server';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -70,19 +71,23 @@ describe('secrets generated per installation', () => {
   afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
   it('unset secrets are generated on first start (≥ 32 random bytes, mode 0600) and reused on the next', () => {
-    const env = { ...testEnv, ONEMAP_DATA_DIR: tmp, JWT_SECRET: '', AUDIT_SIGNING_KEY: '' };
+    const env = { ...testEnv, ONEMAP_DATA_DIR: tmp, JWT_SECRET: '', AUDIT_SIGNING_KEY: '', ENTITY_ID_KEY: '' };
     const first = loadConfig(env);
     const dir = path.join(tmp, 'secrets');
     const files = fs.readdirSync(dir).sort();
-    expect(files).toEqual(['audit-signing-key', 'jwt-secret']);
+    expect(files).toEqual(['audit-signing-key', 'entity-id-key', 'jwt-secret']);
     for (const f of files) expect(fs.statSync(path.join(dir, f)).mode & 0o777).toBe(0o600);
     expect(fs.statSync(dir).mode & 0o777).toBe(0o700);
     expect(Buffer.from(first.JWT_SECRET, 'base64url').length).toBeGreaterThanOrEqual(32);
     expect(Buffer.from(first.AUDIT_SIGNING_KEY, 'base64url').length).toBeGreaterThanOrEqual(32);
-    expect(first.JWT_SECRET).not.toBe(first.AUDIT_SIGNING_KEY);
+    expect(Buffer.from(first.ENTITY_ID_KEY, 'base64url').length).toBeGreaterThanOrEqual(32);
+    expect(new Set([first.JWT_SECRET, first.AUDIT_SIGNING_KEY, first.ENTITY_ID_KEY]).size).toBe(3);
     const second = loadConfig(env);
     expect(second.JWT_SECRET).toBe(first.JWT_SECRET);
     expect(second.AUDIT_SIGNING_KEY).toBe(first.AUDIT_SIGNING_KEY);
+    // the key of entity ids is the one every writer of this data folder reads (the workers, `onemap load`)
+    expect(second.ENTITY_ID_KEY).toBe(first.ENTITY_ID_KEY);
+    expect(Buffer.from(entityIdKeyOf({ ONEMAP_DATA_DIR: tmp })).toString('utf8')).toBe(first.ENTITY_ID_KEY);
     // Another installation gets other secrets.
     const elsewhere = loadConfig({ ...env, ONEMAP_DATA_DIR: path.join(tmp, 'other') });
     expect(elsewhere.JWT_SECRET).not.toBe(first.JWT_SECRET);
