@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { EndedSessions } from './ended-sessions.ts';
 
-/** The three Redis commands the store uses, over one shared map (two servers share one Redis). */
+/** The two Redis commands the store uses, over one shared map (two servers share one Redis). */
 function fakeRedis(store: Map<string, number>, now: () => number, down = { on: false }) {
   const check = () => {
     if (down.on) throw new Error('connect ECONNREFUSED 127.0.0.1:6379');
@@ -14,16 +14,11 @@ function fakeRedis(store: Map<string, number>, now: () => number, down = { on: f
       store.set(key, now() + seconds * 1000);
       return 'OK';
     },
-    async exists(key: string) {
+    async pttl(key: string) {
       check();
       this.calls++;
       const until = store.get(key);
-      return until !== undefined && until > now() ? 1 : 0;
-    },
-    async pttl(key: string) {
-      check();
-      const until = store.get(key);
-      return until === undefined ? -2 : until - now();
+      return until !== undefined && until > now() ? until - now() : -2;
     },
   };
 }

@@ -30,19 +30,10 @@ export class EndedSessions {
     const ttl = Math.max(1, Math.ceil(untilSeconds - this.now() / 1000));
     await this.redis.set(PREFIX + sid, '1', 'EX', ttl);
     this.live.delete(sid);
-    this.remember(sid, untilSeconds * 1000);
+    setBounded(this.ended, sid, untilSeconds * 1000);
   }
 
-  /** Bounded like the live sessions: one forgotten here is still ended in Redis, and asked again. */
-  private remember(sid: string, untilMs: number): void {
-    if (this.ended.size >= LIVE_MAX) {
-      const oldest = this.ended.keys().next().value;
-      if (oldest !== undefined) this.ended.delete(oldest);
-    }
-    this.ended.set(sid, untilMs);
-  }
-
-  /** Whether session `sid` was logged out (asks Redis unless it was seen live in the last `cacheMs`). */
+  /** Whether session `sid` was logged out (asks Redis, one round trip, unless it was seen live in the last `cacheMs`). */
   async isEnded(sid: string): Promise<boolean> {
     const t = this.now();
     const endedUntil = this.ended.get(sid);
@@ -52,20 +43,24 @@ export class EndedSessions {
     }
     const seen = this.live.get(sid);
     if (seen !== undefined && t - seen < this.cacheMs) return false;
-    const gone = (await this.redis.exists(PREFIX + sid)) === 1;
-    if (gone) {
-      // remembered as long as Redis keeps it (its TTL), never past the longest a token lives
-      const ttl = await this.redis.pttl(PREFIX + sid);
-      this.remember(sid, t + (ttl > 0 ? ttl : this.cacheMs));
-      this.live.delete(sid);
-      return true;
-    }
     this.live.delete(sid);
-    if (this.live.size >= LIVE_MAX) {
-      const oldest = this.live.keys().next().value;
-      if (oldest !== undefined) this.live.delete(oldest);
+    // the key's time to live: -2 when there is none (the session is live)
+    const ttl = await this.redis.pttl(PREFIX + sid);
+    if (ttl === -2) {
+      setBounded(this.live, sid, t);
+      return false;
     }
-    this.live.set(sid, t);
-    return false;
+    // remembered as long as Redis keeps it, never past the longest a token lives
+    setBounded(this.ended, sid, t + (ttl > 0 ? ttl : this.cacheMs));
+    return true;
   }
+}
+
+/** Sets `key` in an insertion-ordered map of at most `LIVE_MAX` entries, the oldest forgotten first (a forgotten one is asked of Redis again). */
+function setBounded(map: Map<string, number>, key: string, value: number): void {
+  if (map.size >= LIVE_MAX && !map.has(key)) {
+    const oldest = map.keys().next().value;
+    if (oldest !== undefined) map.delete(oldest);
+  }
+  map.set(key, value);
 }
