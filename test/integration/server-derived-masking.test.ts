@@ -20,6 +20,8 @@ const HOME_LON = '103.8711';
 const HOME_LAT = '36.0522';
 const INTERNAL = ['addressKey', 'nameKey', 'pyFamily', 'pyGiven', 'nameScript', 'searchText'];
 const P = 'P-FXM1';
+/** A person's role in a case (the incident source's `record.role`, graded 3): plain for an officer, masked for an admin. */
+const ROLE_IN_CASE = '嫌疑人';
 const HOME = 'L-FXM1';
 const WINDOW = 'from=2026-11-01T00:00:00Z&to=2026-11-03T00:00:00Z';
 
@@ -35,7 +37,7 @@ useServerApp(
       await tx.run(`UNWIND $sources AS s MERGE (n:Source {id: s.id}) SET n += s`, {
         sources: [
           // the catalog grades what each source delivers; birthDate, birthCounty, addressKey … are derived by the standardizer
-          { id: 'fx_derived', nameZh: '派生测试源', nameEn: 'fixture derived', ownerUnit: '620000', shareClass: 'unconditional', grade: 3, fieldSensitivity: JSON.stringify({ 'person.name': 3, 'person.residentId': 4, 'person.address': 3, 'person.sex': 1, 'home.name': 3, 'home.address': 3 }) },
+          { id: 'fx_derived', nameZh: '派生测试源', nameEn: 'fixture derived', ownerUnit: '620000', shareClass: 'unconditional', grade: 3, fieldSensitivity: JSON.stringify({ 'person.name': 3, 'person.residentId': 4, 'person.address': 3, 'person.sex': 1, 'home.name': 3, 'home.address': 3, 'home.lon': 1, 'home.lat': 1 }) },
           // a source that states the birth date itself, graded low
           { id: 'fx_birth', nameZh: '出生日期测试源', nameEn: 'fixture birth date', ownerUnit: '620000', shareClass: 'unconditional', grade: 2, fieldSensitivity: JSON.stringify({ 'person.name': 3, 'person.birthDate': 2 }) },
         ],
@@ -47,6 +49,7 @@ useServerApp(
       await tx.run(
         `CREATE (e:Entity:Person {eid: $p, name: '钱多多', namePinyin: 'qian duo duo', residentId: $rid, birthDate: '1990-03-07', searchText: $rid + ' 钱多多 qian duoduo', unitCode: '620102',
                                   provenance: '{"name":{"source":"fx_derived","rid":"fx_derived:m1"},"residentId":{"source":"fx_derived","rid":"fx_derived:m1"}}'})
+         CREATE (:SourceRecord {rid: 'incident:FXM-I1', source: 'incident', recordId: 'FXM-I1', receivedAt: datetime('2026-10-02T00:00:00Z'), attrs: '{}', raw: $rawIncident})
          CREATE (r1:SourceRecord {rid: 'fx_derived:m1', source: 'fx_derived', recordId: 'm1', receivedAt: datetime('2026-10-02T00:00:00Z'), attrs: $a1, raw: $raw1})
          CREATE (r1)-[:RESOLVED_TO {role: 'person', decision: 'anchor', score: 1.0, at: datetime()}]->(e)
          CREATE (r2:SourceRecord {rid: 'fx_birth:m1', source: 'fx_birth', recordId: 'm1', receivedAt: datetime('2026-10-05T00:00:00Z'), attrs: $a2})
@@ -69,6 +72,7 @@ useServerApp(
           lat: HOME_LAT,
           a1: JSON.stringify({ person }),
           raw1: JSON.stringify({ id_number: RID, name: '钱多多' }),
+          rawIncident: JSON.stringify({ incident_no: 'FXM-I1', person_role: ROLE_IN_CASE }),
           a2: JSON.stringify({ person: { name: '钱多多', birthDate: '1990-03-07' } }),
           a3: JSON.stringify({ home: { name: `甘肃省兰州市城关区${STREET}`, placeKind: 'home', address: `甘肃省兰州市城关区${STREET}`, addressKey: STREET, lon: HOME_LON, lat: HOME_LAT } }),
         },
@@ -328,11 +332,30 @@ describe('quality examples and tickets follow the same masking (12.7)', () => {
       expect(one.statusCode).toBe(200);
       expect(one.body).not.toContain(RID);
     }
+    // a home's coordinates are graded 1 by the source (as the household registry grades them), yet they are its address to the metre
+    for (const field of ['home.lon', 'home.lat']) {
+      const res = await officer({ method: 'POST', url: '/api/quality/tickets', payload: { rid: 'fx_derived:m1h', field, reason: '坐标有误' } });
+      expect(res.statusCode).toBe(201);
+      expect(res.json().reportedValue).toBe('***');
+      expect(res.body).not.toContain(HOME_LON);
+      expect(res.body).not.toContain(HOME_LAT);
+    }
     const list = await officer({ url: '/api/quality/tickets' });
-    expect(list.json().items.length).toBeGreaterThanOrEqual(3);
+    expect(list.json().items.length).toBeGreaterThanOrEqual(5);
+    expect(list.body).not.toContain(HOME_LON);
     expect(list.body).not.toContain(RID);
     // the owner unit's officer, who may read it, sees what was reported
     const owner = await as(app, 'province', 'officer', null)({ url: '/api/quality/tickets?source=fx_derived' });
     expect(owner.json().items.some((t: { reportedValue: string }) => t.reportedValue === RID)).toBe(true);
+  });
+
+  it("a record's own column keeps its catalog grade in a ticket: a person's role in a case is masked for an admin", async () => {
+    const opened = await as(app, 'province', 'officer')({ method: 'POST', url: '/api/quality/tickets', payload: { rid: 'incident:FXM-I1', field: 'person_role', reason: '角色有误' } });
+    expect(opened.statusCode).toBe(201);
+    expect(opened.json().reportedValue).toBe(ROLE_IN_CASE);
+    const admin = await as(app, 'province', 'admin', null)({ url: `/api/quality/tickets/${opened.json().id}` });
+    expect(admin.statusCode).toBe(200);
+    expect(admin.json().reportedValue).toBe('***');
+    expect(admin.body).not.toContain(ROLE_IN_CASE);
   });
 });

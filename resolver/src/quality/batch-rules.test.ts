@@ -153,6 +153,35 @@ describe('per-batch quality rules', () => {
     expect(findings(input, 'duplicates').map((f) => [f.rid, f.field])).toEqual([['household:HJQ2', 'id_number']]);
   });
 
+  it('no finding of any rule repeats a value of its record in its free-text detail (the value is masked; the detail is not)', () => {
+    const input = hotelBatch(
+      [
+        hotel({ id_number: '', passport_no: '' }, 'LGV1'),
+        hotel({ id_number: '620402197411046955' }, 'LGV2'),
+        hotel({ sex: '女', birth_date: '19800101' }, 'LGV3'),
+        hotel({ hotel_code: 'H999001', hotel_lon: 121.47, hotel_lat: 31.23 }, 'LGV4'),
+        hotel({ check_out: '2026-03-01 10:00:00' }, 'LGV5'),
+        hotel({ check_in: '2026-02-20 12:00:00', check_out: '2026-02-21 09:30:00' }, 'LGV6'),
+        hotel({ check_in: '2026-03-09 12:00:00', check_out: '' }, 'LGV7'),
+        hotel({ phone: '1851234', birth_date: '19740231' }, 'LGV8'),
+      ],
+      { arrivedAt: '2026-03-02T06:00:00Z' },
+    );
+    const found = runBatchRules(input).findings;
+    // every rule this batch can break, broken
+    expect([...new Set(found.map((f) => f.rule))].sort()).toEqual(['key_fields', 'id_check_digit', 'id_consistency', 'coordinates_in_province', 'time_order', 'record_age', 'date_validity'].sort());
+    // the pieces of a value that tell it (digits of a time, a number or a position; Hanzi of a name or an address), not words like the role's name
+    const pieces = (v: unknown) =>
+      String(v ?? '')
+        .split(/[\s:T,]+/)
+        .filter((p) => (/\d/.test(p) && p.length >= 4) || /\p{Script=Han}{2}/u.test(p));
+    for (const f of found) {
+      const rec = input.records.find((r) => r.rid === f.rid)!;
+      const values = [f.value, ...Object.values(rec.record), ...rec.mentions.flatMap((m) => [...Object.values(m.attrs), ...m.identifiers.map((i) => i.value)])];
+      for (const v of values) for (const p of pieces(v)) expect(f.detail, `${f.rule} on ${f.rid}`).not.toContain(p);
+    }
+  });
+
   it('a clean batch scores 1 on every rule', () => {
     const r = runBatchRules(hotelBatch([hotel({}, 'LGOK1'), hotel({}, 'LGOK2')]));
     expect(r.findings).toEqual([]);

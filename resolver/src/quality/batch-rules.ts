@@ -247,7 +247,7 @@ export function timeOrderRule(input: BatchQualityInput): RuleOutput {
           input.source,
           untilCol,
           'error',
-          `ends ${rec.record.until} before it starts ${rec.record.at}`,
+          'ends before it starts',
           rec.record.until,
         ),
       );
@@ -275,7 +275,7 @@ export function recordAgeRule(input: BatchQualityInput, s: Required<QualitySetti
             input.source,
             atCol,
             'warning',
-            `arrived ${Math.round(hours)} h after the event (allowed ${s.maxRecordAgeHours} h)`,
+            `arrived later than the ${s.maxRecordAgeHours} h allowed after the event`,
             rec.record.at,
           ),
         );
@@ -287,7 +287,7 @@ export function recordAgeRule(input: BatchQualityInput, s: Required<QualitySetti
             input.source,
             atCol,
             'error',
-            `event time ${rec.record.at} is after the arrival`,
+            'the event time is after the arrival',
             rec.record.at,
           ),
         );

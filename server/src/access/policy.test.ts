@@ -86,5 +86,17 @@ describe('decideField', () => {
     // the owner unit reads its own source in plain whatever the purpose
     expect(decideField(COND, 'person', 'residentId', input(COND.ownerUnit, [], 'statistics'))).toBe('plain');
   });
+  it('a home position is as sensitive as the home address, whatever grade the source gives its coordinates', () => {
+    const registry: SourceInfo = { ...COND, fieldSensitivity: { 'home.lon': 1, 'home.lat': 1, 'home.address': 3, 'hotel.lon': 1 } };
+    const only = (fields: string[]) => input('620102', [grant('620102', future, ['criminal_case'], fields)]);
+    for (const attribute of ['lon', 'lat', 'location']) {
+      expect(decideField(registry, 'home', attribute, only(['residentId']))).toBe('masked');
+      // a grant that unmasks the address unmasks the position derived from it
+      expect(decideField(registry, 'home', attribute, only(['address']))).toBe('plain');
+      expect(decideField(registry, 'home', attribute, input(registry.ownerUnit))).toBe('plain');
+    }
+    // a venue's position is no one's home: its catalog grade holds
+    expect(decideField(registry, 'hotel', 'lon', only([]))).toBe('plain');
+  });
   it('planners see nothing in plain', () => expect(decideField(OPEN, 'person', 'sex', input('620000', [], 'statistics', ['planner']))).toBe('masked'));
 });

@@ -76,8 +76,18 @@ export function effectiveGrade(source: SourceInfo | undefined, role: string, att
     }
     if (!g) g = meta.defaultGrade ?? 1;
   }
+  // A home's position is its address, to the metre, whatever grade the source gives its
+  // coordinate columns (the household registry grades them 1): never plainer than the address.
+  if (role === HOME_ROLE && POSITION_ATTRIBUTES.has(attribute) && !seen.has('address')) {
+    g = Math.max(g, effectiveGrade(source, role, 'address', new Set([...seen, attribute])));
+  }
   return Math.min(4, Math.max(g, floor)) as Grade;
 }
+
+/** The role of a person's home in a record (its address and position are the person's). */
+export const HOME_ROLE = 'home';
+/** A place's exact position, which for a home says as much as its address. */
+export const POSITION_ATTRIBUTES: ReadonlySet<string> = new Set(['lon', 'lat', 'location']);
 
 /**
  * Plain or masked, for one field of one visible source (R9):

@@ -22,10 +22,13 @@ export interface Snapshot {
   viewersUntil: number;
 }
 
-/** Source info from a catalog entry (field grades keyed by `role.attribute`). */
+/**
+ * Source info from a catalog entry: field grades keyed by `role.attribute`, and the record's own
+ * columns (its time, its id, the role a person plays in a case) as `record.<name>`.
+ */
 export function sourceFromCatalog(e: SourceCatalogEntry): SourceInfo {
   const fieldSensitivity: Record<string, Grade> = {};
-  for (const f of e.fields) if (f.target && !f.target.startsWith('record.')) fieldSensitivity[f.target] = f.sensitivity;
+  for (const f of e.fields) if (f.target) fieldSensitivity[f.target] = f.sensitivity;
   return { id: e.id, nameZh: e.name.zh, nameEn: e.name.en, ownerUnit: e.ownerUnit, shareClass: e.shareClass, grade: e.grade, fieldSensitivity };
 }
 
@@ -105,7 +108,9 @@ export class AccessStore {
       let fs: Record<string, Grade> = base?.fieldSensitivity ?? {};
       if (typeof r.fs === 'string' && r.fs) {
         try {
-          fs = JSON.parse(r.fs) as Record<string, Grade>;
+          // the node's grades over the catalog's: a field the node does not grade (a node written
+          // before the catalog graded it) keeps the catalog's grade, never the default of 1
+          fs = { ...fs, ...(JSON.parse(r.fs) as Record<string, Grade>) };
         } catch {
           /* keep catalog grades */
         }

@@ -5,6 +5,7 @@ import { attrsOf, goldenValues, IDENTIFIER_ATTRIBUTE, nodeValueStands, present, 
 import { nodePropertyOf } from '@onemap/resolver/pipeline';
 import { closeCompletions, maskForViewer, nodeValueDecision } from '../access/mask-for-viewer.ts';
 import type { Viewer } from '../access/viewer.ts';
+import { POSITION_ATTRIBUTES } from '../access/policy.ts';
 import { type EntityRow, identifierTailCandidates, readEntities, readRecordRoles, readSearchNodes, type SearchNodeRow, searchCandidateHead, searchCandidates } from '../repositories/entities.ts';
 import type { AttributeValue, EntitySummary } from '../schemas/common.ts';
 import type { SearchResponse } from '../schemas/entities.ts';
@@ -173,8 +174,6 @@ function searchableFor(viewer: Viewer) {
 
 /** A home's attributes that are its address (its name is one): matched under the address rule of homes. */
 const HOME_ADDRESS_ATTRIBUTES: ReadonlySet<string> = new Set(['name', 'address']);
-/** A home's position: matched only where its source lets the viewer read home addresses (answers coarsen it otherwise). */
-const POSITION_ATTRIBUTES: ReadonlySet<string> = new Set(['lon', 'lat']);
 
 /**
  * What the viewer may match in the entity's visible records (every attribute of every record in the
@@ -190,6 +189,7 @@ function searchableOf(row: EntityRow, viewer: Viewer, node: SearchNodeRow): Sear
     for (const [attr, v] of Object.entries(attrsOf(r))) {
       if (v === null || v === undefined || typeof v === 'object' || isInternalAttribute(attr)) continue;
       if (home && HOME_ADDRESS_ATTRIBUTES.has(attr)) s.add('address', v, r.source, 'home');
+      // a home's position: matched only where its source lets the viewer read home addresses (answers coarsen it otherwise)
       else if (home && POSITION_ATTRIBUTES.has(attr) && !homeAddressPlain) continue;
       else s.add(attr, v, r.source, r.role);
     }

@@ -40,11 +40,17 @@ import {
 const REPORT_ROLES = ['planner', 'analyst', 'admin'] as const;
 const TICKET_ROLES = ['officer', 'analyst', 'admin', 'planner'] as const;
 
+/** The role under which the catalog grades a record's own columns (`record.at`, `record.role`). */
+const RECORD_ROLE = 'record';
+const RECORD_TARGET = `${RECORD_ROLE}.`;
+
 /** `<role>.<attribute>` a source column (or a standardized `role.attribute` field) stands for. */
 function targetOf(entry: SourceCatalogEntry | undefined, field: string, attribute: string | null | undefined): { role: string | null; attribute: string } {
   const column = entry?.fields.find((f) => f.column === field);
   const target = column?.target ?? (field.includes('.') ? field : null);
-  const [role = null, attr = null] = target && !target.startsWith('record.') ? target.split('.') : [];
+  // the record's own column (its time, its id, a person's role in a case): graded as `record.<name>` in the catalog
+  if (target?.startsWith(RECORD_TARGET)) return { role: RECORD_ROLE, attribute: target.slice(RECORD_TARGET.length) };
+  const [role = null, attr = null] = target ? target.split('.') : [];
   // A column kept only as raw provenance has no attribute rule: masked unless the catalog calls it public.
   const fallback = column && column.sensitivity <= 2 ? field : 'unmappedColumn';
   return { role, attribute: attribute ?? attr ?? fallback };
