@@ -259,8 +259,12 @@ describe('correction tickets', () => {
 describe('quality reports', () => {
   it('every batch leaves a report; examples are plain for a cleared role of the owner unit and masked for others', async () => {
     await push([rec(3, { id_number: '620102198001011235' }), rec(4)]);
-    // role AND unit, like profiles: the owner county's analyst reads the value, its planner does not (issue 12.7)
-    const owner = await as(app, 'county', 'analyst', null)({ url: '/api/quality/reports?source=hotel&limit=10' });
+    // role AND unit, like profiles: the owner county's analyst reads the value under a stated
+    // purpose, its planner does not (issue 12.7); without a purpose no one reads a resident ID
+    const unstated = await as(app, 'county', 'analyst', null)({ url: '/api/quality/reports?source=hotel&limit=10' });
+    expect(unstated.statusCode).toBe(200);
+    expect(unstated.body).not.toContain('620102198001011235');
+    const owner = await as(app, 'county', 'analyst')({ url: '/api/quality/reports?source=hotel&limit=10' });
     expect(owner.statusCode).toBe(200);
     const withBad = owner.json().items.find((r: any) => r.examples.some((e: any) => e.rule === 'id_check_digit'));
     expect(withBad).toBeDefined();

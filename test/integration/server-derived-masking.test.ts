@@ -315,8 +315,11 @@ describe('quality examples and tickets follow the same masking (12.7)', () => {
     const ex = planner.json().items[0].examples[0];
     expect(ex).toMatchObject({ value: '620102********1234', masked: true });
     expect(ex.detail).not.toContain(RID);
-    const analyst = await as(app, 'province', 'analyst', null)({ url: '/api/quality/reports?source=fx_derived' });
+    const analyst = await as(app, 'province', 'analyst')({ url: '/api/quality/reports?source=fx_derived' });
     expect(analyst.json().items[0].examples[0]).toMatchObject({ value: RID, masked: false });
+    // a request that states no purpose is no individual-level work: the owner's analyst too reads the ID masked
+    const unstated = await as(app, 'province', 'analyst', null)({ url: '/api/quality/reports?source=fx_derived' });
+    expect(unstated.json().items[0].examples[0]).toMatchObject({ value: '620102********1234', masked: true });
     const admin = await as(app, 'province', 'admin', null)({ url: '/api/quality/reports?source=fx_derived' });
     expect(admin.body).not.toContain(RID);
   });
@@ -345,8 +348,10 @@ describe('quality examples and tickets follow the same masking (12.7)', () => {
     expect(list.body).not.toContain(HOME_LON);
     expect(list.body).not.toContain(RID);
     // the owner unit's officer, who may read it, sees what was reported
-    const owner = await as(app, 'province', 'officer', null)({ url: '/api/quality/tickets?source=fx_derived' });
+    const owner = await as(app, 'province', 'officer')({ url: '/api/quality/tickets?source=fx_derived' });
     expect(owner.json().items.some((t: { reportedValue: string }) => t.reportedValue === RID)).toBe(true);
+    const unstated = await as(app, 'province', 'officer', null)({ url: '/api/quality/tickets?source=fx_derived' });
+    expect(unstated.body).not.toContain(RID);
   });
 
   it("a record's own column keeps its catalog grade in a ticket: a person's role in a case is masked for an admin", async () => {

@@ -83,8 +83,9 @@ describe('decideField', () => {
     expect(decideField(COND, 'person', 'residentId', input('620102', [g], 'statistics'))).toBe('masked');
     expect(decideField(COND, 'person', 'residentId', input('620102', [{ ...g, fields: ['*'] }], 'statistics'))).toBe('masked');
     expect(decideField(COND, 'person', 'residentId', input('620102', [g], 'criminal_case'))).toBe('plain');
-    // the owner unit reads its own source in plain whatever the purpose
-    expect(decideField(COND, 'person', 'residentId', input(COND.ownerUnit, [], 'statistics'))).toBe('plain');
+    // the owner unit reads its own source in plain under a purpose, and masked without one
+    expect(decideField(COND, 'person', 'residentId', input(COND.ownerUnit, [], 'criminal_case'))).toBe('plain');
+    expect(decideField(COND, 'person', 'residentId', input(COND.ownerUnit, [], 'statistics'))).toBe('masked');
   });
   it('a home position is as sensitive as the home address, whatever grade the source gives its coordinates', () => {
     const registry: SourceInfo = { ...COND, fieldSensitivity: { 'home.lon': 1, 'home.lat': 1, 'home.address': 3, 'hotel.lon': 1 } };

@@ -92,10 +92,10 @@ export const POSITION_ATTRIBUTES: ReadonlySet<string> = new Set(['lon', 'lat', '
 /**
  * Plain or masked, for one field of one visible source (R9):
  * grade ≤ 2 plain; grade 3 plain for roles cleared to 3 (officer, analyst), else masked;
- * grade 4 plain only for cleared roles whose unit owns the source (or is above the owner) or
- * holds a live grant for this source and purpose that lists the attribute (or `*`) — an
- * individual-level purpose: `statistics`, the purpose of a request that states none, never
- * unmasks a value, whatever a grant lists.
+ * grade 4 plain only under an individual-level purpose, for cleared roles whose unit owns the
+ * source (or is above the owner) or holds a live grant for this source and purpose that lists the
+ * attribute (or `*`): `statistics`, the purpose of a request that states none, never unmasks a
+ * grade-4 value, whoever owns the source and whatever a grant lists.
  */
 export function decideField(source: SourceInfo | undefined, role: string, attribute: string, input: PolicyInput): FieldDecision {
   const grade = effectiveGrade(source, role, attribute);
@@ -104,8 +104,10 @@ export function decideField(source: SourceInfo | undefined, role: string, attrib
   if (clearance < 3) return 'masked';
   if (grade === 3) return 'plain';
   if (!source) return 'masked';
-  if (isWithin(source.ownerUnit, input.unitCode, input.units)) return 'plain';
+  // A request that states no purpose (`statistics`) is no individual-level work: it reads no
+  // grade-4 value in plain, not even of its own unit's sources (a quality example's resident ID).
   if (input.purposeKind === 'statistics') return 'masked';
+  if (isWithin(source.ownerUnit, input.unitCode, input.units)) return 'plain';
   const now = input.now.getTime();
   // a grant that unmasks an attribute unmasks what was derived from it (birth date from the resident ID)
   const names = [attribute, ...derivationChain(attribute)];
