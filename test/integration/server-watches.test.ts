@@ -220,3 +220,31 @@ describe('17: the watch stream re-checks the viewer per event, and takes no toke
     });
   }
 });
+
+describe('a stream lives no longer than the login that opened it (tenth review)', () => {
+  it('a stream opened with a token that expires is closed at its expiry', async () => {
+    const short = await buildTestApp({ EVENTS_CHANNEL: CHANNEL, JWT_EXPIRES_IN: '3s' });
+    try {
+      await short.listen({ host: '127.0.0.1', port: 0 });
+      const s = await openWatchStream(short, as(short, 'county', 'officer'));
+      try {
+        // the stream re-checks the viewer every 5 s and before every event: closed within one round after 3 s
+        expect(await s.waitFor(() => s.ended(), 12_000)).toBe(true);
+        expect(s.text()).toContain('event: closed\ndata: {"reason":"signed out"}');
+      } finally {
+        s.close();
+      }
+    } finally {
+      await short.close();
+    }
+  });
+
+  it('HEAD does not open the stream: the ticket is not spent and no event is audited as delivered', async () => {
+    const ticket = (await as(app, 'station', 'officer')({ method: 'POST', url: '/api/watches/stream-ticket' })).json().ticket as string;
+    const head = await app.inject({ method: 'HEAD', url: `/api/watches/stream?ticket=${ticket}` });
+    expect(head.statusCode).toBe(404);
+    const port = (app.server.address() as { port: number }).port;
+    const get = await new Promise<number>((resolve) => http.get({ host: '127.0.0.1', port, path: `/api/watches/stream?ticket=${ticket}` }, (r) => { resolve(r.statusCode ?? 0); r.destroy(); }));
+    expect(get).toBe(200);
+  });
+});

@@ -6,7 +6,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { Purpose } from './types.ts';
+import type { Purpose, UserInfo } from './types.ts';
 
 /** Seconds a ticket stays redeemable. */
 export const STREAM_TICKET_TTL_SECONDS = 30;
@@ -20,6 +20,14 @@ export interface StreamTicket {
   tokenVersion: number;
   /** the session of the token that asked for it: logging out of that session voids it, and ends a stream it opened */
   sid?: string | null;
+  /**
+   * When the credentials that asked for it lapse (epoch ms): the token's expiry, or for a client
+   * certificate a token's lifetime from the ticket. A stream it opened ends then (open another
+   * with a fresh ticket); a ticket without it is refused.
+   */
+  until: number;
+  /** the client certificate's fingerprint when one asked for it: unregistering it ends a stream it opened */
+  certificate?: string | null;
 }
 
 const keyOf = (ticket: string) => `${PREFIX}${createHash('sha256').update(ticket).digest('hex')}`;
@@ -41,4 +49,15 @@ export async function redeemStreamTicket(redis: Redis, ticket: string): Promise<
   } catch {
     return null;
   }
+}
+
+/**
+ * Why the credentials a stream ticket was issued to no longer hold, or null: the token expired
+ * (a stream must not outlive the login that opened it), or the client certificate that asked for
+ * it is no longer the user's (unregistered or replaced).
+ */
+export function streamCredentialsLapsed(ticket: Pick<StreamTicket, 'until' | 'certificate'>, user: Pick<UserInfo, 'certFingerprint'>, now = Date.now()): string | null {
+  if (!(typeof ticket.until === 'number' && now < ticket.until)) return 'the login this stream was opened with has expired';
+  if (ticket.certificate && user.certFingerprint !== ticket.certificate) return 'the client certificate this stream was opened with is no longer registered';
+  return null;
 }

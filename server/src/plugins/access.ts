@@ -7,7 +7,7 @@ import { PURPOSE_HEADER, parsePurpose } from '../access/purpose.ts';
 import { EndedSessions } from '../access/ended-sessions.ts';
 import { AccessStore } from '../access/store.ts';
 import { bearerToken, type TokenClaims, TokenCache } from '../access/token-cache.ts';
-import { redeemStreamTicket } from '../access/stream-tickets.ts';
+import { redeemStreamTicket, streamCredentialsLapsed } from '../access/stream-tickets.ts';
 import { ROLES, SOURCE_SYSTEM, type AccessRule, type Purpose, type Role, type UserInfo } from '../access/types.ts';
 import { type AuthMethod, buildViewer, type Viewer } from '../access/viewer.ts';
 import { SOURCE_KEY_HEADER, type SourceKeyRow, verifySourceKey } from '../repositories/source-keys.ts';
@@ -43,7 +43,7 @@ declare module 'fastify' {
     /** The source system's key when the caller authenticated with one (ingest routes). */
     sourceKey: SourceKeyRow | null;
     /** The caller's token session, when they authenticated with a token (what logout ends). */
-    session: { sid: string | null; exp: number } | null;
+    session: { sid: string | null; exp: number; certificate?: string | null } | null;
   }
   interface FastifyContextConfig {
     /** Access rule of an `/api` route; a route without one (and not `public`) cannot be registered. */
@@ -79,7 +79,7 @@ export default fp(
 );
 
 /** The client certificate's SHA-256 fingerprint when the TLS handshake authorized one. */
-function clientCertificate(request: FastifyRequest): string | null {
+export function clientCertificate(request: FastifyRequest): string | null {
   const socket = request.raw.socket as TLSSocket;
   if (!socket || typeof socket.getPeerCertificate !== 'function' || !socket.authorized) return null;
   const cert = socket.getPeerCertificate();
@@ -175,7 +175,10 @@ export async function authenticateTicket(app: FastifyInstance, request: FastifyR
   if (!user || user.disabled) throw httpError('UNAUTHENTICATED', { detail: 'this account no longer exists or is disabled' });
   if (ticket.tokenVersion !== user.tokenVersion) throw httpError('UNAUTHENTICATED', { detail: 'this ticket was issued before a password, role, unit or account change; log in again' });
   if (ticket.sid && (await sessionEnded(app, ticket.sid))) throw httpError('UNAUTHENTICATED', { detail: 'the session this ticket was issued to was logged out; log in again' });
-  request.session = { sid: ticket.sid ?? null, exp: 0 };
+  const lapsed = streamCredentialsLapsed(ticket, user);
+  if (lapsed) throw httpError('UNAUTHENTICATED', { detail: `${lapsed}; log in again` });
+  // what a stream it opens checks on every event: the token's session, its expiry, the certificate
+  request.session = { sid: ticket.sid ?? null, exp: Math.ceil(ticket.until / 1000), certificate: ticket.certificate ?? null };
   request.identity = { unitCode: user.unitCode, roles: user.roles };
   return { user, method: 'jwt', purpose: ticket.purpose };
 }

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { storedPurposeFor } from '../../access/purpose.ts';
-import { issueStreamTicket, STREAM_TICKET_TTL_SECONDS } from '../../access/stream-tickets.ts';
+import { issueStreamTicket, STREAM_TICKET_TTL_SECONDS, streamCredentialsLapsed } from '../../access/stream-tickets.ts';
 import { ROLES, type Role } from '../../access/types.ts';
 import type { Viewer } from '../../access/viewer.ts';
-import { viewerOf } from '../../plugins/access.ts';
+import { clientCertificate, viewerOf } from '../../plugins/access.ts';
 import type { BusEvent } from '../../plugins/events.ts';
 import { httpError } from '../../errors.ts';
 import { createWatch, endWatch, listWatches } from '../../repositories/watches.ts';
@@ -23,6 +23,10 @@ const individual = (action: string) => ({ access: { roles: STREAM_ROLES, purpose
  * lost role stops the events. The stream opens with a single-use ticket, never a token in the URL.
  */
 const watchRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  // a login token's lifetime as the server signs them (JWT_EXPIRES_IN, in @fastify/jwt's own
+  // reading): a token signed for no user (no roles, a version no account has) and never sent
+  const probe = app.jwt.decode<{ iat: number; exp: number }>(app.jwt.sign({ sub: '', unit: '', roles: [], tv: -1 }));
+  const tokenLifetimeMs = probe ? (probe.exp - probe.iat) * 1000 : 8 * 3_600_000;
   const common = { tags: ['watches'], security: [{ bearer: [] }] };
 
   app.post(
@@ -88,7 +92,10 @@ const watchRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const v = request.viewer;
       const user = await app.access.user(v.username);
       if (!user) throw httpError('UNAUTHENTICATED', { detail: 'this account no longer exists' });
-      const ticket = await issueStreamTicket(app.redis, { username: v.username, purpose: v.purpose as NonNullable<Viewer['purpose']>, tokenVersion: user.tokenVersion, sid: request.session?.sid ?? null });
+      // a stream lives no longer than the login that asked for it: the token's expiry, or a token's lifetime for a certificate
+      const certificate = v.authMethod === 'certificate' ? clientCertificate(request) : null;
+      const until = request.session?.exp && !certificate ? request.session.exp * 1000 : Date.now() + tokenLifetimeMs;
+      const ticket = await issueStreamTicket(app.redis, { username: v.username, purpose: v.purpose as NonNullable<Viewer['purpose']>, tokenVersion: user.tokenVersion, sid: request.session?.sid ?? null, until, certificate });
       request.resultCount = 1;
       return reply.status(201).send({ ticket, expiresInSeconds: STREAM_TICKET_TTL_SECONDS });
     },
@@ -109,14 +116,18 @@ const watchRoutes: FastifyPluginAsyncTypebox = async (app) => {
           ...errorAnswers({ purpose: true }),
         },
       },
+      // no HEAD twin: it would redeem the ticket and audit events as delivered while sending none
+      exposeHeadRoute: false,
       config: { ...individual('watch-stream'), streamTicket: true },
     },
     async (request, reply) => {
       const opened = request.viewer;
       // the token version the ticket was issued under (authenticateTicket checked it): a later change ends the stream
       const openedVersion = (await app.access.user(opened.username))?.tokenVersion;
-      // the session the ticket was issued to: logging out of it ends the stream
+      // the session the ticket was issued to: logging out of it ends the stream; so does its expiry,
+      // or the certificate that asked for the ticket being unregistered (`authenticateTicket` set them)
       const openedSession = request.session?.sid ?? null;
+      const credentials = { until: (request.session?.exp ?? 0) * 1000, certificate: request.session?.certificate ?? null };
       // Events are routed by every watch of the unit (each is checked against the viewer when it
       // comes), by the eid each was made on (an event names those that follow its entity now,
       // through merges); the count the stream opens with is of the watches the caller may list.
@@ -140,6 +151,7 @@ const watchRoutes: FastifyPluginAsyncTypebox = async (app) => {
         // any other change that revokes tokens (a password reset) ends the stream too
         if (user.tokenVersion !== openedVersion) return 'signed out';
         if (openedSession && (await app.endedSessions.isEnded(openedSession))) return 'signed out';
+        if (streamCredentialsLapsed(credentials, user)) return 'signed out';
         return viewerOf(app, user, roles, opened.authMethod, opened.purpose);
       };
       const end = (reason: string) => {
