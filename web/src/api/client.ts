@@ -364,9 +364,21 @@ export const api = {
         if (!stopped) retry = setTimeout(connect, 3000);
       };
       es.onerror = reconnect;
-      es.addEventListener('closed', () => {
-        es?.close();
-        onState(false);
+      es.addEventListener('closed', (e) => {
+        // The login that opened it ended (a token's expiry, a certificate's lifetime): ask again —
+        // a certificate still registered gets a new ticket; an expired token gets 401 and the sign-in.
+        // Access withdrawn (account, role, unit) stays closed.
+        let reason = '';
+        try {
+          reason = String((JSON.parse(String((e as MessageEvent).data)) as { reason?: string }).reason ?? '');
+        } catch {
+          /* no reason: stay closed */
+        }
+        if (reason === 'signed out') reconnect();
+        else {
+          es?.close();
+          onState(false);
+        }
       });
       es.addEventListener('trace', handle as EventListener);
       es.addEventListener('relation', handle as EventListener);
