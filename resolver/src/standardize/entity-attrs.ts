@@ -52,13 +52,35 @@ const plain: Std = (v) => {
   const s = cleanText(v);
   return s ? { ok: true, value: s } : { ok: false, reason: 'empty', raw: s };
 };
-const coord: Std = (v) => {
-  const s = cleanText(v);
-  const n = Number(s);
-  return s && Number.isFinite(n) && Math.abs(n) <= 180
-    ? { ok: true, value: String(n) }
-    : { ok: false, reason: 'bad_coordinate', raw: s };
-};
+/**
+ * A WGS84 coordinate within `limit` degrees (180 for a longitude, 90 for a latitude). One out of
+ * range (a latitude of 103.1: swapped with its longitude) is that value's problem, flagged and kept
+ * raw: Neo4j refuses a geographic point with a latitude beyond ±90, and one such value made the
+ * whole chunk's write fail (every record after it in the file lost, the job retried to `failed`).
+ */
+const coord =
+  (limit: number): Std =>
+  (v) => {
+    const s = cleanText(v);
+    const n = Number(s);
+    return s && Number.isFinite(n) && Math.abs(n) <= limit
+      ? { ok: true, value: String(n) }
+      : { ok: false, reason: 'bad_coordinate', raw: s };
+  };
+
+/**
+ * The longest standardized value kept (characters). A value goes into the graph's indexes (an
+ * identifier's `Identifier.value`, a case's `caseType`), whose keys Neo4j caps at 8,167 bytes: one
+ * 9,000-character code failed its whole chunk's write. Nothing real comes near it (addresses and
+ * names are tens of characters); a longer value is that value's problem, flagged, its first
+ * characters kept raw.
+ */
+export const MAX_VALUE_CHARS = 1000;
+
+function withinLength(r: StdResult, delivered: string): StdResult {
+  if (!r.ok || r.value.length <= MAX_VALUE_CHARS) return r;
+  return { ok: false, reason: 'too_long', raw: delivered.slice(0, MAX_VALUE_CHARS) };
+}
 
 const PLAIN_STANDARDIZERS: Record<string, Std> = {
   residentId: (v) => standardizeResidentId(v),
@@ -78,8 +100,8 @@ const PLAIN_STANDARDIZERS: Record<string, Std> = {
   registeredAt: (v, f) => standardizeDate(v, f),
   activatedAt: (v, f) => standardizeDate(v, f),
   occurredAt: (v, f) => standardizeDate(v, f),
-  lon: coord,
-  lat: coord,
+  lon: coord(180),
+  lat: coord(90),
   caseNumber: (v) => {
     const s = cleanText(v).toUpperCase().replace(/\s/g, '');
     return s ? { ok: true, value: s } : { ok: false, reason: 'empty', raw: s };
@@ -213,7 +235,7 @@ function computeEntityAttrs(
   for (const [attr, v] of values) {
     if (NAME_ATTRS.has(attr)) continue;
     const std = table[attr] ?? plain;
-    const r = std(v.value, v.format);
+    const r = withinLength(std(v.value, v.format), v.value);
     if (attr === 'residentId') residentId = r;
     if (r.ok) {
       out.attrs[attr] = r.value;

@@ -134,6 +134,44 @@ describe('standardizeRecord', () => {
   });
 });
 
+describe('standardizeRecord keeps only what the graph can store (tenth review)', () => {
+  const withPoint: SourceMapping = {
+    ...hotel,
+    fields: [
+      ...hotel.fields,
+      { column: 'lon', target: 'hotel.lon', meaning: 'lon', sensitivity: 1 },
+      { column: 'lat', target: 'hotel.lat', meaning: 'lat', sensitivity: 1 },
+    ],
+  };
+  const good = { rid: 'r9', name: '张伟', hotel_code: 'H000061', lon: '103.07', lat: '36.55' };
+
+  it('a latitude beyond ±90 (swapped with its longitude) is that value’s problem, not a point', () => {
+    const r = standardizeRecord({ ...good, lon: '36.55', lat: '103.07' }, withPoint, { source: 'hotel', line: 5 });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const place = r.mentions.find((m) => m.role === 'hotel')!;
+    expect(place.attrs.lat).toBeUndefined();
+    expect(place.attrs.latRaw).toBe('103.07');
+    expect(place.attrs.lon).toBe('36.55');
+    expect(r.problems).toEqual([expect.objectContaining({ field: 'lat', line: 5 })]);
+  });
+
+  it('no kept value is longer than the graph’s index keys allow; an over-long record id rejects its record', () => {
+    const long = 'H'.repeat(9000);
+    const han = '张'.repeat(3000);
+    const r = standardizeRecord({ ...good, hotel_code: long, phone: long, id_no: han }, withPoint, { source: 'hotel', line: 6 });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    for (const m of r.mentions) {
+      for (const [k, v] of Object.entries(m.attrs)) if (!k.endsWith('Raw')) expect(String(v).length, k).toBeLessThanOrEqual(1000);
+      for (const i of m.identifiers) expect(i.value.length, i.kind).toBeLessThanOrEqual(1000);
+    }
+    expect(r.problems.map((p) => p.field).sort()).toEqual(['hotel_code', 'id_no', 'phone']);
+    const byId = standardizeRecord({ ...good, rid: 'R'.repeat(300) }, withPoint, { source: 'hotel', line: 7 });
+    expect(byId).toMatchObject({ ok: false, rejection: { code: 'ONEMAP_ERR_BAD_VALUE', field: 'rid', line: 7 } });
+  });
+});
+
 describe('validateMapping', () => {
   it('collects every problem at once', () => {
     const problems = validateMapping({

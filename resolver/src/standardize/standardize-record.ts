@@ -19,6 +19,9 @@ export interface RecordContext {
 
 const compiledCache = new WeakMap<SourceMapping, CompiledMapping>();
 
+/** The longest record id taken (characters): ids are the graph's keys (`SourceRecord.rid`); real ones are tens of characters. */
+export const MAX_RECORD_ID_CHARS = 256;
+
 function compiled(m: SourceMapping | CompiledMapping, source?: string): CompiledMapping {
   if ('roles' in m) return m;
   let c = compiledCache.get(m);
@@ -47,6 +50,10 @@ export function standardizeRecord(
   const recordId = cleanText(getValue(st, cm.recordIdColumn));
   if (!recordId) {
     return rejectWith(st, recordId, { ...whereOf(st, cm.recordIdColumn), code: 'ONEMAP_ERR_REQUIRED_MISSING', reason: 'record id is empty' });
+  }
+  // the record's graph key (`SourceRecord.rid`, a unique index: keys of at most 8,167 bytes)
+  if (recordId.length > MAX_RECORD_ID_CHARS) {
+    return rejectWith(st, recordId.slice(0, MAX_RECORD_ID_CHARS), { ...whereOf(st, cm.recordIdColumn), code: 'ONEMAP_ERR_BAD_VALUE', reason: `record id longer than ${MAX_RECORD_ID_CHARS} characters` });
   }
   const mentions: Mention[] = [];
   // mentions of hidden roles (`restrictMapping`): read for the relations, not passed on
