@@ -61,7 +61,11 @@ export function standardizeDate(raw: string | undefined, format?: string): StdRe
       m[5] === undefined ? undefined : +m[5],
       m[6] === undefined ? undefined : +m[6],
     );
-    return r ?? { ok: false, reason: 'impossible_date', raw: s };
+    if (!r?.ok) return { ok: false, reason: 'impossible_date', raw: s };
+    // A time that states its offset (`Z`, `+00:00`) is that instant, told in China time as every
+    // time without one is: `12:00:00Z` is 20:00 here (it was read as 12:00, eight hours early).
+    if (m[7] !== undefined && m[4] !== undefined) return inChinaTime(r.value, m[7]);
+    return r;
   }
   m = RE_DMY.exec(s);
   if (m) {
@@ -95,6 +99,15 @@ export function standardizeDate(raw: string | undefined, format?: string): StdRe
     if (r) return r;
   }
   return { ok: false, reason: 'unrecognized_date_format', raw: s };
+}
+
+/** `YYYY-MM-DDTHH:mm:ss` at UTC offset `offset` (`Z`, `+0800`, `-02:00`) as the same instant in China time (UTC+8). */
+function inChinaTime(local: string, offset: string): StdResult {
+  const o = /^([+-])(\d{2}):?(\d{2})$/.exec(offset);
+  const minutes = o ? (o[1] === '-' ? -1 : 1) * (+o[2]! * 60 + +o[3]!) : 0;
+  const t = new Date(`${local}Z`).getTime() - minutes * 60_000 + 8 * 3_600_000;
+  const d = new Date(t);
+  return build(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds()) ?? { ok: false, reason: 'impossible_date', raw: local };
 }
 
 let today = '';
