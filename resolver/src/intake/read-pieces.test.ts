@@ -38,6 +38,14 @@ describe('a file read and parsed in pieces', () => {
     }
   });
 
+  it('decodes a catalog gbk file as GB18030: a four-byte character is read whole, whatever the read size cuts', () => {
+    const text = 'id,name\n1,张𠀀伟\n2,阿依古丽·吐尔逊\n';
+    const bytes = iconv.encode(text, 'gb18030');
+    expect(decodeText(bytes, 'gbk')).toBe(text);
+    const f = file(bytes);
+    for (let size = 1; size <= 9; size++) expect([...readTextPieces(f, 'gbk', size)].join(''), `${size}`).toBe(text);
+  });
+
   it('gives the rows and lines of the whole text, the text cut at every place', () => {
     const whole = rowsOf(tricky);
     expect(whole.map(([line, f]) => [line, f[0]])).toEqual([

@@ -169,8 +169,16 @@ interface ReadFileOptions {
 }
 
 /** Decode bytes; invalid sequences become U+FFFD so the standardizer can flag the exact field. */
+/**
+ * The decoder of a catalog's `gbk`: GB18030, its superset (the national standard, and what Chinese
+ * government systems write): the same for every GBK byte, and its four-byte sequences (rare name
+ * characters, Tibetan, Uyghur and Mongolian script) decode instead of becoming U+FFFD and a
+ * rejected record. No byte of a four-byte sequence is a line end, so a file still cuts at `\n`.
+ */
+const GBK_DECODER = 'gb18030';
+
 export function decodeText(buf: Buffer, encoding: 'utf-8' | 'gbk'): string {
-  if (encoding === 'gbk') return iconv.decode(buf, 'gbk');
+  if (encoding === 'gbk') return iconv.decode(buf, GBK_DECODER);
   return new TextDecoder('utf-8', { fatal: false }).decode(buf);
 }
 
@@ -196,7 +204,7 @@ export function* readTextPieces(
     let carry: Buffer | undefined;
     let first = true;
     const gbk = (bytes: Buffer) => {
-      const s = iconv.decode(bytes, 'gbk', { stripBOM: first });
+      const s = iconv.decode(bytes, GBK_DECODER, { stripBOM: first });
       first = false;
       return s;
     };
@@ -366,10 +374,20 @@ function readJsonl(
         continue;
       }
       const values: Record<string, string | undefined> = {};
+      let lossy: string | undefined;
       for (const [k, v] of Object.entries(obj as Record<string, unknown>)) {
         keys.add(k);
         if (v === null || v === undefined) continue;
+        // An integer past 2^53 has lost digits in JSON already (a resident ID sent as a number:
+        // 622927197407290707 reads 622927197407290700, which may pass the check digit as another
+        // person's): the record is refused with why, never resolved on a number that was changed.
+        if (typeof v === 'number' && Number.isInteger(v) && !Number.isSafeInteger(v)) lossy ??= k;
         values[k] = typeof v === 'object' ? JSON.stringify(v) : String(v);
+      }
+      if (lossy !== undefined) {
+        const reason = `${lossy} is a number too long for JSON to keep every digit: send it as a string`;
+        rejects.push({ source: mapping.source, file, line, field: lossy, code: 'ONEMAP_ERR_BAD_VALUE', reason });
+        continue;
       }
       onRow({ line, values });
       rowCount++;
