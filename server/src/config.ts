@@ -21,6 +21,12 @@ export const ConfigSchema = Type.Object({
   LOGIN_FAILURES_PER_ACCOUNT: Type.Integer({ default: 10, minimum: 1 }),
   LOGIN_LOCK_SECONDS: Type.Integer({ default: 900, minimum: 1 }),
   BODY_LIMIT_BYTES: Type.Integer({ default: 5_242_880, minimum: 1024 }),
+  /**
+   * Largest push of records (`POST /api/ingest/:source`), in bytes: room for its 10,000 records of
+   * a few kilobytes each (a hotel record is ~600 bytes; 10,000 of them passed 5 MiB and the whole
+   * push was refused with 413, its good records with it).
+   */
+  PUSH_LIMIT_BYTES: Type.Integer({ default: 41_943_040, minimum: 1024 }),
   /** Folder of the built web app to serve at `/`, if it exists. */
   WEB_DIST: Type.String({ default: 'web/dist' }),
   /** `embedded`: the server also runs the background jobs of `onemap worker` (one machine); `none`: separate worker processes run them. */

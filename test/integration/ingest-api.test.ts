@@ -143,6 +143,45 @@ describe('ingest over HTTP', () => {
     expect(ok.statusCode, ok.body).toBe(202);
   });
 
+  it('one bad record of a push is rejected on its own: no object, a number that lost digits, a swapped point, an over-long code; the rest reach the graph', async () => {
+    const admin = as(app, 'province', 'admin', null);
+    const good = [3100, 3101, 3102].map((i) => hotelRecord(i));
+    const records: unknown[] = [
+      good[0],
+      null,
+      'not a record',
+      // a resident ID sent as a JSON number has lost its last digits before the server reads it
+      { ...hotelRecord(3103), id_number: 622927197407290707 },
+      good[1],
+      // latitude and longitude swapped: that value is flagged, the record and its chunk go in
+      hotelRecord(3104, { hotel_lon: 36.091, hotel_lat: 103.841, hotel_code: 'HT9104' }),
+      // a code longer than the graph's index keys: flagged on its own, never a failed write
+      hotelRecord(3105, { hotel_code: 'X'.repeat(9000) }),
+      good[2],
+    ];
+    const res = await hotelSystem({ method: 'POST', url: '/api/ingest/hotel', payload: { records } });
+    expect(res.statusCode, res.body).toBe(202);
+    const body = res.json();
+    expect([...body.rejected].sort((a: { line: number }, b: { line: number }) => a.line - b.line)).toEqual([
+      expect.objectContaining({ line: 2, code: 'ONEMAP_ERR_BAD_JSON', reason: 'not an object' }),
+      expect.objectContaining({ line: 3, code: 'ONEMAP_ERR_BAD_JSON', reason: 'not an object' }),
+      expect.objectContaining({ line: 4, field: 'id_number', code: 'ONEMAP_ERR_BAD_VALUE', reason: expect.stringContaining('as a string') }),
+      // a required code too long to keep is that record's rejection
+      expect.objectContaining({ line: 7, field: 'hotel_code' }),
+    ]);
+    expect(body.accepted).toBe(4);
+    expect(await waitDone(admin, body.batchId)).toMatchObject({ status: 'done', written: 4 });
+  });
+
+  it('a push of 10,000 records (more than the general body limit) is taken whole', async () => {
+    const records = Array.from({ length: 10_000 }, (_, i) => hotelRecord(40_000 + i, { room_no: `R${i}-${'房'.repeat(40)}` }));
+    expect(Buffer.byteLength(JSON.stringify({ records }))).toBeGreaterThan(5_242_880);
+    const res = await hotelSystem({ method: 'POST', url: '/api/ingest/hotel', payload: { records } });
+    expect(res.statusCode, res.body.slice(0, 300)).toBe(202);
+    expect(res.json()).toMatchObject({ accepted: 10_000, rejected: [] });
+    expect(await waitDone(as(app, 'province', 'admin', null), res.json().batchId)).toMatchObject({ status: 'done', written: 10_000 });
+  });
+
   it('bad input: unknown source 404, wrong body 400, a user token (officer or admin) 403, no credential 401 — nothing staged', async () => {
     expect(
       (await hotelSystem({ method: 'POST', url: '/api/ingest/nosuch', payload: { records: [{ a: 1 }] } })).statusCode,

@@ -21,11 +21,14 @@ function filesOf(p: string): string[] {
   if (!fs.existsSync(p))
     throw new ResolverError('ONEMAP_ERR_FILE_UNREADABLE', { detail: 'no such file or folder' }, { file: p });
   if (fs.statSync(p).isFile()) return [p];
-  return fs
+  const files = fs
     .readdirSync(p)
-    .filter((f) => /\.(csv|jsonl|json|ndjson)$/i.test(f))
+    .filter((f) => /\.(csv|jsonl|json|ndjson)$/i.test(f) && fs.statSync(path.join(p, f)).isFile())
     .sort()
     .map((f) => path.join(p, f));
+  // a folder with nothing to deliver is a mistake to say, not a success with nothing done
+  if (!files.length) throw new ResolverError('ONEMAP_ERR_FILE_UNREADABLE', { detail: 'no .csv, .jsonl, .json or .ndjson file in this folder' }, { file: p });
+  return files;
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -112,7 +115,16 @@ export async function run(argv: string[]): Promise<number> {
     }
     bar.stop();
     printSummary(submitted, results, (performance.now() - t0) / 1000);
-    return [...results.values()].some((r) => r.status === 'failed') ? 1 : 0;
+    // what was wrong and where: a file refused whole with its reason, records refused with their report
+    for (const s of submitted) {
+      const r = results.get(s.batchId);
+      if (!r) continue;
+      const where = `${s.source} ${s.file}`;
+      if (r.status === 'rejected') console.error(`ingest: ${where} rejected: ${r.error ?? 'see its rejects report'}${r.rejectsFile ? ` (report ${r.rejectsFile})` : ''}`);
+      else if ((r.rejected ?? 0) > 0) console.error(`ingest: ${where}: ${r.rejected} record(s) rejected with their reasons in ${r.rejectsFile ?? '.data/rejects'}`);
+    }
+    // a file that failed every attempt or was refused whole is not a success
+    return [...results.values()].some((r) => r.status === 'failed' || r.status === 'rejected') ? 1 : 0;
   } finally {
     await pipeline.shutdown();
   }

@@ -58,7 +58,9 @@ export function stageFile(
 }
 
 /** Stages records pushed in real time as one JSON-lines batch (UTF-8, keys sorted for a stable hash). */
-export function stageRecords(stagingDir: string, source: string, records: Record<string, unknown>[]): StagedBatch {
-  const lines = records.map((r) => JSON.stringify(r, Object.keys(r).sort())).join('\n');
+export function stageRecords(stagingDir: string, source: string, records: unknown[]): StagedBatch {
+  // keys in order (the same record twice is the same content); an item that is no object is staged
+  // as it came, and the reader rejects it with its position ("not an object")
+  const lines = records.map((r) => (r && typeof r === 'object' && !Array.isArray(r) ? JSON.stringify(r, Object.keys(r).sort()) : JSON.stringify(r ?? null))).join('\n');
   return stage(stagingDir, source, Buffer.from(`${lines}\n`, 'utf8'), { originalName: `push-${records.length}.jsonl`, ...PUSH_FILE, way: 'push' });
 }

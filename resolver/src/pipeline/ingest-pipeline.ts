@@ -187,7 +187,7 @@ export class IngestPipeline {
    * once: the pusher learns at once which records are rejected and why, and the job carries the
    * standardized records, so the worker never reads or standardizes them again.
    */
-  async submitRecords(source: string, records: Record<string, unknown>[]): Promise<SubmitResult> {
+  async submitRecords(source: string, records: unknown[]): Promise<SubmitResult> {
     const entry = this.entry(source);
     if (!Array.isArray(records) || !records.length) throw new ResolverError('ONEMAP_ERR_USAGE', { detail: 'records must be a non-empty array of objects' });
     const batch = stageRecords(this.deps.stagingDir, source, records);

@@ -6,10 +6,12 @@ export const BatchParams = Type.Object({ batchId: Type.String({ pattern: '^[a-z]
 
 export const PushBody = Type.Object(
   {
-    records: Type.Array(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()])), {
+    // Any item: a record that is no object, or holds a value of the wrong type, is rejected on its
+    // own with its position and reason (`rejected`), and the push's other records go in.
+    records: Type.Array(Type.Unknown(), {
       minItems: 1,
       maxItems: 10_000,
-      description: 'raw records in the source’s own shape (see the catalog); at most 10,000 per push',
+      description: 'raw records in the source’s own shape (see the catalog), objects of strings, numbers, booleans and nulls; at most 10,000 per push',
     }),
   },
   { additionalProperties: false },

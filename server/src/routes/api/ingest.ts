@@ -97,6 +97,7 @@ const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
         body: PushBody,
         response: { 202: SubmitAnswer, ...errorAnswers({ body: true, also: [404] }) },
       },
+      bodyLimit: app.config.PUSH_LIMIT_BYTES,
       config: { access: { ...DELIVER, action: 'ingest.push' }, auditBody: 'shape' },
     },
     async (request, reply) => {
