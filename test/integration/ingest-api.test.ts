@@ -138,9 +138,24 @@ describe('ingest over HTTP', () => {
       expect(res.statusCode, `${name}: ${res.body}`).toBe(400);
       expect(res.json().code, name).toBe('ONEMAP_ERR_VALIDATION');
     }
-    // a name that only begins with dots is a file name
+    // a name that only begins with dots is a file name: taken, and its content checked (this one has no rail columns)
     const ok = await railSystem({ method: 'POST', url: '/api/ingest/rail/files?name=..rail.csv', payload: 'a,b\n1,2\n', headers: { 'content-type': 'text/csv' } });
-    expect(ok.statusCode, ok.body).toBe(202);
+    expect(ok.statusCode, ok.body).toBe(400);
+    expect(ok.json().code).toBe('ONEMAP_ERR_MISSING_COLUMN');
+  });
+
+  it('an uploaded CSV whose header lacks a mapped column is a 400 that names the column, at once; nothing is queued', async () => {
+    const admin = as(app, 'province', 'admin', null);
+    const before = (await admin({ url: '/api/ingest/jobs?source=rail' })).json().items.length;
+    const [[, file]] = sampleFiles(['2026-03-04'], ['rail']) as [[string, string]];
+    const [header, ...rows] = fs.readFileSync(file, 'utf8').split('\n');
+    const columns = header!.split(',');
+    const dropped = columns[2]!;
+    const without = [columns.filter((_, i) => i !== 2).join(','), ...rows.map((r) => r.split(',').filter((_, i) => i !== 2).join(','))].join('\n');
+    const res = await railSystem({ method: 'POST', url: '/api/ingest/rail/files?name=no-column.csv', payload: without, headers: { 'content-type': 'text/csv' } });
+    expect(res.statusCode, res.body).toBe(400);
+    expect(res.json()).toMatchObject({ code: 'ONEMAP_ERR_MISSING_COLUMN', message: expect.stringContaining(dropped) });
+    expect((await admin({ url: '/api/ingest/jobs?source=rail' })).json().items.length).toBe(before);
   });
 
   it('one bad record of a push is rejected on its own: no object, a number that lost digits, a swapped point, an over-long code; the rest reach the graph', async () => {

@@ -2,7 +2,7 @@ import type { SourceCatalogEntry } from '@onemap/graph-schema';
 import { ResolverError } from '../errors.ts';
 import { type CompiledMapping, compileMapping } from '../standardize/compile-mapping.ts';
 import type { FieldProblem } from '../types.ts';
-import { type BatchRecord, readSource } from './read-source.ts';
+import { type BatchRecord, readSource, readSourceFile } from './read-source.ts';
 import type { StagedBatch } from './staged-batch.ts';
 
 export type { BatchRecord };
@@ -44,3 +44,15 @@ export function readBatch(batch: StagedBatch, entry: SourceCatalogEntry): ReadBa
 }
 
 export { ResolverError };
+
+/**
+ * A CSV file's header checked against its source's mapping, before the file is queued: a mapped
+ * column missing is the deliverer's error at once (`ONEMAP_ERR_MISSING_COLUMN`, with the file and
+ * the column), not a job found `rejected` later. Reads the header and at most one row. A JSON
+ * lines file is checked as it is read (a key may be absent from its first lines).
+ * @throws ResolverError the reader's file-level fault
+ */
+export function checkFileHeader(entry: SourceCatalogEntry, path: string): void {
+  if (entry.file.format !== 'csv') return;
+  readSourceFile(path, mappingFor(entry, { format: 'csv', encoding: entry.file.encoding } as StagedBatch), { format: 'csv', encoding: entry.file.encoding, limit: 1 });
+}

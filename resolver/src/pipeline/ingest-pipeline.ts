@@ -7,7 +7,7 @@ import { coTravelMarksOf, finishPendingCoTravel, scheduleCoTravel, takePendingCo
 import { evaluateCoTravelWarnings, evaluateWarnings, type TouchedFact } from '../derive/warnings.ts';
 import { ResolverError } from '../errors.ts';
 import { type BatchInfo, findBatch, recordDelivery, updateBatch } from '../graph/batches.ts';
-import { readBatch } from '../intake/read-batch.ts';
+import { checkFileHeader, readBatch } from '../intake/read-batch.ts';
 import { writeFileFault, writeRejectsReport } from '../intake/rejects-report.ts';
 import { type StagedBatch, stageFile, stageRecords } from '../intake/staged-batch.ts';
 import { runBatchQuality } from '../quality/run-batch-quality.ts';
@@ -176,8 +176,10 @@ export class IngestPipeline {
   }
 
   /** Stages a delivered file and queues it (a periodic copy). */
-  async submitFile(source: string, filePath: string): Promise<SubmitResult> {
+  async submitFile(source: string, filePath: string, opts: { checkHeader?: boolean } = {}): Promise<SubmitResult> {
     const entry = this.entry(source);
+    // an upload's CSV header is checked before it is staged: a missing column is the deliverer's 400
+    if (opts.checkHeader) checkFileHeader(entry, filePath);
     const batch = stageFile(this.deps.stagingDir, source, filePath, entry.file);
     return this.enqueue(batch);
   }

@@ -144,7 +144,7 @@ const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
       try {
         const file = path.join(dir, path.basename(name));
         fs.writeFileSync(file, request.body);
-        const r = await app.pipeline.submitFile(source, file);
+        const r = await app.pipeline.submitFile(source, file, { checkHeader: true });
         request.resultCount = 1;
         return reply.status(202).send({ batchId: r.batchId, source: r.source, status: r.status, duplicate: r.duplicate });
       } finally {
