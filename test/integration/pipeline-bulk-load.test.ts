@@ -2,7 +2,7 @@ import { loadCatalog } from '@onemap/datasets';
 import { findBatch } from '@onemap/resolver/graph';
 import { describeSchema, isSchemaStatement, readMigrations, readTx, runAutoCommit } from '@onemap/graph-schema/server';
 import { describe, expect, it } from 'vitest';
-import { type BulkLoadReport, runBulkLoad } from '../../resolver/src/cli/load-command.ts';
+import { type BulkLoadReport, runBulkLoad, writeLoadedQualityReports } from '../../resolver/src/cli/load-command.ts';
 import { testEnv } from '../helpers/env.ts';
 import { entityPartition, graphContentLines, graphCounts, lineDifferences } from '../helpers/graph-fingerprint.ts';
 import { ingestDirect, queryRows, sampleFiles, useTestPipeline } from '../helpers/pipeline.ts';
@@ -27,6 +27,17 @@ const timedEdges = () =>
     (await tx.run("MATCH ()-[x:RESOLVED_TO]->() RETURN x.decision = 'possible_match' AS possible, x.at IS NOT NULL AS timed, count(*) AS n ORDER BY possible, timed")).records.map((r) => r.toObject()),
   );
 
+/** Each batch report's overall score and rule scores (failed of checked), by batch id. */
+async function qualityByBatch(): Promise<Record<string, string>> {
+  const rows = await queryRows<{ batchId: string; overall: number; scores: string }>(t, "MATCH (q:QualityReport {kind: 'batch'}) RETURN q.batchId AS batchId, q.overall AS overall, q.scoresJson AS scores");
+  return Object.fromEntries(
+    rows.map((r) => {
+      const scores = (JSON.parse(r.scores) as { rule: string; checked: number; failed: number }[]).map((x) => `${x.rule} ${x.failed}/${x.checked}`).sort();
+      return [r.batchId, `${Number(r.overall).toFixed(4)} ${scores.join(', ')}`];
+    }),
+  );
+}
+
 describe('bulk load (neo4j-admin import) writes the graph the incremental pipeline writes', () => {
   let incremental: { partition: string[]; lines: string[]; counts: Record<string, number>; schema: string[] };
   let report: BulkLoadReport;
@@ -38,6 +49,8 @@ describe('bulk load (neo4j-admin import) writes the graph the incremental pipeli
     incremental = { partition: await entityPartition(t.graph), lines: await graphContentLines(t.graph), counts: await graphCounts(t.graph), schema: await describeSchema(t.graph) };
     expect(incremental.counts['node:SourceRecord']).toBeGreaterThan(900);
     const untimed = (rows: Record<string, unknown>[]) => rows.filter((r) => r.possible !== r.timed);
+    const incrementalQuality = await qualityByBatch();
+    expect(Object.keys(incrementalQuality).length).toBeGreaterThan(5);
     const incrementalTimes = await timedEdges();
     expect(untimed(incrementalTimes)).toEqual([]);
 
@@ -58,6 +71,11 @@ describe('bulk load (neo4j-admin import) writes the graph the incremental pipeli
     const [state] = await queryRows<{ seq: number }>(t, 'MATCH (s:PipelineState {id: "main"}) RETURN s.seq AS seq');
     expect(report.seq).toBeGreaterThan(0);
     expect(report.seq).toBe(state?.seq);
+    // `onemap load` then writes the loaded batches' quality reports: the ones the incremental path wrote, batch by batch
+    expect(await qualityByBatch()).toEqual({});
+    const checked = await writeLoadedQualityReports(t.graph, report.loadedBatches ?? [], loadCatalog(), t.pipeline.deps.stagingDir);
+    expect(checked).toBe(Object.keys(incrementalQuality).length);
+    expect(await qualityByBatch()).toEqual(incrementalQuality);
     expect(await entityPartition(t.graph)).toEqual(incremental.partition);
     expect(facts(await graphCounts(t.graph))).toEqual(facts(incremental.counts));
     expect(untimed(await timedEdges())).toEqual([]);
