@@ -15,7 +15,7 @@ export interface ReadBatchResult {
 }
 
 const compiled = new Map<string, CompiledMapping>();
-function mappingFor(entry: SourceCatalogEntry, batch: StagedBatch): CompiledMapping {
+function mappingFor(entry: SourceCatalogEntry, batch: Pick<StagedBatch, 'format' | 'encoding'>): CompiledMapping {
   const key = `${entry.id}|${batch.format}|${batch.encoding}`;
   let cm = compiled.get(key);
   if (!cm) {
@@ -54,5 +54,6 @@ export { ResolverError };
  */
 export function checkFileHeader(entry: SourceCatalogEntry, path: string): void {
   if (entry.file.format !== 'csv') return;
-  readSourceFile(path, mappingFor(entry, { format: 'csv', encoding: entry.file.encoding } as StagedBatch), { format: 'csv', encoding: entry.file.encoding, limit: 1 });
+  const shape = { format: 'csv', encoding: entry.file.encoding } as const;
+  readSourceFile(path, mappingFor(entry, shape), { ...shape, limit: 1 });
 }
