@@ -10,6 +10,7 @@ export const ERRORS = defineErrors({
   ONEMAP_ERR_FILE_UNREADABLE: { status: 400, message: 'cannot read file: {detail}' },
   ONEMAP_ERR_BAD_ENCODING: { status: 400, message: 'value is not valid {encoding}' },
   ONEMAP_ERR_FIELD_COUNT: { status: 400, message: 'row has {actual} fields, header has {expected}' },
+  ONEMAP_ERR_UNTERMINATED_QUOTE: { status: 400, message: 'a quote opened on this line is not closed; the lines after it are read on their own' },
   ONEMAP_ERR_BAD_JSON: { status: 400, message: 'line is not a JSON object: {detail}' },
   ONEMAP_ERR_MISSING_COLUMN: { status: 400, message: 'mapping names column "{column}" which the file does not have' },
   ONEMAP_ERR_INVALID_MAPPING: { status: 500, message: 'invalid mapping: {detail}' },

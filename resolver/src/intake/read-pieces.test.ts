@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { compileMapping } from '../standardize/compile-mapping.ts';
-import { CsvPieces, parseCsv } from './parse-csv.ts';
+import { CsvPieces, MAX_OPEN_QUOTE_CHARS, parseCsv } from './parse-csv.ts';
 import { decodeText, READ_CHUNK_BYTES, readSourceFile, readTextPieces } from './read-source.ts';
 
 function file(bytes: Buffer | string, ext = 'csv') {
@@ -15,9 +15,21 @@ function file(bytes: Buffer | string, ext = 'csv') {
 
 const rowsOf = (text: string) => {
   const out: Array<[number, string[]]> = [];
-  parseCsv(text, ',', (f, line) => void out.push([line, f]));
+  parseCsv(text, ',', (f, line, fault) => void out.push([line, fault ? [fault] : f]));
   return out;
 };
+
+/** `rowsOf` with the text cut in three at every pair of places (every third second cut). */
+function expectSameRowsCut(text: string, whole: Array<[number, string[]]>) {
+  for (let a = 0; a <= text.length; a++)
+    for (let b = a; b <= text.length; b += 3) {
+      const got: Array<[number, string[]]> = [];
+      const csv = new CsvPieces(',', (f, line, fault) => void got.push([line, fault ? [fault] : f]));
+      for (const p of [text.slice(0, a), text.slice(a, b), text.slice(b)]) csv.push(p);
+      csv.end();
+      expect(got, `cut at ${a}, ${b}`).toEqual(whole);
+    }
+}
 
 // quoted fields over lines, doubled quotes, CRLF and CR line ends, blank lines, multi-byte
 // characters (3 bytes in UTF-8, 2 in GBK, 4 for the emoji), a BOM, stray quotes, no final newline
@@ -56,14 +68,60 @@ describe('a file read and parsed in pieces', () => {
       [8, '4'],
       [10, '5'],
     ]);
-    for (let a = 0; a <= tricky.length; a++)
-      for (let b = a; b <= tricky.length; b += 3) {
-        const got: Array<[number, string[]]> = [];
-        const csv = new CsvPieces(',', (f, line) => void got.push([line, f]));
-        for (const p of [tricky.slice(0, a), tricky.slice(a, b), tricky.slice(b)]) csv.push(p);
-        csv.end();
-        expect(got, `cut at ${a}, ${b}`).toEqual(whole);
-      }
+    expectSameRowsCut(tricky, whole);
+  });
+
+  it('rejects the line of a quote that never closes and reads every line after it, the text cut anywhere', () => {
+    const text = 'id,name,note\n1,张三,"open\n2,李四,x\n3,"王\n五",y\n4,赵六,z';
+    const whole = rowsOf(text);
+    expect(whole).toEqual([
+      [1, ['id', 'name', 'note']],
+      [2, ['unterminated_quote']],
+      [3, ['2', '李四', 'x']],
+      // a quote that closes on a later line in a row of the header's shape is a field over lines
+      [4, ['3', '王\n五', 'y']],
+      [6, ['4', '赵六', 'z']],
+    ]);
+    expectSameRowsCut(text, whole);
+    // the same at the very end of the text
+    expect(rowsOf('id,name\n1,"a')).toEqual([
+      [1, ['id', 'name']],
+      [2, ['unterminated_quote']],
+    ]);
+  });
+
+  it('rejects the line of a quote closed lines later by the quote of another field, and reads the lines it took', () => {
+    // line 2 opens a quote; the next quote is the one line 3 opens: one row of the header's shape
+    // but with characters after its closing quote, and another whose shape is wrong
+    const text = 'id,name,note\r\n1,"a,x\r\n2,"b",y\r\n3,c,d\r\n4,"e\r\n5,f,"g"\r\n6,h,i\r\n';
+    const whole = rowsOf(text);
+    expect(whole).toEqual([
+      [1, ['id', 'name', 'note']],
+      [2, ['unterminated_quote']],
+      [3, ['2', 'b', 'y']],
+      [4, ['3', 'c', 'd']],
+      [5, ['unterminated_quote']],
+      [6, ['5', 'f', 'g']],
+      [7, ['6', 'h', 'i']],
+    ]);
+    expectSameRowsCut(text, whole);
+  });
+
+  it('does not hold the rest of a stream behind an unclosed quote: its rows come before the end', () => {
+    const got: Array<[number, string]> = [];
+    const csv = new CsvPieces(',', (f, line, fault) => void got.push([line, fault ?? f[0]!]));
+    csv.push('id,name\n1,"open\n');
+    const row = 'x,abcdefghijklmnopqrstuvwxyz0123456789\n';
+    const rows = Math.ceil((MAX_OPEN_QUOTE_CHARS * 1.5) / row.length);
+    // in reads of 64 KiB (a file is read in reads of `READ_CHUNK_BYTES`)
+    const perRead = Math.floor(65_536 / row.length);
+    for (let i = 0; i < rows; i += perRead) csv.push(row.repeat(Math.min(perRead, rows - i)));
+    // before `end`: the open quote was given up once the cap passed, the rows after it read
+    expect(got[1]).toEqual([2, 'unterminated_quote']);
+    expect(got.length).toBeGreaterThan(rows / 2);
+    csv.end();
+    expect(got.length).toBe(rows + 2);
+    expect(got.at(-1)).toEqual([rows + 2, 'x']);
   });
 
   it('stops when asked and holds back nothing it was told to stop before', () => {

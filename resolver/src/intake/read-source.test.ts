@@ -70,4 +70,16 @@ describe('readSource', () => {
     expect(r.rejects[0]?.reason).toMatch(/^not valid JSON/);
     expect(JSON.stringify(r.rejects[0])).not.toMatch(/1234|undefined/);
   });
+
+  it('one stray quote in 10,000 rows rejects its own line with the reason, and the other 9,999 go in', () => {
+    const lines = ['id,name,birth'];
+    for (let i = 1; i <= 10_000; i++) lines.push(i === 4_321 ? `${i},"张${i},1990-01-01` : `${i},张${i},1990-01-01`);
+    const r = readSource(file(`${lines.join('\n')}\n`), mapping);
+    expect(r.records).toHaveLength(9_999);
+    expect(r.records.some((x) => x.recordId === '4321')).toBe(false);
+    expect(r.records.at(-1)?.recordId).toBe('10000');
+    expect(r.rejects).toEqual([
+      expect.objectContaining({ line: 4_322, code: 'ONEMAP_ERR_UNTERMINATED_QUOTE', reason: expect.stringMatching(/not closed/) }),
+    ]);
+  });
 });

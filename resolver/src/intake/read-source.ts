@@ -8,7 +8,7 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import iconv from 'iconv-lite';
-import { ResolverError } from '../errors.ts';
+import { formatMessage, ResolverError } from '../errors.ts';
 import type { CompiledMapping } from '../standardize/compile-mapping.ts';
 import { standardizeRecord } from '../standardize/standardize-record.ts';
 import type { FieldProblem, Mention, ProgressFn } from '../types.ts';
@@ -299,7 +299,11 @@ function readCsv(
   let rowCount = 0;
   const rejects: FieldProblem[] = [];
   let header: string[] | undefined;
-  const csv = new CsvPieces(mapping.delimiter, (fields, line) => {
+  const csv = new CsvPieces(mapping.delimiter, (fields, line, fault) => {
+    if (fault) {
+      rejects.push({ source: mapping.source, file, line, code: 'ONEMAP_ERR_UNTERMINATED_QUOTE', reason: formatMessage('ONEMAP_ERR_UNTERMINATED_QUOTE') });
+      return true;
+    }
     if (!header) {
       header = fields.map((f) => f.trim());
       const missing = mapping.columns.filter((c) => !header!.includes(c));

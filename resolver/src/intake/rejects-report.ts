@@ -40,7 +40,9 @@ export function writeFileFault(dir: string, batch: { batchId: string; source: st
 export function readRejectsReport(file: string): Record<(typeof COLUMNS)[number], string>[] {
   const out: Record<string, string>[] = [];
   let header: string[] | undefined;
-  parseCsv(fs.readFileSync(file, 'utf8'), ',', (fields) => {
+  parseCsv(fs.readFileSync(file, 'utf8'), ',', (fields, _line, fault) => {
+    // the report is written quoted (`writeRejectsReport`): a fault is no row of it
+    if (fault) return true;
     if (!header) header = fields;
     else out.push(Object.fromEntries(header.map((c, i) => [c, fields[i] ?? ''])));
     return true;
