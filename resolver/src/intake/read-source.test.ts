@@ -82,4 +82,23 @@ describe('readSource', () => {
       expect.objectContaining({ line: 4_322, code: 'ONEMAP_ERR_UNTERMINATED_QUOTE', reason: expect.stringMatching(/not closed/) }),
     ]);
   });
+
+  it('a JSON line whose mapped column holds an object or a list is rejected naming the column; unmapped ones pass', () => {
+    const jsonl = file(
+      [
+        '{"id":"1","name":"张三","extra":{"a":1}}',
+        '{"id":"2","name":{"family":"李","given":"四"}}',
+        '{"id":"3","name":"王五","birth":["1990-01-02"]}',
+        '{"id":"4","name":"赵六","birth":"1991-02-03"}',
+      ].join('\n'),
+      'jsonl',
+    );
+    const r = readSource(jsonl, mapping);
+    expect(r.records.map((x) => x.recordId)).toEqual(['1', '4']);
+    expect(r.rejects.map((x) => [x.line, x.code, x.field])).toEqual([
+      [2, 'ONEMAP_ERR_BAD_VALUE', 'name'],
+      [3, 'ONEMAP_ERR_BAD_VALUE', 'birth'],
+    ]);
+    expect(r.rejects[0]?.reason).toMatch(/object or list/);
+  });
 });

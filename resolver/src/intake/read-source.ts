@@ -349,6 +349,7 @@ function readJsonl(
   let rowCount = 0;
   const rejects: FieldProblem[] = [];
   const keys = new Set<string>();
+  const mappedColumns = new Set(mapping.columns);
   let line = 0;
   let first = true;
   let pending = '';
@@ -379,6 +380,7 @@ function readJsonl(
       }
       const values: Record<string, string | undefined> = {};
       let lossy: string | undefined;
+      let nested: string | undefined;
       for (const [k, v] of Object.entries(obj as Record<string, unknown>)) {
         keys.add(k);
         if (v === null || v === undefined) continue;
@@ -386,11 +388,19 @@ function readJsonl(
         // 622927197407290707 reads 622927197407290700, which may pass the check digit as another
         // person's): the record is refused with why, never resolved on a number that was changed.
         if (typeof v === 'number' && Number.isInteger(v) && !Number.isSafeInteger(v)) lossy ??= k;
+        // An object or a list where the mapping reads one value is a sender's contract broken:
+        // its JSON text would be standardized as a name or an address.
+        if (typeof v === 'object' && mappedColumns.has(k)) nested ??= k;
         values[k] = typeof v === 'object' ? JSON.stringify(v) : String(v);
       }
       if (lossy !== undefined) {
         const reason = `${lossy} is a number too long for JSON to keep every digit: send it as a string`;
         rejects.push({ source: mapping.source, file, line, field: lossy, code: 'ONEMAP_ERR_BAD_VALUE', reason });
+        continue;
+      }
+      if (nested !== undefined) {
+        const reason = `${nested} is a JSON object or list: the mapping reads one value from it, send a string or a number`;
+        rejects.push({ source: mapping.source, file, line, field: nested, code: 'ONEMAP_ERR_BAD_VALUE', reason });
         continue;
       }
       onRow({ line, values });
