@@ -13,11 +13,19 @@ describe('standardizePhone (E.164)', () => {
     ['008613800138000', '+8613800138000'],
     ['0931-8888888', '+869318888888'], // landline with area code
     ['+1 202 555 0143', '+12025550143'],
+    ['13800138000.0', '+8613800138000'], // a spreadsheet's float
+    ["'13800138000", '+8613800138000'], // a spreadsheet's text mark
+    ['="13800138000"', '+8613800138000'],
+    ['138\u200b0013\u200b8000', '+8613800138000'], // zero-width spaces from a web page
   ])('%s -> %s', (input, e164) => {
     expect(standardizePhone(input)).toEqual({ ok: true, value: e164 });
   });
   it.each(['123', '12345', 'abc'])('flags %s', (input) => {
     expect(standardizePhone(input).ok).toBe(false);
+  });
+  it('flags a landline without its area code: the same digits are a line in every city', () => {
+    expect(standardizePhone('8888888')).toMatchObject({ ok: false, reason: 'no_area_code' });
+    expect(standardizePhone('88886666')).toMatchObject({ ok: false, reason: 'no_area_code' });
   });
 });
 
@@ -27,6 +35,22 @@ describe('standardizePlate', () => {
     ['甘a 1234s', '甘A1234S'],
     ['甘AD12345', '甘AD12345'], // new-energy plate
     ['京A1234学', '京A1234学'],
+    // every middle dot a checkpoint writes
+    ['甘A・12345', '甘A12345'],
+    ['甘A･12345', '甘A12345'],
+    ['甘A‧12345', '甘A12345'],
+    ['甘A∙12345', '甘A12345'],
+    // the plate colour written with it, before or after
+    ['蓝甘A12345', '甘A12345'],
+    ['甘A12345黄', '甘A12345'],
+    ['甘A12345(蓝)', '甘A12345'],
+    ['甘A12345（蓝色）', '甘A12345'],
+    ['黄绿甘AD12345', '甘AD12345'],
+    ['黑京A12345', '京A12345'],
+    // 黑 before a letter is Heilongjiang, not a colour
+    ['黑A12345', '黑A12345'],
+    ['蓝黑A12345', '黑A12345'],
+    ['甘A\u200b12345', '甘A12345'],
   ])('%s -> %s', (input, out) => {
     expect(standardizePlate(input)).toEqual({ ok: true, value: out });
   });

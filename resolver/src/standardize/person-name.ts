@@ -13,7 +13,7 @@ import * as OpenCC from 'opencc-js';
 import { pinyin } from 'pinyin-pro';
 import { BoundedMemo } from './bounded-memo.ts';
 import { plainPinyin, surnamePinyin } from './han-pinyin.ts';
-import { cleanText } from './text.ts';
+import { cleanText, SEPARATOR_DOTS } from './text.ts';
 
 export interface PersonName {
   script: 'han' | 'latin';
@@ -35,7 +35,6 @@ const COMPOUND_SURNAMES = new Set(
     ' ',
   ),
 );
-const DOTS = /[·•・‧．.\u30fb\u00b7\u2027\u2022\u2219\u22c5\u318d-]/g;
 const HAN = /^[\u3400-\u9fff\uf900-\ufaff\u{20000}-\u{2ebef}·]+$/u;
 const HAS_HAN = /[\u3400-\u9fff]/;
 
@@ -45,7 +44,7 @@ const py = plainPinyin;
 
 function hanName(raw: string): PersonName {
   const notes: string[] = [];
-  const compact = raw.replace(/\s+/g, '').replace(DOTS, '·');
+  const compact = raw.replace(/\s+/g, '').replace(SEPARATOR_DOTS, '·');
   const simp = toSimplified(compact);
   if (simp !== compact) notes.push('traditional_converted');
   if (!HAN.test(simp)) notes.push('mixed_script');

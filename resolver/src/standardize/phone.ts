@@ -16,7 +16,8 @@ const cache = new BoundedMemo<StdResult>();
 export function standardizePhone(rawValue: string | undefined, defaultCountry: CountryCode = 'CN'): StdResult {
   const s = cleanText(rawValue);
   if (!s) return { ok: false, reason: 'empty', raw: s };
-  const compact = s.replace(/[\s\-().]/g, '');
+  // a number a spreadsheet kept as a float (`13800138000.0`): the `.0` is no digit of it
+  const compact = s.replace(/^(\+?\d+)\.0+$/, '$1').replace(/[\s\-().]/g, '');
   const m = CN_MOBILE.exec(compact);
   if (m) return { ok: true, value: `+86${m[1]}` };
   const ck = `${defaultCountry}|${compact}`;
@@ -24,6 +25,10 @@ export function standardizePhone(rawValue: string | undefined, defaultCountry: C
   if (hit) return hit;
   let r: StdResult;
   if (!/^\+?[\d]+$/.test(compact) || compact.length < 5) r = { ok: false, reason: 'bad_chars', raw: s };
+  // a Chinese landline without its area code (`8888888`): the same digits are a line in every
+  // city, so as an identifier it would join strangers, and the same line written with its code
+  // would be another number
+  else if (defaultCountry === 'CN' && /^[2-9]\d{6,7}$/.test(compact)) r = { ok: false, reason: 'no_area_code', raw: compact };
   else {
     const p = parsePhoneNumberFromString(compact.startsWith('00') ? `+${compact.slice(2)}` : compact, defaultCountry);
     r = p?.isValid() ? { ok: true, value: p.number } : { ok: false, reason: 'invalid_number', raw: compact };

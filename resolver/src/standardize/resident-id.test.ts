@@ -17,6 +17,10 @@ describe('standardizeResidentId (GB 11643)', () => {
       value: '11010519491231002X',
     });
   });
+  it('accepts what spreadsheets and web pages add: text marks, zero-width characters, × for X', () => {
+    for (const v of ["'11010519491231002X", '="11010519491231002X"', '110105\u200b19491231002X', '11010519491231002×'])
+      expect(standardizeResidentId(v), v).toMatchObject({ ok: true, value: '11010519491231002X' });
+  });
   it('flags a wrong check character and keeps the raw value (never fixes it)', () => {
     expect(standardizeResidentId('110105194912310021')).toEqual({
       ok: false,

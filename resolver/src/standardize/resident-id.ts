@@ -13,7 +13,8 @@ import { cleanText, type StdResult } from './text.ts';
  * @example standardizeResidentId('11010519491231002X').derived // { birthDate: '1949-12-31', sex: 'F', birthCounty: '110105' }
  */
 export function standardizeResidentId(rawValue: string | undefined): StdResult {
-  const raw = cleanText(rawValue).replace(/[\s-]/g, '').toUpperCase();
+  // (`×`, the multiplication sign, is typed for the check character X)
+  const raw = cleanText(rawValue).replace(/[\s-]/g, '').replace(/×$/, 'X').toUpperCase();
   if (!raw) return { ok: false, reason: 'empty', raw };
   let id = raw;
   let note: string | undefined;

@@ -19,11 +19,33 @@ const NULLISH = new Set([
 
 const COMPAT = /[\u00a0\u2000-\u206f\u3000\u3002\uf900-\ufaff\ufe30-\ufe6f\uff00-\uffef\t\r\n]/;
 
-/** NFKC (full-width digits/letters to ASCII), trim, collapse whitespace; `''` for null-like placeholders. */
+/**
+ * Characters that show as nothing (zero-width spaces and joiners, word joiner, BOM, soft hyphen)
+ * and control characters other than whitespace: copied in from web pages and spreadsheets, they
+ * made an ID, a phone or a plate the wrong length. NFKC keeps them; they are removed.
+ */
+const INVISIBLE = /[\u0000-\u0008\u000e-\u001f\u007f-\u0084\u0086-\u009f\u00ad\u200b-\u200d\u2060\ufeff]/g;
+
+/**
+ * A spreadsheet's "keep as text" marks around a value: `="110105…"` (a formula giving the text)
+ * and a leading `'` (or a back-quote typed for it). A source exported from Excel sends IDs and
+ * phones like this; the mark is not part of the value.
+ */
+const SPREADSHEET_TEXT = /^(?:="([^"]*)"|['`](.+))$/s;
+
+/**
+ * NFKC (full-width digits/letters to ASCII), invisible characters and spreadsheet text marks
+ * removed, trim, collapse whitespace; `''` for null-like placeholders.
+ */
 export function cleanText(raw: string | undefined | null): string {
   if (raw === undefined || raw === null) return '';
+  const c0 = raw.charCodeAt(0) === 32 ? raw.trimStart().charCodeAt(0) : raw.charCodeAt(0);
+  if (c0 === 39 || c0 === 96 || c0 === 61) {
+    const m = SPREADSHEET_TEXT.exec(raw.trim());
+    if (m) raw = m[1] ?? m[2]!;
+  }
   if (isClean(raw)) return NULLISH.has(raw) ? '' : raw;
-  let s = raw;
+  let s = raw.replace(INVISIBLE, '');
   // NFKC only for characters it changes (full-width forms, compatibility spaces and dots).
   if (COMPAT.test(s)) s = s.normalize('NFKC').replace(/[\u3000\u00a0\t\r\n]/g, ' ');
   s = s.trim();
@@ -48,6 +70,7 @@ function isClean(s: string): boolean {
     if (
       c < 32 ||
       (c >= 0x7f && c <= 0xa0) ||
+      c === 0xad ||
       c === 0x1680 ||
       (c >= 0x2000 && c <= 0x206f) ||
       c === 0x3000 ||
@@ -61,6 +84,13 @@ function isClean(s: string): boolean {
   }
   return !space;
 }
+
+/**
+ * Every middle dot and bullet a source writes between the parts of a minority name or of a plate
+ * (`买买提·艾力`, `甘A・12345`): U+00B7, U+2022, U+30FB (and U+FF65, which NFKC makes it), U+2027,
+ * U+2219, U+22C5, U+318D, the full-width stop, and `.` and `-`.
+ */
+export const SEPARATOR_DOTS = /[·•・‧．.\u30fb\u00b7\u2027\u2022\u2219\u22c5\u318d-]/g;
 
 /** Upper-case ASCII letters and digits only (identifiers written with spaces, dashes or dots). */
 export function alnumUpper(s: string): string {
