@@ -40,4 +40,23 @@ describe('standardizeDate', () => {
   it('flags a future birth date', () => {
     expect(standardizeBirthDate('2199-01-01')).toMatchObject({ ok: false, reason: 'future_date' });
   });
+  it.each([
+    ['2024年1月5日 08时05分', '2024-01-05T08:05:00'],
+    ['2024年1月5日8时5分', '2024-01-05T08:05:00'],
+    ['2024年1月5日 8时5分30秒', '2024-01-05T08:05:30'],
+    ['2024年1月5日08:05', '2024-01-05T08:05:00'],
+    ['2024-01-05 08:00:00 +0800', '2024-01-05T08:00:00'],
+    ['2024-01-05 08:00:00 +0000', '2024-01-05T16:00:00'],
+    ['20240105 080000', '2024-01-05T08:00:00'],
+    ['45296', '2024-01-05'], // an Excel serial
+    ['45296.5', '2024-01-05T12:00:00'],
+    ['32874', '1990-01-01'],
+  ])('reads what registries and spreadsheets write: %s', (input, out) => {
+    expect(standardizeDate(input)).toEqual({ ok: true, value: out });
+  });
+  it('takes no other five-digit number for an Excel serial', () => {
+    expect(standardizeDate('12345').ok).toBe(false);
+    expect(standardizeDate('99999').ok).toBe(false);
+    expect(standardizeBirthDate('32874')).toEqual({ ok: true, value: '1990-01-01' });
+  });
 });

@@ -1,7 +1,7 @@
 /**
  * Dates and date-times in the formats sources really use: `yyyyMMdd`, `yyyy-MM-dd`,
  * `yyyy/M/d`, `yyyy.MM.dd`, `yyyy年M月d日`, `yyyyMMddHHmmss`, `yyyy-MM-dd HH:mm[:ss]`,
- * ISO 8601 with `T`/offset, epoch seconds or milliseconds, and with a format hint
+ * ISO 8601 with `T`/offset, epoch seconds or milliseconds, Excel date serials, and with a format hint
  * `dd/MM/yyyy` or `MM/dd/yyyy`. Output: `YYYY-MM-DD` or `YYYY-MM-DDTHH:mm:ss`.
  * Impossible dates (Feb 30) are flagged, never rolled over.
  */
@@ -25,9 +25,17 @@ function build(y: number, m: number, d: number, hh?: number, mi?: number, ss?: n
   return { ok: true, value: `${date}T${pad(hh)}:${pad(mi ?? 0)}:${pad(ss ?? 0)}` };
 }
 
-const RE_COMPACT = /^(\d{4})(\d{2})(\d{2})(?:(\d{2})(\d{2})(\d{2})?)?$/;
+const RE_COMPACT = /^(\d{4})(\d{2})(\d{2})(?:[ T]?(\d{2})(\d{2})(\d{2})?)?$/;
+// the time after a space or a `T`, or straight after `日` (2024年1月5日8时5分); minutes may end
+// with `分` and no seconds; an offset may follow a space (`08:00:00 +0800`)
 const RE_YMD =
-  /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T](\d{1,2})[:时](\d{1,2})(?:[:分](\d{1,2})(?:\.\d+)?秒?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+  /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})(?:日?[ T]|日)?(?:(\d{1,2})[:时点](\d{1,2})(?:[:分](\d{1,2})(?:\.\d+)?秒?|分)?)? ?(Z|[+-]\d{2}:?\d{2})?$/;
+/** An Excel date serial (days since 1899-12-30; a fraction is the time of day): 1954–2099 only. */
+const RE_EXCEL_SERIAL = /^(\d{5})(\.\d+)?$/;
+const EXCEL_SERIAL_MIN = 20_000;
+const EXCEL_SERIAL_MAX = 73_000;
+/** The serial of 1970-01-01. */
+const EXCEL_SERIAL_EPOCH = 25_569;
 const RE_DMY = /^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?: (\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
 
 /**
@@ -83,6 +91,19 @@ export function standardizeDate(raw: string | undefined, format?: string): StdRe
       m[6] === undefined ? undefined : +m[6],
     );
     return r ?? { ok: false, reason: 'impossible_date', raw: s };
+  }
+  m = RE_EXCEL_SERIAL.exec(s);
+  if (m && !format && +m[1]! >= EXCEL_SERIAL_MIN && +m[1]! <= EXCEL_SERIAL_MAX) {
+    // a date a spreadsheet exported as its number: the serial counts days of the date as written
+    // (no time zone), a fraction the time of that day
+    const days = +m[1]! - EXCEL_SERIAL_EPOCH;
+    const seconds = m[2] === undefined ? undefined : Math.round(Number(m[2]) * 86_400);
+    const dt = new Date(days * 86_400_000 + (seconds ?? 0) * 1000);
+    const r =
+      seconds === undefined
+        ? build(dt.getUTCFullYear(), dt.getUTCMonth() + 1, dt.getUTCDate())
+        : build(dt.getUTCFullYear(), dt.getUTCMonth() + 1, dt.getUTCDate(), dt.getUTCHours(), dt.getUTCMinutes(), dt.getUTCSeconds());
+    if (r) return r;
   }
   if (/^\d{9,13}$/.test(s)) {
     const n = Number(s);
