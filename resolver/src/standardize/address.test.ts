@@ -30,6 +30,14 @@ describe('standardizeAddress', () => {
       derived: { addressKey: '解放路341号' },
     });
   });
+  it('takes no housing estate for a county and no district for a city: the estate stays in the key', () => {
+    const key = (a: string) => (standardizeAddress(a) as { derived?: Record<string, string> }).derived?.addressKey;
+    expect(key('幸福小区3号楼2单元101')).not.toBe(key('和平小区3号楼2单元101'));
+    expect(key('金城花园小区5号楼')).toBe('金城花园小区5号楼');
+    expect(key('兰州市幸福小区3号楼')).toBe(key('兰州市城关区幸福小区3号楼'));
+    expect(key('城关区市场街1号')).toBe('市场街1号');
+    expect(key('甘肃省兰州市城关区市场街1号')).toBe('市场街1号');
+  });
   it('unifies Latin street types', () => {
     expect(standardizeAddress('6 Tullaroop Street, Willaroo')).toMatchObject({ value: '6 TULLAROOP ST WILLAROO' });
   });

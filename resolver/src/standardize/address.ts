@@ -52,6 +52,40 @@ export function divisionCodesOf(name: string): string[] {
 }
 
 const RE_CN = /^(.{2,8}?(?:省|自治区|特别行政区))?(.{2,10}?(?:市|自治州|州|盟|地区))?(.{1,10}?(?:区|县|旗|市))?(.*)$/;
+const RE_COUNTY_REST = /^(.{1,10}?(?:区|县|旗|市))?(.*)$/;
+/** A `…区` that is a housing estate, a campus or a park, not a district (幸福小区, 金城花园小区). */
+const NOT_COUNTY = /(小区|社区|园区|校区|景区|街区|片区|厂区|院区|营区|住宅区|生活区|商业区|办公区|家属区)$/;
+/** A "city" that holds a district, a road or a number before its 市 (城关区市场街: 城关区 + 市场街). */
+const NOT_CITY = /[区县旗路街巷道号弄楼]/;
+
+/**
+ * Province, city, county and the rest of a simplified Chinese address (`RE_CN`), the county and
+ * city checked: a housing estate's `…小区` is no county and `城关区市…` no city (both made the
+ * rest — `addressKey` — drop the estate's name, so 幸福小区3号楼 and 和平小区3号楼 were one address).
+ */
+function splitChineseAddress(s: string): { province?: string; city?: string; county?: string; rest: string } | null {
+  const m = RE_CN.exec(s);
+  if (!m) return null;
+  const province = m[1];
+  let city = m[2];
+  let county = m[3];
+  let rest = m[4] ?? '';
+  if (city && NOT_CITY.test(city.slice(0, -1))) {
+    const again = RE_COUNTY_REST.exec(city + (county ?? '') + rest)!;
+    city = undefined;
+    county = again[1];
+    rest = again[2] ?? '';
+  }
+  if (county && NOT_COUNTY.test(county)) {
+    rest = county + rest;
+    county = undefined;
+  }
+  const out: { province?: string; city?: string; county?: string; rest: string } = { rest };
+  if (province) out.province = province;
+  if (city) out.city = city;
+  if (county) out.county = county;
+  return out;
+}
 const HAS_HAN = /[\u3400-\u9fff]/;
 
 const LATIN_ABBR: Array<[RegExp, string]> = [
@@ -106,12 +140,12 @@ function computeAddress(rawValue: string | undefined): StdResult {
   if (!s) return { ok: false, reason: 'empty', raw: s };
   if (HAS_HAN.test(s)) {
     s = toSimplified(s.replace(/\s+/g, '')).replace(/[，,。]/g, '');
-    const m = RE_CN.exec(s);
+    const m = splitChineseAddress(s);
     const derived: Record<string, string> = {};
     if (m) {
-      const code = lookupDivision(m[1], m[2], m[3]);
+      const code = lookupDivision(m.province, m.city, m.county);
       if (code) derived.divisionCode = code;
-      derived.addressKey = m[4] || s;
+      derived.addressKey = m.rest || s;
     }
     return { ok: true, value: s, derived };
   }

@@ -36,6 +36,17 @@ describe('parseOrgName: region', () => {
     ]);
     expect(parts('敦煌市飞天矿业有限公司')).toMatchObject({ region: '敦煌', code: '620982', trade: '飞天' });
   });
+  it('reads a county written with its suffix without a gazetteer, under its city when several cities have one', () => {
+    setDivisionGazetteer([]);
+    expect(parts('甘肃省兰州市城关区华宇商贸有限公司')).toMatchObject({ region: '城关区', code: '620102', trade: '华宇' });
+    expect(parts('敦煌市华宇商贸有限公司')).toMatchObject({ code: '620982', trade: '华宇' });
+    // 城关区 is a county of Lanzhou and of Lhasa: no region to compare, but not the trade name either
+    expect(parts('城关区华宇商贸有限公司')).toMatchObject({ region: undefined, code: undefined, trade: '华宇' });
+  });
+  it('reads a county by its short name in parentheses or after its province', () => {
+    expect(parts('华宇商贸（敦煌）有限公司')).toMatchObject({ region: '敦煌', code: '620982', trade: '华宇' });
+    expect(parts('甘肃敦煌华宇商贸有限公司')).toMatchObject({ region: '敦煌', code: '620982', trade: '华宇' });
+  });
   it('leaves a place word that is part of the trade name alone when nothing marks it as a region', () => {
     expect(parts('敦煌飞天矿业有限公司')).toMatchObject({ region: undefined, trade: '敦煌飞天' });
   });
@@ -85,6 +96,14 @@ describe('parseOrgName: branch', () => {
       form: 'limited',
       branch: '武威',
     });
+  });
+  it('reads a branch written in parentheses and drops what registries write after a name', () => {
+    const plain = standardizeOrgName('甘肃华宇商贸有限公司兰州分公司')!;
+    expect(standardizeOrgName('甘肃华宇商贸有限公司（兰州分公司）')).toEqual(plain);
+    expect(plain.orgBranch).toBe('兰州');
+    const head = standardizeOrgName('甘肃华宇商贸有限公司')!;
+    for (const n of ['甘肃华宇商贸有限公司（已注销）', '甘肃华宇商贸有限公司(吊销未注销)', '甘肃华宇商贸有限公司。', '甘肃华宇商贸有限公司（自然人独资）'])
+      expect(standardizeOrgName(n), n).toEqual(head);
   });
   it('marks a head office with `-`', () => {
     expect(parts('兰州华宇商贸有限公司').branch).toBe('-');

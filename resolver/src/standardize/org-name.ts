@@ -6,7 +6,7 @@
  */
 import * as OpenCC from 'opencc-js';
 import { pinyin } from 'pinyin-pro';
-import { leadingRegion, regionCodeOf, regionShortName } from './region-names.ts';
+import { countyShortCodeOf, leadingRegion, regionCodeOf, regionShortName } from './region-names.ts';
 import { cleanText } from './text.ts';
 
 const toSimplified = OpenCC.Converter({ from: 't', to: 'cn' });
@@ -131,8 +131,9 @@ export function parseOrgName(compact: string): OrgNameParts {
   let regionCode: string | undefined;
   // a region in parentheses, anywhere: 华宇商贸(甘肃)有限公司, 华宇(兰州)商贸
   s = s.replace(/\(([^()]{2,8})\)/g, (all, inner: string) => {
-    const code = regionCodeOf(inner) ?? regionCodeOf(regionShortName(inner));
-    if (!code && !/(省|市|区|县|州)$/.test(inner)) return inner;
+    // (a county's short name in parentheses is a region: 华宇商贸(敦煌)有限公司)
+    const code = regionCodeOf(inner) ?? regionCodeOf(regionShortName(inner)) ?? countyShortCodeOf(inner);
+    if (code === undefined && !/(省|市|区|县|州)$/.test(inner)) return inner;
     if (region === undefined) {
       region = regionShortName(inner);
       if (code) regionCode = code;
@@ -140,14 +141,15 @@ export function parseOrgName(compact: string): OrgNameParts {
     return '';
   });
   s = s.replace(/[()]/g, '');
-  // leading regions: a province, then a city (甘肃省酒泉市…, 酒泉…)
-  for (let k = 0; k < 2; k++) {
-    const lead = leadingRegion(s);
+  // leading regions: a province, a city, a county (甘肃省酒泉市…, 酒泉…, 兰州市城关区…, 城关区…)
+  for (let k = 0; k < 3; k++) {
+    const lead = leadingRegion(s, regionCode);
     if (!lead || s.length - lead.name.length < 2) break;
     const code = lead.code;
-    if (regionCode && !(code.startsWith(regionCode) || regionCode.startsWith(code))) break;
-    region = regionShortName(lead.name);
-    if (!regionCode || code.length > regionCode.length) regionCode = code;
+    if (regionCode && code && !(code.startsWith(regionCode) || regionCode.startsWith(code))) break;
+    // (a county several cities have, with no city to tell which: no region to compare, but no trade name either)
+    if (code) region = regionShortName(lead.name);
+    if (code && (!regionCode || code.length > regionCode.length)) regionCode = code;
     s = s.slice(lead.name.length);
   }
   const { rest: trade, industry } = stripIndustry(s);
@@ -180,11 +182,30 @@ export interface StandardOrgName {
   orgBranch: string;
 }
 
+/**
+ * What registries write after a name that is no part of it: a status (（已注销）, (吊销)), the
+ * kind of owner of a limited company ((自然人独资), (法人独资)), a final full stop.
+ */
+const ANNOTATION =
+  /(?:\((?:已?注销|已?吊销(?:未注销)?|停业|歇业|撤销|迁出|(?:非自然人投资或控股的)?法人独资|自然人独资|自然人投资或控股|外商独资|国有独资|台港澳法人独资)\)|[。.])$/;
+/** A branch written in parentheses after its head office: 华宇商贸有限公司(兰州分公司). */
+const BRANCH_IN_PARENTHESES = /\(([^()]{1,12}(?:分公司|分店|分厂|营业部|办事处|分部|分行|支行|分所))\)$/;
+
+/** The name without trailing annotations (`ANNOTATION`), a branch in parentheses unwrapped. */
+function withoutAnnotations(name: string): string {
+  let s = name;
+  for (let prev = ''; prev !== s; ) {
+    prev = s;
+    s = s.replace(ANNOTATION, '').trimEnd();
+  }
+  return s.replace(BRANCH_IN_PARENTHESES, '$1');
+}
+
 /** @returns `name` (display), `nameKey` (compact form without legal-form suffix and punctuation) and the parsed parts. */
 export function standardizeOrgName(rawValue: string | undefined): StandardOrgName | null {
   const s = cleanText(rawValue);
   if (!s) return null;
-  const name = toSimplified(s).replace(/（/g, '(').replace(/）/g, ')');
+  const name = withoutAnnotations(toSimplified(s).replace(/（/g, '(').replace(/）/g, ')')) || s;
   const compact = name.toUpperCase().replace(/[\s()（）.,·\-'"&]/g, '');
   const nameKey = compact.replace(LEGAL_FORMS, '') || compact;
   const p = parseOrgName(compactOrgName(name));
