@@ -63,6 +63,8 @@ const coord =
   (v) => {
     const s = cleanText(v);
     const n = Number(s);
+    // (0 is a system's placeholder for "no position": every such place would share one point)
+    if (s && n === 0) return { ok: false, reason: 'zero_coordinate', raw: s };
     return s && Number.isFinite(n) && Math.abs(n) <= limit
       ? { ok: true, value: String(n) }
       : { ok: false, reason: 'bad_coordinate', raw: s };

@@ -156,6 +156,20 @@ describe('standardizeRecord keeps only what the graph can store (tenth review)',
     expect(r.problems).toEqual([expect.objectContaining({ field: 'lat', line: 5 })]);
   });
 
+  it('a coordinate of 0 is a placeholder for no position, flagged and kept raw', () => {
+    const r = standardizeRecord({ ...good, lon: '0', lat: '0.0' }, withPoint, { source: 'hotel', line: 5 });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const place = r.mentions.find((m) => m.role === 'hotel')!;
+    expect(place.attrs.lon).toBeUndefined();
+    expect(place.attrs.lat).toBeUndefined();
+    expect(place.attrs.lonRaw).toBe('0');
+    expect(r.problems.map((p) => [p.field, p.reason])).toEqual([
+      ['lon', 'hotel.lon: zero_coordinate'],
+      ['lat', 'hotel.lat: zero_coordinate'],
+    ]);
+  });
+
   it('no kept value is longer than the graph’s index keys allow; an over-long record id rejects its record', () => {
     const long = 'H'.repeat(9000);
     const han = '张'.repeat(3000);
