@@ -25,6 +25,14 @@ describe('standardizePersonName', () => {
     ['SMITH, John', ['latin', 'SMITH', 'JOHN', 'smith', 'john']],
     ['SMITH<<JOHN<PAUL', ['latin', 'SMITH', 'JOHN PAUL', 'smith', 'johnpaul']], // MRZ
     ['José Álvarez', ['latin', 'ALVAREZ', 'JOSE', 'alvarez', 'jose']], // diacritics
+    ['吴铭轩', ['han', '吴', '铭轩', 'wu', 'mingxuan']], // 吴 is the surname, not a compound 吴铭
+    ['ZHANGSAN', ['latin', 'ZHANG', 'SAN', 'zhang', 'san']], // one Pinyin word: surname and given name
+    ['OUYANGXIU', ['latin', 'OUYANG', 'XIU', 'ouyang', 'xiu']],
+    ['LIANGWEI', ['latin', 'LIANG', 'WEI', 'liang', 'wei']],
+    ['LIANG', ['latin', '', 'LIANG', '', 'liang']], // no LI ANG: a syllable never starts with a vowel unwritten
+    ['MAIMAITIAILI', ['latin', '', 'MAIMAITIAILI', '', 'maimaitiaili']], // a minority name stays whole (MA, then a vowel)
+    ['Lü Wei', ['latin', 'LV', 'WEI', 'lv', 'wei']], // ü is v, as 吕 reads
+    ['LYU WEI', ['latin', 'LYU', 'WEI', 'lv', 'wei']], // the passport spelling, family first
   ])('%s', (input, expected) => {
     expect(parts(input)).toEqual(expected);
   });
@@ -47,6 +55,15 @@ describe('standardizeNameParts', () => {
       given: 'LACHLAN',
       pyFamily: 'waller',
     });
+  });
+  it('reads a Hanzi family column as a surname (单 shan, 曾 zeng, 解 xie), as a full name does', () => {
+    for (const [f, g] of [
+      ['单', '田芳'],
+      ['曾', '小明'],
+      ['解', '放'],
+      ['尉迟', '恭'],
+    ])
+      expect(standardizeNameParts(f, g)?.pyFamily, f).toBe(standardizePersonName(f + g)?.pyFamily);
   });
   it('handles Hanzi columns', () => {
     expect(standardizeNameParts('歐陽', '修')).toMatchObject({

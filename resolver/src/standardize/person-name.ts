@@ -31,7 +31,7 @@ export interface PersonName {
 const toSimplified = OpenCC.Converter({ from: 't', to: 'cn' });
 
 const COMPOUND_SURNAMES = new Set(
-  '欧阳 太史 端木 上官 司马 东方 独孤 南宫 万俟 闻人 夏侯 诸葛 尉迟 公羊 赫连 澹台 皇甫 宗政 濮阳 公冶 太叔 申屠 公孙 慕容 仲孙 钟离 长孙 宇文 司徒 鲜于 司空 闾丘 子车 亓官 司寇 巫马 公西 颛孙 壤驷 公良 漆雕 乐正 宰父 谷梁 拓跋 夹谷 轩辕 令狐 段干 百里 呼延 东郭 南门 羊舌 微生 公户 公玉 公仪 梁丘 公仲 公上 公门 公山 公坚 左丘 公伯 西门 公祖 第五 公乘 贯丘 公皙 南荣 东里 东宫 仲长 子书 子桑 即墨 达奚 褚师 吴铭'.split(
+  '欧阳 太史 端木 上官 司马 东方 独孤 南宫 万俟 闻人 夏侯 诸葛 尉迟 公羊 赫连 澹台 皇甫 宗政 濮阳 公冶 太叔 申屠 公孙 慕容 仲孙 钟离 长孙 宇文 司徒 鲜于 司空 闾丘 子车 亓官 司寇 巫马 公西 颛孙 壤驷 公良 漆雕 乐正 宰父 谷梁 拓跋 夹谷 轩辕 令狐 段干 百里 呼延 东郭 南门 羊舌 微生 公户 公玉 公仪 梁丘 公仲 公上 公门 公山 公坚 左丘 公伯 西门 公祖 第五 公乘 贯丘 公皙 南荣 东里 东宫 仲长 子书 子桑 即墨 达奚 褚师'.split(
     ' ',
   ),
 );
@@ -72,7 +72,8 @@ function hanName(raw: string): PersonName {
 }
 
 function latinLetters(s: string, keepCase = false): string {
-  const t = s.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+  // ü is Pinyin's v (Lü Wei is 吕伟, lv): without its dots it would be another syllable
+  const t = s.replace(/ü/g, 'v').replace(/Ü/g, 'V').normalize('NFD').replace(/[\u0300-\u036f]/g, '');
   return (keepCase ? t : t.toUpperCase()).replace(/[^A-Za-z ,/<'-]/g, ' ');
 }
 
@@ -92,9 +93,11 @@ const COMMON_PINYIN_SURNAMES = new Set(
   ),
 );
 
+const SURNAMES_LONGEST_FIRST = [...COMMON_PINYIN_SURNAMES].sort((a, b) => b.length - a.length);
+
 function isPinyinWord(w: string): boolean {
-  // greedy split into syllables
-  const s = w.toLowerCase();
+  // greedy split into syllables (LYU, NYU: the passport spelling of lü, nü)
+  const s = w.toLowerCase().replace(/^(l|n)yu/, '$1v');
   let i = 0;
   while (i < s.length) {
     let ok = false;
@@ -108,6 +111,33 @@ function isPinyinWord(w: string): boolean {
     if (!ok) return false;
   }
   return true;
+}
+
+/** How many Pinyin syllables `w` splits into (greedy, longest first), or 0 if it is not Pinyin. */
+function pinyinSyllables(w: string): number {
+  const s = w.toLowerCase();
+  let n = 0;
+  for (let i = 0; i < s.length; n++) {
+    let len = Math.min(6, s.length - i);
+    while (len >= 1 && !PINYIN_SYLLABLE.test(s.slice(i, i + len))) len--;
+    if (len < 1) return 0;
+    i += len;
+  }
+  return n;
+}
+
+/** A common surname's Pinyin (longest first) at the start of one word, then one or two syllables: [family, given]. */
+function oneWordPinyin(word: string): [string, string] | null {
+  const w = word.toLowerCase();
+  for (const sur of SURNAMES_LONGEST_FIRST) {
+    if (w.length <= sur.length || !w.startsWith(sur)) continue;
+    const rest = w.slice(sur.length);
+    // (a syllable after another never begins with a vowel unwritten: LIANG is no LI ANG)
+    if (/^[aeiouv]/.test(rest)) continue;
+    const n = pinyinSyllables(rest);
+    if (n >= 1 && n <= 2) return [word.slice(0, sur.length), word.slice(sur.length)];
+  }
+  return null;
 }
 
 function latinName(raw: string, order?: 'family_first' | 'given_first'): PersonName {
@@ -124,8 +154,13 @@ function latinName(raw: string, order?: 'family_first' | 'given_first'): PersonN
   } else {
     const cased = latinLetters(raw, true).trim().split(/\s+/).filter(Boolean);
     const toks = s.split(/\s+/).filter(Boolean);
-    if (toks.length === 1) given = toks[0]!;
-    else {
+    if (toks.length === 1) {
+      // one Pinyin word (ZHANGSAN): a known surname and one or two syllables after it are a name
+      // written without its space; anything else (a minority name, a nickname) stays given only
+      const split = oneWordPinyin(toks[0]!);
+      if (split) [family, given] = split;
+      else given = toks[0]!;
+    } else {
       const first = pyLatin(toks[0]!);
       const last = pyLatin(toks[toks.length - 1]!);
       // One all-capitals token is the family name (`ZHANG Wei`, `Wei ZHANG`); otherwise Pinyin
@@ -196,7 +231,8 @@ export function standardizeNameParts(familyRaw: string | undefined, givenRaw: st
       name: family + given,
       family,
       given,
-      pyFamily: fam ? py(fam.name) : '',
+      // (a family name read as one: 单 is shan, 曾 zeng, 尉迟 yuchi)
+      pyFamily: fam ? surnamePinyin(fam.name).join('') : '',
       pyGiven: giv ? py(giv.name) : '',
       notes: [...(fam?.notes ?? []), ...(giv?.notes ?? [])],
     };
