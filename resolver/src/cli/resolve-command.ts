@@ -34,7 +34,8 @@ const HELP = `usage: onemap resolve --input <file> --mapping <mapping.json> --ou
   --review <file>       possible matches as CSV (default: <out>.review.csv)
   --source <id>         source id (default: the mapping's id)
   --kinds <a,b>         resolve only these entity kinds (e.g. Person): other roles are not standardized
-  --gazetteer <file>    JSON array of {code, name} divisions to turn addresses into division codes`;
+  --gazetteer <file>    JSON array of {code, name} divisions to turn addresses into division codes
+                        (default: every division of China)`;
 
 function csvCell(v: string | number | undefined): string {
   const s = v === undefined ? '' : String(v);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { setDivisionGazetteer, standardizeAddress, standardizeDivisionCode } from './address.ts';
+import { resetDivisionGazetteer, setDivisionGazetteer, standardizeAddress, standardizeDivisionCode } from './address.ts';
 
 afterEach(() => setDivisionGazetteer([]));
 
@@ -22,6 +22,16 @@ describe('standardizeAddress', () => {
       value: '甘肃省兰州市城关区解放路341号',
       derived: { divisionCode: '620102' },
     });
+  });
+  it('knows every division of China by default, a county several cities have under the city written', () => {
+    resetDivisionGazetteer();
+    const code = (a: string) => (standardizeAddress(a) as { derived?: Record<string, string> }).derived?.divisionCode;
+    expect(code('甘肃省兰州市城关区解放路341号')).toBe('620102');
+    expect(code('西藏自治区拉萨市城关区北京中路1号')).toBe('540102');
+    expect(code('北京市朝阳区建国路1号')).toBe('110105');
+    expect(code('广东省深圳市南山区科技园1号')).toBe('440305');
+    // a county name alone that several cities have: no county code
+    expect(code('城关区解放路341号')).toBeUndefined();
   });
   it('without a gazetteer: no division code, still normalized', () => {
     expect(standardizeAddress('甘肃省兰州市城关区解放路341号')).toEqual({

