@@ -77,10 +77,11 @@ export const ATTRIBUTE_META: Readonly<Record<string, AttributeMeta>> = {
 export function attributeMeta(attribute: string): AttributeMeta {
   const own = ATTRIBUTE_META[attribute];
   if (own) return own;
-  // Any `<attr>Key` is a comparison key of `<attr>`; any `<attr>Raw` keeps an invalid `<attr>` as delivered.
+  // Any `<attr>Key` is a comparison key of `<attr>`; any `<attr>Raw` keeps an invalid `<attr>` as
+  // delivered, any `<attr>Masked` a masked one (620102********5012): graded as `<attr>`.
   const key = /^(.+)Key$/.exec(attribute);
   if (key?.[1]) return { derivedFrom: [key[1]], internal: true };
-  const raw = /^(.+)Raw$/.exec(attribute);
+  const raw = /^(.+)(?:Raw|Masked)$/.exec(attribute);
   if (raw?.[1]) return { derivedFrom: [raw[1]] };
   if (/^py[A-Z]/.test(attribute)) return { derivedFrom: ['name'], internal: true };
   return {};

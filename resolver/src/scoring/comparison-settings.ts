@@ -111,8 +111,12 @@ export function dateComparison(name: string, attr: string): ComparisonSettings {
   };
 }
 
-/** Identifiers: exact, one or two edits (typos in raw, invalid values), different. */
-export function identifierComparison(name: string, attr: string): ComparisonSettings {
+/**
+ * Identifiers: exact, one or two edits (typos in raw, invalid values), different.
+ * @param opts.maxEdits 1: two edits apart is `different` (an identifier that a relative's differs
+ *   from by two characters, as a resident id's sequence and check character)
+ */
+export function identifierComparison(name: string, attr: string, opts: { maxEdits?: 1 | 2 } = {}): ComparisonSettings {
   return {
     name,
     attr,
@@ -120,7 +124,7 @@ export function identifierComparison(name: string, attr: string): ComparisonSett
       lvl('null', { type: 'null' }, 1, 1),
       lvl('exact', { type: 'exact' }, 0.9, 0.00001),
       lvl('one edit', { type: 'damerau', max: 1 }, 0.06, 0.00001),
-      lvl('two edits', { type: 'damerau', max: 2 }, 0.02, 0.0001),
+      ...(opts.maxEdits === 1 ? [] : [lvl('two edits', { type: 'damerau', max: 2 }, 0.02, 0.0001)]),
       lvl('different', { type: 'else' }, 0.02, 0.99998),
     ],
   };

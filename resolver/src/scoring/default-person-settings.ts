@@ -27,7 +27,9 @@ export function defaultPersonSettings(): Model {
       nameComparison('given name', 'given', 'pyGiven'),
       contradicting(dateComparison('birth date', 'birthDate|idBirthDate')),
       contradicting(exactMatch('sex', 'sex')),
-      contradicting(identifierComparison('resident id', 'residentId|residentIdRaw')),
+      // two edits apart is another id (a twin's or a sibling's: same county and birth date, the
+      // sequence and the check character differ), not a typo of this one
+      contradicting(identifierComparison('resident id', 'residentId|residentIdRaw', { maxEdits: 1 })),
       identifierComparison('passport', 'passport|passportRaw'),
       identifierComparison('national id', 'nationalId|nationalIdRaw'),
       exactMatch('phone', 'phone', { tf: true, genericAware: true }),

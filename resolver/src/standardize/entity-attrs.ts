@@ -246,7 +246,8 @@ function computeEntityAttrs(
       const idk = IDENTIFIER_OF[attr];
       if (idk) out.identifiers.push({ kind: idk, value: r.value });
     } else if (r.reason !== 'empty') {
-      out.attrs[`${attr}Raw`] = r.raw;
+      // a masked value is kept for people to read but never compared (`<attr>Raw` is: as a typo)
+      out.attrs[r.reason === 'masked' ? `${attr}Masked` : `${attr}Raw`] = r.raw;
       out.flags.push(`${attr}:${r.reason}`);
       const p: AttrProblem = { attr, column: v.column, value: v.value, reason: r.reason };
       if (r.checksum) p.checksum = true;

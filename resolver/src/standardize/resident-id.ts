@@ -16,6 +16,9 @@ export function standardizeResidentId(rawValue: string | undefined): StdResult {
   // (`×`, the multiplication sign, is typed for the check character X)
   const raw = cleanText(rawValue).replace(/[\s-]/g, '').replace(/×$/, 'X').toUpperCase();
   if (!raw) return { ok: false, reason: 'empty', raw };
+  // masked as many systems export it (620102********5012, **************5014): no id to compare,
+  // and no other id either — compared as a typo of the real one it contradicted it
+  if (raw.includes('*') && /^[\dX*]{15,18}$/.test(raw)) return { ok: false, reason: 'masked', raw };
   let id = raw;
   let note: string | undefined;
   if (/^\d{15}$/.test(raw)) {

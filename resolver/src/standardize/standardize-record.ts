@@ -222,6 +222,6 @@ function byRole(mentions: Mention[], hidden: Mention[] | undefined, role: string
 
 /** Some attribute other than a kept-raw invalid value (`<attr>Raw`). */
 function hasUsableAttr(attrs: Attrs): boolean {
-  for (const k in attrs) if (!k.endsWith('Raw')) return true;
+  for (const k in attrs) if (!k.endsWith('Raw') && !k.endsWith('Masked')) return true;
   return false;
 }
