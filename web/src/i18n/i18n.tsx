@@ -33,5 +33,11 @@ export function useI18n(): I18n {
  */
 export function translateValue(t: I18n['t'], prefix: string, value: string): string {
   const key = `${prefix}.${value}`;
-  return key in zh ? t(key as MessageKey) : value;
+  if (key in zh) return t(key as MessageKey);
+  // an invalid value kept as delivered (`residentIdRaw`) or a masked one (`residentIdMasked`):
+  // the attribute's name and what it is
+  const kept = prefix === 'field' ? /^(.+)(Raw|Masked)$/.exec(value) : null;
+  if (kept && `field.${kept[1]}` in zh)
+    return `${t(`field.${kept[1]}` as MessageKey)}${t(kept[2] === 'Raw' ? 'field.suffix.raw' : 'field.suffix.masked')}`;
+  return value;
 }

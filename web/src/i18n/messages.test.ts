@@ -21,7 +21,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PURPOSE_KINDS, ROLES } from '../../../server/src/access/types.ts';
 import { ALL_ERRORS } from '../../../server/src/errors.ts';
-import { en, zh } from './messages.ts';
+import { translateValue } from './i18n.tsx';
+import { en, type MessageKey, zh } from './messages.ts';
 
 const HAN = /\p{Script=Han}/u;
 const missing = (keys: string[]) => keys.filter((k) => !(k in zh) || !(k in en));
@@ -85,5 +86,13 @@ describe('message catalog', () => {
     expect(notChinese).toEqual([]);
     const notEnglish = Object.entries(en).filter(([k, v]) => !names.has(k) && HAN.test(v));
     expect(notEnglish).toEqual([]);
+  });
+
+  it('names a value kept as delivered or masked by its attribute, and shows an unknown name as it came', () => {
+    const t = (k: MessageKey) => zh[k];
+    expect(translateValue(t, 'field', 'residentIdMasked')).toBe('公民身份号码（脱敏）');
+    expect(translateValue(t, 'field', 'residentIdRaw')).toBe('公民身份号码（原值，未通过校验）');
+    expect(translateValue(t, 'field', 'somethingRaw')).toBe('somethingRaw');
+    expect(translateValue((k: MessageKey) => en[k], 'field', 'residentIdMasked')).toBe('Resident ID (masked)');
   });
 });
