@@ -15,7 +15,7 @@ describe('standardizeAddress', () => {
     expect(standardizeAddress('甘肃省兰州市城关区草场街街道解放路341号')).toEqual({
       ok: true,
       value: '甘肃省兰州市城关区草场街街道解放路341号',
-      derived: { divisionCode: '620102', addressKey: '草场街街道解放路341号' },
+      derived: { divisionCode: '620102', addressKey: '6201|草场街街道解放路341号' },
     });
     expect(standardizeAddress('兰州市榆中县韦营乡团结路287号')).toMatchObject({ derived: { divisionCode: '620123' } });
     expect(standardizeAddress('甘肅省蘭州市 城關區 解放路341號')).toMatchObject({
@@ -32,6 +32,16 @@ describe('standardizeAddress', () => {
     expect(code('广东省深圳市南山区科技园1号')).toBe('440305');
     // a county name alone that several cities have: no county code
     expect(code('城关区解放路341号')).toBeUndefined();
+  });
+  it('keys the part below the county after its city: one street in two cities is two addresses', () => {
+    resetDivisionGazetteer();
+    const key = (a: string) => (standardizeAddress(a) as { derived?: Record<string, string> }).derived?.addressKey;
+    expect(key('甘肃省兰州市城关区人民路1号')).toBe('6201|人民路1号');
+    expect(key('甘肃省天水市秦州区人民路1号')).toBe('6205|人民路1号');
+    // the same address with or without its province and county
+    expect(key('兰州市人民路1号')).toBe(key('甘肃省兰州市城关区人民路1号'));
+    // no city to tell: the part below the county alone
+    expect(key('人民路1号')).toBe('人民路1号');
   });
   it('without a gazetteer: no division code, still normalized', () => {
     expect(standardizeAddress('甘肃省兰州市城关区解放路341号')).toEqual({

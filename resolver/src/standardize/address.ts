@@ -164,7 +164,10 @@ function computeAddress(rawValue: string | undefined): StdResult {
     if (m) {
       const code = lookupDivision(m.province, m.city, m.county);
       if (code) derived.divisionCode = code;
-      derived.addressKey = m.rest || s;
+      // the part below the county, after the city's code when the address names one: 人民路1号
+      // is in every city, and one key for all of them joined strangers
+      const city = code && !code.endsWith('0000') ? code.slice(0, 4) : '';
+      derived.addressKey = city ? `${city}|${m.rest || s}` : m.rest || s;
     }
     return { ok: true, value: s, derived };
   }
