@@ -125,6 +125,12 @@ describe('finds people', () => {
     expect(ini.items[0]?.matchedBy).toContain('initials');
   });
 
+  it('as typed with a Chinese input method or pasted: full-width digits, traditional Hanzi, zero-width spaces', async () => {
+    expect(eids(await searchAs('station', '７７７７'))).toEqual(['P-SR1']);
+    expect(eids(await searchAs('station', '張偉'))).toEqual(expect.arrayContaining(['P-SR1', 'P-SR2', 'P-SR3']));
+    expect(eids(await searchAs('station', '张\u200b伟'))).toEqual(expect.arrayContaining(['P-SR1', 'P-SR2', 'P-SR3']));
+  });
+
   it('with one typo', async () => {
     const b = await searchAs('station', 'zhangwie');
     expect(eids(b)).toEqual(expect.arrayContaining(['P-SR1', 'P-SR2', 'P-SR3']));

@@ -31,3 +31,4 @@ export { standardizePlate, standardizeVin } from './plate.ts';
 export { leadingRegion, regionCodeOf, regionShortName } from './region-names.ts';
 export { standardizeResidentId } from './resident-id.ts';
 export { type RecordContext, standardizeRecord } from './standardize-record.ts';
+export { foldTyped } from './text.ts';

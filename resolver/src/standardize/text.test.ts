@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cleanText } from './text.ts';
+import { cleanText, foldTyped } from './text.ts';
 
 /** cleanText before its fast path: every value went through the regexps. */
 function reference(raw: string): string {
@@ -41,5 +41,16 @@ describe('cleanText', () => {
       for (const v of [ch, `a${ch}b`, `${ch}a`, `a${ch}`]) if (cleanText(v) !== reference(v)) diffs.push(c);
     }
     expect(diffs).toEqual([]);
+  });
+});
+
+describe('foldTyped', () => {
+  it('folds what an input method or a paste adds, as the values searched were folded', () => {
+    expect(foldTyped('６２０１０２')).toBe('620102');
+    expect(foldTyped('张\u200b伟')).toBe('张伟');
+    expect(foldTyped('張偉')).toBe('张伟');
+    expect(foldTyped('甘Ａ１２３４５')).toBe('甘A12345');
+    expect(foldTyped('无')).toBe('无');
+    expect(foldTyped('zhang wei')).toBe('zhang wei');
   });
 });

@@ -1,4 +1,7 @@
 /** Text clean-up shared by the standardizers: full-width to half-width, trimmed, single spaces. */
+import * as OpenCC from 'opencc-js';
+
+const toSimplified = OpenCC.Converter({ from: 't', to: 'cn' });
 
 const NULLISH = new Set([
   '',
@@ -51,6 +54,17 @@ export function cleanText(raw: string | undefined | null): string {
   s = s.trim();
   if (s.includes('  ')) s = s.replace(/ {2,}/g, ' ');
   return NULLISH.has(s) ? '' : s;
+}
+
+/**
+ * What someone typed, folded as the values it is looked for among were: full-width forms
+ * (a Chinese input method's ６２０１), invisible characters, traditional Hanzi (張偉 finds 张伟).
+ * Unlike `cleanText` it keeps what a placeholder would empty (a search for 无 is a search).
+ */
+export function foldTyped(raw: string): string {
+  let s = raw.replace(INVISIBLE, '');
+  if (COMPAT.test(s)) s = s.normalize('NFKC').replace(/[\u3000\u00a0\t\r\n]/g, ' ');
+  return /[\u3400-\u9fff]/.test(s) ? toSimplified(s) : s;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { pinyinInitials } from '@onemap/resolver/standardize';
+import { foldTyped, pinyinInitials } from '@onemap/resolver/standardize';
 import { type Reader, withRead } from '../repositories/reader.ts';
 import { attributeMeta, derivationChain, isInternalAttribute } from '@onemap/graph-schema';
 import { attrsOf, goldenValues, IDENTIFIER_ATTRIBUTE, nodeValueStands, present, type VisibleRecord } from '../access/golden.ts';
@@ -695,7 +695,9 @@ export function reportedTotal(viewer: Viewer, hits: number, unchecked: number, w
  * text that may come from sources the viewer may not see, so they are not counted, nor may they
  * decide whether the total is exact.
  */
-export async function search(graph: Reader, viewer: Viewer, q: string, kinds: string[] | null, page: number, pageSize: number, opts: SearchOptions = {}): Promise<SearchResponse> {
+export async function search(graph: Reader, viewer: Viewer, typed: string, kinds: string[] | null, page: number, pageSize: number, opts: SearchOptions = {}): Promise<SearchResponse> {
+  // full-width digits, pasted zero-width spaces and traditional Hanzi found nothing
+  const q = foldTyped(typed);
   const nodeFirst = opts.nodeFirst ?? true;
   const stats: SearchStats = Object.assign(opts.stats ?? {}, { indexLookups: 0, candidates: 0, nodesRead: 0, chunks: 0, recordsToDecide: 0, describedOnNode: 0, hits: 0, pageHits: 0, truncated: false });
   return withRead(graph, async (r) => {
