@@ -44,6 +44,12 @@ export function explainPair(
     weight += w;
     if (w !== 0) waterfall.push({ label: `${t.comparison}: ${t.level}`, weight: w, cumulative: weight });
   }
+  // the rename guard, as `weight` applies it (a different given name and no identifier agreeing)
+  const capped = s.guard ? s.guard.cap(weight, (k) => terms[k]!.levelIndex) : weight;
+  if (capped !== weight) {
+    waterfall.push({ label: 'another given name and no identifier agreeing: capped', weight: capped - weight, cumulative: capped });
+    weight = capped;
+  }
   const p = probability(weight);
   const anchors: string[] = [];
   const conflicts: string[] = [];

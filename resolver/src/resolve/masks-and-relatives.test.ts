@@ -4,6 +4,8 @@
  */
 import { residentIdCheckChar, type SourceMapping } from '@onemap/graph-schema';
 import { describe, expect, it } from 'vitest';
+import { explainPair } from '../explain/explain-pair.ts';
+import { defaultPersonModel } from '../scoring/default-person-model.ts';
 import { standardizeRecord } from '../standardize/standardize-record.ts';
 import type { Mention } from '../types.ts';
 import { resolveBatch } from './resolve-batch.ts';
@@ -80,6 +82,45 @@ describe('a relative’s id', () => {
       groupsOf([
         { name: '李明', residentId: a, phone: '13919001240' },
         { name: '李明', residentId: typo, phone: '13919001240' },
+      ]),
+    ).toEqual([0, 0]);
+  });
+
+  it('keeps apart members of one household: a shared phone and address, a twin birth date, and another given name', () => {
+    const addr = '甘肃省兰州市城关区张掖路街道酒泉路123号2单元301室';
+    // a twin with an id, the other in a record without one
+    expect(
+      groupsOf([
+        { name: '王子豪', residentId: validId('62010220010506001'), address: addr, phone: '13919001234' },
+        { name: '王子轩', birthDate: '2001-05-06', address: addr, phone: '13919001234' },
+      ]),
+    ).toEqual([0, 1]);
+    // a father with an id, his son in a record with the family's phone and address
+    expect(
+      groupsOf([
+        { name: '张建国', residentId: validId('62010219650312003'), phone: '13919001235', address: addr },
+        { name: '张伟', phone: '13919001235', address: addr },
+      ]),
+    ).toEqual([0, 1]);
+  });
+
+  it('says why in the explanation of the pair: the weight capped, a possible match at most', () => {
+    const addr = '甘肃省兰州市城关区张掖路街道酒泉路123号2单元301室';
+    const [father, son] = mentionsOf([
+      { name: '张建国', residentId: validId('62010219650312003'), phone: '13919001235', address: addr },
+      { name: '张伟', phone: '13919001235', address: addr },
+    ]);
+    const e = explainPair(father!, son!, defaultPersonModel());
+    expect(e.waterfall.at(-1)?.label).toMatch(/another given name and no identifier agreeing/);
+    expect(e.decision).not.toBe('match');
+  });
+
+  it('still joins one person whose given name is written differently when an identifier agrees', () => {
+    const id = validId('62010219850302001');
+    expect(
+      groupsOf([
+        { name: '张伟', residentId: id, phone: '13919001236' },
+        { name: '张大伟', residentId: id, phone: '13919001236' },
       ]),
     ).toEqual([0, 0]);
   });

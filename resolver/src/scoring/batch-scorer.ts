@@ -186,9 +186,13 @@ export class BatchScorer {
   private readonly gen: Array<Uint8Array | undefined>;
   private readonly tf: Array<Array<Float64Array | undefined>>;
 
+  /** each comparison's level in the last `weight` call (for the rename guard) */
+  private readonly lastLevels: Int32Array;
+
   constructor(scorer: PairScorer, comps: CompiledComparison[], columns: ScoringColumns) {
     this.scorer = scorer;
     this.comps = comps;
+    this.lastLevels = new Int32Array(comps.length);
     this.items = columns.items;
     this.align = scorer.model.alignNames === true;
     this.pyFamily = this.align ? columns.column('pyFamily') : undefined;
@@ -321,7 +325,8 @@ export class BatchScorer {
       if (c.contradiction && l === c.types.length - 1) contra = true;
     }
     this.lastContradiction = contra;
-    return w;
+    const guard = this.scorer.guard;
+    return guard ? guard.cap(w, (k) => gamma[off + k]!) : w;
   }
 
   /** Total match weight of the pair (i, j), as `PairScorer.weight` on the two items. */
@@ -334,14 +339,17 @@ export class BatchScorer {
     }
     let w = this.scorer.prior;
     let contra = false;
+    const lv = this.lastLevels;
     for (let k = 0; k < this.comps.length; k++) {
       const c = this.comps[k]!;
       const l = this.levelAt(k, i, j);
+      lv[k] = l;
       w += this.levelWeight(k, l, i, j);
       if (c.contradiction && l === c.types.length - 1) contra = true;
     }
     this.lastContradiction = contra;
-    return w;
+    const guard = this.scorer.guard;
+    return guard ? guard.cap(w, (k) => lv[k]!) : w;
   }
 
   /** Comparison `k`'s weight at level `l` for the pair (i, j), with its term-frequency adjustment. */

@@ -68,6 +68,8 @@ export function defaultPersonSettings(): Model {
     alignNames: true,
     cohesion: 0.67,
     uniqueCandidate: 0.6,
+    // a household shares a phone and an address, twins a birth date: a different given name needs an identifier
+    renameGuard: { name: 'given name', anchors: ['resident id', 'passport', 'national id'], maxWeight: 0 },
     ambiguityMargin: 4,
     maxBlockSize: 400,
   };

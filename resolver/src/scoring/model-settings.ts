@@ -5,6 +5,7 @@
 import type { EntityKind, IdentifierKind } from '@onemap/graph-schema';
 import type { BlockingRule } from '../blocking/blocking-rule.ts';
 import type { ComparisonSettings } from './comparison-settings.ts';
+import type { RenameGuardSettings } from './rename-guard.ts';
 
 export const MODEL_VERSION = 1;
 
@@ -62,6 +63,11 @@ export interface Model {
    * many bits of another entity that cannot be the same (two people with the same rare name).
    */
   ambiguityMargin?: number;
+  /**
+   * Plainly different given names and no identifier agreeing: the weight is capped (`RenameGuard`:
+   * a household's shared phone and address are no evidence of one person).
+   */
+  renameGuard?: RenameGuardSettings;
   /** Blocks larger than this are skipped and reported (never all-pairs). */
   maxBlockSize: number;
   training?: {

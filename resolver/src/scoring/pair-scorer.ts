@@ -12,6 +12,7 @@ import type { ComparisonSettings, LevelTest } from './comparison-settings.ts';
 import type { DataStats } from './data-stats.ts';
 import type { Model } from './model-settings.ts';
 import { damerauLevenshtein, jaroWinklerAtLeast } from './string-distance.ts';
+import { RenameGuard } from './rename-guard.ts';
 
 type Test = (va: string, vb: string, a: Attrs, b: Attrs) => boolean;
 
@@ -130,10 +131,16 @@ export class PairScorer {
   readonly prior: number;
   private readonly comps: CompiledComparison[];
   private readonly stats: DataStats | undefined;
+  /** the model's rename guard (`RenameGuard`), applied to every weight */
+  readonly guard: RenameGuard | undefined;
+  /** each comparison's level in the last `weight` call */
+  private readonly lastLevels: Int32Array;
 
   constructor(model: Model, stats?: DataStats) {
     this.model = model;
     this.stats = stats;
+    this.guard = RenameGuard.of(model);
+    this.lastLevels = new Int32Array(model.comparisons.length);
     this.prior = Math.log2(model.lambda / (1 - model.lambda));
     this.comps = model.comparisons.map((c) => {
       const weights = new Float64Array(c.levels.length);
@@ -224,13 +231,16 @@ export class PairScorer {
     const b = this.model.alignNames ? alignNames(a, b0) : b0;
     let w = this.prior;
     let contra = false;
-    for (const c of this.comps) {
+    const lv = this.lastLevels;
+    for (let k = 0; k < this.comps.length; k++) {
+      const c = this.comps[k]!;
       const l = this.levelOf(c, a, b);
+      lv[k] = l;
       w += c.weights[l]! + this.tfAdjust(c, l, a, b);
       if (c.contradiction && l === c.tests.length - 1) contra = true;
     }
     this.lastContradiction = contra;
-    return w;
+    return this.guard ? this.guard.cap(w, (k) => lv[k]!) : w;
   }
 
   /** Every comparison's level, m, u and weight for the pair (the data behind a waterfall chart). */
