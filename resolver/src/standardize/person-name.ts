@@ -96,21 +96,8 @@ const COMMON_PINYIN_SURNAMES = new Set(
 const SURNAMES_LONGEST_FIRST = [...COMMON_PINYIN_SURNAMES].sort((a, b) => b.length - a.length);
 
 function isPinyinWord(w: string): boolean {
-  // greedy split into syllables (LYU, NYU: the passport spelling of lü, nü)
-  const s = w.toLowerCase().replace(/^(l|n)yu/, '$1v');
-  let i = 0;
-  while (i < s.length) {
-    let ok = false;
-    for (let len = Math.min(6, s.length - i); len >= 1; len--) {
-      if (PINYIN_SYLLABLE.test(s.slice(i, i + len))) {
-        i += len;
-        ok = true;
-        break;
-      }
-    }
-    if (!ok) return false;
-  }
-  return true;
+  // (LYU, NYU: the passport spelling of lü, nü)
+  return w === '' || pinyinSyllables(w.replace(/^(l|n)yu/i, '$1v')) > 0;
 }
 
 /** How many Pinyin syllables `w` splits into (greedy, longest first), or 0 if it is not Pinyin. */
