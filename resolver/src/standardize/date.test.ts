@@ -40,6 +40,14 @@ describe('standardizeDate', () => {
   it('flags a future birth date', () => {
     expect(standardizeBirthDate('2199-01-01')).toMatchObject({ ok: false, reason: 'future_date' });
   });
+  it.each(['1900-01-01', '1900/1/1', '19000101', '1899-12-30'])('takes %s as a placeholder, not a birth date', (v) => {
+    expect(standardizeBirthDate(v)).toMatchObject({ ok: false, reason: 'placeholder_date' });
+  });
+  it('keeps the first real dates after the placeholder', () => {
+    expect(standardizeBirthDate('0001-01-01').ok).toBe(false);
+    expect(standardizeBirthDate('1900-01-02')).toEqual({ ok: true, value: '1900-01-02' });
+    expect(standardizeBirthDate('1970-01-01')).toEqual({ ok: true, value: '1970-01-01' });
+  });
   it.each([
     ['2024年1月5日 08时05分', '2024-01-05T08:05:00'],
     ['2024年1月5日8时5分', '2024-01-05T08:05:00'],

@@ -147,11 +147,19 @@ export function todayIso(): string {
   return today;
 }
 
-/** Date part only (`YYYY-MM-DD`) of a standardized date or date-time. */
+/**
+ * The earliest birth date taken as stated: systems fill an unknown one with 1900-01-01 (or an
+ * earlier zero date: 0001-01-01, Excel's 1899-12-30), and no one born before it is alive. Compared
+ * as a date, two strangers with that placeholder and a common name agreed on it and were merged.
+ */
+export const EARLIEST_BIRTH_DATE = '1900-01-02';
+
+/** Date part only (`YYYY-MM-DD`) of a standardized date or date-time; a placeholder (`EARLIEST_BIRTH_DATE`) or future date is the value's problem. */
 export function standardizeBirthDate(raw: string | undefined, format?: string): StdResult {
   const r = standardizeDate(raw, format);
   if (!r.ok) return r;
   const value = r.value.slice(0, 10);
   if (value > todayIso()) return { ok: false, reason: 'future_date', raw: value };
+  if (value < EARLIEST_BIRTH_DATE) return { ok: false, reason: 'placeholder_date', raw: value };
   return { ok: true, value };
 }
