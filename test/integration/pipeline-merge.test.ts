@@ -4,7 +4,8 @@ import { readTx } from '@onemap/graph-schema/server';
 import { stageRecords } from '@onemap/resolver/intake';
 import { describe, expect, it } from 'vitest';
 import { hotelRecord } from '../helpers/hotel-records.ts';
-import { useTestPipeline } from '../helpers/pipeline.ts';
+import { REHEARSAL_ID } from '../../resolver/src/pipeline/rehearsal-chunk.ts';
+import { openTestPipeline, useTestPipeline } from '../helpers/pipeline.ts';
 
 const t = useTestPipeline();
 
@@ -125,5 +126,34 @@ describe('merges written after the entities they point to', () => {
       return r.records.map((x) => x.get('id') as string);
     });
     expect(ids).toEqual(['passport:G66600022', `resident_id:${base.id_number}`]);
+  });
+});
+
+describe('a worker new to the graph rehearses its write', () => {
+  it('beside its first whole sync, rolled back: nothing of it stays, and a later batch does not rehearse again', async () => {
+    const fresh = openTestPipeline();
+    try {
+      const first = hotelRecord(900, { record_id: 'REHEARSED-1' });
+      await fresh.pipeline.processBatch(stageRecords(fresh.pipeline.deps.stagingDir, 'hotel', [first]));
+      expect(fresh.pipeline.resolver.rehearsals).toBe(1);
+      await fresh.pipeline.processBatch(stageRecords(fresh.pipeline.deps.stagingDir, 'hotel', [hotelRecord(901, { record_id: 'REHEARSED-2' })]));
+      expect(fresh.pipeline.resolver.rehearsals).toBe(1);
+      const left = await readTx(t.graph, async (tx) => {
+        const r = await tx.run(
+          `OPTIONAL MATCH (e:Entity) WHERE e.eid STARTS WITH $p WITH count(e) AS entities
+           OPTIONAL MATCH (r:SourceRecord) WHERE r.recordId STARTS WITH $p WITH entities, count(r) AS records
+           OPTIONAL MATCH (d:${Label.Redirect}) WHERE d.eid STARTS WITH $p OR d.to STARTS WITH $p
+           RETURN entities, records, count(d) AS redirects`,
+          { p: REHEARSAL_ID },
+        );
+        const x = r.records[0]!;
+        return { entities: Number(x.get('entities')), records: Number(x.get('records')), redirects: Number(x.get('redirects')) };
+      });
+      expect(left).toEqual({ entities: 0, records: 0, redirects: 0 });
+      // the batches themselves were written
+      expect(await personOf('hotel:REHEARSED-1')).toMatch(/./);
+    } finally {
+      await fresh.close();
+    }
   });
 });

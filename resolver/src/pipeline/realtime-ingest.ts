@@ -24,7 +24,7 @@ import { recordGroupTiming } from './group-timings.ts';
 import type { IngestPipeline } from './ingest-pipeline.ts';
 import { type EntityEvent, publishEvents } from './publish-events.ts';
 import { recordFacts } from './record-facts.ts';
-import { rehearsalChunk } from './rehearsal-chunk.ts';
+import { REHEARSAL_SOURCE, rehearsalChunk } from './rehearsal-chunk.ts';
 import { SharedResolveLock } from './resolve-lock.ts';
 
 /** A push standardized once at the door, queued as one job (`jobId = batchId`). */
@@ -87,8 +87,6 @@ export const REALTIME_CONCURRENCY = 2 * GROUP_MAX_PUSHES;
 export const GROUP_MIN_RECORDS = 20;
 /** Rounds of the group write a leader rehearses before its first push (`rehearseGroupWrite`): the first plans, the next runs' warmer code (12 rounds measured no better than 3: docs/ingestion.md). */
 export const REHEARSAL_ROUNDS = 3;
-/** The source named by the rehearsed group write's made-up records (never in a catalog). */
-const REHEARSAL_SOURCE = 'onemap-rehearsal';
 
 /** A pushed batch not in the graph yet, as it stands until its group commits. */
 function queuedBatch(b: StagedBatch): BatchInfo {

@@ -4,6 +4,9 @@ import type { ChunkRows, EntityRow, SourceRecordRow } from '../graph/write-rows.
 /** The prefix of every id in a rehearsal chunk: no entity, record or batch the pipeline makes has it. */
 export const REHEARSAL_ID = 'onemap-rehearsal:';
 
+/** The source a rehearsal chunk's records name (no catalog source has it). */
+export const REHEARSAL_SOURCE = 'onemap-rehearsal';
+
 /**
  * A made-up chunk that runs every statement of a group write (`rehearseChunk`, rolled back): an
  * entity of each kind created and one changed, a merge, a record delivered for the first time and
