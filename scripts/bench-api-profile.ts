@@ -142,7 +142,7 @@ const scenarios: Record<string, (tx: ReadRunner, eid: string) => Promise<unknown
   'search wangwei, every statement (search as lz_analyst)': (tx) => search({ tx }, viewer, `wang${['wei', 'fang', 'na', 'min', 'jing'][Math.floor(rand() * 5)]}`, null, 1, 20),
   'search ID tail, every statement (search as lz_analyst)': (tx) => search({ tx }, viewer, String(Math.floor(rand() * 10_000)).padStart(4, '0'), null, 1, 20),
   'search ww: candidates (searchCandidates)': (tx) => searchCandidates({ tx }, luceneQuery(`w${'wfnmj'[Math.floor(rand() * 5)]}`), ['Person'], VS, SEARCH_CANDIDATE_CAP),
-  'search ID tail: candidates (identifierTailCandidates)': (tx) => identifierTailCandidates({ tx }, String(Math.floor(rand() * 10_000)).padStart(4, '0'), ID_TAIL_KINDS, VS, SEARCH_CANDIDATE_CAP),
+  'search ID tail: candidates (identifierTailCandidates)': (tx) => identifierTailCandidates({ tx }, String(Math.floor(rand() * 10_000)).padStart(4, '0'), ID_TAIL_KINDS, Object.fromEntries(ID_TAIL_KINDS.map((k) => [k, VS])), SEARCH_CANDIDATE_CAP),
 };
 const raw = new WeakMap<ReadRunner, ReadRunner>();
 function unprofiled(tx: ReadRunner): ReadRunner {

@@ -3,13 +3,15 @@
  * an ID, one typo; ranked; hits that tell three 张伟 apart; never an entity the viewer may not see,
  * never a match deeper into a masked value than its mask shows.
  */
-import { writeTx } from '@onemap/graph-schema/server';
+import { type Graph, writeTx } from '@onemap/graph-schema/server';
 import type { FastifyInstance } from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { as, useServerApp } from '../helpers/server-app.ts';
+import { type SearchStats, search } from '../../server/src/services/search.ts';
+import { as, useServerApp, viewerFor } from '../helpers/server-app.ts';
 import { FX } from '../helpers/server-fixtures.ts';
 
 let app: FastifyInstance;
+let graph: Graph;
 
 /** 赵敏's two resident IDs: `b`'s middle digits are the birth date her `b` record states. */
 const TWO_IDS = { a: '620102198501018888', b: '620102199009093333' };
@@ -26,7 +28,7 @@ const PEOPLE = [
 useServerApp(
   { RATE_LIMIT_PER_MINUTE: 1_000_000 },
   (s) => {
-    ({ app } = s);
+    ({ app, graph } = s);
   },
   async (graph) => {
     await writeTx(graph, async (tx) => {
@@ -148,6 +150,36 @@ describe('finds people', () => {
     // The owner unit reads them in plain and may search deeper.
     expect(eids(await searchAs('province', '017777'))).toEqual(['P-SR1']);
     expect(eids(await searchAs('province', '620102198501017777'))).toEqual(['P-SR1']);
+  });
+
+  it('a guess at what a mask hides costs what a wrong guess costs: no candidate, no node read, no truncation said', async () => {
+    // Found by the full-text index (which holds every ID) or the tail index and then refused, a right
+    // guess ran more statements than a wrong one: its time confirmed the hidden digits.
+    const station = await viewerFor(app, 'station', 'officer');
+    const work = async (q: string) => {
+      const stats = {} as SearchStats;
+      const res = await search(graph, station, q, null, 1, 20, { stats });
+      return { total: res.total, truncated: res.truncated ?? false, candidates: stats.candidates, nodesRead: stats.nodesRead };
+    };
+    const none = { total: 0, truncated: false, candidates: 0, nodesRead: 0 };
+    for (const [right, wrong] of [
+      ['620102198501017777', '620102198601017777'],
+      // a tail longer than the mask shows (its last 4)
+      ['198501017777', '198601017777'],
+      ['01017777', '01027777'],
+      // with a name that finds the person: the ID term still must lie in an ID the viewer reads in plain
+      ['张伟 620102198501017777', '张伟 620102198601017777'],
+    ]) {
+      const [r, w] = [await work(right as string), await work(wrong as string)];
+      expect(r, right).toEqual(w);
+      if (!(right as string).startsWith('张')) expect(r, right).toEqual(none);
+    }
+    // the owner unit reads them in plain: the same searches find the person
+    const province = await viewerFor(app, 'province', 'officer');
+    for (const q of ['620102198501017777', '198501017777', '张伟 620102198501017777', '62010219850101777']) {
+      const res = await search(graph, province, q, null, 1, 20);
+      expect(res.items.map((i) => i.eid), q).toContain('P-SR1');
+    }
   });
 
   it('each hit tells the three 张伟 apart: birth year, sex, home county, masked ID tail, sources', async () => {

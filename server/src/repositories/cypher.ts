@@ -101,10 +101,13 @@ export const VISIBLE_DIVISION = (v: string) => `(${v}.unitCode IS NOT NULL AND c
  * that stated a phone first take it out of a profile, the last-digits search and the masking of
  * what completes it, for a viewer whose own record states it (ninth review, N1).
  */
-export const IDENTIFIER_SEEN = (h: string) =>
-  `(CASE WHEN ${h}.source IN $vs THEN {source: ${h}.source, rid: ${h}.rid}
-         ELSE head([x IN coalesce(${h}.rids, []) WHERE any(s IN $vs WHERE x STARTS WITH s + ':')
-                   | {source: head([s IN $vs WHERE x STARTS WITH s + ':']), rid: x}]) END)`;
+export const IDENTIFIER_SEEN = (h: string) => identifierSeenThrough(h, '$vs');
+
+/** `IDENTIFIER_SEEN` through the sources of the Cypher list expression `sources` (a subset of the viewer's: those it reads a kind in plain). */
+export const identifierSeenThrough = (h: string, sources: string) =>
+  `(CASE WHEN ${h}.source IN ${sources} THEN {source: ${h}.source, rid: ${h}.rid}
+         ELSE head([x IN coalesce(${h}.rids, []) WHERE any(s IN ${sources} WHERE x STARTS WITH s + ':')
+                   | {source: head([s IN ${sources} WHERE x STARTS WITH s + ':']), rid: x}]) END)`;
 
 /** Cypher predicate: relationship `r` may be read through `$vs`. CO_TRAVELED needs every source it was derived from. */
 export function visibleEdge(r: string): string {

@@ -2,7 +2,7 @@ import { currentEidCypher, toPlain } from '@onemap/graph-schema/server';
 import { read, type Reader } from './reader.ts';
 import type { VisibleRecord } from '../access/golden.ts';
 import { IDENTIFIER_VALUE_REVERSED, Label, NETWORK_RELATION_TYPES, PLACE_HOME_WORD, PLACE_ROLE_SEPARATOR, reversedValue } from '@onemap/graph-schema';
-import { HAS_HIDDEN_SOURCE, HIDDEN_SOURCES, HOME_FOR_VIEWER, IDENTIFIER_SEEN, KINDS, kindOf, NODE_SUMMARY_FIELDS, relTypes, SEEN_WHOLE, VISIBLE_RECORDS, visibleEdge, visibleEntity } from './cypher.ts';
+import { HAS_HIDDEN_SOURCE, HIDDEN_SOURCES, HOME_FOR_VIEWER, IDENTIFIER_SEEN, identifierSeenThrough, KINDS, kindOf, NODE_SUMMARY_FIELDS, relTypes, SEEN_WHOLE, VISIBLE_RECORDS, visibleEdge, visibleEntity } from './cypher.ts';
 
 export interface EntityRow {
   eid: string;
@@ -360,7 +360,30 @@ export const SEARCH_INDEXES = { main: 'entity_search', pinyin: 'entity_pinyin' }
 const VISIBLE_CANDIDATES = `CALL db.index.fulltext.awaitEventuallyConsistentIndexRefresh()
        CALL db.index.fulltext.queryNodes($index, $q, {limit: toInteger($raw)}) YIELD node, score
        WITH node, score, node.inSources AS ins
-       WHERE ($kindsFilter IS NULL OR any(l IN labels(node) WHERE l IN $kindsFilter)) AND ${visibleEntity('node', 'ins')}`;
+       WHERE ($kindsFilter IS NULL OR any(l IN labels(node) WHERE l IN $kindsFilter)) AND ${visibleEntity('node', 'ins')}
+         AND all(run IN $idRuns WHERE EXISTS {
+           MATCH (node)-[h:HAS_IDENTIFIER]->(i:${Label.Identifier})
+           WHERE (i.value CONTAINS run OR i.value CONTAINS left(run, size(run) / 2) OR i.value CONTAINS substring(run, size(run) / 2))
+             AND ${identifierSeenThrough('h', 'coalesce($plainIdSources[i.kind], [])')} IS NOT NULL
+         })`;
+
+/**
+ * What a search's candidates must also hold, so that none is found by what the viewer may not read
+ * in plain: a full-text index holds every source's identifiers (`searchText`), and a candidate found
+ * by a hidden or masked one was checked and refused — more statements than no candidate, so a guess
+ * of a masked ID's hidden digits could be confirmed by the answer's time. A run of digits this long
+ * (`ID_RUN_MIN_DIGITS` in services/search.ts) lies in no mask's shown part and in no name: only in
+ * an identifier the viewer reads in plain (one typo leaves a half of it whole: `CONTAINS` a half).
+ */
+export interface CandidateGuard {
+  /** the query's digit runs long enough to need a plain identifier (empty: no condition) */
+  idRuns: readonly string[];
+  /** per identifier kind, the visible sources whose values of it the viewer reads in plain */
+  plainIdSources: Readonly<Record<string, readonly string[]>>;
+}
+
+/** No condition past visibility (tests, and queries without long digit runs). */
+export const NO_CANDIDATE_GUARD: CandidateGuard = { idRuns: [], plainIdSources: {} };
 
 /**
  * Full-text candidates from one of `SEARCH_INDEXES` (default `entity_search`), kept only when
@@ -368,12 +391,12 @@ const VISIBLE_CANDIDATES = `CALL db.index.fulltext.awaitEventuallyConsistentInde
  * is read per candidate.
  * @param lucene an escaped Lucene query
  */
-export async function searchCandidates(graph: Reader, lucene: string, kinds: readonly string[] | null, vs: readonly string[], cap: number, index: keyof typeof SEARCH_INDEXES = 'main') {
+export async function searchCandidates(graph: Reader, lucene: string, kinds: readonly string[] | null, vs: readonly string[], cap: number, index: keyof typeof SEARCH_INDEXES = 'main', guard: CandidateGuard = NO_CANDIDATE_GUARD) {
   return read(graph, async (tx) => {
     const r = await tx.run(
       `${VISIBLE_CANDIDATES}
        RETURN node.eid AS eid, score LIMIT toInteger($cap)`,
-      { index: SEARCH_INDEXES[index], q: lucene, raw: cap * 4, kindsFilter: kinds, vs, cap },
+      { index: SEARCH_INDEXES[index], q: lucene, raw: cap * 4, kindsFilter: kinds, vs, cap, ...guard },
     );
     return r.records.map((x) => x.toObject() as { eid: string; score: number });
   });
@@ -384,7 +407,7 @@ export async function searchCandidates(graph: Reader, lucene: string, kinds: rea
  * and how many there are in all (at most `cap`): the same candidates, read and sorted in the
  * database, so only the head crosses the wire. A caller that needs more reads them all.
  */
-export async function searchCandidateHead(graph: Reader, lucene: string, kinds: readonly string[] | null, vs: readonly string[], cap: number, window: number, index: keyof typeof SEARCH_INDEXES = 'main') {
+export async function searchCandidateHead(graph: Reader, lucene: string, kinds: readonly string[] | null, vs: readonly string[], cap: number, window: number, index: keyof typeof SEARCH_INDEXES = 'main', guard: CandidateGuard = NO_CANDIDATE_GUARD) {
   return read(graph, async (tx) => {
     const r = await tx.run(
       `${VISIBLE_CANDIDATES}
@@ -392,7 +415,7 @@ export async function searchCandidateHead(graph: Reader, lucene: string, kinds: 
        WITH node.eid AS eid, score ORDER BY score DESC, eid ASC
        WITH collect({eid: eid, score: score}) AS found
        RETURN size(found) AS count, found[0..toInteger($window)] AS head`,
-      { index: SEARCH_INDEXES[index], q: lucene, raw: cap * 4, kindsFilter: kinds, vs, cap, window },
+      { index: SEARCH_INDEXES[index], q: lucene, raw: cap * 4, kindsFilter: kinds, vs, cap, window, ...guard },
     );
     const row = r.records[0];
     return { head: (row?.get('head') ?? []) as { eid: string; score: number }[], count: toPlain(row?.get('count') ?? 0) as number };
@@ -545,14 +568,20 @@ export async function readRecordRoles(graph: Reader, pairs: readonly { eid: stri
  * identifier edges of visible sources only: a prefix seek on the value reversed (range index
  * `identifier_value_reversed`, V060). Whether the viewer may match that far into a masked value is the caller's check.
  */
-export async function identifierTailCandidates(graph: Reader, tail: string, idKinds: readonly string[], vs: readonly string[], cap: number) {
+/**
+ * Entities with an identifier of `idKinds` ending in `tail`, through an edge the viewer sees in the
+ * sources `tailSources` gives for its kind: every visible one where the tail lies in what the kind's
+ * mask shows, else those the viewer reads the kind in plain (a candidate found through a masked
+ * value was checked and refused: the answer's time confirmed its hidden digits).
+ */
+export async function identifierTailCandidates(graph: Reader, tail: string, idKinds: readonly string[], tailSources: Readonly<Record<string, readonly string[]>>, cap: number) {
   return read(graph, async (tx) => {
     const r = await tx.run(
       `MATCH (i:Identifier) WHERE i.${IDENTIFIER_VALUE_REVERSED} STARTS WITH $reversed AND i.kind IN $idKinds
        WITH i LIMIT toInteger($raw)
-       MATCH (e:Entity)-[h:HAS_IDENTIFIER]->(i) WHERE ${IDENTIFIER_SEEN('h')} IS NOT NULL
+       MATCH (e:Entity)-[h:HAS_IDENTIFIER]->(i) WHERE ${identifierSeenThrough('h', 'coalesce($tailSources[i.kind], [])')} IS NOT NULL
        RETURN DISTINCT e.eid AS eid LIMIT toInteger($cap)`,
-      { reversed: reversedValue(tail), idKinds, vs, raw: cap * 4, cap },
+      { reversed: reversedValue(tail), idKinds, tailSources, raw: cap * 4, cap },
     );
     return r.records.map((x) => x.get('eid') as string);
   });

@@ -6,7 +6,8 @@ import { nodePropertyOf } from '@onemap/resolver/pipeline';
 import { closeCompletions, maskForViewer, nodeValueDecision } from '../access/mask-for-viewer.ts';
 import type { Viewer } from '../access/viewer.ts';
 import { POSITION_ATTRIBUTES } from '../access/policy.ts';
-import { type EntityRow, identifierTailCandidates, readEntities, readRecordRoles, readSearchNodes, type SearchNodeRow, searchCandidateHead, searchCandidates } from '../repositories/entities.ts';
+import { type CandidateGuard, type EntityRow, identifierTailCandidates, readEntities, readRecordRoles, readSearchNodes, type SearchNodeRow, searchCandidateHead, searchCandidates } from '../repositories/entities.ts';
+import { maskValue } from '../access/masking.ts';
 import type { AttributeValue, EntitySummary } from '../schemas/common.ts';
 import type { SearchResponse } from '../schemas/entities.ts';
 import { isHome, parseProvenance, summarize } from './entity-view.ts';
@@ -24,6 +25,47 @@ export const FUZZY_MIN_LENGTH = 4;
 export const ID_TAIL_MIN_DIGITS = 4;
 /** Identifier kinds searched by their last digits. */
 export const ID_TAIL_KINDS = ['resident_id', 'phone', 'national_id', 'passport'] as const;
+/**
+ * A run of digits this long lies in no mask's shown part (at most 6 leading and 4 trailing
+ * characters: `maskValue`) and in no name: a term holding one can match only an identifier the
+ * viewer reads in plain, and its candidates must hold one (`CandidateGuard`).
+ */
+export const ID_RUN_MIN_DIGITS = 7;
+
+/** How many trailing characters the mask of `attribute` shows (a resident ID's or phone's last 4, a passport's 2). */
+export function shownSuffixLength(attribute: string): number {
+  const sample = '1'.repeat(24);
+  const masked = maskValue(attribute, sample);
+  let n = 0;
+  while (n < masked.length && masked[masked.length - 1 - n] !== '*') n++;
+  return n;
+}
+
+/** Per identifier kind, the visible sources whose values of it the viewer reads in plain (an identifier edge's role is its attribute). */
+export function plainIdentifierSources(viewer: Viewer): Record<string, string[]> {
+  return Object.fromEntries(
+    Object.entries(IDENTIFIER_ATTRIBUTE).map(([kind, attr]) => [kind, viewer.visibleSources.filter((s) => !isInternalAttribute(attr) && viewer.fieldDecision(s, attr, attr) === 'plain')]),
+  );
+}
+
+/** The query's guard: its terms' digit runs of `ID_RUN_MIN_DIGITS` or more, and where the viewer reads identifiers in plain. */
+export function searchGuard(viewer: Viewer, terms: readonly string[]): CandidateGuard {
+  const idRuns = [...new Set(terms.flatMap((t) => norm(t).match(new RegExp(`\\d{${ID_RUN_MIN_DIGITS},}`, 'g')) ?? []))];
+  return { idRuns, plainIdSources: plainIdentifierSources(viewer) };
+}
+
+/**
+ * Where a tail of `length` digits may be found, per identifier kind of `ID_TAIL_KINDS`: every visible
+ * source when the kind's mask shows that many trailing digits, else only those it is read in plain.
+ */
+export function tailSources(viewer: Viewer, guard: CandidateGuard, length: number): Record<string, string[]> {
+  return Object.fromEntries(
+    ID_TAIL_KINDS.map((kind) => {
+      const attr = IDENTIFIER_ATTRIBUTE[kind] ?? kind;
+      return [kind, length <= shownSuffixLength(attr) ? [...viewer.visibleSources] : [...(guard.plainIdSources[kind] ?? [])]];
+    }),
+  );
+}
 
 /** Match kinds, strongest first, with the score each adds. */
 const MATCH_WEIGHT = { exact: 100, identifier_tail: 90, initials: 80, pinyin: 75, prefix: 60, contains: 50, fuzzy: 30 } as const;
@@ -520,7 +562,9 @@ function wholeWordQuery(q: string): string {
  * So `ww` stops once its page holds persons whose golden name has the initials ww, and `wangwei`
  * once it holds 王伟s, as a Hanzi name stops once its page holds exact namesakes.
  */
-function candidateTiers(r: Reader, q: string, terms: readonly string[], kinds: string[] | null, vs: readonly string[], stats: SearchStats): Tier[] {
+function candidateTiers(r: Reader, q: string, terms: readonly string[], kinds: string[] | null, viewer: Viewer, stats: SearchStats): Tier[] {
+  const vs = viewer.visibleSources;
+  const guard = searchGuard(viewer, terms);
   const lucene = luceneQuery(q);
   const counted = async <T>(found: Promise<T[]>): Promise<T[]> => {
     const rows = await found;
@@ -531,11 +575,11 @@ function candidateTiers(r: Reader, q: string, terms: readonly string[], kinds: s
   // the first `window` candidates of a full-text query (sorted in the database), or all of them
   const fullText = async (query: string, window: number | null, index: 'main' | 'pinyin' = 'main') => {
     if (window === null) {
-      const cands = await counted(searchCandidates(r, query, kinds, vs, SEARCH_CANDIDATE_CAP, index));
+      const cands = await counted(searchCandidates(r, query, kinds, vs, SEARCH_CANDIDATE_CAP, index, guard));
       stats.truncated ||= cands.length >= SEARCH_CANDIDATE_CAP;
       return { cands, complete: true };
     }
-    const { head, count } = await searchCandidateHead(r, query, kinds, vs, SEARCH_CANDIDATE_CAP, window, index);
+    const { head, count } = await searchCandidateHead(r, query, kinds, vs, SEARCH_CANDIDATE_CAP, window, index, guard);
     stats.indexLookups++;
     stats.candidates += head.length;
     stats.truncated ||= count >= SEARCH_CANDIDATE_CAP;
@@ -560,7 +604,8 @@ function candidateTiers(r: Reader, q: string, terms: readonly string[], kinds: s
   if (!t && !(wantsIds && tails.length)) return [{ lookup: (window) => fullText(lucene, window), ceiling: bestRank(terms) }];
   const tailCandidates = async () => {
     const eids = new Set<string>();
-    for (const tail of tails) for (const eid of await counted(identifierTailCandidates(r, tail.toUpperCase(), ID_TAIL_KINDS, vs, SEARCH_CANDIDATE_CAP))) eids.add(eid);
+    for (const tail of tails)
+      for (const eid of await counted(identifierTailCandidates(r, tail.toUpperCase(), ID_TAIL_KINDS, tailSources(viewer, guard, tail.length), SEARCH_CANDIDATE_CAP))) eids.add(eid);
     return [...eids].map((eid) => ({ eid, score: 0 }));
   };
   if (!t && tails.length === terms.length) {
@@ -586,7 +631,7 @@ function candidateTiers(r: Reader, q: string, terms: readonly string[], kinds: s
   }
   if (!t) {
     const lookup = async () => {
-      const cands = await counted(searchCandidates(r, lucene, kinds, vs, SEARCH_CANDIDATE_CAP));
+      const cands = await counted(searchCandidates(r, lucene, kinds, vs, SEARCH_CANDIDATE_CAP, 'main', guard));
       const luceneScore = new Map(cands.map((c) => [c.eid, c.score]));
       for (const c of await tailCandidates()) if (!luceneScore.has(c.eid)) luceneScore.set(c.eid, 0);
       stats.truncated ||= cands.length >= SEARCH_CANDIDATE_CAP;
@@ -703,7 +748,7 @@ export async function search(graph: Reader, viewer: Viewer, typed: string, kinds
   return withRead(graph, async (r) => {
     if (!luceneQuery(q)) return { total: 0, page, pageSize, items: [] };
     const terms = q.split(/\s+/).filter((t) => norm(t));
-    const tiers = candidateTiers(r, q, terms, kinds, viewer.visibleSources, stats);
+    const tiers = candidateTiers(r, q, terms, kinds, viewer, stats);
     // the highest ceiling of a tier and those after it (a lookup may raise a later tier's: read when checked)
     const ceilingFrom = (i: number) => Math.max(...tiers.slice(i).map((t) => t.ceiling));
     const start = (page - 1) * pageSize;
@@ -791,7 +836,10 @@ export async function search(graph: Reader, viewer: Viewer, typed: string, kinds
       pageSize,
       items,
       ...(estimate ? { totalIsEstimate: true } : {}),
-      ...(stats.truncated ? { truncated: true } : {}),
+      // Said only when the hits the viewer may see fill the pages asked for: whether a lookup reached
+      // its cap counts candidates found by text of sources the viewer may not see (a hidden name, a
+      // masked ID), so on its own it told whether such text held a guess.
+      ...(stats.truncated && kept.length >= wanted ? { truncated: true } : {}),
     };
   });
 }
