@@ -82,6 +82,18 @@ describe('creating users never takes over an account', () => {
     expect((await login(victim, NEW_PASSWORD)).statusCode).toBe(401);
   });
 
+  it('a username differing from another only in case is taken (the login limit counts them as one account)', async () => {
+    const name = `casevar${process.pid}`;
+    expect((await admin('county')({ method: 'POST', url: '/api/admin/users', payload: newUser(name, '620102001') })).statusCode).toBe(201);
+    for (const variant of [name.toUpperCase(), `Casevar${process.pid}`]) {
+      const res = await admin('county')({ method: 'POST', url: '/api/admin/users', payload: newUser(variant, '620102001') });
+      expect(res.statusCode).toBe(409);
+      expect(res.json().code).toBe('ONEMAP_ERR_USERNAME_TAKEN');
+      expect(await userRow(variant)).toBeUndefined();
+    }
+    expect((await login(name, NEW_PASSWORD)).statusCode).toBe(200);
+  });
+
   it('the province admin cannot replace an account of its own subtree by creating it again either', async () => {
     const existing = username('station', 'officer');
     const res = await admin('province')({

@@ -50,7 +50,9 @@ function userConflict(e: unknown): 'username' | 'certificate' | null {
 export async function createUser(graph: Graph, u: NewUser): Promise<'created' | 'taken' | 'certificate_taken' | 'no_unit'> {
   try {
     return await writeTx(graph, async (tx) => {
-      const exists = await tx.run('MATCH (n:User {username: $username}) RETURN count(n) AS n', { username: u.username });
+      // a name that differs from another only in case is taken too: the login limit counts them as
+      // one account (`LoginThrottle`), so a variant's successful login cleared the other's failures
+      const exists = await tx.run('MATCH (n:User) WHERE toLower(n.username) = toLower($username) RETURN count(n) AS n', { username: u.username });
       if ((exists.records[0]?.get('n') as number) > 0) return 'taken';
       const r = await tx.run(
         `MATCH (unit:Unit {code: $u.unitCode})
