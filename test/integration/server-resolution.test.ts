@@ -475,6 +475,25 @@ describe('who may list or undo a decision is fixed when it is made', () => {
     expect(await Promise.all(all.map(edgesOf))).toEqual(start);
   });
 
+  it("a unit undoes its own and its units' decisions, never a sibling's or a superior's (403), though it lists them", async () => {
+    const prov = as(app, 'province', 'analyst');
+    const other = as(app, 'otherCity', 'analyst');
+    const made = await prov({ method: 'POST', url: '/api/resolution/confirm', payload: { eids: ['P-FXC1', 'P-FXC2'], match: false, reason: '不同人' } });
+    expect(made.statusCode, made.body).toBe(201);
+    const id = made.json().id as string;
+    expect(await ids('otherCity')).toContain(id);
+    const refused = await other({ method: 'POST', url: `/api/resolution/decisions/${id}/undo` });
+    expect(refused.statusCode, refused.body).toBe(403);
+    expect(refused.json()).toMatchObject({ code: 'ONEMAP_ERR_FORBIDDEN' });
+    const undone = await readTx(graph, async (tx) => (await tx.run('MATCH (d:ResolutionDecision {id: $id}) RETURN d.undone AS u', { id })).records[0]?.get('u'));
+    expect(undone).toBe(false);
+    // the sibling's own decision it may undo; the province may undo one made below it
+    const own = await other({ method: 'POST', url: '/api/resolution/confirm', payload: { eids: ['P-FXC1', 'P-FXC2'], match: true, reason: '同一人' } });
+    expect(own.statusCode, own.body).toBe(201);
+    expect((await prov({ method: 'POST', url: `/api/resolution/decisions/${own.json().id}/undo` })).statusCode).toBe(200);
+    expect((await prov({ method: 'POST', url: `/api/resolution/decisions/${id}/undo` })).statusCode).toBe(200);
+  });
+
   it('a decision stays listed when a hidden source joins one of its entities later (no bit to poll); undoing it is then refused (409) to whom that source is hidden', async () => {
     const prov = as(app, 'province', 'analyst');
     const d = await prov({ method: 'POST', url: '/api/resolution/merge', payload: { survivor: 'P-FXC4', merged: ['P-FXC3'], reason: '同一人' } });

@@ -180,12 +180,14 @@ describe('9: resolution decisions follow the visibility of every record they tou
     );
     expect(still.records[0]?.get('u')).toBe(false);
 
-    // The county owns the closed source and holds the grant: it lists and undoes.
+    // The county owns the closed source and holds the grant: it lists it, but the province made it,
+    // so only the province undoes it (a unit reverses its own and its units' decisions).
     const county = as(app, 'county', 'analyst');
     expect(
       (await county({ url: '/api/resolution/decisions' })).json().items.map((d: { id: string }) => d.id),
     ).toContain(id);
-    const ok = await county({ method: 'POST', url: `/api/resolution/decisions/${id}/undo` });
+    expect((await county({ method: 'POST', url: `/api/resolution/decisions/${id}/undo` })).statusCode).toBe(403);
+    const ok = await province({ method: 'POST', url: `/api/resolution/decisions/${id}/undo` });
     expect(ok.statusCode, ok.body).toBe(200);
     // Undone, P3 is back on its own records (all shared), P1 keeps the closed one: still hidden from the station.
     expect(

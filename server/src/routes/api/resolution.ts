@@ -3,6 +3,7 @@ import { httpError } from '../../errors.ts';
 import { storedPurposeFor } from '../../access/purpose.ts';
 import { maskIdentifiersInText } from '../../access/mask-text.ts';
 import type { Viewer } from '../../access/viewer.ts';
+import { subtreeOf } from '../../access/admin-scope.ts';
 import { confirmPair, type DecisionRow, decisionVisible, firstPartlyHidden, listDecisions, mergeEntities, readDecision, splitEntity, UndoConflict, undoDecision } from '../../repositories/resolution.ts';
 import { errorAnswers, PurposeHeaders, PurposeOnlyQuery } from '../../schemas/common.ts';
 import { CandidateList, CandidatesQuery, ConfirmBody, Decision, DecisionList, DecisionParams, DecisionsQuery, MergeBody, SplitAnswer, SplitBody } from '../../schemas/resolution.ts';
@@ -36,6 +37,8 @@ const resolutionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (hidden) throw httpError('NOT_FOUND', { what: `entity ${hidden}` });
   };
   /** Another analyst's decision: its case, not its purpose text; identifiers in its reason masked. */
+  /** Made in the viewer's unit or a unit below it: a unit reverses its own and its units' decisions, never a sibling's or a superior's. */
+  const decidedWithin = (d: DecisionRow, viewer: Viewer): boolean => subtreeOf(viewer.unitCode, viewer.units).has(d.unit);
   const asSeenBy = <D extends DecisionRow>(d: D, viewer: Viewer): D =>
     d.by === viewer.username ? d : { ...d, purpose: storedPurposeFor(d.purpose, d.by, viewer), reason: maskIdentifiersInText(d.reason) };
   const actor = (request: { viewer: { username: string; unitCode: string; purpose: unknown } }, reason: string) => ({
@@ -111,6 +114,8 @@ const resolutionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!d || !seen?.listed) throw httpError('NOT_FOUND', { what: `decision ${id}` });
       if (d.undone) throw httpError('CONFLICT', { detail: `decision ${id} was already undone` });
       if (!seen.whole) throw httpError('CONFLICT', { detail: `decision ${id} cannot be undone by you now: what it names has changed since it was made, and an undo would move records you may not see` });
+      // listed to whoever sees what it touched, but reversed only by the unit that made it or one above it
+      if (!decidedWithin(d, request.viewer)) throw httpError('FORBIDDEN', { detail: `decision ${id} was made by unit ${d.unit}: only that unit or one above it may undo it` });
       try {
         await undoDecision(app.graph, d, request.viewer.username);
       } catch (e) {
