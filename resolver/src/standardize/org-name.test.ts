@@ -43,9 +43,15 @@ describe('parseOrgName: region', () => {
     // 城关区 is a county of Lanzhou and of Lhasa: no region to compare, but not the trade name either
     expect(parts('城关区华宇商贸有限公司')).toMatchObject({ region: undefined, code: undefined, trade: '华宇' });
   });
-  it('reads a county by its short name in parentheses or after its province', () => {
+  it('reads a county by its short name in parentheses, by its full name after its province, or by its short name after its city', () => {
     expect(parts('华宇商贸（敦煌）有限公司')).toMatchObject({ region: '敦煌', code: '620982', trade: '华宇' });
-    expect(parts('甘肃敦煌华宇商贸有限公司')).toMatchObject({ region: '敦煌', code: '620982', trade: '华宇' });
+    expect(parts('甘肃敦煌市华宇商贸有限公司')).toMatchObject({ region: '敦煌', code: '620982', trade: '华宇' });
+    expect(parts('酒泉敦煌华宇商贸有限公司')).toMatchObject({ region: '敦煌', code: '620982', trade: '华宇' });
+  });
+  it('after a province alone, a county short name begins the trade name (one division name to a company name)', () => {
+    // 甘肃敦煌添成医药 and 甘南敦煌添成医药 are one company's trade name 敦煌添成, under two regions
+    expect(parts('甘肃敦煌添成医药有限公司')).toMatchObject({ region: '甘肃', code: '62', trade: '敦煌添成' });
+    expect(parts('甘南敦煌添成医药有限公司')).toMatchObject({ trade: '敦煌添成' });
   });
   it('leaves a place word that is part of the trade name alone when nothing marks it as a region', () => {
     expect(parts('敦煌飞天矿业有限公司')).toMatchObject({ region: undefined, trade: '敦煌飞天' });

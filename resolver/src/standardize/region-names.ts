@@ -98,7 +98,10 @@ export function countyShortCodeOf(name: string, within?: string): string | undef
 export function leadingRegion(s: string, within?: string): { name: string; code: string } | undefined {
   for (let len = Math.min(8, s.length - 1); len >= 2; len--) {
     const name = s.slice(0, len);
-    const code = regionCodeOf(name, within) ?? (within ? countyShortCodeOf(name, within) : undefined);
+    // A county's bare short name is a region only below a known city (兰州城关…): after a province
+    // alone it is the trade name's first word far more often (甘肃敦煌添成医药 is the trade name 敦煌添成 of
+    // 甘南敦煌添成医药, not a Dunhuang company 添成), so there it stays in the trade name.
+    const code = regionCodeOf(name, within) ?? (within && within.length >= 4 ? countyShortCodeOf(name, within) : undefined);
     // 临夏市 is a county-level city below 临夏(州): the short name with 市 or 省 is still that region
     if (code !== undefined)
       return /[省市县区旗]/.test(s[len] ?? '') && !/[省市州县区旗]$/.test(name)
