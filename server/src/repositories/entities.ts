@@ -372,8 +372,9 @@ const VISIBLE_CANDIDATES = `CALL db.index.fulltext.awaitEventuallyConsistentInde
  * in plain: a full-text index holds every source's identifiers (`searchText`), and a candidate found
  * by a hidden or masked one was checked and refused — more statements than no candidate, so a guess
  * of a masked ID's hidden digits could be confirmed by the answer's time. A run of digits this long
- * (`ID_RUN_MIN_DIGITS` in services/search.ts) lies in no mask's shown part and in no name: only in
- * an identifier the viewer reads in plain (one typo leaves a half of it whole: `CONTAINS` a half).
+ * (`ID_RUN_MIN_DIGITS` in services/search.ts: a resident ID's) lies in no mask's shown part and in
+ * no name: only in an identifier the viewer reads in plain (one typo leaves a half of it whole:
+ * `CONTAINS` a half).
  */
 export interface CandidateGuard {
   /** the query's digit runs long enough to need a plain identifier (empty: no condition) */

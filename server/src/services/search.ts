@@ -26,11 +26,15 @@ export const ID_TAIL_MIN_DIGITS = 4;
 /** Identifier kinds searched by their last digits. */
 export const ID_TAIL_KINDS = ['resident_id', 'phone', 'national_id', 'passport'] as const;
 /**
- * A run of digits this long lies in no mask's shown part (at most 6 leading and 4 trailing
- * characters: `maskValue`) and in no name: a term holding one can match only an identifier the
- * viewer reads in plain, and its candidates must hold one (`CandidateGuard`).
+ * A run of digits this long is a resident or national ID's (15 or 18 digits; a case number's
+ * 16): it lies in no mask's shown part (at most 6 leading and 4 trailing characters: `maskValue`)
+ * and in no name, and such identifiers are always anchors (`ANCHOR_KINDS`: an identifier edge per
+ * entity). A term holding one can match only an identifier the viewer reads in plain, and its
+ * candidates must hold one (`CandidateGuard`). Shorter runs (a phone's 11 digits) are not guarded:
+ * a person's phone is no identifier edge of the person (its `HAS_PHONE` phone's), and its records
+ * are what a match reads.
  */
-export const ID_RUN_MIN_DIGITS = 7;
+export const ID_RUN_MIN_DIGITS = 15;
 
 /** How many trailing characters the mask of `attribute` shows (a resident ID's or phone's last 4, a passport's 2). */
 export function shownSuffixLength(attribute: string): number {
