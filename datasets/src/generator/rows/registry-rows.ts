@@ -64,7 +64,9 @@ export function householdRow(
     row,
     [
       { role: 'person', kind: 'Person', eid: p.eid },
-      { role: 'home', kind: 'Place', eid: p.homeId },
+      // the home the row lists: the previous one in a late update (another place, with its own
+      // code, address and position), not the one the person lives in now
+      { role: 'home', kind: 'Place', eid: home.id },
     ],
     tags,
   );
