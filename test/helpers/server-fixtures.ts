@@ -168,6 +168,8 @@ export async function seedServerFixture(graph: Graph): Promise<void> {
           { eid: P1, kind: 'resident_id', value: '620102198805051234', source: FX.cond, rid: 'fx_cond:1' },
           { eid: P1, kind: 'phone', value: '+8613800000001', source: FX.open, rid: 'fx_open:1' },
           { eid: P1, kind: 'phone', value: '+8613900000009', source: FX.closed, rid: 'fx_closed:1' },
+          // the phone entity's own anchor, as the pipeline writes it (ANCHOR_KINDS.Phone)
+          { eid: E.phone, kind: 'phone', value: '+8613800000001', source: FX.open, rid: 'fx_open:1p' },
           { eid: P2, kind: 'resident_id', value: '620102199202021111', source: FX.closed, rid: 'fx_closed:2' },
         ],
       },

@@ -6,11 +6,12 @@
  * are masked by role AND unit, and search never confirms a value the viewer sees masked.
  * Own ids: `P-FXM*`, `L-FXM*`, sources `fx_derived` and `fx_birth`.
  */
-import { writeTx } from '@onemap/graph-schema/server';
+import { type Graph, writeTx } from '@onemap/graph-schema/server';
 import { writeQualityReport } from '@onemap/resolver/quality';
 import type { FastifyInstance } from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { as, useServerApp } from '../helpers/server-app.ts';
+import { type SearchStats, search } from '../../server/src/services/search.ts';
+import { as, useServerApp, viewerFor } from '../helpers/server-app.ts';
 import { E } from '../helpers/server-fixtures.ts';
 
 const RID = '620102199003071234';
@@ -26,11 +27,12 @@ const HOME = 'L-FXM1';
 const WINDOW = 'from=2026-11-01T00:00:00Z&to=2026-11-03T00:00:00Z';
 
 let app: FastifyInstance;
+let graph: Graph;
 
 useServerApp(
   { RATE_LIMIT_PER_MINUTE: 1_000_000 },
   (s) => {
-    ({ app } = s);
+    ({ app, graph } = s);
   },
   async (graph) => {
     await writeTx(graph, async (tx) => {
@@ -294,16 +296,60 @@ describe('search is no oracle for masked values (12.14)', () => {
     for (const guess of ['13800000001', '+8613800000001', '13800000002']) {
       expect((await viewer({ url: `/api/search?q=${encodeURIComponent(guess)}` })).json().total).toBe(0);
     }
+    // nor by the time it takes: a right guess of the hidden digits (whole, or the head the full-text
+    // prefix `1380000*` reads) finds no candidate and reads no node, as a wrong one
+    const otherCity = await viewerFor(app, 'otherCity', 'officer');
+    const work = async (q: string) => {
+      const stats = {} as SearchStats;
+      const res = await search(graph, otherCity, q, null, 1, 20, { stats });
+      return { total: res.total, truncated: res.truncated ?? false, candidates: stats.candidates, nodesRead: stats.nodesRead };
+    };
+    for (const [right, wrong] of [
+      ['13800000001', '13811110001'],
+      ['+8613800000001', '+8613811110001'],
+      ['1380000', '1381111'],
+      ['1380', '1389'],
+      ['86138000', '86138111'],
+      ['张伟 13800000001', '张伟 13811110001'],
+    ]) {
+      const [r, w] = [await work(right as string), await work(wrong as string)];
+      expect(r, right).toEqual(w);
+      if (!(right as string).startsWith('张')) expect(r, right).toEqual({ total: 0, truncated: false, candidates: 0, nodesRead: 0 });
+    }
     // the person is still found by what the viewer may see
     const byName = await viewer({ url: `/api/search?q=${encodeURIComponent('张伟')}` });
     expect(byName.json().items.map((i: { eid: string }) => i.eid)).toContain(E.P1);
   });
 
+  it("a home's masked name (its address) cannot be confirmed by a guess that holds a digit", async () => {
+    // the otherCity officer reads this home's address masked; a term holding a digit passes the
+    // candidate guard by a name only when the viewer reads that name in plain
+    const otherCity = await viewerFor(app, 'otherCity', 'officer');
+    const work = async (q: string) => {
+      const stats = {} as SearchStats;
+      const res = await search(graph, otherCity, q, null, 1, 20, { stats });
+      return { total: res.total, truncated: res.truncated ?? false, candidates: stats.candidates, nodesRead: stats.nodesRead };
+    };
+    for (const [right, wrong] of [
+      [STREET, STREET.replace('9', '8')],
+      ['街9号', '街8号'],
+    ]) {
+      const [r, w] = [await work(right), await work(wrong)];
+      expect(r, right).toEqual(w);
+      expect(r, right).toEqual({ total: 0, truncated: false, candidates: 0, nodesRead: 0 });
+    }
+    // the owner unit reads the address in plain and finds the home by it
+    const province = await viewerFor(app, 'province', 'officer');
+    expect((await search(graph, province, STREET, null, 1, 20)).items.map((i) => i.eid)).toContain(HOME);
+  });
+
   it('a viewer who may read the identifier in plain still finds by it', async () => {
     const res = await as(app, 'province', 'officer')({ url: `/api/search?q=${RID}` });
     expect(res.json().items.map((i: { eid: string }) => i.eid)).toEqual([P]);
-    const phone = await as(app, 'province', 'officer')({ url: '/api/search?q=13800000001' });
-    expect(phone.json().items.map((i: { eid: string }) => i.eid)).toContain(E.P1);
+    for (const q of ['13800000001', '+8613800000001', '张伟 13800000001']) {
+      const phone = await as(app, 'province', 'officer')({ url: `/api/search?q=${encodeURIComponent(q)}` });
+      expect(phone.json().items.map((i: { eid: string }) => i.eid), q).toContain(E.P1);
+    }
   });
 });
 

@@ -169,6 +169,12 @@ describe('finds people', () => {
       ['01017777', '01027777'],
       // with a name that finds the person: the ID term still must lie in an ID the viewer reads in plain
       ['张伟 620102198501017777', '张伟 620102198601017777'],
+      // a head longer than the mask shows (its first 6): the full-text prefix `6201031992*` found
+      // P-SR2, so each hidden digit could be guessed one at a time (P-SR7's ID A, which the station
+      // reads in plain, begins 6201021985: not a guess)
+      ['6201031992', '6201031993'],
+      ['62010319920202', '62010319930202'],
+      ['张伟 6201031992', '张伟 6201031993'],
     ]) {
       const [r, w] = [await work(right as string), await work(wrong as string)];
       expect(r, right).toEqual(w);
@@ -180,6 +186,7 @@ describe('finds people', () => {
       const res = await search(graph, province, q, null, 1, 20);
       expect(res.items.map((i) => i.eid), q).toContain('P-SR1');
     }
+    for (const q of ['6201031992', '张伟 6201031992']) expect((await search(graph, province, q, null, 1, 20)).items.map((i) => i.eid), q).toContain('P-SR2');
   });
 
   it('each hit tells the three 张伟 apart: birth year, sex, home county, masked ID tail, sources', async () => {

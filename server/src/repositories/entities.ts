@@ -1,7 +1,7 @@
-import { currentEidCypher, toPlain } from '@onemap/graph-schema/server';
+import { currentEidCypher, isHomeCypher, toPlain } from '@onemap/graph-schema/server';
 import { read, type Reader } from './reader.ts';
 import type { VisibleRecord } from '../access/golden.ts';
-import { IDENTIFIER_VALUE_REVERSED, Label, NETWORK_RELATION_TYPES, PLACE_HOME_WORD, PLACE_ROLE_SEPARATOR, reversedValue } from '@onemap/graph-schema';
+import { IDENTIFIER_VALUE_REVERSED, Label, NETWORK_RELATION_TYPES, PLACE_HOME_WORD, PLACE_ROLE_SEPARATOR, provenanceSourceCypher, Rel, reversedValue } from '@onemap/graph-schema';
 import { HAS_HIDDEN_SOURCE, HIDDEN_SOURCES, HOME_FOR_VIEWER, IDENTIFIER_SEEN, identifierSeenThrough, KINDS, kindOf, NODE_SUMMARY_FIELDS, relTypes, SEEN_WHOLE, VISIBLE_RECORDS, visibleEdge, visibleEntity } from './cypher.ts';
 
 export interface EntityRow {
@@ -352,6 +352,14 @@ export async function readProfile(
 export const SEARCH_INDEXES = { main: 'entity_search', pinyin: 'entity_pinyin' } as const;
 
 /**
+ * Cypher predicate: the string `value` (lower-cased) holds the guarded term `t`, or for a term of 6
+ * characters or more one half of it, so an ID or plate typed with one wrong character still finds
+ * its holder (the full-text lookup's one typo).
+ */
+const HOLDS_TERM = (value: string) =>
+  `(toLower(${value}) CONTAINS t OR (size(t) >= 6 AND (toLower(${value}) CONTAINS left(t, size(t) / 2) OR toLower(${value}) CONTAINS substring(t, size(t) / 2))))`;
+
+/**
  * Cypher: the full-text index's `node, score` rows of the kinds asked for, visible through `$vs` (params `$index`, `$q`, `$raw`, `$kindsFilter`).
  * The full-text indexes are updated after each commit (eventually consistent, migration V059: the
  * writes' commits no longer pay Lucene's refresh), so the query first waits for the updates of
@@ -361,30 +369,41 @@ const VISIBLE_CANDIDATES = `CALL db.index.fulltext.awaitEventuallyConsistentInde
        CALL db.index.fulltext.queryNodes($index, $q, {limit: toInteger($raw)}) YIELD node, score
        WITH node, score, node.inSources AS ins
        WHERE ($kindsFilter IS NULL OR any(l IN labels(node) WHERE l IN $kindsFilter)) AND ${visibleEntity('node', 'ins')}
-         AND all(run IN $idRuns WHERE EXISTS {
-           MATCH (node)-[h:HAS_IDENTIFIER]->(i:${Label.Identifier})
-           WHERE (i.value CONTAINS run OR i.value CONTAINS left(run, size(run) / 2) OR i.value CONTAINS substring(run, size(run) / 2))
-             AND ${identifierSeenThrough('h', 'coalesce($plainIdSources[i.kind], [])')} IS NOT NULL
-         })`;
+         AND all(t IN $guardedTerms WHERE
+           (toLower(node.name) CONTAINS t AND (node:${Label.Organization}
+             OR (node:${Label.Place} AND (NOT ${isHomeCypher('node', 'false')} OR coalesce(${provenanceSourceCypher('node', 'name')} IN $plainHomeAddressSources, false)))))
+           OR EXISTS {
+             MATCH (node)-[h:HAS_IDENTIFIER]->(i:${Label.Identifier})
+             WHERE ${HOLDS_TERM('i.value')} AND ${identifierSeenThrough('h', 'coalesce($plainIdSources[i.kind], [])')} IS NOT NULL
+           }
+           OR EXISTS {
+             MATCH (node)-[hp:${Rel.HasPhone}]->(:${Label.Entity})-[:HAS_IDENTIFIER]->(i:${Label.Identifier} {kind: 'phone'})
+             WHERE hp.source IN coalesce($plainIdSources.phone, []) AND ${HOLDS_TERM('i.value')}
+           })`;
 
 /**
  * What a search's candidates must also hold, so that none is found by what the viewer may not read
  * in plain: a full-text index holds every source's identifiers (`searchText`), and a candidate found
  * by a hidden or masked one was checked and refused — more statements than no candidate, so a guess
- * of a masked ID's hidden digits could be confirmed by the answer's time. A run of digits this long
- * (`ID_RUN_MIN_DIGITS` in services/search.ts: a resident ID's) lies in no mask's shown part and in
- * no name: only in an identifier the viewer reads in plain (one typo leaves a half of it whole:
- * `CONTAINS` a half).
+ * of a masked ID's or phone's hidden digits could be confirmed by the answer's time. A term that
+ * may be such a guess (`isGuardedTerm` in services/search.ts: one holding a digit) must lie in a
+ * value the viewer reads in plain: an identifier, the phone of a `HAS_PHONE` edge of a source where
+ * phones are plain, or an organization's or a venue's name (a person's, phone's, vehicle's or case's
+ * name is no free text; a home's is its address, masked for many viewers: a place any source calls a
+ * home passes by its name only when that name came from a source whose home addresses the viewer
+ * reads in plain).
  */
 export interface CandidateGuard {
-  /** the query's digit runs long enough to need a plain identifier (empty: no condition) */
-  idRuns: readonly string[];
+  /** the query's terms (normalized) that must lie in a value the viewer reads in plain (empty: no condition) */
+  guardedTerms: readonly string[];
   /** per identifier kind, the visible sources whose values of it the viewer reads in plain */
   plainIdSources: Readonly<Record<string, readonly string[]>>;
+  /** the visible sources whose home addresses (a home's name is one) the viewer reads in plain */
+  plainHomeAddressSources: readonly string[];
 }
 
-/** No condition past visibility (tests, and queries without long digit runs). */
-export const NO_CANDIDATE_GUARD: CandidateGuard = { idRuns: [], plainIdSources: {} };
+/** No condition past visibility (tests, and queries without a term holding a digit). */
+export const NO_CANDIDATE_GUARD: CandidateGuard = { guardedTerms: [], plainIdSources: {}, plainHomeAddressSources: [] };
 
 /**
  * Full-text candidates from one of `SEARCH_INDEXES` (default `entity_search`), kept only when

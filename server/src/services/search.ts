@@ -26,15 +26,19 @@ export const ID_TAIL_MIN_DIGITS = 4;
 /** Identifier kinds searched by their last digits. */
 export const ID_TAIL_KINDS = ['resident_id', 'phone', 'national_id', 'passport'] as const;
 /**
- * A run of digits this long is a resident or national ID's (15 or 18 digits; a case number's
- * 16): it lies in no mask's shown part (at most 6 leading and 4 trailing characters: `maskValue`)
- * and in no name, and such identifiers are always anchors (`ANCHOR_KINDS`: an identifier edge per
- * entity). A term holding one can match only an identifier the viewer reads in plain, and its
- * candidates must hold one (`CandidateGuard`). Shorter runs (a phone's 11 digits) are not guarded:
- * a person's phone is no identifier edge of the person (its `HAS_PHONE` phone's), and its records
- * are what a match reads.
+ * Whether a term (normalized) may be a guess at what a mask hides: every identifier holds digits
+ * (an ID, phone, passport, plate, VIN, credit code, case number), and a term holding one can reach
+ * past what a mask shows — a whole ID or phone, or a head that the full-text prefix completes
+ * (`6201031992*`, `1381*`, `e123*`). A number of up to 3 digits lies inside every mask's shown head.
+ * Such a term finds only an entity that holds a value with it which the viewer reads in plain — an
+ * identifier of its own, its `HAS_PHONE` phone's (a person's or organization's phone is no
+ * identifier edge of its own), or an organization's or a venue's name (not a home's: its address) — checked inside the full-text
+ * statement (`CandidateGuard`), so a right guess finds no candidate a wrong one does not. The last
+ * digits a mask shows are searched apart (`identifierTailCandidates`, `tailSources`).
  */
-export const ID_RUN_MIN_DIGITS = 15;
+export function isGuardedTerm(t: string): boolean {
+  return /\d/.test(t) && !/^\d{1,3}$/.test(t);
+}
 
 /** How many trailing characters the mask of `attribute` shows (a resident ID's or phone's last 4, a passport's 2). */
 export function shownSuffixLength(attribute: string): number {
@@ -52,10 +56,11 @@ export function plainIdentifierSources(viewer: Viewer): Record<string, string[]>
   );
 }
 
-/** The query's guard: its terms' digit runs of `ID_RUN_MIN_DIGITS` or more, and where the viewer reads identifiers in plain. */
+/** The query's guard: its terms that may be guesses (`isGuardedTerm`), and where the viewer reads identifiers in plain. */
 export function searchGuard(viewer: Viewer, terms: readonly string[]): CandidateGuard {
-  const idRuns = [...new Set(terms.flatMap((t) => norm(t).match(new RegExp(`\\d{${ID_RUN_MIN_DIGITS},}`, 'g')) ?? []))];
-  return { idRuns, plainIdSources: plainIdentifierSources(viewer) };
+  const guardedTerms = [...new Set(terms.map(norm).filter(isGuardedTerm))];
+  const plainHomeAddressSources = viewer.visibleSources.filter((s) => viewer.fieldDecision(s, 'home', 'address') === 'plain');
+  return { guardedTerms, plainIdSources: plainIdentifierSources(viewer), plainHomeAddressSources };
 }
 
 /**
