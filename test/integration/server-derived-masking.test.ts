@@ -334,7 +334,7 @@ describe('search is no oracle for masked values (12.14)', () => {
       [STREET, STREET.replace('9', '8')],
       ['街9号', '街8号'],
     ]) {
-      const [r, w] = [await work(right), await work(wrong)];
+      const [r, w] = [await work(right as string), await work(wrong as string)];
       expect(r, right).toEqual(w);
       expect(r, right).toEqual({ total: 0, truncated: false, candidates: 0, nodesRead: 0 });
     }
