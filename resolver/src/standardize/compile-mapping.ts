@@ -41,6 +41,8 @@ export interface CompiledMapping {
   phoneLinks: Array<{ from: string; to: string }>;
   /** `LEGAL_REP_OF` relations: the representative's name (`from`) is evidence on the organization (`to`). */
   legalRepLinks: Array<{ from: string; to: string }>;
+  /** `OWNS` relations from an organization (`from`) to a vehicle (`to`): the plate's prefecture is evidence of the owner's region. */
+  fleetLinks: Array<{ from: string; to: string }>;
   encoding: 'utf-8' | 'gbk';
   format?: 'csv' | 'jsonl';
   delimiter: string;
@@ -131,6 +133,9 @@ export function compileMapping(mapping: SourceMapping, source?: string): Compile
     legalRepLinks: (mapping.relations ?? [])
       .filter((r) => r.type === 'LEGAL_REP_OF')
       .map((r) => ({ from: r.from, to: r.to })),
+    fleetLinks: (mapping.relations ?? [])
+      .filter((r) => r.type === 'OWNS' && byRole.get(r.from)?.kind === 'Organization' && byRole.get(r.to)?.kind === 'Vehicle')
+      .map((r) => ({ from: r.from, to: r.to })),
     encoding: mapping.file?.encoding ?? 'utf-8',
     delimiter: mapping.file?.delimiter ?? ',',
   };
@@ -142,7 +147,7 @@ export function compileMapping(mapping: SourceMapping, source?: string): Compile
  * The mapping as far as mentions of `kinds` need it, or `undefined` when the source makes none
  * (its files need not be read). Roles of other kinds are dropped, except a role whose value is
  * evidence on a kept role (the phone of `HAS_PHONE`'s \`to\`, the representative of
- * `LEGAL_REP_OF`'s \`from\`), kept whole, and a role with required fields, kept with those fields
+ * `LEGAL_REP_OF`'s \`from\`, the vehicle an organization `OWNS`), kept whole, and a role with required fields, kept with those fields
  * only, so exactly the same records are rejected; both are hidden (make no mention). The mentions
  * of the kept kinds are exactly the full mapping's; the problems flagged on dropped fields are not
  * looked for.
@@ -154,6 +159,7 @@ export function restrictMapping(cm: CompiledMapping, kinds: ReadonlySet<string>)
   const helpers = new Set<string>();
   for (const l of cm.phoneLinks) if (kept.has(l.from)) helpers.add(l.to);
   for (const l of cm.legalRepLinks) if (kept.has(l.to)) helpers.add(l.from);
+  for (const l of cm.fleetLinks) if (kept.has(l.from)) helpers.add(l.to);
   const roles: CompiledRole[] = [];
   const dropped = new Set<string>();
   for (const r of cm.roles) {

@@ -1,6 +1,6 @@
 import type { SourceMapping } from '@onemap/graph-schema';
 import { describe, expect, it } from 'vitest';
-import { validateMapping } from './compile-mapping.ts';
+import { compileMapping, restrictMapping, validateMapping } from './compile-mapping.ts';
 import { standardizeRecord } from './standardize-record.ts';
 
 const hotel: SourceMapping = {
@@ -204,5 +204,46 @@ describe('validateMapping', () => {
     expect(problems.join('\n')).toMatch(/recordIdColumn/);
     expect(problems.join('\n')).toMatch(/shoeSize/);
     expect(problems.join('\n')).toMatch(/role "q"/);
+  });
+});
+
+describe('a fleet record: the plate tells the owning company region', () => {
+  const fleet: SourceMapping = {
+    id: 'vehicle_registry',
+    recordIdColumn: 'rid',
+    entities: [
+      { role: 'vehicle', kind: 'Vehicle' },
+      { role: 'company', kind: 'Organization' },
+    ],
+    fields: [
+      { column: 'rid', target: 'record.id', meaning: 'id', sensitivity: 1, required: true },
+      { column: 'plate', target: 'vehicle.plate', meaning: 'plate', sensitivity: 2, required: true },
+      { column: 'org', target: 'company.name', meaning: 'owner', sensitivity: 2 },
+    ],
+    relations: [{ type: 'OWNS', from: 'company', to: 'vehicle' }],
+  };
+  const regionOf = (org: string, plate: string, m: SourceMapping | ReturnType<typeof restrictMapping> = fleet) => {
+    const r = standardizeRecord({ rid: 'r1', plate, org }, m as SourceMapping, { source: 'vehicle_registry' });
+    if (!r.ok) throw new Error('rejected');
+    const company = r.mentions.find((x) => x.role === 'company');
+    return { code: company?.attrs.orgRegionCode, flagged: company?.flags.includes('orgRegionCode:from_fleet_plate') ?? false };
+  };
+
+  it('fills a name without its region, or with the province only, with the prefecture that issued the plate', () => {
+    // 甘E: Tianshui (6205); 甘N: Linxia (6229)
+    expect(regionOf('恒通华夏文化传媒有限公司', '甘E12345')).toEqual({ code: '6205', flagged: true });
+    expect(regionOf('甘肃恒通华夏文化传媒有限公司', '甘E12345')).toEqual({ code: '6205', flagged: true });
+    expect(regionOf('甘肃金鼎陇原股份有限公司', '甘N0A123')).toEqual({ code: '6229', flagged: true });
+  });
+
+  it('keeps a city or county the name states, and learns nothing from a plate of another province', () => {
+    expect(regionOf('兰州恒通华夏文化传媒有限公司', '甘E12345')).toEqual({ code: '6201', flagged: false });
+    expect(regionOf('天水恒通华夏文化传媒有限公司', '甘E12345')).toEqual({ code: '6205', flagged: false });
+    expect(regionOf('甘肃恒通华夏文化传媒有限公司', '京A12345')).toEqual({ code: '62', flagged: false });
+  });
+
+  it('reads the plate for the organizations alone too (the vehicle a hidden helper role)', () => {
+    const orgsOnly = restrictMapping(compileMapping(fleet, 'vehicle_registry'), new Set(['Organization']));
+    expect(regionOf('甘肃恒通华夏文化传媒有限公司', '甘E12345', orgsOnly)).toEqual({ code: '6205', flagged: true });
   });
 });

@@ -9,6 +9,7 @@ import type { Attrs, FieldProblem, Mention, StandardizeResult } from '../types.t
 import { type CompiledMapping, compileMapping } from './compile-mapping.ts';
 import { standardizeDate } from './date.ts';
 import { type AttrValue, standardizeEntityAttrs } from './entity-attrs.ts';
+import { plateRegionCode } from './plate-region.ts';
 import { cleanText } from './text.ts';
 
 export interface RecordContext {
@@ -128,6 +129,17 @@ export function standardizeRecord(
     // the Pinyin of the name, so a homophone or traditional rendering of it still agrees
     const name = rep && (rep.pyFamily || rep.pyGiven ? `${rep.pyFamily ?? ''}${rep.pyGiven ?? ''}` : rep.name);
     if (org && name && !org.attrs.legalRep) org.attrs.legalRep = name;
+  }
+  for (const link of cm.fleetLinks) {
+    const org = mentions.find((m) => m.role === link.from);
+    const region = plateRegionCode(byRole(mentions, hidden, link.to)?.attrs.plate);
+    const named = org?.attrs.orgRegionCode;
+    // a name without its region, or with the province's only: the plate's prefecture is the
+    // owner's (a region the name states of its own, a city or county, stands)
+    if (org && region && (named === undefined || (named.length < region.length && region.startsWith(named)))) {
+      org.attrs.orgRegionCode = region;
+      org.flags.push('orgRegionCode:from_fleet_plate');
+    }
   }
   const record: Attrs = { id: recordId };
   for (const f of cm.recordFields) {
