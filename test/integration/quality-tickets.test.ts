@@ -219,6 +219,23 @@ describe('correction tickets', () => {
     expect(res.json()).toMatchObject({ field: 'guest.sex', attribute: 'sex', reportedValue: expect.stringMatching(/^[MF]$/) });
   });
 
+  it('a ticket on a field the reporter sees masked states no expected value: its verification would confirm a guess', async () => {
+    // another city's officer reads the hotel's resident IDs masked (620102********1235)
+    const other = as(app, 'otherCity', 'officer');
+    const guess = await other({ method: 'POST', url: '/api/quality/tickets', payload: { rid: 'hotel:Q-HOTEL-1', field: 'id_number', expected: '620102199001011235', reason: '号码有误' } });
+    expect(guess.statusCode, guess.body).toBe(400);
+    expect(guess.json()).toMatchObject({ code: 'ONEMAP_ERR_VALIDATION' });
+    expect(guess.json().message).toContain('masked');
+    // the same ticket without it is taken, and shows the value masked
+    const plain = await other({ method: 'POST', url: '/api/quality/tickets', payload: { rid: 'hotel:Q-HOTEL-1', field: 'id_number', reason: '号码有误' } });
+    expect(plain.statusCode, plain.body).toBe(201);
+    expect(plain.json()).toMatchObject({ expected: null });
+    expect(plain.json().reportedValue).toContain('*');
+    // the owner unit reads it in plain and may state what it expects
+    const owner = await as(app, 'county', 'officer')({ method: 'POST', url: '/api/quality/tickets', payload: { rid: 'hotel:Q-HOTEL-1', field: 'id_number', expected: '620102199001011235', reason: '号码有误' } });
+    expect(owner.statusCode, owner.body).toBe(201);
+  });
+
   it('a ticket on a record the reporter may not see, or a field the source does not have, is refused', async () => {
     const officer = as(app, 'county', 'officer');
     expect(

@@ -309,13 +309,23 @@ const qualityRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!(b.field in raw) && std === undefined && !entry?.fields.some((f) => f.column === b.field))
         throw httpError('VALIDATION', { detail: `${row.source} has no field ${b.field}` });
       const target = entry?.fields.find((f) => f.column === b.field)?.target ?? (std !== undefined ? b.field : null);
+      const reportedValue = raw[b.field] ?? std ?? '';
+      if (b.expected !== undefined && b.expected !== null) {
+        // a ticket is verified when a new delivery brings the expected value: on a field the opener
+        // sees masked, its status would confirm a guess of the hidden value
+        const rule = targetOf(entry, b.field, target ? (target.split('.')[1] ?? null) : null);
+        const masker = await recordMasker(app.graph, v, [b.rid]);
+        const masked = (value: string) => masker({ attribute: rule.attribute, value, source: row.source, role: rule.role }, b.rid).masked;
+        if (masked(reportedValue) || masked(b.expected))
+          throw httpError('VALIDATION', { detail: `expected may be given only for a field you read in plain; ${b.field} of ${b.rid} is masked for you (describe the error in the reason)` });
+      }
       const { ticket } = await openTicket(app.graph, {
         source: row.source,
         ownerUnit: v.source(row.source)?.ownerUnit ?? entry?.ownerUnit ?? '',
         rid: b.rid,
         field: b.field,
         attribute: target ? (target.split('.')[1] ?? null) : null,
-        reportedValue: raw[b.field] ?? std ?? '',
+        reportedValue,
         expected: b.expected ?? null,
         reason: b.reason,
         openedBy: v.username,
