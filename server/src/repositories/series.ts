@@ -61,10 +61,11 @@ export async function readSeriesCandidates(
     const partly = await tx.run(
       `MATCH (c:Case)
        WHERE c.eid <> $eid
-         AND EXISTS { MATCH (c)<-[:RESOLVED_TO]-(vr:SourceRecord) WHERE vr.source IN $vs AND vr.attrs CONTAINS $caseType }
+         AND EXISTS { MATCH (c)<-[:RESOLVED_TO]-(vr:SourceRecord) WHERE vr.source IN $vs AND vr.attrs CONTAINS $caseTypeAttr }
          AND ${HAS_HIDDEN_SOURCE('c', '$vs')}
        RETURN c.eid AS eid ORDER BY eid LIMIT toInteger($cap) + 1`,
-      { eid: p.eid, caseType: p.caseType, vs, cap: SERIES_PARTLY_HIDDEN_CAP },
+      // the case type attribute itself, not any text of the record (a masked description or address)
+      { eid: p.eid, caseTypeAttr: `"caseType":${JSON.stringify(p.caseType)}`, vs, cap: SERIES_PARTLY_HIDDEN_CAP },
     );
     const eids = (x: typeof whole) => x.records.map((y) => y.get('eid') as string);
     return { whole: eids(whole), partly: eids(partly) };
