@@ -13,6 +13,11 @@ import { FX } from '../helpers/server-fixtures.ts';
 let app: FastifyInstance;
 let graph: Graph;
 
+/** 孙丽's phone (from the open source: masked for a station officer, plain for the province). */
+const SUN_LI_PHONE = '+8613700005252';
+/** A hotel whose name holds a number in brackets (the separators a search term drops). */
+const NUMBERED_HOTEL = '如家快捷酒店(火车站88店)';
+
 /** 赵敏's two resident IDs: `b`'s middle digits are the birth date her `b` record states. */
 const TWO_IDS = { a: '620102198501018888', b: '620102199009093333' };
 
@@ -96,6 +101,35 @@ useServerApp(
           }),
           attrsA: JSON.stringify({ person: { name: '赵敏', residentId: TWO_IDS.a } }),
           attrsB: JSON.stringify({ guest: { name: '赵敏', residentId: TWO_IDS.b, birthDate: '1990-09-09', sex: '女' } }),
+        },
+      );
+      // 孙丽, whose phone reaches her as the pipeline writes it: in her record and as a Phone entity
+      // of her own (`HAS_PHONE`, the phone's anchor identifier), never as an identifier edge of hers;
+      // and a hotel whose name holds a number and brackets
+      await tx.run(
+        `CREATE (e:Entity:Person {eid: 'P-SR8', name: '孙丽', namePinyin: 'sun li', unitCode: '620102', inSources: [$open],
+                                  searchText: '孙丽 sun li sunli sl ' + $phone + ' ' + substring($phone, 3), provenance: $prov})
+         CREATE (r:SourceRecord {rid: $open + ':P-SR8', source: $open, recordId: 'P-SR8', receivedAt: datetime('2026-10-02T00:00:00Z'), hash: 'h8', attrs: $attrs})
+         CREATE (r)-[:RESOLVED_TO {role: 'person', decision: 'anchor', score: 1.0, at: datetime()}]->(e)
+         CREATE (t:Entity:Phone {eid: 'T-SR8', name: $phone, number: $phone, inSources: [$open], searchText: $phone + ' ' + substring($phone, 3),
+                                 provenance: '{"number":{"source":"' + $open + '","rid":"' + $open + ':P-SR8"}}'})
+         CREATE (rt:SourceRecord {rid: $open + ':P-SR8p', source: $open, recordId: 'P-SR8', receivedAt: datetime('2026-10-02T00:00:00Z'), hash: 'h8p', attrs: $phoneAttrs})
+         CREATE (rt)-[:RESOLVED_TO {role: 'person_phone', decision: 'anchor', score: 1.0, at: datetime()}]->(t)
+         MERGE (i:Identifier {kind: 'phone', value: $phone}) ON CREATE SET i.valueReversed = reverse(i.value)
+         CREATE (t)-[:HAS_IDENTIFIER {source: $open, rid: $open + ':P-SR8p'}]->(i)
+         CREATE (e)-[:HAS_PHONE {source: $open, rid: $open + ':P-SR8'}]->(t)
+         CREATE (h:Entity:Place {eid: 'L-SR9', name: $hotel, placeKind: 'hotel', unitCode: '620102', inSources: [$open], searchText: $hotel,
+                                 provenance: '{"name":{"source":"' + $open + '","rid":"' + $open + ':L-SR9"},"placeKind":{"source":"' + $open + '","rid":"' + $open + ':L-SR9"}}'})
+         CREATE (rh:SourceRecord {rid: $open + ':L-SR9', source: $open, recordId: 'L-SR9', receivedAt: datetime('2026-10-02T00:00:00Z'), hash: 'h9', attrs: $hotelAttrs})
+         CREATE (rh)-[:RESOLVED_TO {role: 'hotel', decision: 'anchor', score: 1.0, at: datetime()}]->(h)`,
+        {
+          open: FX.open,
+          phone: SUN_LI_PHONE,
+          hotel: NUMBERED_HOTEL,
+          prov: JSON.stringify({ name: { source: FX.open, rid: `${FX.open}:P-SR8` } }),
+          attrs: JSON.stringify({ person: { name: '孙丽', phone: SUN_LI_PHONE } }),
+          phoneAttrs: JSON.stringify({ person_phone: { phone: SUN_LI_PHONE } }),
+          hotelAttrs: JSON.stringify({ hotel: { name: NUMBERED_HOTEL, placeKind: 'hotel' } }),
         },
       );
     });
@@ -187,6 +221,40 @@ describe('finds people', () => {
       expect(res.items.map((i) => i.eid), q).toContain('P-SR1');
     }
     for (const q of ['6201031992', '张伟 6201031992']) expect((await search(graph, province, q, null, 1, 20)).items.map((i) => i.eid), q).toContain('P-SR2');
+  });
+
+  it('a phone reaches its holder through the phone entity: found by the viewer who reads it, no oracle for one who sees it masked', async () => {
+    const province = await viewerFor(app, 'province', 'officer');
+    for (const q of ['13700005252', '+8613700005252', '137-0000-5252', '1370000', '孙丽 13700005252']) {
+      const eids = (await search(graph, province, q, null, 1, 20)).items.map((i) => i.eid);
+      expect(eids, q).toContain('P-SR8');
+    }
+    const station = await viewerFor(app, 'station', 'officer');
+    const work = async (q: string) => {
+      const stats = {} as SearchStats;
+      const res = await search(graph, station, q, null, 1, 20, { stats });
+      return { total: res.total, truncated: res.truncated ?? false, candidates: stats.candidates, nodesRead: stats.nodesRead };
+    };
+    for (const [right, wrong] of [
+      ['13700005252', '13711115252'],
+      ['1370000', '1371111'],
+      ['137000', '137111'],
+    ]) {
+      const [r, w] = [await work(right as string), await work(wrong as string)];
+      expect(r, right).toEqual(w);
+      expect(r, right).toEqual({ total: 0, truncated: false, candidates: 0, nodesRead: 0 });
+    }
+    // the last digits the mask shows still find her phone (whose holders its profile lists)
+    expect((await search(graph, station, '5252', null, 1, 20)).items.map((i) => i.eid)).toContain('T-SR8');
+  });
+
+  it('a venue whose name holds a number is found by its name as typed, brackets and all', async () => {
+    for (const level of ['province', 'station'] as const) {
+      const v = await viewerFor(app, level, 'officer');
+      for (const q of [NUMBERED_HOTEL, '火车站88店', '如家快捷酒店（火车站88店）']) {
+        expect((await search(graph, v, q, null, 1, 20)).items.map((i) => i.eid), `${level} ${q}`).toContain('L-SR9');
+      }
+    }
   });
 
   it('each hit tells the three 张伟 apart: birth year, sex, home county, masked ID tail, sources', async () => {

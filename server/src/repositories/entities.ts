@@ -1,4 +1,4 @@
-import { currentEidCypher, isHomeCypher, toPlain } from '@onemap/graph-schema/server';
+import { currentEidCypher, toPlain } from '@onemap/graph-schema/server';
 import { read, type Reader } from './reader.ts';
 import type { VisibleRecord } from '../access/golden.ts';
 import { IDENTIFIER_VALUE_REVERSED, Label, NETWORK_RELATION_TYPES, PLACE_HOME_WORD, PLACE_ROLE_SEPARATOR, provenanceSourceCypher, Rel, reversedValue } from '@onemap/graph-schema';
@@ -352,12 +352,15 @@ export async function readProfile(
 export const SEARCH_INDEXES = { main: 'entity_search', pinyin: 'entity_pinyin' } as const;
 
 /**
- * Cypher predicate: the string `value` (lower-cased) holds the guarded term `t`, or for a term of 6
- * characters or more one half of it, so an ID or plate typed with one wrong character still finds
- * its holder (the full-text lookup's one typo).
+ * Cypher predicate: the string `value`, lower-cased and without what a term's normalization drops
+ * (`$strip`), holds the guarded term `g.t`; a term the full-text lookup matches with one typo
+ * (`g.fuzzy`) one half of it, so a plate or an ID typed with one wrong character still finds its
+ * holder.
  */
-const HOLDS_TERM = (value: string) =>
-  `(toLower(${value}) CONTAINS t OR (size(t) >= 6 AND (toLower(${value}) CONTAINS left(t, size(t) / 2) OR toLower(${value}) CONTAINS substring(t, size(t) / 2))))`;
+const HOLDS_TERM = (value: string) => {
+  const v = `reduce(s = toLower(${value}), c IN $strip | replace(s, c, ''))`;
+  return `(${v} CONTAINS g.t OR (g.fuzzy AND (${v} CONTAINS left(g.t, size(g.t) / 2) OR ${v} CONTAINS substring(g.t, size(g.t) / 2))))`;
+};
 
 /**
  * Cypher: the full-text index's `node, score` rows of the kinds asked for, visible through `$vs` (params `$index`, `$q`, `$raw`, `$kindsFilter`).
@@ -369,9 +372,11 @@ const VISIBLE_CANDIDATES = `CALL db.index.fulltext.awaitEventuallyConsistentInde
        CALL db.index.fulltext.queryNodes($index, $q, {limit: toInteger($raw)}) YIELD node, score
        WITH node, score, node.inSources AS ins
        WHERE ($kindsFilter IS NULL OR any(l IN labels(node) WHERE l IN $kindsFilter)) AND ${visibleEntity('node', 'ins')}
-         AND all(t IN $guardedTerms WHERE
-           (toLower(node.name) CONTAINS t AND (node:${Label.Organization}
-             OR (node:${Label.Place} AND (NOT ${isHomeCypher('node', 'false')} OR coalesce(${provenanceSourceCypher('node', 'name')} IN $plainHomeAddressSources, false)))))
+         AND all(g IN $guardedTerms WHERE
+           (coalesce(${provenanceSourceCypher('node', 'name')} IN $vs, true) AND ${HOLDS_TERM('node.name')}
+             AND (node:${Label.Organization}
+               OR (node:${Label.Place} AND (NOT coalesce(${HOME_FOR_VIEWER('node')}, false)
+                 OR coalesce(${provenanceSourceCypher('node', 'name')} IN $plainHomeAddressSources, false)))))
            OR EXISTS {
              MATCH (node)-[h:HAS_IDENTIFIER]->(i:${Label.Identifier})
              WHERE ${HOLDS_TERM('i.value')} AND ${identifierSeenThrough('h', 'coalesce($plainIdSources[i.kind], [])')} IS NOT NULL
@@ -388,22 +393,24 @@ const VISIBLE_CANDIDATES = `CALL db.index.fulltext.awaitEventuallyConsistentInde
  * of a masked ID's or phone's hidden digits could be confirmed by the answer's time. A term that
  * may be such a guess (`isGuardedTerm` in services/search.ts: one holding a digit) must lie in a
  * value the viewer reads in plain: an identifier, the phone of a `HAS_PHONE` edge of a source where
- * phones are plain, or an organization's or a venue's name (a person's, phone's, vehicle's or case's
- * name is no free text; a home's is its address, masked for many viewers: a place any source calls a
- * home passes by its name only when that name came from a source whose home addresses the viewer
- * reads in plain).
+ * phones are plain, or an organization's or a venue's golden name chosen from a visible source (a
+ * person's, phone's, vehicle's or case's name is no free text; a home's is its address, masked for
+ * many viewers: a place the viewer knows as a home, `HOME_FOR_VIEWER`, passes by its name only
+ * when that name came from a source whose home addresses the viewer reads in plain).
  */
 export interface CandidateGuard {
-  /** the query's terms (normalized) that must lie in a value the viewer reads in plain (empty: no condition) */
-  guardedTerms: readonly string[];
+  /** the query's terms (normalized) that must lie in a value the viewer reads in plain (empty: no condition); `fuzzy`: one half of it will do */
+  guardedTerms: readonly { t: string; fuzzy: boolean }[];
   /** per identifier kind, the visible sources whose values of it the viewer reads in plain */
   plainIdSources: Readonly<Record<string, readonly string[]>>;
   /** the visible sources whose home addresses (a home's name is one) the viewer reads in plain */
   plainHomeAddressSources: readonly string[];
+  /** what a term's normalization drops (services/search.ts `NORM_DROPPED`), dropped from a value before it is compared */
+  strip: readonly string[];
 }
 
 /** No condition past visibility (tests, and queries without a term holding a digit). */
-export const NO_CANDIDATE_GUARD: CandidateGuard = { guardedTerms: [], plainIdSources: {}, plainHomeAddressSources: [] };
+export const NO_CANDIDATE_GUARD: CandidateGuard = { guardedTerms: [], plainIdSources: {}, plainHomeAddressSources: [], strip: [] };
 
 /**
  * Full-text candidates from one of `SEARCH_INDEXES` (default `entity_search`), kept only when

@@ -58,9 +58,13 @@ export function plainIdentifierSources(viewer: Viewer): Record<string, string[]>
 
 /** The query's guard: its terms that may be guesses (`isGuardedTerm`), and where the viewer reads identifiers in plain. */
 export function searchGuard(viewer: Viewer, terms: readonly string[]): CandidateGuard {
-  const guardedTerms = [...new Set(terms.map(norm).filter(isGuardedTerm))];
+  // a term the full-text lookup also matches with one typo (`luceneQuery`: Latin letters and
+  // digits, not digits only) may lie in a value only by one of its halves; a term of digits only
+  // is matched whole or as a prefix, so it must lie in the value whole (a half would pass a guess
+  // whose other half is a hidden part of another of the entity's values)
+  const guardedTerms = [...new Set(terms.map(norm).filter(isGuardedTerm))].map((t) => ({ t, fuzzy: fuzzyTerm(t) }));
   const plainHomeAddressSources = viewer.visibleSources.filter((s) => viewer.fieldDecision(s, 'home', 'address') === 'plain');
-  return { guardedTerms, plainIdSources: plainIdentifierSources(viewer), plainHomeAddressSources };
+  return { guardedTerms, plainIdSources: plainIdentifierSources(viewer), plainHomeAddressSources, strip: [...NORM_DROPPED] };
 }
 
 /**
@@ -97,17 +101,25 @@ export function escapeLucene(q: string): string {
  * and checked term by term. Terms are escaped plain words, so no user syntax reaches Lucene.
  * @example luceneQuery('zhang wei') // '(zhang^4 OR zhang*^2 OR zhang~1) OR (wei^4 OR wei*^2)'
  */
+/** Whether the full-text lookup also matches `t` (escaped, lower case) with one typo: Latin letters and digits, not digits only, `FUZZY_MIN_LENGTH` or longer. */
+function fuzzyTerm(t: string): boolean {
+  return /^[a-z0-9]+$/.test(t) && t.length >= FUZZY_MIN_LENGTH && !/^\d+$/.test(t);
+}
+
 export function luceneQuery(q: string): string {
   const terms = escapeLucene(q).split(' ').filter(Boolean);
   const groups = terms.map((t) => {
     const parts = [`${t}^4`];
     // A wildcard over one or two characters expands to too many terms to be useful.
     if ([...t].length >= 1 && !(/^[a-z0-9]$/.test(t))) parts.push(`${t}*^2`);
-    if (/^[a-z0-9]+$/.test(t) && t.length >= FUZZY_MIN_LENGTH && !/^\d+$/.test(t)) parts.push(`${t}~1`);
+    if (fuzzyTerm(t)) parts.push(`${t}~1`);
     return parts.length === 1 ? parts[0] : `(${parts.join(' OR ')})`;
   });
   return groups.join(' OR ');
 }
+
+/** What `norm` drops from a term: separators and brackets (a guarded term is compared with stored values dropping the same, `CandidateGuard.strip`). */
+export const NORM_DROPPED = [' ', '\u3000', '\t', '-', '_', '.', ':', ',', '，', '。', '·', '(', ')', '（', '）', '+'] as const;
 
 function norm(s: string): string {
   return s.toLowerCase().replace(/[\s\-_.:,，。·()（）+]/g, '');
