@@ -75,3 +75,24 @@ describe('standardizeEntityAttrs, memoized kinds', () => {
     expect([b.attrs.caseNumber, b.flags]).toEqual(['K9', []]);
   });
 });
+
+describe('standardizeEntityAttrs, Organization region from the credit code', () => {
+  const org = (name: string, creditCode?: string) => {
+    const values = new Map<string, AttrValue>([['name', { value: name, column: 'name' }]]);
+    if (creditCode) values.set('creditCode', { value: creditCode, column: 'code' });
+    const r = standardizeEntityAttrsUncached('Organization', values);
+    return { code: r.attrs.orgRegionCode, flagged: r.flags.includes('orgRegionCode:from_credit_code') };
+  };
+
+  it('gives a name without its region, or with the province only, the city of the authority that registered the code', () => {
+    // 91620102…: registered in 城关区 (620102), Lanzhou
+    expect(org('华宇商贸有限公司', '91620102MA0004CT18')).toEqual({ code: '6201', flagged: true });
+    expect(org('甘肃华宇商贸有限公司', '91620102MA0004CT18')).toEqual({ code: '6201', flagged: true });
+  });
+
+  it('keeps the city or county the name states, and learns nothing from no code or a code that fails its check', () => {
+    expect(org('酒泉华宇商贸有限公司', '91620102MA0004CT18')).toEqual({ code: '6209', flagged: false });
+    expect(org('甘肃华宇商贸有限公司')).toEqual({ code: '62', flagged: false });
+    expect(org('甘肃华宇商贸有限公司', '91620102MA0004CT19')).toEqual({ code: '62', flagged: false });
+  });
+});

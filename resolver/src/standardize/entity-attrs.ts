@@ -255,7 +255,26 @@ function computeEntityAttrs(
     }
   }
   if (kind === 'Person') derivePerson(out, residentId);
+  if (kind === 'Organization') deriveOrganization(out);
   return out;
+}
+
+/**
+ * Organization: a valid credit code's registering authority (its characters 3 to 8, a division
+ * code, GB 32100) gives the company's city when its name states no region, or the province's only
+ * (`甘肃华宇商贸有限公司` registered in Lanzhou: `6201`), as a fleet record's plate does
+ * (`plate-region.ts`), so the two compare city to city.
+ */
+function deriveOrganization(out: EntityAttrsResult): void {
+  const a = out.attrs;
+  const division = a.creditCode?.slice(2, 8);
+  if (!division || !/^\d{6}$/.test(division) || division.endsWith('0000')) return;
+  const city = division.slice(0, 4);
+  const named = a.orgRegionCode;
+  if (named === undefined || (named.length < city.length && city.startsWith(named))) {
+    a.orgRegionCode = city;
+    out.flags.push('orgRegionCode:from_credit_code');
+  }
 }
 
 /**
