@@ -71,6 +71,10 @@ export const ATTRIBUTE_META: Readonly<Record<string, AttributeMeta>> = {
   searchText: { derivedFrom: ['name', 'residentId', 'phone', 'passport', 'nationalId'], internal: true },
   pinyinKeys: { derivedFrom: ['name'], internal: true },
   pinyinInitials: { derivedFrom: ['name'], internal: true },
+  // a company's region as a division code, a comparison key: from its name, or from its credit
+  // code's registering authority or its fleet's plate when the name states none (never shown: it
+  // would tell a part of a credit code the viewer may see masked)
+  orgRegionCode: { derivedFrom: ['name', 'creditCode', 'plate'], internal: true },
 };
 
 /** The metadata of one attribute (empty when it needs nothing beyond its catalog grade). */
