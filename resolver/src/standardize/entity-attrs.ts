@@ -19,6 +19,7 @@ import {
   standardizeSex,
 } from './identifiers.ts';
 import { standardizeOrgName, standardizePlaceName } from './org-name.ts';
+import { regionFillsName } from './plate-region.ts';
 import { type PersonName, standardizeNameParts, standardizePersonName } from './person-name.ts';
 import { standardizePhone } from './phone.ts';
 import { standardizePlate, standardizeVin } from './plate.ts';
@@ -270,8 +271,7 @@ function deriveOrganization(out: EntityAttrsResult): void {
   const division = a.creditCode?.slice(2, 8);
   if (!division || !/^\d{6}$/.test(division) || division.endsWith('0000')) return;
   const city = division.slice(0, 4);
-  const named = a.orgRegionCode;
-  if (named === undefined || (named.length < city.length && city.startsWith(named))) {
+  if (regionFillsName(a.orgRegionCode, city)) {
     a.orgRegionCode = city;
     out.flags.push('orgRegionCode:from_credit_code');
   }

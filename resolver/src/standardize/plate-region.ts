@@ -23,3 +23,13 @@ const PLATE_PREFECTURE: Readonly<Record<string, string>> = {
 export function plateRegionCode(plate: string | undefined): string | undefined {
   return plate ? PLATE_PREFECTURE[plate.slice(0, 2)] : undefined;
 }
+
+/**
+ * Whether evidence of a company's region (`region`, a city's code prefix: a fleet plate's prefecture,
+ * a credit code's registering authority) takes the place of the region its name states (`named`):
+ * when the name states none, or one that contains it (the province's only). A city or county the
+ * name states stands.
+ */
+export function regionFillsName(named: string | undefined, region: string): boolean {
+  return named === undefined || (named.length < region.length && region.startsWith(named));
+}

@@ -9,7 +9,7 @@ import type { Attrs, FieldProblem, Mention, StandardizeResult } from '../types.t
 import { type CompiledMapping, compileMapping } from './compile-mapping.ts';
 import { standardizeDate } from './date.ts';
 import { type AttrValue, standardizeEntityAttrs } from './entity-attrs.ts';
-import { plateRegionCode } from './plate-region.ts';
+import { plateRegionCode, regionFillsName } from './plate-region.ts';
 import { cleanText } from './text.ts';
 
 export interface RecordContext {
@@ -133,10 +133,8 @@ export function standardizeRecord(
   for (const link of cm.fleetLinks) {
     const org = mentions.find((m) => m.role === link.from);
     const region = plateRegionCode(byRole(mentions, hidden, link.to)?.attrs.plate);
-    const named = org?.attrs.orgRegionCode;
-    // a name without its region, or with the province's only: the plate's prefecture is the
-    // owner's (a region the name states of its own, a city or county, stands)
-    if (org && region && (named === undefined || (named.length < region.length && region.startsWith(named)))) {
+    // the plate's prefecture is the owner's, unless the name states a city or county of its own
+    if (org && region && regionFillsName(org.attrs.orgRegionCode, region)) {
       org.attrs.orgRegionCode = region;
       org.flags.push('orgRegionCode:from_fleet_plate');
     }

@@ -32,8 +32,9 @@ export const ID_TAIL_KINDS = ['resident_id', 'phone', 'national_id', 'passport']
  * (`6201031992*`, `1381*`, `e123*`). A number of up to 3 digits lies inside every mask's shown head.
  * Such a term finds only an entity that holds a value with it which the viewer reads in plain — an
  * identifier of its own, its `HAS_PHONE` phone's (a person's or organization's phone is no
- * identifier edge of its own), or an organization's or a venue's name (not a home's: its address) — checked inside the full-text
- * statement (`CandidateGuard`), so a right guess finds no candidate a wrong one does not. The last
+ * identifier edge of its own), or an organization's or a venue's name (a home's, its address, only
+ * where the viewer reads addresses in plain) — checked inside the full-text statement
+ * (`CandidateGuard`), so a right guess finds no candidate a wrong one does not. The last
  * digits a mask shows are searched apart (`identifierTailCandidates`, `tailSources`).
  */
 export function isGuardedTerm(t: string): boolean {
@@ -121,8 +122,11 @@ export function luceneQuery(q: string): string {
 /** What `norm` drops from a term: separators and brackets (a guarded term is compared with stored values dropping the same, `CandidateGuard.strip`). */
 export const NORM_DROPPED = [' ', '\u3000', '\t', '-', '_', '.', ':', ',', '，', '。', '·', '(', ')', '（', '）', '+'] as const;
 
+/** Whitespace and `NORM_DROPPED`, as one character class. */
+const DROPPED = new RegExp(`[\\s${NORM_DROPPED.map((c) => c.replace(/[-\\\]^]/g, '\\$&')).join('')}]`, 'g');
+
 function norm(s: string): string {
-  return s.toLowerCase().replace(/[\s\-_.:,，。·()（）+]/g, '');
+  return s.toLowerCase().replace(DROPPED, '');
 }
 
 /** The parts of a masked value that the mask shows (`620102********1234` → 620102, 1234). */
