@@ -142,14 +142,20 @@ export function linkClusters(input: LinkInput): LinkOutput {
   }
   const adj = (x: number) => adjPairs.subarray(adjStart[x]!, adjStart[x + 1]!);
   const otherEnd = (p: number, x: number) => (input.left[p] === x ? input.right[p]! : input.left[p]!);
-  /** Another entity, that cannot be `rb`'s, scoring within `margin` bits of `w` with `x`. */
+  /**
+   * Another entity, that cannot be `rb`'s, scoring within `margin` bits of `w` with `x`; for a
+   * match (`w` ≥ `matchW`), only a possible match is its rival: a pair kept for the only-candidate
+   * step alone (below `possibleW`) is not, so where `uniqueCandidate` sits does not decide which
+   * matches are ambiguous. An only-candidate join's rivals are every pair within the margin.
+   */
   const ambiguous = (x: number, rb: number, w: number): boolean => {
     if (margin <= 0) return false;
     const rx = uf.find(x);
     if (uf.size[rx]! > 1) return false; // already part of an entity: judged as a cluster
+    const floor = w >= matchW ? Math.max(w - margin, possibleW) : w - margin;
     for (const q of adj(x)) {
       const w2 = input.weights[q]!;
-      if (w2 < w - margin) break; // adjacency is in descending weight order
+      if (w2 < floor) break; // adjacency is in descending weight order
       const rc = uf.find(otherEnd(q, x));
       if (rc !== rb && rc !== rx && uf.conflict(rc, rb)) return true;
     }

@@ -121,6 +121,45 @@ describe('Organization model', () => {
   });
 });
 
+describe('Organization model on a province-sized register', () => {
+  // A trade name's weight follows how common it is (term frequencies count from 200 values): ~400
+  // companies of other trade names put 鑫源敦煌 at the frequency a province's trade names have.
+  const WORDS = [...'安宝晨达丰富光海和宏华汇佳嘉金锦凯康朗利隆茂美明鹏启荣瑞润盛顺泰腾旺翔鑫'];
+  const fillers = () =>
+    WORDS.flatMap((a, i) =>
+      WORDS.slice(i + 1, i + 14).map((b) => org({ name: `兰州${a}${b}商贸有限公司`, address: `甘肃省兰州市城关区${a}${b}路1号` })),
+    );
+  // the company as the register and a later filing write it
+  const company = () => [
+    org({ name: '平凉鑫源敦煌建筑工程有限公司', creditCode: code('91620826MA03DNQX9'), address: '甘肃省平凉市静宁县仁大镇文化路371号' }),
+    org({ name: '平凉鑫源敦煌建筑工程有限公司', creditCode: code('91620826MA03DNQX9') }),
+  ];
+  // a fleet record names the company by trade name and city only: no code, no industry
+  const fleet = () => org({ name: '平凉市鑫源敦煌有限公司' });
+
+  it('joins a name-only record to the only company of its trade name in its city, in batch and in real time', () => {
+    const f = fillers();
+    expect(f.length).toBeGreaterThan(300);
+    const [c, filing] = company();
+    const v = fleet();
+    const res = resolveBatch([...f, c!, filing!, v]);
+    expect(res.entityOf.get(v.key)).toBe(res.entityOf.get(c!.key));
+    expect(res.decisions.find((d) => d.a === v.key || d.b === v.key)?.reason).toBe('only candidate');
+    const ix = new ResolutionIndex();
+    for (const m of [...f, c!, filing!]) ix.resolveAndAdd(m);
+    expect(ix.resolveOne(fleet())).toMatchObject({ decision: 'match', reason: 'only candidate', entityId: ix.entityOf(c!.key) });
+  });
+
+  it('keeps it apart when two companies of the city share the trade name', () => {
+    const [c, filing] = company();
+    const other = org({ name: '平凉鑫源敦煌商贸有限公司', creditCode: code('91620802MA03DNQX1'), address: '甘肃省平凉市崆峒区东关路2号' });
+    const v = fleet();
+    const res = resolveBatch([...fillers(), c!, filing!, other, v]);
+    expect(res.entityOf.get(v.key)).not.toBe(res.entityOf.get(c!.key));
+    expect(res.entityOf.get(v.key)).not.toBe(res.entityOf.get(other.key));
+  });
+});
+
 describe('Organization model in real time (ResolutionIndex.resolveOne)', () => {
   const indexed = () => {
     const r = registry();

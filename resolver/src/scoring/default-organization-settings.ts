@@ -82,7 +82,7 @@ export function defaultOrganizationSettings(): Model {
     alignNames: false,
     cohesion: 0.67,
     // a name-only mention (a fleet record without the code) whose only candidate is one company joins it
-    uniqueCandidate: 0.5,
+    uniqueCandidate: 0.4,
     ambiguityMargin: 4,
     maxBlockSize: 400,
   };
