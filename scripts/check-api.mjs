@@ -77,7 +77,10 @@ const purpose = encodeURIComponent(JSON.stringify(PURPOSE));
 let streamOk = true;
 {
   const ac = new AbortController();
-  const res = await fetch(`${base}/api/watches/stream?purpose=${purpose}`, { headers: { authorization: `Bearer ${token}` }, signal: ac.signal });
+  // the stream takes a single-use ticket, issued for a token and a purpose (headers)
+  const issued = await fetch(`${base}/api/watches/stream-ticket`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'x-onemap-purpose': purpose } });
+  const { ticket } = issued.ok ? await issued.json() : { ticket: '' };
+  const res = await fetch(`${base}/api/watches/stream?ticket=${encodeURIComponent(ticket)}`, { signal: ac.signal });
   const type = res.headers.get('content-type') ?? '';
   ac.abort();
   if (res.status !== 200 || !type.startsWith('text/event-stream')) {

@@ -4,7 +4,7 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { type Config, loadConfig } from './config.ts';
+import { type Config, listSetting, loadConfig } from './config.ts';
 import { dropGoneClient } from './plugins/client-gone.ts';
 import configPlugin from './plugins/config.ts';
 import errorHandler, { frameworkErrors, MAX_PARAM_LENGTH } from './plugins/error-handler.ts';
@@ -39,6 +39,8 @@ export async function buildApp(opts: BuildOptions = {}): Promise<FastifyInstance
     // Searched identifiers never reach the log: URLs by path and parameter names, errors masked.
     logger: serverLoggerOptions(opts.logger, config.LOG_LEVEL),
     bodyLimit: config.BODY_LIMIT_BYTES,
+    // only the load balancers named may say who the client is (the rate limits key on it)
+    trustProxy: config.TRUST_PROXY ? listSetting(config.TRUST_PROXY) : false,
     genReqId: () => crypto.randomUUID(),
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     frameworkErrors,
@@ -49,10 +51,10 @@ export async function buildApp(opts: BuildOptions = {}): Promise<FastifyInstance
   await app.register(errorHandler);
   // CSP on: the API answers JSON and /docs is swagger-ui's own static page.
   await app.register(helmet, {
-    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:', 'validator.swagger.io'], scriptSrc: ["'self'"], styleSrc: ["'self'", 'https:', "'unsafe-inline'"] } },
+    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:', 'validator.swagger.io'], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"] } },
   });
   await app.register(cors, {
-    origin: config.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
+    origin: listSetting(config.CORS_ORIGINS),
     allowedHeaders: ['authorization', 'content-type', 'x-onemap-purpose'],
     methods: ['GET', 'POST', 'PATCH', 'DELETE'],
     maxAge: 600,

@@ -17,6 +17,12 @@ export const ConfigSchema = Type.Object({
   JWT_SECRET: Type.Optional(Type.String()),
   CORS_ORIGINS: Type.String({ default: 'http://127.0.0.1:5173,http://localhost:5173' }),
   RATE_LIMIT_PER_MINUTE: Type.Integer({ default: 600, minimum: 1 }),
+  /**
+   * The load balancers' addresses (comma-separated IPs or CIDRs) whose `X-Forwarded-For` names the
+   * client; empty: none is trusted, and the rate limits count the peer's address (behind a load
+   * balancer: every user as one).
+   */
+  TRUST_PROXY: Type.String({ default: '' }),
   /** Failed logins per account (from any address) before it must wait LOGIN_LOCK_SECONDS from the first failure. */
   LOGIN_FAILURES_PER_ACCOUNT: Type.Integer({ default: 10, minimum: 1 }),
   LOGIN_LOCK_SECONDS: Type.Integer({ default: 900, minimum: 1 }),
@@ -102,4 +108,12 @@ export function loadConfig(overrides: Partial<Record<keyof Config, string | numb
   const raw = loadConfigFrom(ConfigSchema, { ...process.env, ...overrides });
   const secretsDir = secretsDirOf(raw);
   return { ...raw, ONEMAP_SECRETS_DIR: secretsDir, ...resolveSecrets(raw, secretsDir) };
+}
+
+/** A comma-separated setting (`CORS_ORIGINS`, `TRUST_PROXY`) as its entries, trimmed, empty ones dropped. */
+export function listSetting(value: string): string[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }

@@ -12,6 +12,7 @@ export const SERVER_ERRORS = defineErrors({
   ONEMAP_ERR_VALIDATION: { status: 400, message: 'invalid request: {detail}' },
   ONEMAP_ERR_UNAUTHENTICATED: { status: 401, message: 'authentication required: {detail}' },
   ONEMAP_ERR_FORBIDDEN: { status: 403, message: 'not allowed: {detail}' },
+  ONEMAP_ERR_CROSS_SITE: { status: 403, message: 'cross-site request refused: {detail}; call the API from the OneMap page itself or an origin in CORS_ORIGINS' },
   ONEMAP_ERR_PURPOSE_REQUIRED: { status: 428, message: 'a purpose (事由) is required for individual-level queries: {detail}' },
   ONEMAP_ERR_NOT_FOUND: { status: 404, message: '{what} not found' },
   ONEMAP_ERR_CONFLICT: { status: 409, message: 'conflict: {detail}' },

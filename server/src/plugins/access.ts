@@ -192,8 +192,9 @@ export async function authorize(app: FastifyInstance, request: FastifyRequest, r
   if (!rule.roles.some((r) => (roles as string[]).includes(r))) {
     throw httpError('FORBIDDEN', { detail: `${rule.action} needs role ${rule.roles.join(' or ')}; you hold ${roles.join(', ') || 'none'}` });
   }
-  const q = request.query as Record<string, unknown> | undefined;
-  const raw = given ? JSON.stringify(given) : ((request.headers[PURPOSE_HEADER] as string | undefined) ?? (typeof q?.purpose === 'string' ? q.purpose : undefined));
+  // The purpose comes in its header only: a URL's `?purpose=` let another site's page state one
+  // in a link or an <img> a browser with a client certificate would follow (refuseCrossSite).
+  const raw = given ? JSON.stringify(given) : (request.headers[PURPOSE_HEADER] as string | undefined);
   request.rawPurpose = raw ?? null;
   let purpose: Purpose | null = null;
   // A purpose opens the grants for individual-level work only to those who do it (officers,

@@ -1,6 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { GeoPolygon, JurisdictionCode } from './areas.ts';
-import { Eid, EntitySummary, IsoTime, Lat, Lon, PurposeQuery } from './common.ts';
+import { Eid, EntitySummary, IsoTime, Lat, Lon } from './common.ts';
 
 /** Co-location (同地出现) query: any entity near the subject's sightings in space and time. */
 export const CoLocationQuery = Type.Object({
@@ -11,7 +11,6 @@ export const CoLocationQuery = Type.Object({
   radiusM: Type.Number({ minimum: 0, maximum: 2000, default: 100, description: 'how close in space (0 = the same place)' }),
   minCount: Type.Integer({ minimum: 1, maximum: 100, default: 2, description: 'sightings of the subject with the other entity nearby, at least' }),
   limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
-  ...PurposeQuery,
 }, { 'x-time-range': { from: 'from', to: 'to', maxDays: 366 } });
 export type CoLocationQuery = Static<typeof CoLocationQuery>;
 

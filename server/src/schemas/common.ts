@@ -99,14 +99,11 @@ export const PurposeSchema = Type.Object(
     caseNumber: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{3,39}$' }),
     text: Type.String({ minLength: 2, maxLength: 500 }),
   },
-  { description: 'Purpose (事由), sent URI-encoded as JSON in header x-onemap-purpose (or ?purpose=)' },
+  { description: 'Purpose (事由), sent URI-encoded as JSON in header x-onemap-purpose' },
 );
 export type PurposeBody = Static<typeof PurposeSchema>;
 
 /** Optional query keys every protected route accepts (EventSource cannot send headers). */
-export const PurposeQuery = {
-  purpose: Type.Optional(Type.String({ maxLength: 2000, description: 'URI-encoded purpose JSON (alternative to the x-onemap-purpose header)' })),
-};
 
 /** One golden value with where it came from; `masked` when the viewer may not read it in plain. */
 export const AttributeValue = Type.Object({
@@ -134,15 +131,15 @@ export const PointFeature = Type.Object({
 });
 export const FeatureCollection = Type.Object({ type: Type.Literal('FeatureCollection'), features: Type.Array(Type.Any()) });
 
-/** The purpose header every purpose route reads (or `?purpose=`); malformed → 400, missing → 428. */
+/** The purpose header every purpose route reads (never a query parameter); malformed → 400, missing → 428. */
 export const PurposeHeaders = Type.Object({
   'x-onemap-purpose': Type.Optional(
     Type.String({ maxLength: 2000, description: 'URI-encoded purpose JSON {kind, caseNumber, text} (事由)' }),
   ),
 });
 
-/** A query with nothing but the optional purpose. */
-export const PurposeOnlyQuery = Type.Object({ ...PurposeQuery });
+/** The query of a route that takes none (a purpose is a header, never a query parameter). */
+export const NoQuery = Type.Object({});
 
 /** Request parts of a purpose route: the header and the query alternative. */
 export const purposeParts = { headers: PurposeHeaders } as const;

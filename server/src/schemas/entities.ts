@@ -1,13 +1,12 @@
 import { ENTITY_RELATION_TYPES } from '@onemap/graph-schema';
 import { type Static, Type } from '@sinclair/typebox';
-import { AttributeValue, EntitySummary, FeatureCollection, IsoTime, PurposeQuery } from './common.ts';
+import { AttributeValue, EntitySummary, FeatureCollection, IsoTime } from './common.ts';
 
 export const SearchQuery = Type.Object({
   q: Type.String({ minLength: 1, maxLength: 100, description: 'name (Hanzi or Pinyin), identifier, phone or plate' }),
   kind: Type.Optional(Type.Array(Type.Union(['Person', 'Organization', 'Place', 'Vehicle', 'Phone', 'Case'].map((k) => Type.Literal(k))), { maxItems: 6 })),
   page: Type.Integer({ minimum: 1, maximum: 1000, default: 1 }),
   pageSize: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
-  ...PurposeQuery,
 });
 export type SearchQuery = Static<typeof SearchQuery>;
 
@@ -76,7 +75,6 @@ export const RelationsQuery = Type.Object({
   depth: Type.Integer({ minimum: 1, maximum: 3, default: 2 }),
   types: Type.Optional(Type.Array(RelationTypeName, { maxItems: ENTITY_RELATION_TYPES.length })),
   limit: Type.Integer({ minimum: 1, maximum: 1000, default: 200, description: 'maximum edges in the answer' }),
-  ...PurposeQuery,
 });
 export type RelationsQuery = Static<typeof RelationsQuery>;
 
@@ -101,7 +99,6 @@ export const PathsQuery = Type.Object({
   maxHops: Type.Integer({ minimum: 1, maximum: 6, default: 4 }),
   types: Type.Optional(Type.Array(RelationTypeName, { maxItems: ENTITY_RELATION_TYPES.length })),
   limit: Type.Integer({ minimum: 1, maximum: 20, default: 5 }),
-  ...PurposeQuery,
 });
 export type PathsQuery = Static<typeof PathsQuery>;
 export const PathsAnswer = Type.Object({
@@ -116,7 +113,6 @@ export const TrajectoryQuery = Type.Object({
   stayRadiusM: Type.Number({ minimum: 1, maximum: 5000, default: 100 }),
   stayMinMinutes: Type.Number({ minimum: 1, maximum: 1440, default: 5 }),
   limit: Type.Integer({ minimum: 1, maximum: 10000, default: 2000 }),
-  ...PurposeQuery,
 }, { 'x-time-range': { from: 'from', to: 'to', maxDays: 366 } });
 export type TrajectoryQuery = Static<typeof TrajectoryQuery>;
 

@@ -1,6 +1,6 @@
 /** TypeBox schemas of the data-quality routes (`/api/quality`): reports, summaries, correction tickets. */
 import { type Static, Type } from '@sinclair/typebox';
-import { IsoTime, ListOf, PurposeQuery } from './common.ts';
+import { IsoTime, ListOf } from './common.ts';
 
 const SourceId = Type.String({ pattern: '^[A-Za-z0-9_]{1,40}$' });
 const UnitCode = Type.String({ pattern: '^[0-9]{6}([0-9]{3})?$' });
@@ -41,7 +41,6 @@ export const QualityReportList = ListOf(QualityReportSchema);
 export const RunAnswer = Type.Object({ reports: Type.Integer({ description: 'how many period reports were produced' }) });
 
 export const ReportsQuery = Type.Object({
-  ...PurposeQuery,
   source: Type.Optional(SourceId),
   ownerUnit: Type.Optional(UnitCode),
   from: Type.Optional(IsoTime),
@@ -50,7 +49,6 @@ export const ReportsQuery = Type.Object({
 });
 
 export const SummaryQuery = Type.Object({
-  ...PurposeQuery,
   ownerUnit: Type.Optional(UnitCode),
   from: Type.Optional(IsoTime),
   to: Type.Optional(IsoTime),
@@ -121,7 +119,6 @@ export const OpenTicketBody = Type.Object(
 );
 
 export const TicketsQuery = Type.Object({
-  ...PurposeQuery,
   status: Type.Optional(TicketStatusSchema),
   source: Type.Optional(SourceId),
   limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),

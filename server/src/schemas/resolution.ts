@@ -1,6 +1,6 @@
 /** TypeBox schemas of `/api/resolution`: manual merge, split, confirm and undo. */
 import { type Static, Type } from '@sinclair/typebox';
-import { Eid, EntitySummary, ListOf, PurposeQuery } from './common.ts';
+import { Eid, EntitySummary, ListOf } from './common.ts';
 
 export const Decision = Type.Object({
   id: Type.String(),
@@ -36,7 +36,7 @@ export const ConfirmBody = Type.Object(
 );
 export type ConfirmBody = Static<typeof ConfirmBody>;
 export const DecisionParams = Type.Object({ id: Type.String({ pattern: '^D-[0-9a-f-]{36}$' }) });
-export const DecisionsQuery = Type.Object({ ...PurposeQuery, eid: Type.Optional(Eid), limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }) });
+export const DecisionsQuery = Type.Object({ eid: Type.Optional(Eid), limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }) });
 
 /** One bar of the waterfall: the prior, then each comparison's weight with its term-frequency adjustment. */
 export const WaterfallStep = Type.Object({
@@ -71,7 +71,6 @@ export const Candidate = Type.Object({
 export type Candidate = Static<typeof Candidate>;
 export const CandidateList = ListOf(Candidate);
 export const CandidatesQuery = Type.Object({
-  ...PurposeQuery,
   source: Type.Optional(Type.String({ pattern: '^[a-z][a-z0-9_]{0,40}$' })),
   unit: Type.Optional(Type.String({ pattern: '^[0-9]{2,12}$', description: 'owner unit code (or a prefix: a city takes its counties)' })),
   limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),

@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { Eid, EntitySummary, PurposeQuery } from './common.ts';
+import { Eid, EntitySummary } from './common.ts';
 
 /** Series linking (类案串并): from a case, its likely series. */
 export const CaseSeriesQuery = Type.Object({
@@ -16,7 +16,6 @@ export const CaseSeriesQuery = Type.Object({
     default: 2,
     description: 'also list candidates scoring up to this much below the threshold (near misses), with their reasons',
   }),
-  ...PurposeQuery,
 });
 export type CaseSeriesQuery = Static<typeof CaseSeriesQuery>;
 

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { CollisionAnswer, CollisionBody, CoLocationAnswer, CoLocationQuery } from '../../schemas/analysis.ts';
-import { errorAnswers, PurposeHeaders, PurposeOnlyQuery } from '../../schemas/common.ts';
+import { errorAnswers, PurposeHeaders, NoQuery } from '../../schemas/common.ts';
 import { CaseSeriesAnswer, CaseSeriesQuery, SceneCollisionAnswer, SceneCollisionBody } from '../../schemas/series.ts';
 import { collision, coLocation } from '../../services/analysis.ts';
 import { caseSeries, sceneCollision } from '../../services/series.ts';
@@ -35,7 +35,7 @@ const analysisRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Spatio-temporal collision (时空碰撞): who was at all of these place/time windows',
         security: [{ bearer: [] }],
         headers: PurposeHeaders,
-        querystring: PurposeOnlyQuery,
+        querystring: NoQuery,
         body: CollisionBody,
         response: { 200: CollisionAnswer, ...errorAnswers({ purpose: true, body: true }) },
       },
@@ -76,7 +76,7 @@ const analysisRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Multi-scene collision (多点碰撞): who was near the scenes of these cases at those times, ranked by the number of scenes',
         security: [{ bearer: [] }],
         headers: PurposeHeaders,
-        querystring: PurposeOnlyQuery,
+        querystring: NoQuery,
         body: SceneCollisionBody,
         response: { 200: SceneCollisionAnswer, ...errorAnswers({ purpose: true, body: true, also: [404] }) },
       },

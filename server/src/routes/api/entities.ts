@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { EidParams, errorAnswers, PurposeHeaders, PurposeOnlyQuery } from '../../schemas/common.ts';
+import { EidParams, errorAnswers, PurposeHeaders, NoQuery } from '../../schemas/common.ts';
 import { GraphAnswer, Profile, RelationsQuery, Trajectory, TrajectoryQuery } from '../../schemas/entities.ts';
 import { buildProfile } from '../../services/entity-view.ts';
 import { neighbourhood } from '../../services/relations.ts';
@@ -16,7 +16,7 @@ const entityRoutes: FastifyPluginAsyncTypebox = async (app) => {
         security: [{ bearer: [] }],
         headers: PurposeHeaders,
         params: EidParams,
-        querystring: PurposeOnlyQuery,
+        querystring: NoQuery,
         response: { 200: Profile, ...errorAnswers({ purpose: true, also: [404] }) },
       },
       config: { access: { roles: ['officer', 'analyst'], purpose: true, action: 'profile' } },

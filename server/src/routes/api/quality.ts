@@ -21,7 +21,7 @@ import { httpError } from '../../errors.ts';
 import type { Reader } from '../../repositories/reader.ts';
 import { readSourceRecord } from '../../repositories/records.ts';
 import { recordMasker } from '../../services/record-masking.ts';
-import { CsvText, errorAnswers, PurposeHeaders, PurposeOnlyQuery } from '../../schemas/common.ts';
+import { CsvText, errorAnswers, PurposeHeaders, NoQuery } from '../../schemas/common.ts';
 import {
   ConfirmTicketBody,
   FixedBody,
@@ -260,7 +260,7 @@ const qualityRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         ...common,
         summary: 'Produce the period reports now (the scheduled job does this every day)',
-        querystring: PurposeOnlyQuery,
+        querystring: NoQuery,
         response: { 201: RunAnswer, ...errorAnswers() },
       },
       config: { access: { roles: ['admin'] as const, purpose: false, action: 'quality-run' } },
@@ -282,7 +282,7 @@ const qualityRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ...common,
         summary: 'Open a correction ticket on a wrong value; it goes to the source’s owner unit',
         headers: PurposeHeaders,
-        querystring: PurposeOnlyQuery,
+        querystring: NoQuery,
         body: OpenTicketBody,
         response: { 201: TicketSchema, ...errorAnswers({ purpose: true, body: true, also: [404] }) },
       },
@@ -375,7 +375,7 @@ const qualityRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ...common,
         summary: 'One ticket with its history',
         params: TicketParams,
-        querystring: PurposeOnlyQuery,
+        querystring: NoQuery,
         headers: PurposeHeaders,
         response: { 200: TicketSchema, ...errorAnswers({ purpose: true, also: [404] }) },
       },
@@ -395,7 +395,7 @@ const qualityRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ...common,
         summary: 'The owner unit’s admin marks the value fixed at the source; the next delivery verifies it',
         params: TicketParams,
-        querystring: PurposeOnlyQuery,
+        querystring: NoQuery,
         body: FixedBody,
         response: { 200: TicketSchema, ...errorAnswers({ body: true, also: [404, 409] }) },
       },
@@ -429,7 +429,7 @@ const qualityRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ...common,
         summary: 'The reporter confirms a verified correction (accept) or reopens the ticket (accept: false)',
         params: TicketParams,
-        querystring: PurposeOnlyQuery,
+        querystring: NoQuery,
         body: ConfirmTicketBody,
         headers: PurposeHeaders,
         response: { 200: TicketSchema, ...errorAnswers({ purpose: true, body: true, also: [404, 409] }) },

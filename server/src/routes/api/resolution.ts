@@ -5,7 +5,7 @@ import { maskIdentifiersInText } from '../../access/mask-text.ts';
 import type { Viewer } from '../../access/viewer.ts';
 import { subtreeOf } from '../../access/admin-scope.ts';
 import { confirmPair, type DecisionRow, decisionVisible, firstPartlyHidden, listDecisions, mergeEntities, readDecision, splitEntity, UndoConflict, undoDecision } from '../../repositories/resolution.ts';
-import { errorAnswers, PurposeHeaders, PurposeOnlyQuery } from '../../schemas/common.ts';
+import { errorAnswers, PurposeHeaders, NoQuery } from '../../schemas/common.ts';
 import { CandidateList, CandidatesQuery, ConfirmBody, Decision, DecisionList, DecisionParams, DecisionsQuery, MergeBody, SplitAnswer, SplitBody } from '../../schemas/resolution.ts';
 import { requireVisibleEntity } from '../../services/entity-view.ts';
 import { reviewQueue } from '../../services/review-queue.ts';
@@ -50,7 +50,7 @@ const resolutionRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/merge',
-    { schema: { ...common, summary: 'Merge entities into a survivor (leaves EidRedirects)', querystring: PurposeOnlyQuery, body: MergeBody, response: { 201: Decision, ...errorAnswers({ purpose: true, body: true, also: [404, 409] }) } }, config: rule('merge') },
+    { schema: { ...common, summary: 'Merge entities into a survivor (leaves EidRedirects)', querystring: NoQuery, body: MergeBody, response: { 201: Decision, ...errorAnswers({ purpose: true, body: true, also: [404, 409] }) } }, config: rule('merge') },
     async (request, reply) => {
       const b = request.body;
       const s = await requireVisibleEntity(app.graph, b.survivor, request.viewer);
@@ -71,7 +71,7 @@ const resolutionRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/split',
-    { schema: { ...common, summary: 'Split records off an entity into a new entity', querystring: PurposeOnlyQuery, body: SplitBody, response: { 201: SplitAnswer, ...errorAnswers({ purpose: true, body: true, also: [404, 409] }) } }, config: rule('split') },
+    { schema: { ...common, summary: 'Split records off an entity into a new entity', querystring: NoQuery, body: SplitBody, response: { 201: SplitAnswer, ...errorAnswers({ purpose: true, body: true, also: [404, 409] }) } }, config: rule('split') },
     async (request, reply) => {
       const b = request.body;
       const { row } = await requireVisibleEntity(app.graph, b.eid, request.viewer);
@@ -88,7 +88,7 @@ const resolutionRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/confirm',
-    { schema: { ...common, summary: 'Confirm two entities are the same (match) or different (non-match)', querystring: PurposeOnlyQuery, body: ConfirmBody, response: { 201: Decision, ...errorAnswers({ purpose: true, body: true, also: [404, 409] }) } }, config: rule('confirm') },
+    { schema: { ...common, summary: 'Confirm two entities are the same (match) or different (non-match)', querystring: NoQuery, body: ConfirmBody, response: { 201: Decision, ...errorAnswers({ purpose: true, body: true, also: [404, 409] }) } }, config: rule('confirm') },
     async (request, reply) => {
       const b = request.body;
       const current: string[] = [];
@@ -104,7 +104,7 @@ const resolutionRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/decisions/:id/undo',
-    { schema: { ...common, summary: 'Reverse a merge, split or confirmation', querystring: PurposeOnlyQuery, params: DecisionParams, response: { 200: Decision, ...errorAnswers({ purpose: true, also: [404, 409] }) } }, config: rule('undo') },
+    { schema: { ...common, summary: 'Reverse a merge, split or confirmation', querystring: NoQuery, params: DecisionParams, response: { 200: Decision, ...errorAnswers({ purpose: true, also: [404, 409] }) } }, config: rule('undo') },
     async (request) => {
       const { id } = request.params;
       const d = await readDecision(app.graph, id);

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { httpError } from '../../errors.ts';
 import { endWarningRule } from '../../repositories/warnings.ts';
-import { errorAnswers, PurposeHeaders, PurposeOnlyQuery } from '../../schemas/common.ts';
+import { errorAnswers, PurposeHeaders, NoQuery } from '../../schemas/common.ts';
 import {
   WarningHitList,
   WarningHitQuery,
@@ -32,7 +32,7 @@ const warningRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ...common,
         summary: 'Create an early-warning rule for the caller’s unit (with a purpose, until expiresAt)',
         headers: PurposeHeaders,
-        querystring: PurposeOnlyQuery,
+        querystring: NoQuery,
         body: WarningRuleBody,
         response: { 201: WarningRule, ...errorAnswers({ purpose: true, body: true, also: [404] }) },
       },
@@ -52,7 +52,7 @@ const warningRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ...common,
         summary: 'The caller’s unit’s early-warning rules, with the hits the caller may see under the purpose given',
         headers: PurposeHeaders,
-        querystring: PurposeOnlyQuery,
+        querystring: NoQuery,
         response: { 200: WarningRuleList, ...errorAnswers({ purpose: true }) },
       },
       config: { access: { roles: ROLES, purpose: true, action: 'warning-rule-list' } },
@@ -91,7 +91,7 @@ const warningRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ...common,
         summary: 'End (expire) one of the unit’s rules now',
         headers: PurposeHeaders,
-        querystring: PurposeOnlyQuery,
+        querystring: NoQuery,
         params: WarningRuleParams,
         response: { 200: WarningRuleEnded, ...errorAnswers({ purpose: true, also: [404] }) },
       },

@@ -8,7 +8,7 @@ import { clientCertificate, viewerOf } from '../../plugins/access.ts';
 import type { BusEvent } from '../../plugins/events.ts';
 import { httpError } from '../../errors.ts';
 import { createWatch, endWatch, listWatches } from '../../repositories/watches.ts';
-import { errorAnswers, EventStreamText, PurposeHeaders, PurposeOnlyQuery } from '../../schemas/common.ts';
+import { errorAnswers, EventStreamText, PurposeHeaders, NoQuery } from '../../schemas/common.ts';
 import { Watch, WatchBody, WatchEnded, WatchList, WatchParams, WatchStreamQuery } from '../../schemas/watches.ts';
 import { requireVisibleEntity } from '../../services/entity-view.ts';
 import { hitVisibleTo } from '../../services/warnings.ts';
@@ -31,7 +31,7 @@ const watchRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/',
-    { schema: { ...common, summary: 'Watch an entity for the caller’s unit', headers: PurposeHeaders, querystring: PurposeOnlyQuery, body: WatchBody, response: { 201: Watch, ...errorAnswers({ purpose: true, body: true, also: [404] }) } }, config: individual('watch-create') },
+    { schema: { ...common, summary: 'Watch an entity for the caller’s unit', headers: PurposeHeaders, querystring: NoQuery, body: WatchBody, response: { 201: Watch, ...errorAnswers({ purpose: true, body: true, also: [404] }) } }, config: individual('watch-create') },
     async (request, reply) => {
       const { eid } = request.body;
       const v = request.viewer;
@@ -49,7 +49,7 @@ const watchRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ...common,
         summary: 'Active watches of the caller’s unit on entities the caller may see under the purpose stated',
         headers: PurposeHeaders,
-        querystring: PurposeOnlyQuery,
+        querystring: NoQuery,
         response: { 200: WatchList, ...errorAnswers({ purpose: true }) },
       },
       config: individual('watch-list'),
@@ -65,7 +65,7 @@ const watchRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.delete(
     '/:id',
     {
-      schema: { ...common, summary: 'Stop a watch of the caller’s unit', headers: PurposeHeaders, querystring: PurposeOnlyQuery, params: WatchParams, response: { 200: WatchEnded, ...errorAnswers({ purpose: true, also: [404] }) } },
+      schema: { ...common, summary: 'Stop a watch of the caller’s unit', headers: PurposeHeaders, querystring: NoQuery, params: WatchParams, response: { 200: WatchEnded, ...errorAnswers({ purpose: true, also: [404] }) } },
       config: individual('watch-end'),
     },
     async (request) => {
@@ -83,7 +83,7 @@ const watchRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ...common,
         summary: 'A single-use ticket (30 s) to open the watch stream with; the purpose sent here is the stream’s purpose',
         headers: PurposeHeaders,
-        querystring: PurposeOnlyQuery,
+        querystring: NoQuery,
         response: { 201: Type.Object({ ticket: Type.String(), expiresInSeconds: Type.Integer() }), ...errorAnswers({ purpose: true }) },
       },
       config: individual('watch-stream-ticket'),
