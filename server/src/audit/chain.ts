@@ -11,6 +11,7 @@ import {
   listEntries,
   mergeAuditCheckpoint,
   readEntryPage,
+  readHashesBySeq,
   readHeadAndCheckpoints,
 } from '../repositories/audit.ts';
 
@@ -271,8 +272,10 @@ export async function verifyAudit(graph: Graph, opts: VerifyOptions): Promise<Ve
   const { signingKey, unkeyedUntil, inScope = () => true, pageSize = 5000 } = opts;
   const problems: VerifyProblem[] = [];
   // Entries outside the scope: their problems are counted, not described (gaps, the head and
-  // checkpoints name no entry's content and are shown to everyone).
-  const hidden = new Set<number>();
+  // checkpoints name no entry's content and are shown to everyone). One bit an entry: a Set of
+  // their numbers (and a Map of every hash) grew ~150 bytes an entry, for every verification at
+  // once, and stopped at 2^24 entries for good.
+  const hidden = new SeqBits();
   let problemsOutOfScope = 0;
   const add = (p: VerifyProblem) => {
     if (hidden.has(p.seq) && p.kind !== 'deleted') problemsOutOfScope++;
@@ -281,7 +284,6 @@ export async function verifyAudit(graph: Graph, opts: VerifyOptions): Promise<Ve
   let inScopeCount = 0;
   const key = auditDigestKey(signingKey);
   let keyedSeen = false;
-  const hashes = new Map<number, string>();
   let expectedSeq = 1;
   let prevHash = GENESIS_HASH;
   let after = 0;
@@ -314,7 +316,6 @@ export async function verifyAudit(graph: Graph, opts: VerifyOptions): Promise<Ve
       } else if (e.prevHash !== prevHash) {
         add({ seq: e.seq, kind: 'deleted', message: `entry ${e.seq} links to an entry that is no longer before it` });
       }
-      hashes.set(e.seq, hash);
       prevHash = hash;
       expectedSeq = e.seq + 1;
       after = e.seq;
@@ -322,6 +323,11 @@ export async function verifyAudit(graph: Graph, opts: VerifyOptions): Promise<Ve
     if (page.length < pageSize) break;
   }
   const meta = await readHeadAndCheckpoints(graph);
+  // the checkpointed entries' hashes, as stored (each was checked against its content above)
+  const hashes = await readHashesBySeq(
+    graph,
+    meta.checkpoints.map((c) => c.seq),
+  );
   const headSeq = meta.head?.seq ?? 0;
   if (meta.head && (meta.head.seq !== expectedSeq - 1 || meta.head.hash !== prevHash)) {
     add({
@@ -359,6 +365,24 @@ export async function verifyAudit(graph: Graph, opts: VerifyOptions): Promise<Ve
     problems,
     problemsOutOfScope,
   };
+}
+
+/** A set of entry numbers (1, 2, …) as one bit each, growing as needed. */
+class SeqBits {
+  private bits = new Uint8Array(1 << 16);
+  add(seq: number): void {
+    const i = seq >>> 3;
+    if (i >= this.bits.length) {
+      const grown = new Uint8Array(Math.max(this.bits.length * 2, i + 1));
+      grown.set(this.bits);
+      this.bits = grown;
+    }
+    this.bits[i]! |= 1 << (seq & 7);
+  }
+  has(seq: number): boolean {
+    const i = seq >>> 3;
+    return i < this.bits.length && (this.bits[i]! & (1 << (seq & 7))) !== 0;
+  }
 }
 
 /** Verifies an exported checkpoint file against the key (for keeping checkpoints elsewhere). */
