@@ -17,6 +17,10 @@ export const ConfigSchema = Type.Object({
   JWT_SECRET: Type.Optional(Type.String()),
   CORS_ORIGINS: Type.String({ default: 'http://127.0.0.1:5173,http://localhost:5173' }),
   RATE_LIMIT_PER_MINUTE: Type.Integer({ default: 600, minimum: 1 }),
+  /** Requests one user may have running at once in a server process; more wait their turn (pushes and event streams are not counted). */
+  USER_MAX_IN_FLIGHT: Type.Integer({ default: 16, minimum: 1 }),
+  /** Requests of one user that may wait for a slot in a server process; more: 429 at once. */
+  USER_MAX_WAITING: Type.Integer({ default: 1000, minimum: 0 }),
   /**
    * The load balancers' addresses (comma-separated IPs or CIDRs) whose `X-Forwarded-For` names the
    * client; empty: none is trusted, and the rate limits count the peer's address (behind a load

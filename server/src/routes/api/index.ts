@@ -19,6 +19,7 @@ import resolutionRoutes from './resolution.ts';
 import searchRoutes from './search.ts';
 import { listSetting } from '../../config.ts';
 import { refuseCrossSite } from '../../plugins/cross-site.ts';
+import { UserInFlight } from '../../plugins/user-in-flight.ts';
 import sourceKeyRoutes from './source-keys.ts';
 import warningRoutes from './warnings.ts';
 import watchRoutes from './watches.ts';
@@ -65,7 +66,8 @@ export default async function apiRoutes(app: FastifyInstance) {
   );
 
   const allowedOrigins = listSetting(app.config.CORS_ORIGINS);
-  app.addHook('onRequest', async (request) => {
+  const inFlight = new UserInFlight(app.config.USER_MAX_IN_FLIGHT, app.config.USER_MAX_WAITING);
+  app.addHook('onRequest', async (request, reply) => {
     refuseCrossSite(request, allowedOrigins);
     if (request.is404) {
       // An unknown route still answers 404 to everyone, but its caller is named in the audit entry.
@@ -87,6 +89,12 @@ export default async function apiRoutes(app: FastifyInstance) {
       return;
     }
     const { user, method } = await authenticate(app, request);
+    if (!(await inFlight.take(user.username, reply))) {
+      // its client went away while it waited its turn: nothing reads an answer (as `dropGoneClient`)
+      reply.hijack();
+      request.raw.socket?.destroy();
+      return;
+    }
     request.viewer = await authorize(app, request, rule, user, method);
   });
 
