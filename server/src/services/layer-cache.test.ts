@@ -21,6 +21,7 @@ function setup(o: Partial<LayerCacheOptions> = {}) {
     maxStaleMs: 600_000,
     maxComputing: 2,
     maxQueued: 10,
+    maxPerOwner: 50,
     maxEntries: 100,
     defaultRetryAfterS: 10,
     now: () => clock.t,
@@ -147,12 +148,34 @@ describe('LayerCache', () => {
     const { cache, runs, compute } = setup({ maxComputing: 1, maxQueued: 1, waitMs: 0 });
     await cache.get('a', compute).catch(() => {});
     await cache.get('b', compute).catch(() => {});
-    await expect(cache.get('c', compute)).rejects.toBeInstanceOf(LayerBusyError);
+    const busy = await cache.get('c', compute).catch((e: unknown) => e);
+    expect(busy).toBeInstanceOf(LayerBusyError);
+    expect((busy as LayerBusyError).byOwner).toBe(false);
     expect(cache.pending).toBe(2);
     await tick();
     runs[0]?.resolve('A');
     await tick();
     expect(runs).toHaveLength(2);
+  });
+
+  it('a caller with maxPerOwner computations under way gets LayerBusyError for a new key; others still queue theirs', async () => {
+    const { cache, runs, compute } = setup({ maxComputing: 1, maxQueued: 10, maxPerOwner: 2, waitMs: 0 });
+    await cache.get('a1', compute, 0, 'alice').catch(() => {});
+    await cache.get('a2', compute, 0, 'alice').catch(() => {});
+    const refused = await cache.get('a3', compute, 0, 'alice').catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(LayerBusyError);
+    expect((refused as LayerBusyError).byOwner).toBe(true);
+    // a key already under way is joined, not started: no new computation of hers
+    await expect(cache.get('a1', compute, 0, 'alice')).rejects.toBeInstanceOf(LayerComputingError);
+    await expect(cache.get('b1', compute, 0, 'bob')).rejects.toBeInstanceOf(LayerComputingError);
+    expect(cache.pending).toBe(3);
+    await tick();
+    runs[0]?.resolve('A1');
+    await tick();
+    await tick();
+    // one of hers is done: she may start another
+    await expect(cache.get('a3', compute, 0, 'alice')).rejects.toBeInstanceOf(LayerComputingError);
+    expect(cache.pending).toBe(3);
   });
 
   it('a failed computation is not cached: its callers get the error and the next caller computes again', async () => {

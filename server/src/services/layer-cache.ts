@@ -33,6 +33,12 @@ export interface LayerCacheOptions {
   maxComputing: number;
   /** Most computations waiting for a slot; past it a new key is refused (`LayerBusyError`). */
   maxQueued: number;
+  /**
+   * Most computations one caller (`get`'s `owner`) has started that are still running or queued;
+   * past it that caller's new key is refused (`LayerBusyError`): one planner varying a layer's
+   * query filled the shared queue with keys of their own, and everyone else's new keys were refused.
+   */
+  maxPerOwner: number;
   /** Most answers kept (the oldest written is dropped first). */
   maxEntries: number;
   /** The retry hint (s) for a key never computed before. */
@@ -49,6 +55,8 @@ export const LAYER_CACHE_DEFAULTS = {
   maxEntries: 500,
   /** Computations queued behind the running ones: more than the map asks for at once, few enough to drain. */
   maxQueued: 50,
+  /** Computations one caller may have under way: the map's own layers at once, with room to spare. */
+  maxPerOwner: 6,
   /** A first computation's retry hint (s). */
   defaultRetryAfterS: 10,
 } as const;
@@ -66,8 +74,12 @@ export class LayerComputingError extends Error {
 
 /** No answer and no room to queue its computation. */
 export class LayerBusyError extends Error {
-  constructor(readonly retryAfterS: number) {
-    super(`too many layers are being computed; ask again in ${retryAfterS} s`);
+  /** @param byOwner refused because its caller has `maxPerOwner` computations under way (else: the queue is full) */
+  constructor(
+    readonly retryAfterS: number,
+    readonly byOwner = false,
+  ) {
+    super(`${byOwner ? 'you have as many layers being computed as one caller may' : 'too many layers are being computed'}; ask again in ${retryAfterS} s`);
     this.name = 'LayerBusyError';
   }
 }
@@ -89,6 +101,8 @@ export class LayerCache {
   /** How long each key's last computation took (ms), for the retry hint; bounded like `done`. */
   private readonly durations = new Map<string, number>();
   private readonly queue: Array<() => void> = [];
+  /** Computations under way (running or queued) per caller that started them. */
+  private readonly owned = new Map<string, number>();
   private active = 0;
   private closed = false;
   private readonly now: () => number;
@@ -103,18 +117,18 @@ export class LayerCache {
    * `compute` must compute with the view the key names, never a wider one: it runs for this
    * caller and, as a refresh, for everyone sharing the key.
    */
-  async get<T>(key: string, compute: () => Promise<T>, epoch = 0): Promise<LayerAnswer<T>> {
+  async get<T>(key: string, compute: () => Promise<T>, epoch = 0, owner?: string): Promise<LayerAnswer<T>> {
     const hit = this.done.get(key);
     if (hit) {
       const age = this.now() - hit.computedAt;
       if (age < this.o.ttlMs) return hit as LayerAnswer<T>;
       if (age < this.o.maxStaleMs && hit.epoch === epoch) {
         // no room to queue a refresh: the stale answer is still served, the next caller tries again
-        if (!this.running.has(key) && !this.queueFull()) this.start(key, compute, epoch);
+        if (!this.running.has(key) && !this.queueFull() && !this.ownerFull(owner)) this.start(key, compute, epoch, owner);
         return hit as LayerAnswer<T>;
       }
     }
-    const run = this.running.get(key) ?? this.start(key, compute, epoch);
+    const run = this.running.get(key) ?? this.start(key, compute, epoch, owner);
     return this.within(run, key) as Promise<LayerAnswer<T>>;
   }
 
@@ -129,8 +143,10 @@ export class LayerCache {
     for (const go of this.queue.splice(0)) go();
   }
 
-  private start(key: string, compute: () => Promise<unknown>, epoch: number): Running {
+  private start(key: string, compute: () => Promise<unknown>, epoch: number, owner?: string): Running {
     if (this.queueFull()) throw new LayerBusyError(this.o.defaultRetryAfterS);
+    if (this.ownerFull(owner)) throw new LayerBusyError(this.o.defaultRetryAfterS, true);
+    if (owner !== undefined) this.owned.set(owner, (this.owned.get(owner) ?? 0) + 1);
     const startedAt = this.now();
     const promise = this.slot()
       .then(async () => {
@@ -146,7 +162,13 @@ export class LayerCache {
           this.release();
         }
       })
-      .finally(() => this.running.delete(key));
+      .finally(() => {
+        this.running.delete(key);
+        if (owner === undefined) return;
+        const left = (this.owned.get(owner) ?? 1) - 1;
+        if (left > 0) this.owned.set(owner, left);
+        else this.owned.delete(owner);
+      });
     // a background failure is reported once here; callers that wait see it themselves
     promise.catch((e: unknown) => this.o.onBackgroundError?.(key, e));
     const run = { promise, startedAt };
@@ -173,6 +195,11 @@ export class LayerCache {
     const left =
       last === undefined ? this.o.defaultRetryAfterS * 1000 : Math.max(last - (this.now() - run.startedAt), last / 4);
     return Math.min(MAX_RETRY_AFTER_S, Math.max(1, Math.ceil(left / 1000)));
+  }
+
+  /** Whether `owner` has as many computations under way as one caller may. */
+  private ownerFull(owner: string | undefined): boolean {
+    return owner !== undefined && (this.owned.get(owner) ?? 0) >= this.o.maxPerOwner;
   }
 
   /** Whether a new computation would find no room in the queue (the running ones not counted). */

@@ -47,7 +47,7 @@ async function layerAnswer<T extends object>(
   const graph: Graph = { ...app.graph, readTimeoutMs: app.config.LAYER_QUERY_TIMEOUT_MS || undefined };
   const key = JSON.stringify([name, request.viewer.visibleSources, request.viewer.kAnonymity, request.query]);
   try {
-    const r = await cache.get(key, () => compute(graph), app.access.epoch);
+    const r = await cache.get(key, () => compute(graph), app.access.epoch, request.viewer.username);
     return { ...r.value, computedAt: toBeijingIso(new Date(r.computedAt).toISOString()) };
   } catch (e) {
     if (e instanceof LayerComputingError) {
@@ -56,7 +56,7 @@ async function layerAnswer<T extends object>(
     }
     if (e instanceof LayerBusyError) {
       void reply.header('retry-after', String(e.retryAfterS));
-      throw httpError('SERVICE_UNAVAILABLE', { detail: e.message });
+      throw e.byOwner ? httpError('RATE_LIMITED', { detail: e.message }) : httpError('SERVICE_UNAVAILABLE', { detail: e.message });
     }
     throw e;
   }
