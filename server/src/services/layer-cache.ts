@@ -55,8 +55,8 @@ export const LAYER_CACHE_DEFAULTS = {
   maxEntries: 500,
   /** Computations queued behind the running ones: more than the map asks for at once, few enough to drain. */
   maxQueued: 50,
-  /** Computations one caller may have under way: the map's own layers at once, with room to spare. */
-  maxPerOwner: 6,
+  /** Computations one caller may have under way: every layer the map asks for at once (facilities per kind), with room to spare; the queue holds 50. */
+  maxPerOwner: 16,
   /** A first computation's retry hint (s). */
   defaultRetryAfterS: 10,
 } as const;
