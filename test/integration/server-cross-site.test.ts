@@ -5,11 +5,13 @@
  * any site ran reads and undos in an officer's name (review of 2026-12-07). The check does not look
  * at how the caller authenticates, so a bearer token stands in for the certificate here.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { type Graph, readTx } from '@onemap/graph-schema/server';
 import type { FastifyInstance } from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { as, PURPOSE, tokenFor } from '../helpers/server-app.ts';
-import { useServerApp } from '../helpers/server-app.ts';
+import { as, buildTestApp, PURPOSE, tokenFor, useServerApp } from '../helpers/server-app.ts';
 import { E, username } from '../helpers/server-fixtures.ts';
 
 let app: FastifyInstance;
@@ -57,6 +59,43 @@ describe('requests from other sites', () => {
     const list = await officer({ url: '/api/watches' });
     expect(list.statusCode).toBe(200);
     expect(JSON.stringify(list.json())).not.toContain(E.P1);
+  });
+
+  it('refuses another site on the paths that answer an /api URL outside the /api hook, naming nobody', async () => {
+    // an unknown route (answered by the web app's catch-all when the server serves the app) and a
+    // path parameter fastify refuses before routing (frameworkErrors): both audited, neither may
+    // name the officer whose certificate another site's page made the browser send
+    const dist = fs.mkdtempSync(path.join(os.tmpdir(), 'onemap-web-'));
+    fs.writeFileSync(path.join(dist, 'index.html'), '<!doctype html><title>OneMap</title>');
+    const withWeb = await buildTestApp({ RATE_LIMIT_PER_MINUTE: 1_000_000, WEB_DIST: dist });
+    try {
+      for (const server of [app, withWeb]) await refusedOutsideTheHook(server);
+    } finally {
+      await withWeb.close();
+      fs.rmSync(dist, { recursive: true, force: true });
+    }
+  });
+
+  async function refusedOutsideTheHook(server: FastifyInstance) {
+    const officer = as(server, 'county', 'officer');
+    for (const url of [`/api/entities/${E.P1}/nothing-here`, `/api/entities/${'P'.repeat(400)}`]) {
+      const probe = nonce();
+      const res = await officer({ url: `${url}?probe=${probe}`, headers: { 'sec-fetch-site': 'cross-site' } });
+      expect(res.statusCode, url).toBe(403);
+      expect(res.json().code).toBe('ONEMAP_ERR_CROSS_SITE');
+      const [entry] = await entriesWith(probe);
+      expect(entry, url).toBeDefined();
+      expect(entry?.user ?? null, url).toBeNull();
+      // the same request from the page itself is the usual 404 / 414, naming its caller
+      const own = await officer({ url: `${url}?probe=${probe}x`, headers: { 'sec-fetch-site': 'same-origin' } });
+      expect([404, 414], url).toContain(own.statusCode);
+      expect((await entriesWith(`${probe}x`))[0]?.user, url).toBe(username('county', 'officer'));
+    }
+  }
+
+  it('takes the server host under another scheme for another site when the browser says so', async () => {
+    const res = await as(app, 'county', 'officer')({ url: profile(nonce()), headers: { origin: 'https://localhost', 'sec-fetch-site': 'same-site' } });
+    expect(res.statusCode).toBe(403);
   });
 
   it('answers the page itself, an allowed origin, the address bar and clients without browser headers', async () => {

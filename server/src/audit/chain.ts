@@ -323,7 +323,7 @@ export async function verifyAudit(graph: Graph, opts: VerifyOptions): Promise<Ve
     if (page.length < pageSize) break;
   }
   const meta = await readHeadAndCheckpoints(graph);
-  // the checkpointed entries' hashes, as stored (each was checked against its content above)
+  // the checkpointed entries' hashes, as stored (those walked above were checked against their content)
   const hashes = await readHashesBySeq(
     graph,
     meta.checkpoints.map((c) => c.seq),
@@ -367,10 +367,19 @@ export async function verifyAudit(graph: Graph, opts: VerifyOptions): Promise<Ve
   };
 }
 
-/** A set of entry numbers (1, 2, …) as one bit each, growing as needed. */
+/**
+ * A set of entry numbers (1, 2, …) as one bit each, growing as needed; a number no honest chain
+ * reaches (not an integer in [0, 2^31): an edited entry's) in a small set of its own, so an edit
+ * can neither allocate a huge bitset nor wrap onto another entry's bit.
+ */
 class SeqBits {
   private bits = new Uint8Array(1 << 16);
+  private readonly odd = new Set<number>();
   add(seq: number): void {
+    if (!SeqBits.fits(seq)) {
+      this.odd.add(seq);
+      return;
+    }
     const i = seq >>> 3;
     if (i >= this.bits.length) {
       const grown = new Uint8Array(Math.max(this.bits.length * 2, i + 1));
@@ -380,8 +389,13 @@ class SeqBits {
     this.bits[i]! |= 1 << (seq & 7);
   }
   has(seq: number): boolean {
+    if (!SeqBits.fits(seq)) return this.odd.has(seq);
     const i = seq >>> 3;
     return i < this.bits.length && (this.bits[i]! & (1 << (seq & 7))) !== 0;
+  }
+  /** Numbers the bitset holds: up to 2^27 entries, 16 MiB of bits. */
+  private static fits(seq: number): boolean {
+    return Number.isInteger(seq) && seq >= 0 && seq < 2 ** 27;
   }
 }
 

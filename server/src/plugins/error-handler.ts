@@ -6,6 +6,7 @@ import querystring from 'node:querystring';
 import { HttpError, registeredError, SERVER_ERRORS } from '../errors.ts';
 import { nameProbeCaller } from './access.ts';
 import { auditedAnswer } from './audit.ts';
+import { crossSiteRefusal } from './cross-site.ts';
 
 /** A neo4j-driver error that escaped a repository helper (they translate their own). */
 function isDriverError(err: unknown): boolean {
@@ -37,7 +38,9 @@ const isApiUrl = (url: string) => url === '/api' || url.startsWith('/api/') || u
  * are valid (the request is bare: no route, no decorations; `nameProbeCaller` needs none).
  */
 export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
-  const answer = frameworkRefusal(error, request);
+  // another site's request is refused as such, naming nobody (refuseCrossSite)
+  const crossSite = isApiUrl(request.url) ? crossSiteRefusal(request) : null;
+  const answer = crossSite ? { statusCode: crossSite.statusCode, code: crossSite.code, message: crossSite.message } : frameworkRefusal(error, request);
   reply.status(answer.statusCode);
   if (!isApiUrl(request.url)) {
     void reply.send(answer);
@@ -48,7 +51,7 @@ export function frameworkErrors(error: FastifyError, request: FastifyRequest, re
     const q = request.url.indexOf('?');
     // A bare request has no parsed query; the entry records it like any other's.
     request.query = q < 0 ? {} : { ...querystring.parse(request.url.slice(q + 1)) };
-    await nameProbeCaller(app, request);
+    if (!crossSite) await nameProbeCaller(app, request);
     const payload = await auditedAnswer(app, request, reply, JSON.stringify(answer));
     reply.header('content-type', 'application/json; charset=utf-8');
     return reply.send(payload);

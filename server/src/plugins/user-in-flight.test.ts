@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { UserInFlight } from './user-in-flight.ts';
 
 /** A reply whose raw response the test finishes or closes. */
-const reply = () => ({ raw: new EventEmitter() }) as unknown as FastifyReply & { raw: EventEmitter };
+const reply = () => ({ raw: Object.assign(new EventEmitter(), { destroyed: false }) }) as unknown as FastifyReply & { raw: EventEmitter & { destroyed: boolean } };
 const settled = async <T>(p: Promise<T>) => {
   let done = false;
   p.then(
@@ -50,6 +50,24 @@ describe('UserInFlight', () => {
     expect(await waiting).toBe(false);
     expect(f.count('u')).toEqual({ running: 1, waiting: 0 });
     first.raw.emit('finish');
+    expect(f.count('u')).toEqual({ running: 0, waiting: 0 });
+    expect(await f.take('u', reply())).toBe(true);
+  });
+
+  it('gives the slot back at once when the client went away before it was held (its close already came)', async () => {
+    const f = new UserInFlight(1, 5);
+    const early = reply();
+    early.raw.destroyed = true; // hung up while the caller authenticated
+    expect(await f.take('u', early)).toBe(false);
+    expect(f.count('u')).toEqual({ running: 0, waiting: 0 });
+    // and in the line: its turn comes after it hung up, with its close already past
+    const first = reply();
+    await f.take('u', first);
+    const late = reply();
+    const waiting = f.take('u', late);
+    late.raw.destroyed = true;
+    first.raw.emit('finish');
+    expect(await waiting).toBe(false);
     expect(f.count('u')).toEqual({ running: 0, waiting: 0 });
     expect(await f.take('u', reply())).toBe(true);
   });

@@ -64,6 +64,13 @@ export class UserInFlight {
         this.forget(user, line);
       }
     };
+    // The client may have gone before the slot was held (while the caller authenticated, or
+    // between its turn and here): its 'close' has come and gone, and no 'finish' will, so the slot
+    // is given back now instead of never.
+    if (reply.raw.destroyed || reply.request?.raw.socket?.destroyed === true) {
+      release();
+      return false;
+    }
     // 'finish' once the answer is handed over, 'close' once it is sent or the client went away
     reply.raw.once('finish', release);
     reply.raw.once('close', release);

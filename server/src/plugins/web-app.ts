@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { nameProbeCaller } from './access.ts';
 import { auditedAnswer } from './audit.ts';
+import { crossSiteRefusal } from './cross-site.ts';
 
 /**
  * Serves the built web app (`WEB_DIST`, default web/dist) at `/`, with the SPA fallback to
@@ -27,10 +28,13 @@ export default fp(
       if (url.startsWith('/api/') || url.startsWith('/docs') || path.extname(url)) {
         const answer = { statusCode: 404, code: 'ONEMAP_ERR_NOT_FOUND', message: `route GET ${url} not found` };
         if (!url.startsWith('/api/')) return reply.status(404).send(answer);
-        // A probe of an unknown /api path is audited like any other /api request: with its caller, the answer after its entry.
-        await nameProbeCaller(app, request);
-        reply.status(404);
-        const payload = await auditedAnswer(app, request, reply, JSON.stringify(answer));
+        // A probe of an unknown /api path is audited like any other /api request: with its caller, the answer after its entry;
+        // another site's is refused first, naming nobody (refuseCrossSite).
+        const crossSite = crossSiteRefusal(request);
+        if (!crossSite) await nameProbeCaller(app, request);
+        reply.status(crossSite ? crossSite.statusCode : 404);
+        const refusal = crossSite && { statusCode: crossSite.statusCode, code: crossSite.code, message: crossSite.message };
+        const payload = await auditedAnswer(app, request, reply, JSON.stringify(refusal ?? answer));
         return reply.type('application/json; charset=utf-8').send(payload);
       }
       return reply.type('text/html; charset=utf-8').sendFile('index.html');

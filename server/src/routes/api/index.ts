@@ -17,7 +17,6 @@ import pathRoutes from './paths.ts';
 import qualityRoutes from './quality.ts';
 import resolutionRoutes from './resolution.ts';
 import searchRoutes from './search.ts';
-import { listSetting } from '../../config.ts';
 import { refuseCrossSite } from '../../plugins/cross-site.ts';
 import { UserInFlight } from '../../plugins/user-in-flight.ts';
 import sourceKeyRoutes from './source-keys.ts';
@@ -65,10 +64,9 @@ export default async function apiRoutes(app: FastifyInstance) {
     reply.status(404).send({ statusCode: 404, code: 'ONEMAP_ERR_NOT_FOUND', message: `route ${request.method} ${request.url.split('?')[0]} not found` }),
   );
 
-  const allowedOrigins = listSetting(app.config.CORS_ORIGINS);
   const inFlight = new UserInFlight(app.config.USER_MAX_IN_FLIGHT, app.config.USER_MAX_WAITING);
   app.addHook('onRequest', async (request, reply) => {
-    refuseCrossSite(request, allowedOrigins);
+    refuseCrossSite(request);
     if (request.is404) {
       // An unknown route still answers 404 to everyone, but its caller is named in the audit entry.
       await nameProbeCaller(app, request);
