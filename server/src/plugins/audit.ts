@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { formatErrorMessage } from '@onemap/graph-schema';
-import { GRAPH_ERRORS, GraphErrorCode } from '@onemap/graph-schema/server';
+import { GRAPH_ERRORS, type Graph, GraphErrorCode, openGraph } from '@onemap/graph-schema/server';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { type AuditInput, type AuditOutcome, auditDigestKey } from '../audit/chain.ts';
@@ -165,7 +165,10 @@ export function outcomeOf(status: number): AuditOutcome {
 /** The audit trail writer; the `/api` hook calls it for every answer, allowed or denied. */
 export default fp(
   async (app: FastifyInstance) => {
-    const committer = new AuditGroupCommit(app.graph, {
+    // The trail writes through a driver of its own: a pool full of users' reads (each up to
+    // QUERY_TIMEOUT_MS) made an answer's entry wait for a connection, fail, and the answer withheld.
+    const auditGraph: Graph = app.graph.connection ? { ...openGraph(app.graph.connection), readTimeoutMs: app.graph.readTimeoutMs } : app.graph;
+    const committer = new AuditGroupCommit(auditGraph, {
       signingKey: app.config.AUDIT_SIGNING_KEY,
       checkpointEvery: app.config.AUDIT_CHECKPOINT_EVERY,
       windowMs: app.config.AUDIT_GROUP_WINDOW_MS,
@@ -173,7 +176,10 @@ export default fp(
     });
     const digestKey = auditDigestKey(app.config.AUDIT_SIGNING_KEY);
     // Entries still waiting when the server stops are written before the graph closes.
-    app.addHook('onClose', async () => committer.flush());
+    app.addHook('onClose', async () => {
+      await committer.flush();
+      if (auditGraph !== app.graph) await auditGraph.driver.close();
+    });
     const entryOf = (request: FastifyRequest, status: number, outcome: AuditOutcome, delivered?: Record<string, unknown>): AuditInput => {
       const v = request.viewer;
       const input: AuditInput = {
