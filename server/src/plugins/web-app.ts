@@ -17,8 +17,10 @@ export default fp(
     const dist = path.resolve(app.config.WEB_DIST);
     const index = path.join(dist, 'index.html');
     if (!fs.existsSync(index)) {
+      // where it looked goes to the log, not to whoever asks (the server's own paths)
+      app.log.warn({ dist }, 'the web app is not built: / answers 503 (npm run build -w web)');
       app.get('/', { config: { public: true }, schema: { hide: true } }, async (_req, reply) =>
-        reply.status(503).type('text/plain; charset=utf-8').send(`the web app is not built: run "npm run build -w web" (looked in ${dist})`),
+        reply.status(503).type('text/plain; charset=utf-8').send('the web app is not built: run "npm run build -w web" (the server log says where it looked)'),
       );
       return;
     }
