@@ -67,6 +67,11 @@ export class HttpError extends Error {
     this.code = `ONEMAP_ERR_${errorName}`;
     this.statusCode = def.status;
   }
+
+  /** The answer's body, as every error is answered (`{statusCode, code, message}` and its extras). */
+  body(): Record<string, unknown> & { statusCode: number; code: string; message: string } {
+    return { statusCode: this.statusCode, code: this.code, message: this.message, ...this.extra };
+  }
 }
 
 export function httpError(name: ErrorName, params: Record<string, string | number> = {}, extra: Record<string, unknown> = {}) {

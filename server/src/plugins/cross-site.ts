@@ -19,7 +19,7 @@ export function crossSiteRefusal(request: FastifyRequest): HttpError | null {
   const site = request.headers['sec-fetch-site'];
   if (site === 'same-origin' || site === 'none') return null;
   const origin = request.headers.origin;
-  const allowed = origin !== undefined && listSetting(request.server.config.CORS_ORIGINS).includes(origin);
+  const allowed = origin !== undefined && allowedOrigins(request.server.config.CORS_ORIGINS).includes(origin);
   if (allowed) return null;
   if (site === 'cross-site' || site === 'same-site') {
     // the browser says another site: this server's own host under another scheme (http:// for an
@@ -30,6 +30,13 @@ export function crossSiteRefusal(request: FastifyRequest): HttpError | null {
     return httpError('CROSS_SITE', { detail: `a page of ${origin.slice(0, 100)} may not call this API` });
   }
   return null;
+}
+
+/** `CORS_ORIGINS` as its entries, parsed once per setting, not on every request. */
+let parsed: { setting: string; origins: string[] } | undefined;
+function allowedOrigins(setting: string): string[] {
+  if (parsed?.setting !== setting) parsed = { setting, origins: listSetting(setting) };
+  return parsed.origins;
 }
 
 /** `crossSiteRefusal`, thrown (the `/api` onRequest hook). */

@@ -40,7 +40,7 @@ const isApiUrl = (url: string) => url === '/api' || url.startsWith('/api/') || u
 export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   // another site's request is refused as such, naming nobody (refuseCrossSite)
   const crossSite = isApiUrl(request.url) ? crossSiteRefusal(request) : null;
-  const answer = crossSite ? { statusCode: crossSite.statusCode, code: crossSite.code, message: crossSite.message } : frameworkRefusal(error, request);
+  const answer = crossSite ? crossSite.body() : frameworkRefusal(error, request);
   reply.status(answer.statusCode);
   if (!isApiUrl(request.url)) {
     void reply.send(answer);
@@ -71,7 +71,7 @@ export default fp(
   async (app: FastifyInstance) => {
     app.setErrorHandler((thrown: FastifyError | HttpError | Error, request, reply) => {
       if (thrown instanceof HttpError) {
-        return reply.status(thrown.statusCode).send({ statusCode: thrown.statusCode, code: thrown.code, message: thrown.message, ...thrown.extra });
+        return reply.status(thrown.statusCode).send(thrown.body());
       }
       const err = isDriverError(thrown) ? toGraphError(thrown) : thrown;
       const fe = err as FastifyError;

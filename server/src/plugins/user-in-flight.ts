@@ -27,9 +27,6 @@ export class UserInFlight {
     const line = this.lines.get(user) ?? { running: 0, waiting: [] };
     this.lines.set(user, line);
     let gone = false;
-    const onGone = () => {
-      gone = true;
-    };
     if (line.running >= this.max) {
       if (line.waiting.length >= this.maxWaiting) {
         throw httpError('RATE_LIMITED', { detail: `you have ${line.running} requests running and ${line.waiting.length} waiting; wait for their answers` });
@@ -42,7 +39,7 @@ export class UserInFlight {
         const leave = () => {
           const i = line.waiting.indexOf(turn);
           if (i >= 0) line.waiting.splice(i, 1);
-          onGone();
+          gone = true;
           granted();
         };
         line.waiting.push(turn);

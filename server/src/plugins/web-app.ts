@@ -35,8 +35,7 @@ export default fp(
         const crossSite = crossSiteRefusal(request);
         if (!crossSite) await nameProbeCaller(app, request);
         reply.status(crossSite ? crossSite.statusCode : 404);
-        const refusal = crossSite && { statusCode: crossSite.statusCode, code: crossSite.code, message: crossSite.message };
-        const payload = await auditedAnswer(app, request, reply, JSON.stringify(refusal ?? answer));
+        const payload = await auditedAnswer(app, request, reply, JSON.stringify(crossSite ? crossSite.body() : answer));
         return reply.type('application/json; charset=utf-8').send(payload);
       }
       return reply.type('text/html; charset=utf-8').sendFile('index.html');
