@@ -1,5 +1,4 @@
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -10,6 +9,7 @@ import configPlugin from './plugins/config.ts';
 import errorHandler, { frameworkErrors, MAX_PARAM_LENGTH } from './plugins/error-handler.ts';
 import graphPlugin from './plugins/graph.ts';
 import pipelinePlugin from './plugins/pipeline.ts';
+import securityHeaders from './plugins/security-headers.ts';
 import webAppPlugin from './plugins/web-app.ts';
 import warmUpPlugin from './plugins/warm-up.ts';
 import redisPlugin from './plugins/redis.ts';
@@ -28,7 +28,7 @@ export interface BuildOptions {
 }
 
 /**
- * Builds the OneMap fastify app: external plugins (helmet, CORS, rate limit, OpenAPI), then ours
+ * Builds the OneMap fastify app: external plugins (helmet's headers, CORS, rate limit, OpenAPI), then ours
  * (config, error handler, Neo4j, Redis), then routes. Does not listen.
  */
 export async function buildApp(opts: BuildOptions = {}): Promise<FastifyInstance> {
@@ -50,7 +50,7 @@ export async function buildApp(opts: BuildOptions = {}): Promise<FastifyInstance
   await app.register(configPlugin, { config });
   await app.register(errorHandler);
   // CSP on: the API answers JSON and /docs is swagger-ui's own static page.
-  await app.register(helmet, {
+  await app.register(securityHeaders, {
     contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:', 'validator.swagger.io'], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"] } },
   });
   await app.register(cors, {

@@ -1,6 +1,6 @@
 import { type ManagedTransaction, Neo4jError, type QueryResult, type Session } from 'neo4j-driver';
 import { describe, expect, it } from 'vitest';
-import { PipelinedStatements, type ReadClock, readRunner, withoutStackCapture } from './driver.ts';
+import { type Graph, PipelinedStatements, type ReadClock, readRunner, readTx, rolledBackTx, runAutoCommit, withoutStackCapture, writeTx } from './driver.ts';
 import { GraphError } from './errors.ts';
 
 describe('withoutStackCapture', () => {
@@ -19,6 +19,38 @@ describe('withoutStackCapture', () => {
     expect(() => fast.run('bad')).toThrow('refused');
     expect(seen).toEqual([0, 0]);
     expect(Error.stackTraceLimit).toBe(before);
+  });
+});
+
+describe('every way into the graph', () => {
+  it('runs its statements without the driver capturing a stack (a source-mapped capture costs a request more than its statement)', async () => {
+    const seen: [string, number][] = [];
+    const run = (how: string) => () => {
+      seen.push([how, Error.stackTraceLimit]);
+      return Promise.resolve({ records: [] });
+    };
+    const tx = (how: string) => ({ run: run(how), rollback: async () => undefined });
+    const graph = {
+      database: 'neo4j',
+      driver: {
+        session: () => ({
+          run: run('session'),
+          executeWrite: (work: (t: unknown) => unknown) => work(tx('write')),
+          beginTransaction: () => tx('rolled back'),
+          close: async () => undefined,
+        }),
+      },
+    } as unknown as Graph;
+    await readTx(graph, (t) => t.run('RETURN 1'));
+    await writeTx(graph, (t) => t.run('RETURN 1'));
+    await rolledBackTx(graph, (t) => t.run('RETURN 1'));
+    await runAutoCommit(graph, 'RETURN 1');
+    expect(seen).toEqual([
+      ['session', 0],
+      ['write', 0],
+      ['rolled back', 0],
+      ['session', 0],
+    ]);
   });
 });
 
