@@ -9,6 +9,7 @@ import configPlugin from './plugins/config.ts';
 import errorHandler, { frameworkErrors, MAX_PARAM_LENGTH } from './plugins/error-handler.ts';
 import graphPlugin from './plugins/graph.ts';
 import pipelinePlugin from './plugins/pipeline.ts';
+import { countEveryRequest } from './plugins/request-rate.ts';
 import securityHeaders from './plugins/security-headers.ts';
 import webAppPlugin from './plugins/web-app.ts';
 import warmUpPlugin from './plugins/warm-up.ts';
@@ -59,9 +60,12 @@ export async function buildApp(opts: BuildOptions = {}): Promise<FastifyInstance
     methods: ['GET', 'POST', 'PATCH', 'DELETE'],
     maxAge: 600,
   });
-  // before the rate limiter's per-route hook, which keys on the client's address
+  // before the rate limiter's hook, which keys on the client's address
   app.addHook('onRequest', dropGoneClient);
-  await app.register(rateLimit, { max: config.RATE_LIMIT_PER_MINUTE, timeWindow: '1 minute' });
+  // not per route (`global: false`): every request is counted first, in one root hook; routes
+  // with a limit of their own (login) keep it
+  await app.register(rateLimit, { global: false, max: config.RATE_LIMIT_PER_MINUTE, timeWindow: '1 minute' });
+  app.addHook('onRequest', countEveryRequest(app));
   await app.register(swagger, {
     openapi: {
       info: { title: 'OneMap API', version: '0.1.0', description: 'Spatio-temporal analytics and entity resolution' },

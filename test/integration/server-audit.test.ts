@@ -249,7 +249,7 @@ describe('group commit: the head a process remembers', () => {
 });
 
 /** A server in a child process of its own (no shared memory with this one), on a free port; ready when it accepts connections. */
-async function startServerProcess(): Promise<{ child: ChildProcess; base: string }> {
+async function startServerProcess(): Promise<{ child: ChildProcess; base: string; log: () => string }> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
     env: { ...process.env, ...testEnv, PORT: String(port), LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '1000000', ACCESS_CACHE_MS: '0' },
@@ -269,7 +269,7 @@ async function startServerProcess(): Promise<{ child: ChildProcess; base: string
       });
       sock.on('error', () => resolve(false));
     });
-    if (open) return { child, base: `http://127.0.0.1:${port}` };
+    if (open) return { child, base: `http://127.0.0.1:${port}`, log: () => log };
     await new Promise((r) => setTimeout(r, 250));
   }
   child.kill('SIGKILL');
@@ -290,7 +290,7 @@ describe('group commit: two server processes', () => {
   beforeEach(wipeAudit);
 
   it('50 concurrent requests through two server processes leave one gapless, verifiable chain, each answer after its entry', async () => {
-    const servers: { child: ChildProcess; base: string }[] = [];
+    const servers: { child: ChildProcess; base: string; log: () => string }[] = [];
     try {
       servers.push(await startServerProcess(), await startServerProcess());
       const token = tokenFor(app, 'station', 'officer');
@@ -302,7 +302,11 @@ describe('group commit: two server processes', () => {
           return { status: r.status, entries: seen.length };
         }),
       );
-      const res = await Promise.all(jobs);
+      const res = await Promise.all(jobs).catch((e: unknown) => {
+        // a server that stopped answering: say how it ended and what it logged
+        const how = servers.map((x) => `${x.base}: exit ${x.child.exitCode} signal ${x.child.signalCode}; log: ${x.log().slice(-1500)}`).join('\n');
+        throw new Error(`${(e as Error).message} (${String((e as Error).cause ?? '')})\n${how}`);
+      });
       expect(res.map((r) => r.status)).toEqual(Array(50).fill(200));
       expect(res.map((r) => r.entries)).toEqual(Array(50).fill(1));
       const seqs = await readTx(graph, async (tx) => (await tx.run('MATCH (a:AuditEntry) RETURN a.seq AS s ORDER BY s')).records.map((x) => x.get('s') as number));

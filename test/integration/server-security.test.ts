@@ -81,6 +81,28 @@ describe('rate limiting, headers, CORS', () => {
     }
   });
 
+  it('counts requests refused before their route too: no token (401), an unknown route (404), another site (403)', async () => {
+    const small = await buildTestApp({ RATE_LIMIT_PER_MINUTE: 5 });
+    try {
+      const from = { remoteAddress: '10.7.7.7' };
+      const codes: number[] = [];
+      codes.push((await small.inject({ url: '/api/auth/me', ...from })).statusCode);
+      codes.push((await small.inject({ url: '/api/auth/me', headers: { authorization: 'Bearer not-a-token' }, ...from })).statusCode);
+      codes.push((await small.inject({ url: '/api/no-such-route', ...from })).statusCode);
+      codes.push((await small.inject({ url: '/api/auth/me', headers: { 'sec-fetch-site': 'cross-site' }, ...from })).statusCode);
+      codes.push((await small.inject({ url: '/api/auth/me', ...from })).statusCode);
+      expect(codes).toEqual([401, 401, 404, 403, 401]);
+      const over = await small.inject({ url: '/api/auth/me', headers: { authorization: 'Bearer not-a-token' }, ...from });
+      expect(over.statusCode).toBe(429);
+      expect(over.json().code).toBe('ONEMAP_ERR_RATE_LIMITED');
+      expect(Number(over.headers['retry-after'])).toBeGreaterThan(0);
+      // another address is not held by it
+      expect((await small.inject({ url: '/api/auth/me', remoteAddress: '10.7.7.8' })).statusCode).toBe(401);
+    } finally {
+      await small.close();
+    }
+  });
+
   it('login has its own, stricter limit', async () => {
     const codes: number[] = [];
     for (let i = 0; i < 22; i++) codes.push((await app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: '10.9.9.9', payload: { username: 'brute', password: `guess-${i}` } })).statusCode);
