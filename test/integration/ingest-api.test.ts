@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import os from 'node:os';
+import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clearGraph, openTestGraph } from '../helpers/graph.ts';
@@ -129,6 +131,34 @@ describe('ingest over HTTP', () => {
     for (const e of uploads) {
       expect(JSON.parse(e.paramsJson).body).toEqual({ bytes: payload.byteLength, contentType: 'text/csv' });
       for (const cell of firstRecord.split(',').filter((c) => c.length >= 4)) expect(e.paramsJson).not.toContain(cell);
+    }
+  });
+
+  it('an upload past UPLOAD_LIMIT_BYTES is refused as it arrives (413), leaving no file behind; one within it is taken', async () => {
+    const small = await buildTestApp({ UPLOAD_LIMIT_BYTES: 2048 });
+    try {
+      const rail = asSource(small, await sourceKeyFor(small, ['rail']));
+      const spools = () => new Set(fs.readdirSync(os.tmpdir()).filter((d) => d.startsWith('onemap-upload-')));
+      const before = spools();
+      const big = `a,b\n${'1,2\n'.repeat(1000)}`;
+      const refused = await rail({ method: 'POST', url: '/api/ingest/rail/files?name=2026-03-09.csv', payload: big, headers: { 'content-type': 'text/csv' } });
+      expect(refused.statusCode).toBe(413);
+      expect(refused.json().code).toBe('ONEMAP_ERR_PAYLOAD_TOO_LARGE');
+      // declared or not: a body sent in chunks without a length is counted as it comes
+      const chunked = await rail({ method: 'POST', url: '/api/ingest/rail/files?name=2026-03-09.csv', payload: Readable.from([Buffer.from(big)]), headers: { 'content-type': 'text/csv' } });
+      expect(chunked.statusCode).toBe(413);
+      // a body sent to the push route as a file is refused there, and its file removed too
+      const misrouted = await rail({ method: 'POST', url: '/api/ingest/rail', payload: 'a,b\n1,2\n', headers: { 'content-type': 'text/csv' } });
+      expect(misrouted.statusCode).toBe(400);
+      expect([...spools()].filter((d) => !before.has(d))).toEqual([]);
+      const [[, file]] = sampleFiles(['2026-03-03'], ['rail']) as [[string, string]];
+      const lines = fs.readFileSync(file, 'utf8').split('\n');
+      const fits = `${lines.slice(0, 4).join('\n')}\n`;
+      const taken = await rail({ method: 'POST', url: '/api/ingest/rail/files?name=2026-03-09.csv', payload: fits, headers: { 'content-type': 'text/csv' } });
+      expect(taken.statusCode).toBe(202);
+      expect([...spools()].filter((d) => !before.has(d))).toEqual([]);
+    } finally {
+      await small.close();
     }
   });
 

@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { type AuditInput, type AuditOutcome, auditDigestKey } from '../audit/chain.ts';
 import { AuditGroupCommit } from '../audit/group-commit.ts';
+import { isSpooledUpload } from '../services/spooled-upload.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -106,6 +107,8 @@ function bodyForAudit(request: FastifyRequest): { body: unknown; cut: boolean } 
   const b = request.body;
   if (b === undefined) return { body: undefined, cut: false };
   if (isBinary(b)) return { body: { bytes: b.byteLength, contentType: request.headers['content-type'] ?? null }, cut: false };
+  // an uploaded file, written to disk as it arrived: its size, as a body in memory
+  if (isSpooledUpload(b)) return { body: { bytes: b.bytes, contentType: request.headers['content-type'] ?? null }, cut: false };
   if (b === null || typeof b !== 'object') return { body: '[non-JSON body]', cut: false };
   if (request.routeOptions.config?.auditBody === 'shape') return { body: shapeOf(b), cut: false };
   const budget: Budget = { left: MAX_BODY_NODES, cut: false };

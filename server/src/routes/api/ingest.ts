@@ -1,7 +1,5 @@
 import { csvCell } from '@onemap/graph-schema';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { type BatchInfo, listBatches } from '@onemap/resolver/graph';
 import { readRejectsReport } from '@onemap/resolver/intake';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -9,6 +7,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { SOURCE_SYSTEM } from '../../access/types.ts';
 import { isWithin } from '../../access/units.ts';
 import { httpError } from '../../errors.ts';
+import { isSpooledUpload, nameSpool, removeSpool, spoolUpload } from '../../services/spooled-upload.ts';
 import { CsvText, errorAnswers } from '../../schemas/common.ts';
 import { BatchAnswer, BatchList, BatchListQuery, BatchParams, PushBody, REJECT_COLUMNS, RejectsAnswer, SourceParams, SubmitAnswer, UploadQuery } from '../../schemas/ingest.ts';
 
@@ -82,9 +81,17 @@ function wantsCsv(accept: string | undefined): boolean {
  * metadata is shown only for sources the caller may see (admins) or delivers (keys).
  */
 const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.addContentTypeParser(['text/csv', 'application/x-ndjson', 'application/octet-stream'], { parseAs: 'buffer', bodyLimit: app.config.UPLOAD_LIMIT_BYTES }, (_req, body, done) =>
-    done(null, body),
-  );
+  // A periodic copy goes to a file as it arrives (`spoolUpload`), never whole into memory; its
+  // folder is removed once the answer is sent, whatever the answer (also when the body reached a
+  // route that refused it).
+  app.addContentTypeParser(['text/csv', 'application/x-ndjson', 'application/octet-stream'], (request, payload, done) => {
+    spoolUpload(payload, app.config.UPLOAD_LIMIT_BYTES, Number(request.headers['content-length'])).then(
+      (upload) => done(null, upload),
+      (err: Error) => done(err, undefined),
+    );
+  });
+  app.addHook('onResponse', async (request) => removeSpool(request.body));
+  app.addHook('onRequestAbort', async (request) => removeSpool(request.body));
 
   app.post(
     '/:source',
@@ -130,25 +137,22 @@ const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 202: SubmitAnswer, ...errorAnswers({ body: true, also: [404] }) },
       },
       config: { access: { ...DELIVER, action: 'ingest.upload' }, auditBody: 'shape' },
-      bodyLimit: app.config.UPLOAD_LIMIT_BYTES,
     },
     async (request, reply) => {
       const { source } = request.params;
       const { name } = request.query;
       knownSource(app, source);
       requireDelivers(request, source);
-      if (!Buffer.isBuffer(request.body) || !request.body.length) {
+      const upload = request.body;
+      if (!isSpooledUpload(upload) || !upload.bytes) {
         throw httpError('BAD_REQUEST', { detail: 'send the file as the raw body with Content-Type text/csv, application/x-ndjson or application/octet-stream' });
       }
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'onemap-upload-'));
       try {
-        const file = path.join(dir, path.basename(name));
-        fs.writeFileSync(file, request.body);
-        const r = await app.pipeline.submitFile(source, file, { checkHeader: true });
+        const r = await app.pipeline.submitFile(source, nameSpool(upload, name), { checkHeader: true });
         request.resultCount = 1;
         return reply.status(202).send({ batchId: r.batchId, source: r.source, status: r.status, duplicate: r.duplicate });
       } finally {
-        fs.rmSync(dir, { recursive: true, force: true });
+        removeSpool(upload);
       }
     },
   );
