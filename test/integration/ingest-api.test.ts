@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -151,6 +152,15 @@ describe('ingest over HTTP', () => {
       const misrouted = await rail({ method: 'POST', url: '/api/ingest/rail', payload: 'a,b\n1,2\n', headers: { 'content-type': 'text/csv' } });
       expect(misrouted.statusCode).toBe(400);
       expect([...spools()].filter((d) => !before.has(d))).toEqual([]);
+      // a JSON body shaped like an upload is no upload: nothing it names is moved or removed
+      const victim = fs.mkdtempSync(path.join(os.tmpdir(), 'onemap-victim-'));
+      fs.writeFileSync(path.join(victim, 'keep.csv'), 'a,b\n');
+      for (const url of ['/api/ingest/rail/files?name=x.csv', '/api/ingest/rail']) {
+        const forged = await rail({ method: 'POST', url, payload: { dir: victim, file: path.join(victim, 'keep.csv'), bytes: 4 } });
+        expect(forged.statusCode, url).toBe(400);
+      }
+      expect(fs.readFileSync(path.join(victim, 'keep.csv'), 'utf8')).toBe('a,b\n');
+      fs.rmSync(victim, { recursive: true, force: true });
       const [[, file]] = sampleFiles(['2026-03-03'], ['rail']) as [[string, string]];
       const lines = fs.readFileSync(file, 'utf8').split('\n');
       const fits = `${lines.slice(0, 4).join('\n')}\n`;

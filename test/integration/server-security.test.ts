@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
-import { type Graph, writeTx } from '@onemap/graph-schema/server';
+import { type Graph, readTx, writeTx } from '@onemap/graph-schema/server';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, describe, expect, it } from 'vitest';
 import { as, buildTestApp, purposeHeader, useServerApp } from '../helpers/server-app.ts';
@@ -92,10 +92,17 @@ describe('rate limiting, headers, CORS', () => {
       codes.push((await small.inject({ url: '/api/auth/me', headers: { 'sec-fetch-site': 'cross-site' }, ...from })).statusCode);
       codes.push((await small.inject({ url: '/api/auth/me', ...from })).statusCode);
       expect(codes).toEqual([401, 401, 404, 403, 401]);
-      const over = await small.inject({ url: '/api/auth/me', headers: { authorization: 'Bearer not-a-token' }, ...from });
+      const probe = `flood-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+      const over = await small.inject({ url: `/api/auth/me?probe=${probe}`, headers: { authorization: 'Bearer not-a-token' }, ...from });
       expect(over.statusCode).toBe(429);
       expect(over.json().code).toBe('ONEMAP_ERR_RATE_LIMITED');
       expect(Number(over.headers['retry-after'])).toBeGreaterThan(0);
+      // the rest of the flood is refused without an audit entry each (a write per refusal would limit nothing)
+      for (let i = 0; i < 3; i++) expect((await small.inject({ url: `/api/auth/me?probe=${probe}`, ...from })).statusCode).toBe(429);
+      const audited = await readTx(graph, async (tx) =>
+        Number((await tx.run('MATCH (a:AuditEntry) WHERE a.status = 429 AND a.paramsJson CONTAINS $probe RETURN count(a) AS n', { probe })).records[0]?.get('n')),
+      );
+      expect(audited).toBe(1);
       // another address is not held by it
       expect((await small.inject({ url: '/api/auth/me', remoteAddress: '10.7.7.8' })).statusCode).toBe(401);
     } finally {

@@ -218,6 +218,8 @@ export default fp(
  * hook and the refusals fastify makes before routing (`frameworkErrors`) both answer through it.
  */
 export async function auditedAnswer<T>(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, payload: T): Promise<T | string> {
+  // a flood's later refusals by the rate limit (its first one of the window is audited): no query ran
+  if (request.quietRefusal && reply.statusCode === 429) return payload;
   try {
     await app.auditRequest(request, reply.statusCode);
   } catch (err) {

@@ -47,8 +47,15 @@ describe('spoolUpload', () => {
     expect((err as HttpError).body().message).toContain('4 of the 10 bytes');
   });
 
-  it('leaves what is not an upload alone', () => {
+  it('leaves what is not an upload alone, also a body shaped like one: no folder it names is removed', () => {
     expect(isSpooledUpload({ records: [] })).toBe(false);
     expect(() => removeSpool(Buffer.from('x'))).not.toThrow();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'not-an-upload-'));
+    fs.writeFileSync(path.join(dir, 'keep'), 'x');
+    const forged = { dir, file: path.join(dir, 'keep'), bytes: 1 };
+    expect(isSpooledUpload(forged)).toBe(false);
+    removeSpool(forged);
+    expect(fs.existsSync(path.join(dir, 'keep'))).toBe(true);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -13,6 +13,12 @@ export interface SpooledUpload {
 }
 
 /**
+ * The uploads `spoolUpload` made, and only they: a JSON body shaped like one (`{dir, file}`) is no
+ * upload, so no folder it names is ever moved from or removed.
+ */
+const genuine = new WeakSet<SpooledUpload>();
+
+/**
  * Writes a request body to a new temporary folder as it arrives, refusing it (413
  * `PAYLOAD_TOO_LARGE`, the folder removed) once it passes `limit` bytes or when its declared
  * length already does. A periodic copy of up to `UPLOAD_LIMIT_BYTES` (256 MiB) was read whole into
@@ -57,10 +63,14 @@ export function spoolUpload(payload: NodeJS.ReadableStream, limit: number, decla
       if (settled) return;
       if (!Number.isNaN(declaredLength) && bytes !== declaredLength) return fail(httpError('BAD_REQUEST', { detail: `the body ended after ${bytes} of the ${declaredLength} bytes its Content-Length declared` }));
       payload.removeListener('data', onData);
-      out.end(() => {
+      // a write that failed at the end (a full disk) fails the upload: no short file is taken
+      out.end((err?: Error | null) => {
+        if (err) return fail(err);
         if (settled) return;
         settled = true;
-        resolve({ dir, file, bytes });
+        const upload = { dir, file, bytes };
+        genuine.add(upload);
+        resolve(upload);
       });
     };
     out.on('error', fail);
@@ -81,12 +91,14 @@ export function nameSpool(upload: SpooledUpload, name: string): string {
   return named;
 }
 
-/** Whether a request body is a spooled upload. */
+/** Whether a request body is an upload `spoolUpload` made (not merely shaped like one), not yet removed. */
 export function isSpooledUpload(body: unknown): body is SpooledUpload {
-  return typeof body === 'object' && body !== null && typeof (body as SpooledUpload).dir === 'string' && typeof (body as SpooledUpload).file === 'string';
+  return typeof body === 'object' && body !== null && genuine.has(body as SpooledUpload);
 }
 
 /** Removes a spooled upload's folder (again: nothing happens); anything else is left alone. */
 export function removeSpool(body: unknown): void {
-  if (isSpooledUpload(body)) fs.rmSync(body.dir, { recursive: true, force: true });
+  if (!isSpooledUpload(body)) return;
+  genuine.delete(body);
+  fs.rmSync(body.dir, { recursive: true, force: true });
 }

@@ -80,18 +80,31 @@ function wantsCsv(accept: string | undefined): boolean {
  * Delivering takes a source system's key bound to the source (`x-onemap-source-key`); batch
  * metadata is shown only for sources the caller may see (admins) or delivers (keys).
  */
+/** The route a periodic copy is uploaded to: the only one whose body may be a file. */
+const UPLOAD_ROUTE = '/:source/files';
+
 const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  // A periodic copy goes to a file as it arrives (`spoolUpload`), never whole into memory; its
-  // folder is removed once the answer is sent, whatever the answer (also when the body reached a
-  // route that refused it).
+  // A periodic copy goes to a file as it arrives (`spoolUpload`), never whole into memory, on the
+  // upload route only (another route refuses a file's content type before reading it). Its
+  // folder is removed when the answer is done or its client gone, whatever the answer.
   app.addContentTypeParser(['text/csv', 'application/x-ndjson', 'application/octet-stream'], (request, payload, done) => {
+    if (!request.routeOptions.url?.endsWith(UPLOAD_ROUTE)) {
+      payload.resume(); // read and dropped
+      done(httpError('BAD_REQUEST', { detail: `a file (${request.headers['content-type']}) goes to POST /api/ingest/<source>${UPLOAD_ROUTE.slice('/:source'.length)}?name=; this route takes JSON` }), undefined);
+      return;
+    }
     spoolUpload(payload, app.config.UPLOAD_LIMIT_BYTES, Number(request.headers['content-length'])).then(
       (upload) => done(null, upload),
       (err: Error) => done(err, undefined),
     );
   });
-  app.addHook('onResponse', async (request) => removeSpool(request.body));
-  app.addHook('onRequestAbort', async (request) => removeSpool(request.body));
+  app.addHook('preValidation', async (request, reply) => {
+    const upload = request.body;
+    if (!isSpooledUpload(upload)) return;
+    // a response closes once sent or once its client is gone (onResponse misses the second)
+    if (reply.raw.destroyed) removeSpool(upload);
+    else reply.raw.once('close', () => removeSpool(upload));
+  });
 
   app.post(
     '/:source',
@@ -126,7 +139,7 @@ const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.post(
-    '/:source/files',
+    UPLOAD_ROUTE,
     {
       schema: {
         tags: ['ingest'],
