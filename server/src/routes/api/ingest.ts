@@ -72,6 +72,8 @@ function wantsCsv(accept: string | undefined): boolean {
   return !!accept && /\btext\/csv\b/.test(accept) && !/\bapplication\/json\b/.test(accept);
 }
 
+/** The route a periodic copy is uploaded to: the only one whose body may be a file. */
+const UPLOAD_ROUTE = '/:source/files';
 
 /**
  * The pipeline's two ways in over HTTP, and batch status: `POST /api/ingest/:source` (real-time
@@ -80,9 +82,6 @@ function wantsCsv(accept: string | undefined): boolean {
  * Delivering takes a source system's key bound to the source (`x-onemap-source-key`); batch
  * metadata is shown only for sources the caller may see (admins) or delivers (keys).
  */
-/** The route a periodic copy is uploaded to: the only one whose body may be a file. */
-const UPLOAD_ROUTE = '/:source/files';
-
 const ingestRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // A periodic copy goes to a file as it arrives (`spoolUpload`), never whole into memory, on the
   // upload route only (another route refuses a file's content type before reading it). Its
